@@ -1,0 +1,14 @@
+//! One module per subcommand group; each owns its clap arguments and calls library crates.
+
+pub(crate) mod convert;
+
+use crate::app::{Command, GlobalArgs};
+use crate::exit::{CliError, Outcome};
+
+/// Runs the chosen subcommand.
+pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    match command {
+        Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
+        Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
+    }
+}
