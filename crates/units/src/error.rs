@@ -127,8 +127,8 @@ pub enum UnitError {
         /// The target unit, canonical form.
         unit: String,
     },
-    /// The converted quantity does not fit in 128 bits.
-    #[error("{quantity} × {unit:?} does not fit in 128 bits")]
+    /// The converted quantity (or an intermediate factor) does not fit in 128 bits.
+    #[error("converting {quantity} of {unit:?} overflows 128-bit arithmetic")]
     Overflow {
         /// The quantity being converted.
         quantity: Ratio,

@@ -9,6 +9,9 @@
 //! name     = [prefix] base-unit          ; kilobyte, mebibyte, megahertz
 //! ```
 //!
+//! Blanks around `^`, base names in other cases or the plural, and the legacy names of
+//! `legacy.rs` are accepted in [`Mode::Lenient`] only.
+//!
 //! Elements combine left to right: `*` multiplies, `/` divides. Exactly one base unit is
 //! multiplied in and at most one divides (`bit / second`); numbers make up the factor.
 
@@ -47,7 +50,7 @@ pub(crate) fn unit(input: &str, mode: Mode) -> Result<AllocationUnit, UnitError>
 /// nom results with no error payload: positions come from the remaining input instead.
 type Res<'a, T> = nom::IResult<&'a str, T, ()>;
 
-/// One element of the product, with the byte offset where it starts.
+/// One element of the product: a number, or a base unit with its prefix's factor.
 enum Element {
     Number(Ratio),
     Unit(BaseUnit, Ratio),
@@ -230,9 +233,11 @@ fn grammar(input: &str, mode: Mode) -> Result<AllocationUnit, UnitError> {
     let mut op = Op::Mul;
     let (mut rest, _) = blanks(input);
     let first_offset = cursor.offset(rest);
+    let mut first = true;
     loop {
         let element_at = rest;
-        let (after, element) = cursor.element(rest, base.is_none() && factor == Ratio::ONE)?;
+        let (after, element) = cursor.element(rest, first)?;
+        first = false;
         match element {
             Element::Number(value) => {
                 factor = match op {

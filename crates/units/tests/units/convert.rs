@@ -105,6 +105,10 @@ fn overflow_is_an_error() {
     assert_eq!(huge.bytes(1).unwrap(), 1 << 100);
     let err = huge.bytes(u64::MAX).unwrap_err();
     assert!(matches!(err, UnitError::Overflow { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "converting 18446744073709551615 of \"byte * 2^100\" overflows 128-bit arithmetic"
+    );
     assert!(parse("bit * 2^127").bytes(2).unwrap() == 1 << 125);
     // byte * 2^125 in bits is 2^128: the conversion reports it instead of wrapping.
     assert!(parse("byte * 2^125").bytes(8).is_err());
