@@ -1,5 +1,6 @@
 //! One module per subcommand group; each owns its clap arguments and calls library crates.
 
+pub(crate) mod cdmi;
 pub(crate) mod convert;
 
 use crate::app::{Command, GlobalArgs};
@@ -10,5 +11,6 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
     match command {
         Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
+        Command::Cdmi(args) => cdmi::run(&args, global),
     }
 }

@@ -1,0 +1,6 @@
+//! Integration tests of tern-cdmi: one test binary, a module per concern.
+
+mod reference;
+
+mod objectid_props;
+mod objectid_vectors;
