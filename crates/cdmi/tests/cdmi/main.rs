@@ -2,5 +2,6 @@
 
 mod reference;
 
+mod examples;
 mod objectid_props;
 mod objectid_vectors;
