@@ -48,6 +48,8 @@ pub(crate) enum Command {
     Ovf2occi(commands::convert::Ovf2OcciArgs),
     /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.
     Occi2ovf(commands::convert::Occi2OvfArgs),
+    /// SNIA CDMI: object IDs, body validation, query strings.
+    Cdmi(commands::cdmi::CdmiArgs),
 }
 
 #[cfg(test)]

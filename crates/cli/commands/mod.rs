@@ -1,5 +1,6 @@
 //! One module per subcommand group; each owns its clap arguments and calls library crates.
 
+pub(crate) mod cdmi;
 pub(crate) mod convert;
 pub(crate) mod mappings;
 pub(crate) mod occi;
@@ -14,5 +15,6 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
         Command::Occi(command) => occi::run(&command, global),
         Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
+        Command::Cdmi(args) => cdmi::run(&args, global),
     }
 }
