@@ -81,7 +81,7 @@ fn objectid_new(
         None => ObjectId::generate(enterprise).map_err(usage)?,
     };
     match format {
-        Format::Text => output::print(&format!("{id}\n"))?,
+        Format::Text | Format::Markdown => output::print(&format!("{id}\n"))?,
         Format::Json => output::print_json(&json!({
             "objectID": id.to_string(),
             "enterpriseNumber": id.enterprise_number(),
@@ -99,7 +99,7 @@ fn objectid_check(ids: &[String], format: Format) -> Result<Outcome, CliError> {
         let explained = objectid::explain(id);
         all_valid &= explained.is_valid();
         match format {
-            Format::Text if explained.is_valid() => {
+            Format::Text | Format::Markdown if explained.is_valid() => {
                 let _ = writeln!(
                     text,
                     "{id}: ok (enterprise number {}, {} opaque bytes)",
@@ -107,7 +107,7 @@ fn objectid_check(ids: &[String], format: Format) -> Result<Outcome, CliError> {
                     explained.opaque.len()
                 );
             }
-            Format::Text => {
+            Format::Text | Format::Markdown => {
                 for problem in &explained.problems {
                     let _ = writeln!(text, "{id}: error[{}]: {problem}", problem.rule_id());
                 }
@@ -116,7 +116,7 @@ fn objectid_check(ids: &[String], format: Format) -> Result<Outcome, CliError> {
         }
     }
     match format {
-        Format::Text => output::print(&text)?,
+        Format::Text | Format::Markdown => output::print(&text)?,
         Format::Json => output::print_json(&serde_json::Value::Array(reports))?,
     }
     Ok(if all_valid {
@@ -130,7 +130,7 @@ fn objectid_explain(id: &str, format: Format) -> Result<Outcome, CliError> {
     let e = objectid::explain(id);
     match format {
         Format::Json => output::print_json(&explanation_json(id, &e))?,
-        Format::Text => output::print(&explanation_text(id, &e))?,
+        Format::Text | Format::Markdown => output::print(&explanation_text(id, &e))?,
     }
     Ok(if e.is_valid() {
         Outcome::Ok
