@@ -104,6 +104,10 @@ pub struct CdmiField {
 pub enum Conversion {
     /// The value is copied.
     Identity,
+    /// An OVF id ⇄ `urn:ovf:<kind>:<id>` (and the location `/<kind>/<id>`).
+    Urn,
+    /// An address given ⇄ `static` allocation.
+    AddressAllocation,
     /// Bytes (with DSP0004 units) ⇄ GiB as an exact decimal.
     BytesToGib,
     /// Hertz (with DSP0004 units) ⇄ GHz as an exact decimal.

@@ -10,6 +10,7 @@ use tern_model::{Catalogue, Collection, OcciVersion, ValidationErrors};
 use tern_ovf::{Document, Envelope};
 
 pub use report::{Report, Unmapped};
+pub(crate) use source::Raw;
 
 use crate::MappingTable;
 
