@@ -40,4 +40,6 @@ pub(crate) enum Command {
     Ovf2occi(commands::convert::Ovf2OcciArgs),
     /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.
     Occi2ovf(commands::convert::Occi2OvfArgs),
+    /// Inspect, validate, format and edit OVF descriptors.
+    Ovf(commands::ovf::OvfArgs),
 }

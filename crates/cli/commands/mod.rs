@@ -1,6 +1,7 @@
 //! One module per subcommand group; each owns its clap arguments and calls library crates.
 
 pub(crate) mod convert;
+pub(crate) mod ovf;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -10,5 +11,6 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
     match command {
         Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
+        Command::Ovf(args) => ovf::run(&args, global),
     }
 }
