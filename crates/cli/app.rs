@@ -50,6 +50,8 @@ pub(crate) enum Command {
     Occi2ovf(commands::convert::Occi2OvfArgs),
     /// SNIA CDMI: object IDs, body validation, query strings.
     Cdmi(commands::cdmi::CdmiArgs),
+    /// Inspect, validate, format and edit OVF descriptors.
+    Ovf(commands::ovf::OvfArgs),
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ pub(crate) mod cdmi;
 pub(crate) mod convert;
 pub(crate) mod mappings;
 pub(crate) mod occi;
+pub(crate) mod ovf;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -16,5 +17,6 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
         Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
         Command::Cdmi(args) => cdmi::run(&args, global),
+        Command::Ovf(args) => ovf::run(&args, global),
     }
 }

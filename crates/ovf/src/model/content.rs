@@ -138,6 +138,15 @@ impl Content {
         }
     }
 
+    pub(crate) fn collect_products<'a>(&'a self, out: &mut Vec<&'a ProductSection>) {
+        out.extend(self.sections().product.iter());
+        if let Content::VirtualSystemCollection(c) = self {
+            for m in &c.members {
+                m.collect_products(out);
+            }
+        }
+    }
+
     pub(crate) fn collect_systems<'a>(&'a self, out: &mut Vec<&'a VirtualSystem>) {
         match self {
             Content::VirtualSystem(v) => out.push(v),

@@ -212,6 +212,26 @@ impl Disk {
     }
 }
 
+impl Disk {
+    /// The capacity unit (`ovf:capacityAllocationUnits`, default `byte`).
+    pub fn capacity_unit(&self) -> Result<tern_units::AllocationUnit, tern_units::UnitError> {
+        tern_units::AllocationUnit::parse(
+            self.capacity_allocation_units.as_deref().unwrap_or("byte"),
+        )
+    }
+
+    /// The capacity in bytes; a `${key}` capacity is resolved through `property` (which
+    /// returns the property's default value).
+    pub fn capacity_bytes(&self, property: impl Fn(&str) -> Option<String>) -> Option<u128> {
+        let count = match &self.capacity {
+            Capacity::Number(n) => *n,
+            Capacity::Property(key) => property(key)?.trim().parse().ok()?,
+            Capacity::Invalid(_) | Capacity::Missing => return None,
+        };
+        self.capacity_unit().ok()?.bytes(count).ok()
+    }
+}
+
 impl Capacity {
     /// Interprets an `ovf:capacity` value.
     pub fn parse(raw: &str) -> Capacity {

@@ -208,6 +208,13 @@ impl Item {
         self.virtual_quantity.as_deref()?.trim().parse().ok()
     }
 
+    /// VirtualQuantity scaled by AllocationUnits, in bytes (memory). `None` when either is
+    /// missing or the unit is not an amount of data.
+    pub fn quantity_bytes(&self) -> Option<u128> {
+        let unit = tern_units::AllocationUnit::parse(self.allocation_units.as_deref()?).ok()?;
+        unit.bytes(self.quantity()?).ok()
+    }
+
     /// A human label: ElementName, else Caption, else Description.
     pub fn label(&self) -> Option<&str> {
         self.element_name

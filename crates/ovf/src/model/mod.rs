@@ -159,6 +159,33 @@ impl Envelope {
         out
     }
 
+    /// The default value of the property `key` (plain or `class.key.instance`), searched in
+    /// every ProductSection of the descriptor.
+    pub fn property_default(&self, key: &str) -> Option<String> {
+        let mut sections: Vec<&ProductSection> = Vec::new();
+        if let Some(content) = &self.content {
+            content.collect_products(&mut sections);
+        }
+        sections.iter().find_map(|ps| {
+            ps.properties()
+                .find(|p| {
+                    p.key
+                        .as_deref()
+                        .is_some_and(|k| k == key || ps.qualified_key(k) == key)
+                })
+                .map(|p| p.value.clone().unwrap_or_default())
+        })
+    }
+
+    /// The id of the default deployment option (`ovf:default="true"`, else the first one).
+    pub fn default_configuration(&self) -> Option<&str> {
+        self.deployment_options
+            .iter()
+            .find(|c| c.default)
+            .or(self.deployment_options.first())
+            .and_then(|c| c.id.as_deref())
+    }
+
     /// The File with `ovf:id` `id`.
     pub fn file(&self, id: &str) -> Option<&FileRef> {
         self.files.iter().find(|f| f.id.as_deref() == Some(id))

@@ -1,5 +1,6 @@
 //! Integration tests of tern-ovf: one binary, one module per concern.
 
+mod info;
 mod model;
 mod roundtrip;
 mod security;
@@ -7,7 +8,7 @@ mod security;
 use std::path::{Path, PathBuf};
 
 /// The repository's own samples (`samples/ovf`), recursively.
-pub fn own_samples() -> Vec<PathBuf> {
+pub(crate) fn own_samples() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/ovf");
     let mut out = Vec::new();
     collect(&root, &mut out);
@@ -17,7 +18,7 @@ pub fn own_samples() -> Vec<PathBuf> {
 
 /// The real-world descriptors in `shared/reference/ovf/samples`, or `None` (with a note) when
 /// that folder is not present on this machine.
-pub fn reference_samples() -> Option<Vec<PathBuf>> {
+pub(crate) fn reference_samples() -> Option<Vec<PathBuf>> {
     let start = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = start
         .ancestors()
