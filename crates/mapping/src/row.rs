@@ -118,6 +118,8 @@ pub enum Conversion {
     CimOsTemplate,
     /// DeploymentOption configuration ⇄ a resource_tpl mixin.
     DeploymentOptionTemplate,
+    /// The ids of the enclosing VirtualSystemCollections ⇄ `a/b` in a tern attribute.
+    CollectionPath,
     /// `Connection` network name ⇄ the network resource's location.
     NetworkReference,
     /// `ovf:/disk/ID` ⇄ the storage resource's location.

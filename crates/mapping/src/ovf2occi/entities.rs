@@ -21,27 +21,49 @@ pub(crate) struct Cx<'a> {
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
 
 /// Adds networks, storage, then computes with their links, in document order.
-pub(crate) fn build(cx: &Cx<'_>, catalogue: &mut Catalogue, out: &mut Collection, report: &mut Report) -> Result<(), BridgeError> {
+pub(crate) fn build(
+    cx: &Cx<'_>,
+    catalogue: &mut Catalogue,
+    out: &mut Collection,
+    report: &mut Report,
+) -> Result<(), BridgeError> {
     let all_products = all_product_sections(cx.envelope);
     let envelope_properties = Properties {
         overrides: &cx.options.properties,
         sections: all_products.iter().map(|(ps, _)| *ps).collect(),
         config: cx.config,
+        unresolved: std::cell::RefCell::default(),
     };
     let several_networks = cx.envelope.networks.len() > 1;
     for network in &cx.envelope.networks {
         let name = network.name.clone().unwrap_or_default();
         let mut resource = Resource::new(Entity::new("", kind("network")));
         let suffix = several_networks.then_some(name.as_str());
-        apply_rows(cx, catalogue, &Scope::Network { network }, &envelope_properties, suffix, &mut resource, report)?;
+        apply_rows(
+            cx,
+            catalogue,
+            &Scope::Network { network },
+            &envelope_properties,
+            suffix,
+            &mut resource,
+            report,
+        )?;
         push(out, resource, report);
     }
     for disk in &cx.envelope.disks {
         let mut resource = Resource::new(Entity::new("", kind("storage")));
-        apply_rows(cx, catalogue, &Scope::Disk { disk }, &envelope_properties, None, &mut resource, report)?;
+        apply_rows(
+            cx,
+            catalogue,
+            &Scope::Disk { disk },
+            &envelope_properties,
+            None,
+            &mut resource,
+            report,
+        )?;
         let disk_id = disk.disk_id.clone().unwrap_or_default();
         let e = &mut resource.entity;
-        e.mixins.push(extensions::mixin("ovf#disk"));
+        add_mixin(e, extensions::mixin("ovf#disk"));
         e.attributes.insert("tern.ovf.disk.id", disk_id.as_str());
         let file = disk.file_ref.as_deref().and_then(|f| cx.envelope.file(f));
         if let Some(href) = file.and_then(|f| f.href.as_deref()) {
@@ -49,7 +71,7 @@ pub(crate) fn build(cx: &Cx<'_>, catalogue: &mut Catalogue, out: &mut Collection
             if let Some(base) = &cx.options.cdmi_base {
                 let uri = crate::cdmi::data_object_url(base, href);
                 let id = crate::cdmi::object_id(cx.options.cdmi_enterprise, &uri);
-                e.mixins.push(extensions::mixin("cdmi#dataobject"));
+                add_mixin(e, extensions::mixin("cdmi#dataobject"));
                 e.attributes.insert("tern.cdmi.uri", uri);
                 e.attributes.insert("tern.cdmi.objectid", id);
             }
@@ -57,7 +79,15 @@ pub(crate) fn build(cx: &Cx<'_>, catalogue: &mut Catalogue, out: &mut Collection
         push(out, resource, report);
     }
     if let Some(content) = &cx.envelope.content {
-        systems(cx, catalogue, content, &mut Vec::new(), &all_products, out, report)?;
+        systems(
+            cx,
+            catalogue,
+            content,
+            &mut Vec::new(),
+            &all_products,
+            out,
+            report,
+        )?;
     }
     Ok(())
 }
@@ -95,46 +125,59 @@ fn compute(
     all_products: &[(&ProductSection, Vec<String>)],
     report: &mut Report,
 ) -> Result<Resource, BridgeError> {
-    let items: Vec<&Item> = system.sections.hardware.iter().flat_map(|h| h.items_for(cx.config)).collect();
+    let items: Vec<&Item> = system
+        .sections
+        .hardware
+        .iter()
+        .flat_map(|h| h.items_for(cx.config))
+        .collect();
     // The system's own product sections first, then those of its collections, innermost first.
     let mut sections: Vec<&ProductSection> = system.sections.product.iter().collect();
     for depth in (0..path.len()).rev() {
-        sections.extend(all_products.iter().filter(|(_, p)| p.as_slice() == &path[..depth]).map(|(ps, _)| *ps));
+        sections.extend(
+            all_products
+                .iter()
+                .filter(|(_, p)| p.as_slice() == &path[..depth])
+                .map(|(ps, _)| *ps),
+        );
     }
     let properties = Properties {
         overrides: &cx.options.properties,
         sections,
         config: cx.config,
+        unresolved: std::cell::RefCell::default(),
     };
     let mut resource = Resource::new(Entity::new("", kind("compute")));
     let scope = Scope::System {
         system,
         items: items.clone(),
     };
-    apply_rows(cx, catalogue, &scope, &properties, None, &mut resource, report)?;
+    apply_rows(
+        cx,
+        catalogue,
+        &scope,
+        &properties,
+        None,
+        &mut resource,
+        report,
+    )?;
     let system_id = system.id.clone().unwrap_or_default();
     let e = &mut resource.entity;
-    e.mixins.push(extensions::mixin("ovf#system"));
+    add_mixin(e, extensions::mixin("ovf#system"));
     e.attributes.insert("tern.ovf.system", system_id.as_str());
     if !path.is_empty() {
         e.attributes.insert("tern.ovf.collection", path.join("/"));
-    }
-    let types: Vec<&str> = system
-        .sections
-        .hardware
-        .iter()
-        .filter_map(|h| h.system.as_ref())
-        .flat_map(|s| s.virtual_system_types.iter().map(String::as_str))
-        .collect();
-    if !types.is_empty() {
-        e.attributes.insert("tern.ovf.system_type", types.join(" "));
     }
     if let Some(name) = &cx.options.envelope_name {
         e.attributes.insert("tern.ovf.envelope", name.as_str());
     }
     if let Some(os) = &system.sections.operating_system {
         if let Some(id) = os.id.as_deref().and_then(|i| i.trim().parse::<u16>().ok()) {
-            let template = extensions::os_template(catalogue, id, os.description.as_ref().map(|d| d.text.as_str()));
+            let template = extensions::os_template(
+                catalogue,
+                id,
+                os.description.as_ref().map(|d| d.text.as_str()),
+            );
             resource.entity.mixins.push(template);
         }
     }
@@ -145,7 +188,11 @@ fn compute(
             .iter()
             .find(|c| c.id.as_deref() == Some(config))
             .and_then(|c| c.label.as_ref().map(|l| l.text.clone()));
-        resource.entity.mixins.push(extensions::resource_template(catalogue, config, label.as_deref()));
+        resource.entity.mixins.push(extensions::resource_template(
+            catalogue,
+            config,
+            label.as_deref(),
+        ));
     }
     links(cx, catalogue, &items, &properties, &mut resource, report)?;
     Ok(resource)
@@ -165,25 +212,46 @@ fn links(
         let instance = item.instance_id.clone().unwrap_or_default();
         if item.is_nic() {
             let network = item.connection.first().cloned().unwrap_or_default();
-            if !cx.envelope.networks.iter().any(|n| n.name.as_deref() == Some(network.as_str())) {
+            if !cx
+                .envelope
+                .networks
+                .iter()
+                .any(|n| n.name.as_deref() == Some(network.as_str()))
+            {
                 report.note(item.position, format!("NIC {instance} connects to `{network}`, which NetworkSection does not declare"));
             }
             let mut link = Link::new(
-                Entity::new(format!("{}/nic/{instance}", compute.entity.id), kind("networkinterface")),
+                Entity::new(
+                    format!("{}/nic/{instance}", compute.entity.id),
+                    kind("networkinterface"),
+                ),
                 source.as_str(),
                 format!("/network/{network}"),
             );
             link.target.kind = Some(kind("network"));
             let suffix = (nics > 1).then_some(network.as_str());
             let mut holder = Resource::new(link.entity);
-            apply_rows(cx, catalogue, &Scope::Item { item }, properties, suffix, &mut holder, report)?;
+            apply_rows(
+                cx,
+                catalogue,
+                &Scope::Item { item },
+                properties,
+                suffix,
+                &mut holder,
+                report,
+            )?;
             link.entity = holder.entity;
-            link.entity.mixins.push(extensions::mixin("ovf#nic"));
-            link.entity.attributes.insert("tern.ovf.instance", instance.as_str());
+            add_mixin(&mut link.entity, extensions::mixin("ovf#nic"));
+            link.entity
+                .attributes
+                .insert("tern.ovf.instance", instance.as_str());
             compute.links.push(link);
         } else if let Some(disk) = item.disk_ref() {
             let mut link = Link::new(
-                Entity::new(format!("{}/disk/{instance}", compute.entity.id), kind("storagelink")),
+                Entity::new(
+                    format!("{}/disk/{instance}", compute.entity.id),
+                    kind("storagelink"),
+                ),
                 source.as_str(),
                 format!("/storage/{disk}"),
             );
@@ -194,18 +262,29 @@ fn links(
                 .cdmi_base
                 .as_ref()
                 .and_then(|base| {
-                    let file = cx.envelope.disk(disk)?.file_ref.as_deref().and_then(|f| cx.envelope.file(f))?;
+                    let file = cx
+                        .envelope
+                        .disk(disk)?
+                        .file_ref
+                        .as_deref()
+                        .and_then(|f| cx.envelope.file(f))?;
                     let uri = crate::cdmi::data_object_url(base, file.href.as_deref()?);
                     Some(crate::cdmi::object_id(cx.options.cdmi_enterprise, &uri))
                 })
                 .unwrap_or_else(|| disk.to_owned());
             e.attributes.insert("occi.storagelink.deviceid", device);
-            e.mixins.push(extensions::mixin("ovf#disk_drive"));
-            if let Some(controller) = item.parent.as_deref().and_then(|p| items.iter().find(|i| i.instance_id.as_deref() == Some(p))) {
-                e.attributes.insert("tern.ovf.controller", controller_name(controller));
+            add_mixin(e, extensions::mixin("ovf#disk_drive"));
+            if let Some(controller) = item
+                .parent
+                .as_deref()
+                .and_then(|p| items.iter().find(|i| i.instance_id.as_deref() == Some(p)))
+            {
+                e.attributes
+                    .insert("tern.ovf.controller", controller_name(controller));
             }
             if let Some(slot) = &item.address_on_parent {
-                e.attributes.insert("tern.ovf.address_on_parent", slot.trim());
+                e.attributes
+                    .insert("tern.ovf.address_on_parent", slot.trim());
             }
             e.attributes.insert("tern.ovf.instance", instance.as_str());
             compute.links.push(link);
@@ -227,25 +306,37 @@ fn apply_rows(
 ) -> Result<(), BridgeError> {
     let entity_kind = resource.entity.kind.clone();
     for row in cx.table.rows().iter().filter(|r| holds(r, cx.options)) {
-        let (Some(occi), Some(ovf)) = (&row.occi, &row.ovf) else { continue };
-        let Some(attribute) = &occi.attribute else { continue };
+        let (Some(occi), Some(ovf)) = (&row.occi, &row.ovf) else {
+            continue;
+        };
+        let Some(attribute) = &occi.attribute else {
+            continue;
+        };
         let applies = if occi.mixin {
-            catalogue.mixin(&occi.category).is_some_and(|m| m.applies.iter().any(|a| catalogue.is_a(&entity_kind, a)))
+            catalogue
+                .mixin(&occi.category)
+                .is_some_and(|m| m.applies.iter().any(|a| catalogue.is_a(&entity_kind, a)))
         } else {
             occi.category == entity_kind
         };
         if !applies || is_structural(row.convert) {
             continue;
         }
-        let Some(raw) = source::read(ovf, scope, properties, suffix) else { continue };
+        let raw = source::read(ovf, scope, properties, suffix);
+        for (message, at) in properties.unresolved.borrow_mut().drain(..) {
+            report.note(at, format!("{}: {message}", row.id));
+        }
+        let Some(raw) = raw else { continue };
         let def = definition(catalogue, &occi.category, attribute);
         match value::from_ovf(row.convert, &raw, def.as_ref(), entity_kind.term()) {
-            Ok(Converted::Value(v)) => set(&mut resource.entity, &mut resource.summary, attribute, v),
+            Ok(Converted::Value(v)) => {
+                set(&mut resource.entity, &mut resource.summary, attribute, v);
+            }
             Ok(Converted::Nothing(why)) => report.note(raw.position, format!("{}: {why}", row.id)),
             Err(message) => return Err(bad(&raw, format!("{}: {message}", row.id))),
         }
-        if occi.mixin && !resource.entity.mixins.contains(&occi.category) {
-            resource.entity.mixins.push(occi.category.clone());
+        if occi.mixin {
+            add_mixin(&mut resource.entity, occi.category.clone());
         }
     }
     if let Some(Value::String(id)) = resource.entity.attributes.remove("occi.core.id") {
@@ -257,7 +348,10 @@ fn apply_rows(
 
 fn holds(row: &MappingRow, options: &Options) -> bool {
     matches!(row.direction, Direction::Both | Direction::OvfToOcci)
-        && row.versions.as_ref().is_none_or(|v| v.contains(&options.version))
+        && row
+            .versions
+            .as_ref()
+            .is_none_or(|v| v.contains(&options.version))
 }
 
 // Rows whose conversion builds structure (links, templates, CDMI objects) are applied by
@@ -272,10 +366,15 @@ fn is_structural(conversion: Convert) -> bool {
             | Convert::DeploymentOptionTemplate
             | Convert::CdmiUri
             | Convert::CdmiObjectid
+            | Convert::CollectionPath
     )
 }
 
-fn definition(catalogue: &Catalogue, category: &CategoryId, attribute: &str) -> Option<tern_model::AttributeDef> {
+fn definition(
+    catalogue: &Catalogue,
+    category: &CategoryId,
+    attribute: &str,
+) -> Option<tern_model::AttributeDef> {
     let mut probe = Entity::new("", category.clone());
     if catalogue.mixin(category).is_some() {
         probe = Entity::new("", kind("compute"));
@@ -295,10 +394,19 @@ fn set(entity: &mut Entity, summary: &mut Option<String>, attribute: &str, value
     }
 }
 
+fn add_mixin(entity: &mut Entity, mixin: CategoryId) {
+    if !entity.mixins.contains(&mixin) {
+        entity.mixins.push(mixin);
+    }
+}
+
 fn push(out: &mut Collection, resource: Resource, report: &mut Report) {
     let id = resource.entity.id.clone();
     if out.push_resource(resource).is_err() {
-        report.note(tern_ovf::Position::default(), format!("two OVF elements give the OCCI id {id}; the second was dropped"));
+        report.note(
+            tern_ovf::Position::default(),
+            format!("two OVF elements give the OCCI id {id}; the second was dropped"),
+        );
     }
 }
 
@@ -325,7 +433,12 @@ fn controller_name(item: &Item) -> String {
         Some(20) => "sata",
         _ => "other",
     };
-    match item.resource_sub_type.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match item
+        .resource_sub_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(sub) => format!("{name} {sub}"),
         None => name.to_owned(),
     }
@@ -333,7 +446,11 @@ fn controller_name(item: &Item) -> String {
 
 /// Every ProductSection with the ids of its enclosing collections (outermost first).
 fn all_product_sections(envelope: &Envelope) -> Vec<(&ProductSection, Vec<String>)> {
-    fn walk<'a>(content: &'a Content, path: &mut Vec<String>, out: &mut Vec<(&'a ProductSection, Vec<String>)>) {
+    fn walk<'a>(
+        content: &'a Content,
+        path: &mut Vec<String>,
+        out: &mut Vec<(&'a ProductSection, Vec<String>)>,
+    ) {
         match content {
             Content::VirtualSystem(v) => {
                 // A system's own sections are searched first by `compute`; listed here for

@@ -122,11 +122,7 @@ pub fn ovf_to_occi(doc: &Document, options: &Options) -> Result<Conversion, Brid
     let mut collection = Collection::new();
     let mut report = Report::default();
     entities::build(&cx, &mut catalogue, &mut collection, &mut report)?;
-    for resource in collection.resources() {
-        catalogue
-            .validate_resource(resource, tern_model::ValidationMode::Request)
-            .map_err(BridgeError::Invalid)?;
-    }
+    check(&catalogue, &collection, &mut report)?;
     report::unmapped(doc, &table, &mut report);
     Ok(Conversion {
         collection,
@@ -135,8 +131,48 @@ pub fn ovf_to_occi(doc: &Document, options: &Options) -> Result<Conversion, Brid
     })
 }
 
-fn choose_configuration(envelope: &Envelope, options: &Options) -> Result<Option<String>, BridgeError> {
-    let known: Vec<String> = envelope.deployment_options.iter().filter_map(|c| c.id.clone()).collect();
+// Every entity must be valid OCCI. An attribute GFD.224 requires but OVF leaves to the
+// importer (a NIC's MAC, when Address is absent) is reported, not invented; anything else
+// is a defect of the rows or the converter.
+fn check(
+    catalogue: &Catalogue,
+    collection: &Collection,
+    report: &mut Report,
+) -> Result<(), BridgeError> {
+    let mut fatal = Vec::new();
+    for resource in collection.resources() {
+        let Err(errors) =
+            catalogue.validate_resource(resource, tern_model::ValidationMode::Request)
+        else {
+            continue;
+        };
+        for error in errors.0 {
+            if matches!(error, tern_model::ValidationError::MissingRequired { .. }) {
+                report.note(
+                    tern_ovf::Position::default(),
+                    format!("{error}: the OVF leaves it to the provider"),
+                );
+            } else {
+                fatal.push(error);
+            }
+        }
+    }
+    if fatal.is_empty() {
+        Ok(())
+    } else {
+        Err(BridgeError::Invalid(ValidationErrors(fatal)))
+    }
+}
+
+fn choose_configuration(
+    envelope: &Envelope,
+    options: &Options,
+) -> Result<Option<String>, BridgeError> {
+    let known: Vec<String> = envelope
+        .deployment_options
+        .iter()
+        .filter_map(|c| c.id.clone())
+        .collect();
     match &options.deployment_option {
         Some(name) if known.contains(name) => Ok(Some(name.clone())),
         Some(name) => Err(BridgeError::UnknownDeploymentOption {

@@ -58,12 +58,20 @@ const CONTAINERS: &[&str] = &[
     "VirtualSystemCollection",
     "VirtualSystem",
     "VirtualHardwareSection",
+    "System",
     "ProductSection",
     "DeploymentOptionSection",
 ];
 
 // Item children that identify or place the item rather than carry a value.
-const ITEM_STRUCTURE: &[&str] = &["ResourceType", "InstanceID", "Connection", "HostResource", "Parent", "AddressOnParent"];
+const ITEM_STRUCTURE: &[&str] = &[
+    "ResourceType",
+    "InstanceID",
+    "Connection",
+    "HostResource",
+    "Parent",
+    "AddressOnParent",
+];
 
 /// Appends to `report` everything in `doc` that no row of `table` covers.
 pub(crate) fn unmapped(doc: &Document, table: &MappingTable, report: &mut Report) {
@@ -93,7 +101,11 @@ impl Walker<'_> {
             if !self.property_mapped(&key) {
                 self.report_element(e, path);
             }
-        } else if local == "Disk" || local == "File" || local == "Network" || local == "Configuration" {
+        } else if local == "Disk"
+            || local == "File"
+            || local == "Network"
+            || local == "Configuration"
+        {
             self.attributes(e, path);
             for child in e.elements() {
                 path.push(child.name().local.clone());
@@ -130,7 +142,8 @@ impl Walker<'_> {
             let mapped = ITEM_STRUCTURE.contains(&name.as_str())
                 || rows.iter().any(|s| match s {
                     OvfSource::Rasd { element, units, .. } => {
-                        element.as_deref() == Some(name.as_str()) || units.as_deref() == Some(name.as_str())
+                        element.as_deref() == Some(name.as_str())
+                            || units.as_deref() == Some(name.as_str())
                     }
                     _ => false,
                 });
@@ -155,7 +168,9 @@ impl Walker<'_> {
             let mut with_attr = path.to_vec();
             with_attr.push(format!("@ovf:{}", name.local));
             if !self.path_mapped(&with_attr) {
-                with_attr.last_mut().map(|l| *l = format!("@{}", name.qualified()));
+                if let Some(last) = with_attr.last_mut() {
+                    *last = format!("@{}", name.qualified());
+                }
                 let at = self.doc.element_position(e);
                 self.report.unmapped.push(Unmapped {
                     path: with_attr.join("/"),
@@ -167,21 +182,42 @@ impl Walker<'_> {
     }
 
     fn path_mapped(&self, path: &[String]) -> bool {
-        self.table.rows().iter().filter_map(|r| r.ovf.as_ref()).any(|source| match source {
-            OvfSource::Element { path: p } => ends_with(path, p) || ends_with(path, &format!("{p}/@ovf:id")),
-            OvfSource::Disk { attribute, units, .. } => {
-                let attrs = [Some(attribute.as_str()), units.as_deref()];
-                attrs.iter().flatten().any(|a| ends_with(path, &format!("DiskSection/Disk/@{a}")))
-            }
-            _ => false,
-        }) || is_reference(path)
+        self.table
+            .rows()
+            .iter()
+            .filter_map(|r| r.ovf.as_ref())
+            .any(|source| match source {
+                OvfSource::Element { path: p } => {
+                    ends_with(path, p) || ends_with(path, &format!("{p}/@ovf:id"))
+                }
+                OvfSource::Disk {
+                    attribute, units, ..
+                } => {
+                    let attrs = [Some(attribute.as_str()), units.as_deref()];
+                    attrs
+                        .iter()
+                        .flatten()
+                        .any(|a| ends_with(path, &format!("DiskSection/Disk/@{a}")))
+                }
+                _ => false,
+            })
+            || is_reference(path)
     }
 
     fn property_mapped(&self, key: &str) -> bool {
-        self.table.rows().iter().filter_map(|r| r.ovf.as_ref()).any(|source| match source {
-            OvfSource::Property { key: k } => key == k || key.strip_prefix(k.as_str()).is_some_and(|rest| rest.starts_with('.')),
-            _ => false,
-        })
+        self.table
+            .rows()
+            .iter()
+            .filter_map(|r| r.ovf.as_ref())
+            .any(|source| match source {
+                OvfSource::Property { key: k } => {
+                    key == k
+                        || key
+                            .strip_prefix(k.as_str())
+                            .is_some_and(|rest| rest.starts_with('.'))
+                }
+                _ => false,
+            })
     }
 
     fn report_element(&mut self, e: &Element, path: &[String]) {
@@ -198,12 +234,19 @@ impl Walker<'_> {
 // structure of the conversion.
 fn is_reference(path: &[String]) -> bool {
     let tail: Vec<&str> = path.iter().rev().take(2).map(String::as_str).collect();
-    matches!(tail.as_slice(), ["@ovf:id", "File"] | ["@ovf:fileRef", "Disk"] | ["@ovf:size", "File"])
+    matches!(
+        tail.as_slice(),
+        ["@ovf:id" | "@ovf:size", "File"] | ["@ovf:fileRef", "Disk"]
+    )
 }
 
 fn ends_with(path: &[String], suffix: &str) -> bool {
     let parts: Vec<&str> = suffix.split('/').collect();
-    path.len() >= parts.len() && path[path.len() - parts.len()..].iter().zip(&parts).all(|(a, b)| a == b)
+    path.len() >= parts.len()
+        && path[path.len() - parts.len()..]
+            .iter()
+            .zip(&parts)
+            .all(|(a, b)| a == b)
 }
 
 fn attribute(e: &Element, local: &str) -> Option<String> {

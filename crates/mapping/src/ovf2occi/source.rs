@@ -35,11 +35,36 @@ pub(crate) struct Properties<'a> {
     pub(crate) overrides: &'a [(String, String)],
     pub(crate) sections: Vec<&'a ProductSection>,
     pub(crate) config: Option<&'a str>,
+    /// `${key}` references that found no value, for the report.
+    pub(crate) unresolved: std::cell::RefCell<Vec<(String, Position)>>,
 }
 
 impl Properties<'_> {
-    /// The value of `key` (plain or qualified `class.key.instance`) and where it is declared.
+    /// The value of `key` (plain or qualified `class.key.instance`) and where it is declared;
+    /// a value that is itself a `${other}` reference is followed (OVF 1.1 §9.5).
     pub(crate) fn get(&self, key: &str) -> Option<(String, Position)> {
+        let mut found = self.get_direct(key)?;
+        for _ in 0..8 {
+            let Some(next) = reference(&found.0) else {
+                return Some(found);
+            };
+            match self.get_direct(next) {
+                Some(value) => found = value,
+                None => break,
+            }
+        }
+        // An unset deployment-time property (or a cycle): no value, but say so.
+        self.unresolved.borrow_mut().push((
+            format!(
+                "property `{key}` refers to `{}`, which has no value (give it with --prop)",
+                reference(&found.0).unwrap_or(found.0.trim())
+            ),
+            found.1,
+        ));
+        None
+    }
+
+    fn get_direct(&self, key: &str) -> Option<(String, Position)> {
         for ps in &self.sections {
             for p in ps.properties() {
                 let Some(k) = p.key.as_deref() else { continue };
@@ -63,15 +88,41 @@ impl Properties<'_> {
     }
 }
 
+// The key of a value that is exactly a `${key}` reference.
+fn reference(value: &str) -> Option<&str> {
+    value
+        .trim()
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+}
+
 /// Reads the value a row's OVF source designates, when the scope has it. `suffix` qualifies
 /// property keys where several entities share a product section (`label.<network>`).
-pub(crate) fn read(source: &OvfSource, scope: &Scope<'_>, properties: &Properties<'_>, suffix: Option<&str>) -> Option<Raw> {
+pub(crate) fn read(
+    source: &OvfSource,
+    scope: &Scope<'_>,
+    properties: &Properties<'_>,
+    suffix: Option<&str>,
+) -> Option<Raw> {
     match (source, scope) {
-        (OvfSource::Rasd { resource_type, element, units, default_units }, _) => {
+        (
+            OvfSource::Rasd {
+                resource_type,
+                element,
+                units,
+                default_units,
+            },
+            _,
+        ) => {
             let item = match scope {
-                Scope::System { items, .. } => *items.iter().find(|i| i.resource_type_code() == Some(*resource_type))?,
+                Scope::System { items, .. } => *items
+                    .iter()
+                    .find(|i| i.resource_type_code() == Some(*resource_type))?,
                 // EthernetPortItems are NICs whatever their ResourceType says.
-                Scope::Item { item } if item.resource_type_code() == Some(*resource_type) || (*resource_type == 10 && item.is_nic()) => {
+                Scope::Item { item }
+                    if item.resource_type_code() == Some(*resource_type)
+                        || (*resource_type == 10 && item.is_nic()) =>
+                {
                     item
                 }
                 _ => return None,
@@ -81,7 +132,11 @@ pub(crate) fn read(source: &OvfSource, scope: &Scope<'_>, properties: &Propertie
                 .as_deref()
                 .and_then(|u| rasd_field(item, u))
                 .or_else(|| default_units.clone());
-            Some(Raw { text, units, position: item.position })
+            Some(Raw {
+                text,
+                units,
+                position: item.position,
+            })
         }
         (OvfSource::Property { key }, _) => {
             let qualified = suffix.map(|s| format!("{key}.{s}"));
@@ -89,9 +144,20 @@ pub(crate) fn read(source: &OvfSource, scope: &Scope<'_>, properties: &Propertie
                 .as_deref()
                 .and_then(|k| properties.get(k))
                 .or_else(|| properties.get(key))?;
-            Some(Raw { text, units: None, position })
+            Some(Raw {
+                text,
+                units: None,
+                position,
+            })
         }
-        (OvfSource::Disk { attribute, units, default_units }, Scope::Disk { disk }) => {
+        (
+            OvfSource::Disk {
+                attribute,
+                units,
+                default_units,
+            },
+            Scope::Disk { disk },
+        ) => {
             let text = match attribute.as_str() {
                 "ovf:diskId" => disk.disk_id.clone(),
                 "ovf:capacity" => disk.capacity_raw.clone(),
@@ -100,7 +166,11 @@ pub(crate) fn read(source: &OvfSource, scope: &Scope<'_>, properties: &Propertie
                 _ => None,
             }?;
             // A `${key}` capacity takes the property's value (OVF 1.1 §9.1).
-            let text = match text.trim().strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+            let text = match text
+                .trim()
+                .strip_prefix("${")
+                .and_then(|r| r.strip_suffix('}'))
+            {
                 Some(key) => properties.get(key)?.0,
                 None => text,
             };
@@ -109,7 +179,11 @@ pub(crate) fn read(source: &OvfSource, scope: &Scope<'_>, properties: &Propertie
                 _ => None,
             }
             .or_else(|| default_units.clone());
-            Some(Raw { text, units, position: disk.position })
+            Some(Raw {
+                text,
+                units,
+                position: disk.position,
+            })
         }
         (OvfSource::Element { path }, _) => element(path, scope),
         _ => None,
@@ -117,21 +191,52 @@ pub(crate) fn read(source: &OvfSource, scope: &Scope<'_>, properties: &Propertie
 }
 
 fn element(path: &str, scope: &Scope<'_>) -> Option<Raw> {
-    let at = |text: Option<String>, position: Position| text.map(|text| Raw { text, units: None, position });
+    let at = |text: Option<String>, position: Position| {
+        text.map(|text| Raw {
+            text,
+            units: None,
+            position,
+        })
+    };
     match (path, scope) {
-        ("VirtualSystem/@ovf:id", Scope::System { system, .. }) => at(system.id.clone(), system.position),
-        ("VirtualSystem/Name", Scope::System { system, .. }) => at(system.name.as_ref().map(|m| m.text.clone()), system.position),
-        ("VirtualSystem/AnnotationSection/Annotation", Scope::System { system, .. }) => {
-            at(system.sections.annotation.as_ref().map(|m| m.text.clone()), system.position)
+        ("VirtualSystem/@ovf:id", Scope::System { system, .. }) => {
+            at(system.id.clone(), system.position)
         }
+        ("VirtualSystem/Name", Scope::System { system, .. }) => at(
+            system.name.as_ref().map(|m| m.text.clone()),
+            system.position,
+        ),
+        ("VirtualSystem/AnnotationSection/Annotation", Scope::System { system, .. }) => at(
+            system.sections.annotation.as_ref().map(|m| m.text.clone()),
+            system.position,
+        ),
         ("VirtualSystem/OperatingSystemSection/@ovf:id", Scope::System { system, .. }) => {
             let os = system.sections.operating_system.as_ref()?;
             at(os.id.clone(), os.position)
         }
-        ("NetworkSection/Network/@ovf:name", Scope::Network { network }) => at(network.name.clone(), network.position),
-        ("NetworkSection/Network/Description", Scope::Network { network }) => {
-            at(network.description.as_ref().map(|m| m.text.clone()), network.position)
+        (
+            "VirtualSystem/VirtualHardwareSection/System/VirtualSystemType",
+            Scope::System { system, .. },
+        ) => {
+            let types: Vec<&str> = system
+                .sections
+                .hardware
+                .iter()
+                .filter_map(|h| h.system.as_ref())
+                .flat_map(|s| s.virtual_system_types.iter().map(String::as_str))
+                .collect();
+            at(
+                (!types.is_empty()).then(|| types.join(" ")),
+                system.position,
+            )
         }
+        ("NetworkSection/Network/@ovf:name", Scope::Network { network }) => {
+            at(network.name.clone(), network.position)
+        }
+        ("NetworkSection/Network/Description", Scope::Network { network }) => at(
+            network.description.as_ref().map(|m| m.text.clone()),
+            network.position,
+        ),
         _ => None,
     }
 }
