@@ -79,6 +79,8 @@ pub enum Rule {
     AttributeType,
     /// A required attribute is missing.
     MissingAttribute,
+    /// A category used where its class or `applies` forbids it.
+    CategoryMisuse,
     /// JSON that is not well-formed or too deeply nested.
     JsonSyntax,
     /// JSON that is well-formed but not an OCCI rendering.
@@ -121,6 +123,7 @@ impl Rule {
             Rule::UnknownAttribute => "model.unknown-attribute",
             Rule::AttributeType => "model.attribute-type",
             Rule::MissingAttribute => "model.missing-attribute",
+            Rule::CategoryMisuse => "model.category-misuse",
             Rule::JsonSyntax => "json.syntax",
             Rule::JsonShape => "json.shape",
             Rule::Schema => "json.schema",

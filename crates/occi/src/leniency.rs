@@ -4,6 +4,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use tern_model::OcciVersion;
+
 /// One named deviation from the OCCI grammar or JSON shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -154,21 +156,11 @@ impl FromIterator<Leniency> for LeniencySet {
     }
 }
 
-/// The OCCI version whose grammar applies (1.1: GFD.185, 1.2: GFD.229).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum Version {
-    /// OCCI 1.1: lower-case terms, dotted lower-case attribute names.
-    V1_1,
-    /// OCCI 1.2.
-    #[default]
-    V1_2,
-}
-
 /// How strictly to read an input.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParseOptions {
-    /// The grammar version.
-    pub version: Version,
+    /// The grammar version (1.1: GFD.185 lower-case terms and attribute names; 1.2: GFD.229).
+    pub version: OcciVersion,
     /// The deviations to accept (with a warning).
     pub leniencies: LeniencySet,
 }
@@ -176,13 +168,16 @@ pub struct ParseOptions {
 impl ParseOptions {
     /// Exactly the OCCI 1.2 grammar.
     pub fn strict() -> Self {
-        ParseOptions::default()
+        ParseOptions {
+            version: OcciVersion::V1_2,
+            leniencies: LeniencySet::NONE,
+        }
     }
 
     /// OCCI 1.2 with every leniency enabled.
     pub fn lenient() -> Self {
         ParseOptions {
-            version: Version::V1_2,
+            version: OcciVersion::V1_2,
             leniencies: LeniencySet::all(),
         }
     }
@@ -190,5 +185,11 @@ impl ParseOptions {
     /// Whether `leniency` is enabled.
     pub fn allows(&self, leniency: Leniency) -> bool {
         self.leniencies.contains(leniency)
+    }
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions::strict()
     }
 }

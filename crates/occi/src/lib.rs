@@ -20,17 +20,26 @@
 #![deny(missing_docs)]
 // `ParseOptions` is passed by reference everywhere: it is small today but grows with options.
 #![allow(clippy::trivially_copy_pass_by_ref)]
+// Readers report a finding and return `None`; `match` with both arms spelled out reads better.
+#![allow(clippy::single_match_else)]
 
+mod bind;
+mod codec;
 pub mod diagnostic;
+mod document;
 pub mod field;
+pub mod json;
 pub mod leniency;
 pub mod media;
 pub mod position;
 pub mod syntax;
 pub mod text;
 
+pub use codec::{Unknowns, read, validate, write};
 pub use diagnostic::{Diagnostic, Diagnostics, ParseError, Parsed, Rule, Severity};
-pub use leniency::{Leniency, LeniencySet, ParseOptions, Version};
+pub use document::{ActionInvocation, Document, Listing};
+pub use leniency::{Leniency, LeniencySet, ParseOptions};
 pub use media::MediaType;
 pub use position::{Located, Position};
+pub use tern_model::OcciVersion;
 pub use text::{Rendered, TextDocument, parse_text, render_text};

@@ -232,10 +232,7 @@ fn attribute_list(
 }
 
 fn version_name(options: &ParseOptions) -> &'static str {
-    match options.version {
-        crate::leniency::Version::V1_1 => "1.1",
-        crate::leniency::Version::V1_2 => "1.2",
-    }
+    options.version.as_str()
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use nom::character::complete::char;
 use nom::{IResult, Parser};
 
 use crate::diagnostic::{Diagnostics, Rule};
-use crate::leniency::{Leniency, ParseOptions, Version};
+use crate::leniency::{Leniency, ParseOptions};
 use crate::position::Located;
+use tern_model::OcciVersion as Version;
 
 use super::TextValue;
 
