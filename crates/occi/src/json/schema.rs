@@ -424,8 +424,8 @@ mod tests {
         assert_eq!(
             errors(&s, Some("thing"), r#"{"n": "x"}"#),
             [
-                "/n: expected number or boolean, found string",
-                ": required member `a` is missing"
+                ": required member `a` is missing",
+                "/n: expected number or boolean, found string"
             ]
         );
         assert_eq!(
