@@ -77,7 +77,19 @@ pub(crate) fn from_text(
         }
         return entity(doc, catalogue, options, diags, index);
     }
-    Some(category_collection(doc, catalogue))
+    Some(match category_collection(doc, catalogue) {
+        // One definition on its own is that category, not a collection of one.
+        Listing { kinds, mixins, actions, .. } if kinds.len() + mixins.len() + actions.len() == 1 => {
+            if let Some(k) = kinds.into_iter().next() {
+                Document::Kind(k)
+            } else if let Some(m) = mixins.into_iter().next() {
+                Document::Mixin(m)
+            } else {
+                actions.into_iter().next().map_or_else(|| Document::Listing(Listing::default()), Document::Action)
+            }
+        }
+        listing => Document::Listing(listing),
+    })
 }
 
 fn first_position(doc: &TextDocument) -> Position {
@@ -397,7 +409,7 @@ fn inline_link(
     })
 }
 
-fn category_collection(doc: &TextDocument, catalogue: &Catalogue) -> Document {
+fn category_collection(doc: &TextDocument, catalogue: &Catalogue) -> Listing {
     let mut listing = Listing::default();
     for c in &doc.categories {
         let id = id_of(c);
@@ -433,7 +445,7 @@ fn category_collection(doc: &TextDocument, catalogue: &Catalogue) -> Document {
             }),
         }
     }
-    Document::Listing(listing)
+    listing
 }
 
 /// The text declares name and flags only; a known category contributes the type.

@@ -1,7 +1,7 @@
 //! `X-OCCI-Attribute` values: `name=value` with the value's lexical class kept.
 
 use crate::diagnostic::{Diagnostics, Rule};
-use crate::leniency::ParseOptions;
+use crate::leniency::{Leniency, ParseOptions};
 use crate::position::Located;
 
 use super::lexeme::{QuotedError, bare_attribute_value, check_attribute_name, clip, quoted_string};
@@ -53,6 +53,10 @@ pub(crate) fn parse_value(
     if text.starts_with('"') {
         return match quoted_string(text) {
             Ok((s, len)) if len == text.len() => Some(TextValue::String(s)),
+            Ok((s, len)) if text[len..].trim_end_matches([' ', '\t']) == ";" => {
+                diags.lenient(Leniency::TrailingSemicolon, options.allows(Leniency::TrailingSemicolon), value.position_at(at + len), "`;` after the attribute value");
+                Some(TextValue::String(s))
+            }
             Ok((_, len)) => {
                 diags.error(
                     Rule::BadValue,
