@@ -3,6 +3,7 @@
 pub(crate) mod convert;
 pub(crate) mod mappings;
 pub(crate) mod occi;
+pub(crate) mod occi_codec;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};
