@@ -79,13 +79,21 @@ pub(crate) fn from_text(
     }
     Some(match category_collection(doc, catalogue) {
         // One definition on its own is that category, not a collection of one.
-        Listing { kinds, mixins, actions, .. } if kinds.len() + mixins.len() + actions.len() == 1 => {
+        Listing {
+            kinds,
+            mixins,
+            actions,
+            ..
+        } if kinds.len() + mixins.len() + actions.len() == 1 => {
             if let Some(k) = kinds.into_iter().next() {
                 Document::Kind(k)
             } else if let Some(m) = mixins.into_iter().next() {
                 Document::Mixin(m)
             } else {
-                actions.into_iter().next().map_or_else(|| Document::Listing(Listing::default()), Document::Action)
+                actions
+                    .into_iter()
+                    .next()
+                    .map_or_else(|| Document::Listing(Listing::default()), Document::Action)
             }
         }
         listing => Document::Listing(listing),

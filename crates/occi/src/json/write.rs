@@ -87,6 +87,16 @@ fn push_ids(o: &mut Vec<(String, Json)>, name: &str, ids: &[tern_model::Category
 
 fn entity_head(e: &Entity, what: &str, notes: &mut Vec<Diagnostic>) -> Vec<(String, Json)> {
     let mut o = vec![("kind".to_owned(), string(&e.kind.to_string()))];
+    if let Some(location) = &e.location {
+        notes.push(Diagnostic::unplaced(
+            Severity::Note,
+            Rule::Unrepresentable,
+            format!(
+                "the JSON rendering has no member for the location {location} of {what} {}",
+                e.id
+            ),
+        ));
+    }
     push_ids(&mut o, "mixins", &e.mixins);
     if !e.attributes.is_empty() {
         o.push((

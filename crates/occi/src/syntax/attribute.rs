@@ -54,7 +54,12 @@ pub(crate) fn parse_value(
         return match quoted_string(text) {
             Ok((s, len)) if len == text.len() => Some(TextValue::String(s)),
             Ok((s, len)) if text[len..].trim_end_matches([' ', '\t']) == ";" => {
-                diags.lenient(Leniency::TrailingSemicolon, options.allows(Leniency::TrailingSemicolon), value.position_at(at + len), "`;` after the attribute value");
+                diags.lenient(
+                    Leniency::TrailingSemicolon,
+                    options.allows(Leniency::TrailingSemicolon),
+                    value.position_at(at + len),
+                    "`;` after the attribute value",
+                );
                 Some(TextValue::String(s))
             }
             Ok((_, len)) => {

@@ -8,7 +8,7 @@ mod link;
 
 pub use attribute::parse_attribute;
 pub use category::parse_category;
-pub(crate) use lexeme::{check_location, escape_quoted, is_abnf_number};
+pub(crate) use lexeme::{check_absolute_uri, check_location, escape_quoted, is_abnf_number};
 pub use link::parse_link;
 
 use crate::position::Position;

@@ -13,8 +13,8 @@ use crate::leniency::ParseOptions;
 use crate::media::MediaType;
 use crate::position::Position;
 use crate::syntax::{
-    AttributeValue, CategoryValue, LinkValue, LocationValue, check_location, parse_attribute,
-    parse_category, parse_link,
+    AttributeValue, CategoryValue, LinkValue, LocationValue, check_absolute_uri, check_location,
+    parse_attribute, parse_category, parse_link,
 };
 
 /// The OCCI fields of one text rendering, in source order per field.
@@ -98,7 +98,7 @@ fn parse_uri_list(src: &str, doc: &mut TextDocument, diags: &mut Diagnostics) {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        if check_location(line) {
+        if check_absolute_uri(line) {
             doc.locations.push(LocationValue {
                 uri: line.to_owned(),
                 position,
@@ -107,7 +107,7 @@ fn parse_uri_list(src: &str, doc: &mut TextDocument, diags: &mut Diagnostics) {
             diags.error(
                 Rule::BadUri,
                 position,
-                format!("`{line}` is not a URI reference"),
+                format!("`{line}` is not an absolute URI (RFC 2483: a text/uri-list holds URIs)"),
             );
         }
     }

@@ -40,6 +40,18 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
             if !(categories.is_empty() && links.is_empty() && attributes.is_empty()) {
                 notes.push(Diagnostic::unplaced(Severity::Error, Rule::Unrepresentable, "text/uri-list carries only locations; categories, links and attributes were left out"));
             }
+            if let Some(relative) = locations
+                .iter()
+                .find(|l| !crate::syntax::check_absolute_uri(l))
+            {
+                notes.push(Diagnostic::unplaced(
+                    Severity::Error,
+                    Rule::Unrepresentable,
+                    format!(
+                        "`{relative}` is relative; a text/uri-list holds absolute URIs (RFC 2483)"
+                    ),
+                ));
+            }
             for l in &locations {
                 text.push_str(l);
                 text.push_str("\r\n");
