@@ -5,6 +5,7 @@ pub(crate) mod convert;
 pub(crate) mod mappings;
 pub(crate) mod occi;
 pub(crate) mod ovf;
+pub(crate) mod occi_codec;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};

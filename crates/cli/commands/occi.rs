@@ -14,6 +14,10 @@ use crate::output;
 pub(crate) enum OcciCommand {
     /// Print the OCCI Core + Infrastructure catalogue of a version.
     Model(ModelArgs),
+    /// Convert an OCCI rendering between media types.
+    Convert(super::occi_codec::ConvertArgs),
+    /// Check OCCI renderings: grammar, JSON shape and the catalogue.
+    Validate(super::occi_codec::ValidateArgs),
 }
 
 /// Arguments of `tern occi model`.
@@ -28,6 +32,8 @@ pub(crate) struct ModelArgs {
 pub(crate) fn run(command: &OcciCommand, global: &GlobalArgs) -> Result<Outcome, CliError> {
     match command {
         OcciCommand::Model(args) => model(args, global),
+        OcciCommand::Convert(args) => super::occi_codec::convert(args, global),
+        OcciCommand::Validate(args) => super::occi_codec::validate(args, global),
     }
 }
 

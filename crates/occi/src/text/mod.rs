@@ -1,0 +1,127 @@
+//! The text renderings: a body or header block read into a [`TextDocument`] (layers a and b)
+//! and rendered back canonically.
+
+mod render;
+
+pub use render::{Rendered, render_text};
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostics, ParseError, Parsed, Rule};
+use crate::field::{FieldName, Layout, lex};
+use crate::leniency::ParseOptions;
+use crate::media::MediaType;
+use crate::position::Position;
+use crate::syntax::{
+    AttributeValue, CategoryValue, LinkValue, LocationValue, check_absolute_uri, check_location,
+    parse_attribute, parse_category, parse_link,
+};
+
+/// The OCCI fields of one text rendering, in source order per field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextDocument {
+    /// `Category` values.
+    pub categories: Vec<CategoryValue>,
+    /// `Link` values.
+    pub links: Vec<LinkValue>,
+    /// `X-OCCI-Attribute` values.
+    pub attributes: Vec<AttributeValue>,
+    /// `X-OCCI-Location` values (or `text/uri-list` lines).
+    pub locations: Vec<LocationValue>,
+}
+
+/// Reads a text rendering. `media` must be one of the four text types.
+pub fn parse_text(
+    src: &str,
+    media: MediaType,
+    options: &ParseOptions,
+) -> Result<Parsed<TextDocument>, ParseError> {
+    let mut diags = Diagnostics::new();
+    let mut doc = TextDocument::default();
+    match media {
+        MediaType::UriList => parse_uri_list(src, &mut doc, &mut diags),
+        MediaType::TextPlain | MediaType::TextOcciPlain | MediaType::TextOcci => {
+            let layout = if media == MediaType::TextOcci {
+                Layout::Headers
+            } else {
+                Layout::Body
+            };
+            for field in lex(src, layout, options, &mut diags) {
+                match field.name {
+                    FieldName::Category => {
+                        doc.categories
+                            .extend(parse_category(&field.value, options, &mut diags));
+                    }
+                    FieldName::Link => {
+                        doc.links
+                            .extend(parse_link(&field.value, options, &mut diags));
+                    }
+                    FieldName::Attribute => {
+                        doc.attributes
+                            .extend(parse_attribute(&field.value, options, &mut diags));
+                    }
+                    FieldName::Location => {
+                        let uri = field.value.text();
+                        if check_location(uri) {
+                            doc.locations.push(LocationValue {
+                                uri: uri.to_owned(),
+                                position: field.value.position(),
+                            });
+                        } else {
+                            diags.error(
+                                Rule::BadUri,
+                                field.value.position(),
+                                format!("`{uri}` is not a URI reference"),
+                            );
+                        }
+                    }
+                }
+            }
+            check_duplicates(&doc, &mut diags);
+        }
+        MediaType::OcciJson | MediaType::Json => {
+            diags.error(
+                Rule::Composition,
+                Position::START,
+                format!("{media} is not a text rendering"),
+            );
+        }
+    }
+    diags.finish(doc)
+}
+
+fn parse_uri_list(src: &str, doc: &mut TextDocument, diags: &mut Diagnostics) {
+    for (index, line) in src.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let position = Position::new(u32::try_from(index + 1).unwrap_or(u32::MAX), 1);
+        // RFC 2483: comment lines start with `#`.
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if check_absolute_uri(line) {
+            doc.locations.push(LocationValue {
+                uri: line.to_owned(),
+                position,
+            });
+        } else {
+            diags.error(
+                Rule::BadUri,
+                position,
+                format!("`{line}` is not an absolute URI (RFC 2483: a text/uri-list holds URIs)"),
+            );
+        }
+    }
+}
+
+fn check_duplicates(doc: &TextDocument, diags: &mut Diagnostics) {
+    let mut seen: HashMap<String, Position> = HashMap::new();
+    for category in &doc.categories {
+        if let Some(first) = seen.insert(category.type_id(), category.position) {
+            diags.error(
+                Rule::DuplicateCategory,
+                category.position,
+                format!("category `{}` already given at {first}", category.type_id()),
+            );
+        }
+    }
+}
