@@ -33,18 +33,13 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn conversion_shims_share_the_tern_subcommands() {
-    // Until the bridge lands both say so, the same way, with exit code 2.
-    for (shim, sub) in [
-        (env!("CARGO_BIN_EXE_ovf2occi"), "ovf2occi"),
-        (env!("CARGO_BIN_EXE_occi2ovf"), "occi2ovf"),
-    ] {
-        let direct = run(shim, &["samples/none.ovf"]);
-        let via_tern = tern(&[sub, "samples/none.ovf"]);
-        assert_eq!(direct.status.code(), Some(2));
-        assert_eq!(stderr(&direct), stderr(&via_tern));
-        assert!(stderr(&direct).contains("not implemented yet"));
-    }
+fn occi2ovf_says_it_is_not_there_yet() {
+    // Until the export lands the shim and the subcommand say so, the same way, exit code 2.
+    let direct = run(env!("CARGO_BIN_EXE_occi2ovf"), &["samples/none.json"]);
+    let via_tern = tern(&["occi2ovf", "samples/none.json"]);
+    assert_eq!(direct.status.code(), Some(2));
+    assert_eq!(stderr(&direct), stderr(&via_tern));
+    assert!(stderr(&direct).contains("not implemented yet"));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod conventions;
 mod mappings;
 mod occi_model;
+mod ovf2occi;
 
 use std::process::{Command, Output};
 

@@ -1,20 +1,45 @@
 //! `ovf2occi` and `occi2ovf`: the bridge conversions, shared by `tern` and the shim binaries.
 
-use std::path::PathBuf;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use tern_mapping::ovf2occi::{self, Conversion, Options};
+use tern_model::OcciVersion;
+use tern_occi::{Document, Listing, MediaType};
 
-use crate::app::GlobalArgs;
+use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
+use crate::output;
 
-/// Convert an OVF descriptor or OVA into an OCCI collection.
+/// Convert an OVF descriptor into an OCCI collection (application/occi+json or text/plain).
 #[derive(Debug, Parser)]
 #[command(name = "ovf2occi", version)]
 pub struct Ovf2OcciArgs {
-    /// The OVF descriptor (.ovf) or archive (.ova) to convert.
+    /// The OVF descriptor (.ovf) to convert.
     pub input: PathBuf,
+    /// Output media type: application/occi+json, or text/plain (one resource rendering per
+    /// entity, separated by blank lines: the bodies of the create requests).
+    #[arg(long, value_name = "MEDIA", default_value = "application/occi+json", value_parser = parse_media)]
+    pub to: MediaType,
+    /// Base URL of a CDMI container: each disk's data becomes a data object under it, and its
+    /// object ID the storage link's device id.
+    #[arg(long, value_name = "URL")]
+    pub cdmi_base: Option<String>,
+    /// The deployment option (DeploymentOptionSection Configuration id) to convert.
+    #[arg(long, value_name = "NAME")]
+    pub deployment_option: Option<String>,
+    /// A property value (repeatable), overriding the descriptor's default.
+    #[arg(long = "prop", value_name = "KEY=VALUE", value_parser = parse_property)]
+    pub properties: Vec<(String, String)>,
+    /// OCCI version of the output: 1.1 keeps `speed`, 1.2 has `share`, `ssh_key`, `user_data`.
+    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
+    pub occi_version: OcciVersion,
+    /// Write the report of unmapped OVF elements here (JSON when the name ends in .json).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Where to write the OCCI rendering (stdout when absent).
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
@@ -30,19 +55,175 @@ pub struct Occi2OvfArgs {
 }
 
 /// `tern ovf2occi`.
-pub(crate) fn ovf2occi(_args: &Ovf2OcciArgs, _global: &GlobalArgs) -> Result<Outcome, CliError> {
-    Err(not_implemented("ovf2occi"))
+pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let name = args.input.display().to_string();
+    let bytes =
+        std::fs::read(&args.input).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
+    let doc = match tern_ovf::Document::parse(&bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("{}", e.render(&name, &String::from_utf8_lossy(&bytes)));
+            return Ok(Outcome::Invalid);
+        }
+    };
+    let options = Options {
+        version: args.occi_version,
+        cdmi_base: args.cdmi_base.clone(),
+        deployment_option: args.deployment_option.clone(),
+        properties: args.properties.clone(),
+        envelope_name: args
+            .input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+        cdmi_enterprise: 0,
+    };
+    let conversion = match ovf2occi::ovf_to_occi(&doc, &options) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{name}: error[ovf2occi]: {e}");
+            return Ok(Outcome::Invalid);
+        }
+    };
+    let text = render(&conversion, args.to)?;
+    match &args.output {
+        Some(path) => output::write_file(path, text.as_bytes())?,
+        None => output::print(&text)?,
+    }
+    report(&name, &conversion, args.report.as_deref(), global)?;
+    Ok(Outcome::Ok)
 }
 
 /// `tern occi2ovf`.
 pub(crate) fn occi2ovf(_args: &Occi2OvfArgs, _global: &GlobalArgs) -> Result<Outcome, CliError> {
-    Err(not_implemented("occi2ovf"))
+    Err(usage("`occi2ovf` is not implemented yet".into()))
 }
 
-// The conversions arrive with the bridge issue; until then say so plainly (exit 2).
-fn not_implemented(name: &str) -> CliError {
-    CliError::Usage(miette::miette!(
-        help = "the conversion lands with the bridge issue (mapping tables, ovf2occi, occi2ovf)",
-        "`{name}` is not implemented yet"
-    ))
+fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError> {
+    let resources = conversion.collection.resources();
+    if media.is_json() {
+        // The mixins OCCI Infrastructure lacks (tern's own, and the templates made from the
+        // descriptor) travel with the resources, so the output describes itself.
+        let standard = tern_model::Catalogue::infrastructure(
+            conversion.catalogue.version().unwrap_or(OcciVersion::V1_2),
+        );
+        let mixins = conversion
+            .catalogue
+            .mixins()
+            .iter()
+            .filter(|m| standard.mixin(&m.id).is_none())
+            .filter(|m| resources.iter().any(|r| uses(r, &m.id)))
+            .cloned()
+            .collect();
+        let listing = Document::Listing(Listing {
+            mixins,
+            resources: resources.to_vec(),
+            ..Listing::default()
+        });
+        let rendered = tern_occi::write(&listing, media);
+        return checked(rendered);
+    }
+    if !matches!(media, MediaType::TextPlain | MediaType::TextOcciPlain) {
+        return Err(usage(format!(
+            "ovf2occi writes application/occi+json or text/plain, not {}",
+            media.essence()
+        )));
+    }
+    let mut text = String::new();
+    for resource in resources {
+        if !text.is_empty() {
+            text.push_str("\r\n");
+        }
+        text.push_str(&checked(tern_occi::write(
+            &Document::Resource(resource.clone()),
+            media,
+        ))?);
+    }
+    Ok(text)
+}
+
+fn uses(resource: &tern_model::Resource, mixin: &tern_model::CategoryId) -> bool {
+    resource.entity.mixins.contains(mixin)
+        || resource
+            .links
+            .iter()
+            .any(|l| l.entity.mixins.contains(mixin))
+}
+
+// Anything the rendering could not carry is a bug of the converter: refuse to write half.
+fn checked(rendered: tern_occi::Rendered) -> Result<String, CliError> {
+    let problems: Vec<String> = rendered
+        .notes
+        .iter()
+        .filter(|n| n.severity != tern_occi::Severity::Note)
+        .map(ToString::to_string)
+        .collect();
+    if problems.is_empty() {
+        Ok(rendered.text)
+    } else {
+        Err(CliError::Invalid(miette::miette!(
+            "the OCCI rendering is incomplete:\n{}",
+            problems.join("\n")
+        )))
+    }
+}
+
+fn report(
+    name: &str,
+    conversion: &Conversion,
+    file: Option<&Path>,
+    global: &GlobalArgs,
+) -> Result<(), CliError> {
+    let r = &conversion.report;
+    let links: usize = conversion
+        .collection
+        .resources()
+        .iter()
+        .map(|res| res.links.len())
+        .sum();
+    let Some(file) = file else {
+        if global.format != Format::Json {
+            eprintln!(
+                "{name}: {} resources, {links} links; {} OVF elements or attributes unmapped, {} notes (--report FILE lists them)",
+                conversion.collection.resources().len(),
+                r.unmapped.len(),
+                r.notes.len()
+            );
+        }
+        return Ok(());
+    };
+    let text = if file.extension().is_some_and(|e| e == "json") {
+        let mut json = serde_json::to_string_pretty(r).map_err(|e| usage(e.to_string()))?;
+        json.push('\n');
+        json
+    } else {
+        let mut text = String::new();
+        for u in &r.unmapped {
+            let _ = writeln!(text, "{name}:{}:{}: unmapped: {}", u.line, u.column, u.path);
+        }
+        for n in &r.notes {
+            let _ = writeln!(text, "{name}:{}:{}: note: {}", n.line, n.column, n.message);
+        }
+        text
+    };
+    output::write_file(file, text.as_bytes())
+}
+
+fn parse_media(text: &str) -> Result<MediaType, String> {
+    text.parse().map_err(|e| format!("{e}"))
+}
+
+fn parse_version(text: &str) -> Result<OcciVersion, String> {
+    text.parse()
+        .map_err(|e: tern_model::UnknownVersion| e.to_string())
+}
+
+fn parse_property(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("`{text}` is not KEY=VALUE")),
+    }
+}
+
+fn usage(message: String) -> CliError {
+    CliError::Usage(miette::miette!("{message}"))
 }

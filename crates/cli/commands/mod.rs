@@ -4,8 +4,8 @@ pub(crate) mod cdmi;
 pub(crate) mod convert;
 pub(crate) mod mappings;
 pub(crate) mod occi;
-pub(crate) mod ovf;
 pub(crate) mod occi_codec;
+pub(crate) mod ovf;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};

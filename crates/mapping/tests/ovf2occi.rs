@@ -105,21 +105,21 @@ fn hadoop_links_follow_the_hardware_items() {
     };
     assert_eq!(
         targets("/compute/portal", "networkinterface"),
-        ["/network/public", "/network/private"]
+        ["urn:ovf:network:public", "urn:ovf:network:private"]
     );
     assert_eq!(
         targets("/compute/hadoop-slave", "networkinterface"),
-        ["/network/private"]
+        ["urn:ovf:network:private"]
     );
     assert_eq!(
         targets("/compute/hadoop-slave", "storagelink"),
-        ["/storage/system", "/storage/hdfs"]
+        ["urn:ovf:storage:system", "urn:ovf:storage:hdfs"]
     );
     let slave = resource(&c, "/compute/hadoop-slave");
     let hdfs = slave
         .links
         .iter()
-        .find(|l| l.target.location == "/storage/hdfs")
+        .find(|l| l.target.location == "urn:ovf:storage:hdfs")
         .unwrap();
     assert_eq!(
         hdfs.entity
@@ -140,8 +140,15 @@ fn hadoop_links_follow_the_hardware_items() {
     // Every link starts at its compute and names the target's kind.
     for r in c.collection.resources() {
         for l in &r.links {
-            assert_eq!(Some(&l.source.location), r.entity.location.as_ref());
+            assert_eq!(l.source.location, r.entity.id);
             assert!(l.target.kind.is_some());
+            if l.entity.kind.term() == "storagelink" {
+                assert!(
+                    c.collection.resource(&l.target.location).is_some(),
+                    "{} resolves",
+                    l.target.location
+                );
+            }
         }
     }
 }
@@ -170,7 +177,7 @@ fn cdmi_base_makes_data_objects_and_device_ids() {
     let link = slave
         .links
         .iter()
-        .find(|l| l.target.location == "/storage/hdfs")
+        .find(|l| l.target.location == "urn:ovf:storage:hdfs")
         .unwrap();
     assert_eq!(
         link.entity.attributes.get("occi.storagelink.deviceid"),

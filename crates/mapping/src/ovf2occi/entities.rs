@@ -206,7 +206,9 @@ fn links(
     compute: &mut Resource,
     report: &mut Report,
 ) -> Result<(), BridgeError> {
-    let source = compute.entity.location.clone().unwrap_or_default();
+    // Links name their ends by id: the ids are what an OCCI rendering carries (locations
+    // are the server's to choose).
+    let source = compute.entity.id.clone();
     let nics = items.iter().filter(|i| i.is_nic()).count();
     for item in items.iter().copied() {
         let instance = item.instance_id.clone().unwrap_or_default();
@@ -226,7 +228,7 @@ fn links(
                     kind("networkinterface"),
                 ),
                 source.as_str(),
-                format!("/network/{network}"),
+                format!("urn:ovf:network:{network}"),
             );
             link.target.kind = Some(kind("network"));
             let suffix = (nics > 1).then_some(network.as_str());
@@ -253,7 +255,7 @@ fn links(
                     kind("storagelink"),
                 ),
                 source.as_str(),
-                format!("/storage/{disk}"),
+                format!("urn:ovf:storage:{disk}"),
             );
             link.target.kind = Some(kind("storage"));
             let e = &mut link.entity;
