@@ -224,6 +224,6 @@ fn parse_property(text: &str) -> Result<(String, String), String> {
     }
 }
 
-fn usage(message: String) -> CliError {
+fn usage(message: impl std::fmt::Display) -> CliError {
     CliError::Usage(miette::miette!("{message}"))
 }
