@@ -95,7 +95,7 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
 
 /// `tern occi2ovf`.
 pub(crate) fn occi2ovf(_args: &Occi2OvfArgs, _global: &GlobalArgs) -> Result<Outcome, CliError> {
-    Err(usage("`occi2ovf` is not implemented yet".into()))
+    Err(usage("`occi2ovf` is not implemented yet"))
 }
 
 fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError> {
