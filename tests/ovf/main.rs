@@ -2,6 +2,7 @@
 
 mod fmt;
 mod info;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -20,6 +20,7 @@ pub mod model;
 pub mod names;
 mod node;
 mod reader;
+pub mod validate;
 mod vocab;
 
 pub use atomic::write_atomically;
@@ -29,6 +30,9 @@ pub use error::{LineIndex, ParseError, ParseErrorKind, Position, Span};
 pub use model::Envelope;
 pub use node::{Attribute, Element, Markup, Name, Node, Text};
 pub use reader::{ParseOptions, XMLNS_NAMESPACE};
+pub use validate::{
+    Finding, Mode, Report, Rule, Severity, ValidateOptions, validate, validate_bytes,
+};
 
 /// The File references of a descriptor (id, href, size, compression, chunkSize), for
 /// packaging and verifying OVA archives.

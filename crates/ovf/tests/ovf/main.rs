@@ -4,6 +4,7 @@ mod info;
 mod model;
 mod roundtrip;
 mod security;
+mod validate;
 
 use std::path::{Path, PathBuf};
 
