@@ -14,6 +14,8 @@
 mod atomic;
 mod dialect;
 mod document;
+pub mod edit;
+mod environment;
 mod error;
 pub mod info;
 pub mod model;
@@ -26,6 +28,7 @@ mod vocab;
 pub use atomic::write_atomically;
 pub use dialect::{Dialect, DialectInfo, Quirk};
 pub use document::Document;
+pub use environment::{EnvironmentError, environment};
 pub use error::{LineIndex, ParseError, ParseErrorKind, Position, Span};
 pub use model::Envelope;
 pub use node::{Attribute, Element, Markup, Name, Node, Text};

@@ -1,5 +1,7 @@
 //! Integration tests of tern-ovf: one binary, one module per concern.
 
+mod edit;
+mod environment;
 mod info;
 mod model;
 mod roundtrip;
