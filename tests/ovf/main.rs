@@ -1,7 +1,9 @@
 //! Tests of `tern ovf ...` through the binary: exit codes, output files, JSON shape.
 
+mod edit;
 mod fmt;
 mod info;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

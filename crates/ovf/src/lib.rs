@@ -14,21 +14,28 @@
 mod atomic;
 mod dialect;
 mod document;
+pub mod edit;
+mod environment;
 mod error;
 pub mod info;
 pub mod model;
 pub mod names;
 mod node;
 mod reader;
+pub mod validate;
 mod vocab;
 
 pub use atomic::write_atomically;
 pub use dialect::{Dialect, DialectInfo, Quirk};
 pub use document::Document;
+pub use environment::{EnvironmentError, environment};
 pub use error::{LineIndex, ParseError, ParseErrorKind, Position, Span};
 pub use model::Envelope;
 pub use node::{Attribute, Element, Markup, Name, Node, Text};
 pub use reader::{ParseOptions, XMLNS_NAMESPACE};
+pub use validate::{
+    Finding, Mode, Report, Rule, Severity, ValidateOptions, validate, validate_bytes,
+};
 
 /// The File references of a descriptor (id, href, size, compression, chunkSize), for
 /// packaging and verifying OVA archives.

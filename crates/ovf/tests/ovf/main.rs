@@ -1,9 +1,12 @@
 //! Integration tests of tern-ovf: one binary, one module per concern.
 
+mod edit;
+mod environment;
 mod info;
 mod model;
 mod roundtrip;
 mod security;
+mod validate;
 
 use std::path::{Path, PathBuf};
 

@@ -31,6 +31,11 @@ fn own_samples_round_trip_byte_identical() {
         samples.len()
     );
     for path in samples {
+        // The one sample that breaks OVF-XML is refused by design.
+        if path.ends_with("invalid/ovf-xml.ovf") {
+            assert!(Document::parse(&std::fs::read(&path).unwrap()).is_err());
+            continue;
+        }
         assert_identical(&path);
     }
 }
