@@ -1,7 +1,7 @@
 //! Conventions every subcommand follows: help lists the groups, exit codes 0/1/2, the shims
 //! behave like `tern <subcommand>`.
 
-use crate::{run, stderr, stdout, tern};
+use crate::{stderr, stdout, tern};
 
 #[test]
 fn help_lists_the_subcommand_groups() {
@@ -30,16 +30,6 @@ fn usage_errors_exit_2() {
         stderr(&out)
     );
     assert_eq!(tern(&["no-such-command"]).status.code(), Some(2));
-}
-
-#[test]
-fn occi2ovf_says_it_is_not_there_yet() {
-    // Until the export lands the shim and the subcommand say so, the same way, exit code 2.
-    let direct = run(env!("CARGO_BIN_EXE_occi2ovf"), &["samples/none.json"]);
-    let via_tern = tern(&["occi2ovf", "samples/none.json"]);
-    assert_eq!(direct.status.code(), Some(2));
-    assert_eq!(stderr(&direct), stderr(&via_tern));
-    assert!(stderr(&direct).contains("not implemented yet"));
 }
 
 #[test]

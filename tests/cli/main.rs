@@ -3,6 +3,7 @@
 
 mod conventions;
 mod mappings;
+mod occi2ovf;
 mod occi_model;
 mod ovf2occi;
 

@@ -47,10 +47,28 @@ pub struct Ovf2OcciArgs {
 #[derive(Debug, Parser)]
 #[command(name = "occi2ovf", version)]
 pub struct Occi2OvfArgs {
-    /// The OCCI collection to export (application/occi+json or text/plain).
+    /// The OCCI collection to export (application/occi+json, or text/plain resources
+    /// separated by blank lines); `-` reads standard input.
     pub input: PathBuf,
+    /// Input media type (detected from the content when absent).
+    #[arg(long, value_name = "MEDIA", value_parser = parse_media)]
+    pub from: Option<MediaType>,
+    /// Base URL of the CDMI container holding disk images that carry no `tern.cdmi.uri`.
+    #[arg(long, value_name = "URL")]
+    pub cdmi_base: Option<String>,
+    /// OVF major version of the descriptor made from scratch: 1 or 2.
+    #[arg(long, value_name = "1|2", default_value = "1", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub ovf_version: u8,
+    /// The envelope the collection came from (the provider kept it): everything OCCI cannot
+    /// express comes back from it unchanged, and an unchanged collection gives it back byte
+    /// for byte.
+    #[arg(long, value_name = "ENVELOPE")]
+    pub original: Option<PathBuf>,
+    /// OCCI version of the input.
+    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
+    pub occi_version: OcciVersion,
     /// Where to write the OVF descriptor (stdout when absent).
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
@@ -94,8 +112,142 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
 }
 
 /// `tern occi2ovf`.
-pub(crate) fn occi2ovf(_args: &Occi2OvfArgs, _global: &GlobalArgs) -> Result<Outcome, CliError> {
-    Err(usage("`occi2ovf` is not implemented yet"))
+pub(crate) fn occi2ovf(args: &Occi2OvfArgs, _global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let name = args.input.display().to_string();
+    let text = if name == "-" {
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| usage(format!("cannot read standard input: {e}")))?
+    } else {
+        std::fs::read_to_string(&args.input)
+            .map_err(|e| usage(format!("cannot read {name}: {e}")))?
+    };
+    let Some(collection) = read_collection(&name, &text, args)? else {
+        return Ok(Outcome::Invalid);
+    };
+    let exported = match &args.original {
+        Some(original) => restore(original, &collection, args)?,
+        None => export(&name, &collection, args),
+    };
+    let Some((bytes, dropped)) = exported else {
+        return Ok(Outcome::Invalid);
+    };
+    match &args.output {
+        Some(path) => output::write_file(path, &bytes)?,
+        None => output::print(&String::from_utf8_lossy(&bytes))?,
+    }
+    for line in dropped {
+        eprintln!("{name}: note[occi2ovf]: {line}");
+    }
+    Ok(Outcome::Ok)
+}
+
+/// A descriptor's bytes and the OCCI facts it does not carry.
+type Exported = (Vec<u8>, Vec<String>);
+
+// The kept envelope with the collection's changes written back.
+fn restore(
+    original: &Path,
+    collection: &tern_model::Collection,
+    args: &Occi2OvfArgs,
+) -> Result<Option<Exported>, CliError> {
+    let name = original.display().to_string();
+    let source = std::fs::read(original).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
+    let mut doc = match tern_ovf::Document::parse(&source) {
+        Ok(doc) => doc,
+        Err(e) => {
+            eprintln!("{}", e.render(&name, &String::from_utf8_lossy(&source)));
+            return Ok(None);
+        }
+    };
+    let options = Options {
+        version: args.occi_version,
+        ..Options::default()
+    };
+    match tern_mapping::occi2ovf::restore(&mut doc, collection, &options) {
+        Ok(dropped) => Ok(Some((doc.to_bytes(), dropped))),
+        Err(e) => {
+            eprintln!("{name}: error[occi2ovf]: {e}");
+            Ok(None)
+        }
+    }
+}
+
+// A descriptor made from scratch.
+fn export(
+    name: &str,
+    collection: &tern_model::Collection,
+    args: &Occi2OvfArgs,
+) -> Option<Exported> {
+    let options = tern_mapping::occi2ovf::ExportOptions {
+        ovf2: args.ovf_version == 2,
+        cdmi_base: args.cdmi_base.clone(),
+    };
+    match tern_mapping::occi2ovf::occi_to_ovf(collection, &options) {
+        Ok(export) => Some((export.xml.into_bytes(), export.dropped)),
+        Err(e) => {
+            eprintln!("{name}: error[occi2ovf]: {e}");
+            None
+        }
+    }
+}
+
+// The collection in any rendering ovf2occi writes: JSON (with the mixins it carries), or
+// text/plain resources separated by blank lines.
+fn read_collection(
+    name: &str,
+    text: &str,
+    args: &Occi2OvfArgs,
+) -> Result<Option<tern_model::Collection>, CliError> {
+    let media = args.from.unwrap_or(if text.trim_start().starts_with('{') {
+        MediaType::OcciJson
+    } else {
+        MediaType::TextPlain
+    });
+    let mut catalogue = tern_mapping::extensions::catalogue(args.occi_version);
+    let options = tern_occi::ParseOptions::lenient();
+    let bodies: Vec<&str> = if media.is_json() {
+        vec![text]
+    } else {
+        text.split("\r\n\r\n")
+            .flat_map(|b| b.split("\n\n"))
+            .filter(|b| !b.trim().is_empty())
+            .collect()
+    };
+    let mut collection = tern_model::Collection::new();
+    for body in bodies {
+        let parsed = match tern_occi::read(body, media, &options, &catalogue) {
+            Ok(p) => p,
+            Err(e) => {
+                for d in e.diagnostics() {
+                    eprintln!("{name}:{d}");
+                }
+                return Ok(None);
+            }
+        };
+        let resources = match parsed.value {
+            Document::Resource(r) => vec![r],
+            Document::Listing(l) => {
+                for m in l.mixins {
+                    if catalogue.mixin(&m.id).is_none() {
+                        let _ = catalogue.add_mixin(m);
+                    }
+                }
+                l.resources
+            }
+            other => {
+                return Err(usage(format!(
+                    "{name}: a {} is not a collection of resources",
+                    other.composition()
+                )));
+            }
+        };
+        for r in resources {
+            collection
+                .push_resource(r)
+                .map_err(|e| usage(format!("{name}: {e}")))?;
+        }
+    }
+    Ok(Some(collection))
 }
 
 fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError> {

@@ -201,7 +201,7 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
     }
     match global.format {
         Format::Json => output::print_json(&serde_json::Value::Array(json))?,
-        Format::Text => output::print(&text)?,
+        Format::Text | Format::Markdown => output::print(&text)?,
     }
     if let Some(e) = usage_error {
         return Err(e);

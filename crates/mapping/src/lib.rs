@@ -14,6 +14,7 @@
 
 mod cdmi;
 pub mod extensions;
+pub mod occi2ovf;
 pub mod os;
 pub mod ovf2occi;
 mod render;
