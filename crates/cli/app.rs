@@ -7,7 +7,7 @@ use crate::commands;
 
 /// Bridge DMTF OVF, OGF OCCI and SNIA CDMI.
 #[derive(Debug, Parser)]
-#[command(name = "tern", version, about, long_about = None, propagate_version = true)]
+#[command(name = "tern", version, about, long_about = None)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
@@ -36,8 +36,22 @@ pub(crate) enum Format {
 /// The subcommand groups.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// OCCI: the shared model's catalogues.
+    #[command(subcommand)]
+    Occi(commands::occi::OcciCommand),
     /// Convert an OVF descriptor or OVA into an OCCI collection.
     Ovf2occi(commands::convert::Ovf2OcciArgs),
     /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.
     Occi2ovf(commands::convert::Occi2OvfArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        // clap checks duplicate flags, bad defaults and the like only when asked.
+        super::Cli::command().debug_assert();
+    }
 }

@@ -25,11 +25,17 @@ pub fn main_tern() -> ExitCode {
 /// Entry point of the `ovf2occi` binary: the same function as `tern ovf2occi`.
 pub fn main_ovf2occi() -> ExitCode {
     let args = commands::convert::Ovf2OcciArgs::parse();
-    exit::finish(commands::convert::ovf2occi(&args, &app::GlobalArgs::default()))
+    exit::finish(commands::convert::ovf2occi(
+        &args,
+        &app::GlobalArgs::default(),
+    ))
 }
 
 /// Entry point of the `occi2ovf` binary: the same function as `tern occi2ovf`.
 pub fn main_occi2ovf() -> ExitCode {
     let args = commands::convert::Occi2OvfArgs::parse();
-    exit::finish(commands::convert::occi2ovf(&args, &app::GlobalArgs::default()))
+    exit::finish(commands::convert::occi2ovf(
+        &args,
+        &app::GlobalArgs::default(),
+    ))
 }

@@ -1,0 +1,308 @@
+//! The catalogue (registry) of categories: resolves identifiers, walks Kind parents and
+//! Mixin `depends`, and answers which attributes and lifecycle an entity has.
+
+use std::collections::HashMap;
+
+use crate::{
+    Action, AttributeDef, Category, CategoryClass, CategoryId, Entity, Kind, Mixin, OcciVersion,
+    StateMachine,
+};
+
+/// The scheme of OCCI Core's kinds.
+pub const CORE_SCHEME: &str = "http://schemas.ogf.org/occi/core#";
+/// Identifier of `core#entity`, the root of every Kind.
+pub const ENTITY: &str = "http://schemas.ogf.org/occi/core#entity";
+/// Identifier of `core#resource`.
+pub const RESOURCE: &str = "http://schemas.ogf.org/occi/core#resource";
+/// Identifier of `core#link`.
+pub const LINK: &str = "http://schemas.ogf.org/occi/core#link";
+
+/// A set of Kinds, Mixins and Actions with fast lookup by identifier.
+///
+/// ```
+/// use tern_model::{Catalogue, OcciVersion};
+/// let v11 = Catalogue::infrastructure(OcciVersion::V1_1);
+/// let compute = v11.kind(&"http://schemas.ogf.org/occi/infrastructure#compute".parse().unwrap()).unwrap();
+/// assert!(compute.attributes.iter().any(|a| a.name == "occi.compute.speed"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    version: Option<OcciVersion>,
+    kinds: Vec<Kind>,
+    mixins: Vec<Mixin>,
+    actions: Vec<Action>,
+    index: HashMap<CategoryId, (CategoryClass, usize)>,
+}
+
+/// A catalogue that cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogueError {
+    /// The catalogue document is not valid JSON or not in the catalogue format.
+    #[error("catalogue document, line {line}, column {column}: {message}")]
+    Syntax {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the JSON reader said.
+        message: String,
+    },
+    /// Two categories with the same identifier.
+    #[error("category {0} is defined twice")]
+    Duplicate(CategoryId),
+    /// A reference to a category that is not in the catalogue.
+    #[error("{from}: {role} {to} is not in the catalogue")]
+    UnknownReference {
+        /// The referring category.
+        from: CategoryId,
+        /// What the reference is for (`parent`, `depends`, `applies`, `action`).
+        role: &'static str,
+        /// The missing category.
+        to: CategoryId,
+    },
+    /// An attribute row that cannot be understood.
+    #[error("{category}: attribute {attribute}: {message}")]
+    BadAttribute {
+        /// The declaring category.
+        category: CategoryId,
+        /// The attribute name.
+        attribute: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Catalogue {
+    /// An empty catalogue for `version` (`None`: not tied to a version).
+    pub fn empty(version: Option<OcciVersion>) -> Self {
+        Catalogue {
+            version,
+            kinds: Vec::new(),
+            mixins: Vec::new(),
+            actions: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// OCCI Core and Infrastructure (GFD.183/184 for 1.1, GFD.221/224 for 1.2).
+    #[allow(clippy::missing_panics_doc)] // the embedded data is checked by the crate's tests
+    pub fn infrastructure(version: OcciVersion) -> Self {
+        crate::data::load(crate::data::BUILTIN, Some(version))
+            .expect("the built-in catalogue is valid")
+    }
+
+    /// OCCI Core only: `entity`, `resource`, `link`.
+    pub fn core(version: OcciVersion) -> Self {
+        let full = Catalogue::infrastructure(version);
+        let mut core = Catalogue::empty(Some(version));
+        for kind in full
+            .kinds
+            .into_iter()
+            .filter(|k| k.id.scheme() == CORE_SCHEME)
+        {
+            // Core kinds only refer to each other and declare no actions.
+            let _ = core.add_kind(kind);
+        }
+        core
+    }
+
+    /// Reads a catalogue written in tern's catalogue format (see `data/occi-catalogue.json`),
+    /// keeping the items that hold in `version` (all when `None`).
+    pub fn from_json(text: &str, version: Option<OcciVersion>) -> Result<Self, CatalogueError> {
+        crate::data::load(text, version)
+    }
+
+    /// The version the catalogue describes.
+    pub fn version(&self) -> Option<OcciVersion> {
+        self.version
+    }
+
+    /// Adds an Action.
+    pub fn add_action(&mut self, action: Action) -> Result<(), CatalogueError> {
+        self.claim(&action.id, CategoryClass::Action, self.actions.len())?;
+        self.actions.push(action);
+        Ok(())
+    }
+
+    /// Adds a Kind; its parent and actions must already be present.
+    pub fn add_kind(&mut self, kind: Kind) -> Result<(), CatalogueError> {
+        if let Some(parent) = &kind.parent {
+            self.require(&kind.id, "parent", parent, CategoryClass::Kind)?;
+        }
+        for action in &kind.actions {
+            self.require(&kind.id, "action", action, CategoryClass::Action)?;
+        }
+        self.claim(&kind.id, CategoryClass::Kind, self.kinds.len())?;
+        self.kinds.push(kind);
+        Ok(())
+    }
+
+    /// Adds a Mixin; what it depends on, applies to and its actions must already be present.
+    pub fn add_mixin(&mut self, mixin: Mixin) -> Result<(), CatalogueError> {
+        for d in &mixin.depends {
+            self.require(&mixin.id, "depends", d, CategoryClass::Mixin)?;
+        }
+        for a in &mixin.applies {
+            self.require(&mixin.id, "applies", a, CategoryClass::Kind)?;
+        }
+        for action in &mixin.actions {
+            self.require(&mixin.id, "action", action, CategoryClass::Action)?;
+        }
+        self.claim(&mixin.id, CategoryClass::Mixin, self.mixins.len())?;
+        self.mixins.push(mixin);
+        Ok(())
+    }
+
+    /// All Kinds in insertion order.
+    pub fn kinds(&self) -> &[Kind] {
+        &self.kinds
+    }
+
+    /// All Mixins in insertion order.
+    pub fn mixins(&self) -> &[Mixin] {
+        &self.mixins
+    }
+
+    /// All Actions in insertion order.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    /// Any category by identifier.
+    pub fn category(&self, id: &CategoryId) -> Option<Category<'_>> {
+        let &(class, i) = self.index.get(id)?;
+        Some(match class {
+            CategoryClass::Kind => Category::Kind(&self.kinds[i]),
+            CategoryClass::Mixin => Category::Mixin(&self.mixins[i]),
+            CategoryClass::Action => Category::Action(&self.actions[i]),
+        })
+    }
+
+    /// A Kind by identifier.
+    pub fn kind(&self, id: &CategoryId) -> Option<&Kind> {
+        match self.category(id)? {
+            Category::Kind(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// A Mixin by identifier.
+    pub fn mixin(&self, id: &CategoryId) -> Option<&Mixin> {
+        match self.category(id)? {
+            Category::Mixin(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// An Action by identifier.
+    pub fn action(&self, id: &CategoryId) -> Option<&Action> {
+        match self.category(id)? {
+            Category::Action(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The Kind and its ancestors, nearest first (stops at a missing parent).
+    pub fn ancestors(&self, kind: &CategoryId) -> Vec<&Kind> {
+        let mut chain: Vec<&Kind> = Vec::new();
+        let mut next = self.kind(kind);
+        while let Some(k) = next {
+            if chain.iter().any(|c| c.id == k.id) {
+                break; // a cycle cannot be built through add_kind, but stay safe
+            }
+            chain.push(k);
+            next = k.parent.as_ref().and_then(|p| self.kind(p));
+        }
+        chain
+    }
+
+    /// True when `kind` is `ancestor` or descends from it.
+    pub fn is_a(&self, kind: &CategoryId, ancestor: &CategoryId) -> bool {
+        self.ancestors(kind).iter().any(|k| &k.id == ancestor)
+    }
+
+    /// The Mixin and everything it depends on, transitively, without repeats.
+    pub fn mixin_closure(&self, mixin: &CategoryId) -> Vec<&Mixin> {
+        let mut out: Vec<&Mixin> = Vec::new();
+        let mut stack = vec![mixin];
+        while let Some(id) = stack.pop() {
+            if let Some(m) = self.mixin(id) {
+                if !out.iter().any(|o| o.id == m.id) {
+                    out.push(m);
+                    stack.extend(m.depends.iter().rev());
+                }
+            }
+        }
+        out
+    }
+
+    /// Every attribute definition that applies to `entity`: its Kind chain (nearest first),
+    /// then its Mixins with their dependencies. A Mixin's definition overrides the Kind's
+    /// (templates refine defaults, GFD.221 §4.5.4).
+    pub fn attribute_defs(&self, entity: &Entity) -> Vec<&AttributeDef> {
+        let mut defs: Vec<&AttributeDef> = Vec::new();
+        let kinds = self
+            .ancestors(&entity.kind)
+            .into_iter()
+            .rev()
+            .flat_map(|k| &k.attributes);
+        let mixins = entity
+            .mixins
+            .iter()
+            .flat_map(|m| self.mixin_closure(m).into_iter().rev())
+            .flat_map(|m| &m.attributes);
+        for def in kinds.chain(mixins) {
+            if let Some(slot) = defs.iter_mut().find(|d| d.name == def.name) {
+                *slot = def;
+            } else {
+                defs.push(def);
+            }
+        }
+        defs
+    }
+
+    /// The definition of one attribute of `entity`.
+    pub fn attribute_def(&self, entity: &Entity, name: &str) -> Option<&AttributeDef> {
+        self.attribute_defs(entity)
+            .into_iter()
+            .find(|d| d.name == name)
+    }
+
+    /// The lifecycle of a Kind's instances, inherited from the nearest ancestor with one.
+    pub fn state_machine(&self, kind: &CategoryId) -> Option<&StateMachine> {
+        self.ancestors(kind)
+            .into_iter()
+            .find_map(|k| k.states.as_ref())
+    }
+
+    fn claim(
+        &mut self,
+        id: &CategoryId,
+        class: CategoryClass,
+        at: usize,
+    ) -> Result<(), CatalogueError> {
+        if self.index.contains_key(id) {
+            return Err(CatalogueError::Duplicate(id.clone()));
+        }
+        self.index.insert(id.clone(), (class, at));
+        Ok(())
+    }
+
+    fn require(
+        &self,
+        from: &CategoryId,
+        role: &'static str,
+        to: &CategoryId,
+        class: CategoryClass,
+    ) -> Result<(), CatalogueError> {
+        match self.index.get(to) {
+            Some((c, _)) if *c == class => Ok(()),
+            _ => Err(CatalogueError::UnknownReference {
+                from: from.clone(),
+                role,
+                to: to.clone(),
+            }),
+        }
+    }
+}

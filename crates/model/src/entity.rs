@@ -1,0 +1,186 @@
+//! Entity instances (GFD.221 §4.6): resources and links with their attribute values.
+
+use serde::Serialize;
+
+use crate::{CategoryId, Value};
+
+/// The parts every entity has. `occi.core.id` and `occi.core.title` are fields here; the
+/// renderings map them to and from their attribute names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entity {
+    /// Unique identifier (a URI; `urn:uuid:…` recommended).
+    pub id: String,
+    /// The Kind identifying the entity's type.
+    pub kind: CategoryId,
+    /// Associated mixins, in rendering order.
+    pub mixins: Vec<CategoryId>,
+    /// Display title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// All other attribute values, in rendering order.
+    pub attributes: Attributes,
+    /// Actions currently exposed (rendered as action links).
+    pub actions: Vec<CategoryId>,
+    /// Where the entity lives on a server, e.g. `/compute/vm1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// A Resource: an entity with a summary and the links it owns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Resource {
+    /// Identity, kind, mixins, attributes.
+    #[serde(flatten)]
+    pub entity: Entity,
+    /// `occi.core.summary`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Links whose source is this resource.
+    pub links: Vec<Link>,
+}
+
+/// A Link between a source resource and a target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    /// Identity, kind, mixins, attributes.
+    #[serde(flatten)]
+    pub entity: Entity,
+    /// `occi.core.source` (and `occi.core.source.kind`).
+    pub source: Endpoint,
+    /// `occi.core.target` (and `occi.core.target.kind`).
+    pub target: Endpoint,
+}
+
+/// One end of a link: where it is, and optionally what Kind it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Endpoint {
+    /// Location or identifier of the resource.
+    pub location: String,
+    /// Its Kind, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<CategoryId>,
+}
+
+/// Attribute values by name, in the order they were given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Attributes(#[serde(serialize_with = "serialize_pairs")] Vec<(String, Value)>);
+
+impl Entity {
+    /// An entity with no title, mixins, attributes or actions.
+    pub fn new(id: impl Into<String>, kind: CategoryId) -> Self {
+        Entity {
+            id: id.into(),
+            kind,
+            mixins: Vec::new(),
+            title: None,
+            attributes: Attributes::default(),
+            actions: Vec::new(),
+            location: None,
+        }
+    }
+
+    /// True when `mixin` is associated with the entity.
+    pub fn has_mixin(&self, mixin: &CategoryId) -> bool {
+        self.mixins.contains(mixin)
+    }
+}
+
+impl Resource {
+    /// A resource without summary or links.
+    pub fn new(entity: Entity) -> Self {
+        Resource {
+            entity,
+            summary: None,
+            links: Vec::new(),
+        }
+    }
+}
+
+impl Link {
+    /// A link from `source` to `target` (locations or identifiers).
+    pub fn new(entity: Entity, source: impl Into<String>, target: impl Into<String>) -> Self {
+        Link {
+            entity,
+            source: Endpoint::at(source),
+            target: Endpoint::at(target),
+        }
+    }
+}
+
+impl Endpoint {
+    /// An endpoint of unknown Kind.
+    pub fn at(location: impl Into<String>) -> Self {
+        Endpoint {
+            location: location.into(),
+            kind: None,
+        }
+    }
+}
+
+impl Attributes {
+    /// No attributes.
+    pub fn new() -> Self {
+        Attributes::default()
+    }
+
+    /// The value of `name`.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Sets `name`, keeping its position when it was already present; returns the old value.
+    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+        let name = name.into();
+        let value = value.into();
+        if let Some(slot) = self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(std::mem::replace(&mut slot.1, value))
+        } else {
+            self.0.push((name, value));
+            None
+        }
+    }
+
+    /// Removes `name`, returning its value.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        let i = self.0.iter().position(|(n, _)| n == name)?;
+        Some(self.0.remove(i).1)
+    }
+
+    /// Name–value pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v))
+    }
+
+    /// Number of attributes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<N: Into<String>, V: Into<Value>> FromIterator<(N, V)> for Attributes {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        let mut attributes = Attributes::new();
+        for (n, v) in iter {
+            attributes.insert(n, v);
+        }
+        attributes
+    }
+}
+
+fn serialize_pairs<S: serde::Serializer>(
+    pairs: &[(String, Value)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(pairs.len()))?;
+    for (name, value) in pairs {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
+}
