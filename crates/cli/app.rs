@@ -39,6 +39,9 @@ pub(crate) enum Command {
     /// OCCI: the shared model's catalogues.
     #[command(subcommand)]
     Occi(commands::occi::OcciCommand),
+    /// OVA archives: list, verify, unpack, pack.
+    #[command(subcommand)]
+    Ova(commands::ova::OvaCommand),
     /// Convert an OVF descriptor or OVA into an OCCI collection.
     Ovf2occi(commands::convert::Ovf2OcciArgs),
     /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.

@@ -2,6 +2,7 @@
 
 pub(crate) mod convert;
 pub(crate) mod occi;
+pub(crate) mod ova;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -10,6 +11,7 @@ use crate::exit::{CliError, Outcome};
 pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome, CliError> {
     match command {
         Command::Occi(command) => occi::run(&command, global),
+        Command::Ova(command) => ova::run(&command, global),
         Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
     }

@@ -60,7 +60,7 @@ impl<R: Read + Seek> Ova<R> {
                         target,
                         io::Error::new(
                             io::ErrorKind::AlreadyExists,
-                            "already exists (nothing was written; allow overwriting to replace it)",
+                            "already exists (nothing was written)",
                         ),
                     ));
                 }
