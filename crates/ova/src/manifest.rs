@@ -205,14 +205,6 @@ pub(crate) fn parse_line(
         ));
     }
     let alg_text = &text[..alg_end];
-    let algorithm: Algorithm = alg_text
-        .parse()
-        .map_err(|e: crate::digest::UnknownAlgorithm| {
-            error(line, 1, "MF-ALGORITHM", e.to_string())
-        })?;
-    if alg_text != algorithm.name() {
-        canonical = false;
-    }
 
     let mut pos = alg_end;
     while pos < bytes.len() && bytes[pos].is_ascii_whitespace() {
@@ -227,13 +219,22 @@ pub(crate) fn parse_line(
             format!("expected '(' after {alg_text}; {EXPECTED}"),
         ));
     }
+    // The shape is right so far: now the algorithm may be judged.
+    let algorithm: Algorithm = alg_text
+        .parse()
+        .map_err(|e: crate::digest::UnknownAlgorithm| {
+            error(line, 1, "MF-ALGORITHM", e.to_string())
+        })?;
+    if alg_text != algorithm.name() {
+        canonical = false;
+    }
     let name_start = pos + 1;
 
     // Digests never contain '=', names may contain ')' or '=': split at the last '='.
     let eq = text.rfind('=').filter(|&i| i > name_start).ok_or_else(|| {
         error(
             line,
-            name_start,
+            name_start + 1,
             "MF-SYNTAX",
             format!("no '=' after the file name; {EXPECTED}"),
         )

@@ -19,11 +19,13 @@ pub struct FileReference {
     pub id: Option<String>,
     /// `ovf:href`: relative to the descriptor, or a URL.
     pub href: String,
-    /// `ovf:size`: size of the file as stored (compressed, all chunks together).
+    /// `ovf:size`: size of the file as stored (compressed, all chunks together); `None` when
+    /// absent or not a non-negative integer.
     pub size: Option<u64>,
     /// `ovf:compression`.
     pub compression: Compression,
-    /// `ovf:chunkSize`: the file is stored as `href.000000000`, `href.000000001`, …
+    /// `ovf:chunkSize`: the file is stored as `href.000000000`, `href.000000001`, … (`None`
+    /// when absent or not a non-negative integer).
     pub chunk_size: Option<u64>,
 }
 
@@ -130,21 +132,17 @@ fn file_reference(
             .decode_and_unescape_value(reader.decoder())
             .map_err(|e| here(e.to_string()))?
             .into_owned();
-        let number = |what: &str| {
-            value.trim().parse::<u64>().map_err(|_| {
-                here(format!(
-                    "File {what}=\"{value}\" is not a non-negative integer"
-                ))
-            })
-        };
+        // Malformed numbers (oVirt templates carry `#SIZE#`) are for tern-ovf's validator to
+        // report; here they only mean "unknown".
+        let number = || value.trim().parse::<u64>().ok();
         match attr.key.local_name().as_ref() {
             b"href" => {
                 file.href.clone_from(&value);
                 has_href = true;
             }
             b"id" => file.id = Some(value.clone()),
-            b"size" => file.size = Some(number("size")?),
-            b"chunkSize" => file.chunk_size = Some(number("chunkSize")?),
+            b"size" => file.size = number(),
+            b"chunkSize" => file.chunk_size = number(),
             b"compression" => {
                 file.compression = match value.as_str() {
                     "" | "identity" => Compression::Identity,
