@@ -3,6 +3,7 @@
 
 mod conventions;
 mod occi_model;
+mod ova;
 
 use std::process::{Command, Output};
 
