@@ -138,12 +138,18 @@ impl<R: Read + Seek> Ova<R> {
     /// when it is chunked (and the first chunk exists), else the member named `href`.
     /// Empty when the archive holds neither.
     pub fn stored_parts(&self, file: &FileReference) -> Vec<&Member> {
-        if file.chunk_size.is_some() && self.member(&file.chunk_name(0)).is_some() {
+        // Member names are stored without a leading `./`; so are hrefs looked up.
+        let mut href = file.href.as_str();
+        while let Some(rest) = href.strip_prefix("./") {
+            href = rest;
+        }
+        let chunk = |i: u32| format!("{href}.{i:09}");
+        if file.chunk_size.is_some() && self.member(&chunk(0)).is_some() {
             return (0..=MAX_CHUNKS)
-                .map_while(|i| self.member(&file.chunk_name(i)))
+                .map_while(|i| self.member(&chunk(i)))
                 .collect();
         }
-        self.member(&file.href).into_iter().collect()
+        self.member(href).into_iter().collect()
     }
 
     /// The logical content of `file`: chunks reassembled into one stream, then gzip

@@ -159,6 +159,16 @@ impl<R: Read + Seek> Scanner<'_, R> {
             }
             return Ok(None);
         }
+        if self.offset == 0 && self.len < BLOCK {
+            return Err(OvaError::Header {
+                member: None,
+                offset: 0,
+                reason: format!(
+                    "not a tar archive: {} bytes, shorter than one 512-byte header",
+                    self.len
+                ),
+            });
+        }
         if self.offset + BLOCK > self.len {
             return Err(OvaError::Truncated {
                 what: "tar header".into(),

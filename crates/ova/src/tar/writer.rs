@@ -100,3 +100,52 @@ fn base256(field: &mut [u8], value: u64) {
     let start = field.len() - bytes.len();
     field[start..].copy_from_slice(&bytes);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::header::{Dialect, SIZE, dialect, full_name, parse_number, verify_checksum};
+    use super::*;
+
+    #[test]
+    fn sizes_beyond_eight_gib_use_base_256_and_read_back() {
+        let size = 9 * (1u64 << 30) + 123;
+        let h = file_header("big.vmdk", size, 0).unwrap();
+        assert_eq!(h[SIZE][0], 0x80, "base-256 marker");
+        assert_eq!(parse_number(&h[SIZE]).unwrap(), size);
+        assert!(verify_checksum(&h).is_ok());
+        assert_eq!(dialect(&h), Dialect::Ustar);
+        // Just below the limit stays octal.
+        let h = file_header("edge.vmdk", MAX_OCTAL_SIZE, 0).unwrap();
+        assert_eq!(&h[SIZE], b"77777777777\0");
+    }
+
+    #[test]
+    fn long_names_split_into_prefix_and_name() {
+        let name = format!("{}/{}", "p".repeat(150), "n".repeat(100));
+        let h = file_header(&name, 1, 0).unwrap();
+        assert_eq!(full_name(&h), name.as_bytes());
+        assert_eq!(
+            &h[NAME],
+            "n".repeat(100).as_bytes(),
+            "the name field may be full (no NUL)"
+        );
+    }
+
+    #[test]
+    fn octal_fields_accept_the_spellings_writers_use() {
+        for (field, value) in [
+            (&b"0000644\0"[..], 0o644),
+            (b"   644 \0", 0o644),
+            (b"644", 0o644),
+            (b"\0\0\0\0\0\0\0\0", 0),
+            (b"00000001750 ", 1000),
+        ] {
+            assert_eq!(parse_number(field).unwrap(), value, "{field:?}");
+        }
+        assert!(parse_number(b"0000064x\0").is_err());
+        assert!(
+            parse_number(&[0xc0, 0, 0, 0, 0, 0, 0, 1]).is_err(),
+            "negative base-256"
+        );
+    }
+}

@@ -144,7 +144,12 @@ fn malformed_headers_name_the_offset() {
 #[test]
 fn truncated_archives_are_reported_not_panicking() {
     let full = tar(&[ovf(), file("a.img", vec![7u8; 3000])]);
-    for cut in [100, 700, 1024 + 300, 1536 + 2000] {
+    let err = open(full[..100].to_vec()).expect_err("too short");
+    assert_eq!(
+        err.to_string(),
+        "tar header at byte 0: not a tar archive: 100 bytes, shorter than one 512-byte header"
+    );
+    for cut in [700, 1024 + 300, 1536 + 2000] {
         let err = open(full[..cut].to_vec())
             .err()
             .unwrap_or_else(|| panic!("cut at {cut} accepted"));

@@ -202,3 +202,18 @@ fn a_missing_referenced_file_stops_packing() {
     let err = referenced_files(&ovf).expect_err("absent file");
     assert!(err.to_string().contains("absent.vmdk"), "{err}");
 }
+
+#[test]
+fn hrefs_with_a_leading_dot_slash_find_their_member() {
+    let ovf = descriptor(&[("./disk.vmdk", "")]);
+    let mut ova = Ova::from_reader(
+        Cursor::new(tar(&[file("./vm.ovf", &ovf), file("./disk.vmdk", "D")])),
+        "dot.ova",
+    )
+    .unwrap();
+    let refs = ova.references().unwrap();
+    assert_eq!(read_all(ova.open_file(&refs[0]).unwrap()), b"D");
+    let report = ova.verify(&mut |_| {}).unwrap();
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["OVA-NO-MANIFEST"]);
+}
