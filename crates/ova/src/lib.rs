@@ -37,6 +37,17 @@
 //! # }
 //! ```
 //!
+//! What [`pack`] writes: the descriptor, then `<stem>.mf`, then the files in the order given
+//! (References order); POSIX ustar headers only (no PAX, no GNU long names: names longer than
+//! 100 bytes use the 155-byte prefix field or are refused); mode 0644; uid/gid 0/0 with empty
+//! user and group names (ownership means nothing in an OVA and fixed values keep archives
+//! reproducible); integer mtimes; a GNU base-256 size field only for members of 8 GiB or more.
+//! The archive is written to a temporary file beside the target and renamed when complete.
+//!
+//! What is read: ustar, GNU (long names) and PAX (`path`, `size`) headers; the descriptor must
+//! be the first file. Absolute names, `..` components, backslashes, links, devices, fifos and
+//! duplicate names are refused when the archive is opened.
+//!
 //! Finding rule ids: `MF-SYNTAX`, `MF-ALGORITHM`, `MF-DIGEST`, `MF-DUPLICATE`, `MF-SPELLING`
 //! (manifest lines); `OVA-DIGEST`, `OVA-MISSING`, `OVA-UNLISTED`, `OVA-NO-MANIFEST`,
 //! `OVA-ORDER`, `OVA-PAX`, `OVA-REFERENCE`, `OVA-SIZE`, `OVA-COMPRESSION` (archive);
