@@ -18,7 +18,7 @@ pub(crate) struct Cli {
 /// Options every subcommand understands.
 #[derive(Debug, Default, Clone, Args)]
 pub(crate) struct GlobalArgs {
-    /// Output format: `text` for people, `json` for programs.
+    /// Output format: `text` for people, `json` for programs, `md` for documents.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
 }
@@ -31,6 +31,9 @@ pub(crate) enum Format {
     Text,
     /// Machine-readable JSON.
     Json,
+    /// Markdown tables (for documents); commands without tables print text.
+    #[value(name = "md")]
+    Markdown,
 }
 
 /// The subcommand groups.
@@ -39,6 +42,8 @@ pub(crate) enum Command {
     /// OCCI: the shared model's catalogues.
     #[command(subcommand)]
     Occi(commands::occi::OcciCommand),
+    /// Print the OVF ⇄ OCCI ⇄ CDMI mapping table (`--format md|json|text`).
+    Mappings,
     /// OVA archives: list, verify, unpack, pack.
     #[command(subcommand)]
     Ova(commands::ova::OvaCommand),

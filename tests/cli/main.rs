@@ -2,6 +2,7 @@
 //! module per subcommand group.
 
 mod conventions;
+mod mappings;
 mod occi_model;
 mod ova;
 

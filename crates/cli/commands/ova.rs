@@ -120,7 +120,7 @@ fn list(args: &ListArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
                 .collect();
             output::print_json(&serde_json::json!({ "file": args.ova, "members": members }))?;
         }
-        Format::Text => {
+        Format::Text | Format::Markdown => {
             let mut out = String::new();
             for m in ova.members() {
                 let _ = writeln!(
@@ -222,7 +222,7 @@ fn pack(args: &PackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
             "members": packed.members,
             "manifest": packed.manifest.render(),
         }))?,
-        Format::Text => output::print(&format!(
+        Format::Text | Format::Markdown => output::print(&format!(
             "wrote {} ({} bytes): {}\n",
             args.output.display(),
             packed.size,
@@ -272,7 +272,7 @@ fn print_report(
                 "findings": findings,
             }))?;
         }
-        Format::Text => {
+        Format::Text | Format::Markdown => {
             let mut out = String::new();
             for f in &report.findings {
                 let _ = writeln!(out, "{}", finding_line(ova, f));
