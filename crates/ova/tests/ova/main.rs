@@ -2,6 +2,7 @@
 
 mod hostile;
 mod manifest;
+mod properties;
 mod references;
 mod roundtrip;
 mod streams;
