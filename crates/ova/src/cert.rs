@@ -11,6 +11,7 @@ use crate::manifest::{ManifestError, Severity, parse_line};
 
 /// A parsed `.cert` file.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Certificate {
     /// The algorithm of the signed digest.
     pub algorithm: Algorithm,

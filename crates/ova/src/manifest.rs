@@ -64,6 +64,7 @@ pub struct ManifestError {
 
 /// The result of a lenient parse: the usable entries and every finding.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ParsedManifest {
     /// Entries from the lines that could be read (including warned ones).
     pub manifest: Manifest,

@@ -2,6 +2,7 @@
 
 /// One member of an OVA, as found in its tar header(s).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Member {
     /// The name, with any `./` prefix removed (PAX `path` or GNU long name when present).
     pub name: String,

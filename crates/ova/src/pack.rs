@@ -50,6 +50,7 @@ impl Default for PackOptions {
 
 /// What [`pack`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Packed {
     /// The manifest stored as the second member.
     pub manifest: Manifest,
@@ -61,6 +62,7 @@ pub struct Packed {
 
 /// The local files a descriptor references, and the hrefs that are URLs (not packed).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ReferencedFiles {
     /// Files to pack, in References order (chunks expanded in chunk order).
     pub files: Vec<PackFile>,

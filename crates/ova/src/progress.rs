@@ -2,6 +2,7 @@
 
 /// How far a pack, verify or unpack has come.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Progress<'a> {
     /// The member being processed.
     pub member: &'a str,

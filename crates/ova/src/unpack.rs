@@ -27,6 +27,7 @@ pub struct UnpackOptions {
 
 /// What [`Ova::unpack`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Unpacked {
     /// Files written, in archive order.
     pub written: Vec<PathBuf>,

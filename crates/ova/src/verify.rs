@@ -16,6 +16,7 @@ use crate::references::Compression;
 
 /// One problem found in an OVA.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Finding {
     /// Error or warning.
     pub severity: Severity,
@@ -33,6 +34,7 @@ pub struct Finding {
 
 /// The outcome of [`Ova::verify`] (or of the checks done while unpacking).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Verification {
     /// Every finding, in the order found.
     pub findings: Vec<Finding>,
