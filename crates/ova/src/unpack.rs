@@ -15,7 +15,7 @@ use crate::error::OvaError;
 use crate::member::MemberKind;
 use crate::progress::{BUFFER, Progress};
 use crate::staging::Staged;
-use crate::verify::{Checker, Verification};
+use crate::verify::{Archive, Checker, Verification};
 
 /// Choices for [`Ova::unpack`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,7 +47,7 @@ impl<R: Read + Seek> Ova<R> {
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Unpacked, OvaError> {
         fs::create_dir_all(dir).map_err(|e| OvaError::io(dir, e))?;
-        let mut checker = Checker::load(self)?;
+        let mut checker = Checker::load(&mut Archive(self))?;
         let members: Vec<(String, MemberKind, u64)> = self
             .members()
             .iter()
@@ -116,7 +116,7 @@ impl<R: Read + Seek> Ova<R> {
             staged.commit()?;
             unpacked.written.push(target);
         }
-        unpacked.verification = checker.finish(self);
+        unpacked.verification = checker.finish(&mut Archive(self));
         Ok(unpacked)
     }
 }

@@ -13,6 +13,7 @@ use crate::manifest::{Manifest, ManifestError, Severity};
 use crate::member::{HeaderFormat, MemberKind};
 use crate::progress::{BUFFER, Progress};
 use crate::references::Compression;
+use crate::references::FileReference;
 
 /// One problem found in an OVA.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +64,7 @@ impl<R: Read + Seek> Ova<R> {
         &mut self,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Verification, OvaError> {
-        let mut checker = Checker::load(self)?;
+        let mut checker = Checker::load(&mut Archive(self))?;
         let names: Vec<(String, u64)> = self
             .members()
             .iter()
@@ -105,7 +106,96 @@ impl<R: Read + Seek> Ova<R> {
             }
             checker.check_member(name, &hasher.finish());
         }
-        Ok(checker.finish(self))
+        Ok(checker.finish(&mut Archive(self)))
+    }
+}
+
+/// Where the package's files are: an OVA's members or files beside a descriptor.
+pub(crate) trait Store {
+    /// "archive" or "directory", for messages.
+    fn container(&self) -> &'static str;
+    fn descriptor_name(&self) -> String;
+    /// Every file, in order (descriptor first).
+    fn file_names(&self) -> Vec<String>;
+    fn manifest_name(&self) -> Option<String>;
+    fn certificate_name(&self) -> Option<String>;
+    /// A small text file (manifest, certificate), bounded by [`MAX_TEXT_MEMBER`].
+    fn load(&mut self, name: &str) -> Result<Vec<u8>, OvaError>;
+    fn references(&mut self) -> Result<Vec<FileReference>, OvaError>;
+    /// Sizes of the stored parts of `file` (one, or its chunks); empty when absent.
+    fn part_sizes(&self, file: &FileReference) -> Vec<u64>;
+    /// Warnings about the container's layout: (rule, member, message).
+    fn layout_findings(&self) -> Vec<(&'static str, String, String)>;
+}
+
+/// The [`Store`] view of an opened OVA.
+pub(crate) struct Archive<'a, R>(pub(crate) &'a mut Ova<R>);
+
+impl<R: Read + Seek> Store for Archive<'_, R> {
+    fn container(&self) -> &'static str {
+        "archive"
+    }
+
+    fn descriptor_name(&self) -> String {
+        self.0.descriptor().name.clone()
+    }
+
+    fn file_names(&self) -> Vec<String> {
+        self.0
+            .members()
+            .iter()
+            .filter(|m| m.kind == MemberKind::File)
+            .map(|m| m.name.clone())
+            .collect()
+    }
+
+    fn manifest_name(&self) -> Option<String> {
+        self.0.manifest().map(|m| m.name.clone())
+    }
+
+    fn certificate_name(&self) -> Option<String> {
+        self.0.certificate().map(|m| m.name.clone())
+    }
+
+    fn load(&mut self, name: &str) -> Result<Vec<u8>, OvaError> {
+        self.0.read_member_to_vec(name, MAX_TEXT_MEMBER)
+    }
+
+    fn references(&mut self) -> Result<Vec<FileReference>, OvaError> {
+        self.0.references()
+    }
+
+    fn part_sizes(&self, file: &FileReference) -> Vec<u64> {
+        self.0.stored_parts(file).iter().map(|m| m.size).collect()
+    }
+
+    fn layout_findings(&self) -> Vec<(&'static str, String, String)> {
+        let mut findings: Vec<(&'static str, String, String)> = self
+            .0
+            .members()
+            .iter()
+            .filter(|m| m.format == HeaderFormat::Pax)
+            .map(|m| {
+                (
+                    "OVA-PAX",
+                    m.name.clone(),
+                    format!(
+                        "written with a PAX extended header (at byte {}); vSphere rejects PAX archives",
+                        m.header_offset
+                    ),
+                )
+            })
+            .collect();
+        if let Some(manifest) = self.manifest_name()
+            && self.file_names().get(1) != Some(&manifest)
+        {
+            findings.push((
+                "OVA-ORDER",
+                manifest,
+                "the manifest should be the second member, right after the descriptor".into(),
+            ));
+        }
+        findings
     }
 }
 
@@ -120,42 +210,18 @@ pub(crate) struct Checker {
 
 impl Checker {
     /// Reads and parses the manifest and certificate; structural findings come first.
-    pub(crate) fn load<R: Read + Seek>(ova: &mut Ova<R>) -> Result<Self, OvaError> {
+    pub(crate) fn load(store: &mut dyn Store) -> Result<Self, OvaError> {
         let mut checker = Checker {
             manifest: None,
             certificate: None,
             report: Verification::default(),
             digested: HashMap::new(),
         };
-        for m in ova.members() {
-            if m.format == HeaderFormat::Pax {
-                checker.push(
-                    Severity::Warning,
-                    "OVA-PAX",
-                    Some(&m.name),
-                    format!(
-                        "written with a PAX extended header (at byte {}); vSphere rejects PAX archives",
-                        m.header_offset
-                    ),
-                );
-            }
+        for (rule, member, message) in store.layout_findings() {
+            checker.push(Severity::Warning, rule, Some(&member), message);
         }
-        if let Some(name) = ova.manifest().map(|m| m.name.clone()) {
-            let second = ova
-                .members()
-                .iter()
-                .filter(|m| m.kind == MemberKind::File)
-                .nth(1)
-                .is_some_and(|m| m.name == name);
-            if !second {
-                checker.push(
-                    Severity::Warning,
-                    "OVA-ORDER",
-                    Some(&name),
-                    "the manifest should be the second member, right after the descriptor".into(),
-                );
-            }
-            let bytes = ova.read_member_to_vec(&name, MAX_TEXT_MEMBER)?;
+        if let Some(name) = store.manifest_name() {
+            let bytes = store.load(&name)?;
             let parsed = Manifest::parse(&bytes);
             for d in parsed.diagnostics {
                 checker.push_located(&name, d);
@@ -170,8 +236,8 @@ impl Checker {
                 "no manifest (.mf): member digests cannot be checked".into(),
             );
         }
-        if let Some(name) = ova.certificate().map(|m| m.name.clone()) {
-            let bytes = ova.read_member_to_vec(&name, MAX_TEXT_MEMBER)?;
+        if let Some(name) = store.certificate_name() {
+            let bytes = store.load(&name)?;
             checker.report.certificate = Some(name.clone());
             match Certificate::parse(&bytes) {
                 Ok(cert) => checker.certificate = Some((name, cert)),
@@ -239,13 +305,9 @@ impl Checker {
     }
 
     /// Cross-checks manifest, members, certificate and References; returns the report.
-    pub(crate) fn finish<R: Read + Seek>(mut self, ova: &mut Ova<R>) -> Verification {
-        let files: Vec<String> = ova
-            .members()
-            .iter()
-            .filter(|m| m.kind == MemberKind::File)
-            .map(|m| m.name.clone())
-            .collect();
+    pub(crate) fn finish(mut self, store: &mut dyn Store) -> Verification {
+        let files = store.file_names();
+        let container = store.container();
         if let Some((manifest_name, manifest)) = self.manifest.take() {
             for entry in &manifest.entries {
                 if !files.contains(&entry.name) {
@@ -254,7 +316,7 @@ impl Checker {
                         entry.line,
                         "OVA-MISSING",
                         format!(
-                            "the manifest lists '{}' but the archive has no such member",
+                            "the manifest lists '{}' but the {container} has no such file",
                             entry.name
                         ),
                     );
@@ -285,7 +347,7 @@ impl Checker {
                 "a certificate without a manifest to cover".into(),
             );
         }
-        self.check_references(ova);
+        self.check_references(store);
         self.report
     }
 
@@ -348,9 +410,9 @@ impl Checker {
         }
     }
 
-    fn check_references<R: Read + Seek>(&mut self, ova: &mut Ova<R>) {
-        let descriptor = ova.descriptor().name.clone();
-        let references = match ova.references() {
+    fn check_references(&mut self, store: &mut dyn Store) {
+        let descriptor = store.descriptor_name();
+        let references = match store.references() {
             Ok(r) => r,
             Err(OvaError::Descriptor {
                 line,
@@ -374,19 +436,20 @@ impl Checker {
             }
         };
         for file in references.iter().filter(|f| f.is_local()) {
-            let parts = ova.stored_parts(file);
+            let parts = store.part_sizes(file);
             if parts.is_empty() {
                 self.push(
                     Severity::Error,
                     "OVA-REFERENCE",
                     Some(&descriptor),
                     format!(
-                        "References lists '{}'{} but the archive has no such member{}",
+                        "References lists '{}'{} but the {} has no such file{}",
                         file.href,
                         file.id
                             .as_ref()
                             .map(|i| format!(" (File {i})"))
                             .unwrap_or_default(),
+                        store.container(),
                         if file.chunk_size.is_some() {
                             " nor its chunks"
                         } else {
@@ -396,7 +459,7 @@ impl Checker {
                 );
                 continue;
             }
-            let stored: u64 = parts.iter().map(|m| m.size).sum();
+            let stored: u64 = parts.iter().sum();
             if let Some(size) = file.size
                 && size != stored
             {
