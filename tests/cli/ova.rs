@@ -89,6 +89,18 @@ fn pack_list_verify_unpack() {
     let target = dir.join("x");
     let out = tern(&["ova", "unpack", s(&ova), "-d", s(&target)]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The unpacked package verifies from its descriptor; a changed file does not.
+    let out = tern(&["ova", "verify", s(&target.join("vm.ovf"))]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    std::fs::write(target.join("disk.img"), b"changed").unwrap();
+    let out = tern(&["ova", "verify", s(&target.join("vm.ovf"))]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("/disk.img: error[OVA-DIGEST]"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::write(target.join("disk.img"), vec![42u8; 5000]).unwrap();
     let manifest = std::fs::read_to_string(target.join("vm.mf")).unwrap();
     assert!(
         manifest.starts_with("SHA1(vm.ovf)= ") && manifest.contains("\nSHA1(disk.img)= "),

@@ -25,7 +25,8 @@ use crate::output;
 pub(crate) enum OvaCommand {
     /// List the members of an OVA (name, size, header format, offset).
     List(ListArgs),
-    /// Check every member against the manifest (and the certificate's manifest digest).
+    /// Check every member against the manifest (and the certificate's manifest digest); given
+    /// an .ovf, check the package directory the same way.
     Verify(VerifyArgs),
     /// Extract an OVA into a directory, verifying digests while writing.
     Unpack(UnpackArgs),
@@ -43,7 +44,7 @@ pub(crate) struct ListArgs {
 /// Arguments of `tern ova verify`.
 #[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
-    /// The OVA archive.
+    /// The OVA archive, or an .ovf descriptor to verify with the files beside it.
     pub(crate) ova: PathBuf,
 }
 
@@ -144,11 +145,17 @@ fn list(args: &ListArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
 }
 
 fn verify(args: &VerifyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let mut ova = Ova::open(&args.ova).map_err(|e| failure(&args.ova, &e))?;
     let mut bar = ProgressLine::new("verifying");
-    let report = ova
-        .verify(&mut |p| bar.update(p))
-        .map_err(|e| failure(&args.ova, &e));
+    let is_descriptor = args
+        .ova
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ovf"));
+    let report = if is_descriptor {
+        tern_ova::verify_package(&args.ova, &mut |p| bar.update(p))
+    } else {
+        Ova::open(&args.ova).and_then(|mut ova| ova.verify(&mut |p| bar.update(p)))
+    }
+    .map_err(|e| failure(&args.ova, &e));
     bar.clear();
     let report = report?;
     print_report(&args.ova, &report, global, None)?;

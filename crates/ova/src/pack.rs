@@ -10,7 +10,7 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::archive::{MAX_CHUNKS, MAX_TEXT_MEMBER, has_extension};
+use crate::archive::{MAX_CHUNKS, has_extension};
 use crate::digest::{Algorithm, Hasher};
 use crate::error::OvaError;
 use crate::manifest::Manifest;
@@ -74,7 +74,7 @@ pub struct ReferencedFiles {
 /// File (`ovf:chunkSize`) contributes its chunk files `href.000000000`, `href.000000001`, …
 /// when the first exists, else the file `href` itself.
 pub fn referenced_files(descriptor: &Path) -> Result<ReferencedFiles, OvaError> {
-    let bytes = read_limited(descriptor)?;
+    let bytes = crate::package::read_bounded(descriptor)?;
     let name = descriptor.display().to_string();
     let dir = descriptor.parent().unwrap_or(Path::new(""));
     let mut found = ReferencedFiles::default();
@@ -380,21 +380,6 @@ fn local_parts(dir: &Path, file: &FileReference) -> Result<Vec<PackFile>, OvaErr
         ));
     }
     Ok(vec![single])
-}
-
-fn read_limited(path: &Path) -> Result<Vec<u8>, OvaError> {
-    let file = File::open(path).map_err(|e| OvaError::io(path, e))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_TEXT_MEMBER + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| OvaError::io(path, e))?;
-    if bytes.len() as u64 > MAX_TEXT_MEMBER {
-        return Err(name_error(
-            &path.display().to_string(),
-            format!("descriptor larger than {MAX_TEXT_MEMBER} bytes"),
-        ));
-    }
-    Ok(bytes)
 }
 
 fn name_error(name: &str, reason: String) -> OvaError {

@@ -2,6 +2,7 @@
 
 mod hostile;
 mod manifest;
+mod package;
 mod properties;
 mod references;
 mod roundtrip;
