@@ -48,6 +48,10 @@
 //! be the first file. Absolute names, `..` components, backslashes, links, devices, fifos and
 //! duplicate names are refused when the archive is opened.
 //!
+//! [`Ova::verify`] checks an archive, [`Ova::unpack`] extracts it (verifying as it writes), and
+//! [`verify_package`] runs the same checks on an unpacked package (descriptor, `.mf`, `.cert`
+//! and the referenced files beside it).
+//!
 //! Finding rule ids: `MF-SYNTAX`, `MF-ALGORITHM`, `MF-DIGEST`, `MF-DUPLICATE`, `MF-SPELLING`
 //! (manifest lines); `OVA-DIGEST`, `OVA-MISSING`, `OVA-UNLISTED`, `OVA-NO-MANIFEST`,
 //! `OVA-ORDER`, `OVA-PAX`, `OVA-REFERENCE`, `OVA-SIZE`, `OVA-COMPRESSION` (archive);
