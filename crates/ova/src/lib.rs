@@ -71,6 +71,7 @@ mod package;
 mod progress;
 mod references;
 mod staging;
+mod store;
 mod tar;
 mod unpack;
 mod verify;

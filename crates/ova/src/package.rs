@@ -10,7 +10,8 @@ use crate::digest::MultiHasher;
 use crate::error::OvaError;
 use crate::progress::{BUFFER, Progress};
 use crate::references::{FileReference, scan_references};
-use crate::verify::{Checker, Store, Verification};
+use crate::store::Store;
+use crate::verify::{Checker, Verification};
 
 /// Verifies the OVF package whose descriptor is at `descriptor`: the manifest `<stem>.mf`
 /// beside it (digests of the descriptor and of every referenced file present, files it lists

@@ -15,7 +15,8 @@ use crate::error::OvaError;
 use crate::member::MemberKind;
 use crate::progress::{BUFFER, Progress};
 use crate::staging::Staged;
-use crate::verify::{Archive, Checker, Verification};
+use crate::store::Archive;
+use crate::verify::{Checker, Verification};
 
 /// Choices for [`Ova::unpack`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
