@@ -254,3 +254,63 @@ fn names_that_do_not_fit_ustar_are_refused_before_writing() {
         "no temporary file left: {leftovers:?}"
     );
 }
+
+#[test]
+fn archives_from_python_tarfile_and_gnu_tar_are_read() {
+    let dir = Scratch::new("interop");
+    let long = format!("{}.img", "l".repeat(120));
+    dir.write("vm.ovf", descriptor(&[("a.img", ""), (long.as_str(), "")]));
+    dir.write("a.img", "A");
+    dir.write(&long, "L");
+    let mut ran = 0;
+    if have("python3") {
+        // Python's default (PAX) format, as COT writes OVAs.
+        let script = format!(
+            "import tarfile\nwith tarfile.open('py.ova', 'w') as t:\n    for n in ['vm.ovf', 'a.img', '{long}']:\n        t.add(n)\n"
+        );
+        let status = Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let mut ova = tern_ova::Ova::open(dir.join("py.ova")).expect("python tarfile archive");
+        let names: Vec<&str> = ova.members().iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["vm.ovf", "a.img", long.as_str()]);
+        assert_eq!(
+            ova.members()[2].format.name(),
+            "pax",
+            "the long name needs a PAX path record"
+        );
+        let report = ova.verify(&mut |_| {}).unwrap();
+        assert!(
+            report.findings.iter().any(|f| f.rule == "OVA-PAX"),
+            "{:?}",
+            report.findings
+        );
+        ran += 1;
+    }
+    if have("tar") {
+        let status = Command::new("tar")
+            .args(["--format=gnu", "-cf", "gnu.ova", "vm.ovf", "a.img", &long])
+            .current_dir(dir.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let ova = tern_ova::Ova::open(dir.join("gnu.ova")).expect("GNU tar archive");
+        let got: Vec<(&str, &str)> = ova
+            .members()
+            .iter()
+            .map(|m| (m.name.as_str(), m.format.name()))
+            .collect();
+        assert_eq!(
+            got,
+            [("vm.ovf", "gnu"), ("a.img", "gnu"), (long.as_str(), "gnu")]
+        );
+        ran += 1;
+    }
+    if ran == 0 {
+        eprintln!("note: neither python3 nor tar available; skipping");
+    }
+}
