@@ -10,6 +10,12 @@
 #
 # The disk is sparse with 1 MiB of random data every 256 MiB, so creating it is cheap while the
 # digests still see real data; the page cache makes the numbers CPU-bound (digest + copy).
+#
+# Measured on the development machine (2 shared cores, release build, 2026-11-22):
+#   2 GiB, sha256: pack 6.2-18.6 s (disk-bound, fsync), verify 2.0 s (~1 GB/s), unpack 9-11 s;
+#                  max RSS 3.1-3.4 MiB in every step
+#   9 GiB, sha1:   pack 77 s, verify 15.6 s (621 MB/s), unpack 35 s; max RSS 3.1-3.2 MiB;
+#                  GNU tar lists the 9663676416-byte member (base-256 size field)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
