@@ -5,6 +5,7 @@ pub(crate) mod convert;
 pub(crate) mod mappings;
 pub(crate) mod occi;
 pub(crate) mod occi_codec;
+pub(crate) mod ova;
 pub(crate) mod ovf;
 
 use crate::app::{Command, GlobalArgs};
@@ -15,6 +16,7 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
     match command {
         Command::Mappings => mappings::run(global),
         Command::Occi(command) => occi::run(&command, global),
+        Command::Ova(command) => ova::run(&command, global),
         Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
         Command::Cdmi(args) => cdmi::run(&args, global),
