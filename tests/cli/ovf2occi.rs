@@ -178,15 +178,15 @@ fn an_ova_converts_like_its_descriptor() {
         ova.to_str().unwrap(),
     ]);
     assert!(packed.status.success(), "{}", stderr(&packed));
-    let from_ova = tern(&["ovf2occi", ova.to_str().unwrap()]);
-    let from_ovf = tern(&["ovf2occi", ovf.to_str().unwrap()]);
-    assert!(from_ova.status.success(), "{}", stderr(&from_ova));
+    let archive_out = tern(&["ovf2occi", ova.to_str().unwrap()]);
+    let descriptor_out = tern(&["ovf2occi", ovf.to_str().unwrap()]);
+    assert!(archive_out.status.success(), "{}", stderr(&archive_out));
     // Only the recorded envelope name differs.
     let (a, b) = (
-        stdout(&from_ova).replace("\"vm.ova\"", "\"vm.ovf\""),
-        stdout(&from_ovf),
+        stdout(&archive_out).replace("\"vm.ova\"", "\"vm.ovf\""),
+        stdout(&descriptor_out),
     );
     assert!(a == b, "the OVA converts like its descriptor");
-    assert!(stdout(&from_ova).contains("\"occi.compute.cores\": 2"));
+    assert!(stdout(&archive_out).contains("\"occi.compute.cores\": 2"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
