@@ -1,5 +1,8 @@
 //! What the integration tests share: where the repository and the descriptors are.
 
+// Each test binary includes this module and uses part of it.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 
 /// The repository root.
