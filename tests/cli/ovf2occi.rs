@@ -190,3 +190,41 @@ fn an_ova_converts_like_its_descriptor() {
     assert!(stdout(&archive_out).contains("\"occi.compute.cores\": 2"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The real exporters' descriptors (VMware, VirtualBox, Vagrant, Cisco, oVirt, XenServer,
+/// Glance), when `../shared/reference` is beside the repository: each converts, or fails with
+/// a message naming the file and position; both outcomes are snapshots.
+#[test]
+fn real_exporters_files_convert_as_recorded() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/ovf/samples");
+    if !dir.is_dir() {
+        eprintln!(
+            "note: {} not found; skipping the real exporters' files",
+            dir.display()
+        );
+        return;
+    }
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ovf"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "the 20 reference descriptors");
+    for path in files {
+        let out = tern(&["ovf2occi", path.to_str().unwrap(), "--cdmi-base", CDMI]);
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let shown = if out.status.success() {
+            stdout(&out)
+        } else {
+            // Paths differ between machines: keep the message from the file name on.
+            let message = stderr(&out);
+            format!(
+                "exit {:?}\n{}",
+                out.status.code(),
+                message.replace(dir.to_str().unwrap(), "<reference>")
+            )
+        };
+        insta::assert_snapshot!(format!("ovf2occi__reference__{name}"), shown);
+    }
+}

@@ -95,6 +95,14 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
     };
     let conversion = match ovf2occi::ovf_to_occi(&doc, &options) {
         Ok(c) => c,
+        Err(ovf2occi::BridgeError::BadValue {
+            line,
+            column,
+            message,
+        }) => {
+            eprintln!("{name}:{line}:{column}: error[ovf2occi]: {message}");
+            return Ok(Outcome::Invalid);
+        }
         Err(e) => {
             eprintln!("{name}: error[ovf2occi]: {e}");
             return Ok(Outcome::Invalid);

@@ -38,7 +38,7 @@ pub(crate) fn os_template(
 ) -> CategoryId {
     let id = CategoryId::new(OS_TEMPLATE_SCHEME, format!("cim-{code}"));
     let title = crate::os::cim_os_type(code)
-        .map(|t| t.name)
+        .map(|t| t.name.clone())
         .or_else(|| description.map(str::to_owned))
         .unwrap_or_else(|| format!("CIM OS type {code}"));
     template(catalogue, &id, title, "os_tpl");

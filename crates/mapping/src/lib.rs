@@ -67,10 +67,13 @@ struct Document {
 }
 
 impl MappingTable {
-    /// The OVF ⇄ OCCI ⇄ CDMI rows shipped with tern.
+    /// The OVF ⇄ OCCI ⇄ CDMI rows shipped with tern (read once per process).
     #[allow(clippy::missing_panics_doc)] // the embedded table is checked by the tests
-    pub fn builtin() -> Self {
-        MappingTable::from_json(BUILTIN).expect("the built-in mapping table is valid")
+    pub fn builtin() -> &'static Self {
+        static TABLE: std::sync::OnceLock<MappingTable> = std::sync::OnceLock::new();
+        TABLE.get_or_init(|| {
+            MappingTable::from_json(BUILTIN).expect("the built-in mapping table is valid")
+        })
     }
 
     /// Reads a table in the format of `data/mappings.json`.

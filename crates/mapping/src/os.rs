@@ -26,14 +26,18 @@ struct Document {
     types: Vec<CimOsType>,
 }
 
-/// Every known CIM OS type, in code order.
+/// Every known CIM OS type, in code order (read once per process).
 #[allow(clippy::missing_panics_doc)] // the embedded table is checked by the tests
-pub fn cim_os_types() -> Vec<CimOsType> {
-    let doc: Document = serde_json::from_str(TYPES).expect("the built-in CIM OS table is valid");
-    doc.types
+pub fn cim_os_types() -> &'static [CimOsType] {
+    static TABLE: std::sync::OnceLock<Vec<CimOsType>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let doc: Document =
+            serde_json::from_str(TYPES).expect("the built-in CIM OS table is valid");
+        doc.types
+    })
 }
 
 /// The CIM OS type with code `id`.
-pub fn cim_os_type(id: u16) -> Option<CimOsType> {
-    cim_os_types().into_iter().find(|t| t.id == id)
+pub fn cim_os_type(id: u16) -> Option<&'static CimOsType> {
+    cim_os_types().iter().find(|t| t.id == id)
 }

@@ -37,8 +37,8 @@ pub(crate) fn from_ovf(
                 )));
             };
             match crate::os::cim_os_type(code) {
-                Some(t) => match t.architecture {
-                    Some(arch) => Value::String(arch),
+                Some(t) => match &t.architecture {
+                    Some(arch) => Value::String(arch.clone()),
                     None => {
                         return Ok(Converted::Nothing(format!(
                             "CIM OS type {code} ({}) states no architecture",

@@ -118,13 +118,13 @@ pub fn ovf_to_occi(doc: &Document, options: &Options) -> Result<Conversion, Brid
         envelope: &envelope,
         options,
         config: config.as_deref(),
-        table: &table,
+        table,
     };
     let mut collection = Collection::new();
     let mut report = Report::default();
     entities::build(&cx, &mut catalogue, &mut collection, &mut report)?;
     check(&catalogue, &collection, &mut report)?;
-    report::unmapped(doc, &table, &mut report);
+    report::unmapped(doc, table, &mut report);
     Ok(Conversion {
         collection,
         catalogue,

@@ -75,13 +75,70 @@ const ITEM_STRUCTURE: &[&str] = &[
 
 /// Appends to `report` everything in `doc` that no row of `table` covers.
 pub(crate) fn unmapped(doc: &Document, table: &MappingTable, report: &mut Report) {
-    let mut walker = Walker { doc, table, report };
+    let coverage = Coverage::of(table);
+    let mut walker = Walker {
+        doc,
+        coverage: &coverage,
+        report,
+    };
     walker.element(doc.root(), &mut Vec::new());
+}
+
+/// What the rows cover, split into path suffixes once per conversion.
+struct Coverage<'t> {
+    paths: Vec<Vec<String>>,
+    property_keys: Vec<&'t str>,
+    rasd: Vec<(u16, Option<&'t str>, Option<&'t str>)>,
+}
+
+impl<'t> Coverage<'t> {
+    fn of(table: &'t MappingTable) -> Self {
+        let mut coverage = Coverage {
+            paths: Vec::new(),
+            property_keys: Vec::new(),
+            rasd: Vec::new(),
+        };
+        let split = |p: &str| p.split('/').map(str::to_owned).collect::<Vec<_>>();
+        for source in table.rows().iter().filter_map(|r| r.ovf.as_ref()) {
+            match source {
+                OvfSource::Element { path } => {
+                    coverage.paths.push(split(path));
+                    coverage.paths.push(split(&format!("{path}/@ovf:id")));
+                }
+                OvfSource::Disk {
+                    attribute, units, ..
+                } => {
+                    for a in [Some(attribute.as_str()), units.as_deref()]
+                        .into_iter()
+                        .flatten()
+                    {
+                        coverage
+                            .paths
+                            .push(split(&format!("DiskSection/Disk/@{a}")));
+                    }
+                }
+                OvfSource::Property { key } => coverage.property_keys.push(key),
+                OvfSource::Rasd {
+                    resource_type,
+                    element,
+                    units,
+                    ..
+                } => coverage
+                    .rasd
+                    .push((*resource_type, element.as_deref(), units.as_deref())),
+            }
+        }
+        // Identifiers that tie entities together are consumed by the conversion's structure.
+        for p in ["File/@ovf:id", "File/@ovf:size", "Disk/@ovf:fileRef"] {
+            coverage.paths.push(split(p));
+        }
+        coverage
+    }
 }
 
 struct Walker<'a> {
     doc: &'a Document,
-    table: &'a MappingTable,
+    coverage: &'a Coverage<'a>,
     report: &'a mut Report,
 }
 
@@ -125,12 +182,12 @@ impl Walker<'_> {
             .elements()
             .find(|c| c.name().local == "ResourceType")
             .and_then(|c| c.text().trim().parse::<u16>().ok());
-        let rows: Vec<&OvfSource> = self
-            .table
-            .rows()
+        let rows: Vec<(Option<&str>, Option<&str>)> = self
+            .coverage
+            .rasd
             .iter()
-            .filter_map(|r| r.ovf.as_ref())
-            .filter(|s| matches!(s, OvfSource::Rasd { resource_type: t, .. } if Some(*t) == resource_type))
+            .filter(|(t, _, _)| Some(*t) == resource_type)
+            .map(|&(_, element, units)| (element, units))
             .collect();
         if rows.is_empty() {
             // A controller, drive or device OCCI has no resource for.
@@ -138,17 +195,13 @@ impl Walker<'_> {
             return;
         }
         for child in e.elements() {
-            let name = child.name().local.clone();
-            let mapped = ITEM_STRUCTURE.contains(&name.as_str())
-                || rows.iter().any(|s| match s {
-                    OvfSource::Rasd { element, units, .. } => {
-                        element.as_deref() == Some(name.as_str())
-                            || units.as_deref() == Some(name.as_str())
-                    }
-                    _ => false,
-                });
+            let name = child.name().local.as_str();
+            let mapped = ITEM_STRUCTURE.contains(&name)
+                || rows
+                    .iter()
+                    .any(|&(element, units)| element == Some(name) || units == Some(name));
             if !mapped {
-                path.push(name);
+                path.push(name.to_owned());
                 self.report_element(child, path);
                 path.pop();
             }
@@ -187,42 +240,19 @@ impl Walker<'_> {
     }
 
     fn path_mapped(&self, path: &[String]) -> bool {
-        self.table
-            .rows()
+        self.coverage
+            .paths
             .iter()
-            .filter_map(|r| r.ovf.as_ref())
-            .any(|source| match source {
-                OvfSource::Element { path: p } => {
-                    ends_with(path, p) || ends_with(path, &format!("{p}/@ovf:id"))
-                }
-                OvfSource::Disk {
-                    attribute, units, ..
-                } => {
-                    let attrs = [Some(attribute.as_str()), units.as_deref()];
-                    attrs
-                        .iter()
-                        .flatten()
-                        .any(|a| ends_with(path, &format!("DiskSection/Disk/@{a}")))
-                }
-                _ => false,
-            })
-            || is_reference(path)
+            .any(|suffix| path.ends_with(suffix))
     }
 
     fn property_mapped(&self, key: &str) -> bool {
-        self.table
-            .rows()
-            .iter()
-            .filter_map(|r| r.ovf.as_ref())
-            .any(|source| match source {
-                OvfSource::Property { key: k } => {
-                    key == k
-                        || key
-                            .strip_prefix(k.as_str())
-                            .is_some_and(|rest| rest.starts_with('.'))
-                }
-                _ => false,
-            })
+        self.coverage.property_keys.iter().any(|k| {
+            key == *k
+                || key
+                    .strip_prefix(k)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
     }
 
     fn report_element(&mut self, e: &Element, path: &[String]) {
@@ -233,25 +263,6 @@ impl Walker<'_> {
             column: at.column,
         });
     }
-}
-
-// Identifiers that tie entities together (File ids, Disk fileRefs) are consumed by the
-// structure of the conversion.
-fn is_reference(path: &[String]) -> bool {
-    let tail: Vec<&str> = path.iter().rev().take(2).map(String::as_str).collect();
-    matches!(
-        tail.as_slice(),
-        ["@ovf:id" | "@ovf:size", "File"] | ["@ovf:fileRef", "Disk"]
-    )
-}
-
-fn ends_with(path: &[String], suffix: &str) -> bool {
-    let parts: Vec<&str> = suffix.split('/').collect();
-    path.len() >= parts.len()
-        && path[path.len() - parts.len()..]
-            .iter()
-            .zip(&parts)
-            .all(|(a, b)| a == b)
 }
 
 fn attribute(e: &Element, local: &str) -> Option<String> {
