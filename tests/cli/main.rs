@@ -3,6 +3,7 @@
 
 mod conventions;
 mod mappings;
+mod occi_codec;
 mod occi_model;
 
 use std::process::{Command, Output};
