@@ -130,18 +130,19 @@ fn check_duplicates(doc: &TextDocument, diags: &mut Diagnostics) {
 mod tests {
     use super::*;
     use crate::diagnostic::Severity;
+    use std::fmt::Write as _;
     use tern_model::OcciVersion;
 
     #[test]
     fn text_occi_is_never_truncated_and_notes_large_headers() {
-        let attributes: String = (0..400)
-            .map(|i| {
-                format!(
-                    "X-OCCI-Attribute: org.example.a{i}=\"{}\"\n",
-                    "x".repeat(20)
-                )
-            })
-            .collect();
+        let mut attributes = String::new();
+        for i in 0..400 {
+            let _ = writeln!(
+                attributes,
+                "X-OCCI-Attribute: org.example.a{i}=\"{}\"",
+                "x".repeat(20)
+            );
+        }
         let src = format!(
             "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n{attributes}"
         );
