@@ -168,6 +168,43 @@ fn main() {
         );
     }
 
+    // The corpus for the comparison with ooi (bench/ooi_parse.py): the same resources
+    // without inline links and action links, which ooi's text parser rejects.
+    let dump = std::env::var_os("TERN_BENCH_DUMP").map(std::path::PathBuf::from);
+    let simple: Vec<Document> = docs
+        .iter()
+        .map(|d| {
+            let Document::Resource(r) = d else {
+                unreachable!()
+            };
+            let mut r = r.clone();
+            r.links.clear();
+            r.entity.actions.clear();
+            Document::Resource(r)
+        })
+        .collect();
+    for (media, file) in [
+        (MediaType::TextPlain, "plain.txt"),
+        (MediaType::TextOcci, "occi.hdr"),
+        (MediaType::OcciJson, "json"),
+    ] {
+        let texts: Vec<String> = simple.iter().map(|d| write(d, media).text).collect();
+        let bytes: usize = texts.iter().map(String::len).sum();
+        report(
+            &format!("{media} parse+bind (ooi corpus)"),
+            bytes,
+            time(|| {
+                for t in &texts {
+                    black_box(read(t, media, &options, &catalogue).unwrap());
+                }
+            }),
+        );
+        if let Some(dir) = &dump {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join(file), texts.join("\n\u{1e}\n")).unwrap();
+        }
+    }
+
     // text/uri-list: the entity collection as a listing of locations.
     let locations = Document::Locations(
         (0..RESOURCES)
