@@ -44,10 +44,17 @@ pub(crate) enum Command {
     Occi(commands::occi::OcciCommand),
     /// Print the OVF ⇄ OCCI ⇄ CDMI mapping table (`--format md|json|text`).
     Mappings,
+    /// OVA archives: list, verify, unpack, pack.
+    #[command(subcommand)]
+    Ova(commands::ova::OvaCommand),
     /// Convert an OVF descriptor or OVA into an OCCI collection.
     Ovf2occi(commands::convert::Ovf2OcciArgs),
     /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.
     Occi2ovf(commands::convert::Occi2OvfArgs),
+    /// SNIA CDMI: object IDs, body validation, query strings.
+    Cdmi(commands::cdmi::CdmiArgs),
+    /// Inspect, validate, format and edit OVF descriptors.
+    Ovf(commands::ovf::OvfArgs),
 }
 
 #[cfg(test)]

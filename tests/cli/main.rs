@@ -3,8 +3,11 @@
 
 mod conventions;
 mod mappings;
+mod occi2ovf;
 mod occi_codec;
 mod occi_model;
+mod ova;
+mod ovf2occi;
 
 use std::process::{Command, Output};
 

@@ -12,9 +12,9 @@ fn readme_mapping_section_matches_the_data() {
         + "<!-- mappings:start -->\n".len();
     let end = readme.find("<!-- mappings:end -->").expect("end marker");
     let generated = stdout(&tern(&["mappings", "--format", "md"]));
-    assert_eq!(
-        &readme[start..end],
-        generated,
+    // A plain comparison: the full table in a failure message would drown the hint.
+    assert!(
+        readme[start..end] == generated,
         "README's mapping section is stale: regenerate it with `tern mappings --format md`"
     );
 }

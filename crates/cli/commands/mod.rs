@@ -1,9 +1,12 @@
 //! One module per subcommand group; each owns its clap arguments and calls library crates.
 
+pub(crate) mod cdmi;
 pub(crate) mod convert;
 pub(crate) mod mappings;
 pub(crate) mod occi;
 pub(crate) mod occi_codec;
+pub(crate) mod ova;
+pub(crate) mod ovf;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -13,7 +16,10 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
     match command {
         Command::Mappings => mappings::run(global),
         Command::Occi(command) => occi::run(&command, global),
+        Command::Ova(command) => ova::run(&command, global),
         Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
+        Command::Cdmi(args) => cdmi::run(&args, global),
+        Command::Ovf(args) => ovf::run(&args, global),
     }
 }

@@ -12,8 +12,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod cdmi;
+pub mod extensions;
+pub mod occi2ovf;
+pub mod os;
+pub mod ovf2occi;
 mod render;
 mod row;
+mod value;
 
 pub use row::{CdmiField, Conversion, Direction, MappingRow, OcciField, OvfSource};
 

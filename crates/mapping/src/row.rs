@@ -104,6 +104,10 @@ pub struct CdmiField {
 pub enum Conversion {
     /// The value is copied.
     Identity,
+    /// An OVF id ⇄ `urn:ovf:<kind>:<id>` (and the location `/<kind>/<id>`).
+    Urn,
+    /// An address given ⇄ `static` allocation.
+    AddressAllocation,
     /// Bytes (with DSP0004 units) ⇄ GiB as an exact decimal.
     BytesToGib,
     /// Hertz (with DSP0004 units) ⇄ GHz as an exact decimal.
@@ -114,6 +118,8 @@ pub enum Conversion {
     CimOsTemplate,
     /// DeploymentOption configuration ⇄ a resource_tpl mixin.
     DeploymentOptionTemplate,
+    /// The ids of the enclosing VirtualSystemCollections ⇄ `a/b` in a tern attribute.
+    CollectionPath,
     /// `Connection` network name ⇄ the network resource's location.
     NetworkReference,
     /// `ovf:/disk/ID` ⇄ the storage resource's location.

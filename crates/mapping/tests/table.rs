@@ -17,7 +17,8 @@ fn every_row_names_a_catalogue_category_and_attribute() {
     for row in table.rows() {
         let Some(occi) = &row.occi else { continue };
         for version in versions_of(row) {
-            let catalogue = Catalogue::infrastructure(version);
+            // OCCI Infrastructure plus tern's own mixins (the `tern.` attributes).
+            let catalogue = tern_mapping::extensions::catalogue(version);
             let category = catalogue
                 .category(&occi.category)
                 .unwrap_or_else(|| panic!("{}: {} not in OCCI {version}", row.id, occi.category));

@@ -113,6 +113,12 @@ impl Catalogue {
         crate::data::load(text, version)
     }
 
+    /// Adds the categories of a document in the catalogue format (provider extensions,
+    /// templates); they may refer to categories already present.
+    pub fn extend_from_json(&mut self, text: &str) -> Result<(), CatalogueError> {
+        crate::data::load_into(self, text)
+    }
+
     /// The version the catalogue describes.
     pub fn version(&self) -> Option<OcciVersion> {
         self.version

@@ -105,6 +105,15 @@ struct TransitionRow {
 
 /// Parses a catalogue document and keeps what holds in `version` (everything when `None`).
 pub(crate) fn load(text: &str, version: Option<OcciVersion>) -> Result<Catalogue, CatalogueError> {
+    let mut catalogue = Catalogue::empty(version);
+    load_into(&mut catalogue, text)?;
+    Ok(catalogue)
+}
+
+/// Adds a catalogue document's categories to `catalogue`, keeping what holds in its version;
+/// the new categories may refer to those already there.
+pub(crate) fn load_into(catalogue: &mut Catalogue, text: &str) -> Result<(), CatalogueError> {
+    let version = catalogue.version();
     let doc: Document = serde_json::from_str(text).map_err(|e| CatalogueError::Syntax {
         line: e.line(),
         column: e.column(),
@@ -114,7 +123,6 @@ pub(crate) fn load(text: &str, version: Option<OcciVersion>) -> Result<Catalogue
         (Some(vs), Some(v)) => vs.contains(&v),
         _ => true,
     };
-    let mut catalogue = Catalogue::empty(version);
     for row in doc.actions.iter().filter(|r| holds(&r.versions)) {
         catalogue.add_action(Action {
             id: row.id.clone(),
@@ -123,9 +131,9 @@ pub(crate) fn load(text: &str, version: Option<OcciVersion>) -> Result<Catalogue
         })?;
     }
     let known_actions: Vec<&CategoryId> = doc.actions.iter().map(|a| &a.id).collect();
-    load_kinds(&doc, &known_actions, &holds, &mut catalogue)?;
-    load_mixins(&doc, &known_actions, &holds, &mut catalogue)?;
-    Ok(catalogue)
+    load_kinds(&doc, &known_actions, &holds, catalogue)?;
+    load_mixins(&doc, &known_actions, &holds, catalogue)?;
+    Ok(())
 }
 
 // Kinds may be listed before their parents: insert in passes until nothing changes.

@@ -1,0 +1,683 @@
+//! CDMI JSON bodies: one typed form for every object type and message, read from and
+//! written to the wire. Numbers that CDMI sends as strings (`"percentComplete": "50"`) are
+//! typed here and strings again on the wire; unknown fields are kept, in order, untouched.
+
+use serde_json::{Map, Value};
+
+use crate::capability;
+use crate::exports::{self, Exports};
+use crate::finding::{Finding, Findings};
+use crate::metadata::{self, Metadata, json_kind};
+use crate::object::{
+    BodyKind, CompletionStatus, ObjectType, Range, TransferEncoding, parse_decimal,
+};
+use crate::objectid::{ObjectId, ObjectIdError};
+use crate::position::{PositionIndex, child};
+use crate::rules;
+use crate::version::Version;
+
+/// One value or, in queue bodies, an array of them (oldest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OneOrMany<T> {
+    /// A single value.
+    One(T),
+    /// An array (queue read responses and enqueues).
+    Many(Vec<T>),
+}
+
+/// `children`: names in listings, full objects in the serialized form (15.3.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Children {
+    /// Child names; containers end in `/`, references in `?`.
+    Names(Vec<String>),
+    /// Complete child objects (serialized containers).
+    Objects(Vec<CdmiObject>),
+    /// CDMI 2.0 extended child listing (`?children=!` / `?children=[fields]`): nested arrays
+    /// of names or field values, kept as sent.
+    Extended(Vec<Value>),
+}
+
+/// A CDMI body of any type and message kind. Absent fields are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CdmiObject {
+    /// `objectType`.
+    pub object_type: Option<ObjectType>,
+    /// `objectID`, as sent (see [`CdmiObject::object_id`] for the checked form).
+    pub object_id: Option<String>,
+    /// `objectName` (containers end in `/`).
+    pub object_name: Option<String>,
+    /// `parentURI`.
+    pub parent_uri: Option<String>,
+    /// `parentID`, as sent.
+    pub parent_id: Option<String>,
+    /// `domainURI`.
+    pub domain_uri: Option<String>,
+    /// `capabilitiesURI`.
+    pub capabilities_uri: Option<String>,
+    /// `completionStatus`.
+    pub completion_status: Option<CompletionStatus>,
+    /// `percentComplete` (a string on the wire).
+    pub percent_complete: Option<u8>,
+    /// `mimetype` (an array in queue reads and enqueues).
+    pub mimetype: Option<OneOrMany<String>>,
+    /// `metadata`.
+    pub metadata: Option<Metadata>,
+    /// `exports` (containers).
+    pub exports: Option<Exports>,
+    /// `snapshots` (container reads): snapshot names.
+    pub snapshots: Option<Vec<String>>,
+    /// `snapshot` (container update): name of the snapshot to take.
+    pub snapshot: Option<String>,
+    /// `capabilities` (capability objects).
+    pub capabilities: Option<Map<String, Value>>,
+    /// `deserialize`: URI of a serialized object to recreate.
+    pub deserialize: Option<String>,
+    /// `serialize`: URI of an object to serialize into this one.
+    pub serialize: Option<String>,
+    /// `copy`: URI to copy from.
+    pub copy: Option<String>,
+    /// `move`: URI to move from.
+    pub move_from: Option<String>,
+    /// `reference`: URI this object refers to.
+    pub reference: Option<String>,
+    /// `deserializevalue`: a serialized object, inline (Base64).
+    pub deserialize_value: Option<String>,
+    /// `queueValues` (queue reads).
+    pub queue_values: Option<Range>,
+    /// Fields this crate does not interpret, in wire order.
+    pub extra: Map<String, Value>,
+    /// `valuetransferencoding`.
+    pub value_transfer_encoding: Option<OneOrMany<TransferEncoding>>,
+    /// `valuerange`.
+    pub value_range: Option<OneOrMany<Range>>,
+    /// `value`, as sent: a string, an array (queues) or, with 2.0's `json` encoding, any JSON.
+    pub value: Option<Value>,
+    /// `childrenrange`.
+    pub children_range: Option<Range>,
+    /// `children`.
+    pub children: Option<Children>,
+}
+
+/// How to read a body.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// Which edition's rules apply.
+    pub version: Version,
+    /// The object type, when known from elsewhere (`Content-Type`); detected otherwise.
+    pub object_type: Option<ObjectType>,
+    /// The message kind, when known (method and status); detected otherwise.
+    pub kind: Option<BodyKind>,
+    /// Fields selected by a query string (`?value;mimetype`): only these are expected.
+    pub selected_fields: Option<Vec<String>>,
+}
+
+/// The outcome of reading one body.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The body, unless the text is not a JSON object.
+    pub object: Option<CdmiObject>,
+    /// The object type used for the rules.
+    pub object_type: Option<ObjectType>,
+    /// The message kind used for the rules.
+    pub kind: BodyKind,
+    /// Every rule broken, located and in text order.
+    pub findings: Vec<Finding>,
+}
+
+/// The exclusive create/update sources, in the order of Table 21.
+pub const SOURCES: [&str; 7] = [
+    "deserialize",
+    "serialize",
+    "copy",
+    "move",
+    "reference",
+    "deserializevalue",
+    "value",
+];
+
+impl Parsed {
+    /// True when no error was found.
+    pub fn is_valid(&self) -> bool {
+        !self.findings.iter().any(Finding::is_error)
+    }
+}
+
+/// Reads a body from JSON text, checking every rule; errors carry line and column.
+pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let mut finding =
+                Finding::error("CDMI-JSON", "", format!("not JSON: {}", strip_position(&e)));
+            let offset = offset_of(text, e.line(), e.column());
+            finding.position = Some(PositionIndex::position_in(text, offset));
+            return Parsed {
+                object: None,
+                object_type: options.object_type,
+                kind: options.kind.unwrap_or(BodyKind::CreateRequest),
+                findings: vec![finding],
+            };
+        }
+    };
+    let index = PositionIndex::new(text);
+    let mut findings = Findings::default();
+    for (pointer, _) in index.duplicates() {
+        findings.error(
+            "CDMI-JSON-DUPLICATE",
+            pointer,
+            format!(
+                "member {:?} appears twice; JSON readers keep only one",
+                last_token(pointer)
+            ),
+        );
+    }
+    let (object, object_type, kind) = check_value(&value, options, &mut findings);
+    let mut located = findings.locate(&index);
+    // Duplicates point at the repeat, which `locate` cannot know: fix their positions.
+    let dups: Vec<_> = index
+        .duplicates()
+        .map(|(p, pos)| (p.to_owned(), pos))
+        .collect();
+    for f in &mut located {
+        if f.rule == "CDMI-JSON-DUPLICATE" {
+            if let Some((_, pos)) = dups.iter().find(|(p, _)| *p == f.pointer) {
+                f.position = Some(*pos);
+            }
+        }
+    }
+    located.sort_by_key(|f| f.position.map(|p| p.offset));
+    Parsed {
+        object,
+        object_type,
+        kind,
+        findings: located,
+    }
+}
+
+/// Reads a body already parsed as JSON (no positions in the findings).
+pub fn check_value(
+    value: &Value,
+    options: &ParseOptions,
+    findings: &mut Findings,
+) -> (Option<CdmiObject>, Option<ObjectType>, BodyKind) {
+    let Value::Object(map) = value else {
+        findings.error(
+            "CDMI-JSON",
+            "",
+            format!("a CDMI body is a JSON object, not {}", json_kind(value)),
+        );
+        return (
+            None,
+            options.object_type,
+            options.kind.unwrap_or(BodyKind::CreateRequest),
+        );
+    };
+    let object_type = options.object_type.or_else(|| rules::detect_type(map));
+    let kind = options
+        .kind
+        .unwrap_or_else(|| rules::detect_kind(map, object_type));
+    let object = read_object(map, "", object_type, kind, options.version, findings);
+    rules::check(map, object_type, kind, options, findings);
+    (Some(object), object_type, kind)
+}
+
+impl CdmiObject {
+    /// The object ID, checked against clause 5.11.
+    pub fn object_id(&self) -> Option<Result<ObjectId, ObjectIdError>> {
+        self.object_id.as_deref().map(ObjectId::parse)
+    }
+
+    /// The parent's object ID, checked.
+    pub fn parent_id(&self) -> Option<Result<ObjectId, ObjectIdError>> {
+        self.parent_id.as_deref().map(ObjectId::parse)
+    }
+
+    /// The exclusive sources present, in Table 21 order (more than one is an error).
+    pub fn sources(&self) -> Vec<&'static str> {
+        let present = [
+            self.deserialize.is_some(),
+            self.serialize.is_some(),
+            self.copy.is_some(),
+            self.move_from.is_some(),
+            self.reference.is_some(),
+            self.deserialize_value.is_some(),
+            self.value.is_some(),
+        ];
+        SOURCES
+            .iter()
+            .zip(present)
+            .filter(|(_, p)| *p)
+            .map(|(s, _)| *s)
+            .collect()
+    }
+
+    /// The wire form, fields in the canonical order: identity, state, content, unknown fields,
+    /// then `valuerange`/`valuetransferencoding`/`value` or `childrenrange`/`children` last.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        let mut put = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                m.insert(k.to_owned(), v);
+            }
+        };
+        let s = |v: &Option<String>| v.clone().map(Value::String);
+        put(
+            "objectType",
+            self.object_type.map(|t| t.media_type().into()),
+        );
+        put("objectID", s(&self.object_id));
+        put("objectName", s(&self.object_name));
+        put("parentURI", s(&self.parent_uri));
+        put("parentID", s(&self.parent_id));
+        put("domainURI", s(&self.domain_uri));
+        put("capabilitiesURI", s(&self.capabilities_uri));
+        put(
+            "completionStatus",
+            self.completion_status.as_ref().map(|c| c.as_str().into()),
+        );
+        put(
+            "percentComplete",
+            self.percent_complete.map(|p| p.to_string().into()),
+        );
+        put(
+            "mimetype",
+            self.mimetype
+                .as_ref()
+                .map(|m| one_or_many(m, |s| s.clone().into())),
+        );
+        put(
+            "metadata",
+            self.metadata.as_ref().map(|md| Value::Object(md.0.clone())),
+        );
+        put(
+            "exports",
+            self.exports.as_ref().map(|e| Value::Object(e.0.clone())),
+        );
+        put(
+            "snapshots",
+            self.snapshots
+                .as_ref()
+                .map(|s| s.iter().cloned().map(Value::String).collect()),
+        );
+        put("snapshot", s(&self.snapshot));
+        put("capabilities", self.capabilities.clone().map(Value::Object));
+        put("deserialize", s(&self.deserialize));
+        put("serialize", s(&self.serialize));
+        put("copy", s(&self.copy));
+        put("move", s(&self.move_from));
+        put("reference", s(&self.reference));
+        put("deserializevalue", s(&self.deserialize_value));
+        put(
+            "queueValues",
+            self.queue_values.map(|r| r.to_string().into()),
+        );
+        for (k, v) in &self.extra {
+            put(k, Some(v.clone()));
+        }
+        put(
+            "valuerange",
+            self.value_range
+                .as_ref()
+                .map(|r| one_or_many(r, |r| r.to_string().into())),
+        );
+        put(
+            "valuetransferencoding",
+            self.value_transfer_encoding
+                .as_ref()
+                .map(|e| one_or_many(e, |e| e.as_str().into())),
+        );
+        put("value", self.value.clone());
+        put(
+            "childrenrange",
+            self.children_range.map(|r| r.to_string().into()),
+        );
+        put(
+            "children",
+            self.children.as_ref().map(|c| match c {
+                Children::Names(names) => names.iter().cloned().map(Value::String).collect(),
+                Children::Objects(objects) => objects.iter().map(CdmiObject::to_json).collect(),
+                Children::Extended(items) => Value::Array(items.clone()),
+            }),
+        );
+        Value::Object(m)
+    }
+
+    /// The wire form as pretty JSON text.
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(&self.to_json()).unwrap_or_default()
+    }
+}
+
+fn one_or_many<T>(v: &OneOrMany<T>, f: impl Fn(&T) -> Value) -> Value {
+    match v {
+        OneOrMany::One(x) => f(x),
+        OneOrMany::Many(xs) => xs.iter().map(f).collect(),
+    }
+}
+
+// Reads the known fields into their types; a field of the wrong shape is reported and kept
+// in `extra` so that nothing the client sent is lost.
+pub(crate) fn read_object(
+    map: &Map<String, Value>,
+    pointer: &str,
+    object_type: Option<ObjectType>,
+    kind: BodyKind,
+    version: Version,
+    findings: &mut Findings,
+) -> CdmiObject {
+    let mut o = CdmiObject::default();
+    for (key, value) in map {
+        let at = child(pointer, key);
+        let read = read_field(
+            &mut o,
+            key,
+            value,
+            &at,
+            object_type,
+            kind,
+            version,
+            findings,
+        );
+        if read.is_none() {
+            o.extra.insert(key.clone(), value.clone());
+        }
+    }
+    o
+}
+
+#[allow(clippy::too_many_arguments, clippy::too_many_lines)]
+fn read_field(
+    o: &mut CdmiObject,
+    key: &str,
+    value: &Value,
+    at: &str,
+    object_type: Option<ObjectType>,
+    kind: BodyKind,
+    version: Version,
+    findings: &mut Findings,
+) -> Option<()> {
+    // A macro, not a closure: the closure would hold `findings` borrowed across the match.
+    macro_rules! text {
+        () => {
+            string_field(key, value, at, findings)
+        };
+    }
+    match key {
+        "objectType" => match text!().map(|t| (ObjectType::from_media_type(&t), t)) {
+            Some((Some(t), _)) => o.object_type = Some(t),
+            Some((None, t)) => {
+                findings.error(
+                    "CDMI-OBJECT-TYPE",
+                    at,
+                    format!("objectType {t:?} is not a CDMI media type"),
+                );
+                return None;
+            }
+            None => return None,
+        },
+        "objectID" | "parentID" => {
+            let t = text!()?;
+            if let Err(e) = ObjectId::parse(&t) {
+                findings.error(e.rule_id(), at, format!("{key} {t:?}: {e}"));
+            }
+            if key == "objectID" {
+                o.object_id = Some(t);
+            } else {
+                o.parent_id = Some(t);
+            }
+        }
+        "objectName" => o.object_name = text!(),
+        "parentURI" => o.parent_uri = text!(),
+        "domainURI" => o.domain_uri = text!(),
+        "capabilitiesURI" => o.capabilities_uri = text!(),
+        "completionStatus" => {
+            let t = text!()?;
+            match CompletionStatus::parse(&t) {
+                Ok(c) => o.completion_status = Some(c),
+                Err(e) => {
+                    findings.error(
+                        "CDMI-COMPLETION-STATUS",
+                        at,
+                        format!("completionStatus {e}"),
+                    );
+                    return None;
+                }
+            }
+        }
+        "percentComplete" => {
+            let t = text!()?;
+            let Some(p) = parse_decimal(&t).filter(|p| *p <= 100) else {
+                findings.error(
+                    "CDMI-PERCENT",
+                    at,
+                    format!("percentComplete {t:?} must be \"0\" to \"100\""),
+                );
+                return None;
+            };
+            o.percent_complete = Some(p as u8);
+        }
+        "mimetype" => match value {
+            Value::Array(items) => match strings(items) {
+                Some(list) => o.mimetype = Some(OneOrMany::Many(list)),
+                None => {
+                    return type_error(key, "a string or an array of strings", value, at, findings);
+                }
+            },
+            _ => o.mimetype = Some(OneOrMany::One(text!()?)),
+        },
+        "metadata" => {
+            let Value::Object(m) = value else {
+                return type_error(key, "a JSON object", value, at, findings);
+            };
+            metadata::check(m, at, object_type, kind.is_request(), version, findings);
+            o.metadata = Some(Metadata(m.clone()));
+        }
+        "exports" => {
+            let Value::Object(m) = value else {
+                return type_error(key, "a JSON object", value, at, findings);
+            };
+            exports::check(m, at, findings);
+            o.exports = Some(Exports(m.clone()));
+        }
+        "capabilities" => {
+            let Value::Object(m) = value else {
+                return type_error(key, "a JSON object", value, at, findings);
+            };
+            capability::check(m, at, version, findings);
+            o.capabilities = Some(m.clone());
+        }
+        "snapshots" => match value.as_array().and_then(|a| strings(a)) {
+            Some(list) => o.snapshots = Some(list),
+            None => return type_error(key, "an array of strings", value, at, findings),
+        },
+        "snapshot" => o.snapshot = text!(),
+        "deserialize" => o.deserialize = text!(),
+        "serialize" => o.serialize = text!(),
+        "copy" => o.copy = text!(),
+        "move" => o.move_from = text!(),
+        "reference" => o.reference = text!(),
+        "deserializevalue" => o.deserialize_value = text!(),
+        "queueValues" => {
+            let t = text!()?;
+            o.queue_values = Some(range(&t, key, at, findings)?);
+        }
+        "valuetransferencoding" => {
+            let one = |t: &str, findings: &mut Findings| match TransferEncoding::parse(t) {
+                Ok(TransferEncoding::Json) if version == Version::V1_1_1 => {
+                    findings.error(
+                        "CDMI-VALUE-ENCODING",
+                        at,
+                        "valuetransferencoding \"json\" is CDMI 2.0; 1.1.1 knows utf-8 and base64",
+                    );
+                    Some(TransferEncoding::Json)
+                }
+                Ok(e) => Some(e),
+                Err(e) => {
+                    findings.error(
+                        "CDMI-VALUE-ENCODING",
+                        at,
+                        format!("valuetransferencoding {e}"),
+                    );
+                    None
+                }
+            };
+            if let Value::Array(items) = value {
+                let list: Option<Vec<_>> = strings(items).and_then(|l| {
+                    l.iter()
+                        .map(|t| one(t, findings))
+                        .collect::<Option<Vec<_>>>()
+                });
+                o.value_transfer_encoding = Some(OneOrMany::Many(list?));
+            } else {
+                let t = text!()?;
+                o.value_transfer_encoding = Some(OneOrMany::One(one(&t, findings)?));
+            }
+        }
+        "valuerange" => {
+            if let Value::Array(items) = value {
+                let Some(list) = strings(items) else {
+                    let expected = "a range string or an array of them";
+                    return type_error(key, expected, value, at, findings);
+                };
+                let ranges: Option<Vec<_>> =
+                    list.iter().map(|t| range(t, key, at, findings)).collect();
+                o.value_range = Some(OneOrMany::Many(ranges?));
+            } else {
+                let t = text!()?;
+                o.value_range = Some(OneOrMany::One(range(&t, key, at, findings)?));
+            }
+        }
+        "value" => o.value = Some(value.clone()),
+        "childrenrange" => {
+            let t = text!()?;
+            o.children_range = Some(range(&t, key, at, findings)?);
+        }
+        "children" => {
+            let Value::Array(items) = value else {
+                return type_error(key, "an array", value, at, findings);
+            };
+            if let Some(names) = strings(items) {
+                o.children = Some(Children::Names(names));
+            } else if items.iter().all(Value::is_object) {
+                // The serialized form: every child a full object (15.3.2).
+                let objects = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let m = item.as_object().expect("checked");
+                        let at = child(at, &i.to_string());
+                        let t = rules::detect_type(m);
+                        let kind = BodyKind::ReadResponse;
+                        rules::check_nested(m, &at, t, version, findings);
+                        read_object(m, &at, t, kind, version, findings)
+                    })
+                    .collect();
+                o.children = Some(Children::Objects(objects));
+            } else if version == Version::V2_0
+                && items.iter().all(|i| i.is_string() || i.is_array())
+            {
+                o.children = Some(Children::Extended(items.clone()));
+            } else {
+                let what = "an array of child names (or, in the serialized form, of child objects)";
+                findings.error("CDMI-FIELD-TYPE", at, format!("children must be {what}"));
+                return None;
+            }
+        }
+        _ => return None,
+    }
+    Some(())
+}
+
+fn string_field(key: &str, value: &Value, at: &str, findings: &mut Findings) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => {
+            findings.error(
+                "CDMI-STRING-NUMBER",
+                at,
+                format!("{key} must be a JSON string: CDMI sends numbers as strings (\"{n}\")"),
+            );
+            None
+        }
+        other => {
+            findings.error(
+                "CDMI-FIELD-TYPE",
+                at,
+                format!("{key} must be a JSON string, not {}", json_kind(other)),
+            );
+            None
+        }
+    }
+}
+
+fn type_error(
+    key: &str,
+    expected: &str,
+    value: &Value,
+    at: &str,
+    findings: &mut Findings,
+) -> Option<()> {
+    findings.error(
+        "CDMI-FIELD-TYPE",
+        at,
+        format!("{key} must be {expected}, not {}", json_kind(value)),
+    );
+    None
+}
+
+fn strings(items: &[Value]) -> Option<Vec<String>> {
+    items
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+fn range(text: &str, key: &str, at: &str, findings: &mut Findings) -> Option<Range> {
+    if let Ok(r) = Range::parse(text) {
+        Some(r)
+    } else {
+        {
+            if let Some(n) = parse_decimal(text) {
+                // INDIGO writes "0" for a single child; read it as "0-0" and say so.
+                findings.warning(
+                    "CDMI-RANGE",
+                    at,
+                    format!("{key} {text:?} should be written \"{n}-{n}\""),
+                );
+                return Some(Range::Span { first: n, last: n });
+            }
+            findings.error(
+                "CDMI-RANGE",
+                at,
+                format!("{key} {text:?} is not a range \"first-last\" (inclusive) or \"\""),
+            );
+            None
+        }
+    }
+}
+
+fn strip_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+fn last_token(pointer: &str) -> String {
+    pointer
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .replace("~1", "/")
+        .replace("~0", "~")
+}

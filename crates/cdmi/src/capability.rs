@@ -1,0 +1,279 @@
+//! Capabilities: the full name lists of CDMI 1.1.1 (clause 12.1) and 2.0 as data
+//! (`data/capabilities.json`), and the capabilities tree served under `/cdmi_capabilities/`.
+
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+use crate::finding::Findings;
+use crate::position::child;
+use crate::version::Version;
+
+/// Where a capability name appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapabilityClass {
+    /// System-wide, on `/cdmi_capabilities/` (Table 100).
+    System,
+    /// Storage-system metadata support (Table 101), on per-class objects.
+    StorageSystemMetadata,
+    /// Data-system metadata support (Table 102), on per-class objects.
+    DataSystemMetadata,
+    /// `/cdmi_capabilities/dataobject/` (Table 103).
+    Dataobject,
+    /// `/cdmi_capabilities/container/` (Table 104).
+    Container,
+    /// `/cdmi_capabilities/domain/` (Table 105).
+    Domain,
+    /// `/cdmi_capabilities/queue/` (Table 106).
+    Queue,
+}
+
+/// The JSON type of a capability value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CapabilityType {
+    /// A JSON string: `"true"`, a number as a string, or a list as text.
+    String,
+    /// A JSON array of JSON strings.
+    StringArray,
+}
+
+/// One row of `data/capabilities.json`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct CapabilityName {
+    /// The name, e.g. `cdmi_export_occi_iscsi`.
+    pub name: String,
+    /// Where it appears.
+    pub class: CapabilityClass,
+    /// The JSON type of its value.
+    #[serde(rename = "type")]
+    pub value_type: CapabilityType,
+    /// Versions defining it (`1.1.1`, `2.0`).
+    pub versions: Vec<String>,
+    /// For deprecated 1.0 names: the name that replaced it.
+    #[serde(default)]
+    pub deprecated: Option<String>,
+    /// The extension defining it, if not the core specification.
+    #[serde(default)]
+    pub extension: Option<String>,
+}
+
+/// A capability object: its capabilities (name → value, wire order) and its children.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CapabilityNode {
+    /// The capabilities, e.g. `{"cdmi_domains": "true"}`.
+    pub capabilities: Map<String, Value>,
+    /// Children by name (each ending in `/`), in order.
+    pub children: Vec<(String, CapabilityNode)>,
+}
+
+/// The tree under `/cdmi_capabilities/`: the root (system-wide) with `domain/`, `container/`,
+/// `dataobject/` and `queue/`, each possibly holding profiles (e.g. `container/gold/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapabilityTree {
+    /// The root capability object.
+    pub root: CapabilityNode,
+}
+
+/// Every capability name known, all versions.
+///
+/// # Panics
+/// Never at run time: the embedded data file is checked by the tests.
+pub fn names() -> &'static [CapabilityName] {
+    static NAMES: OnceLock<Vec<CapabilityName>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct File {
+            capabilities: Vec<CapabilityName>,
+        }
+        let file: File = serde_json::from_str(include_str!("../data/capabilities.json"))
+            .expect("data/capabilities.json is valid (checked by tests)");
+        file.capabilities
+    })
+}
+
+/// The rows named `name` (a name may appear in several classes).
+pub fn lookup(name: &str) -> impl Iterator<Item = &'static CapabilityName> {
+    let name = name.to_owned();
+    names().iter().filter(move |c| c.name == name)
+}
+
+impl CapabilityName {
+    /// Whether `version` defines this name.
+    pub fn in_version(&self, version: Version) -> bool {
+        let wanted = match version {
+            Version::V1_1_1 => "1.1.1",
+            Version::V2_0 => "2.0",
+        };
+        self.versions.iter().any(|v| v == wanted)
+    }
+}
+
+impl CapabilityTree {
+    /// The standard shape with no capability set anywhere.
+    pub fn new() -> Self {
+        let children = ["domain/", "container/", "dataobject/", "queue/"]
+            .into_iter()
+            .map(|n| (n.to_owned(), CapabilityNode::default()))
+            .collect();
+        Self {
+            root: CapabilityNode {
+                capabilities: Map::new(),
+                children,
+            },
+        }
+    }
+
+    /// The node at a path relative to `/cdmi_capabilities/` (`""` is the root,
+    /// `container/gold/` a profile); a leading `/cdmi_capabilities/` is accepted.
+    pub fn get(&self, path: &str) -> Option<&CapabilityNode> {
+        let mut node = &self.root;
+        for segment in segments(path) {
+            node = &node
+                .children
+                .iter()
+                .find(|(n, _)| n.trim_end_matches('/') == segment)?
+                .1;
+        }
+        Some(node)
+    }
+
+    /// Mutable access to a node, creating missing children on the way.
+    pub fn node_mut(&mut self, path: &str) -> &mut CapabilityNode {
+        let mut node = &mut self.root;
+        for segment in segments(path) {
+            let found = node
+                .children
+                .iter()
+                .position(|(n, _)| n.trim_end_matches('/') == segment);
+            let index = if let Some(i) = found {
+                i
+            } else {
+                node.children
+                    .push((format!("{segment}/"), CapabilityNode::default()));
+                node.children.len() - 1
+            };
+            node = &mut node.children[index].1;
+        }
+        node
+    }
+
+    /// Every node with its path relative to the root, depth first.
+    pub fn walk(&self) -> Vec<(String, &CapabilityNode)> {
+        let mut out = Vec::new();
+        walk_into("", &self.root, &mut out);
+        out
+    }
+
+    /// The class of names expected on the node at `path`.
+    pub fn class_at(path: &str) -> CapabilityClass {
+        match segments(path).next() {
+            None => CapabilityClass::System,
+            Some("domain") => CapabilityClass::Domain,
+            Some("container") => CapabilityClass::Container,
+            Some("queue") => CapabilityClass::Queue,
+            Some(_) => CapabilityClass::Dataobject,
+        }
+    }
+}
+
+impl Default for CapabilityTree {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    let path = path.strip_prefix("/cdmi_capabilities").unwrap_or(path);
+    path.split('/').filter(|s| !s.is_empty())
+}
+
+fn walk_into<'a>(
+    path: &str,
+    node: &'a CapabilityNode,
+    out: &mut Vec<(String, &'a CapabilityNode)>,
+) {
+    out.push((path.to_owned(), node));
+    for (name, child_node) in &node.children {
+        walk_into(&format!("{path}{name}"), child_node, out);
+    }
+}
+
+/// Checks a `capabilities` object: values must be strings or arrays of strings, names known
+/// for `version` (unknown `cdmi_` names and deprecated ones are warnings; other names are
+/// vendor extensions and pass).
+pub(crate) fn check(
+    map: &Map<String, Value>,
+    pointer: &str,
+    version: Version,
+    findings: &mut Findings,
+) {
+    for (name, value) in map {
+        let at = child(pointer, name);
+        let rows: Vec<_> = lookup(name).collect();
+        let expected_array = rows
+            .iter()
+            .any(|r| r.value_type == CapabilityType::StringArray);
+        match value {
+            Value::String(_) => {}
+            Value::Array(items) if items.iter().all(Value::is_string) => {
+                if !rows.is_empty() && !expected_array {
+                    findings.warning("CDMI-CAPABILITY-TYPE", &at, format!("capability {name:?} is a JSON string in the specification"));
+                }
+            }
+            _ => findings.error(
+                "CDMI-CAPABILITY-TYPE",
+                &at,
+                format!("capability {name:?} must be a JSON string (e.g. \"true\") or an array of strings"),
+            ),
+        }
+        if !name.starts_with("cdmi_") {
+            continue;
+        }
+        if rows.is_empty() {
+            findings.warning(
+                "CDMI-CAPABILITY-UNKNOWN",
+                at,
+                format!("{name:?} is not a capability of CDMI 1.1.1 or 2.0"),
+            );
+        } else if let Some(new) = rows.iter().find_map(|r| r.deprecated.as_deref()) {
+            findings.warning(
+                "CDMI-CAPABILITY-DEPRECATED",
+                at,
+                format!("{name:?} is the deprecated 1.0 name of {new:?}"),
+            );
+        } else if !rows.iter().any(|r| r.in_version(version)) {
+            findings.warning(
+                "CDMI-CAPABILITY-VERSION",
+                at,
+                format!("{name:?} is not defined by CDMI {version}"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_paths() {
+        let mut tree = CapabilityTree::new();
+        tree.root
+            .capabilities
+            .insert("cdmi_export_occi_iscsi".into(), "true".into());
+        tree.node_mut("container/gold/")
+            .capabilities
+            .insert("cdmi_data_redundancy".into(), "3".into());
+        assert!(tree.get("/cdmi_capabilities/container/gold/").is_some());
+        assert!(tree.get("container/silver/").is_none());
+        let paths: Vec<_> = tree.walk().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(paths[0], "");
+        assert!(paths.contains(&"container/gold/".to_owned()));
+        assert_eq!(
+            CapabilityTree::class_at("container/gold/"),
+            CapabilityClass::Container
+        );
+    }
+}

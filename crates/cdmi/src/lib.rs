@@ -1,0 +1,36 @@
+//! The SNIA CDMI side of tern: object IDs, JSON bodies, metadata, capabilities, exports, the
+//! HTTP-level rules (media types, version negotiation, query strings, status codes) and the
+//! mapping rows onto OCCI storage. CDMI 1.1.1 semantics, aware of 2.0's differences.
+//!
+//! ```
+//! use tern_cdmi::objectid::ObjectId;
+//! use tern_cdmi::body::{self, ParseOptions};
+//! use tern_cdmi::object::ObjectType;
+//!
+//! let id = ObjectId::parse("00007ed90010d891022876a8de0bc0fd")?;
+//! assert_eq!(id.enterprise_number(), 32473);
+//! assert_eq!(id.to_string(), "00007ED90010D891022876A8DE0BC0FD");
+//!
+//! let options = ParseOptions { object_type: Some(ObjectType::DataObject), ..ParseOptions::default() };
+//! let parsed = body::parse("{\n  \"copy\": \"/a\",\n  \"move\": \"/b\"\n}", &options);
+//! let finding = &parsed.findings[0];
+//! assert_eq!(finding.rule, "CDMI-EXCLUSIVE");
+//! assert_eq!(finding.position.map(|p| (p.line, p.column)), Some((3, 3)));
+//! # Ok::<(), tern_cdmi::objectid::ObjectIdError>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod base64;
+pub mod body;
+pub mod capability;
+pub mod exports;
+pub mod finding;
+pub mod media;
+pub mod metadata;
+pub mod object;
+pub mod objectid;
+pub mod position;
+pub mod query;
+pub mod rules;
+pub mod version;

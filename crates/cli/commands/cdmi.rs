@@ -1,0 +1,214 @@
+//! `tern cdmi ...`: object IDs, body validation and query strings over `tern-cdmi`.
+
+use std::fmt::Write as _;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+use tern_cdmi::objectid::{self, DEFAULT_ENTERPRISE_NUMBER, Explanation, ObjectId};
+
+use crate::app::{Format, GlobalArgs};
+use crate::exit::{CliError, Outcome};
+use crate::output;
+
+/// Work with SNIA CDMI object IDs, bodies and query strings.
+#[derive(Debug, Args)]
+pub struct CdmiArgs {
+    #[command(subcommand)]
+    command: CdmiCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum CdmiCommand {
+    /// Generate, check and explain CDMI object IDs.
+    #[command(subcommand)]
+    Objectid(ObjectIdCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ObjectIdCommand {
+    /// Generate a new object ID (random opaque part unless --opaque is given).
+    New {
+        /// SNMP enterprise number (1..=16777215); the default 32473 is RFC 5612's
+        /// documentation number: set your organisation's own.
+        #[arg(long, default_value_t = DEFAULT_ENTERPRISE_NUMBER)]
+        enterprise: u32,
+        /// Opaque data as Base16 (at most 32 bytes) instead of random bytes.
+        #[arg(long)]
+        opaque: Option<String>,
+    },
+    /// Check object IDs; exits 1 if any is invalid and says why.
+    Check {
+        /// Object IDs in Base16 (either case).
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Decode an object ID field by field and list every rule it breaks.
+    Explain {
+        /// Object ID in Base16 (either case).
+        id: String,
+    },
+}
+
+/// `tern cdmi`.
+pub(crate) fn run(args: &CdmiArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    match &args.command {
+        CdmiCommand::Objectid(cmd) => objectid_command(cmd, global.format),
+    }
+}
+
+fn objectid_command(cmd: &ObjectIdCommand, format: Format) -> Result<Outcome, CliError> {
+    match cmd {
+        ObjectIdCommand::New { enterprise, opaque } => {
+            objectid_new(*enterprise, opaque.as_deref(), format)
+        }
+        ObjectIdCommand::Check { ids } => objectid_check(ids, format),
+        ObjectIdCommand::Explain { id } => objectid_explain(id, format),
+    }
+}
+
+fn objectid_new(
+    enterprise: u32,
+    opaque: Option<&str>,
+    format: Format,
+) -> Result<Outcome, CliError> {
+    let usage = |e: objectid::ObjectIdError| CliError::Usage(miette::miette!("{e}"));
+    let id = match opaque {
+        Some(hex) => {
+            let bytes = objectid::decode_hex(hex)
+                .map_err(|e| CliError::Usage(miette::miette!("--opaque: {e}")))?;
+            ObjectId::new(enterprise, &bytes).map_err(usage)?
+        }
+        None => ObjectId::generate(enterprise).map_err(usage)?,
+    };
+    match format {
+        Format::Text | Format::Markdown => output::print(&format!("{id}\n"))?,
+        Format::Json => output::print_json(&json!({
+            "objectID": id.to_string(),
+            "enterpriseNumber": id.enterprise_number(),
+            "opaque": hex(id.opaque()),
+        }))?,
+    }
+    Ok(Outcome::Ok)
+}
+
+fn objectid_check(ids: &[String], format: Format) -> Result<Outcome, CliError> {
+    let mut text = String::new();
+    let mut reports = Vec::new();
+    let mut all_valid = true;
+    for id in ids {
+        let explained = objectid::explain(id);
+        all_valid &= explained.is_valid();
+        match format {
+            Format::Text | Format::Markdown if explained.is_valid() => {
+                let _ = writeln!(
+                    text,
+                    "{id}: ok (enterprise number {}, {} opaque bytes)",
+                    explained.enterprise_number.unwrap_or_default(),
+                    explained.opaque.len()
+                );
+            }
+            Format::Text | Format::Markdown => {
+                for problem in &explained.problems {
+                    let _ = writeln!(text, "{id}: error[{}]: {problem}", problem.rule_id());
+                }
+            }
+            Format::Json => reports.push(explanation_json(id, &explained)),
+        }
+    }
+    match format {
+        Format::Text | Format::Markdown => output::print(&text)?,
+        Format::Json => output::print_json(&serde_json::Value::Array(reports))?,
+    }
+    Ok(if all_valid {
+        Outcome::Ok
+    } else {
+        Outcome::Invalid
+    })
+}
+
+fn objectid_explain(id: &str, format: Format) -> Result<Outcome, CliError> {
+    let e = objectid::explain(id);
+    match format {
+        Format::Json => output::print_json(&explanation_json(id, &e))?,
+        Format::Text | Format::Markdown => output::print(&explanation_text(id, &e))?,
+    }
+    Ok(if e.is_valid() {
+        Outcome::Ok
+    } else {
+        Outcome::Invalid
+    })
+}
+
+fn explanation_text(id: &str, e: &Explanation) -> String {
+    let mut out = format!("object ID    {id}\n");
+    let byte = |b: Option<u8>| b.map_or_else(|| "--".to_owned(), |b| format!("{b:02X}"));
+    if !e.bytes.is_empty() {
+        let _ = writeln!(
+            out,
+            "byte 0       {}        reserved, must be 00",
+            byte(e.reserved0)
+        );
+        if let Some(en) = e.enterprise_number {
+            let _ = writeln!(
+                out,
+                "bytes 1-3    {}    enterprise number {en}",
+                hex(&e.bytes[1..4])
+            );
+        }
+        let _ = writeln!(
+            out,
+            "byte 4       {}        reserved, must be 00",
+            byte(e.reserved4)
+        );
+        if let Some(len) = e.length_byte {
+            let _ = writeln!(
+                out,
+                "byte 5       {len:02X}        length {len} (actual {} bytes)",
+                e.bytes.len()
+            );
+        }
+        if let (Some(stored), Some(computed)) = (e.crc_stored, e.crc_computed) {
+            let _ = writeln!(
+                out,
+                "bytes 6-7    {stored:04X}      CRC-16/ARC stored; computed {computed:04X}"
+            );
+        }
+        if e.bytes.len() > objectid::HEADER_LEN {
+            let label = format!("bytes 8-{}", e.bytes.len() - 1);
+            let _ = writeln!(
+                out,
+                "{label:<13}{}  opaque ({} bytes)",
+                hex(&e.opaque),
+                e.opaque.len()
+            );
+        }
+    }
+    if e.is_valid() {
+        out.push_str("valid\n");
+    } else {
+        for problem in &e.problems {
+            let _ = writeln!(out, "error[{}]: {problem}", problem.rule_id());
+        }
+    }
+    out
+}
+
+fn explanation_json(id: &str, e: &Explanation) -> serde_json::Value {
+    json!({
+        "objectID": id,
+        "valid": e.is_valid(),
+        "reserved0": e.reserved0,
+        "enterpriseNumber": e.enterprise_number,
+        "reserved4": e.reserved4,
+        "lengthByte": e.length_byte,
+        "length": e.bytes.len(),
+        "crcStored": e.crc_stored.map(|c| format!("{c:04X}")),
+        "crcComputed": e.crc_computed.map(|c| format!("{c:04X}")),
+        "opaque": hex(&e.opaque),
+        "problems": e.problems.iter().map(|p| json!({"rule": p.rule_id(), "message": p.to_string()})).collect::<Vec<_>>(),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    objectid::encode_hex(bytes)
+}

@@ -1,0 +1,378 @@
+//! `tern ova ...`: list, verify, unpack and pack OVA archives (library: tern-ova).
+//!
+//! Findings print one per line as `OVA/MEMBER:LINE:COL: error[RULE-ID]: message`; the
+//! `/MEMBER` and `:LINE:COL` parts are left out when a finding has none.
+//!
+//! `pack` finds the files to ship with tern-ova's minimal References scan (`File` elements
+//! inside `References`, by local name); the typed OVF reader may replace it later.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand, ValueEnum};
+use tern_ova::{
+    Algorithm, Finding, Ova, OvaError, PackOptions, Progress, UnpackOptions, Verification,
+};
+
+use crate::app::{Format, GlobalArgs};
+use crate::exit::{CliError, Outcome};
+use crate::output;
+
+/// OVA subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum OvaCommand {
+    /// List the members of an OVA (name, size, header format, offset).
+    List(ListArgs),
+    /// Check every member against the manifest (and the certificate's manifest digest); given
+    /// an .ovf, check the package directory the same way.
+    Verify(VerifyArgs),
+    /// Extract an OVA into a directory, verifying digests while writing.
+    Unpack(UnpackArgs),
+    /// Write an OVA (plain ustar): descriptor, manifest, then the referenced files.
+    Pack(PackArgs),
+}
+
+/// Arguments of `tern ova list`.
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// The OVA archive.
+    pub(crate) ova: PathBuf,
+}
+
+/// Arguments of `tern ova verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The OVA archive, or an .ovf descriptor to verify with the files beside it.
+    pub(crate) ova: PathBuf,
+}
+
+/// Arguments of `tern ova unpack`.
+#[derive(Debug, Args)]
+pub(crate) struct UnpackArgs {
+    /// The OVA archive.
+    pub(crate) ova: PathBuf,
+    /// Directory to extract into (created if missing); nothing is written outside it.
+    #[arg(short = 'd', long = "directory", value_name = "DIR")]
+    pub(crate) dir: PathBuf,
+    /// Replace files that already exist in DIR.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+/// Arguments of `tern ova pack`.
+#[derive(Debug, Args)]
+pub(crate) struct PackArgs {
+    /// The OVF descriptor; the files its References list are taken from beside it.
+    pub(crate) ovf: PathBuf,
+    /// The OVA to write (written to a temporary file beside it, then renamed).
+    #[arg(short, long, value_name = "OUT.ova")]
+    pub(crate) output: PathBuf,
+    /// Manifest digest algorithm: sha1 for OVF 1.x consumers (older ESXi/vCenter).
+    #[arg(long, value_enum, default_value_t = ManifestAlgorithm::Sha256)]
+    pub(crate) manifest: ManifestAlgorithm,
+    /// Fixed modification time (seconds since 1970) for every member, for reproducible
+    /// archives; default: each file's own mtime.
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) mtime: Option<u64>,
+}
+
+/// `--manifest` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ManifestAlgorithm {
+    /// SHA-1 (OVF 1.x consumers).
+    Sha1,
+    /// SHA-256 (ovftool's default).
+    Sha256,
+    /// SHA-512.
+    Sha512,
+}
+
+/// Runs an OVA subcommand.
+pub(crate) fn run(command: &OvaCommand, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    match command {
+        OvaCommand::List(args) => list(args, global),
+        OvaCommand::Verify(args) => verify(args, global),
+        OvaCommand::Unpack(args) => unpack(args, global),
+        OvaCommand::Pack(args) => pack(args, global),
+    }
+}
+
+fn list(args: &ListArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let ova = Ova::open(&args.ova).map_err(|e| failure(&args.ova, &e))?;
+    match global.format {
+        Format::Json => {
+            let members: Vec<serde_json::Value> = ova
+                .members()
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "name": m.name,
+                        "kind": format!("{:?}", m.kind).to_lowercase(),
+                        "size": m.size,
+                        "mtime": m.mtime,
+                        "mode": format!("{:o}", m.mode),
+                        "format": m.format.name(),
+                        "header_offset": m.header_offset,
+                        "data_offset": m.data_offset,
+                    })
+                })
+                .collect();
+            output::print_json(&serde_json::json!({ "file": args.ova, "members": members }))?;
+        }
+        Format::Text | Format::Markdown => {
+            let mut out = String::new();
+            for m in ova.members() {
+                let _ = writeln!(
+                    out,
+                    "{:>14}  {:<5}  @{:<12}  {}{}",
+                    m.size,
+                    m.format.name(),
+                    m.header_offset,
+                    m.name,
+                    if m.kind == tern_ova::MemberKind::Directory {
+                        "/"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            output::print(&out)?;
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+fn verify(args: &VerifyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let mut bar = ProgressLine::new("verifying");
+    let is_descriptor = args
+        .ova
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ovf"));
+    let report = if is_descriptor {
+        tern_ova::verify_package(&args.ova, &mut |p| bar.update(p))
+    } else {
+        Ova::open(&args.ova).and_then(|mut ova| ova.verify(&mut |p| bar.update(p)))
+    }
+    .map_err(|e| failure(&args.ova, &e));
+    bar.clear();
+    let report = report?;
+    print_report(&args.ova, &report, global, None)?;
+    Ok(outcome(&report))
+}
+
+fn unpack(args: &UnpackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let mut ova = Ova::open(&args.ova).map_err(|e| failure(&args.ova, &e))?;
+    let mut bar = ProgressLine::new("unpacking");
+    let options = UnpackOptions {
+        overwrite: args.force,
+    };
+    let result = ova
+        .unpack(&args.dir, &options, &mut |p| bar.update(p))
+        .map_err(|e| match &e {
+            OvaError::Io { path, source } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+                CliError::Usage(miette::miette!(
+                    help = "use --force to replace existing files",
+                    "{}: {source}",
+                    path.display()
+                ))
+            }
+            _ => failure(&args.ova, &e),
+        });
+    bar.clear();
+    let unpacked = result?;
+    let summary = format!(
+        "unpacked {} file(s) into {}{}",
+        unpacked.written.len(),
+        args.dir.display(),
+        if unpacked.rejected.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; NOT written (digest mismatch): {}",
+                unpacked.rejected.join(", ")
+            )
+        }
+    );
+    print_report(&args.ova, &unpacked.verification, global, Some(&summary))?;
+    Ok(outcome(&unpacked.verification))
+}
+
+fn pack(args: &PackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let found = tern_ova::referenced_files(&args.ovf).map_err(|e| failure(&args.ovf, &e))?;
+    for href in &found.remote {
+        eprintln!(
+            "{}: note: File href \"{href}\" is a URL; it is not packed",
+            args.ovf.display()
+        );
+    }
+    let options = PackOptions {
+        algorithm: match args.manifest {
+            ManifestAlgorithm::Sha1 => Algorithm::Sha1,
+            ManifestAlgorithm::Sha256 => Algorithm::Sha256,
+            ManifestAlgorithm::Sha512 => Algorithm::Sha512,
+        },
+        mtime: args.mtime,
+    };
+    let mut bar = ProgressLine::new("packing");
+    let result = tern_ova::pack(&args.ovf, &found.files, &args.output, &options, &mut |p| {
+        bar.update(p);
+    })
+    .map_err(|e| failure(&args.ovf, &e));
+    bar.clear();
+    let packed = result?;
+    match global.format {
+        Format::Json => output::print_json(&serde_json::json!({
+            "file": args.output,
+            "size": packed.size,
+            "members": packed.members,
+            "manifest": packed.manifest.render(),
+        }))?,
+        Format::Text | Format::Markdown => output::print(&format!(
+            "wrote {} ({} bytes): {}\n",
+            args.output.display(),
+            packed.size,
+            packed.members.join(", ")
+        ))?,
+    }
+    Ok(Outcome::Ok)
+}
+
+fn outcome(report: &Verification) -> Outcome {
+    if report.is_valid() {
+        Outcome::Ok
+    } else {
+        Outcome::Invalid
+    }
+}
+
+fn print_report(
+    ova: &Path,
+    report: &Verification,
+    global: &GlobalArgs,
+    summary: Option<&str>,
+) -> Result<(), CliError> {
+    match global.format {
+        Format::Json => {
+            let findings: Vec<serde_json::Value> = report
+                .findings
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "severity": f.severity.to_string(),
+                        "rule": f.rule,
+                        "member": f.member,
+                        "line": f.line,
+                        "column": f.column,
+                        "message": f.message,
+                    })
+                })
+                .collect();
+            output::print_json(&serde_json::json!({
+                "file": ova,
+                "valid": report.is_valid(),
+                "manifest": report.manifest,
+                "certificate": report.certificate,
+                "signature_checked": report.signature_checked,
+                "verified": report.verified,
+                "findings": findings,
+            }))?;
+        }
+        Format::Text | Format::Markdown => {
+            let mut out = String::new();
+            for f in &report.findings {
+                let _ = writeln!(out, "{}", finding_line(ova, f));
+            }
+            if let Some(summary) = summary {
+                let _ = writeln!(out, "{summary}");
+            }
+            let _ = writeln!(
+                out,
+                "{}: {}: {} member(s) match {}",
+                ova.display(),
+                if report.is_valid() { "ok" } else { "INVALID" },
+                report.verified.len(),
+                report.manifest.as_deref().unwrap_or("(no manifest)")
+            );
+            output::print(&out)?;
+        }
+    }
+    Ok(())
+}
+
+/// `OVA/MEMBER:LINE:COL: severity[RULE]: message`.
+fn finding_line(ova: &Path, f: &Finding) -> String {
+    let mut location = ova.display().to_string();
+    if let Some(member) = &f.member {
+        let _ = write!(location, "/{member}");
+    }
+    if let (Some(line), Some(column)) = (f.line, f.column) {
+        let _ = write!(location, ":{line}:{column}");
+    }
+    format!("{location}: {}[{}]: {}", f.severity, f.rule, f.message)
+}
+
+/// Read and format errors are invalid input (exit 1); file-system errors are I/O (exit 2).
+fn failure(path: &Path, e: &OvaError) -> CliError {
+    match e {
+        OvaError::Io { .. } | OvaError::Changed { .. } => CliError::Usage(miette::miette!("{e}")),
+        _ => CliError::Invalid(miette::miette!("{}: {e}", path.display())),
+    }
+}
+
+/// A one-line progress indicator on stderr, drawn only when stderr is a terminal.
+struct ProgressLine {
+    verb: &'static str,
+    enabled: bool,
+    last: Option<Instant>,
+    drawn: bool,
+}
+
+impl ProgressLine {
+    fn new(verb: &'static str) -> Self {
+        ProgressLine {
+            verb,
+            enabled: std::io::stderr().is_terminal(),
+            last: None,
+            drawn: false,
+        }
+    }
+
+    fn update(&mut self, p: Progress<'_>) {
+        if !self.enabled
+            || self
+                .last
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(100) && p.done < p.total)
+        {
+            return;
+        }
+        self.last = Some(Instant::now());
+        let percent = p
+            .done
+            .saturating_mul(100)
+            .checked_div(p.total)
+            .unwrap_or(100);
+        let mib = |b: u64| b / (1 << 20);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[2K{} {}: {percent:>3}% ({}/{} MiB)",
+            self.verb,
+            p.member,
+            mib(p.done),
+            mib(p.total)
+        );
+        let _ = err.flush();
+        self.drawn = true;
+    }
+
+    fn clear(&mut self) {
+        if self.drawn {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+            self.drawn = false;
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! `tern ovf ...`: inspect, validate, format and edit OVF descriptors (tern-ovf).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use tern_ovf::info::Info;
+use tern_ovf::{Document, Envelope, Mode, ValidateOptions, edit};
+
+use crate::app::{Format, GlobalArgs};
+use crate::exit::{CliError, Outcome};
+use crate::output;
+
+/// Inspect, validate, format and edit OVF descriptors.
+#[derive(Debug, Args)]
+pub struct OvfArgs {
+    #[command(subcommand)]
+    command: OvfCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum OvfCommand {
+    /// Show dialect, systems, hardware, disks, networks and properties of a descriptor.
+    Info(InfoArgs),
+    /// Check descriptors against the OVF rules; one line per finding, exit 1 if any is invalid.
+    Validate(ValidateArgs),
+    /// Read a descriptor and write it back (byte-identical when nothing is edited).
+    Fmt(FmtArgs),
+    /// Change hardware, properties or the default deployment option; only edited elements are rewritten.
+    Edit(EditArgs),
+    /// Print the OVF environment (ovf-env.xml) a guest would receive.
+    Env(EnvArgs),
+}
+
+#[derive(Debug, Args)]
+struct EditArgs {
+    /// The descriptor (.ovf).
+    file: PathBuf,
+    /// Where to write (atomically); the input file when absent.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// The virtual system to edit, by ovf:id (default: the first one).
+    #[arg(long)]
+    system: Option<String>,
+    /// Number of virtual CPUs.
+    #[arg(long)]
+    cpus: Option<u64>,
+    /// Memory size, e.g. 4GiB, 512MiB, 2048MB (a bare number is bytes).
+    #[arg(long)]
+    memory: Option<String>,
+    /// Set a property default: KEY=VALUE (repeatable).
+    #[arg(long = "prop", value_name = "KEY=VALUE")]
+    props: Vec<String>,
+    /// Add a network adapter connected to NETWORK (repeatable).
+    #[arg(long = "add-nic", value_name = "NETWORK")]
+    add_nics: Vec<String>,
+    /// Add a blank disk of SIZE, e.g. 20GiB (repeatable).
+    #[arg(long = "add-disk", value_name = "SIZE")]
+    add_disks: Vec<String>,
+    /// Remove the items with this instance id (repeatable).
+    #[arg(long = "remove-item", value_name = "INSTANCEID")]
+    remove_items: Vec<String>,
+    /// Make NAME the default deployment option.
+    #[arg(long = "deployment-option", value_name = "NAME")]
+    deployment_option: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct EnvArgs {
+    /// The descriptor (.ovf).
+    file: PathBuf,
+    /// The ovf:id of the system or collection the environment is for (default: the top level).
+    #[arg(long)]
+    id: Option<String>,
+    /// Deployment option whose property defaults apply (default: the declared default).
+    #[arg(long = "deployment-option", value_name = "NAME")]
+    deployment_option: Option<String>,
+    /// A property value: KEY=VALUE (repeatable).
+    #[arg(long = "prop", value_name = "KEY=VALUE")]
+    props: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// The descriptors (.ovf).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// ovftool's default conformance rules, each dialect judged by its own (the default).
+    #[arg(long, conflicts_with = "lax")]
+    strict: bool,
+    /// Relax element order, vendor sections without schema and exporter quirks to warnings.
+    #[arg(long)]
+    lax: bool,
+    /// Missing referenced files are errors, and their sizes must match ovf:size.
+    #[arg(long)]
+    check_files: bool,
+}
+
+#[derive(Debug, Args)]
+struct InfoArgs {
+    /// The descriptor (.ovf). OVA archives are handled by `tern ova`.
+    file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct FmtArgs {
+    /// The descriptor (.ovf).
+    file: PathBuf,
+    /// Where to write (atomically); stdout when absent.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// Runs `tern ovf ...`.
+pub(crate) fn run(args: &OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    match &args.command {
+        OvfCommand::Info(a) => info(a, global),
+        OvfCommand::Validate(a) => validate(a, global),
+        OvfCommand::Fmt(a) => fmt(a),
+        OvfCommand::Edit(a) => edit(a),
+        OvfCommand::Env(a) => env(a),
+    }
+}
+
+fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let doc = match load(&args.file)? {
+        Ok(doc) => doc,
+        Err(outcome) => return Ok(outcome),
+    };
+    let env = Envelope::read(&doc);
+    if env.dialect.dialect == tern_ovf::Dialect::Unknown {
+        let root = doc.root();
+        eprintln!(
+            "{}:1:1: error[OVF-ENVELOPE]: the root element <{}> is not an OVF Envelope",
+            args.file.display(),
+            root.name().qualified()
+        );
+        return Ok(Outcome::Invalid);
+    }
+    let info = Info::new(&env);
+    match global.format {
+        Format::Json => {
+            let value = serde_json::to_value(&info).map_err(std::io::Error::other)?;
+            output::print_json(&value)?;
+        }
+        Format::Text | Format::Markdown => output::print(&info.to_text())?,
+    }
+    Ok(Outcome::Ok)
+}
+
+fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let mode = if args.lax { Mode::Lax } else { Mode::Strict };
+    let mut invalid = false;
+    let mut usage_error = None;
+    let mut text = String::new();
+    let mut json = Vec::new();
+    for path in &args.files {
+        if let Err(e) = check_extension(path) {
+            usage_error = Some(e);
+            continue;
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{}: error: cannot read: {e}", path.display());
+                usage_error = Some(CliError::Usage(miette::miette!(
+                    "cannot read {}: {e}",
+                    path.display()
+                )));
+                continue;
+            }
+        };
+        let options = ValidateOptions {
+            mode,
+            check_files: args.check_files,
+            base_dir: Some(
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            ),
+        };
+        let report = tern_ovf::validate_bytes(&bytes, &options);
+        invalid |= !report.is_valid();
+        let name = path.display().to_string();
+        for finding in &report.findings {
+            text.push_str(&finding.render(&name));
+            text.push('\n');
+        }
+        json.push(serde_json::json!({
+            "file": name,
+            "valid": report.is_valid(),
+            "dialect": report.dialect.dialect,
+            "findings": report.findings.iter().map(|f| serde_json::json!({
+                "rule": f.rule.id(),
+                "severity": f.severity,
+                "line": f.position.line,
+                "column": f.position.column,
+                "message": f.message,
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    match global.format {
+        Format::Json => output::print_json(&serde_json::Value::Array(json))?,
+        Format::Text | Format::Markdown => output::print(&text)?,
+    }
+    if let Some(e) = usage_error {
+        return Err(e);
+    }
+    Ok(if invalid {
+        Outcome::Invalid
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn fmt(args: &FmtArgs) -> Result<Outcome, CliError> {
+    let doc = match load(&args.file)? {
+        Ok(doc) => doc,
+        Err(outcome) => return Ok(outcome),
+    };
+    let bytes = doc.to_bytes();
+    match &args.output {
+        Some(out) => tern_ovf::write_atomically(out, &bytes)
+            .map_err(|e| CliError::Usage(miette::miette!("cannot write {}: {e}", out.display())))?,
+        None => output::print_bytes(&bytes)?,
+    }
+    Ok(Outcome::Ok)
+}
+
+fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
+    let mut doc = match load(&args.file)? {
+        Ok(doc) => doc,
+        Err(outcome) => return Ok(outcome),
+    };
+    let system = args.system.as_deref();
+    let invalid = |e: tern_ovf::edit::EditError| {
+        CliError::Invalid(miette::miette!("{}: {e}", args.file.display()))
+    };
+    let usage = |e: tern_ovf::edit::EditError| CliError::Usage(miette::miette!("{e}"));
+    if let Some(n) = args.cpus {
+        edit::set_cpus(&mut doc, system, n).map_err(invalid)?;
+    }
+    if let Some(m) = &args.memory {
+        let bytes = edit::parse_size(m).map_err(usage)?;
+        edit::set_memory(&mut doc, system, bytes).map_err(invalid)?;
+    }
+    for prop in &args.props {
+        let (key, value) = split_prop(prop)?;
+        edit::set_property(&mut doc, key, value).map_err(invalid)?;
+    }
+    for id in &args.remove_items {
+        edit::remove_item(&mut doc, system, id).map_err(invalid)?;
+    }
+    for network in &args.add_nics {
+        edit::add_nic(&mut doc, system, network).map_err(invalid)?;
+    }
+    for size in &args.add_disks {
+        let bytes = edit::parse_size(size).map_err(usage)?;
+        edit::add_disk(&mut doc, system, bytes).map_err(invalid)?;
+    }
+    if let Some(option) = &args.deployment_option {
+        edit::set_default_deployment_option(&mut doc, option).map_err(invalid)?;
+    }
+    let target = args.output.as_ref().unwrap_or(&args.file);
+    tern_ovf::write_atomically(target, &doc.to_bytes())
+        .map_err(|e| CliError::Usage(miette::miette!("cannot write {}: {e}", target.display())))?;
+    Ok(Outcome::Ok)
+}
+
+fn env(args: &EnvArgs) -> Result<Outcome, CliError> {
+    let doc = match load(&args.file)? {
+        Ok(doc) => doc,
+        Err(outcome) => return Ok(outcome),
+    };
+    let mut values = BTreeMap::new();
+    for prop in &args.props {
+        let (key, value) = split_prop(prop)?;
+        values.insert(key.to_string(), value.to_string());
+    }
+    let envelope = Envelope::read(&doc);
+    let xml = tern_ovf::environment(
+        &envelope,
+        args.id.as_deref(),
+        args.deployment_option.as_deref(),
+        &values,
+    )
+    .map_err(|e| CliError::Invalid(miette::miette!("{}: {e}", args.file.display())))?;
+    output::print(&xml)?;
+    Ok(Outcome::Ok)
+}
+
+fn split_prop(prop: &str) -> Result<(&str, &str), CliError> {
+    prop.split_once('=')
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| {
+            CliError::Usage(miette::miette!(
+                help = "write --prop KEY=VALUE",
+                "`{prop}` is not KEY=VALUE"
+            ))
+        })
+}
+
+/// Reads and parses a descriptor. I/O problems and wrong file kinds are usage errors (exit
+/// 2); malformed XML prints a positioned diagnostic and yields `Outcome::Invalid` (exit 1).
+fn load(path: &Path) -> Result<Result<Document, Outcome>, CliError> {
+    check_extension(path)?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::Usage(miette::miette!("cannot read {}: {e}", path.display())))?;
+    match Document::parse(&bytes) {
+        Ok(doc) => Ok(Ok(doc)),
+        Err(e) => {
+            let text = String::from_utf8_lossy(&bytes);
+            eprint!("{}", e.render(&path.display().to_string(), &text));
+            Ok(Err(Outcome::Invalid))
+        }
+    }
+}
+
+fn check_extension(path: &Path) -> Result<(), CliError> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("ovf") => Ok(()),
+        Some("ova") => Err(CliError::Usage(miette::miette!(
+            help = "use `tern ova ...` for archives",
+            "{}: OVA archives are not read by `tern ovf`",
+            path.display()
+        ))),
+        _ => Err(CliError::Usage(miette::miette!(
+            help = "OVF descriptors end in .ovf",
+            "{}: not an .ovf file",
+            path.display()
+        ))),
+    }
+}

@@ -1,0 +1,423 @@
+//! OCCI → OVF: a descriptor made from an OCCI collection (one VirtualSystem per compute,
+//! a VirtualSystemCollection when there are several), whose File hrefs are the CDMI data
+//! objects of the storage resources; and a report of the OCCI facts OVF cannot carry.
+
+mod hardware;
+mod names;
+mod restore;
+mod xml;
+
+pub use restore::restore;
+
+use tern_model::{Collection, Link, Resource, Value};
+use tern_units::{AllocationUnit, Ratio};
+
+use crate::{Direction, MappingTable, extensions};
+use names::Names;
+use xml::Xml;
+
+/// What the export needs besides the collection.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// Write an OVF 2.x envelope (default 1.x).
+    pub ovf2: bool,
+    /// Base URL of the CDMI container holding disk images without a `tern.cdmi.uri`.
+    pub cdmi_base: Option<String>,
+}
+
+/// The descriptor and what it could not carry.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// The OVF descriptor.
+    pub xml: String,
+    /// OCCI facts with no place in OVF (`entity: attribute: why`).
+    pub dropped: Vec<String>,
+}
+
+/// Why a collection cannot be exported.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// There is no compute resource to make a VirtualSystem of.
+    #[error(
+        "the collection has no compute resource: an OVF package needs at least one VirtualSystem"
+    )]
+    NoCompute,
+    /// A value that cannot be written exactly.
+    #[error("{entity}: {attribute}: {message}")]
+    BadValue {
+        /// The entity id.
+        entity: String,
+        /// The attribute.
+        attribute: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
+const ENVELOPE_1: &str = "http://schemas.dmtf.org/ovf/envelope/1";
+const ENVELOPE_2: &str = "http://schemas.dmtf.org/ovf/envelope/2";
+const RASD: &str =
+    "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData";
+const VSSD: &str = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData";
+const STREAM_OPTIMIZED: &str =
+    "http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized";
+
+/// Exports `collection` as an OVF descriptor.
+///
+/// ```
+/// use tern_mapping::occi2ovf::{occi_to_ovf, ExportOptions};
+/// use tern_model::{Collection, Entity, Resource};
+/// let mut vm = Entity::new("urn:uuid:1", "http://schemas.ogf.org/occi/infrastructure#compute".parse().unwrap());
+/// vm.attributes.insert("occi.compute.cores", 2);
+/// let mut c = Collection::new();
+/// c.push_resource(Resource::new(vm)).unwrap();
+/// let export = occi_to_ovf(&c, &ExportOptions::default()).unwrap();
+/// assert!(export.xml.contains("<rasd:VirtualQuantity>2</rasd:VirtualQuantity>"));
+/// ```
+pub fn occi_to_ovf(
+    collection: &Collection,
+    options: &ExportOptions,
+) -> Result<Export, ExportError> {
+    let of_kind = |term: &str| -> Vec<&Resource> {
+        collection
+            .resources()
+            .iter()
+            .filter(|r| r.entity.kind.scheme() == INFRA && r.entity.kind.term() == term)
+            .collect()
+    };
+    let (computes, networks, storages) =
+        (of_kind("compute"), of_kind("network"), of_kind("storage"));
+    if computes.is_empty() {
+        return Err(ExportError::NoCompute);
+    }
+    let names = Names::new(&computes, &networks, &storages);
+    let mut x = Xml::new();
+    let envelope = if options.ovf2 { ENVELOPE_2 } else { ENVELOPE_1 };
+    x.open(
+        "Envelope",
+        &[
+            ("xmlns", envelope),
+            ("xmlns:ovf", envelope),
+            ("xmlns:rasd", RASD),
+            ("xmlns:vssd", VSSD),
+            ("xml:lang", "en-US"),
+        ],
+    );
+    let disks = disks(&storages, &names, options)?;
+    references_and_disks(&mut x, &disks);
+    if !networks.is_empty() {
+        x.open("NetworkSection", &[]);
+        x.text("Info", &[], "Logical networks");
+        for n in &networks {
+            x.open("Network", &[("ovf:name", names.of(n))]);
+            x.text(
+                "Description",
+                &[],
+                n.summary.as_deref().unwrap_or(names.of(n)),
+            );
+            x.close("Network");
+        }
+        x.close("NetworkSection");
+    }
+    let network_properties = network_properties(&networks, &names);
+    if computes.len() == 1 {
+        system(&mut x, computes[0], &names, collection, &network_properties)?;
+    } else {
+        let group = common_collection(&computes).unwrap_or_else(|| "collection".to_owned());
+        x.open("VirtualSystemCollection", &[("ovf:id", &group)]);
+        x.text("Info", &[], "Virtual systems exported from OCCI");
+        x.text("Name", &[], &group);
+        properties_section(&mut x, "Network settings", &network_properties);
+        for c in &computes {
+            system(&mut x, c, &names, collection, &[])?;
+        }
+        x.close("VirtualSystemCollection");
+    }
+    x.close("Envelope");
+    let mut dropped = Vec::new();
+    for r in collection.resources() {
+        dropped_facts(&r.entity, &mut dropped);
+        for l in &r.links {
+            dropped_facts(&l.entity, &mut dropped);
+        }
+    }
+    Ok(Export {
+        xml: x.finish(),
+        dropped,
+    })
+}
+
+struct DiskOut {
+    id: String,
+    href: Option<String>,
+    capacity: u128,
+    unit: AllocationUnit,
+    format: String,
+}
+
+fn disks(
+    storages: &[&Resource],
+    names: &Names,
+    options: &ExportOptions,
+) -> Result<Vec<DiskOut>, ExportError> {
+    let mut out = Vec::new();
+    for s in storages {
+        let id = names.of(s).to_owned();
+        let size = s.entity.attributes.get("occi.storage.size");
+        let bytes = match size {
+            Some(Value::Number(n)) => {
+                gib_to_bytes(n.as_str()).map_err(|message| ExportError::BadValue {
+                    entity: s.entity.id.clone(),
+                    attribute: "occi.storage.size".into(),
+                    message,
+                })?
+            }
+            _ => 0,
+        };
+        let (capacity, unit) = AllocationUnit::largest_binary_unit(bytes);
+        let string = |name: &str| {
+            s.entity
+                .attributes
+                .get(name)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        let href = string("tern.cdmi.uri").or_else(|| {
+            let file = string("tern.ovf.disk.file").unwrap_or_else(|| format!("{id}.vmdk"));
+            match &options.cdmi_base {
+                Some(base) => Some(crate::cdmi::data_object_url(base, &file)),
+                None => string("tern.ovf.disk.file"),
+            }
+        });
+        out.push(DiskOut {
+            id,
+            href,
+            capacity,
+            unit,
+            format: string("tern.ovf.disk.format").unwrap_or_else(|| STREAM_OPTIMIZED.to_owned()),
+        });
+    }
+    Ok(out)
+}
+
+fn references_and_disks(x: &mut Xml, disks: &[DiskOut]) {
+    let files: Vec<(String, &str)> = disks
+        .iter()
+        .filter_map(|d| d.href.as_deref().map(|h| (format!("file-{}", d.id), h)))
+        .collect();
+    if files.is_empty() {
+        x.empty("References", &[]);
+    } else {
+        x.open("References", &[]);
+        for (id, href) in &files {
+            x.empty("File", &[("ovf:id", id), ("ovf:href", href)]);
+        }
+        x.close("References");
+    }
+    if disks.is_empty() {
+        return;
+    }
+    x.open("DiskSection", &[]);
+    x.text("Info", &[], "Virtual disks");
+    for d in disks {
+        let capacity = d.capacity.to_string();
+        let unit = d.unit.to_string();
+        let file = format!("file-{}", d.id);
+        let mut attrs = vec![
+            ("ovf:diskId", d.id.as_str()),
+            ("ovf:capacity", capacity.as_str()),
+            ("ovf:capacityAllocationUnits", unit.as_str()),
+        ];
+        if d.href.is_some() {
+            attrs.push(("ovf:fileRef", file.as_str()));
+        }
+        attrs.push(("ovf:format", d.format.as_str()));
+        x.empty("Disk", &attrs);
+    }
+    x.close("DiskSection");
+}
+
+fn system(
+    x: &mut Xml,
+    vm: &Resource,
+    names: &Names,
+    collection: &Collection,
+    extra: &[(String, String)],
+) -> Result<(), ExportError> {
+    let id = names.of(vm);
+    x.open("VirtualSystem", &[("ovf:id", id)]);
+    x.text("Info", &[], "A virtual machine exported from OCCI");
+    x.text("Name", &[], vm.entity.title.as_deref().unwrap_or(id));
+    if let Some(summary) = &vm.summary {
+        x.open("AnnotationSection", &[]);
+        x.text("Info", &[], "A description of the machine");
+        x.text("Annotation", &[], summary);
+        x.close("AnnotationSection");
+    }
+    let mut props = property_values(&vm.entity);
+    props.extend(nic_properties(vm, names, collection));
+    props.extend(extra.iter().cloned());
+    properties_section(x, "Settings of the machine", &props);
+    let os = vm
+        .entity
+        .mixins
+        .iter()
+        .find(|m| m.scheme() == extensions::OS_TEMPLATE_SCHEME)
+        .and_then(|m| m.term().strip_prefix("cim-"))
+        .unwrap_or("1");
+    x.open("OperatingSystemSection", &[("ovf:id", os)]);
+    x.text("Info", &[], "The guest operating system");
+    x.close("OperatingSystemSection");
+    hardware::section(x, vm, names, collection)?;
+    x.close("VirtualSystem");
+    Ok(())
+}
+
+fn properties_section(x: &mut Xml, info: &str, props: &[(String, String)]) {
+    if props.is_empty() {
+        return;
+    }
+    x.open("ProductSection", &[]);
+    x.text("Info", &[], info);
+    for (key, value) in props {
+        x.empty(
+            "Property",
+            &[
+                ("ovf:key", key),
+                ("ovf:type", "string"),
+                ("ovf:value", value),
+            ],
+        );
+    }
+    x.close("ProductSection");
+}
+
+// The compute's property rows (hostname, public-keys, user-data) read backwards.
+fn property_values(entity: &tern_model::Entity) -> Vec<(String, String)> {
+    let table = MappingTable::builtin();
+    let mut out = Vec::new();
+    for row in table
+        .rows()
+        .iter()
+        .filter(|r| matches!(r.direction, Direction::Both | Direction::OcciToOvf))
+    {
+        let (Some(crate::OvfSource::Property { key }), Some(occi)) = (&row.ovf, &row.occi) else {
+            continue;
+        };
+        let Some(attribute) = &occi.attribute else {
+            continue;
+        };
+        let applies = occi.category == entity.kind || entity.mixins.contains(&occi.category);
+        if let (true, Some(value)) = (applies, entity.attributes.get(attribute)) {
+            out.push((key.clone(), plain(value)));
+        }
+    }
+    out
+}
+
+fn network_properties(networks: &[&Resource], names: &Names) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for n in networks {
+        for (key, value) in property_values(&n.entity) {
+            let key = if networks.len() > 1 {
+                format!("{key}.{}", names.of(n))
+            } else {
+                key
+            };
+            out.push((key, value));
+        }
+    }
+    out
+}
+
+fn nic_properties(vm: &Resource, names: &Names, collection: &Collection) -> Vec<(String, String)> {
+    let nics: Vec<&Link> = vm
+        .links
+        .iter()
+        .filter(|l| l.entity.kind.term() == "networkinterface")
+        .collect();
+    let mut out = Vec::new();
+    for link in &nics {
+        for (key, value) in property_values(&link.entity) {
+            let network = collection
+                .resource(&link.target.location)
+                .map(|n| names.of(n).to_owned());
+            let key = match network {
+                Some(net) if nics.len() > 1 => format!("{key}.{net}"),
+                _ => key,
+            };
+            if !out.iter().any(|(k, _): &(String, String)| *k == key) {
+                out.push((key, value));
+            }
+        }
+    }
+    out
+}
+
+fn common_collection(computes: &[&Resource]) -> Option<String> {
+    let first = computes
+        .first()?
+        .entity
+        .attributes
+        .get("tern.ovf.collection")?
+        .as_str()?
+        .to_owned();
+    let all_same = computes.iter().all(|c| {
+        c.entity
+            .attributes
+            .get("tern.ovf.collection")
+            .and_then(Value::as_str)
+            == Some(first.as_str())
+    });
+    all_same.then(|| first.split('/').next().unwrap_or(&first).to_owned())
+}
+
+// Every attribute no row writes to OVF (runtime state, tern bookkeeping aside).
+fn dropped_facts(entity: &tern_model::Entity, out: &mut Vec<String>) {
+    let table = MappingTable::builtin();
+    for (name, _) in entity.attributes.iter() {
+        if name.starts_with("tern.") {
+            continue;
+        }
+        let row = table.rows().iter().find(|r| {
+            r.occi.as_ref().is_some_and(|o| {
+                o.attribute.as_deref() == Some(name)
+                    && (o.category == entity.kind || entity.mixins.contains(&o.category))
+            })
+        });
+        match row {
+            Some(r) if matches!(r.direction, Direction::Both | Direction::OcciToOvf) => {}
+            Some(r) => out.push(format!(
+                "{}: {name}: {}",
+                entity.id,
+                r.loss.as_deref().unwrap_or("no OVF counterpart")
+            )),
+            None => out.push(format!("{}: {name}: no mapping row", entity.id)),
+        }
+    }
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub(crate) fn gib_to_bytes(decimal: &str) -> Result<u128, String> {
+    let gib = Ratio::parse_decimal(decimal)
+        .ok_or_else(|| format!("`{decimal}` is not a non-negative decimal"))?;
+    AllocationUnit::GIBIBYTE
+        .convert_whole(gib, &AllocationUnit::BYTE)
+        .map_err(|_| format!("{decimal} GiB is not a whole number of bytes"))
+}
+
+pub(crate) fn bad(vm: &Resource, attribute: &str, message: String) -> ExportError {
+    ExportError::BadValue {
+        entity: vm.entity.id.clone(),
+        attribute: attribute.into(),
+        message,
+    }
+}

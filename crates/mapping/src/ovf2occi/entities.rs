@@ -1,0 +1,479 @@
+//! Building the OCCI resources and links: the structure (which entity comes from which OVF
+//! element) is here; the values come from the mapping rows through `source` and `value`.
+
+use tern_model::{Catalogue, CategoryId, Collection, Entity, Link, Resource, Value};
+use tern_ovf::Envelope;
+use tern_ovf::model::{Content, Item, ProductSection, VirtualSystem};
+
+use super::source::{self, Properties, Raw, Scope};
+use super::{BridgeError, Options, Report};
+use crate::value::{self, Converted};
+use crate::{Conversion as Convert, Direction, MappingRow, MappingTable, extensions};
+
+/// Everything the builders share.
+pub(crate) struct Cx<'a> {
+    pub(crate) envelope: &'a Envelope,
+    pub(crate) options: &'a Options,
+    pub(crate) config: Option<&'a str>,
+    pub(crate) table: &'a MappingTable,
+}
+
+const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
+
+/// Adds networks, storage, then computes with their links, in document order.
+pub(crate) fn build(
+    cx: &Cx<'_>,
+    catalogue: &mut Catalogue,
+    out: &mut Collection,
+    report: &mut Report,
+) -> Result<(), BridgeError> {
+    let all_products = all_product_sections(cx.envelope);
+    let envelope_properties = Properties {
+        overrides: &cx.options.properties,
+        sections: all_products.iter().map(|(ps, _)| *ps).collect(),
+        config: cx.config,
+        unresolved: std::cell::RefCell::default(),
+    };
+    let several_networks = cx.envelope.networks.len() > 1;
+    for network in &cx.envelope.networks {
+        let name = network.name.clone().unwrap_or_default();
+        let mut resource = Resource::new(Entity::new("", kind("network")));
+        let suffix = several_networks.then_some(name.as_str());
+        apply_rows(
+            cx,
+            catalogue,
+            &Scope::Network { network },
+            &envelope_properties,
+            suffix,
+            &mut resource,
+            report,
+        )?;
+        push(out, resource, report);
+    }
+    for disk in &cx.envelope.disks {
+        let mut resource = Resource::new(Entity::new("", kind("storage")));
+        apply_rows(
+            cx,
+            catalogue,
+            &Scope::Disk { disk },
+            &envelope_properties,
+            None,
+            &mut resource,
+            report,
+        )?;
+        let disk_id = disk.disk_id.clone().unwrap_or_default();
+        let e = &mut resource.entity;
+        add_mixin(e, extensions::mixin("ovf#disk"));
+        e.attributes.insert("tern.ovf.disk.id", disk_id.as_str());
+        let file = disk.file_ref.as_deref().and_then(|f| cx.envelope.file(f));
+        if let Some(href) = file.and_then(|f| f.href.as_deref()) {
+            e.attributes.insert("tern.ovf.disk.file", href);
+            if let Some(base) = &cx.options.cdmi_base {
+                let uri = crate::cdmi::data_object_url(base, href);
+                let id = crate::cdmi::object_id(cx.options.cdmi_enterprise, &uri);
+                add_mixin(e, extensions::mixin("cdmi#dataobject"));
+                e.attributes.insert("tern.cdmi.uri", uri);
+                e.attributes.insert("tern.cdmi.objectid", id);
+            }
+        }
+        push(out, resource, report);
+    }
+    if let Some(content) = &cx.envelope.content {
+        systems(
+            cx,
+            catalogue,
+            content,
+            &mut Vec::new(),
+            &all_products,
+            out,
+            report,
+        )?;
+    }
+    Ok(())
+}
+
+fn systems<'a>(
+    cx: &Cx<'a>,
+    catalogue: &mut Catalogue,
+    content: &'a Content,
+    path: &mut Vec<String>,
+    all_products: &[(&'a ProductSection, Vec<String>)],
+    out: &mut Collection,
+    report: &mut Report,
+) -> Result<(), BridgeError> {
+    match content {
+        Content::VirtualSystemCollection(c) => {
+            path.push(c.id.clone().unwrap_or_default());
+            for member in &c.members {
+                systems(cx, catalogue, member, path, all_products, out, report)?;
+            }
+            path.pop();
+        }
+        Content::VirtualSystem(system) => {
+            let resource = compute(cx, catalogue, system, path, all_products, report)?;
+            push(out, resource, report);
+        }
+    }
+    Ok(())
+}
+
+fn compute(
+    cx: &Cx<'_>,
+    catalogue: &mut Catalogue,
+    system: &VirtualSystem,
+    path: &[String],
+    all_products: &[(&ProductSection, Vec<String>)],
+    report: &mut Report,
+) -> Result<Resource, BridgeError> {
+    let items: Vec<&Item> = system
+        .sections
+        .hardware
+        .iter()
+        .flat_map(|h| h.items_for(cx.config))
+        .collect();
+    // The system's own product sections first, then those of its collections, innermost first.
+    let mut sections: Vec<&ProductSection> = system.sections.product.iter().collect();
+    for depth in (0..path.len()).rev() {
+        sections.extend(
+            all_products
+                .iter()
+                .filter(|(_, p)| p.as_slice() == &path[..depth])
+                .map(|(ps, _)| *ps),
+        );
+    }
+    let properties = Properties {
+        overrides: &cx.options.properties,
+        sections,
+        config: cx.config,
+        unresolved: std::cell::RefCell::default(),
+    };
+    let mut resource = Resource::new(Entity::new("", kind("compute")));
+    let scope = Scope::System {
+        system,
+        items: items.clone(),
+    };
+    apply_rows(
+        cx,
+        catalogue,
+        &scope,
+        &properties,
+        None,
+        &mut resource,
+        report,
+    )?;
+    let system_id = system.id.clone().unwrap_or_default();
+    let e = &mut resource.entity;
+    add_mixin(e, extensions::mixin("ovf#system"));
+    e.attributes.insert("tern.ovf.system", system_id.as_str());
+    if !path.is_empty() {
+        e.attributes.insert("tern.ovf.collection", path.join("/"));
+    }
+    if let Some(name) = &cx.options.envelope_name {
+        e.attributes.insert("tern.ovf.envelope", name.as_str());
+    }
+    if let Some(os) = &system.sections.operating_system {
+        if let Some(id) = os.id.as_deref().and_then(|i| i.trim().parse::<u16>().ok()) {
+            let template = extensions::os_template(
+                catalogue,
+                id,
+                os.description.as_ref().map(|d| d.text.as_str()),
+            );
+            resource.entity.mixins.push(template);
+        }
+    }
+    if let Some(config) = cx.config {
+        let label = cx
+            .envelope
+            .deployment_options
+            .iter()
+            .find(|c| c.id.as_deref() == Some(config))
+            .and_then(|c| c.label.as_ref().map(|l| l.text.clone()));
+        resource.entity.mixins.push(extensions::resource_template(
+            catalogue,
+            config,
+            label.as_deref(),
+        ));
+    }
+    links(cx, catalogue, &items, &properties, &mut resource, report)?;
+    Ok(resource)
+}
+
+fn links(
+    cx: &Cx<'_>,
+    catalogue: &mut Catalogue,
+    items: &[&Item],
+    properties: &Properties<'_>,
+    compute: &mut Resource,
+    report: &mut Report,
+) -> Result<(), BridgeError> {
+    // Links name their ends by id: the ids are what an OCCI rendering carries (locations
+    // are the server's to choose).
+    let source = compute.entity.id.clone();
+    let nics = items.iter().filter(|i| i.is_nic()).count();
+    for item in items.iter().copied() {
+        let instance = item.instance_id.clone().unwrap_or_default();
+        if item.is_nic() {
+            let network = item.connection.first().cloned().unwrap_or_default();
+            if !cx
+                .envelope
+                .networks
+                .iter()
+                .any(|n| n.name.as_deref() == Some(network.as_str()))
+            {
+                report.note(item.position, format!("NIC {instance} connects to `{network}`, which NetworkSection does not declare"));
+            }
+            let mut link = Link::new(
+                Entity::new(
+                    format!("{}/nic/{instance}", compute.entity.id),
+                    kind("networkinterface"),
+                ),
+                source.as_str(),
+                format!("urn:ovf:network:{network}"),
+            );
+            link.target.kind = Some(kind("network"));
+            let suffix = (nics > 1).then_some(network.as_str());
+            let mut holder = Resource::new(link.entity);
+            apply_rows(
+                cx,
+                catalogue,
+                &Scope::Item { item },
+                properties,
+                suffix,
+                &mut holder,
+                report,
+            )?;
+            link.entity = holder.entity;
+            add_mixin(&mut link.entity, extensions::mixin("ovf#nic"));
+            link.entity
+                .attributes
+                .insert("tern.ovf.instance", instance.as_str());
+            compute.links.push(link);
+        } else if let Some(disk) = item.disk_ref() {
+            let mut link = Link::new(
+                Entity::new(
+                    format!("{}/disk/{instance}", compute.entity.id),
+                    kind("storagelink"),
+                ),
+                source.as_str(),
+                format!("urn:ovf:storage:{disk}"),
+            );
+            link.target.kind = Some(kind("storage"));
+            let e = &mut link.entity;
+            let device = cx
+                .options
+                .cdmi_base
+                .as_ref()
+                .and_then(|base| {
+                    let file = cx
+                        .envelope
+                        .disk(disk)?
+                        .file_ref
+                        .as_deref()
+                        .and_then(|f| cx.envelope.file(f))?;
+                    let uri = crate::cdmi::data_object_url(base, file.href.as_deref()?);
+                    Some(crate::cdmi::object_id(cx.options.cdmi_enterprise, &uri))
+                })
+                .unwrap_or_else(|| disk.to_owned());
+            e.attributes.insert("occi.storagelink.deviceid", device);
+            add_mixin(e, extensions::mixin("ovf#disk_drive"));
+            if let Some(controller) = item
+                .parent
+                .as_deref()
+                .and_then(|p| items.iter().find(|i| i.instance_id.as_deref() == Some(p)))
+            {
+                e.attributes
+                    .insert("tern.ovf.controller", controller_name(controller));
+            }
+            if let Some(slot) = &item.address_on_parent {
+                e.attributes
+                    .insert("tern.ovf.address_on_parent", slot.trim());
+            }
+            e.attributes.insert("tern.ovf.instance", instance.as_str());
+            compute.links.push(link);
+        }
+    }
+    Ok(())
+}
+
+/// Applies every row of the entity's Kind (and of the Mixins that apply to it) whose OVF
+/// source the scope has; a Mixin is attached when one of its rows gave a value.
+fn apply_rows(
+    cx: &Cx<'_>,
+    catalogue: &Catalogue,
+    scope: &Scope<'_>,
+    properties: &Properties<'_>,
+    suffix: Option<&str>,
+    resource: &mut Resource,
+    report: &mut Report,
+) -> Result<(), BridgeError> {
+    let entity_kind = resource.entity.kind.clone();
+    for row in cx.table.rows().iter().filter(|r| holds(r, cx.options)) {
+        let (Some(occi), Some(ovf)) = (&row.occi, &row.ovf) else {
+            continue;
+        };
+        let Some(attribute) = &occi.attribute else {
+            continue;
+        };
+        let applies = if occi.mixin {
+            catalogue
+                .mixin(&occi.category)
+                .is_some_and(|m| m.applies.iter().any(|a| catalogue.is_a(&entity_kind, a)))
+        } else {
+            occi.category == entity_kind
+        };
+        if !applies || is_structural(row.convert) {
+            continue;
+        }
+        let raw = source::read(ovf, scope, properties, suffix);
+        for (message, at) in properties.unresolved.borrow_mut().drain(..) {
+            report.note(at, format!("{}: {message}", row.id));
+        }
+        let Some(raw) = raw else { continue };
+        let def = definition(catalogue, &occi.category, attribute);
+        match value::from_ovf(row.convert, &raw, def.as_ref(), entity_kind.term()) {
+            Ok(Converted::Value(v)) => {
+                set(&mut resource.entity, &mut resource.summary, attribute, v);
+            }
+            Ok(Converted::Nothing(why)) => report.note(raw.position, format!("{}: {why}", row.id)),
+            Err(message) => return Err(bad(&raw, format!("{}: {message}", row.id))),
+        }
+        if occi.mixin {
+            add_mixin(&mut resource.entity, occi.category.clone());
+        }
+    }
+    if let Some(Value::String(id)) = resource.entity.attributes.remove("occi.core.id") {
+        resource.entity.location = value::urn_location(&id);
+        resource.entity.id = id;
+    }
+    Ok(())
+}
+
+fn holds(row: &MappingRow, options: &Options) -> bool {
+    matches!(row.direction, Direction::Both | Direction::OvfToOcci)
+        && row
+            .versions
+            .as_ref()
+            .is_none_or(|v| v.contains(&options.version))
+}
+
+// Rows whose conversion builds structure (links, templates, CDMI objects) are applied by
+// the builders above, not as attribute values.
+fn is_structural(conversion: Convert) -> bool {
+    matches!(
+        conversion,
+        Convert::NetworkReference
+            | Convert::DiskReference
+            | Convert::ControllerReference
+            | Convert::CimOsTemplate
+            | Convert::DeploymentOptionTemplate
+            | Convert::CdmiUri
+            | Convert::CdmiObjectid
+            | Convert::CollectionPath
+    )
+}
+
+fn definition(
+    catalogue: &Catalogue,
+    category: &CategoryId,
+    attribute: &str,
+) -> Option<tern_model::AttributeDef> {
+    let mut probe = Entity::new("", category.clone());
+    if catalogue.mixin(category).is_some() {
+        probe = Entity::new("", kind("compute"));
+        probe.mixins.push(category.clone());
+    }
+    catalogue.attribute_def(&probe, attribute).cloned()
+}
+
+// occi.core.* attributes are fields of the model.
+fn set(entity: &mut Entity, summary: &mut Option<String>, attribute: &str, value: Value) {
+    match (attribute, value) {
+        ("occi.core.title", Value::String(s)) => entity.title = Some(s),
+        ("occi.core.summary", Value::String(s)) => *summary = Some(s),
+        (name, v) => {
+            entity.attributes.insert(name, v);
+        }
+    }
+}
+
+fn add_mixin(entity: &mut Entity, mixin: CategoryId) {
+    if !entity.mixins.contains(&mixin) {
+        entity.mixins.push(mixin);
+    }
+}
+
+fn push(out: &mut Collection, resource: Resource, report: &mut Report) {
+    let id = resource.entity.id.clone();
+    if out.push_resource(resource).is_err() {
+        report.note(
+            tern_ovf::Position::default(),
+            format!("two OVF elements give the OCCI id {id}; the second was dropped"),
+        );
+    }
+}
+
+fn bad(raw: &Raw, message: String) -> BridgeError {
+    BridgeError::BadValue {
+        line: raw.position.line,
+        column: raw.position.column,
+        message,
+    }
+}
+
+fn kind(term: &str) -> CategoryId {
+    CategoryId::new(INFRA, term)
+}
+
+// CIM ResourceType codes of controllers (DSP1041/CIM_ResourceAllocationSettingData).
+fn controller_name(item: &Item) -> String {
+    let name = match item.resource_type_code() {
+        Some(5) => "ide",
+        Some(6) => "scsi",
+        Some(7) => "fc",
+        Some(8) => "iscsi",
+        Some(9) => "infiniband",
+        Some(20) => "sata",
+        _ => "other",
+    };
+    match item
+        .resource_sub_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(sub) => format!("{name} {sub}"),
+        None => name.to_owned(),
+    }
+}
+
+/// Every ProductSection with the ids of its enclosing collections (outermost first).
+fn all_product_sections(envelope: &Envelope) -> Vec<(&ProductSection, Vec<String>)> {
+    fn walk<'a>(
+        content: &'a Content,
+        path: &mut Vec<String>,
+        out: &mut Vec<(&'a ProductSection, Vec<String>)>,
+    ) {
+        match content {
+            Content::VirtualSystem(v) => {
+                // A system's own sections are searched first by `compute`; listed here for
+                // envelope-wide lookups (network labels) with the system's id on the path.
+                path.push(v.id.clone().unwrap_or_default());
+                out.extend(v.sections.product.iter().map(|ps| (ps, path.clone())));
+                path.pop();
+            }
+            Content::VirtualSystemCollection(c) => {
+                out.extend(c.sections.product.iter().map(|ps| (ps, path.clone())));
+                path.push(c.id.clone().unwrap_or_default());
+                for m in &c.members {
+                    walk(m, path, out);
+                }
+                path.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(content) = &envelope.content {
+        walk(content, &mut Vec::new(), &mut out);
+    }
+    out
+}

@@ -1,0 +1,265 @@
+//! OVF → OCCI → OVF over every descriptor we have: the export is strictly valid OVF and keeps
+//! CPUs, memory bytes, disk capacities, networks, NIC connections and the hostname; with the
+//! original envelope kept, an unchanged collection comes back byte for byte, and one changed
+//! attribute changes exactly its element.
+
+use std::path::{Path, PathBuf};
+
+use tern_mapping::occi2ovf::{ExportOptions, occi_to_ovf, restore};
+use tern_mapping::ovf2occi::{Options, ovf_to_occi};
+use tern_model::{Number, Value};
+use tern_ovf::{Document, Envelope};
+
+fn descriptors() -> Vec<PathBuf> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo.join("samples/ovf"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let reference = repo.join("../shared/reference/ovf/samples");
+    if reference.is_dir() {
+        files.extend(
+            std::fs::read_dir(reference)
+                .unwrap()
+                .map(|e| e.unwrap().path()),
+        );
+    } else {
+        eprintln!(
+            "note: ../shared/reference/ovf/samples not found; only the bundled samples are checked"
+        );
+    }
+    files.retain(|p| p.extension().is_some_and(|e| e == "ovf"));
+    files.sort();
+    files
+}
+
+/// cpus, memory bytes, hostname, NIC networks.
+type System = (Option<u64>, Option<u128>, Option<String>, Vec<String>);
+
+/// Facts that must survive: per system (cpus, memory bytes, hostname, NIC networks),
+/// disk capacities in bytes, network names.
+#[derive(Debug, PartialEq)]
+struct Facts {
+    systems: Vec<System>,
+    disks: Vec<Option<u128>>,
+    networks: Vec<Option<String>>,
+}
+
+fn facts(doc: &Document) -> Facts {
+    let env = Envelope::read(doc);
+    let config = env.default_configuration();
+    let systems = env
+        .virtual_systems()
+        .iter()
+        .map(|vs| {
+            let items: Vec<_> = vs
+                .sections
+                .hardware
+                .iter()
+                .flat_map(|h| h.items_for(config))
+                .collect();
+            let cpus = items
+                .iter()
+                .find(|i| i.is_processor())
+                .and_then(|i| i.quantity());
+            let memory = items.iter().find(|i| i.is_memory()).and_then(|i| {
+                let unit = tern_units::AllocationUnit::parse(
+                    i.allocation_units.as_deref().unwrap_or("byte * 2^20"),
+                )
+                .ok()?;
+                unit.bytes(i.quantity()?).ok()
+            });
+            let hostname = vs
+                .sections
+                .product
+                .iter()
+                .flat_map(tern_ovf::model::ProductSection::properties)
+                .find(|p| p.key.as_deref() == Some("hostname"))
+                .and_then(|p| p.value_for(config).map(str::to_owned));
+            let nics = items
+                .iter()
+                .filter(|i| i.is_nic())
+                .filter_map(|i| i.connection.first().cloned())
+                .collect();
+            (cpus, memory, hostname, nics)
+        })
+        .collect();
+    let disks = env
+        .disks
+        .iter()
+        .map(|d| match &d.capacity {
+            tern_ovf::model::Capacity::Number(q) => {
+                let unit = tern_units::AllocationUnit::parse(
+                    d.capacity_allocation_units.as_deref().unwrap_or("byte"),
+                )
+                .ok()?;
+                unit.bytes(*q).ok()
+            }
+            // A `${key}` capacity takes the property's default (OVF 1.1 §9.1).
+            tern_ovf::model::Capacity::Property(key) => {
+                let q: u64 = env.property_default(key)?.trim().parse().ok()?;
+                let unit = tern_units::AllocationUnit::parse(
+                    d.capacity_allocation_units.as_deref().unwrap_or("byte"),
+                )
+                .ok()?;
+                unit.bytes(q).ok()
+            }
+            _ => None,
+        })
+        .collect();
+    Facts {
+        systems,
+        disks,
+        networks: env.networks.iter().map(|n| n.name.clone()).collect(),
+    }
+}
+
+#[test]
+fn export_is_strictly_valid_and_keeps_the_facts() {
+    let mut checked = 0;
+    for path in descriptors() {
+        let Ok(doc) = Document::parse(&std::fs::read(&path).unwrap()) else {
+            continue;
+        };
+        let Ok(conversion) = ovf_to_occi(&doc, &Options::default()) else {
+            continue;
+        };
+        let export = match occi_to_ovf(
+            &conversion.collection,
+            &ExportOptions {
+                cdmi_base: Some("https://cdmi.example.org/c/".into()),
+                ..ExportOptions::default()
+            },
+        ) {
+            Ok(e) => e,
+            Err(tern_mapping::occi2ovf::ExportError::NoCompute) => continue, // collections without systems
+            Err(e) => panic!("{}: {e}", path.display()),
+        };
+        let exported = Document::parse(export.xml.as_bytes())
+            .unwrap_or_else(|e| panic!("{}: export does not parse: {e:?}", path.display()));
+        let report = tern_ovf::validate::validate(
+            &exported,
+            &tern_ovf::validate::ValidateOptions::default(),
+        );
+        let errors: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == tern_ovf::validate::Severity::Error)
+            .map(|f| f.render("export.ovf"))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}: export is not valid OVF:\n{}\n{}",
+            path.display(),
+            errors.join("\n"),
+            export.xml
+        );
+        let (before, after) = (facts(&doc), facts(&exported));
+        // Disks that are only partly described (a `${property}` capacity) may be absent from
+        // the facts on one side only when the value could not be resolved: compare the rest.
+        assert_eq!(
+            before.networks,
+            after.networks,
+            "{}: networks",
+            path.display()
+        );
+        assert_eq!(
+            before.systems.len(),
+            after.systems.len(),
+            "{}: systems",
+            path.display()
+        );
+        for (b, a) in before.systems.iter().zip(&after.systems) {
+            assert_eq!(b.0.or(Some(1)), a.0, "{}: cpus", path.display());
+            assert_eq!(b.1, a.1, "{}: memory bytes", path.display());
+            assert_eq!(b.2, a.2, "{}: hostname", path.display());
+            assert_eq!(b.3, a.3, "{}: NIC connections", path.display());
+        }
+        assert_eq!(
+            before.disks,
+            after.disks,
+            "{}: disk capacities",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "the bundled samples round-trip ({checked})");
+}
+
+#[test]
+fn with_the_original_an_unchanged_collection_gives_back_the_same_bytes() {
+    for path in descriptors() {
+        let bytes = std::fs::read(&path).unwrap();
+        let Ok(mut doc) = Document::parse(&bytes) else {
+            continue;
+        };
+        let Ok(conversion) = ovf_to_occi(&doc, &Options::default()) else {
+            continue;
+        };
+        let not_written = restore(&mut doc, &conversion.collection, &Options::default()).unwrap();
+        assert!(
+            not_written.is_empty(),
+            "{}: {not_written:?}",
+            path.display()
+        );
+        assert_eq!(doc.to_bytes(), bytes, "{}: byte-identical", path.display());
+    }
+}
+
+#[test]
+fn with_the_original_a_changed_attribute_changes_only_its_element() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/ovf/hadoop-cluster.ovf");
+    let bytes = std::fs::read(&path).unwrap();
+    let mut doc = Document::parse(&bytes).unwrap();
+    let mut collection = ovf_to_occi(&doc, &Options::default()).unwrap().collection;
+    let slave = collection
+        .resources_mut()
+        .iter_mut()
+        .find(|r| r.entity.id == "urn:ovf:compute:hadoop-slave")
+        .unwrap();
+    slave.entity.attributes.insert(
+        "occi.compute.cores",
+        Value::Number(Number::parse("6").unwrap()),
+    );
+    slave.entity.attributes.insert(
+        "occi.compute.memory",
+        Value::Number(Number::parse("24").unwrap()),
+    );
+    let not_written = restore(&mut doc, &collection, &Options::default()).unwrap();
+    assert!(not_written.is_empty(), "{not_written:?}");
+    let (old, new) = (
+        String::from_utf8(bytes).unwrap(),
+        String::from_utf8(doc.to_bytes()).unwrap(),
+    );
+    let changed: Vec<(&str, &str)> = old
+        .lines()
+        .zip(new.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(old.lines().count(), new.lines().count());
+    assert_eq!(changed.len(), 2, "{changed:#?}");
+    assert!(
+        changed[0]
+            .1
+            .contains("<rasd:VirtualQuantity>6</rasd:VirtualQuantity>"),
+        "{changed:#?}"
+    );
+    // 24 GiB in the item's own unit (byte * 2^20 for this system in the sample).
+    assert!(
+        changed[1]
+            .1
+            .contains("<rasd:VirtualQuantity>24576</rasd:VirtualQuantity>"),
+        "{changed:#?}"
+    );
+    let again = ovf_to_occi(&doc, &Options::default()).unwrap().collection;
+    let slave = again.resource("urn:ovf:compute:hadoop-slave").unwrap();
+    assert_eq!(
+        slave
+            .entity
+            .attributes
+            .get("occi.compute.memory")
+            .unwrap()
+            .to_string(),
+        "24"
+    );
+}

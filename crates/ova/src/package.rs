@@ -1,0 +1,187 @@
+//! Verifying an unpacked OVF package: the descriptor and the files beside it, checked against
+//! `<stem>.mf` and `<stem>.cert` exactly as an OVA's members are (what `--check-files` needs).
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::archive::{MAX_CHUNKS, MAX_TEXT_MEMBER};
+use crate::digest::MultiHasher;
+use crate::error::OvaError;
+use crate::progress::{BUFFER, Progress};
+use crate::references::{FileReference, scan_references};
+use crate::store::Store;
+use crate::verify::{Checker, Verification};
+
+/// Verifies the OVF package whose descriptor is at `descriptor`: the manifest `<stem>.mf`
+/// beside it (digests of the descriptor and of every referenced file present, files it lists
+/// that are missing, referenced files it does not list), the certificate `<stem>.cert`, and
+/// that every local File of References exists with its declared `ovf:size`.
+pub fn verify_package(
+    descriptor: &Path,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Verification, OvaError> {
+    let mut package = Package::open(descriptor)?;
+    let mut checker = Checker::load(&mut package)?;
+    let files: Vec<(String, PathBuf, u64)> = package.files.clone();
+    let total = files
+        .iter()
+        .filter(|(n, _, _)| !checker.algorithms_for(n).is_empty())
+        .map(|(_, _, s)| s)
+        .sum();
+    let mut done = 0u64;
+    let mut buffer = vec![0u8; BUFFER];
+    for (name, path, _) in &files {
+        let algorithms = checker.algorithms_for(name);
+        if algorithms.is_empty() {
+            continue;
+        }
+        let mut hasher = MultiHasher::new(algorithms);
+        let mut file = File::open(path).map_err(|e| OvaError::io(path, e))?;
+        loop {
+            let n = file.read(&mut buffer).map_err(|e| OvaError::io(path, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+            done += n as u64;
+            progress(Progress {
+                member: name,
+                done,
+                total,
+            });
+        }
+        checker.check_member(name, &hasher.finish());
+    }
+    Ok(checker.finish(&mut package))
+}
+
+/// The descriptor's directory seen as a [`Store`]: only the descriptor, its manifest and
+/// certificate, and the referenced files count (other files in the directory are not part of
+/// the package).
+struct Package {
+    dir: PathBuf,
+    descriptor: String,
+    references: Vec<FileReference>,
+    /// (name, path, size) of every file of the package present on disk, descriptor first.
+    files: Vec<(String, PathBuf, u64)>,
+    manifest: Option<String>,
+    certificate: Option<String>,
+}
+
+impl Package {
+    fn open(descriptor: &Path) -> Result<Self, OvaError> {
+        let dir = descriptor.parent().unwrap_or(Path::new("")).to_path_buf();
+        let name = descriptor
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = read_bounded(descriptor)?;
+        let references = scan_references(&bytes, &name)?;
+        let stem = name
+            .rsplit_once('.')
+            .map_or(name.as_str(), |(stem, _)| stem)
+            .to_owned();
+        let companion = |ext: &str| {
+            let n = format!("{stem}.{ext}");
+            dir.join(&n).is_file().then_some(n)
+        };
+        let mut package = Package {
+            manifest: companion("mf"),
+            certificate: companion("cert"),
+            dir,
+            descriptor: name.clone(),
+            references,
+            files: vec![(name, descriptor.to_path_buf(), bytes.len() as u64)],
+        };
+        let mut extra = Vec::new();
+        for r in package.references.iter().filter(|r| r.is_local()) {
+            extra.extend(package.parts(r));
+        }
+        for (n, path, size) in extra {
+            if !package.files.iter().any(|(m, _, _)| *m == n) {
+                package.files.push((n, path, size));
+            }
+        }
+        for n in [package.manifest.clone(), package.certificate.clone()]
+            .into_iter()
+            .flatten()
+        {
+            let path = package.dir.join(&n);
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            package.files.push((n, path, size));
+        }
+        Ok(package)
+    }
+
+    /// The files storing `file`: its chunks when chunked and the first exists, else `href`.
+    fn parts(&self, file: &FileReference) -> Vec<(String, PathBuf, u64)> {
+        let entry = |name: String| {
+            let path = self.dir.join(&name);
+            let meta = std::fs::metadata(&path)
+                .ok()
+                .filter(std::fs::Metadata::is_file)?;
+            Some((name, path, meta.len()))
+        };
+        if file.chunk_size.is_some() && entry(file.chunk_name(0)).is_some() {
+            return (0..=MAX_CHUNKS)
+                .map_while(|i| entry(file.chunk_name(i)))
+                .collect();
+        }
+        entry(file.href.clone()).into_iter().collect()
+    }
+}
+
+impl Store for Package {
+    fn container(&self) -> &'static str {
+        "directory"
+    }
+
+    fn descriptor_name(&self) -> String {
+        self.descriptor.clone()
+    }
+
+    fn file_names(&self) -> Vec<String> {
+        self.files.iter().map(|(n, _, _)| n.clone()).collect()
+    }
+
+    fn manifest_name(&self) -> Option<String> {
+        self.manifest.clone()
+    }
+
+    fn certificate_name(&self) -> Option<String> {
+        self.certificate.clone()
+    }
+
+    fn load(&mut self, name: &str) -> Result<Vec<u8>, OvaError> {
+        read_bounded(&self.dir.join(name))
+    }
+
+    fn references(&mut self) -> Result<Vec<FileReference>, OvaError> {
+        Ok(self.references.clone())
+    }
+
+    fn part_sizes(&self, file: &FileReference) -> Vec<u64> {
+        self.parts(file).into_iter().map(|(_, _, s)| s).collect()
+    }
+
+    fn layout_findings(&self) -> Vec<(&'static str, String, String)> {
+        Vec::new()
+    }
+}
+
+/// A text file of at most [`MAX_TEXT_MEMBER`] bytes.
+pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, OvaError> {
+    let file = File::open(path).map_err(|e| OvaError::io(path, e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_TEXT_MEMBER + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| OvaError::io(path, e))?;
+    if bytes.len() as u64 > MAX_TEXT_MEMBER {
+        return Err(OvaError::Name {
+            name: path.display().to_string(),
+            reason: format!("larger than the {MAX_TEXT_MEMBER}-byte limit for a text file"),
+        });
+    }
+    Ok(bytes)
+}

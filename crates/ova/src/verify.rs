@@ -1,0 +1,435 @@
+//! Checking an OVA against its manifest and certificate: every listed member's digest, members
+//! missing from the archive or from the manifest, the certificate's digest line, and that every
+//! local file the descriptor references is in the archive with its declared size.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek};
+
+use crate::archive::Ova;
+use crate::cert::Certificate;
+use crate::digest::{Algorithm, DigestValue, MultiHasher, to_hex};
+use crate::error::OvaError;
+use crate::manifest::{Manifest, ManifestError, Severity};
+use crate::member::MemberKind;
+use crate::progress::{BUFFER, Progress};
+use crate::references::Compression;
+use crate::store::{Archive, Store};
+
+/// One problem found in an OVA.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Rule id, e.g. `OVA-DIGEST` (see the crate docs for the list).
+    pub rule: &'static str,
+    /// The member concerned, when there is one.
+    pub member: Option<String>,
+    /// 1-based line within the member (manifest and descriptor findings).
+    pub line: Option<usize>,
+    /// 1-based column within the line.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The outcome of [`Ova::verify`] (or of the checks done while unpacking).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verification {
+    /// Every finding, in the order found.
+    pub findings: Vec<Finding>,
+    /// The manifest's member name, when there is one.
+    pub manifest: Option<String>,
+    /// Members whose every manifest digest matched.
+    pub verified: Vec<String>,
+    /// The certificate's member name, when there is one.
+    pub certificate: Option<String>,
+    /// Always `false`: tern does not check certificate signatures.
+    pub signature_checked: bool,
+}
+
+impl Verification {
+    /// No error-level finding.
+    pub fn is_valid(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+impl<R: Read + Seek> Ova<R> {
+    /// Verifies the archive: streams every member listed in the manifest (and the manifest
+    /// itself when a certificate covers it) through the digests, then reports mismatches,
+    /// missing and unlisted members, certificate problems and References without a member.
+    pub fn verify(
+        &mut self,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Verification, OvaError> {
+        let mut checker = Checker::load(&mut Archive(self))?;
+        let names: Vec<(String, u64)> = self
+            .members()
+            .iter()
+            .filter(|m| m.kind == MemberKind::File)
+            .map(|m| (m.name.clone(), m.size))
+            .collect();
+        let total = names
+            .iter()
+            .filter(|(n, _)| !checker.algorithms_for(n).is_empty())
+            .map(|(_, s)| s)
+            .sum();
+        let mut done = 0u64;
+        let mut buffer = vec![0u8; BUFFER];
+        for (name, _) in &names {
+            let algorithms = checker.algorithms_for(name);
+            if algorithms.is_empty() {
+                continue;
+            }
+            let mut hasher = MultiHasher::new(algorithms);
+            let path = self.path().to_path_buf();
+            let offset = self.member(name).map_or(0, |m| m.data_offset);
+            let mut reader = self.read_member(name)?;
+            loop {
+                let n = reader.read(&mut buffer).map_err(|e| OvaError::Member {
+                    member: name.clone(),
+                    offset,
+                    reason: format!("reading {}: {e}", path.display()),
+                })?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buffer[..n]);
+                done += n as u64;
+                progress(Progress {
+                    member: name,
+                    done,
+                    total,
+                });
+            }
+            checker.check_member(name, &hasher.finish());
+        }
+        Ok(checker.finish(&mut Archive(self)))
+    }
+}
+
+/// Manifest, certificate and findings collected while members are digested.
+#[derive(Debug)]
+pub(crate) struct Checker {
+    manifest: Option<(String, Manifest)>,
+    certificate: Option<(String, Certificate)>,
+    report: Verification,
+    digested: HashMap<String, Vec<DigestValue>>,
+}
+
+impl Checker {
+    /// Reads and parses the manifest and certificate; structural findings come first.
+    pub(crate) fn load(store: &mut dyn Store) -> Result<Self, OvaError> {
+        let mut checker = Checker {
+            manifest: None,
+            certificate: None,
+            report: Verification::default(),
+            digested: HashMap::new(),
+        };
+        for (rule, member, message) in store.layout_findings() {
+            checker.push(Severity::Warning, rule, Some(&member), message);
+        }
+        if let Some(name) = store.manifest_name() {
+            let bytes = store.load(&name)?;
+            let parsed = Manifest::parse(&bytes);
+            for d in parsed.diagnostics {
+                checker.push_located(&name, d);
+            }
+            checker.report.manifest = Some(name.clone());
+            checker.manifest = Some((name, parsed.manifest));
+        } else {
+            checker.push(
+                Severity::Warning,
+                "OVA-NO-MANIFEST",
+                None,
+                "no manifest (.mf): member digests cannot be checked".into(),
+            );
+        }
+        if let Some(name) = store.certificate_name() {
+            let bytes = store.load(&name)?;
+            checker.report.certificate = Some(name.clone());
+            match Certificate::parse(&bytes) {
+                Ok(cert) => checker.certificate = Some((name, cert)),
+                Err(e) => checker.push_located(&name, e),
+            }
+        }
+        Ok(checker)
+    }
+
+    /// The algorithms `name` must be digested with (empty: nothing to check).
+    pub(crate) fn algorithms_for(&self, name: &str) -> Vec<Algorithm> {
+        let mut algorithms: Vec<Algorithm> = self
+            .manifest
+            .iter()
+            .flat_map(|(_, m)| m.entries_for(name).map(|e| e.digest.algorithm))
+            .collect();
+        if let (Some((manifest, _)), Some((_, cert))) = (&self.manifest, &self.certificate)
+            && manifest == name
+        {
+            algorithms.push(cert.algorithm);
+        }
+        algorithms
+    }
+
+    /// Compares computed digests with the manifest; true when every listed digest matched.
+    pub(crate) fn check_member(&mut self, name: &str, computed: &[DigestValue]) -> bool {
+        let mut ok = true;
+        let mut mismatches = Vec::new();
+        if let Some((_, manifest)) = &self.manifest {
+            for entry in manifest.entries_for(name) {
+                let Some(actual) = computed
+                    .iter()
+                    .find(|d| d.algorithm == entry.digest.algorithm)
+                else {
+                    continue;
+                };
+                if actual.bytes != entry.digest.bytes {
+                    ok = false;
+                    mismatches.push((entry.line, entry.digest.clone(), actual.clone()));
+                }
+            }
+        }
+        for (line, expected, actual) in mismatches {
+            self.push(
+                Severity::Error,
+                "OVA-DIGEST",
+                Some(name),
+                format!(
+                    "{} mismatch: the manifest (line {line}) says {}, the member's data gives {}",
+                    expected.algorithm,
+                    to_hex(&expected.bytes),
+                    to_hex(&actual.bytes)
+                ),
+            );
+        }
+        let listed = self
+            .manifest
+            .as_ref()
+            .is_some_and(|(_, m)| m.entries_for(name).next().is_some());
+        if ok && listed {
+            self.report.verified.push(name.to_owned());
+        }
+        self.digested.insert(name.to_owned(), computed.to_vec());
+        ok
+    }
+
+    /// Cross-checks manifest, members, certificate and References; returns the report.
+    pub(crate) fn finish(mut self, store: &mut dyn Store) -> Verification {
+        let files = store.file_names();
+        let container = store.container();
+        if let Some((manifest_name, manifest)) = self.manifest.take() {
+            for entry in &manifest.entries {
+                if !files.contains(&entry.name) {
+                    self.push_at(
+                        &manifest_name,
+                        entry.line,
+                        "OVA-MISSING",
+                        format!(
+                            "the manifest lists '{}' but the {container} has no such file",
+                            entry.name
+                        ),
+                    );
+                }
+            }
+            let certificate = self.report.certificate.clone();
+            for name in &files {
+                if *name != manifest_name
+                    && Some(name) != certificate.as_ref()
+                    && manifest.entries_for(name).next().is_none()
+                {
+                    self.push(
+                        Severity::Error,
+                        "OVA-UNLISTED",
+                        Some(name),
+                        format!("member is not listed in the manifest '{manifest_name}'"),
+                    );
+                }
+            }
+            self.check_certificate(&manifest_name);
+            self.manifest = Some((manifest_name, manifest));
+        } else if let Some((cert_name, _)) = &self.certificate {
+            let cert_name = cert_name.clone();
+            self.push(
+                Severity::Error,
+                "CERT-MANIFEST",
+                Some(&cert_name),
+                "a certificate without a manifest to cover".into(),
+            );
+        }
+        self.check_references(store);
+        self.report
+    }
+
+    fn check_certificate(&mut self, manifest_name: &str) {
+        let Some((cert_name, cert)) = self.certificate.clone() else {
+            return;
+        };
+        if cert.manifest_name != manifest_name {
+            self.push(
+                Severity::Error,
+                "CERT-MANIFEST",
+                Some(&cert_name),
+                format!(
+                    "the certificate covers '{}' but the manifest is '{manifest_name}'",
+                    cert.manifest_name
+                ),
+            );
+            return;
+        }
+        if cert.pem.is_none() {
+            self.push(
+                Severity::Error,
+                "CERT-SYNTAX",
+                Some(&cert_name),
+                "no PEM certificate (-----BEGIN CERTIFICATE-----) after the digest line".into(),
+            );
+        }
+        let computed = self
+            .digested
+            .get(manifest_name)
+            .and_then(|ds| ds.iter().find(|d| d.algorithm == cert.algorithm))
+            .cloned();
+        let Some(computed) = computed else { return };
+        if cert.is_plain_digest() {
+            if computed.bytes != cert.signature {
+                self.push(
+                    Severity::Error,
+                    "CERT-DIGEST",
+                    Some(&cert_name),
+                    format!(
+                        "{} of '{manifest_name}' is {}, the certificate says {}",
+                        cert.algorithm,
+                        computed.hex(),
+                        to_hex(&cert.signature)
+                    ),
+                );
+            }
+        } else {
+            self.push(
+                Severity::Warning,
+                "CERT-SIGNATURE",
+                Some(&cert_name),
+                format!(
+                    "signature ({} bytes) over the {} digest of '{manifest_name}' ({}) NOT checked: tern does not verify signatures or certificate chains",
+                    cert.signature.len(),
+                    cert.algorithm,
+                    computed.hex()
+                ),
+            );
+        }
+    }
+
+    fn check_references(&mut self, store: &mut dyn Store) {
+        let descriptor = store.descriptor_name();
+        let references = match store.references() {
+            Ok(r) => r,
+            Err(OvaError::Descriptor {
+                line,
+                column,
+                reason,
+                ..
+            }) => {
+                self.report.findings.push(Finding {
+                    severity: Severity::Error,
+                    rule: "OVF-XML",
+                    member: Some(descriptor),
+                    line: Some(line),
+                    column: Some(column),
+                    message: reason,
+                });
+                return;
+            }
+            Err(e) => {
+                self.push(Severity::Error, "OVF-XML", Some(&descriptor), e.to_string());
+                return;
+            }
+        };
+        for file in references.iter().filter(|f| f.is_local()) {
+            let parts = store.part_sizes(file);
+            if parts.is_empty() {
+                self.push(
+                    Severity::Error,
+                    "OVA-REFERENCE",
+                    Some(&descriptor),
+                    format!(
+                        "References lists '{}'{} but the {} has no such file{}",
+                        file.href,
+                        file.id
+                            .as_ref()
+                            .map(|i| format!(" (File {i})"))
+                            .unwrap_or_default(),
+                        store.container(),
+                        if file.chunk_size.is_some() {
+                            " nor its chunks"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+                continue;
+            }
+            let stored: u64 = parts.iter().sum();
+            if let Some(size) = file.size
+                && size != stored
+            {
+                self.push(
+                    Severity::Error,
+                    "OVA-SIZE",
+                    Some(&file.href),
+                    format!(
+                        "the descriptor declares ovf:size=\"{size}\" but {stored} bytes are stored"
+                    ),
+                );
+            }
+            if let Compression::Other(other) = &file.compression {
+                self.push(
+                    Severity::Warning,
+                    "OVA-COMPRESSION",
+                    Some(&file.href),
+                    format!("unknown ovf:compression=\"{other}\" (OVF defines identity and gzip)"),
+                );
+            }
+        }
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        rule: &'static str,
+        member: Option<&str>,
+        message: String,
+    ) {
+        self.report.findings.push(Finding {
+            severity,
+            rule,
+            member: member.map(str::to_owned),
+            line: None,
+            column: None,
+            message,
+        });
+    }
+
+    fn push_at(&mut self, member: &str, line: usize, rule: &'static str, message: String) {
+        self.report.findings.push(Finding {
+            severity: Severity::Error,
+            rule,
+            member: Some(member.to_owned()),
+            line: (line > 0).then_some(line),
+            column: (line > 0).then_some(1),
+            message,
+        });
+    }
+
+    fn push_located(&mut self, member: &str, e: ManifestError) {
+        self.report.findings.push(Finding {
+            severity: e.severity,
+            rule: e.rule,
+            member: Some(member.to_owned()),
+            line: Some(e.line),
+            column: Some(e.column),
+            message: e.message,
+        });
+    }
+}

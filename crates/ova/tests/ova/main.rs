@@ -1,0 +1,11 @@
+//! Integration tests of tern-ova: one test binary, a module per concern.
+
+mod hostile;
+mod manifest;
+mod package;
+mod properties;
+mod references;
+mod roundtrip;
+mod streams;
+mod support;
+mod ustar;

@@ -1,0 +1,171 @@
+//! Which OVF a document is written in: the version, the exporter dialect and the quirks seen.
+
+use serde::Serialize;
+
+use crate::document::Document;
+use crate::names;
+use crate::node::{Element, Node};
+
+/// The dialect of a descriptor, from the Envelope namespace and the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Dialect {
+    /// VMware's pre-standard OVF 0.9 (`http://www.vmware.com/schema/ovf/1/envelope`).
+    Vmware09,
+    /// DMTF OVF 1.x (`http://schemas.dmtf.org/ovf/envelope/1`).
+    Dmtf1,
+    /// DMTF OVF 2.x (`http://schemas.dmtf.org/ovf/envelope/2`).
+    Dmtf2,
+    /// VirtualBox "OVF 2.0": envelope/2 with EPASD/SASD namespaces ending in `.xsd`.
+    Virtualbox2,
+    /// oVirt / virt-v2v: `.../envelope/1/` (trailing slash), `ovf:version="0.9"`.
+    Ovirt,
+    /// The root is not an OVF Envelope.
+    Unknown,
+}
+
+/// A deviation from the plain dialect that a reader tolerates.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Quirk {
+    /// Sections written `<Section xsi:type="ovf:DiskSection_Type">` (0.9 style).
+    XsiTypeSections,
+    /// `InstanceId` instead of `InstanceID` (0.9 casing).
+    InstanceIdCasing,
+    /// OVF elements without a namespace (oVirt).
+    UnqualifiedElements,
+    /// EPASD/SASD namespaces with the VirtualBox `.xsd` suffix.
+    XsdSuffixedNamespaces,
+    /// OVF 2.x elements inside a 1.x envelope.
+    Ovf2ElementsInOvf1,
+    /// The XML declaration names an encoding other than UTF-8 although the bytes are UTF-8.
+    EncodingDeclaration(String),
+}
+
+/// Dialect, version and quirks of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DialectInfo {
+    /// The dialect.
+    pub dialect: Dialect,
+    /// The Envelope namespace URI.
+    pub namespace: Option<String>,
+    /// The `ovf:version` attribute of the Envelope, if any.
+    pub version: Option<String>,
+    /// Tolerated deviations, in the order first seen.
+    pub quirks: Vec<Quirk>,
+}
+
+impl Dialect {
+    /// True for pre-standard dialects judged by their own (looser) rules.
+    pub fn is_legacy(self) -> bool {
+        matches!(self, Dialect::Vmware09 | Dialect::Ovirt)
+    }
+
+    /// A short human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dialect::Vmware09 => "VMware OVF 0.9",
+            Dialect::Dmtf1 => "DMTF OVF 1.x",
+            Dialect::Dmtf2 => "DMTF OVF 2.x",
+            Dialect::Virtualbox2 => "VirtualBox OVF 2.0",
+            Dialect::Ovirt => "oVirt OVF",
+            Dialect::Unknown => "not OVF",
+        }
+    }
+}
+
+impl DialectInfo {
+    /// Detects the dialect of `doc`.
+    pub fn detect(doc: &Document) -> DialectInfo {
+        let root = doc.root();
+        let namespace = root.name().namespace.clone();
+        let version = root
+            .attributes()
+            .iter()
+            .find(|a| {
+                a.name.local == "version"
+                    && a.name
+                        .namespace
+                        .as_deref()
+                        .is_some_and(names::is_ovf_namespace)
+            })
+            .map(|a| a.value.clone());
+        let mut quirks = Vec::new();
+        if let Some(encoding) = declared_encoding(doc) {
+            let lower = encoding.to_ascii_lowercase();
+            if lower != "utf-8" && lower != "utf8" && lower != "us-ascii" && lower != "ascii" {
+                quirks.push(Quirk::EncodingDeclaration(encoding));
+            }
+        }
+        let is_envelope = root.name().local == "Envelope"
+            && namespace.as_deref().is_some_and(names::is_ovf_namespace);
+        let mut dialect = if is_envelope {
+            match namespace.as_deref() {
+                Some(names::OVF_09) => Dialect::Vmware09,
+                Some(names::OVF_1_OVIRT) => Dialect::Ovirt,
+                Some(names::OVF_2) => Dialect::Dmtf2,
+                _ => Dialect::Dmtf1,
+            }
+        } else {
+            Dialect::Unknown
+        };
+        if dialect != Dialect::Unknown {
+            scan(root, namespace.as_deref().unwrap_or(""), &mut quirks);
+        }
+        if dialect == Dialect::Dmtf2 && quirks.contains(&Quirk::XsdSuffixedNamespaces) {
+            dialect = Dialect::Virtualbox2;
+        }
+        DialectInfo {
+            dialect,
+            namespace,
+            version,
+            quirks,
+        }
+    }
+}
+
+fn declared_encoding(doc: &Document) -> Option<String> {
+    let decl = doc.nodes().iter().find_map(|n| match n {
+        Node::Declaration(m) => Some(m.value.as_str()),
+        _ => None,
+    })?;
+    let rest = &decl[decl.find("encoding")? + "encoding".len()..];
+    let rest = rest.trim_start().strip_prefix('=')?.trim_start();
+    let quote = rest.chars().next()?;
+    let body = &rest[1..];
+    Some(body[..body.find(quote)?].to_string())
+}
+
+fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>) {
+    let mut add = |q: Quirk| {
+        if !quirks.contains(&q) {
+            quirks.push(q);
+        }
+    };
+    let ns = element.name().namespace.as_deref();
+    match ns {
+        None => add(Quirk::UnqualifiedElements),
+        Some(names::EPASD_VBOX | names::SASD_VBOX) => add(Quirk::XsdSuffixedNamespaces),
+        Some(names::OVF_2) if envelope_ns != names::OVF_2 => add(Quirk::Ovf2ElementsInOvf1),
+        _ => {}
+    }
+    let local = element.name().local.as_str();
+    if local == "InstanceId" && ns.is_some_and(|n| n == names::RASD || n == names::VSSD) {
+        add(Quirk::InstanceIdCasing);
+    }
+    if (local == "Section" || local == "Content")
+        && element.attribute(Some(names::XSI), "type").is_some()
+    {
+        add(Quirk::XsiTypeSections);
+    }
+    // Vendor sections carry their own vocabulary (vbox:Machine is full of unqualified
+    // VirtualBox elements); only OVF-family content says something about the dialect.
+    if ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n)) {
+        return;
+    }
+    for child in element.elements() {
+        scan(child, envelope_ns, quirks);
+    }
+}

@@ -1,0 +1,232 @@
+//! The lossless document: the original text plus a tree of spans. Writing copies every
+//! unedited element verbatim and regenerates only what was touched.
+
+use std::io;
+
+use crate::error::{LineIndex, ParseError, Position, Span};
+use crate::node::{Attribute, Element, Markup, Node, Text};
+use crate::reader::{self, ParseOptions};
+
+/// An XML document read without loss.
+///
+/// ```
+/// let xml = "<?xml version='1.0'?>\n<a x = 'y'><!-- c --><b>t&amp;u</b></a>\n";
+/// let doc = tern_ovf::Document::parse(xml.as_bytes()).unwrap();
+/// assert_eq!(doc.root().name().local, "a");
+/// assert_eq!(doc.to_bytes(), xml.as_bytes());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Document {
+    text: String,
+    bom: bool,
+    nodes: Vec<Node>,
+    lines: LineIndex,
+}
+
+impl Document {
+    /// Reads a document with the default limits.
+    pub fn parse(bytes: &[u8]) -> Result<Self, ParseError> {
+        Self::parse_with(bytes, &ParseOptions::default())
+    }
+
+    /// Reads a document with explicit limits.
+    pub fn parse_with(bytes: &[u8], options: &ParseOptions) -> Result<Self, ParseError> {
+        let parsed = reader::parse(bytes, options)?;
+        Ok(Document {
+            text: parsed.text,
+            bom: parsed.bom,
+            nodes: parsed.nodes,
+            lines: parsed.lines,
+        })
+    }
+
+    /// The root element.
+    ///
+    /// # Panics
+    ///
+    /// Never: the reader refuses documents without exactly one root element.
+    pub fn root(&self) -> &Element {
+        self.nodes
+            .iter()
+            .find_map(Node::as_element)
+            .expect("a parsed document has exactly one root element")
+    }
+
+    /// The root element, for editing.
+    ///
+    /// # Panics
+    ///
+    /// Never: the reader refuses documents without exactly one root element.
+    pub fn root_mut(&mut self) -> &mut Element {
+        self.nodes
+            .iter_mut()
+            .find_map(Node::as_element_mut)
+            .expect("a parsed document has exactly one root element")
+    }
+
+    /// The top-level nodes (declaration, comments, the root element...).
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// The original text (without a byte order mark).
+    pub fn source(&self) -> &str {
+        &self.text
+    }
+
+    /// Line and column of a byte offset in the original text.
+    pub fn position(&self, offset: usize) -> Position {
+        self.lines.position(&self.text, offset)
+    }
+
+    /// Line and column of an element's start tag (1:1 for elements created in memory).
+    pub fn element_position(&self, element: &Element) -> Position {
+        element
+            .start_span()
+            .map_or(Position { line: 1, column: 1 }, |s| self.position(s.start))
+    }
+
+    /// True when nothing was edited since reading.
+    pub fn is_modified(&self) -> bool {
+        self.nodes.iter().any(|n| match n {
+            Node::Element(e) => e.is_modified(),
+            other => other.span().is_none(),
+        })
+    }
+
+    /// The document as bytes: identical to the input when nothing was edited.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.text.len() + 3);
+        if self.bom {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        let mut s = String::with_capacity(self.text.len());
+        for node in &self.nodes {
+            self.write_node(node, &mut s);
+        }
+        out.extend_from_slice(s.as_bytes());
+        out
+    }
+
+    /// Writes [`Document::to_bytes`] to `out`.
+    pub fn write_to(&self, out: &mut impl io::Write) -> io::Result<()> {
+        out.write_all(&self.to_bytes())
+    }
+
+    fn raw(&self, span: Span) -> &str {
+        &self.text[span.range()]
+    }
+
+    fn write_node(&self, node: &Node, out: &mut String) {
+        match node {
+            Node::Element(e) => self.write_element(e, out),
+            Node::Text(Text {
+                raw: Some(span), ..
+            })
+            | Node::CData(Markup {
+                raw: Some(span), ..
+            })
+            | Node::Comment(Markup {
+                raw: Some(span), ..
+            })
+            | Node::ProcessingInstruction(Markup {
+                raw: Some(span), ..
+            })
+            | Node::Declaration(Markup {
+                raw: Some(span), ..
+            }) => out.push_str(self.raw(*span)),
+            Node::Text(t) => escape_text(&t.value, out),
+            Node::CData(m) => {
+                // `]]>` cannot occur inside CDATA: split it across two sections.
+                out.push_str("<![CDATA[");
+                out.push_str(&m.value.replace("]]>", "]]]]><![CDATA[>"));
+                out.push_str("]]>");
+            }
+            Node::Comment(m) => {
+                out.push_str("<!--");
+                out.push_str(&m.value.replace("--", "- -"));
+                out.push_str("-->");
+            }
+            Node::ProcessingInstruction(m) | Node::Declaration(m) => {
+                out.push_str("<?");
+                out.push_str(&m.value);
+                out.push_str("?>");
+            }
+        }
+    }
+
+    fn write_element(&self, e: &Element, out: &mut String) {
+        if let (false, false, Some(span)) = (e.start_dirty, e.content_dirty, e.span) {
+            out.push_str(self.raw(span));
+            return;
+        }
+        let self_closed = e.end_tag.is_none();
+        let empty = e.children.is_empty();
+        match (e.start_dirty, e.start_tag) {
+            // A `<a/>` that gained children needs a new `<a>`.
+            (false, Some(tag)) if !self_closed || empty => out.push_str(self.raw(tag)),
+            _ => {
+                out.push('<');
+                out.push_str(&e.name.qualified());
+                for attr in &e.attributes {
+                    self.write_attribute(attr, out);
+                }
+                out.push_str(if empty && (self_closed || e.start_tag.is_none()) {
+                    "/>"
+                } else {
+                    ">"
+                });
+            }
+        }
+        if empty && (self_closed || e.start_tag.is_none()) {
+            return;
+        }
+        for child in &e.children {
+            self.write_node(child, out);
+        }
+        if let Some(tag) = e.end_tag {
+            out.push_str(self.raw(tag));
+        } else {
+            out.push_str("</");
+            out.push_str(&e.name.qualified());
+            out.push('>');
+        }
+    }
+
+    fn write_attribute(&self, attr: &Attribute, out: &mut String) {
+        if let Some(span) = attr.raw {
+            out.push_str(self.raw(span));
+            return;
+        }
+        out.push(' ');
+        out.push_str(&attr.name.qualified());
+        out.push_str("=\"");
+        escape_attribute(&attr.value, out);
+        out.push('"');
+    }
+}
+
+fn escape_text(value: &str, out: &mut String) {
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn escape_attribute(value: &str, out: &mut String) {
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+}

@@ -1,0 +1,574 @@
+//! Edits that touch only what they change: every other byte of the document is written back
+//! as it was read. New RASD children are inserted in the schema's (alphabetical) order.
+//!
+//! ```
+//! use tern_ovf::{Document, edit};
+//! let xml = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/ovf/minimal.ovf")).unwrap();
+//! let mut doc = Document::parse(&xml).unwrap();
+//! edit::set_cpus(&mut doc, None, 4).unwrap();
+//! edit::set_memory(&mut doc, None, 8 << 30).unwrap();
+//! let out = String::from_utf8(doc.to_bytes()).unwrap();
+//! assert!(out.contains("<rasd:VirtualQuantity>4</rasd:VirtualQuantity>"));
+//! assert!(out.contains("<rasd:VirtualQuantity>8192</rasd:VirtualQuantity>"));
+//! ```
+
+mod tree;
+
+use tern_units::AllocationUnit;
+
+use crate::document::Document;
+use crate::names;
+use crate::node::{Element, Node};
+use crate::vocab;
+
+use tree::Path;
+
+/// Why an edit could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EditError {
+    /// No VirtualSystem with that id (or none at all).
+    #[error("no VirtualSystem {0}")]
+    NoSystem(String),
+    /// The system has no VirtualHardwareSection.
+    #[error("VirtualSystem {0} has no VirtualHardwareSection")]
+    NoHardware(String),
+    /// No ProductSection property has that key.
+    #[error("no Property with key \"{0}\"")]
+    NoProperty(String),
+    /// The value does not fit the property's type.
+    #[error("value \"{value}\" is not a valid {ty} for property \"{key}\"")]
+    BadValue {
+        /// Property key.
+        key: String,
+        /// Property type.
+        ty: String,
+        /// The refused value.
+        value: String,
+    },
+    /// No item has that InstanceID.
+    #[error("no Item with InstanceID \"{0}\"")]
+    NoItem(String),
+    /// The network is not declared in a NetworkSection.
+    #[error("network \"{0}\" is not declared in the NetworkSection")]
+    NoNetwork(String),
+    /// The deployment option is not declared.
+    #[error("deployment option \"{0}\" is not declared")]
+    NoDeploymentOption(String),
+    /// The descriptor has no DiskSection to add a disk to.
+    #[error("the descriptor has no DiskSection")]
+    NoDiskSection,
+    /// A size that cannot be expressed.
+    #[error("{0}")]
+    Size(String),
+}
+
+/// Sets the number of virtual CPUs of a system (the unconditional processor item).
+pub fn set_cpus(doc: &mut Document, system: Option<&str>, count: u64) -> Result<(), EditError> {
+    set_item_field(doc, system, 3, "VirtualQuantity", &count.to_string())
+}
+
+/// Sets the memory of a system in bytes; keeps the item's AllocationUnits when the size is a
+/// whole number of them, otherwise writes the largest binary unit that holds it exactly.
+pub fn set_memory(doc: &mut Document, system: Option<&str>, bytes: u128) -> Result<(), EditError> {
+    let path = resource_item(doc, system, 4)?;
+    let current = {
+        let e = element_at(doc, &path);
+        vocab::field(e, "AllocationUnits")
+    };
+    let kept = current.as_deref().and_then(|u| {
+        let unit = AllocationUnit::parse(u).ok()?;
+        let q = unit.from_base(bytes).ok()?;
+        (unit.bytes(u64::try_from(q).ok()?).ok()? == bytes).then_some(q)
+    });
+    let quantity = if let Some(q) = kept {
+        q
+    } else {
+        let (q, unit) = AllocationUnit::largest_binary_unit(bytes);
+        set_item_field(doc, system, 4, "AllocationUnits", &unit.to_string())?;
+        q
+    };
+    set_item_field(doc, system, 4, "VirtualQuantity", &quantity.to_string())
+}
+
+/// Sets the default value (`ovf:value`) of the property `key` (plain or `class.key.instance`)
+/// in every ProductSection that declares it, checking the value against the property type.
+pub fn set_property(doc: &mut Document, key: &str, value: &str) -> Result<(), EditError> {
+    let matches: Vec<(Path, Option<String>)> = {
+        let root = doc.root();
+        let sections = tree::find(root, &|e| {
+            vocab::section_kind(e).as_deref() == Some("ProductSection") && vocab::is_ovf(e)
+        });
+        let mut out = Vec::new();
+        for (path, ps) in sections {
+            let class = vocab::attr(ps, "class").unwrap_or("");
+            let instance = vocab::attr(ps, "instance").unwrap_or("");
+            for (i, child) in ps.children().iter().enumerate() {
+                let Node::Element(p) = child else { continue };
+                if !vocab::is(p, "Property") {
+                    continue;
+                }
+                let Some(k) = vocab::attr(p, "key") else {
+                    continue;
+                };
+                let qualified = [class, k, instance]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(".");
+                if k == key || qualified == key {
+                    let mut full = path.clone();
+                    full.push(i);
+                    out.push((full, vocab::attr(p, "type").map(str::to_string)));
+                }
+            }
+        }
+        out
+    };
+    if matches.is_empty() {
+        return Err(EditError::NoProperty(key.to_string()));
+    }
+    for (_, ty) in &matches {
+        if let Some(ty) = ty {
+            check_value(key, ty, value)?;
+        }
+    }
+    let name = tree::ovf_attr_name(doc, "value");
+    for (path, _) in matches {
+        let p = tree::at_mut(doc, &path);
+        // 0.9 files spell the default `ovf:defaultValue`.
+        let attr_name =
+            if vocab::attr(p, "value").is_none() && vocab::attr(p, "defaultValue").is_some() {
+                crate::node::Name {
+                    local: "defaultValue".into(),
+                    ..name.clone()
+                }
+            } else {
+                name.clone()
+            };
+        p.set_attribute(attr_name, value);
+    }
+    Ok(())
+}
+
+/// Removes every item (Item, EthernetPortItem, StorageItem) with `instance_id`.
+pub fn remove_item(
+    doc: &mut Document,
+    system: Option<&str>,
+    instance_id: &str,
+) -> Result<(), EditError> {
+    let hw = hardware_path(doc, system)?;
+    let indices: Vec<usize> = element_at(doc, &hw)
+        .children()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let e = c.as_element()?;
+            (is_item(e) && vocab::field(e, "InstanceID").as_deref() == Some(instance_id))
+                .then_some(i)
+        })
+        .collect();
+    if indices.is_empty() {
+        return Err(EditError::NoItem(instance_id.to_string()));
+    }
+    let section = tree::at_mut(doc, &hw);
+    for i in indices.into_iter().rev() {
+        tree::remove_element(section, i);
+    }
+    Ok(())
+}
+
+/// Adds an Ethernet adapter connected to `network` (which must be declared); returns the new
+/// InstanceID.
+pub fn add_nic(
+    doc: &mut Document,
+    system: Option<&str>,
+    network: &str,
+) -> Result<String, EditError> {
+    let declared = crate::Envelope::read(doc)
+        .networks
+        .iter()
+        .any(|n| n.name.as_deref() == Some(network));
+    if !declared {
+        return Err(EditError::NoNetwork(network.to_string()));
+    }
+    let hw = hardware_path(doc, system)?;
+    let (id, subtype) = {
+        let section = element_at(doc, &hw);
+        let subtype = section
+            .elements()
+            .filter(|e| is_item(e))
+            .find(|e| vocab::field(e, "ResourceType").as_deref() == Some("10"))
+            .and_then(|e| vocab::field(e, "ResourceSubType"));
+        (next_instance_id(section), subtype)
+    };
+    let nics = count_items(element_at(doc, &hw), "10");
+    let mut fields = vec![
+        ("AutomaticAllocation", "true".to_string()),
+        ("Connection", network.to_string()),
+        ("ElementName", format!("Network adapter {}", nics + 1)),
+        ("InstanceID", id.clone()),
+        ("ResourceType", "10".to_string()),
+    ];
+    if let Some(s) = subtype {
+        fields.push(("ResourceSubType", s));
+    }
+    append_item(doc, &hw, &fields);
+    Ok(id)
+}
+
+/// Adds a blank disk of `bytes` (a DiskSection Disk without fileRef plus a disk drive item on
+/// the first disk controller); returns the new disk id.
+pub fn add_disk(
+    doc: &mut Document,
+    system: Option<&str>,
+    bytes: u128,
+) -> Result<String, EditError> {
+    if bytes == 0 {
+        return Err(EditError::Size("a disk needs a positive size".into()));
+    }
+    let hw = hardware_path(doc, system)?;
+    let disk_section = tree::find(doc.root(), &|e| {
+        vocab::section_kind(e).as_deref() == Some("DiskSection") && vocab::is_ovf(e)
+    })
+    .into_iter()
+    .map(|(p, _)| p)
+    .next()
+    .ok_or(EditError::NoDiskSection)?;
+    let env = crate::Envelope::read(doc);
+    let mut n = env.disks.len() + 1;
+    let disk_id = loop {
+        let candidate = format!("vmdisk{n}");
+        if env.disk(&candidate).is_none() {
+            break candidate;
+        }
+        n += 1;
+    };
+    // The drive goes on the first disk controller, at the next free unit.
+    let (controller, unit, instance_id) = {
+        let section = element_at(doc, &hw);
+        let items: Vec<&Element> = section.elements().filter(|e| is_item(e)).collect();
+        let controller = items
+            .iter()
+            .find(|e| {
+                matches!(
+                    vocab::field(e, "ResourceType").as_deref(),
+                    Some("6" | "20" | "5")
+                )
+            })
+            .and_then(|e| vocab::field(e, "InstanceID"));
+        let unit = controller.as_deref().map(|c| {
+            items
+                .iter()
+                .filter(|e| vocab::field(e, "Parent").as_deref() == Some(c))
+                .filter_map(|e| vocab::field(e, "AddressOnParent")?.parse::<u32>().ok())
+                .max()
+                .map_or(0, |m| m + 1)
+        });
+        (controller, unit, next_instance_id(section))
+    };
+    let (quantity, unit_name) = AllocationUnit::largest_binary_unit(bytes);
+    {
+        let mut disk = Element::new(disk_name(doc, &disk_section));
+        let a = |l| tree::ovf_attr_name(doc, l);
+        disk.set_attribute(a("diskId"), disk_id.clone());
+        disk.set_attribute(a("capacity"), quantity.to_string());
+        disk.set_attribute(a("capacityAllocationUnits"), unit_name.to_string());
+        disk.set_attribute(
+            a("format"),
+            "http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized",
+        );
+        let (indent, after) = {
+            let s = element_at(doc, &disk_section);
+            let after = s
+                .children()
+                .iter()
+                .rposition(|c| c.as_element().is_some())
+                .map_or(s.children().len(), |i| i + 1);
+            (tree::indent_of_children(s, "  "), after)
+        };
+        let section = tree::at_mut(doc, &disk_section);
+        tree::insert_element(section, after, disk, &indent);
+    }
+    let mut fields = vec![
+        ("ElementName", format!("Hard disk {disk_id}")),
+        ("HostResource", format!("ovf:/disk/{disk_id}")),
+        ("InstanceID", instance_id),
+        ("ResourceType", "17".to_string()),
+    ];
+    if let (Some(c), Some(u)) = (controller, unit) {
+        fields.push(("AddressOnParent", u.to_string()));
+        fields.push(("Parent", c));
+    }
+    // The Disk went inside the DiskSection: the hardware section's path is unchanged.
+    append_item(doc, &hw, &fields);
+    Ok(disk_id)
+}
+
+/// Makes `option` the default deployment option (`ovf:default="true"`, removed elsewhere).
+pub fn set_default_deployment_option(doc: &mut Document, option: &str) -> Result<(), EditError> {
+    let configs: Vec<(Path, bool)> = tree::find(doc.root(), &|e| vocab::is(e, "Configuration"))
+        .into_iter()
+        .map(|(p, e)| (p, vocab::attr(e, "id") == Some(option)))
+        .collect();
+    if !configs.iter().any(|(_, hit)| *hit) {
+        return Err(EditError::NoDeploymentOption(option.to_string()));
+    }
+    let name = tree::ovf_attr_name(doc, "default");
+    for (path, hit) in configs {
+        let is_default =
+            vocab::attr(element_at(doc, &path), "default").and_then(vocab::boolean) == Some(true);
+        if hit && !is_default {
+            tree::at_mut(doc, &path).set_attribute(name.clone(), "true");
+        } else if !hit && is_default {
+            let e = tree::at_mut(doc, &path);
+            let ns = name.namespace.clone();
+            e.remove_attribute(ns.as_deref(), "default");
+        }
+    }
+    Ok(())
+}
+
+/// Parses a size such as `4GiB`, `512 MiB`, `2048MB` or `1073741824` into bytes (units as
+/// DSP0004 / the legacy spellings tern-units accepts; a bare number is bytes).
+pub fn parse_size(text: &str) -> Result<u128, EditError> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let quantity: u64 = number
+        .parse()
+        .map_err(|_| EditError::Size(format!("\"{text}\" does not start with a whole number")))?;
+    let unit = unit.trim();
+    if unit.is_empty() {
+        return Ok(u128::from(quantity));
+    }
+    let unit = AllocationUnit::parse(unit).map_err(|e| EditError::Size(e.to_string()))?;
+    unit.bytes(quantity)
+        .map_err(|e| EditError::Size(e.to_string()))
+}
+
+// ---------------------------------------------------------------------------------------
+
+fn element_at<'a>(doc: &'a Document, path: &[usize]) -> &'a Element {
+    let mut e = doc.root();
+    for &i in path {
+        e = e.children()[i]
+            .as_element()
+            .expect("edit paths point at elements");
+    }
+    e
+}
+
+fn is_item(e: &Element) -> bool {
+    vocab::is(e, "Item") || vocab::is(e, "EthernetPortItem") || vocab::is(e, "StorageItem")
+}
+
+fn system_path(doc: &Document, system: Option<&str>) -> Result<Path, EditError> {
+    let systems = tree::find(doc.root(), &|e| {
+        vocab::content_kind(e) == Some("VirtualSystem")
+    });
+    let found = match system {
+        Some(id) => systems
+            .into_iter()
+            .find(|(_, e)| vocab::attr(e, "id") == Some(id)),
+        None => systems.into_iter().next(),
+    };
+    found.map(|(p, _)| p).ok_or_else(|| {
+        EditError::NoSystem(system.unwrap_or("(none in the descriptor)").to_string())
+    })
+}
+
+fn hardware_path(doc: &Document, system: Option<&str>) -> Result<Path, EditError> {
+    let vs = system_path(doc, system)?;
+    let e = element_at(doc, &vs);
+    let index = e
+        .children()
+        .iter()
+        .position(|c| {
+            c.as_element().is_some_and(|c| {
+                vocab::section_kind(c).as_deref() == Some("VirtualHardwareSection")
+                    && vocab::is_ovf(c)
+            })
+        })
+        .ok_or_else(|| EditError::NoHardware(vocab::attr(e, "id").unwrap_or("?").to_string()))?;
+    let mut path = vs;
+    path.push(index);
+    Ok(path)
+}
+
+/// The unconditional, unbounded item of `resource_type` in the system's first hardware section.
+fn resource_item(
+    doc: &Document,
+    system: Option<&str>,
+    resource_type: u16,
+) -> Result<Path, EditError> {
+    let hw = hardware_path(doc, system)?;
+    let section = element_at(doc, &hw);
+    let wanted = resource_type.to_string();
+    let index = section
+        .children()
+        .iter()
+        .position(|c| {
+            c.as_element().is_some_and(|e| {
+                is_item(e)
+                    && vocab::field(e, "ResourceType").as_deref() == Some(wanted.as_str())
+                    && vocab::attr(e, "configuration").is_none()
+                    && vocab::attr(e, "bound").is_none_or(|b| b == "normal")
+            })
+        })
+        .ok_or_else(|| {
+            EditError::NoItem(format!(
+                "(ResourceType {resource_type} without ovf:configuration)"
+            ))
+        })?;
+    let mut path = hw;
+    path.push(index);
+    Ok(path)
+}
+
+fn set_item_field(
+    doc: &mut Document,
+    system: Option<&str>,
+    resource_type: u16,
+    field: &str,
+    value: &str,
+) -> Result<(), EditError> {
+    let path = resource_item(doc, system, resource_type)?;
+    set_field(doc, &path, field, value);
+    Ok(())
+}
+
+/// Sets the CIM child `field` of the item at `path`, creating it in schema order.
+fn set_field(doc: &mut Document, path: &[usize], field: &str, value: &str) {
+    let (existing, insert_at, ns, indent) = {
+        let item = element_at(doc, path);
+        let existing = item.children().iter().position(|c| {
+            c.as_element().is_some_and(|e| {
+                vocab::is_item_field(e)
+                    && (e.name().local == field
+                        || (field == "InstanceID" && e.name().local == "InstanceId"))
+            })
+        });
+        // Before the first field that sorts after `field`, else after the last field.
+        let mut insert_at = None;
+        let mut after_last = None;
+        for (i, c) in item.children().iter().enumerate() {
+            let Some(e) = c.as_element() else { continue };
+            if !vocab::is_item_field(e) {
+                continue;
+            }
+            after_last = Some(i + 1);
+            if insert_at.is_none() && e.name().local.as_str() > field {
+                insert_at = Some(i);
+            }
+        }
+        let ns = item
+            .elements()
+            .find(|e| vocab::is_item_field(e))
+            .and_then(|e| e.name().namespace.clone())
+            .unwrap_or_else(|| names::RASD.to_string());
+        let indent = tree::indent_of_children(item, "      ");
+        (
+            existing,
+            insert_at.or(after_last).unwrap_or(item.children().len()),
+            ns,
+            indent,
+        )
+    };
+    if let Some(i) = existing {
+        let item = tree::at_mut(doc, path);
+        if let Some(e) = item.children_mut()[i].as_element_mut() {
+            e.set_text(value);
+        }
+        return;
+    }
+    let prefix = if ns == names::RASD { "rasd" } else { "cim" };
+    let new = tree::text_element(doc, &ns, field, prefix, value);
+    let item = tree::at_mut(doc, path);
+    tree::insert_element(item, insert_at, new, &indent);
+}
+
+fn next_instance_id(section: &Element) -> String {
+    let max = section
+        .elements()
+        .filter(|e| is_item(e) || vocab::is(e, "System"))
+        .filter_map(|e| vocab::field(e, "InstanceID")?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    (max + 1).to_string()
+}
+
+fn count_items(section: &Element, resource_type: &str) -> usize {
+    section
+        .elements()
+        .filter(|e| is_item(e) && vocab::field(e, "ResourceType").as_deref() == Some(resource_type))
+        .count()
+}
+
+/// Appends a new `Item` (named like the existing ones) with `fields` in schema order.
+fn append_item(doc: &mut Document, hw: &[usize], fields: &[(&str, String)]) {
+    let (name, indent, field_indent) = {
+        let section = element_at(doc, hw);
+        let sibling = section.elements().find(|e| vocab::is(e, "Item"));
+        let name = sibling.map_or_else(
+            || {
+                let ns = section.name().namespace.clone();
+                crate::node::Name {
+                    local: "Item".into(),
+                    prefix: section.name().prefix.clone(),
+                    namespace: ns,
+                }
+            },
+            |s| s.name().clone(),
+        );
+        let indent = tree::indent_of_children(section, "    ");
+        let field_indent = sibling
+            .and_then(Element::child_indent)
+            .map_or_else(|| format!("{indent}  "), str::to_string);
+        (name, indent, field_indent)
+    };
+    let mut sorted: Vec<&(&str, String)> = fields.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut item = Element::new(name);
+    for (field, value) in sorted {
+        let new = tree::text_element(doc, names::RASD, field, "rasd", value);
+        let children = item.children_mut();
+        children.push(Node::Text(crate::node::Text::new(field_indent.clone())));
+        children.push(Node::Element(new));
+    }
+    // Close the item on its own line, aligned with its start tag.
+    item.children_mut()
+        .push(Node::Text(crate::node::Text::new(indent.clone())));
+    let section = tree::at_mut(doc, hw);
+    let last_item = section
+        .children()
+        .iter()
+        .rposition(|c| c.as_element().is_some_and(is_item))
+        .map_or(section.children().len(), |i| i + 1);
+    tree::insert_element(section, last_item, item, &indent);
+}
+
+fn disk_name(doc: &Document, section: &[usize]) -> crate::node::Name {
+    let s = element_at(doc, section);
+    s.elements().find(|e| vocab::is(e, "Disk")).map_or_else(
+        || crate::node::Name {
+            local: "Disk".into(),
+            prefix: s.name().prefix.clone(),
+            namespace: s.name().namespace.clone(),
+        },
+        |d| d.name().clone(),
+    )
+}
+
+fn check_value(key: &str, ty: &str, value: &str) -> Result<(), EditError> {
+    if crate::environment::value_fits(ty, value) {
+        Ok(())
+    } else {
+        Err(EditError::BadValue {
+            key: key.to_string(),
+            ty: ty.to_string(),
+            value: value.to_string(),
+        })
+    }
+}

@@ -1,0 +1,372 @@
+//! The `tern ovf info` report: what a person (or a program, as JSON) wants to know about a
+//! descriptor. Shape documented in `schemas/ovf-info.schema.json`.
+
+mod text;
+
+use serde::Serialize;
+
+use crate::model::{Content, Envelope, Item, Sections, VirtualHardware};
+
+pub use text::human_bytes;
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Info {
+    /// Dialect id (`dmtf1`, `vmware09`...).
+    pub dialect: crate::Dialect,
+    /// Human name of the dialect.
+    pub dialect_label: String,
+    /// Envelope namespace URI.
+    pub namespace: Option<String>,
+    /// `ovf:version` of the Envelope.
+    pub version: Option<String>,
+    /// Tolerated deviations.
+    pub quirks: Vec<crate::Quirk>,
+    /// References/File.
+    pub files: Vec<FileInfo>,
+    /// DiskSection/Disk.
+    pub disks: Vec<DiskInfo>,
+    /// NetworkSection/Network.
+    pub networks: Vec<NetworkInfo>,
+    /// DeploymentOptionSection/Configuration.
+    pub deployment_options: Vec<OptionInfo>,
+    /// The content tree.
+    pub content: Option<ContentInfo>,
+}
+
+/// A File reference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct FileInfo {
+    pub id: Option<String>,
+    pub href: Option<String>,
+    /// Bytes, when `ovf:size` is a number.
+    pub size: Option<u64>,
+    pub compression: Option<String>,
+    pub chunk_size: Option<u64>,
+    /// Member names in an OVA (several when chunked).
+    pub chunks: Vec<String>,
+}
+
+/// A Disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct DiskInfo {
+    pub id: Option<String>,
+    pub file_ref: Option<String>,
+    /// `ovf:capacity` as written.
+    pub capacity: Option<String>,
+    pub capacity_allocation_units: Option<String>,
+    /// Capacity in bytes (`${key}` resolved to the property default), when computable.
+    pub capacity_bytes: Option<u128>,
+    pub format: Option<String>,
+    pub format_kind: Option<crate::model::DiskFormat>,
+    pub populated_size: Option<String>,
+    pub parent_ref: Option<String>,
+}
+
+/// A Network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct NetworkInfo {
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+/// A deployment option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct OptionInfo {
+    pub id: Option<String>,
+    pub label: Option<String>,
+    pub default: bool,
+}
+
+/// A VirtualSystem or VirtualSystemCollection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContentInfo {
+    /// `VirtualSystem` or `VirtualSystemCollection`.
+    pub kind: &'static str,
+    /// `ovf:id`.
+    pub id: Option<String>,
+    /// Name (or Info when there is no Name).
+    pub name: Option<String>,
+    /// OperatingSystemSection.
+    pub os: Option<OsInfo>,
+    /// Hardware sections (systems only).
+    pub hardware: Vec<HardwareInfo>,
+    /// Properties of every ProductSection.
+    pub properties: Vec<PropertyInfo>,
+    /// Products (name, vendor, version) of every ProductSection.
+    pub products: Vec<ProductInfo>,
+    /// An EulaSection is present.
+    pub eula: bool,
+    /// AnnotationSection text.
+    pub annotation: Option<String>,
+    /// Other sections by name.
+    pub other_sections: Vec<String>,
+    /// Members (collections only).
+    pub members: Vec<ContentInfo>,
+}
+
+/// Guest OS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct OsInfo {
+    /// CIM OSType code as written.
+    pub id: Option<String>,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    pub vmw_os_type: Option<String>,
+}
+
+/// Product identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct ProductInfo {
+    pub class: Option<String>,
+    pub instance: Option<String>,
+    pub product: Option<String>,
+    pub vendor: Option<String>,
+    pub version: Option<String>,
+}
+
+/// A VirtualHardwareSection, summarised for the default deployment option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HardwareInfo {
+    /// `ovf:id`.
+    pub id: Option<String>,
+    /// VirtualSystemType values.
+    pub virtual_system_types: Vec<String>,
+    /// `ovf:transport` values.
+    pub transport: Vec<String>,
+    /// Number of virtual CPUs.
+    pub cpus: Option<u64>,
+    /// Memory in bytes.
+    pub memory_bytes: Option<u128>,
+    /// Memory as written (quantity and unit), for when bytes are not computable.
+    pub memory: Option<String>,
+    /// Disk drives.
+    pub disks: Vec<DeviceInfo>,
+    /// Network adapters.
+    pub nics: Vec<DeviceInfo>,
+    /// Total number of items (all configurations and bounds).
+    pub item_count: usize,
+}
+
+/// A disk drive or NIC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct DeviceInfo {
+    pub instance_id: Option<String>,
+    pub label: Option<String>,
+    /// Disk id (disks) or network name (NICs).
+    pub target: Option<String>,
+    pub subtype: Option<String>,
+}
+
+/// A property.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)]
+pub struct PropertyInfo {
+    pub key: Option<String>,
+    /// `class.key.instance`.
+    pub qualified_key: Option<String>,
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+    pub qualifiers: Option<String>,
+    /// Default value for the default deployment option (hidden for passwords).
+    pub value: Option<String>,
+    pub user_configurable: bool,
+    pub password: bool,
+    pub label: Option<String>,
+    pub category: Option<String>,
+}
+
+impl Info {
+    /// Summarises `env`.
+    pub fn new(env: &Envelope) -> Info {
+        let config = env.default_configuration();
+        Info {
+            dialect: env.dialect.dialect,
+            dialect_label: env.dialect.dialect.label().to_string(),
+            namespace: env.dialect.namespace.clone(),
+            version: env.dialect.version.clone(),
+            quirks: env.dialect.quirks.clone(),
+            files: env
+                .files
+                .iter()
+                .map(|f| FileInfo {
+                    id: f.id.clone(),
+                    href: f.href.clone(),
+                    size: f.size_bytes(),
+                    compression: f.compression.clone(),
+                    chunk_size: f.chunk_size_bytes(),
+                    chunks: f.chunk_names(),
+                })
+                .collect(),
+            disks: env
+                .disks
+                .iter()
+                .map(|d| DiskInfo {
+                    id: d.disk_id.clone(),
+                    file_ref: d.file_ref.clone(),
+                    capacity: d.capacity_raw.clone(),
+                    capacity_allocation_units: d.capacity_allocation_units.clone(),
+                    capacity_bytes: d.capacity_bytes(|k| env.property_default(k)),
+                    format: d.format.clone(),
+                    format_kind: d.format_kind,
+                    populated_size: d.populated_size.clone(),
+                    parent_ref: d.parent_ref.clone(),
+                })
+                .collect(),
+            networks: env
+                .networks
+                .iter()
+                .map(|n| NetworkInfo {
+                    name: n.name.clone(),
+                    description: n.description.as_ref().map(|m| m.text.clone()),
+                })
+                .collect(),
+            deployment_options: env
+                .deployment_options
+                .iter()
+                .map(|c| OptionInfo {
+                    id: c.id.clone(),
+                    label: c.label.as_ref().map(|m| m.text.clone()),
+                    default: c.id.as_deref() == config,
+                })
+                .collect(),
+            content: env.content.as_ref().map(|c| content_info(c, config)),
+        }
+    }
+
+    /// A plain-text rendering for terminals.
+    pub fn to_text(&self) -> String {
+        text::render(self)
+    }
+}
+
+fn content_info(content: &Content, config: Option<&str>) -> ContentInfo {
+    let (kind, id, name, info, sections, members) = match content {
+        Content::VirtualSystem(v) => (
+            "VirtualSystem",
+            &v.id,
+            &v.name,
+            &v.info,
+            &v.sections,
+            &[][..],
+        ),
+        Content::VirtualSystemCollection(c) => (
+            "VirtualSystemCollection",
+            &c.id,
+            &c.name,
+            &c.info,
+            &c.sections,
+            &c.members[..],
+        ),
+    };
+    ContentInfo {
+        kind,
+        id: id.clone(),
+        name: name.as_ref().or(info.as_ref()).map(|m| m.text.clone()),
+        os: sections.operating_system.as_ref().map(|os| OsInfo {
+            id: os.id.clone(),
+            version: os.version.clone(),
+            description: os.description.as_ref().map(|m| m.text.clone()),
+            vmw_os_type: os.vmw_os_type.clone().or(os.vbox_os_type.clone()),
+        }),
+        hardware: sections
+            .hardware
+            .iter()
+            .map(|h| hardware_info(h, config))
+            .collect(),
+        properties: properties(sections, config),
+        products: sections
+            .product
+            .iter()
+            .map(|p| ProductInfo {
+                class: p.class.clone(),
+                instance: p.instance.clone(),
+                product: p.product.as_ref().map(|m| m.text.clone()),
+                vendor: p.vendor.as_ref().map(|m| m.text.clone()),
+                version: p.version.clone(),
+            })
+            .collect(),
+        eula: !sections.eula.is_empty(),
+        annotation: sections.annotation.as_ref().map(|m| m.text.clone()),
+        other_sections: sections.other.iter().map(|s| s.name.clone()).collect(),
+        members: members.iter().map(|m| content_info(m, config)).collect(),
+    }
+}
+
+fn hardware_info(hw: &VirtualHardware, config: Option<&str>) -> HardwareInfo {
+    let items: Vec<&Item> = hw.items_for(config).collect();
+    let cpu = items.iter().find(|i| i.is_processor());
+    let memory = items.iter().find(|i| i.is_memory());
+    let device = |i: &&Item, target: Option<String>| DeviceInfo {
+        instance_id: i.instance_id.clone(),
+        label: i.label().map(str::to_string),
+        target,
+        subtype: i.resource_sub_type.clone(),
+    };
+    HardwareInfo {
+        id: hw.id.clone(),
+        virtual_system_types: hw
+            .system
+            .as_ref()
+            .map(|s| s.virtual_system_types.clone())
+            .unwrap_or_default(),
+        transport: hw.transport.clone(),
+        cpus: cpu.and_then(|i| i.quantity()),
+        memory_bytes: memory.and_then(|i| i.quantity_bytes()),
+        memory: memory.map(|i| {
+            format!(
+                "{} {}",
+                i.virtual_quantity.as_deref().unwrap_or("?"),
+                i.allocation_units
+                    .as_deref()
+                    .unwrap_or("(no AllocationUnits)")
+            )
+        }),
+        disks: items
+            .iter()
+            .filter(|i| i.is_disk())
+            .map(|i| device(i, i.disk_ref().map(str::to_string)))
+            .collect(),
+        nics: items
+            .iter()
+            .filter(|i| i.is_nic())
+            .map(|i| device(i, i.connection.first().cloned()))
+            .collect(),
+        item_count: hw.items.len(),
+    }
+}
+
+fn properties(sections: &Sections, config: Option<&str>) -> Vec<PropertyInfo> {
+    let mut out = Vec::new();
+    for ps in &sections.product {
+        let mut category = None;
+        for entry in &ps.entries {
+            match entry {
+                crate::model::ProductEntry::Category(c) => category = Some(c.text.clone()),
+                crate::model::ProductEntry::Property(p) => out.push(PropertyInfo {
+                    key: p.key.clone(),
+                    qualified_key: p.key.as_deref().map(|k| ps.qualified_key(k)),
+                    ty: p.ty.clone(),
+                    qualifiers: p.qualifiers.clone(),
+                    value: if p.password {
+                        None
+                    } else {
+                        p.value_for(config).map(str::to_string)
+                    },
+                    user_configurable: p.user_configurable,
+                    password: p.password,
+                    label: p.label.as_ref().map(|m| m.text.clone()),
+                    category: category.clone(),
+                }),
+            }
+        }
+    }
+    out
+}

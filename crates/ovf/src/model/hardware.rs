@@ -1,0 +1,270 @@
+//! VirtualHardwareSection: System (VSSD) and Items (RASD, 2.x EPASD/SASD).
+
+use serde::Serialize;
+
+use super::{Cx, Msg, attr_string, child_msg};
+use crate::error::Position;
+use crate::node::Element;
+use crate::vocab;
+
+/// A `VirtualHardwareSection`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VirtualHardware {
+    /// `ovf:id` (tells several sections apart).
+    pub id: Option<String>,
+    /// Info.
+    pub info: Option<Msg>,
+    /// `ovf:transport`, split on whitespace (`iso`, `com.vmware.guestInfo`...).
+    pub transport: Vec<String>,
+    /// The System (VSSD).
+    pub system: Option<Vssd>,
+    /// Items in document order (Item, EthernetPortItem, StorageItem).
+    pub items: Vec<Item>,
+    /// Start tag position.
+    #[serde(skip)]
+    pub position: Position,
+}
+
+/// `System`: CIM VirtualSystemSettingData.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Vssd {
+    /// ElementName.
+    pub element_name: Option<String>,
+    /// InstanceID (or 0.9 `InstanceId`).
+    pub instance_id: Option<String>,
+    /// VirtualSystemIdentifier.
+    pub virtual_system_identifier: Option<String>,
+    /// VirtualSystemType, split on whitespace and commas (`vmx-10,vmx-11` occurs).
+    pub virtual_system_types: Vec<String>,
+}
+
+/// Which element an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    /// `Item` (RASD).
+    Item,
+    /// `EthernetPortItem` (2.x, EPASD).
+    EthernetPortItem,
+    /// `StorageItem` (2.x, SASD).
+    StorageItem,
+}
+
+/// `ovf:bound` of an item that gives a range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bound {
+    /// `min`.
+    Min,
+    /// `max`.
+    Max,
+    /// `normal`.
+    Normal,
+    /// Anything else, verbatim.
+    Other(String),
+}
+
+/// A resource item with every CIM field it may carry, values as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[allow(missing_docs)] // Field names are the CIM property names in snake case.
+pub struct Item {
+    pub kind: Option<ItemKind>,
+    /// `ovf:required` (default true).
+    pub required: bool,
+    /// `ovf:configuration`, split on whitespace.
+    pub configuration: Vec<String>,
+    /// `ovf:bound`.
+    pub bound: Option<Bound>,
+    pub address: Option<String>,
+    pub address_on_parent: Option<String>,
+    pub allocation_units: Option<String>,
+    pub automatic_allocation: Option<String>,
+    pub caption: Option<String>,
+    pub connection: Vec<String>,
+    pub description: Option<String>,
+    pub element_name: Option<String>,
+    pub host_resource: Vec<String>,
+    pub instance_id: Option<String>,
+    pub limit: Option<String>,
+    pub parent: Option<String>,
+    pub reservation: Option<String>,
+    pub resource_sub_type: Option<String>,
+    pub resource_type: Option<String>,
+    pub virtual_quantity: Option<String>,
+    pub virtual_quantity_units: Option<String>,
+    pub weight: Option<String>,
+    /// Start tag position.
+    #[serde(skip)]
+    pub position: Position,
+}
+
+/// CIM ResourceType codes used by the typed helpers.
+pub(crate) mod resource_type {
+    pub(crate) const PROCESSOR: u16 = 3;
+    pub(crate) const MEMORY: u16 = 4;
+    pub(crate) const ETHERNET: u16 = 10;
+    pub(crate) const CD_DRIVE: u16 = 15;
+    pub(crate) const DVD_DRIVE: u16 = 16;
+    pub(crate) const DISK_DRIVE: u16 = 17;
+}
+
+impl VirtualHardware {
+    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> VirtualHardware {
+        VirtualHardware {
+            id: attr_string(e, "id"),
+            info: child_msg(e, "Info"),
+            transport: vocab::attr(e, "transport")
+                .map(|t| t.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default(),
+            system: vocab::child(e, "System").map(Vssd::read),
+            items: e.elements().filter_map(|i| Item::read(cx, i)).collect(),
+            position: cx.pos(e),
+        }
+    }
+
+    /// Items that apply to deployment option `config` (`None`: items without
+    /// `ovf:configuration`), excluding `min`/`max` bound items.
+    pub fn items_for(&self, config: Option<&str>) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(move |i| {
+            !matches!(i.bound, Some(Bound::Min | Bound::Max))
+                && (i.configuration.is_empty()
+                    || config.is_some_and(|c| i.configuration.iter().any(|x| x == c)))
+        })
+    }
+}
+
+impl Vssd {
+    fn read(e: &Element) -> Vssd {
+        Vssd {
+            element_name: vocab::field(e, "ElementName"),
+            instance_id: vocab::field(e, "InstanceID"),
+            virtual_system_identifier: vocab::field(e, "VirtualSystemIdentifier"),
+            virtual_system_types: vocab::field(e, "VirtualSystemType")
+                .map(|t| {
+                    t.split(|c: char| c.is_whitespace() || c == ',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl Item {
+    /// Reads `e` if it is an Item, EthernetPortItem or StorageItem.
+    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Option<Item> {
+        let kind = match e.name().local.as_str() {
+            "Item" => ItemKind::Item,
+            "EthernetPortItem" => ItemKind::EthernetPortItem,
+            "StorageItem" => ItemKind::StorageItem,
+            _ => return None,
+        };
+        if !vocab::is_ovf(e) {
+            return None;
+        }
+        let f = |name| vocab::field(e, name);
+        Some(Item {
+            kind: Some(kind),
+            required: vocab::required(e),
+            configuration: vocab::attr(e, "configuration")
+                .map(|c| c.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default(),
+            bound: vocab::attr(e, "bound").map(|b| match b.trim() {
+                "min" => Bound::Min,
+                "max" => Bound::Max,
+                "normal" => Bound::Normal,
+                other => Bound::Other(other.to_string()),
+            }),
+            address: f("Address"),
+            address_on_parent: f("AddressOnParent"),
+            allocation_units: f("AllocationUnits"),
+            automatic_allocation: f("AutomaticAllocation"),
+            caption: f("Caption"),
+            connection: vocab::fields(e, "Connection"),
+            description: f("Description"),
+            element_name: f("ElementName"),
+            host_resource: vocab::fields(e, "HostResource"),
+            instance_id: f("InstanceID"),
+            limit: f("Limit"),
+            parent: f("Parent"),
+            reservation: f("Reservation"),
+            resource_sub_type: f("ResourceSubType"),
+            resource_type: f("ResourceType"),
+            virtual_quantity: f("VirtualQuantity"),
+            virtual_quantity_units: f("VirtualQuantityUnits"),
+            weight: f("Weight"),
+            position: cx.pos(e),
+        })
+    }
+
+    /// The CIM ResourceType code, when it is a number.
+    pub fn resource_type_code(&self) -> Option<u16> {
+        self.resource_type.as_deref()?.trim().parse().ok()
+    }
+
+    /// VirtualQuantity as a number.
+    pub fn quantity(&self) -> Option<u64> {
+        self.virtual_quantity.as_deref()?.trim().parse().ok()
+    }
+
+    /// VirtualQuantity scaled by AllocationUnits, in bytes (memory). `None` when either is
+    /// missing or the unit is not an amount of data.
+    pub fn quantity_bytes(&self) -> Option<u128> {
+        let unit = tern_units::AllocationUnit::parse(self.allocation_units.as_deref()?).ok()?;
+        unit.bytes(self.quantity()?).ok()
+    }
+
+    /// A human label: ElementName, else Caption, else Description.
+    pub fn label(&self) -> Option<&str> {
+        self.element_name
+            .as_deref()
+            .or(self.caption.as_deref())
+            .or(self.description.as_deref())
+    }
+
+    /// True for processors (ResourceType 3).
+    pub fn is_processor(&self) -> bool {
+        self.resource_type_code() == Some(resource_type::PROCESSOR)
+    }
+
+    /// True for memory (ResourceType 4).
+    pub fn is_memory(&self) -> bool {
+        self.resource_type_code() == Some(resource_type::MEMORY)
+    }
+
+    /// True for Ethernet adapters (ResourceType 10, or any EthernetPortItem).
+    pub fn is_nic(&self) -> bool {
+        self.kind == Some(ItemKind::EthernetPortItem)
+            || self.resource_type_code() == Some(resource_type::ETHERNET)
+    }
+
+    /// True for disk drives (ResourceType 17).
+    pub fn is_disk(&self) -> bool {
+        self.resource_type_code() == Some(resource_type::DISK_DRIVE)
+    }
+
+    /// True for CD/DVD drives (ResourceType 15/16).
+    pub fn is_optical(&self) -> bool {
+        matches!(
+            self.resource_type_code(),
+            Some(resource_type::CD_DRIVE | resource_type::DVD_DRIVE)
+        )
+    }
+
+    /// The disk id of a `ovf:/disk/ID` (or legacy `/disk/ID`) HostResource.
+    pub fn disk_ref(&self) -> Option<&str> {
+        self.host_resource.iter().find_map(|h| {
+            h.strip_prefix("ovf:/disk/")
+                .or_else(|| h.strip_prefix("/disk/"))
+        })
+    }
+
+    /// The file id of a `ovf:/file/ID` (or legacy `/file/ID`) HostResource.
+    pub fn file_ref(&self) -> Option<&str> {
+        self.host_resource.iter().find_map(|h| {
+            h.strip_prefix("ovf:/file/")
+                .or_else(|| h.strip_prefix("/file/"))
+        })
+    }
+}

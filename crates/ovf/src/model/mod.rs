@@ -1,0 +1,224 @@
+//! Typed, read-only views of what OVF defines, extracted from a [`Document`]. Values keep
+//! their original spelling (units, capacities, format URIs); positions point at the source.
+
+mod content;
+mod envelope_sections;
+mod hardware;
+mod product;
+
+use serde::Serialize;
+
+pub use content::{Content, SectionRef, Sections, VirtualSystem, VirtualSystemCollection};
+pub use envelope_sections::{
+    Capacity, Configuration, Disk, DiskFormat, FileRef, Network, Strings, classify_format,
+};
+pub use hardware::{Bound, Item, ItemKind, VirtualHardware, Vssd};
+pub use product::{
+    Eula, Install, OperatingSystem, ProductEntry, ProductSection, Property, PropertyValue,
+    StartupItem,
+};
+
+use crate::dialect::DialectInfo;
+use crate::document::Document;
+use crate::error::Position;
+use crate::node::Element;
+use crate::vocab;
+
+/// A localisable message: text plus the optional `ovf:msgid` that Strings bundles translate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Msg {
+    /// The default text as written.
+    pub text: String,
+    /// The message id, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msgid: Option<String>,
+}
+
+/// The typed view of a whole descriptor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Envelope {
+    /// Version, dialect and quirks.
+    pub dialect: DialectInfo,
+    /// `xml:lang` of the Envelope (the language of the default texts).
+    pub lang: Option<String>,
+    /// References/File, in document order.
+    pub files: Vec<FileRef>,
+    /// Whether a References element exists at all.
+    pub has_references: bool,
+    /// DiskSection/Disk, in document order.
+    pub disks: Vec<Disk>,
+    /// NetworkSection/Network.
+    pub networks: Vec<Network>,
+    /// DeploymentOptionSection/Configuration.
+    pub deployment_options: Vec<Configuration>,
+    /// The single top-level VirtualSystem or VirtualSystemCollection.
+    pub content: Option<Content>,
+    /// Strings bundles (inline or external).
+    pub strings: Vec<Strings>,
+    /// Envelope-level sections not modelled above.
+    pub other_sections: Vec<SectionRef>,
+}
+
+impl Envelope {
+    /// Extracts the typed view. Never fails: what is missing or malformed is left empty or
+    /// kept raw for the validator to report.
+    pub fn read(doc: &Document) -> Envelope {
+        let dialect = DialectInfo::detect(doc);
+        let root = doc.root();
+        let cx = Cx { doc };
+        let mut env = Envelope {
+            dialect,
+            lang: root
+                .attribute(Some(crate::names::XML), "lang")
+                .map(str::to_string),
+            files: Vec::new(),
+            has_references: false,
+            disks: Vec::new(),
+            networks: Vec::new(),
+            deployment_options: Vec::new(),
+            content: None,
+            strings: Vec::new(),
+            other_sections: Vec::new(),
+        };
+        for child in root.elements() {
+            if vocab::is(child, "References") {
+                env.has_references = true;
+                env.files
+                    .extend(vocab::children(child, "File").map(|f| FileRef::read(&cx, f)));
+                continue;
+            }
+            if vocab::is(child, "Strings") {
+                env.strings.push(Strings::read(&cx, child));
+                continue;
+            }
+            if let Some(kind) = vocab::content_kind(child) {
+                if env.content.is_none() {
+                    env.content = Some(Content::read(&cx, child, kind));
+                }
+                continue;
+            }
+            match vocab::section_kind(child).as_deref() {
+                Some("DiskSection") if vocab::is_ovf(child) => env
+                    .disks
+                    .extend(vocab::children(child, "Disk").map(|d| Disk::read(&cx, d))),
+                Some("NetworkSection") if vocab::is_ovf(child) => env
+                    .networks
+                    .extend(vocab::children(child, "Network").map(|n| Network::read(&cx, n))),
+                Some("DeploymentOptionSection") if vocab::is_ovf(child) => {
+                    env.deployment_options.extend(
+                        vocab::children(child, "Configuration")
+                            .map(|c| Configuration::read(&cx, c)),
+                    );
+                }
+                _ => env.other_sections.push(SectionRef::read(&cx, child)),
+            }
+        }
+        env
+    }
+
+    /// The text of `msg` in `lang` (from an inline Strings bundle), falling back to the
+    /// default text. External bundles (`ovf:fileRef`) are not loaded here.
+    pub fn localize<'a>(&'a self, msg: &'a Msg, lang: &str) -> &'a str {
+        let Some(id) = msg.msgid.as_deref() else {
+            return &msg.text;
+        };
+        let lang_matches = |bundle: &str| {
+            bundle.eq_ignore_ascii_case(lang)
+                || bundle
+                    .split('-')
+                    .next()
+                    .is_some_and(|b| b.eq_ignore_ascii_case(lang.split('-').next().unwrap_or("")))
+        };
+        // An exact tag wins over a bundle for the same primary language.
+        let exact = self.strings.iter().filter(|s| {
+            s.lang
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case(lang))
+        });
+        let loose = self
+            .strings
+            .iter()
+            .filter(|s| s.lang.as_deref().is_some_and(lang_matches));
+        exact
+            .chain(loose)
+            .find_map(|s| {
+                s.messages
+                    .iter()
+                    .find(|(k, _)| k == id)
+                    .map(|(_, v)| v.as_str())
+            })
+            .unwrap_or(&msg.text)
+    }
+
+    /// Every virtual system, depth first, with the ids of its enclosing collections.
+    pub fn virtual_systems(&self) -> Vec<&VirtualSystem> {
+        let mut out = Vec::new();
+        if let Some(content) = &self.content {
+            content.collect_systems(&mut out);
+        }
+        out
+    }
+
+    /// The default value of the property `key` (plain or `class.key.instance`), searched in
+    /// every ProductSection of the descriptor.
+    pub fn property_default(&self, key: &str) -> Option<String> {
+        let mut sections: Vec<&ProductSection> = Vec::new();
+        if let Some(content) = &self.content {
+            content.collect_products(&mut sections);
+        }
+        sections.iter().find_map(|ps| {
+            ps.properties()
+                .find(|p| {
+                    p.key
+                        .as_deref()
+                        .is_some_and(|k| k == key || ps.qualified_key(k) == key)
+                })
+                .map(|p| p.value.clone().unwrap_or_default())
+        })
+    }
+
+    /// The id of the default deployment option (`ovf:default="true"`, else the first one).
+    pub fn default_configuration(&self) -> Option<&str> {
+        self.deployment_options
+            .iter()
+            .find(|c| c.default)
+            .or(self.deployment_options.first())
+            .and_then(|c| c.id.as_deref())
+    }
+
+    /// The File with `ovf:id` `id`.
+    pub fn file(&self, id: &str) -> Option<&FileRef> {
+        self.files.iter().find(|f| f.id.as_deref() == Some(id))
+    }
+
+    /// The Disk with `ovf:diskId` `id`.
+    pub fn disk(&self, id: &str) -> Option<&Disk> {
+        self.disks.iter().find(|d| d.disk_id.as_deref() == Some(id))
+    }
+}
+
+/// Shared state of one extraction.
+pub(crate) struct Cx<'a> {
+    pub(crate) doc: &'a Document,
+}
+
+impl Cx<'_> {
+    pub(crate) fn pos(&self, e: &Element) -> Position {
+        self.doc.element_position(e)
+    }
+}
+
+pub(crate) fn msg(e: &Element) -> Msg {
+    Msg {
+        text: e.text().trim().to_string(),
+        msgid: vocab::attr(e, "msgid").map(str::to_string),
+    }
+}
+
+pub(crate) fn child_msg(e: &Element, local: &str) -> Option<Msg> {
+    vocab::child(e, local).map(msg)
+}
+
+pub(crate) fn attr_string(e: &Element, local: &str) -> Option<String> {
+    vocab::attr(e, local).map(str::to_string)
+}

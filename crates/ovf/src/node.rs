@@ -1,0 +1,310 @@
+//! The lossless XML tree: elements, attributes, text and markup, each remembering the byte
+//! span it came from so that untouched parts are written back verbatim.
+
+use crate::error::Span;
+
+/// A node of the document tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// An element with its attributes and children.
+    Element(Element),
+    /// Character data (entity and character references already resolved in `value`).
+    Text(Text),
+    /// A `<![CDATA[...]]>` section.
+    CData(Markup),
+    /// A `<!-- ... -->` comment.
+    Comment(Markup),
+    /// A `<?target ...?>` processing instruction.
+    ProcessingInstruction(Markup),
+    /// The `<?xml ...?>` declaration.
+    Declaration(Markup),
+}
+
+/// A qualified name: the prefix as written and the namespace URI it is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Name {
+    /// The prefix as written (`rasd` in `rasd:Caption`), `None` when unprefixed.
+    pub prefix: Option<String>,
+    /// The local part.
+    pub local: String,
+    /// The namespace URI the name is bound to (`None`: no namespace).
+    pub namespace: Option<String>,
+}
+
+/// An attribute: its name, unescaped value, and the original text when unedited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    /// The attribute name.
+    pub name: Name,
+    /// The value with references resolved.
+    pub value: String,
+    /// Original text including the leading whitespace (`  ovf:id="x"`); `None` once edited.
+    pub(crate) raw: Option<Span>,
+}
+
+/// Character data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// The text with entity and character references resolved.
+    pub value: String,
+    /// Original span; `None` for text created or edited in memory.
+    pub(crate) raw: Option<Span>,
+}
+
+/// Markup copied through untouched (comments, CDATA, processing instructions, declaration).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Markup {
+    /// The content between the delimiters (for CDATA: the character data).
+    pub value: String,
+    /// Original span of the whole markup; `None` for markup created in memory.
+    pub(crate) raw: Option<Span>,
+}
+
+/// An element. Unedited elements are written back as their original bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    pub(crate) name: Name,
+    pub(crate) attributes: Vec<Attribute>,
+    pub(crate) children: Vec<Node>,
+    /// The whole element in the source (start tag to end tag).
+    pub(crate) span: Option<Span>,
+    /// The start tag in the source (`<a x="1">` or `<a/>`).
+    pub(crate) start_tag: Option<Span>,
+    /// The end tag in the source; `None` when the element was written `<a/>`.
+    pub(crate) end_tag: Option<Span>,
+    /// The attributes changed: the start tag must be regenerated.
+    pub(crate) start_dirty: bool,
+    /// Some descendant changed: the content must be written child by child.
+    pub(crate) content_dirty: bool,
+}
+
+impl Name {
+    /// A name in `namespace` written with `prefix`.
+    pub fn new(prefix: Option<&str>, local: &str, namespace: Option<&str>) -> Self {
+        Name {
+            prefix: prefix.map(str::to_string),
+            local: local.to_string(),
+            namespace: namespace.map(str::to_string),
+        }
+    }
+
+    /// The name as written (`prefix:local` or `local`).
+    pub fn qualified(&self) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}:{}", self.local),
+            None => self.local.clone(),
+        }
+    }
+
+    /// True when the name is `local` in `namespace`.
+    pub fn is(&self, namespace: &str, local: &str) -> bool {
+        self.local == local && self.namespace.as_deref() == Some(namespace)
+    }
+}
+
+impl Attribute {
+    /// A new attribute (written as `name="value"` with escaping).
+    pub fn new(name: Name, value: impl Into<String>) -> Self {
+        Attribute {
+            name,
+            value: value.into(),
+            raw: None,
+        }
+    }
+
+    /// True for namespace declarations (`xmlns` and `xmlns:p`).
+    pub fn is_namespace_declaration(&self) -> bool {
+        (self.name.prefix.is_none() && self.name.local == "xmlns")
+            || self.name.prefix.as_deref() == Some("xmlns")
+    }
+}
+
+impl Text {
+    /// New text (escaped when written).
+    pub fn new(value: impl Into<String>) -> Self {
+        Text {
+            value: value.into(),
+            raw: None,
+        }
+    }
+}
+
+impl Node {
+    /// The element, when this node is one.
+    pub fn as_element(&self) -> Option<&Element> {
+        match self {
+            Node::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The element, mutably, when this node is one.
+    pub fn as_element_mut(&mut self) -> Option<&mut Element> {
+        match self {
+            Node::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The original byte span, if the node came from the source and is unedited.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Node::Element(e) => e.span,
+            Node::Text(t) => t.raw,
+            Node::CData(m)
+            | Node::Comment(m)
+            | Node::ProcessingInstruction(m)
+            | Node::Declaration(m) => m.raw,
+        }
+    }
+}
+
+impl Element {
+    /// A new, empty element (written `<name/>` until it gets children).
+    pub fn new(name: Name) -> Self {
+        Element {
+            name,
+            attributes: Vec::new(),
+            children: Vec::new(),
+            span: None,
+            start_tag: None,
+            end_tag: None,
+            start_dirty: true,
+            content_dirty: true,
+        }
+    }
+
+    /// The element name (read-only: renaming would desynchronise the original tags).
+    pub fn name(&self) -> &Name {
+        &self.name
+    }
+
+    /// The attributes in document order (namespace declarations included).
+    pub fn attributes(&self) -> &[Attribute] {
+        &self.attributes
+    }
+
+    /// The child nodes in document order.
+    pub fn children(&self) -> &[Node] {
+        &self.children
+    }
+
+    /// The child elements in document order.
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(Node::as_element)
+    }
+
+    /// The first child element named `local` in `namespace`.
+    pub fn child(&self, namespace: &str, local: &str) -> Option<&Element> {
+        self.elements().find(|e| e.name.is(namespace, local))
+    }
+
+    /// The value of the attribute `local` in `namespace` (`None` namespace: unqualified).
+    pub fn attribute(&self, namespace: Option<&str>, local: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|a| a.name.local == local && a.name.namespace.as_deref() == namespace)
+            .map(|a| a.value.as_str())
+    }
+
+    /// The concatenated text and CDATA content of this element (not of descendants).
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for child in &self.children {
+            match child {
+                Node::Text(t) => out.push_str(&t.value),
+                Node::CData(m) => out.push_str(&m.value),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The original span of the whole element (`None` for elements created in memory).
+    pub fn span(&self) -> Option<Span> {
+        self.span
+    }
+
+    /// The span of the start tag, falling back to the whole element.
+    pub fn start_span(&self) -> Option<Span> {
+        self.start_tag.or(self.span)
+    }
+
+    /// True when this element or a descendant was edited.
+    pub fn is_modified(&self) -> bool {
+        self.start_dirty || self.content_dirty
+    }
+
+    /// Sets (or adds) an attribute; the start tag is regenerated when written.
+    pub fn set_attribute(&mut self, name: Name, value: impl Into<String>) {
+        let value = value.into();
+        self.start_dirty = true;
+        if let Some(a) = self.attributes.iter_mut().find(|a| {
+            a.name.local == name.local
+                && a.name.namespace == name.namespace
+                && a.name.prefix == name.prefix
+        }) {
+            a.value = value;
+            a.raw = None;
+        } else {
+            self.attributes.push(Attribute::new(name, value));
+        }
+    }
+
+    /// Removes the attribute `local` in `namespace`; true when one was removed.
+    pub fn remove_attribute(&mut self, namespace: Option<&str>, local: &str) -> bool {
+        let before = self.attributes.len();
+        self.attributes
+            .retain(|a| !(a.name.local == local && a.name.namespace.as_deref() == namespace));
+        let removed = self.attributes.len() != before;
+        self.start_dirty |= removed;
+        removed
+    }
+
+    /// Replaces the content with a single text node.
+    pub fn set_text(&mut self, value: impl Into<String>) {
+        self.children = vec![Node::Text(Text::new(value))];
+        self.content_dirty = true;
+    }
+
+    /// Mutable access to the children; marks the content as edited.
+    pub fn children_mut(&mut self) -> &mut Vec<Node> {
+        self.content_dirty = true;
+        &mut self.children
+    }
+
+    /// Mutable access to the child elements; marks the content as edited.
+    pub fn elements_mut(&mut self) -> impl Iterator<Item = &mut Element> {
+        self.content_dirty = true;
+        self.children.iter_mut().filter_map(Node::as_element_mut)
+    }
+
+    /// The whitespace text that precedes the first child element, used to indent new children
+    /// like their siblings (`"\n      "`).
+    pub fn child_indent(&self) -> Option<&str> {
+        let mut last_text = None;
+        for child in &self.children {
+            match child {
+                Node::Text(t) if t.value.trim().is_empty() => last_text = Some(t.value.as_str()),
+                Node::Element(_) => return last_text,
+                _ => last_text = None,
+            }
+        }
+        None
+    }
+
+    /// The prefix bound to `namespace` by a declaration on this element, if any.
+    pub fn declared_prefix(&self, namespace: &str) -> Option<Option<&str>> {
+        self.attributes
+            .iter()
+            .filter(|a| a.is_namespace_declaration() && a.value == namespace)
+            .map(|a| {
+                if a.name.prefix.is_none() {
+                    None
+                } else {
+                    Some(a.name.local.as_str())
+                }
+            })
+            .next()
+    }
+}

@@ -1,0 +1,407 @@
+//! Builds the lossless tree from quick-xml's namespace-aware events, recording the byte span
+//! of every node and refusing what a descriptor never needs (DTDs, custom entities, absurd
+//! nesting or size).
+
+use quick_xml::NsReader;
+use quick_xml::escape::{EscapeError, resolve_predefined_entity};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{QName, ResolveResult};
+
+use crate::error::{LineIndex, ParseError, ParseErrorKind, Span};
+use crate::node::{Attribute, Element, Markup, Name, Node, Text};
+
+/// Limits applied while reading; the defaults suit any real descriptor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Largest accepted input in bytes (default 64 MiB; real descriptors are < 1 MiB).
+    pub max_size: usize,
+    /// Deepest accepted element nesting (default 256).
+    pub max_depth: usize,
+}
+
+/// The namespace of `xmlns` declarations (XML Namespaces 1.0 §3).
+pub const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            max_size: 64 << 20,
+            max_depth: 256,
+        }
+    }
+}
+
+/// The parsed pieces a [`crate::Document`] is made of.
+pub(crate) struct Parsed {
+    pub(crate) text: String,
+    pub(crate) bom: bool,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) lines: LineIndex,
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads `bytes` into a tree.
+pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, ParseError> {
+    if bytes.len() > options.max_size {
+        let lines = LineIndex::default();
+        return Err(error_at(
+            "",
+            &lines,
+            Span::new(0, 0),
+            ParseErrorKind::TooLarge {
+                size: bytes.len(),
+                limit: options.max_size,
+            },
+        ));
+    }
+    let bom = bytes.starts_with(BOM);
+    let body = if bom { &bytes[BOM.len()..] } else { bytes };
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t.to_string(),
+        Err(e) => {
+            let valid = String::from_utf8_lossy(&body[..e.valid_up_to()]).into_owned();
+            let lines = LineIndex::new(&valid);
+            let at = valid.len();
+            return Err(error_at(
+                &valid,
+                &lines,
+                Span::new(at, at + 1),
+                ParseErrorKind::NotUtf8,
+            ));
+        }
+    };
+    let lines = LineIndex::new(&text);
+    let nodes = Builder {
+        text: &text,
+        lines: &lines,
+        options,
+    }
+    .build()?;
+    Ok(Parsed {
+        text,
+        bom,
+        nodes,
+        lines,
+    })
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    lines: &'a LineIndex,
+    options: &'a ParseOptions,
+}
+
+impl Builder<'_> {
+    fn build(&self) -> Result<Vec<Node>, ParseError> {
+        let mut reader = NsReader::from_str(self.text);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.expand_empty_elements = false;
+        config.check_end_names = true;
+        config.allow_unmatched_ends = false;
+        config.allow_dangling_amp = false;
+
+        let mut top: Vec<Node> = Vec::new();
+        let mut stack: Vec<Element> = Vec::new();
+        loop {
+            let start = pos(reader.buffer_position());
+            let event = match reader.read_event() {
+                Ok(event) => event,
+                Err(e) => {
+                    let at = pos(reader.error_position());
+                    return Err(self.err(Span::new(at, at + 1), syntax_kind(&e)));
+                }
+            };
+            let span = Span::new(start, pos(reader.buffer_position()));
+            let node = match event {
+                Event::Start(e) => {
+                    self.check_depth(stack.len(), span)?;
+                    stack.push(self.element(&reader, &e, span)?);
+                    continue;
+                }
+                Event::Empty(e) => {
+                    self.check_depth(stack.len(), span)?;
+                    Node::Element(self.element(&reader, &e, span)?)
+                }
+                Event::End(_) => {
+                    let Some(mut element) = stack.pop() else {
+                        return Err(
+                            self.err(span, ParseErrorKind::Syntax("unmatched end tag".into()))
+                        );
+                    };
+                    let begin = element.start_tag.map_or(span.start, |s| s.start);
+                    element.end_tag = Some(span);
+                    element.span = Some(Span::new(begin, span.end));
+                    Node::Element(element)
+                }
+                Event::Text(_) => Node::Text(Text {
+                    value: self.text[span.range()].replace("\r\n", "\n"),
+                    raw: Some(span),
+                }),
+                Event::GeneralRef(r) => {
+                    let value = self.reference(&r, span)?;
+                    Node::Text(Text {
+                        value,
+                        raw: Some(span),
+                    })
+                }
+                Event::CData(c) => Node::CData(Markup {
+                    value: String::from_utf8_lossy(&c.into_inner()).into_owned(),
+                    raw: Some(span),
+                }),
+                Event::Comment(c) => Node::Comment(Markup {
+                    value: String::from_utf8_lossy(&c.into_inner()).into_owned(),
+                    raw: Some(span),
+                }),
+                Event::PI(p) => Node::ProcessingInstruction(Markup {
+                    value: String::from_utf8_lossy(&p.into_inner()).into_owned(),
+                    raw: Some(span),
+                }),
+                Event::Decl(d) => Node::Declaration(Markup {
+                    value: String::from_utf8_lossy(&d).into_owned(),
+                    raw: Some(span),
+                }),
+                Event::DocType(_) => return Err(self.err(span, ParseErrorKind::Dtd)),
+                Event::Eof => break,
+            };
+            let siblings = match stack.last_mut() {
+                Some(parent) => &mut parent.children,
+                None => &mut top,
+            };
+            push_merging_text(siblings, node);
+        }
+        if let Some(open) = stack.pop() {
+            let span = open.start_tag.unwrap_or_default();
+            return Err(self.err(
+                span,
+                ParseErrorKind::Syntax(format!(
+                    "element <{}> is never closed",
+                    open.name.qualified()
+                )),
+            ));
+        }
+        self.check_top_level(&top)?;
+        Ok(top)
+    }
+
+    fn check_depth(&self, depth: usize, span: Span) -> Result<(), ParseError> {
+        if depth >= self.options.max_depth {
+            return Err(self.err(
+                span,
+                ParseErrorKind::TooDeep {
+                    limit: self.options.max_depth,
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_top_level(&self, top: &[Node]) -> Result<(), ParseError> {
+        let mut roots = 0;
+        for node in top {
+            match node {
+                Node::Element(_) => roots += 1,
+                Node::Text(t) if !t.value.trim().is_empty() => {
+                    return Err(self.err(
+                        t.raw.unwrap_or_default(),
+                        ParseErrorKind::Syntax("text outside the root element".into()),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if roots == 1 {
+            Ok(())
+        } else {
+            let at = top
+                .iter()
+                .filter_map(Node::as_element)
+                .nth(1)
+                .and_then(|e| e.span)
+                .unwrap_or(Span::new(self.text.len(), self.text.len()));
+            Err(self.err(at, ParseErrorKind::NoRoot))
+        }
+    }
+
+    fn element(
+        &self,
+        reader: &NsReader<&[u8]>,
+        start: &BytesStart<'_>,
+        span: Span,
+    ) -> Result<Element, ParseError> {
+        let name = self.name(reader.resolve_element(start.name()).0, start.name(), span)?;
+        let raw_attrs = attribute_spans(self.text, span);
+        let mut attributes = Vec::new();
+        for (index, attr) in start.attributes().with_checks(true).enumerate() {
+            let attr_span = raw_attrs.get(index).copied().unwrap_or(span);
+            let attr =
+                attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
+            let key = attr.key;
+            let name = if key.as_ref() == b"xmlns" || key.as_ref().starts_with(b"xmlns:") {
+                let qualified = lossy(key.as_ref());
+                match qualified.split_once(':') {
+                    Some((_, local)) => Name::new(Some("xmlns"), local, Some(XMLNS_NAMESPACE)),
+                    None => Name::new(None, "xmlns", Some(XMLNS_NAMESPACE)),
+                }
+            } else {
+                self.name(reader.resolve_attribute(key).0, key, attr_span)?
+            };
+            let value = attr
+                .unescape_value()
+                .map_err(|e| self.err(attr_span, syntax_kind(&e)))?;
+            check_char_refs(&value).map_err(|kind| self.err(attr_span, kind))?;
+            attributes.push(Attribute {
+                name,
+                value: value.into_owned(),
+                raw: Some(attr_span),
+            });
+        }
+        Ok(Element {
+            name,
+            attributes,
+            children: Vec::new(),
+            span: Some(span),
+            start_tag: Some(span),
+            end_tag: None,
+            start_dirty: false,
+            content_dirty: false,
+        })
+    }
+
+    fn name(
+        &self,
+        resolved: ResolveResult<'_>,
+        qname: QName<'_>,
+        span: Span,
+    ) -> Result<Name, ParseError> {
+        let qualified = lossy(qname.as_ref());
+        let (prefix, local) = match qualified.split_once(':') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, qualified.as_str()),
+        };
+        let namespace = match resolved {
+            ResolveResult::Bound(ns) => Some(lossy(ns.as_ref())),
+            ResolveResult::Unbound => None,
+            ResolveResult::Unknown(p) => {
+                return Err(self.err(span, ParseErrorKind::UnboundPrefix(lossy(&p))));
+            }
+        };
+        Ok(Name::new(prefix, local, namespace.as_deref()))
+    }
+
+    fn reference(
+        &self,
+        r: &quick_xml::events::BytesRef<'_>,
+        span: Span,
+    ) -> Result<String, ParseError> {
+        let name = lossy(r);
+        if r.is_char_ref() {
+            return match r.resolve_char_ref() {
+                Ok(Some(c)) if is_xml_char(c) => Ok(c.to_string()),
+                _ => Err(self.err(span, ParseErrorKind::InvalidCharRef(name))),
+            };
+        }
+        resolve_predefined_entity(&name)
+            .map(str::to_string)
+            .ok_or_else(|| self.err(span, ParseErrorKind::UndefinedEntity(name)))
+    }
+
+    fn err(&self, span: Span, kind: ParseErrorKind) -> ParseError {
+        error_at(self.text, self.lines, span, kind)
+    }
+}
+
+fn error_at(text: &str, lines: &LineIndex, span: Span, kind: ParseErrorKind) -> ParseError {
+    ParseError {
+        kind,
+        span,
+        position: lines.position(text, span.start),
+    }
+}
+
+// quick-xml splits text at every reference; one Text node per run keeps values whole.
+fn push_merging_text(siblings: &mut Vec<Node>, node: Node) {
+    if let (Node::Text(new), Some(Node::Text(prev))) = (&node, siblings.last_mut()) {
+        if let (Some(a), Some(b)) = (prev.raw, new.raw) {
+            if a.end == b.start {
+                prev.value.push_str(&new.value);
+                prev.raw = Some(Span::new(a.start, b.end));
+                return;
+            }
+        }
+    }
+    siblings.push(node);
+}
+
+fn syntax_kind(e: &quick_xml::Error) -> ParseErrorKind {
+    match e {
+        quick_xml::Error::Escape(esc) => value_error_kind_escape(esc),
+        other => ParseErrorKind::Syntax(other.to_string()),
+    }
+}
+
+fn value_error_kind_escape(e: &EscapeError) -> ParseErrorKind {
+    match e {
+        EscapeError::UnrecognizedEntity(_, name) => ParseErrorKind::UndefinedEntity(name.clone()),
+        other => ParseErrorKind::Syntax(other.to_string()),
+    }
+}
+
+fn check_char_refs(value: &str) -> Result<(), ParseErrorKind> {
+    match value.chars().find(|&c| !is_xml_char(c)) {
+        Some(c) => Err(ParseErrorKind::InvalidCharRef(format!("#x{:X}", c as u32))),
+        None => Ok(()),
+    }
+}
+
+// XML 1.0 Char production.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn pos(p: u64) -> usize {
+    usize::try_from(p).unwrap_or(usize::MAX)
+}
+
+/// Splits the raw start tag at `tag` into one span per attribute, each including the
+/// whitespace before it, so an unedited attribute keeps its quotes and spacing.
+fn attribute_spans(text: &str, tag: Span) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let end = tag.end;
+    let mut i = tag.start + 1;
+    while i < end && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' && bytes[i] != b'/' {
+        i += 1;
+    }
+    let mut spans = Vec::new();
+    loop {
+        let seg = i;
+        while i < end && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= end || bytes[i] == b'>' || bytes[i] == b'/' {
+            return spans;
+        }
+        while i < end && bytes[i] != b'=' {
+            i += 1;
+        }
+        i += 1;
+        while i < end && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= end {
+            return spans;
+        }
+        let quote = bytes[i];
+        i += 1;
+        while i < end && bytes[i] != quote {
+            i += 1;
+        }
+        i += 1;
+        spans.push(Span::new(seg, i.min(end)));
+    }
+}

@@ -1,0 +1,52 @@
+//! Referenced local files: a descriptor often travels alone, so a missing file is a warning
+//! unless `check_files` asks for an error (and a size comparison).
+
+use super::{Rule, Sink, ValidateOptions};
+use crate::model::Envelope;
+
+pub(super) fn check(env: &Envelope, options: &ValidateOptions, sink: &mut Sink) {
+    let Some(base) = options.base_dir.as_deref() else {
+        return;
+    };
+    for file in &env.files {
+        let Some(href) = file.href.as_deref() else {
+            continue;
+        };
+        // URLs are fetched at deployment, not checked here.
+        if href.contains("://") {
+            continue;
+        }
+        let names = file.chunk_names();
+        let mut total: u64 = 0;
+        let mut missing = Vec::new();
+        for name in &names {
+            match std::fs::metadata(base.join(name)) {
+                Ok(meta) if meta.is_file() => total = total.saturating_add(meta.len()),
+                _ => missing.push(name.as_str()),
+            }
+        }
+        if !missing.is_empty() {
+            let message = format!(
+                "referenced file {} is not present next to the descriptor",
+                missing.join(", ")
+            );
+            if options.check_files {
+                sink.error(Rule::FileMissing, file.position, message);
+            } else {
+                sink.warning(Rule::FileMissing, file.position, message);
+            }
+            continue;
+        }
+        if options.check_files {
+            if let Some(size) = file.size_bytes() {
+                if size != total {
+                    sink.error(
+                        Rule::FileMissing,
+                        file.position,
+                        format!("file {href} has {total} bytes but ovf:size says {size}"),
+                    );
+                }
+            }
+        }
+    }
+}

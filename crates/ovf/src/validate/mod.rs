@@ -1,0 +1,205 @@
+//! Validation: structural rules (walking the tree) and semantic rules (over the typed view),
+//! each with a stable rule id, a severity and a position.
+//!
+//! Strict mode (the default) applies ovftool's conformance rules, judging each dialect by
+//! its own: a well-formed VMware 0.9 or oVirt envelope is reported as a legacy dialect
+//! (warning), not as invalid. Lax mode turns element-order violations and vendor
+//! sections without `ovf:required="false"` into warnings.
+
+mod files;
+mod rules;
+mod semantic;
+mod structure;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub use rules::Rule;
+
+use crate::dialect::DialectInfo;
+use crate::document::Document;
+use crate::error::Position;
+use crate::model::Envelope;
+
+/// How strictly to judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// ovftool's default conformance checks.
+    #[default]
+    Strict,
+    /// Like ovftool `--lax`: element order and unschema'd vendor sections become warnings.
+    Lax,
+}
+
+/// Options of one validation run.
+#[derive(Debug, Clone, Default)]
+pub struct ValidateOptions {
+    /// Strict or lax.
+    pub mode: Mode,
+    /// Make missing referenced files errors and compare their sizes with `ovf:size`.
+    pub check_files: bool,
+    /// Directory that relative hrefs are resolved against; no file checks when `None`.
+    pub base_dir: Option<PathBuf>,
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// The descriptor is not valid.
+    Error,
+    /// Worth knowing; the descriptor stays valid.
+    Warning,
+}
+
+/// One problem found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule broken.
+    pub rule: Rule,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, naming the element.
+    pub message: String,
+    /// Where (start tag of the element concerned).
+    pub position: Position,
+}
+
+/// The result of validating one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The dialect the document was judged as.
+    pub dialect: DialectInfo,
+    /// The findings, ordered by position.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// True when no finding is an error.
+    pub fn is_valid(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The rule ids of the errors (sorted, deduplicated).
+    pub fn error_rules(&self) -> Vec<&'static str> {
+        let mut ids: Vec<&'static str> = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.rule.id())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+impl Finding {
+    /// `FILE:LINE:COL: error[RULE-ID]: message`.
+    pub fn render(&self, file: &str) -> String {
+        format!(
+            "{file}:{}:{}: {}[{}]: {}",
+            self.position.line,
+            self.position.column,
+            match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            self.rule.id(),
+            self.message
+        )
+    }
+}
+
+/// Parses and validates `bytes`; a parse error becomes an `OVF-XML` finding.
+pub fn validate_bytes(bytes: &[u8], options: &ValidateOptions) -> Report {
+    match Document::parse(bytes) {
+        Ok(doc) => validate(&doc, options),
+        Err(e) => Report {
+            dialect: DialectInfo {
+                dialect: crate::Dialect::Unknown,
+                namespace: None,
+                version: None,
+                quirks: Vec::new(),
+            },
+            findings: vec![Finding {
+                rule: Rule::Xml,
+                severity: Severity::Error,
+                message: e.kind.to_string(),
+                position: e.position,
+            }],
+        },
+    }
+}
+
+/// Validates a parsed document.
+pub fn validate(doc: &Document, options: &ValidateOptions) -> Report {
+    let env = Envelope::read(doc);
+    let mut sink = Sink {
+        findings: Vec::new(),
+        mode: options.mode,
+        legacy: env.dialect.dialect.is_legacy(),
+    };
+    structure::check(doc, &env, &mut sink);
+    if env.dialect.dialect != crate::Dialect::Unknown {
+        semantic::check(&env, &mut sink);
+        files::check(&env, options, &mut sink);
+    }
+    let mut findings = sink.findings;
+    findings.sort_by_key(|f| (f.position, f.severity));
+    Report {
+        dialect: env.dialect,
+        findings,
+    }
+}
+
+/// Collects findings, applying the mode and dialect to each rule's severity.
+pub(crate) struct Sink {
+    findings: Vec<Finding>,
+    mode: Mode,
+    legacy: bool,
+}
+
+impl Sink {
+    /// Reports a breach of `rule` with the rule's normal severity.
+    pub(crate) fn error(&mut self, rule: Rule, position: Position, message: String) {
+        let severity = if (self.mode == Mode::Lax && rule.relaxed_by_lax())
+            || (self.legacy && rule.relaxed_for_legacy())
+        {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        self.push(rule, severity, position, message);
+    }
+
+    /// Like [`Sink::error`] but not relaxed by lax mode (legacy dialects still are).
+    pub(crate) fn error_not_lax(&mut self, rule: Rule, position: Position, message: String) {
+        let severity = if self.legacy && rule.relaxed_for_legacy() {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        self.push(rule, severity, position, message);
+    }
+
+    /// Reports something that never invalidates the document.
+    pub(crate) fn warning(&mut self, rule: Rule, position: Position, message: String) {
+        self.push(rule, Severity::Warning, position, message);
+    }
+
+    pub(crate) fn is_legacy(&self) -> bool {
+        self.legacy
+    }
+
+    fn push(&mut self, rule: Rule, severity: Severity, position: Position, message: String) {
+        self.findings.push(Finding {
+            rule,
+            severity,
+            message,
+            position,
+        });
+    }
+}

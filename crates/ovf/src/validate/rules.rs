@@ -1,0 +1,240 @@
+//! The rule catalogue: stable ids, one-line descriptions and how modes relax them.
+
+use serde::{Serialize, Serializer};
+
+/// A validation rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Rule {
+    /// The document is well-formed, safe XML (no DTD, known entities, sane depth).
+    Xml,
+    /// The root is an OVF Envelope in a supported namespace.
+    Envelope,
+    /// `ovf:version` agrees with the Envelope namespace.
+    Version,
+    /// The Envelope has a References element.
+    References,
+    /// Every Section and Content has an Info.
+    Info,
+    /// Every Content has an `ovf:id`.
+    ContentId,
+    /// Exactly one top-level Content.
+    Content,
+    /// Sections only where allowed.
+    Placement,
+    /// File ids are unique.
+    DuplicateFileId,
+    /// File hrefs are unique.
+    DuplicateHref,
+    /// Disk ids are unique.
+    DuplicateDiskId,
+    /// InstanceIDs are unique within a hardware section.
+    DuplicateInstanceId,
+    /// Property keys are unique within a ProductSection.
+    DuplicatePropertyKey,
+    /// At most one ProductSection per class/instance in a Content.
+    DuplicateProductSection,
+    /// Content ids are unique.
+    DuplicateContentId,
+    /// Every `fileRef` names a File.
+    FileRef,
+    /// Every Disk `parentRef` names a Disk.
+    ParentRef,
+    /// HostResource is `ovf:/disk/ID` or `ovf:/file/ID` and resolves.
+    HostResource,
+    /// NIC Connections name a declared Network.
+    Connection,
+    /// `ovf:configuration` names declared deployment options.
+    Configuration,
+    /// Item Parent names an InstanceID of the same section.
+    ItemParent,
+    /// Disk capacity is present and positive, or a declared `${property}`.
+    Capacity,
+    /// `populatedSize` is a number no larger than the capacity.
+    PopulatedSize,
+    /// File `size` and `chunkSize` are non-negative integers.
+    FileSize,
+    /// Items have ResourceType and InstanceID.
+    ItemRequiredField,
+    /// `ovf:bound` ranges are well formed.
+    Bound,
+    /// Property `ovf:type` and qualifiers are from the allowed set.
+    PropertyType,
+    /// Properties have an `ovf:key`.
+    PropertyKey,
+    /// Unknown elements and sections must say `ovf:required="false"`.
+    UnknownRequired,
+    /// Children follow the schema order.
+    ElementOrder,
+    /// Allocation units are DSP0004 programmatic units.
+    Units,
+    /// Every VirtualSystem has a VirtualHardwareSection; several must differ.
+    HardwareSection,
+    /// StartupSection items name a member of the collection.
+    StartupRef,
+    /// Referenced local files exist (and have the declared size).
+    FileMissing,
+    /// CIM namespaces are the DMTF URIs (not VirtualBox's `.xsd` spelling).
+    Namespace,
+    /// Legacy dialects and tolerated quirks.
+    Dialect,
+}
+
+impl Rule {
+    /// Every rule, in catalogue order.
+    pub const ALL: &'static [Rule] = &[
+        Rule::Xml,
+        Rule::Envelope,
+        Rule::Version,
+        Rule::References,
+        Rule::Info,
+        Rule::ContentId,
+        Rule::Content,
+        Rule::Placement,
+        Rule::DuplicateFileId,
+        Rule::DuplicateHref,
+        Rule::DuplicateDiskId,
+        Rule::DuplicateInstanceId,
+        Rule::DuplicatePropertyKey,
+        Rule::DuplicateProductSection,
+        Rule::DuplicateContentId,
+        Rule::FileRef,
+        Rule::ParentRef,
+        Rule::HostResource,
+        Rule::Connection,
+        Rule::Configuration,
+        Rule::ItemParent,
+        Rule::Capacity,
+        Rule::PopulatedSize,
+        Rule::FileSize,
+        Rule::ItemRequiredField,
+        Rule::Bound,
+        Rule::PropertyType,
+        Rule::PropertyKey,
+        Rule::UnknownRequired,
+        Rule::ElementOrder,
+        Rule::Units,
+        Rule::HardwareSection,
+        Rule::StartupRef,
+        Rule::FileMissing,
+        Rule::Namespace,
+        Rule::Dialect,
+    ];
+
+    /// The stable id printed in findings (`OVF-INFO`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::Xml => "OVF-XML",
+            Rule::Envelope => "OVF-ENVELOPE",
+            Rule::Version => "OVF-VERSION",
+            Rule::References => "OVF-REFERENCES",
+            Rule::Info => "OVF-INFO",
+            Rule::ContentId => "OVF-CONTENT-ID",
+            Rule::Content => "OVF-CONTENT",
+            Rule::Placement => "OVF-PLACEMENT",
+            Rule::DuplicateFileId => "OVF-DUPLICATE-FILE-ID",
+            Rule::DuplicateHref => "OVF-DUPLICATE-HREF",
+            Rule::DuplicateDiskId => "OVF-DUPLICATE-DISK-ID",
+            Rule::DuplicateInstanceId => "OVF-DUPLICATE-INSTANCE-ID",
+            Rule::DuplicatePropertyKey => "OVF-DUPLICATE-PROPERTY-KEY",
+            Rule::DuplicateProductSection => "OVF-DUPLICATE-PRODUCT-SECTION",
+            Rule::DuplicateContentId => "OVF-DUPLICATE-CONTENT-ID",
+            Rule::FileRef => "OVF-FILE-REF",
+            Rule::ParentRef => "OVF-PARENT-REF",
+            Rule::HostResource => "OVF-HOST-RESOURCE",
+            Rule::Connection => "OVF-CONNECTION",
+            Rule::Configuration => "OVF-CONFIGURATION",
+            Rule::ItemParent => "OVF-ITEM-PARENT",
+            Rule::Capacity => "OVF-CAPACITY",
+            Rule::PopulatedSize => "OVF-POPULATED-SIZE",
+            Rule::FileSize => "OVF-FILE-SIZE",
+            Rule::ItemRequiredField => "OVF-ITEM-REQUIRED-FIELD",
+            Rule::Bound => "OVF-BOUND",
+            Rule::PropertyType => "OVF-PROPERTY-TYPE",
+            Rule::PropertyKey => "OVF-PROPERTY-KEY",
+            Rule::UnknownRequired => "OVF-UNKNOWN-REQUIRED",
+            Rule::ElementOrder => "OVF-ELEMENT-ORDER",
+            Rule::Units => "OVF-UNITS",
+            Rule::HardwareSection => "OVF-HARDWARE-SECTION",
+            Rule::StartupRef => "OVF-STARTUP-REF",
+            Rule::FileMissing => "OVF-FILE-MISSING",
+            Rule::Namespace => "OVF-NAMESPACE",
+            Rule::Dialect => "OVF-DIALECT",
+        }
+    }
+
+    /// A one-line description.
+    pub fn description(self) -> &'static str {
+        match self {
+            Rule::Xml => "the document is well-formed XML without DTD or custom entities",
+            Rule::Envelope => "the root is an OVF Envelope in a supported namespace",
+            Rule::Version => "ovf:version agrees with the Envelope namespace",
+            Rule::References => "the Envelope has a References element",
+            Rule::Info => "every Section and Content has an Info",
+            Rule::ContentId => "every VirtualSystem/VirtualSystemCollection has an ovf:id",
+            Rule::Content => "exactly one top-level VirtualSystem or VirtualSystemCollection",
+            Rule::Placement => "sections appear only where DSP0243 allows them",
+            Rule::DuplicateFileId => "File ids are unique",
+            Rule::DuplicateHref => "File hrefs are unique",
+            Rule::DuplicateDiskId => "Disk ids are unique",
+            Rule::DuplicateInstanceId => "InstanceIDs are unique within a hardware section",
+            Rule::DuplicatePropertyKey => "Property keys are unique within a ProductSection",
+            Rule::DuplicateProductSection => "one ProductSection per class and instance",
+            Rule::DuplicateContentId => "VirtualSystem/VirtualSystemCollection ids are unique",
+            Rule::FileRef => "every fileRef names a declared File",
+            Rule::ParentRef => "every Disk parentRef names a declared Disk",
+            Rule::HostResource => "HostResource is ovf:/disk/ID or ovf:/file/ID and resolves",
+            Rule::Connection => "NIC Connections name a declared Network",
+            Rule::Configuration => "ovf:configuration names declared deployment options",
+            Rule::ItemParent => "Item Parent names an InstanceID of the same section",
+            Rule::Capacity => "Disk capacity is present and positive or a declared ${property}",
+            Rule::PopulatedSize => "populatedSize is a number not larger than the capacity",
+            Rule::FileSize => "File size and chunkSize are non-negative integers",
+            Rule::ItemRequiredField => "Items have a ResourceType and an InstanceID",
+            Rule::Bound => "ovf:bound ranges are well formed",
+            Rule::PropertyType => "Property types and qualifiers are from the allowed set",
+            Rule::PropertyKey => "Properties have an ovf:key",
+            Rule::UnknownRequired => "unknown elements and sections need ovf:required=\"false\"",
+            Rule::ElementOrder => "children follow the schema order",
+            Rule::Units => "allocation units are DSP0004 programmatic units",
+            Rule::HardwareSection => {
+                "every VirtualSystem has a VirtualHardwareSection; several must differ"
+            }
+            Rule::StartupRef => "StartupSection items name a member of the collection",
+            Rule::FileMissing => "referenced local files exist and have the declared size",
+            Rule::Namespace => "CIM namespaces are the DMTF URIs, not VirtualBox's .xsd spelling",
+            Rule::Dialect => "legacy dialects and tolerated quirks (never an error)",
+        }
+    }
+
+    /// Rules that `--lax` turns into warnings (as ovftool `--lax` does).
+    pub(crate) fn relaxed_by_lax(self) -> bool {
+        matches!(
+            self,
+            Rule::ElementOrder
+                | Rule::UnknownRequired
+                | Rule::Units
+                | Rule::HostResource
+                | Rule::Namespace
+        )
+    }
+
+    /// Rules that legacy dialects (0.9, oVirt) are not held to.
+    pub(crate) fn relaxed_for_legacy(self) -> bool {
+        matches!(
+            self,
+            Rule::ElementOrder
+                | Rule::UnknownRequired
+                | Rule::Info
+                | Rule::HostResource
+                | Rule::Version
+                | Rule::HardwareSection
+        )
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}

@@ -1,0 +1,509 @@
+//! Structural rules, checked on the tree: the Envelope sequence, Info everywhere, section
+//! placement, unknown elements and `ovf:required`, the alphabetical order of CIM children.
+
+use super::{Rule, Sink};
+use crate::dialect::{Dialect, Quirk};
+use crate::document::Document;
+use crate::model::Envelope;
+use crate::names;
+use crate::node::Element;
+use crate::vocab;
+
+/// Sections DSP0243 1.x and 2.x define (2.x ones may appear in 1.x envelopes, as vSphere does).
+const KNOWN_SECTIONS: &[&str] = &[
+    "AnnotationSection",
+    "DeploymentOptionSection",
+    "DiskSection",
+    "EulaSection",
+    "InstallSection",
+    "NetworkSection",
+    "OperatingSystemSection",
+    "ProductSection",
+    "ResourceAllocationSection",
+    "StartupSection",
+    "VirtualHardwareSection",
+    // 2.x
+    "BootDeviceSection",
+    "EncryptionSection",
+    "EnvironmentFilesSection",
+    "PlacementGroupSection",
+    "PlacementSection",
+    "ScaleOutSection",
+    "SharedDiskSection",
+];
+
+const ENVELOPE_ONLY: &[&str] = &[
+    "DiskSection",
+    "NetworkSection",
+    "DeploymentOptionSection",
+    "SharedDiskSection",
+];
+
+/// Every element name of the CIM RASD, EPASD and SASD item types (DSP8023 2.0.1 CIM XSDs);
+/// the types list them in this byte-wise alphabetical order.
+const ITEM_FIELDS: &[&str] = &[
+    "Access",
+    "Address",
+    "AddressOnParent",
+    "AllocationUnits",
+    "AllowedPriorities",
+    "AllowedToReceiveMACAddresses",
+    "AllowedToReceiveVLANs",
+    "AllowedToTransmitMACAddresses",
+    "AllowedToTransmitVLANs",
+    "AutomaticAllocation",
+    "AutomaticDeallocation",
+    "Caption",
+    "ChangeableType",
+    "ComponentSetting",
+    "ConfigurationName",
+    "Connection",
+    "ConsumerVisibility",
+    "DefaultPortVID",
+    "DefaultPriority",
+    "Description",
+    "DesiredVLANEndpointMode",
+    "ElementName",
+    "Generation",
+    "GroupID",
+    "HostExtentName",
+    "HostExtentNameFormat",
+    "HostExtentNameNamespace",
+    "HostExtentStartingAddress",
+    "HostResource",
+    "HostResourceBlockSize",
+    "InstanceID",
+    "Limit",
+    "ManagerID",
+    "MappingBehavior",
+    "NetworkPortProfileID",
+    "NetworkPortProfileIDType",
+    "OtherEndpointMode",
+    "OtherHostExtentNameFormat",
+    "OtherHostExtentNameNamespace",
+    "OtherNetworkPortProfileIDTypeInfo",
+    "OtherResourceType",
+    "Parent",
+    "PoolID",
+    "PortCorrelationID",
+    "PortVID",
+    "Promiscuous",
+    "ReceiveBandwidthLimit",
+    "ReceiveBandwidthReservation",
+    "Reservation",
+    "ResourceSubType",
+    "ResourceType",
+    "SoID",
+    "SoOrgID",
+    "SourceMACFilteringEnabled",
+    "VSITypeID",
+    "VSITypeIDVersion",
+    "VirtualQuantity",
+    "VirtualQuantityUnits",
+    "VirtualResourceBlockSize",
+    "Weight",
+];
+
+/// Element names of CIM VSSD, in schema (alphabetical) order.
+const SYSTEM_FIELDS: &[&str] = &[
+    "AutomaticRecoveryAction",
+    "AutomaticShutdownAction",
+    "AutomaticStartupAction",
+    "AutomaticStartupActionDelay",
+    "AutomaticStartupActionSequenceNumber",
+    "Caption",
+    "ChangeableType",
+    "ComponentSetting",
+    "ConfigurationDataRoot",
+    "ConfigurationFile",
+    "ConfigurationID",
+    "ConfigurationName",
+    "CreationTime",
+    "Description",
+    "ElementName",
+    "Generation",
+    "InstanceID",
+    "LogDataRoot",
+    "Notes",
+    "RecoveryFile",
+    "SnapshotDataRoot",
+    "SoID",
+    "SoOrgID",
+    "SuspendDataRoot",
+    "SwapFileDataRoot",
+    "VirtualSystemIdentifier",
+    "VirtualSystemType",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Envelope,
+    VirtualSystem,
+    Collection,
+}
+
+pub(super) fn check(doc: &Document, env: &Envelope, sink: &mut Sink) {
+    let cx = Walk { doc, env };
+    let root = doc.root();
+    if env.dialect.dialect == Dialect::Unknown {
+        sink.error(
+            Rule::Envelope,
+            cx.pos(root),
+            format!(
+                "the root element <{}> in namespace {} is not an OVF Envelope (supported: {}, {}, {}, {})",
+                root.name().qualified(),
+                root.name().namespace.as_deref().unwrap_or("(none)"),
+                names::OVF_1,
+                names::OVF_2,
+                names::OVF_09,
+                names::OVF_1_OVIRT
+            ),
+        );
+        return;
+    }
+    dialect_notes(&cx, root, sink);
+    cx.envelope(root, sink);
+}
+
+fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
+    let info = &cx.env.dialect;
+    let pos = cx.pos(root);
+    if info.dialect.is_legacy() {
+        sink.warning(
+            Rule::Dialect,
+            pos,
+            format!("legacy dialect: {}", info.dialect.label()),
+        );
+    }
+    for quirk in &info.quirks {
+        let text = match quirk {
+            Quirk::XsiTypeSections => continue,
+            Quirk::InstanceIdCasing => {
+                "InstanceId (OVF 0.9 casing) used for InstanceID".to_string()
+            }
+            Quirk::UnqualifiedElements => "OVF elements without a namespace".to_string(),
+            Quirk::XsdSuffixedNamespaces => {
+                sink.error(
+                    Rule::Namespace,
+                    pos,
+                    "EPASD/SASD namespaces end in `.xsd` (VirtualBox spelling); the DMTF namespaces have no suffix".into(),
+                );
+                continue;
+            }
+            Quirk::Ovf2ElementsInOvf1 => "OVF 2.x elements inside an OVF 1.x envelope".to_string(),
+            Quirk::EncodingDeclaration(e) => {
+                format!("the XML declaration says encoding \"{e}\" but the bytes are UTF-8")
+            }
+        };
+        if !(info.dialect.is_legacy() && *quirk == Quirk::InstanceIdCasing) {
+            sink.warning(Rule::Dialect, pos, text);
+        }
+    }
+    let version_ok = match (info.dialect, info.version.as_deref()) {
+        (_, None) => true,
+        (Dialect::Dmtf1, Some(v)) => v.starts_with("1."),
+        (Dialect::Dmtf2 | Dialect::Virtualbox2, Some(v)) => v.starts_with("2."),
+        (Dialect::Vmware09 | Dialect::Ovirt, Some(v)) => v == "0.9",
+        (Dialect::Unknown, Some(_)) => false,
+    };
+    if !version_ok {
+        sink.error(
+            Rule::Version,
+            pos,
+            format!(
+                "ovf:version=\"{}\" does not match the Envelope namespace {}",
+                info.version.as_deref().unwrap_or(""),
+                info.namespace.as_deref().unwrap_or("")
+            ),
+        );
+    }
+}
+
+struct Walk<'a> {
+    doc: &'a Document,
+    env: &'a Envelope,
+}
+
+impl Walk<'_> {
+    fn pos(&self, e: &Element) -> crate::Position {
+        self.doc.element_position(e)
+    }
+
+    fn envelope(&self, root: &Element, sink: &mut Sink) {
+        // References, Section*, Content, Strings*
+        let mut stage = 0;
+        let mut references = 0;
+        let mut contents = 0;
+        for child in root.elements() {
+            let (this_stage, what) = if vocab::is(child, "References") {
+                references += 1;
+                (0, "References")
+            } else if vocab::content_kind(child).is_some() {
+                contents += 1;
+                if contents > 1 {
+                    sink.error(
+                        Rule::Content,
+                        self.pos(child),
+                        "a second top-level VirtualSystem/VirtualSystemCollection; an Envelope holds exactly one"
+                            .into(),
+                    );
+                }
+                self.content(child, sink);
+                (2, "the VirtualSystem/VirtualSystemCollection")
+            } else if vocab::is(child, "Strings") {
+                (3, "Strings")
+            } else if vocab::section_kind(child).is_some() {
+                self.section(child, Level::Envelope, sink);
+                (1, "sections")
+            } else {
+                self.unknown(child, "Envelope", sink);
+                continue;
+            };
+            if this_stage < stage {
+                sink.error(
+                    Rule::ElementOrder,
+                    self.pos(child),
+                    format!(
+                        "<{}> is out of order: an Envelope holds References, then sections, then the VirtualSystem/VirtualSystemCollection, then Strings ({what} come too late)",
+                        child.name().qualified()
+                    ),
+                );
+            }
+            stage = stage.max(this_stage);
+        }
+        if references == 0 {
+            sink.error(
+                Rule::References,
+                self.pos(root),
+                "the Envelope has no References element".into(),
+            );
+        }
+        if contents == 0 {
+            sink.error(
+                Rule::Content,
+                self.pos(root),
+                "the Envelope has no VirtualSystem or VirtualSystemCollection".into(),
+            );
+        }
+    }
+
+    fn content(&self, e: &Element, sink: &mut Sink) {
+        let kind = vocab::content_kind(e).unwrap_or("VirtualSystem");
+        let level = if kind == "VirtualSystem" {
+            Level::VirtualSystem
+        } else {
+            Level::Collection
+        };
+        if vocab::attr(e, "id").is_none_or(|id| id.trim().is_empty()) {
+            sink.error(
+                Rule::ContentId,
+                self.pos(e),
+                format!("{kind} has no ovf:id"),
+            );
+        }
+        if vocab::child(e, "Info").is_none() {
+            sink.error(Rule::Info, self.pos(e), format!("{kind} has no Info"));
+        }
+        // Info, Name, Section*, then (collections) Content*
+        let mut stage = 0;
+        let mut hardware: Vec<&Element> = Vec::new();
+        for child in e.elements() {
+            let this_stage = if vocab::is(child, "Info") {
+                0
+            } else if vocab::is(child, "Name") {
+                1
+            } else if vocab::content_kind(child).is_some() {
+                if level == Level::VirtualSystem {
+                    sink.error(
+                        Rule::Placement,
+                        self.pos(child),
+                        "a VirtualSystem cannot contain another VirtualSystem or VirtualSystemCollection"
+                            .into(),
+                    );
+                }
+                self.content(child, sink);
+                3
+            } else if vocab::section_kind(child).is_some() {
+                if vocab::section_kind(child).as_deref() == Some("VirtualHardwareSection")
+                    && vocab::is_ovf(child)
+                {
+                    hardware.push(child);
+                }
+                self.section(child, level, sink);
+                2
+            } else {
+                self.unknown(child, kind, sink);
+                continue;
+            };
+            if this_stage < stage {
+                sink.error(
+                    Rule::ElementOrder,
+                    self.pos(child),
+                    format!(
+                        "<{}> is out of order in {kind}: Info, Name, sections, then members",
+                        child.name().qualified()
+                    ),
+                );
+            }
+            stage = stage.max(this_stage);
+        }
+        if level == Level::VirtualSystem {
+            self.hardware_sections(e, &hardware, sink);
+        }
+    }
+
+    fn hardware_sections(&self, system: &Element, sections: &[&Element], sink: &mut Sink) {
+        if sections.is_empty() {
+            sink.error(
+                Rule::HardwareSection,
+                self.pos(system),
+                "VirtualSystem has no VirtualHardwareSection".into(),
+            );
+        }
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for s in sections {
+            let id = vocab::attr(s, "id").unwrap_or("").to_string();
+            let types = vocab::child(s, "System")
+                .and_then(|sys| vocab::field(sys, "VirtualSystemType"))
+                .unwrap_or_default();
+            let key = (id, types);
+            if seen.contains(&key) {
+                sink.error(
+                    Rule::HardwareSection,
+                    self.pos(s),
+                    format!(
+                        "a second VirtualHardwareSection with the same ovf:id \"{}\" and VirtualSystemType \"{}\"",
+                        key.0, key.1
+                    ),
+                );
+            }
+            seen.push(key);
+        }
+    }
+
+    fn section(&self, e: &Element, level: Level, sink: &mut Sink) {
+        let kind = vocab::section_kind(e).unwrap_or_default();
+        if !vocab::is_ovf(e) || !KNOWN_SECTIONS.contains(&kind.as_str()) {
+            self.unknown(e, "a section list", sink);
+            return;
+        }
+        if vocab::child(e, "Info").is_none() {
+            sink.error(Rule::Info, self.pos(e), format!("{kind} has no Info"));
+        }
+        let misplaced = match kind.as_str() {
+            k if ENVELOPE_ONLY.contains(&k) => {
+                (level != Level::Envelope).then_some("is only allowed directly in the Envelope")
+            }
+            "VirtualHardwareSection" => {
+                (level != Level::VirtualSystem).then_some("is only allowed in a VirtualSystem")
+            }
+            "AnnotationSection" => {
+                (level == Level::Envelope).then_some("is not allowed directly in the Envelope")
+            }
+            "ResourceAllocationSection" => (level == Level::VirtualSystem)
+                .then_some("is not allowed in a VirtualSystem (only in a VirtualSystemCollection)"),
+            _ => None,
+        };
+        if let Some(why) = misplaced {
+            sink.error(Rule::Placement, self.pos(e), format!("{kind} {why}"));
+        }
+        if kind == "VirtualHardwareSection" {
+            self.hardware(e, sink);
+        }
+        if kind == "ResourceAllocationSection" {
+            for child in e.elements() {
+                if vocab::is(child, "Item") {
+                    self.item_fields(child, ITEM_FIELDS, sink);
+                } else if !vocab::is(child, "Info") {
+                    self.unknown(child, "ResourceAllocationSection", sink);
+                }
+            }
+        }
+    }
+
+    fn hardware(&self, e: &Element, sink: &mut Sink) {
+        for child in e.elements() {
+            if vocab::is(child, "Info") {
+                continue;
+            }
+            if vocab::is(child, "System") {
+                self.item_fields(child, SYSTEM_FIELDS, sink);
+            } else if vocab::is(child, "Item")
+                || vocab::is(child, "EthernetPortItem")
+                || vocab::is(child, "StorageItem")
+            {
+                self.item_fields(child, ITEM_FIELDS, sink);
+            } else {
+                self.unknown(child, "VirtualHardwareSection", sink);
+            }
+        }
+    }
+
+    fn item_fields(&self, item: &Element, order: &[&str], sink: &mut Sink) {
+        let mut last: Option<(usize, String)> = None;
+        let mut order_reported = false;
+        for child in item.elements() {
+            if !vocab::is_item_field(child) {
+                self.unknown(child, &item.name().local, sink);
+                continue;
+            }
+            let local = child.name().local.as_str();
+            let normalized = if local == "InstanceId" {
+                "InstanceID"
+            } else {
+                local
+            };
+            let Some(index) = order.iter().position(|f| *f == normalized) else {
+                self.unknown(child, &item.name().local, sink);
+                continue;
+            };
+            if let Some((prev, prev_name)) = &last {
+                if index < *prev && !order_reported {
+                    order_reported = true;
+                    sink.error(
+                        Rule::ElementOrder,
+                        self.pos(child),
+                        format!(
+                            "<{}> must come before <{prev_name}>: the children of {} follow the schema's alphabetical order",
+                            child.name().qualified(),
+                            item.name().local
+                        ),
+                    );
+                }
+            }
+            if last.as_ref().is_none_or(|(p, _)| index >= *p) {
+                last = Some((index, child.name().qualified()));
+            }
+        }
+    }
+
+    fn unknown(&self, e: &Element, parent: &str, sink: &mut Sink) {
+        if !vocab::required(e) {
+            return;
+        }
+        let ns = e.name().namespace.as_deref();
+        if ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n)) {
+            return;
+        }
+        // oVirt's own vocabulary is unqualified or in the RASD namespace; it is the dialect,
+        // not an unknown extension.
+        if sink.is_legacy() && ns.is_none_or(vocab_namespace) {
+            return;
+        }
+        let message = format!(
+            "unknown element <{}> ({}) in {parent} without ovf:required=\"false\"",
+            e.name().qualified(),
+            ns.unwrap_or("no namespace")
+        );
+        if ns.is_none_or(vocab_namespace) {
+            // Unknown OVF/CIM vocabulary is an error even in lax mode.
+            sink.error_not_lax(Rule::UnknownRequired, self.pos(e), message);
+        } else {
+            sink.error(Rule::UnknownRequired, self.pos(e), message);
+        }
+    }
+}
+
+fn vocab_namespace(ns: &str) -> bool {
+    names::is_ovf_namespace(ns) || names::is_item_namespace(ns) || ns == names::VSSD
+}

@@ -1,0 +1,105 @@
+//! `tern occi2ovf` (and the `occi2ovf` binary): the export pipeline from the command line,
+//! in both input renderings, with and without the kept envelope.
+
+use crate::{run, stderr, stdout, tern};
+
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("tern-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+    fn path(&self, file: &str) -> String {
+        self.0.join(file).to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const HADOOP: &str = "samples/ovf/hadoop-cluster.ovf";
+
+#[test]
+fn json_and_text_inputs_export_the_same_descriptor() {
+    let dir = Scratch::new("occi2ovf");
+    let (json, text) = (dir.path("h.json"), dir.path("h.txt"));
+    for (file, media) in [(&json, "application/occi+json"), (&text, "text/plain")] {
+        let out = tern(&[
+            "ovf2occi",
+            HADOOP,
+            "--cdmi-base",
+            "https://cdmi.example.org/images/",
+            "--to",
+            media,
+            "-o",
+            file,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let from_json = tern(&["occi2ovf", &json]);
+    let from_text = run(env!("CARGO_BIN_EXE_occi2ovf"), &[&text]);
+    assert!(from_json.status.success(), "{}", stderr(&from_json));
+    assert!(from_text.status.success(), "{}", stderr(&from_text));
+    assert_eq!(stdout(&from_json), stdout(&from_text));
+    let ovf = stdout(&from_json);
+    assert!(
+        ovf.contains(r#"ovf:href="https://cdmi.example.org/images/hadoop-hdfs.vmdk""#),
+        "File hrefs are CDMI data links"
+    );
+    insta::assert_snapshot!("occi2ovf__hadoop", ovf);
+    // The export passes tern's own strict validation.
+    let exported = dir.path("export.ovf");
+    std::fs::write(&exported, &ovf).unwrap();
+    let check = tern(&["ovf", "validate", "--strict", &exported]);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+}
+
+#[test]
+fn the_kept_envelope_comes_back_byte_for_byte() {
+    let dir = Scratch::new("occi2ovf-original");
+    let json = dir.path("h.json");
+    assert!(tern(&["ovf2occi", HADOOP, "-o", &json]).status.success());
+    let restored = dir.path("restored.ovf");
+    let out = tern(&["occi2ovf", &json, "--original", HADOOP, "-o", &restored]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&restored).unwrap(),
+        std::fs::read(HADOOP).unwrap()
+    );
+    assert!(
+        stderr(&out).is_empty(),
+        "nothing to report: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn bad_input_is_refused_with_its_position() {
+    let dir = Scratch::new("occi2ovf-bad");
+    let bad = dir.path("bad.json");
+    std::fs::write(&bad, "{\"resources\": [ {\"kind\": 3} ]}").unwrap();
+    let target = dir.path("out.ovf");
+    let out = tern(&["occi2ovf", &bad, "-o", &target]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad.json:1:"), "{}", stderr(&out));
+    assert!(!std::path::Path::new(&target).exists());
+    let empty = dir.path("empty.json");
+    std::fs::write(&empty, "{\"resources\": []}").unwrap();
+    let out = tern(&["occi2ovf", &empty]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no compute resource"),
+        "{}",
+        stderr(&out)
+    );
+}

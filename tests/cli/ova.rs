@@ -1,0 +1,182 @@
+//! `tern ova list|verify|unpack|pack`: exit codes, finding lines, JSON, and no progress output
+//! when stderr is not a terminal.
+
+use std::path::{Path, PathBuf};
+
+use crate::{stderr, stdout, tern};
+
+/// A scratch directory removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(label: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("tern-cli-ova-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// An OVF package on disk: vm.ovf referencing disk.img.
+fn package(dir: &Scratch) -> PathBuf {
+    let ovf = dir.join("vm.ovf");
+    std::fs::write(
+        &ovf,
+        r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">
+  <References><File ovf:id="file1" ovf:href="disk.img"/></References>
+</Envelope>
+"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("disk.img"), vec![42u8; 5000]).unwrap();
+    ovf
+}
+
+#[test]
+fn pack_list_verify_unpack() {
+    let dir = Scratch::new("happy");
+    let ovf = package(&dir);
+    let ova = dir.join("vm.ova");
+    let out = tern(&["ova", "pack", s(&ovf), "-o", s(&ova), "--manifest", "sha1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("vm.ovf, vm.mf, disk.img"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = tern(&["ova", "list", s(&ova)]);
+    assert_eq!(out.status.code(), Some(0));
+    let names: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| l.split_whitespace().last().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["vm.ovf", "vm.mf", "disk.img"]);
+
+    let out = tern(&["ova", "verify", s(&ova)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).ends_with(": ok: 2 member(s) match vm.mf\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        stderr(&out),
+        "",
+        "no progress line when stderr is not a terminal"
+    );
+
+    let out = tern(&["--format", "json", "ova", "verify", s(&ova)]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["verified"], serde_json::json!(["vm.ovf", "disk.img"]));
+    assert_eq!(json["signature_checked"], false);
+
+    let target = dir.join("x");
+    let out = tern(&["ova", "unpack", s(&ova), "-d", s(&target)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The unpacked package verifies from its descriptor; a changed file does not.
+    let out = tern(&["ova", "verify", s(&target.join("vm.ovf"))]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    std::fs::write(target.join("disk.img"), b"changed").unwrap();
+    let out = tern(&["ova", "verify", s(&target.join("vm.ovf"))]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("/disk.img: error[OVA-DIGEST]"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::write(target.join("disk.img"), vec![42u8; 5000]).unwrap();
+    let manifest = std::fs::read_to_string(target.join("vm.mf")).unwrap();
+    assert!(
+        manifest.starts_with("SHA1(vm.ovf)= ") && manifest.contains("\nSHA1(disk.img)= "),
+        "{manifest}"
+    );
+    assert_eq!(
+        std::fs::read(target.join("disk.img")).unwrap(),
+        vec![42u8; 5000]
+    );
+
+    let out = tern(&["ova", "unpack", s(&ova), "-d", s(&target)]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "existing files are an I/O refusal"
+    );
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    let out = tern(&["ova", "unpack", s(&ova), "-d", s(&target), "--force"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_corrupt_member_exits_1_with_a_finding_line() {
+    let dir = Scratch::new("corrupt");
+    let ovf = package(&dir);
+    let ova = dir.join("vm.ova");
+    assert_eq!(
+        tern(&["ova", "pack", s(&ovf), "-o", s(&ova)]).status.code(),
+        Some(0)
+    );
+    let mut bytes = std::fs::read(&ova).unwrap();
+    // disk.img's data starts after three headers and two one-block members.
+    let data = 512 * 5;
+    assert_eq!(bytes[data], 42);
+    bytes[data] = 0;
+    std::fs::write(&ova, bytes).unwrap();
+    let out = tern(&["ova", "verify", s(&ova)]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "{}/disk.img: error[OVA-DIGEST]: SHA256 mismatch",
+            s(&ova)
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn hostile_and_missing_archives_exit_1_and_2() {
+    let dir = Scratch::new("hostile");
+    // One ustar header for a symbolic link named `evil` (typeflag '2').
+    let mut header = [0u8; 512];
+    header[..4].copy_from_slice(b"evil");
+    header[100..108].copy_from_slice(b"0000777\0");
+    header[124..136].copy_from_slice(b"00000000000\0");
+    header[136..148].copy_from_slice(b"00000000000\0");
+    header[156] = b'2';
+    header[157..168].copy_from_slice(b"/etc/shadow");
+    header[257..265].copy_from_slice(b"ustar\x0000");
+    header[148..156].fill(b' ');
+    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+    header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    let mut bytes = header.to_vec();
+    bytes.extend_from_slice(&[0; 1024]);
+    let ova = dir.join("evil.ova");
+    std::fs::write(&ova, bytes).unwrap();
+    let out = tern(&["ova", "unpack", s(&ova), "-d", s(&dir.join("out"))]);
+    assert_eq!(out.status.code(), Some(1));
+    // miette wraps long lines: check the pieces.
+    let err = stderr(&out);
+    assert!(err.contains("member 'evil' (header at byte 0)"), "{err}");
+    assert!(err.contains("refused: symbolic link"), "{err}");
+    assert!(!dir.join("out").join("evil").exists());
+
+    let out = tern(&["ova", "verify", s(&dir.join("absent.ova"))]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,114 @@
+//! `tern ovf validate`: exit codes, finding lines, JSON.
+
+use crate::{samples, scratch, show, tern};
+
+fn sample(rel: &str) -> String {
+    format!("{}/samples/ovf/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn valid_samples_exit_0() {
+    let paths: Vec<String> = samples().iter().map(|p| p.display().to_string()).collect();
+    let mut args = vec!["ovf", "validate"];
+    args.extend(paths.iter().map(String::as_str));
+    let out = tern(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(": error["), "{text}");
+}
+
+#[test]
+fn an_invalid_file_among_valid_ones_exits_1_with_a_finding_line() {
+    let good = sample("minimal.ovf");
+    let bad = sample("invalid/ovf-duplicate-instance-id.ovf");
+    let out = tern(&["ovf", "validate", &good, &bad]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("error["))
+        .expect("an error line");
+    assert!(
+        line.starts_with(&format!("{bad}:"))
+            && line.contains(": error[OVF-DUPLICATE-INSTANCE-ID]: InstanceID 4"),
+        "{line}"
+    );
+    // FILE:LINE:COL with numbers.
+    let rest = &line[bad.len() + 1..];
+    let mut parts = rest.splitn(3, ':');
+    assert!(parts.next().unwrap().parse::<usize>().is_ok(), "{line}");
+    assert!(parts.next().unwrap().parse::<usize>().is_ok(), "{line}");
+}
+
+#[test]
+fn lax_accepts_what_strict_refuses() {
+    let path = sample("invalid/ovf-element-order.ovf");
+    assert_eq!(tern(&["ovf", "validate", &path]).status.code(), Some(1));
+    assert_eq!(
+        tern(&["ovf", "validate", "--strict", &path]).status.code(),
+        Some(1)
+    );
+    let out = tern(&["ovf", "validate", "--lax", &path]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("warning[OVF-ELEMENT-ORDER]"));
+    let out = tern(&["ovf", "validate", "--lax", "--strict", &path]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "conflicting flags: {}",
+        show(&out)
+    );
+}
+
+#[test]
+fn check_files_turns_missing_files_into_errors() {
+    let path = sample("invalid/ovf-file-missing.ovf");
+    assert_eq!(tern(&["ovf", "validate", &path]).status.code(), Some(0));
+    let out = tern(&["ovf", "validate", "--check-files", &path]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error[OVF-FILE-MISSING]"));
+}
+
+#[test]
+fn malformed_xml_is_an_ovf_xml_finding() {
+    let path = sample("invalid/ovf-xml.ovf");
+    let out = tern(&["ovf", "validate", &path]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!("{path}:2:1: error[OVF-XML]: a DOCTYPE")),
+        "{text}"
+    );
+}
+
+#[test]
+fn io_and_usage_errors_exit_2() {
+    let dir = scratch("validate-io");
+    let missing = dir.join("missing.ovf");
+    let good = sample("minimal.ovf");
+    let out = tern(&["ovf", "validate", &good, missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert_eq!(tern(&["ovf", "validate"]).status.code(), Some(2));
+}
+
+#[test]
+fn json_lists_files_and_findings() {
+    let bad = sample("invalid/ovf-capacity.ovf");
+    let good = sample("hadoop-cluster.ovf");
+    let out = tern(&["ovf", "validate", "--format", "json", &good, &bad]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = value.as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["valid"], true);
+    assert_eq!(files[0]["dialect"], "dmtf1");
+    assert_eq!(files[1]["valid"], false);
+    let finding = files[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "error")
+        .unwrap();
+    assert_eq!(finding["rule"], "OVF-CAPACITY");
+    assert!(finding["line"].as_u64().unwrap() > 1);
+}
