@@ -158,3 +158,30 @@ fn validate_json_format() {
         }])
     );
 }
+
+#[test]
+fn allow_enables_exactly_the_named_leniencies() {
+    let dir = std::env::temp_dir().join(format!("tern-occi-allow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("spec.txt");
+    std::fs::write(&input, "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\" class=\"kind\";\n").unwrap();
+    let path = input.to_str().unwrap();
+    let one = tern(&["occi", "validate", "--allow", "missing-semicolon", path]);
+    assert_eq!(one.status.code(), Some(1));
+    assert!(
+        stdout(&one).contains("warning[lenient.missing-semicolon]")
+            && stdout(&one).contains("error[lenient.trailing-semicolon]")
+    );
+    let both = tern(&[
+        "occi",
+        "validate",
+        "--allow",
+        "missing-semicolon,trailing-semicolon",
+        path,
+    ]);
+    assert_eq!(both.status.code(), Some(0), "{}", stdout(&both));
+    let unknown = tern(&["occi", "validate", "--allow", "everything", path]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("unknown leniency `everything`"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
