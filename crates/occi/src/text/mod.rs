@@ -198,3 +198,42 @@ mod tests {
         assert_eq!(e.diagnostics()[0].rule, Rule::BadUri);
     }
 }
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::syntax::{AttributeValue, TextValue};
+
+    #[test]
+    fn line_breaks_cannot_be_rendered_as_text() {
+        let doc = TextDocument {
+            attributes: vec![AttributeValue {
+                name: "occi.core.title".into(),
+                value: TextValue::String("two\nlines".into()),
+                position: Position::START,
+            }],
+            ..TextDocument::default()
+        };
+        let out = render_text(&doc, MediaType::TextPlain);
+        assert_eq!(out.notes.len(), 1);
+        assert_eq!(
+            (out.notes[0].severity, out.notes[0].rule),
+            (Severity::Error, Rule::Unrepresentable)
+        );
+        let tab = TextDocument {
+            attributes: vec![AttributeValue {
+                name: "a".into(),
+                value: TextValue::String("tab\there".into()),
+                position: Position::START,
+            }],
+            ..TextDocument::default()
+        };
+        let out = render_text(&tab, MediaType::TextPlain);
+        assert!(out.notes.is_empty());
+        let back = parse_text(&out.text, MediaType::TextPlain, &ParseOptions::strict())
+            .unwrap()
+            .value;
+        assert_eq!(back.attributes[0].value, tab.attributes[0].value);
+    }
+}
