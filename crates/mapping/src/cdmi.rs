@@ -3,6 +3,30 @@
 
 use tern_cdmi::objectid::{DEFAULT_ENTERPRISE_NUMBER, ObjectId};
 
+/// tern's namespace for what OVF has no attribute for (the CDMI object ID on a File).
+pub const TERN_OVF_NAMESPACE: &str = "http://schemas.tern.dev/ovf/1";
+
+/// The `tern:objectID` of the References/File with `ovf:id` = `file_id`, if any.
+pub(crate) fn file_object_id(doc: &tern_ovf::Document, file_id: &str) -> Option<String> {
+    let references = doc
+        .root()
+        .elements()
+        .find(|e| e.name().local == "References")?;
+    let file = references.elements().find(|f| {
+        f.name().local == "File"
+            && f.attributes()
+                .iter()
+                .any(|a| a.name.local == "id" && a.value == file_id)
+    })?;
+    file.attribute(Some(TERN_OVF_NAMESPACE), "objectID")
+        .map(str::to_owned)
+}
+
+/// True for hrefs that already name a remote object (a CDMI data link).
+pub(crate) fn is_remote(href: &str) -> bool {
+    href.starts_with("http://") || href.starts_with("https://")
+}
+
 /// The data object URL of `href` under the container `base`.
 pub(crate) fn data_object_url(base: &str, href: &str) -> String {
     if href.contains("://") {

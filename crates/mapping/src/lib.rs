@@ -12,7 +12,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod cdmi;
+pub mod cdmi;
 pub mod extensions;
 pub mod occi2ovf;
 pub mod os;

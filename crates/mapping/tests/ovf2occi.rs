@@ -1,14 +1,14 @@
 //! OVF → OCCI over the bundled samples and the real exporters' files: facts read off the
 //! descriptors by hand, and properties every conversion must have.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
+
+use support::repo;
 
 use tern_mapping::ovf2occi::{BridgeError, Conversion, Options, ovf_to_occi};
 use tern_model::{OcciVersion, Resource, Value};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn convert(path: &Path, options: &Options) -> Result<Conversion, BridgeError> {
     let bytes = std::fs::read(path).unwrap();
@@ -271,27 +271,8 @@ fn occi_1_1_has_no_share_and_1_2_has_no_speed() {
 /// with a clear error; never a panic.
 #[test]
 fn every_sample_converts_or_fails_clearly() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("samples/ovf"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    let reference = repo().join("../shared/reference/ovf/samples");
-    if reference.is_dir() {
-        files.extend(
-            std::fs::read_dir(reference)
-                .unwrap()
-                .map(|e| e.unwrap().path()),
-        );
-    } else {
-        eprintln!(
-            "note: ../shared/reference/ovf/samples not found; only the bundled samples are converted"
-        );
-    }
     let mut converted = 0;
-    for path in files
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "ovf"))
-    {
+    for path in &support::descriptors() {
         let Ok(doc) = tern_ovf::Document::parse(&std::fs::read(path).unwrap()) else {
             continue;
         };

@@ -3,35 +3,16 @@
 //! original envelope kept, an unchanged collection comes back byte for byte, and one changed
 //! attribute changes exactly its element.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
+
+use support::descriptors;
 
 use tern_mapping::occi2ovf::{ExportOptions, occi_to_ovf, restore};
 use tern_mapping::ovf2occi::{Options, ovf_to_occi};
 use tern_model::{Number, Value};
 use tern_ovf::{Document, Envelope};
-
-fn descriptors() -> Vec<PathBuf> {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(repo.join("samples/ovf"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    let reference = repo.join("../shared/reference/ovf/samples");
-    if reference.is_dir() {
-        files.extend(
-            std::fs::read_dir(reference)
-                .unwrap()
-                .map(|e| e.unwrap().path()),
-        );
-    } else {
-        eprintln!(
-            "note: ../shared/reference/ovf/samples not found; only the bundled samples are checked"
-        );
-    }
-    files.retain(|p| p.extension().is_some_and(|e| e == "ovf"));
-    files.sort();
-    files
-}
 
 /// cpus, memory bytes, hostname, NIC networks.
 type System = (Option<u64>, Option<u128>, Option<String>, Vec<String>);

@@ -95,17 +95,21 @@ pub fn occi_to_ovf(
     let names = Names::new(&computes, &networks, &storages);
     let mut x = Xml::new();
     let envelope = if options.ovf2 { ENVELOPE_2 } else { ENVELOPE_1 };
-    x.open(
-        "Envelope",
-        &[
-            ("xmlns", envelope),
-            ("xmlns:ovf", envelope),
-            ("xmlns:rasd", RASD),
-            ("xmlns:vssd", VSSD),
-            ("xml:lang", "en-US"),
-        ],
-    );
     let disks = disks(&storages, &names, options)?;
+    let mut namespaces = vec![
+        ("xmlns", envelope),
+        ("xmlns:ovf", envelope),
+        ("xmlns:rasd", RASD),
+        ("xmlns:vssd", VSSD),
+    ];
+    if disks
+        .iter()
+        .any(|d| d.object_id.is_some() && d.href.is_some())
+    {
+        namespaces.push(("xmlns:tern", crate::cdmi::TERN_OVF_NAMESPACE));
+    }
+    namespaces.push(("xml:lang", "en-US"));
+    x.open("Envelope", &namespaces);
     references_and_disks(&mut x, &disks);
     if !networks.is_empty() {
         x.open("NetworkSection", &[]);
@@ -141,6 +145,14 @@ pub fn occi_to_ovf(
         dropped_facts(&r.entity, &mut dropped);
         for l in &r.links {
             dropped_facts(&l.entity, &mut dropped);
+            if l.entity.kind.term() == "storagelink"
+                && collection.resource(&l.target.location).is_none()
+            {
+                dropped.push(format!(
+                    "{}: its storage {} is not in the collection: no disk written",
+                    l.entity.id, l.target.location
+                ));
+            }
         }
     }
     Ok(Export {
@@ -152,6 +164,7 @@ pub fn occi_to_ovf(
 struct DiskOut {
     id: String,
     href: Option<String>,
+    object_id: Option<String>,
     capacity: u128,
     unit: AllocationUnit,
     format: String,
@@ -194,6 +207,7 @@ fn disks(
         out.push(DiskOut {
             id,
             href,
+            object_id: string("tern.cdmi.objectid"),
             capacity,
             unit,
             format: string("tern.ovf.disk.format").unwrap_or_else(|| STREAM_OPTIMIZED.to_owned()),
@@ -203,16 +217,25 @@ fn disks(
 }
 
 fn references_and_disks(x: &mut Xml, disks: &[DiskOut]) {
-    let files: Vec<(String, &str)> = disks
+    let files: Vec<(String, &str, Option<&str>)> = disks
         .iter()
-        .filter_map(|d| d.href.as_deref().map(|h| (format!("file-{}", d.id), h)))
+        .filter_map(|d| {
+            d.href
+                .as_deref()
+                .map(|h| (format!("file-{}", d.id), h, d.object_id.as_deref()))
+        })
         .collect();
     if files.is_empty() {
         x.empty("References", &[]);
     } else {
         x.open("References", &[]);
-        for (id, href) in &files {
-            x.empty("File", &[("ovf:id", id), ("ovf:href", href)]);
+        for (id, href, object_id) in &files {
+            // OVF has no attribute for the CDMI object ID; File takes foreign attributes.
+            let mut attrs = vec![("ovf:id", id.as_str()), ("ovf:href", *href)];
+            if let Some(object_id) = object_id {
+                attrs.push(("tern:objectID", object_id));
+            }
+            x.empty("File", &attrs);
         }
         x.close("References");
     }
@@ -374,10 +397,12 @@ fn common_collection(computes: &[&Resource]) -> Option<String> {
     all_same.then(|| first.split('/').next().unwrap_or(&first).to_owned())
 }
 
-// Every attribute no row writes to OVF (runtime state, tern bookkeeping aside).
+// Every attribute no row writes to OVF (runtime state, tern bookkeeping aside). Values the
+// import derives again (architecture from the OS type, `static` from a given address) are
+// only reported when the derivation would give something else.
 fn dropped_facts(entity: &tern_model::Entity, out: &mut Vec<String>) {
     let table = MappingTable::builtin();
-    for (name, _) in entity.attributes.iter() {
+    for (name, value) in entity.attributes.iter() {
         if name.starts_with("tern.") {
             continue;
         }
@@ -389,6 +414,7 @@ fn dropped_facts(entity: &tern_model::Entity, out: &mut Vec<String>) {
         });
         match row {
             Some(r) if matches!(r.direction, Direction::Both | Direction::OcciToOvf) => {}
+            Some(r) if rederived(r.convert, entity, value) => {}
             Some(r) => out.push(format!(
                 "{}: {name}: {}",
                 entity.id,
@@ -396,6 +422,20 @@ fn dropped_facts(entity: &tern_model::Entity, out: &mut Vec<String>) {
             )),
             None => out.push(format!("{}: {name}: no mapping row", entity.id)),
         }
+    }
+}
+
+fn rederived(conversion: crate::Conversion, entity: &tern_model::Entity, value: &Value) -> bool {
+    match conversion {
+        crate::Conversion::CimOsArchitecture => entity
+            .mixins
+            .iter()
+            .filter(|m| m.scheme() == extensions::OS_TEMPLATE_SCHEME)
+            .filter_map(|m| m.term().strip_prefix("cim-")?.parse::<u16>().ok())
+            .filter_map(crate::os::cim_os_type)
+            .any(|t| t.architecture.as_deref() == value.as_str()),
+        crate::Conversion::AddressAllocation => value.as_str() == Some("static"),
+        _ => false,
     }
 }
 

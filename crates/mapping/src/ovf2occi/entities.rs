@@ -12,6 +12,7 @@ use crate::{Conversion as Convert, Direction, MappingRow, MappingTable, extensio
 
 /// Everything the builders share.
 pub(crate) struct Cx<'a> {
+    pub(crate) doc: &'a tern_ovf::Document,
     pub(crate) envelope: &'a Envelope,
     pub(crate) options: &'a Options,
     pub(crate) config: Option<&'a str>,
@@ -65,16 +66,14 @@ pub(crate) fn build(
         let e = &mut resource.entity;
         add_mixin(e, extensions::mixin("ovf#disk"));
         e.attributes.insert("tern.ovf.disk.id", disk_id.as_str());
+        if let Some((uri, id)) = data_object(cx, disk) {
+            add_mixin(e, extensions::mixin("cdmi#dataobject"));
+            e.attributes.insert("tern.cdmi.uri", uri);
+            e.attributes.insert("tern.cdmi.objectid", id);
+        }
         let file = disk.file_ref.as_deref().and_then(|f| cx.envelope.file(f));
         if let Some(href) = file.and_then(|f| f.href.as_deref()) {
             e.attributes.insert("tern.ovf.disk.file", href);
-            if let Some(base) = &cx.options.cdmi_base {
-                let uri = crate::cdmi::data_object_url(base, href);
-                let id = crate::cdmi::object_id(cx.options.cdmi_enterprise, &uri);
-                add_mixin(e, extensions::mixin("cdmi#dataobject"));
-                e.attributes.insert("tern.cdmi.uri", uri);
-                e.attributes.insert("tern.cdmi.objectid", id);
-            }
         }
         push(out, resource, report);
     }
@@ -260,20 +259,10 @@ fn links(
             link.target.kind = Some(kind("storage"));
             let e = &mut link.entity;
             let device = cx
-                .options
-                .cdmi_base
-                .as_ref()
-                .and_then(|base| {
-                    let file = cx
-                        .envelope
-                        .disk(disk)?
-                        .file_ref
-                        .as_deref()
-                        .and_then(|f| cx.envelope.file(f))?;
-                    let uri = crate::cdmi::data_object_url(base, file.href.as_deref()?);
-                    Some(crate::cdmi::object_id(cx.options.cdmi_enterprise, &uri))
-                })
-                .unwrap_or_else(|| disk.to_owned());
+                .envelope
+                .disk(disk)
+                .and_then(|d| data_object(cx, d))
+                .map_or_else(|| disk.to_owned(), |(_, id)| id);
             e.attributes.insert("occi.storagelink.deviceid", device);
             add_mixin(e, extensions::mixin("ovf#disk_drive"));
             if let Some(controller) = item
@@ -293,6 +282,21 @@ fn links(
         }
     }
     Ok(())
+}
+
+/// Where a disk's data lives in CDMI: its File href when that is already a URL, else the
+/// href under `--cdmi-base`; with the File's `tern:objectID`, or one derived from the URL.
+fn data_object(cx: &Cx<'_>, disk: &tern_ovf::model::Disk) -> Option<(String, String)> {
+    let file_id = disk.file_ref.as_deref()?;
+    let href = cx.envelope.file(file_id)?.href.as_deref()?;
+    let uri = if crate::cdmi::is_remote(href) {
+        href.to_owned()
+    } else {
+        crate::cdmi::data_object_url(cx.options.cdmi_base.as_deref()?, href)
+    };
+    let id = crate::cdmi::file_object_id(cx.doc, file_id)
+        .unwrap_or_else(|| crate::cdmi::object_id(cx.options.cdmi_enterprise, &uri));
+    Some((uri, id))
 }
 
 /// Applies every row of the entity's Kind (and of the Mixins that apply to it) whose OVF

@@ -114,6 +114,7 @@ pub fn ovf_to_occi(doc: &Document, options: &Options) -> Result<Conversion, Brid
     let table = MappingTable::builtin();
     let mut catalogue = crate::extensions::catalogue(options.version);
     let cx = entities::Cx {
+        doc,
         envelope: &envelope,
         options,
         config: config.as_deref(),

@@ -165,8 +165,13 @@ impl Walker<'_> {
             if name.local == "lang" || (path.len() == 1 && name.local == "version") {
                 continue;
             }
+            // Rows name attributes with canonical prefixes: match by namespace, not prefix.
+            let canonical = match name.namespace.as_deref() {
+                Some(crate::cdmi::TERN_OVF_NAMESPACE) => "tern",
+                _ => "ovf",
+            };
             let mut with_attr = path.to_vec();
-            with_attr.push(format!("@ovf:{}", name.local));
+            with_attr.push(format!("@{canonical}:{}", name.local));
             if !self.path_mapped(&with_attr) {
                 if let Some(last) = with_attr.last_mut() {
                     *last = format!("@{}", name.qualified());
