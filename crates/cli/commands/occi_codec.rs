@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use tern_model::{Catalogue, OcciVersion};
-use tern_occi::{Diagnostic, MediaType, ParseOptions, Severity, Unknowns};
+use tern_occi::{Diagnostic, Leniency, LeniencySet, MediaType, ParseOptions, Severity, Unknowns};
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -25,6 +25,10 @@ pub(crate) struct ConvertArgs {
     /// Exactly the grammar: every leniency is an error.
     #[arg(long)]
     strict: bool,
+    /// Accept only these leniencies (comma-separated names, e.g. `trailing-semicolon,obs-fold`);
+    /// every other deviation is an error.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', value_parser = parse_leniency)]
+    allow: Vec<Leniency>,
     /// OCCI version whose grammar and catalogue apply.
     #[arg(long = "version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
     occi_version: OcciVersion,
@@ -41,6 +45,9 @@ pub(crate) struct ValidateArgs {
     /// Exactly the grammar, and unknown categories/attributes are errors (not warnings).
     #[arg(long)]
     strict: bool,
+    /// Accept only these leniencies (comma-separated names); every other deviation is an error.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', value_parser = parse_leniency)]
+    allow: Vec<Leniency>,
     /// OCCI version whose grammar and catalogue apply.
     #[arg(long = "version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
     occi_version: OcciVersion,
@@ -71,14 +78,25 @@ fn parse_version(text: &str) -> Result<OcciVersion, String> {
         .map_err(|e: tern_model::UnknownVersion| e.to_string())
 }
 
-fn options(strict: bool, version: OcciVersion) -> ParseOptions {
-    let mut options = if strict {
-        ParseOptions::strict()
+fn parse_leniency(text: &str) -> Result<Leniency, String> {
+    text.parse()
+        .map_err(|e: tern_occi::leniency::UnknownLeniency| {
+            let names: Vec<&str> = Leniency::ALL.iter().map(|l| l.name()).collect();
+            format!("{e} (known: {})", names.join(", "))
+        })
+}
+
+/// All leniencies by default; none with `--strict`; exactly the named ones with `--allow`.
+fn options(strict: bool, allow: &[Leniency], version: OcciVersion) -> ParseOptions {
+    let leniencies = if strict || !allow.is_empty() {
+        allow.iter().copied().collect()
     } else {
-        ParseOptions::lenient()
+        LeniencySet::all()
     };
-    options.version = version;
-    options
+    ParseOptions {
+        version,
+        leniencies,
+    }
 }
 
 fn read_input(path: Option<&Path>) -> Result<(String, String), CliError> {
@@ -113,7 +131,7 @@ pub(crate) fn convert(args: &ConvertArgs, _global: &GlobalArgs) -> Result<Outcom
     let parsed = match tern_occi::read(
         &text,
         args.from,
-        &options(args.strict, args.occi_version),
+        &options(args.strict, &args.allow, args.occi_version),
         &catalogue,
     ) {
         Ok(p) => p,
@@ -161,7 +179,7 @@ fn media_of(path: &Path) -> MediaType {
 /// `tern occi validate`.
 pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let catalogue = Catalogue::infrastructure(args.occi_version);
-    let options = options(args.strict, args.occi_version);
+    let options = options(args.strict, &args.allow, args.occi_version);
     let unknowns = if args.strict {
         Unknowns::Reject
     } else {

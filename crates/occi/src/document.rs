@@ -1,6 +1,6 @@
 //! What an OCCI rendering carries, in terms of the shared model.
 
-use tern_model::{Action, Attributes, CategoryId, Kind, Link, Mixin, Resource};
+use tern_model::{Action, Attributes, Catalogue, CategoryId, Kind, Link, Mixin, Resource};
 
 /// One OCCI rendering read into the model: the compositions of GFD.229 §5 and the JSON
 /// objects of the JSON rendering.
@@ -50,6 +50,24 @@ pub struct Listing {
 }
 
 impl Listing {
+    /// Every category of a catalogue: the query-interface rendering (`tern occi model`).
+    ///
+    /// ```
+    /// use tern_model::{Catalogue, OcciVersion};
+    /// use tern_occi::{Document, Listing, MediaType, write};
+    /// let model = Listing::from_catalogue(&Catalogue::infrastructure(OcciVersion::V1_2));
+    /// let text = write(&Document::Listing(model), MediaType::TextPlain).text;
+    /// assert!(text.starts_with("Category: entity; scheme=\"http://schemas.ogf.org/occi/core#\"; class=\"kind\""));
+    /// ```
+    pub fn from_catalogue(catalogue: &Catalogue) -> Listing {
+        Listing {
+            kinds: catalogue.kinds().to_vec(),
+            mixins: catalogue.mixins().to_vec(),
+            actions: catalogue.actions().to_vec(),
+            ..Listing::default()
+        }
+    }
+
     /// True when the listing holds categories only (a query-interface rendering).
     pub fn is_categories(&self) -> bool {
         self.resources.is_empty() && self.links.is_empty()

@@ -27,6 +27,8 @@ pub enum Leniency {
     ExtendedNumber,
     /// A list or hash attribute carried as JSON inside a quoted string (rOCCI).
     JsonInString,
+    /// A Category `rel` with several type identifiers (rOCCI 5 lists every `depends`).
+    MultipleRel,
     /// A JSON resource or link without `id` (create requests).
     MissingId,
     /// An extra `location` member on a JSON entity (erocci, `MartServer`).
@@ -39,7 +41,7 @@ pub enum Leniency {
 
 impl Leniency {
     /// Every leniency, in a stable order.
-    pub const ALL: [Leniency; 12] = [
+    pub const ALL: [Leniency; 13] = [
         Leniency::TrailingSemicolon,
         Leniency::MissingSemicolon,
         Leniency::BareToken,
@@ -48,6 +50,7 @@ impl Leniency {
         Leniency::QuotedBoolean,
         Leniency::ExtendedNumber,
         Leniency::JsonInString,
+        Leniency::MultipleRel,
         Leniency::MissingId,
         Leniency::ExtraLocation,
         Leniency::NestedAttributes,
@@ -65,6 +68,7 @@ impl Leniency {
             Leniency::QuotedBoolean => "quoted-boolean",
             Leniency::ExtendedNumber => "extended-number",
             Leniency::JsonInString => "json-in-string",
+            Leniency::MultipleRel => "multiple-rel",
             Leniency::MissingId => "missing-id",
             Leniency::ExtraLocation => "extra-location",
             Leniency::NestedAttributes => "nested-attributes",
@@ -83,6 +87,7 @@ impl Leniency {
             Leniency::QuotedBoolean => "lenient.quoted-boolean",
             Leniency::ExtendedNumber => "lenient.extended-number",
             Leniency::JsonInString => "lenient.json-in-string",
+            Leniency::MultipleRel => "lenient.multiple-rel",
             Leniency::MissingId => "lenient.missing-id",
             Leniency::ExtraLocation => "lenient.extra-location",
             Leniency::NestedAttributes => "lenient.nested-attributes",

@@ -1,10 +1,19 @@
 //! OCCI 1.1 and 1.2 renderings for tern: `text/plain`, `text/occi+plain`, `text/occi` (a
 //! header block), `text/uri-list` and `application/occi+json`, read and written both ways.
 //!
-//! Reading goes through three layers: an RFC 7230 field lexer ([`field`]), the OCCI field
-//! grammar of GFD.229 ([`syntax`]), and the binding to the shared model. Strict by default;
-//! every deviation real servers produce is a named [`Leniency`] that, when enabled, turns the
-//! error into a warning with a position.
+//! Reading goes through three layers: an RFC 7230 field lexer ([`field`]: case-insensitive
+//! names, repeated fields ≡ comma lists, quote-aware splitting, positions), the OCCI field
+//! grammar of GFD.229 / GFD.185 ([`syntax`], values keep their lexical class), and the binding
+//! to the shared model (`tern_model`), where the catalogue decides integer vs float vs enum.
+//! [`read`] and [`write()`] convert between any media type and a [`Document`]; [`validate`]
+//! adds the catalogue's checks. JSON output is checked against `schemas/occi-1.2.schema.json`
+//! with the small validator in [`json::schema`].
+//!
+//! Strict by default: exactly the ABNF. Every deviation real servers produce is a named
+//! [`Leniency`] (trailing `;`, missing `;`, bare tokens, header aliases, obs-fold, quoted
+//! booleans, signed/exponent numbers, JSON in a quoted string, JSON without `id`, extra
+//! `location`, rOCCI 4.x nested attributes, `application/json`); when enabled it turns the
+//! error into a warning carrying its position, so nothing is accepted silently.
 //!
 //! ```
 //! use tern_occi::{MediaType, ParseOptions, parse_text, render_text};

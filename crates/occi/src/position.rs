@@ -66,7 +66,9 @@ impl Located {
         let columns = self.text[start..offset].chars().count();
         Position {
             line: position.line,
-            column: position.column + u32::try_from(columns).unwrap_or(u32::MAX - position.column),
+            column: position
+                .column
+                .saturating_add(u32::try_from(columns).unwrap_or(u32::MAX)),
         }
     }
 

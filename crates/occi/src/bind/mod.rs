@@ -168,10 +168,12 @@ pub(crate) fn refined_def(
     name: &str,
     json_type: &str,
 ) -> Option<AttributeDef> {
-    let attributes = catalogue.category(category)?.attributes().to_vec();
-    attributes
-        .into_iter()
+    let category = catalogue.category(category)?;
+    category
+        .attributes()
+        .iter()
         .find(|d| d.name == name && d.json_type() == json_type)
+        .cloned()
 }
 
 #[cfg(test)]

@@ -218,11 +218,8 @@ fn fill_entity(
     diags: &mut Diagnostics,
     index: &mut SourceIndex,
 ) -> Option<(Option<String>, Endpoint, Endpoint)> {
-    let defs: Vec<AttributeDef> = catalogue
-        .attribute_defs(entity)
-        .into_iter()
-        .cloned()
-        .collect();
+    // Borrowed from the catalogue, not the entity, so the entity can be filled meanwhile.
+    let defs: Vec<&AttributeDef> = catalogue.attribute_defs(entity);
     let mut summary = None;
     let mut source = Endpoint::at("");
     let mut target = Endpoint::at("");
@@ -234,7 +231,7 @@ fn fill_entity(
             ok &= insert_unique(
                 &mut entity.attributes,
                 a,
-                defs.iter().find(|d| d.name == a.name),
+                defs.iter().find(|d| d.name == a.name).copied(),
                 options,
                 diags,
             );

@@ -9,7 +9,7 @@ use tern_model::{
 };
 
 use crate::bind::{SourceIndex, json_to_value, refined_def};
-use crate::diagnostic::{Diagnostics, Rule};
+use crate::diagnostic::{Diagnostic, Diagnostics, Rule, Severity};
 use crate::document::{ActionInvocation, Document, Listing};
 use crate::leniency::{Leniency, ParseOptions};
 
@@ -340,7 +340,22 @@ impl Reader<'_> {
             "source",
             source_attr.or_else(|| owner.map(str::to_owned)),
         )?;
-        let target = self.endpoint(json, "target", target_attr)?;
+        let mut target = self.endpoint(json, "target", target_attr)?;
+        // The schema allows `rel` on a link without saying what it holds; the text rendering's
+        // `rel` is the target's kind, so it is read as that (and not written back).
+        if let Some(rel) = json.get("rel") {
+            let text = self.string(json, "rel", false)??;
+            let kind = self.id(rel, &text)?;
+            self.diags.push(Diagnostic {
+                severity: Severity::Note,
+                rule: Rule::JsonShape,
+                message: format!(
+                    "link `rel` read as the target kind {kind}; it is written back as `target.kind`"
+                ),
+                position: Some(rel.position),
+            });
+            target.kind.get_or_insert(kind);
+        }
         shape_ok.then_some(Link {
             entity,
             source,

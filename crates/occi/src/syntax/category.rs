@@ -110,8 +110,18 @@ pub fn parse_category(
                 }
             }
             "title" => category.title = Some(text.to_owned()),
+            // `rel` is one type identifier (the parent Kind, or a Mixin's first `depends`).
             "rel" => match type_ids(text, value, param.value_at, options, diags) {
-                Some(ids) => category.rel = ids,
+                Some(ids) if ids.len() == 1 => category.rel = ids,
+                Some(ids) => {
+                    diags.lenient(
+                        Leniency::MultipleRel,
+                        options.allows(Leniency::MultipleRel),
+                        value_position,
+                        "`rel` of a Category is a single type identifier",
+                    );
+                    category.rel = ids;
+                }
                 None => ok = false,
             },
             "location" => {
@@ -321,6 +331,17 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn several_rel_identifiers_are_a_leniency() {
+        let line = r#"e; scheme="http://x#"; class="mixin"; rel="http://x#a http://x#b""#;
+        let (_, d) = parse(line, &ParseOptions::strict());
+        assert_eq!(d.items()[0].rule.id(), "lenient.multiple-rel");
+        assert!(d.has_errors());
+        let (c, d) = parse(line, &ParseOptions::lenient());
+        assert_eq!(c.unwrap().rel.len(), 2);
+        assert!(!d.has_errors());
     }
 
     #[test]

@@ -125,3 +125,115 @@ fn check_duplicates(doc: &TextDocument, diags: &mut Diagnostics) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use std::fmt::Write as _;
+    use tern_model::OcciVersion;
+
+    #[test]
+    fn text_occi_is_never_truncated_and_notes_large_headers() {
+        let mut attributes = String::new();
+        for i in 0..400 {
+            let _ = writeln!(
+                attributes,
+                "X-OCCI-Attribute: org.example.a{i}=\"{}\"",
+                "x".repeat(20)
+            );
+        }
+        let src = format!(
+            "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n{attributes}"
+        );
+        let doc = parse_text(&src, MediaType::TextPlain, &ParseOptions::strict())
+            .unwrap()
+            .value;
+        let out = render_text(&doc, MediaType::TextOcci);
+        assert_eq!(out.notes.len(), 1);
+        assert_eq!(
+            (out.notes[0].severity, out.notes[0].rule),
+            (Severity::Note, Rule::HeaderSize)
+        );
+        let back = parse_text(&out.text, MediaType::TextOcci, &ParseOptions::strict())
+            .unwrap()
+            .value;
+        assert_eq!(back.attributes.len(), 400);
+        assert!(render_text(&doc, MediaType::TextPlain).notes.is_empty());
+    }
+
+    #[test]
+    fn occi_1_1_grammar_is_stricter_about_terms_and_names() {
+        let v11 = ParseOptions {
+            version: OcciVersion::V1_1,
+            ..ParseOptions::strict()
+        };
+        let upper = "Category: Compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n";
+        assert!(parse_text(upper, MediaType::TextPlain, &ParseOptions::strict()).is_ok());
+        let e = parse_text(upper, MediaType::TextPlain, &v11).unwrap_err();
+        assert_eq!(e.diagnostics()[0].rule, Rule::BadTerm);
+        let name = "X-OCCI-Attribute: occi.compute.Cores=2\n";
+        assert!(parse_text(name, MediaType::TextPlain, &ParseOptions::strict()).is_ok());
+        assert_eq!(
+            parse_text(name, MediaType::TextPlain, &v11)
+                .unwrap_err()
+                .diagnostics()[0]
+                .rule,
+            Rule::BadAttributeName
+        );
+    }
+
+    #[test]
+    fn uri_list_skips_comments_and_wants_absolute_uris() {
+        let doc = parse_text(
+            "# listing\r\nhttps://a.example/compute/1\r\n\r\nurn:uuid:2\r\n",
+            MediaType::UriList,
+            &ParseOptions::strict(),
+        )
+        .unwrap()
+        .value;
+        assert_eq!(doc.locations.len(), 2);
+        let e =
+            parse_text("/compute/1\n", MediaType::UriList, &ParseOptions::strict()).unwrap_err();
+        assert_eq!(e.diagnostics()[0].rule, Rule::BadUri);
+    }
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::syntax::{AttributeValue, TextValue};
+
+    #[test]
+    fn line_breaks_cannot_be_rendered_as_text() {
+        let doc = TextDocument {
+            attributes: vec![AttributeValue {
+                name: "occi.core.title".into(),
+                value: TextValue::String("two\nlines".into()),
+                position: Position::START,
+            }],
+            ..TextDocument::default()
+        };
+        let out = render_text(&doc, MediaType::TextPlain);
+        assert_eq!(out.notes.len(), 1);
+        assert_eq!(
+            (out.notes[0].severity, out.notes[0].rule),
+            (Severity::Error, Rule::Unrepresentable)
+        );
+        let tab = TextDocument {
+            attributes: vec![AttributeValue {
+                name: "a".into(),
+                value: TextValue::String("tab\there".into()),
+                position: Position::START,
+            }],
+            ..TextDocument::default()
+        };
+        let out = render_text(&tab, MediaType::TextPlain);
+        assert!(out.notes.is_empty());
+        let back = parse_text(&out.text, MediaType::TextPlain, &ParseOptions::strict())
+            .unwrap()
+            .value;
+        assert_eq!(back.attributes[0].value, tab.attributes[0].value);
+    }
+}

@@ -34,6 +34,22 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
         .map(|a| render_attribute(a, &mut notes))
         .collect();
     let locations: Vec<String> = doc.locations.iter().map(|l| l.uri.clone()).collect();
+    // A field value is one line: a string with a line break or another control character
+    // has no quoted-string form (quoted-pair cannot escape them either).
+    for value in categories
+        .iter()
+        .chain(&links)
+        .chain(&attributes)
+        .chain(&locations)
+    {
+        if value.chars().any(|c| c.is_control() && c != '\t') {
+            notes.push(Diagnostic::unplaced(
+                Severity::Error,
+                Rule::Unrepresentable,
+                format!("`{}` holds a line break or control character, which no text rendering can carry", value.escape_debug()),
+            ));
+        }
+    }
     let mut text = String::new();
     match media {
         MediaType::UriList => {

@@ -6,3 +6,4 @@ mod reference;
 mod samples;
 mod snapshots;
 mod support;
+mod traps;

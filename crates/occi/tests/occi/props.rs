@@ -123,3 +123,41 @@ proptest! {
         }
     }
 }
+
+/// Text built from the characters that matter to the grammars, so that random inputs reach
+/// deep into the parsers instead of failing on the first byte.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("Category: ".to_owned()),
+        Just("Link: ".to_owned()),
+        Just("X-OCCI-Attribute: ".to_owned()),
+        Just("X-OCCI-Location: ".to_owned()),
+        Just("scheme=\"http://x#\"".to_owned()),
+        Just("class=kind".to_owned()),
+        Just("?action=".to_owned()),
+        proptest::string::string_regex("[ \t\r\n;,=\"\\\\<>{}#a-z0-9.é:/\\[\\]-]{0,12}").unwrap(),
+    ];
+    proptest::collection::vec(pieces, 0..24).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn no_input_makes_a_reader_panic(src in hostile_text()) {
+        for media in [MediaType::TextPlain, MediaType::TextOcci, MediaType::UriList, MediaType::OcciJson] {
+            for options in [ParseOptions::strict(), ParseOptions::lenient()] {
+                if let Ok(doc) = read(&src, media, &options, &catalogue()) {
+                    for to in MediaType::OCCI {
+                        let _ = write(&doc.value, to);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_json_makes_the_reader_panic(src in proptest::string::string_regex("[\\[\\]{}\":,0-9a-z .eE+\\\\-]{0,64}").unwrap()) {
+        let _ = read(&src, MediaType::OcciJson, &ParseOptions::lenient(), &catalogue());
+    }
+}

@@ -187,3 +187,62 @@ fn invalid_samples_fail_with_the_rule_in_their_name() {
         .is_ok()
     );
 }
+
+#[test]
+fn the_catalogues_render_as_valid_query_interfaces() {
+    use tern_model::{Catalogue, OcciVersion};
+    use tern_occi::{Document, Listing};
+    for version in OcciVersion::ALL {
+        let doc = Document::Listing(Listing::from_catalogue(&Catalogue::infrastructure(version)));
+        assert!(
+            json_violations(&doc).is_empty(),
+            "{version}: {:?}",
+            json_violations(&doc)
+        );
+        let options = ParseOptions {
+            version,
+            ..ParseOptions::strict()
+        };
+        let catalogue = Catalogue::infrastructure(version);
+        for media in [
+            MediaType::TextPlain,
+            MediaType::TextOcci,
+            MediaType::OcciJson,
+        ] {
+            let out = write(&doc, media);
+            assert!(
+                out.notes.iter().all(|n| n.severity != Severity::Error),
+                "{version} {media}: {:?}",
+                out.notes
+            );
+            let back = read(&out.text, media, &options, &catalogue)
+                .unwrap_or_else(|e| panic!("{version} {media}: {e}"));
+            // What survives every rendering: the identifiers, titles and attribute names.
+            let (Document::Listing(a), Document::Listing(b)) = (&doc, &back.value) else {
+                panic!("{media}: not a listing")
+            };
+            assert_eq!(a.kinds.len(), b.kinds.len());
+            for (x, y) in a.kinds.iter().zip(&b.kinds) {
+                assert_eq!(
+                    (&x.id, &x.title, &x.parent, &x.actions, &x.location),
+                    (&y.id, &y.title, &y.parent, &y.actions, &y.location)
+                );
+                let names = |k: &tern_model::Kind| {
+                    k.attributes
+                        .iter()
+                        .map(|d| (d.name.clone(), d.mutable, d.required()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(names(x), names(y), "{version} {media} {}", x.id);
+            }
+            assert_eq!(
+                a.mixins.iter().map(|m| &m.id).collect::<Vec<_>>(),
+                b.mixins.iter().map(|m| &m.id).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                a.actions.iter().map(|m| &m.id).collect::<Vec<_>>(),
+                b.actions.iter().map(|m| &m.id).collect::<Vec<_>>()
+            );
+        }
+    }
+}

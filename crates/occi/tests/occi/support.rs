@@ -17,6 +17,11 @@ pub fn samples_dir() -> PathBuf {
 /// `…/shared/reference/occi`, found by walking up from the crate; `None` (with a note) when
 /// the reference material is not on this machine.
 pub fn reference_dir() -> Option<PathBuf> {
+    // Set to check that the suite still passes on a machine without the reference folder.
+    if std::env::var_os("TERN_HIDE_REFERENCE").is_some() {
+        eprintln!("note: TERN_HIDE_REFERENCE set; reference-fixture tests skipped");
+        return None;
+    }
     let found = Path::new(env!("CARGO_MANIFEST_DIR"))
         .ancestors()
         .map(|a| a.join("shared/reference/occi"))
