@@ -38,8 +38,10 @@ pub struct Attribute {
     pub name: Name,
     /// The value with references resolved.
     pub value: String,
-    /// Original text including the leading whitespace (`  ovf:id="x"`); `None` once edited.
+    /// Original text including the leading whitespace (`  ovf:id="x"`); `None` for new ones.
     pub(crate) raw: Option<Span>,
+    /// The value changed: written with the original spacing and quote, but the new value.
+    pub(crate) edited: bool,
 }
 
 /// Character data.
@@ -109,6 +111,7 @@ impl Attribute {
             name,
             value: value.into(),
             raw: None,
+            edited: false,
         }
     }
 
@@ -245,7 +248,7 @@ impl Element {
                 && a.name.prefix == name.prefix
         }) {
             a.value = value;
-            a.raw = None;
+            a.edited = true;
         } else {
             self.attributes.push(Attribute::new(name, value));
         }

@@ -255,6 +255,7 @@ impl Builder<'_> {
                 name,
                 value: value.into_owned(),
                 raw: Some(attr_span),
+                edited: false,
             });
         }
         Ok(Element {

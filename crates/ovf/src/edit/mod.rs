@@ -12,7 +12,10 @@
 //! assert!(out.contains("<rasd:VirtualQuantity>8192</rasd:VirtualQuantity>"));
 //! ```
 
+mod convert;
 mod tree;
+
+pub use convert::{OvfVersion, convert_version};
 
 use tern_units::AllocationUnit;
 
@@ -327,6 +330,25 @@ pub fn set_default_deployment_option(doc: &mut Document, option: &str) -> Result
             e.remove_attribute(ns.as_deref(), "default");
         }
     }
+    Ok(())
+}
+
+/// Sets `vssd:VirtualSystemType` of a system's first hardware section (e.g. `vmx-13` so that
+/// vSphere accepts a VirtualBox export written with `virtualbox-2.2`).
+pub fn set_virtual_system_type(
+    doc: &mut Document,
+    system: Option<&str>,
+    value: &str,
+) -> Result<(), EditError> {
+    let hw = hardware_path(doc, system)?;
+    let index = element_at(doc, &hw)
+        .children()
+        .iter()
+        .position(|c| c.as_element().is_some_and(|e| vocab::is(e, "System")))
+        .ok_or_else(|| EditError::NoItem("(System)".into()))?;
+    let mut path = hw;
+    path.push(index);
+    set_field(doc, &path, "VirtualSystemType", value);
     Ok(())
 }
 
