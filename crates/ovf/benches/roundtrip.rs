@@ -24,11 +24,11 @@ fn main() {
     if dirs.is_empty() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         dirs.push(root.join("samples/ovf"));
-        if let Some(reference) = root
-            .canonicalize()
-            .ok()
-            .and_then(|r| r.ancestors().map(|a| a.join("shared/reference/ovf/samples")).find(|p| p.is_dir()))
-        {
+        if let Some(reference) = root.canonicalize().ok().and_then(|r| {
+            r.ancestors()
+                .map(|a| a.join("shared/reference/ovf/samples"))
+                .find(|p| p.is_dir())
+        }) {
             dirs.push(reference);
         }
     }
@@ -44,8 +44,9 @@ fn main() {
     let bytes: usize = inputs.iter().map(Vec::len).sum();
     let options = ValidateOptions::default();
     let report = |what: &str, secs: f64, extra: String| {
-        let n = f64::from(rounds) * inputs.len() as f64;
-        let mb = f64::from(rounds) * bytes as f64 / 1e6;
+        // Counts stay far below 2^52: the conversions are exact.
+        let n = f64::from(rounds) * f64::from(u32::try_from(inputs.len()).unwrap_or(u32::MAX));
+        let mb = f64::from(rounds) * f64::from(u32::try_from(bytes).unwrap_or(u32::MAX)) / 1e6;
         println!(
             "tern-ovf {what}: {} files ({bytes} bytes) x {rounds} rounds in {secs:.3} s: {:.0} files/s, {:.1} MB/s{extra}",
             inputs.len(),
