@@ -106,6 +106,9 @@ struct ValidateArgs {
 struct InfoArgs {
     /// The descriptor (.ovf). OVA archives are handled by `tern ova`.
     file: PathBuf,
+    /// Show texts with an ovf:msgid in this language (xml:lang of a Strings bundle).
+    #[arg(long)]
+    lang: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -143,7 +146,7 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         );
         return Ok(Outcome::Invalid);
     }
-    let info = Info::new(&env);
+    let info = Info::localized(&env, args.lang.as_deref());
     match global.format {
         Format::Json => {
             let value = serde_json::to_value(&info).map_err(std::io::Error::other)?;
