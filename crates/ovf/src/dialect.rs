@@ -80,7 +80,7 @@ impl DialectInfo {
     /// Detects the dialect of `doc`.
     pub fn detect(doc: &Document) -> DialectInfo {
         let root = doc.root();
-        let namespace = root.name().namespace.clone();
+        let namespace = root.name().namespace.as_deref().map(str::to_string);
         let version = root
             .attributes()
             .iter()

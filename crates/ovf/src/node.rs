@@ -1,6 +1,8 @@
 //! The lossless XML tree: elements, attributes, text and markup, each remembering the byte
 //! span it came from so that untouched parts are written back verbatim.
 
+use std::sync::Arc;
+
 use crate::error::Span;
 
 /// A node of the document tree.
@@ -27,8 +29,9 @@ pub struct Name {
     pub prefix: Option<String>,
     /// The local part.
     pub local: String,
-    /// The namespace URI the name is bound to (`None`: no namespace).
-    pub namespace: Option<String>,
+    /// The namespace URI the name is bound to (`None`: no namespace). Shared: a document
+    /// binds a handful of URIs to thousands of names.
+    pub namespace: Option<Arc<str>>,
 }
 
 /// An attribute: its name, unescaped value, and the original text when unedited.
@@ -86,7 +89,7 @@ impl Name {
         Name {
             prefix: prefix.map(str::to_string),
             local: local.to_string(),
-            namespace: namespace.map(str::to_string),
+            namespace: namespace.map(Arc::from),
         }
     }
 

@@ -55,7 +55,13 @@ const RASD_FIELDS: &[&str] = &[
 /// Converts a DMTF 1.x or 2.x descriptor to `target`. Returns the EPASD/SASD fields that
 /// had to be dropped going down to 1.x (they have no RASD equivalent).
 pub fn convert_version(doc: &mut Document, target: OvfVersion) -> Result<Vec<String>, EditError> {
-    let from = doc.root().name().namespace.clone().unwrap_or_default();
+    let from = doc
+        .root()
+        .name()
+        .namespace
+        .as_deref()
+        .unwrap_or_default()
+        .to_string();
     let (old_ns, new_ns, version) = match target {
         OvfVersion::V1 => (names::OVF_2, names::OVF_1, "1.0"),
         OvfVersion::V2 => (names::OVF_1, names::OVF_2, "2.0"),
@@ -178,7 +184,7 @@ fn retype(
                 child,
                 Some(prefix.to_string()),
                 &field,
-                Some(namespace.to_string()),
+                Some(namespace.into()),
             );
         }
     }
@@ -186,7 +192,12 @@ fn retype(
 }
 
 /// Renames an element: both tags are regenerated, the content is kept.
-fn rename(e: &mut Element, prefix: Option<String>, local: &str, namespace: Option<String>) {
+fn rename(
+    e: &mut Element,
+    prefix: Option<String>,
+    local: &str,
+    namespace: Option<std::sync::Arc<str>>,
+) {
     e.name = Name {
         prefix,
         local: local.to_string(),
@@ -206,7 +217,7 @@ fn retarget_namespace(doc: &mut Document, old: &str, new: &str) {
     fn walk(e: &mut Element, old: &str, new: &str) -> bool {
         let mut changed = false;
         if e.name.namespace.as_deref() == Some(old) {
-            e.name.namespace = Some(new.to_string());
+            e.name.namespace = Some(new.into());
         }
         for a in &mut e.attributes {
             if a.is_namespace_declaration() && a.value == old {
@@ -215,7 +226,7 @@ fn retarget_namespace(doc: &mut Document, old: &str, new: &str) {
                 e.start_dirty = true;
                 changed = true;
             } else if a.name.namespace.as_deref() == Some(old) {
-                a.name.namespace = Some(new.to_string());
+                a.name.namespace = Some(new.into());
             }
         }
         for child in e

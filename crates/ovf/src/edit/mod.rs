@@ -489,7 +489,7 @@ fn set_field(doc: &mut Document, path: &[usize], field: &str, value: &str) {
             .elements()
             .find(|e| vocab::is_item_field(e))
             .and_then(|e| e.name().namespace.clone())
-            .unwrap_or_else(|| names::RASD.to_string());
+            .map_or_else(|| names::RASD.to_string(), |n| n.to_string());
         let indent = tree::indent_of_children(item, "      ");
         (
             existing,
