@@ -340,7 +340,7 @@ fn hardware_info(hw: &VirtualHardware, config: Option<&str>) -> HardwareInfo {
             .map(|s| s.virtual_system_types.clone())
             .unwrap_or_default(),
         transport: hw.transport.clone(),
-        cpus: cpu.and_then(|i| i.quantity()),
+        cpus: cpu.and_then(|i| i.cpu_count()),
         memory_bytes: memory.and_then(|i| i.quantity_bytes()),
         memory: memory.map(|i| {
             format!(
