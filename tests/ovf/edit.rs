@@ -108,3 +108,30 @@ fn env_prints_the_environment_document() {
     ]);
     assert_eq!(bad.status.code(), Some(1), "{}", show(&bad));
 }
+
+#[test]
+fn ovf_version_conversion_from_the_command_line() {
+    let dir = scratch("convert");
+    let v1 = dir.join("v1.ovf");
+    let out = tern(&[
+        "ovf",
+        "edit",
+        &sample("ovf2-epasd-sasd.ovf"),
+        "-o",
+        v1.to_str().unwrap(),
+        "--ovf-version",
+        "1",
+        "--virtual-system-type",
+        "vmx-13",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let info = tern(&["ovf", "info", "--format", "json", v1.to_str().unwrap()]);
+    let value: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    assert_eq!(value["dialect"], "dmtf1");
+    assert_eq!(
+        value["content"]["hardware"][0]["virtual_system_types"][0],
+        "vmx-13"
+    );
+    let out = tern(&["ovf", "edit", v1.to_str().unwrap(), "--ovf-version", "3"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+}

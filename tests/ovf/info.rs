@@ -113,3 +113,15 @@ fn non_ovf_root_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[OVF-ENVELOPE]"));
 }
+
+#[test]
+fn lang_translates_the_text_report() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/ovf/localized-strings.ovf"
+    );
+    let out = tern(&["ovf", "info", "--lang", "de-DE", path]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Product: Informationskiosk"), "{text}");
+}

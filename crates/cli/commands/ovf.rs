@@ -27,7 +27,7 @@ enum OvfCommand {
     /// Read a descriptor and write it back (byte-identical when nothing is edited).
     Fmt(FmtArgs),
     /// Change hardware, properties or the default deployment option; only edited elements are rewritten.
-    Edit(EditArgs),
+    Edit(Box<EditArgs>),
     /// Print the OVF environment (ovf-env.xml) a guest would receive.
     Env(EnvArgs),
 }
@@ -63,6 +63,12 @@ struct EditArgs {
     /// Make NAME the default deployment option.
     #[arg(long = "deployment-option", value_name = "NAME")]
     deployment_option: Option<String>,
+    /// Set the hardware family (vssd:VirtualSystemType), e.g. vmx-13.
+    #[arg(long = "virtual-system-type", value_name = "TYPE")]
+    virtual_system_type: Option<String>,
+    /// Convert to OVF 1.x (RASD items only) or 2.x (EthernetPortItem/StorageItem).
+    #[arg(long = "ovf-version", value_name = "1|2", value_parser = ["1", "2"])]
+    ovf_version: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +106,9 @@ struct ValidateArgs {
 struct InfoArgs {
     /// The descriptor (.ovf). OVA archives are handled by `tern ova`.
     file: PathBuf,
+    /// Show texts with an ovf:msgid in this language (xml:lang of a Strings bundle).
+    #[arg(long)]
+    lang: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -137,7 +146,7 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         );
         return Ok(Outcome::Invalid);
     }
-    let info = Info::new(&env);
+    let info = Info::localized(&env, args.lang.as_deref());
     match global.format {
         Format::Json => {
             let value = serde_json::to_value(&info).map_err(std::io::Error::other)?;
@@ -260,6 +269,24 @@ fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
     }
     if let Some(option) = &args.deployment_option {
         edit::set_default_deployment_option(&mut doc, option).map_err(invalid)?;
+    }
+    if let Some(ty) = &args.virtual_system_type {
+        edit::set_virtual_system_type(&mut doc, system, ty).map_err(invalid)?;
+    }
+    if let Some(version) = &args.ovf_version {
+        let target = if version == "1" {
+            edit::OvfVersion::V1
+        } else {
+            edit::OvfVersion::V2
+        };
+        let dropped = edit::convert_version(&mut doc, target).map_err(invalid)?;
+        if !dropped.is_empty() {
+            eprintln!(
+                "{}: warning: dropped fields without an OVF 1.x equivalent: {}",
+                args.file.display(),
+                dropped.join(", ")
+            );
+        }
     }
     let target = args.output.as_ref().unwrap_or(&args.file);
     tern_ovf::write_atomically(target, &doc.to_bytes())

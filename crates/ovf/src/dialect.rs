@@ -80,7 +80,7 @@ impl DialectInfo {
     /// Detects the dialect of `doc`.
     pub fn detect(doc: &Document) -> DialectInfo {
         let root = doc.root();
-        let namespace = root.name().namespace.clone();
+        let namespace = root.name().namespace.as_deref().map(str::to_string);
         let version = root
             .attributes()
             .iter()
@@ -133,8 +133,8 @@ fn declared_encoding(doc: &Document) -> Option<String> {
     })?;
     let rest = &decl[decl.find("encoding")? + "encoding".len()..];
     let rest = rest.trim_start().strip_prefix('=')?.trim_start();
-    let quote = rest.chars().next()?;
-    let body = &rest[1..];
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let body = &rest[quote.len_utf8()..];
     Some(body[..body.find(quote)?].to_string())
 }
 

@@ -194,15 +194,30 @@ impl Document {
     }
 
     fn write_attribute(&self, attr: &Attribute, out: &mut String) {
-        if let Some(span) = attr.raw {
-            out.push_str(self.raw(span));
-            return;
-        }
-        out.push(' ');
+        let (lead, quote) = match attr.raw {
+            Some(span) if !attr.edited => {
+                out.push_str(self.raw(span));
+                return;
+            }
+            // An edited value keeps the spacing before it and its quote character.
+            Some(span) => {
+                let raw = self.raw(span);
+                let lead = &raw[..raw.len() - raw.trim_start().len()];
+                let quote = raw
+                    .chars()
+                    .rev()
+                    .find(|c| *c == '"' || *c == '\'')
+                    .unwrap_or('"');
+                (lead, quote)
+            }
+            None => (" ", '"'),
+        };
+        out.push_str(if lead.is_empty() { " " } else { lead });
         out.push_str(&attr.name.qualified());
-        out.push_str("=\"");
-        escape_attribute(&attr.value, out);
-        out.push('"');
+        out.push('=');
+        out.push(quote);
+        escape_attribute(&attr.value, quote, out);
+        out.push(quote);
     }
 }
 
@@ -217,12 +232,13 @@ fn escape_text(value: &str, out: &mut String) {
     }
 }
 
-fn escape_attribute(value: &str, out: &mut String) {
+fn escape_attribute(value: &str, quote: char, out: &mut String) {
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
-            '"' => out.push_str("&quot;"),
+            '"' if quote == '"' => out.push_str("&quot;"),
+            '\'' if quote == '\'' => out.push_str("&apos;"),
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),

@@ -1,9 +1,31 @@
-//! Lossless reading, typed views, validation and editing of DMTF OVF descriptors.
+//! Lossless reading, typed views, validation and editing of DMTF OVF descriptors
+//! (VMware 0.9, DSP0243 1.x and 2.x, VirtualBox and oVirt dialects).
+//!
+//! * [`Document`]: the XML tree with the byte span of every node; written back unedited it
+//!   is byte-identical to its input. DTDs, custom entities, absurd depth and size are refused
+//!   with a line and column.
+//! * [`Envelope`]: typed views (References, disks, networks, systems and collections,
+//!   hardware items, products and properties, strings) with the dialect detected.
+//! * [`validate()`]: findings with stable rule ids (`OVF-INFO`, `OVF-DUPLICATE-INSTANCE-ID`...).
+//! * [`edit`]: CPU, memory, properties, NICs, disks, deployment option, 2.x ⇄ 1.x, touching
+//!   only what changes; [`environment()`] builds `ovf-env.xml`.
 //!
 //! ```
-//! let xml = br#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1"><References/></Envelope>"#;
-//! let doc = tern_ovf::Document::parse(xml).unwrap();
+//! use tern_ovf::{Document, Envelope, ValidateOptions, edit, validate};
+//!
+//! let xml = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/ovf/hadoop-cluster.ovf"))?;
+//! let mut doc = Document::parse(&xml)?;
 //! assert_eq!(doc.to_bytes(), xml);
+//!
+//! let env = Envelope::read(&doc);
+//! let names: Vec<_> = env.virtual_systems().iter().filter_map(|v| v.id.clone()).collect();
+//! assert_eq!(names, ["portal", "hadoop-master", "hadoop-slave"]);
+//! assert!(validate(&doc, &ValidateOptions::default()).is_valid());
+//!
+//! edit::set_cpus(&mut doc, Some("hadoop-slave"), 8)?;
+//! let edited = String::from_utf8(doc.to_bytes())?;
+//! assert_eq!(edited.len(), xml.len()); // one digit for another, nothing else moved
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

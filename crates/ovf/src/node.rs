@@ -1,6 +1,8 @@
 //! The lossless XML tree: elements, attributes, text and markup, each remembering the byte
 //! span it came from so that untouched parts are written back verbatim.
 
+use std::sync::Arc;
+
 use crate::error::Span;
 
 /// A node of the document tree.
@@ -27,8 +29,9 @@ pub struct Name {
     pub prefix: Option<String>,
     /// The local part.
     pub local: String,
-    /// The namespace URI the name is bound to (`None`: no namespace).
-    pub namespace: Option<String>,
+    /// The namespace URI the name is bound to (`None`: no namespace). Shared: a document
+    /// binds a handful of URIs to thousands of names.
+    pub namespace: Option<Arc<str>>,
 }
 
 /// An attribute: its name, unescaped value, and the original text when unedited.
@@ -38,8 +41,10 @@ pub struct Attribute {
     pub name: Name,
     /// The value with references resolved.
     pub value: String,
-    /// Original text including the leading whitespace (`  ovf:id="x"`); `None` once edited.
+    /// Original text including the leading whitespace (`  ovf:id="x"`); `None` for new ones.
     pub(crate) raw: Option<Span>,
+    /// The value changed: written with the original spacing and quote, but the new value.
+    pub(crate) edited: bool,
 }
 
 /// Character data.
@@ -84,7 +89,7 @@ impl Name {
         Name {
             prefix: prefix.map(str::to_string),
             local: local.to_string(),
-            namespace: namespace.map(str::to_string),
+            namespace: namespace.map(Arc::from),
         }
     }
 
@@ -109,6 +114,7 @@ impl Attribute {
             name,
             value: value.into(),
             raw: None,
+            edited: false,
         }
     }
 
@@ -245,7 +251,7 @@ impl Element {
                 && a.name.prefix == name.prefix
         }) {
             a.value = value;
-            a.raw = None;
+            a.edited = true;
         } else {
             self.attributes.push(Attribute::new(name, value));
         }

@@ -2,6 +2,9 @@
 //! of every node and refusing what a descriptor never needs (DTDs, custom entities, absurd
 //! nesting or size).
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use quick_xml::NsReader;
 use quick_xml::escape::{EscapeError, resolve_predefined_entity};
 use quick_xml::events::{BytesStart, Event};
@@ -76,6 +79,7 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
         text: &text,
         lines: &lines,
         options,
+        namespaces: RefCell::new(Vec::new()),
     }
     .build()?;
     Ok(Parsed {
@@ -90,6 +94,8 @@ struct Builder<'a> {
     text: &'a str,
     lines: &'a LineIndex,
     options: &'a ParseOptions,
+    /// The namespace URIs seen so far, shared by every name bound to them.
+    namespaces: RefCell<Vec<Arc<str>>>,
 }
 
 impl Builder<'_> {
@@ -147,19 +153,19 @@ impl Builder<'_> {
                     })
                 }
                 Event::CData(c) => Node::CData(Markup {
-                    value: String::from_utf8_lossy(&c.into_inner()).into_owned(),
+                    value: lossy(&c.into_inner()),
                     raw: Some(span),
                 }),
                 Event::Comment(c) => Node::Comment(Markup {
-                    value: String::from_utf8_lossy(&c.into_inner()).into_owned(),
+                    value: lossy(&c.into_inner()),
                     raw: Some(span),
                 }),
                 Event::PI(p) => Node::ProcessingInstruction(Markup {
-                    value: String::from_utf8_lossy(&p.into_inner()).into_owned(),
+                    value: lossy(&p.into_inner()),
                     raw: Some(span),
                 }),
                 Event::Decl(d) => Node::Declaration(Markup {
-                    value: String::from_utf8_lossy(&d).into_owned(),
+                    value: lossy(&d),
                     raw: Some(span),
                 }),
                 Event::DocType(_) => return Err(self.err(span, ParseErrorKind::Dtd)),
@@ -241,8 +247,16 @@ impl Builder<'_> {
             let name = if key.as_ref() == b"xmlns" || key.as_ref().starts_with(b"xmlns:") {
                 let qualified = lossy(key.as_ref());
                 match qualified.split_once(':') {
-                    Some((_, local)) => Name::new(Some("xmlns"), local, Some(XMLNS_NAMESPACE)),
-                    None => Name::new(None, "xmlns", Some(XMLNS_NAMESPACE)),
+                    Some((_, local)) => Name {
+                        prefix: Some("xmlns".into()),
+                        local: local.to_string(),
+                        namespace: Some(self.intern(XMLNS_NAMESPACE.as_bytes())),
+                    },
+                    None => Name {
+                        prefix: None,
+                        local: "xmlns".into(),
+                        namespace: Some(self.intern(XMLNS_NAMESPACE.as_bytes())),
+                    },
                 }
             } else {
                 self.name(reader.resolve_attribute(key).0, key, attr_span)?
@@ -255,6 +269,7 @@ impl Builder<'_> {
                 name,
                 value: value.into_owned(),
                 raw: Some(attr_span),
+                edited: false,
             });
         }
         Ok(Element {
@@ -281,13 +296,27 @@ impl Builder<'_> {
             None => (None, qualified.as_str()),
         };
         let namespace = match resolved {
-            ResolveResult::Bound(ns) => Some(lossy(ns.as_ref())),
+            ResolveResult::Bound(ns) => Some(self.intern(ns.as_ref())),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(p) => {
                 return Err(self.err(span, ParseErrorKind::UnboundPrefix(lossy(&p))));
             }
         };
-        Ok(Name::new(prefix, local, namespace.as_deref()))
+        Ok(Name {
+            prefix: prefix.map(str::to_string),
+            local: local.to_string(),
+            namespace,
+        })
+    }
+
+    fn intern(&self, uri: &[u8]) -> Arc<str> {
+        let mut seen = self.namespaces.borrow_mut();
+        if let Some(known) = seen.iter().find(|s| s.as_bytes() == uri) {
+            return Arc::clone(known);
+        }
+        let new: Arc<str> = Arc::from(lossy(uri));
+        seen.push(Arc::clone(&new));
+        new
     }
 
     fn reference(
@@ -360,8 +389,13 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+// The input was checked to be UTF-8, so the slices quick-xml hands back are too; the lossy
+// path only guards the invariant.
 fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    std::str::from_utf8(bytes).map_or_else(
+        |_| String::from_utf8_lossy(bytes).into_owned(),
+        str::to_string,
+    )
 }
 
 fn pos(p: u64) -> usize {

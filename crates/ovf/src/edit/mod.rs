@@ -12,7 +12,10 @@
 //! assert!(out.contains("<rasd:VirtualQuantity>8192</rasd:VirtualQuantity>"));
 //! ```
 
+mod convert;
 mod tree;
+
+pub use convert::{OvfVersion, convert_version};
 
 use tern_units::AllocationUnit;
 
@@ -330,6 +333,25 @@ pub fn set_default_deployment_option(doc: &mut Document, option: &str) -> Result
     Ok(())
 }
 
+/// Sets `vssd:VirtualSystemType` of a system's first hardware section (e.g. `vmx-13` so that
+/// vSphere accepts a VirtualBox export written with `virtualbox-2.2`).
+pub fn set_virtual_system_type(
+    doc: &mut Document,
+    system: Option<&str>,
+    value: &str,
+) -> Result<(), EditError> {
+    let hw = hardware_path(doc, system)?;
+    let index = element_at(doc, &hw)
+        .children()
+        .iter()
+        .position(|c| c.as_element().is_some_and(|e| vocab::is(e, "System")))
+        .ok_or_else(|| EditError::NoItem("(System)".into()))?;
+    let mut path = hw;
+    path.push(index);
+    set_field(doc, &path, "VirtualSystemType", value);
+    Ok(())
+}
+
 /// Parses a size such as `4GiB`, `512 MiB`, `2048MB` or `1073741824` into bytes (units as
 /// DSP0004 / the legacy spellings tern-units accepts; a bare number is bytes).
 pub fn parse_size(text: &str) -> Result<u128, EditError> {
@@ -467,7 +489,7 @@ fn set_field(doc: &mut Document, path: &[usize], field: &str, value: &str) {
             .elements()
             .find(|e| vocab::is_item_field(e))
             .and_then(|e| e.name().namespace.clone())
-            .unwrap_or_else(|| names::RASD.to_string());
+            .map_or_else(|| names::RASD.to_string(), |n| n.to_string());
         let indent = tree::indent_of_children(item, "      ");
         (
             existing,

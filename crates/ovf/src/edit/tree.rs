@@ -149,8 +149,9 @@ pub(crate) fn ovf_attr_name(doc: &Document, local: &str) -> Name {
     let ns = root
         .name()
         .namespace
-        .clone()
-        .unwrap_or_else(|| names::OVF_1.to_string());
+        .as_deref()
+        .unwrap_or(names::OVF_1)
+        .to_string();
     let prefix = root
         .attributes()
         .iter()

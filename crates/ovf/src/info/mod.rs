@@ -184,8 +184,15 @@ pub struct PropertyInfo {
 }
 
 impl Info {
-    /// Summarises `env`.
+    /// Summarises `env` with the texts as written.
     pub fn new(env: &Envelope) -> Info {
+        Info::localized(env, None)
+    }
+
+    /// Summarises `env`, translating texts that carry an `ovf:msgid` into `lang` from the
+    /// inline Strings bundles (falling back to the default text).
+    pub fn localized(env: &Envelope, lang: Option<&str>) -> Info {
+        let t = Tr { env, lang };
         let config = env.default_configuration();
         Info {
             dialect: env.dialect.dialect,
@@ -225,7 +232,7 @@ impl Info {
                 .iter()
                 .map(|n| NetworkInfo {
                     name: n.name.clone(),
-                    description: n.description.as_ref().map(|m| m.text.clone()),
+                    description: n.description.as_ref().map(|m| t.msg(m)),
                 })
                 .collect(),
             deployment_options: env
@@ -233,11 +240,11 @@ impl Info {
                 .iter()
                 .map(|c| OptionInfo {
                     id: c.id.clone(),
-                    label: c.label.as_ref().map(|m| m.text.clone()),
+                    label: c.label.as_ref().map(|m| t.msg(m)),
                     default: c.id.as_deref() == config,
                 })
                 .collect(),
-            content: env.content.as_ref().map(|c| content_info(c, config)),
+            content: env.content.as_ref().map(|c| content_info(c, config, &t)),
         }
     }
 
@@ -247,7 +254,22 @@ impl Info {
     }
 }
 
-fn content_info(content: &Content, config: Option<&str>) -> ContentInfo {
+/// Text lookup in the requested language.
+struct Tr<'a> {
+    env: &'a Envelope,
+    lang: Option<&'a str>,
+}
+
+impl Tr<'_> {
+    fn msg(&self, m: &crate::model::Msg) -> String {
+        match self.lang {
+            Some(lang) => self.env.localize(m, lang).to_string(),
+            None => m.text.clone(),
+        }
+    }
+}
+
+fn content_info(content: &Content, config: Option<&str>, t: &Tr<'_>) -> ContentInfo {
     let (kind, id, name, info, sections, members) = match content {
         Content::VirtualSystem(v) => (
             "VirtualSystem",
@@ -269,11 +291,11 @@ fn content_info(content: &Content, config: Option<&str>) -> ContentInfo {
     ContentInfo {
         kind,
         id: id.clone(),
-        name: name.as_ref().or(info.as_ref()).map(|m| m.text.clone()),
+        name: name.as_ref().or(info.as_ref()).map(|m| t.msg(m)),
         os: sections.operating_system.as_ref().map(|os| OsInfo {
             id: os.id.clone(),
             version: os.version.clone(),
-            description: os.description.as_ref().map(|m| m.text.clone()),
+            description: os.description.as_ref().map(|m| t.msg(m)),
             vmw_os_type: os.vmw_os_type.clone().or(os.vbox_os_type.clone()),
         }),
         hardware: sections
@@ -281,22 +303,22 @@ fn content_info(content: &Content, config: Option<&str>) -> ContentInfo {
             .iter()
             .map(|h| hardware_info(h, config))
             .collect(),
-        properties: properties(sections, config),
+        properties: properties(sections, config, t),
         products: sections
             .product
             .iter()
             .map(|p| ProductInfo {
                 class: p.class.clone(),
                 instance: p.instance.clone(),
-                product: p.product.as_ref().map(|m| m.text.clone()),
-                vendor: p.vendor.as_ref().map(|m| m.text.clone()),
+                product: p.product.as_ref().map(|m| t.msg(m)),
+                vendor: p.vendor.as_ref().map(|m| t.msg(m)),
                 version: p.version.clone(),
             })
             .collect(),
         eula: !sections.eula.is_empty(),
-        annotation: sections.annotation.as_ref().map(|m| m.text.clone()),
+        annotation: sections.annotation.as_ref().map(|m| t.msg(m)),
         other_sections: sections.other.iter().map(|s| s.name.clone()).collect(),
-        members: members.iter().map(|m| content_info(m, config)).collect(),
+        members: members.iter().map(|m| content_info(m, config, t)).collect(),
     }
 }
 
@@ -318,7 +340,7 @@ fn hardware_info(hw: &VirtualHardware, config: Option<&str>) -> HardwareInfo {
             .map(|s| s.virtual_system_types.clone())
             .unwrap_or_default(),
         transport: hw.transport.clone(),
-        cpus: cpu.and_then(|i| i.quantity()),
+        cpus: cpu.and_then(|i| i.cpu_count()),
         memory_bytes: memory.and_then(|i| i.quantity_bytes()),
         memory: memory.map(|i| {
             format!(
@@ -343,13 +365,13 @@ fn hardware_info(hw: &VirtualHardware, config: Option<&str>) -> HardwareInfo {
     }
 }
 
-fn properties(sections: &Sections, config: Option<&str>) -> Vec<PropertyInfo> {
+fn properties(sections: &Sections, config: Option<&str>, t: &Tr<'_>) -> Vec<PropertyInfo> {
     let mut out = Vec::new();
     for ps in &sections.product {
         let mut category = None;
         for entry in &ps.entries {
             match entry {
-                crate::model::ProductEntry::Category(c) => category = Some(c.text.clone()),
+                crate::model::ProductEntry::Category(c) => category = Some(t.msg(c)),
                 crate::model::ProductEntry::Property(p) => out.push(PropertyInfo {
                     key: p.key.clone(),
                     qualified_key: p.key.as_deref().map(|k| ps.qualified_key(k)),
@@ -362,7 +384,7 @@ fn properties(sections: &Sections, config: Option<&str>) -> Vec<PropertyInfo> {
                     },
                     user_configurable: p.user_configurable,
                     password: p.password,
-                    label: p.label.as_ref().map(|m| m.text.clone()),
+                    label: p.label.as_ref().map(|m| t.msg(m)),
                     category: category.clone(),
                 }),
             }

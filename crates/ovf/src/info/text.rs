@@ -147,28 +147,23 @@ fn text_content(c: &ContentInfo, depth: usize, out: &mut String) {
     );
     for p in &c.products {
         if p.product.is_some() || p.version.is_some() {
-            let _ = writeln!(
-                out,
-                "{pad}  Product: {} {} {}",
-                p.product.as_deref().unwrap_or(""),
-                p.version.as_deref().unwrap_or(""),
-                p.vendor
-                    .as_deref()
-                    .map(|v| format!("by {v}"))
-                    .unwrap_or_default()
-            );
+            let by = p.vendor.as_deref().map(|v| format!("by {v}"));
+            let parts: Vec<&str> = [p.product.as_deref(), p.version.as_deref(), by.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter(|s| !s.is_empty())
+                .collect();
+            let _ = writeln!(out, "{pad}  Product: {}", parts.join(" "));
         }
     }
     if let Some(os) = &c.os {
-        let _ = writeln!(
-            out,
-            "{pad}  OS: {} {}",
-            os.id.as_deref().unwrap_or("?"),
-            os.description
-                .as_deref()
-                .or(os.vmw_os_type.as_deref())
-                .unwrap_or("")
-        );
+        let what = os
+            .description
+            .as_deref()
+            .or(os.vmw_os_type.as_deref())
+            .map(|d| format!(" {d}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{pad}  OS: {}{what}", os.id.as_deref().unwrap_or("?"));
     }
     for hw in &c.hardware {
         text_hardware(hw, &pad, out);

@@ -201,7 +201,7 @@ impl SectionRef {
     pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> SectionRef {
         SectionRef {
             name: vocab::section_kind(e).unwrap_or_else(|| e.name().local.clone()),
-            namespace: e.name().namespace.clone(),
+            namespace: e.name().namespace.as_deref().map(str::to_string),
             required: vocab::required(e),
             position: cx.pos(e),
         }

@@ -93,6 +93,10 @@ pub struct Item {
     pub virtual_quantity: Option<String>,
     pub virtual_quantity_units: Option<String>,
     pub weight: Option<String>,
+    /// Sockets of a processor item: oVirt's `rasd:num_of_sockets`.
+    pub sockets: Option<String>,
+    /// Cores per socket: oVirt's `rasd:cpu_per_socket` or VMware's `vmw:CoresPerSocket`.
+    pub cores_per_socket: Option<String>,
     /// Start tag position.
     #[serde(skip)]
     pub position: Position,
@@ -194,6 +198,12 @@ impl Item {
             virtual_quantity: f("VirtualQuantity"),
             virtual_quantity_units: f("VirtualQuantityUnits"),
             weight: f("Weight"),
+            sockets: f("num_of_sockets"),
+            cores_per_socket: f("cpu_per_socket").or_else(|| {
+                e.elements()
+                    .find(|c| c.name().is(crate::names::VMW, "CoresPerSocket"))
+                    .map(|c| c.text().trim().to_string())
+            }),
             position: cx.pos(e),
         })
     }
@@ -201,6 +211,22 @@ impl Item {
     /// The CIM ResourceType code, when it is a number.
     pub fn resource_type_code(&self) -> Option<u16> {
         self.resource_type.as_deref()?.trim().parse().ok()
+    }
+
+    /// The number of virtual CPUs of a processor item: VirtualQuantity, or for oVirt (which
+    /// leaves it out) sockets × cores per socket.
+    pub fn cpu_count(&self) -> Option<u64> {
+        self.quantity().or_else(|| {
+            let sockets: u64 = self.sockets.as_deref()?.trim().parse().ok()?;
+            let cores: u64 = self
+                .cores_per_socket
+                .as_deref()
+                .unwrap_or("1")
+                .trim()
+                .parse()
+                .ok()?;
+            sockets.checked_mul(cores)
+        })
     }
 
     /// VirtualQuantity as a number.

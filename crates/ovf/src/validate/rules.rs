@@ -36,6 +36,12 @@ pub enum Rule {
     DuplicateProductSection,
     /// Content ids are unique.
     DuplicateContentId,
+    /// Network names are unique.
+    DuplicateNetwork,
+    /// Deployment option ids are unique and at most one is the default.
+    DeploymentOption,
+    /// Two devices do not share a Parent and AddressOnParent.
+    AddressOnParent,
     /// Every `fileRef` names a File.
     FileRef,
     /// Every Disk `parentRef` names a Disk.
@@ -98,6 +104,9 @@ impl Rule {
         Rule::DuplicatePropertyKey,
         Rule::DuplicateProductSection,
         Rule::DuplicateContentId,
+        Rule::DuplicateNetwork,
+        Rule::DeploymentOption,
+        Rule::AddressOnParent,
         Rule::FileRef,
         Rule::ParentRef,
         Rule::HostResource,
@@ -139,6 +148,9 @@ impl Rule {
             Rule::DuplicatePropertyKey => "OVF-DUPLICATE-PROPERTY-KEY",
             Rule::DuplicateProductSection => "OVF-DUPLICATE-PRODUCT-SECTION",
             Rule::DuplicateContentId => "OVF-DUPLICATE-CONTENT-ID",
+            Rule::DuplicateNetwork => "OVF-DUPLICATE-NETWORK",
+            Rule::DeploymentOption => "OVF-DEPLOYMENT-OPTION",
+            Rule::AddressOnParent => "OVF-ADDRESS-ON-PARENT",
             Rule::FileRef => "OVF-FILE-REF",
             Rule::ParentRef => "OVF-PARENT-REF",
             Rule::HostResource => "OVF-HOST-RESOURCE",
@@ -181,6 +193,11 @@ impl Rule {
             Rule::DuplicatePropertyKey => "Property keys are unique within a ProductSection",
             Rule::DuplicateProductSection => "one ProductSection per class and instance",
             Rule::DuplicateContentId => "VirtualSystem/VirtualSystemCollection ids are unique",
+            Rule::DuplicateNetwork => "Network names are unique",
+            Rule::DeploymentOption => {
+                "deployment option ids are unique and at most one is the default"
+            }
+            Rule::AddressOnParent => "two devices never share a Parent and AddressOnParent",
             Rule::FileRef => "every fileRef names a declared File",
             Rule::ParentRef => "every Disk parentRef names a declared Disk",
             Rule::HostResource => "HostResource is ovf:/disk/ID or ovf:/file/ID and resolves",

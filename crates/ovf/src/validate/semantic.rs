@@ -10,6 +10,7 @@ pub(super) fn check(env: &Envelope, sink: &mut Sink) {
     let cx = Semantic::new(env);
     cx.files(sink);
     cx.disks(sink);
+    cx.networks_and_options(sink);
     cx.strings(sink);
     if let Some(content) = &env.content {
         let mut ids = HashSet::new();
@@ -235,6 +236,44 @@ impl<'a> Semantic<'a> {
         }
     }
 
+    fn networks_and_options(&self, sink: &mut Sink) {
+        let mut names = HashSet::new();
+        for n in &self.env.networks {
+            if let Some(name) = n.name.as_deref() {
+                if !names.insert(name) {
+                    sink.error(
+                        Rule::DuplicateNetwork,
+                        n.position,
+                        format!("Network \"{name}\" is declared twice"),
+                    );
+                }
+            }
+        }
+        let mut ids = HashSet::new();
+        let mut defaults = 0;
+        for c in &self.env.deployment_options {
+            if let Some(id) = c.id.as_deref() {
+                if !ids.insert(id) {
+                    sink.error(
+                        Rule::DeploymentOption,
+                        c.position,
+                        format!("deployment option \"{id}\" is declared twice"),
+                    );
+                }
+            }
+            if c.default {
+                defaults += 1;
+                if defaults == 2 {
+                    sink.error(
+                        Rule::DeploymentOption,
+                        c.position,
+                        "a second deployment option with ovf:default=\"true\"".into(),
+                    );
+                }
+            }
+        }
+    }
+
     fn strings(&self, sink: &mut Sink) {
         for s in &self.env.strings {
             if let Some(r) = s.file_ref.as_deref() {
@@ -379,6 +418,7 @@ impl<'a> Semantic<'a> {
         for id in ids {
             check_group(id, &groups[*id], sink);
         }
+        check_addresses(hw, sink);
     }
 
     fn item(&self, item: &Item, items: &HashMap<&str, &Item>, sink: &mut Sink) {
@@ -557,6 +597,38 @@ fn check_group(id: &str, items: &[&Item], sink: &mut Sink) {
             second.position,
             format!("InstanceID {id} is used by two items of this VirtualHardwareSection"),
         );
+    }
+}
+
+/// Devices on the same controller need distinct AddressOnParent values (ESXi refuses the
+/// descriptor otherwise). Items for other deployment options and bound items do not clash.
+fn check_addresses(hw: &VirtualHardware, sink: &mut Sink) {
+    let mut seen: HashMap<(&str, &str), &Item> = HashMap::new();
+    for item in &hw.items {
+        if !item.configuration.is_empty() || matches!(item.bound, Some(Bound::Min | Bound::Max)) {
+            continue;
+        }
+        let (Some(parent), Some(address)) =
+            (item.parent.as_deref(), item.address_on_parent.as_deref())
+        else {
+            continue;
+        };
+        if let Some(first) = seen.get(&(parent, address)) {
+            // The same InstanceID twice is already reported as a duplicate.
+            if first.instance_id != item.instance_id {
+                sink.error(
+                    Rule::AddressOnParent,
+                    item.position,
+                    format!(
+                        "Item \"{}\" uses AddressOnParent {address} on Parent {parent}, already taken by \"{}\"",
+                        item.label().unwrap_or("?"),
+                        first.label().unwrap_or("?")
+                    ),
+                );
+            }
+        } else {
+            seen.insert((parent, address), item);
+        }
     }
 }
 

@@ -384,7 +384,12 @@ impl Walk<'_> {
     fn section(&self, e: &Element, level: Level, sink: &mut Sink) {
         let kind = vocab::section_kind(e).unwrap_or_default();
         if !vocab::is_ovf(e) || !KNOWN_SECTIONS.contains(&kind.as_str()) {
-            self.unknown(e, "a section list", sink);
+            let parent = match level {
+                Level::Envelope => "Envelope",
+                Level::VirtualSystem => "VirtualSystem",
+                Level::Collection => "VirtualSystemCollection",
+            };
+            self.unknown(e, parent, sink);
             return;
         }
         if vocab::child(e, "Info").is_none() {

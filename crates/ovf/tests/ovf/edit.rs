@@ -258,3 +258,78 @@ proptest! {
         prop_assert_eq!(&bytes[..cut], &original[..cut]);
     }
 }
+
+#[test]
+fn ovf2_converts_down_to_rasd_items_and_back_byte_identically() {
+    let original = sample("ovf2-epasd-sasd.ovf");
+    let mut doc = Document::parse(&original).unwrap();
+    let dropped = edit::convert_version(&mut doc, edit::OvfVersion::V1).unwrap();
+    assert!(dropped.is_empty());
+    let v1 = doc.to_bytes();
+    let v1_doc = Document::parse(&v1).unwrap();
+    let env = Envelope::read(&v1_doc);
+    assert_eq!(env.dialect.dialect, tern_ovf::Dialect::Dmtf1);
+    assert_eq!(env.dialect.version.as_deref(), Some("1.0"));
+    let hw = &env.virtual_systems()[0].sections.hardware[0];
+    assert!(
+        hw.items
+            .iter()
+            .all(|i| i.kind == Some(tern_ovf::model::ItemKind::Item))
+    );
+    assert_eq!(hw.items.iter().filter(|i| i.is_nic()).count(), 2);
+    assert_eq!(
+        hw.items
+            .iter()
+            .filter_map(|i| i.disk_ref())
+            .collect::<Vec<_>>(),
+        ["root"]
+    );
+    let report = validate(&v1_doc, &ValidateOptions::default());
+    assert!(report.is_valid(), "{:#?}", report.findings);
+
+    let mut back = v1_doc;
+    edit::convert_version(&mut back, edit::OvfVersion::V2).unwrap();
+    assert_eq!(back.to_bytes(), original, "2 -> 1 -> 2 restores every byte");
+}
+
+#[test]
+fn virtualbox_ovf20_becomes_an_ovf1_that_strict_mode_accepts() {
+    let Some(dir) = crate::reference_samples()
+        .and_then(|s| s.first()?.parent().map(std::path::Path::to_path_buf))
+    else {
+        return;
+    };
+    let bytes = std::fs::read(dir.join("virtualbox-ovf20-ubuntu.ovf")).unwrap();
+    let mut doc = Document::parse(&bytes).unwrap();
+    assert!(!validate(&doc, &ValidateOptions::default()).is_valid());
+    edit::convert_version(&mut doc, edit::OvfVersion::V1).unwrap();
+    edit::set_virtual_system_type(&mut doc, None, "vmx-13").unwrap();
+    let reread = Document::parse(&doc.to_bytes()).unwrap();
+    let report = validate(&reread, &ValidateOptions::default());
+    assert!(report.is_valid(), "{:#?}", report.findings);
+    let hw = info(&reread).content.unwrap().hardware.remove(0);
+    assert_eq!(hw.virtual_system_types, ["vmx-13"]);
+    assert_eq!(hw.nics.len(), 1);
+}
+
+#[test]
+fn ovf1_items_go_up_to_port_and_storage_items() {
+    let mut doc = Document::parse(&sample("minimal.ovf")).unwrap();
+    edit::convert_version(&mut doc, edit::OvfVersion::V2).unwrap();
+    let text = String::from_utf8(doc.to_bytes()).unwrap();
+    assert!(text.contains("xmlns:epasd=\"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_EthernetPortAllocationSettingData\""));
+    assert!(
+        text.contains("<EthernetPortItem>\n        <epasd:AutomaticAllocation>"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<sasd:HostResource>ovf:/disk/disk1</sasd:HostResource>"),
+        "{text}"
+    );
+    let reread = Document::parse(text.as_bytes()).unwrap();
+    assert_eq!(
+        Envelope::read(&reread).dialect.dialect,
+        tern_ovf::Dialect::Dmtf2
+    );
+    assert!(validate(&reread, &ValidateOptions::default()).is_valid());
+}

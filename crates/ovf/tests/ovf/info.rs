@@ -102,3 +102,23 @@ fn every_reference_sample_summarises() {
         assert!(info.content.is_some(), "{}", path.display());
     }
 }
+
+#[test]
+fn localized_report_uses_the_strings_bundle() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../samples/ovf/localized-strings.ovf");
+    let bytes = std::fs::read(path).unwrap();
+    let env = Envelope::read(&Document::parse(&bytes).unwrap());
+    let de = Info::localized(&env, Some("de-DE"));
+    let content = de.content.unwrap();
+    assert_eq!(
+        content.products[0].product.as_deref(),
+        Some("Informationskiosk")
+    );
+    assert_eq!(
+        content.properties[0].label.as_deref(),
+        Some("Begrüßungstext")
+    );
+    // Unknown language: the texts as written.
+    assert_eq!(Info::localized(&env, Some("pt-BR")), Info::new(&env));
+}

@@ -213,6 +213,9 @@ fn ovirt_unqualified_children_are_read() {
     let hw = &vs.sections.hardware[0];
     assert_eq!(hw.items.iter().filter(|i| i.is_nic()).count(), 1);
     assert_eq!(hw.items[1].virtual_quantity.as_deref(), Some("2048"));
+    // oVirt leaves VirtualQuantity out of the CPU item: sockets x cores per socket.
+    assert_eq!(hw.items[0].quantity(), None);
+    assert_eq!(hw.items[0].cpu_count(), Some(2));
 }
 
 #[test]

@@ -112,3 +112,18 @@ fn non_utf8_is_refused_with_position() {
     assert_eq!(e.kind, ParseErrorKind::NotUtf8);
     assert_eq!(e.position, Position { line: 2, column: 1 });
 }
+
+#[test]
+fn odd_declarations_do_not_panic() {
+    for xml in [
+        "<?xml version=\"1.0\" encoding=\u{e9}x?><a/>",
+        "<?xml version=\"1.0\" encoding=?><a/>",
+        "<?xml version=\"1.0\" encoding='unterminated?><a/>",
+        "<?xml encoding?><a/>",
+    ] {
+        if let Ok(doc) = Document::parse(xml.as_bytes()) {
+            let _ = tern_ovf::Envelope::read(&doc);
+            assert_eq!(doc.to_bytes(), xml.as_bytes());
+        }
+    }
+}

@@ -335,3 +335,17 @@ fn reference_samples_are_judged_as_their_notes_imply() {
         assert_eq!(lax.is_valid(), *lax_ok, "{name} (lax): {:#?}", lax.findings);
     }
 }
+
+#[test]
+fn invalid_sample_messages_are_reviewed_snapshots() {
+    for path in invalid_samples() {
+        let rule = rule_of(&path);
+        let report = check(&path, Mode::Strict, rule == "OVF-FILE-MISSING");
+        let name = format!("invalid/{}", path.file_name().unwrap().to_string_lossy());
+        let rendered: Vec<String> = report.findings.iter().map(|f| f.render(&name)).collect();
+        insta::assert_snapshot!(
+            format!("findings-{}", rule.to_ascii_lowercase()),
+            rendered.join("\n")
+        );
+    }
+}
