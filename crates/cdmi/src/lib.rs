@@ -33,4 +33,6 @@ pub mod objectid;
 pub mod position;
 pub mod query;
 pub mod rules;
+pub mod serialized;
+pub mod status;
 pub mod version;

@@ -280,6 +280,14 @@ fn check_value(name: &str, rule: &MetadataRule, value: &Value, at: &str, finding
             Some("must be an array of JSON strings".to_owned())
         }
         (_, Value::String(text)) => string_problem(rule, text),
+        (ValueKind::Count | ValueKind::PositiveCount, Value::Number(n)) => {
+            findings.error(
+                "CDMI-STRING-NUMBER",
+                at,
+                format!("metadata {name:?} must be a JSON string: CDMI sends numbers as strings (\"{n}\")"),
+            );
+            None
+        }
         (_, other) => Some(format!("must be a JSON string, not {}", json_kind(other))),
     };
     if let Some(problem) = problem {

@@ -273,6 +273,47 @@ impl QueryItem {
     }
 }
 
+/// A human-readable listing of a query: one line per item, then both renderings.
+pub fn describe(query: &Query) -> String {
+    let mut out = format!(
+        "syntax    {}\n",
+        match query.syntax {
+            QuerySyntax::V1 => "1.x (; and :)",
+            QuerySyntax::V2 => "2.0 (& and =)",
+        }
+    );
+    for item in &query.items {
+        let line = match item {
+            QueryItem::Field { name } => format!("field     {name}"),
+            QueryItem::ValueRange { first, last } => {
+                format!("value     bytes {first}-{last} (inclusive)")
+            }
+            QueryItem::ChildrenRange { first, last } => {
+                format!("children  {first}-{last} (inclusive)")
+            }
+            QueryItem::Values {
+                first,
+                count: Some(n),
+                ..
+            } => format!("values    first {n} from {first}"),
+            QueryItem::Values { first, last, .. } => {
+                format!("values    {first}-{} (inclusive)", last.unwrap_or(*first))
+            }
+            QueryItem::Metadata { prefix } => format!("metadata  items starting with {prefix:?}"),
+            QueryItem::Exports { params } => {
+                let p: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("exports   {}", p.join(", "))
+            }
+            QueryItem::Other { name, param } => format!("other     {name} = {param:?}"),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "as 1.x    ?{}", query.render(QuerySyntax::V1));
+    let _ = writeln!(out, "as 2.0    ?{}", query.render(QuerySyntax::V2));
+    out
+}
+
 fn separators(syntax: QuerySyntax) -> (char, char) {
     match syntax {
         QuerySyntax::V1 => (';', ':'),

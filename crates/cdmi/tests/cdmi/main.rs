@@ -2,6 +2,7 @@
 
 mod reference;
 
+mod data_tables;
 mod examples;
 mod objectid_props;
 mod objectid_vectors;
