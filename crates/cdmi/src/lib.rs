@@ -26,6 +26,7 @@ pub mod body;
 pub mod capability;
 pub mod exports;
 pub mod finding;
+pub mod mapping;
 pub mod media;
 pub mod metadata;
 pub mod object;

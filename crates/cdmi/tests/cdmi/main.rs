@@ -4,5 +4,6 @@ mod reference;
 
 mod data_tables;
 mod examples;
+mod mapping;
 mod objectid_props;
 mod objectid_vectors;
