@@ -295,9 +295,9 @@ fn split_path(path: &str) -> (&str, &str) {
 fn convert_to_occi(convert: &str, value: Value) -> Option<Value> {
     if convert.starts_with("bytes->GiB") {
         let bytes = parse_decimal(value.as_str()?)?;
-        // Exact: bytes / 2^30 only shifts the exponent while bytes < 2^53.
-        return serde_json::Number::from_f64(bytes as f64 / f64::from(1u32 << 30))
-            .map(Value::Number);
+        // Exact: bytes / 2^30 only shifts the exponent while bytes < 2^53 (8 PiB).
+        let as_float = f64::from((bytes >> 32) as u32) * 4_294_967_296.0 + f64::from(bytes as u32);
+        return serde_json::Number::from_f64(as_float / f64::from(1u32 << 30)).map(Value::Number);
     }
     if convert.starts_with("Complete->online") {
         let state = match CompletionStatus::parse(value.as_str()?).ok()? {
