@@ -361,8 +361,10 @@ pub(crate) fn check(
         findings.warning(
             "CDMI-OBJECT-TYPE",
             "",
-            "cannot tell the object type (no objectType, no telltale field); only generic rules were checked",
+            "cannot tell the object type (no objectType, no telltale field); only the rules common to all types were checked",
         );
+        // The widest source set (data object create) and the reference rule hold for all.
+        check_sources(map, ObjectType::DataObject, kind, findings);
         return;
     };
     let Some(table) = fields(t, kind) else {

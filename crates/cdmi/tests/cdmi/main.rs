@@ -7,3 +7,4 @@ mod examples;
 mod mapping;
 mod objectid_props;
 mod objectid_vectors;
+mod samples;
