@@ -2,6 +2,7 @@
 
 mod reference;
 
+mod body_props;
 mod data_tables;
 mod examples;
 mod mapping;
