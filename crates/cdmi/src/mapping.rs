@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::body::{CdmiObject, OneOrMany};
 use crate::exports::{Exports, OcciExport};
 use crate::metadata::Metadata;
-use crate::object::{CompletionStatus, ObjectType, parse_decimal};
+use crate::object::{ObjectType, parse_decimal};
 
 /// Which way a row converts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -38,9 +38,25 @@ pub struct OcciSide {
 pub struct CdmiSide {
     /// Object type name (`dataobject`, `container`).
     pub object: String,
-    /// Field path: a body field, `metadata.<item>`, `exports.<key>.<member>`, or
-    /// `parentURI+objectName`.
+    /// Field path: a body field, `metadata.<item>`, `exports.<key>.<member>`, or `URI`
+    /// (`parentURI` followed by `objectName`).
     pub field: String,
+}
+
+/// The named conversions of the shared row format that CDMI rows use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Conversion {
+    /// The value is copied (a trailing `/` of a container name is dropped towards OCCI).
+    Identity,
+    /// `cdmi_size` bytes (a decimal string) ⇄ `occi.storage.size` GiB, exact.
+    BytesToGib,
+    /// The object ID, upper-case Base16.
+    CdmiObjectid,
+    /// `parentURI` followed by `objectName` ⇄ one path.
+    CdmiUri,
+    /// CDMI `mimetype` ⇄ disk format token (`raw`, `qcow2`, `vmdk`, `vhd`, `iso`).
+    DiskFormatMimetype,
 }
 
 /// One mapping row.
@@ -54,8 +70,8 @@ pub struct MappingRow {
     pub cdmi: CdmiSide,
     /// The OVF side (null in this crate's rows).
     pub ovf: Option<Value>,
-    /// The conversion, as text; the code dispatches on its leading words.
-    pub convert: String,
+    /// The conversion.
+    pub convert: Conversion,
     /// Which way it applies.
     pub direction: Direction,
     /// What is lost, if anything.
@@ -103,7 +119,7 @@ pub fn cdmi_to_occi(object: &CdmiObject) -> Vec<OcciAttribute> {
         .filter(|r| r.direction != Direction::OcciToCdmi && r.cdmi.object == t.name())
         .filter_map(|r| {
             let value = read_cdmi(object, &r.cdmi.field)?;
-            let value = convert_to_occi(&r.convert, value)?;
+            let value = convert_to_occi(r.convert, value)?;
             Some(OcciAttribute {
                 row: r.id.clone(),
                 category: r.occi.category.clone(),
@@ -124,7 +140,7 @@ pub fn occi_to_cdmi(object_type: ObjectType, attributes: &[(String, Value)]) -> 
         .filter(|r| r.direction != Direction::CdmiToOcci && r.cdmi.object == object_type.name())
     {
         for (_, value) in attributes.iter().filter(|(n, _)| *n == row.occi.attribute) {
-            if let Some(v) = convert_to_cdmi(&row.convert, value) {
+            if let Some(v) = convert_to_cdmi(row.convert, value) {
                 write_cdmi(&mut object, &row.cdmi.field, v);
             }
         }
@@ -215,7 +231,7 @@ fn read_cdmi(object: &CdmiObject, field: &str) -> Option<Value> {
             OneOrMany::Many(_) => return None,
         },
         "completionStatus" => object.completion_status.as_ref()?.as_str().into(),
-        "parentURI+objectName" => format!(
+        "URI" => format!(
             "{}{}",
             object.parent_uri.as_deref()?,
             object.object_name.as_deref()?
@@ -249,7 +265,7 @@ fn write_cdmi(object: &mut CdmiObject, field: &str, value: Value) {
         "objectID" => object.object_id = text,
         "objectName" => object.object_name = text,
         "mimetype" => object.mimetype = text.map(OneOrMany::One),
-        "parentURI+objectName" => {
+        "URI" => {
             if let Some(path) = text {
                 let (parent, name) = split_path(&path);
                 object.parent_uri = Some(parent.to_owned());
@@ -292,36 +308,31 @@ fn split_path(path: &str) -> (&str, &str) {
     }
 }
 
-fn convert_to_occi(convert: &str, value: Value) -> Option<Value> {
-    if convert.starts_with("bytes->GiB") {
-        let bytes = parse_decimal(value.as_str()?)?;
-        // Exact: bytes / 2^30 only shifts the exponent while bytes < 2^53 (8 PiB).
-        let as_float = f64::from((bytes >> 32) as u32) * 4_294_967_296.0 + f64::from(bytes as u32);
-        return serde_json::Number::from_f64(as_float / f64::from(1u32 << 30)).map(Value::Number);
+fn convert_to_occi(convert: Conversion, value: Value) -> Option<Value> {
+    match convert {
+        Conversion::BytesToGib => {
+            let bytes = parse_decimal(value.as_str()?)?;
+            // Exact: bytes / 2^30 only shifts the exponent while bytes < 2^53 (8 PiB).
+            let as_float =
+                f64::from((bytes >> 32) as u32) * 4_294_967_296.0 + f64::from(bytes as u32);
+            serde_json::Number::from_f64(as_float / f64::from(1u32 << 30)).map(Value::Number)
+        }
+        Conversion::DiskFormatMimetype => Some(mimetype_to_format(value.as_str()?).into()),
+        Conversion::CdmiObjectid => Some(value.as_str()?.to_ascii_uppercase().into()),
+        Conversion::Identity | Conversion::CdmiUri => Some(value),
     }
-    if convert.starts_with("Complete->online") {
-        let state = match CompletionStatus::parse(value.as_str()?).ok()? {
-            CompletionStatus::Complete => "online",
-            CompletionStatus::Processing => "offline",
-            CompletionStatus::Error(_) => "error",
-        };
-        return Some(state.into());
-    }
-    if convert.starts_with("mimetype<->format") {
-        return Some(mimetype_to_format(value.as_str()?).into());
-    }
-    Some(value)
 }
 
-fn convert_to_cdmi(convert: &str, value: &Value) -> Option<Value> {
-    if convert.starts_with("bytes->GiB") {
-        let gib = value.as_f64().or_else(|| value.as_str()?.parse().ok())?;
-        return Some(gib_to_bytes(gib)?.to_string().into());
+fn convert_to_cdmi(convert: Conversion, value: &Value) -> Option<Value> {
+    match convert {
+        Conversion::BytesToGib => {
+            let gib = value.as_f64().or_else(|| value.as_str()?.parse().ok())?;
+            Some(gib_to_bytes(gib)?.to_string().into())
+        }
+        Conversion::DiskFormatMimetype => Some(format_to_mimetype(value.as_str()?).into()),
+        Conversion::CdmiObjectid => Some(value.as_str()?.to_ascii_uppercase().into()),
+        Conversion::Identity | Conversion::CdmiUri => Some(value.clone()),
     }
-    if convert.starts_with("mimetype<->format") {
-        return Some(format_to_mimetype(value.as_str()?).into());
-    }
-    Some(value.clone())
 }
 
 #[cfg(test)]

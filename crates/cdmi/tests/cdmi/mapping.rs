@@ -19,9 +19,9 @@ fn rows_have_the_shared_format() {
     for required in [
         "storage.size",
         "storagelink.deviceid",
-        "storage.cdmi.uri",
-        "storage.cdmi.objectid",
-        "storage.occi.location",
+        "storage.cdmi-uri",
+        "storage.cdmi-objectid",
+        "storage.reverse-link",
         "storage.format",
     ] {
         assert!(ids.contains(required), "{required}");
@@ -77,10 +77,13 @@ fn data_object_read_becomes_storage_attributes() {
         get("tern.cdmi.uri"),
         Some(json!("/MyContainer/MyDataObject.txt"))
     );
-    assert_eq!(get("occi.storage.state"), Some(json!("online")));
-    assert_eq!(get("tern.storage.format"), Some(json!("text/plain")));
+    assert_eq!(get("tern.ovf.disk.format"), Some(json!("text/plain")));
     assert_eq!(get("occi.core.title"), Some(json!("MyDataObject.txt")));
-    assert_eq!(get("tern.occi.location"), None, "occi-to-cdmi only");
+    assert_eq!(
+        get("occi.core.id"),
+        None,
+        "the reverse link is occi-to-cdmi only"
+    );
 }
 
 #[test]
@@ -89,7 +92,7 @@ fn occi_storage_becomes_a_container_create_body() {
         ("occi.storage.size".to_owned(), json!(1.5)),
         ("occi.core.title".to_owned(), json!("disk0")),
         (
-            "tern.occi.location".to_owned(),
+            "occi.core.id".to_owned(),
             json!("http://occi.example.com/storage/disk0"),
         ),
         (
@@ -101,6 +104,7 @@ fn occi_storage_becomes_a_container_create_body() {
             json!("http://example.com/compute/1/"),
         ),
         ("occi.storage.state".to_owned(), json!("online")),
+        ("tern.ovf.disk.format".to_owned(), json!("qcow2")),
     ];
     let object = mapping::occi_to_cdmi(ObjectType::Container, &attributes);
     let metadata = object.metadata.as_ref().unwrap();
