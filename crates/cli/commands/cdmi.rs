@@ -288,9 +288,14 @@ fn explanation_text(id: &str, e: &Explanation) -> String {
             byte(e.reserved0)
         );
         if let Some(en) = e.enterprise_number {
+            let note = if en == DEFAULT_ENTERPRISE_NUMBER {
+                " (RFC 5612: reserved for documentation)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "bytes 1-3    {}    enterprise number {en}",
+                "bytes 1-3    {}    enterprise number {en}{note}",
                 hex(&e.bytes[1..4])
             );
         }
@@ -328,6 +333,13 @@ fn explanation_text(id: &str, e: &Explanation) -> String {
         for problem in &e.problems {
             let _ = writeln!(out, "error[{}]: {problem}", problem.rule_id());
         }
+        if e.crc_over_all.is_some() && e.crc_over_all == e.crc_stored {
+            let _ = writeln!(
+                out,
+                "note: the stored CRC is the CRC-16/ARC over all {} bytes: the CRC is right for the bytes present, the length byte is what is wrong",
+                e.bytes.len()
+            );
+        }
     }
     out
 }
@@ -342,6 +354,7 @@ fn explanation_json(id: &str, e: &Explanation) -> serde_json::Value {
         "lengthByte": e.length_byte,
         "length": e.bytes.len(),
         "crcStored": e.crc_stored.map(|c| format!("{c:04X}")),
+        "crcOverAllBytes": e.crc_over_all.map(|c| format!("{c:04X}")),
         "crcComputed": e.crc_computed.map(|c| format!("{c:04X}")),
         "opaque": hex(&e.opaque),
         "problems": e.problems.iter().map(|p| json!({"rule": p.rule_id(), "message": p.to_string()})).collect::<Vec<_>>(),
@@ -350,4 +363,34 @@ fn explanation_json(id: &str, e: &Explanation) -> serde_json::Value {
 
 fn hex(bytes: &[u8]) -> String {
     objectid::encode_hex(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_the_specs_worked_example() {
+        let id = "00007ED90010D891022876A8DE0BC0FD";
+        insta::assert_snapshot!(explanation_text(id, &objectid::explain(id)));
+    }
+
+    #[test]
+    fn explain_a_onedata_capability_id() {
+        // Enterprise number 0, a length byte counting only the opaque part, CRC over 40 bytes.
+        let id = "0000000000208CA83030303030303030303030303030303030303030303030303030303030303031";
+        insta::assert_snapshot!(explanation_text(id, &objectid::explain(id)));
+    }
+
+    #[test]
+    fn explain_text_that_is_not_base16() {
+        let id = "00007ED9-0010";
+        insta::assert_snapshot!(explanation_text(id, &objectid::explain(id)));
+    }
+
+    #[test]
+    fn describe_a_query() {
+        let query = Query::parse("?objectName;metadata:cdmi_;value:0-99;children:0-4").unwrap();
+        insta::assert_snapshot!(tern_cdmi::query::describe(&query));
+    }
 }
