@@ -59,6 +59,66 @@ pub struct CapabilityName {
     pub extension: Option<String>,
 }
 
+/// A capability value, typed: CDMI sends `"true"`, `"4096"` and lists as JSON strings (or
+/// arrays); this is the typed view, [`CapabilityValue::to_json`] the wire form again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CapabilityValue {
+    /// `"true"` or `"false"`.
+    Flag(bool),
+    /// A decimal number in a string, e.g. `"4096"`.
+    Number(u64),
+    /// Any other string, e.g. `"SHA256"` or `"anonymous, basic"`.
+    Text(String),
+    /// An array of strings.
+    List(Vec<String>),
+}
+
+impl CapabilityValue {
+    /// Reads a wire value; `None` for JSON that is neither a string nor an array of strings.
+    pub fn from_json(value: &Value) -> Option<Self> {
+        match value {
+            Value::String(s) => Some(match s.as_str() {
+                "true" => Self::Flag(true),
+                "false" => Self::Flag(false),
+                // Only the canonical spelling is a number, so "007" keeps its zeros.
+                _ => crate::object::parse_decimal(s)
+                    .filter(|n| n.to_string() == *s)
+                    .map_or_else(|| Self::Text(s.clone()), Self::Number),
+            }),
+            Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map(Self::List),
+            _ => None,
+        }
+    }
+
+    /// The wire form.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Self::Flag(b) => Value::String(b.to_string()),
+            Self::Number(n) => Value::String(n.to_string()),
+            Self::Text(t) => Value::String(t.clone()),
+            Self::List(items) => items.iter().cloned().map(Value::String).collect(),
+        }
+    }
+}
+
+impl CapabilityNode {
+    /// The typed value of a capability, if present and well-formed.
+    pub fn get(&self, name: &str) -> Option<CapabilityValue> {
+        self.capabilities
+            .get(name)
+            .and_then(CapabilityValue::from_json)
+    }
+
+    /// Sets a capability from its typed value.
+    pub fn set(&mut self, name: &str, value: &CapabilityValue) {
+        self.capabilities.insert(name.to_owned(), value.to_json());
+    }
+}
+
 /// A capability object: its capabilities (name → value, wire order) and its children.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CapabilityNode {
@@ -256,6 +316,28 @@ pub(crate) fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_values_keep_their_wire_form() {
+        for wire in [
+            serde_json::json!("true"),
+            serde_json::json!("4096"),
+            serde_json::json!("SHA256"),
+            serde_json::json!("007"),
+            serde_json::json!(["a", "b"]),
+        ] {
+            let typed = CapabilityValue::from_json(&wire).unwrap();
+            assert_eq!(typed.to_json(), wire);
+        }
+        assert_eq!(
+            CapabilityValue::from_json(&serde_json::json!("4096")),
+            Some(CapabilityValue::Number(4096))
+        );
+        assert_eq!(CapabilityValue::from_json(&serde_json::json!(4096)), None);
+        let mut node = CapabilityNode::default();
+        node.set("cdmi_metadata_maxitems", &CapabilityValue::Number(1024));
+        assert_eq!(node.capabilities["cdmi_metadata_maxitems"], "1024");
+    }
 
     #[test]
     fn tree_paths() {
