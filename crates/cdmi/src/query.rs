@@ -155,7 +155,9 @@ impl Query {
                 out.push(sep);
             }
             let (name, param) = item.parts();
-            out.push_str(&percent_encode(&name, &[sep, assign]));
+            // Every separator of either syntax is escaped in names: the syntax of a query is
+            // told by the first separator character, so a name must contain none.
+            out.push_str(&percent_encode(&name, &[';', ':', '&', '=']));
             if let Some(param) = param {
                 out.push(assign);
                 out.push_str(&percent_encode(&param, &[sep]));
@@ -204,13 +206,12 @@ impl QueryItem {
                 last: Some(last),
             }
             .with_first(first),
-            ("values", None) if param.bytes().all(|b| b.is_ascii_digit()) && !param.is_empty() => {
-                Self::Values {
-                    first: 0,
-                    count: param.parse().ok(),
-                    last: None,
-                }
-            }
+            // A count too large for u64 falls through to `Other`, kept as text.
+            ("values", None) if crate::object::parse_decimal(&param).is_some() => Self::Values {
+                first: 0,
+                count: crate::object::parse_decimal(&param),
+                last: None,
+            },
             ("metadata", _) => Self::Metadata { prefix: param },
             ("exports", _) => Self::Exports {
                 params: param
@@ -367,7 +368,7 @@ fn percent_decode(text: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "percent-escapes do not decode to UTF-8".to_owned())
 }
 
-// Names escape both separators; parameters only the item separator (a parameter may hold the
+// Names escape every separator (see `render`); parameters only the item separator (a parameter may hold the
 // assignment character, as in `exports=protocol=...`).
 fn percent_encode(text: &str, forbidden: &[char]) -> String {
     let mut out = String::with_capacity(text.len());
@@ -457,6 +458,15 @@ mod tests {
         );
         assert_eq!(q.to_string(), "objectName&metadata=%40user");
         assert!(Query::parse("?;;").is_err());
+        // Found by the cdmi_query fuzz target: an escaped '=' in a name must stay escaped
+        // in the 1.x rendering, or the rendering reads back as 2.0 syntax.
+        let q = Query::parse("a%3db").unwrap();
+        assert_eq!(q.items, vec![QueryItem::Field { name: "a=b".into() }]);
+        assert_eq!(q.render(QuerySyntax::V1), "a%3Db");
+        assert_eq!(
+            Query::parse(&q.render(QuerySyntax::V1)).unwrap().items,
+            q.items
+        );
         assert!(Query::parse("metadata:%4").is_err());
     }
 }
