@@ -9,3 +9,4 @@ mod mapping;
 mod objectid_props;
 mod objectid_vectors;
 mod samples;
+mod spec_tables;
