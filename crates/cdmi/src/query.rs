@@ -166,6 +166,20 @@ impl Query {
         out
     }
 
+    /// The metadata items named by `metadata:<name>` items (for an update, the only items
+    /// that change, see [`crate::metadata::apply_update`]); `None` when there are none.
+    pub fn metadata_names(&self) -> Option<Vec<String>> {
+        let names: Vec<String> = self
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                QueryItem::Metadata { prefix } => Some(prefix.clone()),
+                _ => None,
+            })
+            .collect();
+        (!names.is_empty()).then_some(names)
+    }
+
     /// The fields a read returns: plain field names plus `value`, `children`, `metadata` for
     /// the ranged forms; `None` when the query selects nothing (all fields).
     pub fn selected_fields(&self) -> Option<Vec<String>> {
@@ -420,6 +434,11 @@ mod tests {
 
     #[test]
     fn queue_values_exports_and_escapes() {
+        let q = Query::parse("metadata:colour;metadata:shape").unwrap();
+        assert_eq!(
+            q.metadata_names(),
+            Some(vec!["colour".to_owned(), "shape".to_owned()])
+        );
         let q = Query::parse("mimetype;valuerange;values:2").unwrap();
         assert_eq!(
             q.items[2],
