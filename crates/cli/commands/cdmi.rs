@@ -139,25 +139,24 @@ fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
         let parsed = body::parse(&text, &options);
         errors += parsed.findings.iter().filter(|f| f.is_error()).count();
         warnings += parsed.findings.iter().filter(|f| !f.is_error()).count();
-        match format {
-            Format::Text => {
-                let _ = write!(text_out, "{}", Report::new(&name, &parsed.findings));
-            }
-            Format::Json => json_out.push(json!({
+        // `if`, not `match`: every non-JSON format (text, markdown) prints findings as text.
+        if format == Format::Json {
+            json_out.push(json!({
                 "file": name,
                 "version": args.version,
                 "objectType": parsed.object_type,
                 "kind": parsed.kind,
                 "valid": parsed.is_valid(),
                 "findings": parsed.findings,
-            })),
+            }));
+        } else {
+            let _ = write!(text_out, "{}", Report::new(&name, &parsed.findings));
         }
     }
-    match format {
-        Format::Text => output::print(&text_out)?,
-        Format::Json => output::print_json(&serde_json::Value::Array(json_out))?,
-    }
-    if format == Format::Text {
+    if format == Format::Json {
+        output::print_json(&serde_json::Value::Array(json_out))?;
+    } else {
+        output::print(&text_out)?;
         eprintln!(
             "checked {} file(s): {errors} error(s), {warnings} warning(s)",
             args.files.len() - unreadable
@@ -183,14 +182,15 @@ fn query_command(text: &str, format: Format) -> Result<Outcome, CliError> {
             return Ok(Outcome::Invalid);
         }
     };
-    match format {
-        Format::Json => output::print_json(&json!({
+    if format == Format::Json {
+        output::print_json(&json!({
             "syntax": query.syntax,
             "items": query.items,
             "1.x": query.render(QuerySyntax::V1),
             "2.0": query.render(QuerySyntax::V2),
-        }))?,
-        Format::Text => output::print(&tern_cdmi::query::describe(&query))?,
+        }))?;
+    } else {
+        output::print(&tern_cdmi::query::describe(&query))?;
     }
     Ok(Outcome::Ok)
 }
