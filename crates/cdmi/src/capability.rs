@@ -5,7 +5,9 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use crate::body::{CdmiObject, Children};
 use crate::finding::Findings;
+use crate::object::{ObjectType, Range};
 use crate::position::child;
 use crate::version::Version;
 
@@ -57,6 +59,66 @@ pub struct CapabilityName {
     /// The extension defining it, if not the core specification.
     #[serde(default)]
     pub extension: Option<String>,
+}
+
+/// A capability value, typed: CDMI sends `"true"`, `"4096"` and lists as JSON strings (or
+/// arrays); this is the typed view, [`CapabilityValue::to_json`] the wire form again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CapabilityValue {
+    /// `"true"` or `"false"`.
+    Flag(bool),
+    /// A decimal number in a string, e.g. `"4096"`.
+    Number(u64),
+    /// Any other string, e.g. `"SHA256"` or `"anonymous, basic"`.
+    Text(String),
+    /// An array of strings.
+    List(Vec<String>),
+}
+
+impl CapabilityValue {
+    /// Reads a wire value; `None` for JSON that is neither a string nor an array of strings.
+    pub fn from_json(value: &Value) -> Option<Self> {
+        match value {
+            Value::String(s) => Some(match s.as_str() {
+                "true" => Self::Flag(true),
+                "false" => Self::Flag(false),
+                // Only the canonical spelling is a number, so "007" keeps its zeros.
+                _ => crate::object::parse_decimal(s)
+                    .filter(|n| n.to_string() == *s)
+                    .map_or_else(|| Self::Text(s.clone()), Self::Number),
+            }),
+            Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map(Self::List),
+            _ => None,
+        }
+    }
+
+    /// The wire form.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Self::Flag(b) => Value::String(b.to_string()),
+            Self::Number(n) => Value::String(n.to_string()),
+            Self::Text(t) => Value::String(t.clone()),
+            Self::List(items) => items.iter().cloned().map(Value::String).collect(),
+        }
+    }
+}
+
+impl CapabilityNode {
+    /// The typed value of a capability, if present and well-formed.
+    pub fn get(&self, name: &str) -> Option<CapabilityValue> {
+        self.capabilities
+            .get(name)
+            .and_then(CapabilityValue::from_json)
+    }
+
+    /// Sets a capability from its typed value.
+    pub fn set(&mut self, name: &str, value: &CapabilityValue) {
+        self.capabilities.insert(name.to_owned(), value.to_json());
+    }
 }
 
 /// A capability object: its capabilities (name → value, wire order) and its children.
@@ -176,6 +238,81 @@ impl CapabilityTree {
             Some(_) => CapabilityClass::Dataobject,
         }
     }
+
+    /// The read response for the node at `path` (Table 109), or `None` when there is no such
+    /// node. `object_id` names the ID of the capability object at a path; the root's parent is
+    /// the root container `/`.
+    pub fn read_response(
+        &self,
+        path: &str,
+        object_id: impl Fn(&str) -> String,
+    ) -> Option<CdmiObject> {
+        let node = self.get(path)?;
+        let relative = segments(path).collect::<Vec<_>>();
+        let own = normalise(path);
+        let (object_name, parent_uri, parent_path) = match relative.split_last() {
+            None => ("cdmi_capabilities/".to_owned(), "/".to_owned(), None),
+            Some((last, init)) => {
+                let parent = init.iter().fold(String::new(), |acc, s| acc + s + "/");
+                (
+                    format!("{last}/"),
+                    format!("/cdmi_capabilities/{parent}"),
+                    Some(parent),
+                )
+            }
+        };
+        let children: Vec<String> = node.children.iter().map(|(n, _)| n.clone()).collect();
+        Some(CdmiObject {
+            object_type: Some(ObjectType::Capability),
+            object_id: Some(object_id(&own)),
+            object_name: Some(object_name),
+            parent_uri: Some(parent_uri),
+            parent_id: Some(object_id(parent_path.as_deref().unwrap_or("/"))),
+            capabilities: Some(node.capabilities.clone()),
+            children_range: Some(if children.is_empty() {
+                Range::Empty
+            } else {
+                Range::Span {
+                    first: 0,
+                    last: children.len() as u64 - 1,
+                }
+            }),
+            children: Some(Children::Names(children)),
+            ..CdmiObject::default()
+        })
+    }
+
+    /// Names set on a node of the wrong class (e.g. `cdmi_domains`, system-wide, on
+    /// `container/`): (path, name) pairs. Metadata-support names are allowed on every class
+    /// node; unknown and vendor names are not judged.
+    pub fn misplaced(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (path, node) in self.walk() {
+            let class = Self::class_at(&path);
+            for name in node.capabilities.keys() {
+                let rows: Vec<_> = lookup(name).collect();
+                let fits = rows.is_empty()
+                    || rows.iter().any(|r| {
+                        r.class == class
+                            || (class != CapabilityClass::System
+                                && matches!(
+                                    r.class,
+                                    CapabilityClass::StorageSystemMetadata
+                                        | CapabilityClass::DataSystemMetadata
+                                ))
+                    });
+                if !fits {
+                    out.push((path.clone(), name.clone()));
+                }
+            }
+        }
+        out
+    }
+}
+
+// "" for the root, "container/gold/" for a profile.
+fn normalise(path: &str) -> String {
+    segments(path).fold(String::new(), |acc, s| acc + s + "/")
 }
 
 impl Default for CapabilityTree {
@@ -256,6 +393,71 @@ pub(crate) fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_values_keep_their_wire_form() {
+        for wire in [
+            serde_json::json!("true"),
+            serde_json::json!("4096"),
+            serde_json::json!("SHA256"),
+            serde_json::json!("007"),
+            serde_json::json!(["a", "b"]),
+        ] {
+            let typed = CapabilityValue::from_json(&wire).unwrap();
+            assert_eq!(typed.to_json(), wire);
+        }
+        assert_eq!(
+            CapabilityValue::from_json(&serde_json::json!("4096")),
+            Some(CapabilityValue::Number(4096))
+        );
+        assert_eq!(CapabilityValue::from_json(&serde_json::json!(4096)), None);
+        let mut node = CapabilityNode::default();
+        node.set("cdmi_metadata_maxitems", &CapabilityValue::Number(1024));
+        assert_eq!(node.capabilities["cdmi_metadata_maxitems"], "1024");
+    }
+
+    #[test]
+    fn read_responses_and_misplaced_names() {
+        let mut tree = CapabilityTree::new();
+        tree.root
+            .capabilities
+            .insert("cdmi_domains".into(), "true".into());
+        tree.node_mut("container/")
+            .capabilities
+            .insert("cdmi_list_children".into(), "true".into());
+        tree.node_mut("container/")
+            .capabilities
+            .insert("cdmi_size".into(), "true".into());
+        tree.node_mut("container/gold/")
+            .capabilities
+            .insert("cdmi_domains".into(), "true".into());
+        let id = |p: &str| {
+            crate::objectid::ObjectId::new(32473, p.as_bytes())
+                .unwrap()
+                .to_string()
+        };
+        let root = tree.read_response("", id).unwrap();
+        assert_eq!(root.object_name.as_deref(), Some("cdmi_capabilities/"));
+        assert_eq!(root.children_range, Some(Range::Span { first: 0, last: 3 }));
+        let gold = tree
+            .read_response("/cdmi_capabilities/container/gold/", id)
+            .unwrap();
+        assert_eq!(
+            gold.parent_uri.as_deref(),
+            Some("/cdmi_capabilities/container/")
+        );
+        assert_eq!(gold.children_range, Some(Range::Empty));
+        // The rendered body is a valid capability read response.
+        let parsed = crate::body::parse(
+            &gold.to_json_string(),
+            &crate::body::ParseOptions::default(),
+        );
+        assert!(parsed.is_valid(), "{:?}", parsed.findings);
+        assert_eq!(
+            tree.misplaced(),
+            vec![("container/gold/".to_owned(), "cdmi_domains".to_owned())]
+        );
+    }
 
     #[test]
     fn tree_paths() {

@@ -25,16 +25,20 @@ pub struct OcciExport {
 }
 
 impl Exports {
-    /// The `OCCI/...` entries, in order; malformed ones are skipped (validation reports them).
+    /// The `OCCI/...` entries, in order. An entry without `identifier` (a create request,
+    /// before the server has assigned the container ID) reads as an empty identifier.
     pub fn occi(&self) -> Vec<OcciExport> {
         self.0
             .iter()
             .filter_map(|(key, value)| {
                 let protocol = key.strip_prefix("OCCI/")?;
-                let identifier = value.get("identifier")?.as_str()?.to_owned();
+                let identifier = value
+                    .get("identifier")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 Some(OcciExport {
                     protocol: protocol.to_owned(),
-                    identifier,
+                    identifier: identifier.to_owned(),
                     permissions: permissions(value.get("permissions")),
                 })
             })
@@ -124,11 +128,8 @@ fn check_occi(key: &str, entry: &Map<String, Value>, at: &str, findings: &mut Fi
             child(at, "identifier"),
             format!("{key} identifier must be a string"),
         ),
-        None => findings.error(
-            "CDMI-EXPORT",
-            at,
-            format!("{key} lacks \"identifier\" (the container object ID)"),
-        ),
+        // A create request may leave it to the server (13.1 step 1 returns the ID).
+        None => {}
     }
     match entry.get("permissions") {
         Some(Value::String(_)) | None => {}

@@ -2,6 +2,19 @@
 //! HTTP-level rules (media types, version negotiation, query strings, status codes) and the
 //! mapping rows onto OCCI storage. CDMI 1.1.1 semantics, aware of 2.0's differences.
 //!
+//! | module | concern |
+//! |---|---|
+//! | [`objectid`] | object IDs (clause 5.11): CRC-16/ARC, generate, parse, explain |
+//! | [`body`], [`rules`] | JSON bodies of every object type and message, the field tables |
+//! | [`metadata`], [`capability`], [`exports`] | metadata rules, capability names and tree, exports |
+//! | [`serialized`] | the serialized form (children as full objects, streamed) |
+//! | [`media`], [`version`], [`query`], [`status`] | HTTP-level rules as pure functions and data |
+//! | [`mapping`] | CDMI ⇄ OCCI rows (`data/occi-mapping.json`) and their application |
+//! | [`finding`], [`position`] | findings with line and column |
+//!
+//! Data files under `data/` hold what the specification tabulates (metadata rules, capability
+//! names, status codes, mapping rows); tests check them against the reference material.
+//!
 //! ```
 //! use tern_cdmi::objectid::ObjectId;
 //! use tern_cdmi::body::{self, ParseOptions};
@@ -26,6 +39,7 @@ pub mod body;
 pub mod capability;
 pub mod exports;
 pub mod finding;
+pub mod mapping;
 pub mod media;
 pub mod metadata;
 pub mod object;
@@ -33,4 +47,6 @@ pub mod objectid;
 pub mod position;
 pub mod query;
 pub mod rules;
+pub mod serialized;
+pub mod status;
 pub mod version;

@@ -55,6 +55,52 @@ pub struct RequestHead<'a> {
     pub spec_version: Option<&'a str>,
 }
 
+/// What the trailing-slash rules say about a request (1.1.1 clauses 7.2, 9.1, 9.2, 10.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SlashOutcome {
+    /// Proceed.
+    Proceed,
+    /// 301 Moved Permanently to the same path with `/`: an existing container or domain
+    /// addressed without it.
+    RedirectWithSlash,
+    /// 400 Bad Request: a CDMI create of a container (or domain) whose URI lacks the slash.
+    BadRequest,
+    /// A plain-HTTP PUT to a path ending in `/` creates a container (7.2).
+    CreateContainer,
+}
+
+/// Applies the trailing-slash rules. `existing` is the type of the object at the path without
+/// its slash, if one exists; `body_type` the CDMI type of the request body, if any.
+pub fn slash_rule(
+    interface: Interface,
+    method: &str,
+    path: &str,
+    existing: Option<ObjectType>,
+    body_type: Option<ObjectType>,
+) -> SlashOutcome {
+    let slash = path_target(path) == PathTarget::Container;
+    let listing =
+        |t: Option<ObjectType>| matches!(t, Some(ObjectType::Container | ObjectType::Domain));
+    if !slash && listing(existing) {
+        return SlashOutcome::RedirectWithSlash;
+    }
+    let creating = existing.is_none() && method.eq_ignore_ascii_case("PUT");
+    if creating && !slash && interface != Interface::Http && listing(body_type) {
+        return SlashOutcome::BadRequest;
+    }
+    if creating && slash && interface == Interface::Http {
+        return SlashOutcome::CreateContainer;
+    }
+    SlashOutcome::Proceed
+}
+
+/// The media type of an object type in the RFC 6839 `+json` form (e.g.
+/// `application/cdmi-object+json`), which 1.1.1 (5.13.2) and 2.0 servers accept and some send.
+pub fn plus_json(object_type: ObjectType) -> String {
+    format!("{}+json", object_type.media_type())
+}
+
 /// The CDMI type named by `media_type`, with the form used; parameters (`;charset=...`) and
 /// case are ignored.
 pub fn parse_media_type(media_type: &str) -> Option<(ObjectType, MediaTypeForm)> {
@@ -207,6 +253,33 @@ mod tests {
         };
         assert_eq!(dispatch(&plain), Interface::Http);
         assert_eq!(path_target("/c/new/?children"), PathTarget::Container);
+        assert_eq!(path_target("/c/a.txt"), PathTarget::Object);
+    }
+
+    #[test]
+    fn trailing_slash_rules() {
+        use ObjectType::{Container, DataObject};
+        assert_eq!(
+            slash_rule(Interface::Cdmi1, "GET", "/c", Some(Container), None),
+            SlashOutcome::RedirectWithSlash
+        );
+        assert_eq!(
+            slash_rule(Interface::Cdmi1, "PUT", "/c", None, Some(Container)),
+            SlashOutcome::BadRequest
+        );
+        assert_eq!(
+            slash_rule(Interface::Http, "PUT", "/c/", None, None),
+            SlashOutcome::CreateContainer
+        );
+        assert_eq!(
+            slash_rule(Interface::Cdmi1, "PUT", "/c/a.txt", None, Some(DataObject)),
+            SlashOutcome::Proceed
+        );
+        assert_eq!(plus_json(Container), "application/cdmi-container+json");
+        assert_eq!(
+            parse_media_type(&plus_json(Container)),
+            Some((Container, MediaTypeForm::PlusJson))
+        );
         assert_eq!(path_target("/c/a.txt"), PathTarget::Object);
     }
 }

@@ -196,6 +196,48 @@ impl Metadata {
     }
 }
 
+/// Applies a metadata update (16.6). Without `selected` (no `?metadata:` in the URI) the
+/// update replaces every item a client may write; with `?metadata:a;metadata:b` only the named
+/// items change: named and present is added or replaced, named and absent is removed, present
+/// but not named is ignored. Storage-system items a client cannot write (Table 118) are kept
+/// from `existing` either way.
+pub fn apply_update(
+    existing: &Metadata,
+    update: &Metadata,
+    selected: Option<&[String]>,
+) -> Metadata {
+    let writable = |name: &str| rule(name).is_none_or(|r| r.client_writable);
+    let mut out = Metadata::default();
+    match selected {
+        None => {
+            for (k, v) in &existing.0 {
+                if !writable(k) {
+                    out.0.insert(k.clone(), v.clone());
+                }
+            }
+            for (k, v) in &update.0 {
+                if writable(k) {
+                    out.0.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        Some(names) => {
+            out = existing.clone();
+            for name in names.iter().filter(|n| writable(n)) {
+                match update.0.get(name) {
+                    Some(v) => {
+                        out.0.insert(name.clone(), v.clone());
+                    }
+                    None => {
+                        out.0.shift_remove(name);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Checks the items of a `metadata` object found at `pointer`.
 pub(crate) fn check(
     map: &Map<String, Value>,
@@ -280,6 +322,14 @@ fn check_value(name: &str, rule: &MetadataRule, value: &Value, at: &str, finding
             Some("must be an array of JSON strings".to_owned())
         }
         (_, Value::String(text)) => string_problem(rule, text),
+        (ValueKind::Count | ValueKind::PositiveCount, Value::Number(n)) => {
+            findings.error(
+                "CDMI-STRING-NUMBER",
+                at,
+                format!("metadata {name:?} must be a JSON string: CDMI sends numbers as strings (\"{n}\")"),
+            );
+            None
+        }
         (_, other) => Some(format!("must be a JSON string, not {}", json_kind(other))),
     };
     if let Some(problem) = problem {
@@ -423,6 +473,41 @@ mod tests {
         assert_eq!(t.to_string(), "2011-04-28T00:00:00.000000Z");
         assert!(Timestamp::parse("2011-04-28T00:00:00Z").is_err());
         assert!(Timestamp::parse("2011-13-28T00:00:00.000000Z").is_err());
+    }
+
+    #[test]
+    fn updates_follow_clause_16_6() {
+        let m = |v: serde_json::Value| Metadata(v.as_object().unwrap().clone());
+        let existing =
+            m(serde_json::json!({"colour": "red", "shape": "square", "cdmi_size": "37"}));
+        // 8.4.8: PUT ?metadata:shape {"metadata": {"shape": "round"}}
+        let shape = ["shape".to_owned()];
+        let out = apply_update(
+            &existing,
+            &m(serde_json::json!({"shape": "round"})),
+            Some(&shape),
+        );
+        assert_eq!(
+            out,
+            m(serde_json::json!({"colour": "red", "shape": "round", "cdmi_size": "37"}))
+        );
+        // 8.4.8: PUT ?metadata:colour {"metadata": {}} removes colour.
+        let colour = ["colour".to_owned()];
+        let out = apply_update(&existing, &m(serde_json::json!({})), Some(&colour));
+        assert_eq!(
+            out,
+            m(serde_json::json!({"shape": "square", "cdmi_size": "37"}))
+        );
+        // No selection: everything writable replaced; cdmi_size kept, a client's ignored.
+        let out = apply_update(
+            &existing,
+            &m(serde_json::json!({"length": "10", "cdmi_size": "1"})),
+            None,
+        );
+        assert_eq!(
+            out,
+            m(serde_json::json!({"cdmi_size": "37", "length": "10"}))
+        );
     }
 
     #[test]

@@ -121,6 +121,10 @@ pub struct Explanation {
     pub crc_stored: Option<u16>,
     /// CRC-16/ARC over `length` bytes (or all bytes, when fewer) with bytes 6-7 zeroed.
     pub crc_computed: Option<u16>,
+    /// CRC-16/ARC over all the bytes with bytes 6-7 zeroed, when that differs from
+    /// `crc_computed` (the length byte is wrong): tells an ID whose CRC was computed over the
+    /// real length (Onedata's) from one whose CRC is simply wrong.
+    pub crc_over_all: Option<u16>,
     /// Bytes 8 onwards.
     pub opaque: Vec<u8>,
     /// Every rule broken, in byte order; empty for a valid ID.
@@ -262,6 +266,7 @@ pub fn explain(text: &str) -> Explanation {
                 length_byte: None,
                 crc_stored: None,
                 crc_computed: None,
+                crc_over_all: None,
                 opaque: Vec::new(),
                 problems: vec![problem],
             };
@@ -272,6 +277,14 @@ pub fn explain(text: &str) -> Explanation {
         (bytes.len() >= 4).then(|| u32::from_be_bytes([0, bytes[1], bytes[2], bytes[3]]));
     let crc_stored = (bytes.len() >= HEADER_LEN).then(|| u16::from_be_bytes([bytes[6], bytes[7]]));
     let crc_computed = (bytes.len() >= HEADER_LEN).then(|| crc_over_stated_length(&bytes));
+    let crc_over_all = (bytes.len() >= HEADER_LEN)
+        .then(|| {
+            let mut copy = bytes.clone();
+            copy[6] = 0;
+            copy[7] = 0;
+            crc16_arc(&copy)
+        })
+        .filter(|all| Some(*all) != crc_computed);
     Explanation {
         reserved0: at(0),
         enterprise_number,
@@ -279,6 +292,7 @@ pub fn explain(text: &str) -> Explanation {
         length_byte: at(5),
         crc_stored,
         crc_computed,
+        crc_over_all,
         opaque: bytes.get(HEADER_LEN..).unwrap_or_default().to_vec(),
         problems: problems_of(&bytes),
         bytes,

@@ -155,13 +155,29 @@ impl Query {
                 out.push(sep);
             }
             let (name, param) = item.parts();
-            out.push_str(&percent_encode(&name, &[sep, assign]));
+            // Every separator of either syntax is escaped in names: the syntax of a query is
+            // told by the first separator character, so a name must contain none.
+            out.push_str(&percent_encode(&name, &[';', ':', '&', '=']));
             if let Some(param) = param {
                 out.push(assign);
                 out.push_str(&percent_encode(&param, &[sep]));
             }
         }
         out
+    }
+
+    /// The metadata items named by `metadata:<name>` items (for an update, the only items
+    /// that change, see [`crate::metadata::apply_update`]); `None` when there are none.
+    pub fn metadata_names(&self) -> Option<Vec<String>> {
+        let names: Vec<String> = self
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                QueryItem::Metadata { prefix } => Some(prefix.clone()),
+                _ => None,
+            })
+            .collect();
+        (!names.is_empty()).then_some(names)
     }
 
     /// The fields a read returns: plain field names plus `value`, `children`, `metadata` for
@@ -204,13 +220,12 @@ impl QueryItem {
                 last: Some(last),
             }
             .with_first(first),
-            ("values", None) if param.bytes().all(|b| b.is_ascii_digit()) && !param.is_empty() => {
-                Self::Values {
-                    first: 0,
-                    count: param.parse().ok(),
-                    last: None,
-                }
-            }
+            // A count too large for u64 falls through to `Other`, kept as text.
+            ("values", None) if crate::object::parse_decimal(&param).is_some() => Self::Values {
+                first: 0,
+                count: crate::object::parse_decimal(&param),
+                last: None,
+            },
             ("metadata", _) => Self::Metadata { prefix: param },
             ("exports", _) => Self::Exports {
                 params: param
@@ -273,6 +288,47 @@ impl QueryItem {
     }
 }
 
+/// A human-readable listing of a query: one line per item, then both renderings.
+pub fn describe(query: &Query) -> String {
+    let mut out = format!(
+        "syntax    {}\n",
+        match query.syntax {
+            QuerySyntax::V1 => "1.x (; and :)",
+            QuerySyntax::V2 => "2.0 (& and =)",
+        }
+    );
+    for item in &query.items {
+        let line = match item {
+            QueryItem::Field { name } => format!("field     {name}"),
+            QueryItem::ValueRange { first, last } => {
+                format!("value     bytes {first}-{last} (inclusive)")
+            }
+            QueryItem::ChildrenRange { first, last } => {
+                format!("children  {first}-{last} (inclusive)")
+            }
+            QueryItem::Values {
+                first,
+                count: Some(n),
+                ..
+            } => format!("values    first {n} from {first}"),
+            QueryItem::Values { first, last, .. } => {
+                format!("values    {first}-{} (inclusive)", last.unwrap_or(*first))
+            }
+            QueryItem::Metadata { prefix } => format!("metadata  items starting with {prefix:?}"),
+            QueryItem::Exports { params } => {
+                let p: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("exports   {}", p.join(", "))
+            }
+            QueryItem::Other { name, param } => format!("other     {name} = {param:?}"),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "as 1.x    ?{}", query.render(QuerySyntax::V1));
+    let _ = writeln!(out, "as 2.0    ?{}", query.render(QuerySyntax::V2));
+    out
+}
+
 fn separators(syntax: QuerySyntax) -> (char, char) {
     match syntax {
         QuerySyntax::V1 => (';', ':'),
@@ -326,7 +382,7 @@ fn percent_decode(text: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "percent-escapes do not decode to UTF-8".to_owned())
 }
 
-// Names escape both separators; parameters only the item separator (a parameter may hold the
+// Names escape every separator (see `render`); parameters only the item separator (a parameter may hold the
 // assignment character, as in `exports=protocol=...`).
 fn percent_encode(text: &str, forbidden: &[char]) -> String {
     let mut out = String::with_capacity(text.len());
@@ -378,6 +434,11 @@ mod tests {
 
     #[test]
     fn queue_values_exports_and_escapes() {
+        let q = Query::parse("metadata:colour;metadata:shape").unwrap();
+        assert_eq!(
+            q.metadata_names(),
+            Some(vec!["colour".to_owned(), "shape".to_owned()])
+        );
         let q = Query::parse("mimetype;valuerange;values:2").unwrap();
         assert_eq!(
             q.items[2],
@@ -416,6 +477,15 @@ mod tests {
         );
         assert_eq!(q.to_string(), "objectName&metadata=%40user");
         assert!(Query::parse("?;;").is_err());
+        // Found by the cdmi_query fuzz target: an escaped '=' in a name must stay escaped
+        // in the 1.x rendering, or the rendering reads back as 2.0 syntax.
+        let q = Query::parse("a%3db").unwrap();
+        assert_eq!(q.items, vec![QueryItem::Field { name: "a=b".into() }]);
+        assert_eq!(q.render(QuerySyntax::V1), "a%3Db");
+        assert_eq!(
+            Query::parse(&q.render(QuerySyntax::V1)).unwrap().items,
+            q.items
+        );
         assert!(Query::parse("metadata:%4").is_err());
     }
 }

@@ -145,7 +145,6 @@ const DOMAIN_READ: &[(&str, Presence)] = &[
     ("parentID", M),
     ("domainURI", M),
     ("capabilitiesURI", M),
-    ("completionStatus", O),
     ("metadata", M),
     ("childrenrange", M),
     ("children", M),
@@ -158,10 +157,9 @@ const DOMAIN_CREATED: &[(&str, Presence)] = &[
     ("parentID", M),
     ("domainURI", M),
     ("capabilitiesURI", M),
-    ("completionStatus", O),
     ("metadata", M),
-    ("childrenrange", O),
-    ("children", O),
+    ("childrenrange", M),
+    ("children", M),
 ];
 const DOMAIN_UPDATE: &[(&str, Presence)] = &[
     ("metadata", O),
@@ -190,7 +188,7 @@ const QUEUE_CREATED: &[(&str, Presence)] = &[
     ("completionStatus", M),
     ("percentComplete", O),
     ("metadata", M),
-    ("queueValues", O),
+    ("queueValues", M),
 ];
 const QUEUE_READ: &[(&str, Presence)] = &[
     ("objectType", M),
@@ -204,9 +202,9 @@ const QUEUE_READ: &[(&str, Presence)] = &[
     ("percentComplete", O),
     ("metadata", M),
     ("queueValues", M),
-    ("mimetype", M),
-    ("valuerange", M),
-    ("valuetransferencoding", M),
+    ("mimetype", O),
+    ("valuerange", O),
+    ("valuetransferencoding", O),
     ("value", C),
 ];
 const QUEUE_UPDATE: &[(&str, Presence)] = &[
@@ -219,7 +217,6 @@ const QUEUE_UPDATE: &[(&str, Presence)] = &[
 ];
 const QUEUE_ENQUEUE: &[(&str, Presence)] = &[
     ("mimetype", O),
-    ("metadata", O),
     ("valuetransferencoding", O),
     ("value", O),
     ("copy", O),
@@ -361,8 +358,10 @@ pub(crate) fn check(
         findings.warning(
             "CDMI-OBJECT-TYPE",
             "",
-            "cannot tell the object type (no objectType, no telltale field); only generic rules were checked",
+            "cannot tell the object type (no objectType, no telltale field); only the rules common to all types were checked",
         );
+        // The widest source set (data object create) and the reference rule hold for all.
+        check_sources(map, ObjectType::DataObject, kind, findings);
         return;
     };
     let Some(table) = fields(t, kind) else {

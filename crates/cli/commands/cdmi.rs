@@ -1,10 +1,16 @@
 //! `tern cdmi ...`: object IDs, body validation and query strings over `tern-cdmi`.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use serde_json::json;
+use tern_cdmi::body::{self, ParseOptions};
+use tern_cdmi::finding::Report;
+use tern_cdmi::object::{BodyKind, ObjectType};
 use tern_cdmi::objectid::{self, DEFAULT_ENTERPRISE_NUMBER, Explanation, ObjectId};
+use tern_cdmi::query::{Query, QuerySyntax};
+use tern_cdmi::version::Version;
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -22,6 +28,52 @@ enum CdmiCommand {
     /// Generate, check and explain CDMI object IDs.
     #[command(subcommand)]
     Objectid(ObjectIdCommand),
+    /// Check CDMI JSON bodies; prints `FILE:LINE:COL: error[RULE-ID]: message`; exits 1 on errors.
+    // `--version` selects the CDMI edition here, so the propagated version flag is off.
+    #[command(disable_version_flag = true)]
+    Validate(ValidateArgs),
+    /// Parse a query string (1.x `a;b:0-9` or 2.0 `a&b=0-9`) and print its typed form.
+    Query {
+        /// The query string, with or without the leading `?`.
+        query: String,
+    },
+}
+
+/// `tern cdmi validate`.
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// The CDMI edition whose rules apply.
+    #[arg(long, default_value = "1.1.1", value_parser = parse_version)]
+    version: Version,
+    /// Object type (dataobject, container, domain, queue, capability, or a media type);
+    /// detected from `objectType` and telltale fields when absent.
+    #[arg(long = "type", value_parser = parse_type)]
+    object_type: Option<ObjectType>,
+    /// Message kind (create-request, create-response, read-response, update-request,
+    /// enqueue); detected when absent.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<BodyKind>,
+    /// Query string of the read that produced the body (`?value;mimetype`): only the selected
+    /// fields are then expected.
+    #[arg(long)]
+    query: Option<String>,
+    /// The JSON files to check.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+fn parse_version(s: &str) -> Result<Version, String> {
+    s.parse()
+}
+
+fn parse_type(s: &str) -> Result<ObjectType, String> {
+    s.parse()
+        .map_err(|e: tern_cdmi::object::ValueError| e.to_string())
+}
+
+fn parse_kind(s: &str) -> Result<BodyKind, String> {
+    s.parse()
+        .map_err(|e: tern_cdmi::object::ValueError| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,7 +105,94 @@ enum ObjectIdCommand {
 pub(crate) fn run(args: &CdmiArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     match &args.command {
         CdmiCommand::Objectid(cmd) => objectid_command(cmd, global.format),
+        CdmiCommand::Validate(args) => validate(args, global.format),
+        CdmiCommand::Query { query } => query_command(query, global.format),
     }
+}
+
+fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
+    let selected_fields = match &args.query {
+        Some(q) => Query::parse(q)
+            .map_err(|e| CliError::Usage(miette::miette!("--query: {e}")))?
+            .selected_fields(),
+        None => None,
+    };
+    let options = ParseOptions {
+        version: args.version,
+        object_type: args.object_type,
+        kind: args.kind,
+        selected_fields,
+    };
+    let mut text_out = String::new();
+    let mut json_out = Vec::new();
+    let (mut errors, mut warnings, mut unreadable) = (0usize, 0usize, 0usize);
+    for file in &args.files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{name}: error: cannot read: {e}");
+                unreadable += 1;
+                continue;
+            }
+        };
+        let parsed = body::parse(&text, &options);
+        errors += parsed.findings.iter().filter(|f| f.is_error()).count();
+        warnings += parsed.findings.iter().filter(|f| !f.is_error()).count();
+        // `if`, not `match`: every non-JSON format (text, markdown) prints findings as text.
+        if format == Format::Json {
+            json_out.push(json!({
+                "file": name,
+                "version": args.version,
+                "objectType": parsed.object_type,
+                "kind": parsed.kind,
+                "valid": parsed.is_valid(),
+                "findings": parsed.findings,
+            }));
+        } else {
+            let _ = write!(text_out, "{}", Report::new(&name, &parsed.findings));
+        }
+    }
+    if format == Format::Json {
+        output::print_json(&serde_json::Value::Array(json_out))?;
+    } else {
+        output::print(&text_out)?;
+        eprintln!(
+            "checked {} file(s): {errors} error(s), {warnings} warning(s)",
+            args.files.len() - unreadable
+        );
+    }
+    if unreadable > 0 {
+        return Err(CliError::Usage(miette::miette!(
+            "{unreadable} file(s) could not be read"
+        )));
+    }
+    Ok(if errors > 0 {
+        Outcome::Invalid
+    } else {
+        Outcome::Ok
+    })
+}
+
+fn query_command(text: &str, format: Format) -> Result<Outcome, CliError> {
+    let query = match Query::parse(text) {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("error[CDMI-QUERY]: {e}");
+            return Ok(Outcome::Invalid);
+        }
+    };
+    if format == Format::Json {
+        output::print_json(&json!({
+            "syntax": query.syntax,
+            "items": query.items,
+            "1.x": query.render(QuerySyntax::V1),
+            "2.0": query.render(QuerySyntax::V2),
+        }))?;
+    } else {
+        output::print(&tern_cdmi::query::describe(&query))?;
+    }
+    Ok(Outcome::Ok)
 }
 
 fn objectid_command(cmd: &ObjectIdCommand, format: Format) -> Result<Outcome, CliError> {
@@ -149,9 +288,14 @@ fn explanation_text(id: &str, e: &Explanation) -> String {
             byte(e.reserved0)
         );
         if let Some(en) = e.enterprise_number {
+            let note = if en == DEFAULT_ENTERPRISE_NUMBER {
+                " (RFC 5612: reserved for documentation)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
-                "bytes 1-3    {}    enterprise number {en}",
+                "bytes 1-3    {}    enterprise number {en}{note}",
                 hex(&e.bytes[1..4])
             );
         }
@@ -189,6 +333,13 @@ fn explanation_text(id: &str, e: &Explanation) -> String {
         for problem in &e.problems {
             let _ = writeln!(out, "error[{}]: {problem}", problem.rule_id());
         }
+        if e.crc_over_all.is_some() && e.crc_over_all == e.crc_stored {
+            let _ = writeln!(
+                out,
+                "note: the stored CRC is the CRC-16/ARC over all {} bytes: the CRC is right for the bytes present, the length byte is what is wrong",
+                e.bytes.len()
+            );
+        }
     }
     out
 }
@@ -203,6 +354,7 @@ fn explanation_json(id: &str, e: &Explanation) -> serde_json::Value {
         "lengthByte": e.length_byte,
         "length": e.bytes.len(),
         "crcStored": e.crc_stored.map(|c| format!("{c:04X}")),
+        "crcOverAllBytes": e.crc_over_all.map(|c| format!("{c:04X}")),
         "crcComputed": e.crc_computed.map(|c| format!("{c:04X}")),
         "opaque": hex(&e.opaque),
         "problems": e.problems.iter().map(|p| json!({"rule": p.rule_id(), "message": p.to_string()})).collect::<Vec<_>>(),
@@ -211,4 +363,34 @@ fn explanation_json(id: &str, e: &Explanation) -> serde_json::Value {
 
 fn hex(bytes: &[u8]) -> String {
     objectid::encode_hex(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_the_specs_worked_example() {
+        let id = "00007ED90010D891022876A8DE0BC0FD";
+        insta::assert_snapshot!(explanation_text(id, &objectid::explain(id)));
+    }
+
+    #[test]
+    fn explain_a_onedata_capability_id() {
+        // Enterprise number 0, a length byte counting only the opaque part, CRC over 40 bytes.
+        let id = "0000000000208CA83030303030303030303030303030303030303030303030303030303030303031";
+        insta::assert_snapshot!(explanation_text(id, &objectid::explain(id)));
+    }
+
+    #[test]
+    fn explain_text_that_is_not_base16() {
+        let id = "00007ED9-0010";
+        insta::assert_snapshot!(explanation_text(id, &objectid::explain(id)));
+    }
+
+    #[test]
+    fn describe_a_query() {
+        let query = Query::parse("?objectName;metadata:cdmi_;value:0-99;children:0-4").unwrap();
+        insta::assert_snapshot!(tern_cdmi::query::describe(&query));
+    }
 }

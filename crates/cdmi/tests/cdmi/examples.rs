@@ -226,3 +226,45 @@ fn detected_type_matches_the_content_type() {
         }
     }
 }
+
+#[test]
+fn catalogue_query_strings_parse_and_render_back() {
+    let mut count = 0;
+    for (file, _) in CATALOGUES {
+        let Some(doc) = reference::json(file) else {
+            return;
+        };
+        for exchange in doc["exchanges"].as_array().unwrap() {
+            let target = exchange["request"]["target"].as_str().unwrap_or_default();
+            let Some((_, query)) = target.split_once('?') else {
+                continue;
+            };
+            let parsed = Query::parse(query).unwrap_or_else(|e| panic!("{target}: {e}"));
+            // Rendered in its own syntax it is the same query (escapes normalised).
+            let again = Query::parse(&parsed.to_string()).unwrap();
+            assert_eq!(again, parsed, "{target}");
+            count += 1;
+        }
+    }
+    assert!(count > 40, "{count} query strings");
+}
+
+#[test]
+fn catalogue_version_headers_negotiate() {
+    use tern_cdmi::version::{SpecVersion, negotiate};
+    let ours = [SpecVersion::new(1, 1, Some(1))];
+    let Some(doc) = reference::json("cdmi-1.1.1-examples.json") else {
+        return;
+    };
+    let mut count = 0;
+    for exchange in doc["exchanges"].as_array().unwrap() {
+        if let Some(v) = header(&exchange["request"], "X-CDMI-Specification-Version") {
+            assert_eq!(negotiate(v, &ours).unwrap().to_string(), "1.1.1", "{v}");
+            count += 1;
+        }
+        if let Some(v) = header(&exchange["response"], "X-CDMI-Specification-Version") {
+            assert!(SpecVersion::parse(v).is_some(), "{v}");
+        }
+    }
+    assert!(count > 40);
+}

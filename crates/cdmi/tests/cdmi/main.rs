@@ -2,6 +2,12 @@
 
 mod reference;
 
+mod body_props;
+mod data_tables;
 mod examples;
+mod hostile;
+mod mapping;
 mod objectid_props;
 mod objectid_vectors;
+mod samples;
+mod spec_tables;

@@ -88,6 +88,7 @@ fn every_vector_decodes_and_validates_as_recorded() {
         }
         // Where the vector records a CRC over all bytes, that is what the stored CRC equals.
         if let Some(all) = v.get("crc16_arc_over_all_bytes") {
+            assert_eq!(explained.crc_over_all, Some(hex16(all)), "{text}");
             let mut bytes = explained.bytes.clone();
             bytes[6] = 0;
             bytes[7] = 0;
