@@ -11,10 +11,40 @@ fn model_1_2_text() {
 
 #[test]
 fn model_1_2_json() {
+    // The query interface in application/occi+json, as GFD.223 §3.4 and the JSON rendering
+    // define it: it reads back strictly into the same categories.
     let out = tern(&["occi", "model", "--version", "1.2", "--format", "json"]);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    assert!(
+        crate::stderr(&out).is_empty(),
+        "the JSON rendering carries everything: {}",
+        crate::stderr(&out)
+    );
+    let text = stdout(&out);
+    let catalogue = tern_model::Catalogue::infrastructure(tern_model::OcciVersion::V1_2);
+    let parsed = tern_occi::read(
+        &text,
+        tern_occi::MediaType::OcciJson,
+        &tern_occi::ParseOptions::strict(),
+        &catalogue,
+    )
+    .unwrap();
+    let tern_occi::Document::Listing(listing) = parsed.value else {
+        panic!("a category collection")
+    };
+    assert_eq!(listing.kinds.len(), catalogue.kinds().len());
+    assert_eq!(listing.mixins.len(), catalogue.mixins().len());
+    assert_eq!(listing.actions.len(), catalogue.actions().len());
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn model_as_text_occi_query_interface() {
+    let out = tern(&["occi", "model", "--version", "1.1", "--to", "text/plain"]);
     assert!(out.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    insta::assert_json_snapshot!(json);
+    let text = stdout(&out);
+    assert!(text.contains("Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\""), "{text}");
+    assert!(text.contains("occi.compute.speed"), "1.1 has speed");
 }
 
 #[test]

@@ -26,6 +26,10 @@ pub(crate) struct ModelArgs {
     /// OCCI version of the catalogue: 1.1 (GFD.184) or 1.2 (GFD.224).
     #[arg(long = "version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
     pub(crate) occi_version: OcciVersion,
+    /// Render the query interface (GFD.223 §3.4) in this media type instead of the table;
+    /// `--format json` is `--to application/occi+json`.
+    #[arg(long, value_name = "MEDIA", value_parser = parse_media)]
+    pub(crate) to: Option<tern_occi::MediaType>,
 }
 
 /// Runs an OCCI subcommand.
@@ -42,23 +46,31 @@ fn parse_version(text: &str) -> Result<OcciVersion, String> {
         .map_err(|e: tern_model::UnknownVersion| e.to_string())
 }
 
-fn model(args: &ModelArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let catalogue = Catalogue::infrastructure(args.occi_version);
-    match global.format {
-        Format::Json => output::print_json(&catalogue_json(&catalogue))?,
-        Format::Text | Format::Markdown => output::print(&catalogue_table(&catalogue))?,
-    }
-    Ok(Outcome::Ok)
+fn parse_media(text: &str) -> Result<tern_occi::MediaType, String> {
+    text.parse().map_err(|e| format!("{e}"))
 }
 
-/// The catalogue as JSON: tern's own shape of the model types.
-pub(crate) fn catalogue_json(catalogue: &Catalogue) -> serde_json::Value {
-    serde_json::json!({
-        "version": catalogue.version().map(OcciVersion::as_str),
-        "kinds": catalogue.kinds(),
-        "mixins": catalogue.mixins(),
-        "actions": catalogue.actions(),
-    })
+fn model(args: &ModelArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let catalogue = Catalogue::infrastructure(args.occi_version);
+    let media = match (args.to, global.format) {
+        (Some(media), _) => media,
+        (None, Format::Json) => tern_occi::MediaType::OcciJson,
+        (None, Format::Text | Format::Markdown) => {
+            return Ok(output::print(&catalogue_table(&catalogue)).map(|()| Outcome::Ok)?);
+        }
+    };
+    let listing = tern_occi::Document::Listing(tern_occi::Listing::from_catalogue(&catalogue));
+    let rendered = tern_occi::write(&listing, media);
+    // What a media type cannot carry is a note of the renderer; only problems are shown.
+    for note in rendered
+        .notes
+        .iter()
+        .filter(|n| n.severity != tern_occi::Severity::Note)
+    {
+        eprintln!("tern occi model: {note}");
+    }
+    output::print(&rendered.text)?;
+    Ok(Outcome::Ok)
 }
 
 /// The catalogue as a readable text table: one block per category.
@@ -90,6 +102,14 @@ fn category_block(out: &mut String, category: Category<'_>) {
     let _ = writeln!(out, "{} {}", category.class(), category.id());
     if let Some(title) = title {
         let _ = writeln!(out, "  title     {title}");
+    }
+    let location = match category {
+        Category::Kind(k) => k.location.as_deref(),
+        Category::Mixin(m) => m.location.as_deref(),
+        Category::Action(_) => None,
+    };
+    if let Some(location) = location {
+        let _ = writeln!(out, "  location  {location}");
     }
     match category {
         Category::Kind(kind) => {
