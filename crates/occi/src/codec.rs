@@ -118,6 +118,52 @@ pub fn write(doc: &Document, media: MediaType) -> Rendered {
     rendered
 }
 
+// `catalogue` plus the kinds, mixins and actions a listing defines; a definition that
+// refers to something neither has is a finding.
+fn with_listed_categories(
+    catalogue: &Catalogue,
+    listing: &crate::document::Listing,
+    index: &SourceIndex,
+    unknowns: Unknowns,
+    out: &mut Vec<Diagnostic>,
+) -> Catalogue {
+    let mut own = catalogue.clone();
+    let mut refused = Vec::new();
+    for a in &listing.actions {
+        if own.category(&a.id).is_some() {
+            continue;
+        }
+        if let Err(e) = own.add_action(a.clone()) {
+            refused.push((a.id.to_string(), e));
+        }
+    }
+    for k in &listing.kinds {
+        if own.category(&k.id).is_some() {
+            continue;
+        }
+        if let Err(e) = own.add_kind(k.clone()) {
+            refused.push((k.id.to_string(), e));
+        }
+    }
+    for m in &listing.mixins {
+        if own.category(&m.id).is_some() {
+            continue;
+        }
+        if let Err(e) = own.add_mixin(m.clone()) {
+            refused.push((m.id.to_string(), e));
+        }
+    }
+    for (id, e) in refused {
+        out.push(finding(
+            unknowns,
+            Rule::UnknownCategory,
+            index.categories.get(&id),
+            e.to_string(),
+        ));
+    }
+    own
+}
+
 /// How [`validate`] treats categories and attributes the catalogue does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Unknowns {
@@ -156,17 +202,17 @@ pub fn validate(
             &mut errors,
         ),
         Document::Listing(l) => {
+            // Categories the document itself defines (a model rendering, or an export that
+            // carries its provider mixins) are known to the entities beside them.
+            let own = with_listed_categories(catalogue, l, &index, unknowns, &mut out);
             for r in &l.resources {
                 collect(
-                    catalogue.validate_resource(r, ValidationMode::Request),
+                    own.validate_resource(r, ValidationMode::Request),
                     &mut errors,
                 );
             }
             for k in &l.links {
-                collect(
-                    catalogue.validate_link(k, ValidationMode::Request),
-                    &mut errors,
-                );
+                collect(own.validate_link(k, ValidationMode::Request), &mut errors);
             }
         }
         Document::ActionInvocation(a) => match catalogue.action(&a.action) {
