@@ -8,6 +8,7 @@
 mod app;
 mod commands;
 mod exit;
+mod input;
 mod output;
 
 use std::process::ExitCode;

@@ -8,6 +8,7 @@ mod occi_codec;
 mod occi_model;
 mod ova;
 mod ovf2occi;
+mod ovf_in_ova;
 
 use std::process::{Command, Output};
 

@@ -77,17 +77,19 @@ fn text_output_names_systems_and_sizes() {
 }
 
 #[test]
-fn ova_and_missing_files_are_usage_errors() {
+fn broken_archives_are_invalid_and_missing_files_usage_errors() {
     let dir = scratch("info-usage");
     let ova = dir.join("x.ova");
     std::fs::write(&ova, b"").unwrap();
     let out = tern(&["ovf", "info", ova.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("tern ova"),
+        String::from_utf8_lossy(&out.stderr).contains("x.ova"),
         "{}",
         show(&out)
     );
+    let out = tern(&["ovf", "info", dir.join("missing.ova").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     let missing = dir.join("missing.ovf");
     let out = tern(&["ovf", "info", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));

@@ -74,7 +74,7 @@ pub struct Occi2OvfArgs {
 
 /// `tern ovf2occi`.
 pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (name, bytes) = descriptor(&args.input)?;
+    let (name, bytes) = crate::input::descriptor(&args.input)?;
     let doc = match tern_ovf::Document::parse(&bytes) {
         Ok(doc) => doc,
         Err(e) => {
@@ -254,25 +254,6 @@ fn read_collection(
         }
     }
     Ok(Some(collection))
-}
-
-// The descriptor of an .ovf file, or the first member of an .ova (named `archive/member`).
-fn descriptor(input: &Path) -> Result<(String, Vec<u8>), CliError> {
-    let name = input.display().to_string();
-    if !input
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("ova"))
-    {
-        let bytes = std::fs::read(input).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
-        return Ok((name, bytes));
-    }
-    let mut ova = tern_ova::Ova::open(input)
-        .map_err(|e| CliError::Invalid(miette::miette!("{name}: {e}")))?;
-    let member = ova.descriptor().name.clone();
-    let bytes = ova
-        .read_member_to_vec(&member, tern_ova::MAX_TEXT_MEMBER)
-        .map_err(|e| CliError::Invalid(miette::miette!("{name}: {e}")))?;
-    Ok((format!("{name}/{member}"), bytes))
 }
 
 fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError> {

@@ -302,7 +302,7 @@ fn print_report(
 }
 
 /// `OVA/MEMBER:LINE:COL: severity[RULE]: message`.
-fn finding_line(ova: &Path, f: &Finding) -> String {
+pub(crate) fn finding_line(ova: &Path, f: &Finding) -> String {
     let mut location = ova.display().to_string();
     if let Some(member) = &f.member {
         let _ = write!(location, "/{member}");

@@ -1,6 +1,7 @@
 //! `tern ovf ...`: inspect, validate, format and edit OVF descriptors (tern-ovf).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -97,14 +98,15 @@ struct ValidateArgs {
     /// Relax element order, vendor sections without schema and exporter quirks to warnings.
     #[arg(long)]
     lax: bool,
-    /// Missing referenced files are errors, and their sizes must match ovf:size.
+    /// Missing referenced files are errors, their sizes must match ovf:size, and the
+    /// manifest's digests (and the certificate's digest of it) must match the files.
     #[arg(long)]
     check_files: bool,
 }
 
 #[derive(Debug, Args)]
 struct InfoArgs {
-    /// The descriptor (.ovf). OVA archives are handled by `tern ova`.
+    /// The descriptor (.ovf), or an archive (.ova) whose descriptor is read in place.
     file: PathBuf,
     /// Show texts with an ovf:msgid in this language (xml:lang of a Strings bundle).
     #[arg(long)]
@@ -132,7 +134,7 @@ pub(crate) fn run(args: &OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliErr
 }
 
 fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let doc = match load(&args.file)? {
+    let doc = match load_readable(&args.file)? {
         Ok(doc) => doc,
         Err(outcome) => return Ok(outcome),
     };
@@ -164,36 +166,57 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
     let mut text = String::new();
     let mut json = Vec::new();
     for path in &args.files {
-        if let Err(e) = check_extension(path) {
-            usage_error = Some(e);
-            continue;
+        let archive = crate::input::is_ova(path);
+        if !archive {
+            if let Err(e) = check_extension(path) {
+                usage_error = Some(e);
+                continue;
+            }
         }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+        let (name, bytes) = match crate::input::descriptor(path) {
+            Ok(read) => read,
             Err(e) => {
-                eprintln!("{}: error: cannot read: {e}", path.display());
-                usage_error = Some(CliError::Usage(miette::miette!(
-                    "cannot read {}: {e}",
-                    path.display()
-                )));
+                eprintln!("{}: error: cannot read the descriptor", path.display());
+                usage_error = Some(e);
                 continue;
             }
         };
         let options = ValidateOptions {
             mode,
-            check_files: args.check_files,
-            base_dir: Some(
+            // Files of an archive are checked by the package verification below.
+            check_files: args.check_files && !archive,
+            base_dir: (!archive).then(|| {
                 path.parent()
                     .filter(|p| !p.as_os_str().is_empty())
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-            ),
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }),
         };
         let report = tern_ovf::validate_bytes(&bytes, &options);
         invalid |= !report.is_valid();
-        let name = path.display().to_string();
         for finding in &report.findings {
             text.push_str(&finding.render(&name));
             text.push('\n');
+        }
+        if args.check_files {
+            // Manifest digests, the certificate's digest, missing and unlisted files.
+            let package = if archive {
+                tern_ova::Ova::open(path).and_then(|mut ova| ova.verify(&mut |_| {}))
+            } else {
+                tern_ova::verify_package(path, &mut |_| {})
+            };
+            match package {
+                Ok(verification) => {
+                    invalid |= !verification.is_valid();
+                    for f in &verification.findings {
+                        text.push_str(&super::ova::finding_line(path, f));
+                        text.push('\n');
+                    }
+                }
+                Err(e) => {
+                    invalid = true;
+                    let _ = writeln!(text, "{}: error[OVA]: {e}", path.display());
+                }
+            }
         }
         json.push(serde_json::json!({
             "file": name,
@@ -295,7 +318,7 @@ fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
 }
 
 fn env(args: &EnvArgs) -> Result<Outcome, CliError> {
-    let doc = match load(&args.file)? {
+    let doc = match load_readable(&args.file)? {
         Ok(doc) => doc,
         Err(outcome) => return Ok(outcome),
     };
@@ -327,20 +350,30 @@ fn split_prop(prop: &str) -> Result<(&str, &str), CliError> {
         })
 }
 
+/// Like [`load`], but an `.ova` gives its descriptor (for the commands that only read).
+fn load_readable(path: &Path) -> Result<Result<Document, Outcome>, CliError> {
+    if !crate::input::is_ova(path) {
+        return load(path);
+    }
+    let (name, bytes) = crate::input::descriptor(path)?;
+    Ok(parse(&name, &bytes))
+}
+
+// Malformed XML prints a positioned diagnostic and yields `Outcome::Invalid` (exit 1).
+fn parse(name: &str, bytes: &[u8]) -> Result<Document, Outcome> {
+    Document::parse(bytes).map_err(|e| {
+        eprint!("{}", e.render(name, &String::from_utf8_lossy(bytes)));
+        Outcome::Invalid
+    })
+}
+
 /// Reads and parses a descriptor. I/O problems and wrong file kinds are usage errors (exit
 /// 2); malformed XML prints a positioned diagnostic and yields `Outcome::Invalid` (exit 1).
 fn load(path: &Path) -> Result<Result<Document, Outcome>, CliError> {
     check_extension(path)?;
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::Usage(miette::miette!("cannot read {}: {e}", path.display())))?;
-    match Document::parse(&bytes) {
-        Ok(doc) => Ok(Ok(doc)),
-        Err(e) => {
-            let text = String::from_utf8_lossy(&bytes);
-            eprint!("{}", e.render(&path.display().to_string(), &text));
-            Ok(Err(Outcome::Invalid))
-        }
-    }
+    Ok(parse(&path.display().to_string(), &bytes))
 }
 
 fn check_extension(path: &Path) -> Result<(), CliError> {
