@@ -138,7 +138,13 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         Ok(doc) => doc,
         Err(outcome) => return Ok(outcome),
     };
-    let env = Envelope::read(&doc);
+    let mut env = Envelope::read(&doc);
+    for problem in env.load_external_strings(|href| bundle(&args.file, href)) {
+        eprintln!(
+            "{}: warning[OVF-STRINGS-BUNDLE]: {problem}",
+            args.file.display()
+        );
+    }
     if env.dialect.dialect == tern_ovf::Dialect::Unknown {
         let root = doc.root();
         eprintln!(
@@ -348,6 +354,27 @@ fn split_prop(prop: &str) -> Result<(&str, &str), CliError> {
                 "`{prop}` is not KEY=VALUE"
             ))
         })
+}
+
+/// The bytes of an external message bundle: a member of the archive, or a file beside the
+/// descriptor. Only plain relative names are followed (no `..`, no absolute paths, no URLs).
+fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
+    let relative = Path::new(href);
+    let plain = !href.contains("://")
+        && relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain {
+        return None;
+    }
+    if crate::input::is_ova(descriptor) {
+        let mut ova = tern_ova::Ova::open(descriptor).ok()?;
+        return ova
+            .read_member_to_vec(href, tern_ovf::model::MAX_BUNDLE as u64)
+            .ok();
+    }
+    let dir = descriptor.parent().unwrap_or(Path::new(""));
+    std::fs::read(dir.join(relative)).ok()
 }
 
 /// Like [`load`], but an `.ova` gives its descriptor (for the commands that only read).

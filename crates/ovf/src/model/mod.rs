@@ -3,6 +3,9 @@
 
 mod content;
 mod envelope_sections;
+mod external;
+
+pub use external::MAX_BUNDLE;
 mod hardware;
 mod product;
 

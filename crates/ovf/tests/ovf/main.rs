@@ -7,6 +7,7 @@ mod model;
 mod robustness;
 mod roundtrip;
 mod security;
+mod strings;
 mod validate;
 
 use std::path::{Path, PathBuf};
