@@ -1,7 +1,7 @@
 //! `tern occi2ovf` (and the `occi2ovf` binary): the export pipeline from the command line,
 //! in both input renderings, with and without the kept envelope.
 
-use crate::{run, stderr, stdout, tern};
+use crate::{ovf_samples, run, stderr, stdout, tern};
 
 struct Scratch(std::path::PathBuf);
 
@@ -102,4 +102,47 @@ fn bad_input_is_refused_with_its_position() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn every_sample_exports_back_and_the_reports_are_recorded() {
+    let dir = Scratch::new("occi2ovf-all");
+    for file in ovf_samples() {
+        let name = std::path::Path::new(&file)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let (json, report, ovf) = (
+            dir.path(&format!("{name}.json")),
+            dir.path(&format!("{name}.report")),
+            dir.path(&format!("{name}.ovf")),
+        );
+        let out = tern(&[
+            "ovf2occi",
+            &file,
+            "--cdmi-base",
+            "https://cdmi.example.org/images/",
+            "-o",
+            &json,
+            "--report",
+            &report,
+        ]);
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        insta::assert_snapshot!(
+            format!("report__{name}"),
+            std::fs::read_to_string(&report).unwrap()
+        );
+        let back = tern(&["occi2ovf", &json, "-o", &ovf]);
+        assert!(back.status.success(), "{file}: {}", stderr(&back));
+        let exported = std::fs::read_to_string(&ovf).unwrap();
+        insta::assert_snapshot!(format!("occi2ovf__{name}"), exported);
+        let check = tern(&["ovf", "validate", "--strict", &ovf]);
+        assert!(
+            check.status.success(),
+            "{file}: {}{}",
+            stdout(&check),
+            stderr(&check)
+        );
+    }
 }

@@ -3,21 +3,9 @@
 
 use std::path::Path;
 
-use crate::{run, stderr, stdout, tern};
+use crate::{ovf_samples as samples, run, stderr, stdout, tern};
 
 const CDMI: &str = "https://cdmi.example.org/images/";
-
-fn samples() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ovf");
-    let mut files: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ovf"))
-        .map(|p| format!("samples/ovf/{}", p.file_name().unwrap().to_string_lossy()))
-        .collect();
-    files.sort();
-    files
-}
 
 #[test]
 fn every_sample_converts_to_occi_json_that_reads_back() {

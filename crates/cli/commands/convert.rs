@@ -127,12 +127,12 @@ pub(crate) fn occi2ovf(args: &Occi2OvfArgs, _global: &GlobalArgs) -> Result<Outc
         std::fs::read_to_string(&args.input)
             .map_err(|e| usage(format!("cannot read {name}: {e}")))?
     };
-    let Some(collection) = read_collection(&name, &text, args)? else {
+    let Some((collection, catalogue)) = read_collection(&name, &text, args)? else {
         return Ok(Outcome::Invalid);
     };
     let exported = match &args.original {
         Some(original) => restore(original, &collection, args)?,
-        None => export(&name, &collection, args),
+        None => export(&name, &collection, catalogue, args),
     };
     let Some((bytes, dropped)) = exported else {
         return Ok(Outcome::Invalid);
@@ -182,11 +182,13 @@ fn restore(
 fn export(
     name: &str,
     collection: &tern_model::Collection,
+    catalogue: tern_model::Catalogue,
     args: &Occi2OvfArgs,
 ) -> Option<Exported> {
     let options = tern_mapping::occi2ovf::ExportOptions {
         ovf2: args.ovf_version == 2,
         cdmi_base: args.cdmi_base.clone(),
+        catalogue: Some(catalogue),
     };
     match tern_mapping::occi2ovf::occi_to_ovf(collection, &options) {
         Ok(export) => Some((export.xml.into_bytes(), export.dropped)),
@@ -203,7 +205,7 @@ fn read_collection(
     name: &str,
     text: &str,
     args: &Occi2OvfArgs,
-) -> Result<Option<tern_model::Collection>, CliError> {
+) -> Result<Option<(tern_model::Collection, tern_model::Catalogue)>, CliError> {
     let media = args.from.unwrap_or(if text.trim_start().starts_with('{') {
         MediaType::OcciJson
     } else {
@@ -253,7 +255,7 @@ fn read_collection(
                 .map_err(|e| usage(format!("{name}: {e}")))?;
         }
     }
-    Ok(Some(collection))
+    Ok(Some((collection, catalogue)))
 }
 
 fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError> {

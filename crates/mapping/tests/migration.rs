@@ -199,3 +199,56 @@ fn a_single_compute_exports() {
         );
     }
 }
+
+#[test]
+fn a_provider_os_template_describes_the_operating_system() {
+    let mut catalogue = tern_mapping::extensions::catalogue(tern_model::OcciVersion::V1_2);
+    let debian: tern_model::CategoryId = "http://provider.example/os#debian12".parse().unwrap();
+    catalogue
+        .add_mixin(tern_model::Mixin {
+            id: debian.clone(),
+            title: Some("Debian 12 (bookworm)".into()),
+            depends: vec![
+                "http://schemas.ogf.org/occi/infrastructure#os_tpl"
+                    .parse()
+                    .unwrap(),
+            ],
+            applies: Vec::new(),
+            attributes: Vec::new(),
+            actions: Vec::new(),
+            location: Some("/mixin/os/debian12/".into()),
+        })
+        .unwrap();
+    let mut vm = tern_model::Entity::new(
+        "urn:uuid:1",
+        "http://schemas.ogf.org/occi/infrastructure#compute"
+            .parse()
+            .unwrap(),
+    );
+    vm.mixins.push(debian);
+    let mut c = Collection::new();
+    c.push_resource(Resource::new(vm)).unwrap();
+    let with = occi_to_ovf(
+        &c,
+        &ExportOptions {
+            catalogue: Some(catalogue),
+            ..ExportOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        with.xml.contains(r#"<OperatingSystemSection ovf:id="1">"#),
+        "CIM Other"
+    );
+    assert!(
+        with.xml
+            .contains("<Description>Debian 12 (bookworm)</Description>"),
+        "{}",
+        with.xml
+    );
+    let without = occi_to_ovf(&c, &ExportOptions::default()).unwrap();
+    assert!(
+        !without.xml.contains("<Description>Debian"),
+        "unknown mixins describe nothing"
+    );
+}

@@ -23,6 +23,9 @@ pub struct ExportOptions {
     pub ovf2: bool,
     /// Base URL of the CDMI container holding disk images without a `tern.cdmi.uri`.
     pub cdmi_base: Option<String>,
+    /// The categories the collection uses (provider templates): an os_tpl mixin that is not
+    /// one of tern's CIM templates becomes the OperatingSystemSection's description.
+    pub catalogue: Option<tern_model::Catalogue>,
 }
 
 /// The descriptor and what it could not carry.
@@ -127,7 +130,14 @@ pub fn occi_to_ovf(
     }
     let network_properties = network_properties(&networks, &names);
     if computes.len() == 1 {
-        system(&mut x, computes[0], &names, collection, &network_properties)?;
+        system(
+            &mut x,
+            computes[0],
+            &names,
+            collection,
+            &network_properties,
+            options,
+        )?;
     } else {
         let group = common_collection(&computes).unwrap_or_else(|| "collection".to_owned());
         x.open("VirtualSystemCollection", &[("ovf:id", &group)]);
@@ -135,7 +145,7 @@ pub fn occi_to_ovf(
         x.text("Name", &[], &group);
         properties_section(&mut x, "Network settings", &network_properties);
         for c in &computes {
-            system(&mut x, c, &names, collection, &[])?;
+            system(&mut x, c, &names, collection, &[], options)?;
         }
         x.close("VirtualSystemCollection");
     }
@@ -268,6 +278,7 @@ fn system(
     names: &Names,
     collection: &Collection,
     extra: &[(String, String)],
+    options: &ExportOptions,
 ) -> Result<(), ExportError> {
     let id = names.of(vm);
     x.open("VirtualSystem", &[("ovf:id", id)]);
@@ -283,19 +294,47 @@ fn system(
     props.extend(nic_properties(vm, names, collection));
     props.extend(extra.iter().cloned());
     properties_section(x, "Settings of the machine", &props);
-    let os = vm
+    let (os, description) = operating_system(vm, options.catalogue.as_ref());
+    x.open("OperatingSystemSection", &[("ovf:id", &os)]);
+    x.text("Info", &[], "The guest operating system");
+    if let Some(description) = description {
+        x.text("Description", &[], &description);
+    }
+    x.close("OperatingSystemSection");
+    hardware::section(x, vm, names, collection)?;
+    x.close("VirtualSystem");
+    Ok(())
+}
+
+// The CIM OS type of tern's `cim-N` template; else "Other" (1) described by the title of
+// the provider's os_tpl mixin, when the catalogue knows one.
+fn operating_system(
+    vm: &Resource,
+    catalogue: Option<&tern_model::Catalogue>,
+) -> (String, Option<String>) {
+    if let Some(code) = vm
         .entity
         .mixins
         .iter()
         .find(|m| m.scheme() == extensions::OS_TEMPLATE_SCHEME)
         .and_then(|m| m.term().strip_prefix("cim-"))
-        .unwrap_or("1");
-    x.open("OperatingSystemSection", &[("ovf:id", os)]);
-    x.text("Info", &[], "The guest operating system");
-    x.close("OperatingSystemSection");
-    hardware::section(x, vm, names, collection)?;
-    x.close("VirtualSystem");
-    Ok(())
+    {
+        return (code.to_owned(), None);
+    }
+    let os_tpl = tern_model::CategoryId::new(INFRA, "os_tpl");
+    let description = catalogue.and_then(|c| {
+        vm.entity.mixins.iter().find_map(|m| {
+            let closure = c.mixin_closure(m);
+            let is_template = closure.iter().skip(1).any(|d| d.id == os_tpl);
+            is_template.then(|| {
+                closure[0]
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| m.term().to_owned())
+            })
+        })
+    });
+    ("1".to_owned(), description)
 }
 
 fn properties_section(x: &mut Xml, info: &str, props: &[(String, String)]) {

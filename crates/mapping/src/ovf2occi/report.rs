@@ -156,6 +156,10 @@ impl Walker<'_> {
         } else if local == "Property" {
             let key = attribute(e, "key").unwrap_or_default();
             if !self.property_mapped(&key) {
+                // Name the property: the path alone does not tell them apart.
+                if let Some(last) = path.last_mut() {
+                    *last = format!("Property[@ovf:key={key}]");
+                }
                 self.report_element(e, path);
             }
         } else if local == "Disk"
