@@ -39,22 +39,22 @@ pub(crate) enum Format {
 /// The subcommand groups.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// OCCI: the shared model's catalogues.
-    #[command(subcommand)]
-    Occi(commands::occi::OcciCommand),
-    /// Print the OVF ⇄ OCCI ⇄ CDMI mapping table (`--format md|json|text`).
-    Mappings,
+    /// Inspect, validate, format and edit OVF descriptors.
+    Ovf(commands::ovf::OvfArgs),
     /// OVA archives: list, verify, unpack, pack.
     #[command(subcommand)]
     Ova(commands::ova::OvaCommand),
+    /// OCCI: the catalogues, and renderings converted and validated.
+    #[command(subcommand)]
+    Occi(commands::occi::OcciCommand),
+    /// SNIA CDMI: object IDs, body validation, query strings.
+    Cdmi(commands::cdmi::CdmiArgs),
     /// Convert an OVF descriptor or OVA into an OCCI collection.
     Ovf2occi(commands::convert::Ovf2OcciArgs),
     /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.
     Occi2ovf(commands::convert::Occi2OvfArgs),
-    /// SNIA CDMI: object IDs, body validation, query strings.
-    Cdmi(commands::cdmi::CdmiArgs),
-    /// Inspect, validate, format and edit OVF descriptors.
-    Ovf(commands::ovf::OvfArgs),
+    /// Print the OVF ⇄ OCCI ⇄ CDMI mapping table (`--format md|json|text`).
+    Mappings,
 }
 
 #[cfg(test)]
