@@ -137,48 +137,6 @@ fn bad_input_names_file_line_and_column() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn an_ova_converts_like_its_descriptor() {
-    let dir = std::env::temp_dir().join(format!("tern-ova-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    // A package with a real (tiny) disk file: copy the sample and pack it.
-    let ovf = dir.join("vm.ovf");
-    let descriptor = r#"<?xml version="1.0"?>
-<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">
-  <References><File ovf:id="f" ovf:href="disk.img" ovf:size="4"/></References>
-  <DiskSection><Info>d</Info><Disk ovf:diskId="d1" ovf:fileRef="f" ovf:capacity="1" ovf:capacityAllocationUnits="byte * 2^30"/></DiskSection>
-  <VirtualSystem ovf:id="vm"><Info>vm</Info>
-    <VirtualHardwareSection><Info>hw</Info>
-      <Item><rasd:ElementName>cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>2</rasd:VirtualQuantity></Item>
-      <Item><rasd:ElementName>disk</rasd:ElementName><rasd:HostResource>ovf:/disk/d1</rasd:HostResource><rasd:InstanceID>2</rasd:InstanceID><rasd:ResourceType>17</rasd:ResourceType></Item>
-    </VirtualHardwareSection>
-  </VirtualSystem>
-</Envelope>
-"#;
-    std::fs::write(&ovf, descriptor).unwrap();
-    std::fs::write(dir.join("disk.img"), b"data").unwrap();
-    let ova = dir.join("vm.ova");
-    let packed = tern(&[
-        "ova",
-        "pack",
-        ovf.to_str().unwrap(),
-        "-o",
-        ova.to_str().unwrap(),
-    ]);
-    assert!(packed.status.success(), "{}", stderr(&packed));
-    let archive_out = tern(&["ovf2occi", ova.to_str().unwrap()]);
-    let descriptor_out = tern(&["ovf2occi", ovf.to_str().unwrap()]);
-    assert!(archive_out.status.success(), "{}", stderr(&archive_out));
-    // Only the recorded envelope name differs.
-    let (a, b) = (
-        stdout(&archive_out).replace("\"vm.ova\"", "\"vm.ovf\""),
-        stdout(&descriptor_out),
-    );
-    assert!(a == b, "the OVA converts like its descriptor");
-    assert!(stdout(&archive_out).contains("\"occi.compute.cores\": 2"));
-    std::fs::remove_dir_all(&dir).unwrap();
-}
-
 /// The real exporters' descriptors (VMware, VirtualBox, Vagrant, Cisco, oVirt, XenServer,
 /// Glance), when `../shared/reference` is beside the repository: each converts, or fails with
 /// a message naming the file and position; both outcomes are snapshots.

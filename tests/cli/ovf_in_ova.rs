@@ -1,5 +1,5 @@
-//! `tern ovf info|validate` read the descriptor of an OVA in place, and `--check-files`
-//! verifies manifest digests.
+//! Commands that take an OVA read its descriptor in place: `tern ovf info|validate` (with
+//! `--check-files` verifying manifest digests) and `tern ovf2occi`.
 
 use crate::{stderr, stdout, tern};
 
