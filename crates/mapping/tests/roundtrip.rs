@@ -244,3 +244,33 @@ fn with_the_original_a_changed_attribute_changes_only_its_element() {
         "24"
     );
 }
+
+#[test]
+fn with_the_original_what_cannot_be_written_back_is_listed() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/ovf/hadoop-cluster.ovf");
+    let bytes = std::fs::read(&path).unwrap();
+    let mut doc = Document::parse(&bytes).unwrap();
+    let mut collection = ovf_to_occi(&doc, &Options::default()).unwrap().collection;
+    let portal = collection
+        .resources_mut()
+        .iter_mut()
+        .find(|r| r.entity.id == "urn:ovf:compute:portal")
+        .unwrap();
+    portal.links[1]
+        .entity
+        .attributes
+        .insert("occi.networkinterface.mac", "52:54:00:00:00:01");
+    portal
+        .entity
+        .attributes
+        .insert("occi.compute.architecture", "x86");
+    let not_written = restore(&mut doc, &collection, &Options::default()).unwrap();
+    assert_eq!(
+        not_written,
+        [
+            "urn:ovf:compute:portal: occi.compute.architecture changed to \"x86\": not written back",
+            "urn:ovf:compute:portal/nic/5: attributes or mixins changed: not written back",
+        ]
+    );
+    assert_eq!(doc.to_bytes(), bytes, "nothing else changed");
+}

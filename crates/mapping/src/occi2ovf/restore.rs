@@ -81,15 +81,31 @@ pub fn restore(
 }
 
 fn links_changed(before: &Resource, after: &Resource, out: &mut Vec<String>) {
-    let ids = |r: &Resource| -> Vec<(String, String)> {
+    let ends = |r: &Resource| -> Vec<(String, String)> {
         r.links
             .iter()
             .map(|l| (l.entity.id.clone(), l.target.location.clone()))
             .collect()
     };
-    if ids(before) != ids(after) {
+    if ends(before) != ends(after) {
         out.push(format!(
             "{}: links changed: not written back",
+            after.entity.id
+        ));
+        return;
+    }
+    for (old, new) in before.links.iter().zip(&after.links) {
+        if old.entity.attributes != new.entity.attributes || old.entity.mixins != new.entity.mixins
+        {
+            out.push(format!(
+                "{}: attributes or mixins changed: not written back",
+                new.entity.id
+            ));
+        }
+    }
+    if before.entity.mixins != after.entity.mixins {
+        out.push(format!(
+            "{}: mixins changed: not written back",
             after.entity.id
         ));
     }
