@@ -1,0 +1,477 @@
+//! tern's own strategy: a consistent assignment.
+//!
+//! 1. identity pins (same id *and* kind);
+//! 2. colour refinement (two rounds of 1-WL over both topologies, pins as unique colours),
+//!    once on structure (kind + mixins) and once on full content (attributes, title);
+//!    resources whose full colour is unique on both sides are pinned;
+//! 3. kinds in order of outgoing links (sources of links first): a maximum-weight assignment
+//!    per kind (Hungarian) on `attribute similarity + structural agreement + agreement with
+//!    pairs already made`; blocks too large for the cubic method are matched through
+//!    buckets (exact neighbourhood colour, then rare attribute values, then structure);
+//! 4. after every decision, pairs propagate along links: the unmatched neighbours of a new
+//!    pair (same link kind and direction) are assigned among themselves, so a VM's volumes
+//!    and interfaces move with it. Symmetric replicas are then matched as whole units,
+//!    whichever replica is chosen, and every choice yields the same plan.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
+
+use crate::assignment::maximum_assignment;
+use crate::attributes::similarity;
+use crate::matching::Pair;
+use crate::topology::Topology;
+
+/// Above this many cells a block is matched by buckets instead of the Hungarian method.
+const HUNGARIAN_CELLS: usize = 250_000;
+/// Neighbour groups larger than this (hubs) are left to the per-kind assignment.
+const PROPAGATION_LIMIT: usize = 64;
+
+/// Runs the strategy; pairs are returned in the order they were decided.
+pub fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
+    let mut state = State::new(runtime, target);
+    state.pin_identities();
+    state.colour();
+    state.pin_unique_colours();
+    state.propagate();
+    for kind in state.kind_order() {
+        state.assign_kind(&kind);
+        state.propagate();
+    }
+    state.pairs
+}
+
+struct State<'t, 'a> {
+    sides: [&'t Topology<'a>; 2],
+    partner: [Vec<Option<usize>>; 2],
+    pairs: Vec<Pair>,
+    queue: VecDeque<(usize, usize)>,
+    // Per side: structural colour after rounds 1 and 2, full colour after round 2.
+    structure1: [Vec<u64>; 2],
+    structure2: [Vec<u64>; 2],
+    full2: [Vec<u64>; 2],
+}
+
+impl<'t, 'a> State<'t, 'a> {
+    fn new(runtime: &'t Topology<'a>, target: &'t Topology<'a>) -> Self {
+        State {
+            sides: [runtime, target],
+            partner: [
+                vec![None; runtime.resources().len()],
+                vec![None; target.resources().len()],
+            ],
+            pairs: Vec::new(),
+            queue: VecDeque::new(),
+            structure1: [Vec::new(), Vec::new()],
+            structure2: [Vec::new(), Vec::new()],
+            full2: [Vec::new(), Vec::new()],
+        }
+    }
+
+    fn pin(&mut self, r: usize, t: usize, score: f64) {
+        self.partner[0][r] = Some(t);
+        self.partner[1][t] = Some(r);
+        self.pairs.push(Pair {
+            runtime: r,
+            target: t,
+            score,
+        });
+        self.queue.push_back((r, t));
+    }
+
+    fn pin_identities(&mut self) {
+        let [runtime, target] = self.sides;
+        let by_id: HashMap<&str, usize> = target
+            .resources()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.entity.id.as_str(), i))
+            .collect();
+        for (r, res) in runtime.resources().iter().enumerate() {
+            if let Some(&t) = by_id.get(res.entity.id.as_str()) {
+                if target.kind(t) == &res.entity.kind && self.partner[1][t].is_none() {
+                    self.pin(r, t, 1.0);
+                }
+            }
+        }
+    }
+
+    fn colour(&mut self) {
+        for side in 0..2 {
+            let topo = self.sides[side];
+            let pin_colour = |i: usize| -> u64 {
+                // A pinned pair shares a colour no other resource has: its runtime position.
+                let r = if side == 0 {
+                    Some(i)
+                } else {
+                    self.partner[1][i]
+                };
+                r.filter(|_| self.partner[side][i].is_some())
+                    .map_or(0, |r| hash(&("pin", r)))
+            };
+            let structural: Vec<u64> = (0..topo.resources().len())
+                .map(|i| {
+                    let e = &topo.resource(i).entity;
+                    let mut mixins: Vec<String> =
+                        e.mixins.iter().map(ToString::to_string).collect();
+                    mixins.sort();
+                    hash(&(e.kind.to_string(), mixins, pin_colour(i)))
+                })
+                .collect();
+            let full: Vec<u64> = (0..topo.resources().len())
+                .map(|i| {
+                    let e = &topo.resource(i).entity;
+                    let mut attributes: Vec<String> = e
+                        .attributes
+                        .iter()
+                        .map(|(n, v)| format!("{n}={v:?}"))
+                        .collect();
+                    attributes.sort();
+                    hash(&(structural[i], &e.title, attributes))
+                })
+                .collect();
+            let s1 = refine(topo, &structural);
+            let s2 = refine(topo, &s1);
+            let f1 = refine(topo, &full);
+            self.full2[side] = refine(topo, &f1);
+            self.structure1[side] = s1;
+            self.structure2[side] = s2;
+        }
+    }
+
+    fn pin_unique_colours(&mut self) {
+        let mut count: HashMap<u64, [usize; 2]> = HashMap::new();
+        for side in 0..2 {
+            for (i, &c) in self.full2[side].iter().enumerate() {
+                if self.partner[side][i].is_none() {
+                    count.entry(c).or_default()[side] += 1;
+                }
+            }
+        }
+        let target_of: HashMap<u64, usize> = self.full2[1]
+            .iter()
+            .enumerate()
+            .filter(|&(i, c)| self.partner[1][i].is_none() && count[c] == [1, 1])
+            .map(|(i, &c)| (c, i))
+            .collect();
+        for r in 0..self.full2[0].len() {
+            let c = self.full2[0][r];
+            if self.partner[0][r].is_none() && count[&c] == [1, 1] {
+                let t = target_of[&c];
+                self.pin(r, t, 1.0);
+            }
+        }
+    }
+
+    // Kinds of the target, link sources first (they carry the structure), then by first
+    // appearance.
+    fn kind_order(&self) -> Vec<String> {
+        let target = self.sides[1];
+        let mut order: Vec<(usize, usize, String)> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for i in 0..target.resources().len() {
+            let k = target.kind(i).to_string();
+            let at = *seen.entry(k.clone()).or_insert_with(|| {
+                order.push((0, order.len(), k));
+                order.len() - 1
+            });
+            order[at].0 += target.outgoing(i).len();
+        }
+        order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        order.into_iter().map(|(_, _, k)| k).collect()
+    }
+
+    fn unmatched_of_kind(&self, side: usize, kind: &str) -> Vec<usize> {
+        let topo = self.sides[side];
+        (0..topo.resources().len())
+            .filter(|&i| self.partner[side][i].is_none() && topo.kind(i).to_string() == kind)
+            .collect()
+    }
+
+    fn assign_kind(&mut self, kind: &str) {
+        let rows = self.unmatched_of_kind(0, kind);
+        let cols = self.unmatched_of_kind(1, kind);
+        if rows.is_empty() || cols.is_empty() {
+            return;
+        }
+        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+            self.assign_block(&rows, &cols);
+        } else {
+            self.assign_by_buckets(&rows, &cols);
+        }
+    }
+
+    fn assign_block(&mut self, rows: &[usize], cols: &[usize]) {
+        let mut scores = Vec::with_capacity(rows.len() * cols.len());
+        for &r in rows {
+            for &t in cols {
+                scores.push(self.score(r, t));
+            }
+        }
+        let chosen = maximum_assignment(&scores, rows.len(), cols.len());
+        for (i, c) in chosen.into_iter().enumerate() {
+            if let Some(c) = c {
+                if scores[i * cols.len() + c] > 0.0 {
+                    let (r, t) = (rows[i], cols[c]);
+                    self.pin(r, t, self.attribute_score(r, t));
+                }
+            }
+        }
+    }
+
+    fn assign_by_buckets(&mut self, rows: &[usize], cols: &[usize]) {
+        // Exact neighbourhoods first: replicas are interchangeable, document order decides.
+        self.pair_in_buckets(rows, cols, |s, i| s.full2[usize::from(i.1)][i.0]);
+        // Then distinctive attribute values (a hostname, a title) point to candidates.
+        let rows: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&r| self.partner[0][r].is_none())
+            .collect();
+        let cols: Vec<usize> = cols
+            .iter()
+            .copied()
+            .filter(|&t| self.partner[1][t].is_none())
+            .collect();
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for &t in &cols {
+            for key in value_keys(&self.sides[1].resource(t).entity) {
+                index.entry(key).or_default().push(t);
+            }
+        }
+        let mut proposals: Vec<(f64, usize, usize)> = Vec::new();
+        for &r in &rows {
+            let mut seen = HashSet::new();
+            for key in value_keys(&self.sides[0].resource(r).entity) {
+                let Some(ts) = index.get(&key) else { continue };
+                if ts.len() > 8 {
+                    continue;
+                }
+                for &t in ts {
+                    if seen.insert(t) {
+                        proposals.push((self.score(r, t), r, t));
+                    }
+                }
+            }
+        }
+        proposals.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for (score, r, t) in proposals {
+            if score > 0.0 && self.partner[0][r].is_none() && self.partner[1][t].is_none() {
+                self.pin(r, t, self.attribute_score(r, t));
+            }
+        }
+        // Then structure alone, then kind alone.
+        self.pair_in_buckets(&rows, &cols, |s, i| s.structure2[usize::from(i.1)][i.0]);
+        self.pair_in_buckets(&rows, &cols, |_, _| 0);
+    }
+
+    fn pair_in_buckets(
+        &mut self,
+        rows: &[usize],
+        cols: &[usize],
+        key: impl Fn(&Self, (usize, bool)) -> u64,
+    ) {
+        let mut waiting: HashMap<u64, VecDeque<usize>> = HashMap::new();
+        for &t in cols {
+            if self.partner[1][t].is_none() {
+                waiting
+                    .entry(key(self, (t, true)))
+                    .or_default()
+                    .push_back(t);
+            }
+        }
+        for &r in rows {
+            if self.partner[0][r].is_some() {
+                continue;
+            }
+            if let Some(t) = waiting
+                .get_mut(&key(self, (r, false)))
+                .and_then(VecDeque::pop_front)
+            {
+                if self.partner[1][t].is_none() {
+                    self.pin(r, t, self.attribute_score(r, t));
+                }
+            }
+        }
+    }
+
+    // Spreads every new pair to the unmatched neighbours it shares a link kind with.
+    fn propagate(&mut self) {
+        while let Some((a, b)) = self.queue.pop_front() {
+            let left = self.neighbour_groups(0, a);
+            let right = self.neighbour_groups(1, b);
+            for (key, rows) in left {
+                let Some(cols) = right.iter().find(|(k, _)| *k == key).map(|(_, c)| c) else {
+                    continue;
+                };
+                let rows: Vec<usize> = rows
+                    .into_iter()
+                    .filter(|&r| self.partner[0][r].is_none())
+                    .collect();
+                let cols: Vec<usize> = cols
+                    .iter()
+                    .copied()
+                    .filter(|&t| self.partner[1][t].is_none())
+                    .collect();
+                if rows.is_empty()
+                    || cols.is_empty()
+                    || rows.len() > PROPAGATION_LIMIT
+                    || cols.len() > PROPAGATION_LIMIT
+                {
+                    continue;
+                }
+                let mut scores = Vec::with_capacity(rows.len() * cols.len());
+                for &r in &rows {
+                    for &t in &cols {
+                        let same_kind = self.sides[0].kind(r) == self.sides[1].kind(t);
+                        scores.push(if same_kind { self.score(r, t) } else { 0.0 });
+                    }
+                }
+                let chosen = maximum_assignment(&scores, rows.len(), cols.len());
+                for (i, c) in chosen.into_iter().enumerate() {
+                    if let Some(c) = c {
+                        let (r, t) = (rows[i], cols[c]);
+                        if scores[i * cols.len() + c] > 0.0
+                            && self.partner[0][r].is_none()
+                            && self.partner[1][t].is_none()
+                        {
+                            self.pin(r, t, self.attribute_score(r, t));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Unmatched neighbours of `i`, grouped by (direction, link kind) in order of appearance.
+    fn neighbour_groups(&self, side: usize, i: usize) -> Vec<((bool, String), Vec<usize>)> {
+        let topo = self.sides[side];
+        let mut groups: Vec<((bool, String), Vec<usize>)> = Vec::new();
+        let ends = topo
+            .outgoing(i)
+            .iter()
+            .map(|&l| (true, l, topo.link(l).target))
+            .chain(
+                topo.incoming(i)
+                    .iter()
+                    .map(|&l| (false, l, topo.link(l).source)),
+            );
+        for (out, l, end) in ends {
+            let Some(end) = end else { continue };
+            if self.partner[side][end].is_some() {
+                continue;
+            }
+            let key = (out, topo.link(l).link.entity.kind.to_string());
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => {
+                    if !v.contains(&end) {
+                        v.push(end);
+                    }
+                }
+                None => groups.push((key, vec![end])),
+            }
+        }
+        groups
+    }
+
+    fn attribute_score(&self, r: usize, t: usize) -> f64 {
+        similarity(
+            &self.sides[0].resource(r).entity,
+            &self.sides[1].resource(t).entity,
+        )
+    }
+
+    fn score(&self, r: usize, t: usize) -> f64 {
+        let mut s = self.attribute_score(r, t);
+        s += f64::from(u8::from(self.structure2[0][r] == self.structure2[1][t]));
+        s += 0.5 * f64::from(u8::from(self.structure1[0][r] == self.structure1[1][t]));
+        s += f64::from(u8::from(self.full2[0][r] == self.full2[1][t]));
+        s + self.consistency(r, t)
+    }
+
+    // Links of `r` whose other end is paired with a resource that `t` reaches by a link of
+    // the same kind and direction.
+    fn consistency(&self, r: usize, t: usize) -> f64 {
+        let [runtime, target] = self.sides;
+        let mut theirs: HashSet<(bool, &str, usize)> = HashSet::new();
+        let mut kinds: Vec<(bool, &tern_model::CategoryId, usize)> = Vec::new();
+        for &l in target.outgoing(t) {
+            if let Some(e) = target.link(l).target {
+                kinds.push((true, &target.link(l).link.entity.kind, e));
+            }
+        }
+        for &l in target.incoming(t) {
+            if let Some(e) = target.link(l).source {
+                kinds.push((false, &target.link(l).link.entity.kind, e));
+            }
+        }
+        let names: Vec<String> = kinds.iter().map(|(_, k, _)| k.to_string()).collect();
+        for ((out, _, e), name) in kinds.iter().zip(&names) {
+            theirs.insert((*out, name.as_str(), *e));
+        }
+        let mut n = 0usize;
+        let ends = runtime
+            .outgoing(r)
+            .iter()
+            .map(|&l| (true, l, runtime.link(l).target))
+            .chain(
+                runtime
+                    .incoming(r)
+                    .iter()
+                    .map(|&l| (false, l, runtime.link(l).source)),
+            );
+        for (out, l, end) in ends {
+            let Some(partner) = end.and_then(|e| self.partner[0][e]) else {
+                continue;
+            };
+            let kind = runtime.link(l).link.entity.kind.to_string();
+            n += usize::from(theirs.contains(&(out, kind.as_str(), partner)));
+        }
+        n as f64
+    }
+}
+
+// One round of colour refinement: own colour plus the sorted multiset of
+// (direction, link kind, neighbour colour).
+fn refine(topo: &Topology<'_>, colours: &[u64]) -> Vec<u64> {
+    let mut kind_hash: HashMap<&tern_model::CategoryId, u64> = HashMap::new();
+    (0..colours.len())
+        .map(|i| {
+            let mut around: Vec<(bool, u64, u64)> = Vec::new();
+            for &l in topo.outgoing(i) {
+                let link = topo.link(l);
+                let k = *kind_hash
+                    .entry(&link.link.entity.kind)
+                    .or_insert_with(|| hash(&link.link.entity.kind.to_string()));
+                around.push((true, k, link.target.map_or(0, |e| colours[e])));
+            }
+            for &l in topo.incoming(i) {
+                let link = topo.link(l);
+                let k = *kind_hash
+                    .entry(&link.link.entity.kind)
+                    .or_insert_with(|| hash(&link.link.entity.kind.to_string()));
+                around.push((false, k, link.source.map_or(0, |e| colours[e])));
+            }
+            around.sort_unstable();
+            hash(&(colours[i], around))
+        })
+        .collect()
+}
+
+fn value_keys(entity: &tern_model::Entity) -> Vec<String> {
+    let mut keys: Vec<String> = entity
+        .attributes
+        .iter()
+        .map(|(n, v)| format!("{n}={v:?}"))
+        .collect();
+    if let Some(title) = &entity.title {
+        keys.push(format!("occi.core.title={title}"));
+    }
+    keys
+}
+
+fn hash<T: Hash>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}

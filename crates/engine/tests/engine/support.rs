@@ -1,0 +1,183 @@
+//! Test support: loading the A–E samples, deriving their variants, judging a matching.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+use tern_model::{Collection, Entity, Link, Number, Resource, Value};
+
+/// The five topologies of Erbel et al., Table 1, by letter.
+pub const TOPOLOGIES: [(&str, &str); 5] = [
+    ("A", "a-db-server"),
+    ("B", "b-web-server"),
+    ("C", "c-web-server-storage"),
+    ("D", "d-web-server-network"),
+    ("E", "e-web-server-network-storage"),
+];
+
+/// The repository root (two levels above this crate).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The shared reference folder, when this checkout sits beside one.
+pub fn reference_dir() -> Option<PathBuf> {
+    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
+    loop {
+        let candidate = dir.join("shared/reference");
+        if candidate.is_dir() {
+            return Some(candidate);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+/// Topology `letter` (A–E) from `samples/topologies/`.
+pub fn topology(letter: &str) -> Collection {
+    let (_, file) = TOPOLOGIES
+        .iter()
+        .find(|(l, _)| *l == letter)
+        .expect("letter A–E");
+    let path = repo_root()
+        .join("samples/topologies")
+        .join(format!("{file}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    read_collection(&text)
+}
+
+/// A variant of `c`: every resource id replaced (`ids_changed`), titles removed (`!titled`).
+/// Link ends follow the new ids; link ids are replaced too.
+pub fn variant(c: &Collection, ids_changed: bool, titled: bool) -> Collection {
+    let rename = |id: &str| {
+        if ids_changed {
+            format!("t-{id}")
+        } else {
+            id.to_owned()
+        }
+    };
+    let relocate = |loc: &str| match loc.rsplit_once('/') {
+        Some((dir, id)) => format!("{dir}/{}", rename(id)),
+        None => rename(loc),
+    };
+    let mut out = Collection::new();
+    for r in c.resources() {
+        let mut r = r.clone();
+        r.entity.id = rename(&r.entity.id);
+        if !titled {
+            r.entity.title = None;
+        }
+        for l in &mut r.links {
+            l.entity.id = rename(&l.entity.id);
+            l.source.location = relocate(&l.source.location);
+            l.target.location = relocate(&l.target.location);
+        }
+        out.push_resource(r).expect("unique ids");
+    }
+    out
+}
+
+/// The original id of a (possibly renamed) resource.
+pub fn original_id(id: &str) -> &str {
+    id.strip_prefix("t-").unwrap_or(id)
+}
+
+// TEMPORARY: a deliberately small reader for the `{"resources":[…],"links":[…]}` samples,
+// only until tern-occi's JSON collection parser is merged. It accepts exactly what the
+// samples use and panics on anything else (test code).
+pub fn read_collection(text: &str) -> Collection {
+    let doc: Json = serde_json::from_str(text).expect("sample is JSON");
+    let mut c = Collection::new();
+    for r in doc["resources"].as_array().into_iter().flatten() {
+        let mut resource = Resource::new(read_entity(r));
+        for l in r["links"].as_array().into_iter().flatten() {
+            resource.links.push(read_link(l));
+        }
+        c.push_resource(resource).expect("unique resource ids");
+    }
+    for l in doc["links"].as_array().into_iter().flatten() {
+        c.push_link(read_link(l));
+    }
+    c
+}
+
+fn read_entity(o: &Json) -> Entity {
+    let kind = o["kind"].as_str().expect("kind").parse().expect("kind id");
+    let mut e = Entity::new(o["id"].as_str().expect("id"), kind);
+    e.title = o["title"].as_str().map(str::to_owned);
+    for m in o["mixins"].as_array().into_iter().flatten() {
+        e.mixins
+            .push(m.as_str().expect("mixin").parse().expect("mixin id"));
+    }
+    for (n, v) in o["attributes"].as_object().into_iter().flatten() {
+        let value = match v {
+            Json::String(s) => Value::String(s.clone()),
+            Json::Number(n) => Value::Number(Number::parse(&n.to_string()).expect("number")),
+            Json::Bool(b) => Value::Boolean(*b),
+            other => panic!("unsupported attribute value {other}"),
+        };
+        e.attributes.insert(n.clone(), value);
+    }
+    e
+}
+
+fn read_link(o: &Json) -> Link {
+    let mut l = Link::new(
+        read_entity(o),
+        o["source"]["location"].as_str().expect("source"),
+        o["target"]["location"].as_str().expect("target"),
+    );
+    l.source.kind = o["source"]["kind"]
+        .as_str()
+        .map(|k| k.parse().expect("kind"));
+    l.target.kind = o["target"]["kind"]
+        .as_str()
+        .map(|k| k.parse().expect("kind"));
+    l
+}
+
+/// How a resource matching compares with the truth (resources with the same original id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// True pairs found.
+    pub correct: usize,
+    /// Resources present in both.
+    pub present: usize,
+    /// Pairs that are not true.
+    pub wrong: usize,
+}
+
+impl Verdict {
+    /// Every true pair found and no wrong one.
+    pub fn ok(self) -> bool {
+        self.correct == self.present && self.wrong == 0
+    }
+}
+
+/// Judges `pairs` (runtime id, target id).
+pub fn judge(runtime: &Collection, target: &Collection, pairs: &[(String, String)]) -> Verdict {
+    let present = runtime
+        .resources()
+        .iter()
+        .filter(|r| {
+            target
+                .resources()
+                .iter()
+                .any(|t| original_id(&t.entity.id) == original_id(&r.entity.id))
+        })
+        .count();
+    let mut correct = 0;
+    let mut wrong = 0;
+    for (r, t) in pairs {
+        if original_id(r) == original_id(t) {
+            correct += 1;
+        } else {
+            wrong += 1;
+        }
+    }
+    Verdict {
+        correct,
+        present,
+        wrong,
+    }
+}
