@@ -116,6 +116,41 @@ pub fn compare<'a>(
     let runtime = Topology::new(runtime);
     let target = Topology::new(target);
     let matching = match_topologies(&runtime, &target, strategy);
+    finish(runtime, target, matching)
+}
+
+/// Compares two collections whose resource pairs are already known (runtime id, target id),
+/// e.g. from an id map kept by a deployment tool; links are matched from them.
+pub fn compare_with_pairs<'a>(
+    runtime: &'a Collection,
+    target: &'a Collection,
+    pairs: &[(&str, &str)],
+) -> Comparison<'a> {
+    let runtime = Topology::new(runtime);
+    let target = Topology::new(target);
+    let index = |t: &Topology<'a>| -> std::collections::HashMap<&'a str, usize> {
+        t.resources()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.entity.id.as_str(), i))
+            .collect()
+    };
+    let (in_runtime, in_target) = (index(&runtime), index(&target));
+    let resources: Vec<crate::Pair> = pairs
+        .iter()
+        .filter_map(|(r, t)| {
+            Some(crate::Pair {
+                runtime: *in_runtime.get(r)?,
+                target: *in_target.get(t)?,
+                score: 1.0,
+            })
+        })
+        .collect();
+    let links = crate::match_links(&runtime, &target, &resources);
+    finish(runtime, target, Matching { resources, links })
+}
+
+fn finish<'a>(runtime: Topology<'a>, target: Topology<'a>, matching: Matching) -> Comparison<'a> {
     let resources = mark(
         runtime.resources().len(),
         target.resources().len(),

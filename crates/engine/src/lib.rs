@@ -50,7 +50,7 @@ mod topology;
 pub use apply::{ApplyError, apply};
 pub use assignment::maximum_assignment;
 pub use attributes::{Change, changes, equal_count, similarity};
-pub use diff::{Comparison, Diff, Mark, MatchEntry, Updated, compare};
+pub use diff::{Comparison, Diff, Mark, MatchEntry, Updated, compare, compare_with_pairs};
 pub use matching::{
     Matching, Pair, Strategy, UnknownStrategy, match_links, match_topologies, occi_graphs,
 };

@@ -15,15 +15,21 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::OnceLock;
+
 use std::hash::{Hash, Hasher};
+use tern_model::{Catalogue, Entity, OcciVersion};
 
 use crate::assignment::maximum_assignment;
-use crate::attributes::similarity;
+use crate::attributes::{Change, changes, similarity};
 use crate::matching::Pair;
+use crate::plan::text_of;
 use crate::topology::Topology;
 
 /// Above this many cells a block is matched by buckets instead of the Hungarian method.
 const HUNGARIAN_CELLS: usize = 250_000;
+/// Pairs scoring at most this save no call (see `State::score`) and are not made.
+const PAIR_THRESHOLD: f64 = 0.75;
 /// Neighbour groups larger than this (hubs) are left to the per-kind assignment.
 const PROPAGATION_LIMIT: usize = 64;
 
@@ -211,7 +217,7 @@ impl<'t, 'a> State<'t, 'a> {
         let chosen = maximum_assignment(&scores, rows.len(), cols.len());
         for (i, c) in chosen.into_iter().enumerate() {
             if let Some(c) = c {
-                if scores[i * cols.len() + c] > 0.0 {
+                if scores[i * cols.len() + c] > PAIR_THRESHOLD {
                     let (r, t) = (rows[i], cols[c]);
                     self.pin(r, t, self.attribute_score(r, t));
                 }
@@ -256,7 +262,10 @@ impl<'t, 'a> State<'t, 'a> {
         }
         proposals.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         for (score, r, t) in proposals {
-            if score > 0.0 && self.partner[0][r].is_none() && self.partner[1][t].is_none() {
+            if score > PAIR_THRESHOLD
+                && self.partner[0][r].is_none()
+                && self.partner[1][t].is_none()
+            {
                 self.pin(r, t, self.attribute_score(r, t));
             }
         }
@@ -284,13 +293,14 @@ impl<'t, 'a> State<'t, 'a> {
             if self.partner[0][r].is_some() {
                 continue;
             }
-            if let Some(t) = waiting
-                .get_mut(&key(self, (r, false)))
-                .and_then(VecDeque::pop_front)
-            {
-                if self.partner[1][t].is_none() {
-                    self.pin(r, t, self.attribute_score(r, t));
-                }
+            let k = key(self, (r, false));
+            let Some(&t) = waiting.get(&k).and_then(VecDeque::front) else {
+                continue;
+            };
+            // A pair that saves no call is not made; the candidate stays for another row.
+            if self.score(r, t) > PAIR_THRESHOLD {
+                waiting.get_mut(&k).map(VecDeque::pop_front);
+                self.pin(r, t, self.attribute_score(r, t));
             }
         }
     }
@@ -331,7 +341,7 @@ impl<'t, 'a> State<'t, 'a> {
                 for (i, c) in chosen.into_iter().enumerate() {
                     if let Some(c) = c {
                         let (r, t) = (rows[i], cols[c]);
-                        if scores[i * cols.len() + c] > 0.0
+                        if scores[i * cols.len() + c] > PAIR_THRESHOLD
                             && self.partner[0][r].is_none()
                             && self.partner[1][t].is_none()
                         {
@@ -381,54 +391,150 @@ impl<'t, 'a> State<'t, 'a> {
         )
     }
 
+    // Calls saved by pairing `r` with `t` rather than deleting one and creating the other:
+    // 2 for the pair itself less the calls its changes need (`change_cost`), plus the same
+    // for every link that is kept because its other ends are already paired,
+    // plus what the links that can still be kept (same kind and direction on both sides,
+    // other ends not paired yet: propagation usually pairs them next) would save, with the
+    // resources they reach. Structural agreement and attribute closeness only break
+    // near-ties.
     fn score(&self, r: usize, t: usize) -> f64 {
-        let mut s = self.attribute_score(r, t);
-        s += f64::from(u8::from(self.structure2[0][r] == self.structure2[1][t]));
-        s += 0.5 * f64::from(u8::from(self.structure1[0][r] == self.structure1[1][t]));
-        s += f64::from(u8::from(self.full2[0][r] == self.full2[1][t]));
-        s + self.consistency(r, t)
+        let runtime = &self.sides[0].resource(r).entity;
+        let target = &self.sides[1].resource(t).entity;
+        let (kept, possible) = self.link_agreement(r, t);
+        let same_structure = f64::from(u8::from(self.structure2[0][r] == self.structure2[1][t]));
+        let same_content = f64::from(u8::from(self.full2[0][r] == self.full2[1][t]));
+        2.0 - change_cost(runtime, target)
+            + kept
+            + possible
+            + 0.25 * (same_structure + same_content)
+            + 0.1 * similarity(runtime, target)
     }
 
-    // Links of `r` whose other end is paired with a resource that `t` reaches by a link of
-    // the same kind and direction.
-    fn consistency(&self, r: usize, t: usize) -> f64 {
+    // (calls saved by the links of `r` kept when pairing it with `t`, calls the still-open
+    // links could save): a link of `r` is kept when its other end is paired with a resource
+    // `t` reaches by a link of the same kind and direction.
+    fn link_agreement(&self, r: usize, t: usize) -> (f64, f64) {
+        type Open = (Vec<(usize, Option<usize>)>, Vec<(usize, Option<usize>)>);
         let [runtime, target] = self.sides;
-        let mut theirs: HashSet<(bool, &str, usize)> = HashSet::new();
-        let mut kinds: Vec<(bool, &tern_model::CategoryId, usize)> = Vec::new();
-        for &l in target.outgoing(t) {
-            if let Some(e) = target.link(l).target {
-                kinds.push((true, &target.link(l).link.entity.kind, e));
+        let mut theirs: HashMap<(bool, &tern_model::CategoryId, usize), usize> = HashMap::new();
+        let mut open: HashMap<(bool, &tern_model::CategoryId), Open> = HashMap::new();
+        for (out, l, end) in ends(target, t) {
+            let kind = &target.link(l).link.entity.kind;
+            match end {
+                Some(e) if self.partner[1][e].is_some() => {
+                    theirs.entry((out, kind, e)).or_insert(l);
+                }
+                _ => open.entry((out, kind)).or_default().1.push((l, end)),
             }
         }
-        for &l in target.incoming(t) {
-            if let Some(e) = target.link(l).source {
-                kinds.push((false, &target.link(l).link.entity.kind, e));
+        let mut kept = 0.0;
+        for (out, l, end) in ends(runtime, r) {
+            let link = &runtime.link(l).link.entity;
+            match end.and_then(|e| self.partner[0][e]) {
+                Some(partner) => {
+                    if let Some(&tl) = theirs.get(&(out, &link.kind, partner)) {
+                        kept += 2.0 - change_cost(link, &target.link(tl).link.entity);
+                    }
+                }
+                None => open.entry((out, &link.kind)).or_default().0.push((l, end)),
             }
         }
-        let names: Vec<String> = kinds.iter().map(|(_, k, _)| k.to_string()).collect();
-        for ((out, _, e), name) in kinds.iter().zip(&names) {
-            theirs.insert((*out, name.as_str(), *e));
-        }
-        let mut n = 0usize;
-        let ends = runtime
-            .outgoing(r)
-            .iter()
-            .map(|&l| (true, l, runtime.link(l).target))
-            .chain(
-                runtime
-                    .incoming(r)
-                    .iter()
-                    .map(|&l| (false, l, runtime.link(l).source)),
-            );
-        for (out, l, end) in ends {
-            let Some(partner) = end.and_then(|e| self.partner[0][e]) else {
-                continue;
-            };
-            let kind = runtime.link(l).link.entity.kind.to_string();
-            n += usize::from(theirs.contains(&(out, kind.as_str(), partner)));
-        }
-        n as f64
+        let possible = open
+            .values()
+            .map(|(mine, yours)| self.lookahead(mine, yours))
+            .sum();
+        (kept, possible)
     }
+
+    // What pairing the still-open links of a pair (and the resources they reach) could
+    // save: a greedy pairing on the calls saved per link and per resource at the other end;
+    // for large groups (hubs), 1.5 per link that could pair.
+    fn lookahead(&self, mine: &[(usize, Option<usize>)], yours: &[(usize, Option<usize>)]) -> f64 {
+        let [runtime, target] = self.sides;
+        if mine.len() * yours.len() > 64 {
+            return 1.5 * mine.len().min(yours.len()) as f64;
+        }
+        let mut options: Vec<(f64, usize, usize)> = Vec::new();
+        for (i, &(rl, re)) in mine.iter().enumerate() {
+            for (j, &(tl, te)) in yours.iter().enumerate() {
+                let mut v =
+                    2.0 - change_cost(&runtime.link(rl).link.entity, &target.link(tl).link.entity);
+                if let (Some(re), Some(te)) = (re, te) {
+                    let (a, b) = (&runtime.resource(re).entity, &target.resource(te).entity);
+                    if a.kind != b.kind
+                        || self.partner[0][re].is_some()
+                        || self.partner[1][te].is_some()
+                    {
+                        continue;
+                    }
+                    v += 2.0 - change_cost(a, b);
+                }
+                options.push((v, i, j));
+            }
+        }
+        options.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut used = (vec![false; mine.len()], vec![false; yours.len()]);
+        let mut total = 0.0;
+        for (v, i, j) in options {
+            if !used.0[i] && !used.1[j] {
+                used.0[i] = true;
+                used.1[j] = true;
+                total += v;
+            }
+        }
+        total
+    }
+}
+
+// Calls needed to adapt `a` into `b` in place, capped at 2 (delete and create instead):
+// one partial update for mutable changes, one action per state-machine step; an immutable
+// change or an unreachable state means replacement. Mutability and state machines come
+// from the OCCI Infrastructure 1.2 catalogue; attributes it does not know count as mutable.
+fn change_cost(a: &Entity, b: &Entity) -> f64 {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    let catalogue = CATALOGUE.get_or_init(|| Catalogue::infrastructure(OcciVersion::V1_2));
+    let machine = catalogue.state_machine(&a.kind);
+    let mut update = false;
+    let mut steps = 0usize;
+    for c in changes(a, b) {
+        match c {
+            Change::Attribute { name, old, new } => {
+                if let Some(m) = machine.filter(|m| m.attribute == name) {
+                    let path = old
+                        .as_ref()
+                        .and_then(|o| m.path(&text_of(o), &text_of(&new)));
+                    match path {
+                        Some(p) => steps += p.len(),
+                        None => return 2.0,
+                    }
+                } else if name == "occi.core.title"
+                    || catalogue.attribute_def(a, &name).is_none_or(|d| d.mutable)
+                {
+                    update = true;
+                } else {
+                    return 2.0;
+                }
+            }
+            Change::Mixins { .. } => update = true,
+        }
+    }
+    ((usize::from(update) + steps).min(2)) as f64
+}
+
+// The links of resource `i`: (outgoing?, link position, resource at the other end).
+fn ends<'t>(
+    topo: &'t Topology<'_>,
+    i: usize,
+) -> impl Iterator<Item = (bool, usize, Option<usize>)> + 't {
+    topo.outgoing(i)
+        .iter()
+        .map(|&l| (true, l, topo.link(l).target))
+        .chain(
+            topo.incoming(i)
+                .iter()
+                .map(|&l| (false, l, topo.link(l).source)),
+        )
 }
 
 // One round of colour refinement: own colour plus the sorted multiset of

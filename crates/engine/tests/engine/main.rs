@@ -5,6 +5,11 @@
 
 mod support;
 
+#[path = "../../benches/ntier.rs"]
+mod ntier;
+
 mod flooding_values;
 mod occie;
+mod planning;
+mod properties;
 mod published_table;

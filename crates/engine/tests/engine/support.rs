@@ -181,3 +181,52 @@ pub fn judge(runtime: &Collection, target: &Collection, pairs: &[(String, String
         wrong,
     }
 }
+
+/// A collection's shape without identities: per resource its kind, mixins, title and
+/// attributes, with its outgoing links (kind, attributes, and the description of the
+/// resource they reach), as a sorted list. Two collections with the same shape are the same
+/// topology up to identifiers and locations.
+pub fn shape(c: &Collection) -> Vec<String> {
+    let describe = |e: &Entity| {
+        let mut mixins: Vec<String> = e.mixins.iter().map(ToString::to_string).collect();
+        mixins.sort();
+        let mut attributes: Vec<String> = e
+            .attributes
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect();
+        attributes.sort();
+        format!(
+            "{}|{}|{:?}|{}",
+            e.kind,
+            mixins.join(","),
+            e.title,
+            attributes.join(",")
+        )
+    };
+    let index = tern_engine::Topology::new(c);
+    let mut out: Vec<String> = (0..index.resources().len())
+        .map(|i| {
+            let mut links: Vec<String> = index
+                .outgoing(i)
+                .iter()
+                .map(|&l| {
+                    let link = index.link(l);
+                    let end = link.target.map_or_else(
+                        || link.link.target.location.clone(),
+                        |t| describe(&index.resource(t).entity),
+                    );
+                    format!("{} -> {end}", describe(&link.link.entity))
+                })
+                .collect();
+            links.sort();
+            format!(
+                "{} [{}]",
+                describe(&index.resource(i).entity),
+                links.join("; ")
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
