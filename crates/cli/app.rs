@@ -7,7 +7,7 @@ use crate::commands;
 
 /// Bridge DMTF OVF, OGF OCCI and SNIA CDMI.
 #[derive(Debug, Parser)]
-#[command(name = "tern", version, about, long_about = None, propagate_version = true)]
+#[command(name = "tern", version, about, long_about = None)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
@@ -18,7 +18,7 @@ pub(crate) struct Cli {
 /// Options every subcommand understands.
 #[derive(Debug, Default, Clone, Args)]
 pub(crate) struct GlobalArgs {
-    /// Output format: `text` for people, `json` for programs.
+    /// Output format: `text` for people, `json` for programs, `md` for documents.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
 }
@@ -31,13 +31,32 @@ pub(crate) enum Format {
     Text,
     /// Machine-readable JSON.
     Json,
+    /// Markdown tables (for documents); commands without tables print text.
+    #[value(name = "md")]
+    Markdown,
 }
 
 /// The subcommand groups.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// OCCI: the shared model's catalogues.
+    #[command(subcommand)]
+    Occi(commands::occi::OcciCommand),
+    /// Print the OVF ⇄ OCCI ⇄ CDMI mapping table (`--format md|json|text`).
+    Mappings,
     /// Convert an OVF descriptor or OVA into an OCCI collection.
     Ovf2occi(commands::convert::Ovf2OcciArgs),
     /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.
     Occi2ovf(commands::convert::Occi2OvfArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        // clap checks duplicate flags, bad defaults and the like only when asked.
+        super::Cli::command().debug_assert();
+    }
 }

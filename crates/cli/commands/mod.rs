@@ -1,6 +1,9 @@
 //! One module per subcommand group; each owns its clap arguments and calls library crates.
 
 pub(crate) mod convert;
+pub(crate) mod mappings;
+pub(crate) mod occi;
+pub(crate) mod occi_codec;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -8,6 +11,8 @@ use crate::exit::{CliError, Outcome};
 /// Runs the chosen subcommand.
 pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome, CliError> {
     match command {
+        Command::Mappings => mappings::run(global),
+        Command::Occi(command) => occi::run(&command, global),
         Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
     }

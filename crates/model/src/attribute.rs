@@ -260,7 +260,7 @@ impl fmt::Display for Format {
 
 impl fmt::Display for Multiplicity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Multiplicity::Optional => "0..1",
             Multiplicity::One => "1",
             Multiplicity::Many => "0..*",

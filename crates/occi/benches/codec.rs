@@ -1,0 +1,225 @@
+//! Throughput of the OCCI codec on a generated collection of 10 000 compute resources, each
+//! with two mixins, a storage link and a network interface, for every media type; raw
+//! `serde_json` parsing of the same JSON for scale. Run with `cargo bench -p tern-occi`;
+//! numbers are recorded in BENCHMARKS.md. Timing loops only, no assertions on speed.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use tern_model::{
+    Catalogue, CategoryId, Endpoint, Entity, Link, Number, OcciVersion, Resource, Value,
+};
+use tern_occi::{Document, Listing, MediaType, ParseOptions, read, write};
+
+const RESOURCES: usize = 10_000;
+
+fn infra(term: &str) -> CategoryId {
+    CategoryId::new("http://schemas.ogf.org/occi/infrastructure#", term)
+}
+
+fn resource(i: usize) -> Resource {
+    let id = format!("urn:uuid:00000000-0000-4000-8000-{i:012}");
+    let mut e = Entity::new(id.clone(), infra("compute"));
+    e.title = Some(format!("vm {i}, \"bench\" tier"));
+    e.mixins = vec![
+        CategoryId::new("http://bench.example/os_tpl#", "debian12"),
+        CategoryId::new("http://bench.example/resource_tpl#", "medium"),
+    ];
+    e.attributes.insert(
+        "occi.compute.cores",
+        Value::Number(Number::from(u32::try_from(i % 16 + 1).unwrap())),
+    );
+    e.attributes.insert(
+        "occi.compute.memory",
+        Value::Number(Number::parse("4.0").unwrap()),
+    );
+    e.attributes
+        .insert("occi.compute.hostname", format!("vm-{i}.bench.example"));
+    e.attributes.insert("occi.compute.architecture", "x64");
+    e.attributes.insert("occi.compute.state", "active");
+    e.actions = vec![CategoryId::new(
+        "http://schemas.ogf.org/occi/infrastructure/compute/action#",
+        "stop",
+    )];
+    let mut storage = Entity::new(format!("{id}-disk"), infra("storagelink"));
+    storage
+        .attributes
+        .insert("occi.storagelink.deviceid", "/dev/vdb");
+    storage
+        .attributes
+        .insert("occi.storagelink.state", "active");
+    let mut nic = Entity::new(format!("{id}-nic"), infra("networkinterface"));
+    nic.mixins = vec![CategoryId::new(
+        "http://schemas.ogf.org/occi/infrastructure/networkinterface#",
+        "ipnetworkinterface",
+    )];
+    nic.attributes
+        .insert("occi.networkinterface.interface", "eth0");
+    nic.attributes
+        .insert("occi.networkinterface.mac", "52:54:00:12:34:56");
+    nic.attributes.insert(
+        "occi.networkinterface.address",
+        format!("10.0.{}.{}", i / 250, i % 250 + 1),
+    );
+    nic.attributes
+        .insert("occi.networkinterface.allocation", "static");
+    let links = vec![
+        Link {
+            entity: storage,
+            source: Endpoint::at(id.clone()),
+            target: Endpoint {
+                location: format!("/storage/{i}"),
+                kind: Some(infra("storage")),
+            },
+        },
+        Link {
+            entity: nic,
+            source: Endpoint::at(id.clone()),
+            target: Endpoint {
+                location: "/network/lan".into(),
+                kind: Some(infra("network")),
+            },
+        },
+    ];
+    Resource {
+        entity: e,
+        summary: None,
+        links,
+    }
+}
+
+fn time<T>(mut f: impl FnMut() -> T) -> Duration {
+    // Best of three, after one warm-up run.
+    black_box(f());
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(f());
+            start.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+#[allow(clippy::cast_precision_loss)] // approximate rates for a report
+fn report(what: &str, bytes: usize, elapsed: Duration) {
+    let secs = elapsed.as_secs_f64();
+    println!(
+        "{what:<44} {:>9.1} ms {:>8.1} MB/s {:>10.0} resources/s",
+        secs * 1e3,
+        bytes as f64 / secs / 1e6,
+        RESOURCES as f64 / secs
+    );
+}
+
+fn main() {
+    let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    let resources: Vec<Resource> = (0..RESOURCES).map(resource).collect();
+    let options = ParseOptions::strict();
+
+    // JSON: one resource collection document.
+    let collection = Document::Listing(Listing {
+        resources: resources.clone(),
+        ..Listing::default()
+    });
+    let json = write(&collection, MediaType::OcciJson).text;
+    report(
+        "application/occi+json render (collection)",
+        json.len(),
+        time(|| write(&collection, MediaType::OcciJson)),
+    );
+    report(
+        "application/occi+json parse+bind (collection)",
+        json.len(),
+        time(|| read(&json, MediaType::OcciJson, &options, &catalogue).unwrap()),
+    );
+    report(
+        "serde_json::Value parse (same text)",
+        json.len(),
+        time(|| serde_json::from_str::<serde_json::Value>(&json).unwrap()),
+    );
+
+    // Text renderings carry one resource per document (a text collection lists locations).
+    let docs: Vec<Document> = resources.into_iter().map(Document::Resource).collect();
+    for media in [
+        MediaType::TextPlain,
+        MediaType::TextOcciPlain,
+        MediaType::TextOcci,
+    ] {
+        let texts: Vec<String> = docs.iter().map(|d| write(d, media).text).collect();
+        let bytes: usize = texts.iter().map(String::len).sum();
+        report(
+            &format!("{media} render (10k documents)"),
+            bytes,
+            time(|| {
+                for d in &docs {
+                    black_box(write(d, media));
+                }
+            }),
+        );
+        report(
+            &format!("{media} parse+bind (10k documents)"),
+            bytes,
+            time(|| {
+                for t in &texts {
+                    black_box(read(t, media, &options, &catalogue).unwrap());
+                }
+            }),
+        );
+    }
+
+    // The corpus for the comparison with ooi (bench/ooi_parse.py): the same resources
+    // without inline links and action links, which ooi's text parser rejects.
+    let dump = std::env::var_os("TERN_BENCH_DUMP").map(std::path::PathBuf::from);
+    let simple: Vec<Document> = docs
+        .iter()
+        .map(|d| {
+            let Document::Resource(r) = d else {
+                unreachable!()
+            };
+            let mut r = r.clone();
+            r.links.clear();
+            r.entity.actions.clear();
+            Document::Resource(r)
+        })
+        .collect();
+    for (media, file) in [
+        (MediaType::TextPlain, "plain.txt"),
+        (MediaType::TextOcci, "occi.hdr"),
+        (MediaType::OcciJson, "json"),
+    ] {
+        let texts: Vec<String> = simple.iter().map(|d| write(d, media).text).collect();
+        let bytes: usize = texts.iter().map(String::len).sum();
+        report(
+            &format!("{media} parse+bind (ooi corpus)"),
+            bytes,
+            time(|| {
+                for t in &texts {
+                    black_box(read(t, media, &options, &catalogue).unwrap());
+                }
+            }),
+        );
+        if let Some(dir) = &dump {
+            std::fs::create_dir_all(dir).unwrap();
+            std::fs::write(dir.join(file), texts.join("\n\u{1e}\n")).unwrap();
+        }
+    }
+
+    // text/uri-list: the entity collection as a listing of locations.
+    let locations = Document::Locations(
+        (0..RESOURCES)
+            .map(|i| format!("https://cloud.example/compute/{i}"))
+            .collect(),
+    );
+    let list = write(&locations, MediaType::UriList).text;
+    report(
+        "text/uri-list render (10k locations)",
+        list.len(),
+        time(|| write(&locations, MediaType::UriList)),
+    );
+    report(
+        "text/uri-list parse (10k locations)",
+        list.len(),
+        time(|| read(&list, MediaType::UriList, &options, &catalogue).unwrap()),
+    );
+}

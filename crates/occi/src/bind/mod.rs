@@ -1,0 +1,195 @@
+//! Layer (c): binding renderings to the shared model. The catalogue types values that the
+//! text leaves untyped (integer vs float vs enum, list and hash carried as JSON strings) and
+//! fills attribute types of known categories.
+
+mod text_in;
+mod text_out;
+
+pub(crate) use text_in::from_text;
+pub(crate) use text_out::to_text;
+
+use std::collections::HashMap;
+
+use tern_model::{AttributeDef, AttributeType, Catalogue, CategoryId, Number, Value};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Rule, Severity};
+use crate::json::tree::{Json, JsonValue, parse_json};
+use crate::leniency::{Leniency, ParseOptions};
+use crate::position::Position;
+use crate::syntax::TextValue;
+
+/// Where attribute names and category identifiers first appeared, so that findings of the
+/// model validation can point into the source.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SourceIndex {
+    pub(crate) attributes: HashMap<String, Position>,
+    pub(crate) categories: HashMap<String, Position>,
+}
+
+impl SourceIndex {
+    pub(crate) fn attribute(&mut self, name: &str, position: Position) {
+        self.attributes.entry(name.to_owned()).or_insert(position);
+    }
+
+    pub(crate) fn category(&mut self, id: &str, position: Position) {
+        self.categories.entry(id.to_owned()).or_insert(position);
+    }
+}
+
+/// Types a text value through the attribute's definition.
+pub(crate) fn typed_value(
+    value: &TextValue,
+    def: Option<&AttributeDef>,
+    position: Position,
+    options: &ParseOptions,
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    Some(match value {
+        TextValue::Bool(b) => Value::Boolean(*b),
+        TextValue::Number(n) => Value::Number(Number::parse(n)?),
+        TextValue::Token(t) => Value::String(t.clone()),
+        TextValue::String(s) => match def.map(|d| &d.kind) {
+            Some(AttributeType::Boolean) if s == "true" || s == "false" => {
+                diags.lenient(
+                    Leniency::QuotedBoolean,
+                    options.allows(Leniency::QuotedBoolean),
+                    position,
+                    format!("boolean attribute given as the string \"{s}\"; booleans are unquoted"),
+                );
+                Value::Boolean(s == "true")
+            }
+            Some(AttributeType::List | AttributeType::Hash) => {
+                let name = def.map_or("", |d| d.name.as_str());
+                diags.lenient(Leniency::JsonInString, options.allows(Leniency::JsonInString), position, format!("list/hash attribute `{name}` carried as JSON in a quoted string (the text grammar has no list or hash)"));
+                match parse_json(s).ok().and_then(|j| json_to_value(&j)) {
+                    Some(v @ (Value::List(_) | Value::Hash(_))) => v,
+                    _ => {
+                        diags.error(Rule::AttributeType, position, format!("`{name}` is a list/hash attribute but its value is not a JSON array or object"));
+                        return None;
+                    }
+                }
+            }
+            None if options.allows(Leniency::JsonInString) && s.starts_with(['[', '{']) => {
+                match parse_json(s).ok().and_then(|j| json_to_value(&j)) {
+                    Some(v @ (Value::List(_) | Value::Hash(_))) => {
+                        diags.lenient(
+                            Leniency::JsonInString,
+                            true,
+                            position,
+                            "JSON array/object in a quoted string read as a list/hash",
+                        );
+                        v
+                    }
+                    _ => Value::String(s.clone()),
+                }
+            }
+            _ => Value::String(s.clone()),
+        },
+    })
+}
+
+/// A model value in the text's lexical classes; lists and hashes become JSON in a quoted
+/// string, with a warning (readers need leniency `json-in-string`).
+pub(crate) fn text_value(name: &str, value: &Value, notes: &mut Vec<Diagnostic>) -> TextValue {
+    match value {
+        Value::String(s) => TextValue::String(s.clone()),
+        Value::Number(n) => TextValue::Number(n.as_str().to_owned()),
+        Value::Boolean(b) => TextValue::Bool(*b),
+        Value::List(_) | Value::Hash(_) => {
+            notes.push(Diagnostic::unplaced(Severity::Warning, Rule::Lenient(Leniency::JsonInString), format!("`{name}` is a list/hash: rendered as JSON in a quoted string, which readers accept only with leniency `json-in-string`")));
+            TextValue::String(value_to_json(value).to_compact())
+        }
+    }
+}
+
+/// JSON to a model value; `null` has no OCCI counterpart.
+pub(crate) fn json_to_value(json: &Json) -> Option<Value> {
+    Some(match &json.value {
+        JsonValue::Null => return None,
+        JsonValue::Bool(b) => Value::Boolean(*b),
+        JsonValue::Number(n) => Value::Number(Number::parse(n)?),
+        JsonValue::String(s) => Value::String(s.clone()),
+        JsonValue::Array(items) => {
+            Value::List(items.iter().map(json_to_value).collect::<Option<_>>()?)
+        }
+        JsonValue::Object(members) => Value::Hash(
+            members
+                .iter()
+                .map(|(k, v)| Some((k.clone(), json_to_value(v)?)))
+                .collect::<Option<_>>()?,
+        ),
+    })
+}
+
+/// A model value as JSON; numbers keep their text where JSON allows it (`+1` → `1`,
+/// `.5` → `0.5`, `2.` → `2.0`).
+pub(crate) fn value_to_json(value: &Value) -> Json {
+    Json::new(match value {
+        Value::String(s) => JsonValue::String(s.clone()),
+        Value::Number(n) => JsonValue::Number(json_number(n.as_str())),
+        Value::Boolean(b) => JsonValue::Bool(*b),
+        Value::List(items) => JsonValue::Array(items.iter().map(value_to_json).collect()),
+        Value::Hash(members) => JsonValue::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), value_to_json(v)))
+                .collect(),
+        ),
+    })
+}
+
+fn json_number(text: &str) -> String {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = match digits.find(['e', 'E']) {
+        Some(i) => (&digits[..i], &digits[i..]),
+        None => (digits, ""),
+    };
+    let mut m = mantissa.to_owned();
+    if m.starts_with('.') {
+        m.insert(0, '0');
+    }
+    if m.ends_with('.') {
+        m.push('0');
+    }
+    let int_end = m.find('.').unwrap_or(m.len());
+    let int = m[..int_end].trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    format!("{sign}{int}{}{exponent}", &m[int_end..])
+}
+
+/// The definition of `name` for a category known to the catalogue, when its JSON type
+/// matches `json_type` (the catalogue refines `number` to integer or float, `string` to enum).
+pub(crate) fn refined_def(
+    catalogue: &Catalogue,
+    category: &CategoryId,
+    name: &str,
+    json_type: &str,
+) -> Option<AttributeDef> {
+    let attributes = catalogue.category(category)?.attributes().to_vec();
+    attributes
+        .into_iter()
+        .find(|d| d.name == name && d.json_type() == json_type)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_numbers_are_normalised_only_where_needed() {
+        for (text, json) in [
+            ("2.50", "2.50"),
+            ("+1", "1"),
+            (".5", "0.5"),
+            ("2.", "2.0"),
+            ("-1e9", "-1e9"),
+            ("007", "7"),
+            ("0", "0"),
+        ] {
+            assert_eq!(json_number(text), json, "{text}");
+        }
+    }
+}

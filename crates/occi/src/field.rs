@@ -1,0 +1,367 @@
+//! Layer (a): the RFC 7230 field lexer. Turns a body or header block into OCCI fields with
+//! case-insensitive names (aliases reported), joins obs-fold continuation lines (lenient),
+//! and splits comma lists outside quoted strings and `<…>` references, so that repeated
+//! fields and comma-joined values are one and the same.
+
+use crate::diagnostic::{Diagnostics, Rule};
+use crate::leniency::{Leniency, ParseOptions};
+use crate::position::{Located, Position};
+
+/// The OCCI fields of the text renderings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldName {
+    /// `Category`.
+    Category,
+    /// `Link`.
+    Link,
+    /// `X-OCCI-Attribute`.
+    Attribute,
+    /// `X-OCCI-Location`.
+    Location,
+}
+
+impl FieldName {
+    /// The name as the specification spells it.
+    pub fn canonical(self) -> &'static str {
+        match self {
+            FieldName::Category => "Category",
+            FieldName::Link => "Link",
+            FieldName::Attribute => "X-OCCI-Attribute",
+            FieldName::Location => "X-OCCI-Location",
+        }
+    }
+
+    /// Looks a field name up, case-insensitively. The second member tells whether the name
+    /// is a non-standard alias (`X-OCCI-Category`, `X-OCCI-Link`, `Location`, `X_occi_*`).
+    pub fn lookup(name: &str) -> Option<(FieldName, bool)> {
+        let lower = name.to_ascii_lowercase();
+        let aliased = lower.contains('_');
+        let field = match lower.replace('_', "-").as_str() {
+            "category" => (FieldName::Category, aliased),
+            "link" => (FieldName::Link, aliased),
+            "x-occi-attribute" => (FieldName::Attribute, aliased),
+            "x-occi-location" => (FieldName::Location, aliased),
+            "x-occi-category" => (FieldName::Category, true),
+            "x-occi-link" => (FieldName::Link, true),
+            "location" => (FieldName::Location, true),
+            _ => return None,
+        };
+        Some(field)
+    }
+}
+
+/// Where the fields are: in a body (`text/plain`, `text/occi+plain`) or in a header block
+/// (`text/occi`), where other HTTP headers are skipped and a blank line ends the block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Every line must be an OCCI field.
+    Body,
+    /// HTTP headers; non-OCCI headers and an optional status line are skipped.
+    Headers,
+}
+
+/// One element of a field: a single value of a (possibly comma-joined, possibly repeated)
+/// field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldValue {
+    /// Which field.
+    pub name: FieldName,
+    /// The value text (trimmed, quotes still in place) with its positions.
+    pub value: Located,
+}
+
+/// Lexes `src` into field values in source order.
+// One pass over the lines; splitting it would scatter the line-state machine.
+#[allow(clippy::too_many_lines)]
+pub fn lex(
+    src: &str,
+    layout: Layout,
+    options: &ParseOptions,
+    diags: &mut Diagnostics,
+) -> Vec<FieldValue> {
+    let mut raw: Vec<(FieldName, Located)> = Vec::new();
+    // Whether the previous line was a field we keep (continuations of skipped headers are skipped too).
+    let mut previous: Option<bool> = None;
+    for (index, line) in src.split('\n').enumerate() {
+        let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            if layout == Layout::Headers && previous.is_some() {
+                break; // the body (`OK`) follows the header block
+            }
+            previous = None;
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            let start = line.len() - line.trim_start_matches([' ', '\t']).len();
+            let position = Position::new(line_no, col(line, start));
+            match previous {
+                Some(kept) => {
+                    diags.lenient(
+                        Leniency::ObsFold,
+                        options.allows(Leniency::ObsFold),
+                        position,
+                        "field value continued on an indented line (obsolete line folding)",
+                    );
+                    if kept {
+                        if let Some((_, value)) = raw.last_mut() {
+                            value.push_folded(line[start..].trim_end(), position);
+                        }
+                    }
+                }
+                None => diags.error(
+                    Rule::FieldSyntax,
+                    position,
+                    "indented line without a field before it",
+                ),
+            }
+            continue;
+        }
+        if layout == Layout::Headers
+            && previous.is_none()
+            && raw.is_empty()
+            && line.starts_with("HTTP/")
+        {
+            previous = Some(false); // status line of a captured response
+            continue;
+        }
+        let Some(colon) = line.find(':') else {
+            diags.error(
+                Rule::FieldSyntax,
+                Position::new(line_no, 1),
+                format!("expected `Name: value`, found `{}`", clip(line)),
+            );
+            previous = Some(false);
+            continue;
+        };
+        let name = &line[..colon];
+        if name.is_empty() || !name.bytes().all(is_tchar) {
+            diags.error(
+                Rule::FieldSyntax,
+                Position::new(line_no, 1),
+                format!("`{}` is not a field name", clip(name)),
+            );
+            previous = Some(false);
+            continue;
+        }
+        let Some((field, aliased)) = FieldName::lookup(name) else {
+            if layout == Layout::Body {
+                diags.error(Rule::UnknownField, Position::new(line_no, 1), format!("`{name}` is not an OCCI field (Category, Link, X-OCCI-Attribute, X-OCCI-Location)"));
+            }
+            previous = Some(false);
+            continue;
+        };
+        if aliased {
+            diags.lenient(
+                Leniency::HeaderAlias,
+                options.allows(Leniency::HeaderAlias),
+                Position::new(line_no, 1),
+                format!(
+                    "`{name}` is not a field name of the specification; read as `{}`",
+                    field.canonical()
+                ),
+            );
+        }
+        let rest = &line[colon + 1..];
+        let start = colon + 1 + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        raw.push((
+            field,
+            Located::new(
+                line[start..].trim_end(),
+                Position::new(line_no, col(line, start)),
+            ),
+        ));
+        previous = Some(true);
+    }
+    let mut fields = Vec::new();
+    for (name, value) in raw {
+        for element in split_list(&value, diags) {
+            fields.push(FieldValue {
+                name,
+                value: element,
+            });
+        }
+    }
+    fields
+}
+
+/// Splits a `#rule` list on commas outside quoted strings and `<…>`; empty elements are
+/// dropped as RFC 7230 §7 requires. An unterminated quote is reported once.
+pub fn split_list(value: &Located, diags: &mut Diagnostics) -> Vec<Located> {
+    let text = value.text();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut quote_start: Option<usize> = None;
+    let mut in_angle = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if quote_start.is_some() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quote_start = None;
+            }
+            continue;
+        }
+        match c {
+            '"' if !in_angle => quote_start = Some(i),
+            '<' => in_angle = true,
+            '>' => in_angle = false,
+            ',' if !in_angle => {
+                push_element(value, start, i, &mut out);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if let Some(q) = quote_start {
+        diags.error(
+            Rule::UnterminatedQuote,
+            value.position_at(q),
+            "quoted string without its closing `\"`",
+        );
+    }
+    push_element(value, start, text.len(), &mut out);
+    out
+}
+
+fn push_element(value: &Located, start: usize, end: usize, out: &mut Vec<Located>) {
+    let element = value.slice(start, end).trim();
+    if !element.text().is_empty() {
+        out.push(element);
+    }
+}
+
+/// RFC 7230 `tchar`.
+pub(crate) fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn col(line: &str, byte: usize) -> u32 {
+    u32::try_from(line[..byte].chars().count() + 1).unwrap_or(u32::MAX)
+}
+
+fn clip(text: &str) -> String {
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(
+        src: &str,
+        layout: Layout,
+        options: &ParseOptions,
+    ) -> (Vec<(FieldName, String)>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let fields = lex(src, layout, options, &mut diags);
+        (
+            fields
+                .into_iter()
+                .map(|f| (f.name, f.value.text().to_owned()))
+                .collect(),
+            diags,
+        )
+    }
+
+    #[test]
+    fn repeated_fields_equal_comma_lists() {
+        let strict = ParseOptions::strict();
+        let (joined, d1) = texts(
+            "X-OCCI-Attribute: a=1, b=\"x, y\"\r\n",
+            Layout::Body,
+            &strict,
+        );
+        let (repeated, d2) = texts(
+            "X-OCCI-Attribute: a=1\nx-occi-attribute: b=\"x, y\"\n",
+            Layout::Body,
+            &strict,
+        );
+        assert_eq!(joined, repeated);
+        assert_eq!(joined[1].1, "b=\"x, y\"");
+        assert!(!d1.has_errors() && !d2.has_errors());
+    }
+
+    #[test]
+    fn escaped_quote_does_not_end_string() {
+        let (fields, d) = texts(
+            r#"X-OCCI-Attribute: t="say \"hi\", ok", u=2"#,
+            Layout::Body,
+            &ParseOptions::strict(),
+        );
+        assert!(!d.has_errors());
+        assert_eq!(fields.len(), 2);
+        assert_eq!(fields[0].1, r#"t="say \"hi\", ok""#);
+    }
+
+    #[test]
+    fn aliases_are_named_leniencies() {
+        let (fields, d) = texts(
+            "X-OCCI-Category: a\nLocation: /x\n",
+            Layout::Headers,
+            &ParseOptions::strict(),
+        );
+        assert_eq!(fields[0].0, FieldName::Category);
+        assert_eq!(fields[1].0, FieldName::Location);
+        assert_eq!(d.items().len(), 2);
+        assert!(
+            d.items()
+                .iter()
+                .all(|x| x.rule.id() == "lenient.header-alias")
+        );
+        let (_, d) = texts(
+            "X_occi_attribute: a=1\n",
+            Layout::Body,
+            &ParseOptions::lenient(),
+        );
+        assert!(!d.has_errors());
+        assert_eq!(d.items()[0].rule.id(), "lenient.header-alias");
+    }
+
+    #[test]
+    fn obs_fold_joins_with_positions() {
+        let src = "X-OCCI-Attribute: a=1,\n  b=2\n";
+        let mut diags = Diagnostics::new();
+        let fields = lex(src, Layout::Body, &ParseOptions::lenient(), &mut diags);
+        assert_eq!(fields[1].value.text(), "b=2");
+        assert_eq!(fields[1].value.position(), Position::new(2, 3));
+        assert!(!diags.has_errors());
+        let (_, strict) = texts(src, Layout::Body, &ParseOptions::strict());
+        assert!(strict.has_errors());
+    }
+
+    #[test]
+    fn headers_skip_other_fields_and_body() {
+        let src =
+            "HTTP/1.1 200 OK\nServer: x OCCI/1.2\nCategory: a; scheme=\"s#\"; class=kind\n\nOK\n";
+        let (fields, d) = texts(src, Layout::Headers, &ParseOptions::strict());
+        assert_eq!(fields.len(), 1);
+        assert!(!d.has_errors());
+        let (_, d) = texts("Server: x\n", Layout::Body, &ParseOptions::strict());
+        assert_eq!(d.items()[0].rule, Rule::UnknownField);
+    }
+
+    #[test]
+    fn unterminated_quote_has_position() {
+        let (_, d) = texts(
+            "Category: a; title=\"x\n",
+            Layout::Body,
+            &ParseOptions::strict(),
+        );
+        assert_eq!(d.items()[0].rule, Rule::UnterminatedQuote);
+        assert_eq!(d.items()[0].position, Some(Position::new(1, 20)));
+    }
+
+    #[test]
+    fn line_without_colon_is_an_error() {
+        let (_, d) = texts("Test\n", Layout::Body, &ParseOptions::strict());
+        assert_eq!(d.items()[0].rule, Rule::FieldSyntax);
+    }
+}

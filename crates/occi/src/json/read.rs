@@ -1,0 +1,570 @@
+//! JSON objects → model. The object's members decide what it is: `action` → invocation,
+//! `kind` with `source`/`target` → link, `kind` → resource, `term` + `scheme` → a category
+//! (a Kind has a `parent` — only `core#entity` has none —, a Mixin a `location`, otherwise
+//! an Action; a catalogue entry wins), collection keys → a listing.
+
+use tern_model::{
+    Action, AttributeDef, AttributeType, Attributes, Catalogue, CategoryClass, CategoryId,
+    Endpoint, Entity, Kind, Link, Mixin, Multiplicity, Resource,
+};
+
+use crate::bind::{SourceIndex, json_to_value, refined_def};
+use crate::diagnostic::{Diagnostics, Rule};
+use crate::document::{ActionInvocation, Document, Listing};
+use crate::leniency::{Leniency, ParseOptions};
+
+use super::tree::{Json, JsonValue};
+
+const COLLECTIONS: [&str; 5] = ["kinds", "mixins", "actions", "resources", "links"];
+
+/// Binds a JSON document to the model.
+pub(crate) fn from_json(
+    json: &Json,
+    catalogue: &Catalogue,
+    options: &ParseOptions,
+    diags: &mut Diagnostics,
+    index: &mut SourceIndex,
+) -> Option<Document> {
+    let mut r = Reader {
+        catalogue,
+        options,
+        diags,
+        index,
+    };
+    if json.members().is_none() {
+        r.shape(
+            json,
+            format!("expected a JSON object, found {}", json.type_name()),
+        );
+        return None;
+    }
+    if json.get("action").is_some() {
+        return r.action_invocation(json).map(Document::ActionInvocation);
+    }
+    if json.get("kind").is_some() {
+        return if json.get("source").is_some() || json.get("target").is_some() {
+            r.link(json, None).map(Document::Link)
+        } else {
+            r.resource(json).map(Document::Resource)
+        };
+    }
+    if json.get("term").is_some() || json.get("scheme").is_some() {
+        let id = r.category_id(json)?;
+        let class = catalogue.category(&id).map(|c| c.class());
+        return match class {
+            Some(CategoryClass::Kind) => r.kind(json).map(Document::Kind),
+            Some(CategoryClass::Mixin) => r.mixin(json).map(Document::Mixin),
+            None if json.get("parent").is_some() => r.kind(json).map(Document::Kind),
+            None if json.get("location").is_some()
+                || json.get("depends").is_some()
+                || json.get("applies").is_some() =>
+            {
+                r.mixin(json).map(Document::Mixin)
+            }
+            Some(CategoryClass::Action) | None => r.action(json).map(Document::Action),
+        };
+    }
+    r.listing(json).map(Document::Listing)
+}
+
+struct Reader<'a> {
+    catalogue: &'a Catalogue,
+    options: &'a ParseOptions,
+    diags: &'a mut Diagnostics,
+    index: &'a mut SourceIndex,
+}
+
+impl Reader<'_> {
+    fn shape(&mut self, at: &Json, message: impl Into<String>) {
+        self.diags.error(Rule::JsonShape, at.position, message);
+    }
+
+    /// Members other than `allowed` are errors (the schema has `additionalProperties: false`).
+    fn only(&mut self, json: &Json, what: &str, allowed: &[&str]) -> bool {
+        let mut ok = true;
+        for (name, value) in json.members().unwrap_or(&[]) {
+            if !allowed.contains(&name.as_str()) {
+                self.diags.error(
+                    Rule::JsonShape,
+                    value.position,
+                    format!("member `{name}` is not part of a {what}"),
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    // Outer `None`: a finding was reported; inner `None`: the optional member is absent.
+    #[allow(clippy::option_option)]
+    fn string(&mut self, json: &Json, name: &str, required: bool) -> Option<Option<String>> {
+        match json.get(name) {
+            None if required => {
+                self.shape(json, format!("member `{name}` is missing"));
+                None
+            }
+            None => Some(None),
+            Some(v) => match v.as_str() {
+                Some(s) => Some(Some(s.to_owned())),
+                None => {
+                    self.shape(
+                        v,
+                        format!("`{name}` must be a string, found {}", v.type_name()),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    fn id(&mut self, at: &Json, text: &str) -> Option<CategoryId> {
+        match text.parse() {
+            Ok(id) => {
+                self.index.category(text, at.position);
+                Some(id)
+            }
+            Err(_) => {
+                self.diags.error(
+                    Rule::BadTypeIdentifier,
+                    at.position,
+                    format!("`{text}` is not a category identifier (`scheme#term`)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn ids(&mut self, json: &Json, name: &str) -> Option<Vec<CategoryId>> {
+        let Some(list) = json.get(name) else {
+            return Some(Vec::new());
+        };
+        let JsonValue::Array(items) = &list.value else {
+            self.shape(
+                list,
+                format!("`{name}` must be an array of category identifiers"),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let Some(text) = item.as_str() else {
+                self.shape(item, format!("`{name}` must hold strings"));
+                return None;
+            };
+            out.push(self.id(item, text)?);
+        }
+        Some(out)
+    }
+
+    fn category_id(&mut self, json: &Json) -> Option<CategoryId> {
+        let scheme = self.string(json, "scheme", true)??;
+        let term = self.string(json, "term", true)??;
+        let id = CategoryId::new(scheme, term);
+        self.index.category(&id.to_string(), json.position);
+        Some(id)
+    }
+
+    /// Flat attributes; rOCCI 4.x nesting (`{"occi":{"compute":{"cores":2}}}`) is flattened
+    /// with a warning.
+    fn attribute_values(&mut self, json: &Json) -> Option<Vec<(String, Json)>> {
+        let Some(attributes) = json.get("attributes") else {
+            return Some(Vec::new());
+        };
+        let Some(members) = attributes.members() else {
+            self.shape(attributes, "`attributes` must be an object");
+            return None;
+        };
+        let mut out = Vec::new();
+        for (name, value) in members {
+            if !name.contains('.') && value.members().is_some() {
+                self.diags.lenient(Leniency::NestedAttributes, self.options.allows(Leniency::NestedAttributes), value.position, format!("nested attribute object `{name}`; OCCI 1.2 attribute names are flat (`{name}.…`)"));
+                flatten(name, value, &mut out);
+            } else {
+                out.push((name.clone(), value.clone()));
+            }
+        }
+        Some(out)
+    }
+
+    fn entity(&mut self, json: &Json, what: &str) -> Option<(Entity, Vec<(String, Json)>)> {
+        let kind_text = self.string(json, "kind", true)??;
+        let kind = self.id(json.get("kind")?, &kind_text)?;
+        let mut entity = Entity::new("", kind);
+        entity.mixins = self.ids(json, "mixins")?;
+        entity.actions = self.ids(json, "actions")?;
+        match self.string(json, "id", false)? {
+            Some(id) => entity.id = id,
+            None => self.diags.lenient(
+                Leniency::MissingId,
+                self.options.allows(Leniency::MissingId),
+                json.position,
+                format!("{what} without `id` (a create request)"),
+            ),
+        }
+        entity.title = self.string(json, "title", false)?;
+        if let Some(location) = json.get("location") {
+            self.diags.lenient(
+                Leniency::ExtraLocation,
+                self.options.allows(Leniency::ExtraLocation),
+                location.position,
+                format!("`location` is not a member of a {what} in OCCI 1.2"),
+            );
+            entity.location = location.as_str().map(str::to_owned);
+        }
+        let values = self.attribute_values(json)?;
+        Some((entity, values))
+    }
+
+    /// Moves occi.core.* attribute values into the model's fields (members win) and types
+    /// the rest; returns the values of `occi.core.summary`, `.source` and `.target`.
+    fn attributes(
+        &mut self,
+        entity: &mut Entity,
+        values: Vec<(String, Json)>,
+    ) -> Option<[Option<String>; 3]> {
+        let mut core: [Option<String>; 3] = [None, None, None];
+        let mut ok = true;
+        for (name, value) in values {
+            self.index.attribute(&name, value.position);
+            let as_text = value.as_str().map(str::to_owned);
+            match name.as_str() {
+                "occi.core.id" if as_text.is_some() => {
+                    if entity.id.is_empty() {
+                        entity.id = as_text.unwrap_or_default();
+                    }
+                }
+                "occi.core.title" if as_text.is_some() => {
+                    if entity.title.is_none() {
+                        entity.title = as_text;
+                    }
+                }
+                "occi.core.summary" if as_text.is_some() => core[0] = as_text,
+                "occi.core.source" if as_text.is_some() => core[1] = as_text,
+                "occi.core.target" if as_text.is_some() => core[2] = as_text,
+                _ => match json_to_value(&value) {
+                    Some(v) => {
+                        entity.attributes.insert(name, v);
+                    }
+                    None => {
+                        self.shape(&value, format!("attribute `{name}` is null or holds null"));
+                        ok = false;
+                    }
+                },
+            }
+        }
+        ok.then_some(core)
+    }
+
+    fn resource(&mut self, json: &Json) -> Option<Resource> {
+        let allowed = [
+            "kind",
+            "mixins",
+            "attributes",
+            "actions",
+            "id",
+            "links",
+            "summary",
+            "title",
+            "location",
+        ];
+        let shape_ok = self.only(json, "resource", &allowed);
+        let (mut entity, values) = self.entity(json, "resource")?;
+        let [summary, _, _] = self.attributes(&mut entity, values)?;
+        let mut resource = Resource::new(entity);
+        resource.summary = self.string(json, "summary", false)?.or(summary);
+        if let Some(links) = json.get("links") {
+            let JsonValue::Array(items) = &links.value else {
+                self.shape(links, "`links` must be an array of links");
+                return None;
+            };
+            let here = resource
+                .entity
+                .location
+                .clone()
+                .unwrap_or_else(|| resource.entity.id.clone());
+            for item in items {
+                resource.links.push(self.link(item, Some(&here))?);
+            }
+        }
+        shape_ok.then_some(resource)
+    }
+
+    fn endpoint(&mut self, json: &Json, name: &str, fallback: Option<String>) -> Option<Endpoint> {
+        let Some(end) = json.get(name) else {
+            return match fallback {
+                Some(location) => Some(Endpoint::at(location)),
+                None => {
+                    self.shape(json, format!("link without `{name}`"));
+                    None
+                }
+            };
+        };
+        if end.members().is_none() {
+            self.shape(
+                end,
+                format!("`{name}` must be an object with `location` and optionally `kind`"),
+            );
+            return None;
+        }
+        let shape_ok = self.only(end, name, &["location", "kind"]);
+        let location = self.string(end, "location", true)??;
+        let kind = match self.string(end, "kind", false)? {
+            Some(k) => Some(self.id(end.get("kind")?, &k)?),
+            None => None,
+        };
+        shape_ok.then_some(Endpoint { location, kind })
+    }
+
+    fn link(&mut self, json: &Json, owner: Option<&str>) -> Option<Link> {
+        if json.members().is_none() {
+            self.shape(json, "a link must be an object");
+            return None;
+        }
+        let allowed = [
+            "kind",
+            "mixins",
+            "attributes",
+            "actions",
+            "id",
+            "source",
+            "target",
+            "rel",
+            "title",
+            "location",
+        ];
+        let shape_ok = self.only(json, "link", &allowed);
+        let (mut entity, values) = self.entity(json, "link")?;
+        let [_, source_attr, target_attr] = self.attributes(&mut entity, values)?;
+        let source = self.endpoint(
+            json,
+            "source",
+            source_attr.or_else(|| owner.map(str::to_owned)),
+        )?;
+        let target = self.endpoint(json, "target", target_attr)?;
+        shape_ok.then_some(Link {
+            entity,
+            source,
+            target,
+        })
+    }
+
+    fn action_invocation(&mut self, json: &Json) -> Option<ActionInvocation> {
+        let shape_ok = self.only(json, "action invocation", &["action", "attributes"]);
+        let text = self.string(json, "action", true)??;
+        let action = self.id(json.get("action")?, &text)?;
+        let mut attributes = Attributes::new();
+        for (name, value) in self.attribute_values(json)? {
+            self.index.attribute(&name, value.position);
+            match json_to_value(&value) {
+                Some(v) => {
+                    attributes.insert(name, v);
+                }
+                None => {
+                    self.shape(&value, format!("attribute `{name}` is null"));
+                    return None;
+                }
+            }
+        }
+        shape_ok.then_some(ActionInvocation { action, attributes })
+    }
+
+    fn definitions(&mut self, json: &Json, category: &CategoryId) -> Option<Vec<AttributeDef>> {
+        let Some(attributes) = json.get("attributes") else {
+            return Some(Vec::new());
+        };
+        let Some(members) = attributes.members() else {
+            self.shape(
+                attributes,
+                "`attributes` must be an object of attribute definitions",
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for (name, d) in members {
+            self.index.attribute(name, d.position);
+            out.push(self.definition(category, name, d)?);
+        }
+        Some(out)
+    }
+
+    fn definition(&mut self, category: &CategoryId, name: &str, d: &Json) -> Option<AttributeDef> {
+        if d.members().is_none() {
+            self.shape(d, format!("definition of `{name}` must be an object"));
+            return None;
+        }
+        let shape_ok = self.only(
+            d,
+            "attribute definition",
+            &[
+                "mutable",
+                "required",
+                "type",
+                "default",
+                "description",
+                "pattern",
+            ],
+        );
+        let json_type = self
+            .string(d, "type", false)?
+            .unwrap_or_else(|| "string".to_owned());
+        let kind = match json_type.as_str() {
+            "string" => AttributeType::String,
+            "number" => AttributeType::Float,
+            "boolean" => AttributeType::Boolean,
+            "array" => AttributeType::List,
+            "object" => AttributeType::Hash,
+            other => {
+                self.shape(d.get("type")?, format!("attribute type `{other}` is not one of string, number, boolean, array, object"));
+                return None;
+            }
+        };
+        let mut def = match refined_def(self.catalogue, category, name, &json_type) {
+            Some(known) => {
+                let mut plain = AttributeDef::new(name, known.kind);
+                plain.format = known.format;
+                plain.range = known.range;
+                plain.unit = known.unit;
+                plain
+            }
+            None => AttributeDef::new(name, kind),
+        };
+        // JSON rendering defaults: mutable false, required false.
+        def.mutable = self.boolean(d, "mutable")?;
+        def.multiplicity = if self.boolean(d, "required")? {
+            Multiplicity::One
+        } else {
+            Multiplicity::Optional
+        };
+        def.description = self.string(d, "description", false)?;
+        if let Some(default) = d.get("default") {
+            def.default = json_to_value(default);
+        }
+        if let Some(pattern) = d.get("pattern") {
+            if pattern.members().is_none() {
+                self.shape(pattern, "`pattern` must be a JSON Schema object");
+                return None;
+            }
+            def.pattern = Some(pattern.to_compact());
+        }
+        shape_ok.then_some(def)
+    }
+
+    fn boolean(&mut self, json: &Json, name: &str) -> Option<bool> {
+        match json.get(name).map(|v| &v.value) {
+            None => Some(false),
+            Some(JsonValue::Bool(b)) => Some(*b),
+            Some(_) => {
+                self.shape(json.get(name)?, format!("`{name}` must be a boolean"));
+                None
+            }
+        }
+    }
+
+    fn kind(&mut self, json: &Json) -> Option<Kind> {
+        let shape_ok = self.only(
+            json,
+            "kind",
+            &[
+                "term",
+                "scheme",
+                "title",
+                "attributes",
+                "actions",
+                "parent",
+                "location",
+            ],
+        );
+        let id = self.category_id(json)?;
+        let parent = match self.string(json, "parent", false)? {
+            Some(p) => Some(self.id(json.get("parent")?, &p)?),
+            None => None,
+        };
+        let kind = Kind {
+            title: self.string(json, "title", false)?,
+            parent,
+            attributes: self.definitions(json, &id)?,
+            actions: self.ids(json, "actions")?,
+            location: self.string(json, "location", false)?,
+            states: None,
+            id,
+        };
+        shape_ok.then_some(kind)
+    }
+
+    fn mixin(&mut self, json: &Json) -> Option<Mixin> {
+        let shape_ok = self.only(
+            json,
+            "mixin",
+            &[
+                "term",
+                "scheme",
+                "title",
+                "attributes",
+                "actions",
+                "depends",
+                "applies",
+                "location",
+            ],
+        );
+        let id = self.category_id(json)?;
+        let mixin = Mixin {
+            title: self.string(json, "title", false)?,
+            depends: self.ids(json, "depends")?,
+            applies: self.ids(json, "applies")?,
+            attributes: self.definitions(json, &id)?,
+            actions: self.ids(json, "actions")?,
+            location: self.string(json, "location", false)?,
+            id,
+        };
+        shape_ok.then_some(mixin)
+    }
+
+    fn action(&mut self, json: &Json) -> Option<Action> {
+        let shape_ok = self.only(json, "action", &["term", "scheme", "title", "attributes"]);
+        let id = self.category_id(json)?;
+        let action = Action {
+            title: self.string(json, "title", false)?,
+            attributes: self.definitions(json, &id)?,
+            id,
+        };
+        shape_ok.then_some(action)
+    }
+
+    fn listing(&mut self, json: &Json) -> Option<Listing> {
+        if !self.only(json, "collection", &COLLECTIONS) {
+            return None;
+        }
+        let mut listing = Listing::default();
+        for (name, value) in json.members().unwrap_or(&[]) {
+            let JsonValue::Array(items) = &value.value else {
+                self.shape(value, format!("`{name}` must be an array"));
+                return None;
+            };
+            for item in items {
+                if item.members().is_none() {
+                    self.shape(item, format!("the items of `{name}` must be objects"));
+                    return None;
+                }
+                match name.as_str() {
+                    "kinds" => listing.kinds.push(self.kind(item)?),
+                    "mixins" => listing.mixins.push(self.mixin(item)?),
+                    "actions" => listing.actions.push(self.action(item)?),
+                    "resources" => listing.resources.push(self.resource(item)?),
+                    _ => listing.links.push(self.link(item, None)?),
+                }
+            }
+        }
+        Some(listing)
+    }
+}
+
+fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, Json)>) {
+    match value.members() {
+        Some(members) => {
+            for (name, v) in members {
+                flatten(&format!("{prefix}.{name}"), v, out);
+            }
+        }
+        None => out.push((prefix.to_owned(), value.clone())),
+    }
+}

@@ -1,0 +1,200 @@
+//! The text renderings: a body or header block read into a [`TextDocument`] (layers a and b)
+//! and rendered back canonically.
+
+mod render;
+
+pub use render::{Rendered, render_text};
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Diagnostics, ParseError, Parsed, Rule};
+use crate::field::{FieldName, Layout, lex};
+use crate::leniency::ParseOptions;
+use crate::media::MediaType;
+use crate::position::Position;
+use crate::syntax::{
+    AttributeValue, CategoryValue, LinkValue, LocationValue, check_absolute_uri, check_location,
+    parse_attribute, parse_category, parse_link,
+};
+
+/// The OCCI fields of one text rendering, in source order per field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextDocument {
+    /// `Category` values.
+    pub categories: Vec<CategoryValue>,
+    /// `Link` values.
+    pub links: Vec<LinkValue>,
+    /// `X-OCCI-Attribute` values.
+    pub attributes: Vec<AttributeValue>,
+    /// `X-OCCI-Location` values (or `text/uri-list` lines).
+    pub locations: Vec<LocationValue>,
+}
+
+/// Reads a text rendering. `media` must be one of the four text types.
+pub fn parse_text(
+    src: &str,
+    media: MediaType,
+    options: &ParseOptions,
+) -> Result<Parsed<TextDocument>, ParseError> {
+    let mut diags = Diagnostics::new();
+    let mut doc = TextDocument::default();
+    match media {
+        MediaType::UriList => parse_uri_list(src, &mut doc, &mut diags),
+        MediaType::TextPlain | MediaType::TextOcciPlain | MediaType::TextOcci => {
+            let layout = if media == MediaType::TextOcci {
+                Layout::Headers
+            } else {
+                Layout::Body
+            };
+            for field in lex(src, layout, options, &mut diags) {
+                match field.name {
+                    FieldName::Category => {
+                        doc.categories
+                            .extend(parse_category(&field.value, options, &mut diags));
+                    }
+                    FieldName::Link => {
+                        doc.links
+                            .extend(parse_link(&field.value, options, &mut diags));
+                    }
+                    FieldName::Attribute => {
+                        doc.attributes
+                            .extend(parse_attribute(&field.value, options, &mut diags));
+                    }
+                    FieldName::Location => {
+                        let uri = field.value.text();
+                        if check_location(uri) {
+                            doc.locations.push(LocationValue {
+                                uri: uri.to_owned(),
+                                position: field.value.position(),
+                            });
+                        } else {
+                            diags.error(
+                                Rule::BadUri,
+                                field.value.position(),
+                                format!("`{uri}` is not a URI reference"),
+                            );
+                        }
+                    }
+                }
+            }
+            check_duplicates(&doc, &mut diags);
+        }
+        MediaType::OcciJson | MediaType::Json => {
+            diags.error(
+                Rule::Composition,
+                Position::START,
+                format!("{media} is not a text rendering"),
+            );
+        }
+    }
+    diags.finish(doc)
+}
+
+fn parse_uri_list(src: &str, doc: &mut TextDocument, diags: &mut Diagnostics) {
+    for (index, line) in src.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let position = Position::new(u32::try_from(index + 1).unwrap_or(u32::MAX), 1);
+        // RFC 2483: comment lines start with `#`.
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if check_absolute_uri(line) {
+            doc.locations.push(LocationValue {
+                uri: line.to_owned(),
+                position,
+            });
+        } else {
+            diags.error(
+                Rule::BadUri,
+                position,
+                format!("`{line}` is not an absolute URI (RFC 2483: a text/uri-list holds URIs)"),
+            );
+        }
+    }
+}
+
+fn check_duplicates(doc: &TextDocument, diags: &mut Diagnostics) {
+    let mut seen: HashMap<String, Position> = HashMap::new();
+    for category in &doc.categories {
+        if let Some(first) = seen.insert(category.type_id(), category.position) {
+            diags.error(
+                Rule::DuplicateCategory,
+                category.position,
+                format!("category `{}` already given at {first}", category.type_id()),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use std::fmt::Write as _;
+    use tern_model::OcciVersion;
+
+    #[test]
+    fn text_occi_is_never_truncated_and_notes_large_headers() {
+        let mut attributes = String::new();
+        for i in 0..400 {
+            let _ = writeln!(
+                attributes,
+                "X-OCCI-Attribute: org.example.a{i}=\"{}\"",
+                "x".repeat(20)
+            );
+        }
+        let src = format!(
+            "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n{attributes}"
+        );
+        let doc = parse_text(&src, MediaType::TextPlain, &ParseOptions::strict())
+            .unwrap()
+            .value;
+        let out = render_text(&doc, MediaType::TextOcci);
+        assert_eq!(out.notes.len(), 1);
+        assert_eq!(
+            (out.notes[0].severity, out.notes[0].rule),
+            (Severity::Note, Rule::HeaderSize)
+        );
+        let back = parse_text(&out.text, MediaType::TextOcci, &ParseOptions::strict())
+            .unwrap()
+            .value;
+        assert_eq!(back.attributes.len(), 400);
+        assert!(render_text(&doc, MediaType::TextPlain).notes.is_empty());
+    }
+
+    #[test]
+    fn occi_1_1_grammar_is_stricter_about_terms_and_names() {
+        let v11 = ParseOptions {
+            version: OcciVersion::V1_1,
+            ..ParseOptions::strict()
+        };
+        let upper = "Category: Compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n";
+        assert!(parse_text(upper, MediaType::TextPlain, &ParseOptions::strict()).is_ok());
+        let e = parse_text(upper, MediaType::TextPlain, &v11).unwrap_err();
+        assert_eq!(e.diagnostics()[0].rule, Rule::BadTerm);
+        let name = "X-OCCI-Attribute: occi.compute.Cores=2\n";
+        assert!(parse_text(name, MediaType::TextPlain, &ParseOptions::strict()).is_ok());
+        assert_eq!(
+            parse_text(name, MediaType::TextPlain, &v11)
+                .unwrap_err()
+                .diagnostics()[0]
+                .rule,
+            Rule::BadAttributeName
+        );
+    }
+
+    #[test]
+    fn uri_list_skips_comments_and_wants_absolute_uris() {
+        let doc = parse_text(
+            "# listing\r\nhttps://a.example/compute/1\r\n\r\nurn:uuid:2\r\n",
+            MediaType::UriList,
+            &ParseOptions::strict(),
+        )
+        .unwrap()
+        .value;
+        assert_eq!(doc.locations.len(), 2);
+        let e =
+            parse_text("/compute/1\n", MediaType::UriList, &ParseOptions::strict()).unwrap_err();
+        assert_eq!(e.diagnostics()[0].rule, Rule::BadUri);
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests of tern-occi: reference fixtures, samples, snapshots, properties.
+#![allow(clippy::trivially_copy_pass_by_ref)] // mirrors the library API, which takes `&ParseOptions`
+
+mod props;
+mod reference;
+mod samples;
+mod snapshots;
+mod support;

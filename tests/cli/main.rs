@@ -1,0 +1,34 @@
+//! End-to-end tests of the `tern`, `ovf2occi` and `occi2ovf` binaries: one test binary, a
+//! module per subcommand group.
+
+mod conventions;
+mod mappings;
+mod occi_codec;
+mod occi_model;
+
+use std::process::{Command, Output};
+
+/// Runs `tern` with `args` from the repository root.
+pub(crate) fn tern(args: &[&str]) -> Output {
+    run(env!("CARGO_BIN_EXE_tern"), args)
+}
+
+/// Runs one of the binaries with `args` from the repository root.
+pub(crate) fn run(binary: &str, args: &[&str]) -> Output {
+    Command::new(binary)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+/// Standard output as text.
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+/// Standard error as text.
+pub(crate) fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
+}

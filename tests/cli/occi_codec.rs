@@ -1,0 +1,160 @@
+//! `tern occi convert` and `tern occi validate`: outputs, findings format and exit codes.
+
+use crate::{stderr, stdout, tern};
+
+fn unix(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
+#[test]
+fn convert_json_to_text_plain_matches_the_sample() {
+    let out = tern(&[
+        "occi",
+        "convert",
+        "--strict",
+        "--from",
+        "json",
+        "--to",
+        "text/plain",
+        "samples/occi/compute.json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = std::fs::read_to_string("samples/occi/compute.plain.txt").unwrap();
+    assert_eq!(unix(&stdout(&out)), unix(&expected));
+}
+
+#[test]
+fn convert_reports_errors_with_position_and_writes_nothing() {
+    let out = tern(&[
+        "occi",
+        "convert",
+        "--from",
+        "plain",
+        "--to",
+        "json",
+        "samples/occi/invalid/bad-class.plain.txt",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "samples/occi/invalid/bad-class.plain.txt:1:80: error[text.bad-class]: class `instance` is not one of kind, mixin, action"
+    );
+}
+
+#[test]
+fn convert_lenient_by_default_with_warnings() {
+    let dir = std::env::temp_dir().join(format!("tern-occi-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("spec.txt");
+    std::fs::write(&input, "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\" class=\"kind\";\nX-OCCI-Attribute: occi.compute.cores=2\n").unwrap();
+    let output = dir.join("out.json");
+    let input_arg = input.to_str().unwrap();
+    let out = tern(&[
+        "occi",
+        "convert",
+        "--from",
+        "plain",
+        "--to",
+        "json",
+        "-o",
+        output.to_str().unwrap(),
+        input_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(":1:73: warning[lenient.missing-semicolon]"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        std::fs::read_to_string(&output)
+            .unwrap()
+            .contains("\"occi.compute.cores\": 2")
+    );
+    let strict = tern(&[
+        "occi", "convert", "--strict", "--from", "plain", "--to", "json", input_arg,
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(stderr(&strict).contains("error[lenient.missing-semicolon]"));
+    // A location list cannot become JSON: exit 1, and the output file is not touched.
+    let list = dir.join("list.txt");
+    std::fs::write(&list, "X-OCCI-Location: https://cloud.example/compute/1\n").unwrap();
+    let refused = dir.join("refused.json");
+    let out = tern(&[
+        "occi",
+        "convert",
+        "--from",
+        "plain",
+        "--to",
+        "json",
+        "-o",
+        refused.to_str().unwrap(),
+        list.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!refused.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn validate_exit_codes_and_findings() {
+    let ok = tern(&[
+        "occi",
+        "validate",
+        "samples/occi/network.plain.txt",
+        "samples/occi/storagelink.json",
+        "samples/occi/collection.uri",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}{}", stdout(&ok), stderr(&ok));
+    let bad = tern(&[
+        "occi",
+        "validate",
+        "--strict",
+        "samples/occi/invalid/unknown-category.plain.txt",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).starts_with(
+            "samples/occi/invalid/unknown-category.plain.txt:2:11: error[model.unknown-category]: "
+        ),
+        "{}",
+        stdout(&bad)
+    );
+    let warn = tern(&[
+        "occi",
+        "validate",
+        "samples/occi/invalid/unknown-category.plain.txt",
+    ]);
+    assert_eq!(warn.status.code(), Some(0));
+    assert!(stdout(&warn).contains(": warning[model.unknown-category]: "));
+    let missing = tern(&["occi", "validate", "samples/occi/no-such-file.txt"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let usage = tern(&["occi", "convert", "--from", "text/html", "--to", "json"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn validate_json_format() {
+    let out = tern(&[
+        "--format",
+        "json",
+        "occi",
+        "validate",
+        "--strict",
+        "samples/occi/invalid/bad-number.plain.txt",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        findings,
+        serde_json::json!([{
+            "file": "samples/occi/invalid/bad-number.plain.txt",
+            "line": 2,
+            "column": 38,
+            "severity": "error",
+            "rule": "text.bad-number",
+            "message": "`2x` is not a number (OCCI numbers are `*DIGIT [\".\" *DIGIT]`)"
+        }])
+    );
+}
