@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value as Json;
-use tern_model::{Collection, Entity, Link, Number, Resource, Value};
+use tern_model::{Catalogue, Collection, Entity, OcciVersion};
+use tern_occi::{Document, MediaType, ParseOptions};
 
 /// The five topologies of Erbel et al., Table 1, by letter.
 pub const TOPOLOGIES: [(&str, &str); 5] = [
@@ -82,58 +82,28 @@ pub fn original_id(id: &str) -> &str {
     id.strip_prefix("t-").unwrap_or(id)
 }
 
-// TEMPORARY: a deliberately small reader for the `{"resources":[…],"links":[…]}` samples,
-// only until tern-occi's JSON collection parser is merged. It accepts exactly what the
-// samples use and panics on anything else (test code).
+/// Reads an `application/occi+json` entity collection with tern-occi (strict grammar).
 pub fn read_collection(text: &str) -> Collection {
-    let doc: Json = serde_json::from_str(text).expect("sample is JSON");
+    let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    let parsed = tern_occi::read(
+        text,
+        MediaType::OcciJson,
+        &ParseOptions::strict(),
+        &catalogue,
+    )
+    .unwrap_or_else(|e| panic!("sample does not parse: {:?}", e.diagnostics()));
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    let Document::Listing(listing) = parsed.value else {
+        panic!("sample is not an entity collection");
+    };
     let mut c = Collection::new();
-    for r in doc["resources"].as_array().into_iter().flatten() {
-        let mut resource = Resource::new(read_entity(r));
-        for l in r["links"].as_array().into_iter().flatten() {
-            resource.links.push(read_link(l));
-        }
-        c.push_resource(resource).expect("unique resource ids");
+    for r in listing.resources {
+        c.push_resource(r).expect("unique resource ids");
     }
-    for l in doc["links"].as_array().into_iter().flatten() {
-        c.push_link(read_link(l));
+    for l in listing.links {
+        c.push_link(l);
     }
     c
-}
-
-fn read_entity(o: &Json) -> Entity {
-    let kind = o["kind"].as_str().expect("kind").parse().expect("kind id");
-    let mut e = Entity::new(o["id"].as_str().expect("id"), kind);
-    e.title = o["title"].as_str().map(str::to_owned);
-    for m in o["mixins"].as_array().into_iter().flatten() {
-        e.mixins
-            .push(m.as_str().expect("mixin").parse().expect("mixin id"));
-    }
-    for (n, v) in o["attributes"].as_object().into_iter().flatten() {
-        let value = match v {
-            Json::String(s) => Value::String(s.clone()),
-            Json::Number(n) => Value::Number(Number::parse(&n.to_string()).expect("number")),
-            Json::Bool(b) => Value::Boolean(*b),
-            other => panic!("unsupported attribute value {other}"),
-        };
-        e.attributes.insert(n.clone(), value);
-    }
-    e
-}
-
-fn read_link(o: &Json) -> Link {
-    let mut l = Link::new(
-        read_entity(o),
-        o["source"]["location"].as_str().expect("source"),
-        o["target"]["location"].as_str().expect("target"),
-    );
-    l.source.kind = o["source"]["kind"]
-        .as_str()
-        .map(|k| k.parse().expect("kind"));
-    l.target.kind = o["target"]["kind"]
-        .as_str()
-        .map(|k| k.parse().expect("kind"));
-    l
 }
 
 /// How a resource matching compares with the truth (resources with the same original id).
