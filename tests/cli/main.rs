@@ -5,6 +5,7 @@ mod conventions;
 mod mappings;
 mod occi_codec;
 mod occi_model;
+mod topology;
 
 use std::process::{Command, Output};
 

@@ -4,6 +4,7 @@ pub(crate) mod convert;
 pub(crate) mod mappings;
 pub(crate) mod occi;
 pub(crate) mod occi_codec;
+pub(crate) mod topology;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -15,5 +16,7 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
         Command::Occi(command) => occi::run(&command, global),
         Command::Ovf2occi(args) => convert::ovf2occi(&args, global),
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
+        Command::Diff(args) => topology::diff(&args, global),
+        Command::Plan(args) => topology::plan_command(&args, global),
     }
 }
