@@ -3,7 +3,8 @@
 //! strategy: time to compare and plan, accuracy of the resource pairing against the truth,
 //! and plan length against the plan built from the truth.
 //!
-//! `cargo bench -p tern-engine --bench topology [-- MAX_SIZE]` prints a Markdown table.
+//! `cargo bench -p tern-engine --bench topology [-- MAX_SIZE] [STRATEGY…]` prints a
+//! Markdown table.
 //! The published strategies build a quadratic candidate graph; they are run only up to the
 //! sizes where that stays practical (1000 resources for similarity/mixed).
 
@@ -19,10 +20,13 @@ use tern_model::{Catalogue, OcciVersion};
 use ntier::{Replicas, edit, generate};
 
 fn main() {
-    let max: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(100_000);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let max: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
+    let only: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| ["identity", "similarity", "mixed", "tern"].contains(a))
+        .collect();
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
     println!(
         "| resources | edits | strategy | compare + plan | pairs right | pairs wrong | plan calls | truth plan calls |"
@@ -41,7 +45,9 @@ fn main() {
             .collect();
         let best = plan(&compare_with_pairs(&runtime, &target, &pairs), &catalogue).len();
         for name in ["identity", "similarity", "mixed", "tern"] {
-            if matches!(name, "similarity" | "mixed") && size > 1_000 {
+            if (matches!(name, "similarity" | "mixed") && size > 1_000)
+                || !(only.is_empty() || only.contains(&name))
+            {
                 continue;
             }
             let strategy = Strategy::from_name(name).expect("known strategy");

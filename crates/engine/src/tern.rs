@@ -136,10 +136,11 @@ impl<'t, 'a> State<'t, 'a> {
                     hash(&(structural[i], &e.title, attributes))
                 })
                 .collect();
-            let s1 = refine(topo, &structural);
-            let s2 = refine(topo, &s1);
-            let f1 = refine(topo, &full);
-            self.full2[side] = refine(topo, &f1);
+            let kinds = link_kind_hashes(topo);
+            let s1 = refine(topo, &kinds, &structural);
+            let s2 = refine(topo, &kinds, &s1);
+            let f1 = refine(topo, &kinds, &full);
+            self.full2[side] = refine(topo, &kinds, &f1);
             self.structure1[side] = s1;
             self.structure2[side] = s2;
         }
@@ -171,14 +172,14 @@ impl<'t, 'a> State<'t, 'a> {
 
     // Kinds of the target, link sources first (they carry the structure), then by first
     // appearance.
-    fn kind_order(&self) -> Vec<String> {
+    fn kind_order(&self) -> Vec<tern_model::CategoryId> {
         let target = self.sides[1];
-        let mut order: Vec<(usize, usize, String)> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut order: Vec<(usize, usize, tern_model::CategoryId)> = Vec::new();
+        let mut seen: HashMap<&tern_model::CategoryId, usize> = HashMap::new();
         for i in 0..target.resources().len() {
-            let k = target.kind(i).to_string();
-            let at = *seen.entry(k.clone()).or_insert_with(|| {
-                order.push((0, order.len(), k));
+            let k = target.kind(i);
+            let at = *seen.entry(k).or_insert_with(|| {
+                order.push((0, order.len(), k.clone()));
                 order.len() - 1
             });
             order[at].0 += target.outgoing(i).len();
@@ -187,14 +188,14 @@ impl<'t, 'a> State<'t, 'a> {
         order.into_iter().map(|(_, _, k)| k).collect()
     }
 
-    fn unmatched_of_kind(&self, side: usize, kind: &str) -> Vec<usize> {
+    fn unmatched_of_kind(&self, side: usize, kind: &tern_model::CategoryId) -> Vec<usize> {
         let topo = self.sides[side];
         (0..topo.resources().len())
-            .filter(|&i| self.partner[side][i].is_none() && topo.kind(i).to_string() == kind)
+            .filter(|&i| self.partner[side][i].is_none() && topo.kind(i) == kind)
             .collect()
     }
 
-    fn assign_kind(&mut self, kind: &str) {
+    fn assign_kind(&mut self, kind: &tern_model::CategoryId) {
         let rows = self.unmatched_of_kind(0, kind);
         let cols = self.unmatched_of_kind(1, kind);
         if rows.is_empty() || cols.is_empty() {
@@ -354,9 +355,13 @@ impl<'t, 'a> State<'t, 'a> {
     }
 
     // Unmatched neighbours of `i`, grouped by (direction, link kind) in order of appearance.
-    fn neighbour_groups(&self, side: usize, i: usize) -> Vec<((bool, String), Vec<usize>)> {
+    fn neighbour_groups(
+        &self,
+        side: usize,
+        i: usize,
+    ) -> Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> {
         let topo = self.sides[side];
-        let mut groups: Vec<((bool, String), Vec<usize>)> = Vec::new();
+        let mut groups: Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> = Vec::new();
         let ends = topo
             .outgoing(i)
             .iter()
@@ -371,7 +376,7 @@ impl<'t, 'a> State<'t, 'a> {
             if self.partner[side][end].is_some() {
                 continue;
             }
-            let key = (out, topo.link(l).link.entity.kind.to_string());
+            let key = (out, &topo.link(l).link.entity.kind);
             match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, v)) => {
                     if !v.contains(&end) {
@@ -537,29 +542,42 @@ fn ends<'t>(
         )
 }
 
+// A hash per link of its kind. Few kinds, many links: a short list compared by equality is
+// much cheaper than hashing the identifier for every link in every round.
+fn link_kind_hashes(topo: &Topology<'_>) -> Vec<u64> {
+    let mut seen: Vec<(&tern_model::CategoryId, u64)> = Vec::new();
+    topo.links()
+        .iter()
+        .map(|l| {
+            let kind = &l.link.entity.kind;
+            if let Some(&(_, h)) = seen.iter().find(|(k, _)| *k == kind) {
+                h
+            } else {
+                let h = hash(&kind.to_string());
+                seen.push((kind, h));
+                h
+            }
+        })
+        .collect()
+}
+
 // One round of colour refinement: own colour plus the sorted multiset of
 // (direction, link kind, neighbour colour).
-fn refine(topo: &Topology<'_>, colours: &[u64]) -> Vec<u64> {
-    let mut kind_hash: HashMap<&tern_model::CategoryId, u64> = HashMap::new();
+fn refine(topo: &Topology<'_>, link_kinds: &[u64], colours: &[u64]) -> Vec<u64> {
+    let mut around: Vec<(bool, u64, u64)> = Vec::new();
     (0..colours.len())
         .map(|i| {
-            let mut around: Vec<(bool, u64, u64)> = Vec::new();
+            around.clear();
             for &l in topo.outgoing(i) {
-                let link = topo.link(l);
-                let k = *kind_hash
-                    .entry(&link.link.entity.kind)
-                    .or_insert_with(|| hash(&link.link.entity.kind.to_string()));
-                around.push((true, k, link.target.map_or(0, |e| colours[e])));
+                let end = topo.link(l).target.map_or(0, |e| colours[e]);
+                around.push((true, link_kinds[l], end));
             }
             for &l in topo.incoming(i) {
-                let link = topo.link(l);
-                let k = *kind_hash
-                    .entry(&link.link.entity.kind)
-                    .or_insert_with(|| hash(&link.link.entity.kind.to_string()));
-                around.push((false, k, link.source.map_or(0, |e| colours[e])));
+                let end = topo.link(l).source.map_or(0, |e| colours[e]);
+                around.push((false, link_kinds[l], end));
             }
             around.sort_unstable();
-            hash(&(colours[i], around))
+            hash(&(colours[i], &around))
         })
         .collect()
 }
