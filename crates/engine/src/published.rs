@@ -247,3 +247,31 @@ impl<'v> Candidates<'v> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::java_hash_order;
+
+    #[test]
+    fn java_hash_order_follows_buckets_then_insertion() {
+        // Java: "Aa".hashCode() == "BB".hashCode() == 2112 → bucket 2112 & 15 = 0, kept in
+        // insertion order; "b" is 98 → bucket 2; "a" is 97 → bucket 1.
+        assert_eq!(java_hash_order(&["b", "BB", "a", "Aa"]), vec![1, 3, 2, 0]);
+        // "hello".hashCode() == 99162322; spread h ^ (h >>> 16) lands in bucket 11; "x" (120)
+        // in bucket 8.
+        assert_eq!(java_hash_order(&["hello", "x"]), vec![1, 0]);
+    }
+
+    #[test]
+    fn the_table_grows_like_javas() {
+        // "Q" (81) and "A" (65) share bucket 1 of 16: insertion order.
+        assert_eq!(java_hash_order(&["Q", "A"]), vec![0, 1]);
+        // 13 keys exceed 16 × 0.75: the table has 32 buckets, "A" stays in 1, "Q" moves to
+        // 17, and the others ("R" = 82 … "\\" = 92) sit in 18..=28.
+        let keys = [
+            "Q", "A", "R", "S", "T", "U", "V", "W", "X", "Y", "Z", "[", "\\",
+        ];
+        let order = java_hash_order(&keys);
+        assert_eq!(order, vec![1, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    }
+}

@@ -155,3 +155,54 @@ fn mixed_untitled_with_every_id_changed() {
         ["11110", "11110", "11111", "00000", "00000"]
     );
 }
+
+// Every target id replaced except the one of `keep` (a resource's original id).
+fn run_keeping(runtime: &str, target: &str, keep: &str) -> bool {
+    let rt = topology(runtime);
+    let mut tg = variant(&topology(target), true, true);
+    let mut kept = tern_model::Collection::new();
+    for r in tg.resources() {
+        let mut r = r.clone();
+        if r.entity.id == format!("t-{keep}") {
+            r.entity.id = keep.to_owned();
+        }
+        for l in &mut r.links {
+            for end in [&mut l.source.location, &mut l.target.location] {
+                *end = end.replace(&format!("t-{keep}"), keep);
+            }
+        }
+        kept.push_resource(r).unwrap();
+    }
+    tg = kept;
+    let (r, t) = (Topology::new(&rt), Topology::new(&tg));
+    let m = match_topologies(&r, &t, &Strategy::from_name("mixed").unwrap());
+    let pairs: Vec<(String, String)> = m
+        .resources
+        .iter()
+        .map(|p| {
+            (
+                r.resource(p.runtime).entity.id.clone(),
+                t.resource(p.target).entity.id.clone(),
+            )
+        })
+        .collect();
+    judge(&rt, &tg, &pairs).ok()
+}
+
+#[test]
+fn mixed_needs_one_pinned_vm_as_published() {
+    // Notes §4.2: with vm0 keeping its id all 25 cells are right; with only vm1 keeping
+    // its id only A→E fails (A has no vm1).
+    let vm0 = "3208c9c6-5f14-4a5e-806e-b6859e77f73b";
+    let vm1 = "20b452b2-6c6a-4c6a-be99-a03d492f70ca";
+    for (_, r) in letters() {
+        for (_, t) in letters() {
+            assert!(run_keeping(r, t, vm0), "vm0 kept: {r}→{t}");
+            assert_eq!(
+                run_keeping(r, t, vm1),
+                !(r == "A" && t == "E"),
+                "vm1 kept: {r}→{t}"
+            );
+        }
+    }
+}
