@@ -164,7 +164,7 @@ fn run_keeping(runtime: &str, target: &str, keep: &str) -> bool {
     for r in tg.resources() {
         let mut r = r.clone();
         if r.entity.id == format!("t-{keep}") {
-            r.entity.id = keep.to_owned();
+            keep.clone_into(&mut r.entity.id);
         }
         for l in &mut r.links {
             for end in [&mut l.source.location, &mut l.target.location] {
