@@ -212,6 +212,11 @@ struct Work {
     // Where each target resource lives when links are created: paired ones keep their
     // runtime location.
     runtime_of_target: Vec<Option<usize>>,
+    // New entities whose id or location is still held by a runtime entity that stays
+    // (paired with another target entity): they get a fresh id, `<id>-2`, `<id>-3`…, since
+    // a PUT there would overwrite that entity.
+    renamed_resources: HashMap<usize, String>,
+    renamed_links: HashMap<usize, String>,
 }
 
 impl Work {
@@ -224,6 +229,8 @@ impl Work {
             new_links: Vec::new(),
             recreated_links: HashSet::new(),
             runtime_of_target: vec![None; comparison.target.resources().len()],
+            renamed_resources: HashMap::new(),
+            renamed_links: HashMap::new(),
         };
         for m in &comparison.resources {
             match m {
@@ -263,7 +270,37 @@ impl Work {
                 }
             }
         }
+        w.rename_clashes(comparison);
         w
+    }
+
+    fn rename_clashes(&mut self, comparison: &Comparison<'_>) {
+        let (rt, tg) = (&comparison.runtime, &comparison.target);
+        let gone_r: HashSet<usize> = self.delete_resources.iter().copied().collect();
+        let gone_l: HashSet<usize> = self.delete_links.iter().copied().collect();
+        let mut taken: HashSet<String> = HashSet::new();
+        let staying = (0..rt.resources().len())
+            .filter(|i| !gone_r.contains(i))
+            .map(|i| &rt.resource(i).entity)
+            .chain(
+                (0..rt.links().len())
+                    .filter(|i| !gone_l.contains(i))
+                    .map(|i| &rt.link(i).link.entity),
+            );
+        for e in staying {
+            taken.insert(e.id.clone());
+            taken.insert(location_of(e));
+        }
+        for &t in &self.new_resources {
+            if let Some(id) = fresh_id(&tg.resource(t).entity, &mut taken) {
+                self.renamed_resources.insert(t, id);
+            }
+        }
+        for &l in &self.new_links {
+            if let Some(id) = fresh_id(&tg.link(l).link.entity, &mut taken) {
+                self.renamed_links.insert(l, id);
+            }
+        }
     }
 
     fn create_resources(&self, comparison: &Comparison<'_>) -> Vec<Operation> {
@@ -272,6 +309,10 @@ impl Work {
             .map(|&t| {
                 let mut resource = comparison.target.resource(t).clone();
                 resource.links.clear();
+                if let Some(id) = self.renamed_resources.get(&t) {
+                    resource.entity.id.clone_from(id);
+                    resource.entity.location = None;
+                }
                 Operation {
                     op: OperationKind::Create,
                     location: location_of(&resource.entity),
@@ -283,15 +324,20 @@ impl Work {
     }
 
     fn create_links(&self, comparison: &Comparison<'_>) -> Vec<Operation> {
-        let place = |t: usize| match self.runtime_of_target[t] {
-            Some(r) => location_of(&comparison.runtime.resource(r).entity),
-            None => location_of(&comparison.target.resource(t).entity),
+        let place = |t: usize| match (self.runtime_of_target[t], self.renamed_resources.get(&t)) {
+            (Some(r), _) => location_of(&comparison.runtime.resource(r).entity),
+            (None, Some(id)) => format!("/{}/{id}", comparison.target.kind(t).term()),
+            (None, None) => location_of(&comparison.target.resource(t).entity),
         };
         self.new_links
             .iter()
             .map(|&l| {
                 let lr = comparison.target.link(l);
                 let mut link = lr.link.clone();
+                if let Some(id) = self.renamed_links.get(&l) {
+                    link.entity.id.clone_from(id);
+                    link.entity.location = None;
+                }
                 if let Some(s) = lr.source {
                     link.source.location = place(s);
                 }
@@ -387,6 +433,25 @@ fn in_place(entity: &Entity, changes: &[Change], catalogue: &Catalogue) -> Optio
             mixins,
         });
     Some((body, steps))
+}
+
+// A fresh id for `entity` when its id or location is taken; records what it takes. One of
+// the first `taken.len() + 1` suffixes is always free.
+fn fresh_id(entity: &Entity, taken: &mut HashSet<String>) -> Option<String> {
+    let clash = taken.contains(&entity.id) || taken.contains(&location_of(entity));
+    let id = if clash {
+        (2..=taken.len() + 2)
+            .map(|k| format!("{}-{k}", entity.id))
+            .find(|id| {
+                !taken.contains(id) && !taken.contains(&format!("/{}/{id}", entity.kind.term()))
+            })?
+    } else {
+        entity.id.clone()
+    };
+    taken.insert(format!("/{}/{id}", entity.kind.term()));
+    taken.insert(location_of(entity));
+    taken.insert(id.clone());
+    clash.then_some(id)
 }
 
 /// A value as plain text: strings without quotes.

@@ -258,3 +258,39 @@ fn symmetric_replicas_give_the_same_smallest_plan_whatever_the_order() {
         shape(&target)
     );
 }
+
+#[test]
+fn a_new_entity_never_overwrites_a_runtime_entity_that_stays() {
+    // A crossed matching (as a published strategy may make with ids kept): runtime vm0 is
+    // paired with target vm1, so target vm0 is new while runtime vm0 stays. Creating it at
+    // its own location would overwrite the runtime vm0: it gets a fresh id instead.
+    let runtime = topology("B");
+    let target = topology("B");
+    let vm0 = "3208c9c6-5f14-4a5e-806e-b6859e77f73b";
+    let vm1 = "20b452b2-6c6a-4c6a-be99-a03d492f70ca";
+    let nw0 = "93ad20f5-da5b-4efd-ab24-01b7207f7fdf";
+    let stor0 = "f23a7ee4-623f-440c-814e-8f33bc2d4bff";
+    let comparison = tern_engine::compare_with_pairs(
+        &runtime,
+        &target,
+        &[(vm0, vm1), (nw0, nw0), (stor0, stor0)],
+    );
+    let p = plan(&comparison, &catalogue());
+    let created: Vec<&str> = p
+        .operations()
+        .filter(|o| o.op == OperationKind::Create)
+        .map(|o| o.location.as_str())
+        .collect();
+    assert!(
+        created.contains(&format!("/compute/{vm0}-2").as_str()),
+        "{created:?}"
+    );
+    assert!(
+        !created.contains(&format!("/compute/{vm0}").as_str()),
+        "{created:?}"
+    );
+    assert_eq!(
+        shape(&apply(&runtime, &p, &catalogue()).unwrap()),
+        shape(&target)
+    );
+}

@@ -32,3 +32,27 @@ proptest! {
         prop_assert!(ours.len() <= best.len(), "tern {} calls, truth {} calls", ours.len(), best.len());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    // Planning is right whatever the matching: the published strategies' plans also reach
+    // the target (they are only longer).
+    #[test]
+    fn every_strategys_plan_reaches_the_target(
+        size in 6usize..24,
+        seed in 0u64..1_000,
+        edits in 0usize..4,
+        rename in any::<bool>(),
+    ) {
+        let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+        let runtime = generate(size, Replicas::Named, seed);
+        let (target, _) = edit(&runtime, edits, rename, seed);
+        for name in ["identity", "similarity", "mixed", "tern"] {
+            let strategy = Strategy::from_name(name).unwrap();
+            let p = plan(&compare(&runtime, &target, &strategy), &catalogue);
+            let applied = apply(&runtime, &p, &catalogue).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+            prop_assert_eq!(shape(&applied), shape(&target), "{}", name);
+        }
+    }
+}
