@@ -18,8 +18,7 @@ pub(crate) struct Cli {
 /// Options every subcommand understands.
 #[derive(Debug, Default, Clone, Args)]
 pub(crate) struct GlobalArgs {
-    /// Output format: `text` for people, `json` for programs, `md` for documents, `dot` or
-    /// `mermaid` for graphs (`tern plan`).
+    /// Output format: `text` for people, `json` for programs, `md` for documents.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
 }
@@ -35,10 +34,6 @@ pub(crate) enum Format {
     /// Markdown tables (for documents); commands without tables print text.
     #[value(name = "md")]
     Markdown,
-    /// Graphviz dot (`tern plan`); other commands print text.
-    Dot,
-    /// Mermaid flowchart (`tern plan`); other commands print text.
-    Mermaid,
 }
 
 /// The subcommand groups.
@@ -56,7 +51,7 @@ pub(crate) enum Command {
     /// Compare a runtime OCCI topology with a target one: what is old, updated, new, missing.
     Diff(commands::topology::TopologyArgs),
     /// Plan the OCCI calls that adapt a runtime topology into a target one, in stages.
-    Plan(commands::topology::TopologyArgs),
+    Plan(commands::topology::PlanArgs),
 }
 
 #[cfg(test)]

@@ -53,13 +53,13 @@ fn diff_json_lists_matches_and_marks() {
 
 #[test]
 fn plan_draws_dot_and_mermaid() {
-    let dot = tern(&["plan", "--format", "dot", C, A]);
+    let dot = tern(&["plan", "--graph", "dot", C, A]);
     assert!(
         stdout(&dot).starts_with("digraph plan {"),
         "{}",
         stdout(&dot)
     );
-    let mermaid = tern(&["plan", "--format", "mermaid", C, A]);
+    let mermaid = tern(&["plan", "--graph", "mermaid", C, A]);
     assert!(
         stdout(&mermaid).starts_with("flowchart LR"),
         "{}",

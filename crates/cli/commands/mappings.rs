@@ -14,7 +14,7 @@ pub(crate) fn run(global: &GlobalArgs) -> Result<Outcome, CliError> {
     match global.format {
         Format::Json => output::print_json(&table.to_json())?,
         Format::Markdown => output::print(&table.to_markdown())?,
-        Format::Text | Format::Dot | Format::Mermaid => output::print(&text(&table))?,
+        Format::Text => output::print(&text(&table))?,
     }
     Ok(Outcome::Ok)
 }

@@ -46,9 +46,7 @@ fn model(args: &ModelArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let catalogue = Catalogue::infrastructure(args.occi_version);
     match global.format {
         Format::Json => output::print_json(&catalogue_json(&catalogue))?,
-        Format::Text | Format::Markdown | Format::Dot | Format::Mermaid => {
-            output::print(&catalogue_table(&catalogue))?;
-        }
+        Format::Text | Format::Markdown => output::print(&catalogue_table(&catalogue))?,
     }
     Ok(Outcome::Ok)
 }

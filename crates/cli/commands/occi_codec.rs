@@ -185,7 +185,7 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
         invalid |= findings.iter().any(|f| f.severity == Severity::Error);
         match global.format {
             Format::Json => report.extend(findings.iter().map(|f| finding_json(&name, f))),
-            Format::Text | Format::Markdown | Format::Dot | Format::Mermaid => {
+            Format::Text | Format::Markdown => {
                 let mut lines = String::new();
                 for f in &findings {
                     lines.push_str(&f.display_in(&name));

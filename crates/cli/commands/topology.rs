@@ -28,6 +28,25 @@ pub(crate) struct TopologyArgs {
     target: PathBuf,
 }
 
+/// Arguments of `tern plan`.
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    #[command(flatten)]
+    topologies: TopologyArgs,
+    /// Draw the staged plan as a graph instead of `--format` output.
+    #[arg(long, value_enum, value_name = "GRAPH")]
+    graph: Option<Graph>,
+}
+
+/// Graph renderings of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Graph {
+    /// Graphviz dot.
+    Dot,
+    /// Mermaid flowchart.
+    Mermaid,
+}
+
 /// The selectable strategies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum StrategyName {
@@ -55,17 +74,17 @@ pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, 
 }
 
 /// `tern plan`.
-pub(crate) fn plan_command(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let Some((runtime, target)) = read_both(args)? else {
+pub(crate) fn plan_command(args: &PlanArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let Some((runtime, target)) = read_both(&args.topologies)? else {
         return Ok(Outcome::Invalid);
     };
-    let comparison = compare(&runtime, &target, &strategy(args.strategy));
+    let comparison = compare(&runtime, &target, &strategy(args.topologies.strategy));
     let p = plan(&comparison, &Catalogue::infrastructure(OcciVersion::V1_2));
-    match global.format {
-        Format::Json => output::print_json(&to_json(&p)?)?,
-        Format::Dot => output::print(&plan_dot(&p))?,
-        Format::Mermaid => output::print(&plan_mermaid(&p))?,
-        Format::Text | Format::Markdown => output::print(&plan_text(&p))?,
+    match (args.graph, global.format) {
+        (Some(Graph::Dot), _) => output::print(&plan_dot(&p))?,
+        (Some(Graph::Mermaid), _) => output::print(&plan_mermaid(&p))?,
+        (None, Format::Json) => output::print_json(&to_json(&p)?)?,
+        (None, _) => output::print(&plan_text(&p))?,
     }
     Ok(Outcome::Ok)
 }
