@@ -221,14 +221,22 @@ fn published_matchings_cost_extra_calls_where_they_are_wrong() {
     assert_eq!(shape(&applied), shape(&target));
 }
 
+// The resources of `c` in the order given by `order` (positions).
+fn reordered(c: &Collection, order: &[usize]) -> Collection {
+    let mut out = Collection::new();
+    for &i in order {
+        out.push_resource(c.resources()[i].clone()).unwrap();
+    }
+    out
+}
+
 #[test]
 fn symmetric_replicas_give_the_same_smallest_plan_whatever_the_order() {
     use crate::ntier::{Replicas, generate};
     let runtime = generate(40, Replicas::Identical, 3);
-    // The target: the same replicas under new ids, in another document order, one db
-    // replica (with its volume) gone.
-    let (mut target, _) = crate::ntier::edit(&runtime, 0, true, 3);
-    let resources: Vec<_> = target.resources().to_vec();
+    // The target: the same replicas under new ids, one db replica (with its volume) gone.
+    let (renamed, _) = crate::ntier::edit(&runtime, 0, true, 3);
+    let resources = renamed.resources();
     let db = resources
         .iter()
         .position(|r| r.entity.id.starts_with("r-vm-db"))
@@ -241,22 +249,31 @@ fn symmetric_replicas_give_the_same_smallest_plan_whatever_the_order() {
         .target
         .location
         .clone();
-    let mut reordered = Collection::new();
-    for r in resources.iter().rev() {
-        if r.entity.id == resources[db].entity.id || tern_engine::location_of(&r.entity) == volume {
-            continue;
+    let keep: Vec<usize> = (0..resources.len())
+        .filter(|&i| i != db && tern_engine::location_of(&resources[i].entity) != volume)
+        .collect();
+    let n = runtime.resources().len();
+    // Several document orders on both sides: every choice among the replicas must give the
+    // same plan: delete one db VM's two links, then the VM and its volume.
+    let stride = [7, 11, 13].into_iter().find(|s| n % s != 0).unwrap();
+    let orders: Vec<Vec<usize>> = vec![
+        (0..n).collect(),
+        (0..n).rev().collect(),
+        (0..n).map(|i| (i * stride + 3) % n).collect(),
+    ];
+    for runtime_order in &orders {
+        let runtime = reordered(&runtime, runtime_order);
+        for target_order in [keep.clone(), keep.iter().rev().copied().collect()] {
+            let target = reordered(&renamed, &target_order);
+            let p = plan_for(&runtime, &target, &Strategy::Tern);
+            assert_eq!(p.len(), 4, "{}", tern_engine::plan_text(&p));
+            assert_eq!(p.stages.len(), 2);
+            assert_eq!(
+                shape(&apply(&runtime, &p, &catalogue()).unwrap()),
+                shape(&target)
+            );
         }
-        reordered.push_resource(r.clone()).unwrap();
     }
-    target = reordered;
-    let p = plan_for(&runtime, &target, &Strategy::Tern);
-    // Delete one db VM's two links (interface, storage link), then the VM and its volume.
-    assert_eq!(p.len(), 4, "{}", tern_engine::plan_text(&p));
-    assert_eq!(p.stages.len(), 2);
-    assert_eq!(
-        shape(&apply(&runtime, &p, &catalogue()).unwrap()),
-        shape(&target)
-    );
 }
 
 #[test]
