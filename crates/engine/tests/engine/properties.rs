@@ -56,3 +56,64 @@ proptest! {
         }
     }
 }
+
+// The shortest plan over every kind-preserving partial matching (exhaustive; tiny inputs).
+fn shortest_plan(runtime: &tern_model::Collection, target: &tern_model::Collection) -> usize {
+    fn walk(
+        i: usize,
+        runtime: &tern_model::Collection,
+        target: &tern_model::Collection,
+        used: &mut Vec<bool>,
+        pairs: &mut Vec<(usize, usize)>,
+        best: &mut usize,
+    ) {
+        let rs = runtime.resources();
+        let ts = target.resources();
+        if i == rs.len() {
+            let ids: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|&(r, t)| (rs[r].entity.id.as_str(), ts[t].entity.id.as_str()))
+                .collect();
+            let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+            let n = plan(&compare_with_pairs(runtime, target, &ids), &catalogue).len();
+            *best = (*best).min(n);
+            return;
+        }
+        walk(i + 1, runtime, target, used, pairs, best);
+        for t in 0..ts.len() {
+            if !used[t] && ts[t].entity.kind == rs[i].entity.kind {
+                used[t] = true;
+                pairs.push((i, t));
+                walk(i + 1, runtime, target, used, pairs, best);
+                pairs.pop();
+                used[t] = false;
+            }
+        }
+    }
+    let mut best = usize::MAX;
+    let mut used = vec![false; target.resources().len()];
+    walk(0, runtime, target, &mut used, &mut Vec::new(), &mut best);
+    best
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    // On tiny topologies the shortest plan can be found by trying every matching: tern's
+    // plan is that short.
+    #[test]
+    fn tern_plans_are_as_short_as_the_exhaustive_optimum(
+        size in 3usize..8,
+        seed in 0u64..1_000,
+        edits in 0usize..4,
+        identical in any::<bool>(),
+    ) {
+        let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+        let replicas = if identical { Replicas::Identical } else { Replicas::Named };
+        let runtime = generate(size, replicas, seed);
+        let (target, _) = edit(&runtime, edits, true, seed);
+        prop_assume!(runtime.resources().len() <= 8 && target.resources().len() <= 9);
+        let ours = plan(&compare(&runtime, &target, &Strategy::Tern), &catalogue).len();
+        prop_assert_eq!(ours, shortest_plan(&runtime, &target));
+    }
+}
