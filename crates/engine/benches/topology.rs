@@ -3,8 +3,8 @@
 //! strategy: time to compare and plan, accuracy of the resource pairing against the truth,
 //! and plan length against the plan built from the truth.
 //!
-//! `cargo bench -p tern-engine --bench topology [-- MAX_SIZE] [STRATEGY…]` prints a
-//! Markdown table.
+//! `cargo bench -p tern-engine --bench topology [-- MAX_SIZE] [STRATEGY…] [identical]`
+//! prints a Markdown table.
 //! The published strategies build a quadratic candidate graph; they are run only up to the
 //! sizes where that stays practical (1000 resources for similarity/mixed).
 
@@ -27,6 +27,13 @@ fn main() {
         .map(String::as_str)
         .filter(|a| ["identity", "similarity", "mixed", "tern"].contains(a))
         .collect();
+    // `identical`: VMs of a tier are symmetric replicas (no names); "pairs right" then
+    // means little, the plan length is what counts.
+    let replicas = if args.iter().any(|a| a == "identical") {
+        Replicas::Identical
+    } else {
+        Replicas::Named
+    };
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
     println!(
         "| resources | edits | strategy | compare + plan | pairs right | pairs wrong | plan calls | truth plan calls |"
@@ -37,7 +44,7 @@ fn main() {
             break;
         }
         let edits = (size / 20).max(2);
-        let runtime = generate(size, Replicas::Named, 42);
+        let runtime = generate(size, replicas, 42);
         let (target, truth) = edit(&runtime, edits, true, 42);
         let pairs: Vec<(&str, &str)> = truth
             .iter()

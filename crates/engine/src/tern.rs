@@ -39,6 +39,10 @@ pub fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
     state.pin_identities();
     state.colour();
     state.pin_unique_colours();
+    // Once the distinctive resources (often the networks) are pinned, colours around them
+    // no longer depend on what changed elsewhere: colour again, pin again.
+    state.colour();
+    state.pin_unique_colours();
     state.propagate();
     for kind in state.kind_order() {
         state.assign_kind(&kind);
@@ -56,6 +60,9 @@ struct State<'t, 'a> {
     structure1: [Vec<u64>; 2],
     structure2: [Vec<u64>; 2],
     full2: [Vec<u64>; 2],
+    // Own structure with the neighbours' content: which network, which volume, whatever
+    // the resource's own attributes became.
+    anchor: [Vec<u64>; 2],
 }
 
 impl<'t, 'a> State<'t, 'a> {
@@ -71,6 +78,7 @@ impl<'t, 'a> State<'t, 'a> {
             structure1: [Vec::new(), Vec::new()],
             structure2: [Vec::new(), Vec::new()],
             full2: [Vec::new(), Vec::new()],
+            anchor: [Vec::new(), Vec::new()],
         }
     }
 
@@ -137,10 +145,29 @@ impl<'t, 'a> State<'t, 'a> {
                 })
                 .collect();
             let kinds = link_kind_hashes(topo);
-            let s1 = refine(topo, &kinds, &structural);
-            let s2 = refine(topo, &kinds, &s1);
-            let f1 = refine(topo, &kinds, &full);
-            self.full2[side] = refine(topo, &kinds, &f1);
+            let pinned: Vec<bool> = self.partner[side].iter().map(Option::is_some).collect();
+            let round = |colours: &[u64], initial: &[u64]| {
+                Refinement {
+                    topo,
+                    link_kinds: &kinds,
+                    pinned: &pinned,
+                    initial,
+                    hub_degree: PROPAGATION_LIMIT,
+                }
+                .run(colours)
+            };
+            self.anchor[side] = Refinement {
+                topo,
+                link_kinds: &kinds,
+                pinned: &pinned,
+                initial: &full,
+                hub_degree: 0,
+            }
+            .run(&structural);
+            let s1 = round(&structural, &structural);
+            let s2 = round(&s1, &structural);
+            let f1 = round(&full, &full);
+            self.full2[side] = round(&f1, &full);
             self.structure1[side] = s1;
             self.structure2[side] = s2;
         }
@@ -229,17 +256,13 @@ impl<'t, 'a> State<'t, 'a> {
     fn assign_by_buckets(&mut self, rows: &[usize], cols: &[usize]) {
         // Exact neighbourhoods first: replicas are interchangeable, document order decides.
         self.pair_in_buckets(rows, cols, |s, i| s.full2[usize::from(i.1)][i.0]);
+        // What is left is what changed; often small enough for the exact method.
+        let (rows, cols) = (self.unpaired(0, rows), self.unpaired(1, cols));
+        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+            self.assign_block(&rows, &cols);
+            return;
+        }
         // Then distinctive attribute values (a hostname, a title) point to candidates.
-        let rows: Vec<usize> = rows
-            .iter()
-            .copied()
-            .filter(|&r| self.partner[0][r].is_none())
-            .collect();
-        let cols: Vec<usize> = cols
-            .iter()
-            .copied()
-            .filter(|&t| self.partner[1][t].is_none())
-            .collect();
         let mut index: HashMap<String, Vec<usize>> = HashMap::new();
         for &t in &cols {
             for key in value_keys(&self.sides[1].resource(t).entity) {
@@ -270,9 +293,54 @@ impl<'t, 'a> State<'t, 'a> {
                 self.pin(r, t, self.attribute_score(r, t));
             }
         }
-        // Then structure alone, then kind alone.
-        self.pair_in_buckets(&rows, &cols, |s, i| s.structure2[usize::from(i.1)][i.0]);
-        self.pair_in_buckets(&rows, &cols, |_, _| 0);
+        // Then the same neighbours, then structure alone (exactly within each class when it
+        // is small enough), then kind alone.
+        self.assign_by_class(&rows, &cols, |s, side, i| s.anchor[side][i]);
+        self.assign_by_class(&rows, &cols, |s, side, i| s.structure2[side][i]);
+        let (rows, cols) = (self.unpaired(0, &rows), self.unpaired(1, &cols));
+        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+            self.assign_block(&rows, &cols);
+        } else {
+            self.pair_in_buckets(&rows, &cols, |_, _| 0);
+        }
+    }
+
+    // Splits the unpaired `rows` and `cols` by `key` and assigns within each class.
+    fn assign_by_class(
+        &mut self,
+        rows: &[usize],
+        cols: &[usize],
+        key: impl Fn(&Self, usize, usize) -> u64,
+    ) {
+        let (rows, cols) = (self.unpaired(0, rows), self.unpaired(1, cols));
+        let mut classes: Vec<(u64, Vec<usize>, Vec<usize>)> = Vec::new();
+        let mut at: HashMap<u64, usize> = HashMap::new();
+        for (side, list) in [(0, &rows), (1, &cols)] {
+            for &i in list {
+                let key = key(self, side, i);
+                let k = *at.entry(key).or_insert_with(|| {
+                    classes.push((key, Vec::new(), Vec::new()));
+                    classes.len() - 1
+                });
+                if side == 0 {
+                    classes[k].1.push(i);
+                } else {
+                    classes[k].2.push(i);
+                }
+            }
+        }
+        for (_, r, c) in &classes {
+            if r.len() * c.len() <= HUNGARIAN_CELLS {
+                self.assign_block(r, c);
+            }
+        }
+    }
+
+    fn unpaired(&self, side: usize, list: &[usize]) -> Vec<usize> {
+        list.iter()
+            .copied()
+            .filter(|&i| self.partner[side][i].is_none())
+            .collect()
     }
 
     fn pair_in_buckets(
@@ -561,25 +629,51 @@ fn link_kind_hashes(topo: &Topology<'_>) -> Vec<u64> {
         .collect()
 }
 
-// One round of colour refinement: own colour plus the sorted multiset of
-// (direction, link kind, neighbour colour).
-fn refine(topo: &Topology<'_>, link_kinds: &[u64], colours: &[u64]) -> Vec<u64> {
-    let mut around: Vec<(bool, u64, u64)> = Vec::new();
-    (0..colours.len())
-        .map(|i| {
-            around.clear();
-            for &l in topo.outgoing(i) {
-                let end = topo.link(l).target.map_or(0, |e| colours[e]);
-                around.push((true, link_kinds[l], end));
+// One round of colour refinement: own colour plus the sorted multiset of (direction, link
+// kind, neighbour colour). Pinned resources keep their colour (their pair is decided), and
+// hubs (more than `PROPAGATION_LIMIT` links) are seen by their neighbours with their initial
+// colour: otherwise one VM more on a network would change the colour of every VM on it, and
+// edits far away would hide that the others did not change.
+struct Refinement<'r, 'a> {
+    topo: &'r Topology<'a>,
+    link_kinds: &'r [u64],
+    pinned: &'r [bool],
+    initial: &'r [u64],
+    // Neighbours with more links than this are seen with their initial colour.
+    hub_degree: usize,
+}
+
+impl Refinement<'_, '_> {
+    fn run(&self, colours: &[u64]) -> Vec<u64> {
+        let topo = self.topo;
+        let seen = |e: usize| {
+            let degree = topo.outgoing(e).len() + topo.incoming(e).len();
+            if !self.pinned[e] && degree > self.hub_degree {
+                self.initial[e]
+            } else {
+                colours[e]
             }
-            for &l in topo.incoming(i) {
-                let end = topo.link(l).source.map_or(0, |e| colours[e]);
-                around.push((false, link_kinds[l], end));
-            }
-            around.sort_unstable();
-            hash(&(colours[i], &around))
-        })
-        .collect()
+        };
+        let mut around: Vec<(bool, u64, u64)> = Vec::new();
+        (0..colours.len())
+            .map(|i| {
+                if self.pinned[i] {
+                    return colours[i];
+                }
+                around.clear();
+                for &l in topo.outgoing(i) {
+                    let end = topo.link(l).target.map_or(0, seen);
+                    around.push((true, self.link_kinds[l], end));
+                }
+                for &l in topo.incoming(i) {
+                    let end = topo.link(l).source.map_or(0, seen);
+                    around.push((false, self.link_kinds[l], end));
+                }
+                around.sort_unstable();
+                hash(&(colours[i], &around))
+            })
+            .collect()
+    }
 }
 
 fn value_keys(entity: &tern_model::Entity) -> Vec<String> {
