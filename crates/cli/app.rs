@@ -53,6 +53,10 @@ pub(crate) enum Command {
     Ovf2occi(commands::convert::Ovf2OcciArgs),
     /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.
     Occi2ovf(commands::convert::Occi2OvfArgs),
+    /// Compare a runtime OCCI topology with a target one: what is old, updated, new, missing.
+    Diff(commands::topology::TopologyArgs),
+    /// Plan the OCCI calls that adapt a runtime topology into a target one, in stages.
+    Plan(commands::topology::PlanArgs),
     /// Print the OVF ⇄ OCCI ⇄ CDMI mapping table (`--format md|json|text`).
     Mappings,
 }

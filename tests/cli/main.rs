@@ -9,6 +9,7 @@ mod occi_model;
 mod ova;
 mod ovf2occi;
 mod ovf_in_ova;
+mod topology;
 
 use std::process::{Command, Output};
 

@@ -7,6 +7,7 @@ pub(crate) mod occi;
 pub(crate) mod occi_codec;
 pub(crate) mod ova;
 pub(crate) mod ovf;
+pub(crate) mod topology;
 
 use crate::app::{Command, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -21,5 +22,7 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
         Command::Occi2ovf(args) => convert::occi2ovf(&args, global),
         Command::Cdmi(args) => cdmi::run(&args, global),
         Command::Ovf(args) => ovf::run(&args, global),
+        Command::Diff(args) => topology::diff(&args, global),
+        Command::Plan(args) => topology::plan_command(&args, global),
     }
 }

@@ -1,0 +1,160 @@
+//! `tern diff` and `tern plan`: compare a runtime OCCI topology with a target one and plan
+//! the calls that adapt it (thin wrappers over `tern_engine`, reading with `tern_occi`).
+
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use tern_engine::{Strategy, compare, diff_text, plan, plan_dot, plan_mermaid, plan_text};
+use tern_model::{Catalogue, Collection, OcciVersion};
+use tern_occi::{Document, MediaType, ParseOptions};
+
+use crate::app::{Format, GlobalArgs};
+use crate::exit::{CliError, Outcome};
+use crate::output;
+
+/// Arguments of `tern diff` and `tern plan`.
+#[derive(Debug, Args)]
+pub(crate) struct TopologyArgs {
+    /// How resources are paired: tern's consistent assignment (default) or one of the
+    /// published strategies of Erbel et al. (identity, similarity, mixed).
+    #[arg(long, value_enum, default_value_t = StrategyName::Tern)]
+    strategy: StrategyName,
+    /// The topology as it runs (an OCCI entity collection; `.json` = application/occi+json,
+    /// anything else text/plain).
+    runtime: PathBuf,
+    /// The topology wanted.
+    target: PathBuf,
+}
+
+/// Arguments of `tern plan`.
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    #[command(flatten)]
+    topologies: TopologyArgs,
+    /// Draw the staged plan as a graph instead of `--format` output.
+    #[arg(long, value_enum, value_name = "GRAPH")]
+    graph: Option<Graph>,
+}
+
+/// Graph renderings of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Graph {
+    /// Graphviz dot.
+    Dot,
+    /// Mermaid flowchart.
+    Mermaid,
+}
+
+/// The selectable strategies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StrategyName {
+    /// Same identifier.
+    Identity,
+    /// Similarity Flooding with greedy selection (Erbel et al.'s "Complex").
+    Similarity,
+    /// Identity, flooding, attribute filter, title post-pass (Erbel et al.'s "Mixed").
+    Mixed,
+    /// tern's consistent, cost-based assignment.
+    Tern,
+}
+
+/// `tern diff`.
+pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let Some((runtime, target)) = read_both(args)? else {
+        return Ok(Outcome::Invalid);
+    };
+    let comparison = compare(&runtime, &target, &strategy(args.strategy));
+    match global.format {
+        Format::Json => output::print_json(&to_json(&comparison.diff())?)?,
+        _ => output::print(&diff_text(&comparison))?,
+    }
+    Ok(Outcome::Ok)
+}
+
+/// `tern plan`.
+pub(crate) fn plan_command(args: &PlanArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let Some((runtime, target)) = read_both(&args.topologies)? else {
+        return Ok(Outcome::Invalid);
+    };
+    let comparison = compare(&runtime, &target, &strategy(args.topologies.strategy));
+    let p = plan(&comparison, &Catalogue::infrastructure(OcciVersion::V1_2));
+    match (args.graph, global.format) {
+        (Some(Graph::Dot), _) => output::print(&plan_dot(&p))?,
+        (Some(Graph::Mermaid), _) => output::print(&plan_mermaid(&p))?,
+        (None, Format::Json) => output::print_json(&to_json(&p)?)?,
+        (None, _) => output::print(&plan_text(&p))?,
+    }
+    Ok(Outcome::Ok)
+}
+
+fn strategy(name: StrategyName) -> Strategy {
+    let name = match name {
+        StrategyName::Identity => "identity",
+        StrategyName::Similarity => "similarity",
+        StrategyName::Mixed => "mixed",
+        StrategyName::Tern => "tern",
+    };
+    Strategy::from_name(name).unwrap_or_default()
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, CliError> {
+    serde_json::to_value(value).map_err(|e| CliError::Io(io::Error::other(e)))
+}
+
+// Both collections, or `None` after printing the findings when one does not parse.
+fn read_both(args: &TopologyArgs) -> Result<Option<(Collection, Collection)>, CliError> {
+    let runtime = read_collection(&args.runtime)?;
+    let target = read_collection(&args.target)?;
+    Ok(runtime.zip(target))
+}
+
+fn read_collection(path: &Path) -> Result<Option<Collection>, CliError> {
+    let name = path.display().to_string();
+    let text = fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(miette::miette!("cannot read {name}: {e}")))?;
+    let media = match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => MediaType::OcciJson,
+        _ => MediaType::TextPlain,
+    };
+    let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    let parsed = match tern_occi::read(&text, media, &ParseOptions::lenient(), &catalogue) {
+        Ok(p) => p,
+        Err(e) => {
+            let mut err = io::stderr().lock();
+            for d in e.diagnostics() {
+                let _ = writeln!(err, "{}", d.display_in(&name));
+            }
+            return Ok(None);
+        }
+    };
+    let mut err = io::stderr().lock();
+    for d in &parsed.warnings {
+        let _ = writeln!(err, "{}", d.display_in(&name));
+    }
+    let mut collection = Collection::new();
+    let (resources, links) = match parsed.value {
+        Document::Listing(l) if l.is_entities() => (l.resources, l.links),
+        Document::Resource(r) => (vec![r], Vec::new()),
+        Document::Link(l) => (Vec::new(), vec![l]),
+        other => {
+            let _ = writeln!(
+                err,
+                "{name}: error[topology]: expected an entity collection, found a {}",
+                other.composition()
+            );
+            return Ok(None);
+        }
+    };
+    for r in resources {
+        if let Err(e) = collection.push_resource(r) {
+            let _ = writeln!(err, "{name}: error[topology]: {e}");
+            return Ok(None);
+        }
+    }
+    for l in links {
+        collection.push_link(l);
+    }
+    Ok(Some(collection))
+}

@@ -1,0 +1,114 @@
+//! Attribute comparison between a runtime entity and a target entity: the count of equal
+//! attributes (the published attribute filter) and the changes that adapting one into the
+//! other needs.
+
+use tern_model::{Entity, Value};
+
+/// A difference between a runtime entity and its target counterpart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// An attribute whose target value differs from (or is absent at) runtime.
+    Attribute {
+        /// Attribute name (`occi.core.title` for the title).
+        name: String,
+        /// Runtime value, when present.
+        old: Option<Value>,
+        /// Target value.
+        new: Value,
+    },
+    /// The mixin sets differ.
+    Mixins {
+        /// Runtime mixins.
+        old: Vec<String>,
+        /// Target mixins.
+        new: Vec<String>,
+    },
+}
+
+/// Number of attributes (`occi.core.id` and `occi.core.title` included) with the same name
+/// and value on both sides: the `vertexFit` of Erbel et al.
+pub fn equal_count(a: &Entity, b: &Entity) -> usize {
+    let mut n = usize::from(a.id == b.id);
+    if a.title.is_some() && a.title == b.title {
+        n += 1;
+    }
+    n + a
+        .attributes
+        .iter()
+        .filter(|(name, value)| b.attributes.get(name) == Some(value))
+        .count()
+}
+
+/// Similarity in `[0, 1]`: equal attributes (title included, id excluded) over the union of
+/// attribute names.
+pub fn similarity(a: &Entity, b: &Entity) -> f64 {
+    let mut equal = 0usize;
+    let mut union = 0usize;
+    if a.title.is_some() || b.title.is_some() {
+        union += 1;
+        equal += usize::from(a.title == b.title);
+    }
+    for (name, value) in a.attributes.iter() {
+        union += 1;
+        equal += usize::from(b.attributes.get(name) == Some(value));
+    }
+    union += b
+        .attributes
+        .iter()
+        .filter(|(name, _)| a.attributes.get(name).is_none())
+        .count();
+    if a.mixins.len() + b.mixins.len() > 0 {
+        union += 1;
+        equal += usize::from(same_mixins(a, b));
+    }
+    if union == 0 {
+        1.0
+    } else {
+        equal as f64 / union as f64
+    }
+}
+
+/// True when both entities have the same mixin set.
+pub fn same_mixins(a: &Entity, b: &Entity) -> bool {
+    a.mixins.len() == b.mixins.len() && a.mixins.iter().all(|m| b.mixins.contains(m))
+}
+
+/// What must change for `runtime` to look like `target`, from the target's view: attributes
+/// the target sets with another value (or that runtime lacks), the title when the target has
+/// one, and the mixin set. Attributes only the runtime has (provider-filled ones such as a
+/// MAC address) are not changes. Identity and link ends never count.
+pub fn changes(runtime: &Entity, target: &Entity) -> Vec<Change> {
+    let mut out = Vec::new();
+    if let Some(title) = &target.title {
+        if runtime.title.as_ref() != Some(title) {
+            out.push(Change::Attribute {
+                name: "occi.core.title".into(),
+                old: runtime.title.clone().map(Value::String),
+                new: Value::String(title.clone()),
+            });
+        }
+    }
+    for (name, value) in target.attributes.iter() {
+        if matches!(
+            name,
+            "occi.core.id" | "occi.core.source" | "occi.core.target"
+        ) {
+            continue;
+        }
+        let old = runtime.attributes.get(name);
+        if old != Some(value) {
+            out.push(Change::Attribute {
+                name: name.to_owned(),
+                old: old.cloned(),
+                new: value.clone(),
+            });
+        }
+    }
+    if !same_mixins(runtime, target) {
+        out.push(Change::Mixins {
+            old: runtime.mixins.iter().map(ToString::to_string).collect(),
+            new: target.mixins.iter().map(ToString::to_string).collect(),
+        });
+    }
+    out
+}

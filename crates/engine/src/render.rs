@@ -1,0 +1,301 @@
+//! Renderings for people and tools: OCCI JSON bodies, a Terraform-plan-like text summary,
+//! and the staged plan as Graphviz dot or Mermaid.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value as Json, json};
+use tern_model::{Entity, Link};
+
+use crate::attributes::Change;
+use crate::diff::{Comparison, Mark};
+use crate::plan::{Body, Operation, OperationKind, Plan, text_of};
+
+/// The `application/occi+json` rendering of an operation body.
+pub fn occi_json(body: &Body) -> Json {
+    match body {
+        Body::Resource(r) => {
+            let mut o = entity_json(&r.entity);
+            if let Some(summary) = &r.summary {
+                o.insert("summary".into(), json!(summary));
+            }
+            Json::Object(o)
+        }
+        Body::Link(l) => Json::Object(link_json(l)),
+        Body::Partial {
+            kind,
+            attributes,
+            title,
+            mixins,
+        } => {
+            let mut o = Map::new();
+            o.insert("kind".into(), json!(kind.to_string()));
+            if let Some(m) = mixins {
+                o.insert(
+                    "mixins".into(),
+                    json!(m.iter().map(ToString::to_string).collect::<Vec<_>>()),
+                );
+            }
+            let mut a = Map::new();
+            if let Some(t) = title {
+                a.insert("occi.core.title".into(), json!(t));
+            }
+            for (n, v) in attributes.iter() {
+                a.insert(n.into(), v.to_json());
+            }
+            o.insert("attributes".into(), Json::Object(a));
+            Json::Object(o)
+        }
+    }
+}
+
+/// A short Terraform-plan-like summary of a comparison: one line per changed entity, then
+/// counts per kind.
+pub fn diff_text(comparison: &Comparison<'_>) -> String {
+    let mut out = String::new();
+    let mut counts: BTreeMap<String, [usize; 4]> = BTreeMap::new();
+    for (resource, marks) in [(true, &comparison.resources), (false, &comparison.links)] {
+        for m in marks {
+            let (sign, entity, slot) = match m {
+                Mark::Old { target, .. } => (' ', comparison.target_entity(resource, *target), 3),
+                Mark::Updated { target, .. } => {
+                    ('~', comparison.target_entity(resource, *target), 1)
+                }
+                Mark::New { target } => ('+', comparison.target_entity(resource, *target), 0),
+                Mark::Missing { runtime } => {
+                    ('-', comparison.runtime_entity(resource, *runtime), 2)
+                }
+            };
+            counts.entry(entity.kind.term().to_owned()).or_default()[slot] += 1;
+            if sign == ' ' {
+                continue;
+            }
+            let _ = writeln!(out, "{sign} {} {}", entity.kind.term(), name(entity));
+            if let Mark::Updated {
+                runtime, changes, ..
+            } = m
+            {
+                let was = comparison.runtime_entity(resource, *runtime);
+                if was.id != entity.id {
+                    let _ = writeln!(out, "    (runtime {})", was.id);
+                }
+                for c in changes {
+                    let _ = writeln!(out, "    {}", change_text(c));
+                }
+            }
+        }
+    }
+    let total = counts.values().fold([0; 4], |mut t, c| {
+        (0..4).for_each(|i| t[i] += c[i]);
+        t
+    });
+    let _ = writeln!(
+        out,
+        "{} to add, {} to change, {} to remove, {} unchanged.",
+        total[0], total[1], total[2], total[3]
+    );
+    for (kind, c) in counts {
+        let _ = writeln!(out, "  {kind}: +{} ~{} -{} ={}", c[0], c[1], c[2], c[3]);
+    }
+    out
+}
+
+/// The plan as text: stages with one line per call, then counts per operation.
+pub fn plan_text(plan: &Plan) -> String {
+    let mut out = String::new();
+    if plan.is_empty() {
+        return "No changes. The runtime topology matches the target.\n".into();
+    }
+    let mut counts: BTreeMap<OperationKind, usize> = BTreeMap::new();
+    for (i, stage) in plan.stages.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "stage {} ({} in parallel)",
+            i + 1,
+            stage.operations.len()
+        );
+        for op in &stage.operations {
+            *counts.entry(op.op).or_default() += 1;
+            let _ = writeln!(out, "  {}", operation_text(op));
+        }
+    }
+    let n = |k| counts.get(&k).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "Plan: {} to create, {} to update, {} actions, {} to delete.",
+        n(OperationKind::Create),
+        n(OperationKind::Update),
+        n(OperationKind::Action),
+        n(OperationKind::Delete)
+    );
+    out
+}
+
+/// The staged plan as a Graphviz digraph: a cluster per stage, edges between stages.
+pub fn plan_dot(plan: &Plan) -> String {
+    let mut out = String::from(
+        "digraph plan {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n",
+    );
+    let mut last: Option<String> = None;
+    for (i, stage) in plan.stages.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_{i} {{\n    label=\"stage {}\";",
+            i + 1
+        );
+        let _ = writeln!(out, "    s{i} [shape=point];");
+        for (j, op) in stage.operations.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "    s{i}o{j} [label=\"{}\"];",
+                dot_escape(&operation_text(op))
+            );
+        }
+        out.push_str("  }\n");
+        for j in 0..stage.operations.len() {
+            if let Some(prev) = &last {
+                let _ = writeln!(out, "  {prev} -> s{i}o{j};");
+            }
+            let _ = writeln!(out, "  s{i}o{j} -> s{i};");
+        }
+        last = Some(format!("s{i}"));
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The staged plan as a Mermaid flowchart.
+pub fn plan_mermaid(plan: &Plan) -> String {
+    let mut out = String::from("flowchart LR\n");
+    let mut last: Option<String> = None;
+    for (i, stage) in plan.stages.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph stage{i} [\"stage {}\"]", i + 1);
+        for (j, op) in stage.operations.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "    s{i}o{j}[\"{}\"]",
+                operation_text(op).replace('"', "#quot;")
+            );
+        }
+        out.push_str("  end\n");
+        if let Some(prev) = &last {
+            let _ = writeln!(out, "  {prev} --> stage{i}");
+        }
+        last = Some(format!("stage{i}"));
+    }
+    out
+}
+
+fn operation_text(op: &Operation) -> String {
+    let sign = match op.op {
+        OperationKind::Create => '+',
+        OperationKind::Delete => '-',
+        OperationKind::Update | OperationKind::Action => '~',
+    };
+    let mut s = format!("{sign} {} {}", op.op.method(), op.location);
+    if let Some(a) = &op.action {
+        let _ = write!(s, "?action={}", a.term());
+    }
+    match &op.body {
+        Some(Body::Resource(r)) => {
+            let _ = write!(s, " ({} {})", r.entity.kind.term(), name(&r.entity));
+        }
+        Some(Body::Link(l)) => {
+            let _ = write!(
+                s,
+                " ({} {} -> {})",
+                l.entity.kind.term(),
+                l.source.location,
+                l.target.location
+            );
+        }
+        Some(Body::Partial {
+            attributes,
+            title,
+            mixins,
+            ..
+        }) => {
+            let mut parts: Vec<String> = attributes
+                .iter()
+                .map(|(n, v)| format!("{n}={}", text_of(v)))
+                .collect();
+            if let Some(t) = title {
+                parts.push(format!("occi.core.title={t}"));
+            }
+            if mixins.is_some() {
+                parts.push("mixins".into());
+            }
+            let _ = write!(s, " ({})", parts.join(", "));
+        }
+        None => {}
+    }
+    s
+}
+
+fn change_text(c: &Change) -> String {
+    match c {
+        Change::Attribute { name, old, new } => format!(
+            "{name}: {} -> {}",
+            old.as_ref().map_or_else(|| "(unset)".to_owned(), text_of),
+            text_of(new)
+        ),
+        Change::Mixins { old, new } => {
+            format!("mixins: [{}] -> [{}]", old.join(", "), new.join(", "))
+        }
+    }
+}
+
+fn name(e: &Entity) -> String {
+    match &e.title {
+        Some(t) => format!("{t} ({})", e.id),
+        None => e.id.clone(),
+    }
+}
+
+fn entity_json(e: &Entity) -> Map<String, Json> {
+    let mut o = Map::new();
+    o.insert("kind".into(), json!(e.kind.to_string()));
+    if !e.mixins.is_empty() {
+        o.insert(
+            "mixins".into(),
+            json!(e.mixins.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        );
+    }
+    let mut a = Map::new();
+    for (n, v) in e.attributes.iter() {
+        a.insert(n.into(), v.to_json());
+    }
+    if !a.is_empty() {
+        o.insert("attributes".into(), Json::Object(a));
+    }
+    o.insert("id".into(), json!(e.id));
+    if let Some(t) = &e.title {
+        o.insert("title".into(), json!(t));
+    }
+    o
+}
+
+fn link_json(l: &Link) -> Map<String, Json> {
+    let mut o = entity_json(&l.entity);
+    let end = |loc: &str, kind: Option<&tern_model::CategoryId>| {
+        let mut m = Map::new();
+        m.insert("location".into(), json!(loc));
+        if let Some(k) = kind {
+            m.insert("kind".into(), json!(k.to_string()));
+        }
+        Json::Object(m)
+    };
+    o.insert(
+        "source".into(),
+        end(&l.source.location, l.source.kind.as_ref()),
+    );
+    o.insert(
+        "target".into(),
+        end(&l.target.location, l.target.kind.as_ref()),
+    );
+    o
+}
+
+fn dot_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}

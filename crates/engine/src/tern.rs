@@ -1,0 +1,695 @@
+//! tern's own strategy: a consistent assignment.
+//!
+//! 1. identity pins (same id *and* kind);
+//! 2. colour refinement (two rounds of 1-WL over both topologies, pins as unique colours),
+//!    once on structure (kind + mixins) and once on full content (attributes, title);
+//!    resources whose full colour is unique on both sides are pinned;
+//! 3. kinds in order of outgoing links (sources of links first): a maximum-weight assignment
+//!    per kind (Hungarian) on `attribute similarity + structural agreement + agreement with
+//!    pairs already made`; blocks too large for the cubic method are matched through
+//!    buckets (exact neighbourhood colour, then rare attribute values, then structure);
+//! 4. after every decision, pairs propagate along links: the unmatched neighbours of a new
+//!    pair (same link kind and direction) are assigned among themselves, so a VM's volumes
+//!    and interfaces move with it. Symmetric replicas are then matched as whole units,
+//!    whichever replica is chosen, and every choice yields the same plan.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::OnceLock;
+
+use std::hash::{Hash, Hasher};
+use tern_model::{Catalogue, Entity, OcciVersion};
+
+use crate::assignment::maximum_assignment;
+use crate::attributes::{Change, changes, similarity};
+use crate::matching::Pair;
+use crate::plan::text_of;
+use crate::topology::Topology;
+
+/// Above this many cells a block is matched by buckets instead of the Hungarian method.
+const HUNGARIAN_CELLS: usize = 250_000;
+/// Pairs scoring at most this save no call (see `State::score`) and are not made.
+const PAIR_THRESHOLD: f64 = 0.75;
+/// Neighbour groups larger than this (hubs) are left to the per-kind assignment.
+const PROPAGATION_LIMIT: usize = 64;
+
+/// Runs the strategy; pairs are returned in the order they were decided.
+pub fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
+    let mut state = State::new(runtime, target);
+    state.pin_identities();
+    state.colour();
+    state.pin_unique_colours();
+    // Once the distinctive resources (often the networks) are pinned, colours around them
+    // no longer depend on what changed elsewhere: colour again, pin again.
+    state.colour();
+    state.pin_unique_colours();
+    state.propagate();
+    for kind in state.kind_order() {
+        state.assign_kind(&kind);
+        state.propagate();
+    }
+    state.pairs
+}
+
+struct State<'t, 'a> {
+    sides: [&'t Topology<'a>; 2],
+    partner: [Vec<Option<usize>>; 2],
+    pairs: Vec<Pair>,
+    queue: VecDeque<(usize, usize)>,
+    // Per side: structural colour after rounds 1 and 2, full colour after round 2.
+    structure1: [Vec<u64>; 2],
+    structure2: [Vec<u64>; 2],
+    full2: [Vec<u64>; 2],
+    // Own structure with the neighbours' content: which network, which volume, whatever
+    // the resource's own attributes became.
+    anchor: [Vec<u64>; 2],
+}
+
+impl<'t, 'a> State<'t, 'a> {
+    fn new(runtime: &'t Topology<'a>, target: &'t Topology<'a>) -> Self {
+        State {
+            sides: [runtime, target],
+            partner: [
+                vec![None; runtime.resources().len()],
+                vec![None; target.resources().len()],
+            ],
+            pairs: Vec::new(),
+            queue: VecDeque::new(),
+            structure1: [Vec::new(), Vec::new()],
+            structure2: [Vec::new(), Vec::new()],
+            full2: [Vec::new(), Vec::new()],
+            anchor: [Vec::new(), Vec::new()],
+        }
+    }
+
+    fn pin(&mut self, r: usize, t: usize, score: f64) {
+        self.partner[0][r] = Some(t);
+        self.partner[1][t] = Some(r);
+        self.pairs.push(Pair {
+            runtime: r,
+            target: t,
+            score,
+        });
+        self.queue.push_back((r, t));
+    }
+
+    fn pin_identities(&mut self) {
+        let [runtime, target] = self.sides;
+        let by_id: HashMap<&str, usize> = target
+            .resources()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.entity.id.as_str(), i))
+            .collect();
+        for (r, res) in runtime.resources().iter().enumerate() {
+            if let Some(&t) = by_id.get(res.entity.id.as_str()) {
+                if target.kind(t) == &res.entity.kind && self.partner[1][t].is_none() {
+                    self.pin(r, t, 1.0);
+                }
+            }
+        }
+    }
+
+    fn colour(&mut self) {
+        for side in 0..2 {
+            let topo = self.sides[side];
+            let pin_colour = |i: usize| -> u64 {
+                // A pinned pair shares a colour no other resource has: its runtime position.
+                let r = if side == 0 {
+                    Some(i)
+                } else {
+                    self.partner[1][i]
+                };
+                r.filter(|_| self.partner[side][i].is_some())
+                    .map_or(0, |r| hash(&("pin", r)))
+            };
+            let structural: Vec<u64> = (0..topo.resources().len())
+                .map(|i| {
+                    let e = &topo.resource(i).entity;
+                    let mut mixins: Vec<String> =
+                        e.mixins.iter().map(ToString::to_string).collect();
+                    mixins.sort();
+                    hash(&(e.kind.to_string(), mixins, pin_colour(i)))
+                })
+                .collect();
+            let full: Vec<u64> = (0..topo.resources().len())
+                .map(|i| {
+                    let e = &topo.resource(i).entity;
+                    let mut attributes: Vec<String> = e
+                        .attributes
+                        .iter()
+                        .map(|(n, v)| format!("{n}={v:?}"))
+                        .collect();
+                    attributes.sort();
+                    hash(&(structural[i], &e.title, attributes))
+                })
+                .collect();
+            let kinds = link_kind_hashes(topo);
+            let pinned: Vec<bool> = self.partner[side].iter().map(Option::is_some).collect();
+            let round = |colours: &[u64], initial: &[u64]| {
+                Refinement {
+                    topo,
+                    link_kinds: &kinds,
+                    pinned: &pinned,
+                    initial,
+                    hub_degree: PROPAGATION_LIMIT,
+                }
+                .run(colours)
+            };
+            self.anchor[side] = Refinement {
+                topo,
+                link_kinds: &kinds,
+                pinned: &pinned,
+                initial: &full,
+                hub_degree: 0,
+            }
+            .run(&structural);
+            let s1 = round(&structural, &structural);
+            let s2 = round(&s1, &structural);
+            let f1 = round(&full, &full);
+            self.full2[side] = round(&f1, &full);
+            self.structure1[side] = s1;
+            self.structure2[side] = s2;
+        }
+    }
+
+    fn pin_unique_colours(&mut self) {
+        let mut count: HashMap<u64, [usize; 2]> = HashMap::new();
+        for side in 0..2 {
+            for (i, &c) in self.full2[side].iter().enumerate() {
+                if self.partner[side][i].is_none() {
+                    count.entry(c).or_default()[side] += 1;
+                }
+            }
+        }
+        let target_of: HashMap<u64, usize> = self.full2[1]
+            .iter()
+            .enumerate()
+            .filter(|&(i, c)| self.partner[1][i].is_none() && count[c] == [1, 1])
+            .map(|(i, &c)| (c, i))
+            .collect();
+        for r in 0..self.full2[0].len() {
+            let c = self.full2[0][r];
+            if self.partner[0][r].is_none() && count[&c] == [1, 1] {
+                let t = target_of[&c];
+                self.pin(r, t, 1.0);
+            }
+        }
+    }
+
+    // Kinds of the target, link sources first (they carry the structure), then by first
+    // appearance.
+    fn kind_order(&self) -> Vec<tern_model::CategoryId> {
+        let target = self.sides[1];
+        let mut order: Vec<(usize, usize, tern_model::CategoryId)> = Vec::new();
+        let mut seen: HashMap<&tern_model::CategoryId, usize> = HashMap::new();
+        for i in 0..target.resources().len() {
+            let k = target.kind(i);
+            let at = *seen.entry(k).or_insert_with(|| {
+                order.push((0, order.len(), k.clone()));
+                order.len() - 1
+            });
+            order[at].0 += target.outgoing(i).len();
+        }
+        order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        order.into_iter().map(|(_, _, k)| k).collect()
+    }
+
+    fn unmatched_of_kind(&self, side: usize, kind: &tern_model::CategoryId) -> Vec<usize> {
+        let topo = self.sides[side];
+        (0..topo.resources().len())
+            .filter(|&i| self.partner[side][i].is_none() && topo.kind(i) == kind)
+            .collect()
+    }
+
+    fn assign_kind(&mut self, kind: &tern_model::CategoryId) {
+        let rows = self.unmatched_of_kind(0, kind);
+        let cols = self.unmatched_of_kind(1, kind);
+        if rows.is_empty() || cols.is_empty() {
+            return;
+        }
+        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+            self.assign_block(&rows, &cols);
+        } else {
+            self.assign_by_buckets(&rows, &cols);
+        }
+    }
+
+    fn assign_block(&mut self, rows: &[usize], cols: &[usize]) {
+        let mut scores = Vec::with_capacity(rows.len() * cols.len());
+        for &r in rows {
+            for &t in cols {
+                scores.push(self.score(r, t));
+            }
+        }
+        let chosen = maximum_assignment(&scores, rows.len(), cols.len());
+        for (i, c) in chosen.into_iter().enumerate() {
+            if let Some(c) = c {
+                if scores[i * cols.len() + c] > PAIR_THRESHOLD {
+                    let (r, t) = (rows[i], cols[c]);
+                    self.pin(r, t, self.attribute_score(r, t));
+                }
+            }
+        }
+    }
+
+    fn assign_by_buckets(&mut self, rows: &[usize], cols: &[usize]) {
+        // Exact neighbourhoods first: replicas are interchangeable, document order decides.
+        self.pair_in_buckets(rows, cols, |s, i| s.full2[usize::from(i.1)][i.0]);
+        // What is left is what changed; often small enough for the exact method.
+        let (rows, cols) = (self.unpaired(0, rows), self.unpaired(1, cols));
+        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+            self.assign_block(&rows, &cols);
+            return;
+        }
+        // Then distinctive attribute values (a hostname, a title) point to candidates.
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for &t in &cols {
+            for key in value_keys(&self.sides[1].resource(t).entity) {
+                index.entry(key).or_default().push(t);
+            }
+        }
+        let mut proposals: Vec<(f64, usize, usize)> = Vec::new();
+        for &r in &rows {
+            let mut seen = HashSet::new();
+            for key in value_keys(&self.sides[0].resource(r).entity) {
+                let Some(ts) = index.get(&key) else { continue };
+                if ts.len() > 8 {
+                    continue;
+                }
+                for &t in ts {
+                    if seen.insert(t) {
+                        proposals.push((self.score(r, t), r, t));
+                    }
+                }
+            }
+        }
+        proposals.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for (score, r, t) in proposals {
+            if score > PAIR_THRESHOLD
+                && self.partner[0][r].is_none()
+                && self.partner[1][t].is_none()
+            {
+                self.pin(r, t, self.attribute_score(r, t));
+            }
+        }
+        // Then the same neighbours, then structure alone (exactly within each class when it
+        // is small enough), then kind alone.
+        self.assign_by_class(&rows, &cols, |s, side, i| s.anchor[side][i]);
+        self.assign_by_class(&rows, &cols, |s, side, i| s.structure2[side][i]);
+        let (rows, cols) = (self.unpaired(0, &rows), self.unpaired(1, &cols));
+        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+            self.assign_block(&rows, &cols);
+        } else {
+            self.pair_in_buckets(&rows, &cols, |_, _| 0);
+        }
+    }
+
+    // Splits the unpaired `rows` and `cols` by `key` and assigns within each class.
+    fn assign_by_class(
+        &mut self,
+        rows: &[usize],
+        cols: &[usize],
+        key: impl Fn(&Self, usize, usize) -> u64,
+    ) {
+        let (rows, cols) = (self.unpaired(0, rows), self.unpaired(1, cols));
+        let mut classes: Vec<(u64, Vec<usize>, Vec<usize>)> = Vec::new();
+        let mut at: HashMap<u64, usize> = HashMap::new();
+        for (side, list) in [(0, &rows), (1, &cols)] {
+            for &i in list {
+                let key = key(self, side, i);
+                let k = *at.entry(key).or_insert_with(|| {
+                    classes.push((key, Vec::new(), Vec::new()));
+                    classes.len() - 1
+                });
+                if side == 0 {
+                    classes[k].1.push(i);
+                } else {
+                    classes[k].2.push(i);
+                }
+            }
+        }
+        for (_, r, c) in &classes {
+            if r.len() * c.len() <= HUNGARIAN_CELLS {
+                self.assign_block(r, c);
+            }
+        }
+    }
+
+    fn unpaired(&self, side: usize, list: &[usize]) -> Vec<usize> {
+        list.iter()
+            .copied()
+            .filter(|&i| self.partner[side][i].is_none())
+            .collect()
+    }
+
+    fn pair_in_buckets(
+        &mut self,
+        rows: &[usize],
+        cols: &[usize],
+        key: impl Fn(&Self, (usize, bool)) -> u64,
+    ) {
+        let mut waiting: HashMap<u64, VecDeque<usize>> = HashMap::new();
+        for &t in cols {
+            if self.partner[1][t].is_none() {
+                waiting
+                    .entry(key(self, (t, true)))
+                    .or_default()
+                    .push_back(t);
+            }
+        }
+        for &r in rows {
+            if self.partner[0][r].is_some() {
+                continue;
+            }
+            let k = key(self, (r, false));
+            let Some(&t) = waiting.get(&k).and_then(VecDeque::front) else {
+                continue;
+            };
+            // A pair that saves no call is not made; the candidate stays for another row.
+            if self.score(r, t) > PAIR_THRESHOLD {
+                waiting.get_mut(&k).map(VecDeque::pop_front);
+                self.pin(r, t, self.attribute_score(r, t));
+            }
+        }
+    }
+
+    // Spreads every new pair to the unmatched neighbours it shares a link kind with.
+    fn propagate(&mut self) {
+        while let Some((a, b)) = self.queue.pop_front() {
+            let left = self.neighbour_groups(0, a);
+            let right = self.neighbour_groups(1, b);
+            for (key, rows) in left {
+                let Some(cols) = right.iter().find(|(k, _)| *k == key).map(|(_, c)| c) else {
+                    continue;
+                };
+                let rows: Vec<usize> = rows
+                    .into_iter()
+                    .filter(|&r| self.partner[0][r].is_none())
+                    .collect();
+                let cols: Vec<usize> = cols
+                    .iter()
+                    .copied()
+                    .filter(|&t| self.partner[1][t].is_none())
+                    .collect();
+                if rows.is_empty()
+                    || cols.is_empty()
+                    || rows.len() > PROPAGATION_LIMIT
+                    || cols.len() > PROPAGATION_LIMIT
+                {
+                    continue;
+                }
+                let mut scores = Vec::with_capacity(rows.len() * cols.len());
+                for &r in &rows {
+                    for &t in &cols {
+                        let same_kind = self.sides[0].kind(r) == self.sides[1].kind(t);
+                        scores.push(if same_kind { self.score(r, t) } else { 0.0 });
+                    }
+                }
+                let chosen = maximum_assignment(&scores, rows.len(), cols.len());
+                for (i, c) in chosen.into_iter().enumerate() {
+                    if let Some(c) = c {
+                        let (r, t) = (rows[i], cols[c]);
+                        if scores[i * cols.len() + c] > PAIR_THRESHOLD
+                            && self.partner[0][r].is_none()
+                            && self.partner[1][t].is_none()
+                        {
+                            self.pin(r, t, self.attribute_score(r, t));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Unmatched neighbours of `i`, grouped by (direction, link kind) in order of appearance.
+    fn neighbour_groups(
+        &self,
+        side: usize,
+        i: usize,
+    ) -> Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> {
+        let topo = self.sides[side];
+        let mut groups: Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> = Vec::new();
+        let ends = topo
+            .outgoing(i)
+            .iter()
+            .map(|&l| (true, l, topo.link(l).target))
+            .chain(
+                topo.incoming(i)
+                    .iter()
+                    .map(|&l| (false, l, topo.link(l).source)),
+            );
+        for (out, l, end) in ends {
+            let Some(end) = end else { continue };
+            if self.partner[side][end].is_some() {
+                continue;
+            }
+            let key = (out, &topo.link(l).link.entity.kind);
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => {
+                    if !v.contains(&end) {
+                        v.push(end);
+                    }
+                }
+                None => groups.push((key, vec![end])),
+            }
+        }
+        groups
+    }
+
+    fn attribute_score(&self, r: usize, t: usize) -> f64 {
+        similarity(
+            &self.sides[0].resource(r).entity,
+            &self.sides[1].resource(t).entity,
+        )
+    }
+
+    // Calls saved by pairing `r` with `t` rather than deleting one and creating the other:
+    // 2 for the pair itself less the calls its changes need (`change_cost`), plus the same
+    // for every link that is kept because its other ends are already paired,
+    // plus what the links that can still be kept (same kind and direction on both sides,
+    // other ends not paired yet: propagation usually pairs them next) would save, with the
+    // resources they reach. Structural agreement and attribute closeness only break
+    // near-ties.
+    fn score(&self, r: usize, t: usize) -> f64 {
+        let runtime = &self.sides[0].resource(r).entity;
+        let target = &self.sides[1].resource(t).entity;
+        let (kept, possible) = self.link_agreement(r, t);
+        let same_structure = f64::from(u8::from(self.structure2[0][r] == self.structure2[1][t]));
+        let same_content = f64::from(u8::from(self.full2[0][r] == self.full2[1][t]));
+        2.0 - change_cost(runtime, target)
+            + kept
+            + possible
+            + 0.25 * (same_structure + same_content)
+            + 0.1 * similarity(runtime, target)
+    }
+
+    // (calls saved by the links of `r` kept when pairing it with `t`, calls the still-open
+    // links could save): a link of `r` is kept when its other end is paired with a resource
+    // `t` reaches by a link of the same kind and direction.
+    fn link_agreement(&self, r: usize, t: usize) -> (f64, f64) {
+        type Open = (Vec<(usize, Option<usize>)>, Vec<(usize, Option<usize>)>);
+        let [runtime, target] = self.sides;
+        let mut theirs: HashMap<(bool, &tern_model::CategoryId, usize), usize> = HashMap::new();
+        let mut open: HashMap<(bool, &tern_model::CategoryId), Open> = HashMap::new();
+        for (out, l, end) in ends(target, t) {
+            let kind = &target.link(l).link.entity.kind;
+            match end {
+                Some(e) if self.partner[1][e].is_some() => {
+                    theirs.entry((out, kind, e)).or_insert(l);
+                }
+                _ => open.entry((out, kind)).or_default().1.push((l, end)),
+            }
+        }
+        let mut kept = 0.0;
+        for (out, l, end) in ends(runtime, r) {
+            let link = &runtime.link(l).link.entity;
+            match end.and_then(|e| self.partner[0][e]) {
+                Some(partner) => {
+                    if let Some(&tl) = theirs.get(&(out, &link.kind, partner)) {
+                        kept += 2.0 - change_cost(link, &target.link(tl).link.entity);
+                    }
+                }
+                None => open.entry((out, &link.kind)).or_default().0.push((l, end)),
+            }
+        }
+        let possible = open
+            .values()
+            .map(|(mine, yours)| self.lookahead(mine, yours))
+            .sum();
+        (kept, possible)
+    }
+
+    // What pairing the still-open links of a pair (and the resources they reach) could
+    // save: a greedy pairing on the calls saved per link and per resource at the other end;
+    // for large groups (hubs), 1.5 per link that could pair.
+    fn lookahead(&self, mine: &[(usize, Option<usize>)], yours: &[(usize, Option<usize>)]) -> f64 {
+        let [runtime, target] = self.sides;
+        if mine.len() * yours.len() > 64 {
+            return 1.5 * mine.len().min(yours.len()) as f64;
+        }
+        let mut options: Vec<(f64, usize, usize)> = Vec::new();
+        for (i, &(rl, re)) in mine.iter().enumerate() {
+            for (j, &(tl, te)) in yours.iter().enumerate() {
+                let mut v =
+                    2.0 - change_cost(&runtime.link(rl).link.entity, &target.link(tl).link.entity);
+                if let (Some(re), Some(te)) = (re, te) {
+                    let (a, b) = (&runtime.resource(re).entity, &target.resource(te).entity);
+                    if a.kind != b.kind
+                        || self.partner[0][re].is_some()
+                        || self.partner[1][te].is_some()
+                    {
+                        continue;
+                    }
+                    v += 2.0 - change_cost(a, b);
+                }
+                options.push((v, i, j));
+            }
+        }
+        options.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut used = (vec![false; mine.len()], vec![false; yours.len()]);
+        let mut total = 0.0;
+        for (v, i, j) in options {
+            if !used.0[i] && !used.1[j] {
+                used.0[i] = true;
+                used.1[j] = true;
+                total += v;
+            }
+        }
+        total
+    }
+}
+
+// Calls needed to adapt `a` into `b` in place, capped at 2 (delete and create instead):
+// one partial update for mutable changes, one action per state-machine step; an immutable
+// change or an unreachable state means replacement. Mutability and state machines come
+// from the OCCI Infrastructure 1.2 catalogue; attributes it does not know count as mutable.
+fn change_cost(a: &Entity, b: &Entity) -> f64 {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    let catalogue = CATALOGUE.get_or_init(|| Catalogue::infrastructure(OcciVersion::V1_2));
+    let machine = catalogue.state_machine(&a.kind);
+    let mut update = false;
+    let mut steps = 0usize;
+    for c in changes(a, b) {
+        match c {
+            Change::Attribute { name, old, new } => {
+                if let Some(m) = machine.filter(|m| m.attribute == name) {
+                    let path = old
+                        .as_ref()
+                        .and_then(|o| m.path(&text_of(o), &text_of(&new)));
+                    match path {
+                        Some(p) => steps += p.len(),
+                        None => return 2.0,
+                    }
+                } else if name == "occi.core.title"
+                    || catalogue.attribute_def(a, &name).is_none_or(|d| d.mutable)
+                {
+                    update = true;
+                } else {
+                    return 2.0;
+                }
+            }
+            Change::Mixins { .. } => update = true,
+        }
+    }
+    ((usize::from(update) + steps).min(2)) as f64
+}
+
+// The links of resource `i`: (outgoing?, link position, resource at the other end).
+fn ends<'t>(
+    topo: &'t Topology<'_>,
+    i: usize,
+) -> impl Iterator<Item = (bool, usize, Option<usize>)> + 't {
+    topo.outgoing(i)
+        .iter()
+        .map(|&l| (true, l, topo.link(l).target))
+        .chain(
+            topo.incoming(i)
+                .iter()
+                .map(|&l| (false, l, topo.link(l).source)),
+        )
+}
+
+// A hash per link of its kind. Few kinds, many links: a short list compared by equality is
+// much cheaper than hashing the identifier for every link in every round.
+fn link_kind_hashes(topo: &Topology<'_>) -> Vec<u64> {
+    let mut seen: Vec<(&tern_model::CategoryId, u64)> = Vec::new();
+    topo.links()
+        .iter()
+        .map(|l| {
+            let kind = &l.link.entity.kind;
+            if let Some(&(_, h)) = seen.iter().find(|(k, _)| *k == kind) {
+                h
+            } else {
+                let h = hash(&kind.to_string());
+                seen.push((kind, h));
+                h
+            }
+        })
+        .collect()
+}
+
+// One round of colour refinement: own colour plus the sorted multiset of (direction, link
+// kind, neighbour colour). Pinned resources keep their colour (their pair is decided), and
+// hubs (more than `PROPAGATION_LIMIT` links) are seen by their neighbours with their initial
+// colour: otherwise one VM more on a network would change the colour of every VM on it, and
+// edits far away would hide that the others did not change.
+struct Refinement<'r, 'a> {
+    topo: &'r Topology<'a>,
+    link_kinds: &'r [u64],
+    pinned: &'r [bool],
+    initial: &'r [u64],
+    // Neighbours with more links than this are seen with their initial colour.
+    hub_degree: usize,
+}
+
+impl Refinement<'_, '_> {
+    fn run(&self, colours: &[u64]) -> Vec<u64> {
+        let topo = self.topo;
+        let seen = |e: usize| {
+            let degree = topo.outgoing(e).len() + topo.incoming(e).len();
+            if !self.pinned[e] && degree > self.hub_degree {
+                self.initial[e]
+            } else {
+                colours[e]
+            }
+        };
+        let mut around: Vec<(bool, u64, u64)> = Vec::new();
+        (0..colours.len())
+            .map(|i| {
+                if self.pinned[i] {
+                    return colours[i];
+                }
+                around.clear();
+                for &l in topo.outgoing(i) {
+                    let end = topo.link(l).target.map_or(0, seen);
+                    around.push((true, self.link_kinds[l], end));
+                }
+                for &l in topo.incoming(i) {
+                    let end = topo.link(l).source.map_or(0, seen);
+                    around.push((false, self.link_kinds[l], end));
+                }
+                around.sort_unstable();
+                hash(&(colours[i], &around))
+            })
+            .collect()
+    }
+}
+
+fn value_keys(entity: &tern_model::Entity) -> Vec<String> {
+    let mut keys: Vec<String> = entity
+        .attributes
+        .iter()
+        .map(|(n, v)| format!("{n}={v:?}"))
+        .collect();
+    if let Some(title) = &entity.title {
+        keys.push(format!("occi.core.title={title}"));
+    }
+    keys
+}
+
+fn hash<T: Hash>(value: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}

@@ -1,0 +1,15 @@
+//! Integration tests of tern-engine: one binary, a module per concern.
+
+// Reference values are quoted exactly as the notes print them.
+#![allow(clippy::unreadable_literal, clippy::approx_constant)]
+
+mod support;
+
+#[path = "../../benches/ntier.rs"]
+mod ntier;
+
+mod flooding_values;
+mod occie;
+mod planning;
+mod properties;
+mod published_table;

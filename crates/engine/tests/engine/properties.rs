@@ -1,0 +1,119 @@
+//! Property: on generated n-tier topologies with random edits, tern's plan applied in
+//! memory reaches the target, and is no longer than the plan built from the true
+//! correspondence.
+
+use proptest::prelude::*;
+use tern_engine::{Strategy, apply, compare, compare_with_pairs, plan};
+use tern_model::{Catalogue, OcciVersion};
+
+use crate::ntier::{Replicas, edit, generate};
+use crate::support::shape;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn plans_reach_the_target_and_are_minimal(
+        size in 6usize..60,
+        seed in 0u64..1_000,
+        edits in 0usize..6,
+        rename in any::<bool>(),
+        identical in any::<bool>(),
+    ) {
+        let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+        let replicas = if identical { Replicas::Identical } else { Replicas::Named };
+        let runtime = generate(size, replicas, seed);
+        let (target, truth) = edit(&runtime, edits, rename, seed);
+        let ours = plan(&compare(&runtime, &target, &Strategy::Tern), &catalogue);
+        let applied = apply(&runtime, &ours, &catalogue).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(shape(&applied), shape(&target));
+        let pairs: Vec<(&str, &str)> = truth.iter().map(|(t, r)| (r.as_str(), t.as_str())).collect();
+        let best = plan(&compare_with_pairs(&runtime, &target, &pairs), &catalogue);
+        prop_assert!(ours.len() <= best.len(), "tern {} calls, truth {} calls", ours.len(), best.len());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    // Planning is right whatever the matching: the published strategies' plans also reach
+    // the target (they are only longer).
+    #[test]
+    fn every_strategys_plan_reaches_the_target(
+        size in 6usize..24,
+        seed in 0u64..1_000,
+        edits in 0usize..4,
+        rename in any::<bool>(),
+    ) {
+        let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+        let runtime = generate(size, Replicas::Named, seed);
+        let (target, _) = edit(&runtime, edits, rename, seed);
+        for name in ["identity", "similarity", "mixed", "tern"] {
+            let strategy = Strategy::from_name(name).unwrap();
+            let p = plan(&compare(&runtime, &target, &strategy), &catalogue);
+            let applied = apply(&runtime, &p, &catalogue).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+            prop_assert_eq!(shape(&applied), shape(&target), "{}", name);
+        }
+    }
+}
+
+// The shortest plan over every kind-preserving partial matching (exhaustive; tiny inputs).
+fn shortest_plan(runtime: &tern_model::Collection, target: &tern_model::Collection) -> usize {
+    fn walk(
+        i: usize,
+        runtime: &tern_model::Collection,
+        target: &tern_model::Collection,
+        used: &mut Vec<bool>,
+        pairs: &mut Vec<(usize, usize)>,
+        best: &mut usize,
+    ) {
+        let rs = runtime.resources();
+        let ts = target.resources();
+        if i == rs.len() {
+            let ids: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|&(r, t)| (rs[r].entity.id.as_str(), ts[t].entity.id.as_str()))
+                .collect();
+            let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+            let n = plan(&compare_with_pairs(runtime, target, &ids), &catalogue).len();
+            *best = (*best).min(n);
+            return;
+        }
+        walk(i + 1, runtime, target, used, pairs, best);
+        for t in 0..ts.len() {
+            if !used[t] && ts[t].entity.kind == rs[i].entity.kind {
+                used[t] = true;
+                pairs.push((i, t));
+                walk(i + 1, runtime, target, used, pairs, best);
+                pairs.pop();
+                used[t] = false;
+            }
+        }
+    }
+    let mut best = usize::MAX;
+    let mut used = vec![false; target.resources().len()];
+    walk(0, runtime, target, &mut used, &mut Vec::new(), &mut best);
+    best
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    // On tiny topologies the shortest plan can be found by trying every matching: tern's
+    // plan is that short.
+    #[test]
+    fn tern_plans_are_as_short_as_the_exhaustive_optimum(
+        size in 3usize..8,
+        seed in 0u64..1_000,
+        edits in 0usize..4,
+        identical in any::<bool>(),
+    ) {
+        let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+        let replicas = if identical { Replicas::Identical } else { Replicas::Named };
+        let runtime = generate(size, replicas, seed);
+        let (target, _) = edit(&runtime, edits, true, seed);
+        prop_assume!(runtime.resources().len() <= 8 && target.resources().len() <= 9);
+        let ours = plan(&compare(&runtime, &target, &Strategy::Tern), &catalogue).len();
+        prop_assert_eq!(ours, shortest_plan(&runtime, &target));
+    }
+}

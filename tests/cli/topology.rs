@@ -1,0 +1,153 @@
+//! `tern diff` and `tern plan`: outputs on the A–E samples, formats, exit codes.
+
+use crate::{stderr, stdout, tern};
+
+const A: &str = "samples/topologies/a-db-server.json";
+const C: &str = "samples/topologies/c-web-server-storage.json";
+const E: &str = "samples/topologies/e-web-server-network-storage.json";
+
+#[test]
+fn plan_text_from_c_to_a_deletes_the_web_server() {
+    let out = tern(&["plan", C, A]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn diff_text_from_a_to_e() {
+    let out = tern(&["diff", A, E]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn plan_json_has_the_documented_shape() {
+    let out = tern(&["plan", "--format", "json", A, E]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let stages = plan["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 2);
+    for op in stages
+        .iter()
+        .flat_map(|s| s["operations"].as_array().unwrap())
+    {
+        assert_eq!(op["op"], "create");
+        assert_eq!(op["method"], "PUT");
+        assert!(op["location"].as_str().unwrap().starts_with('/'));
+        assert!(op["entity"]["kind"].is_string());
+    }
+}
+
+#[test]
+fn diff_json_lists_matches_and_marks() {
+    let out = tern(&["diff", "--format", "json", "--strategy", "identity", C, A]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let diff: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // A's 3 resources and 2 links are paired; C's vm1, stor1 and their 2 links are missing.
+    assert_eq!(diff["matches"].as_array().unwrap().len(), 5);
+    assert_eq!(diff["old"].as_array().unwrap().len(), 5);
+    assert_eq!(diff["missing"].as_array().unwrap().len(), 4);
+    assert!(diff["new"].as_array().unwrap().is_empty());
+    assert!(diff["updated"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn plan_draws_dot_and_mermaid() {
+    let dot = tern(&["plan", "--graph", "dot", C, A]);
+    assert!(
+        stdout(&dot).starts_with("digraph plan {"),
+        "{}",
+        stdout(&dot)
+    );
+    let mermaid = tern(&["plan", "--graph", "mermaid", C, A]);
+    assert!(
+        stdout(&mermaid).starts_with("flowchart LR"),
+        "{}",
+        stdout(&mermaid)
+    );
+    assert!(stdout(&mermaid).contains("stage0 --> stage1"));
+}
+
+#[test]
+fn unparsable_input_exits_1_with_a_located_finding() {
+    let out = tern(&["plan", A, "samples/topologies/invalid/trailing-comma.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("samples/topologies/invalid/trailing-comma.json:3:"),
+        "{err}"
+    );
+    assert!(err.contains("error["), "{err}");
+}
+
+#[test]
+fn a_missing_file_exits_2() {
+    let out = tern(&["diff", A, "samples/topologies/no-such-file.json"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+fn violations(schema: &str, output: &str) -> Vec<String> {
+    let schema = tern_occi::json::Schema::parse(&std::fs::read_to_string(schema).unwrap()).unwrap();
+    let instance = tern_occi::json::parse_json(output).unwrap();
+    schema
+        .validate(None, &instance)
+        .into_iter()
+        .map(|v| format!("{}: {}", v.pointer, v.message))
+        .collect()
+}
+
+#[test]
+fn json_outputs_follow_the_schemas() {
+    let mut e_changed = std::fs::read_to_string(E).unwrap();
+    // A resize and a stop give the plan updates and actions too.
+    e_changed = e_changed.replacen(
+        "\"occi.compute.memory\": 4096",
+        "\"occi.compute.memory\": 8192",
+        1,
+    );
+    e_changed = e_changed.replacen(
+        "\"occi.compute.state\": \"active\"",
+        "\"occi.compute.state\": \"inactive\"",
+        1,
+    );
+    let dir = std::env::temp_dir().join(format!("tern-topology-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("e-changed.json");
+    std::fs::write(&target, e_changed).unwrap();
+    let target = target.to_str().unwrap();
+    for (args, schema) in [
+        (
+            vec!["plan", "--format", "json", C, target],
+            "schemas/plan.schema.json",
+        ),
+        (
+            vec!["diff", "--format", "json", C, target],
+            "schemas/diff.schema.json",
+        ),
+        (
+            vec!["diff", "--format", "json", "--strategy", "mixed", A, target],
+            "schemas/diff.schema.json",
+        ),
+    ] {
+        let out = tern(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("\"update") || text.contains("\"updated\""),
+            "{text}"
+        );
+        assert_eq!(violations(schema, &text), Vec::<String>::new(), "{args:?}");
+    }
+    let plan = stdout(&tern(&["plan", "--format", "json", C, target]));
+    assert!(plan.contains("\"op\": \"action\""), "{plan}");
+    // The validator is not vacuous: a wrong op name is reported.
+    assert!(
+        !violations(
+            "schemas/plan.schema.json",
+            &plan.replace("\"op\": \"action\"", "\"op\": \"act\"")
+        )
+        .is_empty()
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
