@@ -151,3 +151,30 @@ fn json_outputs_follow_the_schemas() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_ovf2occi_export_is_a_topology() {
+    // The export carries its mixins next to the resources; diff and plan take it as it is.
+    let dir = std::env::temp_dir().join(format!("tern-topology-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (before, after) = (dir.join("before.json"), dir.join("after.json"));
+    let out = crate::tern(&[
+        "ovf2occi",
+        "samples/ovf/hadoop-cluster.ovf",
+        "-o",
+        before.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&before)
+        .unwrap()
+        .replace("\"occi.compute.cores\": 4", "\"occi.compute.cores\": 8");
+    std::fs::write(&after, text).unwrap();
+    let plan = crate::tern(&["plan", before.to_str().unwrap(), after.to_str().unwrap()]);
+    assert!(plan.status.success(), "{}", crate::stderr(&plan));
+    assert!(
+        crate::stdout(&plan).contains("Plan: 0 to create, 1 to update, 0 actions, 0 to delete."),
+        "{}",
+        crate::stdout(&plan)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -135,7 +135,9 @@ fn read_collection(path: &Path) -> Result<Option<Collection>, CliError> {
     }
     let mut collection = Collection::new();
     let (resources, links) = match parsed.value {
-        Document::Listing(l) if l.is_entities() => (l.resources, l.links),
+        // Category definitions beside the entities (an ovf2occi export carries its mixins)
+        // describe them; the topology is the entities.
+        Document::Listing(l) if !l.is_categories() || l.is_entities() => (l.resources, l.links),
         Document::Resource(r) => (vec![r], Vec::new()),
         Document::Link(l) => (Vec::new(), vec![l]),
         other => {
