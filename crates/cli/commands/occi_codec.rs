@@ -148,23 +148,10 @@ pub(crate) fn convert(args: &ConvertArgs, _global: &GlobalArgs) -> Result<Outcom
         return Ok(Outcome::Invalid);
     }
     match &args.output {
-        Some(path) => write_atomically(path, &rendered.text)?,
+        Some(path) => output::write_file(path, rendered.text.as_bytes())?,
         None => output::print(&rendered.text)?,
     }
     Ok(Outcome::Ok)
-}
-
-fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
-    let file_name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let temp = path.with_file_name(format!(".{file_name}.tern-tmp"));
-    fs::write(&temp, text)
-        .and_then(|()| fs::rename(&temp, path))
-        .map_err(|e| {
-            let _ = fs::remove_file(&temp);
-            CliError::Usage(miette::miette!("cannot write {}: {e}", path.display()))
-        })
 }
 
 fn media_of(path: &Path) -> MediaType {

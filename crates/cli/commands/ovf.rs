@@ -258,8 +258,7 @@ fn fmt(args: &FmtArgs) -> Result<Outcome, CliError> {
     };
     let bytes = doc.to_bytes();
     match &args.output {
-        Some(out) => tern_ovf::write_atomically(out, &bytes)
-            .map_err(|e| CliError::Usage(miette::miette!("cannot write {}: {e}", out.display())))?,
+        Some(out) => output::write_file(out, &bytes)?,
         None => output::print_bytes(&bytes)?,
     }
     Ok(Outcome::Ok)
@@ -318,8 +317,7 @@ fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
         }
     }
     let target = args.output.as_ref().unwrap_or(&args.file);
-    tern_ovf::write_atomically(target, &doc.to_bytes())
-        .map_err(|e| CliError::Usage(miette::miette!("cannot write {}: {e}", target.display())))?;
+    output::write_file(target, &doc.to_bytes())?;
     Ok(Outcome::Ok)
 }
 

@@ -33,7 +33,6 @@
 // not code; backticking every one would make the docs unreadable.
 #![allow(clippy::doc_markdown)]
 
-mod atomic;
 mod dialect;
 mod document;
 pub mod edit;
@@ -47,7 +46,6 @@ mod reader;
 pub mod validate;
 mod vocab;
 
-pub use atomic::write_atomically;
 pub use dialect::{Dialect, DialectInfo, Quirk};
 pub use document::Document;
 pub use environment::{EnvironmentError, environment};
