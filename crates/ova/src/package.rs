@@ -11,7 +11,7 @@ use crate::error::OvaError;
 use crate::progress::{BUFFER, Progress};
 use crate::references::{FileReference, scan_references};
 use crate::store::Store;
-use crate::verify::{Checker, Verification};
+use crate::verify::{Checker, Verification, stream_digest};
 
 /// Verifies the OVF package whose descriptor is at `descriptor`: the manifest `<stem>.mf`
 /// beside it (digests of the descriptor and of every referenced file present, files it lists
@@ -38,19 +38,16 @@ pub fn verify_package(
         }
         let mut hasher = MultiHasher::new(algorithms);
         let mut file = File::open(path).map_err(|e| OvaError::io(path, e))?;
-        loop {
-            let n = file.read(&mut buffer).map_err(|e| OvaError::io(path, e))?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buffer[..n]);
-            done += n as u64;
-            progress(Progress {
-                member: name,
-                done,
-                total,
-            });
-        }
+        stream_digest(
+            &mut file,
+            &mut hasher,
+            &mut buffer,
+            name,
+            &mut done,
+            total,
+            progress,
+        )
+        .map_err(|e| OvaError::io(path, e))?;
         checker.check_member(name, &hasher.finish());
     }
     Ok(checker.finish(&mut package))

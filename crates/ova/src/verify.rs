@@ -87,23 +87,20 @@ impl<R: Read + Seek> Ova<R> {
             let path = self.path().to_path_buf();
             let offset = self.member(name).map_or(0, |m| m.data_offset);
             let mut reader = self.read_member(name)?;
-            loop {
-                let n = reader.read(&mut buffer).map_err(|e| OvaError::Member {
-                    member: name.clone(),
-                    offset,
-                    reason: format!("reading {}: {e}", path.display()),
-                })?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buffer[..n]);
-                done += n as u64;
-                progress(Progress {
-                    member: name,
-                    done,
-                    total,
-                });
-            }
+            stream_digest(
+                &mut reader,
+                &mut hasher,
+                &mut buffer,
+                name,
+                &mut done,
+                total,
+                progress,
+            )
+            .map_err(|e| OvaError::Member {
+                member: name.clone(),
+                offset,
+                reason: format!("reading {}: {e}", path.display()),
+            })?;
             checker.check_member(name, &hasher.finish());
         }
         Ok(checker.finish(&mut Archive(self)))
@@ -430,6 +427,32 @@ impl Checker {
             line: Some(e.line),
             column: Some(e.column),
             message: e.message,
+        });
+    }
+}
+
+/// Streams `reader` through `hasher` with `buffer`, reporting progress for `member`; shared by
+/// the archive and the unpacked-package verifications.
+pub(crate) fn stream_digest(
+    reader: &mut dyn std::io::Read,
+    hasher: &mut MultiHasher,
+    buffer: &mut [u8],
+    member: &str,
+    done: &mut u64,
+    total: u64,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> std::io::Result<()> {
+    loop {
+        let n = reader.read(buffer)?;
+        if n == 0 {
+            return Ok(());
+        }
+        hasher.update(&buffer[..n]);
+        *done += n as u64;
+        progress(Progress {
+            member,
+            done: *done,
+            total,
         });
     }
 }
