@@ -376,17 +376,25 @@ fn is_structural(conversion: Convert) -> bool {
     )
 }
 
+// The definition of `attribute` in `category` (a Kind with its parents, or a Mixin with
+// what it depends on).
 fn definition(
     catalogue: &Catalogue,
     category: &CategoryId,
     attribute: &str,
 ) -> Option<tern_model::AttributeDef> {
-    let mut probe = Entity::new("", category.clone());
-    if catalogue.mixin(category).is_some() {
-        probe = Entity::new("", kind("compute"));
-        probe.mixins.push(category.clone());
-    }
-    catalogue.attribute_def(&probe, attribute).cloned()
+    let from_kinds = catalogue
+        .ancestors(category)
+        .into_iter()
+        .flat_map(|k| &k.attributes);
+    let from_mixins = catalogue
+        .mixin_closure(category)
+        .into_iter()
+        .flat_map(|m| &m.attributes);
+    from_kinds
+        .chain(from_mixins)
+        .find(|d| d.name == attribute)
+        .cloned()
 }
 
 // occi.core.* attributes are fields of the model.
