@@ -1,0 +1,694 @@
+//! A JSON reader that keeps what `serde_json` drops: the position of every value (so a
+//! finding about a member can name its line and column) and the exact text of numbers (so
+//! `2.50` stays `2.50`). Nesting is bounded; duplicate member names are refused or kept, as
+//! the caller chooses. Cost is linear in the input: positions are tracked as the reader
+//! advances, never recounted from the start of a line.
+
+use std::fmt::{self, Write as _};
+
+use crate::position::Position;
+
+/// The default bound on nesting; OCCI documents need about eight levels, CDMI bodies a few
+/// more for metadata.
+pub const DEFAULT_MAX_DEPTH: usize = 64;
+
+/// A JSON value with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json {
+    /// The value.
+    pub value: JsonValue,
+    /// Where it starts.
+    pub position: Position,
+    /// Its first byte in the input.
+    pub offset: usize,
+}
+
+/// The JSON value kinds; numbers keep their text, objects their member order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonValue {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number, exactly as written.
+    Number(String),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, members in order, each with the position of its name.
+    Object(Vec<Member>),
+}
+
+/// An object member: its name, where the name starts, and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// The member name, unescaped.
+    pub name: String,
+    /// Where the name's opening quote is.
+    pub position: Position,
+    /// The value.
+    pub value: Json,
+}
+
+/// What to do with a member name that appears twice in one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Duplicates {
+    /// Refuse the text (RFC 8259 leaves the meaning open; OCCI readers must not guess).
+    #[default]
+    Refuse,
+    /// Keep both in order, for readers that report duplicates as findings themselves.
+    Keep,
+}
+
+/// How to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Deepest nesting accepted.
+    pub max_depth: usize,
+    /// Duplicate member names.
+    pub duplicates: Duplicates,
+}
+
+/// Why a text is not JSON, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    pub position: Position,
+    /// The byte where it went wrong.
+    pub offset: usize,
+}
+
+/// Reads `src` with the default options (depth 64, duplicates refused).
+pub fn parse(src: &str) -> Result<Json, JsonError> {
+    parse_with(src, Options::default())
+}
+
+/// Reads `src`.
+pub fn parse_with(src: &str, options: Options) -> Result<Json, JsonError> {
+    let mut reader = Reader {
+        src,
+        bytes: src.as_bytes(),
+        options,
+        at: 0,
+        line: 1,
+        line_start: 0,
+        counted_at: 0,
+        counted_columns: 0,
+    };
+    reader.skip_ws();
+    let value = reader.value(0)?;
+    reader.skip_ws();
+    if reader.at < reader.bytes.len() {
+        return Err(reader.error("unexpected text after the JSON value"));
+    }
+    Ok(value)
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_depth: DEFAULT_MAX_DEPTH,
+            duplicates: Duplicates::Refuse,
+        }
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.position, self.message)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+impl Json {
+    /// A value without a meaningful position (built, not read).
+    pub fn new(value: JsonValue) -> Self {
+        Json {
+            value,
+            position: Position::START,
+            offset: 0,
+        }
+    }
+
+    /// The (first) member `name` of an object.
+    pub fn get(&self, name: &str) -> Option<&Json> {
+        self.members()?
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| &m.value)
+    }
+
+    /// The members, when this is an object.
+    pub fn members(&self) -> Option<&[Member]> {
+        match &self.value {
+            JsonValue::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The items, when this is an array.
+    pub fn items(&self) -> Option<&[Json]> {
+        match &self.value {
+            JsonValue::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The string, when this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            JsonValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value at a JSON pointer (RFC 6901); `""` is this value.
+    pub fn pointer(&self, pointer: &str) -> Option<&Json> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut here = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            here = match &here.value {
+                JsonValue::Object(_) => here.get(&token)?,
+                JsonValue::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(here)
+    }
+
+    /// Where the member or element at `pointer` is: a member's name, an element's value. When
+    /// the pointer leads nowhere, the position of its closest existing ancestor.
+    pub fn locate(&self, pointer: &str) -> Position {
+        let mut here = self;
+        let mut position = self.position;
+        let Some(rest) = pointer.strip_prefix('/') else {
+            return position;
+        };
+        for token in rest.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            match &here.value {
+                JsonValue::Object(members) => match members.iter().find(|m| m.name == token) {
+                    Some(m) => {
+                        position = m.position;
+                        here = &m.value;
+                    }
+                    None => break,
+                },
+                JsonValue::Array(items) => match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                    Some(item) => {
+                        position = item.position;
+                        here = item;
+                    }
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        position
+    }
+
+    /// The JSON type name (`object`, `array`, `string`, `number`, `boolean`, `null`).
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            JsonValue::Null => "null",
+            JsonValue::Bool(_) => "boolean",
+            JsonValue::Number(_) => "number",
+            JsonValue::String(_) => "string",
+            JsonValue::Array(_) => "array",
+            JsonValue::Object(_) => "object",
+        }
+    }
+
+    /// Renders with two-space indentation and a final newline.
+    pub fn to_pretty(&self) -> String {
+        let mut out = String::new();
+        write_value(self, 0, &mut out);
+        out.push('\n');
+        out
+    }
+
+    /// Renders on one line.
+    pub fn to_compact(&self) -> String {
+        let mut out = String::new();
+        write_compact(self, &mut out);
+        out
+    }
+
+    /// The same value as a `serde_json::Value` (numbers through `serde_json`'s own reading of
+    /// their text; a later duplicate member replaces an earlier one).
+    pub fn to_serde(&self) -> serde_json::Value {
+        match &self.value {
+            JsonValue::Null => serde_json::Value::Null,
+            JsonValue::Bool(b) => serde_json::Value::Bool(*b),
+            JsonValue::Number(n) => n
+                .parse::<serde_json::Number>()
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            JsonValue::String(s) => serde_json::Value::String(s.clone()),
+            JsonValue::Array(items) => items.iter().map(Json::to_serde).collect(),
+            JsonValue::Object(members) => serde_json::Value::Object(
+                members
+                    .iter()
+                    .map(|m| (m.name.clone(), m.value.to_serde()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Writes `s` as a JSON string literal (quotes included) onto `out`.
+pub fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+struct Reader<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    options: Options,
+    at: usize,
+    line: usize,
+    line_start: usize,
+    // Characters counted on the current line up to `counted_at`; positions only move
+    // forward, so each byte is counted once.
+    counted_at: usize,
+    counted_columns: usize,
+}
+
+impl Reader<'_> {
+    fn position(&mut self) -> Position {
+        if self.counted_at < self.line_start {
+            self.counted_at = self.line_start;
+            self.counted_columns = 0;
+        }
+        let upto = crate::position::floor_char_boundary(self.src, self.at).max(self.counted_at);
+        self.counted_columns += self.src[self.counted_at..upto].chars().count();
+        self.counted_at = upto;
+        Position::new(self.line, self.counted_columns + 1)
+    }
+
+    fn error(&mut self, message: &str) -> JsonError {
+        JsonError {
+            message: message.to_owned(),
+            position: self.position(),
+            offset: self.at,
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.at) {
+            match b {
+                b'\n' => {
+                    self.at += 1;
+                    self.line += 1;
+                    self.line_start = self.at;
+                }
+                b' ' | b'\t' | b'\r' => self.at += 1,
+                _ => break,
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+        if depth > self.options.max_depth {
+            return Err(self.error("JSON nested too deeply"));
+        }
+        let position = self.position();
+        let offset = self.at;
+        let value = match self.bytes.get(self.at) {
+            None => return Err(self.error("unexpected end of input, expected a value")),
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => JsonValue::String(self.string()?),
+            Some(b't') => self.literal("true", JsonValue::Bool(true))?,
+            Some(b'f') => self.literal("false", JsonValue::Bool(false))?,
+            Some(b'n') => self.literal("null", JsonValue::Null)?,
+            Some(b'-' | b'0'..=b'9') => JsonValue::Number(self.number()?),
+            Some(_) => return Err(self.error("expected a JSON value")),
+        };
+        Ok(Json {
+            value,
+            position,
+            offset,
+        })
+    }
+
+    fn literal(&mut self, word: &str, value: JsonValue) -> Result<JsonValue, JsonError> {
+        if self.src[self.at..].starts_with(word) {
+            self.at += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("expected a JSON value"))
+        }
+    }
+
+    fn number(&mut self) -> Result<String, JsonError> {
+        let start = self.at;
+        let digits = |r: &mut Self| {
+            let s = r.at;
+            while r.bytes.get(r.at).is_some_and(u8::is_ascii_digit) {
+                r.at += 1;
+            }
+            r.at - s
+        };
+        if self.bytes.get(self.at) == Some(&b'-') {
+            self.at += 1;
+        }
+        let int_start = self.at;
+        let n = digits(self);
+        if n == 0 || (n > 1 && self.bytes[int_start] == b'0') {
+            return Err(self.error("malformed number"));
+        }
+        if self.bytes.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            if digits(self) == 0 {
+                return Err(self.error("malformed number: digits expected after `.`"));
+            }
+        }
+        if matches!(self.bytes.get(self.at), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.bytes.get(self.at), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if digits(self) == 0 {
+                return Err(self.error("malformed number: digits expected in the exponent"));
+            }
+        }
+        Ok(self.src[start..self.at].to_owned())
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let Some(&b) = self.bytes.get(self.at) else {
+                return Err(self.error("unterminated string"));
+            };
+            match b {
+                b'"' => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    self.at += 1;
+                    let Some(&e) = self.bytes.get(self.at) else {
+                        return Err(self.error("unterminated string"));
+                    };
+                    self.at += 1;
+                    match e {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => out.push(self.unicode_escape()?),
+                        _ => return Err(self.error("invalid escape in string")),
+                    }
+                }
+                0..=0x1f => return Err(self.error("control character in string")),
+                _ => {
+                    // Copy a run of plain characters at once (the input is valid UTF-8).
+                    let start = self.at;
+                    while self
+                        .bytes
+                        .get(self.at)
+                        .is_some_and(|&c| c != b'"' && c != b'\\' && c >= 0x20)
+                    {
+                        self.at += 1;
+                    }
+                    out.push_str(&self.src[start..self.at]);
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let Some(text) = self.src.get(self.at..self.at + 4) else {
+            return Err(self.error("truncated \\u escape"));
+        };
+        let Ok(v) = u32::from_str_radix(text, 16) else {
+            return Err(self.error("invalid \\u escape"));
+        };
+        self.at += 4;
+        Ok(v)
+    }
+
+    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+        let first = self.hex4()?;
+        let code = if (0xD800..0xDC00).contains(&first) {
+            if !self.src[self.at..].starts_with("\\u") {
+                return Err(self.error("lone surrogate in \\u escape"));
+            }
+            self.at += 2;
+            let second = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&second) {
+                return Err(self.error("invalid surrogate pair"));
+            }
+            0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+        } else {
+            first
+        };
+        match char::from_u32(code) {
+            Some(c) => Ok(c),
+            None => Err(self.error("invalid \\u escape")),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
+        self.at += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.bytes.get(self.at) == Some(&b']') {
+            self.at += 1;
+            return Ok(JsonValue::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.bytes.get(self.at) {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    return Ok(JsonValue::Array(items));
+                }
+                _ => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
+        self.at += 1;
+        let mut members: Vec<Member> = Vec::new();
+        // Names seen in this object, for the duplicate check in linear time.
+        let mut names = std::collections::HashSet::new();
+        self.skip_ws();
+        if self.bytes.get(self.at) == Some(&b'}') {
+            self.at += 1;
+            return Ok(JsonValue::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.bytes.get(self.at) != Some(&b'"') {
+                return Err(self.error("expected a member name in quotes"));
+            }
+            let name_position = self.position();
+            let name_offset = self.at;
+            let name = self.string()?;
+            if !names.insert(name.clone()) && self.options.duplicates == Duplicates::Refuse {
+                return Err(JsonError {
+                    message: format!("member `{name}` appears twice"),
+                    position: name_position,
+                    offset: name_offset,
+                });
+            }
+            self.skip_ws();
+            if self.bytes.get(self.at) != Some(&b':') {
+                return Err(self.error("expected `:` after the member name"));
+            }
+            self.at += 1;
+            self.skip_ws();
+            let value = self.value(depth + 1)?;
+            members.push(Member {
+                name,
+                position: name_position,
+                value,
+            });
+            self.skip_ws();
+            match self.bytes.get(self.at) {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    return Ok(JsonValue::Object(members));
+                }
+                _ => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+}
+
+fn write_value(json: &Json, indent: usize, out: &mut String) {
+    match &json.value {
+        JsonValue::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                pad(indent + 1, out);
+                write_value(item, indent + 1, out);
+            }
+            out.push('\n');
+            pad(indent, out);
+            out.push(']');
+        }
+        JsonValue::Object(members) if !members.is_empty() => {
+            out.push('{');
+            for (i, m) in members.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                pad(indent + 1, out);
+                write_string(&m.name, out);
+                out.push_str(": ");
+                write_value(&m.value, indent + 1, out);
+            }
+            out.push('\n');
+            pad(indent, out);
+            out.push('}');
+        }
+        _ => write_compact(json, out),
+    }
+}
+
+fn write_compact(json: &Json, out: &mut String) {
+    match &json.value {
+        JsonValue::Null => out.push_str("null"),
+        JsonValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        JsonValue::Number(n) => out.push_str(n),
+        JsonValue::String(s) => write_string(s, out),
+        JsonValue::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(item, out);
+            }
+            out.push(']');
+        }
+        JsonValue::Object(members) => {
+            out.push('{');
+            for (i, m) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(&m.name, out);
+                out.push(':');
+                write_compact(&m.value, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn pad(indent: usize, out: &mut String) {
+    for _ in 0..indent {
+        out.push_str("  ");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_their_text_and_round_trip() {
+        let src = "{\"a\": [2.50, -1, 1e9, 0], \"b\": \"x\\\"\\u00e9\\ud83d\\ude00\", \"c\": {\"d\": null, \"e\": true}}";
+        let json = parse(src).unwrap();
+        let items = json.get("a").unwrap().items().unwrap();
+        assert_eq!(items[0].value, JsonValue::Number("2.50".into()));
+        assert_eq!(json.get("b").unwrap().as_str(), Some("x\"é😀"));
+        let again = parse(&json.to_pretty()).unwrap();
+        assert_eq!(again.to_compact(), json.to_compact());
+        assert_eq!(json.to_serde()["c"]["e"], serde_json::Value::Bool(true));
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let e = parse("{\n  \"a\": 01\n}").unwrap_err();
+        assert_eq!(e.position, Position::new(2, 10));
+        let e = parse("{\"a\":1,\"a\":2}").unwrap_err();
+        assert!(e.message.contains("twice"));
+        assert_eq!(e.position, Position::new(1, 8));
+        for bad in [
+            "", "{", "[1,]", "{\"a\" 1}", "\"\\x\"", "tru", "1 2", "\"\u{1}\"",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        let deep = "[".repeat(100_000);
+        assert!(parse(&deep).unwrap_err().message.contains("deeply"));
+    }
+
+    #[test]
+    fn duplicates_can_be_kept() {
+        let options = Options {
+            duplicates: Duplicates::Keep,
+            ..Options::default()
+        };
+        let json = parse_with("{\"a\":1,\n \"a\":2}", options).unwrap();
+        let members = json.members().unwrap();
+        assert_eq!(members.len(), 2);
+        assert_eq!(members[1].position, Position::new(2, 2));
+    }
+
+    #[test]
+    fn pointers_find_values_and_locate_names() {
+        let text = "{\n  \"a\": {\"b/c\": [1, {\"d\": 2}]},\n  \"é\": 3\n}";
+        let json = parse(text).unwrap();
+        assert_eq!(json.locate("/a"), Position::new(2, 3));
+        assert_eq!(json.locate("/a/b~1c"), Position::new(2, 9));
+        assert_eq!(json.locate("/a/b~1c/1/d"), Position::new(2, 21));
+        assert_eq!(json.locate("/a/zzz"), Position::new(2, 3));
+        assert_eq!(json.locate("/é"), Position::new(3, 3));
+        assert_eq!(
+            json.pointer("/a/b~1c/1/d").map(|j| j.value.clone()),
+            Some(JsonValue::Number("2".into()))
+        );
+        assert!(json.pointer("/a/b~1c/7").is_none());
+    }
+
+    #[test]
+    fn columns_count_characters_on_long_lines() {
+        // One line, many values: positions are tracked incrementally.
+        let mut text = String::from("[");
+        for i in 0..2000 {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str("\"é\"");
+        }
+        text.push(']');
+        let json = parse(&text).unwrap();
+        let last = json.items().unwrap().last().unwrap();
+        assert_eq!(last.position, Position::new(1, 2 + 1999 * 4));
+    }
+}

@@ -1,0 +1,33 @@
+//! tern's diagnostics, owned once for every codec and command.
+//!
+//! * [`Span`]: a byte range into an input; [`Position`]: a 1-based line and column (columns
+//!   count characters); [`LineIndex`] turns offsets into positions.
+//! * [`Severity`] and [`Finding`]: one broken rule, with its stable rule id, its message and
+//!   where it is. Findings serialize to the shape of `schemas/findings.schema.json`.
+//! * [`render`]: the one text form, `FILE:LINE:COL: error[RULE-ID]: message`, optionally
+//!   followed by the source line and a caret.
+//! * [`json`]: a JSON reader that keeps the position of every value and the exact text of
+//!   numbers, which `serde_json` drops; OCCI and CDMI read their bodies through it.
+//!
+//! ```
+//! use tern_diag::{Finding, LineIndex, Severity};
+//!
+//! let text = "a\nbé c\n";
+//! let index = LineIndex::new(text);
+//! let at = index.position(text, 6); // the `c`: byte 6, character 4
+//! let finding = Finding::error("DEMO-RULE", "no `c` here").at(at).in_file("demo.txt");
+//! assert_eq!(finding.severity, Severity::Error);
+//! assert_eq!(finding.to_string(), "demo.txt:2:4: error[DEMO-RULE]: no `c` here");
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod finding;
+pub mod json;
+mod position;
+pub mod render;
+mod severity;
+
+pub use finding::{Finding, has_errors};
+pub use position::{LineIndex, Position, Span};
+pub use severity::Severity;

@@ -1,0 +1,152 @@
+//! Where things are: byte spans, line/column positions, and the index between them.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A half-open byte range `[start, end)` into an input.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// A 1-based line and column; the column counts characters, not bytes, as editors do.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub struct Position {
+    /// Line number, starting at 1.
+    pub line: usize,
+    /// Column number in characters, starting at 1.
+    pub column: usize,
+}
+
+/// Maps byte offsets of one text to lines and columns. Building is linear in the text; a
+/// lookup is a binary search plus a count of the characters before the offset on its line.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl Span {
+    /// Creates a span.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The span as a range, for slicing.
+    pub fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+impl Position {
+    /// The first character of an input.
+    pub const START: Position = Position { line: 1, column: 1 };
+
+    /// A position from a line and a column (both 1-based).
+    pub fn new(line: usize, column: usize) -> Self {
+        Position { line, column }
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+impl Default for LineIndex {
+    fn default() -> Self {
+        LineIndex { starts: vec![0] }
+    }
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The line and column of byte `offset` in `text`, the text this index was built from.
+    /// Offsets past the end are clamped; an offset inside a character counts as that
+    /// character.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1].min(offset);
+        let column = text
+            .get(start..floor_char_boundary(text, offset))
+            .map_or(offset - start, |s| s.chars().count())
+            + 1;
+        Position { line, column }
+    }
+
+    /// The text of line `line` (1-based) without its line break, if the text has it.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        let raw = text.get(start..end.max(start))?;
+        Some(raw.strip_suffix('\r').unwrap_or(raw))
+    }
+}
+
+/// `offset`, moved back to the start of the character it falls in.
+pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\nçd\ne";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), Position::new(1, 1));
+        assert_eq!(index.position(text, 3), Position::new(2, 1));
+        // 'ç' is two bytes: byte 5 is 'd', the second character of line 2.
+        assert_eq!(index.position(text, 5), Position::new(2, 2));
+        // Inside 'ç' counts as 'ç'.
+        assert_eq!(index.position(text, 4), Position::new(2, 1));
+        assert_eq!(index.position(text, 7), Position::new(3, 1));
+        assert_eq!(index.position(text, 99), Position::new(3, 2));
+    }
+
+    #[test]
+    fn line_texts_drop_their_breaks() {
+        let text = "one\r\ntwo\nthree";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_text(text, 1), Some("one"));
+        assert_eq!(index.line_text(text, 2), Some("two"));
+        assert_eq!(index.line_text(text, 3), Some("three"));
+        assert_eq!(index.line_text(text, 4), None);
+        assert_eq!(index.line_text(text, 0), None);
+    }
+}

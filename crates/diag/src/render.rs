@@ -1,0 +1,106 @@
+//! The one text rendering of findings: the line form (the `Display` of [`Finding`]), and the
+//! line form followed by a snippet of the source with a caret under the column.
+
+use std::fmt::Write as _;
+
+use crate::finding::Finding;
+use crate::position::LineIndex;
+
+/// The widest slice of a source line shown in a snippet; longer lines (XenServer writes its
+/// descriptor on one line) are cut around the column.
+pub const SNIPPET_WIDTH: usize = 100;
+
+/// Every finding in the line form, one per line.
+pub fn lines(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for finding in findings {
+        let _ = writeln!(out, "{finding}");
+    }
+    out
+}
+
+/// The line form, then, when the finding has a position inside `source`, the source line and a
+/// caret under the column, like a compiler:
+///
+/// ```text
+/// x.ovf:3:1: error[OVF-XML]: malformed XML: expected </References>
+///   |
+/// 3 | </Envelope>
+///   | ^
+/// ```
+pub fn snippet(finding: &Finding, source: &str) -> String {
+    let mut out = format!("{finding}\n");
+    let Some(position) = finding.position else {
+        return out;
+    };
+    let index = LineIndex::new(source);
+    let Some(text) = index.line_text(source, position.line) else {
+        return out;
+    };
+    let (shown, caret) = window(text, position.column);
+    let line = position.line.to_string();
+    let pad = " ".repeat(line.len());
+    let _ = write!(
+        out,
+        "{pad} |\n{line} | {shown}\n{pad} | {caret:>width$}\n",
+        caret = "^",
+        width = caret,
+    );
+    out
+}
+
+// At most SNIPPET_WIDTH characters around `column`, and the caret's column inside them.
+// Control characters are shown as spaces so that the caret stays aligned.
+fn window(text: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let column = column.clamp(1, chars.len() + 1);
+    if chars.len() <= SNIPPET_WIDTH {
+        return (chars.into_iter().collect(), column);
+    }
+    let start = column
+        .saturating_sub(SNIPPET_WIDTH / 2)
+        .min(chars.len() - SNIPPET_WIDTH);
+    let shown = chars[start..start + SNIPPET_WIDTH].iter().collect();
+    (shown, column - start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Position;
+
+    #[test]
+    fn the_caret_points_at_the_column() {
+        let f = Finding::error("OVF-XML", "a DOCTYPE is not allowed")
+            .at(Position::new(2, 5))
+            .in_file("x.ovf");
+        let out = snippet(&f, "<a>\nabc <!DOCTYPE>\n");
+        assert_eq!(
+            out,
+            "x.ovf:2:5: error[OVF-XML]: a DOCTYPE is not allowed\n  |\n2 | abc <!DOCTYPE>\n  |     ^\n"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let source = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let f = Finding::error("R", "here").at(Position::new(1, 5001));
+        let out = snippet(&f, &source);
+        let shown = out.lines().nth(2).unwrap();
+        let caret = out.lines().nth(3).unwrap();
+        assert!(shown.chars().count() <= SNIPPET_WIDTH + 4, "{shown}");
+        let x = shown.find('X').unwrap();
+        assert_eq!(caret.find('^'), Some(x), "{out}");
+    }
+
+    #[test]
+    fn no_snippet_without_a_position_or_outside_the_source() {
+        let f = Finding::warning("R", "m");
+        assert_eq!(snippet(&f, "abc"), "warning[R]: m\n");
+        let f = f.at(Position::new(9, 1));
+        assert_eq!(snippet(&f, "abc"), "9:1: warning[R]: m\n");
+    }
+}
