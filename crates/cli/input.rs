@@ -10,14 +10,16 @@ use crate::exit::CliError;
 pub(crate) fn descriptor(path: &Path) -> Result<(String, Vec<u8>), CliError> {
     let name = path.display().to_string();
     if !is_ova(path) {
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::Usage(miette::miette!("cannot read {name}: {e}")))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| CliError::usage(format!("cannot read {name}: {e}")))?;
         return Ok((name, bytes));
     }
     // A file that cannot be read is an I/O error (exit 2); a broken archive is invalid input.
     let failure = |e: tern_ova::OvaError| match e {
-        tern_ova::OvaError::Io { .. } => CliError::Usage(miette::miette!("{e}")),
-        other => CliError::Invalid(miette::miette!("{name}: {other}")),
+        tern_ova::OvaError::Io { .. } => CliError::usage(format!("{e}")),
+        other => {
+            CliError::invalid(tern_diag::Finding::error("OVA", other.to_string()).in_file(&name))
+        }
     };
     let mut ova = tern_ova::Ova::open(path).map_err(failure)?;
     let member = ova.descriptor().name.clone();

@@ -10,6 +10,7 @@ mod commands;
 mod exit;
 mod input;
 mod output;
+mod report;
 
 use std::process::ExitCode;
 
@@ -20,23 +21,22 @@ pub use exit::{CliError, Outcome};
 /// Entry point of the `tern` binary.
 pub fn main_tern() -> ExitCode {
     let cli = app::Cli::parse();
-    exit::finish(commands::dispatch(cli.command, &cli.global))
+    exit::finish(
+        commands::dispatch(cli.command, &cli.global),
+        cli.global.format,
+    )
 }
 
 /// Entry point of the `ovf2occi` binary: the same function as `tern ovf2occi`.
 pub fn main_ovf2occi() -> ExitCode {
     let args = commands::convert::Ovf2OcciArgs::parse();
-    exit::finish(commands::convert::ovf2occi(
-        &args,
-        &app::GlobalArgs::default(),
-    ))
+    let global = app::GlobalArgs::default();
+    exit::finish(commands::convert::ovf2occi(&args, &global), global.format)
 }
 
 /// Entry point of the `occi2ovf` binary: the same function as `tern occi2ovf`.
 pub fn main_occi2ovf() -> ExitCode {
     let args = commands::convert::Occi2OvfArgs::parse();
-    exit::finish(commands::convert::occi2ovf(
-        &args,
-        &app::GlobalArgs::default(),
-    ))
+    let global = app::GlobalArgs::default();
+    exit::finish(commands::convert::occi2ovf(&args, &global), global.format)
 }

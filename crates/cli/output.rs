@@ -46,6 +46,6 @@ pub(crate) fn write_file(
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&temp);
-        crate::exit::CliError::Usage(miette::miette!("cannot write {}: {e}", path.display()))
+        crate::exit::CliError::usage(format!("cannot write {}: {e}", path.display()))
     })
 }

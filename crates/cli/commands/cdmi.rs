@@ -113,7 +113,7 @@ pub(crate) fn run(args: &CdmiArgs, global: &GlobalArgs) -> Result<Outcome, CliEr
 fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
     let selected_fields = match &args.query {
         Some(q) => Query::parse(q)
-            .map_err(|e| CliError::Usage(miette::miette!("--query: {e}")))?
+            .map_err(|e| CliError::usage(format!("--query: {e}")))?
             .selected_fields(),
         None => None,
     };
@@ -163,7 +163,7 @@ fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
         );
     }
     if unreadable > 0 {
-        return Err(CliError::Usage(miette::miette!(
+        return Err(CliError::usage(format!(
             "{unreadable} file(s) could not be read"
         )));
     }
@@ -210,11 +210,11 @@ fn objectid_new(
     opaque: Option<&str>,
     format: Format,
 ) -> Result<Outcome, CliError> {
-    let usage = |e: objectid::ObjectIdError| CliError::Usage(miette::miette!("{e}"));
+    let usage = |e: objectid::ObjectIdError| CliError::usage(format!("{e}"));
     let id = match opaque {
         Some(hex) => {
-            let bytes = objectid::decode_hex(hex)
-                .map_err(|e| CliError::Usage(miette::miette!("--opaque: {e}")))?;
+            let bytes =
+                objectid::decode_hex(hex).map_err(|e| CliError::usage(format!("--opaque: {e}")))?;
             ObjectId::new(enterprise, &bytes).map_err(usage)?
         }
         None => ObjectId::generate(enterprise).map_err(usage)?,

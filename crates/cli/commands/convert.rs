@@ -320,9 +320,9 @@ fn checked(rendered: tern_occi::Rendered) -> Result<String, CliError> {
     if problems.is_empty() {
         Ok(rendered.text)
     } else {
-        Err(CliError::Invalid(miette::miette!(
-            "the OCCI rendering is incomplete:\n{}",
-            problems.join("\n")
+        Err(CliError::invalid(tern_diag::Finding::error(
+            "render.incomplete",
+            format!("the OCCI rendering is incomplete:\n{}", problems.join("\n")),
         )))
     }
 }
@@ -385,5 +385,5 @@ fn parse_property(text: &str) -> Result<(String, String), String> {
 }
 
 fn usage(message: impl std::fmt::Display) -> CliError {
-    CliError::Usage(miette::miette!("{message}"))
+    CliError::usage(format!("{message}"))
 }

@@ -105,7 +105,7 @@ fn read_input(path: Option<&Path>) -> Result<(String, String), CliError> {
         Some(p) if p.as_os_str() == "-" => read_stdin(),
         Some(p) => fs::read_to_string(p)
             .map(|text| (p.display().to_string(), text))
-            .map_err(|e| CliError::Usage(miette::miette!("cannot read {}: {e}", p.display()))),
+            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", p.display()))),
     }
 }
 
@@ -113,7 +113,7 @@ fn read_stdin() -> Result<(String, String), CliError> {
     let mut text = String::new();
     io::stdin()
         .read_to_string(&mut text)
-        .map_err(|e| CliError::Usage(miette::miette!("cannot read stdin: {e}")))?;
+        .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
     Ok(("<stdin>".to_owned(), text))
 }
 
@@ -204,7 +204,7 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
         output::print_json(&serde_json::Value::Array(report))?;
     }
     if let Some(name) = unreadable {
-        return Err(CliError::Usage(miette::miette!("could not read {name}")));
+        return Err(CliError::usage(format!("could not read {name}")));
     }
     Ok(if invalid {
         Outcome::Invalid

@@ -172,11 +172,10 @@ fn unpack(args: &UnpackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         .unpack(&args.dir, &options, &mut |p| bar.update(p))
         .map_err(|e| match &e {
             OvaError::Io { path, source } if source.kind() == std::io::ErrorKind::AlreadyExists => {
-                CliError::Usage(miette::miette!(
-                    help = "use --force to replace existing files",
-                    "{}: {source}",
-                    path.display()
-                ))
+                CliError::usage_with_help(
+                    format!("{}: {source}", path.display()),
+                    "use --force to replace existing files",
+                )
             }
             _ => failure(&args.ova, &e),
         });
@@ -316,8 +315,10 @@ pub(crate) fn finding_line(ova: &Path, f: &Finding) -> String {
 /// Read and format errors are invalid input (exit 1); file-system errors are I/O (exit 2).
 fn failure(path: &Path, e: &OvaError) -> CliError {
     match e {
-        OvaError::Io { .. } | OvaError::Changed { .. } => CliError::Usage(miette::miette!("{e}")),
-        _ => CliError::Invalid(miette::miette!("{}: {e}", path.display())),
+        OvaError::Io { .. } | OvaError::Changed { .. } => CliError::usage(format!("{e}")),
+        _ => CliError::invalid(
+            tern_diag::Finding::error("OVA", e.to_string()).in_file(path.display()),
+        ),
     }
 }
 

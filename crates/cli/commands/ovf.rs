@@ -271,9 +271,11 @@ fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
     };
     let system = args.system.as_deref();
     let invalid = |e: tern_ovf::edit::EditError| {
-        CliError::Invalid(miette::miette!("{}: {e}", args.file.display()))
+        CliError::invalid(
+            tern_diag::Finding::error("OVF-EDIT", e.to_string()).in_file(args.file.display()),
+        )
     };
-    let usage = |e: tern_ovf::edit::EditError| CliError::Usage(miette::miette!("{e}"));
+    let usage = |e: tern_ovf::edit::EditError| CliError::usage(format!("{e}"));
     if let Some(n) = args.cpus {
         edit::set_cpus(&mut doc, system, n).map_err(invalid)?;
     }
@@ -338,7 +340,11 @@ fn env(args: &EnvArgs) -> Result<Outcome, CliError> {
         args.deployment_option.as_deref(),
         &values,
     )
-    .map_err(|e| CliError::Invalid(miette::miette!("{}: {e}", args.file.display())))?;
+    .map_err(|e| {
+        CliError::invalid(
+            tern_diag::Finding::error("OVF-ENV", e.to_string()).in_file(args.file.display()),
+        )
+    })?;
     output::print(&xml)?;
     Ok(Outcome::Ok)
 }
@@ -347,10 +353,10 @@ fn split_prop(prop: &str) -> Result<(&str, &str), CliError> {
     prop.split_once('=')
         .filter(|(k, _)| !k.is_empty())
         .ok_or_else(|| {
-            CliError::Usage(miette::miette!(
-                help = "write --prop KEY=VALUE",
-                "`{prop}` is not KEY=VALUE"
-            ))
+            CliError::usage_with_help(
+                format!("`{prop}` is not KEY=VALUE"),
+                "write --prop KEY=VALUE",
+            )
         })
 }
 
@@ -397,7 +403,7 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Document, Outcome> {
 fn load(path: &Path) -> Result<Result<Document, Outcome>, CliError> {
     check_extension(path)?;
     let bytes = std::fs::read(path)
-        .map_err(|e| CliError::Usage(miette::miette!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
     Ok(parse(&path.display().to_string(), &bytes))
 }
 
@@ -407,15 +413,16 @@ fn check_extension(path: &Path) -> Result<(), CliError> {
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
         Some("ovf") => Ok(()),
-        Some("ova") => Err(CliError::Usage(miette::miette!(
-            help = "use `tern ova ...` for archives",
-            "{}: OVA archives are not read by `tern ovf`",
-            path.display()
-        ))),
-        _ => Err(CliError::Usage(miette::miette!(
-            help = "OVF descriptors end in .ovf",
-            "{}: not an .ovf file",
-            path.display()
-        ))),
+        Some("ova") => Err(CliError::usage_with_help(
+            format!(
+                "{}: OVA archives are not read by `tern ovf`",
+                path.display()
+            ),
+            "use `tern ova ...` for archives",
+        )),
+        _ => Err(CliError::usage_with_help(
+            format!("{}: not an .ovf file", path.display()),
+            "OVF descriptors end in .ovf",
+        )),
     }
 }

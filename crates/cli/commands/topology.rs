@@ -113,7 +113,7 @@ fn read_both(args: &TopologyArgs) -> Result<Option<(Collection, Collection)>, Cl
 fn read_collection(path: &Path) -> Result<Option<Collection>, CliError> {
     let name = path.display().to_string();
     let text = fs::read_to_string(path)
-        .map_err(|e| CliError::Usage(miette::miette!("cannot read {name}: {e}")))?;
+        .map_err(|e| CliError::usage(format!("cannot read {name}: {e}")))?;
     let media = match path.extension().and_then(|e| e.to_str()) {
         Some("json") => MediaType::OcciJson,
         _ => MediaType::TextPlain,

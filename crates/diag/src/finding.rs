@@ -181,7 +181,10 @@ mod tests {
     #[test]
     fn severities_order_from_note_to_error() {
         assert!(Severity::Note < Severity::Warning && Severity::Warning < Severity::Error);
-        assert!(has_errors(&[Finding::note("a", ""), Finding::error("b", "")]));
+        assert!(has_errors(&[
+            Finding::note("a", ""),
+            Finding::error("b", "")
+        ]));
         assert!(!has_errors(&[Finding::warning("a", "")]));
     }
 }

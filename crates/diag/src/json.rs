@@ -201,13 +201,15 @@ impl Json {
                     }
                     None => break,
                 },
-                JsonValue::Array(items) => match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                    Some(item) => {
-                        position = item.position;
-                        here = item;
+                JsonValue::Array(items) => {
+                    match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        Some(item) => {
+                            position = item.position;
+                            here = item;
+                        }
+                        None => break,
                     }
-                    None => break,
-                },
+                }
                 _ => break,
             }
         }
@@ -640,7 +642,14 @@ mod tests {
         assert!(e.message.contains("twice"));
         assert_eq!(e.position, Position::new(1, 8));
         for bad in [
-            "", "{", "[1,]", "{\"a\" 1}", "\"\\x\"", "tru", "1 2", "\"\u{1}\"",
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "\"\\x\"",
+            "tru",
+            "1 2",
+            "\"\u{1}\"",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
