@@ -1,13 +1,19 @@
-//! Writing command output to stdout, so that a broken pipe surfaces as an error the exit
-//! logic can recognise instead of a panic from `println!`.
+//! Writing command output: to stdout, so that a broken pipe surfaces as an error the exit
+//! logic can recognise instead of a panic from `println!`; and to files, so that no reader
+//! ever sees half a file and nothing that is not a regular file gets replaced.
 
+use std::fs;
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::exit::CliError;
+
+/// How many symbolic links a path may go through before it is refused (as the kernel does).
+const MAX_LINKS: usize = 40;
 
 /// Writes `text` to stdout and flushes.
 pub(crate) fn print(text: &str) -> io::Result<()> {
-    let mut out = io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()
+    print_bytes(text.as_bytes())
 }
 
 /// Writes raw bytes to stdout and flushes.
@@ -24,28 +30,94 @@ pub(crate) fn print_json(value: &serde_json::Value) -> io::Result<()> {
     print(&text)
 }
 
-/// Writes `bytes` to `path` so that no reader ever sees half a file: a temporary file in
-/// the same directory, flushed, then renamed over the target.
-pub(crate) fn write_file(
-    path: &std::path::Path,
-    bytes: &[u8],
-) -> Result<(), crate::exit::CliError> {
-    let dir = match path.parent() {
+/// Writes `bytes` to `path`:
+/// * `-` is stdout;
+/// * a symbolic link is followed, and its final target is written (the link stays);
+/// * a regular file, or a path that does not exist yet, is replaced atomically: a temporary
+///   file in the same directory, written, given the old file's permissions and owner,
+///   synced, renamed over the target, and the directory synced; on failure the temporary
+///   file is removed and the target is untouched;
+/// * anything else (a character device such as `/dev/null`, a FIFO) is written straight
+///   through, never replaced.
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    if path.as_os_str() == "-" {
+        return print_bytes(bytes).map_err(CliError::Io);
+    }
+    let fail = |e: io::Error| CliError::usage(format!("cannot write {}: {e}", path.display()));
+    let target = resolve_links(path).map_err(fail)?;
+    match fs::metadata(&target) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(fail)?;
+            file.write_all(bytes)
+                .and_then(|()| file.flush())
+                .map_err(fail)
+        }
+        Ok(meta) => replace(&target, bytes, Some(&meta)).map_err(fail),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            replace(&target, bytes, None).map_err(fail)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+// The path a chain of symbolic links ends at (which may not exist yet).
+fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::other(format!(
+        "more than {MAX_LINKS} symbolic links"
+    )))
+}
+
+fn replace(target: &Path, bytes: &[u8], old: Option<&fs::Metadata>) -> io::Result<()> {
+    if old.is_some_and(fs::Metadata::is_dir) {
+        return Err(io::Error::other("it is a directory"));
+    }
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
+        _ => Path::new("."),
     };
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.tern-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        crate::exit::CliError::usage(format!("cannot write {}: {e}", path.display()))
-    })
+    // Dropped (and so removed) on every early return below.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".tern-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    if let Some(old) = old {
+        keep_mode_and_owner(temp.as_file(), old)?;
+    }
+    temp.as_file().sync_all()?;
+    temp.persist(target).map_err(|e| e.error)?;
+    // The rename is durable once the directory is.
+    fs::File::open(dir).and_then(|d| d.sync_all())
+}
+
+#[cfg(unix)]
+fn keep_mode_and_owner(file: &fs::File, old: &fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt as _;
+    file.set_permissions(old.permissions())?;
+    // Only root may give a file away; anyone else keeps their own ownership, as `cp` does.
+    match std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())) {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => Ok(()),
+        other => other,
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_mode_and_owner(file: &fs::File, old: &fs::Metadata) -> io::Result<()> {
+    file.set_permissions(old.permissions())
 }

@@ -36,8 +36,32 @@ fn usage_errors_exit_2() {
 fn broken_pipe_exits_0() {
     use std::io::Read;
     use std::process::{Command, Stdio};
+    // Far more output than a pipe buffer (64 KiB on Linux) holds, so that the command is
+    // still writing when the reader goes away: a listing of many resources, converted.
+    let dir = tempfile::tempdir().unwrap();
+    let listing = dir.path().join("many.json");
+    let resources: Vec<String> = (0..5000)
+        .map(|i| {
+            format!(
+                r#"{{"kind":"http://schemas.ogf.org/occi/infrastructure#compute","id":"c{i}","title":"compute number {i} of a long listing","attributes":{{"occi.compute.cores":2}}}}"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        &listing,
+        format!(r#"{{"resources":[{}]}}"#, resources.join(",")),
+    )
+    .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_tern"))
-        .args(["occi", "model", "--format", "json"])
+        .args([
+            "occi",
+            "convert",
+            "--from",
+            "application/occi+json",
+            "--to",
+            "application/occi+json",
+        ])
+        .arg(&listing)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

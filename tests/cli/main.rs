@@ -6,6 +6,7 @@ mod mappings;
 mod occi2ovf;
 mod occi_codec;
 mod occi_model;
+mod output_files;
 mod ova;
 mod ovf2occi;
 mod ovf_in_ova;
