@@ -10,27 +10,13 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Every `.ovf` under `samples/ovf`, then those of `../shared/reference/ovf/samples` when
-/// that folder exists (it is skipped, with a note, when it does not).
+/// Every `.ovf` under `samples/ovf`, then those of `shared/reference/ovf/samples` when that
+/// folder exists (skipped with a note when it does not, a failure under
+/// `TERN_REQUIRE_REFERENCE=1`).
 pub fn descriptors() -> Vec<PathBuf> {
-    let mut files = ovf_files(&repo().join("samples/ovf"));
-    let reference = repo().join("../shared/reference/ovf/samples");
-    if reference.is_dir() {
-        files.extend(ovf_files(&reference));
-    } else {
-        eprintln!(
-            "note: ../shared/reference/ovf/samples not found; only the bundled samples are used"
-        );
+    let mut files = tern_testkit::files(&repo().join("samples/ovf"), &[".ovf"], 9);
+    if let Some(reference) = tern_testkit::reference("ovf/samples") {
+        files.extend(tern_testkit::files(&reference, &[".ovf"], 20));
     }
-    files
-}
-
-fn ovf_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ovf"))
-        .collect();
-    files.sort();
     files
 }
