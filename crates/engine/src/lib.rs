@@ -54,7 +54,7 @@ pub use diff::{Comparison, Diff, Mark, MatchEntry, Updated, compare, compare_wit
 pub use matching::{
     Matching, Pair, Strategy, UnknownStrategy, match_links, match_topologies, occi_graphs,
 };
-pub use plan::{Body, Operation, OperationKind, Plan, Stage, location_of, plan, text_of};
+pub use plan::{Body, Operation, OperationKind, Plan, Stage, plan};
 pub use published::java_hash_order;
 pub use render::{diff_text, occi_json, plan_dot, plan_mermaid, plan_text};
 pub use topology::{LinkRef, Topology};

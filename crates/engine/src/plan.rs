@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
-use tern_model::{Attributes, Catalogue, CategoryId, Entity, Link, Resource};
+use tern_model::{Attributes, Catalogue, CategoryId, Entity, Link, Resource, Value};
 
 use crate::attributes::Change;
 use crate::diff::{Comparison, Mark};
@@ -108,14 +108,6 @@ impl Plan {
     pub fn operations(&self) -> impl Iterator<Item = &Operation> {
         self.stages.iter().flat_map(|s| s.operations.iter())
     }
-}
-
-/// Where an entity lives: its location, or `/<kind term>/<id>`.
-pub fn location_of(entity: &Entity) -> String {
-    entity
-        .location
-        .clone()
-        .unwrap_or_else(|| format!("/{}/{}", entity.kind.term(), entity.id))
 }
 
 /// Plans the adaptation of `comparison.runtime` into `comparison.target`.
@@ -289,7 +281,7 @@ impl Work {
             );
         for e in staying {
             taken.insert(e.id.clone());
-            taken.insert(location_of(e));
+            taken.insert(e.location_or_default());
         }
         for &t in &self.new_resources {
             if let Some(id) = fresh_id(&tg.resource(t).entity, &mut taken) {
@@ -315,7 +307,7 @@ impl Work {
                 }
                 Operation {
                     op: OperationKind::Create,
-                    location: location_of(&resource.entity),
+                    location: resource.entity.location_or_default(),
                     action: None,
                     body: Some(Body::Resource(resource)),
                 }
@@ -325,9 +317,9 @@ impl Work {
 
     fn create_links(&self, comparison: &Comparison<'_>) -> Vec<Operation> {
         let place = |t: usize| match (self.runtime_of_target[t], self.renamed_resources.get(&t)) {
-            (Some(r), _) => location_of(&comparison.runtime.resource(r).entity),
+            (Some(r), _) => comparison.runtime.resource(r).entity.location_or_default(),
             (None, Some(id)) => format!("/{}/{id}", comparison.target.kind(t).term()),
-            (None, None) => location_of(&comparison.target.resource(t).entity),
+            (None, None) => comparison.target.resource(t).entity.location_or_default(),
         };
         self.new_links
             .iter()
@@ -346,7 +338,7 @@ impl Work {
                 }
                 Operation {
                     op: OperationKind::Create,
-                    location: location_of(&link.entity),
+                    location: link.entity.location_or_default(),
                     action: None,
                     body: Some(Body::Link(link)),
                 }
@@ -367,7 +359,9 @@ fn updates(
         if !resource && w.recreated_links.contains(runtime) {
             continue;
         }
-        let location = location_of(comparison.runtime_entity(*resource, *runtime));
+        let location = comparison
+            .runtime_entity(*resource, *runtime)
+            .location_or_default();
         if let Some(body) = body {
             partial.push(Operation {
                 op: OperationKind::Update,
@@ -406,13 +400,13 @@ fn in_place(entity: &Entity, changes: &[Change], catalogue: &Catalogue) -> Optio
             }
             Change::Attribute { name, old, new } => {
                 if let Some(m) = machine.filter(|m| &m.attribute == name) {
-                    let from = old.as_ref().map(text_of)?;
-                    let path = m.path(&from, &text_of(new))?;
+                    let from = old.as_ref().map(Value::to_plain_string)?;
+                    let path = m.path(&from, &new.to_plain_string())?;
                     for t in path {
                         steps.push(t.action.clone()?);
                     }
                 } else if name == "occi.core.title" {
-                    title = Some(text_of(new));
+                    title = Some(new.to_plain_string());
                 } else {
                     let mutable = catalogue
                         .attribute_def(entity, name)
@@ -438,7 +432,7 @@ fn in_place(entity: &Entity, changes: &[Change], catalogue: &Catalogue) -> Optio
 // A fresh id for `entity` when its id or location is taken; records what it takes. One of
 // the first `taken.len() + 1` suffixes is always free.
 fn fresh_id(entity: &Entity, taken: &mut HashSet<String>) -> Option<String> {
-    let clash = taken.contains(&entity.id) || taken.contains(&location_of(entity));
+    let clash = taken.contains(&entity.id) || taken.contains(&entity.location_or_default());
     let id = if clash {
         (2..=taken.len() + 2)
             .map(|k| format!("{}-{k}", entity.id))
@@ -449,23 +443,15 @@ fn fresh_id(entity: &Entity, taken: &mut HashSet<String>) -> Option<String> {
         entity.id.clone()
     };
     taken.insert(format!("/{}/{id}", entity.kind.term()));
-    taken.insert(location_of(entity));
+    taken.insert(entity.location_or_default());
     taken.insert(id.clone());
     clash.then_some(id)
-}
-
-/// A value as plain text: strings without quotes.
-pub fn text_of(value: &tern_model::Value) -> String {
-    match value {
-        tern_model::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn delete(entity: &Entity) -> Operation {
     Operation {
         op: OperationKind::Delete,
-        location: location_of(entity),
+        location: entity.location_or_default(),
         action: None,
         body: None,
     }

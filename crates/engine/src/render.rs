@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value as Json, json};
-use tern_model::{Entity, Link};
+use tern_model::{Entity, Link, Value};
 
 use crate::attributes::Change;
 use crate::diff::{Comparison, Mark};
-use crate::plan::{Body, Operation, OperationKind, Plan, text_of};
+use crate::plan::{Body, Operation, OperationKind, Plan};
 
 /// The `application/occi+json` rendering of an operation body.
 pub fn occi_json(body: &Body) -> Json {
@@ -217,7 +217,7 @@ fn operation_text(op: &Operation) -> String {
         }) => {
             let mut parts: Vec<String> = attributes
                 .iter()
-                .map(|(n, v)| format!("{n}={}", text_of(v)))
+                .map(|(n, v)| format!("{n}={}", v.to_plain_string()))
                 .collect();
             if let Some(t) = title {
                 parts.push(format!("occi.core.title={t}"));
@@ -236,8 +236,8 @@ fn change_text(c: &Change) -> String {
     match c {
         Change::Attribute { name, old, new } => format!(
             "{name}: {} -> {}",
-            old.as_ref().map_or_else(|| "(unset)".to_owned(), text_of),
-            text_of(new)
+            old.as_ref().map_or_else(|| "(unset)".to_owned(), Value::to_plain_string),
+            new.to_plain_string()
         ),
         Change::Mixins { old, new } => {
             format!("mixins: [{}] -> [{}]", old.join(", "), new.join(", "))

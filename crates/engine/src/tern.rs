@@ -23,7 +23,6 @@ use tern_model::{Catalogue, Entity, OcciVersion};
 use crate::assignment::maximum_assignment;
 use crate::attributes::{Change, changes, similarity};
 use crate::matching::Pair;
-use crate::plan::text_of;
 use crate::topology::Topology;
 
 /// Above this many cells a block is matched by buckets instead of the Hungarian method.
@@ -576,7 +575,7 @@ fn change_cost(a: &Entity, b: &Entity) -> f64 {
                 if let Some(m) = machine.filter(|m| m.attribute == name) {
                     let path = old
                         .as_ref()
-                        .and_then(|o| m.path(&text_of(o), &text_of(&new)));
+                        .and_then(|o| m.path(&o.to_plain_string(), &new.to_plain_string()));
                     match path {
                         Some(p) => steps += p.len(),
                         None => return 2.0,

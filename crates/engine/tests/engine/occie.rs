@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use tern_engine::text_of as text_of_value;
 
 use crate::support::{reference_dir, topology};
 
@@ -140,7 +139,7 @@ fn sample_shapes(letter: &str) -> Vec<Shape> {
                 .entity
                 .attributes
                 .iter()
-                .map(|(n, v)| (n.to_owned(), text_of_value(v)))
+                .map(|(n, v)| (n.to_owned(), v.to_plain_string()))
                 .collect(),
             links: r
                 .links
@@ -153,7 +152,7 @@ fn sample_shapes(letter: &str) -> Vec<Shape> {
                         l.entity
                             .attributes
                             .iter()
-                            .map(|(n, v)| (n.to_owned(), text_of_value(v)))
+                            .map(|(n, v)| (n.to_owned(), v.to_plain_string()))
                             .collect(),
                     )
                 })
