@@ -243,7 +243,8 @@ impl Builder {
         e.title = Some(name.to_owned());
         e.attributes.insert("occi.network.state", "active");
         e.attributes.insert("occi.network.label", name);
-        self.networks.insert(name.to_owned(), e.location_or_default());
+        self.networks
+            .insert(name.to_owned(), e.location_or_default());
         self.resources.push(Resource::new(e));
     }
 

@@ -121,7 +121,11 @@ fn run(
                 resources.push(r.clone());
             }
             Some(Body::Link(l)) => {
-                let find = |loc: &str| resources.iter().position(|r| r.entity.location_or_default() == loc);
+                let find = |loc: &str| {
+                    resources
+                        .iter()
+                        .position(|r| r.entity.location_or_default() == loc)
+                };
                 let source =
                     find(&l.source.location).ok_or_else(|| not_found(&l.source.location))?;
                 find(&l.target.location).ok_or_else(|| not_found(&l.target.location))?;

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use crate::attributes::{equal_count, same_mixins};
-use crate::flooding::{FloodingConfig, Pcg, flood};
-use crate::matching::{Pair, occi_graphs};
+use crate::flooding::{FloodingConfig, LabelledGraph, Pcg, flood};
+use crate::matching::Pair;
 use crate::topology::Topology;
 
 /// Identity: runtime and target resources with the same id (kind not compared, as coded).
@@ -246,6 +246,37 @@ impl<'v> Candidates<'v> {
             score: self.values[vertex],
         }
     }
+}
+
+/// Builds the two labelled graphs Similarity Flooding reads: one node per resource (class =
+/// kind), one edge per link between resources of the collection (label = link kind).
+pub(crate) fn occi_graphs(
+    runtime: &Topology<'_>,
+    target: &Topology<'_>,
+) -> (LabelledGraph, LabelledGraph) {
+    let mut names: HashMap<String, u32> = HashMap::new();
+    let mut graph = |t: &Topology<'_>| {
+        let mut intern = |s: String| {
+            let next = names.len() as u32;
+            *names.entry(s).or_insert(next)
+        };
+        let classes = (0..t.resources().len())
+            .map(|i| intern(t.kind(i).to_string()))
+            .collect();
+        let mut g = LabelledGraph::new(classes);
+        for node in 0..t.resources().len() {
+            for &l in t.outgoing(node) {
+                let link = t.link(l);
+                if let Some(to) = link.target {
+                    g.add_edge(node, intern(link.link.entity.kind.to_string()), to);
+                }
+            }
+        }
+        g
+    };
+    let g1 = graph(runtime);
+    let g2 = graph(target);
+    (g1, g2)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod support;
 mod ntier;
 
 mod flooding_values;
+mod modules;
 mod occie;
 mod planning;
 mod properties;
