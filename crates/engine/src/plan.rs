@@ -3,9 +3,10 @@
 //! (`schemas/plan.schema.json`). How a plan is made is in `adaptation`.
 
 use serde::Serialize;
-use serde::ser::{SerializeStruct, Serializer};
-use serde_json::{Map, Value as Json, json};
+use serde::ser::{Error as _, SerializeStruct, Serializer};
+use serde_json::{Map, Value as Json};
 use tern_model::{Attributes, CategoryId, Entity, Link, Resource};
+use tern_occi::{Document, MediaType};
 
 /// Stages in execution order; the operations of one stage are independent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -123,90 +124,59 @@ impl Serialize for Operation {
             s.serialize_field("action", &action.to_string())?;
         }
         if let Some(body) = &self.body {
-            s.serialize_field("entity", &occi_json(body))?;
+            s.serialize_field("entity", &body.occi_json().map_err(S::Error::custom)?)?;
         }
         s.end()
     }
 }
 
-// The `application/occi+json` rendering of an operation body.
-fn occi_json(body: &Body) -> Json {
-    match body {
-        Body::Resource(r) => {
-            let mut o = entity_json(&r.entity);
-            if let Some(summary) = &r.summary {
-                o.insert("summary".into(), json!(summary));
+impl Body {
+    // The `application/occi+json` rendering, written by tern-occi. A partial update is
+    // written as a resource without id whose attributes are those to set (the title as
+    // `occi.core.title`, first); it always has `attributes`, and `mixins` whenever the mixin
+    // set changes, even to none (`[]`), which a resource rendering leaves out.
+    fn occi_json(&self) -> Result<Json, serde_json::Error> {
+        let document = match self {
+            Body::Resource(r) => Document::Resource(r.clone()),
+            Body::Link(l) => Document::Link(l.clone()),
+            Body::Partial {
+                kind,
+                attributes,
+                title,
+                mixins,
+            } => {
+                let mut entity = Entity::new("", kind.clone());
+                if let Some(t) = title {
+                    entity.attributes.insert("occi.core.title", t.as_str());
+                }
+                for (n, v) in attributes.iter() {
+                    entity.attributes.insert(n, v.clone());
+                }
+                entity.mixins = mixins.clone().unwrap_or_default();
+                Document::Resource(Resource::new(entity))
             }
-            Json::Object(o)
-        }
-        Body::Link(l) => Json::Object(link_json(l)),
-        Body::Partial {
-            kind,
-            attributes,
-            title,
-            mixins,
-        } => {
+        };
+        // Notes are about what this body lacks on purpose (a location, a partial update's
+        // id); the body itself is complete.
+        let rendered = tern_occi::write(&document, MediaType::OcciJson);
+        let mut json: Json = serde_json::from_str(&rendered.text)?;
+        if let (Body::Partial { mixins, .. }, Json::Object(written)) = (self, &mut json) {
+            let mut members = std::mem::take(written);
             let mut o = Map::new();
-            o.insert("kind".into(), json!(kind.to_string()));
-            if let Some(m) = mixins {
-                o.insert(
-                    "mixins".into(),
-                    json!(m.iter().map(ToString::to_string).collect::<Vec<_>>()),
-                );
+            if let Some(kind) = members.remove("kind") {
+                o.insert("kind".into(), kind);
             }
-            let mut a = Map::new();
-            if let Some(t) = title {
-                a.insert("occi.core.title".into(), json!(t));
+            if mixins.is_some() {
+                let m = members.remove("mixins").unwrap_or(Json::Array(Vec::new()));
+                o.insert("mixins".into(), m);
             }
-            for (n, v) in attributes.iter() {
-                a.insert(n.into(), v.to_json());
-            }
-            o.insert("attributes".into(), Json::Object(a));
-            Json::Object(o)
+            let a = members
+                .remove("attributes")
+                .unwrap_or(Json::Object(Map::new()));
+            o.insert("attributes".into(), a);
+            o.extend(members);
+            *written = o;
         }
+        Ok(json)
     }
-}
-
-fn entity_json(e: &Entity) -> Map<String, Json> {
-    let mut o = Map::new();
-    o.insert("kind".into(), json!(e.kind.to_string()));
-    if !e.mixins.is_empty() {
-        o.insert(
-            "mixins".into(),
-            json!(e.mixins.iter().map(ToString::to_string).collect::<Vec<_>>()),
-        );
-    }
-    let mut a = Map::new();
-    for (n, v) in e.attributes.iter() {
-        a.insert(n.into(), v.to_json());
-    }
-    if !a.is_empty() {
-        o.insert("attributes".into(), Json::Object(a));
-    }
-    o.insert("id".into(), json!(e.id));
-    if let Some(t) = &e.title {
-        o.insert("title".into(), json!(t));
-    }
-    o
-}
-
-fn link_json(l: &Link) -> Map<String, Json> {
-    let mut o = entity_json(&l.entity);
-    let end = |loc: &str, kind: Option<&tern_model::CategoryId>| {
-        let mut m = Map::new();
-        m.insert("location".into(), json!(loc));
-        if let Some(k) = kind {
-            m.insert("kind".into(), json!(k.to_string()));
-        }
-        Json::Object(m)
-    };
-    o.insert(
-        "source".into(),
-        end(&l.source.location, l.source.kind.as_ref()),
-    );
-    o.insert(
-        "target".into(),
-        end(&l.target.location, l.target.kind.as_ref()),
-    );
-    o
 }
