@@ -51,12 +51,10 @@ mod topology;
 
 pub use adaptation::plan;
 pub use apply::{ApplyError, apply};
-pub use assignment::maximum_assignment;
-pub use attributes::{Change, changes, equal_count, similarity};
+pub use attributes::Change;
 pub use diff::{Comparison, Diff, Mark, MatchEntry, Updated, compare, compare_with_pairs};
-pub use matching::{Matching, Pair, match_links};
+pub use matching::{Matching, Pair};
 pub use plan::{Body, Operation, OperationKind, Plan, Stage};
-pub use published::java_hash_order;
 pub use render::{diff_text, plan_dot, plan_mermaid, plan_text};
 pub use strategy::{Strategy, UnknownStrategy, match_topologies};
 pub use topology::{LinkRef, Topology};

@@ -31,7 +31,11 @@ pub struct Matching {
 /// Pairs links: same kind, source resources paired, target resources paired (or the same
 /// external target). Among several candidates the one with the most equal attributes wins,
 /// then document order.
-pub fn match_links(runtime: &Topology<'_>, target: &Topology<'_>, resources: &[Pair]) -> Vec<Pair> {
+pub(crate) fn match_links(
+    runtime: &Topology<'_>,
+    target: &Topology<'_>,
+    resources: &[Pair],
+) -> Vec<Pair> {
     let mut paired: HashMap<usize, Vec<usize>> = HashMap::new();
     for p in resources {
         paired.entry(p.target).or_default().push(p.runtime);

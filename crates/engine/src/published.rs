@@ -13,7 +13,7 @@ use crate::matching::Pair;
 use crate::topology::Topology;
 
 /// Identity: runtime and target resources with the same id (kind not compared, as coded).
-pub fn identity(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
+pub(crate) fn identity(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
     let by_id: HashMap<&str, usize> = target
         .resources()
         .iter()
@@ -35,7 +35,7 @@ pub fn identity(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
 }
 
 /// Similarity Flooding alone, greedy max-first selection ("Complex").
-pub fn similarity(
+pub(crate) fn similarity(
     runtime: &Topology<'_>,
     target: &Topology<'_>,
     config: &FloodingConfig,
@@ -55,7 +55,11 @@ pub fn similarity(
 /// The published mixed strategy: identity pins, flooding on the pruned PCG, greedy selection
 /// with the attribute filter (first and second pick), then the kind + mixins + title post-pass.
 #[allow(clippy::float_cmp)] // The authors test ties with `==` on doubles; so must we.
-pub fn mixed(runtime: &Topology<'_>, target: &Topology<'_>, config: &FloodingConfig) -> Vec<Pair> {
+pub(crate) fn mixed(
+    runtime: &Topology<'_>,
+    target: &Topology<'_>,
+    config: &FloodingConfig,
+) -> Vec<Pair> {
     let pins: Vec<(usize, usize)> = identity(runtime, target)
         .into_iter()
         .map(|p| (p.runtime, p.target))
@@ -111,7 +115,7 @@ pub fn mixed(runtime: &Topology<'_>, target: &Topology<'_>, config: &FloodingCon
 /// The order in which a Java 8 `HashMap<String, _>` with default capacity iterates `keys`
 /// inserted in the given order: by bucket (`hash ^ hash >>> 16` masked by the table size),
 /// then by insertion. Returns positions into `keys`.
-pub fn java_hash_order(keys: &[&str]) -> Vec<usize> {
+pub(crate) fn java_hash_order(keys: &[&str]) -> Vec<usize> {
     let mut capacity = 16usize;
     while keys.len() * 4 > capacity * 3 {
         capacity *= 2;

@@ -1,5 +1,8 @@
 //! The strategies that pair runtime resources with target resources.
 
+use std::fmt;
+use std::str::FromStr;
+
 use crate::flooding::FloodingConfig;
 use crate::matching::{Matching, match_links};
 use crate::topology::Topology;
@@ -27,19 +30,25 @@ pub enum Strategy {
 pub struct UnknownStrategy(pub String);
 
 impl Strategy {
-    /// The strategy named `identity`, `similarity`, `mixed` or `tern` (flooding as coded by
-    /// Erbel et al.).
-    pub fn from_name(name: &str) -> Result<Self, UnknownStrategy> {
-        match name {
-            "identity" => Ok(Strategy::Identity),
-            "similarity" => Ok(Strategy::Similarity(FloodingConfig::erbel())),
-            "mixed" => Ok(Strategy::Mixed(FloodingConfig::erbel())),
-            "tern" => Ok(Strategy::Tern),
-            other => Err(UnknownStrategy(other.to_owned())),
-        }
-    }
+    /// Every strategy, the published ones with flooding as Erbel et al. coded it, in the
+    /// order a user is offered them. Each [`name`](Strategy::name) parses back to it.
+    ///
+    /// ```
+    /// use tern_engine::Strategy;
+    /// for s in Strategy::ALL {
+    ///     assert_eq!(s.name().parse::<Strategy>(), Ok(s));
+    /// }
+    /// assert_eq!("tern".parse::<Strategy>(), Ok(Strategy::Tern));
+    /// assert!("flooding".parse::<Strategy>().is_err());
+    /// ```
+    pub const ALL: [Strategy; 4] = [
+        Strategy::Identity,
+        Strategy::Similarity(FloodingConfig::erbel()),
+        Strategy::Mixed(FloodingConfig::erbel()),
+        Strategy::Tern,
+    ];
 
-    /// The strategy's name.
+    /// The strategy's name: `identity`, `similarity`, `mixed` or `tern`.
     pub fn name(&self) -> &'static str {
         match self {
             Strategy::Identity => "identity",
@@ -47,6 +56,38 @@ impl Strategy {
             Strategy::Mixed(_) => "mixed",
             Strategy::Tern => "tern",
         }
+    }
+
+    /// What the strategy does, in one line (for a command's help).
+    pub fn summary(&self) -> &'static str {
+        match self {
+            Strategy::Identity => "Same identifier",
+            Strategy::Similarity(_) => {
+                "Similarity Flooding with greedy selection (Erbel et al.'s \"Complex\")"
+            }
+            Strategy::Mixed(_) => {
+                "Identity, flooding, attribute filter, title post-pass (Erbel et al.'s \"Mixed\")"
+            }
+            Strategy::Tern => "tern's consistent, cost-based assignment",
+        }
+    }
+}
+
+impl FromStr for Strategy {
+    type Err = UnknownStrategy;
+
+    /// The strategy of [`Strategy::ALL`] with that name.
+    fn from_str(name: &str) -> Result<Self, UnknownStrategy> {
+        Strategy::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .ok_or_else(|| UnknownStrategy(name.to_owned()))
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

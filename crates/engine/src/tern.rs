@@ -33,7 +33,7 @@ const PAIR_THRESHOLD: f64 = 0.75;
 const PROPAGATION_LIMIT: usize = 64;
 
 /// Runs the strategy; pairs are returned in the order they were decided.
-pub fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
+pub(crate) fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
     let mut state = State::new(runtime, target);
     state.pin_identities();
     state.colour();

@@ -15,3 +15,4 @@ mod occie;
 mod planning;
 mod properties;
 mod published_table;
+mod strategies;

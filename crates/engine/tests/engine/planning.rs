@@ -213,7 +213,7 @@ fn published_matchings_cost_extra_calls_where_they_are_wrong() {
     let similarity = plan_for(
         &runtime,
         &target,
-        &Strategy::from_name("similarity").unwrap(),
+        &"similarity".parse::<Strategy>().unwrap(),
     );
     assert!(tern.is_empty(), "{tern:?}");
     assert!(similarity.len() >= 4, "{similarity:?}");
