@@ -8,6 +8,7 @@ mod support;
 #[path = "../../benches/ntier.rs"]
 mod ntier;
 
+mod applying;
 mod bodies;
 mod flooding_values;
 mod modules;
