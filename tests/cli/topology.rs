@@ -78,13 +78,19 @@ fn unparsable_input_exits_1_with_a_located_finding() {
         err.starts_with("samples/topologies/invalid/trailing-comma.json:3:"),
         "{err}"
     );
-    assert!(err.contains("error["), "{err}");
+    assert!(err.contains(": error[json.syntax]: "), "{err}");
 }
 
 #[test]
 fn a_missing_file_exits_2() {
     let out = tern(&["diff", A, "samples/topologies/no-such-file.json"]);
     assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("samples/topologies/no-such-file.json"),
+        "the error names the missing file: {err}"
+    );
 }
 
 fn violations(schema: &str, output: &str) -> Vec<String> {
@@ -177,4 +183,34 @@ fn an_ovf2occi_export_is_a_topology() {
         crate::stdout(&plan)
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn every_strategy_of_the_engine_is_offered_with_its_summary() {
+    let help = stdout(&tern(&["plan", "--help"]));
+    for s in tern_engine::Strategy::ALL {
+        assert!(
+            help.contains(&format!("- {}:", s.name())) && help.contains(s.summary()),
+            "{help}"
+        );
+        let out = tern(&["diff", "--strategy", s.name(), C, A]);
+        assert_eq!(out.status.code(), Some(0), "{}: {}", s, stderr(&out));
+    }
+    assert!(help.contains("[default: tern]"), "{help}");
+}
+
+#[test]
+fn an_unknown_strategy_is_a_usage_error_listing_the_strategies() {
+    let out = tern(&["plan", "--strategy", "flooding", A, C]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(
+        err.contains("invalid value 'flooding' for '--strategy <STRATEGY>'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[possible values: identity, similarity, mixed, tern]"),
+        "{err}"
+    );
 }

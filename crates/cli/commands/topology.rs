@@ -5,6 +5,7 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use tern_engine::{Strategy, compare, diff_text, plan, plan_dot, plan_mermaid, plan_text};
 use tern_model::{Catalogue, Collection, OcciVersion};
@@ -19,8 +20,8 @@ use crate::output;
 pub(crate) struct TopologyArgs {
     /// How resources are paired: tern's consistent assignment (default) or one of the
     /// published strategies of Erbel et al. (identity, similarity, mixed).
-    #[arg(long, value_enum, default_value_t = StrategyName::Tern)]
-    strategy: StrategyName,
+    #[arg(long, default_value_t = Strategy::Tern, value_parser = strategies())]
+    strategy: Strategy,
     /// The topology as it runs (an OCCI entity collection; `.json` = application/occi+json,
     /// anything else text/plain).
     runtime: PathBuf,
@@ -47,25 +48,12 @@ pub(crate) enum Graph {
     Mermaid,
 }
 
-/// The selectable strategies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum StrategyName {
-    /// Same identifier.
-    Identity,
-    /// Similarity Flooding with greedy selection (Erbel et al.'s "Complex").
-    Similarity,
-    /// Identity, flooding, attribute filter, title post-pass (Erbel et al.'s "Mixed").
-    Mixed,
-    /// tern's consistent, cost-based assignment.
-    Tern,
-}
-
 /// `tern diff`.
 pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let Some((runtime, target)) = read_both(args)? else {
         return Ok(Outcome::Invalid);
     };
-    let comparison = compare(&runtime, &target, &strategy(args.strategy));
+    let comparison = compare(&runtime, &target, &args.strategy);
     match global.format {
         Format::Json => output::print_json(&to_json(&comparison.diff())?)?,
         _ => output::print(&diff_text(&comparison))?,
@@ -78,7 +66,7 @@ pub(crate) fn plan_command(args: &PlanArgs, global: &GlobalArgs) -> Result<Outco
     let Some((runtime, target)) = read_both(&args.topologies)? else {
         return Ok(Outcome::Invalid);
     };
-    let comparison = compare(&runtime, &target, &strategy(args.topologies.strategy));
+    let comparison = compare(&runtime, &target, &args.topologies.strategy);
     let p = plan(&comparison, &Catalogue::infrastructure(OcciVersion::V1_2));
     match (args.graph, global.format) {
         (Some(Graph::Dot), _) => output::print(&plan_dot(&p))?,
@@ -89,14 +77,10 @@ pub(crate) fn plan_command(args: &PlanArgs, global: &GlobalArgs) -> Result<Outco
     Ok(Outcome::Ok)
 }
 
-fn strategy(name: StrategyName) -> Strategy {
-    let name = match name {
-        StrategyName::Identity => "identity",
-        StrategyName::Similarity => "similarity",
-        StrategyName::Mixed => "mixed",
-        StrategyName::Tern => "tern",
-    };
-    Strategy::from_name(name).unwrap_or_default()
+// The engine's strategies, offered under their names with their summaries as help.
+fn strategies() -> impl TypedValueParser<Value = Strategy> {
+    PossibleValuesParser::new(Strategy::ALL.map(|s| PossibleValue::new(s.name()).help(s.summary())))
+        .try_map(|name| name.parse::<Strategy>())
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, CliError> {

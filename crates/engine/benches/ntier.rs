@@ -74,10 +74,6 @@ fn kind(term: &str) -> CategoryId {
     CategoryId::new(INFRA, term)
 }
 
-fn loc(e: &Entity) -> String {
-    format!("/{}/{}", e.kind.term(), e.id)
-}
-
 /// A generated topology of about `size` resources.
 pub fn generate(size: usize, replicas: Replicas, seed: u64) -> Collection {
     let mut rng = Rng::new(seed);
@@ -135,7 +131,7 @@ pub fn edit(
                         .insert("occi.compute.hostname", format!("scaled-{fresh}"));
                 }
                 copy.entity.id.clone_from(&id);
-                let source = loc(&copy.entity);
+                let source = copy.entity.location_or_default();
                 // Keep only network interfaces: the copy gets no volume of its own.
                 copy.links
                     .retain(|l| l.entity.kind.term() == "networkinterface");
@@ -156,7 +152,7 @@ pub fn edit(
                     .map(|l| l.target.location.clone())
                     .collect();
                 resources.retain(|r| {
-                    let keep = !volumes.contains(&loc(&r.entity));
+                    let keep = !volumes.contains(&r.entity.location_or_default());
                     if !keep {
                         truth.remove(&r.entity.id);
                     }
@@ -180,8 +176,8 @@ pub fn edit(
                 }
                 volume.attributes.insert("occi.storage.size", 50i64);
                 volume.attributes.insert("occi.storage.state", "online");
-                let target = loc(&volume);
-                let source = loc(&resources[vm].entity);
+                let target = volume.location_or_default();
+                let source = resources[vm].entity.location_or_default();
                 let mut link = Entity::new(format!("sl-extra-{fresh}-{seed}"), kind("storagelink"));
                 link.attributes
                     .insert("occi.storagelink.deviceid", format!("/dev/vd{fresh}"));
@@ -212,7 +208,7 @@ fn rename_all(resources: &mut [Resource], truth: &mut HashMap<String, String>) {
         .iter()
         .map(|r| {
             (
-                loc(&r.entity),
+                r.entity.location_or_default(),
                 format!("/{}/r-{}", r.entity.kind.term(), r.entity.id),
             )
         })
@@ -247,7 +243,8 @@ impl Builder {
         e.title = Some(name.to_owned());
         e.attributes.insert("occi.network.state", "active");
         e.attributes.insert("occi.network.label", name);
-        self.networks.insert(name.to_owned(), loc(&e));
+        self.networks
+            .insert(name.to_owned(), e.location_or_default());
         self.resources.push(Resource::new(e));
     }
 
@@ -264,7 +261,7 @@ impl Builder {
         e.attributes
             .insert("occi.compute.cores", if tier == "db" { 4i64 } else { 2i64 });
         e.attributes.insert("occi.compute.memory", 4096i64);
-        let source = loc(&e);
+        let source = e.location_or_default();
         let mut r = Resource::new(e);
         let mut nets = vec![format!("back-{segment}")];
         if tier == "web" {
@@ -286,7 +283,7 @@ impl Builder {
             if replicas == Replicas::Named {
                 volume.title = Some(format!("data-{i}"));
             }
-            let target = loc(&volume);
+            let target = volume.location_or_default();
             let mut sl = Entity::new(format!("sl-{i}"), kind("storagelink"));
             sl.attributes
                 .insert("occi.storagelink.deviceid", "/dev/vdb");

@@ -57,7 +57,7 @@ fn main() {
             {
                 continue;
             }
-            let strategy = Strategy::from_name(name).expect("known strategy");
+            let strategy = name.parse::<Strategy>().expect("known strategy");
             let start = Instant::now();
             let comparison = compare(&runtime, &target, &strategy);
             let p = plan(&comparison, &catalogue);

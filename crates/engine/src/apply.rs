@@ -1,9 +1,9 @@
 //! Executes a plan against an in-memory copy of the runtime topology: what a server would do
 //! with the calls, used to check that plans reach their target.
 
-use tern_model::{Catalogue, Collection, Entity, Link, Resource};
+use tern_model::{Catalogue, Collection, Entity, Link, Resource, Value};
 
-use crate::plan::{Body, Operation, OperationKind, Plan, location_of, text_of};
+use crate::plan::{Body, Operation, OperationKind, Plan};
 
 /// Why a plan cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -91,7 +91,7 @@ fn run(
     };
     let at = |rs: &[Resource]| {
         rs.iter()
-            .position(|r| location_of(&r.entity) == op.location)
+            .position(|r| r.entity.location_or_default() == op.location)
     };
     match op.op {
         OperationKind::Delete => {
@@ -121,7 +121,11 @@ fn run(
                 resources.push(r.clone());
             }
             Some(Body::Link(l)) => {
-                let find = |loc: &str| resources.iter().position(|r| location_of(&r.entity) == loc);
+                let find = |loc: &str| {
+                    resources
+                        .iter()
+                        .position(|r| r.entity.location_or_default() == loc)
+                };
                 let source =
                     find(&l.source.location).ok_or_else(|| not_found(&l.source.location))?;
                 find(&l.target.location).ok_or_else(|| not_found(&l.target.location))?;
@@ -181,7 +185,7 @@ fn act(
     let machine = catalogue.state_machine(&entity.kind);
     let current = machine
         .and_then(|m| entity.attributes.get(&m.attribute))
-        .map(text_of)
+        .map(Value::to_plain_string)
         .unwrap_or_default();
     let next = machine.and_then(|m| {
         m.transitions
@@ -216,13 +220,13 @@ fn find_link(
         if let Some(i) = res
             .links
             .iter()
-            .position(|l| location_of(&l.entity) == location)
+            .position(|l| l.entity.location_or_default() == location)
         {
             return Some((Some(r), i));
         }
     }
     standalone
         .iter()
-        .position(|l| location_of(&l.entity) == location)
+        .position(|l| l.entity.location_or_default() == location)
         .map(|i| (None, i))
 }

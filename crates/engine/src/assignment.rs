@@ -7,7 +7,7 @@
 /// # Panics
 ///
 /// When `scores` does not hold `rows × cols` values.
-pub fn maximum_assignment(scores: &[f64], rows: usize, cols: usize) -> Vec<Option<usize>> {
+pub(crate) fn maximum_assignment(scores: &[f64], rows: usize, cols: usize) -> Vec<Option<usize>> {
     assert_eq!(scores.len(), rows * cols, "score matrix has the wrong size");
     if rows == 0 || cols == 0 {
         return vec![None; rows];

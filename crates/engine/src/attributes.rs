@@ -27,7 +27,7 @@ pub enum Change {
 
 /// Number of attributes (`occi.core.id` and `occi.core.title` included) with the same name
 /// and value on both sides: the `vertexFit` of Erbel et al.
-pub fn equal_count(a: &Entity, b: &Entity) -> usize {
+pub(crate) fn equal_count(a: &Entity, b: &Entity) -> usize {
     let mut n = usize::from(a.id == b.id);
     if a.title.is_some() && a.title == b.title {
         n += 1;
@@ -41,7 +41,7 @@ pub fn equal_count(a: &Entity, b: &Entity) -> usize {
 
 /// Similarity in `[0, 1]`: equal attributes (title included, id excluded) over the union of
 /// attribute names.
-pub fn similarity(a: &Entity, b: &Entity) -> f64 {
+pub(crate) fn similarity(a: &Entity, b: &Entity) -> f64 {
     let mut equal = 0usize;
     let mut union = 0usize;
     if a.title.is_some() || b.title.is_some() {
@@ -69,7 +69,7 @@ pub fn similarity(a: &Entity, b: &Entity) -> f64 {
 }
 
 /// True when both entities have the same mixin set.
-pub fn same_mixins(a: &Entity, b: &Entity) -> bool {
+pub(crate) fn same_mixins(a: &Entity, b: &Entity) -> bool {
     a.mixins.len() == b.mixins.len() && a.mixins.iter().all(|m| b.mixins.contains(m))
 }
 
@@ -77,7 +77,7 @@ pub fn same_mixins(a: &Entity, b: &Entity) -> bool {
 /// the target sets with another value (or that runtime lacks), the title when the target has
 /// one, and the mixin set. Attributes only the runtime has (provider-filled ones such as a
 /// MAC address) are not changes. Identity and link ends never count.
-pub fn changes(runtime: &Entity, target: &Entity) -> Vec<Change> {
+pub(crate) fn changes(runtime: &Entity, target: &Entity) -> Vec<Change> {
     let mut out = Vec::new();
     if let Some(title) = &target.title {
         if runtime.title.as_ref() != Some(title) {

@@ -7,7 +7,8 @@ use serde::ser::{SerializeMap, Serializer};
 use tern_model::{Collection, Entity};
 
 use crate::attributes::{Change, changes};
-use crate::matching::{Matching, Strategy, match_topologies};
+use crate::matching::{Matching, Pair, match_links};
+use crate::strategy::{Strategy, match_topologies};
 use crate::topology::Topology;
 
 /// A runtime and a target topology, their matching and the marks derived from it.
@@ -136,17 +137,17 @@ pub fn compare_with_pairs<'a>(
             .collect()
     };
     let (in_runtime, in_target) = (index(&runtime), index(&target));
-    let resources: Vec<crate::Pair> = pairs
+    let resources: Vec<Pair> = pairs
         .iter()
         .filter_map(|(r, t)| {
-            Some(crate::Pair {
+            Some(Pair {
                 runtime: *in_runtime.get(r)?,
                 target: *in_target.get(t)?,
                 score: 1.0,
             })
         })
         .collect();
-    let links = crate::match_links(&runtime, &target, &resources);
+    let links = match_links(&runtime, &target, &resources);
     finish(runtime, target, Matching { resources, links })
 }
 
@@ -239,7 +240,7 @@ impl Comparison<'_> {
 
 // The first pair for each runtime and each target entity wins (the published mixed
 // strategy may fuse one missing resource with several new ones).
-fn one_to_one(pairs: &[crate::Pair]) -> Vec<(usize, usize)> {
+fn one_to_one(pairs: &[Pair]) -> Vec<(usize, usize)> {
     let mut seen_r = std::collections::HashSet::new();
     let mut seen_t = std::collections::HashSet::new();
     pairs

@@ -159,7 +159,7 @@ impl LabelledGraph {
 
 impl FloodingConfig {
     /// The variant of Erbel et al. (see the module documentation).
-    pub fn erbel() -> Self {
+    pub const fn erbel() -> Self {
         FloodingConfig {
             coefficients: Coefficients::ErbelProduct,
             formula: Formula::Basic,

@@ -35,6 +35,7 @@
 // Counts (links, attributes, candidates) stay far below 2^52, so turning them into f64 is exact.
 #![allow(clippy::cast_precision_loss)]
 
+mod adaptation;
 mod apply;
 mod assignment;
 mod attributes;
@@ -44,17 +45,16 @@ mod matching;
 mod plan;
 mod published;
 mod render;
+mod strategy;
 mod tern;
 mod topology;
 
+pub use adaptation::plan;
 pub use apply::{ApplyError, apply};
-pub use assignment::maximum_assignment;
-pub use attributes::{Change, changes, equal_count, similarity};
+pub use attributes::Change;
 pub use diff::{Comparison, Diff, Mark, MatchEntry, Updated, compare, compare_with_pairs};
-pub use matching::{
-    Matching, Pair, Strategy, UnknownStrategy, match_links, match_topologies, occi_graphs,
-};
-pub use plan::{Body, Operation, OperationKind, Plan, Stage, location_of, plan, text_of};
-pub use published::java_hash_order;
-pub use render::{diff_text, occi_json, plan_dot, plan_mermaid, plan_text};
+pub use matching::{Matching, Pair};
+pub use plan::{Body, Operation, OperationKind, Plan, Stage};
+pub use render::{diff_text, plan_dot, plan_mermaid, plan_text};
+pub use strategy::{Strategy, UnknownStrategy, match_topologies};
 pub use topology::{LinkRef, Topology};

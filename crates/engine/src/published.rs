@@ -8,12 +8,12 @@
 use std::collections::HashMap;
 
 use crate::attributes::{equal_count, same_mixins};
-use crate::flooding::{FloodingConfig, Pcg, flood};
-use crate::matching::{Pair, occi_graphs};
+use crate::flooding::{FloodingConfig, LabelledGraph, Pcg, flood};
+use crate::matching::Pair;
 use crate::topology::Topology;
 
 /// Identity: runtime and target resources with the same id (kind not compared, as coded).
-pub fn identity(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
+pub(crate) fn identity(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
     let by_id: HashMap<&str, usize> = target
         .resources()
         .iter()
@@ -35,7 +35,7 @@ pub fn identity(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
 }
 
 /// Similarity Flooding alone, greedy max-first selection ("Complex").
-pub fn similarity(
+pub(crate) fn similarity(
     runtime: &Topology<'_>,
     target: &Topology<'_>,
     config: &FloodingConfig,
@@ -55,7 +55,11 @@ pub fn similarity(
 /// The published mixed strategy: identity pins, flooding on the pruned PCG, greedy selection
 /// with the attribute filter (first and second pick), then the kind + mixins + title post-pass.
 #[allow(clippy::float_cmp)] // The authors test ties with `==` on doubles; so must we.
-pub fn mixed(runtime: &Topology<'_>, target: &Topology<'_>, config: &FloodingConfig) -> Vec<Pair> {
+pub(crate) fn mixed(
+    runtime: &Topology<'_>,
+    target: &Topology<'_>,
+    config: &FloodingConfig,
+) -> Vec<Pair> {
     let pins: Vec<(usize, usize)> = identity(runtime, target)
         .into_iter()
         .map(|p| (p.runtime, p.target))
@@ -111,7 +115,7 @@ pub fn mixed(runtime: &Topology<'_>, target: &Topology<'_>, config: &FloodingCon
 /// The order in which a Java 8 `HashMap<String, _>` with default capacity iterates `keys`
 /// inserted in the given order: by bucket (`hash ^ hash >>> 16` masked by the table size),
 /// then by insertion. Returns positions into `keys`.
-pub fn java_hash_order(keys: &[&str]) -> Vec<usize> {
+pub(crate) fn java_hash_order(keys: &[&str]) -> Vec<usize> {
     let mut capacity = 16usize;
     while keys.len() * 4 > capacity * 3 {
         capacity *= 2;
@@ -246,6 +250,37 @@ impl<'v> Candidates<'v> {
             score: self.values[vertex],
         }
     }
+}
+
+/// Builds the two labelled graphs Similarity Flooding reads: one node per resource (class =
+/// kind), one edge per link between resources of the collection (label = link kind).
+pub(crate) fn occi_graphs(
+    runtime: &Topology<'_>,
+    target: &Topology<'_>,
+) -> (LabelledGraph, LabelledGraph) {
+    let mut names: HashMap<String, u32> = HashMap::new();
+    let mut graph = |t: &Topology<'_>| {
+        let mut intern = |s: String| {
+            let next = names.len() as u32;
+            *names.entry(s).or_insert(next)
+        };
+        let classes = (0..t.resources().len())
+            .map(|i| intern(t.kind(i).to_string()))
+            .collect();
+        let mut g = LabelledGraph::new(classes);
+        for node in 0..t.resources().len() {
+            for &l in t.outgoing(node) {
+                let link = t.link(l);
+                if let Some(to) = link.target {
+                    g.add_edge(node, intern(link.link.entity.kind.to_string()), to);
+                }
+            }
+        }
+        g
+    };
+    let g1 = graph(runtime);
+    let g2 = graph(target);
+    (g1, g2)
 }
 
 #[cfg(test)]

@@ -1,53 +1,14 @@
-//! Renderings for people and tools: OCCI JSON bodies, a Terraform-plan-like text summary,
-//! and the staged plan as Graphviz dot or Mermaid.
+//! Renderings for people and tools: a Terraform-plan-like text summary of a comparison, and
+//! the staged plan as text, Graphviz dot or Mermaid.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value as Json, json};
-use tern_model::{Entity, Link};
+use tern_model::{Entity, Value};
 
 use crate::attributes::Change;
 use crate::diff::{Comparison, Mark};
-use crate::plan::{Body, Operation, OperationKind, Plan, text_of};
-
-/// The `application/occi+json` rendering of an operation body.
-pub fn occi_json(body: &Body) -> Json {
-    match body {
-        Body::Resource(r) => {
-            let mut o = entity_json(&r.entity);
-            if let Some(summary) = &r.summary {
-                o.insert("summary".into(), json!(summary));
-            }
-            Json::Object(o)
-        }
-        Body::Link(l) => Json::Object(link_json(l)),
-        Body::Partial {
-            kind,
-            attributes,
-            title,
-            mixins,
-        } => {
-            let mut o = Map::new();
-            o.insert("kind".into(), json!(kind.to_string()));
-            if let Some(m) = mixins {
-                o.insert(
-                    "mixins".into(),
-                    json!(m.iter().map(ToString::to_string).collect::<Vec<_>>()),
-                );
-            }
-            let mut a = Map::new();
-            if let Some(t) = title {
-                a.insert("occi.core.title".into(), json!(t));
-            }
-            for (n, v) in attributes.iter() {
-                a.insert(n.into(), v.to_json());
-            }
-            o.insert("attributes".into(), Json::Object(a));
-            Json::Object(o)
-        }
-    }
-}
+use crate::plan::{Body, Operation, OperationKind, Plan};
 
 /// A short Terraform-plan-like summary of a comparison: one line per changed entity, then
 /// counts per kind.
@@ -217,7 +178,7 @@ fn operation_text(op: &Operation) -> String {
         }) => {
             let mut parts: Vec<String> = attributes
                 .iter()
-                .map(|(n, v)| format!("{n}={}", text_of(v)))
+                .map(|(n, v)| format!("{n}={}", v.to_plain_string()))
                 .collect();
             if let Some(t) = title {
                 parts.push(format!("occi.core.title={t}"));
@@ -236,8 +197,9 @@ fn change_text(c: &Change) -> String {
     match c {
         Change::Attribute { name, old, new } => format!(
             "{name}: {} -> {}",
-            old.as_ref().map_or_else(|| "(unset)".to_owned(), text_of),
-            text_of(new)
+            old.as_ref()
+                .map_or_else(|| "(unset)".to_owned(), Value::to_plain_string),
+            new.to_plain_string()
         ),
         Change::Mixins { old, new } => {
             format!("mixins: [{}] -> [{}]", old.join(", "), new.join(", "))
@@ -250,50 +212,6 @@ fn name(e: &Entity) -> String {
         Some(t) => format!("{t} ({})", e.id),
         None => e.id.clone(),
     }
-}
-
-fn entity_json(e: &Entity) -> Map<String, Json> {
-    let mut o = Map::new();
-    o.insert("kind".into(), json!(e.kind.to_string()));
-    if !e.mixins.is_empty() {
-        o.insert(
-            "mixins".into(),
-            json!(e.mixins.iter().map(ToString::to_string).collect::<Vec<_>>()),
-        );
-    }
-    let mut a = Map::new();
-    for (n, v) in e.attributes.iter() {
-        a.insert(n.into(), v.to_json());
-    }
-    if !a.is_empty() {
-        o.insert("attributes".into(), Json::Object(a));
-    }
-    o.insert("id".into(), json!(e.id));
-    if let Some(t) = &e.title {
-        o.insert("title".into(), json!(t));
-    }
-    o
-}
-
-fn link_json(l: &Link) -> Map<String, Json> {
-    let mut o = entity_json(&l.entity);
-    let end = |loc: &str, kind: Option<&tern_model::CategoryId>| {
-        let mut m = Map::new();
-        m.insert("location".into(), json!(loc));
-        if let Some(k) = kind {
-            m.insert("kind".into(), json!(k.to_string()));
-        }
-        Json::Object(m)
-    };
-    o.insert(
-        "source".into(),
-        end(&l.source.location, l.source.kind.as_ref()),
-    );
-    o.insert(
-        "target".into(),
-        end(&l.target.location, l.target.kind.as_ref()),
-    );
-    o
 }
 
 fn dot_escape(s: &str) -> String {

@@ -23,7 +23,6 @@ use tern_model::{Catalogue, Entity, OcciVersion};
 use crate::assignment::maximum_assignment;
 use crate::attributes::{Change, changes, similarity};
 use crate::matching::Pair;
-use crate::plan::text_of;
 use crate::topology::Topology;
 
 /// Above this many cells a block is matched by buckets instead of the Hungarian method.
@@ -34,7 +33,7 @@ const PAIR_THRESHOLD: f64 = 0.75;
 const PROPAGATION_LIMIT: usize = 64;
 
 /// Runs the strategy; pairs are returned in the order they were decided.
-pub fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
+pub(crate) fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
     let mut state = State::new(runtime, target);
     state.pin_identities();
     state.colour();
@@ -576,7 +575,7 @@ fn change_cost(a: &Entity, b: &Entity) -> f64 {
                 if let Some(m) = machine.filter(|m| m.attribute == name) {
                     let path = old
                         .as_ref()
-                        .and_then(|o| m.path(&text_of(o), &text_of(&new)));
+                        .and_then(|o| m.path(&o.to_plain_string(), &new.to_plain_string()));
                     match path {
                         Some(p) => steps += p.len(),
                         None => return 2.0,

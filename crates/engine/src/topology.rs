@@ -39,12 +39,12 @@ impl<'a> Topology<'a> {
                 position.entry(location.as_str()).or_insert(i);
             }
         }
-        // Entities without a location live at `/<kind term>/<id>` (see `location_of`).
+        // Entities without a location live at `/<kind term>/<id>` (see `Entity::location_or_default`).
         let defaults: Vec<(String, usize)> = resources
             .iter()
             .enumerate()
             .filter(|(_, r)| r.entity.location.is_none())
-            .map(|(i, r)| (crate::plan::location_of(&r.entity), i))
+            .map(|(i, r)| (r.entity.location_or_default(), i))
             .collect();
         for (key, i) in &defaults {
             position.entry(key.as_str()).or_insert(*i);

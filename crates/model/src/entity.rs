@@ -84,6 +84,23 @@ impl Entity {
     pub fn has_mixin(&self, mixin: &CategoryId) -> bool {
         self.mixins.contains(mixin)
     }
+
+    /// Where the entity lives: its [`location`](Entity::location) when it has one, else
+    /// `/<kind term>/<id>`, where OCCI servers put an entity by convention.
+    ///
+    /// ```
+    /// use tern_model::{CategoryId, Entity};
+    /// let compute = CategoryId::new("http://schemas.ogf.org/occi/infrastructure#", "compute");
+    /// let mut vm = Entity::new("vm1", compute);
+    /// assert_eq!(vm.location_or_default(), "/compute/vm1");
+    /// vm.location = Some("/vms/1".into());
+    /// assert_eq!(vm.location_or_default(), "/vms/1");
+    /// ```
+    pub fn location_or_default(&self) -> String {
+        self.location
+            .clone()
+            .unwrap_or_else(|| format!("/{}/{}", self.kind.term(), self.id))
+    }
 }
 
 impl Resource {

@@ -146,6 +146,22 @@ impl Value {
         }
     }
 
+    /// The value as plain text: a string as it is, without the quotes and escapes of
+    /// [`Display`](fmt::Display); anything else as `Display` writes it.
+    ///
+    /// ```
+    /// use tern_model::{Number, Value};
+    /// assert_eq!(Value::from("a \"b\"").to_plain_string(), "a \"b\"");
+    /// assert_eq!(Value::from("a \"b\"").to_string(), "\"a \\\"b\\\"\"");
+    /// assert_eq!(Value::from(Number::parse("2.50").unwrap()).to_plain_string(), "2.50");
+    /// ```
+    pub fn to_plain_string(&self) -> String {
+        match self {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// Converts from JSON; `null` has no OCCI counterpart and yields `None`.
     pub fn from_json(json: &serde_json::Value) -> Option<Value> {
         Some(match json {

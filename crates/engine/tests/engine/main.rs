@@ -8,8 +8,12 @@ mod support;
 #[path = "../../benches/ntier.rs"]
 mod ntier;
 
+mod applying;
+mod bodies;
 mod flooding_values;
+mod modules;
 mod occie;
 mod planning;
 mod properties;
 mod published_table;
+mod strategies;

@@ -213,7 +213,7 @@ fn published_matchings_cost_extra_calls_where_they_are_wrong() {
     let similarity = plan_for(
         &runtime,
         &target,
-        &Strategy::from_name("similarity").unwrap(),
+        &"similarity".parse::<Strategy>().unwrap(),
     );
     assert!(tern.is_empty(), "{tern:?}");
     assert!(similarity.len() >= 4, "{similarity:?}");
@@ -250,7 +250,7 @@ fn symmetric_replicas_give_the_same_smallest_plan_whatever_the_order() {
         .location
         .clone();
     let keep: Vec<usize> = (0..resources.len())
-        .filter(|&i| i != db && tern_engine::location_of(&resources[i].entity) != volume)
+        .filter(|&i| i != db && resources[i].entity.location_or_default() != volume)
         .collect();
     let n = runtime.resources().len();
     // Several document orders on both sides: every choice among the replicas must give the

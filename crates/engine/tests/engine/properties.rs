@@ -49,7 +49,7 @@ proptest! {
         let runtime = generate(size, Replicas::Named, seed);
         let (target, _) = edit(&runtime, edits, rename, seed);
         for name in ["identity", "similarity", "mixed", "tern"] {
-            let strategy = Strategy::from_name(name).unwrap();
+            let strategy = name.parse::<Strategy>().unwrap();
             let p = plan(&compare(&runtime, &target, &strategy), &catalogue);
             let applied = apply(&runtime, &p, &catalogue).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
             prop_assert_eq!(shape(&applied), shape(&target), "{}", name);

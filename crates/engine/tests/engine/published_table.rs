@@ -74,7 +74,7 @@ fn table(strategy: &Strategy, ids_changed: bool, titled: bool) -> Vec<String> {
 
 #[test]
 fn similarity_flooding_alone_reproduces_the_published_table() {
-    let strategy = Strategy::from_name("similarity").unwrap();
+    let strategy = "similarity".parse::<Strategy>().unwrap();
     for ids_changed in [false, true] {
         for titled in [true, false] {
             // Flooding never reads ids or titles: every variant gives the same table.
@@ -95,7 +95,7 @@ fn similarity_flooding_alone_reproduces_the_published_table() {
 
 #[test]
 fn mixed_reproduces_the_published_table_with_every_id_changed() {
-    let strategy = Strategy::from_name("mixed").unwrap();
+    let strategy = "mixed".parse::<Strategy>().unwrap();
     assert_eq!(table(&strategy, true, true), MIXED_IDS_CHANGED);
     for (i, r) in letters() {
         for (j, t) in letters() {
@@ -108,7 +108,7 @@ fn mixed_reproduces_the_published_table_with_every_id_changed() {
 #[test]
 fn mixed_and_identity_get_everything_right_when_ids_are_kept() {
     for name in ["mixed", "identity"] {
-        let strategy = Strategy::from_name(name).unwrap();
+        let strategy = name.parse::<Strategy>().unwrap();
         for titled in [true, false] {
             assert_eq!(
                 table(&strategy, false, titled),
@@ -149,7 +149,7 @@ fn mixed_untitled_with_every_id_changed() {
     // attribute filter cannot tell nw0 from nw1 (equal attribute counts), and the authors'
     // "later candidate wins on equal counts" picks the lower-valued nw1 in every D→* and
     // E→* cell.
-    let strategy = Strategy::from_name("mixed").unwrap();
+    let strategy = "mixed".parse::<Strategy>().unwrap();
     assert_eq!(
         table(&strategy, true, false),
         ["11110", "11110", "11111", "00000", "00000"]
@@ -175,7 +175,7 @@ fn run_keeping(runtime: &str, target: &str, keep: &str) -> bool {
     }
     tg = kept;
     let (r, t) = (Topology::new(&rt), Topology::new(&tg));
-    let m = match_topologies(&r, &t, &Strategy::from_name("mixed").unwrap());
+    let m = match_topologies(&r, &t, &"mixed".parse::<Strategy>().unwrap());
     let pairs: Vec<(String, String)> = m
         .resources
         .iter()

@@ -1,7 +1,5 @@
 //! Test support: loading the A–E samples, deriving their variants, judging a matching.
 
-use std::path::{Path, PathBuf};
-
 use tern_model::{Catalogue, Collection, Entity, OcciVersion};
 use tern_occi::{Document, MediaType, ParseOptions};
 
@@ -14,32 +12,13 @@ pub const TOPOLOGIES: [(&str, &str); 5] = [
     ("E", "e-web-server-network-storage"),
 ];
 
-/// The repository root (two levels above this crate).
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The shared reference folder, when this checkout sits beside one.
-pub fn reference_dir() -> Option<PathBuf> {
-    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
-    loop {
-        let candidate = dir.join("shared/reference");
-        if candidate.is_dir() {
-            return Some(candidate);
-        }
-        if !dir.pop() {
-            return None;
-        }
-    }
-}
-
 /// Topology `letter` (A–E) from `samples/topologies/`.
 pub fn topology(letter: &str) -> Collection {
     let (_, file) = TOPOLOGIES
         .iter()
         .find(|(l, _)| *l == letter)
         .expect("letter A–E");
-    let path = repo_root()
+    let path = tern_testkit::repo_root()
         .join("samples/topologies")
         .join(format!("{file}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
