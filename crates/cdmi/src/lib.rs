@@ -34,7 +34,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod base64;
 pub mod body;
 pub mod capability;
 pub mod exports;

@@ -610,11 +610,11 @@ fn check_value_encoding(
     let _ = t;
     match (encoding, value) {
         (Some("base64"), Value::String(s)) => {
-            if let Err(e) = crate::base64::decode(s) {
+            if let Some(problem) = base64_problem(s) {
                 findings.error(
                     "CDMI-VALUE-BASE64",
                     at,
-                    format!("value is not valid Base64 although valuetransferencoding is \"base64\" (400): {e}"),
+                    format!("value is not valid Base64 although valuetransferencoding is \"base64\" (400): {problem}"),
                 );
             }
         }
@@ -636,6 +636,40 @@ fn check_value_encoding(
             ),
         ),
     }
+}
+
+// RFC 4648 clause 4 with padding, canonical only: `Zh==` spells the byte of `Zg==` with stray
+// low bits, and a value must have one spelling. The words name the character concerned.
+fn base64_problem(text: &str) -> Option<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    if text.len() % 4 != 0 {
+        return Some(format!(
+            "Base64 length {} is not a multiple of 4",
+            text.len()
+        ));
+    }
+    let character = |offset: usize| {
+        text.get(offset..)
+            .and_then(|t| t.chars().next())
+            .unwrap_or('?')
+    };
+    let problem = match STANDARD.decode(text).err()? {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!(
+                "character {:?} at offset {offset} is not Base64",
+                character(offset)
+            )
+        }
+        base64::DecodeError::InvalidLastSymbol { offset, .. } => format!(
+            "character {:?} at offset {offset} sets bits that encode nothing (not the canonical form)",
+            character(offset)
+        ),
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidPadding => {
+            "padding `=` is misplaced or does not fit the length".to_owned()
+        }
+    };
+    Some(problem)
 }
 
 fn all_field_names() -> impl Iterator<Item = &'static str> {

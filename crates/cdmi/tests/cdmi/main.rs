@@ -2,6 +2,7 @@
 
 mod reference;
 
+mod base64_values;
 mod body_props;
 mod data_tables;
 mod examples;
