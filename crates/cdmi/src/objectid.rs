@@ -12,10 +12,7 @@
 //! ```
 
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The enterprise number used when none is configured: 32473, which RFC 5612 reserves for
 /// documentation and examples (the CDMI spec's own examples use it). A deployment should
@@ -93,6 +90,9 @@ pub enum ObjectIdError {
         /// Actual number of bytes.
         actual: usize,
     },
+    /// The operating system gave no random bytes for a new ID (only when generating one).
+    #[error("no random bytes from the operating system: {0}")]
+    Random(String),
     /// Stored CRC differs from the CRC-16/ARC of the ID.
     #[error("stored CRC {stored:04X} differs from the computed CRC-16/ARC {computed:04X}")]
     CrcMismatch {
@@ -156,12 +156,12 @@ impl ObjectId {
         Ok(Self { bytes })
     }
 
-    /// Generates a fresh ID with [`GENERATED_OPAQUE_LEN`] unpredictable opaque bytes.
-    ///
-    /// The bytes come from the standard library's randomly keyed `SipHash` over a process-wide
-    /// counter and the clock: unique enough for identifiers, not a source of secrets.
+    /// Generates a fresh ID with [`GENERATED_OPAQUE_LEN`] random opaque bytes from the
+    /// operating system's generator (through `getrandom`).
     pub fn generate(enterprise_number: u32) -> Result<Self, ObjectIdError> {
-        Self::new(enterprise_number, &random_opaque())
+        let mut opaque = [0u8; GENERATED_OPAQUE_LEN];
+        getrandom::fill(&mut opaque).map_err(|e| ObjectIdError::Random(e.to_string()))?;
+        Self::new(enterprise_number, &opaque)
     }
 
     /// Parses Base16 text (either case) and checks every rule of clause 5.11.
@@ -242,6 +242,7 @@ impl ObjectIdError {
             Self::EnterpriseZero | Self::EnterpriseTooLarge(_) => "CDMI-ID-ENTERPRISE",
             Self::LengthMismatch { .. } => "CDMI-ID-LENGTH",
             Self::CrcMismatch { .. } => "CDMI-ID-CRC",
+            Self::Random(_) => "CDMI-ID-RANDOM",
         }
     }
 }
@@ -394,24 +395,6 @@ fn crc_over_stated_length(bytes: &[u8]) -> u16 {
     copy[6] = 0;
     copy[7] = 0;
     crc16_arc(&copy)
-}
-
-fn random_opaque() -> [u8; GENERATED_OPAQUE_LEN] {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let mut out = [0u8; GENERATED_OPAQUE_LEN];
-    for (half, chunk) in out.chunks_mut(8).enumerate() {
-        let mut hasher = std::hash::RandomState::new().build_hasher();
-        hasher.write_u64(count);
-        hasher.write_u128(nanos);
-        hasher.write_u32(std::process::id());
-        hasher.write_usize(half);
-        chunk.copy_from_slice(&hasher.finish().to_be_bytes());
-    }
-    out
 }
 
 #[cfg(test)]
