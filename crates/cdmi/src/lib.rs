@@ -1,6 +1,6 @@
 //! The SNIA CDMI side of tern: object IDs, JSON bodies, metadata, capabilities, exports, the
-//! HTTP-level rules (media types, version negotiation, query strings, status codes) and the
-//! mapping rows onto OCCI storage. CDMI 1.1.1 semantics, aware of 2.0's differences.
+//! HTTP-level rules (media types, version negotiation, query strings, status codes). CDMI 1.1.1
+//! semantics, aware of 2.0's differences. The CDMI ⇄ OCCI rows belong to tern-mapping.
 //!
 //! | module | concern |
 //! |---|---|
@@ -9,11 +9,10 @@
 //! | [`metadata`], [`capability`], [`exports`] | metadata rules, capability names and tree, exports |
 //! | [`serialized`] | the serialized form (children as full objects, streamed) |
 //! | [`media`], [`version`], [`query`], [`status`] | HTTP-level rules as pure functions and data |
-//! | [`mapping`] | CDMI ⇄ OCCI rows (`data/occi-mapping.json`) and their application |
 //! | [`finding`], [`position`] | findings with line and column |
 //!
 //! Data files under `data/` hold what the specification tabulates (metadata rules, capability
-//! names, status codes, mapping rows); tests check them against the reference material.
+//! names, status codes); tests check them against the reference material.
 //!
 //! ```
 //! use tern_cdmi::objectid::ObjectId;
@@ -38,7 +37,6 @@ pub mod body;
 pub mod capability;
 pub mod exports;
 pub mod finding;
-pub mod mapping;
 pub mod media;
 pub mod metadata;
 pub mod object;

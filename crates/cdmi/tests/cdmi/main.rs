@@ -7,7 +7,6 @@ mod body_props;
 mod data_tables;
 mod examples;
 mod hostile;
-mod mapping;
 mod objectid_props;
 mod objectid_vectors;
 mod samples;
