@@ -3,16 +3,17 @@
 //! typed here and strings again on the wire; unknown fields are kept, in order, untouched.
 
 use serde_json::{Map, Value};
+use tern_diag::json::{Duplicates, Json, JsonValue, Options};
+use tern_diag::{Finding, Position};
 
 use crate::capability;
 use crate::exports::{self, Exports};
-use crate::finding::{Finding, Findings};
 use crate::metadata::{self, Metadata, json_kind};
 use crate::object::{
     BodyKind, CompletionStatus, ObjectType, Range, TransferEncoding, parse_decimal,
 };
 use crate::objectid::{ObjectId, ObjectIdError};
-use crate::position::{PositionIndex, child};
+use crate::pointer::{Record, child, push_token};
 use crate::rules;
 use crate::version::Version;
 
@@ -142,63 +143,112 @@ impl Parsed {
     }
 }
 
-/// Reads a body from JSON text, checking every rule; errors carry line and column.
+/// The deepest nesting read: far beyond any CDMI body (metadata and serialized children nest a
+/// few levels), and far below what would exhaust the stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// Reads a body from JSON text, checking every rule; every finding carries the JSON pointer
+/// of its member and the line and column of the member's name (of the element, in arrays).
 pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let mut finding =
-                Finding::error("CDMI-JSON", "", format!("not JSON: {}", strip_position(&e)));
-            let offset = offset_of(text, e.line(), e.column());
-            finding.position = Some(PositionIndex::position_in(text, offset));
-            return Parsed {
-                object: None,
-                object_type: options.object_type,
-                kind: options.kind.unwrap_or(BodyKind::CreateRequest),
-                findings: vec![finding],
-            };
-        }
+    let read = tern_diag::json::parse_with(
+        text,
+        Options {
+            max_depth: MAX_DEPTH,
+            duplicates: Duplicates::Keep,
+        },
+    );
+    let json = match read {
+        Ok(json) => json,
+        Err(e) => return not_json(&e.message, e.position, options),
     };
-    let index = PositionIndex::new(text);
-    let mut findings = Findings::default();
-    for (pointer, _) in index.duplicates() {
-        findings.error(
-            "CDMI-JSON-DUPLICATE",
-            pointer,
-            format!(
-                "member {:?} appears twice; JSON readers keep only one",
-                last_token(pointer)
-            ),
-        );
+    let mut findings = Vec::new();
+    if let Err((message, position)) = scan(&json, &mut String::new(), &mut findings) {
+        return not_json(&message, position, options);
     }
+    let value = json.to_serde();
     let (object, object_type, kind) = check_value(&value, options, &mut findings);
-    let mut located = findings.locate(&index);
-    // Duplicates point at the repeat, which `locate` cannot know: fix their positions.
-    let dups: Vec<_> = index
-        .duplicates()
-        .map(|(p, pos)| (p.to_owned(), pos))
-        .collect();
-    for f in &mut located {
-        if f.rule == "CDMI-JSON-DUPLICATE" {
-            if let Some((_, pos)) = dups.iter().find(|(p, _)| *p == f.pointer) {
-                f.position = Some(*pos);
-            }
+    for finding in &mut findings {
+        if finding.position.is_none() {
+            let pointer = finding.pointer.as_deref().unwrap_or_default();
+            finding.position = Some(json.locate(pointer));
         }
     }
-    located.sort_by_key(|f| f.position.map(|p| p.offset));
+    // Text order; a stable sort keeps the order of findings about one member.
+    findings.sort_by_key(|f| f.position);
     Parsed {
         object,
         object_type,
         kind,
-        findings: located,
+        findings,
     }
+}
+
+// The one finding of a text that is not JSON (or not JSON `serde_json` can hold).
+fn not_json(message: &str, position: Position, options: &ParseOptions) -> Parsed {
+    Parsed {
+        object: None,
+        object_type: options.object_type,
+        kind: options.kind.unwrap_or(BodyKind::CreateRequest),
+        findings: vec![
+            Finding::error("CDMI-JSON", format!("not JSON: {message}"))
+                .with_pointer("")
+                .at(position),
+        ],
+    }
+}
+
+// Reports member names that appear twice in one object (at the repeat: JSON readers keep only
+// one of them), and refuses numbers that `serde_json` cannot hold (`1e400`).
+fn scan(
+    json: &Json,
+    pointer: &mut String,
+    findings: &mut Vec<Finding>,
+) -> Result<(), (String, Position)> {
+    let len = pointer.len();
+    match &json.value {
+        JsonValue::Number(text) => {
+            if let Err(e) = text.parse::<serde_json::Number>() {
+                return Err((strip_position(&e), json.position));
+            }
+        }
+        JsonValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                push_token(pointer, &i.to_string());
+                scan(item, pointer, findings)?;
+                pointer.truncate(len);
+            }
+        }
+        JsonValue::Object(members) => {
+            let mut seen = std::collections::HashSet::new();
+            for member in members {
+                push_token(pointer, &member.name);
+                if !seen.insert(member.name.as_str()) {
+                    findings.push(
+                        Finding::error(
+                            "CDMI-JSON-DUPLICATE",
+                            format!(
+                                "member {:?} appears twice; JSON readers keep only one",
+                                member.name
+                            ),
+                        )
+                        .with_pointer(pointer.clone())
+                        .at(member.position),
+                    );
+                }
+                scan(&member.value, pointer, findings)?;
+                pointer.truncate(len);
+            }
+        }
+        JsonValue::Null | JsonValue::Bool(_) | JsonValue::String(_) => {}
+    }
+    Ok(())
 }
 
 /// Reads a body already parsed as JSON (no positions in the findings).
 pub fn check_value(
     value: &Value,
     options: &ParseOptions,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) -> (Option<CdmiObject>, Option<ObjectType>, BodyKind) {
     let Value::Object(map) = value else {
         findings.error(
@@ -363,7 +413,7 @@ pub(crate) fn read_object(
     object_type: Option<ObjectType>,
     kind: BodyKind,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) -> CdmiObject {
     let mut o = CdmiObject::default();
     for (key, value) in map {
@@ -394,7 +444,7 @@ fn read_field(
     object_type: Option<ObjectType>,
     kind: BodyKind,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) -> Option<()> {
     // A macro, not a closure: the closure would hold `findings` borrowed across the match.
     macro_rules! text {
@@ -502,7 +552,7 @@ fn read_field(
             o.queue_values = Some(range(&t, key, at, findings)?);
         }
         "valuetransferencoding" => {
-            let one = |t: &str, findings: &mut Findings| match TransferEncoding::parse(t) {
+            let one = |t: &str, findings: &mut Vec<Finding>| match TransferEncoding::parse(t) {
                 Ok(TransferEncoding::Json) if version == Version::V1_1_1 => {
                     findings.error(
                         "CDMI-VALUE-ENCODING",
@@ -588,7 +638,7 @@ fn read_field(
     Some(())
 }
 
-fn string_field(key: &str, value: &Value, at: &str, findings: &mut Findings) -> Option<String> {
+fn string_field(key: &str, value: &Value, at: &str, findings: &mut Vec<Finding>) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => {
@@ -615,7 +665,7 @@ fn type_error(
     expected: &str,
     value: &Value,
     at: &str,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) -> Option<()> {
     findings.error(
         "CDMI-FIELD-TYPE",
@@ -632,7 +682,7 @@ fn strings(items: &[Value]) -> Option<Vec<String>> {
         .collect()
 }
 
-fn range(text: &str, key: &str, at: &str, findings: &mut Findings) -> Option<Range> {
+fn range(text: &str, key: &str, at: &str, findings: &mut Vec<Finding>) -> Option<Range> {
     if let Ok(r) = Range::parse(text) {
         Some(r)
     } else {
@@ -662,22 +712,4 @@ fn strip_position(e: &serde_json::Error) -> String {
         Some(i) => text[..i].to_owned(),
         None => text,
     }
-}
-
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    (start + column.saturating_sub(1)).min(text.len())
-}
-
-fn last_token(pointer: &str) -> String {
-    pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .replace("~1", "/")
-        .replace("~0", "~")
 }

@@ -9,7 +9,11 @@
 //! | [`metadata`], [`capability`], [`exports`] | metadata rules, capability names and tree, exports |
 //! | [`serialized`] | the serialized form (children as full objects, streamed) |
 //! | [`media`], [`version`], [`query`], [`status`] | HTTP-level rules as pure functions and data |
-//! | [`finding`], [`position`] | findings with line and column |
+//! | [`pointer`] | JSON pointers of the members findings are about |
+//!
+//! Findings are [`tern_diag::Finding`]s: a stable rule id (`CDMI-EXCLUSIVE`), the message, the
+//! JSON pointer of the member and its line and column. Bodies are read with
+//! [`tern_diag::json`], which keeps positions and reports duplicate member names.
 //!
 //! Data files under `data/` hold what the specification tabulates (metadata rules, capability
 //! names, status codes); tests check them against the reference material.
@@ -36,12 +40,11 @@
 pub mod body;
 pub mod capability;
 pub mod exports;
-pub mod finding;
 pub mod media;
 pub mod metadata;
 pub mod object;
 pub mod objectid;
-pub mod position;
+pub mod pointer;
 pub mod query;
 pub mod rules;
 pub mod serialized;

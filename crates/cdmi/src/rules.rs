@@ -2,11 +2,11 @@
 //! names), the exclusive sources, the ordering rule, and the detection of type and message.
 
 use serde_json::{Map, Value};
+use tern_diag::Finding;
 
 use crate::body::{ParseOptions, SOURCES};
-use crate::finding::Findings;
 use crate::object::{BodyKind, ObjectType, Range};
-use crate::position::child;
+use crate::pointer::{Record, child};
 use crate::version::Version;
 
 /// Whether a field must be present.
@@ -352,7 +352,7 @@ pub(crate) fn check(
     object_type: Option<ObjectType>,
     kind: BodyKind,
     options: &ParseOptions,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     let Some(t) = object_type else {
         findings.warning(
@@ -384,7 +384,7 @@ pub(crate) fn check_nested(
     pointer: &str,
     t: Option<ObjectType>,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     if let Some(t) = t {
         check_order(map, t, pointer, findings);
@@ -398,7 +398,7 @@ fn check_presence(
     kind: BodyKind,
     table: &[(&str, Presence)],
     options: &ParseOptions,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     let selected = |f: &str| {
         options
@@ -455,7 +455,12 @@ fn check_presence(
     }
 }
 
-fn check_sources(map: &Map<String, Value>, t: ObjectType, kind: BodyKind, findings: &mut Findings) {
+fn check_sources(
+    map: &Map<String, Value>,
+    t: ObjectType,
+    kind: BodyKind,
+    findings: &mut Vec<Finding>,
+) {
     let exclusive = exclusive_sources(t, kind);
     let present: Vec<&str> = exclusive
         .iter()
@@ -488,7 +493,12 @@ fn check_sources(map: &Map<String, Value>, t: ObjectType, kind: BodyKind, findin
 // "childrenrange and children" (containers, domains, capabilities) shall appear last and in
 // that order. The spec's own read examples put valuetransferencoding between valuerange and
 // value, so that one field is tolerated in the tail.
-fn check_order(map: &Map<String, Value>, t: ObjectType, pointer: &str, findings: &mut Findings) {
+fn check_order(
+    map: &Map<String, Value>,
+    t: ObjectType,
+    pointer: &str,
+    findings: &mut Vec<Finding>,
+) {
     let (range, content, allowed): (&str, &str, &[&str]) = if t.lists_children() {
         ("childrenrange", "children", &["childrenrange", "children"])
     } else {
@@ -534,7 +544,7 @@ fn check_consistency(
     t: ObjectType,
     kind: BodyKind,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     if let (Some(Value::String(r)), Some(Value::Array(children))) =
         (map.get("childrenrange"), map.get("children"))
@@ -605,7 +615,7 @@ fn check_value_encoding(
     at: &str,
     t: ObjectType,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     let _ = t;
     match (encoding, value) {

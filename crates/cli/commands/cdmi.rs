@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde_json::json;
 use tern_cdmi::body::{self, ParseOptions};
-use tern_cdmi::finding::Report;
 use tern_cdmi::object::{BodyKind, ObjectType};
 use tern_cdmi::objectid::{self, DEFAULT_ENTERPRISE_NUMBER, Explanation, ObjectId};
 use tern_cdmi::query::{Query, QuerySyntax};
@@ -15,6 +14,7 @@ use tern_cdmi::version::Version;
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// Work with SNIA CDMI object IDs, bodies and query strings.
 #[derive(Debug, Args)]
@@ -123,8 +123,8 @@ fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
         kind: args.kind,
         selected_fields,
     };
-    let mut text_out = String::new();
-    let mut json_out = Vec::new();
+    let mut findings = Findings::default();
+    let mut files = Vec::new();
     let (mut errors, mut warnings, mut unreadable) = (0usize, 0usize, 0usize);
     for file in &args.files {
         let name = file.display().to_string();
@@ -139,24 +139,19 @@ fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
         let parsed = body::parse(&text, &options);
         errors += parsed.findings.iter().filter(|f| f.is_error()).count();
         warnings += parsed.findings.iter().filter(|f| !f.is_error()).count();
-        // `if`, not `match`: every non-JSON format (text, markdown) prints findings as text.
-        if format == Format::Json {
-            json_out.push(json!({
-                "file": name,
-                "version": args.version,
-                "objectType": parsed.object_type,
-                "kind": parsed.kind,
-                "valid": parsed.is_valid(),
-                "findings": parsed.findings,
-            }));
-        } else {
-            let _ = write!(text_out, "{}", Report::new(&name, &parsed.findings));
-        }
+        files.push(json!({
+            "file": name,
+            "valid": parsed.is_valid(),
+            "version": args.version,
+            "objectType": parsed.object_type,
+            "kind": parsed.kind,
+        }));
+        findings.extend(parsed.findings.into_iter().map(|f| f.in_file(&name)));
     }
-    if format == Format::Json {
-        output::print_json(&serde_json::Value::Array(json_out))?;
-    } else {
-        output::print(&text_out)?;
+    let mut extra = serde_json::Map::new();
+    extra.insert("files".into(), serde_json::Value::Array(files));
+    findings.print(format, extra)?;
+    if format != Format::Json {
         eprintln!(
             "checked {} file(s): {errors} error(s), {warnings} warning(s)",
             args.files.len() - unreadable

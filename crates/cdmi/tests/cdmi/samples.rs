@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use tern_cdmi::body::{self, ParseOptions};
-use tern_cdmi::finding::Report;
 use tern_cdmi::version::Version;
 
 fn samples(group: &str) -> Vec<PathBuf> {
@@ -26,6 +25,16 @@ fn summary(parsed: &body::Parsed, version: Version) -> String {
         .object_type
         .map_or("unknown type".to_owned(), |t| t.name().to_owned());
     format!("# {t} {} (CDMI {version})\n", parsed.kind.name())
+}
+
+// The findings as `tern cdmi validate` prints them.
+fn lines(name: &str, parsed: &body::Parsed) -> String {
+    let findings: Vec<_> = parsed
+        .findings
+        .iter()
+        .map(|f| f.clone().in_file(name))
+        .collect();
+    tern_diag::render::lines(&findings)
 }
 
 // A sample written for CDMI 2.0 says so in its name.
@@ -58,7 +67,7 @@ fn valid_samples_have_no_errors() {
     assert!(files.len() >= 9);
     for path in files {
         let (name, parsed, version) = check_with_version(&path);
-        let report = summary(&parsed, version) + &Report::new(&name, &parsed.findings).to_string();
+        let report = summary(&parsed, version) + &lines(&name, &parsed);
         assert!(parsed.is_valid(), "{report}");
         assert!(parsed.object_type.is_some(), "{name}: type detected");
         insta::assert_snapshot!(
@@ -84,7 +93,7 @@ fn invalid_samples_have_errors() {
     assert!(files.len() >= 9);
     for path in files {
         let (name, parsed, version) = check_with_version(&path);
-        let report = summary(&parsed, version) + &Report::new(&name, &parsed.findings).to_string();
+        let report = summary(&parsed, version) + &lines(&name, &parsed);
         assert!(!parsed.is_valid(), "{name} should be invalid");
         insta::assert_snapshot!(
             format!("invalid-{}", path.file_stem().unwrap().to_string_lossy()),
