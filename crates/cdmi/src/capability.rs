@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 use tern_diag::Finding;
 
-use crate::body::{CdmiObject, Children};
 use crate::object::{ObjectType, Range};
 use crate::pointer::{Record, child};
+use crate::representation::{CdmiObject, Children};
 use crate::version::Version;
 
 /// Where a capability name appears.

@@ -5,11 +5,26 @@
 //! | module | concern |
 //! |---|---|
 //! | [`objectid`] | object IDs (clause 5.11): CRC-16/ARC, generate, parse, explain |
-//! | [`body`], [`rules`] | JSON bodies of every object type and message, the field tables |
+//! | [`object`] | the object types, their media types, message kinds and small wire values |
+//! | [`representation`] | the typed JSON representation of any object ([`body::CdmiObject`]) |
+//! | [`body`], [`rules`] | reading and checking bodies of every object type and message; the field tables |
 //! | [`metadata`], [`capability`], [`exports`] | metadata rules, capability names and tree, exports |
 //! | [`serialized`] | the serialized form (children as full objects, streamed) |
 //! | [`media`], [`version`], [`query`], [`status`] | HTTP-level rules as pure functions and data |
-//! | [`pointer`] | JSON pointers of the members findings are about |
+//! | [`pointer`](mod@pointer) | JSON pointers of the members findings are about |
+//!
+//! Modules depend on one another in one direction only, lower first (each uses only modules
+//! above it in this list; check with `grep 'crate::' src/*.rs`):
+//!
+//! 1. [`version`], [`objectid`], [`pointer`](mod@pointer), [`status`]: nothing of this crate;
+//! 2. [`object`];
+//! 3. [`media`], [`query`], [`metadata`];
+//! 4. [`exports`];
+//! 5. [`rules`] (the tables, the exclusive sources, the message-level checks);
+//! 6. [`representation`] (the typed body, whose `sources()` follows the rules' order);
+//! 7. [`capability`] (a capability object's read response is a representation);
+//! 8. [`body`] (reading: every check above, applied to one text);
+//! 9. [`serialized`].
 //!
 //! Findings are [`tern_diag::Finding`]s: a stable rule id (`CDMI-EXCLUSIVE`), the message, the
 //! JSON pointer of the member and its line and column. Bodies are read with
@@ -46,6 +61,7 @@ pub mod object;
 pub mod objectid;
 pub mod pointer;
 pub mod query;
+pub mod representation;
 pub mod rules;
 pub mod serialized;
 pub mod status;

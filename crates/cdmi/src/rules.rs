@@ -4,7 +4,6 @@
 use serde_json::{Map, Value};
 use tern_diag::Finding;
 
-use crate::body::{ParseOptions, SOURCES};
 use crate::object::{BodyKind, ObjectType, Range};
 use crate::pointer::{Record, child};
 use crate::version::Version;
@@ -22,6 +21,17 @@ pub enum Presence {
 }
 
 use Presence::{Conditional as C, Mandatory as M, Optional as O};
+
+/// The exclusive create/update sources, in the order of Table 21.
+pub const SOURCES: [&str; 7] = [
+    "deserialize",
+    "serialize",
+    "copy",
+    "move",
+    "reference",
+    "deserializevalue",
+    "value",
+];
 
 const DATAOBJECT_CREATE: &[(&str, Presence)] = &[
     ("mimetype", O),
@@ -351,7 +361,8 @@ pub(crate) fn check(
     map: &Map<String, Value>,
     object_type: Option<ObjectType>,
     kind: BodyKind,
-    options: &ParseOptions,
+    version: Version,
+    selected_fields: Option<&[String]>,
     findings: &mut Vec<Finding>,
 ) {
     let Some(t) = object_type else {
@@ -372,10 +383,10 @@ pub(crate) fn check(
         );
         return;
     };
-    check_presence(map, t, kind, table, options, findings);
+    check_presence(map, t, kind, table, selected_fields, findings);
     check_sources(map, t, kind, findings);
     check_order(map, t, "", findings);
-    check_consistency(map, t, kind, options.version, findings);
+    check_consistency(map, t, kind, version, findings);
 }
 
 /// Rules for one serialized child (15.3.2): a full read representation.
@@ -397,15 +408,10 @@ fn check_presence(
     t: ObjectType,
     kind: BodyKind,
     table: &[(&str, Presence)],
-    options: &ParseOptions,
+    selected_fields: Option<&[String]>,
     findings: &mut Vec<Finding>,
 ) {
-    let selected = |f: &str| {
-        options
-            .selected_fields
-            .as_ref()
-            .is_none_or(|s| s.iter().any(|x| x == f))
-    };
+    let selected = |f: &str| selected_fields.is_none_or(|s| s.iter().any(|x| x == f));
     for (field, presence) in table {
         if *presence == M && !map.contains_key(*field) && selected(field) {
             findings.error(
