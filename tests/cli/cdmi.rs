@@ -97,3 +97,37 @@ fn validate_refuses_a_syntax_error_with_its_position() {
     );
     assert_eq!(report["files"][0]["valid"], false);
 }
+
+#[test]
+fn objectid_explain_json_is_the_librarys_explanation() {
+    // Byte 0 set: the reserved byte and, with it, the CRC are wrong.
+    let id = "01007ED90010D891022876A8DE0BC0FD";
+    let out = tern(&["cdmi", "objectid", "explain", "--format", "json", id]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let explained = serde_json::to_value(tern_cdmi::objectid::explain(id)).unwrap();
+    assert_eq!(json, explained);
+    assert_eq!(json["objectID"], id);
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["crcStored"], "D891");
+    let rules: Vec<_> = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["CDMI-ID-RESERVED", "CDMI-ID-CRC"]);
+    assert_eq!(
+        json["fields"][0],
+        serde_json::json!({"name": "reserved0", "offset": 0, "len": 1, "hex": "01", "meaning": "reserved, must be 00"})
+    );
+    let text = stdout(&tern(&["cdmi", "objectid", "explain", id]));
+    assert!(
+        text.contains("byte 0       01        reserved, must be 00\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("error[CDMI-ID-RESERVED]: reserved byte 0 is 0x01, must be 0x00\n"),
+        "{text}"
+    );
+}

@@ -14,6 +14,10 @@
 use std::fmt;
 use std::str::FromStr;
 
+mod explain;
+
+pub use explain::{Explanation, Field, explain};
+
 /// The enterprise number used when none is configured: 32473, which RFC 5612 reserves for
 /// documentation and examples (the CDMI spec's own examples use it). A deployment should
 /// configure the IANA Private Enterprise Number of the organisation running it; 0 is reserved
@@ -101,34 +105,6 @@ pub enum ObjectIdError {
         /// CRC computed over `length` bytes with bytes 6-7 zeroed.
         computed: u16,
     },
-}
-
-/// Everything that can be read from a candidate object ID, valid or not, with every rule it
-/// breaks: the basis of `tern cdmi objectid explain`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Explanation {
-    /// The decoded bytes (empty when the text is not Base16).
-    pub bytes: Vec<u8>,
-    /// Byte 0.
-    pub reserved0: Option<u8>,
-    /// Bytes 1-3.
-    pub enterprise_number: Option<u32>,
-    /// Byte 4.
-    pub reserved4: Option<u8>,
-    /// Byte 5.
-    pub length_byte: Option<u8>,
-    /// Bytes 6-7.
-    pub crc_stored: Option<u16>,
-    /// CRC-16/ARC over `length` bytes (or all bytes, when fewer) with bytes 6-7 zeroed.
-    pub crc_computed: Option<u16>,
-    /// CRC-16/ARC over all the bytes with bytes 6-7 zeroed, when that differs from
-    /// `crc_computed` (the length byte is wrong): tells an ID whose CRC was computed over the
-    /// real length (Onedata's) from one whose CRC is simply wrong.
-    pub crc_over_all: Option<u16>,
-    /// Bytes 8 onwards.
-    pub opaque: Vec<u8>,
-    /// Every rule broken, in byte order; empty for a valid ID.
-    pub problems: Vec<ObjectIdError>,
 }
 
 impl ObjectId {
@@ -244,59 +220,6 @@ impl ObjectIdError {
             Self::CrcMismatch { .. } => "CDMI-ID-CRC",
             Self::Random(_) => "CDMI-ID-RANDOM",
         }
-    }
-}
-
-impl Explanation {
-    /// True when no rule is broken.
-    pub fn is_valid(&self) -> bool {
-        self.problems.is_empty()
-    }
-}
-
-/// Decodes `text` as far as possible and lists every rule it breaks.
-pub fn explain(text: &str) -> Explanation {
-    let bytes = match decode_hex(text) {
-        Ok(bytes) => bytes,
-        Err(problem) => {
-            return Explanation {
-                bytes: Vec::new(),
-                reserved0: None,
-                enterprise_number: None,
-                reserved4: None,
-                length_byte: None,
-                crc_stored: None,
-                crc_computed: None,
-                crc_over_all: None,
-                opaque: Vec::new(),
-                problems: vec![problem],
-            };
-        }
-    };
-    let at = |i: usize| bytes.get(i).copied();
-    let enterprise_number =
-        (bytes.len() >= 4).then(|| u32::from_be_bytes([0, bytes[1], bytes[2], bytes[3]]));
-    let crc_stored = (bytes.len() >= HEADER_LEN).then(|| u16::from_be_bytes([bytes[6], bytes[7]]));
-    let crc_computed = (bytes.len() >= HEADER_LEN).then(|| crc_over_stated_length(&bytes));
-    let crc_over_all = (bytes.len() >= HEADER_LEN)
-        .then(|| {
-            let mut copy = bytes.clone();
-            copy[6] = 0;
-            copy[7] = 0;
-            crc16_arc(&copy)
-        })
-        .filter(|all| Some(*all) != crc_computed);
-    Explanation {
-        reserved0: at(0),
-        enterprise_number,
-        reserved4: at(4),
-        length_byte: at(5),
-        crc_stored,
-        crc_computed,
-        crc_over_all,
-        opaque: bytes.get(HEADER_LEN..).unwrap_or_default().to_vec(),
-        problems: problems_of(&bytes),
-        bytes,
     }
 }
 
