@@ -193,6 +193,7 @@ fn repaired_9_3_8_example_is_clean() {
 
 #[test]
 fn catalogue_bodies_round_trip() {
+    let mut count = 0;
     for (file, version) in CATALOGUES {
         let Some(cases) = cases(file, version) else {
             return;
@@ -207,12 +208,15 @@ fn catalogue_bodies_round_trip() {
                 .object
                 .unwrap();
             assert_eq!(second, first, "{}", case.label);
+            count += 1;
         }
     }
+    assert_eq!(count, 71 + 103);
 }
 
 #[test]
 fn detected_type_matches_the_content_type() {
+    let mut count = 0;
     for (file, version) in CATALOGUES {
         let Some(cases) = cases(file, version) else {
             return;
@@ -223,8 +227,10 @@ fn detected_type_matches_the_content_type() {
         {
             let detected = tern_cdmi::rules::detect_type(case.body.as_object().unwrap());
             assert_eq!(detected, case.options.object_type, "{}", case.label);
+            count += 1;
         }
     }
+    assert!(count >= 50, "{count} typed bodies");
 }
 
 #[test]
