@@ -1,6 +1,7 @@
 //! End-to-end tests of the `tern`, `ovf2occi` and `occi2ovf` binaries: one test binary, a
 //! module per subcommand group.
 
+mod cdmi;
 mod conventions;
 mod mappings;
 mod occi2ovf;

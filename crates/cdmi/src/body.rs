@@ -1,102 +1,25 @@
-//! CDMI JSON bodies: one typed form for every object type and message, read from and
-//! written to the wire. Numbers that CDMI sends as strings (`"percentComplete": "50"`) are
-//! typed here and strings again on the wire; unknown fields are kept, in order, untouched.
+//! Reading CDMI JSON bodies: the text is read with positions ([`tern_diag::json`]), every rule
+//! of the body's object type and message is checked, and the body is typed as a
+//! [`CdmiObject`]; each finding names its member by JSON pointer, line and column.
 
 use serde_json::{Map, Value};
+use tern_diag::json::{Duplicates, Json, JsonValue, Options};
+use tern_diag::{Finding, Position};
 
 use crate::capability;
 use crate::exports::{self, Exports};
-use crate::finding::{Finding, Findings};
 use crate::metadata::{self, Metadata, json_kind};
 use crate::object::{
     BodyKind, CompletionStatus, ObjectType, Range, TransferEncoding, parse_decimal,
 };
-use crate::objectid::{ObjectId, ObjectIdError};
-use crate::position::{PositionIndex, child};
+use crate::objectid::ObjectId;
+use crate::pointer::{Record, child, push_token};
 use crate::rules;
 use crate::version::Version;
 
-/// One value or, in queue bodies, an array of them (oldest first).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OneOrMany<T> {
-    /// A single value.
-    One(T),
-    /// An array (queue read responses and enqueues).
-    Many(Vec<T>),
-}
-
-/// `children`: names in listings, full objects in the serialized form (15.3.2).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Children {
-    /// Child names; containers end in `/`, references in `?`.
-    Names(Vec<String>),
-    /// Complete child objects (serialized containers).
-    Objects(Vec<CdmiObject>),
-    /// CDMI 2.0 extended child listing (`?children=!` / `?children=[fields]`): nested arrays
-    /// of names or field values, kept as sent.
-    Extended(Vec<Value>),
-}
-
-/// A CDMI body of any type and message kind. Absent fields are `None`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CdmiObject {
-    /// `objectType`.
-    pub object_type: Option<ObjectType>,
-    /// `objectID`, as sent (see [`CdmiObject::object_id`] for the checked form).
-    pub object_id: Option<String>,
-    /// `objectName` (containers end in `/`).
-    pub object_name: Option<String>,
-    /// `parentURI`.
-    pub parent_uri: Option<String>,
-    /// `parentID`, as sent.
-    pub parent_id: Option<String>,
-    /// `domainURI`.
-    pub domain_uri: Option<String>,
-    /// `capabilitiesURI`.
-    pub capabilities_uri: Option<String>,
-    /// `completionStatus`.
-    pub completion_status: Option<CompletionStatus>,
-    /// `percentComplete` (a string on the wire).
-    pub percent_complete: Option<u8>,
-    /// `mimetype` (an array in queue reads and enqueues).
-    pub mimetype: Option<OneOrMany<String>>,
-    /// `metadata`.
-    pub metadata: Option<Metadata>,
-    /// `exports` (containers).
-    pub exports: Option<Exports>,
-    /// `snapshots` (container reads): snapshot names.
-    pub snapshots: Option<Vec<String>>,
-    /// `snapshot` (container update): name of the snapshot to take.
-    pub snapshot: Option<String>,
-    /// `capabilities` (capability objects).
-    pub capabilities: Option<Map<String, Value>>,
-    /// `deserialize`: URI of a serialized object to recreate.
-    pub deserialize: Option<String>,
-    /// `serialize`: URI of an object to serialize into this one.
-    pub serialize: Option<String>,
-    /// `copy`: URI to copy from.
-    pub copy: Option<String>,
-    /// `move`: URI to move from.
-    pub move_from: Option<String>,
-    /// `reference`: URI this object refers to.
-    pub reference: Option<String>,
-    /// `deserializevalue`: a serialized object, inline (Base64).
-    pub deserialize_value: Option<String>,
-    /// `queueValues` (queue reads).
-    pub queue_values: Option<Range>,
-    /// Fields this crate does not interpret, in wire order.
-    pub extra: Map<String, Value>,
-    /// `valuetransferencoding`.
-    pub value_transfer_encoding: Option<OneOrMany<TransferEncoding>>,
-    /// `valuerange`.
-    pub value_range: Option<OneOrMany<Range>>,
-    /// `value`, as sent: a string, an array (queues) or, with 2.0's `json` encoding, any JSON.
-    pub value: Option<Value>,
-    /// `childrenrange`.
-    pub children_range: Option<Range>,
-    /// `children`.
-    pub children: Option<Children>,
-}
+// The typed body is the representation's; re-exported so that reading and the read form are
+// found in one place.
+pub use crate::representation::{CdmiObject, Children, OneOrMany};
 
 /// How to read a body.
 #[derive(Debug, Clone, Default)]
@@ -124,17 +47,6 @@ pub struct Parsed {
     pub findings: Vec<Finding>,
 }
 
-/// The exclusive create/update sources, in the order of Table 21.
-pub const SOURCES: [&str; 7] = [
-    "deserialize",
-    "serialize",
-    "copy",
-    "move",
-    "reference",
-    "deserializevalue",
-    "value",
-];
-
 impl Parsed {
     /// True when no error was found.
     pub fn is_valid(&self) -> bool {
@@ -142,63 +54,112 @@ impl Parsed {
     }
 }
 
-/// Reads a body from JSON text, checking every rule; errors carry line and column.
+/// The deepest nesting read: far beyond any CDMI body (metadata and serialized children nest a
+/// few levels), and far below what would exhaust the stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// Reads a body from JSON text, checking every rule; every finding carries the JSON pointer
+/// of its member and the line and column of the member's name (of the element, in arrays).
 pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let mut finding =
-                Finding::error("CDMI-JSON", "", format!("not JSON: {}", strip_position(&e)));
-            let offset = offset_of(text, e.line(), e.column());
-            finding.position = Some(PositionIndex::position_in(text, offset));
-            return Parsed {
-                object: None,
-                object_type: options.object_type,
-                kind: options.kind.unwrap_or(BodyKind::CreateRequest),
-                findings: vec![finding],
-            };
-        }
+    let read = tern_diag::json::parse_with(
+        text,
+        Options {
+            max_depth: MAX_DEPTH,
+            duplicates: Duplicates::Keep,
+        },
+    );
+    let json = match read {
+        Ok(json) => json,
+        Err(e) => return not_json(&e.message, e.position, options),
     };
-    let index = PositionIndex::new(text);
-    let mut findings = Findings::default();
-    for (pointer, _) in index.duplicates() {
-        findings.error(
-            "CDMI-JSON-DUPLICATE",
-            pointer,
-            format!(
-                "member {:?} appears twice; JSON readers keep only one",
-                last_token(pointer)
-            ),
-        );
+    let mut findings = Vec::new();
+    if let Err((message, position)) = scan(&json, &mut String::new(), &mut findings) {
+        return not_json(&message, position, options);
     }
+    let value = json.to_serde();
     let (object, object_type, kind) = check_value(&value, options, &mut findings);
-    let mut located = findings.locate(&index);
-    // Duplicates point at the repeat, which `locate` cannot know: fix their positions.
-    let dups: Vec<_> = index
-        .duplicates()
-        .map(|(p, pos)| (p.to_owned(), pos))
-        .collect();
-    for f in &mut located {
-        if f.rule == "CDMI-JSON-DUPLICATE" {
-            if let Some((_, pos)) = dups.iter().find(|(p, _)| *p == f.pointer) {
-                f.position = Some(*pos);
-            }
+    for finding in &mut findings {
+        if finding.position.is_none() {
+            let pointer = finding.pointer.as_deref().unwrap_or_default();
+            finding.position = Some(json.locate(pointer));
         }
     }
-    located.sort_by_key(|f| f.position.map(|p| p.offset));
+    // Text order; a stable sort keeps the order of findings about one member.
+    findings.sort_by_key(|f| f.position);
     Parsed {
         object,
         object_type,
         kind,
-        findings: located,
+        findings,
     }
+}
+
+// The one finding of a text that is not JSON (or not JSON `serde_json` can hold).
+fn not_json(message: &str, position: Position, options: &ParseOptions) -> Parsed {
+    Parsed {
+        object: None,
+        object_type: options.object_type,
+        kind: options.kind.unwrap_or(BodyKind::CreateRequest),
+        findings: vec![
+            Finding::error("CDMI-JSON", format!("not JSON: {message}"))
+                .with_pointer("")
+                .at(position),
+        ],
+    }
+}
+
+// Reports member names that appear twice in one object (at the repeat: JSON readers keep only
+// one of them), and refuses numbers that `serde_json` cannot hold (`1e400`).
+fn scan(
+    json: &Json,
+    pointer: &mut String,
+    findings: &mut Vec<Finding>,
+) -> Result<(), (String, Position)> {
+    let len = pointer.len();
+    match &json.value {
+        JsonValue::Number(text) => {
+            if let Err(e) = text.parse::<serde_json::Number>() {
+                return Err((strip_position(&e), json.position));
+            }
+        }
+        JsonValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                push_token(pointer, &i.to_string());
+                scan(item, pointer, findings)?;
+                pointer.truncate(len);
+            }
+        }
+        JsonValue::Object(members) => {
+            let mut seen = std::collections::HashSet::new();
+            for member in members {
+                push_token(pointer, &member.name);
+                if !seen.insert(member.name.as_str()) {
+                    findings.push(
+                        Finding::error(
+                            "CDMI-JSON-DUPLICATE",
+                            format!(
+                                "member {:?} appears twice; JSON readers keep only one",
+                                member.name
+                            ),
+                        )
+                        .with_pointer(pointer.clone())
+                        .at(member.position),
+                    );
+                }
+                scan(&member.value, pointer, findings)?;
+                pointer.truncate(len);
+            }
+        }
+        JsonValue::Null | JsonValue::Bool(_) | JsonValue::String(_) => {}
+    }
+    Ok(())
 }
 
 /// Reads a body already parsed as JSON (no positions in the findings).
 pub fn check_value(
     value: &Value,
     options: &ParseOptions,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) -> (Option<CdmiObject>, Option<ObjectType>, BodyKind) {
     let Value::Object(map) = value else {
         findings.error(
@@ -217,142 +178,15 @@ pub fn check_value(
         .kind
         .unwrap_or_else(|| rules::detect_kind(map, object_type));
     let object = read_object(map, "", object_type, kind, options.version, findings);
-    rules::check(map, object_type, kind, options, findings);
+    rules::check(
+        map,
+        object_type,
+        kind,
+        options.version,
+        options.selected_fields.as_deref(),
+        findings,
+    );
     (Some(object), object_type, kind)
-}
-
-impl CdmiObject {
-    /// The object ID, checked against clause 5.11.
-    pub fn object_id(&self) -> Option<Result<ObjectId, ObjectIdError>> {
-        self.object_id.as_deref().map(ObjectId::parse)
-    }
-
-    /// The parent's object ID, checked.
-    pub fn parent_id(&self) -> Option<Result<ObjectId, ObjectIdError>> {
-        self.parent_id.as_deref().map(ObjectId::parse)
-    }
-
-    /// The exclusive sources present, in Table 21 order (more than one is an error).
-    pub fn sources(&self) -> Vec<&'static str> {
-        let present = [
-            self.deserialize.is_some(),
-            self.serialize.is_some(),
-            self.copy.is_some(),
-            self.move_from.is_some(),
-            self.reference.is_some(),
-            self.deserialize_value.is_some(),
-            self.value.is_some(),
-        ];
-        SOURCES
-            .iter()
-            .zip(present)
-            .filter(|(_, p)| *p)
-            .map(|(s, _)| *s)
-            .collect()
-    }
-
-    /// The wire form, fields in the canonical order: identity, state, content, unknown fields,
-    /// then `valuerange`/`valuetransferencoding`/`value` or `childrenrange`/`children` last.
-    pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        let mut put = |k: &str, v: Option<Value>| {
-            if let Some(v) = v {
-                m.insert(k.to_owned(), v);
-            }
-        };
-        let s = |v: &Option<String>| v.clone().map(Value::String);
-        put(
-            "objectType",
-            self.object_type.map(|t| t.media_type().into()),
-        );
-        put("objectID", s(&self.object_id));
-        put("objectName", s(&self.object_name));
-        put("parentURI", s(&self.parent_uri));
-        put("parentID", s(&self.parent_id));
-        put("domainURI", s(&self.domain_uri));
-        put("capabilitiesURI", s(&self.capabilities_uri));
-        put(
-            "completionStatus",
-            self.completion_status.as_ref().map(|c| c.as_str().into()),
-        );
-        put(
-            "percentComplete",
-            self.percent_complete.map(|p| p.to_string().into()),
-        );
-        put(
-            "mimetype",
-            self.mimetype
-                .as_ref()
-                .map(|m| one_or_many(m, |s| s.clone().into())),
-        );
-        put(
-            "metadata",
-            self.metadata.as_ref().map(|md| Value::Object(md.0.clone())),
-        );
-        put(
-            "exports",
-            self.exports.as_ref().map(|e| Value::Object(e.0.clone())),
-        );
-        put(
-            "snapshots",
-            self.snapshots
-                .as_ref()
-                .map(|s| s.iter().cloned().map(Value::String).collect()),
-        );
-        put("snapshot", s(&self.snapshot));
-        put("capabilities", self.capabilities.clone().map(Value::Object));
-        put("deserialize", s(&self.deserialize));
-        put("serialize", s(&self.serialize));
-        put("copy", s(&self.copy));
-        put("move", s(&self.move_from));
-        put("reference", s(&self.reference));
-        put("deserializevalue", s(&self.deserialize_value));
-        put(
-            "queueValues",
-            self.queue_values.map(|r| r.to_string().into()),
-        );
-        for (k, v) in &self.extra {
-            put(k, Some(v.clone()));
-        }
-        put(
-            "valuerange",
-            self.value_range
-                .as_ref()
-                .map(|r| one_or_many(r, |r| r.to_string().into())),
-        );
-        put(
-            "valuetransferencoding",
-            self.value_transfer_encoding
-                .as_ref()
-                .map(|e| one_or_many(e, |e| e.as_str().into())),
-        );
-        put("value", self.value.clone());
-        put(
-            "childrenrange",
-            self.children_range.map(|r| r.to_string().into()),
-        );
-        put(
-            "children",
-            self.children.as_ref().map(|c| match c {
-                Children::Names(names) => names.iter().cloned().map(Value::String).collect(),
-                Children::Objects(objects) => objects.iter().map(CdmiObject::to_json).collect(),
-                Children::Extended(items) => Value::Array(items.clone()),
-            }),
-        );
-        Value::Object(m)
-    }
-
-    /// The wire form as pretty JSON text.
-    pub fn to_json_string(&self) -> String {
-        serde_json::to_string_pretty(&self.to_json()).unwrap_or_default()
-    }
-}
-
-fn one_or_many<T>(v: &OneOrMany<T>, f: impl Fn(&T) -> Value) -> Value {
-    match v {
-        OneOrMany::One(x) => f(x),
-        OneOrMany::Many(xs) => xs.iter().map(f).collect(),
-    }
 }
 
 // Reads the known fields into their types; a field of the wrong shape is reported and kept
@@ -363,7 +197,7 @@ pub(crate) fn read_object(
     object_type: Option<ObjectType>,
     kind: BodyKind,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) -> CdmiObject {
     let mut o = CdmiObject::default();
     for (key, value) in map {
@@ -394,7 +228,7 @@ fn read_field(
     object_type: Option<ObjectType>,
     kind: BodyKind,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) -> Option<()> {
     // A macro, not a closure: the closure would hold `findings` borrowed across the match.
     macro_rules! text {
@@ -502,7 +336,7 @@ fn read_field(
             o.queue_values = Some(range(&t, key, at, findings)?);
         }
         "valuetransferencoding" => {
-            let one = |t: &str, findings: &mut Findings| match TransferEncoding::parse(t) {
+            let one = |t: &str, findings: &mut Vec<Finding>| match TransferEncoding::parse(t) {
                 Ok(TransferEncoding::Json) if version == Version::V1_1_1 => {
                     findings.error(
                         "CDMI-VALUE-ENCODING",
@@ -588,7 +422,7 @@ fn read_field(
     Some(())
 }
 
-fn string_field(key: &str, value: &Value, at: &str, findings: &mut Findings) -> Option<String> {
+fn string_field(key: &str, value: &Value, at: &str, findings: &mut Vec<Finding>) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => {
@@ -615,7 +449,7 @@ fn type_error(
     expected: &str,
     value: &Value,
     at: &str,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) -> Option<()> {
     findings.error(
         "CDMI-FIELD-TYPE",
@@ -632,7 +466,7 @@ fn strings(items: &[Value]) -> Option<Vec<String>> {
         .collect()
 }
 
-fn range(text: &str, key: &str, at: &str, findings: &mut Findings) -> Option<Range> {
+fn range(text: &str, key: &str, at: &str, findings: &mut Vec<Finding>) -> Option<Range> {
     if let Ok(r) = Range::parse(text) {
         Some(r)
     } else {
@@ -662,22 +496,4 @@ fn strip_position(e: &serde_json::Error) -> String {
         Some(i) => text[..i].to_owned(),
         None => text,
     }
-}
-
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    (start + column.saturating_sub(1)).min(text.len())
-}
-
-fn last_token(pointer: &str) -> String {
-    pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .replace("~1", "/")
-        .replace("~0", "~")
 }

@@ -4,11 +4,11 @@
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
+use tern_diag::Finding;
 
-use crate::body::{CdmiObject, Children};
-use crate::finding::Findings;
 use crate::object::{ObjectType, Range};
-use crate::position::child;
+use crate::pointer::{Record, child};
+use crate::representation::{CdmiObject, Children};
 use crate::version::Version;
 
 /// Where a capability name appears.
@@ -344,7 +344,7 @@ pub(crate) fn check(
     map: &Map<String, Value>,
     pointer: &str,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     for (name, value) in map {
         let at = child(pointer, name);

@@ -2,11 +2,11 @@
 //! `OCCI/<protocol>` entries that bridge a container to OCCI compute resources.
 
 use serde_json::{Map, Value, json};
+use tern_diag::Finding;
 
-use crate::finding::Findings;
 use crate::metadata::json_kind;
 use crate::objectid::ObjectId;
-use crate::position::child;
+use crate::pointer::{Record, child};
 
 /// The `exports` object, in wire order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,7 +85,7 @@ fn permissions(value: Option<&Value>) -> Vec<String> {
 }
 
 /// Checks an `exports` object at `pointer`.
-pub(crate) fn check(map: &Map<String, Value>, pointer: &str, findings: &mut Findings) {
+pub(crate) fn check(map: &Map<String, Value>, pointer: &str, findings: &mut Vec<Finding>) {
     for (key, value) in map {
         let at = child(pointer, key);
         let Value::Object(entry) = value else {
@@ -112,7 +112,7 @@ pub(crate) fn check(map: &Map<String, Value>, pointer: &str, findings: &mut Find
     }
 }
 
-fn check_occi(key: &str, entry: &Map<String, Value>, at: &str, findings: &mut Findings) {
+fn check_occi(key: &str, entry: &Map<String, Value>, at: &str, findings: &mut Vec<Finding>) {
     match entry.get("identifier") {
         Some(Value::String(id)) => {
             if let Err(e) = ObjectId::parse(id) {

@@ -1,19 +1,37 @@
 //! The SNIA CDMI side of tern: object IDs, JSON bodies, metadata, capabilities, exports, the
-//! HTTP-level rules (media types, version negotiation, query strings, status codes) and the
-//! mapping rows onto OCCI storage. CDMI 1.1.1 semantics, aware of 2.0's differences.
+//! HTTP-level rules (media types, version negotiation, query strings, status codes). CDMI 1.1.1
+//! semantics, aware of 2.0's differences. The CDMI ⇄ OCCI rows belong to tern-mapping.
 //!
 //! | module | concern |
 //! |---|---|
 //! | [`objectid`] | object IDs (clause 5.11): CRC-16/ARC, generate, parse, explain |
-//! | [`body`], [`rules`] | JSON bodies of every object type and message, the field tables |
+//! | [`object`] | the object types, their media types, message kinds and small wire values |
+//! | [`representation`] | the typed JSON representation of any object ([`body::CdmiObject`]) |
+//! | [`body`], [`rules`] | reading and checking bodies of every object type and message; the field tables |
 //! | [`metadata`], [`capability`], [`exports`] | metadata rules, capability names and tree, exports |
 //! | [`serialized`] | the serialized form (children as full objects, streamed) |
 //! | [`media`], [`version`], [`query`], [`status`] | HTTP-level rules as pure functions and data |
-//! | [`mapping`] | CDMI ⇄ OCCI rows (`data/occi-mapping.json`) and their application |
-//! | [`finding`], [`position`] | findings with line and column |
+//! | [`pointer`](mod@pointer) | JSON pointers of the members findings are about |
+//!
+//! Modules depend on one another in one direction only, lower first (each uses only modules
+//! above it in this list; check with `grep 'crate::' src/*.rs`):
+//!
+//! 1. [`version`], [`objectid`], [`pointer`](mod@pointer), [`status`]: nothing of this crate;
+//! 2. [`object`];
+//! 3. [`media`], [`query`], [`metadata`];
+//! 4. [`exports`];
+//! 5. [`rules`] (the tables, the exclusive sources, the message-level checks);
+//! 6. [`representation`] (the typed body, whose `sources()` follows the rules' order);
+//! 7. [`capability`] (a capability object's read response is a representation);
+//! 8. [`body`] (reading: every check above, applied to one text);
+//! 9. [`serialized`].
+//!
+//! Findings are [`tern_diag::Finding`]s: a stable rule id (`CDMI-EXCLUSIVE`), the message, the
+//! JSON pointer of the member and its line and column. Bodies are read with
+//! [`tern_diag::json`], which keeps positions and reports duplicate member names.
 //!
 //! Data files under `data/` hold what the specification tabulates (metadata rules, capability
-//! names, status codes, mapping rows); tests check them against the reference material.
+//! names, status codes); tests check them against the reference material.
 //!
 //! ```
 //! use tern_cdmi::objectid::ObjectId;
@@ -34,18 +52,16 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod base64;
 pub mod body;
 pub mod capability;
 pub mod exports;
-pub mod finding;
-pub mod mapping;
 pub mod media;
 pub mod metadata;
 pub mod object;
 pub mod objectid;
-pub mod position;
+pub mod pointer;
 pub mod query;
+pub mod representation;
 pub mod rules;
 pub mod serialized;
 pub mod status;

@@ -1,21 +1,9 @@
 //! Media types (RFC 6208) and the rule that tells CDMI requests from plain HTTP ones.
 
+// The media type names of the object types live with the types; they are part of the HTTP
+// rules too, so they are found here as well.
 use crate::object::ObjectType;
-
-/// How a media type named a CDMI type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MediaTypeForm {
-    /// `application/cdmi-object` and friends (RFC 6208).
-    Standard,
-    /// The RFC 6839 structured-syntax form, `application/cdmi-object+json` (1.1.1 5.13.2:
-    /// shall be supported).
-    PlusJson,
-    /// CDMI 1.0-era `application/vnd.org.snia.cdmi.<type>+json`, or the reference
-    /// implementation's `application/vnd.org.snia.cdmi-object`.
-    Vendor,
-    /// `application/cdmi-capabilities` (plural), sent by libcdmi 0.1.2.
-    Misspelled,
-}
+pub use crate::object::{MediaTypeForm, parse_media_type};
 
 /// Which interface a request addresses (1.1.1 clause 6.1; 2.0 overview).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -101,56 +89,9 @@ pub fn plus_json(object_type: ObjectType) -> String {
     format!("{}+json", object_type.media_type())
 }
 
-/// The CDMI type named by `media_type`, with the form used; parameters (`;charset=...`) and
-/// case are ignored.
-pub fn parse_media_type(media_type: &str) -> Option<(ObjectType, MediaTypeForm)> {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let sub = essence.strip_prefix("application/")?;
-    let (base, plus_json) = match sub.strip_suffix("+json") {
-        Some(base) => (base, true),
-        None => (sub, false),
-    };
-    let standard = |name: &str| match name {
-        "cdmi-object" => Some(ObjectType::DataObject),
-        "cdmi-container" => Some(ObjectType::Container),
-        "cdmi-domain" => Some(ObjectType::Domain),
-        "cdmi-queue" => Some(ObjectType::Queue),
-        "cdmi-capability" => Some(ObjectType::Capability),
-        _ => None,
-    };
-    if let Some(t) = standard(base) {
-        let form = if plus_json {
-            MediaTypeForm::PlusJson
-        } else {
-            MediaTypeForm::Standard
-        };
-        return Some((t, form));
-    }
-    if base == "cdmi-capabilities" {
-        return Some((ObjectType::Capability, MediaTypeForm::Misspelled));
-    }
-    let vendor = base
-        .strip_prefix("vnd.org.snia.cdmi.")
-        .or_else(|| base.strip_prefix("vnd.org.snia."))?;
-    let t = match vendor {
-        "container" | "cdmi-container" => ObjectType::Container,
-        "dataobject" | "object" | "cdmi-object" => ObjectType::DataObject,
-        "capabilities" | "capability" | "cdmi-capability" => ObjectType::Capability,
-        "domain" | "cdmi-domain" => ObjectType::Domain,
-        "queue" | "cdmi-queue" => ObjectType::Queue,
-        _ => return None,
-    };
-    Some((t, MediaTypeForm::Vendor))
-}
-
 /// The CDMI type named by `media_type`, in any accepted form.
 pub fn object_type_of(media_type: &str) -> Option<ObjectType> {
-    parse_media_type(media_type).map(|(t, _)| t)
+    ObjectType::from_media_type(media_type)
 }
 
 /// True when any entry of an `Accept` or `Content-Type` header names a CDMI type.

@@ -5,10 +5,10 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
+use tern_diag::Finding;
 
-use crate::finding::Findings;
 use crate::object::{ObjectType, parse_decimal};
-use crate::position::child;
+use crate::pointer::{Record, child};
 use crate::version::Version;
 
 /// The `metadata` object of a body, in wire order, with typed accessors.
@@ -245,7 +245,7 @@ pub(crate) fn check(
     object_type: Option<ObjectType>,
     is_request: bool,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     for (name, value) in map {
         let at = child(pointer, name);
@@ -297,7 +297,13 @@ pub(crate) fn check(
     }
 }
 
-fn check_value(name: &str, rule: &MetadataRule, value: &Value, at: &str, findings: &mut Findings) {
+fn check_value(
+    name: &str,
+    rule: &MetadataRule,
+    value: &Value,
+    at: &str,
+    findings: &mut Vec<Finding>,
+) {
     let problem = match (rule.value, value) {
         (ValueKind::Json, _) => None,
         (ValueKind::Acl, Value::Array(aces)) => aces

@@ -19,6 +19,21 @@ pub enum ObjectType {
     Capability,
 }
 
+/// How a media type named a CDMI type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaTypeForm {
+    /// `application/cdmi-object` and friends (RFC 6208).
+    Standard,
+    /// The RFC 6839 structured-syntax form, `application/cdmi-object+json` (1.1.1 5.13.2:
+    /// shall be supported).
+    PlusJson,
+    /// CDMI 1.0-era `application/vnd.org.snia.cdmi.<type>+json`, or the reference
+    /// implementation's `application/vnd.org.snia.cdmi-object`.
+    Vendor,
+    /// `application/cdmi-capabilities` (plural), sent by libcdmi 0.1.2.
+    Misspelled,
+}
+
 /// Which message a body is: the rules on fields differ between them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -106,7 +121,7 @@ impl ObjectType {
     /// The type named by a media type, accepting the lenient forms real clients send
     /// (`+json` suffix, 1.0-era `vnd.org.snia.cdmi.*`, `cdmi-capabilities`); parameters ignored.
     pub fn from_media_type(media_type: &str) -> Option<Self> {
-        crate::media::object_type_of(media_type)
+        parse_media_type(media_type).map(|(t, _)| t)
     }
 
     /// Short name used by the CLI (`dataobject`, `container`...).
@@ -276,6 +291,53 @@ impl fmt::Display for Range {
             Self::Span { first, last } => write!(f, "{first}-{last}"),
         }
     }
+}
+
+/// The CDMI type named by `media_type`, with the form used; parameters (`;charset=...`) and
+/// case are ignored.
+pub fn parse_media_type(media_type: &str) -> Option<(ObjectType, MediaTypeForm)> {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let sub = essence.strip_prefix("application/")?;
+    let (base, plus_json) = match sub.strip_suffix("+json") {
+        Some(base) => (base, true),
+        None => (sub, false),
+    };
+    let standard = |name: &str| match name {
+        "cdmi-object" => Some(ObjectType::DataObject),
+        "cdmi-container" => Some(ObjectType::Container),
+        "cdmi-domain" => Some(ObjectType::Domain),
+        "cdmi-queue" => Some(ObjectType::Queue),
+        "cdmi-capability" => Some(ObjectType::Capability),
+        _ => None,
+    };
+    if let Some(t) = standard(base) {
+        let form = if plus_json {
+            MediaTypeForm::PlusJson
+        } else {
+            MediaTypeForm::Standard
+        };
+        return Some((t, form));
+    }
+    if base == "cdmi-capabilities" {
+        return Some((ObjectType::Capability, MediaTypeForm::Misspelled));
+    }
+    let vendor = base
+        .strip_prefix("vnd.org.snia.cdmi.")
+        .or_else(|| base.strip_prefix("vnd.org.snia."))?;
+    let t = match vendor {
+        "container" | "cdmi-container" => ObjectType::Container,
+        "dataobject" | "object" | "cdmi-object" => ObjectType::DataObject,
+        "capabilities" | "capability" | "cdmi-capability" => ObjectType::Capability,
+        "domain" | "cdmi-domain" => ObjectType::Domain,
+        "queue" | "cdmi-queue" => ObjectType::Queue,
+        _ => return None,
+    };
+    Some((t, MediaTypeForm::Vendor))
 }
 
 /// Parses an unsigned decimal of ASCII digits only (no sign, no spaces), as CDMI writes numbers

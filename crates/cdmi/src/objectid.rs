@@ -12,10 +12,11 @@
 //! ```
 
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
+
+mod explain;
+
+pub use explain::{Explanation, Field, explain};
 
 /// The enterprise number used when none is configured: 32473, which RFC 5612 reserves for
 /// documentation and examples (the CDMI spec's own examples use it). A deployment should
@@ -93,6 +94,9 @@ pub enum ObjectIdError {
         /// Actual number of bytes.
         actual: usize,
     },
+    /// The operating system gave no random bytes for a new ID (only when generating one).
+    #[error("no random bytes from the operating system: {0}")]
+    Random(String),
     /// Stored CRC differs from the CRC-16/ARC of the ID.
     #[error("stored CRC {stored:04X} differs from the computed CRC-16/ARC {computed:04X}")]
     CrcMismatch {
@@ -101,34 +105,6 @@ pub enum ObjectIdError {
         /// CRC computed over `length` bytes with bytes 6-7 zeroed.
         computed: u16,
     },
-}
-
-/// Everything that can be read from a candidate object ID, valid or not, with every rule it
-/// breaks: the basis of `tern cdmi objectid explain`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Explanation {
-    /// The decoded bytes (empty when the text is not Base16).
-    pub bytes: Vec<u8>,
-    /// Byte 0.
-    pub reserved0: Option<u8>,
-    /// Bytes 1-3.
-    pub enterprise_number: Option<u32>,
-    /// Byte 4.
-    pub reserved4: Option<u8>,
-    /// Byte 5.
-    pub length_byte: Option<u8>,
-    /// Bytes 6-7.
-    pub crc_stored: Option<u16>,
-    /// CRC-16/ARC over `length` bytes (or all bytes, when fewer) with bytes 6-7 zeroed.
-    pub crc_computed: Option<u16>,
-    /// CRC-16/ARC over all the bytes with bytes 6-7 zeroed, when that differs from
-    /// `crc_computed` (the length byte is wrong): tells an ID whose CRC was computed over the
-    /// real length (Onedata's) from one whose CRC is simply wrong.
-    pub crc_over_all: Option<u16>,
-    /// Bytes 8 onwards.
-    pub opaque: Vec<u8>,
-    /// Every rule broken, in byte order; empty for a valid ID.
-    pub problems: Vec<ObjectIdError>,
 }
 
 impl ObjectId {
@@ -156,12 +132,12 @@ impl ObjectId {
         Ok(Self { bytes })
     }
 
-    /// Generates a fresh ID with [`GENERATED_OPAQUE_LEN`] unpredictable opaque bytes.
-    ///
-    /// The bytes come from the standard library's randomly keyed `SipHash` over a process-wide
-    /// counter and the clock: unique enough for identifiers, not a source of secrets.
+    /// Generates a fresh ID with [`GENERATED_OPAQUE_LEN`] random opaque bytes from the
+    /// operating system's generator (through `getrandom`).
     pub fn generate(enterprise_number: u32) -> Result<Self, ObjectIdError> {
-        Self::new(enterprise_number, &random_opaque())
+        let mut opaque = [0u8; GENERATED_OPAQUE_LEN];
+        getrandom::fill(&mut opaque).map_err(|e| ObjectIdError::Random(e.to_string()))?;
+        Self::new(enterprise_number, &opaque)
     }
 
     /// Parses Base16 text (either case) and checks every rule of clause 5.11.
@@ -242,60 +218,8 @@ impl ObjectIdError {
             Self::EnterpriseZero | Self::EnterpriseTooLarge(_) => "CDMI-ID-ENTERPRISE",
             Self::LengthMismatch { .. } => "CDMI-ID-LENGTH",
             Self::CrcMismatch { .. } => "CDMI-ID-CRC",
+            Self::Random(_) => "CDMI-ID-RANDOM",
         }
-    }
-}
-
-impl Explanation {
-    /// True when no rule is broken.
-    pub fn is_valid(&self) -> bool {
-        self.problems.is_empty()
-    }
-}
-
-/// Decodes `text` as far as possible and lists every rule it breaks.
-pub fn explain(text: &str) -> Explanation {
-    let bytes = match decode_hex(text) {
-        Ok(bytes) => bytes,
-        Err(problem) => {
-            return Explanation {
-                bytes: Vec::new(),
-                reserved0: None,
-                enterprise_number: None,
-                reserved4: None,
-                length_byte: None,
-                crc_stored: None,
-                crc_computed: None,
-                crc_over_all: None,
-                opaque: Vec::new(),
-                problems: vec![problem],
-            };
-        }
-    };
-    let at = |i: usize| bytes.get(i).copied();
-    let enterprise_number =
-        (bytes.len() >= 4).then(|| u32::from_be_bytes([0, bytes[1], bytes[2], bytes[3]]));
-    let crc_stored = (bytes.len() >= HEADER_LEN).then(|| u16::from_be_bytes([bytes[6], bytes[7]]));
-    let crc_computed = (bytes.len() >= HEADER_LEN).then(|| crc_over_stated_length(&bytes));
-    let crc_over_all = (bytes.len() >= HEADER_LEN)
-        .then(|| {
-            let mut copy = bytes.clone();
-            copy[6] = 0;
-            copy[7] = 0;
-            crc16_arc(&copy)
-        })
-        .filter(|all| Some(*all) != crc_computed);
-    Explanation {
-        reserved0: at(0),
-        enterprise_number,
-        reserved4: at(4),
-        length_byte: at(5),
-        crc_stored,
-        crc_computed,
-        crc_over_all,
-        opaque: bytes.get(HEADER_LEN..).unwrap_or_default().to_vec(),
-        problems: problems_of(&bytes),
-        bytes,
     }
 }
 
@@ -394,24 +318,6 @@ fn crc_over_stated_length(bytes: &[u8]) -> u16 {
     copy[6] = 0;
     copy[7] = 0;
     crc16_arc(&copy)
-}
-
-fn random_opaque() -> [u8; GENERATED_OPAQUE_LEN] {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let mut out = [0u8; GENERATED_OPAQUE_LEN];
-    for (half, chunk) in out.chunks_mut(8).enumerate() {
-        let mut hasher = std::hash::RandomState::new().build_hasher();
-        hasher.write_u64(count);
-        hasher.write_u128(nanos);
-        hasher.write_u32(std::process::id());
-        hasher.write_usize(half);
-        chunk.copy_from_slice(&hasher.finish().to_be_bytes());
-    }
-    out
 }
 
 #[cfg(test)]

@@ -2,11 +2,10 @@
 //! names), the exclusive sources, the ordering rule, and the detection of type and message.
 
 use serde_json::{Map, Value};
+use tern_diag::Finding;
 
-use crate::body::{ParseOptions, SOURCES};
-use crate::finding::Findings;
 use crate::object::{BodyKind, ObjectType, Range};
-use crate::position::child;
+use crate::pointer::{Record, child};
 use crate::version::Version;
 
 /// Whether a field must be present.
@@ -22,6 +21,17 @@ pub enum Presence {
 }
 
 use Presence::{Conditional as C, Mandatory as M, Optional as O};
+
+/// The exclusive create/update sources, in the order of Table 21.
+pub const SOURCES: [&str; 7] = [
+    "deserialize",
+    "serialize",
+    "copy",
+    "move",
+    "reference",
+    "deserializevalue",
+    "value",
+];
 
 const DATAOBJECT_CREATE: &[(&str, Presence)] = &[
     ("mimetype", O),
@@ -351,8 +361,9 @@ pub(crate) fn check(
     map: &Map<String, Value>,
     object_type: Option<ObjectType>,
     kind: BodyKind,
-    options: &ParseOptions,
-    findings: &mut Findings,
+    version: Version,
+    selected_fields: Option<&[String]>,
+    findings: &mut Vec<Finding>,
 ) {
     let Some(t) = object_type else {
         findings.warning(
@@ -372,10 +383,10 @@ pub(crate) fn check(
         );
         return;
     };
-    check_presence(map, t, kind, table, options, findings);
+    check_presence(map, t, kind, table, selected_fields, findings);
     check_sources(map, t, kind, findings);
     check_order(map, t, "", findings);
-    check_consistency(map, t, kind, options.version, findings);
+    check_consistency(map, t, kind, version, findings);
 }
 
 /// Rules for one serialized child (15.3.2): a full read representation.
@@ -384,7 +395,7 @@ pub(crate) fn check_nested(
     pointer: &str,
     t: Option<ObjectType>,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     if let Some(t) = t {
         check_order(map, t, pointer, findings);
@@ -397,15 +408,10 @@ fn check_presence(
     t: ObjectType,
     kind: BodyKind,
     table: &[(&str, Presence)],
-    options: &ParseOptions,
-    findings: &mut Findings,
+    selected_fields: Option<&[String]>,
+    findings: &mut Vec<Finding>,
 ) {
-    let selected = |f: &str| {
-        options
-            .selected_fields
-            .as_ref()
-            .is_none_or(|s| s.iter().any(|x| x == f))
-    };
+    let selected = |f: &str| selected_fields.is_none_or(|s| s.iter().any(|x| x == f));
     for (field, presence) in table {
         if *presence == M && !map.contains_key(*field) && selected(field) {
             findings.error(
@@ -455,7 +461,12 @@ fn check_presence(
     }
 }
 
-fn check_sources(map: &Map<String, Value>, t: ObjectType, kind: BodyKind, findings: &mut Findings) {
+fn check_sources(
+    map: &Map<String, Value>,
+    t: ObjectType,
+    kind: BodyKind,
+    findings: &mut Vec<Finding>,
+) {
     let exclusive = exclusive_sources(t, kind);
     let present: Vec<&str> = exclusive
         .iter()
@@ -488,7 +499,12 @@ fn check_sources(map: &Map<String, Value>, t: ObjectType, kind: BodyKind, findin
 // "childrenrange and children" (containers, domains, capabilities) shall appear last and in
 // that order. The spec's own read examples put valuetransferencoding between valuerange and
 // value, so that one field is tolerated in the tail.
-fn check_order(map: &Map<String, Value>, t: ObjectType, pointer: &str, findings: &mut Findings) {
+fn check_order(
+    map: &Map<String, Value>,
+    t: ObjectType,
+    pointer: &str,
+    findings: &mut Vec<Finding>,
+) {
     let (range, content, allowed): (&str, &str, &[&str]) = if t.lists_children() {
         ("childrenrange", "children", &["childrenrange", "children"])
     } else {
@@ -534,7 +550,7 @@ fn check_consistency(
     t: ObjectType,
     kind: BodyKind,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     if let (Some(Value::String(r)), Some(Value::Array(children))) =
         (map.get("childrenrange"), map.get("children"))
@@ -605,16 +621,16 @@ fn check_value_encoding(
     at: &str,
     t: ObjectType,
     version: Version,
-    findings: &mut Findings,
+    findings: &mut Vec<Finding>,
 ) {
     let _ = t;
     match (encoding, value) {
         (Some("base64"), Value::String(s)) => {
-            if let Err(e) = crate::base64::decode(s) {
+            if let Some(problem) = base64_problem(s) {
                 findings.error(
                     "CDMI-VALUE-BASE64",
                     at,
-                    format!("value is not valid Base64 although valuetransferencoding is \"base64\" (400): {e}"),
+                    format!("value is not valid Base64 although valuetransferencoding is \"base64\" (400): {problem}"),
                 );
             }
         }
@@ -636,6 +652,40 @@ fn check_value_encoding(
             ),
         ),
     }
+}
+
+// RFC 4648 clause 4 with padding, canonical only: `Zh==` spells the byte of `Zg==` with stray
+// low bits, and a value must have one spelling. The words name the character concerned.
+fn base64_problem(text: &str) -> Option<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    if text.len() % 4 != 0 {
+        return Some(format!(
+            "Base64 length {} is not a multiple of 4",
+            text.len()
+        ));
+    }
+    let character = |offset: usize| {
+        text.get(offset..)
+            .and_then(|t| t.chars().next())
+            .unwrap_or('?')
+    };
+    let problem = match STANDARD.decode(text).err()? {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!(
+                "character {:?} at offset {offset} is not Base64",
+                character(offset)
+            )
+        }
+        base64::DecodeError::InvalidLastSymbol { offset, .. } => format!(
+            "character {:?} at offset {offset} sets bits that encode nothing (not the canonical form)",
+            character(offset)
+        ),
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidPadding => {
+            "padding `=` is misplaced or does not fit the length".to_owned()
+        }
+    };
+    Some(problem)
 }
 
 fn all_field_names() -> impl Iterator<Item = &'static str> {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use crate::body::{CdmiObject, Children};
+use crate::representation::{CdmiObject, Children};
 
 /// A container with its children attached as complete objects (the form `serialize` stores).
 pub fn with_children(container: &CdmiObject, children: Vec<CdmiObject>) -> CdmiObject {

@@ -14,7 +14,7 @@ pub struct StatusRule {
     pub when: String,
     /// Clauses of CDMI 1.1.1 that say so.
     pub clause: String,
-    /// Rule IDs of [`crate::finding::Finding`]s whose error leads here.
+    /// Rule ids of the findings ([`tern_diag::Finding::rule`]) whose error leads here.
     #[serde(default)]
     pub findings: Vec<String>,
 }

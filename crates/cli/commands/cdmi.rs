@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde_json::json;
 use tern_cdmi::body::{self, ParseOptions};
-use tern_cdmi::finding::Report;
 use tern_cdmi::object::{BodyKind, ObjectType};
 use tern_cdmi::objectid::{self, DEFAULT_ENTERPRISE_NUMBER, Explanation, ObjectId};
 use tern_cdmi::query::{Query, QuerySyntax};
@@ -15,6 +14,7 @@ use tern_cdmi::version::Version;
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// Work with SNIA CDMI object IDs, bodies and query strings.
 #[derive(Debug, Args)]
@@ -123,8 +123,8 @@ fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
         kind: args.kind,
         selected_fields,
     };
-    let mut text_out = String::new();
-    let mut json_out = Vec::new();
+    let mut findings = Findings::default();
+    let mut files = Vec::new();
     let (mut errors, mut warnings, mut unreadable) = (0usize, 0usize, 0usize);
     for file in &args.files {
         let name = file.display().to_string();
@@ -139,24 +139,19 @@ fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
         let parsed = body::parse(&text, &options);
         errors += parsed.findings.iter().filter(|f| f.is_error()).count();
         warnings += parsed.findings.iter().filter(|f| !f.is_error()).count();
-        // `if`, not `match`: every non-JSON format (text, markdown) prints findings as text.
-        if format == Format::Json {
-            json_out.push(json!({
-                "file": name,
-                "version": args.version,
-                "objectType": parsed.object_type,
-                "kind": parsed.kind,
-                "valid": parsed.is_valid(),
-                "findings": parsed.findings,
-            }));
-        } else {
-            let _ = write!(text_out, "{}", Report::new(&name, &parsed.findings));
-        }
+        files.push(json!({
+            "file": name,
+            "valid": parsed.is_valid(),
+            "version": args.version,
+            "objectType": parsed.object_type,
+            "kind": parsed.kind,
+        }));
+        findings.extend(parsed.findings.into_iter().map(|f| f.in_file(&name)));
     }
-    if format == Format::Json {
-        output::print_json(&serde_json::Value::Array(json_out))?;
-    } else {
-        output::print(&text_out)?;
+    let mut extra = serde_json::Map::new();
+    extra.insert("files".into(), serde_json::Value::Array(files));
+    findings.print(format, extra)?;
+    if format != Format::Json {
         eprintln!(
             "checked {} file(s): {errors} error(s), {warnings} warning(s)",
             args.files.len() - unreadable
@@ -251,7 +246,7 @@ fn objectid_check(ids: &[String], format: Format) -> Result<Outcome, CliError> {
                     let _ = writeln!(text, "{id}: error[{}]: {problem}", problem.rule_id());
                 }
             }
-            Format::Json => reports.push(explanation_json(id, &explained)),
+            Format::Json => reports.push(explanation_json(&explained)),
         }
     }
     match format {
@@ -268,8 +263,8 @@ fn objectid_check(ids: &[String], format: Format) -> Result<Outcome, CliError> {
 fn objectid_explain(id: &str, format: Format) -> Result<Outcome, CliError> {
     let e = objectid::explain(id);
     match format {
-        Format::Json => output::print_json(&explanation_json(id, &e))?,
-        Format::Text | Format::Markdown => output::print(&explanation_text(id, &e))?,
+        Format::Json => output::print_json(&explanation_json(&e))?,
+        Format::Text | Format::Markdown => output::print(&explanation_text(&e))?,
     }
     Ok(if e.is_valid() {
         Outcome::Ok
@@ -278,87 +273,31 @@ fn objectid_explain(id: &str, format: Format) -> Result<Outcome, CliError> {
     })
 }
 
-fn explanation_text(id: &str, e: &Explanation) -> String {
-    let mut out = format!("object ID    {id}\n");
-    let byte = |b: Option<u8>| b.map_or_else(|| "--".to_owned(), |b| format!("{b:02X}"));
-    if !e.bytes.is_empty() {
-        let _ = writeln!(
-            out,
-            "byte 0       {}        reserved, must be 00",
-            byte(e.reserved0)
-        );
-        if let Some(en) = e.enterprise_number {
-            let note = if en == DEFAULT_ENTERPRISE_NUMBER {
-                " (RFC 5612: reserved for documentation)"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                out,
-                "bytes 1-3    {}    enterprise number {en}{note}",
-                hex(&e.bytes[1..4])
-            );
-        }
-        let _ = writeln!(
-            out,
-            "byte 4       {}        reserved, must be 00",
-            byte(e.reserved4)
-        );
-        if let Some(len) = e.length_byte {
-            let _ = writeln!(
-                out,
-                "byte 5       {len:02X}        length {len} (actual {} bytes)",
-                e.bytes.len()
-            );
-        }
-        if let (Some(stored), Some(computed)) = (e.crc_stored, e.crc_computed) {
-            let _ = writeln!(
-                out,
-                "bytes 6-7    {stored:04X}      CRC-16/ARC stored; computed {computed:04X}"
-            );
-        }
-        if e.bytes.len() > objectid::HEADER_LEN {
-            let label = format!("bytes 8-{}", e.bytes.len() - 1);
-            let _ = writeln!(
-                out,
-                "{label:<13}{}  opaque ({} bytes)",
-                hex(&e.opaque),
-                e.opaque.len()
-            );
-        }
+// The fields one per line: where, the bytes, what they say; then the verdict.
+fn explanation_text(e: &Explanation) -> String {
+    let mut out = format!("object ID    {}\n", e.text);
+    for field in &e.fields {
+        let label = if field.len == 1 {
+            format!("byte {}", field.offset)
+        } else {
+            format!("bytes {}-{}", field.offset, field.offset + field.len - 1)
+        };
+        let _ = writeln!(out, "{label:<13}{:<8}  {}", field.hex, field.meaning);
     }
     if e.is_valid() {
         out.push_str("valid\n");
-    } else {
-        for problem in &e.problems {
-            let _ = writeln!(out, "error[{}]: {problem}", problem.rule_id());
-        }
-        if e.crc_over_all.is_some() && e.crc_over_all == e.crc_stored {
-            let _ = writeln!(
-                out,
-                "note: the stored CRC is the CRC-16/ARC over all {} bytes: the CRC is right for the bytes present, the length byte is what is wrong",
-                e.bytes.len()
-            );
-        }
+    }
+    for problem in &e.problems {
+        let _ = writeln!(out, "error[{}]: {problem}", problem.rule_id());
+    }
+    for note in &e.notes {
+        let _ = writeln!(out, "note: {note}");
     }
     out
 }
 
-fn explanation_json(id: &str, e: &Explanation) -> serde_json::Value {
-    json!({
-        "objectID": id,
-        "valid": e.is_valid(),
-        "reserved0": e.reserved0,
-        "enterpriseNumber": e.enterprise_number,
-        "reserved4": e.reserved4,
-        "lengthByte": e.length_byte,
-        "length": e.bytes.len(),
-        "crcStored": e.crc_stored.map(|c| format!("{c:04X}")),
-        "crcOverAllBytes": e.crc_over_all.map(|c| format!("{c:04X}")),
-        "crcComputed": e.crc_computed.map(|c| format!("{c:04X}")),
-        "opaque": hex(&e.opaque),
-        "problems": e.problems.iter().map(|p| json!({"rule": p.rule_id(), "message": p.to_string()})).collect::<Vec<_>>(),
-    })
+fn explanation_json(e: &Explanation) -> serde_json::Value {
+    serde_json::to_value(e).unwrap_or(serde_json::Value::Null)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -372,20 +311,20 @@ mod tests {
     #[test]
     fn explain_the_specs_worked_example() {
         let id = "00007ED90010D891022876A8DE0BC0FD";
-        insta::assert_snapshot!(explanation_text(id, &objectid::explain(id)));
+        insta::assert_snapshot!(explanation_text(&objectid::explain(id)));
     }
 
     #[test]
     fn explain_a_onedata_capability_id() {
         // Enterprise number 0, a length byte counting only the opaque part, CRC over 40 bytes.
         let id = "0000000000208CA83030303030303030303030303030303030303030303030303030303030303031";
-        insta::assert_snapshot!(explanation_text(id, &objectid::explain(id)));
+        insta::assert_snapshot!(explanation_text(&objectid::explain(id)));
     }
 
     #[test]
     fn explain_text_that_is_not_base16() {
         let id = "00007ED9-0010";
-        insta::assert_snapshot!(explanation_text(id, &objectid::explain(id)));
+        insta::assert_snapshot!(explanation_text(&objectid::explain(id)));
     }
 
     #[test]

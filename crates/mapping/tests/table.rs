@@ -173,37 +173,3 @@ fn malformed_tables_are_refused() {
     let err = MappingTable::from_json(bad).unwrap_err().to_string();
     assert!(err.contains("unknown variant `registry`"), "{err}");
 }
-
-/// tern-cdmi keeps the CDMI ⇄ OCCI rows it applies to CDMI objects; where a row id is in both
-/// tables and both name a CDMI field, they must say the same thing.
-#[test]
-fn the_cdmi_crate_rows_agree_with_the_bridge_rows() {
-    let table = MappingTable::builtin();
-    let mut shared = 0;
-    for cdmi_row in tern_cdmi::mapping::rows() {
-        let Some(row) = table.row(&cdmi_row.id) else {
-            continue;
-        };
-        let (Some(occi), Some(cdmi)) = (&row.occi, &row.cdmi) else {
-            continue;
-        };
-        shared += 1;
-        assert_eq!(
-            occi.attribute.as_deref(),
-            Some(cdmi_row.occi.attribute.as_str()),
-            "{}: OCCI attribute",
-            row.id
-        );
-        assert_eq!(cdmi.object, cdmi_row.cdmi.object, "{}: CDMI object", row.id);
-        assert_eq!(
-            cdmi.field.as_deref(),
-            Some(cdmi_row.cdmi.field.as_str()),
-            "{}: CDMI field",
-            row.id
-        );
-    }
-    assert!(
-        shared >= 6,
-        "the storage rows are in both tables ({shared})"
-    );
-}

@@ -100,11 +100,6 @@ fn capability_names_match_the_2_0_tables() {
     }
 }
 
-fn spec_text() -> Option<String> {
-    let dir = reference::dir()?;
-    std::fs::read_to_string(dir.join("spec/CDMI_Spec_v1.1.1.txt")).ok()
-}
-
 // The PDF text breaks long names across table lines ("cdmi_immediate_redun" / "dancy"), so
 // compare with all whitespace removed.
 fn squeezed(text: &str) -> String {
@@ -113,8 +108,7 @@ fn squeezed(text: &str) -> String {
 
 #[test]
 fn metadata_names_of_tables_118_and_119_occur_in_the_spec() {
-    let Some(spec) = spec_text() else {
-        eprintln!("note: spec text absent; skipping");
+    let Some(spec) = reference::text("spec/CDMI_Spec_v1.1.1.txt") else {
         return;
     };
     let spec = squeezed(&spec);

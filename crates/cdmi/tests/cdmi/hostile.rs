@@ -15,7 +15,7 @@ fn absurd_nesting_is_refused() {
     let finding = &parsed.findings[0];
     assert_eq!(finding.rule, "CDMI-JSON");
     assert!(
-        finding.message.contains("recursion limit"),
+        finding.message.contains("nested too deeply"),
         "{}",
         finding.message
     );
@@ -32,7 +32,7 @@ fn empty_and_non_object_bodies() {
     ] {
         let parsed = body::parse(text, &ParseOptions::default());
         assert_eq!(
-            parsed.findings.first().map(|f| f.rule),
+            parsed.findings.first().map(|f| f.rule.as_ref()),
             Some(rule),
             "{text:?}"
         );
@@ -68,4 +68,55 @@ fn unknown_floats_survive_a_round_trip() {
     assert_eq!(first, second);
     let nearest: f64 = digits.parse().unwrap();
     assert_eq!(first.extra["x-measure"].as_f64(), Some(nearest));
+}
+
+#[test]
+fn columns_count_characters() {
+    // `é` is two bytes: the column of `move` is 26 in characters, 27 in bytes.
+    let text = r#"{"é": "x", "copy": "/a", "move": "/b"}"#;
+    let parsed = body::parse(text, &ParseOptions::default());
+    let finding = parsed
+        .findings
+        .iter()
+        .find(|f| f.rule == "CDMI-EXCLUSIVE")
+        .expect("copy and move are exclusive");
+    assert_eq!(finding.pointer.as_deref(), Some("/move"));
+    assert_eq!(finding.position.map(|p| (p.line, p.column)), Some((1, 26)));
+}
+
+#[test]
+fn numbers_out_of_range_are_not_json() {
+    let parsed = body::parse(
+        "{\"mimetype\": \"text/plain\",\n \"x\": 1e400}",
+        &ParseOptions::default(),
+    );
+    assert!(parsed.object.is_none());
+    assert_eq!(parsed.findings.len(), 1);
+    let finding = &parsed.findings[0];
+    assert_eq!(finding.rule, "CDMI-JSON");
+    assert!(
+        finding.message.contains("out of range"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(finding.position.map(|p| (p.line, p.column)), Some((2, 7)));
+}
+
+#[test]
+fn a_repeated_object_member_is_one_duplicate() {
+    let text = "{\"metadata\": {\"a\": \"1\"},\n \"metadata\": {\"a\": \"2\"}}";
+    let parsed = body::parse(text, &ParseOptions::default());
+    let duplicates: Vec<_> = parsed
+        .findings
+        .iter()
+        .filter(|f| f.rule == "CDMI-JSON-DUPLICATE")
+        .map(|f| (f.pointer.clone(), f.position.map(|p| (p.line, p.column))))
+        .collect();
+    assert_eq!(duplicates, [(Some("/metadata".to_owned()), Some((2, 2)))]);
+    // The later member wins, as in serde_json.
+    let object = parsed.object.expect("an object");
+    assert_eq!(
+        object.metadata.and_then(|m| m.text("a").map(str::to_owned)),
+        Some("2".into())
+    );
 }

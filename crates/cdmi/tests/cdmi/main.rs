@@ -2,11 +2,11 @@
 
 mod reference;
 
+mod base64_values;
 mod body_props;
 mod data_tables;
 mod examples;
 mod hostile;
-mod mapping;
 mod objectid_props;
 mod objectid_vectors;
 mod samples;

@@ -1,28 +1,24 @@
-//! Access to `shared/reference/cdmi/`: the test oracle. Absent on machines without the shared
-//! folder, in which case the tests that need it print a note and pass.
+//! Access to `shared/reference/cdmi/`, the test oracle, through tern-testkit: absent on a
+//! machine without the shared folder, the tests that need it pass with a note, unless
+//! `TERN_REQUIRE_REFERENCE=1` (CI), which makes them fail.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// The `shared/reference/cdmi` folder, found by walking up from the crate directory.
+/// The `shared/reference/cdmi` folder.
 pub fn dir() -> Option<PathBuf> {
-    let mut at: Option<&Path> = Some(Path::new(env!("CARGO_MANIFEST_DIR")));
-    while let Some(here) = at {
-        let candidate = here.join("shared/reference/cdmi");
-        if candidate.is_dir() {
-            return Some(candidate);
-        }
-        at = here.parent();
-    }
-    None
+    tern_testkit::reference("cdmi")
 }
 
-/// Reads and parses one JSON file of the reference folder, or `None` (with a note) when the
-/// folder is absent.
+/// Reads and parses one JSON file of the reference folder, or `None` when the folder is
+/// absent (see [`dir`]). A file missing from a present folder fails the test.
 pub fn json(name: &str) -> Option<serde_json::Value> {
-    let Some(dir) = dir() else {
-        eprintln!("note: shared/reference/cdmi not found; skipping the test that reads {name}");
-        return None;
-    };
-    let text = std::fs::read_to_string(dir.join(name)).expect("reference file readable");
-    Some(serde_json::from_str(&text).expect("reference file is JSON"))
+    let path = dir()?.join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+/// Reads one text file of the reference folder, like [`json`].
+pub fn text(name: &str) -> Option<String> {
+    let path = dir()?.join(name);
+    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
 }

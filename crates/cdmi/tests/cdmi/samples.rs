@@ -4,20 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use tern_cdmi::body::{self, ParseOptions};
-use tern_cdmi::finding::Report;
 use tern_cdmi::version::Version;
 
-fn samples(group: &str) -> Vec<PathBuf> {
+// The samples of one group, at least `at_least` of them.
+fn samples(group: &str, at_least: usize) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../samples/cdmi")
         .join(group);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("samples/cdmi exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
+    tern_testkit::files(&dir, &[".json"], at_least)
 }
 
 // The snapshot starts with what was detected, so type and kind detection are reviewed too.
@@ -26,6 +20,16 @@ fn summary(parsed: &body::Parsed, version: Version) -> String {
         .object_type
         .map_or("unknown type".to_owned(), |t| t.name().to_owned());
     format!("# {t} {} (CDMI {version})\n", parsed.kind.name())
+}
+
+// The findings as `tern cdmi validate` prints them.
+fn lines(name: &str, parsed: &body::Parsed) -> String {
+    let findings: Vec<_> = parsed
+        .findings
+        .iter()
+        .map(|f| f.clone().in_file(name))
+        .collect();
+    tern_diag::render::lines(&findings)
 }
 
 // A sample written for CDMI 2.0 says so in its name.
@@ -54,11 +58,10 @@ fn check_with_version(path: &Path) -> (String, body::Parsed, Version) {
 
 #[test]
 fn valid_samples_have_no_errors() {
-    let files = samples("valid");
-    assert!(files.len() >= 9);
+    let files = samples("valid", 10);
     for path in files {
         let (name, parsed, version) = check_with_version(&path);
-        let report = summary(&parsed, version) + &Report::new(&name, &parsed.findings).to_string();
+        let report = summary(&parsed, version) + &lines(&name, &parsed);
         assert!(parsed.is_valid(), "{report}");
         assert!(parsed.object_type.is_some(), "{name}: type detected");
         insta::assert_snapshot!(
@@ -80,11 +83,10 @@ fn valid_samples_have_no_errors() {
 
 #[test]
 fn invalid_samples_have_errors() {
-    let files = samples("invalid");
-    assert!(files.len() >= 9);
+    let files = samples("invalid", 10);
     for path in files {
         let (name, parsed, version) = check_with_version(&path);
-        let report = summary(&parsed, version) + &Report::new(&name, &parsed.findings).to_string();
+        let report = summary(&parsed, version) + &lines(&name, &parsed);
         assert!(!parsed.is_valid(), "{name} should be invalid");
         insta::assert_snapshot!(
             format!("invalid-{}", path.file_stem().unwrap().to_string_lossy()),
