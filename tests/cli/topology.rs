@@ -1,6 +1,6 @@
 //! `tern diff` and `tern plan`: outputs on the A–E samples, formats, exit codes.
 
-use crate::{stderr, stdout, tern};
+use crate::{stderr, stdout, tern, violations};
 
 const A: &str = "samples/topologies/a-db-server.json";
 const C: &str = "samples/topologies/c-web-server-storage.json";
@@ -85,16 +85,6 @@ fn unparsable_input_exits_1_with_a_located_finding() {
 fn a_missing_file_exits_2() {
     let out = tern(&["diff", A, "samples/topologies/no-such-file.json"]);
     assert_eq!(out.status.code(), Some(2));
-}
-
-fn violations(schema: &str, output: &str) -> Vec<String> {
-    let schema = tern_occi::json::Schema::parse(&std::fs::read_to_string(schema).unwrap()).unwrap();
-    let instance = tern_occi::json::parse_json(output).unwrap();
-    schema
-        .validate(None, &instance)
-        .into_iter()
-        .map(|v| format!("{}: {}", v.pointer, v.message))
-        .collect()
 }
 
 #[test]
