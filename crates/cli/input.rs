@@ -17,9 +17,7 @@ pub(crate) fn descriptor(path: &Path) -> Result<(String, Vec<u8>), CliError> {
     // A file that cannot be read is an I/O error (exit 2); a broken archive is invalid input.
     let failure = |e: tern_ova::OvaError| match e {
         tern_ova::OvaError::Io { .. } => CliError::usage(format!("{e}")),
-        other => {
-            CliError::invalid(tern_diag::Finding::error("OVA", other.to_string()).in_file(&name))
-        }
+        other => CliError::invalid(other.to_finding().in_file(&name)),
     };
     let mut ova = tern_ova::Ova::open(path).map_err(failure)?;
     let member = ova.descriptor().name.clone();

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::topology::violations;
+use crate::violations;
 use crate::{stderr, stdout, tern};
 
 const FINDINGS_SCHEMA: &str = "schemas/findings.schema.json";

@@ -40,6 +40,18 @@ pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).expect("UTF-8 output")
 }
 
+/// Where `output` (a JSON text) breaks the JSON schema in the file `schema` (a path from the
+/// repository root), as `POINTER: message` lines; empty when it conforms.
+pub(crate) fn violations(schema: &str, output: &str) -> Vec<String> {
+    let schema = tern_occi::json::Schema::parse(&std::fs::read_to_string(schema).unwrap()).unwrap();
+    let instance = tern_occi::json::parse_json(output).unwrap();
+    schema
+        .validate(None, &instance)
+        .into_iter()
+        .map(|v| format!("{}: {}", v.pointer, v.message))
+        .collect()
+}
+
 /// The bundled OVF samples, as paths relative to the repository root.
 pub(crate) fn ovf_samples() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ovf");

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{stderr, stdout, tern};
+use crate::{stderr, stdout, tern, violations};
 
 /// A scratch directory removed when dropped.
 struct Scratch(PathBuf);
@@ -179,4 +179,110 @@ fn hostile_and_missing_archives_exit_1_and_2() {
 
     let out = tern(&["ova", "verify", s(&dir.join("absent.ova"))]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+const FINDINGS_SCHEMA: &str = "schemas/findings.schema.json";
+
+#[test]
+fn verify_and_unpack_json_follow_the_findings_schema() {
+    let dir = Scratch::new("schema");
+    let ovf = package(&dir);
+    let ova = dir.join("vm.ova");
+    assert_eq!(
+        tern(&["ova", "pack", s(&ovf), "-o", s(&ova)]).status.code(),
+        Some(0)
+    );
+    let out = tern(&["--format", "json", "ova", "verify", s(&ova)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        violations(FINDINGS_SCHEMA, &text),
+        Vec::<String>::new(),
+        "{text}"
+    );
+
+    // The same archive with its manifest edited in place (same length): a wrong digest for
+    // the descriptor, and disk.img's line without its `=`, so disk.img is unlisted.
+    let mut bytes = std::fs::read(&ova).unwrap();
+    let find = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap()
+            + needle.len()
+    };
+    let line = find(b"SHA256(vm.ovf)= ");
+    let equals = find(b"SHA256(disk.img)");
+    bytes[line] = if bytes[line] == b'0' { b'1' } else { b'0' };
+    bytes[equals] = b' ';
+    let bad = dir.join("bad.ova");
+    std::fs::write(&bad, bytes).unwrap();
+    let out = tern(&["--format", "json", "ova", "verify", s(&bad)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        violations(FINDINGS_SCHEMA, &text),
+        Vec::<String>::new(),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["manifest"], "vm.mf");
+    assert_eq!(json["signature_checked"], false);
+    let findings = json["findings"].as_array().unwrap();
+    let placed: Vec<(&str, &str, Option<u64>, Option<u64>)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64(),
+                f["column"].as_u64(),
+            )
+        })
+        .collect();
+    let member = |name: &str| format!("{}/{name}", s(&bad));
+    assert_eq!(
+        placed,
+        [
+            ("MF-SYNTAX", member("vm.mf").as_str(), Some(2), Some(8)),
+            ("OVA-DIGEST", member("vm.ovf").as_str(), None, None),
+            ("OVA-UNLISTED", member("disk.img").as_str(), None, None),
+        ],
+        "{text}"
+    );
+
+    // The same findings in text: one line each, members and positions included.
+    let out = tern(&["ova", "verify", s(&bad)]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "{}/vm.mf:2:8: error[MF-SYNTAX]: no '=' after the file name",
+            s(&bad)
+        )),
+        "{text}"
+    );
+
+    let out = tern(&[
+        "--format",
+        "json",
+        "ova",
+        "unpack",
+        s(&bad),
+        "-d",
+        s(&dir.join("out")),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        violations(FINDINGS_SCHEMA, &text),
+        Vec::<String>::new(),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["rejected"], serde_json::json!(["vm.ovf"]), "{text}");
+
+    // The validator is not vacuous: a finding without a rule is reported.
+    let broken = text.replacen("\"rule\"", "\"rules\"", 1);
+    assert!(!violations(FINDINGS_SCHEMA, &broken).is_empty());
 }

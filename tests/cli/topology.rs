@@ -1,6 +1,6 @@
 //! `tern diff` and `tern plan`: outputs on the A–E samples, formats, exit codes.
 
-use crate::{stderr, stdout, tern};
+use crate::{stderr, stdout, tern, violations};
 
 const A: &str = "samples/topologies/a-db-server.json";
 const C: &str = "samples/topologies/c-web-server-storage.json";
@@ -91,16 +91,6 @@ fn a_missing_file_exits_2() {
         err.contains("samples/topologies/no-such-file.json"),
         "the error names the missing file: {err}"
     );
-}
-
-pub(crate) fn violations(schema: &str, output: &str) -> Vec<String> {
-    let schema = tern_occi::json::Schema::parse(&std::fs::read_to_string(schema).unwrap()).unwrap();
-    let instance = tern_occi::json::parse_json(output).unwrap();
-    schema
-        .validate(None, &instance)
-        .into_iter()
-        .map(|v| format!("{}: {}", v.pointer, v.message))
-        .collect()
 }
 
 #[test]

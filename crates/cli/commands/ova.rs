@@ -1,10 +1,11 @@
 //! `tern ova ...`: list, verify, unpack and pack OVA archives (library: tern-ova).
 //!
-//! Findings print one per line as `OVA/MEMBER:LINE:COL: error[RULE-ID]: message`; the
-//! `/MEMBER` and `:LINE:COL` parts are left out when a finding has none.
+//! Findings print through `report::Findings`, one per line as
+//! `OVA/MEMBER:LINE:COL: error[RULE-ID]: message` (the `/MEMBER` and `:LINE:COL` parts are
+//! left out when a finding has none), or as the findings JSON of
+//! `schemas/findings.schema.json` with the verification's facts beside `valid` and `findings`.
 //!
-//! `pack` finds the files to ship with tern-ova's minimal References scan (`File` elements
-//! inside `References`, by local name); the typed OVF reader may replace it later.
+//! `pack` ships the files the descriptor's References list, as tern-ovf reads them.
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal as _, Write as _};
@@ -12,13 +13,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
-use tern_ova::{
-    Algorithm, Finding, Ova, OvaError, PackOptions, Progress, UnpackOptions, Verification,
-};
+use tern_diag::Finding;
+use tern_ova::{Algorithm, Ova, OvaError, PackOptions, Progress, UnpackOptions, Verification};
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// OVA subcommands.
 #[derive(Debug, Subcommand)]
@@ -158,7 +159,7 @@ fn verify(args: &VerifyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     .map_err(|e| failure(&args.ova, &e));
     bar.clear();
     let report = report?;
-    print_report(&args.ova, &report, global, None)?;
+    print_report(&args.ova, &report, global, serde_json::Map::new(), None)?;
     Ok(outcome(&report))
 }
 
@@ -194,7 +195,16 @@ fn unpack(args: &UnpackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
             )
         }
     );
-    print_report(&args.ova, &unpacked.verification, global, Some(&summary))?;
+    let mut extra = serde_json::Map::new();
+    extra.insert("written".into(), serde_json::json!(unpacked.written));
+    extra.insert("rejected".into(), serde_json::json!(unpacked.rejected));
+    print_report(
+        &args.ova,
+        &unpacked.verification,
+        global,
+        extra,
+        Some(&summary),
+    )?;
     Ok(outcome(&unpacked.verification))
 }
 
@@ -246,79 +256,91 @@ fn outcome(report: &Verification) -> Outcome {
     }
 }
 
+/// The findings through the one printer (`ARCHIVE/MEMBER:LINE:COL: severity[RULE]: message`
+/// lines, or the findings JSON with the verification's facts beside `valid` and `findings`),
+/// then, in text, `summary` and the verdict line.
 fn print_report(
     ova: &Path,
     report: &Verification,
     global: &GlobalArgs,
+    extra: serde_json::Map<String, serde_json::Value>,
     summary: Option<&str>,
 ) -> Result<(), CliError> {
-    match global.format {
-        Format::Json => {
-            let findings: Vec<serde_json::Value> = report
-                .findings
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "severity": f.severity.to_string(),
-                        "rule": f.rule,
-                        "member": f.member,
-                        "line": f.line,
-                        "column": f.column,
-                        "message": f.message,
-                    })
-                })
-                .collect();
-            output::print_json(&serde_json::json!({
-                "file": ova,
-                "valid": report.is_valid(),
-                "manifest": report.manifest,
-                "certificate": report.certificate,
-                "signature_checked": report.signature_checked,
-                "verified": report.verified,
-                "findings": findings,
-            }))?;
+    let mut findings = Findings::default();
+    findings.extend(placed(ova, &report.findings));
+    let mut facts = serde_json::Map::new();
+    for (key, value) in [
+        ("file", serde_json::json!(ova)),
+        ("manifest", serde_json::json!(report.manifest)),
+        ("certificate", serde_json::json!(report.certificate)),
+        (
+            "signature_checked",
+            serde_json::json!(report.signature_checked),
+        ),
+        ("verified", serde_json::json!(report.verified)),
+    ] {
+        facts.insert(key.into(), value);
+    }
+    facts.extend(extra);
+    findings.print(global.format, facts)?;
+    if matches!(global.format, Format::Text | Format::Markdown) {
+        let mut out = String::new();
+        if let Some(summary) = summary {
+            let _ = writeln!(out, "{summary}");
         }
-        Format::Text | Format::Markdown => {
-            let mut out = String::new();
-            for f in &report.findings {
-                let _ = writeln!(out, "{}", finding_line(ova, f));
-            }
-            if let Some(summary) = summary {
-                let _ = writeln!(out, "{summary}");
-            }
-            let _ = writeln!(
-                out,
-                "{}: {}: {} member(s) match {}",
-                ova.display(),
-                if report.is_valid() { "ok" } else { "INVALID" },
-                report.verified.len(),
-                report.manifest.as_deref().unwrap_or("(no manifest)")
-            );
-            output::print(&out)?;
-        }
+        let _ = writeln!(
+            out,
+            "{}: {}: {} member(s) match {}",
+            ova.display(),
+            if report.is_valid() { "ok" } else { "INVALID" },
+            report.verified.len(),
+            report.manifest.as_deref().unwrap_or("(no manifest)")
+        );
+        output::print(&out)?;
     }
     Ok(())
 }
 
-/// `OVA/MEMBER:LINE:COL: severity[RULE]: message`.
-pub(crate) fn finding_line(ova: &Path, f: &Finding) -> String {
-    let mut location = ova.display().to_string();
-    if let Some(member) = &f.member {
-        let _ = write!(location, "/{member}");
+/// `tern ovf validate --check-files`: the package checks of the OVA or of the descriptor's
+/// directory at `path` (manifest digests, the certificate's digest, missing and unlisted
+/// files), as findings placed in `path`.
+pub(crate) fn package_findings(path: &Path) -> Vec<Finding> {
+    let verification = if crate::input::is_ova(path) {
+        Ova::open(path).and_then(|mut ova| ova.verify(&mut |_| {}))
+    } else {
+        tern_ova::verify_package(path, &mut |_| {})
+    };
+    match verification {
+        Ok(report) => placed(path, &report.findings),
+        Err(e) => vec![placed_error(path, &e)],
     }
-    if let (Some(line), Some(column)) = (f.line, f.column) {
-        let _ = write!(location, ":{line}:{column}");
+}
+
+/// The findings of a verification, placed in `path`: a member's finding becomes
+/// `path/member`.
+fn placed(path: &Path, findings: &[Finding]) -> Vec<Finding> {
+    findings
+        .iter()
+        .map(|f| f.clone().in_file(path.display()))
+        .collect()
+}
+
+/// An error of tern-ova as a finding placed in `path`. Inside an archive a finding's own file
+/// is a member (`path/member`); a descriptor on disk is named by its own path already.
+fn placed_error(path: &Path, e: &OvaError) -> Finding {
+    let finding = e.to_finding();
+    if finding.file.is_none() || crate::input::is_ova(path) {
+        finding.in_file(path.display())
+    } else {
+        finding
     }
-    format!("{location}: {}[{}]: {}", f.severity, f.rule, f.message)
 }
 
 /// Read and format errors are invalid input (exit 1); file-system errors are I/O (exit 2).
 fn failure(path: &Path, e: &OvaError) -> CliError {
     match e {
         OvaError::Io { .. } | OvaError::Changed { .. } => CliError::usage(format!("{e}")),
-        _ => CliError::invalid(
-            tern_diag::Finding::error("OVA", e.to_string()).in_file(path.display()),
-        ),
+        _ => CliError::invalid(placed_error(path, e)),
     }
 }
 

@@ -1,7 +1,6 @@
 //! `tern ovf ...`: inspect, validate, format and edit OVF descriptors (tern-ovf).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -205,24 +204,10 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         }
         if args.check_files {
             // Manifest digests, the certificate's digest, missing and unlisted files.
-            let package = if archive {
-                tern_ova::Ova::open(path).and_then(|mut ova| ova.verify(&mut |_| {}))
-            } else {
-                tern_ova::verify_package(path, &mut |_| {})
-            };
-            match package {
-                Ok(verification) => {
-                    invalid |= !verification.is_valid();
-                    for f in &verification.findings {
-                        text.push_str(&super::ova::finding_line(path, f));
-                        text.push('\n');
-                    }
-                }
-                Err(e) => {
-                    invalid = true;
-                    let _ = writeln!(text, "{}: error[OVA]: {e}", path.display());
-                }
-            }
+            let mut package = crate::report::Findings::default();
+            package.extend(super::ova::package_findings(path));
+            invalid |= !package.is_valid();
+            text.push_str(&package.to_text());
         }
         json.push(serde_json::json!({
             "file": name,

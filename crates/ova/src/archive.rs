@@ -9,7 +9,7 @@ use flate2::read::MultiGzDecoder;
 
 use crate::error::OvaError;
 use crate::member::{Member, MemberKind};
-use crate::references::{Compression, FileReference, scan_references};
+use crate::references::{Compression, FileReference, read_references};
 use crate::tar::scan::scan;
 
 /// Chunk suffixes have nine digits.
@@ -131,7 +131,7 @@ impl<R: Read + Seek> Ova<R> {
     pub fn references(&mut self) -> Result<Vec<FileReference>, OvaError> {
         let name = self.descriptor().name.clone();
         let bytes = self.read_member_to_vec(&name, MAX_TEXT_MEMBER)?;
-        scan_references(&bytes, &name)
+        read_references(&bytes, &name)
     }
 
     /// The members storing `file`: its chunks `href.000000000`, `href.000000001`, … in order

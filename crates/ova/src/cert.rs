@@ -6,8 +6,10 @@
 //! certificate chain; [`crate::Verification`] says so. When the hex has exactly the length of a
 //! digest (an unsigned digest line), it is compared with the manifest's digest.
 
+use tern_diag::{Finding, Position};
+
 use crate::digest::Algorithm;
-use crate::manifest::{ManifestError, Severity, parse_line};
+use crate::manifest::{ManifestError, parse_line};
 
 /// A parsed `.cert` file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,27 +28,18 @@ pub struct Certificate {
 impl Certificate {
     /// Parses the certificate file's bytes.
     pub fn parse(bytes: &[u8]) -> Result<Certificate, ManifestError> {
-        let text = std::str::from_utf8(bytes).map_err(|e| ManifestError {
-            severity: Severity::Error,
-            rule: "CERT-SYNTAX",
-            line: bytes[..e.valid_up_to()].split(|&b| b == b'\n').count(),
-            column: 1,
-            message: "the certificate is not valid UTF-8".into(),
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let line = bytes[..e.valid_up_to()].split(|&b| b == b'\n').count();
+            syntax(line, 1, "the certificate is not valid UTF-8")
         })?;
         let (index, first) = text
             .lines()
             .enumerate()
             .find(|(_, l)| !l.trim().is_empty())
-            .ok_or_else(|| ManifestError {
-                severity: Severity::Error,
-                rule: "CERT-SYNTAX",
-                line: 1,
-                column: 1,
-                message: "empty certificate".into(),
-            })?;
+            .ok_or_else(|| syntax(1, 1, "empty certificate"))?;
         let (entry, _) =
             parse_line(first.trim_end_matches('\r'), index + 1, false).map_err(|mut e| {
-                e.rule = "CERT-SYNTAX";
+                e.finding.rule = "CERT-SYNTAX".into();
                 e
             })?;
         let pem = text
@@ -63,5 +56,12 @@ impl Certificate {
     /// Whether the hex is a bare digest rather than a signature.
     pub fn is_plain_digest(&self) -> bool {
         self.signature.len() == self.algorithm.digest_len()
+    }
+}
+
+/// A `CERT-SYNTAX` error at `line`, `column`.
+fn syntax(line: usize, column: usize, message: impl Into<String>) -> ManifestError {
+    ManifestError {
+        finding: Box::new(Finding::error("CERT-SYNTAX", message).at(Position::new(line, column))),
     }
 }

@@ -5,6 +5,8 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
+use tern_diag::{Finding, Position};
+
 use crate::manifest::ManifestError;
 
 /// Why an OVA could not be read, verified, unpacked or written.
@@ -87,15 +89,13 @@ pub enum OvaError {
         /// What went wrong.
         reason: String,
     },
-    /// The descriptor's References could not be scanned.
-    #[error("{member}:{line}:{column}: {reason}")]
+    /// The descriptor's References could not be read.
+    #[error("{member}:{position}: {reason}")]
     Descriptor {
         /// The descriptor's name.
         member: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column (in bytes).
-        column: usize,
+        /// Where in the descriptor.
+        position: Position,
         /// The rule broken.
         reason: String,
     },
@@ -155,6 +155,24 @@ impl fmt::Display for UnsafeKind {
 }
 
 impl OvaError {
+    /// The error as a finding, for printing beside verification findings: an unreadable
+    /// descriptor is `OVF-XML` in the descriptor at its line and column, a manifest error
+    /// keeps its rule and position, anything else is rule `OVA` with the error's text. The
+    /// caller adds the archive's name with [`Finding::in_file`].
+    pub fn to_finding(&self) -> Finding {
+        match self {
+            OvaError::Descriptor {
+                member,
+                position,
+                reason,
+            } => Finding::error("OVF-XML", reason.clone())
+                .at(*position)
+                .in_file(member),
+            OvaError::Manifest(e) => (*e.finding).clone(),
+            other => Finding::error("OVA", other.to_string()),
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
         OvaError::Io {
             path: path.into(),

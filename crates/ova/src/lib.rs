@@ -52,11 +52,14 @@
 //! [`verify_package`] runs the same checks on an unpacked package (descriptor, `.mf`, `.cert`
 //! and the referenced files beside it).
 //!
-//! Finding rule ids: `MF-SYNTAX`, `MF-ALGORITHM`, `MF-DIGEST`, `MF-DUPLICATE`, `MF-SPELLING`
-//! (manifest lines); `OVA-DIGEST`, `OVA-MISSING`, `OVA-UNLISTED`, `OVA-NO-MANIFEST`,
-//! `OVA-ORDER`, `OVA-PAX`, `OVA-REFERENCE`, `OVA-SIZE`, `OVA-COMPRESSION` (archive);
-//! `CERT-SYNTAX`, `CERT-MANIFEST`, `CERT-DIGEST`, `CERT-SIGNATURE` (certificate); `OVF-XML`
-//! (the descriptor's References could not be read).
+//! Findings are [`tern_diag::Finding`]s; one about a member names it as its `file` (prefix the
+//! archive with [`tern_diag::Finding::in_file`] to get `ARCHIVE/MEMBER`), and manifest and
+//! descriptor findings carry a line and column. Rule ids: `MF-SYNTAX`, `MF-ALGORITHM`,
+//! `MF-DIGEST`, `MF-DUPLICATE`, `MF-SPELLING` (manifest lines); `OVA-DIGEST`, `OVA-MISSING`,
+//! `OVA-UNLISTED`, `OVA-NO-MANIFEST`, `OVA-ORDER`, `OVA-PAX`, `OVA-REFERENCE`, `OVA-SIZE`,
+//! `OVA-COMPRESSION` (archive); `CERT-SYNTAX`, `CERT-MANIFEST`, `CERT-DIGEST`,
+//! `CERT-SIGNATURE` (certificate); `OVF-XML` (the descriptor's References could not be read,
+//! by tern-ovf: the one reader of an OVF's file list).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -80,11 +83,11 @@ pub use archive::{MAX_TEXT_MEMBER, MemberReader, Ova};
 pub use cert::Certificate;
 pub use digest::{Algorithm, DigestValue, Hasher, UnknownAlgorithm};
 pub use error::{OvaError, UnsafeKind};
-pub use manifest::{Manifest, ManifestEntry, ManifestError, ParsedManifest, Severity};
+pub use manifest::{Manifest, ManifestEntry, ManifestError, ParsedManifest};
 pub use member::{HeaderFormat, Member, MemberKind};
 pub use pack::{PackFile, PackOptions, Packed, ReferencedFiles, pack, referenced_files};
 pub use package::verify_package;
 pub use progress::Progress;
-pub use references::{Compression, FileReference, scan_references};
+pub use references::{Compression, FileReference, read_references};
 pub use unpack::{UnpackOptions, Unpacked};
-pub use verify::{Finding, Verification};
+pub use verify::Verification;

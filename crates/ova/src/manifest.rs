@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use tern_diag::{Finding, Position};
+
 use crate::digest::{Algorithm, DigestValue, from_hex, to_hex};
 
 /// A parsed or generated manifest.
@@ -27,39 +29,23 @@ pub struct ManifestEntry {
     pub line: usize,
 }
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The input is usable; a strict consumer may reject it.
-    Warning,
-    /// The input is wrong.
-    Error,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
-
-/// A problem found on one manifest line.
+/// A manifest (or certificate) line that could not be read strictly: the first finding,
+/// placed at its line and column (no file: the caller names the manifest with
+/// [`Finding::in_file`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}, column {column}: {severity}[{rule}]: {message}")]
+#[error("{finding}")]
 #[non_exhaustive]
 pub struct ManifestError {
-    /// Error or warning.
-    pub severity: Severity,
-    /// Rule id: `MF-SYNTAX`, `MF-ALGORITHM`, `MF-DIGEST`, `MF-DUPLICATE` or `MF-SPELLING`.
-    pub rule: &'static str,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column (bytes).
-    pub column: usize,
-    /// What is wrong and what is expected.
-    pub message: String,
+    /// Rule id (`MF-SYNTAX`, `MF-ALGORITHM`, `MF-DIGEST`, `MF-DUPLICATE`, `MF-SPELLING`, or
+    /// `CERT-SYNTAX` for certificates), severity, message and position. Boxed: errors stay
+    /// small.
+    pub finding: Box<Finding>,
+}
+
+impl From<ManifestError> for Finding {
+    fn from(e: ManifestError) -> Finding {
+        *e.finding
+    }
 }
 
 /// The result of a lenient parse: the usable entries and every finding.
@@ -68,8 +54,9 @@ pub struct ManifestError {
 pub struct ParsedManifest {
     /// Entries from the lines that could be read (including warned ones).
     pub manifest: Manifest,
-    /// Errors (lines skipped) and warnings (lines accepted), in line order.
-    pub diagnostics: Vec<ManifestError>,
+    /// Errors (lines skipped) and warnings (lines accepted), in line order, each placed at
+    /// its line and column.
+    pub findings: Vec<Finding>,
 }
 
 impl Manifest {
@@ -83,12 +70,9 @@ impl Manifest {
             let line_no = index + 1;
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let Ok(text) = std::str::from_utf8(raw) else {
-                parsed.diagnostics.push(error(
-                    line_no,
-                    1,
-                    "MF-SYNTAX",
-                    "line is not valid UTF-8".into(),
-                ));
+                parsed
+                    .findings
+                    .push(error(line_no, 1, "MF-SYNTAX", "line is not valid UTF-8".into()).into());
                 continue;
             };
             if text.trim().is_empty() {
@@ -96,20 +80,23 @@ impl Manifest {
             }
             match parse_line(text, line_no, true) {
                 Ok((entry, warning)) => {
-                    parsed.diagnostics.extend(warning);
+                    parsed.findings.extend(warning);
                     if let Some(first) = first_line.get(&entry.name) {
-                        parsed.diagnostics.push(error(
-                            line_no,
-                            1,
-                            "MF-DUPLICATE",
-                            format!("'{}' is already listed on line {first}", entry.name),
-                        ));
+                        parsed.findings.push(
+                            error(
+                                line_no,
+                                1,
+                                "MF-DUPLICATE",
+                                format!("'{}' is already listed on line {first}", entry.name),
+                            )
+                            .into(),
+                        );
                         continue;
                     }
                     first_line.insert(entry.name.clone(), line_no);
                     parsed.manifest.entries.push(entry);
                 }
-                Err(e) => parsed.diagnostics.push(e),
+                Err(e) => parsed.findings.push(e.into()),
             }
         }
         parsed
@@ -118,8 +105,10 @@ impl Manifest {
     /// Parses strictly: the first diagnostic of any severity is the error.
     pub fn parse_strict(bytes: &[u8]) -> Result<Manifest, ManifestError> {
         let parsed = Manifest::parse(bytes);
-        match parsed.diagnostics.into_iter().next() {
-            Some(first) => Err(first),
+        match parsed.findings.into_iter().next() {
+            Some(finding) => Err(ManifestError {
+                finding: Box::new(finding),
+            }),
             None => Ok(parsed.manifest),
         }
     }
@@ -165,14 +154,16 @@ impl fmt::Display for Manifest {
     }
 }
 
+/// An error at `line`, `column` (1-based, in characters).
 fn error(line: usize, column: usize, rule: &'static str, message: String) -> ManifestError {
     ManifestError {
-        severity: Severity::Error,
-        rule,
-        line,
-        column,
-        message,
+        finding: Box::new(Finding::error(rule, message).at(Position::new(line, column))),
     }
+}
+
+/// The 1-based column, in characters, of byte `offset` of `text`.
+fn column(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(offset, |s| s.chars().count()) + 1
 }
 
 /// Parses one non-empty line into an entry and an optional spelling warning. With `exact`, the
@@ -182,7 +173,7 @@ pub(crate) fn parse_line(
     text: &str,
     line: usize,
     exact: bool,
-) -> Result<(ManifestEntry, Option<ManifestError>), ManifestError> {
+) -> Result<(ManifestEntry, Option<Finding>), ManifestError> {
     const EXPECTED: &str = "expected `ALG(name)= hex`";
     let bytes = text.as_bytes();
     let mut canonical = true;
@@ -215,7 +206,7 @@ pub(crate) fn parse_line(
     if bytes.get(pos) != Some(&b'(') {
         return Err(error(
             line,
-            pos + 1,
+            column(text, pos),
             "MF-SYNTAX",
             format!("expected '(' after {alg_text}; {EXPECTED}"),
         ));
@@ -235,7 +226,7 @@ pub(crate) fn parse_line(
     let eq = text.rfind('=').filter(|&i| i > name_start).ok_or_else(|| {
         error(
             line,
-            name_start + 1,
+            column(text, name_start),
             "MF-SYNTAX",
             format!("no '=' after the file name; {EXPECTED}"),
         )
@@ -250,7 +241,7 @@ pub(crate) fn parse_line(
     else {
         return Err(error(
             line,
-            before_eq.len().max(name_start) + 1,
+            column(text, before_eq.len().max(name_start)),
             "MF-SYNTAX",
             format!("expected ')' before '='; {EXPECTED}"),
         ));
@@ -258,7 +249,7 @@ pub(crate) fn parse_line(
     if name.is_empty() {
         return Err(error(
             line,
-            name_start + 1,
+            column(text, name_start),
             "MF-SYNTAX",
             "empty file name".into(),
         ));
@@ -267,14 +258,14 @@ pub(crate) fn parse_line(
     let (digest, canonical_digest) = parse_digest(text, eq, line, algorithm, exact)?;
     canonical &= canonical_digest;
 
-    let warning = (!canonical).then(|| ManifestError {
-        severity: Severity::Warning,
-        rule: "MF-SPELLING",
-        line,
-        column: 1,
-        message: format!(
-            "non-canonical spelling (e.g. BSD `{algorithm} (name) = hex`); vCenter accepts only `{algorithm}({name})= hex`"
-        ),
+    let warning = (!canonical).then(|| {
+        Finding::warning(
+            "MF-SPELLING",
+            format!(
+                "non-canonical spelling (e.g. BSD `{algorithm} (name) = hex`); vCenter accepts only `{algorithm}({name})= hex`"
+            ),
+        )
+        .at(Position::new(line, 1))
     });
     let entry = ManifestEntry {
         name: name.to_owned(),
@@ -298,11 +289,14 @@ fn parse_digest(
     let after_eq = &text[eq + 1..];
     let hex = after_eq.trim_matches(|c: char| c.is_ascii_whitespace());
     let canonical = after_eq.strip_prefix(' ') == Some(hex);
-    let column = eq + 2 + (after_eq.len() - after_eq.trim_start().len());
+    let at = column(
+        text,
+        eq + 1 + (after_eq.len() - after_eq.trim_start().len()),
+    );
     let digest = from_hex(hex).filter(|_| !hex.is_empty()).ok_or_else(|| {
         error(
             line,
-            column,
+            at,
             "MF-DIGEST",
             format!("'{hex}' is not a hexadecimal digest"),
         )
@@ -310,7 +304,7 @@ fn parse_digest(
     if exact && digest.len() != algorithm.digest_len() {
         return Err(error(
             line,
-            column,
+            at,
             "MF-DIGEST",
             format!(
                 "a {algorithm} digest has {} hex digits, found {}",

@@ -15,7 +15,7 @@ use crate::digest::{Algorithm, Hasher};
 use crate::error::OvaError;
 use crate::manifest::Manifest;
 use crate::progress::{BUFFER, Progress};
-use crate::references::{FileReference, scan_references};
+use crate::references::{FileReference, read_references};
 use crate::tar::writer::{check_name, file_header};
 use crate::tar::{BLOCK, padded};
 
@@ -78,7 +78,7 @@ pub fn referenced_files(descriptor: &Path) -> Result<ReferencedFiles, OvaError> 
     let name = descriptor.display().to_string();
     let dir = descriptor.parent().unwrap_or(Path::new(""));
     let mut found = ReferencedFiles::default();
-    for file in scan_references(&bytes, &name)? {
+    for file in read_references(&bytes, &name)? {
         if !file.is_local() {
             found.remote.push(file.href);
             continue;

@@ -9,7 +9,7 @@ use crate::archive::{MAX_CHUNKS, MAX_TEXT_MEMBER};
 use crate::digest::MultiHasher;
 use crate::error::OvaError;
 use crate::progress::{BUFFER, Progress};
-use crate::references::{FileReference, scan_references};
+use crate::references::{FileReference, read_references};
 use crate::store::Store;
 use crate::verify::{Checker, Verification, stream_digest};
 
@@ -74,7 +74,7 @@ impl Package {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let bytes = read_bounded(descriptor)?;
-        let references = scan_references(&bytes, &name)?;
+        let references = read_references(&bytes, &descriptor.display().to_string())?;
         let stem = name
             .rsplit_once('.')
             .map_or(name.as_str(), |(stem, _)| stem)
@@ -162,7 +162,7 @@ impl Store for Package {
         self.parts(file).into_iter().map(|(_, _, s)| s).collect()
     }
 
-    fn layout_findings(&self) -> Vec<(&'static str, String, String)> {
+    fn layout_findings(&self) -> Vec<tern_diag::Finding> {
         Vec::new()
     }
 }

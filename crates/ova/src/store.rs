@@ -3,6 +3,8 @@
 
 use std::io::{Read, Seek};
 
+use tern_diag::Finding;
+
 use crate::archive::{MAX_TEXT_MEMBER, Ova};
 use crate::error::OvaError;
 use crate::member::{HeaderFormat, MemberKind};
@@ -22,8 +24,8 @@ pub(crate) trait Store {
     fn references(&mut self) -> Result<Vec<FileReference>, OvaError>;
     /// Sizes of the stored parts of `file` (one, or its chunks); empty when absent.
     fn part_sizes(&self, file: &FileReference) -> Vec<u64>;
-    /// Warnings about the container's layout: (rule, member, message).
-    fn layout_findings(&self) -> Vec<(&'static str, String, String)>;
+    /// Warnings about the container's layout, each naming its member.
+    fn layout_findings(&self) -> Vec<Finding>;
 }
 
 /// The [`Store`] view of an opened OVA.
@@ -67,31 +69,33 @@ impl<R: Read + Seek> Store for Archive<'_, R> {
         self.0.stored_parts(file).iter().map(|m| m.size).collect()
     }
 
-    fn layout_findings(&self) -> Vec<(&'static str, String, String)> {
-        let mut findings: Vec<(&'static str, String, String)> = self
+    fn layout_findings(&self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self
             .0
             .members()
             .iter()
             .filter(|m| m.format == HeaderFormat::Pax)
             .map(|m| {
-                (
+                Finding::warning(
                     "OVA-PAX",
-                    m.name.clone(),
                     format!(
                         "written with a PAX extended header (at byte {}); vSphere rejects PAX archives",
                         m.header_offset
                     ),
                 )
+                .in_file(&m.name)
             })
             .collect();
         if let Some(manifest) = self.manifest_name()
             && self.file_names().get(1) != Some(&manifest)
         {
-            findings.push((
-                "OVA-ORDER",
-                manifest,
-                "the manifest should be the second member, right after the descriptor".into(),
-            ));
+            findings.push(
+                Finding::warning(
+                    "OVA-ORDER",
+                    "the manifest should be the second member, right after the descriptor",
+                )
+                .in_file(manifest),
+            );
         }
         findings
     }

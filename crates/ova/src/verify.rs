@@ -5,39 +5,25 @@
 use std::collections::HashMap;
 use std::io::{Read, Seek};
 
+use tern_diag::{Finding, Position};
+
 use crate::archive::Ova;
 use crate::cert::Certificate;
 use crate::digest::{Algorithm, DigestValue, MultiHasher, to_hex};
 use crate::error::OvaError;
-use crate::manifest::{Manifest, ManifestError, Severity};
+use crate::manifest::Manifest;
 use crate::member::MemberKind;
 use crate::progress::{BUFFER, Progress};
 use crate::references::Compression;
 use crate::store::{Archive, Store};
 
-/// One problem found in an OVA.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Finding {
-    /// Error or warning.
-    pub severity: Severity,
-    /// Rule id, e.g. `OVA-DIGEST` (see the crate docs for the list).
-    pub rule: &'static str,
-    /// The member concerned, when there is one.
-    pub member: Option<String>,
-    /// 1-based line within the member (manifest and descriptor findings).
-    pub line: Option<usize>,
-    /// 1-based column within the line.
-    pub column: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-}
-
 /// The outcome of [`Ova::verify`] (or of the checks done while unpacking).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Verification {
-    /// Every finding, in the order found.
+    /// Every finding, in the order found. A finding about a member names it as its `file`
+    /// (the caller places it in the archive with [`Finding::in_file`], giving
+    /// `ARCHIVE/MEMBER`); manifest and descriptor findings carry their line and column.
     pub findings: Vec<Finding>,
     /// The manifest's member name, when there is one.
     pub manifest: Option<String>,
@@ -52,7 +38,7 @@ pub struct Verification {
 impl Verification {
     /// No error-level finding.
     pub fn is_valid(&self) -> bool {
-        !self.findings.iter().any(|f| f.severity == Severity::Error)
+        !tern_diag::has_errors(&self.findings)
     }
 }
 
@@ -125,31 +111,28 @@ impl Checker {
             report: Verification::default(),
             digested: HashMap::new(),
         };
-        for (rule, member, message) in store.layout_findings() {
-            checker.push(Severity::Warning, rule, Some(&member), message);
-        }
+        checker.report.findings.extend(store.layout_findings());
         if let Some(name) = store.manifest_name() {
             let bytes = store.load(&name)?;
             let parsed = Manifest::parse(&bytes);
-            for d in parsed.diagnostics {
-                checker.push_located(&name, d);
-            }
+            checker
+                .report
+                .findings
+                .extend(parsed.findings.into_iter().map(|f| f.in_file(&name)));
             checker.report.manifest = Some(name.clone());
             checker.manifest = Some((name, parsed.manifest));
         } else {
-            checker.push(
-                Severity::Warning,
+            checker.push(Finding::warning(
                 "OVA-NO-MANIFEST",
-                None,
-                "no manifest (.mf): member digests cannot be checked".into(),
-            );
+                "no manifest (.mf): member digests cannot be checked",
+            ));
         }
         if let Some(name) = store.certificate_name() {
             let bytes = store.load(&name)?;
             checker.report.certificate = Some(name.clone());
             match Certificate::parse(&bytes) {
                 Ok(cert) => checker.certificate = Some((name, cert)),
-                Err(e) => checker.push_located(&name, e),
+                Err(e) => checker.push(e.finding.in_file(&name)),
             }
         }
         Ok(checker)
@@ -190,15 +173,16 @@ impl Checker {
         }
         for (line, expected, actual) in mismatches {
             self.push(
-                Severity::Error,
-                "OVA-DIGEST",
-                Some(name),
-                format!(
-                    "{} mismatch: the manifest (line {line}) says {}, the member's data gives {}",
-                    expected.algorithm,
-                    to_hex(&expected.bytes),
-                    to_hex(&actual.bytes)
-                ),
+                Finding::error(
+                    "OVA-DIGEST",
+                    format!(
+                        "{} mismatch: the manifest (line {line}) says {}, the member's data gives {}",
+                        expected.algorithm,
+                        to_hex(&expected.bytes),
+                        to_hex(&actual.bytes)
+                    ),
+                )
+                .in_file(name),
             );
         }
         let listed = self
@@ -219,14 +203,16 @@ impl Checker {
         if let Some((manifest_name, manifest)) = self.manifest.take() {
             for entry in &manifest.entries {
                 if !files.contains(&entry.name) {
-                    self.push_at(
-                        &manifest_name,
-                        entry.line,
-                        "OVA-MISSING",
-                        format!(
-                            "the manifest lists '{}' but the {container} has no such file",
-                            entry.name
-                        ),
+                    self.push(
+                        Finding::error(
+                            "OVA-MISSING",
+                            format!(
+                                "the manifest lists '{}' but the {container} has no such file",
+                                entry.name
+                            ),
+                        )
+                        .at_opt((entry.line > 0).then(|| Position::new(entry.line, 1)))
+                        .in_file(&manifest_name),
                     );
                 }
             }
@@ -237,10 +223,11 @@ impl Checker {
                     && manifest.entries_for(name).next().is_none()
                 {
                     self.push(
-                        Severity::Error,
-                        "OVA-UNLISTED",
-                        Some(name),
-                        format!("member is not listed in the manifest '{manifest_name}'"),
+                        Finding::error(
+                            "OVA-UNLISTED",
+                            format!("member is not listed in the manifest '{manifest_name}'"),
+                        )
+                        .in_file(name),
                     );
                 }
             }
@@ -249,10 +236,8 @@ impl Checker {
         } else if let Some((cert_name, _)) = &self.certificate {
             let cert_name = cert_name.clone();
             self.push(
-                Severity::Error,
-                "CERT-MANIFEST",
-                Some(&cert_name),
-                "a certificate without a manifest to cover".into(),
+                Finding::error("CERT-MANIFEST", "a certificate without a manifest to cover")
+                    .in_file(&cert_name),
             );
         }
         self.check_references(store);
@@ -265,22 +250,24 @@ impl Checker {
         };
         if cert.manifest_name != manifest_name {
             self.push(
-                Severity::Error,
-                "CERT-MANIFEST",
-                Some(&cert_name),
-                format!(
-                    "the certificate covers '{}' but the manifest is '{manifest_name}'",
-                    cert.manifest_name
-                ),
+                Finding::error(
+                    "CERT-MANIFEST",
+                    format!(
+                        "the certificate covers '{}' but the manifest is '{manifest_name}'",
+                        cert.manifest_name
+                    ),
+                )
+                .in_file(&cert_name),
             );
             return;
         }
         if cert.pem.is_none() {
             self.push(
-                Severity::Error,
-                "CERT-SYNTAX",
-                Some(&cert_name),
-                "no PEM certificate (-----BEGIN CERTIFICATE-----) after the digest line".into(),
+                Finding::error(
+                    "CERT-SYNTAX",
+                    "no PEM certificate (-----BEGIN CERTIFICATE-----) after the digest line",
+                )
+                .in_file(&cert_name),
             );
         }
         let computed = self
@@ -292,28 +279,30 @@ impl Checker {
         if cert.is_plain_digest() {
             if computed.bytes != cert.signature {
                 self.push(
-                    Severity::Error,
-                    "CERT-DIGEST",
-                    Some(&cert_name),
-                    format!(
-                        "{} of '{manifest_name}' is {}, the certificate says {}",
-                        cert.algorithm,
-                        computed.hex(),
-                        to_hex(&cert.signature)
-                    ),
+                    Finding::error(
+                        "CERT-DIGEST",
+                        format!(
+                            "{} of '{manifest_name}' is {}, the certificate says {}",
+                            cert.algorithm,
+                            computed.hex(),
+                            to_hex(&cert.signature)
+                        ),
+                    )
+                    .in_file(&cert_name),
                 );
             }
         } else {
             self.push(
-                Severity::Warning,
-                "CERT-SIGNATURE",
-                Some(&cert_name),
-                format!(
-                    "signature ({} bytes) over the {} digest of '{manifest_name}' ({}) NOT checked: tern does not verify signatures or certificate chains",
-                    cert.signature.len(),
-                    cert.algorithm,
-                    computed.hex()
-                ),
+                Finding::warning(
+                    "CERT-SIGNATURE",
+                    format!(
+                        "signature ({} bytes) over the {} digest of '{manifest_name}' ({}) NOT checked: tern does not verify signatures or certificate chains",
+                        cert.signature.len(),
+                        cert.algorithm,
+                        computed.hex()
+                    ),
+                )
+                .in_file(&cert_name),
             );
         }
     }
@@ -323,23 +312,17 @@ impl Checker {
         let references = match store.references() {
             Ok(r) => r,
             Err(OvaError::Descriptor {
-                line,
-                column,
-                reason,
-                ..
+                position, reason, ..
             }) => {
-                self.report.findings.push(Finding {
-                    severity: Severity::Error,
-                    rule: "OVF-XML",
-                    member: Some(descriptor),
-                    line: Some(line),
-                    column: Some(column),
-                    message: reason,
-                });
+                self.push(
+                    Finding::error("OVF-XML", reason)
+                        .at(position)
+                        .in_file(&descriptor),
+                );
                 return;
             }
             Err(e) => {
-                self.push(Severity::Error, "OVF-XML", Some(&descriptor), e.to_string());
+                self.push(Finding::error("OVF-XML", e.to_string()).in_file(&descriptor));
                 return;
             }
         };
@@ -347,23 +330,25 @@ impl Checker {
             let parts = store.part_sizes(file);
             if parts.is_empty() {
                 self.push(
-                    Severity::Error,
-                    "OVA-REFERENCE",
-                    Some(&descriptor),
-                    format!(
-                        "References lists '{}'{} but the {} has no such file{}",
-                        file.href,
-                        file.id
-                            .as_ref()
-                            .map(|i| format!(" (File {i})"))
-                            .unwrap_or_default(),
-                        store.container(),
-                        if file.chunk_size.is_some() {
-                            " nor its chunks"
-                        } else {
-                            ""
-                        }
-                    ),
+                    Finding::error(
+                        "OVA-REFERENCE",
+                        format!(
+                            "References lists '{}'{} but the {} has no such file{}",
+                            file.href,
+                            file.id
+                                .as_ref()
+                                .map(|i| format!(" (File {i})"))
+                                .unwrap_or_default(),
+                            store.container(),
+                            if file.chunk_size.is_some() {
+                                " nor its chunks"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                    .at(file.position)
+                    .in_file(&descriptor),
                 );
                 continue;
             }
@@ -372,62 +357,31 @@ impl Checker {
                 && size != stored
             {
                 self.push(
-                    Severity::Error,
-                    "OVA-SIZE",
-                    Some(&file.href),
-                    format!(
-                        "the descriptor declares ovf:size=\"{size}\" but {stored} bytes are stored"
-                    ),
+                    Finding::error(
+                        "OVA-SIZE",
+                        format!(
+                            "the descriptor declares ovf:size=\"{size}\" but {stored} bytes are stored"
+                        ),
+                    )
+                    .in_file(&file.href),
                 );
             }
             if let Compression::Other(other) = &file.compression {
                 self.push(
-                    Severity::Warning,
-                    "OVA-COMPRESSION",
-                    Some(&file.href),
-                    format!("unknown ovf:compression=\"{other}\" (OVF defines identity and gzip)"),
+                    Finding::warning(
+                        "OVA-COMPRESSION",
+                        format!(
+                            "unknown ovf:compression=\"{other}\" (OVF defines identity and gzip)"
+                        ),
+                    )
+                    .in_file(&file.href),
                 );
             }
         }
     }
 
-    fn push(
-        &mut self,
-        severity: Severity,
-        rule: &'static str,
-        member: Option<&str>,
-        message: String,
-    ) {
-        self.report.findings.push(Finding {
-            severity,
-            rule,
-            member: member.map(str::to_owned),
-            line: None,
-            column: None,
-            message,
-        });
-    }
-
-    fn push_at(&mut self, member: &str, line: usize, rule: &'static str, message: String) {
-        self.report.findings.push(Finding {
-            severity: Severity::Error,
-            rule,
-            member: Some(member.to_owned()),
-            line: (line > 0).then_some(line),
-            column: (line > 0).then_some(1),
-            message,
-        });
-    }
-
-    fn push_located(&mut self, member: &str, e: ManifestError) {
-        self.report.findings.push(Finding {
-            severity: e.severity,
-            rule: e.rule,
-            member: Some(member.to_owned()),
-            line: Some(e.line),
-            column: Some(e.column),
-            message: e.message,
-        });
+    fn push(&mut self, finding: Finding) {
+        self.report.findings.push(finding);
     }
 }
 

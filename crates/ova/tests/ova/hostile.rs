@@ -128,12 +128,20 @@ fn malformed_headers_name_the_offset() {
     bytes.extend_from_slice(&[0; 1536]);
     let err = open(bytes).expect_err("bad size refused");
     assert!(
+        matches!(err, OvaError::Header { offset: 1024, .. }),
+        "{err:?}"
+    );
+    assert!(
         err.to_string()
             .contains("tar header at byte 1024 (member 'a.img'): size field"),
         "{err}"
     );
 
     let err = open(tar(&[ovf(), typed("sparse", b'S')])).expect_err("sparse refused");
+    assert!(
+        matches!(err, OvaError::Header { offset: 1024, .. }),
+        "{err:?}"
+    );
     assert!(
         err.to_string()
             .contains("unsupported entry type 'S' (GNU sparse file)"),
@@ -145,6 +153,7 @@ fn malformed_headers_name_the_offset() {
 fn truncated_archives_are_reported_not_panicking() {
     let full = tar(&[ovf(), file("a.img", vec![7u8; 3000])]);
     let err = open(full[..100].to_vec()).expect_err("too short");
+    assert!(matches!(err, OvaError::Header { offset: 0, .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
         "tar header at byte 0: not a tar archive: 100 bytes, shorter than one 512-byte header"
@@ -181,6 +190,10 @@ fn unpack_never_follows_a_planted_symlink() {
     let err = ova
         .unpack(&dest, &UnpackOptions::default(), &mut |_| {})
         .expect_err("refused");
+    assert!(
+        matches!(&err, OvaError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("not a directory"), "{err}");
     assert!(
         !outside.join("payload").exists(),

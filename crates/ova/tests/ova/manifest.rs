@@ -1,7 +1,8 @@
 //! Manifest lines: the exact `ALG(name)= hex` form, the lenient BSD reading, and bad lines
 //! reported with their line and column.
 
-use tern_ova::{Algorithm, Manifest, Severity};
+use tern_diag::{Position, Severity};
+use tern_ova::{Algorithm, Manifest};
 
 use crate::support::hex_digest;
 
@@ -58,18 +59,21 @@ fn bsd_spelling_is_read_with_a_warning() {
     let parsed = Manifest::parse(text.as_bytes());
     assert_eq!(parsed.manifest.entries.len(), 2, "the BSD line is kept");
     assert_eq!(parsed.manifest.entries[1].name, "disk.vmdk");
-    assert_eq!(parsed.diagnostics.len(), 1);
-    let warning = &parsed.diagnostics[0];
+    assert_eq!(parsed.findings.len(), 1);
+    let warning = &parsed.findings[0];
     assert_eq!(
-        (warning.severity, warning.rule, warning.line),
-        (Severity::Warning, "MF-SPELLING", 2)
+        (warning.severity, &*warning.rule, warning.position),
+        (Severity::Warning, "MF-SPELLING", Some(Position::new(2, 1)))
     );
     // Strict parsing refuses the same text, naming the line.
     let err = Manifest::parse_strict(text.as_bytes()).expect_err("strict refuses BSD");
-    assert_eq!((err.rule, err.line), ("MF-SPELLING", 2));
+    let finding = &err.finding;
+    assert_eq!(
+        (&*finding.rule, finding.position.map(|p| p.line)),
+        ("MF-SPELLING", Some(2))
+    );
     assert!(
-        err.to_string()
-            .starts_with("line 2, column 1: warning[MF-SPELLING]"),
+        err.to_string().starts_with("2:1: warning[MF-SPELLING]"),
         "{err}"
     );
 }
@@ -85,9 +89,9 @@ fn other_spacing_and_case_variants_are_warnings() {
         let parsed = Manifest::parse(line.as_bytes());
         assert_eq!(parsed.manifest.entries.len(), 1, "{line}");
         let rules: Vec<_> = parsed
-            .diagnostics
+            .findings
             .iter()
-            .map(|d| (d.severity, d.rule))
+            .map(|d| (d.severity, &*d.rule))
             .collect();
         assert_eq!(rules, [(Severity::Warning, "MF-SPELLING")], "{line}");
     }
@@ -110,11 +114,12 @@ fn bad_lines_are_errors_with_line_and_column() {
     );
     let parsed = Manifest::parse(text.as_bytes());
     let got: Vec<(usize, usize, &str)> = parsed
-        .diagnostics
+        .findings
         .iter()
         .map(|d| {
             assert_eq!(d.severity, Severity::Error, "{d}");
-            (d.line, d.column, d.rule)
+            let at = d.position.expect("placed");
+            (at.line, at.column, &*d.rule)
         })
         .collect();
     assert_eq!(
@@ -133,7 +138,7 @@ fn bad_lines_are_errors_with_line_and_column() {
     );
     // Only the first line survives.
     assert_eq!(parsed.manifest.entries.len(), 1);
-    let messages: Vec<String> = parsed.diagnostics.iter().map(ToString::to_string).collect();
+    let messages: Vec<String> = parsed.findings.iter().map(ToString::to_string).collect();
     assert!(
         messages[1].contains("a SHA256 digest has 64 hex digits, found 4"),
         "{messages:?}"
@@ -149,6 +154,17 @@ fn bad_lines_are_errors_with_line_and_column() {
 }
 
 #[test]
+fn columns_count_characters_not_bytes() {
+    // `é` is two bytes: the digest starts at character 14, byte 15.
+    let parsed = Manifest::parse("SHA1(é.img)= zz\n".as_bytes());
+    let d = &parsed.findings[0];
+    assert_eq!(
+        (&*d.rule, d.position),
+        ("MF-DIGEST", Some(Position::new(1, 14)))
+    );
+}
+
+#[test]
 fn blank_lines_are_ignored_and_invalid_utf8_is_an_error() {
     let mut text = format!("\nSHA1(a)= {SHA1_ABC}\n\n").into_bytes();
     text.extend_from_slice(b"SHA1(\xff)= ");
@@ -156,8 +172,11 @@ fn blank_lines_are_ignored_and_invalid_utf8_is_an_error() {
     let parsed = Manifest::parse(&text);
     assert_eq!(parsed.manifest.entries.len(), 1);
     assert_eq!(parsed.manifest.entries[0].line, 2);
-    let d = &parsed.diagnostics[0];
-    assert_eq!((d.line, d.rule), (4, "MF-SYNTAX"));
+    let d = &parsed.findings[0];
+    assert_eq!(
+        (d.position.map(|p| p.line), &*d.rule),
+        (Some(4), "MF-SYNTAX")
+    );
 }
 
 #[test]

@@ -2,9 +2,10 @@
 
 use std::fmt::Write as _;
 
-use tern_ova::{Algorithm, Severity, verify_package};
+use tern_diag::Severity;
+use tern_ova::{Algorithm, verify_package};
 
-use crate::support::{Scratch, descriptor, hex_digest};
+use crate::support::{Scratch, descriptor, hex_digest, rules};
 
 fn package(dir: &Scratch) -> std::path::PathBuf {
     let ovf_text = descriptor(&[
@@ -27,14 +28,6 @@ fn package(dir: &Scratch) -> std::path::PathBuf {
     }
     dir.write("vm.mf", lines);
     ovf
-}
-
-fn rules(report: &tern_ova::Verification) -> Vec<(Severity, &'static str, Option<String>)> {
-    report
-        .findings
-        .iter()
-        .map(|f| (f.severity, f.rule, f.member.clone()))
-        .collect()
 }
 
 #[test]

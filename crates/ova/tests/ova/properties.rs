@@ -4,7 +4,7 @@
 use std::io::{Cursor, Read};
 
 use proptest::prelude::*;
-use tern_ova::{Algorithm, Certificate, DigestValue, Manifest, Ova, scan_references};
+use tern_ova::{Algorithm, Certificate, DigestValue, Manifest, Ova, read_references};
 
 use crate::support::{descriptor, file, hex_digest, tar};
 
@@ -79,7 +79,7 @@ proptest! {
     fn text_parsers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let _ = Manifest::parse(&bytes);
         let _ = Certificate::parse(&bytes);
-        let _ = scan_references(&bytes, "random.ovf");
+        let _ = read_references(&bytes, "random.ovf");
     }
 
     #[test]

@@ -2,19 +2,12 @@
 
 use std::fmt::Write as _;
 
-use tern_ova::{
-    Algorithm, Ova, PackOptions, Severity, UnpackOptions, Verification, pack, referenced_files,
+use tern_diag::{Position, Severity};
+use tern_ova::{Algorithm, Ova, PackOptions, UnpackOptions, Verification, pack, referenced_files};
+
+use crate::support::{
+    Entry, Scratch, descriptor, file, gnu_long_name, hex_digest, pax, rules, tar,
 };
-
-use crate::support::{Entry, Scratch, descriptor, file, gnu_long_name, hex_digest, pax, tar};
-
-fn rules(report: &Verification) -> Vec<(Severity, &'static str, Option<String>)> {
-    report
-        .findings
-        .iter()
-        .map(|f| (f.severity, f.rule, f.member.clone()))
-        .collect()
-}
 
 /// A packed OVA of a descriptor and two files; returns (scratch, ova path, file contents).
 fn packed_appliance(algorithm: Algorithm) -> (Scratch, std::path::PathBuf, Vec<Vec<u8>>) {
@@ -171,6 +164,10 @@ fn unpack_refuses_to_overwrite_unless_asked() {
     let err = ova
         .unpack(&out, &UnpackOptions::default(), &mut |_| {})
         .expect_err("exists");
+    assert!(
+        matches!(&err, tern_ova::OvaError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("config.iso"), "{err}");
     assert!(
         !out.join("vm.ovf").exists(),
@@ -220,8 +217,8 @@ fn missing_and_unlisted_members_are_reported() {
         ]
     );
     assert_eq!(
-        report.findings[0].line,
-        Some(3),
+        report.findings[0].position,
+        Some(Position::new(3, 1)),
         "the manifest line of the missing file"
     );
 }
@@ -251,6 +248,11 @@ fn references_without_members_and_wrong_sizes_are_reported() {
         "{:?}",
         report.findings
     );
+    assert_eq!(
+        report.findings[1].position,
+        Some(Position::new(5, 5)),
+        "at the File element in the descriptor"
+    );
 }
 
 #[test]
@@ -271,7 +273,7 @@ fn no_manifest_is_a_warning_and_bad_manifest_lines_are_located() {
     let located: Vec<_> = report
         .findings
         .iter()
-        .map(|f| (f.rule, f.line, f.severity))
+        .map(|f| (&*f.rule, f.position.map(|p| p.line), f.severity))
         .collect();
     assert_eq!(
         located,
@@ -281,6 +283,24 @@ fn no_manifest_is_a_warning_and_bad_manifest_lines_are_located() {
         ]
     );
     assert_eq!(report.verified, ["vm.ovf"], "the BSD line still verifies");
+}
+
+#[test]
+fn an_unreadable_descriptor_is_an_ovf_xml_finding_at_its_position() {
+    let ovf = "<Envelope xmlns=\"http://schemas.dmtf.org/ovf/envelope/1\">\n  <References>\n</Envelope>\n";
+    let manifest = manifest_of(&[("vm.ovf", ovf.as_bytes())]);
+    let report = verify_bytes(tar(&[file("vm.ovf", ovf), file("vm.mf", &manifest)]));
+    assert_eq!(
+        rules(&report),
+        [(Severity::Error, "OVF-XML", Some("vm.ovf".into()))]
+    );
+    assert_eq!(
+        report.findings[0].position.map(|p| p.line),
+        Some(3),
+        "{:?}",
+        report.findings
+    );
+    assert_eq!(report.verified, ["vm.ovf"], "its digest is still checked");
 }
 
 #[test]

@@ -185,6 +185,15 @@ pub fn hex_digest(algorithm: tern_ova::Algorithm, bytes: &[u8]) -> String {
     h.finish().hex()
 }
 
+/// (severity, rule, member) of every finding, in order.
+pub fn rules(report: &tern_ova::Verification) -> Vec<(tern_diag::Severity, &str, Option<String>)> {
+    report
+        .findings
+        .iter()
+        .map(|f| (f.severity, &*f.rule, f.file.clone()))
+        .collect()
+}
+
 /// Whether a program can be run (tests that need it skip with a note otherwise).
 pub fn have(program: &str) -> bool {
     std::process::Command::new(program)
