@@ -3,7 +3,9 @@
 
 use std::io;
 
-use crate::error::{LineIndex, ParseError, Position, Span};
+use tern_diag::{LineIndex, Position, Span};
+
+use crate::error::ParseError;
 use crate::node::{Attribute, Element, Markup, Node, Text};
 use crate::reader::{self, ParseOptions};
 
@@ -83,7 +85,7 @@ impl Document {
     pub fn element_position(&self, element: &Element) -> Position {
         element
             .start_span()
-            .map_or(Position { line: 1, column: 1 }, |s| self.position(s.start))
+            .map_or(Position::START, |s| self.position(s.start))
     }
 
     /// True when nothing was edited since reading.

@@ -49,13 +49,12 @@ mod vocab;
 pub use dialect::{Dialect, DialectInfo, Quirk};
 pub use document::Document;
 pub use environment::{EnvironmentError, environment};
-pub use error::{LineIndex, ParseError, ParseErrorKind, Position, Span};
+pub use error::{ParseError, ParseErrorKind};
 pub use model::Envelope;
 pub use node::{Attribute, Element, Markup, Name, Node, Text};
 pub use reader::{ParseOptions, XMLNS_NAMESPACE};
-pub use validate::{
-    Finding, Mode, Report, Rule, Severity, ValidateOptions, validate, validate_bytes,
-};
+pub use tern_diag::{LineIndex, Position, Span};
+pub use validate::{Mode, Report, Rule, ValidateOptions, validate, validate_bytes};
 
 /// The File references of a descriptor (id, href, size, compression, chunkSize), for
 /// packaging and verifying OVA archives.

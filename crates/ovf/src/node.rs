@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::error::Span;
+use tern_diag::Span;
 
 /// A node of the document tree.
 #[derive(Debug, Clone, PartialEq, Eq)]

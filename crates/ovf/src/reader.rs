@@ -10,7 +10,9 @@ use quick_xml::escape::{EscapeError, resolve_predefined_entity};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{QName, ResolveResult};
 
-use crate::error::{LineIndex, ParseError, ParseErrorKind, Span};
+use tern_diag::{LineIndex, Span};
+
+use crate::error::{ParseError, ParseErrorKind};
 use crate::node::{Attribute, Element, Markup, Name, Node, Text};
 
 /// Limits applied while reading; the defaults suit any real descriptor.

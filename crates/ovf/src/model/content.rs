@@ -6,9 +6,9 @@ use super::{
     Cx, Eula, Install, Item, Msg, OperatingSystem, ProductSection, StartupItem, VirtualHardware,
     attr_string, child_msg,
 };
-use crate::error::Position;
 use crate::node::Element;
 use crate::vocab;
+use tern_diag::Position;
 
 /// The Content of an Envelope or a collection member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

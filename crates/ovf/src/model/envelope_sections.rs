@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use super::{Cx, Msg, attr_string, child_msg, msg};
-use crate::error::Position;
 use crate::node::Element;
 use crate::vocab;
+use tern_diag::Position;
 
 /// A `References/File`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

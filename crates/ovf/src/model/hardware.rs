@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::{Cx, Msg, attr_string, child_msg};
-use crate::error::Position;
 use crate::node::Element;
 use crate::vocab;
+use tern_diag::Position;
 
 /// A `VirtualHardwareSection`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

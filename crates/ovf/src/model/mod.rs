@@ -23,9 +23,9 @@ pub use product::{
 
 use crate::dialect::DialectInfo;
 use crate::document::Document;
-use crate::error::Position;
 use crate::node::Element;
 use crate::vocab;
+use tern_diag::Position;
 
 /// A localisable message: text plus the optional `ovf:msgid` that Strings bundles translate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::{Cx, Msg, attr_string, child_msg, msg};
-use crate::error::Position;
 use crate::names;
 use crate::node::Element;
 use crate::vocab;
+use tern_diag::Position;
 
 /// A `ProductSection`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
