@@ -38,6 +38,7 @@ mod document;
 pub mod edit;
 mod environment;
 mod error;
+mod escape;
 pub mod info;
 pub mod model;
 pub mod names;

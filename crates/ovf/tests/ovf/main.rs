@@ -6,6 +6,7 @@ mod info;
 mod model;
 mod robustness;
 mod roundtrip;
+mod sealed;
 mod security;
 mod strings;
 mod validate;
