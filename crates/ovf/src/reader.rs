@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use quick_xml::NsReader;
-use quick_xml::escape::{EscapeError, resolve_predefined_entity};
+use quick_xml::escape::{EscapeError, resolve_predefined_entity, unescape};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{QName, ResolveResult};
 
@@ -150,7 +150,10 @@ impl Builder<'_> {
                     Node::Element(element)
                 }
                 Event::Text(_) => Node::Text(Text {
-                    value: self.text[span.range()].replace("\r\n", "\n"),
+                    // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF.
+                    value: self.text[span.range()]
+                        .replace("\r\n", "\n")
+                        .replace('\r', "\n"),
                     raw: Some(self.raw(span)),
                 }),
                 Event::GeneralRef(r) => {
@@ -257,9 +260,10 @@ impl Builder<'_> {
             } else {
                 self.name(reader.resolve_attribute(key).0, key, attr_span)?
             };
-            let value = attr
-                .unescape_value()
-                .map_err(|e| self.err(attr_span, syntax_kind(&e)))?;
+            let literal = lossy(&attr.value);
+            let literal = normalize_attribute(&literal);
+            let value =
+                unescape(&literal).map_err(|e| self.err(attr_span, value_error_kind_escape(&e)))?;
             check_char_refs(&value).map_err(|kind| self.err(attr_span, kind))?;
             attributes.push(Attribute {
                 name,
@@ -389,6 +393,20 @@ fn value_error_kind_escape(e: &EscapeError) -> ParseErrorKind {
         EscapeError::UnrecognizedEntity(_, name) => ParseErrorKind::UndefinedEntity(name.clone()),
         other => ParseErrorKind::Syntax(other.to_string()),
     }
+}
+
+/// Attribute-value normalisation (XML 1.0 §3.3.3, every attribute being CDATA without a
+/// DTD): each literal tab, line feed, carriage return or CR LF pair becomes one space, so a
+/// value reads as any conforming reader reads it. Character references (`&#10;`) are
+/// resolved afterwards and keep their character: that is how a writer keeps a line break.
+fn normalize_attribute(literal: &str) -> std::borrow::Cow<'_, str> {
+    if !literal.contains(['\t', '\n', '\r']) {
+        return literal.into();
+    }
+    literal
+        .replace("\r\n", " ")
+        .replace(['\t', '\n', '\r'], " ")
+        .into()
 }
 
 fn check_char_refs(value: &str) -> Result<(), ParseErrorKind> {
