@@ -33,6 +33,7 @@
 // not code; backticking every one would make the docs unreadable.
 #![allow(clippy::doc_markdown)]
 
+pub mod build;
 mod dialect;
 mod document;
 pub mod edit;
