@@ -58,8 +58,18 @@ pub use reader::{ParseOptions, XMLNS_NAMESPACE};
 pub use tern_diag::{LineIndex, Position, Span};
 pub use validate::{Mode, Report, Rule, ValidateOptions, validate, validate_bytes};
 
-/// The File references of a descriptor (id, href, size, compression, chunkSize), for
-/// packaging and verifying OVA archives.
+/// The File references of a descriptor, in document order: `ovf:id`, `ovf:href`,
+/// `ovf:size`, `ovf:chunkSize` and `ovf:compression` (as written, with
+/// [`model::FileRef::size_bytes`], [`model::FileRef::chunk_size_bytes`],
+/// [`model::FileRef::compression_kind`] interpreting them; a malformed number reads as
+/// unknown, not as an error) and the line and column of each `File`. What an OVA reader needs
+/// to find chunked and compressed files and what a packer needs to know which files to ship.
+///
+/// Every dialect reads alike (0.9, 1.x, 2.x, oVirt's unqualified attributes and its
+/// namespace with a trailing slash); only `File` children of the Envelope's `References`
+/// count. The descriptor is read with the reader's limits ([`ParseOptions`]: no DTD, so no
+/// entity expansion, 256 levels, 64 MiB) and refused with a positioned [`ParseError`] when it
+/// is not well-formed; only References is looked at after that.
 ///
 /// ```
 /// let xml = br#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1"
@@ -69,8 +79,17 @@ pub use validate::{Mode, Report, Rule, ValidateOptions, validate, validate_bytes
 /// let files = tern_ovf::file_references(xml).unwrap();
 /// assert_eq!(files[0].href.as_deref(), Some("disk.vmdk"));
 /// assert_eq!(files[0].chunk_names().len(), 3);
+/// assert_eq!(files[0].position, tern_ovf::Position::new(3, 3));
 /// ```
 pub fn file_references(descriptor: &[u8]) -> Result<Vec<model::FileRef>, ParseError> {
-    let doc = Document::parse(descriptor)?;
-    Ok(Envelope::read(&doc).files)
+    file_references_with(descriptor, &ParseOptions::default())
+}
+
+/// [`file_references`] with explicit reader limits.
+pub fn file_references_with(
+    descriptor: &[u8],
+    options: &ParseOptions,
+) -> Result<Vec<model::FileRef>, ParseError> {
+    let doc = Document::parse_with(descriptor, options)?;
+    Ok(model::references(&doc))
 }

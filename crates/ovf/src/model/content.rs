@@ -1,6 +1,7 @@
 //! VirtualSystem and (nested) VirtualSystemCollection with the sections they hold.
 
 use serde::Serialize;
+use tern_diag::Position;
 
 use super::{
     Cx, Eula, Install, Item, Msg, OperatingSystem, ProductSection, StartupItem, VirtualHardware,
@@ -8,7 +9,6 @@ use super::{
 };
 use crate::node::Element;
 use crate::vocab;
-use tern_diag::Position;
 
 /// The Content of an Envelope or a collection member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

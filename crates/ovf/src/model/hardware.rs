@@ -1,11 +1,11 @@
 //! VirtualHardwareSection: System (VSSD) and Items (RASD, 2.x EPASD/SASD).
 
 use serde::Serialize;
+use tern_diag::Position;
 
 use super::{Cx, Msg, attr_string, child_msg};
 use crate::node::Element;
 use crate::vocab;
-use tern_diag::Position;
 
 /// A `VirtualHardwareSection`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -2,12 +2,12 @@
 //! and InstallSection.
 
 use serde::Serialize;
+use tern_diag::Position;
 
 use super::{Cx, Msg, attr_string, child_msg, msg};
 use crate::names;
 use crate::node::Element;
 use crate::vocab;
-use tern_diag::Position;
 
 /// A `ProductSection`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,6 +4,7 @@ mod edit;
 mod environment;
 mod info;
 mod model;
+mod references;
 mod robustness;
 mod roundtrip;
 mod sealed;
