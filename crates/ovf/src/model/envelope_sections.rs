@@ -218,7 +218,9 @@ impl FileRef {
     /// The stored name of chunk `index`: the href and a nine-digit suffix
     /// (`disk.vmdk.000000012`, DSP0243); `None` without an href.
     pub fn chunk_name(&self, index: u32) -> Option<String> {
-        self.href.as_deref().map(|href| format!("{href}.{index:09}"))
+        self.href
+            .as_deref()
+            .map(|href| format!("{href}.{index:09}"))
     }
 
     /// How many chunks `ovf:size` and `ovf:chunkSize` declare (at least one); `None` when the

@@ -60,7 +60,10 @@ fn file_attributes_are_read_in_every_dialect() {
     let files = file_references(remote).unwrap();
     assert!(!files[0].is_local());
     assert_eq!(files[0].compression_kind(), Compression::Other("xz".into()));
-    assert_eq!((files[1].href.as_deref(), files[1].chunk_name(0)), (None, None));
+    assert_eq!(
+        (files[1].href.as_deref(), files[1].chunk_name(0)),
+        (None, None)
+    );
     assert!(!files[1].is_local() && files[1].chunk_names().is_empty());
 }
 
@@ -74,7 +77,10 @@ fn hostile_or_broken_descriptors_are_refused_with_a_position() {
     let deep = format!("{}{}", "<a>".repeat(300), "</a>".repeat(300));
     let err = file_references(deep.as_bytes()).expect_err("too deep");
     assert_eq!(err.kind, ParseErrorKind::TooDeep { limit: 256 });
-    assert!(err.to_string().contains("deeper than the limit of 256"), "{err}");
+    assert!(
+        err.to_string().contains("deeper than the limit of 256"),
+        "{err}"
+    );
 
     let bad = b"<Envelope>\n  <References><File href=\"x\"></Refs></Envelope>";
     let err = file_references(bad).expect_err("mismatched tags");
@@ -89,13 +95,19 @@ fn malformed_numbers_read_as_unknown() {
     // the file list only learn that the size is unknown.
     let size = br##"<Envelope><References><File href="x" size="-1" chunkSize="#N#"/></References></Envelope>"##;
     let files = file_references(size).unwrap();
-    assert_eq!((files[0].size_bytes(), files[0].chunk_size_bytes()), (None, None));
+    assert_eq!(
+        (files[0].size_bytes(), files[0].chunk_size_bytes()),
+        (None, None)
+    );
     assert_eq!(files[0].size.as_deref(), Some("-1"));
     assert_eq!(files[0].chunk_names(), ["x"]);
     // Spaces around a number are tolerated, a zero chunk size means "not chunked".
     let spaced = br#"<Envelope><References><File href="x" size=" 8 " chunkSize="0"/></References></Envelope>"#;
     let files = file_references(spaced).unwrap();
-    assert_eq!((files[0].size_bytes(), files[0].chunk_count()), (Some(8), None));
+    assert_eq!(
+        (files[0].size_bytes(), files[0].chunk_count()),
+        (Some(8), None)
+    );
 }
 
 #[test]
