@@ -2,13 +2,18 @@
 //! (VMware 0.9, DSP0243 1.x and 2.x, VirtualBox and oVirt dialects).
 //!
 //! * [`Document`]: the XML tree with the byte span of every node; written back unedited it
-//!   is byte-identical to its input. DTDs, custom entities, absurd depth and size are refused
-//!   with a line and column.
+//!   is byte-identical to its input, and whatever is changed (values are behind setters) is
+//!   written back. DTDs, custom entities, absurd depth and size are refused with a line and
+//!   column.
 //! * [`Envelope`]: typed views (References, disks, networks, systems and collections,
 //!   hardware items, products and properties, strings) with the dialect detected.
-//! * [`validate()`]: findings with stable rule ids (`OVF-INFO`, `OVF-DUPLICATE-INSTANCE-ID`...).
+//! * [`validate()`]: [`tern_diag::Finding`]s with stable rule ids (`OVF-INFO`,
+//!   `OVF-DUPLICATE-INSTANCE-ID`...); a [`ParseError`] converts into an `OVF-XML` finding.
 //! * [`edit`]: CPU, memory, properties, NICs, disks, deployment option, 2.x ⇄ 1.x, touching
 //!   only what changes; [`environment()`] builds `ovf-env.xml`.
+//! * [`build`]: new descriptors written element by element, escaped so that every value
+//!   reads back as it was (an OCCI export is written with it).
+//! * [`file_references()`]: the References of a descriptor, for OVA readers and packers.
 //!
 //! ```
 //! use tern_ovf::{Document, Envelope, ValidateOptions, edit, validate};
