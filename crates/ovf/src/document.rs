@@ -134,38 +134,38 @@ impl Document {
     }
 
     fn write_node(&self, node: &Node, out: &mut String) {
+        let raw = match node {
+            Node::Element(e) => return self.write_element(e, out),
+            Node::Text(t) => t.raw,
+            Node::CData(m)
+            | Node::Comment(m)
+            | Node::ProcessingInstruction(m)
+            | Node::Declaration(m) => m.raw,
+        };
+        if let Some(raw) = self.own(raw) {
+            out.push_str(raw);
+            return;
+        }
         match node {
-            Node::Element(e) => self.write_element(e, out),
-            Node::Text(t) => match self.own(t.raw) {
-                Some(raw) => out.push_str(raw),
-                None => escape::text(&t.value, out),
-            },
-            Node::CData(m) => match self.own(m.raw) {
-                Some(raw) => out.push_str(raw),
-                None => {
-                    // `]]>` cannot occur inside CDATA: split it across two sections.
-                    out.push_str("<![CDATA[");
-                    out.push_str(&m.value.replace("]]>", "]]]]><![CDATA[>"));
-                    out.push_str("]]>");
-                }
-            },
-            Node::Comment(m) => match self.own(m.raw) {
-                Some(raw) => out.push_str(raw),
-                None => {
-                    out.push_str("<!--");
-                    out.push_str(&m.value.replace("--", "- -"));
-                    out.push_str("-->");
-                }
-            },
-            Node::ProcessingInstruction(m) | Node::Declaration(m) => match self.own(m.raw) {
-                Some(raw) => out.push_str(raw),
-                None => {
-                    // `?>` would end the instruction early.
-                    out.push_str("<?");
-                    out.push_str(&m.value.replace("?>", "? >"));
-                    out.push_str("?>");
-                }
-            },
+            Node::Element(_) => {}
+            Node::Text(t) => escape::text(&t.value, out),
+            Node::CData(m) => {
+                // `]]>` cannot occur inside CDATA: split it across two sections.
+                out.push_str("<![CDATA[");
+                out.push_str(&m.value.replace("]]>", "]]]]><![CDATA[>"));
+                out.push_str("]]>");
+            }
+            Node::Comment(m) => {
+                out.push_str("<!--");
+                out.push_str(&m.value.replace("--", "- -"));
+                out.push_str("-->");
+            }
+            Node::ProcessingInstruction(m) | Node::Declaration(m) => {
+                // `?>` would end the instruction early.
+                out.push_str("<?");
+                out.push_str(&m.value.replace("?>", "? >"));
+                out.push_str("?>");
+            }
         }
     }
 
