@@ -52,7 +52,9 @@ fn fmt_refuses_hostile_input_and_writes_nothing() {
         target.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("bomb.ovf:1:1: error: a DOCTYPE"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bomb.ovf:1:1: error[OVF-XML]: a DOCTYPE")
+    );
     assert!(!target.exists());
 }
 

@@ -103,7 +103,12 @@ fn malformed_xml_exits_1_with_position() {
     let out = tern(&["ovf", "info", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.ovf:3:1: error: malformed XML"), "{err}");
+    assert!(
+        err.contains("bad.ovf:3:1: error[OVF-XML]: malformed XML"),
+        "{err}"
+    );
+    // The source line and a caret under the column, as tern-diag renders them.
+    assert!(err.contains("\n3 | </Envelope>\n  | ^\n"), "{err}");
 }
 
 #[test]

@@ -16,17 +16,10 @@ pub(crate) fn tern(args: &[&str]) -> Output {
         .expect("tern runs")
 }
 
-/// The repository's valid OVF samples.
+/// The repository's valid OVF samples (at least 8).
 pub(crate) fn samples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ovf");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ovf"))
-        .collect();
-    out.sort();
-    out
+    tern_testkit::files(&dir, &[".ovf"], 8)
 }
 
 /// A fresh scratch directory for one test.

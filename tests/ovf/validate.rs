@@ -98,17 +98,61 @@ fn json_lists_files_and_findings() {
     let out = tern(&["ovf", "validate", "--format", "json", &good, &bad]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let files = value.as_array().unwrap();
+    assert_eq!(value["valid"], false);
+    let files = value["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);
+    assert_eq!(files[0]["file"], good.as_str());
     assert_eq!(files[0]["valid"], true);
     assert_eq!(files[0]["dialect"], "dmtf1");
     assert_eq!(files[1]["valid"], false);
-    let finding = files[1]["findings"]
+    let finding = value["findings"]
         .as_array()
         .unwrap()
         .iter()
         .find(|f| f["severity"] == "error")
         .unwrap();
     assert_eq!(finding["rule"], "OVF-CAPACITY");
+    assert_eq!(finding["file"], bad.as_str());
     assert!(finding["line"].as_u64().unwrap() > 1);
+}
+
+#[test]
+fn json_follows_the_findings_schema() {
+    let schema_path = format!(
+        "{}/schemas/findings.schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let schema =
+        tern_occi::json::Schema::parse(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    // Valid, invalid, lax warnings and an XML error (with a span) in one run each.
+    for args in [
+        vec![sample("minimal.ovf")],
+        vec![
+            sample("hadoop-cluster.ovf"),
+            sample("invalid/ovf-capacity.ovf"),
+        ],
+        vec!["--lax".into(), sample("invalid/ovf-element-order.ovf")],
+        vec![sample("invalid/ovf-xml.ovf")],
+    ] {
+        let mut argv = vec!["ovf", "validate", "--format", "json"];
+        argv.extend(args.iter().map(String::as_str));
+        let out = tern(&argv);
+        let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+        let instance = tern_occi::json::parse_json(&stdout).unwrap();
+        let violations: Vec<String> = schema
+            .validate(None, &instance)
+            .into_iter()
+            .map(|v| format!("{}: {}", v.pointer, v.message))
+            .collect();
+        assert!(
+            violations.is_empty(),
+            "{args:?}: {violations:#?}\n{}",
+            show(&out)
+        );
+        let value: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(
+            value["files"].as_array().map(Vec::len),
+            Some(args.iter().filter(|a| !a.starts_with("--")).count())
+        );
+    }
 }

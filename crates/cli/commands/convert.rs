@@ -78,8 +78,8 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
     let doc = match tern_ovf::Document::parse(&bytes) {
         Ok(doc) => doc,
         Err(e) => {
-            eprintln!("{}", e.render(&name, &String::from_utf8_lossy(&bytes)));
-            return Ok(Outcome::Invalid);
+            let source = String::from_utf8_lossy(&bytes);
+            return Err(CliError::invalid_in(e.to_finding().in_file(&name), &source));
         }
     };
     let options = Options {
@@ -161,8 +161,8 @@ fn restore(
     let mut doc = match tern_ovf::Document::parse(&source) {
         Ok(doc) => doc,
         Err(e) => {
-            eprintln!("{}", e.render(&name, &String::from_utf8_lossy(&source)));
-            return Ok(None);
+            let text = String::from_utf8_lossy(&source);
+            return Err(CliError::invalid_in(e.to_finding().in_file(&name), &text));
         }
     };
     let options = Options {

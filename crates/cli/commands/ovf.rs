@@ -4,12 +4,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use tern_diag::Finding;
 use tern_ovf::info::Info;
 use tern_ovf::{Document, Envelope, Mode, ValidateOptions, edit};
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// Inspect, validate, format and edit OVF descriptors.
 #[derive(Debug, Args)]
@@ -133,25 +135,22 @@ pub(crate) fn run(args: &OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliErr
 }
 
 fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let doc = match load_readable(&args.file)? {
-        Ok(doc) => doc,
-        Err(outcome) => return Ok(outcome),
-    };
+    let doc = load_readable(&args.file)?;
     let mut env = Envelope::read(&doc);
     for problem in env.load_external_strings(|href| bundle(&args.file, href)) {
-        eprintln!(
-            "{}: warning[OVF-STRINGS-BUNDLE]: {problem}",
-            args.file.display()
-        );
+        let warning = Finding::warning("OVF-STRINGS-BUNDLE", problem).in_file(args.file.display());
+        eprintln!("{warning}");
     }
     if env.dialect.dialect == tern_ovf::Dialect::Unknown {
-        let root = doc.root();
-        eprintln!(
-            "{}:1:1: error[OVF-ENVELOPE]: the root element <{}> is not an OVF Envelope",
-            args.file.display(),
-            root.name().qualified()
+        let message = format!(
+            "the root element <{}> is not an OVF Envelope",
+            doc.root().name().qualified()
         );
-        return Ok(Outcome::Invalid);
+        return Err(CliError::invalid(
+            Finding::error(tern_ovf::Rule::Envelope.id(), message)
+                .at(doc.element_position(doc.root()))
+                .in_file(args.file.display()),
+        ));
     }
     let info = Info::localized(&env, args.lang.as_deref());
     match global.format {
@@ -168,8 +167,9 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
     let mode = if args.lax { Mode::Lax } else { Mode::Strict };
     let mut invalid = false;
     let mut usage_error = None;
+    let mut findings = Findings::default();
+    let mut files = Vec::new();
     let mut text = String::new();
-    let mut json = Vec::new();
     for path in &args.files {
         let archive = crate::input::is_ova(path);
         if !archive {
@@ -198,10 +198,12 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         };
         let report = tern_ovf::validate_bytes(&bytes, &options);
         invalid |= !report.is_valid();
-        for finding in &report.findings {
-            text.push_str(&finding.render(&name));
-            text.push('\n');
-        }
+        files.push(serde_json::json!({
+            "file": name,
+            "valid": report.is_valid(),
+            "dialect": report.dialect.dialect,
+        }));
+        findings.extend(report.findings.into_iter().map(|f| f.in_file(&name)));
         if args.check_files {
             // Manifest digests, the certificate's digest, missing and unlisted files.
             let mut package = crate::report::Findings::default();
@@ -209,22 +211,12 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
             invalid |= !package.is_valid();
             text.push_str(&package.to_text());
         }
-        json.push(serde_json::json!({
-            "file": name,
-            "valid": report.is_valid(),
-            "dialect": report.dialect.dialect,
-            "findings": report.findings.iter().map(|f| serde_json::json!({
-                "rule": f.rule.id(),
-                "severity": f.severity,
-                "line": f.position.line,
-                "column": f.position.column,
-                "message": f.message,
-            })).collect::<Vec<_>>(),
-        }));
     }
-    match global.format {
-        Format::Json => output::print_json(&serde_json::Value::Array(json))?,
-        Format::Text | Format::Markdown => output::print(&text)?,
+    let mut extra = serde_json::Map::new();
+    extra.insert("files".into(), serde_json::Value::Array(files));
+    findings.print(global.format, extra)?;
+    if !text.is_empty() && !matches!(global.format, Format::Json) {
+        output::print(&text)?;
     }
     if let Some(e) = usage_error {
         return Err(e);
@@ -237,10 +229,7 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
 }
 
 fn fmt(args: &FmtArgs) -> Result<Outcome, CliError> {
-    let doc = match load(&args.file)? {
-        Ok(doc) => doc,
-        Err(outcome) => return Ok(outcome),
-    };
+    let doc = load(&args.file)?;
     let bytes = doc.to_bytes();
     match &args.output {
         Some(out) => output::write_file(out, &bytes)?,
@@ -250,15 +239,10 @@ fn fmt(args: &FmtArgs) -> Result<Outcome, CliError> {
 }
 
 fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
-    let mut doc = match load(&args.file)? {
-        Ok(doc) => doc,
-        Err(outcome) => return Ok(outcome),
-    };
+    let mut doc = load(&args.file)?;
     let system = args.system.as_deref();
     let invalid = |e: tern_ovf::edit::EditError| {
-        CliError::invalid(
-            tern_diag::Finding::error("OVF-EDIT", e.to_string()).in_file(args.file.display()),
-        )
+        CliError::invalid(Finding::error("OVF-EDIT", e.to_string()).in_file(args.file.display()))
     };
     let usage = |e: tern_ovf::edit::EditError| CliError::usage(format!("{e}"));
     if let Some(n) = args.cpus {
@@ -309,10 +293,7 @@ fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
 }
 
 fn env(args: &EnvArgs) -> Result<Outcome, CliError> {
-    let doc = match load_readable(&args.file)? {
-        Ok(doc) => doc,
-        Err(outcome) => return Ok(outcome),
-    };
+    let doc = load_readable(&args.file)?;
     let mut values = BTreeMap::new();
     for prop in &args.props {
         let (key, value) = split_prop(prop)?;
@@ -326,9 +307,7 @@ fn env(args: &EnvArgs) -> Result<Outcome, CliError> {
         &values,
     )
     .map_err(|e| {
-        CliError::invalid(
-            tern_diag::Finding::error("OVF-ENV", e.to_string()).in_file(args.file.display()),
-        )
+        CliError::invalid(Finding::error("OVF-ENV", e.to_string()).in_file(args.file.display()))
     })?;
     output::print(&xml)?;
     Ok(Outcome::Ok)
@@ -367,29 +346,31 @@ fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
 }
 
 /// Like [`load`], but an `.ova` gives its descriptor (for the commands that only read).
-fn load_readable(path: &Path) -> Result<Result<Document, Outcome>, CliError> {
+fn load_readable(path: &Path) -> Result<Document, CliError> {
     if !crate::input::is_ova(path) {
         return load(path);
     }
     let (name, bytes) = crate::input::descriptor(path)?;
-    Ok(parse(&name, &bytes))
+    parse(&name, &bytes)
 }
 
-// Malformed XML prints a positioned diagnostic and yields `Outcome::Invalid` (exit 1).
-fn parse(name: &str, bytes: &[u8]) -> Result<Document, Outcome> {
+// Malformed XML is invalid input (exit 1): an OVF-XML finding shown with its source line.
+fn parse(name: &str, bytes: &[u8]) -> Result<Document, CliError> {
     Document::parse(bytes).map_err(|e| {
-        eprint!("{}", e.render(name, &String::from_utf8_lossy(bytes)));
-        Outcome::Invalid
+        CliError::invalid_in(
+            e.to_finding().in_file(name),
+            &String::from_utf8_lossy(bytes),
+        )
     })
 }
 
 /// Reads and parses a descriptor. I/O problems and wrong file kinds are usage errors (exit
-/// 2); malformed XML prints a positioned diagnostic and yields `Outcome::Invalid` (exit 1).
-fn load(path: &Path) -> Result<Result<Document, Outcome>, CliError> {
+/// 2); malformed XML is invalid input (exit 1) shown with its source line.
+fn load(path: &Path) -> Result<Document, CliError> {
     check_extension(path)?;
     let bytes = std::fs::read(path)
         .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
-    Ok(parse(&path.display().to_string(), &bytes))
+    parse(&path.display().to_string(), &bytes)
 }
 
 fn check_extension(path: &Path) -> Result<(), CliError> {

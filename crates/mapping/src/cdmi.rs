@@ -16,7 +16,7 @@ pub(crate) fn file_object_id(doc: &tern_ovf::Document, file_id: &str) -> Option<
         f.name().local == "File"
             && f.attributes()
                 .iter()
-                .any(|a| a.name.local == "id" && a.value == file_id)
+                .any(|a| a.name().local == "id" && a.value() == file_id)
     })?;
     file.attribute(Some(TERN_OVF_NAMESPACE), "objectID")
         .map(str::to_owned)

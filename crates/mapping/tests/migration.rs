@@ -252,3 +252,40 @@ fn a_provider_os_template_describes_the_operating_system() {
         "unknown mixins describe nothing"
     );
 }
+
+#[test]
+fn a_two_line_ssh_key_keeps_its_lines() {
+    // Two keys in one OVF property value: written raw, the line feed would be normalised to a
+    // space by any XML reader.
+    let keys = "ssh-ed25519 AAAAC3Nza one@example\nssh-rsa AAAAB3Nza two@example\r\n\tthird";
+    let mut vm = tern_model::Entity::new(
+        "urn:uuid:vm",
+        "http://schemas.ogf.org/occi/infrastructure#compute"
+            .parse()
+            .unwrap(),
+    );
+    vm.title = Some("vm".into());
+    vm.mixins.push(tern_model::CategoryId::new(
+        "http://schemas.ogf.org/occi/infrastructure/credentials#",
+        "ssh_key",
+    ));
+    vm.attributes.insert("occi.credentials.ssh.publickey", keys);
+    let mut before = Collection::new();
+    before.push_resource(Resource::new(vm)).unwrap();
+
+    let export = occi_to_ovf(&before, &ExportOptions::default()).unwrap();
+    assert!(
+        export.xml.contains("one@example&#10;ssh-rsa"),
+        "{}",
+        export.xml
+    );
+    let after = through_ovf(&before);
+    let back = by_title(&after, &before.resources()[0]);
+    assert_eq!(
+        back.entity
+            .attributes
+            .get("occi.credentials.ssh.publickey")
+            .and_then(tern_model::Value::as_str),
+        Some(keys)
+    );
+}

@@ -125,8 +125,8 @@ fn export_is_strictly_valid_and_keeps_the_facts() {
         let errors: Vec<String> = report
             .findings
             .iter()
-            .filter(|f| f.severity == tern_ovf::validate::Severity::Error)
-            .map(|f| f.render("export.ovf"))
+            .filter(|f| f.is_error())
+            .map(|f| f.clone().in_file("export.ovf").to_string())
             .collect();
         assert!(
             errors.is_empty(),

@@ -3,8 +3,11 @@
 
 use std::io;
 
-use crate::error::{LineIndex, ParseError, Position, Span};
-use crate::node::{Attribute, Element, Markup, Node, Text};
+use tern_diag::{LineIndex, Position, Span};
+
+use crate::error::ParseError;
+use crate::escape;
+use crate::node::{Attribute, Element, Node, Raw, SourceId};
 use crate::reader::{self, ParseOptions};
 
 /// An XML document read without loss.
@@ -18,6 +21,7 @@ use crate::reader::{self, ParseOptions};
 #[derive(Debug, Clone)]
 pub struct Document {
     text: String,
+    source: SourceId,
     bom: bool,
     nodes: Vec<Node>,
     lines: LineIndex,
@@ -34,6 +38,7 @@ impl Document {
         let parsed = reader::parse(bytes, options)?;
         Ok(Document {
             text: parsed.text,
+            source: parsed.source,
             bom: parsed.bom,
             nodes: parsed.nodes,
             lines: parsed.lines,
@@ -79,17 +84,21 @@ impl Document {
         self.lines.position(&self.text, offset)
     }
 
-    /// Line and column of an element's start tag (1:1 for elements created in memory).
+    /// Line and column of an element's start tag (1:1 for elements created in memory or
+    /// read from another document).
     pub fn element_position(&self, element: &Element) -> Position {
-        element
-            .start_span()
-            .map_or(Position { line: 1, column: 1 }, |s| self.position(s.start))
+        match element.start_span() {
+            Some(s) if element.source == self.source => self.position(s.start),
+            _ => Position::START,
+        }
     }
 
-    /// True when nothing was edited since reading.
+    /// True when something was edited since reading (or reached for editing through
+    /// [`Document::root_mut`]'s `children_mut`, `elements_mut`, setters...): then
+    /// [`Document::to_bytes`] may differ from the input. False means it is the input.
     pub fn is_modified(&self) -> bool {
         self.nodes.iter().any(|n| match n {
-            Node::Element(e) => e.is_modified(),
+            Node::Element(e) => e.is_modified() || e.source != self.source,
             other => other.span().is_none(),
         })
     }
@@ -114,28 +123,32 @@ impl Document {
     }
 
     fn raw(&self, span: Span) -> &str {
-        &self.text[span.range()]
+        self.text.get(span.range()).unwrap_or_default()
+    }
+
+    // The original bytes of a text or markup node, when it was read from this document and
+    // not changed since.
+    fn own(&self, raw: Option<Raw>) -> Option<&str> {
+        raw.filter(|r| r.source == self.source)
+            .map(|r| self.raw(r.span))
     }
 
     fn write_node(&self, node: &Node, out: &mut String) {
+        let raw = match node {
+            Node::Element(e) => return self.write_element(e, out),
+            Node::Text(t) => t.raw,
+            Node::CData(m)
+            | Node::Comment(m)
+            | Node::ProcessingInstruction(m)
+            | Node::Declaration(m) => m.raw,
+        };
+        if let Some(raw) = self.own(raw) {
+            out.push_str(raw);
+            return;
+        }
         match node {
-            Node::Element(e) => self.write_element(e, out),
-            Node::Text(Text {
-                raw: Some(span), ..
-            })
-            | Node::CData(Markup {
-                raw: Some(span), ..
-            })
-            | Node::Comment(Markup {
-                raw: Some(span), ..
-            })
-            | Node::ProcessingInstruction(Markup {
-                raw: Some(span), ..
-            })
-            | Node::Declaration(Markup {
-                raw: Some(span), ..
-            }) => out.push_str(self.raw(*span)),
-            Node::Text(t) => escape_text(&t.value, out),
+            Node::Element(_) => {}
+            Node::Text(t) => escape::text(&t.value, out),
             Node::CData(m) => {
                 // `]]>` cannot occur inside CDATA: split it across two sections.
                 out.push_str("<![CDATA[");
@@ -148,43 +161,46 @@ impl Document {
                 out.push_str("-->");
             }
             Node::ProcessingInstruction(m) | Node::Declaration(m) => {
+                // `?>` would end the instruction early.
                 out.push_str("<?");
-                out.push_str(&m.value);
+                out.push_str(&m.value.replace("?>", "? >"));
                 out.push_str("?>");
             }
         }
     }
 
     fn write_element(&self, e: &Element, out: &mut String) {
-        if let (false, false, Some(span)) = (e.start_dirty, e.content_dirty, e.span) {
+        // Spans of an element read from another document point into another text.
+        let (span, start_tag, end_tag) = if e.source == self.source {
+            (e.span, e.start_tag, e.end_tag)
+        } else {
+            (None, None, None)
+        };
+        if let (false, false, Some(span)) = (e.start_dirty, e.content_dirty, span) {
             out.push_str(self.raw(span));
             return;
         }
-        let self_closed = e.end_tag.is_none();
+        let self_closed = end_tag.is_none();
         let empty = e.children.is_empty();
-        match (e.start_dirty, e.start_tag) {
+        match (e.start_dirty, start_tag) {
             // A `<a/>` that gained children needs a new `<a>`.
             (false, Some(tag)) if !self_closed || empty => out.push_str(self.raw(tag)),
             _ => {
                 out.push('<');
                 out.push_str(&e.name.qualified());
                 for attr in &e.attributes {
-                    self.write_attribute(attr, out);
+                    self.write_attribute(attr, start_tag.is_some(), out);
                 }
-                out.push_str(if empty && (self_closed || e.start_tag.is_none()) {
-                    "/>"
-                } else {
-                    ">"
-                });
+                out.push_str(if empty && self_closed { "/>" } else { ">" });
             }
         }
-        if empty && (self_closed || e.start_tag.is_none()) {
+        if empty && self_closed {
             return;
         }
         for child in &e.children {
             self.write_node(child, out);
         }
-        if let Some(tag) = e.end_tag {
+        if let Some(tag) = end_tag {
             out.push_str(self.raw(tag));
         } else {
             out.push_str("</");
@@ -193,8 +209,9 @@ impl Document {
         }
     }
 
-    fn write_attribute(&self, attr: &Attribute, out: &mut String) {
-        let (lead, quote) = match attr.raw {
+    // `own`: the attribute's span (if any) points into this document.
+    fn write_attribute(&self, attr: &Attribute, own: bool, out: &mut String) {
+        let (lead, quote) = match attr.raw.filter(|_| own) {
             Some(span) if !attr.edited => {
                 out.push_str(self.raw(span));
                 return;
@@ -216,33 +233,7 @@ impl Document {
         out.push_str(&attr.name.qualified());
         out.push('=');
         out.push(quote);
-        escape_attribute(&attr.value, quote, out);
+        escape::attribute(&attr.value, out);
         out.push(quote);
-    }
-}
-
-fn escape_text(value: &str, out: &mut String) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-}
-
-fn escape_attribute(value: &str, quote: char, out: &mut String) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '"' if quote == '"' => out.push_str("&quot;"),
-            '\'' if quote == '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c => out.push(c),
-        }
     }
 }

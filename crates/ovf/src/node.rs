@@ -1,9 +1,16 @@
 //! The lossless XML tree: elements, attributes, text and markup, each remembering the byte
 //! span it came from so that untouched parts are written back verbatim.
+//!
+//! The tree is sealed like toml_edit's `Formatted<T>`: values are read through getters and
+//! changed only through setters that mark what they touch as edited, so that whatever is
+//! changed is written back and whatever is not is copied. Spans point into the text of the
+//! document that read them ([`SourceId`]); a node moved into another document is written from
+//! its values, never from the other document's bytes.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::error::Span;
+use tern_diag::Span;
 
 /// A node of the document tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,14 +41,15 @@ pub struct Name {
     pub namespace: Option<Arc<str>>,
 }
 
-/// An attribute: its name, unescaped value, and the original text when unedited.
+/// An attribute: its name, unescaped value, and the original text when unedited. Attributes
+/// are changed through their element ([`Element::set_attribute`]), which knows to regenerate
+/// its start tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
-    /// The attribute name.
-    pub name: Name,
-    /// The value with references resolved.
-    pub value: String,
-    /// Original text including the leading whitespace (`  ovf:id="x"`); `None` for new ones.
+    pub(crate) name: Name,
+    pub(crate) value: String,
+    /// Original text including the leading whitespace (`  ovf:id="x"`), in the text of the
+    /// element's source; `None` for new ones.
     pub(crate) raw: Option<Span>,
     /// The value changed: written with the original spacing and quote, but the new value.
     pub(crate) edited: bool,
@@ -50,20 +58,30 @@ pub struct Attribute {
 /// Character data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
-    /// The text with entity and character references resolved.
-    pub value: String,
-    /// Original span; `None` for text created or edited in memory.
-    pub(crate) raw: Option<Span>,
+    pub(crate) value: String,
+    /// Where it was read; `None` for text created or changed in memory.
+    pub(crate) raw: Option<Raw>,
 }
 
 /// Markup copied through untouched (comments, CDATA, processing instructions, declaration).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Markup {
-    /// The content between the delimiters (for CDATA: the character data).
-    pub value: String,
-    /// Original span of the whole markup; `None` for markup created in memory.
-    pub(crate) raw: Option<Span>,
+    pub(crate) value: String,
+    /// Where the whole markup was read; `None` for markup created or changed in memory.
+    pub(crate) raw: Option<Raw>,
 }
+
+/// The bytes a text or markup node was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Raw {
+    pub(crate) source: SourceId,
+    pub(crate) span: Span,
+}
+
+/// The document text that spans point into: every parse draws a new id (a clone of a
+/// document shares its text, and so its id). Nodes made in memory have [`SourceId::MEMORY`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct SourceId(u64);
 
 /// An element. Unedited elements are written back as their original bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +89,8 @@ pub struct Element {
     pub(crate) name: Name,
     pub(crate) attributes: Vec<Attribute>,
     pub(crate) children: Vec<Node>,
+    /// The text the spans below (and the attributes' spans) point into.
+    pub(crate) source: SourceId,
     /// The whole element in the source (start tag to end tag).
     pub(crate) span: Option<Span>,
     /// The start tag in the source (`<a x="1">` or `<a/>`).
@@ -107,6 +127,17 @@ impl Name {
     }
 }
 
+impl SourceId {
+    /// Nodes created in memory: no text of their own.
+    pub(crate) const MEMORY: SourceId = SourceId(0);
+
+    /// A new id for a freshly read text.
+    pub(crate) fn fresh() -> SourceId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        SourceId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
 impl Attribute {
     /// A new attribute (written as `name="value"` with escaping).
     pub fn new(name: Name, value: impl Into<String>) -> Self {
@@ -116,6 +147,22 @@ impl Attribute {
             raw: None,
             edited: false,
         }
+    }
+
+    /// The attribute name.
+    pub fn name(&self) -> &Name {
+        &self.name
+    }
+
+    /// The value with references resolved.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Changes the value; the owner must regenerate its start tag (`start_dirty`).
+    pub(crate) fn set_value(&mut self, value: impl Into<String>) {
+        self.value = value.into();
+        self.edited = true;
     }
 
     /// True for namespace declarations (`xmlns` and `xmlns:p`).
@@ -132,6 +179,43 @@ impl Text {
             value: value.into(),
             raw: None,
         }
+    }
+
+    /// The text with entity and character references resolved.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Replaces the text; it is written escaped instead of copied.
+    pub fn set_value(&mut self, value: impl Into<String>) {
+        self.value = value.into();
+        self.raw = None;
+    }
+
+    /// True for whitespace only (indentation between elements).
+    pub fn is_whitespace(&self) -> bool {
+        self.value.trim().is_empty()
+    }
+}
+
+impl Markup {
+    /// New markup: the content between the delimiters (`<!--` and `-->` for a comment...).
+    pub fn new(value: impl Into<String>) -> Self {
+        Markup {
+            value: value.into(),
+            raw: None,
+        }
+    }
+
+    /// The content between the delimiters (for CDATA: the character data).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Replaces the content; it is written instead of the original bytes.
+    pub fn set_value(&mut self, value: impl Into<String>) {
+        self.value = value.into();
+        self.raw = None;
     }
 }
 
@@ -152,15 +236,16 @@ impl Node {
         }
     }
 
-    /// The original byte span, if the node came from the source and is unedited.
+    /// The byte span the node was read from: `None` for nodes created in memory and for
+    /// text or markup whose value was set since.
     pub fn span(&self) -> Option<Span> {
         match self {
             Node::Element(e) => e.span,
-            Node::Text(t) => t.raw,
+            Node::Text(t) => t.raw.map(|r| r.span),
             Node::CData(m)
             | Node::Comment(m)
             | Node::ProcessingInstruction(m)
-            | Node::Declaration(m) => m.raw,
+            | Node::Declaration(m) => m.raw.map(|r| r.span),
         }
     }
 }
@@ -172,6 +257,7 @@ impl Element {
             name,
             attributes: Vec::new(),
             children: Vec::new(),
+            source: SourceId::MEMORY,
             span: None,
             start_tag: None,
             end_tag: None,
@@ -236,7 +322,9 @@ impl Element {
         self.start_tag.or(self.span)
     }
 
-    /// True when this element or a descendant was edited.
+    /// True when this element was edited or made in memory, or its children were reached
+    /// for editing (then some descendant may have changed, and the element is written child
+    /// by child).
     pub fn is_modified(&self) -> bool {
         self.start_dirty || self.content_dirty
     }
@@ -250,8 +338,7 @@ impl Element {
                 && a.name.namespace == name.namespace
                 && a.name.prefix == name.prefix
         }) {
-            a.value = value;
-            a.edited = true;
+            a.set_value(value);
         } else {
             self.attributes.push(Attribute::new(name, value));
         }
@@ -273,7 +360,9 @@ impl Element {
         self.content_dirty = true;
     }
 
-    /// Mutable access to the children; marks the content as edited.
+    /// Mutable access to the children; marks the content as edited, so that the element is
+    /// written child by child: each child still unedited is copied, anything changed through
+    /// the setters, added, removed or moved is written from its values.
     pub fn children_mut(&mut self) -> &mut Vec<Node> {
         self.content_dirty = true;
         &mut self.children
@@ -291,7 +380,7 @@ impl Element {
         let mut last_text = None;
         for child in &self.children {
             match child {
-                Node::Text(t) if t.value.trim().is_empty() => last_text = Some(t.value.as_str()),
+                Node::Text(t) if t.is_whitespace() => last_text = Some(t.value.as_str()),
                 Node::Element(_) => return last_text,
                 _ => last_text = None,
             }

@@ -6,12 +6,15 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use quick_xml::NsReader;
-use quick_xml::escape::{EscapeError, resolve_predefined_entity};
+use quick_xml::escape::{EscapeError, resolve_predefined_entity, unescape};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{QName, ResolveResult};
 
-use crate::error::{LineIndex, ParseError, ParseErrorKind, Span};
-use crate::node::{Attribute, Element, Markup, Name, Node, Text};
+use tern_diag::{LineIndex, Span};
+
+use crate::error::{ParseError, ParseErrorKind};
+use crate::escape;
+use crate::node::{Attribute, Element, Markup, Name, Node, Raw, SourceId, Text};
 
 /// Limits applied while reading; the defaults suit any real descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +40,7 @@ impl Default for ParseOptions {
 /// The parsed pieces a [`crate::Document`] is made of.
 pub(crate) struct Parsed {
     pub(crate) text: String,
+    pub(crate) source: SourceId,
     pub(crate) bom: bool,
     pub(crate) nodes: Vec<Node>,
     pub(crate) lines: LineIndex,
@@ -75,8 +79,10 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
         }
     };
     let lines = LineIndex::new(&text);
+    let source = SourceId::fresh();
     let nodes = Builder {
         text: &text,
+        source,
         lines: &lines,
         options,
         namespaces: RefCell::new(Vec::new()),
@@ -84,6 +90,7 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
     .build()?;
     Ok(Parsed {
         text,
+        source,
         bom,
         nodes,
         lines,
@@ -92,6 +99,7 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
 
 struct Builder<'a> {
     text: &'a str,
+    source: SourceId,
     lines: &'a LineIndex,
     options: &'a ParseOptions,
     /// The namespace URIs seen so far, shared by every name bound to them.
@@ -142,32 +150,23 @@ impl Builder<'_> {
                     Node::Element(element)
                 }
                 Event::Text(_) => Node::Text(Text {
-                    value: self.text[span.range()].replace("\r\n", "\n"),
-                    raw: Some(span),
+                    // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF.
+                    value: self.text[span.range()]
+                        .replace("\r\n", "\n")
+                        .replace('\r', "\n"),
+                    raw: Some(self.raw(span)),
                 }),
                 Event::GeneralRef(r) => {
                     let value = self.reference(&r, span)?;
                     Node::Text(Text {
                         value,
-                        raw: Some(span),
+                        raw: Some(self.raw(span)),
                     })
                 }
-                Event::CData(c) => Node::CData(Markup {
-                    value: lossy(&c.into_inner()),
-                    raw: Some(span),
-                }),
-                Event::Comment(c) => Node::Comment(Markup {
-                    value: lossy(&c.into_inner()),
-                    raw: Some(span),
-                }),
-                Event::PI(p) => Node::ProcessingInstruction(Markup {
-                    value: lossy(&p.into_inner()),
-                    raw: Some(span),
-                }),
-                Event::Decl(d) => Node::Declaration(Markup {
-                    value: lossy(&d),
-                    raw: Some(span),
-                }),
+                Event::CData(c) => Node::CData(self.markup(&c.into_inner(), span)),
+                Event::Comment(c) => Node::Comment(self.markup(&c.into_inner(), span)),
+                Event::PI(p) => Node::ProcessingInstruction(self.markup(&p.into_inner(), span)),
+                Event::Decl(d) => Node::Declaration(self.markup(&d, span)),
                 Event::DocType(_) => return Err(self.err(span, ParseErrorKind::Dtd)),
                 Event::Eof => break,
             };
@@ -208,9 +207,9 @@ impl Builder<'_> {
         for node in top {
             match node {
                 Node::Element(_) => roots += 1,
-                Node::Text(t) if !t.value.trim().is_empty() => {
+                Node::Text(t) if !t.is_whitespace() => {
                     return Err(self.err(
-                        t.raw.unwrap_or_default(),
+                        t.raw.map(|r| r.span).unwrap_or_default(),
                         ParseErrorKind::Syntax("text outside the root element".into()),
                     ));
                 }
@@ -261,9 +260,10 @@ impl Builder<'_> {
             } else {
                 self.name(reader.resolve_attribute(key).0, key, attr_span)?
             };
-            let value = attr
-                .unescape_value()
-                .map_err(|e| self.err(attr_span, syntax_kind(&e)))?;
+            let literal = lossy(&attr.value);
+            let literal = normalize_attribute(&literal);
+            let value =
+                unescape(&literal).map_err(|e| self.err(attr_span, value_error_kind_escape(&e)))?;
             check_char_refs(&value).map_err(|kind| self.err(attr_span, kind))?;
             attributes.push(Attribute {
                 name,
@@ -276,6 +276,7 @@ impl Builder<'_> {
             name,
             attributes,
             children: Vec::new(),
+            source: self.source,
             span: Some(span),
             start_tag: Some(span),
             end_tag: None,
@@ -327,13 +328,27 @@ impl Builder<'_> {
         let name = lossy(r);
         if r.is_char_ref() {
             return match r.resolve_char_ref() {
-                Ok(Some(c)) if is_xml_char(c) => Ok(c.to_string()),
+                Ok(Some(c)) if escape::is_xml_char(c) => Ok(c.to_string()),
                 _ => Err(self.err(span, ParseErrorKind::InvalidCharRef(name))),
             };
         }
         resolve_predefined_entity(&name)
             .map(str::to_string)
             .ok_or_else(|| self.err(span, ParseErrorKind::UndefinedEntity(name)))
+    }
+
+    fn raw(&self, span: Span) -> Raw {
+        Raw {
+            source: self.source,
+            span,
+        }
+    }
+
+    fn markup(&self, content: &[u8], span: Span) -> Markup {
+        Markup {
+            value: lossy(content),
+            raw: Some(self.raw(span)),
+        }
     }
 
     fn err(&self, span: Span, kind: ParseErrorKind) -> ParseError {
@@ -353,9 +368,12 @@ fn error_at(text: &str, lines: &LineIndex, span: Span, kind: ParseErrorKind) -> 
 fn push_merging_text(siblings: &mut Vec<Node>, node: Node) {
     if let (Node::Text(new), Some(Node::Text(prev))) = (&node, siblings.last_mut()) {
         if let (Some(a), Some(b)) = (prev.raw, new.raw) {
-            if a.end == b.start {
+            if a.span.end == b.span.start {
                 prev.value.push_str(&new.value);
-                prev.raw = Some(Span::new(a.start, b.end));
+                prev.raw = Some(Raw {
+                    source: a.source,
+                    span: Span::new(a.span.start, b.span.end),
+                });
                 return;
             }
         }
@@ -377,16 +395,25 @@ fn value_error_kind_escape(e: &EscapeError) -> ParseErrorKind {
     }
 }
 
+/// Attribute-value normalisation (XML 1.0 §3.3.3, every attribute being CDATA without a
+/// DTD): each literal tab, line feed, carriage return or CR LF pair becomes one space, so a
+/// value reads as any conforming reader reads it. Character references (`&#10;`) are
+/// resolved afterwards and keep their character: that is how a writer keeps a line break.
+fn normalize_attribute(literal: &str) -> std::borrow::Cow<'_, str> {
+    if !literal.contains(['\t', '\n', '\r']) {
+        return literal.into();
+    }
+    literal
+        .replace("\r\n", " ")
+        .replace(['\t', '\n', '\r'], " ")
+        .into()
+}
+
 fn check_char_refs(value: &str) -> Result<(), ParseErrorKind> {
-    match value.chars().find(|&c| !is_xml_char(c)) {
+    match escape::first_non_xml_char(value) {
         Some(c) => Err(ParseErrorKind::InvalidCharRef(format!("#x{:X}", c as u32))),
         None => Ok(()),
     }
-}
-
-// XML 1.0 Char production.
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 // The input was checked to be UTF-8, so the slices quick-xml hands back are too; the lossy

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use tern_model::{Collection, Link, Resource, Value};
+use tern_ovf::build::Builder;
 use tern_units::{AllocationUnit, Ratio};
 
 use super::names::Names;
-use super::xml::Xml;
 use super::{ExportError, bad, gib_to_bytes};
 
 /// InstanceIDs in document order.
@@ -22,7 +22,7 @@ impl Instances {
 
 /// Writes the section for `vm`.
 pub(super) fn section(
-    x: &mut Xml,
+    x: &mut Builder,
     vm: &Resource,
     names: &Names,
     collection: &Collection,
@@ -50,7 +50,7 @@ pub(super) fn section(
     Ok(())
 }
 
-fn cpu(x: &mut Xml, vm: &Resource, ids: &mut Instances) -> Result<(), ExportError> {
+fn cpu(x: &mut Builder, vm: &Resource, ids: &mut Instances) -> Result<(), ExportError> {
     let attr = |name: &str| vm.entity.attributes.get(name);
     let cores = match attr("occi.compute.cores") {
         Some(Value::Number(n)) => n.as_str().to_owned(),
@@ -86,7 +86,7 @@ fn cpu(x: &mut Xml, vm: &Resource, ids: &mut Instances) -> Result<(), ExportErro
     Ok(())
 }
 
-fn memory(x: &mut Xml, vm: &Resource, ids: &mut Instances) -> Result<(), ExportError> {
+fn memory(x: &mut Builder, vm: &Resource, ids: &mut Instances) -> Result<(), ExportError> {
     let Some(Value::Number(gib)) = vm.entity.attributes.get("occi.compute.memory") else {
         return Ok(());
     };
@@ -112,7 +112,7 @@ fn memory(x: &mut Xml, vm: &Resource, ids: &mut Instances) -> Result<(), ExportE
 // One controller per distinct `tern.ovf.controller` (SCSI LSI Logic when unknown), then the
 // drives on them.
 fn storage(
-    x: &mut Xml,
+    x: &mut Builder,
     vm: &Resource,
     names: &Names,
     collection: &Collection,
@@ -186,7 +186,13 @@ fn storage(
     }
 }
 
-fn nics(x: &mut Xml, vm: &Resource, names: &Names, collection: &Collection, ids: &mut Instances) {
+fn nics(
+    x: &mut Builder,
+    vm: &Resource,
+    names: &Names,
+    collection: &Collection,
+    ids: &mut Instances,
+) {
     for link in vm
         .links
         .iter()
@@ -225,7 +231,7 @@ fn nics(x: &mut Xml, vm: &Resource, names: &Names, collection: &Collection, ids:
 }
 
 // RASD children in the schema's (alphabetical) order: BTreeMap keeps them sorted.
-fn item(x: &mut Xml, fields: &BTreeMap<&str, String>) {
+fn item(x: &mut Builder, fields: &BTreeMap<&str, String>) {
     x.open("Item", &[]);
     for (name, value) in fields {
         x.text(&format!("rasd:{name}"), &[], value);

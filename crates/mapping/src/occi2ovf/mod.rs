@@ -5,16 +5,15 @@
 mod hardware;
 mod names;
 mod restore;
-mod xml;
 
 pub use restore::restore;
 
 use tern_model::{Collection, Link, Resource, Value};
+use tern_ovf::build::{BuildError, Builder};
 use tern_units::{AllocationUnit, Ratio};
 
 use crate::{Direction, MappingTable, extensions};
 use names::Names;
-use xml::Xml;
 
 /// What the export needs besides the collection.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +45,9 @@ pub enum ExportError {
         "the collection has no compute resource: an OVF package needs at least one VirtualSystem"
     )]
     NoCompute,
+    /// A value that XML cannot carry (a control character, say).
+    #[error("the descriptor cannot be written: {0}")]
+    Xml(#[from] BuildError),
     /// A value that cannot be written exactly.
     #[error("{entity}: {attribute}: {message}")]
     BadValue {
@@ -96,7 +98,7 @@ pub fn occi_to_ovf(
         return Err(ExportError::NoCompute);
     }
     let names = Names::new(&computes, &networks, &storages);
-    let mut x = Xml::new();
+    let mut x = Builder::new();
     let envelope = if options.ovf2 { ENVELOPE_2 } else { ENVELOPE_1 };
     let disks = disks(&storages, &names, options)?;
     let mut namespaces = vec![
@@ -166,7 +168,7 @@ pub fn occi_to_ovf(
         }
     }
     Ok(Export {
-        xml: x.finish(),
+        xml: x.finish()?,
         dropped,
     })
 }
@@ -226,7 +228,7 @@ fn disks(
     Ok(out)
 }
 
-fn references_and_disks(x: &mut Xml, disks: &[DiskOut]) {
+fn references_and_disks(x: &mut Builder, disks: &[DiskOut]) {
     let files: Vec<(String, &str, Option<&str>)> = disks
         .iter()
         .filter_map(|d| {
@@ -273,7 +275,7 @@ fn references_and_disks(x: &mut Xml, disks: &[DiskOut]) {
 }
 
 fn system(
-    x: &mut Xml,
+    x: &mut Builder,
     vm: &Resource,
     names: &Names,
     collection: &Collection,
@@ -337,7 +339,7 @@ fn operating_system(
     ("1".to_owned(), description)
 }
 
-fn properties_section(x: &mut Xml, info: &str, props: &[(String, String)]) {
+fn properties_section(x: &mut Builder, info: &str, props: &[(String, String)]) {
     if props.is_empty() {
         return;
     }

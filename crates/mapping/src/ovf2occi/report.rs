@@ -217,7 +217,7 @@ impl Walker<'_> {
             if a.is_namespace_declaration() {
                 continue;
             }
-            let name = &a.name;
+            let name = a.name();
             // xml:lang and the envelope's version mark the document, not a fact about it.
             if name.local == "lang" || (path.len() == 1 && name.local == "version") {
                 continue;
@@ -272,6 +272,6 @@ impl Walker<'_> {
 fn attribute(e: &Element, local: &str) -> Option<String> {
     e.attributes()
         .iter()
-        .find(|a| a.name.local == local)
-        .map(|a| a.value.clone())
+        .find(|a| a.name().local == local)
+        .map(|a| a.value().to_owned())
 }

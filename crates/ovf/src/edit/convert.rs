@@ -110,8 +110,7 @@ pub fn convert_version(doc: &mut Document, target: OvfVersion) -> Result<Vec<Str
         .iter_mut()
         .find(|a| a.name.local == "version" && a.name.namespace.as_deref() == Some(new_ns))
     {
-        a.value = version.to_string();
-        a.edited = true;
+        a.set_value(version.to_string());
         root.start_dirty = true;
     }
     Ok(dropped)
@@ -221,8 +220,7 @@ fn retarget_namespace(doc: &mut Document, old: &str, new: &str) {
         }
         for a in &mut e.attributes {
             if a.is_namespace_declaration() && a.value == old {
-                a.value = new.to_string();
-                a.edited = true;
+                a.set_value(new);
                 e.start_dirty = true;
                 changed = true;
             } else if a.name.namespace.as_deref() == Some(old) {

@@ -88,7 +88,7 @@ pub(crate) fn remove_element(parent: &mut Element, index: usize) {
     children.remove(index);
     if index > 0 {
         if let Some(Node::Text(t)) = children.get(index - 1) {
-            if t.value.trim().is_empty() {
+            if t.is_whitespace() {
                 children.remove(index - 1);
             }
         }

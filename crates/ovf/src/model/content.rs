@@ -1,12 +1,12 @@
 //! VirtualSystem and (nested) VirtualSystemCollection with the sections they hold.
 
 use serde::Serialize;
+use tern_diag::Position;
 
 use super::{
     Cx, Eula, Install, Item, Msg, OperatingSystem, ProductSection, StartupItem, VirtualHardware,
     attr_string, child_msg,
 };
-use crate::error::Position;
 use crate::node::Element;
 use crate::vocab;
 

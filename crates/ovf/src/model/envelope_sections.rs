@@ -2,20 +2,21 @@
 //! Strings: the Envelope-level vocabulary.
 
 use serde::Serialize;
+use tern_diag::Position;
 
 use super::{Cx, Msg, attr_string, child_msg, msg};
-use crate::error::Position;
 use crate::node::Element;
 use crate::vocab;
 
-/// A `References/File`.
+/// A `References/File`. Attributes are kept as written (the validator reports malformed
+/// ones); the methods interpret them, reading a malformed number as unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileRef {
     /// `ovf:id`.
     pub id: Option<String>,
     /// `ovf:href` (relative to the descriptor, or a URL).
     pub href: Option<String>,
-    /// `ovf:size` as written.
+    /// `ovf:size` as written: the size as stored (compressed, all chunks together).
     pub size: Option<String>,
     /// `ovf:compression` as written (`identity`, `gzip`, or absent).
     pub compression: Option<String>,
@@ -25,6 +26,23 @@ pub struct FileRef {
     #[serde(skip)]
     pub position: Position,
 }
+
+/// What `ovf:compression` says about the stored bytes of a File.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Compression {
+    /// Absent, empty or `identity`: stored as is.
+    Identity,
+    /// `gzip`: the stored bytes (all chunks together) are a gzip stream.
+    Gzip,
+    /// Any other value (OVF defines none; the validator warns).
+    Other(String),
+}
+
+/// The most chunk names [`FileRef::chunk_names`] lists: a File whose `ovf:size` and
+/// `ovf:chunkSize` declare more (a hostile `chunkSize="1"`) is listed up to this many, so that
+/// reading a descriptor never costs more than its own size suggests.
+pub const MAX_CHUNK_NAMES: u64 = 10_000;
 
 /// What `ovf:capacity` says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -154,7 +172,15 @@ pub fn classify_format(uri: &str) -> DiskFormat {
 }
 
 impl FileRef {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> FileRef {
+    /// The Files of a References element.
+    pub(crate) fn read_all<'a>(
+        cx: &'a Cx<'_>,
+        references: &'a Element,
+    ) -> impl Iterator<Item = FileRef> + 'a {
+        vocab::children(references, "File").map(|f| FileRef::read(cx, f))
+    }
+
+    fn read(cx: &Cx<'_>, e: &Element) -> FileRef {
         FileRef {
             id: attr_string(e, "id"),
             href: attr_string(e, "href"),
@@ -175,18 +201,49 @@ impl FileRef {
         self.chunk_size.as_deref()?.trim().parse().ok()
     }
 
-    /// The member names of a chunked file (`href.000000000`, `href.000000001`, ...), or just
-    /// the href when the file is not chunked or its size is unknown.
+    /// What `ovf:compression` says.
+    pub fn compression_kind(&self) -> Compression {
+        match self.compression.as_deref() {
+            None | Some("" | "identity") => Compression::Identity,
+            Some("gzip") => Compression::Gzip,
+            Some(other) => Compression::Other(other.to_string()),
+        }
+    }
+
+    /// True when the href names a file beside the descriptor (no `scheme://`).
+    pub fn is_local(&self) -> bool {
+        self.href.as_deref().is_some_and(|h| !h.contains("://"))
+    }
+
+    /// The stored name of chunk `index`: the href and a nine-digit suffix
+    /// (`disk.vmdk.000000012`, DSP0243); `None` without an href.
+    pub fn chunk_name(&self, index: u32) -> Option<String> {
+        self.href
+            .as_deref()
+            .map(|href| format!("{href}.{index:09}"))
+    }
+
+    /// How many chunks `ovf:size` and `ovf:chunkSize` declare (at least one); `None` when the
+    /// file is not chunked or either number is unknown.
+    pub fn chunk_count(&self) -> Option<u64> {
+        match (self.chunk_size_bytes(), self.size_bytes()) {
+            (Some(chunk), Some(size)) if chunk > 0 => Some(size.div_ceil(chunk).max(1)),
+            _ => None,
+        }
+    }
+
+    /// The member names of a chunked file (`href.000000000`, `href.000000001`, ...; at most
+    /// [`MAX_CHUNK_NAMES`]), or just the href when the file is not chunked or its size is
+    /// unknown.
     pub fn chunk_names(&self) -> Vec<String> {
         let Some(href) = &self.href else {
             return Vec::new();
         };
-        match (self.chunk_size_bytes(), self.size_bytes()) {
-            (Some(chunk), Some(size)) if chunk > 0 => {
-                let count = size.div_ceil(chunk).max(1);
-                (0..count).map(|i| format!("{href}.{i:09}")).collect()
-            }
-            _ => vec![href.clone()],
+        match self.chunk_count() {
+            Some(count) => (0..count.min(MAX_CHUNK_NAMES))
+                .map(|i| format!("{href}.{i:09}"))
+                .collect(),
+            None => vec![href.clone()],
         }
     }
 }

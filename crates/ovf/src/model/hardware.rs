@@ -1,9 +1,9 @@
 //! VirtualHardwareSection: System (VSSD) and Items (RASD, 2.x EPASD/SASD).
 
 use serde::Serialize;
+use tern_diag::Position;
 
 use super::{Cx, Msg, attr_string, child_msg};
-use crate::error::Position;
 use crate::node::Element;
 use crate::vocab;
 

@@ -10,10 +10,12 @@ mod hardware;
 mod product;
 
 use serde::Serialize;
+use tern_diag::Position;
 
 pub use content::{Content, SectionRef, Sections, VirtualSystem, VirtualSystemCollection};
 pub use envelope_sections::{
-    Capacity, Configuration, Disk, DiskFormat, FileRef, Network, Strings, classify_format,
+    Capacity, Compression, Configuration, Disk, DiskFormat, FileRef, MAX_CHUNK_NAMES, Network,
+    Strings, classify_format,
 };
 pub use hardware::{Bound, Item, ItemKind, VirtualHardware, Vssd};
 pub use product::{
@@ -23,7 +25,6 @@ pub use product::{
 
 use crate::dialect::DialectInfo;
 use crate::document::Document;
-use crate::error::Position;
 use crate::node::Element;
 use crate::vocab;
 
@@ -86,8 +87,7 @@ impl Envelope {
         for child in root.elements() {
             if vocab::is(child, "References") {
                 env.has_references = true;
-                env.files
-                    .extend(vocab::children(child, "File").map(|f| FileRef::read(&cx, f)));
+                env.files.extend(FileRef::read_all(&cx, child));
                 continue;
             }
             if vocab::is(child, "Strings") {
@@ -198,6 +198,16 @@ impl Envelope {
     pub fn disk(&self, id: &str) -> Option<&Disk> {
         self.disks.iter().find(|d| d.disk_id.as_deref() == Some(id))
     }
+}
+
+/// The Files of the Envelope's References, without reading anything else.
+pub(crate) fn references(doc: &Document) -> Vec<FileRef> {
+    let cx = Cx { doc };
+    doc.root()
+        .elements()
+        .filter(|e| vocab::is(e, "References"))
+        .flat_map(|r| FileRef::read_all(&cx, r).collect::<Vec<_>>())
+        .collect()
 }
 
 /// Shared state of one extraction.

@@ -2,9 +2,9 @@
 //! and InstallSection.
 
 use serde::Serialize;
+use tern_diag::Position;
 
 use super::{Cx, Msg, attr_string, child_msg, msg};
-use crate::error::Position;
 use crate::names;
 use crate::node::Element;
 use crate::vocab;

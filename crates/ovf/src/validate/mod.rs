@@ -14,12 +14,12 @@ mod structure;
 use std::path::PathBuf;
 
 use serde::Serialize;
+use tern_diag::{Finding, Position, Severity};
 
 pub use rules::Rule;
 
 use crate::dialect::DialectInfo;
 use crate::document::Document;
-use crate::error::Position;
 use crate::model::Envelope;
 
 /// How strictly to judge.
@@ -44,72 +44,34 @@ pub struct ValidateOptions {
     pub base_dir: Option<PathBuf>,
 }
 
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    /// The descriptor is not valid.
-    Error,
-    /// Worth knowing; the descriptor stays valid.
-    Warning,
-}
-
-/// One problem found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// The rule broken.
-    pub rule: Rule,
-    /// Error or warning.
-    pub severity: Severity,
-    /// What is wrong, naming the element.
-    pub message: String,
-    /// Where (start tag of the element concerned).
-    pub position: Position,
-}
-
 /// The result of validating one document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// The dialect the document was judged as.
     pub dialect: DialectInfo,
-    /// The findings, ordered by position.
+    /// The findings, ordered by position (errors first at the same place). Their rule ids
+    /// are [`Rule::id`]s; they name no file (the caller adds it with
+    /// [`Finding::in_file`]).
     pub findings: Vec<Finding>,
 }
 
 impl Report {
     /// True when no finding is an error.
     pub fn is_valid(&self) -> bool {
-        !self.findings.iter().any(|f| f.severity == Severity::Error)
+        !tern_diag::has_errors(&self.findings)
     }
 
     /// The rule ids of the errors (sorted, deduplicated).
-    pub fn error_rules(&self) -> Vec<&'static str> {
-        let mut ids: Vec<&'static str> = self
+    pub fn error_rules(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
             .findings
             .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .map(|f| f.rule.id())
+            .filter(|f| f.is_error())
+            .map(|f| f.rule.as_ref())
             .collect();
         ids.sort_unstable();
         ids.dedup();
         ids
-    }
-}
-
-impl Finding {
-    /// `FILE:LINE:COL: error[RULE-ID]: message`.
-    pub fn render(&self, file: &str) -> String {
-        format!(
-            "{file}:{}:{}: {}[{}]: {}",
-            self.position.line,
-            self.position.column,
-            match self.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            },
-            self.rule.id(),
-            self.message
-        )
     }
 }
 
@@ -124,12 +86,7 @@ pub fn validate_bytes(bytes: &[u8], options: &ValidateOptions) -> Report {
                 version: None,
                 quirks: Vec::new(),
             },
-            findings: vec![Finding {
-                rule: Rule::Xml,
-                severity: Severity::Error,
-                message: e.kind.to_string(),
-                position: e.position,
-            }],
+            findings: vec![e.to_finding()],
         },
     }
 }
@@ -148,7 +105,8 @@ pub fn validate(doc: &Document, options: &ValidateOptions) -> Report {
         files::check(&env, options, &mut sink);
     }
     let mut findings = sink.findings;
-    findings.sort_by_key(|f| (f.position, f.severity));
+    // Errors before warnings at the same place; otherwise the order rules were checked in.
+    findings.sort_by_key(|f| (f.position, std::cmp::Reverse(f.severity)));
     Report {
         dialect: env.dialect,
         findings,
@@ -195,11 +153,7 @@ impl Sink {
     }
 
     fn push(&mut self, rule: Rule, severity: Severity, position: Position, message: String) {
-        self.findings.push(Finding {
-            rule,
-            severity,
-            message,
-            position,
-        });
+        self.findings
+            .push(Finding::new(severity, rule.id(), message).at(position));
     }
 }

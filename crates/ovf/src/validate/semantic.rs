@@ -537,7 +537,12 @@ impl<'a> Semantic<'a> {
         }
     }
 
-    fn configuration_refs(&self, configs: &[String], position: crate::Position, sink: &mut Sink) {
+    fn configuration_refs(
+        &self,
+        configs: &[String],
+        position: tern_diag::Position,
+        sink: &mut Sink,
+    ) {
         for c in configs {
             if !self.configurations.contains(c.as_str()) {
                 sink.error(

@@ -225,7 +225,7 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn pos(&self, e: &Element) -> crate::Position {
+    fn pos(&self, e: &Element) -> tern_diag::Position {
         self.doc.element_position(e)
     }
 

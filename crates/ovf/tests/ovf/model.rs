@@ -10,7 +10,7 @@ fn read(path: &str) -> Envelope {
 }
 
 fn read_reference(name: &str) -> Option<Envelope> {
-    let dir = crate::reference_samples()?.first()?.parent()?.to_path_buf();
+    let dir = crate::reference_dir()?;
     let bytes = std::fs::read(dir.join(name)).unwrap();
     Some(Envelope::read(&Document::parse(&bytes).unwrap()))
 }

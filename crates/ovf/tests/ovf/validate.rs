@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use tern_ovf::{Document, Mode, Report, Rule, Severity, ValidateOptions, validate, validate_bytes};
+use tern_diag::Severity;
+use tern_ovf::{Document, Mode, Report, Rule, ValidateOptions, validate, validate_bytes};
 
 fn options(path: &Path, mode: Mode, check_files: bool) -> ValidateOptions {
     ValidateOptions {
@@ -95,7 +96,7 @@ fn missing_files_are_warnings_unless_checked() {
     let f = report
         .findings
         .iter()
-        .find(|f| f.rule == Rule::FileMissing)
+        .find(|f| f.rule == Rule::FileMissing.id())
         .unwrap();
     assert_eq!(f.severity, Severity::Warning);
     // Without a base directory, files are not looked at.
@@ -155,7 +156,7 @@ fn lax_relaxes_order_and_vendor_quirks_but_not_unknown_ovf_sections() {
             report
                 .findings
                 .iter()
-                .any(|f| f.rule.id() == rule && f.severity == Severity::Warning)
+                .any(|f| f.rule == rule && f.severity == Severity::Warning)
         );
     }
     // An unknown section in the OVF namespace stays an error.
@@ -201,7 +202,7 @@ fn legacy_dialects_are_valid_and_reported() {
             report
                 .findings
                 .iter()
-                .any(|f| f.rule == Rule::Dialect && f.message.starts_with("legacy dialect")),
+                .any(|f| f.rule == Rule::Dialect.id() && f.message.starts_with("legacy dialect")),
             "{name}"
         );
     }
@@ -220,7 +221,7 @@ fn findings_render_as_file_line_col_rule_message() {
         .find(|f| f.severity == Severity::Error)
         .unwrap();
     assert_eq!(
-        error.render("x.ovf"),
+        error.clone().in_file("x.ovf").to_string(),
         "x.ovf:58:7: error[OVF-CONNECTION]: Item \"Network adapter\" connects to \"wan\", which no NetworkSection declares"
     );
 }
@@ -342,7 +343,11 @@ fn invalid_sample_messages_are_reviewed_snapshots() {
         let rule = rule_of(&path);
         let report = check(&path, Mode::Strict, rule == "OVF-FILE-MISSING");
         let name = format!("invalid/{}", path.file_name().unwrap().to_string_lossy());
-        let rendered: Vec<String> = report.findings.iter().map(|f| f.render(&name)).collect();
+        let rendered: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| f.clone().in_file(&name).to_string())
+            .collect();
         insta::assert_snapshot!(
             format!("findings-{}", rule.to_ascii_lowercase()),
             rendered.join("\n")
