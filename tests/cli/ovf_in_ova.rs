@@ -1,7 +1,7 @@
 //! Commands that take an OVA read its descriptor in place: `tern ovf info|validate` (with
 //! `--check-files` verifying manifest digests) and `tern ovf2occi`.
 
-use crate::{stderr, stdout, tern};
+use crate::{stderr, stdout, tern, violations};
 
 const DESCRIPTOR: &str = r#"<?xml version="1.0"?>
 <Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">
@@ -56,5 +56,30 @@ fn info_and_validate_read_an_ova_and_check_files_verifies_digests() {
         "{}",
         stdout(&bad)
     );
+    // The same verdict in JSON: the package findings are findings of the report.
+    let bad = tern(&[
+        "ovf",
+        "validate",
+        "--check-files",
+        "--format",
+        "json",
+        descriptor_path,
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let text = stdout(&bad);
+    assert_eq!(
+        violations("schemas/findings.schema.json", &text),
+        Vec::<String>::new()
+    );
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["valid"], false, "{json:#}");
+    assert_eq!(json["files"][0]["valid"], false, "{json:#}");
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"OVA-DIGEST"), "{json:#}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -169,7 +169,6 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
     let mut usage_error = None;
     let mut findings = Findings::default();
     let mut files = Vec::new();
-    let mut text = String::new();
     for path in &args.files {
         let archive = crate::input::is_ova(path);
         if !archive {
@@ -197,27 +196,27 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
             }),
         };
         let report = tern_ovf::validate_bytes(&bytes, &options);
-        invalid |= !report.is_valid();
-        files.push(serde_json::json!({
-            "file": name,
-            "valid": report.is_valid(),
-            "dialect": report.dialect.dialect,
-        }));
-        findings.extend(report.findings.into_iter().map(|f| f.in_file(&name)));
+        let mut file_findings: Vec<tern_diag::Finding> = report
+            .findings
+            .into_iter()
+            .map(|f| f.in_file(&name))
+            .collect();
         if args.check_files {
             // Manifest digests, the certificate's digest, missing and unlisted files.
-            let mut package = crate::report::Findings::default();
-            package.extend(super::ova::package_findings(path));
-            invalid |= !package.is_valid();
-            text.push_str(&package.to_text());
+            file_findings.extend(super::ova::package_findings(path));
         }
+        let valid = !tern_diag::has_errors(&file_findings);
+        invalid |= !valid;
+        files.push(serde_json::json!({
+            "file": name,
+            "valid": valid,
+            "dialect": report.dialect.dialect,
+        }));
+        findings.extend(file_findings);
     }
     let mut extra = serde_json::Map::new();
     extra.insert("files".into(), serde_json::Value::Array(files));
     findings.print(global.format, extra)?;
-    if !text.is_empty() && !matches!(global.format, Format::Json) {
-        output::print(&text)?;
-    }
     if let Some(e) = usage_error {
         return Err(e);
     }
