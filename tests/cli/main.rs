@@ -55,12 +55,8 @@ pub(crate) fn violations(schema: &str, output: &str) -> Vec<String> {
 /// The bundled OVF samples, as paths relative to the repository root.
 pub(crate) fn ovf_samples() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ovf");
-    let mut files: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ovf"))
+    tern_testkit::files(&dir, &[".ovf"], 9)
+        .iter()
         .map(|p| format!("samples/ovf/{}", p.file_name().unwrap().to_string_lossy()))
-        .collect();
-    files.sort();
-    files
+        .collect()
 }
