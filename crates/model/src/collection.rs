@@ -12,6 +12,9 @@ pub struct Collection {
     resources: Vec<Resource>,
     links: Vec<Link>,
     by_key: HashMap<String, usize>,
+    // Where resources without a location live by convention (`Entity::location_or_default`):
+    // looked up last, never a clash.
+    by_default_location: HashMap<String, usize>,
 }
 
 /// Why an entity cannot join a collection.
@@ -48,6 +51,11 @@ impl Collection {
         for key in keys {
             self.by_key.insert(key, at);
         }
+        if resource.entity.location.is_none() {
+            self.by_default_location
+                .entry(resource.entity.location_or_default())
+                .or_insert(at);
+        }
         self.resources.push(resource);
         Ok(())
     }
@@ -80,7 +88,9 @@ impl Collection {
             .chain(self.links.iter())
     }
 
-    /// A resource by identifier, location, or URL whose path is its location.
+    /// A resource by identifier, location, or URL whose path is its location; a resource
+    /// without a location is also found at its conventional one
+    /// ([`Entity::location_or_default`](crate::Entity::location_or_default)).
     pub fn resource(&self, key: &str) -> Option<&Resource> {
         self.index_of(key).map(|i| &self.resources[i])
     }
@@ -124,6 +134,8 @@ impl Collection {
         self.by_key
             .get(key)
             .or_else(|| self.by_key.get(url_path(key)))
+            .or_else(|| self.by_default_location.get(key))
+            .or_else(|| self.by_default_location.get(url_path(key)))
             .copied()
     }
 }

@@ -86,20 +86,24 @@ impl Entity {
     }
 
     /// Where the entity lives: its [`location`](Entity::location) when it has one, else
-    /// `/<kind term>/<id>`, where OCCI servers put an entity by convention.
+    /// `/<kind term>/<name>`, where OCCI servers put an entity by convention. The name is
+    /// the id, or for a URN its last `:`-separated part, as in the JSON rendering's example
+    /// (`urn:uuid:996a…` lives at `/compute/996a…`).
     ///
     /// ```
     /// use tern_model::{CategoryId, Entity};
     /// let compute = CategoryId::new("http://schemas.ogf.org/occi/infrastructure#", "compute");
-    /// let mut vm = Entity::new("vm1", compute);
+    /// let mut vm = Entity::new("vm1", compute.clone());
     /// assert_eq!(vm.location_or_default(), "/compute/vm1");
     /// vm.location = Some("/vms/1".into());
     /// assert_eq!(vm.location_or_default(), "/vms/1");
+    /// let urn = Entity::new("urn:uuid:996ad860-2a9a-504f-8861-aeafd0b2ae29", compute);
+    /// assert_eq!(urn.location_or_default(), "/compute/996ad860-2a9a-504f-8861-aeafd0b2ae29");
     /// ```
     pub fn location_or_default(&self) -> String {
         self.location
             .clone()
-            .unwrap_or_else(|| format!("/{}/{}", self.kind.term(), self.id))
+            .unwrap_or_else(|| format!("/{}/{}", self.kind.term(), default_name(&self.id)))
     }
 }
 
@@ -187,6 +191,15 @@ impl<N: Into<String>, V: Into<Value>> FromIterator<(N, V)> for Attributes {
             attributes.insert(n, v);
         }
         attributes
+    }
+}
+
+// The last part of a URN (`urn:NID:…:NAME`), else the whole id.
+fn default_name(id: &str) -> &str {
+    let is_urn = id.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"));
+    match id.rsplit_once(':') {
+        Some((_, name)) if is_urn && !name.is_empty() => name,
+        _ => id,
     }
 }
 

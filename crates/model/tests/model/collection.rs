@@ -53,6 +53,34 @@ fn lookup_by_id_location_and_absolute_url() {
 }
 
 #[test]
+fn resources_without_a_location_are_found_where_they_live_by_convention() {
+    let mut c = Collection::new();
+    c.push_resource(Resource::new(Entity::new(
+        "urn:ovf:network:lan",
+        infra("network"),
+    )))
+    .unwrap();
+    c.push_resource(Resource::new(Entity::new("vm1", infra("compute"))))
+        .unwrap();
+    // A location given to another resource wins over a conventional one, without a clash.
+    c.push_resource(resource("urn:uuid:other", "network", "/network/lan2"))
+        .unwrap();
+    assert_eq!(
+        c.resource("/network/lan").unwrap().entity.id,
+        "urn:ovf:network:lan"
+    );
+    assert_eq!(
+        c.resource("http://cloud.example.org/network/lan")
+            .unwrap()
+            .entity
+            .id,
+        "urn:ovf:network:lan"
+    );
+    assert_eq!(c.resource("/compute/vm1").unwrap().entity.id, "vm1");
+    assert!(c.resource("/network/urn:ovf:network:lan").is_none());
+}
+
+#[test]
 fn neighbours_by_link_kind() {
     let c = topology();
     let storage: Vec<&str> = c
