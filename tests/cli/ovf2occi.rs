@@ -162,3 +162,74 @@ fn real_exporters_files_convert_as_recorded() {
         insta::assert_snapshot!(format!("ovf2occi__reference__{name}"), shown);
     }
 }
+
+/// Where the conversion says an entity lives (`/compute/<ovf:id>`, as the mapping table
+/// does) is where a program reading the output puts it: `tern plan` creates the Hadoop
+/// systems at `/compute/portal`…, and the links between those locations.
+#[test]
+fn plans_put_entities_where_the_mapping_table_says() {
+    let dir = std::env::temp_dir().join(format!("tern-locations-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (empty, json) = (dir.join("empty.json"), dir.join("hadoop.json"));
+    std::fs::write(&empty, "{\"resources\": []}").unwrap();
+    let out = tern(&[
+        "ovf2occi",
+        "samples/ovf/hadoop-cluster.ovf",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plan = tern(&["plan", empty.to_str().unwrap(), json.to_str().unwrap()]);
+    assert!(plan.status.success(), "{}", stderr(&plan));
+    let text = stdout(&plan);
+    for expected in [
+        "PUT /compute/hadoop-slave ",
+        "PUT /network/private ",
+        "PUT /storage/hdfs ",
+        "/compute/hadoop-slave -> /storage/hdfs",
+    ] {
+        assert!(text.contains(expected), "{expected}:\n{text}");
+    }
+    assert!(!text.contains("/urn:"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// OVF names that are no URI segment (`VM Network`) give ids and link targets that are
+/// URIs, so the text/plain output reads back and exports again.
+#[test]
+fn names_with_spaces_give_uris_that_chain() {
+    let dir = std::env::temp_dir().join(format!("tern-spaces-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ovf = dir.join("spaces.ovf");
+    std::fs::write(
+        &ovf,
+        std::fs::read_to_string("samples/ovf/minimal.ovf")
+            .unwrap()
+            .replace("\"lan\"", "\"VM Network\"")
+            .replace(">lan<", ">VM Network<"),
+    )
+    .unwrap();
+    let text = dir.join("spaces.txt");
+    let out = tern(&[
+        "ovf2occi",
+        ovf.to_str().unwrap(),
+        "--to",
+        "text/plain",
+        "-o",
+        text.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rendered = std::fs::read_to_string(&text).unwrap();
+    assert!(
+        rendered.contains("Link: </network/VM%20Network>"),
+        "{rendered}"
+    );
+    let back = tern(&["occi2ovf", text.to_str().unwrap()]);
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert!(
+        stdout(&back).contains("<rasd:Connection>VM Network</rasd:Connection>"),
+        "{}",
+        stdout(&back)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -14,6 +14,7 @@
 
 pub mod cdmi;
 pub mod extensions;
+mod ids;
 pub mod occi2ovf;
 pub mod os;
 pub mod ovf2occi;

@@ -61,13 +61,6 @@ pub(crate) fn from_ovf(
     }))
 }
 
-/// `/kind/id` for `urn:ovf:kind:id`.
-pub(crate) fn urn_location(urn: &str) -> Option<String> {
-    let rest = urn.strip_prefix("urn:ovf:")?;
-    let (kind, id) = rest.split_once(':')?;
-    Some(format!("/{kind}/{id}"))
-}
-
 // A text typed by the attribute's definition (strings when the attribute is tern's own).
 fn typed(text: &str, def: Option<&AttributeDef>) -> Result<Value, String> {
     match def.map(|d| &d.kind) {

@@ -105,21 +105,21 @@ fn hadoop_links_follow_the_hardware_items() {
     };
     assert_eq!(
         targets("/compute/portal", "networkinterface"),
-        ["urn:ovf:network:public", "urn:ovf:network:private"]
+        ["/network/public", "/network/private"]
     );
     assert_eq!(
         targets("/compute/hadoop-slave", "networkinterface"),
-        ["urn:ovf:network:private"]
+        ["/network/private"]
     );
     assert_eq!(
         targets("/compute/hadoop-slave", "storagelink"),
-        ["urn:ovf:storage:system", "urn:ovf:storage:hdfs"]
+        ["/storage/system", "/storage/hdfs"]
     );
     let slave = resource(&c, "/compute/hadoop-slave");
     let hdfs = slave
         .links
         .iter()
-        .find(|l| l.target.location == "urn:ovf:storage:hdfs")
+        .find(|l| l.target.location == "/storage/hdfs")
         .unwrap();
     assert_eq!(
         hdfs.entity
@@ -137,10 +137,10 @@ fn hadoop_links_follow_the_hardware_items() {
             .to_string(),
         "\"1\""
     );
-    // Every link starts at its compute and names the target's kind.
+    // Every link starts at its compute's location and names the target's kind.
     for r in c.collection.resources() {
         for l in &r.links {
-            assert_eq!(l.source.location, r.entity.id);
+            assert_eq!(Some(&l.source.location), r.entity.location.as_ref());
             assert!(l.target.kind.is_some());
             if l.entity.kind.term() == "storagelink" {
                 assert!(
@@ -177,7 +177,7 @@ fn cdmi_base_makes_data_objects_and_device_ids() {
     let link = slave
         .links
         .iter()
-        .find(|l| l.target.location == "urn:ovf:storage:hdfs")
+        .find(|l| l.target.location == "/storage/hdfs")
         .unwrap();
     assert_eq!(
         link.entity.attributes.get("occi.storagelink.deviceid"),
@@ -305,4 +305,94 @@ fn every_sample_converts_or_fails_clearly() {
         }
     }
     assert!(converted >= 8, "the bundled samples convert");
+}
+
+/// Ids and locations are the mapping rows': `urn:ovf:<kind>:<name>` at `/<kind>/<name>`, the
+/// OVF id percent-encoded so both are URIs; links name their ends by those locations; and a
+/// program reading either rendering (which carry no resource locations) finds every entity
+/// at the same location and every link end.
+#[test]
+fn locations_agree_with_the_mapping_table_through_every_rendering() {
+    let mut checked = 0;
+    for path in &support::descriptors() {
+        let Ok(doc) = tern_ovf::Document::parse(&std::fs::read(path).unwrap()) else {
+            continue;
+        };
+        let Ok(c) = ovf_to_occi(&doc, &Options::default()) else {
+            continue;
+        };
+        let env = tern_ovf::Envelope::read(&doc);
+        let file = path.display();
+        for r in c.collection.resources() {
+            let kind = r.entity.kind.term();
+            let name = r
+                .entity
+                .id
+                .strip_prefix(&format!("urn:ovf:{kind}:"))
+                .unwrap_or_else(|| panic!("{file}: id {}", r.entity.id));
+            assert!(
+                name.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
+                "{file}: {} is not a URI",
+                r.entity.id
+            );
+            assert_eq!(
+                r.entity.location.as_deref(),
+                Some(format!("/{kind}/{name}").as_str()),
+                "{file}"
+            );
+            let ovf_id = support::percent_decoded(name);
+            let stated = match kind {
+                "compute" => attr(r, "tern.ovf.system").is_some_and(|s| s == format!("{ovf_id:?}")),
+                "storage" => {
+                    attr(r, "tern.ovf.disk.id").is_some_and(|s| s == format!("{ovf_id:?}"))
+                }
+                _ => env
+                    .networks
+                    .iter()
+                    .any(|n| n.name.as_deref() == Some(ovf_id.as_str())),
+            };
+            assert!(stated, "{file}: {} names OVF id {ovf_id}", r.entity.id);
+            for l in &r.links {
+                assert_eq!(
+                    Some(&l.source.location),
+                    r.entity.location.as_ref(),
+                    "{file}"
+                );
+                if let Some(target) = c.collection.resource(&l.target.location) {
+                    assert_eq!(target.entity.location.as_ref(), Some(&l.target.location));
+                }
+            }
+        }
+        for media in [
+            tern_occi::MediaType::OcciJson,
+            tern_occi::MediaType::TextPlain,
+        ] {
+            let Some(back) = support::through_rendering(&c.collection, &c.catalogue, media) else {
+                continue;
+            };
+            for (before, after) in c.collection.resources().iter().zip(back.resources()) {
+                assert_eq!(
+                    Some(after.entity.location_or_default()),
+                    before.entity.location,
+                    "{file} ({media:?}): where a reader puts {}",
+                    before.entity.id
+                );
+                for (l, m) in before.links.iter().zip(&after.links) {
+                    let ends = |c: &tern_model::Collection, l: &tern_model::Link| {
+                        (
+                            c.resource(&l.source.location).map(|r| r.entity.id.clone()),
+                            c.resource(&l.target.location).map(|r| r.entity.id.clone()),
+                        )
+                    };
+                    assert_eq!(ends(&c.collection, l), ends(&back, m), "{file} ({media:?})");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 16,
+        "both renderings of the bundled samples ({checked})"
+    );
 }

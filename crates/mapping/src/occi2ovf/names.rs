@@ -1,4 +1,5 @@
-//! OVF identifiers for OCCI resources: the OVF id a resource came from (`urn:ovf:kind:ID`),
+//! OVF identifiers for OCCI resources: the OVF id a resource came from (`urn:ovf:kind:ID`,
+//! percent-decoded),
 //! else its title or the last segment of its id, made unique per kind.
 
 use std::collections::HashMap;
@@ -44,10 +45,8 @@ impl Names {
 
 fn natural(r: &Resource) -> String {
     let id = &r.entity.id;
-    if let Some(rest) = id.strip_prefix("urn:ovf:") {
-        if let Some((_, name)) = rest.split_once(':') {
-            return name.to_owned();
-        }
+    if let Some(name) = crate::ids::ovf_id(id) {
+        return name;
     }
     let raw = r.entity.title.clone().unwrap_or_else(|| {
         id.rsplit([':', '/'])

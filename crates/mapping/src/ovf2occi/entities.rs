@@ -8,7 +8,7 @@ use tern_ovf::model::{Content, Item, ProductSection, VirtualSystem};
 use super::source::{self, Properties, Raw, Scope};
 use super::{BridgeError, Options, Report};
 use crate::value::{self, Converted};
-use crate::{Conversion as Convert, Direction, MappingRow, MappingTable, extensions};
+use crate::{Conversion as Convert, Direction, MappingRow, MappingTable, extensions, ids};
 
 /// Everything the builders share.
 pub(crate) struct Cx<'a> {
@@ -205,9 +205,14 @@ fn links(
     compute: &mut Resource,
     report: &mut Report,
 ) -> Result<(), BridgeError> {
-    // Links name their ends by id: the ids are what an OCCI rendering carries (locations
-    // are the server's to choose).
-    let source = compute.entity.id.clone();
+    // Links name their ends by location, as the JSON rendering's example does: the
+    // locations the mapping rows give (`/compute/<ovf:id>`), which are also where a reader
+    // puts an entity whose rendering carries no location (`Entity::location_or_default`).
+    let source = compute
+        .entity
+        .location
+        .clone()
+        .unwrap_or_else(|| compute.entity.id.clone());
     let nics = items.iter().filter(|i| i.is_nic()).count();
     for item in items.iter().copied() {
         let instance = item.instance_id.clone().unwrap_or_default();
@@ -223,11 +228,11 @@ fn links(
             }
             let mut link = Link::new(
                 Entity::new(
-                    format!("{}/nic/{instance}", compute.entity.id),
+                    format!("{}/nic/{}", compute.entity.id, ids::encode(&instance)),
                     kind("networkinterface"),
                 ),
                 source.as_str(),
-                format!("urn:ovf:network:{network}"),
+                ids::location("network", &network),
             );
             link.target.kind = Some(kind("network"));
             let suffix = (nics > 1).then_some(network.as_str());
@@ -250,11 +255,11 @@ fn links(
         } else if let Some(disk) = item.disk_ref() {
             let mut link = Link::new(
                 Entity::new(
-                    format!("{}/disk/{instance}", compute.entity.id),
+                    format!("{}/disk/{}", compute.entity.id, ids::encode(&instance)),
                     kind("storagelink"),
                 ),
                 source.as_str(),
-                format!("urn:ovf:storage:{disk}"),
+                ids::location("storage", disk),
             );
             link.target.kind = Some(kind("storage"));
             let e = &mut link.entity;
@@ -346,8 +351,7 @@ fn apply_rows(
         }
     }
     if let Some(Value::String(id)) = resource.entity.attributes.remove("occi.core.id") {
-        resource.entity.location = value::urn_location(&id);
-        resource.entity.id = id;
+        (resource.entity.id, resource.entity.location) = ids::from_row(&id);
     }
     Ok(())
 }
