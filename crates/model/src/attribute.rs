@@ -93,6 +93,10 @@ pub struct AttributeDef {
     /// What the attribute means.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The value says where the entity came from (a file name, a source), not what it is:
+    /// comparing two descriptions of the same entity ignores it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provenance: bool,
 }
 
 /// Why a value does not fit its definition.
@@ -136,6 +140,7 @@ impl AttributeDef {
             default: None,
             pattern: None,
             description: None,
+            provenance: false,
         }
     }
 

@@ -81,6 +81,8 @@ struct AttributeRow {
     default: Option<serde_json::Value>,
     pattern: Option<String>,
     description: Option<String>,
+    #[serde(default)]
+    provenance: bool,
     versions: Option<Vec<OcciVersion>>,
 }
 
@@ -292,6 +294,7 @@ fn attributes(
             default,
             pattern: row.pattern.clone(),
             description: row.description.clone(),
+            provenance: row.provenance,
         };
         if let Some(value) = &def.default {
             def.check(value)

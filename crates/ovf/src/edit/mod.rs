@@ -61,6 +61,9 @@ pub enum EditError {
     /// The descriptor has no DiskSection to add a disk to.
     #[error("the descriptor has no DiskSection")]
     NoDiskSection,
+    /// No Disk has that `ovf:diskId`.
+    #[error("no Disk with ovf:diskId \"{0}\"")]
+    NoDisk(String),
     /// A size that cannot be expressed.
     #[error("{0}")]
     Size(String),
@@ -92,6 +95,71 @@ pub fn set_memory(doc: &mut Document, system: Option<&str>, bytes: u128) -> Resu
         q
     };
     set_item_field(doc, system, 4, "VirtualQuantity", &quantity.to_string())
+}
+
+/// Sets the capacity of the Disk `disk_id` in bytes; keeps its `ovf:capacityAllocationUnits`
+/// (default `byte`) when the size is a whole number of them, otherwise writes the largest
+/// binary unit that holds it exactly. A capacity given as `${property}` is not changed.
+///
+/// ```
+/// use tern_ovf::{Document, edit};
+/// let xml = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/ovf/minimal.ovf")).unwrap();
+/// let mut doc = Document::parse(&xml).unwrap();
+/// edit::set_disk_capacity(&mut doc, "disk1", 3 << 30).unwrap();
+/// let out = String::from_utf8(doc.to_bytes()).unwrap();
+/// assert!(out.contains(r#"ovf:capacity="3" ovf:capacityAllocationUnits="byte * 2^30""#));
+/// edit::set_disk_capacity(&mut doc, "disk1", (3 << 30) + (1 << 20)).unwrap();
+/// let out = String::from_utf8(doc.to_bytes()).unwrap();
+/// assert!(out.contains(r#"ovf:capacity="3073" ovf:capacityAllocationUnits="byte * 2^20""#));
+/// ```
+pub fn set_disk_capacity(doc: &mut Document, disk_id: &str, bytes: u128) -> Result<(), EditError> {
+    if bytes == 0 {
+        return Err(EditError::Size("a disk needs a positive size".into()));
+    }
+    let (path, capacity, units) = {
+        let disks = tree::find(doc.root(), &|e| {
+            vocab::is(e, "Disk") && vocab::attr(e, "diskId") == Some(disk_id)
+        });
+        let (path, disk) = disks
+            .into_iter()
+            .next()
+            .ok_or_else(|| EditError::NoDisk(disk_id.to_string()))?;
+        let name = |local: &str| {
+            disk.attributes()
+                .iter()
+                .find(|a| a.name.local == local && vocab::attr(disk, local).is_some())
+                .map(|a| a.name.clone())
+        };
+        if let Some(current) = vocab::attr(disk, "capacity").filter(|c| c.contains("${")) {
+            return Err(EditError::Size(format!(
+                "Disk {disk_id} takes its capacity from {current}: set that property instead"
+            )));
+        }
+        let units = vocab::attr(disk, "capacityAllocationUnits").map(str::to_string);
+        (
+            path,
+            name("capacity").unwrap_or_else(|| tree::ovf_attr_name(doc, "capacity")),
+            (units, name("capacityAllocationUnits")),
+        )
+    };
+    let (units, units_name) = units;
+    let kept = AllocationUnit::parse(units.as_deref().unwrap_or("byte"))
+        .ok()
+        .and_then(|unit| {
+            let q = unit.from_base(bytes).ok()?;
+            (unit.bytes(u64::try_from(q).ok()?).ok()? == bytes).then_some(q)
+        });
+    let quantity = if let Some(q) = kept {
+        q
+    } else {
+        let (q, unit) = AllocationUnit::largest_binary_unit(bytes);
+        let name =
+            units_name.unwrap_or_else(|| tree::ovf_attr_name(doc, "capacityAllocationUnits"));
+        tree::at_mut(doc, &path).set_attribute(name, unit.to_string());
+        q
+    };
+    tree::at_mut(doc, &path).set_attribute(capacity, quantity.to_string());
+    Ok(())
 }
 
 /// Sets the default value (`ovf:value`) of the property `key` (plain or `class.key.instance`)
