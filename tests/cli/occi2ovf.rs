@@ -146,3 +146,230 @@ fn every_sample_exports_back_and_the_reports_are_recorded() {
         );
     }
 }
+
+/// The README's flow: `ovf2occi --cdmi-base` then `occi2ovf --original` (no other flag)
+/// gives the envelope back with nothing to report; so does a collection converted from a
+/// renamed copy of the envelope (the file name is provenance, not a change).
+#[test]
+fn the_readme_cdmi_flow_and_a_renamed_envelope_report_no_change() {
+    let dir = Scratch::new("occi2ovf-readme");
+    let renamed = dir.path("renamed.ovf");
+    std::fs::copy(HADOOP, &renamed).unwrap();
+    for (input, extra) in [
+        (
+            HADOOP,
+            vec!["--cdmi-base", "https://cdmi.example.org/hadoop/"],
+        ),
+        (renamed.as_str(), vec![]),
+    ] {
+        let json = dir.path("h.json");
+        let mut args = vec!["ovf2occi", input, "-o", &json];
+        args.extend(extra);
+        assert!(tern(&args).status.success());
+        let restored = dir.path("restored.ovf");
+        let out = tern(&["occi2ovf", &json, "--original", HADOOP, "-o", &restored]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{input}: nothing changed");
+        assert_eq!(
+            std::fs::read(&restored).unwrap(),
+            std::fs::read(HADOOP).unwrap()
+        );
+    }
+}
+
+const PACKAGED: &str = r#"<?xml version="1.0"?>
+<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">
+  <References><File ovf:id="f" ovf:href="disk.img" ovf:size="4"/></References>
+  <DiskSection><Info>d</Info><Disk ovf:diskId="d1" ovf:fileRef="f" ovf:capacity="1" ovf:capacityAllocationUnits="byte * 2^30" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/></DiskSection>
+  <VirtualSystem ovf:id="vm"><Info>vm</Info>
+    <VirtualHardwareSection><Info>hw</Info>
+      <Item><rasd:ElementName>cpu</rasd:ElementName><rasd:InstanceID>1</rasd:InstanceID><rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>2</rasd:VirtualQuantity></Item>
+      <Item><rasd:ElementName>disk</rasd:ElementName><rasd:HostResource>ovf:/disk/d1</rasd:HostResource><rasd:InstanceID>2</rasd:InstanceID><rasd:ResourceType>17</rasd:ResourceType></Item>
+    </VirtualHardwareSection>
+  </VirtualSystem>
+</Envelope>
+"#;
+
+/// `--original` takes the OVA the provider kept: the descriptor inside comes back (as an
+/// .ovf), with the collection's changes written into it.
+#[test]
+fn the_original_may_be_an_ova() {
+    let dir = Scratch::new("occi2ovf-ova");
+    let (ovf, ova) = (dir.path("vm.ovf"), dir.path("vm.ova"));
+    std::fs::write(&ovf, PACKAGED).unwrap();
+    std::fs::write(dir.path("disk.img"), b"data").unwrap();
+    assert!(tern(&["ova", "pack", &ovf, "-o", &ova]).status.success());
+    let json = dir.path("vm.json");
+    assert!(tern(&["ovf2occi", &ova, "-o", &json]).status.success());
+    let out = tern(&["occi2ovf", &json, "--original", &ova]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert_eq!(stdout(&out), PACKAGED);
+    // A changed disk size is written into the Disk, in its own units.
+    let text = std::fs::read_to_string(&json)
+        .unwrap()
+        .replace("\"occi.storage.size\": 1,", "\"occi.storage.size\": 3,");
+    std::fs::write(&json, text).unwrap();
+    let out = tern(&["occi2ovf", &json, "--original", &ova]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert_eq!(
+        stdout(&out),
+        PACKAGED.replace(r#"ovf:capacity="1""#, r#"ovf:capacity="3""#)
+    );
+    // A broken archive is a finding, not bytes on the terminal.
+    let broken = dir.path("broken.ova");
+    std::fs::write(&broken, [0u8, 159, 146, 150, 255, 0, 1, 2]).unwrap();
+    let out = tern(&["occi2ovf", &json, "--original", &broken]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("broken.ova"), "{}", stderr(&out));
+}
+
+/// A collection that states nothing but a compute: no CPU, memory, OS or hardware family is
+/// made up; a note names the compute and each fact; `--default` gives them explicitly.
+#[test]
+fn nothing_is_invented_unless_a_default_says_so() {
+    let dir = Scratch::new("occi2ovf-defaults");
+    let json = dir.path("bare.json");
+    std::fs::write(
+        &json,
+        r#"{"resources": [{"kind": "http://schemas.ogf.org/occi/infrastructure#compute", "id": "urn:uuid:vm-1"}]}"#,
+    )
+    .unwrap();
+    let out = tern(&["occi2ovf", &json]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ovf = stdout(&out);
+    assert!(
+        !ovf.contains("<rasd:ResourceType>3</rasd:ResourceType>"),
+        "{ovf}"
+    );
+    assert!(!ovf.contains("VirtualSystemType"), "{ovf}");
+    assert!(!ovf.contains("OperatingSystemSection"), "{ovf}");
+    let notes = stderr(&out);
+    for fact in [
+        "occi.compute.cores",
+        "occi.compute.memory",
+        "tern.ovf.system_type",
+        "OS template",
+    ] {
+        assert!(
+            notes.contains(&format!(
+                "bare.json: note[occi2ovf.missing]: urn:uuid:vm-1: no {fact}"
+            )),
+            "{fact}: {notes}"
+        );
+    }
+    let exported = dir.path("bare.ovf");
+    std::fs::write(&exported, &ovf).unwrap();
+    let check = tern(&["ovf", "validate", "--strict", &exported]);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+
+    let out = tern(&[
+        "occi2ovf",
+        &json,
+        "--default",
+        "cpus=2",
+        "--default",
+        "memory=4GiB",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ovf = stdout(&out);
+    assert!(
+        ovf.contains("<rasd:VirtualQuantity>2</rasd:VirtualQuantity>"),
+        "{ovf}"
+    );
+    assert!(
+        ovf.contains("<rasd:VirtualQuantity>4096</rasd:VirtualQuantity>"),
+        "{ovf}"
+    );
+    assert!(
+        stderr(&out).contains("the processor item is written from the default cpus=2"),
+        "{}",
+        stderr(&out)
+    );
+
+    let bad = tern(&["occi2ovf", &json, "--default", "colour=blue"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("`colour` is not a default"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = tern(&["occi2ovf", &json, "--default", "cpus=0"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    // --help names every key.
+    let help = stdout(&tern(&["occi2ovf", "--help"]));
+    for (key, _) in tern_mapping::occi2ovf::Defaults::KEYS {
+        assert!(help.contains(&format!("  {key} ")), "{key}:\n{help}");
+    }
+}
+
+/// Every rendering of another OCCI implementation (`shared/reference/occi`: the spec's
+/// examples, MartServer, pOCCI, rOCCI, erocci, jOCCI) that occi2ovf accepts gives an OVF
+/// that `ovf validate --strict` accepts: NICs to networks the rendering does not hold get
+/// a declared network.
+#[test]
+fn every_third_party_rendering_that_exports_gives_a_strictly_valid_ovf() {
+    let Some(root) = tern_testkit::reference("occi") else {
+        return;
+    };
+    let dir = Scratch::new("occi2ovf-third-party");
+    let out_path = dir.path("out.ovf");
+    let (mut tried, mut exported) = (0, 0);
+    let mut pending = vec![root];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            // Grammars, LaTeX, schemas and model warehouses are not renderings.
+            if [
+                "abnf",
+                "tex",
+                "json-schema",
+                "json-validator",
+                "warehouse",
+                "schemas",
+            ]
+            .contains(&name.as_str())
+                || path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+            {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            tried += 1;
+            let _ = std::fs::remove_file(&out_path);
+            let out = tern(&["occi2ovf", path.to_str().unwrap(), "-o", &out_path]);
+            assert!(
+                matches!(out.status.code(), Some(0..=2)),
+                "{}: {:?}",
+                path.display(),
+                out.status
+            );
+            if !out.status.success() {
+                continue;
+            }
+            exported += 1;
+            let check = tern(&["ovf", "validate", "--strict", &out_path]);
+            assert!(
+                check.status.success(),
+                "{}: the export is not valid:\n{}{}\n{}",
+                path.display(),
+                stdout(&check),
+                stderr(&check),
+                std::fs::read_to_string(&out_path).unwrap()
+            );
+        }
+    }
+    assert!(tried >= 200, "renderings tried: {tried}");
+    assert!(exported >= 40, "renderings exported: {exported} of {tried}");
+}

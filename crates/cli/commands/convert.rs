@@ -59,11 +59,15 @@ pub struct Occi2OvfArgs {
     /// OVF major version of the descriptor made from scratch: 1 or 2.
     #[arg(long, value_name = "1|2", default_value = "1", value_parser = clap::value_parser!(u8).range(1..=2))]
     pub ovf_version: u8,
-    /// The envelope the collection came from (the provider kept it): everything OCCI cannot
-    /// express comes back from it unchanged, and an unchanged collection gives it back byte
-    /// for byte.
+    /// The envelope the collection came from (the provider kept it), an .ovf or the .ova
+    /// holding it: everything OCCI cannot express comes back from it unchanged, an unchanged
+    /// collection gives its descriptor back byte for byte.
     #[arg(long, value_name = "ENVELOPE")]
     pub original: Option<PathBuf>,
+    /// A value for a fact the collection does not state (repeatable); without one, the
+    /// element is left out and a note says so.
+    #[arg(long = "default", value_name = "KEY=VALUE", value_parser = parse_default, long_help = defaults_help(), conflicts_with = "original")]
+    pub defaults: Vec<(String, String)>,
     /// OCCI version of the input.
     #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
     pub occi_version: OcciVersion,
@@ -132,23 +136,31 @@ pub(crate) fn occi2ovf(args: &Occi2OvfArgs, _global: &GlobalArgs) -> Result<Outc
     };
     let exported = match &args.original {
         Some(original) => restore(original, &collection, args)?,
-        None => export(&name, &collection, catalogue, args),
+        None => export(&name, &collection, catalogue, args)?,
     };
-    let Some((bytes, dropped)) = exported else {
+    let Some(exported) = exported else {
         return Ok(Outcome::Invalid);
     };
     match &args.output {
-        Some(path) => output::write_file(path, &bytes)?,
-        None => output::print(&String::from_utf8_lossy(&bytes))?,
+        Some(path) => output::write_file(path, &exported.bytes)?,
+        None => output::print(&String::from_utf8_lossy(&exported.bytes))?,
     }
-    for line in dropped {
+    for line in exported.dropped {
         eprintln!("{name}: note[occi2ovf]: {line}");
+    }
+    for line in exported.missing {
+        eprintln!("{name}: note[occi2ovf.missing]: {line}");
     }
     Ok(Outcome::Ok)
 }
 
-/// A descriptor's bytes and the OCCI facts it does not carry.
-type Exported = (Vec<u8>, Vec<String>);
+/// A descriptor's bytes, the OCCI facts it does not carry, and what it lacks or took from
+/// the defaults.
+struct Exported {
+    bytes: Vec<u8>,
+    dropped: Vec<String>,
+    missing: Vec<String>,
+}
 
 // The kept envelope with the collection's changes written back.
 fn restore(
@@ -156,8 +168,8 @@ fn restore(
     collection: &tern_model::Collection,
     args: &Occi2OvfArgs,
 ) -> Result<Option<Exported>, CliError> {
-    let name = original.display().to_string();
-    let source = std::fs::read(original).map_err(|e| usage(format!("cannot read {name}: {e}")))?;
+    // An .ova gives the descriptor inside, read as `tern ovf info` reads it.
+    let (name, source) = crate::input::descriptor(original)?;
     let mut doc = match tern_ovf::Document::parse(&source) {
         Ok(doc) => doc,
         Err(e) => {
@@ -167,10 +179,15 @@ fn restore(
     };
     let options = Options {
         version: args.occi_version,
+        cdmi_base: args.cdmi_base.clone(),
         ..Options::default()
     };
     match tern_mapping::occi2ovf::restore(&mut doc, collection, &options) {
-        Ok(dropped) => Ok(Some((doc.to_bytes(), dropped))),
+        Ok(dropped) => Ok(Some(Exported {
+            bytes: doc.to_bytes(),
+            dropped,
+            missing: Vec::new(),
+        })),
         Err(e) => {
             eprintln!("{name}: error[occi2ovf]: {e}");
             Ok(None)
@@ -184,19 +201,42 @@ fn export(
     collection: &tern_model::Collection,
     catalogue: tern_model::Catalogue,
     args: &Occi2OvfArgs,
-) -> Option<Exported> {
+) -> Result<Option<Exported>, CliError> {
+    let mut defaults = tern_mapping::occi2ovf::Defaults::default();
+    for (key, value) in &args.defaults {
+        defaults.set(key, value).map_err(usage)?; // checked by the parser already
+    }
     let options = tern_mapping::occi2ovf::ExportOptions {
         ovf2: args.ovf_version == 2,
         cdmi_base: args.cdmi_base.clone(),
         catalogue: Some(catalogue),
+        defaults,
     };
     match tern_mapping::occi2ovf::occi_to_ovf(collection, &options) {
-        Ok(export) => Some((export.xml.into_bytes(), export.dropped)),
+        Ok(export) => Ok(Some(Exported {
+            bytes: export.xml.into_bytes(),
+            dropped: export.dropped,
+            missing: export.missing,
+        })),
         Err(e) => {
             eprintln!("{name}: error[occi2ovf]: {e}");
-            None
+            Ok(None)
         }
     }
+}
+
+// `--default`'s long help: the keys, from the library's list.
+fn defaults_help() -> String {
+    let mut help = String::from(
+        "A value for a fact the collection does not state (repeatable; not with --original, \
+         whose envelope has the values). occi2ovf writes only what the collection says; an \
+         element it would need a value for is left out and a note (note[occi2ovf.missing]) \
+         names the entity, unless a default gives the value. Keys:\n",
+    );
+    for (key, what) in tern_mapping::occi2ovf::Defaults::KEYS {
+        let _ = write!(help, "\n  {key:<15}{what}");
+    }
+    help
 }
 
 // The collection in any rendering ovf2occi writes: JSON (with the mixins it carries), or
@@ -375,6 +415,15 @@ fn parse_media(text: &str) -> Result<MediaType, String> {
 fn parse_version(text: &str) -> Result<OcciVersion, String> {
     text.parse()
         .map_err(|e: tern_model::UnknownVersion| e.to_string())
+}
+
+// KEY=VALUE whose key and value an export knows.
+fn parse_default(text: &str) -> Result<(String, String), String> {
+    let (key, value) = parse_property(text)?;
+    tern_mapping::occi2ovf::Defaults::default()
+        .set(&key, &value)
+        .map_err(|e| e.to_string())?;
+    Ok((key, value))
 }
 
 fn parse_property(text: &str) -> Result<(String, String), String> {

@@ -1,14 +1,15 @@
 //! The VirtualHardwareSection of an exported system: CPU, memory, disk controllers and
-//! drives from storage links, NICs from network interfaces.
+//! drives from storage links, NICs from network interfaces. A fact the collection does not
+//! state is written only from the export's defaults; otherwise its element is left out, and
+//! either way the export says so.
 
 use std::collections::BTreeMap;
 
-use tern_model::{Collection, Link, Resource, Value};
+use tern_model::{Link, Resource, Value};
 use tern_ovf::build::Builder;
 use tern_units::{AllocationUnit, Ratio};
 
-use super::names::Names;
-use super::{ExportError, bad, gib_to_bytes};
+use super::{Cx, ExportError, bad, gib_to_bytes};
 
 /// InstanceIDs in document order.
 struct Instances(u32);
@@ -21,43 +22,62 @@ impl Instances {
 }
 
 /// Writes the section for `vm`.
-pub(super) fn section(
-    x: &mut Builder,
-    vm: &Resource,
-    names: &Names,
-    collection: &Collection,
-) -> Result<(), ExportError> {
+pub(super) fn section(x: &mut Builder, vm: &Resource, cx: &mut Cx<'_>) -> Result<(), ExportError> {
     x.open("VirtualHardwareSection", &[]);
     x.text("Info", &[], "Virtual hardware requirements");
     x.open("System", &[]);
     x.text("vssd:ElementName", &[], "Virtual Hardware Family");
     x.text("vssd:InstanceID", &[], "0");
-    x.text("vssd:VirtualSystemIdentifier", &[], names.of(vm));
-    let family = vm
+    x.text("vssd:VirtualSystemIdentifier", &[], cx.names.of(vm));
+    let stated = vm
         .entity
         .attributes
         .get("tern.ovf.system_type")
         .and_then(Value::as_str)
-        .unwrap_or("vmx-13");
-    x.text("vssd:VirtualSystemType", &[], family);
+        .map(str::to_owned);
+    let family = cx.fill(
+        &vm.entity.id,
+        stated,
+        "tern.ovf.system_type",
+        "the VirtualSystemType",
+        "system-type",
+        cx.defaults.system_type.clone(),
+    );
+    if let Some(family) = family {
+        x.text("vssd:VirtualSystemType", &[], &family);
+    }
     x.close("System");
     let mut ids = Instances(0);
-    cpu(x, vm, &mut ids)?;
-    memory(x, vm, &mut ids)?;
-    storage(x, vm, names, collection, &mut ids);
-    nics(x, vm, names, collection, &mut ids);
+    cpu(x, vm, cx, &mut ids)?;
+    memory(x, vm, cx, &mut ids)?;
+    storage(x, vm, cx, &mut ids);
+    nics(x, vm, cx, &mut ids);
     x.close("VirtualHardwareSection");
     Ok(())
 }
 
-fn cpu(x: &mut Builder, vm: &Resource, ids: &mut Instances) -> Result<(), ExportError> {
+fn cpu(
+    x: &mut Builder,
+    vm: &Resource,
+    cx: &mut Cx<'_>,
+    ids: &mut Instances,
+) -> Result<(), ExportError> {
     let attr = |name: &str| vm.entity.attributes.get(name);
-    let cores = match attr("occi.compute.cores") {
-        Some(Value::Number(n)) => n.as_str().to_owned(),
-        _ => "1".to_owned(),
+    let stated = match attr("occi.compute.cores") {
+        Some(Value::Number(n)) => Some(n.as_str().to_owned()),
+        _ => None,
+    };
+    let Some(cores) = cx.fill(
+        &vm.entity.id,
+        stated,
+        "occi.compute.cores",
+        "the processor item",
+        "cpus",
+        cx.defaults.cpus.map(|c| c.to_string()),
+    ) else {
+        return Ok(());
     };
     let mut cpu = BTreeMap::from([
-        ("AllocationUnits", "hertz * 10^6".to_owned()),
         ("ElementName", format!("{cores} virtual CPU(s)")),
         ("InstanceID", ids.next()),
         ("ResourceType", "3".to_owned()),
@@ -77,6 +97,8 @@ fn cpu(x: &mut Builder, vm: &Resource, ids: &mut Instances) -> Result<(), Export
                     format!("{ghz} GHz is not a whole number of MHz"),
                 )
             })?;
+        // The units of Reservation, written with it.
+        cpu.insert("AllocationUnits", "hertz * 10^6".to_owned());
         cpu.insert("Reservation", mhz.to_string());
     }
     if let Some(Value::Number(share)) = attr("occi.compute.share") {
@@ -86,11 +108,28 @@ fn cpu(x: &mut Builder, vm: &Resource, ids: &mut Instances) -> Result<(), Export
     Ok(())
 }
 
-fn memory(x: &mut Builder, vm: &Resource, ids: &mut Instances) -> Result<(), ExportError> {
-    let Some(Value::Number(gib)) = vm.entity.attributes.get("occi.compute.memory") else {
+fn memory(
+    x: &mut Builder,
+    vm: &Resource,
+    cx: &mut Cx<'_>,
+    ids: &mut Instances,
+) -> Result<(), ExportError> {
+    let stated = match vm.entity.attributes.get("occi.compute.memory") {
+        Some(Value::Number(gib)) => {
+            Some(gib_to_bytes(gib.as_str()).map_err(|m| bad(vm, "occi.compute.memory", m))?)
+        }
+        _ => None,
+    };
+    let Some(bytes) = cx.fill(
+        &vm.entity.id,
+        stated,
+        "occi.compute.memory",
+        "the memory item",
+        "memory",
+        cx.defaults.memory,
+    ) else {
         return Ok(());
     };
-    let bytes = gib_to_bytes(gib.as_str()).map_err(|m| bad(vm, "occi.compute.memory", m))?;
     // Importers expect megabytes; fall back to the largest exact unit.
     let (q, unit) = match AllocationUnit::MEBIBYTE.from_base(bytes) {
         Ok(mib) if mib << 20 == bytes => (mib, AllocationUnit::MEBIBYTE),
@@ -100,7 +139,10 @@ fn memory(x: &mut Builder, vm: &Resource, ids: &mut Instances) -> Result<(), Exp
         x,
         &BTreeMap::from([
             ("AllocationUnits", unit.to_string()),
-            ("ElementName", format!("{gib} GiB of memory")),
+            (
+                "ElementName",
+                format!("{} GiB of memory", gib_decimal(bytes)),
+            ),
             ("InstanceID", ids.next()),
             ("ResourceType", "4".to_owned()),
             ("VirtualQuantity", q.to_string()),
@@ -109,32 +151,49 @@ fn memory(x: &mut Builder, vm: &Resource, ids: &mut Instances) -> Result<(), Exp
     Ok(())
 }
 
-// One controller per distinct `tern.ovf.controller` (SCSI LSI Logic when unknown), then the
-// drives on them.
-fn storage(
-    x: &mut Builder,
-    vm: &Resource,
-    names: &Names,
-    collection: &Collection,
-    ids: &mut Instances,
-) {
-    let links: Vec<&Link> = vm
+// `bytes` in GiB, exactly (every whole number of bytes has a finite decimal in GiB).
+fn gib_decimal(bytes: u128) -> String {
+    Ratio::new(bytes, 1 << 30)
+        .and_then(Ratio::to_decimal)
+        .unwrap_or_else(|| format!("{bytes} B / 2^30"))
+}
+
+// One controller per distinct `tern.ovf.controller` (or the default controller), then the
+// drives: on their controller when there is one, else without a Parent.
+fn storage(x: &mut Builder, vm: &Resource, cx: &mut Cx<'_>, ids: &mut Instances) {
+    // Only links to a storage whose Disk is written become drives.
+    let links: Vec<(&Link, String)> = vm
         .links
         .iter()
         .filter(|l| l.entity.kind.term() == "storagelink")
+        .filter_map(|l| {
+            let disk = cx.collection.resource(&l.target.location)?;
+            cx.written_disks
+                .contains(&disk.entity.id)
+                .then(|| (l, cx.names.of(disk).to_owned()))
+        })
         .collect();
-    let controller_of = |l: &Link| -> String {
-        l.entity
+    let mut controller_of: Vec<Option<String>> = Vec::new();
+    for (link, _) in &links {
+        let stated = link
+            .entity
             .attributes
             .get("tern.ovf.controller")
             .and_then(Value::as_str)
-            .unwrap_or("scsi lsilogic")
-            .to_owned()
-    };
+            .map(str::to_owned);
+        let controller = cx.fill(
+            &link.entity.id,
+            stated,
+            "tern.ovf.controller",
+            "the drive's controller",
+            "controller",
+            cx.defaults.controller.clone(),
+        );
+        controller_of.push(controller);
+    }
     let mut controllers: Vec<(String, String)> = Vec::new();
-    for link in &links {
-        let controller = controller_of(link);
-        if controllers.iter().any(|(c, _)| *c == controller) {
+    for controller in controller_of.iter().flatten() {
+        if controllers.iter().any(|(c, _)| c == controller) {
             continue;
         }
         let id = ids.next();
@@ -148,59 +207,60 @@ fn storage(
                 format!("{kind} controller {}", controllers.len()),
             ),
             ("InstanceID", id.clone()),
-            ("ResourceType", controller_type(kind).to_owned()),
+            (
+                "ResourceType",
+                controller_type(kind).unwrap_or("1").to_owned(),
+            ),
         ]);
         if !sub.is_empty() {
             fields.insert("ResourceSubType", sub.to_owned());
         }
         item(x, &fields);
-        controllers.push((controller, id));
+        controllers.push((controller.clone(), id));
     }
-    for (slot, link) in links.iter().enumerate() {
-        let Some(disk) = collection.resource(&link.target.location) else {
-            continue;
-        };
-        let controller = controller_of(link);
-        let parent = controllers
-            .iter()
-            .find(|(c, _)| *c == controller)
-            .map(|(_, id)| id.clone())
-            .unwrap_or_default();
-        let address = link
-            .entity
-            .attributes
-            .get("tern.ovf.address_on_parent")
-            .and_then(Value::as_str)
-            .map_or_else(|| slot.to_string(), str::to_owned);
-        item(
-            x,
-            &BTreeMap::from([
-                ("AddressOnParent", address),
-                ("ElementName", format!("Hard disk {}", slot + 1)),
-                ("HostResource", format!("ovf:/disk/{}", names.of(disk))),
-                ("InstanceID", ids.next()),
-                ("Parent", parent),
-                ("ResourceType", "17".to_owned()),
-            ]),
-        );
+    for (n, ((link, disk), controller)) in links.iter().zip(&controller_of).enumerate() {
+        let mut fields = BTreeMap::from([
+            ("ElementName", format!("Hard disk {}", n + 1)),
+            ("HostResource", format!("ovf:/disk/{disk}")),
+            ("InstanceID", ids.next()),
+            ("ResourceType", "17".to_owned()),
+        ]);
+        let parent = controller
+            .as_ref()
+            .and_then(|c| controllers.iter().find(|(name, _)| name == c))
+            .map(|(_, id)| id.clone());
+        if let Some(parent) = parent {
+            fields.insert("Parent", parent);
+            let slot = link
+                .entity
+                .attributes
+                .get("tern.ovf.address_on_parent")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            match slot {
+                Some(slot) => {
+                    fields.insert("AddressOnParent", slot);
+                }
+                None => cx.missing.push(format!(
+                    "{}: no tern.ovf.address_on_parent: the drive's AddressOnParent is left out (the importer picks a slot)",
+                    link.entity.id
+                )),
+            }
+        }
+        item(x, &fields);
     }
 }
 
-fn nics(
-    x: &mut Builder,
-    vm: &Resource,
-    names: &Names,
-    collection: &Collection,
-    ids: &mut Instances,
-) {
+fn nics(x: &mut Builder, vm: &Resource, cx: &mut Cx<'_>, ids: &mut Instances) {
     for link in vm
         .links
         .iter()
         .filter(|l| l.entity.kind.term() == "networkinterface")
     {
-        let network = collection
-            .resource(&link.target.location)
-            .map_or_else(|| link.target.location.clone(), |n| names.of(n).to_owned());
+        let network = cx
+            .names
+            .network_of(cx.collection, &link.target.location)
+            .to_owned();
         let get = |name: &str| {
             link.entity
                 .attributes
@@ -208,6 +268,7 @@ fn nics(
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         };
+        // A network interface link is the connection itself: the adapter is connected.
         let mut fields = BTreeMap::from([
             ("AutomaticAllocation", "true".to_owned()),
             ("Connection", network.clone()),
@@ -217,12 +278,19 @@ fn nics(
                     .unwrap_or_else(|| format!("Ethernet adapter on {network}")),
             ),
             ("InstanceID", ids.next()),
-            (
-                "ResourceSubType",
-                get("tern.ovf.nic.model").unwrap_or_else(|| "E1000".to_owned()),
-            ),
             ("ResourceType", "10".to_owned()),
         ]);
+        let model = cx.fill(
+            &link.entity.id,
+            get("tern.ovf.nic.model"),
+            "tern.ovf.nic.model",
+            "the adapter's ResourceSubType",
+            "nic-model",
+            cx.defaults.nic_model.clone(),
+        );
+        if let Some(model) = model {
+            fields.insert("ResourceSubType", model);
+        }
         if let Some(mac) = get("occi.networkinterface.mac") {
             fields.insert("Address", mac);
         }
@@ -239,14 +307,16 @@ fn item(x: &mut Builder, fields: &BTreeMap<&str, String>) {
     x.close("Item");
 }
 
-fn controller_type(kind: &str) -> &'static str {
-    match kind {
+/// The CIM ResourceType of a controller name (`tern.ovf.controller`'s first word).
+pub(super) fn controller_type(kind: &str) -> Option<&'static str> {
+    Some(match kind {
         "ide" => "5",
+        "scsi" => "6",
         "fc" => "7",
         "iscsi" => "8",
         "infiniband" => "9",
         "sata" => "20",
         "other" => "1",
-        _ => "6",
-    }
+        _ => return None,
+    })
 }

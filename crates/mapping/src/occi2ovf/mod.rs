@@ -2,10 +2,12 @@
 //! a VirtualSystemCollection when there are several), whose File hrefs are the CDMI data
 //! objects of the storage resources; and a report of the OCCI facts OVF cannot carry.
 
+mod defaults;
 mod hardware;
 mod names;
 mod restore;
 
+pub use defaults::{DefaultError, Defaults};
 pub use restore::restore;
 
 use tern_model::{Collection, Link, Resource, Value};
@@ -25,6 +27,9 @@ pub struct ExportOptions {
     /// The categories the collection uses (provider templates): an os_tpl mixin that is not
     /// one of tern's CIM templates becomes the OperatingSystemSection's description.
     pub catalogue: Option<tern_model::Catalogue>,
+    /// Values for what the collection does not state (CPU count, memory…); without one the
+    /// element is left out. Either way [`Export::missing`] says so.
+    pub defaults: Defaults,
 }
 
 /// The descriptor and what it could not carry.
@@ -34,6 +39,9 @@ pub struct Export {
     pub xml: String,
     /// OCCI facts with no place in OVF (`entity: attribute: why`).
     pub dropped: Vec<String>,
+    /// What the OVF would carry and the collection does not state (`entity: …`): left out,
+    /// taken from [`ExportOptions::defaults`], or derived (a network a NIC reaches).
+    pub missing: Vec<String>,
 }
 
 /// Why a collection cannot be exported.
@@ -66,8 +74,6 @@ const ENVELOPE_2: &str = "http://schemas.dmtf.org/ovf/envelope/2";
 const RASD: &str =
     "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData";
 const VSSD: &str = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData";
-const STREAM_OPTIMIZED: &str =
-    "http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized";
 
 /// Exports `collection` as an OVF descriptor.
 ///
@@ -97,10 +103,17 @@ pub fn occi_to_ovf(
     if computes.is_empty() {
         return Err(ExportError::NoCompute);
     }
-    let names = Names::new(&computes, &networks, &storages);
+    let names = Names::new(&computes, &networks, &storages, collection);
+    let mut cx = Cx {
+        names: &names,
+        collection,
+        defaults: &options.defaults,
+        written_disks: Vec::new(),
+        missing: Vec::new(),
+    };
     let mut x = Builder::new();
     let envelope = if options.ovf2 { ENVELOPE_2 } else { ENVELOPE_1 };
-    let disks = disks(&storages, &names, options)?;
+    let disks = disks(&storages, &mut cx, options)?;
     let mut namespaces = vec![
         ("xmlns", envelope),
         ("xmlns:ovf", envelope),
@@ -116,38 +129,31 @@ pub fn occi_to_ovf(
     namespaces.push(("xml:lang", "en-US"));
     x.open("Envelope", &namespaces);
     references_and_disks(&mut x, &disks);
-    if !networks.is_empty() {
-        x.open("NetworkSection", &[]);
-        x.text("Info", &[], "Logical networks");
-        for n in &networks {
-            x.open("Network", &[("ovf:name", names.of(n))]);
-            x.text(
-                "Description",
-                &[],
-                n.summary.as_deref().unwrap_or(names.of(n)),
-            );
-            x.close("Network");
-        }
-        x.close("NetworkSection");
-    }
+    network_section(&mut x, &networks, &mut cx);
     let network_properties = network_properties(&networks, &names);
     if computes.len() == 1 {
-        system(
-            &mut x,
-            computes[0],
-            &names,
-            collection,
-            &network_properties,
-            options,
-        )?;
+        system(&mut x, computes[0], &mut cx, &network_properties, options)?;
     } else {
-        let group = common_collection(&computes).unwrap_or_else(|| "collection".to_owned());
+        // OVF needs an id for the collection; OCCI has no entity for it.
+        let group = common_collection(&computes)
+            .or_else(|| options.defaults.collection.clone())
+            .unwrap_or_else(|| "collection".to_owned());
+        if common_collection(&computes).is_none() {
+            cx.missing.push(format!(
+                "{} computes and no common tern.ovf.collection: their VirtualSystemCollection is `{group}`{}",
+                computes.len(),
+                if options.defaults.collection.is_some() {
+                    " (the default collection)"
+                } else {
+                    " (default collection=… names it)"
+                }
+            ));
+        }
         x.open("VirtualSystemCollection", &[("ovf:id", &group)]);
         x.text("Info", &[], "Virtual systems exported from OCCI");
-        x.text("Name", &[], &group);
         properties_section(&mut x, "Network settings", &network_properties);
         for c in &computes {
-            system(&mut x, c, &names, collection, &[], options)?;
+            system(&mut x, c, &mut cx, &[], options)?;
         }
         x.close("VirtualSystemCollection");
     }
@@ -157,9 +163,10 @@ pub fn occi_to_ovf(
         dropped_facts(&r.entity, &mut dropped);
         for l in &r.links {
             dropped_facts(&l.entity, &mut dropped);
-            if l.entity.kind.term() == "storagelink"
-                && collection.resource(&l.target.location).is_none()
-            {
+            let storage = collection
+                .resource(&l.target.location)
+                .filter(|s| s.entity.kind.term() == "storage");
+            if l.entity.kind.term() == "storagelink" && storage.is_none() {
                 dropped.push(format!(
                     "{}: its storage {} is not in the collection: no disk written",
                     l.entity.id, l.target.location
@@ -170,7 +177,70 @@ pub fn occi_to_ovf(
     Ok(Export {
         xml: x.finish()?,
         dropped,
+        missing: cx.missing,
     })
+}
+
+/// What the parts of an export share, and what they report.
+pub(crate) struct Cx<'a> {
+    names: &'a Names,
+    collection: &'a Collection,
+    defaults: &'a Defaults,
+    /// Ids of the storages whose Disk is written (drives only point at those).
+    written_disks: Vec<String>,
+    missing: Vec<String>,
+}
+
+impl Cx<'_> {
+    /// The value the collection states; else the default, or nothing: both reported as
+    /// "`entity`: no `attribute`: `what` is …".
+    fn fill<T: std::fmt::Display>(
+        &mut self,
+        entity: &str,
+        stated: Option<T>,
+        attribute: &str,
+        what: &str,
+        key: &str,
+        default: Option<T>,
+    ) -> Option<T> {
+        if stated.is_some() {
+            return stated;
+        }
+        self.missing.push(match &default {
+            Some(v) => {
+                format!("{entity}: no {attribute}: {what} is written from the default {key}={v}")
+            }
+            None => {
+                format!("{entity}: no {attribute}: {what} is left out (default {key}=… fills it)")
+            }
+        });
+        default
+    }
+}
+
+// The collection's networks, then those that network interfaces reach outside it (named
+// from the link's target, and reported).
+fn network_section(x: &mut Builder, networks: &[&Resource], cx: &mut Cx<'_>) {
+    let outside = cx.names.outside_networks();
+    if networks.is_empty() && outside.is_empty() {
+        return;
+    }
+    x.open("NetworkSection", &[]);
+    x.text("Info", &[], "Logical networks");
+    for n in networks {
+        x.open("Network", &[("ovf:name", cx.names.of(n))]);
+        if let Some(summary) = &n.summary {
+            x.text("Description", &[], summary);
+        }
+        x.close("Network");
+    }
+    for (target, name) in outside {
+        x.empty("Network", &[("ovf:name", name)]);
+        cx.missing.push(format!(
+            "network {target} is not in the collection: its network interfaces connect to `{name}`, declared from the target"
+        ));
+    }
+    x.close("NetworkSection");
 }
 
 struct DiskOut {
@@ -179,27 +249,41 @@ struct DiskOut {
     object_id: Option<String>,
     capacity: u128,
     unit: AllocationUnit,
-    format: String,
+    format: Option<String>,
 }
 
 fn disks(
     storages: &[&Resource],
-    names: &Names,
+    cx: &mut Cx<'_>,
     options: &ExportOptions,
 ) -> Result<Vec<DiskOut>, ExportError> {
     let mut out = Vec::new();
     for s in storages {
-        let id = names.of(s).to_owned();
-        let size = s.entity.attributes.get("occi.storage.size");
-        let bytes = match size {
+        let id = cx.names.of(s).to_owned();
+        let entity = s.entity.id.as_str();
+        let stated = match s.entity.attributes.get("occi.storage.size") {
             Some(Value::Number(n)) => {
-                gib_to_bytes(n.as_str()).map_err(|message| ExportError::BadValue {
-                    entity: s.entity.id.clone(),
-                    attribute: "occi.storage.size".into(),
-                    message,
-                })?
+                Some(
+                    gib_to_bytes(n.as_str()).map_err(|message| ExportError::BadValue {
+                        entity: entity.to_owned(),
+                        attribute: "occi.storage.size".into(),
+                        message,
+                    })?,
+                )
             }
-            _ => 0,
+            _ => None,
+        };
+        let what = "its Disk (and the drives using it)";
+        let default = cx.defaults.disk_size;
+        let Some(bytes) = cx.fill(
+            entity,
+            stated,
+            "occi.storage.size",
+            what,
+            "disk-size",
+            default,
+        ) else {
+            continue;
         };
         let (capacity, unit) = AllocationUnit::largest_binary_unit(bytes);
         let string = |name: &str| {
@@ -209,20 +293,48 @@ fn disks(
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         };
-        let href = string("tern.cdmi.uri").or_else(|| {
-            let file = string("tern.ovf.disk.file").unwrap_or_else(|| format!("{id}.vmdk"));
-            match &options.cdmi_base {
-                Some(base) => Some(crate::cdmi::data_object_url(base, &file)),
-                None => string("tern.ovf.disk.file"),
-            }
-        });
+        let stated_format = string("tern.ovf.disk.format");
+        let href = match (string("tern.cdmi.uri"), string("tern.ovf.disk.file")) {
+            (Some(uri), _) => Some(uri),
+            (None, Some(file)) => Some(match &options.cdmi_base {
+                Some(base) => crate::cdmi::data_object_url(base, &file),
+                None => file,
+            }),
+            (None, None) => options.cdmi_base.as_ref().map(|base| {
+                let vmdk = stated_format
+                    .as_deref()
+                    .or(cx.defaults.disk_format.as_deref())
+                    .is_some_and(|f| f.contains("vmdk"));
+                let file = if vmdk { format!("{id}.vmdk") } else { id.clone() };
+                cx.missing.push(format!(
+                    "{entity}: no tern.ovf.disk.file: its data object is named `{file}` after the storage"
+                ));
+                crate::cdmi::data_object_url(base, &file)
+            }),
+        };
+        // A disk image's format matters to the importer; a blank disk has none.
+        let format = if href.is_some() {
+            let default = cx.defaults.disk_format.clone();
+            let what = "the Disk's ovf:format";
+            cx.fill(
+                entity,
+                stated_format,
+                "tern.ovf.disk.format",
+                what,
+                "disk-format",
+                default,
+            )
+        } else {
+            stated_format
+        };
+        cx.written_disks.push(s.entity.id.clone());
         out.push(DiskOut {
             id,
             href,
             object_id: string("tern.cdmi.objectid"),
             capacity,
             unit,
-            format: string("tern.ovf.disk.format").unwrap_or_else(|| STREAM_OPTIMIZED.to_owned()),
+            format,
         });
     }
     Ok(out)
@@ -268,7 +380,9 @@ fn references_and_disks(x: &mut Builder, disks: &[DiskOut]) {
         if d.href.is_some() {
             attrs.push(("ovf:fileRef", file.as_str()));
         }
-        attrs.push(("ovf:format", d.format.as_str()));
+        if let Some(format) = &d.format {
+            attrs.push(("ovf:format", format.as_str()));
+        }
         x.empty("Disk", &attrs);
     }
     x.close("DiskSection");
@@ -277,15 +391,16 @@ fn references_and_disks(x: &mut Builder, disks: &[DiskOut]) {
 fn system(
     x: &mut Builder,
     vm: &Resource,
-    names: &Names,
-    collection: &Collection,
+    cx: &mut Cx<'_>,
     extra: &[(String, String)],
     options: &ExportOptions,
 ) -> Result<(), ExportError> {
-    let id = names.of(vm);
-    x.open("VirtualSystem", &[("ovf:id", id)]);
+    let id = cx.names.of(vm).to_owned();
+    x.open("VirtualSystem", &[("ovf:id", &id)]);
     x.text("Info", &[], "A virtual machine exported from OCCI");
-    x.text("Name", &[], vm.entity.title.as_deref().unwrap_or(id));
+    if let Some(title) = &vm.entity.title {
+        x.text("Name", &[], title);
+    }
     if let Some(summary) = &vm.summary {
         x.open("AnnotationSection", &[]);
         x.text("Info", &[], "A description of the machine");
@@ -293,27 +408,40 @@ fn system(
         x.close("AnnotationSection");
     }
     let mut props = property_values(&vm.entity);
-    props.extend(nic_properties(vm, names, collection));
+    props.extend(nic_properties(vm, cx.names, cx.collection));
     props.extend(extra.iter().cloned());
     properties_section(x, "Settings of the machine", &props);
-    let (os, description) = operating_system(vm, options.catalogue.as_ref());
-    x.open("OperatingSystemSection", &[("ovf:id", &os)]);
-    x.text("Info", &[], "The guest operating system");
-    if let Some(description) = description {
-        x.text("Description", &[], &description);
+    let os = operating_system(vm, options.catalogue.as_ref()).or_else(|| {
+        let what = "the OperatingSystemSection";
+        cx.fill(
+            &vm.entity.id,
+            None,
+            "OS template",
+            what,
+            "os",
+            options.defaults.os,
+        )
+        .map(|code| (code.to_string(), None))
+    });
+    if let Some((os, description)) = os {
+        x.open("OperatingSystemSection", &[("ovf:id", &os)]);
+        x.text("Info", &[], "The guest operating system");
+        if let Some(description) = description {
+            x.text("Description", &[], &description);
+        }
+        x.close("OperatingSystemSection");
     }
-    x.close("OperatingSystemSection");
-    hardware::section(x, vm, names, collection)?;
+    hardware::section(x, vm, cx)?;
     x.close("VirtualSystem");
     Ok(())
 }
 
 // The CIM OS type of tern's `cim-N` template; else "Other" (1) described by the title of
-// the provider's os_tpl mixin, when the catalogue knows one.
+// the provider's os_tpl mixin, when the catalogue knows one; else nothing is stated.
 fn operating_system(
     vm: &Resource,
     catalogue: Option<&tern_model::Catalogue>,
-) -> (String, Option<String>) {
+) -> Option<(String, Option<String>)> {
     if let Some(code) = vm
         .entity
         .mixins
@@ -321,7 +449,7 @@ fn operating_system(
         .find(|m| m.scheme() == extensions::OS_TEMPLATE_SCHEME)
         .and_then(|m| m.term().strip_prefix("cim-"))
     {
-        return (code.to_owned(), None);
+        return Some((code.to_owned(), None));
     }
     let os_tpl = tern_model::CategoryId::new(INFRA, "os_tpl");
     let description = catalogue.and_then(|c| {
@@ -336,7 +464,7 @@ fn operating_system(
             })
         })
     });
-    ("1".to_owned(), description)
+    description.map(|d| ("1".to_owned(), Some(d)))
 }
 
 fn properties_section(x: &mut Builder, info: &str, props: &[(String, String)]) {
