@@ -226,7 +226,7 @@ fn read_collection(
         let parsed = match tern_occi::read(body, media, &options, &catalogue) {
             Ok(p) => p,
             Err(e) => {
-                for d in e.diagnostics() {
+                for d in e.findings() {
                     eprintln!("{name}:{d}");
                 }
                 return Ok(None);
@@ -314,7 +314,7 @@ fn checked(rendered: tern_occi::Rendered) -> Result<String, CliError> {
     let problems: Vec<String> = rendered
         .notes
         .iter()
-        .filter(|n| n.severity != tern_occi::Severity::Note)
+        .filter(|n| n.severity != tern_diag::Severity::Note)
         .map(ToString::to_string)
         .collect();
     if problems.is_empty() {

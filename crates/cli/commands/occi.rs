@@ -65,7 +65,7 @@ fn model(args: &ModelArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     for note in rendered
         .notes
         .iter()
-        .filter(|n| n.severity != tern_occi::Severity::Note)
+        .filter(|n| n.severity != tern_diag::Severity::Note)
     {
         eprintln!("tern occi model: {note}");
     }

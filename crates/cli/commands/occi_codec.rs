@@ -5,8 +5,9 @@ use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use tern_diag::{Finding, Severity};
 use tern_model::{Catalogue, OcciVersion};
-use tern_occi::{Diagnostic, Leniency, LeniencySet, MediaType, ParseOptions, Severity, Unknowns};
+use tern_occi::{Leniency, LeniencySet, MediaType, ParseOptions, Unknowns};
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -117,10 +118,10 @@ fn read_stdin() -> Result<(String, String), CliError> {
     Ok(("<stdin>".to_owned(), text))
 }
 
-fn print_findings(file: &str, findings: &[Diagnostic]) {
+fn print_findings(file: &str, findings: &[Finding]) {
     let mut err = io::stderr().lock();
     for f in findings {
-        let _ = writeln!(err, "{}", f.display_in(file));
+        let _ = writeln!(err, "{}", f.clone().in_file(file));
     }
 }
 
@@ -136,7 +137,7 @@ pub(crate) fn convert(args: &ConvertArgs, _global: &GlobalArgs) -> Result<Outcom
     ) {
         Ok(p) => p,
         Err(e) => {
-            print_findings(&name, e.diagnostics());
+            print_findings(&name, e.findings());
             return Ok(Outcome::Invalid);
         }
     };
@@ -193,7 +194,7 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
             Format::Text | Format::Markdown => {
                 let mut lines = String::new();
                 for f in &findings {
-                    lines.push_str(&f.display_in(&name));
+                    lines.push_str(&f.clone().in_file(&name).to_string());
                     lines.push('\n');
                 }
                 output::print(&lines)?;
@@ -213,13 +214,13 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
     })
 }
 
-fn finding_json(file: &str, f: &Diagnostic) -> serde_json::Value {
+fn finding_json(file: &str, f: &Finding) -> serde_json::Value {
     serde_json::json!({
         "file": file,
         "line": f.position.map(|p| p.line),
         "column": f.position.map(|p| p.column),
         "severity": f.severity.as_str(),
-        "rule": f.rule.id(),
+        "rule": f.rule,
         "message": f.message,
     })
 }

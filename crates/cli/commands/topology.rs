@@ -123,15 +123,15 @@ fn read_collection(path: &Path) -> Result<Option<Collection>, CliError> {
         Ok(p) => p,
         Err(e) => {
             let mut err = io::stderr().lock();
-            for d in e.diagnostics() {
-                let _ = writeln!(err, "{}", d.display_in(&name));
+            for d in e.findings() {
+                let _ = writeln!(err, "{}", d.clone().in_file(&name));
             }
             return Ok(None);
         }
     };
     let mut err = io::stderr().lock();
     for d in &parsed.warnings {
-        let _ = writeln!(err, "{}", d.display_in(&name));
+        let _ = writeln!(err, "{}", d.clone().in_file(&name));
     }
     let mut collection = Collection::new();
     let (resources, links) = match parsed.value {

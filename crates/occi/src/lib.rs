@@ -45,10 +45,10 @@ pub mod syntax;
 pub mod text;
 
 pub use codec::{Unknowns, read, validate, write};
-pub use diagnostic::{Diagnostic, Diagnostics, ParseError, Parsed, Rule, Severity};
+pub use diagnostic::{Diagnostics, ParseError, Parsed, Rule};
 pub use document::{ActionInvocation, Document, Listing};
 pub use leniency::{Leniency, LeniencySet, ParseOptions};
 pub use media::MediaType;
-pub use position::{Located, Position};
+pub use position::Located;
 pub use tern_model::OcciVersion;
 pub use text::{Rendered, TextDocument, parse_text, render_text};

@@ -6,9 +6,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use tern_occi::{
-    Leniency, LeniencySet, MediaType, ParseOptions, Severity, parse_text, read, write,
-};
+use tern_diag::Severity;
+use tern_occi::{Leniency, LeniencySet, MediaType, ParseOptions, parse_text, read, write};
 
 use crate::support::{catalogue, json_violations, reference_dir};
 
@@ -504,11 +503,11 @@ fn check(src: &str, media: MediaType, expect: Expect) -> Result<String, String> 
             Ok(_) => Err(format!("expected rejection with {rule}, but it parsed")),
             Err(e) => {
                 let first = e
-                    .diagnostics()
+                    .findings()
                     .iter()
                     .find(|d| d.severity == Severity::Error)
                     .unwrap();
-                if first.rule.id() == rule {
+                if first.rule.as_ref() == rule {
                     Ok(format!("rejected: {first}"))
                 } else {
                     Err(format!("expected {rule}, got {first}"))
@@ -524,7 +523,7 @@ fn check(src: &str, media: MediaType, expect: Expect) -> Result<String, String> 
             let used: BTreeSet<&str> = p
                 .warnings
                 .iter()
-                .filter_map(|w| w.rule.id().strip_prefix("lenient."))
+                .filter_map(|w| w.rule.as_ref().strip_prefix("lenient."))
                 .collect();
             let expected: BTreeSet<&str> = names.iter().copied().collect();
             if used != expected {
@@ -746,7 +745,7 @@ fn sorted(json: &tern_occi::json::Json) -> String {
         JsonValue::Object(members) => {
             let mut parts: Vec<String> = members
                 .iter()
-                .map(|(k, v)| format!("{k:?}:{}", sorted(v)))
+                .map(|m| format!("{:?}:{}", m.name, sorted(&m.value)))
                 .collect();
             parts.sort();
             format!("{{{}}}", parts.join(","))

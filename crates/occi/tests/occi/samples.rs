@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use tern_occi::{MediaType, ParseOptions, Severity, Unknowns, read, validate, write};
+use tern_diag::Severity;
+use tern_occi::{MediaType, ParseOptions, Unknowns, read, validate, write};
 
 use crate::support::{
     catalogue, json_violations, media_of, read_ok, samples_dir, without_locations,
@@ -161,7 +162,7 @@ fn invalid_samples_fail_with_the_rule_in_their_name() {
             .iter()
             .find(|f| f.severity == Severity::Error)
             .unwrap_or_else(|| panic!("{name} is valid"));
-        assert_eq!(first.rule.id(), rule, "{name}: {first}");
+        assert_eq!(first.rule.as_ref(), rule, "{name}: {first}");
         assert!(first.position.is_some(), "{name}: no position");
     }
     // Outside strict mode an unknown category is a warning only.

@@ -21,7 +21,10 @@ fn invalid_sample_messages() {
             &catalogue(),
             Unknowns::Reject,
         );
-        let lines: Vec<String> = findings.iter().map(|f| f.display_in(&name)).collect();
+        let lines: Vec<String> = findings
+            .iter()
+            .map(|f| f.clone().in_file(&name).to_string())
+            .collect();
         insta::assert_snapshot!(
             format!("invalid_{name}").replace(['.', '-'], "_"),
             lines.join("\n")
@@ -53,12 +56,17 @@ fn lenient_reading_of_the_spec_example_warns_by_name() {
     )
     .unwrap();
     let mut lines: Vec<String> = strict
-        .diagnostics()
+        .findings()
         .iter()
-        .map(|d| d.display_in("example.txt"))
+        .map(|d| d.clone().in_file("example.txt").to_string())
         .collect();
     lines.push("--- lenient:".into());
-    lines.extend(lenient.warnings.iter().map(|d| d.display_in("example.txt")));
+    lines.extend(
+        lenient
+            .warnings
+            .iter()
+            .map(|d| d.clone().in_file("example.txt").to_string()),
+    );
     lines.push("--- canonical text/occi:".into());
     lines.push(write(&lenient.value, MediaType::TextOcci).text);
     insta::assert_snapshot!(lines.join("\n"));

@@ -2,9 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use tern_diag::Severity;
 use tern_model::{Catalogue, OcciVersion};
 use tern_occi::json::{Json, Schema, parse_json};
-use tern_occi::{Document, MediaType, ParseOptions, Severity, read, write};
+use tern_occi::{Document, MediaType, ParseOptions, read, write};
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -56,7 +57,7 @@ pub fn read_ok(src: &str, media: MediaType, options: &ParseOptions, what: &str) 
     match read(src, media, options, &catalogue()) {
         Ok(p) => p.value,
         Err(e) => {
-            let all: Vec<String> = e.diagnostics().iter().map(ToString::to_string).collect();
+            let all: Vec<String> = e.findings().iter().map(ToString::to_string).collect();
             panic!("{what} ({media}) does not parse:\n{}", all.join("\n"))
         }
     }
