@@ -5,6 +5,7 @@ mod conventions;
 mod mappings;
 mod occi2ovf;
 mod occi_codec;
+mod occi_input;
 mod occi_model;
 mod ova;
 mod ovf2occi;

@@ -87,7 +87,7 @@ fn a_missing_file_exits_2() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-fn violations(schema: &str, output: &str) -> Vec<String> {
+pub(crate) fn violations(schema: &str, output: &str) -> Vec<String> {
     let schema = tern_occi::json::Schema::parse(&std::fs::read_to_string(schema).unwrap()).unwrap();
     let instance = tern_occi::json::parse_json(output).unwrap();
     schema

@@ -37,7 +37,7 @@ pub fn read(
     read_indexed(src, media, options, catalogue, &mut index)
 }
 
-fn read_indexed(
+pub(crate) fn read_indexed(
     src: &str,
     media: MediaType,
     options: &ParseOptions,
@@ -114,7 +114,7 @@ pub fn write(doc: &Document, media: MediaType) -> Rendered {
 
 // `catalogue` plus the kinds, mixins and actions a listing defines; a definition that
 // refers to something neither has is a finding.
-fn with_listed_categories(
+pub(crate) fn with_listed_categories(
     catalogue: &Catalogue,
     listing: &crate::document::Listing,
     index: &SourceIndex,

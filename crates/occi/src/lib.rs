@@ -41,6 +41,7 @@ pub mod json;
 pub mod leniency;
 pub mod media;
 pub mod position;
+mod source;
 pub mod syntax;
 pub mod text;
 
@@ -50,5 +51,6 @@ pub use document::{ActionInvocation, Document, Listing};
 pub use leniency::{Leniency, LeniencySet, ParseOptions};
 pub use media::MediaType;
 pub use position::Located;
+pub use source::{EntityCollection, Source, read_collection};
 pub use tern_model::OcciVersion;
 pub use text::{Rendered, TextDocument, parse_text, render_text};
