@@ -165,22 +165,11 @@ fn bad_input_names_file_line_and_column() {
 /// a message naming the file and position; both outcomes are snapshots.
 #[test]
 fn real_exporters_files_convert_as_recorded() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/ovf/samples");
-    if !dir.is_dir() {
-        eprintln!(
-            "note: {} not found; skipping the real exporters' files",
-            dir.display()
-        );
+    let Some(dir) = tern_testkit::reference("ovf/samples") else {
         return;
-    }
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ovf"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 20, "the 20 reference descriptors");
-    for path in files {
+    };
+    // The 20 reference descriptors.
+    for path in tern_testkit::files(&dir, &[".ovf"], 20) {
         let out = tern(&["ovf2occi", path.to_str().unwrap(), "--cdmi-base", CDMI]);
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let shown = if out.status.success() {

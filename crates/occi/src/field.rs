@@ -369,6 +369,27 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_are_split_in_linear_time_with_exact_columns() {
+        use std::fmt::Write as _;
+        // 300,000 locations on one line, as large collections come: counting each element's
+        // column from the line start would take minutes.
+        let n = 300_000;
+        let mut src = String::from("X-OCCI-Location: ");
+        for i in 0..n {
+            if i > 0 {
+                src.push_str(", ");
+            }
+            let _ = write!(src, "/é/{i}");
+        }
+        let mut diags = Diagnostics::new();
+        let fields = lex(&src, Layout::Body, &ParseOptions::strict(), &mut diags);
+        assert_eq!(fields.len(), n);
+        let last = &fields[n - 1].value;
+        let column = src.chars().count() - last.text().chars().count() + 1;
+        assert_eq!(last.position(), Position::new(1, column));
+    }
+
+    #[test]
     fn line_without_colon_is_an_error() {
         let (_, d) = texts("Test\n", Layout::Body, &ParseOptions::strict());
         assert_eq!(d.items()[0].rule, Rule::FieldSyntax);

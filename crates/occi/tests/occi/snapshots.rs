@@ -2,16 +2,11 @@
 
 use tern_occi::{MediaType, ParseOptions, Unknowns, read, validate, write};
 
-use crate::support::{catalogue, media_of, samples_dir};
+use crate::support::{catalogue, media_of, sample_paths, samples_dir};
 
 #[test]
 fn invalid_sample_messages() {
-    let mut paths: Vec<_> = std::fs::read_dir(samples_dir().join("invalid"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    for path in paths {
+    for path in sample_paths(&samples_dir().join("invalid"), 7) {
         let src = std::fs::read_to_string(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let findings = validate(
