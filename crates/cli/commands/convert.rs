@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use tern_diag::Finding;
 use tern_mapping::ovf2occi::{self, Conversion, Options};
 use tern_model::OcciVersion;
 use tern_occi::{Document, EntityCollection, Listing, MediaType, ParseOptions, Source};
@@ -101,12 +102,15 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
             column,
             message,
         }) => {
-            eprintln!("{name}:{line}:{column}: error[ovf2occi]: {message}");
-            return Ok(Outcome::Invalid);
+            let at = tern_diag::Position::new(line, column);
+            return Err(CliError::invalid(
+                Finding::error("ovf2occi", message).at(at).in_file(&name),
+            ));
         }
         Err(e) => {
-            eprintln!("{name}: error[ovf2occi]: {e}");
-            return Ok(Outcome::Invalid);
+            return Err(CliError::invalid(
+                Finding::error("ovf2occi", e.to_string()).in_file(&name),
+            ));
         }
     };
     let text = render(&conversion, args.to)?;
@@ -124,7 +128,7 @@ pub(crate) fn occi2ovf(args: &Occi2OvfArgs, global: &GlobalArgs) -> Result<Outco
     let read = read_collection(&name, &text, args, global)?;
     let exported = match &args.original {
         Some(original) => restore(original, &read.collection, args)?,
-        None => export(&name, &read.collection, read.catalogue, args),
+        None => Some(export(&name, &read.collection, read.catalogue, args)?),
     };
     let Some((bytes, dropped)) = exported else {
         return Ok(Outcome::Invalid);
@@ -133,8 +137,11 @@ pub(crate) fn occi2ovf(args: &Occi2OvfArgs, global: &GlobalArgs) -> Result<Outco
         Some(path) => output::write_file(path, &bytes)?,
         None => output::print(&String::from_utf8_lossy(&bytes))?,
     }
-    for line in dropped {
-        eprintln!("{name}: note[occi2ovf]: {line}");
+    if !dropped.is_empty() {
+        let notes = dropped
+            .into_iter()
+            .map(|line| Finding::note("occi2ovf", line).in_file(&name));
+        Findings::from(notes.collect::<Vec<_>>()).eprint(global.format);
     }
     Ok(Outcome::Ok)
 }
@@ -163,10 +170,9 @@ fn restore(
     };
     match tern_mapping::occi2ovf::restore(&mut doc, collection, &options) {
         Ok(dropped) => Ok(Some((doc.to_bytes(), dropped))),
-        Err(e) => {
-            eprintln!("{name}: error[occi2ovf]: {e}");
-            Ok(None)
-        }
+        Err(e) => Err(CliError::invalid(
+            Finding::error("occi2ovf", e.to_string()).in_file(&name),
+        )),
     }
 }
 
@@ -176,18 +182,17 @@ fn export(
     collection: &tern_model::Collection,
     catalogue: tern_model::Catalogue,
     args: &Occi2OvfArgs,
-) -> Option<Exported> {
+) -> Result<Exported, CliError> {
     let options = tern_mapping::occi2ovf::ExportOptions {
         ovf2: args.ovf_version == 2,
         cdmi_base: args.cdmi_base.clone(),
         catalogue: Some(catalogue),
     };
     match tern_mapping::occi2ovf::occi_to_ovf(collection, &options) {
-        Ok(export) => Some((export.xml.into_bytes(), export.dropped)),
-        Err(e) => {
-            eprintln!("{name}: error[occi2ovf]: {e}");
-            None
-        }
+        Ok(export) => Ok((export.xml.into_bytes(), export.dropped)),
+        Err(e) => Err(CliError::invalid(
+            Finding::error("occi2ovf", e.to_string()).in_file(name),
+        )),
     }
 }
 
