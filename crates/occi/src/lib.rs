@@ -9,6 +9,11 @@
 //! adds the catalogue's checks. JSON output is checked against `schemas/occi-1.2.schema.json`
 //! with the small validator in [`json::schema`].
 //!
+//! A named input (a file, standard input) is a [`Source`]: its media type is the declared one
+//! or the one its content shows ([`MediaType::detect`]), and its findings name it.
+//! [`read_collection`] is the one reader of entity collections (conversions, `diff`, `plan`).
+//! Findings are `tern_diag::Finding`s whose rule ids are the [`Rule`]s of this crate.
+//!
 //! Strict by default: exactly the ABNF. Every deviation real servers produce is a named
 //! [`Leniency`] (trailing `;`, missing `;`, bare tokens, header aliases, obs-fold, quoted
 //! booleans, signed/exponent numbers, JSON in a quoted string, JSON without `id`, extra
