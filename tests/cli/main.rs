@@ -6,6 +6,7 @@ mod conventions;
 mod mappings;
 mod occi2ovf;
 mod occi_codec;
+mod occi_input;
 mod occi_model;
 mod output_files;
 mod ova;

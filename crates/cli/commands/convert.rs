@@ -4,13 +4,15 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use tern_diag::Finding;
 use tern_mapping::ovf2occi::{self, Conversion, Options};
 use tern_model::OcciVersion;
-use tern_occi::{Document, Listing, MediaType};
+use tern_occi::{Document, EntityCollection, Listing, MediaType, ParseOptions, Source};
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// Convert an OVF descriptor into an OCCI collection (application/occi+json or text/plain).
 #[derive(Debug, Parser)]
@@ -20,7 +22,7 @@ pub struct Ovf2OcciArgs {
     pub input: PathBuf,
     /// Output media type: application/occi+json, or text/plain (one resource rendering per
     /// entity, separated by blank lines: the bodies of the create requests).
-    #[arg(long, value_name = "MEDIA", default_value = "application/occi+json", value_parser = parse_media)]
+    #[arg(long, value_name = "MEDIA", default_value = "application/occi+json")]
     pub to: MediaType,
     /// Base URL of a CDMI container: each disk's data becomes a data object under it, and its
     /// object ID the storage link's device id.
@@ -33,7 +35,7 @@ pub struct Ovf2OcciArgs {
     #[arg(long = "prop", value_name = "KEY=VALUE", value_parser = parse_property)]
     pub properties: Vec<(String, String)>,
     /// OCCI version of the output: 1.1 keeps `speed`, 1.2 has `share`, `ssh_key`, `user_data`.
-    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
+    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2")]
     pub occi_version: OcciVersion,
     /// Write the report of unmapped OVF elements here (JSON when the name ends in .json).
     #[arg(long, value_name = "FILE")]
@@ -51,7 +53,7 @@ pub struct Occi2OvfArgs {
     /// separated by blank lines); `-` reads standard input.
     pub input: PathBuf,
     /// Input media type (detected from the content when absent).
-    #[arg(long, value_name = "MEDIA", value_parser = parse_media)]
+    #[arg(long, value_name = "MEDIA")]
     pub from: Option<MediaType>,
     /// Base URL of the CDMI container holding disk images that carry no `tern.cdmi.uri`.
     #[arg(long, value_name = "URL")]
@@ -65,7 +67,7 @@ pub struct Occi2OvfArgs {
     #[arg(long, value_name = "ENVELOPE")]
     pub original: Option<PathBuf>,
     /// OCCI version of the input.
-    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
+    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2")]
     pub occi_version: OcciVersion,
     /// Where to write the OVF descriptor (stdout when absent).
     #[arg(short, long, value_name = "FILE")]
@@ -100,12 +102,15 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
             column,
             message,
         }) => {
-            eprintln!("{name}:{line}:{column}: error[ovf2occi]: {message}");
-            return Ok(Outcome::Invalid);
+            let at = tern_diag::Position::new(line, column);
+            return Err(CliError::invalid(
+                Finding::error("ovf2occi", message).at(at).in_file(&name),
+            ));
         }
         Err(e) => {
-            eprintln!("{name}: error[ovf2occi]: {e}");
-            return Ok(Outcome::Invalid);
+            return Err(CliError::invalid(
+                Finding::error("ovf2occi", e.to_string()).in_file(&name),
+            ));
         }
     };
     let text = render(&conversion, args.to)?;
@@ -118,21 +123,12 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
 }
 
 /// `tern occi2ovf`.
-pub(crate) fn occi2ovf(args: &Occi2OvfArgs, _global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let name = args.input.display().to_string();
-    let text = if name == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| usage(format!("cannot read standard input: {e}")))?
-    } else {
-        std::fs::read_to_string(&args.input)
-            .map_err(|e| usage(format!("cannot read {name}: {e}")))?
-    };
-    let Some((collection, catalogue)) = read_collection(&name, &text, args)? else {
-        return Ok(Outcome::Invalid);
-    };
+pub(crate) fn occi2ovf(args: &Occi2OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let (name, text) = crate::input::text(Some(&args.input))?;
+    let read = read_collection(&name, &text, args, global)?;
     let exported = match &args.original {
-        Some(original) => restore(original, &collection, args)?,
-        None => export(&name, &collection, catalogue, args),
+        Some(original) => restore(original, &read.collection, args)?,
+        None => Some(export(&name, &read.collection, read.catalogue, args)?),
     };
     let Some((bytes, dropped)) = exported else {
         return Ok(Outcome::Invalid);
@@ -141,8 +137,11 @@ pub(crate) fn occi2ovf(args: &Occi2OvfArgs, _global: &GlobalArgs) -> Result<Outc
         Some(path) => output::write_file(path, &bytes)?,
         None => output::print(&String::from_utf8_lossy(&bytes))?,
     }
-    for line in dropped {
-        eprintln!("{name}: note[occi2ovf]: {line}");
+    if !dropped.is_empty() {
+        let notes = dropped
+            .into_iter()
+            .map(|line| Finding::note("occi2ovf", line).in_file(&name));
+        Findings::from(notes.collect::<Vec<_>>()).eprint(global.format);
     }
     Ok(Outcome::Ok)
 }
@@ -171,10 +170,9 @@ fn restore(
     };
     match tern_mapping::occi2ovf::restore(&mut doc, collection, &options) {
         Ok(dropped) => Ok(Some((doc.to_bytes(), dropped))),
-        Err(e) => {
-            eprintln!("{name}: error[occi2ovf]: {e}");
-            Ok(None)
-        }
+        Err(e) => Err(CliError::invalid(
+            Finding::error("occi2ovf", e.to_string()).in_file(&name),
+        )),
     }
 }
 
@@ -184,78 +182,36 @@ fn export(
     collection: &tern_model::Collection,
     catalogue: tern_model::Catalogue,
     args: &Occi2OvfArgs,
-) -> Option<Exported> {
+) -> Result<Exported, CliError> {
     let options = tern_mapping::occi2ovf::ExportOptions {
         ovf2: args.ovf_version == 2,
         cdmi_base: args.cdmi_base.clone(),
         catalogue: Some(catalogue),
     };
     match tern_mapping::occi2ovf::occi_to_ovf(collection, &options) {
-        Ok(export) => Some((export.xml.into_bytes(), export.dropped)),
-        Err(e) => {
-            eprintln!("{name}: error[occi2ovf]: {e}");
-            None
-        }
+        Ok(export) => Ok((export.xml.into_bytes(), export.dropped)),
+        Err(e) => Err(CliError::invalid(
+            Finding::error("occi2ovf", e.to_string()).in_file(name),
+        )),
     }
 }
 
-// The collection in any rendering ovf2occi writes: JSON (with the mixins it carries), or
-// text/plain resources separated by blank lines.
+// The collection in any rendering ovf2occi writes (JSON with the mixins it carries, or
+// text/plain resources separated by blank lines); its warnings on stderr.
 fn read_collection(
     name: &str,
     text: &str,
     args: &Occi2OvfArgs,
-) -> Result<Option<(tern_model::Collection, tern_model::Catalogue)>, CliError> {
-    let media = args.from.unwrap_or(if text.trim_start().starts_with('{') {
-        MediaType::OcciJson
-    } else {
-        MediaType::TextPlain
-    });
-    let mut catalogue = tern_mapping::extensions::catalogue(args.occi_version);
-    let options = tern_occi::ParseOptions::lenient();
-    let bodies: Vec<&str> = if media.is_json() {
-        vec![text]
-    } else {
-        text.split("\r\n\r\n")
-            .flat_map(|b| b.split("\n\n"))
-            .filter(|b| !b.trim().is_empty())
-            .collect()
-    };
-    let mut collection = tern_model::Collection::new();
-    for body in bodies {
-        let parsed = match tern_occi::read(body, media, &options, &catalogue) {
-            Ok(p) => p,
-            Err(e) => {
-                for d in e.diagnostics() {
-                    eprintln!("{name}:{d}");
-                }
-                return Ok(None);
-            }
-        };
-        let resources = match parsed.value {
-            Document::Resource(r) => vec![r],
-            Document::Listing(l) => {
-                for m in l.mixins {
-                    if catalogue.mixin(&m.id).is_none() {
-                        let _ = catalogue.add_mixin(m);
-                    }
-                }
-                l.resources
-            }
-            other => {
-                return Err(usage(format!(
-                    "{name}: a {} is not a collection of resources",
-                    other.composition()
-                )));
-            }
-        };
-        for r in resources {
-            collection
-                .push_resource(r)
-                .map_err(|e| usage(format!("{name}: {e}")))?;
-        }
+    global: &GlobalArgs,
+) -> Result<EntityCollection, CliError> {
+    let catalogue = tern_mapping::extensions::catalogue(args.occi_version);
+    let source = Source::new(name, text, args.from);
+    let read = tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue)
+        .map_err(|e| Findings::from(e.into_findings()))?;
+    if !read.warnings.is_empty() {
+        Findings::from(read.warnings).eprint(global.format);
     }
-    Ok(Some((collection, catalogue)))
+    Ok(read.value)
 }
 
 fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError> {
@@ -314,7 +270,7 @@ fn checked(rendered: tern_occi::Rendered) -> Result<String, CliError> {
     let problems: Vec<String> = rendered
         .notes
         .iter()
-        .filter(|n| n.severity != tern_occi::Severity::Note)
+        .filter(|n| n.severity != tern_diag::Severity::Note)
         .map(ToString::to_string)
         .collect();
     if problems.is_empty() {
@@ -366,15 +322,6 @@ fn report(
         text
     };
     output::write_file(file, text.as_bytes())
-}
-
-fn parse_media(text: &str) -> Result<MediaType, String> {
-    text.parse().map_err(|e| format!("{e}"))
-}
-
-fn parse_version(text: &str) -> Result<OcciVersion, String> {
-    text.parse()
-        .map_err(|e: tern_model::UnknownVersion| e.to_string())
 }
 
 fn parse_property(text: &str) -> Result<(String, String), String> {

@@ -1,19 +1,19 @@
 //! `tern diff` and `tern plan`: compare a runtime OCCI topology with a target one and plan
 //! the calls that adapt it (thin wrappers over `tern_engine`, reading with `tern_occi`).
 
-use std::fs;
-use std::io::{self, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use tern_engine::{Strategy, compare, diff_text, plan, plan_dot, plan_mermaid, plan_text};
 use tern_model::{Catalogue, Collection, OcciVersion};
-use tern_occi::{Document, MediaType, ParseOptions};
+use tern_occi::{ParseOptions, Source};
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// Arguments of `tern diff` and `tern plan`.
 #[derive(Debug, Args)]
@@ -22,8 +22,8 @@ pub(crate) struct TopologyArgs {
     /// published strategies of Erbel et al. (identity, similarity, mixed).
     #[arg(long, default_value_t = Strategy::Tern, value_parser = strategies())]
     strategy: Strategy,
-    /// The topology as it runs (an OCCI entity collection; `.json` = application/occi+json,
-    /// anything else text/plain).
+    /// The topology as it runs (an OCCI entity collection in any rendering, detected from
+    /// the content; `-` reads stdin).
     runtime: PathBuf,
     /// The topology wanted.
     target: PathBuf,
@@ -94,53 +94,17 @@ fn read_both(args: &TopologyArgs) -> Result<Option<(Collection, Collection)>, Cl
     Ok(runtime.zip(target))
 }
 
+// An entity collection in any OCCI rendering (detected from the content), its warnings on
+// stderr; `None` after printing the findings when it is no entity collection.
 fn read_collection(path: &Path) -> Result<Option<Collection>, CliError> {
-    let name = path.display().to_string();
-    let text = fs::read_to_string(path)
-        .map_err(|e| CliError::usage(format!("cannot read {name}: {e}")))?;
-    let media = match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => MediaType::OcciJson,
-        _ => MediaType::TextPlain,
-    };
+    let (name, text) = crate::input::text(Some(path))?;
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
-    let parsed = match tern_occi::read(&text, media, &ParseOptions::lenient(), &catalogue) {
-        Ok(p) => p,
-        Err(e) => {
-            let mut err = io::stderr().lock();
-            for d in e.diagnostics() {
-                let _ = writeln!(err, "{}", d.display_in(&name));
-            }
-            return Ok(None);
-        }
-    };
-    let mut err = io::stderr().lock();
-    for d in &parsed.warnings {
-        let _ = writeln!(err, "{}", d.display_in(&name));
-    }
-    let mut collection = Collection::new();
-    let (resources, links) = match parsed.value {
-        // Category definitions beside the entities (an ovf2occi export carries its mixins)
-        // describe them; the topology is the entities.
-        Document::Listing(l) if !l.is_categories() || l.is_entities() => (l.resources, l.links),
-        Document::Resource(r) => (vec![r], Vec::new()),
-        Document::Link(l) => (Vec::new(), vec![l]),
-        other => {
-            let _ = writeln!(
-                err,
-                "{name}: error[topology]: expected an entity collection, found a {}",
-                other.composition()
-            );
-            return Ok(None);
-        }
-    };
-    for r in resources {
-        if let Err(e) = collection.push_resource(r) {
-            let _ = writeln!(err, "{name}: error[topology]: {e}");
-            return Ok(None);
-        }
-    }
-    for l in links {
-        collection.push_link(l);
-    }
-    Ok(Some(collection))
+    let source = Source::new(&name, &text, None);
+    let (findings, collection) =
+        match tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue) {
+            Ok(read) => (read.warnings, Some(read.value.collection)),
+            Err(e) => (e.into_findings(), None),
+        };
+    Findings::from(findings).eprint(Format::Text);
+    Ok(collection)
 }

@@ -4,12 +4,13 @@
 use tern_model::{Catalogue, ValidationError, ValidationMode};
 
 use crate::bind::{SourceIndex, from_text, to_text};
-use crate::diagnostic::{Diagnostic, Diagnostics, ParseError, Parsed, Rule, Severity};
+use tern_diag::{Finding, Position, Severity};
+
+use crate::diagnostic::{Diagnostics, ParseError, Parsed, Rule};
 use crate::document::Document;
 use crate::json::{Schema, from_json, parse_json, schema_definition, to_json};
 use crate::leniency::{Leniency, ParseOptions};
 use crate::media::MediaType;
-use crate::position::Position;
 use crate::text::{Rendered, parse_text, render_text};
 
 /// Reads `src` in `media` into the model, typing values through `catalogue`.
@@ -36,7 +37,7 @@ pub fn read(
     read_indexed(src, media, options, catalogue, &mut index)
 }
 
-fn read_indexed(
+pub(crate) fn read_indexed(
     src: &str,
     media: MediaType,
     options: &ParseOptions,
@@ -77,13 +78,7 @@ fn read_indexed(
                     "the input is no OCCI rendering",
                 );
             }
-            Err(ParseError::Invalid {
-                diagnostics: diags
-                    .finish(())
-                    .err()
-                    .map(|e| e.diagnostics().to_vec())
-                    .unwrap_or_default(),
-            })
+            Err(diags.into_error())
         }
     }
 }
@@ -97,9 +92,8 @@ pub fn write(doc: &Document, media: MediaType) -> Rendered {
         let json = to_json(doc, &mut notes);
         let definition = schema_definition(doc);
         for v in Schema::occi().validate(Some(definition), &json) {
-            notes.push(Diagnostic::unplaced(
+            notes.push(Rule::Schema.finding(
                 Severity::Warning,
-                Rule::Schema,
                 format!(
                     "output fails schema definition `{definition}` at `{}`: {}",
                     v.pointer, v.message
@@ -120,12 +114,12 @@ pub fn write(doc: &Document, media: MediaType) -> Rendered {
 
 // `catalogue` plus the kinds, mixins and actions a listing defines; a definition that
 // refers to something neither has is a finding.
-fn with_listed_categories(
+pub(crate) fn with_listed_categories(
     catalogue: &Catalogue,
     listing: &crate::document::Listing,
     index: &SourceIndex,
     unknowns: Unknowns,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Finding>,
 ) -> Catalogue {
     let mut own = catalogue.clone();
     let mut refused = Vec::new();
@@ -184,11 +178,11 @@ pub fn validate(
     options: &ParseOptions,
     catalogue: &Catalogue,
     unknowns: Unknowns,
-) -> Vec<Diagnostic> {
+) -> Vec<Finding> {
     let mut index = SourceIndex::default();
     let parsed = match read_indexed(src, media, options, catalogue, &mut index) {
         Ok(p) => p,
-        Err(e) => return e.diagnostics().to_vec(),
+        Err(e) => return e.into_findings(),
     };
     let mut out = parsed.warnings;
     let mut errors = Vec::new();
@@ -288,7 +282,7 @@ pub fn validate(
         };
         out.push(finding(severity_policy, rule, at, e.to_string()));
     }
-    out.sort_by_key(|d| (d.position, d.severity));
+    out.sort_by_key(|d| (d.position, std::cmp::Reverse(d.severity)));
     out
 }
 
@@ -298,15 +292,11 @@ fn collect(result: Result<(), tern_model::ValidationErrors>, errors: &mut Vec<Va
     }
 }
 
-fn finding(policy: Unknowns, rule: Rule, at: Option<&Position>, message: String) -> Diagnostic {
+fn finding(policy: Unknowns, rule: Rule, at: Option<&Position>, message: String) -> Finding {
     let severity = match policy {
         Unknowns::Warn => Severity::Warning,
         Unknowns::Reject => Severity::Error,
     };
-    Diagnostic {
-        severity,
-        rule,
-        message,
-        position: Some(at.copied().unwrap_or(Position::START)),
-    }
+    rule.finding(severity, message)
+        .at(at.copied().unwrap_or(Position::START))
 }

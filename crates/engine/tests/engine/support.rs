@@ -70,7 +70,7 @@ pub fn read_collection(text: &str) -> Collection {
         &ParseOptions::strict(),
         &catalogue,
     )
-    .unwrap_or_else(|e| panic!("sample does not parse: {:?}", e.diagnostics()));
+    .unwrap_or_else(|e| panic!("sample does not parse: {:?}", e.findings()));
     assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
     let Document::Listing(listing) = parsed.value else {
         panic!("sample is not an entity collection");

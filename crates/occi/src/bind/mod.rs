@@ -12,10 +12,11 @@ use std::collections::HashMap;
 
 use tern_model::{AttributeDef, AttributeType, Catalogue, CategoryId, Number, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Rule, Severity};
-use crate::json::tree::{Json, JsonValue, parse_json};
+use tern_diag::{Finding, Position, Severity};
+
+use crate::diagnostic::{Diagnostics, Rule};
+use crate::json::{Json, JsonValue, Member, parse_json};
 use crate::leniency::{Leniency, ParseOptions};
-use crate::position::Position;
 use crate::syntax::TextValue;
 
 /// Where attribute names and category identifiers first appeared, so that findings of the
@@ -90,13 +91,13 @@ pub(crate) fn typed_value(
 
 /// A model value in the text's lexical classes; lists and hashes become JSON in a quoted
 /// string, with a warning (readers need leniency `json-in-string`).
-pub(crate) fn text_value(name: &str, value: &Value, notes: &mut Vec<Diagnostic>) -> TextValue {
+pub(crate) fn text_value(name: &str, value: &Value, notes: &mut Vec<Finding>) -> TextValue {
     match value {
         Value::String(s) => TextValue::String(s.clone()),
         Value::Number(n) => TextValue::Number(n.as_str().to_owned()),
         Value::Boolean(b) => TextValue::Bool(*b),
         Value::List(_) | Value::Hash(_) => {
-            notes.push(Diagnostic::unplaced(Severity::Warning, Rule::Lenient(Leniency::JsonInString), format!("`{name}` is a list/hash: rendered as JSON in a quoted string, which readers accept only with leniency `json-in-string`")));
+            notes.push(Rule::Lenient(Leniency::JsonInString).finding(Severity::Warning, format!("`{name}` is a list/hash: rendered as JSON in a quoted string, which readers accept only with leniency `json-in-string`")));
             TextValue::String(value_to_json(value).to_compact())
         }
     }
@@ -115,7 +116,7 @@ pub(crate) fn json_to_value(json: &Json) -> Option<Value> {
         JsonValue::Object(members) => Value::Hash(
             members
                 .iter()
-                .map(|(k, v)| Some((k.clone(), json_to_value(v)?)))
+                .map(|m| Some((m.name.clone(), json_to_value(&m.value)?)))
                 .collect::<Option<_>>()?,
         ),
     })
@@ -132,7 +133,11 @@ pub(crate) fn value_to_json(value: &Value) -> Json {
         Value::Hash(members) => JsonValue::Object(
             members
                 .iter()
-                .map(|(k, v)| (k.clone(), value_to_json(v)))
+                .map(|(k, v)| Member {
+                    name: k.clone(),
+                    position: Position::START,
+                    value: value_to_json(v),
+                })
                 .collect(),
         ),
     })

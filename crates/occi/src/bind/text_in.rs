@@ -1,6 +1,7 @@
 //! Text fields → model: recognises the composition (resource, link, action invocation,
 //! category collection, location list) and types every value through the catalogue.
 
+use tern_diag::Position;
 use tern_model::{
     Action, AttributeDef, AttributeType, Attributes, Catalogue, CategoryId, Endpoint, Entity, Kind,
     LINK, Link, Mixin, Multiplicity, Resource,
@@ -9,7 +10,6 @@ use tern_model::{
 use crate::diagnostic::{Diagnostics, Rule};
 use crate::document::{ActionInvocation, Document, Listing};
 use crate::leniency::ParseOptions;
-use crate::position::Position;
 use crate::syntax::{
     AttributeDecl, AttributeValue, CategoryClass, CategoryValue, LinkValue, ResourceLink, TextValue,
 };

@@ -2,9 +2,10 @@
 
 use tern_model::{Action, AttributeDef, Entity, Kind, Link, Mixin, Resource};
 
-use crate::diagnostic::{Diagnostic, Rule, Severity};
+use tern_diag::{Finding, Position, Severity};
+
+use crate::diagnostic::Rule;
 use crate::document::Document;
-use crate::position::Position;
 use crate::syntax::{
     ActionLink, AttributeDecl, AttributeValue, CategoryClass, CategoryValue, LinkValue,
     LocationValue, ResourceLink, TextValue,
@@ -14,7 +15,7 @@ use crate::text::TextDocument;
 use super::text_value;
 
 /// The text fields of a document; what the text cannot carry is reported in `notes`.
-pub(crate) fn to_text(doc: &Document, notes: &mut Vec<Diagnostic>) -> TextDocument {
+pub(crate) fn to_text(doc: &Document, notes: &mut Vec<Finding>) -> TextDocument {
     let mut out = TextDocument::default();
     match doc {
         Document::Resource(r) => resource(r, &mut out, notes),
@@ -50,12 +51,11 @@ pub(crate) fn to_text(doc: &Document, notes: &mut Vec<Diagnostic>) -> TextDocume
                 })
                 .collect();
             if !locations.is_empty() && !out.categories.is_empty() {
-                notes.push(Diagnostic::unplaced(Severity::Error, Rule::Unrepresentable, "a text rendering is either a category collection or an entity collection; the entities were left out"));
+                notes.push(Rule::Unrepresentable.finding(Severity::Error, "a text rendering is either a category collection or an entity collection; the entities were left out"));
             } else {
                 if !locations.is_empty() {
-                    notes.push(Diagnostic::unplaced(
+                    notes.push(Rule::Unrepresentable.finding(
                         Severity::Note,
-                        Rule::Unrepresentable,
                         "text renderings list entity collections as locations only",
                     ));
                 }
@@ -118,7 +118,7 @@ fn core_attributes(e: &Entity, out: &mut Vec<AttributeValue>) {
     }
 }
 
-fn other_attributes(e: &Entity, out: &mut Vec<AttributeValue>, notes: &mut Vec<Diagnostic>) {
+fn other_attributes(e: &Entity, out: &mut Vec<AttributeValue>, notes: &mut Vec<Finding>) {
     for (name, value) in e.attributes.iter() {
         out.push(attr(name, text_value(name, value, notes)));
     }
@@ -135,7 +135,7 @@ fn action_links(e: &Entity, out: &mut TextDocument) {
     }
 }
 
-fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
+fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Finding>) {
     entity_categories(&r.entity, out);
     let here = r
         .entity
@@ -165,9 +165,8 @@ fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
             .as_ref()
             .map_or_else(|| tern_model::RESOURCE.to_owned(), ToString::to_string);
         if l.target.kind.is_none() {
-            notes.push(Diagnostic::unplaced(
+            notes.push(Rule::Unrepresentable.finding(
                 Severity::Note,
-                Rule::Unrepresentable,
                 format!(
                     "link to {} has no target kind; `rel` says {rel}",
                     l.target.location
@@ -185,9 +184,8 @@ fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
             position: Position::START,
         }));
         if !l.entity.actions.is_empty() {
-            notes.push(Diagnostic::unplaced(
+            notes.push(Rule::Unrepresentable.finding(
                 Severity::Note,
-                Rule::Unrepresentable,
                 "actions of inline links have no text rendering and were left out",
             ));
         }
@@ -203,7 +201,7 @@ fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
     other_attributes(&r.entity, &mut out.attributes, notes);
 }
 
-fn standalone_link(l: &Link, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
+fn standalone_link(l: &Link, out: &mut TextDocument, notes: &mut Vec<Finding>) {
     entity_categories(&l.entity, out);
     action_links(&l.entity, out);
     core_attributes(&l.entity, &mut out.attributes);
@@ -250,15 +248,14 @@ fn kind(k: &Kind) -> CategoryValue {
     c
 }
 
-fn mixin(m: &Mixin, notes: &mut Vec<Diagnostic>) -> CategoryValue {
+fn mixin(m: &Mixin, notes: &mut Vec<Finding>) -> CategoryValue {
     let mut c = bare_category(m.id.scheme(), m.id.term(), CategoryClass::Mixin);
     c.title.clone_from(&m.title);
     // GFD.229: a Mixin's `rel` renders only the first of its `depends`.
     c.rel = m.depends.iter().take(1).map(ToString::to_string).collect();
     if m.depends.len() > 1 || !m.applies.is_empty() {
-        notes.push(Diagnostic::unplaced(
+        notes.push(Rule::Unrepresentable.finding(
             Severity::Note,
-            Rule::Unrepresentable,
             format!(
                 "mixin {}: text renders only the first `depends` and no `applies`",
                 m.id

@@ -9,11 +9,11 @@ use tern_model::{
 };
 
 use crate::bind::{SourceIndex, json_to_value, refined_def};
-use crate::diagnostic::{Diagnostic, Diagnostics, Rule, Severity};
+use crate::diagnostic::{Diagnostics, Rule};
 use crate::document::{ActionInvocation, Document, Listing};
 use crate::leniency::{Leniency, ParseOptions};
 
-use super::tree::{Json, JsonValue};
+use super::{Json, JsonValue, Member};
 
 const COLLECTIONS: [&str; 5] = ["kinds", "mixins", "actions", "resources", "links"];
 
@@ -82,7 +82,7 @@ impl Reader<'_> {
     /// Members other than `allowed` are errors (the schema has `additionalProperties: false`).
     fn only(&mut self, json: &Json, what: &str, allowed: &[&str]) -> bool {
         let mut ok = true;
-        for (name, value) in json.members().unwrap_or(&[]) {
+        for Member { name, value, .. } in json.members().unwrap_or(&[]) {
             if !allowed.contains(&name.as_str()) {
                 self.diags.error(
                     Rule::JsonShape,
@@ -175,7 +175,7 @@ impl Reader<'_> {
             return None;
         };
         let mut out = Vec::new();
-        for (name, value) in members {
+        for Member { name, value, .. } in members {
             if !name.contains('.') && value.members().is_some() {
                 self.diags.lenient(Leniency::NestedAttributes, self.options.allows(Leniency::NestedAttributes), value.position, format!("nested attribute object `{name}`; OCCI 1.2 attribute names are flat (`{name}.…`)"));
                 flatten(name, value, &mut out);
@@ -346,14 +346,12 @@ impl Reader<'_> {
         if let Some(rel) = json.get("rel") {
             let text = self.string(json, "rel", false)??;
             let kind = self.id(rel, &text)?;
-            self.diags.push(Diagnostic {
-                severity: Severity::Note,
-                rule: Rule::JsonShape,
-                message: format!(
+            self.diags.push(Rule::JsonShape.note(
+                rel.position,
+                format!(
                     "link `rel` read as the target kind {kind}; it is written back as `target.kind`"
                 ),
-                position: Some(rel.position),
-            });
+            ));
             target.kind.get_or_insert(kind);
         }
         shape_ok.then_some(Link {
@@ -395,7 +393,7 @@ impl Reader<'_> {
             return None;
         };
         let mut out = Vec::new();
-        for (name, d) in members {
+        for Member { name, value: d, .. } in members {
             self.index.attribute(name, d.position);
             out.push(self.definition(category, name, d)?);
         }
@@ -550,7 +548,7 @@ impl Reader<'_> {
             return None;
         }
         let mut listing = Listing::default();
-        for (name, value) in json.members().unwrap_or(&[]) {
+        for Member { name, value, .. } in json.members().unwrap_or(&[]) {
             let JsonValue::Array(items) = &value.value else {
                 self.shape(value, format!("`{name}` must be an array"));
                 return None;
@@ -576,7 +574,7 @@ impl Reader<'_> {
 fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, Json)>) {
     match value.members() {
         Some(members) => {
-            for (name, v) in members {
+            for Member { name, value: v, .. } in members {
                 flatten(&format!("{prefix}.{name}"), v, out);
             }
         }

@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use crate::diagnostic::{Diagnostic, Rule, Severity};
+use tern_diag::{Finding, Severity};
+
+use crate::diagnostic::Rule;
 use crate::media::MediaType;
 use crate::syntax::{AttributeValue, CategoryValue, LinkValue, TextValue, escape_quoted};
 
@@ -16,7 +18,7 @@ pub struct Rendered {
     /// The rendered text.
     pub text: String,
     /// Notes (e.g. header size) and warnings (values outside the grammar).
-    pub notes: Vec<Diagnostic>,
+    pub notes: Vec<Finding>,
 }
 
 /// Header length past which a note is emitted (a common server limit).
@@ -43,10 +45,7 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
         .chain(&locations)
     {
         if value.chars().any(|c| c.is_control() && c != '\t') {
-            notes.push(Diagnostic::unplaced(
-                Severity::Error,
-                Rule::Unrepresentable,
-                format!("`{}` holds a line break or control character, which no text rendering can carry", value.escape_debug()),
+            notes.push(Rule::Unrepresentable.finding(Severity::Error, format!("`{}` holds a line break or control character, which no text rendering can carry", value.escape_debug()),
             ));
         }
     }
@@ -54,15 +53,14 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
     match media {
         MediaType::UriList => {
             if !(categories.is_empty() && links.is_empty() && attributes.is_empty()) {
-                notes.push(Diagnostic::unplaced(Severity::Error, Rule::Unrepresentable, "text/uri-list carries only locations; categories, links and attributes were left out"));
+                notes.push(Rule::Unrepresentable.finding(Severity::Error, "text/uri-list carries only locations; categories, links and attributes were left out"));
             }
             if let Some(relative) = locations
                 .iter()
                 .find(|l| !crate::syntax::check_absolute_uri(l))
             {
-                notes.push(Diagnostic::unplaced(
+                notes.push(Rule::Unrepresentable.finding(
                     Severity::Error,
-                    Rule::Unrepresentable,
                     format!(
                         "`{relative}` is relative; a text/uri-list holds absolute URIs (RFC 2483)"
                     ),
@@ -85,7 +83,7 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
                 }
                 let line = format!("{name}: {}\r\n", values.join(", "));
                 if line.len() > HEADER_NOTE_BYTES {
-                    notes.push(Diagnostic::unplaced(Severity::Note, Rule::HeaderSize, format!("the {name} header is {} bytes, more than the {HEADER_NOTE_BYTES} many servers accept; it is rendered whole", line.len())));
+                    notes.push(Rule::HeaderSize.finding(Severity::Note, format!("the {name} header is {} bytes, more than the {HEADER_NOTE_BYTES} many servers accept; it is rendered whole", line.len())));
                 }
                 text.push_str(&line);
             }
@@ -161,10 +159,10 @@ fn render_link(l: &LinkValue) -> String {
     }
 }
 
-fn render_attribute(a: &AttributeValue, notes: &mut Vec<Diagnostic>) -> String {
+fn render_attribute(a: &AttributeValue, notes: &mut Vec<Finding>) -> String {
     if let TextValue::Number(n) = &a.value {
         if !crate::syntax::is_abnf_number(n) {
-            notes.push(Diagnostic::unplaced(Severity::Warning, Rule::Lenient(crate::Leniency::ExtendedNumber), format!("`{}={n}` is outside the OCCI number grammar; readers need leniency `extended-number`", a.name)));
+            notes.push(Rule::Lenient(crate::Leniency::ExtendedNumber).finding(Severity::Warning, format!("`{}={n}` is outside the OCCI number grammar; readers need leniency `extended-number`", a.name)));
         }
     }
     format!("{}={}", a.name, render_value(&a.value))
