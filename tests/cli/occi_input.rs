@@ -113,3 +113,46 @@ fn occi2ovf_reports_the_leniencies_it_reads_past() {
     );
     assert_eq!(stdout(&out), stdout(&tern(&["occi2ovf", &json])));
 }
+
+#[test]
+fn diff_reports_warnings_and_errors_in_the_format_asked_for() {
+    let dir = Scratch::new("diff-json");
+    let text = std::fs::read_to_string(A).unwrap().replacen(
+        "\"kind\": \"http://schemas.ogf.org/occi/infrastructure#compute\",",
+        "\"kind\": \"http://schemas.ogf.org/occi/infrastructure#compute\", \"location\": \"/compute/1\",",
+        1,
+    );
+    assert_ne!(
+        text,
+        std::fs::read_to_string(A).unwrap(),
+        "the sample has a compute"
+    );
+    let lenient = dir.path("lenient.json");
+    std::fs::write(&lenient, &text).unwrap();
+    let out = tern(&["diff", "--format", "json", &lenient, A]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(
+        crate::violations("schemas/findings.schema.json", &err),
+        Vec::<String>::new()
+    );
+    let report: serde_json::Value = serde_json::from_str(&err).unwrap();
+    assert_eq!(
+        report["findings"][0]["rule"], "lenient.extra-location",
+        "{err}"
+    );
+    assert_eq!(report["valid"], true);
+    // Both inputs broken: one report naming both files, exit 1.
+    let broken = dir.path("broken.json");
+    std::fs::write(&broken, "{\"resources\": [").unwrap();
+    let out = tern(&["diff", "--format", "json", &broken, &broken]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stderr(&out)).unwrap();
+    assert_eq!(report["valid"], false);
+    assert_eq!(
+        report["findings"].as_array().unwrap().len(),
+        2,
+        "{report:#}"
+    );
+    assert_eq!(report["findings"][0]["rule"], "json.syntax");
+}

@@ -50,9 +50,7 @@ pub(crate) enum Graph {
 
 /// `tern diff`.
 pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let Some((runtime, target)) = read_both(args)? else {
-        return Ok(Outcome::Invalid);
-    };
+    let (runtime, target) = read_both(args, global.format)?;
     let comparison = compare(&runtime, &target, &args.strategy);
     match global.format {
         Format::Json => output::print_json(&to_json(&comparison.diff())?)?,
@@ -63,9 +61,7 @@ pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, 
 
 /// `tern plan`.
 pub(crate) fn plan_command(args: &PlanArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let Some((runtime, target)) = read_both(&args.topologies)? else {
-        return Ok(Outcome::Invalid);
-    };
+    let (runtime, target) = read_both(&args.topologies, global.format)?;
     let comparison = compare(&runtime, &target, &args.topologies.strategy);
     let p = plan(&comparison, &Catalogue::infrastructure(OcciVersion::V1_2));
     match (args.graph, global.format) {
@@ -87,24 +83,37 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, CliError
     serde_json::to_value(value).map_err(|e| CliError::Io(io::Error::other(e)))
 }
 
-// Both collections, or `None` after printing the findings when one does not parse.
-fn read_both(args: &TopologyArgs) -> Result<Option<(Collection, Collection)>, CliError> {
-    let runtime = read_collection(&args.runtime)?;
-    let target = read_collection(&args.target)?;
-    Ok(runtime.zip(target))
+// Both collections; their warnings on stderr (in the `--format` shape), or every finding of
+// both inputs as the error when one of them is no entity collection.
+fn read_both(args: &TopologyArgs, format: Format) -> Result<(Collection, Collection), CliError> {
+    let mut findings = Findings::default();
+    let runtime = read_collection(&args.runtime, &mut findings)?;
+    let target = read_collection(&args.target, &mut findings)?;
+    match runtime.zip(target) {
+        Some(both) => {
+            if !findings.list().is_empty() {
+                findings.eprint(format);
+            }
+            Ok(both)
+        }
+        None => Err(findings.into()),
+    }
 }
 
-// An entity collection in any OCCI rendering (detected from the content), its warnings on
-// stderr; `None` after printing the findings when it is no entity collection.
-fn read_collection(path: &Path) -> Result<Option<Collection>, CliError> {
+// An entity collection in any OCCI rendering (detected from the content); its findings are
+// added to `findings`.
+fn read_collection(path: &Path, findings: &mut Findings) -> Result<Option<Collection>, CliError> {
     let (name, text) = crate::input::text(Some(path))?;
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
     let source = Source::new(&name, &text, None);
-    let (findings, collection) =
-        match tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue) {
-            Ok(read) => (read.warnings, Some(read.value.collection)),
-            Err(e) => (e.into_findings(), None),
-        };
-    Findings::from(findings).eprint(Format::Text);
-    Ok(collection)
+    match tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue) {
+        Ok(read) => {
+            findings.extend(read.warnings);
+            Ok(Some(read.value.collection))
+        }
+        Err(e) => {
+            findings.extend(e.into_findings());
+            Ok(None)
+        }
+    }
 }
