@@ -375,7 +375,7 @@ fn property_values(entity: &tern_model::Entity) -> Vec<(String, String)> {
         };
         let applies = occi.category == entity.kind || entity.mixins.contains(&occi.category);
         if let (true, Some(value)) = (applies, entity.attributes.get(attribute)) {
-            out.push((key.clone(), plain(value)));
+            out.push((key.clone(), value.to_plain_string()));
         }
     }
     out
@@ -477,13 +477,6 @@ fn rederived(conversion: crate::Conversion, entity: &tern_model::Entity, value: 
             .any(|t| t.architecture.as_deref() == value.as_str()),
         crate::Conversion::AddressAllocation => value.as_str() == Some("static"),
         _ => false,
-    }
-}
-
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 
