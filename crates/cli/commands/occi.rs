@@ -128,20 +128,20 @@ fn category_block(out: &mut String, category: Category<'_>) {
         let terms: Vec<&str> = actions.iter().map(tern_model::CategoryId::term).collect();
         let _ = writeln!(out, "  actions   {}", terms.join(", "));
     }
-    if let Category::Kind(kind) = category {
-        if let Some(machine) = &kind.states {
-            let _ = writeln!(
-                out,
-                "  states    {} (initial {})",
-                machine.attribute, machine.initial
-            );
-            for t in machine.transitions.iter().filter(|t| !t.failure) {
-                let via = t
-                    .action
-                    .as_ref()
-                    .map_or("(provider)", tern_model::CategoryId::term);
-                let _ = writeln!(out, "            {} --{via}--> {}", t.from, t.to);
-            }
+    if let Category::Kind(kind) = category
+        && let Some(machine) = &kind.states
+    {
+        let _ = writeln!(
+            out,
+            "  states    {} (initial {})",
+            machine.attribute, machine.initial
+        );
+        for t in machine.transitions.iter().filter(|t| !t.failure) {
+            let via = t
+                .action
+                .as_ref()
+                .map_or("(provider)", tern_model::CategoryId::term);
+            let _ = writeln!(out, "            {} --{via}--> {}", t.from, t.to);
         }
     }
 }

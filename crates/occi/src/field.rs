@@ -105,10 +105,8 @@ pub fn lex(
                         position,
                         "field value continued on an indented line (obsolete line folding)",
                     );
-                    if kept {
-                        if let Some((_, value)) = raw.last_mut() {
-                            value.push_folded(line[start..].trim_end(), position);
-                        }
+                    if kept && let Some((_, value)) = raw.last_mut() {
+                        value.push_folded(line[start..].trim_end(), position);
                     }
                 }
                 None => diags.error(

@@ -44,10 +44,10 @@ impl Names {
 
 fn natural(r: &Resource) -> String {
     let id = &r.entity.id;
-    if let Some(rest) = id.strip_prefix("urn:ovf:") {
-        if let Some((_, name)) = rest.split_once(':') {
-            return name.to_owned();
-        }
+    if let Some(rest) = id.strip_prefix("urn:ovf:")
+        && let Some((_, name)) = rest.split_once(':')
+    {
+        return name.to_owned();
     }
     let raw = r.entity.title.clone().unwrap_or_else(|| {
         id.rsplit([':', '/'])

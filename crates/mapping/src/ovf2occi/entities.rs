@@ -170,15 +170,15 @@ fn compute(
     if let Some(name) = &cx.options.envelope_name {
         e.attributes.insert("tern.ovf.envelope", name.as_str());
     }
-    if let Some(os) = &system.sections.operating_system {
-        if let Some(id) = os.id.as_deref().and_then(|i| i.trim().parse::<u16>().ok()) {
-            let template = extensions::os_template(
-                catalogue,
-                id,
-                os.description.as_ref().map(|d| d.text.as_str()),
-            );
-            resource.entity.mixins.push(template);
-        }
+    if let Some(os) = &system.sections.operating_system
+        && let Some(id) = os.id.as_deref().and_then(|i| i.trim().parse::<u16>().ok())
+    {
+        let template = extensions::os_template(
+            catalogue,
+            id,
+            os.description.as_ref().map(|d| d.text.as_str()),
+        );
+        resource.entity.mixins.push(template);
     }
     if let Some(config) = cx.config {
         let label = cx

@@ -257,20 +257,19 @@ impl Schema {
                     }
                 }
                 "enum" => {
-                    if let JsonValue::Array(allowed) = &value.value {
-                        if !allowed
+                    if let JsonValue::Array(allowed) = &value.value
+                        && !allowed
                             .iter()
                             .any(|a| a.to_compact() == instance.to_compact())
-                        {
-                            out.push(Violation {
-                                pointer: pointer.to_owned(),
-                                message: format!(
-                                    "{} is not one of the allowed values",
-                                    instance.to_compact()
-                                ),
-                                position: instance.position,
-                            });
-                        }
+                    {
+                        out.push(Violation {
+                            pointer: pointer.to_owned(),
+                            message: format!(
+                                "{} is not one of the allowed values",
+                                instance.to_compact()
+                            ),
+                            position: instance.position,
+                        });
                     }
                 }
                 "anyOf" | "oneOf" => {
@@ -318,14 +317,14 @@ impl Schema {
                     }
                 }
                 "minProperties" => {
-                    if let (JsonValue::Number(n), Some(m)) = (&value.value, instance.members()) {
-                        if n.parse::<usize>().is_ok_and(|min| m.len() < min) {
-                            out.push(Violation {
-                                pointer: pointer.to_owned(),
-                                message: format!("fewer than {n} members"),
-                                position: instance.position,
-                            });
-                        }
+                    if let (JsonValue::Number(n), Some(m)) = (&value.value, instance.members())
+                        && n.parse::<usize>().is_ok_and(|min| m.len() < min)
+                    {
+                        out.push(Violation {
+                            pointer: pointer.to_owned(),
+                            message: format!("fewer than {n} members"),
+                            position: instance.position,
+                        });
                     }
                 }
                 "additionalProperties" => {

@@ -160,10 +160,10 @@ fn render_link(l: &LinkValue) -> String {
 }
 
 fn render_attribute(a: &AttributeValue, notes: &mut Vec<Finding>) -> String {
-    if let TextValue::Number(n) = &a.value {
-        if !crate::syntax::is_abnf_number(n) {
-            notes.push(Rule::Lenient(crate::Leniency::ExtendedNumber).finding(Severity::Warning, format!("`{}={n}` is outside the OCCI number grammar; readers need leniency `extended-number`", a.name)));
-        }
+    if let TextValue::Number(n) = &a.value
+        && !crate::syntax::is_abnf_number(n)
+    {
+        notes.push(Rule::Lenient(crate::Leniency::ExtendedNumber).finding(Severity::Warning, format!("`{}={n}` is outside the OCCI number grammar; readers need leniency `extended-number`", a.name)));
     }
     format!("{}={}", a.name, render_value(&a.value))
 }
