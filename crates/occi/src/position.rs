@@ -56,7 +56,7 @@ impl Located {
 
     /// The source position of the byte at `offset` in [`Located::text`].
     pub fn position_at(&self, offset: usize) -> Position {
-        let offset = floor_char_boundary(&self.text, offset);
+        let offset = tern_diag::floor_char_boundary(&self.text, offset);
         let anchor = self.anchor_before(offset);
         let columns = if self.ascii {
             offset - anchor.offset
@@ -85,8 +85,8 @@ impl Located {
 
     /// The sub-text `start..end`, where `chars` characters precede `start`: no counting.
     pub(crate) fn slice_at(&self, start: usize, chars: usize, end: usize) -> Located {
-        let start = floor_char_boundary(&self.text, start);
-        let end = floor_char_boundary(&self.text, end).max(start);
+        let start = tern_diag::floor_char_boundary(&self.text, start);
+        let end = tern_diag::floor_char_boundary(&self.text, end).max(start);
         let anchor = self.anchor_before(start);
         let text = &self.text[start..end];
         let mut anchors = vec![Anchor {
@@ -122,14 +122,6 @@ impl Located {
 
 fn column_after(position: Position, columns: usize) -> Position {
     Position::new(position.line, position.column + columns)
-}
-
-fn floor_char_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 #[cfg(test)]
