@@ -136,20 +136,28 @@ fn sizes(doc: &Document) -> (Option<u128>, Option<u128>) {
     (memory, capacity)
 }
 
+/// Memory and capacity after OVF → OCCI → OVF, through the JSON rendering; the text/plain
+/// rendering must give the same.
 fn round_trip(unit: &str, memory: u64, capacity: u64) -> (Option<u128>, Option<u128>) {
     let doc = Document::parse(descriptor(unit, memory, capacity).as_bytes()).unwrap();
     let conversion = ovf_to_occi(&doc, &Options::default())
         .unwrap_or_else(|e| panic!("{memory} and {capacity} of {unit}: {e}"));
     let (collection, catalogue) = support::through_json(&conversion);
-    let export = occi_to_ovf(
-        &collection,
-        &ExportOptions {
-            catalogue: Some(catalogue),
-            ..ExportOptions::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("{memory} and {capacity} of {unit}: {e}"));
-    sizes(&Document::parse(export.xml.as_bytes()).unwrap())
+    let export = |collection: &tern_model::Collection, catalogue| {
+        let export = occi_to_ovf(
+            collection,
+            &ExportOptions {
+                catalogue,
+                ..ExportOptions::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("{memory} and {capacity} of {unit}: {e}"));
+        sizes(&Document::parse(export.xml.as_bytes()).unwrap())
+    };
+    let from_json = export(&collection, Some(catalogue));
+    let from_text = export(&support::through_text(&conversion), None);
+    assert_eq!(from_json, from_text, "JSON and text/plain agree");
+    from_json
 }
 
 fn gib(value: Option<&Value>) -> String {

@@ -74,3 +74,33 @@ pub fn through_json(
     }
     (collection, catalogue)
 }
+
+/// A conversion rendered as `text/plain`, one body per resource as `ovf2occi --to
+/// text/plain` writes them, and read back body by body.
+pub fn through_text(conversion: &tern_mapping::ovf2occi::Conversion) -> tern_model::Collection {
+    let catalogue = tern_mapping::extensions::catalogue(
+        conversion
+            .catalogue
+            .version()
+            .unwrap_or(tern_model::OcciVersion::V1_2),
+    );
+    let mut collection = tern_model::Collection::new();
+    for resource in conversion.collection.resources() {
+        let rendered = tern_occi::write(
+            &tern_occi::Document::Resource(resource.clone()),
+            tern_occi::MediaType::TextPlain,
+        );
+        let parsed = tern_occi::read(
+            &rendered.text,
+            tern_occi::MediaType::TextPlain,
+            &tern_occi::ParseOptions::lenient(),
+            &catalogue,
+        )
+        .unwrap_or_else(|e| panic!("the rendering reads back: {e:?}\n{}", rendered.text));
+        let tern_occi::Document::Resource(r) = parsed.value else {
+            panic!("a resource")
+        };
+        collection.push_resource(r).unwrap();
+    }
+    collection
+}
