@@ -172,6 +172,9 @@ impl Carrier<'_, '_> {
                 .or_else(|| declaration.source_value().map(str::to_owned))
         };
         let ty = CimType::of(p.ty.as_deref());
+        // `ovf:value=""` (the schema's default) on a number or boolean is no value yet; the
+        // declaration keeps it for the way back.
+        let current = current.filter(|text| ty == CimType::String || !text.is_empty());
         let value = current.as_deref().map(|text| ty.value(text));
         match (value, current) {
             (Some(Ok(v)), _) => {
