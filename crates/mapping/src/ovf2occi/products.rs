@@ -211,7 +211,7 @@ impl Carrier<'_, '_> {
 }
 
 /// The row that carries every property: key pattern `*`, conversion `ovf-property`.
-pub(crate) fn carries_properties(row: &MappingRow, cx: &Cx<'_>) -> bool {
+fn carries_properties(row: &MappingRow, cx: &Cx<'_>) -> bool {
     row.convert == Conversion::OvfProperty
         && matches!(row.direction, Direction::Both | Direction::OvfToOcci)
         && row
