@@ -222,12 +222,21 @@ fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError>
         let standard = tern_model::Catalogue::infrastructure(
             conversion.catalogue.version().unwrap_or(OcciVersion::V1_2),
         );
+        // With what they depend on (the product mixins depend on tern's `ovf#product`).
+        let used: Vec<&tern_model::CategoryId> = conversion
+            .catalogue
+            .mixins()
+            .iter()
+            .filter(|m| resources.iter().any(|r| uses(r, &m.id)))
+            .flat_map(|m| conversion.catalogue.mixin_closure(&m.id))
+            .map(|m| &m.id)
+            .collect();
         let mixins = conversion
             .catalogue
             .mixins()
             .iter()
             .filter(|m| standard.mixin(&m.id).is_none())
-            .filter(|m| resources.iter().any(|r| uses(r, &m.id)))
+            .filter(|m| used.contains(&&m.id))
             .cloned()
             .collect();
         let listing = Document::Listing(Listing {

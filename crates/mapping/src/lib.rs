@@ -17,6 +17,7 @@ pub mod extensions;
 pub mod occi2ovf;
 pub mod os;
 pub mod ovf2occi;
+pub mod property;
 mod render;
 mod row;
 mod value;

@@ -4,11 +4,12 @@
 
 mod hardware;
 mod names;
+mod products;
 mod restore;
 
 pub use restore::restore;
 
-use tern_model::{Collection, Link, Resource, Value};
+use tern_model::{Collection, Resource, Value};
 use tern_ovf::build::{BuildError, Builder};
 use tern_units::{AllocationUnit, Ratio};
 
@@ -130,29 +131,31 @@ pub fn occi_to_ovf(
         }
         x.close("NetworkSection");
     }
-    let network_properties = network_properties(&networks, &names);
+    let products = products::plan(
+        &computes,
+        &networks,
+        &names,
+        collection,
+        options.catalogue.as_ref(),
+        computes.len() > 1,
+        // The export describes the converted configuration only: no DeploymentOptionSection.
+        &[],
+    );
     if computes.len() == 1 {
-        system(
-            &mut x,
-            computes[0],
-            &names,
-            collection,
-            &network_properties,
-            options,
-        )?;
+        system(&mut x, computes[0], &names, collection, &products, options)?;
     } else {
         let group = common_collection(&computes).unwrap_or_else(|| "collection".to_owned());
         x.open("VirtualSystemCollection", &[("ovf:id", &group)]);
         x.text("Info", &[], "Virtual systems exported from OCCI");
         x.text("Name", &[], &group);
-        properties_section(&mut x, "Network settings", &network_properties);
+        products::write(&mut x, &products.collection);
         for c in &computes {
-            system(&mut x, c, &names, collection, &[], options)?;
+            system(&mut x, c, &names, collection, &products, options)?;
         }
         x.close("VirtualSystemCollection");
     }
     x.close("Envelope");
-    let mut dropped = Vec::new();
+    let mut dropped = products.dropped;
     for r in collection.resources() {
         dropped_facts(&r.entity, &mut dropped);
         for l in &r.links {
@@ -279,7 +282,7 @@ fn system(
     vm: &Resource,
     names: &Names,
     collection: &Collection,
-    extra: &[(String, String)],
+    products: &products::Plan,
     options: &ExportOptions,
 ) -> Result<(), ExportError> {
     let id = names.of(vm);
@@ -292,10 +295,7 @@ fn system(
         x.text("Annotation", &[], summary);
         x.close("AnnotationSection");
     }
-    let mut props = property_values(&vm.entity);
-    props.extend(nic_properties(vm, names, collection));
-    props.extend(extra.iter().cloned());
-    properties_section(x, "Settings of the machine", &props);
+    products::write(x, products.of_system(vm));
     let (os, description) = operating_system(vm, options.catalogue.as_ref());
     x.open("OperatingSystemSection", &[("ovf:id", &os)]);
     x.text("Info", &[], "The guest operating system");
@@ -337,87 +337,6 @@ fn operating_system(
         })
     });
     ("1".to_owned(), description)
-}
-
-fn properties_section(x: &mut Builder, info: &str, props: &[(String, String)]) {
-    if props.is_empty() {
-        return;
-    }
-    x.open("ProductSection", &[]);
-    x.text("Info", &[], info);
-    for (key, value) in props {
-        x.empty(
-            "Property",
-            &[
-                ("ovf:key", key),
-                ("ovf:type", "string"),
-                ("ovf:value", value),
-            ],
-        );
-    }
-    x.close("ProductSection");
-}
-
-// The compute's property rows (hostname, public-keys, user-data) read backwards.
-fn property_values(entity: &tern_model::Entity) -> Vec<(String, String)> {
-    let table = MappingTable::builtin();
-    let mut out = Vec::new();
-    for row in table
-        .rows()
-        .iter()
-        .filter(|r| matches!(r.direction, Direction::Both | Direction::OcciToOvf))
-    {
-        let (Some(crate::OvfSource::Property { key }), Some(occi)) = (&row.ovf, &row.occi) else {
-            continue;
-        };
-        let Some(attribute) = &occi.attribute else {
-            continue;
-        };
-        let applies = occi.category == entity.kind || entity.mixins.contains(&occi.category);
-        if let (true, Some(value)) = (applies, entity.attributes.get(attribute)) {
-            out.push((key.clone(), value.to_plain_string()));
-        }
-    }
-    out
-}
-
-fn network_properties(networks: &[&Resource], names: &Names) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for n in networks {
-        for (key, value) in property_values(&n.entity) {
-            let key = if networks.len() > 1 {
-                format!("{key}.{}", names.of(n))
-            } else {
-                key
-            };
-            out.push((key, value));
-        }
-    }
-    out
-}
-
-fn nic_properties(vm: &Resource, names: &Names, collection: &Collection) -> Vec<(String, String)> {
-    let nics: Vec<&Link> = vm
-        .links
-        .iter()
-        .filter(|l| l.entity.kind.term() == "networkinterface")
-        .collect();
-    let mut out = Vec::new();
-    for link in &nics {
-        for (key, value) in property_values(&link.entity) {
-            let network = collection
-                .resource(&link.target.location)
-                .map(|n| names.of(n).to_owned());
-            let key = match network {
-                Some(net) if nics.len() > 1 => format!("{key}.{net}"),
-                _ => key,
-            };
-            if !out.iter().any(|(k, _): &(String, String)| *k == key) {
-                out.push((key, value));
-            }
-        }
-    }
-    out
 }
 
 fn common_collection(computes: &[&Resource]) -> Option<String> {

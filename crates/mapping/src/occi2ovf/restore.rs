@@ -7,6 +7,7 @@ use tern_ovf::Document;
 use tern_ovf::edit;
 
 use crate::ovf2occi::{self, Options};
+use crate::property::PropertyId;
 
 /// Applies the differences between `collection` and what `original` converts to. Returns the
 /// changes that were not written back.
@@ -52,6 +53,12 @@ pub fn restore(
                 }
                 ("occi.compute.hostname", Some(_), Value::String(h)) => {
                     edit::set_property(original, "hostname", h).is_ok()
+                }
+                (name, Some(_), value) if PropertyId::from_attribute(name).is_some() => {
+                    PropertyId::from_attribute(name).is_some_and(|id| {
+                        edit::set_property(original, &id.qualified_key(), &value.to_plain_string())
+                            .is_ok()
+                    })
                 }
                 _ => false,
             };
