@@ -4,16 +4,19 @@
 use std::fmt;
 
 use crate::catalogue::CORE_SCHEME;
-use crate::{Catalogue, Category, CategoryId, Entity, Link, Resource, Value, ValueProblem};
+use crate::{Catalogue, Category, CategoryId, Entity, Format, Link, Resource, Value, ValueProblem};
 
 /// What the entity rendering is: a full instance from a server, or a client request
 /// (which need not carry an `id` or the attributes the server sets, such as `state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ValidationMode {
-    /// A complete instance: every required attribute present.
+    /// A complete instance, as a server renders it: an id and every required attribute.
     #[default]
     Instance,
-    /// A create request: only required attributes a client may set are demanded.
+    /// A create request, as a client sends it: no id needed, and of the required attributes
+    /// only those a client sets ([`AttributeDef::required_in_request`](crate::AttributeDef::required_in_request)):
+    /// not the immutable ones the server keeps (`state`), not the provider-assigned ones (a
+    /// NIC's MAC, a storage link's device id).
     Request,
 }
 
@@ -78,6 +81,14 @@ pub enum ValidationError {
     },
     /// A required attribute is absent.
     MissingRequired {
+        /// The entity.
+        entity: String,
+        /// The attribute.
+        attribute: String,
+    },
+    /// An instance lacks a required attribute the provider sets (`state`, a NIC's MAC); a
+    /// create request may leave it out ([`ValidationMode::Request`]).
+    MissingProviderSet {
         /// The entity.
         entity: String,
         /// The attribute.
@@ -198,6 +209,8 @@ impl Catalogue {
                     entity: display_name(&link.entity),
                     attribute: attribute.into(),
                 });
+            } else {
+                check_uri(&link.entity, attribute, &end.location, errors);
             }
         }
     }
@@ -210,10 +223,14 @@ impl Catalogue {
         errors: &mut Vec<ValidationError>,
     ) {
         let name = display_name(entity);
-        if entity.id.is_empty() && mode == ValidationMode::Instance {
-            errors.push(ValidationError::MissingId {
-                kind: entity.kind.clone(),
-            });
+        if entity.id.is_empty() {
+            if mode == ValidationMode::Instance {
+                errors.push(ValidationError::MissingId {
+                    kind: entity.kind.clone(),
+                });
+            }
+        } else {
+            check_uri(entity, "occi.core.id", &entity.id, errors);
         }
         match self.category(&entity.kind) {
             None => {
@@ -285,16 +302,30 @@ impl Catalogue {
             d.required()
                 && d.default.is_none()
                 && !d.name.starts_with("occi.core.")
-                && (mode == ValidationMode::Instance || d.mutable)
+                && (mode == ValidationMode::Instance || d.required_in_request())
         };
         for def in defs.iter().filter(demanded) {
             if entity.attributes.get(&def.name).is_none() {
-                errors.push(ValidationError::MissingRequired {
-                    entity: name.clone(),
-                    attribute: def.name.clone(),
+                let (entity, attribute) = (name.clone(), def.name.clone());
+                errors.push(if def.required_in_request() {
+                    ValidationError::MissingRequired { entity, attribute }
+                } else {
+                    ValidationError::MissingProviderSet { entity, attribute }
                 });
             }
         }
+    }
+}
+
+// GFD.221: identifiers and link ends are URIs.
+fn check_uri(entity: &Entity, attribute: &str, text: &str, errors: &mut Vec<ValidationError>) {
+    if !Format::Uri.accepts(text) {
+        errors.push(ValidationError::BadValue {
+            entity: display_name(entity),
+            attribute: attribute.into(),
+            value: Value::from(text),
+            problem: ValueProblem::BadFormat(Format::Uri),
+        });
     }
 }
 
@@ -321,7 +352,7 @@ impl fmt::Display for ValidationError {
         match self {
             ValidationError::MissingId { kind } => write!(
                 f,
-                "{} entity without an id (occi.core.id is required)",
+                "{} entity without an id (occi.core.id is required of an instance; a create request may leave it to the provider)",
                 kind.term()
             ),
             ValidationError::UnknownKind { entity, kind } => {
@@ -366,6 +397,10 @@ impl fmt::Display for ValidationError {
             ValidationError::MissingRequired { entity, attribute } => {
                 write!(f, "{entity}: required attribute {attribute} is missing")
             }
+            ValidationError::MissingProviderSet { entity, attribute } => write!(
+                f,
+                "{entity}: required attribute {attribute} is missing (the provider sets it: an instance carries it, a create request need not)"
+            ),
             ValidationError::BadValue {
                 entity,
                 attribute,

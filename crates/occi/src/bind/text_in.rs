@@ -468,6 +468,7 @@ fn attribute_def(
             plain.format = d.format;
             plain.range = d.range;
             plain.unit = d.unit;
+            plain.provider_assigned = d.provider_assigned;
             plain
         }
         None => AttributeDef::new(decl.name.clone(), AttributeType::String),

@@ -437,6 +437,7 @@ impl Reader<'_> {
                 plain.format = known.format;
                 plain.range = known.range;
                 plain.unit = known.unit;
+                plain.provider_assigned = known.provider_assigned;
                 plain
             }
             None => AttributeDef::new(name, kind),
