@@ -114,9 +114,12 @@ impl Entity {
     /// assert_eq!(Entity::new("urn:uuid:1", nic).location_or_implied(), None);
     /// ```
     pub fn location_or_implied(&self) -> Option<String> {
-        if self.location.is_some() {
-            return self.location.clone();
-        }
+        self.location.clone().or_else(|| self.implied_location())
+    }
+
+    /// The location the id alone implies (see [`Entity::location_or_implied`]), whatever
+    /// location the entity has.
+    pub fn implied_location(&self) -> Option<String> {
         let segment = !self.id.is_empty() && !self.id.contains([':', '/', '?', '#']);
         segment.then(|| format!("/{}/{}", self.kind.term(), self.id))
     }

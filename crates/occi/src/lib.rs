@@ -50,12 +50,12 @@ mod source;
 pub mod syntax;
 pub mod text;
 
-pub use codec::{Unknowns, read, validate, write};
+pub use codec::{CollectionForm, Unknowns, WriteOptions, read, validate, write, write_with};
 pub use diagnostic::{Diagnostics, ParseError, Parsed, Rule};
 pub use document::{ActionInvocation, Document, Listing};
 pub use leniency::{Leniency, LeniencySet, ParseOptions};
 pub use media::MediaType;
 pub use position::Located;
 pub use source::{EntityCollection, Source, read_collection};
-pub use tern_model::OcciVersion;
+pub use tern_model::{OcciVersion, ValidationMode};
 pub use text::{Rendered, TextDocument, parse_text, render_text};

@@ -51,11 +51,11 @@ fn a_create_request_needs_no_id_and_no_state() {
     ");
 }
 
-// A client creating a NIC or a storage link leaves the MAC and the device id to the provider
-// (GFD.224: the device id is "defined by the OCCI service provider"); a server's rendering
-// carries them.
+// A client creating a NIC or a storage link may leave the MAC and the device id to the
+// provider (GFD.224: the device id is "defined by the OCCI service provider"); a server's
+// rendering carries them.
 #[test]
-fn a_create_request_leaves_provider_assigned_attributes_out() {
+fn provider_assigned_attributes_are_told_apart() {
     let mut resource = Resource::new(compute("urn:uuid:vm1"));
     let mut nic = Entity::new("urn:uuid:nic1", infra("networkinterface"));
     nic.attributes
@@ -67,10 +67,12 @@ fn a_create_request_leaves_provider_assigned_attributes_out() {
     resource
         .links
         .push(Link::new(disk, "urn:uuid:vm1", "urn:uuid:st1"));
-    assert_eq!(
-        catalogue().validate_resource(&resource, ValidationMode::Request),
-        Ok(())
-    );
+    // Still reported, so that a converter can say what it left to the provider; the
+    // definitions tell a judge of requests that the provider assigns them.
+    insta::assert_snapshot!(errors_of(resource.clone(), ValidationMode::Request), @r"
+    networkinterface urn:uuid:nic1: required attribute occi.networkinterface.mac is missing
+    storagelink urn:uuid:disk1: required attribute occi.storagelink.deviceid is missing
+    ");
     resource
         .entity
         .attributes
@@ -97,23 +99,6 @@ fn only_the_mac_and_the_device_id_are_provider_assigned() {
         assigned,
         ["occi.networkinterface.mac", "occi.storagelink.deviceid"]
     );
-}
-
-// GFD.221 §4.6: an entity's id is a URI, and so are a link's ends.
-#[test]
-fn ids_and_link_ends_are_uris() {
-    let mut resource = Resource::new(compute("urn:ovf:compute:web server"));
-    let nic = Entity::new("urn:uuid:nic1", infra("networkinterface"));
-    resource.links.push(Link::new(
-        nic,
-        "urn:ovf:compute:web server",
-        "urn:ovf:network:VM Network",
-    ));
-    insta::assert_snapshot!(errors_of(resource, ValidationMode::Request), @r#"
-    compute urn:ovf:compute:web server: attribute occi.core.id: value "urn:ovf:compute:web server": not a valid URI
-    networkinterface urn:uuid:nic1: attribute occi.core.source: value "urn:ovf:compute:web server": not a valid URI
-    networkinterface urn:uuid:nic1: attribute occi.core.target: value "urn:ovf:network:VM Network": not a valid URI
-    "#);
 }
 
 #[test]

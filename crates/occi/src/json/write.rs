@@ -97,7 +97,12 @@ fn push_ids(o: &mut Vec<(String, Json)>, name: &str, ids: &[tern_model::Category
 
 fn entity_head(e: &Entity, what: &str, notes: &mut Vec<Finding>) -> Vec<(String, Json)> {
     let mut o = vec![("kind".to_owned(), string(&e.kind.to_string()))];
-    if let Some(location) = &e.location {
+    // A location the id implies (`/networkinterface/ni1` of `ni1`) is not lost.
+    if let Some(location) = e
+        .location
+        .as_ref()
+        .filter(|l| e.implied_location().as_ref() != Some(*l))
+    {
         notes.push(Rule::Unrepresentable.finding(
             Severity::Note,
             format!(
