@@ -283,6 +283,8 @@ fn into_collection(
         }
         Document::Resource(r) => (vec![r], Vec::new()),
         Document::Link(l) => (Vec::new(), vec![l]),
+        // GFD.229's entity collection of no entity: an empty body.
+        Document::Locations(l) if l.is_empty() => (Vec::new(), Vec::new()),
         other => {
             found.push(Rule::Composition.error(
                 Position::START,

@@ -35,6 +35,8 @@ pub fn to_json(doc: &Document, notes: &mut Vec<Finding>) -> Json {
         Document::Mixin(m) => mixin(m, notes),
         Document::Action(a) => action(a),
         Document::Listing(l) => listing(l, notes),
+        // No entity: the empty collection.
+        Document::Locations(l) if l.is_empty() => object(Vec::new()),
         Document::Locations(_) => {
             notes.push(Rule::Unrepresentable.finding(
                 Severity::Error,
