@@ -133,7 +133,7 @@ pub struct WriteOptions {
     pub collection: CollectionForm,
 }
 
-/// Renders `doc` in `media` with `options`: [`write`], except that an entity collection
+/// Renders `doc` in `media` with `options`: [`write()`], except that an entity collection
 /// may be rendered as bodies ([`CollectionForm::Bodies`]).
 ///
 /// ```

@@ -97,10 +97,10 @@ impl<'a> Source<'a> {
             match read_indexed(text, self.media(), options, catalogue, &mut index) {
                 Ok(parsed) => {
                     here.extend(parsed.warnings);
-                    match self.entity_body(parsed.value, lines, &mut ids) {
-                        Ok(EntityBody::Resource(r)) => listing.resources.push(r),
-                        Ok(EntityBody::Link(l)) => listing.links.push(l),
-                        Err(e) => here.push(e),
+                    match self.entity_body(parsed.value, lines, &mut ids, &mut here) {
+                        Some(EntityBody::Resource(r)) => listing.resources.push(r),
+                        Some(EntityBody::Link(l)) => listing.links.push(l),
+                        None => {}
                     }
                 }
                 Err(e) => here.extend(e.into_findings()),
@@ -133,9 +133,11 @@ impl<'a> Source<'a> {
             match read_indexed(text, self.media(), options, catalogue, &mut index) {
                 Ok(parsed) => {
                     here.extend(parsed.warnings);
-                    match self.entity_body(parsed.value.clone(), lines, &mut ids) {
-                        Ok(_) => judge(&parsed.value, &index, catalogue, unknowns, mode, &mut here),
-                        Err(e) => here.push(e),
+                    if self
+                        .entity_body(parsed.value.clone(), lines, &mut ids, &mut here)
+                        .is_some()
+                    {
+                        judge(&parsed.value, &index, catalogue, unknowns, mode, &mut here);
                     }
                 }
                 Err(e) => here.extend(e.into_findings()),
@@ -155,14 +157,15 @@ impl<'a> Source<'a> {
         }
     }
 
-    // One body of several: a resource or a link, whose id no earlier body has; else the
-    // finding (relative to the body) that says what the body is instead.
+    // One body of several: a resource or a link, whose id no earlier body has; else `None`
+    // and the finding (relative to the body) that says what the body is instead.
     fn entity_body(
         &self,
         document: Document,
         lines: usize,
         ids: &mut BodyIds,
-    ) -> Result<EntityBody, Finding> {
+        found: &mut Vec<Finding>,
+    ) -> Option<EntityBody> {
         let (body, entity) = match document {
             Document::Resource(r) => {
                 let e = r.entity.clone();
@@ -173,7 +176,7 @@ impl<'a> Source<'a> {
                 (EntityBody::Link(l), e)
             }
             other => {
-                return Err(Rule::Composition.error(
+                found.push(Rule::Composition.error(
                     Position::START,
                     format!(
                         "a {} input of several bodies separated by blank lines is an entity collection, one resource or link per body; this body is a {}",
@@ -181,12 +184,13 @@ impl<'a> Source<'a> {
                         other.composition()
                     ),
                 ));
+                return None;
             }
         };
         if !entity.id.is_empty()
             && let Some(first) = ids.0.insert(entity.id.clone(), lines + 1)
         {
-            return Err(Rule::Composition.error(
+            found.push(Rule::Composition.error(
                 Position::START,
                 format!(
                     "{} {} is rendered twice (first in the body at line {first})",
@@ -194,8 +198,9 @@ impl<'a> Source<'a> {
                     entity.id
                 ),
             ));
+            return None;
         }
-        Ok(body)
+        Some(body)
     }
 
     // Findings of a part that starts `lines` lines into the input, placed in it.
