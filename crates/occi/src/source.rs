@@ -77,8 +77,9 @@ impl<'a> Source<'a> {
         index: &mut SourceIndex,
     ) -> Result<Parsed<Document>, ParseError> {
         let parts = self.parts();
-        if let [(_, text)] = parts.as_slice() {
-            return match read_indexed(text, self.media(), options, catalogue, index) {
+        // One rendering: read whole, blank lines around it and all.
+        if parts.len() == 1 {
+            return match read_indexed(self.text, self.media(), options, catalogue, index) {
                 Ok(parsed) => Ok(Parsed {
                     value: parsed.value,
                     warnings: self.place(parsed.warnings, 0),
@@ -121,8 +122,8 @@ impl<'a> Source<'a> {
         mode: ValidationMode,
     ) -> Vec<Finding> {
         let parts = self.parts();
-        if let [(_, text)] = parts.as_slice() {
-            let findings = validate(text, self.media(), options, catalogue, unknowns, mode);
+        if parts.len() == 1 {
+            let findings = validate(self.text, self.media(), options, catalogue, unknowns, mode);
             return self.place(findings, 0);
         }
         let mut out = Vec::new();

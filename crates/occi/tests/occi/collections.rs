@@ -327,3 +327,15 @@ fn ids_and_link_ends_that_are_no_uris_are_errors() {
         ]
     );
 }
+
+#[test]
+fn one_rendering_after_blank_lines_is_read_whole_with_its_positions() {
+    let text = "\n\nCategory: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\nX-OCCI-Attribute: occi.compute.cores=two\n";
+    let e = Source::new("late.txt", text, None)
+        .read(&ParseOptions::strict(), &catalogue())
+        .unwrap_err();
+    assert_eq!(
+        e.findings()[0].position.map(|p| (p.line, p.column)),
+        Some((4, 38))
+    );
+}
