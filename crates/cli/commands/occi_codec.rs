@@ -67,8 +67,9 @@ pub(crate) struct ValidateArgs {
     #[arg(long, value_name = "MEDIA")]
     media: Option<MediaType>,
     /// Judge the entities as create requests (what a client sends; what ovf2occi writes):
-    /// no id needed, nor what the provider sets or assigns (states, a NIC's MAC, a storage
-    /// link's device id). Without it they are judged as instances, as a server renders them.
+    /// no id needed, nor what the server sets (states); what the provider assigns (a NIC's
+    /// MAC, a storage link's device id) is only noted. Without it they are judged as
+    /// instances, as a server renders them.
     #[arg(long)]
     request: bool,
     /// The files to check; `-` reads stdin.
