@@ -108,10 +108,12 @@ fn validate_exit_codes_and_findings() {
         "samples/occi/collection.uri",
     ]);
     assert_eq!(ok.status.code(), Some(0), "{}{}", stdout(&ok), stderr(&ok));
+    // A create request (no id, no state): judged as one.
     let bad = tern(&[
         "occi",
         "validate",
         "--strict",
+        "--request",
         "samples/occi/invalid/unknown-category.plain.txt",
     ]);
     assert_eq!(bad.status.code(), Some(1));
@@ -125,6 +127,7 @@ fn validate_exit_codes_and_findings() {
     let warn = tern(&[
         "occi",
         "validate",
+        "--request",
         "samples/occi/invalid/unknown-category.plain.txt",
     ]);
     assert_eq!(warn.status.code(), Some(0));
@@ -237,7 +240,14 @@ fn allow_enables_exactly_the_named_leniencies() {
     let input = dir.join("spec.txt");
     std::fs::write(&input, "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\" class=\"kind\";\n").unwrap();
     let path = input.to_str().unwrap();
-    let one = tern(&["occi", "validate", "--allow", "missing-semicolon", path]);
+    let one = tern(&[
+        "occi",
+        "validate",
+        "--request",
+        "--allow",
+        "missing-semicolon",
+        path,
+    ]);
     assert_eq!(one.status.code(), Some(1));
     assert!(
         stdout(&one).contains("warning[lenient.missing-semicolon]")
@@ -246,6 +256,7 @@ fn allow_enables_exactly_the_named_leniencies() {
     let both = tern(&[
         "occi",
         "validate",
+        "--request",
         "--allow",
         "missing-semicolon,trailing-semicolon",
         path,

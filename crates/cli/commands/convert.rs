@@ -7,7 +7,10 @@ use clap::Parser;
 use tern_diag::Finding;
 use tern_mapping::ovf2occi::{self, Conversion, Options};
 use tern_model::OcciVersion;
-use tern_occi::{Document, EntityCollection, Listing, MediaType, ParseOptions, Source};
+use tern_occi::{
+    CollectionForm, Document, EntityCollection, Listing, MediaType, ParseOptions, Source,
+    WriteOptions,
+};
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
@@ -20,8 +23,10 @@ use crate::report::Findings;
 pub struct Ovf2OcciArgs {
     /// The OVF descriptor (.ovf) or OVA archive (.ova) to convert.
     pub input: PathBuf,
-    /// Output media type: application/occi+json, or text/plain (one resource rendering per
-    /// entity, separated by blank lines: the bodies of the create requests).
+    /// Output media type: application/occi+json (with the definitions of the mixins it uses),
+    /// or text/plain / text/occi+plain: every resource in full, one create request body per
+    /// resource, bodies separated by a blank line (what `occi convert --collection bodies`
+    /// writes and every tern command reads; the mixin definitions travel in JSON only).
     #[arg(long, value_name = "MEDIA", default_value = "application/occi+json")]
     pub to: MediaType,
     /// Base URL of a CDMI container: each disk's data becomes a data object under it, and its
@@ -216,9 +221,16 @@ fn read_collection(
 
 fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError> {
     let resources = conversion.collection.resources();
-    if media.is_json() {
-        // The mixins OCCI Infrastructure lacks (tern's own, and the templates made from the
-        // descriptor) travel with the resources, so the output describes itself.
+    if !media.is_json() && !matches!(media, MediaType::TextPlain | MediaType::TextOcciPlain) {
+        return Err(usage(format!(
+            "ovf2occi writes application/occi+json, text/plain or text/occi+plain, not {}",
+            media.essence()
+        )));
+    }
+    // The mixins OCCI Infrastructure lacks (tern's own, and the templates made from the
+    // descriptor) travel with the resources in JSON, so the output describes itself; a
+    // category's text form has no attribute types, so text carries the resources only.
+    let mixins = if media.is_json() {
         let standard = tern_model::Catalogue::infrastructure(
             conversion.catalogue.version().unwrap_or(OcciVersion::V1_2),
         );
@@ -231,39 +243,28 @@ fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError>
             .flat_map(|m| conversion.catalogue.mixin_closure(&m.id))
             .map(|m| &m.id)
             .collect();
-        let mixins = conversion
+        conversion
             .catalogue
             .mixins()
             .iter()
             .filter(|m| standard.mixin(&m.id).is_none())
             .filter(|m| used.contains(&&m.id))
             .cloned()
-            .collect();
-        let listing = Document::Listing(Listing {
-            mixins,
-            resources: resources.to_vec(),
-            ..Listing::default()
-        });
-        let rendered = tern_occi::write(&listing, media);
-        return checked(rendered);
-    }
-    if !matches!(media, MediaType::TextPlain | MediaType::TextOcciPlain) {
-        return Err(usage(format!(
-            "ovf2occi writes application/occi+json or text/plain, not {}",
-            media.essence()
-        )));
-    }
-    let mut text = String::new();
-    for resource in resources {
-        if !text.is_empty() {
-            text.push_str("\r\n");
-        }
-        text.push_str(&checked(tern_occi::write(
-            &Document::Resource(resource.clone()),
-            media,
-        ))?);
-    }
-    Ok(text)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let listing = Document::Listing(Listing {
+        mixins,
+        resources: resources.to_vec(),
+        ..Listing::default()
+    });
+    // Text: every resource in full, one create request body per resource (never GFD.229's
+    // list of locations, which would drop them).
+    let options = WriteOptions {
+        collection: CollectionForm::Bodies,
+    };
+    checked(tern_occi::write_with(&listing, media, &options), media)
 }
 
 fn uses(resource: &tern_model::Resource, mixin: &tern_model::CategoryId) -> bool {
@@ -274,8 +275,8 @@ fn uses(resource: &tern_model::Resource, mixin: &tern_model::CategoryId) -> bool
             .any(|l| l.entity.mixins.contains(mixin))
 }
 
-// Anything the rendering could not carry is a bug of the converter: refuse to write half.
-fn checked(rendered: tern_occi::Rendered) -> Result<String, CliError> {
+// Anything the rendering could not carry: refuse to write half, and say what carries it.
+fn checked(rendered: tern_occi::Rendered, media: MediaType) -> Result<String, CliError> {
     let problems: Vec<String> = rendered
         .notes
         .iter()
@@ -285,9 +286,18 @@ fn checked(rendered: tern_occi::Rendered) -> Result<String, CliError> {
     if problems.is_empty() {
         Ok(rendered.text)
     } else {
+        let instead = if media.is_json() {
+            ""
+        } else {
+            "\napplication/occi+json (the default --to) carries every value"
+        };
         Err(CliError::invalid(tern_diag::Finding::error(
             "render.incomplete",
-            format!("the OCCI rendering is incomplete:\n{}", problems.join("\n")),
+            format!(
+                "the {} rendering is incomplete:\n{}{instead}",
+                media.essence(),
+                problems.join("\n")
+            ),
         )))
     }
 }

@@ -14,9 +14,11 @@ use crate::output;
 pub(crate) enum OcciCommand {
     /// Print the OCCI Core + Infrastructure catalogue of a version.
     Model(ModelArgs),
-    /// Convert an OCCI rendering between media types.
+    /// Convert an OCCI rendering between media types (an entity collection to text: choose
+    /// `--collection locations|bodies`).
     Convert(super::occi_codec::ConvertArgs),
-    /// Check OCCI renderings: grammar, JSON shape and the catalogue.
+    /// Check OCCI renderings: grammar, JSON shape and the catalogue, the entities judged as
+    /// instances (or, with `--request`, as create requests).
     Validate(super::occi_codec::ValidateArgs),
 }
 

@@ -4,8 +4,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::{Map, Value, json};
+use tern_diag::Finding;
 use tern_model::{Catalogue, OcciVersion};
-use tern_occi::{Leniency, LeniencySet, MediaType, ParseOptions, Source, Unknowns};
+use tern_occi::{
+    CollectionForm, Document, Leniency, LeniencySet, MediaType, ParseOptions, Source, Unknowns,
+    ValidationMode, WriteOptions,
+};
 
 use crate::app::GlobalArgs;
 use crate::exit::{CliError, Outcome};
@@ -23,6 +27,13 @@ pub(crate) struct ConvertArgs {
     /// Media type of the output (same names).
     #[arg(long, value_name = "MEDIA")]
     to: MediaType,
+    /// How a text rendering renders an entity collection (required when the input has
+    /// entity bodies and --to is text/plain, text/occi+plain or text/occi): `locations`,
+    /// GFD.229's form, one X-OCCI-Location per entity, their bodies left out; or `bodies`,
+    /// tern's form, one rendering per resource or link separated by a blank line, which tern
+    /// reads back (text/plain and text/occi+plain only: text/occi carries one entity).
+    #[arg(long, value_name = "FORM", value_parser = parse_form)]
+    collection: Option<CollectionForm>,
     /// Exactly the grammar: every leniency is an error.
     #[arg(long)]
     strict: bool,
@@ -55,9 +66,19 @@ pub(crate) struct ValidateArgs {
     /// Media type of all inputs (default: detected from each file's content).
     #[arg(long, value_name = "MEDIA")]
     media: Option<MediaType>,
+    /// Judge the entities as create requests (what a client sends; what ovf2occi writes):
+    /// no id needed, nor what the server sets (states); what the provider assigns (a NIC's
+    /// MAC, a storage link's device id) is only noted. Without it they are judged as
+    /// instances, as a server renders them.
+    #[arg(long)]
+    request: bool,
     /// The files to check; `-` reads stdin.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+}
+
+fn parse_form(text: &str) -> Result<CollectionForm, String> {
+    text.parse()
 }
 
 fn parse_leniency(text: &str) -> Result<Leniency, String> {
@@ -90,8 +111,12 @@ pub(crate) fn convert(args: &ConvertArgs, global: &GlobalArgs) -> Result<Outcome
     let parsed = source
         .read(&options, &catalogue)
         .map_err(|e| Findings::from(e.into_findings()))?;
+    let collection = match args.collection {
+        Some(form) => form,
+        None => unchosen_form(&name, &parsed.value, args.to)?,
+    };
     let mut findings = Findings::from(parsed.warnings);
-    let rendered = tern_occi::write(&parsed.value, args.to);
+    let rendered = tern_occi::write_with(&parsed.value, args.to, &WriteOptions { collection });
     findings.extend(rendered.notes.into_iter().map(|n| n.in_file(&name)));
     if !findings.is_valid() {
         // The output would be incomplete; write nothing rather than half a document.
@@ -107,6 +132,44 @@ pub(crate) fn convert(args: &ConvertArgs, global: &GlobalArgs) -> Result<Outcome
     Ok(Outcome::Ok)
 }
 
+// The collection form when none was asked for: a text rendering of entity bodies must be
+// chosen, since GFD.229's form drops the bodies and tern's is no specification's.
+fn unchosen_form(
+    name: &str,
+    document: &Document,
+    to: MediaType,
+) -> Result<CollectionForm, CliError> {
+    let Document::Listing(listing) = document else {
+        return Ok(CollectionForm::Locations);
+    };
+    let links = listing.links.len()
+        + listing
+            .resources
+            .iter()
+            .map(|r| r.links.len())
+            .sum::<usize>();
+    let entities = listing.resources.len() + listing.links.len();
+    let choices = match to {
+        MediaType::TextPlain | MediaType::TextOcciPlain => format!(
+            "choose `--collection bodies` (one {media} rendering per entity, separated by blank lines; tern reads it back) or `--collection locations` (the specification's form)",
+            media = to.essence()
+        ),
+        MediaType::TextOcci => "choose `--collection locations` (the specification's form), or `--to text/plain --collection bodies`, or `--to application/occi+json` (text/occi carries one entity, in the headers of one message)".to_owned(),
+        _ => return Ok(CollectionForm::Locations),
+    };
+    if entities == 0 {
+        return Ok(CollectionForm::Locations);
+    }
+    Err(CliError::usage_with_help(
+        format!(
+            "{name} is an entity collection ({} resources, {links} links): {} renders a collection as its entities' locations only (GFD.229), which drops their bodies",
+            listing.resources.len(),
+            to.essence()
+        ),
+        choices,
+    ))
+}
+
 /// `tern occi validate`: the report on stdout, one `files` entry per input.
 pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let catalogue = Catalogue::infrastructure(args.occi_version);
@@ -115,6 +178,11 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
         Unknowns::Reject
     } else {
         Unknowns::Warn
+    };
+    let mode = if args.request {
+        ValidationMode::Request
+    } else {
+        ValidationMode::Instance
     };
     let mut report = Findings::default();
     let mut files = Vec::new();
@@ -128,13 +196,26 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
             }
         };
         let source = Source::new(&name, &text, args.media);
-        let found = source.validate(&options, &catalogue, unknowns);
+        let found = source.validate(&options, &catalogue, unknowns, mode);
         files.push(json!({
             "file": name,
             "valid": !tern_diag::has_errors(&found),
             "media": source.media().essence(),
         }));
         report.extend(found);
+    }
+    let provider_set = report
+        .list()
+        .iter()
+        .filter(|f| f.rule == tern_occi::Rule::MissingProviderValue)
+        .count();
+    if provider_set > 0 {
+        report.extend([Finding::note(
+            "cli.request",
+            format!(
+                "the entities were judged as instances, as a server renders them: {provider_set} findings are about what the provider sets (ids, states, MACs); `--request` judges them as create requests, as a client sends them (and ovf2occi writes them)"
+            ),
+        )]);
     }
     let mut extra = Map::new();
     extra.insert("files".into(), Value::Array(files));

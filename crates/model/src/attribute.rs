@@ -84,6 +84,10 @@ pub struct AttributeDef {
     pub multiplicity: Multiplicity,
     /// Whether clients may change the value.
     pub mutable: bool,
+    /// The provider fills it in when a create request leaves it out (a NIC's MAC, a storage
+    /// link's device id): required of an instance, not of a request.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provider_assigned: bool,
     /// The value assumed when none is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
@@ -133,10 +137,17 @@ impl AttributeDef {
             unit: None,
             multiplicity: Multiplicity::Optional,
             mutable: true,
+            provider_assigned: false,
             default: None,
             pattern: None,
             description: None,
         }
+    }
+
+    /// True when a create request must carry a value: required, without default, and
+    /// neither set by the server (immutable, like `state`) nor assigned by the provider.
+    pub fn required_in_request(&self) -> bool {
+        self.required() && self.default.is_none() && self.mutable && !self.provider_assigned
     }
 
     /// True when at least one value must be present.

@@ -78,6 +78,8 @@ struct AttributeRow {
     unit: Option<String>,
     multiplicity: Multiplicity,
     mutable: bool,
+    #[serde(default)]
+    provider_assigned: bool,
     default: Option<serde_json::Value>,
     pattern: Option<String>,
     description: Option<String>,
@@ -289,6 +291,7 @@ fn attributes(
             unit: row.unit.clone(),
             multiplicity: row.multiplicity,
             mutable: row.mutable,
+            provider_assigned: row.provider_assigned,
             default,
             pattern: row.pattern.clone(),
             description: row.description.clone(),

@@ -101,6 +101,45 @@ impl Entity {
             .clone()
             .unwrap_or_else(|| format!("/{}/{}", self.kind.term(), self.id))
     }
+
+    /// Where the entity is as far as its rendering says: its location, else the one an id
+    /// made of a single relative path segment implies (`ni1` names the entity within its
+    /// kind's collection, `/<kind term>/ni1`: [`Entity::id_from_location`] read backwards).
+    /// An absolute URI as id (`urn:uuid:…`) implies no location.
+    ///
+    /// ```
+    /// use tern_model::{CategoryId, Entity};
+    /// let nic = CategoryId::new("http://schemas.ogf.org/occi/infrastructure#", "networkinterface");
+    /// assert_eq!(Entity::new("ni1", nic.clone()).location_or_implied().as_deref(), Some("/networkinterface/ni1"));
+    /// assert_eq!(Entity::new("urn:uuid:1", nic).location_or_implied(), None);
+    /// ```
+    pub fn location_or_implied(&self) -> Option<String> {
+        self.location.clone().or_else(|| self.implied_location())
+    }
+
+    /// The location the id alone implies (see [`Entity::location_or_implied`]), whatever
+    /// location the entity has.
+    pub fn implied_location(&self) -> Option<String> {
+        let segment = !self.id.is_empty() && !self.id.contains([':', '/', '?', '#']);
+        segment.then(|| format!("/{}/{}", self.kind.term(), self.id))
+    }
+
+    /// The identifier of an entity a rendering names only by its location: the location's
+    /// last path segment, without query or fragment. `None` when that segment is empty (a
+    /// collection's location ends in `/`).
+    ///
+    /// ```
+    /// use tern_model::Entity;
+    /// assert_eq!(Entity::id_from_location("/networkinterface/ni1"), Some("ni1"));
+    /// assert_eq!(Entity::id_from_location("http://example.com/compute/42?x=1"), Some("42"));
+    /// assert_eq!(Entity::id_from_location("/compute/"), None);
+    /// ```
+    pub fn id_from_location(location: &str) -> Option<&str> {
+        let path = location.split(['?', '#']).next().unwrap_or_default();
+        path.rsplit('/')
+            .next()
+            .filter(|segment| !segment.is_empty())
+    }
 }
 
 impl Resource {

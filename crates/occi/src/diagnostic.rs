@@ -61,6 +61,9 @@ pub enum Rule {
     AttributeType,
     /// A required attribute is missing.
     MissingAttribute,
+    /// An instance lacks what the provider sets (its id, `state`, a NIC's MAC); a create
+    /// request may leave it out.
+    MissingProviderValue,
     /// A category used where its class or `applies` forbids it.
     CategoryMisuse,
     /// JSON that is not well-formed or too deeply nested.
@@ -69,6 +72,8 @@ pub enum Rule {
     JsonShape,
     /// JSON output that fails the schema (a bug in tern if it ever fires).
     Schema,
+    /// An entity named only by its location got the location's last segment as id.
+    DerivedId,
     /// A value that the target rendering cannot carry.
     Unrepresentable,
     /// A `text/occi` header longer than common server limits (8 KiB).
@@ -105,10 +110,12 @@ impl Rule {
             Rule::UnknownAttribute => "model.unknown-attribute",
             Rule::AttributeType => "model.attribute-type",
             Rule::MissingAttribute => "model.missing-attribute",
+            Rule::MissingProviderValue => "model.missing-provider-value",
             Rule::CategoryMisuse => "model.category-misuse",
             Rule::JsonSyntax => "json.syntax",
             Rule::JsonShape => "json.shape",
             Rule::Schema => "json.schema",
+            Rule::DerivedId => "occi.derived-id",
             Rule::Unrepresentable => "render.unrepresentable",
             Rule::HeaderSize => "render.header-size",
             Rule::Lenient(l) => l.rule_id(),

@@ -11,7 +11,9 @@
 //!
 //! A named input (a file, standard input) is a [`Source`]: its media type is the declared one
 //! or the one its content shows ([`MediaType::detect`]), and its findings name it.
-//! [`read_collection`] is the one reader of entity collections (conversions, `diff`, `plan`).
+//! [`read_collection`] is the one reader of entity collections (conversions, `diff`, `plan`);
+//! in `text/plain` it also reads tern's bodies form (one rendering per entity, blank lines
+//! between), which [`write_with`] writes ([`CollectionForm`]) beside GFD.229's locations.
 //! Findings are `tern_diag::Finding`s whose rule ids are the [`Rule`]s of this crate.
 //!
 //! Strict by default: exactly the ABNF. Every deviation real servers produce is a named
@@ -50,12 +52,12 @@ mod source;
 pub mod syntax;
 pub mod text;
 
-pub use codec::{Unknowns, read, validate, write};
+pub use codec::{CollectionForm, Unknowns, WriteOptions, read, validate, write, write_with};
 pub use diagnostic::{Diagnostics, ParseError, Parsed, Rule};
 pub use document::{ActionInvocation, Document, Listing};
 pub use leniency::{Leniency, LeniencySet, ParseOptions};
 pub use media::MediaType;
 pub use position::Located;
 pub use source::{EntityCollection, Source, read_collection};
-pub use tern_model::OcciVersion;
+pub use tern_model::{OcciVersion, ValidationMode};
 pub use text::{Rendered, TextDocument, parse_text, render_text};

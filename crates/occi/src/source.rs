@@ -2,13 +2,15 @@
 //! for it or detected from its content, every finding placed in it, and the one reader of
 //! entity collections that the conversions, `diff` and `plan` share.
 
+use std::collections::HashMap;
+
 use tern_diag::{Finding, Position};
-use tern_model::{Catalogue, Collection};
+use tern_model::{Catalogue, Collection, Link, Resource, ValidationMode};
 
 use crate::bind::SourceIndex;
-use crate::codec::{Unknowns, read_indexed, validate, with_listed_categories};
+use crate::codec::{Unknowns, judge, read_indexed, validate, with_listed_categories};
 use crate::diagnostic::{Diagnostics, ParseError, Parsed, Rule};
-use crate::document::Document;
+use crate::document::{Document, Listing};
 use crate::leniency::ParseOptions;
 use crate::media::MediaType;
 
@@ -53,32 +55,153 @@ impl<'a> Source<'a> {
     }
 
     /// Reads the input as one rendering ([`crate::read`]); every finding names the input.
+    ///
+    /// A `text/plain` or `text/occi+plain` input of several bodies separated by blank lines
+    /// (the form [`CollectionForm::Bodies`](crate::CollectionForm::Bodies) writes, and
+    /// `ovf2occi --to text/plain`) is an entity collection: each body one resource or link,
+    /// read into a [`Document::Listing`].
     pub fn read(
         &self,
         options: &ParseOptions,
         catalogue: &Catalogue,
     ) -> Result<Parsed<Document>, ParseError> {
-        let mut index = SourceIndex::default();
-        match read_indexed(self.text, self.media(), options, catalogue, &mut index) {
-            Ok(parsed) => Ok(Parsed {
-                value: parsed.value,
-                warnings: self.place(parsed.warnings, 0),
-            }),
-            Err(e) => Err(ParseError::Invalid {
-                findings: self.place(e.into_findings(), 0),
-            }),
-        }
+        self.read_indexed(options, catalogue, &mut SourceIndex::default())
     }
 
-    /// Every finding about the input ([`crate::validate`]), each naming the input.
+    // `read`, noting where categories and attributes are (of a single rendering: bodies
+    // define no categories).
+    fn read_indexed(
+        &self,
+        options: &ParseOptions,
+        catalogue: &Catalogue,
+        index: &mut SourceIndex,
+    ) -> Result<Parsed<Document>, ParseError> {
+        let parts = self.parts();
+        // One rendering: read whole, blank lines around it and all.
+        if parts.len() == 1 {
+            return match read_indexed(self.text, self.media(), options, catalogue, index) {
+                Ok(parsed) => Ok(Parsed {
+                    value: parsed.value,
+                    warnings: self.place(parsed.warnings, 0),
+                }),
+                Err(e) => Err(ParseError::Invalid {
+                    findings: self.place(e.into_findings(), 0),
+                }),
+            };
+        }
+        let mut found = Diagnostics::new();
+        let mut listing = Listing::default();
+        let mut ids = BodyIds::default();
+        for (lines, text) in parts {
+            let mut index = SourceIndex::default();
+            let mut here = Vec::new();
+            match read_indexed(text, self.media(), options, catalogue, &mut index) {
+                Ok(parsed) => {
+                    here.extend(parsed.warnings);
+                    match self.entity_body(parsed.value, lines, &mut ids, &mut here) {
+                        Some(EntityBody::Resource(r)) => listing.resources.push(r),
+                        Some(EntityBody::Link(l)) => listing.links.push(l),
+                        None => {}
+                    }
+                }
+                Err(e) => here.extend(e.into_findings()),
+            }
+            found.extend(self.place(here, lines));
+        }
+        found.finish(Document::Listing(listing))
+    }
+
+    /// Every finding about the input ([`crate::validate`]), each naming the input; the
+    /// entities judged as instances or as create requests by `mode`. Bodies separated by
+    /// blank lines are judged one by one, as [`Source::read`] reads them.
     pub fn validate(
         &self,
         options: &ParseOptions,
         catalogue: &Catalogue,
         unknowns: Unknowns,
+        mode: ValidationMode,
     ) -> Vec<Finding> {
-        let findings = validate(self.text, self.media(), options, catalogue, unknowns);
-        self.place(findings, 0)
+        let parts = self.parts();
+        if parts.len() == 1 {
+            let findings = validate(self.text, self.media(), options, catalogue, unknowns, mode);
+            return self.place(findings, 0);
+        }
+        let mut out = Vec::new();
+        let mut ids = BodyIds::default();
+        for (lines, text) in parts {
+            let mut index = SourceIndex::default();
+            let mut here = Vec::new();
+            match read_indexed(text, self.media(), options, catalogue, &mut index) {
+                Ok(parsed) => {
+                    here.extend(parsed.warnings);
+                    if self
+                        .entity_body(parsed.value.clone(), lines, &mut ids, &mut here)
+                        .is_some()
+                    {
+                        judge(&parsed.value, &index, catalogue, unknowns, mode, &mut here);
+                    }
+                }
+                Err(e) => here.extend(e.into_findings()),
+            }
+            here.sort_by_key(|d| (d.position, std::cmp::Reverse(d.severity)));
+            out.extend(self.place(here, lines));
+        }
+        out
+    }
+
+    // The parts the input is read in: the bodies of a text/plain or text/occi+plain input
+    // (runs of lines between blank lines), else the whole text.
+    fn parts(&self) -> Vec<(usize, &'a str)> {
+        match self.media() {
+            MediaType::TextPlain | MediaType::TextOcciPlain => bodies(self.text),
+            _ => vec![(0, self.text)],
+        }
+    }
+
+    // One body of several: a resource or a link, whose id no earlier body has; else `None`
+    // and the finding (relative to the body) that says what the body is instead.
+    fn entity_body(
+        &self,
+        document: Document,
+        lines: usize,
+        ids: &mut BodyIds,
+        found: &mut Vec<Finding>,
+    ) -> Option<EntityBody> {
+        let (body, entity) = match document {
+            Document::Resource(r) => {
+                let e = r.entity.clone();
+                (EntityBody::Resource(r), e)
+            }
+            Document::Link(l) => {
+                let e = l.entity.clone();
+                (EntityBody::Link(l), e)
+            }
+            other => {
+                found.push(Rule::Composition.error(
+                    Position::START,
+                    format!(
+                        "a {} input of several bodies separated by blank lines is an entity collection, one resource or link per body; this body is a {}",
+                        self.media().essence(),
+                        other.composition()
+                    ),
+                ));
+                return None;
+            }
+        };
+        if !entity.id.is_empty()
+            && let Some(first) = ids.0.insert(entity.id.clone(), lines + 1)
+        {
+            found.push(Rule::Composition.error(
+                Position::START,
+                format!(
+                    "{} {} is rendered twice (first in the body at line {first})",
+                    entity.kind.term(),
+                    entity.id
+                ),
+            ));
+            return None;
+        }
+        Some(body)
     }
 
     // Findings of a part that starts `lines` lines into the input, placed in it.
@@ -94,6 +217,16 @@ impl<'a> Source<'a> {
             .collect()
     }
 }
+
+// The entity of one body.
+enum EntityBody {
+    Resource(Resource),
+    Link(Link),
+}
+
+// The ids of the bodies read so far, with the line each body starts on.
+#[derive(Default)]
+struct BodyIds(HashMap<String, usize>);
 
 /// Reads an entity collection: a JSON collection (with the categories it defines), a JSON
 /// resource or link, or `text/plain` resource renderings separated by blank lines (the
@@ -130,53 +263,43 @@ pub fn read_collection(
         catalogue: catalogue.clone(),
         media,
     };
-    let mut findings = Vec::new();
-    let parts = match media {
-        MediaType::TextPlain | MediaType::TextOcciPlain => bodies(source.text),
-        _ => vec![(0, source.text)],
-    };
-    for (lines, text) in parts {
-        let mut found = Diagnostics::new();
-        read_part(text, &mut read, options, &mut found);
-        findings.extend(source.place(found.into_vec(), lines));
-    }
-    let mut found = Diagnostics::new();
-    found.extend(findings);
-    found.finish(read)
+    let mut index = SourceIndex::default();
+    let parsed = source.read_indexed(options, catalogue, &mut index)?;
+    let mut found = Vec::new();
+    into_collection(parsed.value, &mut read, &index, &mut found);
+    let mut all = Diagnostics::new();
+    all.extend(parsed.warnings);
+    all.extend(source.place(found, 0));
+    all.finish(read)
 }
 
-// One part of a collection input into `read`; findings relative to the part.
-fn read_part(
-    text: &str,
+// The entities of a document into `read`, with the categories it defines; the findings
+// when it holds none.
+fn into_collection(
+    document: Document,
     read: &mut EntityCollection,
-    options: &ParseOptions,
-    found: &mut Diagnostics,
+    index: &SourceIndex,
+    found: &mut Vec<Finding>,
 ) {
-    let mut index = SourceIndex::default();
-    let parsed = match read_indexed(text, read.media, options, &read.catalogue, &mut index) {
-        Ok(parsed) => parsed,
-        Err(e) => return found.extend(e.into_findings()),
-    };
-    found.extend(parsed.warnings);
-    let (resources, links) = match parsed.value {
+    let (resources, links) = match document {
         Document::Listing(l) if !l.is_categories() || l.is_entities() => {
-            let mut refused = Vec::new();
             read.catalogue =
-                with_listed_categories(&read.catalogue, &l, &index, Unknowns::Warn, &mut refused);
-            found.extend(refused);
+                with_listed_categories(&read.catalogue, &l, index, Unknowns::Warn, found);
             (l.resources, l.links)
         }
         Document::Resource(r) => (vec![r], Vec::new()),
         Document::Link(l) => (Vec::new(), vec![l]),
+        // GFD.229's entity collection of no entity: an empty body.
+        Document::Locations(l) if l.is_empty() => (Vec::new(), Vec::new()),
         other => {
-            return found.error(
-                Rule::Composition,
+            found.push(Rule::Composition.error(
                 Position::START,
                 format!(
                     "expected an entity collection (resources and links), found a {}",
                     other.composition()
                 ),
-            );
+            ));
+            return;
         }
     };
     for r in resources {

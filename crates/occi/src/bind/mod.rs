@@ -6,11 +6,11 @@ mod text_in;
 mod text_out;
 
 pub(crate) use text_in::from_text;
-pub(crate) use text_out::to_text;
+pub(crate) use text_out::{left_out, to_text};
 
 use std::collections::HashMap;
 
-use tern_model::{AttributeDef, AttributeType, Catalogue, CategoryId, Number, Value};
+use tern_model::{AttributeDef, AttributeType, Catalogue, CategoryId, Entity, Number, Value};
 
 use tern_diag::{Finding, Position, Severity};
 
@@ -34,6 +34,31 @@ impl SourceIndex {
 
     pub(crate) fn category(&mut self, id: &str, position: Position) {
         self.categories.entry(id.to_owned()).or_insert(position);
+    }
+}
+
+/// GFD.221 gives every entity an id; one a rendering names only by its location (a text
+/// Link's `self`, a resource's action links, a JSON `location` member) gets the location's
+/// last path segment ([`Entity::id_from_location`]), with a note saying so. Writing it back,
+/// the id implies the same location ([`Entity::location_or_implied`]).
+pub(crate) fn derive_id(
+    entity: &mut Entity,
+    what: &str,
+    position: Position,
+    diags: &mut Diagnostics,
+) {
+    if !entity.id.is_empty() {
+        return;
+    }
+    let Some(location) = &entity.location else {
+        return;
+    };
+    if let Some(id) = Entity::id_from_location(location) {
+        diags.push(Rule::DerivedId.note(
+            position,
+            format!("{what} without occi.core.id: its id `{id}` is the last segment of its location `{location}`"),
+        ));
+        entity.id = id.to_owned();
     }
 }
 

@@ -34,32 +34,31 @@ pub(crate) fn to_text(doc: &Document, notes: &mut Vec<Finding>) -> TextDocument 
         Document::Kind(k) => out.categories.push(kind(k)),
         Document::Mixin(m) => out.categories.push(mixin(m, notes)),
         Document::Action(a) => out.categories.push(action(a)),
-        Document::Listing(l) => {
+        Document::Listing(l) if l.is_categories() => {
             out.categories.extend(l.kinds.iter().map(kind));
             out.categories
                 .extend(l.mixins.iter().map(|m| mixin(m, notes)));
             out.categories.extend(l.actions.iter().map(action));
+        }
+        // GFD.229's entity collection: locations only.
+        Document::Listing(l) => {
             let entities = l
                 .resources
                 .iter()
                 .map(|r| &r.entity)
                 .chain(l.links.iter().map(|k| &k.entity));
-            let locations: Vec<LocationValue> = entities
+            out.locations = entities
                 .map(|e| LocationValue {
-                    uri: e.location.clone().unwrap_or_else(|| e.id.clone()),
+                    uri: e.location_or_implied().unwrap_or_else(|| e.id.clone()),
                     position: Position::START,
                 })
                 .collect();
-            if !locations.is_empty() && !out.categories.is_empty() {
-                notes.push(Rule::Unrepresentable.finding(Severity::Error, "a text rendering is either a category collection or an entity collection; the entities were left out"));
-            } else {
-                if !locations.is_empty() {
-                    notes.push(Rule::Unrepresentable.finding(
-                        Severity::Note,
-                        "text renderings list entity collections as locations only",
-                    ));
-                }
-                out.locations = locations;
+            notes.push(Rule::Unrepresentable.finding(
+                Severity::Note,
+                format!("{} entities rendered as their locations only (GFD.229's entity collection): their kinds, attributes and links were left out (the bodies form keeps them)", out.locations.len()),
+            ));
+            if !l.is_entities() {
+                notes.push(left_out(l));
             }
         }
         Document::Locations(l) => {
@@ -137,10 +136,13 @@ fn action_links(e: &Entity, out: &mut TextDocument) {
 
 fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Finding>) {
     entity_categories(&r.entity, out);
+    // Where a reader takes the resource to be: the location its action links show, else
+    // its id (a location without action links is not rendered).
     let here = r
         .entity
         .location
         .clone()
+        .filter(|_| !r.entity.actions.is_empty())
         .unwrap_or_else(|| r.entity.id.clone());
     for l in &r.links {
         let mut attributes = Vec::new();
@@ -178,7 +180,7 @@ fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Finding>) {
         out.links.push(LinkValue::Resource(ResourceLink {
             target: l.target.location.clone(),
             rel: vec![rel],
-            self_location: l.entity.location.clone(),
+            self_location: l.entity.location_or_implied(),
             category,
             attributes,
             position: Position::START,
@@ -273,4 +275,22 @@ fn action(a: &Action) -> CategoryValue {
     c.title.clone_from(&a.title);
     c.attributes = decls(&a.attributes);
     c
+}
+
+/// The note that a listing's category definitions were left out of an entity rendering.
+pub(crate) fn left_out(listing: &crate::document::Listing) -> Finding {
+    let defined: Vec<String> = listing
+        .kinds
+        .iter()
+        .map(|k| k.id.to_string())
+        .chain(listing.mixins.iter().map(|m| m.id.to_string()))
+        .chain(listing.actions.iter().map(|a| a.id.to_string()))
+        .collect();
+    Rule::Unrepresentable.finding(
+        Severity::Note,
+        format!(
+            "the definitions of {} were left out: a text entity collection carries entities, and a category's text form has no attribute types (application/occi+json carries them)",
+            defined.join(", ")
+        ),
+    )
 }

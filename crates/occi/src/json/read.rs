@@ -8,7 +8,7 @@ use tern_model::{
     Endpoint, Entity, Kind, Link, Mixin, Multiplicity, Resource,
 };
 
-use crate::bind::{SourceIndex, json_to_value, refined_def};
+use crate::bind::{SourceIndex, derive_id, json_to_value, refined_def};
 use crate::diagnostic::{Diagnostics, Rule};
 use crate::document::{ActionInvocation, Document, Listing};
 use crate::leniency::{Leniency, ParseOptions};
@@ -192,16 +192,6 @@ impl Reader<'_> {
         let mut entity = Entity::new("", kind);
         entity.mixins = self.ids(json, "mixins")?;
         entity.actions = self.ids(json, "actions")?;
-        match self.string(json, "id", false)? {
-            Some(id) => entity.id = id,
-            None => self.diags.lenient(
-                Leniency::MissingId,
-                self.options.allows(Leniency::MissingId),
-                json.position,
-                format!("{what} without `id` (a create request)"),
-            ),
-        }
-        entity.title = self.string(json, "title", false)?;
         if let Some(location) = json.get("location") {
             self.diags.lenient(
                 Leniency::ExtraLocation,
@@ -211,6 +201,24 @@ impl Reader<'_> {
             );
             entity.location = location.as_str().map(str::to_owned);
         }
+        match self.string(json, "id", false)? {
+            Some(id) => entity.id = id,
+            None => {
+                let request = if entity.location.is_some() {
+                    ""
+                } else {
+                    " (a create request)"
+                };
+                self.diags.lenient(
+                    Leniency::MissingId,
+                    self.options.allows(Leniency::MissingId),
+                    json.position,
+                    format!("{what} without `id`{request}"),
+                );
+                derive_id(&mut entity, what, json.position, self.diags);
+            }
+        }
+        entity.title = self.string(json, "title", false)?;
         let values = self.attribute_values(json)?;
         Some((entity, values))
     }
@@ -437,6 +445,7 @@ impl Reader<'_> {
                 plain.format = known.format;
                 plain.range = known.range;
                 plain.unit = known.unit;
+                plain.provider_assigned = known.provider_assigned;
                 plain
             }
             None => AttributeDef::new(name, kind),

@@ -35,6 +35,8 @@ pub fn to_json(doc: &Document, notes: &mut Vec<Finding>) -> Json {
         Document::Mixin(m) => mixin(m, notes),
         Document::Action(a) => action(a),
         Document::Listing(l) => listing(l, notes),
+        // No entity: the empty collection.
+        Document::Locations(l) if l.is_empty() => object(Vec::new()),
         Document::Locations(_) => {
             notes.push(Rule::Unrepresentable.finding(
                 Severity::Error,
@@ -97,7 +99,12 @@ fn push_ids(o: &mut Vec<(String, Json)>, name: &str, ids: &[tern_model::Category
 
 fn entity_head(e: &Entity, what: &str, notes: &mut Vec<Finding>) -> Vec<(String, Json)> {
     let mut o = vec![("kind".to_owned(), string(&e.kind.to_string()))];
-    if let Some(location) = &e.location {
+    // A location the id implies (`/networkinterface/ni1` of `ni1`) is not lost.
+    if let Some(location) = e
+        .location
+        .as_ref()
+        .filter(|l| e.implied_location().as_ref() != Some(*l))
+    {
         notes.push(Rule::Unrepresentable.finding(
             Severity::Note,
             format!(

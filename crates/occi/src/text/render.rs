@@ -8,7 +8,9 @@ use tern_diag::{Finding, Severity};
 
 use crate::diagnostic::Rule;
 use crate::media::MediaType;
-use crate::syntax::{AttributeValue, CategoryValue, LinkValue, TextValue, escape_quoted};
+use crate::syntax::{
+    AttributeValue, CategoryValue, LinkValue, TextValue, check_location, escape_quoted,
+};
 
 use super::TextDocument;
 
@@ -45,8 +47,14 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
         .chain(&locations)
     {
         if value.chars().any(|c| c.is_control() && c != '\t') {
-            notes.push(Rule::Unrepresentable.finding(Severity::Error, format!("`{}` holds a line break or control character, which no text rendering can carry", value.escape_debug()),
+            notes.push(Rule::Unrepresentable.finding(Severity::Error, format!("`{}` holds a line break or control character, which no text rendering can carry (application/occi+json can)", value.escape_debug()),
             ));
+        }
+    }
+    // What the reader takes as a URI reference (`<target>`, `self`, action links, locations).
+    for uri in uris(doc) {
+        if !check_location(uri) {
+            notes.push(Rule::Unrepresentable.finding(Severity::Error, format!("`{}` is not a URI reference (RFC 3986 has no spaces, quotes, `<>` or control characters): a text rendering cannot carry it as a location; percent-encode it where it is made", uri.escape_debug())));
         }
     }
     let mut text = String::new();
@@ -102,6 +110,17 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
         }
     }
     Rendered { text, notes }
+}
+
+// The values a text rendering carries as URI references.
+fn uris(doc: &TextDocument) -> impl Iterator<Item = &str> {
+    let links = doc.links.iter().flat_map(|l| match l {
+        LinkValue::Action(a) => vec![a.uri.as_str()],
+        LinkValue::Resource(r) => std::iter::once(r.target.as_str())
+            .chain(r.self_location.as_deref())
+            .collect(),
+    });
+    links.chain(doc.locations.iter().map(|l| l.uri.as_str()))
 }
 
 /// One Category value in the ABNF's order.

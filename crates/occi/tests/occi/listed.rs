@@ -29,6 +29,7 @@ fn findings(doc: &str) -> Vec<String> {
         &ParseOptions::strict(),
         &catalogue,
         Unknowns::Reject,
+        tern_occi::ValidationMode::Request,
     )
     .iter()
     .filter(|d| d.severity != Severity::Note)

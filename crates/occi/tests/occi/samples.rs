@@ -155,6 +155,7 @@ fn invalid_samples_fail_with_the_rule_in_their_name() {
             &ParseOptions::strict(),
             &catalogue(),
             Unknowns::Reject,
+            tern_occi::ValidationMode::Request,
         );
         let first = findings
             .iter()
@@ -171,6 +172,7 @@ fn invalid_samples_fail_with_the_rule_in_their_name() {
         &ParseOptions::lenient(),
         &catalogue(),
         Unknowns::Warn,
+        tern_occi::ValidationMode::Request,
     );
     assert!(
         findings.iter().all(|f| f.severity == Severity::Warning),

@@ -15,6 +15,7 @@ fn invalid_sample_messages() {
             &ParseOptions::strict(),
             &catalogue(),
             Unknowns::Reject,
+            tern_occi::ValidationMode::Request,
         );
         let lines: Vec<String> = findings
             .iter()

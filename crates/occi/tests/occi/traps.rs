@@ -141,6 +141,7 @@ fn integer_float_and_enum_come_from_the_catalogue() {
             &ParseOptions::strict(),
             &cat,
             tern_occi::Unknowns::Reject,
+            tern_occi::ValidationMode::Request,
         )
         .into_iter()
         .map(|f| f.rule.as_ref().to_owned())
