@@ -61,7 +61,6 @@ impl CliError {
     }
 
     /// Invalid input (exit 1), one finding about `source` (shown as a snippet in text).
-    #[allow(dead_code)] // the commands move onto it in the diagnostics change
     pub(crate) fn invalid_in(finding: Finding, source: &str) -> Self {
         let mut findings = Findings::default();
         findings.push_in(finding, source);

@@ -1,6 +1,8 @@
-//! Reading the descriptor a command works on: an `.ovf` file, or the descriptor member of an
-//! `.ova` archive (read through tern-ova, bounded, without unpacking the disks).
+//! Reading the input a command works on: a text file or standard input (`-`), or the
+//! descriptor of an `.ovf` file or `.ova` archive (read through tern-ova, bounded, without
+//! unpacking the disks).
 
+use std::io::Read as _;
 use std::path::Path;
 
 use crate::exit::CliError;
@@ -26,6 +28,37 @@ pub(crate) fn descriptor(path: &Path) -> Result<(String, Vec<u8>), CliError> {
         .map_err(failure)?;
     Ok((format!("{name}/{member}"), bytes))
 }
+
+/// The name to report findings under and the text of `path`; standard input (named
+/// `<stdin>`) when `path` is `-` or absent. Input that cannot be read, or is not UTF-8, is a
+/// usage error.
+pub(crate) fn text(path: Option<&Path>) -> Result<(String, String), CliError> {
+    let (name, bytes) = match path {
+        Some(p) if p.as_os_str() != "-" => {
+            let name = p.display().to_string();
+            let bytes = std::fs::read(p)
+                .map_err(|e| CliError::usage(format!("cannot read {name}: {e}")))?;
+            (name, bytes)
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
+            (STDIN.to_owned(), bytes)
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((name, text)),
+        Err(e) => Err(CliError::usage(format!(
+            "cannot read {name}: not UTF-8 text ({})",
+            e.utf8_error()
+        ))),
+    }
+}
+
+/// The name findings about standard input carry.
+pub(crate) const STDIN: &str = "<stdin>";
 
 /// True for `.ova` paths (any case).
 pub(crate) fn is_ova(path: &Path) -> bool {

@@ -27,7 +27,6 @@ impl From<Vec<Finding>> for Findings {
     }
 }
 
-#[allow(dead_code)] // the commands move onto it in the diagnostics change
 impl Findings {
     /// Adds findings.
     pub(crate) fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {

@@ -2,10 +2,13 @@
 //! module per subcommand group.
 
 mod cdmi;
+mod chain;
 mod conventions;
 mod mappings;
 mod occi2ovf;
 mod occi_codec;
+mod occi_exports;
+mod occi_input;
 mod occi_model;
 mod output_files;
 mod ova;

@@ -1,5 +1,6 @@
 //! `tern occi convert` and `tern occi validate`: outputs, findings format and exit codes.
 
+use crate::violations;
 use crate::{stderr, stdout, tern};
 
 fn unix(text: &str) -> String {
@@ -107,10 +108,12 @@ fn validate_exit_codes_and_findings() {
         "samples/occi/collection.uri",
     ]);
     assert_eq!(ok.status.code(), Some(0), "{}{}", stdout(&ok), stderr(&ok));
+    // A create request (no id, no state): judged as one.
     let bad = tern(&[
         "occi",
         "validate",
         "--strict",
+        "--request",
         "samples/occi/invalid/unknown-category.plain.txt",
     ]);
     assert_eq!(bad.status.code(), Some(1));
@@ -124,6 +127,7 @@ fn validate_exit_codes_and_findings() {
     let warn = tern(&[
         "occi",
         "validate",
+        "--request",
         "samples/occi/invalid/unknown-category.plain.txt",
     ]);
     assert_eq!(warn.status.code(), Some(0));
@@ -148,14 +152,84 @@ fn validate_json_format() {
     let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         findings,
-        serde_json::json!([{
-            "file": "samples/occi/invalid/bad-number.plain.txt",
-            "line": 2,
-            "column": 38,
-            "severity": "error",
-            "rule": "text.bad-number",
-            "message": "`2x` is not a number (OCCI numbers are `*DIGIT [\".\" *DIGIT]`)"
-        }])
+        serde_json::json!({
+            "valid": false,
+            "findings": [{
+                "file": "samples/occi/invalid/bad-number.plain.txt",
+                "line": 2,
+                "column": 38,
+                "severity": "error",
+                "rule": "text.bad-number",
+                "message": "`2x` is not a number (OCCI numbers are `*DIGIT [\".\" *DIGIT]`)"
+            }],
+            "files": [{
+                "file": "samples/occi/invalid/bad-number.plain.txt",
+                "valid": false,
+                "media": "text/plain"
+            }]
+        })
+    );
+}
+
+#[test]
+fn the_validation_report_follows_the_findings_schema() {
+    let files = [
+        "samples/occi/compute.json",
+        "samples/occi/compute.occi.hdr",
+        "samples/occi/collection.uri",
+        "samples/occi/invalid/unknown-category.plain.txt",
+        "samples/occi/invalid/null-attribute.json",
+        "samples/occi/invalid/unterminated-quote.plain.txt",
+    ];
+    for strict in [false, true] {
+        let mut args = vec!["--format", "json", "occi", "validate"];
+        if strict {
+            args.push("--strict");
+        }
+        args.extend(files);
+        let out = tern(&args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert_eq!(
+            violations("schemas/findings.schema.json", &text),
+            Vec::<String>::new(),
+            "{text}"
+        );
+        let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let media: Vec<&str> = report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["media"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            media,
+            [
+                "application/occi+json",
+                "text/plain",
+                "text/uri-list",
+                "text/plain",
+                "application/occi+json",
+                "text/plain"
+            ]
+        );
+        let rules: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert!(rules.contains(&"model.unknown-category"), "{rules:?}");
+        assert!(rules.contains(&"json.shape") && rules.contains(&"text.unterminated-quote"));
+    }
+    // The validator is not vacuous: the array tern printed before is no findings report.
+    assert!(!violations("schemas/findings.schema.json", "[]").is_empty());
+    assert!(
+        !violations(
+            "schemas/findings.schema.json",
+            r#"{"valid": true, "findings": [{"rule": "x", "message": "m"}]}"#
+        )
+        .is_empty()
     );
 }
 
@@ -166,7 +240,14 @@ fn allow_enables_exactly_the_named_leniencies() {
     let input = dir.join("spec.txt");
     std::fs::write(&input, "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\" class=\"kind\";\n").unwrap();
     let path = input.to_str().unwrap();
-    let one = tern(&["occi", "validate", "--allow", "missing-semicolon", path]);
+    let one = tern(&[
+        "occi",
+        "validate",
+        "--request",
+        "--allow",
+        "missing-semicolon",
+        path,
+    ]);
     assert_eq!(one.status.code(), Some(1));
     assert!(
         stdout(&one).contains("warning[lenient.missing-semicolon]")
@@ -175,6 +256,7 @@ fn allow_enables_exactly_the_named_leniencies() {
     let both = tern(&[
         "occi",
         "validate",
+        "--request",
         "--allow",
         "missing-semicolon,trailing-semicolon",
         path,

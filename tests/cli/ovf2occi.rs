@@ -87,6 +87,29 @@ fn text_plain_renders_one_create_request_per_resource() {
 }
 
 #[test]
+fn media_types_have_the_short_names_of_occi_convert() {
+    // `--to json` works for `tern occi convert`; the conversions take the same names.
+    let long = tern(&["ovf2occi", "samples/ovf/minimal.ovf"]);
+    let short = tern(&["ovf2occi", "samples/ovf/minimal.ovf", "--to", "json"]);
+    assert_eq!(short.status.code(), Some(0), "{}", stderr(&short));
+    assert_eq!(stdout(&short), stdout(&long));
+    let plain = tern(&["ovf2occi", "samples/ovf/minimal.ovf", "--to", "plain"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    assert!(
+        stdout(&plain).starts_with("Category: "),
+        "{}",
+        stdout(&plain)
+    );
+    let unknown = tern(&["ovf2occi", "samples/ovf/minimal.ovf", "--to", "yaml"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown media type `yaml`"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
 fn the_report_lists_unmapped_elements_with_lines() {
     let dir = std::env::temp_dir().join(format!("tern-report-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -204,3 +204,28 @@ fn an_unknown_strategy_is_a_usage_error_listing_the_strategies() {
         "{err}"
     );
 }
+
+#[test]
+fn exact_sizes_stay_exact_in_json_plans() {
+    // 512 MiB + 1 KiB in GiB is a dyadic rational with 20 fractional digits: a plan that
+    // passed it through a double would print 1.5000009536743164.
+    let exact = "1.50000095367431640625";
+    let runtime = std::fs::read_to_string(A).unwrap();
+    let (key, _) = runtime
+        .split_once("\"occi.compute.memory\": ")
+        .expect("the sample has a memory");
+    let value_end = runtime[key.len()..].find([',', '\n', '}']).unwrap() + key.len();
+    let target = format!(
+        "{}\"occi.compute.memory\": {exact}{}",
+        key,
+        &runtime[value_end..]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("target.json");
+    std::fs::write(&path, target).unwrap();
+    let out = tern(&["plan", "--format", "json", A, path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains(exact), "{}", stdout(&out));
+    let out = tern(&["diff", "--format", "json", A, path.to_str().unwrap()]);
+    assert!(stdout(&out).contains(exact), "{}", stdout(&out));
+}

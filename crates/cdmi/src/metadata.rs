@@ -281,17 +281,18 @@ pub(crate) fn check(
                 format!("{name:?} is computed by the storage system; a client write is ignored"),
             );
         }
-        if let Some(t) = object_type {
-            if !rule.objects.is_empty() && !rule.objects.iter().any(|o| o == t.name()) {
-                findings.warning(
-                    "CDMI-METADATA-OBJECT",
-                    &at,
-                    format!(
-                        "{name:?} applies to {} objects only",
-                        rule.objects.join(", ")
-                    ),
-                );
-            }
+        if let Some(t) = object_type
+            && !rule.objects.is_empty()
+            && !rule.objects.iter().any(|o| o == t.name())
+        {
+            findings.warning(
+                "CDMI-METADATA-OBJECT",
+                &at,
+                format!(
+                    "{name:?} applies to {} objects only",
+                    rule.objects.join(", ")
+                ),
+            );
         }
         check_value(name, rule, value, &at, findings);
     }

@@ -256,7 +256,7 @@ pub fn decode_hex(text: &str) -> Result<Vec<u8>, ObjectIdError> {
     if let Some((offset, found)) = text.char_indices().find(|(_, c)| !c.is_ascii_hexdigit()) {
         return Err(ObjectIdError::NotHex { offset, found });
     }
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(ObjectIdError::OddLength { digits: text.len() });
     }
     Ok(text
@@ -291,13 +291,13 @@ fn problems_of(bytes: &[u8]) -> Vec<ObjectIdError> {
     if let Some(&b) = bytes.get(4).filter(|b| **b != 0) {
         problems.push(ObjectIdError::Reserved4(b));
     }
-    if let Some(&stated) = bytes.get(5) {
-        if usize::from(stated) != bytes.len() {
-            problems.push(ObjectIdError::LengthMismatch {
-                stated,
-                actual: bytes.len(),
-            });
-        }
+    if let Some(&stated) = bytes.get(5)
+        && usize::from(stated) != bytes.len()
+    {
+        problems.push(ObjectIdError::LengthMismatch {
+            stated,
+            actual: bytes.len(),
+        });
     }
     if bytes.len() >= HEADER_LEN {
         let stored = u16::from_be_bytes([bytes[6], bytes[7]]);

@@ -534,14 +534,13 @@ fn check_order(
     if let (Some(r), Some(c)) = (
         keys.iter().position(|k| *k == range),
         keys.iter().position(|k| *k == content),
-    ) {
-        if r > c {
-            findings.error(
-                "CDMI-ORDER",
-                child(pointer, range),
-                format!("{range:?} must come before {content:?}"),
-            );
-        }
+    ) && r > c
+    {
+        findings.error(
+            "CDMI-ORDER",
+            child(pointer, range),
+            format!("{range:?} must come before {content:?}"),
+        );
     }
 }
 
@@ -554,29 +553,29 @@ fn check_consistency(
 ) {
     if let (Some(Value::String(r)), Some(Value::Array(children))) =
         (map.get("childrenrange"), map.get("children"))
+        && let Ok(range) = Range::parse(r)
+        && range.len() != children.len() as u64
     {
-        if let Ok(range) = Range::parse(r) {
-            if range.len() != children.len() as u64 {
-                findings.error(
-                    "CDMI-RANGE",
-                    "/childrenrange",
-                    format!(
-                        "childrenrange {r:?} covers {} children but {} are listed",
-                        range.len(),
-                        children.len()
-                    ),
-                );
-            }
-        }
+        findings.error(
+            "CDMI-RANGE",
+            "/childrenrange",
+            format!(
+                "childrenrange {r:?} covers {} children but {} are listed",
+                range.len(),
+                children.len()
+            ),
+        );
     }
-    if let Some(Value::String(name)) = map.get("objectName") {
-        if t.lists_children() && !name.ends_with('/') && !name.is_empty() {
-            findings.error(
-                "CDMI-OBJECT-NAME",
-                "/objectName",
-                format!("the objectName of a {t} ends with '/': {name:?}"),
-            );
-        }
+    if let Some(Value::String(name)) = map.get("objectName")
+        && t.lists_children()
+        && !name.ends_with('/')
+        && !name.is_empty()
+    {
+        findings.error(
+            "CDMI-OBJECT-NAME",
+            "/objectName",
+            format!("the objectName of a {t} ends with '/': {name:?}"),
+        );
     }
     if let Some(value) = map.get("value") {
         match (map.get("valuetransferencoding"), value) {
@@ -659,7 +658,7 @@ fn check_value_encoding(
 fn base64_problem(text: &str) -> Option<String> {
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD;
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return Some(format!(
             "Base64 length {} is not a multiple of 4",
             text.len()

@@ -4,13 +4,18 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
+use tern_diag::Finding;
 use tern_mapping::ovf2occi::{self, Conversion, Options};
 use tern_model::OcciVersion;
-use tern_occi::{Document, Listing, MediaType};
+use tern_occi::{
+    CollectionForm, Document, EntityCollection, Listing, MediaType, ParseOptions, Source,
+    WriteOptions,
+};
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// Convert an OVF descriptor into an OCCI collection (application/occi+json or text/plain).
 #[derive(Debug, Parser)]
@@ -18,9 +23,11 @@ use crate::output;
 pub struct Ovf2OcciArgs {
     /// The OVF descriptor (.ovf) or OVA archive (.ova) to convert.
     pub input: PathBuf,
-    /// Output media type: application/occi+json, or text/plain (one resource rendering per
-    /// entity, separated by blank lines: the bodies of the create requests).
-    #[arg(long, value_name = "MEDIA", default_value = "application/occi+json", value_parser = parse_media)]
+    /// Output media type: application/occi+json (with the definitions of the mixins it uses),
+    /// or text/plain / text/occi+plain: every resource in full, one create request body per
+    /// resource, bodies separated by a blank line (what `occi convert --collection bodies`
+    /// writes and every tern command reads; the mixin definitions travel in JSON only).
+    #[arg(long, value_name = "MEDIA", default_value = "application/occi+json")]
     pub to: MediaType,
     /// Base URL of a CDMI container: each disk's data becomes a data object under it, and its
     /// object ID the storage link's device id.
@@ -33,7 +40,7 @@ pub struct Ovf2OcciArgs {
     #[arg(long = "prop", value_name = "KEY=VALUE", value_parser = parse_property)]
     pub properties: Vec<(String, String)>,
     /// OCCI version of the output: 1.1 keeps `speed`, 1.2 has `share`, `ssh_key`, `user_data`.
-    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
+    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2")]
     pub occi_version: OcciVersion,
     /// Write the report of unmapped OVF elements here (JSON when the name ends in .json).
     #[arg(long, value_name = "FILE")]
@@ -51,7 +58,7 @@ pub struct Occi2OvfArgs {
     /// separated by blank lines); `-` reads standard input.
     pub input: PathBuf,
     /// Input media type (detected from the content when absent).
-    #[arg(long, value_name = "MEDIA", value_parser = parse_media)]
+    #[arg(long, value_name = "MEDIA")]
     pub from: Option<MediaType>,
     /// Base URL of the CDMI container holding disk images that carry no `tern.cdmi.uri`.
     #[arg(long, value_name = "URL")]
@@ -69,7 +76,7 @@ pub struct Occi2OvfArgs {
     #[arg(long = "default", value_name = "KEY=VALUE", value_parser = parse_default, long_help = defaults_help(), conflicts_with = "original")]
     pub defaults: Vec<(String, String)>,
     /// OCCI version of the input.
-    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
+    #[arg(long = "occi-version", value_name = "VERSION", default_value = "1.2")]
     pub occi_version: OcciVersion,
     /// Where to write the OVF descriptor (stdout when absent).
     #[arg(short, long, value_name = "FILE")]
@@ -104,12 +111,15 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
             column,
             message,
         }) => {
-            eprintln!("{name}:{line}:{column}: error[ovf2occi]: {message}");
-            return Ok(Outcome::Invalid);
+            let at = tern_diag::Position::new(line, column);
+            return Err(CliError::invalid(
+                Finding::error("ovf2occi", message).at(at).in_file(&name),
+            ));
         }
         Err(e) => {
-            eprintln!("{name}: error[ovf2occi]: {e}");
-            return Ok(Outcome::Invalid);
+            return Err(CliError::invalid(
+                Finding::error("ovf2occi", e.to_string()).in_file(&name),
+            ));
         }
     };
     let text = render(&conversion, args.to)?;
@@ -122,34 +132,26 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
 }
 
 /// `tern occi2ovf`.
-pub(crate) fn occi2ovf(args: &Occi2OvfArgs, _global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let name = args.input.display().to_string();
-    let text = if name == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| usage(format!("cannot read standard input: {e}")))?
-    } else {
-        std::fs::read_to_string(&args.input)
-            .map_err(|e| usage(format!("cannot read {name}: {e}")))?
-    };
-    let Some((collection, catalogue)) = read_collection(&name, &text, args)? else {
-        return Ok(Outcome::Invalid);
-    };
+pub(crate) fn occi2ovf(args: &Occi2OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let (name, text) = crate::input::text(Some(&args.input))?;
+    let read = read_collection(&name, &text, args, global)?;
     let exported = match &args.original {
-        Some(original) => restore(original, &collection, args)?,
-        None => export(&name, &collection, catalogue, args)?,
-    };
-    let Some(exported) = exported else {
-        return Ok(Outcome::Invalid);
+        Some(original) => restore(original, &read.collection, args)?,
+        None => export(&name, &read.collection, read.catalogue, args)?,
     };
     match &args.output {
         Some(path) => output::write_file(path, &exported.bytes)?,
         None => output::print(&String::from_utf8_lossy(&exported.bytes))?,
     }
-    for line in exported.dropped {
-        eprintln!("{name}: note[occi2ovf]: {line}");
-    }
-    for line in exported.missing {
-        eprintln!("{name}: note[occi2ovf.missing]: {line}");
+    let notes: Vec<Finding> = (exported.dropped.into_iter())
+        .map(|line| Finding::note("occi2ovf", line).in_file(&name))
+        .chain(
+            (exported.missing.into_iter())
+                .map(|line| Finding::note("occi2ovf.missing", line).in_file(&name)),
+        )
+        .collect();
+    if !notes.is_empty() {
+        Findings::from(notes).eprint(global.format);
     }
     Ok(Outcome::Ok)
 }
@@ -167,7 +169,7 @@ fn restore(
     original: &Path,
     collection: &tern_model::Collection,
     args: &Occi2OvfArgs,
-) -> Result<Option<Exported>, CliError> {
+) -> Result<Exported, CliError> {
     // An .ova gives the descriptor inside, read as `tern ovf info` reads it.
     let (name, source) = crate::input::descriptor(original)?;
     let mut doc = match tern_ovf::Document::parse(&source) {
@@ -183,15 +185,14 @@ fn restore(
         ..Options::default()
     };
     match tern_mapping::occi2ovf::restore(&mut doc, collection, &options) {
-        Ok(dropped) => Ok(Some(Exported {
+        Ok(dropped) => Ok(Exported {
             bytes: doc.to_bytes(),
             dropped,
             missing: Vec::new(),
-        })),
-        Err(e) => {
-            eprintln!("{name}: error[occi2ovf]: {e}");
-            Ok(None)
-        }
+        }),
+        Err(e) => Err(CliError::invalid(
+            Finding::error("occi2ovf", e.to_string()).in_file(&name),
+        )),
     }
 }
 
@@ -201,7 +202,7 @@ fn export(
     collection: &tern_model::Collection,
     catalogue: tern_model::Catalogue,
     args: &Occi2OvfArgs,
-) -> Result<Option<Exported>, CliError> {
+) -> Result<Exported, CliError> {
     let mut defaults = tern_mapping::occi2ovf::Defaults::default();
     for (key, value) in &args.defaults {
         defaults.set(key, value).map_err(usage)?; // checked by the parser already
@@ -213,15 +214,14 @@ fn export(
         defaults,
     };
     match tern_mapping::occi2ovf::occi_to_ovf(collection, &options) {
-        Ok(export) => Ok(Some(Exported {
+        Ok(export) => Ok(Exported {
             bytes: export.xml.into_bytes(),
             dropped: export.dropped,
             missing: export.missing,
-        })),
-        Err(e) => {
-            eprintln!("{name}: error[occi2ovf]: {e}");
-            Ok(None)
-        }
+        }),
+        Err(e) => Err(CliError::invalid(
+            Finding::error("occi2ovf", e.to_string()).in_file(name),
+        )),
     }
 }
 
@@ -239,106 +239,70 @@ fn defaults_help() -> String {
     help
 }
 
-// The collection in any rendering ovf2occi writes: JSON (with the mixins it carries), or
-// text/plain resources separated by blank lines.
+// The collection in any rendering ovf2occi writes (JSON with the mixins it carries, or
+// text/plain resources separated by blank lines); its warnings on stderr.
 fn read_collection(
     name: &str,
     text: &str,
     args: &Occi2OvfArgs,
-) -> Result<Option<(tern_model::Collection, tern_model::Catalogue)>, CliError> {
-    let media = args.from.unwrap_or(if text.trim_start().starts_with('{') {
-        MediaType::OcciJson
-    } else {
-        MediaType::TextPlain
-    });
-    let mut catalogue = tern_mapping::extensions::catalogue(args.occi_version);
-    let options = tern_occi::ParseOptions::lenient();
-    let bodies: Vec<&str> = if media.is_json() {
-        vec![text]
-    } else {
-        text.split("\r\n\r\n")
-            .flat_map(|b| b.split("\n\n"))
-            .filter(|b| !b.trim().is_empty())
-            .collect()
-    };
-    let mut collection = tern_model::Collection::new();
-    for body in bodies {
-        let parsed = match tern_occi::read(body, media, &options, &catalogue) {
-            Ok(p) => p,
-            Err(e) => {
-                for d in e.diagnostics() {
-                    eprintln!("{name}:{d}");
-                }
-                return Ok(None);
-            }
-        };
-        let resources = match parsed.value {
-            Document::Resource(r) => vec![r],
-            Document::Listing(l) => {
-                for m in l.mixins {
-                    if catalogue.mixin(&m.id).is_none() {
-                        let _ = catalogue.add_mixin(m);
-                    }
-                }
-                l.resources
-            }
-            other => {
-                return Err(usage(format!(
-                    "{name}: a {} is not a collection of resources",
-                    other.composition()
-                )));
-            }
-        };
-        for r in resources {
-            collection
-                .push_resource(r)
-                .map_err(|e| usage(format!("{name}: {e}")))?;
-        }
+    global: &GlobalArgs,
+) -> Result<EntityCollection, CliError> {
+    let catalogue = tern_mapping::extensions::catalogue(args.occi_version);
+    let source = Source::new(name, text, args.from);
+    let read = tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue)
+        .map_err(|e| Findings::from(e.into_findings()))?;
+    if !read.warnings.is_empty() {
+        Findings::from(read.warnings).eprint(global.format);
     }
-    Ok(Some((collection, catalogue)))
+    Ok(read.value)
 }
 
 fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError> {
     let resources = conversion.collection.resources();
-    if media.is_json() {
-        // The mixins OCCI Infrastructure lacks (tern's own, and the templates made from the
-        // descriptor) travel with the resources, so the output describes itself.
+    if !media.is_json() && !matches!(media, MediaType::TextPlain | MediaType::TextOcciPlain) {
+        return Err(usage(format!(
+            "ovf2occi writes application/occi+json, text/plain or text/occi+plain, not {}",
+            media.essence()
+        )));
+    }
+    // The mixins OCCI Infrastructure lacks (tern's own, and the templates made from the
+    // descriptor) travel with the resources in JSON, so the output describes itself; a
+    // category's text form has no attribute types, so text carries the resources only.
+    let mixins = if media.is_json() {
         let standard = tern_model::Catalogue::infrastructure(
             conversion.catalogue.version().unwrap_or(OcciVersion::V1_2),
         );
-        let mixins = conversion
+        // With what they depend on (the product mixins depend on tern's `ovf#product`).
+        let used: Vec<&tern_model::CategoryId> = conversion
+            .catalogue
+            .mixins()
+            .iter()
+            .filter(|m| resources.iter().any(|r| uses(r, &m.id)))
+            .flat_map(|m| conversion.catalogue.mixin_closure(&m.id))
+            .map(|m| &m.id)
+            .collect();
+        conversion
             .catalogue
             .mixins()
             .iter()
             .filter(|m| standard.mixin(&m.id).is_none())
-            .filter(|m| resources.iter().any(|r| uses(r, &m.id)))
+            .filter(|m| used.contains(&&m.id))
             .cloned()
-            .collect();
-        let listing = Document::Listing(Listing {
-            mixins,
-            resources: resources.to_vec(),
-            ..Listing::default()
-        });
-        let rendered = tern_occi::write(&listing, media);
-        return checked(rendered);
-    }
-    if !matches!(media, MediaType::TextPlain | MediaType::TextOcciPlain) {
-        return Err(usage(format!(
-            "ovf2occi writes application/occi+json or text/plain, not {}",
-            media.essence()
-        )));
-    }
-    let mut text = String::new();
-    for resource in resources {
-        if !text.is_empty() {
-            text.push_str("\r\n");
-        }
-        text.push_str(&checked(tern_occi::write(
-            &Document::Resource(resource.clone()),
-            media,
-        ))?);
-    }
-    Ok(text)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let listing = Document::Listing(Listing {
+        mixins,
+        resources: resources.to_vec(),
+        ..Listing::default()
+    });
+    // Text: every resource in full, one create request body per resource (never GFD.229's
+    // list of locations, which would drop them).
+    let options = WriteOptions {
+        collection: CollectionForm::Bodies,
+    };
+    checked(tern_occi::write_with(&listing, media, &options), media)
 }
 
 fn uses(resource: &tern_model::Resource, mixin: &tern_model::CategoryId) -> bool {
@@ -349,20 +313,29 @@ fn uses(resource: &tern_model::Resource, mixin: &tern_model::CategoryId) -> bool
             .any(|l| l.entity.mixins.contains(mixin))
 }
 
-// Anything the rendering could not carry is a bug of the converter: refuse to write half.
-fn checked(rendered: tern_occi::Rendered) -> Result<String, CliError> {
+// Anything the rendering could not carry: refuse to write half, and say what carries it.
+fn checked(rendered: tern_occi::Rendered, media: MediaType) -> Result<String, CliError> {
     let problems: Vec<String> = rendered
         .notes
         .iter()
-        .filter(|n| n.severity != tern_occi::Severity::Note)
+        .filter(|n| n.severity != tern_diag::Severity::Note)
         .map(ToString::to_string)
         .collect();
     if problems.is_empty() {
         Ok(rendered.text)
     } else {
+        let instead = if media.is_json() {
+            ""
+        } else {
+            "\napplication/occi+json (the default --to) carries every value"
+        };
         Err(CliError::invalid(tern_diag::Finding::error(
             "render.incomplete",
-            format!("the OCCI rendering is incomplete:\n{}", problems.join("\n")),
+            format!(
+                "the {} rendering is incomplete:\n{}{instead}",
+                media.essence(),
+                problems.join("\n")
+            ),
         )))
     }
 }
@@ -406,15 +379,6 @@ fn report(
         text
     };
     output::write_file(file, text.as_bytes())
-}
-
-fn parse_media(text: &str) -> Result<MediaType, String> {
-    text.parse().map_err(|e| format!("{e}"))
-}
-
-fn parse_version(text: &str) -> Result<OcciVersion, String> {
-    text.parse()
-        .map_err(|e: tern_model::UnknownVersion| e.to_string())
 }
 
 // KEY=VALUE whose key and value an export knows.

@@ -14,9 +14,11 @@ use crate::output;
 pub(crate) enum OcciCommand {
     /// Print the OCCI Core + Infrastructure catalogue of a version.
     Model(ModelArgs),
-    /// Convert an OCCI rendering between media types.
+    /// Convert an OCCI rendering between media types (an entity collection to text: choose
+    /// `--collection locations|bodies`).
     Convert(super::occi_codec::ConvertArgs),
-    /// Check OCCI renderings: grammar, JSON shape and the catalogue.
+    /// Check OCCI renderings: grammar, JSON shape and the catalogue, the entities judged as
+    /// instances (or, with `--request`, as create requests).
     Validate(super::occi_codec::ValidateArgs),
 }
 
@@ -24,11 +26,11 @@ pub(crate) enum OcciCommand {
 #[derive(Debug, Args)]
 pub(crate) struct ModelArgs {
     /// OCCI version of the catalogue: 1.1 (GFD.184) or 1.2 (GFD.224).
-    #[arg(long = "version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
+    #[arg(long = "version", value_name = "VERSION", default_value = "1.2")]
     pub(crate) occi_version: OcciVersion,
     /// Render the query interface (GFD.223 §3.4) in this media type instead of the table;
     /// `--format json` is `--to application/occi+json`.
-    #[arg(long, value_name = "MEDIA", value_parser = parse_media)]
+    #[arg(long, value_name = "MEDIA")]
     pub(crate) to: Option<tern_occi::MediaType>,
 }
 
@@ -39,15 +41,6 @@ pub(crate) fn run(command: &OcciCommand, global: &GlobalArgs) -> Result<Outcome,
         OcciCommand::Convert(args) => super::occi_codec::convert(args, global),
         OcciCommand::Validate(args) => super::occi_codec::validate(args, global),
     }
-}
-
-fn parse_version(text: &str) -> Result<OcciVersion, String> {
-    text.parse()
-        .map_err(|e: tern_model::UnknownVersion| e.to_string())
-}
-
-fn parse_media(text: &str) -> Result<tern_occi::MediaType, String> {
-    text.parse().map_err(|e| format!("{e}"))
 }
 
 fn model(args: &ModelArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
@@ -65,7 +58,7 @@ fn model(args: &ModelArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     for note in rendered
         .notes
         .iter()
-        .filter(|n| n.severity != tern_occi::Severity::Note)
+        .filter(|n| n.severity != tern_diag::Severity::Note)
     {
         eprintln!("tern occi model: {note}");
     }
@@ -137,20 +130,20 @@ fn category_block(out: &mut String, category: Category<'_>) {
         let terms: Vec<&str> = actions.iter().map(tern_model::CategoryId::term).collect();
         let _ = writeln!(out, "  actions   {}", terms.join(", "));
     }
-    if let Category::Kind(kind) = category {
-        if let Some(machine) = &kind.states {
-            let _ = writeln!(
-                out,
-                "  states    {} (initial {})",
-                machine.attribute, machine.initial
-            );
-            for t in machine.transitions.iter().filter(|t| !t.failure) {
-                let via = t
-                    .action
-                    .as_ref()
-                    .map_or("(provider)", tern_model::CategoryId::term);
-                let _ = writeln!(out, "            {} --{via}--> {}", t.from, t.to);
-            }
+    if let Category::Kind(kind) = category
+        && let Some(machine) = &kind.states
+    {
+        let _ = writeln!(
+            out,
+            "  states    {} (initial {})",
+            machine.attribute, machine.initial
+        );
+        for t in machine.transitions.iter().filter(|t| !t.failure) {
+            let via = t
+                .action
+                .as_ref()
+                .map_or("(provider)", tern_model::CategoryId::term);
+            let _ = writeln!(out, "            {} --{via}--> {}", t.from, t.to);
         }
     }
 }

@@ -1,27 +1,39 @@
 //! `tern occi convert` and `tern occi validate`: thin wrappers over `tern_occi`.
 
-use std::fs;
-use std::io::{self, Read as _, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
+use serde_json::{Map, Value, json};
+use tern_diag::Finding;
 use tern_model::{Catalogue, OcciVersion};
-use tern_occi::{Diagnostic, Leniency, LeniencySet, MediaType, ParseOptions, Severity, Unknowns};
+use tern_occi::{
+    CollectionForm, Document, Leniency, LeniencySet, MediaType, ParseOptions, Source, Unknowns,
+    ValidationMode, WriteOptions,
+};
 
-use crate::app::{Format, GlobalArgs};
+use crate::app::GlobalArgs;
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// Arguments of `tern occi convert`.
 #[derive(Debug, Args)]
 pub(crate) struct ConvertArgs {
     /// Media type of the input: text/plain, text/occi+plain, text/occi, text/uri-list,
-    /// application/occi+json (or plain, occi+plain, occi, uri-list, json).
-    #[arg(long, value_name = "MEDIA", value_parser = parse_media)]
-    from: MediaType,
+    /// application/occi+json (or plain, occi+plain, occi, uri-list, json); detected from the
+    /// content when absent.
+    #[arg(long, value_name = "MEDIA")]
+    from: Option<MediaType>,
     /// Media type of the output (same names).
-    #[arg(long, value_name = "MEDIA", value_parser = parse_media)]
+    #[arg(long, value_name = "MEDIA")]
     to: MediaType,
+    /// How a text rendering renders an entity collection (required when the input has
+    /// entity bodies and --to is text/plain, text/occi+plain or text/occi): `locations`,
+    /// GFD.229's form, one X-OCCI-Location per entity, their bodies left out; or `bodies`,
+    /// tern's form, one rendering per resource or link separated by a blank line, which tern
+    /// reads back (text/plain and text/occi+plain only: text/occi carries one entity).
+    #[arg(long, value_name = "FORM", value_parser = parse_form)]
+    collection: Option<CollectionForm>,
     /// Exactly the grammar: every leniency is an error.
     #[arg(long)]
     strict: bool,
@@ -30,7 +42,7 @@ pub(crate) struct ConvertArgs {
     #[arg(long, value_name = "NAMES", value_delimiter = ',', value_parser = parse_leniency)]
     allow: Vec<Leniency>,
     /// OCCI version whose grammar and catalogue apply.
-    #[arg(long = "version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
+    #[arg(long = "version", value_name = "VERSION", default_value = "1.2")]
     occi_version: OcciVersion,
     /// Write the result here (atomically) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
@@ -49,33 +61,24 @@ pub(crate) struct ValidateArgs {
     #[arg(long, value_name = "NAMES", value_delimiter = ',', value_parser = parse_leniency)]
     allow: Vec<Leniency>,
     /// OCCI version whose grammar and catalogue apply.
-    #[arg(long = "version", value_name = "VERSION", default_value = "1.2", value_parser = parse_version)]
+    #[arg(long = "version", value_name = "VERSION", default_value = "1.2")]
     occi_version: OcciVersion,
-    /// Media type of all inputs (default: from the extension: .json, .hdr = text/occi,
-    /// .uri = text/uri-list, anything else text/plain).
-    #[arg(long, value_name = "MEDIA", value_parser = parse_media)]
+    /// Media type of all inputs (default: detected from each file's content).
+    #[arg(long, value_name = "MEDIA")]
     media: Option<MediaType>,
-    /// The files to check.
+    /// Judge the entities as create requests (what a client sends; what ovf2occi writes):
+    /// no id needed, nor what the server sets (states); what the provider assigns (a NIC's
+    /// MAC, a storage link's device id) is only noted. Without it they are judged as
+    /// instances, as a server renders them.
+    #[arg(long)]
+    request: bool,
+    /// The files to check; `-` reads stdin.
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
 
-fn parse_media(text: &str) -> Result<MediaType, String> {
-    let full = match text {
-        "plain" => "text/plain",
-        "occi+plain" => "text/occi+plain",
-        "occi" => "text/occi",
-        "uri-list" | "uri" => "text/uri-list",
-        "json" | "occi+json" => "application/occi+json",
-        other => other,
-    };
-    full.parse()
-        .map_err(|e: tern_occi::media::UnknownMediaType| e.to_string())
-}
-
-fn parse_version(text: &str) -> Result<OcciVersion, String> {
+fn parse_form(text: &str) -> Result<CollectionForm, String> {
     text.parse()
-        .map_err(|e: tern_model::UnknownVersion| e.to_string())
 }
 
 fn parse_leniency(text: &str) -> Result<Leniency, String> {
@@ -99,53 +102,28 @@ fn options(strict: bool, allow: &[Leniency], version: OcciVersion) -> ParseOptio
     }
 }
 
-fn read_input(path: Option<&Path>) -> Result<(String, String), CliError> {
-    match path {
-        None => read_stdin(),
-        Some(p) if p.as_os_str() == "-" => read_stdin(),
-        Some(p) => fs::read_to_string(p)
-            .map(|text| (p.display().to_string(), text))
-            .map_err(|e| CliError::usage(format!("cannot read {}: {e}", p.display()))),
-    }
-}
-
-fn read_stdin() -> Result<(String, String), CliError> {
-    let mut text = String::new();
-    io::stdin()
-        .read_to_string(&mut text)
-        .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
-    Ok(("<stdin>".to_owned(), text))
-}
-
-fn print_findings(file: &str, findings: &[Diagnostic]) {
-    let mut err = io::stderr().lock();
-    for f in findings {
-        let _ = writeln!(err, "{}", f.display_in(file));
-    }
-}
-
 /// `tern occi convert`.
-pub(crate) fn convert(args: &ConvertArgs, _global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (name, text) = read_input(args.input.as_deref())?;
+pub(crate) fn convert(args: &ConvertArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let (name, text) = crate::input::text(args.input.as_deref())?;
     let catalogue = Catalogue::infrastructure(args.occi_version);
-    let parsed = match tern_occi::read(
-        &text,
-        args.from,
-        &options(args.strict, &args.allow, args.occi_version),
-        &catalogue,
-    ) {
-        Ok(p) => p,
-        Err(e) => {
-            print_findings(&name, e.diagnostics());
-            return Ok(Outcome::Invalid);
-        }
+    let source = Source::new(&name, &text, args.from);
+    let options = options(args.strict, &args.allow, args.occi_version);
+    let parsed = source
+        .read(&options, &catalogue)
+        .map_err(|e| Findings::from(e.into_findings()))?;
+    let collection = match args.collection {
+        Some(form) => form,
+        None => unchosen_form(&name, &parsed.value, args.to)?,
     };
-    print_findings(&name, &parsed.warnings);
-    let rendered = tern_occi::write(&parsed.value, args.to);
-    print_findings(&name, &rendered.notes);
-    if rendered.notes.iter().any(|n| n.severity == Severity::Error) {
+    let mut findings = Findings::from(parsed.warnings);
+    let rendered = tern_occi::write_with(&parsed.value, args.to, &WriteOptions { collection });
+    findings.extend(rendered.notes.into_iter().map(|n| n.in_file(&name)));
+    if !findings.is_valid() {
         // The output would be incomplete; write nothing rather than half a document.
-        return Ok(Outcome::Invalid);
+        return Err(findings.into());
+    }
+    if !findings.list().is_empty() {
+        findings.eprint(global.format);
     }
     match &args.output {
         Some(path) => output::write_file(path, rendered.text.as_bytes())?,
@@ -154,16 +132,45 @@ pub(crate) fn convert(args: &ConvertArgs, _global: &GlobalArgs) -> Result<Outcom
     Ok(Outcome::Ok)
 }
 
-fn media_of(path: &Path) -> MediaType {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => MediaType::OcciJson,
-        Some("hdr" | "headers") => MediaType::TextOcci,
-        Some("uri" | "uris") => MediaType::UriList,
-        _ => MediaType::TextPlain,
+// The collection form when none was asked for: a text rendering of entity bodies must be
+// chosen, since GFD.229's form drops the bodies and tern's is no specification's.
+fn unchosen_form(
+    name: &str,
+    document: &Document,
+    to: MediaType,
+) -> Result<CollectionForm, CliError> {
+    let Document::Listing(listing) = document else {
+        return Ok(CollectionForm::Locations);
+    };
+    let links = listing.links.len()
+        + listing
+            .resources
+            .iter()
+            .map(|r| r.links.len())
+            .sum::<usize>();
+    let entities = listing.resources.len() + listing.links.len();
+    let choices = match to {
+        MediaType::TextPlain | MediaType::TextOcciPlain => format!(
+            "choose `--collection bodies` (one {media} rendering per entity, separated by blank lines; tern reads it back) or `--collection locations` (the specification's form)",
+            media = to.essence()
+        ),
+        MediaType::TextOcci => "choose `--collection locations` (the specification's form), or `--to text/plain --collection bodies`, or `--to application/occi+json` (text/occi carries one entity, in the headers of one message)".to_owned(),
+        _ => return Ok(CollectionForm::Locations),
+    };
+    if entities == 0 {
+        return Ok(CollectionForm::Locations);
     }
+    Err(CliError::usage_with_help(
+        format!(
+            "{name} is an entity collection ({} resources, {links} links): {} renders a collection as its entities' locations only (GFD.229), which drops their bodies",
+            listing.resources.len(),
+            to.essence()
+        ),
+        choices,
+    ))
 }
 
-/// `tern occi validate`.
+/// `tern occi validate`: the report on stdout, one `files` entry per input.
 pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let catalogue = Catalogue::infrastructure(args.occi_version);
     let options = options(args.strict, &args.allow, args.occi_version);
@@ -172,54 +179,53 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
     } else {
         Unknowns::Warn
     };
-    let mut invalid = false;
+    let mode = if args.request {
+        ValidationMode::Request
+    } else {
+        ValidationMode::Instance
+    };
+    let mut report = Findings::default();
+    let mut files = Vec::new();
     let mut unreadable = None;
-    let mut report = Vec::new();
     for path in &args.files {
-        let name = path.display().to_string();
-        let text = match fs::read_to_string(path) {
-            Ok(t) => t,
+        let (name, text) = match crate::input::text(Some(path)) {
+            Ok(input) => input,
             Err(e) => {
-                eprintln!("{name}: error: cannot read: {e}");
-                unreadable = Some(name);
+                unreadable.get_or_insert(e);
                 continue;
             }
         };
-        let media = args.media.unwrap_or_else(|| media_of(path));
-        let findings = tern_occi::validate(&text, media, &options, &catalogue, unknowns);
-        invalid |= findings.iter().any(|f| f.severity == Severity::Error);
-        match global.format {
-            Format::Json => report.extend(findings.iter().map(|f| finding_json(&name, f))),
-            Format::Text | Format::Markdown => {
-                let mut lines = String::new();
-                for f in &findings {
-                    lines.push_str(&f.display_in(&name));
-                    lines.push('\n');
-                }
-                output::print(&lines)?;
-            }
-        }
+        let source = Source::new(&name, &text, args.media);
+        let found = source.validate(&options, &catalogue, unknowns, mode);
+        files.push(json!({
+            "file": name,
+            "valid": !tern_diag::has_errors(&found),
+            "media": source.media().essence(),
+        }));
+        report.extend(found);
     }
-    if global.format == Format::Json {
-        output::print_json(&serde_json::Value::Array(report))?;
+    let provider_set = report
+        .list()
+        .iter()
+        .filter(|f| f.rule == tern_occi::Rule::MissingProviderValue)
+        .count();
+    if provider_set > 0 {
+        report.extend([Finding::note(
+            "cli.request",
+            format!(
+                "the entities were judged as instances, as a server renders them: {provider_set} findings are about what the provider sets (ids, states, MACs); `--request` judges them as create requests, as a client sends them (and ovf2occi writes them)"
+            ),
+        )]);
     }
-    if let Some(name) = unreadable {
-        return Err(CliError::usage(format!("could not read {name}")));
+    let mut extra = Map::new();
+    extra.insert("files".into(), Value::Array(files));
+    report.print(global.format, extra)?;
+    if let Some(e) = unreadable {
+        return Err(e);
     }
-    Ok(if invalid {
-        Outcome::Invalid
-    } else {
+    Ok(if report.is_valid() {
         Outcome::Ok
-    })
-}
-
-fn finding_json(file: &str, f: &Diagnostic) -> serde_json::Value {
-    serde_json::json!({
-        "file": file,
-        "line": f.position.map(|p| p.line),
-        "column": f.position.map(|p| p.column),
-        "severity": f.severity.as_str(),
-        "rule": f.rule.id(),
-        "message": f.message,
+    } else {
+        Outcome::Invalid
     })
 }

@@ -171,11 +171,9 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
     let mut files = Vec::new();
     for path in &args.files {
         let archive = crate::input::is_ova(path);
-        if !archive {
-            if let Err(e) = check_extension(path) {
-                usage_error = Some(e);
-                continue;
-            }
+        if !archive && let Err(e) = check_extension(path) {
+            usage_error = Some(e);
+            continue;
         }
         let (name, bytes) = match crate::input::descriptor(path) {
             Ok(read) => read,

@@ -1,19 +1,19 @@
 //! `tern diff` and `tern plan`: compare a runtime OCCI topology with a target one and plan
 //! the calls that adapt it (thin wrappers over `tern_engine`, reading with `tern_occi`).
 
-use std::fs;
-use std::io::{self, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
 use tern_engine::{Strategy, compare, diff_text, plan, plan_dot, plan_mermaid, plan_text};
 use tern_model::{Catalogue, Collection, OcciVersion};
-use tern_occi::{Document, MediaType, ParseOptions};
+use tern_occi::{ParseOptions, Source};
 
 use crate::app::{Format, GlobalArgs};
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// Arguments of `tern diff` and `tern plan`.
 #[derive(Debug, Args)]
@@ -22,8 +22,8 @@ pub(crate) struct TopologyArgs {
     /// published strategies of Erbel et al. (identity, similarity, mixed).
     #[arg(long, default_value_t = Strategy::Tern, value_parser = strategies())]
     strategy: Strategy,
-    /// The topology as it runs (an OCCI entity collection; `.json` = application/occi+json,
-    /// anything else text/plain).
+    /// The topology as it runs (an OCCI entity collection in any rendering, detected from
+    /// the content; `-` reads stdin).
     runtime: PathBuf,
     /// The topology wanted.
     target: PathBuf,
@@ -50,9 +50,7 @@ pub(crate) enum Graph {
 
 /// `tern diff`.
 pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let Some((runtime, target)) = read_both(args)? else {
-        return Ok(Outcome::Invalid);
-    };
+    let (runtime, target) = read_both(args, global.format)?;
     let comparison = compare(&runtime, &target, &args.strategy);
     match global.format {
         Format::Json => output::print_json(&to_json(&comparison.diff())?)?,
@@ -63,9 +61,7 @@ pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, 
 
 /// `tern plan`.
 pub(crate) fn plan_command(args: &PlanArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let Some((runtime, target)) = read_both(&args.topologies)? else {
-        return Ok(Outcome::Invalid);
-    };
+    let (runtime, target) = read_both(&args.topologies, global.format)?;
     let comparison = compare(&runtime, &target, &args.topologies.strategy);
     let p = plan(&comparison, &Catalogue::infrastructure(OcciVersion::V1_2));
     match (args.graph, global.format) {
@@ -87,60 +83,37 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, CliError
     serde_json::to_value(value).map_err(|e| CliError::Io(io::Error::other(e)))
 }
 
-// Both collections, or `None` after printing the findings when one does not parse.
-fn read_both(args: &TopologyArgs) -> Result<Option<(Collection, Collection)>, CliError> {
-    let runtime = read_collection(&args.runtime)?;
-    let target = read_collection(&args.target)?;
-    Ok(runtime.zip(target))
+// Both collections; their warnings on stderr (in the `--format` shape), or every finding of
+// both inputs as the error when one of them is no entity collection.
+fn read_both(args: &TopologyArgs, format: Format) -> Result<(Collection, Collection), CliError> {
+    let mut findings = Findings::default();
+    let runtime = read_collection(&args.runtime, &mut findings)?;
+    let target = read_collection(&args.target, &mut findings)?;
+    match runtime.zip(target) {
+        Some(both) => {
+            if !findings.list().is_empty() {
+                findings.eprint(format);
+            }
+            Ok(both)
+        }
+        None => Err(findings.into()),
+    }
 }
 
-fn read_collection(path: &Path) -> Result<Option<Collection>, CliError> {
-    let name = path.display().to_string();
-    let text = fs::read_to_string(path)
-        .map_err(|e| CliError::usage(format!("cannot read {name}: {e}")))?;
-    let media = match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => MediaType::OcciJson,
-        _ => MediaType::TextPlain,
-    };
+// An entity collection in any OCCI rendering (detected from the content); its findings are
+// added to `findings`.
+fn read_collection(path: &Path, findings: &mut Findings) -> Result<Option<Collection>, CliError> {
+    let (name, text) = crate::input::text(Some(path))?;
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
-    let parsed = match tern_occi::read(&text, media, &ParseOptions::lenient(), &catalogue) {
-        Ok(p) => p,
+    let source = Source::new(&name, &text, None);
+    match tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue) {
+        Ok(read) => {
+            findings.extend(read.warnings);
+            Ok(Some(read.value.collection))
+        }
         Err(e) => {
-            let mut err = io::stderr().lock();
-            for d in e.diagnostics() {
-                let _ = writeln!(err, "{}", d.display_in(&name));
-            }
-            return Ok(None);
-        }
-    };
-    let mut err = io::stderr().lock();
-    for d in &parsed.warnings {
-        let _ = writeln!(err, "{}", d.display_in(&name));
-    }
-    let mut collection = Collection::new();
-    let (resources, links) = match parsed.value {
-        // Category definitions beside the entities (an ovf2occi export carries its mixins)
-        // describe them; the topology is the entities.
-        Document::Listing(l) if !l.is_categories() || l.is_entities() => (l.resources, l.links),
-        Document::Resource(r) => (vec![r], Vec::new()),
-        Document::Link(l) => (Vec::new(), vec![l]),
-        other => {
-            let _ = writeln!(
-                err,
-                "{name}: error[topology]: expected an entity collection, found a {}",
-                other.composition()
-            );
-            return Ok(None);
-        }
-    };
-    for r in resources {
-        if let Err(e) = collection.push_resource(r) {
-            let _ = writeln!(err, "{name}: error[topology]: {e}");
-            return Ok(None);
+            findings.extend(e.into_findings());
+            Ok(None)
         }
     }
-    for l in links {
-        collection.push_link(l);
-    }
-    Ok(Some(collection))
 }

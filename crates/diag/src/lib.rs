@@ -29,5 +29,5 @@ pub mod render;
 mod severity;
 
 pub use finding::{Finding, has_errors};
-pub use position::{LineIndex, Position, Span};
+pub use position::{LineIndex, Position, Span, floor_char_boundary};
 pub use severity::Severity;

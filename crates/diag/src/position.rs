@@ -112,8 +112,10 @@ impl LineIndex {
     }
 }
 
-/// `offset`, moved back to the start of the character it falls in.
-pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+/// `offset` (clamped to the text), moved back to the start of the character it falls in:
+/// a byte offset that is always safe to slice at (what `str::floor_char_boundary` does on
+/// newer Rust than tern's minimum).
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;

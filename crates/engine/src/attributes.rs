@@ -79,14 +79,14 @@ pub(crate) fn same_mixins(a: &Entity, b: &Entity) -> bool {
 /// MAC address) are not changes. Identity and link ends never count.
 pub(crate) fn changes(runtime: &Entity, target: &Entity) -> Vec<Change> {
     let mut out = Vec::new();
-    if let Some(title) = &target.title {
-        if runtime.title.as_ref() != Some(title) {
-            out.push(Change::Attribute {
-                name: "occi.core.title".into(),
-                old: runtime.title.clone().map(Value::String),
-                new: Value::String(title.clone()),
-            });
-        }
+    if let Some(title) = &target.title
+        && runtime.title.as_ref() != Some(title)
+    {
+        out.push(Change::Attribute {
+            name: "occi.core.title".into(),
+            old: runtime.title.clone().map(Value::String),
+            new: Value::String(title.clone()),
+        });
     }
     for (name, value) in target.attributes.iter() {
         if matches!(

@@ -225,10 +225,10 @@ impl<'v> Candidates<'v> {
         let mut best: Option<(usize, f64)> = None;
         for (i, (_, list)) in self.lists.iter_mut().enumerate() {
             list.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
-            if let Some(&head) = list.first() {
-                if best.is_none_or(|(_, v)| values[head] > v) {
-                    best = Some((i, values[head]));
-                }
+            if let Some(&head) = list.first()
+                && best.is_none_or(|(_, v)| values[head] > v)
+            {
+                best = Some((i, values[head]));
             }
         }
         best.map(|(i, _)| i)

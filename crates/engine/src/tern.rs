@@ -101,10 +101,11 @@ impl<'t, 'a> State<'t, 'a> {
             .map(|(i, r)| (r.entity.id.as_str(), i))
             .collect();
         for (r, res) in runtime.resources().iter().enumerate() {
-            if let Some(&t) = by_id.get(res.entity.id.as_str()) {
-                if target.kind(t) == &res.entity.kind && self.partner[1][t].is_none() {
-                    self.pin(r, t, 1.0);
-                }
+            if let Some(&t) = by_id.get(res.entity.id.as_str())
+                && target.kind(t) == &res.entity.kind
+                && self.partner[1][t].is_none()
+            {
+                self.pin(r, t, 1.0);
             }
         }
     }
@@ -243,11 +244,11 @@ impl<'t, 'a> State<'t, 'a> {
         }
         let chosen = maximum_assignment(&scores, rows.len(), cols.len());
         for (i, c) in chosen.into_iter().enumerate() {
-            if let Some(c) = c {
-                if scores[i * cols.len() + c] > PAIR_THRESHOLD {
-                    let (r, t) = (rows[i], cols[c]);
-                    self.pin(r, t, self.attribute_score(r, t));
-                }
+            if let Some(c) = c
+                && scores[i * cols.len() + c] > PAIR_THRESHOLD
+            {
+                let (r, t) = (rows[i], cols[c]);
+                self.pin(r, t, self.attribute_score(r, t));
             }
         }
     }

@@ -18,6 +18,7 @@ mod ids;
 pub mod occi2ovf;
 pub mod os;
 pub mod ovf2occi;
+pub mod property;
 mod render;
 mod row;
 mod value;

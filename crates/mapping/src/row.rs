@@ -52,7 +52,7 @@ pub enum OvfSource {
     },
     /// A ProductSection property.
     Property {
-        /// The property key.
+        /// The property key; `*` is every property no other row maps.
         key: String,
     },
     /// An attribute of DiskSection/Disk.
@@ -132,6 +132,9 @@ pub enum Conversion {
     CdmiObjectid,
     /// Disk format URI ⇄ CDMI mimetype.
     DiskFormatMimetype,
+    /// A ProductSection property ⇄ an attribute of the section's product mixin, typed after
+    /// `ovf:type`, its declaration in the attribute definition.
+    OvfProperty,
 }
 
 /// Which ways a row holds.
@@ -171,6 +174,9 @@ impl OvfSource {
                     let _ = write!(s, " (+{u})");
                 }
                 s
+            }
+            OvfSource::Property { key } if key == "*" => {
+                "ProductSection/Property (every other key)".to_owned()
             }
             OvfSource::Property { key } => format!("ProductSection/Property[@ovf:key={key}]"),
             OvfSource::Disk {

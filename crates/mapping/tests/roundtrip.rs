@@ -279,11 +279,7 @@ fn with_the_original_what_cannot_be_written_back_is_listed() {
 /// and read back (so without the locations the rendering does not carry).
 fn as_rendered(doc: &Document, options: &Options) -> Option<tern_model::Collection> {
     let conversion = ovf_to_occi(doc, options).ok()?;
-    support::through_rendering(
-        &conversion.collection,
-        &conversion.catalogue,
-        tern_occi::MediaType::OcciJson,
-    )
+    Some(support::through_json(&conversion).0)
 }
 
 /// With the kept envelope, a collection made with a CDMI container, under another file

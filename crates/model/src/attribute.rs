@@ -84,6 +84,14 @@ pub struct AttributeDef {
     pub multiplicity: Multiplicity,
     /// Whether clients may change the value.
     pub mutable: bool,
+    /// The provider fills it in when a create request leaves it out (a NIC's MAC, a storage
+    /// link's device id): required of an instance, not of a request.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provider_assigned: bool,
+    /// The value says where the entity came from (a file name, a source), not what it is:
+    /// comparing two descriptions of the same entity ignores it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provenance: bool,
     /// The value assumed when none is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
@@ -93,10 +101,6 @@ pub struct AttributeDef {
     /// What the attribute means.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The value says where the entity came from (a file name, a source), not what it is:
-    /// comparing two descriptions of the same entity ignores it.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub provenance: bool,
 }
 
 /// Why a value does not fit its definition.
@@ -137,11 +141,18 @@ impl AttributeDef {
             unit: None,
             multiplicity: Multiplicity::Optional,
             mutable: true,
+            provider_assigned: false,
+            provenance: false,
             default: None,
             pattern: None,
             description: None,
-            provenance: false,
         }
+    }
+
+    /// True when a create request must carry a value: required, without default, and
+    /// neither set by the server (immutable, like `state`) nor assigned by the provider.
+    pub fn required_in_request(&self) -> bool {
+        self.required() && self.default.is_none() && self.mutable && !self.provider_assigned
     }
 
     /// True when at least one value must be present.

@@ -233,11 +233,11 @@ impl Catalogue {
         let mut out: Vec<&Mixin> = Vec::new();
         let mut stack = vec![mixin];
         while let Some(id) = stack.pop() {
-            if let Some(m) = self.mixin(id) {
-                if !out.iter().any(|o| o.id == m.id) {
-                    out.push(m);
-                    stack.extend(m.depends.iter().rev());
-                }
+            if let Some(m) = self.mixin(id)
+                && !out.iter().any(|o| o.id == m.id)
+            {
+                out.push(m);
+                stack.extend(m.depends.iter().rev());
             }
         }
         out

@@ -145,10 +145,10 @@ fn keys_of(resource: &Resource) -> Vec<String> {
     if !resource.entity.id.is_empty() {
         keys.push(resource.entity.id.clone());
     }
-    if let Some(location) = &resource.entity.location {
-        if !keys.contains(location) {
-            keys.push(location.clone());
-        }
+    if let Some(location) = &resource.entity.location
+        && !keys.contains(location)
+    {
+        keys.push(location.clone());
     }
     keys
 }

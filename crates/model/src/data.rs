@@ -78,11 +78,13 @@ struct AttributeRow {
     unit: Option<String>,
     multiplicity: Multiplicity,
     mutable: bool,
+    #[serde(default)]
+    provider_assigned: bool,
+    #[serde(default)]
+    provenance: bool,
     default: Option<serde_json::Value>,
     pattern: Option<String>,
     description: Option<String>,
-    #[serde(default)]
-    provenance: bool,
     versions: Option<Vec<OcciVersion>>,
 }
 
@@ -291,10 +293,11 @@ fn attributes(
             unit: row.unit.clone(),
             multiplicity: row.multiplicity,
             mutable: row.mutable,
+            provider_assigned: row.provider_assigned,
+            provenance: row.provenance,
             default,
             pattern: row.pattern.clone(),
             description: row.description.clone(),
-            provenance: row.provenance,
         };
         if let Some(value) = &def.default {
             def.check(value)

@@ -88,7 +88,8 @@ impl Entity {
     /// Where the entity lives: its [`location`](Entity::location) when it has one, else
     /// `/<kind term>/<name>`, where OCCI servers put an entity by convention. The name is
     /// the id, or for a URN its last `:`-separated part, as in the JSON rendering's example
-    /// (`urn:uuid:996a…` lives at `/compute/996a…`).
+    /// (`urn:uuid:996a…` lives at `/compute/996a…`). For an id made of one path segment this
+    /// is the [implied location](Entity::implied_location).
     ///
     /// ```
     /// use tern_model::{CategoryId, Entity};
@@ -104,6 +105,40 @@ impl Entity {
         self.location
             .clone()
             .unwrap_or_else(|| format!("/{}/{}", self.kind.term(), default_name(&self.id)))
+    }
+
+    /// The location the id alone implies, whatever location the entity has: an id made of a
+    /// single relative path segment names the entity within its kind's collection (`ni1` is
+    /// at `/<kind term>/ni1`), so a reader that derives ids from locations
+    /// ([`Entity::id_from_location`]) gives the same id back. An absolute URI as id
+    /// (`urn:uuid:…`) implies no location: a rendering that drops such a location loses it.
+    ///
+    /// ```
+    /// use tern_model::{CategoryId, Entity};
+    /// let nic = CategoryId::new("http://schemas.ogf.org/occi/infrastructure#", "networkinterface");
+    /// assert_eq!(Entity::new("ni1", nic.clone()).implied_location().as_deref(), Some("/networkinterface/ni1"));
+    /// assert_eq!(Entity::new("urn:uuid:1", nic).implied_location(), None);
+    /// ```
+    pub fn implied_location(&self) -> Option<String> {
+        let segment = !self.id.is_empty() && !self.id.contains([':', '/', '?', '#']);
+        segment.then(|| format!("/{}/{}", self.kind.term(), self.id))
+    }
+
+    /// The identifier of an entity a rendering names only by its location: the location's
+    /// last path segment, without query or fragment. `None` when that segment is empty (a
+    /// collection's location ends in `/`).
+    ///
+    /// ```
+    /// use tern_model::Entity;
+    /// assert_eq!(Entity::id_from_location("/networkinterface/ni1"), Some("ni1"));
+    /// assert_eq!(Entity::id_from_location("http://example.com/compute/42?x=1"), Some("42"));
+    /// assert_eq!(Entity::id_from_location("/compute/"), None);
+    /// ```
+    pub fn id_from_location(location: &str) -> Option<&str> {
+        let path = location.split(['?', '#']).next().unwrap_or_default();
+        path.rsplit('/')
+            .next()
+            .filter(|segment| !segment.is_empty())
     }
 }
 

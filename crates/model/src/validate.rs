@@ -10,10 +10,16 @@ use crate::{Catalogue, Category, CategoryId, Entity, Link, Resource, Value, Valu
 /// (which need not carry an `id` or the attributes the server sets, such as `state`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ValidationMode {
-    /// A complete instance: every required attribute present.
+    /// A complete instance, as a server renders it: an id and every required attribute.
     #[default]
     Instance,
-    /// A create request: only required attributes a client may set are demanded.
+    /// A create request, as a client sends it: no id needed, and of the required attributes
+    /// only those a client may set: not the immutable ones the server keeps (`state`). A
+    /// missing provider-assigned one (a NIC's MAC, a storage link's device id) is still a
+    /// [`ValidationError::MissingRequired`], so that a converter can say what it left to the
+    /// provider; a judge of requests tells them apart by
+    /// [`AttributeDef::provider_assigned`](crate::AttributeDef::provider_assigned) (`tern occi
+    /// validate --request` notes them).
     Request,
 }
 
@@ -78,6 +84,14 @@ pub enum ValidationError {
     },
     /// A required attribute is absent.
     MissingRequired {
+        /// The entity.
+        entity: String,
+        /// The attribute.
+        attribute: String,
+    },
+    /// An instance lacks a required attribute the provider sets (`state`, a NIC's MAC); a
+    /// create request may leave it out ([`ValidationMode::Request`]).
+    MissingProviderSet {
         /// The entity.
         entity: String,
         /// The attribute.
@@ -289,9 +303,12 @@ impl Catalogue {
         };
         for def in defs.iter().filter(demanded) {
             if entity.attributes.get(&def.name).is_none() {
-                errors.push(ValidationError::MissingRequired {
-                    entity: name.clone(),
-                    attribute: def.name.clone(),
+                let (entity, attribute) = (name.clone(), def.name.clone());
+                errors.push(match mode {
+                    ValidationMode::Instance if !def.required_in_request() => {
+                        ValidationError::MissingProviderSet { entity, attribute }
+                    }
+                    _ => ValidationError::MissingRequired { entity, attribute },
                 });
             }
         }
@@ -321,7 +338,7 @@ impl fmt::Display for ValidationError {
         match self {
             ValidationError::MissingId { kind } => write!(
                 f,
-                "{} entity without an id (occi.core.id is required)",
+                "{} entity without an id (occi.core.id is required of an instance; a create request may leave it to the provider)",
                 kind.term()
             ),
             ValidationError::UnknownKind { entity, kind } => {
@@ -366,6 +383,10 @@ impl fmt::Display for ValidationError {
             ValidationError::MissingRequired { entity, attribute } => {
                 write!(f, "{entity}: required attribute {attribute} is missing")
             }
+            ValidationError::MissingProviderSet { entity, attribute } => write!(
+                f,
+                "{entity}: required attribute {attribute} is missing (the provider sets it: an instance carries it, a create request need not)"
+            ),
             ValidationError::BadValue {
                 entity,
                 attribute,

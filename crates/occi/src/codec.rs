@@ -1,15 +1,16 @@
 //! The entry points: read any OCCI media type into a [`Document`], write a document in any
 //! media type, and validate an input against grammar, JSON shape and catalogue.
 
-use tern_model::{Catalogue, ValidationError, ValidationMode};
+use tern_model::{Catalogue, Entity, Format, Link, Resource, ValidationError, ValidationMode};
 
 use crate::bind::{SourceIndex, from_text, to_text};
-use crate::diagnostic::{Diagnostic, Diagnostics, ParseError, Parsed, Rule, Severity};
-use crate::document::Document;
+use tern_diag::{Finding, Position, Severity};
+
+use crate::diagnostic::{Diagnostics, ParseError, Parsed, Rule};
+use crate::document::{Document, Listing};
 use crate::json::{Schema, from_json, parse_json, schema_definition, to_json};
 use crate::leniency::{Leniency, ParseOptions};
 use crate::media::MediaType;
-use crate::position::Position;
 use crate::text::{Rendered, parse_text, render_text};
 
 /// Reads `src` in `media` into the model, typing values through `catalogue`.
@@ -36,7 +37,7 @@ pub fn read(
     read_indexed(src, media, options, catalogue, &mut index)
 }
 
-fn read_indexed(
+pub(crate) fn read_indexed(
     src: &str,
     media: MediaType,
     options: &ParseOptions,
@@ -77,29 +78,102 @@ fn read_indexed(
                     "the input is no OCCI rendering",
                 );
             }
-            Err(ParseError::Invalid {
-                diagnostics: diags
-                    .finish(())
-                    .err()
-                    .map(|e| e.diagnostics().to_vec())
-                    .unwrap_or_default(),
-            })
+            Err(diags.into_error())
         }
+    }
+}
+
+/// How a text rendering renders an entity collection (resources and links).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CollectionForm {
+    /// GFD.229's entity collection: the entities' locations (`X-OCCI-Location` fields, or
+    /// the lines of `text/uri-list`); their kinds, attributes and links are left out, and a
+    /// note says so.
+    #[default]
+    Locations,
+    /// tern's export form: every resource and link rendered in full, one rendering per body,
+    /// bodies separated by one blank line; `text/plain` and `text/occi+plain` only
+    /// (`text/occi` carries one entity, in the headers of one message). [`Source::read`]
+    /// and [`read_collection`] read it back. Category definitions are left out (their text
+    /// form has no attribute types), with a note.
+    ///
+    /// [`Source::read`]: crate::Source::read
+    /// [`read_collection`]: crate::read_collection
+    Bodies,
+}
+
+impl CollectionForm {
+    /// The form's name: `locations` or `bodies`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CollectionForm::Locations => "locations",
+            CollectionForm::Bodies => "bodies",
+        }
+    }
+}
+
+impl std::str::FromStr for CollectionForm {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "locations" => Ok(CollectionForm::Locations),
+            "bodies" => Ok(CollectionForm::Bodies),
+            _ => Err(format!(
+                "`{s}` is no collection form (known: locations, bodies)"
+            )),
+        }
+    }
+}
+
+/// How [`write_with`] renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriteOptions {
+    /// The form of an entity collection in a text rendering.
+    pub collection: CollectionForm,
+}
+
+/// Renders `doc` in `media` with `options`: [`write()`], except that an entity collection
+/// may be rendered as bodies ([`CollectionForm::Bodies`]).
+///
+/// ```
+/// use tern_model::{CategoryId, Entity, Resource};
+/// use tern_occi::{CollectionForm, Document, Listing, MediaType, WriteOptions, write_with};
+///
+/// let kind = CategoryId::new("http://schemas.ogf.org/occi/infrastructure#", "network");
+/// let listing = Listing {
+///     resources: vec![Resource::new(Entity::new("lan", kind.clone())), Resource::new(Entity::new("wan", kind))],
+///     ..Listing::default()
+/// };
+/// let doc = Document::Listing(listing);
+/// let spec = write_with(&doc, MediaType::TextPlain, &WriteOptions::default());
+/// assert_eq!(spec.text, "X-OCCI-Location: /network/lan\r\nX-OCCI-Location: /network/wan\r\n");
+/// let bodies = write_with(&doc, MediaType::TextPlain, &WriteOptions { collection: CollectionForm::Bodies });
+/// assert_eq!(bodies.text.matches("\r\n\r\n").count(), 1, "two bodies, one blank line");
+/// ```
+pub fn write_with(doc: &Document, media: MediaType, options: &WriteOptions) -> Rendered {
+    match (doc, options.collection) {
+        (Document::Listing(l), CollectionForm::Bodies)
+            if !media.is_json() && !l.is_categories() =>
+        {
+            write_bodies(l, media)
+        }
+        _ => write(doc, media),
     }
 }
 
 /// Renders `doc` in `media`. JSON output is checked against the specific definition of the
 /// OCCI schema; any violation, and anything the media type cannot carry, is in `notes`
-/// (severity error: the output is incomplete).
+/// (severity error: the output is incomplete). A text rendering of an entity collection is
+/// GFD.229's, its locations ([`CollectionForm::Locations`]); [`write_with`] offers bodies.
 pub fn write(doc: &Document, media: MediaType) -> Rendered {
     let mut notes = Vec::new();
     if media.is_json() {
         let json = to_json(doc, &mut notes);
         let definition = schema_definition(doc);
         for v in Schema::occi().validate(Some(definition), &json) {
-            notes.push(Diagnostic::unplaced(
+            notes.push(Rule::Schema.finding(
                 Severity::Warning,
-                Rule::Schema,
                 format!(
                     "output fails schema definition `{definition}` at `{}`: {}",
                     v.pointer, v.message
@@ -118,14 +192,52 @@ pub fn write(doc: &Document, media: MediaType) -> Rendered {
     rendered
 }
 
+// One text rendering per entity, separated by blank lines.
+fn write_bodies(listing: &Listing, media: MediaType) -> Rendered {
+    let refused = match media {
+        MediaType::TextOcci => Some(
+            "text/occi carries one entity, in the headers of one message: render the collection as locations, as text/plain or text/occi+plain bodies, or as application/occi+json",
+        ),
+        MediaType::UriList => Some(
+            "text/uri-list holds locations only: render the collection as locations, as text/plain or text/occi+plain bodies, or as application/occi+json",
+        ),
+        _ => None,
+    };
+    if let Some(message) = refused {
+        return Rendered {
+            text: String::new(),
+            notes: vec![Rule::Unrepresentable.finding(Severity::Error, message)],
+        };
+    }
+    let mut notes = Vec::new();
+    if !listing.is_entities() {
+        notes.push(crate::bind::left_out(listing));
+    }
+    let entities = listing
+        .resources
+        .iter()
+        .map(|r| Document::Resource(r.clone()))
+        .chain(listing.links.iter().map(|l| Document::Link(l.clone())));
+    let mut text = String::new();
+    for entity in entities {
+        let mut rendered = write(&entity, media);
+        if !text.is_empty() {
+            text.push_str("\r\n");
+        }
+        text.push_str(&rendered.text);
+        notes.append(&mut rendered.notes);
+    }
+    Rendered { text, notes }
+}
+
 // `catalogue` plus the kinds, mixins and actions a listing defines; a definition that
 // refers to something neither has is a finding.
-fn with_listed_categories(
+pub(crate) fn with_listed_categories(
     catalogue: &Catalogue,
     listing: &crate::document::Listing,
     index: &SourceIndex,
     unknowns: Unknowns,
-    out: &mut Vec<Diagnostic>,
+    out: &mut Vec<Finding>,
 ) -> Catalogue {
     let mut own = catalogue.clone();
     let mut refused = Vec::new();
@@ -175,44 +287,65 @@ pub enum Unknowns {
 }
 
 /// All findings about `src`: grammar (with leniency warnings), JSON shape, and the model
-/// validation of the entities (as create requests) against `catalogue`.
-// One match over document kinds, then one over validation findings.
-#[allow(clippy::too_many_lines)]
+/// validation of the entities against `catalogue`, judged as instances (what a server
+/// renders: ids, states, MACs) or as create requests (what a client sends) by `mode`.
+///
+/// ```
+/// use tern_model::{Catalogue, OcciVersion, ValidationMode};
+/// use tern_occi::{MediaType, ParseOptions, Unknowns, validate};
+///
+/// let nic = "Category: networkinterface; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n\
+///            X-OCCI-Attribute: occi.core.source=\"/compute/vm1\", occi.core.target=\"/network/lan\"\n";
+/// let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+/// let judge = |mode| validate(nic, MediaType::TextPlain, &ParseOptions::strict(), &catalogue, Unknowns::Warn, mode);
+/// let request = judge(ValidationMode::Request);
+/// assert!(!tern_diag::has_errors(&request));
+/// assert_eq!(request[0].to_string(), "1:1: note[model.missing-attribute]: networkinterface (no id): required attribute occi.networkinterface.mac is missing: the provider assigns it (a create request may leave it out)");
+/// assert_eq!(judge(ValidationMode::Instance).len(), 4, "an instance has an id, an interface, a MAC and a state");
+/// ```
 pub fn validate(
     src: &str,
     media: MediaType,
     options: &ParseOptions,
     catalogue: &Catalogue,
     unknowns: Unknowns,
-) -> Vec<Diagnostic> {
+    mode: ValidationMode,
+) -> Vec<Finding> {
     let mut index = SourceIndex::default();
     let parsed = match read_indexed(src, media, options, catalogue, &mut index) {
         Ok(p) => p,
-        Err(e) => return e.diagnostics().to_vec(),
+        Err(e) => return e.into_findings(),
     };
     let mut out = parsed.warnings;
+    judge(&parsed.value, &index, catalogue, unknowns, mode, &mut out);
+    out.sort_by_key(|d| (d.position, std::cmp::Reverse(d.severity)));
+    out
+}
+
+// The model's findings about a document read with `index`, into `out`.
+// One match over document kinds, then one over validation findings.
+#[allow(clippy::too_many_lines)]
+pub(crate) fn judge(
+    document: &Document,
+    index: &SourceIndex,
+    catalogue: &Catalogue,
+    unknowns: Unknowns,
+    mode: ValidationMode,
+    out: &mut Vec<Finding>,
+) {
     let mut errors = Vec::new();
-    match &parsed.value {
-        Document::Resource(r) => collect(
-            catalogue.validate_resource(r, ValidationMode::Request),
-            &mut errors,
-        ),
-        Document::Link(l) => collect(
-            catalogue.validate_link(l, ValidationMode::Request),
-            &mut errors,
-        ),
+    match document {
+        Document::Resource(r) => collect(catalogue.validate_resource(r, mode), &mut errors),
+        Document::Link(l) => collect(catalogue.validate_link(l, mode), &mut errors),
         Document::Listing(l) => {
             // Categories the document itself defines (a model rendering, or an export that
             // carries its provider mixins) are known to the entities beside them.
-            let own = with_listed_categories(catalogue, l, &index, unknowns, &mut out);
+            let own = with_listed_categories(catalogue, l, index, unknowns, out);
             for r in &l.resources {
-                collect(
-                    own.validate_resource(r, ValidationMode::Request),
-                    &mut errors,
-                );
+                collect(own.validate_resource(r, mode), &mut errors);
             }
             for k in &l.links {
-                collect(own.validate_link(k, ValidationMode::Request), &mut errors);
+                collect(own.validate_link(k, mode), &mut errors);
             }
         }
         Document::ActionInvocation(a) => match catalogue.action(&a.action) {
@@ -271,8 +404,14 @@ pub fn validate(
             ValidationError::MissingRequired { attribute, .. } => {
                 (Rule::MissingAttribute, attribute.clone(), true)
             }
+            ValidationError::MissingProviderSet { attribute, .. } => {
+                (Rule::MissingProviderValue, attribute.clone(), true)
+            }
             ValidationError::BadValue { attribute, .. } => {
                 (Rule::AttributeType, attribute.clone(), true)
+            }
+            ValidationError::MissingId { .. } => {
+                (Rule::MissingProviderValue, "occi.core.id".to_owned(), true)
             }
             _ => (Rule::Composition, String::new(), false),
         };
@@ -281,6 +420,17 @@ pub fn validate(
         } else {
             index.categories.get(&key)
         };
+        // A create request may leave what the provider assigns (a NIC's MAC) out: noted.
+        if let ValidationError::MissingRequired { attribute, .. } = &e
+            && mode == ValidationMode::Request
+            && provider_assigned(catalogue, attribute)
+        {
+            out.push(rule.note(
+                at.copied().unwrap_or(Position::START),
+                format!("{e}: the provider assigns it (a create request may leave it out)"),
+            ));
+            continue;
+        }
         let severity_policy = if matches!(rule, Rule::UnknownCategory | Rule::UnknownAttribute) {
             unknowns
         } else {
@@ -288,7 +438,71 @@ pub fn validate(
         };
         out.push(finding(severity_policy, rule, at, e.to_string()));
     }
-    out.sort_by_key(|d| (d.position, d.severity));
+    for (entity, attribute, text) in uris(document) {
+        if !Format::Uri.accepts(text) {
+            out.push(
+                Rule::AttributeType.error(
+                    index
+                        .attributes
+                        .get(attribute)
+                        .copied()
+                        .unwrap_or(Position::START),
+                    format!(
+                        "{} {}: {attribute} `{text}` is not a URI (GFD.221: ids and link ends are URIs; percent-encode spaces)",
+                        entity.kind.term(),
+                        if entity.id.is_empty() { "(no id)" } else { &entity.id }
+                    ),
+                ),
+            );
+        }
+    }
+}
+
+fn provider_assigned(catalogue: &Catalogue, attribute: &str) -> bool {
+    let kinds = catalogue.kinds().iter().flat_map(|k| &k.attributes);
+    let mixins = catalogue.mixins().iter().flat_map(|m| &m.attributes);
+    kinds
+        .chain(mixins)
+        .any(|d| d.name == attribute && d.provider_assigned)
+}
+
+// Every id and link end of a document, with its entity and attribute name.
+fn uris(document: &Document) -> Vec<(&Entity, &'static str, &str)> {
+    fn link<'a>(l: &'a Link, out: &mut Vec<(&'a Entity, &'static str, &'a str)>) {
+        if !l.entity.id.is_empty() {
+            out.push((&l.entity, "occi.core.id", &l.entity.id));
+        }
+        for (name, end) in [
+            ("occi.core.source", &l.source),
+            ("occi.core.target", &l.target),
+        ] {
+            if !end.location.is_empty() {
+                out.push((&l.entity, name, &end.location));
+            }
+        }
+    }
+    fn resource<'a>(r: &'a Resource, out: &mut Vec<(&'a Entity, &'static str, &'a str)>) {
+        if !r.entity.id.is_empty() {
+            out.push((&r.entity, "occi.core.id", &r.entity.id));
+        }
+        for l in &r.links {
+            link(l, out);
+        }
+    }
+    let mut out = Vec::new();
+    match document {
+        Document::Resource(r) => resource(r, &mut out),
+        Document::Link(l) => link(l, &mut out),
+        Document::Listing(listing) => {
+            for r in &listing.resources {
+                resource(r, &mut out);
+            }
+            for l in &listing.links {
+                link(l, &mut out);
+            }
+        }
+        _ => {}
+    }
     out
 }
 
@@ -298,15 +512,11 @@ fn collect(result: Result<(), tern_model::ValidationErrors>, errors: &mut Vec<Va
     }
 }
 
-fn finding(policy: Unknowns, rule: Rule, at: Option<&Position>, message: String) -> Diagnostic {
+fn finding(policy: Unknowns, rule: Rule, at: Option<&Position>, message: String) -> Finding {
     let severity = match policy {
         Unknowns::Warn => Severity::Warning,
         Unknowns::Reject => Severity::Error,
     };
-    Diagnostic {
-        severity,
-        rule,
-        message,
-        position: Some(at.copied().unwrap_or(Position::START)),
-    }
+    rule.finding(severity, message)
+        .at(at.copied().unwrap_or(Position::START))
 }

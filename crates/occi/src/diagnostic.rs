@@ -1,31 +1,13 @@
-//! Findings: errors, leniency warnings and notes, each with a rule id and a position.
+//! Findings of the OCCI codec: the [`Rule`]s they are about, and the collection a reader
+//! fills while it reads. The finding type itself is `tern_diag::Finding`.
 
+use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::fmt;
 
+use tern_diag::{Finding, Position, Severity};
+
 use crate::leniency::Leniency;
-use crate::position::Position;
-
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The input breaks the grammar or the model; it is rejected.
-    Error,
-    /// The input breaks the grammar in a way an enabled leniency accepted.
-    Warning,
-    /// Information, e.g. a `text/occi` header that grew past common server limits.
-    Note,
-}
-
-impl Severity {
-    /// `error`, `warning` or `note`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        }
-    }
-}
 
 /// The rule a finding is about; [`Rule::id`] is the stable identifier printed in brackets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -79,6 +61,9 @@ pub enum Rule {
     AttributeType,
     /// A required attribute is missing.
     MissingAttribute,
+    /// An instance lacks what the provider sets (its id, `state`, a NIC's MAC); a create
+    /// request may leave it out.
+    MissingProviderValue,
     /// A category used where its class or `applies` forbids it.
     CategoryMisuse,
     /// JSON that is not well-formed or too deeply nested.
@@ -87,6 +72,8 @@ pub enum Rule {
     JsonShape,
     /// JSON output that fails the schema (a bug in tern if it ever fires).
     Schema,
+    /// An entity named only by its location got the location's last segment as id.
+    DerivedId,
     /// A value that the target rendering cannot carry.
     Unrepresentable,
     /// A `text/occi` header longer than common server limits (8 KiB).
@@ -123,14 +110,36 @@ impl Rule {
             Rule::UnknownAttribute => "model.unknown-attribute",
             Rule::AttributeType => "model.attribute-type",
             Rule::MissingAttribute => "model.missing-attribute",
+            Rule::MissingProviderValue => "model.missing-provider-value",
             Rule::CategoryMisuse => "model.category-misuse",
             Rule::JsonSyntax => "json.syntax",
             Rule::JsonShape => "json.shape",
             Rule::Schema => "json.schema",
+            Rule::DerivedId => "occi.derived-id",
             Rule::Unrepresentable => "render.unrepresentable",
             Rule::HeaderSize => "render.header-size",
             Rule::Lenient(l) => l.rule_id(),
         }
+    }
+
+    /// An error breaking this rule at `position`.
+    pub fn error(self, position: Position, message: impl Into<String>) -> Finding {
+        Finding::error(self, message).at(position)
+    }
+
+    /// A warning about this rule at `position`.
+    pub fn warning(self, position: Position, message: impl Into<String>) -> Finding {
+        Finding::warning(self, message).at(position)
+    }
+
+    /// A note about this rule at `position`.
+    pub fn note(self, position: Position, message: impl Into<String>) -> Finding {
+        Finding::note(self, message).at(position)
+    }
+
+    /// A finding of `severity` about this rule, not placed in an input (a writer's note).
+    pub fn finding(self, severity: Severity, message: impl Into<String>) -> Finding {
+        Finding::new(severity, self, message)
     }
 }
 
@@ -140,78 +149,24 @@ impl fmt::Display for Rule {
     }
 }
 
-/// One finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// Error, warning or note.
-    pub severity: Severity,
-    /// The rule.
-    pub rule: Rule,
-    /// What is wrong, in words.
-    pub message: String,
-    /// Where, when the finding is about a place in an input.
-    pub position: Option<Position>,
-}
-
-impl Diagnostic {
-    /// An error at `position`.
-    pub fn error(rule: Rule, position: Position, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            rule,
-            message: message.into(),
-            position: Some(position),
-        }
-    }
-
-    /// A finding with the given severity and no position.
-    pub fn unplaced(severity: Severity, rule: Rule, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity,
-            rule,
-            message: message.into(),
-            position: None,
-        }
-    }
-
-    /// `FILE:LINE:COL: error[RULE-ID]: message` (the position part is dropped when unknown).
-    pub fn display_in(&self, file: &str) -> String {
-        match self.position {
-            Some(p) => format!(
-                "{file}:{p}: {}[{}]: {}",
-                self.severity.as_str(),
-                self.rule.id(),
-                self.message
-            ),
-            None => format!(
-                "{file}: {}[{}]: {}",
-                self.severity.as_str(),
-                self.rule.id(),
-                self.message
-            ),
-        }
+/// The rule id of a finding: `Finding::error(Rule::BadTerm, "…")`.
+impl From<Rule> for Cow<'static, str> {
+    fn from(rule: Rule) -> Self {
+        Cow::Borrowed(rule.id())
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(p) = self.position {
-            write!(f, "{p}: ")?;
-        }
-        write!(
-            f,
-            "{}[{}]: {}",
-            self.severity.as_str(),
-            self.rule.id(),
-            self.message
-        )
+/// `finding.rule == Rule::BadTerm`.
+impl PartialEq<Rule> for Cow<'static, str> {
+    fn eq(&self, rule: &Rule) -> bool {
+        self.as_ref() == rule.id()
     }
 }
 
 /// Findings collected while reading one input.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
-    items: Vec<Diagnostic>,
+    items: Vec<Finding>,
 }
 
 impl Diagnostics {
@@ -221,13 +176,13 @@ impl Diagnostics {
     }
 
     /// Adds a finding.
-    pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.items.push(diagnostic);
+    pub fn push(&mut self, finding: Finding) {
+        self.items.push(finding);
     }
 
     /// Adds an error.
     pub fn error(&mut self, rule: Rule, position: Position, message: impl Into<String>) {
-        self.push(Diagnostic::error(rule, position, message));
+        self.push(rule.error(position, message));
     }
 
     /// Reports a use of `leniency`: a warning when `enabled`, else an error.
@@ -238,43 +193,65 @@ impl Diagnostics {
         position: Position,
         message: impl Into<String>,
     ) {
-        let severity = if enabled {
-            Severity::Warning
+        let rule = Rule::Lenient(leniency);
+        if enabled {
+            self.push(rule.warning(position, message));
         } else {
-            Severity::Error
-        };
-        let mut message = message.into();
-        if !enabled {
+            let mut message = message.into();
             message.push_str(" (accepted with leniency `");
             message.push_str(leniency.name());
             message.push_str("`)");
+            self.push(rule.error(position, message));
         }
-        self.push(Diagnostic {
-            severity,
-            rule: Rule::Lenient(leniency),
-            message,
-            position: Some(position),
-        });
     }
 
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        tern_diag::has_errors(&self.items)
     }
 
     /// All findings in the order found.
-    pub fn items(&self) -> &[Diagnostic] {
+    pub fn items(&self) -> &[Finding] {
         &self.items
     }
 
     /// Takes the findings out.
-    pub fn into_vec(self) -> Vec<Diagnostic> {
+    pub fn into_vec(self) -> Vec<Finding> {
         self.items
     }
 
     /// Moves the findings of `other` in.
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Finding>) {
+        self.items.extend(other);
+    }
+
+    /// `Ok(Parsed)` when there is no error, else [`ParseError::Invalid`] with everything found.
+    pub fn finish<T>(self, value: T) -> Result<Parsed<T>, ParseError> {
+        if self.has_errors() {
+            Err(self.into_error())
+        } else {
+            Ok(Parsed {
+                value,
+                warnings: self.items,
+            })
+        }
+    }
+
+    /// [`ParseError::Invalid`] with everything found: errors first, then warnings and notes,
+    /// each in source order.
+    pub fn into_error(self) -> ParseError {
+        let mut findings = self.items;
+        findings.sort_by_key(|f| (Reverse(f.severity), f.position));
+        ParseError::Invalid { findings }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Finding;
+    type IntoIter = std::vec::IntoIter<Finding>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
     }
 }
 
@@ -283,50 +260,41 @@ impl Diagnostics {
 #[non_exhaustive]
 pub enum ParseError {
     /// The input breaks the grammar, the JSON shape or the model.
-    #[error("{}", first_error(.diagnostics))]
+    #[error("{}", first_error(.findings))]
     Invalid {
         /// All findings, including the warnings collected before giving up.
-        diagnostics: Vec<Diagnostic>,
+        findings: Vec<Finding>,
     },
 }
 
 impl ParseError {
     /// All findings.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
+    pub fn findings(&self) -> &[Finding] {
         match self {
-            ParseError::Invalid { diagnostics } => diagnostics,
+            ParseError::Invalid { findings } => findings,
+        }
+    }
+
+    /// Takes the findings out.
+    pub fn into_findings(self) -> Vec<Finding> {
+        match self {
+            ParseError::Invalid { findings } => findings,
         }
     }
 }
 
-fn first_error(diagnostics: &[Diagnostic]) -> String {
-    diagnostics
-        .iter()
-        .find(|d| d.severity == Severity::Error)
-        .map_or_else(|| "invalid input".to_owned(), ToString::to_string)
-}
-
-/// A successful parse: the value and the warnings (leniencies used) met on the way.
+/// A successful parse: the value and the warnings (leniencies used) and notes met on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parsed<T> {
     /// What was read.
     pub value: T,
     /// Warnings and notes.
-    pub warnings: Vec<Diagnostic>,
+    pub warnings: Vec<Finding>,
 }
 
-impl Diagnostics {
-    /// `Ok(Parsed)` when there is no error, else [`ParseError::Invalid`] with everything found.
-    pub fn finish<T>(self, value: T) -> Result<Parsed<T>, ParseError> {
-        if self.has_errors() {
-            let mut diagnostics = self.items;
-            diagnostics.sort_by_key(|d| (d.severity, d.position));
-            Err(ParseError::Invalid { diagnostics })
-        } else {
-            Ok(Parsed {
-                value,
-                warnings: self.items,
-            })
-        }
-    }
+fn first_error(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .find(|f| f.is_error())
+        .map_or_else(|| "invalid input".to_owned(), ToString::to_string)
 }

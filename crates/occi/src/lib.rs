@@ -9,6 +9,13 @@
 //! adds the catalogue's checks. JSON output is checked against `schemas/occi-1.2.schema.json`
 //! with the small validator in [`json::schema`].
 //!
+//! A named input (a file, standard input) is a [`Source`]: its media type is the declared one
+//! or the one its content shows ([`MediaType::detect`]), and its findings name it.
+//! [`read_collection`] is the one reader of entity collections (conversions, `diff`, `plan`);
+//! in `text/plain` it also reads tern's bodies form (one rendering per entity, blank lines
+//! between), which [`write_with`] writes ([`CollectionForm`]) beside GFD.229's locations.
+//! Findings are `tern_diag::Finding`s whose rule ids are the [`Rule`]s of this crate.
+//!
 //! Strict by default: exactly the ABNF. Every deviation real servers produce is a named
 //! [`Leniency`] (trailing `;`, missing `;`, bare tokens, header aliases, obs-fold, quoted
 //! booleans, signed/exponent numbers, JSON in a quoted string, JSON without `id`, extra
@@ -41,14 +48,16 @@ pub mod json;
 pub mod leniency;
 pub mod media;
 pub mod position;
+mod source;
 pub mod syntax;
 pub mod text;
 
-pub use codec::{Unknowns, read, validate, write};
-pub use diagnostic::{Diagnostic, Diagnostics, ParseError, Parsed, Rule, Severity};
+pub use codec::{CollectionForm, Unknowns, WriteOptions, read, validate, write, write_with};
+pub use diagnostic::{Diagnostics, ParseError, Parsed, Rule};
 pub use document::{ActionInvocation, Document, Listing};
 pub use leniency::{Leniency, LeniencySet, ParseOptions};
 pub use media::MediaType;
-pub use position::{Located, Position};
-pub use tern_model::OcciVersion;
+pub use position::Located;
+pub use source::{EntityCollection, Source, read_collection};
+pub use tern_model::{OcciVersion, ValidationMode};
 pub use text::{Rendered, TextDocument, parse_text, render_text};

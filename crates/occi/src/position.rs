@@ -1,47 +1,46 @@
-//! Source positions: every token the lexer produces can say where it came from.
+//! Field values that know where they came from: the text of a field (possibly joined from
+//! obs-fold continuation lines) mapped back to `tern_diag::Position`s in the source.
 
-use std::fmt;
-
-/// A 1-based line and column in the input (columns count characters, not bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Position {
-    /// Line number, starting at 1.
-    pub line: u32,
-    /// Column number in characters, starting at 1.
-    pub column: u32,
-}
-
-impl Position {
-    /// The first character of the input.
-    pub const START: Position = Position { line: 1, column: 1 };
-
-    /// A position from a line and a column.
-    pub fn new(line: u32, column: u32) -> Self {
-        Position { line, column }
-    }
-}
-
-impl fmt::Display for Position {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.line, self.column)
-    }
-}
+use tern_diag::Position;
 
 /// A piece of text (a field value, possibly joined from obs-fold continuation lines) that
 /// can map every byte offset back to its position in the source.
+///
+/// Lookups cost no more than the distance to the nearest anchor (a line start), and nothing
+/// for ASCII text, so that readers stay linear on long lines; readers walking a value from
+/// left to right cut it with the character count they already have.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
     text: String,
-    // (offset in `text`, source position of that byte); sorted, first offset is 0.
-    anchors: Vec<(usize, Position)>,
+    // One per source line the text comes from; sorted, the first at offset 0.
+    anchors: Vec<Anchor>,
+    // The text is ASCII: columns are byte distances.
+    ascii: bool,
+}
+
+/// Where a source line's part of the text starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Anchor {
+    /// Byte offset in the text.
+    offset: usize,
+    /// Characters before `offset` in the text.
+    chars: usize,
+    /// Source position of the byte at `offset`.
+    position: Position,
 }
 
 impl Located {
     /// Text starting at `position` on a single source line.
     pub fn new(text: impl Into<String>, position: Position) -> Self {
+        let text = text.into();
         Located {
-            text: text.into(),
-            anchors: vec![(0, position)],
+            ascii: text.is_ascii(),
+            text,
+            anchors: vec![Anchor {
+                offset: 0,
+                chars: 0,
+                position,
+            }],
         }
     }
 
@@ -52,63 +51,77 @@ impl Located {
 
     /// Where the text starts.
     pub fn position(&self) -> Position {
-        self.position_at(0)
+        self.anchors[0].position
     }
 
     /// The source position of the byte at `offset` in [`Located::text`].
     pub fn position_at(&self, offset: usize) -> Position {
-        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let index = self
-            .anchors
-            .partition_point(|(o, _)| *o <= offset)
-            .saturating_sub(1);
-        let (start, position) = self.anchors[index];
-        let columns = self.text[start..offset].chars().count();
-        Position {
-            line: position.line,
-            column: position
-                .column
-                .saturating_add(u32::try_from(columns).unwrap_or(u32::MAX)),
-        }
+        let offset = tern_diag::floor_char_boundary(&self.text, offset);
+        let anchor = self.anchor_before(offset);
+        let columns = if self.ascii {
+            offset - anchor.offset
+        } else {
+            self.text[anchor.offset..offset].chars().count()
+        };
+        column_after(anchor.position, columns)
     }
 
     /// Appends a continuation line (obs-fold): a single space, then `text` from `position`.
     pub(crate) fn push_folded(&mut self, text: &str, position: Position) {
+        let chars = if self.ascii {
+            self.text.len()
+        } else {
+            self.text.chars().count()
+        };
         self.text.push(' ');
-        self.anchors.push((self.text.len(), position));
+        self.anchors.push(Anchor {
+            offset: self.text.len(),
+            chars: chars + 1,
+            position,
+        });
         self.text.push_str(text);
+        self.ascii &= text.is_ascii();
     }
 
-    /// The sub-text `start..end`, keeping positions.
-    pub(crate) fn slice(&self, start: usize, end: usize) -> Located {
-        let start = floor_char_boundary(&self.text, start.min(self.text.len()));
-        let end = floor_char_boundary(&self.text, end.min(self.text.len())).max(start);
-        let mut anchors = vec![(0, self.position_at(start))];
+    /// The sub-text `start..end`, where `chars` characters precede `start`: no counting.
+    pub(crate) fn slice_at(&self, start: usize, chars: usize, end: usize) -> Located {
+        let start = tern_diag::floor_char_boundary(&self.text, start);
+        let end = tern_diag::floor_char_boundary(&self.text, end).max(start);
+        let anchor = self.anchor_before(start);
+        let text = &self.text[start..end];
+        let mut anchors = vec![Anchor {
+            offset: 0,
+            chars: 0,
+            position: column_after(anchor.position, chars - anchor.chars),
+        }];
         anchors.extend(
             self.anchors
                 .iter()
-                .filter(|(o, _)| *o > start && *o < end)
-                .map(|(o, p)| (o - start, *p)),
+                .filter(|a| a.offset > start && a.offset < end)
+                .map(|a| Anchor {
+                    offset: a.offset - start,
+                    chars: a.chars - chars,
+                    position: a.position,
+                }),
         );
         Located {
-            text: self.text[start..end].to_owned(),
+            ascii: self.ascii || text.is_ascii(),
+            text: text.to_owned(),
             anchors,
         }
     }
 
-    /// The text without leading and trailing spaces and tabs, keeping positions.
-    pub(crate) fn trim(&self) -> Located {
-        let start = self.text.len() - self.text.trim_start_matches([' ', '\t']).len();
-        let end = self.text.trim_end_matches([' ', '\t']).len().max(start);
-        self.slice(start, end)
+    fn anchor_before(&self, offset: usize) -> Anchor {
+        let index = self
+            .anchors
+            .partition_point(|a| a.offset <= offset)
+            .saturating_sub(1);
+        self.anchors[index]
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
+fn column_after(position: Position, columns: usize) -> Position {
+    Position::new(position.line, position.column + columns)
 }
 
 #[cfg(test)]
@@ -124,7 +137,7 @@ mod tests {
         assert_eq!(value.position_at(3), Position::new(3, 22));
         assert_eq!(value.position_at(5), Position::new(4, 2));
         assert_eq!(value.position_at(7), Position::new(4, 4));
-        let b = value.slice(5, 8);
+        let b = value.slice_at(5, 5, 8);
         assert_eq!(b.text(), "b=2");
         assert_eq!(b.position_at(2), Position::new(4, 4));
     }
@@ -133,5 +146,13 @@ mod tests {
     fn columns_count_characters() {
         let value = Located::new("tïtle=x", Position::new(1, 1));
         assert_eq!(value.position_at(7), Position::new(1, 7));
+        let mut folded = Located::new("é=1,", Position::new(1, 5));
+        folded.push_folded("ü=2, x=3", Position::new(2, 3));
+        // "é=1, ü=2, x=3": `x` is byte 12, character 10; the fold starts at character 5.
+        assert_eq!(folded.position_at(12), Position::new(2, 8));
+        let x = folded.slice_at(12, 10, 15);
+        assert_eq!((x.text(), x.position()), ("x=3", Position::new(2, 8)));
+        let u = folded.slice_at(6, 5, 10);
+        assert_eq!((u.text(), u.position_at(3)), ("ü=2", Position::new(2, 5)));
     }
 }

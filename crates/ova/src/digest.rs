@@ -159,7 +159,7 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
 
 /// Decodes hexadecimal of either case; `None` on any other character or an odd length.
 pub(crate) fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     text.as_bytes()

@@ -31,17 +31,8 @@ pub struct FileReference {
     pub position: Position,
 }
 
-/// `ovf:compression` of a File.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Compression {
-    /// Absent, empty or `identity`.
-    Identity,
-    /// `gzip`: the stored bytes are a gzip stream.
-    Gzip,
-    /// Any other value (not defined by OVF; such files are read as stored).
-    Other(String),
-}
+/// `ovf:compression` of a File: tern-ovf's.
+pub use tern_ovf::model::Compression;
 
 impl FileReference {
     /// Whether the href names a file beside the descriptor rather than a URL.
@@ -61,6 +52,7 @@ impl FileReference {
         let position = Position::new(file.position.line, file.position.column);
         let size = file.size_bytes();
         let chunk_size = file.chunk_size_bytes();
+        let compression = file.compression_kind();
         let href = file
             .href
             .filter(|h| !h.is_empty())
@@ -69,11 +61,6 @@ impl FileReference {
                 position,
                 reason: "File without an href".into(),
             })?;
-        let compression = match file.compression.as_deref() {
-            None | Some("" | "identity") => Compression::Identity,
-            Some("gzip") => Compression::Gzip,
-            Some(other) => Compression::Other(other.to_owned()),
-        };
         Ok(FileReference {
             id: file.id,
             href,

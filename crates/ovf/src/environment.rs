@@ -202,20 +202,9 @@ pub(crate) fn value_fits(ty: &str, value: &str) -> bool {
     }
 }
 
-/// Escapes text for an attribute value in double quotes (also usable in content).
+// Attribute escaping is also safe in content (tern-ovf's one escaper).
 fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c => out.push(c),
-        }
-    }
+    crate::escape::attribute(value, &mut out);
     out
 }

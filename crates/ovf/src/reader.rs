@@ -366,17 +366,16 @@ fn error_at(text: &str, lines: &LineIndex, span: Span, kind: ParseErrorKind) -> 
 
 // quick-xml splits text at every reference; one Text node per run keeps values whole.
 fn push_merging_text(siblings: &mut Vec<Node>, node: Node) {
-    if let (Node::Text(new), Some(Node::Text(prev))) = (&node, siblings.last_mut()) {
-        if let (Some(a), Some(b)) = (prev.raw, new.raw) {
-            if a.span.end == b.span.start {
-                prev.value.push_str(&new.value);
-                prev.raw = Some(Raw {
-                    source: a.source,
-                    span: Span::new(a.span.start, b.span.end),
-                });
-                return;
-            }
-        }
+    if let (Node::Text(new), Some(Node::Text(prev))) = (&node, siblings.last_mut())
+        && let (Some(a), Some(b)) = (prev.raw, new.raw)
+        && a.span.end == b.span.start
+    {
+        prev.value.push_str(&new.value);
+        prev.raw = Some(Raw {
+            source: a.source,
+            span: Span::new(a.span.start, b.span.end),
+        });
+        return;
     }
     siblings.push(node);
 }

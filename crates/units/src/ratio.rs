@@ -91,10 +91,10 @@ impl Ratio {
     /// 2 and 5, e.g. 1/3).
     pub fn to_decimal(self) -> Option<String> {
         let mut rest = self.denom;
-        while rest % 2 == 0 {
+        while rest.is_multiple_of(2) {
             rest /= 2;
         }
-        while rest % 5 == 0 {
+        while rest.is_multiple_of(5) {
             rest /= 5;
         }
         if rest != 1 {

@@ -198,7 +198,7 @@ impl AllocationUnit {
         (1..=6u32)
             .rev()
             .map(|step| 10u128.pow(step * 3))
-            .find(|&factor| quantity != 0 && quantity % factor == 0)
+            .find(|&factor| quantity != 0 && quantity.is_multiple_of(factor))
             .map_or(
                 (quantity, AllocationUnit::new(base, Ratio::ONE)),
                 |factor| {
@@ -253,7 +253,7 @@ fn factor_terms(n: u128) -> Vec<String> {
     let twos = n.trailing_zeros();
     let mut fives = 0;
     let mut rest = n;
-    while rest != 0 && rest % 5 == 0 {
+    while rest != 0 && rest.is_multiple_of(5) {
         rest /= 5;
         fives += 1;
     }

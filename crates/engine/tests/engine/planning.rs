@@ -255,7 +255,10 @@ fn symmetric_replicas_give_the_same_smallest_plan_whatever_the_order() {
     let n = runtime.resources().len();
     // Several document orders on both sides: every choice among the replicas must give the
     // same plan: delete one db VM's two links, then the VM and its volume.
-    let stride = [7, 11, 13].into_iter().find(|s| n % s != 0).unwrap();
+    let stride = [7, 11, 13]
+        .into_iter()
+        .find(|s| !n.is_multiple_of(*s))
+        .unwrap();
     let orders: Vec<Vec<usize>> = vec![
         (0..n).collect(),
         (0..n).rev().collect(),

@@ -1,7 +1,7 @@
 //! Test support: loading the A–E samples, deriving their variants, judging a matching.
 
 use tern_model::{Catalogue, Collection, Entity, OcciVersion};
-use tern_occi::{Document, MediaType, ParseOptions};
+use tern_occi::{MediaType, ParseOptions};
 
 /// The five topologies of Erbel et al., Table 1, by letter.
 pub const TOPOLOGIES: [(&str, &str); 5] = [
@@ -61,28 +61,15 @@ pub fn original_id(id: &str) -> &str {
     id.strip_prefix("t-").unwrap_or(id)
 }
 
-/// Reads an `application/occi+json` entity collection with tern-occi (strict grammar).
+/// Reads an `application/occi+json` entity collection through tern-occi's one collection
+/// reader (strict grammar, no warning allowed).
 pub fn read_collection(text: &str) -> Collection {
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
-    let parsed = tern_occi::read(
-        text,
-        MediaType::OcciJson,
-        &ParseOptions::strict(),
-        &catalogue,
-    )
-    .unwrap_or_else(|e| panic!("sample does not parse: {:?}", e.diagnostics()));
+    let source = tern_occi::Source::new("sample", text, Some(MediaType::OcciJson));
+    let parsed = tern_occi::read_collection(&source, &ParseOptions::strict(), &catalogue)
+        .unwrap_or_else(|e| panic!("sample does not parse: {:?}", e.findings()));
     assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
-    let Document::Listing(listing) = parsed.value else {
-        panic!("sample is not an entity collection");
-    };
-    let mut c = Collection::new();
-    for r in listing.resources {
-        c.push_resource(r).expect("unique resource ids");
-    }
-    for l in listing.links {
-        c.push_link(l);
-    }
-    c
+    parsed.value.collection
 }
 
 /// How a resource matching compares with the truth (resources with the same original id).

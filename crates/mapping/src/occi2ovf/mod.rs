@@ -5,12 +5,13 @@
 mod defaults;
 mod hardware;
 mod names;
+mod products;
 mod restore;
 
 pub use defaults::{DefaultError, Defaults};
 pub use restore::restore;
 
-use tern_model::{Collection, Link, Resource, Value};
+use tern_model::{Collection, Resource, Value};
 use tern_ovf::build::{BuildError, Builder};
 use tern_units::{AllocationUnit, Ratio};
 
@@ -130,9 +131,18 @@ pub fn occi_to_ovf(
     x.open("Envelope", &namespaces);
     references_and_disks(&mut x, &disks);
     network_section(&mut x, &networks, &mut cx);
-    let network_properties = network_properties(&networks, &names);
+    let products = products::plan(
+        &computes,
+        &networks,
+        &names,
+        collection,
+        options.catalogue.as_ref(),
+        computes.len() > 1,
+        // The export describes the converted configuration only: no DeploymentOptionSection.
+        &[],
+    );
     if computes.len() == 1 {
-        system(&mut x, computes[0], &mut cx, &network_properties, options)?;
+        system(&mut x, computes[0], &mut cx, &products, options)?;
     } else {
         // OVF needs an id for the collection; OCCI has no entity for it.
         let group = common_collection(&computes)
@@ -151,14 +161,14 @@ pub fn occi_to_ovf(
         }
         x.open("VirtualSystemCollection", &[("ovf:id", &group)]);
         x.text("Info", &[], "Virtual systems exported from OCCI");
-        properties_section(&mut x, "Network settings", &network_properties);
+        products::write(&mut x, &products.collection);
         for c in &computes {
-            system(&mut x, c, &mut cx, &[], options)?;
+            system(&mut x, c, &mut cx, &products, options)?;
         }
         x.close("VirtualSystemCollection");
     }
     x.close("Envelope");
-    let mut dropped = Vec::new();
+    let mut dropped = products.dropped;
     for r in collection.resources() {
         dropped_facts(&r.entity, &mut dropped);
         for l in &r.links {
@@ -392,7 +402,7 @@ fn system(
     x: &mut Builder,
     vm: &Resource,
     cx: &mut Cx<'_>,
-    extra: &[(String, String)],
+    products: &products::Plan,
     options: &ExportOptions,
 ) -> Result<(), ExportError> {
     let id = cx.names.of(vm).to_owned();
@@ -407,10 +417,7 @@ fn system(
         x.text("Annotation", &[], summary);
         x.close("AnnotationSection");
     }
-    let mut props = property_values(&vm.entity);
-    props.extend(nic_properties(vm, cx.names, cx.collection));
-    props.extend(extra.iter().cloned());
-    properties_section(x, "Settings of the machine", &props);
+    products::write(x, products.of_system(vm));
     let os = operating_system(vm, options.catalogue.as_ref()).or_else(|| {
         let what = "the OperatingSystemSection";
         cx.fill(
@@ -465,87 +472,6 @@ fn operating_system(
         })
     });
     description.map(|d| ("1".to_owned(), Some(d)))
-}
-
-fn properties_section(x: &mut Builder, info: &str, props: &[(String, String)]) {
-    if props.is_empty() {
-        return;
-    }
-    x.open("ProductSection", &[]);
-    x.text("Info", &[], info);
-    for (key, value) in props {
-        x.empty(
-            "Property",
-            &[
-                ("ovf:key", key),
-                ("ovf:type", "string"),
-                ("ovf:value", value),
-            ],
-        );
-    }
-    x.close("ProductSection");
-}
-
-// The compute's property rows (hostname, public-keys, user-data) read backwards.
-fn property_values(entity: &tern_model::Entity) -> Vec<(String, String)> {
-    let table = MappingTable::builtin();
-    let mut out = Vec::new();
-    for row in table
-        .rows()
-        .iter()
-        .filter(|r| matches!(r.direction, Direction::Both | Direction::OcciToOvf))
-    {
-        let (Some(crate::OvfSource::Property { key }), Some(occi)) = (&row.ovf, &row.occi) else {
-            continue;
-        };
-        let Some(attribute) = &occi.attribute else {
-            continue;
-        };
-        let applies = occi.category == entity.kind || entity.mixins.contains(&occi.category);
-        if let (true, Some(value)) = (applies, entity.attributes.get(attribute)) {
-            out.push((key.clone(), plain(value)));
-        }
-    }
-    out
-}
-
-fn network_properties(networks: &[&Resource], names: &Names) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for n in networks {
-        for (key, value) in property_values(&n.entity) {
-            let key = if networks.len() > 1 {
-                format!("{key}.{}", names.of(n))
-            } else {
-                key
-            };
-            out.push((key, value));
-        }
-    }
-    out
-}
-
-fn nic_properties(vm: &Resource, names: &Names, collection: &Collection) -> Vec<(String, String)> {
-    let nics: Vec<&Link> = vm
-        .links
-        .iter()
-        .filter(|l| l.entity.kind.term() == "networkinterface")
-        .collect();
-    let mut out = Vec::new();
-    for link in &nics {
-        for (key, value) in property_values(&link.entity) {
-            let network = collection
-                .resource(&link.target.location)
-                .map(|n| names.of(n).to_owned());
-            let key = match network {
-                Some(net) if nics.len() > 1 => format!("{key}.{net}"),
-                _ => key,
-            };
-            if !out.iter().any(|(k, _): &(String, String)| *k == key) {
-                out.push((key, value));
-            }
-        }
-    }
-    out
 }
 
 fn common_collection(computes: &[&Resource]) -> Option<String> {
@@ -605,13 +531,6 @@ fn rederived(conversion: crate::Conversion, entity: &tern_model::Entity, value: 
             .any(|t| t.architecture.as_deref() == value.as_str()),
         crate::Conversion::AddressAllocation => value.as_str() == Some("static"),
         _ => false,
-    }
-}
-
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 

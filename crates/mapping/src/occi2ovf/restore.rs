@@ -13,6 +13,7 @@ use tern_ovf::{Document, Envelope, edit};
 use super::gib_to_bytes;
 use crate::extensions;
 use crate::ovf2occi::{self, Options};
+use crate::property::PropertyId;
 
 /// Applies the differences between `collection` and what `original` converts to. Returns the
 /// changes that were not written back. `options` are those of the conversion that made the
@@ -100,7 +101,12 @@ fn write_back(
         ("occi.compute.hostname", Value::String(h)) => {
             own("tern.ovf.system").is_some() && edit::set_property(original, "hostname", h).is_ok()
         }
-        _ => false,
+        // A ProductSection property (see crate::property), found by its qualified key.
+        (name, value) => PropertyId::from_attribute(name).is_some_and(|id| {
+            own("tern.ovf.system").is_some()
+                && edit::set_property(original, &id.qualified_key(), &value.to_plain_string())
+                    .is_ok()
+        }),
     }
 }
 

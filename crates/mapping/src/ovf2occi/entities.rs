@@ -5,6 +5,7 @@ use tern_model::{Catalogue, CategoryId, Collection, Entity, Link, Resource, Valu
 use tern_ovf::Envelope;
 use tern_ovf::model::{Content, Item, ProductSection, VirtualSystem};
 
+use super::products::{self, Consumed};
 use super::source::{self, Properties, Raw, Scope};
 use super::{BridgeError, Options, Report};
 use crate::value::{self, Converted};
@@ -34,6 +35,8 @@ pub(crate) fn build(
         sections: all_products.iter().map(|(ps, _)| *ps).collect(),
         config: cx.config,
         unresolved: std::cell::RefCell::default(),
+        last: std::cell::Cell::default(),
+        consumed: std::cell::RefCell::default(),
     };
     let several_networks = cx.envelope.networks.len() > 1;
     for network in &cx.envelope.networks {
@@ -78,12 +81,17 @@ pub(crate) fn build(
         push(out, resource, report);
     }
     if let Some(content) = &cx.envelope.content {
+        let by_networks = envelope_properties.consumed.borrow();
+        let lookups = Lookups {
+            all_products: &all_products,
+            by_networks: &by_networks,
+        };
         systems(
             cx,
             catalogue,
             content,
             &mut Vec::new(),
-            &all_products,
+            &lookups,
             out,
             report,
         )?;
@@ -91,12 +99,20 @@ pub(crate) fn build(
     Ok(())
 }
 
+/// What the systems look up besides their own sections.
+struct Lookups<'l, 'a> {
+    /// Every ProductSection with the ids of its enclosing collections.
+    all_products: &'l [(&'a ProductSection, Vec<String>)],
+    /// Properties the network rows carry.
+    by_networks: &'l Consumed,
+}
+
 fn systems<'a>(
     cx: &Cx<'a>,
     catalogue: &mut Catalogue,
     content: &'a Content,
     path: &mut Vec<String>,
-    all_products: &[(&'a ProductSection, Vec<String>)],
+    lookups: &Lookups<'_, 'a>,
     out: &mut Collection,
     report: &mut Report,
 ) -> Result<(), BridgeError> {
@@ -104,12 +120,12 @@ fn systems<'a>(
         Content::VirtualSystemCollection(c) => {
             path.push(c.id.clone().unwrap_or_default());
             for member in &c.members {
-                systems(cx, catalogue, member, path, all_products, out, report)?;
+                systems(cx, catalogue, member, path, lookups, out, report)?;
             }
             path.pop();
         }
         Content::VirtualSystem(system) => {
-            let resource = compute(cx, catalogue, system, path, all_products, report)?;
+            let resource = compute(cx, catalogue, system, path, lookups, report)?;
             push(out, resource, report);
         }
     }
@@ -121,7 +137,7 @@ fn compute(
     catalogue: &mut Catalogue,
     system: &VirtualSystem,
     path: &[String],
-    all_products: &[(&ProductSection, Vec<String>)],
+    lookups: &Lookups<'_, '_>,
     report: &mut Report,
 ) -> Result<Resource, BridgeError> {
     let items: Vec<&Item> = system
@@ -130,21 +146,30 @@ fn compute(
         .iter()
         .flat_map(|h| h.items_for(cx.config))
         .collect();
-    // The system's own product sections first, then those of its collections, innermost first.
-    let mut sections: Vec<&ProductSection> = system.sections.product.iter().collect();
+    // The system's own product sections first, then those of its collections, innermost
+    // first (with the id of the collection holding them).
+    let mut in_scope: Vec<products::InScope<'_>> = system
+        .sections
+        .product
+        .iter()
+        .map(|ps| (None, ps))
+        .collect();
     for depth in (0..path.len()).rev() {
-        sections.extend(
-            all_products
+        in_scope.extend(
+            lookups
+                .all_products
                 .iter()
                 .filter(|(_, p)| p.as_slice() == &path[..depth])
-                .map(|(ps, _)| *ps),
+                .map(|(ps, _)| (Some(path[depth].as_str()), *ps)),
         );
     }
     let properties = Properties {
         overrides: &cx.options.properties,
-        sections,
+        sections: in_scope.iter().map(|(_, ps)| *ps).collect(),
         config: cx.config,
         unresolved: std::cell::RefCell::default(),
+        last: std::cell::Cell::default(),
+        consumed: std::cell::RefCell::default(),
     };
     let mut resource = Resource::new(Entity::new("", kind("compute")));
     let scope = Scope::System {
@@ -170,15 +195,15 @@ fn compute(
     if let Some(name) = &cx.options.envelope_name {
         e.attributes.insert("tern.ovf.envelope", name.as_str());
     }
-    if let Some(os) = &system.sections.operating_system {
-        if let Some(id) = os.id.as_deref().and_then(|i| i.trim().parse::<u16>().ok()) {
-            let template = extensions::os_template(
-                catalogue,
-                id,
-                os.description.as_ref().map(|d| d.text.as_str()),
-            );
-            resource.entity.mixins.push(template);
-        }
+    if let Some(os) = &system.sections.operating_system
+        && let Some(id) = os.id.as_deref().and_then(|i| i.trim().parse::<u16>().ok())
+    {
+        let template = extensions::os_template(
+            catalogue,
+            id,
+            os.description.as_ref().map(|d| d.text.as_str()),
+        );
+        resource.entity.mixins.push(template);
     }
     if let Some(config) = cx.config {
         let label = cx
@@ -194,6 +219,16 @@ fn compute(
         ));
     }
     links(cx, catalogue, &items, &properties, &mut resource, report)?;
+    let by_system = properties.consumed.borrow();
+    products::apply(
+        cx,
+        catalogue,
+        &system_id,
+        &in_scope,
+        &[lookups.by_networks, &by_system],
+        &mut resource,
+        report,
+    );
     Ok(resource)
 }
 
@@ -333,7 +368,11 @@ fn apply_rows(
         if !applies || is_structural(row.convert) {
             continue;
         }
+        properties.last.set(None);
         let raw = source::read(ovf, scope, properties, suffix);
+        if raw.is_some() && matches!(ovf, crate::OvfSource::Property { .. }) {
+            properties.consume(&row.id);
+        }
         for (message, at) in properties.unresolved.borrow_mut().drain(..) {
             report.note(at, format!("{}: {message}", row.id));
         }
@@ -377,6 +416,7 @@ fn is_structural(conversion: Convert) -> bool {
             | Convert::CdmiUri
             | Convert::CdmiObjectid
             | Convert::CollectionPath
+            | Convert::OvfProperty
     )
 }
 

@@ -3,6 +3,7 @@
 //! mapping rows, and a report of everything that found no row.
 
 mod entities;
+mod products;
 mod report;
 mod source;
 

@@ -117,7 +117,16 @@ impl<'t> Coverage<'t> {
                             .push(split(&format!("DiskSection/Disk/@{a}")));
                     }
                 }
-                OvfSource::Property { key } => coverage.property_keys.push(key),
+                OvfSource::Property { key } => {
+                    coverage.property_keys.push(key);
+                    if key == "*" {
+                        // Every property travels with its section's class, instance, Info
+                        // (the mixin's title) and Category headings.
+                        for p in ["@ovf:class", "@ovf:instance", "Info", "Category"] {
+                            coverage.paths.push(split(&format!("ProductSection/{p}")));
+                        }
+                    }
+                }
                 OvfSource::Rasd {
                     resource_type,
                     element,
@@ -146,7 +155,12 @@ impl Walker<'_> {
     fn element(&mut self, e: &Element, path: &mut Vec<String>) {
         let local = e.name().local.clone();
         path.push(local.clone());
-        if CONTAINERS.contains(&local.as_str()) {
+        let without_properties =
+            local == "ProductSection" && !e.elements().any(|c| c.name().local == "Property");
+        if without_properties {
+            // Nothing of a section without properties travels.
+            self.report_element(e, path);
+        } else if CONTAINERS.contains(&local.as_str()) {
             self.attributes(e, path);
             for child in e.elements() {
                 self.element(child, path);
@@ -155,11 +169,13 @@ impl Walker<'_> {
             self.item(e, path);
         } else if local == "Property" {
             let key = attribute(e, "key").unwrap_or_default();
-            if !self.property_mapped(&key) {
-                // Name the property: the path alone does not tell them apart.
-                if let Some(last) = path.last_mut() {
-                    *last = format!("Property[@ovf:key={key}]");
-                }
+            // Name the property: the path alone does not tell them apart.
+            if let Some(last) = path.last_mut() {
+                *last = format!("Property[@ovf:key={key}]");
+            }
+            if self.property_mapped(&key) {
+                self.property_extras(e, path);
+            } else {
                 self.report_element(e, path);
             }
         } else if local == "Disk"
@@ -212,6 +228,45 @@ impl Walker<'_> {
         }
     }
 
+    // What a carried Property holds beyond its declaration (vendor attributes such as
+    // `vmw:qualifiers`, unknown children).
+    fn property_extras(&mut self, e: &Element, path: &mut Vec<String>) {
+        const DECLARED: &[&str] = &[
+            "key",
+            "type",
+            "qualifiers",
+            "userConfigurable",
+            "configurableByUser",
+            "value",
+            "defaultValue",
+            "password",
+        ];
+        for a in e.attributes() {
+            let name = a.name();
+            let ovf = name
+                .namespace
+                .as_deref()
+                .is_none_or(tern_ovf::names::is_ovf_namespace);
+            if a.is_namespace_declaration() || (ovf && DECLARED.contains(&name.local.as_str())) {
+                continue;
+            }
+            let at = self.doc.element_position(e);
+            self.report.unmapped.push(Unmapped {
+                path: format!("{}/@{}", path.join("/"), name.qualified()),
+                line: at.line,
+                column: at.column,
+            });
+        }
+        for child in e.elements() {
+            let local = child.name().local.clone();
+            if !matches!(local.as_str(), "Label" | "Description" | "Value") {
+                path.push(local);
+                self.report_element(child, path);
+                path.pop();
+            }
+        }
+    }
+
     fn attributes(&mut self, e: &Element, path: &[String]) {
         for a in e.attributes() {
             if a.is_namespace_declaration() {
@@ -252,7 +307,8 @@ impl Walker<'_> {
 
     fn property_mapped(&self, key: &str) -> bool {
         self.coverage.property_keys.iter().any(|k| {
-            key == *k
+            *k == "*"
+                || key == *k
                 || key
                     .strip_prefix(k)
                     .is_some_and(|rest| rest.starts_with('.'))

@@ -2,7 +2,7 @@
 //! scope of the entity being built (a VirtualSystem, a network, a disk, a hardware item).
 
 use tern_ovf::Position;
-use tern_ovf::model::{Disk, Item, Network, ProductSection, VirtualSystem};
+use tern_ovf::model::{Disk, Item, Network, ProductSection, Property, VirtualSystem};
 
 use crate::OvfSource;
 
@@ -37,19 +37,24 @@ pub(crate) struct Properties<'a> {
     pub(crate) config: Option<&'a str>,
     /// `${key}` references that found no value, for the report.
     pub(crate) unresolved: std::cell::RefCell<Vec<(String, Position)>>,
+    /// The property the last successful lookup read (before following references).
+    pub(crate) last: std::cell::Cell<Option<*const Property>>,
+    /// Properties whose value a mapping row carries, with the row.
+    pub(crate) consumed: std::cell::RefCell<super::products::Consumed>,
 }
 
 impl Properties<'_> {
     /// The value of `key` (plain or qualified `class.key.instance`) and where it is declared;
     /// a value that is itself a `${other}` reference is followed (OVF 1.1 §9.5).
     pub(crate) fn get(&self, key: &str) -> Option<(String, Position)> {
-        let mut found = self.get_direct(key)?;
+        let (mut found, first) = self.get_direct(key)?;
         for _ in 0..8 {
             let Some(next) = reference(&found.0) else {
+                self.last.set(first);
                 return Some(found);
             };
             match self.get_direct(next) {
-                Some(value) => found = value,
+                Some((value, _)) => found = value,
                 None => break,
             }
         }
@@ -64,7 +69,14 @@ impl Properties<'_> {
         None
     }
 
-    fn get_direct(&self, key: &str) -> Option<(String, Position)> {
+    /// Records that `row` carries the property the last lookup read.
+    pub(crate) fn consume(&self, row: &str) {
+        if let Some(p) = self.last.take() {
+            self.consumed.borrow_mut().push((p, row.to_owned()));
+        }
+    }
+
+    fn get_direct(&self, key: &str) -> Option<((String, Position), Option<*const Property>)> {
         for ps in &self.sections {
             for p in ps.properties() {
                 let Some(k) = p.key.as_deref() else { continue };
@@ -77,14 +89,14 @@ impl Properties<'_> {
                     .find(|(o, _)| o == k || *o == ps.qualified_key(k))
                     .map(|(_, v)| v.clone());
                 let value = overridden.or_else(|| p.value_for(self.config).map(str::to_owned))?;
-                return Some((value, p.position));
+                return Some(((value, p.position), Some(std::ptr::from_ref(p))));
             }
         }
         // A value given on the command line for a key the descriptor does not declare.
         self.overrides
             .iter()
             .find(|(o, _)| o == key)
-            .map(|(_, v)| (v.clone(), Position::default()))
+            .map(|(_, v)| ((v.clone(), Position::default()), None))
     }
 }
 
@@ -138,6 +150,8 @@ pub(crate) fn read(
                 position: item.position,
             })
         }
+        // The pattern `*` is every property: the product mixins carry them.
+        (OvfSource::Property { key }, _) if key == "*" => None,
         (OvfSource::Property { key }, _) => {
             let qualified = suffix.map(|s| format!("{key}.{s}"));
             let (text, position) = qualified

@@ -21,57 +21,6 @@ pub fn descriptors() -> Vec<PathBuf> {
     files
 }
 
-/// `collection` as another program sees it: written in `media` (JSON: one listing;
-/// text/plain: one body per resource, as `ovf2occi --to text/plain` writes) and read back
-/// with `catalogue`. `None` when the rendering cannot carry it (a multi-line value in text).
-pub fn through_rendering(
-    collection: &tern_model::Collection,
-    catalogue: &tern_model::Catalogue,
-    media: tern_occi::MediaType,
-) -> Option<tern_model::Collection> {
-    use tern_occi::{Document, Listing};
-    let documents: Vec<Document> = if media.is_json() {
-        vec![Document::Listing(Listing {
-            resources: collection.resources().to_vec(),
-            ..Listing::default()
-        })]
-    } else {
-        collection
-            .resources()
-            .iter()
-            .cloned()
-            .map(Document::Resource)
-            .collect()
-    };
-    let mut back = tern_model::Collection::new();
-    for doc in documents {
-        let rendered = tern_occi::write(&doc, media);
-        if rendered
-            .notes
-            .iter()
-            .any(|n| n.severity != tern_occi::Severity::Note)
-        {
-            return None;
-        }
-        let parsed = tern_occi::read(
-            &rendered.text,
-            media,
-            &tern_occi::ParseOptions::strict(),
-            catalogue,
-        )
-        .unwrap_or_else(|e| panic!("the rendering reads back: {e:?}\n{}", rendered.text));
-        let resources = match parsed.value {
-            Document::Listing(l) => l.resources,
-            Document::Resource(r) => vec![r],
-            other => panic!("a {}", other.composition()),
-        };
-        for r in resources {
-            back.push_resource(r).unwrap();
-        }
-    }
-    Some(back)
-}
-
 /// `%XX` escapes decoded.
 pub fn percent_decoded(s: &str) -> String {
     let mut out = Vec::new();
@@ -88,4 +37,98 @@ pub fn percent_decoded(s: &str) -> String {
         }
     }
     String::from_utf8(out).unwrap()
+}
+
+/// A conversion as a consumer receives it: rendered as `application/occi+json` (resources
+/// and the mixins OCCI Infrastructure lacks) and read back with tern's OCCI reader, so the
+/// collection and the catalogue are what `occi2ovf` sees.
+pub fn through_json(
+    conversion: &tern_mapping::ovf2occi::Conversion,
+) -> (tern_model::Collection, tern_model::Catalogue) {
+    let version = conversion
+        .catalogue
+        .version()
+        .unwrap_or(tern_model::OcciVersion::V1_2);
+    let standard = tern_model::Catalogue::infrastructure(version);
+    let listing = tern_occi::Document::Listing(tern_occi::Listing {
+        mixins: conversion
+            .catalogue
+            .mixins()
+            .iter()
+            .filter(|m| standard.mixin(&m.id).is_none())
+            .cloned()
+            .collect(),
+        resources: conversion.collection.resources().to_vec(),
+        ..tern_occi::Listing::default()
+    });
+    let rendered = tern_occi::write(&listing, tern_occi::MediaType::OcciJson);
+    assert!(
+        rendered
+            .notes
+            .iter()
+            .all(|n| n.severity == tern_diag::Severity::Note),
+        "the rendering is complete: {:?}",
+        rendered.notes
+    );
+    let mut catalogue = tern_mapping::extensions::catalogue(version);
+    let parsed = tern_occi::read(
+        &rendered.text,
+        tern_occi::MediaType::OcciJson,
+        &tern_occi::ParseOptions::strict(),
+        &catalogue,
+    )
+    .unwrap_or_else(|e| panic!("the rendering reads back: {e:?}\n{}", rendered.text));
+    let tern_occi::Document::Listing(listing) = parsed.value else {
+        panic!("a listing")
+    };
+    for m in listing.mixins {
+        if catalogue.mixin(&m.id).is_none() {
+            catalogue.add_mixin(m).unwrap();
+        }
+    }
+    let mut collection = tern_model::Collection::new();
+    for r in listing.resources {
+        collection.push_resource(r).unwrap();
+    }
+    (collection, catalogue)
+}
+
+/// A conversion rendered as `text/plain`, one body per resource as `ovf2occi --to
+/// text/plain` writes them, and read back body by body. `None` when the rendering cannot
+/// carry it (a multi-line value).
+pub fn through_text(
+    conversion: &tern_mapping::ovf2occi::Conversion,
+) -> Option<tern_model::Collection> {
+    let catalogue = tern_mapping::extensions::catalogue(
+        conversion
+            .catalogue
+            .version()
+            .unwrap_or(tern_model::OcciVersion::V1_2),
+    );
+    let mut collection = tern_model::Collection::new();
+    for resource in conversion.collection.resources() {
+        let rendered = tern_occi::write(
+            &tern_occi::Document::Resource(resource.clone()),
+            tern_occi::MediaType::TextPlain,
+        );
+        if rendered
+            .notes
+            .iter()
+            .any(|n| n.severity != tern_diag::Severity::Note)
+        {
+            return None;
+        }
+        let parsed = tern_occi::read(
+            &rendered.text,
+            tern_occi::MediaType::TextPlain,
+            &tern_occi::ParseOptions::lenient(),
+            &catalogue,
+        )
+        .unwrap_or_else(|e| panic!("the rendering reads back: {e:?}\n{}", rendered.text));
+        let tern_occi::Document::Resource(r) = parsed.value else {
+            panic!("a resource")
+        };
+        collection.push_resource(r).unwrap();
+    }
+    Some(collection)
 }

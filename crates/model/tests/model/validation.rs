@@ -46,9 +46,59 @@ fn a_create_request_needs_no_id_and_no_state() {
         Ok(())
     );
     insta::assert_snapshot!(errors_of(Resource::new(vm), ValidationMode::Instance), @r"
-    compute entity without an id (occi.core.id is required)
-    compute (no id): required attribute occi.compute.state is missing
+    compute entity without an id (occi.core.id is required of an instance; a create request may leave it to the provider)
+    compute (no id): required attribute occi.compute.state is missing (the provider sets it: an instance carries it, a create request need not)
     ");
+}
+
+// A client creating a NIC or a storage link may leave the MAC and the device id to the
+// provider (GFD.224: the device id is "defined by the OCCI service provider"); a server's
+// rendering carries them.
+#[test]
+fn provider_assigned_attributes_are_told_apart() {
+    let mut resource = Resource::new(compute("urn:uuid:vm1"));
+    let mut nic = Entity::new("urn:uuid:nic1", infra("networkinterface"));
+    nic.attributes
+        .insert("occi.networkinterface.interface", "eth0");
+    resource
+        .links
+        .push(Link::new(nic, "urn:uuid:vm1", "urn:uuid:net1"));
+    let disk = Entity::new("urn:uuid:disk1", infra("storagelink"));
+    resource
+        .links
+        .push(Link::new(disk, "urn:uuid:vm1", "urn:uuid:st1"));
+    // Still reported, so that a converter can say what it left to the provider; the
+    // definitions tell a judge of requests that the provider assigns them.
+    insta::assert_snapshot!(errors_of(resource.clone(), ValidationMode::Request), @r"
+    networkinterface urn:uuid:nic1: required attribute occi.networkinterface.mac is missing
+    storagelink urn:uuid:disk1: required attribute occi.storagelink.deviceid is missing
+    ");
+    resource
+        .entity
+        .attributes
+        .insert("occi.compute.state", "active");
+    insta::assert_snapshot!(errors_of(resource, ValidationMode::Instance), @r"
+    networkinterface urn:uuid:nic1: required attribute occi.networkinterface.mac is missing (the provider sets it: an instance carries it, a create request need not)
+    networkinterface urn:uuid:nic1: required attribute occi.networkinterface.state is missing (the provider sets it: an instance carries it, a create request need not)
+    storagelink urn:uuid:disk1: required attribute occi.storagelink.deviceid is missing (the provider sets it: an instance carries it, a create request need not)
+    storagelink urn:uuid:disk1: required attribute occi.storagelink.state is missing (the provider sets it: an instance carries it, a create request need not)
+    ");
+}
+
+#[test]
+fn only_the_mac_and_the_device_id_are_provider_assigned() {
+    let assigned: Vec<String> = catalogue()
+        .kinds()
+        .iter()
+        .flat_map(|k| &k.attributes)
+        .chain(catalogue().mixins().iter().flat_map(|m| &m.attributes))
+        .filter(|d| d.provider_assigned)
+        .map(|d| d.name.clone())
+        .collect();
+    assert_eq!(
+        assigned,
+        ["occi.networkinterface.mac", "occi.storagelink.deviceid"]
+    );
 }
 
 #[test]

@@ -6,16 +6,17 @@ mod text_in;
 mod text_out;
 
 pub(crate) use text_in::from_text;
-pub(crate) use text_out::to_text;
+pub(crate) use text_out::{left_out, to_text};
 
 use std::collections::HashMap;
 
-use tern_model::{AttributeDef, AttributeType, Catalogue, CategoryId, Number, Value};
+use tern_model::{AttributeDef, AttributeType, Catalogue, CategoryId, Entity, Number, Value};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Rule, Severity};
-use crate::json::tree::{Json, JsonValue, parse_json};
+use tern_diag::{Finding, Position, Severity};
+
+use crate::diagnostic::{Diagnostics, Rule};
+use crate::json::{Json, JsonValue, Member, parse_json};
 use crate::leniency::{Leniency, ParseOptions};
-use crate::position::Position;
 use crate::syntax::TextValue;
 
 /// Where attribute names and category identifiers first appeared, so that findings of the
@@ -33,6 +34,31 @@ impl SourceIndex {
 
     pub(crate) fn category(&mut self, id: &str, position: Position) {
         self.categories.entry(id.to_owned()).or_insert(position);
+    }
+}
+
+/// GFD.221 gives every entity an id; one a rendering names only by its location (a text
+/// Link's `self`, a resource's action links, a JSON `location` member) gets the location's
+/// last path segment ([`Entity::id_from_location`]), with a note saying so. Writing it back,
+/// the id implies the same location ([`Entity::implied_location`]).
+pub(crate) fn derive_id(
+    entity: &mut Entity,
+    what: &str,
+    position: Position,
+    diags: &mut Diagnostics,
+) {
+    if !entity.id.is_empty() {
+        return;
+    }
+    let Some(location) = &entity.location else {
+        return;
+    };
+    if let Some(id) = Entity::id_from_location(location) {
+        diags.push(Rule::DerivedId.note(
+            position,
+            format!("{what} without occi.core.id: its id `{id}` is the last segment of its location `{location}`"),
+        ));
+        entity.id = id.to_owned();
     }
 }
 
@@ -90,13 +116,13 @@ pub(crate) fn typed_value(
 
 /// A model value in the text's lexical classes; lists and hashes become JSON in a quoted
 /// string, with a warning (readers need leniency `json-in-string`).
-pub(crate) fn text_value(name: &str, value: &Value, notes: &mut Vec<Diagnostic>) -> TextValue {
+pub(crate) fn text_value(name: &str, value: &Value, notes: &mut Vec<Finding>) -> TextValue {
     match value {
         Value::String(s) => TextValue::String(s.clone()),
         Value::Number(n) => TextValue::Number(n.as_str().to_owned()),
         Value::Boolean(b) => TextValue::Bool(*b),
         Value::List(_) | Value::Hash(_) => {
-            notes.push(Diagnostic::unplaced(Severity::Warning, Rule::Lenient(Leniency::JsonInString), format!("`{name}` is a list/hash: rendered as JSON in a quoted string, which readers accept only with leniency `json-in-string`")));
+            notes.push(Rule::Lenient(Leniency::JsonInString).finding(Severity::Warning, format!("`{name}` is a list/hash: rendered as JSON in a quoted string, which readers accept only with leniency `json-in-string`")));
             TextValue::String(value_to_json(value).to_compact())
         }
     }
@@ -115,7 +141,7 @@ pub(crate) fn json_to_value(json: &Json) -> Option<Value> {
         JsonValue::Object(members) => Value::Hash(
             members
                 .iter()
-                .map(|(k, v)| Some((k.clone(), json_to_value(v)?)))
+                .map(|m| Some((m.name.clone(), json_to_value(&m.value)?)))
                 .collect::<Option<_>>()?,
         ),
     })
@@ -132,7 +158,11 @@ pub(crate) fn value_to_json(value: &Value) -> Json {
         Value::Hash(members) => JsonValue::Object(
             members
                 .iter()
-                .map(|(k, v)| (k.clone(), value_to_json(v)))
+                .map(|(k, v)| Member {
+                    name: k.clone(),
+                    position: Position::START,
+                    value: value_to_json(v),
+                })
                 .collect(),
         ),
     })

@@ -1,6 +1,7 @@
 //! Text fields → model: recognises the composition (resource, link, action invocation,
 //! category collection, location list) and types every value through the catalogue.
 
+use tern_diag::Position;
 use tern_model::{
     Action, AttributeDef, AttributeType, Attributes, Catalogue, CategoryId, Endpoint, Entity, Kind,
     LINK, Link, Mixin, Multiplicity, Resource,
@@ -9,13 +10,12 @@ use tern_model::{
 use crate::diagnostic::{Diagnostics, Rule};
 use crate::document::{ActionInvocation, Document, Listing};
 use crate::leniency::ParseOptions;
-use crate::position::Position;
 use crate::syntax::{
     AttributeDecl, AttributeValue, CategoryClass, CategoryValue, LinkValue, ResourceLink, TextValue,
 };
 use crate::text::TextDocument;
 
-use super::{SourceIndex, typed_value};
+use super::{SourceIndex, derive_id, typed_value};
 
 /// Binds a parsed text rendering to the model.
 pub(crate) fn from_text(
@@ -98,6 +98,12 @@ pub(crate) fn from_text(
         }
         listing => Document::Listing(listing),
     })
+}
+
+fn start_of(doc: &TextDocument) -> Position {
+    doc.categories
+        .first()
+        .map_or_else(|| first_position(doc), |c| c.position)
 }
 
 fn first_position(doc: &TextDocument) -> Position {
@@ -346,6 +352,8 @@ fn entity(
     if !ok {
         return None;
     }
+    let what = if is_link { "link" } else { "resource" };
+    derive_id(&mut entity, what, start_of(doc), diags);
     if is_link {
         return Some(Document::Link(Link {
             entity,
@@ -392,6 +400,7 @@ fn inline_link(
         diags,
         index,
     )?;
+    derive_id(&mut entity, "link", r.position, diags);
     if !target.location.is_empty() && target.location != r.target {
         diags.error(
             Rule::Composition,
@@ -468,6 +477,7 @@ fn attribute_def(
             plain.format = d.format;
             plain.range = d.range;
             plain.unit = d.unit;
+            plain.provider_assigned = d.provider_assigned;
             plain
         }
         None => AttributeDef::new(decl.name.clone(), AttributeType::String),

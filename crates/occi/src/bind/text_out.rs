@@ -2,9 +2,10 @@
 
 use tern_model::{Action, AttributeDef, Entity, Kind, Link, Mixin, Resource};
 
-use crate::diagnostic::{Diagnostic, Rule, Severity};
+use tern_diag::{Finding, Position, Severity};
+
+use crate::diagnostic::Rule;
 use crate::document::Document;
-use crate::position::Position;
 use crate::syntax::{
     ActionLink, AttributeDecl, AttributeValue, CategoryClass, CategoryValue, LinkValue,
     LocationValue, ResourceLink, TextValue,
@@ -14,7 +15,7 @@ use crate::text::TextDocument;
 use super::text_value;
 
 /// The text fields of a document; what the text cannot carry is reported in `notes`.
-pub(crate) fn to_text(doc: &Document, notes: &mut Vec<Diagnostic>) -> TextDocument {
+pub(crate) fn to_text(doc: &Document, notes: &mut Vec<Finding>) -> TextDocument {
     let mut out = TextDocument::default();
     match doc {
         Document::Resource(r) => resource(r, &mut out, notes),
@@ -33,33 +34,35 @@ pub(crate) fn to_text(doc: &Document, notes: &mut Vec<Diagnostic>) -> TextDocume
         Document::Kind(k) => out.categories.push(kind(k)),
         Document::Mixin(m) => out.categories.push(mixin(m, notes)),
         Document::Action(a) => out.categories.push(action(a)),
-        Document::Listing(l) => {
+        Document::Listing(l) if l.is_categories() => {
             out.categories.extend(l.kinds.iter().map(kind));
             out.categories
                 .extend(l.mixins.iter().map(|m| mixin(m, notes)));
             out.categories.extend(l.actions.iter().map(action));
+        }
+        // GFD.229's entity collection: locations only.
+        Document::Listing(l) => {
             let entities = l
                 .resources
                 .iter()
                 .map(|r| &r.entity)
                 .chain(l.links.iter().map(|k| &k.entity));
-            let locations: Vec<LocationValue> = entities
+            out.locations = entities
                 .map(|e| LocationValue {
-                    uri: e.location.clone().unwrap_or_else(|| e.id.clone()),
+                    uri: e
+                        .location
+                        .clone()
+                        .or_else(|| e.implied_location())
+                        .unwrap_or_else(|| e.id.clone()),
                     position: Position::START,
                 })
                 .collect();
-            if !locations.is_empty() && !out.categories.is_empty() {
-                notes.push(Diagnostic::unplaced(Severity::Error, Rule::Unrepresentable, "a text rendering is either a category collection or an entity collection; the entities were left out"));
-            } else {
-                if !locations.is_empty() {
-                    notes.push(Diagnostic::unplaced(
-                        Severity::Note,
-                        Rule::Unrepresentable,
-                        "text renderings list entity collections as locations only",
-                    ));
-                }
-                out.locations = locations;
+            notes.push(Rule::Unrepresentable.finding(
+                Severity::Note,
+                format!("{} entities rendered as their locations only (GFD.229's entity collection): their kinds, attributes and links were left out (the bodies form keeps them)", out.locations.len()),
+            ));
+            if !l.is_entities() {
+                notes.push(left_out(l));
             }
         }
         Document::Locations(l) => {
@@ -118,7 +121,7 @@ fn core_attributes(e: &Entity, out: &mut Vec<AttributeValue>) {
     }
 }
 
-fn other_attributes(e: &Entity, out: &mut Vec<AttributeValue>, notes: &mut Vec<Diagnostic>) {
+fn other_attributes(e: &Entity, out: &mut Vec<AttributeValue>, notes: &mut Vec<Finding>) {
     for (name, value) in e.attributes.iter() {
         out.push(attr(name, text_value(name, value, notes)));
     }
@@ -135,12 +138,15 @@ fn action_links(e: &Entity, out: &mut TextDocument) {
     }
 }
 
-fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
+fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Finding>) {
     entity_categories(&r.entity, out);
+    // Where a reader takes the resource to be: the location its action links show, else
+    // its id (a location without action links is not rendered).
     let here = r
         .entity
         .location
         .clone()
+        .filter(|_| !r.entity.actions.is_empty())
         .unwrap_or_else(|| r.entity.id.clone());
     for l in &r.links {
         let mut attributes = Vec::new();
@@ -165,9 +171,8 @@ fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
             .as_ref()
             .map_or_else(|| tern_model::RESOURCE.to_owned(), ToString::to_string);
         if l.target.kind.is_none() {
-            notes.push(Diagnostic::unplaced(
+            notes.push(Rule::Unrepresentable.finding(
                 Severity::Note,
-                Rule::Unrepresentable,
                 format!(
                     "link to {} has no target kind; `rel` says {rel}",
                     l.target.location
@@ -179,15 +184,18 @@ fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
         out.links.push(LinkValue::Resource(ResourceLink {
             target: l.target.location.clone(),
             rel: vec![rel],
-            self_location: l.entity.location.clone(),
+            self_location: l
+                .entity
+                .location
+                .clone()
+                .or_else(|| l.entity.implied_location()),
             category,
             attributes,
             position: Position::START,
         }));
         if !l.entity.actions.is_empty() {
-            notes.push(Diagnostic::unplaced(
+            notes.push(Rule::Unrepresentable.finding(
                 Severity::Note,
-                Rule::Unrepresentable,
                 "actions of inline links have no text rendering and were left out",
             ));
         }
@@ -203,7 +211,7 @@ fn resource(r: &Resource, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
     other_attributes(&r.entity, &mut out.attributes, notes);
 }
 
-fn standalone_link(l: &Link, out: &mut TextDocument, notes: &mut Vec<Diagnostic>) {
+fn standalone_link(l: &Link, out: &mut TextDocument, notes: &mut Vec<Finding>) {
     entity_categories(&l.entity, out);
     action_links(&l.entity, out);
     core_attributes(&l.entity, &mut out.attributes);
@@ -250,15 +258,14 @@ fn kind(k: &Kind) -> CategoryValue {
     c
 }
 
-fn mixin(m: &Mixin, notes: &mut Vec<Diagnostic>) -> CategoryValue {
+fn mixin(m: &Mixin, notes: &mut Vec<Finding>) -> CategoryValue {
     let mut c = bare_category(m.id.scheme(), m.id.term(), CategoryClass::Mixin);
     c.title.clone_from(&m.title);
     // GFD.229: a Mixin's `rel` renders only the first of its `depends`.
     c.rel = m.depends.iter().take(1).map(ToString::to_string).collect();
     if m.depends.len() > 1 || !m.applies.is_empty() {
-        notes.push(Diagnostic::unplaced(
+        notes.push(Rule::Unrepresentable.finding(
             Severity::Note,
-            Rule::Unrepresentable,
             format!(
                 "mixin {}: text renders only the first `depends` and no `applies`",
                 m.id
@@ -276,4 +283,22 @@ fn action(a: &Action) -> CategoryValue {
     c.title.clone_from(&a.title);
     c.attributes = decls(&a.attributes);
     c
+}
+
+/// The note that a listing's category definitions were left out of an entity rendering.
+pub(crate) fn left_out(listing: &crate::document::Listing) -> Finding {
+    let defined: Vec<String> = listing
+        .kinds
+        .iter()
+        .map(|k| k.id.to_string())
+        .chain(listing.mixins.iter().map(|m| m.id.to_string()))
+        .chain(listing.actions.iter().map(|a| a.id.to_string()))
+        .collect();
+    Rule::Unrepresentable.finding(
+        Severity::Note,
+        format!(
+            "the definitions of {} were left out: a text entity collection carries entities, and a category's text form has no attribute types (application/occi+json carries them)",
+            defined.join(", ")
+        ),
+    )
 }

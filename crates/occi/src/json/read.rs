@@ -8,12 +8,12 @@ use tern_model::{
     Endpoint, Entity, Kind, Link, Mixin, Multiplicity, Resource,
 };
 
-use crate::bind::{SourceIndex, json_to_value, refined_def};
-use crate::diagnostic::{Diagnostic, Diagnostics, Rule, Severity};
+use crate::bind::{SourceIndex, derive_id, json_to_value, refined_def};
+use crate::diagnostic::{Diagnostics, Rule};
 use crate::document::{ActionInvocation, Document, Listing};
 use crate::leniency::{Leniency, ParseOptions};
 
-use super::tree::{Json, JsonValue};
+use super::{Json, JsonValue, Member};
 
 const COLLECTIONS: [&str; 5] = ["kinds", "mixins", "actions", "resources", "links"];
 
@@ -82,7 +82,7 @@ impl Reader<'_> {
     /// Members other than `allowed` are errors (the schema has `additionalProperties: false`).
     fn only(&mut self, json: &Json, what: &str, allowed: &[&str]) -> bool {
         let mut ok = true;
-        for (name, value) in json.members().unwrap_or(&[]) {
+        for Member { name, value, .. } in json.members().unwrap_or(&[]) {
             if !allowed.contains(&name.as_str()) {
                 self.diags.error(
                     Rule::JsonShape,
@@ -175,7 +175,7 @@ impl Reader<'_> {
             return None;
         };
         let mut out = Vec::new();
-        for (name, value) in members {
+        for Member { name, value, .. } in members {
             if !name.contains('.') && value.members().is_some() {
                 self.diags.lenient(Leniency::NestedAttributes, self.options.allows(Leniency::NestedAttributes), value.position, format!("nested attribute object `{name}`; OCCI 1.2 attribute names are flat (`{name}.…`)"));
                 flatten(name, value, &mut out);
@@ -192,16 +192,6 @@ impl Reader<'_> {
         let mut entity = Entity::new("", kind);
         entity.mixins = self.ids(json, "mixins")?;
         entity.actions = self.ids(json, "actions")?;
-        match self.string(json, "id", false)? {
-            Some(id) => entity.id = id,
-            None => self.diags.lenient(
-                Leniency::MissingId,
-                self.options.allows(Leniency::MissingId),
-                json.position,
-                format!("{what} without `id` (a create request)"),
-            ),
-        }
-        entity.title = self.string(json, "title", false)?;
         if let Some(location) = json.get("location") {
             self.diags.lenient(
                 Leniency::ExtraLocation,
@@ -211,6 +201,24 @@ impl Reader<'_> {
             );
             entity.location = location.as_str().map(str::to_owned);
         }
+        match self.string(json, "id", false)? {
+            Some(id) => entity.id = id,
+            None => {
+                let request = if entity.location.is_some() {
+                    ""
+                } else {
+                    " (a create request)"
+                };
+                self.diags.lenient(
+                    Leniency::MissingId,
+                    self.options.allows(Leniency::MissingId),
+                    json.position,
+                    format!("{what} without `id`{request}"),
+                );
+                derive_id(&mut entity, what, json.position, self.diags);
+            }
+        }
+        entity.title = self.string(json, "title", false)?;
         let values = self.attribute_values(json)?;
         Some((entity, values))
     }
@@ -346,14 +354,12 @@ impl Reader<'_> {
         if let Some(rel) = json.get("rel") {
             let text = self.string(json, "rel", false)??;
             let kind = self.id(rel, &text)?;
-            self.diags.push(Diagnostic {
-                severity: Severity::Note,
-                rule: Rule::JsonShape,
-                message: format!(
+            self.diags.push(Rule::JsonShape.note(
+                rel.position,
+                format!(
                     "link `rel` read as the target kind {kind}; it is written back as `target.kind`"
                 ),
-                position: Some(rel.position),
-            });
+            ));
             target.kind.get_or_insert(kind);
         }
         shape_ok.then_some(Link {
@@ -395,7 +401,7 @@ impl Reader<'_> {
             return None;
         };
         let mut out = Vec::new();
-        for (name, d) in members {
+        for Member { name, value: d, .. } in members {
             self.index.attribute(name, d.position);
             out.push(self.definition(category, name, d)?);
         }
@@ -439,6 +445,7 @@ impl Reader<'_> {
                 plain.format = known.format;
                 plain.range = known.range;
                 plain.unit = known.unit;
+                plain.provider_assigned = known.provider_assigned;
                 plain
             }
             None => AttributeDef::new(name, kind),
@@ -550,7 +557,7 @@ impl Reader<'_> {
             return None;
         }
         let mut listing = Listing::default();
-        for (name, value) in json.members().unwrap_or(&[]) {
+        for Member { name, value, .. } in json.members().unwrap_or(&[]) {
             let JsonValue::Array(items) = &value.value else {
                 self.shape(value, format!("`{name}` must be an array"));
                 return None;
@@ -576,7 +583,7 @@ impl Reader<'_> {
 fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, Json)>) {
     match value.members() {
         Some(members) => {
-            for (name, v) in members {
+            for Member { name, value: v, .. } in members {
                 flatten(&format!("{prefix}.{name}"), v, out);
             }
         }

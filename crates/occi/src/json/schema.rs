@@ -6,9 +6,9 @@
 
 use std::sync::OnceLock;
 
-use crate::position::Position;
+use tern_diag::Position;
 
-use super::tree::{Json, JsonValue, parse_json};
+use super::{Json, JsonValue, Member, parse_json};
 
 /// The schema tern validates its JSON output with (`schemas/occi-1.2.schema.json`), written
 /// from the schema appendix of the OCCI JSON rendering.
@@ -80,7 +80,10 @@ impl Schema {
         let schema = Schema { root };
         schema.check(&schema.root, "#")?;
         if let Some(defs) = schema.root.get("definitions").and_then(Json::members) {
-            for (name, def) in defs {
+            for Member {
+                name, value: def, ..
+            } in defs
+            {
                 schema.check(def, &format!("#/definitions/{name}"))?;
             }
         }
@@ -121,7 +124,7 @@ impl Schema {
         self.root
             .get("definitions")
             .and_then(Json::members)
-            .map(|m| m.iter().map(|(k, _)| k.as_str()).collect())
+            .map(|m| m.iter().map(|m| m.name.as_str()).collect())
             .unwrap_or_default()
     }
 
@@ -136,7 +139,12 @@ impl Schema {
                 })
             };
         };
-        for (keyword, value) in members {
+        for Member {
+            name: keyword,
+            value,
+            ..
+        } in members
+        {
             let here = format!("{pointer}/{keyword}");
             match keyword.as_str() {
                 k if ANNOTATIONS.contains(&k) => {}
@@ -146,12 +154,20 @@ impl Schema {
                         .ok_or_else(|| SchemaError::BadRef(target.to_owned()))?;
                 }
                 "properties" => {
-                    for (name, sub) in value.members().unwrap_or(&[]) {
+                    for Member {
+                        name, value: sub, ..
+                    } in value.members().unwrap_or(&[])
+                    {
                         self.check(sub, &format!("{here}/{name}"))?;
                     }
                 }
                 "patternProperties" => {
-                    for (pattern, sub) in value.members().unwrap_or(&[]) {
+                    for Member {
+                        name: pattern,
+                        value: sub,
+                        ..
+                    } in value.members().unwrap_or(&[])
+                    {
                         if pattern != ".+" {
                             return Err(SchemaError::Unsupported {
                                 keyword: format!("patternProperties `{pattern}`"),
@@ -209,7 +225,12 @@ impl Schema {
         let Some(members) = schema.members() else {
             return;
         };
-        for (keyword, value) in members {
+        for Member {
+            name: keyword,
+            value,
+            ..
+        } in members
+        {
             match keyword.as_str() {
                 "$ref" => {
                     if let Some(target) = value.as_str().and_then(|r| self.resolve(r)) {
@@ -236,20 +257,19 @@ impl Schema {
                     }
                 }
                 "enum" => {
-                    if let JsonValue::Array(allowed) = &value.value {
-                        if !allowed
+                    if let JsonValue::Array(allowed) = &value.value
+                        && !allowed
                             .iter()
                             .any(|a| a.to_compact() == instance.to_compact())
-                        {
-                            out.push(Violation {
-                                pointer: pointer.to_owned(),
-                                message: format!(
-                                    "{} is not one of the allowed values",
-                                    instance.to_compact()
-                                ),
-                                position: instance.position,
-                            });
-                        }
+                    {
+                        out.push(Violation {
+                            pointer: pointer.to_owned(),
+                            message: format!(
+                                "{} is not one of the allowed values",
+                                instance.to_compact()
+                            ),
+                            position: instance.position,
+                        });
                     }
                 }
                 "anyOf" | "oneOf" => {
@@ -297,21 +317,24 @@ impl Schema {
                     }
                 }
                 "minProperties" => {
-                    if let (JsonValue::Number(n), Some(m)) = (&value.value, instance.members()) {
-                        if n.parse::<usize>().is_ok_and(|min| m.len() < min) {
-                            out.push(Violation {
-                                pointer: pointer.to_owned(),
-                                message: format!("fewer than {n} members"),
-                                position: instance.position,
-                            });
-                        }
+                    if let (JsonValue::Number(n), Some(m)) = (&value.value, instance.members())
+                        && n.parse::<usize>().is_ok_and(|min| m.len() < min)
+                    {
+                        out.push(Violation {
+                            pointer: pointer.to_owned(),
+                            message: format!("fewer than {n} members"),
+                            position: instance.position,
+                        });
                     }
                 }
                 "additionalProperties" => {
                     self.check_additional(schema, value, instance, pointer, out);
                 }
                 "properties" => {
-                    for (name, sub) in value.members().unwrap_or(&[]) {
+                    for Member {
+                        name, value: sub, ..
+                    } in value.members().unwrap_or(&[])
+                    {
                         if let Some(member) = instance.get(name) {
                             self.check_value(
                                 sub,
@@ -324,7 +347,12 @@ impl Schema {
                 }
                 "patternProperties" => {
                     if let (Some(sub), Some(m)) = (value.get(".+"), instance.members()) {
-                        for (name, member) in m.iter().filter(|(k, _)| !k.is_empty()) {
+                        for Member {
+                            name,
+                            value: member,
+                            ..
+                        } in m.iter().filter(|m| !m.name.is_empty())
+                        {
                             self.check_value(
                                 sub,
                                 member,
@@ -355,7 +383,12 @@ impl Schema {
             .get("patternProperties")
             .and_then(|p| p.get(".+"))
             .is_some();
-        for (name, member) in members {
+        for Member {
+            name,
+            value: member,
+            ..
+        } in members
+        {
             if declared.and_then(|d| d.get(name)).is_some() || (patterned && !name.is_empty()) {
                 continue;
             }

@@ -3,14 +3,16 @@
 use tern_model::{Action, AttributeDef, Entity, Kind, Link, Mixin, Resource};
 
 use crate::bind::value_to_json;
-use crate::diagnostic::{Diagnostic, Rule, Severity};
+use tern_diag::{Finding, Severity};
+
+use crate::diagnostic::Rule;
 use crate::document::{Document, Listing};
 
-use super::tree::{Json, JsonValue, parse_json};
+use super::{Json, JsonValue, Member, parse_json};
 
 /// Renders a document as `application/occi+json`; what JSON cannot carry is reported in
 /// `notes` (an error finding when nothing sensible can be written).
-pub fn to_json(doc: &Document, notes: &mut Vec<Diagnostic>) -> Json {
+pub fn to_json(doc: &Document, notes: &mut Vec<Finding>) -> Json {
     match doc {
         Document::Resource(r) => resource(r, notes),
         Document::Link(l) => link(l, notes),
@@ -33,10 +35,11 @@ pub fn to_json(doc: &Document, notes: &mut Vec<Diagnostic>) -> Json {
         Document::Mixin(m) => mixin(m, notes),
         Document::Action(a) => action(a),
         Document::Listing(l) => listing(l, notes),
+        // No entity: the empty collection.
+        Document::Locations(l) if l.is_empty() => object(Vec::new()),
         Document::Locations(_) => {
-            notes.push(Diagnostic::unplaced(
+            notes.push(Rule::Unrepresentable.finding(
                 Severity::Error,
-                Rule::Unrepresentable,
                 "the JSON rendering has no list of locations; render the entities themselves",
             ));
             object(Vec::new())
@@ -70,7 +73,16 @@ fn string(s: &str) -> Json {
 }
 
 fn object(members: Vec<(String, Json)>) -> Json {
-    Json::new(JsonValue::Object(members))
+    Json::new(JsonValue::Object(
+        members
+            .into_iter()
+            .map(|(name, value)| Member {
+                name,
+                position: tern_diag::Position::START,
+                value,
+            })
+            .collect(),
+    ))
 }
 
 fn strings<'a>(items: impl IntoIterator<Item = &'a tern_model::CategoryId>) -> Json {
@@ -85,12 +97,16 @@ fn push_ids(o: &mut Vec<(String, Json)>, name: &str, ids: &[tern_model::Category
     }
 }
 
-fn entity_head(e: &Entity, what: &str, notes: &mut Vec<Diagnostic>) -> Vec<(String, Json)> {
+fn entity_head(e: &Entity, what: &str, notes: &mut Vec<Finding>) -> Vec<(String, Json)> {
     let mut o = vec![("kind".to_owned(), string(&e.kind.to_string()))];
-    if let Some(location) = &e.location {
-        notes.push(Diagnostic::unplaced(
+    // A location the id implies (`/networkinterface/ni1` of `ni1`) is not lost.
+    if let Some(location) = e
+        .location
+        .as_ref()
+        .filter(|l| e.implied_location().as_ref() != Some(*l))
+    {
+        notes.push(Rule::Unrepresentable.finding(
             Severity::Note,
-            Rule::Unrepresentable,
             format!(
                 "the JSON rendering has no member for the location {location} of {what} {}",
                 e.id
@@ -111,14 +127,14 @@ fn entity_head(e: &Entity, what: &str, notes: &mut Vec<Diagnostic>) -> Vec<(Stri
     }
     push_ids(&mut o, "actions", &e.actions);
     if e.id.is_empty() {
-        notes.push(Diagnostic::unplaced(Severity::Warning, Rule::Schema, format!("{what} of kind {} has no id; the output is a create request, not a valid {what} rendering", e.kind)));
+        notes.push(Rule::Schema.finding(Severity::Warning, format!("{what} of kind {} has no id; the output is a create request, not a valid {what} rendering", e.kind)));
     } else {
         o.push(("id".to_owned(), string(&e.id)));
     }
     o
 }
 
-fn resource(r: &Resource, notes: &mut Vec<Diagnostic>) -> Json {
+fn resource(r: &Resource, notes: &mut Vec<Finding>) -> Json {
     let mut o = entity_head(&r.entity, "resource", notes);
     if let Some(title) = &r.entity.title {
         o.push(("title".to_owned(), string(title)));
@@ -145,7 +161,7 @@ fn endpoint(e: &tern_model::Endpoint) -> Json {
     object(o)
 }
 
-fn link(l: &Link, notes: &mut Vec<Diagnostic>) -> Json {
+fn link(l: &Link, notes: &mut Vec<Finding>) -> Json {
     let mut o = entity_head(&l.entity, "link", notes);
     if let Some(title) = &l.entity.title {
         o.push(("title".to_owned(), string(title)));
@@ -228,7 +244,7 @@ fn kind(k: &Kind) -> Json {
     object(o)
 }
 
-fn mixin(m: &Mixin, notes: &mut Vec<Diagnostic>) -> Json {
+fn mixin(m: &Mixin, notes: &mut Vec<Finding>) -> Json {
     let mut o = category_head(&m.id, m.title.as_ref());
     push_ids(&mut o, "depends", &m.depends);
     push_ids(&mut o, "applies", &m.applies);
@@ -238,9 +254,8 @@ fn mixin(m: &Mixin, notes: &mut Vec<Diagnostic>) -> Json {
     push_ids(&mut o, "actions", &m.actions);
     match &m.location {
         Some(location) => o.push(("location".to_owned(), string(location))),
-        None => notes.push(Diagnostic::unplaced(
+        None => notes.push(Rule::Schema.finding(
             Severity::Warning,
-            Rule::Schema,
             format!(
                 "mixin {} has no location, which the JSON rendering requires",
                 m.id
@@ -277,7 +292,7 @@ fn listing_key(l: &Listing) -> Option<&'static str> {
     }
 }
 
-fn listing(l: &Listing, notes: &mut Vec<Diagnostic>) -> Json {
+fn listing(l: &Listing, notes: &mut Vec<Finding>) -> Json {
     let mut o = Vec::new();
     let mut push = |name: &str, items: Vec<Json>| {
         if !items.is_empty() {

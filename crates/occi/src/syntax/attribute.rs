@@ -91,7 +91,7 @@ pub(crate) fn parse_value(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::position::Position;
+    use tern_diag::Position;
 
     fn parse(text: &str, options: &ParseOptions) -> (Option<TextValue>, Diagnostics) {
         let mut diags = Diagnostics::new();
@@ -130,16 +130,16 @@ mod tests {
     fn leniencies_and_errors() {
         let (v, d) = parse("e1=static", &ParseOptions::strict());
         assert_eq!(v, Some(TextValue::Token("static".into())));
-        assert_eq!(d.items()[0].rule.id(), "lenient.bare-token");
+        assert_eq!(d.items()[0].rule.as_ref(), "lenient.bare-token");
         assert!(d.has_errors());
         let (v, d) = parse("n=-1", &ParseOptions::lenient());
         assert_eq!(v, Some(TextValue::Number("-1".into())));
         assert!(!d.has_errors());
         let (v, d) = parse("occi.compute.cores=2x", &ParseOptions::lenient());
-        assert_eq!((v, d.items()[0].rule.id()), (None, "text.bad-number"));
+        assert_eq!((v, d.items()[0].rule.as_ref()), (None, "text.bad-number"));
         let (_, d) = parse("occi.core.title", &ParseOptions::lenient());
-        assert_eq!(d.items()[0].rule.id(), "text.bad-value");
+        assert_eq!(d.items()[0].rule.as_ref(), "text.bad-value");
         let (_, d) = parse("t=\"a\" b", &ParseOptions::lenient());
-        assert_eq!(d.items()[0].rule.id(), "text.bad-value");
+        assert_eq!(d.items()[0].rule.as_ref(), "text.bad-value");
     }
 }

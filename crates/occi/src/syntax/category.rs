@@ -248,7 +248,7 @@ fn version_name(options: &ParseOptions) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::position::Position;
+    use tern_diag::Position;
 
     fn parse(text: &str, options: &ParseOptions) -> (Option<CategoryValue>, Diagnostics) {
         let mut diags = Diagnostics::new();
@@ -284,7 +284,7 @@ mod tests {
         let line = r#"compute; scheme="http://schemas.ogf.org/occi/infrastructure#" class="kind";"#;
         let (c, d) = parse(line, &ParseOptions::strict());
         assert!(c.is_some() && d.has_errors());
-        let ids: Vec<_> = d.items().iter().map(|x| x.rule.id()).collect();
+        let ids: Vec<_> = d.items().iter().map(|x| x.rule.as_ref()).collect();
         assert_eq!(
             ids,
             ["lenient.missing-semicolon", "lenient.trailing-semicolon"]
@@ -323,10 +323,10 @@ mod tests {
             assert_eq!(
                 d.items()
                     .iter()
-                    .find(|x| x.severity == crate::Severity::Error)
+                    .find(|x| x.severity == tern_diag::Severity::Error)
                     .unwrap()
                     .rule
-                    .id(),
+                    .as_ref(),
                 rule,
                 "{line}"
             );
@@ -337,7 +337,7 @@ mod tests {
     fn several_rel_identifiers_are_a_leniency() {
         let line = r#"e; scheme="http://x#"; class="mixin"; rel="http://x#a http://x#b""#;
         let (_, d) = parse(line, &ParseOptions::strict());
-        assert_eq!(d.items()[0].rule.id(), "lenient.multiple-rel");
+        assert_eq!(d.items()[0].rule.as_ref(), "lenient.multiple-rel");
         assert!(d.has_errors());
         let (c, d) = parse(line, &ParseOptions::lenient());
         assert_eq!(c.unwrap().rel.len(), 2);
@@ -349,6 +349,6 @@ mod tests {
         let (c, d) = parse("a; scheme=http://x#; class=mixin", &ParseOptions::strict());
         assert!(c.is_some());
         assert_eq!(d.items().len(), 1);
-        assert_eq!(d.items()[0].rule.id(), "lenient.bare-token");
+        assert_eq!(d.items()[0].rule.as_ref(), "lenient.bare-token");
     }
 }

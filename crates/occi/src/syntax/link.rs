@@ -220,8 +220,8 @@ fn action_link(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::position::Position;
     use crate::syntax::TextValue;
+    use tern_diag::Position;
 
     fn parse(text: &str, options: &ParseOptions) -> (Option<LinkValue>, Diagnostics) {
         let mut diags = Diagnostics::new();

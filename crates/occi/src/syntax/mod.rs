@@ -11,7 +11,7 @@ pub use category::parse_category;
 pub(crate) use lexeme::{check_absolute_uri, check_location, escape_quoted, is_abnf_number};
 pub use link::parse_link;
 
-use crate::position::Position;
+use tern_diag::Position;
 
 /// The lexical class of a value in the text renderings. The model, not the text, decides
 /// integer vs float vs enum; the class is kept so conversions lose nothing.

@@ -7,11 +7,12 @@ pub use render::{Rendered, render_text};
 
 use std::collections::HashMap;
 
+use tern_diag::Position;
+
 use crate::diagnostic::{Diagnostics, ParseError, Parsed, Rule};
 use crate::field::{FieldName, Layout, lex};
 use crate::leniency::ParseOptions;
 use crate::media::MediaType;
-use crate::position::Position;
 use crate::syntax::{
     AttributeValue, CategoryValue, LinkValue, LocationValue, check_absolute_uri, check_location,
     parse_attribute, parse_category, parse_link,
@@ -93,7 +94,7 @@ pub fn parse_text(
 fn parse_uri_list(src: &str, doc: &mut TextDocument, diags: &mut Diagnostics) {
     for (index, line) in src.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let position = Position::new(u32::try_from(index + 1).unwrap_or(u32::MAX), 1);
+        let position = Position::new(index + 1, 1);
         // RFC 2483: comment lines start with `#`.
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
@@ -129,8 +130,8 @@ fn check_duplicates(doc: &TextDocument, diags: &mut Diagnostics) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
     use std::fmt::Write as _;
+    use tern_diag::Severity;
     use tern_model::OcciVersion;
 
     #[test]
@@ -152,8 +153,8 @@ mod tests {
         let out = render_text(&doc, MediaType::TextOcci);
         assert_eq!(out.notes.len(), 1);
         assert_eq!(
-            (out.notes[0].severity, out.notes[0].rule),
-            (Severity::Note, Rule::HeaderSize)
+            (out.notes[0].severity, out.notes[0].rule.as_ref()),
+            (Severity::Note, Rule::HeaderSize.id())
         );
         let back = parse_text(&out.text, MediaType::TextOcci, &ParseOptions::strict())
             .unwrap()
@@ -171,13 +172,13 @@ mod tests {
         let upper = "Category: Compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\n";
         assert!(parse_text(upper, MediaType::TextPlain, &ParseOptions::strict()).is_ok());
         let e = parse_text(upper, MediaType::TextPlain, &v11).unwrap_err();
-        assert_eq!(e.diagnostics()[0].rule, Rule::BadTerm);
+        assert_eq!(e.findings()[0].rule, Rule::BadTerm);
         let name = "X-OCCI-Attribute: occi.compute.Cores=2\n";
         assert!(parse_text(name, MediaType::TextPlain, &ParseOptions::strict()).is_ok());
         assert_eq!(
             parse_text(name, MediaType::TextPlain, &v11)
                 .unwrap_err()
-                .diagnostics()[0]
+                .findings()[0]
                 .rule,
             Rule::BadAttributeName
         );
@@ -195,15 +196,15 @@ mod tests {
         assert_eq!(doc.locations.len(), 2);
         let e =
             parse_text("/compute/1\n", MediaType::UriList, &ParseOptions::strict()).unwrap_err();
-        assert_eq!(e.diagnostics()[0].rule, Rule::BadUri);
+        assert_eq!(e.findings()[0].rule, Rule::BadUri);
     }
 }
 
 #[cfg(test)]
 mod render_tests {
     use super::*;
-    use crate::diagnostic::Severity;
     use crate::syntax::{AttributeValue, TextValue};
+    use tern_diag::Severity;
 
     #[test]
     fn line_breaks_cannot_be_rendered_as_text() {
@@ -218,8 +219,8 @@ mod render_tests {
         let out = render_text(&doc, MediaType::TextPlain);
         assert_eq!(out.notes.len(), 1);
         assert_eq!(
-            (out.notes[0].severity, out.notes[0].rule),
-            (Severity::Error, Rule::Unrepresentable)
+            (out.notes[0].severity, out.notes[0].rule.as_ref()),
+            (Severity::Error, Rule::Unrepresentable.id())
         );
         let tab = TextDocument {
             attributes: vec![AttributeValue {

@@ -4,9 +4,13 @@
 
 use std::fmt::Write as _;
 
-use crate::diagnostic::{Diagnostic, Rule, Severity};
+use tern_diag::{Finding, Severity};
+
+use crate::diagnostic::Rule;
 use crate::media::MediaType;
-use crate::syntax::{AttributeValue, CategoryValue, LinkValue, TextValue, escape_quoted};
+use crate::syntax::{
+    AttributeValue, CategoryValue, LinkValue, TextValue, check_location, escape_quoted,
+};
 
 use super::TextDocument;
 
@@ -16,7 +20,7 @@ pub struct Rendered {
     /// The rendered text.
     pub text: String,
     /// Notes (e.g. header size) and warnings (values outside the grammar).
-    pub notes: Vec<Diagnostic>,
+    pub notes: Vec<Finding>,
 }
 
 /// Header length past which a note is emitted (a common server limit).
@@ -43,26 +47,28 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
         .chain(&locations)
     {
         if value.chars().any(|c| c.is_control() && c != '\t') {
-            notes.push(Diagnostic::unplaced(
-                Severity::Error,
-                Rule::Unrepresentable,
-                format!("`{}` holds a line break or control character, which no text rendering can carry", value.escape_debug()),
+            notes.push(Rule::Unrepresentable.finding(Severity::Error, format!("`{}` holds a line break or control character, which no text rendering can carry (application/occi+json can)", value.escape_debug()),
             ));
+        }
+    }
+    // What the reader takes as a URI reference (`<target>`, `self`, action links, locations).
+    for uri in uris(doc) {
+        if !check_location(uri) {
+            notes.push(Rule::Unrepresentable.finding(Severity::Error, format!("`{}` is not a URI reference (RFC 3986 has no spaces, quotes, `<>` or control characters): a text rendering cannot carry it as a location; percent-encode it where it is made", uri.escape_debug())));
         }
     }
     let mut text = String::new();
     match media {
         MediaType::UriList => {
             if !(categories.is_empty() && links.is_empty() && attributes.is_empty()) {
-                notes.push(Diagnostic::unplaced(Severity::Error, Rule::Unrepresentable, "text/uri-list carries only locations; categories, links and attributes were left out"));
+                notes.push(Rule::Unrepresentable.finding(Severity::Error, "text/uri-list carries only locations; categories, links and attributes were left out"));
             }
             if let Some(relative) = locations
                 .iter()
                 .find(|l| !crate::syntax::check_absolute_uri(l))
             {
-                notes.push(Diagnostic::unplaced(
+                notes.push(Rule::Unrepresentable.finding(
                     Severity::Error,
-                    Rule::Unrepresentable,
                     format!(
                         "`{relative}` is relative; a text/uri-list holds absolute URIs (RFC 2483)"
                     ),
@@ -85,7 +91,7 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
                 }
                 let line = format!("{name}: {}\r\n", values.join(", "));
                 if line.len() > HEADER_NOTE_BYTES {
-                    notes.push(Diagnostic::unplaced(Severity::Note, Rule::HeaderSize, format!("the {name} header is {} bytes, more than the {HEADER_NOTE_BYTES} many servers accept; it is rendered whole", line.len())));
+                    notes.push(Rule::HeaderSize.finding(Severity::Note, format!("the {name} header is {} bytes, more than the {HEADER_NOTE_BYTES} many servers accept; it is rendered whole", line.len())));
                 }
                 text.push_str(&line);
             }
@@ -104,6 +110,17 @@ pub fn render_text(doc: &TextDocument, media: MediaType) -> Rendered {
         }
     }
     Rendered { text, notes }
+}
+
+// The values a text rendering carries as URI references.
+fn uris(doc: &TextDocument) -> impl Iterator<Item = &str> {
+    let links = doc.links.iter().flat_map(|l| match l {
+        LinkValue::Action(a) => vec![a.uri.as_str()],
+        LinkValue::Resource(r) => std::iter::once(r.target.as_str())
+            .chain(r.self_location.as_deref())
+            .collect(),
+    });
+    links.chain(doc.locations.iter().map(|l| l.uri.as_str()))
 }
 
 /// One Category value in the ABNF's order.
@@ -161,11 +178,11 @@ fn render_link(l: &LinkValue) -> String {
     }
 }
 
-fn render_attribute(a: &AttributeValue, notes: &mut Vec<Diagnostic>) -> String {
-    if let TextValue::Number(n) = &a.value {
-        if !crate::syntax::is_abnf_number(n) {
-            notes.push(Diagnostic::unplaced(Severity::Warning, Rule::Lenient(crate::Leniency::ExtendedNumber), format!("`{}={n}` is outside the OCCI number grammar; readers need leniency `extended-number`", a.name)));
-        }
+fn render_attribute(a: &AttributeValue, notes: &mut Vec<Finding>) -> String {
+    if let TextValue::Number(n) = &a.value
+        && !crate::syntax::is_abnf_number(n)
+    {
+        notes.push(Rule::Lenient(crate::Leniency::ExtendedNumber).finding(Severity::Warning, format!("`{}={n}` is outside the OCCI number grammar; readers need leniency `extended-number`", a.name)));
     }
     format!("{}={}", a.name, render_value(&a.value))
 }

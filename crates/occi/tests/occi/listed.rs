@@ -1,8 +1,9 @@
 //! A listing that defines categories (a model, or an export carrying its provider mixins)
 //! validates its entities against them.
 
+use tern_diag::Severity;
 use tern_model::{Catalogue, OcciVersion};
-use tern_occi::{MediaType, ParseOptions, Severity, Unknowns, validate};
+use tern_occi::{MediaType, ParseOptions, Unknowns, validate};
 
 const DOC: &str = r#"{
   "mixins": [{
@@ -28,6 +29,7 @@ fn findings(doc: &str) -> Vec<String> {
         &ParseOptions::strict(),
         &catalogue,
         Unknowns::Reject,
+        tern_occi::ValidationMode::Request,
     )
     .iter()
     .filter(|d| d.severity != Severity::Note)

@@ -1,6 +1,7 @@
 //! Integration tests of tern-occi: reference fixtures, samples, snapshots, properties.
 #![allow(clippy::trivially_copy_pass_by_ref)] // mirrors the library API, which takes `&ParseOptions`
 
+mod collections;
 mod listed;
 mod props;
 mod reference;

@@ -3,7 +3,10 @@
 
 use proptest::prelude::*;
 use tern_model::{Attributes, CategoryId, Endpoint, Entity, Link, Number, Resource, Value};
-use tern_occi::{Document, MediaType, ParseOptions, read, write};
+use tern_occi::{
+    CollectionForm, Document, Listing, MediaType, ParseOptions, Source, WriteOptions, read, write,
+    write_with,
+};
 
 use crate::support::catalogue;
 
@@ -120,6 +123,42 @@ proptest! {
             let once = write(&doc, media).text;
             let back = read(&once, media, &ParseOptions::strict(), &catalogue()).unwrap().value;
             prop_assert_eq!(write(&back, media).text, once);
+        }
+    }
+}
+
+/// Resources with distinct ids: an entity collection.
+fn collection() -> impl Strategy<Value = Vec<Resource>> {
+    proptest::collection::vec(resource(), 0..4).prop_map(|mut resources| {
+        let mut seen = std::collections::HashSet::new();
+        resources.retain(|r| seen.insert(r.entity.id.clone()));
+        resources
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    // tern's bodies form carries a collection whole; JSON and bodies read back alike.
+    #[test]
+    fn a_collection_in_bodies_reads_back_whole(resources in collection()) {
+        let doc = Document::Listing(Listing { resources, ..Listing::default() });
+        let bodies = WriteOptions { collection: CollectionForm::Bodies };
+        for media in [MediaType::TextPlain, MediaType::TextOcciPlain] {
+            let out = write_with(&doc, media, &bodies);
+            prop_assert!(out.notes.is_empty(), "{:?}", out.notes);
+            let back = Source::new("c", &out.text, Some(media)).read(&ParseOptions::strict(), &catalogue());
+            prop_assert!(back.is_ok(), "{media}: {:?}\n{}", back.err(), out.text);
+            let back = back.unwrap().value;
+            // One body is a resource rendering; none, an empty collection.
+            let resources = match back {
+                Document::Listing(l) => l.resources,
+                Document::Resource(r) => vec![r],
+                Document::Locations(l) if l.is_empty() => Vec::new(),
+                other => panic!("{other:?}"),
+            };
+            let Document::Listing(listing) = &doc else { unreachable!() };
+            prop_assert_eq!(&resources, &listing.resources, "{}", out.text);
         }
     }
 }

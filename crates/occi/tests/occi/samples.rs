@@ -5,21 +5,20 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use tern_occi::{MediaType, ParseOptions, Severity, Unknowns, read, validate, write};
+use tern_diag::Severity;
+use tern_occi::{MediaType, ParseOptions, Unknowns, read, validate, write};
 
 use crate::support::{
-    catalogue, json_violations, media_of, read_ok, samples_dir, without_locations,
+    catalogue, json_violations, media_of, read_ok, sample_paths, samples_dir, without_locations,
 };
 
+/// The samples by base name (`compute`, `network`…): 6 bases, 24 files.
 fn sample_files() -> BTreeMap<String, Vec<PathBuf>> {
     let mut by_base: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-    for entry in std::fs::read_dir(samples_dir()).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let base = name.split('.').next().unwrap().to_owned();
-            by_base.entry(base).or_default().push(path);
-        }
+    for path in sample_paths(&samples_dir(), 24) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let base = name.split('.').next().unwrap().to_owned();
+        by_base.entry(base).or_default().push(path);
     }
     by_base
 }
@@ -143,7 +142,7 @@ fn invalid_samples_fail_with_the_rule_in_their_name() {
     ];
     let dir = samples_dir().join("invalid");
     assert_eq!(
-        std::fs::read_dir(&dir).unwrap().count(),
+        sample_paths(&dir, expected.len()).len(),
         expected.len(),
         "every invalid sample is listed"
     );
@@ -156,12 +155,13 @@ fn invalid_samples_fail_with_the_rule_in_their_name() {
             &ParseOptions::strict(),
             &catalogue(),
             Unknowns::Reject,
+            tern_occi::ValidationMode::Request,
         );
         let first = findings
             .iter()
             .find(|f| f.severity == Severity::Error)
             .unwrap_or_else(|| panic!("{name} is valid"));
-        assert_eq!(first.rule.id(), rule, "{name}: {first}");
+        assert_eq!(first.rule.as_ref(), rule, "{name}: {first}");
         assert!(first.position.is_some(), "{name}: no position");
     }
     // Outside strict mode an unknown category is a warning only.
@@ -172,6 +172,7 @@ fn invalid_samples_fail_with_the_rule_in_their_name() {
         &ParseOptions::lenient(),
         &catalogue(),
         Unknowns::Warn,
+        tern_occi::ValidationMode::Request,
     );
     assert!(
         findings.iter().all(|f| f.severity == Severity::Warning),
@@ -243,6 +244,34 @@ fn the_catalogues_render_as_valid_query_interfaces() {
                 a.actions.iter().map(|m| &m.id).collect::<Vec<_>>(),
                 b.actions.iter().map(|m| &m.id).collect::<Vec<_>>()
             );
+        }
+    }
+}
+
+#[test]
+fn the_content_names_the_media_type_of_every_sample() {
+    // What the readers of files and stdin rely on: the detected media type reads every
+    // sample as its own media type does (a header block of OCCI fields only is text/plain).
+    let mut paths = sample_paths(&samples_dir(), 24);
+    paths.extend(sample_paths(&samples_dir().join("invalid"), 7));
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.display().to_string();
+        let declared = media_of(&path);
+        let detected = MediaType::detect(&text);
+        let expected = match declared {
+            MediaType::TextOcci | MediaType::TextOcciPlain => MediaType::TextPlain,
+            other => other,
+        };
+        assert_eq!(detected, expected, "{name}");
+        let options = ParseOptions::strict();
+        let by_name =
+            tern_occi::Source::new(&name, &text, Some(declared)).read(&options, &catalogue());
+        let by_content = tern_occi::Source::new(&name, &text, None).read(&options, &catalogue());
+        match (by_name, by_content) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
+            (Err(a), Err(b)) => assert_eq!(a.findings(), b.findings(), "{name}"),
+            (a, b) => panic!("{name}: {a:?} but {b:?}"),
         }
     }
 }

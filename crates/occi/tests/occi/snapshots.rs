@@ -2,16 +2,11 @@
 
 use tern_occi::{MediaType, ParseOptions, Unknowns, read, validate, write};
 
-use crate::support::{catalogue, media_of, samples_dir};
+use crate::support::{catalogue, media_of, sample_paths, samples_dir};
 
 #[test]
 fn invalid_sample_messages() {
-    let mut paths: Vec<_> = std::fs::read_dir(samples_dir().join("invalid"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    for path in paths {
+    for path in sample_paths(&samples_dir().join("invalid"), 7) {
         let src = std::fs::read_to_string(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let findings = validate(
@@ -20,8 +15,12 @@ fn invalid_sample_messages() {
             &ParseOptions::strict(),
             &catalogue(),
             Unknowns::Reject,
+            tern_occi::ValidationMode::Request,
         );
-        let lines: Vec<String> = findings.iter().map(|f| f.display_in(&name)).collect();
+        let lines: Vec<String> = findings
+            .iter()
+            .map(|f| f.clone().in_file(&name).to_string())
+            .collect();
         insta::assert_snapshot!(
             format!("invalid_{name}").replace(['.', '-'], "_"),
             lines.join("\n")
@@ -53,12 +52,17 @@ fn lenient_reading_of_the_spec_example_warns_by_name() {
     )
     .unwrap();
     let mut lines: Vec<String> = strict
-        .diagnostics()
+        .findings()
         .iter()
-        .map(|d| d.display_in("example.txt"))
+        .map(|d| d.clone().in_file("example.txt").to_string())
         .collect();
     lines.push("--- lenient:".into());
-    lines.extend(lenient.warnings.iter().map(|d| d.display_in("example.txt")));
+    lines.extend(
+        lenient
+            .warnings
+            .iter()
+            .map(|d| d.clone().in_file("example.txt").to_string()),
+    );
     lines.push("--- canonical text/occi:".into());
     lines.push(write(&lenient.value, MediaType::TextOcci).text);
     insta::assert_snapshot!(lines.join("\n"));

@@ -2,9 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use tern_diag::Severity;
 use tern_model::{Catalogue, OcciVersion};
 use tern_occi::json::{Json, Schema, parse_json};
-use tern_occi::{Document, MediaType, ParseOptions, Severity, read, write};
+use tern_occi::{Document, MediaType, ParseOptions, read, write};
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -14,22 +15,15 @@ pub fn samples_dir() -> PathBuf {
     repo_root().join("samples/occi")
 }
 
-/// `…/shared/reference/occi`, found by walking up from the crate; `None` (with a note) when
-/// the reference material is not on this machine.
+/// `…/shared/reference/occi`, through tern-testkit: `None` (with a note) when the reference
+/// material is not on this machine, a failure when `TERN_REQUIRE_REFERENCE` is set.
 pub fn reference_dir() -> Option<PathBuf> {
-    // Set to check that the suite still passes on a machine without the reference folder.
-    if std::env::var_os("TERN_HIDE_REFERENCE").is_some() {
-        eprintln!("note: TERN_HIDE_REFERENCE set; reference-fixture tests skipped");
-        return None;
-    }
-    let found = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/reference/occi"))
-        .find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("note: shared/reference/occi not found; reference-fixture tests skipped");
-    }
-    found
+    tern_testkit::reference("occi")
+}
+
+/// The OCCI samples directly in `dir` (any media type), at least `at_least` of them.
+pub fn sample_paths(dir: &Path, at_least: usize) -> Vec<PathBuf> {
+    tern_testkit::files(dir, &[".txt", ".hdr", ".uri", ".json"], at_least)
 }
 
 pub fn catalogue() -> Catalogue {
@@ -56,7 +50,7 @@ pub fn read_ok(src: &str, media: MediaType, options: &ParseOptions, what: &str) 
     match read(src, media, options, &catalogue()) {
         Ok(p) => p.value,
         Err(e) => {
-            let all: Vec<String> = e.diagnostics().iter().map(ToString::to_string).collect();
+            let all: Vec<String> = e.findings().iter().map(ToString::to_string).collect();
             panic!("{what} ({media}) does not parse:\n{}", all.join("\n"))
         }
     }

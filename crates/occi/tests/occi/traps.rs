@@ -1,8 +1,9 @@
 //! The interoperability traps of the OCCI text renderings, one case each: what tern reads,
 //! what it rejects, and which leniency (if any) is involved.
 
+use tern_diag::Severity;
 use tern_model::{AttributeDef, AttributeType, Catalogue, CategoryId, Kind, OcciVersion, Value};
-use tern_occi::{Document, MediaType, ParseOptions, Severity, read};
+use tern_occi::{Document, MediaType, ParseOptions, read};
 
 use crate::support::catalogue;
 
@@ -18,17 +19,20 @@ fn resource(
         Ok(p) => match p.value {
             Document::Resource(r) => Ok((
                 r,
-                p.warnings.iter().map(|w| w.rule.id().to_owned()).collect(),
+                p.warnings
+                    .iter()
+                    .map(|w| w.rule.as_ref().to_owned())
+                    .collect(),
             )),
             other => Err(format!("not a resource: {}", other.composition())),
         },
         Err(e) => Err(e
-            .diagnostics()
+            .findings()
             .iter()
             .find(|d| d.severity == Severity::Error)
             .unwrap()
             .rule
-            .id()
+            .as_ref()
             .to_owned()),
     }
 }
@@ -137,9 +141,10 @@ fn integer_float_and_enum_come_from_the_catalogue() {
             &ParseOptions::strict(),
             &cat,
             tern_occi::Unknowns::Reject,
+            tern_occi::ValidationMode::Request,
         )
         .into_iter()
-        .map(|f| f.rule.id().to_owned())
+        .map(|f| f.rule.as_ref().to_owned())
         .collect::<Vec<_>>()
     };
     assert!(

@@ -86,12 +86,11 @@ pub(crate) fn insert_element(parent: &mut Element, index: usize, new: Element, i
 pub(crate) fn remove_element(parent: &mut Element, index: usize) {
     let children = parent.children_mut();
     children.remove(index);
-    if index > 0 {
-        if let Some(Node::Text(t)) = children.get(index - 1) {
-            if t.is_whitespace() {
-                children.remove(index - 1);
-            }
-        }
+    if index > 0
+        && let Some(Node::Text(t)) = children.get(index - 1)
+        && t.is_whitespace()
+    {
+        children.remove(index - 1);
     }
 }
 

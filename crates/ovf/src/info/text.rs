@@ -39,7 +39,7 @@ pub fn human_bytes(bytes: u128) -> String {
         if bytes >= unit {
             let whole = bytes / unit;
             let hundredths = (bytes % unit) * 100 / unit;
-            return if hundredths == 0 && bytes % unit == 0 {
+            return if hundredths == 0 && bytes.is_multiple_of(unit) {
                 format!("{whole} {name}")
             } else {
                 format!("{whole}.{hundredths:02} {name}")

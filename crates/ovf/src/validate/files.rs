@@ -37,16 +37,15 @@ pub(super) fn check(env: &Envelope, options: &ValidateOptions, sink: &mut Sink) 
             }
             continue;
         }
-        if options.check_files {
-            if let Some(size) = file.size_bytes() {
-                if size != total {
-                    sink.error(
-                        Rule::FileMissing,
-                        file.position,
-                        format!("file {href} has {total} bytes but ovf:size says {size}"),
-                    );
-                }
-            }
+        if options.check_files
+            && let Some(size) = file.size_bytes()
+            && size != total
+        {
+            sink.error(
+                Rule::FileMissing,
+                file.position,
+                format!("file {href} has {total} bytes but ovf:size says {size}"),
+            );
         }
     }
 }

@@ -96,24 +96,24 @@ impl<'a> Semantic<'a> {
                 _ => {}
             }
             for (name, value) in [("size", &f.size), ("chunkSize", &f.chunk_size)] {
-                if let Some(v) = value {
-                    if v.trim().parse::<u64>().is_err() {
-                        sink.error(
-                            Rule::FileSize,
-                            f.position,
-                            format!("File ovf:{name}=\"{v}\" is not a non-negative integer"),
-                        );
-                    }
-                }
-            }
-            if let Some(c) = f.compression.as_deref() {
-                if !matches!(c, "" | "identity" | "gzip") {
-                    sink.warning(
+                if let Some(v) = value
+                    && v.trim().parse::<u64>().is_err()
+                {
+                    sink.error(
                         Rule::FileSize,
                         f.position,
-                        format!("File ovf:compression=\"{c}\" is neither identity nor gzip"),
+                        format!("File ovf:{name}=\"{v}\" is not a non-negative integer"),
                     );
                 }
+            }
+            if let Some(c) = f.compression.as_deref()
+                && !matches!(c, "" | "identity" | "gzip")
+            {
+                sink.warning(
+                    Rule::FileSize,
+                    f.position,
+                    format!("File ovf:compression=\"{c}\" is neither identity nor gzip"),
+                );
             }
         }
     }
@@ -146,16 +146,14 @@ impl<'a> Semantic<'a> {
                     );
                 }
             }
-            if let Some(p) = d.parent_ref.as_deref().filter(|p| !p.is_empty()) {
-                if !self.disk_ids.contains(p) {
-                    sink.error(
-                        Rule::ParentRef,
-                        d.position,
-                        format!(
-                            "Disk \"{name}\" has ovf:parentRef=\"{p}\" but no Disk has that id"
-                        ),
-                    );
-                }
+            if let Some(p) = d.parent_ref.as_deref().filter(|p| !p.is_empty())
+                && !self.disk_ids.contains(p)
+            {
+                sink.error(
+                    Rule::ParentRef,
+                    d.position,
+                    format!("Disk \"{name}\" has ovf:parentRef=\"{p}\" but no Disk has that id"),
+                );
             }
             self.disk_size(d, name, sink);
         }
@@ -239,27 +237,27 @@ impl<'a> Semantic<'a> {
     fn networks_and_options(&self, sink: &mut Sink) {
         let mut names = HashSet::new();
         for n in &self.env.networks {
-            if let Some(name) = n.name.as_deref() {
-                if !names.insert(name) {
-                    sink.error(
-                        Rule::DuplicateNetwork,
-                        n.position,
-                        format!("Network \"{name}\" is declared twice"),
-                    );
-                }
+            if let Some(name) = n.name.as_deref()
+                && !names.insert(name)
+            {
+                sink.error(
+                    Rule::DuplicateNetwork,
+                    n.position,
+                    format!("Network \"{name}\" is declared twice"),
+                );
             }
         }
         let mut ids = HashSet::new();
         let mut defaults = 0;
         for c in &self.env.deployment_options {
-            if let Some(id) = c.id.as_deref() {
-                if !ids.insert(id) {
-                    sink.error(
-                        Rule::DeploymentOption,
-                        c.position,
-                        format!("deployment option \"{id}\" is declared twice"),
-                    );
-                }
+            if let Some(id) = c.id.as_deref()
+                && !ids.insert(id)
+            {
+                sink.error(
+                    Rule::DeploymentOption,
+                    c.position,
+                    format!("deployment option \"{id}\" is declared twice"),
+                );
             }
             if c.default {
                 defaults += 1;
@@ -295,14 +293,16 @@ impl<'a> Semantic<'a> {
             Content::VirtualSystem(v) => (v.position, &v.sections),
             Content::VirtualSystemCollection(c) => (c.position, &c.sections),
         };
-        if let Some(id) = content.id() {
-            if !ids.insert(id) {
-                sink.error(
-                    Rule::DuplicateContentId,
-                    position,
-                    format!("ovf:id \"{id}\" is used by two VirtualSystem/VirtualSystemCollection elements"),
-                );
-            }
+        if let Some(id) = content.id()
+            && !ids.insert(id)
+        {
+            sink.error(
+                Rule::DuplicateContentId,
+                position,
+                format!(
+                    "ovf:id \"{id}\" is used by two VirtualSystem/VirtualSystemCollection elements"
+                ),
+            );
         }
         let mut classes = HashSet::new();
         for ps in &sections.product {
@@ -329,14 +329,16 @@ impl<'a> Semantic<'a> {
             self.configuration_refs(&item.configuration, item.position, sink);
         }
         for s in &sections.startup {
-            if let Some(id) = s.id.as_deref() {
-                if !self.content_ids.contains(id) {
-                    sink.error(
-                        Rule::StartupRef,
-                        s.position,
-                        format!("StartupSection Item ovf:id=\"{id}\" names no VirtualSystem or collection"),
-                    );
-                }
+            if let Some(id) = s.id.as_deref()
+                && !self.content_ids.contains(id)
+            {
+                sink.error(
+                    Rule::StartupRef,
+                    s.position,
+                    format!(
+                        "StartupSection Item ovf:id=\"{id}\" names no VirtualSystem or collection"
+                    ),
+                );
             }
         }
         if let Content::VirtualSystemCollection(c) = content {
@@ -385,14 +387,14 @@ impl<'a> Semantic<'a> {
                     ),
                 ),
             }
-            if let Some(q) = p.qualifiers.as_deref() {
-                if let Err(bad) = check_qualifiers(q) {
-                    sink.error(
-                        Rule::PropertyType,
-                        p.position,
-                        format!("Property \"{key}\" has an unknown qualifier \"{bad}\""),
-                    );
-                }
+            if let Some(q) = p.qualifiers.as_deref()
+                && let Err(bad) = check_qualifiers(q)
+            {
+                sink.error(
+                    Rule::PropertyType,
+                    p.position,
+                    format!("Property \"{key}\" has an unknown qualifier \"{bad}\""),
+                );
             }
             for v in &p.values {
                 self.configuration_refs(&v.configuration, p.position, sink);

@@ -462,10 +462,12 @@ impl Walk<'_> {
                 self.unknown(child, &item.name().local, sink);
                 continue;
             };
-            if let Some((prev, prev_name)) = &last {
-                if index < *prev && !order_reported {
-                    order_reported = true;
-                    sink.error(
+            if let Some((prev, prev_name)) = &last
+                && index < *prev
+                && !order_reported
+            {
+                order_reported = true;
+                sink.error(
                         Rule::ElementOrder,
                         self.pos(child),
                         format!(
@@ -474,7 +476,6 @@ impl Walk<'_> {
                             item.name().local
                         ),
                     );
-                }
             }
             if last.as_ref().is_none_or(|(p, _)| index >= *p) {
                 last = Some((index, child.name().qualified()));
