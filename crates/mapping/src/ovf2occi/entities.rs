@@ -124,12 +124,14 @@ fn compute(
     all_products: &[(&ProductSection, Vec<String>)],
     report: &mut Report,
 ) -> Result<Resource, BridgeError> {
-    let items: Vec<&Item> = system
+    // The Items the chosen deployment option uses, overrides combined (tern-ovf's resolver).
+    let combined: Vec<Item> = system
         .sections
         .hardware
         .iter()
         .flat_map(|h| h.items_for(cx.config))
         .collect();
+    let items: Vec<&Item> = combined.iter().collect();
     // The system's own product sections first, then those of its collections, innermost first.
     let mut sections: Vec<&ProductSection> = system.sections.product.iter().collect();
     for depth in (0..path.len()).rev() {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ContentInfo, HardwareInfo, Info};
+use super::{ContentInfo, DeviceInfo, HardwareInfo, Info, RangeInfo};
 
 pub(super) fn render(info: &Info) -> String {
     let mut out = String::new();
@@ -203,42 +203,119 @@ fn text_content(c: &ContentInfo, depth: usize, out: &mut String) {
 }
 
 fn text_hardware(hw: &HardwareInfo, pad: &str, out: &mut String) {
-    let memory = hw
-        .memory_bytes
-        .map(human_bytes)
-        .or_else(|| hw.memory.clone())
-        .unwrap_or_else(|| "?".into());
     let _ = writeln!(
         out,
-        "{pad}  Hardware{}: {} CPU(s), {memory} memory, {} disk(s), {} NIC(s){}",
+        "{pad}  Hardware{}: {}{}{}",
         if hw.virtual_system_types.is_empty() {
             String::new()
         } else {
             format!(" ({})", hw.virtual_system_types.join(" "))
         },
-        hw.cpus.map_or_else(|| "?".to_string(), |n| n.to_string()),
-        hw.disks.len(),
-        hw.nics.len(),
+        summary(
+            hw.cpus,
+            hw.memory_bytes,
+            hw.memory.as_deref(),
+            &hw.disks,
+            &hw.nics
+        ),
         if hw.transport.is_empty() {
             String::new()
         } else {
             format!(", transport {}", hw.transport.join(" "))
-        }
+        },
+        hw.option
+            .as_deref()
+            .map(|o| format!(" (option {o})"))
+            .unwrap_or_default()
     );
     for d in &hw.disks {
-        let _ = writeln!(
-            out,
-            "{pad}    disk {} -> {}",
-            d.label.as_deref().unwrap_or("?"),
-            d.target.as_deref().unwrap_or("?")
-        );
+        let _ = writeln!(out, "{pad}    {}", device("disk", d));
     }
     for n in &hw.nics {
+        let _ = writeln!(out, "{pad}    {}", device("nic ", n));
+    }
+    for r in &hw.ranges {
+        let _ = writeln!(out, "{pad}    {}", range(r));
+    }
+    let width = hw.options.iter().map(|o| o.id.len()).max().unwrap_or(0);
+    for o in &hw.options {
         let _ = writeln!(
             out,
-            "{pad}    nic  {} -> {}",
-            n.label.as_deref().unwrap_or("?"),
-            n.target.as_deref().unwrap_or("?")
+            "{pad}    option {:<width$}  {}{}",
+            o.id,
+            summary(
+                o.cpus,
+                o.memory_bytes,
+                o.memory.as_deref(),
+                &o.disks,
+                &o.nics
+            ),
+            if o.default { " (default)" } else { "" }
         );
+        // Devices that only some options have.
+        for (sign, kind, list, other) in [
+            ("+", "disk", &o.disks, &hw.disks),
+            ("+", "nic ", &o.nics, &hw.nics),
+            ("-", "disk", &hw.disks, &o.disks),
+            ("-", "nic ", &hw.nics, &o.nics),
+        ] {
+            for d in list.iter().filter(|d| !other.contains(d)) {
+                let _ = writeln!(out, "{pad}      {sign} {}", device(kind, d));
+            }
+        }
+        for r in o.ranges.iter().filter(|r| !hw.ranges.contains(r)) {
+            let _ = writeln!(out, "{pad}      {}", range(r));
+        }
     }
+}
+
+fn summary(
+    cpus: Option<u64>,
+    memory_bytes: Option<u128>,
+    memory: Option<&str>,
+    disks: &[DeviceInfo],
+    nics: &[DeviceInfo],
+) -> String {
+    let memory = memory_bytes
+        .map(human_bytes)
+        .or_else(|| memory.map(str::to_owned))
+        .unwrap_or_else(|| "?".into());
+    format!(
+        "{} CPU(s), {memory} memory, {} disk(s), {} NIC(s)",
+        cpus.map_or_else(|| "?".to_string(), |n| n.to_string()),
+        disks.len(),
+        nics.len(),
+    )
+}
+
+fn device(kind: &str, d: &DeviceInfo) -> String {
+    format!(
+        "{kind} {} -> {}",
+        d.label.as_deref().unwrap_or("?"),
+        d.target.as_deref().unwrap_or("?")
+    )
+}
+
+fn range(r: &RangeInfo) -> String {
+    let show = |raw: &Option<String>, bytes: Option<u128>, open: &str| {
+        bytes
+            .map(human_bytes)
+            .or_else(|| raw.clone())
+            .unwrap_or_else(|| open.to_owned())
+    };
+    format!(
+        "range {} {}: {} .. {} (normal {}{})",
+        r.label
+            .as_deref()
+            .or(r.instance_id.as_deref())
+            .unwrap_or("?"),
+        r.field,
+        show(&r.min, r.min_bytes, "unbounded"),
+        show(&r.max, r.max_bytes, "unbounded"),
+        show(&r.normal, r.normal_bytes, "?"),
+        match (&r.units, r.normal_bytes) {
+            (Some(u), None) => format!(", {u}"),
+            _ => String::new(),
+        }
+    )
 }

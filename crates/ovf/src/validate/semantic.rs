@@ -406,9 +406,30 @@ impl<'a> Semantic<'a> {
             .iter()
             .filter_map(|i| Some((i.instance_id.as_deref()?, i)))
             .collect();
+        // Each deployment option's hardware, as the resolver combines it (one `None` when
+        // the descriptor declares no options).
+        let mut configs: Vec<Option<&str>> =
+            self.env.configuration_ids().into_iter().map(Some).collect();
+        if configs.is_empty() {
+            configs.push(None);
+        }
+        let resolved: Vec<_> = configs.iter().map(|c| hw.resolve(*c)).collect();
         let mut groups: HashMap<&str, Vec<&Item>> = HashMap::new();
         for item in &hw.items {
-            self.item(item, &by_id, sink);
+            // A partial override takes AllocationUnits from the Item it combines with.
+            let units_combined = item.allocation_units.is_none()
+                && resolved.iter().any(|r| {
+                    r.items
+                        .iter()
+                        .any(|x| x.sources.iter().any(|s| std::ptr::eq(*s, item)))
+                })
+                && resolved.iter().all(|r| {
+                    r.items
+                        .iter()
+                        .filter(|x| x.sources.iter().any(|s| std::ptr::eq(*s, item)))
+                        .all(|x| x.item.allocation_units.is_some())
+                });
+            self.item(item, &by_id, units_combined, sink);
             if let Some(id) = item.instance_id.as_deref() {
                 groups.entry(id).or_default().push(item);
             }
@@ -418,10 +439,16 @@ impl<'a> Semantic<'a> {
         for id in ids {
             check_group(id, &groups[*id], sink);
         }
-        check_addresses(hw, sink);
+        check_addresses(&resolved, sink);
     }
 
-    fn item(&self, item: &Item, items: &HashMap<&str, &Item>, sink: &mut Sink) {
+    fn item(
+        &self,
+        item: &Item,
+        items: &HashMap<&str, &Item>,
+        units_combined: bool,
+        sink: &mut Sink,
+    ) {
         let label = item.label().unwrap_or("Item").to_string();
         if item.resource_type.is_none() {
             sink.error(
@@ -479,6 +506,7 @@ impl<'a> Semantic<'a> {
         self.configuration_refs(&item.configuration, item.position, sink);
         if item.is_memory() {
             match item.allocation_units.as_deref() {
+                None if units_combined => {}
                 None => sink.warning(
                     Rule::Units,
                     item.position,
@@ -606,13 +634,23 @@ fn check_group(id: &str, items: &[&Item], sink: &mut Sink) {
 }
 
 /// Devices on the same controller need distinct AddressOnParent values (ESXi refuses the
-/// descriptor otherwise). Items for other deployment options and bound items do not clash.
-fn check_addresses(hw: &VirtualHardware, sink: &mut Sink) {
+/// descriptor otherwise), in the hardware of each deployment option: Items of different
+/// options and range markers do not clash. A clash is reported once, at the later Item.
+fn check_addresses(resolved: &[crate::model::Resolved<'_>], sink: &mut Sink) {
+    let mut reported = HashSet::new();
+    for r in resolved {
+        let items: Vec<&Item> = r.items.iter().map(|x| &x.item).collect();
+        check_addresses_of(&items, &mut reported, sink);
+    }
+}
+
+fn check_addresses_of(
+    items: &[&Item],
+    reported: &mut HashSet<tern_diag::Position>,
+    sink: &mut Sink,
+) {
     let mut seen: HashMap<(&str, &str), &Item> = HashMap::new();
-    for item in &hw.items {
-        if !item.configuration.is_empty() || matches!(item.bound, Some(Bound::Min | Bound::Max)) {
-            continue;
-        }
+    for item in items.iter().copied() {
         let (Some(parent), Some(address)) =
             (item.parent.as_deref(), item.address_on_parent.as_deref())
         else {
@@ -620,7 +658,7 @@ fn check_addresses(hw: &VirtualHardware, sink: &mut Sink) {
         };
         if let Some(first) = seen.get(&(parent, address)) {
             // The same InstanceID twice is already reported as a duplicate.
-            if first.instance_id != item.instance_id {
+            if first.instance_id != item.instance_id && reported.insert(item.position) {
                 sink.error(
                     Rule::AddressOnParent,
                     item.position,
