@@ -109,7 +109,7 @@ fn info_json_hardware_has_exactly_the_documented_fields() {
     let option = &hw["options"][3];
     assert_eq!(keys(option), required(&defs["option_hardware"]));
     assert_eq!(keys(&option["ranges"][0]), required(&defs["range"]));
-    assert_eq!(keys(&option["unused"][0]), required(&defs["unused"]));
+    assert_eq!(keys(&hw["unused"][0]), required(&defs["unused"]));
     assert_eq!(keys(&option["nics"][0]), required(&defs["device"]));
 }
 

@@ -9,7 +9,7 @@ use tern_units::AllocationUnit;
 use super::tree::{self, Path};
 use super::{EditError, element_at, hardware_path, is_item, set_field};
 use crate::document::Document;
-use crate::model::{Cx, Envelope, Item, ResolvedItem, VirtualHardware};
+use crate::model::{Cx, Envelope, Item, ResolvedItem, VirtualHardware, resolve_items};
 use crate::node::{Element, Node};
 
 const PROCESSOR: u16 = 3;
@@ -104,9 +104,32 @@ fn set_item_fields(
     let Some(&last) = target.sources.last() else {
         return Err(EditError::NoItem(format!("(ResourceType {resource_type})")));
     };
+    // Only the options `last` applies to can take anything from it, and only through the
+    // Items of its InstanceID: resolve those alone for each of them.
+    let id = last.instance_id.as_deref().map(str::trim);
+    let group: Vec<Item> = section
+        .items
+        .iter()
+        .filter(|i| {
+            std::ptr::eq(*i, last)
+                || (id.is_some() && i.instance_id.as_deref().map(str::trim) == id)
+        })
+        .cloned()
+        .collect();
+    let at = section.items[..item_index(&section, last)]
+        .iter()
+        .filter(|i| id.is_some() && i.instance_id.as_deref().map(str::trim) == id)
+        .count();
     let shared = others
         .iter()
-        .any(|other| takes_from(&section.resolve(Some(other)).items, last, &fields));
+        .filter(|other| last.configuration.is_empty() || last.configuration.contains(other))
+        .any(|other| {
+            takes_from(
+                &resolve_items(&group, Some(other)).items,
+                &group[at],
+                &fields,
+            )
+        });
     let last_index = item_index(&section, last);
     let item_path = {
         let children = item_children(element_at(doc, &hw));

@@ -6,7 +6,8 @@ mod text;
 use serde::Serialize;
 
 use crate::model::{
-    Content, Envelope, Item, Resolved, ResolvedItem, Sections, UnusedReason, VirtualHardware,
+    Content, Envelope, Item, MAX_RESOLVED_OPTIONS, Resolved, ResolvedItem, Sections, UnusedReason,
+    VirtualHardware,
 };
 
 pub use text::human_bytes;
@@ -161,11 +162,14 @@ pub struct HardwareInfo {
     pub ranges: Vec<RangeInfo>,
     /// InstanceIDs whose Item comes (at least in part) from an Item with `ovf:configuration`.
     pub configured: Vec<String>,
-    /// Items this option does not use.
+    /// Items the default option does not use (for another option: `tern ovf2occi
+    /// --deployment-option NAME --report FILE`, or [`VirtualHardware::resolve`]; listing
+    /// them for every option would grow as options × Items).
     pub unused: Vec<UnusedInfo>,
     /// Total number of items (all configurations and bounds).
     pub item_count: usize,
-    /// The hardware of every declared deployment option, in declaration order.
+    /// The hardware of every declared deployment option, in declaration order (the first
+    /// [`MAX_RESOLVED_OPTIONS`] of a descriptor that declares more).
     pub options: Vec<OptionHardwareInfo>,
 }
 
@@ -190,12 +194,10 @@ pub struct OptionHardwareInfo {
     pub ranges: Vec<RangeInfo>,
     /// InstanceIDs whose Item comes (at least in part) from an Item with `ovf:configuration`.
     pub configured: Vec<String>,
-    /// Items this option does not use.
-    pub unused: Vec<UnusedInfo>,
 }
 
 /// A value that `ovf:bound="min"`/`"max"` range markers bound.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct RangeInfo {
     /// InstanceID of the bounded Item.
     pub instance_id: Option<String>,
@@ -251,7 +253,7 @@ pub enum UnusedKind {
 }
 
 /// A disk drive or NIC.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[allow(missing_docs)]
 pub struct DeviceInfo {
     pub instance_id: Option<String>,
@@ -435,7 +437,8 @@ fn hardware_info(
     options: &[OptionInfo],
     config: Option<&str>,
 ) -> HardwareInfo {
-    let default = Figures::of(&hw.resolve(config));
+    let resolved = hw.resolve(config);
+    let default = Figures::of(&resolved);
     HardwareInfo {
         id: hw.id.clone(),
         virtual_system_types: hw
@@ -452,10 +455,11 @@ fn hardware_info(
         nics: default.nics,
         ranges: default.ranges,
         configured: default.configured,
-        unused: default.unused,
+        unused: unused(&resolved),
         item_count: hw.items.len(),
         options: options
             .iter()
+            .take(MAX_RESOLVED_OPTIONS)
             .filter_map(|o| {
                 let id = o.id.clone()?;
                 let f = Figures::of(&hw.resolve(Some(&id)));
@@ -469,7 +473,6 @@ fn hardware_info(
                     nics: f.nics,
                     ranges: f.ranges,
                     configured: f.configured,
-                    unused: f.unused,
                 })
             })
             .collect(),
@@ -485,12 +488,11 @@ struct Figures {
     nics: Vec<DeviceInfo>,
     ranges: Vec<RangeInfo>,
     configured: Vec<String>,
-    unused: Vec<UnusedInfo>,
 }
 
 impl Figures {
     fn of(resolved: &Resolved<'_>) -> Figures {
-        let items: Vec<&Item> = resolved.items.iter().map(|r| &r.item).collect();
+        let items: Vec<&Item> = resolved.items.iter().map(|r| r.item.as_ref()).collect();
         let cpu = items.iter().find(|i| i.is_processor());
         let memory = items.iter().find(|i| i.is_memory());
         let device = |i: &&Item, target: Option<String>| DeviceInfo {
@@ -528,28 +530,32 @@ impl Figures {
                 .filter(|r| r.is_configured())
                 .filter_map(|r| r.item.instance_id.clone())
                 .collect(),
-            unused: resolved
-                .unused
-                .iter()
-                .map(|u| UnusedInfo {
-                    instance_id: u.item.instance_id.clone(),
-                    label: u.item.label().map(str::to_string),
-                    configuration: u.item.configuration.clone(),
-                    line: u.item.position.line,
-                    column: u.item.position.column,
-                    reason: match u.reason {
-                        UnusedReason::Replaced { .. } => UnusedKind::Replaced,
-                        UnusedReason::RangeWithoutItem => UnusedKind::RangeWithoutItem,
-                        _ => UnusedKind::OtherConfiguration,
-                    },
-                    replaced_by: match u.reason {
-                        UnusedReason::Replaced { by } => Some(by),
-                        _ => None,
-                    },
-                })
-                .collect(),
         }
     }
+}
+
+/// The Items `resolved` leaves unused, for the report.
+fn unused(resolved: &Resolved<'_>) -> Vec<UnusedInfo> {
+    resolved
+        .unused
+        .iter()
+        .map(|u| UnusedInfo {
+            instance_id: u.item.instance_id.clone(),
+            label: u.item.label().map(str::to_string),
+            configuration: u.item.configuration.clone(),
+            line: u.item.position.line,
+            column: u.item.position.column,
+            reason: match u.reason {
+                UnusedReason::Replaced { .. } => UnusedKind::Replaced,
+                UnusedReason::RangeWithoutItem => UnusedKind::RangeWithoutItem,
+                _ => UnusedKind::OtherConfiguration,
+            },
+            replaced_by: match u.reason {
+                UnusedReason::Replaced { by } => Some(by),
+                _ => None,
+            },
+        })
+        .collect()
 }
 
 /// The bounded values of one combined Item: each field a range marker gives.
@@ -593,12 +599,12 @@ fn ranges(r: &ResolvedItem<'_>) -> Vec<RangeInfo> {
             min_bytes: if weight {
                 None
             } else {
-                bytes(&min, units_of(r.min.as_ref()))
+                bytes(&min, units_of(r.min.as_deref()))
             },
             max_bytes: if weight {
                 None
             } else {
-                bytes(&max, units_of(r.max.as_ref()))
+                bytes(&max, units_of(r.max.as_deref()))
             },
             normal,
             min,

@@ -1,5 +1,6 @@
 //! Plain-text rendering of an [`Info`] report.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::{ContentInfo, DeviceInfo, HardwareInfo, Info, RangeInfo};
@@ -25,7 +26,7 @@ pub(super) fn render(info: &Info) -> String {
     }
     text_envelope_sections(info, &mut out);
     if let Some(content) = &info.content {
-        text_content(content, 0, &mut out);
+        text_content(content, 0, info.deployment_options.len(), &mut out);
     }
     out
 }
@@ -133,7 +134,7 @@ fn text_envelope_sections(info: &Info, out: &mut String) {
     }
 }
 
-fn text_content(c: &ContentInfo, depth: usize, out: &mut String) {
+fn text_content(c: &ContentInfo, depth: usize, options: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
     let _ = writeln!(
         out,
@@ -167,6 +168,14 @@ fn text_content(c: &ContentInfo, depth: usize, out: &mut String) {
     }
     for hw in &c.hardware {
         text_hardware(hw, &pad, out);
+        if hw.options.len() < options {
+            let _ = writeln!(
+                out,
+                "{pad}    ... {} more deployment options not summarised (at most {} are)",
+                options - hw.options.len(),
+                hw.options.len()
+            );
+        }
     }
     if !c.properties.is_empty() {
         let _ = writeln!(out, "{pad}  Properties:");
@@ -198,7 +207,7 @@ fn text_content(c: &ContentInfo, depth: usize, out: &mut String) {
         );
     }
     for m in &c.members {
-        text_content(m, depth + 1, out);
+        text_content(m, depth + 1, options, out);
     }
 }
 
@@ -252,18 +261,20 @@ fn text_hardware(hw: &HardwareInfo, pad: &str, out: &mut String) {
             ),
             if o.default { " (default)" } else { "" }
         );
-        // Devices that only some options have.
+        // Devices that only some options have (sets: a descriptor may list thousands).
         for (sign, kind, list, other) in [
             ("+", "disk", &o.disks, &hw.disks),
             ("+", "nic ", &o.nics, &hw.nics),
             ("-", "disk", &hw.disks, &o.disks),
             ("-", "nic ", &hw.nics, &o.nics),
         ] {
+            let other: HashSet<&DeviceInfo> = other.iter().collect();
             for d in list.iter().filter(|d| !other.contains(d)) {
                 let _ = writeln!(out, "{pad}      {sign} {}", device(kind, d));
             }
         }
-        for r in o.ranges.iter().filter(|r| !hw.ranges.contains(r)) {
+        let default_ranges: HashSet<&RangeInfo> = hw.ranges.iter().collect();
+        for r in o.ranges.iter().filter(|r| !default_ranges.contains(r)) {
             let _ = writeln!(out, "{pad}      {}", range(r));
         }
     }
@@ -303,8 +314,9 @@ fn range(r: &RangeInfo) -> String {
             .or_else(|| raw.clone())
             .unwrap_or_else(|| open.to_owned())
     };
+    let raw_units = r.min_bytes.is_none() && r.max_bytes.is_none();
     format!(
-        "range {} {}: {} .. {} (normal {}{})",
+        "range {} {}: {} .. {}{}{}",
         r.label
             .as_deref()
             .or(r.instance_id.as_deref())
@@ -312,9 +324,12 @@ fn range(r: &RangeInfo) -> String {
         r.field,
         show(&r.min, r.min_bytes, "unbounded"),
         show(&r.max, r.max_bytes, "unbounded"),
-        show(&r.normal, r.normal_bytes, "?"),
-        match (&r.units, r.normal_bytes) {
-            (Some(u), None) => format!(", {u}"),
+        r.normal
+            .as_ref()
+            .map(|_| format!(", normal {}", show(&r.normal, r.normal_bytes, "?")))
+            .unwrap_or_default(),
+        match &r.units {
+            Some(u) if raw_units => format!(" ({u})"),
             _ => String::new(),
         }
     )

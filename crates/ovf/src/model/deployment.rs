@@ -17,9 +17,18 @@
 //!   selection and combine the same way, and are attached to the combined Item as its
 //!   `min`/`max`; a marker without a normal Item is unused.
 
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
 use tern_diag::Position;
 
 use super::hardware::{Bound, Item, VirtualHardware};
+
+/// How many deployment options the per-option views (`ovf info`, validation) resolve for
+/// one hardware section. Real appliances declare a handful; each resolution reads every
+/// Item, so a hostile descriptor with a hundred thousand options and Items is not resolved
+/// for every option: the views cover the first ones and say so.
+pub const MAX_RESOLVED_OPTIONS: usize = 256;
 
 /// The hardware one deployment option uses: [`VirtualHardware::resolve`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,17 +46,18 @@ pub struct Resolved<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedItem<'a> {
     /// The combined Item: each field from the latest source that has it; its position is the
-    /// latest source's.
-    pub item: Item,
+    /// latest source's. Borrowed when there is one source (the common case), so resolving
+    /// an option costs no copies of the descriptor's Items.
+    pub item: Cow<'a, Item>,
     /// Every normal Item combined into it, in document order (the last one wins).
     pub sources: Vec<&'a Item>,
     /// Children of a source that a later source gives again (InstanceID and ResourceType,
     /// which every source repeats, are not listed).
     pub superseded: Vec<Superseded<'a>>,
     /// The combined `ovf:bound="min"` range marker, if any applies.
-    pub min: Option<Item>,
+    pub min: Option<Cow<'a, Item>>,
     /// The combined `ovf:bound="max"` range marker, if any applies.
-    pub max: Option<Item>,
+    pub max: Option<Cow<'a, Item>>,
     /// The range markers combined into `min` and `max`, in document order.
     pub markers: Vec<&'a Item>,
 }
@@ -112,7 +122,7 @@ impl VirtualHardware {
         self.resolve(configuration)
             .items
             .into_iter()
-            .map(|r| r.item)
+            .map(|r| r.item.into_owned())
             .collect()
     }
 }
@@ -146,102 +156,81 @@ impl<'a> ResolvedItem<'a> {
 /// [`VirtualHardware::resolve`] over any list of Items (ResourceAllocationSection has the
 /// same rules).
 pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Resolved<'a> {
+    // Items by InstanceID in order of first appearance, with their document index. Linear in
+    // the Items (a hash per InstanceID), whatever a hostile descriptor repeats.
+    #[derive(Default)]
     struct Group<'a> {
-        id: Option<&'a str>,
-        normal: Vec<&'a Item>,
-        markers: Vec<&'a Item>,
+        normal: Vec<(usize, &'a Item)>,
+        markers: Vec<(usize, &'a Item)>,
     }
     let mut groups: Vec<Group<'a>> = Vec::new();
-    let mut unused = Vec::new();
-    for item in items {
+    let mut by_id: HashMap<&'a str, usize> = HashMap::new();
+    let mut unused: Vec<(usize, Unused<'a>)> = Vec::new();
+    for (index, item) in items.iter().enumerate() {
         if !applies(item, configuration) {
-            unused.push(Unused {
-                item,
-                reason: UnusedReason::OtherConfiguration,
-            });
+            unused.push((
+                index,
+                Unused {
+                    item,
+                    reason: UnusedReason::OtherConfiguration,
+                },
+            ));
             continue;
         }
-        let id = item.instance_id.as_deref().map(str::trim);
-        let index = id
-            .and_then(|id| groups.iter().position(|g| g.id == Some(id)))
-            .unwrap_or_else(|| {
-                groups.push(Group {
-                    id,
-                    normal: Vec::new(),
-                    markers: Vec::new(),
-                });
-                groups.len() - 1
-            });
-        let group = &mut groups[index];
+        let next = groups.len();
+        let g = match item.instance_id.as_deref().map(str::trim) {
+            Some(id) => *by_id.entry(id).or_insert(next),
+            None => next,
+        };
+        if g == next {
+            groups.push(Group::default());
+        }
         if is_marker(item) {
-            group.markers.push(item);
+            groups[g].markers.push((index, item));
         } else {
-            group.normal.push(item);
+            groups[g].normal.push((index, item));
         }
     }
     let mut resolved = Vec::new();
     for group in groups {
         if group.normal.is_empty() {
-            unused.extend(group.markers.into_iter().map(|item| Unused {
-                item,
-                reason: UnusedReason::RangeWithoutItem,
+            unused.extend(group.markers.into_iter().map(|(index, item)| {
+                (
+                    index,
+                    Unused {
+                        item,
+                        reason: UnusedReason::RangeWithoutItem,
+                    },
+                )
             }));
             continue;
         }
-        let superseded = superseded(&group.normal);
-        for (i, source) in group.normal.iter().enumerate() {
-            let given_again = |c: &&String| {
-                superseded
-                    .iter()
-                    .any(|s| same(s.item, source) && &s.child == *c)
-            };
-            let mut own = source
-                .children
-                .iter()
-                .filter(|c| !is_identity(c))
-                .peekable();
-            if i + 1 < group.normal.len() && (own.peek().is_none() || own.all(|c| given_again(&c)))
-            {
-                let by = group.normal[i + 1..]
-                    .iter()
-                    .rev()
-                    .find(|later| later.children.iter().any(|c| source.children.contains(c)))
-                    .map_or(source.position, |later| later.position);
-                unused.push(Unused {
-                    item: source,
-                    reason: UnusedReason::Replaced { by },
-                });
-            }
-        }
+        let (superseded, replaced) = superseded(&group.normal);
+        unused.extend(replaced);
         let bound = |b: &Bound| {
             combine(
                 group
                     .markers
                     .iter()
-                    .copied()
+                    .map(|(_, m)| *m)
                     .filter(|m| m.bound.as_ref() == Some(b)),
             )
         };
         resolved.push(ResolvedItem {
-            item: combine(group.normal.iter().copied()).unwrap_or_default(),
+            item: combine(group.normal.iter().map(|(_, i)| *i)).unwrap_or_default(),
             min: bound(&Bound::Min),
             max: bound(&Bound::Max),
-            sources: group.normal,
+            sources: group.normal.into_iter().map(|(_, i)| i).collect(),
             superseded,
-            markers: group.markers,
+            markers: group.markers.into_iter().map(|(_, m)| m).collect(),
         });
     }
     // Document order, whatever the reason.
-    unused.sort_by_key(|u| {
-        items
-            .iter()
-            .position(|i| same(i, u.item))
-            .unwrap_or(usize::MAX)
-    });
+    unused.sort_by_key(|(index, _)| *index);
     Resolved {
         configuration: configuration.map(str::to_owned),
         items: resolved,
-        unused,
+        unused: unused.into_iter().map(|(_, u)| u).collect(),
     }
 }
 
@@ -260,10 +249,6 @@ fn is_identity(child: &str) -> bool {
     matches!(child, "InstanceID" | "ResourceType")
 }
 
-fn same(a: &Item, b: &Item) -> bool {
-    std::ptr::eq(a, b)
-}
-
 fn known_list(known: &[String]) -> String {
     if known.is_empty() {
         "the descriptor declares none".to_owned()
@@ -272,41 +257,70 @@ fn known_list(known: &[String]) -> String {
     }
 }
 
-/// Children of each source that a later source gives again.
-fn superseded<'a>(sources: &[&'a Item]) -> Vec<Superseded<'a>> {
-    let mut out = Vec::new();
-    for (i, source) in sources.iter().enumerate() {
+/// Children of each source (document order) that a later source gives again, and the
+/// sources every child of which is given again. One pass from the last source back, with
+/// the latest source of each child name.
+#[allow(clippy::type_complexity)]
+fn superseded<'a>(
+    sources: &[(usize, &'a Item)],
+) -> (Vec<Superseded<'a>>, Vec<(usize, Unused<'a>)>) {
+    let mut latest: HashMap<&'a str, (usize, &'a Item)> = HashMap::new();
+    let mut blocks = Vec::new();
+    let mut replaced = Vec::new();
+    let last = sources.len().saturating_sub(1);
+    for (at, &(index, source)) in sources.iter().enumerate().rev() {
+        let mut block = Vec::new();
+        let mut own = 0usize;
+        let mut by: Option<(usize, &Item)> = None;
         for child in source.children.iter().filter(|c| !is_identity(c)) {
-            if out
-                .iter()
-                .any(|s: &Superseded<'_>| same(s.item, source) && &s.child == child)
-            {
-                continue;
-            }
-            if let Some(by) = sources[i + 1..]
-                .iter()
-                .rev()
-                .copied()
-                .find(|later| later.children.contains(child))
-            {
-                out.push(Superseded {
+            own += 1;
+            if let Some(&(later_index, later)) = latest.get(child.as_str()) {
+                block.push(Superseded {
                     item: source,
                     child: child.clone(),
-                    by,
+                    by: later,
                 });
+                if by.is_none_or(|(b, _)| later_index > b) {
+                    by = Some((later_index, later));
+                }
             }
         }
+        if at < last && block.len() == own {
+            let by = by.map_or(sources[last].1.position, |(_, b)| b.position);
+            replaced.push((
+                index,
+                Unused {
+                    item: source,
+                    reason: UnusedReason::Replaced { by },
+                },
+            ));
+        }
+        for child in source.children.iter().filter(|c| !is_identity(c)) {
+            latest.entry(child.as_str()).or_insert((index, source));
+        }
+        blocks.push(block);
     }
-    out
+    blocks.reverse();
+    (blocks.into_iter().flatten().collect(), replaced)
 }
 
 /// The combination of `items` (document order): each field from the latest that has it.
-fn combine<'a>(mut items: impl Iterator<Item = &'a Item>) -> Option<Item> {
-    let mut out = items.next()?.clone();
-    for later in items {
+fn combine<'a>(mut items: impl Iterator<Item = &'a Item>) -> Option<Cow<'a, Item>> {
+    let first = items.next()?;
+    let Some(second) = items.next() else {
+        return Some(Cow::Borrowed(first));
+    };
+    let mut out = first.clone();
+    let mut names: HashSet<String> = out.children.iter().cloned().collect();
+    for later in std::iter::once(second).chain(items) {
         overlay(&mut out, later);
+        for child in &later.children {
+            if names.insert(child.clone()) {
+                out.children.push(child.clone());
+            }
+        }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 fn overlay(out: &mut Item, later: &Item) {
@@ -350,10 +364,5 @@ fn overlay(out: &mut Item, later: &Item) {
     one(&mut out.weight, later.weight.as_ref());
     one(&mut out.sockets, later.sockets.as_ref());
     one(&mut out.cores_per_socket, later.cores_per_socket.as_ref());
-    for child in &later.children {
-        if !out.children.contains(child) {
-            out.children.push(child.clone());
-        }
-    }
     out.position = later.position;
 }

@@ -291,17 +291,13 @@ impl Item {
 }
 
 fn child_names(e: &Element) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for c in e.elements() {
-        let local = c.name().local.as_str();
-        let name = if local == "InstanceId" {
-            "InstanceID"
-        } else {
-            local
-        };
-        if !out.iter().any(|n| n == name) {
-            out.push(name.to_owned());
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    e.elements()
+        .map(|c| match c.name().local.as_str() {
+            "InstanceId" => "InstanceID",
+            local => local,
+        })
+        .filter(|name| seen.insert(*name))
+        .map(str::to_owned)
+        .collect()
 }

@@ -196,17 +196,23 @@ fn an_undeclared_option_is_an_error_that_lists_the_declared_ones() {
 fn info_lists_unused_items_and_ranges_per_option() {
     let info = Info::new(&Envelope::read(&parse(&overrides_text())));
     let hw = &info.content.as_ref().unwrap().hardware[0];
-    let huge = hw.options.iter().find(|o| o.id == "huge").unwrap();
-    let unused: Vec<_> = huge.unused.iter().map(|u| (u.line, u.reason)).collect();
+    // What the default option (medium) leaves unused.
+    let unused: Vec<_> = hw.unused.iter().map(|u| (u.line, u.reason)).collect();
     assert_eq!(
         unused,
         [
             (52, UnusedKind::Replaced),
-            (59, UnusedKind::OtherConfiguration),
-            (73, UnusedKind::Replaced),
-            (94, UnusedKind::Replaced),
+            (66, UnusedKind::OtherConfiguration),
+            (94, UnusedKind::OtherConfiguration),
+            (100, UnusedKind::OtherConfiguration),
+            (130, UnusedKind::OtherConfiguration),
         ]
     );
+    assert_eq!(
+        hw.unused[0].replaced_by,
+        Some(tern_ovf::Position::new(59, 7))
+    );
+    let huge = hw.options.iter().find(|o| o.id == "huge").unwrap();
     assert_eq!(huge.configured, ["1", "2", "4"]);
     let range = &huge.ranges[0];
     assert_eq!(
@@ -482,4 +488,53 @@ fn cot_profiles_use_only_their_own_items() {
     let other = hw.resolve(Some("howlongofaprofilenamecanweusehere"));
     let lines: Vec<_> = other.unused.iter().map(|u| u.item.position.line).collect();
     assert_eq!(lines, [57, 69]);
+}
+
+#[test]
+fn thousands_of_options_are_summarised_up_to_the_limit_and_say_so() {
+    use std::fmt::Write as _;
+    // Each option with a NIC of its own: every option's hardware differs.
+    let n = tern_ovf::model::MAX_RESOLVED_OPTIONS + 44;
+    let mut xml = String::from(
+        r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"><References/>
+<NetworkSection><Info>n</Info><Network ovf:name="lan"/></NetworkSection>
+<DeploymentOptionSection><Info>o</Info>
+"#,
+    );
+    for i in 0..n {
+        let _ = writeln!(
+            xml,
+            r#"<Configuration ovf:id="o{i}"><Label>o</Label><Description>o</Description></Configuration>"#
+        );
+    }
+    xml.push_str("</DeploymentOptionSection><VirtualSystem ovf:id=\"v\"><Info>v</Info><VirtualHardwareSection><Info>h</Info>\n");
+    for i in 0..n {
+        let _ = writeln!(
+            xml,
+            r#"<Item ovf:configuration="o{i}"><rasd:Connection>lan</rasd:Connection><rasd:InstanceID>{i}</rasd:InstanceID><rasd:ResourceType>10</rasd:ResourceType></Item>"#
+        );
+    }
+    xml.push_str("</VirtualHardwareSection></VirtualSystem></Envelope>\n");
+    let doc = parse(&xml);
+    let info = Info::new(&Envelope::read(&doc));
+    let hw = &info.content.as_ref().unwrap().hardware[0];
+    assert_eq!(info.deployment_options.len(), n);
+    assert_eq!(hw.options.len(), tern_ovf::model::MAX_RESOLVED_OPTIONS);
+    assert!(
+        info.to_text()
+            .contains("    ... 44 more deployment options not summarised (at most 256 are)\n")
+    );
+    let report = validate(&doc, &ValidateOptions::default());
+    let warnings: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == tern_ovf::Rule::DeploymentOption.id())
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "300 deployment options give this section different hardware: the hardware of the first 256 is checked"
+        ]
+    );
 }
