@@ -538,3 +538,186 @@ fn thousands_of_options_are_summarised_up_to_the_limit_and_say_so() {
         ]
     );
 }
+
+// ---- properties over generated descriptors --------------------------------------------
+
+mod generated {
+    use std::fmt::Write as _;
+
+    use proptest::prelude::*;
+    use tern_ovf::edit;
+    use tern_ovf::info::Info;
+    use tern_ovf::model::UnusedReason;
+    use tern_ovf::{Document, Envelope};
+
+    /// One Item: processor or memory, the options it names (bit i: option `o{i}`; none:
+    /// unconditional), VirtualQuantity (absent when 0), whether it has AllocationUnits, and
+    /// its bound (0 normal, 1 min, 2 max).
+    #[derive(Debug, Clone)]
+    struct Spec {
+        cpu: bool,
+        options: u8,
+        quantity: u8,
+        units: bool,
+        bound: u8,
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            any::<bool>(),
+            0u8..16,
+            0u8..64,
+            any::<bool>(),
+            prop_oneof![4 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)],
+        )
+            .prop_map(|(cpu, options, quantity, units, bound)| Spec {
+                cpu,
+                options,
+                quantity,
+                units,
+                bound,
+            })
+    }
+
+    fn descriptor(options: usize, default: usize, items: &[Spec]) -> String {
+        let mut xml = String::from(
+            r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData">
+  <References/>
+  <DeploymentOptionSection>
+    <Info>o</Info>
+"#,
+        );
+        for i in 0..options {
+            let d = if i == default {
+                r#" ovf:default="true""#
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                xml,
+                r#"    <Configuration ovf:id="o{i}"{d}><Label>o</Label><Description>o</Description></Configuration>"#
+            );
+        }
+        xml.push_str("  </DeploymentOptionSection>\n  <VirtualSystem ovf:id=\"v\">\n    <Info>v</Info>\n    <VirtualHardwareSection>\n      <Info>h</Info>\n");
+        for s in items {
+            let names: Vec<String> = (0..options)
+                .filter(|i| s.options & (1 << i) != 0)
+                .map(|i| format!("o{i}"))
+                .collect();
+            let mut attrs = String::new();
+            if !names.is_empty() {
+                let _ = write!(attrs, r#" ovf:configuration="{}""#, names.join(" "));
+            }
+            match s.bound {
+                1 => attrs.push_str(r#" ovf:bound="min""#),
+                2 => attrs.push_str(r#" ovf:bound="max""#),
+                _ => {}
+            }
+            let _ = writeln!(xml, "      <Item{attrs}>");
+            if s.units {
+                let unit = if s.cpu { "hertz * 10^6" } else { "byte * 2^20" };
+                let _ = writeln!(
+                    xml,
+                    "        <rasd:AllocationUnits>{unit}</rasd:AllocationUnits>"
+                );
+            }
+            let (id, ty) = if s.cpu { (1, 3) } else { (2, 4) };
+            let _ = writeln!(
+                xml,
+                "        <rasd:InstanceID>{id}</rasd:InstanceID>\n        <rasd:ResourceType>{ty}</rasd:ResourceType>"
+            );
+            if s.quantity > 0 {
+                let _ = writeln!(
+                    xml,
+                    "        <rasd:VirtualQuantity>{}</rasd:VirtualQuantity>",
+                    s.quantity
+                );
+            }
+            xml.push_str("      </Item>\n");
+        }
+        xml.push_str("    </VirtualHardwareSection>\n  </VirtualSystem>\n</Envelope>\n");
+        xml
+    }
+
+    /// (cpus, memory bytes) of every option.
+    fn per_option(doc: &Document) -> Vec<(Option<u64>, Option<u128>)> {
+        let info = Info::new(&Envelope::read(doc));
+        info.content.unwrap().hardware[0]
+            .options
+            .iter()
+            .map(|o| (o.cpus, o.memory_bytes))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// Nothing is dropped silently: for every option, each Item is a source or range
+        /// marker of a combined Item, or listed unused with a reason (a wholly replaced
+        /// source is both), and each combined field is the latest source's.
+        #[test]
+        fn every_item_is_used_or_listed(
+            options in 1usize..5,
+            default in 0usize..5,
+            items in proptest::collection::vec(spec(), 1..9),
+        ) {
+            let xml = descriptor(options, default % options, &items);
+            let env = Envelope::read(&Document::parse(xml.as_bytes()).unwrap());
+            let hw = &env.virtual_systems()[0].sections.hardware[0];
+            for option in env.configuration_ids() {
+                let r = hw.resolve(Some(option));
+                for item in &hw.items {
+                    let used = r.items.iter().any(|x| {
+                        x.sources.iter().chain(&x.markers).any(|s| std::ptr::eq(*s, item))
+                    });
+                    let unused: Vec<_> = r
+                        .unused
+                        .iter()
+                        .filter(|u| std::ptr::eq(u.item, item))
+                        .map(|u| u.reason)
+                        .collect();
+                    match unused.as_slice() {
+                        [] => prop_assert!(used, "{option}: {item:?}"),
+                        [UnusedReason::Replaced { .. }] => prop_assert!(used),
+                        [_] => prop_assert!(!used),
+                        more => prop_assert!(false, "listed twice: {more:?}"),
+                    }
+                }
+                for x in &r.items {
+                    let latest = x.sources.iter().rev().find_map(|s| s.virtual_quantity.clone());
+                    prop_assert_eq!(x.item.virtual_quantity.clone(), latest);
+                    let latest = x.sources.iter().rev().find_map(|s| s.allocation_units.clone());
+                    prop_assert_eq!(x.item.allocation_units.clone(), latest);
+                }
+            }
+        }
+
+        /// `set_cpus_for(X)` and `set_memory_for(X)` change X's hardware and no other
+        /// option's, whatever overrides the descriptor has.
+        #[test]
+        fn edits_for_one_option_leave_the_others_alone(
+            options in 1usize..5,
+            default in 0usize..5,
+            items in proptest::collection::vec(spec(), 1..9),
+            target in 0usize..5,
+            cpus in 1u64..100,
+            memory_mib in 1u64..100_000,
+        ) {
+            let xml = descriptor(options, default % options, &items);
+            let target = target % options;
+            let option = format!("o{target}");
+            let mut doc = Document::parse(xml.as_bytes()).unwrap();
+            let before = per_option(&doc);
+            let mut want = before.clone();
+            if edit::set_cpus_for(&mut doc, None, Some(&option), cpus).is_ok() {
+                want[target].0 = Some(cpus);
+            }
+            let bytes = u128::from(memory_mib) << 20;
+            if edit::set_memory_for(&mut doc, None, Some(&option), bytes).is_ok() {
+                want[target].1 = Some(bytes);
+            }
+            let reread = Document::parse(&doc.to_bytes()).unwrap();
+            prop_assert_eq!(per_option(&reread), want, "{}", String::from_utf8_lossy(&doc.to_bytes()));
+        }
+    }
+}
