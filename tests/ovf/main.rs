@@ -1,5 +1,6 @@
 //! Tests of `tern ovf ...` through the binary: exit codes, output files, JSON shape.
 
+mod deployment;
 mod edit;
 mod fmt;
 mod info;

@@ -116,6 +116,9 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
                 Finding::error("ovf2occi", message).at(at).in_file(&name),
             ));
         }
+        Err(e @ ovf2occi::BridgeError::UnknownDeploymentOption { .. }) => {
+            return Err(usage(format!("{name}: {e}")));
+        }
         Err(e) => {
             return Err(CliError::invalid(
                 Finding::error("ovf2occi", e.to_string()).in_file(&name),
@@ -356,9 +359,10 @@ fn report(
     let Some(file) = file else {
         if global.format != Format::Json {
             eprintln!(
-                "{name}: {} resources, {links} links; {} OVF elements or attributes unmapped, {} notes (--report FILE lists them)",
+                "{name}: {} resources, {links} links; {} OVF elements or attributes unmapped, {} items not used by the deployment option, {} notes (--report FILE lists them)",
                 conversion.collection.resources().len(),
                 r.unmapped.len(),
+                r.unused.len(),
                 r.notes.len()
             );
         }
@@ -372,6 +376,13 @@ fn report(
         let mut text = String::new();
         for u in &r.unmapped {
             let _ = writeln!(text, "{name}:{}:{}: unmapped: {}", u.line, u.column, u.path);
+        }
+        for u in &r.unused {
+            let _ = writeln!(
+                text,
+                "{name}:{}:{}: unused: {} ({})",
+                u.line, u.column, u.path, u.reason
+            );
         }
         for n in &r.notes {
             let _ = writeln!(text, "{name}:{}:{}: note: {}", n.line, n.column, n.message);

@@ -28,7 +28,7 @@ enum OvfCommand {
     Validate(ValidateArgs),
     /// Read a descriptor and write it back (byte-identical when nothing is edited).
     Fmt(FmtArgs),
-    /// Change hardware, properties or the default deployment option; only edited elements are rewritten.
+    /// Change hardware (of one deployment option), properties or the default deployment option; only edited elements are rewritten.
     Edit(Box<EditArgs>),
     /// Print the OVF environment (ovf-env.xml) a guest would receive.
     Env(EnvArgs),
@@ -44,10 +44,11 @@ struct EditArgs {
     /// The virtual system to edit, by ovf:id (default: the first one).
     #[arg(long)]
     system: Option<String>,
-    /// Number of virtual CPUs.
+    /// Number of virtual CPUs (of the deployment option given by --deployment-option).
     #[arg(long)]
     cpus: Option<u64>,
-    /// Memory size, e.g. 4GiB, 512MiB, 2048MB (a bare number is bytes).
+    /// Memory size, e.g. 4GiB, 512MiB, 2048MB (a bare number is bytes), of the deployment
+    /// option given by --deployment-option.
     #[arg(long)]
     memory: Option<String>,
     /// Set a property default: KEY=VALUE (repeatable).
@@ -62,9 +63,13 @@ struct EditArgs {
     /// Remove the items with this instance id (repeatable).
     #[arg(long = "remove-item", value_name = "INSTANCEID")]
     remove_items: Vec<String>,
-    /// Make NAME the default deployment option.
+    /// The deployment option whose hardware --cpus and --memory change (default: the
+    /// declared default); the other options keep theirs.
     #[arg(long = "deployment-option", value_name = "NAME")]
     deployment_option: Option<String>,
+    /// Make NAME the default deployment option.
+    #[arg(long = "default-option", value_name = "NAME")]
+    default_option: Option<String>,
     /// Set the hardware family (vssd:VirtualSystemType), e.g. vmx-13.
     #[arg(long = "virtual-system-type", value_name = "TYPE")]
     virtual_system_type: Option<String>,
@@ -242,12 +247,26 @@ fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
         CliError::invalid(Finding::error("OVF-EDIT", e.to_string()).in_file(args.file.display()))
     };
     let usage = |e: tern_ovf::edit::EditError| CliError::usage(format!("{e}"));
+    // An undeclared option is a usage error that names the declared ones.
+    let hardware = |e: tern_ovf::edit::EditError| match e {
+        tern_ovf::edit::EditError::UnknownDeploymentOption(_) => {
+            CliError::usage(format!("{}: {e}", args.file.display()))
+        }
+        e => invalid(e),
+    };
+    let option = args.deployment_option.as_deref();
+    if option.is_some() && args.cpus.is_none() && args.memory.is_none() {
+        return Err(CliError::usage_with_help(
+            "--deployment-option chooses the option whose --cpus or --memory to change, and neither is given",
+            "to make an option the default, use --default-option NAME",
+        ));
+    }
     if let Some(n) = args.cpus {
-        edit::set_cpus(&mut doc, system, n).map_err(invalid)?;
+        edit::set_cpus_for(&mut doc, system, option, n).map_err(hardware)?;
     }
     if let Some(m) = &args.memory {
         let bytes = edit::parse_size(m).map_err(usage)?;
-        edit::set_memory(&mut doc, system, bytes).map_err(invalid)?;
+        edit::set_memory_for(&mut doc, system, option, bytes).map_err(hardware)?;
     }
     for prop in &args.props {
         let (key, value) = split_prop(prop)?;
@@ -263,8 +282,8 @@ fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
         let bytes = edit::parse_size(size).map_err(usage)?;
         edit::add_disk(&mut doc, system, bytes).map_err(invalid)?;
     }
-    if let Some(option) = &args.deployment_option {
-        edit::set_default_deployment_option(&mut doc, option).map_err(invalid)?;
+    if let Some(option) = &args.default_option {
+        edit::set_default_deployment_option(&mut doc, option).map_err(hardware)?;
     }
     if let Some(ty) = &args.virtual_system_type {
         edit::set_virtual_system_type(&mut doc, system, ty).map_err(invalid)?;
@@ -303,8 +322,13 @@ fn env(args: &EnvArgs) -> Result<Outcome, CliError> {
         args.deployment_option.as_deref(),
         &values,
     )
-    .map_err(|e| {
-        CliError::invalid(Finding::error("OVF-ENV", e.to_string()).in_file(args.file.display()))
+    .map_err(|e| match e {
+        tern_ovf::EnvironmentError::UnknownDeploymentOption(_) => {
+            CliError::usage(format!("{}: {e}", args.file.display()))
+        }
+        e => {
+            CliError::invalid(Finding::error("OVF-ENV", e.to_string()).in_file(args.file.display()))
+        }
     })?;
     output::print(&xml)?;
     Ok(Outcome::Ok)

@@ -95,7 +95,7 @@ fn facts(doc: &Document) -> Facts {
                     .hardware
                     .iter()
                     .flat_map(|h| h.items_for(config))
-                    .find(|i| i.is_memory())
+                    .find(tern_ovf::model::Item::is_memory)
                     .and_then(|i| {
                         AllocationUnit::parse(
                             i.allocation_units.as_deref().unwrap_or("byte * 2^20"),

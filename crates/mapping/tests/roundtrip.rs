@@ -42,7 +42,7 @@ fn facts(doc: &Document) -> Facts {
             let cpus = items
                 .iter()
                 .find(|i| i.is_processor())
-                .and_then(|i| i.quantity());
+                .and_then(tern_ovf::model::Item::quantity);
             let memory = items.iter().find(|i| i.is_memory()).and_then(|i| {
                 let unit = tern_units::AllocationUnit::parse(
                     i.allocation_units.as_deref().unwrap_or("byte * 2^20"),

@@ -121,8 +121,8 @@ fn sizes(doc: &Document) -> (Option<u128>, Option<u128>) {
             .hardware
             .iter()
             .flat_map(|h| h.items_for(None))
-            .find(|i| i.is_memory())
-            .and_then(tern_ovf::model::Item::quantity_bytes)
+            .find(tern_ovf::model::Item::is_memory)
+            .and_then(|i| i.quantity_bytes())
     });
     let capacity = env.disks.first().and_then(|d| match d.capacity {
         Capacity::Number(q) => {

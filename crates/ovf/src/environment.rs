@@ -10,6 +10,9 @@ use crate::model::{Content, Envelope, ProductSection, Property};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EnvironmentError {
+    /// The deployment option is not declared (the error lists the declared ones).
+    #[error(transparent)]
+    UnknownDeploymentOption(#[from] crate::model::UnknownConfiguration),
     /// The descriptor has no VirtualSystem with that id.
     #[error("no VirtualSystem or VirtualSystemCollection with id \"{0}\"")]
     NoEntity(String),
@@ -53,7 +56,7 @@ pub fn environment(
         }
     };
     check_values(root, values)?;
-    let config = configuration.or(env.default_configuration());
+    let config = env.choose_configuration(configuration)?;
 
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -6,11 +6,13 @@
 //!   written back. DTDs, custom entities, absurd depth and size are refused with a line and
 //!   column.
 //! * [`Envelope`]: typed views (References, disks, networks, systems and collections,
-//!   hardware items, products and properties, strings) with the dialect detected.
+//!   hardware items, products and properties, strings) with the dialect detected; the
+//!   hardware each deployment option uses is resolved in one place
+//!   ([`model::VirtualHardware::resolve`]).
 //! * [`validate()`]: [`tern_diag::Finding`]s with stable rule ids (`OVF-INFO`,
 //!   `OVF-DUPLICATE-INSTANCE-ID`...); a [`ParseError`] converts into an `OVF-XML` finding.
-//! * [`edit`]: CPU, memory, properties, NICs, disks, deployment option, 2.x ⇄ 1.x, touching
-//!   only what changes; [`environment()`] builds `ovf-env.xml`.
+//! * [`edit`]: CPU and memory (of one deployment option), properties, NICs, disks, the
+//!   default option, 2.x ⇄ 1.x, touching only what changes; [`environment()`] builds `ovf-env.xml`.
 //! * [`build`]: new descriptors written element by element, escaped so that every value
 //!   reads back as it was (an OCCI export is written with it).
 //! * [`file_references()`]: the References of a descriptor, for OVA readers and packers.

@@ -266,6 +266,21 @@ impl Element {
         }
     }
 
+    /// A copy of this element that has no place in any source: its own tags and attributes
+    /// are written from their values and it reads as made in memory (position 1:1); its
+    /// children are unchanged copies. Used for a new element modelled on an existing one.
+    pub(crate) fn detached_copy(&self) -> Element {
+        Element {
+            source: SourceId::MEMORY,
+            span: None,
+            start_tag: None,
+            end_tag: None,
+            start_dirty: true,
+            content_dirty: true,
+            ..self.clone()
+        }
+    }
+
     /// The element name (read-only: renaming would desynchronise the original tags).
     pub fn name(&self) -> &Name {
         &self.name

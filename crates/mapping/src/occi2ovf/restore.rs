@@ -42,7 +42,14 @@ pub fn restore(
             {
                 continue;
             }
-            if !write_back(original, r, before, name, value) {
+            if !write_back(
+                original,
+                r,
+                before,
+                name,
+                value,
+                options.deployment_option.as_deref(),
+            ) {
                 not_written.push(format!(
                     "{}: {name} changed to {value}: not written back",
                     r.entity.id
@@ -76,6 +83,7 @@ fn write_back(
     before: &Resource,
     name: &str,
     value: &Value,
+    option: Option<&str>,
 ) -> bool {
     let own = |attribute: &str| {
         r.entity
@@ -90,10 +98,10 @@ fn write_back(
         ("occi.compute.cores", Value::Number(n)) => own("tern.ovf.system").is_some_and(|s| {
             n.as_i64()
                 .and_then(|c| u64::try_from(c).ok())
-                .is_some_and(|c| edit::set_cpus(original, Some(&s), c).is_ok())
+                .is_some_and(|c| edit::set_cpus_for(original, Some(&s), option, c).is_ok())
         }),
         ("occi.compute.memory", Value::Number(n)) => own("tern.ovf.system").is_some_and(|s| {
-            bytes(n).is_some_and(|b| edit::set_memory(original, Some(&s), b).is_ok())
+            bytes(n).is_some_and(|b| edit::set_memory_for(original, Some(&s), option, b).is_ok())
         }),
         ("occi.storage.size", Value::Number(n)) => own("tern.ovf.disk.id").is_some_and(|d| {
             bytes(n).is_some_and(|b| edit::set_disk_capacity(original, &d, b).is_ok())

@@ -140,12 +140,14 @@ fn compute(
     lookups: &Lookups<'_, '_>,
     report: &mut Report,
 ) -> Result<Resource, BridgeError> {
-    let items: Vec<&Item> = system
+    // The Items the chosen deployment option uses, overrides combined (tern-ovf's resolver).
+    let combined: Vec<Item> = system
         .sections
         .hardware
         .iter()
         .flat_map(|h| h.items_for(cx.config))
         .collect();
+    let items: Vec<&Item> = combined.iter().collect();
     // The system's own product sections first, then those of its collections, innermost
     // first (with the id of the collection holding them).
     let mut in_scope: Vec<products::InScope<'_>> = system

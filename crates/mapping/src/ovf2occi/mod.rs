@@ -6,12 +6,14 @@ mod entities;
 mod products;
 mod report;
 mod source;
+mod unused;
 
 use tern_model::{Catalogue, Collection, OcciVersion, ValidationErrors};
 use tern_ovf::{Document, Envelope};
 
 pub use report::{Report, Unmapped};
 pub(crate) use source::Raw;
+pub use unused::UnusedItem;
 
 use crate::MappingTable;
 
@@ -51,7 +53,7 @@ pub enum BridgeError {
     #[error("the envelope has no VirtualSystem or VirtualSystemCollection to convert")]
     NoContent,
     /// `--deployment-option` names no Configuration of the DeploymentOptionSection.
-    #[error("deployment option `{name}` is not declared (known: {})", known.join(", "))]
+    #[error("deployment option `{name}` is not declared ({})", if known.is_empty() { "the descriptor declares none".to_owned() } else { format!("known: {}", known.join(", ")) })]
     UnknownDeploymentOption {
         /// The requested option.
         name: String,
@@ -125,7 +127,8 @@ pub fn ovf_to_occi(doc: &Document, options: &Options) -> Result<Conversion, Brid
     let mut report = Report::default();
     entities::build(&cx, &mut catalogue, &mut collection, &mut report)?;
     check(&catalogue, &collection, &mut report)?;
-    report::unmapped(doc, table, &mut report);
+    let not_used = unused::NotUsed::of(&envelope, config.as_deref());
+    report::unmapped(doc, table, &not_used, &mut report);
     Ok(Conversion {
         collection,
         catalogue,
@@ -170,17 +173,11 @@ fn choose_configuration(
     envelope: &Envelope,
     options: &Options,
 ) -> Result<Option<String>, BridgeError> {
-    let known: Vec<String> = envelope
-        .deployment_options
-        .iter()
-        .filter_map(|c| c.id.clone())
-        .collect();
-    match &options.deployment_option {
-        Some(name) if known.contains(name) => Ok(Some(name.clone())),
-        Some(name) => Err(BridgeError::UnknownDeploymentOption {
-            name: name.clone(),
-            known,
-        }),
-        None => Ok(envelope.default_configuration().map(str::to_owned)),
-    }
+    envelope
+        .choose_configuration(options.deployment_option.as_deref())
+        .map(|c| c.map(str::to_owned))
+        .map_err(|e| BridgeError::UnknownDeploymentOption {
+            name: e.name,
+            known: e.known,
+        })
 }

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use tern_ovf::{Document, Element, Position};
 
+use super::unused::{NotUsed, UnusedItem};
 use crate::{MappingTable, OvfSource};
 
 /// What the conversion could not express in OCCI.
@@ -12,6 +13,8 @@ use crate::{MappingTable, OvfSource};
 pub struct Report {
     /// Elements and attributes without a mapping row, in document order.
     pub unmapped: Vec<Unmapped>,
+    /// Hardware Items and Item children the chosen deployment option does not use.
+    pub unused: Vec<UnusedItem>,
     /// Values a row could not carry over, and other remarks.
     pub notes: Vec<Note>,
 }
@@ -73,12 +76,19 @@ const ITEM_STRUCTURE: &[&str] = &[
     "AddressOnParent",
 ];
 
-/// Appends to `report` everything in `doc` that no row of `table` covers.
-pub(crate) fn unmapped(doc: &Document, table: &MappingTable, report: &mut Report) {
+/// Appends to `report` everything in `doc` that no row of `table` covers, and the Items
+/// (or children) of `not_used` instead of their unmapped parts.
+pub(crate) fn unmapped(
+    doc: &Document,
+    table: &MappingTable,
+    not_used: &NotUsed,
+    report: &mut Report,
+) {
     let coverage = Coverage::of(table);
     let mut walker = Walker {
         doc,
         coverage: &coverage,
+        not_used,
         report,
     };
     walker.element(doc.root(), &mut Vec::new());
@@ -148,6 +158,7 @@ impl<'t> Coverage<'t> {
 struct Walker<'a> {
     doc: &'a Document,
     coverage: &'a Coverage<'a>,
+    not_used: &'a NotUsed,
     report: &'a mut Report,
 }
 
@@ -198,6 +209,17 @@ impl Walker<'_> {
     }
 
     fn item(&mut self, e: &Element, path: &mut Vec<String>) {
+        let at = self.doc.element_position(e);
+        if let Some(reason) = self.not_used.items.get(&at) {
+            let id = item_id(e);
+            self.report.unused.push(UnusedItem {
+                path: format!("{}[InstanceID={id}]", path.join("/")),
+                line: at.line,
+                column: at.column,
+                reason: reason.clone(),
+            });
+            return;
+        }
         let resource_type = e
             .elements()
             .find(|c| c.name().local == "ResourceType")
@@ -216,6 +238,17 @@ impl Walker<'_> {
         }
         for child in e.elements() {
             let name = child.name().local.as_str();
+            let key = (at, name.replace("InstanceId", "InstanceID"));
+            if let Some(reason) = self.not_used.children.get(&key) {
+                let child_at = self.doc.element_position(child);
+                self.report.unused.push(UnusedItem {
+                    path: format!("{}[InstanceID={}]/{name}", path.join("/"), item_id(e)),
+                    line: child_at.line,
+                    column: child_at.column,
+                    reason: reason.clone(),
+                });
+                continue;
+            }
             let mapped = ITEM_STRUCTURE.contains(&name)
                 || rows
                     .iter()
@@ -323,6 +356,13 @@ impl Walker<'_> {
             column: at.column,
         });
     }
+}
+
+fn item_id(e: &Element) -> String {
+    e.elements()
+        .find(|c| matches!(c.name().local.as_str(), "InstanceID" | "InstanceId"))
+        .map(|c| c.text().trim().to_owned())
+        .unwrap_or_default()
 }
 
 fn attribute(e: &Element, local: &str) -> Option<String> {

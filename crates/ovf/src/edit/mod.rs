@@ -13,9 +13,11 @@
 //! ```
 
 mod convert;
+mod hardware;
 mod tree;
 
 pub use convert::{OvfVersion, convert_version};
+pub use hardware::{set_cpus, set_cpus_for, set_memory, set_memory_for};
 
 use tern_units::AllocationUnit;
 
@@ -55,9 +57,9 @@ pub enum EditError {
     /// The network is not declared in a NetworkSection.
     #[error("network \"{0}\" is not declared in the NetworkSection")]
     NoNetwork(String),
-    /// The deployment option is not declared.
-    #[error("deployment option \"{0}\" is not declared")]
-    NoDeploymentOption(String),
+    /// The deployment option is not declared (the error lists the declared ones).
+    #[error(transparent)]
+    UnknownDeploymentOption(#[from] crate::model::UnknownConfiguration),
     /// The descriptor has no DiskSection to add a disk to.
     #[error("the descriptor has no DiskSection")]
     NoDiskSection,
@@ -67,34 +69,6 @@ pub enum EditError {
     /// A size that cannot be expressed.
     #[error("{0}")]
     Size(String),
-}
-
-/// Sets the number of virtual CPUs of a system (the unconditional processor item).
-pub fn set_cpus(doc: &mut Document, system: Option<&str>, count: u64) -> Result<(), EditError> {
-    set_item_field(doc, system, 3, "VirtualQuantity", &count.to_string())
-}
-
-/// Sets the memory of a system in bytes; keeps the item's AllocationUnits when the size is a
-/// whole number of them, otherwise writes the largest binary unit that holds it exactly.
-pub fn set_memory(doc: &mut Document, system: Option<&str>, bytes: u128) -> Result<(), EditError> {
-    let path = resource_item(doc, system, 4)?;
-    let current = {
-        let e = element_at(doc, &path);
-        vocab::field(e, "AllocationUnits")
-    };
-    let kept = current.as_deref().and_then(|u| {
-        let unit = AllocationUnit::parse(u).ok()?;
-        let q = unit.from_base(bytes).ok()?;
-        (unit.bytes(u64::try_from(q).ok()?).ok()? == bytes).then_some(q)
-    });
-    let quantity = if let Some(q) = kept {
-        q
-    } else {
-        let (q, unit) = AllocationUnit::largest_binary_unit(bytes);
-        set_item_field(doc, system, 4, "AllocationUnits", &unit.to_string())?;
-        q
-    };
-    set_item_field(doc, system, 4, "VirtualQuantity", &quantity.to_string())
 }
 
 /// Sets the capacity of the Disk `disk_id` in bytes; keeps its `ovf:capacityAllocationUnits`
@@ -143,20 +117,14 @@ pub fn set_disk_capacity(doc: &mut Document, disk_id: &str, bytes: u128) -> Resu
         )
     };
     let (units, units_name) = units;
-    let kept = AllocationUnit::parse(units.as_deref().unwrap_or("byte"))
-        .ok()
-        .and_then(|unit| {
-            let q = unit.from_base(bytes).ok()?;
-            (unit.bytes(u64::try_from(q).ok()?).ok()? == bytes).then_some(q)
-        });
-    let quantity = if let Some(q) = kept {
-        q
-    } else {
-        let (q, unit) = AllocationUnit::largest_binary_unit(bytes);
-        let name =
-            units_name.unwrap_or_else(|| tree::ovf_attr_name(doc, "capacityAllocationUnits"));
-        tree::at_mut(doc, &path).set_attribute(name, unit.to_string());
-        q
+    let quantity = match in_units(Some(units.as_deref().unwrap_or("byte")), bytes) {
+        (q, None) => q,
+        (q, Some(unit)) => {
+            let name =
+                units_name.unwrap_or_else(|| tree::ovf_attr_name(doc, "capacityAllocationUnits"));
+            tree::at_mut(doc, &path).set_attribute(name, unit.to_string());
+            q
+        }
     };
     tree::at_mut(doc, &path).set_attribute(capacity, quantity.to_string());
     Ok(())
@@ -384,7 +352,7 @@ pub fn set_default_deployment_option(doc: &mut Document, option: &str) -> Result
         .map(|(p, e)| (p, vocab::attr(e, "id") == Some(option)))
         .collect();
     if !configs.iter().any(|(_, hit)| *hit) {
-        return Err(EditError::NoDeploymentOption(option.to_string()));
+        crate::Envelope::read(doc).choose_configuration(Some(option))?;
     }
     let name = tree::ovf_attr_name(doc, "default");
     for (path, hit) in configs {
@@ -487,84 +455,18 @@ fn hardware_path(doc: &Document, system: Option<&str>) -> Result<Path, EditError
     Ok(path)
 }
 
-/// The unconditional, unbounded item of `resource_type` in the system's first hardware section.
-fn resource_item(
-    doc: &Document,
-    system: Option<&str>,
-    resource_type: u16,
-) -> Result<Path, EditError> {
-    let hw = hardware_path(doc, system)?;
-    let section = element_at(doc, &hw);
-    let wanted = resource_type.to_string();
-    let index = section
-        .children()
-        .iter()
-        .position(|c| {
-            c.as_element().is_some_and(|e| {
-                is_item(e)
-                    && vocab::field(e, "ResourceType").as_deref() == Some(wanted.as_str())
-                    && vocab::attr(e, "configuration").is_none()
-                    && vocab::attr(e, "bound").is_none_or(|b| b == "normal")
-            })
-        })
-        .ok_or_else(|| {
-            EditError::NoItem(format!(
-                "(ResourceType {resource_type} without ovf:configuration)"
-            ))
-        })?;
-    let mut path = hw;
-    path.push(index);
-    Ok(path)
-}
-
-fn set_item_field(
-    doc: &mut Document,
-    system: Option<&str>,
-    resource_type: u16,
-    field: &str,
-    value: &str,
-) -> Result<(), EditError> {
-    let path = resource_item(doc, system, resource_type)?;
-    set_field(doc, &path, field, value);
-    Ok(())
-}
-
 /// Sets the CIM child `field` of the item at `path`, creating it in schema order.
 fn set_field(doc: &mut Document, path: &[usize], field: &str, value: &str) {
     let (existing, insert_at, ns, indent) = {
         let item = element_at(doc, path);
-        let existing = item.children().iter().position(|c| {
-            c.as_element().is_some_and(|e| {
-                vocab::is_item_field(e)
-                    && (e.name().local == field
-                        || (field == "InstanceID" && e.name().local == "InstanceId"))
-            })
-        });
-        // Before the first field that sorts after `field`, else after the last field.
-        let mut insert_at = None;
-        let mut after_last = None;
-        for (i, c) in item.children().iter().enumerate() {
-            let Some(e) = c.as_element() else { continue };
-            if !vocab::is_item_field(e) {
-                continue;
-            }
-            after_last = Some(i + 1);
-            if insert_at.is_none() && e.name().local.as_str() > field {
-                insert_at = Some(i);
-            }
-        }
+        let (existing, insert_at) = field_slot(item, field);
         let ns = item
             .elements()
             .find(|e| vocab::is_item_field(e))
             .and_then(|e| e.name().namespace.clone())
             .map_or_else(|| names::RASD.to_string(), |n| n.to_string());
         let indent = tree::indent_of_children(item, "      ");
-        (
-            existing,
-            insert_at.or(after_last).unwrap_or(item.children().len()),
-            ns,
-            indent,
-        )
+        (existing, insert_at, ns, indent)
     };
     if let Some(i) = existing {
         let item = tree::at_mut(doc, path);
@@ -577,6 +479,34 @@ fn set_field(doc: &mut Document, path: &[usize], field: &str, value: &str) {
     let new = tree::text_element(doc, &ns, field, prefix, value);
     let item = tree::at_mut(doc, path);
     tree::insert_element(item, insert_at, new, &indent);
+}
+
+/// Where the CIM child `field` of `item` is (its index, if present) and where a new one goes:
+/// before the first field that sorts after it, else after the last field.
+fn field_slot(item: &Element, field: &str) -> (Option<usize>, usize) {
+    let existing = item.children().iter().position(|c| {
+        c.as_element().is_some_and(|e| {
+            vocab::is_item_field(e)
+                && (e.name().local == field
+                    || (field == "InstanceID" && e.name().local == "InstanceId"))
+        })
+    });
+    let mut insert_at = None;
+    let mut after_last = None;
+    for (i, c) in item.children().iter().enumerate() {
+        let Some(e) = c.as_element() else { continue };
+        if !vocab::is_item_field(e) {
+            continue;
+        }
+        after_last = Some(i + 1);
+        if insert_at.is_none() && e.name().local.as_str() > field {
+            insert_at = Some(i);
+        }
+    }
+    (
+        existing,
+        insert_at.or(after_last).unwrap_or(item.children().len()),
+    )
 }
 
 fn next_instance_id(section: &Element) -> String {
@@ -660,5 +590,21 @@ fn check_value(key: &str, ty: &str, value: &str) -> Result<(), EditError> {
             ty: ty.to_string(),
             value: value.to_string(),
         })
+    }
+}
+
+// `bytes` as a quantity of `units` when it is a whole number of them; otherwise in the
+// largest binary unit that holds it exactly, returned to be written beside it. Sizes keep the
+// units the author chose whenever they can.
+fn in_units(units: Option<&str>, bytes: u128) -> (u128, Option<AllocationUnit>) {
+    let kept = units
+        .and_then(|u| AllocationUnit::parse(u).ok())
+        .and_then(|unit| unit.from_base(bytes).ok())
+        .filter(|q| u64::try_from(*q).is_ok());
+    if let Some(q) = kept {
+        (q, None)
+    } else {
+        let (q, unit) = AllocationUnit::largest_binary_unit(bytes);
+        (q, Some(unit))
     }
 }

@@ -5,7 +5,10 @@ mod text;
 
 use serde::Serialize;
 
-use crate::model::{Content, Envelope, Item, Sections, VirtualHardware};
+use crate::model::{
+    Content, Envelope, Item, MAX_RESOLVED_OPTIONS, Resolved, ResolvedItem, Sections, UnusedReason,
+    VirtualHardware,
+};
 
 pub use text::human_bytes;
 
@@ -131,7 +134,9 @@ pub struct ProductInfo {
     pub version: Option<String>,
 }
 
-/// A VirtualHardwareSection, summarised for the default deployment option.
+/// A VirtualHardwareSection: the hardware of the default deployment option, then that of
+/// every declared option (Items resolved per option as DSP0243 says: see
+/// [`crate::model::Resolved`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HardwareInfo {
     /// `ovf:id`.
@@ -140,6 +145,9 @@ pub struct HardwareInfo {
     pub virtual_system_types: Vec<String>,
     /// `ovf:transport` values.
     pub transport: Vec<String>,
+    /// The deployment option the figures below are for: the default one (`None` without
+    /// DeploymentOptionSection).
+    pub option: Option<String>,
     /// Number of virtual CPUs.
     pub cpus: Option<u64>,
     /// Memory in bytes.
@@ -150,12 +158,102 @@ pub struct HardwareInfo {
     pub disks: Vec<DeviceInfo>,
     /// Network adapters.
     pub nics: Vec<DeviceInfo>,
+    /// Values bounded by `ovf:bound` range markers.
+    pub ranges: Vec<RangeInfo>,
+    /// InstanceIDs whose Item comes (at least in part) from an Item with `ovf:configuration`.
+    pub configured: Vec<String>,
+    /// Items the default option does not use (for another option: `tern ovf2occi
+    /// --deployment-option NAME --report FILE`, or [`VirtualHardware::resolve`]; listing
+    /// them for every option would grow as options × Items).
+    pub unused: Vec<UnusedInfo>,
     /// Total number of items (all configurations and bounds).
     pub item_count: usize,
+    /// The hardware of every declared deployment option, in declaration order (the first
+    /// [`MAX_RESOLVED_OPTIONS`] of a descriptor that declares more).
+    pub options: Vec<OptionHardwareInfo>,
+}
+
+/// The hardware of one deployment option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OptionHardwareInfo {
+    /// The Configuration's `ovf:id`.
+    pub id: String,
+    /// It is the default option.
+    pub default: bool,
+    /// Number of virtual CPUs.
+    pub cpus: Option<u64>,
+    /// Memory in bytes.
+    pub memory_bytes: Option<u128>,
+    /// Memory as written (quantity and unit).
+    pub memory: Option<String>,
+    /// Disk drives.
+    pub disks: Vec<DeviceInfo>,
+    /// Network adapters.
+    pub nics: Vec<DeviceInfo>,
+    /// Values bounded by `ovf:bound` range markers.
+    pub ranges: Vec<RangeInfo>,
+    /// InstanceIDs whose Item comes (at least in part) from an Item with `ovf:configuration`.
+    pub configured: Vec<String>,
+}
+
+/// A value that `ovf:bound="min"`/`"max"` range markers bound.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct RangeInfo {
+    /// InstanceID of the bounded Item.
+    pub instance_id: Option<String>,
+    /// The bounded Item's label.
+    pub label: Option<String>,
+    /// The bounded CIM field (`VirtualQuantity`, `Reservation`, `Limit`, `Weight`).
+    pub field: String,
+    /// The normal Item's value, as written.
+    pub normal: Option<String>,
+    /// The lower bound, as written (`None`: unbounded downwards).
+    pub min: Option<String>,
+    /// The upper bound, as written (`None`: unbounded upwards).
+    pub max: Option<String>,
+    /// AllocationUnits of the values (`Weight` has none).
+    pub units: Option<String>,
+    /// The three values in bytes, when the units are an amount of data.
+    pub normal_bytes: Option<u128>,
+    /// Lower bound in bytes.
+    pub min_bytes: Option<u128>,
+    /// Upper bound in bytes.
+    pub max_bytes: Option<u128>,
+}
+
+/// An Item a deployment option does not use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnusedInfo {
+    /// InstanceID.
+    pub instance_id: Option<String>,
+    /// Label (ElementName, Caption or Description).
+    pub label: Option<String>,
+    /// Its `ovf:configuration` list.
+    pub configuration: Vec<String>,
+    /// 1-based line of its start tag.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Why: `other-configuration`, `replaced` or `range-without-item`.
+    pub reason: UnusedKind,
+    /// For `replaced`: where the Item that replaces it starts.
+    pub replaced_by: Option<tern_diag::Position>,
+}
+
+/// Why an Item is not used (the JSON spelling of [`UnusedReason`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnusedKind {
+    /// Its `ovf:configuration` does not list the option.
+    OtherConfiguration,
+    /// A later Item with the same InstanceID gives every child again.
+    Replaced,
+    /// A range marker without a normal Item.
+    RangeWithoutItem,
 }
 
 /// A disk drive or NIC.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[allow(missing_docs)]
 pub struct DeviceInfo {
     pub instance_id: Option<String>,
@@ -194,6 +292,15 @@ impl Info {
     pub fn localized(env: &Envelope, lang: Option<&str>) -> Info {
         let t = Tr { env, lang };
         let config = env.default_configuration();
+        let deployment_options: Vec<OptionInfo> = env
+            .deployment_options
+            .iter()
+            .map(|c| OptionInfo {
+                id: c.id.clone(),
+                label: c.label.as_ref().map(|m| t.msg(m)),
+                default: c.id.as_deref() == config,
+            })
+            .collect();
         Info {
             dialect: env.dialect.dialect,
             dialect_label: env.dialect.dialect.label().to_string(),
@@ -235,16 +342,11 @@ impl Info {
                     description: n.description.as_ref().map(|m| t.msg(m)),
                 })
                 .collect(),
-            deployment_options: env
-                .deployment_options
-                .iter()
-                .map(|c| OptionInfo {
-                    id: c.id.clone(),
-                    label: c.label.as_ref().map(|m| t.msg(m)),
-                    default: c.id.as_deref() == config,
-                })
-                .collect(),
-            content: env.content.as_ref().map(|c| content_info(c, config, &t)),
+            content: env
+                .content
+                .as_ref()
+                .map(|c| content_info(c, &deployment_options, config, &t)),
+            deployment_options,
         }
     }
 
@@ -269,7 +371,12 @@ impl Tr<'_> {
     }
 }
 
-fn content_info(content: &Content, config: Option<&str>, t: &Tr<'_>) -> ContentInfo {
+fn content_info(
+    content: &Content,
+    options: &[OptionInfo],
+    config: Option<&str>,
+    t: &Tr<'_>,
+) -> ContentInfo {
     let (kind, id, name, info, sections, members) = match content {
         Content::VirtualSystem(v) => (
             "VirtualSystem",
@@ -301,7 +408,7 @@ fn content_info(content: &Content, config: Option<&str>, t: &Tr<'_>) -> ContentI
         hardware: sections
             .hardware
             .iter()
-            .map(|h| hardware_info(h, config))
+            .map(|h| hardware_info(h, options, config))
             .collect(),
         properties: properties(sections, config, t),
         products: sections
@@ -318,20 +425,20 @@ fn content_info(content: &Content, config: Option<&str>, t: &Tr<'_>) -> ContentI
         eula: !sections.eula.is_empty(),
         annotation: sections.annotation.as_ref().map(|m| t.msg(m)),
         other_sections: sections.other.iter().map(|s| s.name.clone()).collect(),
-        members: members.iter().map(|m| content_info(m, config, t)).collect(),
+        members: members
+            .iter()
+            .map(|m| content_info(m, options, config, t))
+            .collect(),
     }
 }
 
-fn hardware_info(hw: &VirtualHardware, config: Option<&str>) -> HardwareInfo {
-    let items: Vec<&Item> = hw.items_for(config).collect();
-    let cpu = items.iter().find(|i| i.is_processor());
-    let memory = items.iter().find(|i| i.is_memory());
-    let device = |i: &&Item, target: Option<String>| DeviceInfo {
-        instance_id: i.instance_id.clone(),
-        label: i.label().map(str::to_string),
-        target,
-        subtype: i.resource_sub_type.clone(),
-    };
+fn hardware_info(
+    hw: &VirtualHardware,
+    options: &[OptionInfo],
+    config: Option<&str>,
+) -> HardwareInfo {
+    let resolved = hw.resolve(config);
+    let default = Figures::of(&resolved);
     HardwareInfo {
         id: hw.id.clone(),
         virtual_system_types: hw
@@ -340,29 +447,172 @@ fn hardware_info(hw: &VirtualHardware, config: Option<&str>) -> HardwareInfo {
             .map(|s| s.virtual_system_types.clone())
             .unwrap_or_default(),
         transport: hw.transport.clone(),
-        cpus: cpu.and_then(|i| i.cpu_count()),
-        memory_bytes: memory.and_then(|i| i.quantity_bytes()),
-        memory: memory.map(|i| {
-            format!(
-                "{} {}",
-                i.virtual_quantity.as_deref().unwrap_or("?"),
-                i.allocation_units
-                    .as_deref()
-                    .unwrap_or("(no AllocationUnits)")
-            )
-        }),
-        disks: items
-            .iter()
-            .filter(|i| i.is_disk())
-            .map(|i| device(i, i.disk_ref().map(str::to_string)))
-            .collect(),
-        nics: items
-            .iter()
-            .filter(|i| i.is_nic())
-            .map(|i| device(i, i.connection.first().cloned()))
-            .collect(),
+        option: config.map(str::to_owned),
+        cpus: default.cpus,
+        memory_bytes: default.memory_bytes,
+        memory: default.memory,
+        disks: default.disks,
+        nics: default.nics,
+        ranges: default.ranges,
+        configured: default.configured,
+        unused: unused(&resolved),
         item_count: hw.items.len(),
+        options: options
+            .iter()
+            .take(MAX_RESOLVED_OPTIONS)
+            .filter_map(|o| {
+                let id = o.id.clone()?;
+                let f = Figures::of(&hw.resolve(Some(&id)));
+                Some(OptionHardwareInfo {
+                    id,
+                    default: o.default,
+                    cpus: f.cpus,
+                    memory_bytes: f.memory_bytes,
+                    memory: f.memory,
+                    disks: f.disks,
+                    nics: f.nics,
+                    ranges: f.ranges,
+                    configured: f.configured,
+                })
+            })
+            .collect(),
     }
+}
+
+/// What one resolution gives the report.
+struct Figures {
+    cpus: Option<u64>,
+    memory_bytes: Option<u128>,
+    memory: Option<String>,
+    disks: Vec<DeviceInfo>,
+    nics: Vec<DeviceInfo>,
+    ranges: Vec<RangeInfo>,
+    configured: Vec<String>,
+}
+
+impl Figures {
+    fn of(resolved: &Resolved<'_>) -> Figures {
+        let items: Vec<&Item> = resolved.items.iter().map(|r| r.item.as_ref()).collect();
+        let cpu = items.iter().find(|i| i.is_processor());
+        let memory = items.iter().find(|i| i.is_memory());
+        let device = |i: &&Item, target: Option<String>| DeviceInfo {
+            instance_id: i.instance_id.clone(),
+            label: i.label().map(str::to_string),
+            target,
+            subtype: i.resource_sub_type.clone(),
+        };
+        Figures {
+            cpus: cpu.and_then(|i| i.cpu_count()),
+            memory_bytes: memory.and_then(|i| i.quantity_bytes()),
+            memory: memory.map(|i| {
+                format!(
+                    "{} {}",
+                    i.virtual_quantity.as_deref().unwrap_or("?"),
+                    i.allocation_units
+                        .as_deref()
+                        .unwrap_or("(no AllocationUnits)")
+                )
+            }),
+            disks: items
+                .iter()
+                .filter(|i| i.is_disk())
+                .map(|i| device(i, i.disk_ref().map(str::to_string)))
+                .collect(),
+            nics: items
+                .iter()
+                .filter(|i| i.is_nic())
+                .map(|i| device(i, i.connection.first().cloned()))
+                .collect(),
+            ranges: resolved.items.iter().flat_map(ranges).collect(),
+            configured: resolved
+                .items
+                .iter()
+                .filter(|r| r.is_configured())
+                .filter_map(|r| r.item.instance_id.clone())
+                .collect(),
+        }
+    }
+}
+
+/// The Items `resolved` leaves unused, for the report.
+fn unused(resolved: &Resolved<'_>) -> Vec<UnusedInfo> {
+    resolved
+        .unused
+        .iter()
+        .map(|u| UnusedInfo {
+            instance_id: u.item.instance_id.clone(),
+            label: u.item.label().map(str::to_string),
+            configuration: u.item.configuration.clone(),
+            line: u.item.position.line,
+            column: u.item.position.column,
+            reason: match u.reason {
+                UnusedReason::Replaced { .. } => UnusedKind::Replaced,
+                UnusedReason::RangeWithoutItem => UnusedKind::RangeWithoutItem,
+                _ => UnusedKind::OtherConfiguration,
+            },
+            replaced_by: match u.reason {
+                UnusedReason::Replaced { by } => Some(by),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+/// The bounded values of one combined Item: each field a range marker gives.
+fn ranges(r: &ResolvedItem<'_>) -> Vec<RangeInfo> {
+    const BOUNDED: [&str; 4] = ["VirtualQuantity", "Reservation", "Limit", "Weight"];
+    let value = |item: &Item, field: &str| match field {
+        "VirtualQuantity" => item.virtual_quantity.clone(),
+        "Reservation" => item.reservation.clone(),
+        "Limit" => item.limit.clone(),
+        _ => item.weight.clone(),
+    };
+    let mut out = Vec::new();
+    for field in BOUNDED {
+        let min = r.min.as_ref().and_then(|m| value(m, field));
+        let max = r.max.as_ref().and_then(|m| value(m, field));
+        if min.is_none() && max.is_none() {
+            continue;
+        }
+        // A marker's own AllocationUnits, else the normal Item's.
+        let units_of = |marker: Option<&Item>| {
+            marker
+                .and_then(|m| m.allocation_units.clone())
+                .or_else(|| r.item.allocation_units.clone())
+        };
+        let bytes = |v: &Option<String>, units: Option<String>| -> Option<u128> {
+            let unit = tern_units::AllocationUnit::parse(units.as_deref()?).ok()?;
+            unit.bytes(v.as_deref()?.trim().parse().ok()?).ok()
+        };
+        let normal = value(&r.item, field);
+        let weight = field == "Weight";
+        let units = (!weight).then(|| units_of(None)).flatten();
+        out.push(RangeInfo {
+            instance_id: r.item.instance_id.clone(),
+            label: r.item.label().map(str::to_string),
+            field: field.to_owned(),
+            normal_bytes: if weight {
+                None
+            } else {
+                bytes(&normal, units_of(None))
+            },
+            min_bytes: if weight {
+                None
+            } else {
+                bytes(&min, units_of(r.min.as_deref()))
+            },
+            max_bytes: if weight {
+                None
+            } else {
+                bytes(&max, units_of(r.max.as_deref()))
+            },
+            normal,
+            min,
+            max,
+            units,
+        });
+    }
+    out
 }
 
 fn properties(sections: &Sections, config: Option<&str>, t: &Tr<'_>) -> Vec<PropertyInfo> {

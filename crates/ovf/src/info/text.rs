@@ -1,8 +1,9 @@
 //! Plain-text rendering of an [`Info`] report.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use super::{ContentInfo, HardwareInfo, Info};
+use super::{ContentInfo, DeviceInfo, HardwareInfo, Info, RangeInfo};
 
 pub(super) fn render(info: &Info) -> String {
     let mut out = String::new();
@@ -25,7 +26,7 @@ pub(super) fn render(info: &Info) -> String {
     }
     text_envelope_sections(info, &mut out);
     if let Some(content) = &info.content {
-        text_content(content, 0, &mut out);
+        text_content(content, 0, info.deployment_options.len(), &mut out);
     }
     out
 }
@@ -133,7 +134,7 @@ fn text_envelope_sections(info: &Info, out: &mut String) {
     }
 }
 
-fn text_content(c: &ContentInfo, depth: usize, out: &mut String) {
+fn text_content(c: &ContentInfo, depth: usize, options: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
     let _ = writeln!(
         out,
@@ -167,6 +168,14 @@ fn text_content(c: &ContentInfo, depth: usize, out: &mut String) {
     }
     for hw in &c.hardware {
         text_hardware(hw, &pad, out);
+        if hw.options.len() < options {
+            let _ = writeln!(
+                out,
+                "{pad}    ... {} more deployment options not summarised (at most {} are)",
+                options - hw.options.len(),
+                hw.options.len()
+            );
+        }
     }
     if !c.properties.is_empty() {
         let _ = writeln!(out, "{pad}  Properties:");
@@ -198,47 +207,130 @@ fn text_content(c: &ContentInfo, depth: usize, out: &mut String) {
         );
     }
     for m in &c.members {
-        text_content(m, depth + 1, out);
+        text_content(m, depth + 1, options, out);
     }
 }
 
 fn text_hardware(hw: &HardwareInfo, pad: &str, out: &mut String) {
-    let memory = hw
-        .memory_bytes
-        .map(human_bytes)
-        .or_else(|| hw.memory.clone())
-        .unwrap_or_else(|| "?".into());
     let _ = writeln!(
         out,
-        "{pad}  Hardware{}: {} CPU(s), {memory} memory, {} disk(s), {} NIC(s){}",
+        "{pad}  Hardware{}: {}{}{}",
         if hw.virtual_system_types.is_empty() {
             String::new()
         } else {
             format!(" ({})", hw.virtual_system_types.join(" "))
         },
-        hw.cpus.map_or_else(|| "?".to_string(), |n| n.to_string()),
-        hw.disks.len(),
-        hw.nics.len(),
+        summary(
+            hw.cpus,
+            hw.memory_bytes,
+            hw.memory.as_deref(),
+            &hw.disks,
+            &hw.nics
+        ),
         if hw.transport.is_empty() {
             String::new()
         } else {
             format!(", transport {}", hw.transport.join(" "))
-        }
+        },
+        hw.option
+            .as_deref()
+            .map(|o| format!(" (option {o})"))
+            .unwrap_or_default()
     );
     for d in &hw.disks {
-        let _ = writeln!(
-            out,
-            "{pad}    disk {} -> {}",
-            d.label.as_deref().unwrap_or("?"),
-            d.target.as_deref().unwrap_or("?")
-        );
+        let _ = writeln!(out, "{pad}    {}", device("disk", d));
     }
     for n in &hw.nics {
+        let _ = writeln!(out, "{pad}    {}", device("nic ", n));
+    }
+    for r in &hw.ranges {
+        let _ = writeln!(out, "{pad}    {}", range(r));
+    }
+    let width = hw.options.iter().map(|o| o.id.len()).max().unwrap_or(0);
+    for o in &hw.options {
         let _ = writeln!(
             out,
-            "{pad}    nic  {} -> {}",
-            n.label.as_deref().unwrap_or("?"),
-            n.target.as_deref().unwrap_or("?")
+            "{pad}    option {:<width$}  {}{}",
+            o.id,
+            summary(
+                o.cpus,
+                o.memory_bytes,
+                o.memory.as_deref(),
+                &o.disks,
+                &o.nics
+            ),
+            if o.default { " (default)" } else { "" }
         );
+        // Devices that only some options have (sets: a descriptor may list thousands).
+        for (sign, kind, list, other) in [
+            ("+", "disk", &o.disks, &hw.disks),
+            ("+", "nic ", &o.nics, &hw.nics),
+            ("-", "disk", &hw.disks, &o.disks),
+            ("-", "nic ", &hw.nics, &o.nics),
+        ] {
+            let other: HashSet<&DeviceInfo> = other.iter().collect();
+            for d in list.iter().filter(|d| !other.contains(d)) {
+                let _ = writeln!(out, "{pad}      {sign} {}", device(kind, d));
+            }
+        }
+        let default_ranges: HashSet<&RangeInfo> = hw.ranges.iter().collect();
+        for r in o.ranges.iter().filter(|r| !default_ranges.contains(r)) {
+            let _ = writeln!(out, "{pad}      {}", range(r));
+        }
     }
+}
+
+fn summary(
+    cpus: Option<u64>,
+    memory_bytes: Option<u128>,
+    memory: Option<&str>,
+    disks: &[DeviceInfo],
+    nics: &[DeviceInfo],
+) -> String {
+    let memory = memory_bytes
+        .map(human_bytes)
+        .or_else(|| memory.map(str::to_owned))
+        .unwrap_or_else(|| "?".into());
+    format!(
+        "{} CPU(s), {memory} memory, {} disk(s), {} NIC(s)",
+        cpus.map_or_else(|| "?".to_string(), |n| n.to_string()),
+        disks.len(),
+        nics.len(),
+    )
+}
+
+fn device(kind: &str, d: &DeviceInfo) -> String {
+    format!(
+        "{kind} {} -> {}",
+        d.label.as_deref().unwrap_or("?"),
+        d.target.as_deref().unwrap_or("?")
+    )
+}
+
+fn range(r: &RangeInfo) -> String {
+    let show = |raw: &Option<String>, bytes: Option<u128>, open: &str| {
+        bytes
+            .map(human_bytes)
+            .or_else(|| raw.clone())
+            .unwrap_or_else(|| open.to_owned())
+    };
+    let raw_units = r.min_bytes.is_none() && r.max_bytes.is_none();
+    format!(
+        "range {} {}: {} .. {}{}{}",
+        r.label
+            .as_deref()
+            .or(r.instance_id.as_deref())
+            .unwrap_or("?"),
+        r.field,
+        show(&r.min, r.min_bytes, "unbounded"),
+        show(&r.max, r.max_bytes, "unbounded"),
+        r.normal
+            .as_ref()
+            .map(|_| format!(", normal {}", show(&r.normal, r.normal_bytes, "?")))
+            .unwrap_or_default(),
+        match &r.units {
+            Some(u) if raw_units => format!(" ({u})"),
+            _ => String::new(),
+        }
+    )
 }

@@ -97,6 +97,10 @@ pub struct Item {
     pub sockets: Option<String>,
     /// Cores per socket: oVirt's `rasd:cpu_per_socket` or VMware's `vmw:CoresPerSocket`.
     pub cores_per_socket: Option<String>,
+    /// Local names of the child elements in document order, once each (`InstanceId` read as
+    /// `InstanceID`): what combining Items with the same InstanceID compares.
+    #[serde(skip)]
+    pub children: Vec<String>,
     /// Start tag position.
     #[serde(skip)]
     pub position: Position,
@@ -124,16 +128,6 @@ impl VirtualHardware {
             items: e.elements().filter_map(|i| Item::read(cx, i)).collect(),
             position: cx.pos(e),
         }
-    }
-
-    /// Items that apply to deployment option `config` (`None`: items without
-    /// `ovf:configuration`), excluding `min`/`max` bound items.
-    pub fn items_for(&self, config: Option<&str>) -> impl Iterator<Item = &Item> {
-        self.items.iter().filter(move |i| {
-            !matches!(i.bound, Some(Bound::Min | Bound::Max))
-                && (i.configuration.is_empty()
-                    || config.is_some_and(|c| i.configuration.iter().any(|x| x == c)))
-        })
     }
 }
 
@@ -204,6 +198,7 @@ impl Item {
                     .find(|c| c.name().is(crate::names::VMW, "CoresPerSocket"))
                     .map(|c| c.text().trim().to_string())
             }),
+            children: child_names(e),
             position: cx.pos(e),
         })
     }
@@ -293,4 +288,16 @@ impl Item {
                 .or_else(|| h.strip_prefix("/file/"))
         })
     }
+}
+
+fn child_names(e: &Element) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    e.elements()
+        .map(|c| match c.name().local.as_str() {
+            "InstanceId" => "InstanceID",
+            local => local,
+        })
+        .filter(|name| seen.insert(*name))
+        .map(str::to_owned)
+        .collect()
 }

@@ -2,6 +2,7 @@
 //! their original spelling (units, capacities, format URIs); positions point at the source.
 
 mod content;
+mod deployment;
 mod envelope_sections;
 mod external;
 
@@ -13,6 +14,10 @@ use serde::Serialize;
 use tern_diag::Position;
 
 pub use content::{Content, SectionRef, Sections, VirtualSystem, VirtualSystemCollection};
+pub use deployment::{
+    MAX_RESOLVED_OPTIONS, Resolved, ResolvedItem, Superseded, UnknownConfiguration, Unused,
+    UnusedReason, resolve_items,
+};
 pub use envelope_sections::{
     Capacity, Compression, Configuration, Disk, DiskFormat, FileRef, MAX_CHUNK_NAMES, Network,
     Strings, classify_format,
@@ -187,6 +192,36 @@ impl Envelope {
             .find(|c| c.default)
             .or(self.deployment_options.first())
             .and_then(|c| c.id.as_deref())
+    }
+
+    /// The ids of the declared deployment options, in document order.
+    pub fn configuration_ids(&self) -> Vec<&str> {
+        self.deployment_options
+            .iter()
+            .filter_map(|c| c.id.as_deref())
+            .collect()
+    }
+
+    /// The deployment option to use: `requested` when the DeploymentOptionSection declares
+    /// it, the default when nothing is requested (`None` when the descriptor declares no
+    /// options). An undeclared name is an error that lists the declared ones.
+    pub fn choose_configuration<'a>(
+        &'a self,
+        requested: Option<&str>,
+    ) -> Result<Option<&'a str>, UnknownConfiguration> {
+        let known = self.configuration_ids();
+        match requested {
+            None => Ok(self.default_configuration()),
+            Some(name) => known
+                .iter()
+                .copied()
+                .find(|k| *k == name)
+                .map(Some)
+                .ok_or_else(|| UnknownConfiguration {
+                    name: name.to_owned(),
+                    known: known.iter().map(|k| (*k).to_owned()).collect(),
+                }),
+        }
     }
 
     /// The File with `ovf:id` `id`.

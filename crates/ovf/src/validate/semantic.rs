@@ -4,7 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Rule, Sink};
-use crate::model::{Bound, Capacity, Content, Envelope, Item, ProductSection, VirtualHardware};
+use crate::model::{
+    Bound, Capacity, Content, Envelope, Item, MAX_RESOLVED_OPTIONS, ProductSection, VirtualHardware,
+};
 
 pub(super) fn check(env: &Envelope, sink: &mut Sink) {
     let cx = Semantic::new(env);
@@ -408,9 +410,31 @@ impl<'a> Semantic<'a> {
             .iter()
             .filter_map(|i| Some((i.instance_id.as_deref()?, i)))
             .collect();
+        // Each deployment option's hardware, as the resolver combines it, one option at a
+        // time. For each Item, whether every combined Item it is part of has AllocationUnits
+        // (a partial override takes them from the Item it combines with); the address
+        // clashes of each option.
+        let mut with_units: HashMap<*const Item, bool> = HashMap::new();
+        let mut clashes = Vec::new();
+        let mut reported = HashSet::new();
+        for option in self.options_to_check(hw, sink) {
+            let r = hw.resolve(option);
+            for x in &r.items {
+                for s in &x.sources {
+                    *with_units.entry(std::ptr::from_ref(*s)).or_insert(true) &=
+                        x.item.allocation_units.is_some();
+                }
+            }
+            let items: Vec<&Item> = r.items.iter().map(|x| x.item.as_ref()).collect();
+            check_addresses(&items, &mut reported, &mut clashes);
+        }
         let mut groups: HashMap<&str, Vec<&Item>> = HashMap::new();
         for item in &hw.items {
-            self.item(item, &by_id, sink);
+            let units_combined = with_units
+                .get(&std::ptr::from_ref(item))
+                .copied()
+                .unwrap_or(false);
+            self.item(item, &by_id, units_combined, sink);
             if let Some(id) = item.instance_id.as_deref() {
                 groups.entry(id).or_default().push(item);
             }
@@ -420,10 +444,51 @@ impl<'a> Semantic<'a> {
         for id in ids {
             check_group(id, &groups[*id], sink);
         }
-        check_addresses(hw, sink);
+        for (position, message) in clashes {
+            sink.error(Rule::AddressOnParent, position, message);
+        }
     }
 
-    fn item(&self, item: &Item, items: &HashMap<&str, &Item>, sink: &mut Sink) {
+    /// The options whose hardware can differ: each declared option that an Item of `hw`
+    /// names, and `None` for all the others (they all use the unconditional Items only).
+    /// At most [`MAX_RESOLVED_OPTIONS`], with a warning beyond.
+    fn options_to_check(&self, hw: &VirtualHardware, sink: &mut Sink) -> Vec<Option<&'a str>> {
+        let named: HashSet<&str> = hw
+            .items
+            .iter()
+            .flat_map(|i| i.configuration.iter().map(String::as_str))
+            .collect();
+        let declared = self.env.configuration_ids();
+        let mut out: Vec<Option<&str>> = declared
+            .iter()
+            .copied()
+            .filter(|c| named.contains(c))
+            .map(Some)
+            .collect();
+        if out.len() < declared.len() || declared.is_empty() {
+            out.insert(0, None);
+        }
+        if out.len() > MAX_RESOLVED_OPTIONS {
+            sink.warning(
+                Rule::DeploymentOption,
+                hw.position,
+                format!(
+                    "{} deployment options give this section different hardware: the hardware of the first {MAX_RESOLVED_OPTIONS} is checked",
+                    out.len()
+                ),
+            );
+            out.truncate(MAX_RESOLVED_OPTIONS);
+        }
+        out
+    }
+
+    fn item(
+        &self,
+        item: &Item,
+        items: &HashMap<&str, &Item>,
+        units_combined: bool,
+        sink: &mut Sink,
+    ) {
         let label = item.label().unwrap_or("Item").to_string();
         if item.resource_type.is_none() {
             sink.error(
@@ -481,6 +546,7 @@ impl<'a> Semantic<'a> {
         self.configuration_refs(&item.configuration, item.position, sink);
         if item.is_memory() {
             match item.allocation_units.as_deref() {
+                None if units_combined => {}
                 None => sink.warning(
                     Rule::Units,
                     item.position,
@@ -608,13 +674,15 @@ fn check_group(id: &str, items: &[&Item], sink: &mut Sink) {
 }
 
 /// Devices on the same controller need distinct AddressOnParent values (ESXi refuses the
-/// descriptor otherwise). Items for other deployment options and bound items do not clash.
-fn check_addresses(hw: &VirtualHardware, sink: &mut Sink) {
+/// descriptor otherwise), in the hardware of each deployment option: Items of different
+/// options and range markers do not clash. A clash is reported once, at the later Item.
+fn check_addresses(
+    items: &[&Item],
+    reported: &mut HashSet<tern_diag::Position>,
+    clashes: &mut Vec<(tern_diag::Position, String)>,
+) {
     let mut seen: HashMap<(&str, &str), &Item> = HashMap::new();
-    for item in &hw.items {
-        if !item.configuration.is_empty() || matches!(item.bound, Some(Bound::Min | Bound::Max)) {
-            continue;
-        }
+    for item in items.iter().copied() {
         let (Some(parent), Some(address)) =
             (item.parent.as_deref(), item.address_on_parent.as_deref())
         else {
@@ -622,16 +690,15 @@ fn check_addresses(hw: &VirtualHardware, sink: &mut Sink) {
         };
         if let Some(first) = seen.get(&(parent, address)) {
             // The same InstanceID twice is already reported as a duplicate.
-            if first.instance_id != item.instance_id {
-                sink.error(
-                    Rule::AddressOnParent,
+            if first.instance_id != item.instance_id && reported.insert(item.position) {
+                clashes.push((
                     item.position,
                     format!(
                         "Item \"{}\" uses AddressOnParent {address} on Parent {parent}, already taken by \"{}\"",
                         item.label().unwrap_or("?"),
                         first.label().unwrap_or("?")
                     ),
-                );
+                ));
             }
         } else {
             seen.insert((parent, address), item);

@@ -181,7 +181,7 @@ fn default_deployment_option_moves() {
     assert_eq!(summary.content.unwrap().hardware[0].cpus, Some(8));
     assert!(matches!(
         edit::set_default_deployment_option(&mut doc, "huge"),
-        Err(EditError::NoDeploymentOption(_))
+        Err(EditError::UnknownDeploymentOption(e)) if e.known == ["small", "medium", "large"]
     ));
 }
 

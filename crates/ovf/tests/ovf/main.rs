@@ -1,5 +1,6 @@
 //! Integration tests of tern-ovf: one binary, one module per concern.
 
+mod deployment;
 mod edit;
 mod environment;
 mod info;

@@ -142,6 +142,7 @@ fn deployment_options_and_per_configuration_values() {
     let hw = &vs.sections.hardware[0];
     let cpus: Vec<_> = hw
         .items_for(Some("large"))
+        .iter()
         .filter(|i| i.is_processor())
         .map(tern_ovf::model::Item::quantity)
         .collect();

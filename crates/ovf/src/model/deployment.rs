@@ -1,0 +1,368 @@
+//! Deployment options applied to hardware items: which Items one configuration uses, how
+//! Items that share an InstanceID combine, where range markers go, and what is left unused.
+//!
+//! The rules, from DSP0243:
+//!
+//! * An Item with `ovf:configuration` (a space-separated list of DeploymentOptionSection
+//!   ids) applies only to the listed configurations; an Item without it applies to all
+//!   (§9.8). No configuration chosen (a descriptor without DeploymentOptionSection) means
+//!   only the Items without `ovf:configuration` apply.
+//! * Items that apply and share an InstanceID make one combined Item: each child element
+//!   comes from the latest Item (in document order) that has a child of that name (§8.1).
+//!   An override that repeats every child therefore replaces the Item before it; one that
+//!   gives only `VirtualQuantity` keeps the earlier Item's `AllocationUnits` (ovftool's own
+//!   positive tests rely on this).
+//! * `ovf:bound="min"`/`"max"` Items are range markers, not hardware: they bound the values
+//!   of the normal Item with the same InstanceID (§8.4). They follow the same configuration
+//!   selection and combine the same way, and are attached to the combined Item as its
+//!   `min`/`max`; a marker without a normal Item is unused.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use tern_diag::Position;
+
+use super::hardware::{Bound, Item, VirtualHardware};
+
+/// How many deployment options the per-option views (`ovf info`, validation) resolve for
+/// one hardware section. Real appliances declare a handful; each resolution reads every
+/// Item, so a hostile descriptor with a hundred thousand options and Items is not resolved
+/// for every option: the views cover the first ones and say so.
+pub const MAX_RESOLVED_OPTIONS: usize = 256;
+
+/// The hardware one deployment option uses: [`VirtualHardware::resolve`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved<'a> {
+    /// The configuration resolved for (`None`: only Items without `ovf:configuration`).
+    pub configuration: Option<String>,
+    /// One combined Item per InstanceID (and one per Item without InstanceID), in the order
+    /// their first Item appears.
+    pub items: Vec<ResolvedItem<'a>>,
+    /// Items this configuration does not use, in document order.
+    pub unused: Vec<Unused<'a>>,
+}
+
+/// The Item a configuration uses for one InstanceID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedItem<'a> {
+    /// The combined Item: each field from the latest source that has it; its position is the
+    /// latest source's. Borrowed when there is one source (the common case), so resolving
+    /// an option costs no copies of the descriptor's Items.
+    pub item: Cow<'a, Item>,
+    /// Every normal Item combined into it, in document order (the last one wins).
+    pub sources: Vec<&'a Item>,
+    /// Children of a source that a later source gives again (InstanceID and ResourceType,
+    /// which every source repeats, are not listed).
+    pub superseded: Vec<Superseded<'a>>,
+    /// The combined `ovf:bound="min"` range marker, if any applies.
+    pub min: Option<Cow<'a, Item>>,
+    /// The combined `ovf:bound="max"` range marker, if any applies.
+    pub max: Option<Cow<'a, Item>>,
+    /// The range markers combined into `min` and `max`, in document order.
+    pub markers: Vec<&'a Item>,
+}
+
+/// A child element of an Item that a later Item with the same InstanceID replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Superseded<'a> {
+    /// The Item whose child is not used.
+    pub item: &'a Item,
+    /// The child's local name (`VirtualQuantity`).
+    pub child: String,
+    /// The Item whose child is used instead.
+    pub by: &'a Item,
+}
+
+/// An Item a configuration does not use, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unused<'a> {
+    /// The Item.
+    pub item: &'a Item,
+    /// Why it is not used.
+    pub reason: UnusedReason,
+}
+
+/// Why a configuration does not use an Item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnusedReason {
+    /// Its `ovf:configuration` does not list the configuration.
+    OtherConfiguration,
+    /// Every child it has (besides InstanceID and ResourceType) is given again by a later
+    /// Item with the same InstanceID (at `by`) that applies to the configuration.
+    Replaced {
+        /// Start tag of the latest Item that replaces it.
+        by: Position,
+    },
+    /// A range marker with no normal Item of its InstanceID in the configuration.
+    RangeWithoutItem,
+}
+
+/// A `--deployment-option` that the DeploymentOptionSection does not declare.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("deployment option \"{name}\" is not declared ({})", known_list(.known))]
+pub struct UnknownConfiguration {
+    /// The requested option.
+    pub name: String,
+    /// The declared ones, in document order.
+    pub known: Vec<String>,
+}
+
+impl VirtualHardware {
+    /// The hardware deployment option `configuration` uses (see the module notes):
+    /// combined Items with their sources and ranges, and the Items left unused.
+    /// `configuration` is taken as given; [`super::Envelope::choose_configuration`] checks
+    /// a requested name and supplies the default.
+    pub fn resolve(&self, configuration: Option<&str>) -> Resolved<'_> {
+        resolve_items(&self.items, configuration)
+    }
+
+    /// The combined Items deployment option `configuration` uses, range markers excluded.
+    pub fn items_for(&self, configuration: Option<&str>) -> Vec<Item> {
+        self.resolve(configuration)
+            .items
+            .into_iter()
+            .map(|r| r.item.into_owned())
+            .collect()
+    }
+}
+
+impl Resolved<'_> {
+    /// The combined Item with InstanceID `id`.
+    pub fn item(&self, id: &str) -> Option<&ResolvedItem<'_>> {
+        self.items
+            .iter()
+            .find(|r| r.item.instance_id.as_deref().map(str::trim) == Some(id))
+    }
+}
+
+impl<'a> ResolvedItem<'a> {
+    /// The source whose child `name` the combined Item uses.
+    pub fn provider(&self, name: &str) -> Option<&'a Item> {
+        self.sources
+            .iter()
+            .rev()
+            .copied()
+            .find(|s| s.children.iter().any(|c| c == name))
+    }
+
+    /// True when an Item with `ovf:configuration` contributes to it: the configuration's
+    /// hardware differs from the unconditional one here.
+    pub fn is_configured(&self) -> bool {
+        self.sources.iter().any(|s| !s.configuration.is_empty())
+    }
+}
+
+/// [`VirtualHardware::resolve`] over any list of Items (ResourceAllocationSection has the
+/// same rules).
+pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Resolved<'a> {
+    // Items by InstanceID in order of first appearance, with their document index. Linear in
+    // the Items (a hash per InstanceID), whatever a hostile descriptor repeats.
+    #[derive(Default)]
+    struct Group<'a> {
+        normal: Vec<(usize, &'a Item)>,
+        markers: Vec<(usize, &'a Item)>,
+    }
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    let mut by_id: HashMap<&'a str, usize> = HashMap::new();
+    let mut unused: Vec<(usize, Unused<'a>)> = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        if !applies(item, configuration) {
+            unused.push((
+                index,
+                Unused {
+                    item,
+                    reason: UnusedReason::OtherConfiguration,
+                },
+            ));
+            continue;
+        }
+        let next = groups.len();
+        let g = match item.instance_id.as_deref().map(str::trim) {
+            Some(id) => *by_id.entry(id).or_insert(next),
+            None => next,
+        };
+        if g == next {
+            groups.push(Group::default());
+        }
+        if is_marker(item) {
+            groups[g].markers.push((index, item));
+        } else {
+            groups[g].normal.push((index, item));
+        }
+    }
+    let mut resolved = Vec::new();
+    for group in groups {
+        if group.normal.is_empty() {
+            unused.extend(group.markers.into_iter().map(|(index, item)| {
+                (
+                    index,
+                    Unused {
+                        item,
+                        reason: UnusedReason::RangeWithoutItem,
+                    },
+                )
+            }));
+            continue;
+        }
+        let (superseded, replaced) = superseded(&group.normal);
+        unused.extend(replaced);
+        let bound = |b: &Bound| {
+            combine(
+                group
+                    .markers
+                    .iter()
+                    .map(|(_, m)| *m)
+                    .filter(|m| m.bound.as_ref() == Some(b)),
+            )
+        };
+        resolved.push(ResolvedItem {
+            item: combine(group.normal.iter().map(|(_, i)| *i)).unwrap_or_default(),
+            min: bound(&Bound::Min),
+            max: bound(&Bound::Max),
+            sources: group.normal.into_iter().map(|(_, i)| i).collect(),
+            superseded,
+            markers: group.markers.into_iter().map(|(_, m)| m).collect(),
+        });
+    }
+    // Document order, whatever the reason.
+    unused.sort_by_key(|(index, _)| *index);
+    Resolved {
+        configuration: configuration.map(str::to_owned),
+        items: resolved,
+        unused: unused.into_iter().map(|(_, u)| u).collect(),
+    }
+}
+
+/// True when `item` applies to `configuration`.
+pub(crate) fn applies(item: &Item, configuration: Option<&str>) -> bool {
+    item.configuration.is_empty()
+        || configuration.is_some_and(|c| item.configuration.iter().any(|x| x == c))
+}
+
+fn is_marker(item: &Item) -> bool {
+    matches!(item.bound, Some(Bound::Min | Bound::Max))
+}
+
+/// Children every Item of an InstanceID repeats: they identify it rather than describe it.
+fn is_identity(child: &str) -> bool {
+    matches!(child, "InstanceID" | "ResourceType")
+}
+
+fn known_list(known: &[String]) -> String {
+    if known.is_empty() {
+        "the descriptor declares none".to_owned()
+    } else {
+        format!("known: {}", known.join(", "))
+    }
+}
+
+/// Children of each source (document order) that a later source gives again, and the
+/// sources every child of which is given again. One pass from the last source back, with
+/// the latest source of each child name.
+#[allow(clippy::type_complexity)]
+fn superseded<'a>(
+    sources: &[(usize, &'a Item)],
+) -> (Vec<Superseded<'a>>, Vec<(usize, Unused<'a>)>) {
+    let mut latest: HashMap<&'a str, (usize, &'a Item)> = HashMap::new();
+    let mut blocks = Vec::new();
+    let mut replaced = Vec::new();
+    let last = sources.len().saturating_sub(1);
+    for (at, &(index, source)) in sources.iter().enumerate().rev() {
+        let mut block = Vec::new();
+        let mut own = 0usize;
+        let mut by: Option<(usize, &Item)> = None;
+        for child in source.children.iter().filter(|c| !is_identity(c)) {
+            own += 1;
+            if let Some(&(later_index, later)) = latest.get(child.as_str()) {
+                block.push(Superseded {
+                    item: source,
+                    child: child.clone(),
+                    by: later,
+                });
+                if by.is_none_or(|(b, _)| later_index > b) {
+                    by = Some((later_index, later));
+                }
+            }
+        }
+        if at < last && block.len() == own {
+            let by = by.map_or(sources[last].1.position, |(_, b)| b.position);
+            replaced.push((
+                index,
+                Unused {
+                    item: source,
+                    reason: UnusedReason::Replaced { by },
+                },
+            ));
+        }
+        for child in source.children.iter().filter(|c| !is_identity(c)) {
+            latest.entry(child.as_str()).or_insert((index, source));
+        }
+        blocks.push(block);
+    }
+    blocks.reverse();
+    (blocks.into_iter().flatten().collect(), replaced)
+}
+
+/// The combination of `items` (document order): each field from the latest that has it.
+fn combine<'a>(mut items: impl Iterator<Item = &'a Item>) -> Option<Cow<'a, Item>> {
+    let first = items.next()?;
+    let Some(second) = items.next() else {
+        return Some(Cow::Borrowed(first));
+    };
+    let mut out = first.clone();
+    let mut names: HashSet<String> = out.children.iter().cloned().collect();
+    for later in std::iter::once(second).chain(items) {
+        overlay(&mut out, later);
+        for child in &later.children {
+            if names.insert(child.clone()) {
+                out.children.push(child.clone());
+            }
+        }
+    }
+    Some(Cow::Owned(out))
+}
+
+fn overlay(out: &mut Item, later: &Item) {
+    fn one(out: &mut Option<String>, later: Option<&String>) {
+        if let Some(v) = later {
+            *out = Some(v.clone());
+        }
+    }
+    fn many(out: &mut Vec<String>, later: &[String]) {
+        if !later.is_empty() {
+            *out = later.to_vec();
+        }
+    }
+    out.kind = later.kind.or(out.kind);
+    out.required = later.required;
+    out.configuration.clone_from(&later.configuration);
+    out.bound.clone_from(&later.bound);
+    one(&mut out.address, later.address.as_ref());
+    one(&mut out.address_on_parent, later.address_on_parent.as_ref());
+    one(&mut out.allocation_units, later.allocation_units.as_ref());
+    one(
+        &mut out.automatic_allocation,
+        later.automatic_allocation.as_ref(),
+    );
+    one(&mut out.caption, later.caption.as_ref());
+    many(&mut out.connection, &later.connection);
+    one(&mut out.description, later.description.as_ref());
+    one(&mut out.element_name, later.element_name.as_ref());
+    many(&mut out.host_resource, &later.host_resource);
+    one(&mut out.instance_id, later.instance_id.as_ref());
+    one(&mut out.limit, later.limit.as_ref());
+    one(&mut out.parent, later.parent.as_ref());
+    one(&mut out.reservation, later.reservation.as_ref());
+    one(&mut out.resource_sub_type, later.resource_sub_type.as_ref());
+    one(&mut out.resource_type, later.resource_type.as_ref());
+    one(&mut out.virtual_quantity, later.virtual_quantity.as_ref());
+    one(
+        &mut out.virtual_quantity_units,
+        later.virtual_quantity_units.as_ref(),
+    );
+    one(&mut out.weight, later.weight.as_ref());
+    one(&mut out.sockets, later.sockets.as_ref());
+    one(&mut out.cores_per_socket, later.cores_per_socket.as_ref());
+    out.position = later.position;
+}
