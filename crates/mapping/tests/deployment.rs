@@ -61,10 +61,7 @@ fn owned(cores: &str, memory: &str, networks: &[&str]) -> (String, String, Vec<S
     (
         cores.to_owned(),
         memory.to_owned(),
-        networks
-            .iter()
-            .map(|n| format!("/network/{n}"))
-            .collect(),
+        networks.iter().map(|n| format!("/network/{n}")).collect(),
     )
 }
 

@@ -27,8 +27,13 @@ struct Facts {
 }
 
 fn facts(doc: &Document) -> Facts {
+    facts_for(doc, None)
+}
+
+/// The facts of deployment option `option` (`None`: the default one).
+fn facts_for(doc: &Document, option: Option<&str>) -> Facts {
     let env = Envelope::read(doc);
-    let config = env.default_configuration();
+    let config = option.or(env.default_configuration());
     let systems = env
         .virtual_systems()
         .iter()
@@ -102,8 +107,40 @@ fn export_is_strictly_valid_and_keeps_the_facts() {
         let Ok(doc) = Document::parse(&std::fs::read(&path).unwrap()) else {
             continue;
         };
-        let Ok(conversion) = ovf_to_occi(&doc, &Options::default()) else {
-            continue;
+        // Every deployment option converts its own hardware, which the export (declaring no
+        // options) must keep.
+        let envelope = Envelope::read(&doc);
+        let mut chosen: Vec<Option<String>> = envelope
+            .configuration_ids()
+            .into_iter()
+            .map(|o| Some(o.to_owned()))
+            .collect();
+        if chosen.is_empty() {
+            chosen.push(None);
+        }
+        for option in chosen {
+            checked += usize::from(keeps_the_facts(&path, &doc, option.as_deref()));
+        }
+    }
+    // Bundled samples and reference descriptors, each of their deployment options.
+    assert!(
+        checked >= 30,
+        "descriptor × option pairs round-trip ({checked})"
+    );
+}
+
+// Converts `doc` for `option`, exports, validates strictly and compares the facts; false when
+// the descriptor has nothing to convert or export.
+fn keeps_the_facts(path: &std::path::Path, doc: &Document, option: Option<&str>) -> bool {
+    {
+        let Ok(conversion) = ovf_to_occi(
+            doc,
+            &Options {
+                deployment_option: option.map(str::to_owned),
+                ..Options::default()
+            },
+        ) else {
+            return false;
         };
         let export = match occi_to_ovf(
             &conversion.collection,
@@ -113,7 +150,7 @@ fn export_is_strictly_valid_and_keeps_the_facts() {
             },
         ) {
             Ok(e) => e,
-            Err(tern_mapping::occi2ovf::ExportError::NoCompute) => continue, // collections without systems
+            Err(tern_mapping::occi2ovf::ExportError::NoCompute) => return false, // collections without systems
             Err(e) => panic!("{}: {e}", path.display()),
         };
         let exported = Document::parse(export.xml.as_bytes())
@@ -135,7 +172,7 @@ fn export_is_strictly_valid_and_keeps_the_facts() {
             errors.join("\n"),
             export.xml
         );
-        let (before, after) = (facts(&doc), facts(&exported));
+        let (before, after) = (facts_for(doc, option), facts(&exported));
         // Disks that are only partly described (a `${property}` capacity) may be absent from
         // the facts on one side only when the value could not be resolved: compare the rest.
         assert_eq!(
@@ -151,8 +188,8 @@ fn export_is_strictly_valid_and_keeps_the_facts() {
             path.display()
         );
         for (b, a) in before.systems.iter().zip(&after.systems) {
-            assert_eq!(b.0, a.0, "{}: cpus", path.display());
-            assert_eq!(b.1, a.1, "{}: memory bytes", path.display());
+            assert_eq!(b.0, a.0, "{} {option:?}: cpus", path.display());
+            assert_eq!(b.1, a.1, "{} {option:?}: memory bytes", path.display());
             assert_eq!(b.2, a.2, "{}: hostname", path.display());
             assert_eq!(b.3, a.3, "{}: NIC connections", path.display());
         }
@@ -162,9 +199,8 @@ fn export_is_strictly_valid_and_keeps_the_facts() {
             "{}: disk capacities",
             path.display()
         );
-        checked += 1;
+        true
     }
-    assert!(checked >= 8, "the bundled samples round-trip ({checked})");
 }
 
 #[test]
