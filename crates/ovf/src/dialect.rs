@@ -17,6 +17,10 @@ pub enum Dialect {
     Dmtf1,
     /// DMTF OVF 2.x (`http://schemas.dmtf.org/ovf/envelope/2`).
     Dmtf2,
+    /// VirtualBox "OVF 1.0" (its `ovf-1.0` export format, also Vagrant's `box.ovf`):
+    /// envelope/1 with VirtualBox's vocabulary (`vbox:Machine`, `vbox:OSType`,
+    /// `vbox:uuid`) or its hardware family `virtualbox-2.2`. Judged as DMTF 1.x.
+    Virtualbox1,
     /// VirtualBox "OVF 2.0": envelope/2 with EPASD/SASD namespaces ending in `.xsd`.
     Virtualbox2,
     /// oVirt / virt-v2v: `.../envelope/1/` (trailing slash), `ovf:version="0.9"`.
@@ -69,6 +73,7 @@ impl Dialect {
             Dialect::Vmware09 => "VMware OVF 0.9",
             Dialect::Dmtf1 => "DMTF OVF 1.x",
             Dialect::Dmtf2 => "DMTF OVF 2.x",
+            Dialect::Virtualbox1 => "VirtualBox OVF 1.0",
             Dialect::Virtualbox2 => "VirtualBox OVF 2.0",
             Dialect::Ovirt => "oVirt OVF",
             Dialect::Unknown => "not OVF",
@@ -111,11 +116,20 @@ impl DialectInfo {
         } else {
             Dialect::Unknown
         };
+        let mut virtualbox = false;
         if dialect != Dialect::Unknown {
-            scan(root, namespace.as_deref().unwrap_or(""), &mut quirks);
+            scan(
+                root,
+                namespace.as_deref().unwrap_or(""),
+                &mut quirks,
+                &mut virtualbox,
+            );
         }
         if dialect == Dialect::Dmtf2 && quirks.contains(&Quirk::XsdSuffixedNamespaces) {
             dialect = Dialect::Virtualbox2;
+        }
+        if dialect == Dialect::Dmtf1 && virtualbox {
+            dialect = Dialect::Virtualbox1;
         }
         DialectInfo {
             dialect,
@@ -138,7 +152,9 @@ fn declared_encoding(doc: &Document) -> Option<String> {
     Some(body[..body.find(quote)?].to_string())
 }
 
-fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>) {
+/// Records the quirks under `element`, and in `virtualbox` whether VirtualBox wrote it (an
+/// element or attribute in its namespace, or the hardware family `virtualbox-*`).
+fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>, virtualbox: &mut bool) {
     let mut add = |q: Quirk| {
         if !quirks.contains(&q) {
             quirks.push(q);
@@ -152,6 +168,16 @@ fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>) {
         _ => {}
     }
     let local = element.name().local.as_str();
+    if !*virtualbox {
+        *virtualbox = ns == Some(names::VBOX)
+            || element
+                .attributes()
+                .iter()
+                .any(|a| a.name.namespace.as_deref() == Some(names::VBOX))
+            || (local == "VirtualSystemType"
+                && ns == Some(names::VSSD)
+                && element.text().trim().starts_with("virtualbox-"));
+    }
     if local == "InstanceId" && ns.is_some_and(|n| n == names::RASD || n == names::VSSD) {
         add(Quirk::InstanceIdCasing);
     }
@@ -166,6 +192,6 @@ fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>) {
         return;
     }
     for child in element.elements() {
-        scan(child, envelope_ns, quirks);
+        scan(child, envelope_ns, quirks, virtualbox);
     }
 }

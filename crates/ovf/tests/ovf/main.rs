@@ -6,12 +6,14 @@ mod environment;
 mod info;
 mod model;
 mod references;
+mod required;
 mod robustness;
 mod roundtrip;
 mod sealed;
 mod security;
 mod strings;
 mod validate;
+mod virtualbox;
 
 use std::path::{Path, PathBuf};
 
