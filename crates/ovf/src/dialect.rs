@@ -44,7 +44,8 @@ pub enum Quirk {
     XsdSuffixedNamespaces,
     /// OVF 2.x elements inside a 1.x envelope.
     Ovf2ElementsInOvf1,
-    /// The XML declaration names an encoding other than UTF-8 although the bytes are UTF-8.
+    /// The XML declaration names an encoding other than the one the bytes are in (XenCenter
+    /// declares `utf-16` over UTF-8 bytes).
     EncodingDeclaration(String),
 }
 
@@ -100,7 +101,13 @@ impl DialectInfo {
         let mut quirks = Vec::new();
         if let Some(encoding) = declared_encoding(doc) {
             let lower = encoding.to_ascii_lowercase();
-            if lower != "utf-8" && lower != "utf8" && lower != "us-ascii" && lower != "ascii" {
+            let agrees = if doc.encoding().is_utf16() {
+                matches!(lower.as_str(), "utf-16" | "utf16")
+                    || lower == doc.encoding().name().to_ascii_lowercase()
+            } else {
+                matches!(lower.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii")
+            };
+            if !agrees {
                 quirks.push(Quirk::EncodingDeclaration(encoding));
             }
         }

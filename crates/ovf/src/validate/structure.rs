@@ -191,9 +191,10 @@ fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
                 continue;
             }
             Quirk::Ovf2ElementsInOvf1 => "OVF 2.x elements inside an OVF 1.x envelope".to_string(),
-            Quirk::EncodingDeclaration(e) => {
-                format!("the XML declaration says encoding \"{e}\" but the bytes are UTF-8")
-            }
+            Quirk::EncodingDeclaration(e) => format!(
+                "the XML declaration says encoding \"{e}\" but the bytes are {}",
+                cx.doc.encoding().name()
+            ),
         };
         if !(info.dialect.is_legacy() && *quirk == Quirk::InstanceIdCasing) {
             sink.warning(Rule::Dialect, pos, text);

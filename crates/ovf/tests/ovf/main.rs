@@ -2,6 +2,7 @@
 
 mod deployment;
 mod edit;
+mod encoding;
 mod environment;
 mod info;
 mod model;
