@@ -119,18 +119,16 @@ fn decode_utf16(body: &[u8], encoding: Encoding) -> Result<String, ParseError> {
     });
     let mut text = String::with_capacity(body.len() / 2);
     for c in char::decode_utf16(units) {
-        match c {
-            Ok(c) => text.push(c),
-            Err(_) => {
-                let lines = LineIndex::new(&text);
-                let at = text.len();
-                return Err(ParseError {
-                    kind: ParseErrorKind::NotUtf16(encoding.name().to_string()),
-                    span: Span::new(at, at),
-                    position: lines.position(&text, at),
-                });
-            }
-        }
+        let Ok(c) = c else {
+            let lines = LineIndex::new(&text);
+            let at = text.len();
+            return Err(ParseError {
+                kind: ParseErrorKind::NotUtf16(encoding.name().to_string()),
+                span: Span::new(at, at),
+                position: lines.position(&text, at),
+            });
+        };
+        text.push(c);
     }
     Ok(text)
 }

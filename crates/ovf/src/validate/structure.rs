@@ -583,7 +583,7 @@ fn section_children(kind: &str) -> Option<&'static [&'static str]> {
         "EulaSection" => &["License"],
         "InstallSection" | "PlacementSection" => &[],
         "NetworkSection" => &["Network", "NetworkPortProfile"],
-        "OperatingSystemSection" => &["Description"],
+        "OperatingSystemSection" | "PlacementGroupSection" => &["Description"],
         "ProductSection" => &[
             "Product",
             "Vendor",
@@ -598,7 +598,6 @@ fn section_children(kind: &str) -> Option<&'static [&'static str]> {
         ],
         "StartupSection" => &["Item"],
         "EnvironmentFilesSection" => &["File"],
-        "PlacementGroupSection" => &["Description"],
         "ScaleOutSection" => &["Description", "InstanceCount"],
         "SharedDiskSection" => &["SharedDisk"],
         _ => return None,
