@@ -88,7 +88,7 @@ impl Document {
     }
 
     /// The text a descriptor's bytes hold, as the reader decodes them (UTF-8, or UTF-16
-    /// with a byte order mark or starting with `<?`), for showing source lines of findings
+    /// with a byte order mark or starting with `<`), for showing source lines of findings
     /// whose positions point into it; an encoding tern does not read is a [`ParseError`]
     /// naming it.
     ///

@@ -74,7 +74,8 @@ pub(crate) struct Decoded {
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decodes `bytes`: a UTF-8 or UTF-16 byte order mark decides, else the first characters
-/// (`<?` in UTF-16 without a mark, XML 1.0 Appendix F), else UTF-8. UTF-32 and EBCDIC
+/// (`<?`, or `<` and an ASCII character, in UTF-16 without a mark: XML 1.0 Appendix F),
+/// else UTF-8. UTF-32 and EBCDIC
 /// (recognised the same way), and an 8-bit encoding a declaration names over bytes that
 /// are not UTF-8, are refused by name.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
@@ -91,8 +92,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
         [0xFF, 0xFE, 0x00, 0x00, ..] | [0x3C, 0x00, 0x00, 0x00, ..] => Err(unsupported("UTF-32LE")),
         [0xFF, 0xFE, ..] => utf16(Encoding::Utf16Le, true),
         [0xFE, 0xFF, ..] => utf16(Encoding::Utf16Be, true),
-        [0x3C, 0x00, 0x3F, 0x00, ..] => utf16(Encoding::Utf16Le, false),
-        [0x00, 0x3C, 0x00, 0x3F, ..] => utf16(Encoding::Utf16Be, false),
+        // `<?` (Appendix F), or any `<` and an ASCII character: a UTF-16 document whose
+        // writer left out the mark is still read as the text it is.
+        [0x3C, 0x00, c, 0x00, ..] if c.is_ascii() => utf16(Encoding::Utf16Le, false),
+        [0x00, 0x3C, 0x00, c, ..] if c.is_ascii() => utf16(Encoding::Utf16Be, false),
         [0x4C, 0x6F, 0xA7, 0x94, ..] => Err(unsupported("EBCDIC")),
         _ => {
             let bom = bytes.starts_with(UTF8_BOM);
@@ -197,6 +200,14 @@ mod tests {
                 assert_eq!(d.bom, bom);
                 assert_eq!(d.encoding.encode(&d.text, d.bom), bytes);
             }
+        }
+    }
+
+    #[test]
+    fn utf16_without_mark_or_declaration_is_recognised_by_its_first_character() {
+        for big in [false, true] {
+            let bytes = utf16("<Envelope/>", big, false);
+            assert_eq!(decode(&bytes).unwrap().text, "<Envelope/>");
         }
     }
 
