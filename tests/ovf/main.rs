@@ -4,6 +4,7 @@ mod deployment;
 mod edit;
 mod fmt;
 mod info;
+mod input;
 mod validate;
 
 use std::path::{Path, PathBuf};

@@ -95,7 +95,8 @@ struct EnvArgs {
 
 #[derive(Debug, Args)]
 struct ValidateArgs {
-    /// The descriptors (.ovf).
+    /// The descriptors: OVF files of any name (.ovf, .xml, none), OVA archives (their
+    /// descriptor is read in place), `-` for standard input; the content decides.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// ovftool's default conformance rules, each dialect judged by its own (the default).
@@ -112,7 +113,8 @@ struct ValidateArgs {
 
 #[derive(Debug, Args)]
 struct InfoArgs {
-    /// The descriptor (.ovf), or an archive (.ova) whose descriptor is read in place.
+    /// The descriptor: an OVF file of any name (.ovf, .xml, none), an OVA archive (its
+    /// descriptor is read in place), `-` for standard input; the content decides.
     file: PathBuf,
     /// Show texts with an ovf:msgid in this language (xml:lang of a Strings bundle).
     #[arg(long)]
@@ -140,10 +142,19 @@ pub(crate) fn run(args: &OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliErr
 }
 
 fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let doc = load_readable(&args.file)?;
+    let (name, doc) = load_named(&args.file)?;
     let mut env = Envelope::read(&doc);
-    for problem in env.load_external_strings(|href| bundle(&args.file, href)) {
-        let warning = Finding::warning("OVF-STRINGS-BUNDLE", problem).in_file(args.file.display());
+    // Message bundles are files beside the descriptor (or members of its archive); standard
+    // input has neither.
+    let stdin = crate::input::is_stdin(&args.file);
+    for problem in env.load_external_strings(|href| {
+        if stdin {
+            None
+        } else {
+            bundle(&args.file, href)
+        }
+    }) {
+        let warning = Finding::warning("OVF-STRINGS-BUNDLE", problem).in_file(&name);
         eprintln!("{warning}");
     }
     if env.dialect.dialect == tern_ovf::Dialect::Unknown {
@@ -154,7 +165,7 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         return Err(CliError::invalid(
             Finding::error(tern_ovf::Rule::Envelope.id(), message)
                 .at(doc.element_position(doc.root()))
-                .in_file(args.file.display()),
+                .in_file(&name),
         ));
     }
     let info = Info::localized(&env, args.lang.as_deref());
@@ -175,11 +186,9 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
     let mut findings = Findings::default();
     let mut files = Vec::new();
     for path in &args.files {
-        let archive = crate::input::is_ova(path);
-        if !archive && let Err(e) = check_extension(path) {
-            usage_error = Some(e);
-            continue;
-        }
+        // The content decides: an XML file of any name, a tar archive (OVA), `-` for stdin.
+        let stdin = crate::input::is_stdin(path);
+        let archive = !stdin && crate::input::is_ova(path);
         let (name, bytes) = match crate::input::descriptor(path) {
             Ok(read) => read,
             Err(e) => {
@@ -191,8 +200,8 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         let options = ValidateOptions {
             mode,
             // Files of an archive are checked by the package verification below.
-            check_files: args.check_files && !archive,
-            base_dir: (!archive).then(|| {
+            check_files: args.check_files && !archive && !stdin,
+            base_dir: (!archive && !stdin).then(|| {
                 path.parent()
                     .filter(|p| !p.as_os_str().is_empty())
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
@@ -204,7 +213,7 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
             .into_iter()
             .map(|f| f.in_file(&name))
             .collect();
-        if args.check_files {
+        if args.check_files && !stdin {
             // Manifest digests, the certificate's digest, missing and unlisted files.
             file_findings.extend(super::ova::package_findings(path));
         }
@@ -366,27 +375,37 @@ fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
     std::fs::read(dir.join(relative)).ok()
 }
 
-/// Like [`load`], but an `.ova` gives its descriptor (for the commands that only read).
+/// The descriptor of a file of any name (an XML file, or the first member of a tar
+/// archive), or of standard input for `-`, parsed, with the name its findings carry (for
+/// the commands that only read).
 fn load_readable(path: &Path) -> Result<Document, CliError> {
-    if !crate::input::is_ova(path) {
-        return load(path);
-    }
-    let (name, bytes) = crate::input::descriptor(path)?;
-    parse(&name, &bytes)
+    load_named(path).map(|(_, doc)| doc)
 }
 
-// Malformed XML is invalid input (exit 1): an OVF-XML finding shown with its source line.
+/// [`load_readable`] with the name findings about the descriptor carry (`<stdin>`,
+/// `ARCHIVE/MEMBER`, or the path).
+fn load_named(path: &Path) -> Result<(String, Document), CliError> {
+    let (name, bytes) = crate::input::descriptor(path)?;
+    let doc = parse(&name, &bytes)?;
+    Ok((name, doc))
+}
+
+// Malformed XML is invalid input (exit 1): an OVF-XML finding shown with its source line
+// (decoded as the reader decodes it, so UTF-16 shows as text, not as raw bytes).
 fn parse(name: &str, bytes: &[u8]) -> Result<Document, CliError> {
     Document::parse(bytes).map_err(|e| {
-        CliError::invalid_in(
-            e.to_finding().in_file(name),
-            &String::from_utf8_lossy(bytes),
-        )
+        let finding = e.to_finding().in_file(name);
+        match Document::decode(bytes) {
+            Ok(text) => CliError::invalid_in(finding, &text),
+            // An encoding tern does not read has no text to show.
+            Err(_) => CliError::invalid(finding),
+        }
     })
 }
 
-/// Reads and parses a descriptor. I/O problems and wrong file kinds are usage errors (exit
-/// 2); malformed XML is invalid input (exit 1) shown with its source line.
+/// Reads and parses a descriptor file, whatever its name (the content decides). I/O
+/// problems and archives are usage errors (exit 2); malformed XML is invalid input (exit
+/// 1) shown with its source line.
 fn load(path: &Path) -> Result<Document, CliError> {
     check_extension(path)?;
     let bytes = std::fs::read(path)
@@ -394,22 +413,17 @@ fn load(path: &Path) -> Result<Document, CliError> {
     parse(&path.display().to_string(), &bytes)
 }
 
+/// Refuses archives where a descriptor file is edited or written back: an `.ova`, or a
+/// file of any name that is a tar archive. Any other name is read as XML.
 fn check_extension(path: &Path) -> Result<(), CliError> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    match ext.as_deref() {
-        Some("ovf") => Ok(()),
-        Some("ova") => Err(CliError::usage_with_help(
+    if crate::input::is_ova(path) {
+        return Err(CliError::usage_with_help(
             format!(
                 "{}: OVA archives are not read by `tern ovf`",
                 path.display()
             ),
             "use `tern ova ...` for archives",
-        )),
-        _ => Err(CliError::usage_with_help(
-            format!("{}: not an .ovf file", path.display()),
-            "OVF descriptors end in .ovf",
-        )),
+        ));
     }
+    Ok(())
 }

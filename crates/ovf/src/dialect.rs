@@ -17,6 +17,10 @@ pub enum Dialect {
     Dmtf1,
     /// DMTF OVF 2.x (`http://schemas.dmtf.org/ovf/envelope/2`).
     Dmtf2,
+    /// VirtualBox "OVF 1.0" (its `ovf-1.0` export format, also Vagrant's `box.ovf`):
+    /// envelope/1 with VirtualBox's vocabulary (`vbox:Machine`, `vbox:OSType`,
+    /// `vbox:uuid`) or its hardware family `virtualbox-2.2`. Judged as DMTF 1.x.
+    Virtualbox1,
     /// VirtualBox "OVF 2.0": envelope/2 with EPASD/SASD namespaces ending in `.xsd`.
     Virtualbox2,
     /// oVirt / virt-v2v: `.../envelope/1/` (trailing slash), `ovf:version="0.9"`.
@@ -40,7 +44,8 @@ pub enum Quirk {
     XsdSuffixedNamespaces,
     /// OVF 2.x elements inside a 1.x envelope.
     Ovf2ElementsInOvf1,
-    /// The XML declaration names an encoding other than UTF-8 although the bytes are UTF-8.
+    /// The XML declaration names an encoding other than the one the bytes are in (XenCenter
+    /// declares `utf-16` over UTF-8 bytes).
     EncodingDeclaration(String),
 }
 
@@ -69,6 +74,7 @@ impl Dialect {
             Dialect::Vmware09 => "VMware OVF 0.9",
             Dialect::Dmtf1 => "DMTF OVF 1.x",
             Dialect::Dmtf2 => "DMTF OVF 2.x",
+            Dialect::Virtualbox1 => "VirtualBox OVF 1.0",
             Dialect::Virtualbox2 => "VirtualBox OVF 2.0",
             Dialect::Ovirt => "oVirt OVF",
             Dialect::Unknown => "not OVF",
@@ -95,7 +101,13 @@ impl DialectInfo {
         let mut quirks = Vec::new();
         if let Some(encoding) = declared_encoding(doc) {
             let lower = encoding.to_ascii_lowercase();
-            if lower != "utf-8" && lower != "utf8" && lower != "us-ascii" && lower != "ascii" {
+            let agrees = if doc.encoding().is_utf16() {
+                matches!(lower.as_str(), "utf-16" | "utf16")
+                    || lower == doc.encoding().name().to_ascii_lowercase()
+            } else {
+                matches!(lower.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii")
+            };
+            if !agrees {
                 quirks.push(Quirk::EncodingDeclaration(encoding));
             }
         }
@@ -111,11 +123,20 @@ impl DialectInfo {
         } else {
             Dialect::Unknown
         };
+        let mut virtualbox = false;
         if dialect != Dialect::Unknown {
-            scan(root, namespace.as_deref().unwrap_or(""), &mut quirks);
+            scan(
+                root,
+                namespace.as_deref().unwrap_or(""),
+                &mut quirks,
+                &mut virtualbox,
+            );
         }
         if dialect == Dialect::Dmtf2 && quirks.contains(&Quirk::XsdSuffixedNamespaces) {
             dialect = Dialect::Virtualbox2;
+        }
+        if dialect == Dialect::Dmtf1 && virtualbox {
+            dialect = Dialect::Virtualbox1;
         }
         DialectInfo {
             dialect,
@@ -138,7 +159,9 @@ fn declared_encoding(doc: &Document) -> Option<String> {
     Some(body[..body.find(quote)?].to_string())
 }
 
-fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>) {
+/// Records the quirks under `element`, and in `virtualbox` whether VirtualBox wrote it (an
+/// element or attribute in its namespace, or the hardware family `virtualbox-*`).
+fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>, virtualbox: &mut bool) {
     let mut add = |q: Quirk| {
         if !quirks.contains(&q) {
             quirks.push(q);
@@ -152,6 +175,16 @@ fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>) {
         _ => {}
     }
     let local = element.name().local.as_str();
+    if !*virtualbox {
+        *virtualbox = ns == Some(names::VBOX)
+            || element
+                .attributes()
+                .iter()
+                .any(|a| a.name.namespace.as_deref() == Some(names::VBOX))
+            || (local == "VirtualSystemType"
+                && ns == Some(names::VSSD)
+                && element.text().trim().starts_with("virtualbox-"));
+    }
     if local == "InstanceId" && ns.is_some_and(|n| n == names::RASD || n == names::VSSD) {
         add(Quirk::InstanceIdCasing);
     }
@@ -166,6 +199,6 @@ fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>) {
         return;
     }
     for child in element.elements() {
-        scan(child, envelope_ns, quirks);
+        scan(child, envelope_ns, quirks, virtualbox);
     }
 }

@@ -5,6 +5,7 @@ use std::io;
 
 use tern_diag::{LineIndex, Position, Span};
 
+use crate::encoding::Encoding;
 use crate::error::ParseError;
 use crate::escape;
 use crate::node::{Attribute, Element, Node, Raw, SourceId};
@@ -22,6 +23,7 @@ use crate::reader::{self, ParseOptions};
 pub struct Document {
     text: String,
     source: SourceId,
+    encoding: Encoding,
     bom: bool,
     nodes: Vec<Node>,
     lines: LineIndex,
@@ -39,6 +41,7 @@ impl Document {
         Ok(Document {
             text: parsed.text,
             source: parsed.source,
+            encoding: parsed.encoding,
             bom: parsed.bom,
             nodes: parsed.nodes,
             lines: parsed.lines,
@@ -74,9 +77,27 @@ impl Document {
         &self.nodes
     }
 
-    /// The original text (without a byte order mark).
+    /// The original text (decoded from UTF-16 if it was, without a byte order mark).
     pub fn source(&self) -> &str {
         &self.text
+    }
+
+    /// The encoding the document was read from, and is written back in.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// The text a descriptor's bytes hold, as the reader decodes them (UTF-8, or UTF-16
+    /// with a byte order mark or starting with `<`), for showing source lines of findings
+    /// whose positions point into it; an encoding tern does not read is a [`ParseError`]
+    /// naming it.
+    ///
+    /// ```
+    /// let utf16: Vec<u8> = "\u{feff}<a/>".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    /// assert_eq!(tern_ovf::Document::decode(&utf16).unwrap(), "<a/>");
+    /// ```
+    pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
+        crate::encoding::decode(bytes).map(|d| d.text)
     }
 
     /// Line and column of a byte offset in the original text.
@@ -103,18 +124,14 @@ impl Document {
         })
     }
 
-    /// The document as bytes: identical to the input when nothing was edited.
+    /// The document as bytes, in the encoding it was read from: identical to the input
+    /// when nothing was edited.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.text.len() + 3);
-        if self.bom {
-            out.extend_from_slice(b"\xEF\xBB\xBF");
-        }
         let mut s = String::with_capacity(self.text.len());
         for node in &self.nodes {
             self.write_node(node, &mut s);
         }
-        out.extend_from_slice(s.as_bytes());
-        out
+        self.encoding.encode(&s, self.bom)
     }
 
     /// Writes [`Document::to_bytes`] to `out`.

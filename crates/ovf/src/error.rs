@@ -10,8 +10,14 @@ use crate::validate::Rule;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ParseErrorKind {
-    /// The bytes are not UTF-8 (UTF-16 and legacy encodings are not supported).
+    /// The bytes are not valid UTF-8 (and neither a UTF-16 mark nor a declaration says
+    /// they are in another encoding).
     NotUtf8,
+    /// The bytes start as UTF-16 (of the byte order named) but are not valid UTF-16.
+    NotUtf16(String),
+    /// The bytes are in an encoding tern does not read (UTF-32, EBCDIC, or the 8-bit
+    /// encoding the XML declaration names); tern reads UTF-8 and UTF-16.
+    UnsupportedEncoding(String),
     /// The input exceeds the configured size limit.
     TooLarge {
         /// Size of the input in bytes.
@@ -54,7 +60,15 @@ impl fmt::Display for ParseErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ParseErrorKind::NotUtf8 => f.write_str(
-                "the document is not valid UTF-8 (only UTF-8 descriptors are supported)",
+                "the document is not valid UTF-8 (descriptors are read in UTF-8 or UTF-16)",
+            ),
+            ParseErrorKind::NotUtf16(name) => write!(
+                f,
+                "the document starts as {name} but is not valid UTF-16 (an unpaired surrogate or an odd number of bytes)"
+            ),
+            ParseErrorKind::UnsupportedEncoding(name) => write!(
+                f,
+                "the document is encoded in {name}; descriptors are read in UTF-8 or UTF-16 (convert it, e.g. `iconv -f {name} -t UTF-8`)"
             ),
             ParseErrorKind::TooLarge { size, limit } => write!(
                 f,

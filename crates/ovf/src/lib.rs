@@ -44,6 +44,7 @@ pub mod build;
 mod dialect;
 mod document;
 pub mod edit;
+mod encoding;
 mod environment;
 mod error;
 mod escape;
@@ -57,6 +58,7 @@ mod vocab;
 
 pub use dialect::{Dialect, DialectInfo, Quirk};
 pub use document::Document;
+pub use encoding::Encoding;
 pub use environment::{EnvironmentError, environment};
 pub use error::{ParseError, ParseErrorKind};
 pub use model::Envelope;

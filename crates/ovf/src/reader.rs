@@ -12,6 +12,7 @@ use quick_xml::name::{QName, ResolveResult};
 
 use tern_diag::{LineIndex, Span};
 
+use crate::encoding::{Decoded, Encoding};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::escape;
 use crate::node::{Attribute, Element, Markup, Name, Node, Raw, SourceId, Text};
@@ -41,12 +42,11 @@ impl Default for ParseOptions {
 pub(crate) struct Parsed {
     pub(crate) text: String,
     pub(crate) source: SourceId,
+    pub(crate) encoding: Encoding,
     pub(crate) bom: bool,
     pub(crate) nodes: Vec<Node>,
     pub(crate) lines: LineIndex,
 }
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Reads `bytes` into a tree.
 pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, ParseError> {
@@ -62,22 +62,13 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
             },
         ));
     }
-    let bom = bytes.starts_with(BOM);
-    let body = if bom { &bytes[BOM.len()..] } else { bytes };
-    let text = match std::str::from_utf8(body) {
-        Ok(t) => t.to_string(),
-        Err(e) => {
-            let valid = String::from_utf8_lossy(&body[..e.valid_up_to()]).into_owned();
-            let lines = LineIndex::new(&valid);
-            let at = valid.len();
-            return Err(error_at(
-                &valid,
-                &lines,
-                Span::new(at, at + 1),
-                ParseErrorKind::NotUtf8,
-            ));
-        }
-    };
+    // UTF-16 is decoded to text first: spans are offsets into the decoded text, lines and
+    // columns (characters) are those of the document as an editor shows it.
+    let Decoded {
+        text,
+        encoding,
+        bom,
+    } = crate::encoding::decode(bytes)?;
     let lines = LineIndex::new(&text);
     let source = SourceId::fresh();
     let nodes = Builder {
@@ -91,6 +82,7 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
     Ok(Parsed {
         text,
         source,
+        encoding,
         bom,
         nodes,
         lines,
@@ -415,7 +407,7 @@ fn check_char_refs(value: &str) -> Result<(), ParseErrorKind> {
     }
 }
 
-// The input was checked to be UTF-8, so the slices quick-xml hands back are too; the lossy
+// The input was decoded to text, so the slices quick-xml hands back are too; the lossy
 // path only guards the invariant.
 fn lossy(bytes: &[u8]) -> String {
     std::str::from_utf8(bytes).map_or_else(

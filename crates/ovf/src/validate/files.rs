@@ -42,7 +42,7 @@ pub(super) fn check(env: &Envelope, options: &ValidateOptions, sink: &mut Sink) 
             && size != total
         {
             sink.error(
-                Rule::FileMissing,
+                Rule::FileSizeMismatch,
                 file.position,
                 format!("file {href} has {total} bytes but ovf:size says {size}"),
             );

@@ -3,8 +3,9 @@
 //!
 //! Strict mode (the default) applies ovftool's conformance rules, judging each dialect by
 //! its own: a well-formed VMware 0.9 or oVirt envelope is reported as a legacy dialect
-//! (warning), not as invalid. Lax mode turns element-order violations and vendor
-//! sections without `ovf:required="false"` into warnings.
+//! (warning), not as invalid. Lax mode turns element-order violations, vendor
+//! sections without `ovf:required="false"` and the hardware quirks of real exporters
+//! (devices sharing an AddressOnParent, disks sharing a file) into warnings.
 
 mod files;
 mod rules;
@@ -97,6 +98,7 @@ pub fn validate(doc: &Document, options: &ValidateOptions) -> Report {
     let mut sink = Sink {
         findings: Vec::new(),
         mode: options.mode,
+        dialect: env.dialect.dialect,
         legacy: env.dialect.dialect.is_legacy(),
     };
     structure::check(doc, &env, &mut sink);
@@ -117,6 +119,7 @@ pub fn validate(doc: &Document, options: &ValidateOptions) -> Report {
 pub(crate) struct Sink {
     findings: Vec<Finding>,
     mode: Mode,
+    dialect: crate::Dialect,
     legacy: bool,
 }
 
@@ -150,6 +153,11 @@ impl Sink {
 
     pub(crate) fn is_legacy(&self) -> bool {
         self.legacy
+    }
+
+    /// The dialect being judged (some rules are judged per dialect).
+    pub(crate) fn dialect(&self) -> crate::Dialect {
+        self.dialect
     }
 
     fn push(&mut self, rule: Rule, severity: Severity, position: Position, message: String) {

@@ -54,32 +54,67 @@ pub enum Rule {
     Configuration,
     /// Item Parent names an InstanceID of the same section.
     ItemParent,
-    /// Disk capacity is present and positive, or a declared `${property}`.
+    /// Disk capacity is present and a number or a declared `${property}`.
     Capacity,
+    /// A Disk with `ovf:capacity="0"`: DSP0243 §9.1 makes the capacity the size of the
+    /// virtual disk the consumer creates (and `ovf:populatedSize` at most that), so a disk
+    /// of no bytes cannot hold its image or be created blank. Error.
+    CapacityZero,
     /// `populatedSize` is a number no larger than the capacity.
     PopulatedSize,
-    /// File `size` and `chunkSize` are non-negative integers.
+    /// File `chunkSize` is a non-negative integer and `compression` identity or gzip.
     FileSize,
+    /// File `ovf:size` is an `xs:unsignedLong` (DSP8023 `File_Type`; DSP0243 §7.1: the size
+    /// of the referenced file in bytes): empty, negative or non-numeric sizes are errors.
+    /// VMware's OVF 0.9 tooling ignored a size it could not read, so the 0.9 dialect
+    /// gets a warning.
+    FileSizeValue,
+    /// Two Disks name the same File in `ovf:fileRef`. DSP0243 §9.1: a Disk's fileRef
+    /// identifies the File holding *its* content; two disks made from one image need two
+    /// Files (a streamed OVA provides each File once, §5.3), and disks shared between
+    /// systems are 2.x's SharedDiskSection. Error; `--lax` makes it a warning.
+    DiskSharedFile,
     /// Items have ResourceType and InstanceID.
     ItemRequiredField,
+    /// RASD/EPASD/SASD fields whose CIM type is an unsigned integer (`ResourceType`,
+    /// `VirtualQuantity`, `Reservation`, `Limit`, `Weight`…) hold one in range. DSP0243
+    /// §8.3: Item elements are CIM settings data whose values follow the CIM schemas
+    /// (DSP8023's CIM_*AllocationSettingData XSDs: `cimUnsignedLong`, `xs:unsignedShort`…).
+    /// Error.
+    RasdInteger,
     /// `ovf:bound` ranges are well formed.
     Bound,
     /// Property `ovf:type` and qualifiers are from the allowed set.
     PropertyType,
     /// Properties have an `ovf:key`.
     PropertyKey,
-    /// Unknown elements and sections must say `ovf:required="false"`.
+    /// A section or element tern does not understand must say `ovf:required="false"`
+    /// (the attribute defaults to `true` in DSP8023 0.9/1.0/1.1/2.0 alike). DSP0243 §7.3
+    /// and §8.2: a consumer that meets a required extension it does not understand shall
+    /// fail; for a known section this holds for its direct children too (the whole section
+    /// is then not understood). Error in every dialect; `--lax` makes vendor-namespace ones
+    /// warnings (unknown OVF/CIM vocabulary stays an error).
     UnknownRequired,
     /// Children follow the schema order.
     ElementOrder,
     /// Allocation units are DSP0004 programmatic units.
     Units,
-    /// Every VirtualSystem has a VirtualHardwareSection; several must differ.
+    /// Several VirtualHardwareSections of one VirtualSystem differ in id or
+    /// VirtualSystemType.
     HardwareSection,
+    /// A VirtualSystem without a VirtualHardwareSection. DSP0243 §8.1: the
+    /// VirtualHardwareSection describes the hardware the virtual system needs, and
+    /// a VirtualSystem carries one or more (DSP0243 §7.2: a VirtualSystem describes one
+    /// virtual machine). Error; the legacy dialects (0.9, oVirt) get a warning.
+    HardwareMissing,
     /// StartupSection items name a member of the collection.
     StartupRef,
-    /// Referenced local files exist (and have the declared size).
+    /// Referenced local files exist.
     FileMissing,
+    /// With `--check-files`, a referenced local file (or the sum of its chunks) has the
+    /// size `ovf:size` declares. DSP0243 §7.1: `ovf:size` is the size of the referenced
+    /// file in bytes. Error.
+    FileSizeMismatch,
     /// CIM namespaces are the DMTF URIs (not VirtualBox's `.xsd` spelling).
     Namespace,
     /// Legacy dialects and tolerated quirks.
@@ -114,9 +149,13 @@ impl Rule {
         Rule::Configuration,
         Rule::ItemParent,
         Rule::Capacity,
+        Rule::CapacityZero,
         Rule::PopulatedSize,
         Rule::FileSize,
+        Rule::FileSizeValue,
+        Rule::DiskSharedFile,
         Rule::ItemRequiredField,
+        Rule::RasdInteger,
         Rule::Bound,
         Rule::PropertyType,
         Rule::PropertyKey,
@@ -124,8 +163,10 @@ impl Rule {
         Rule::ElementOrder,
         Rule::Units,
         Rule::HardwareSection,
+        Rule::HardwareMissing,
         Rule::StartupRef,
         Rule::FileMissing,
+        Rule::FileSizeMismatch,
         Rule::Namespace,
         Rule::Dialect,
     ];
@@ -158,6 +199,12 @@ impl Rule {
             Rule::Configuration => "OVF-CONFIGURATION",
             Rule::ItemParent => "OVF-ITEM-PARENT",
             Rule::Capacity => "OVF-CAPACITY",
+            Rule::CapacityZero => "OVF-CAPACITY-ZERO",
+            Rule::FileSizeValue => "OVF-FILE-SIZE-VALUE",
+            Rule::DiskSharedFile => "OVF-DISK-SHARED-FILE",
+            Rule::RasdInteger => "OVF-RASD-INTEGER",
+            Rule::HardwareMissing => "OVF-HARDWARE-MISSING",
+            Rule::FileSizeMismatch => "OVF-FILE-SIZE-MISMATCH",
             Rule::PopulatedSize => "OVF-POPULATED-SIZE",
             Rule::FileSize => "OVF-FILE-SIZE",
             Rule::ItemRequiredField => "OVF-ITEM-REQUIRED-FIELD",
@@ -204,9 +251,19 @@ impl Rule {
             Rule::Connection => "NIC Connections name a declared Network",
             Rule::Configuration => "ovf:configuration names declared deployment options",
             Rule::ItemParent => "Item Parent names an InstanceID of the same section",
-            Rule::Capacity => "Disk capacity is present and positive or a declared ${property}",
+            Rule::Capacity => "Disk capacity is present and a number or a declared ${property}",
+            Rule::CapacityZero => "Disk capacity is not 0",
+            Rule::FileSizeValue => "File ovf:size is an unsigned integer (not empty, not negative)",
+            Rule::DiskSharedFile => "no two Disks name the same File",
+            Rule::RasdInteger => {
+                "integer-typed RASD/EPASD/SASD fields hold an unsigned integer in range"
+            }
+            Rule::HardwareMissing => "every VirtualSystem has a VirtualHardwareSection",
+            Rule::FileSizeMismatch => "a referenced local file has the size ovf:size declares",
             Rule::PopulatedSize => "populatedSize is a number not larger than the capacity",
-            Rule::FileSize => "File size and chunkSize are non-negative integers",
+            Rule::FileSize => {
+                "File chunkSize is a non-negative integer, compression identity or gzip"
+            }
             Rule::ItemRequiredField => "Items have a ResourceType and an InstanceID",
             Rule::Bound => "ovf:bound ranges are well formed",
             Rule::PropertyType => "Property types and qualifiers are from the allowed set",
@@ -214,17 +271,17 @@ impl Rule {
             Rule::UnknownRequired => "unknown elements and sections need ovf:required=\"false\"",
             Rule::ElementOrder => "children follow the schema order",
             Rule::Units => "allocation units are DSP0004 programmatic units",
-            Rule::HardwareSection => {
-                "every VirtualSystem has a VirtualHardwareSection; several must differ"
-            }
+            Rule::HardwareSection => "several VirtualHardwareSections differ in id or type",
             Rule::StartupRef => "StartupSection items name a member of the collection",
-            Rule::FileMissing => "referenced local files exist and have the declared size",
+            Rule::FileMissing => "referenced local files exist",
             Rule::Namespace => "CIM namespaces are the DMTF URIs, not VirtualBox's .xsd spelling",
             Rule::Dialect => "legacy dialects and tolerated quirks (never an error)",
         }
     }
 
-    /// Rules that `--lax` turns into warnings (as ovftool `--lax` does).
+    /// Rules that `--lax` turns into warnings (as ovftool `--lax` relaxes conformance and
+    /// virtual hardware compliance checks). VirtualBox 3.x/4.x exports put the CD-ROM and
+    /// the first disk at the same AddressOnParent of one IDE controller.
     pub(crate) fn relaxed_by_lax(self) -> bool {
         matches!(
             self,
@@ -233,6 +290,8 @@ impl Rule {
                 | Rule::Units
                 | Rule::HostResource
                 | Rule::Namespace
+                | Rule::AddressOnParent
+                | Rule::DiskSharedFile
         )
     }
 
@@ -241,11 +300,11 @@ impl Rule {
         matches!(
             self,
             Rule::ElementOrder
-                | Rule::UnknownRequired
                 | Rule::Info
                 | Rule::HostResource
                 | Rule::Version
                 | Rule::HardwareSection
+                | Rule::HardwareMissing
         )
     }
 }

@@ -97,16 +97,34 @@ impl<'a> Semantic<'a> {
                 None => sink.error(Rule::FileRef, f.position, "File has no ovf:href".into()),
                 _ => {}
             }
-            for (name, value) in [("size", &f.size), ("chunkSize", &f.chunk_size)] {
-                if let Some(v) = value
-                    && v.trim().parse::<u64>().is_err()
-                {
-                    sink.error(
-                        Rule::FileSize,
-                        f.position,
-                        format!("File ovf:{name}=\"{v}\" is not a non-negative integer"),
-                    );
+            if let Some(v) = &f.size
+                && v.trim().parse::<u64>().is_err()
+            {
+                let what = if v.trim().is_empty() {
+                    "is empty"
+                } else if v.trim().starts_with('-') {
+                    "is negative"
+                } else {
+                    "is not a number"
+                };
+                let message = format!(
+                    "File ovf:size=\"{v}\" {what}: it is the file's size in bytes, an unsigned integer"
+                );
+                // VMware's 0.9 tooling ignored a size it could not read.
+                if sink.dialect() == crate::Dialect::Vmware09 {
+                    sink.warning(Rule::FileSizeValue, f.position, message);
+                } else {
+                    sink.error(Rule::FileSizeValue, f.position, message);
                 }
+            }
+            if let Some(v) = &f.chunk_size
+                && v.trim().parse::<u64>().is_err()
+            {
+                sink.error(
+                    Rule::FileSize,
+                    f.position,
+                    format!("File ovf:chunkSize=\"{v}\" is not a non-negative integer"),
+                );
             }
             if let Some(c) = f.compression.as_deref()
                 && !matches!(c, "" | "identity" | "gzip")
@@ -122,6 +140,7 @@ impl<'a> Semantic<'a> {
 
     fn disks(&self, sink: &mut Sink) {
         let mut ids = HashSet::new();
+        let mut images: HashMap<&str, &str> = HashMap::new();
         for d in &self.env.disks {
             let name = d.disk_id.as_deref().unwrap_or("?");
             match d.disk_id.as_deref() {
@@ -136,6 +155,19 @@ impl<'a> Semantic<'a> {
                     "Disk has no ovf:diskId".into(),
                 ),
                 _ => {}
+            }
+            if let Some(r) = d.file_ref.as_deref().filter(|r| !r.is_empty()) {
+                if let Some(first) = images.get(r) {
+                    sink.error(
+                        Rule::DiskSharedFile,
+                        d.position,
+                        format!(
+                            "Disk \"{name}\" has ovf:fileRef=\"{r}\", the File of Disk \"{first}\" too: each disk needs its own File"
+                        ),
+                    );
+                } else {
+                    images.insert(r, name);
+                }
             }
             if let Some(r) = d.file_ref.as_deref() {
                 // oVirt points fileRef at the File's href ("image-group/volume").
@@ -173,9 +205,9 @@ impl<'a> Semantic<'a> {
         let capacity = match &d.capacity {
             Capacity::Number(0) => {
                 sink.error(
-                    Rule::Capacity,
+                    Rule::CapacityZero,
                     d.position,
-                    format!("Disk \"{name}\" has capacity 0"),
+                    format!("Disk \"{name}\" has ovf:capacity=\"0\": a virtual disk of no bytes"),
                 );
                 None
             }

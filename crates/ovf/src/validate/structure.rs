@@ -191,9 +191,10 @@ fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
                 continue;
             }
             Quirk::Ovf2ElementsInOvf1 => "OVF 2.x elements inside an OVF 1.x envelope".to_string(),
-            Quirk::EncodingDeclaration(e) => {
-                format!("the XML declaration says encoding \"{e}\" but the bytes are UTF-8")
-            }
+            Quirk::EncodingDeclaration(e) => format!(
+                "the XML declaration says encoding \"{e}\" but the bytes are {}",
+                cx.doc.encoding().name()
+            ),
         };
         if !(info.dialect.is_legacy() && *quirk == Quirk::InstanceIdCasing) {
             sink.warning(Rule::Dialect, pos, text);
@@ -201,7 +202,7 @@ fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
     }
     let version_ok = match (info.dialect, info.version.as_deref()) {
         (_, None) => true,
-        (Dialect::Dmtf1, Some(v)) => v.starts_with("1."),
+        (Dialect::Dmtf1 | Dialect::Virtualbox1, Some(v)) => v.starts_with("1."),
         (Dialect::Dmtf2 | Dialect::Virtualbox2, Some(v)) => v.starts_with("2."),
         (Dialect::Vmware09 | Dialect::Ovirt, Some(v)) => v == "0.9",
         (Dialect::Unknown, Some(_)) => false,
@@ -355,9 +356,9 @@ impl Walk<'_> {
     fn hardware_sections(&self, system: &Element, sections: &[&Element], sink: &mut Sink) {
         if sections.is_empty() {
             sink.error(
-                Rule::HardwareSection,
+                Rule::HardwareMissing,
                 self.pos(system),
-                "VirtualSystem has no VirtualHardwareSection".into(),
+                "VirtualSystem has no VirtualHardwareSection: the hardware it needs is not described".into(),
             );
         }
         let mut seen: Vec<(String, String)> = Vec::new();
@@ -417,10 +418,25 @@ impl Walk<'_> {
         }
         if kind == "ResourceAllocationSection" {
             for child in e.elements() {
-                if vocab::is(child, "Item") {
+                if vocab::is(child, "Item")
+                    || vocab::is(child, "EthernetPortItem")
+                    || vocab::is(child, "StorageItem")
+                {
                     self.item_fields(child, ITEM_FIELDS, sink);
                 } else if !vocab::is(child, "Info") {
                     self.unknown(child, "ResourceAllocationSection", sink);
+                }
+            }
+        }
+        // DSP0243 §7.3: a required child a known section does not define makes the whole
+        // section one the consumer does not understand. Not recursive: direct children only.
+        if let Some(allowed) = section_children(&kind) {
+            for child in e.elements() {
+                let known = vocab::is_ovf(child)
+                    && (child.name().local == "Info"
+                        || allowed.contains(&child.name().local.as_str()));
+                if !known {
+                    self.unknown(child, &kind, sink);
                 }
             }
         }
@@ -462,6 +478,7 @@ impl Walk<'_> {
                 self.unknown(child, &item.name().local, sink);
                 continue;
             };
+            self.integer_field(child, normalized, sink);
             if let Some((prev, prev_name)) = &last
                 && index < *prev
                 && !order_reported
@@ -483,21 +500,65 @@ impl Walk<'_> {
         }
     }
 
+    /// An integer-typed CIM field (DSP8023's CIM XSDs) must hold an unsigned integer in
+    /// its type's range; an empty `xsi:nil="true"` element is the CIM null.
+    fn integer_field(&self, field: &Element, name: &str, sink: &mut Sink) {
+        let Some(max) = integer_field_max(name) else {
+            return;
+        };
+        let text = field.text();
+        let value = text.trim();
+        let nil = field
+            .attribute(Some(names::XSI), "nil")
+            .and_then(vocab::boolean)
+            .unwrap_or(false);
+        if value.is_empty() && nil {
+            return;
+        }
+        let digits = value.strip_prefix('+').unwrap_or(value);
+        let ok = !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && digits.parse::<u128>().is_ok_and(|v| v <= u128::from(max));
+        if !ok {
+            let why = if value.is_empty() {
+                "is empty".to_string()
+            } else if digits.bytes().all(|b| b.is_ascii_digit()) && !digits.is_empty() {
+                format!("exceeds {max}")
+            } else {
+                "is not an unsigned integer".to_string()
+            };
+            sink.error(
+                Rule::RasdInteger,
+                self.pos(field),
+                format!(
+                    "<{}> \"{value}\" {why}: the CIM schema types {name} as an unsigned integer (at most {max})",
+                    field.name().qualified()
+                ),
+            );
+        }
+    }
+
+    /// A section or element tern does not read: fine with `ovf:required="false"` (skipped),
+    /// otherwise a consumer must fail (DSP0243 §7.3).
     fn unknown(&self, e: &Element, parent: &str, sink: &mut Sink) {
+        let dialect = self.env.dialect.dialect;
+        if understood_extension(e)
+            || (dialect == Dialect::Ovirt && ovirt_vocabulary(e))
+            || (dialect == Dialect::Vmware09 && vmware09_vocabulary(e))
+        {
+            return;
+        }
         if !vocab::required(e) {
             return;
         }
         let ns = e.name().namespace.as_deref();
-        if ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n)) {
-            return;
-        }
-        // oVirt's own vocabulary is unqualified or in the RASD namespace; it is the dialect,
-        // not an unknown extension.
-        if sink.is_legacy() && ns.is_none_or(vocab_namespace) {
-            return;
-        }
+        let flag = if vocab::attr(e, "required").is_some() {
+            "ovf:required=\"true\""
+        } else {
+            "no ovf:required=\"false\""
+        };
         let message = format!(
-            "unknown element <{}> ({}) in {parent} without ovf:required=\"false\"",
+            "<{}> ({}) in {parent} is not understood and has {flag}: a consumer must refuse the descriptor",
             e.name().qualified(),
             ns.unwrap_or("no namespace")
         );
@@ -507,6 +568,101 @@ impl Walk<'_> {
         } else {
             sink.error(Rule::UnknownRequired, self.pos(e), message);
         }
+    }
+}
+
+/// The children each known section's schema type declares besides Info (DSP8023 1.1.1
+/// and 2.0.1); `None` for the sections walked on their own (VirtualHardwareSection,
+/// ResourceAllocationSection) and those whose content is another schema's, kept opaque
+/// (BootDeviceSection: CIM_BootConfigSetting; EncryptionSection: XML Encryption).
+fn section_children(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "AnnotationSection" => &["Annotation"],
+        "DeploymentOptionSection" => &["Configuration"],
+        "DiskSection" => &["Disk"],
+        "EulaSection" => &["License"],
+        "InstallSection" | "PlacementSection" => &[],
+        "NetworkSection" => &["Network", "NetworkPortProfile"],
+        "OperatingSystemSection" | "PlacementGroupSection" => &["Description"],
+        "ProductSection" => &[
+            "Product",
+            "Vendor",
+            "Version",
+            "FullVersion",
+            "ProductUrl",
+            "VendorUrl",
+            "AppUrl",
+            "Icon",
+            "Category",
+            "Property",
+        ],
+        "StartupSection" => &["Item"],
+        "EnvironmentFilesSection" => &["File"],
+        "ScaleOutSection" => &["Description", "InstanceCount"],
+        "SharedDiskSection" => &["SharedDisk"],
+        _ => return None,
+    })
+}
+
+/// Vendor elements tern reads, so understands whatever their `ovf:required`:
+/// `vmw:CoresPerSocket` (the cores of a CPU Item) and `vbox:OSType` (the guest OS).
+fn understood_extension(e: &Element) -> bool {
+    let name = e.name();
+    name.is(names::VMW, "CoresPerSocket") || name.is(names::VBOX, "OSType")
+}
+
+/// The oVirt dialect's own vocabulary (ovirt-engine's OVF writer and virt-v2v's
+/// `create_ovf.ml`): unqualified sections and children, and RASD-namespace fields CIM
+/// does not define.
+fn ovirt_vocabulary(e: &Element) -> bool {
+    e.name()
+        .namespace
+        .as_deref()
+        .is_none_or(|n| n == names::RASD || names::is_ovf_namespace(n) || n == names::VSSD)
+}
+
+/// What OVF 0.9 defined and 1.x renamed or dropped: ProductSection's `Full-version`
+/// (1.x `FullVersion`) and the CIM 2.17 RASD field `BusNumber`.
+fn vmware09_vocabulary(e: &Element) -> bool {
+    let name = e.name();
+    match name.namespace.as_deref() {
+        Some(names::RASD) => name.local == "BusNumber",
+        ns => ns.is_none_or(names::is_ovf_namespace) && name.local == "Full-version",
+    }
+}
+
+/// The largest value of an integer-typed CIM item field (RASD, EPASD, SASD of DSP8023
+/// 1.1.1/2.0.1: `xs:unsignedByte/Short/Int/Long` and the `cimUnsigned*` wrappers), or
+/// `None` for fields of other types.
+fn integer_field_max(name: &str) -> Option<u64> {
+    match name {
+        "VSITypeIDVersion" => Some(u64::from(u8::MAX)),
+        "ResourceType"
+        | "ConsumerVisibility"
+        | "MappingBehavior"
+        | "ChangeableType"
+        | "DesiredVLANEndpointMode"
+        | "AllowedPriorities"
+        | "AllowedToReceiveVLANs"
+        | "AllowedToTransmitVLANs"
+        | "DefaultPortVID"
+        | "DefaultPriority"
+        | "NetworkPortProfileIDType"
+        | "PortVID"
+        | "Access"
+        | "HostExtentNameFormat"
+        | "HostExtentNameNamespace" => Some(u64::from(u16::MAX)),
+        "Weight" | "GroupID" | "ManagerID" | "VSITypeID" => Some(u64::from(u32::MAX)),
+        "VirtualQuantity"
+        | "Reservation"
+        | "Limit"
+        | "Generation"
+        | "ReceiveBandwidthLimit"
+        | "ReceiveBandwidthReservation"
+        | "VirtualResourceBlockSize"
+        | "HostResourceBlockSize"
+        | "HostExtentStartingAddress" => Some(u64::MAX),
+        _ => None,
     }
 }
 

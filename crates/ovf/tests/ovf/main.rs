@@ -2,16 +2,19 @@
 
 mod deployment;
 mod edit;
+mod encoding;
 mod environment;
 mod info;
 mod model;
 mod references;
+mod required;
 mod robustness;
 mod roundtrip;
 mod sealed;
 mod security;
 mod strings;
 mod validate;
+mod virtualbox;
 
 use std::path::{Path, PathBuf};
 

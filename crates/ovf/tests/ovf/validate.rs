@@ -28,6 +28,11 @@ fn invalid_samples() -> Vec<PathBuf> {
         .collect()
 }
 
+/// The rules only `--check-files` reports as errors.
+fn needs_check_files(rule: &str) -> bool {
+    matches!(rule, "OVF-FILE-MISSING" | "OVF-FILE-SIZE-MISMATCH")
+}
+
 fn rule_of(path: &Path) -> String {
     path.file_stem()
         .unwrap()
@@ -41,8 +46,7 @@ fn each_invalid_sample_fails_with_exactly_its_rule() {
     assert!(samples.len() >= 30, "found {}", samples.len());
     for path in samples {
         let rule = rule_of(&path);
-        let check_files = rule == "OVF-FILE-MISSING";
-        let report = check(&path, Mode::Strict, check_files);
+        let report = check(&path, Mode::Strict, needs_check_files(&rule));
         assert!(!report.is_valid(), "{} should be invalid", path.display());
         assert_eq!(
             report.error_rules(),
@@ -122,7 +126,7 @@ fn check_files_compares_sizes() {
     let report = check(&desc, Mode::Strict, true);
     assert_eq!(
         report.error_rules(),
-        ["OVF-FILE-MISSING"],
+        ["OVF-FILE-SIZE-MISMATCH"],
         "{:#?}",
         report.findings
     );
@@ -131,6 +135,8 @@ fn check_files_compares_sizes() {
             .message
             .contains("1000 bytes but ovf:size says 1048576")
     );
+    // Without --check-files a wrong size is not looked at.
+    assert!(check(&desc, Mode::Strict, false).findings.is_empty());
     std::fs::write(dir.join("minimal-disk1.vmdk"), vec![0u8; 1_048_576]).unwrap();
     assert!(check(&desc, Mode::Strict, true).is_valid());
     std::fs::remove_dir_all(&dir).unwrap();
@@ -149,6 +155,8 @@ fn lax_relaxes_order_and_vendor_quirks_but_not_unknown_ovf_sections() {
         "OVF-NAMESPACE",
         "OVF-UNITS",
         "OVF-HOST-RESOURCE",
+        "OVF-ADDRESS-ON-PARENT",
+        "OVF-DISK-SHARED-FILE",
     ] {
         let report = check(&by_rule(rule), Mode::Lax, false);
         assert!(report.is_valid(), "{rule} in lax: {:#?}", report.findings);
@@ -261,8 +269,15 @@ const REFERENCE_VERDICTS: &[(&str, bool, &[&str], bool)] = &[
     ("vmware-studio-ovf09-legacy.ovf", true, &[], true),
     ("cisco-csr1000v-cot.ovf", true, &[], true),
     ("vagrant-nxosv-virtualbox-box.ovf", true, &[], true),
-    // Readable once the wrong encoding declaration is tolerated (reported as a warning).
-    ("xenserver-xenadmin-sample.ovf", true, &[], true),
+    // Readable once the wrong encoding declaration is tolerated (reported as a warning);
+    // its xenovf:VirtualSystemOtherConfigurationData carries no ovf:required="false", so
+    // a consumer that does not read it must refuse it (strict), --lax warns.
+    (
+        "xenserver-xenadmin-sample.ovf",
+        false,
+        &["OVF-UNKNOWN-REQUIRED"],
+        true,
+    ),
     // ovftool negative test: two Items share an InstanceID.
     (
         "neg-ovftool-dup-instanceid.ovf",
@@ -287,7 +302,7 @@ const REFERENCE_VERDICTS: &[(&str, bool, &[&str], bool)] = &[
     (
         "ovirt-virt-v2v-output.ovf",
         false,
-        &["OVF-FILE-SIZE"],
+        &["OVF-FILE-SIZE-VALUE"],
         false,
     ),
     // Hand-extended: a ResourceAllocationSection without Info inside the VirtualSystem.
@@ -341,7 +356,7 @@ fn reference_samples_are_judged_as_their_notes_imply() {
 fn invalid_sample_messages_are_reviewed_snapshots() {
     for path in invalid_samples() {
         let rule = rule_of(&path);
-        let report = check(&path, Mode::Strict, rule == "OVF-FILE-MISSING");
+        let report = check(&path, Mode::Strict, needs_check_files(&rule));
         let name = format!("invalid/{}", path.file_name().unwrap().to_string_lossy());
         let rendered: Vec<String> = report
             .findings
@@ -353,4 +368,78 @@ fn invalid_sample_messages_are_reviewed_snapshots() {
             rendered.join("\n")
         );
     }
+}
+
+#[test]
+fn file_sizes_are_judged_per_dialect() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/ovf");
+    let v09 = std::fs::read_to_string(root.join("vmware-ovf09.ovf")).unwrap();
+    for bad in ["", "-1"] {
+        let sized = v09.replace("ovf:size=\"268435456\"", &format!("ovf:size=\"{bad}\""));
+        assert_ne!(sized, v09);
+        // VMware's 0.9 tooling ignored a size it could not read: a warning.
+        let report = validate_bytes(sized.as_bytes(), &ValidateOptions::default());
+        assert!(report.is_valid(), "{bad:?}: {:#?}", report.findings);
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "OVF-FILE-SIZE-VALUE")
+            .unwrap();
+        assert_eq!(f.severity, Severity::Warning);
+        // The same File in a 1.x descriptor is an error.
+        let minimal = std::fs::read_to_string(root.join("minimal.ovf"))
+            .unwrap()
+            .replace("ovf:size=\"1048576\"", &format!("ovf:size=\"{bad}\""));
+        let report = validate_bytes(minimal.as_bytes(), &ValidateOptions::default());
+        assert_eq!(report.error_rules(), ["OVF-FILE-SIZE-VALUE"], "{bad:?}");
+    }
+}
+
+#[test]
+fn integer_fields_take_the_cim_null_and_the_schema_range() {
+    let minimal = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/ovf/minimal.ovf"),
+    )
+    .unwrap();
+    let judge = |from: &str, to: &str| {
+        let xml = minimal.replace(from, to);
+        assert_ne!(xml, minimal);
+        validate_bytes(xml.as_bytes(), &ValidateOptions::default())
+            .error_rules()
+            .join(",")
+    };
+    let quantity = "<rasd:VirtualQuantity>1</rasd:VirtualQuantity>";
+    // xsi:nil is CIM's null; `+1` and surrounding blanks are xs:unsignedLong lexical forms.
+    assert_eq!(
+        judge(
+            quantity,
+            "<rasd:VirtualQuantity xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\"/>"
+        ),
+        ""
+    );
+    assert_eq!(
+        judge(
+            quantity,
+            "<rasd:VirtualQuantity> +1 </rasd:VirtualQuantity>"
+        ),
+        ""
+    );
+    for bad in ["", "1.5", "0x10", "two", "18446744073709551616"] {
+        assert_eq!(
+            judge(
+                quantity,
+                &format!("<rasd:VirtualQuantity>{bad}</rasd:VirtualQuantity>")
+            ),
+            "OVF-RASD-INTEGER",
+            "{bad:?}"
+        );
+    }
+    // ResourceType is an xs:unsignedShort.
+    assert_eq!(
+        judge(
+            "<rasd:ResourceType>3</rasd:ResourceType>",
+            "<rasd:ResourceType>65539</rasd:ResourceType>"
+        ),
+        "OVF-RASD-INTEGER"
+    );
 }
