@@ -2,6 +2,7 @@
 
 mod deployment;
 mod edit;
+mod edit_cot;
 mod environment;
 mod info;
 mod model;
