@@ -39,7 +39,8 @@ pub fn set_cpus_for(
     if count == 0 {
         return Err(EditError::Size("a system needs at least one CPU".into()));
     }
-    set_item_fields(doc, system, option, &first_of(PROCESSOR), |item| {
+    let pick = first_of(PROCESSOR, "processor Item (ResourceType 3)");
+    set_item_fields(doc, system, option, &pick, |item| {
         Ok(Change {
             values: vec![("VirtualQuantity", count.to_string())],
             texts: texts(item, |text| restate::count(text, item.cpu_count()?, count)),
@@ -70,7 +71,8 @@ pub fn set_memory_for(
     if bytes == 0 {
         return Err(EditError::Size("a system needs some memory".into()));
     }
-    set_item_fields(doc, system, option, &first_of(MEMORY), |item| {
+    let pick = first_of(MEMORY, "memory Item (ResourceType 4)");
+    set_item_fields(doc, system, option, &pick, |item| {
         let old_unit = item
             .allocation_units
             .as_deref()
@@ -148,7 +150,10 @@ pub fn set_nic_type(
             doc,
             system,
             option,
-            &|_| Some(index),
+            &Pick {
+                find: move |_: &[ResolvedItem<'_>]| Some(index),
+                what: "network adapter",
+            },
             |item| {
                 let old = item.resource_sub_type.clone().unwrap_or_default();
                 Ok(Change {
@@ -191,12 +196,24 @@ fn texts(
     .collect()
 }
 
+/// Which resolved Item an edit changes (its index), and what it is when there is none.
+struct Pick<F> {
+    find: F,
+    what: &'static str,
+}
+
 /// The first resolved Item of `resource_type`.
-fn first_of(resource_type: u16) -> impl Fn(&[ResolvedItem<'_>]) -> Option<usize> {
-    move |items| {
-        items
-            .iter()
-            .position(|r| r.item.resource_type_code() == Some(resource_type))
+fn first_of(
+    resource_type: u16,
+    what: &'static str,
+) -> Pick<impl Fn(&[ResolvedItem<'_>]) -> Option<usize>> {
+    Pick {
+        find: move |items: &[ResolvedItem<'_>]| {
+            items
+                .iter()
+                .position(|r| r.item.resource_type_code() == Some(resource_type))
+        },
+        what,
     }
 }
 
@@ -207,7 +224,7 @@ fn set_item_fields(
     doc: &mut Document,
     system: Option<&str>,
     option: Option<&str>,
-    pick: &dyn Fn(&[ResolvedItem<'_>]) -> Option<usize>,
+    pick: &Pick<impl Fn(&[ResolvedItem<'_>]) -> Option<usize>>,
     change: impl FnOnce(&Item) -> Result<Change, EditError>,
 ) -> Result<Vec<Restated>, EditError> {
     let env = Envelope::read(doc);
@@ -221,17 +238,16 @@ fn set_item_fields(
     let hw = hardware_path(doc, system)?;
     let section = VirtualHardware::read(&Cx { doc }, element_at(doc, &hw));
     let resolved = section.resolve(config.as_deref());
-    let Some(target) = pick(&resolved.items).and_then(|i| resolved.items.get(i)) else {
-        return Err(EditError::NoItem(match &config {
-            Some(c) => format!("(of this kind for deployment option {c})"),
-            None => "(of this kind)".to_string(),
-        }));
+    let missing = || EditError::NoResource {
+        what: pick.what,
+        option: config.clone(),
     };
+    let target = (pick.find)(&resolved.items)
+        .and_then(|i| resolved.items.get(i))
+        .ok_or_else(missing)?;
     let change = change(&target.item)?;
     let fields = &change.values;
-    let Some(&last) = target.sources.last() else {
-        return Err(EditError::NoItem("(of this kind)".to_string()));
-    };
+    let &last = target.sources.last().ok_or_else(missing)?;
     // Only the options `last` applies to can take anything from it, and only through the
     // Items of its InstanceID: resolve those alone for each of them.
     let id = last.instance_id.as_deref().map(str::trim);

@@ -86,6 +86,14 @@ pub enum EditError {
     /// No item has that InstanceID.
     #[error("no Item with InstanceID \"{0}\"")]
     NoItem(String),
+    /// The hardware (of the deployment option) has no Item of the kind an edit changes.
+    #[error("{}", no_resource(.what, .option.as_deref()))]
+    NoResource {
+        /// The kind: `processor Item (ResourceType 3)`.
+        what: &'static str,
+        /// The deployment option whose hardware was searched, if the descriptor has options.
+        option: Option<String>,
+    },
     /// No network adapter (of the deployment option) matches: none at all, or none with
     /// that InstanceID or ElementName.
     #[error("{}", no_nic(.selector.as_deref(), .known))]
@@ -664,5 +672,12 @@ fn no_nic(selector: Option<&str>, known: &[String]) -> String {
             known.join("; ")
         ),
         (None, false) => "no network adapter matches".to_string(),
+    }
+}
+
+fn no_resource(what: &str, option: Option<&str>) -> String {
+    match option {
+        Some(o) => format!("deployment option {o} gives the system no {what}"),
+        None => format!("the system has no {what}"),
     }
 }

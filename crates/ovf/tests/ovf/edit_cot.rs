@@ -217,6 +217,13 @@ fn a_name_that_states_another_value_is_left_alone() {
     assert!(restated.is_empty());
     let after = String::from_utf8(doc.to_bytes()).unwrap();
     assert_eq!(after.matches("1 virtual CPU").count(), 2);
+    // A system without the Item says which one it lacks.
+    let err = edit::set_memory(&mut doc, Some("two"), GIB).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the system has no memory Item (ResourceType 4)"
+    );
+    assert!(!err.is_usage());
 }
 
 #[test]
