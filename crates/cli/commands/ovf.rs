@@ -89,7 +89,7 @@ struct EditArgs {
     /// Set the NIC type (rasd:ResourceSubType, written as given: E1000, E1000e, VMXNET3,
     /// virtio, PCNet32…) of the network adapters of the deployment option given by
     /// --profile: all of them, or those --nic names.
-    #[arg(long = "nic-type", value_name = "TYPE")]
+    #[arg(long = "nic-type", alias = "nic-types", value_name = "TYPE")]
     nic_type: Option<String>,
     /// A network adapter --nic-type changes, by InstanceID or ElementName (repeatable).
     #[arg(long = "nic", value_name = "ID|NAME", requires = "nic_type")]
