@@ -71,11 +71,23 @@ fn edit_in_place_and_failures_leave_the_file_alone() {
     let out = tern(&["ovf", "edit", path.to_str().unwrap(), "--prop", "novalue"]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    let out = tern(&["ovf", "edit", path.to_str().unwrap(), "--cpus", "3"]);
+    let out = tern(&[
+        "ovf",
+        "edit",
+        path.to_str().unwrap(),
+        "--cpus",
+        "3",
+        "--in-place",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     let after = String::from_utf8(std::fs::read(&path).unwrap()).unwrap();
     assert!(after.contains("<rasd:VirtualQuantity>3</rasd:VirtualQuantity>"));
-    assert_eq!(after.len(), before.len(), "one digit replaced by one digit");
+    assert!(after.contains("<rasd:ElementName>3 virtual CPU</rasd:ElementName>"));
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "two digits replaced by two digits"
+    );
 }
 
 #[test]

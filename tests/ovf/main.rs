@@ -2,6 +2,7 @@
 
 mod deployment;
 mod edit;
+mod edit_cot;
 mod fmt;
 mod info;
 mod input;

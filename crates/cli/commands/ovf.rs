@@ -28,7 +28,7 @@ enum OvfCommand {
     Validate(ValidateArgs),
     /// Read a descriptor and write it back (byte-identical when nothing is edited).
     Fmt(FmtArgs),
-    /// Change hardware (of one deployment option), properties or the default deployment option; only edited elements are rewritten.
+    /// Change hardware (of one deployment option), properties or the default deployment option; only edited elements are rewritten, to stdout unless -o or --in-place.
     Edit(Box<EditArgs>),
     /// Print the OVF environment (ovf-env.xml) a guest would receive.
     Env(EnvArgs),
@@ -38,34 +38,82 @@ enum OvfCommand {
 struct EditArgs {
     /// The descriptor (.ovf).
     file: PathBuf,
-    /// Where to write (atomically); the input file when absent.
-    #[arg(short, long)]
+    /// Where to write the edited descriptor (atomically; `-` is stdout). Without -o or
+    /// --in-place it goes to stdout.
+    #[arg(short, long, conflicts_with = "in_place")]
     output: Option<PathBuf>,
-    /// The virtual system to edit, by ovf:id (default: the first one).
+    /// Rewrite FILE itself (atomically; its mode and owner are kept).
+    #[arg(long)]
+    in_place: bool,
+    /// The virtual system to edit, by ovf:id (default: the first one; --add-prop also takes
+    /// a VirtualSystemCollection).
     #[arg(long)]
     system: Option<String>,
-    /// Number of virtual CPUs (of the deployment option given by --deployment-option).
-    #[arg(long)]
+    /// Number of virtual CPUs (of the deployment option given by --profile). The Item's
+    /// ElementName/Description follows when it states the count ("2 virtual CPU(s)").
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     cpus: Option<u64>,
-    /// Memory size, e.g. 4GiB, 512MiB, 2048MB (a bare number is bytes), of the deployment
-    /// option given by --deployment-option.
-    #[arg(long)]
+    /// Memory (of the deployment option given by --profile). A bare number is MiB, as in
+    /// COT (--memory 4096 is 4 GiB); or with a unit: 4G, 4GiB, 4GB, 4096M, 4096MiB, 1.5G
+    /// (K, M, G, T, KB, MB, GB, TB are binary, as in COT and CIM; DSP0004's kilobyte,
+    /// megabyte… are decimal). Exact: a size that is no whole number of bytes is refused.
+    #[arg(long, value_name = "SIZE")]
     memory: Option<String>,
-    /// Set a property default: KEY=VALUE (repeatable).
+    /// Set the default of a declared property: KEY=VALUE (repeatable; KEY may be
+    /// class.key.instance). An undeclared KEY is an error: --add-prop declares one.
     #[arg(long = "prop", value_name = "KEY=VALUE")]
     props: Vec<String>,
+    /// Declare a property KEY=VALUE (or KEY, without a default) in the system's first
+    /// ProductSection, which is created when the system has none.
+    #[arg(long = "add-prop", value_name = "KEY[=VALUE]")]
+    add_prop: Option<String>,
+    /// The type of the --add-prop property (default: string); its value must fit it.
+    #[arg(long = "type", value_name = "TYPE", requires = "add_prop",
+          value_parser = clap::builder::PossibleValuesParser::new(edit::PROPERTY_TYPES))]
+    prop_type: Option<String>,
+    /// The Label of the --add-prop property.
+    #[arg(long, requires = "add_prop")]
+    label: Option<String>,
+    /// The Description of the --add-prop property.
+    #[arg(long, requires = "add_prop")]
+    description: Option<String>,
+    /// Mark the --add-prop property ovf:userConfigurable="true".
+    #[arg(long, requires = "add_prop")]
+    user_configurable: bool,
+    /// Mark the --add-prop property ovf:password="true".
+    #[arg(long, requires = "add_prop")]
+    password: bool,
     /// Add a network adapter connected to NETWORK (repeatable).
     #[arg(long = "add-nic", value_name = "NETWORK")]
     add_nics: Vec<String>,
-    /// Add a blank disk of SIZE, e.g. 20GiB (repeatable).
+    /// Set the NIC type (rasd:ResourceSubType, written as given: E1000, E1000e, VMXNET3,
+    /// virtio, PCNet32…) of the network adapters of the deployment option given by
+    /// --profile: all of them, or those --nic names.
+    #[arg(long = "nic-type", alias = "nic-types", value_name = "TYPE")]
+    nic_type: Option<String>,
+    /// A network adapter --nic-type changes, by InstanceID or ElementName (repeatable).
+    #[arg(long = "nic", value_name = "ID|NAME", requires = "nic_type")]
+    nics: Vec<String>,
+    /// Add a serial port (ResourceType 21) connected to URI, its rasd:Connection (e.g.
+    /// telnet://:9001; "" for none), for the deployment option given by --profile, else for
+    /// every option (repeatable).
+    #[arg(long = "add-serial", value_name = "URI")]
+    add_serials: Vec<String>,
+    /// Add a blank disk of SIZE, e.g. 20GiB (a bare number is bytes; repeatable).
     #[arg(long = "add-disk", value_name = "SIZE")]
     add_disks: Vec<String>,
     /// Remove the items with this instance id (repeatable).
     #[arg(long = "remove-item", value_name = "INSTANCEID")]
     remove_items: Vec<String>,
-    /// The deployment option whose hardware --cpus and --memory change (default: the
-    /// declared default); the other options keep theirs.
-    #[arg(long = "deployment-option", value_name = "NAME")]
+    /// The deployment option (COT's profile) whose hardware --cpus, --memory, --nic-type
+    /// and --add-serial change (default: the declared default); the other options keep
+    /// theirs.
+    #[arg(
+        long = "deployment-option",
+        visible_alias = "profile",
+        alias = "profiles",
+        value_name = "NAME"
+    )]
     deployment_option: Option<String>,
     /// Make NAME the default deployment option.
     #[arg(long = "default-option", value_name = "NAME")]
@@ -249,72 +297,143 @@ fn fmt(args: &FmtArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Ok)
 }
 
+/// What `ovf edit` made: the edited descriptor, where it goes, and what the edits report
+/// besides the values asked for (new ids, texts said again, fields dropped).
+struct Edited {
+    bytes: Vec<u8>,
+    /// `None`: stdout.
+    target: Option<PathBuf>,
+    applied: edit::Applied,
+}
+
+// Exit codes: a malformed flag value (a size, a type, a property value outside the type
+// given with it, an undeclared deployment option) is a usage error (2); a descriptor that
+// lacks what the edit needs (no such system, Item, NIC, property or network) or refuses the
+// value (outside a declared property type) is invalid input (1). Nothing is written then.
 fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
+    let edited = edit_descriptor(args)?;
+    if !edited.applied.dropped.is_empty() {
+        let warning = Finding::warning(
+            "OVF-EDIT",
+            format!(
+                "dropped fields without an OVF 1.x equivalent: {}",
+                edited.applied.dropped.join(", ")
+            ),
+        )
+        .in_file(args.file.display());
+        eprintln!("{warning}");
+    }
+    match &edited.target {
+        Some(path) => output::write_file(path, &edited.bytes)?,
+        None => output::print_bytes(&edited.bytes)?,
+    }
+    Ok(Outcome::Ok)
+}
+
+fn edit_descriptor(args: &EditArgs) -> Result<Edited, CliError> {
+    let edits = edit_request(args)?;
     let mut doc = load(&args.file)?;
-    let system = args.system.as_deref();
-    let invalid = |e: tern_ovf::edit::EditError| {
-        CliError::invalid(Finding::error("OVF-EDIT", e.to_string()).in_file(args.file.display()))
-    };
-    let usage = |e: tern_ovf::edit::EditError| CliError::usage(format!("{e}"));
-    // An undeclared option is a usage error that names the declared ones.
-    let hardware = |e: tern_ovf::edit::EditError| match e {
-        tern_ovf::edit::EditError::UnknownDeploymentOption(_) => {
+    let applied = edit::apply(&mut doc, &edits).map_err(|e| match &e {
+        edit::EditError::UnknownDeploymentOption(_) => {
             CliError::usage(format!("{}: {e}", args.file.display()))
         }
-        e => invalid(e),
+        edit::EditError::BadNicType(_) => CliError::usage(format!("--nic-type: {e}")),
+        edit::EditError::BadKey(_) | edit::EditError::BadNewValue { .. } => {
+            CliError::usage(format!("--add-prop: {e}"))
+        }
+        e if e.is_usage() => CliError::usage(e),
+        edit::EditError::NoProperty { key, .. } => CliError::invalid(
+            Finding::error(
+                "OVF-EDIT",
+                format!("{e}; --add-prop {key}=VALUE declares it"),
+            )
+            .in_file(args.file.display()),
+        ),
+        e => CliError::invalid(
+            Finding::error("OVF-EDIT", e.to_string()).in_file(args.file.display()),
+        ),
+    })?;
+    let target = if args.in_place {
+        Some(args.file.clone())
+    } else {
+        args.output.clone()
     };
-    let option = args.deployment_option.as_deref();
-    if option.is_some() && args.cpus.is_none() && args.memory.is_none() {
+    Ok(Edited {
+        bytes: doc.to_bytes(),
+        target,
+        applied,
+    })
+}
+
+/// The edits the flags ask for; malformed values are usage errors naming their flag.
+fn edit_request(args: &EditArgs) -> Result<edit::Edits, CliError> {
+    let hardware = args.cpus.is_some()
+        || args.memory.is_some()
+        || args.nic_type.is_some()
+        || !args.add_serials.is_empty();
+    if args.deployment_option.is_some() && !hardware {
         return Err(CliError::usage_with_help(
-            "--deployment-option chooses the option whose --cpus or --memory to change, and neither is given",
+            "--deployment-option (--profile) chooses the option whose --cpus, --memory, --nic-type or --add-serial change, and none is given",
             "to make an option the default, use --default-option NAME",
         ));
     }
-    if let Some(n) = args.cpus {
-        edit::set_cpus_for(&mut doc, system, option, n).map_err(hardware)?;
-    }
-    if let Some(m) = &args.memory {
-        let bytes = edit::parse_size(m).map_err(usage)?;
-        edit::set_memory_for(&mut doc, system, option, bytes).map_err(hardware)?;
+    let size = |flag: &str, parsed: Result<u128, edit::EditError>| {
+        parsed.map_err(|e| CliError::usage(format!("{flag}: {e}")))
+    };
+    let mut edits = edit::Edits::default();
+    edits.system.clone_from(&args.system);
+    edits.option.clone_from(&args.deployment_option);
+    edits.cpus = args.cpus;
+    edits.memory = args
+        .memory
+        .as_deref()
+        .map(|m| size("--memory", edit::parse_memory(m)))
+        .transpose()?;
+    if let Some(spec) = &args.add_prop {
+        let (key, value) = match spec.split_once('=') {
+            Some((key, value)) => (key, Some(value.to_string())),
+            None => (spec.as_str(), None),
+        };
+        if key.is_empty() {
+            return Err(CliError::usage_with_help(
+                format!("--add-prop: `{spec}` has no key"),
+                "write --add-prop KEY=VALUE",
+            ));
+        }
+        let mut p = edit::NewProperty::new(key, args.prop_type.as_deref().unwrap_or("string"));
+        p.value = value;
+        p.label.clone_from(&args.label);
+        p.description.clone_from(&args.description);
+        p.user_configurable = args.user_configurable;
+        p.password = args.password;
+        edits.new_property = Some(p);
     }
     for prop in &args.props {
         let (key, value) = split_prop(prop)?;
-        edit::set_property(&mut doc, key, value).map_err(invalid)?;
+        edits.properties.push((key.to_string(), value.to_string()));
     }
-    for id in &args.remove_items {
-        edit::remove_item(&mut doc, system, id).map_err(invalid)?;
+    edits.remove_items.clone_from(&args.remove_items);
+    edits.add_nics.clone_from(&args.add_nics);
+    edits.nic_type.clone_from(&args.nic_type);
+    edits.nics.clone_from(&args.nics);
+    edits.add_serials.clone_from(&args.add_serials);
+    for disk in &args.add_disks {
+        edits
+            .add_disks
+            .push(size("--add-disk", edit::parse_size(disk))?);
     }
-    for network in &args.add_nics {
-        edit::add_nic(&mut doc, system, network).map_err(invalid)?;
-    }
-    for size in &args.add_disks {
-        let bytes = edit::parse_size(size).map_err(usage)?;
-        edit::add_disk(&mut doc, system, bytes).map_err(invalid)?;
-    }
-    if let Some(option) = &args.default_option {
-        edit::set_default_deployment_option(&mut doc, option).map_err(hardware)?;
-    }
-    if let Some(ty) = &args.virtual_system_type {
-        edit::set_virtual_system_type(&mut doc, system, ty).map_err(invalid)?;
-    }
-    if let Some(version) = &args.ovf_version {
-        let target = if version == "1" {
+    edits.default_option.clone_from(&args.default_option);
+    edits
+        .virtual_system_type
+        .clone_from(&args.virtual_system_type);
+    edits.ovf_version = args.ovf_version.as_deref().map(|v| {
+        if v == "1" {
             edit::OvfVersion::V1
         } else {
             edit::OvfVersion::V2
-        };
-        let dropped = edit::convert_version(&mut doc, target).map_err(invalid)?;
-        if !dropped.is_empty() {
-            eprintln!(
-                "{}: warning: dropped fields without an OVF 1.x equivalent: {}",
-                args.file.display(),
-                dropped.join(", ")
-            );
         }
-    }
-    let target = args.output.as_ref().unwrap_or(&args.file);
-    output::write_file(target, &doc.to_bytes())?;
-    Ok(Outcome::Ok)
+    });
+    Ok(edits)
 }
 
 fn env(args: &EnvArgs) -> Result<Outcome, CliError> {

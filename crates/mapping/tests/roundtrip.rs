@@ -259,18 +259,21 @@ fn with_the_original_a_changed_attribute_changes_only_its_element() {
         .filter(|(a, b)| a != b)
         .collect();
     assert_eq!(old.lines().count(), new.lines().count());
-    assert_eq!(changed.len(), 2, "{changed:#?}");
+    // Each value, and the Item's name that states it (tern-ovf's editor says it again).
+    assert_eq!(changed.len(), 4, "{changed:#?}");
     assert!(
-        changed[0]
-            .1
-            .contains("<rasd:VirtualQuantity>6</rasd:VirtualQuantity>"),
+        changed[0].1.contains(">6 virtual CPUs<")
+            && changed[1]
+                .1
+                .contains("<rasd:VirtualQuantity>6</rasd:VirtualQuantity>"),
         "{changed:#?}"
     );
     // 24 GiB in the item's own unit (byte * 2^20 for this system in the sample).
     assert!(
-        changed[1]
-            .1
-            .contains("<rasd:VirtualQuantity>24576</rasd:VirtualQuantity>"),
+        changed[2].1.contains(">24576 MB of memory<")
+            && changed[3]
+                .1
+                .contains("<rasd:VirtualQuantity>24576</rasd:VirtualQuantity>"),
         "{changed:#?}"
     );
     let again = ovf_to_occi(&doc, &Options::default()).unwrap().collection;

@@ -12,12 +12,19 @@
 //! assert!(out.contains("<rasd:VirtualQuantity>8192</rasd:VirtualQuantity>"));
 //! ```
 
+mod apply;
 mod convert;
 mod hardware;
+mod property;
+mod restate;
+mod size;
 mod tree;
 
+pub use apply::{Added, Applied, Edits, apply};
 pub use convert::{OvfVersion, convert_version};
-pub use hardware::{set_cpus, set_cpus_for, set_memory, set_memory_for};
+pub use hardware::{set_cpus, set_cpus_for, set_memory, set_memory_for, set_nic_type};
+pub use property::{NewProperty, PROPERTY_TYPES, add_property, set_property};
+pub use size::{parse_memory, parse_size, parse_size_in};
 
 use tern_units::AllocationUnit;
 
@@ -39,8 +46,23 @@ pub enum EditError {
     #[error("VirtualSystem {0} has no VirtualHardwareSection")]
     NoHardware(String),
     /// No ProductSection property has that key.
-    #[error("no Property with key \"{0}\"")]
-    NoProperty(String),
+    #[error("no Property with key \"{key}\" ({})", known_keys(.known))]
+    NoProperty {
+        /// The key asked for.
+        key: String,
+        /// The keys the descriptor declares (qualified `class.key.instance` where the
+        /// section has a class or instance), in document order.
+        known: Vec<String>,
+    },
+    /// The key is already declared in the ProductSection a new property would go to.
+    #[error("the ProductSection already declares a Property with key \"{0}\"")]
+    DuplicateProperty(String),
+    /// A property key that cannot be declared (empty, or with blanks).
+    #[error("\"{0}\" cannot be a property key (a key is a non-empty word without blanks)")]
+    BadKey(String),
+    /// A property type DSP0243 does not define.
+    #[error("\"{0}\" is not a property type ({types})", types = PROPERTY_TYPES.join(", "))]
+    BadType(String),
     /// The value does not fit the property's type.
     #[error("value \"{value}\" is not a valid {ty} for property \"{key}\"")]
     BadValue {
@@ -51,9 +73,39 @@ pub enum EditError {
         /// The refused value.
         value: String,
     },
+    /// The value given for a new property does not fit the type given for it.
+    #[error("value \"{value}\" is not a valid {ty} for the new property \"{key}\"")]
+    BadNewValue {
+        /// Property key.
+        key: String,
+        /// Property type.
+        ty: String,
+        /// The refused value.
+        value: String,
+    },
     /// No item has that InstanceID.
     #[error("no Item with InstanceID \"{0}\"")]
     NoItem(String),
+    /// The hardware (of the deployment option) has no Item of the kind an edit changes.
+    #[error("{}", no_resource(.what, .option.as_deref()))]
+    NoResource {
+        /// The kind: `processor Item (ResourceType 3)`.
+        what: &'static str,
+        /// The deployment option whose hardware was searched, if the descriptor has options.
+        option: Option<String>,
+    },
+    /// No network adapter (of the deployment option) matches: none at all, or none with
+    /// that InstanceID or ElementName.
+    #[error("{}", no_nic(.selector.as_deref(), .known))]
+    NoNic {
+        /// The InstanceID or ElementName asked for (`None`: any adapter).
+        selector: Option<String>,
+        /// The adapters there are, each as "InstanceID ElementName".
+        known: Vec<String>,
+    },
+    /// A NIC type that cannot be written (empty).
+    #[error("\"{0}\" is not a NIC type (e.g. E1000, VMXNET3, virtio)")]
+    BadNicType(String),
     /// The network is not declared in a NetworkSection.
     #[error("network \"{0}\" is not declared in the NetworkSection")]
     NoNetwork(String),
@@ -69,6 +121,40 @@ pub enum EditError {
     /// A size that cannot be expressed.
     #[error("{0}")]
     Size(String),
+}
+
+impl EditError {
+    /// True when the request itself is wrong whatever the descriptor says (a size or type
+    /// that cannot be written, a value outside the type given with it, a deployment option
+    /// the descriptor does not declare: the CLI's usage errors, exit 2); false when the
+    /// descriptor lacks what the edit needs or refuses the value (no such system, Item,
+    /// property or network, a value outside a declared type: invalid input, exit 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            EditError::Size(_)
+                | EditError::BadKey(_)
+                | EditError::BadType(_)
+                | EditError::BadNewValue { .. }
+                | EditError::BadNicType(_)
+                | EditError::UnknownDeploymentOption(_)
+        )
+    }
+}
+
+/// A descriptive text of an Item said again because the value it states changed
+/// (`2 virtual CPU(s)` → `4 virtual CPU(s)`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Restated {
+    /// The Item's InstanceID.
+    pub instance_id: Option<String>,
+    /// The field: `ElementName`, `Caption` or `Description`.
+    pub field: String,
+    /// The text before.
+    pub before: String,
+    /// The text after.
+    pub after: String,
 }
 
 /// Sets the capacity of the Disk `disk_id` in bytes; keeps its `ovf:capacityAllocationUnits`
@@ -127,67 +213,6 @@ pub fn set_disk_capacity(doc: &mut Document, disk_id: &str, bytes: u128) -> Resu
         }
     };
     tree::at_mut(doc, &path).set_attribute(capacity, quantity.to_string());
-    Ok(())
-}
-
-/// Sets the default value (`ovf:value`) of the property `key` (plain or `class.key.instance`)
-/// in every ProductSection that declares it, checking the value against the property type.
-pub fn set_property(doc: &mut Document, key: &str, value: &str) -> Result<(), EditError> {
-    let matches: Vec<(Path, Option<String>)> = {
-        let root = doc.root();
-        let sections = tree::find(root, &|e| {
-            vocab::section_kind(e).as_deref() == Some("ProductSection") && vocab::is_ovf(e)
-        });
-        let mut out = Vec::new();
-        for (path, ps) in sections {
-            let class = vocab::attr(ps, "class").unwrap_or("");
-            let instance = vocab::attr(ps, "instance").unwrap_or("");
-            for (i, child) in ps.children().iter().enumerate() {
-                let Node::Element(p) = child else { continue };
-                if !vocab::is(p, "Property") {
-                    continue;
-                }
-                let Some(k) = vocab::attr(p, "key") else {
-                    continue;
-                };
-                let qualified = [class, k, instance]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(".");
-                if k == key || qualified == key {
-                    let mut full = path.clone();
-                    full.push(i);
-                    out.push((full, vocab::attr(p, "type").map(str::to_string)));
-                }
-            }
-        }
-        out
-    };
-    if matches.is_empty() {
-        return Err(EditError::NoProperty(key.to_string()));
-    }
-    for (_, ty) in &matches {
-        if let Some(ty) = ty {
-            check_value(key, ty, value)?;
-        }
-    }
-    let name = tree::ovf_attr_name(doc, "value");
-    for (path, _) in matches {
-        let p = tree::at_mut(doc, &path);
-        // 0.9 files spell the default `ovf:defaultValue`.
-        let attr_name =
-            if vocab::attr(p, "value").is_none() && vocab::attr(p, "defaultValue").is_some() {
-                crate::node::Name {
-                    local: "defaultValue".into(),
-                    ..name.clone()
-                }
-            } else {
-                name.clone()
-            };
-        p.set_attribute(attr_name, value);
-    }
     Ok(())
 }
 
@@ -253,7 +278,45 @@ pub fn add_nic(
     if let Some(s) = subtype {
         fields.push(("ResourceSubType", s));
     }
-    append_item(doc, &hw, &fields);
+    append_item(doc, &hw, &[], &fields);
+    Ok(id)
+}
+
+/// Adds a serial port (ResourceType 21, `ovf:required="false"` as VMware and COT write
+/// them) connected to `connection` (a URI such as `telnet://:9001`, written as its
+/// `Connection`; `None` or empty: not connected). With `option`, the port is for that
+/// deployment option only (`ovf:configuration`). Returns the new InstanceID.
+pub fn add_serial(
+    doc: &mut Document,
+    system: Option<&str>,
+    option: Option<&str>,
+    connection: Option<&str>,
+) -> Result<String, EditError> {
+    if let Some(option) = option {
+        crate::Envelope::read(doc).choose_configuration(Some(option))?;
+    }
+    let hw = hardware_path(doc, system)?;
+    let (id, ports) = {
+        let section = element_at(doc, &hw);
+        (next_instance_id(section), count_items(section, "21"))
+    };
+    let mut fields = vec![
+        ("AutomaticAllocation", "true".to_string()),
+        ("ElementName", format!("Serial port {}", ports + 1)),
+        ("InstanceID", id.clone()),
+        ("ResourceType", "21".to_string()),
+    ];
+    if let Some(c) = connection.map(str::trim).filter(|c| !c.is_empty()) {
+        fields.push(("Connection", c.to_string()));
+    }
+    let mut attributes = vec![(tree::ovf_attr_name(doc, "required"), "false".to_string())];
+    if let Some(option) = option {
+        attributes.push((
+            tree::ovf_attr_name(doc, "configuration"),
+            option.to_string(),
+        ));
+    }
+    append_item(doc, &hw, &attributes, &fields);
     Ok(id)
 }
 
@@ -341,7 +404,7 @@ pub fn add_disk(
         fields.push(("Parent", c));
     }
     // The Disk went inside the DiskSection: the hardware section's path is unchanged.
-    append_item(doc, &hw, &fields);
+    append_item(doc, &hw, &[], &fields);
     Ok(disk_id)
 }
 
@@ -386,24 +449,6 @@ pub fn set_virtual_system_type(
     path.push(index);
     set_field(doc, &path, "VirtualSystemType", value);
     Ok(())
-}
-
-/// Parses a size such as `4GiB`, `512 MiB`, `2048MB` or `1073741824` into bytes (units as
-/// DSP0004 / the legacy spellings tern-units accepts; a bare number is bytes).
-pub fn parse_size(text: &str) -> Result<u128, EditError> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let quantity: u64 = number
-        .parse()
-        .map_err(|_| EditError::Size(format!("\"{text}\" does not start with a whole number")))?;
-    let unit = unit.trim();
-    if unit.is_empty() {
-        return Ok(u128::from(quantity));
-    }
-    let unit = AllocationUnit::parse(unit).map_err(|e| EditError::Size(e.to_string()))?;
-    unit.bytes(quantity)
-        .map_err(|e| EditError::Size(e.to_string()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -526,8 +571,14 @@ fn count_items(section: &Element, resource_type: &str) -> usize {
         .count()
 }
 
-/// Appends a new `Item` (named like the existing ones) with `fields` in schema order.
-fn append_item(doc: &mut Document, hw: &[usize], fields: &[(&str, String)]) {
+/// Appends a new `Item` (named like the existing ones) with `attributes` and `fields` (in
+/// schema order).
+fn append_item(
+    doc: &mut Document,
+    hw: &[usize],
+    attributes: &[(crate::node::Name, String)],
+    fields: &[(&str, String)],
+) {
     let (name, indent, field_indent) = {
         let section = element_at(doc, hw);
         let sibling = section.elements().find(|e| vocab::is(e, "Item"));
@@ -551,6 +602,9 @@ fn append_item(doc: &mut Document, hw: &[usize], fields: &[(&str, String)]) {
     let mut sorted: Vec<&(&str, String)> = fields.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut item = Element::new(name);
+    for (name, value) in attributes {
+        item.set_attribute(name.clone(), value.clone());
+    }
     for (field, value) in sorted {
         let new = tree::text_element(doc, names::RASD, field, "rasd", value);
         let children = item.children_mut();
@@ -581,18 +635,6 @@ fn disk_name(doc: &Document, section: &[usize]) -> crate::node::Name {
     )
 }
 
-fn check_value(key: &str, ty: &str, value: &str) -> Result<(), EditError> {
-    if crate::environment::value_fits(ty, value) {
-        Ok(())
-    } else {
-        Err(EditError::BadValue {
-            key: key.to_string(),
-            ty: ty.to_string(),
-            value: value.to_string(),
-        })
-    }
-}
-
 // `bytes` as a quantity of `units` when it is a whole number of them; otherwise in the
 // largest binary unit that holds it exactly, returned to be written beside it. Sizes keep the
 // units the author chose whenever they can.
@@ -606,5 +648,36 @@ fn in_units(units: Option<&str>, bytes: u128) -> (u128, Option<AllocationUnit>) 
     } else {
         let (q, unit) = AllocationUnit::largest_binary_unit(bytes);
         (q, Some(unit))
+    }
+}
+
+fn known_keys(known: &[String]) -> String {
+    const SHOWN: usize = 12;
+    match known.len() {
+        0 => "the descriptor declares no properties".to_string(),
+        n if n <= SHOWN => format!("declared: {}", known.join(", ")),
+        n => format!(
+            "declared: {} and {} more",
+            known[..SHOWN].join(", "),
+            n - SHOWN
+        ),
+    }
+}
+
+fn no_nic(selector: Option<&str>, known: &[String]) -> String {
+    match (selector, known.is_empty()) {
+        (_, true) => "the system has no network adapter (ResourceType 10)".to_string(),
+        (Some(s), false) => format!(
+            "no network adapter with InstanceID or ElementName \"{s}\" (there are: {})",
+            known.join("; ")
+        ),
+        (None, false) => "no network adapter matches".to_string(),
+    }
+}
+
+fn no_resource(what: &str, option: Option<&str>) -> String {
+    match option {
+        Some(o) => format!("deployment option {o} gives the system no {what}"),
+        None => format!("the system has no {what}"),
     }
 }

@@ -273,7 +273,8 @@ fn addresses_clash_within_one_option_only() {
 fn set_cpus_for_an_option_changes_only_that_option() {
     let before = overrides_text();
     let mut doc = parse(&before);
-    // `large huge` is shared: `large` gets an override of its own after it.
+    // `large huge` is shared: `large` gets an override of its own after it (whose name
+    // states the new count).
     edit::set_cpus_for(&mut doc, None, Some("large"), 6).unwrap();
     // `medium` has an Item of its own: changed in place.
     edit::set_cpus_for(&mut doc, None, Some("medium"), 3).unwrap();
@@ -286,7 +287,7 @@ fn set_cpus_for_an_option_changes_only_that_option() {
     assert_eq!(cpus, [Some(1), Some(3), Some(6), Some(4)]);
     assert!(
         after.contains(
-            "      <Item ovf:configuration=\"large\">\n        <rasd:AllocationUnits>hertz * 10^6</rasd:AllocationUnits>\n        <rasd:ElementName>4 virtual CPUs</rasd:ElementName>\n        <rasd:InstanceID>1</rasd:InstanceID>\n        <rasd:ResourceType>3</rasd:ResourceType>\n        <rasd:VirtualQuantity>6</rasd:VirtualQuantity>\n      </Item>\n"
+            "      <Item ovf:configuration=\"large\">\n        <rasd:AllocationUnits>hertz * 10^6</rasd:AllocationUnits>\n        <rasd:ElementName>6 virtual CPUs</rasd:ElementName>\n        <rasd:InstanceID>1</rasd:InstanceID>\n        <rasd:ResourceType>3</rasd:ResourceType>\n        <rasd:VirtualQuantity>6</rasd:VirtualQuantity>\n      </Item>\n"
         ),
         "{after}"
     );
@@ -352,7 +353,7 @@ fn a_partial_override_gets_the_children_it_combines_with() {
     let item = &after[start..start + after[start..].find("</Item>").unwrap()];
     assert_eq!(
         item,
-        "<Item ovf:configuration=\"large\">\n        <rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>\n        <rasd:ElementName>8192 MB of memory</rasd:ElementName>\n        <rasd:InstanceID>2</rasd:InstanceID>\n        <rasd:ResourceType>4</rasd:ResourceType>\n        <rasd:VirtualQuantity>10240</rasd:VirtualQuantity>\n      "
+        "<Item ovf:configuration=\"large\">\n        <rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>\n        <rasd:ElementName>10240 MB of memory</rasd:ElementName>\n        <rasd:InstanceID>2</rasd:InstanceID>\n        <rasd:ResourceType>4</rasd:ResourceType>\n        <rasd:VirtualQuantity>10240</rasd:VirtualQuantity>\n      "
     );
     let info = Info::new(&Envelope::read(&parse(&after)));
     assert_eq!(figures(&info, "large").1, Some(10 * GIB));

@@ -2,6 +2,7 @@
 
 mod deployment;
 mod edit;
+mod edit_cot;
 mod encoding;
 mod environment;
 mod info;
