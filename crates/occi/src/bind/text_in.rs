@@ -15,7 +15,7 @@ use crate::syntax::{
 };
 use crate::text::TextDocument;
 
-use super::{SourceIndex, derive_id, typed_value};
+use super::{EntityPath, SourceIndex, derive_id, typed_value};
 
 /// Binds a parsed text rendering to the model.
 pub(crate) fn from_text(
@@ -307,7 +307,17 @@ fn entity(
             .iter()
             .any(|a| a.name == "occi.core.target" || a.name == "occi.core.source")
     };
-    let (summary, source, target) = fill_entity(
+    // A text rendering holds one entity (and the links inline in a resource).
+    let path = if is_link {
+        EntityPath::Link(0)
+    } else {
+        EntityPath::Resource(0)
+    };
+    let previous = index.enter(path, start_of(doc));
+    for c in &doc.categories {
+        index.category(&c.type_id(), c.position);
+    }
+    let filled = fill_entity(
         &mut entity,
         &doc.attributes,
         is_link,
@@ -315,7 +325,9 @@ fn entity(
         options,
         diags,
         index,
-    )?;
+    );
+    index.leave(previous);
+    let (summary, source, target) = filled?;
     let mut links = Vec::new();
     let mut ok = true;
     for link in &doc.links {
@@ -334,7 +346,10 @@ fn entity(
                 entity.actions.push(action);
             }
             LinkValue::Resource(r) if !is_link => {
-                match inline_link(r, catalogue, options, diags, index) {
+                let previous = index.enter(EntityPath::ResourceLink(0, links.len()), r.position);
+                let link = inline_link(r, catalogue, options, diags, index);
+                index.leave(previous);
+                match link {
                     Some(l) => links.push(l),
                     None => ok = false,
                 }
