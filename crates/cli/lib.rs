@@ -11,6 +11,7 @@ mod exit;
 mod input;
 mod output;
 mod report;
+mod signals;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ pub use exit::{CliError, Outcome};
 
 /// Entry point of the `tern` binary.
 pub fn main_tern() -> ExitCode {
+    signals::install();
     let cli = app::Cli::parse();
     exit::finish(
         commands::dispatch(cli.command, &cli.global),
@@ -29,6 +31,7 @@ pub fn main_tern() -> ExitCode {
 
 /// Entry point of the `ovf2occi` binary: the same function as `tern ovf2occi`.
 pub fn main_ovf2occi() -> ExitCode {
+    signals::install();
     let args = commands::convert::Ovf2OcciArgs::parse();
     let global = app::GlobalArgs::default();
     exit::finish(commands::convert::ovf2occi(&args, &global), global.format)
@@ -36,6 +39,7 @@ pub fn main_ovf2occi() -> ExitCode {
 
 /// Entry point of the `occi2ovf` binary: the same function as `tern occi2ovf`.
 pub fn main_occi2ovf() -> ExitCode {
+    signals::install();
     let args = commands::convert::Occi2OvfArgs::parse();
     let global = app::GlobalArgs::default();
     exit::finish(commands::convert::occi2ovf(&args, &global), global.format)

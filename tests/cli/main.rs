@@ -14,6 +14,7 @@ mod output_files;
 mod ova;
 mod ovf2occi;
 mod ovf_in_ova;
+mod signals;
 mod topology;
 
 use std::process::{Command, Output};

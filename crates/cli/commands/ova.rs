@@ -70,6 +70,9 @@ pub(crate) struct PackArgs {
     /// The OVA to write (written to a temporary file beside it, then renamed).
     #[arg(short, long, value_name = "OUT.ova")]
     pub(crate) output: PathBuf,
+    /// Replace OUT.ova if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
     /// Manifest digest algorithm: sha1 for OVF 1.x consumers (older ESXi/vCenter).
     #[arg(long, value_enum, default_value_t = ManifestAlgorithm::Sha256)]
     pub(crate) manifest: ManifestAlgorithm,
@@ -223,12 +226,21 @@ fn pack(args: &PackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
             ManifestAlgorithm::Sha512 => Algorithm::Sha512,
         },
         mtime: args.mtime,
+        overwrite: args.force,
     };
     let mut bar = ProgressLine::new("packing");
     let result = tern_ova::pack(&args.ovf, &found.files, &args.output, &options, &mut |p| {
         bar.update(p);
     })
-    .map_err(|e| failure(&args.ovf, &e));
+    .map_err(|e| match &e {
+        OvaError::Io { path, source } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            CliError::usage_with_help(
+                format!("{}: {source}", path.display()),
+                "use --force to replace it",
+            )
+        }
+        _ => failure(&args.ovf, &e),
+    });
     bar.clear();
     let packed = result?;
     match global.format {
