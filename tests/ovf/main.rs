@@ -4,6 +4,7 @@ mod deployment;
 mod edit;
 mod fmt;
 mod info;
+mod summary;
 mod validate;
 
 use std::path::{Path, PathBuf};

@@ -63,7 +63,15 @@ fn model(args: &ModelArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     };
     let listing = tern_occi::Document::Listing(tern_occi::Listing::from_catalogue(&catalogue));
     let rendered = tern_occi::write(&listing, media);
-    // What a media type cannot carry is a note of the renderer; only problems are shown.
+    // A media type that cannot carry the catalogue was the wrong choice of --to: a usage
+    // error, with nothing printed. What it carries with losses is a note of the renderer;
+    // only problems are shown.
+    if let Some(error) = rendered.notes.iter().find(|n| n.is_error()) {
+        return Err(CliError::usage_with_help(
+            format!("--to {media}: {}", error.message),
+            "the catalogue renders as text/plain, text/occi+plain, text/occi or application/occi+json",
+        ));
+    }
     let problems: Vec<tern_diag::Finding> = rendered
         .notes
         .into_iter()
