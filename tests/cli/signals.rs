@@ -45,7 +45,7 @@ fn parts(dir: &Path) -> Vec<String> {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".part"))
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "part"))
         .collect()
 }
 

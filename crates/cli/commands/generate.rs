@@ -1,6 +1,7 @@
 //! `tern completions SHELL` and `tern man [--dir DIR]`: shell completion scripts and man pages
 //! generated from the clap definitions, so that they never drift from the commands.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory as _};
@@ -78,10 +79,10 @@ pub(crate) fn man(args: &ManArgs, global: &GlobalArgs) -> Result<Outcome, CliErr
     if global.format == Format::Json {
         output::print_json(&serde_json::json!({ "written": written }))?;
     } else {
-        let list: String = written
-            .iter()
-            .map(|p| format!("{}\n", p.display()))
-            .collect();
+        let mut list = String::new();
+        for path in &written {
+            let _ = writeln!(list, "{}", path.display());
+        }
         output::print(&list)?;
     }
     Ok(Outcome::Ok)

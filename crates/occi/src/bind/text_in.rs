@@ -307,27 +307,8 @@ fn entity(
             .iter()
             .any(|a| a.name == "occi.core.target" || a.name == "occi.core.source")
     };
-    // A text rendering holds one entity (and the links inline in a resource).
-    let path = if is_link {
-        EntityPath::Link(0)
-    } else {
-        EntityPath::Resource(0)
-    };
-    let previous = index.enter(path, start_of(doc));
-    for c in &doc.categories {
-        index.category(&c.type_id(), c.position);
-    }
-    let filled = fill_entity(
-        &mut entity,
-        &doc.attributes,
-        is_link,
-        catalogue,
-        options,
-        diags,
-        index,
-    );
-    index.leave(previous);
-    let (summary, source, target) = filled?;
+    let (summary, source, target) =
+        fill_document_entity(&mut entity, doc, is_link, catalogue, options, diags, index)?;
     let mut links = Vec::new();
     let mut ok = true;
     for link in &doc.links {
@@ -390,6 +371,40 @@ fn entity(
         resource.links.push(link);
     }
     Some(Document::Resource(resource))
+}
+
+// `fill_entity` for the one entity of a text rendering, its positions recorded as that
+// entity's (the first resource or link of the document).
+#[allow(clippy::type_complexity)]
+fn fill_document_entity(
+    entity: &mut Entity,
+    doc: &TextDocument,
+    is_link: bool,
+    catalogue: &Catalogue,
+    options: &ParseOptions,
+    diags: &mut Diagnostics,
+    index: &mut SourceIndex,
+) -> Option<(Option<String>, Endpoint, Endpoint)> {
+    let path = if is_link {
+        EntityPath::Link(0)
+    } else {
+        EntityPath::Resource(0)
+    };
+    let previous = index.enter(path, start_of(doc));
+    for c in &doc.categories {
+        index.category(&c.type_id(), c.position);
+    }
+    let filled = fill_entity(
+        entity,
+        &doc.attributes,
+        is_link,
+        catalogue,
+        options,
+        diags,
+        index,
+    );
+    index.leave(previous);
+    filled
 }
 
 fn inline_link(

@@ -431,7 +431,7 @@ fn pack_refuses_to_replace_an_existing_ova_unless_asked() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == "part"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let overwrite = PackOptions {
