@@ -28,7 +28,7 @@ Exit codes: 0 ok, 1 invalid input, 2 usage or I/O error (diff and plan with
 pub(crate) struct GlobalArgs {
     /// Output format: `text` for people, `json` for programs, `md` for documents. Reports,
     /// listings and diagnostics follow it (errors too, as JSON on stderr); a command whose
-    /// output is a document (ovf fmt, occi convert, ovf2occi, occi2ovf) writes the document.
+    /// output is a document (ovf fmt, ovf edit, occi convert, ovf2occi, occi2ovf) writes it.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
     /// Say less: no summary lines and no notes on stderr (findings and errors still print).

@@ -4,8 +4,8 @@ mod deployment;
 mod edit;
 mod fmt;
 mod info;
-mod summary;
 mod validate;
+mod validate_and_env;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
