@@ -1,5 +1,6 @@
 //! What `tern ovf validate` says beside its findings (one summary line on success, in text,
-//! on stdout; `--quiet` silences it; never in JSON), and `tern ovf env --format json`.
+//! on stdout; `--quiet` silences it; never in JSON), `tern ovf env --format json`, and
+//! `tern ovf fmt -`.
 
 use crate::{show, tern};
 
@@ -89,4 +90,21 @@ fn env_errors_in_json_are_json_on_stderr() {
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stderr).expect("the error is JSON");
     assert_eq!(report["findings"][0]["rule"], "OVF-ENV");
+}
+
+#[test]
+fn fmt_reads_standard_input() {
+    use std::io::Write as _;
+    let original = std::fs::read(sample("hadoop-cluster.ovf")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(["ovf", "fmt", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&original).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert_eq!(out.stdout, original, "byte for byte");
 }

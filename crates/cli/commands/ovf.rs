@@ -136,7 +136,7 @@ struct InfoArgs {
 
 #[derive(Debug, Args)]
 struct FmtArgs {
-    /// The descriptor (.ovf).
+    /// The descriptor (.ovf); `-` reads standard input (UTF-8).
     file: PathBuf,
     /// Where to write (atomically); stdout when absent.
     #[arg(short, long)]
@@ -275,7 +275,12 @@ fn summary(files: usize, findings: &[Finding]) -> String {
 }
 
 fn fmt(args: &FmtArgs) -> Result<Outcome, CliError> {
-    let doc = load(&args.file)?;
+    let doc = if args.file.as_os_str() == "-" {
+        let (name, text) = crate::input::text(Some(&args.file))?;
+        parse(&name, text.as_bytes())?
+    } else {
+        load(&args.file)?
+    };
     let bytes = doc.to_bytes();
     match &args.output {
         Some(out) => output::write_file(out, &bytes)?,
