@@ -31,7 +31,7 @@ pub(crate) struct GlobalArgs {
     /// output is a document (ovf fmt, ovf edit, occi convert, ovf2occi, occi2ovf) writes it.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
-    /// Say less: no summary lines and no notes on stderr (findings and errors still print).
+    /// Say less: no summary lines and no notes (findings and errors still print).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub(crate) quiet: bool,
     /// Say more: notes too (the media type detected for each input, the notes of `ovf
