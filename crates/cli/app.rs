@@ -7,7 +7,7 @@ use crate::commands;
 
 /// Bridge DMTF OVF, OGF OCCI and SNIA CDMI.
 #[derive(Debug, Parser)]
-#[command(name = "tern", version, about, long_about = None)]
+#[command(name = "tern", version, about, long_about = None, after_help = TERN_EXAMPLES)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
@@ -15,12 +15,53 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+const TERN_EXAMPLES: &str = "\
+Examples:
+  tern ovf2occi samples/ovf/hadoop-cluster.ovf --cdmi-base https://cdmi.example.org/hadoop/
+  tern --format json ovf validate vm.ovf
+
+Exit codes: 0 ok, 1 invalid input, 2 usage or I/O error (diff and plan with
+--detailed-exitcode: 0 no changes, 1 any error, 2 changes).";
+
 /// Options every subcommand understands.
 #[derive(Debug, Default, Clone, Args)]
 pub(crate) struct GlobalArgs {
-    /// Output format: `text` for people, `json` for programs, `md` for documents.
+    /// Output format: `text` for people, `json` for programs, `md` for documents. Reports,
+    /// listings and diagnostics follow it (errors too, as JSON on stderr); a command whose
+    /// output is a document (ovf fmt, ovf edit, occi convert, ovf2occi, occi2ovf) writes it.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
+    /// Say less: no summary lines and no notes (findings and errors still print).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+    /// Say more: notes too (the media type detected for each input, the notes of `ovf
+    /// validate`).
+    #[arg(short, long, global = true)]
+    pub(crate) verbose: bool,
+}
+
+/// How much a command says beside its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Verbosity {
+    /// `--quiet`: results, warnings and errors.
+    Quiet,
+    /// The default: notes and summary lines too.
+    Normal,
+    /// `--verbose`: the notes that are usually noise as well.
+    Verbose,
+}
+
+impl GlobalArgs {
+    /// `--quiet`, `--verbose` or neither.
+    pub(crate) fn verbosity(&self) -> Verbosity {
+        if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        }
+    }
 }
 
 /// Output format convention shared by all subcommands.
@@ -40,25 +81,46 @@ pub(crate) enum Format {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Inspect, validate, format and edit OVF descriptors.
+    #[command(after_help = "Examples:\n  tern ovf info vm.ova\n  tern ovf validate --lax *.ovf")]
     Ovf(commands::ovf::OvfArgs),
     /// OVA archives: list, verify, unpack, pack.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  tern ova verify vm.ova\n  tern ova pack vm.ovf -o vm.ova --manifest sha1"
+    )]
     Ova(commands::ova::OvaCommand),
     /// OCCI: the catalogues, and renderings converted and validated.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  tern occi model --version 1.1\n  curl -si https://cloud.example/compute/ | tern occi validate -"
+    )]
     Occi(commands::occi::OcciCommand),
     /// SNIA CDMI: object IDs, body validation, query strings.
+    #[command(
+        after_help = "Examples:\n  tern cdmi objectid new\n  tern cdmi validate --version 2.0 body.json"
+    )]
     Cdmi(commands::cdmi::CdmiArgs),
     /// Convert an OVF descriptor or OVA into an OCCI collection.
+    #[command(after_help = commands::convert::OVF2OCCI_EXAMPLES)]
     Ovf2occi(commands::convert::Ovf2OcciArgs),
     /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.
+    #[command(after_help = commands::convert::OCCI2OVF_EXAMPLES)]
     Occi2ovf(commands::convert::Occi2OvfArgs),
     /// Compare a runtime OCCI topology with a target one: what is old, updated, new, missing.
+    #[command(after_help = commands::topology::DIFF_EXAMPLES)]
     Diff(commands::topology::TopologyArgs),
     /// Plan the OCCI calls that adapt a runtime topology into a target one, in stages.
+    #[command(after_help = commands::topology::PLAN_EXAMPLES)]
     Plan(commands::topology::PlanArgs),
     /// Print the OVF ⇄ OCCI ⇄ CDMI mapping table (`--format md|json|text`).
+    #[command(after_help = "Examples:\n  tern mappings\n  tern mappings --format md > MAPPINGS.md")]
     Mappings,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    #[command(after_help = commands::generate::COMPLETIONS_EXAMPLES)]
+    Completions(commands::generate::CompletionsArgs),
+    /// Print the man page of tern (roff), or write one per command into a directory.
+    #[command(after_help = commands::generate::MAN_EXAMPLES)]
+    Man(commands::generate::ManArgs),
 }
 
 #[cfg(test)]
@@ -69,5 +131,32 @@ mod tests {
     fn the_grammar_is_consistent() {
         // clap checks duplicate flags, bad defaults and the like only when asked.
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_help_page_has_examples() {
+        fn walk(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let path = format!("{path} {}", command.get_name());
+            let examples = command
+                .get_after_help()
+                .is_some_and(|h| h.to_string().contains("Examples:\n  "));
+            if !examples {
+                missing.push(path.clone());
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &path, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        let mut command = super::Cli::command().disable_help_subcommand(true);
+        command.build();
+        walk(&command, "", &mut missing);
+        for shim in [
+            crate::commands::convert::Ovf2OcciCli::command(),
+            crate::commands::convert::Occi2OvfCli::command(),
+        ] {
+            walk(&shim, "", &mut missing);
+        }
+        assert_eq!(missing, Vec::<String>::new(), "help pages without examples");
     }
 }

@@ -97,6 +97,22 @@ pub(crate) fn text(path: Option<&Path>) -> Result<(String, String), CliError> {
     }
 }
 
+/// With `--verbose`, a note naming the media type detected for `source` when none was
+/// declared (`note[cli.media]: read as text/occi (detected from the content)`).
+pub(crate) fn media_note(
+    source: &tern_occi::Source<'_>,
+    global: &crate::app::GlobalArgs,
+) -> Option<tern_diag::Finding> {
+    if source.declared.is_some() || global.verbosity() < crate::app::Verbosity::Verbose {
+        return None;
+    }
+    let message = format!(
+        "read as {} (detected from the content)",
+        source.media().essence()
+    );
+    Some(tern_diag::Finding::note("cli.media", message).in_file(source.name))
+}
+
 /// The name findings about standard input carry.
 pub(crate) const STDIN: &str = "<stdin>";
 

@@ -11,32 +11,64 @@ mod exit;
 mod input;
 mod output;
 mod report;
+mod signals;
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
+use clap::Parser;
 
 pub use exit::{CliError, Outcome};
 
 /// Entry point of the `tern` binary.
 pub fn main_tern() -> ExitCode {
-    let cli = app::Cli::parse();
+    signals::install();
+    let (cli, _) = match parse::<app::Cli>() {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
+    };
+    let codes = commands::codes(&cli.command);
     exit::finish(
         commands::dispatch(cli.command, &cli.global),
         cli.global.format,
+        codes,
     )
 }
 
 /// Entry point of the `ovf2occi` binary: the same function as `tern ovf2occi`.
 pub fn main_ovf2occi() -> ExitCode {
-    let args = commands::convert::Ovf2OcciArgs::parse();
-    let global = app::GlobalArgs::default();
-    exit::finish(commands::convert::ovf2occi(&args, &global), global.format)
+    signals::install();
+    let (cli, _) = match parse::<commands::convert::Ovf2OcciCli>() {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
+    };
+    exit::finish(
+        commands::convert::ovf2occi(&cli.args, &cli.global),
+        cli.global.format,
+        exit::Codes::Standard,
+    )
 }
 
 /// Entry point of the `occi2ovf` binary: the same function as `tern occi2ovf`.
 pub fn main_occi2ovf() -> ExitCode {
-    let args = commands::convert::Occi2OvfArgs::parse();
-    let global = app::GlobalArgs::default();
-    exit::finish(commands::convert::occi2ovf(&args, &global), global.format)
+    signals::install();
+    let (cli, _) = match parse::<commands::convert::Occi2OvfCli>() {
+        Ok(parsed) => parsed,
+        Err(code) => return code,
+    };
+    exit::finish(
+        commands::convert::occi2ovf(&cli.args, &cli.global),
+        cli.global.format,
+        exit::Codes::Standard,
+    )
+}
+
+// The command line, and what it asks of the exit (`--format json`, `--detailed-exitcode`); a
+// line clap refuses is reported in that shape and ends the run with its code.
+fn parse<P: Parser>() -> Result<(P, exit::Requested), ExitCode> {
+    // Read again by clap: the scan only decides how a refused line is reported.
+    let requested = exit::Requested::scan(std::env::args_os());
+    match P::try_parse() {
+        Ok(parsed) => Ok((parsed, requested)),
+        Err(e) => Err(exit::refused(&e, requested)),
+    }
 }

@@ -1,10 +1,15 @@
 //! Writing command output: to stdout, so that a broken pipe surfaces as an error the exit
 //! logic can recognise instead of a panic from `println!`; and to files, so that no reader
-//! ever sees half a file and nothing that is not a regular file gets replaced.
+//! ever sees half a file and nothing that is not a regular file gets replaced. The temporary
+//! file of a write in progress is known to [`abandon_in_flight`], which the signal handler
+//! calls before the process exits: an interrupted command leaves nothing behind.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use tempfile::NamedTempFile;
 
 use crate::exit::CliError;
 
@@ -92,18 +97,81 @@ fn replace(target: &Path, bytes: &[u8], old: Option<&fs::Metadata>) -> io::Resul
         _ => Path::new("."),
     };
     // Dropped (and so removed) on every early return below.
-    let mut temp = tempfile::Builder::new()
-        .prefix(".tern-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
+    let mut temp = InFlight::create_in(dir)?;
+    temp.file()?.write_all(bytes)?;
     if let Some(old) = old {
-        keep_mode_and_owner(temp.as_file(), old)?;
+        keep_mode_and_owner(temp.file()?.as_file(), old)?;
     }
-    temp.as_file().sync_all()?;
-    temp.persist(target).map_err(|e| e.error)?;
+    temp.file()?.as_file().sync_all()?;
+    temp.persist(target)?;
     // The rename is durable once the directory is.
     fs::File::open(dir).and_then(|d| d.sync_all())
+}
+
+/// Removes the temporary file of every write in progress, for the signal handler that then
+/// ends the process. Writing files blocks from then on, so that no new temporary file
+/// appears before the exit: call it only on the way out.
+pub(crate) fn abandon_in_flight() {
+    let mut in_flight = in_flight();
+    for path in in_flight.drain(..) {
+        let _ = fs::remove_file(path);
+    }
+    // Held until the process ends.
+    std::mem::forget(in_flight);
+}
+
+/// The temporary files of writes in progress.
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
+    IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A temporary file known to [`abandon_in_flight`] from its creation until it is renamed
+/// into place or removed (on drop).
+struct InFlight(Option<NamedTempFile>);
+
+impl InFlight {
+    fn create_in(dir: &Path) -> io::Result<Self> {
+        // Under the lock: a signal either finds the file listed or finds no file.
+        let mut in_flight = in_flight();
+        let file = tempfile::Builder::new()
+            .prefix(".tern-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        in_flight.push(file.path().to_path_buf());
+        Ok(InFlight(Some(file)))
+    }
+
+    fn file(&mut self) -> io::Result<&mut NamedTempFile> {
+        // Present until `persist` consumes the value.
+        self.0
+            .as_mut()
+            .ok_or_else(|| io::Error::other("the temporary file is gone"))
+    }
+
+    fn persist(mut self, target: &Path) -> io::Result<()> {
+        let mut in_flight = in_flight();
+        let Some(file) = self.0.take() else {
+            return Ok(());
+        };
+        let path = file.path().to_path_buf();
+        // On failure the file comes back inside the error and is removed with it.
+        let result = file.persist(target).map(drop).map_err(|e| e.error);
+        in_flight.retain(|p| p != &path);
+        result
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(file) = self.0.take() {
+            let mut in_flight = in_flight();
+            let path = file.path().to_path_buf();
+            drop(file);
+            in_flight.retain(|p| p != &path);
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -120,4 +188,26 @@ fn keep_mode_and_owner(file: &fs::File, old: &fs::Metadata) -> io::Result<()> {
 #[cfg(not(unix))]
 fn keep_mode_and_owner(file: &fs::File, old: &fs::Metadata) -> io::Result<()> {
     file.set_permissions(old.permissions())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_temporary_file_is_listed_while_it_is_written_and_only_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let listed = |path: &Path| in_flight().iter().any(|p| p == path);
+        let mut temp = InFlight::create_in(dir.path()).unwrap();
+        let path = temp.file().unwrap().path().to_path_buf();
+        assert!(listed(&path) && path.exists());
+        temp.persist(&dir.path().join("out")).unwrap();
+        assert!(!listed(&path) && !path.exists());
+        assert!(dir.path().join("out").exists());
+
+        let mut dropped = InFlight::create_in(dir.path()).unwrap();
+        let path = dropped.file().unwrap().path().to_path_buf();
+        drop(dropped);
+        assert!(!listed(&path) && !path.exists());
+    }
 }

@@ -7,7 +7,7 @@ use std::io::{self, Write as _};
 use serde_json::{Map, Value};
 use tern_diag::{Finding, render};
 
-use crate::app::Format;
+use crate::app::{Format, GlobalArgs, Verbosity};
 use crate::output;
 
 /// The findings of one command run, with the sources they point into.
@@ -61,10 +61,7 @@ impl Findings {
                 Some(source) if finding.position.is_some() => {
                     out.push_str(&render::snippet(finding, source));
                 }
-                _ => {
-                    out.push_str(&finding.to_string());
-                    out.push('\n');
-                }
+                _ => out.push_str(&render::lines(std::slice::from_ref(finding))),
             }
         }
         out
@@ -83,11 +80,41 @@ impl Findings {
     }
 
     /// The report of a validating command, on stdout: the lines in text (plain lines, no
-    /// snippets: validation output is meant for grep), the object in JSON.
-    pub(crate) fn print(&self, format: Format, extra: Map<String, Value>) -> io::Result<()> {
-        match format {
+    /// snippets: validation output is meant for grep; notes left out under `--quiet`), the
+    /// object in JSON (every finding).
+    pub(crate) fn print(&self, global: &GlobalArgs, extra: Map<String, Value>) -> io::Result<()> {
+        match global.format {
             Format::Json => output::print_json(&self.to_json(extra)),
-            Format::Text | Format::Markdown => output::print(&render::lines(&self.list)),
+            Format::Text | Format::Markdown => {
+                output::print(&render::lines(&self.shown(global.verbosity()).list))
+            }
+        }
+    }
+
+    /// The warnings and notes of a command that goes on (or succeeded), on stderr, in the
+    /// `--format` shape; notes are left out of text under `--quiet`. Nothing when there are
+    /// none.
+    pub(crate) fn warn(&self, global: &GlobalArgs) {
+        let shown = match global.format {
+            Format::Json => self.shown(Verbosity::Verbose),
+            Format::Text | Format::Markdown => self.shown(global.verbosity()),
+        };
+        if !shown.list.is_empty() {
+            shown.eprint(global.format);
+        }
+    }
+
+    /// The findings a reader at `verbosity` sees: notes only above `--quiet`.
+    pub(crate) fn shown(&self, verbosity: Verbosity) -> Findings {
+        let list = self
+            .list
+            .iter()
+            .filter(|f| verbosity > Verbosity::Quiet || f.severity != tern_diag::Severity::Note)
+            .cloned()
+            .collect();
+        Findings {
+            list,
+            sources: self.sources.clone(),
         }
     }
 

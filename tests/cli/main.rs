@@ -14,13 +14,34 @@ mod output_files;
 mod ova;
 mod ovf2occi;
 mod ovf_in_ova;
+mod signals;
+mod stdin;
 mod topology;
+mod unix_tool;
 
 use std::process::{Command, Output};
 
 /// Runs `tern` with `args` from the repository root.
 pub(crate) fn tern(args: &[&str]) -> Output {
     run(env!("CARGO_BIN_EXE_tern"), args)
+}
+
+/// Runs `tern` with `input` on its standard input.
+pub(crate) fn tern_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // A command that fails before reading may close its stdin first.
+    let _ = child.stdin.take().expect("piped").write_all(input);
+    child.wait_with_output().expect("the binary ends")
 }
 
 /// Runs one of the binaries with `args` from the repository root.

@@ -2,28 +2,10 @@
 //! `plan`: the media type comes from `--from` or the content (never the file name), `-`
 //! reads standard input, and every leniency warning is reported.
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
-
-use crate::{stderr, stdout, tern};
+use crate::{stderr, stdout, tern, tern_with_stdin};
 
 const A: &str = "samples/topologies/a-db-server.json";
 const HADOOP: &str = "samples/ovf/hadoop-cluster.ovf";
-
-/// Runs `tern` with `input` on its standard input.
-fn tern_with_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tern"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
 
 struct Scratch(std::path::PathBuf);
 

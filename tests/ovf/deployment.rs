@@ -312,11 +312,11 @@ fn ovf2occi_report_lists_the_items_the_option_does_not_use() {
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     let text = std::fs::read_to_string(&text_report).unwrap();
     assert!(
-        text.contains(":130:7: unused: Envelope/VirtualSystem/VirtualHardwareSection/Item[InstanceID=4] (ovf:configuration=\"huge\" does not apply to deployment option `large`)"),
+        text.contains(":130:7: note[ovf2occi.unused]: Envelope/VirtualSystem/VirtualHardwareSection/Item[InstanceID=4] (ovf:configuration=\"huge\" does not apply to deployment option `large`)"),
         "{text}"
     );
     assert!(
-        text.contains(":80:7: unused: Envelope/VirtualSystem/VirtualHardwareSection/Item[InstanceID=2] (range marker (ovf:bound=\"min\"): OCCI has no ranges)"),
+        text.contains(":80:7: note[ovf2occi.unused]: Envelope/VirtualSystem/VirtualHardwareSection/Item[InstanceID=2] (range marker (ovf:bound=\"min\"): OCCI has no ranges)"),
         "{text}"
     );
 }

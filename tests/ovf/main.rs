@@ -7,6 +7,7 @@ mod fmt;
 mod info;
 mod input;
 mod validate;
+mod validate_and_env;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

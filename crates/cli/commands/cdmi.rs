@@ -11,7 +11,7 @@ use tern_cdmi::objectid::{self, DEFAULT_ENTERPRISE_NUMBER, Explanation, ObjectId
 use tern_cdmi::query::{Query, QuerySyntax};
 use tern_cdmi::version::Version;
 
-use crate::app::{Format, GlobalArgs};
+use crate::app::{Format, GlobalArgs, Verbosity};
 use crate::exit::{CliError, Outcome};
 use crate::output;
 use crate::report::Findings;
@@ -26,13 +26,22 @@ pub struct CdmiArgs {
 #[derive(Debug, Subcommand)]
 enum CdmiCommand {
     /// Generate, check and explain CDMI object IDs.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  tern cdmi objectid new --enterprise 32473\n  tern cdmi objectid explain 00007ED90010D891022876A8DE0BC0FD"
+    )]
     Objectid(ObjectIdCommand),
     /// Check CDMI JSON bodies; prints `FILE:LINE:COL: error[RULE-ID]: message`; exits 1 on errors.
     // `--version` selects the CDMI edition here, so the propagated version flag is off.
-    #[command(disable_version_flag = true)]
+    #[command(
+        disable_version_flag = true,
+        after_help = "Examples:\n  tern cdmi validate --version 2.0 body.json\n  curl -s https://cdmi.example/vm/disk.img | tern cdmi validate --kind read-response -"
+    )]
     Validate(ValidateArgs),
     /// Parse a query string (1.x `a;b:0-9` or 2.0 `a&b=0-9`) and print its typed form.
+    #[command(
+        after_help = "Examples:\n  tern cdmi query '?objectName;metadata:cdmi_;value:0-99'\n  tern --format json cdmi query 'children=0-4&metadata=cdmi_'"
+    )]
     Query {
         /// The query string, with or without the leading `?`.
         query: String,
@@ -57,7 +66,7 @@ struct ValidateArgs {
     /// fields are then expected.
     #[arg(long)]
     query: Option<String>,
-    /// The JSON files to check.
+    /// The JSON files to check; `-` reads stdin.
     #[arg(required = true)]
     files: Vec<PathBuf>,
 }
@@ -79,6 +88,9 @@ fn parse_kind(s: &str) -> Result<BodyKind, String> {
 #[derive(Debug, Subcommand)]
 enum ObjectIdCommand {
     /// Generate a new object ID (random opaque part unless --opaque is given).
+    #[command(
+        after_help = "Examples:\n  tern cdmi objectid new --enterprise 32473\n  tern cdmi objectid new --opaque 0011AABB"
+    )]
     New {
         /// SNMP enterprise number (1..=16777215); the default 32473 is RFC 5612's
         /// documentation number: set your organisation's own.
@@ -89,12 +101,18 @@ enum ObjectIdCommand {
         opaque: Option<String>,
     },
     /// Check object IDs; exits 1 if any is invalid and says why.
+    #[command(
+        after_help = "Examples:\n  tern cdmi objectid check 00007ED90010D891022876A8DE0BC0FD\n  tern --format json cdmi objectid check ID1 ID2"
+    )]
     Check {
         /// Object IDs in Base16 (either case).
         #[arg(required = true)]
         ids: Vec<String>,
     },
     /// Decode an object ID field by field and list every rule it breaks.
+    #[command(
+        after_help = "Examples:\n  tern cdmi objectid explain 00007ED90010D891022876A8DE0BC0FD\n  tern --format json cdmi objectid explain 00007ed9-0010"
+    )]
     Explain {
         /// Object ID in Base16 (either case).
         id: String,
@@ -105,12 +123,12 @@ enum ObjectIdCommand {
 pub(crate) fn run(args: &CdmiArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     match &args.command {
         CdmiCommand::Objectid(cmd) => objectid_command(cmd, global.format),
-        CdmiCommand::Validate(args) => validate(args, global.format),
+        CdmiCommand::Validate(args) => validate(args, global),
         CdmiCommand::Query { query } => query_command(query, global.format),
     }
 }
 
-fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
+fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let selected_fields = match &args.query {
         Some(q) => Query::parse(q)
             .map_err(|e| CliError::usage(format!("--query: {e}")))?
@@ -125,17 +143,17 @@ fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
     };
     let mut findings = Findings::default();
     let mut files = Vec::new();
-    let (mut errors, mut warnings, mut unreadable) = (0usize, 0usize, 0usize);
+    let (mut errors, mut warnings, mut checked) = (0usize, 0usize, 0usize);
+    let mut unreadable = None;
     for file in &args.files {
-        let name = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
+        let (name, text) = match crate::input::text(Some(file)) {
+            Ok(read) => read,
             Err(e) => {
-                eprintln!("{name}: error: cannot read: {e}");
-                unreadable += 1;
+                unreadable.get_or_insert(e);
                 continue;
             }
         };
+        checked += 1;
         let parsed = body::parse(&text, &options);
         errors += parsed.findings.iter().filter(|f| f.is_error()).count();
         warnings += parsed.findings.iter().filter(|f| !f.is_error()).count();
@@ -150,17 +168,12 @@ fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
     }
     let mut extra = serde_json::Map::new();
     extra.insert("files".into(), serde_json::Value::Array(files));
-    findings.print(format, extra)?;
-    if format != Format::Json {
-        eprintln!(
-            "checked {} file(s): {errors} error(s), {warnings} warning(s)",
-            args.files.len() - unreadable
-        );
+    findings.print(global, extra)?;
+    if global.format != Format::Json && global.verbosity() > Verbosity::Quiet {
+        eprintln!("checked {checked} file(s): {errors} error(s), {warnings} warning(s)");
     }
-    if unreadable > 0 {
-        return Err(CliError::usage(format!(
-            "{unreadable} file(s) could not be read"
-        )));
+    if let Some(e) = unreadable {
+        return Err(e);
     }
     Ok(if errors > 0 {
         Outcome::Invalid
@@ -170,13 +183,8 @@ fn validate(args: &ValidateArgs, format: Format) -> Result<Outcome, CliError> {
 }
 
 fn query_command(text: &str, format: Format) -> Result<Outcome, CliError> {
-    let query = match Query::parse(text) {
-        Ok(q) => q,
-        Err(e) => {
-            eprintln!("error[CDMI-QUERY]: {e}");
-            return Ok(Outcome::Invalid);
-        }
-    };
+    let query = Query::parse(text)
+        .map_err(|e| CliError::invalid(tern_diag::Finding::error("CDMI-QUERY", e.to_string())))?;
     if format == Format::Json {
         output::print_json(&json!({
             "syntax": query.syntax,

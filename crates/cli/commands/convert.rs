@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use clap::Parser;
+use clap::{Args, Parser};
 use tern_diag::Finding;
 use tern_mapping::ovf2occi::{self, Conversion, Options};
 use tern_model::OcciVersion;
@@ -12,14 +12,45 @@ use tern_occi::{
     WriteOptions,
 };
 
-use crate::app::{Format, GlobalArgs};
+use crate::app::{Format, GlobalArgs, Verbosity};
 use crate::exit::{CliError, Outcome};
 use crate::output;
 use crate::report::Findings;
 
-/// Convert an OVF descriptor into an OCCI collection (application/occi+json or text/plain).
+/// Examples of `ovf2occi`.
+pub(crate) const OVF2OCCI_EXAMPLES: &str = "\
+Examples:
+  ovf2occi samples/ovf/hadoop-cluster.ovf --cdmi-base https://cdmi.example.org/hadoop/ -o hadoop.json
+  ovf2occi vm.ova --deployment-option large --to text/plain --report unmapped.txt";
+
+/// Examples of `occi2ovf`.
+pub(crate) const OCCI2OVF_EXAMPLES: &str = "\
+Examples:
+  occi2ovf hadoop.json --original samples/ovf/hadoop-cluster.ovf -o hadoop.ovf
+  curl -s https://cloud.example/-/ | occi2ovf - --default cpus=2 --default memory=4GiB -o vm.ovf";
+
+/// The `ovf2occi` binary: the conversion and the options every command understands.
 #[derive(Debug, Parser)]
-#[command(name = "ovf2occi", version)]
+#[command(name = "ovf2occi", version, after_help = OVF2OCCI_EXAMPLES)]
+pub(crate) struct Ovf2OcciCli {
+    #[command(flatten)]
+    pub(crate) args: Ovf2OcciArgs,
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+}
+
+/// The `occi2ovf` binary.
+#[derive(Debug, Parser)]
+#[command(name = "occi2ovf", version, after_help = OCCI2OVF_EXAMPLES)]
+pub(crate) struct Occi2OvfCli {
+    #[command(flatten)]
+    pub(crate) args: Occi2OvfArgs,
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+}
+
+/// Convert an OVF descriptor into an OCCI collection (application/occi+json or text/plain).
+#[derive(Debug, Args)]
 pub struct Ovf2OcciArgs {
     /// The OVF descriptor (.ovf) or OVA archive (.ova) to convert.
     pub input: PathBuf,
@@ -51,8 +82,7 @@ pub struct Ovf2OcciArgs {
 }
 
 /// Export an OCCI collection as an OVF whose File hrefs are CDMI data links.
-#[derive(Debug, Parser)]
-#[command(name = "occi2ovf", version)]
+#[derive(Debug, Args)]
 pub struct Occi2OvfArgs {
     /// The OCCI collection to export (application/occi+json, or text/plain resources
     /// separated by blank lines); `-` reads standard input.
@@ -153,9 +183,7 @@ pub(crate) fn occi2ovf(args: &Occi2OvfArgs, global: &GlobalArgs) -> Result<Outco
                 .map(|line| Finding::note("occi2ovf.missing", line).in_file(&name)),
         )
         .collect();
-    if !notes.is_empty() {
-        Findings::from(notes).eprint(global.format);
-    }
+    Findings::from(notes).warn(global);
     Ok(Outcome::Ok)
 }
 
@@ -252,12 +280,19 @@ fn read_collection(
 ) -> Result<EntityCollection, CliError> {
     let catalogue = tern_mapping::extensions::catalogue(args.occi_version);
     let source = Source::new(name, text, args.from);
-    let read = tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue)
-        .map_err(|e| Findings::from(e.into_findings()))?;
-    if !read.warnings.is_empty() {
-        Findings::from(read.warnings).eprint(global.format);
+    let mut findings = Findings::default();
+    findings.extend(crate::input::media_note(&source, global));
+    match tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue) {
+        Ok(read) => {
+            findings.extend(read.warnings);
+            findings.warn(global);
+            Ok(read.value)
+        }
+        Err(e) => {
+            findings.extend(e.into_findings());
+            Err(findings.into())
+        }
     }
-    Ok(read.value)
 }
 
 fn render(conversion: &Conversion, media: MediaType) -> Result<String, CliError> {
@@ -357,7 +392,7 @@ fn report(
         .map(|res| res.links.len())
         .sum();
     let Some(file) = file else {
-        if global.format != Format::Json {
+        if global.format != Format::Json && global.verbosity() > Verbosity::Quiet {
             eprintln!(
                 "{name}: {} resources, {links} links; {} OVF elements or attributes unmapped, {} items not used by the deployment option, {} notes (--report FILE lists them)",
                 conversion.collection.resources().len(),
@@ -373,21 +408,25 @@ fn report(
         json.push('\n');
         json
     } else {
-        let mut text = String::new();
+        // The finding lines every command prints; a note without a place has no line:col.
+        let at = |line: usize, column: usize| {
+            (line > 0).then(|| tern_diag::Position::new(line, column.max(1)))
+        };
+        let mut findings = Vec::new();
         for u in &r.unmapped {
-            let _ = writeln!(text, "{name}:{}:{}: unmapped: {}", u.line, u.column, u.path);
+            findings.push(Finding::note("ovf2occi.unmapped", &u.path).at_opt(at(u.line, u.column)));
         }
         for u in &r.unused {
-            let _ = writeln!(
-                text,
-                "{name}:{}:{}: unused: {} ({})",
-                u.line, u.column, u.path, u.reason
+            findings.push(
+                Finding::note("ovf2occi.unused", format!("{} ({})", u.path, u.reason))
+                    .at_opt(at(u.line, u.column)),
             );
         }
         for n in &r.notes {
-            let _ = writeln!(text, "{name}:{}:{}: note: {}", n.line, n.column, n.message);
+            findings.push(Finding::note("ovf2occi.note", &n.message).at_opt(at(n.line, n.column)));
         }
-        text
+        let findings: Vec<Finding> = findings.into_iter().map(|f| f.in_file(name)).collect();
+        tern_diag::render::lines(&findings)
     };
     output::write_file(file, text.as_bytes())
 }

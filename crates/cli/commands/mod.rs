@@ -2,6 +2,7 @@
 
 pub(crate) mod cdmi;
 pub(crate) mod convert;
+pub(crate) mod generate;
 pub(crate) mod mappings;
 pub(crate) mod occi;
 pub(crate) mod occi_codec;
@@ -10,7 +11,7 @@ pub(crate) mod ovf;
 pub(crate) mod topology;
 
 use crate::app::{Command, GlobalArgs};
-use crate::exit::{CliError, Outcome};
+use crate::exit::{CliError, Codes, Outcome};
 
 /// Runs the chosen subcommand.
 pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome, CliError> {
@@ -24,5 +25,21 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
         Command::Ovf(args) => ovf::run(&args, global),
         Command::Diff(args) => topology::diff(&args, global),
         Command::Plan(args) => topology::plan_command(&args, global),
+        Command::Completions(args) => generate::completions(&args),
+        Command::Man(args) => generate::man(&args, global),
+    }
+}
+
+/// The exit codes `command` uses: terraform's with `diff`/`plan --detailed-exitcode`.
+pub(crate) fn codes(command: &Command) -> Codes {
+    let detailed = match command {
+        Command::Diff(args) => args.detailed_exitcode,
+        Command::Plan(args) => args.topologies.detailed_exitcode,
+        _ => false,
+    };
+    if detailed {
+        Codes::Detailed
+    } else {
+        Codes::Standard
     }
 }

@@ -13,12 +13,21 @@ use crate::output;
 #[derive(Debug, Subcommand)]
 pub(crate) enum OcciCommand {
     /// Print the OCCI Core + Infrastructure catalogue of a version.
+    #[command(
+        after_help = "Examples:\n  tern occi model --version 1.1\n  tern occi model --to text/occi"
+    )]
     Model(ModelArgs),
     /// Convert an OCCI rendering between media types (an entity collection to text: choose
     /// `--collection locations|bodies`).
+    #[command(
+        after_help = "Examples:\n  tern occi convert --to text/plain --collection bodies vms.json\n  curl -si https://cloud.example/compute/vm1 | tern occi convert --to json -"
+    )]
     Convert(super::occi_codec::ConvertArgs),
     /// Check OCCI renderings: grammar, JSON shape and the catalogue, the entities judged as
     /// instances (or, with `--request`, as create requests).
+    #[command(
+        after_help = "Examples:\n  tern occi validate --request vms.json\n  curl -si https://cloud.example/compute/vm1 | tern occi validate --lenient -"
+    )]
     Validate(super::occi_codec::ValidateArgs),
 }
 
@@ -54,14 +63,21 @@ fn model(args: &ModelArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     };
     let listing = tern_occi::Document::Listing(tern_occi::Listing::from_catalogue(&catalogue));
     let rendered = tern_occi::write(&listing, media);
-    // What a media type cannot carry is a note of the renderer; only problems are shown.
-    for note in rendered
-        .notes
-        .iter()
-        .filter(|n| n.severity != tern_diag::Severity::Note)
-    {
-        eprintln!("tern occi model: {note}");
+    // A media type that cannot carry the catalogue was the wrong choice of --to: a usage
+    // error, with nothing printed. What it carries with losses is a note of the renderer;
+    // only problems are shown.
+    if let Some(error) = rendered.notes.iter().find(|n| n.is_error()) {
+        return Err(CliError::usage_with_help(
+            format!("--to {media}: {}", error.message),
+            "the catalogue renders as text/plain, text/occi+plain, text/occi or application/occi+json",
+        ));
     }
+    let problems: Vec<tern_diag::Finding> = rendered
+        .notes
+        .into_iter()
+        .filter(|n| n.severity != tern_diag::Severity::Note)
+        .collect();
+    crate::report::Findings::from(problems).warn(global);
     output::print(&rendered.text)?;
     Ok(Outcome::Ok)
 }

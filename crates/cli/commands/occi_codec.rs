@@ -54,12 +54,18 @@ pub(crate) struct ConvertArgs {
 /// Arguments of `tern occi validate`.
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
-    /// Exactly the grammar, and unknown categories/attributes are errors (not warnings).
+    /// Unknown categories and attributes are errors too (by default, provider extensions are
+    /// warnings).
     #[arg(long)]
     strict: bool,
-    /// Accept only these leniencies (comma-separated names); every other deviation is an error.
-    #[arg(long, value_name = "NAMES", value_delimiter = ',', value_parser = parse_leniency)]
+    /// Accept these deviations from the grammar as warnings (comma-separated leniency
+    /// names); by default every deviation is an error.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', value_parser = parse_leniency, conflicts_with = "lenient")]
     allow: Vec<Leniency>,
+    /// Accept every named deviation real servers produce as a warning (as `occi convert`,
+    /// `diff`, `plan` and `occi2ovf` do by default).
+    #[arg(long)]
+    lenient: bool,
     /// OCCI version whose grammar and catalogue apply.
     #[arg(long = "version", value_name = "VERSION", default_value = "1.2")]
     occi_version: OcciVersion,
@@ -89,7 +95,8 @@ fn parse_leniency(text: &str) -> Result<Leniency, String> {
         })
 }
 
-/// All leniencies by default; none with `--strict`; exactly the named ones with `--allow`.
+/// The leniencies of a reader (`occi convert`): all by default, as warnings; none with
+/// `--strict`; exactly the named ones with `--allow`.
 fn options(strict: bool, allow: &[Leniency], version: OcciVersion) -> ParseOptions {
     let leniencies = if strict || !allow.is_empty() {
         allow.iter().copied().collect()
@@ -102,29 +109,53 @@ fn options(strict: bool, allow: &[Leniency], version: OcciVersion) -> ParseOptio
     }
 }
 
+/// The leniencies of `occi validate`, a checker: none by default (exactly the grammar);
+/// the named ones with `--allow`, all with `--lenient`; a create request (`--request`) needs
+/// no id.
+fn validate_options(args: &ValidateArgs) -> ParseOptions {
+    let leniencies: LeniencySet = if args.lenient {
+        LeniencySet::all()
+    } else {
+        args.allow.iter().copied().collect()
+    };
+    let leniencies = if args.request {
+        leniencies.with(Leniency::MissingId)
+    } else {
+        leniencies
+    };
+    ParseOptions {
+        version: args.occi_version,
+        leniencies,
+    }
+}
+
 /// `tern occi convert`.
 pub(crate) fn convert(args: &ConvertArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let (name, text) = crate::input::text(args.input.as_deref())?;
     let catalogue = Catalogue::infrastructure(args.occi_version);
     let source = Source::new(&name, &text, args.from);
     let options = options(args.strict, &args.allow, args.occi_version);
-    let parsed = source
-        .read(&options, &catalogue)
-        .map_err(|e| Findings::from(e.into_findings()))?;
+    let mut findings = Findings::default();
+    findings.extend(crate::input::media_note(&source, global));
+    let parsed = match source.read(&options, &catalogue) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            findings.extend(e.into_findings());
+            return Err(findings.into());
+        }
+    };
     let collection = match args.collection {
         Some(form) => form,
         None => unchosen_form(&name, &parsed.value, args.to)?,
     };
-    let mut findings = Findings::from(parsed.warnings);
+    findings.extend(parsed.warnings);
     let rendered = tern_occi::write_with(&parsed.value, args.to, &WriteOptions { collection });
     findings.extend(rendered.notes.into_iter().map(|n| n.in_file(&name)));
     if !findings.is_valid() {
         // The output would be incomplete; write nothing rather than half a document.
         return Err(findings.into());
     }
-    if !findings.list().is_empty() {
-        findings.eprint(global.format);
-    }
+    findings.warn(global);
     match &args.output {
         Some(path) => output::write_file(path, rendered.text.as_bytes())?,
         None => output::print(&rendered.text)?,
@@ -173,7 +204,7 @@ fn unchosen_form(
 /// `tern occi validate`: the report on stdout, one `files` entry per input.
 pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let catalogue = Catalogue::infrastructure(args.occi_version);
-    let options = options(args.strict, &args.allow, args.occi_version);
+    let options = validate_options(args);
     let unknowns = if args.strict {
         Unknowns::Reject
     } else {
@@ -196,6 +227,7 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
             }
         };
         let source = Source::new(&name, &text, args.media);
+        report.extend(crate::input::media_note(&source, global));
         let found = source.validate(&options, &catalogue, unknowns, mode);
         files.push(json!({
             "file": name,
@@ -219,7 +251,7 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
     }
     let mut extra = Map::new();
     extra.insert("files".into(), Value::Array(files));
-    report.print(global.format, extra)?;
+    report.print(global, extra)?;
     if let Some(e) = unreadable {
         return Err(e);
     }

@@ -25,13 +25,25 @@ use crate::report::Findings;
 #[derive(Debug, Subcommand)]
 pub(crate) enum OvaCommand {
     /// List the members of an OVA (name, size, header format, offset).
+    #[command(
+        after_help = "Examples:\n  tern ova list vm.ova\n  tern --format json ova list vm.ova"
+    )]
     List(ListArgs),
     /// Check every member against the manifest (and the certificate's manifest digest); given
     /// an .ovf, check the package directory the same way.
+    #[command(
+        after_help = "Examples:\n  tern ova verify vm.ova\n  tern ova verify unpacked/vm.ovf"
+    )]
     Verify(VerifyArgs),
     /// Extract an OVA into a directory, verifying digests while writing.
+    #[command(
+        after_help = "Examples:\n  tern ova unpack vm.ova -d vm/\n  tern ova unpack vm.ova -d vm/ --force"
+    )]
     Unpack(UnpackArgs),
     /// Write an OVA (plain ustar): descriptor, manifest, then the referenced files.
+    #[command(
+        after_help = "Examples:\n  tern ova pack vm.ovf -o vm.ova\n  tern ova pack vm.ovf -o vm.ova --manifest sha1 --mtime 0 --force"
+    )]
     Pack(PackArgs),
 }
 
@@ -70,6 +82,9 @@ pub(crate) struct PackArgs {
     /// The OVA to write (written to a temporary file beside it, then renamed).
     #[arg(short, long, value_name = "OUT.ova")]
     pub(crate) output: PathBuf,
+    /// Replace OUT.ova if it exists.
+    #[arg(long)]
+    pub(crate) force: bool,
     /// Manifest digest algorithm: sha1 for OVF 1.x consumers (older ESXi/vCenter).
     #[arg(long, value_enum, default_value_t = ManifestAlgorithm::Sha256)]
     pub(crate) manifest: ManifestAlgorithm,
@@ -210,12 +225,16 @@ fn unpack(args: &UnpackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
 
 fn pack(args: &PackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let found = tern_ova::referenced_files(&args.ovf).map_err(|e| failure(&args.ovf, &e))?;
-    for href in &found.remote {
-        eprintln!(
-            "{}: note: File href \"{href}\" is a URL; it is not packed",
-            args.ovf.display()
-        );
-    }
+    let remote: Vec<Finding> = (found.remote.iter())
+        .map(|href| {
+            Finding::note(
+                "OVA-REMOTE",
+                format!("File href \"{href}\" is a URL; it is not packed"),
+            )
+            .in_file(args.ovf.display())
+        })
+        .collect();
+    Findings::from(remote).warn(global);
     let options = PackOptions {
         algorithm: match args.manifest {
             ManifestAlgorithm::Sha1 => Algorithm::Sha1,
@@ -223,12 +242,21 @@ fn pack(args: &PackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
             ManifestAlgorithm::Sha512 => Algorithm::Sha512,
         },
         mtime: args.mtime,
+        overwrite: args.force,
     };
     let mut bar = ProgressLine::new("packing");
     let result = tern_ova::pack(&args.ovf, &found.files, &args.output, &options, &mut |p| {
         bar.update(p);
     })
-    .map_err(|e| failure(&args.ovf, &e));
+    .map_err(|e| match &e {
+        OvaError::Io { path, source } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            CliError::usage_with_help(
+                format!("{}: {source}", path.display()),
+                "use --force to replace it",
+            )
+        }
+        _ => failure(&args.ovf, &e),
+    });
     bar.clear();
     let packed = result?;
     match global.format {
@@ -282,8 +310,10 @@ fn print_report(
         facts.insert(key.into(), value);
     }
     facts.extend(extra);
-    findings.print(global.format, facts)?;
-    if matches!(global.format, Format::Text | Format::Markdown) {
+    findings.print(global, facts)?;
+    if matches!(global.format, Format::Text | Format::Markdown)
+        && global.verbosity() > crate::app::Verbosity::Quiet
+    {
         let mut out = String::new();
         if let Some(summary) = summary {
             let _ = writeln!(out, "{summary}");

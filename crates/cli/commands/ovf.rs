@@ -8,7 +8,7 @@ use tern_diag::Finding;
 use tern_ovf::info::Info;
 use tern_ovf::{Document, Envelope, Mode, ValidateOptions, edit};
 
-use crate::app::{Format, GlobalArgs};
+use crate::app::{Format, GlobalArgs, Verbosity};
 use crate::exit::{CliError, Outcome};
 use crate::output;
 use crate::report::Findings;
@@ -23,14 +23,29 @@ pub struct OvfArgs {
 #[derive(Debug, Subcommand)]
 enum OvfCommand {
     /// Show dialect, systems, hardware, disks, networks and properties of a descriptor.
+    #[command(
+        after_help = "Examples:\n  tern ovf info vm.ova --lang de-DE\n  tern --format json ovf info vm.ovf"
+    )]
     Info(InfoArgs),
     /// Check descriptors against the OVF rules; one line per finding, exit 1 if any is invalid.
+    #[command(
+        after_help = "Examples:\n  tern ovf validate --check-files vm.ovf\n  tern --format json ovf validate --lax *.ovf"
+    )]
     Validate(ValidateArgs),
     /// Read a descriptor and write it back (byte-identical when nothing is edited).
+    #[command(
+        after_help = "Examples:\n  tern ovf fmt vm.ovf | cmp - vm.ovf\n  tern ovf fmt vm.ovf -o copy.ovf"
+    )]
     Fmt(FmtArgs),
     /// Change hardware (of one deployment option), properties or the default deployment option; only edited elements are rewritten, to stdout unless -o or --in-place.
+    #[command(
+        after_help = "Examples:\n  tern ovf edit vm.ovf --cpus 4 --memory 8GiB -o large.ovf\n  tern ovf edit vm.ovf --memory 4096 --profile large --in-place\n  tern ovf edit vm.ovf --prop hostname=web1 --default-option small"
+    )]
     Edit(Box<EditArgs>),
     /// Print the OVF environment (ovf-env.xml) a guest would receive.
+    #[command(
+        after_help = "Examples:\n  tern ovf env vm.ovf --prop hostname=web1 > ovf-env.xml\n  tern --format json ovf env vm.ovf --id web --deployment-option large"
+    )]
     Env(EnvArgs),
 }
 
@@ -171,7 +186,7 @@ struct InfoArgs {
 
 #[derive(Debug, Args)]
 struct FmtArgs {
-    /// The descriptor (.ovf).
+    /// The descriptor (.ovf); `-` reads standard input (UTF-8).
     file: PathBuf,
     /// Where to write (atomically); stdout when absent.
     #[arg(short, long)]
@@ -185,7 +200,7 @@ pub(crate) fn run(args: &OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliErr
         OvfCommand::Validate(a) => validate(a, global),
         OvfCommand::Fmt(a) => fmt(a),
         OvfCommand::Edit(a) => edit(a),
-        OvfCommand::Env(a) => env(a),
+        OvfCommand::Env(a) => env(a, global),
     }
 }
 
@@ -274,21 +289,55 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         }));
         findings.extend(file_findings);
     }
+    let checked = files.len();
     let mut extra = serde_json::Map::new();
     extra.insert("files".into(), serde_json::Value::Array(files));
-    findings.print(global.format, extra)?;
+    // Notes in text only with --verbose (JSON has every finding).
+    let shown = if global.verbosity() == Verbosity::Verbose || global.format == Format::Json {
+        findings
+    } else {
+        findings.shown(Verbosity::Quiet)
+    };
+    shown.print(global, extra)?;
     if let Some(e) = usage_error {
         return Err(e);
     }
-    Ok(if invalid {
-        Outcome::Invalid
-    } else {
-        Outcome::Ok
-    })
+    if invalid {
+        return Ok(Outcome::Invalid);
+    }
+    if global.format != Format::Json && global.verbosity() > Verbosity::Quiet {
+        output::print(&summary(checked, shown.list()))?;
+    }
+    Ok(Outcome::Ok)
+}
+
+// `ok: 2 files, 1 warning`: the line a valid run ends with.
+fn summary(files: usize, findings: &[Finding]) -> String {
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == tern_diag::Severity::Warning)
+        .count();
+    let plural = |n: usize, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    format!(
+        "ok: {}, {}\n",
+        plural(files, "file"),
+        plural(warnings, "warning")
+    )
 }
 
 fn fmt(args: &FmtArgs) -> Result<Outcome, CliError> {
-    let doc = load(&args.file)?;
+    let doc = if args.file.as_os_str() == "-" {
+        let (name, text) = crate::input::text(Some(&args.file))?;
+        parse(&name, text.as_bytes())?
+    } else {
+        load(&args.file)?
+    };
     let bytes = doc.to_bytes();
     match &args.output {
         Some(out) => output::write_file(out, &bytes)?,
@@ -436,7 +485,7 @@ fn edit_request(args: &EditArgs) -> Result<edit::Edits, CliError> {
     Ok(edits)
 }
 
-fn env(args: &EnvArgs) -> Result<Outcome, CliError> {
+fn env(args: &EnvArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let doc = load_readable(&args.file)?;
     let mut values = BTreeMap::new();
     for prop in &args.props {
@@ -458,7 +507,16 @@ fn env(args: &EnvArgs) -> Result<Outcome, CliError> {
             CliError::invalid(Finding::error("OVF-ENV", e.to_string()).in_file(args.file.display()))
         }
     })?;
-    output::print(&xml)?;
+    match global.format {
+        // The environment stays the document a guest reads, wrapped with what chose it.
+        Format::Json => output::print_json(&serde_json::json!({
+            "file": args.file.display().to_string(),
+            "id": args.id,
+            "deploymentOption": args.deployment_option,
+            "environment": xml,
+        }))?,
+        Format::Text | Format::Markdown => output::print(&xml)?,
+    }
     Ok(Outcome::Ok)
 }
 

@@ -15,6 +15,24 @@ use crate::exit::{CliError, Outcome};
 use crate::output;
 use crate::report::Findings;
 
+/// Examples of `tern diff`.
+pub(crate) const DIFF_EXAMPLES: &str = "\
+Examples:
+  tern diff running.json wanted.json
+  tern diff --detailed-exitcode running.json wanted.json || echo \"changes (2) or error (1)\"
+
+Exit codes: 0 whatever the differences; with --detailed-exitcode, 0 none, 1 any error,
+2 differences (as terraform plan -detailed-exitcode).";
+
+/// Examples of `tern plan`.
+pub(crate) const PLAN_EXAMPLES: &str = "\
+Examples:
+  curl -s https://cloud.example/-/ | tern plan - wanted.json
+  tern plan --graph dot running.json wanted.json | dot -Tsvg > plan.svg
+
+Exit codes: 0 whatever the plan; with --detailed-exitcode, 0 nothing to do, 1 any error,
+2 calls to make (as terraform plan -detailed-exitcode).";
+
 /// Arguments of `tern diff` and `tern plan`.
 #[derive(Debug, Args)]
 pub(crate) struct TopologyArgs {
@@ -25,15 +43,19 @@ pub(crate) struct TopologyArgs {
     /// The topology as it runs (an OCCI entity collection in any rendering, detected from
     /// the content; `-` reads stdin).
     runtime: PathBuf,
-    /// The topology wanted.
+    /// The topology wanted (`-` reads stdin, when the runtime does not).
     target: PathBuf,
+    /// Exit 2 when there are differences (calls to make), 0 when there are none, and 1 for
+    /// any error, usage errors included: `terraform plan -detailed-exitcode`'s codes.
+    #[arg(long)]
+    pub(crate) detailed_exitcode: bool,
 }
 
 /// Arguments of `tern plan`.
 #[derive(Debug, Args)]
 pub(crate) struct PlanArgs {
     #[command(flatten)]
-    topologies: TopologyArgs,
+    pub(crate) topologies: TopologyArgs,
     /// Draw the staged plan as a graph instead of `--format` output.
     #[arg(long, value_enum, value_name = "GRAPH")]
     graph: Option<Graph>,
@@ -50,27 +72,39 @@ pub(crate) enum Graph {
 
 /// `tern diff`.
 pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (runtime, target) = read_both(args, global.format)?;
+    let (runtime, target) = read_both(args, global)?;
     let comparison = compare(&runtime, &target, &args.strategy);
+    let diff = comparison.diff();
     match global.format {
-        Format::Json => output::print_json(&to_json(&comparison.diff())?)?,
+        Format::Json => output::print_json(&to_json(&diff)?)?,
         _ => output::print(&diff_text(&comparison))?,
     }
-    Ok(Outcome::Ok)
+    let unchanged = diff.updated.is_empty() && diff.new.is_empty() && diff.missing.is_empty();
+    Ok(outcome(args, unchanged))
 }
 
 /// `tern plan`.
 pub(crate) fn plan_command(args: &PlanArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (runtime, target) = read_both(&args.topologies, global.format)?;
+    let (runtime, target) = read_both(&args.topologies, global)?;
     let comparison = compare(&runtime, &target, &args.topologies.strategy);
     let p = plan(&comparison, &Catalogue::infrastructure(OcciVersion::V1_2));
+    let nothing_to_do = p.is_empty();
     match (args.graph, global.format) {
         (Some(Graph::Dot), _) => output::print(&plan_dot(&p))?,
         (Some(Graph::Mermaid), _) => output::print(&plan_mermaid(&p))?,
         (None, Format::Json) => output::print_json(&to_json(&p)?)?,
         (None, _) => output::print(&plan_text(&p))?,
     }
-    Ok(Outcome::Ok)
+    Ok(outcome(&args.topologies, nothing_to_do))
+}
+
+// `Changes` only when asked for with --detailed-exitcode.
+fn outcome(args: &TopologyArgs, unchanged: bool) -> Outcome {
+    if args.detailed_exitcode && !unchanged {
+        Outcome::Changes
+    } else {
+        Outcome::Ok
+    }
 }
 
 // The engine's strategies, offered under their names with their summaries as help.
@@ -85,27 +119,43 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, CliError
 
 // Both collections; their warnings on stderr (in the `--format` shape), or every finding of
 // both inputs as the error when one of them is no entity collection.
-fn read_both(args: &TopologyArgs, format: Format) -> Result<(Collection, Collection), CliError> {
+fn read_both(
+    args: &TopologyArgs,
+    global: &GlobalArgs,
+) -> Result<(Collection, Collection), CliError> {
+    if is_stdin(&args.runtime) && is_stdin(&args.target) {
+        return Err(CliError::usage_with_help(
+            "the runtime and the target cannot both be standard input",
+            "give one of them as a file",
+        ));
+    }
     let mut findings = Findings::default();
-    let runtime = read_collection(&args.runtime, &mut findings)?;
-    let target = read_collection(&args.target, &mut findings)?;
+    let runtime = read_collection(&args.runtime, global, &mut findings)?;
+    let target = read_collection(&args.target, global, &mut findings)?;
     match runtime.zip(target) {
         Some(both) => {
-            if !findings.list().is_empty() {
-                findings.eprint(format);
-            }
+            findings.warn(global);
             Ok(both)
         }
         None => Err(findings.into()),
     }
 }
 
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
 // An entity collection in any OCCI rendering (detected from the content); its findings are
 // added to `findings`.
-fn read_collection(path: &Path, findings: &mut Findings) -> Result<Option<Collection>, CliError> {
+fn read_collection(
+    path: &Path,
+    global: &GlobalArgs,
+    findings: &mut Findings,
+) -> Result<Option<Collection>, CliError> {
     let (name, text) = crate::input::text(Some(path))?;
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
     let source = Source::new(&name, &text, None);
+    findings.extend(crate::input::media_note(&source, global));
     match tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue) {
         Ok(read) => {
             findings.extend(read.warnings);

@@ -10,7 +10,7 @@ use crate::severity::Severity;
 /// knows the name adds it with [`Finding::in_file`].
 ///
 /// Serialized (see `schemas/findings.schema.json`):
-/// `{"severity","rule","message"[,"file"][,"line","column"][,"pointer"][,"span"]}`.
+/// `{"severity","rule","message"[,"file"][,"line","column"][,"pointer"][,"span"][,"hint"]}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Finding {
@@ -32,6 +32,9 @@ pub struct Finding {
     /// The bytes concerned, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// What to do instead, when there is a standard answer (`use --force to replace it`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 /// True when any finding is an error.
@@ -54,6 +57,7 @@ impl Finding {
             position: None,
             pointer: None,
             span: None,
+            hint: None,
         }
     }
 
@@ -100,6 +104,13 @@ impl Finding {
         self
     }
 
+    /// With a hint: what to do instead.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
     /// About the input named `name`. A finding that already names a file (an archive member,
     /// say) is placed inside it: `name/member`.
     #[must_use]
@@ -125,7 +136,8 @@ impl Finding {
     }
 }
 
-/// `FILE:LINE:COL: severity[RULE-ID]: message`; the parts that are unknown are left out.
+/// `FILE:LINE:COL: severity[RULE-ID]: message`; the parts that are unknown are left out. The
+/// hint is not part of the line: [`crate::render`] prints it on the next one.
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.file, self.position) {
@@ -173,6 +185,10 @@ mod tests {
         );
         let back: Finding = serde_json::from_value(json).unwrap();
         assert_eq!(back, f);
+        let hinted = f.with_hint("leave one out");
+        let json = serde_json::to_value(&hinted).unwrap();
+        assert_eq!(json["hint"], "leave one out");
+        assert_eq!(serde_json::from_value::<Finding>(json).unwrap(), hinted);
         let bare: Finding =
             serde_json::from_str(r#"{"severity":"note","rule":"x","message":"m"}"#).unwrap();
         assert_eq!(bare.position, None);

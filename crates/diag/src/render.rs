@@ -1,5 +1,6 @@
 //! The one text rendering of findings: the line form (the `Display` of [`Finding`]), and the
-//! line form followed by a snippet of the source with a caret under the column.
+//! line form followed by a snippet of the source with a caret under the column. A finding's
+//! hint follows on its own line, indented: `  help: …`.
 
 use std::fmt::Write as _;
 
@@ -10,13 +11,21 @@ use crate::position::LineIndex;
 /// descriptor on one line) are cut around the column.
 pub const SNIPPET_WIDTH: usize = 100;
 
-/// Every finding in the line form, one per line.
+/// Every finding in the line form, one per line (and its hint, if any, on the next line).
 pub fn lines(findings: &[Finding]) -> String {
     let mut out = String::new();
     for finding in findings {
         let _ = writeln!(out, "{finding}");
+        hint(finding, &mut out);
     }
     out
+}
+
+// `  help: …` when the finding has a hint.
+fn hint(finding: &Finding, out: &mut String) {
+    if let Some(hint) = &finding.hint {
+        let _ = writeln!(out, "  help: {hint}");
+    }
 }
 
 /// The line form, then, when the finding has a position inside `source`, the source line and a
@@ -30,12 +39,19 @@ pub fn lines(findings: &[Finding]) -> String {
 /// ```
 pub fn snippet(finding: &Finding, source: &str) -> String {
     let mut out = format!("{finding}\n");
+    caret(finding, source, &mut out);
+    hint(finding, &mut out);
+    out
+}
+
+// The source line of the finding's position and a caret under its column.
+fn caret(finding: &Finding, source: &str, out: &mut String) {
     let Some(position) = finding.position else {
-        return out;
+        return;
     };
     let index = LineIndex::new(source);
     let Some(text) = index.line_text(source, position.line) else {
-        return out;
+        return;
     };
     let (shown, caret) = window(text, position.column);
     let line = position.line.to_string();
@@ -46,7 +62,6 @@ pub fn snippet(finding: &Finding, source: &str) -> String {
         caret = "^",
         width = caret,
     );
-    out
 }
 
 // At most SNIPPET_WIDTH characters around `column`, and the caret's column inside them.
@@ -94,6 +109,20 @@ mod tests {
         assert!(shown.chars().count() <= SNIPPET_WIDTH + 4, "{shown}");
         let x = shown.find('X').unwrap();
         assert_eq!(caret.find('^'), Some(x), "{out}");
+    }
+
+    #[test]
+    fn a_hint_follows_the_line_and_the_snippet() {
+        let f = Finding::error("cli.usage", "vm.ova: already exists").with_hint("use --force");
+        assert_eq!(
+            lines(std::slice::from_ref(&f)),
+            "error[cli.usage]: vm.ova: already exists\n  help: use --force\n"
+        );
+        let f = f.at(Position::new(1, 2));
+        assert_eq!(
+            snippet(&f, "abc"),
+            "1:2: error[cli.usage]: vm.ova: already exists\n  |\n1 | abc\n  |  ^\n  help: use --force\n"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use tern_model::{Catalogue, Entity, Format, Link, Resource, ValidationError, ValidationMode};
 
-use crate::bind::{SourceIndex, from_text, to_text};
+use crate::bind::{EntityPath, SourceIndex, from_text, to_text};
 use tern_diag::{Finding, Position, Severity};
 
 use crate::diagnostic::{Diagnostics, ParseError, Parsed, Rule};
@@ -300,7 +300,7 @@ pub enum Unknowns {
 /// let judge = |mode| validate(nic, MediaType::TextPlain, &ParseOptions::strict(), &catalogue, Unknowns::Warn, mode);
 /// let request = judge(ValidationMode::Request);
 /// assert!(!tern_diag::has_errors(&request));
-/// assert_eq!(request[0].to_string(), "1:1: note[model.missing-attribute]: networkinterface (no id): required attribute occi.networkinterface.mac is missing: the provider assigns it (a create request may leave it out)");
+/// assert_eq!(request[0].to_string(), "1:11: note[model.missing-attribute]: networkinterface (no id): required attribute occi.networkinterface.mac is missing: the provider assigns it (a create request may leave it out)");
 /// assert_eq!(judge(ValidationMode::Instance).len(), 4, "an instance has an id, an interface, a MAC and a state");
 /// ```
 pub fn validate(
@@ -322,9 +322,8 @@ pub fn validate(
     out
 }
 
-// The model's findings about a document read with `index`, into `out`.
-// One match over document kinds, then one over validation findings.
-#[allow(clippy::too_many_lines)]
+// The model's findings about a document read with `index`, into `out`: each entity judged
+// on its own, so that every finding points into that entity's rendering.
 pub(crate) fn judge(
     document: &Document,
     index: &SourceIndex,
@@ -333,127 +332,197 @@ pub(crate) fn judge(
     mode: ValidationMode,
     out: &mut Vec<Finding>,
 ) {
-    let mut errors = Vec::new();
+    let judged = Judged {
+        index,
+        unknowns,
+        mode,
+    };
     match document {
-        Document::Resource(r) => collect(catalogue.validate_resource(r, mode), &mut errors),
-        Document::Link(l) => collect(catalogue.validate_link(l, mode), &mut errors),
+        Document::Resource(r) => judged.resource(catalogue, r, 0, out),
+        Document::Link(l) => judged.link(catalogue, l, EntityPath::Link(0), out),
         Document::Listing(l) => {
             // Categories the document itself defines (a model rendering, or an export that
             // carries its provider mixins) are known to the entities beside them.
             let own = with_listed_categories(catalogue, l, index, unknowns, out);
-            for r in &l.resources {
-                collect(own.validate_resource(r, mode), &mut errors);
+            for (n, r) in l.resources.iter().enumerate() {
+                judged.resource(&own, r, n, out);
             }
-            for k in &l.links {
-                collect(own.validate_link(k, mode), &mut errors);
+            for (n, k) in l.links.iter().enumerate() {
+                judged.link(&own, k, EntityPath::Link(n), out);
             }
         }
-        Document::ActionInvocation(a) => match catalogue.action(&a.action) {
-            None => out.push(finding(
-                unknowns,
+        Document::ActionInvocation(a) => judged.invocation(catalogue, a, out),
+        _ => {}
+    }
+}
+
+// How the entities of one document are judged.
+struct Judged<'a> {
+    index: &'a SourceIndex,
+    unknowns: Unknowns,
+    mode: ValidationMode,
+}
+
+impl Judged<'_> {
+    // The n-th resource, then each of its links.
+    fn resource(&self, catalogue: &Catalogue, r: &Resource, n: usize, out: &mut Vec<Finding>) {
+        let mut bare = r.clone();
+        bare.links.clear();
+        let path = EntityPath::Resource(n);
+        let errors = catalogue.validate_resource(&bare, self.mode);
+        self.report(catalogue, path, errors, out);
+        self.uris(path, &r.entity, None, out);
+        for (m, l) in r.links.iter().enumerate() {
+            self.link(catalogue, l, EntityPath::ResourceLink(n, m), out);
+        }
+    }
+
+    fn link(&self, catalogue: &Catalogue, l: &Link, path: EntityPath, out: &mut Vec<Finding>) {
+        let errors = catalogue.validate_link(l, self.mode);
+        self.report(catalogue, path, errors, out);
+        self.uris(path, &l.entity, Some(l), out);
+    }
+
+    fn invocation(
+        &self,
+        catalogue: &Catalogue,
+        a: &crate::document::ActionInvocation,
+        out: &mut Vec<Finding>,
+    ) {
+        let index = self.index;
+        let Some(action) = catalogue.action(&a.action) else {
+            out.push(finding(
+                self.unknowns,
                 Rule::UnknownCategory,
                 index.categories.get(&a.action.to_string()),
                 format!("action {} is not in the catalogue", a.action),
-            )),
-            Some(action) => {
-                for (name, value) in a.attributes.iter() {
-                    let at = index.attributes.get(name);
-                    match action.attributes.iter().find(|d| d.name == name) {
-                        None => out.push(finding(
-                            unknowns,
-                            Rule::UnknownAttribute,
+            ));
+            return;
+        };
+        for (name, value) in a.attributes.iter() {
+            let at = index.attributes.get(name);
+            match action.attributes.iter().find(|d| d.name == name) {
+                None => out.push(finding(
+                    self.unknowns,
+                    Rule::UnknownAttribute,
+                    at,
+                    format!("action {} has no parameter {name}", a.action),
+                )),
+                Some(def) => {
+                    if let Err(problem) = def.check(value) {
+                        out.push(finding(
+                            Unknowns::Reject,
+                            Rule::AttributeType,
                             at,
-                            format!("action {} has no parameter {name}", a.action),
-                        )),
-                        Some(def) => {
-                            if let Err(problem) = def.check(value) {
-                                out.push(finding(
-                                    Unknowns::Reject,
-                                    Rule::AttributeType,
-                                    at,
-                                    format!("parameter {name}: value {value}: {problem}"),
-                                ));
-                            }
-                        }
+                            format!("parameter {name}: value {value}: {problem}"),
+                        ));
                     }
                 }
             }
-        },
-        _ => {}
-    }
-    for e in errors {
-        let (rule, key, attribute) = match &e {
-            ValidationError::UnknownKind { kind, .. } => {
-                (Rule::UnknownCategory, kind.to_string(), false)
-            }
-            ValidationError::UnknownMixin { mixin, .. } => {
-                (Rule::UnknownCategory, mixin.to_string(), false)
-            }
-            ValidationError::NotAKind { category, .. } => {
-                (Rule::CategoryMisuse, category.to_string(), false)
-            }
-            ValidationError::WrongBaseKind { kind, .. } => {
-                (Rule::CategoryMisuse, kind.to_string(), false)
-            }
-            ValidationError::MixinNotApplicable { mixin, .. } => {
-                (Rule::CategoryMisuse, mixin.to_string(), false)
-            }
-            ValidationError::UnknownAttribute { attribute, .. } => {
-                (Rule::UnknownAttribute, attribute.clone(), true)
-            }
-            ValidationError::MissingRequired { attribute, .. } => {
-                (Rule::MissingAttribute, attribute.clone(), true)
-            }
-            ValidationError::MissingProviderSet { attribute, .. } => {
-                (Rule::MissingProviderValue, attribute.clone(), true)
-            }
-            ValidationError::BadValue { attribute, .. } => {
-                (Rule::AttributeType, attribute.clone(), true)
-            }
-            ValidationError::MissingId { .. } => {
-                (Rule::MissingProviderValue, "occi.core.id".to_owned(), true)
-            }
-            _ => (Rule::Composition, String::new(), false),
-        };
-        let at = if attribute {
-            index.attributes.get(&key)
-        } else {
-            index.categories.get(&key)
-        };
-        // A create request may leave what the provider assigns (a NIC's MAC) out: noted.
-        if let ValidationError::MissingRequired { attribute, .. } = &e
-            && mode == ValidationMode::Request
-            && provider_assigned(catalogue, attribute)
-        {
-            out.push(rule.note(
-                at.copied().unwrap_or(Position::START),
-                format!("{e}: the provider assigns it (a create request may leave it out)"),
-            ));
-            continue;
         }
-        let severity_policy = if matches!(rule, Rule::UnknownCategory | Rule::UnknownAttribute) {
-            unknowns
-        } else {
-            Unknowns::Reject
-        };
-        out.push(finding(severity_policy, rule, at, e.to_string()));
     }
-    for (entity, attribute, text) in uris(document) {
-        if !Format::Uri.accepts(text) {
-            out.push(
-                Rule::AttributeType.error(
-                    index
-                        .attributes
-                        .get(attribute)
-                        .copied()
-                        .unwrap_or(Position::START),
-                    format!(
-                        "{} {}: {attribute} `{text}` is not a URI (GFD.221: ids and link ends are URIs; percent-encode spaces)",
-                        entity.kind.term(),
-                        if entity.id.is_empty() { "(no id)" } else { &entity.id }
-                    ),
+
+    // The model's findings about the entity at `path`, each placed at what it is about in
+    // that entity (or at the entity, for what is missing).
+    fn report(
+        &self,
+        catalogue: &Catalogue,
+        path: EntityPath,
+        result: Result<(), tern_model::ValidationErrors>,
+        out: &mut Vec<Finding>,
+    ) {
+        let Err(errors) = result else {
+            return;
+        };
+        let index = self.index;
+        for e in errors.0 {
+            let (rule, at) = match &e {
+                ValidationError::UnknownKind { kind, .. } => (
+                    Rule::UnknownCategory,
+                    index.category_in(path, &kind.to_string()),
                 ),
-            );
+                ValidationError::UnknownMixin { mixin, .. }
+                | ValidationError::MixinNotApplicable { mixin, .. } => {
+                    let rule = if matches!(e, ValidationError::UnknownMixin { .. }) {
+                        Rule::UnknownCategory
+                    } else {
+                        Rule::CategoryMisuse
+                    };
+                    (rule, index.category_in(path, &mixin.to_string()))
+                }
+                ValidationError::NotAKind { category, .. } => (
+                    Rule::CategoryMisuse,
+                    index.category_in(path, &category.to_string()),
+                ),
+                ValidationError::WrongBaseKind { kind, .. } => (
+                    Rule::CategoryMisuse,
+                    index.category_in(path, &kind.to_string()),
+                ),
+                ValidationError::UnknownAttribute { attribute, .. } => {
+                    (Rule::UnknownAttribute, index.attribute_in(path, attribute))
+                }
+                ValidationError::BadValue { attribute, .. } => {
+                    (Rule::AttributeType, index.attribute_in(path, attribute))
+                }
+                ValidationError::MissingRequired { .. } => {
+                    (Rule::MissingAttribute, index.entity_start(path))
+                }
+                ValidationError::MissingProviderSet { .. } | ValidationError::MissingId { .. } => {
+                    (Rule::MissingProviderValue, index.entity_start(path))
+                }
+                _ => (Rule::Composition, index.entity_start(path)),
+            };
+            // A create request may leave what the provider assigns (a NIC's MAC) out: noted.
+            if let ValidationError::MissingRequired { attribute, .. } = &e
+                && self.mode == ValidationMode::Request
+                && provider_assigned(catalogue, attribute)
+            {
+                out.push(rule.note(
+                    at.unwrap_or(Position::START),
+                    format!("{e}: the provider assigns it (a create request may leave it out)"),
+                ));
+                continue;
+            }
+            let severity_policy = if matches!(rule, Rule::UnknownCategory | Rule::UnknownAttribute)
+            {
+                self.unknowns
+            } else {
+                Unknowns::Reject
+            };
+            out.push(finding(severity_policy, rule, at.as_ref(), e.to_string()));
+        }
+    }
+
+    // Ids and link ends must be URIs.
+    fn uris(&self, path: EntityPath, entity: &Entity, link: Option<&Link>, out: &mut Vec<Finding>) {
+        let mut values = Vec::new();
+        if !entity.id.is_empty() {
+            values.push(("occi.core.id", entity.id.as_str()));
+        }
+        if let Some(l) = link {
+            for (name, end) in [
+                ("occi.core.source", &l.source),
+                ("occi.core.target", &l.target),
+            ] {
+                if !end.location.is_empty() {
+                    values.push((name, end.location.as_str()));
+                }
+            }
+        }
+        for (attribute, text) in values {
+            if Format::Uri.accepts(text) {
+                continue;
+            }
+            out.push(Rule::AttributeType.error(
+                self.index
+                    .attribute_in(path, attribute)
+                    .unwrap_or(Position::START),
+                format!(
+                    "{} {}: {attribute} `{text}` is not a URI (GFD.221: ids and link ends are URIs; percent-encode spaces)",
+                    entity.kind.term(),
+                    if entity.id.is_empty() { "(no id)" } else { &entity.id }
+                ),
+            ));
         }
     }
 }
@@ -464,52 +533,6 @@ fn provider_assigned(catalogue: &Catalogue, attribute: &str) -> bool {
     kinds
         .chain(mixins)
         .any(|d| d.name == attribute && d.provider_assigned)
-}
-
-// Every id and link end of a document, with its entity and attribute name.
-fn uris(document: &Document) -> Vec<(&Entity, &'static str, &str)> {
-    fn link<'a>(l: &'a Link, out: &mut Vec<(&'a Entity, &'static str, &'a str)>) {
-        if !l.entity.id.is_empty() {
-            out.push((&l.entity, "occi.core.id", &l.entity.id));
-        }
-        for (name, end) in [
-            ("occi.core.source", &l.source),
-            ("occi.core.target", &l.target),
-        ] {
-            if !end.location.is_empty() {
-                out.push((&l.entity, name, &end.location));
-            }
-        }
-    }
-    fn resource<'a>(r: &'a Resource, out: &mut Vec<(&'a Entity, &'static str, &'a str)>) {
-        if !r.entity.id.is_empty() {
-            out.push((&r.entity, "occi.core.id", &r.entity.id));
-        }
-        for l in &r.links {
-            link(l, out);
-        }
-    }
-    let mut out = Vec::new();
-    match document {
-        Document::Resource(r) => resource(r, &mut out),
-        Document::Link(l) => link(l, &mut out),
-        Document::Listing(listing) => {
-            for r in &listing.resources {
-                resource(r, &mut out);
-            }
-            for l in &listing.links {
-                link(l, &mut out);
-            }
-        }
-        _ => {}
-    }
-    out
-}
-
-fn collect(result: Result<(), tern_model::ValidationErrors>, errors: &mut Vec<ValidationError>) {
-    if let Err(e) = result {
-        errors.extend(e.0);
-    }
 }
 
 fn finding(policy: Unknowns, rule: Rule, at: Option<&Position>, message: String) -> Finding {

@@ -19,7 +19,7 @@
 //! std::fs::write(dir.join("disk.img"), b"disk bytes")?;
 //!
 //! let found = tern_ova::referenced_files(&dir.join("vm.ovf"))?;
-//! let options = PackOptions { algorithm: Algorithm::Sha1, mtime: Some(0) };
+//! let options = PackOptions { algorithm: Algorithm::Sha1, mtime: Some(0), ..PackOptions::default() };
 //! pack(&dir.join("vm.ovf"), &found.files, &dir.join("vm.ova"), &options, &mut |_| {})?;
 //!
 //! let mut ova = Ova::open(dir.join("vm.ova"))?;
@@ -42,7 +42,10 @@
 //! 100 bytes use the 155-byte prefix field or are refused); mode 0644; uid/gid 0/0 with empty
 //! user and group names (ownership means nothing in an OVA and fixed values keep archives
 //! reproducible); integer mtimes; a GNU base-256 size field only for members of 8 GiB or more.
-//! The archive is written to a temporary file beside the target and renamed when complete.
+//! The archive is written to a temporary file beside the target and renamed when complete; an
+//! existing file is replaced only when [`PackOptions::overwrite`] says so. Temporary files are
+//! removed on failure, by [`abandon_in_flight`] (for a signal handler), and, left by a process
+//! killed outright, by the next run writing the same target.
 //!
 //! What is read: ustar, GNU (long names) and PAX (`path`, `size`) headers; the descriptor must
 //! be the first file. Absolute names, `..` components, backslashes, links, devices, fifos and
@@ -89,5 +92,6 @@ pub use pack::{PackFile, PackOptions, Packed, ReferencedFiles, pack, referenced_
 pub use package::verify_package;
 pub use progress::Progress;
 pub use references::{Compression, FileReference, read_references};
+pub use staging::abandon_in_flight;
 pub use unpack::{UnpackOptions, Unpacked};
 pub use verify::Verification;

@@ -37,6 +37,9 @@ pub struct PackOptions {
     /// A fixed mtime for every member (reproducible archives); `None` takes each file's own
     /// modification time, truncated to whole seconds, and the current time for the manifest.
     pub mtime: Option<u64>,
+    /// Replace an existing file at the output path (refused by default, before anything is
+    /// written, and again at the end should one have appeared meanwhile).
+    pub overwrite: bool,
 }
 
 impl Default for PackOptions {
@@ -44,6 +47,7 @@ impl Default for PackOptions {
         PackOptions {
             algorithm: Algorithm::Sha256,
             mtime: None,
+            overwrite: false,
         }
     }
 }
@@ -89,7 +93,8 @@ pub fn referenced_files(descriptor: &Path) -> Result<ReferencedFiles, OvaError> 
 }
 
 /// Writes an OVA to `output` from the descriptor and `files` (in References order). The
-/// archive is written to a temporary file beside `output` and renamed at the end.
+/// archive is written to a temporary file beside `output` and renamed at the end. An existing
+/// `output` is an `OvaError::Io` of kind `AlreadyExists` unless `options.overwrite`.
 pub fn pack(
     descriptor: &Path,
     files: &[PackFile],
@@ -121,6 +126,9 @@ pub fn pack(
     let sources: Vec<&Source> = std::iter::once(&descriptor_source).chain(&rest).collect();
     check_names(&sources, &manifest_name)?;
     refuse_overwriting_inputs(output, &sources)?;
+    if !options.overwrite && fs::symlink_metadata(output).is_ok() {
+        return Err(already_exists(output));
+    }
 
     let algorithm = options.algorithm;
     let manifest_len: usize = sources
@@ -187,7 +195,11 @@ pub fn pack(
         out.flush().map_err(io_out)?;
         (manifest, members, size)
     };
-    staged.commit()?;
+    if options.overwrite {
+        staged.commit()?;
+    } else {
+        staged.commit_new()?;
+    }
     Ok(Packed {
         manifest,
         members,
@@ -341,6 +353,16 @@ fn check_names(sources: &[&Source], manifest_name: &str) -> Result<(), OvaError>
 }
 
 /// Renaming over an input would replace it with the archive that contains it.
+fn already_exists(output: &Path) -> OvaError {
+    OvaError::io(
+        output,
+        std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "already exists (nothing was written)",
+        ),
+    )
+}
+
 fn refuse_overwriting_inputs(output: &Path, sources: &[&Source]) -> Result<(), OvaError> {
     let Ok(out) = fs::canonicalize(output) else {
         return Ok(());

@@ -20,20 +20,92 @@ use crate::leniency::{Leniency, ParseOptions};
 use crate::syntax::TextValue;
 
 /// Where attribute names and category identifiers first appeared, so that findings of the
-/// model validation can point into the source.
+/// model validation can point into the source: anywhere in the document (category
+/// definitions, action invocations), and within each entity (a collection names the same
+/// attribute once per entity; a missing attribute points at the entity's rendering).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SourceIndex {
     pub(crate) attributes: HashMap<String, Position>,
     pub(crate) categories: HashMap<String, Position>,
+    entities: HashMap<EntityPath, EntityScope>,
+    current: Option<EntityPath>,
+}
+
+/// Which entity of a document: the n-th resource (of a listing, or the document's only
+/// one), the m-th link of the n-th resource, or the n-th link outside any resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum EntityPath {
+    Resource(usize),
+    ResourceLink(usize, usize),
+    Link(usize),
+}
+
+/// Where one entity's rendering starts, and its attributes and categories.
+#[derive(Debug, Clone)]
+struct EntityScope {
+    start: Position,
+    attributes: HashMap<String, Position>,
+    categories: HashMap<String, Position>,
 }
 
 impl SourceIndex {
     pub(crate) fn attribute(&mut self, name: &str, position: Position) {
         self.attributes.entry(name.to_owned()).or_insert(position);
+        if let Some(scope) = self.scope_mut() {
+            scope.attributes.entry(name.to_owned()).or_insert(position);
+        }
     }
 
     pub(crate) fn category(&mut self, id: &str, position: Position) {
         self.categories.entry(id.to_owned()).or_insert(position);
+        if let Some(scope) = self.scope_mut() {
+            scope.categories.entry(id.to_owned()).or_insert(position);
+        }
+    }
+
+    /// From here on, attributes and categories belong to the entity at `path`, whose
+    /// rendering starts at `start`; returns the entity they belonged to before, for
+    /// [`SourceIndex::leave`].
+    pub(crate) fn enter(&mut self, path: EntityPath, start: Position) -> Option<EntityPath> {
+        self.entities.entry(path).or_insert_with(|| EntityScope {
+            start,
+            attributes: HashMap::new(),
+            categories: HashMap::new(),
+        });
+        self.current.replace(path)
+    }
+
+    /// Back to the entity `enter` returned.
+    pub(crate) fn leave(&mut self, previous: Option<EntityPath>) {
+        self.current = previous;
+    }
+
+    /// Where attribute `name` of the entity at `path` is; where the entity starts when it
+    /// has no such attribute (a missing one); anywhere in the document when the entity was
+    /// not recorded.
+    pub(crate) fn attribute_in(&self, path: EntityPath, name: &str) -> Option<Position> {
+        match self.entities.get(&path) {
+            Some(scope) => Some(scope.attributes.get(name).copied().unwrap_or(scope.start)),
+            None => self.attributes.get(name).copied(),
+        }
+    }
+
+    /// Where category `id` is named by the entity at `path` (else where the entity starts).
+    pub(crate) fn category_in(&self, path: EntityPath, id: &str) -> Option<Position> {
+        match self.entities.get(&path) {
+            Some(scope) => Some(scope.categories.get(id).copied().unwrap_or(scope.start)),
+            None => self.categories.get(id).copied(),
+        }
+    }
+
+    /// Where the rendering of the entity at `path` starts.
+    pub(crate) fn entity_start(&self, path: EntityPath) -> Option<Position> {
+        self.entities.get(&path).map(|scope| scope.start)
+    }
+
+    fn scope_mut(&mut self) -> Option<&mut EntityScope> {
+        let path = self.current?;
+        self.entities.get_mut(&path)
     }
 }
 

@@ -15,7 +15,7 @@ use crate::syntax::{
 };
 use crate::text::TextDocument;
 
-use super::{SourceIndex, derive_id, typed_value};
+use super::{EntityPath, SourceIndex, derive_id, typed_value};
 
 /// Binds a parsed text rendering to the model.
 pub(crate) fn from_text(
@@ -307,15 +307,8 @@ fn entity(
             .iter()
             .any(|a| a.name == "occi.core.target" || a.name == "occi.core.source")
     };
-    let (summary, source, target) = fill_entity(
-        &mut entity,
-        &doc.attributes,
-        is_link,
-        catalogue,
-        options,
-        diags,
-        index,
-    )?;
+    let (summary, source, target) =
+        fill_document_entity(&mut entity, doc, is_link, catalogue, options, diags, index)?;
     let mut links = Vec::new();
     let mut ok = true;
     for link in &doc.links {
@@ -334,7 +327,10 @@ fn entity(
                 entity.actions.push(action);
             }
             LinkValue::Resource(r) if !is_link => {
-                match inline_link(r, catalogue, options, diags, index) {
+                let previous = index.enter(EntityPath::ResourceLink(0, links.len()), r.position);
+                let link = inline_link(r, catalogue, options, diags, index);
+                index.leave(previous);
+                match link {
                     Some(l) => links.push(l),
                     None => ok = false,
                 }
@@ -375,6 +371,40 @@ fn entity(
         resource.links.push(link);
     }
     Some(Document::Resource(resource))
+}
+
+// `fill_entity` for the one entity of a text rendering, its positions recorded as that
+// entity's (the first resource or link of the document).
+#[allow(clippy::type_complexity)]
+fn fill_document_entity(
+    entity: &mut Entity,
+    doc: &TextDocument,
+    is_link: bool,
+    catalogue: &Catalogue,
+    options: &ParseOptions,
+    diags: &mut Diagnostics,
+    index: &mut SourceIndex,
+) -> Option<(Option<String>, Endpoint, Endpoint)> {
+    let path = if is_link {
+        EntityPath::Link(0)
+    } else {
+        EntityPath::Resource(0)
+    };
+    let previous = index.enter(path, start_of(doc));
+    for c in &doc.categories {
+        index.category(&c.type_id(), c.position);
+    }
+    let filled = fill_entity(
+        entity,
+        &doc.attributes,
+        is_link,
+        catalogue,
+        options,
+        diags,
+        index,
+    );
+    index.leave(previous);
+    filled
 }
 
 fn inline_link(

@@ -8,7 +8,7 @@ use tern_model::{
     Endpoint, Entity, Kind, Link, Mixin, Multiplicity, Resource,
 };
 
-use crate::bind::{SourceIndex, derive_id, json_to_value, refined_def};
+use crate::bind::{EntityPath, SourceIndex, derive_id, json_to_value, refined_def};
 use crate::diagnostic::{Diagnostics, Rule};
 use crate::document::{ActionInvocation, Document, Listing};
 use crate::leniency::{Leniency, ParseOptions};
@@ -30,6 +30,8 @@ pub(crate) fn from_json(
         options,
         diags,
         index,
+        resources: 0,
+        links: 0,
     };
     if json.members().is_none() {
         r.shape(
@@ -43,7 +45,7 @@ pub(crate) fn from_json(
     }
     if json.get("kind").is_some() {
         return if json.get("source").is_some() || json.get("target").is_some() {
-            r.link(json, None).map(Document::Link)
+            r.top_link(json).map(Document::Link)
         } else {
             r.resource(json).map(Document::Resource)
         };
@@ -72,6 +74,9 @@ struct Reader<'a> {
     options: &'a ParseOptions,
     diags: &'a mut Diagnostics,
     index: &'a mut SourceIndex,
+    // Resources and links outside resources read so far: the next one's [`EntityPath`].
+    resources: usize,
+    links: usize,
 }
 
 impl Reader<'_> {
@@ -264,6 +269,16 @@ impl Reader<'_> {
     }
 
     fn resource(&mut self, json: &Json) -> Option<Resource> {
+        let n = self.resources;
+        self.resources += 1;
+        let previous = self.index.enter(EntityPath::Resource(n), json.position);
+        let resource = self.resource_in(json, n);
+        self.index.leave(previous);
+        resource
+    }
+
+    // A resource whose findings belong to the n-th resource.
+    fn resource_in(&mut self, json: &Json, n: usize) -> Option<Resource> {
         let allowed = [
             "kind",
             "mixins",
@@ -290,8 +305,9 @@ impl Reader<'_> {
                 .location
                 .clone()
                 .unwrap_or_else(|| resource.entity.id.clone());
-            for item in items {
-                resource.links.push(self.link(item, Some(&here))?);
+            for (m, item) in items.iter().enumerate() {
+                let path = EntityPath::ResourceLink(n, m);
+                resource.links.push(self.link(item, path, Some(&here))?);
             }
         }
         shape_ok.then_some(resource)
@@ -323,7 +339,21 @@ impl Reader<'_> {
         shape_ok.then_some(Endpoint { location, kind })
     }
 
-    fn link(&mut self, json: &Json, owner: Option<&str>) -> Option<Link> {
+    // A link outside any resource.
+    fn top_link(&mut self, json: &Json) -> Option<Link> {
+        let n = self.links;
+        self.links += 1;
+        self.link(json, EntityPath::Link(n), None)
+    }
+
+    fn link(&mut self, json: &Json, path: EntityPath, owner: Option<&str>) -> Option<Link> {
+        let previous = self.index.enter(path, json.position);
+        let link = self.link_in(json, owner);
+        self.index.leave(previous);
+        link
+    }
+
+    fn link_in(&mut self, json: &Json, owner: Option<&str>) -> Option<Link> {
         if json.members().is_none() {
             self.shape(json, "a link must be an object");
             return None;
@@ -572,7 +602,7 @@ impl Reader<'_> {
                     "mixins" => listing.mixins.push(self.mixin(item)?),
                     "actions" => listing.actions.push(self.action(item)?),
                     "resources" => listing.resources.push(self.resource(item)?),
-                    _ => listing.links.push(self.link(item, None)?),
+                    _ => listing.links.push(self.top_link(item)?),
                 }
             }
         }

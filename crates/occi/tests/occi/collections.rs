@@ -90,7 +90,7 @@ fn bodies_are_judged_one_by_one_with_positions_in_the_whole_input() {
     assert_eq!(
         request,
         [
-            "vms.txt:4:1: note[model.missing-attribute]: networkinterface urn:uuid:nic1: required attribute occi.networkinterface.mac is missing: the provider assigns it (a create request may leave it out)",
+            "vms.txt:5:7: note[model.missing-attribute]: networkinterface urn:uuid:nic1: required attribute occi.networkinterface.mac is missing: the provider assigns it (a create request may leave it out)",
             "vms.txt:7:19: error[model.attribute-type]: compute urn:uuid:vm1: attribute occi.compute.cores: value \"2\": expected integer, found string"
         ]
     );

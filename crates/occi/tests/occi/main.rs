@@ -3,6 +3,7 @@
 
 mod collections;
 mod listed;
+mod positions;
 mod props;
 mod reference;
 mod samples;

@@ -28,6 +28,7 @@ fn packed_appliance(algorithm: Algorithm) -> (Scratch, std::path::PathBuf, Vec<V
     let options = PackOptions {
         algorithm,
         mtime: None,
+        ..PackOptions::default()
     };
     let mut last = None;
     let packed = pack(
@@ -409,4 +410,34 @@ fn certificate_digest_lines_are_checked() {
         rules(&no_pem),
         [(Severity::Error, "CERT-SYNTAX", Some("vm.cert".into()))]
     );
+}
+
+#[test]
+fn pack_refuses_to_replace_an_existing_ova_unless_asked() {
+    let (dir, ova_path, _) = packed_appliance(Algorithm::Sha256);
+    let before = std::fs::read(&ova_path).unwrap();
+    let src = dir.join("src/vm.ovf");
+    let found = referenced_files(&src).unwrap();
+    let options = PackOptions {
+        algorithm: Algorithm::Sha512,
+        ..PackOptions::default()
+    };
+    let e = pack(&src, &found.files, &ova_path, &options, &mut |_| {}).expect_err("refused");
+    assert!(
+        matches!(&e, tern_ova::OvaError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(&ova_path).unwrap(), before, "untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let overwrite = PackOptions {
+        overwrite: true,
+        ..options
+    };
+    pack(&src, &found.files, &ova_path, &overwrite, &mut |_| {}).expect("replaced");
+    assert_ne!(std::fs::read(&ova_path).unwrap(), before);
 }

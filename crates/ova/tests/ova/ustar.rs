@@ -52,6 +52,7 @@ fn packed(dir: &Scratch, names: &[(&str, usize)], algorithm: Algorithm) -> Vec<u
     let options = PackOptions {
         algorithm,
         mtime: Some(1_700_000_000),
+        ..PackOptions::default()
     };
     pack(&ovf, &files, &out, &options, &mut |_| {}).expect("pack");
     std::fs::read(out).unwrap()
