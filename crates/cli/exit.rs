@@ -166,6 +166,25 @@ impl CliError {
     }
 }
 
+impl CliError {
+    /// The findings this error is reported with, and its exit code (1 invalid input, 2 usage
+    /// or I/O). Commands that go on after one input fails print it with these.
+    pub(crate) fn into_findings(self) -> (Findings, u8) {
+        match self {
+            CliError::Io(e) => (
+                Findings::from(vec![Finding::error("cli.io", e.to_string())]),
+                2,
+            ),
+            CliError::Invalid(findings) => (*findings, 1),
+            CliError::Usage { message, help } => {
+                let mut finding = Finding::error("cli.usage", message);
+                finding.hint = help;
+                (Findings::from(vec![finding]), 2)
+            }
+        }
+    }
+}
+
 impl From<io::Error> for CliError {
     fn from(e: io::Error) -> Self {
         CliError::Io(e)
@@ -181,24 +200,16 @@ impl From<Findings> for CliError {
 /// Turns a command result into the process exit code, printing any diagnostic on stderr in
 /// the shape `--format` asks for (text with snippets, or the findings JSON).
 pub(crate) fn finish(result: Result<Outcome, CliError>, format: Format, codes: Codes) -> ExitCode {
-    let (findings, code) = match result {
+    let error = match result {
         Ok(Outcome::Ok) => return ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => return ExitCode::from(1),
         Ok(Outcome::Changes) => return ExitCode::from(2),
         Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             return ExitCode::SUCCESS;
         }
-        Err(CliError::Io(e)) => (
-            Findings::from(vec![Finding::error("cli.io", e.to_string())]),
-            2,
-        ),
-        Err(CliError::Invalid(findings)) => (*findings, 1),
-        Err(CliError::Usage { message, help }) => {
-            let mut finding = Finding::error("cli.usage", message);
-            finding.hint = help;
-            (Findings::from(vec![finding]), 2)
-        }
+        Err(e) => e,
     };
+    let (findings, code) = error.into_findings();
     findings.eprint(format);
     match codes {
         Codes::Standard => ExitCode::from(code),

@@ -147,3 +147,29 @@ fn ovf_version_conversion_from_the_command_line() {
     let out = tern(&["ovf", "edit", v1.to_str().unwrap(), "--ovf-version", "3"]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
 }
+
+#[test]
+fn edit_under_format_json_says_what_it_did() {
+    let input = sample("minimal.ovf");
+    let out = tern(&["--format", "json", "ovf", "edit", &input, "--cpus", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let document = json["document"].as_str().expect("the edited document");
+    assert!(document.contains("<rasd:VirtualQuantity>3</rasd:VirtualQuantity>"));
+    assert!(json["applied"].is_object(), "{json:#}");
+    let dir = scratch("edit-json");
+    let target = dir.join("out.ovf");
+    let target = target.to_str().unwrap();
+    let out = tern(&[
+        "--format", "json", "ovf", "edit", &input, "--cpus", "3", "-o", target,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["written"], target, "{json:#}");
+    assert!(json.get("document").is_none());
+    assert!(
+        std::fs::read_to_string(target)
+            .unwrap()
+            .contains(">3</rasd:VirtualQuantity>")
+    );
+}

@@ -199,7 +199,7 @@ pub(crate) fn run(args: &OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliErr
         OvfCommand::Info(a) => info(a, global),
         OvfCommand::Validate(a) => validate(a, global),
         OvfCommand::Fmt(a) => fmt(a),
-        OvfCommand::Edit(a) => edit(a),
+        OvfCommand::Edit(a) => edit(a, global),
         OvfCommand::Env(a) => env(a, global),
     }
 }
@@ -218,7 +218,7 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         }
     }) {
         let warning = Finding::warning("OVF-STRINGS-BUNDLE", problem).in_file(&name);
-        eprintln!("{warning}");
+        Findings::from(vec![warning]).eprint(global.format);
     }
     if env.dialect.dialect == tern_ovf::Dialect::Unknown {
         let message = format!(
@@ -255,8 +255,10 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         let (name, bytes) = match crate::input::descriptor(path) {
             Ok(read) => read,
             Err(e) => {
-                eprintln!("{}: error: cannot read the descriptor", path.display());
-                usage_error = Some(e);
+                // Said now, in the --format shape; the last one also decides the exit code.
+                if let Some(earlier) = usage_error.replace(e) {
+                    earlier.into_findings().0.eprint(global.format);
+                }
                 continue;
             }
         };
@@ -359,7 +361,7 @@ struct Edited {
 // given with it, an undeclared deployment option) is a usage error (2); a descriptor that
 // lacks what the edit needs (no such system, Item, NIC, property or network) or refuses the
 // value (outside a declared property type) is invalid input (1). Nothing is written then.
-fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
+fn edit(args: &EditArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let edited = edit_descriptor(args)?;
     if !edited.applied.dropped.is_empty() {
         let warning = Finding::warning(
@@ -370,11 +372,29 @@ fn edit(args: &EditArgs) -> Result<Outcome, CliError> {
             ),
         )
         .in_file(args.file.display());
-        eprintln!("{warning}");
+        Findings::from(vec![warning]).eprint(global.format);
     }
-    match &edited.target {
-        Some(path) => output::write_file(path, &edited.bytes)?,
-        None => output::print_bytes(&edited.bytes)?,
+    if let Some(path) = &edited.target {
+        output::write_file(path, &edited.bytes)?;
+    }
+    match (global.format, &edited.target) {
+        // JSON: what was done, and where the document went (or the document itself).
+        (Format::Json, target) => {
+            let mut summary = serde_json::json!({
+                "file": args.file.display().to_string(),
+                "applied": edited.applied,
+            });
+            match target {
+                Some(path) => summary["written"] = path.display().to_string().into(),
+                None => {
+                    summary["document"] =
+                        String::from_utf8_lossy(&edited.bytes).into_owned().into();
+                }
+            }
+            output::print_json(&summary)?;
+        }
+        (_, Some(_)) => {}
+        (_, None) => output::print_bytes(&edited.bytes)?,
     }
     Ok(Outcome::Ok)
 }
