@@ -322,6 +322,25 @@ impl Catalogue {
             .find_map(|k| self.own_attribute(&k.id, &k.attributes, name))
     }
 
+    /// The attribute `name` as the category `id` itself declares it (not inherited), in O(1).
+    ///
+    /// ```
+    /// use tern_model::{Catalogue, OcciVersion};
+    /// let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    /// let compute = "http://schemas.ogf.org/occi/infrastructure#compute".parse()?;
+    /// assert!(catalogue.declared_attribute(&compute, "occi.compute.cores").is_some());
+    /// assert!(catalogue.declared_attribute(&compute, "occi.core.title").is_none());
+    /// # Ok::<(), tern_model::CategoryIdError>(())
+    /// ```
+    pub fn declared_attribute(&self, id: &CategoryId, name: &str) -> Option<&AttributeDef> {
+        let attributes = match self.category(id)? {
+            Category::Kind(k) => &k.attributes,
+            Category::Mixin(m) => &m.attributes,
+            Category::Action(a) => &a.attributes,
+        };
+        self.own_attribute(id, attributes, name)
+    }
+
     /// The lifecycle of a Kind's instances, inherited from the nearest ancestor with one.
     pub fn state_machine(&self, kind: &CategoryId) -> Option<&StateMachine> {
         self.ancestors(kind)

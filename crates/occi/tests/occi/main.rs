@@ -9,3 +9,4 @@ mod samples;
 mod snapshots;
 mod support;
 mod traps;
+mod wide;
