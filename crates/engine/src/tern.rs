@@ -8,11 +8,15 @@
 //!    per kind (Hungarian) on `attribute similarity + structural agreement + agreement with
 //!    pairs already made`; blocks too large for the cubic method are matched through
 //!    buckets (exact neighbourhood colour, then rare attribute values, then structure);
+//!    the cubic method's total work is bounded by a budget proportional to the size of the
+//!    two topologies (see [`DenseBudget`]), so that no input is slower than a larger one
+//!    because it stayed below a size threshold;
 //! 4. after every decision, pairs propagate along links: the unmatched neighbours of a new
 //!    pair (same link kind and direction) are assigned among themselves, so a VM's volumes
 //!    and interfaces move with it. Symmetric replicas are then matched as whole units,
 //!    whichever replica is chosen, and every choice yields the same plan.
 
+use std::cell::Cell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
@@ -25,8 +29,19 @@ use crate::attributes::{Change, changes, similarity};
 use crate::matching::Pair;
 use crate::topology::Topology;
 
-/// Above this many cells a block is matched by buckets instead of the Hungarian method.
+/// Above this many cells a block is matched by buckets instead of the Hungarian method,
+/// whatever the budget (the score matrix is held in memory).
 const HUNGARIAN_CELLS: usize = 250_000;
+/// The exact method's work budget per resource of the two topologies, in [`dense_work`]
+/// units (one step of the Hungarian method, about 4 ns on the development machine, where the
+/// linear part of the strategy costs 5–10 µs, some 1 500–2 500 units, per resource): the
+/// cubic part stays a fraction of the linear one.
+const DENSE_WORK_PER_RESOURCE: u64 = 500;
+/// The budget every comparison has, however small (about 0.4 ms): a 16 × 16 block and some.
+const DENSE_WORK_FLOOR: u64 = 100_000;
+/// One score evaluation (link agreement, change cost, similarity) in Hungarian steps,
+/// roughly.
+const SCORE_WORK: u64 = 256;
 /// Pairs scoring at most this save no call (see `State::score`) and are not made.
 const PAIR_THRESHOLD: f64 = 0.75;
 /// Neighbour groups larger than this (hubs) are left to the per-kind assignment.
@@ -34,6 +49,11 @@ const PROPAGATION_LIMIT: usize = 64;
 
 /// Runs the strategy; pairs are returned in the order they were decided.
 pub(crate) fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
+    assign_counting(runtime, target).0
+}
+
+// The pairs and the number of pair scores computed (the unit of the strategy's cost).
+fn assign_counting(runtime: &Topology<'_>, target: &Topology<'_>) -> (Vec<Pair>, u64) {
     let mut state = State::new(runtime, target);
     state.pin_identities();
     state.colour();
@@ -47,7 +67,7 @@ pub(crate) fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair>
         state.assign_kind(&kind);
         state.propagate();
     }
-    state.pairs
+    (state.pairs, state.scores.get())
 }
 
 struct State<'t, 'a> {
@@ -62,6 +82,46 @@ struct State<'t, 'a> {
     // Own structure with the neighbours' content: which network, which volume, whatever
     // the resource's own attributes became.
     anchor: [Vec<u64>; 2],
+    dense: DenseBudget,
+    // Pair scores computed so far.
+    scores: Cell<u64>,
+}
+
+/// What is left of the exact (cubic) method's work for one comparison: it starts at
+/// `DENSE_WORK_FLOOR + DENSE_WORK_PER_RESOURCE × resources of both sides` and every block
+/// matched by the Hungarian method spends [`dense_work`] of it. A block that does not fit
+/// goes through the buckets instead: so the strategy's cost is linear in the input plus a
+/// cubic part bounded by a linear budget, and grows with the input.
+#[derive(Debug, Clone, Copy)]
+struct DenseBudget {
+    left: u64,
+}
+
+impl DenseBudget {
+    fn for_sizes(runtime: usize, target: usize) -> Self {
+        let resources = (runtime + target) as u64;
+        DenseBudget {
+            left: DENSE_WORK_FLOOR
+                .saturating_add(DENSE_WORK_PER_RESOURCE.saturating_mul(resources)),
+        }
+    }
+
+    // Spends the work of a `rows × cols` block when it fits; false (nothing spent) when not.
+    fn spend(&mut self, rows: usize, cols: usize) -> bool {
+        let work = dense_work(rows, cols);
+        if rows * cols > HUNGARIAN_CELLS || work > self.left {
+            return false;
+        }
+        self.left -= work;
+        true
+    }
+}
+
+/// The work of the exact method on a `rows × cols` block, in Hungarian steps: a score per
+/// cell, then `min(rows, cols)` augmentations over the cells.
+fn dense_work(rows: usize, cols: usize) -> u64 {
+    let cells = (rows as u64).saturating_mul(cols as u64);
+    cells.saturating_mul(SCORE_WORK + rows.min(cols) as u64)
 }
 
 impl<'t, 'a> State<'t, 'a> {
@@ -78,6 +138,8 @@ impl<'t, 'a> State<'t, 'a> {
             structure2: [Vec::new(), Vec::new()],
             full2: [Vec::new(), Vec::new()],
             anchor: [Vec::new(), Vec::new()],
+            dense: DenseBudget::for_sizes(runtime.resources().len(), target.resources().len()),
+            scores: Cell::new(0),
         }
     }
 
@@ -228,7 +290,7 @@ impl<'t, 'a> State<'t, 'a> {
         if rows.is_empty() || cols.is_empty() {
             return;
         }
-        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+        if self.dense.spend(rows.len(), cols.len()) {
             self.assign_block(&rows, &cols);
         } else {
             self.assign_by_buckets(&rows, &cols);
@@ -258,7 +320,7 @@ impl<'t, 'a> State<'t, 'a> {
         self.pair_in_buckets(rows, cols, |s, i| s.full2[usize::from(i.1)][i.0]);
         // What is left is what changed; often small enough for the exact method.
         let (rows, cols) = (self.unpaired(0, rows), self.unpaired(1, cols));
-        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+        if self.dense.spend(rows.len(), cols.len()) {
             self.assign_block(&rows, &cols);
             return;
         }
@@ -298,7 +360,7 @@ impl<'t, 'a> State<'t, 'a> {
         self.assign_by_class(&rows, &cols, |s, side, i| s.anchor[side][i]);
         self.assign_by_class(&rows, &cols, |s, side, i| s.structure2[side][i]);
         let (rows, cols) = (self.unpaired(0, &rows), self.unpaired(1, &cols));
-        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+        if self.dense.spend(rows.len(), cols.len()) {
             self.assign_block(&rows, &cols);
         } else {
             self.pair_in_buckets(&rows, &cols, |_, _| 0);
@@ -330,7 +392,7 @@ impl<'t, 'a> State<'t, 'a> {
             }
         }
         for (_, r, c) in &classes {
-            if r.len() * c.len() <= HUNGARIAN_CELLS {
+            if self.dense.spend(r.len(), c.len()) {
                 self.assign_block(r, c);
             }
         }
@@ -396,6 +458,7 @@ impl<'t, 'a> State<'t, 'a> {
                     || cols.is_empty()
                     || rows.len() > PROPAGATION_LIMIT
                     || cols.len() > PROPAGATION_LIMIT
+                    || !self.dense.spend(rows.len(), cols.len())
                 {
                     continue;
                 }
@@ -472,6 +535,7 @@ impl<'t, 'a> State<'t, 'a> {
     // resources they reach. Structural agreement and attribute closeness only break
     // near-ties.
     fn score(&self, r: usize, t: usize) -> f64 {
+        self.scores.set(self.scores.get() + 1);
         let runtime = &self.sides[0].resource(r).entity;
         let target = &self.sides[1].resource(t).entity;
         let (kept, possible) = self.link_agreement(r, t);
@@ -692,4 +756,42 @@ fn hash<T: Hash>(value: &T) -> u64 {
     let mut h = DefaultHasher::new();
     value.hash(&mut h);
     h.finish()
+}
+
+// The n-tier generator of the benchmarks, for the cost test.
+#[cfg(test)]
+#[path = "../benches/ntier.rs"]
+mod ntier;
+
+#[cfg(test)]
+mod tests {
+    use super::assign_counting;
+    use super::ntier::{Replicas, edit, generate};
+    use crate::topology::Topology;
+
+    /// The strategy's cost is counted in pair scores: at most a constant per resource at
+    /// every size, for named VMs and for symmetric replicas (the case the exact method liked
+    /// to take whole). Before the dense work had a budget, 500 renamed replicas cost 170 000
+    /// scores (a 415 × 415 block), ten times those of 650.
+    #[test]
+    fn scores_grow_linearly_with_the_topologies() {
+        for replicas in [Replicas::Named, Replicas::Identical] {
+            for size in [50, 100, 200, 300, 400, 500, 650, 1_000, 2_000] {
+                let runtime = generate(size, replicas, 42);
+                let (target, _) = edit(&runtime, (size / 20).max(2), true, 42);
+                let (a, b) = (Topology::new(&runtime), Topology::new(&target));
+                let (pairs, scores) = assign_counting(&a, &b);
+                let resources = (runtime.resources().len() + target.resources().len()) as u64;
+                assert!(
+                    scores <= 4 * resources + 1_000,
+                    "{replicas:?} {size}: {scores} scores for {resources} resources"
+                );
+                assert!(
+                    pairs.len() * 10 >= runtime.resources().len() * 9,
+                    "{size}: {} pairs",
+                    pairs.len()
+                );
+            }
+        }
+    }
 }
