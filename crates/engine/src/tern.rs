@@ -440,9 +440,9 @@ impl<'t, 'a> State<'t, 'a> {
     fn propagate(&mut self) {
         while let Some((a, b)) = self.queue.pop_front() {
             let left = self.neighbour_groups(0, a);
-            let right = self.neighbour_groups(1, b);
+            let right: HashMap<_, _> = self.neighbour_groups(1, b).into_iter().collect();
             for (key, rows) in left {
-                let Some(cols) = right.iter().find(|(k, _)| *k == key).map(|(_, c)| c) else {
+                let Some(cols) = right.get(&key) else {
                     continue;
                 };
                 let rows: Vec<usize> = rows
@@ -485,7 +485,8 @@ impl<'t, 'a> State<'t, 'a> {
         }
     }
 
-    // Unmatched neighbours of `i`, grouped by (direction, link kind) in order of appearance.
+    // Unmatched neighbours of `i`, grouped by (direction, link kind) in order of appearance;
+    // linear in the links of `i` (a network with thousands of interfaces is one call).
     fn neighbour_groups(
         &self,
         side: usize,
@@ -493,6 +494,8 @@ impl<'t, 'a> State<'t, 'a> {
     ) -> Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> {
         let topo = self.sides[side];
         let mut groups: Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> = Vec::new();
+        let mut group_of: HashMap<(bool, &'a tern_model::CategoryId), usize> = HashMap::new();
+        let mut seen: HashSet<(usize, usize)> = HashSet::new();
         let ends = topo
             .outgoing(i)
             .iter()
@@ -508,13 +511,12 @@ impl<'t, 'a> State<'t, 'a> {
                 continue;
             }
             let key = (out, &topo.link(l).link.entity.kind);
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, v)) => {
-                    if !v.contains(&end) {
-                        v.push(end);
-                    }
-                }
-                None => groups.push((key, vec![end])),
+            let g = *group_of.entry(key).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            if seen.insert((g, end)) {
+                groups[g].1.push(end);
             }
         }
         groups
@@ -674,21 +676,14 @@ fn ends<'t>(
         )
 }
 
-// A hash per link of its kind. Few kinds, many links: a short list compared by equality is
-// much cheaper than hashing the identifier for every link in every round.
+// A hash per link of its kind, each kind's identifier hashed once.
 fn link_kind_hashes(topo: &Topology<'_>) -> Vec<u64> {
-    let mut seen: Vec<(&tern_model::CategoryId, u64)> = Vec::new();
+    let mut seen: HashMap<&tern_model::CategoryId, u64> = HashMap::new();
     topo.links()
         .iter()
         .map(|l| {
             let kind = &l.link.entity.kind;
-            if let Some(&(_, h)) = seen.iter().find(|(k, _)| *k == kind) {
-                h
-            } else {
-                let h = hash(&kind.to_string());
-                seen.push((kind, h));
-                h
-            }
+            *seen.entry(kind).or_insert_with(|| hash(&kind.to_string()))
         })
         .collect()
 }
