@@ -12,6 +12,7 @@
 #[path = "ntier.rs"]
 mod ntier;
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 use std::process::Command;
 use std::time::Instant;
@@ -223,7 +224,7 @@ fn attributes_text(n: usize) -> String {
         "Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\nX-OCCI-Attribute: occi.core.id=\"vm\"\n"
     );
     for i in 0..n {
-        text.push_str(&format!("X-OCCI-Attribute: x.a{i}=\"v{i}\"\n"));
+        let _ = writeln!(text, "X-OCCI-Attribute: x.a{i}=\"v{i}\"");
     }
     text
 }
@@ -233,7 +234,7 @@ fn attributes_json(n: usize) -> String {
         format!("{{\n  \"kind\": \"{INFRA}compute\",\n  \"id\": \"vm\",\n  \"attributes\": {{");
     for i in 0..n {
         let comma = if i == 0 { "" } else { "," };
-        json.push_str(&format!("{comma}\n    \"x.a{i}\": \"v{i}\""));
+        let _ = write!(json, "{comma}\n    \"x.a{i}\": \"v{i}\"");
     }
     json.push_str("\n  }\n}\n");
     json

@@ -32,7 +32,7 @@ pub enum Strategy {
 /// default `tern` are linear and unbounded.
 pub const FLOODING_MAX_PAIRS: usize = 250_000;
 
-/// Bounds on the work of a comparison ([`try_compare`](crate::try_compare)).
+/// Bounds on the work of a comparison (see `try_compare`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The largest `runtime resources × target resources` for the flooding strategies.

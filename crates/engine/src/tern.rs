@@ -22,10 +22,10 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 
 use std::hash::{Hash, Hasher};
-use tern_model::{Catalogue, Entity, OcciVersion};
+use tern_model::{Catalogue, Entity, OcciVersion, StateMachine};
 
 use crate::assignment::maximum_assignment;
-use crate::attributes::{Change, changes, similarity};
+use crate::attributes::{same_mixins, similarity};
 use crate::matching::Pair;
 use crate::topology::Topology;
 
@@ -37,7 +37,7 @@ const HUNGARIAN_CELLS: usize = 250_000;
 /// linear part of the strategy costs 5–10 µs, some 1 500–2 500 units, per resource): the
 /// cubic part stays a fraction of the linear one.
 const DENSE_WORK_PER_RESOURCE: u64 = 500;
-/// The budget every comparison has, however small (about 0.4 ms): a 16 × 16 block and some.
+/// The budget every comparison has, however small (about 0.4 ms).
 const DENSE_WORK_FLOOR: u64 = 100_000;
 /// One score evaluation (link agreement, change cost, similarity) in Hungarian steps,
 /// roughly.
@@ -85,6 +85,8 @@ struct State<'t, 'a> {
     dense: DenseBudget,
     // Pair scores computed so far.
     scores: Cell<u64>,
+    // Per side: the state machines of [resources, links].
+    machines: [[Vec<Option<&'static StateMachine>>; 2]; 2],
 }
 
 /// What is left of the exact (cubic) method's work for one comparison: it starts at
@@ -140,6 +142,7 @@ impl<'t, 'a> State<'t, 'a> {
             anchor: [Vec::new(), Vec::new()],
             dense: DenseBudget::for_sizes(runtime.resources().len(), target.resources().len()),
             scores: Cell::new(0),
+            machines: [machines(runtime), machines(target)],
         }
     }
 
@@ -394,6 +397,9 @@ impl<'t, 'a> State<'t, 'a> {
         for (_, r, c) in &classes {
             if self.dense.spend(r.len(), c.len()) {
                 self.assign_block(r, c);
+            } else {
+                // Over budget: the members of a class are alike, document order decides.
+                self.pair_in_buckets(r, c, |_, _| 0);
             }
         }
     }
@@ -543,7 +549,7 @@ impl<'t, 'a> State<'t, 'a> {
         let (kept, possible) = self.link_agreement(r, t);
         let same_structure = f64::from(u8::from(self.structure2[0][r] == self.structure2[1][t]));
         let same_content = f64::from(u8::from(self.full2[0][r] == self.full2[1][t]));
-        2.0 - change_cost(runtime, target)
+        2.0 - change_cost(runtime, target, self.machines[0][0][r])
             + kept
             + possible
             + 0.25 * (same_structure + same_content)
@@ -573,7 +579,8 @@ impl<'t, 'a> State<'t, 'a> {
             match end.and_then(|e| self.partner[0][e]) {
                 Some(partner) => {
                     if let Some(&tl) = theirs.get(&(out, &link.kind, partner)) {
-                        kept += 2.0 - change_cost(link, &target.link(tl).link.entity);
+                        let machine = self.machines[0][1][l];
+                        kept += 2.0 - change_cost(link, &target.link(tl).link.entity, machine);
                     }
                 }
                 None => open.entry((out, &link.kind)).or_default().0.push((l, end)),
@@ -597,8 +604,12 @@ impl<'t, 'a> State<'t, 'a> {
         let mut options: Vec<(f64, usize, usize)> = Vec::new();
         for (i, &(rl, re)) in mine.iter().enumerate() {
             for (j, &(tl, te)) in yours.iter().enumerate() {
-                let mut v =
-                    2.0 - change_cost(&runtime.link(rl).link.entity, &target.link(tl).link.entity);
+                let mut v = 2.0
+                    - change_cost(
+                        &runtime.link(rl).link.entity,
+                        &target.link(tl).link.entity,
+                        self.machines[0][1][rl],
+                    );
                 if let (Some(re), Some(te)) = (re, te) {
                     let (a, b) = (&runtime.resource(re).entity, &target.resource(te).entity);
                     if a.kind != b.kind
@@ -607,7 +618,7 @@ impl<'t, 'a> State<'t, 'a> {
                     {
                         continue;
                     }
-                    v += 2.0 - change_cost(a, b);
+                    v += 2.0 - change_cost(a, b, self.machines[0][0][re]);
                 }
                 options.push((v, i, j));
             }
@@ -630,35 +641,58 @@ impl<'t, 'a> State<'t, 'a> {
 // one partial update for mutable changes, one action per state-machine step; an immutable
 // change or an unreachable state means replacement. Mutability and state machines come
 // from the OCCI Infrastructure 1.2 catalogue; attributes it does not know count as mutable.
-fn change_cost(a: &Entity, b: &Entity) -> f64 {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    let catalogue = CATALOGUE.get_or_init(|| Catalogue::infrastructure(OcciVersion::V1_2));
-    let machine = catalogue.state_machine(&a.kind);
-    let mut update = false;
+// `machine` is the state machine of `a`'s kind (`machines`, computed once per entity).
+fn change_cost(a: &Entity, b: &Entity, machine: Option<&StateMachine>) -> f64 {
+    let catalogue = infrastructure();
+    // What `attributes::changes` lists, walked without building the list: this runs for
+    // every candidate pair.
+    let mut update = b.title.is_some() && a.title != b.title || !same_mixins(a, b);
     let mut steps = 0usize;
-    for c in changes(a, b) {
-        match c {
-            Change::Attribute { name, old, new } => {
-                if let Some(m) = machine.filter(|m| m.attribute == name) {
-                    let path = old
-                        .as_ref()
-                        .and_then(|o| m.path(&o.to_plain_string(), &new.to_plain_string()));
-                    match path {
-                        Some(p) => steps += p.len(),
-                        None => return 2.0,
-                    }
-                } else if name == "occi.core.title"
-                    || catalogue.attribute_def(a, &name).is_none_or(|d| d.mutable)
-                {
-                    update = true;
-                } else {
-                    return 2.0;
-                }
+    for (name, new) in b.attributes.iter() {
+        if matches!(
+            name,
+            "occi.core.id" | "occi.core.source" | "occi.core.target"
+        ) {
+            continue;
+        }
+        let old = a.attributes.get(name);
+        if old == Some(new) {
+            continue;
+        }
+        if let Some(m) = machine.filter(|m| m.attribute == name) {
+            let path = old.and_then(|o| m.path(&o.to_plain_string(), &new.to_plain_string()));
+            match path {
+                Some(p) => steps += p.len(),
+                None => return 2.0,
             }
-            Change::Mixins { .. } => update = true,
+        } else if name == "occi.core.title"
+            || catalogue.attribute_def(a, name).is_none_or(|d| d.mutable)
+        {
+            update = true;
+        } else {
+            return 2.0;
         }
     }
     ((usize::from(update) + steps).min(2)) as f64
+}
+
+fn infrastructure() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| Catalogue::infrastructure(OcciVersion::V1_2))
+}
+
+// The state machines of a topology's resources and links, by position.
+fn machines(topo: &Topology<'_>) -> [Vec<Option<&'static StateMachine>>; 2] {
+    let catalogue = infrastructure();
+    [
+        (0..topo.resources().len())
+            .map(|i| catalogue.state_machine(topo.kind(i)))
+            .collect(),
+        topo.links()
+            .iter()
+            .map(|l| catalogue.state_machine(&l.link.entity.kind))
+            .collect(),
+    ]
 }
 
 // The links of resource `i`: (outgoing?, link position, resource at the other end).

@@ -228,23 +228,12 @@ impl Catalogue {
     /// The Kind and its ancestors, nearest first (stops at a missing parent). Linear in the
     /// length of the chain.
     pub fn ancestors(&self, kind: &CategoryId) -> Vec<&Kind> {
-        let mut chain: Vec<&Kind> = Vec::new();
-        let mut next = self.kind(kind);
-        while let Some(k) = next {
-            // `add_kind` wants the parent present first, so no chain has a cycle; the bound
-            // keeps this loop finite all the same.
-            if chain.len() == self.kinds.len() {
-                break;
-            }
-            chain.push(k);
-            next = k.parent.as_ref().and_then(|p| self.kind(p));
-        }
-        chain
+        self.chain(kind).collect()
     }
 
     /// True when `kind` is `ancestor` or descends from it.
     pub fn is_a(&self, kind: &CategoryId, ancestor: &CategoryId) -> bool {
-        self.ancestors(kind).iter().any(|k| &k.id == ancestor)
+        self.chain(kind).any(|k| &k.id == ancestor)
     }
 
     /// The Mixin and everything it depends on, transitively, without repeats (depth first,
@@ -317,8 +306,7 @@ impl Catalogue {
                 }
             }
         }
-        self.ancestors(&entity.kind)
-            .into_iter()
+        self.chain(&entity.kind)
             .find_map(|k| self.own_attribute(&k.id, &k.attributes, name))
     }
 
@@ -343,9 +331,21 @@ impl Catalogue {
 
     /// The lifecycle of a Kind's instances, inherited from the nearest ancestor with one.
     pub fn state_machine(&self, kind: &CategoryId) -> Option<&StateMachine> {
-        self.ancestors(kind)
-            .into_iter()
-            .find_map(|k| k.states.as_ref())
+        self.chain(kind).find_map(|k| k.states.as_ref())
+    }
+
+    // The Kind and its ancestors, nearest first, without collecting them.
+    fn chain<'c>(&'c self, kind: &CategoryId) -> impl Iterator<Item = &'c Kind> + 'c {
+        let mut next = self.kind(kind);
+        // `add_kind` wants the parent present first, so no chain has a cycle; the bound
+        // keeps the walk finite all the same.
+        let mut left = self.kinds.len();
+        std::iter::from_fn(move || {
+            let k = next.filter(|_| left > 0)?;
+            left -= 1;
+            next = k.parent.as_ref().and_then(|p| self.kind(p));
+            Some(k)
+        })
     }
 
     fn index_attributes(&mut self, id: &CategoryId, attributes: &[AttributeDef]) {

@@ -53,10 +53,7 @@ fn hubs(prefix: &str) -> Collection {
 #[test]
 fn hubs_with_twenty_thousand_links_are_matched_link_for_link() {
     let runtime = hubs("");
-    for (target, strategy) in [
-        (hubs(""), Strategy::Identity),
-        (hubs("t-"), Strategy::Tern),
-    ] {
+    for (target, strategy) in [(hubs(""), Strategy::Identity), (hubs("t-"), Strategy::Tern)] {
         let comparison = compare(&runtime, &target, &strategy);
         assert_eq!(comparison.matching.links.len(), 2 * N, "{strategy}");
         let kept = comparison
@@ -64,6 +61,10 @@ fn hubs_with_twenty_thousand_links_are_matched_link_for_link() {
             .iter()
             .filter(|m| matches!(m, Mark::Old { runtime, target } if runtime == target))
             .count();
-        assert_eq!(kept, 2 * N, "{strategy}: every link with its own counterpart");
+        assert_eq!(
+            kept,
+            2 * N,
+            "{strategy}: every link with its own counterpart"
+        );
     }
 }
