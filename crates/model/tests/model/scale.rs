@@ -38,7 +38,8 @@ fn a_mixin_with_a_hundred_thousand_attributes_validates_linearly() {
     let mut vm = Entity::new("vm", infra("compute"));
     vm.mixins.push(big);
     for i in 0..N {
-        vm.attributes.insert(format!("x.p{i}"), i as i64);
+        vm.attributes
+            .insert(format!("x.p{i}"), i64::try_from(i).unwrap());
     }
     // One value of the wrong type and one unknown name, found among the 100 000.
     vm.attributes.insert("x.p77777", "seven");
