@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
-use tern_engine::{Strategy, compare, diff_text, plan, plan_dot, plan_mermaid, plan_text};
+use tern_engine::{
+    Limits, Strategy, diff_text, plan, plan_dot, plan_mermaid, plan_text, try_compare,
+};
 use tern_model::{Catalogue, Collection, OcciVersion};
 use tern_occi::{ParseOptions, Source};
 
@@ -73,7 +75,8 @@ pub(crate) enum Graph {
 /// `tern diff`.
 pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let (runtime, target) = read_both(args, global)?;
-    let comparison = compare(&runtime, &target, &args.strategy);
+    let comparison = try_compare(&runtime, &target, &args.strategy, &Limits::default())
+        .map_err(CliError::usage)?;
     let diff = comparison.diff();
     match global.format {
         Format::Json => output::print_json(&to_json(&diff)?)?,
@@ -86,7 +89,13 @@ pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, 
 /// `tern plan`.
 pub(crate) fn plan_command(args: &PlanArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let (runtime, target) = read_both(&args.topologies, global)?;
-    let comparison = compare(&runtime, &target, &args.topologies.strategy);
+    let comparison = try_compare(
+        &runtime,
+        &target,
+        &args.topologies.strategy,
+        &Limits::default(),
+    )
+    .map_err(CliError::usage)?;
     let p = plan(&comparison, &Catalogue::infrastructure(OcciVersion::V1_2));
     let nothing_to_do = p.is_empty();
     match (args.graph, global.format) {

@@ -68,9 +68,17 @@ pub(crate) fn similarity(a: &Entity, b: &Entity) -> f64 {
     }
 }
 
-/// True when both entities have the same mixin set.
+/// True when both entities have the same mixin set (as many, each of `a` in `b`): linear,
+/// through a hash set when the lists are long.
 pub(crate) fn same_mixins(a: &Entity, b: &Entity) -> bool {
-    a.mixins.len() == b.mixins.len() && a.mixins.iter().all(|m| b.mixins.contains(m))
+    if a.mixins.len() != b.mixins.len() {
+        return false;
+    }
+    if a.mixins.len() <= 8 {
+        return a.mixins.iter().all(|m| b.mixins.contains(m));
+    }
+    let theirs: std::collections::HashSet<&tern_model::CategoryId> = b.mixins.iter().collect();
+    a.mixins.iter().all(|m| theirs.contains(m))
 }
 
 /// What must change for `runtime` to look like `target`, from the target's view: attributes

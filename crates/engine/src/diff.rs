@@ -8,7 +8,7 @@ use tern_model::{Collection, Entity};
 
 use crate::attributes::{Change, changes};
 use crate::matching::{Matching, Pair, match_links};
-use crate::strategy::{Strategy, match_topologies};
+use crate::strategy::{Limits, Strategy, TooLarge, match_topologies};
 use crate::topology::Topology;
 
 /// A runtime and a target topology, their matching and the marks derived from it.
@@ -95,7 +95,8 @@ pub struct Updated {
     pub changes: Vec<Change>,
 }
 
-/// Compares two collections with `strategy`.
+/// Compares two collections with `strategy`, whatever their size: the published flooding
+/// strategies are quadratic, so on input from elsewhere use [`try_compare`].
 ///
 /// ```
 /// use tern_engine::{compare, Strategy};
@@ -114,8 +115,44 @@ pub fn compare<'a>(
     target: &'a Collection,
     strategy: &Strategy,
 ) -> Comparison<'a> {
-    let runtime = Topology::new(runtime);
-    let target = Topology::new(target);
+    compare_topologies(Topology::new(runtime), Topology::new(target), strategy)
+}
+
+/// [`compare`], refused with [`TooLarge`] when the strategy's cost on collections of this
+/// size exceeds `limits` ([`Strategy::check_size`]).
+///
+/// ```
+/// use tern_engine::{Limits, Strategy, try_compare};
+/// use tern_model::{Collection, Entity, Resource};
+///
+/// let compute: tern_model::CategoryId = "http://schemas.ogf.org/occi/infrastructure#compute".parse()?;
+/// let mut runtime = Collection::new();
+/// for i in 0..3 {
+///     runtime.push_resource(Resource::new(Entity::new(format!("vm-{i}"), compute.clone())))?;
+/// }
+/// let target = runtime.clone();
+/// let similarity: Strategy = "similarity".parse()?;
+/// let small = Limits { flooding_pairs: 4 };
+/// assert!(try_compare(&runtime, &target, &similarity, &small).is_err());
+/// assert!(try_compare(&runtime, &target, &Strategy::Tern, &small).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn try_compare<'a>(
+    runtime: &'a Collection,
+    target: &'a Collection,
+    strategy: &Strategy,
+    limits: &Limits,
+) -> Result<Comparison<'a>, TooLarge> {
+    let (runtime, target) = (Topology::new(runtime), Topology::new(target));
+    strategy.check_size(runtime.resources().len(), target.resources().len(), limits)?;
+    Ok(compare_topologies(runtime, target, strategy))
+}
+
+fn compare_topologies<'a>(
+    runtime: Topology<'a>,
+    target: Topology<'a>,
+    strategy: &Strategy,
+) -> Comparison<'a> {
     let matching = match_topologies(&runtime, &target, strategy);
     finish(runtime, target, matching)
 }

@@ -238,8 +238,10 @@ impl Pcg {
                 pairs.push(*pair);
             }
         }
+        let mut present: std::collections::HashSet<(usize, usize)> =
+            pairs.iter().copied().collect();
         for pin in pins {
-            if !pairs.contains(pin) {
+            if present.insert(*pin) {
                 pairs.push(*pin);
             }
         }

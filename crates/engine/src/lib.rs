@@ -52,9 +52,13 @@ mod topology;
 pub use adaptation::plan;
 pub use apply::{ApplyError, apply};
 pub use attributes::Change;
-pub use diff::{Comparison, Diff, Mark, MatchEntry, Updated, compare, compare_with_pairs};
+pub use diff::{
+    Comparison, Diff, Mark, MatchEntry, Updated, compare, compare_with_pairs, try_compare,
+};
 pub use matching::{Matching, Pair};
 pub use plan::{Body, Operation, OperationKind, Plan, Stage};
 pub use render::{diff_text, plan_dot, plan_mermaid, plan_text};
-pub use strategy::{Strategy, UnknownStrategy, match_topologies};
+pub use strategy::{
+    FLOODING_MAX_PAIRS, Limits, Strategy, TooLarge, UnknownStrategy, match_topologies,
+};
 pub use topology::{LinkRef, Topology};

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use tern_model::CategoryId;
+
 use crate::attributes::equal_count;
 use crate::topology::Topology;
 
@@ -30,7 +32,8 @@ pub struct Matching {
 
 /// Pairs links: same kind, source resources paired, target resources paired (or the same
 /// external target). Among several candidates the one with the most equal attributes wins,
-/// then document order.
+/// then document order. Runtime links are indexed by (source, kind, target), so a resource
+/// with thousands of links costs no more per link than one with a few.
 pub(crate) fn match_links(
     runtime: &Topology<'_>,
     target: &Topology<'_>,
@@ -40,6 +43,19 @@ pub(crate) fn match_links(
     for p in resources {
         paired.entry(p.target).or_default().push(p.runtime);
     }
+    // Runtime links by their ends and kind, in document order.
+    let mut by_ends: HashMap<(usize, &CategoryId, End<'_>), Vec<usize>> = HashMap::new();
+    for (ri, rl) in runtime.links().iter().enumerate() {
+        let Some(rs) = rl.source else { continue };
+        let end = match rl.target {
+            Some(a) => End::Resource(a),
+            None => End::External(&rl.link.target.location),
+        };
+        by_ends
+            .entry((rs, &rl.link.entity.kind, end))
+            .or_default()
+            .push(ri);
+    }
     let mut used = vec![false; runtime.links().len()];
     let mut out = Vec::new();
     for (ti, tl) in target.links().iter().enumerate() {
@@ -47,28 +63,33 @@ pub(crate) fn match_links(
         let Some(sources) = paired.get(&ts) else {
             continue;
         };
-        let mut best: Option<(usize, usize)> = None;
-        for &rs in sources {
-            for &ri in runtime.outgoing(rs) {
-                let rl = runtime.link(ri);
-                if used[ri] || rl.link.entity.kind != tl.link.entity.kind {
+        let ends: Vec<End<'_>> = match tl.target {
+            Some(b) => paired
+                .get(&b)
+                .map(|v| v.iter().map(|&a| End::Resource(a)).collect())
+                .unwrap_or_default(),
+            None => vec![End::External(&tl.link.target.location)],
+        };
+        // (runtime link, equal attributes, position of its source among `sources`)
+        let mut best: Option<(usize, usize, usize)> = None;
+        for (si, &rs) in sources.iter().enumerate() {
+            for &end in &ends {
+                let Some(candidates) = by_ends.get(&(rs, &tl.link.entity.kind, end)) else {
                     continue;
-                }
-                let same_target = match (rl.target, tl.target) {
-                    (Some(a), Some(b)) => paired.get(&b).is_some_and(|v| v.contains(&a)),
-                    (None, None) => rl.link.target.location == tl.link.target.location,
-                    _ => false,
                 };
-                if !same_target {
-                    continue;
-                }
-                let fit = equal_count(&rl.link.entity, &tl.link.entity);
-                if best.is_none_or(|(_, f)| fit > f) {
-                    best = Some((ri, fit));
+                for &ri in candidates.iter().filter(|&&ri| !used[ri]) {
+                    let fit = equal_count(&runtime.link(ri).link.entity, &tl.link.entity);
+                    // The first in (source, document) order among the best.
+                    let better = best.is_none_or(|(bri, bfit, bsi)| {
+                        fit > bfit || (fit == bfit && (si, ri) < (bsi, bri))
+                    });
+                    if better {
+                        best = Some((ri, fit, si));
+                    }
                 }
             }
         }
-        if let Some((ri, _)) = best {
+        if let Some((ri, _, _)) = best {
             used[ri] = true;
             out.push(Pair {
                 runtime: ri,
@@ -78,4 +99,11 @@ pub(crate) fn match_links(
         }
     }
     out
+}
+
+// Where a link ends: a resource of the topology, or a location outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum End<'a> {
+    Resource(usize),
+    External(&'a str),
 }

@@ -8,25 +8,40 @@
 //!    per kind (Hungarian) on `attribute similarity + structural agreement + agreement with
 //!    pairs already made`; blocks too large for the cubic method are matched through
 //!    buckets (exact neighbourhood colour, then rare attribute values, then structure);
+//!    the cubic method's total work is bounded by a budget proportional to the size of the
+//!    two topologies (see [`DenseBudget`]), so that no input is slower than a larger one
+//!    because it stayed below a size threshold;
 //! 4. after every decision, pairs propagate along links: the unmatched neighbours of a new
 //!    pair (same link kind and direction) are assigned among themselves, so a VM's volumes
 //!    and interfaces move with it. Symmetric replicas are then matched as whole units,
 //!    whichever replica is chosen, and every choice yields the same plan.
 
+use std::cell::Cell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::OnceLock;
 
 use std::hash::{Hash, Hasher};
-use tern_model::{Catalogue, Entity, OcciVersion};
+use tern_model::{Catalogue, Entity, OcciVersion, StateMachine};
 
 use crate::assignment::maximum_assignment;
-use crate::attributes::{Change, changes, similarity};
+use crate::attributes::{same_mixins, similarity};
 use crate::matching::Pair;
 use crate::topology::Topology;
 
-/// Above this many cells a block is matched by buckets instead of the Hungarian method.
+/// Above this many cells a block is matched by buckets instead of the Hungarian method,
+/// whatever the budget (the score matrix is held in memory).
 const HUNGARIAN_CELLS: usize = 250_000;
+/// The exact method's work budget per resource of the two topologies, in [`dense_work`]
+/// units (one step of the Hungarian method, about 4 ns on the development machine, where the
+/// linear part of the strategy costs 5–10 µs, some 1 500–2 500 units, per resource): the
+/// cubic part stays a fraction of the linear one.
+const DENSE_WORK_PER_RESOURCE: u64 = 500;
+/// The budget every comparison has, however small (about 0.4 ms).
+const DENSE_WORK_FLOOR: u64 = 100_000;
+/// One score evaluation (link agreement, change cost, similarity) in Hungarian steps,
+/// roughly.
+const SCORE_WORK: u64 = 256;
 /// Pairs scoring at most this save no call (see `State::score`) and are not made.
 const PAIR_THRESHOLD: f64 = 0.75;
 /// Neighbour groups larger than this (hubs) are left to the per-kind assignment.
@@ -34,6 +49,11 @@ const PROPAGATION_LIMIT: usize = 64;
 
 /// Runs the strategy; pairs are returned in the order they were decided.
 pub(crate) fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair> {
+    assign_counting(runtime, target).0
+}
+
+// The pairs and the number of pair scores computed (the unit of the strategy's cost).
+fn assign_counting(runtime: &Topology<'_>, target: &Topology<'_>) -> (Vec<Pair>, u64) {
     let mut state = State::new(runtime, target);
     state.pin_identities();
     state.colour();
@@ -47,7 +67,7 @@ pub(crate) fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair>
         state.assign_kind(&kind);
         state.propagate();
     }
-    state.pairs
+    (state.pairs, state.scores.get())
 }
 
 struct State<'t, 'a> {
@@ -62,6 +82,48 @@ struct State<'t, 'a> {
     // Own structure with the neighbours' content: which network, which volume, whatever
     // the resource's own attributes became.
     anchor: [Vec<u64>; 2],
+    dense: DenseBudget,
+    // Pair scores computed so far.
+    scores: Cell<u64>,
+    // Per side: the state machines of [resources, links].
+    machines: [[Vec<Option<&'static StateMachine>>; 2]; 2],
+}
+
+/// What is left of the exact (cubic) method's work for one comparison: it starts at
+/// `DENSE_WORK_FLOOR + DENSE_WORK_PER_RESOURCE × resources of both sides` and every block
+/// matched by the Hungarian method spends [`dense_work`] of it. A block that does not fit
+/// goes through the buckets instead: so the strategy's cost is linear in the input plus a
+/// cubic part bounded by a linear budget, and grows with the input.
+#[derive(Debug, Clone, Copy)]
+struct DenseBudget {
+    left: u64,
+}
+
+impl DenseBudget {
+    fn for_sizes(runtime: usize, target: usize) -> Self {
+        let resources = (runtime + target) as u64;
+        DenseBudget {
+            left: DENSE_WORK_FLOOR
+                .saturating_add(DENSE_WORK_PER_RESOURCE.saturating_mul(resources)),
+        }
+    }
+
+    // Spends the work of a `rows × cols` block when it fits; false (nothing spent) when not.
+    fn spend(&mut self, rows: usize, cols: usize) -> bool {
+        let work = dense_work(rows, cols);
+        if rows * cols > HUNGARIAN_CELLS || work > self.left {
+            return false;
+        }
+        self.left -= work;
+        true
+    }
+}
+
+/// The work of the exact method on a `rows × cols` block, in Hungarian steps: a score per
+/// cell, then `min(rows, cols)` augmentations over the cells.
+fn dense_work(rows: usize, cols: usize) -> u64 {
+    let cells = (rows as u64).saturating_mul(cols as u64);
+    cells.saturating_mul(SCORE_WORK + rows.min(cols) as u64)
 }
 
 impl<'t, 'a> State<'t, 'a> {
@@ -78,6 +140,9 @@ impl<'t, 'a> State<'t, 'a> {
             structure2: [Vec::new(), Vec::new()],
             full2: [Vec::new(), Vec::new()],
             anchor: [Vec::new(), Vec::new()],
+            dense: DenseBudget::for_sizes(runtime.resources().len(), target.resources().len()),
+            scores: Cell::new(0),
+            machines: [machines(runtime), machines(target)],
         }
     }
 
@@ -228,7 +293,7 @@ impl<'t, 'a> State<'t, 'a> {
         if rows.is_empty() || cols.is_empty() {
             return;
         }
-        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+        if self.dense.spend(rows.len(), cols.len()) {
             self.assign_block(&rows, &cols);
         } else {
             self.assign_by_buckets(&rows, &cols);
@@ -258,7 +323,7 @@ impl<'t, 'a> State<'t, 'a> {
         self.pair_in_buckets(rows, cols, |s, i| s.full2[usize::from(i.1)][i.0]);
         // What is left is what changed; often small enough for the exact method.
         let (rows, cols) = (self.unpaired(0, rows), self.unpaired(1, cols));
-        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+        if self.dense.spend(rows.len(), cols.len()) {
             self.assign_block(&rows, &cols);
             return;
         }
@@ -298,7 +363,7 @@ impl<'t, 'a> State<'t, 'a> {
         self.assign_by_class(&rows, &cols, |s, side, i| s.anchor[side][i]);
         self.assign_by_class(&rows, &cols, |s, side, i| s.structure2[side][i]);
         let (rows, cols) = (self.unpaired(0, &rows), self.unpaired(1, &cols));
-        if rows.len() * cols.len() <= HUNGARIAN_CELLS {
+        if self.dense.spend(rows.len(), cols.len()) {
             self.assign_block(&rows, &cols);
         } else {
             self.pair_in_buckets(&rows, &cols, |_, _| 0);
@@ -330,8 +395,11 @@ impl<'t, 'a> State<'t, 'a> {
             }
         }
         for (_, r, c) in &classes {
-            if r.len() * c.len() <= HUNGARIAN_CELLS {
+            if self.dense.spend(r.len(), c.len()) {
                 self.assign_block(r, c);
+            } else {
+                // Over budget: the members of a class are alike, document order decides.
+                self.pair_in_buckets(r, c, |_, _| 0);
             }
         }
     }
@@ -378,9 +446,9 @@ impl<'t, 'a> State<'t, 'a> {
     fn propagate(&mut self) {
         while let Some((a, b)) = self.queue.pop_front() {
             let left = self.neighbour_groups(0, a);
-            let right = self.neighbour_groups(1, b);
+            let right: HashMap<_, _> = self.neighbour_groups(1, b).into_iter().collect();
             for (key, rows) in left {
-                let Some(cols) = right.iter().find(|(k, _)| *k == key).map(|(_, c)| c) else {
+                let Some(cols) = right.get(&key) else {
                     continue;
                 };
                 let rows: Vec<usize> = rows
@@ -396,6 +464,7 @@ impl<'t, 'a> State<'t, 'a> {
                     || cols.is_empty()
                     || rows.len() > PROPAGATION_LIMIT
                     || cols.len() > PROPAGATION_LIMIT
+                    || !self.dense.spend(rows.len(), cols.len())
                 {
                     continue;
                 }
@@ -422,7 +491,8 @@ impl<'t, 'a> State<'t, 'a> {
         }
     }
 
-    // Unmatched neighbours of `i`, grouped by (direction, link kind) in order of appearance.
+    // Unmatched neighbours of `i`, grouped by (direction, link kind) in order of appearance;
+    // linear in the links of `i` (a network with thousands of interfaces is one call).
     fn neighbour_groups(
         &self,
         side: usize,
@@ -430,6 +500,8 @@ impl<'t, 'a> State<'t, 'a> {
     ) -> Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> {
         let topo = self.sides[side];
         let mut groups: Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> = Vec::new();
+        let mut group_of: HashMap<(bool, &'a tern_model::CategoryId), usize> = HashMap::new();
+        let mut seen: HashSet<(usize, usize)> = HashSet::new();
         let ends = topo
             .outgoing(i)
             .iter()
@@ -445,13 +517,12 @@ impl<'t, 'a> State<'t, 'a> {
                 continue;
             }
             let key = (out, &topo.link(l).link.entity.kind);
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, v)) => {
-                    if !v.contains(&end) {
-                        v.push(end);
-                    }
-                }
-                None => groups.push((key, vec![end])),
+            let g = *group_of.entry(key).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            if seen.insert((g, end)) {
+                groups[g].1.push(end);
             }
         }
         groups
@@ -472,12 +543,13 @@ impl<'t, 'a> State<'t, 'a> {
     // resources they reach. Structural agreement and attribute closeness only break
     // near-ties.
     fn score(&self, r: usize, t: usize) -> f64 {
+        self.scores.set(self.scores.get() + 1);
         let runtime = &self.sides[0].resource(r).entity;
         let target = &self.sides[1].resource(t).entity;
         let (kept, possible) = self.link_agreement(r, t);
         let same_structure = f64::from(u8::from(self.structure2[0][r] == self.structure2[1][t]));
         let same_content = f64::from(u8::from(self.full2[0][r] == self.full2[1][t]));
-        2.0 - change_cost(runtime, target)
+        2.0 - change_cost(runtime, target, self.machines[0][0][r])
             + kept
             + possible
             + 0.25 * (same_structure + same_content)
@@ -507,7 +579,8 @@ impl<'t, 'a> State<'t, 'a> {
             match end.and_then(|e| self.partner[0][e]) {
                 Some(partner) => {
                     if let Some(&tl) = theirs.get(&(out, &link.kind, partner)) {
-                        kept += 2.0 - change_cost(link, &target.link(tl).link.entity);
+                        let machine = self.machines[0][1][l];
+                        kept += 2.0 - change_cost(link, &target.link(tl).link.entity, machine);
                     }
                 }
                 None => open.entry((out, &link.kind)).or_default().0.push((l, end)),
@@ -531,8 +604,12 @@ impl<'t, 'a> State<'t, 'a> {
         let mut options: Vec<(f64, usize, usize)> = Vec::new();
         for (i, &(rl, re)) in mine.iter().enumerate() {
             for (j, &(tl, te)) in yours.iter().enumerate() {
-                let mut v =
-                    2.0 - change_cost(&runtime.link(rl).link.entity, &target.link(tl).link.entity);
+                let mut v = 2.0
+                    - change_cost(
+                        &runtime.link(rl).link.entity,
+                        &target.link(tl).link.entity,
+                        self.machines[0][1][rl],
+                    );
                 if let (Some(re), Some(te)) = (re, te) {
                     let (a, b) = (&runtime.resource(re).entity, &target.resource(te).entity);
                     if a.kind != b.kind
@@ -541,7 +618,7 @@ impl<'t, 'a> State<'t, 'a> {
                     {
                         continue;
                     }
-                    v += 2.0 - change_cost(a, b);
+                    v += 2.0 - change_cost(a, b, self.machines[0][0][re]);
                 }
                 options.push((v, i, j));
             }
@@ -564,35 +641,58 @@ impl<'t, 'a> State<'t, 'a> {
 // one partial update for mutable changes, one action per state-machine step; an immutable
 // change or an unreachable state means replacement. Mutability and state machines come
 // from the OCCI Infrastructure 1.2 catalogue; attributes it does not know count as mutable.
-fn change_cost(a: &Entity, b: &Entity) -> f64 {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    let catalogue = CATALOGUE.get_or_init(|| Catalogue::infrastructure(OcciVersion::V1_2));
-    let machine = catalogue.state_machine(&a.kind);
-    let mut update = false;
+// `machine` is the state machine of `a`'s kind (`machines`, computed once per entity).
+fn change_cost(a: &Entity, b: &Entity, machine: Option<&StateMachine>) -> f64 {
+    let catalogue = infrastructure();
+    // What `attributes::changes` lists, walked without building the list: this runs for
+    // every candidate pair.
+    let mut update = b.title.is_some() && a.title != b.title || !same_mixins(a, b);
     let mut steps = 0usize;
-    for c in changes(a, b) {
-        match c {
-            Change::Attribute { name, old, new } => {
-                if let Some(m) = machine.filter(|m| m.attribute == name) {
-                    let path = old
-                        .as_ref()
-                        .and_then(|o| m.path(&o.to_plain_string(), &new.to_plain_string()));
-                    match path {
-                        Some(p) => steps += p.len(),
-                        None => return 2.0,
-                    }
-                } else if name == "occi.core.title"
-                    || catalogue.attribute_def(a, &name).is_none_or(|d| d.mutable)
-                {
-                    update = true;
-                } else {
-                    return 2.0;
-                }
+    for (name, new) in b.attributes.iter() {
+        if matches!(
+            name,
+            "occi.core.id" | "occi.core.source" | "occi.core.target"
+        ) {
+            continue;
+        }
+        let old = a.attributes.get(name);
+        if old == Some(new) {
+            continue;
+        }
+        if let Some(m) = machine.filter(|m| m.attribute == name) {
+            let path = old.and_then(|o| m.path(&o.to_plain_string(), &new.to_plain_string()));
+            match path {
+                Some(p) => steps += p.len(),
+                None => return 2.0,
             }
-            Change::Mixins { .. } => update = true,
+        } else if name == "occi.core.title"
+            || catalogue.attribute_def(a, name).is_none_or(|d| d.mutable)
+        {
+            update = true;
+        } else {
+            return 2.0;
         }
     }
     ((usize::from(update) + steps).min(2)) as f64
+}
+
+fn infrastructure() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| Catalogue::infrastructure(OcciVersion::V1_2))
+}
+
+// The state machines of a topology's resources and links, by position.
+fn machines(topo: &Topology<'_>) -> [Vec<Option<&'static StateMachine>>; 2] {
+    let catalogue = infrastructure();
+    [
+        (0..topo.resources().len())
+            .map(|i| catalogue.state_machine(topo.kind(i)))
+            .collect(),
+        topo.links()
+            .iter()
+            .map(|l| catalogue.state_machine(&l.link.entity.kind))
+            .collect(),
+    ]
 }
 
 // The links of resource `i`: (outgoing?, link position, resource at the other end).
@@ -610,21 +710,14 @@ fn ends<'t>(
         )
 }
 
-// A hash per link of its kind. Few kinds, many links: a short list compared by equality is
-// much cheaper than hashing the identifier for every link in every round.
+// A hash per link of its kind, each kind's identifier hashed once.
 fn link_kind_hashes(topo: &Topology<'_>) -> Vec<u64> {
-    let mut seen: Vec<(&tern_model::CategoryId, u64)> = Vec::new();
+    let mut seen: HashMap<&tern_model::CategoryId, u64> = HashMap::new();
     topo.links()
         .iter()
         .map(|l| {
             let kind = &l.link.entity.kind;
-            if let Some(&(_, h)) = seen.iter().find(|(k, _)| *k == kind) {
-                h
-            } else {
-                let h = hash(&kind.to_string());
-                seen.push((kind, h));
-                h
-            }
+            *seen.entry(kind).or_insert_with(|| hash(&kind.to_string()))
         })
         .collect()
 }
@@ -692,4 +785,42 @@ fn hash<T: Hash>(value: &T) -> u64 {
     let mut h = DefaultHasher::new();
     value.hash(&mut h);
     h.finish()
+}
+
+// The n-tier generator of the benchmarks, for the cost test.
+#[cfg(test)]
+#[path = "../benches/ntier.rs"]
+mod ntier;
+
+#[cfg(test)]
+mod tests {
+    use super::assign_counting;
+    use super::ntier::{Replicas, edit, generate};
+    use crate::topology::Topology;
+
+    /// The strategy's cost is counted in pair scores: at most a constant per resource at
+    /// every size, for named VMs and for symmetric replicas (the case the exact method liked
+    /// to take whole). Before the dense work had a budget, 500 renamed replicas cost 170 000
+    /// scores (a 415 × 415 block), ten times those of 650.
+    #[test]
+    fn scores_grow_linearly_with_the_topologies() {
+        for replicas in [Replicas::Named, Replicas::Identical] {
+            for size in [50, 100, 200, 300, 400, 500, 650, 1_000, 2_000] {
+                let runtime = generate(size, replicas, 42);
+                let (target, _) = edit(&runtime, (size / 20).max(2), true, 42);
+                let (a, b) = (Topology::new(&runtime), Topology::new(&target));
+                let (pairs, scores) = assign_counting(&a, &b);
+                let resources = (runtime.resources().len() + target.resources().len()) as u64;
+                assert!(
+                    scores <= 4 * resources + 1_000,
+                    "{replicas:?} {size}: {scores} scores for {resources} resources"
+                );
+                assert!(
+                    pairs.len() * 10 >= runtime.resources().len() * 9,
+                    "{size}: {} pairs",
+                    pairs.len()
+                );
+            }
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! The catalogue (registry) of categories: resolves identifiers, walks Kind parents and
 //! Mixin `depends`, and answers which attributes and lifecycle an entity has.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
 
 use crate::{
     Action, AttributeDef, Category, CategoryClass, CategoryId, Entity, Kind, Mixin, OcciVersion,
@@ -19,6 +21,13 @@ pub const LINK: &str = "http://schemas.ogf.org/occi/core#link";
 
 /// A set of Kinds, Mixins and Actions with fast lookup by identifier.
 ///
+/// Complexity: a category by identifier in O(1) (a hash index); one attribute definition of
+/// a category by name in O(1) (a hash index per category, built when the category is
+/// added); [`ancestors`](Catalogue::ancestors) and [`mixin_closure`](Catalogue::mixin_closure)
+/// linear in the length of the chain; [`attribute_defs`](Catalogue::attribute_defs) linear
+/// in the number of definitions it collects; [`attribute_def`](Catalogue::attribute_def)
+/// linear in the number of categories of the entity (not in their attributes).
+///
 /// ```
 /// use tern_model::{Catalogue, OcciVersion};
 /// let v11 = Catalogue::infrastructure(OcciVersion::V1_1);
@@ -32,6 +41,9 @@ pub struct Catalogue {
     mixins: Vec<Mixin>,
     actions: Vec<Action>,
     index: HashMap<CategoryId, (CategoryClass, usize)>,
+    // Per category: attribute name → position in its `attributes` (the last of a repeated
+    // name, as `attribute_defs` keeps the last).
+    own_attributes: HashMap<CategoryId, HashMap<String, usize>>,
 }
 
 /// A catalogue that cannot be built.
@@ -82,6 +94,7 @@ impl Catalogue {
             mixins: Vec::new(),
             actions: Vec::new(),
             index: HashMap::new(),
+            own_attributes: HashMap::new(),
         }
     }
 
@@ -127,6 +140,7 @@ impl Catalogue {
     /// Adds an Action.
     pub fn add_action(&mut self, action: Action) -> Result<(), CatalogueError> {
         self.claim(&action.id, CategoryClass::Action, self.actions.len())?;
+        self.index_attributes(&action.id, &action.attributes);
         self.actions.push(action);
         Ok(())
     }
@@ -140,6 +154,7 @@ impl Catalogue {
             self.require(&kind.id, "action", action, CategoryClass::Action)?;
         }
         self.claim(&kind.id, CategoryClass::Kind, self.kinds.len())?;
+        self.index_attributes(&kind.id, &kind.attributes);
         self.kinds.push(kind);
         Ok(())
     }
@@ -156,6 +171,7 @@ impl Catalogue {
             self.require(&mixin.id, "action", action, CategoryClass::Action)?;
         }
         self.claim(&mixin.id, CategoryClass::Mixin, self.mixins.len())?;
+        self.index_attributes(&mixin.id, &mixin.attributes);
         self.mixins.push(mixin);
         Ok(())
     }
@@ -209,32 +225,26 @@ impl Catalogue {
         }
     }
 
-    /// The Kind and its ancestors, nearest first (stops at a missing parent).
+    /// The Kind and its ancestors, nearest first (stops at a missing parent). Linear in the
+    /// length of the chain.
     pub fn ancestors(&self, kind: &CategoryId) -> Vec<&Kind> {
-        let mut chain: Vec<&Kind> = Vec::new();
-        let mut next = self.kind(kind);
-        while let Some(k) = next {
-            if chain.iter().any(|c| c.id == k.id) {
-                break; // a cycle cannot be built through add_kind, but stay safe
-            }
-            chain.push(k);
-            next = k.parent.as_ref().and_then(|p| self.kind(p));
-        }
-        chain
+        self.chain(kind).collect()
     }
 
     /// True when `kind` is `ancestor` or descends from it.
     pub fn is_a(&self, kind: &CategoryId, ancestor: &CategoryId) -> bool {
-        self.ancestors(kind).iter().any(|k| &k.id == ancestor)
+        self.chain(kind).any(|k| &k.id == ancestor)
     }
 
-    /// The Mixin and everything it depends on, transitively, without repeats.
+    /// The Mixin and everything it depends on, transitively, without repeats (depth first,
+    /// in the order of `depends`). Linear in the size of the closure.
     pub fn mixin_closure(&self, mixin: &CategoryId) -> Vec<&Mixin> {
         let mut out: Vec<&Mixin> = Vec::new();
+        let mut seen: HashSet<&CategoryId> = HashSet::new();
         let mut stack = vec![mixin];
         while let Some(id) = stack.pop() {
             if let Some(m) = self.mixin(id)
-                && !out.iter().any(|o| o.id == m.id)
+                && seen.insert(&m.id)
             {
                 out.push(m);
                 stack.extend(m.depends.iter().rev());
@@ -247,7 +257,24 @@ impl Catalogue {
     /// then its Mixins with their dependencies. A Mixin's definition overrides the Kind's
     /// (templates refine defaults, GFD.221 §4.5.4).
     pub fn attribute_defs(&self, entity: &Entity) -> Vec<&AttributeDef> {
-        let mut defs: Vec<&AttributeDef> = Vec::new();
+        self.attribute_index(entity).iter().collect()
+    }
+
+    /// The definitions of [`attribute_defs`](Catalogue::attribute_defs) by name, for
+    /// looking up many attributes of one entity: built in time linear in the number of
+    /// definitions, each lookup O(1).
+    ///
+    /// ```
+    /// use tern_model::{Catalogue, Entity, OcciVersion};
+    /// let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    /// let vm = Entity::new("vm", "http://schemas.ogf.org/occi/infrastructure#compute".parse()?);
+    /// let defs = catalogue.attribute_index(&vm);
+    /// assert!(defs.get("occi.compute.cores").is_some());
+    /// assert!(defs.get("occi.storage.size").is_none());
+    /// # Ok::<(), tern_model::CategoryIdError>(())
+    /// ```
+    pub fn attribute_index(&self, entity: &Entity) -> AttributeIndex<'_> {
+        let mut defs: IndexMap<&str, &AttributeDef> = IndexMap::new();
         let kinds = self
             .ancestors(&entity.kind)
             .into_iter()
@@ -259,27 +286,85 @@ impl Catalogue {
             .flat_map(|m| self.mixin_closure(m).into_iter().rev())
             .flat_map(|m| &m.attributes);
         for def in kinds.chain(mixins) {
-            if let Some(slot) = defs.iter_mut().find(|d| d.name == def.name) {
-                *slot = def;
-            } else {
-                defs.push(def);
-            }
+            // A later definition replaces an earlier one in its place.
+            defs.insert(def.name.as_str(), def);
         }
-        defs
+        AttributeIndex(defs)
     }
 
-    /// The definition of one attribute of `entity`.
+    /// The definition of one attribute of `entity`, as
+    /// [`attribute_defs`](Catalogue::attribute_defs) would give it: linear in the number of
+    /// categories of the entity (Kind chain, Mixins and their dependencies), not in their
+    /// attributes. For many names of one entity, [`attribute_index`](Catalogue::attribute_index).
     pub fn attribute_def(&self, entity: &Entity, name: &str) -> Option<&AttributeDef> {
-        self.attribute_defs(entity)
-            .into_iter()
-            .find(|d| d.name == name)
+        // The last definition wins: look from the end, the last Mixin (itself before what
+        // it depends on) first, the Kind chain nearest first last.
+        for m in entity.mixins.iter().rev() {
+            for mixin in self.mixin_closure(m) {
+                if let Some(def) = self.own_attribute(&mixin.id, &mixin.attributes, name) {
+                    return Some(def);
+                }
+            }
+        }
+        self.chain(&entity.kind)
+            .find_map(|k| self.own_attribute(&k.id, &k.attributes, name))
+    }
+
+    /// The attribute `name` as the category `id` itself declares it (not inherited), in O(1).
+    ///
+    /// ```
+    /// use tern_model::{Catalogue, OcciVersion};
+    /// let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    /// let compute = "http://schemas.ogf.org/occi/infrastructure#compute".parse()?;
+    /// assert!(catalogue.declared_attribute(&compute, "occi.compute.cores").is_some());
+    /// assert!(catalogue.declared_attribute(&compute, "occi.core.title").is_none());
+    /// # Ok::<(), tern_model::CategoryIdError>(())
+    /// ```
+    pub fn declared_attribute(&self, id: &CategoryId, name: &str) -> Option<&AttributeDef> {
+        let attributes = match self.category(id)? {
+            Category::Kind(k) => &k.attributes,
+            Category::Mixin(m) => &m.attributes,
+            Category::Action(a) => &a.attributes,
+        };
+        self.own_attribute(id, attributes, name)
     }
 
     /// The lifecycle of a Kind's instances, inherited from the nearest ancestor with one.
     pub fn state_machine(&self, kind: &CategoryId) -> Option<&StateMachine> {
-        self.ancestors(kind)
-            .into_iter()
-            .find_map(|k| k.states.as_ref())
+        self.chain(kind).find_map(|k| k.states.as_ref())
+    }
+
+    // The Kind and its ancestors, nearest first, without collecting them.
+    fn chain<'c>(&'c self, kind: &CategoryId) -> impl Iterator<Item = &'c Kind> + 'c {
+        let mut next = self.kind(kind);
+        // `add_kind` wants the parent present first, so no chain has a cycle; the bound
+        // keeps the walk finite all the same.
+        let mut left = self.kinds.len();
+        std::iter::from_fn(move || {
+            let k = next.filter(|_| left > 0)?;
+            left -= 1;
+            next = k.parent.as_ref().and_then(|p| self.kind(p));
+            Some(k)
+        })
+    }
+
+    fn index_attributes(&mut self, id: &CategoryId, attributes: &[AttributeDef]) {
+        let by_name = attributes
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.name.clone(), i))
+            .collect();
+        self.own_attributes.insert(id.clone(), by_name);
+    }
+
+    fn own_attribute<'c>(
+        &self,
+        id: &CategoryId,
+        attributes: &'c [AttributeDef],
+        name: &str,
+    ) -> Option<&'c AttributeDef> {
+        let &i = self.own_attributes.get(id)?.get(name)?;
+        attributes.get(i)
     }
 
     fn claim(
@@ -310,5 +395,32 @@ impl Catalogue {
                 to: to.clone(),
             }),
         }
+    }
+}
+
+/// The attribute definitions that apply to an entity, by name, in the order of
+/// [`Catalogue::attribute_defs`]: [`get`](AttributeIndex::get) in O(1).
+#[derive(Debug, Clone)]
+pub struct AttributeIndex<'c>(IndexMap<&'c str, &'c AttributeDef>);
+
+impl<'c> AttributeIndex<'c> {
+    /// The definition of `name`, in O(1).
+    pub fn get(&self, name: &str) -> Option<&'c AttributeDef> {
+        self.0.get(name).copied()
+    }
+
+    /// The definitions in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'c AttributeDef> + '_ {
+        self.0.values().copied()
+    }
+
+    /// How many definitions.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }

@@ -1,6 +1,8 @@
 //! Reading catalogues written as data (the format of `data/occi-catalogue.json`): kinds,
 //! mixins and actions whose items and attribute rows carry the OCCI versions they hold in.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Deserialize;
 
 use crate::{
@@ -134,32 +136,27 @@ pub(crate) fn load_into(catalogue: &mut Catalogue, text: &str) -> Result<(), Cat
             attributes: attributes(&row.id, &row.attributes, &holds)?,
         })?;
     }
-    let known_actions: Vec<&CategoryId> = doc.actions.iter().map(|a| &a.id).collect();
+    let known_actions: HashSet<&CategoryId> = doc.actions.iter().map(|a| &a.id).collect();
     load_kinds(&doc, &known_actions, &holds, catalogue)?;
     load_mixins(&doc, &known_actions, &holds, catalogue)?;
     Ok(())
 }
 
-// Kinds may be listed before their parents: insert in passes until nothing changes.
+// Kinds may be listed before their parents: each is added after its parent.
 fn load_kinds(
     doc: &Document,
-    known_actions: &[&CategoryId],
+    known_actions: &HashSet<&CategoryId>,
     holds: &dyn Fn(&Option<Vec<OcciVersion>>) -> bool,
     catalogue: &mut Catalogue,
 ) -> Result<(), CatalogueError> {
-    let mut pending: Vec<&KindRow> = doc.kinds.iter().filter(|r| holds(&r.versions)).collect();
-    while !pending.is_empty() {
-        let before = pending.len();
-        let mut rest = Vec::new();
-        for row in pending {
-            if row
-                .parent
-                .as_ref()
-                .is_some_and(|p| catalogue.kind(p).is_none())
-            {
-                rest.push(row);
-                continue;
-            }
+    let rows: Vec<&KindRow> = doc.kinds.iter().filter(|r| holds(&r.versions)).collect();
+    let blocked = in_dependency_order(
+        &rows,
+        |row| &row.id,
+        |row| row.parent.as_slice(),
+        |catalogue, id| catalogue.kind(id).is_some(),
+        catalogue,
+        |catalogue, row| {
             let actions = actions_in(&row.id, &row.actions, known_actions, catalogue)?;
             let states = row
                 .states
@@ -174,37 +171,34 @@ fn load_kinds(
                 actions,
                 location: row.location.clone(),
                 states,
-            })?;
-        }
-        if rest.len() == before {
-            let row = rest[0];
-            return Err(CatalogueError::UnknownReference {
-                from: row.id.clone(),
-                role: "parent",
-                to: row.parent.clone().unwrap_or_else(|| row.id.clone()),
-            });
-        }
-        pending = rest;
+            })
+        },
+    )?;
+    match blocked {
+        Some(row) => Err(CatalogueError::UnknownReference {
+            from: row.id.clone(),
+            role: "parent",
+            to: row.parent.clone().unwrap_or_else(|| row.id.clone()),
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-// Mixins may depend on mixins listed later: same passes as for kinds.
+// Mixins may depend on mixins listed later: each is added after what it depends on.
 fn load_mixins(
     doc: &Document,
-    known_actions: &[&CategoryId],
+    known_actions: &HashSet<&CategoryId>,
     holds: &dyn Fn(&Option<Vec<OcciVersion>>) -> bool,
     catalogue: &mut Catalogue,
 ) -> Result<(), CatalogueError> {
-    let mut pending: Vec<&MixinRow> = doc.mixins.iter().filter(|r| holds(&r.versions)).collect();
-    while !pending.is_empty() {
-        let before = pending.len();
-        let mut rest = Vec::new();
-        for row in pending {
-            if row.depends.iter().any(|d| catalogue.mixin(d).is_none()) {
-                rest.push(row);
-                continue;
-            }
+    let rows: Vec<&MixinRow> = doc.mixins.iter().filter(|r| holds(&r.versions)).collect();
+    let blocked = in_dependency_order(
+        &rows,
+        |row| &row.id,
+        |row| &row.depends,
+        |catalogue, id| catalogue.mixin(id).is_some(),
+        catalogue,
+        |catalogue, row| {
             let actions = actions_in(&row.id, &row.actions, known_actions, catalogue)?;
             catalogue.add_mixin(Mixin {
                 id: row.id.clone(),
@@ -214,34 +208,93 @@ fn load_mixins(
                 attributes: attributes(&row.id, &row.attributes, holds)?,
                 actions,
                 location: row.location.clone(),
-            })?;
-        }
-        if rest.len() == before {
-            let row = rest[0];
+            })
+        },
+    )?;
+    match blocked {
+        Some(row) => {
             let missing = row.depends.iter().find(|d| catalogue.mixin(d).is_none());
-            return Err(CatalogueError::UnknownReference {
+            Err(CatalogueError::UnknownReference {
                 from: row.id.clone(),
                 role: "depends",
                 to: missing.cloned().unwrap_or_else(|| row.id.clone()),
-            });
+            })
         }
-        pending = rest;
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Adds `rows` so that each comes after the rows it refers to (a depth-first walk, linear in
+/// rows and references), in document order otherwise; returns the first row, in document
+/// order, that cannot be added because a reference is neither in the catalogue nor among
+/// the rows, or is part of a cycle.
+fn in_dependency_order<'r, R>(
+    rows: &[&'r R],
+    id: impl Fn(&R) -> &CategoryId,
+    refs: impl Fn(&R) -> &[CategoryId],
+    present: impl Fn(&Catalogue, &CategoryId) -> bool,
+    catalogue: &mut Catalogue,
+    mut add: impl FnMut(&mut Catalogue, &R) -> Result<(), CatalogueError>,
+) -> Result<Option<&'r R>, CatalogueError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Waiting,
+        Visiting,
+        Added,
+        Blocked,
+    }
+    let mut first_row: HashMap<&CategoryId, usize> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        first_row.entry(id(row)).or_insert(i);
+    }
+    let mut mark = vec![Mark::Waiting; rows.len()];
+    for start in 0..rows.len() {
+        if mark[start] != Mark::Waiting {
+            continue;
+        }
+        mark[start] = Mark::Visiting;
+        // (row, how many of its references were followed)
+        let mut stack = vec![(start, 0usize)];
+        while let Some((i, next)) = stack.last_mut() {
+            let (i, row) = (*i, rows[*i]);
+            if let Some(reference) = refs(row).get(*next) {
+                *next += 1;
+                if !present(catalogue, reference)
+                    && let Some(&j) = first_row.get(reference)
+                    && mark[j] == Mark::Waiting
+                {
+                    mark[j] = Mark::Visiting;
+                    stack.push((j, 0));
+                }
+                continue;
+            }
+            stack.pop();
+            if refs(row).iter().all(|r| present(catalogue, r)) {
+                add(catalogue, row)?;
+                mark[i] = Mark::Added;
+            } else {
+                mark[i] = Mark::Blocked;
+            }
+        }
+    }
+    Ok(mark
+        .iter()
+        .position(|m| *m == Mark::Blocked)
+        .map(|i| rows[i]))
 }
 
 // References to an action of the other version are dropped; unknown ones are refused.
 fn actions_in(
     owner: &CategoryId,
     ids: &[CategoryId],
-    known: &[&CategoryId],
+    known: &HashSet<&CategoryId>,
     catalogue: &Catalogue,
 ) -> Result<Vec<CategoryId>, CatalogueError> {
     let mut kept = Vec::new();
     for id in ids {
         if catalogue.action(id).is_some() {
             kept.push(id.clone());
-        } else if !known.contains(&id) {
+        } else if !known.contains(id) {
             return Err(CatalogueError::UnknownReference {
                 from: owner.clone(),
                 role: "action",
@@ -258,13 +311,14 @@ fn attributes(
     holds: &dyn Fn(&Option<Vec<OcciVersion>>) -> bool,
 ) -> Result<Vec<AttributeDef>, CatalogueError> {
     let mut defs: Vec<AttributeDef> = Vec::new();
+    let mut names: HashSet<&str> = HashSet::new();
     for row in rows.iter().filter(|r| holds(&r.versions)) {
         let bad = |message: String| CatalogueError::BadAttribute {
             category: owner.clone(),
             attribute: row.name.clone(),
             message,
         };
-        if defs.iter().any(|d| d.name == row.name) {
+        if !names.insert(&row.name) {
             return Err(bad("declared twice for the same version".into()));
         }
         let kind = match (row.kind.as_str(), &row.values) {

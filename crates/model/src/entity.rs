@@ -1,5 +1,6 @@
 //! Entity instances (GFD.221 §4.6): resources and links with their attribute values.
 
+use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::{CategoryId, Value};
@@ -62,9 +63,16 @@ pub struct Endpoint {
 }
 
 /// Attribute values by name, in the order they were given.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+///
+/// A hash table over an insertion-ordered vector: [`get`](Attributes::get) and
+/// [`insert`](Attributes::insert) take O(1) expected time whatever the number of attributes,
+/// [`iter`](Attributes::iter) walks them in document order, [`remove`](Attributes::remove)
+/// takes O(n) (the attributes after the removed one move up, so the order stays). Equality
+/// compares names, values *and* order: two renderings listing the same attributes in another
+/// order are different documents.
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(transparent)]
-pub struct Attributes(#[serde(serialize_with = "serialize_pairs")] Vec<(String, Value)>);
+pub struct Attributes(#[serde(serialize_with = "serialize_pairs")] IndexMap<String, Value>);
 
 impl Entity {
     /// An entity with no title, mixins, attributes or actions.
@@ -180,27 +188,20 @@ impl Attributes {
         Attributes::default()
     }
 
-    /// The value of `name`.
+    /// The value of `name`, in O(1).
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.0.get(name)
     }
 
-    /// Sets `name`, keeping its position when it was already present; returns the old value.
+    /// Sets `name`, keeping its position when it was already present (else appending it);
+    /// returns the old value. O(1).
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
-        let name = name.into();
-        let value = value.into();
-        if let Some(slot) = self.0.iter_mut().find(|(n, _)| *n == name) {
-            Some(std::mem::replace(&mut slot.1, value))
-        } else {
-            self.0.push((name, value));
-            None
-        }
+        self.0.insert(name.into(), value.into())
     }
 
-    /// Removes `name`, returning its value.
+    /// Removes `name`, returning its value; the others keep their order. O(n).
     pub fn remove(&mut self, name: &str) -> Option<Value> {
-        let i = self.0.iter().position(|(n, _)| n == name)?;
-        Some(self.0.remove(i).1)
+        self.0.shift_remove(name)
     }
 
     /// Name–value pairs in order.
@@ -216,6 +217,13 @@ impl Attributes {
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl PartialEq for Attributes {
+    // IndexMap's own equality ignores order; a document's attributes have one.
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.0.iter().eq(other.0.iter())
     }
 }
 
@@ -239,13 +247,8 @@ fn default_name(id: &str) -> &str {
 }
 
 fn serialize_pairs<S: serde::Serializer>(
-    pairs: &[(String, Value)],
+    pairs: &IndexMap<String, Value>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut map = serializer.serialize_map(Some(pairs.len()))?;
-    for (name, value) in pairs {
-        map.serialize_entry(name, value)?;
-    }
-    map.end()
+    serializer.collect_map(pairs)
 }

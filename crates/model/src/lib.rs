@@ -34,7 +34,9 @@ mod value;
 mod version;
 
 pub use attribute::{AttributeDef, AttributeType, Format, Multiplicity, ValueProblem};
-pub use catalogue::{CORE_SCHEME, Catalogue, CatalogueError, ENTITY, LINK, RESOURCE};
+pub use catalogue::{
+    AttributeIndex, CORE_SCHEME, Catalogue, CatalogueError, ENTITY, LINK, RESOURCE,
+};
 pub use categories::{Action, Category, Kind, Mixin};
 pub use category::{CategoryClass, CategoryId, CategoryIdError};
 pub use collection::{Collection, CollectionError, Neighbour};

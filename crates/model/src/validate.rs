@@ -182,7 +182,7 @@ impl Catalogue {
                 new: Some(Value::from(new.kind.to_string())),
             });
         }
-        for def in self.attribute_defs(new).into_iter().filter(|d| !d.mutable) {
+        for def in self.attribute_index(new).iter().filter(|d| !d.mutable) {
             let (before, after) = (old.attributes.get(&def.name), new.attributes.get(&def.name));
             if before != after && !def.name.starts_with("occi.core.") {
                 errors.push(ValidationError::ImmutableChanged {
@@ -275,9 +275,9 @@ impl Catalogue {
                 Some(_) => {}
             }
         }
-        let defs = self.attribute_defs(entity);
+        let defs = self.attribute_index(entity);
         for (attribute, value) in entity.attributes.iter() {
-            match defs.iter().find(|d| d.name == attribute) {
+            match defs.get(attribute) {
                 None => errors.push(ValidationError::UnknownAttribute {
                     entity: name.clone(),
                     attribute: attribute.into(),
@@ -295,7 +295,7 @@ impl Catalogue {
             }
         }
         // occi.core.* are fields of the model, checked above or by the link check.
-        let demanded = |d: &&&crate::AttributeDef| {
+        let demanded = |d: &&crate::AttributeDef| {
             d.required()
                 && d.default.is_none()
                 && !d.name.starts_with("occi.core.")

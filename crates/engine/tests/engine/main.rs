@@ -11,6 +11,7 @@ mod ntier;
 mod applying;
 mod bodies;
 mod flooding_values;
+mod hubs;
 mod modules;
 mod occie;
 mod planning;

@@ -3,9 +3,11 @@
 // Fixtures are passed by value for readable call sites.
 #![allow(clippy::needless_pass_by_value)]
 
+mod attributes;
 mod catalogue;
 mod collection;
 mod data;
+mod scale;
 mod state;
 mod validation;
 mod value;

@@ -270,11 +270,9 @@ pub(crate) fn refined_def(
     name: &str,
     json_type: &str,
 ) -> Option<AttributeDef> {
-    let category = catalogue.category(category)?;
-    category
-        .attributes()
-        .iter()
-        .find(|d| d.name == name && d.json_type() == json_type)
+    catalogue
+        .declared_attribute(category, name)
+        .filter(|d| d.json_type() == json_type)
         .cloned()
 }
 

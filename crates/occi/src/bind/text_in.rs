@@ -141,15 +141,13 @@ fn action_invocation(
     index: &mut SourceIndex,
 ) -> Option<Document> {
     let action = id_of(&doc.categories[0]);
-    let defs = catalogue
-        .action(&action)
-        .map(|a| a.attributes.clone())
-        .unwrap_or_default();
     let mut attributes = Attributes::new();
     let mut ok = true;
     for a in &doc.attributes {
         index.attribute(&a.name, a.position);
-        let def = defs.iter().find(|d| d.name == a.name);
+        let def = catalogue
+            .action(&action)
+            .and_then(|_| catalogue.declared_attribute(&action, &a.name));
         ok &= insert_unique(&mut attributes, a, def, options, diags);
     }
     ok.then_some(Document::ActionInvocation(ActionInvocation {
@@ -225,7 +223,7 @@ fn fill_entity(
     index: &mut SourceIndex,
 ) -> Option<(Option<String>, Endpoint, Endpoint)> {
     // Borrowed from the catalogue, not the entity, so the entity can be filled meanwhile.
-    let defs: Vec<&AttributeDef> = catalogue.attribute_defs(entity);
+    let defs = catalogue.attribute_index(entity);
     let mut summary = None;
     let mut source = Endpoint::at("");
     let mut target = Endpoint::at("");
@@ -234,13 +232,7 @@ fn fill_entity(
     for a in values {
         index.attribute(&a.name, a.position);
         let Some(field) = core_field(&a.name, is_link) else {
-            ok &= insert_unique(
-                &mut entity.attributes,
-                a,
-                defs.iter().find(|d| d.name == a.name).copied(),
-                options,
-                diags,
-            );
+            ok &= insert_unique(&mut entity.attributes, a, defs.get(&a.name), options, diags);
             continue;
         };
         if seen.contains(&a.name.as_str()) {
@@ -498,9 +490,7 @@ fn attribute_def(
     category: &CategoryId,
     decl: &AttributeDecl,
 ) -> AttributeDef {
-    let known = catalogue
-        .category(category)
-        .and_then(|c| c.attributes().iter().find(|d| d.name == decl.name).cloned());
+    let known = catalogue.declared_attribute(category, &decl.name).cloned();
     let mut def = match known {
         Some(d) => {
             let mut plain = AttributeDef::new(d.name, d.kind);

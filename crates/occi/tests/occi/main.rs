@@ -10,3 +10,4 @@ mod samples;
 mod snapshots;
 mod support;
 mod traps;
+mod wide;

@@ -1,0 +1,287 @@
+//! Growth of time and memory with input size, for the shapes that used to be quadratic:
+//! one entity with very many attributes, OCCI JSON collections minified and pretty, and
+//! topology pairs for the default strategy and for the published similarity strategy up
+//! to its bound. Every row runs in a process of its own (this binary, re-executed), so the
+//! peak resident set size (`VmHWM`) is that row's alone; generating the input is not
+//! timed but counts in the peak. Baselines run in the same way on the same bytes
+//! (`serde_json::Value` for the JSON shapes).
+//!
+//! `cargo bench -p tern-engine --bench scale [-- SHAPE…]` (shapes: attributes, collections,
+//! topology, similarity; all by default) prints a Markdown table; `bench/scale.sh` wraps it.
+
+#[path = "ntier.rs"]
+mod ntier;
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::process::Command;
+use std::time::Instant;
+
+use tern_engine::{Strategy, compare, plan};
+use tern_model::{Catalogue, CategoryId, Entity, OcciVersion, Resource, ValidationMode};
+use tern_occi::{Document, Listing, MediaType, ParseOptions, Source, read, read_collection, write};
+
+use ntier::{Replicas, edit, generate};
+
+/// (shape, variant, sizes): one row per variant and size.
+const ROWS: &[(&str, &str, &[usize])] = &[
+    (
+        "attributes",
+        "model insert + validate",
+        &[10_000, 100_000, 200_000],
+    ),
+    ("attributes", "text/plain read", &[10_000, 100_000, 200_000]),
+    (
+        "attributes",
+        "JSON (pretty) read",
+        &[10_000, 100_000, 200_000],
+    ),
+    (
+        "attributes",
+        "serde_json::Value, same JSON",
+        &[10_000, 100_000, 200_000],
+    ),
+    ("collections", "JSON pretty read", &[1_000, 10_000]),
+    ("collections", "serde_json::Value, pretty", &[1_000, 10_000]),
+    ("collections", "JSON minified read", &[1_000, 10_000]),
+    (
+        "collections",
+        "serde_json::Value, minified",
+        &[1_000, 10_000],
+    ),
+    (
+        "topology",
+        "tern compare + plan",
+        &[
+            100, 200, 400, 650, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000,
+        ],
+    ),
+    (
+        "topology",
+        "tern compare + plan, identical replicas",
+        &[
+            100, 200, 400, 500, 650, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000,
+        ],
+    ),
+    (
+        "similarity",
+        "similarity compare + plan",
+        &[50, 100, 200, 300, 400, 500],
+    ),
+];
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if let [one, shape, variant, size] = &args[..]
+        && one == "--one"
+    {
+        let size: usize = size.parse().expect("a size");
+        let (seconds, bytes, note) = run(shape, variant, size);
+        println!("{seconds}\t{bytes}\t{}\t{note}", peak_rss_kib());
+        return;
+    }
+    let exe = std::env::current_exe().expect("the benchmark's own path");
+    println!("| shape | operation | size | input bytes | time | peak RSS | note |");
+    println!("|---|---|---:|---:|---:|---:|---|");
+    for &(shape, variant, sizes) in ROWS {
+        if !args.is_empty() && !args.iter().any(|a| a == shape) {
+            continue;
+        }
+        for &size in sizes {
+            let out = Command::new(&exe)
+                .args(["--one", shape, variant, &size.to_string()])
+                .output()
+                .expect("the benchmark runs itself");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let fields: Vec<&str> = text.trim_end_matches('\n').split('\t').collect();
+            match fields[..] {
+                [seconds, bytes, rss, note] if out.status.success() => {
+                    let seconds: f64 = seconds.parse().unwrap_or(f64::NAN);
+                    let rss: f64 = rss.parse().unwrap_or(f64::NAN);
+                    println!(
+                        "| {shape} | {variant} | {size} | {bytes} | {} | {:.1} MiB | {note} |",
+                        show(seconds),
+                        rss / 1024.0
+                    );
+                }
+                _ => println!(
+                    "| {shape} | {variant} | {size} | | failed | | {} |",
+                    String::from_utf8_lossy(&out.stderr)
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                ),
+            }
+        }
+    }
+}
+
+// One row: (seconds, input bytes, note).
+fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
+    let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    match (shape, variant) {
+        ("attributes", "model insert + validate") => {
+            let names: Vec<String> = (0..size).map(|i| format!("x.a{i}")).collect();
+            let start = Instant::now();
+            let mut vm = Entity::new("vm", infra("compute"));
+            for (i, name) in names.iter().enumerate() {
+                vm.attributes.insert(name.as_str(), format!("v{i}"));
+            }
+            let errors = catalogue
+                .validate_resource(&Resource::new(vm), ValidationMode::Request)
+                .map_or_else(|e| e.0.len(), |()| 0);
+            (secs(start), 0, format!("{errors} unknown attributes found"))
+        }
+        ("attributes", "text/plain read") => {
+            let text = attributes_text(size);
+            let start = Instant::now();
+            let doc = read(
+                &text,
+                MediaType::TextPlain,
+                &ParseOptions::lenient(),
+                &catalogue,
+            );
+            let ok = doc.is_ok();
+            let _ = black_box(doc);
+            (
+                secs(start),
+                text.len(),
+                if ok { "" } else { "refused" }.into(),
+            )
+        }
+        ("attributes", "JSON (pretty) read") => {
+            let json = attributes_json(size);
+            let start = Instant::now();
+            let doc = read(
+                &json,
+                MediaType::OcciJson,
+                &ParseOptions::lenient(),
+                &catalogue,
+            );
+            let ok = doc.is_ok();
+            let _ = black_box(doc);
+            (
+                secs(start),
+                json.len(),
+                if ok { "" } else { "refused" }.into(),
+            )
+        }
+        ("attributes", "serde_json::Value, same JSON") => serde_baseline(&attributes_json(size)),
+        ("collections", variant) => {
+            let json = collection_json(size, variant.contains("minified"));
+            if variant.starts_with("serde_json") {
+                return serde_baseline(&json);
+            }
+            let start = Instant::now();
+            let source = Source::new("bench.json", &json, None);
+            let read = read_collection(&source, &ParseOptions::lenient(), &catalogue);
+            let note = match &read {
+                Ok(r) => format!("{} resources", r.value.collection.resources().len()),
+                Err(_) => "refused".into(),
+            };
+            let _ = black_box(read);
+            (secs(start), json.len(), note)
+        }
+        ("topology" | "similarity", _) => {
+            let replicas = if variant.contains("identical") {
+                Replicas::Identical
+            } else {
+                Replicas::Named
+            };
+            let runtime = generate(size, replicas, 42);
+            let (target, _) = edit(&runtime, (size / 20).max(2), true, 42);
+            let strategy = if shape == "topology" {
+                Strategy::Tern
+            } else {
+                "similarity".parse().expect("a strategy")
+            };
+            let start = Instant::now();
+            let comparison = compare(&runtime, &target, &strategy);
+            let calls = plan(&comparison, &catalogue).len();
+            let note = format!(
+                "{} × {} resources, {calls} calls",
+                runtime.resources().len(),
+                target.resources().len()
+            );
+            (secs(start), 0, note)
+        }
+        _ => panic!("unknown row {shape}/{variant}"),
+    }
+}
+
+fn serde_baseline(json: &str) -> (f64, usize, String) {
+    let start = Instant::now();
+    let value: serde_json::Value = serde_json::from_str(json).expect("generated JSON");
+    black_box(value);
+    (secs(start), json.len(), String::new())
+}
+
+fn attributes_text(n: usize) -> String {
+    let mut text = format!(
+        "Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\nX-OCCI-Attribute: occi.core.id=\"vm\"\n"
+    );
+    for i in 0..n {
+        let _ = writeln!(text, "X-OCCI-Attribute: x.a{i}=\"v{i}\"");
+    }
+    text
+}
+
+fn attributes_json(n: usize) -> String {
+    let mut json =
+        format!("{{\n  \"kind\": \"{INFRA}compute\",\n  \"id\": \"vm\",\n  \"attributes\": {{");
+    for i in 0..n {
+        let comma = if i == 0 { "" } else { "," };
+        let _ = write!(json, "{comma}\n    \"x.a{i}\": \"v{i}\"");
+    }
+    json.push_str("\n  }\n}\n");
+    json
+}
+
+// The n-tier generator's collection of about `n` resources, in OCCI JSON.
+fn collection_json(n: usize, minified: bool) -> String {
+    let collection = generate(n, Replicas::Named, 7);
+    let listing = Listing {
+        resources: collection.resources().to_vec(),
+        ..Listing::default()
+    };
+    let text = write(&Document::Listing(listing), MediaType::OcciJson).text;
+    let value: serde_json::Value = serde_json::from_str(&text).expect("tern writes JSON");
+    if minified {
+        serde_json::to_string(&value).expect("JSON")
+    } else {
+        serde_json::to_string_pretty(&value).expect("JSON")
+    }
+}
+
+const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
+
+fn infra(term: &str) -> CategoryId {
+    CategoryId::new(INFRA, term)
+}
+
+fn secs(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64()
+}
+
+// The process's peak resident set size in KiB (Linux; 0 elsewhere).
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn show(seconds: f64) -> String {
+    if seconds >= 1.0 {
+        format!("{seconds:.2} s")
+    } else {
+        format!("{:.1} ms", seconds * 1000.0)
+    }
+}
