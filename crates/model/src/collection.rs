@@ -7,6 +7,12 @@ use crate::{CategoryId, Link, Resource};
 
 /// Resources (each owning its links) plus links listed on their own, as an OCCI entity
 /// collection renders them.
+///
+/// Complexity: [`push_resource`](Collection::push_resource) and
+/// [`resource`](Collection::resource) (by id, location or URL) in O(1) through hash indexes;
+/// [`neighbours`](Collection::neighbours) and [`incoming`](Collection::incoming) walk every
+/// link, O(links) per call; to visit the neighbours of every resource, index the links once
+/// (tern-engine's `Topology` does).
 #[derive(Debug, Clone, Default)]
 pub struct Collection {
     resources: Vec<Resource>,
@@ -96,6 +102,7 @@ impl Collection {
     }
 
     /// Links leaving `resource` (optionally only of `kind`), with the resources they reach.
+    /// O(links).
     pub fn neighbours(&self, resource: &str, kind: Option<&CategoryId>) -> Vec<Neighbour<'_>> {
         let Some(at) = self.index_of(resource) else {
             return Vec::new();
@@ -111,6 +118,7 @@ impl Collection {
     }
 
     /// Links arriving at `resource` (optionally only of `kind`), with their sources.
+    /// O(links).
     pub fn incoming(&self, resource: &str, kind: Option<&CategoryId>) -> Vec<Neighbour<'_>> {
         let Some(at) = self.index_of(resource) else {
             return Vec::new();

@@ -154,6 +154,16 @@ pub(crate) fn params(
                 }
             }
         } else if let Ok((r, bare)) = bare_value(r) {
+            // A control character fits neither a token nor a quoted-string: what is read
+            // must render back.
+            if let Some(off) = bare.find(|c: char| c.is_control()) {
+                diags.error(
+                    Rule::BadParameter,
+                    value.position_at(value_at + off),
+                    format!("control character in the value of parameter `{name}`"),
+                );
+                return None;
+            }
             (r, ParamValue::Bare(bare.to_owned()))
         } else {
             diags.error(

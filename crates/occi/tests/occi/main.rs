@@ -2,6 +2,7 @@
 #![allow(clippy::trivially_copy_pass_by_ref)] // mirrors the library API, which takes `&ParseOptions`
 
 mod collections;
+mod fuzzed;
 mod listed;
 mod positions;
 mod props;
