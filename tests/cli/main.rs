@@ -84,3 +84,29 @@ pub(crate) fn ovf_samples() -> Vec<String> {
         .map(|p| format!("samples/ovf/{}", p.file_name().unwrap().to_string_lossy()))
         .collect()
 }
+
+/// A scratch directory for one test, removed when dropped (a `tempfile` directory, so two
+/// runs never share it).
+pub(crate) struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    /// A new directory whose name starts with `tern-LABEL-`.
+    pub(crate) fn new(label: &str) -> Self {
+        Scratch(
+            tempfile::Builder::new()
+                .prefix(&format!("tern-{label}-"))
+                .tempdir()
+                .expect("a scratch directory"),
+        )
+    }
+
+    /// `name` inside the directory.
+    pub(crate) fn join(&self, name: &str) -> std::path::PathBuf {
+        self.0.path().join(name)
+    }
+
+    /// `name` inside the directory, as a command-line argument.
+    pub(crate) fn path(&self, name: &str) -> String {
+        self.join(name).to_str().expect("a UTF-8 path").to_owned()
+    }
+}

@@ -1,26 +1,7 @@
 //! `tern occi2ovf` (and the `occi2ovf` binary): the export pipeline from the command line,
 //! in both input renderings, with and without the kept envelope.
 
-use crate::{ovf_samples, run, stderr, stdout, tern};
-
-struct Scratch(std::path::PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("tern-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-    fn path(&self, file: &str) -> String {
-        self.0.join(file).to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use crate::{Scratch, ovf_samples, run, stderr, stdout, tern};
 
 const HADOOP: &str = "samples/ovf/hadoop-cluster.ovf";
 

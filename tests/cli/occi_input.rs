@@ -2,29 +2,10 @@
 //! `plan`: the media type comes from `--from` or the content (never the file name), `-`
 //! reads standard input, and every leniency warning is reported.
 
-use crate::{stderr, stdout, tern, tern_with_stdin};
+use crate::{Scratch, stderr, stdout, tern, tern_with_stdin};
 
 const A: &str = "samples/topologies/a-db-server.json";
 const HADOOP: &str = "samples/ovf/hadoop-cluster.ovf";
-
-struct Scratch(std::path::PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("tern-input-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-    fn path(&self, file: &str) -> String {
-        self.0.join(file).to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 #[test]
 fn convert_detects_the_media_type_of_standard_input() {

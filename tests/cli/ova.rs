@@ -3,29 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{stderr, stdout, tern, violations};
-
-/// A scratch directory removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(label: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("tern-cli-ova-{label}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use crate::{Scratch, stderr, stdout, tern, violations};
 
 fn s(path: &Path) -> &str {
     path.to_str().unwrap()
