@@ -34,7 +34,8 @@ fn edit(file: &str, args: &[&str]) -> String {
 
 /// `ovf info --format json` of a descriptor given as text.
 fn info(xml: &str, name: &str) -> Value {
-    let path = scratch(name).join("edited.ovf");
+    let scratch_dir = scratch(name);
+    let path = scratch_dir.join("edited.ovf");
     std::fs::write(&path, xml).unwrap();
     let out = tern(&["ovf", "info", "--format", "json", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
@@ -221,7 +222,8 @@ fn add_prop_declares_a_property_with_its_type_label_and_flags() {
         ],
     );
     let xml = {
-        let path = scratch("add-prop").join("step.ovf");
+        let scratch_dir = scratch("add-prop");
+        let path = scratch_dir.join("step.ovf");
         std::fs::write(&path, &xml).unwrap();
         edit(
             path.to_str().unwrap(),
@@ -244,7 +246,8 @@ fn add_prop_declares_a_property_with_its_type_label_and_flags() {
     assert!(xml.contains("<Description>The DNS search domain</Description>"));
 
     // Then --prop finds it.
-    let path = scratch("add-prop-then-prop").join("vm.ovf");
+    let scratch_dir = scratch("add-prop-then-prop");
+    let path = scratch_dir.join("vm.ovf");
     std::fs::write(&path, &xml).unwrap();
     let again = edit(path.to_str().unwrap(), &["--prop", "domain=example.org"]);
     assert!(again.contains("ovf:value=\"example.org\""));

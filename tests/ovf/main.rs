@@ -26,12 +26,31 @@ pub(crate) fn samples() -> Vec<PathBuf> {
     tern_testkit::files(&dir, &[".ovf"], 8)
 }
 
-/// A fresh scratch directory for one test.
-pub(crate) fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tern-ovf-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch directory for one test, removed when dropped (it derefs to its path).
+pub(crate) fn scratch(name: &str) -> Scratch {
+    Scratch(
+        tempfile::Builder::new()
+            .prefix(&format!("tern-ovf-{name}-"))
+            .tempdir()
+            .expect("a scratch directory"),
+    )
+}
+
+/// See [`scratch`].
+pub(crate) struct Scratch(tempfile::TempDir);
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
 }
 
 /// Code, stdout and stderr side by side, for assertion messages.
