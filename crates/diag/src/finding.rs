@@ -43,16 +43,22 @@ pub fn has_errors(findings: &[Finding]) -> bool {
 }
 
 impl Finding {
-    /// A finding of `severity` breaking `rule`, not yet placed.
+    /// A finding of `severity` breaking `rule`, not yet placed. A message that quotes a
+    /// long token of the input whole is capped ([`crate::quote::cap_message`]).
     pub fn new(
         severity: Severity,
         rule: impl Into<Cow<'static, str>>,
         message: impl Into<String>,
     ) -> Self {
+        let message = message.into();
+        let message = match crate::quote::cap_message(&message) {
+            Cow::Borrowed(_) => message,
+            Cow::Owned(capped) => capped,
+        };
         Finding {
             severity,
             rule: rule.into(),
-            message: message.into(),
+            message,
             file: None,
             position: None,
             pointer: None,
@@ -107,7 +113,11 @@ impl Finding {
     /// With a hint: what to do instead.
     #[must_use]
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        let hint = hint.into();
+        self.hint = Some(match crate::quote::cap_message(&hint) {
+            Cow::Borrowed(_) => hint,
+            Cow::Owned(capped) => capped,
+        });
         self
     }
 
@@ -192,6 +202,15 @@ mod tests {
         let bare: Finding =
             serde_json::from_str(r#"{"severity":"note","rule":"x","message":"m"}"#).unwrap();
         assert_eq!(bare.position, None);
+    }
+
+    #[test]
+    fn a_huge_quoted_token_is_not_kept_whole() {
+        let token = "x".repeat(10_000_000);
+        let f = Finding::error("text.bad-term", format!("invalid term `{token}`"))
+            .with_hint(format!("write `{token}` otherwise"));
+        assert!(f.message.len() < 200, "{}", f.message.len());
+        assert!(f.hint.as_ref().is_some_and(|h| h.len() < 200));
     }
 
     #[test]

@@ -6,6 +6,9 @@
 //!   where it is. Findings serialize to the shape of `schemas/findings.schema.json`.
 //! * [`render`]: the one text form, `FILE:LINE:COL: error[RULE-ID]: message`, optionally
 //!   followed by the source line and a caret.
+//! * [`quote`]: text of an input shown to a person, escaped for the terminal and capped.
+//! * [`decode_utf8`]: the bytes of a UTF-8 text input (OCCI, CDMI) as text, a byte order
+//!   mark accepted with a note, the first bad byte refused at its line and column.
 //! * [`json`]: a JSON reader that keeps the position of every value and the exact text of
 //!   numbers, which `serde_json` drops; OCCI and CDMI read their bodies through it.
 //!
@@ -25,9 +28,12 @@
 mod finding;
 pub mod json;
 mod position;
+pub mod quote;
 pub mod render;
+mod utf8;
 mod severity;
 
 pub use finding::{Finding, has_errors};
 pub use position::{LineIndex, Position, Span, floor_char_boundary};
 pub use severity::Severity;
+pub use utf8::{Decoded, decode_utf8};

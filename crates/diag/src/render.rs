@@ -1,11 +1,14 @@
 //! The one text rendering of findings: the line form (the `Display` of [`Finding`]), and the
 //! line form followed by a snippet of the source with a caret under the column. A finding's
-//! hint follows on its own line, indented: `  help: …`.
+//! hint follows on its own line, indented: `  help: …`. What the input put into a file name,
+//! a message or a hint is escaped ([`crate::quote::escape`]): a finding is one line, and
+//! nothing in it drives the terminal.
 
 use std::fmt::Write as _;
 
 use crate::finding::Finding;
 use crate::position::LineIndex;
+use crate::quote::escape;
 
 /// The widest slice of a source line shown in a snippet; longer lines (XenServer writes its
 /// descriptor on one line) are cut around the column.
@@ -15,16 +18,22 @@ pub const SNIPPET_WIDTH: usize = 100;
 pub fn lines(findings: &[Finding]) -> String {
     let mut out = String::new();
     for finding in findings {
-        let _ = writeln!(out, "{finding}");
+        line(finding, &mut out);
         hint(finding, &mut out);
     }
     out
 }
 
+// The line form, escaped: file names and messages quote the input, which must not drive the
+// terminal ([`crate::quote::escape`]).
+fn line(finding: &Finding, out: &mut String) {
+    let _ = writeln!(out, "{}", escape(&finding.to_string()));
+}
+
 // `  help: …` when the finding has a hint.
 fn hint(finding: &Finding, out: &mut String) {
     if let Some(hint) = &finding.hint {
-        let _ = writeln!(out, "  help: {hint}");
+        let _ = writeln!(out, "  help: {}", escape(hint));
     }
 }
 
@@ -38,7 +47,8 @@ fn hint(finding: &Finding, out: &mut String) {
 ///   | ^
 /// ```
 pub fn snippet(finding: &Finding, source: &str) -> String {
-    let mut out = format!("{finding}\n");
+    let mut out = String::new();
+    line(finding, &mut out);
     caret(finding, source, &mut out);
     hint(finding, &mut out);
     out
@@ -65,11 +75,12 @@ fn caret(finding: &Finding, source: &str, out: &mut String) {
 }
 
 // At most SNIPPET_WIDTH characters around `column`, and the caret's column inside them.
-// Control characters are shown as spaces so that the caret stays aligned.
+// Control and bidirectional formatting characters are shown as spaces: the caret stays
+// aligned and the terminal receives nothing that drives it.
 fn window(text: &str, column: usize) -> (String, usize) {
     let chars: Vec<char> = text
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| if crate::quote::is_unsafe(c) { ' ' } else { c })
         .collect();
     let column = column.clamp(1, chars.len() + 1);
     if chars.len() <= SNIPPET_WIDTH {
@@ -123,6 +134,21 @@ mod tests {
             snippet(&f, "abc"),
             "1:2: error[cli.usage]: vm.ova: already exists\n  |\n1 | abc\n  |  ^\n  help: use --force\n"
         );
+    }
+
+    #[test]
+    fn what_the_input_says_cannot_drive_the_terminal() {
+        let f = Finding::error("R", "member `a\x1b[2Jb\nc` is odd")
+            .in_file("x\u{202e}y.ova")
+            .with_hint("rename \x07it");
+        assert_eq!(
+            lines(std::slice::from_ref(&f)),
+            "x\\u{202e}y.ova: error[R]: member `a\\u{1b}[2Jb\\nc` is odd\n  help: rename \\u{7}it\n"
+        );
+        let f = f.at(Position::new(1, 3));
+        let out = snippet(&f, "a\x1b\u{202e}bc");
+        assert!(!out.contains('\x1b') && !out.contains('\u{202e}'), "{out:?}");
+        assert!(out.contains("1 | a  bc\n  |   ^"), "{out}");
     }
 
     #[test]
