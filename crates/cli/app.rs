@@ -38,6 +38,11 @@ pub(crate) struct GlobalArgs {
     /// validate`).
     #[arg(short, long, global = true)]
     pub(crate) verbose: bool,
+    /// The largest input read (a descriptor, a rendering, a body, a topology; standard input
+    /// too), in bytes or with a unit: `64MiB` (the default), `1GiB`, `500000`. Larger
+    /// inputs are refused before they are read.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::input::parse_size)]
+    pub(crate) max_input_size: Option<u64>,
 }
 
 /// How much a command says beside its result.
@@ -52,6 +57,12 @@ pub(crate) enum Verbosity {
 }
 
 impl GlobalArgs {
+    /// `--max-input-size`, else the default limit.
+    pub(crate) fn max_input_size(&self) -> u64 {
+        self.max_input_size
+            .unwrap_or(crate::input::DEFAULT_MAX_INPUT_SIZE)
+    }
+
     /// `--quiet`, `--verbose` or neither.
     pub(crate) fn verbosity(&self) -> Verbosity {
         if self.quiet {

@@ -1,38 +1,85 @@
 //! Reading the input a command works on: a text file or standard input (`-`), or the
 //! descriptor of an OVF file or OVA archive (read through tern-ova, bounded, without
-//! unpacking the disks). Whether a file is an archive is decided by its content (a tar
+//! unpacking the disks). Every input is read through one bound (`--max-input-size`): a
+//! regular file larger than it is refused before it is read, anything else (standard input,
+//! a FIFO, a device) is read up to one byte past it. Whether a file is an archive is decided by its content (a tar
 //! header), not by its name: `.xml`, `.OVF` or no extension read alike.
 
 use std::io::Read as _;
 use std::path::Path;
 
+use tern_diag::Finding;
+
+use crate::app::GlobalArgs;
 use crate::exit::CliError;
+
+/// The largest input read when `--max-input-size` does not say (64 MiB, the OVF reader's
+/// own limit; real descriptors, renderings and bodies are far below 1 MiB).
+pub(crate) const DEFAULT_MAX_INPUT_SIZE: u64 = 64 << 20;
+
+/// The rule of an input refused for its size.
+pub(crate) const TOO_LARGE_RULE: &str = "input.too-large";
+
+/// How many times the size limit an archive on standard input may hold (an OVA with small
+/// disks; a large one belongs in a file, where it is read without loading it).
+const STDIN_ARCHIVE_FACTOR: u64 = 4;
+
+/// A `--max-input-size` value: bytes, or a number with a binary unit (`KiB`, `MiB`, `GiB`,
+/// `TiB`, any case; `B` for bytes).
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is no size: write bytes or e.g. 64MiB, 1GiB"))?;
+    let unit = unit.trim();
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "kib" => 10,
+        "mib" => 20,
+        "gib" => 30,
+        "tib" => 40,
+        _ => {
+            return Err(format!(
+                "unknown unit `{unit}`: write bytes, KiB, MiB, GiB or TiB (binary units)"
+            ));
+        }
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
 
 /// The name to report findings under and the descriptor's bytes: of an XML file (any
 /// name), of the first member of a tar archive (an OVA, named `ARCHIVE/MEMBER`), or of
-/// standard input (`<stdin>`, either of the two) when `path` is `-`.
-pub(crate) fn descriptor(path: &Path) -> Result<(String, Vec<u8>), CliError> {
+/// standard input (`<stdin>`, either of the two) when `path` is `-`. A descriptor larger
+/// than `--max-input-size` is refused before it is read.
+pub(crate) fn descriptor(
+    path: &Path,
+    global: &GlobalArgs,
+) -> Result<(String, Vec<u8>), CliError> {
+    let limit = global.max_input_size();
     if is_stdin(path) {
-        let bytes = read_stdin(tern_ova::MAX_TEXT_MEMBER.saturating_mul(4))?;
+        let bytes = read_stdin_descriptor(limit)?;
         if !is_tar(&bytes) {
             return Ok((STDIN.to_owned(), bytes));
         }
         let ova = tern_ova::Ova::from_reader(std::io::Cursor::new(bytes), STDIN);
-        return archive_descriptor(STDIN, ova);
+        return archive_descriptor(STDIN, ova, limit);
     }
     let name = path.display().to_string();
     if !is_ova(path) {
-        let bytes =
-            std::fs::read(path).map_err(|e| CliError::usage(format!("cannot read {name}: {e}")))?;
-        return Ok((name, bytes));
+        return Ok((name.clone(), read_file(path, &name, limit)?));
     }
-    archive_descriptor(&name, tern_ova::Ova::open(path))
+    archive_descriptor(&name, tern_ova::Ova::open(path), limit)
 }
 
 /// The descriptor of an opened archive, named `NAME/MEMBER`.
 fn archive_descriptor<R: std::io::Read + std::io::Seek>(
     name: &str,
     ova: Result<tern_ova::Ova<R>, tern_ova::OvaError>,
+    limit: u64,
 ) -> Result<(String, Vec<u8>), CliError> {
     // A file that cannot be read is an I/O error (exit 2); a broken archive is invalid input.
     let failure = |e: tern_ova::OvaError| match e {
@@ -42,7 +89,7 @@ fn archive_descriptor<R: std::io::Read + std::io::Seek>(
     let mut ova = ova.map_err(failure)?;
     let member = ova.descriptor().name.clone();
     let bytes = ova
-        .read_member_to_vec(&member, tern_ova::MAX_TEXT_MEMBER)
+        .read_member_to_vec(&member, limit)
         .map_err(failure)?;
     Ok((format!("{name}/{member}"), bytes))
 }
@@ -52,48 +99,143 @@ pub(crate) fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// Standard input, refused beyond `limit` bytes (an archive with its disks belongs in a
-/// file, where it is read without loading it).
+/// The bytes of the file at `path` (named `name` in findings), refused beyond `limit`
+/// bytes: a regular file by its size before anything is read, anything else (a FIFO, a
+/// character device such as `/dev/zero`, a link to one) by reading at most one byte more
+/// than the limit.
+pub(crate) fn read_file(path: &Path, name: &str, limit: u64) -> Result<Vec<u8>, CliError> {
+    let fail = |e: std::io::Error| CliError::usage(format!("cannot read {name}: {e}"));
+    let file = std::fs::File::open(path).map_err(fail)?;
+    let meta = file.metadata().map_err(fail)?;
+    if meta.is_file() && meta.len() > limit {
+        return Err(too_large(name, Some(meta.len()), limit));
+    }
+    let capacity = if meta.is_file() { meta.len() } else { 0 };
+    read_bounded(file, name, limit, capacity)
+}
+
+/// Standard input, refused beyond `limit` bytes.
 fn read_stdin(limit: u64) -> Result<Vec<u8>, CliError> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .take(limit.saturating_add(1))
+    read_bounded(std::io::stdin().lock(), STDIN, limit, 0)
+}
+
+/// A descriptor or an archive on standard input: `limit` bytes, or
+/// [`STDIN_ARCHIVE_FACTOR`] times as many when it is a tar archive.
+fn read_stdin_descriptor(limit: u64) -> Result<Vec<u8>, CliError> {
+    let mut stdin = std::io::stdin().lock();
+    let fail = |e: std::io::Error| CliError::usage(format!("cannot read standard input: {e}"));
+    let mut bytes = read_at_most(&mut stdin, limit.saturating_add(1), 0).map_err(fail)?;
+    if bytes.len() as u64 <= limit {
+        return Ok(bytes);
+    }
+    if !is_tar(&bytes) {
+        return Err(too_large(STDIN, None, limit));
+    }
+    let archive_limit = limit.saturating_mul(STDIN_ARCHIVE_FACTOR);
+    let rest = archive_limit.saturating_add(1) - bytes.len() as u64;
+    (&mut stdin)
+        .take(rest)
         .read_to_end(&mut bytes)
-        .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
-    if bytes.len() as u64 > limit {
+        .map_err(fail)?;
+    if bytes.len() as u64 > archive_limit {
         return Err(CliError::usage_with_help(
-            format!("standard input holds more than {limit} bytes"),
+            format!("standard input holds an archive of more than {archive_limit} bytes"),
             "give a large archive as a file: it is then read without loading it",
         ));
     }
     Ok(bytes)
 }
 
-/// The name to report findings under and the text of `path`; standard input (named
-/// `<stdin>`) when `path` is `-` or absent. Input that cannot be read, or is not UTF-8, is a
-/// usage error.
-pub(crate) fn text(path: Option<&Path>) -> Result<(String, String), CliError> {
+// At most `limit` bytes of `reader` (a too-large input is an error finding), the buffer
+// reserved for `capacity` bytes (a regular file's size) up front.
+fn read_bounded<R: std::io::Read>(
+    mut reader: R,
+    name: &str,
+    limit: u64,
+    capacity: u64,
+) -> Result<Vec<u8>, CliError> {
+    let bytes = read_at_most(&mut reader, limit.saturating_add(1), capacity).map_err(|e| {
+        let name = if name == STDIN { "standard input" } else { name };
+        CliError::usage(format!("cannot read {name}: {e}"))
+    })?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(name, None, limit));
+    }
+    Ok(bytes)
+}
+
+// Up to `most` bytes of `reader`.
+fn read_at_most<R: std::io::Read>(
+    reader: &mut R,
+    most: u64,
+    capacity: u64,
+) -> std::io::Result<Vec<u8>> {
+    // One byte more than a regular file's size tells whether it grew past its size.
+    let reserve = usize::try_from(capacity.saturating_add(1).min(most)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(reserve);
+    reader.take(most).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+// The finding of an input larger than the limit (its size when known before reading).
+fn too_large(name: &str, size: Option<u64>, limit: u64) -> CliError {
+    let message = match size {
+        Some(size) => format!("the input is {size} bytes, more than the limit of {limit} bytes"),
+        None => format!("the input holds more than the limit of {limit} bytes"),
+    };
+    CliError::invalid(
+        Finding::error(TOO_LARGE_RULE, message)
+            .in_file(name)
+            .with_hint("raise the limit with --max-input-size (e.g. --max-input-size 1GiB)"),
+    )
+}
+
+/// The name findings carry and the bytes of `path`, or of standard input (`<stdin>`) for
+/// `-`, undecoded (an OVF descriptor decodes itself: UTF-16 too); bounded as [`text`] is.
+pub(crate) fn bytes(path: &Path, global: &GlobalArgs) -> Result<(String, Vec<u8>), CliError> {
+    let limit = global.max_input_size();
+    if is_stdin(path) {
+        return Ok((STDIN.to_owned(), read_stdin(limit)?));
+    }
+    let name = path.display().to_string();
+    let bytes = read_file(path, &name, limit)?;
+    Ok((name, bytes))
+}
+
+/// A text input: the name findings carry, its text, and the notes about how it was read (a
+/// byte order mark dropped).
+#[derive(Debug)]
+pub(crate) struct Text {
+    /// The file name, or `<stdin>`.
+    pub(crate) name: String,
+    /// The text, without a byte order mark.
+    pub(crate) text: String,
+    /// Notes about the input, naming it.
+    pub(crate) notes: Vec<Finding>,
+}
+
+/// The text of `path`; standard input (named `<stdin>`) when `path` is `-` or absent.
+/// Refused beyond `--max-input-size` (before reading, for a regular file). An input that
+/// cannot be read is an I/O error (exit 2); one that is not UTF-8 is invalid input (exit 1),
+/// placed at its first bad byte ([`tern_diag::decode_utf8`], the decoder OCCI and CDMI
+/// share).
+pub(crate) fn text(path: Option<&Path>, global: &GlobalArgs) -> Result<Text, CliError> {
+    let limit = global.max_input_size();
     let (name, bytes) = match path {
         Some(p) if !is_stdin(p) => {
             let name = p.display().to_string();
-            let bytes = std::fs::read(p)
-                .map_err(|e| CliError::usage(format!("cannot read {name}: {e}")))?;
+            let bytes = read_file(p, &name, limit)?;
             (name, bytes)
         }
-        _ => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| CliError::usage(format!("cannot read standard input: {e}")))?;
-            (STDIN.to_owned(), bytes)
-        }
+        _ => (STDIN.to_owned(), read_stdin(limit)?),
     };
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((name, text)),
-        Err(e) => Err(CliError::usage(format!(
-            "cannot read {name}: not UTF-8 text ({})",
-            e.utf8_error()
-        ))),
+    match tern_diag::decode_utf8(bytes) {
+        Ok(decoded) => Ok(Text {
+            notes: decoded.notes.into_iter().map(|n| n.in_file(&name)).collect(),
+            text: decoded.text,
+            name,
+        }),
+        Err(finding) => Err(CliError::invalid(finding.in_file(&name))),
     }
 }
 

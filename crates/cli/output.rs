@@ -21,6 +21,14 @@ pub(crate) fn print(text: &str) -> io::Result<()> {
     print_bytes(text.as_bytes())
 }
 
+/// Writes a report for people (a listing, a summary, a table) to stdout: what the inputs put
+/// into it (member names, titles, attribute values, file names) is escaped
+/// ([`tern_diag::quote::escape_lines`]) so that it cannot drive the terminal; the report's
+/// own lines stay. Documents (a rendering, a descriptor, a graph) go through [`print`].
+pub(crate) fn print_text(text: &str) -> io::Result<()> {
+    print(&tern_diag::quote::escape_lines(text))
+}
+
 /// Writes raw bytes to stdout and flushes.
 pub(crate) fn print_bytes(bytes: &[u8]) -> io::Result<()> {
     let mut out = io::stdout().lock();

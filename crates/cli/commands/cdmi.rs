@@ -146,8 +146,19 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
     let (mut errors, mut warnings, mut checked) = (0usize, 0usize, 0usize);
     let mut unreadable = None;
     for file in &args.files {
-        let (name, text) = match crate::input::text(Some(file)) {
-            Ok(read) => read,
+        let (name, text) = match crate::input::text(Some(file), global) {
+            Ok(read) => {
+                findings.extend(read.notes);
+                (read.name, read.text)
+            }
+            // Not UTF-8, too large: a finding about this file; the others are still read.
+            Err(CliError::Invalid(found)) => {
+                checked += 1;
+                errors += 1;
+                files.push(json!({ "file": file.display().to_string(), "valid": false }));
+                findings.extend(found.list().iter().cloned());
+                continue;
+            }
             Err(e) => {
                 unreadable.get_or_insert(e);
                 continue;
@@ -193,7 +204,7 @@ fn query_command(text: &str, format: Format) -> Result<Outcome, CliError> {
             "2.0": query.render(QuerySyntax::V2),
         }))?;
     } else {
-        output::print(&tern_cdmi::query::describe(&query))?;
+        output::print_text(&tern_cdmi::query::describe(&query))?;
     }
     Ok(Outcome::Ok)
 }
@@ -258,7 +269,7 @@ fn objectid_check(ids: &[String], format: Format) -> Result<Outcome, CliError> {
         }
     }
     match format {
-        Format::Text | Format::Markdown => output::print(&text)?,
+        Format::Text | Format::Markdown => output::print_text(&text)?,
         Format::Json => output::print_json(&serde_json::Value::Array(reports))?,
     }
     Ok(if all_valid {
@@ -272,7 +283,7 @@ fn objectid_explain(id: &str, format: Format) -> Result<Outcome, CliError> {
     let e = objectid::explain(id);
     match format {
         Format::Json => output::print_json(&explanation_json(&e))?,
-        Format::Text | Format::Markdown => output::print(&explanation_text(&e))?,
+        Format::Text | Format::Markdown => output::print_text(&explanation_text(&e))?,
     }
     Ok(if e.is_valid() {
         Outcome::Ok

@@ -115,7 +115,7 @@ pub struct Occi2OvfArgs {
 
 /// `tern ovf2occi`.
 pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (name, bytes) = crate::input::descriptor(&args.input)?;
+    let (name, bytes) = crate::input::descriptor(&args.input, global)?;
     let doc = match tern_ovf::Document::parse(&bytes) {
         Ok(doc) => doc,
         Err(e) => {
@@ -166,10 +166,11 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
 
 /// `tern occi2ovf`.
 pub(crate) fn occi2ovf(args: &Occi2OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (name, text) = crate::input::text(Some(&args.input))?;
-    let read = read_collection(&name, &text, args, global)?;
+    let input = crate::input::text(Some(&args.input), global)?;
+    let name = input.name.clone();
+    let read = read_collection(input, args, global)?;
     let exported = match &args.original {
-        Some(original) => restore(original, &read.collection, args)?,
+        Some(original) => restore(original, &read.collection, args, global)?,
         None => export(&name, &read.collection, read.catalogue, args)?,
     };
     match &args.output {
@@ -200,9 +201,10 @@ fn restore(
     original: &Path,
     collection: &tern_model::Collection,
     args: &Occi2OvfArgs,
+    global: &GlobalArgs,
 ) -> Result<Exported, CliError> {
     // An .ova gives the descriptor inside, read as `tern ovf info` reads it.
-    let (name, source) = crate::input::descriptor(original)?;
+    let (name, source) = crate::input::descriptor(original, global)?;
     let mut doc = match tern_ovf::Document::parse(&source) {
         Ok(doc) => doc,
         Err(e) => {
@@ -273,14 +275,14 @@ fn defaults_help() -> String {
 // The collection in any rendering ovf2occi writes (JSON with the mixins it carries, or
 // text/plain resources separated by blank lines); its warnings on stderr.
 fn read_collection(
-    name: &str,
-    text: &str,
+    input: crate::input::Text,
     args: &Occi2OvfArgs,
     global: &GlobalArgs,
 ) -> Result<EntityCollection, CliError> {
     let catalogue = tern_mapping::extensions::catalogue(args.occi_version);
-    let source = Source::new(name, text, args.from);
+    let source = Source::new(&input.name, &input.text, args.from);
     let mut findings = Findings::default();
+    findings.extend(input.notes.iter().cloned());
     findings.extend(crate::input::media_note(&source, global));
     match tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue) {
         Ok(read) => {
@@ -394,7 +396,8 @@ fn report(
     let Some(file) = file else {
         if global.format != Format::Json && global.verbosity() > Verbosity::Quiet {
             eprintln!(
-                "{name}: {} resources, {links} links; {} OVF elements or attributes unmapped, {} items not used by the deployment option, {} notes (--report FILE lists them)",
+                "{}: {} resources, {links} links; {} OVF elements or attributes unmapped, {} items not used by the deployment option, {} notes (--report FILE lists them)",
+                tern_diag::quote::escape(name),
                 conversion.collection.resources().len(),
                 r.unmapped.len(),
                 r.unused.len(),

@@ -58,7 +58,7 @@ fn model(args: &ModelArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         (Some(media), _) => media,
         (None, Format::Json) => tern_occi::MediaType::OcciJson,
         (None, Format::Text | Format::Markdown) => {
-            return Ok(output::print(&catalogue_table(&catalogue)).map(|()| Outcome::Ok)?);
+            return Ok(output::print_text(&catalogue_table(&catalogue)).map(|()| Outcome::Ok)?);
         }
     };
     let listing = tern_occi::Document::Listing(tern_occi::Listing::from_catalogue(&catalogue));

@@ -131,11 +131,13 @@ fn validate_options(args: &ValidateArgs) -> ParseOptions {
 
 /// `tern occi convert`.
 pub(crate) fn convert(args: &ConvertArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (name, text) = crate::input::text(args.input.as_deref())?;
+    let input = crate::input::text(args.input.as_deref(), global)?;
+    let name = &input.name;
     let catalogue = Catalogue::infrastructure(args.occi_version);
-    let source = Source::new(&name, &text, args.from);
+    let source = Source::new(name, &input.text, args.from);
     let options = options(args.strict, &args.allow, args.occi_version);
     let mut findings = Findings::default();
+    findings.extend(input.notes.iter().cloned());
     findings.extend(crate::input::media_note(&source, global));
     let parsed = match source.read(&options, &catalogue) {
         Ok(parsed) => parsed,
@@ -146,11 +148,11 @@ pub(crate) fn convert(args: &ConvertArgs, global: &GlobalArgs) -> Result<Outcome
     };
     let collection = match args.collection {
         Some(form) => form,
-        None => unchosen_form(&name, &parsed.value, args.to)?,
+        None => unchosen_form(name, &parsed.value, args.to)?,
     };
     findings.extend(parsed.warnings);
     let rendered = tern_occi::write_with(&parsed.value, args.to, &WriteOptions { collection });
-    findings.extend(rendered.notes.into_iter().map(|n| n.in_file(&name)));
+    findings.extend(rendered.notes.into_iter().map(|n| n.in_file(name)));
     if !findings.is_valid() {
         // The output would be incomplete; write nothing rather than half a document.
         return Err(findings.into());
@@ -219,18 +221,25 @@ pub(crate) fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outco
     let mut files = Vec::new();
     let mut unreadable = None;
     for path in &args.files {
-        let (name, text) = match crate::input::text(Some(path)) {
+        let input = match crate::input::text(Some(path), global) {
             Ok(input) => input,
+            // Not UTF-8, too large: a finding about this file; the others are still read.
+            Err(CliError::Invalid(findings)) => {
+                files.push(json!({ "file": path.display().to_string(), "valid": false }));
+                report.extend(findings.list().iter().cloned());
+                continue;
+            }
             Err(e) => {
                 unreadable.get_or_insert(e);
                 continue;
             }
         };
-        let source = Source::new(&name, &text, args.media);
+        let source = Source::new(&input.name, &input.text, args.media);
+        report.extend(input.notes.iter().cloned());
         report.extend(crate::input::media_note(&source, global));
         let found = source.validate(&options, &catalogue, unknowns, mode);
         files.push(json!({
-            "file": name,
+            "file": input.name,
             "valid": !tern_diag::has_errors(&found),
             "media": source.media().essence(),
         }));

@@ -146,7 +146,7 @@ fn list(args: &ListArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
                     m.size,
                     m.format.name(),
                     m.header_offset,
-                    m.name,
+                    tern_diag::quote::escape(&m.name),
                     if m.kind == tern_ova::MemberKind::Directory {
                         "/"
                     } else {
@@ -266,7 +266,7 @@ fn pack(args: &PackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
             "members": packed.members,
             "manifest": packed.manifest.render(),
         }))?,
-        Format::Text | Format::Markdown => output::print(&format!(
+        Format::Text | Format::Markdown => output::print_text(&format!(
             "wrote {} ({} bytes): {}\n",
             args.output.display(),
             packed.size,
@@ -326,7 +326,7 @@ fn print_report(
             report.verified.len(),
             report.manifest.as_deref().unwrap_or("(no manifest)")
         );
-        output::print(&out)?;
+        output::print_text(&out)?;
     }
     Ok(())
 }
@@ -412,7 +412,7 @@ impl ProgressLine {
             err,
             "\r\x1b[2K{} {}: {percent:>3}% ({}/{} MiB)",
             self.verb,
-            p.member,
+            tern_diag::quote::escape(&p.member),
             mib(p.done),
             mib(p.total)
         );

@@ -198,14 +198,14 @@ pub(crate) fn run(args: &OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliErr
     match &args.command {
         OvfCommand::Info(a) => info(a, global),
         OvfCommand::Validate(a) => validate(a, global),
-        OvfCommand::Fmt(a) => fmt(a),
+        OvfCommand::Fmt(a) => fmt(a, global),
         OvfCommand::Edit(a) => edit(a, global),
         OvfCommand::Env(a) => env(a, global),
     }
 }
 
 fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (name, doc) = load_named(&args.file)?;
+    let (name, doc) = load_named(&args.file, global)?;
     let mut env = Envelope::read(&doc);
     // Message bundles are files beside the descriptor (or members of its archive); standard
     // input has neither.
@@ -237,7 +237,7 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
             let value = serde_json::to_value(&info).map_err(std::io::Error::other)?;
             output::print_json(&value)?;
         }
-        Format::Text | Format::Markdown => output::print(&info.to_text())?,
+        Format::Text | Format::Markdown => output::print_text(&info.to_text())?,
     }
     Ok(Outcome::Ok)
 }
@@ -252,8 +252,20 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         // The content decides: an XML file of any name, a tar archive (OVA), `-` for stdin.
         let stdin = crate::input::is_stdin(path);
         let archive = !stdin && crate::input::is_ova(path);
-        let (name, bytes) = match crate::input::descriptor(path) {
+        let (name, bytes) = match crate::input::descriptor(path, global) {
             Ok(read) => read,
+            // Too large, a broken archive: a finding about this file; the others are read.
+            Err(CliError::Invalid(found)) => {
+                invalid = true;
+                let name = if stdin {
+                    crate::input::STDIN.to_owned()
+                } else {
+                    path.display().to_string()
+                };
+                files.push(serde_json::json!({ "file": name, "valid": false }));
+                findings.extend(found.list().iter().cloned());
+                continue;
+            }
             Err(e) => {
                 // Said now, in the --format shape; the last one also decides the exit code.
                 if let Some(earlier) = usage_error.replace(e) {
@@ -308,7 +320,7 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         return Ok(Outcome::Invalid);
     }
     if global.format != Format::Json && global.verbosity() > Verbosity::Quiet {
-        output::print(&summary(checked, shown.list()))?;
+        output::print_text(&summary(checked, shown.list()))?;
     }
     Ok(Outcome::Ok)
 }
@@ -333,13 +345,8 @@ fn summary(files: usize, findings: &[Finding]) -> String {
     )
 }
 
-fn fmt(args: &FmtArgs) -> Result<Outcome, CliError> {
-    let doc = if args.file.as_os_str() == "-" {
-        let (name, text) = crate::input::text(Some(&args.file))?;
-        parse(&name, text.as_bytes())?
-    } else {
-        load(&args.file)?
-    };
+fn fmt(args: &FmtArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
+    let doc = load(&args.file, global)?;
     let bytes = doc.to_bytes();
     match &args.output {
         Some(out) => output::write_file(out, &bytes)?,
@@ -362,7 +369,7 @@ struct Edited {
 // lacks what the edit needs (no such system, Item, NIC, property or network) or refuses the
 // value (outside a declared property type) is invalid input (1). Nothing is written then.
 fn edit(args: &EditArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let edited = edit_descriptor(args)?;
+    let edited = edit_descriptor(args, global)?;
     if !edited.applied.dropped.is_empty() {
         let warning = Finding::warning(
             "OVF-EDIT",
@@ -399,9 +406,9 @@ fn edit(args: &EditArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     Ok(Outcome::Ok)
 }
 
-fn edit_descriptor(args: &EditArgs) -> Result<Edited, CliError> {
+fn edit_descriptor(args: &EditArgs, global: &GlobalArgs) -> Result<Edited, CliError> {
     let edits = edit_request(args)?;
-    let mut doc = load(&args.file)?;
+    let mut doc = load(&args.file, global)?;
     let applied = edit::apply(&mut doc, &edits).map_err(|e| match &e {
         edit::EditError::UnknownDeploymentOption(_) => {
             CliError::usage(format!("{}: {e}", args.file.display()))
@@ -506,7 +513,7 @@ fn edit_request(args: &EditArgs) -> Result<edit::Edits, CliError> {
 }
 
 fn env(args: &EnvArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let doc = load_readable(&args.file)?;
+    let doc = load_readable(&args.file, global)?;
     let mut values = BTreeMap::new();
     for prop in &args.props {
         let (key, value) = split_prop(prop)?;
@@ -575,14 +582,14 @@ fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
 /// The descriptor of a file of any name (an XML file, or the first member of a tar
 /// archive), or of standard input for `-`, parsed, with the name its findings carry (for
 /// the commands that only read).
-fn load_readable(path: &Path) -> Result<Document, CliError> {
-    load_named(path).map(|(_, doc)| doc)
+fn load_readable(path: &Path, global: &GlobalArgs) -> Result<Document, CliError> {
+    load_named(path, global).map(|(_, doc)| doc)
 }
 
 /// [`load_readable`] with the name findings about the descriptor carry (`<stdin>`,
 /// `ARCHIVE/MEMBER`, or the path).
-fn load_named(path: &Path) -> Result<(String, Document), CliError> {
-    let (name, bytes) = crate::input::descriptor(path)?;
+fn load_named(path: &Path, global: &GlobalArgs) -> Result<(String, Document), CliError> {
+    let (name, bytes) = crate::input::descriptor(path, global)?;
     let doc = parse(&name, &bytes)?;
     Ok((name, doc))
 }
@@ -600,14 +607,16 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Document, CliError> {
     })
 }
 
-/// Reads and parses a descriptor file, whatever its name (the content decides). I/O
-/// problems and archives are usage errors (exit 2); malformed XML is invalid input (exit
-/// 1) shown with its source line.
-fn load(path: &Path) -> Result<Document, CliError> {
-    check_extension(path)?;
-    let bytes = std::fs::read(path)
-        .map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
-    parse(&path.display().to_string(), &bytes)
+/// Reads and parses a descriptor file (or standard input for `-`), whatever its name (the
+/// content decides). I/O problems and archives are usage errors (exit 2); malformed XML and
+/// a descriptor beyond `--max-input-size` are invalid input (exit 1), the former shown with
+/// its source line.
+fn load(path: &Path, global: &GlobalArgs) -> Result<Document, CliError> {
+    if !crate::input::is_stdin(path) {
+        check_extension(path)?;
+    }
+    let (name, bytes) = crate::input::bytes(path, global)?;
+    parse(&name, &bytes)
 }
 
 /// Refuses archives where a descriptor file is edited or written back: an `.ova`, or a

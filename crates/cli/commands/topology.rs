@@ -80,7 +80,7 @@ pub(crate) fn diff(args: &TopologyArgs, global: &GlobalArgs) -> Result<Outcome, 
     let diff = comparison.diff();
     match global.format {
         Format::Json => output::print_json(&to_json(&diff)?)?,
-        _ => output::print(&diff_text(&comparison))?,
+        _ => output::print_text(&diff_text(&comparison))?,
     }
     let unchanged = diff.updated.is_empty() && diff.new.is_empty() && diff.missing.is_empty();
     Ok(outcome(args, unchanged))
@@ -102,7 +102,7 @@ pub(crate) fn plan_command(args: &PlanArgs, global: &GlobalArgs) -> Result<Outco
         (Some(Graph::Dot), _) => output::print(&plan_dot(&p))?,
         (Some(Graph::Mermaid), _) => output::print(&plan_mermaid(&p))?,
         (None, Format::Json) => output::print_json(&to_json(&p)?)?,
-        (None, _) => output::print(&plan_text(&p))?,
+        (None, _) => output::print_text(&plan_text(&p))?,
     }
     Ok(outcome(&args.topologies, nothing_to_do))
 }
@@ -161,9 +161,10 @@ fn read_collection(
     global: &GlobalArgs,
     findings: &mut Findings,
 ) -> Result<Option<Collection>, CliError> {
-    let (name, text) = crate::input::text(Some(path))?;
+    let input = crate::input::text(Some(path), global)?;
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
-    let source = Source::new(&name, &text, None);
+    let source = Source::new(&input.name, &input.text, None);
+    findings.extend(input.notes.iter().cloned());
     findings.extend(crate::input::media_note(&source, global));
     match tern_occi::read_collection(&source, &ParseOptions::lenient(), &catalogue) {
         Ok(read) => {
