@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use tern_diag::Finding;
 
-use crate::app::Format;
+use crate::app::{Format, GlobalArgs};
 use crate::report::Findings;
 
 /// What a subcommand reports when it finishes normally.
@@ -84,7 +84,11 @@ pub(crate) fn refused(e: &clap::Error, requested: Requested) -> ExitCode {
         let _ = e.print();
         return ExitCode::from(code);
     }
-    Findings::from(vec![usage_finding(e)]).eprint(Format::Json);
+    let json = GlobalArgs {
+        format: Format::Json,
+        ..GlobalArgs::default()
+    };
+    Findings::from(vec![usage_finding(e)]).eprint(&json);
     ExitCode::from(code)
 }
 
@@ -199,7 +203,11 @@ impl From<Findings> for CliError {
 
 /// Turns a command result into the process exit code, printing any diagnostic on stderr in
 /// the shape `--format` asks for (text with snippets, or the findings JSON).
-pub(crate) fn finish(result: Result<Outcome, CliError>, format: Format, codes: Codes) -> ExitCode {
+pub(crate) fn finish(
+    result: Result<Outcome, CliError>,
+    global: &GlobalArgs,
+    codes: Codes,
+) -> ExitCode {
     let error = match result {
         Ok(Outcome::Ok) => return ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => return ExitCode::from(1),
@@ -210,7 +218,7 @@ pub(crate) fn finish(result: Result<Outcome, CliError>, format: Format, codes: C
         Err(e) => e,
     };
     let (findings, code) = error.into_findings();
-    findings.eprint(format);
+    findings.eprint(global);
     match codes {
         Codes::Standard => ExitCode::from(code),
         Codes::Detailed => ExitCode::from(1),

@@ -29,7 +29,7 @@ pub fn main_tern() -> ExitCode {
     let codes = commands::codes(&cli.command);
     exit::finish(
         commands::dispatch(cli.command, &cli.global),
-        cli.global.format,
+        &cli.global,
         codes,
     )
 }
@@ -43,7 +43,7 @@ pub fn main_ovf2occi() -> ExitCode {
     };
     exit::finish(
         commands::convert::ovf2occi(&cli.args, &cli.global),
-        cli.global.format,
+        &cli.global,
         exit::Codes::Standard,
     )
 }
@@ -57,7 +57,7 @@ pub fn main_occi2ovf() -> ExitCode {
     };
     exit::finish(
         commands::convert::occi2ovf(&cli.args, &cli.global),
-        cli.global.format,
+        &cli.global,
         exit::Codes::Standard,
     )
 }

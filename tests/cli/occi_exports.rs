@@ -43,7 +43,8 @@ fn an_export_is_a_create_request_and_validates_as_one() {
             stdout(&request)
         );
         // As instances, states and MACs are missing; the report says how to judge requests.
-        let instance = tern(&["occi", "validate", &file]);
+        // (--verbose: every finding, not the first three of each rule.)
+        let instance = tern(&["occi", "validate", "--verbose", &file]);
         assert_eq!(instance.status.code(), Some(1), "{media}");
         let text = stdout(&instance);
         assert!(text.contains("error[model.missing-provider-value]: compute urn:ovf:compute:hadoop-master: required attribute occi.compute.state is missing (the provider sets it: an instance carries it, a create request need not)"), "{text}");

@@ -218,7 +218,7 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         }
     }) {
         let warning = Finding::warning("OVF-STRINGS-BUNDLE", problem).in_file(&name);
-        Findings::from(vec![warning]).eprint(global.format);
+        Findings::from(vec![warning]).eprint(global);
     }
     if env.dialect.dialect == tern_ovf::Dialect::Unknown {
         let message = format!(
@@ -269,7 +269,7 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
             Err(e) => {
                 // Said now, in the --format shape; the last one also decides the exit code.
                 if let Some(earlier) = usage_error.replace(e) {
-                    earlier.into_findings().0.eprint(global.format);
+                    earlier.into_findings().0.eprint(global);
                 }
                 continue;
             }
@@ -379,7 +379,7 @@ fn edit(args: &EditArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
             ),
         )
         .in_file(args.file.display());
-        Findings::from(vec![warning]).eprint(global.format);
+        Findings::from(vec![warning]).eprint(global);
     }
     if let Some(path) = &edited.target {
         output::write_file(path, &edited.bytes)?;
