@@ -82,26 +82,28 @@ pub fn excerpt_around(text: &str, column: usize) -> (Cow<'_, str>, usize) {
     (Cow::Owned(out), at)
 }
 
-/// `message` with every run between backticks longer than [`EXCERPT_WIDTH`] characters cut
-/// with `…`, and the whole capped at [`MESSAGE_WIDTH`] characters: the safety net under
-/// every finding's message, for a codec that quoted an input's token whole.
+/// `message` with every run between backticks longer than [`EXCERPT_WIDTH`] characters, and
+/// every word (a run without white space) longer than [`WORD_WIDTH`], cut to
+/// [`EXCERPT_WIDTH`] characters with `…`; the whole capped at [`MESSAGE_WIDTH`] characters:
+/// the safety net under every finding's message, for a codec that quoted an input's token
+/// whole (in backticks, in double quotes, or bare).
 pub fn cap_message(message: &str) -> Cow<'_, str> {
     let long_quote = message
         .split('`')
         .skip(1)
         .step_by(2)
         .any(|quoted| quoted.chars().nth(EXCERPT_WIDTH).is_some());
-    let capped: Cow<'_, str> = if long_quote {
+    let long_word = message
+        .split(char::is_whitespace)
+        .any(|word| word.chars().nth(WORD_WIDTH).is_some());
+    let capped: Cow<'_, str> = if long_quote || long_word {
         let mut out = String::new();
         for (i, part) in message.split('`').enumerate() {
             if i > 0 {
                 out.push('`');
             }
-            if i % 2 == 1 {
-                out.push_str(&excerpt(part));
-            } else {
-                out.push_str(part);
-            }
+            let part = if i % 2 == 1 { excerpt(part) } else { Cow::Borrowed(part) };
+            cap_words(&part, &mut out);
         }
         Cow::Owned(out)
     } else {
@@ -110,6 +112,29 @@ pub fn cap_message(message: &str) -> Cow<'_, str> {
     match capped.char_indices().nth(MESSAGE_WIDTH) {
         None => capped,
         Some((end, _)) => Cow::Owned(format!("{}…", &capped[..end])),
+    }
+}
+
+/// The longest word (a run without white space) a message keeps whole: longer than any
+/// URI or path worth reading in a message.
+pub const WORD_WIDTH: usize = 200;
+
+// `text` into `out`, every word longer than WORD_WIDTH cut to an excerpt.
+fn cap_words(text: &str, out: &mut String) {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        if word.chars().nth(WORD_WIDTH).is_some() {
+            out.push_str(&excerpt(word));
+        } else {
+            out.push_str(word);
+        }
+        let blank = after
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(after.len());
+        out.push_str(&after[..blank]);
+        rest = &after[blank..];
     }
 }
 
@@ -186,7 +211,13 @@ mod tests {
         assert!(capped.len() < 200, "{capped}");
         assert!(capped.ends_with("…` in `Category`"), "{capped}");
         let unquoted = format!("bad value {token}");
-        assert_eq!(cap_message(&unquoted).chars().count(), MESSAGE_WIDTH + 1);
+        assert_eq!(cap_message(&unquoted).chars().count(), 10 + EXCERPT_WIDTH + 1);
+        let wordy = "word ".repeat(1000);
+        assert_eq!(cap_message(&wordy).chars().count(), MESSAGE_WIDTH + 1);
         assert!(matches!(cap_message("fine `x`"), Cow::Borrowed(_)));
+        let bare = format!("<rasd:VirtualQuantity> \"{token}\" is no integer");
+        let capped = cap_message(&bare);
+        assert!(capped.len() < 200, "{capped}");
+        assert!(capped.ends_with("… is no integer"), "{capped}");
     }
 }
