@@ -28,7 +28,9 @@ const STDIN_ARCHIVE_FACTOR: u64 = 4;
 /// `TiB`, any case; `B` for bytes).
 pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(digits);
     let number: u64 = number
         .parse()
@@ -55,10 +57,7 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
 /// name), of the first member of a tar archive (an OVA, named `ARCHIVE/MEMBER`), or of
 /// standard input (`<stdin>`, either of the two) when `path` is `-`. A descriptor larger
 /// than `--max-input-size` is refused before it is read.
-pub(crate) fn descriptor(
-    path: &Path,
-    global: &GlobalArgs,
-) -> Result<(String, Vec<u8>), CliError> {
+pub(crate) fn descriptor(path: &Path, global: &GlobalArgs) -> Result<(String, Vec<u8>), CliError> {
     let limit = global.max_input_size();
     if is_stdin(path) {
         let bytes = read_stdin_descriptor(limit)?;
@@ -88,9 +87,7 @@ fn archive_descriptor<R: std::io::Read + std::io::Seek>(
     };
     let mut ova = ova.map_err(failure)?;
     let member = ova.descriptor().name.clone();
-    let bytes = ova
-        .read_member_to_vec(&member, limit)
-        .map_err(failure)?;
+    let bytes = ova.read_member_to_vec(&member, limit).map_err(failure)?;
     Ok((format!("{name}/{member}"), bytes))
 }
 
@@ -155,7 +152,11 @@ fn read_bounded<R: std::io::Read>(
     capacity: u64,
 ) -> Result<Vec<u8>, CliError> {
     let bytes = read_at_most(&mut reader, limit.saturating_add(1), capacity).map_err(|e| {
-        let name = if name == STDIN { "standard input" } else { name };
+        let name = if name == STDIN {
+            "standard input"
+        } else {
+            name
+        };
         CliError::usage(format!("cannot read {name}: {e}"))
     })?;
     if bytes.len() as u64 > limit {
@@ -231,7 +232,11 @@ pub(crate) fn text(path: Option<&Path>, global: &GlobalArgs) -> Result<Text, Cli
     };
     match tern_diag::decode_utf8(bytes) {
         Ok(decoded) => Ok(Text {
-            notes: decoded.notes.into_iter().map(|n| n.in_file(&name)).collect(),
+            notes: decoded
+                .notes
+                .into_iter()
+                .map(|n| n.in_file(&name))
+                .collect(),
             text: decoded.text,
             name,
         }),

@@ -155,9 +155,8 @@ impl Findings {
     fn emit(&self, format: Format, verbosity: Verbosity) {
         let text = match format {
             Format::Json => {
-                let mut text =
-                    serde_json::to_string_pretty(&self.to_json(Map::new(), verbosity))
-                        .unwrap_or_default();
+                let mut text = serde_json::to_string_pretty(&self.to_json(Map::new(), verbosity))
+                    .unwrap_or_default();
                 text.push('\n');
                 text
             }

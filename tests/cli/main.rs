@@ -4,6 +4,7 @@
 mod cdmi;
 mod chain;
 mod conventions;
+mod inputs;
 mod mappings;
 mod occi2ovf;
 mod occi_codec;

@@ -30,8 +30,8 @@ pub mod json;
 mod position;
 pub mod quote;
 pub mod render;
-mod utf8;
 mod severity;
+mod utf8;
 
 pub use finding::{Finding, has_errors};
 pub use position::{LineIndex, Position, Span, floor_char_boundary};

@@ -67,7 +67,11 @@ pub fn excerpt_around(text: &str, column: usize) -> (Cow<'_, str>, usize) {
     let first = column
         .saturating_sub(EXCERPT_WIDTH / 2)
         .min(count - EXCERPT_WIDTH);
-    let byte = |chars: usize| text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i);
+    let byte = |chars: usize| {
+        text.char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(i, _)| i)
+    };
     let (start, end) = (byte(first), byte(first + EXCERPT_WIDTH));
     let mut out = String::with_capacity(end - start + 6);
     let mut at = column - first;
@@ -102,7 +106,11 @@ pub fn cap_message(message: &str) -> Cow<'_, str> {
             if i > 0 {
                 out.push('`');
             }
-            let part = if i % 2 == 1 { excerpt(part) } else { Cow::Borrowed(part) };
+            let part = if i % 2 == 1 {
+                excerpt(part)
+            } else {
+                Cow::Borrowed(part)
+            };
             cap_words(&part, &mut out);
         }
         Cow::Owned(out)
@@ -169,7 +177,10 @@ mod tests {
 
     #[test]
     fn controls_and_bidi_overrides_are_escaped() {
-        assert_eq!(escape("a\x07b\x1bc\x7fd\u{9b}e"), "a\\u{7}b\\u{1b}c\\u{7f}d\\u{9b}e");
+        assert_eq!(
+            escape("a\x07b\x1bc\x7fd\u{9b}e"),
+            "a\\u{7}b\\u{1b}c\\u{7f}d\\u{9b}e"
+        );
         assert_eq!(escape("r\u{202e}txt.exe"), "r\\u{202e}txt.exe");
         assert_eq!(escape("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
         assert_eq!(escape("a\r\nb\tc"), "a\\r\\nb\\tc");
@@ -211,7 +222,10 @@ mod tests {
         assert!(capped.len() < 200, "{capped}");
         assert!(capped.ends_with("…` in `Category`"), "{capped}");
         let unquoted = format!("bad value {token}");
-        assert_eq!(cap_message(&unquoted).chars().count(), 10 + EXCERPT_WIDTH + 1);
+        assert_eq!(
+            cap_message(&unquoted).chars().count(),
+            10 + EXCERPT_WIDTH + 1
+        );
         let wordy = "word ".repeat(1000);
         assert_eq!(cap_message(&wordy).chars().count(), MESSAGE_WIDTH + 1);
         assert!(matches!(cap_message("fine `x`"), Cow::Borrowed(_)));

@@ -147,7 +147,10 @@ mod tests {
         );
         let f = f.at(Position::new(1, 3));
         let out = snippet(&f, "a\x1b\u{202e}bc");
-        assert!(!out.contains('\x1b') && !out.contains('\u{202e}'), "{out:?}");
+        assert!(
+            !out.contains('\x1b') && !out.contains('\u{202e}'),
+            "{out:?}"
+        );
         assert!(out.contains("1 | a  bc\n  |   ^"), "{out}");
     }
 
