@@ -68,10 +68,17 @@ pub(crate) fn descriptor(path: &Path, global: &GlobalArgs) -> Result<(String, Ve
         return archive_descriptor(STDIN, ova, limit);
     }
     let name = path.display().to_string();
-    if !is_ova(path) {
-        return Ok((name.clone(), read_file(path, &name, limit)?));
+    if is_ova(path) {
+        return archive_descriptor(&name, tern_ova::Ova::open(path), limit);
     }
-    archive_descriptor(&name, tern_ova::Ova::open(path), limit)
+    let bytes = read_file(path, &name, limit)?;
+    // A FIFO or a device is not sniffed before it is read (that would eat its first
+    // bytes): an archive read from one is recognised in what was read.
+    if is_tar(&bytes) {
+        let ova = tern_ova::Ova::from_reader(std::io::Cursor::new(bytes), &name);
+        return archive_descriptor(&name, ova, limit);
+    }
+    Ok((name, bytes))
 }
 
 /// The descriptor of an opened archive, named `NAME/MEMBER`.
@@ -263,14 +270,19 @@ pub(crate) fn media_note(
 /// The name findings about standard input carry.
 pub(crate) const STDIN: &str = "<stdin>";
 
-/// True for archives: `.ova` paths (any case), and files of any other name that start
-/// with a tar header (an OVA is a tar archive, DSP0243 §5.3).
+/// True for archives: `.ova` paths (any case), and regular files of any other name that
+/// start with a tar header (an OVA is a tar archive, DSP0243 §5.3). A FIFO or a device is
+/// not read here: its bytes could not be read again.
 pub(crate) fn is_ova(path: &Path) -> bool {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("ova"))
     {
         return true;
+    }
+    // Not even opened unless regular: opening and closing a named FIFO ends its writer.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
     }
     let mut head = Vec::with_capacity(TAR_BLOCK);
     std::fs::File::open(path)

@@ -403,3 +403,63 @@ fn repeated_findings_are_summarised_unless_verbose() {
     );
     assert!(err.contains("(and 47 more"), "{err}");
 }
+
+// A FIFO at `path` that receives `bytes` once, from a thread; `unblock` ends the thread
+// whether the command read the FIFO or not.
+fn fifo(path: &str, bytes: Vec<u8>) -> std::thread::JoinHandle<()> {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let path = path.to_owned();
+    // A command that opens the FIFO a second time would wait for a writer forever: after a
+    // while, one that writes nothing comes, and the command fails instead of hanging.
+    let late = path.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(20));
+        let _ = std::fs::OpenOptions::new().write(true).open(&late);
+    });
+    std::thread::spawn(move || {
+        use std::io::Write as _;
+        // A reader that stopped early closes the pipe: that is no failure here.
+        if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&path) {
+            let _ = f.write_all(&bytes);
+        }
+    })
+}
+
+// Ends the writer of `fifo`: opening a FIFO for reading and writing never blocks on Linux,
+// and lets a writer still waiting for a reader open it.
+fn unblock(path: &str, writer: std::thread::JoinHandle<()>) {
+    let _ = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path);
+    writer.join().unwrap();
+}
+
+#[test]
+fn a_fifo_is_read_once_descriptor_or_archive() {
+    let dir = Scratch::new("fifo");
+    let sample = std::fs::read("samples/ovf/deployment-options.ovf").unwrap();
+    // Sniffing a FIFO for a tar header ate its first 512 bytes: the rest was malformed XML.
+    let path = dir.path("vm.ovf");
+    let writer = fifo(&path, sample.clone());
+    let out = tern(&["ovf", "validate", &path]);
+    unblock(&path, writer);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // An archive through a FIFO (`tern ovf info <(cat vm.ova)`).
+    let mut ova = tar_member("vm.ovf", &sample);
+    ova.extend_from_slice(&[0; 1024]);
+    let path = dir.path("vm-ova");
+    let writer = fifo(&path, ova);
+    let out = tern(&["ovf", "info", &path]);
+    unblock(&path, writer);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Product: Example DB"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -576,7 +576,13 @@ fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
             .ok();
     }
     let dir = descriptor.parent().unwrap_or(Path::new(""));
-    std::fs::read(dir.join(relative)).ok()
+    // Bounded as the archive member is: a bundle may be a link to a device.
+    crate::input::read_file(
+        &dir.join(relative),
+        href,
+        tern_ovf::model::MAX_BUNDLE as u64,
+    )
+    .ok()
 }
 
 /// The descriptor of a file of any name (an XML file, or the first member of a tar
