@@ -213,7 +213,7 @@ pub(crate) fn bytes(path: &Path, global: &GlobalArgs) -> Result<(String, Vec<u8>
 /// A text input: the name findings carry, its text, and the notes about how it was read (a
 /// byte order mark dropped).
 #[derive(Debug)]
-pub(crate) struct Text {
+pub(crate) struct TextInput {
     /// The file name, or `<stdin>`.
     pub(crate) name: String,
     /// The text, without a byte order mark.
@@ -227,7 +227,7 @@ pub(crate) struct Text {
 /// cannot be read is an I/O error (exit 2); one that is not UTF-8 is invalid input (exit 1),
 /// placed at its first bad byte ([`tern_diag::decode_utf8`], the decoder OCCI and CDMI
 /// share).
-pub(crate) fn text(path: Option<&Path>, global: &GlobalArgs) -> Result<Text, CliError> {
+pub(crate) fn text(path: Option<&Path>, global: &GlobalArgs) -> Result<TextInput, CliError> {
     let limit = global.max_input_size();
     let (name, bytes) = match path {
         Some(p) if !is_stdin(p) => {
@@ -238,7 +238,7 @@ pub(crate) fn text(path: Option<&Path>, global: &GlobalArgs) -> Result<Text, Cli
         _ => (STDIN.to_owned(), read_stdin(limit)?),
     };
     match tern_diag::decode_utf8(bytes) {
-        Ok(decoded) => Ok(Text {
+        Ok(decoded) => Ok(TextInput {
             notes: decoded
                 .notes
                 .into_iter()
@@ -247,7 +247,7 @@ pub(crate) fn text(path: Option<&Path>, global: &GlobalArgs) -> Result<Text, Cli
             text: decoded.text,
             name,
         }),
-        Err(finding) => Err(CliError::invalid(finding.in_file(&name))),
+        Err(finding) => Err(CliError::invalid((*finding).in_file(&name))),
     }
 }
 

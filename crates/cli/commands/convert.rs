@@ -168,7 +168,7 @@ pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outco
 pub(crate) fn occi2ovf(args: &Occi2OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let input = crate::input::text(Some(&args.input), global)?;
     let name = input.name.clone();
-    let read = read_collection(input, args, global)?;
+    let read = read_collection(&input, args, global)?;
     let exported = match &args.original {
         Some(original) => restore(original, &read.collection, args, global)?,
         None => export(&name, &read.collection, read.catalogue, args)?,
@@ -275,7 +275,7 @@ fn defaults_help() -> String {
 // The collection in any rendering ovf2occi writes (JSON with the mixins it carries, or
 // text/plain resources separated by blank lines); its warnings on stderr.
 fn read_collection(
-    input: crate::input::Text,
+    input: &crate::input::TextInput,
     args: &Occi2OvfArgs,
     global: &GlobalArgs,
 ) -> Result<EntityCollection, CliError> {

@@ -412,7 +412,7 @@ impl ProgressLine {
             err,
             "\r\x1b[2K{} {}: {percent:>3}% ({}/{} MiB)",
             self.verb,
-            tern_diag::quote::escape(&p.member),
+            tern_diag::quote::escape(p.member),
             mib(p.done),
             mib(p.total)
         );

@@ -39,9 +39,9 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// let bad = decode_utf8(b"a\nb\xc3\xa9\xff\n".to_vec()).unwrap_err();
 /// assert_eq!(bad.rule, "input.not-utf8");
 /// assert_eq!(bad.position, Some(Position::new(2, 3)));
-/// # Ok::<(), tern_diag::Finding>(())
+/// # Ok::<(), Box<tern_diag::Finding>>(())
 /// ```
-pub fn decode_utf8(mut bytes: Vec<u8>) -> Result<Decoded, Finding> {
+pub fn decode_utf8(mut bytes: Vec<u8>) -> Result<Decoded, Box<Finding>> {
     let mut notes = Vec::new();
     if bytes.starts_with(UTF8_BOM) {
         bytes.drain(..UTF8_BOM.len());
@@ -52,7 +52,7 @@ pub fn decode_utf8(mut bytes: Vec<u8>) -> Result<Decoded, Finding> {
     }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Decoded { text, notes }),
-        Err(e) => Err(not_utf8(e.as_bytes(), e.utf8_error())),
+        Err(e) => Err(Box::new(not_utf8(e.as_bytes(), e.utf8_error()))),
     }
 }
 
