@@ -36,4 +36,4 @@ mod utf8;
 pub use finding::{Finding, has_errors};
 pub use position::{LineIndex, Position, Span, floor_char_boundary};
 pub use severity::Severity;
-pub use utf8::{Decoded, decode_utf8};
+pub use utf8::{BOM_RULE, Decoded, NOT_UTF8_RULE, decode_utf8};
