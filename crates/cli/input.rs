@@ -2,8 +2,9 @@
 //! descriptor of an OVF file or OVA archive (read through tern-ova, bounded, without
 //! unpacking the disks). Every input is read through one bound (`--max-input-size`): a
 //! regular file larger than it is refused before it is read, anything else (standard input,
-//! a FIFO, a device) is read up to one byte past it. Whether a file is an archive is decided by its content (a tar
-//! header), not by its name: `.xml`, `.OVF` or no extension read alike.
+//! a FIFO, a device) is read up to one byte past it. Whether a file is an archive is decided
+//! by its content (a tar header), not by its name: `.xml`, `.OVF` or no extension read
+//! alike.
 
 use std::io::Read as _;
 use std::path::Path;
