@@ -327,3 +327,36 @@ fn is_tar(bytes: &[u8]) -> bool {
         .sum();
     header[0] != 0 && header[0] != b'<' && stored == sum
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_bytes_or_binary_units() {
+        assert_eq!(parse_size("500000"), Ok(500_000));
+        assert_eq!(parse_size("64MiB"), Ok(64 << 20));
+        assert_eq!(parse_size("1 GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("2kib"), Ok(2048));
+        assert_eq!(parse_size("7B"), Ok(7));
+        assert!(parse_size("64MB").unwrap_err().contains("`MB`"));
+        assert!(parse_size("MiB").is_err());
+        assert!(parse_size("1.5GiB").is_err());
+        assert!(
+            parse_size("99999999999TiB")
+                .unwrap_err()
+                .contains("too large")
+        );
+    }
+
+    #[test]
+    fn a_reader_is_read_up_to_one_byte_past_the_limit() {
+        let endless = std::io::repeat(0);
+        let Err(CliError::Invalid(findings)) = read_bounded(endless, "zero", 1000, 0) else {
+            panic!("an endless reader is refused");
+        };
+        assert_eq!(findings.list()[0].rule, TOO_LARGE_RULE);
+        let exact = read_bounded(&[1u8; 1000][..], "exact", 1000, 0);
+        assert!(exact.is_ok_and(|b| b.len() == 1000));
+    }
+}
