@@ -3,10 +3,10 @@
 //! missing too), for resources and links.
 
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::Serializer;
 use tern_model::{Collection, Entity};
 
-use crate::attributes::{Change, changes};
+use crate::attributes::{Change, ChangesJson, changes};
 use crate::matching::{Matching, Pair, match_links};
 use crate::strategy::{Limits, Strategy, TooLarge, match_topologies};
 use crate::topology::Topology;
@@ -338,12 +338,5 @@ fn mark(
 }
 
 fn serialize_changes<S: Serializer>(changes: &[Change], serializer: S) -> Result<S::Ok, S::Error> {
-    let mut map = serializer.serialize_map(Some(changes.len()))?;
-    for c in changes {
-        match c {
-            Change::Attribute { name, old, new } => map.serialize_entry(name, &(old, new))?,
-            Change::Mixins { old, new } => map.serialize_entry("mixins", &(old, new))?,
-        }
-    }
-    map.end()
+    ChangesJson(changes).serialize(serializer)
 }

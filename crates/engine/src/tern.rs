@@ -19,13 +19,12 @@
 use std::cell::Cell;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::OnceLock;
 
 use std::hash::{Hash, Hasher};
-use tern_model::{Catalogue, Entity, OcciVersion, StateMachine};
+use tern_model::{Entity, StateMachine};
 
 use crate::assignment::maximum_assignment;
-use crate::attributes::{same_mixins, similarity};
+use crate::attributes::{infrastructure, same_mixins, similarity};
 use crate::matching::Pair;
 use crate::topology::Topology;
 
@@ -676,10 +675,6 @@ fn change_cost(a: &Entity, b: &Entity, machine: Option<&StateMachine>) -> f64 {
     ((usize::from(update) + steps).min(2)) as f64
 }
 
-fn infrastructure() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| Catalogue::infrastructure(OcciVersion::V1_2))
-}
 
 // The state machines of a topology's resources and links, by position.
 fn machines(topo: &Topology<'_>) -> [Vec<Option<&'static StateMachine>>; 2] {
