@@ -113,8 +113,8 @@ impl Reason {
     }
 
     /// The reason in a few words for people: `new`, `missing`,
-    /// `occi.compute.memory: 4096 -> 8192`, `occi.compute.state: suspended -> inactive
-    /// (step 1 of 2)`, `occi.networkinterface.interface: eth0 -> eth1 forces replacement`.
+    /// `occi.compute.memory: 4096 -> 8192`, `occi.compute.state: active -> inactive`,
+    /// `occi.compute.state: suspended -> inactive (step 1 of 2)`, `occi.networkinterface.interface: eth0 -> eth1 forces replacement`.
     pub fn text(&self) -> String {
         match self {
             Reason::New => "new".into(),
@@ -126,7 +126,10 @@ impl Reason {
                 to,
                 step,
                 steps,
-            } => format!("{attribute}: {from} -> {to} (step {step} of {steps})"),
+            } if *steps > 1 => format!("{attribute}: {from} -> {to} (step {step} of {steps})"),
+            Reason::State {
+                attribute, from, to, ..
+            } => format!("{attribute}: {from} -> {to}"),
             Reason::Replace(forced) => match forced {
                 Forced::Immutable { changes } => {
                     format!("{} forces replacement", changes_text(changes))
