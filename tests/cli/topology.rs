@@ -249,7 +249,11 @@ fn the_readme_plan_and_diff_example_is_true() {
             .collect();
         let out = tern(&[command, C, CHANGED]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        assert_eq!(shown, stdout(&out), "README's `tern {command}` example is stale");
+        assert_eq!(
+            shown,
+            stdout(&out),
+            "README's `tern {command}` example is stale"
+        );
         checked += 1;
     }
     assert_eq!(checked, 2);
@@ -265,7 +269,10 @@ fn every_json_plan_operation_says_why() {
     let out = tern(&["plan", "--format", "json", C, CHANGED]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert_eq!(violations("schemas/plan.schema.json", &text), Vec::<String>::new());
+    assert_eq!(
+        violations("schemas/plan.schema.json", &text),
+        Vec::<String>::new()
+    );
     let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
     let reasons: Vec<&serde_json::Value> = plan["stages"]
         .as_array()

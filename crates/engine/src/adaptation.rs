@@ -180,7 +180,9 @@ impl Work {
             if *why == Reason::Missing
                 && let Some(s) = link.source
             {
-                gone.entry((s, &link.link.entity.kind)).or_default().push_back(i);
+                gone.entry((s, &link.link.entity.kind))
+                    .or_default()
+                    .push_back(i);
             }
         }
         if gone.is_empty() {

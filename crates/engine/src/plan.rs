@@ -128,7 +128,10 @@ impl Reason {
                 steps,
             } if *steps > 1 => format!("{attribute}: {from} -> {to} (step {step} of {steps})"),
             Reason::State {
-                attribute, from, to, ..
+                attribute,
+                from,
+                to,
+                ..
             } => format!("{attribute}: {from} -> {to}"),
             Reason::Replace(forced) => match forced {
                 Forced::Immutable { changes } => {
@@ -138,9 +141,9 @@ impl Reason {
                     attribute,
                     from,
                     to,
-                } => format!(
-                    "{attribute}: {from} -> {to} forces replacement (no action reaches it)"
-                ),
+                } => {
+                    format!("{attribute}: {from} -> {to} forces replacement (no action reaches it)")
+                }
                 Forced::End { location } => format!("its end {location} is replaced"),
                 Forced::Target { from, to } => {
                     format!("target {from} -> {to} forces replacement of the link")

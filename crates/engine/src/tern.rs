@@ -1,6 +1,7 @@
 //! tern's own strategy: a consistent assignment.
 //!
-//! 1. identity pins (same id *and* kind);
+//! 1. identity pins (same id *and* kind), then title pins (a title naming one resource of
+//!    a kind on each side);
 //! 2. colour refinement (two rounds of 1-WL over both topologies, pins as unique colours),
 //!    once on structure (kind + mixins) and once on full content (attributes, title);
 //!    resources whose full colour is unique on both sides are pinned;
@@ -55,6 +56,7 @@ pub(crate) fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair>
 fn assign_counting(runtime: &Topology<'_>, target: &Topology<'_>) -> (Vec<Pair>, u64) {
     let mut state = State::new(runtime, target);
     state.pin_identities();
+    state.pin_unique_titles();
     state.colour();
     state.pin_unique_colours();
     // Once the distinctive resources (often the networks) are pinned, colours around them
@@ -86,6 +88,11 @@ struct State<'t, 'a> {
     scores: Cell<u64>,
     // Per side: the state machines of [resources, links].
     machines: [[Vec<Option<&'static StateMachine>>; 2]; 2],
+    // Per side: each resource's own content (kind, mixins, title, attributes; no
+    // neighbours), and how many unpaired resources have each, to see that a resource has an
+    // exact twin still free on the other side.
+    own: [Vec<u64>; 2],
+    own_free: [HashMap<u64, usize>; 2],
 }
 
 /// What is left of the exact (cubic) method's work for one comparison: it starts at
@@ -142,10 +149,27 @@ impl<'t, 'a> State<'t, 'a> {
             dense: DenseBudget::for_sizes(runtime.resources().len(), target.resources().len()),
             scores: Cell::new(0),
             machines: [machines(runtime), machines(target)],
+            own: [own_content(runtime), own_content(target)],
+            own_free: [HashMap::new(), HashMap::new()],
         }
+        .with_own_counts()
+    }
+
+    fn with_own_counts(mut self) -> Self {
+        for side in 0..2 {
+            for &c in &self.own[side] {
+                *self.own_free[side].entry(c).or_default() += 1;
+            }
+        }
+        self
     }
 
     fn pin(&mut self, r: usize, t: usize, score: f64) {
+        for (side, i) in [(0, r), (1, t)] {
+            if let Some(n) = self.own_free[side].get_mut(&self.own[side][i]) {
+                *n = n.saturating_sub(1);
+            }
+        }
         self.partner[0][r] = Some(t);
         self.partner[1][t] = Some(r);
         self.pairs.push(Pair {
@@ -171,6 +195,35 @@ impl<'t, 'a> State<'t, 'a> {
             {
                 self.pin(r, t, 1.0);
             }
+        }
+    }
+
+    // A title that names one resource on each side (same kind) names the same resource: a
+    // plan that gave it to another one (renaming, resizing, re-linking a VM to stand for the
+    // one removed) may take a call less, but destroys the wrong machine.
+    fn pin_unique_titles(&mut self) {
+        let mut seen: HashMap<(&str, &tern_model::CategoryId), [(usize, usize); 2]> =
+            HashMap::new();
+        for side in 0..2 {
+            let topo = self.sides[side];
+            for (i, r) in topo.resources().iter().enumerate() {
+                if self.partner[side][i].is_some() {
+                    continue;
+                }
+                if let Some(title) = r.entity.title.as_deref() {
+                    let slot = &mut seen.entry((title, &r.entity.kind)).or_default()[side];
+                    *slot = (slot.0 + 1, i);
+                }
+            }
+        }
+        let mut pins: Vec<(usize, usize)> = seen
+            .into_values()
+            .filter(|[a, b]| a.0 == 1 && b.0 == 1)
+            .map(|[a, b]| (a.1, b.1))
+            .collect();
+        pins.sort_unstable();
+        for (r, t) in pins {
+            self.pin(r, t, 1.0);
         }
     }
 
@@ -357,8 +410,10 @@ impl<'t, 'a> State<'t, 'a> {
                 self.pin(r, t, self.attribute_score(r, t));
             }
         }
-        // Then the same neighbours, then structure alone (exactly within each class when it
-        // is small enough), then kind alone.
+        // Then the same own content (a VM that lost its volume is still the same VM, not
+        // another VM that gained one), the same neighbours, then structure alone (exactly
+        // within each class when it is small enough), then kind alone.
+        self.assign_by_class(&rows, &cols, |s, side, i| s.own[side][i]);
         self.assign_by_class(&rows, &cols, |s, side, i| s.anchor[side][i]);
         self.assign_by_class(&rows, &cols, |s, side, i| s.structure2[side][i]);
         let (rows, cols) = (self.unpaired(0, &rows), self.unpaired(1, &cols));
@@ -617,7 +672,21 @@ impl<'t, 'a> State<'t, 'a> {
                     {
                         continue;
                     }
-                    v += 2.0 - change_cost(a, b, self.machines[0][0][re]);
+                    // Pairing the ends saves calls only if neither has an exact twin still
+                    // free on the other side: otherwise it loses the twin's pair (a detached
+                    // volume that stays, beside a new one attached elsewhere).
+                    let (ra, tb) = (self.own[0][re], self.own[1][te]);
+                    let free =
+                        |side: usize, c: u64| self.own_free[side].get(&c).is_some_and(|&n| n > 0);
+                    let cost = change_cost(a, b, self.machines[0][0][re]);
+                    if ra != tb && (free(1, ra) || free(0, tb)) {
+                        v -= cost;
+                    } else {
+                        v += 2.0 - cost;
+                    }
+                }
+                if v <= 0.0 {
+                    continue;
                 }
                 options.push((v, i, j));
             }
@@ -675,7 +744,6 @@ fn change_cost(a: &Entity, b: &Entity, machine: Option<&StateMachine>) -> f64 {
     ((usize::from(update) + steps).min(2)) as f64
 }
 
-
 // The state machines of a topology's resources and links, by position.
 fn machines(topo: &Topology<'_>) -> [Vec<Option<&'static StateMachine>>; 2] {
     let catalogue = infrastructure();
@@ -688,6 +756,22 @@ fn machines(topo: &Topology<'_>) -> [Vec<Option<&'static StateMachine>>; 2] {
             .map(|l| catalogue.state_machine(&l.link.entity.kind))
             .collect(),
     ]
+}
+
+// Each resource's own content: kind, mixins, title and attributes, not its neighbours.
+fn own_content(topo: &Topology<'_>) -> Vec<u64> {
+    let mut attributes: Vec<String> = Vec::new();
+    (0..topo.resources().len())
+        .map(|i| {
+            let e = &topo.resource(i).entity;
+            let mut mixins: Vec<String> = e.mixins.iter().map(ToString::to_string).collect();
+            mixins.sort();
+            attributes.clear();
+            attributes.extend(e.attributes.iter().map(|(n, v)| format!("{n}={v:?}")));
+            attributes.sort();
+            hash(&(e.kind.to_string(), mixins, &e.title, &attributes))
+        })
+        .collect()
 }
 
 // The links of resource `i`: (outgoing?, link position, resource at the other end).

@@ -197,7 +197,9 @@ fn a_compute_state_change_walks_the_state_machine_step_by_step() {
     // suspended -> inactive: no direct edge; start (-> active), then stop.
     let mut runtime = n_tier("", 2, 2);
     edit(&mut runtime, "worker-0", |r| {
-        r.entity.attributes.insert("occi.compute.state", "suspended");
+        r.entity
+            .attributes
+            .insert("occi.compute.state", "suspended");
     });
     let mut target = runtime.clone();
     edit(&mut target, "worker-0", |r| {
@@ -216,13 +218,20 @@ fn a_compute_state_change_walks_the_state_machine_step_by_step() {
     assert_eq!(
         reasons(&p),
         vec![
-            (OperationKind::Action, state(s, "suspended", "inactive", 1, 2)),
-            (OperationKind::Action, state(s, "suspended", "inactive", 2, 2)),
+            (
+                OperationKind::Action,
+                state(s, "suspended", "inactive", 1, 2)
+            ),
+            (
+                OperationKind::Action,
+                state(s, "suspended", "inactive", 2, 2)
+            ),
         ]
     );
-    assert!(plan_text(&p).contains(
-        "?action=start (occi.compute.state: suspended -> inactive (step 1 of 2))"
-    ));
+    assert!(
+        plan_text(&p)
+            .contains("?action=start (occi.compute.state: suspended -> inactive (step 1 of 2))")
+    );
 }
 
 #[test]
@@ -290,7 +299,10 @@ fn a_link_state_no_action_reaches_replaces_the_link_only() {
             (OperationKind::Create, forced)
         ]
     );
-    assert!(p.operations().all(|o| o.location.starts_with("/networkinterface/")));
+    assert!(
+        p.operations()
+            .all(|o| o.location.starts_with("/networkinterface/"))
+    );
 }
 
 #[test]
@@ -342,7 +354,10 @@ fn an_immutable_change_replaces_the_entity_and_its_links_with_the_attribute_name
         );
     }
     let text = plan_text(&p);
-    let line = text.lines().find(|l| l.trim_start().starts_with("-/+")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("-/+"))
+        .unwrap();
     assert!(
         line.ends_with(
             ": replace, occi.networkinterface.interface: eth1 -> eth7 forces replacement"
@@ -432,8 +447,7 @@ fn a_link_whose_target_changed_is_replaced_alone() {
     let runtime = collection(runtime);
     let p = tern_plan(&runtime, &collection(target));
     assert!(
-        p.operations()
-            .all(|o| !o.location.starts_with("/compute/")),
+        p.operations().all(|o| !o.location.starts_with("/compute/")),
         "{}",
         plan_text(&p)
     );

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use tern_engine::{Strategy, apply, compare, compare_with_pairs, plan};
 use tern_model::{Catalogue, OcciVersion};
 
-use crate::ntier::{Replicas, edit, generate};
+use crate::ntier::{Replicas, edit, edit_script, generate};
 use crate::support::shape;
 
 proptest! {
@@ -115,5 +115,48 @@ proptest! {
         prop_assume!(runtime.resources().len() <= 8 && target.resources().len() <= 9);
         let ours = plan(&compare(&runtime, &target, &Strategy::Tern), &catalogue).len();
         prop_assert_eq!(ours, shortest_plan(&runtime, &target));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    // The acceptance property: with every id renamed, tern's plan never takes more
+    // calls than the edit script did one by one, and never deletes (or replaces) a compute
+    // the script did not delete: as many deleted as the script deleted at most, and, where
+    // VMs have names, exactly those.
+    #[test]
+    fn plans_never_exceed_the_edit_script_nor_delete_a_kept_compute(
+        size in 6usize..120,
+        seed in 0u64..10_000,
+        edits in 0usize..10,
+        identical in any::<bool>(),
+    ) {
+        let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+        let replicas = if identical { Replicas::Identical } else { Replicas::Named };
+        let runtime = generate(size, replicas, seed);
+        let script = edit_script(&runtime, edits, true, seed);
+        let comparison = compare(&runtime, &script.target, &Strategy::Tern);
+        let ours = plan(&comparison, &catalogue);
+        prop_assert!(
+            ours.len() <= script.calls,
+            "{} calls planned, the script took {}", ours.len(), script.calls
+        );
+        let deleted: Vec<&str> = ours
+            .operations()
+            .filter(|o| o.op == tern_engine::OperationKind::Delete)
+            .filter_map(|o| o.location.strip_prefix("/compute/"))
+            .collect();
+        prop_assert!(
+            deleted.len() <= script.deleted_computes.len(),
+            "deleted {deleted:?}, the script deleted {:?}", script.deleted_computes
+        );
+        if !identical {
+            for id in &deleted {
+                prop_assert!(script.deleted_computes.iter().any(|d| d == id), "{id} was kept");
+            }
+        }
+        let applied = apply(&runtime, &ours, &catalogue).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(shape(&applied), shape(&script.target));
     }
 }
