@@ -207,19 +207,22 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
             // reset (Linux `clear_refs` 5) so that generating the input does not count.
             let _ = std::fs::write("/proc/self/clear_refs", "5");
             let before = rss_kib();
+            let cpu_before = cpu_seconds();
             let start = Instant::now();
             let comparison = compare(&runtime, &target, &Strategy::Tern);
             let diff = comparison.diff();
             let p = plan(&comparison, &catalogue);
             let seconds = secs(start);
+            let cpu = cpu_seconds() - cpu_before;
             let extra = peak_rss_kib().saturating_sub(before) * 1024;
             let resources = runtime.resources().len() + target.resources().len();
             let note = format!(
-                "{} × {} resources, {} updated, {} calls; {} bytes per resource beyond the documents",
+                "{} × {} resources, {} updated, {} calls; {} CPU; {} bytes per resource beyond the documents",
                 runtime.resources().len(),
                 target.resources().len(),
                 diff.updated.len(),
                 p.len(),
+                show(cpu),
                 extra / resources as u64
             );
             black_box((diff, p));
@@ -304,6 +307,15 @@ fn infra(term: &str) -> CategoryId {
 
 fn secs(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
+}
+
+// The CPU time this thread has run, in seconds (Linux `schedstat`; 0 elsewhere): on a
+// loaded machine the wall time grows with the load, this does not.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map_or(0.0, |ns| ns as f64 / 1e9)
 }
 
 // The process's current resident set size in KiB (Linux; 0 elsewhere).

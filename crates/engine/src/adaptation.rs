@@ -2,12 +2,13 @@
 //! state-machine actions), then creations along the provisioning order (resources, then the
 //! links between them), as stages whose operations may run concurrently.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use tern_model::{Attributes, Catalogue, CategoryId, Entity, Value};
 
 use crate::attributes::Change;
 use crate::diff::{Comparison, Mark};
+use crate::hashing::{FastMap, FastSet};
 use crate::plan::{Body, Forced, Operation, OperationKind, Plan, Reason};
 
 /// Plans the adaptation of `comparison.runtime` into `comparison.target`.
@@ -52,16 +53,16 @@ type InPlace = (Option<(Body, Vec<Change>)>, Vec<(CategoryId, Reason)>);
 // (runtime position → what forces it).
 struct Decisions {
     in_place: Vec<(bool, usize, InPlace)>,
-    replaced_resources: HashMap<usize, Forced>,
-    replaced_links: HashMap<usize, Forced>,
+    replaced_resources: FastMap<usize, Forced>,
+    replaced_links: FastMap<usize, Forced>,
 }
 
 impl Decisions {
     fn new(comparison: &Comparison<'_>, catalogue: &Catalogue) -> Self {
         let mut d = Decisions {
             in_place: Vec::new(),
-            replaced_resources: HashMap::new(),
-            replaced_links: HashMap::new(),
+            replaced_resources: FastMap::default(),
+            replaced_links: FastMap::default(),
         };
         for (resource, marks) in [(true, &comparison.resources), (false, &comparison.links)] {
             for m in marks {
@@ -94,15 +95,15 @@ struct Work {
     new_resources: Vec<(usize, Reason)>,
     new_links: Vec<(usize, Reason)>,
     // Links deleted and created again because an end or the link itself is replaced.
-    recreated_links: HashSet<usize>,
+    recreated_links: FastSet<usize>,
     // Where each target resource lives when links are created: paired ones keep their
     // runtime location.
     runtime_of_target: Vec<Option<usize>>,
     // New entities whose id or location is still held by a runtime entity that stays
     // (paired with another target entity): they get a fresh id, `<id>-2`, `<id>-3`…, since
     // a PUT there would overwrite that entity.
-    renamed_resources: HashMap<usize, String>,
-    renamed_links: HashMap<usize, String>,
+    renamed_resources: FastMap<usize, String>,
+    renamed_links: FastMap<usize, String>,
 }
 
 impl Work {
@@ -113,10 +114,10 @@ impl Work {
             delete_resources: Vec::new(),
             new_resources: Vec::new(),
             new_links: Vec::new(),
-            recreated_links: HashSet::new(),
+            recreated_links: FastSet::default(),
             runtime_of_target: vec![None; comparison.target.resources().len()],
-            renamed_resources: HashMap::new(),
-            renamed_links: HashMap::new(),
+            renamed_resources: FastMap::default(),
+            renamed_links: FastMap::default(),
         };
         for m in &comparison.resources {
             match m {
@@ -174,7 +175,7 @@ impl Work {
     // Pairs in document order.
     fn retargeted_links(&mut self, comparison: &Comparison<'_>) {
         let (rt, tg) = (&comparison.runtime, &comparison.target);
-        let mut gone: HashMap<(usize, &CategoryId), VecDeque<usize>> = HashMap::new();
+        let mut gone: FastMap<(usize, &CategoryId), VecDeque<usize>> = FastMap::default();
         for (i, (l, why)) in self.delete_links.iter().enumerate() {
             let link = rt.link(*l);
             if *why == Reason::Missing
@@ -225,9 +226,9 @@ impl Work {
 
     fn rename_clashes(&mut self, comparison: &Comparison<'_>) {
         let (rt, tg) = (&comparison.runtime, &comparison.target);
-        let gone_r: HashSet<usize> = self.delete_resources.iter().map(|d| d.0).collect();
-        let gone_l: HashSet<usize> = self.delete_links.iter().map(|d| d.0).collect();
-        let mut taken: HashSet<String> = HashSet::new();
+        let gone_r: FastSet<usize> = self.delete_resources.iter().map(|d| d.0).collect();
+        let gone_l: FastSet<usize> = self.delete_links.iter().map(|d| d.0).collect();
+        let mut taken: FastSet<String> = FastSet::default();
         let staying = (0..rt.resources().len())
             .filter(|i| !gone_r.contains(i))
             .map(|i| &rt.resource(i).entity)
@@ -434,7 +435,7 @@ fn in_place(entity: &Entity, changes: &[Change], catalogue: &Catalogue) -> Resul
 
 // A fresh id for `entity` when its id or location is taken; records what it takes. One of
 // the first `taken.len() + 1` suffixes is always free.
-fn fresh_id(entity: &Entity, taken: &mut HashSet<String>) -> Option<String> {
+fn fresh_id(entity: &Entity, taken: &mut FastSet<String>) -> Option<String> {
     let clash = taken.contains(&entity.id) || taken.contains(&entity.location_or_default());
     let id = if clash {
         (2..=taken.len() + 2)

@@ -41,6 +41,7 @@ mod assignment;
 mod attributes;
 mod diff;
 pub mod flooding;
+mod hashing;
 mod matching;
 mod plan;
 mod published;

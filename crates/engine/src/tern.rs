@@ -18,14 +18,16 @@
 //!    whichever replica is chosen, and every choice yields the same plan.
 
 use std::cell::Cell;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
-use std::hash::{Hash, Hasher};
 use tern_model::{Entity, StateMachine};
 
 use crate::assignment::maximum_assignment;
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+
 use crate::attributes::{infrastructure, same_mixins, similarity};
+use crate::hashing::{FastMap, FastSet, FxHasher, hash};
 use crate::matching::Pair;
 use crate::topology::Topology;
 
@@ -92,7 +94,9 @@ struct State<'t, 'a> {
     // neighbours), and how many unpaired resources have each, to see that a resource has an
     // exact twin still free on the other side.
     own: [Vec<u64>; 2],
-    own_free: [HashMap<u64, usize>; 2],
+    own_free: [FastMap<u64, usize>; 2],
+    // Per side: each resource's kind and mixin set.
+    shape: [Vec<u64>; 2],
 }
 
 /// What is left of the exact (cubic) method's work for one comparison: it starts at
@@ -150,7 +154,8 @@ impl<'t, 'a> State<'t, 'a> {
             scores: Cell::new(0),
             machines: [machines(runtime), machines(target)],
             own: [own_content(runtime), own_content(target)],
-            own_free: [HashMap::new(), HashMap::new()],
+            shape: [shapes(runtime), shapes(target)],
+            own_free: [FastMap::default(), FastMap::default()],
         }
         .with_own_counts()
     }
@@ -182,7 +187,7 @@ impl<'t, 'a> State<'t, 'a> {
 
     fn pin_identities(&mut self) {
         let [runtime, target] = self.sides;
-        let by_id: HashMap<&str, usize> = target
+        let by_id: FastMap<&str, usize> = target
             .resources()
             .iter()
             .enumerate()
@@ -202,8 +207,8 @@ impl<'t, 'a> State<'t, 'a> {
     // plan that gave it to another one (renaming, resizing, re-linking a VM to stand for the
     // one removed) may take a call less, but destroys the wrong machine.
     fn pin_unique_titles(&mut self) {
-        let mut seen: HashMap<(&str, &tern_model::CategoryId), [(usize, usize); 2]> =
-            HashMap::new();
+        let mut seen: FastMap<(&str, &tern_model::CategoryId), [(usize, usize); 2]> =
+            FastMap::default();
         for side in 0..2 {
             let topo = self.sides[side];
             for (i, r) in topo.resources().iter().enumerate() {
@@ -241,25 +246,10 @@ impl<'t, 'a> State<'t, 'a> {
                     .map_or(0, |r| hash(&("pin", r)))
             };
             let structural: Vec<u64> = (0..topo.resources().len())
-                .map(|i| {
-                    let e = &topo.resource(i).entity;
-                    let mut mixins: Vec<String> =
-                        e.mixins.iter().map(ToString::to_string).collect();
-                    mixins.sort();
-                    hash(&(e.kind.to_string(), mixins, pin_colour(i)))
-                })
+                .map(|i| hash(&(self.shape[side][i], pin_colour(i))))
                 .collect();
             let full: Vec<u64> = (0..topo.resources().len())
-                .map(|i| {
-                    let e = &topo.resource(i).entity;
-                    let mut attributes: Vec<String> = e
-                        .attributes
-                        .iter()
-                        .map(|(n, v)| format!("{n}={v:?}"))
-                        .collect();
-                    attributes.sort();
-                    hash(&(structural[i], &e.title, attributes))
-                })
+                .map(|i| hash(&(structural[i], self.own[side][i])))
                 .collect();
             let kinds = link_kind_hashes(topo);
             let pinned: Vec<bool> = self.partner[side].iter().map(Option::is_some).collect();
@@ -291,7 +281,7 @@ impl<'t, 'a> State<'t, 'a> {
     }
 
     fn pin_unique_colours(&mut self) {
-        let mut count: HashMap<u64, [usize; 2]> = HashMap::new();
+        let mut count: FastMap<u64, [usize; 2]> = FastMap::default();
         for side in 0..2 {
             for (i, &c) in self.full2[side].iter().enumerate() {
                 if self.partner[side][i].is_none() {
@@ -299,7 +289,7 @@ impl<'t, 'a> State<'t, 'a> {
                 }
             }
         }
-        let target_of: HashMap<u64, usize> = self.full2[1]
+        let target_of: FastMap<u64, usize> = self.full2[1]
             .iter()
             .enumerate()
             .filter(|&(i, c)| self.partner[1][i].is_none() && count[c] == [1, 1])
@@ -319,7 +309,7 @@ impl<'t, 'a> State<'t, 'a> {
     fn kind_order(&self) -> Vec<tern_model::CategoryId> {
         let target = self.sides[1];
         let mut order: Vec<(usize, usize, tern_model::CategoryId)> = Vec::new();
-        let mut seen: HashMap<&tern_model::CategoryId, usize> = HashMap::new();
+        let mut seen: FastMap<&tern_model::CategoryId, usize> = FastMap::default();
         for i in 0..target.resources().len() {
             let k = target.kind(i);
             let at = *seen.entry(k).or_insert_with(|| {
@@ -380,7 +370,7 @@ impl<'t, 'a> State<'t, 'a> {
             return;
         }
         // Then distinctive attribute values (a hostname, a title) point to candidates.
-        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut index: FastMap<String, Vec<usize>> = FastMap::default();
         for &t in &cols {
             for key in value_keys(&self.sides[1].resource(t).entity) {
                 index.entry(key).or_default().push(t);
@@ -388,7 +378,7 @@ impl<'t, 'a> State<'t, 'a> {
         }
         let mut proposals: Vec<(f64, usize, usize)> = Vec::new();
         for &r in &rows {
-            let mut seen = HashSet::new();
+            let mut seen = FastSet::default();
             for key in value_keys(&self.sides[0].resource(r).entity) {
                 let Some(ts) = index.get(&key) else { continue };
                 if ts.len() > 8 {
@@ -433,7 +423,7 @@ impl<'t, 'a> State<'t, 'a> {
     ) {
         let (rows, cols) = (self.unpaired(0, rows), self.unpaired(1, cols));
         let mut classes: Vec<(u64, Vec<usize>, Vec<usize>)> = Vec::new();
-        let mut at: HashMap<u64, usize> = HashMap::new();
+        let mut at: FastMap<u64, usize> = FastMap::default();
         for (side, list) in [(0, &rows), (1, &cols)] {
             for &i in list {
                 let key = key(self, side, i);
@@ -471,7 +461,7 @@ impl<'t, 'a> State<'t, 'a> {
         cols: &[usize],
         key: impl Fn(&Self, (usize, bool)) -> u64,
     ) {
-        let mut waiting: HashMap<u64, VecDeque<usize>> = HashMap::new();
+        let mut waiting: FastMap<u64, VecDeque<usize>> = FastMap::default();
         for &t in cols {
             if self.partner[1][t].is_none() {
                 waiting
@@ -500,7 +490,7 @@ impl<'t, 'a> State<'t, 'a> {
     fn propagate(&mut self) {
         while let Some((a, b)) = self.queue.pop_front() {
             let left = self.neighbour_groups(0, a);
-            let right: HashMap<_, _> = self.neighbour_groups(1, b).into_iter().collect();
+            let right: FastMap<_, _> = self.neighbour_groups(1, b).into_iter().collect();
             for (key, rows) in left {
                 let Some(cols) = right.get(&key) else {
                     continue;
@@ -554,8 +544,8 @@ impl<'t, 'a> State<'t, 'a> {
     ) -> Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> {
         let topo = self.sides[side];
         let mut groups: Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> = Vec::new();
-        let mut group_of: HashMap<(bool, &'a tern_model::CategoryId), usize> = HashMap::new();
-        let mut seen: HashSet<(usize, usize)> = HashSet::new();
+        let mut group_of: FastMap<(bool, &'a tern_model::CategoryId), usize> = FastMap::default();
+        let mut seen: FastSet<(usize, usize)> = FastSet::default();
         let ends = topo
             .outgoing(i)
             .iter()
@@ -616,8 +606,8 @@ impl<'t, 'a> State<'t, 'a> {
     fn link_agreement(&self, r: usize, t: usize) -> (f64, f64) {
         type Open = (Vec<(usize, Option<usize>)>, Vec<(usize, Option<usize>)>);
         let [runtime, target] = self.sides;
-        let mut theirs: HashMap<(bool, &tern_model::CategoryId, usize), usize> = HashMap::new();
-        let mut open: HashMap<(bool, &tern_model::CategoryId), Open> = HashMap::new();
+        let mut theirs: FastMap<(bool, &tern_model::CategoryId, usize), usize> = FastMap::default();
+        let mut open: FastMap<(bool, &tern_model::CategoryId), Open> = FastMap::default();
         for (out, l, end) in ends(target, t) {
             let kind = &target.link(l).link.entity.kind;
             match end {
@@ -745,33 +735,68 @@ fn change_cost(a: &Entity, b: &Entity, machine: Option<&StateMachine>) -> f64 {
 }
 
 // The state machines of a topology's resources and links, by position.
+// (Looked up once per kind.)
 fn machines(topo: &Topology<'_>) -> [Vec<Option<&'static StateMachine>>; 2] {
     let catalogue = infrastructure();
+    let mut of_kind: FastMap<&tern_model::CategoryId, Option<&'static StateMachine>> =
+        FastMap::default();
+    let mut machine = |kind| {
+        *of_kind
+            .entry(kind)
+            .or_insert_with(|| catalogue.state_machine(kind))
+    };
     [
         (0..topo.resources().len())
-            .map(|i| catalogue.state_machine(topo.kind(i)))
+            .map(|i| machine(topo.kind(i)))
             .collect(),
         topo.links()
             .iter()
-            .map(|l| catalogue.state_machine(&l.link.entity.kind))
+            .map(|l| machine(&l.link.entity.kind))
             .collect(),
     ]
 }
 
-// Each resource's own content: kind, mixins, title and attributes, not its neighbours.
-fn own_content(topo: &Topology<'_>) -> Vec<u64> {
-    let mut attributes: Vec<String> = Vec::new();
+// Each resource's kind and mixin set (in any order).
+fn shapes(topo: &Topology<'_>) -> Vec<u64> {
     (0..topo.resources().len())
         .map(|i| {
             let e = &topo.resource(i).entity;
-            let mut mixins: Vec<String> = e.mixins.iter().map(ToString::to_string).collect();
-            mixins.sort();
-            attributes.clear();
-            attributes.extend(e.attributes.iter().map(|(n, v)| format!("{n}={v:?}")));
-            attributes.sort();
-            hash(&(e.kind.to_string(), mixins, &e.title, &attributes))
+            let mixins = e
+                .mixins
+                .iter()
+                .fold(0u64, |sum, m| sum.wrapping_add(hash(m)));
+            hash(&(&e.kind, mixins))
         })
         .collect()
+}
+
+// Each resource's own content: kind, mixins, title and attributes (in any order), not
+// its neighbours. Values are hashed through their `Debug` form, written straight into the
+// hasher.
+fn own_content(topo: &Topology<'_>) -> Vec<u64> {
+    let shapes = shapes(topo);
+    (0..topo.resources().len())
+        .map(|i| {
+            let e = &topo.resource(i).entity;
+            let attributes = e.attributes.iter().fold(0u64, |sum, (n, v)| {
+                let mut h = FxHasher::default();
+                n.hash(&mut h);
+                let _ = write!(HashWriter(&mut h), "{v:?}");
+                sum.wrapping_add(h.finish())
+            });
+            hash(&(shapes[i], &e.title, attributes))
+        })
+        .collect()
+}
+
+// Text written into a hasher.
+struct HashWriter<'h>(&'h mut FxHasher);
+
+impl std::fmt::Write for HashWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
 }
 
 // The links of resource `i`: (outgoing?, link position, resource at the other end).
@@ -791,7 +816,7 @@ fn ends<'t>(
 
 // A hash per link of its kind, each kind's identifier hashed once.
 fn link_kind_hashes(topo: &Topology<'_>) -> Vec<u64> {
-    let mut seen: HashMap<&tern_model::CategoryId, u64> = HashMap::new();
+    let mut seen: FastMap<&tern_model::CategoryId, u64> = FastMap::default();
     topo.links()
         .iter()
         .map(|l| {
@@ -858,12 +883,6 @@ fn value_keys(entity: &tern_model::Entity) -> Vec<String> {
         keys.push(format!("occi.core.title={title}"));
     }
     keys
-}
-
-fn hash<T: Hash>(value: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
 }
 
 // The n-tier generator of the benchmarks, for the cost test.
