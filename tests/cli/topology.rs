@@ -303,3 +303,39 @@ fn every_json_plan_operation_says_why() {
         .is_empty()
     );
 }
+
+/// The published flooding strategies are quadratic: above their documented bound
+/// (`FLOODING_MAX_PAIRS`, 250 000 resource pairs) both refuse with a usage error (exit 2)
+/// that points to `tern`, before building anything; `tern` plans the same input.
+#[test]
+fn similarity_and_mixed_refuse_above_their_bound() {
+    let scratch = crate::Scratch::new("flooding-bound");
+    let resources: Vec<String> = (0..501)
+        .map(|i| {
+            format!(
+                r#"{{"kind": "http://schemas.ogf.org/occi/infrastructure#compute", "id": "vm-{i}"}}"#
+            )
+        })
+        .collect();
+    let text = format!("{{\"resources\": [{}]}}\n", resources.join(",\n"));
+    std::fs::write(scratch.join("big.json"), text).unwrap();
+    let big = scratch.path("big.json");
+    for strategy in ["similarity", "mixed"] {
+        let out = tern(&["plan", "--strategy", strategy, &big, &big]);
+        assert_eq!(out.status.code(), Some(2), "{strategy}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("the {strategy} strategy"))
+                && err.contains("limited to 250000 resource pairs")
+                && err.contains("501 × 501 = 251001")
+                && err.contains("`tern`"),
+            "{err}"
+        );
+    }
+    let out = tern(&["plan", &big, &big]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "No changes. The runtime topology matches the target.\n"
+    );
+}

@@ -78,6 +78,12 @@ const ROWS: &[(&str, &str, &[usize])] = &[
         "similarity compare + plan",
         &[50, 100, 200, 300, 400, 500],
     ),
+    ("similarity", "mixed compare + plan", &[100, 200, 500]),
+    (
+        "similarity",
+        "mixed compare + plan, ids kept",
+        &[100, 200, 500],
+    ),
 ];
 
 fn main() {
@@ -235,11 +241,12 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
                 Replicas::Named
             };
             let runtime = generate(size, replicas, 42);
-            let (target, _) = edit(&runtime, (size / 20).max(2), true, 42);
-            let strategy = if shape == "topology" {
-                Strategy::Tern
-            } else {
-                "similarity".parse().expect("a strategy")
+            let rename = !variant.contains("ids kept");
+            let (target, _) = edit(&runtime, (size / 20).max(2), rename, 42);
+            let strategy = match (shape, variant.split(' ').next()) {
+                ("topology", _) => Strategy::Tern,
+                (_, Some(name)) => name.parse().expect("a strategy"),
+                _ => panic!("no strategy in {variant}"),
             };
             let start = Instant::now();
             let comparison = compare(&runtime, &target, &strategy);
