@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use tern_model::{CategoryId, Collection, Entity, Link, Resource};
+use tern_model::{CategoryId, Collection, Entity, Link, Resource, Value};
 
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
 
@@ -243,7 +243,7 @@ pub fn edit_script(runtime: &Collection, count: usize, rename: bool, seed: u64) 
                             .entity
                             .attributes
                             .get("occi.compute.state")
-                            .is_some_and(|s| s.to_plain_string() == "inactive")
+                            .is_some_and(|s| matches!(s, Value::String(s) if s == "inactive"))
                     })
                     .collect();
                 if !stopped.is_empty() {

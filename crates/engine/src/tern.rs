@@ -403,9 +403,9 @@ impl<'t, 'a> State<'t, 'a> {
         // Then the same own content (a VM that lost its volume is still the same VM, not
         // another VM that gained one), the same neighbours, then structure alone (exactly
         // within each class when it is small enough), then kind alone.
-        self.assign_by_class(&rows, &cols, |s, side, i| s.own[side][i]);
-        self.assign_by_class(&rows, &cols, |s, side, i| s.anchor[side][i]);
-        self.assign_by_class(&rows, &cols, |s, side, i| s.structure2[side][i]);
+        self.assign_by_class(&rows, &cols, |s, side, i| s.own[side][i], false);
+        self.assign_by_class(&rows, &cols, |s, side, i| s.anchor[side][i], true);
+        self.assign_by_class(&rows, &cols, |s, side, i| s.structure2[side][i], true);
         let (rows, cols) = (self.unpaired(0, &rows), self.unpaired(1, &cols));
         if self.dense.spend(rows.len(), cols.len()) {
             self.assign_block(&rows, &cols);
@@ -414,12 +414,15 @@ impl<'t, 'a> State<'t, 'a> {
         }
     }
 
-    // Splits the unpaired `rows` and `cols` by `key` and assigns within each class.
+    // Splits the unpaired `rows` and `cols` by `key` and assigns within each class: exactly
+    // when the class fits the budget, else by equal neighbours, then equal structure, then
+    // (when `in_order`) in document order.
     fn assign_by_class(
         &mut self,
         rows: &[usize],
         cols: &[usize],
         key: impl Fn(&Self, usize, usize) -> u64,
+        in_order: bool,
     ) {
         let (rows, cols) = (self.unpaired(0, rows), self.unpaired(1, cols));
         let mut classes: Vec<(u64, Vec<usize>, Vec<usize>)> = Vec::new();
@@ -442,8 +445,13 @@ impl<'t, 'a> State<'t, 'a> {
             if self.dense.spend(r.len(), c.len()) {
                 self.assign_block(r, c);
             } else {
-                // Over budget: the members of a class are alike, document order decides.
-                self.pair_in_buckets(r, c, |_, _| 0);
+                // Over budget: the members of a class are alike; those with the same
+                // neighbours first, then the same structure, then document order.
+                self.pair_in_buckets(r, c, |s, (i, t)| s.anchor[usize::from(t)][i]);
+                self.pair_in_buckets(r, c, |s, (i, t)| s.structure2[usize::from(t)][i]);
+                if in_order {
+                    self.pair_in_buckets(r, c, |_, _| 0);
+                }
             }
         }
     }
