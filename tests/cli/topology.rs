@@ -242,11 +242,14 @@ fn the_readme_plan_and_diff_example_is_true() {
     for command in ["plan", "diff"] {
         let prompt = format!("$ tern {command} {C} {CHANGED}\n");
         let at = readme.find(&prompt).expect("the README shows the command") + prompt.len();
-        let shown: String = readme[at..]
+        let mut shown = String::new();
+        for line in readme[at..]
             .lines()
             .take_while(|l| !l.starts_with("$ ") && !l.starts_with("```"))
-            .map(|l| format!("{l}\n"))
-            .collect();
+        {
+            shown.push_str(line);
+            shown.push('\n');
+        }
         let out = tern(&[command, C, CHANGED]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         assert_eq!(

@@ -59,14 +59,14 @@ pub fn diff_text(comparison: &Comparison<'_>) -> String {
                     let _ = writeln!(out, "    (runtime {})", was.id);
                 }
                 for c in changes {
-                    let forces = match (&forced, c) {
+                    let forcing = match (&forced, c) {
                         (Some(Forced::Immutable { changes }), _) => changes.contains(c),
                         (Some(Forced::State { attribute, .. }), Change::Attribute { name, .. }) => {
                             name == attribute
                         }
                         _ => false,
                     };
-                    let note = if forces { " (forces replacement)" } else { "" };
+                    let note = if forcing { " (forces replacement)" } else { "" };
                     let _ = writeln!(out, "    {}{note}", c.text());
                 }
             }
