@@ -5,6 +5,8 @@ use crate::{stderr, stdout, tern, violations};
 const A: &str = "samples/topologies/a-db-server.json";
 const C: &str = "samples/topologies/c-web-server-storage.json";
 const E: &str = "samples/topologies/e-web-server-network-storage.json";
+/// C with web server vm1 resized and stopped, and vm0's interface renamed.
+const CHANGED: &str = "samples/topologies/c-changed.json";
 
 #[test]
 fn plan_text_from_c_to_a_deletes_the_web_server() {
@@ -228,4 +230,115 @@ fn exact_sizes_stay_exact_in_json_plans() {
     assert!(stdout(&out).contains(exact), "{}", stdout(&out));
     let out = tern(&["diff", "--format", "json", A, path.to_str().unwrap()]);
     assert!(stdout(&out).contains(exact), "{}", stdout(&out));
+}
+
+/// The README's diff/plan example is the commands' real output: an in-place update, an
+/// action and a replace (`-/+`, with the attribute that forced it).
+#[test]
+fn the_readme_plan_and_diff_example_is_true() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut checked = 0;
+    for command in ["plan", "diff"] {
+        let prompt = format!("$ tern {command} {C} {CHANGED}\n");
+        let at = readme.find(&prompt).expect("the README shows the command") + prompt.len();
+        let mut shown = String::new();
+        for line in readme[at..]
+            .lines()
+            .take_while(|l| !l.starts_with("$ ") && !l.starts_with("```"))
+        {
+            shown.push_str(line);
+            shown.push('\n');
+        }
+        let out = tern(&[command, C, CHANGED]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(
+            shown,
+            stdout(&out),
+            "README's `tern {command}` example is stale"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+    let plan = stdout(&tern(&["plan", C, CHANGED]));
+    let replace: Vec<&str> = plan.lines().filter(|l| l.contains("-/+")).collect();
+    assert_eq!(replace.len(), 1, "{plan}");
+    assert!(replace[0].contains("occi.networkinterface.interface: eth0 -> eth1"));
+    assert!(plan.ends_with("Plan: 1 to create, 1 to update, 1 actions, 1 to delete.\n"));
+}
+
+#[test]
+fn every_json_plan_operation_says_why() {
+    let out = tern(&["plan", "--format", "json", C, CHANGED]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(
+        violations("schemas/plan.schema.json", &text),
+        Vec::<String>::new()
+    );
+    let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let reasons: Vec<&serde_json::Value> = plan["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["operations"].as_array().unwrap())
+        .map(|o| &o["reason"])
+        .collect();
+    let immutable = serde_json::json!({"cause": "replace", "forced_by": "immutable",
+        "attributes": {"occi.networkinterface.interface": ["eth0", "eth1"]}});
+    assert_eq!(
+        reasons,
+        vec![
+            &immutable,
+            &serde_json::json!({"cause": "update",
+                "attributes": {"occi.compute.memory": [4096, 8192]}}),
+            &serde_json::json!({"cause": "state", "attribute": "occi.compute.state",
+                "from": "active", "to": "inactive", "step": 1, "steps": 1}),
+            &immutable,
+        ]
+    );
+    // The schema holds reasons to their shape: a replace without what forced it fails.
+    assert!(
+        !violations(
+            "schemas/plan.schema.json",
+            &text.replace("\"forced_by\": \"immutable\",", "")
+        )
+        .is_empty()
+    );
+}
+
+/// The published flooding strategies are quadratic: above their documented bound
+/// (`FLOODING_MAX_PAIRS`, 250 000 resource pairs) both refuse with a usage error (exit 2)
+/// that points to `tern`, before building anything; `tern` plans the same input.
+#[test]
+fn similarity_and_mixed_refuse_above_their_bound() {
+    let scratch = crate::Scratch::new("flooding-bound");
+    let resources: Vec<String> = (0..501)
+        .map(|i| {
+            format!(
+                r#"{{"kind": "http://schemas.ogf.org/occi/infrastructure#compute", "id": "vm-{i}"}}"#
+            )
+        })
+        .collect();
+    let text = format!("{{\"resources\": [{}]}}\n", resources.join(",\n"));
+    std::fs::write(scratch.join("big.json"), text).unwrap();
+    let big = scratch.path("big.json");
+    for strategy in ["similarity", "mixed"] {
+        let out = tern(&["plan", "--strategy", strategy, &big, &big]);
+        assert_eq!(out.status.code(), Some(2), "{strategy}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("the {strategy} strategy"))
+                && err.contains("limited to 250000 resource pairs")
+                && err.contains("501 × 501 = 251001")
+                && err.contains("`tern`"),
+            "{err}"
+        );
+    }
+    let out = tern(&["plan", &big, &big]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "No changes. The runtime topology matches the target.\n"
+    );
 }

@@ -1,14 +1,15 @@
 //! An n-tier topology generator with seeded random edits, shared by the benchmark and the
 //! property tests (`#[path]`-included there). Web, application and database tiers of VMs on
 //! front and back networks (one back network per segment of 400 VMs), each database VM with
-//! its own volume; edits: scale out, scale in, resize, attach storage, stop, rename ids.
+//! its own volume; edits: scale out, scale in, resize, attach and detach storage, stop,
+//! start, rename ids. [`edit_script`] also counts the calls the edits themselves take.
 
 #![allow(dead_code)] // Each includer uses a different part.
 #![allow(clippy::missing_panics_doc)] // Generated ids are unique by construction.
 
 use std::collections::HashMap;
 
-use tern_model::{CategoryId, Collection, Entity, Link, Resource};
+use tern_model::{CategoryId, Collection, Entity, Link, Resource, Value};
 
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
 
@@ -59,16 +60,37 @@ pub enum Edit {
     AttachStorage,
     /// A VM is stopped.
     Stop,
+    /// A stopped VM is started (nothing when none is stopped).
+    Start,
+    /// A VM's storage link goes; the volume stays (nothing when no VM has one).
+    DetachStorage,
 }
 
 /// Every edit kind.
-pub const EDITS: [Edit; 5] = [
+pub const EDITS: [Edit; 7] = [
     Edit::ScaleOut,
     Edit::ScaleIn,
     Edit::Resize,
     Edit::AttachStorage,
     Edit::Stop,
+    Edit::Start,
+    Edit::DetachStorage,
 ];
+
+/// A target made by random edits, with what they cost.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    /// The target topology.
+    pub target: Collection,
+    /// For every target resource that existed at runtime, its runtime id (the truth).
+    pub truth: HashMap<String, String>,
+    /// The OCCI calls the edits take one by one (a scale-out: the VM and its interfaces; a
+    /// scale-in: the VM, its links and its volumes; a resize: one update; a stop or start:
+    /// one action; an attach: the volume and the link; a detach: the link).
+    pub calls: usize,
+    /// Runtime ids of the computes the edits deleted.
+    pub deleted_computes: Vec<String>,
+}
 
 fn kind(term: &str) -> CategoryId {
     CategoryId::new(INFRA, term)
@@ -104,6 +126,21 @@ pub fn edit(
     rename: bool,
     seed: u64,
 ) -> (Collection, HashMap<String, String>) {
+    let e = edit_script(runtime, count, rename, seed);
+    (e.target, e.truth)
+}
+
+/// [`edit`], with the calls the edits take and the computes they delete.
+// One arm per edit kind, each counting its calls beside what it changes: read together.
+#[allow(clippy::too_many_lines)]
+pub fn edit_script(runtime: &Collection, count: usize, rename: bool, seed: u64) -> Edited {
+    let originals: std::collections::HashSet<String> = runtime
+        .resources()
+        .iter()
+        .map(|r| r.entity.id.clone())
+        .collect();
+    let mut calls = 0usize;
+    let mut deleted_computes = Vec::new();
     let mut rng = Rng::new(seed ^ 0x5EED);
     let mut resources: Vec<Resource> = runtime.resources().to_vec();
     let mut truth: HashMap<String, String> = resources
@@ -139,11 +176,16 @@ pub fn edit(
                     l.entity.id = format!("{id}-nic{j}");
                     l.source.location.clone_from(&source);
                 }
+                calls += 1 + copy.links.len();
                 resources.push(copy);
             }
             Edit::ScaleIn => {
                 let gone = resources.remove(vm);
                 truth.remove(&gone.entity.id);
+                calls += 1 + gone.links.len();
+                if originals.contains(&gone.entity.id) {
+                    deleted_computes.push(gone.entity.id.clone());
+                }
                 // Its private volumes go too; nobody else links to them.
                 let volumes: Vec<String> = gone
                     .links
@@ -155,6 +197,7 @@ pub fn edit(
                     let keep = !volumes.contains(&r.entity.location_or_default());
                     if !keep {
                         truth.remove(&r.entity.id);
+                        calls += 1;
                     }
                     keep
                 });
@@ -167,6 +210,7 @@ pub fn edit(
                     .map_or(4096, |v| v.to_string().parse().unwrap_or(4096));
                 e.attributes
                     .insert("occi.compute.memory", i64::from(memory) * 2);
+                calls += 1;
             }
             Edit::AttachStorage => {
                 fresh += 1;
@@ -183,23 +227,69 @@ pub fn edit(
                     .insert("occi.storagelink.deviceid", format!("/dev/vd{fresh}"));
                 resources[vm].links.push(Link::new(link, source, target));
                 resources.push(Resource::new(volume));
+                calls += 2;
             }
             Edit::Stop => {
                 resources[vm]
                     .entity
                     .attributes
                     .insert("occi.compute.state", "inactive");
+                calls += 1;
+            }
+            Edit::Start => {
+                let stopped: Vec<usize> = vms
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        resources[i]
+                            .entity
+                            .attributes
+                            .get("occi.compute.state")
+                            .is_some_and(|s| matches!(s, Value::String(s) if s == "inactive"))
+                    })
+                    .collect();
+                if !stopped.is_empty() {
+                    let vm = stopped[rng.below(stopped.len())];
+                    resources[vm]
+                        .entity
+                        .attributes
+                        .insert("occi.compute.state", "active");
+                    calls += 1;
+                }
+            }
+            Edit::DetachStorage => {
+                let attached: Vec<(usize, usize)> = vms
+                    .iter()
+                    .flat_map(|&i| {
+                        resources[i]
+                            .links
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, l)| l.entity.kind.term() == "storagelink")
+                            .map(move |(j, _)| (i, j))
+                    })
+                    .collect();
+                if !attached.is_empty() {
+                    let (vm, link) = attached[rng.below(attached.len())];
+                    resources[vm].links.remove(link);
+                    calls += 1;
+                }
             }
         }
     }
     if rename {
         rename_all(&mut resources, &mut truth);
     }
-    let mut out = Collection::new();
+    let mut target = Collection::new();
     for r in resources {
-        out.push_resource(r).expect("generated ids are unique");
+        target.push_resource(r).expect("generated ids are unique");
     }
-    (out, truth)
+    Edited {
+        target,
+        truth,
+        calls,
+        deleted_computes,
+    }
 }
 
 // Gives every resource and link a new id; the truth follows.

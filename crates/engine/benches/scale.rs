@@ -64,9 +64,25 @@ const ROWS: &[(&str, &str, &[usize])] = &[
         ],
     ),
     (
+        "topology",
+        "tern diff + plan, 50 edits",
+        &[1_000, 10_000, 100_000],
+    ),
+    (
+        "topology",
+        "tern diff + plan, 50 edits, identical replicas",
+        &[1_000, 10_000, 100_000],
+    ),
+    (
         "similarity",
         "similarity compare + plan",
         &[50, 100, 200, 300, 400, 500],
+    ),
+    ("similarity", "mixed compare + plan", &[100, 200, 500]),
+    (
+        "similarity",
+        "mixed compare + plan, ids kept",
+        &[100, 200, 500],
     ),
 ];
 
@@ -119,7 +135,8 @@ fn main() {
     }
 }
 
-// One row: (seconds, input bytes, note).
+// One row: (seconds, input bytes, note). One arm per row kind, as the table lists them.
+#[allow(clippy::too_many_lines)]
 fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
     match (shape, variant) {
@@ -185,6 +202,39 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
             let _ = black_box(read);
             (secs(start), json.len(), note)
         }
+        ("topology", v) if v.contains("50 edits") => {
+            let replicas = if variant.contains("identical") {
+                Replicas::Identical
+            } else {
+                Replicas::Named
+            };
+            let runtime = generate(size, replicas, 42);
+            let (target, _) = edit(&runtime, 50, true, 42);
+            // What the comparison and the plan hold beyond the two documents: the peak is
+            // reset (Linux `clear_refs` 5) so that generating the input does not count.
+            let _ = std::fs::write("/proc/self/clear_refs", "5");
+            let before = rss_kib();
+            let cpu_before = cpu_seconds();
+            let start = Instant::now();
+            let comparison = compare(&runtime, &target, &Strategy::Tern);
+            let diff = comparison.diff();
+            let p = plan(&comparison, &catalogue);
+            let seconds = secs(start);
+            let cpu = cpu_seconds() - cpu_before;
+            let extra = peak_rss_kib().saturating_sub(before) * 1024;
+            let resources = runtime.resources().len() + target.resources().len();
+            let note = format!(
+                "{} × {} resources, {} updated, {} calls; {} CPU; {} bytes per resource beyond the documents",
+                runtime.resources().len(),
+                target.resources().len(),
+                diff.updated.len(),
+                p.len(),
+                show(cpu),
+                extra / resources as u64
+            );
+            black_box((diff, p));
+            (seconds, 0, note)
+        }
         ("topology" | "similarity", _) => {
             let replicas = if variant.contains("identical") {
                 Replicas::Identical
@@ -192,11 +242,12 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
                 Replicas::Named
             };
             let runtime = generate(size, replicas, 42);
-            let (target, _) = edit(&runtime, (size / 20).max(2), true, 42);
-            let strategy = if shape == "topology" {
-                Strategy::Tern
-            } else {
-                "similarity".parse().expect("a strategy")
+            let rename = !variant.contains("ids kept");
+            let (target, _) = edit(&runtime, (size / 20).max(2), rename, 42);
+            let strategy = match (shape, variant.split(' ').next()) {
+                ("topology", _) => Strategy::Tern,
+                (_, Some(name)) => name.parse().expect("a strategy"),
+                _ => panic!("no strategy in {variant}"),
             };
             let start = Instant::now();
             let comparison = compare(&runtime, &target, &strategy);
@@ -264,6 +315,27 @@ fn infra(term: &str) -> CategoryId {
 
 fn secs(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
+}
+
+// The CPU time this thread has run, in seconds (Linux `schedstat`; 0 elsewhere): on a
+// loaded machine the wall time grows with the load, this does not.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map_or(0.0, |ns| std::time::Duration::from_nanos(ns).as_secs_f64())
+}
+
+// The process's current resident set size in KiB (Linux; 0 elsewhere).
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 // The process's peak resident set size in KiB (Linux; 0 elsewhere).

@@ -2,7 +2,11 @@
 //! attributes (the published attribute filter) and the changes that adapting one into the
 //! other needs.
 
-use tern_model::{Entity, Value};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use std::sync::OnceLock;
+
+use tern_model::{Catalogue, Entity, OcciVersion, Value};
 
 /// A difference between a runtime entity and its target counterpart.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,4 +123,46 @@ pub(crate) fn changes(runtime: &Entity, target: &Entity) -> Vec<Change> {
         });
     }
     out
+}
+
+impl Change {
+    /// The change for people: `name: old -> new` (`(unset)` for an absent old value),
+    /// `mixins: [old] -> [new]`.
+    pub fn text(&self) -> String {
+        match self {
+            Change::Attribute { name, old, new } => format!(
+                "{name}: {} -> {}",
+                old.as_ref()
+                    .map_or_else(|| "(unset)".to_owned(), Value::to_plain_string),
+                new.to_plain_string()
+            ),
+            Change::Mixins { old, new } => {
+                format!("mixins: [{}] -> [{}]", old.join(", "), new.join(", "))
+            }
+        }
+    }
+}
+
+/// Changes serialised as a map from attribute name (`mixins` for the mixin set) to
+/// `[old, new]`, as the diff report and the plan's reasons write them.
+pub(crate) struct ChangesJson<'c>(pub(crate) &'c [Change]);
+
+impl Serialize for ChangesJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for c in self.0 {
+            match c {
+                Change::Attribute { name, old, new } => map.serialize_entry(name, &(old, new))?,
+                Change::Mixins { old, new } => map.serialize_entry("mixins", &(old, new))?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// The catalogue the engine judges mutability and state machines by where the caller gives
+/// none (the `tern` strategy's costs, the diff text): OCCI Infrastructure 1.2, built once.
+pub(crate) fn infrastructure() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| Catalogue::infrastructure(OcciVersion::V1_2))
 }

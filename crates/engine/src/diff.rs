@@ -3,10 +3,11 @@
 //! missing too), for resources and links.
 
 use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::Serializer;
 use tern_model::{Collection, Entity};
 
-use crate::attributes::{Change, changes};
+use crate::attributes::{Change, ChangesJson, changes};
+use crate::hashing::{FastMap, FastSet};
 use crate::matching::{Matching, Pair, match_links};
 use crate::strategy::{Limits, Strategy, TooLarge, match_topologies};
 use crate::topology::Topology;
@@ -166,7 +167,7 @@ pub fn compare_with_pairs<'a>(
 ) -> Comparison<'a> {
     let runtime = Topology::new(runtime);
     let target = Topology::new(target);
-    let index = |t: &Topology<'a>| -> std::collections::HashMap<&'a str, usize> {
+    let index = |t: &Topology<'a>| -> FastMap<&'a str, usize> {
         t.resources()
             .iter()
             .enumerate()
@@ -278,8 +279,8 @@ impl Comparison<'_> {
 // The first pair for each runtime and each target entity wins (the published mixed
 // strategy may fuse one missing resource with several new ones).
 fn one_to_one(pairs: &[Pair]) -> Vec<(usize, usize)> {
-    let mut seen_r = std::collections::HashSet::new();
-    let mut seen_t = std::collections::HashSet::new();
+    let mut seen_r = FastSet::default();
+    let mut seen_t = FastSet::default();
     pairs
         .iter()
         .filter(|p| {
@@ -338,12 +339,5 @@ fn mark(
 }
 
 fn serialize_changes<S: Serializer>(changes: &[Change], serializer: S) -> Result<S::Ok, S::Error> {
-    let mut map = serializer.serialize_map(Some(changes.len()))?;
-    for c in changes {
-        match c {
-            Change::Attribute { name, old, new } => map.serialize_entry(name, &(old, new))?,
-            Change::Mixins { old, new } => map.serialize_entry("mixins", &(old, new))?,
-        }
-    }
-    map.end()
+    ChangesJson(changes).serialize(serializer)
 }

@@ -197,6 +197,19 @@ impl Pcg {
     /// label, the pair of sources and the pair of targets become vertices (once) and the two
     /// are joined by an edge with that label.
     pub fn build(g1: &LabelledGraph, g2: &LabelledGraph) -> Self {
+        Pcg::build_pinned(g1, g2, &[])
+    }
+
+    /// [`build`](Pcg::build) followed by [`pin`](Pcg::pin), without ever holding the pairs
+    /// that pinning drops: the same vertices and edges in the same order (pinning keeps the
+    /// survivors' order), but memory proportional to what is kept, so identity pins shrink
+    /// the mixed strategy's graph as they are found.
+    pub fn build_pinned(g1: &LabelledGraph, g2: &LabelledGraph, pins: &[(usize, usize)]) -> Self {
+        let first: HashMap<usize, usize> = pins.iter().copied().collect();
+        let second: HashMap<usize, usize> = pins.iter().map(|&(a, b)| (b, a)).collect();
+        let keep = |a: usize, b: usize| {
+            first.get(&a).is_none_or(|&x| x == b) && second.get(&b).is_none_or(|&y| y == a)
+        };
         let mut by_label: HashMap<u32, Vec<usize>> = HashMap::new();
         for node in 0..g2.len() {
             for &e in &g2.outgoing[node] {
@@ -212,11 +225,16 @@ impl Pcg {
                 };
                 for &e2 in candidates {
                     let (s2, _, o2) = g2.edges[e2];
-                    let from = pcg.vertex(s1, s2);
-                    let to = pcg.vertex(o1, o2);
-                    pcg.edges.push((from, label, to));
+                    let from = keep(s1, s2).then(|| pcg.vertex(s1, s2));
+                    let to = keep(o1, o2).then(|| pcg.vertex(o1, o2));
+                    if let (Some(from), Some(to)) = (from, to) {
+                        pcg.edges.push((from, label, to));
+                    }
                 }
             }
+        }
+        for &pin in pins {
+            pcg.vertex(pin.0, pin.1);
         }
         pcg
     }

@@ -41,6 +41,7 @@ mod assignment;
 mod attributes;
 mod diff;
 pub mod flooding;
+mod hashing;
 mod matching;
 mod plan;
 mod published;
@@ -56,7 +57,7 @@ pub use diff::{
     Comparison, Diff, Mark, MatchEntry, Updated, compare, compare_with_pairs, try_compare,
 };
 pub use matching::{Matching, Pair};
-pub use plan::{Body, Operation, OperationKind, Plan, Stage};
+pub use plan::{Body, Forced, Operation, OperationKind, Plan, Reason, Stage};
 pub use render::{diff_text, plan_dot, plan_mermaid, plan_text};
 pub use strategy::{
     FLOODING_MAX_PAIRS, Limits, Strategy, TooLarge, UnknownStrategy, match_topologies,

@@ -1,11 +1,10 @@
 //! What a matching is (resource pairs, link pairs) and the link matching that follows from
 //! a resource matching, whichever strategy made it.
 
-use std::collections::HashMap;
-
 use tern_model::CategoryId;
 
 use crate::attributes::equal_count;
+use crate::hashing::FastMap;
 use crate::topology::Topology;
 
 /// One pair of the matching.
@@ -39,12 +38,12 @@ pub(crate) fn match_links(
     target: &Topology<'_>,
     resources: &[Pair],
 ) -> Vec<Pair> {
-    let mut paired: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut paired: FastMap<usize, Vec<usize>> = FastMap::default();
     for p in resources {
         paired.entry(p.target).or_default().push(p.runtime);
     }
     // Runtime links by their ends and kind, in document order.
-    let mut by_ends: HashMap<(usize, &CategoryId, End<'_>), Vec<usize>> = HashMap::new();
+    let mut by_ends: FastMap<(usize, &CategoryId, End<'_>), Vec<usize>> = FastMap::default();
     for (ri, rl) in runtime.links().iter().enumerate() {
         let Some(rs) = rl.source else { continue };
         let end = match rl.target {

@@ -8,6 +8,8 @@ use serde_json::{Map, Value as Json};
 use tern_model::{Attributes, CategoryId, Entity, Link, Resource};
 use tern_occi::{Document, MediaType};
 
+use crate::attributes::{Change, ChangesJson};
+
 /// Stages in execution order; the operations of one stage are independent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Plan {
@@ -33,6 +35,187 @@ pub struct Operation {
     pub action: Option<CategoryId>,
     /// What is sent.
     pub body: Option<Body>,
+    /// Why the call is made.
+    pub reason: Reason,
+}
+
+/// Why an operation is in the plan: what the comparison found and which rule of the
+/// catalogue turned it into this call.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// The entity is only in the target.
+    New,
+    /// The entity is only at runtime.
+    Missing,
+    /// Mutable attributes, the title or the mixin set changed: a partial update with just
+    /// these changes.
+    Update {
+        /// The changes sent.
+        changes: Vec<Change>,
+    },
+    /// The state attribute changed and the kind's state machine reaches the new state:
+    /// one action per step.
+    State {
+        /// The state attribute, e.g. `occi.compute.state`.
+        attribute: String,
+        /// The runtime state.
+        from: String,
+        /// The target state.
+        to: String,
+        /// This call's step, from 1.
+        step: usize,
+        /// Steps of the path.
+        steps: usize,
+    },
+    /// The entity is deleted and created again (both calls carry the same reason).
+    Replace(Forced),
+}
+
+/// What forces a replacement.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Forced {
+    /// Attributes the catalogue (the kind's or a mixin's definition) declares immutable
+    /// changed.
+    Immutable {
+        /// The immutable changes.
+        changes: Vec<Change>,
+    },
+    /// The state changed to one that no action of the kind's state machine reaches (a
+    /// link's state, which only the provider changes, or an unknown state).
+    State {
+        /// The state attribute.
+        attribute: String,
+        /// The runtime state (empty when unset).
+        from: String,
+        /// The target state.
+        to: String,
+    },
+    /// A link one of whose ends is replaced: it is created again with that end.
+    End {
+        /// The replaced end's runtime location.
+        location: String,
+    },
+    /// A link whose source stays but whose target changed: the link alone is replaced.
+    Target {
+        /// The runtime target's location.
+        from: String,
+        /// The target's location in the target topology.
+        to: String,
+    },
+}
+
+impl Reason {
+    /// True for the calls of a replacement.
+    pub fn is_replace(&self) -> bool {
+        matches!(self, Reason::Replace(_))
+    }
+
+    /// The reason in a few words for people: `new`, `missing`,
+    /// `occi.compute.memory: 4096 -> 8192`, `occi.compute.state: active -> inactive`,
+    /// `occi.compute.state: suspended -> inactive (step 1 of 2)`, `occi.networkinterface.interface: eth0 -> eth1 forces replacement`.
+    pub fn text(&self) -> String {
+        match self {
+            Reason::New => "new".into(),
+            Reason::Missing => "missing".into(),
+            Reason::Update { changes } => changes_text(changes),
+            Reason::State {
+                attribute,
+                from,
+                to,
+                step,
+                steps,
+            } if *steps > 1 => format!("{attribute}: {from} -> {to} (step {step} of {steps})"),
+            Reason::State {
+                attribute,
+                from,
+                to,
+                ..
+            } => format!("{attribute}: {from} -> {to}"),
+            Reason::Replace(forced) => match forced {
+                Forced::Immutable { changes } => {
+                    format!("{} forces replacement", changes_text(changes))
+                }
+                Forced::State {
+                    attribute,
+                    from,
+                    to,
+                } => {
+                    format!("{attribute}: {from} -> {to} forces replacement (no action reaches it)")
+                }
+                Forced::End { location } => format!("its end {location} is replaced"),
+                Forced::Target { from, to } => {
+                    format!("target {from} -> {to} forces replacement of the link")
+                }
+            },
+        }
+    }
+}
+
+fn changes_text(changes: &[Change]) -> String {
+    changes
+        .iter()
+        .map(Change::text)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Reason", 6)?;
+        match self {
+            Reason::New => s.serialize_field("cause", "new")?,
+            Reason::Missing => s.serialize_field("cause", "missing")?,
+            Reason::Update { changes } => {
+                s.serialize_field("cause", "update")?;
+                s.serialize_field("attributes", &ChangesJson(changes))?;
+            }
+            Reason::State {
+                attribute,
+                from,
+                to,
+                step,
+                steps,
+            } => {
+                s.serialize_field("cause", "state")?;
+                s.serialize_field("attribute", attribute)?;
+                s.serialize_field("from", from)?;
+                s.serialize_field("to", to)?;
+                s.serialize_field("step", step)?;
+                s.serialize_field("steps", steps)?;
+            }
+            Reason::Replace(forced) => {
+                s.serialize_field("cause", "replace")?;
+                match forced {
+                    Forced::Immutable { changes } => {
+                        s.serialize_field("forced_by", "immutable")?;
+                        s.serialize_field("attributes", &ChangesJson(changes))?;
+                    }
+                    Forced::State {
+                        attribute,
+                        from,
+                        to,
+                    } => {
+                        s.serialize_field("forced_by", "state")?;
+                        s.serialize_field("attribute", attribute)?;
+                        s.serialize_field("from", from)?;
+                        s.serialize_field("to", to)?;
+                    }
+                    Forced::End { location } => {
+                        s.serialize_field("forced_by", "end")?;
+                        s.serialize_field("end", location)?;
+                    }
+                    Forced::Target { from, to } => {
+                        s.serialize_field("forced_by", "target")?;
+                        s.serialize_field("from", from)?;
+                        s.serialize_field("to", to)?;
+                    }
+                }
+            }
+        }
+        s.end()
+    }
 }
 
 /// The four kinds of calls.
@@ -116,7 +299,7 @@ impl Plan {
 
 impl Serialize for Operation {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Operation", 5)?;
+        let mut s = serializer.serialize_struct("Operation", 6)?;
         s.serialize_field("op", self.op.name())?;
         s.serialize_field("method", self.op.method())?;
         s.serialize_field("location", &self.location)?;
@@ -126,6 +309,7 @@ impl Serialize for Operation {
         if let Some(body) = &self.body {
             s.serialize_field("entity", &body.occi_json().map_err(S::Error::custom)?)?;
         }
+        s.serialize_field("reason", &self.reason)?;
         s.end()
     }
 }

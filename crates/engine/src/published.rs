@@ -65,8 +65,7 @@ pub(crate) fn mixed(
         .map(|p| (p.runtime, p.target))
         .collect();
     let (g1, g2) = occi_graphs(runtime, target);
-    let mut pcg = Pcg::build(&g1, &g2);
-    pcg.pin(&pins);
+    let pcg = Pcg::build_pinned(&g1, &g2, &pins);
     let result = flood(&g1, &g2, &pcg, config);
     let mut lists = Candidates::new(runtime, &result.pairs, &result.values);
     let fit = |v: usize| {

@@ -4,14 +4,17 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use tern_model::{Entity, Value};
+use tern_model::Entity;
 
-use crate::attributes::Change;
+use crate::adaptation::forced_replacement;
+use crate::attributes::{Change, infrastructure};
 use crate::diff::{Comparison, Mark};
-use crate::plan::{Body, Operation, OperationKind, Plan};
+use crate::plan::{Body, Forced, Operation, OperationKind, Plan, Reason};
 
-/// A short Terraform-plan-like summary of a comparison: one line per changed entity, then
-/// counts per kind.
+/// A short Terraform-plan-like summary of a comparison: one line per changed entity (`+`
+/// new, `-` missing, `~` updated in place, `-/+` replaced, the change that forces it marked
+/// as the OCCI Infrastructure 1.2 catalogue decides), then counts per kind (a replaced entity
+/// counts as changed).
 pub fn diff_text(comparison: &Comparison<'_>) -> String {
     let mut out = String::new();
     let mut counts: BTreeMap<String, [usize; 4]> = BTreeMap::new();
@@ -31,6 +34,21 @@ pub fn diff_text(comparison: &Comparison<'_>) -> String {
             if sign == ' ' {
                 continue;
             }
+            let forced = match m {
+                Mark::Updated {
+                    runtime, changes, ..
+                } => forced_replacement(
+                    comparison.runtime_entity(resource, *runtime),
+                    changes,
+                    infrastructure(),
+                ),
+                _ => None,
+            };
+            let sign = if forced.is_some() {
+                "-/+".to_owned()
+            } else {
+                sign.to_string()
+            };
             let _ = writeln!(out, "{sign} {} {}", entity.kind.term(), name(entity));
             if let Mark::Updated {
                 runtime, changes, ..
@@ -41,7 +59,15 @@ pub fn diff_text(comparison: &Comparison<'_>) -> String {
                     let _ = writeln!(out, "    (runtime {})", was.id);
                 }
                 for c in changes {
-                    let _ = writeln!(out, "    {}", change_text(c));
+                    let forcing = match (&forced, c) {
+                        (Some(Forced::Immutable { changes }), _) => changes.contains(c),
+                        (Some(Forced::State { attribute, .. }), Change::Attribute { name, .. }) => {
+                            name == attribute
+                        }
+                        _ => false,
+                    };
+                    let note = if forcing { " (forces replacement)" } else { "" };
+                    let _ = writeln!(out, "    {}{note}", c.text());
                 }
             }
         }
@@ -147,11 +173,14 @@ pub fn plan_mermaid(plan: &Plan) -> String {
     out
 }
 
+// One call: its sign (`-/+` for the deletion that starts a replacement, the line that says
+// what forced it), method, location, what it sends, and why when that is not plain.
 fn operation_text(op: &Operation) -> String {
-    let sign = match op.op {
-        OperationKind::Create => '+',
-        OperationKind::Delete => '-',
-        OperationKind::Update | OperationKind::Action => '~',
+    let sign = match (op.op, op.reason.is_replace()) {
+        (OperationKind::Delete, true) => "-/+",
+        (OperationKind::Create, _) => "+",
+        (OperationKind::Delete, false) => "-",
+        (OperationKind::Update | OperationKind::Action, _) => "~",
     };
     let mut s = format!("{sign} {} {}", op.op.method(), op.location);
     if let Some(a) = &op.action {
@@ -190,21 +219,17 @@ fn operation_text(op: &Operation) -> String {
         }
         None => {}
     }
-    s
-}
-
-fn change_text(c: &Change) -> String {
-    match c {
-        Change::Attribute { name, old, new } => format!(
-            "{name}: {} -> {}",
-            old.as_ref()
-                .map_or_else(|| "(unset)".to_owned(), Value::to_plain_string),
-            new.to_plain_string()
-        ),
-        Change::Mixins { old, new } => {
-            format!("mixins: [{}] -> [{}]", old.join(", "), new.join(", "))
+    match (&op.reason, op.op) {
+        (Reason::State { .. }, _) => {
+            let _ = write!(s, " ({})", op.reason.text());
         }
+        (Reason::Replace(_), OperationKind::Delete) => {
+            let _ = write!(s, ": replace, {}", op.reason.text());
+        }
+        (Reason::Replace(_), _) => s.push_str(", replacing it"),
+        _ => {}
     }
+    s
 }
 
 fn name(e: &Entity) -> String {

@@ -1,6 +1,7 @@
 //! tern's own strategy: a consistent assignment.
 //!
-//! 1. identity pins (same id *and* kind);
+//! 1. identity pins (same id *and* kind), then title pins (a title naming one resource of
+//!    a kind on each side);
 //! 2. colour refinement (two rounds of 1-WL over both topologies, pins as unique colours),
 //!    once on structure (kind + mixins) and once on full content (attributes, title);
 //!    resources whose full colour is unique on both sides are pinned;
@@ -17,15 +18,16 @@
 //!    whichever replica is chosen, and every choice yields the same plan.
 
 use std::cell::Cell;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::OnceLock;
+use std::collections::VecDeque;
 
-use std::hash::{Hash, Hasher};
-use tern_model::{Catalogue, Entity, OcciVersion, StateMachine};
+use tern_model::{Entity, StateMachine};
 
 use crate::assignment::maximum_assignment;
-use crate::attributes::{same_mixins, similarity};
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+
+use crate::attributes::{infrastructure, same_mixins, similarity};
+use crate::hashing::{FastMap, FastSet, FxHasher, hash};
 use crate::matching::Pair;
 use crate::topology::Topology;
 
@@ -56,6 +58,7 @@ pub(crate) fn assign(runtime: &Topology<'_>, target: &Topology<'_>) -> Vec<Pair>
 fn assign_counting(runtime: &Topology<'_>, target: &Topology<'_>) -> (Vec<Pair>, u64) {
     let mut state = State::new(runtime, target);
     state.pin_identities();
+    state.pin_unique_titles();
     state.colour();
     state.pin_unique_colours();
     // Once the distinctive resources (often the networks) are pinned, colours around them
@@ -87,6 +90,13 @@ struct State<'t, 'a> {
     scores: Cell<u64>,
     // Per side: the state machines of [resources, links].
     machines: [[Vec<Option<&'static StateMachine>>; 2]; 2],
+    // Per side: each resource's own content (kind, mixins, title, attributes; no
+    // neighbours), and how many unpaired resources have each, to see that a resource has an
+    // exact twin still free on the other side.
+    own: [Vec<u64>; 2],
+    own_free: [FastMap<u64, usize>; 2],
+    // Per side: each resource's kind and mixin set.
+    shape: [Vec<u64>; 2],
 }
 
 /// What is left of the exact (cubic) method's work for one comparison: it starts at
@@ -143,10 +153,28 @@ impl<'t, 'a> State<'t, 'a> {
             dense: DenseBudget::for_sizes(runtime.resources().len(), target.resources().len()),
             scores: Cell::new(0),
             machines: [machines(runtime), machines(target)],
+            own: [own_content(runtime), own_content(target)],
+            shape: [shapes(runtime), shapes(target)],
+            own_free: [FastMap::default(), FastMap::default()],
         }
+        .with_own_counts()
+    }
+
+    fn with_own_counts(mut self) -> Self {
+        for side in 0..2 {
+            for &c in &self.own[side] {
+                *self.own_free[side].entry(c).or_default() += 1;
+            }
+        }
+        self
     }
 
     fn pin(&mut self, r: usize, t: usize, score: f64) {
+        for (side, i) in [(0, r), (1, t)] {
+            if let Some(n) = self.own_free[side].get_mut(&self.own[side][i]) {
+                *n = n.saturating_sub(1);
+            }
+        }
         self.partner[0][r] = Some(t);
         self.partner[1][t] = Some(r);
         self.pairs.push(Pair {
@@ -159,7 +187,7 @@ impl<'t, 'a> State<'t, 'a> {
 
     fn pin_identities(&mut self) {
         let [runtime, target] = self.sides;
-        let by_id: HashMap<&str, usize> = target
+        let by_id: FastMap<&str, usize> = target
             .resources()
             .iter()
             .enumerate()
@@ -172,6 +200,35 @@ impl<'t, 'a> State<'t, 'a> {
             {
                 self.pin(r, t, 1.0);
             }
+        }
+    }
+
+    // A title that names one resource on each side (same kind) names the same resource: a
+    // plan that gave it to another one (renaming, resizing, re-linking a VM to stand for the
+    // one removed) may take a call less, but destroys the wrong machine.
+    fn pin_unique_titles(&mut self) {
+        let mut seen: FastMap<(&str, &tern_model::CategoryId), [(usize, usize); 2]> =
+            FastMap::default();
+        for side in 0..2 {
+            let topo = self.sides[side];
+            for (i, r) in topo.resources().iter().enumerate() {
+                if self.partner[side][i].is_some() {
+                    continue;
+                }
+                if let Some(title) = r.entity.title.as_deref() {
+                    let slot = &mut seen.entry((title, &r.entity.kind)).or_default()[side];
+                    *slot = (slot.0 + 1, i);
+                }
+            }
+        }
+        let mut pins: Vec<(usize, usize)> = seen
+            .into_values()
+            .filter(|[a, b]| a.0 == 1 && b.0 == 1)
+            .map(|[a, b]| (a.1, b.1))
+            .collect();
+        pins.sort_unstable();
+        for (r, t) in pins {
+            self.pin(r, t, 1.0);
         }
     }
 
@@ -189,25 +246,10 @@ impl<'t, 'a> State<'t, 'a> {
                     .map_or(0, |r| hash(&("pin", r)))
             };
             let structural: Vec<u64> = (0..topo.resources().len())
-                .map(|i| {
-                    let e = &topo.resource(i).entity;
-                    let mut mixins: Vec<String> =
-                        e.mixins.iter().map(ToString::to_string).collect();
-                    mixins.sort();
-                    hash(&(e.kind.to_string(), mixins, pin_colour(i)))
-                })
+                .map(|i| hash(&(self.shape[side][i], pin_colour(i))))
                 .collect();
             let full: Vec<u64> = (0..topo.resources().len())
-                .map(|i| {
-                    let e = &topo.resource(i).entity;
-                    let mut attributes: Vec<String> = e
-                        .attributes
-                        .iter()
-                        .map(|(n, v)| format!("{n}={v:?}"))
-                        .collect();
-                    attributes.sort();
-                    hash(&(structural[i], &e.title, attributes))
-                })
+                .map(|i| hash(&(structural[i], self.own[side][i])))
                 .collect();
             let kinds = link_kind_hashes(topo);
             let pinned: Vec<bool> = self.partner[side].iter().map(Option::is_some).collect();
@@ -239,7 +281,7 @@ impl<'t, 'a> State<'t, 'a> {
     }
 
     fn pin_unique_colours(&mut self) {
-        let mut count: HashMap<u64, [usize; 2]> = HashMap::new();
+        let mut count: FastMap<u64, [usize; 2]> = FastMap::default();
         for side in 0..2 {
             for (i, &c) in self.full2[side].iter().enumerate() {
                 if self.partner[side][i].is_none() {
@@ -247,7 +289,7 @@ impl<'t, 'a> State<'t, 'a> {
                 }
             }
         }
-        let target_of: HashMap<u64, usize> = self.full2[1]
+        let target_of: FastMap<u64, usize> = self.full2[1]
             .iter()
             .enumerate()
             .filter(|&(i, c)| self.partner[1][i].is_none() && count[c] == [1, 1])
@@ -267,7 +309,7 @@ impl<'t, 'a> State<'t, 'a> {
     fn kind_order(&self) -> Vec<tern_model::CategoryId> {
         let target = self.sides[1];
         let mut order: Vec<(usize, usize, tern_model::CategoryId)> = Vec::new();
-        let mut seen: HashMap<&tern_model::CategoryId, usize> = HashMap::new();
+        let mut seen: FastMap<&tern_model::CategoryId, usize> = FastMap::default();
         for i in 0..target.resources().len() {
             let k = target.kind(i);
             let at = *seen.entry(k).or_insert_with(|| {
@@ -328,7 +370,7 @@ impl<'t, 'a> State<'t, 'a> {
             return;
         }
         // Then distinctive attribute values (a hostname, a title) point to candidates.
-        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut index: FastMap<String, Vec<usize>> = FastMap::default();
         for &t in &cols {
             for key in value_keys(&self.sides[1].resource(t).entity) {
                 index.entry(key).or_default().push(t);
@@ -336,7 +378,7 @@ impl<'t, 'a> State<'t, 'a> {
         }
         let mut proposals: Vec<(f64, usize, usize)> = Vec::new();
         for &r in &rows {
-            let mut seen = HashSet::new();
+            let mut seen = FastSet::default();
             for key in value_keys(&self.sides[0].resource(r).entity) {
                 let Some(ts) = index.get(&key) else { continue };
                 if ts.len() > 8 {
@@ -358,10 +400,12 @@ impl<'t, 'a> State<'t, 'a> {
                 self.pin(r, t, self.attribute_score(r, t));
             }
         }
-        // Then the same neighbours, then structure alone (exactly within each class when it
-        // is small enough), then kind alone.
-        self.assign_by_class(&rows, &cols, |s, side, i| s.anchor[side][i]);
-        self.assign_by_class(&rows, &cols, |s, side, i| s.structure2[side][i]);
+        // Then the same own content (a VM that lost its volume is still the same VM, not
+        // another VM that gained one), the same neighbours, then structure alone (exactly
+        // within each class when it is small enough), then kind alone.
+        self.assign_by_class(&rows, &cols, |s, side, i| s.own[side][i], false);
+        self.assign_by_class(&rows, &cols, |s, side, i| s.anchor[side][i], true);
+        self.assign_by_class(&rows, &cols, |s, side, i| s.structure2[side][i], true);
         let (rows, cols) = (self.unpaired(0, &rows), self.unpaired(1, &cols));
         if self.dense.spend(rows.len(), cols.len()) {
             self.assign_block(&rows, &cols);
@@ -370,16 +414,19 @@ impl<'t, 'a> State<'t, 'a> {
         }
     }
 
-    // Splits the unpaired `rows` and `cols` by `key` and assigns within each class.
+    // Splits the unpaired `rows` and `cols` by `key` and assigns within each class: exactly
+    // when the class fits the budget, else by equal neighbours, then equal structure, then
+    // (when `in_order`) in document order.
     fn assign_by_class(
         &mut self,
         rows: &[usize],
         cols: &[usize],
         key: impl Fn(&Self, usize, usize) -> u64,
+        in_order: bool,
     ) {
         let (rows, cols) = (self.unpaired(0, rows), self.unpaired(1, cols));
         let mut classes: Vec<(u64, Vec<usize>, Vec<usize>)> = Vec::new();
-        let mut at: HashMap<u64, usize> = HashMap::new();
+        let mut at: FastMap<u64, usize> = FastMap::default();
         for (side, list) in [(0, &rows), (1, &cols)] {
             for &i in list {
                 let key = key(self, side, i);
@@ -398,8 +445,13 @@ impl<'t, 'a> State<'t, 'a> {
             if self.dense.spend(r.len(), c.len()) {
                 self.assign_block(r, c);
             } else {
-                // Over budget: the members of a class are alike, document order decides.
-                self.pair_in_buckets(r, c, |_, _| 0);
+                // Over budget: the members of a class are alike; those with the same
+                // neighbours first, then the same structure, then document order.
+                self.pair_in_buckets(r, c, |s, (i, t)| s.anchor[usize::from(t)][i]);
+                self.pair_in_buckets(r, c, |s, (i, t)| s.structure2[usize::from(t)][i]);
+                if in_order {
+                    self.pair_in_buckets(r, c, |_, _| 0);
+                }
             }
         }
     }
@@ -417,7 +469,7 @@ impl<'t, 'a> State<'t, 'a> {
         cols: &[usize],
         key: impl Fn(&Self, (usize, bool)) -> u64,
     ) {
-        let mut waiting: HashMap<u64, VecDeque<usize>> = HashMap::new();
+        let mut waiting: FastMap<u64, VecDeque<usize>> = FastMap::default();
         for &t in cols {
             if self.partner[1][t].is_none() {
                 waiting
@@ -446,7 +498,7 @@ impl<'t, 'a> State<'t, 'a> {
     fn propagate(&mut self) {
         while let Some((a, b)) = self.queue.pop_front() {
             let left = self.neighbour_groups(0, a);
-            let right: HashMap<_, _> = self.neighbour_groups(1, b).into_iter().collect();
+            let right: FastMap<_, _> = self.neighbour_groups(1, b).into_iter().collect();
             for (key, rows) in left {
                 let Some(cols) = right.get(&key) else {
                     continue;
@@ -500,8 +552,8 @@ impl<'t, 'a> State<'t, 'a> {
     ) -> Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> {
         let topo = self.sides[side];
         let mut groups: Vec<((bool, &'a tern_model::CategoryId), Vec<usize>)> = Vec::new();
-        let mut group_of: HashMap<(bool, &'a tern_model::CategoryId), usize> = HashMap::new();
-        let mut seen: HashSet<(usize, usize)> = HashSet::new();
+        let mut group_of: FastMap<(bool, &'a tern_model::CategoryId), usize> = FastMap::default();
+        let mut seen: FastSet<(usize, usize)> = FastSet::default();
         let ends = topo
             .outgoing(i)
             .iter()
@@ -562,8 +614,8 @@ impl<'t, 'a> State<'t, 'a> {
     fn link_agreement(&self, r: usize, t: usize) -> (f64, f64) {
         type Open = (Vec<(usize, Option<usize>)>, Vec<(usize, Option<usize>)>);
         let [runtime, target] = self.sides;
-        let mut theirs: HashMap<(bool, &tern_model::CategoryId, usize), usize> = HashMap::new();
-        let mut open: HashMap<(bool, &tern_model::CategoryId), Open> = HashMap::new();
+        let mut theirs: FastMap<(bool, &tern_model::CategoryId, usize), usize> = FastMap::default();
+        let mut open: FastMap<(bool, &tern_model::CategoryId), Open> = FastMap::default();
         for (out, l, end) in ends(target, t) {
             let kind = &target.link(l).link.entity.kind;
             match end {
@@ -618,7 +670,21 @@ impl<'t, 'a> State<'t, 'a> {
                     {
                         continue;
                     }
-                    v += 2.0 - change_cost(a, b, self.machines[0][0][re]);
+                    // Pairing the ends saves calls only if neither has an exact twin still
+                    // free on the other side: otherwise it loses the twin's pair (a detached
+                    // volume that stays, beside a new one attached elsewhere).
+                    let (ra, tb) = (self.own[0][re], self.own[1][te]);
+                    let free =
+                        |side: usize, c: u64| self.own_free[side].get(&c).is_some_and(|&n| n > 0);
+                    let cost = change_cost(a, b, self.machines[0][0][re]);
+                    if ra != tb && (free(1, ra) || free(0, tb)) {
+                        v -= cost;
+                    } else {
+                        v += 2.0 - cost;
+                    }
+                }
+                if v <= 0.0 {
+                    continue;
                 }
                 options.push((v, i, j));
             }
@@ -676,23 +742,69 @@ fn change_cost(a: &Entity, b: &Entity, machine: Option<&StateMachine>) -> f64 {
     ((usize::from(update) + steps).min(2)) as f64
 }
 
-fn infrastructure() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| Catalogue::infrastructure(OcciVersion::V1_2))
-}
-
 // The state machines of a topology's resources and links, by position.
+// (Looked up once per kind.)
 fn machines(topo: &Topology<'_>) -> [Vec<Option<&'static StateMachine>>; 2] {
     let catalogue = infrastructure();
+    let mut of_kind: FastMap<&tern_model::CategoryId, Option<&'static StateMachine>> =
+        FastMap::default();
+    let mut machine = |kind| {
+        *of_kind
+            .entry(kind)
+            .or_insert_with(|| catalogue.state_machine(kind))
+    };
     [
         (0..topo.resources().len())
-            .map(|i| catalogue.state_machine(topo.kind(i)))
+            .map(|i| machine(topo.kind(i)))
             .collect(),
         topo.links()
             .iter()
-            .map(|l| catalogue.state_machine(&l.link.entity.kind))
+            .map(|l| machine(&l.link.entity.kind))
             .collect(),
     ]
+}
+
+// Each resource's kind and mixin set (in any order).
+fn shapes(topo: &Topology<'_>) -> Vec<u64> {
+    (0..topo.resources().len())
+        .map(|i| {
+            let e = &topo.resource(i).entity;
+            let mixins = e
+                .mixins
+                .iter()
+                .fold(0u64, |sum, m| sum.wrapping_add(hash(m)));
+            hash(&(&e.kind, mixins))
+        })
+        .collect()
+}
+
+// Each resource's own content: kind, mixins, title and attributes (in any order), not
+// its neighbours. Values are hashed through their `Debug` form, written straight into the
+// hasher.
+fn own_content(topo: &Topology<'_>) -> Vec<u64> {
+    let shapes = shapes(topo);
+    (0..topo.resources().len())
+        .map(|i| {
+            let e = &topo.resource(i).entity;
+            let attributes = e.attributes.iter().fold(0u64, |sum, (n, v)| {
+                let mut h = FxHasher::default();
+                n.hash(&mut h);
+                let _ = write!(HashWriter(&mut h), "{v:?}");
+                sum.wrapping_add(h.finish())
+            });
+            hash(&(shapes[i], &e.title, attributes))
+        })
+        .collect()
+}
+
+// Text written into a hasher.
+struct HashWriter<'h>(&'h mut FxHasher);
+
+impl std::fmt::Write for HashWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
 }
 
 // The links of resource `i`: (outgoing?, link position, resource at the other end).
@@ -712,7 +824,7 @@ fn ends<'t>(
 
 // A hash per link of its kind, each kind's identifier hashed once.
 fn link_kind_hashes(topo: &Topology<'_>) -> Vec<u64> {
-    let mut seen: HashMap<&tern_model::CategoryId, u64> = HashMap::new();
+    let mut seen: FastMap<&tern_model::CategoryId, u64> = FastMap::default();
     topo.links()
         .iter()
         .map(|l| {
@@ -779,12 +891,6 @@ fn value_keys(entity: &tern_model::Entity) -> Vec<String> {
         keys.push(format!("occi.core.title={title}"));
     }
     keys
-}
-
-fn hash<T: Hash>(value: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
 }
 
 // The n-tier generator of the benchmarks, for the cost test.

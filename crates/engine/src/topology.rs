@@ -2,9 +2,9 @@
 //! positions of their ends, and adjacency lists in document order (the published algorithm's
 //! results depend on that order, so it is kept).
 
-use std::collections::HashMap;
-
 use tern_model::{CategoryId, Collection, Link, Resource};
+
+use crate::hashing::FastMap;
 
 /// One side of a comparison: the runtime or the target topology, indexed.
 #[derive(Debug)]
@@ -32,7 +32,7 @@ impl<'a> Topology<'a> {
     /// links.
     pub fn new(collection: &'a Collection) -> Self {
         let resources: Vec<&Resource> = collection.resources().iter().collect();
-        let mut position: HashMap<&str, usize> = HashMap::new();
+        let mut position: FastMap<&str, usize> = FastMap::default();
         for (i, r) in resources.iter().enumerate() {
             position.insert(r.entity.id.as_str(), i);
             if let Some(location) = &r.entity.location {

@@ -1,6 +1,6 @@
 //! `apply` refuses a plan a server would refuse, and says which call and why.
 
-use tern_engine::{ApplyError, Body, Operation, OperationKind, Plan, Stage, apply};
+use tern_engine::{ApplyError, Body, Operation, OperationKind, Plan, Reason, Stage, apply};
 use tern_model::{Catalogue, CategoryId, Collection, Entity, Link, OcciVersion, Resource};
 
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
@@ -42,6 +42,7 @@ fn call(op: OperationKind, location: &str, body: Option<Body>) -> Operation {
         location: location.to_owned(),
         action: None,
         body,
+        reason: Reason::New,
     }
 }
 

@@ -12,6 +12,7 @@ mod applying;
 mod bodies;
 mod flooding_values;
 mod hubs;
+mod marking;
 mod modules;
 mod occie;
 mod planning;
