@@ -18,7 +18,19 @@ const PER_CLIENT: usize = 400;
 #[test]
 fn kill_9_under_50_concurrent_creators_loses_no_acknowledged_create() {
     let dir = tempfile::tempdir().unwrap();
-    let mut served = Served::start(dir.path(), &[]);
+    let acknowledged = load_then_kill(Served::start(dir.path(), &[]));
+    eprintln!("{} creates acknowledged before SIGKILL", acknowledged.len());
+    assert!(
+        acknowledged.len() > CLIENTS,
+        "the load ran: {} creates",
+        acknowledged.len()
+    );
+    assert!(acknowledged.len() < CLIENTS * PER_CLIENT, "killed mid-way");
+    check_after_restart(dir.path(), &acknowledged);
+}
+
+// 50 clients create computes until SIGKILL; the (location, cores) of each acknowledged one.
+fn load_then_kill(mut served: Served) -> Vec<(String, u32)> {
     let acknowledged = Arc::new(Mutex::new(Vec::<(String, u32)>::new()));
     let started = Arc::new(AtomicBool::new(false));
     let mut clients = Vec::new();
@@ -62,15 +74,15 @@ fn kill_9_under_50_concurrent_creators_loses_no_acknowledged_create() {
     for c in clients {
         c.join().unwrap();
     }
-    let acknowledged = acknowledged.lock().unwrap().clone();
-    eprintln!("{} creates acknowledged before SIGKILL", acknowledged.len());
-    assert!(acknowledged.len() > CLIENTS, "the load ran: {} creates", acknowledged.len());
-    assert!(acknowledged.len() < CLIENTS * PER_CLIENT, "killed mid-way");
+    acknowledged.lock().unwrap().clone()
+}
 
-    let again = Served::start(dir.path(), &[]);
+// Every acknowledged create is there after a restart, and every stored entity is whole.
+fn check_after_restart(data: &std::path::Path, acknowledged: &[(String, u32)]) {
+    let again = Served::start(data, &[]);
     let http = client();
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
-    for (path, cores) in &acknowledged {
+    for (path, cores) in acknowledged {
         let r = http
             .get(format!("{}{path}", again.base))
             .header("Accept", "application/occi+json")
@@ -78,13 +90,25 @@ fn kill_9_under_50_concurrent_creators_loses_no_acknowledged_create() {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path} was acknowledged");
         let body = r.text().unwrap();
-        let Document::Resource(vm) = read(&body, MediaType::OcciJson, &ParseOptions::strict(), &catalogue)
-            .unwrap_or_else(|e| panic!("{path}: {e}"))
-            .value
+        let Document::Resource(vm) = read(
+            &body,
+            MediaType::OcciJson,
+            &ParseOptions::strict(),
+            &catalogue,
+        )
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+        .value
         else {
             panic!("{path} is no resource: {body}");
         };
-        assert_eq!(vm.entity.attributes.get("occi.compute.cores").unwrap().to_string(), cores.to_string());
+        assert_eq!(
+            vm.entity
+                .attributes
+                .get("occi.compute.cores")
+                .unwrap()
+                .to_string(),
+            cores.to_string()
+        );
     }
     // Every stored entity (acknowledged or caught by the kill after its commit) is whole.
     let all = http
@@ -94,15 +118,27 @@ fn kill_9_under_50_concurrent_creators_loses_no_acknowledged_create() {
         .unwrap()
         .text()
         .unwrap();
-    let Document::Listing(listing) = read(&all, MediaType::OcciJson, &ParseOptions::strict(), &catalogue)
-        .unwrap()
-        .value
+    let Document::Listing(listing) = read(
+        &all,
+        MediaType::OcciJson,
+        &ParseOptions::strict(),
+        &catalogue,
+    )
+    .unwrap()
+    .value
     else {
         panic!("no collection: {all}");
     };
     assert!(listing.resources.len() >= acknowledged.len());
     for vm in &listing.resources {
         assert!(vm.entity.attributes.get("occi.compute.cores").is_some());
-        assert_eq!(vm.entity.attributes.get("occi.compute.state").unwrap().to_plain_string(), "inactive");
+        assert_eq!(
+            vm.entity
+                .attributes
+                .get("occi.compute.state")
+                .unwrap()
+                .to_plain_string(),
+            "inactive"
+        );
     }
 }

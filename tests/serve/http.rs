@@ -14,7 +14,8 @@ fn every_rendering_over_http_and_a_graceful_shutdown() {
     let base = served.base.clone();
 
     // text/plain
-    let plain = format!("{COMPUTE}X-OCCI-Attribute: occi.core.title=\"a\", occi.compute.cores=2\r\n");
+    let plain =
+        format!("{COMPUTE}X-OCCI-Attribute: occi.core.title=\"a\", occi.compute.cores=2\r\n");
     let r = http
         .post(format!("{base}/compute/"))
         .header("Content-Type", "text/plain")
@@ -38,20 +39,39 @@ fn every_rendering_over_http_and_a_graceful_shutdown() {
     let b = r.headers()["location"].to_str().unwrap().to_owned();
     let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
     let body = r.text().unwrap();
-    let doc = read(&body, MediaType::OcciJson, &ParseOptions::strict(), &catalogue).unwrap().value;
+    let doc = read(
+        &body,
+        MediaType::OcciJson,
+        &ParseOptions::strict(),
+        &catalogue,
+    )
+    .unwrap()
+    .value;
     assert!(matches!(doc, Document::Resource(_)), "{body}");
 
     // text/occi: the fields in headers, both ways.
     let r = http
         .put(format!("{base}/compute/c"))
         .header("Content-Type", "text/occi")
-        .header("Category", COMPUTE.trim_end().trim_start_matches("Category: "))
+        .header(
+            "Category",
+            COMPUTE.trim_end().trim_start_matches("Category: "),
+        )
         .header("X-OCCI-Attribute", "occi.compute.cores=1")
         .send()
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = http.get(format!("{base}/compute/c")).header("Accept", "text/occi").send().unwrap();
-    assert!(r.headers()["x-occi-attribute"].to_str().unwrap().contains("occi.compute.cores=1"));
+    let r = http
+        .get(format!("{base}/compute/c"))
+        .header("Accept", "text/occi")
+        .send()
+        .unwrap();
+    assert!(
+        r.headers()["x-occi-attribute"]
+            .to_str()
+            .unwrap()
+            .contains("occi.compute.cores=1")
+    );
 
     // text/uri-list
     let list = http
@@ -68,16 +88,28 @@ fn every_rendering_over_http_and_a_graceful_shutdown() {
     // An action, refused then allowed.
     let stop = http.post(format!("{a}?action=stop")).send().unwrap();
     assert_eq!(stop.status(), StatusCode::CONFLICT);
-    let start = http.post(format!("{a}?action=start")).header("Accept", "text/plain").send().unwrap();
+    let start = http
+        .post(format!("{a}?action=start"))
+        .header("Accept", "text/plain")
+        .send()
+        .unwrap();
     assert_eq!(start.status(), StatusCode::OK);
-    assert!(start.text().unwrap().contains("occi.compute.state=\"active\""));
+    assert!(
+        start
+            .text()
+            .unwrap()
+            .contains("occi.compute.state=\"active\"")
+    );
 
     let status = served.terminate();
     assert!(status.success(), "graceful exit: {status:?}");
 
     // The store was closed cleanly and holds everything.
     let again = Served::start(dir.path(), &[]);
-    let r = client().get(format!("{}/compute/c", again.base)).send().unwrap();
+    let r = client()
+        .get(format!("{}/compute/c", again.base))
+        .send()
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
 

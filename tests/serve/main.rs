@@ -31,7 +31,9 @@ impl Served {
             .expect("tern serve starts");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("the first line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the first line");
         let base = line
             .trim()
             .strip_prefix("listening on ")
@@ -43,7 +45,10 @@ impl Served {
     /// SIGTERM, then the exit status (graceful shutdown).
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
         assert!(sent.success());
         self.child.wait().expect("the server exits")
     }
@@ -63,4 +68,5 @@ pub(crate) fn client() -> reqwest::blocking::Client {
         .expect("a client")
 }
 
-pub(crate) const COMPUTE: &str = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\r\n";
+pub(crate) const COMPUTE: &str =
+    "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\r\n";

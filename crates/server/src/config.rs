@@ -70,7 +70,11 @@ impl Config {
 /// The data directory used when none is given: `$XDG_DATA_HOME/tern/serve`, else
 /// `$HOME/.local/share/tern/serve`, else `./tern-data`.
 pub fn default_data_dir() -> PathBuf {
-    let from = |var: &str| std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let from = |var: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(xdg) = from("XDG_DATA_HOME") {
         return xdg.join("tern").join("serve");
     }

@@ -71,21 +71,24 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<(), Reply> {
     if bool::from(given.as_bytes().ct_eq(token.as_bytes())) {
         Ok(())
     } else {
-        Err(Reply::error(401, "a Bearer token is required (`Authorization: Bearer TOKEN`)")
-            .with_header("WWW-Authenticate", "Bearer realm=\"tern\""))
+        Err(Reply::error(
+            401,
+            "a Bearer token is required (`Authorization: Bearer TOKEN`)",
+        )
+        .with_header("WWW-Authenticate", "Bearer realm=\"tern\""))
     }
 }
 
 async fn answer(app: &App, request: Request) -> Reply {
     let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, app.body_limit).await {
-        Ok(b) => b,
-        Err(_) => {
-            return Reply::error(
-                413,
-                format!("the request body is larger than {} bytes (or was cut off)", app.body_limit),
-            );
-        }
+    let Ok(bytes) = axum::body::to_bytes(body, app.body_limit).await else {
+        return Reply::error(
+            413,
+            format!(
+                "the request body is larger than {} bytes (or was cut off)",
+                app.body_limit
+            ),
+        );
     };
     let Ok(body) = String::from_utf8(bytes.to_vec()) else {
         return Reply::error(400, "the request body is not UTF-8 text");
@@ -124,8 +127,10 @@ fn occi_headers(headers: &HeaderMap) -> String {
     let mut block = String::new();
     for (name, value) in headers {
         let n = name.as_str();
-        let occi = matches!(n, "category" | "link" | "x-occi-attribute" | "x-occi-location")
-            || n.starts_with("x-occi-")
+        let occi = matches!(
+            n,
+            "category" | "link" | "x-occi-attribute" | "x-occi-location"
+        ) || n.starts_with("x-occi-")
             || n.starts_with("x_occi_");
         if occi && let Ok(v) = value.to_str() {
             block.push_str(n);

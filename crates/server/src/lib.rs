@@ -21,6 +21,10 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// `ParseOptions` is passed by reference, as tern-occi does: it grows with options.
+#![allow(clippy::trivially_copy_pass_by_ref)]
+// Refusals return early with their reply; `match` with both arms spelled out reads better.
+#![allow(clippy::single_match_else)]
 
 mod config;
 mod driver;
@@ -89,14 +93,12 @@ async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = interrupt.await;
-                    return;
-                }
-            };
+        let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        else {
+            let _ = interrupt.await;
+            return;
+        };
         tokio::select! {
             _ = interrupt => {}
             _ = term.recv() => {}

@@ -18,7 +18,11 @@ pub(crate) enum Target {
 pub(crate) fn offered(version: OcciVersion, target: Target) -> Vec<MediaType> {
     let mut out = vec![MediaType::TextPlain, MediaType::TextOcci];
     if version == OcciVersion::V1_2 {
-        out.extend([MediaType::TextOcciPlain, MediaType::OcciJson, MediaType::Json]);
+        out.extend([
+            MediaType::TextOcciPlain,
+            MediaType::OcciJson,
+            MediaType::Json,
+        ]);
     }
     if target == Target::Collection {
         out.push(MediaType::UriList);
@@ -28,9 +32,17 @@ pub(crate) fn offered(version: OcciVersion, target: Target) -> Vec<MediaType> {
 
 /// The media types a request body may be in.
 pub(crate) fn readable(version: OcciVersion) -> Vec<MediaType> {
-    let mut out = vec![MediaType::TextPlain, MediaType::TextOcci, MediaType::UriList];
+    let mut out = vec![
+        MediaType::TextPlain,
+        MediaType::TextOcci,
+        MediaType::UriList,
+    ];
     if version == OcciVersion::V1_2 {
-        out.extend([MediaType::TextOcciPlain, MediaType::OcciJson, MediaType::Json]);
+        out.extend([
+            MediaType::TextOcciPlain,
+            MediaType::OcciJson,
+            MediaType::Json,
+        ]);
     }
     out
 }
@@ -47,8 +59,7 @@ pub(crate) fn output(accept: Option<&str>, offer: &[MediaType]) -> Result<MediaT
         let mut parts = range.split(';');
         let essence = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
         let q = parts
-            .filter_map(|p| p.trim().strip_prefix("q=").map(str::to_owned))
-            .next()
+            .find_map(|p| p.trim().strip_prefix("q=").map(str::to_owned))
             .map_or(1000, |q| quality(&q));
         if q == 0 {
             continue;
@@ -57,7 +68,10 @@ pub(crate) fn output(accept: Option<&str>, offer: &[MediaType]) -> Result<MediaT
             "*/*" => Some(default),
             "text/*" => Some(MediaType::TextPlain),
             "application/*" => offer.iter().copied().find(|m| m.is_json()),
-            other => other.parse::<MediaType>().ok().filter(|m| offer.contains(m)),
+            other => other
+                .parse::<MediaType>()
+                .ok()
+                .filter(|m| offer.contains(m)),
         };
         if let Some(m) = candidate
             && best.is_none_or(|(bq, _)| q > bq)
@@ -114,12 +128,18 @@ mod tests {
         let offer = offered(OcciVersion::V1_2, Target::Collection);
         let pick = |a: &str| output(Some(a), &offer).map_err(|r| r.status);
         assert_eq!(pick("application/occi+json"), Ok(MediaType::OcciJson));
-        assert_eq!(pick("text/uri-list;q=0.5, text/plain;q=0.9"), Ok(MediaType::TextPlain));
+        assert_eq!(
+            pick("text/uri-list;q=0.5, text/plain;q=0.9"),
+            Ok(MediaType::TextPlain)
+        );
         assert_eq!(pick("*/*"), Ok(MediaType::TextPlain));
         assert_eq!(pick("application/*"), Ok(MediaType::OcciJson));
         assert_eq!(pick("image/png"), Err(406));
         assert_eq!(pick("text/plain;q=0"), Err(406));
         let single = offered(OcciVersion::V1_1, Target::Single);
-        assert_eq!(output(Some("application/occi+json"), &single).map_err(|r| r.status), Err(406));
+        assert_eq!(
+            output(Some("application/occi+json"), &single).map_err(|r| r.status),
+            Err(406)
+        );
     }
 }

@@ -56,7 +56,9 @@ impl Reply {
         let list = names(offer);
         let mut r = Reply::error(
             406,
-            format!("no rendering acceptable to `Accept: {accept}`; this resource is served as: {list}"),
+            format!(
+                "no rendering acceptable to `Accept: {accept}`; this resource is served as: {list}"
+            ),
         );
         r.headers.push(("Accept".into(), list));
         r
@@ -132,7 +134,7 @@ fn content_type(media: MediaType) -> &'static str {
         MediaType::TextOcci => "text/occi",
         MediaType::UriList => "text/uri-list",
         MediaType::Json => "application/json",
-        _ => "application/occi+json",
+        MediaType::OcciJson => "application/occi+json",
     }
 }
 

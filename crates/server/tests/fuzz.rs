@@ -12,22 +12,60 @@ use tower::ServiceExt;
 
 const REQUESTS: usize = 3000;
 
-const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "FOO"];
+const METHODS: &[&str] = &[
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "FOO",
+];
 const PATHS: &[&str] = &[
-    "/", "/-/", "/.well-known/org/ogf/occi/-/", "/compute/", "/compute/a", "/compute/b",
-    "/network/", "/network/lan", "/storage/s", "/networkinterface/", "/networkinterface/n",
-    "/storagelink/", "/tags/x/", "/os_tpl/", "/compute/a/b", "/%2e%2e/", "/compute/%00",
-    "/-/x", "/compute/..", "//", "/a b",
+    "/",
+    "/-/",
+    "/.well-known/org/ogf/occi/-/",
+    "/compute/",
+    "/compute/a",
+    "/compute/b",
+    "/network/",
+    "/network/lan",
+    "/storage/s",
+    "/networkinterface/",
+    "/networkinterface/n",
+    "/storagelink/",
+    "/tags/x/",
+    "/os_tpl/",
+    "/compute/a/b",
+    "/%2e%2e/",
+    "/compute/%00",
+    "/-/x",
+    "/compute/..",
+    "//",
+    "/a b",
 ];
 const QUERIES: &[&str] = &[
-    "", "action=start", "action=stop", "action=restart", "action=", "action=nope",
-    "page=2&number=1", "page=x", "number=-1", "number=99999999999999999999",
-    "category=http%3A%2F%2Fschemas.ogf.org%2Focci%2Finfrastructure%23compute", "category=%%",
-    "occi.compute.cores=2", ";;&&==", "action=start&action=stop",
+    "",
+    "action=start",
+    "action=stop",
+    "action=restart",
+    "action=",
+    "action=nope",
+    "page=2&number=1",
+    "page=x",
+    "number=-1",
+    "number=99999999999999999999",
+    "category=http%3A%2F%2Fschemas.ogf.org%2Focci%2Finfrastructure%23compute",
+    "category=%%",
+    "occi.compute.cores=2",
+    ";;&&==",
+    "action=start&action=stop",
 ];
 const TYPES: &[&str] = &[
-    "text/plain", "text/occi", "text/occi+plain", "application/occi+json", "application/json",
-    "text/uri-list", "application/xml", "text/plain; charset=utf-8", ";", "",
+    "text/plain",
+    "text/occi",
+    "text/occi+plain",
+    "application/occi+json",
+    "application/json",
+    "text/uri-list",
+    "application/xml",
+    "text/plain; charset=utf-8",
+    ";",
+    "",
 ];
 const BODIES: &[&str] = &[
     "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\r\nX-OCCI-Attribute: occi.compute.cores=2, occi.core.title=\"t\"\r\n",
@@ -41,9 +79,22 @@ const BODIES: &[&str] = &[
     "{\"mixins\": [{\"term\": \"y\", \"scheme\": \"http://example.com/tags#\", \"location\": \"/tags/y/\"}]}",
     "X-OCCI-Location: /compute/a\r\nX-OCCI-Location: /compute/b\r\n",
     "http://cloud.test/compute/a\n",
-    "", "{", "[]", "null", "Category: ", "\u{0}\u{1}", "Category: compute; scheme=\"", "{\"kind\": 5}",
+    "",
+    "{",
+    "[]",
+    "null",
+    "Category: ",
+    "\u{0}\u{1}",
+    "Category: compute; scheme=\"",
+    "{\"kind\": 5}",
 ];
-const HEADERS: &[&str] = &["category", "x-occi-attribute", "x-occi-location", "link", "authorization"];
+const HEADERS: &[&str] = &[
+    "category",
+    "x-occi-attribute",
+    "x-occi-location",
+    "link",
+    "authorization",
+];
 
 struct Rng(u64);
 
@@ -71,7 +122,8 @@ impl Rng {
                 }
                 1 => {
                     let at = self.below(chars.len() + 1);
-                    let c = char::from_u32(u32::try_from(self.next() % 0x3000).unwrap()).unwrap_or('x');
+                    let c =
+                        char::from_u32(u32::try_from(self.next() % 0x3000).unwrap()).unwrap_or('x');
                     chars.insert(at, c);
                 }
                 2 if !chars.is_empty() => {
@@ -80,7 +132,10 @@ impl Rng {
                 }
                 _ => {
                     let at = self.below(chars.len() + 1);
-                    let piece: Vec<char> = self.pick(&["\"", ";", ",", "=", "\r\n", "\\", "{}", "Link: <", " "]).chars().collect();
+                    let piece: Vec<char> = self
+                        .pick(&["\"", ";", ",", "=", "\r\n", "\\", "{}", "Link: <", " "])
+                        .chars()
+                        .collect();
                     chars.splice(at..at, piece);
                 }
             }
@@ -95,7 +150,9 @@ async fn random_requests_never_panic_or_fail_inside() {
     let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
     config.body_limit = 64 * 1024;
     let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
-    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver)).await.unwrap();
+    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver))
+        .await
+        .unwrap();
     let app = router(Arc::new(provider), &config);
     let seed = std::env::var("TERN_FUZZ_SEED")
         .ok()
@@ -117,22 +174,39 @@ async fn random_requests_never_panic_or_fail_inside() {
             .header("content-type", "text/plain")
             .body(Body::from(body))
             .unwrap();
-        let status = app.clone().oneshot(request).await.unwrap().status().as_u16();
+        let status = app
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
         assert!(status < 300, "{method} {path}: {status}");
     }
     for n in 0..REQUESTS {
-        let method = if rng.below(2) == 0 { "POST" } else { rng.pick(METHODS) };
+        let method = if rng.below(2) == 0 {
+            "POST"
+        } else {
+            rng.pick(METHODS)
+        };
         let mut path = rng.pick(PATHS).to_owned();
         if rng.below(5) == 0 {
             path = rng.mutate(&path);
         }
         let query = rng.pick(QUERIES);
-        let uri = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+        let uri = if query.is_empty() {
+            path.clone()
+        } else {
+            format!("{path}?{query}")
+        };
         let mut body = rng.pick(BODIES).to_owned();
         if rng.below(2) == 0 {
             body = rng.mutate(&body);
         }
-        let mut builder = Request::builder().method(method).uri(&uri).header("host", "cloud.test");
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(&uri)
+            .header("host", "cloud.test");
         // Mostly the body's own media type, so that requests reach the operations.
         let ct = if rng.below(4) == 0 {
             rng.pick(TYPES)
@@ -146,7 +220,16 @@ async fn random_requests_never_panic_or_fail_inside() {
         if !ct.is_empty() {
             builder = builder.header("content-type", ct);
         }
-        let accept = rng.pick(&["", "*/*", "text/plain", "text/occi", "application/occi+json", "text/uri-list", "image/png", "text/*;q=0.1, application/json;q=x"]);
+        let accept = rng.pick(&[
+            "",
+            "*/*",
+            "text/plain",
+            "text/occi",
+            "application/occi+json",
+            "text/uri-list",
+            "image/png",
+            "text/*;q=0.1, application/json;q=x",
+        ]);
         if !accept.is_empty() {
             builder = builder.header("accept", accept);
         }
@@ -162,7 +245,9 @@ async fn random_requests_never_panic_or_fail_inside() {
         };
         let response = app.clone().oneshot(request).await.unwrap();
         let status = response.status().as_u16();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
         assert!(
             status < 500,
             "request {n}: {method} {uri} ({ct}) {body:?} answered {status}: {}",
@@ -172,7 +257,10 @@ async fn random_requests_never_panic_or_fail_inside() {
     }
     // The mix reached the operations, not only the refusals.
     for (ok, least) in [(200, 100), (201, 3), (204, 10)] {
-        assert!(statuses.get(&ok).copied().unwrap_or(0) >= least, "{statuses:?}");
+        assert!(
+            statuses.get(&ok).copied().unwrap_or(0) >= least,
+            "{statuses:?}"
+        );
     }
     eprintln!("statuses: {statuses:?}");
 }

@@ -37,7 +37,9 @@ async fn server_with(edit: impl FnOnce(&mut Config)) -> Server {
     let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
     edit(&mut config);
     let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
-    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver)).await.unwrap();
+    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver))
+        .await
+        .unwrap();
     Server {
         app: router(Arc::new(provider), &config),
         _dir: dir,
@@ -50,7 +52,10 @@ async fn server() -> Server {
 
 impl Server {
     async fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
-        let mut request = Request::builder().method(method).uri(path).header("host", "cloud.test");
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "cloud.test");
         for (n, v) in headers {
             request = request.header(*n, *v);
         }
@@ -62,7 +67,9 @@ impl Server {
             .unwrap();
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
         Answer {
             status,
             headers,
@@ -76,11 +83,19 @@ impl Server {
 
     async fn create_compute(&self) -> String {
         let a = self
-            .call("POST", "/compute/", &[("content-type", "text/plain")], &compute_plain("vm", 2))
+            .call(
+                "POST",
+                "/compute/",
+                &[("content-type", "text/plain")],
+                &compute_plain("vm", 2),
+            )
             .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         let location = a.header("location").to_owned();
-        location.strip_prefix("http://cloud.test").unwrap().to_owned()
+        location
+            .strip_prefix("http://cloud.test")
+            .unwrap()
+            .to_owned()
     }
 }
 
@@ -101,25 +116,49 @@ async fn create_read_act_and_delete_a_compute() {
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.header("server"), "tern OCCI/1.2");
     assert_eq!(a.header("content-type"), "application/occi+json");
-    assert!(a.body.contains("\"occi.compute.state\": \"inactive\""), "{}", a.body);
+    assert!(
+        a.body.contains("\"occi.compute.state\": \"inactive\""),
+        "{}",
+        a.body
+    );
     assert!(a.body.contains("compute/action#start"), "{}", a.body);
-    assert!(!a.body.contains("compute/action#stop"), "stop is not offered when inactive: {}", a.body);
+    assert!(
+        !a.body.contains("compute/action#stop"),
+        "stop is not offered when inactive: {}",
+        a.body
+    );
 
     let stop = s.call("POST", &format!("{vm}?action=stop"), &[], "").await;
     assert_eq!(stop.status, StatusCode::CONFLICT, "{}", stop.body);
-    assert!(stop.body.contains("is inactive: `stop` is allowed only when it is active"), "{}", stop.body);
-
-    let invocation = format!(
-        "Category: start; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\"\r\n"
+    assert!(
+        stop.body
+            .contains("is inactive: `stop` is allowed only when it is active"),
+        "{}",
+        stop.body
     );
+
+    let invocation = "Category: start; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\"\r\n";
     let start = s
-        .call("POST", &format!("{vm}?action=start"), &[("content-type", "text/plain"), ("accept", "text/plain")], &invocation)
+        .call(
+            "POST",
+            &format!("{vm}?action=start"),
+            &[("content-type", "text/plain"), ("accept", "text/plain")],
+            invocation,
+        )
         .await;
     assert_eq!(start.status, StatusCode::OK, "{}", start.body);
-    assert!(start.body.contains("occi.compute.state=\"active\""), "{}", start.body);
+    assert!(
+        start.body.contains("occi.compute.state=\"active\""),
+        "{}",
+        start.body
+    );
     let stop = s.call("POST", &format!("{vm}?action=stop"), &[], "").await;
     assert_eq!(stop.status, StatusCode::OK, "{}", stop.body);
-    assert!(stop.body.contains("occi.compute.state=\"inactive\""), "{}", stop.body);
+    assert!(
+        stop.body.contains("occi.compute.state=\"inactive\""),
+        "{}",
+        stop.body
+    );
 
     let gone = s.call("DELETE", &vm, &[], "").await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT);
@@ -132,8 +171,17 @@ async fn renderings_by_content_negotiation() {
     let vm = s.create_compute().await;
     let occi = s.get(&vm, "text/occi").await;
     assert_eq!(occi.status, StatusCode::OK);
-    assert!(occi.header("category").contains("compute"), "{:?}", occi.headers);
-    assert!(occi.header("x-occi-attribute").contains("occi.compute.cores=2"), "{:?}", occi.headers);
+    assert!(
+        occi.header("category").contains("compute"),
+        "{:?}",
+        occi.headers
+    );
+    assert!(
+        occi.header("x-occi-attribute")
+            .contains("occi.compute.cores=2"),
+        "{:?}",
+        occi.headers
+    );
 
     let list = s.get("/compute/", "text/uri-list").await;
     assert_eq!(list.body.trim(), format!("http://cloud.test{vm}"));
@@ -145,12 +193,25 @@ async fn renderings_by_content_negotiation() {
 
     let refused = s.get(&vm, "image/png").await;
     assert_eq!(refused.status, StatusCode::NOT_ACCEPTABLE);
-    assert!(refused.body.contains("text/plain, text/occi"), "{}", refused.body);
+    assert!(
+        refused.body.contains("text/plain, text/occi"),
+        "{}",
+        refused.body
+    );
     let unsupported = s
-        .call("POST", "/compute/", &[("content-type", "application/xml")], "<compute/>")
+        .call(
+            "POST",
+            "/compute/",
+            &[("content-type", "application/xml")],
+            "<compute/>",
+        )
         .await;
     assert_eq!(unsupported.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert!(unsupported.body.contains("application/occi+json"), "{}", unsupported.body);
+    assert!(
+        unsupported.body.contains("application/occi+json"),
+        "{}",
+        unsupported.body
+    );
 
     // A create in text/occi: the fields are headers.
     let a = s
@@ -159,8 +220,14 @@ async fn renderings_by_content_negotiation() {
             "/compute/",
             &[
                 ("content-type", "text/occi"),
-                ("category", &format!("compute; scheme=\"{INFRA}\"; class=\"kind\"")),
-                ("x-occi-attribute", "occi.compute.cores=4, occi.core.title=\"h\""),
+                (
+                    "category",
+                    &format!("compute; scheme=\"{INFRA}\"; class=\"kind\""),
+                ),
+                (
+                    "x-occi-attribute",
+                    "occi.compute.cores=4, occi.core.title=\"h\"",
+                ),
             ],
             "",
         )
@@ -172,12 +239,25 @@ async fn renderings_by_content_negotiation() {
         "{{\"kind\": \"{INFRA}compute\", \"id\": \"urn:uuid:6df690d2-3158-40c4-88fb-d1c41584d6e5\", \"attributes\": {{\"occi.compute.memory\": 2.0}}}}"
     );
     let a = s
-        .call("POST", "/compute/", &[("content-type", "application/occi+json")], &body)
+        .call(
+            "POST",
+            "/compute/",
+            &[("content-type", "application/occi+json")],
+            &body,
+        )
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
-    assert_eq!(a.header("location"), "http://cloud.test/compute/6df690d2-3158-40c4-88fb-d1c41584d6e5");
+    assert_eq!(
+        a.header("location"),
+        "http://cloud.test/compute/6df690d2-3158-40c4-88fb-d1c41584d6e5"
+    );
     let again = s
-        .call("POST", "/compute/", &[("content-type", "application/occi+json")], &body)
+        .call(
+            "POST",
+            "/compute/",
+            &[("content-type", "application/occi+json")],
+            &body,
+        )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
 }
@@ -186,23 +266,46 @@ async fn renderings_by_content_negotiation() {
 async fn updates_keep_what_the_provider_set_and_refuse_immutable_changes() {
     let s = server().await;
     let put = s
-        .call("PUT", "/compute/web1", &[("content-type", "text/plain")], &compute_plain("web", 1))
+        .call(
+            "PUT",
+            "/compute/web1",
+            &[("content-type", "text/plain")],
+            &compute_plain("web", 1),
+        )
         .await;
     assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
     assert_eq!(put.header("location"), "http://cloud.test/compute/web1");
 
     let replace = s
-        .call("PUT", "/compute/web1", &[("content-type", "text/plain")], &compute_plain("web", 8))
+        .call(
+            "PUT",
+            "/compute/web1",
+            &[("content-type", "text/plain")],
+            &compute_plain("web", 8),
+        )
         .await;
     assert_eq!(replace.status, StatusCode::OK, "{}", replace.body);
-    assert!(replace.body.contains("occi.compute.cores=8"), "{}", replace.body);
-    assert!(replace.body.contains("occi.compute.state=\"inactive\""), "{}", replace.body);
+    assert!(
+        replace.body.contains("occi.compute.cores=8"),
+        "{}",
+        replace.body
+    );
+    assert!(
+        replace.body.contains("occi.compute.state=\"inactive\""),
+        "{}",
+        replace.body
+    );
 
     let partial = format!(
         "Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\r\nX-OCCI-Attribute: occi.compute.hostname=\"web1.example\"\r\n"
     );
     let post = s
-        .call("POST", "/compute/web1", &[("content-type", "text/plain")], &partial)
+        .call(
+            "POST",
+            "/compute/web1",
+            &[("content-type", "text/plain")],
+            &partial,
+        )
         .await;
     assert_eq!(post.status, StatusCode::OK, "{}", post.body);
     assert!(post.body.contains("occi.compute.cores=8"), "{}", post.body);
@@ -212,16 +315,39 @@ async fn updates_keep_what_the_provider_set_and_refuse_immutable_changes() {
         "Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\r\nX-OCCI-Attribute: occi.compute.state=\"active\"\r\n"
     );
     let refused = s
-        .call("POST", "/compute/web1", &[("content-type", "text/plain")], &state)
+        .call(
+            "POST",
+            "/compute/web1",
+            &[("content-type", "text/plain")],
+            &state,
+        )
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
-    assert!(refused.body.contains("occi.compute.state"), "{}", refused.body);
+    assert!(
+        refused.body.contains("occi.compute.state"),
+        "{}",
+        refused.body
+    );
 
     let bad_type = s
-        .call("PUT", "/compute/web1", &[("content-type", "text/plain")], &compute_plain("web", 1).replace("cores=1", "cores=\"one\""))
+        .call(
+            "PUT",
+            "/compute/web1",
+            &[("content-type", "text/plain")],
+            &compute_plain("web", 1).replace("cores=1", "cores=\"one\""),
+        )
         .await;
-    assert_eq!(bad_type.status, StatusCode::BAD_REQUEST, "{}", bad_type.body);
-    assert!(bad_type.body.contains("occi.compute.cores"), "{}", bad_type.body);
+    assert_eq!(
+        bad_type.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        bad_type.body
+    );
+    assert!(
+        bad_type.body.contains("occi.compute.cores"),
+        "{}",
+        bad_type.body
+    );
 }
 
 #[tokio::test]
@@ -229,12 +355,22 @@ async fn malformed_renderings_get_400_with_line_and_column() {
     let s = server().await;
     let broken = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\r\nX-OCCI-Attribute occi.compute.cores=2\r\n";
     let a = s
-        .call("POST", "/compute/", &[("content-type", "text/plain")], broken)
+        .call(
+            "POST",
+            "/compute/",
+            &[("content-type", "text/plain")],
+            broken,
+        )
         .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
     assert!(a.body.contains("2:1: error["), "{}", a.body);
     let json = s
-        .call("POST", "/compute/", &[("content-type", "application/occi+json")], "{\"kind\": ")
+        .call(
+            "POST",
+            "/compute/",
+            &[("content-type", "application/occi+json")],
+            "{\"kind\": ",
+        )
         .await;
     assert_eq!(json.status, StatusCode::BAD_REQUEST, "{}", json.body);
     assert!(json.body.contains("1:"), "{}", json.body);
@@ -262,19 +398,44 @@ async fn links_need_their_ends_and_go_with_their_resource() {
         )
     };
     let missing = s
-        .call("POST", "/networkinterface/", &[("content-type", "text/plain")], &nic("/network/nowhere"))
+        .call(
+            "POST",
+            "/networkinterface/",
+            &[("content-type", "text/plain")],
+            &nic("/network/nowhere"),
+        )
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
-    assert!(missing.body.contains("/network/nowhere does not exist"), "{}", missing.body);
+    assert!(
+        missing.body.contains("/network/nowhere does not exist"),
+        "{}",
+        missing.body
+    );
     let link = s
-        .call("POST", "/networkinterface/", &[("content-type", "text/plain")], &nic("/network/lan"))
+        .call(
+            "POST",
+            "/networkinterface/",
+            &[("content-type", "text/plain")],
+            &nic("/network/lan"),
+        )
         .await;
     assert_eq!(link.status, StatusCode::CREATED, "{}", link.body);
-    assert!(link.body.contains("occi.networkinterface.mac="), "the provider assigns a MAC: {}", link.body);
+    assert!(
+        link.body.contains("occi.networkinterface.mac="),
+        "the provider assigns a MAC: {}",
+        link.body
+    );
     let with_link = s.get(&vm, "text/plain").await;
-    assert!(with_link.body.contains("Link: </network/lan>"), "{}", with_link.body);
+    assert!(
+        with_link.body.contains("Link: </network/lan>"),
+        "{}",
+        with_link.body
+    );
 
-    assert_eq!(s.call("DELETE", &vm, &[], "").await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.call("DELETE", &vm, &[], "").await.status,
+        StatusCode::NO_CONTENT
+    );
     let links = s.get("/networkinterface/", "text/plain").await;
     assert_eq!(links.body.trim(), "", "the link went with its source");
 }
@@ -284,29 +445,58 @@ async fn user_mixins_tag_and_untag() {
     let s = server().await;
     let vm = s.create_compute().await;
     let mixin = "Category: gold; scheme=\"http://example.com/tags#\"; class=\"mixin\"; location=\"/tags/gold/\"\r\n";
-    let add = s.call("POST", "/-/", &[("content-type", "text/plain")], mixin).await;
+    let add = s
+        .call("POST", "/-/", &[("content-type", "text/plain")], mixin)
+        .await;
     assert_eq!(add.status, StatusCode::OK, "{}", add.body);
-    let twice = s.call("POST", "/-/", &[("content-type", "text/plain")], mixin).await;
+    let twice = s
+        .call("POST", "/-/", &[("content-type", "text/plain")], mixin)
+        .await;
     assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.body);
-    let qi = s.get("/.well-known/org/ogf/occi/-/?category=http%3A%2F%2Fexample.com%2Ftags%23gold", "text/plain").await;
+    let qi = s
+        .get(
+            "/.well-known/org/ogf/occi/-/?category=http%3A%2F%2Fexample.com%2Ftags%23gold",
+            "text/plain",
+        )
+        .await;
     assert_eq!(qi.body.lines().count(), 1, "{}", qi.body);
     assert!(qi.body.contains("gold"), "{}", qi.body);
 
     let tag = s
-        .call("POST", "/tags/gold/", &[("content-type", "text/uri-list")], &format!("http://cloud.test{vm}\n"))
+        .call(
+            "POST",
+            "/tags/gold/",
+            &[("content-type", "text/uri-list")],
+            &format!("http://cloud.test{vm}\n"),
+        )
         .await;
     assert_eq!(tag.status, StatusCode::OK, "{}", tag.body);
-    assert_eq!(s.get("/tags/gold/", "text/plain").await.body.trim(), format!("X-OCCI-Location: {vm}"));
+    assert_eq!(
+        s.get("/tags/gold/", "text/plain").await.body.trim(),
+        format!("X-OCCI-Location: {vm}")
+    );
     assert!(s.get(&vm, "text/plain").await.body.contains("gold"));
 
     let untag = s.call("DELETE", "/tags/gold/", &[], "").await;
     assert_eq!(untag.status, StatusCode::OK, "{}", untag.body);
     assert_eq!(s.get("/tags/gold/", "text/plain").await.body.trim(), "");
-    let remove = s.call("DELETE", "/-/", &[("content-type", "text/plain")], mixin).await;
+    let remove = s
+        .call("DELETE", "/-/", &[("content-type", "text/plain")], mixin)
+        .await;
     assert_eq!(remove.status, StatusCode::OK, "{}", remove.body);
-    assert_eq!(s.get("/tags/gold/", "text/plain").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.get("/tags/gold/", "text/plain").await.status,
+        StatusCode::NOT_FOUND
+    );
     let core = format!("Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\r\n");
-    assert_eq!(s.call("DELETE", "/-/", &[("content-type", "text/plain")], &core).await.status.as_u16() / 100, 4);
+    assert_eq!(
+        s.call("DELETE", "/-/", &[("content-type", "text/plain")], &core)
+            .await
+            .status
+            .as_u16()
+            / 100,
+        4
+    );
 }
 
 #[tokio::test]
@@ -314,26 +504,60 @@ async fn collections_filter_page_and_act() {
     let s = server().await;
     for n in 0..5 {
         let a = s
-            .call("PUT", &format!("/compute/vm{n}"), &[("content-type", "text/plain")], &compute_plain("vm", n % 2 + 1))
+            .call(
+                "PUT",
+                &format!("/compute/vm{n}"),
+                &[("content-type", "text/plain")],
+                &compute_plain("vm", n % 2 + 1),
+            )
             .await;
         assert_eq!(a.status, StatusCode::CREATED);
     }
     let page = s.get("/compute/?page=2&number=2", "text/plain").await;
-    assert_eq!(page.body, "X-OCCI-Location: /compute/vm2\r\nX-OCCI-Location: /compute/vm3\r\n");
+    assert_eq!(
+        page.body,
+        "X-OCCI-Location: /compute/vm2\r\nX-OCCI-Location: /compute/vm3\r\n"
+    );
     let two = s.get("/compute/?occi.compute.cores=2", "text/plain").await;
-    assert_eq!(two.body, "X-OCCI-Location: /compute/vm1\r\nX-OCCI-Location: /compute/vm3\r\n");
+    assert_eq!(
+        two.body,
+        "X-OCCI-Location: /compute/vm1\r\nX-OCCI-Location: /compute/vm3\r\n"
+    );
     let header = s
-        .call("GET", "/compute/", &[("accept", "text/plain"), ("x-occi-attribute", "occi.compute.cores=1")], "")
+        .call(
+            "GET",
+            "/compute/",
+            &[
+                ("accept", "text/plain"),
+                ("x-occi-attribute", "occi.compute.cores=1"),
+            ],
+            "",
+        )
         .await;
     assert_eq!(header.body.lines().count(), 3, "{}", header.body);
-    assert_eq!(s.get("/compute/?number=1000000", "text/plain").await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        s.get("/compute/?number=1000000", "text/plain").await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
 
-    let started = s.call("POST", "/compute/?action=start", &[("accept", "text/plain")], "").await;
+    let started = s
+        .call(
+            "POST",
+            "/compute/?action=start",
+            &[("accept", "text/plain")],
+            "",
+        )
+        .await;
     assert_eq!(started.status, StatusCode::OK, "{}", started.body);
     assert_eq!(started.body.lines().count(), 5);
-    let active = s.get("/compute/?occi.compute.state=active", "text/plain").await;
+    let active = s
+        .get("/compute/?occi.compute.state=active", "text/plain")
+        .await;
     assert_eq!(active.body.lines().count(), 5);
-    assert_eq!(s.call("DELETE", "/compute/", &[], "").await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        s.call("DELETE", "/compute/", &[], "").await.status,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(s.get("/compute/", "text/plain").await.body, "");
 }
 
@@ -341,15 +565,30 @@ async fn collections_filter_page_and_act() {
 async fn simulated_delay_shows_the_transition() {
     let s = server_with(|c| c.simulate_delay = Some(std::time::Duration::from_millis(300))).await;
     let vm = s.create_compute().await;
-    let start = s.call("POST", &format!("{vm}?action=start"), &[("accept", "text/plain")], "").await;
+    let start = s
+        .call(
+            "POST",
+            &format!("{vm}?action=start"),
+            &[("accept", "text/plain")],
+            "",
+        )
+        .await;
     assert_eq!(start.status, StatusCode::OK, "{}", start.body);
-    assert!(start.body.contains("occi.compute.state=\"inactive\""), "{}", start.body);
+    assert!(
+        start.body.contains("occi.compute.state=\"inactive\""),
+        "{}",
+        start.body
+    );
     assert!(start.body.contains("start in progress"), "{}", start.body);
     let busy = s.call("POST", &format!("{vm}?action=stop"), &[], "").await;
     assert_eq!(busy.status, StatusCode::CONFLICT);
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let done = s.get(&vm, "text/plain").await;
-    assert!(done.body.contains("occi.compute.state=\"active\""), "{}", done.body);
+    assert!(
+        done.body.contains("occi.compute.state=\"active\""),
+        "{}",
+        done.body
+    );
     assert!(!done.body.contains("in progress"), "{}", done.body);
 }
 
@@ -363,13 +602,25 @@ async fn limits_and_tokens() {
     let none = s.get("/-/", "text/plain").await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
     assert_eq!(none.header("www-authenticate"), "Bearer realm=\"tern\"");
-    let wrong = s.call("GET", "/-/", &[("authorization", "Bearer s3cres")], "").await;
+    let wrong = s
+        .call("GET", "/-/", &[("authorization", "Bearer s3cres")], "")
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    let ok = s.call("GET", "/-/", &[("authorization", "Bearer s3cret")], "").await;
+    let ok = s
+        .call("GET", "/-/", &[("authorization", "Bearer s3cret")], "")
+        .await;
     assert_eq!(ok.status, StatusCode::OK);
     let big = "X".repeat(4096);
     let too_big = s
-        .call("POST", "/compute/", &[("authorization", "Bearer s3cret"), ("content-type", "text/plain")], &big)
+        .call(
+            "POST",
+            "/compute/",
+            &[
+                ("authorization", "Bearer s3cret"),
+                ("content-type", "text/plain"),
+            ],
+            &big,
+        )
         .await;
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
@@ -381,7 +632,15 @@ async fn occi_1_1_serves_its_catalogue() {
     assert_eq!(qi.header("server"), "tern OCCI/1.1");
     assert!(qi.body.contains("occi.compute.speed"), "1.1 has speed");
     assert!(!qi.body.contains("occi.compute.state.message"), "1.2 only");
-    assert_eq!(s.get("/-/", "application/occi+json").await.status, StatusCode::NOT_ACCEPTABLE);
+    assert_eq!(
+        s.get("/-/", "application/occi+json").await.status,
+        StatusCode::NOT_ACCEPTABLE
+    );
     let vm = s.create_compute().await;
-    assert_eq!(s.call("POST", &format!("{vm}?action=start"), &[], "").await.status, StatusCode::OK);
+    assert_eq!(
+        s.call("POST", &format!("{vm}?action=start"), &[], "")
+            .await
+            .status,
+        StatusCode::OK
+    );
 }

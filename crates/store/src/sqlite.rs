@@ -70,10 +70,7 @@ impl SqliteStore {
 
     // The work, in one IMMEDIATE transaction (the write lock taken at BEGIN: no upgrade
     // deadlock between readers that later write).
-    fn run_blocking(
-        connection: &Mutex<Option<Connection>>,
-        work: Work,
-    ) -> Result<(), StoreError> {
+    fn run_blocking(connection: &Mutex<Option<Connection>>, work: Work) -> Result<(), StoreError> {
         // A panic in an earlier work poisoned the lock after its transaction rolled back
         // (rusqlite's transaction rolls back when dropped): the connection is sound.
         let mut guard = connection.lock().unwrap_or_else(PoisonError::into_inner);
@@ -121,7 +118,9 @@ struct SqliteTransaction<'a> {
 impl Transaction for SqliteTransaction<'_> {
     fn get(&mut self, location: &str) -> Result<Option<Record>, StoreError> {
         self.tx
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM entities WHERE location = ?1"))
+            .prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM entities WHERE location = ?1"
+            ))
             .map_err(db)?
             .query_row(params![location], record)
             .optional()
@@ -139,7 +138,9 @@ impl Transaction for SqliteTransaction<'_> {
                  target = excluded.target, body = excluded.body",
             )
             .map_err(db)?
-            .execute(params![r.location, r.kind, mixins, r.source, r.target, r.body])
+            .execute(params![
+                r.location, r.kind, mixins, r.source, r.target, r.body
+            ])
             .map_err(db)?;
         self.tx
             .prepare_cached("DELETE FROM tags WHERE location = ?1")

@@ -18,9 +18,11 @@ fn vm(n: u32) -> Record {
 }
 
 async fn all(store: &dyn Store) -> Vec<Record> {
-    transact(store, |tx| Ok((tx.list(&Query::default())?, Decision::Commit)))
-        .await
-        .unwrap()
+    transact(store, |tx| {
+        Ok((tx.list(&Query::default())?, Decision::Commit))
+    })
+    .await
+    .unwrap()
 }
 
 #[test]
@@ -29,7 +31,10 @@ fn a_commit_survives_reopening() {
     runtime().block_on(async {
         let store = SqliteStore::open(dir.path()).unwrap();
         let mut r = vm(1);
-        r.mixins = vec!["http://example.com/m#a".into(), "http://example.com/m#b".into()];
+        r.mixins = vec![
+            "http://example.com/m#a".into(),
+            "http://example.com/m#b".into(),
+        ];
         transact(&store, move |tx| {
             tx.put(&r)?;
             tx.put_mixin(&MixinRecord {
@@ -61,7 +66,9 @@ fn a_commit_survives_reopening() {
         .await
         .unwrap();
         assert_eq!(tagged.len(), 1);
-        let mixins = transact(&store, |tx| Ok((tx.mixins()?, Decision::Commit))).await.unwrap();
+        let mixins = transact(&store, |tx| Ok((tx.mixins()?, Decision::Commit)))
+            .await
+            .unwrap();
         assert_eq!(mixins[0].location, "/a/");
     });
 }
@@ -88,7 +95,10 @@ fn a_refused_failed_or_panicking_transaction_leaves_nothing() {
             panic!("injected crash in the middle of a transaction")
         })
         .await;
-        assert!(matches!(panicked, Err(StoreError::Panicked)), "{panicked:?}");
+        assert!(
+            matches!(panicked, Err(StoreError::Panicked)),
+            "{panicked:?}"
+        );
         // The store still works after the panic, and holds nothing of the three.
         assert!(all(&store).await.is_empty());
         transact(&store, |tx| {

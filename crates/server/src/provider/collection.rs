@@ -3,8 +3,8 @@
 //! (Mixin); `?action=` acts on every member.
 
 use tern_model::{Catalogue, CategoryId, Entity, Link, Resource, Value};
-use tern_occi::{Document, Listing, MediaType};
 use tern_occi::syntax::TextValue;
+use tern_occi::{Document, Listing, MediaType};
 use tern_store::{Query, Transaction};
 
 use super::entity::{self, Place, bad, conflict};
@@ -159,7 +159,9 @@ fn create_all(
 ) -> Outcome<Vec<String>> {
     let place = Place::In { kind, location };
     match doc {
-        Document::Listing(l) if l.is_entities() && !(l.resources.is_empty() && l.links.is_empty()) => {
+        Document::Listing(l)
+            if l.is_entities() && !(l.resources.is_empty() && l.links.is_empty()) =>
+        {
             let mut out = Vec::new();
             for r in l.resources {
                 out.push(entity::create(ctx, tx, Document::Resource(r), &place)?.location());
@@ -209,7 +211,10 @@ fn retag(
     add: bool,
 ) -> Outcome<()> {
     let Some(mut member) = entity::load(ctx, tx, location)? else {
-        return Err(Fail::Reply(Reply::error(404, format!("nothing at {location}"))));
+        return Err(Fail::Reply(Reply::error(
+            404,
+            format!("nothing at {location}"),
+        )));
     };
     let e = member.entity_mut();
     if add == e.has_mixin(mixin) {
@@ -248,11 +253,16 @@ fn list(
     }
     let filter = Filter::from_request(ctx, request)?;
     let number = match request.param("number") {
-        Some(n) => Some(n.parse::<u64>().map_err(|_| bad(format!("number={n} is no count")))?),
+        Some(n) => Some(
+            n.parse::<u64>()
+                .map_err(|_| bad(format!("number={n} is no count")))?,
+        ),
         None => None,
     };
     let page = match request.param("page") {
-        Some(p) => p.parse::<u64>().map_err(|_| bad(format!("page={p} is no page number")))?,
+        Some(p) => p
+            .parse::<u64>()
+            .map_err(|_| bad(format!("page={p} is no page number")))?,
         None => 1,
     };
     if number.is_some_and(|n| n > MAX_PAGE) {

@@ -2,8 +2,7 @@
 //! full and partial update, actions, delete.
 
 use tern_model::{
-    Catalogue, CategoryId, Entity, Link, ValidationError, ValidationErrors,
-    ValidationMode,
+    Catalogue, CategoryId, Entity, Link, ValidationError, ValidationErrors, ValidationMode,
 };
 use tern_occi::{Document, MediaType};
 use tern_store::Transaction;
@@ -15,7 +14,10 @@ use crate::render::Reply;
 /// Where a created entity goes.
 pub(crate) enum Place<'a> {
     /// POST to the collection of `kind` at `location`: the server names it.
-    In { kind: &'a CategoryId, location: &'a str },
+    In {
+        kind: &'a CategoryId,
+        location: &'a str,
+    },
     /// PUT at this location.
     At(&'a str),
 }
@@ -58,7 +60,10 @@ pub(crate) fn handle(
             Ok(Reply::empty(204))
         }
         (Method::Other, _) => Err(not_allowed()),
-        (_, None) => Err(Fail::Reply(Reply::error(404, format!("nothing at {location}")))),
+        (_, None) => Err(Fail::Reply(Reply::error(
+            404,
+            format!("nothing at {location}"),
+        ))),
     }
 }
 
@@ -138,7 +143,11 @@ pub(crate) fn create(
     if catalogue.kind(&kind).is_some() && !catalogue.is_a(&kind, &core(base)) {
         return Err(bad(format!(
             "{kind} is not a {base} kind: a {} cannot be created with it",
-            if base == tern_model::RESOURCE { "resource" } else { "link" }
+            if base == tern_model::RESOURCE {
+                "resource"
+            } else {
+                "link"
+            }
         )));
     }
     let links = match &mut stored {
@@ -215,7 +224,9 @@ fn name(
                 return Err(conflict(format!("{path} is a collection")));
             }
             if entity.id.is_empty() {
-                entity.id = Entity::id_from_location(path).unwrap_or_default().to_owned();
+                Entity::id_from_location(path)
+                    .unwrap_or_default()
+                    .clone_into(&mut entity.id);
             }
             (*path).to_owned()
         }
@@ -257,7 +268,9 @@ fn endpoints(ctx: &Ctx, tx: &mut dyn Transaction, link: &mut Link) -> Outcome<()
             link.source.kind = Some(r.entity.kind);
         }
         Some(Stored::Link(_)) => {
-            return Err(bad(format!("the link's source {source} is a link, not a resource")));
+            return Err(bad(format!(
+                "the link's source {source} is a link, not a resource"
+            )));
         }
         None => {
             return Err(Fail::Reply(Reply::error(
@@ -273,7 +286,9 @@ fn endpoints(ctx: &Ctx, tx: &mut dyn Transaction, link: &mut Link) -> Outcome<()
                 link.target.kind = Some(r.entity.kind);
             }
             Some(Stored::Link(_)) => {
-                return Err(bad(format!("the link's target {target} is a link, not a resource")));
+                return Err(bad(format!(
+                    "the link's target {target} is a link, not a resource"
+                )));
             }
             None => {
                 return Err(bad(format!("the link's target {target} does not exist")));
@@ -433,13 +448,19 @@ fn update(ctx: &Ctx, tx: &mut dyn Transaction, old: &Stored, doc: Document) -> O
     finish_update(ctx, tx, old, new)
 }
 
-fn finish_update(ctx: &Ctx, tx: &mut dyn Transaction, old: &Stored, mut new: Stored) -> Outcome<Stored> {
+fn finish_update(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    old: &Stored,
+    mut new: Stored,
+) -> Outcome<Stored> {
     let location = old.location();
     new.entity_mut().location = Some(location.clone());
     if new.entity().id.is_empty() {
         new.entity_mut().id.clone_from(&old.entity().id);
     }
-    if let Err(ValidationErrors(errors)) = ctx.catalogue.validate_update(old.entity(), new.entity()) {
+    if let Err(ValidationErrors(errors)) = ctx.catalogue.validate_update(old.entity(), new.entity())
+    {
         return Err(invalid(&errors));
     }
     check(&ctx.catalogue, &new, ValidationMode::Instance, false)?;
@@ -548,7 +569,11 @@ pub(crate) fn act(
         let known: Vec<&str> = actions.iter().map(CategoryId::term).collect();
         return Err(bad(format!(
             "{location} has no action `{term}` (its actions: {})",
-            if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
         )));
     };
     let parameters = if request.has_rendering() {
@@ -582,8 +607,10 @@ pub(crate) fn act(
                 .entity()
                 .attributes
                 .get(&machine.attribute)
-                .map(tern_model::Value::to_plain_string)
-                .unwrap_or_else(|| machine.initial.clone());
+                .map_or_else(
+                    || machine.initial.clone(),
+                    tern_model::Value::to_plain_string,
+                );
             let governed: Vec<&str> = machine
                 .transitions
                 .iter()
@@ -616,10 +643,15 @@ pub(crate) fn act(
         match ctx.delay {
             Some(_) => {
                 if ctx.version == tern_model::OcciVersion::V1_2
-                    && ctx.catalogue.attribute_def(e, &format!("{attribute}.message")).is_some()
+                    && ctx
+                        .catalogue
+                        .attribute_def(e, &format!("{attribute}.message"))
+                        .is_some()
                 {
-                    e.attributes
-                        .insert(format!("{attribute}.message"), format!("{term} in progress"));
+                    e.attributes.insert(
+                        format!("{attribute}.message"),
+                        format!("{term} in progress"),
+                    );
                 }
                 after.pending.push((location.clone(), attribute, to));
             }

@@ -86,7 +86,10 @@ impl Provider {
         let version = config.version;
         let options = parse_options(version);
         let catalogue = transact(store.as_ref(), move |tx| {
-            Ok((query::load_catalogue(version, &options, tx)?, Decision::Commit))
+            Ok((
+                query::load_catalogue(version, &options, tx)?,
+                Decision::Commit,
+            ))
         })
         .await?;
         Ok(Provider {
@@ -107,7 +110,12 @@ impl Provider {
 
     fn ctx(&self, base: &str) -> Ctx {
         Ctx {
-            catalogue: Arc::clone(&self.catalogue.read().unwrap_or_else(PoisonError::into_inner)),
+            catalogue: Arc::clone(
+                &self
+                    .catalogue
+                    .read()
+                    .unwrap_or_else(PoisonError::into_inner),
+            ),
             driver: Arc::clone(&self.driver),
             options: parse_options(self.version),
             version: self.version,
@@ -153,7 +161,10 @@ impl Provider {
         match result {
             Ok((reply, after)) => {
                 if let Some(c) = after.catalogue {
-                    *self.catalogue.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(c);
+                    *self
+                        .catalogue
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner) = Arc::new(c);
                 }
                 for (location, attribute, state) in after.pending {
                     ctx.mark_busy(&location);
@@ -182,7 +193,9 @@ impl Provider {
                 Ok(((), Decision::Commit))
             })
             .await;
-            busy.lock().unwrap_or_else(PoisonError::into_inner).remove(&done);
+            busy.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&done);
             if let Err(e) = r {
                 tracing::error!("the delayed transition of {done} failed: {e}");
             }

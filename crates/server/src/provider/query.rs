@@ -41,7 +41,12 @@ pub(crate) fn handle(
     match request.method {
         Method::Get | Method::Head => {
             let listing = filtered(ctx, request)?;
-            Ok(Reply::document(200, &Document::Listing(listing), media, &ctx.base))
+            Ok(Reply::document(
+                200,
+                &Document::Listing(listing),
+                media,
+                &ctx.base,
+            ))
         }
         Method::Post => {
             let mixins = mixins_in(ctx, request)?;
@@ -72,8 +77,11 @@ pub(crate) fn handle(
             Ok(Reply::empty(200))
         }
         _ => Err(Fail::Reply(
-            Reply::error(405, "the query interface answers GET, HEAD, POST and DELETE")
-                .with_header("Allow", "GET, HEAD, POST, DELETE"),
+            Reply::error(
+                405,
+                "the query interface answers GET, HEAD, POST and DELETE",
+            )
+            .with_header("Allow", "GET, HEAD, POST, DELETE"),
         )),
     }
 }
@@ -138,7 +146,9 @@ fn filtered(ctx: &Ctx, request: &OcciRequest) -> Outcome<Listing> {
 fn mixins_in(ctx: &Ctx, request: &OcciRequest) -> Outcome<Vec<Mixin>> {
     match request.document(ctx)? {
         Document::Mixin(m) => Ok(vec![m]),
-        Document::Listing(l) if l.kinds.is_empty() && l.actions.is_empty() && !l.mixins.is_empty() => {
+        Document::Listing(l)
+            if l.kinds.is_empty() && l.actions.is_empty() && !l.mixins.is_empty() =>
+        {
             Ok(l.mixins)
         }
         other => Err(bad(format!(
@@ -164,9 +174,11 @@ fn add(tx: &mut dyn Transaction, catalogue: &mut Catalogue, m: Mixin) -> Outcome
         && location.len() > 1
         && !location.starts_with("/-/")
         && !location.starts_with("/.well-known/")
-        && location[1..location.len() - 1]
-            .split('/')
-            .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')));
+        && location[1..location.len() - 1].split('/').all(|s| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+        });
     if !well_formed {
         return Err(bad(format!(
             "{location} cannot be a collection: a path of letters, digits and `-._~` segments ending in `/`"
@@ -176,10 +188,17 @@ fn add(tx: &mut dyn Transaction, catalogue: &mut Catalogue, m: Mixin) -> Outcome
         .kinds()
         .iter()
         .filter_map(|k| k.location.as_deref())
-        .chain(catalogue.mixins().iter().filter_map(|m| m.location.as_deref()))
+        .chain(
+            catalogue
+                .mixins()
+                .iter()
+                .filter_map(|m| m.location.as_deref()),
+        )
         .any(|l| l == location);
     if taken {
-        return Err(conflict(format!("{location} is the collection of another category")));
+        return Err(conflict(format!(
+            "{location} is the collection of another category"
+        )));
     }
     let body = write(&Document::Mixin(m.clone()), MediaType::OcciJson).text;
     catalogue

@@ -62,15 +62,20 @@ impl Stored {
 
     /// The entity a record holds (500 when the store holds something unreadable).
     pub fn from_record(ctx: &Ctx, record: &Record) -> Outcome<Stored> {
-        let doc = read(&record.body, MediaType::OcciJson, &ctx.options, &ctx.catalogue)
-            .map_err(|e| {
-                Fail::Reply(Reply::findings(
-                    500,
-                    &format!("the stored entity {} cannot be read:", record.location),
-                    e.findings(),
-                ))
-            })?
-            .value;
+        let doc = read(
+            &record.body,
+            MediaType::OcciJson,
+            &ctx.options,
+            &ctx.catalogue,
+        )
+        .map_err(|e| {
+            Fail::Reply(Reply::findings(
+                500,
+                &format!("the stored entity {} cannot be read:", record.location),
+                e.findings(),
+            ))
+        })?
+        .value;
         let mut stored = match doc {
             Document::Resource(r) => Stored::Resource(r),
             Document::Link(l) => Stored::Link(l),
