@@ -311,6 +311,32 @@ async fn updates_keep_what_the_provider_set_and_refuse_immutable_changes() {
     assert!(post.body.contains("occi.compute.cores=8"), "{}", post.body);
     assert!(post.body.contains("web1.example"), "{}", post.body);
 
+    // Partial renderings may leave the Kind out.
+    let json = s
+        .call(
+            "POST",
+            "/compute/web1",
+            &[("content-type", "application/occi+json")],
+            r#"{"attributes": {"occi.compute.memory": 2.5}}"#,
+        )
+        .await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    let plain = s
+        .call(
+            "POST",
+            "/compute/web1",
+            &[("content-type", "text/plain"), ("accept", "text/plain")],
+            "X-OCCI-Attribute: occi.core.title=\"renamed\"\r\n",
+        )
+        .await;
+    assert_eq!(plain.status, StatusCode::OK, "{}", plain.body);
+    assert!(
+        plain.body.contains("occi.compute.memory=2.5"),
+        "{}",
+        plain.body
+    );
+    assert!(plain.body.contains("renamed"), "{}", plain.body);
+
     let state = format!(
         "Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\r\nX-OCCI-Attribute: occi.compute.state=\"active\"\r\n"
     );
@@ -476,6 +502,29 @@ async fn user_mixins_tag_and_untag() {
         format!("X-OCCI-Location: {vm}")
     );
     assert!(s.get(&vm, "text/plain").await.body.contains("gold"));
+
+    // PUT replaces the members.
+    let other = s.create_compute().await;
+    let put = s
+        .call(
+            "PUT",
+            "/tags/gold/",
+            &[("content-type", "text/plain")],
+            &format!("X-OCCI-Location: {other}\r\n"),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    assert_eq!(put.body.trim(), format!("X-OCCI-Location: {other}"));
+    assert!(!s.get(&vm, "text/plain").await.body.contains("gold"));
+    let missing = s
+        .call(
+            "POST",
+            "/tags/gold/",
+            &[("content-type", "text/uri-list")],
+            "http://cloud.test/compute/none\n",
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.body);
 
     let untag = s.call("DELETE", "/tags/gold/", &[], "").await;
     assert_eq!(untag.status, StatusCode::OK, "{}", untag.body);
@@ -643,4 +692,34 @@ async fn occi_1_1_serves_its_catalogue() {
             .status,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn slow_clients_time_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
+    config.request_timeout = std::time::Duration::from_millis(300);
+    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver))
+        .await
+        .unwrap();
+    let app = router(Arc::new(provider), &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let mut client = tokio::net::TcpStream::connect(address).await.unwrap();
+    // A body announced as 100 bytes, of which 8 ever come.
+    client
+        .write_all(b"POST /compute/ HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nCategory")
+        .await
+        .unwrap();
+    let mut answer = vec![0; 1024];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(10), client.read(&mut answer))
+        .await
+        .expect("the server answers before the client gives up")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    server.abort();
 }

@@ -50,7 +50,7 @@ pub(crate) fn handle(
                 render(ctx, tx, &done, media, 200)
             }
             None => {
-                let doc = request.document(ctx)?;
+                let doc = request.document_of_kind(ctx, Some(&old.entity().kind))?;
                 let new = update(ctx, tx, &old, doc)?;
                 render(ctx, tx, &new, media, 200)
             }

@@ -1,5 +1,6 @@
 //! A request as the provider sees it, its query string and its rendering.
 
+use tern_model::CategoryId;
 use tern_occi::{Document, MediaType, TextDocument, parse_text, read};
 
 use super::{Ctx, Fail, Outcome};
@@ -61,11 +62,55 @@ impl OcciRequest {
     /// The request's rendering read into the model (400 with the codec's findings, 415 for
     /// a media type not read here).
     pub fn document(&self, ctx: &Ctx) -> Outcome<Document> {
+        self.document_of_kind(ctx, None)
+    }
+
+    /// [`OcciRequest::document`], where a rendering without a Kind is of `kind` (a partial
+    /// update names only what changes). The Kind is added after the fields the client sent,
+    /// so that findings keep their lines and columns.
+    pub fn document_of_kind(&self, ctx: &Ctx, kind: Option<&CategoryId>) -> Outcome<Document> {
         let media = self.media(ctx)?;
         let text = if media == MediaType::TextOcci {
             self.occi_headers.as_str()
         } else {
             self.body.as_str()
+        };
+        let completed;
+        let text = match kind {
+            Some(kind) if media.is_json() => {
+                let object = text.trim_end();
+                match object.strip_suffix('}') {
+                    Some(open) if !text.contains("\"kind\"") && object.starts_with('{') => {
+                        let comma = if open.trim() == "{" { "" } else { ", " };
+                        completed = format!("{open}{comma}\"kind\": \"{kind}\"}}");
+                        completed.as_str()
+                    }
+                    _ => text,
+                }
+            }
+            Some(kind) if media != MediaType::UriList => {
+                let has_kind = text.lines().any(|l| {
+                    l.trim_start()
+                        .get(..9)
+                        .is_some_and(|n| n.eq_ignore_ascii_case("category:"))
+                });
+                if has_kind {
+                    text
+                } else {
+                    let mut t = text.trim_end().to_owned();
+                    if !t.is_empty() {
+                        t.push_str("\r\n");
+                    }
+                    t.push_str(&format!(
+                        "Category: {}; scheme=\"{}\"; class=\"kind\"\r\n",
+                        kind.term(),
+                        kind.scheme()
+                    ));
+                    completed = t;
+                    completed.as_str()
+                }
+            }
+            _ => text,
         };
         match read(text, media, &ctx.options, &ctx.catalogue) {
             Ok(parsed) => Ok(parsed.value),
