@@ -1,5 +1,7 @@
 //! A request as the provider sees it, its query string and its rendering.
 
+use std::fmt::Write as _;
+
 use tern_model::CategoryId;
 use tern_occi::{Document, MediaType, TextDocument, parse_text, read};
 
@@ -101,11 +103,12 @@ impl OcciRequest {
                     if !t.is_empty() {
                         t.push_str("\r\n");
                     }
-                    t.push_str(&format!(
+                    let _ = write!(
+                        t,
                         "Category: {}; scheme=\"{}\"; class=\"kind\"\r\n",
                         kind.term(),
                         kind.scheme()
-                    ));
+                    );
                     completed = t;
                     completed.as_str()
                 }
