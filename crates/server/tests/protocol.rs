@@ -311,32 +311,6 @@ async fn updates_keep_what_the_provider_set_and_refuse_immutable_changes() {
     assert!(post.body.contains("occi.compute.cores=8"), "{}", post.body);
     assert!(post.body.contains("web1.example"), "{}", post.body);
 
-    // Partial renderings may leave the Kind out.
-    let json = s
-        .call(
-            "POST",
-            "/compute/web1",
-            &[("content-type", "application/occi+json")],
-            r#"{"attributes": {"occi.compute.memory": 2.5}}"#,
-        )
-        .await;
-    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
-    let plain = s
-        .call(
-            "POST",
-            "/compute/web1",
-            &[("content-type", "text/plain"), ("accept", "text/plain")],
-            "X-OCCI-Attribute: occi.core.title=\"renamed\"\r\n",
-        )
-        .await;
-    assert_eq!(plain.status, StatusCode::OK, "{}", plain.body);
-    assert!(
-        plain.body.contains("occi.compute.memory=2.5"),
-        "{}",
-        plain.body
-    );
-    assert!(plain.body.contains("renamed"), "{}", plain.body);
-
     let state = format!(
         "Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\r\nX-OCCI-Attribute: occi.compute.state=\"active\"\r\n"
     );
@@ -722,4 +696,42 @@ async fn slow_clients_time_out() {
     let answer = String::from_utf8_lossy(&answer[..n]);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     server.abort();
+}
+
+#[tokio::test]
+async fn partial_updates_may_leave_the_kind_out() {
+    let s = server().await;
+    let put = s
+        .call(
+            "PUT",
+            "/compute/web1",
+            &[("content-type", "text/plain")],
+            &compute_plain("web", 1),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+    let json = s
+        .call(
+            "POST",
+            "/compute/web1",
+            &[("content-type", "application/occi+json")],
+            r#"{"attributes": {"occi.compute.memory": 2.5}}"#,
+        )
+        .await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    let plain = s
+        .call(
+            "POST",
+            "/compute/web1",
+            &[("content-type", "text/plain"), ("accept", "text/plain")],
+            "X-OCCI-Attribute: occi.core.title=\"renamed\"\r\n",
+        )
+        .await;
+    assert_eq!(plain.status, StatusCode::OK, "{}", plain.body);
+    assert!(
+        plain.body.contains("occi.compute.memory=2.5"),
+        "{}",
+        plain.body
+    );
+    assert!(plain.body.contains("renamed"), "{}", plain.body);
 }
