@@ -57,6 +57,20 @@ pub trait Store: Send + Sync {
     /// Runs `work` in one transaction.
     fn run(&self, work: Work) -> Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + '_>>;
 
+    /// Runs `work` in a read-only transaction: one consistent snapshot of what was
+    /// committed; a write fails and nothing is kept, whatever the work decides. Back ends
+    /// may run these beside each other and beside the writer (the embedded store does, on
+    /// WAL snapshots); by default it is [`Store::run`], rolled back.
+    fn read(
+        &self,
+        work: Work,
+    ) -> Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + '_>> {
+        self.run(Box::new(move |tx| {
+            work(tx)?;
+            Ok(Decision::Rollback)
+        }))
+    }
+
     /// Closes the store: later transactions fail with [`StoreError::Closed`]. Waits for the
     /// transaction in progress.
     fn close(&self) -> Result<(), StoreError>;
@@ -117,6 +131,26 @@ pub enum StoreError {
     /// The work panicked; its transaction was rolled back.
     #[error("store: the transaction's work panicked (rolled back)")]
     Panicked,
+}
+
+/// Runs `work` as one read-only transaction of `store` ([`Store::read`]) and returns what it
+/// computed.
+pub async fn read<T, F>(store: &dyn Store, work: F) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut dyn Transaction) -> Result<T, StoreError> + Send + 'static,
+{
+    let slot: Arc<Mutex<Option<T>>> = Arc::new(Mutex::new(None));
+    let out = Arc::clone(&slot);
+    store
+        .read(Box::new(move |tx| {
+            let value = work(tx)?;
+            *out.lock().unwrap_or_else(PoisonError::into_inner) = Some(value);
+            Ok(Decision::Rollback)
+        }))
+        .await?;
+    let value = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+    value.ok_or(StoreError::Panicked)
 }
 
 /// Runs `work` as one transaction of `store` and returns what it computed: the changes are

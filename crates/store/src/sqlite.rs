@@ -2,7 +2,7 @@
 //! blocking pool.
 
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -42,10 +42,25 @@ const COLUMNS: &str = "location, kind, mixins, source, target, body";
 
 /// The embedded store: `DIR/tern.sqlite3` in WAL mode with `synchronous=FULL`, so that a
 /// commit is on disk when it returns. Transactions are serialized (SQLite has one writer).
+///
+/// Read-only transactions ([`Store::read`]) run on connections of their own, beside each
+/// other and beside the writer: each sees the last commit (WAL snapshots).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Option<Connection>>>,
+    readers: Arc<Mutex<Readers>>,
+    file: PathBuf,
 }
+
+// Idle read-only connections; `closed` once the store is closed.
+#[derive(Debug, Default)]
+struct Readers {
+    idle: Vec<Connection>,
+    closed: bool,
+}
+
+// Idle readers kept for reuse (more are opened when needed, and closed when returned).
+const IDLE_READERS: usize = 8;
 
 impl SqliteStore {
     /// Opens (creating when absent) the store in directory `dir`.
@@ -65,7 +80,45 @@ impl SqliteStore {
             .map_err(|e| failed(&file, &e))?;
         Ok(SqliteStore {
             connection: Arc::new(Mutex::new(Some(connection))),
+            readers: Arc::new(Mutex::new(Readers::default())),
+            file,
         })
+    }
+
+    // A read-only connection: an idle one, or a new one.
+    fn reader(readers: &Mutex<Readers>, file: &Path) -> Result<Connection, StoreError> {
+        {
+            let mut pool = readers.lock().unwrap_or_else(PoisonError::into_inner);
+            if pool.closed {
+                return Err(StoreError::Closed);
+            }
+            if let Some(c) = pool.idle.pop() {
+                return Ok(c);
+            }
+        }
+        let connection = Connection::open(file).map_err(db)?;
+        connection
+            .pragma_update(None, "query_only", "ON")
+            .and_then(|()| connection.busy_timeout(std::time::Duration::from_secs(5)))
+            .map_err(db)?;
+        Ok(connection)
+    }
+
+    fn read_blocking(readers: &Mutex<Readers>, file: &Path, work: Work) -> Result<(), StoreError> {
+        let mut connection = SqliteStore::reader(readers, file)?;
+        let result = (|| {
+            let tx = connection.transaction().map_err(db)?;
+            {
+                let mut ops = SqliteTransaction { tx: &tx };
+                work(&mut ops)?;
+            }
+            tx.rollback().map_err(db)
+        })();
+        let mut pool = readers.lock().unwrap_or_else(PoisonError::into_inner);
+        if !pool.closed && pool.idle.len() < IDLE_READERS {
+            pool.idle.push(connection);
+        }
+        result
     }
 
     // The work, in one IMMEDIATE transaction (the write lock taken at BEGIN: no upgrade
@@ -99,7 +152,25 @@ impl Store for SqliteStore {
         })
     }
 
+    fn read(
+        &self,
+        work: Work,
+    ) -> Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + '_>> {
+        let readers = Arc::clone(&self.readers);
+        let file = self.file.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || SqliteStore::read_blocking(&readers, &file, work))
+                .await
+                .map_err(|_| StoreError::Panicked)?
+        })
+    }
+
     fn close(&self) -> Result<(), StoreError> {
+        {
+            let mut pool = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
+            pool.closed = true;
+            pool.idle.clear();
+        }
         let mut guard = self
             .connection
             .lock()

@@ -154,3 +154,27 @@ fn selections_by_kind_page_and_link_end() {
         assert!(gone);
     });
 }
+
+#[test]
+fn reads_see_commits_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = SqliteStore::open(dir.path()).unwrap();
+        transact(&store, |tx| {
+            tx.put(&vm(1))?;
+            Ok(((), Decision::Commit))
+        })
+        .await
+        .unwrap();
+        let seen = tern_store::read(&store, |tx| Ok(tx.get("/compute/1")?.is_some()))
+            .await
+            .unwrap();
+        assert!(seen);
+        let write = tern_store::read(&store, |tx| tx.put(&vm(2))).await;
+        assert!(matches!(write, Err(StoreError::Database(_))), "{write:?}");
+        assert_eq!(all(&store).await.len(), 1);
+        store.close().unwrap();
+        let closed = tern_store::read(&store, |tx| tx.get("/compute/1")).await;
+        assert!(matches!(closed, Err(StoreError::Closed)), "{closed:?}");
+    });
+}

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tern_model::{Catalogue, CategoryId, OcciVersion};
 use tern_occi::{MediaType, ParseOptions};
-use tern_store::{Decision, Store, StoreError, Transaction, transact};
+use tern_store::{Decision, Store, StoreError, Transaction, read, transact};
 
 use crate::config::Config;
 use crate::driver::Driver;
@@ -148,6 +148,21 @@ impl Provider {
             Err(r) => return r,
         };
         let work_ctx = ctx.clone();
+        // Reads run on a snapshot, beside each other and beside the writer.
+        if matches!(request.method, Method::Get | Method::Head) {
+            let result = read(self.store.as_ref(), move |tx| {
+                let mut after = After::default();
+                match route(&work_ctx, tx, &request, media, &mut after) {
+                    Ok(reply) | Err(Fail::Reply(reply)) => Ok(reply),
+                    Err(Fail::Store(e)) => Err(e),
+                }
+            })
+            .await;
+            return result.unwrap_or_else(|e| {
+                tracing::error!("request failed in the store: {e}");
+                Reply::error(500, format!("the request was not carried out: {e}"))
+            });
+        }
         let result = transact(self.store.as_ref(), move |tx| {
             let mut after = After::default();
             let outcome = route(&work_ctx, tx, &request, media, &mut after);
