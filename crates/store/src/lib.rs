@@ -5,10 +5,12 @@
 //!   future returns, so a `2xx` sent after it survives a crash, and a transaction that fails
 //!   or panics leaves nothing behind.
 //! * [`Transaction`]: the operations inside one transaction, synchronous: a back end runs
-//!   the whole unit of work on a thread of its own (the embedded store on tokio's blocking
-//!   pool), so that the request logic is plain code over a consistent snapshot.
+//!   the whole unit of work on a thread of its own (the embedded store: its writer thread,
+//!   or tokio's blocking pool for reads), so that the request logic is plain code over a
+//!   consistent snapshot.
 //! * [`SqliteStore`]: the embedded default, one SQLite file in the data directory (WAL,
-//!   `synchronous=FULL`). Its SQL is portable (TEXT and INTEGER columns, `ON CONFLICT … DO
+//!   `synchronous=FULL`, group commit: the transactions queued together share one commit,
+//!   each in a savepoint of its own; reads on snapshots beside the writer). Its SQL is portable (TEXT and INTEGER columns, `ON CONFLICT … DO
 //!   UPDATE`, no SQLite-only construct): the same schema runs on PostgreSQL, whose store will
 //!   implement the same traits.
 //!
@@ -38,6 +40,7 @@
 
 mod record;
 mod sqlite;
+mod writer;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -7,9 +7,10 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
-use crate::{Decision, MixinRecord, Query, Record, Store, StoreError, Transaction, Work};
+use crate::writer::Writer;
+use crate::{MixinRecord, Query, Record, Store, StoreError, Transaction, Work};
 
 /// The file inside the data directory.
 pub const FILE_NAME: &str = "tern.sqlite3";
@@ -41,13 +42,15 @@ INSERT INTO tern_meta (name, value) VALUES ('schema', '1') ON CONFLICT (name) DO
 const COLUMNS: &str = "location, kind, mixins, source, target, body";
 
 /// The embedded store: `DIR/tern.sqlite3` in WAL mode with `synchronous=FULL`, so that a
-/// commit is on disk when it returns. Transactions are serialized (SQLite has one writer).
+/// commit is on disk when it returns. One thread writes (SQLite has one writer); the
+/// transactions queued at the same moment are committed together, each in a savepoint of
+/// its own (group commit: one fsync for many requests, the same guarantees).
 ///
 /// Read-only transactions ([`Store::read`]) run on connections of their own, beside each
 /// other and beside the writer: each sees the last commit (WAL snapshots).
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
-    connection: Arc<Mutex<Option<Connection>>>,
+    writer: Arc<Writer>,
     readers: Arc<Mutex<Readers>>,
     file: PathBuf,
 }
@@ -79,7 +82,7 @@ impl SqliteStore {
             .and_then(|()| connection.execute_batch(SCHEMA))
             .map_err(|e| failed(&file, &e))?;
         Ok(SqliteStore {
-            connection: Arc::new(Mutex::new(Some(connection))),
+            writer: Arc::new(Writer::start(connection)?),
             readers: Arc::new(Mutex::new(Readers::default())),
             file,
         })
@@ -120,36 +123,12 @@ impl SqliteStore {
         }
         result
     }
-
-    // The work, in one IMMEDIATE transaction (the write lock taken at BEGIN: no upgrade
-    // deadlock between readers that later write).
-    fn run_blocking(connection: &Mutex<Option<Connection>>, work: Work) -> Result<(), StoreError> {
-        // A panic in an earlier work poisoned the lock after its transaction rolled back
-        // (rusqlite's transaction rolls back when dropped): the connection is sound.
-        let mut guard = connection.lock().unwrap_or_else(PoisonError::into_inner);
-        let connection = guard.as_mut().ok_or(StoreError::Closed)?;
-        let tx = connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(db)?;
-        let decision = {
-            let mut ops = SqliteTransaction { tx: &tx };
-            work(&mut ops)?
-        };
-        match decision {
-            Decision::Commit => tx.commit().map_err(db),
-            Decision::Rollback => tx.rollback().map_err(db),
-        }
-    }
 }
 
 impl Store for SqliteStore {
     fn run(&self, work: Work) -> Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + '_>> {
-        let connection = Arc::clone(&self.connection);
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || SqliteStore::run_blocking(&connection, work))
-                .await
-                .map_err(|_| StoreError::Panicked)?
-        })
+        let answer = self.writer.submit(work);
+        Box::pin(async move { answer?.await.map_err(|_| StoreError::Panicked)? })
     }
 
     fn read(
@@ -171,19 +150,12 @@ impl Store for SqliteStore {
             pool.closed = true;
             pool.idle.clear();
         }
-        let mut guard = self
-            .connection
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        match guard.take() {
-            Some(connection) => connection.close().map_err(|(_, e)| db(e)),
-            None => Ok(()),
-        }
+        self.writer.close()
     }
 }
 
-struct SqliteTransaction<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+pub(crate) struct SqliteTransaction<'a> {
+    pub(crate) tx: &'a rusqlite::Transaction<'a>,
 }
 
 impl Transaction for SqliteTransaction<'_> {
@@ -369,6 +341,6 @@ fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
 }
 
 #[allow(clippy::needless_pass_by_value)]
-fn db(e: rusqlite::Error) -> StoreError {
+pub(crate) fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }

@@ -178,3 +178,38 @@ fn reads_see_commits_and_write_nothing() {
         assert!(matches!(closed, Err(StoreError::Closed)), "{closed:?}");
     });
 }
+
+#[test]
+fn concurrent_transactions_committed_together_keep_only_their_own_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    runtime().block_on(async {
+        let store = std::sync::Arc::new(SqliteStore::open(dir.path()).unwrap());
+        let mut tasks = Vec::new();
+        for n in 0..200u32 {
+            let store = std::sync::Arc::clone(&store);
+            tasks.push(tokio::spawn(async move {
+                transact(store.as_ref(), move |tx| {
+                    tx.put(&vm(n))?;
+                    match n % 4 {
+                        0 => Ok(((), Decision::Rollback)),
+                        1 => Err(StoreError::Database("refused".into())),
+                        _ => Ok(((), Decision::Commit)),
+                    }
+                })
+                .await
+            }));
+        }
+        for (n, t) in tasks.into_iter().enumerate() {
+            let r = t.await.unwrap();
+            assert_eq!(r.is_ok(), n % 4 != 1, "{n}: {r:?}");
+        }
+        let mut kept: Vec<u32> = all(store.as_ref())
+            .await
+            .into_iter()
+            .map(|r| r.location.trim_start_matches("/compute/").parse().unwrap())
+            .collect();
+        kept.sort_unstable();
+        let expected: Vec<u32> = (0..200).filter(|n| n % 4 >= 2).collect();
+        assert_eq!(kept, expected);
+    });
+}
