@@ -81,14 +81,15 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<(), Reply> {
 
 async fn answer(app: &App, request: Request) -> Reply {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, app.body_limit).await else {
-        return Reply::error(
-            413,
-            format!(
-                "the request body is larger than {} bytes (or was cut off)",
-                app.body_limit
-            ),
-        );
+    let bytes = match axum::body::to_bytes(body, app.body_limit).await {
+        Ok(b) => b,
+        Err(e) if over_limit(&e) => {
+            return Reply::error(
+                413,
+                format!("the request body is larger than {} bytes", app.body_limit),
+            );
+        }
+        Err(e) => return Reply::error(400, format!("the request body was cut off: {e}")),
     };
     let Ok(body) = String::from_utf8(bytes.to_vec()) else {
         return Reply::error(400, "the request body is not UTF-8 text");
@@ -120,6 +121,18 @@ async fn answer(app: &App, request: Request) -> Reply {
         base: format!("http://{host}"),
     };
     app.provider.handle(request).await
+}
+
+// Whether reading the body failed on the size limit (anywhere in the error's chain).
+fn over_limit(e: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 // The OCCI fields carried as headers (text/occi), as a header block tern-occi reads.

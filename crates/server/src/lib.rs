@@ -9,7 +9,8 @@
 //! * [`Driver`] is the hypervisor side: what a create, an action and a delete do to a real
 //!   machine. The default [`SimulatedDriver`] only moves the state machine.
 //!
-//! The layers, outside in: authentication (Bearer token, constant-time), the `Server:
+//! The layers, outside in: connections closed after the idle limit ([`IdleListener`]:
+//! headers that stop coming), authentication (Bearer token, constant-time), the `Server:
 //! tern OCCI/x.y` header, a request timeout, the body limit (413), then one handler that
 //! negotiates media types, reads the request through tern-occi and runs the OCCI operation
 //! in one store transaction (`provider` module).
@@ -30,15 +31,18 @@ mod config;
 mod driver;
 mod http;
 mod ids;
+mod listener;
 mod negotiate;
 mod provider;
 mod render;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use config::{Config, DEFAULT_BODY_LIMIT, DEFAULT_LISTEN, default_data_dir};
 pub use driver::{Driver, DriverError, SimulatedDriver};
 pub use http::router;
+pub use listener::{IdleListener, IdleStream};
 pub use provider::Provider;
 
 use tern_store::{SqliteStore, Store, StoreError};
@@ -80,6 +84,8 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
     let app = router(Arc::new(provider), &config);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let bound = listener.local_addr()?;
+    // A little longer than the request timeout, which answers 408 for a request under way.
+    let listener = IdleListener::new(listener, config.request_timeout + Duration::from_secs(5));
     // The first line is for scripts and tests that listen on port 0.
     println!("listening on http://{bound}");
     axum::serve(listener, app)

@@ -681,6 +681,7 @@ async fn slow_clients_time_out() {
     let app = router(Arc::new(provider), &config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    let listener = tern_server::IdleListener::new(listener, std::time::Duration::from_millis(600));
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let mut client = tokio::net::TcpStream::connect(address).await.unwrap();
     // A body announced as 100 bytes, of which 8 ever come.
@@ -695,6 +696,25 @@ async fn slow_clients_time_out() {
         .unwrap();
     let answer = String::from_utf8_lossy(&answer[..n]);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+
+    // Headers that stop coming: no request yet, the connection is closed.
+    let mut slow = tokio::net::TcpStream::connect(address).await.unwrap();
+    slow.write_all(b"GET /-/ HTTP/1.1\r\nHost: x\r\nAcc")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        slow.read_to_end(&mut rest),
+    )
+    .await
+    .expect("the server closes the connection");
+    assert!(
+        closed.is_err()
+            || rest.is_empty()
+            || String::from_utf8_lossy(&rest).starts_with("HTTP/1.1 4"),
+        "{rest:?}"
+    );
     server.abort();
 }
 
