@@ -19,6 +19,7 @@ use crate::render::Reply;
 
 struct App {
     provider: Arc<Provider>,
+    accept: HeaderValue,
     token: Option<String>,
     server: HeaderValue,
     body_limit: usize,
@@ -29,7 +30,15 @@ struct App {
 pub fn router(provider: Arc<Provider>, config: &Config) -> Router {
     let server = HeaderValue::from_str(&format!("tern OCCI/{}", provider.version()))
         .unwrap_or_else(|_| HeaderValue::from_static("tern"));
+    let accept = crate::negotiate::readable(provider.version())
+        .iter()
+        .map(|m| m.essence())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let accept =
+        HeaderValue::from_str(&accept).unwrap_or_else(|_| HeaderValue::from_static("text/plain"));
     let app = Arc::new(App {
+        accept,
         provider,
         token: config.token.clone(),
         server,
@@ -48,11 +57,43 @@ pub fn router(provider: Arc<Provider>, config: &Config) -> Router {
 }
 
 async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
-    let reply = match authenticate(&app, request.headers()) {
+    let checked =
+        authenticate(&app, request.headers()).and_then(|()| version(&app, request.headers()));
+    let reply = match checked {
         Ok(()) => answer(&app, request).await,
         Err(r) => r,
     };
     respond(&app, reply)
+}
+
+// GFD.223 §3.3: a client asking for a higher OCCI version (`User-Agent: … OCCI/X.Y`) gets 501.
+fn version(app: &App, headers: &HeaderMap) -> Result<(), Reply> {
+    let Some(agent) = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Ok(());
+    };
+    let served = app.provider.version();
+    let number = |v: &str| -> Option<(u32, u32)> {
+        let (major, minor) = v.split_once('.')?;
+        Some((major.parse().ok()?, minor.parse().ok()?))
+    };
+    let mine = number(served.as_str()).unwrap_or((1, 2));
+    for token in agent.split_whitespace() {
+        if let Some(asked) = token.strip_prefix("OCCI/").and_then(number)
+            && asked > mine
+        {
+            return Err(Reply::error(
+                501,
+                format!(
+                    "this server implements OCCI/{served}; the client asks for OCCI/{}.{}",
+                    asked.0, asked.1
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 // Bearer authentication, the token compared in constant time.
@@ -160,6 +201,8 @@ fn respond(app: &App, reply: Reply) -> Response {
     let mut response = (status, reply.body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::SERVER, app.server.clone());
+    // GFD.223 §3.2: the media types the server reads.
+    headers.insert(header::ACCEPT, app.accept.clone());
     match reply.content_type {
         Some(ct) => {
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));

@@ -67,12 +67,10 @@ impl Reply {
     /// 415, naming what is read.
     pub fn unsupported(content_type: &str, readable: &[MediaType]) -> Reply {
         let list = names(readable);
-        let mut r = Reply::error(
+        Reply::error(
             415,
             format!("`Content-Type: {content_type}` is not read here; send one of: {list}"),
-        );
-        r.headers.push(("Accept".into(), list));
-        r
+        )
     }
 
     /// `doc` rendered in `media`; locations of a `text/uri-list` are made absolute with

@@ -755,3 +755,33 @@ async fn partial_updates_may_leave_the_kind_out() {
     );
     assert!(plain.body.contains("renamed"), "{}", plain.body);
 }
+
+#[tokio::test]
+async fn versions_and_the_accept_header() {
+    let s = server().await;
+    let vm = s.create_compute().await;
+    let occi = s.get(&vm, "text/occi").await;
+    assert!(
+        occi.header("accept").contains("application/occi+json"),
+        "{:?}",
+        occi.headers
+    );
+    let future = s
+        .call(
+            "GET",
+            &vm,
+            &[("user-agent", "occi-client/1.1 libcurl/7 OCCI/1.3")],
+            "",
+        )
+        .await;
+    assert_eq!(
+        future.status,
+        StatusCode::NOT_IMPLEMENTED,
+        "{}",
+        future.body
+    );
+    let same = s
+        .call("GET", &vm, &[("user-agent", "rOCCI-cli OCCI/1.1")], "")
+        .await;
+    assert_eq!(same.status, StatusCode::OK);
+}
