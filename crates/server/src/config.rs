@@ -29,7 +29,10 @@ pub struct Config {
     /// The OCCI version served (catalogue, renderings, `Server` header).
     pub version: OcciVersion,
     /// How long the simulated driver takes to carry out an action; clients see the state
-    /// message of the transition in the meantime.
+    /// message of the transition in the meantime (`start in progress`). A transition cut
+    /// short by a stop or a crash finishes after the restart ([`Provider::resume`]).
+    ///
+    /// [`Provider::resume`]: crate::Provider::resume
     pub simulate_delay: Option<Duration>,
     /// The largest request body accepted.
     pub body_limit: usize,

@@ -81,6 +81,7 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
         Arc::new(SimulatedDriver),
     )
     .await?;
+    provider.resume().await?;
     let app = router(Arc::new(provider), &config);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let bound = listener.local_addr()?;

@@ -785,3 +785,55 @@ async fn versions_and_the_accept_header() {
         .await;
     assert_eq!(same.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_transition_cut_short_by_a_stop_finishes_after_the_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
+    config.simulate_delay = Some(std::time::Duration::from_millis(200));
+    let first = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let provider = Provider::open(&config, first.clone(), Arc::new(SimulatedDriver))
+        .await
+        .unwrap();
+    let s = Server {
+        app: router(Arc::new(provider), &config),
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    let vm = s.create_compute().await;
+    let start = s
+        .call(
+            "POST",
+            &format!("{vm}?action=start"),
+            &[("accept", "text/plain")],
+            "",
+        )
+        .await;
+    assert!(start.body.contains("start in progress"), "{}", start.body);
+    // The server stops before the transition ends: its completion finds the store closed.
+    tern_store::Store::close(first.as_ref()).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+
+    let second = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let provider = Provider::open(&config, second, Arc::new(SimulatedDriver))
+        .await
+        .unwrap();
+    assert_eq!(provider.resume().await.unwrap(), 1);
+    let s = Server {
+        app: router(Arc::new(provider), &config),
+        _dir: tempfile::tempdir().unwrap(),
+    };
+    let during = s.get(&vm, "text/plain").await;
+    assert!(
+        during.body.contains("occi.compute.state=\"inactive\""),
+        "{}",
+        during.body
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let after = s.get(&vm, "text/plain").await;
+    assert!(
+        after.body.contains("occi.compute.state=\"active\""),
+        "{}",
+        after.body
+    );
+    assert!(!after.body.contains("in progress"), "{}", after.body);
+}

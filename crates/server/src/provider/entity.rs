@@ -650,7 +650,7 @@ pub(crate) fn act(
                 {
                     e.attributes.insert(
                         format!("{attribute}.message"),
-                        format!("{term} in progress"),
+                        format!("{term}{IN_PROGRESS}"),
                     );
                 }
                 after.pending.push((location.clone(), attribute, to));
@@ -663,6 +663,34 @@ pub(crate) fn act(
         tx.put(&entity.to_record())?;
     }
     Ok(entity)
+}
+
+/// How the state message of a transition under way ends (`start in progress`).
+pub(crate) const IN_PROGRESS: &str = " in progress";
+
+/// The transition a stored entity was left in (its state message says `<action> in
+/// progress`): (location, state attribute, target state).
+pub(crate) fn interrupted(
+    ctx: &Ctx,
+    record: &tern_store::Record,
+) -> Option<(String, String, String)> {
+    let entity = Stored::from_record(ctx, record).ok()?;
+    let e = entity.entity();
+    let machine = ctx.catalogue.state_machine(&e.kind)?;
+    let message = e
+        .attributes
+        .get(&format!("{}.message", machine.attribute))?
+        .to_plain_string();
+    let term = message.strip_suffix(IN_PROGRESS)?;
+    let state = e.attributes.get(&machine.attribute)?.to_plain_string();
+    let t = machine.transitions.iter().find(|t| {
+        !t.failure && t.from == state && t.action.as_ref().is_some_and(|a| a.term() == term)
+    })?;
+    Some((
+        record.location.clone(),
+        machine.attribute.clone(),
+        t.to.clone(),
+    ))
 }
 
 /// The end of a delayed transition: the state reached, the message cleared.

@@ -103,6 +103,44 @@ impl Provider {
         })
     }
 
+    /// Finishes the transitions an earlier run left in progress (a simulated delay cut short
+    /// by a stop or a crash: the state message still says `<action> in progress`): each
+    /// reaches its state after the delay, as if just invoked. Returns how many there were.
+    pub async fn resume(&self) -> Result<usize, ServerError> {
+        const PAGE: u64 = 1000;
+        let mut offset = 0;
+        let mut found = Vec::new();
+        loop {
+            let ctx = self.ctx("");
+            let (page, n) = read(self.store.as_ref(), move |tx| {
+                let records = tx.list(&tern_store::Query {
+                    offset,
+                    limit: Some(PAGE),
+                    ..tern_store::Query::default()
+                })?;
+                let n = records.len();
+                let pending = records
+                    .iter()
+                    .filter(|r| r.body.contains(entity::IN_PROGRESS))
+                    .filter_map(|r| entity::interrupted(&ctx, r))
+                    .collect::<Vec<_>>();
+                Ok((pending, n))
+            })
+            .await?;
+            found.extend(page);
+            if (n as u64) < PAGE {
+                break;
+            }
+            offset += PAGE;
+        }
+        let count = found.len();
+        for (location, attribute, state) in found {
+            self.ctx("").mark_busy(&location);
+            self.finish_later(location, attribute, state);
+        }
+        Ok(count)
+    }
+
     /// The OCCI version served.
     pub fn version(&self) -> OcciVersion {
         self.version
