@@ -2,7 +2,7 @@
 //! (Kind) or tags (Mixin), PUT replaces a Mixin's members, DELETE deletes (Kind) or untags
 //! (Mixin); `?action=` acts on every member.
 
-use tern_model::{Catalogue, CategoryId, Entity, Link, Resource, Value};
+use tern_model::{Catalogue, CategoryId, Entity, Value};
 use tern_occi::syntax::TextValue;
 use tern_occi::{Document, Listing, MediaType};
 use tern_store::{Query, Transaction};
@@ -277,48 +277,47 @@ fn list(
         q.offset = skip;
         q.limit = number;
     }
-    let mut resources: Vec<Resource> = Vec::new();
-    let mut links: Vec<Link> = Vec::new();
-    let mut found: Vec<String> = Vec::new();
+    // The members in order (decoded when a filter or the JSON rendering needs them), then
+    // the page (the store paged already when nothing is filtered), then the rendering.
+    let mut members: Vec<(String, Option<Stored>)> = Vec::new();
     for record in tx.list(&q)? {
         if !full {
-            found.push(record.location);
+            members.push((record.location, None));
             continue;
         }
         let member = Stored::from_record(ctx, &record)?;
-        if !filter.matches(member.entity()) {
-            continue;
-        }
-        found.push(record.location.clone());
-        if media.is_json() {
-            match entity::document(ctx, tx, &member)? {
-                Document::Resource(r) => resources.push(r),
-                Document::Link(l) => links.push(l),
-                _ => {}
-            }
+        if filter.matches(member.entity()) {
+            members.push((record.location, Some(member)));
         }
     }
     if !filter.is_empty() {
-        let keep = |n: usize| n as u64 >= skip && number.is_none_or(|k| (n as u64) < skip + k);
-        found = found
-            .into_iter()
-            .enumerate()
-            .filter(|(n, _)| keep(*n))
-            .map(|(_, l)| l)
-            .collect();
-        resources.retain(|r| found.contains(&r.entity.location_or_default()));
-        links.retain(|l| found.contains(&l.entity.location_or_default()));
+        let skip = usize::try_from(skip).unwrap_or(usize::MAX);
+        let take = number.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        members = members.into_iter().skip(skip).take(take).collect();
     }
-    let doc = if media.is_json() {
-        Document::Listing(Listing {
-            resources,
-            links,
-            ..Listing::default()
-        })
-    } else {
-        Document::Locations(found)
-    };
-    Ok(Reply::document(200, &doc, media, &ctx.base))
+    if !media.is_json() {
+        let found = members.into_iter().map(|(l, _)| l).collect();
+        return Ok(Reply::document(
+            200,
+            &Document::Locations(found),
+            media,
+            &ctx.base,
+        ));
+    }
+    let mut listing = Listing::default();
+    for member in members.into_iter().filter_map(|(_, m)| m) {
+        match entity::document(ctx, tx, &member)? {
+            Document::Resource(r) => listing.resources.push(r),
+            Document::Link(l) => listing.links.push(l),
+            _ => {}
+        }
+    }
+    Ok(Reply::document(
+        200,
+        &Document::Listing(listing),
+        media,
+        &ctx.base,
+    ))
 }
 
 // The filters of a collection GET.
