@@ -81,8 +81,10 @@ pub(crate) fn handle(
         (Method::Post | Method::Put, Members::Mixin(mixin), None) => {
             let given = locations(ctx, request)?;
             if request.method == Method::Put {
+                let kept: std::collections::HashSet<&str> =
+                    given.iter().map(String::as_str).collect();
                 for record in tx.list(&query(&members))? {
-                    if !given.contains(&record.location) {
+                    if !kept.contains(record.location.as_str()) {
                         retag(ctx, tx, &record.location, mixin, false)?;
                     }
                 }
