@@ -18,6 +18,13 @@
 //! the columns the server looks them up by: location, kind, mixins, a link's source and
 //! target. The store never parses a body.
 //!
+//! Where the next back ends fit: a PostgreSQL store implements [`Store`] with the same
+//! schema (a pooled connection per transaction, the work on a blocking thread); the version
+//! column optimistic concurrency needs (ETags, `If-Match`) is one more column and a
+//! conditional `put`. CDMI values and images are blobs, not rows: they get a blob trait of
+//! their own beside this one (streamed, committed before the metadata row that points at
+//! them), and their metadata goes through [`Transaction`] like an entity's.
+//!
 //! ```
 //! use tern_store::{Decision, Record, SqliteStore, transact};
 //!
