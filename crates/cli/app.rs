@@ -132,6 +132,9 @@ pub(crate) enum Command {
     /// Print the man page of tern (roff), or write one per command into a directory.
     #[command(after_help = commands::generate::MAN_EXAMPLES)]
     Man(commands::generate::ManArgs),
+    /// Serve OCCI over HTTP: a provider with an embedded store and a simulated hypervisor.
+    #[command(after_help = commands::serve::EXAMPLES)]
+    Serve(commands::serve::ServeArgs),
 }
 
 #[cfg(test)]

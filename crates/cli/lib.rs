@@ -21,11 +21,15 @@ pub use exit::{CliError, Outcome};
 
 /// Entry point of the `tern` binary.
 pub fn main_tern() -> ExitCode {
-    signals::install();
     let (cli, _) = match parse::<app::Cli>() {
         Ok(parsed) => parsed,
         Err(code) => return code,
     };
+    // `serve` shuts down gracefully on SIGINT/SIGTERM itself (requests finish, the store
+    // closes); it writes no temporary files.
+    if !matches!(cli.command, app::Command::Serve(_)) {
+        signals::install();
+    }
     let codes = commands::codes(&cli.command);
     exit::finish(
         commands::dispatch(cli.command, &cli.global),

@@ -8,6 +8,7 @@ pub(crate) mod occi;
 pub(crate) mod occi_codec;
 pub(crate) mod ova;
 pub(crate) mod ovf;
+pub(crate) mod serve;
 pub(crate) mod topology;
 
 use crate::app::{Command, GlobalArgs};
@@ -27,6 +28,7 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
         Command::Plan(args) => topology::plan_command(&args, global),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args, global),
+        Command::Serve(args) => serve::run(&args),
     }
 }
 

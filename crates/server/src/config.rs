@@ -1,0 +1,88 @@
+//! What `tern serve` is told on its command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tern_model::OcciVersion;
+
+use crate::ServerError;
+
+/// The address served when none is given: loopback only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
+
+/// The largest request body accepted (413 beyond): 16 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// How `tern serve` runs.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// The address to listen on (port 0: any free port, printed at start).
+    pub listen: SocketAddr,
+    /// The data directory (the store's file lives there).
+    pub data: PathBuf,
+    /// The Bearer token every request must carry.
+    pub token: Option<String>,
+    /// Serve a non-loopback address without a token.
+    pub insecure: bool,
+    /// The OCCI version served (catalogue, renderings, `Server` header).
+    pub version: OcciVersion,
+    /// How long the simulated driver takes to carry out an action; clients see the state
+    /// message of the transition in the meantime (`start in progress`). A transition cut
+    /// short by a stop or a crash finishes after the restart ([`Provider::resume`]).
+    ///
+    /// [`Provider::resume`]: crate::Provider::resume
+    pub simulate_delay: Option<Duration>,
+    /// The largest request body accepted.
+    pub body_limit: usize,
+    /// How long a request may take, reading the body included (408 beyond).
+    pub request_timeout: Duration,
+}
+
+impl Config {
+    /// A configuration with the defaults: OCCI 1.2, no token, 16 MiB bodies, 30 s per request.
+    pub fn new(listen: SocketAddr, data: PathBuf) -> Self {
+        Config {
+            listen,
+            data,
+            token: None,
+            insecure: false,
+            version: OcciVersion::V1_2,
+            simulate_delay: None,
+            body_limit: DEFAULT_BODY_LIMIT,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+
+    /// Refuses to expose the server beyond loopback without a token, unless `insecure`.
+    pub fn check(&self) -> Result<(), ServerError> {
+        if !self.listen.ip().is_loopback() && self.token.is_none() && !self.insecure {
+            return Err(ServerError::Config(format!(
+                "{} is not a loopback address: give --token TOKEN (clients then send `Authorization: Bearer TOKEN`), or --insecure to serve it without authentication",
+                self.listen
+            )));
+        }
+        if self.token.as_deref().is_some_and(str::is_empty) {
+            return Err(ServerError::Config("--token must not be empty".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The data directory used when none is given: `$XDG_DATA_HOME/tern/serve`, else
+/// `$HOME/.local/share/tern/serve`, else `./tern-data`.
+pub fn default_data_dir() -> PathBuf {
+    let from = |var: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(xdg) = from("XDG_DATA_HOME") {
+        return xdg.join("tern").join("serve");
+    }
+    if let Some(home) = from("HOME") {
+        return home.join(".local").join("share").join("tern").join("serve");
+    }
+    PathBuf::from("tern-data")
+}

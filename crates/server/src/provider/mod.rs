@@ -1,0 +1,321 @@
+//! The OCCI provider: GFD.223's operations on the query interface, collections and
+//! entities, each request one store transaction.
+
+mod collection;
+mod entity;
+mod query;
+mod request;
+mod stored;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use tern_model::{Catalogue, CategoryId, OcciVersion};
+use tern_occi::{MediaType, ParseOptions};
+use tern_store::{Decision, Store, StoreError, Transaction, read, transact};
+
+use crate::config::Config;
+use crate::driver::Driver;
+use crate::negotiate::{self, Target};
+use crate::render::Reply;
+use crate::{ServerError, ids};
+
+pub(crate) use request::{Method, OcciRequest};
+
+/// The OCCI side of the server: catalogue, store and driver.
+pub struct Provider {
+    store: Arc<dyn Store>,
+    driver: Arc<dyn Driver>,
+    version: OcciVersion,
+    catalogue: RwLock<Arc<Catalogue>>,
+    // User mixins change the catalogue: one such change at a time.
+    categories: tokio::sync::Mutex<()>,
+    delay: Option<Duration>,
+    busy: Arc<Mutex<HashSet<String>>>,
+}
+
+// What a request's work needs, cheap to clone into the blocking thread.
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    catalogue: Arc<Catalogue>,
+    driver: Arc<dyn Driver>,
+    options: ParseOptions,
+    version: OcciVersion,
+    base: String,
+    delay: Option<Duration>,
+    busy: Arc<Mutex<HashSet<String>>>,
+}
+
+// A refusal (rolled back, answered) or a store failure (500).
+pub(crate) enum Fail {
+    Reply(Reply),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Fail {
+    fn from(e: StoreError) -> Self {
+        Fail::Store(e)
+    }
+}
+
+impl From<Reply> for Fail {
+    fn from(r: Reply) -> Self {
+        Fail::Reply(r)
+    }
+}
+
+pub(crate) type Outcome<T> = Result<T, Fail>;
+
+// What happens after the commit.
+#[derive(Default)]
+pub(crate) struct After {
+    catalogue: Option<Catalogue>,
+    // (location, state attribute, target state) finishing after the simulated delay.
+    pending: Vec<(String, String, String)>,
+}
+
+impl Provider {
+    /// A provider over `store` and `driver`, serving the catalogue of `config.version` plus
+    /// the user mixins the store holds.
+    pub async fn open(
+        config: &Config,
+        store: Arc<dyn Store>,
+        driver: Arc<dyn Driver>,
+    ) -> Result<Provider, ServerError> {
+        let version = config.version;
+        let options = parse_options(version);
+        let catalogue = transact(store.as_ref(), move |tx| {
+            Ok((
+                query::load_catalogue(version, &options, tx)?,
+                Decision::Commit,
+            ))
+        })
+        .await?;
+        Ok(Provider {
+            store,
+            driver,
+            version,
+            catalogue: RwLock::new(Arc::new(catalogue)),
+            categories: tokio::sync::Mutex::new(()),
+            delay: config.simulate_delay,
+            busy: Arc::new(Mutex::new(HashSet::new())),
+        })
+    }
+
+    /// Finishes the transitions an earlier run left in progress (a simulated delay cut short
+    /// by a stop or a crash: the state message still says `<action> in progress`): each
+    /// reaches its state after the delay, as if just invoked. Returns how many there were.
+    pub async fn resume(&self) -> Result<usize, ServerError> {
+        const PAGE: u64 = 1000;
+        let mut offset = 0;
+        let mut found = Vec::new();
+        loop {
+            let ctx = self.ctx("");
+            let (page, n) = read(self.store.as_ref(), move |tx| {
+                let records = tx.list(&tern_store::Query {
+                    offset,
+                    limit: Some(PAGE),
+                    ..tern_store::Query::default()
+                })?;
+                let n = records.len();
+                let pending = records
+                    .iter()
+                    .filter(|r| r.body.contains(entity::IN_PROGRESS))
+                    .filter_map(|r| entity::interrupted(&ctx, r))
+                    .collect::<Vec<_>>();
+                Ok((pending, n))
+            })
+            .await?;
+            found.extend(page);
+            if (n as u64) < PAGE {
+                break;
+            }
+            offset += PAGE;
+        }
+        let count = found.len();
+        for (location, attribute, state) in found {
+            self.ctx("").mark_busy(&location);
+            self.finish_later(location, attribute, state);
+        }
+        Ok(count)
+    }
+
+    /// The OCCI version served.
+    pub fn version(&self) -> OcciVersion {
+        self.version
+    }
+
+    fn ctx(&self, base: &str) -> Ctx {
+        Ctx {
+            catalogue: Arc::clone(
+                &self
+                    .catalogue
+                    .read()
+                    .unwrap_or_else(PoisonError::into_inner),
+            ),
+            driver: Arc::clone(&self.driver),
+            options: parse_options(self.version),
+            version: self.version,
+            base: base.to_owned(),
+            delay: self.delay,
+            busy: Arc::clone(&self.busy),
+        }
+    }
+
+    /// Answers one request.
+    pub(crate) async fn handle(&self, request: OcciRequest) -> Reply {
+        let qi = request.path == "/-/" || request.path == "/.well-known/org/ogf/occi/-/";
+        // Query-interface changes rebuild the catalogue: one at a time.
+        let _guard = if qi && matches!(request.method, Method::Post | Method::Delete) {
+            Some(self.categories.lock().await)
+        } else {
+            None
+        };
+        let ctx = self.ctx(&request.base);
+        let target = if qi || !request.path.ends_with('/') {
+            Target::Single
+        } else {
+            Target::Collection
+        };
+        let media = match negotiate::output(
+            request.accept.as_deref(),
+            &negotiate::offered(self.version, target),
+        ) {
+            Ok(m) => m,
+            Err(r) => return r,
+        };
+        let work_ctx = ctx.clone();
+        // Reads run on a snapshot, beside each other and beside the writer.
+        if matches!(request.method, Method::Get | Method::Head) {
+            let result = read(self.store.as_ref(), move |tx| {
+                let mut after = After::default();
+                match route(&work_ctx, tx, &request, media, &mut after) {
+                    Ok(reply) | Err(Fail::Reply(reply)) => Ok(reply),
+                    Err(Fail::Store(e)) => Err(e),
+                }
+            })
+            .await;
+            return result.unwrap_or_else(|e| {
+                tracing::error!("request failed in the store: {e}");
+                Reply::error(500, format!("the request was not carried out: {e}"))
+            });
+        }
+        let result = transact(self.store.as_ref(), move |tx| {
+            let mut after = After::default();
+            let outcome = route(&work_ctx, tx, &request, media, &mut after);
+            match outcome {
+                Ok(reply) => Ok(((reply, after), Decision::Commit)),
+                Err(Fail::Reply(reply)) => Ok(((reply, After::default()), Decision::Rollback)),
+                Err(Fail::Store(e)) => Err(e),
+            }
+        })
+        .await;
+        match result {
+            Ok((reply, after)) => {
+                if let Some(c) = after.catalogue {
+                    *self
+                        .catalogue
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner) = Arc::new(c);
+                }
+                for (location, attribute, state) in after.pending {
+                    ctx.mark_busy(&location);
+                    self.finish_later(location, attribute, state);
+                }
+                reply
+            }
+            Err(e) => {
+                tracing::error!("request failed in the store: {e}");
+                Reply::error(500, format!("the request was not carried out: {e}"))
+            }
+        }
+    }
+
+    // The simulated driver's transition completes after the delay, in its own transaction.
+    fn finish_later(&self, location: String, attribute: String, state: String) {
+        let store = Arc::clone(&self.store);
+        let ctx = self.ctx("");
+        let delay = self.delay.unwrap_or_default();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let busy = Arc::clone(&ctx.busy);
+            let done = location.clone();
+            let r = transact(store.as_ref(), move |tx| {
+                entity::complete(&ctx, tx, &location, &attribute, &state)?;
+                Ok(((), Decision::Commit))
+            })
+            .await;
+            busy.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&done);
+            if let Err(e) = r {
+                tracing::error!("the delayed transition of {done} failed: {e}");
+            }
+        });
+    }
+}
+
+fn parse_options(version: OcciVersion) -> ParseOptions {
+    ParseOptions {
+        version,
+        ..ParseOptions::lenient()
+    }
+}
+
+// Which operation a request is.
+fn route(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    request: &OcciRequest,
+    media: MediaType,
+    after: &mut After,
+) -> Outcome<Reply> {
+    let path = request.path.as_str();
+    if path == "/-/" || path == "/.well-known/org/ogf/occi/-/" {
+        return query::handle(ctx, tx, request, media, after);
+    }
+    if path.ends_with('/') {
+        return collection::handle(ctx, tx, request, media, after);
+    }
+    entity::handle(ctx, tx, request, media, after)
+}
+
+impl Ctx {
+    // The category (kind or mixin) bound to a collection location.
+    fn category_at(&self, location: &str) -> Option<CategoryId> {
+        let c = &self.catalogue;
+        c.kinds()
+            .iter()
+            .find(|k| k.location.as_deref() == Some(location))
+            .map(|k| k.id.clone())
+            .or_else(|| {
+                c.mixins()
+                    .iter()
+                    .find(|m| m.location.as_deref() == Some(location))
+                    .map(|m| m.id.clone())
+            })
+    }
+
+    fn readable(&self) -> Vec<MediaType> {
+        negotiate::readable(self.version)
+    }
+
+    fn is_busy(&self, location: &str) -> bool {
+        self.busy
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(location)
+    }
+
+    fn mark_busy(&self, location: &str) {
+        self.busy
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(location.to_owned());
+    }
+}
+
+fn new_uuid() -> Outcome<String> {
+    ids::uuid().map_err(|e| Fail::Reply(Reply::error(500, e)))
+}
