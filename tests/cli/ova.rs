@@ -264,3 +264,99 @@ fn verify_and_unpack_json_follow_the_findings_schema() {
     let broken = text.replacen("\"rule\"", "\"rules\"", 1);
     assert!(!violations(FINDINGS_SCHEMA, &broken).is_empty());
 }
+
+/// Two `tern ova unpack` of one archive into one directory, started together: exactly one
+/// succeeds, the other exits 2 having written nothing, and the package verifies, for a new
+/// directory (published by one directory rename) and for one that already holds other files
+/// (files moved in with no-replace renames, taken back on conflict). Before publication was
+/// atomic, both succeeded in about four rounds of ten and mixed their files.
+#[test]
+fn concurrent_unpacks_into_one_directory_have_exactly_one_winner() {
+    use std::process::{Command, Stdio};
+    let dir = Scratch::new("race");
+    let ovf = dir.join("vm.ovf");
+    let refs: String = (0..4)
+        .map(|i| format!(r#"<File ovf:id="f{i}" ovf:href="disk{i}.img"/>"#))
+        .collect();
+    std::fs::write(
+        &ovf,
+        format!(
+            r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References>{refs}</References></Envelope>"#
+        ),
+    )
+    .unwrap();
+    for i in 0..4u8 {
+        std::fs::write(dir.join(&format!("disk{i}.img")), vec![i; 256 << 10]).unwrap();
+    }
+    let ova = dir.join("vm.ova");
+    let out = tern(&["ova", "pack", s(&ovf), "-o", s(&ova)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let unpack = |target: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_tern"))
+            .args(["ova", "unpack", s(&ova), "-d", s(target)])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    for round in 0..20 {
+        let target = dir.join(&format!("out{round}"));
+        let existing = round % 2 == 1;
+        if existing {
+            std::fs::create_dir(&target).unwrap();
+            std::fs::write(target.join("notes.txt"), "mine").unwrap();
+        }
+        let (a, b) = (unpack(&target), unpack(&target));
+        let outcomes = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let codes: Vec<Option<i32>> = outcomes.iter().map(|o| o.status.code()).collect();
+        assert!(
+            codes == [Some(0), Some(2)] || codes == [Some(2), Some(0)],
+            "round {round} (existing directory: {existing}): exit codes {codes:?}; {}",
+            outcomes.iter().map(stderr).collect::<String>()
+        );
+        let loser = outcomes
+            .iter()
+            .find(|o| o.status.code() == Some(2))
+            .unwrap();
+        assert!(
+            stderr(loser).contains("already exists"),
+            "{}",
+            stderr(loser)
+        );
+        let out = tern(&["ova", "verify", s(&target.join("vm.ovf"))]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "round {round}: {}",
+            stdout(&out)
+        );
+        let mut names: Vec<String> = std::fs::read_dir(&target)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut expected = vec![
+            "disk0.img",
+            "disk1.img",
+            "disk2.img",
+            "disk3.img",
+            "vm.mf",
+            "vm.ovf",
+        ];
+        if existing {
+            expected.insert(4, "notes.txt");
+        }
+        assert_eq!(
+            names, expected,
+            "round {round}: nothing else, no staging left"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join(""))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tern-unpack."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

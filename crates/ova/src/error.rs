@@ -70,6 +70,16 @@ pub enum OvaError {
         /// Byte offset of its header.
         offset: u64,
     },
+    /// The archive holds more members than the limit (`--max-members` in the CLI).
+    #[error(
+        "more than {limit} members (the next header is at byte {offset}); raise the limit if the archive is trusted"
+    )]
+    TooManyMembers {
+        /// The limit.
+        limit: usize,
+        /// Byte offset of the first header past the limit.
+        offset: u64,
+    },
     /// The archive holds no member at all.
     #[error("the archive holds no member (an OVA starts with its .ovf descriptor)")]
     Empty,
@@ -157,7 +167,7 @@ impl fmt::Display for UnsafeKind {
 impl OvaError {
     /// The error as a finding, for printing beside verification findings: an unreadable
     /// descriptor is `OVF-XML` in the descriptor at its line and column, a manifest error
-    /// keeps its rule and position, anything else is rule `OVA` with the error's text. The
+    /// keeps its rule and position, too many members is `OVA-MEMBERS`, anything else is rule `OVA` with the error's text. The
     /// caller adds the archive's name with [`Finding::in_file`].
     pub fn to_finding(&self) -> Finding {
         match self {
@@ -169,6 +179,7 @@ impl OvaError {
                 .at(*position)
                 .in_file(member),
             OvaError::Manifest(e) => (*e.finding).clone(),
+            OvaError::TooManyMembers { .. } => Finding::error("OVA-MEMBERS", self.to_string()),
             other => Finding::error("OVA", other.to_string()),
         }
     }

@@ -82,7 +82,7 @@ mod tar;
 mod unpack;
 mod verify;
 
-pub use archive::{MAX_TEXT_MEMBER, MemberReader, Ova};
+pub use archive::{DEFAULT_MAX_MEMBERS, MAX_TEXT_MEMBER, MemberReader, Ova};
 pub use cert::Certificate;
 pub use digest::{Algorithm, DigestValue, Hasher, UnknownAlgorithm};
 pub use error::{OvaError, UnsafeKind};
