@@ -360,3 +360,56 @@ fn concurrent_unpacks_into_one_directory_have_exactly_one_winner() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// hrefs that leave the package directory (`../`, absolute, a symbolic link out) are refused
+/// with `OVA-HREF` at their File element by `ova verify DIR/vm.ovf`, `ovf validate
+/// --check-files` and `ova pack` alike; the file behind them is never opened, so its size
+/// or digest is never reported (they used to report the size of the file outside).
+#[test]
+fn hrefs_leading_out_of_the_package_are_refused_everywhere() {
+    let dir = Scratch::new("href");
+    std::fs::write(dir.join("secret"), "sixteen bytes!!\n").unwrap();
+    std::fs::create_dir(dir.join("pkg")).unwrap();
+    let ovf = dir.join("pkg/vm.ovf");
+    let secret = dir.path("secret");
+    let mut hrefs = vec!["../secret".to_owned(), secret.clone()];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&secret, dir.join("pkg/link.img")).unwrap();
+        hrefs.push("link.img".into());
+    }
+    let refs: String = hrefs
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!(r#"<File ovf:id="f{i}" ovf:href="{h}" ovf:size="1"/>"#))
+        .collect();
+    std::fs::write(
+        &ovf,
+        format!(
+            r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References>{refs}</References></Envelope>"#
+        ),
+    )
+    .unwrap();
+    for args in [
+        vec!["ova", "verify", s(&ovf)],
+        vec!["ovf", "validate", "--lax", "--check-files", s(&ovf)],
+    ] {
+        let out = tern(&args);
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {text}");
+        assert_eq!(
+            text.matches("error[OVA-HREF]").count(),
+            hrefs.len(),
+            "{args:?}: {text}"
+        );
+        assert!(text.contains("vm.ovf:1:"), "placed at the File: {text}");
+        assert!(
+            !text.contains("16") && !text.contains("FILE-SIZE"),
+            "{args:?}: {text}"
+        );
+    }
+    let out = tern(&["ova", "pack", s(&ovf), "-o", &dir.path("x.ova")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("error[OVA-HREF]"), "{}", stderr(&out));
+    assert!(!dir.join("x.ova").exists());
+}

@@ -364,11 +364,20 @@ pub(crate) fn package_findings(path: &Path) -> Vec<Finding> {
 }
 
 /// The findings of a verification, placed in `path`: a member's finding becomes
-/// `path/member`.
+/// `path/member` in an archive, and the file beside the descriptor in a package directory
+/// (`dir/vm.ovf` verifying `dir/disk.img`); a finding without a file names `path`.
 fn placed(path: &Path, findings: &[Finding]) -> Vec<Finding> {
+    let beside = (!crate::input::is_ova(path)).then(|| path.parent().unwrap_or(Path::new("")));
     findings
         .iter()
-        .map(|f| f.clone().in_file(path.display()))
+        .map(|f| match (&f.file, beside) {
+            (Some(name), Some(dir)) => {
+                let mut f = f.clone();
+                f.file = Some(dir.join(name).display().to_string());
+                f
+            }
+            _ => f.clone().in_file(path.display()),
+        })
         .collect()
 }
 

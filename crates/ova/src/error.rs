@@ -109,6 +109,19 @@ pub enum OvaError {
         /// The rule broken.
         reason: String,
     },
+    /// A File's href cannot name a file of the package: absolute, `..`, or a symbolic link
+    /// leading outside the descriptor's directory (tern-ovf's `package_file` rule).
+    #[error("{descriptor}:{position}: File href \"{href}\" refused: {reason}")]
+    Href {
+        /// The descriptor's path.
+        descriptor: String,
+        /// The `File` element's position.
+        position: Position,
+        /// The href (or chunk name) refused.
+        href: String,
+        /// Why.
+        reason: String,
+    },
     /// A manifest could not be parsed.
     #[error(transparent)]
     Manifest(#[from] ManifestError),
@@ -167,7 +180,7 @@ impl fmt::Display for UnsafeKind {
 impl OvaError {
     /// The error as a finding, for printing beside verification findings: an unreadable
     /// descriptor is `OVF-XML` in the descriptor at its line and column, a manifest error
-    /// keeps its rule and position, too many members is `OVA-MEMBERS`, anything else is rule `OVA` with the error's text. The
+    /// keeps its rule and position, too many members is `OVA-MEMBERS`, a refused href `OVA-HREF` at its File, anything else is rule `OVA` with the error's text. The
     /// caller adds the archive's name with [`Finding::in_file`].
     pub fn to_finding(&self) -> Finding {
         match self {
@@ -180,6 +193,12 @@ impl OvaError {
                 .in_file(member),
             OvaError::Manifest(e) => (*e.finding).clone(),
             OvaError::TooManyMembers { .. } => Finding::error("OVA-MEMBERS", self.to_string()),
+            OvaError::Href {
+                descriptor,
+                position,
+                href,
+                reason,
+            } => href_finding(href, reason).at(*position).in_file(descriptor),
             other => Finding::error("OVA", other.to_string()),
         }
     }
@@ -190,6 +209,14 @@ impl OvaError {
             source,
         }
     }
+}
+
+/// `OVA-HREF`: a File href that is not opened.
+pub(crate) fn href_finding(href: &str, reason: &str) -> Finding {
+    Finding::error(
+        "OVA-HREF",
+        format!("File href \"{href}\" refused: {reason}; it is not opened"),
+    )
 }
 
 fn member_suffix(member: Option<&str>) -> String {

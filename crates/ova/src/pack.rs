@@ -87,7 +87,7 @@ pub fn referenced_files(descriptor: &Path) -> Result<ReferencedFiles, OvaError> 
             found.remote.push(file.href);
             continue;
         }
-        found.files.extend(local_parts(dir, &file)?);
+        found.files.extend(local_parts(dir, &file, &name)?);
     }
     Ok(found)
 }
@@ -378,30 +378,48 @@ fn refuse_overwriting_inputs(output: &Path, sources: &[&Source]) -> Result<(), O
     Ok(())
 }
 
-/// The files storing `file` beside the descriptor (see [`referenced_files`]).
-fn local_parts(dir: &Path, file: &FileReference) -> Result<Vec<PackFile>, OvaError> {
-    let part = |name: String| PackFile {
-        path: dir.join(&name),
-        name,
+/// The files storing `file` beside the descriptor (see [`referenced_files`]); an href
+/// leading outside the descriptor's directory is refused before anything is opened.
+fn local_parts(
+    dir: &Path,
+    file: &FileReference,
+    descriptor: &str,
+) -> Result<Vec<PackFile>, OvaError> {
+    let part = |name: String| -> Result<PackFile, OvaError> {
+        match tern_ovf::model::package_file(dir, &name) {
+            Ok(path) => Ok(PackFile { path, name }),
+            Err(reason) => Err(OvaError::Href {
+                descriptor: descriptor.to_owned(),
+                position: file.position,
+                href: name,
+                reason: reason.to_owned(),
+            }),
+        }
     };
-    if file.chunk_size.is_some() && dir.join(file.chunk_name(0)).is_file() {
-        return Ok((0..=MAX_CHUNKS)
-            .map(|i| file.chunk_name(i))
-            .take_while(|n| dir.join(n).is_file())
-            .map(part)
-            .collect());
+    let first = part(file.href.clone())?;
+    if file.chunk_size.is_some() {
+        let mut chunks = Vec::new();
+        for i in 0..=MAX_CHUNKS {
+            let chunk = part(file.chunk_name(i))?;
+            if !chunk.path.is_file() {
+                break;
+            }
+            chunks.push(chunk);
+        }
+        if !chunks.is_empty() {
+            return Ok(chunks);
+        }
     }
-    let single = part(file.href.clone());
-    if !single.path.is_file() {
+    if !first.path.is_file() {
         return Err(OvaError::io(
-            &single.path,
+            &first.path,
             std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("referenced by File href=\"{}\" but not found", file.href),
             ),
         ));
     }
-    Ok(vec![single])
+    Ok(vec![first])
 }
 
 fn name_error(name: &str, reason: String) -> OvaError {

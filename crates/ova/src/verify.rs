@@ -10,7 +10,7 @@ use tern_diag::{Finding, Position};
 use crate::archive::Ova;
 use crate::cert::Certificate;
 use crate::digest::{Algorithm, DigestValue, MultiHasher, to_hex};
-use crate::error::OvaError;
+use crate::error::{OvaError, href_finding};
 use crate::manifest::{Manifest, ManifestEntry};
 use crate::member::MemberKind;
 use crate::progress::{BUFFER, Progress};
@@ -340,6 +340,14 @@ impl Checker {
             }
         };
         for file in references.iter().filter(|f| f.is_local()) {
+            if let Some(reason) = store.href_refusal(file) {
+                self.push(
+                    href_finding(&file.href, &reason)
+                        .at(file.position)
+                        .in_file(&descriptor),
+                );
+                continue;
+            }
             let parts = store.part_sizes(file);
             if parts.is_empty() {
                 self.push(
