@@ -74,6 +74,7 @@ mod manifest;
 mod member;
 mod pack;
 mod package;
+mod pipeline;
 mod progress;
 mod references;
 mod staging;
