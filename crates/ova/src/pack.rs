@@ -6,21 +6,20 @@
 //! That one order (descriptor, manifest, files) suits OVF 1.x, which requires it, and 2.x,
 //! which also allows the manifest last: no reason to write two layouts. The copy and the
 //! digest overlap (the digest runs on a second thread, `pipeline.rs`), and written data is
-//! pushed to disk every 32 MiB by a third, so packing costs about what a flushed copy of the
+//! pushed to disk every 32 MiB by a third ([`with_writeback`]), so packing costs about what a flushed copy of the
 //! same bytes costs (`bench/ova-stream.sh` prints both).
 
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{SyncSender, sync_channel};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::archive::{MAX_CHUNKS, has_extension};
 use crate::digest::{Algorithm, Hasher};
 use crate::error::OvaError;
 use crate::manifest::Manifest;
-use crate::pipeline::digest_alongside;
+use crate::pipeline::{Writeback, digest_alongside, with_writeback};
 use crate::progress::{BUFFER, Progress};
 use crate::references::{FileReference, read_references};
 use crate::tar::writer::{check_name, file_header};
@@ -149,21 +148,14 @@ pub fn pack(
     let out_path = output.to_path_buf();
     let io_out = |e| OvaError::io(&out_path, e);
     let flush_handle = staged.file().try_clone().map_err(io_out)?;
-    let (signal, wake) = sync_channel::<()>(1);
-    // A scope so that the writer's borrow of the staged file ends before the commit.
-    let (manifest, members, size) = std::thread::scope(|scope| {
-        // Errors are the final flush's (in the commit) to report.
-        scope.spawn(move || {
-            for () in wake {
-                let _ = flush_handle.sync_data();
-            }
-        });
+    // The writer's borrow of the staged file ends with the closure, before the commit.
+    let (manifest, members, size) = with_writeback(flush_handle, |writeback| {
         let mut archive = ArchiveWriter {
             out: BufWriter::with_capacity(BUFFER, staged.file()),
             position: 0,
             done: 0,
             total,
-            writeback: Writeback { signal, pending: 0 },
+            writeback,
         };
         let mut manifest = Manifest::default();
         let mut members = Vec::with_capacity(sources.len() + 1);
@@ -223,39 +215,15 @@ pub fn pack(
 }
 
 /// The archive being written, with the position of its next header.
-struct ArchiveWriter<W> {
+struct ArchiveWriter<'w, W> {
     out: W,
     position: u64,
     done: u64,
     total: u64,
-    writeback: Writeback,
+    writeback: &'w mut Writeback,
 }
 
-/// Written data is pushed to disk while the copy goes on: every [`WRITEBACK_EVERY`] bytes a
-/// flusher thread is woken to `sync_data` the archive through a second handle. The disk then
-/// writes while files are read and digested, and the flush before the rename finds little
-/// left, where one flush at the end would wait for the whole archive.
-struct Writeback {
-    signal: SyncSender<()>,
-    pending: u64,
-}
-
-const WRITEBACK_EVERY: u64 = 32 << 20;
-
-impl Writeback {
-    fn wrote(&mut self, n: u64, out: &mut impl Write) -> std::io::Result<()> {
-        self.pending += n;
-        if self.pending >= WRITEBACK_EVERY {
-            self.pending = 0;
-            out.flush()?;
-            // Full: a flush is already asked for, and will cover this data.
-            let _ = self.signal.try_send(());
-        }
-        Ok(())
-    }
-}
-
-impl<W: Write> ArchiveWriter<W> {
+impl<W: Write> ArchiveWriter<'_, W> {
     /// Header, data (digested into the manifest while copied), padding.
     fn file(
         &mut self,
@@ -273,7 +241,7 @@ impl<W: Write> ArchiveWriter<W> {
             source,
             &mut self.out,
             algorithm.hasher(),
-            &mut self.writeback,
+            self.writeback,
             &mut |n| {
                 *done += n;
                 progress(Progress {

@@ -1,11 +1,14 @@
 //! Digesting on a second thread while the calling thread reads and writes, so that a pack,
-//! verify or unpack costs about the larger of its I/O and its digest instead of their sum.
+//! verify or unpack costs about the larger of its I/O and its digest instead of their sum;
+//! and flushing written data to disk on another while writing goes on ([`with_writeback`]).
 //!
 //! Buffers go round: the caller takes one ([`Feed::buffer`]), fills it, writes it out if it
 //! copies, and hands it over ([`Feed::digest`]); the digest thread updates the hashers in the
 //! order the buffers came and sends each buffer back. [`DEPTH`] buffers circulate, so memory
 //! stays fixed whatever the size of the data.
 
+use std::fs::File;
+use std::io::{self, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use crate::digest::{Hasher, MultiHasher};
@@ -79,6 +82,50 @@ pub(crate) fn digest_alongside<D: Digester, T, E>(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         result.map(|value| (value, digester))
+    })
+}
+
+/// Bytes written between two flushes asked of the flusher thread.
+pub(crate) const WRITEBACK_EVERY: u64 = 32 << 20;
+
+/// Written data pushed to disk while writing goes on: every [`WRITEBACK_EVERY`] bytes a
+/// flusher thread is woken to `sync_data` the file through a second handle. The disk then
+/// writes while the data is read and digested, and the flush before the rename finds little
+/// left, where one flush at the end waits for all of it (on the development machine a 2 GiB
+/// copy flushed once at the end took 13–17 s, flushed along the way 5–6 s).
+pub(crate) struct Writeback {
+    signal: SyncSender<()>,
+    pending: u64,
+}
+
+impl Writeback {
+    /// `n` more bytes were written through `out` (flushed to the file before the flusher is
+    /// woken).
+    pub(crate) fn wrote(&mut self, n: u64, out: &mut impl Write) -> io::Result<()> {
+        self.pending += n;
+        if self.pending >= WRITEBACK_EVERY {
+            self.pending = 0;
+            out.flush()?;
+            // Full: a flush is already asked for, and will cover this data.
+            let _ = self.signal.try_send(());
+        }
+        Ok(())
+    }
+}
+
+/// Runs `body` with a [`Writeback`] whose flusher thread flushes `handle` (a second handle
+/// on the file being written). Flush errors are left to the caller's final flush.
+pub(crate) fn with_writeback<T>(handle: File, body: impl FnOnce(&mut Writeback) -> T) -> T {
+    let (signal, wake) = sync_channel::<()>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for () in wake {
+                let _ = handle.sync_data();
+            }
+        });
+        let mut writeback = Writeback { signal, pending: 0 };
+        // The flusher ends when the signal is dropped, with the writeback, here.
+        body(&mut writeback)
     })
 }
 

@@ -4,7 +4,9 @@
 //! no links or devices). Every member is written into a fresh staging directory with an
 //! unpredictable name ([`StagedDir`]); a member whose digest does not match the manifest is
 //! removed from it. Durability is batched: each file's data is flushed once, after all are
-//! written, then each directory once. The package is then published atomically:
+//! written (on several threads, so that the file system commits them together), then each
+//! directory once; a member of 32 MiB or more is digested on a second thread while it is
+//! copied and flushed along the way (`pipeline.rs`). The package is then published atomically:
 //!
 //! - when the target directory does not exist (or is empty), the staging directory is renamed
 //!   to it: a directory rename never replaces a non-empty directory, so of two concurrent
@@ -19,7 +21,7 @@
 //! is never followed.
 
 use std::collections::HashSet;
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
@@ -27,6 +29,7 @@ use crate::archive::Ova;
 use crate::digest::MultiHasher;
 use crate::error::OvaError;
 use crate::member::MemberKind;
+use crate::pipeline::{WRITEBACK_EVERY, digest_alongside, with_writeback};
 use crate::progress::{BUFFER, Progress};
 use crate::staging::{StagedDir, parent_of, rename_new, sync_dir};
 use crate::store::Archive;
@@ -109,29 +112,35 @@ impl<R: Read + Seek> Ova<R> {
                 .map_err(|e| OvaError::io(&staged, e))?;
             let algorithms = checker.algorithms_for(name);
             let check = !algorithms.is_empty();
-            let mut hasher = MultiHasher::new(algorithms);
-            let offset = self.member(name).map_or(0, |m| m.data_offset);
+            let (offset, size) = self
+                .member(name)
+                .map_or((0, 0), |m| (m.data_offset, m.size));
             let archive = self.path().to_path_buf();
             let mut reader = self.read_member(name)?;
-            loop {
-                let n = reader.read(&mut buffer).map_err(|e| OvaError::Member {
-                    member: name.clone(),
-                    offset,
-                    reason: format!("reading {}: {e}", archive.display()),
-                })?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buffer[..n]);
-                file.write_all(&buffer[..n])
-                    .map_err(|e| OvaError::io(dir.join(name), e))?;
-                done += n as u64;
+            let mut advanced = |n: u64| {
+                done += n;
                 progress(Progress {
                     member: name,
                     done,
                     total,
                 });
-            }
+            };
+            let hasher = copy_member(
+                &mut reader,
+                &mut file,
+                MultiHasher::new(algorithms),
+                size,
+                &mut buffer,
+                &mut advanced,
+            )
+            .map_err(|e| match e {
+                CopyError::Read(e) => OvaError::Member {
+                    member: name.clone(),
+                    offset,
+                    reason: format!("reading {}: {e}", archive.display()),
+                },
+                CopyError::Write(e) => OvaError::io(dir.join(name), e),
+            })?;
             drop(file);
             if check && !checker.check_member(name, &hasher.finish()) {
                 // Corrupt data never lands under its name.
@@ -159,6 +168,52 @@ impl<R: Read + Seek> Ova<R> {
         unpacked.verification = checker.finish(&mut Archive(self));
         Ok(unpacked)
     }
+}
+
+enum CopyError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+/// Copies a member of `size` bytes from `reader` to `file`, digesting it. A small member is
+/// copied through `buffer` on this thread; a large one is digested on a second thread while
+/// it is copied and flushed to disk along the way by a third (`pipeline.rs`).
+fn copy_member(
+    reader: &mut dyn Read,
+    file: &mut File,
+    mut hasher: MultiHasher,
+    size: u64,
+    buffer: &mut [u8],
+    advanced: &mut dyn FnMut(u64),
+) -> Result<MultiHasher, CopyError> {
+    if size < WRITEBACK_EVERY {
+        loop {
+            let n = reader.read(buffer).map_err(CopyError::Read)?;
+            if n == 0 {
+                return Ok(hasher);
+            }
+            hasher.update(&buffer[..n]);
+            file.write_all(&buffer[..n]).map_err(CopyError::Write)?;
+            advanced(n as u64);
+        }
+    }
+    let handle = file.try_clone().map_err(CopyError::Write)?;
+    with_writeback(handle, |writeback| {
+        digest_alongside(hasher, |feed| {
+            loop {
+                let mut chunk = feed.buffer();
+                let n = reader.read(&mut chunk).map_err(CopyError::Read)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                file.write_all(&chunk[..n]).map_err(CopyError::Write)?;
+                feed.digest(chunk, n);
+                writeback.wrote(n as u64, file).map_err(CopyError::Write)?;
+                advanced(n as u64);
+            }
+        })
+        .map(|((), hasher)| hasher)
+    })
 }
 
 /// Threads flushing files at once: a journaling file system commits concurrent flushes

@@ -57,28 +57,18 @@ fn the_default_limit_applies_to_a_plain_open() {
     ));
 }
 
-// Member and manifest lookups by name were linear scans, so verifying n members cost n²
-// comparisons: at 10 000 members that took 7.5 s in a release build (minutes in a debug one).
-// Linear now; the assertion is on the result, the size is what makes a regression visible.
+// Member and manifest lookups by name were linear scans, so verifying (or unpacking) n
+// members cost n² comparisons: at 10 000 members that took 7.5 s in a release build (a minute
+// in a debug one). Linear now (0.2 s); the assertion is on the result, the size is what makes
+// a regression visible. Unpacking shares the lookups and is timed by BENCHMARKS.md, not here
+// (10 000 files to create and flush).
 #[test]
-fn ten_thousand_members_verify_and_unpack() {
+fn ten_thousand_members_verify_in_linear_time() {
     let files = DEFAULT_MAX_MEMBERS - 2;
     let mut ova = Ova::from_reader(Cursor::new(many_members(files)), "many.ova").unwrap();
     let report = ova.verify(&mut |_| {}).unwrap();
     assert!(report.is_valid(), "{:?}", report.findings.first());
     assert_eq!(report.verified.len(), files + 1);
-
-    let scratch = Scratch::new("limits-unpack");
-    let dest = scratch.join("out");
-    let unpacked = ova
-        .unpack(&dest, &UnpackOptions::default(), &mut |_| {})
-        .unwrap();
-    assert_eq!(unpacked.written.len(), files + 2);
-    assert_eq!(std::fs::read_dir(&dest).unwrap().count(), files + 2);
-    assert_eq!(
-        std::fs::read(dest.join("f000042.img")).unwrap(),
-        b"f000042.img"
-    );
 }
 
 #[test]
@@ -119,4 +109,43 @@ fn unpacking_leaves_no_staging_directory_behind() {
             "vm.ovf"
         ]
     );
+}
+
+// A member of 32 MiB or more is digested on a second thread and flushed along the way while
+// it is copied: the same bytes land, and a corrupt one is still rejected.
+#[test]
+fn a_large_member_unpacks_through_the_digest_thread() {
+    let disk: Vec<u8> = (0..(40u32 << 20))
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let ovf = descriptor(&[("disk.img", "")]);
+    let mf = format!(
+        "SHA256(vm.ovf)= {}\nSHA256(disk.img)= {}\n",
+        hex_digest(Algorithm::Sha256, ovf.as_bytes()),
+        hex_digest(Algorithm::Sha256, &disk)
+    );
+    let scratch = Scratch::new("limits-large");
+    let bytes = tar(&[
+        file("vm.ovf", &ovf),
+        file("vm.mf", &mf),
+        file("disk.img", &disk),
+    ]);
+    let dest = scratch.join("out");
+    let unpacked = Ova::from_reader(Cursor::new(bytes.clone()), "large.ova")
+        .unwrap()
+        .unpack(&dest, &UnpackOptions::default(), &mut |_| {})
+        .unwrap();
+    assert!(unpacked.verification.is_valid() && unpacked.rejected.is_empty());
+    assert!(std::fs::read(dest.join("disk.img")).unwrap() == disk);
+
+    let mut corrupt = bytes;
+    let at = corrupt.len() - 2048; // inside the disk's data
+    corrupt[at] ^= 1;
+    let dest = scratch.join("corrupt");
+    let unpacked = Ova::from_reader(Cursor::new(corrupt), "large.ova")
+        .unwrap()
+        .unpack(&dest, &UnpackOptions::default(), &mut |_| {})
+        .unwrap();
+    assert_eq!(unpacked.rejected, ["disk.img"]);
+    assert!(!dest.join("disk.img").exists());
 }
