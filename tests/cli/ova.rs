@@ -1,6 +1,7 @@
 //! `tern ova list|verify|unpack|pack`: exit codes, finding lines, JSON, and no progress output
 //! when stderr is not a terminal.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::{Scratch, stderr, stdout, tern, violations};
@@ -275,9 +276,10 @@ fn concurrent_unpacks_into_one_directory_have_exactly_one_winner() {
     use std::process::{Command, Stdio};
     let dir = Scratch::new("race");
     let ovf = dir.join("vm.ovf");
-    let refs: String = (0..4)
-        .map(|i| format!(r#"<File ovf:id="f{i}" ovf:href="disk{i}.img"/>"#))
-        .collect();
+    let mut refs = String::new();
+    for i in 0..4 {
+        let _ = write!(refs, r#"<File ovf:id="f{i}" ovf:href="disk{i}.img"/>"#);
+    }
     std::fs::write(
         &ovf,
         format!(
@@ -378,11 +380,10 @@ fn hrefs_leading_out_of_the_package_are_refused_everywhere() {
         std::os::unix::fs::symlink(&secret, dir.join("pkg/link.img")).unwrap();
         hrefs.push("link.img".into());
     }
-    let refs: String = hrefs
-        .iter()
-        .enumerate()
-        .map(|(i, h)| format!(r#"<File ovf:id="f{i}" ovf:href="{h}" ovf:size="1"/>"#))
-        .collect();
+    let mut refs = String::new();
+    for (i, h) in hrefs.iter().enumerate() {
+        let _ = write!(refs, r#"<File ovf:id="f{i}" ovf:href="{h}" ovf:size="1"/>"#);
+    }
     std::fs::write(
         &ovf,
         format!(

@@ -401,7 +401,7 @@ fn local_parts(
 ) -> Result<Vec<PackFile>, OvaError> {
     let part = |name: String| -> Result<PackFile, OvaError> {
         match tern_ovf::model::package_file(dir, &name) {
-            Ok(path) => Ok(PackFile { path, name }),
+            Ok(path) => Ok(PackFile { name, path }),
             Err(reason) => Err(OvaError::Href {
                 descriptor: descriptor.to_owned(),
                 position: file.position,

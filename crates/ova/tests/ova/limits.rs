@@ -1,6 +1,7 @@
 //! Bounded cost on archives of many members: a member count limit with its own rule id, and
 //! verification and unpacking whose work grows linearly with the member count.
 
+use std::fmt::Write as _;
 use std::io::Cursor;
 
 use tern_ova::{Algorithm, DEFAULT_MAX_MEMBERS, Ova, OvaError, UnpackOptions};
@@ -17,7 +18,7 @@ fn many_members(files: usize) -> Vec<u8> {
     );
     for name in &names {
         let digest = hex_digest(Algorithm::Sha256, name.as_bytes());
-        mf.push_str(&format!("SHA256({name})= {digest}\n"));
+        let _ = writeln!(mf, "SHA256({name})= {digest}");
     }
     let mut entries: Vec<Entry> = vec![file("vm.ovf", &ovf), file("vm.mf", &mf)];
     entries.extend(names.iter().map(|n| file(n, n)));
