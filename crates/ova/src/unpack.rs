@@ -311,7 +311,10 @@ fn publish_into(dir: &Path) -> Result<bool, OvaError> {
         .map_err(|e| OvaError::io(dir, e))?
         .next()
         .is_none();
-    Ok(meta.is_symlink() || !empty || !cfg!(unix))
+    // `.`, `..`, `dir/.`: names a rename cannot take.
+    let text = dir.as_os_str().to_string_lossy();
+    let dotted = dir.file_name().is_none() || text == "." || text.ends_with("/.");
+    Ok(meta.is_symlink() || !empty || dotted || !cfg!(unix))
 }
 
 fn already_exists(target: PathBuf) -> OvaError {

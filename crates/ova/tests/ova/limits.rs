@@ -150,3 +150,15 @@ fn a_large_member_unpacks_through_the_digest_thread() {
     assert_eq!(unpacked.rejected, ["disk.img"]);
     assert!(!dest.join("disk.img").exists());
 }
+
+#[test]
+fn an_empty_directory_named_with_a_dot_is_filled_in_place() {
+    let scratch = Scratch::new("limits-dot");
+    let dest = scratch.join("empty");
+    std::fs::create_dir(&dest).unwrap();
+    Ova::from_reader(Cursor::new(many_members(1)), "a.ova")
+        .unwrap()
+        .unpack(&dest.join("."), &UnpackOptions::default(), &mut |_| {})
+        .unwrap();
+    assert!(dest.join("f000000.img").is_file() && dest.join("vm.ovf").is_file());
+}
