@@ -414,3 +414,84 @@ fn hrefs_leading_out_of_the_package_are_refused_everywhere() {
     assert!(stderr(&out).contains("error[OVA-HREF]"), "{}", stderr(&out));
     assert!(!dir.join("x.ova").exists());
 }
+
+/// An unpack stopped by SIGTERM removes its staging directory and publishes nothing; one
+/// killed outright (SIGKILL) leaves a recognisable `.tern-unpack.PID-…` directory that the
+/// next unpack in the same place removes.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_unpack_leaves_nothing_behind() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let dir = Scratch::new("unpack-signal");
+    let src = dir.join("src");
+    std::fs::create_dir(&src).unwrap();
+    let ovf = src.join("big.ovf");
+    std::fs::write(
+        &ovf,
+        r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References><File ovf:id="f" ovf:href="disk.img"/></References></Envelope>"#,
+    )
+    .unwrap();
+    std::fs::File::create(src.join("disk.img"))
+        .unwrap()
+        .set_len(256 << 20)
+        .unwrap();
+    let ova = dir.join("big.ova");
+    let out = tern(&["ova", "pack", s(&ovf), "-o", s(&ova)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::remove_file(src.join("disk.img")).unwrap();
+
+    let staging = |parent: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(parent)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".tern-unpack."))
+            .map(|e| e.path())
+            .collect()
+    };
+    let target = dir.join("out");
+    for signal in ["TERM", "KILL"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tern"))
+            .args(["ova", "unpack", s(&ova), "-d", s(&target)])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Mid-write: the disk is being written in the staging directory.
+        let start = Instant::now();
+        while !staging(&dir.join(""))
+            .iter()
+            .any(|d| std::fs::metadata(d.join("disk.img")).is_ok_and(|m| m.len() > 0))
+        {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the unpack ended first"
+            );
+            assert!(start.elapsed() < Duration::from_secs(120));
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        assert!(!target.exists(), "SIG{signal}: nothing published");
+        if signal == "TERM" {
+            assert_eq!(out.status.code(), Some(128 + 15), "{}", stderr(&out));
+            assert_eq!(staging(&dir.join("")), Vec::<PathBuf>::new());
+        } else {
+            assert_eq!(staging(&dir.join("")).len(), 1, "SIGKILL cannot be caught");
+        }
+    }
+    // The next unpack in the same place removes the dead process's directory.
+    let out = tern(&["ova", "unpack", s(&ova), "-d", s(&target)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(staging(&dir.join("")), Vec::<PathBuf>::new());
+    assert_eq!(
+        std::fs::metadata(target.join("disk.img")).unwrap().len(),
+        256 << 20
+    );
+}
