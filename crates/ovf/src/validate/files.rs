@@ -18,7 +18,7 @@ pub(super) fn check(env: &Envelope, options: &ValidateOptions, sink: &mut Sink) 
         }
         let names = file.chunk_names();
         // An href leading out of the package is never opened (not even to say it is
-        // missing): the package check reports it (`OVA-HREF`).
+        // missing); with --check-files the package check reports it (`OVA-HREF`).
         let Ok(paths) = names
             .iter()
             .map(|name| crate::model::package_file(base, name))
