@@ -5,6 +5,7 @@
 #
 # Usage: bench/ova-stream.sh [SIZE_GIB] [sha1|sha256|sha512]
 #   SIZE_GIB  size of the disk image (default 4; 9 exercises the >8 GiB base-256 size field)
+#   MEMBERS   also time verify and unpack of an OVA of that many tiny members (python3)
 #   BENCH_DIR scratch directory (default: a fresh mktemp -d, removed at the end unless KEEP=1)
 #   TERN      the binary to measure (default: builds target/release/tern)
 #
@@ -16,6 +17,7 @@
 #                  max RSS 3.1-3.4 MiB in every step
 #   9 GiB, sha1:   pack 77 s, verify 15.6 s (621 MB/s), unpack 35 s; max RSS 3.1-3.2 MiB;
 #                  GNU tar lists the 9663676416-byte member (base-256 size field)
+# Since 2026-12-06 (digest on a second thread, flushed along the way): see BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,10 +65,44 @@ run() {
 }
 
 echo "tern ova: ${size_gib} GiB disk, manifest $algorithm, binary $TERN"
+# Baselines over the same bytes, in the same run: a plain copy flushed to disk like the OVA
+# (`dd conv=fsync`), a copy left in the page cache (`cat`), and the digest alone. Pack reads
+# each disk once, digesting while copying: its floor is the copy plus the digest.
+cat "$work/src/bench.ovf" "$work/src/disk.img" >/dev/null # warm the page cache
+run dd dd if="$work/src/disk.img" of="$work/dd.out" bs=256K conv=fsync status=none
+rm -f "$work/dd.out"
+run cat sh -c 'cat "$1" "$2" >"$3"' cat "$work/src/bench.ovf" "$work/src/disk.img" "$work/cat.out"
+rm -f "$work/cat.out"
+if command -v "${algorithm}sum" >/dev/null; then
+  run digest "${algorithm}sum" "$work/src/disk.img"
+fi
 run pack "$TERN" ova pack "$work/src/bench.ovf" -o "$work/bench.ova" --manifest "$algorithm"
 run verify "$TERN" ova verify "$work/bench.ova"
 run unpack "$TERN" ova unpack "$work/bench.ova" -d "$work/out"
 cmp "$work/src/disk.img" "$work/out/disk.img"
 if command -v tar >/dev/null; then
   tar -tvf "$work/bench.ova" | sed 's/^/tar -tvf: /'
+fi
+
+# MEMBERS=N: an OVA of N tiny members (descriptor, manifest listing them all, N-2 files),
+# verified and unpacked with --max-members N (the default limit is 10 000).
+if [ -n "${MEMBERS:-}" ] && command -v python3 >/dev/null; then
+  python3 - "$MEMBERS" "$work/many.ova" <<'PY'
+import hashlib, io, sys, tarfile
+n, out = int(sys.argv[1]), sys.argv[2]
+names = [f"f{i:06}.img" for i in range(n - 2)]
+ovf = (b'<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" '
+       b'xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References/></Envelope>')
+mf = f"SHA256(many.ovf)= {hashlib.sha256(ovf).hexdigest()}\n" + "".join(
+    f"SHA256({m})= {hashlib.sha256(m.encode()).hexdigest()}\n" for m in names)
+with tarfile.open(out, "w", format=tarfile.USTAR_FORMAT) as t:
+    def add(name, data):
+        info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
+    add("many.ovf", ovf); add("many.mf", mf.encode())
+    for m in names: add(m, m.encode())
+PY
+  echo "tern ova: $MEMBERS members"
+  bytes=$(wc -c <"$work/many.ova") # MB/s over the archive
+  run verify-n "$TERN" ova verify "$work/many.ova" --max-members "$MEMBERS"
+  run unpack-n "$TERN" ova unpack "$work/many.ova" -d "$work/many" --max-members "$MEMBERS"
 fi

@@ -1,6 +1,7 @@
 //! `tern ova list|verify|unpack|pack`: exit codes, finding lines, JSON, and no progress output
 //! when stderr is not a terminal.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::{Scratch, stderr, stdout, tern, violations};
@@ -263,4 +264,234 @@ fn verify_and_unpack_json_follow_the_findings_schema() {
     // The validator is not vacuous: a finding without a rule is reported.
     let broken = text.replacen("\"rule\"", "\"rules\"", 1);
     assert!(!violations(FINDINGS_SCHEMA, &broken).is_empty());
+}
+
+/// Two `tern ova unpack` of one archive into one directory, started together: exactly one
+/// succeeds, the other exits 2 having written nothing, and the package verifies, for a new
+/// directory (published by one directory rename) and for one that already holds other files
+/// (files moved in with no-replace renames, taken back on conflict). Before publication was
+/// atomic, both succeeded in about four rounds of ten and mixed their files.
+#[test]
+fn concurrent_unpacks_into_one_directory_have_exactly_one_winner() {
+    use std::process::{Command, Stdio};
+    let dir = Scratch::new("race");
+    let ovf = dir.join("vm.ovf");
+    let mut refs = String::new();
+    for i in 0..4 {
+        let _ = write!(refs, r#"<File ovf:id="f{i}" ovf:href="disk{i}.img"/>"#);
+    }
+    std::fs::write(
+        &ovf,
+        format!(
+            r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References>{refs}</References></Envelope>"#
+        ),
+    )
+    .unwrap();
+    for i in 0..4u8 {
+        std::fs::write(dir.join(&format!("disk{i}.img")), vec![i; 256 << 10]).unwrap();
+    }
+    let ova = dir.join("vm.ova");
+    let out = tern(&["ova", "pack", s(&ovf), "-o", s(&ova)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let unpack = |target: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_tern"))
+            .args(["ova", "unpack", s(&ova), "-d", s(target)])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    for round in 0..20 {
+        let target = dir.join(&format!("out{round}"));
+        let existing = round % 2 == 1;
+        if existing {
+            std::fs::create_dir(&target).unwrap();
+            std::fs::write(target.join("notes.txt"), "mine").unwrap();
+        }
+        let (a, b) = (unpack(&target), unpack(&target));
+        let outcomes = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let codes: Vec<Option<i32>> = outcomes.iter().map(|o| o.status.code()).collect();
+        assert!(
+            codes == [Some(0), Some(2)] || codes == [Some(2), Some(0)],
+            "round {round} (existing directory: {existing}): exit codes {codes:?}; {}",
+            outcomes.iter().map(stderr).collect::<String>()
+        );
+        let loser = outcomes
+            .iter()
+            .find(|o| o.status.code() == Some(2))
+            .unwrap();
+        assert!(
+            stderr(loser).contains("already exists"),
+            "{}",
+            stderr(loser)
+        );
+        let out = tern(&["ova", "verify", s(&target.join("vm.ovf"))]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "round {round}: {}",
+            stdout(&out)
+        );
+        let mut names: Vec<String> = std::fs::read_dir(&target)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut expected = vec![
+            "disk0.img",
+            "disk1.img",
+            "disk2.img",
+            "disk3.img",
+            "vm.mf",
+            "vm.ovf",
+        ];
+        if existing {
+            expected.insert(4, "notes.txt");
+        }
+        assert_eq!(
+            names, expected,
+            "round {round}: nothing else, no staging left"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join(""))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tern-unpack."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// hrefs that leave the package directory (`../`, absolute, a symbolic link out) are refused
+/// with `OVA-HREF` at their File element by `ova verify DIR/vm.ovf`, `ovf validate
+/// --check-files` and `ova pack` alike; the file behind them is never opened, so its size
+/// or digest is never reported (they used to report the size of the file outside).
+#[test]
+fn hrefs_leading_out_of_the_package_are_refused_everywhere() {
+    let dir = Scratch::new("href");
+    std::fs::write(dir.join("secret"), "sixteen bytes!!\n").unwrap();
+    std::fs::create_dir(dir.join("pkg")).unwrap();
+    let ovf = dir.join("pkg/vm.ovf");
+    let secret = dir.path("secret");
+    let mut hrefs = vec!["../secret".to_owned(), secret.clone()];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&secret, dir.join("pkg/link.img")).unwrap();
+        hrefs.push("link.img".into());
+    }
+    let mut refs = String::new();
+    for (i, h) in hrefs.iter().enumerate() {
+        let _ = write!(refs, r#"<File ovf:id="f{i}" ovf:href="{h}" ovf:size="1"/>"#);
+    }
+    std::fs::write(
+        &ovf,
+        format!(
+            r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References>{refs}</References></Envelope>"#
+        ),
+    )
+    .unwrap();
+    for args in [
+        vec!["ova", "verify", s(&ovf)],
+        vec!["ovf", "validate", "--lax", "--check-files", s(&ovf)],
+    ] {
+        let out = tern(&args);
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {text}");
+        assert_eq!(
+            text.matches("error[OVA-HREF]").count(),
+            hrefs.len(),
+            "{args:?}: {text}"
+        );
+        assert!(text.contains("vm.ovf:1:"), "placed at the File: {text}");
+        assert!(
+            !text.contains("16") && !text.contains("FILE-SIZE"),
+            "{args:?}: {text}"
+        );
+    }
+    let out = tern(&["ova", "pack", s(&ovf), "-o", &dir.path("x.ova")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("error[OVA-HREF]"), "{}", stderr(&out));
+    assert!(!dir.join("x.ova").exists());
+}
+
+/// An unpack stopped by SIGTERM removes its staging directory and publishes nothing; one
+/// killed outright (SIGKILL) leaves a recognisable `.tern-unpack.PID-…` directory that the
+/// next unpack in the same place removes.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_unpack_leaves_nothing_behind() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let dir = Scratch::new("unpack-signal");
+    let src = dir.join("src");
+    std::fs::create_dir(&src).unwrap();
+    let ovf = src.join("big.ovf");
+    std::fs::write(
+        &ovf,
+        r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><References><File ovf:id="f" ovf:href="disk.img"/></References></Envelope>"#,
+    )
+    .unwrap();
+    std::fs::File::create(src.join("disk.img"))
+        .unwrap()
+        .set_len(256 << 20)
+        .unwrap();
+    let ova = dir.join("big.ova");
+    let out = tern(&["ova", "pack", s(&ovf), "-o", s(&ova)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::remove_file(src.join("disk.img")).unwrap();
+
+    let staging = |parent: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(parent)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".tern-unpack."))
+            .map(|e| e.path())
+            .collect()
+    };
+    let target = dir.join("out");
+    for signal in ["TERM", "KILL"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tern"))
+            .args(["ova", "unpack", s(&ova), "-d", s(&target)])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Mid-write: the disk is being written in the staging directory.
+        let start = Instant::now();
+        while !staging(&dir.join(""))
+            .iter()
+            .any(|d| std::fs::metadata(d.join("disk.img")).is_ok_and(|m| m.len() > 0))
+        {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the unpack ended first"
+            );
+            assert!(start.elapsed() < Duration::from_secs(120));
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = child.wait_with_output().unwrap();
+        assert!(!target.exists(), "SIG{signal}: nothing published");
+        if signal == "TERM" {
+            assert_eq!(out.status.code(), Some(128 + 15), "{}", stderr(&out));
+            assert_eq!(staging(&dir.join("")), Vec::<PathBuf>::new());
+        } else {
+            assert_eq!(staging(&dir.join("")).len(), 1, "SIGKILL cannot be caught");
+        }
+    }
+    // The next unpack in the same place removes the dead process's directory.
+    let out = tern(&["ova", "unpack", s(&ova), "-d", s(&target)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(staging(&dir.join("")), Vec::<PathBuf>::new());
+    assert_eq!(
+        std::fs::metadata(target.join("disk.img")).unwrap().len(),
+        256 << 20
+    );
 }

@@ -52,6 +52,8 @@ pub(crate) enum OvaCommand {
 pub(crate) struct ListArgs {
     /// The OVA archive.
     pub(crate) ova: PathBuf,
+    #[command(flatten)]
+    pub(crate) limits: MemberLimit,
 }
 
 /// Arguments of `tern ova verify`.
@@ -59,6 +61,16 @@ pub(crate) struct ListArgs {
 pub(crate) struct VerifyArgs {
     /// The OVA archive, or an .ovf descriptor to verify with the files beside it.
     pub(crate) ova: PathBuf,
+    #[command(flatten)]
+    pub(crate) limits: MemberLimit,
+}
+
+/// `--max-members`, shared by the commands that open an archive.
+#[derive(Debug, Args)]
+pub(crate) struct MemberLimit {
+    /// Refuse archives of more than N members (files and directories).
+    #[arg(long, value_name = "N", default_value_t = tern_ova::DEFAULT_MAX_MEMBERS)]
+    pub(crate) max_members: usize,
 }
 
 /// Arguments of `tern ova unpack`.
@@ -72,6 +84,8 @@ pub(crate) struct UnpackArgs {
     /// Replace files that already exist in DIR.
     #[arg(long)]
     pub(crate) force: bool,
+    #[command(flatten)]
+    pub(crate) limits: MemberLimit,
 }
 
 /// Arguments of `tern ova pack`.
@@ -116,7 +130,8 @@ pub(crate) fn run(command: &OvaCommand, global: &GlobalArgs) -> Result<Outcome, 
 }
 
 fn list(args: &ListArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let ova = Ova::open(&args.ova).map_err(|e| failure(&args.ova, &e))?;
+    let ova = Ova::open_with_limit(&args.ova, args.limits.max_members)
+        .map_err(|e| failure(&args.ova, &e))?;
     match global.format {
         Format::Json => {
             let members: Vec<serde_json::Value> = ova
@@ -169,7 +184,8 @@ fn verify(args: &VerifyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let report = if is_descriptor {
         tern_ova::verify_package(&args.ova, &mut |p| bar.update(p))
     } else {
-        Ova::open(&args.ova).and_then(|mut ova| ova.verify(&mut |p| bar.update(p)))
+        Ova::open_with_limit(&args.ova, args.limits.max_members)
+            .and_then(|mut ova| ova.verify(&mut |p| bar.update(p)))
     }
     .map_err(|e| failure(&args.ova, &e));
     bar.clear();
@@ -179,7 +195,8 @@ fn verify(args: &VerifyArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
 }
 
 fn unpack(args: &UnpackArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let mut ova = Ova::open(&args.ova).map_err(|e| failure(&args.ova, &e))?;
+    let mut ova = Ova::open_with_limit(&args.ova, args.limits.max_members)
+        .map_err(|e| failure(&args.ova, &e))?;
     let mut bar = ProgressLine::new("unpacking");
     let options = UnpackOptions {
         overwrite: args.force,
@@ -347,11 +364,20 @@ pub(crate) fn package_findings(path: &Path) -> Vec<Finding> {
 }
 
 /// The findings of a verification, placed in `path`: a member's finding becomes
-/// `path/member`.
+/// `path/member` in an archive, and the file beside the descriptor in a package directory
+/// (`dir/vm.ovf` verifying `dir/disk.img`); a finding without a file names `path`.
 fn placed(path: &Path, findings: &[Finding]) -> Vec<Finding> {
+    let beside = (!crate::input::is_ova(path)).then(|| path.parent().unwrap_or(Path::new("")));
     findings
         .iter()
-        .map(|f| f.clone().in_file(path.display()))
+        .map(|f| match (&f.file, beside) {
+            (Some(name), Some(dir)) => {
+                let mut f = f.clone();
+                f.file = Some(dir.join(name).display().to_string());
+                f
+            }
+            _ => f.clone().in_file(path.display()),
+        })
         .collect()
 }
 

@@ -1,6 +1,7 @@
 //! Reading an OVA: the member index, raw member streams, and the logical streams of the
 //! descriptor's files (chunks reassembled, gzip decompressed).
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,12 @@ pub(crate) const MAX_CHUNKS: u32 = 999_999_999;
 /// Descriptors, manifests and certificates are loaded into memory; bound them.
 pub const MAX_TEXT_MEMBER: u64 = 64 << 20;
 
+/// How many members (files and directories) an archive may hold unless the caller says
+/// otherwise ([`Ova::open_with_limit`]). A package is a descriptor, a manifest, a certificate
+/// and its disks (chunked disks add one member per chunk), so real OVAs hold a few dozen;
+/// the bound keeps a hostile archive of tiny members from costing minutes of file creation.
+pub const DEFAULT_MAX_MEMBERS: usize = 10_000;
+
 /// An OVA opened for reading. Only headers are read when opening; member data is streamed on
 /// demand, so memory use does not grow with the archive.
 #[derive(Debug)]
@@ -25,15 +32,23 @@ pub struct Ova<R> {
     source: R,
     path: PathBuf,
     members: Vec<Member>,
+    /// Member name → position in `members`.
+    index: HashMap<String, usize>,
     descriptor: usize,
 }
 
 impl Ova<File> {
-    /// Opens and indexes the OVA at `path`.
+    /// Opens and indexes the OVA at `path` (at most [`DEFAULT_MAX_MEMBERS`] members).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, OvaError> {
+        Ova::open_with_limit(path, DEFAULT_MAX_MEMBERS)
+    }
+
+    /// Opens and indexes the OVA at `path`; more than `max_members` members is
+    /// [`OvaError::TooManyMembers`].
+    pub fn open_with_limit(path: impl AsRef<Path>, max_members: usize) -> Result<Self, OvaError> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| OvaError::io(path, e))?;
-        Ova::from_reader(file, path)
+        Ova::from_reader_with_limit(file, path, max_members)
     }
 }
 
@@ -41,10 +56,21 @@ impl<R: Read + Seek> Ova<R> {
     /// Indexes the tar archive in `source`; `path` only names it in errors.
     ///
     /// Fails on malformed headers, hostile members (absolute paths, `..`, links, devices,
-    /// fifos), duplicate names, and when the first member is not a `.ovf` descriptor.
-    pub fn from_reader(mut source: R, path: impl Into<PathBuf>) -> Result<Self, OvaError> {
+    /// fifos), duplicate names, more than [`DEFAULT_MAX_MEMBERS`] members, and when the
+    /// first member is not a `.ovf` descriptor.
+    pub fn from_reader(source: R, path: impl Into<PathBuf>) -> Result<Self, OvaError> {
+        Ova::from_reader_with_limit(source, path, DEFAULT_MAX_MEMBERS)
+    }
+
+    /// [`Ova::from_reader`] with another bound than [`DEFAULT_MAX_MEMBERS`] on the member
+    /// count.
+    pub fn from_reader_with_limit(
+        mut source: R,
+        path: impl Into<PathBuf>,
+        max_members: usize,
+    ) -> Result<Self, OvaError> {
         let path = path.into();
-        let members = scan(&mut source, &path)?;
+        let (members, index) = scan(&mut source, &path, max_members)?;
         // Directory entries carry no data; the descriptor must be the first file.
         let descriptor = members
             .iter()
@@ -61,6 +87,7 @@ impl<R: Read + Seek> Ova<R> {
             source,
             path,
             members,
+            index,
             descriptor,
         })
     }
@@ -77,7 +104,7 @@ impl<R: Read + Seek> Ova<R> {
 
     /// The member called `name`.
     pub fn member(&self, name: &str) -> Option<&Member> {
-        self.members.iter().find(|m| m.name == name)
+        self.index.get(name).map(|&i| &self.members[i])
     }
 
     /// The OVF descriptor (the first file member).

@@ -70,6 +70,16 @@ pub enum OvaError {
         /// Byte offset of its header.
         offset: u64,
     },
+    /// The archive holds more members than the limit (`--max-members` in the CLI).
+    #[error(
+        "more than {limit} members (the next header is at byte {offset}); raise the limit if the archive is trusted"
+    )]
+    TooManyMembers {
+        /// The limit.
+        limit: usize,
+        /// Byte offset of the first header past the limit.
+        offset: u64,
+    },
     /// The archive holds no member at all.
     #[error("the archive holds no member (an OVA starts with its .ovf descriptor)")]
     Empty,
@@ -97,6 +107,19 @@ pub enum OvaError {
         /// Where in the descriptor.
         position: Position,
         /// The rule broken.
+        reason: String,
+    },
+    /// A File's href cannot name a file of the package: absolute, `..`, or a symbolic link
+    /// leading outside the descriptor's directory (tern-ovf's `package_file` rule).
+    #[error("{descriptor}:{position}: File href \"{href}\" refused: {reason}")]
+    Href {
+        /// The descriptor's path.
+        descriptor: String,
+        /// The `File` element's position.
+        position: Position,
+        /// The href (or chunk name) refused.
+        href: String,
+        /// Why.
         reason: String,
     },
     /// A manifest could not be parsed.
@@ -157,7 +180,7 @@ impl fmt::Display for UnsafeKind {
 impl OvaError {
     /// The error as a finding, for printing beside verification findings: an unreadable
     /// descriptor is `OVF-XML` in the descriptor at its line and column, a manifest error
-    /// keeps its rule and position, anything else is rule `OVA` with the error's text. The
+    /// keeps its rule and position, too many members is `OVA-MEMBERS`, a refused href `OVA-HREF` at its File, anything else is rule `OVA` with the error's text. The
     /// caller adds the archive's name with [`Finding::in_file`].
     pub fn to_finding(&self) -> Finding {
         match self {
@@ -169,6 +192,13 @@ impl OvaError {
                 .at(*position)
                 .in_file(member),
             OvaError::Manifest(e) => (*e.finding).clone(),
+            OvaError::TooManyMembers { .. } => Finding::error("OVA-MEMBERS", self.to_string()),
+            OvaError::Href {
+                descriptor,
+                position,
+                href,
+                reason,
+            } => href_finding(href, reason).at(*position).in_file(descriptor),
             other => Finding::error("OVA", other.to_string()),
         }
     }
@@ -179,6 +209,14 @@ impl OvaError {
             source,
         }
     }
+}
+
+/// `OVA-HREF`: a File href that is not opened.
+pub(crate) fn href_finding(href: &str, reason: &str) -> Finding {
+    Finding::error(
+        "OVA-HREF",
+        format!("File href \"{href}\" refused: {reason}; it is not opened"),
+    )
 }
 
 fn member_suffix(member: Option<&str>) -> String {

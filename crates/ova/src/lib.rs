@@ -48,19 +48,25 @@
 //! killed outright, by the next run writing the same target.
 //!
 //! What is read: ustar, GNU (long names) and PAX (`path`, `size`) headers; the descriptor must
-//! be the first file. Absolute names, `..` components, backslashes, links, devices, fifos and
-//! duplicate names are refused when the archive is opened.
+//! be the first file. Absolute names, `..` components, backslashes, links, devices, fifos,
+//! duplicate names and more than [`DEFAULT_MAX_MEMBERS`] members (unless
+//! [`Ova::open_with_limit`] says otherwise) are refused when the archive is opened. Members
+//! are looked up by name through an index: verifying or unpacking costs time linear in the
+//! member count.
 //!
-//! [`Ova::verify`] checks an archive, [`Ova::unpack`] extracts it (verifying as it writes), and
-//! [`verify_package`] runs the same checks on an unpacked package (descriptor, `.mf`, `.cert`
-//! and the referenced files beside it).
+//! [`Ova::verify`] checks an archive, [`Ova::unpack`] extracts it (verifying as it writes,
+//! into a private staging directory published atomically), and [`verify_package`] runs the
+//! same checks on an unpacked package (descriptor, `.mf`, `.cert` and the referenced files
+//! beside it). A File href that leaves the package directory (absolute, `..`, a symbolic link
+//! out; tern-ovf's `model::package_file`) is never opened: packing refuses it, verifying
+//! reports it.
 //!
 //! Findings are [`tern_diag::Finding`]s; one about a member names it as its `file` (prefix the
 //! archive with [`tern_diag::Finding::in_file`] to get `ARCHIVE/MEMBER`), and manifest and
 //! descriptor findings carry a line and column. Rule ids: `MF-SYNTAX`, `MF-ALGORITHM`,
 //! `MF-DIGEST`, `MF-DUPLICATE`, `MF-SPELLING` (manifest lines); `OVA-DIGEST`, `OVA-MISSING`,
 //! `OVA-UNLISTED`, `OVA-NO-MANIFEST`, `OVA-ORDER`, `OVA-PAX`, `OVA-REFERENCE`, `OVA-SIZE`,
-//! `OVA-COMPRESSION` (archive); `CERT-SYNTAX`, `CERT-MANIFEST`, `CERT-DIGEST`,
+//! `OVA-COMPRESSION`, `OVA-HREF`, `OVA-MEMBERS` (archive); `CERT-SYNTAX`, `CERT-MANIFEST`, `CERT-DIGEST`,
 //! `CERT-SIGNATURE` (certificate); `OVF-XML` (the descriptor's References could not be read,
 //! by tern-ovf: the one reader of an OVF's file list).
 #![forbid(unsafe_code)]
@@ -74,6 +80,7 @@ mod manifest;
 mod member;
 mod pack;
 mod package;
+mod pipeline;
 mod progress;
 mod references;
 mod staging;
@@ -82,7 +89,7 @@ mod tar;
 mod unpack;
 mod verify;
 
-pub use archive::{MAX_TEXT_MEMBER, MemberReader, Ova};
+pub use archive::{DEFAULT_MAX_MEMBERS, MAX_TEXT_MEMBER, MemberReader, Ova};
 pub use cert::Certificate;
 pub use digest::{Algorithm, DigestValue, Hasher, UnknownAlgorithm};
 pub use error::{OvaError, UnsafeKind};

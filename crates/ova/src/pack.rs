@@ -3,6 +3,11 @@
 //!
 //! The manifest's length is known before any digest is (every line has a fixed shape), so its
 //! place is reserved and filled in at the end: each file is read once, digested while copied.
+//! That one order (descriptor, manifest, files) suits OVF 1.x, which requires it, and 2.x,
+//! which also allows the manifest last: no reason to write two layouts. The copy and the
+//! digest overlap (the digest runs on a second thread, `pipeline.rs`), and written data is
+//! pushed to disk every 32 MiB by a third ([`with_writeback`]), so packing costs about what a flushed copy of the
+//! same bytes costs (`bench/ova-stream.sh` prints both).
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -14,6 +19,7 @@ use crate::archive::{MAX_CHUNKS, has_extension};
 use crate::digest::{Algorithm, Hasher};
 use crate::error::OvaError;
 use crate::manifest::Manifest;
+use crate::pipeline::{Writeback, digest_alongside, with_writeback};
 use crate::progress::{BUFFER, Progress};
 use crate::references::{FileReference, read_references};
 use crate::tar::writer::{check_name, file_header};
@@ -87,7 +93,7 @@ pub fn referenced_files(descriptor: &Path) -> Result<ReferencedFiles, OvaError> 
             found.remote.push(file.href);
             continue;
         }
-        found.files.extend(local_parts(dir, &file)?);
+        found.files.extend(local_parts(dir, &file, &name)?);
     }
     Ok(found)
 }
@@ -141,14 +147,15 @@ pub fn pack(
     let mut staged = crate::staging::Staged::create(output)?;
     let out_path = output.to_path_buf();
     let io_out = |e| OvaError::io(&out_path, e);
-    // A block so that the writer's borrow of the staged file ends before the commit.
-    let (manifest, members, size) = {
+    let flush_handle = staged.file().try_clone().map_err(io_out)?;
+    // The writer's borrow of the staged file ends with the closure, before the commit.
+    let (manifest, members, size) = with_writeback(flush_handle, |writeback| {
         let mut archive = ArchiveWriter {
             out: BufWriter::with_capacity(BUFFER, staged.file()),
             position: 0,
-            buffer: vec![0u8; BUFFER],
             done: 0,
             total,
+            writeback,
         };
         let mut manifest = Manifest::default();
         let mut members = Vec::with_capacity(sources.len() + 1);
@@ -193,8 +200,8 @@ pub fn pack(
         out.seek(SeekFrom::Start(manifest_offset)).map_err(io_out)?;
         out.write_all(text.as_bytes()).map_err(io_out)?;
         out.flush().map_err(io_out)?;
-        (manifest, members, size)
-    };
+        Ok((manifest, members, size))
+    })?;
     if options.overwrite {
         staged.commit()?;
     } else {
@@ -208,15 +215,15 @@ pub fn pack(
 }
 
 /// The archive being written, with the position of its next header.
-struct ArchiveWriter<W> {
+struct ArchiveWriter<'w, W> {
     out: W,
     position: u64,
-    buffer: Vec<u8>,
     done: u64,
     total: u64,
+    writeback: &'w mut Writeback,
 }
 
-impl<W: Write> ArchiveWriter<W> {
+impl<W: Write> ArchiveWriter<'_, W> {
     /// Header, data (digested into the manifest while copied), padding.
     fn file(
         &mut self,
@@ -229,13 +236,12 @@ impl<W: Write> ArchiveWriter<W> {
         let header = file_header(&source.name, source.size, source.mtime)
             .map_err(|reason| name_error(&source.name, reason))?;
         self.out.write_all(&header).map_err(io_out)?;
-        let mut hasher = algorithm.hasher();
         let (done, total) = (&mut self.done, self.total);
-        copy_source(
+        let hasher = copy_source(
             source,
             &mut self.out,
-            &mut hasher,
-            &mut self.buffer,
+            algorithm.hasher(),
+            self.writeback,
             &mut |n| {
                 *done += n;
                 progress(Progress {
@@ -304,14 +310,15 @@ enum CopyError {
     Output(std::io::Error),
 }
 
-/// Streams exactly `source.size` bytes into `out` through `buffer`, digesting on the way.
+/// Streams exactly `source.size` bytes into `out`, read once: each buffer is written out, then
+/// digested on another thread while the next one is read ([`digest_alongside`]).
 fn copy_source(
     source: &Source,
     out: &mut impl Write,
-    hasher: &mut Hasher,
-    buffer: &mut [u8],
+    hasher: Hasher,
+    writeback: &mut Writeback,
     advanced: &mut dyn FnMut(u64),
-) -> Result<(), CopyError> {
+) -> Result<Hasher, CopyError> {
     let src_err = |e| CopyError::Source(OvaError::io(&source.path, e));
     let changed = || {
         CopyError::Source(OvaError::Changed {
@@ -320,22 +327,29 @@ fn copy_source(
         })
     };
     let mut file = File::open(&source.path).map_err(src_err)?;
-    let mut remaining = source.size;
-    while remaining > 0 {
-        let want = usize::try_from(remaining).map_or(buffer.len(), |r| r.min(buffer.len()));
-        let got = file.read(&mut buffer[..want]).map_err(src_err)?;
-        if got == 0 {
-            return Err(changed());
+    let ((), hasher) = digest_alongside(hasher, |feed| {
+        let mut remaining = source.size;
+        while remaining > 0 {
+            let mut buffer = feed.buffer();
+            let want = usize::try_from(remaining).map_or(buffer.len(), |r| r.min(buffer.len()));
+            let got = file.read(&mut buffer[..want]).map_err(src_err)?;
+            if got == 0 {
+                return Err(changed());
+            }
+            out.write_all(&buffer[..got]).map_err(CopyError::Output)?;
+            feed.digest(buffer, got);
+            writeback
+                .wrote(got as u64, out)
+                .map_err(CopyError::Output)?;
+            remaining -= got as u64;
+            advanced(got as u64);
         }
-        hasher.update(&buffer[..got]);
-        out.write_all(&buffer[..got]).map_err(CopyError::Output)?;
-        remaining -= got as u64;
-        advanced(got as u64);
-    }
-    if file.read(&mut buffer[..1]).map_err(src_err)? != 0 {
+        Ok(())
+    })?;
+    if file.read(&mut [0u8; 1]).map_err(src_err)? != 0 {
         return Err(changed());
     }
-    Ok(())
+    Ok(hasher)
 }
 
 fn check_names(sources: &[&Source], manifest_name: &str) -> Result<(), OvaError> {
@@ -378,30 +392,48 @@ fn refuse_overwriting_inputs(output: &Path, sources: &[&Source]) -> Result<(), O
     Ok(())
 }
 
-/// The files storing `file` beside the descriptor (see [`referenced_files`]).
-fn local_parts(dir: &Path, file: &FileReference) -> Result<Vec<PackFile>, OvaError> {
-    let part = |name: String| PackFile {
-        path: dir.join(&name),
-        name,
+/// The files storing `file` beside the descriptor (see [`referenced_files`]); an href
+/// leading outside the descriptor's directory is refused before anything is opened.
+fn local_parts(
+    dir: &Path,
+    file: &FileReference,
+    descriptor: &str,
+) -> Result<Vec<PackFile>, OvaError> {
+    let part = |name: String| -> Result<PackFile, OvaError> {
+        match tern_ovf::model::package_file(dir, &name) {
+            Ok(path) => Ok(PackFile { name, path }),
+            Err(reason) => Err(OvaError::Href {
+                descriptor: descriptor.to_owned(),
+                position: file.position,
+                href: name,
+                reason: reason.to_owned(),
+            }),
+        }
     };
-    if file.chunk_size.is_some() && dir.join(file.chunk_name(0)).is_file() {
-        return Ok((0..=MAX_CHUNKS)
-            .map(|i| file.chunk_name(i))
-            .take_while(|n| dir.join(n).is_file())
-            .map(part)
-            .collect());
+    let first = part(file.href.clone())?;
+    if file.chunk_size.is_some() {
+        let mut chunks = Vec::new();
+        for i in 0..=MAX_CHUNKS {
+            let chunk = part(file.chunk_name(i))?;
+            if !chunk.path.is_file() {
+                break;
+            }
+            chunks.push(chunk);
+        }
+        if !chunks.is_empty() {
+            return Ok(chunks);
+        }
     }
-    let single = part(file.href.clone());
-    if !single.path.is_file() {
+    if !first.path.is_file() {
         return Err(OvaError::io(
-            &single.path,
+            &first.path,
             std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("referenced by File href=\"{}\" but not found", file.href),
             ),
         ));
     }
-    Ok(vec![single])
+    Ok(vec![first])
 }
 
 fn name_error(name: &str, reason: String) -> OvaError {

@@ -1,9 +1,12 @@
 //! Verifying an unpacked OVF package: the descriptor and the files beside it, checked against
 //! `<stem>.mf` and `<stem>.cert` exactly as an OVA's members are (what `--check-files` needs).
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+use tern_diag::Finding;
 
 use crate::archive::{MAX_CHUNKS, MAX_TEXT_MEMBER};
 use crate::digest::MultiHasher;
@@ -55,7 +58,8 @@ pub fn verify_package(
 
 /// The descriptor's directory seen as a [`Store`]: only the descriptor, its manifest and
 /// certificate, and the referenced files count (other files in the directory are not part of
-/// the package).
+/// the package). A file whose href leads outside the directory (tern-ovf's `package_file`
+/// rule) is never opened.
 struct Package {
     dir: PathBuf,
     descriptor: String,
@@ -64,6 +68,8 @@ struct Package {
     files: Vec<(String, PathBuf, u64)>,
     manifest: Option<String>,
     certificate: Option<String>,
+    /// `OVA-HREF` findings about the manifest or certificate (not used when refused).
+    refused_companions: Vec<tern_diag::Finding>,
 }
 
 impl Package {
@@ -79,24 +85,37 @@ impl Package {
             .rsplit_once('.')
             .map_or(name.as_str(), |(stem, _)| stem)
             .to_owned();
-        let companion = |ext: &str| {
+        let mut refused_companions = Vec::new();
+        let mut companion = |ext: &str| {
             let n = format!("{stem}.{ext}");
-            dir.join(&n).is_file().then_some(n)
+            match tern_ovf::model::package_file(&dir, &n) {
+                Ok(path) => path.is_file().then_some(n),
+                Err(reason) => {
+                    refused_companions.push(
+                        Finding::error("OVA-HREF", format!("{reason}; it is not opened"))
+                            .in_file(&n),
+                    );
+                    None
+                }
+            }
         };
+        let (manifest, certificate) = (companion("mf"), companion("cert"));
         let mut package = Package {
-            manifest: companion("mf"),
-            certificate: companion("cert"),
+            manifest,
+            certificate,
+            refused_companions,
             dir,
             descriptor: name.clone(),
             references,
-            files: vec![(name, descriptor.to_path_buf(), bytes.len() as u64)],
+            files: vec![(name.clone(), descriptor.to_path_buf(), bytes.len() as u64)],
         };
+        let mut seen: HashSet<String> = HashSet::from([name]);
         let mut extra = Vec::new();
         for r in package.references.iter().filter(|r| r.is_local()) {
-            extra.extend(package.parts(r));
+            extra.extend(package.parts(r).unwrap_or_default());
         }
         for (n, path, size) in extra {
-            if !package.files.iter().any(|(m, _, _)| *m == n) {
+            if seen.insert(n.clone()) {
                 package.files.push((n, path, size));
             }
         }
@@ -111,21 +130,29 @@ impl Package {
         Ok(package)
     }
 
-    /// The files storing `file`: its chunks when chunked and the first exists, else `href`.
-    fn parts(&self, file: &FileReference) -> Vec<(String, PathBuf, u64)> {
-        let entry = |name: String| {
-            let path = self.dir.join(&name);
-            let meta = std::fs::metadata(&path)
+    /// The files storing `file`: its chunks when chunked and the first exists, else `href`;
+    /// or why one of them must not be opened.
+    fn parts(&self, file: &FileReference) -> Result<Vec<(String, PathBuf, u64)>, &'static str> {
+        let entry = |name: String| -> Result<Option<(String, PathBuf, u64)>, &'static str> {
+            let path = tern_ovf::model::package_file(&self.dir, &name)?;
+            Ok(std::fs::metadata(&path)
                 .ok()
-                .filter(std::fs::Metadata::is_file)?;
-            Some((name, path, meta.len()))
+                .filter(std::fs::Metadata::is_file)
+                .map(|meta| (name, path, meta.len())))
         };
-        if file.chunk_size.is_some() && entry(file.chunk_name(0)).is_some() {
-            return (0..=MAX_CHUNKS)
-                .map_while(|i| entry(file.chunk_name(i)))
-                .collect();
+        if file.chunk_size.is_some()
+            && let Some(first) = entry(file.chunk_name(0))?
+        {
+            let mut parts = vec![first];
+            for i in 1..=MAX_CHUNKS {
+                match entry(file.chunk_name(i))? {
+                    Some(part) => parts.push(part),
+                    None => break,
+                }
+            }
+            return Ok(parts);
         }
-        entry(file.href.clone()).into_iter().collect()
+        Ok(entry(file.href.clone())?.into_iter().collect())
     }
 }
 
@@ -158,12 +185,20 @@ impl Store for Package {
         Ok(self.references.clone())
     }
 
-    fn part_sizes(&self, file: &FileReference) -> Vec<u64> {
-        self.parts(file).into_iter().map(|(_, _, s)| s).collect()
+    fn href_refusal(&self, file: &FileReference) -> Option<String> {
+        self.parts(file).err().map(str::to_owned)
     }
 
-    fn layout_findings(&self) -> Vec<tern_diag::Finding> {
-        Vec::new()
+    fn part_sizes(&self, file: &FileReference) -> Vec<u64> {
+        self.parts(file)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(_, _, s)| s)
+            .collect()
+    }
+
+    fn layout_findings(&self) -> Vec<Finding> {
+        self.refused_companions.clone()
     }
 }
 

@@ -5,6 +5,12 @@
 //! or is abandoned (on drop), by [`abandon_in_flight`] (which a program calls from its signal
 //! handler before it exits), and, for a process killed outright (`kill -9`), by the next run
 //! that writes the same target: a `.part` of the same target whose process is gone is stale.
+//!
+//! An unpacked package is written the same way into a staging directory,
+//! `.tern-unpack.<pid>-<random>` ([`StagedDir`]), created with an unpredictable name beside
+//! the target directory (or inside it when it already exists), removed with everything in it
+//! on failure, on drop, by [`abandon_in_flight`], and by the next unpack in the same place
+//! once its process is gone.
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
@@ -35,7 +41,11 @@ static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 pub fn abandon_in_flight() {
     let mut in_flight = in_flight();
     for path in in_flight.drain(..) {
-        let _ = fs::remove_file(path);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            let _ = fs::remove_dir_all(path);
+        } else {
+            let _ = fs::remove_file(path);
+        }
     }
     // Held until the process ends: a commit or a new staged file waits for the exit.
     std::mem::forget(in_flight);
@@ -45,10 +55,7 @@ impl Staged {
     /// Creates a fresh temporary file beside `target`, removing stale ones of the same target
     /// left by processes that no longer run.
     pub(crate) fn create(target: &Path) -> Result<Self, OvaError> {
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
+        let dir = parent_of(target);
         let base = target
             .file_name()
             .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
@@ -122,13 +129,101 @@ impl Drop for Staged {
     }
 }
 
+/// A private directory being filled (an OVA being unpacked); removed with its content on
+/// drop unless [`StagedDir::publish`] moved it into place.
+#[derive(Debug)]
+pub(crate) struct StagedDir {
+    path: PathBuf,
+    published: bool,
+}
+
+/// Name prefix of staging directories (the stale ones are recognised by it).
+const STAGING_PREFIX: &str = ".tern-unpack.";
+
+impl StagedDir {
+    /// Creates a fresh directory with an unpredictable name in `parent` (which must exist),
+    /// removing stale ones left there by processes that no longer run.
+    pub(crate) fn create(parent: &Path) -> Result<Self, OvaError> {
+        remove_stale_dirs(parent);
+        let mut in_flight = in_flight();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{STAGING_PREFIX}{}-", std::process::id()))
+            .tempdir_in(parent)
+            .map_err(|e| OvaError::io(parent, e))?;
+        let path = dir.keep();
+        in_flight.push(path.clone());
+        Ok(StagedDir {
+            path,
+            published: false,
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the directory to `target`, which must not exist or be an empty directory:
+    /// atomic, so of two processes publishing to the same `target` one wins and the other
+    /// gets `AlreadyExists` (a non-empty directory is never replaced). The parent's entry is
+    /// then flushed to disk.
+    pub(crate) fn publish(mut self, target: &Path) -> Result<(), OvaError> {
+        let mut in_flight = in_flight();
+        if let Err(e) = fs::rename(&self.path, target) {
+            let exists = fs::symlink_metadata(target).is_ok();
+            return Err(OvaError::io(
+                target,
+                if exists {
+                    io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        "already exists (another process filled it first; nothing was written)",
+                    )
+                } else {
+                    e
+                },
+            ));
+        }
+        in_flight.retain(|p| p != &self.path);
+        self.published = true;
+        drop(in_flight);
+        sync_dir(parent_of(target)).map_err(|e| OvaError::io(target, e))
+    }
+}
+
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if !self.published {
+            let mut in_flight = in_flight();
+            let _ = fs::remove_dir_all(&self.path);
+            in_flight.retain(|p| p != &self.path);
+        }
+    }
+}
+
+/// Flushes a directory's entries (names created or renamed in it) to disk. Directories cannot
+/// be opened for that outside Unix; there the rename's own guarantees are all there is.
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
+    if cfg!(unix) {
+        File::open(dir)?.sync_all()
+    } else {
+        Ok(())
+    }
+}
+
+/// The directory `path` is in (`.` for a bare name).
+pub(crate) fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 fn in_flight() -> MutexGuard<'static, Vec<PathBuf>> {
     IN_FLIGHT.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-// Renames `temp` to `target` unless `target` exists: a hard link fails atomically when it
-// does; where links are not supported, a check just before the rename.
-fn rename_new(temp: &Path, target: &Path) -> io::Result<()> {
+/// Renames `temp` to `target` unless `target` exists: a hard link fails atomically when it
+/// does; where links are not supported, a check just before the rename.
+pub(crate) fn rename_new(temp: &Path, target: &Path) -> io::Result<()> {
     match fs::hard_link(temp, target) {
         Ok(()) => fs::remove_file(temp),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
@@ -161,6 +256,28 @@ fn remove_stale(dir: &Path, base: &str) {
         };
         if pid != std::process::id() && process_is_gone(pid) {
             let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+// Removes `.tern-unpack.<pid>-<random>` directories in `dir` whose process is gone.
+fn remove_stale_dirs(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(STAGING_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid != std::process::id() && process_is_gone(pid) {
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
 }
@@ -210,6 +327,45 @@ mod tests {
         assert_eq!(fs::read(&target).unwrap(), b"old");
         assert!(!temp.exists(), "the temporary file is gone");
         assert!(in_flight().iter().all(|p| p != &temp));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn staging_directories_are_private_and_stale_ones_removed() {
+        let dir = tempfile_dir();
+        let dead = dir.join(format!("{STAGING_PREFIX}4194999-abcdef"));
+        let mine = dir.join(format!("{STAGING_PREFIX}{}-ghijkl", std::process::id()));
+        let unrelated = dir.join(".tern-unpacked");
+        for p in [&dead, &mine, &unrelated] {
+            fs::create_dir_all(p.join("sub")).unwrap();
+        }
+        let staged = StagedDir::create(&dir).unwrap();
+        let path = staged.path().to_path_buf();
+        assert!(path.is_dir() && path.parent() == Some(dir.as_path()));
+        if Path::new("/proc/self").exists() {
+            assert!(
+                !dead.exists(),
+                "a dead process's staging directory is removed"
+            );
+        }
+        assert!(mine.exists() && unrelated.exists());
+        assert!(in_flight().contains(&path));
+        fs::write(path.join("vm.ovf"), b"x").unwrap();
+        drop(staged);
+        assert!(!path.exists(), "removed with its content when abandoned");
+        assert!(!in_flight().contains(&path));
+
+        // Published: renamed to a new name, and to an empty directory; never over content.
+        let staged = StagedDir::create(&dir).unwrap();
+        fs::write(staged.path().join("vm.ovf"), b"x").unwrap();
+        staged.publish(&dir.join("out")).unwrap();
+        assert!(dir.join("out/vm.ovf").is_file());
+        let staged = StagedDir::create(&dir).unwrap();
+        let e = staged.publish(&dir.join("out")).unwrap_err();
+        assert!(
+            matches!(&e, OvaError::Io { source, .. } if source.kind() == io::ErrorKind::AlreadyExists),
+            "{e}"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -22,6 +22,8 @@ pub(crate) trait Store {
     /// A small text file (manifest, certificate), bounded by [`MAX_TEXT_MEMBER`].
     fn load(&mut self, name: &str) -> Result<Vec<u8>, OvaError>;
     fn references(&mut self) -> Result<Vec<FileReference>, OvaError>;
+    /// Why `file` must not be looked for (rule `OVA-HREF`), if so.
+    fn href_refusal(&self, file: &FileReference) -> Option<String>;
     /// Sizes of the stored parts of `file` (one, or its chunks); empty when absent.
     fn part_sizes(&self, file: &FileReference) -> Vec<u64>;
     /// Warnings about the container's layout, each naming its member.
@@ -63,6 +65,10 @@ impl<R: Read + Seek> Store for Archive<'_, R> {
 
     fn references(&mut self) -> Result<Vec<FileReference>, OvaError> {
         self.0.references()
+    }
+
+    fn href_refusal(&self, file: &FileReference) -> Option<String> {
+        tern_ovf::model::check_href(&file.href).map(str::to_owned)
     }
 
     fn part_sizes(&self, file: &FileReference) -> Vec<u64> {

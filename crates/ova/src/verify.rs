@@ -2,7 +2,7 @@
 //! missing from the archive or from the manifest, the certificate's digest line, and that every
 //! local file the descriptor references is in the archive with its declared size.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Seek};
 
 use tern_diag::{Finding, Position};
@@ -10,8 +10,8 @@ use tern_diag::{Finding, Position};
 use crate::archive::Ova;
 use crate::cert::Certificate;
 use crate::digest::{Algorithm, DigestValue, MultiHasher, to_hex};
-use crate::error::OvaError;
-use crate::manifest::Manifest;
+use crate::error::{OvaError, href_finding};
+use crate::manifest::{Manifest, ManifestEntry};
 use crate::member::MemberKind;
 use crate::progress::{BUFFER, Progress};
 use crate::references::Compression;
@@ -100,6 +100,8 @@ pub(crate) struct Checker {
     certificate: Option<(String, Certificate)>,
     report: Verification,
     digested: HashMap<String, Vec<DigestValue>>,
+    /// Name → positions of its manifest entries: lookups in O(1), whatever the entry count.
+    listed: HashMap<String, Vec<usize>>,
 }
 
 impl Checker {
@@ -110,6 +112,7 @@ impl Checker {
             certificate: None,
             report: Verification::default(),
             digested: HashMap::new(),
+            listed: HashMap::new(),
         };
         checker.report.findings.extend(store.layout_findings());
         if let Some(name) = store.manifest_name() {
@@ -120,6 +123,13 @@ impl Checker {
                 .findings
                 .extend(parsed.findings.into_iter().map(|f| f.in_file(&name)));
             checker.report.manifest = Some(name.clone());
+            for (i, entry) in parsed.manifest.entries.iter().enumerate() {
+                checker
+                    .listed
+                    .entry(entry.name.clone())
+                    .or_default()
+                    .push(i);
+            }
             checker.manifest = Some((name, parsed.manifest));
         } else {
             checker.push(Finding::warning(
@@ -138,13 +148,20 @@ impl Checker {
         Ok(checker)
     }
 
+    /// The manifest's entries for `name`.
+    fn entries_for(&self, name: &str) -> impl Iterator<Item = &ManifestEntry> {
+        let entries = self.manifest.as_ref().map_or(&[][..], |(_, m)| &m.entries);
+        self.listed
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| entries.get(i))
+    }
+
     /// The algorithms `name` must be digested with (empty: nothing to check).
     pub(crate) fn algorithms_for(&self, name: &str) -> Vec<Algorithm> {
-        let mut algorithms: Vec<Algorithm> = self
-            .manifest
-            .iter()
-            .flat_map(|(_, m)| m.entries_for(name).map(|e| e.digest.algorithm))
-            .collect();
+        let mut algorithms: Vec<Algorithm> =
+            self.entries_for(name).map(|e| e.digest.algorithm).collect();
         if let (Some((manifest, _)), Some((_, cert))) = (&self.manifest, &self.certificate)
             && manifest == name
         {
@@ -157,18 +174,16 @@ impl Checker {
     pub(crate) fn check_member(&mut self, name: &str, computed: &[DigestValue]) -> bool {
         let mut ok = true;
         let mut mismatches = Vec::new();
-        if let Some((_, manifest)) = &self.manifest {
-            for entry in manifest.entries_for(name) {
-                let Some(actual) = computed
-                    .iter()
-                    .find(|d| d.algorithm == entry.digest.algorithm)
-                else {
-                    continue;
-                };
-                if actual.bytes != entry.digest.bytes {
-                    ok = false;
-                    mismatches.push((entry.line, entry.digest.clone(), actual.clone()));
-                }
+        for entry in self.entries_for(name) {
+            let Some(actual) = computed
+                .iter()
+                .find(|d| d.algorithm == entry.digest.algorithm)
+            else {
+                continue;
+            };
+            if actual.bytes != entry.digest.bytes {
+                ok = false;
+                mismatches.push((entry.line, entry.digest.clone(), actual.clone()));
             }
         }
         for (line, expected, actual) in mismatches {
@@ -185,10 +200,7 @@ impl Checker {
                 .in_file(name),
             );
         }
-        let listed = self
-            .manifest
-            .as_ref()
-            .is_some_and(|(_, m)| m.entries_for(name).next().is_some());
+        let listed = self.listed.contains_key(name);
         if ok && listed {
             self.report.verified.push(name.to_owned());
         }
@@ -199,10 +211,11 @@ impl Checker {
     /// Cross-checks manifest, members, certificate and References; returns the report.
     pub(crate) fn finish(mut self, store: &mut dyn Store) -> Verification {
         let files = store.file_names();
+        let present: HashSet<&str> = files.iter().map(String::as_str).collect();
         let container = store.container();
         if let Some((manifest_name, manifest)) = self.manifest.take() {
             for entry in &manifest.entries {
-                if !files.contains(&entry.name) {
+                if !present.contains(entry.name.as_str()) {
                     self.push(
                         Finding::error(
                             "OVA-MISSING",
@@ -220,7 +233,7 @@ impl Checker {
             for name in &files {
                 if *name != manifest_name
                     && Some(name) != certificate.as_ref()
-                    && manifest.entries_for(name).next().is_none()
+                    && !self.listed.contains_key(name)
                 {
                     self.push(
                         Finding::error(
@@ -327,6 +340,14 @@ impl Checker {
             }
         };
         for file in references.iter().filter(|f| f.is_local()) {
+            if let Some(reason) = store.href_refusal(file) {
+                self.push(
+                    href_finding(&file.href, &reason)
+                        .at(file.position)
+                        .in_file(&descriptor),
+                );
+                continue;
+            }
             let parts = store.part_sizes(file);
             if parts.is_empty() {
                 self.push(

@@ -15,8 +15,13 @@ use crate::member::{HeaderFormat, Member, MemberKind};
 /// PAX extended headers and GNU long-name records are read into memory; bound them.
 const MAX_EXTENSION: u64 = 1 << 20;
 
-/// Lists the members of the tar archive in `source`, in archive order.
-pub(crate) fn scan<R: Read + Seek>(source: &mut R, path: &Path) -> Result<Vec<Member>, OvaError> {
+/// Lists the members of the tar archive in `source`, in archive order, with the index of each
+/// name; more than `max_members` members (files and directories) is an error.
+pub(crate) fn scan<R: Read + Seek>(
+    source: &mut R,
+    path: &Path,
+    max_members: usize,
+) -> Result<(Vec<Member>, HashMap<String, usize>), OvaError> {
     let len = source
         .seek(SeekFrom::End(0))
         .map_err(|e| OvaError::io(path, e))?;
@@ -27,20 +32,26 @@ pub(crate) fn scan<R: Read + Seek>(source: &mut R, path: &Path) -> Result<Vec<Me
         offset: 0,
         pending: Pending::default(),
     };
-    let mut members = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut members: Vec<Member> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     while let Some(member) = scanner.next_member()? {
-        if let Some(&first) = seen.get(&member.name) {
+        if let Some(&first) = index.get(&member.name) {
             return Err(OvaError::DuplicateMember {
                 member: member.name,
-                first,
+                first: members[first].header_offset,
                 second: member.header_offset,
             });
         }
-        seen.insert(member.name.clone(), member.header_offset);
+        if members.len() >= max_members {
+            return Err(OvaError::TooManyMembers {
+                limit: max_members,
+                offset: member.header_offset,
+            });
+        }
+        index.insert(member.name.clone(), members.len());
         members.push(member);
     }
-    Ok(members)
+    Ok((members, index))
 }
 
 /// A walk over the headers; `offset` is where the next header starts.

@@ -1,6 +1,7 @@
 //! Integration tests of tern-ova: one test binary, a module per concern.
 
 mod hostile;
+mod limits;
 mod manifest;
 mod package;
 mod properties;

@@ -5,6 +5,7 @@ mod content;
 mod deployment;
 mod envelope_sections;
 mod external;
+mod local_file;
 
 pub use external::MAX_BUNDLE;
 mod hardware;
@@ -23,6 +24,7 @@ pub use envelope_sections::{
     Strings, classify_format,
 };
 pub use hardware::{Bound, Item, ItemKind, VirtualHardware, Vssd};
+pub use local_file::{check_href, package_file};
 pub use product::{
     Eula, Install, OperatingSystem, ProductEntry, ProductSection, Property, PropertyValue,
     StartupItem,

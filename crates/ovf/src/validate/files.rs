@@ -17,10 +17,19 @@ pub(super) fn check(env: &Envelope, options: &ValidateOptions, sink: &mut Sink) 
             continue;
         }
         let names = file.chunk_names();
+        // An href leading out of the package is never opened (not even to say it is
+        // missing); with --check-files the package check reports it (`OVA-HREF`).
+        let Ok(paths) = names
+            .iter()
+            .map(|name| crate::model::package_file(base, name))
+            .collect::<Result<Vec<_>, _>>()
+        else {
+            continue;
+        };
         let mut total: u64 = 0;
         let mut missing = Vec::new();
-        for name in &names {
-            match std::fs::metadata(base.join(name)) {
+        for (name, path) in names.iter().zip(&paths) {
+            match std::fs::metadata(path) {
                 Ok(meta) if meta.is_file() => total = total.saturating_add(meta.len()),
                 _ => missing.push(name.as_str()),
             }
