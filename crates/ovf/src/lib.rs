@@ -53,6 +53,7 @@ pub mod model;
 pub mod names;
 mod node;
 mod reader;
+mod scope;
 pub mod validate;
 mod vocab;
 
