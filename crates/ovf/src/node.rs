@@ -15,8 +15,9 @@ use tern_diag::Span;
 /// A node of the document tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
-    /// An element with its attributes and children.
-    Element(Element),
+    /// An element with its attributes and children (boxed: text nodes, most of a
+    /// document's nodes, stay small).
+    Element(Box<Element>),
     /// Character data (entity and character references already resolved in `value`).
     Text(Text),
     /// A `<![CDATA[...]]>` section.
@@ -58,7 +59,8 @@ pub struct Attribute {
 /// Character data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
-    pub(crate) value: String,
+    /// Shared: indentation and short values repeat across a document.
+    pub(crate) value: Arc<str>,
     /// Where it was read; `None` for text created or changed in memory.
     pub(crate) raw: Option<Raw>,
 }
@@ -66,7 +68,7 @@ pub struct Text {
 /// Markup copied through untouched (comments, CDATA, processing instructions, declaration).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Markup {
-    pub(crate) value: String,
+    pub(crate) value: Box<str>,
     /// Where the whole markup was read; `None` for markup created or changed in memory.
     pub(crate) raw: Option<Raw>,
 }
@@ -176,7 +178,7 @@ impl Text {
     /// New text (escaped when written).
     pub fn new(value: impl Into<String>) -> Self {
         Text {
-            value: value.into(),
+            value: Arc::from(value.into()),
             raw: None,
         }
     }
@@ -188,7 +190,7 @@ impl Text {
 
     /// Replaces the text; it is written escaped instead of copied.
     pub fn set_value(&mut self, value: impl Into<String>) {
-        self.value = value.into();
+        self.value = Arc::from(value.into());
         self.raw = None;
     }
 
@@ -202,7 +204,7 @@ impl Markup {
     /// New markup: the content between the delimiters (`<!--` and `-->` for a comment...).
     pub fn new(value: impl Into<String>) -> Self {
         Markup {
-            value: value.into(),
+            value: value.into().into_boxed_str(),
             raw: None,
         }
     }
@@ -214,8 +216,14 @@ impl Markup {
 
     /// Replaces the content; it is written instead of the original bytes.
     pub fn set_value(&mut self, value: impl Into<String>) {
-        self.value = value.into();
+        self.value = value.into().into_boxed_str();
         self.raw = None;
+    }
+}
+
+impl From<Element> for Node {
+    fn from(element: Element) -> Self {
+        Node::Element(Box::new(element))
     }
 }
 
@@ -395,7 +403,7 @@ impl Element {
         let mut last_text = None;
         for child in &self.children {
             match child {
-                Node::Text(t) if t.is_whitespace() => last_text = Some(t.value.as_str()),
+                Node::Text(t) if t.is_whitespace() => last_text = Some(&*t.value),
                 Node::Element(_) => return last_text,
                 _ => last_text = None,
             }

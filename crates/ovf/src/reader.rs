@@ -3,6 +3,7 @@
 //! nesting or size).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use quick_xml::Reader;
 use quick_xml::escape::{EscapeError, resolve_predefined_entity, unescape};
@@ -108,6 +109,7 @@ impl Builder<'_> {
         let mut top: Vec<Node> = Vec::new();
         let mut stack: Vec<Element> = Vec::new();
         let mut scopes = Scopes::default();
+        let mut texts = Texts::default();
         loop {
             let start = pos(reader.buffer_position());
             let event = match reader.read_event() {
@@ -118,6 +120,32 @@ impl Builder<'_> {
                 }
             };
             let span = Span::new(start, pos(reader.buffer_position()));
+            // quick-xml splits text at every reference: the run is gathered and becomes one
+            // Text node when something else comes.
+            match &event {
+                Event::Text(_) => {
+                    // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF.
+                    let raw = &self.text[span.range()];
+                    if raw.contains('\r') {
+                        texts.push(&raw.replace("\r\n", "\n").replace('\r', "\n"), span);
+                    } else {
+                        texts.push(raw, span);
+                    }
+                    continue;
+                }
+                Event::GeneralRef(r) => {
+                    texts.push(&self.reference(r, span)?, span);
+                    continue;
+                }
+                _ => {
+                    if let Some(text) = texts.take(self.source) {
+                        match stack.last_mut() {
+                            Some(parent) => parent.children.push(text),
+                            None => top.push(text),
+                        }
+                    }
+                }
+            }
             let node = match event {
                 Event::Start(e) => {
                     self.check_depth(stack.len(), span)?;
@@ -128,7 +156,7 @@ impl Builder<'_> {
                     self.check_depth(stack.len(), span)?;
                     let element = self.element(&mut scopes, &e, span)?;
                     scopes.close();
-                    Node::Element(element)
+                    Node::from(element)
                 }
                 Event::End(_) => {
                     let Some(mut element) = stack.pop() else {
@@ -140,22 +168,11 @@ impl Builder<'_> {
                     let begin = element.start_tag.map_or(span.start, |s| s.start);
                     element.end_tag = Some(span);
                     element.span = Some(Span::new(begin, span.end));
-                    Node::Element(element)
+                    element.children.shrink_to_fit();
+                    Node::from(element)
                 }
-                Event::Text(_) => Node::Text(Text {
-                    // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF.
-                    value: self.text[span.range()]
-                        .replace("\r\n", "\n")
-                        .replace('\r', "\n"),
-                    raw: Some(self.raw(span)),
-                }),
-                Event::GeneralRef(r) => {
-                    let value = self.reference(&r, span)?;
-                    Node::Text(Text {
-                        value,
-                        raw: Some(self.raw(span)),
-                    })
-                }
+                // Gathered above.
+                Event::Text(_) | Event::GeneralRef(_) => continue,
                 Event::CData(c) => Node::CData(self.markup(&c.into_inner(), span)),
                 Event::Comment(c) => Node::Comment(self.markup(&c.into_inner(), span)),
                 Event::PI(p) => Node::ProcessingInstruction(self.markup(&p.into_inner(), span)),
@@ -163,11 +180,10 @@ impl Builder<'_> {
                 Event::DocType(_) => return Err(self.err(span, ParseErrorKind::Dtd)),
                 Event::Eof => break,
             };
-            let siblings = match stack.last_mut() {
-                Some(parent) => &mut parent.children,
-                None => &mut top,
-            };
-            push_merging_text(siblings, node);
+            match stack.last_mut() {
+                Some(parent) => parent.children.push(node),
+                None => top.push(node),
+            }
         }
         if let Some(open) = stack.pop() {
             let span = open.start_tag.unwrap_or_default();
@@ -360,7 +376,7 @@ impl Builder<'_> {
 
     fn markup(&self, content: &[u8], span: Span) -> Markup {
         Markup {
-            value: lossy(content),
+            value: lossy(content).into_boxed_str(),
             raw: Some(self.raw(span)),
         }
     }
@@ -378,20 +394,49 @@ fn error_at(text: &str, lines: &LineIndex, span: Span, kind: ParseErrorKind) -> 
     }
 }
 
-// quick-xml splits text at every reference; one Text node per run keeps values whole.
-fn push_merging_text(siblings: &mut Vec<Node>, node: Node) {
-    if let (Node::Text(new), Some(Node::Text(prev))) = (&node, siblings.last_mut())
-        && let (Some(a), Some(b)) = (prev.raw, new.raw)
-        && a.span.end == b.span.start
-    {
-        prev.value.push_str(&new.value);
-        prev.raw = Some(Raw {
-            source: a.source,
-            span: Span::new(a.span.start, b.span.end),
-        });
-        return;
+/// The text run being read (quick-xml splits text at every reference), and the short values
+/// seen: indentation and short values (`10`, `byte * 2^20`, `true`) repeat across a
+/// descriptor, and each distinct one is stored once.
+#[derive(Default)]
+struct Texts {
+    run: Option<(String, Span)>,
+    seen: HashSet<Arc<str>>,
+}
+
+impl Texts {
+    /// The longest value shared; longer ones are rarely repeated.
+    const SHARED: usize = 32;
+
+    fn push(&mut self, value: &str, span: Span) {
+        match &mut self.run {
+            Some((run, at)) if at.end == span.start => {
+                run.push_str(value);
+                at.end = span.end;
+            }
+            _ => self.run = Some((value.to_string(), span)),
+        }
     }
-    siblings.push(node);
+
+    /// The run read so far as one Text node.
+    fn take(&mut self, source: SourceId) -> Option<Node> {
+        let (run, span) = self.run.take()?;
+        let value = if run.len() <= Self::SHARED || run.trim().is_empty() {
+            match self.seen.get(run.as_str()) {
+                Some(known) => Arc::clone(known),
+                None => {
+                    let new: Arc<str> = Arc::from(run);
+                    self.seen.insert(Arc::clone(&new));
+                    new
+                }
+            }
+        } else {
+            Arc::from(run)
+        };
+        Some(Node::Text(Text {
+            value,
+            raw: Some(Raw { source, span }),
+        }))
+    }
 }
 
 fn syntax_kind(e: &quick_xml::Error) -> ParseErrorKind {

@@ -68,16 +68,16 @@ pub(crate) fn insert_element(parent: &mut Element, index: usize, new: Element, i
     if children.is_empty() {
         let outer = indent.strip_suffix("  ").unwrap_or("").to_string();
         children.push(Node::Text(Text::new(indent)));
-        children.push(Node::Element(new));
+        children.push(Node::from(new));
         children.push(Node::Text(Text::new(outer)));
         return;
     }
     let index = index.min(children.len());
     if matches!(children.get(index), Some(Node::Element(_))) {
         children.insert(index, Node::Text(Text::new(indent)));
-        children.insert(index, Node::Element(new));
+        children.insert(index, Node::from(new));
     } else {
-        children.insert(index, Node::Element(new));
+        children.insert(index, Node::from(new));
         children.insert(index, Node::Text(Text::new(indent)));
     }
 }
