@@ -107,7 +107,11 @@ impl Builder<'_> {
         config.allow_dangling_amp = false;
 
         let mut top: Vec<Node> = Vec::new();
-        let mut stack: Vec<Element> = Vec::new();
+        // The open elements, each with where its children start in `children`: the children
+        // of all open elements share one vector and move to their element, at its end tag,
+        // in one allocation of the exact size.
+        let mut stack: Vec<(Element, usize)> = Vec::new();
+        let mut children: Vec<Node> = Vec::new();
         let mut scopes = Scopes::default();
         let mut texts = Texts::default();
         loop {
@@ -127,20 +131,21 @@ impl Builder<'_> {
                     // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF.
                     let raw = &self.text[span.range()];
                     if raw.contains('\r') {
-                        texts.push(&raw.replace("\r\n", "\n").replace('\r', "\n"), span);
+                        let value = raw.replace("\r\n", "\n").replace('\r', "\n");
+                        texts.push(self.text, Some(&value), span);
                     } else {
-                        texts.push(raw, span);
+                        texts.push(self.text, None, span);
                     }
                     continue;
                 }
                 Event::GeneralRef(r) => {
-                    texts.push(&self.reference(r, span)?, span);
+                    texts.push(self.text, Some(&self.reference(r, span)?), span);
                     continue;
                 }
                 _ => {
-                    if let Some(text) = texts.take(self.source) {
-                        match stack.last_mut() {
-                            Some(parent) => parent.children.push(text),
+                    if let Some(text) = texts.take(self.text, self.source) {
+                        match stack.last() {
+                            Some(_) => children.push(text),
                             None => top.push(text),
                         }
                     }
@@ -149,7 +154,7 @@ impl Builder<'_> {
             let node = match event {
                 Event::Start(e) => {
                     self.check_depth(stack.len(), span)?;
-                    stack.push(self.element(&mut scopes, &e, span)?);
+                    stack.push((self.element(&mut scopes, &e, span)?, children.len()));
                     continue;
                 }
                 Event::Empty(e) => {
@@ -159,7 +164,7 @@ impl Builder<'_> {
                     Node::from(element)
                 }
                 Event::End(_) => {
-                    let Some(mut element) = stack.pop() else {
+                    let Some((mut element, first)) = stack.pop() else {
                         return Err(
                             self.err(span, ParseErrorKind::Syntax("unmatched end tag".into()))
                         );
@@ -168,7 +173,7 @@ impl Builder<'_> {
                     let begin = element.start_tag.map_or(span.start, |s| s.start);
                     element.end_tag = Some(span);
                     element.span = Some(Span::new(begin, span.end));
-                    element.children.shrink_to_fit();
+                    element.children = children.drain(first..).collect();
                     Node::from(element)
                 }
                 // Gathered above.
@@ -180,12 +185,12 @@ impl Builder<'_> {
                 Event::DocType(_) => return Err(self.err(span, ParseErrorKind::Dtd)),
                 Event::Eof => break,
             };
-            match stack.last_mut() {
-                Some(parent) => parent.children.push(node),
+            match stack.last() {
+                Some(_) => children.push(node),
                 None => top.push(node),
             }
         }
-        if let Some(open) = stack.pop() {
+        if let Some((open, _)) = stack.pop() {
             let span = open.start_tag.unwrap_or_default();
             return Err(self.err(
                 span,
@@ -248,14 +253,23 @@ impl Builder<'_> {
         span: Span,
     ) -> Result<Element, ParseError> {
         let raw_attrs = attribute_spans(self.text, span);
-        let mut read = Vec::new();
+        let mut read: Vec<(&str, String, Span)> = Vec::new();
         let mut seen = HashSet::new();
         for (index, attr) in start.attributes().with_checks(false).enumerate() {
             let attr_span = raw_attrs.get(index).copied().unwrap_or(span);
             let attr =
                 attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
             let key = text(attr.key.into_inner());
-            if !seen.insert(key) {
+            // A few attributes are compared directly; beyond, through a set of them all.
+            let repeated = if read.len() < 16 {
+                read.iter().any(|(k, _, _)| *k == key)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(read.iter().map(|(k, _, _)| *k));
+                }
+                !seen.insert(key)
+            };
+            if repeated {
                 return Err(self.err(
                     attr_span,
                     ParseErrorKind::Syntax(format!("attribute `{key}` is repeated")),
@@ -394,41 +408,40 @@ fn error_at(text: &str, lines: &LineIndex, span: Span, kind: ParseErrorKind) -> 
     }
 }
 
-/// The text run being read (quick-xml splits text at every reference), and the short values
-/// seen: indentation and short values (`10`, `byte * 2^20`, `true`) repeat across a
-/// descriptor, and each distinct one is stored once.
+/// The text run being read (quick-xml splits text at every reference), and the last
+/// indentations seen: whitespace between elements repeats across a descriptor, and is
+/// stored once.
 #[derive(Default)]
 struct Texts {
-    run: Option<(String, Span)>,
-    seen: HashSet<Arc<str>>,
+    /// The span of the run, and its value when it is not the span's text as it stands.
+    run: Option<(Span, Option<String>)>,
+    recent: Vec<Arc<str>>,
+    next: usize,
 }
 
 impl Texts {
-    /// The longest value shared; longer ones are rarely repeated.
-    const SHARED: usize = 32;
+    /// The indentations remembered (compared directly, no hashing).
+    const RECENT: usize = 8;
 
-    fn push(&mut self, value: &str, span: Span) {
+    /// Adds a piece: `value` is what the text at `span` reads as; `None` when it is the
+    /// text itself.
+    fn push(&mut self, text: &str, value: Option<&str>, span: Span) {
         match &mut self.run {
-            Some((run, at)) if at.end == span.start => {
-                run.push_str(value);
+            Some((at, owned)) if at.end == span.start => {
+                let run = owned.get_or_insert_with(|| text[at.range()].to_string());
+                run.push_str(value.unwrap_or(&text[span.range()]));
                 at.end = span.end;
             }
-            _ => self.run = Some((value.to_string(), span)),
+            _ => self.run = Some((span, value.map(str::to_string))),
         }
     }
 
     /// The run read so far as one Text node.
-    fn take(&mut self, source: SourceId) -> Option<Node> {
-        let (run, span) = self.run.take()?;
-        let value = if run.len() <= Self::SHARED || run.trim().is_empty() {
-            match self.seen.get(run.as_str()) {
-                Some(known) => Arc::clone(known),
-                None => {
-                    let new: Arc<str> = Arc::from(run);
-                    self.seen.insert(Arc::clone(&new));
-                    new
-                }
-            }
+    fn take(&mut self, text: &str, source: SourceId) -> Option<Node> {
+        let (span, owned) = self.run.take()?;
+        let run = owned.as_deref().unwrap_or(&text[span.range()]);
+        let value = if run.bytes().all(|b| b.is_ascii_whitespace()) {
+            self.shared(run)
         } else {
             Arc::from(run)
         };
@@ -436,6 +449,20 @@ impl Texts {
             value,
             raw: Some(Raw { source, span }),
         }))
+    }
+
+    fn shared(&mut self, run: &str) -> Arc<str> {
+        if let Some(known) = self.recent.iter().find(|r| ***r == *run) {
+            return Arc::clone(known);
+        }
+        let new: Arc<str> = Arc::from(run);
+        if self.recent.len() < Self::RECENT {
+            self.recent.push(Arc::clone(&new));
+        } else {
+            self.recent[self.next] = Arc::clone(&new);
+            self.next = (self.next + 1) % Self::RECENT;
+        }
+        new
     }
 }
 
