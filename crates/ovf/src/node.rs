@@ -34,13 +34,19 @@ pub enum Node {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Name {
     /// The prefix as written (`rasd` in `rasd:Caption`), `None` when unprefixed.
-    pub prefix: Option<String>,
+    pub prefix: Option<Sym>,
     /// The local part.
-    pub local: String,
+    pub local: Sym,
     /// The namespace URI the name is bound to (`None`: no namespace). Shared: a document
     /// binds a handful of URIs to thousands of names.
     pub namespace: Option<Arc<str>>,
 }
+
+/// A part of a name (`rasd`, `Item`), shared by every name of a document that spells it:
+/// a descriptor repeats a few dozen names on thousands of elements. Reads and compares as a
+/// `&str`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(Arc<str>);
 
 /// An attribute: its name, unescaped value, and the original text when unedited. Attributes
 /// are changed through their element ([`Element::set_attribute`]), which knows to regenerate
@@ -109,8 +115,8 @@ impl Name {
     /// A name in `namespace` written with `prefix`.
     pub fn new(prefix: Option<&str>, local: &str, namespace: Option<&str>) -> Self {
         Name {
-            prefix: prefix.map(str::to_string),
-            local: local.to_string(),
+            prefix: prefix.map(Sym::from),
+            local: Sym::from(local),
             namespace: namespace.map(Arc::from),
         }
     }
@@ -119,13 +125,92 @@ impl Name {
     pub fn qualified(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.local),
-            None => self.local.clone(),
+            None => self.local.to_string(),
         }
     }
 
     /// True when the name is `local` in `namespace`.
     pub fn is(&self, namespace: &str, local: &str) -> bool {
         self.local == local && self.namespace.as_deref() == Some(namespace)
+    }
+}
+
+impl Sym {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A name part sharing `shared`'s text.
+    pub(crate) fn shared(shared: &Arc<str>) -> Sym {
+        Sym(Arc::clone(shared))
+    }
+}
+
+impl std::ops::Deref for Sym {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Sym {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Sym {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Sym {
+    fn from(s: &str) -> Self {
+        Sym(Arc::from(s))
+    }
+}
+
+impl From<String> for Sym {
+    fn from(s: String) -> Self {
+        Sym(Arc::from(s))
+    }
+}
+
+impl From<Sym> for String {
+    fn from(s: Sym) -> Self {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Sym {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Sym {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Sym {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl std::fmt::Debug for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 

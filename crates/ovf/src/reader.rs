@@ -297,8 +297,8 @@ impl Builder<'_> {
         for (key, value, attr_span) in read {
             let name = if key == "xmlns" || key.starts_with("xmlns:") {
                 let (prefix, local) = match key.split_once(':') {
-                    Some((_, local)) => (Some("xmlns".into()), local.into()),
-                    None => (None, "xmlns".into()),
+                    Some((_, local)) => (Some(scopes.name("xmlns")), scopes.name(local)),
+                    None => (None, scopes.name("xmlns")),
                 };
                 Name {
                     prefix,
@@ -358,8 +358,8 @@ impl Builder<'_> {
             }
         };
         Ok(Name {
-            prefix: prefix.map(str::to_string),
-            local: local.to_string(),
+            prefix: prefix.map(|p| scopes.name(p)),
+            local: scopes.name(local),
             namespace,
         })
     }

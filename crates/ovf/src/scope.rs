@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use quick_xml::name::NamespaceError;
 
+use crate::node::Sym;
 use crate::reader::XMLNS_NAMESPACE;
 
 /// The namespace of the `xml` prefix, bound in every document.
@@ -24,8 +25,8 @@ pub(crate) enum Resolved {
     Unknown,
 }
 
-/// The bindings in scope, and the URIs seen (interned: a document binds a handful of URIs to
-/// thousands of names, and every name shares its URI).
+/// The bindings in scope, and the URIs and names seen (interned: a document binds a handful
+/// of URIs to thousands of names, and spells a few dozen names on thousands of elements).
 #[derive(Default)]
 pub(crate) struct Scopes {
     /// Prefix (`""` for the default namespace) → the URIs bound to it, innermost last;
@@ -91,7 +92,12 @@ impl Scopes {
         }
     }
 
-    /// The shared copy of `uri`.
+    /// The shared part of a name spelled `text`.
+    pub(crate) fn name(&mut self, text: &str) -> Sym {
+        Sym::shared(&self.intern(text))
+    }
+
+    /// The shared copy of `uri` (or of any text: names share the same set).
     pub(crate) fn intern(&mut self, uri: &str) -> Arc<str> {
         if let Some(known) = self.uris.get(uri) {
             return Arc::clone(known);
