@@ -23,25 +23,26 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/ovf-shapes.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F)"
 
-# One run: seconds, peak RSS (MB), RSS / input size.
+# One run: CPU seconds (user + system: the machine is shared, wall time waits for it), peak
+# RSS (MB), RSS / input size.
 measure() {
   local input=$1
   shift
   local size
   size=$(stat -c %s "$input")
-  /usr/bin/time -f '%e %M' -o "$dir/time" "$@" >/dev/null 2>&1 || true
-  read -r secs kb <"$dir/time"
-  awk -v s="$secs" -v kb="$kb" -v b="$size" \
-    'BEGIN { printf "%8.2f s %8.1f MB RSS %6.1fx input", s, kb / 1024, kb * 1024 / b }'
+  /usr/bin/time -f '%U %S %M' -o "$dir/time" "$@" >/dev/null 2>&1 || true
+  read -r user sys kb < <(tail -1 "$dir/time")
+  awk -v u="$user" -v s="$sys" -v kb="$kb" -v b="$size" \
+    'BEGIN { printf "%7.2f s %7.1f MB %5.1fx", u + s, kb / 1024, kb * 1024 / b }'
 }
 
-printf '%-28s %10s  %-40s %-40s %-40s\n' shape bytes info validate fmt
+printf '%-28s %10s  %-30s %-30s %-30s\n' shape bytes "info (cpu, rss, rss/input)" validate fmt
 row() {
   local name=$1 file=$2
   printf '%-28s %10d ' "$name" "$(stat -c %s "$file")"
-  printf ' %-40s' "$(measure "$file" "$TERN" ovf info "$file")"
-  printf ' %-40s' "$(measure "$file" "$TERN" ovf validate --lax "$file")"
-  printf ' %-40s\n' "$(measure "$file" "$TERN" ovf fmt "$file" -o "$dir/out.ovf")"
+  printf ' %-30s' "$(measure "$file" "$TERN" ovf info "$file")"
+  printf ' %-30s' "$(measure "$file" "$TERN" ovf validate --lax "$file")"
+  printf ' %-30s\n' "$(measure "$file" "$TERN" ovf fmt "$file" -o "$dir/out.ovf")"
   rm -f "$dir/out.ovf"
 }
 for n in $sizes; do
@@ -57,8 +58,15 @@ row "50k namespace declarations" "$dir/ns.ovf"
 rm -f "$dir"/*.ovf
 
 [ -n "${SKIP_READ:-}" ] && exit 0
+# shared/reference/ovf sits beside the repository (or beside one of its ancestors).
+reference=""
+d=$(pwd)
+while [ "$d" != / ]; do
+  if [ -d "$d/shared/reference/ovf" ]; then reference="$d/shared/reference/ovf"; break; fi
+  d=$(dirname "$d")
+done
 echo
 echo "== reading throughput, one process (parse + typed view + validation) beside xmllint --noout"
 python3 bench/ovf-shapes.py items 100000 one-line >"$dir/items-100k-one-line.ovf"
 python3 bench/ovf-shapes.py items 100000 pretty >"$dir/items-100k-pretty.ovf"
-cargo bench -q -p tern-ovf --bench read -- "$dir"/*.ovf 2>/dev/null
+cargo bench -q -p tern-ovf --bench read -- "$dir"/*.ovf "$(pwd)/samples/ovf" ${reference:+"$reference"} 2>/dev/null
