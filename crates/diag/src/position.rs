@@ -152,7 +152,10 @@ impl LineIndex {
 
 // The characters that start in `bytes` (every byte but UTF-8 continuation bytes).
 fn char_starts(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+    bytes
+        .iter()
+        .filter(|&&b| !(0x80..0xC0).contains(&b))
+        .count()
 }
 
 /// `offset` (clamped to the text), moved back to the start of the character it falls in:

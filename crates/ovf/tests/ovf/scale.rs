@@ -24,10 +24,19 @@ fn within<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
     out
 }
 
+// The pieces `piece(i)` for every `i`, one after the other.
+fn joined(range: impl Iterator<Item = usize>, piece: impl Fn(usize) -> String) -> String {
+    let mut out = String::new();
+    for i in range {
+        out.push_str(&piece(i));
+    }
+    out
+}
+
 #[test]
 fn an_element_with_100k_attributes_reads_in_linear_time() {
     let n = 100_000;
-    let attrs: String = (0..n).map(|i| format!(" a{i}=\"{i}\"")).collect();
+    let attrs = joined(0..n, |i| format!(" a{i}=\"{i}\""));
     let xml = format!("<Envelope xmlns=\"{ENVELOPE}\"><References{attrs}/></Envelope>");
     let doc = within(Duration::from_secs(20), "100k attributes", || {
         Document::parse(xml.as_bytes()).unwrap()
@@ -49,10 +58,8 @@ fn an_element_with_100k_attributes_reads_in_linear_time() {
 #[test]
 fn an_element_with_50k_namespace_declarations_reads_in_linear_time() {
     let n = 50_000;
-    let decls: String = (0..n)
-        .map(|i| format!(" xmlns:p{i}=\"urn:example:{i}\""))
-        .collect();
-    let attrs: String = (0..n).map(|i| format!(" p{i}:a=\"{i}\"")).collect();
+    let decls = joined(0..n, |i| format!(" xmlns:p{i}=\"urn:example:{i}\""));
+    let attrs = joined(0..n, |i| format!(" p{i}:a=\"{i}\""));
     let xml = format!(
         "<Envelope xmlns=\"{ENVELOPE}\"><References{decls}{attrs}><p7:File/></References></Envelope>"
     );
@@ -76,24 +83,24 @@ fn namespace_scopes_nest_and_end_with_their_element() {
                <b xmlns='urn:two' xmlns:p='urn:p2' p:x='1'><p:c/><d/></b>\
                <p:e xml:lang='en'/><f xmlns=''><g/></f><h/></a>";
     let doc = Document::parse(xml.as_bytes()).unwrap();
-    let a = doc.root();
+    let root = doc.root();
     let ns = |e: &tern_ovf::Element| e.name().namespace.as_deref().map(str::to_string);
-    let [b, e, f, h] = a.elements().collect::<Vec<_>>()[..] else {
+    let [rebinds, prefixed, unsets, last] = root.elements().collect::<Vec<_>>()[..] else {
         panic!("four children")
     };
-    assert_eq!(ns(a).as_deref(), Some("urn:one"));
-    assert_eq!(ns(b).as_deref(), Some("urn:two"));
-    assert_eq!(b.attribute(Some("urn:p2"), "x"), Some("1"));
-    let inner: Vec<_> = b.elements().map(ns).collect();
+    assert_eq!(ns(root).as_deref(), Some("urn:one"));
+    assert_eq!(ns(rebinds).as_deref(), Some("urn:two"));
+    assert_eq!(rebinds.attribute(Some("urn:p2"), "x"), Some("1"));
+    let inner: Vec<_> = rebinds.elements().map(ns).collect();
     assert_eq!(inner, [Some("urn:p2".into()), Some("urn:two".into())]);
-    assert_eq!(ns(e).as_deref(), Some("urn:p1"));
+    assert_eq!(ns(prefixed).as_deref(), Some("urn:p1"));
     assert_eq!(
-        e.attribute(Some("http://www.w3.org/XML/1998/namespace"), "lang"),
+        prefixed.attribute(Some("http://www.w3.org/XML/1998/namespace"), "lang"),
         Some("en")
     );
-    assert_eq!(ns(f), None);
-    assert_eq!(ns(f.elements().next().unwrap()), None);
-    assert_eq!(ns(h).as_deref(), Some("urn:one"));
+    assert_eq!(ns(unsets), None);
+    assert_eq!(ns(unsets.elements().next().unwrap()), None);
+    assert_eq!(ns(last).as_deref(), Some("urn:one"));
 }
 
 #[test]
@@ -128,14 +135,13 @@ fn forbidden_bindings_and_undeclared_prefixes_are_refused() {
 fn positions_on_a_one_line_descriptor_cost_no_more_than_on_an_indented_one() {
     let n = 60_000;
     // Non-ASCII names: columns count characters, not bytes.
-    let items: String = (1..=n)
-        .map(|i| {
-            format!(
-                "<Item><rasd:ElementName>carte réseau {i}</rasd:ElementName>\
-                 <rasd:InstanceID>{i}</rasd:InstanceID><rasd:ResourceType>10</rasd:ResourceType></Item>"
-            )
-        })
-        .collect();
+    let item = |i: usize| {
+        format!(
+            "<Item><rasd:ElementName>carte réseau {i}</rasd:ElementName>\
+             <rasd:InstanceID>{i}</rasd:InstanceID><rasd:ResourceType>10</rasd:ResourceType></Item>"
+        )
+    };
+    let items = joined(1..=n, item);
     let head = format!(
         "<Envelope xmlns=\"{ENVELOPE}\" xmlns:ovf=\"{ENVELOPE}\" xmlns:rasd=\"{RASD}\"><References/>\
          <VirtualSystem ovf:id=\"vm\"><Info>i</Info><VirtualHardwareSection><Info>h</Info>"
@@ -156,16 +162,10 @@ fn positions_on_a_one_line_descriptor_cost_no_more_than_on_an_indented_one() {
     assert_eq!(items.len(), n);
     // Item k (1-based) starts after the head and k - 1 Items of known length in characters.
     let chars = |s: &str| s.chars().count();
-    let item_chars = |i: usize| {
-        chars(&format!(
-            "<Item><rasd:ElementName>carte réseau {i}</rasd:ElementName>\
-             <rasd:InstanceID>{i}</rasd:InstanceID><rasd:ResourceType>10</rasd:ResourceType></Item>"
-        ))
-    };
     let mut column = chars(&head) + 1;
     for (k, position) in items.iter().enumerate() {
         assert_eq!(*position, Position::new(1, column), "Item {}", k + 1);
-        column += item_chars(k + 1);
+        column += chars(&item(k + 1));
     }
     let _ = findings;
 }
