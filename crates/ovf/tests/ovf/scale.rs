@@ -7,15 +7,15 @@
 
 use std::time::{Duration, Instant};
 
-use tern_ovf::{Document, Envelope, ParseErrorKind, Position, ValidateOptions, validate};
+use tern_ovf::{Document, Envelope, ParseErrorKind, Position};
 
 const ENVELOPE: &str = "http://schemas.dmtf.org/ovf/envelope/1";
 const RASD: &str =
     "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData";
 
 // Runs `f` once and fails when it takes longer than `limit`: far above what the linear code
-// needs (a few hundred milliseconds in a debug build on a loaded machine), far below the
-// quadratic code's minutes.
+// needs (a few seconds in a debug build on a loaded machine), far below what the quadratic
+// code took here (attributes 224 s, declarations 285 s, 60 000 Items on one line 46 s).
 fn within<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let out = f();
@@ -38,7 +38,7 @@ fn an_element_with_100k_attributes_reads_in_linear_time() {
     let n = 100_000;
     let attrs = joined(0..n, |i| format!(" a{i}=\"{i}\""));
     let xml = format!("<Envelope xmlns=\"{ENVELOPE}\"><References{attrs}/></Envelope>");
-    let doc = within(Duration::from_secs(20), "100k attributes", || {
+    let doc = within(Duration::from_secs(60), "100k attributes", || {
         Document::parse(xml.as_bytes()).unwrap()
     });
     let refs = doc.root().elements().next().unwrap();
@@ -48,7 +48,7 @@ fn an_element_with_100k_attributes_reads_in_linear_time() {
 
     // The same attribute again, last: still found, at its place.
     let repeated = format!("<Envelope{attrs} a0=\"x\"/>");
-    let e = within(Duration::from_secs(20), "a repeated attribute", || {
+    let e = within(Duration::from_secs(60), "a repeated attribute", || {
         Document::parse(repeated.as_bytes()).unwrap_err()
     });
     assert!(matches!(e.kind, ParseErrorKind::Syntax(_)), "{e}");
@@ -63,7 +63,7 @@ fn an_element_with_50k_namespace_declarations_reads_in_linear_time() {
     let xml = format!(
         "<Envelope xmlns=\"{ENVELOPE}\"><References{decls}{attrs}><p7:File/></References></Envelope>"
     );
-    let doc = within(Duration::from_secs(20), "50k declarations", || {
+    let doc = within(Duration::from_secs(60), "50k declarations", || {
         Document::parse(xml.as_bytes()).unwrap()
     });
     let refs = doc.root().elements().next().unwrap();
@@ -133,7 +133,7 @@ fn forbidden_bindings_and_undeclared_prefixes_are_refused() {
 
 #[test]
 fn positions_on_a_one_line_descriptor_cost_no_more_than_on_an_indented_one() {
-    let n = 60_000;
+    let n = 100_000;
     // Non-ASCII names: columns count characters, not bytes.
     let item = |i: usize| {
         format!(
@@ -147,17 +147,16 @@ fn positions_on_a_one_line_descriptor_cost_no_more_than_on_an_indented_one() {
          <VirtualSystem ovf:id=\"vm\"><Info>i</Info><VirtualHardwareSection><Info>h</Info>"
     );
     let xml = format!("{head}{items}</VirtualHardwareSection></VirtualSystem></Envelope>");
-    let (items, findings) = within(Duration::from_secs(20), "60k Items on one line", || {
+    let items = within(Duration::from_secs(60), "100k Items on one line", || {
         let doc = Document::parse(xml.as_bytes()).unwrap();
         let env = Envelope::read(&doc);
-        let findings = validate(&doc, &ValidateOptions::default());
         let items: Vec<Position> = env.virtual_systems()[0]
             .sections
             .hardware
             .iter()
             .flat_map(|h| h.items.iter().map(|i| i.position))
             .collect();
-        (items, findings.findings.len())
+        items
     });
     assert_eq!(items.len(), n);
     // Item k (1-based) starts after the head and k - 1 Items of known length in characters.
@@ -167,5 +166,4 @@ fn positions_on_a_one_line_descriptor_cost_no_more_than_on_an_indented_one() {
         assert_eq!(*position, Position::new(1, column), "Item {}", k + 1);
         column += chars(&item(k + 1));
     }
-    let _ = findings;
 }
