@@ -409,6 +409,18 @@ impl Element {
 
     /// The concatenated text and CDATA content of this element (not of descendants).
     pub fn text(&self) -> String {
+        self.text_ref().into_owned()
+    }
+
+    /// [`Element::text`], borrowed when the content is one text or CDATA node (a field's
+    /// value usually is): no copy to read it.
+    pub(crate) fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        match &self.children[..] {
+            [] => return "".into(),
+            [Node::Text(t)] => return (&*t.value).into(),
+            [Node::CData(m)] => return (&*m.value).into(),
+            _ => {}
+        }
         let mut out = String::new();
         for child in &self.children {
             match child {
@@ -417,7 +429,7 @@ impl Element {
                 _ => {}
             }
         }
-        out
+        out.into()
     }
 
     /// The original span of the whole element (`None` for elements created in memory).
