@@ -7,7 +7,6 @@
 use std::fmt::Write as _;
 
 use crate::finding::Finding;
-use crate::position::LineIndex;
 use crate::quote::escape;
 
 /// The widest slice of a source line shown in a snippet; longer lines (XenServer writes its
@@ -59,8 +58,14 @@ fn caret(finding: &Finding, source: &str, out: &mut String) {
     let Some(position) = finding.position else {
         return;
     };
-    let index = LineIndex::new(source);
-    let Some(text) = index.line_text(source, position.line) else {
+    // One scan to the line, nothing indexed or copied: a snippet of a 50 MB one-line
+    // descriptor costs no more than reading past it.
+    let Some(text) = position
+        .line
+        .checked_sub(1)
+        .and_then(|n| source.split('\n').nth(n))
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    else {
         return;
     };
     let (shown, caret) = window(text, position.column);
@@ -77,20 +82,24 @@ fn caret(finding: &Finding, source: &str, out: &mut String) {
 // At most SNIPPET_WIDTH characters around `column`, and the caret's column inside them.
 // Control and bidirectional formatting characters are shown as spaces: the caret stays
 // aligned and the terminal receives nothing that drives it.
+// Only the shown characters are copied (the line may be a whole descriptor).
 fn window(text: &str, column: usize) -> (String, usize) {
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| if crate::quote::is_unsafe(c) { ' ' } else { c })
-        .collect();
-    let column = column.clamp(1, chars.len() + 1);
-    if chars.len() <= SNIPPET_WIDTH {
-        return (chars.into_iter().collect(), column);
+    let shown = |skip, take| {
+        text.chars()
+            .skip(skip)
+            .take(take)
+            .map(|c| if crate::quote::is_unsafe(c) { ' ' } else { c })
+            .collect()
+    };
+    let len = text.chars().count();
+    let column = column.clamp(1, len + 1);
+    if len <= SNIPPET_WIDTH {
+        return (shown(0, len), column);
     }
     let start = column
         .saturating_sub(SNIPPET_WIDTH / 2)
-        .min(chars.len() - SNIPPET_WIDTH);
-    let shown = chars[start..start + SNIPPET_WIDTH].iter().collect();
-    (shown, column - start)
+        .min(len - SNIPPET_WIDTH);
+    (shown(start, SNIPPET_WIDTH), column - start)
 }
 
 #[cfg(test)]

@@ -149,7 +149,7 @@ impl DialectInfo {
 
 fn declared_encoding(doc: &Document) -> Option<String> {
     let decl = doc.nodes().iter().find_map(|n| match n {
-        Node::Declaration(m) => Some(m.value.as_str()),
+        Node::Declaration(m) => Some(&*m.value),
         _ => None,
     })?;
     let rest = &decl[decl.find("encoding")? + "encoding".len()..];

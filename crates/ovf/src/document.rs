@@ -131,7 +131,7 @@ impl Document {
         for node in &self.nodes {
             self.write_node(node, &mut s);
         }
-        self.encoding.encode(&s, self.bom)
+        self.encoding.encode_owned(s, self.bom)
     }
 
     /// Writes [`Document::to_bytes`] to `out`.

@@ -36,6 +36,15 @@ impl Encoding {
     }
 
     /// `text` in this encoding, after a byte order mark when `bom`.
+    /// As [`Encoding::encode`], reusing `text`'s buffer when it is already the bytes (UTF-8
+    /// without a mark): writing a large descriptor does not hold two copies of it.
+    pub(crate) fn encode_owned(self, text: String, bom: bool) -> Vec<u8> {
+        match self {
+            Encoding::Utf8 if !bom => text.into_bytes(),
+            _ => self.encode(&text, bom),
+        }
+    }
+
     pub(crate) fn encode(self, text: &str, bom: bool) -> Vec<u8> {
         let mut out = Vec::with_capacity(text.len() * if self.is_utf16() { 2 } else { 1 } + 3);
         match self {

@@ -15,8 +15,9 @@ use tern_diag::Span;
 /// A node of the document tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
-    /// An element with its attributes and children.
-    Element(Element),
+    /// An element with its attributes and children (boxed: text nodes, most of a
+    /// document's nodes, stay small).
+    Element(Box<Element>),
     /// Character data (entity and character references already resolved in `value`).
     Text(Text),
     /// A `<![CDATA[...]]>` section.
@@ -33,13 +34,19 @@ pub enum Node {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Name {
     /// The prefix as written (`rasd` in `rasd:Caption`), `None` when unprefixed.
-    pub prefix: Option<String>,
+    pub prefix: Option<Sym>,
     /// The local part.
-    pub local: String,
+    pub local: Sym,
     /// The namespace URI the name is bound to (`None`: no namespace). Shared: a document
     /// binds a handful of URIs to thousands of names.
     pub namespace: Option<Arc<str>>,
 }
+
+/// A part of a name (`rasd`, `Item`), shared by every name of a document that spells it:
+/// a descriptor repeats a few dozen names on thousands of elements. Reads and compares as a
+/// `&str`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(Arc<str>);
 
 /// An attribute: its name, unescaped value, and the original text when unedited. Attributes
 /// are changed through their element ([`Element::set_attribute`]), which knows to regenerate
@@ -58,7 +65,8 @@ pub struct Attribute {
 /// Character data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
-    pub(crate) value: String,
+    /// Shared: indentation and short values repeat across a document.
+    pub(crate) value: Arc<str>,
     /// Where it was read; `None` for text created or changed in memory.
     pub(crate) raw: Option<Raw>,
 }
@@ -66,7 +74,7 @@ pub struct Text {
 /// Markup copied through untouched (comments, CDATA, processing instructions, declaration).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Markup {
-    pub(crate) value: String,
+    pub(crate) value: Box<str>,
     /// Where the whole markup was read; `None` for markup created or changed in memory.
     pub(crate) raw: Option<Raw>,
 }
@@ -107,8 +115,8 @@ impl Name {
     /// A name in `namespace` written with `prefix`.
     pub fn new(prefix: Option<&str>, local: &str, namespace: Option<&str>) -> Self {
         Name {
-            prefix: prefix.map(str::to_string),
-            local: local.to_string(),
+            prefix: prefix.map(Sym::from),
+            local: Sym::from(local),
             namespace: namespace.map(Arc::from),
         }
     }
@@ -117,13 +125,92 @@ impl Name {
     pub fn qualified(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.local),
-            None => self.local.clone(),
+            None => self.local.to_string(),
         }
     }
 
     /// True when the name is `local` in `namespace`.
     pub fn is(&self, namespace: &str, local: &str) -> bool {
         self.local == local && self.namespace.as_deref() == Some(namespace)
+    }
+}
+
+impl Sym {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A name part sharing `shared`'s text.
+    pub(crate) fn shared(shared: &Arc<str>) -> Sym {
+        Sym(Arc::clone(shared))
+    }
+}
+
+impl std::ops::Deref for Sym {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Sym {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Sym {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Sym {
+    fn from(s: &str) -> Self {
+        Sym(Arc::from(s))
+    }
+}
+
+impl From<String> for Sym {
+    fn from(s: String) -> Self {
+        Sym(Arc::from(s))
+    }
+}
+
+impl From<Sym> for String {
+    fn from(s: Sym) -> Self {
+        s.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Sym {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Sym {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Sym {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl std::fmt::Debug for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Sym {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -176,7 +263,7 @@ impl Text {
     /// New text (escaped when written).
     pub fn new(value: impl Into<String>) -> Self {
         Text {
-            value: value.into(),
+            value: Arc::from(value.into()),
             raw: None,
         }
     }
@@ -188,7 +275,7 @@ impl Text {
 
     /// Replaces the text; it is written escaped instead of copied.
     pub fn set_value(&mut self, value: impl Into<String>) {
-        self.value = value.into();
+        self.value = Arc::from(value.into());
         self.raw = None;
     }
 
@@ -202,7 +289,7 @@ impl Markup {
     /// New markup: the content between the delimiters (`<!--` and `-->` for a comment...).
     pub fn new(value: impl Into<String>) -> Self {
         Markup {
-            value: value.into(),
+            value: value.into().into_boxed_str(),
             raw: None,
         }
     }
@@ -214,8 +301,14 @@ impl Markup {
 
     /// Replaces the content; it is written instead of the original bytes.
     pub fn set_value(&mut self, value: impl Into<String>) {
-        self.value = value.into();
+        self.value = value.into().into_boxed_str();
         self.raw = None;
+    }
+}
+
+impl From<Element> for Node {
+    fn from(element: Element) -> Self {
+        Node::Element(Box::new(element))
     }
 }
 
@@ -316,6 +409,18 @@ impl Element {
 
     /// The concatenated text and CDATA content of this element (not of descendants).
     pub fn text(&self) -> String {
+        self.text_ref().into_owned()
+    }
+
+    /// [`Element::text`], borrowed when the content is one text or CDATA node (a field's
+    /// value usually is): no copy to read it.
+    pub(crate) fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        match &self.children[..] {
+            [] => return "".into(),
+            [Node::Text(t)] => return (&*t.value).into(),
+            [Node::CData(m)] => return (&*m.value).into(),
+            _ => {}
+        }
         let mut out = String::new();
         for child in &self.children {
             match child {
@@ -324,7 +429,7 @@ impl Element {
                 _ => {}
             }
         }
-        out
+        out.into()
     }
 
     /// The original span of the whole element (`None` for elements created in memory).
@@ -395,7 +500,7 @@ impl Element {
         let mut last_text = None;
         for child in &self.children {
             match child {
-                Node::Text(t) if t.is_whitespace() => last_text = Some(t.value.as_str()),
+                Node::Text(t) if t.is_whitespace() => last_text = Some(&*t.value),
                 Node::Element(_) => return last_text,
                 _ => last_text = None,
             }

@@ -2,13 +2,13 @@
 //! of every node and refusing what a descriptor never needs (DTDs, custom entities, absurd
 //! nesting or size).
 
-use std::cell::RefCell;
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use quick_xml::NsReader;
+use quick_xml::Reader;
 use quick_xml::escape::{EscapeError, resolve_predefined_entity, unescape};
+use quick_xml::events::attributes::Attribute as XmlAttribute;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{QName, ResolveResult};
 
 use tern_diag::{LineIndex, Span};
 
@@ -16,6 +16,7 @@ use crate::encoding::{Decoded, Encoding};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::escape;
 use crate::node::{Attribute, Element, Markup, Name, Node, Raw, SourceId, Text};
+use crate::scope::{Resolved, Scopes};
 
 /// Limits applied while reading; the defaults suit any real descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +77,6 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
         source,
         lines: &lines,
         options,
-        namespaces: RefCell::new(Vec::new()),
     }
     .build()?;
     Ok(Parsed {
@@ -94,13 +94,11 @@ struct Builder<'a> {
     source: SourceId,
     lines: &'a LineIndex,
     options: &'a ParseOptions,
-    /// The namespace URIs seen so far, shared by every name bound to them.
-    namespaces: RefCell<Vec<Arc<str>>>,
 }
 
 impl Builder<'_> {
     fn build(&self) -> Result<Vec<Node>, ParseError> {
-        let mut reader = NsReader::from_str(self.text);
+        let mut reader = Reader::from_str(self.text);
         let config = reader.config_mut();
         config.trim_text(false);
         config.expand_empty_elements = false;
@@ -109,7 +107,13 @@ impl Builder<'_> {
         config.allow_dangling_amp = false;
 
         let mut top: Vec<Node> = Vec::new();
-        let mut stack: Vec<Element> = Vec::new();
+        // The open elements, each with where its children start in `children`: the children
+        // of all open elements share one vector and move to their element, at its end tag,
+        // in one allocation of the exact size.
+        let mut stack: Vec<(Element, usize)> = Vec::new();
+        let mut children: Vec<Node> = Vec::new();
+        let mut scopes = Scopes::default();
+        let mut texts = Texts::default();
         loop {
             let start = pos(reader.buffer_position());
             let event = match reader.read_event() {
@@ -120,41 +124,60 @@ impl Builder<'_> {
                 }
             };
             let span = Span::new(start, pos(reader.buffer_position()));
+            // quick-xml splits text at every reference: the run is gathered and becomes one
+            // Text node when something else comes.
+            match &event {
+                Event::Text(_) => {
+                    // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF.
+                    let raw = &self.text[span.range()];
+                    if raw.contains('\r') {
+                        let value = raw.replace("\r\n", "\n").replace('\r', "\n");
+                        texts.push(self.text, Some(&value), span);
+                    } else {
+                        texts.push(self.text, None, span);
+                    }
+                    continue;
+                }
+                Event::GeneralRef(r) => {
+                    texts.push(self.text, Some(&self.reference(r, span)?), span);
+                    continue;
+                }
+                _ => {
+                    if let Some(text) = texts.take(self.text, self.source) {
+                        match stack.last() {
+                            Some(_) => children.push(text),
+                            None => top.push(text),
+                        }
+                    }
+                }
+            }
             let node = match event {
                 Event::Start(e) => {
                     self.check_depth(stack.len(), span)?;
-                    stack.push(self.element(&reader, &e, span)?);
+                    stack.push((self.element(&mut scopes, &e, span)?, children.len()));
                     continue;
                 }
                 Event::Empty(e) => {
                     self.check_depth(stack.len(), span)?;
-                    Node::Element(self.element(&reader, &e, span)?)
+                    let element = self.element(&mut scopes, &e, span)?;
+                    scopes.close();
+                    Node::from(element)
                 }
                 Event::End(_) => {
-                    let Some(mut element) = stack.pop() else {
+                    let Some((mut element, first)) = stack.pop() else {
                         return Err(
                             self.err(span, ParseErrorKind::Syntax("unmatched end tag".into()))
                         );
                     };
+                    scopes.close();
                     let begin = element.start_tag.map_or(span.start, |s| s.start);
                     element.end_tag = Some(span);
                     element.span = Some(Span::new(begin, span.end));
-                    Node::Element(element)
+                    element.children = children.drain(first..).collect();
+                    Node::from(element)
                 }
-                Event::Text(_) => Node::Text(Text {
-                    // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF.
-                    value: self.text[span.range()]
-                        .replace("\r\n", "\n")
-                        .replace('\r', "\n"),
-                    raw: Some(self.raw(span)),
-                }),
-                Event::GeneralRef(r) => {
-                    let value = self.reference(&r, span)?;
-                    Node::Text(Text {
-                        value,
-                        raw: Some(self.raw(span)),
-                    })
-                }
+                // Gathered above.
+                Event::Text(_) | Event::GeneralRef(_) => continue,
                 Event::CData(c) => Node::CData(self.markup(&c.into_inner(), span)),
                 Event::Comment(c) => Node::Comment(self.markup(&c.into_inner(), span)),
                 Event::PI(p) => Node::ProcessingInstruction(self.markup(&p.into_inner(), span)),
@@ -162,13 +185,12 @@ impl Builder<'_> {
                 Event::DocType(_) => return Err(self.err(span, ParseErrorKind::Dtd)),
                 Event::Eof => break,
             };
-            let siblings = match stack.last_mut() {
-                Some(parent) => &mut parent.children,
-                None => &mut top,
-            };
-            push_merging_text(siblings, node);
+            match stack.last() {
+                Some(_) => children.push(node),
+                None => top.push(node),
+            }
         }
-        if let Some(open) = stack.pop() {
+        if let Some((open, _)) = stack.pop() {
             let span = open.start_tag.unwrap_or_default();
             return Err(self.err(
                 span,
@@ -221,45 +243,74 @@ impl Builder<'_> {
         }
     }
 
+    // A start tag: its namespace declarations open a scope (closed by the caller at the end
+    // tag), then the element and attribute names are resolved in it. Repeated attributes are
+    // found with a hash set: an element with 100 000 attributes is read in linear time.
     fn element(
         &self,
-        reader: &NsReader<&[u8]>,
+        scopes: &mut Scopes,
         start: &BytesStart<'_>,
         span: Span,
     ) -> Result<Element, ParseError> {
-        let name = self.name(reader.resolve_element(start.name()).0, start.name(), span)?;
         let raw_attrs = attribute_spans(self.text, span);
-        let mut attributes = Vec::new();
-        for (index, attr) in start.attributes().with_checks(true).enumerate() {
+        let mut read: Vec<(&str, String, Span)> = Vec::new();
+        let mut seen = HashSet::new();
+        for (index, attr) in start.attributes().with_checks(false).enumerate() {
             let attr_span = raw_attrs.get(index).copied().unwrap_or(span);
             let attr =
                 attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
-            let key = attr.key;
-            let name = if key.as_ref() == b"xmlns" || key.as_ref().starts_with(b"xmlns:") {
-                let qualified = lossy(key.as_ref());
-                match qualified.split_once(':') {
-                    Some((_, local)) => Name {
-                        prefix: Some("xmlns".into()),
-                        local: local.to_string(),
-                        namespace: Some(self.intern(XMLNS_NAMESPACE.as_bytes())),
-                    },
-                    None => Name {
-                        prefix: None,
-                        local: "xmlns".into(),
-                        namespace: Some(self.intern(XMLNS_NAMESPACE.as_bytes())),
-                    },
+            let key = text(attr.key.into_inner());
+            // A few attributes are compared directly; beyond, through a set of them all.
+            let repeated = if read.len() < 16 {
+                read.iter().any(|(k, _, _)| *k == key)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(read.iter().map(|(k, _, _)| *k));
+                }
+                !seen.insert(key)
+            };
+            if repeated {
+                return Err(self.err(
+                    attr_span,
+                    ParseErrorKind::Syntax(format!("attribute `{key}` is repeated")),
+                ));
+            }
+            let value = self.value(&attr, attr_span)?;
+            read.push((key, value, attr_span));
+        }
+        let declarations = read.iter().filter_map(|(key, value, _)| {
+            let prefix = if *key == "xmlns" {
+                ""
+            } else {
+                key.strip_prefix("xmlns:")?
+            };
+            Some((prefix, value.as_str()))
+        });
+        scopes.open(declarations).map_err(|e| {
+            self.err(
+                span,
+                ParseErrorKind::Syntax(quick_xml::Error::Namespace(e).to_string()),
+            )
+        })?;
+        let name = self.name(scopes, text(start.name().into_inner()), true, span)?;
+        let mut attributes = Vec::with_capacity(read.len());
+        for (key, value, attr_span) in read {
+            let name = if key == "xmlns" || key.starts_with("xmlns:") {
+                let (prefix, local) = match key.split_once(':') {
+                    Some((_, local)) => (Some(scopes.name("xmlns")), scopes.name(local)),
+                    None => (None, scopes.name("xmlns")),
+                };
+                Name {
+                    prefix,
+                    local,
+                    namespace: Some(scopes.intern(XMLNS_NAMESPACE)),
                 }
             } else {
-                self.name(reader.resolve_attribute(key).0, key, attr_span)?
+                self.name(scopes, key, false, attr_span)?
             };
-            let literal = lossy(&attr.value);
-            let literal = normalize_attribute(&literal);
-            let value =
-                unescape(&literal).map_err(|e| self.err(attr_span, value_error_kind_escape(&e)))?;
-            check_char_refs(&value).map_err(|kind| self.err(attr_span, kind))?;
             attributes.push(Attribute {
                 name,
-                value: value.into_owned(),
+                value,
                 raw: Some(attr_span),
                 edited: false,
             });
@@ -277,39 +328,40 @@ impl Builder<'_> {
         })
     }
 
+    // An attribute value as XML reads it: normalised (§3.3.3), references resolved.
+    fn value(&self, attr: &XmlAttribute<'_>, span: Span) -> Result<String, ParseError> {
+        let literal = normalize_attribute(text(&attr.value));
+        let value = unescape(&literal).map_err(|e| self.err(span, value_error_kind_escape(&e)))?;
+        check_char_refs(&value).map_err(|kind| self.err(span, kind))?;
+        Ok(value.into_owned())
+    }
+
     fn name(
         &self,
-        resolved: ResolveResult<'_>,
-        qname: QName<'_>,
+        scopes: &mut Scopes,
+        qualified: &str,
+        element: bool,
         span: Span,
     ) -> Result<Name, ParseError> {
-        let qualified = lossy(qname.as_ref());
         let (prefix, local) = match qualified.split_once(':') {
             Some((p, l)) => (Some(p), l),
-            None => (None, qualified.as_str()),
+            None => (None, qualified),
         };
-        let namespace = match resolved {
-            ResolveResult::Bound(ns) => Some(self.intern(ns.as_ref())),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(p) => {
-                return Err(self.err(span, ParseErrorKind::UnboundPrefix(lossy(&p))));
+        let namespace = match scopes.resolve(prefix, element) {
+            Resolved::Bound(ns) => Some(ns),
+            Resolved::Unbound => None,
+            Resolved::Unknown => {
+                return Err(self.err(
+                    span,
+                    ParseErrorKind::UnboundPrefix(prefix.unwrap_or_default().to_string()),
+                ));
             }
         };
         Ok(Name {
-            prefix: prefix.map(str::to_string),
-            local: local.to_string(),
+            prefix: prefix.map(|p| scopes.name(p)),
+            local: scopes.name(local),
             namespace,
         })
-    }
-
-    fn intern(&self, uri: &[u8]) -> Arc<str> {
-        let mut seen = self.namespaces.borrow_mut();
-        if let Some(known) = seen.iter().find(|s| s.as_bytes() == uri) {
-            return Arc::clone(known);
-        }
-        let new: Arc<str> = Arc::from(lossy(uri));
-        seen.push(Arc::clone(&new));
-        new
     }
 
     fn reference(
@@ -338,7 +390,7 @@ impl Builder<'_> {
 
     fn markup(&self, content: &[u8], span: Span) -> Markup {
         Markup {
-            value: lossy(content),
+            value: lossy(content).into_boxed_str(),
             raw: Some(self.raw(span)),
         }
     }
@@ -356,20 +408,62 @@ fn error_at(text: &str, lines: &LineIndex, span: Span, kind: ParseErrorKind) -> 
     }
 }
 
-// quick-xml splits text at every reference; one Text node per run keeps values whole.
-fn push_merging_text(siblings: &mut Vec<Node>, node: Node) {
-    if let (Node::Text(new), Some(Node::Text(prev))) = (&node, siblings.last_mut())
-        && let (Some(a), Some(b)) = (prev.raw, new.raw)
-        && a.span.end == b.span.start
-    {
-        prev.value.push_str(&new.value);
-        prev.raw = Some(Raw {
-            source: a.source,
-            span: Span::new(a.span.start, b.span.end),
-        });
-        return;
+/// The text run being read (quick-xml splits text at every reference), and the last
+/// indentations seen: whitespace between elements repeats across a descriptor, and is
+/// stored once.
+#[derive(Default)]
+struct Texts {
+    /// The span of the run, and its value when it is not the span's text as it stands.
+    run: Option<(Span, Option<String>)>,
+    recent: Vec<Arc<str>>,
+    next: usize,
+}
+
+impl Texts {
+    /// The indentations remembered (compared directly, no hashing).
+    const RECENT: usize = 8;
+
+    /// Adds a piece: `value` is what the text at `span` reads as; `None` when it is the
+    /// text itself.
+    fn push(&mut self, text: &str, value: Option<&str>, span: Span) {
+        match &mut self.run {
+            Some((at, owned)) if at.end == span.start => {
+                let run = owned.get_or_insert_with(|| text[at.range()].to_string());
+                run.push_str(value.unwrap_or(&text[span.range()]));
+                at.end = span.end;
+            }
+            _ => self.run = Some((span, value.map(str::to_string))),
+        }
     }
-    siblings.push(node);
+
+    /// The run read so far as one Text node.
+    fn take(&mut self, text: &str, source: SourceId) -> Option<Node> {
+        let (span, owned) = self.run.take()?;
+        let run = owned.as_deref().unwrap_or(&text[span.range()]);
+        let value = if run.bytes().all(|b| b.is_ascii_whitespace()) {
+            self.shared(run)
+        } else {
+            Arc::from(run)
+        };
+        Some(Node::Text(Text {
+            value,
+            raw: Some(Raw { source, span }),
+        }))
+    }
+
+    fn shared(&mut self, run: &str) -> Arc<str> {
+        if let Some(known) = self.recent.iter().find(|r| ***r == *run) {
+            return Arc::clone(known);
+        }
+        let new: Arc<str> = Arc::from(run);
+        if self.recent.len() < Self::RECENT {
+            self.recent.push(Arc::clone(&new));
+        } else {
+            self.recent[self.next] = Arc::clone(&new);
+            self.next = (self.next + 1) % Self::RECENT;
+        }
+        new
+    }
 }
 
 fn syntax_kind(e: &quick_xml::Error) -> ParseErrorKind {
@@ -407,8 +501,13 @@ fn check_char_refs(value: &str) -> Result<(), ParseErrorKind> {
     }
 }
 
-// The input was decoded to text, so the slices quick-xml hands back are too; the lossy
-// path only guards the invariant.
+// The input was decoded to text, so the slices quick-xml hands back are too (cut at ASCII
+// delimiters); the replacement only guards the invariant.
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or("\u{fffd}")
+}
+
+// As `text`, owned.
 fn lossy(bytes: &[u8]) -> String {
     std::str::from_utf8(bytes).map_or_else(
         |_| String::from_utf8_lossy(bytes).into_owned(),

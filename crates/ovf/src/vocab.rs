@@ -50,7 +50,7 @@ pub(crate) fn children<'a>(e: &'a Element, local: &'a str) -> impl Iterator<Item
 
 /// Trimmed text of the OVF child `local`.
 pub(crate) fn child_text(e: &Element, local: &str) -> Option<String> {
-    child(e, local).map(|c| c.text().trim().to_string())
+    child(e, local).map(|c| c.text_ref().trim().to_string())
 }
 
 /// The section kind of `e`: its local name (`DiskSection`), or for 0.9-style
@@ -95,14 +95,14 @@ pub(crate) fn is_item_field(e: &Element) -> bool {
 pub(crate) fn field(item: &Element, local: &str) -> Option<String> {
     item.elements()
         .find(|c| is_item_field(c) && field_name_matches(&c.name().local, local))
-        .map(|c| c.text().trim().to_string())
+        .map(|c| c.text_ref().trim().to_string())
 }
 
 /// All values of a repeatable item field (`Connection`, `HostResource`).
 pub(crate) fn fields(item: &Element, local: &str) -> Vec<String> {
     item.elements()
         .filter(|c| is_item_field(c) && c.name().local == local)
-        .map(|c| c.text().trim().to_string())
+        .map(|c| c.text_ref().trim().to_string())
         .collect()
 }
 

@@ -164,7 +164,7 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn element(&mut self, e: &Element, path: &mut Vec<String>) {
-        let local = e.name().local.clone();
+        let local = e.name().local.to_string();
         path.push(local.clone());
         let without_properties =
             local == "ProductSection" && !e.elements().any(|c| c.name().local == "Property");
@@ -196,7 +196,7 @@ impl Walker<'_> {
         {
             self.attributes(e, path);
             for child in e.elements() {
-                path.push(child.name().local.clone());
+                path.push(child.name().local.to_string());
                 if !self.path_mapped(path) {
                     self.report_element(child, path);
                 }
@@ -291,7 +291,7 @@ impl Walker<'_> {
             });
         }
         for child in e.elements() {
-            let local = child.name().local.clone();
+            let local = child.name().local.to_string();
             if !matches!(local.as_str(), "Label" | "Description" | "Value") {
                 path.push(local);
                 self.report_element(child, path);

@@ -5,7 +5,7 @@
 use super::{EditError, element_at, tree};
 use crate::document::Document;
 use crate::names;
-use crate::node::{Element, Name};
+use crate::node::{Element, Name, Sym};
 use crate::reader::XMLNS_NAMESPACE;
 use crate::vocab;
 
@@ -84,7 +84,13 @@ pub fn convert_version(doc: &mut Document, target: OvfVersion) -> Result<Vec<Str
             )
     })
     .into_iter()
-    .map(|(p, e)| (p, e.name().local.clone(), vocab::field(e, "ResourceType")))
+    .map(|(p, e)| {
+        (
+            p,
+            e.name().local.to_string(),
+            vocab::field(e, "ResourceType"),
+        )
+    })
     .collect();
     for (path, local, resource_type) in items {
         match (target, local.as_str(), resource_type.as_deref()) {
@@ -124,7 +130,7 @@ fn declare(doc: &mut Document, namespace: &str, wanted: &str) -> String {
         .iter()
         .find(|a| a.name.prefix.as_deref() == Some("xmlns") && a.value == namespace)
     {
-        return a.name.local.clone();
+        return a.name.local.to_string();
     }
     let mut prefix = wanted.to_string();
     let mut n = 1;
@@ -174,11 +180,14 @@ fn retype(
     for i in doomed.into_iter().rev() {
         tree::remove_element(item, i);
     }
-    let (item_prefix, item_ns) = (item.name.prefix.clone(), item.name.namespace.clone());
+    let (item_prefix, item_ns) = (
+        item.name.prefix.as_deref().map(str::to_string),
+        item.name.namespace.clone(),
+    );
     rename(item, item_prefix, local, item_ns);
     for child in item.elements_mut() {
         if vocab::is_item_field(child) {
-            let field = child.name.local.clone();
+            let field = child.name.local.to_string();
             rename(
                 child,
                 Some(prefix.to_string()),
@@ -198,8 +207,8 @@ fn rename(
     namespace: Option<std::sync::Arc<str>>,
 ) {
     e.name = Name {
-        prefix,
-        local: local.to_string(),
+        prefix: prefix.map(Sym::from),
+        local: Sym::from(local),
         namespace,
     };
     e.start_dirty = true;

@@ -609,7 +609,7 @@ fn append_item(
         let new = tree::text_element(doc, names::RASD, field, "rasd", value);
         let children = item.children_mut();
         children.push(Node::Text(crate::node::Text::new(field_indent.clone())));
-        children.push(Node::Element(new));
+        children.push(Node::from(new));
     }
     // Close the item on its own line, aligned with its start tag.
     item.children_mut()

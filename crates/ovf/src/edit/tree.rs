@@ -68,16 +68,16 @@ pub(crate) fn insert_element(parent: &mut Element, index: usize, new: Element, i
     if children.is_empty() {
         let outer = indent.strip_suffix("  ").unwrap_or("").to_string();
         children.push(Node::Text(Text::new(indent)));
-        children.push(Node::Element(new));
+        children.push(Node::from(new));
         children.push(Node::Text(Text::new(outer)));
         return;
     }
     let index = index.min(children.len());
     if matches!(children.get(index), Some(Node::Element(_))) {
         children.insert(index, Node::Text(Text::new(indent)));
-        children.insert(index, Node::Element(new));
+        children.insert(index, Node::from(new));
     } else {
-        children.insert(index, Node::Element(new));
+        children.insert(index, Node::from(new));
         children.insert(index, Node::Text(Text::new(indent)));
     }
 }
@@ -103,7 +103,7 @@ pub(crate) fn prefix_for(doc: &Document, namespace: &str, wanted: &str) -> (Opti
     }
     let used = find(root, &|e| e.name().namespace.as_deref() == Some(namespace));
     if let Some((_, e)) = used.first() {
-        return (e.name().prefix.clone(), false);
+        return (e.name().prefix.as_deref().map(str::to_string), false);
     }
     (Some(wanted.to_string()), true)
 }
@@ -155,6 +155,6 @@ pub(crate) fn ovf_attr_name(doc: &Document, local: &str) -> Name {
         .attributes()
         .iter()
         .find(|a| a.name.prefix.as_deref() == Some("xmlns") && a.value == ns)
-        .map_or_else(|| "ovf".to_string(), |a| a.name.local.clone());
+        .map_or_else(|| "ovf".to_string(), |a| a.name.local.to_string());
     Name::new(Some(&prefix), local, Some(&ns))
 }

@@ -200,7 +200,7 @@ impl Sections {
 impl SectionRef {
     pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> SectionRef {
         SectionRef {
-            name: vocab::section_kind(e).unwrap_or_else(|| e.name().local.clone()),
+            name: vocab::section_kind(e).unwrap_or_else(|| e.name().local.to_string()),
             namespace: e.name().namespace.as_deref().map(str::to_string),
             required: vocab::required(e),
             position: cx.pos(e),

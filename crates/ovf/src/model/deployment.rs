@@ -54,10 +54,11 @@ pub struct ResolvedItem<'a> {
     /// Children of a source that a later source gives again (InstanceID and ResourceType,
     /// which every source repeats, are not listed).
     pub superseded: Vec<Superseded<'a>>,
-    /// The combined `ovf:bound="min"` range marker, if any applies.
-    pub min: Option<Cow<'a, Item>>,
+    /// The combined `ovf:bound="min"` range marker, if any applies (boxed, as `max`: few
+    /// Items have ranges, and an Item is large).
+    pub min: Option<Box<Cow<'a, Item>>>,
     /// The combined `ovf:bound="max"` range marker, if any applies.
-    pub max: Option<Cow<'a, Item>>,
+    pub max: Option<Box<Cow<'a, Item>>>,
     /// The range markers combined into `min` and `max`, in document order.
     pub markers: Vec<&'a Item>,
 }
@@ -191,7 +192,8 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
             groups[g].normal.push((index, item));
         }
     }
-    let mut resolved = Vec::new();
+    // Sized once: a resolved Item is large, doubling would leave up to half unused.
+    let mut resolved = Vec::with_capacity(groups.len());
     for group in groups {
         if group.normal.is_empty() {
             unused.extend(group.markers.into_iter().map(|(index, item)| {
@@ -218,8 +220,8 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
         };
         resolved.push(ResolvedItem {
             item: combine(group.normal.iter().map(|(_, i)| *i)).unwrap_or_default(),
-            min: bound(&Bound::Min),
-            max: bound(&Bound::Max),
+            min: bound(&Bound::Min).map(Box::new),
+            max: bound(&Bound::Max).map(Box::new),
             sources: group.normal.into_iter().map(|(_, i)| i).collect(),
             superseded,
             markers: group.markers.into_iter().map(|(_, m)| m).collect(),

@@ -125,7 +125,12 @@ impl VirtualHardware {
                 .map(|t| t.split_whitespace().map(str::to_string).collect())
                 .unwrap_or_default(),
             system: vocab::child(e, "System").map(Vssd::read),
-            items: e.elements().filter_map(|i| Item::read(cx, i)).collect(),
+            items: {
+                // Sized once: an Item is large, doubling would leave up to half unused.
+                let mut items = Vec::with_capacity(e.elements().count());
+                items.extend(e.elements().filter_map(|i| Item::read(cx, i)));
+                items
+            },
             position: cx.pos(e),
         }
     }

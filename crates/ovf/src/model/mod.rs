@@ -260,7 +260,7 @@ impl Cx<'_> {
 
 pub(crate) fn msg(e: &Element) -> Msg {
     Msg {
-        text: e.text().trim().to_string(),
+        text: e.text_ref().trim().to_string(),
         msgid: vocab::attr(e, "msgid").map(str::to_string),
     }
 }

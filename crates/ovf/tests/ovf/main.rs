@@ -11,6 +11,7 @@ mod references;
 mod required;
 mod robustness;
 mod roundtrip;
+mod scale;
 mod sealed;
 mod security;
 mod strings;

@@ -60,7 +60,7 @@ fn nodes_added_removed_and_replaced_are_written() {
     children.drain(2..4);
     let mut f = Element::new(Name::new(None, "f", None));
     f.set_attribute(Name::new(None, "q", None), "1\n2");
-    children.insert(children.len() - 1, Node::Element(f));
+    children.insert(children.len() - 1, Node::from(f));
     children.insert(children.len() - 1, Node::Text(Text::new("\n  ")));
     children.push(Node::Comment(Markup::new("tail")));
     assert_eq!(
@@ -138,7 +138,7 @@ fn a_clone_shares_its_source_and_still_copies() {
     let doc = doc();
     let mut copy = doc.clone();
     let b = copy.root_mut().elements_mut().next().unwrap().clone();
-    copy.root_mut().children_mut().push(Node::Element(b));
+    copy.root_mut().children_mut().push(Node::from(b));
     assert_eq!(
         written(&copy),
         XML.replace("?>\n</a>", "?>\n<b>x &amp; y</b></a>")

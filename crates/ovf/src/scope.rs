@@ -1,0 +1,109 @@
+//! Namespace scopes of the reader (XML Namespaces 1.0 §6): which URI each prefix is bound to
+//! at the current element. A declaration and a lookup each cost one hash-map operation, so an
+//! element with 50 000 declarations and 50 000 prefixed attributes is read in linear time
+//! (quick-xml's resolver searches its bindings linearly: quadratic on such an element).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use quick_xml::name::NamespaceError;
+
+use crate::node::Sym;
+use crate::reader::XMLNS_NAMESPACE;
+
+/// The namespace of the `xml` prefix, bound in every document.
+pub(crate) const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// What a prefix resolves to.
+pub(crate) enum Resolved {
+    /// Bound to a namespace URI.
+    Bound(Arc<str>),
+    /// An unprefixed name without a default namespace (or an attribute name, which the
+    /// default namespace does not apply to).
+    Unbound,
+    /// A prefix no declaration in scope binds.
+    Unknown,
+}
+
+/// The bindings in scope, and the URIs and names seen (interned: a document binds a handful
+/// of URIs to thousands of names, and spells a few dozen names on thousands of elements).
+#[derive(Default)]
+pub(crate) struct Scopes {
+    /// Prefix (`""` for the default namespace) → the URIs bound to it, innermost last;
+    /// `None`: unbound (`xmlns=""`, `xmlns:p=""`).
+    bound: HashMap<Box<str>, Vec<Option<Arc<str>>>>,
+    /// For every open element, the prefixes it declared.
+    open: Vec<Vec<Box<str>>>,
+    uris: HashSet<Arc<str>>,
+}
+
+impl Scopes {
+    /// Opens the scope of an element whose `xmlns`/`xmlns:p` attributes are `declarations`
+    /// (prefix, unescaped value), refusing the bindings XML Namespaces forbids.
+    pub(crate) fn open<'a>(
+        &mut self,
+        declarations: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Result<(), NamespaceError> {
+        let mut declared = Vec::new();
+        for (prefix, uri) in declarations {
+            match prefix {
+                "xml" if uri == XML_NAMESPACE => continue,
+                "xml" => return Err(NamespaceError::InvalidXmlPrefixBind(uri.into())),
+                "xmlns" => return Err(NamespaceError::InvalidXmlnsPrefixBind(uri.into())),
+                _ if uri == XML_NAMESPACE => {
+                    return Err(NamespaceError::InvalidPrefixForXml(prefix.into()));
+                }
+                _ if uri == XMLNS_NAMESPACE => {
+                    return Err(NamespaceError::InvalidPrefixForXmlns(prefix.into()));
+                }
+                _ => {}
+            }
+            let uri = (!uri.is_empty()).then(|| self.intern(uri));
+            self.bound.entry(prefix.into()).or_default().push(uri);
+            declared.push(prefix.into());
+        }
+        self.open.push(declared);
+        Ok(())
+    }
+
+    /// Closes the innermost scope.
+    pub(crate) fn close(&mut self) {
+        for prefix in self.open.pop().unwrap_or_default() {
+            if let Some(stack) = self.bound.get_mut(&prefix) {
+                stack.pop();
+            }
+        }
+    }
+
+    /// The namespace of `prefix` (`None`: unprefixed); `element`: the default namespace
+    /// applies (element names), or not (attribute names).
+    pub(crate) fn resolve(&mut self, prefix: Option<&str>, element: bool) -> Resolved {
+        let key = match prefix {
+            None if !element => return Resolved::Unbound,
+            None => "",
+            Some("xml") => return Resolved::Bound(self.intern(XML_NAMESPACE)),
+            Some("xmlns") => return Resolved::Bound(self.intern(XMLNS_NAMESPACE)),
+            Some(p) => p,
+        };
+        match self.bound.get(key).and_then(|s| s.last()) {
+            Some(Some(uri)) => Resolved::Bound(Arc::clone(uri)),
+            _ if prefix.is_none() => Resolved::Unbound,
+            _ => Resolved::Unknown,
+        }
+    }
+
+    /// The shared part of a name spelled `text`.
+    pub(crate) fn name(&mut self, text: &str) -> Sym {
+        Sym::shared(&self.intern(text))
+    }
+
+    /// The shared copy of `uri` (or of any text: names share the same set).
+    pub(crate) fn intern(&mut self, uri: &str) -> Arc<str> {
+        if let Some(known) = self.uris.get(uri) {
+            return Arc::clone(known);
+        }
+        let new: Arc<str> = Arc::from(uri);
+        self.uris.insert(Arc::clone(&new));
+        new
+    }
+}
