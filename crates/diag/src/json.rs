@@ -4,7 +4,9 @@
 //! the caller chooses. Cost is linear in the input: positions are tracked as the reader
 //! advances, never recounted from the start of a line.
 
+use std::collections::HashSet;
 use std::fmt::{self, Write as _};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
 use crate::position::Position;
 
@@ -47,6 +49,8 @@ pub struct Member {
     pub name: String,
     /// Where the name's opening quote is.
     pub position: Position,
+    /// The byte of the name's opening quote in the input (0 when built, not read).
+    pub offset: usize,
     /// The value.
     pub value: Json,
 }
@@ -504,8 +508,7 @@ impl Reader<'_> {
     fn object(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
         self.at += 1;
         let mut members: Vec<Member> = Vec::new();
-        // Names seen in this object, for the duplicate check in linear time.
-        let mut names = std::collections::HashSet::new();
+        let mut names = Names::default();
         self.skip_ws();
         if self.bytes.get(self.at) == Some(&b'}') {
             self.at += 1;
@@ -519,7 +522,7 @@ impl Reader<'_> {
             let name_position = self.position();
             let name_offset = self.at;
             let name = self.string()?;
-            if !names.insert(name.clone()) && self.options.duplicates == Duplicates::Refuse {
+            if self.options.duplicates == Duplicates::Refuse && names.seen(&members, &name) {
                 return Err(JsonError {
                     message: format!("member `{name}` appears twice"),
                     position: name_position,
@@ -536,6 +539,7 @@ impl Reader<'_> {
             members.push(Member {
                 name,
                 position: name_position,
+                offset: name_offset,
                 value,
             });
             self.skip_ws();
@@ -548,6 +552,56 @@ impl Reader<'_> {
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
+    }
+}
+
+// The names of one object read so far, for the duplicate check without copying a name: small
+// objects (OCCI's) are searched pairwise; from `PAIRWISE` members on, a set of the names'
+// (randomly keyed) hashes finds candidates in constant time, confirmed against the members.
+#[derive(Default)]
+struct Names {
+    hashes: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    keys: RandomState,
+}
+
+impl Names {
+    const PAIRWISE: usize = 12;
+
+    // Whether `name` is among `members` (the ones read so far, already recorded).
+    fn seen(&mut self, members: &[Member], name: &str) -> bool {
+        if members.len() < Self::PAIRWISE {
+            return members.iter().any(|m| m.name == name);
+        }
+        if self.hashes.is_empty() {
+            for m in members {
+                self.hashes.insert(self.keys.hash_one(m.name.as_str()));
+            }
+        }
+        if self.hashes.insert(self.keys.hash_one(name)) {
+            return false;
+        }
+        // Same hash: the same name, or (rarely) a collision.
+        members.iter().any(|m| m.name == name)
+    }
+}
+
+// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 

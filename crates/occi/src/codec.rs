@@ -33,8 +33,8 @@ pub fn read(
     options: &ParseOptions,
     catalogue: &Catalogue,
 ) -> Result<Parsed<Document>, ParseError> {
-    let mut index = SourceIndex::default();
-    read_indexed(src, media, options, catalogue, &mut index)
+    // Nothing is judged: nothing to place.
+    read_indexed(src, media, options, catalogue, &mut SourceIndex::none())
 }
 
 pub(crate) fn read_indexed(

@@ -3,6 +3,8 @@
 //! (a Kind has a `parent` — only `core#entity` has none —, a Mixin a `location`, otherwise
 //! an Action; a catalogue entry wins), collection keys → a listing.
 
+use std::borrow::Cow;
+
 use tern_model::{
     Action, AttributeDef, AttributeType, Attributes, Catalogue, CategoryClass, CategoryId,
     Endpoint, Entity, Kind, Link, Mixin, Multiplicity, Resource,
@@ -171,7 +173,7 @@ impl Reader<'_> {
 
     /// Flat attributes; rOCCI 4.x nesting (`{"occi":{"compute":{"cores":2}}}`) is flattened
     /// with a warning.
-    fn attribute_values(&mut self, json: &Json) -> Option<Vec<(String, Json)>> {
+    fn attribute_values<'j>(&mut self, json: &'j Json) -> Option<Vec<(Cow<'j, str>, &'j Json)>> {
         let Some(attributes) = json.get("attributes") else {
             return Some(Vec::new());
         };
@@ -185,13 +187,18 @@ impl Reader<'_> {
                 self.diags.lenient(Leniency::NestedAttributes, self.options.allows(Leniency::NestedAttributes), value.position, format!("nested attribute object `{name}`; OCCI 1.2 attribute names are flat (`{name}.…`)"));
                 flatten(name, value, &mut out);
             } else {
-                out.push((name.clone(), value.clone()));
+                out.push((Cow::Borrowed(name.as_str()), value));
             }
         }
         Some(out)
     }
 
-    fn entity(&mut self, json: &Json, what: &str) -> Option<(Entity, Vec<(String, Json)>)> {
+    #[allow(clippy::type_complexity)]
+    fn entity<'j>(
+        &mut self,
+        json: &'j Json,
+        what: &str,
+    ) -> Option<(Entity, Vec<(Cow<'j, str>, &'j Json)>)> {
         let kind_text = self.string(json, "kind", true)??;
         let kind = self.id(json.get("kind")?, &kind_text)?;
         let mut entity = Entity::new("", kind);
@@ -233,36 +240,49 @@ impl Reader<'_> {
     fn attributes(
         &mut self,
         entity: &mut Entity,
-        values: Vec<(String, Json)>,
+        values: Vec<(Cow<'_, str>, &Json)>,
     ) -> Option<[Option<String>; 3]> {
         let mut core: [Option<String>; 3] = [None, None, None];
         let mut ok = true;
         for (name, value) in values {
             self.index.attribute(&name, value.position);
-            let as_text = value.as_str().map(str::to_owned);
-            match name.as_str() {
-                "occi.core.id" if as_text.is_some() => {
+            // The core attributes that are strings go to the model's fields.
+            let core_field = match (name.as_ref(), value.as_str()) {
+                ("occi.core.id", Some(text)) => {
                     if entity.id.is_empty() {
-                        entity.id = as_text.unwrap_or_default();
+                        text.clone_into(&mut entity.id);
                     }
+                    true
                 }
-                "occi.core.title" if as_text.is_some() => {
-                    if entity.title.is_none() {
-                        entity.title = as_text;
-                    }
+                ("occi.core.title", Some(text)) => {
+                    entity.title.get_or_insert_with(|| text.to_owned());
+                    true
                 }
-                "occi.core.summary" if as_text.is_some() => core[0] = as_text,
-                "occi.core.source" if as_text.is_some() => core[1] = as_text,
-                "occi.core.target" if as_text.is_some() => core[2] = as_text,
-                _ => match json_to_value(&value) {
-                    Some(v) => {
-                        entity.attributes.insert(name, v);
-                    }
-                    None => {
-                        self.shape(&value, format!("attribute `{name}` is null or holds null"));
-                        ok = false;
-                    }
-                },
+                ("occi.core.summary", Some(text)) => {
+                    core[0] = Some(text.to_owned());
+                    true
+                }
+                ("occi.core.source", Some(text)) => {
+                    core[1] = Some(text.to_owned());
+                    true
+                }
+                ("occi.core.target", Some(text)) => {
+                    core[2] = Some(text.to_owned());
+                    true
+                }
+                _ => false,
+            };
+            if core_field {
+                continue;
+            }
+            match json_to_value(value) {
+                Some(v) => {
+                    entity.attributes.insert(name.into_owned(), v);
+                }
+                None => {
+                    self.shape(value, format!("attribute `{name}` is null or holds null"));
+                    ok = false;
+                }
             }
         }
         ok.then_some(core)
@@ -406,12 +426,12 @@ impl Reader<'_> {
         let mut attributes = Attributes::new();
         for (name, value) in self.attribute_values(json)? {
             self.index.attribute(&name, value.position);
-            match json_to_value(&value) {
+            match json_to_value(value) {
                 Some(v) => {
-                    attributes.insert(name, v);
+                    attributes.insert(name.into_owned(), v);
                 }
                 None => {
-                    self.shape(&value, format!("attribute `{name}` is null"));
+                    self.shape(value, format!("attribute `{name}` is null"));
                     return None;
                 }
             }
@@ -610,13 +630,13 @@ impl Reader<'_> {
     }
 }
 
-fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, Json)>) {
+fn flatten<'j>(prefix: &str, value: &'j Json, out: &mut Vec<(Cow<'j, str>, &'j Json)>) {
     match value.members() {
         Some(members) => {
             for Member { name, value: v, .. } in members {
                 flatten(&format!("{prefix}.{name}"), v, out);
             }
         }
-        None => out.push((prefix.to_owned(), value.clone())),
+        None => out.push((Cow::Owned(prefix.to_owned()), value)),
     }
 }
