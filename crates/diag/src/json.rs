@@ -101,6 +101,8 @@ pub fn parse_with(src: &str, options: Options) -> Result<Json, JsonError> {
         line_start: 0,
         counted_at: 0,
         counted_columns: 0,
+        items: Vec::new(),
+        members: Vec::new(),
     };
     reader.skip_ws();
     let value = reader.value(0)?;
@@ -298,16 +300,26 @@ struct Reader<'a> {
     // forward, so each byte is counted once.
     counted_at: usize,
     counted_columns: usize,
+    // The items and members of the arrays and objects being read, innermost last: each is
+    // moved into a vector of its exact size when it ends (one allocation, no regrowth).
+    items: Vec<Json>,
+    members: Vec<Member>,
 }
 
 impl Reader<'_> {
+    #[inline]
     fn position(&mut self) -> Position {
         if self.counted_at < self.line_start {
             self.counted_at = self.line_start;
             self.counted_columns = 0;
         }
         let upto = crate::position::floor_char_boundary(self.src, self.at).max(self.counted_at);
-        self.counted_columns += self.src[self.counted_at..upto].chars().count();
+        // Characters are the bytes that do not continue a UTF-8 sequence; the stretch since
+        // the last position is short (a few bytes between values), so a plain loop wins.
+        self.counted_columns += self.bytes[self.counted_at..upto]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count();
         self.counted_at = upto;
         Position::new(self.line, self.counted_columns + 1)
     }
@@ -404,6 +416,17 @@ impl Reader<'_> {
 
     fn string(&mut self) -> Result<String, JsonError> {
         self.at += 1;
+        // Most strings hold no escape: one allocation of the right size.
+        let start = self.at;
+        let plain = self.bytes[start..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        if let Some(len) = plain
+            && self.bytes[start + len] == b'"'
+        {
+            self.at = start + len + 1;
+            return Ok(self.src[start..start + len].to_owned());
+        }
         let mut out = String::new();
         loop {
             let Some(&b) = self.bytes.get(self.at) else {
@@ -484,21 +507,22 @@ impl Reader<'_> {
 
     fn array(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
         self.at += 1;
-        let mut items = Vec::new();
         self.skip_ws();
         if self.bytes.get(self.at) == Some(&b']') {
             self.at += 1;
-            return Ok(JsonValue::Array(items));
+            return Ok(JsonValue::Array(Vec::new()));
         }
+        let base = self.items.len();
         loop {
             self.skip_ws();
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.items.push(item);
             self.skip_ws();
             match self.bytes.get(self.at) {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
                     self.at += 1;
-                    return Ok(JsonValue::Array(items));
+                    return Ok(JsonValue::Array(self.items.drain(base..).collect()));
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
             }
@@ -507,13 +531,13 @@ impl Reader<'_> {
 
     fn object(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
         self.at += 1;
-        let mut members: Vec<Member> = Vec::new();
         let mut names = Names::default();
         self.skip_ws();
         if self.bytes.get(self.at) == Some(&b'}') {
             self.at += 1;
-            return Ok(JsonValue::Object(members));
+            return Ok(JsonValue::Object(Vec::new()));
         }
+        let base = self.members.len();
         loop {
             self.skip_ws();
             if self.bytes.get(self.at) != Some(&b'"') {
@@ -522,7 +546,9 @@ impl Reader<'_> {
             let name_position = self.position();
             let name_offset = self.at;
             let name = self.string()?;
-            if self.options.duplicates == Duplicates::Refuse && names.seen(&members, &name) {
+            if self.options.duplicates == Duplicates::Refuse
+                && names.seen(&self.members[base..], &name)
+            {
                 return Err(JsonError {
                     message: format!("member `{name}` appears twice"),
                     position: name_position,
@@ -536,7 +562,7 @@ impl Reader<'_> {
             self.at += 1;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            members.push(Member {
+            self.members.push(Member {
                 name,
                 position: name_position,
                 offset: name_offset,
@@ -547,7 +573,7 @@ impl Reader<'_> {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(JsonValue::Object(members));
+                    return Ok(JsonValue::Object(self.members.drain(base..).collect()));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }

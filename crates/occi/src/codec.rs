@@ -55,7 +55,7 @@ pub(crate) fn read_indexed(
             );
         }
         match parse_json(src) {
-            Ok(json) => from_json(&json, catalogue, options, &mut diags, index),
+            Ok(mut json) => from_json(&mut json, catalogue, options, &mut diags, index),
             Err(e) => {
                 diags.push(e);
                 None

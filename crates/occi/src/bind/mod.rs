@@ -329,6 +329,28 @@ pub(crate) fn json_to_value(json: &Json) -> Option<Value> {
     })
 }
 
+/// JSON to a model value, moving its strings; `null` has no OCCI counterpart.
+pub(crate) fn json_into_value(json: Json) -> Option<Value> {
+    Some(match json.value {
+        JsonValue::Null => return None,
+        JsonValue::Bool(b) => Value::Boolean(b),
+        JsonValue::Number(n) => Value::Number(Number::parse(&n)?),
+        JsonValue::String(s) => Value::String(s),
+        JsonValue::Array(items) => Value::List(
+            items
+                .into_iter()
+                .map(json_into_value)
+                .collect::<Option<_>>()?,
+        ),
+        JsonValue::Object(members) => Value::Hash(
+            members
+                .into_iter()
+                .map(|m| Some((m.name, json_into_value(m.value)?)))
+                .collect::<Option<_>>()?,
+        ),
+    })
+}
+
 /// A model value as JSON; numbers keep their text where JSON allows it (`+1` → `1`,
 /// `.5` → `0.5`, `2.` → `2.0`).
 pub(crate) fn value_to_json(value: &Value) -> Json {
