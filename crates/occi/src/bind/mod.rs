@@ -96,6 +96,11 @@ impl SourceIndex {
         }
     }
 
+    /// Whether [`SourceIndex::category`] records anything (callers may skip building ids).
+    pub(crate) fn records_categories(&self) -> bool {
+        self.record != Record::Nothing
+    }
+
     pub(crate) fn attribute(&mut self, name: &str, position: Position) {
         if self.record != Record::Everything {
             return;

@@ -25,8 +25,10 @@ pub(crate) fn from_text(
     diags: &mut Diagnostics,
     index: &mut SourceIndex,
 ) -> Option<Document> {
-    for c in &doc.categories {
-        index.category(&c.type_id(), c.position);
+    if index.records_categories() {
+        for c in &doc.categories {
+            index.category(&c.type_id(), c.position);
+        }
     }
     let start = doc
         .categories
@@ -383,8 +385,10 @@ fn fill_document_entity(
         EntityPath::Resource(0)
     };
     let previous = index.enter(path, start_of(doc));
-    for c in &doc.categories {
-        index.category(&c.type_id(), c.position);
+    if index.records_categories() {
+        for c in &doc.categories {
+            index.category(&c.type_id(), c.position);
+        }
     }
     let filled = fill_entity(
         entity,

@@ -37,6 +37,17 @@ pub(crate) enum QuotedError {
 /// Reads a quoted string at the start of `input` (which starts with `"`); returns the
 /// unescaped text and the byte length consumed.
 pub(crate) fn quoted_string(input: &str) -> Result<(String, usize), QuotedError> {
+    // Most quoted strings hold no quoted-pair: one allocation of the right size.
+    let plain = input
+        .bytes()
+        .skip(1)
+        .position(|b| b == b'"' || b == b'\\' || (b < 0x20 && b != b'\t') || b == 0x7f);
+    if let Some(len) = plain
+        && input.as_bytes()[len + 1] == b'"'
+        && !input[1..=len].chars().any(|c| c != '\t' && c.is_control())
+    {
+        return Ok((input[1..=len].to_owned(), len + 2));
+    }
     let mut out = String::new();
     let mut chars = input.char_indices().skip(1);
     while let Some((i, c)) = chars.next() {
@@ -208,11 +219,29 @@ pub(crate) fn check_attribute_name(name: &str, version: Version) -> bool {
 
 /// Checks a URI reference: non-empty, no spaces, controls or characters RFC 3986 excludes.
 pub(crate) fn check_location(uri: &str) -> bool {
+    // ASCII bytes are judged by a table; other characters (rare in URIs) one by one.
     !uri.is_empty()
-        && uri
-            .chars()
-            .all(|c| !c.is_control() && !c.is_whitespace() && !"\"<>\\^`{|}".contains(c))
+        && if uri.is_ascii() {
+            uri.bytes().all(|b| URI_BYTE[usize::from(b)])
+        } else {
+            uri.chars()
+                .all(|c| !c.is_control() && !c.is_whitespace() && !"\"<>\\^`{|}".contains(c))
+        }
 }
+
+// The ASCII characters `check_location` accepts: printable, not space, not `"<>\^`{|}`.
+const URI_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = !matches!(
+            b as u8,
+            b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+        );
+        b += 1;
+    }
+    table
+};
 
 /// Checks an absolute URI (a scheme): `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" …`.
 pub(crate) fn check_absolute_uri(uri: &str) -> bool {
