@@ -738,6 +738,59 @@ mod tests {
     }
 
     #[test]
+    fn duplicates_in_large_objects_are_found_where_they_are() {
+        // Past the pairwise search, names go through a set of their hashes: the first
+        // repeated name is still the one reported, at its own position and byte.
+        let mut text = String::from("{");
+        for i in 0..5000 {
+            text.push_str(&format!("\"m{i}\": {{\"a\": 1, \"b\": [1, 2]}},\n"));
+        }
+        text.push_str("\"m17\": 0, \"m4999\": 0}");
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.message, "member `m17` appears twice");
+        assert_eq!(e.position, Position::new(5001, 1));
+        assert_eq!(e.offset, text.rfind("\"m17\"").unwrap());
+        let options = Options {
+            duplicates: Duplicates::Keep,
+            ..Options::default()
+        };
+        let json = parse_with(&text, options).unwrap();
+        let members = json.members().unwrap();
+        assert_eq!(members.len(), 5002);
+        assert_eq!(members[5000].offset, e.offset);
+        // A small object, searched pairwise.
+        let e = parse("{\"a\": 1, \"b\": {\"a\": 2}, \"b\": 3}").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.offset),
+            ("member `b` appears twice", 24)
+        );
+        // Many distinct names, nested: no false duplicate.
+        let wide: Vec<String> = (0..3000)
+            .map(|i| format!("\"{i}\": [{{\"{i}\": {i}}}]"))
+            .collect();
+        let json = parse(&format!("{{{}}}", wide.join(","))).unwrap();
+        assert_eq!(json.members().unwrap().len(), 3000);
+        assert_eq!(
+            json.pointer("/2999/0/2999").map(|j| j.to_compact()),
+            Some("2999".into())
+        );
+    }
+
+    #[test]
+    fn strings_with_and_without_escapes() {
+        let json = parse(r#"["plain", "tab\there", "é\u00e9", "", "\"q\""]"#).unwrap();
+        let items: Vec<&str> = json
+            .items()
+            .unwrap()
+            .iter()
+            .filter_map(Json::as_str)
+            .collect();
+        assert_eq!(items, ["plain", "tab\there", "éé", "", "\"q\""]);
+        assert!(parse("\"a\u{1}b\"").is_err());
+        assert!(parse("\"abc").is_err());
+    }
+
+    #[test]
     fn duplicates_can_be_kept() {
         let options = Options {
             duplicates: Duplicates::Keep,

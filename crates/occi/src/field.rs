@@ -431,6 +431,67 @@ mod tests {
     }
 
     #[test]
+    fn elements_after_escaped_and_wide_characters_keep_their_columns() {
+        // A quoted-pair escaping a multi-byte character, a quote and a comma inside the
+        // string, `<…>` with a comma: the list splits where it should and columns count
+        // characters, not bytes.
+        let src = "X-OCCI-Attribute: t=\"é\\ü, \\\"x\", u=\"<a,b>\", l=<é,f>, v=2\n";
+        let mut diags = Diagnostics::new();
+        let fields = lex(src, Layout::Body, &ParseOptions::strict(), &mut diags);
+        let texts: Vec<&str> = fields.iter().map(|f| f.value.text()).collect();
+        assert_eq!(
+            texts,
+            ["t=\"é\\ü, \\\"x\"", "u=\"<a,b>\"", "l=<é,f>", "v=2"]
+        );
+        for f in &fields {
+            let at = src.find(f.value.text()).unwrap();
+            let column = src[..at].chars().count() + 1;
+            assert_eq!(
+                f.value.position(),
+                Position::new(1, column),
+                "{}",
+                f.value.text()
+            );
+        }
+        assert!(!diags.has_errors());
+    }
+
+    #[test]
+    fn one_element_fields_are_kept_whole() {
+        let mut diags = Diagnostics::new();
+        let fields = lex(
+            "Category: a\nX-OCCI-Attribute: x=\"1\"\t \n",
+            Layout::Body,
+            &ParseOptions::strict(),
+            &mut diags,
+        );
+        assert_eq!(fields[1].value.text(), "x=\"1\"");
+        assert_eq!(fields[1].value.position(), Position::new(2, 19));
+        let e = lex(
+            "X-OCCI-Attribute: x=\"1, y=2\n",
+            Layout::Body,
+            &ParseOptions::strict(),
+            &mut diags,
+        );
+        assert_eq!(e.len(), 1);
+        assert_eq!(diags.items().last().unwrap().rule, Rule::UnterminatedQuote);
+    }
+
+    #[test]
+    fn field_names_longer_than_any_known_are_unknown() {
+        assert_eq!(
+            FieldName::lookup("X_OCCI_ATTRIBUTE"),
+            Some((FieldName::Attribute, true))
+        );
+        assert_eq!(FieldName::lookup("x-occi-attributes"), None);
+        assert_eq!(FieldName::lookup(""), None);
+        assert_eq!(
+            FieldName::lookup("cAtEgOrY"),
+            Some((FieldName::Category, false))
+        );
+    }
+
+    #[test]
     fn line_without_colon_is_an_error() {
         let (_, d) = texts("Test\n", Layout::Body, &ParseOptions::strict());
         assert_eq!(d.items()[0].rule, Rule::FieldSyntax);

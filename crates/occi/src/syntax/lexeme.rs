@@ -387,6 +387,43 @@ pub(crate) fn clip(text: &str) -> String {
 mod tests {
     use super::*;
 
+    // The definitions the fast paths must agree with, character by character.
+    fn location_by_chars(uri: &str) -> bool {
+        !uri.is_empty()
+            && uri
+                .chars()
+                .all(|c| !c.is_control() && !c.is_whitespace() && !"\"<>\\^`{|}".contains(c))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn uri_table_agrees_with_the_character_classes(uri in "[ -~\t\u{7f}é\u{85}\u{a0}]{0,12}") {
+            proptest::prop_assert_eq!(check_location(&uri), location_by_chars(&uri));
+        }
+
+        #[test]
+        fn quoted_strings_without_pairs_read_as_before(body in "[ -~\t\u{7f}é\u{85}]{0,12}") {
+            let input = format!("\"{body}\" tail");
+            let fast = quoted_string(&input);
+            // The reference: character by character, as the reader did before.
+            let mut out = String::new();
+            let mut expected = Err(());
+            for (i, c) in input.char_indices().skip(1) {
+                match c {
+                    '"' => { expected = Ok((out.clone(), i + 1)); break; }
+                    '\\' => break,
+                    c if c == '\t' || !c.is_control() => out.push(c),
+                    _ => break,
+                }
+            }
+            if let Ok(e) = expected {
+                proptest::prop_assert_eq!(fast.ok(), Some(e));
+            } else if !body.contains('\\') {
+                proptest::prop_assert!(fast.is_err());
+            }
+        }
+    }
+
     #[test]
     fn quoted_string_unescapes_and_escape_is_idempotent() {
         let (s, len) = quoted_string(r#""say \"hi\" \\ ok" rest"#).ok().unwrap();
