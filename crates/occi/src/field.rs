@@ -457,6 +457,31 @@ mod tests {
     }
 
     #[test]
+    fn a_value_folded_over_many_lines_is_split_in_linear_time() {
+        use std::fmt::Write as _;
+        // 60,000 continuation lines of non-ASCII locations, one element each: counting the
+        // characters of the whole value at each fold, or scanning every fold for each
+        // element, would take minutes; positions point at each element's own line.
+        // (Before: 18 s for 40,000 lines in a debug build; now well under a second.)
+        let n = 60_000;
+        let mut src = String::from("X-OCCI-Location: /é/0");
+        for i in 1..n {
+            let _ = write!(src, ",\n  /é/{i}");
+        }
+        let mut diags = Diagnostics::new();
+        let fields = lex(&src, Layout::Body, &ParseOptions::lenient(), &mut diags);
+        assert_eq!(fields.len(), n);
+        assert_eq!(fields[n - 1].value.text(), format!("/é/{}", n - 1));
+        assert_eq!(fields[n - 1].value.position(), Position::new(n, 3));
+        assert_eq!(fields[1].value.position_at(3), Position::new(2, 5));
+        assert_eq!(
+            diags.items().len(),
+            n - 1,
+            "one obs-fold note per continuation line"
+        );
+    }
+
+    #[test]
     fn one_element_fields_are_kept_whole() {
         let mut diags = Diagnostics::new();
         let fields = lex(

@@ -28,6 +28,23 @@ pub(crate) struct Param {
     pub(crate) value_at: usize,
 }
 
+/// For each parameter, whether an earlier one has the same name: pairwise for the few
+/// parameters a category or link has, through a set of borrowed names for more.
+pub(crate) fn repeated_names(params: &[Param]) -> Vec<bool> {
+    if params.len() <= 8 {
+        return params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| params[..i].iter().any(|q| q.name == p.name))
+            .collect();
+    }
+    let mut seen = std::collections::HashSet::with_capacity(params.len());
+    params
+        .iter()
+        .map(|p| !seen.insert(p.name.as_str()))
+        .collect()
+}
+
 /// Why a quoted string could not be read.
 pub(crate) enum QuotedError {
     Unterminated,
@@ -196,15 +213,18 @@ pub(crate) fn params(
 
 /// Checks a Category term against the grammar of `version`.
 pub(crate) fn check_term(term: &str, version: Version) -> bool {
-    let mut chars = term.chars();
+    // Every allowed character is ASCII: bytes are characters here.
+    let mut bytes = term.bytes();
     match version {
         Version::V1_2 => {
-            chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-                && chars.all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            bytes.next().is_some_and(|b| b.is_ascii_alphanumeric())
+                && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         }
         Version::V1_1 => {
-            chars.next().is_some_and(|c| c.is_ascii_lowercase())
-                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_".contains(c))
+            bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+                && bytes.all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_')
+                })
         }
     }
 }

@@ -115,15 +115,54 @@ fn parse_uri_list(src: &str, doc: &mut TextDocument, diags: &mut Diagnostics) {
 }
 
 fn check_duplicates(doc: &TextDocument, diags: &mut Diagnostics) {
-    let mut seen: HashMap<String, Position> = HashMap::new();
+    // Keyed by the borrowed parts of the identifier: no id is built unless repeated.
+    let mut seen: HashMap<TypeId<'_>, Position> = HashMap::new();
     for category in &doc.categories {
-        if let Some(first) = seen.insert(category.type_id(), category.position) {
+        let key = TypeId(category.scheme.as_str(), category.term.as_str());
+        if let Some(first) = seen.insert(key, category.position) {
             diags.error(
                 Rule::DuplicateCategory,
                 category.position,
                 format!("category `{}` already given at {first}", category.type_id()),
             );
         }
+    }
+}
+
+// A type identifier as its two parts; equal and hashed as their concatenation, as the
+// identifier itself is (`scheme#` + `term`).
+struct TypeId<'a>(&'a str, &'a str);
+
+impl TypeId<'_> {
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().chain(self.1.bytes())
+    }
+}
+
+impl PartialEq for TypeId<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() + self.1.len() == other.0.len() + other.1.len()
+            && self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for TypeId<'_> {}
+
+impl std::hash::Hash for TypeId<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Equal keys must make the same calls: the concatenation goes in fixed-size chunks,
+        // whatever the split between scheme and term.
+        let mut chunk = [0u8; 32];
+        let mut filled = 0;
+        for b in self.bytes() {
+            chunk[filled] = b;
+            filled += 1;
+            if filled == chunk.len() {
+                state.write(&chunk);
+                filled = 0;
+            }
+        }
+        state.write(&chunk[..filled]);
     }
 }
 
@@ -182,6 +221,25 @@ mod tests {
                 .rule,
             Rule::BadAttributeName
         );
+    }
+
+    #[test]
+    fn a_category_repeated_with_another_split_is_a_duplicate() {
+        // The identifier is scheme and term concatenated: the same one, cut elsewhere.
+        let src = "Category: ab; scheme=\"http://example.org/x#\"; class=\"mixin\"\n\
+                   Category: b; scheme=\"http://example.org/x#a\"; class=\"mixin\"\n";
+        let e = parse_text(src, MediaType::TextPlain, &ParseOptions::strict()).unwrap_err();
+        assert_eq!(e.findings()[0].rule, Rule::DuplicateCategory);
+        assert_eq!(e.findings()[0].position, Some(Position::new(2, 11)));
+        let long = "x".repeat(70);
+        let twice = format!(
+            "Category: t{long}; scheme=\"http://example.org/{long}#\"; class=\"mixin\"\n\
+             Category: {long}; scheme=\"http://example.org/{long}#t\"; class=\"mixin\"\n"
+        );
+        let e = parse_text(&twice, MediaType::TextPlain, &ParseOptions::strict()).unwrap_err();
+        assert_eq!(e.findings()[0].rule, Rule::DuplicateCategory);
+        let distinct = src.replace("x#a", "x#c");
+        assert!(parse_text(&distinct, MediaType::TextPlain, &ParseOptions::strict()).is_ok());
     }
 
     #[test]
