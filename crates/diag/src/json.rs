@@ -743,7 +743,7 @@ mod tests {
         // repeated name is still the one reported, at its own position and byte.
         let mut text = String::from("{");
         for i in 0..5000 {
-            text.push_str(&format!("\"m{i}\": {{\"a\": 1, \"b\": [1, 2]}},\n"));
+            let _ = writeln!(text, "\"m{i}\": {{\"a\": 1, \"b\": [1, 2]}},");
         }
         text.push_str("\"m17\": 0, \"m4999\": 0}");
         let e = parse(&text).unwrap_err();
@@ -771,7 +771,7 @@ mod tests {
         let json = parse(&format!("{{{}}}", wide.join(","))).unwrap();
         assert_eq!(json.members().unwrap().len(), 3000);
         assert_eq!(
-            json.pointer("/2999/0/2999").map(|j| j.to_compact()),
+            json.pointer("/2999/0/2999").map(Json::to_compact),
             Some("2999".into())
         );
     }

@@ -1,5 +1,6 @@
 //! Growth of time and memory with input size, for the shapes that used to be quadratic:
-//! one entity with very many attributes, OCCI JSON collections minified and pretty, and
+//! one entity with very many attributes, OCCI JSON collections minified and pretty, one
+//! entity with very many categories in the text renderings, and
 //! topology pairs for the default strategy and for the published similarity strategy up
 //! to its bound. Every row runs in a process of its own (this binary, re-executed), so the
 //! peak resident set size (`VmHWM`) is that row's alone; generating the input is not
@@ -7,7 +8,7 @@
 //! (`serde_json::Value` for the JSON shapes).
 //!
 //! `cargo bench -p tern-engine --bench scale [-- SHAPE…]` (shapes: attributes, collections,
-//! topology, similarity; all by default) prints a Markdown table; `bench/scale.sh` wraps it.
+//! categories, topology, similarity; all by default) prints a Markdown table; `bench/scale.sh` wraps it.
 
 #[path = "ntier.rs"]
 mod ntier;
@@ -48,6 +49,21 @@ const ROWS: &[(&str, &str, &[usize])] = &[
         "collections",
         "serde_json::Value, minified",
         &[1_000, 10_000],
+    ),
+    (
+        "categories",
+        "text/occi render",
+        &[10_000, 100_000, 200_000],
+    ),
+    (
+        "categories",
+        "text/occi read (parse + bind)",
+        &[10_000, 100_000, 200_000],
+    ),
+    (
+        "categories",
+        "text/plain read (parse + bind)",
+        &[10_000, 100_000, 200_000],
     ),
     (
         "topology",
@@ -185,6 +201,7 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
             let _ = black_box(read);
             (secs(start), json.len(), note)
         }
+        ("categories", variant) => categories(variant, size, &catalogue),
         ("topology" | "similarity", _) => {
             let replicas = if variant.contains("identical") {
                 Replicas::Identical
@@ -210,6 +227,34 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
         }
         _ => panic!("unknown row {shape}/{variant}"),
     }
+}
+
+// One entity with `size` categories, rendered or read in a text rendering.
+fn categories(variant: &str, size: usize, catalogue: &Catalogue) -> (f64, usize, String) {
+    let doc = Document::Resource(many_mixins(size));
+    if variant == "text/occi render" {
+        let start = Instant::now();
+        let text = write(&doc, MediaType::TextOcci).text;
+        let note = format!("{} header lines", text.lines().count());
+        return (secs(start), text.len(), note);
+    }
+    let media = if variant.starts_with("text/occi") {
+        MediaType::TextOcci
+    } else {
+        MediaType::TextPlain
+    };
+    let text = write(&doc, media).text;
+    let start = Instant::now();
+    let read = read(&text, media, &ParseOptions::lenient(), catalogue);
+    let note = match &read {
+        Ok(d) => match &d.value {
+            Document::Resource(r) => format!("{} mixins", r.entity.mixins.len()),
+            _ => "not a resource".into(),
+        },
+        Err(_) => "refused".into(),
+    };
+    let _ = black_box(read);
+    (secs(start), text.len(), note)
 }
 
 fn serde_baseline(json: &str) -> (f64, usize, String) {
@@ -238,6 +283,15 @@ fn attributes_json(n: usize) -> String {
     }
     json.push_str("\n  }\n}\n");
     json
+}
+
+// A compute resource with `n` mixins (a provider's templates, unknown to the catalogue).
+fn many_mixins(n: usize) -> Resource {
+    let mut vm = Entity::new("urn:uuid:vm", infra("compute"));
+    vm.mixins = (0..n)
+        .map(|i| CategoryId::new("http://provider.example/tpl#", format!("t{i}")))
+        .collect();
+    Resource::new(vm)
 }
 
 // The n-tier generator's collection of about `n` resources, in OCCI JSON.
