@@ -66,7 +66,7 @@ pub(crate) fn read_indexed(
         for w in parsed.warnings {
             diags.push(w);
         }
-        from_text(&parsed.value, catalogue, options, &mut diags, index)
+        from_text(parsed.value, catalogue, options, &mut diags, index)
     };
     match document {
         Some(d) => diags.finish(d),

@@ -249,18 +249,18 @@ pub(crate) fn derive_id(
     }
 }
 
-/// Types a text value through the attribute's definition.
+/// Types a text value through the attribute's definition (its text moves into the value).
 pub(crate) fn typed_value(
-    value: &TextValue,
+    value: TextValue,
     def: Option<&AttributeDef>,
     position: Position,
     options: &ParseOptions,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
     Some(match value {
-        TextValue::Bool(b) => Value::Boolean(*b),
-        TextValue::Number(n) => Value::Number(Number::parse(n)?),
-        TextValue::Token(t) => Value::String(t.clone()),
+        TextValue::Bool(b) => Value::Boolean(b),
+        TextValue::Number(n) => Value::Number(Number::parse(&n)?),
+        TextValue::Token(t) => Value::String(t),
         TextValue::String(s) => match def.map(|d| &d.kind) {
             Some(AttributeType::Boolean) if s == "true" || s == "false" => {
                 diags.lenient(
@@ -274,7 +274,7 @@ pub(crate) fn typed_value(
             Some(AttributeType::List | AttributeType::Hash) => {
                 let name = def.map_or("", |d| d.name.as_str());
                 diags.lenient(Leniency::JsonInString, options.allows(Leniency::JsonInString), position, format!("list/hash attribute `{name}` carried as JSON in a quoted string (the text grammar has no list or hash)"));
-                match parse_json(s).ok().and_then(|j| json_to_value(&j)) {
+                match parse_json(&s).ok().and_then(|j| json_to_value(&j)) {
                     Some(v @ (Value::List(_) | Value::Hash(_))) => v,
                     _ => {
                         diags.error(Rule::AttributeType, position, format!("`{name}` is a list/hash attribute but its value is not a JSON array or object"));
@@ -283,7 +283,7 @@ pub(crate) fn typed_value(
                 }
             }
             None if options.allows(Leniency::JsonInString) && s.starts_with(['[', '{']) => {
-                match parse_json(s).ok().and_then(|j| json_to_value(&j)) {
+                match parse_json(&s).ok().and_then(|j| json_to_value(&j)) {
                     Some(v @ (Value::List(_) | Value::Hash(_))) => {
                         diags.lenient(
                             Leniency::JsonInString,
@@ -293,10 +293,10 @@ pub(crate) fn typed_value(
                         );
                         v
                     }
-                    _ => Value::String(s.clone()),
+                    _ => Value::String(s),
                 }
             }
-            _ => Value::String(s.clone()),
+            _ => Value::String(s),
         },
     })
 }
