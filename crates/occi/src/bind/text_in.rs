@@ -1,10 +1,12 @@
 //! Text fields → model: recognises the composition (resource, link, action invocation,
 //! category collection, location list) and types every value through the catalogue.
 
+use std::sync::LazyLock;
+
 use tern_diag::Position;
 use tern_model::{
     Action, AttributeDef, AttributeType, Attributes, Catalogue, CategoryId, Endpoint, Entity, Kind,
-    LINK, Link, Mixin, Multiplicity, Resource,
+    Link, Mixin, Multiplicity, Resource,
 };
 
 use crate::diagnostic::{Diagnostics, Rule};
@@ -16,6 +18,10 @@ use crate::syntax::{
 use crate::text::TextDocument;
 
 use super::{EntityPath, SourceIndex, derive_id, typed_value};
+
+// `core#link`, built once.
+static LINK_ID: LazyLock<CategoryId> =
+    LazyLock::new(|| CategoryId::new("http://schemas.ogf.org/occi/core#", "link"));
 
 /// Binds a parsed text rendering to the model.
 pub(crate) fn from_text(
@@ -297,7 +303,7 @@ fn entity(
         .map(id_of)
         .collect();
     let is_link = if catalogue.kind(&kind).is_some() {
-        catalogue.is_a(&kind, &LINK.parse().ok()?)
+        catalogue.is_a(&kind, &LINK_ID)
     } else {
         doc.attributes
             .iter()
@@ -420,9 +426,7 @@ fn inline_link(
     index: &mut SourceIndex,
 ) -> Option<Link> {
     let mut ids = r.category.iter().filter_map(|c| parse_id(c));
-    let kind = ids
-        .next()
-        .unwrap_or_else(|| LINK.parse().expect("core#link is an identifier"));
+    let kind = ids.next().unwrap_or_else(|| LINK_ID.clone());
     let mut entity = Entity::new("", kind);
     entity.mixins = ids.collect();
     entity.location.clone_from(&r.self_location);

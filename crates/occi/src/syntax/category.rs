@@ -77,7 +77,7 @@ pub fn parse_category(
                 format!("the value of `{}` must be quoted", param.name),
             );
         }
-        match param.name.as_str() {
+        match param.name.as_ref() {
             "scheme" => {
                 has_scheme = true;
                 if check_absolute_uri(text) {

@@ -1,6 +1,8 @@
 //! Lexemes shared by the field parsers: quoted strings (RFC 7230, with quoted-pair),
 //! parameters, terms, type identifiers, URIs and bare values.
 
+use std::borrow::Cow;
+
 use nom::bytes::complete::{take_till1, take_while, take_while1};
 use nom::character::complete::char;
 use nom::{IResult, Parser};
@@ -21,8 +23,9 @@ pub(crate) enum ParamValue {
 
 /// `name=value` with the offsets of both parts in the field value.
 #[derive(Debug, Clone)]
-pub(crate) struct Param {
-    pub(crate) name: String,
+pub(crate) struct Param<'a> {
+    /// Lower-cased (borrowed from the value when it already is).
+    pub(crate) name: Cow<'a, str>,
     pub(crate) name_at: usize,
     pub(crate) value: ParamValue,
     pub(crate) value_at: usize,
@@ -30,7 +33,7 @@ pub(crate) struct Param {
 
 /// For each parameter, whether an earlier one has the same name: pairwise for the few
 /// parameters a category or link has, through a set of borrowed names for more.
-pub(crate) fn repeated_names(params: &[Param]) -> Vec<bool> {
+pub(crate) fn repeated_names(params: &[Param<'_>]) -> Vec<bool> {
     if params.len() <= 8 {
         return params
             .iter()
@@ -41,7 +44,7 @@ pub(crate) fn repeated_names(params: &[Param]) -> Vec<bool> {
     let mut seen = std::collections::HashSet::with_capacity(params.len());
     params
         .iter()
-        .map(|p| !seen.insert(p.name.as_str()))
+        .map(|p| !seen.insert(p.name.as_ref()))
         .collect()
 }
 
@@ -55,13 +58,16 @@ pub(crate) enum QuotedError {
 /// unescaped text and the byte length consumed.
 pub(crate) fn quoted_string(input: &str) -> Result<(String, usize), QuotedError> {
     // Most quoted strings hold no quoted-pair: one allocation of the right size.
-    let plain = input
-        .bytes()
-        .skip(1)
-        .position(|b| b == b'"' || b == b'\\' || (b < 0x20 && b != b'\t') || b == 0x7f);
+    // One pass over the bytes; only a string with non-ASCII characters is decoded, for the
+    // C1 controls.
+    let mut wide = false;
+    let plain = input.bytes().skip(1).position(|b| {
+        wide |= b >= 0x80;
+        b == b'"' || b == b'\\' || (b < 0x20 && b != b'\t') || b == 0x7f
+    });
     if let Some(len) = plain
         && input.as_bytes()[len + 1] == b'"'
-        && !input[1..=len].chars().any(|c| c != '\t' && c.is_control())
+        && !(wide && input[1..=len].chars().any(char::is_control))
     {
         return Ok((input[1..=len].to_owned(), len + 2));
     }
@@ -112,12 +118,12 @@ fn bare_value(i: &str) -> IResult<&str, &str> {
 
 /// The parameters of a Category or Link value from byte `start` on, reporting separator
 /// leniencies; `None` (with an error reported) when the list cannot be read.
-pub(crate) fn params(
-    value: &Located,
+pub(crate) fn params<'a>(
+    value: &'a Located,
     start: usize,
     options: &ParseOptions,
     diags: &mut Diagnostics,
-) -> Option<Vec<Param>> {
+) -> Option<Vec<Param<'a>>> {
     let text = value.text();
     let at = |rest: &str| text.len() - rest.len();
     let mut rest = &text[start..];
@@ -202,7 +208,11 @@ pub(crate) fn params(
             return None;
         };
         out.push(Param {
-            name: name.to_ascii_lowercase(),
+            name: if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            },
             name_at,
             value: param_value,
             value_at,

@@ -71,7 +71,7 @@ pub fn parse_link(
             continue;
         }
         let value_position = value.position_at(param.value_at);
-        if let ("rel" | "self", ParamValue::Bare(_)) = (param.name.as_str(), &param.value) {
+        if let ("rel" | "self", ParamValue::Bare(_)) = (param.name.as_ref(), &param.value) {
             diags.lenient(
                 Leniency::BareToken,
                 options.allows(Leniency::BareToken),
@@ -82,7 +82,7 @@ pub fn parse_link(
         let text = match &param.value {
             ParamValue::Quoted(s) | ParamValue::Bare(s) => s.as_str(),
         };
-        match param.name.as_str() {
+        match param.name.as_ref() {
             "rel" => match type_ids(text, value, param.value_at, options, diags) {
                 Some(ids) => link.rel = ids,
                 None => ok = false,

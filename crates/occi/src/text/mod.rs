@@ -115,7 +115,30 @@ fn parse_uri_list(src: &str, doc: &mut TextDocument, diags: &mut Diagnostics) {
 }
 
 fn check_duplicates(doc: &TextDocument, diags: &mut Diagnostics) {
-    // Keyed by the borrowed parts of the identifier: no id is built unless repeated.
+    // The few categories of an entity are compared pairwise; many go through a map keyed by
+    // the borrowed parts of the identifier. No id is built unless repeated.
+    if doc.categories.len() <= 8 {
+        for (i, category) in doc.categories.iter().enumerate() {
+            let key = TypeId(category.scheme.as_str(), category.term.as_str());
+            // The latest earlier occurrence, as the map below reports it.
+            if let Some(first) = doc.categories[..i]
+                .iter()
+                .rev()
+                .find(|c| TypeId(c.scheme.as_str(), c.term.as_str()) == key)
+            {
+                diags.error(
+                    Rule::DuplicateCategory,
+                    category.position,
+                    format!(
+                        "category `{}` already given at {}",
+                        category.type_id(),
+                        first.position
+                    ),
+                );
+            }
+        }
+        return;
+    }
     let mut seen: HashMap<TypeId<'_>, Position> = HashMap::new();
     for category in &doc.categories {
         let key = TypeId(category.scheme.as_str(), category.term.as_str());
@@ -238,6 +261,34 @@ mod tests {
         );
         let e = parse_text(&twice, MediaType::TextPlain, &ParseOptions::strict()).unwrap_err();
         assert_eq!(e.findings()[0].rule, Rule::DuplicateCategory);
+        // A third occurrence names the one before it, with few categories as with many.
+        for extra in [0, 20] {
+            let mut three = String::new();
+            for i in 0..extra {
+                let _ = writeln!(
+                    three,
+                    "Category: m{i}; scheme=\"http://example.org/x#\"; class=\"mixin\""
+                );
+            }
+            three.push_str(
+                &"Category: k; scheme=\"http://example.org/x#\"; class=\"mixin\"\n".repeat(3),
+            );
+            let e = parse_text(&three, MediaType::TextPlain, &ParseOptions::strict()).unwrap_err();
+            let messages: Vec<&str> = e.findings().iter().map(|f| f.message.as_str()).collect();
+            assert_eq!(
+                messages,
+                [
+                    format!(
+                        "category `http://example.org/x#k` already given at {}:11",
+                        extra + 1
+                    ),
+                    format!(
+                        "category `http://example.org/x#k` already given at {}:11",
+                        extra + 2
+                    ),
+                ]
+            );
+        }
         let distinct = src.replace("x#a", "x#c");
         assert!(parse_text(&distinct, MediaType::TextPlain, &ParseOptions::strict()).is_ok());
     }
