@@ -257,6 +257,21 @@ fn main() {
         json.len(),
         time(|| serde_json::from_str::<serde_json::Value>(&json).unwrap()),
     );
+    let tern_cpu = cpu_time(|| {
+        black_box(read(&json, MediaType::OcciJson, &options, &catalogue).unwrap());
+    });
+    let serde_cpu = cpu_time(|| {
+        black_box(serde_json::from_str::<serde_json::Value>(&json).unwrap());
+    });
+    if let (Some(tern), Some(serde)) = (tern_cpu, serde_cpu) {
+        println!(
+            "{:<44} {:>9.1} ms CPU vs {:.1} ms CPU: {:.2}×",
+            "JSON parse+bind vs serde_json::Value",
+            tern * 1e3,
+            serde * 1e3,
+            tern / serde
+        );
+    }
 
     // Text renderings carry one resource per document (a text collection lists locations).
     let docs: Vec<Document> = resources.into_iter().map(Document::Resource).collect();
