@@ -106,7 +106,8 @@ fn time<T>(mut f: impl FnMut() -> T) -> Duration {
 
 // The best of five CPU times of `f` in seconds (this thread's time on a processor, from
 // /proc/thread-self/schedstat), which other processes on a shared machine do not inflate
-// as they do wall time; `None` where the kernel does not tell.
+// as they do wall time; `None` where the kernel does not tell. The kernel updates that time
+// at scheduler ticks: a run shorter than 50 ms is repeated and the time divided.
 fn cpu_time(mut f: impl FnMut()) -> Option<f64> {
     let on_cpu_ns = || -> Option<u64> {
         std::fs::read_to_string("/proc/thread-self/schedstat")
@@ -117,16 +118,21 @@ fn cpu_time(mut f: impl FnMut()) -> Option<f64> {
             .ok()
     };
     f();
-    (0..5)
-        .map(|_| {
-            let start = on_cpu_ns()?;
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let start = on_cpu_ns()?;
+        let mut runs = 0u32;
+        let spent = loop {
             f();
-            Some(on_cpu_ns()?.saturating_sub(start))
-        })
-        .collect::<Option<Vec<u64>>>()?
-        .into_iter()
-        .min()
-        .map(|ns| Duration::from_nanos(ns).as_secs_f64())
+            runs += 1;
+            let spent = on_cpu_ns()?.saturating_sub(start);
+            if spent >= 50_000_000 || runs >= 10_000 {
+                break spent;
+            }
+        };
+        best = best.min(Duration::from_nanos(spent).as_secs_f64() / f64::from(runs));
+    }
+    Some(best)
 }
 
 #[allow(clippy::cast_precision_loss)] // approximate rates for a report
