@@ -237,6 +237,7 @@ fn fill_entity(
     let mut source = Endpoint::at("");
     let mut target = Endpoint::at("");
     let mut seen: Vec<CoreField> = Vec::new();
+    entity.attributes.reserve(values.len());
     let mut ok = true;
     for a in values {
         index.attribute(&a.name, a.position);

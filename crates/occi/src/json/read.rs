@@ -265,6 +265,7 @@ impl Reader<'_> {
     ) -> Option<[Option<String>; 3]> {
         let mut core: [Option<String>; 3] = [None, None, None];
         let mut ok = true;
+        entity.attributes.reserve(values.len());
         for (name, value) in values {
             self.index.attribute(&name, value.position);
             // The core attributes that are strings go to the model's fields.
