@@ -4,7 +4,9 @@
 //! the caller chooses. Cost is linear in the input: positions are tracked as the reader
 //! advances, never recounted from the start of a line.
 
+use std::collections::HashSet;
 use std::fmt::{self, Write as _};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
 use crate::position::Position;
 
@@ -47,6 +49,8 @@ pub struct Member {
     pub name: String,
     /// Where the name's opening quote is.
     pub position: Position,
+    /// The byte of the name's opening quote in the input (0 when built, not read).
+    pub offset: usize,
     /// The value.
     pub value: Json,
 }
@@ -97,6 +101,8 @@ pub fn parse_with(src: &str, options: Options) -> Result<Json, JsonError> {
         line_start: 0,
         counted_at: 0,
         counted_columns: 0,
+        items: Vec::new(),
+        members: Vec::new(),
     };
     reader.skip_ws();
     let value = reader.value(0)?;
@@ -294,16 +300,26 @@ struct Reader<'a> {
     // forward, so each byte is counted once.
     counted_at: usize,
     counted_columns: usize,
+    // The items and members of the arrays and objects being read, innermost last: each is
+    // moved into a vector of its exact size when it ends (one allocation, no regrowth).
+    items: Vec<Json>,
+    members: Vec<Member>,
 }
 
 impl Reader<'_> {
+    #[inline]
     fn position(&mut self) -> Position {
         if self.counted_at < self.line_start {
             self.counted_at = self.line_start;
             self.counted_columns = 0;
         }
         let upto = crate::position::floor_char_boundary(self.src, self.at).max(self.counted_at);
-        self.counted_columns += self.src[self.counted_at..upto].chars().count();
+        // Characters are the bytes that do not continue a UTF-8 sequence; the stretch since
+        // the last position is short (a few bytes between values), so a plain loop wins.
+        self.counted_columns += self.bytes[self.counted_at..upto]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count();
         self.counted_at = upto;
         Position::new(self.line, self.counted_columns + 1)
     }
@@ -400,6 +416,17 @@ impl Reader<'_> {
 
     fn string(&mut self) -> Result<String, JsonError> {
         self.at += 1;
+        // Most strings hold no escape: one allocation of the right size.
+        let start = self.at;
+        let plain = self.bytes[start..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        if let Some(len) = plain
+            && self.bytes[start + len] == b'"'
+        {
+            self.at = start + len + 1;
+            return Ok(self.src[start..start + len].to_owned());
+        }
         let mut out = String::new();
         loop {
             let Some(&b) = self.bytes.get(self.at) else {
@@ -480,21 +507,22 @@ impl Reader<'_> {
 
     fn array(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
         self.at += 1;
-        let mut items = Vec::new();
         self.skip_ws();
         if self.bytes.get(self.at) == Some(&b']') {
             self.at += 1;
-            return Ok(JsonValue::Array(items));
+            return Ok(JsonValue::Array(Vec::new()));
         }
+        let base = self.items.len();
         loop {
             self.skip_ws();
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.items.push(item);
             self.skip_ws();
             match self.bytes.get(self.at) {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
                     self.at += 1;
-                    return Ok(JsonValue::Array(items));
+                    return Ok(JsonValue::Array(self.items.drain(base..).collect()));
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
             }
@@ -503,14 +531,13 @@ impl Reader<'_> {
 
     fn object(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
         self.at += 1;
-        let mut members: Vec<Member> = Vec::new();
-        // Names seen in this object, for the duplicate check in linear time.
-        let mut names = std::collections::HashSet::new();
+        let mut names = Names::default();
         self.skip_ws();
         if self.bytes.get(self.at) == Some(&b'}') {
             self.at += 1;
-            return Ok(JsonValue::Object(members));
+            return Ok(JsonValue::Object(Vec::new()));
         }
+        let base = self.members.len();
         loop {
             self.skip_ws();
             if self.bytes.get(self.at) != Some(&b'"') {
@@ -519,7 +546,9 @@ impl Reader<'_> {
             let name_position = self.position();
             let name_offset = self.at;
             let name = self.string()?;
-            if !names.insert(name.clone()) && self.options.duplicates == Duplicates::Refuse {
+            if self.options.duplicates == Duplicates::Refuse
+                && names.seen(&self.members[base..], &name)
+            {
                 return Err(JsonError {
                     message: format!("member `{name}` appears twice"),
                     position: name_position,
@@ -533,9 +562,10 @@ impl Reader<'_> {
             self.at += 1;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            members.push(Member {
+            self.members.push(Member {
                 name,
                 position: name_position,
+                offset: name_offset,
                 value,
             });
             self.skip_ws();
@@ -543,11 +573,61 @@ impl Reader<'_> {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(JsonValue::Object(members));
+                    return Ok(JsonValue::Object(self.members.drain(base..).collect()));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
+    }
+}
+
+// The names of one object read so far, for the duplicate check without copying a name: small
+// objects (OCCI's) are searched pairwise; from `PAIRWISE` members on, a set of the names'
+// (randomly keyed) hashes finds candidates in constant time, confirmed against the members.
+#[derive(Default)]
+struct Names {
+    hashes: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    keys: RandomState,
+}
+
+impl Names {
+    const PAIRWISE: usize = 12;
+
+    // Whether `name` is among `members` (the ones read so far, already recorded).
+    fn seen(&mut self, members: &[Member], name: &str) -> bool {
+        if members.len() < Self::PAIRWISE {
+            return members.iter().any(|m| m.name == name);
+        }
+        if self.hashes.is_empty() {
+            for m in members {
+                self.hashes.insert(self.keys.hash_one(m.name.as_str()));
+            }
+        }
+        if self.hashes.insert(self.keys.hash_one(name)) {
+            return false;
+        }
+        // Same hash: the same name, or (rarely) a collision.
+        members.iter().any(|m| m.name == name)
+    }
+}
+
+// A hasher for keys that are hashes already.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -655,6 +735,59 @@ mod tests {
         }
         let deep = "[".repeat(100_000);
         assert!(parse(&deep).unwrap_err().message.contains("deeply"));
+    }
+
+    #[test]
+    fn duplicates_in_large_objects_are_found_where_they_are() {
+        // Past the pairwise search, names go through a set of their hashes: the first
+        // repeated name is still the one reported, at its own position and byte.
+        let mut text = String::from("{");
+        for i in 0..5000 {
+            let _ = writeln!(text, "\"m{i}\": {{\"a\": 1, \"b\": [1, 2]}},");
+        }
+        text.push_str("\"m17\": 0, \"m4999\": 0}");
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.message, "member `m17` appears twice");
+        assert_eq!(e.position, Position::new(5001, 1));
+        assert_eq!(e.offset, text.rfind("\"m17\"").unwrap());
+        let options = Options {
+            duplicates: Duplicates::Keep,
+            ..Options::default()
+        };
+        let json = parse_with(&text, options).unwrap();
+        let members = json.members().unwrap();
+        assert_eq!(members.len(), 5002);
+        assert_eq!(members[5000].offset, e.offset);
+        // A small object, searched pairwise.
+        let e = parse("{\"a\": 1, \"b\": {\"a\": 2}, \"b\": 3}").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.offset),
+            ("member `b` appears twice", 24)
+        );
+        // Many distinct names, nested: no false duplicate.
+        let wide: Vec<String> = (0..3000)
+            .map(|i| format!("\"{i}\": [{{\"{i}\": {i}}}]"))
+            .collect();
+        let json = parse(&format!("{{{}}}", wide.join(","))).unwrap();
+        assert_eq!(json.members().unwrap().len(), 3000);
+        assert_eq!(
+            json.pointer("/2999/0/2999").map(Json::to_compact),
+            Some("2999".into())
+        );
+    }
+
+    #[test]
+    fn strings_with_and_without_escapes() {
+        let json = parse(r#"["plain", "tab\there", "é\u00e9", "", "\"q\""]"#).unwrap();
+        let items: Vec<&str> = json
+            .items()
+            .unwrap()
+            .iter()
+            .filter_map(Json::as_str)
+            .collect();
+        assert_eq!(items, ["plain", "tab\there", "éé", "", "\"q\""]);
+        assert!(parse("\"a\u{1}b\"").is_err());
+        assert!(parse("\"abc").is_err());
     }
 
     #[test]

@@ -274,7 +274,7 @@ impl Catalogue {
     /// # Ok::<(), tern_model::CategoryIdError>(())
     /// ```
     pub fn attribute_index(&self, entity: &Entity) -> AttributeIndex<'_> {
-        let mut defs: IndexMap<&str, &AttributeDef> = IndexMap::new();
+        let mut defs = AttributeIndex(Defs::Few(Vec::new()));
         let kinds = self
             .ancestors(&entity.kind)
             .into_iter()
@@ -286,10 +286,9 @@ impl Catalogue {
             .flat_map(|m| self.mixin_closure(m).into_iter().rev())
             .flat_map(|m| &m.attributes);
         for def in kinds.chain(mixins) {
-            // A later definition replaces an earlier one in its place.
-            defs.insert(def.name.as_str(), def);
+            defs.insert(def);
         }
-        AttributeIndex(defs)
+        defs
     }
 
     /// The definition of one attribute of `entity`, as
@@ -399,28 +398,70 @@ impl Catalogue {
 }
 
 /// The attribute definitions that apply to an entity, by name, in the order of
-/// [`Catalogue::attribute_defs`]: [`get`](AttributeIndex::get) in O(1).
+/// [`Catalogue::attribute_defs`]: [`get`](AttributeIndex::get) in O(1) (a search among at
+/// most a few dozen definitions, or a hash lookup for more).
 #[derive(Debug, Clone)]
-pub struct AttributeIndex<'c>(IndexMap<&'c str, &'c AttributeDef>);
+pub struct AttributeIndex<'c>(Defs<'c>);
+
+// Entities of the standard catalogues have 5–20 definitions: a short list searched in place
+// costs less to build and to search than hashing every name; beyond `FEW_DEFS`, a map.
+#[derive(Debug, Clone)]
+enum Defs<'c> {
+    Few(Vec<&'c AttributeDef>),
+    Many(IndexMap<&'c str, &'c AttributeDef>),
+}
+
+const FEW_DEFS: usize = 32;
 
 impl<'c> AttributeIndex<'c> {
     /// The definition of `name`, in O(1).
     pub fn get(&self, name: &str) -> Option<&'c AttributeDef> {
-        self.0.get(name).copied()
+        match &self.0 {
+            Defs::Few(defs) => defs.iter().find(|d| d.name == name).copied(),
+            Defs::Many(defs) => defs.get(name).copied(),
+        }
     }
 
     /// The definitions in order.
     pub fn iter(&self) -> impl Iterator<Item = &'c AttributeDef> + '_ {
-        self.0.values().copied()
+        let (few, many) = match &self.0 {
+            Defs::Few(defs) => (Some(defs.iter().copied()), None),
+            Defs::Many(defs) => (None, Some(defs.values().copied())),
+        };
+        few.into_iter().flatten().chain(many.into_iter().flatten())
     }
 
     /// How many definitions.
     pub fn len(&self) -> usize {
-        self.0.len()
+        match &self.0 {
+            Defs::Few(defs) => defs.len(),
+            Defs::Many(defs) => defs.len(),
+        }
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
+    }
+
+    // A later definition replaces an earlier one in its place.
+    fn insert(&mut self, def: &'c AttributeDef) {
+        match &mut self.0 {
+            Defs::Few(defs) => {
+                if let Some(slot) = defs.iter_mut().find(|d| d.name == def.name) {
+                    *slot = def;
+                } else if defs.len() < FEW_DEFS {
+                    defs.push(def);
+                } else {
+                    let mut map: IndexMap<&str, &AttributeDef> =
+                        defs.iter().map(|d| (d.name.as_str(), *d)).collect();
+                    map.insert(def.name.as_str(), def);
+                    self.0 = Defs::Many(map);
+                }
+            }
+            Defs::Many(defs) => {
+                defs.insert(def.name.as_str(), def);
+            }
+        }
     }
 }

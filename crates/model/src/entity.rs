@@ -193,6 +193,12 @@ impl Attributes {
         self.0.get(name)
     }
 
+    /// Makes room for `additional` more attributes, so that a reader that knows how many
+    /// follow inserts them without growing the table step by step.
+    pub fn reserve(&mut self, additional: usize) {
+        self.0.reserve(additional);
+    }
+
     /// Sets `name`, keeping its position when it was already present (else appending it);
     /// returns the old value. O(1).
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) -> Option<Value> {

@@ -33,8 +33,8 @@ pub fn read(
     options: &ParseOptions,
     catalogue: &Catalogue,
 ) -> Result<Parsed<Document>, ParseError> {
-    let mut index = SourceIndex::default();
-    read_indexed(src, media, options, catalogue, &mut index)
+    // Nothing is judged: nothing to place.
+    read_indexed(src, media, options, catalogue, &mut SourceIndex::none())
 }
 
 pub(crate) fn read_indexed(
@@ -55,7 +55,7 @@ pub(crate) fn read_indexed(
             );
         }
         match parse_json(src) {
-            Ok(json) => from_json(&json, catalogue, options, &mut diags, index),
+            Ok(mut json) => from_json(&mut json, catalogue, options, &mut diags, index),
             Err(e) => {
                 diags.push(e);
                 None
@@ -66,7 +66,7 @@ pub(crate) fn read_indexed(
         for w in parsed.warnings {
             diags.push(w);
         }
-        from_text(&parsed.value, catalogue, options, &mut diags, index)
+        from_text(parsed.value, catalogue, options, &mut diags, index)
     };
     match document {
         Some(d) => diags.finish(d),

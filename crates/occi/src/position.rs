@@ -12,8 +12,10 @@ use tern_diag::Position;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
     text: String,
-    // One per source line the text comes from; sorted, the first at offset 0.
-    anchors: Vec<Anchor>,
+    // Where the text starts (offset 0), and one anchor per further source line the text
+    // comes from (obs-fold), sorted: most values have one line and no second allocation.
+    first: Anchor,
+    folds: Vec<Anchor>,
     // The text is ASCII: columns are byte distances.
     ascii: bool,
 }
@@ -36,11 +38,12 @@ impl Located {
         Located {
             ascii: text.is_ascii(),
             text,
-            anchors: vec![Anchor {
+            first: Anchor {
                 offset: 0,
                 chars: 0,
                 position,
-            }],
+            },
+            folds: Vec::new(),
         }
     }
 
@@ -51,7 +54,7 @@ impl Located {
 
     /// Where the text starts.
     pub fn position(&self) -> Position {
-        self.anchors[0].position
+        self.first.position
     }
 
     /// The source position of the byte at `offset` in [`Located::text`].
@@ -68,13 +71,15 @@ impl Located {
 
     /// Appends a continuation line (obs-fold): a single space, then `text` from `position`.
     pub(crate) fn push_folded(&mut self, text: &str, position: Position) {
+        // Counted from the last anchor: many folds stay linear.
+        let last = self.folds.last().unwrap_or(&self.first);
         let chars = if self.ascii {
             self.text.len()
         } else {
-            self.text.chars().count()
+            last.chars + self.text[last.offset..].chars().count()
         };
         self.text.push(' ');
-        self.anchors.push(Anchor {
+        self.folds.push(Anchor {
             offset: self.text.len(),
             chars: chars + 1,
             position,
@@ -89,34 +94,35 @@ impl Located {
         let end = tern_diag::floor_char_boundary(&self.text, end).max(start);
         let anchor = self.anchor_before(start);
         let text = &self.text[start..end];
-        let mut anchors = vec![Anchor {
-            offset: 0,
-            chars: 0,
-            position: column_after(anchor.position, chars - anchor.chars),
-        }];
-        anchors.extend(
-            self.anchors
-                .iter()
-                .filter(|a| a.offset > start && a.offset < end)
-                .map(|a| Anchor {
-                    offset: a.offset - start,
-                    chars: a.chars - chars,
-                    position: a.position,
-                }),
-        );
+        // The folds inside the slice, found by binary search: slicing every element of a
+        // long folded value stays linear.
+        let from = self.folds.partition_point(|a| a.offset <= start);
+        let to = self.folds.partition_point(|a| a.offset < end).max(from);
+        let folds = self.folds[from..to]
+            .iter()
+            .map(|a| Anchor {
+                offset: a.offset - start,
+                chars: a.chars - chars,
+                position: a.position,
+            })
+            .collect();
         Located {
             ascii: self.ascii || text.is_ascii(),
             text: text.to_owned(),
-            anchors,
+            first: Anchor {
+                offset: 0,
+                chars: 0,
+                position: column_after(anchor.position, chars - anchor.chars),
+            },
+            folds,
         }
     }
 
     fn anchor_before(&self, offset: usize) -> Anchor {
-        let index = self
-            .anchors
-            .partition_point(|a| a.offset <= offset)
-            .saturating_sub(1);
-        self.anchors[index]
+        match self.folds.partition_point(|a| a.offset <= offset) {
+            0 => self.first,
+            n => self.folds[n - 1],
+        }
     }
 }
 

@@ -65,7 +65,7 @@ impl<'a> Source<'a> {
         options: &ParseOptions,
         catalogue: &Catalogue,
     ) -> Result<Parsed<Document>, ParseError> {
-        self.read_indexed(options, catalogue, &mut SourceIndex::default())
+        self.read_indexed(options, catalogue, &mut SourceIndex::none())
     }
 
     // `read`, noting where categories and attributes are (of a single rendering: bodies
@@ -93,7 +93,7 @@ impl<'a> Source<'a> {
         let mut listing = Listing::default();
         let mut ids = BodyIds::default();
         for (lines, text) in parts {
-            let mut index = SourceIndex::default();
+            let mut index = SourceIndex::none();
             let mut here = Vec::new();
             match read_indexed(text, self.media(), options, catalogue, &mut index) {
                 Ok(parsed) => {
@@ -263,7 +263,7 @@ pub fn read_collection(
         catalogue: catalogue.clone(),
         media,
     };
-    let mut index = SourceIndex::default();
+    let mut index = SourceIndex::categories();
     let parsed = source.read_indexed(options, catalogue, &mut index)?;
     let mut found = Vec::new();
     into_collection(parsed.value, &mut read, &index, &mut found);

@@ -122,6 +122,60 @@ fn a_mixin_overrides_the_kind_and_a_later_mixin_an_earlier_one() {
 }
 
 #[test]
+fn overrides_hold_across_the_switch_from_a_short_list_to_a_map() {
+    // The index of an entity's definitions is a short list up to a few dozen and a map
+    // beyond: the kind's definitions, a mixin that crosses the threshold while overriding
+    // one of them, and a later mixin overriding both.
+    let mut catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    let mut cores = AttributeDef::new("occi.compute.cores", AttributeType::Integer);
+    cores.range = Some((1, 8));
+    let mut wide: Vec<AttributeDef> = (0..40)
+        .map(|i| AttributeDef::new(format!("x.a{i}"), AttributeType::Integer))
+        .collect();
+    wide.insert(20, cores.clone());
+    let mut later_cores = cores;
+    later_cores.range = Some((1, 2));
+    let later_a3 = AttributeDef::new("x.a3", AttributeType::String);
+    let (first, second) = (provider("wide"), provider("later"));
+    catalogue
+        .add_mixin(mixin(&first, Vec::new(), wide))
+        .unwrap();
+    catalogue
+        .add_mixin(mixin(&second, Vec::new(), vec![later_a3, later_cores]))
+        .unwrap();
+    let plain = Entity::new("o", infra("compute"));
+    let kind_defs: Vec<String> = catalogue
+        .attribute_defs(&plain)
+        .iter()
+        .map(|d| d.name.clone())
+        .collect();
+    for mixins in [vec![first.clone()], vec![first.clone(), second.clone()]] {
+        let mut vm = Entity::new("vm", infra("compute"));
+        vm.mixins = mixins;
+        let index = catalogue.attribute_index(&vm);
+        let names: Vec<&str> = index.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(index.len(), kind_defs.len() + 40);
+        assert_eq!(
+            names[..kind_defs.len()],
+            kind_defs[..],
+            "the kind's come first"
+        );
+        assert_eq!(names[kind_defs.len()], "x.a0");
+        for d in index.iter() {
+            assert_eq!(index.get(&d.name), Some(d));
+            assert_eq!(catalogue.attribute_def(&vm, &d.name), Some(d), "{}", d.name);
+        }
+        let range = index.get("occi.compute.cores").and_then(|d| d.range);
+        let a3 = index.get("x.a3").map(|d| d.kind.clone());
+        if vm.mixins.len() == 1 {
+            assert_eq!((range, a3), (Some((1, 8)), Some(AttributeType::Integer)));
+        } else {
+            assert_eq!((range, a3), (Some((1, 2)), Some(AttributeType::String)));
+        }
+    }
+}
+
+#[test]
 fn a_depends_chain_of_fifty_thousand_mixins_closes_linearly() {
     const N: usize = 50_000;
     let mut catalogue = Catalogue::empty(None);

@@ -9,6 +9,7 @@ pub(crate) use text_in::from_text;
 pub(crate) use text_out::{left_out, to_text};
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use tern_model::{AttributeDef, AttributeType, Catalogue, CategoryId, Entity, Number, Value};
 
@@ -23,12 +24,40 @@ use crate::syntax::TextValue;
 /// model validation can point into the source: anywhere in the document (category
 /// definitions, action invocations), and within each entity (a collection names the same
 /// attribute once per entity; a missing attribute points at the entity's rendering).
+///
+/// Each distinct name is stored once (interned, [`Names`]); an entity's scope maps the
+/// interned numbers to positions, so the index costs one hash of each name met and no copy
+/// of a name met before: linear in the input.
+///
+/// A reader that judges nothing records nothing ([`SourceIndex::none`]); one that only
+/// places findings about the categories a document defines records those
+/// ([`SourceIndex::categories`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SourceIndex {
-    pub(crate) attributes: HashMap<String, Position>,
-    pub(crate) categories: HashMap<String, Position>,
+    pub(crate) attributes: Names,
+    pub(crate) categories: Names,
     entities: HashMap<EntityPath, EntityScope>,
     current: Option<EntityPath>,
+    record: Record,
+}
+
+/// What a [`SourceIndex`] records.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Record {
+    /// Everything, for the model validation's findings.
+    #[default]
+    Everything,
+    /// Where each category is first named in the document.
+    Categories,
+    /// Nothing.
+    Nothing,
+}
+
+/// Names met in a document, each once, with where it first appeared.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    numbers: HashMap<Box<str>, u32>,
+    first: Vec<Position>,
 }
 
 /// Which entity of a document: the n-th resource (of a listing, or the document's only
@@ -40,26 +69,55 @@ pub(crate) enum EntityPath {
     Link(usize),
 }
 
-/// Where one entity's rendering starts, and its attributes and categories.
+/// Where one entity's rendering starts, and its attributes and categories (by the numbers
+/// [`Names`] gave them).
 #[derive(Debug, Clone)]
 struct EntityScope {
     start: Position,
-    attributes: HashMap<String, Position>,
-    categories: HashMap<String, Position>,
+    attributes: HashMap<u32, Position, BuildHasherDefault<NumberHasher>>,
+    categories: HashMap<u32, Position, BuildHasherDefault<NumberHasher>>,
 }
 
 impl SourceIndex {
+    /// An index that records nothing, for readers that place no finding of the model
+    /// validation.
+    pub(crate) fn none() -> Self {
+        SourceIndex {
+            record: Record::Nothing,
+            ..SourceIndex::default()
+        }
+    }
+
+    /// An index that records where each category is first named, and nothing else.
+    pub(crate) fn categories() -> Self {
+        SourceIndex {
+            record: Record::Categories,
+            ..SourceIndex::default()
+        }
+    }
+
+    /// Whether [`SourceIndex::category`] records anything (callers may skip building ids).
+    pub(crate) fn records_categories(&self) -> bool {
+        self.record != Record::Nothing
+    }
+
     pub(crate) fn attribute(&mut self, name: &str, position: Position) {
-        self.attributes.entry(name.to_owned()).or_insert(position);
+        if self.record != Record::Everything {
+            return;
+        }
+        let number = self.attributes.note(name, position);
         if let Some(scope) = self.scope_mut() {
-            scope.attributes.entry(name.to_owned()).or_insert(position);
+            scope.attributes.entry(number).or_insert(position);
         }
     }
 
     pub(crate) fn category(&mut self, id: &str, position: Position) {
-        self.categories.entry(id.to_owned()).or_insert(position);
+        if self.record == Record::Nothing {
+            return;
+        }
+        let number = self.categories.note(id, position);
         if let Some(scope) = self.scope_mut() {
-            scope.categories.entry(id.to_owned()).or_insert(position);
+            scope.categories.entry(number).or_insert(position);
         }
     }
 
@@ -67,10 +125,13 @@ impl SourceIndex {
     /// rendering starts at `start`; returns the entity they belonged to before, for
     /// [`SourceIndex::leave`].
     pub(crate) fn enter(&mut self, path: EntityPath, start: Position) -> Option<EntityPath> {
+        if self.record != Record::Everything {
+            return None;
+        }
         self.entities.entry(path).or_insert_with(|| EntityScope {
             start,
-            attributes: HashMap::new(),
-            categories: HashMap::new(),
+            attributes: HashMap::default(),
+            categories: HashMap::default(),
         });
         self.current.replace(path)
     }
@@ -84,16 +145,26 @@ impl SourceIndex {
     /// has no such attribute (a missing one); anywhere in the document when the entity was
     /// not recorded.
     pub(crate) fn attribute_in(&self, path: EntityPath, name: &str) -> Option<Position> {
+        let number = self.attributes.number(name);
         match self.entities.get(&path) {
-            Some(scope) => Some(scope.attributes.get(name).copied().unwrap_or(scope.start)),
+            Some(scope) => Some(
+                number
+                    .and_then(|n| scope.attributes.get(&n).copied())
+                    .unwrap_or(scope.start),
+            ),
             None => self.attributes.get(name).copied(),
         }
     }
 
     /// Where category `id` is named by the entity at `path` (else where the entity starts).
     pub(crate) fn category_in(&self, path: EntityPath, id: &str) -> Option<Position> {
+        let number = self.categories.number(id);
         match self.entities.get(&path) {
-            Some(scope) => Some(scope.categories.get(id).copied().unwrap_or(scope.start)),
+            Some(scope) => Some(
+                number
+                    .and_then(|n| scope.categories.get(&n).copied())
+                    .unwrap_or(scope.start),
+            ),
             None => self.categories.get(id).copied(),
         }
     }
@@ -106,6 +177,50 @@ impl SourceIndex {
     fn scope_mut(&mut self) -> Option<&mut EntityScope> {
         let path = self.current?;
         self.entities.get_mut(&path)
+    }
+}
+
+impl Names {
+    /// Where `name` first appeared in the document.
+    pub(crate) fn get(&self, name: &str) -> Option<&Position> {
+        self.first.get(usize::try_from(self.number(name)?).ok()?)
+    }
+
+    // The number of `name`, noting it (and where it first appeared) when it is new. Names
+    // come from the input: they are hashed with `HashMap`'s keyed hasher.
+    fn note(&mut self, name: &str, position: Position) -> u32 {
+        if let Some(&number) = self.numbers.get(name) {
+            return number;
+        }
+        let number = u32::try_from(self.first.len()).unwrap_or(u32::MAX);
+        self.numbers.insert(name.into(), number);
+        self.first.push(position);
+        number
+    }
+
+    fn number(&self, name: &str) -> Option<u32> {
+        self.numbers.get(name).copied()
+    }
+}
+
+// Hashes the numbers `Names` hands out (small integers it chose, not input): a
+// multiplication spreads them over the table.
+#[derive(Debug, Clone, Copy, Default)]
+struct NumberHasher(u64);
+
+impl Hasher for NumberHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
@@ -134,18 +249,18 @@ pub(crate) fn derive_id(
     }
 }
 
-/// Types a text value through the attribute's definition.
+/// Types a text value through the attribute's definition (its text moves into the value).
 pub(crate) fn typed_value(
-    value: &TextValue,
+    value: TextValue,
     def: Option<&AttributeDef>,
     position: Position,
     options: &ParseOptions,
     diags: &mut Diagnostics,
 ) -> Option<Value> {
     Some(match value {
-        TextValue::Bool(b) => Value::Boolean(*b),
-        TextValue::Number(n) => Value::Number(Number::parse(n)?),
-        TextValue::Token(t) => Value::String(t.clone()),
+        TextValue::Bool(b) => Value::Boolean(b),
+        TextValue::Number(n) => Value::Number(Number::parse(&n)?),
+        TextValue::Token(t) => Value::String(t),
         TextValue::String(s) => match def.map(|d| &d.kind) {
             Some(AttributeType::Boolean) if s == "true" || s == "false" => {
                 diags.lenient(
@@ -159,7 +274,7 @@ pub(crate) fn typed_value(
             Some(AttributeType::List | AttributeType::Hash) => {
                 let name = def.map_or("", |d| d.name.as_str());
                 diags.lenient(Leniency::JsonInString, options.allows(Leniency::JsonInString), position, format!("list/hash attribute `{name}` carried as JSON in a quoted string (the text grammar has no list or hash)"));
-                match parse_json(s).ok().and_then(|j| json_to_value(&j)) {
+                match parse_json(&s).ok().and_then(|j| json_to_value(&j)) {
                     Some(v @ (Value::List(_) | Value::Hash(_))) => v,
                     _ => {
                         diags.error(Rule::AttributeType, position, format!("`{name}` is a list/hash attribute but its value is not a JSON array or object"));
@@ -168,7 +283,7 @@ pub(crate) fn typed_value(
                 }
             }
             None if options.allows(Leniency::JsonInString) && s.starts_with(['[', '{']) => {
-                match parse_json(s).ok().and_then(|j| json_to_value(&j)) {
+                match parse_json(&s).ok().and_then(|j| json_to_value(&j)) {
                     Some(v @ (Value::List(_) | Value::Hash(_))) => {
                         diags.lenient(
                             Leniency::JsonInString,
@@ -178,10 +293,10 @@ pub(crate) fn typed_value(
                         );
                         v
                     }
-                    _ => Value::String(s.clone()),
+                    _ => Value::String(s),
                 }
             }
-            _ => Value::String(s.clone()),
+            _ => Value::String(s),
         },
     })
 }
@@ -219,6 +334,28 @@ pub(crate) fn json_to_value(json: &Json) -> Option<Value> {
     })
 }
 
+/// JSON to a model value, moving its strings; `null` has no OCCI counterpart.
+pub(crate) fn json_into_value(json: Json) -> Option<Value> {
+    Some(match json.value {
+        JsonValue::Null => return None,
+        JsonValue::Bool(b) => Value::Boolean(b),
+        JsonValue::Number(n) => Value::Number(Number::parse(&n)?),
+        JsonValue::String(s) => Value::String(s),
+        JsonValue::Array(items) => Value::List(
+            items
+                .into_iter()
+                .map(json_into_value)
+                .collect::<Option<_>>()?,
+        ),
+        JsonValue::Object(members) => Value::Hash(
+            members
+                .into_iter()
+                .map(|m| Some((m.name, json_into_value(m.value)?)))
+                .collect::<Option<_>>()?,
+        ),
+    })
+}
+
 /// A model value as JSON; numbers keep their text where JSON allows it (`+1` → `1`,
 /// `.5` → `0.5`, `2.` → `2.0`).
 pub(crate) fn value_to_json(value: &Value) -> Json {
@@ -233,6 +370,7 @@ pub(crate) fn value_to_json(value: &Value) -> Json {
                 .map(|(k, v)| Member {
                     name: k.clone(),
                     position: Position::START,
+                    offset: 0,
                     value: value_to_json(v),
                 })
                 .collect(),

@@ -1,10 +1,12 @@
 //! Text fields → model: recognises the composition (resource, link, action invocation,
 //! category collection, location list) and types every value through the catalogue.
 
+use std::sync::LazyLock;
+
 use tern_diag::Position;
 use tern_model::{
     Action, AttributeDef, AttributeType, Attributes, Catalogue, CategoryId, Endpoint, Entity, Kind,
-    LINK, Link, Mixin, Multiplicity, Resource,
+    Link, Mixin, Multiplicity, Resource,
 };
 
 use crate::diagnostic::{Diagnostics, Rule};
@@ -17,16 +19,22 @@ use crate::text::TextDocument;
 
 use super::{EntityPath, SourceIndex, derive_id, typed_value};
 
+// `core#link`, built once.
+static LINK_ID: LazyLock<CategoryId> =
+    LazyLock::new(|| CategoryId::new("http://schemas.ogf.org/occi/core#", "link"));
+
 /// Binds a parsed text rendering to the model.
 pub(crate) fn from_text(
-    doc: &TextDocument,
+    doc: TextDocument,
     catalogue: &Catalogue,
     options: &ParseOptions,
     diags: &mut Diagnostics,
     index: &mut SourceIndex,
 ) -> Option<Document> {
-    for c in &doc.categories {
-        index.category(&c.type_id(), c.position);
+    if index.records_categories() {
+        for c in &doc.categories {
+            index.category(&c.type_id(), c.position);
+        }
     }
     let start = doc
         .categories
@@ -46,7 +54,7 @@ pub(crate) fn from_text(
         if has_entity_fields {
             diags.error(
                 Rule::Composition,
-                first_position(doc),
+                first_position(&doc),
                 "an entity rendering needs a Category with its kind",
             );
             return None;
@@ -77,7 +85,7 @@ pub(crate) fn from_text(
         }
         return entity(doc, catalogue, options, diags, index);
     }
-    Some(match category_collection(doc, catalogue) {
+    Some(match category_collection(&doc, catalogue) {
         // One definition on its own is that category, not a collection of one.
         Listing {
             kinds,
@@ -134,7 +142,7 @@ fn parse_id(text: &str) -> Option<CategoryId> {
 }
 
 fn action_invocation(
-    doc: &TextDocument,
+    doc: TextDocument,
     catalogue: &Catalogue,
     options: &ParseOptions,
     diags: &mut Diagnostics,
@@ -143,7 +151,7 @@ fn action_invocation(
     let action = id_of(&doc.categories[0]);
     let mut attributes = Attributes::new();
     let mut ok = true;
-    for a in &doc.attributes {
+    for a in doc.attributes {
         index.attribute(&a.name, a.position);
         let def = catalogue
             .action(&action)
@@ -158,7 +166,7 @@ fn action_invocation(
 
 fn insert_unique(
     attributes: &mut Attributes,
-    a: &AttributeValue,
+    a: AttributeValue,
     def: Option<&AttributeDef>,
     options: &ParseOptions,
     diags: &mut Diagnostics,
@@ -171,9 +179,9 @@ fn insert_unique(
         );
         return false;
     }
-    match typed_value(&a.value, def, a.position, options, diags) {
+    match typed_value(a.value, def, a.position, options, diags) {
         Some(v) => {
-            attributes.insert(a.name.clone(), v);
+            attributes.insert(a.name, v);
             true
         }
         None => false,
@@ -181,6 +189,7 @@ fn insert_unique(
 }
 
 // The occi.core.* attributes that are fields of the model rather than attribute values.
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum CoreField {
     Id,
     Title,
@@ -204,9 +213,9 @@ fn core_field(name: &str, is_link: bool) -> Option<CoreField> {
     })
 }
 
-fn plain_text(value: &TextValue) -> String {
+fn plain_text(value: TextValue) -> String {
     match value {
-        TextValue::String(s) | TextValue::Token(s) | TextValue::Number(s) => s.clone(),
+        TextValue::String(s) | TextValue::Token(s) | TextValue::Number(s) => s,
         TextValue::Bool(b) => b.to_string(),
     }
 }
@@ -215,7 +224,7 @@ fn plain_text(value: &TextValue) -> String {
 #[allow(clippy::type_complexity)]
 fn fill_entity(
     entity: &mut Entity,
-    values: &[AttributeValue],
+    values: Vec<AttributeValue>,
     is_link: bool,
     catalogue: &Catalogue,
     options: &ParseOptions,
@@ -227,15 +236,17 @@ fn fill_entity(
     let mut summary = None;
     let mut source = Endpoint::at("");
     let mut target = Endpoint::at("");
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: Vec<CoreField> = Vec::new();
+    entity.attributes.reserve(values.len());
     let mut ok = true;
     for a in values {
         index.attribute(&a.name, a.position);
         let Some(field) = core_field(&a.name, is_link) else {
-            ok &= insert_unique(&mut entity.attributes, a, defs.get(&a.name), options, diags);
+            let def = defs.get(&a.name);
+            ok &= insert_unique(&mut entity.attributes, a, def, options, diags);
             continue;
         };
-        if seen.contains(&a.name.as_str()) {
+        if seen.contains(&field) {
             diags.error(
                 Rule::Composition,
                 a.position,
@@ -244,8 +255,8 @@ fn fill_entity(
             ok = false;
             continue;
         }
-        seen.push(&a.name);
-        let text = plain_text(&a.value);
+        seen.push(field);
+        let text = plain_text(a.value);
         match field {
             CoreField::Id => entity.id = text,
             CoreField::Title => entity.title = Some(text),
@@ -274,7 +285,7 @@ fn fill_entity(
 }
 
 fn entity(
-    doc: &TextDocument,
+    mut doc: TextDocument,
     catalogue: &Catalogue,
     options: &ParseOptions,
     diags: &mut Diagnostics,
@@ -293,14 +304,25 @@ fn entity(
         .map(id_of)
         .collect();
     let is_link = if catalogue.kind(&kind).is_some() {
-        catalogue.is_a(&kind, &LINK.parse().ok()?)
+        catalogue.is_a(&kind, &LINK_ID)
     } else {
         doc.attributes
             .iter()
             .any(|a| a.name == "occi.core.target" || a.name == "occi.core.source")
     };
-    let (summary, source, target) =
-        fill_document_entity(&mut entity, doc, is_link, catalogue, options, diags, index)?;
+    // The values move into the entity.
+    let attributes = std::mem::take(&mut doc.attributes);
+    let doc = &doc;
+    let (summary, source, target) = fill_document_entity(
+        &mut entity,
+        doc,
+        attributes,
+        is_link,
+        catalogue,
+        options,
+        diags,
+        index,
+    )?;
     let mut links = Vec::new();
     let mut ok = true;
     for link in &doc.links {
@@ -368,9 +390,11 @@ fn entity(
 // `fill_entity` for the one entity of a text rendering, its positions recorded as that
 // entity's (the first resource or link of the document).
 #[allow(clippy::type_complexity)]
+#[allow(clippy::too_many_arguments)]
 fn fill_document_entity(
     entity: &mut Entity,
     doc: &TextDocument,
+    attributes: Vec<AttributeValue>,
     is_link: bool,
     catalogue: &Catalogue,
     options: &ParseOptions,
@@ -383,17 +407,13 @@ fn fill_document_entity(
         EntityPath::Resource(0)
     };
     let previous = index.enter(path, start_of(doc));
-    for c in &doc.categories {
-        index.category(&c.type_id(), c.position);
+    if index.records_categories() {
+        for c in &doc.categories {
+            index.category(&c.type_id(), c.position);
+        }
     }
     let filled = fill_entity(
-        entity,
-        &doc.attributes,
-        is_link,
-        catalogue,
-        options,
-        diags,
-        index,
+        entity, attributes, is_link, catalogue, options, diags, index,
     );
     index.leave(previous);
     filled
@@ -407,15 +427,13 @@ fn inline_link(
     index: &mut SourceIndex,
 ) -> Option<Link> {
     let mut ids = r.category.iter().filter_map(|c| parse_id(c));
-    let kind = ids
-        .next()
-        .unwrap_or_else(|| LINK.parse().expect("core#link is an identifier"));
+    let kind = ids.next().unwrap_or_else(|| LINK_ID.clone());
     let mut entity = Entity::new("", kind);
     entity.mixins = ids.collect();
     entity.location.clone_from(&r.self_location);
     let (_, source, mut target) = fill_entity(
         &mut entity,
-        &r.attributes,
+        r.attributes.clone(),
         true,
         catalogue,
         options,

@@ -8,7 +8,9 @@ use tern_model::{
     Endpoint, Entity, Kind, Link, Mixin, Multiplicity, Resource,
 };
 
-use crate::bind::{EntityPath, SourceIndex, derive_id, json_to_value, refined_def};
+use crate::bind::{
+    EntityPath, SourceIndex, derive_id, json_into_value, json_to_value, refined_def,
+};
 use crate::diagnostic::{Diagnostics, Rule};
 use crate::document::{ActionInvocation, Document, Listing};
 use crate::leniency::{Leniency, ParseOptions};
@@ -17,9 +19,10 @@ use super::{Json, JsonValue, Member};
 
 const COLLECTIONS: [&str; 5] = ["kinds", "mixins", "actions", "resources", "links"];
 
-/// Binds a JSON document to the model.
+/// Binds a JSON document to the model. Attribute values (and their names) move from the
+/// tree into the entities: the tree is spent.
 pub(crate) fn from_json(
-    json: &Json,
+    json: &mut Json,
     catalogue: &Catalogue,
     options: &ParseOptions,
     diags: &mut Diagnostics,
@@ -51,6 +54,7 @@ pub(crate) fn from_json(
         };
     }
     if json.get("term").is_some() || json.get("scheme").is_some() {
+        let json = &*json;
         let id = r.category_id(json)?;
         let class = catalogue.category(&id).map(|c| c.class());
         return match class {
@@ -103,6 +107,29 @@ impl Reader<'_> {
     // Outer `None`: a finding was reported; inner `None`: the optional member is absent.
     #[allow(clippy::option_option)]
     fn string(&mut self, json: &Json, name: &str, required: bool) -> Option<Option<String>> {
+        Some(self.text(json, name, required)?.map(str::to_owned))
+    }
+
+    // `string`, moving the text out of the tree.
+    #[allow(clippy::option_option)]
+    fn take_string(
+        &mut self,
+        json: &mut Json,
+        name: &str,
+        required: bool,
+    ) -> Option<Option<String>> {
+        if self.text(json, name, required)?.is_none() {
+            return Some(None);
+        }
+        match member_mut(json, name).map(|v| &mut v.value) {
+            Some(JsonValue::String(s)) => Some(Some(std::mem::take(s))),
+            _ => Some(None),
+        }
+    }
+
+    // `string`, borrowed.
+    #[allow(clippy::option_option)]
+    fn text<'j>(&mut self, json: &'j Json, name: &str, required: bool) -> Option<Option<&'j str>> {
         match json.get(name) {
             None if required => {
                 self.shape(json, format!("member `{name}` is missing"));
@@ -110,7 +137,7 @@ impl Reader<'_> {
             }
             None => Some(None),
             Some(v) => match v.as_str() {
-                Some(s) => Some(Some(s.to_owned())),
+                Some(s) => Some(Some(s)),
                 None => {
                     self.shape(
                         v,
@@ -171,29 +198,30 @@ impl Reader<'_> {
 
     /// Flat attributes; rOCCI 4.x nesting (`{"occi":{"compute":{"cores":2}}}`) is flattened
     /// with a warning.
-    fn attribute_values(&mut self, json: &Json) -> Option<Vec<(String, Json)>> {
-        let Some(attributes) = json.get("attributes") else {
+    fn attribute_values(&mut self, json: &mut Json) -> Option<Vec<(String, Json)>> {
+        let Some(attributes) = member_mut(json, "attributes") else {
             return Some(Vec::new());
         };
-        let Some(members) = attributes.members() else {
+        let JsonValue::Object(members) = &mut attributes.value else {
             self.shape(attributes, "`attributes` must be an object");
             return None;
         };
-        let mut out = Vec::new();
+        let members = std::mem::take(members);
+        let mut out = Vec::with_capacity(members.len());
         for Member { name, value, .. } in members {
             if !name.contains('.') && value.members().is_some() {
                 self.diags.lenient(Leniency::NestedAttributes, self.options.allows(Leniency::NestedAttributes), value.position, format!("nested attribute object `{name}`; OCCI 1.2 attribute names are flat (`{name}.…`)"));
-                flatten(name, value, &mut out);
+                flatten(&name, value, &mut out);
             } else {
-                out.push((name.clone(), value.clone()));
+                out.push((name, value));
             }
         }
         Some(out)
     }
 
-    fn entity(&mut self, json: &Json, what: &str) -> Option<(Entity, Vec<(String, Json)>)> {
-        let kind_text = self.string(json, "kind", true)??;
-        let kind = self.id(json.get("kind")?, &kind_text)?;
+    fn entity(&mut self, json: &mut Json, what: &str) -> Option<(Entity, Vec<(String, Json)>)> {
+        let kind_text = self.text(json, "kind", true)??;
+        let kind = self.id(json.get("kind")?, kind_text)?;
         let mut entity = Entity::new("", kind);
         entity.mixins = self.ids(json, "mixins")?;
         entity.actions = self.ids(json, "actions")?;
@@ -206,7 +234,7 @@ impl Reader<'_> {
             );
             entity.location = location.as_str().map(str::to_owned);
         }
-        match self.string(json, "id", false)? {
+        match self.take_string(json, "id", false)? {
             Some(id) => entity.id = id,
             None => {
                 let request = if entity.location.is_some() {
@@ -223,7 +251,7 @@ impl Reader<'_> {
                 derive_id(&mut entity, what, json.position, self.diags);
             }
         }
-        entity.title = self.string(json, "title", false)?;
+        entity.title = self.take_string(json, "title", false)?;
         let values = self.attribute_values(json)?;
         Some((entity, values))
     }
@@ -237,38 +265,57 @@ impl Reader<'_> {
     ) -> Option<[Option<String>; 3]> {
         let mut core: [Option<String>; 3] = [None, None, None];
         let mut ok = true;
+        entity.attributes.reserve(values.len());
         for (name, value) in values {
             self.index.attribute(&name, value.position);
-            let as_text = value.as_str().map(str::to_owned);
-            match name.as_str() {
-                "occi.core.id" if as_text.is_some() => {
+            // The core attributes that are strings go to the model's fields.
+            let core_field = match (name.as_str(), value.as_str()) {
+                ("occi.core.id", Some(text)) => {
                     if entity.id.is_empty() {
-                        entity.id = as_text.unwrap_or_default();
+                        text.clone_into(&mut entity.id);
                     }
+                    true
                 }
-                "occi.core.title" if as_text.is_some() => {
-                    if entity.title.is_none() {
-                        entity.title = as_text;
-                    }
+                ("occi.core.title", Some(text)) => {
+                    entity.title.get_or_insert_with(|| text.to_owned());
+                    true
                 }
-                "occi.core.summary" if as_text.is_some() => core[0] = as_text,
-                "occi.core.source" if as_text.is_some() => core[1] = as_text,
-                "occi.core.target" if as_text.is_some() => core[2] = as_text,
-                _ => match json_to_value(&value) {
-                    Some(v) => {
-                        entity.attributes.insert(name, v);
-                    }
-                    None => {
-                        self.shape(&value, format!("attribute `{name}` is null or holds null"));
-                        ok = false;
-                    }
-                },
+                ("occi.core.summary", Some(text)) => {
+                    core[0] = Some(text.to_owned());
+                    true
+                }
+                ("occi.core.source", Some(text)) => {
+                    core[1] = Some(text.to_owned());
+                    true
+                }
+                ("occi.core.target", Some(text)) => {
+                    core[2] = Some(text.to_owned());
+                    true
+                }
+                _ => false,
+            };
+            if core_field {
+                continue;
+            }
+            let position = value.position;
+            match json_into_value(value) {
+                Some(v) => {
+                    entity.attributes.insert(name, v);
+                }
+                None => {
+                    self.diags.error(
+                        Rule::JsonShape,
+                        position,
+                        format!("attribute `{name}` is null or holds null"),
+                    );
+                    ok = false;
+                }
             }
         }
         ok.then_some(core)
     }
 
-    fn resource(&mut self, json: &Json) -> Option<Resource> {
+    fn resource(&mut self, json: &mut Json) -> Option<Resource> {
         let n = self.resources;
         self.resources += 1;
         let previous = self.index.enter(EntityPath::Resource(n), json.position);
@@ -278,7 +325,7 @@ impl Reader<'_> {
     }
 
     // A resource whose findings belong to the n-th resource.
-    fn resource_in(&mut self, json: &Json, n: usize) -> Option<Resource> {
+    fn resource_in(&mut self, json: &mut Json, n: usize) -> Option<Resource> {
         let allowed = [
             "kind",
             "mixins",
@@ -295,8 +342,8 @@ impl Reader<'_> {
         let [summary, _, _] = self.attributes(&mut entity, values)?;
         let mut resource = Resource::new(entity);
         resource.summary = self.string(json, "summary", false)?.or(summary);
-        if let Some(links) = json.get("links") {
-            let JsonValue::Array(items) = &links.value else {
+        if let Some(links) = member_mut(json, "links") {
+            let JsonValue::Array(items) = &mut links.value else {
                 self.shape(links, "`links` must be an array of links");
                 return None;
             };
@@ -305,7 +352,7 @@ impl Reader<'_> {
                 .location
                 .clone()
                 .unwrap_or_else(|| resource.entity.id.clone());
-            for (m, item) in items.iter().enumerate() {
+            for (m, item) in items.iter_mut().enumerate() {
                 let path = EntityPath::ResourceLink(n, m);
                 resource.links.push(self.link(item, path, Some(&here))?);
             }
@@ -313,8 +360,13 @@ impl Reader<'_> {
         shape_ok.then_some(resource)
     }
 
-    fn endpoint(&mut self, json: &Json, name: &str, fallback: Option<String>) -> Option<Endpoint> {
-        let Some(end) = json.get(name) else {
+    fn endpoint(
+        &mut self,
+        json: &mut Json,
+        name: &str,
+        fallback: Option<String>,
+    ) -> Option<Endpoint> {
+        let Some(end) = member_mut(json, name) else {
             return match fallback {
                 Some(location) => Some(Endpoint::at(location)),
                 None => {
@@ -331,29 +383,29 @@ impl Reader<'_> {
             return None;
         }
         let shape_ok = self.only(end, name, &["location", "kind"]);
-        let location = self.string(end, "location", true)??;
-        let kind = match self.string(end, "kind", false)? {
-            Some(k) => Some(self.id(end.get("kind")?, &k)?),
+        let location = self.take_string(end, "location", true)??;
+        let kind = match self.text(end, "kind", false)? {
+            Some(k) => Some(self.id(end.get("kind")?, k)?),
             None => None,
         };
         shape_ok.then_some(Endpoint { location, kind })
     }
 
     // A link outside any resource.
-    fn top_link(&mut self, json: &Json) -> Option<Link> {
+    fn top_link(&mut self, json: &mut Json) -> Option<Link> {
         let n = self.links;
         self.links += 1;
         self.link(json, EntityPath::Link(n), None)
     }
 
-    fn link(&mut self, json: &Json, path: EntityPath, owner: Option<&str>) -> Option<Link> {
+    fn link(&mut self, json: &mut Json, path: EntityPath, owner: Option<&str>) -> Option<Link> {
         let previous = self.index.enter(path, json.position);
         let link = self.link_in(json, owner);
         self.index.leave(previous);
         link
     }
 
-    fn link_in(&mut self, json: &Json, owner: Option<&str>) -> Option<Link> {
+    fn link_in(&mut self, json: &mut Json, owner: Option<&str>) -> Option<Link> {
         if json.members().is_none() {
             self.shape(json, "a link must be an object");
             return None;
@@ -399,19 +451,24 @@ impl Reader<'_> {
         })
     }
 
-    fn action_invocation(&mut self, json: &Json) -> Option<ActionInvocation> {
+    fn action_invocation(&mut self, json: &mut Json) -> Option<ActionInvocation> {
         let shape_ok = self.only(json, "action invocation", &["action", "attributes"]);
         let text = self.string(json, "action", true)??;
         let action = self.id(json.get("action")?, &text)?;
         let mut attributes = Attributes::new();
         for (name, value) in self.attribute_values(json)? {
             self.index.attribute(&name, value.position);
-            match json_to_value(&value) {
+            let position = value.position;
+            match json_into_value(value) {
                 Some(v) => {
                     attributes.insert(name, v);
                 }
                 None => {
-                    self.shape(&value, format!("attribute `{name}` is null"));
+                    self.diags.error(
+                        Rule::JsonShape,
+                        position,
+                        format!("attribute `{name}` is null"),
+                    );
                     return None;
                 }
             }
@@ -582,13 +639,16 @@ impl Reader<'_> {
         shape_ok.then_some(action)
     }
 
-    fn listing(&mut self, json: &Json) -> Option<Listing> {
+    fn listing(&mut self, json: &mut Json) -> Option<Listing> {
         if !self.only(json, "collection", &COLLECTIONS) {
             return None;
         }
         let mut listing = Listing::default();
-        for Member { name, value, .. } in json.members().unwrap_or(&[]) {
-            let JsonValue::Array(items) = &value.value else {
+        let JsonValue::Object(members) = &mut json.value else {
+            return Some(listing);
+        };
+        for Member { name, value, .. } in members {
+            let JsonValue::Array(items) = &mut value.value else {
                 self.shape(value, format!("`{name}` must be an array"));
                 return None;
             };
@@ -610,13 +670,24 @@ impl Reader<'_> {
     }
 }
 
-fn flatten(prefix: &str, value: &Json, out: &mut Vec<(String, Json)>) {
-    match value.members() {
-        Some(members) => {
+fn flatten(prefix: &str, value: Json, out: &mut Vec<(String, Json)>) {
+    match value.value {
+        JsonValue::Object(members) => {
             for Member { name, value: v, .. } in members {
                 flatten(&format!("{prefix}.{name}"), v, out);
             }
         }
-        None => out.push((prefix.to_owned(), value.clone())),
+        _ => out.push((prefix.to_owned(), value)),
+    }
+}
+
+// The (first) member `name` of an object, to take values from.
+fn member_mut<'j>(json: &'j mut Json, name: &str) -> Option<&'j mut Json> {
+    match &mut json.value {
+        JsonValue::Object(members) => members
+            .iter_mut()
+            .find(|m| m.name == name)
+            .map(|m| &mut m.value),
+        _ => None,
     }
 }

@@ -79,6 +79,7 @@ fn object(members: Vec<(String, Json)>) -> Json {
             .map(|(name, value)| Member {
                 name,
                 position: tern_diag::Position::START,
+                offset: 0,
                 value,
             })
             .collect(),

@@ -1,7 +1,5 @@
 //! `Category` values: kinds, mixins and actions with their parameters.
 
-use std::collections::HashSet;
-
 use nom::Parser;
 use nom::bytes::complete::take_till;
 
@@ -11,7 +9,7 @@ use crate::position::Located;
 
 use super::lexeme::{
     ParamValue, check_absolute_uri, check_attribute_name, check_location, check_term, clip, params,
-    type_ids,
+    repeated_names, type_ids,
 };
 use super::{AttributeDecl, CategoryClass, CategoryValue};
 
@@ -41,7 +39,7 @@ pub fn parse_category(
         return None;
     }
     let params = params(value, text.len() - rest.len(), options, diags)?;
-    let mut seen = HashSet::new();
+    let repeated = repeated_names(&params);
     let mut category = CategoryValue {
         term: term.to_owned(),
         scheme: String::new(),
@@ -54,9 +52,9 @@ pub fn parse_category(
         position: value.position(),
     };
     let (mut has_scheme, mut has_class, mut ok) = (false, false, true);
-    for param in params {
+    for (param, again) in params.into_iter().zip(repeated) {
         let position = value.position_at(param.name_at);
-        if !seen.insert(param.name.clone()) {
+        if again {
             diags.error(
                 Rule::DuplicateParameter,
                 position,
@@ -79,7 +77,7 @@ pub fn parse_category(
                 format!("the value of `{}` must be quoted", param.name),
             );
         }
-        match param.name.as_str() {
+        match param.name.as_ref() {
             "scheme" => {
                 has_scheme = true;
                 if check_absolute_uri(text) {

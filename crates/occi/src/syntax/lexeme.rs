@@ -1,6 +1,8 @@
 //! Lexemes shared by the field parsers: quoted strings (RFC 7230, with quoted-pair),
 //! parameters, terms, type identifiers, URIs and bare values.
 
+use std::borrow::Cow;
+
 use nom::bytes::complete::{take_till1, take_while, take_while1};
 use nom::character::complete::char;
 use nom::{IResult, Parser};
@@ -21,11 +23,29 @@ pub(crate) enum ParamValue {
 
 /// `name=value` with the offsets of both parts in the field value.
 #[derive(Debug, Clone)]
-pub(crate) struct Param {
-    pub(crate) name: String,
+pub(crate) struct Param<'a> {
+    /// Lower-cased (borrowed from the value when it already is).
+    pub(crate) name: Cow<'a, str>,
     pub(crate) name_at: usize,
     pub(crate) value: ParamValue,
     pub(crate) value_at: usize,
+}
+
+/// For each parameter, whether an earlier one has the same name: pairwise for the few
+/// parameters a category or link has, through a set of borrowed names for more.
+pub(crate) fn repeated_names(params: &[Param<'_>]) -> Vec<bool> {
+    if params.len() <= 8 {
+        return params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| params[..i].iter().any(|q| q.name == p.name))
+            .collect();
+    }
+    let mut seen = std::collections::HashSet::with_capacity(params.len());
+    params
+        .iter()
+        .map(|p| !seen.insert(p.name.as_ref()))
+        .collect()
 }
 
 /// Why a quoted string could not be read.
@@ -37,6 +57,20 @@ pub(crate) enum QuotedError {
 /// Reads a quoted string at the start of `input` (which starts with `"`); returns the
 /// unescaped text and the byte length consumed.
 pub(crate) fn quoted_string(input: &str) -> Result<(String, usize), QuotedError> {
+    // Most quoted strings hold no quoted-pair: one allocation of the right size.
+    // One pass over the bytes; only a string with non-ASCII characters is decoded, for the
+    // C1 controls.
+    let mut wide = false;
+    let plain = input.bytes().skip(1).position(|b| {
+        wide |= b >= 0x80;
+        b == b'"' || b == b'\\' || (b < 0x20 && b != b'\t') || b == 0x7f
+    });
+    if let Some(len) = plain
+        && input.as_bytes()[len + 1] == b'"'
+        && !(wide && input[1..=len].chars().any(char::is_control))
+    {
+        return Ok((input[1..=len].to_owned(), len + 2));
+    }
     let mut out = String::new();
     let mut chars = input.char_indices().skip(1);
     while let Some((i, c)) = chars.next() {
@@ -84,12 +118,12 @@ fn bare_value(i: &str) -> IResult<&str, &str> {
 
 /// The parameters of a Category or Link value from byte `start` on, reporting separator
 /// leniencies; `None` (with an error reported) when the list cannot be read.
-pub(crate) fn params(
-    value: &Located,
+pub(crate) fn params<'a>(
+    value: &'a Located,
     start: usize,
     options: &ParseOptions,
     diags: &mut Diagnostics,
-) -> Option<Vec<Param>> {
+) -> Option<Vec<Param<'a>>> {
     let text = value.text();
     let at = |rest: &str| text.len() - rest.len();
     let mut rest = &text[start..];
@@ -174,7 +208,11 @@ pub(crate) fn params(
             return None;
         };
         out.push(Param {
-            name: name.to_ascii_lowercase(),
+            name: if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            },
             name_at,
             value: param_value,
             value_at,
@@ -185,15 +223,18 @@ pub(crate) fn params(
 
 /// Checks a Category term against the grammar of `version`.
 pub(crate) fn check_term(term: &str, version: Version) -> bool {
-    let mut chars = term.chars();
+    // Every allowed character is ASCII: bytes are characters here.
+    let mut bytes = term.bytes();
     match version {
         Version::V1_2 => {
-            chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-                && chars.all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            bytes.next().is_some_and(|b| b.is_ascii_alphanumeric())
+                && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         }
         Version::V1_1 => {
-            chars.next().is_some_and(|c| c.is_ascii_lowercase())
-                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_".contains(c))
+            bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+                && bytes.all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_')
+                })
         }
     }
 }
@@ -208,11 +249,29 @@ pub(crate) fn check_attribute_name(name: &str, version: Version) -> bool {
 
 /// Checks a URI reference: non-empty, no spaces, controls or characters RFC 3986 excludes.
 pub(crate) fn check_location(uri: &str) -> bool {
+    // ASCII bytes are judged by a table; other characters (rare in URIs) one by one.
     !uri.is_empty()
-        && uri
-            .chars()
-            .all(|c| !c.is_control() && !c.is_whitespace() && !"\"<>\\^`{|}".contains(c))
+        && if uri.is_ascii() {
+            uri.bytes().all(|b| URI_BYTE[usize::from(b)])
+        } else {
+            uri.chars()
+                .all(|c| !c.is_control() && !c.is_whitespace() && !"\"<>\\^`{|}".contains(c))
+        }
 }
+
+// The ASCII characters `check_location` accepts: printable, not space, not `"<>\^`{|}`.
+const URI_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        table[b] = !matches!(
+            b as u8,
+            b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+        );
+        b += 1;
+    }
+    table
+};
 
 /// Checks an absolute URI (a scheme): `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" …`.
 pub(crate) fn check_absolute_uri(uri: &str) -> bool {
@@ -357,6 +416,43 @@ pub(crate) fn clip(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The definitions the fast paths must agree with, character by character.
+    fn location_by_chars(uri: &str) -> bool {
+        !uri.is_empty()
+            && uri
+                .chars()
+                .all(|c| !c.is_control() && !c.is_whitespace() && !"\"<>\\^`{|}".contains(c))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn uri_table_agrees_with_the_character_classes(uri in "[ -~\t\u{7f}é\u{85}\u{a0}]{0,12}") {
+            proptest::prop_assert_eq!(check_location(&uri), location_by_chars(&uri));
+        }
+
+        #[test]
+        fn quoted_strings_without_pairs_read_as_before(body in "[ -~\t\u{7f}é\u{85}]{0,12}") {
+            let input = format!("\"{body}\" tail");
+            let fast = quoted_string(&input);
+            // The reference: character by character, as the reader did before.
+            let mut out = String::new();
+            let mut expected = Err(());
+            for (i, c) in input.char_indices().skip(1) {
+                match c {
+                    '"' => { expected = Ok((out.clone(), i + 1)); break; }
+                    '\\' => break,
+                    c if c == '\t' || !c.is_control() => out.push(c),
+                    _ => break,
+                }
+            }
+            if let Ok(e) = expected {
+                proptest::prop_assert_eq!(fast.ok(), Some(e));
+            } else if !body.contains('\\') {
+                proptest::prop_assert!(fast.is_err());
+            }
+        }
+    }
 
     #[test]
     fn quoted_string_unescapes_and_escape_is_idempotent() {

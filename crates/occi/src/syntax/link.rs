@@ -1,7 +1,5 @@
 //! `Link` values: inline links to resources and action links.
 
-use std::collections::HashSet;
-
 use crate::diagnostic::{Diagnostics, Rule};
 use crate::leniency::{Leniency, ParseOptions};
 use crate::position::Located;
@@ -9,7 +7,7 @@ use crate::position::Located;
 use super::attribute::parse_value;
 use super::lexeme::{
     ParamValue, check_attribute_name, check_location, check_term, clip, escape_quoted, params,
-    type_ids,
+    repeated_names, type_ids,
 };
 use super::{ActionLink, AttributeValue, LinkValue, ResourceLink};
 
@@ -59,11 +57,11 @@ pub fn parse_link(
         attributes: Vec::new(),
         position: value.position(),
     };
-    let mut seen = HashSet::new();
+    let repeated = repeated_names(&params);
     let mut ok = true;
-    for param in params {
+    for (param, again) in params.into_iter().zip(repeated) {
         let position = value.position_at(param.name_at);
-        if !seen.insert(param.name.clone()) {
+        if again {
             diags.error(
                 Rule::DuplicateParameter,
                 position,
@@ -73,7 +71,7 @@ pub fn parse_link(
             continue;
         }
         let value_position = value.position_at(param.value_at);
-        if let ("rel" | "self", ParamValue::Bare(_)) = (param.name.as_str(), &param.value) {
+        if let ("rel" | "self", ParamValue::Bare(_)) = (param.name.as_ref(), &param.value) {
             diags.lenient(
                 Leniency::BareToken,
                 options.allows(Leniency::BareToken),
@@ -84,7 +82,7 @@ pub fn parse_link(
         let text = match &param.value {
             ParamValue::Quoted(s) | ParamValue::Bare(s) => s.as_str(),
         };
-        match param.name.as_str() {
+        match param.name.as_ref() {
             "rel" => match type_ids(text, value, param.value_at, options, diags) {
                 Some(ids) => link.rel = ids,
                 None => ok = false,

@@ -115,15 +115,77 @@ fn parse_uri_list(src: &str, doc: &mut TextDocument, diags: &mut Diagnostics) {
 }
 
 fn check_duplicates(doc: &TextDocument, diags: &mut Diagnostics) {
-    let mut seen: HashMap<String, Position> = HashMap::new();
+    // The few categories of an entity are compared pairwise; many go through a map keyed by
+    // the borrowed parts of the identifier. No id is built unless repeated.
+    if doc.categories.len() <= 8 {
+        for (i, category) in doc.categories.iter().enumerate() {
+            let key = TypeId(category.scheme.as_str(), category.term.as_str());
+            // The latest earlier occurrence, as the map below reports it.
+            if let Some(first) = doc.categories[..i]
+                .iter()
+                .rev()
+                .find(|c| TypeId(c.scheme.as_str(), c.term.as_str()) == key)
+            {
+                diags.error(
+                    Rule::DuplicateCategory,
+                    category.position,
+                    format!(
+                        "category `{}` already given at {}",
+                        category.type_id(),
+                        first.position
+                    ),
+                );
+            }
+        }
+        return;
+    }
+    let mut seen: HashMap<TypeId<'_>, Position> = HashMap::new();
     for category in &doc.categories {
-        if let Some(first) = seen.insert(category.type_id(), category.position) {
+        let key = TypeId(category.scheme.as_str(), category.term.as_str());
+        if let Some(first) = seen.insert(key, category.position) {
             diags.error(
                 Rule::DuplicateCategory,
                 category.position,
                 format!("category `{}` already given at {first}", category.type_id()),
             );
         }
+    }
+}
+
+// A type identifier as its two parts; equal and hashed as their concatenation, as the
+// identifier itself is (`scheme#` + `term`).
+struct TypeId<'a>(&'a str, &'a str);
+
+impl TypeId<'_> {
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().chain(self.1.bytes())
+    }
+}
+
+impl PartialEq for TypeId<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() + self.1.len() == other.0.len() + other.1.len()
+            && self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for TypeId<'_> {}
+
+impl std::hash::Hash for TypeId<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Equal keys must make the same calls: the concatenation goes in fixed-size chunks,
+        // whatever the split between scheme and term.
+        let mut chunk = [0u8; 32];
+        let mut filled = 0;
+        for b in self.bytes() {
+            chunk[filled] = b;
+            filled += 1;
+            if filled == chunk.len() {
+                state.write(&chunk);
+                filled = 0;
+            }
+        }
+        state.write(&chunk[..filled]);
     }
 }
 
@@ -182,6 +244,53 @@ mod tests {
                 .rule,
             Rule::BadAttributeName
         );
+    }
+
+    #[test]
+    fn a_category_repeated_with_another_split_is_a_duplicate() {
+        // The identifier is scheme and term concatenated: the same one, cut elsewhere.
+        let src = "Category: ab; scheme=\"http://example.org/x#\"; class=\"mixin\"\n\
+                   Category: b; scheme=\"http://example.org/x#a\"; class=\"mixin\"\n";
+        let e = parse_text(src, MediaType::TextPlain, &ParseOptions::strict()).unwrap_err();
+        assert_eq!(e.findings()[0].rule, Rule::DuplicateCategory);
+        assert_eq!(e.findings()[0].position, Some(Position::new(2, 11)));
+        let long = "x".repeat(70);
+        let twice = format!(
+            "Category: t{long}; scheme=\"http://example.org/{long}#\"; class=\"mixin\"\n\
+             Category: {long}; scheme=\"http://example.org/{long}#t\"; class=\"mixin\"\n"
+        );
+        let e = parse_text(&twice, MediaType::TextPlain, &ParseOptions::strict()).unwrap_err();
+        assert_eq!(e.findings()[0].rule, Rule::DuplicateCategory);
+        // A third occurrence names the one before it, with few categories as with many.
+        for extra in [0, 20] {
+            let mut three = String::new();
+            for i in 0..extra {
+                let _ = writeln!(
+                    three,
+                    "Category: m{i}; scheme=\"http://example.org/x#\"; class=\"mixin\""
+                );
+            }
+            three.push_str(
+                &"Category: k; scheme=\"http://example.org/x#\"; class=\"mixin\"\n".repeat(3),
+            );
+            let e = parse_text(&three, MediaType::TextPlain, &ParseOptions::strict()).unwrap_err();
+            let messages: Vec<&str> = e.findings().iter().map(|f| f.message.as_str()).collect();
+            assert_eq!(
+                messages,
+                [
+                    format!(
+                        "category `http://example.org/x#k` already given at {}:11",
+                        extra + 1
+                    ),
+                    format!(
+                        "category `http://example.org/x#k` already given at {}:11",
+                        extra + 2
+                    ),
+                ]
+            );
+        }
+        let distinct = src.replace("x#a", "x#c");
+        assert!(parse_text(&distinct, MediaType::TextPlain, &ParseOptions::strict()).is_ok());
     }
 
     #[test]
