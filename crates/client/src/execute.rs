@@ -1,0 +1,389 @@
+//! Execution of a plan: stage by stage, the calls of a stage concurrently (bounded), actions
+//! waiting for the new state, the first permanent failure ending the run.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tern_engine::{Body, Operation, OperationKind, Plan, Reason};
+use tern_model::{Catalogue, Entity, Resource};
+use tern_occi::{ActionInvocation, Document, MediaType, ParseOptions};
+use tokio::sync::Semaphore;
+
+use crate::extract::Discovery;
+use crate::http::{Call, Client, ClientError};
+
+/// How a plan is executed.
+#[derive(Debug, Clone, Copy)]
+pub struct ExecuteOptions {
+    /// Calls in flight at most within a stage.
+    pub parallel: usize,
+    /// How long an action may take to reach its new state.
+    pub action_timeout: Duration,
+}
+
+impl Default for ExecuteOptions {
+    fn default() -> Self {
+        ExecuteOptions {
+            parallel: 8,
+            action_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+/// One operation of the plan and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// 1-based stage.
+    pub stage: usize,
+    /// `create`, `update`, `action` or `delete`.
+    pub op: &'static str,
+    /// The method.
+    pub method: &'static str,
+    /// The entity's location.
+    pub location: String,
+    /// The action's term, for actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// `done`, `failed` or `not done`.
+    pub outcome: Outcome,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What became of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The server did it (or had it done already).
+    Done,
+    /// It failed for good.
+    Failed,
+    /// It was not tried: an earlier failure ended the run.
+    NotDone,
+}
+
+/// The run: every operation's outcome and every HTTP attempt.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// True when every operation was done.
+    pub complete: bool,
+    /// The operations in plan order.
+    pub steps: Vec<Step>,
+    /// Every attempt, in the order they ended.
+    pub calls: Vec<Call>,
+}
+
+/// Defines at the query interface the mixins of `catalogue` that `wanted` uses and the
+/// server does not know (user-defined mixins such as ovf2occi's): a creation would
+/// otherwise be refused. Returns the mixins defined.
+pub async fn ensure_mixins(
+    client: &Client,
+    discovery: &Discovery,
+    catalogue: &Catalogue,
+    wanted: &tern_model::Collection,
+) -> Result<Vec<String>, ClientError> {
+    let mut used: Vec<&tern_model::CategoryId> = Vec::new();
+    for r in wanted.resources() {
+        used.extend(r.entity.mixins.iter());
+    }
+    for l in wanted.links() {
+        used.extend(l.entity.mixins.iter());
+    }
+    // Each with what it depends on, dependencies first (the server checks `depends`).
+    let mut missing: Vec<tern_model::Mixin> = Vec::new();
+    for id in used {
+        add_with_depends(id, catalogue, discovery, &mut missing);
+    }
+    for m in &mut missing {
+        if m.location.is_none() {
+            m.location = Some(mixin_location(&m.id));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let media = client.media().unwrap_or(MediaType::OcciJson);
+    let names = missing.iter().map(|m| m.id.to_string()).collect();
+    let listing = tern_occi::Listing {
+        mixins: missing,
+        ..tern_occi::Listing::default()
+    };
+    let text = tern_occi::write(&Document::Listing(listing), media).text;
+    // Defining a mixin again is harmless, so the POST is retried.
+    client
+        .call("POST", "/-/", Some((&text, media)), true, &[409])
+        .await?;
+    Ok(names)
+}
+
+// Post-order: the dependencies of `id` (that the server lacks), then `id`.
+fn add_with_depends(
+    id: &tern_model::CategoryId,
+    catalogue: &Catalogue,
+    discovery: &Discovery,
+    out: &mut Vec<tern_model::Mixin>,
+) {
+    if discovery.mixins.contains(id) || out.iter().any(|m| &m.id == id) {
+        return;
+    }
+    let Some(m) = catalogue.mixin(id) else {
+        return;
+    };
+    // Marks `id` as being added before its dependencies: a cycle ends here.
+    out.push(m.clone());
+    let at = out.len() - 1;
+    for d in &m.depends {
+        add_with_depends(d, catalogue, discovery, out);
+    }
+    let me = out.remove(at);
+    out.push(me);
+}
+
+// `/mixin/<host and path of the scheme>/<term>/`: unique per identifier.
+fn mixin_location(id: &tern_model::CategoryId) -> String {
+    let scheme = id.scheme();
+    let scheme = scheme
+        .split_once("://")
+        .map_or(scheme, |(_, rest)| rest)
+        .trim_end_matches('#');
+    let clean: String = scheme
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '/' })
+        .collect();
+    let clean = clean.trim_matches('/');
+    format!("/mixin/{clean}/{}/", id.term())
+}
+
+/// Executes `plan`: each stage once the previous one is done, its calls `parallel` at a
+/// time. The first permanent failure lets the stage's other calls finish, then ends the run:
+/// the report says what was done and what was not.
+pub async fn execute(
+    client: &Client,
+    plan: &Plan,
+    catalogue: &Catalogue,
+    options: &ExecuteOptions,
+) -> Report {
+    let media = client.media().unwrap_or(MediaType::OcciJson);
+    let mut steps = Vec::new();
+    let mut failed = false;
+    let limit = Arc::new(Semaphore::new(options.parallel.max(1)));
+    for (i, stage) in plan.stages.iter().enumerate() {
+        let stage_no = i + 1;
+        if failed {
+            steps.extend(
+                stage
+                    .operations
+                    .iter()
+                    .map(|op| step(stage_no, op, Outcome::NotDone, None)),
+            );
+            continue;
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, op) in stage.operations.iter().enumerate() {
+            let client = client.clone();
+            let op = op.clone();
+            let catalogue = catalogue.clone();
+            let limit = limit.clone();
+            let timeout = options.action_timeout;
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                let result = run(&client, &op, &catalogue, media, timeout).await;
+                (index, result)
+            });
+        }
+        let mut results: Vec<Option<Result<(), ClientError>>> = vec![None; stage.operations.len()];
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((index, result)) => results[index] = Some(result),
+                Err(e) => {
+                    failed = true;
+                    let _ = e;
+                }
+            }
+        }
+        for (op, result) in stage.operations.iter().zip(results) {
+            let s = match result {
+                Some(Ok(())) => step(stage_no, op, Outcome::Done, None),
+                Some(Err(e)) => {
+                    failed = true;
+                    step(stage_no, op, Outcome::Failed, Some(e.to_string()))
+                }
+                None => step(stage_no, op, Outcome::Failed, Some("the task ended".into())),
+            };
+            steps.push(s);
+        }
+    }
+    Report {
+        complete: !failed,
+        steps,
+        calls: client.calls(),
+    }
+}
+
+fn step(stage: usize, op: &Operation, outcome: Outcome, error: Option<String>) -> Step {
+    Step {
+        stage,
+        op: op.op.name(),
+        method: op.op.method(),
+        location: op.location.clone(),
+        action: op.action.as_ref().map(|a| a.term().to_owned()),
+        outcome,
+        error,
+    }
+}
+
+// One operation, made safe to repeat: a creation is a PUT at the planned location (a
+// retried PUT overwrites what a lost response created), a deletion of nothing is done, an
+// action refused because the entity is already in the wanted state is done.
+async fn run(
+    client: &Client,
+    op: &Operation,
+    catalogue: &Catalogue,
+    media: MediaType,
+    timeout: Duration,
+) -> Result<(), ClientError> {
+    let at = op.location.as_str();
+    match op.op {
+        OperationKind::Delete => {
+            client.call("DELETE", at, None, true, &[404]).await?;
+            Ok(())
+        }
+        OperationKind::Create => {
+            let doc = match &op.body {
+                Some(Body::Resource(r)) => Document::Resource(r.clone()),
+                Some(Body::Link(l)) => Document::Link(l.clone()),
+                _ => return Err(no_body(client, at)),
+            };
+            let text = tern_occi::write(&doc, media).text;
+            client.call("PUT", at, Some((&text, media)), true, &[]).await?;
+            Ok(())
+        }
+        OperationKind::Update => {
+            let Some(Body::Partial {
+                kind,
+                attributes,
+                title,
+                mixins,
+            }) = &op.body
+            else {
+                return Err(no_body(client, at));
+            };
+            let mut e = Entity::new(
+                Entity::id_from_location(at).unwrap_or(at).to_owned(),
+                kind.clone(),
+            );
+            e.attributes = attributes.clone();
+            e.title.clone_from(title);
+            if let Some(m) = mixins {
+                e.mixins.clone_from(m);
+            }
+            e.location = Some(at.to_owned());
+            let text = tern_occi::write(&Document::Resource(Resource::new(e)), media).text;
+            // Setting the same attributes twice gives the same entity: safe to retry.
+            client
+                .call("POST", at, Some((&text, media)), true, &[])
+                .await?;
+            Ok(())
+        }
+        OperationKind::Action => {
+            let Some(action) = &op.action else {
+                return Err(no_body(client, at));
+            };
+            let wanted = match &op.reason {
+                Reason::State {
+                    attribute,
+                    to,
+                    step,
+                    steps,
+                    ..
+                } if step == steps => Some((attribute.clone(), to.clone())),
+                _ => None,
+            };
+            let doc = Document::ActionInvocation(ActionInvocation {
+                action: action.clone(),
+                attributes: tern_model::Attributes::new(),
+            });
+            let text = tern_occi::write(&doc, media).text;
+            let path = format!("{at}?action={}", action.term());
+            // An action repeated after a lost response answers 409 (not allowed in the new
+            // state): the state read afterwards decides.
+            let r = client
+                .call("POST", &path, Some((&text, media)), true, &[409])
+                .await?;
+            match wanted {
+                Some((attribute, to)) => {
+                    wait_for(client, at, &attribute, &to, catalogue, timeout, r.status).await
+                }
+                None if r.status == 409 => Err(ClientError::Status {
+                    method: "POST".into(),
+                    url: client.url(&path),
+                    status: 409,
+                    body: r.text.trim().to_owned(),
+                }),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+fn no_body(client: &Client, at: &str) -> ClientError {
+    ClientError::Rendering {
+        url: client.url(at),
+        message: "the plan's operation carries no usable body".into(),
+    }
+}
+
+// Polls the entity with backoff until `attribute` reads `to`, or the timeout.
+async fn wait_for(
+    client: &Client,
+    at: &str,
+    attribute: &str,
+    to: &str,
+    catalogue: &Catalogue,
+    timeout: Duration,
+    action_status: u16,
+) -> Result<(), ClientError> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(25);
+    loop {
+        let r = client.call("GET", at, None, true, &[]).await?;
+        let state = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
+            .ok()
+            .and_then(|p| match p.value {
+                Document::Resource(res) => res.entity.attributes.get(attribute).cloned(),
+                Document::Link(l) => l.entity.attributes.get(attribute).cloned(),
+                _ => None,
+            })
+            .map(|v| v.to_plain_string());
+        if state.as_deref() == Some(to) {
+            return Ok(());
+        }
+        if action_status == 409 {
+            return Err(ClientError::Status {
+                method: "POST".into(),
+                url: client.url(at),
+                status: 409,
+                body: format!(
+                    "the action was refused and {attribute} is {}",
+                    state.as_deref().unwrap_or("unknown")
+                ),
+            });
+        }
+        if started.elapsed() >= timeout {
+            return Err(ClientError::Status {
+                method: "GET".into(),
+                url: client.url(at),
+                status: 504,
+                body: format!(
+                    "{attribute} is still {} after {}s (waiting for {to})",
+                    state.as_deref().unwrap_or("unknown"),
+                    timeout.as_secs()
+                ),
+            });
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(2));
+    }
+}
