@@ -128,6 +128,9 @@ pub(crate) fn run(args: &ApplyArgs, global: &GlobalArgs) -> Result<Outcome, CliE
     apply_collection(&read.collection, &read.catalogue, &args.run, global)
 }
 
+/// Rounds of extract, plan, execute at most.
+const MAX_ROUNDS: usize = 3;
+
 /// Extracts, plans, shows, confirms and executes `target` (with the categories of
 /// `catalogue`, whose user mixins are defined at the endpoint first).
 pub(crate) fn apply_collection(
@@ -146,46 +149,79 @@ pub(crate) fn apply_collection(
     }
     let client = args.connect.client()?;
     let parallel = args.connect.parallel();
-    let extracted = tern_client::block_on(tern_client::extract(&client, parallel))
-        .map_err(client_error)?
-        .map_err(client_error)?;
-    let comparison = try_compare(
-        &extracted.collection,
-        target,
-        &args.strategy,
-        &Limits::default(),
-    )
-    .map_err(CliError::usage)?;
-    let mut planning = extracted.discovery.catalogue.clone();
-    for m in catalogue.mixins() {
-        if planning.mixin(&m.id).is_none() {
-            let _ = planning.add_mixin(m.clone());
-        }
-    }
-    let p = plan(&comparison, &planning);
-    if global.format != Format::Json || args.dry_run {
-        match global.format {
-            Format::Json => output::print_json(&to_json(&p)?)?,
-            _ => output::print_text(&plan_text(&p))?,
-        }
-    }
-    if args.dry_run || p.is_empty() {
-        return Ok(Outcome::Ok);
-    }
-    if !args.auto_approve && !confirm()? {
-        eprintln!("apply cancelled: nothing was changed");
-        return Ok(Outcome::Ok);
-    }
     let options = ExecuteOptions {
         parallel,
         action_timeout: Duration::from_secs(args.action_timeout),
     };
-    let report = tern_client::block_on(async {
-        tern_client::ensure_mixins(&client, &extracted.discovery, catalogue, target).await?;
-        Ok::<_, ClientError>(tern_client::execute(&client, &p, &planning, &options).await)
-    })
-    .map_err(client_error)?
-    .map_err(client_error)?;
+    // Round 1 is the plan shown and confirmed. A provider may not reach every wanted value
+    // by creation alone (a new compute starts `inactive`; its `start` can only be planned
+    // once it exists): later rounds re-extract and execute what is left of the same target,
+    // until nothing is left, a round fails, or a plan repeats.
+    let mut report: Option<tern_client::Report> = None;
+    let mut previous: Option<tern_engine::Plan> = None;
+    for round in 1..=MAX_ROUNDS {
+        let extracted = tern_client::block_on(tern_client::extract(&client, parallel))
+            .map_err(client_error)?
+            .map_err(client_error)?;
+        let comparison = try_compare(
+            &extracted.collection,
+            target,
+            &args.strategy,
+            &Limits::default(),
+        )
+        .map_err(CliError::usage)?;
+        let mut planning = extracted.discovery.catalogue.clone();
+        for m in catalogue.mixins() {
+            if planning.mixin(&m.id).is_none() {
+                let _ = planning.add_mixin(m.clone());
+            }
+        }
+        let p = plan(&comparison, &planning);
+        if round == 1 && (global.format != Format::Json || args.dry_run) {
+            match global.format {
+                Format::Json => output::print_json(&to_json(&p)?)?,
+                _ => output::print_text(&plan_text(&p))?,
+            }
+        }
+        if p.is_empty() || previous.as_ref() == Some(&p) {
+            break;
+        }
+        if round == 1 {
+            if args.dry_run {
+                return Ok(Outcome::Ok);
+            }
+            if !args.auto_approve && !confirm()? {
+                eprintln!("apply cancelled: nothing was changed");
+                return Ok(Outcome::Ok);
+            }
+        } else if global.format != Format::Json && global.verbosity() > Verbosity::Quiet {
+            eprintln!("round {round}: what creation could not set");
+            eprint!("{}", plan_text(&p));
+        }
+        let done = tern_client::block_on(async {
+            tern_client::ensure_mixins(&client, &extracted.discovery, catalogue, target).await?;
+            Ok::<_, ClientError>(tern_client::execute(&client, &p, &planning, &options).await)
+        })
+        .map_err(client_error)?
+        .map_err(client_error)?;
+        let complete = done.complete;
+        report = Some(match report.take() {
+            None => done,
+            Some(mut all) => {
+                all.steps.extend(done.steps);
+                all.calls = done.calls;
+                all.complete = done.complete;
+                all
+            }
+        });
+        if !complete {
+            break;
+        }
+        previous = Some(p);
+    }
+    let Some(report) = report else {
+        return Ok(Outcome::Ok);
+    };
     match global.format {
         Format::Json => output::print_json(&to_json(&report)?)?,
         _ => {

@@ -252,8 +252,16 @@ async fn run(
         }
         OperationKind::Create => {
             let doc = match &op.body {
-                Some(Body::Resource(r)) => Document::Resource(r.clone()),
-                Some(Body::Link(l)) => Document::Link(l.clone()),
+                Some(Body::Resource(r)) => {
+                    let mut r = r.clone();
+                    initial_state(&mut r.entity, catalogue);
+                    Document::Resource(r)
+                }
+                Some(Body::Link(l)) => {
+                    let mut l = l.clone();
+                    initial_state(&mut l.entity, catalogue);
+                    Document::Link(l)
+                }
                 _ => return Err(no_body(client, at)),
             };
             let text = tern_occi::write(&doc, media).text;
@@ -325,6 +333,20 @@ async fn run(
                 None => Ok(()),
             }
         }
+    }
+}
+
+// A provider creates an instance in its state machine's initial state and moves it with
+// actions only (the state is immutable to updates): the creation asks for the initial
+// state, and the next round's plan has the actions to the wanted one. A PUT repeated after
+// a lost response then carries the state the entity has.
+fn initial_state(entity: &mut Entity, catalogue: &Catalogue) {
+    if let Some(machine) = catalogue.state_machine(&entity.kind)
+        && entity.attributes.get(&machine.attribute).is_some()
+    {
+        entity
+            .attributes
+            .insert(machine.attribute.clone(), machine.initial.clone());
     }
 }
 
