@@ -1,5 +1,5 @@
-//! A proxy in front of `tern serve` that fails a share of the requests: a 503 without
-//! forwarding, or the request forwarded and its response dropped (a lost response, the
+//! A proxy in front of `tern serve` that fails a share of the requests: a 503 or a 429
+//! without forwarding, or the request forwarded and its response dropped (a lost response, the
 //! case that makes a naive client create twice). One request per connection.
 
 use std::collections::HashMap;
@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::{Served, apply_json_ok, assert_converged, hadoop, hadoop_target, tern, with_second_slave, write};
+use super::{
+    Served, apply_json_ok, assert_converged, hadoop, hadoop_target, tern, with_second_slave, write,
+};
 
 #[derive(Default)]
 struct Seen {
@@ -20,7 +22,8 @@ struct Seen {
     forwarded: Mutex<HashMap<String, usize>>,
 }
 
-// Every `every`-th request fails: alternately a 503 and a dropped response.
+// Every `every`-th request fails: in turn a 503, a 429 (Retry-After: 1) and a dropped
+// response.
 async fn proxy(listener: TcpListener, upstream: SocketAddr, every: usize, seen: Arc<Seen>) {
     loop {
         let Ok((mut client, _)) = listener.accept().await else {
@@ -32,11 +35,14 @@ async fn proxy(listener: TcpListener, upstream: SocketAddr, every: usize, seen: 
                 return;
             };
             let n = seen.requests.fetch_add(1, Ordering::SeqCst) + 1;
-            let fault = n % every == 0;
-            if fault && (n / every) % 2 == 1 {
-                let _ = client
-                    .write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                    .await;
+            let fault = n.is_multiple_of(every);
+            let refusal: Option<&[u8]> = match (fault, (n / every) % 3) {
+                (true, 1) => Some(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+                (true, 2) => Some(b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+                _ => None,
+            };
+            if let Some(refusal) = refusal {
+                let _ = client.write_all(refusal).await;
                 return;
             }
             let line = String::from_utf8_lossy(&request)
@@ -128,7 +134,13 @@ fn apply_converges_through_503s_and_lost_responses_and_never_creates_twice() {
     let seen = Arc::new(Seen::default());
     runtime.spawn(proxy(listener, upstream, 3, seen.clone()));
 
-    let out = tern(&["deploy", "--endpoint", &endpoint, "--auto-approve", &hadoop()]);
+    let out = tern(&[
+        "deploy",
+        "--endpoint",
+        &endpoint,
+        "--auto-approve",
+        &hadoop(),
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -137,7 +149,11 @@ fn apply_converges_through_503s_and_lost_responses_and_never_creates_twice() {
     let base = hadoop_target();
     let more = write(dir.path(), "more.json", &with_second_slave(&base, "active"));
     apply_json_ok(&endpoint, &more);
-    let stopped = write(dir.path(), "stopped.json", &with_second_slave(&base, "inactive"));
+    let stopped = write(
+        dir.path(),
+        "stopped.json",
+        &with_second_slave(&base, "inactive"),
+    );
     apply_json_ok(&endpoint, &stopped);
     apply_json_ok(&endpoint, &more);
     // Read through the server itself: the runtime is the target, no entity twice.
@@ -148,9 +164,8 @@ fn apply_converges_through_503s_and_lost_responses_and_never_creates_twice() {
     // Creations are PUTs at the planned location: never a POST to a Kind's collection,
     // which would make a second entity after a lost response.
     for (key, _) in forwarded.iter() {
-        let collection_post = key.starts_with("POST /")
-            && key.ends_with('/')
-            && !key.starts_with("POST /-/");
+        let collection_post =
+            key.starts_with("POST /") && key.ends_with('/') && !key.starts_with("POST /-/");
         assert!(!collection_post, "{key}");
     }
     // Some requests were repeated (the faults happened).

@@ -165,7 +165,13 @@ fn deploy_scale_stop_and_back_converge_each_time() {
     let endpoint = served.base.as_str();
 
     let hadoop_json = write(dir.path(), "hadoop.json", &hadoop_target());
-    let out = tern(&["deploy", "--endpoint", endpoint, "--auto-approve", &hadoop()]);
+    let out = tern(&[
+        "deploy",
+        "--endpoint",
+        endpoint,
+        "--auto-approve",
+        &hadoop(),
+    ]);
     ok(&out);
     assert_converged(dir.path(), endpoint, &hadoop_json);
 
@@ -189,7 +195,11 @@ fn deploy_scale_stop_and_back_converge_each_time() {
     assert_converged(dir.path(), endpoint, &more);
 
     // A stopped slave: one action, no re-creation.
-    let stopped = write(dir.path(), "stopped.json", &with_second_slave(&base, "inactive"));
+    let stopped = write(
+        dir.path(),
+        "stopped.json",
+        &with_second_slave(&base, "inactive"),
+    );
     let report = apply_json(endpoint, &stopped, &[]);
     let all = report["steps"].as_array().expect("steps");
     assert_eq!(all.len(), 1, "{report}");
@@ -205,7 +215,13 @@ fn deploy_scale_stop_and_back_converge_each_time() {
     assert_converged(dir.path(), endpoint, &more);
 
     // Applying again changes nothing: no call but the reads.
-    let again = tern(&["apply", "--endpoint", endpoint, "--auto-approve", more.to_str().expect("UTF-8")]);
+    let again = tern(&[
+        "apply",
+        "--endpoint",
+        endpoint,
+        "--auto-approve",
+        more.to_str().expect("UTF-8"),
+    ]);
     ok(&again);
 }
 
@@ -252,7 +268,12 @@ fn apply_without_a_terminal_needs_auto_approve() {
     let dir = tempfile::tempdir().expect("tempdir");
     let target = write(dir.path(), "t.json", &serde_json::json!({"resources": []}));
     // No server: the refusal comes before any call.
-    let out = tern(&["apply", "--endpoint", "http://127.0.0.1:9", target.to_str().expect("UTF-8")]);
+    let out = tern(&[
+        "apply",
+        "--endpoint",
+        "http://127.0.0.1:9",
+        target.to_str().expect("UTF-8"),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--auto-approve"), "{stderr}");
@@ -272,9 +293,18 @@ fn a_permanent_failure_stops_the_run_and_exits_1() {
                                "kind": "http://schemas.ogf.org/occi/infrastructure#network"}}]}
     ]});
     let path = write(dir.path(), "t.json", &target);
-    let out = tern(&["apply", "--endpoint", &served.base, "--auto-approve", path.to_str().expect("UTF-8")]);
+    let out = tern(&[
+        "apply",
+        "--endpoint",
+        &served.base,
+        "--auto-approve",
+        path.to_str().expect("UTF-8"),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("FAILED: stage 2 PUT /networkinterface/"), "{stderr}");
+    assert!(
+        stderr.contains("FAILED: stage 2 PUT /networkinterface/"),
+        "{stderr}"
+    );
     assert!(stderr.contains("Applied: 1 of 2"), "{stderr}");
 }

@@ -222,44 +222,7 @@ pub(crate) fn apply_collection(
     let Some(report) = report else {
         return Ok(Outcome::Ok);
     };
-    match global.format {
-        Format::Json => output::print_json(&to_json(&report)?)?,
-        _ => {
-            let mut text = String::new();
-            for s in &report.steps {
-                if s.outcome == StepOutcome::Done && global.verbosity() < Verbosity::Verbose {
-                    continue;
-                }
-                let what = match s.outcome {
-                    StepOutcome::Done => "done",
-                    StepOutcome::Failed => "FAILED",
-                    StepOutcome::NotDone => "not done",
-                };
-                text.push_str(&format!(
-                    "{what}: stage {} {} {}{}",
-                    s.stage,
-                    s.method,
-                    s.location,
-                    s.action.as_deref().map(|a| format!(" ?action={a}")).unwrap_or_default()
-                ));
-                if let Some(e) = &s.error {
-                    text.push_str(&format!(" ({e})"));
-                }
-                text.push('\n');
-            }
-            let done = report.steps.iter().filter(|s| s.outcome == StepOutcome::Done).count();
-            if global.verbosity() > Verbosity::Quiet || !report.complete {
-                text.push_str(&format!(
-                    "Applied: {done} of {} operations in {} HTTP calls.\n",
-                    report.steps.len(),
-                    report.calls.len()
-                ));
-            }
-            if !text.is_empty() {
-                eprint!("{text}");
-            }
-        }
-    }
+    print_report(&report, global)?;
     Ok(if report.complete {
         Outcome::Ok
     } else {
@@ -267,11 +230,63 @@ pub(crate) fn apply_collection(
     })
 }
 
+// The report as JSON on stdout; in text, what failed or was not done (everything with
+// --verbose) and a summary, on stderr.
+fn print_report(report: &tern_client::Report, global: &GlobalArgs) -> Result<(), CliError> {
+    use std::fmt::Write as _;
+    if global.format == Format::Json {
+        output::print_json(&to_json(report)?)?;
+        return Ok(());
+    }
+    let mut text = String::new();
+    for s in &report.steps {
+        if s.outcome == StepOutcome::Done && global.verbosity() < Verbosity::Verbose {
+            continue;
+        }
+        let what = match s.outcome {
+            StepOutcome::Done => "done",
+            StepOutcome::Failed => "FAILED",
+            StepOutcome::NotDone => "not done",
+        };
+        let action = s.action.as_deref().map(|a| format!("?action={a}"));
+        let _ = write!(
+            text,
+            "{what}: stage {} {} {}{}",
+            s.stage,
+            s.method,
+            s.location,
+            action.unwrap_or_default()
+        );
+        if let Some(e) = &s.error {
+            let _ = write!(text, " ({e})");
+        }
+        text.push('\n');
+    }
+    let done = report
+        .steps
+        .iter()
+        .filter(|s| s.outcome == StepOutcome::Done)
+        .count();
+    if global.verbosity() > Verbosity::Quiet || !report.complete {
+        let _ = writeln!(
+            text,
+            "Applied: {done} of {} operations in {} HTTP calls.",
+            report.steps.len(),
+            report.calls.len()
+        );
+    }
+    eprint!("{text}");
+    Ok(())
+}
+
 fn confirm() -> Result<bool, CliError> {
     eprint!("Apply this plan? Only `yes` is accepted: ");
     std::io::stderr().flush().map_err(CliError::Io)?;
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(CliError::Io)?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(CliError::Io)?;
     Ok(line.trim() == "yes")
 }
 

@@ -64,9 +64,8 @@ pub(crate) fn run(args: &DeployArgs, global: &GlobalArgs) -> Result<Outcome, Cli
             .map(|n| n.to_string_lossy().into_owned()),
         cdmi_enterprise: 0,
     };
-    let conversion = ovf2occi::ovf_to_occi(&doc, &options).map_err(|e| {
-        CliError::invalid(Finding::error("ovf2occi", e.to_string()).in_file(&name))
-    })?;
+    let conversion = ovf2occi::ovf_to_occi(&doc, &options)
+        .map_err(|e| CliError::invalid(Finding::error("ovf2occi", e.to_string()).in_file(&name)))?;
     apply_collection(
         &conversion.collection,
         &conversion.catalogue,

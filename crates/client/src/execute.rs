@@ -150,7 +150,13 @@ fn mixin_location(id: &tern_model::CategoryId) -> String {
         .trim_end_matches('#');
     let clean: String = scheme
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '/' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '/'
+            }
+        })
         .collect();
     let clean = clean.trim_matches('/');
     format!("/mixin/{clean}/{}/", id.term())
@@ -265,7 +271,9 @@ async fn run(
                 _ => return Err(no_body(client, at)),
             };
             let text = tern_occi::write(&doc, media).text;
-            client.call("PUT", at, Some((&text, media)), true, &[]).await?;
+            client
+                .call("PUT", at, Some((&text, media)), true, &[])
+                .await?;
             Ok(())
         }
         OperationKind::Update => {

@@ -46,7 +46,11 @@ pub async fn discover(client: &Client) -> Result<Discovery, ClientError> {
     for path in QUERY_INTERFACE {
         match client.call("GET", path, None, true, &[]).await {
             Ok(r) => return discovery(client, path, &r),
-            Err(e @ ClientError::Status { status: 404 | 405 | 406, .. }) => last = Some(e),
+            Err(
+                e @ ClientError::Status {
+                    status: 404..=406, ..
+                },
+            ) => last = Some(e),
             Err(e) => return Err(e),
         }
     }
@@ -71,7 +75,10 @@ fn discovery(client: &Client, path: &str, r: &Response) -> Result<Discovery, Cli
     let Document::Listing(listing) = doc else {
         return Err(ClientError::Rendering {
             url: client.url(path),
-            message: format!("expected the query interface, found a {}", doc.composition()),
+            message: format!(
+                "expected the query interface, found a {}",
+                doc.composition()
+            ),
         });
     };
     let mut collections = Vec::new();
@@ -198,7 +205,30 @@ pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, Clie
             page += 1;
         }
     }
-    // The text renderings list locations: each entity is read on its own.
+    read_entities(
+        client,
+        &catalogue,
+        pending,
+        parallel,
+        &mut resources,
+        &mut links,
+    )
+    .await?;
+    Ok(Extracted {
+        collection: assemble(resources, links),
+        discovery,
+    })
+}
+
+// The text renderings list locations: each entity is read on its own, `parallel` at a time.
+async fn read_entities(
+    client: &Client,
+    catalogue: &Catalogue,
+    pending: Vec<String>,
+    parallel: usize,
+    resources: &mut Vec<Resource>,
+    links: &mut HashMap<String, Link>,
+) -> Result<(), ClientError> {
     let limit = Arc::new(Semaphore::new(parallel.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for p in pending {
@@ -233,10 +263,7 @@ pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, Clie
             _ => {}
         }
     }
-    Ok(Extracted {
-        collection: assemble(resources, links),
-        discovery,
-    })
+    Ok(())
 }
 
 // The resources in location order, each link (the full rendering read on its own when

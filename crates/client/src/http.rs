@@ -271,7 +271,11 @@ impl Client {
                             .map(str::to_owned)
                     };
                     let content_type = header(reqwest::header::CONTENT_TYPE).map(|c| {
-                        c.split(';').next().unwrap_or_default().trim().to_lowercase()
+                        c.split(';')
+                            .next()
+                            .unwrap_or_default()
+                            .trim()
+                            .to_lowercase()
                     });
                     let location = header(reqwest::header::LOCATION);
                     let server = header(reqwest::header::SERVER);
@@ -305,8 +309,7 @@ impl Client {
                 Ok((r, after)) if r.status == 429 || r.status >= 500 => {
                     after.map(|a| a.min(self.config.retry.max))
                 }
-                Ok(_) => None,
-                Err(_) => None,
+                _ => None,
             };
             let transient = match &outcome {
                 Ok((r, _)) => r.status == 429 || r.status >= 500,
