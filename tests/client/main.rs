@@ -308,3 +308,43 @@ fn a_permanent_failure_stops_the_run_and_exits_1() {
     );
     assert!(stderr.contains("Applied: 1 of 2"), "{stderr}");
 }
+
+#[test]
+fn extraction_pages_through_collections_in_json_and_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let served = Served::start(&dir.path().join("data"), &[]);
+    let http = reqwest::blocking::Client::new();
+    for i in 0..25 {
+        let body = format!(
+            "Category: network; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\r\nX-OCCI-Attribute: occi.network.vlan={i}\r\n"
+        );
+        let r = http
+            .put(format!("{}/network/n{i}", served.base))
+            .header("Content-Type", "text/plain")
+            .body(body)
+            .send()
+            .expect("PUT");
+        assert!(r.status().is_success(), "{}", r.status());
+    }
+    for media in [None, Some(tern_occi::MediaType::TextPlain)] {
+        let client = tern_client::Client::new(tern_client::Config {
+            endpoint: served.base.clone(),
+            media,
+            page_size: Some(10),
+            ..tern_client::Config::default()
+        })
+        .expect("a client");
+        let extracted = tern_client::block_on(tern_client::extract(&client, 4))
+            .expect("runtime")
+            .expect("extracted");
+        assert_eq!(extracted.collection.resources().len(), 25, "{media:?}");
+        let pages: Vec<String> = client
+            .calls()
+            .into_iter()
+            .filter(|c| c.url.contains("/network/?"))
+            .map(|c| c.url)
+            .collect();
+        assert_eq!(pages.len(), 3, "{pages:?}");
+        assert!(pages[2].ends_with("page=3&number=10"), "{pages:?}");
+    }
+}

@@ -13,9 +13,6 @@ use crate::http::{Client, ClientError, Response};
 /// The paths of the query interface, in the order tried.
 const QUERY_INTERFACE: [&str; 2] = ["/.well-known/org/ogf/occi/-/", "/-/"];
 
-/// Entities asked for per page.
-const PAGE: usize = 500;
-
 /// What the query interface says.
 #[derive(Debug, Clone)]
 pub struct Discovery {
@@ -139,57 +136,54 @@ pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, Clie
     let mut seen: HashSet<String> = HashSet::new();
     let mut pending: Vec<String> = Vec::new();
     // Links first in the catalogue order does not matter: everything is keyed by location.
+    let page_size = client.page_size();
     for (_, location) in &discovery.collections {
         let mut page = 1;
+        let mut previous: Vec<String> = Vec::new();
         loop {
             let sep = if location.contains('?') { '&' } else { '?' };
-            let path = format!("{location}{sep}page={page}&number={PAGE}");
+            let path = format!("{location}{sep}page={page}&number={page_size}");
             let r = client.call("GET", &path, None, true, &[404]).await?;
             if r.status == 404 {
                 break;
             }
-            let (found, fresh) = match read(client, &path, &r, &catalogue)? {
+            // The locations this page lists, in order.
+            let mut listed: Vec<String> = Vec::new();
+            match read(client, &path, &r, &catalogue)? {
                 Document::Listing(l) => {
-                    let found = l.resources.len() + l.links.len();
-                    let mut fresh = 0;
                     for res in l.resources {
                         let res = normalise_resource(client, res);
-                        if seen.insert(res.entity.location_or_default()) {
-                            fresh += 1;
+                        let at = res.entity.location_or_default();
+                        listed.push(at.clone());
+                        if seen.insert(at) {
                             resources.push(res);
                         }
                     }
                     for link in l.links {
                         let link = normalise_link(client, link);
                         let at = link.entity.location_or_default();
-                        fresh += usize::from(!links.contains_key(&at));
+                        listed.push(at.clone());
                         links.insert(at, link);
                     }
-                    (found, fresh)
                 }
                 Document::Locations(ls) => {
-                    let found = ls.len();
-                    let mut fresh = 0;
                     for l in ls {
                         let p = client.path(&l);
+                        listed.push(p.clone());
                         if seen.insert(p.clone()) {
-                            fresh += 1;
                             pending.push(p);
                         }
                     }
-                    (found, fresh)
                 }
                 Document::Resource(res) => {
                     let res = normalise_resource(client, res);
                     if seen.insert(res.entity.location_or_default()) {
                         resources.push(res);
                     }
-                    (1, 0)
                 }
                 Document::Link(link) => {
                     let link = normalise_link(client, link);
                     links.insert(link.entity.location_or_default(), link);
-                    (1, 0)
                 }
                 other => {
                     return Err(ClientError::Rendering {
@@ -197,11 +191,12 @@ pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, Clie
                         message: format!("expected a collection, found a {}", other.composition()),
                     });
                 }
-            };
-            // A server that ignores paging repeats the first page: nothing new ends it too.
-            if found < PAGE || fresh == 0 {
+            }
+            // A short page is the last; a server that ignores paging repeats its page.
+            if listed.len() < page_size || listed == previous {
                 break;
             }
+            previous = listed;
             page += 1;
         }
     }

@@ -45,6 +45,8 @@ pub struct Config {
     pub retry: Retry,
     /// Timeout of one attempt.
     pub timeout: Option<Duration>,
+    /// Entities asked for per page of a collection (500 when absent).
+    pub page_size: Option<usize>,
 }
 
 /// Why a call failed for good.
@@ -176,6 +178,11 @@ impl Client {
             calls: Arc::default(),
             media: Arc::new(Mutex::new(media)),
         })
+    }
+
+    /// Entities asked for per page of a collection.
+    pub fn page_size(&self) -> usize {
+        self.config.page_size.unwrap_or(500).max(1)
     }
 
     /// The endpoint without a trailing `/`.
