@@ -417,3 +417,58 @@ async fn wait_for(
         pause = (pause * 2).min(Duration::from_secs(2));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use tern_model::{Catalogue, CategoryId, Mixin, OcciVersion};
+
+    use super::{Discovery, add_with_depends, mixin_location};
+
+    fn id(term: &str) -> CategoryId {
+        CategoryId::new("http://schemas.example.org/x#", term)
+    }
+
+    #[test]
+    fn user_mixins_are_defined_after_what_they_depend_on() {
+        let mut catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+        let mixin = |term: &str, depends: Vec<CategoryId>| Mixin {
+            id: id(term),
+            title: None,
+            depends,
+            applies: Vec::new(),
+            attributes: Vec::new(),
+            actions: Vec::new(),
+            location: None,
+        };
+        let base = mixin("base", Vec::new());
+        let mid = mixin("mid", vec![id("base")]);
+        let top = mixin("top", vec![id("mid"), id("base")]);
+        for m in [base, mid, top] {
+            catalogue.add_mixin(m).expect("added");
+        }
+        let discovery = Discovery {
+            version: OcciVersion::V1_2,
+            catalogue: Catalogue::infrastructure(OcciVersion::V1_2),
+            collections: Vec::new(),
+            mixins: HashSet::new(),
+            media: tern_occi::MediaType::OcciJson,
+        };
+        let mut out = Vec::new();
+        add_with_depends(&id("top"), &catalogue, &discovery, &mut out);
+        let terms: Vec<&str> = out.iter().map(|m| m.id.term()).collect();
+        assert_eq!(terms, ["base", "mid", "top"]);
+    }
+
+    #[test]
+    fn a_mixin_location_is_made_from_its_identifier() {
+        assert_eq!(
+            mixin_location(&CategoryId::new(
+                "http://schemas.tern.dev/ovf/product#",
+                "vs.a.1"
+            )),
+            "/mixin/schemas.tern.dev/ovf/product/vs.a.1/"
+        );
+    }
+}

@@ -375,3 +375,54 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Client, Config, jitter};
+
+    #[test]
+    fn jitter_stays_between_half_the_backoff_and_the_backoff() {
+        for _ in 0..100 {
+            let j = jitter(Duration::from_millis(100));
+            assert!(
+                j >= Duration::from_millis(50) && j <= Duration::from_millis(100),
+                "{j:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn locations_become_paths_of_the_endpoint() {
+        let client = Client::new(Config {
+            endpoint: "http://cloud.example:8787/".into(),
+            ..Config::default()
+        })
+        .expect("a client");
+        assert_eq!(
+            client.path("http://cloud.example:8787/compute/a"),
+            "/compute/a"
+        );
+        assert_eq!(client.path("/compute/a"), "/compute/a");
+        assert_eq!(
+            client.path("http://other.example/compute/a"),
+            "http://other.example/compute/a"
+        );
+        assert_eq!(
+            client.url("/compute/a"),
+            "http://cloud.example:8787/compute/a"
+        );
+    }
+
+    #[test]
+    fn a_bad_header_is_a_setup_error() {
+        let e = Client::new(Config {
+            endpoint: "http://x".into(),
+            headers: vec![("Bad Name".into(), "v".into())],
+            ..Config::default()
+        })
+        .expect_err("refused");
+        assert!(e.to_string().contains("--header Bad Name"), "{e}");
+    }
+}
