@@ -348,3 +348,44 @@ fn extraction_pages_through_collections_in_json_and_text() {
         assert!(pages[2].ends_with("page=3&number=10"), "{pages:?}");
     }
 }
+
+#[test]
+fn the_token_comes_from_tern_token_and_dry_run_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let served = Served::start(&dir.path().join("data"), &["--token", "s3cret"]);
+    let target = write(
+        dir.path(),
+        "t.json",
+        &serde_json::json!({"resources": [
+            {"kind": "http://schemas.ogf.org/occi/infrastructure#network", "id": "net"}
+        ]}),
+    );
+    let target = target.to_str().expect("UTF-8");
+    let run = |token: Option<&str>, args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tern"));
+        c.args(args).stdin(Stdio::null()).env_remove("TERN_TOKEN");
+        if let Some(t) = token {
+            c.env("TERN_TOKEN", t);
+        }
+        c.output().expect("tern runs")
+    };
+    // Without the token: 401, a usage/connection error (exit 2).
+    let out = run(None, &["extract", "--endpoint", &served.base]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("401"));
+    // --dry-run shows the plan and makes no change.
+    let out = run(Some("s3cret"), &["apply", "--endpoint", &served.base, "--dry-run", target]);
+    let plan = ok(&out);
+    assert!(plan.contains("PUT /network/net"), "{plan}");
+    let count = |out: &Output| {
+        let v: Value = serde_json::from_str(&ok(out)).expect("JSON");
+        v["resources"].as_array().map_or(0, Vec::len)
+    };
+    let out = run(Some("s3cret"), &["extract", "--endpoint", &served.base]);
+    assert_eq!(count(&out), 0);
+    // With the token from the environment (or --token), applied.
+    let out = run(None, &["apply", "--endpoint", &served.base, "--token", "s3cret", "--auto-approve", target]);
+    ok(&out);
+    let out = run(Some("s3cret"), &["extract", "--endpoint", &served.base]);
+    assert_eq!(count(&out), 1);
+}
