@@ -374,7 +374,10 @@ fn the_token_comes_from_tern_token_and_dry_run_changes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("401"));
     // --dry-run shows the plan and makes no change.
-    let out = run(Some("s3cret"), &["apply", "--endpoint", &served.base, "--dry-run", target]);
+    let out = run(
+        Some("s3cret"),
+        &["apply", "--endpoint", &served.base, "--dry-run", target],
+    );
     let plan = ok(&out);
     assert!(plan.contains("PUT /network/net"), "{plan}");
     let count = |out: &Output| {
@@ -384,8 +387,40 @@ fn the_token_comes_from_tern_token_and_dry_run_changes_nothing() {
     let out = run(Some("s3cret"), &["extract", "--endpoint", &served.base]);
     assert_eq!(count(&out), 0);
     // With the token from the environment (or --token), applied.
-    let out = run(None, &["apply", "--endpoint", &served.base, "--token", "s3cret", "--auto-approve", target]);
+    let out = run(
+        None,
+        &[
+            "apply",
+            "--endpoint",
+            &served.base,
+            "--token",
+            "s3cret",
+            "--auto-approve",
+            target,
+        ],
+    );
     ok(&out);
     let out = run(Some("s3cret"), &["extract", "--endpoint", &served.base]);
     assert_eq!(count(&out), 1);
+}
+
+#[test]
+fn a_path_of_two_actions_waits_for_each_state_on_a_slow_provider() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Actions take 300 ms: meanwhile the state is the old one, and `suspend` is refused
+    // from `inactive`, so the second step may only go once the first is done.
+    let served = Served::start(&dir.path().join("data"), &["--simulate-delay", "300"]);
+    let target = serde_json::json!({"resources": [
+        {"kind": "http://schemas.ogf.org/occi/infrastructure#compute", "id": "vm",
+         "attributes": {"occi.compute.state": "suspended"}}
+    ]});
+    let path = write(dir.path(), "t.json", &target);
+    let report = apply_json(&served.base, &path, &[]);
+    assert_eq!(report["complete"], true, "{report}");
+    let actions: Vec<&str> = steps(&report, "action")
+        .iter()
+        .filter_map(|s| s["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["start", "suspend"], "{report}");
+    assert_converged(dir.path(), &served.base, &path);
 }

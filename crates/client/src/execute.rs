@@ -307,6 +307,8 @@ async fn run(
             let Some(action) = &op.action else {
                 return Err(no_body(client, at));
             };
+            // The state to wait for: the plan's target on the last step of a path, else
+            // where the state machine takes the entity from the state it is in now.
             let wanted = match &op.reason {
                 Reason::State {
                     attribute,
@@ -315,7 +317,7 @@ async fn run(
                     steps,
                     ..
                 } if step == steps => Some((attribute.clone(), to.clone())),
-                _ => None,
+                _ => next_state(client, at, action, catalogue).await?,
             };
             let doc = Document::ActionInvocation(ActionInvocation {
                 action: action.clone(),
@@ -358,6 +360,46 @@ fn initial_state(entity: &mut Entity, catalogue: &Catalogue) {
     }
 }
 
+// The state attribute and the state the action leads to from the entity's current state
+// (the catalogue's state machine of its kind), if the machine knows the step.
+async fn next_state(
+    client: &Client,
+    at: &str,
+    action: &tern_model::CategoryId,
+    catalogue: &Catalogue,
+) -> Result<Option<(String, String)>, ClientError> {
+    let r = client.call("GET", at, None, true, &[]).await?;
+    let Some(entity) = read_entity(&r, catalogue) else {
+        return Ok(None);
+    };
+    let Some(machine) = catalogue.state_machine(&entity.kind) else {
+        return Ok(None);
+    };
+    let current = entity
+        .attributes
+        .get(&machine.attribute)
+        .map(tern_model::Value::to_plain_string);
+    Ok(machine
+        .transitions
+        .iter()
+        .find(|t| {
+            !t.failure && t.action.as_ref() == Some(action) && Some(&t.from) == current.as_ref()
+        })
+        .map(|t| (machine.attribute.clone(), t.to.clone())))
+}
+
+// The entity a response renders.
+fn read_entity(r: &crate::http::Response, catalogue: &Catalogue) -> Option<Entity> {
+    match tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
+        .ok()?
+        .value
+    {
+        Document::Resource(res) => Some(res.entity),
+        Document::Link(l) => Some(l.entity),
+        _ => None,
+    }
+}
+
 fn no_body(client: &Client, at: &str) -> ClientError {
     ClientError::Rendering {
         url: client.url(at),
@@ -379,14 +421,11 @@ async fn wait_for(
     let mut pause = Duration::from_millis(25);
     loop {
         let r = client.call("GET", at, None, true, &[]).await?;
-        let state = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
-            .ok()
-            .and_then(|p| match p.value {
-                Document::Resource(res) => res.entity.attributes.get(attribute).cloned(),
-                Document::Link(l) => l.entity.attributes.get(attribute).cloned(),
-                _ => None,
-            })
-            .map(|v| v.to_plain_string());
+        let state = read_entity(&r, catalogue).and_then(|e| {
+            e.attributes
+                .get(attribute)
+                .map(tern_model::Value::to_plain_string)
+        });
         if state.as_deref() == Some(to) {
             return Ok(());
         }
