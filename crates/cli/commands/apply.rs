@@ -3,11 +3,13 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clap::Args;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-use tern_client::{Client, ClientError, Config, ExecuteOptions, Outcome as StepOutcome};
+use tern_client::{Client, ClientError, Config, ExecuteOptions, Outcome as StepOutcome, Progress};
 use tern_engine::{Limits, Strategy, plan, plan_text, try_compare};
 use tern_model::{Catalogue, Collection, OcciVersion};
 use tern_occi::{ParseOptions, Source};
@@ -152,6 +154,7 @@ pub(crate) fn apply_collection(
     let options = ExecuteOptions {
         parallel,
         action_timeout: Duration::from_secs(args.action_timeout),
+        progress: progress(global),
     };
     // Round 1 is the plan shown and confirmed. A provider may not reach every wanted value
     // by creation alone (a new compute starts `inactive`; its `start` can only be planned
@@ -239,6 +242,10 @@ fn print_report(report: &tern_client::Report, global: &GlobalArgs) -> Result<(),
         return Ok(());
     }
     let mut text = String::new();
+    if global.verbosity() > Verbosity::Quiet && std::io::stderr().is_terminal() {
+        // Below the progress line.
+        text.push('\n');
+    }
     for s in &report.steps {
         if s.outcome == StepOutcome::Done && global.verbosity() < Verbosity::Verbose {
             continue;
@@ -277,6 +284,44 @@ fn print_report(report: &tern_client::Report, global: &GlobalArgs) -> Result<(),
     }
     eprint!("{text}");
     Ok(())
+}
+
+// Progress on stderr in the text format: one line rewritten in place on a terminal, a line
+// per stage and per operation otherwise (logs); nothing with --quiet or --format json.
+fn progress(global: &GlobalArgs) -> Option<Arc<dyn Fn(Progress) + Send + Sync>> {
+    if global.format == Format::Json || global.verbosity() == Verbosity::Quiet {
+        return None;
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let ended = Arc::new(AtomicUsize::new(0));
+    Some(Arc::new(move |p: Progress| match p {
+        Progress::Stage {
+            stage,
+            stages,
+            operations,
+        } => {
+            ended.store(0, Ordering::SeqCst);
+            if terminal {
+                eprint!("\r\x1b[Kstage {stage}/{stages}: 0/{operations}");
+            } else {
+                eprintln!("stage {stage}/{stages}: {operations} calls");
+            }
+        }
+        Progress::Operation {
+            stage,
+            method,
+            location,
+            ok,
+        } => {
+            let n = ended.fetch_add(1, Ordering::SeqCst) + 1;
+            let status = if ok { "ok" } else { "FAILED" };
+            if terminal {
+                eprint!("\r\x1b[Kstage {stage}: {n} done, last {method} {location} {status}");
+            } else {
+                eprintln!("  {method} {location}: {status}");
+            }
+        }
+    }))
 }
 
 fn confirm() -> Result<bool, CliError> {

@@ -14,12 +14,24 @@ use crate::extract::Discovery;
 use crate::http::{Call, Client, ClientError};
 
 /// How a plan is executed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone)]
 pub struct ExecuteOptions {
     /// Calls in flight at most within a stage.
     pub parallel: usize,
     /// How long an action may take to reach its new state.
     pub action_timeout: Duration,
+    /// Told when a stage starts and when each operation ends (a progress display).
+    pub progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+}
+
+impl std::fmt::Debug for ExecuteOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecuteOptions")
+            .field("parallel", &self.parallel)
+            .field("action_timeout", &self.action_timeout)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl Default for ExecuteOptions {
@@ -27,8 +39,34 @@ impl Default for ExecuteOptions {
         ExecuteOptions {
             parallel: 8,
             action_timeout: Duration::from_secs(120),
+            progress: None,
         }
     }
+}
+
+/// What a progress display is told.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// A stage starts.
+    Stage {
+        /// 1-based stage.
+        stage: usize,
+        /// Stages in the plan.
+        stages: usize,
+        /// Operations in the stage.
+        operations: usize,
+    },
+    /// An operation ended.
+    Operation {
+        /// 1-based stage.
+        stage: usize,
+        /// The method.
+        method: &'static str,
+        /// The entity's location (with `?action=` for actions).
+        location: String,
+        /// False when it failed.
+        ok: bool,
+    },
 }
 
 /// One operation of the plan and what became of it.
@@ -186,6 +224,13 @@ pub async fn execute(
             );
             continue;
         }
+        if let Some(progress) = &options.progress {
+            progress(Progress::Stage {
+                stage: stage_no,
+                stages: plan.stages.len(),
+                operations: stage.operations.len(),
+            });
+        }
         let mut tasks = tokio::task::JoinSet::new();
         for (index, op) in stage.operations.iter().enumerate() {
             let client = client.clone();
@@ -193,9 +238,22 @@ pub async fn execute(
             let catalogue = catalogue.clone();
             let limit = limit.clone();
             let timeout = options.action_timeout;
+            let progress = options.progress.clone();
             tasks.spawn(async move {
                 let _permit = limit.acquire_owned().await;
                 let result = run(&client, &op, &catalogue, media, timeout).await;
+                if let Some(progress) = progress {
+                    let location = match &op.action {
+                        Some(a) => format!("{}?action={}", op.location, a.term()),
+                        None => op.location.clone(),
+                    };
+                    progress(Progress::Operation {
+                        stage: stage_no,
+                        method: op.op.method(),
+                        location,
+                        ok: result.is_ok(),
+                    });
+                }
                 (index, result)
             });
         }

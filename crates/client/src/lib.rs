@@ -18,7 +18,7 @@ mod execute;
 mod extract;
 mod http;
 
-pub use execute::{ExecuteOptions, Outcome, Report, Step, ensure_mixins, execute};
+pub use execute::{ExecuteOptions, Outcome, Progress, Report, Step, ensure_mixins, execute};
 pub use extract::{Discovery, Extracted, discover, extract};
 pub use http::{Call, Client, ClientError, Config, Response, Retry};
 
