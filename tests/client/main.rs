@@ -245,7 +245,8 @@ fn the_1_1_text_plain_server_is_extracted_and_applied_too() {
                                "kind": "http://schemas.ogf.org/occi/infrastructure#network"}}]}
     ]});
     let path = write(dir.path(), "target.json", &target);
-    let report = apply_json(endpoint, &path, &["--media", "text/plain"]);
+    // No --media: the 1.1 server offers the text renderings only, negotiation finds text/plain.
+    let report = apply_json(endpoint, &path, &[]);
     assert_eq!(report["complete"], true, "{report}");
     assert_eq!(steps(&report, "create").len(), 3, "{report}");
     let extracted = dir.path().join("x.txt");
