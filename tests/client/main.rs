@@ -425,3 +425,44 @@ fn a_path_of_two_actions_waits_for_each_state_on_a_slow_provider() {
     assert_eq!(actions, ["start", "suspend"], "{report}");
     assert_converged(dir.path(), &served.base, &path);
 }
+
+#[test]
+fn after_a_permanent_failure_no_other_call_of_the_stage_starts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let served = Served::start(&dir.path().join("data"), &[]);
+    let nic = |n: u32| {
+        serde_json::json!({"kind": "http://schemas.ogf.org/occi/infrastructure#networkinterface",
+            "id": format!("vm-nic-{n}"), "source": {"location": "/compute/vm"},
+            "target": {"location": format!("/network/nowhere-{n}"),
+                       "kind": "http://schemas.ogf.org/occi/infrastructure#network"}})
+    };
+    let target = serde_json::json!({"resources": [
+        {"kind": "http://schemas.ogf.org/occi/infrastructure#compute", "id": "vm",
+         "links": [nic(1), nic(2), nic(3)]}
+    ]});
+    let path = write(dir.path(), "t.json", &target);
+    let out = tern(&[
+        "--format",
+        "json",
+        "apply",
+        "--endpoint",
+        &served.base,
+        "--auto-approve",
+        "--parallel",
+        "1",
+        path.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let outcomes: Vec<&str> = report["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["outcome"].as_str())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["done", "failed", "not-done", "not-done"],
+        "{report}"
+    );
+}

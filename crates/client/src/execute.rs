@@ -2,6 +2,7 @@
 //! waiting for the new state, the first permanent failure ending the run.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -201,8 +202,8 @@ fn mixin_location(id: &tern_model::CategoryId) -> String {
 }
 
 /// Executes `plan`: each stage once the previous one is done, its calls `parallel` at a
-/// time. The first permanent failure lets the stage's other calls finish, then ends the run:
-/// the report says what was done and what was not.
+/// time. The first permanent failure lets the calls in flight finish, starts no other, and
+/// ends the run: the report says what was done and what was not.
 pub async fn execute(
     client: &Client,
     plan: &Plan,
@@ -232,7 +233,11 @@ pub async fn execute(
             });
         }
         let mut tasks = tokio::task::JoinSet::new();
+        // Set by the first permanent failure: the calls of the stage not started yet are
+        // not made.
+        let stop = Arc::new(AtomicBool::new(false));
         for (index, op) in stage.operations.iter().enumerate() {
+            let stop = stop.clone();
             let client = client.clone();
             let op = op.clone();
             let catalogue = catalogue.clone();
@@ -241,7 +246,13 @@ pub async fn execute(
             let progress = options.progress.clone();
             tasks.spawn(async move {
                 let _permit = limit.acquire_owned().await;
+                if stop.load(Ordering::SeqCst) {
+                    return (index, None);
+                }
                 let result = run(&client, &op, &catalogue, media, timeout).await;
+                if result.is_err() {
+                    stop.store(true, Ordering::SeqCst);
+                }
                 if let Some(progress) = progress {
                     let location = match &op.action {
                         Some(a) => format!("{}?action={}", op.location, a.term()),
@@ -254,27 +265,29 @@ pub async fn execute(
                         ok: result.is_ok(),
                     });
                 }
-                (index, result)
+                (index, Some(result))
             });
         }
-        let mut results: Vec<Option<Result<(), ClientError>>> = vec![None; stage.operations.len()];
+        // None: not joined (a task that panicked); Some(None): not started.
+        let mut results: Vec<Option<Option<Result<(), ClientError>>>> =
+            vec![None; stage.operations.len()];
         while let Some(joined) = tasks.join_next().await {
-            match joined {
-                Ok((index, result)) => results[index] = Some(result),
-                Err(e) => {
-                    failed = true;
-                    let _ = e;
-                }
+            if let Ok((index, result)) = joined {
+                results[index] = Some(result);
             }
         }
         for (op, result) in stage.operations.iter().zip(results) {
             let s = match result {
-                Some(Ok(())) => step(stage_no, op, Outcome::Done, None),
-                Some(Err(e)) => {
+                Some(Some(Ok(()))) => step(stage_no, op, Outcome::Done, None),
+                Some(Some(Err(e))) => {
                     failed = true;
                     step(stage_no, op, Outcome::Failed, Some(e.to_string()))
                 }
-                None => step(stage_no, op, Outcome::Failed, Some("the task ended".into())),
+                Some(None) => step(stage_no, op, Outcome::NotDone, None),
+                None => {
+                    failed = true;
+                    step(stage_no, op, Outcome::Failed, Some("the task ended".into()))
+                }
             };
             steps.push(s);
         }
