@@ -135,6 +135,15 @@ pub(crate) enum Command {
     /// Serve OCCI over HTTP: a provider with an embedded store and a simulated hypervisor.
     #[command(after_help = commands::serve::EXAMPLES)]
     Serve(commands::serve::ServeArgs),
+    /// Read the runtime model of a live OCCI endpoint as one entity collection.
+    #[command(after_help = commands::extract::EXAMPLES)]
+    Extract(commands::extract::ExtractArgs),
+    /// Adapt a live OCCI endpoint to a target topology: extract, plan, confirm, execute.
+    #[command(after_help = commands::apply::EXAMPLES)]
+    Apply(commands::apply::ApplyArgs),
+    /// Deploy an OVF package on a live OCCI endpoint: ovf2occi, then apply.
+    #[command(after_help = commands::deploy::EXAMPLES)]
+    Deploy(commands::deploy::DeployArgs),
 }
 
 #[cfg(test)]

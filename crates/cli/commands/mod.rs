@@ -1,7 +1,10 @@
 //! One module per subcommand group; each owns its clap arguments and calls library crates.
 
+pub(crate) mod apply;
 pub(crate) mod cdmi;
 pub(crate) mod convert;
+pub(crate) mod deploy;
+pub(crate) mod extract;
 pub(crate) mod generate;
 pub(crate) mod mappings;
 pub(crate) mod occi;
@@ -29,6 +32,9 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args, global),
         Command::Serve(args) => serve::run(&args),
+        Command::Extract(args) => extract::run(&args, global),
+        Command::Apply(args) => apply::run(&args, global),
+        Command::Deploy(args) => deploy::run(&args, global),
     }
 }
 

@@ -1,0 +1,584 @@
+//! Execution of a plan: stage by stage, the calls of a stage concurrently (bounded), actions
+//! waiting for the new state, the first permanent failure ending the run.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tern_engine::{Body, Operation, OperationKind, Plan, Reason};
+use tern_model::{Catalogue, Entity, Resource};
+use tern_occi::{ActionInvocation, Document, MediaType, ParseOptions};
+use tokio::sync::Semaphore;
+
+use crate::extract::Discovery;
+use crate::http::{Call, Client, ClientError};
+
+/// How a plan is executed.
+#[derive(Clone)]
+pub struct ExecuteOptions {
+    /// Calls in flight at most within a stage.
+    pub parallel: usize,
+    /// How long an action may take to reach its new state.
+    pub action_timeout: Duration,
+    /// Told when a stage starts and when each operation ends (a progress display).
+    pub progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+}
+
+impl std::fmt::Debug for ExecuteOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecuteOptions")
+            .field("parallel", &self.parallel)
+            .field("action_timeout", &self.action_timeout)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl Default for ExecuteOptions {
+    fn default() -> Self {
+        ExecuteOptions {
+            parallel: 8,
+            action_timeout: Duration::from_secs(120),
+            progress: None,
+        }
+    }
+}
+
+/// What a progress display is told.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    /// A stage starts.
+    Stage {
+        /// 1-based stage.
+        stage: usize,
+        /// Stages in the plan.
+        stages: usize,
+        /// Operations in the stage.
+        operations: usize,
+    },
+    /// An operation ended.
+    Operation {
+        /// 1-based stage.
+        stage: usize,
+        /// The method.
+        method: &'static str,
+        /// The entity's location (with `?action=` for actions).
+        location: String,
+        /// False when it failed.
+        ok: bool,
+    },
+}
+
+/// One operation of the plan and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// 1-based stage.
+    pub stage: usize,
+    /// `create`, `update`, `action` or `delete`.
+    pub op: &'static str,
+    /// The method.
+    pub method: &'static str,
+    /// The entity's location.
+    pub location: String,
+    /// The action's term, for actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// `done`, `failed` or `not done`.
+    pub outcome: Outcome,
+    /// Why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What became of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The server did it (or had it done already).
+    Done,
+    /// It failed for good.
+    Failed,
+    /// It was not tried: an earlier failure ended the run.
+    NotDone,
+}
+
+/// The run: every operation's outcome and every HTTP attempt.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// True when every operation was done.
+    pub complete: bool,
+    /// The operations in plan order.
+    pub steps: Vec<Step>,
+    /// Every attempt, in the order they ended.
+    pub calls: Vec<Call>,
+}
+
+/// Defines at the query interface the mixins of `catalogue` that `wanted` uses and the
+/// server does not know (user-defined mixins such as ovf2occi's): a creation would
+/// otherwise be refused. Returns the mixins defined.
+pub async fn ensure_mixins(
+    client: &Client,
+    discovery: &Discovery,
+    catalogue: &Catalogue,
+    wanted: &tern_model::Collection,
+) -> Result<Vec<String>, ClientError> {
+    let mut used: Vec<&tern_model::CategoryId> = Vec::new();
+    for r in wanted.resources() {
+        used.extend(r.entity.mixins.iter());
+    }
+    for l in wanted.links() {
+        used.extend(l.entity.mixins.iter());
+    }
+    // Each with what it depends on, dependencies first (the server checks `depends`).
+    let mut missing: Vec<tern_model::Mixin> = Vec::new();
+    for id in used {
+        add_with_depends(id, catalogue, discovery, &mut missing);
+    }
+    for m in &mut missing {
+        if m.location.is_none() {
+            m.location = Some(mixin_location(&m.id));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let media = client.media().unwrap_or(MediaType::OcciJson);
+    let names = missing.iter().map(|m| m.id.to_string()).collect();
+    let listing = tern_occi::Listing {
+        mixins: missing,
+        ..tern_occi::Listing::default()
+    };
+    let text = tern_occi::write(&Document::Listing(listing), media).text;
+    // Defining a mixin again is harmless, so the POST is retried.
+    client
+        .call("POST", "/-/", Some((&text, media)), true, &[409])
+        .await?;
+    Ok(names)
+}
+
+// Post-order: the dependencies of `id` (that the server lacks), then `id`.
+fn add_with_depends(
+    id: &tern_model::CategoryId,
+    catalogue: &Catalogue,
+    discovery: &Discovery,
+    out: &mut Vec<tern_model::Mixin>,
+) {
+    if discovery.mixins.contains(id) || out.iter().any(|m| &m.id == id) {
+        return;
+    }
+    let Some(m) = catalogue.mixin(id) else {
+        return;
+    };
+    // Marks `id` as being added before its dependencies: a cycle ends here.
+    out.push(m.clone());
+    let at = out.len() - 1;
+    for d in &m.depends {
+        add_with_depends(d, catalogue, discovery, out);
+    }
+    let me = out.remove(at);
+    out.push(me);
+}
+
+// `/mixin/<host and path of the scheme>/<term>/`: unique per identifier.
+fn mixin_location(id: &tern_model::CategoryId) -> String {
+    let scheme = id.scheme();
+    let scheme = scheme
+        .split_once("://")
+        .map_or(scheme, |(_, rest)| rest)
+        .trim_end_matches('#');
+    let clean: String = scheme
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '/'
+            }
+        })
+        .collect();
+    let clean = clean.trim_matches('/');
+    format!("/mixin/{clean}/{}/", id.term())
+}
+
+/// Executes `plan`: each stage once the previous one is done, its calls `parallel` at a
+/// time. The first permanent failure lets the calls in flight finish, starts no other, and
+/// ends the run: the report says what was done and what was not.
+pub async fn execute(
+    client: &Client,
+    plan: &Plan,
+    catalogue: &Catalogue,
+    options: &ExecuteOptions,
+) -> Report {
+    let media = client.media().unwrap_or(MediaType::OcciJson);
+    let mut steps = Vec::new();
+    let mut failed = false;
+    let limit = Arc::new(Semaphore::new(options.parallel.max(1)));
+    for (i, stage) in plan.stages.iter().enumerate() {
+        let stage_no = i + 1;
+        if failed {
+            steps.extend(
+                stage
+                    .operations
+                    .iter()
+                    .map(|op| step(stage_no, op, Outcome::NotDone, None)),
+            );
+            continue;
+        }
+        if let Some(progress) = &options.progress {
+            progress(Progress::Stage {
+                stage: stage_no,
+                stages: plan.stages.len(),
+                operations: stage.operations.len(),
+            });
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        // Set by the first permanent failure: the calls of the stage not started yet are
+        // not made.
+        let stop = Arc::new(AtomicBool::new(false));
+        for (index, op) in stage.operations.iter().enumerate() {
+            let stop = stop.clone();
+            let client = client.clone();
+            let op = op.clone();
+            let catalogue = catalogue.clone();
+            let limit = limit.clone();
+            let timeout = options.action_timeout;
+            let progress = options.progress.clone();
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await;
+                if stop.load(Ordering::SeqCst) {
+                    return (index, None);
+                }
+                let result = run(&client, &op, &catalogue, media, timeout).await;
+                if result.is_err() {
+                    stop.store(true, Ordering::SeqCst);
+                }
+                if let Some(progress) = progress {
+                    let location = match &op.action {
+                        Some(a) => format!("{}?action={}", op.location, a.term()),
+                        None => op.location.clone(),
+                    };
+                    progress(Progress::Operation {
+                        stage: stage_no,
+                        method: op.op.method(),
+                        location,
+                        ok: result.is_ok(),
+                    });
+                }
+                (index, Some(result))
+            });
+        }
+        // None: not joined (a task that panicked); Some(None): not started.
+        let mut results: Vec<Option<Option<Result<(), ClientError>>>> =
+            vec![None; stage.operations.len()];
+        while let Some(joined) = tasks.join_next().await {
+            if let Ok((index, result)) = joined {
+                results[index] = Some(result);
+            }
+        }
+        for (op, result) in stage.operations.iter().zip(results) {
+            let s = match result {
+                Some(Some(Ok(()))) => step(stage_no, op, Outcome::Done, None),
+                Some(Some(Err(e))) => {
+                    failed = true;
+                    step(stage_no, op, Outcome::Failed, Some(e.to_string()))
+                }
+                Some(None) => step(stage_no, op, Outcome::NotDone, None),
+                None => {
+                    failed = true;
+                    step(stage_no, op, Outcome::Failed, Some("the task ended".into()))
+                }
+            };
+            steps.push(s);
+        }
+    }
+    Report {
+        complete: !failed,
+        steps,
+        calls: client.calls(),
+    }
+}
+
+fn step(stage: usize, op: &Operation, outcome: Outcome, error: Option<String>) -> Step {
+    Step {
+        stage,
+        op: op.op.name(),
+        method: op.op.method(),
+        location: op.location.clone(),
+        action: op.action.as_ref().map(|a| a.term().to_owned()),
+        outcome,
+        error,
+    }
+}
+
+// One operation, made safe to repeat: a creation is a PUT at the planned location (a
+// retried PUT overwrites what a lost response created), a deletion of nothing is done, an
+// action refused because the entity is already in the wanted state is done.
+async fn run(
+    client: &Client,
+    op: &Operation,
+    catalogue: &Catalogue,
+    media: MediaType,
+    timeout: Duration,
+) -> Result<(), ClientError> {
+    let at = op.location.as_str();
+    match op.op {
+        OperationKind::Delete => {
+            client.call("DELETE", at, None, true, &[404]).await?;
+            Ok(())
+        }
+        OperationKind::Create => {
+            let doc = match &op.body {
+                Some(Body::Resource(r)) => {
+                    let mut r = r.clone();
+                    initial_state(&mut r.entity, catalogue);
+                    Document::Resource(r)
+                }
+                Some(Body::Link(l)) => {
+                    let mut l = l.clone();
+                    initial_state(&mut l.entity, catalogue);
+                    Document::Link(l)
+                }
+                _ => return Err(no_body(client, at)),
+            };
+            let text = tern_occi::write(&doc, media).text;
+            client
+                .call("PUT", at, Some((&text, media)), true, &[])
+                .await?;
+            Ok(())
+        }
+        OperationKind::Update => {
+            let Some(Body::Partial {
+                kind,
+                attributes,
+                title,
+                mixins,
+            }) = &op.body
+            else {
+                return Err(no_body(client, at));
+            };
+            let mut e = Entity::new(
+                Entity::id_from_location(at).unwrap_or(at).to_owned(),
+                kind.clone(),
+            );
+            e.attributes = attributes.clone();
+            e.title.clone_from(title);
+            if let Some(m) = mixins {
+                e.mixins.clone_from(m);
+            }
+            e.location = Some(at.to_owned());
+            let text = tern_occi::write(&Document::Resource(Resource::new(e)), media).text;
+            // Setting the same attributes twice gives the same entity: safe to retry.
+            client
+                .call("POST", at, Some((&text, media)), true, &[])
+                .await?;
+            Ok(())
+        }
+        OperationKind::Action => {
+            let Some(action) = &op.action else {
+                return Err(no_body(client, at));
+            };
+            // The state to wait for: the plan's target on the last step of a path, else
+            // where the state machine takes the entity from the state it is in now.
+            let wanted = match &op.reason {
+                Reason::State {
+                    attribute,
+                    to,
+                    step,
+                    steps,
+                    ..
+                } if step == steps => Some((attribute.clone(), to.clone())),
+                _ => next_state(client, at, action, catalogue).await?,
+            };
+            let doc = Document::ActionInvocation(ActionInvocation {
+                action: action.clone(),
+                attributes: tern_model::Attributes::new(),
+            });
+            let text = tern_occi::write(&doc, media).text;
+            let path = format!("{at}?action={}", action.term());
+            // An action repeated after a lost response answers 409 (not allowed in the new
+            // state): the state read afterwards decides.
+            let r = client
+                .call("POST", &path, Some((&text, media)), true, &[409])
+                .await?;
+            match wanted {
+                Some((attribute, to)) => {
+                    wait_for(client, at, &attribute, &to, catalogue, timeout, r.status).await
+                }
+                None if r.status == 409 => Err(ClientError::Status {
+                    method: "POST".into(),
+                    url: client.url(&path),
+                    status: 409,
+                    body: r.text.trim().to_owned(),
+                }),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+// A provider creates an instance in its state machine's initial state and moves it with
+// actions only (the state is immutable to updates): the creation asks for the initial
+// state, and the next round's plan has the actions to the wanted one. A PUT repeated after
+// a lost response then carries the state the entity has.
+fn initial_state(entity: &mut Entity, catalogue: &Catalogue) {
+    if let Some(machine) = catalogue.state_machine(&entity.kind)
+        && entity.attributes.get(&machine.attribute).is_some()
+    {
+        entity
+            .attributes
+            .insert(machine.attribute.clone(), machine.initial.clone());
+    }
+}
+
+// The state attribute and the state the action leads to from the entity's current state
+// (the catalogue's state machine of its kind), if the machine knows the step.
+async fn next_state(
+    client: &Client,
+    at: &str,
+    action: &tern_model::CategoryId,
+    catalogue: &Catalogue,
+) -> Result<Option<(String, String)>, ClientError> {
+    let r = client.call("GET", at, None, true, &[]).await?;
+    let Some(entity) = read_entity(&r, catalogue) else {
+        return Ok(None);
+    };
+    let Some(machine) = catalogue.state_machine(&entity.kind) else {
+        return Ok(None);
+    };
+    let current = entity
+        .attributes
+        .get(&machine.attribute)
+        .map(tern_model::Value::to_plain_string);
+    Ok(machine
+        .transitions
+        .iter()
+        .find(|t| {
+            !t.failure && t.action.as_ref() == Some(action) && Some(&t.from) == current.as_ref()
+        })
+        .map(|t| (machine.attribute.clone(), t.to.clone())))
+}
+
+// The entity a response renders.
+fn read_entity(r: &crate::http::Response, catalogue: &Catalogue) -> Option<Entity> {
+    match tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
+        .ok()?
+        .value
+    {
+        Document::Resource(res) => Some(res.entity),
+        Document::Link(l) => Some(l.entity),
+        _ => None,
+    }
+}
+
+fn no_body(client: &Client, at: &str) -> ClientError {
+    ClientError::Rendering {
+        url: client.url(at),
+        message: "the plan's operation carries no usable body".into(),
+    }
+}
+
+// Polls the entity with backoff until `attribute` reads `to`, or the timeout.
+async fn wait_for(
+    client: &Client,
+    at: &str,
+    attribute: &str,
+    to: &str,
+    catalogue: &Catalogue,
+    timeout: Duration,
+    action_status: u16,
+) -> Result<(), ClientError> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(25);
+    loop {
+        let r = client.call("GET", at, None, true, &[]).await?;
+        let state = read_entity(&r, catalogue).and_then(|e| {
+            e.attributes
+                .get(attribute)
+                .map(tern_model::Value::to_plain_string)
+        });
+        if state.as_deref() == Some(to) {
+            return Ok(());
+        }
+        if action_status == 409 {
+            return Err(ClientError::Status {
+                method: "POST".into(),
+                url: client.url(at),
+                status: 409,
+                body: format!(
+                    "the action was refused and {attribute} is {}",
+                    state.as_deref().unwrap_or("unknown")
+                ),
+            });
+        }
+        if started.elapsed() >= timeout {
+            return Err(ClientError::Status {
+                method: "GET".into(),
+                url: client.url(at),
+                status: 504,
+                body: format!(
+                    "{attribute} is still {} after {}s (waiting for {to})",
+                    state.as_deref().unwrap_or("unknown"),
+                    timeout.as_secs()
+                ),
+            });
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(2));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use tern_model::{Catalogue, CategoryId, Mixin, OcciVersion};
+
+    use super::{Discovery, add_with_depends, mixin_location};
+
+    fn id(term: &str) -> CategoryId {
+        CategoryId::new("http://schemas.example.org/x#", term)
+    }
+
+    #[test]
+    fn user_mixins_are_defined_after_what_they_depend_on() {
+        let mut catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+        let mixin = |term: &str, depends: Vec<CategoryId>| Mixin {
+            id: id(term),
+            title: None,
+            depends,
+            applies: Vec::new(),
+            attributes: Vec::new(),
+            actions: Vec::new(),
+            location: None,
+        };
+        let base = mixin("base", Vec::new());
+        let mid = mixin("mid", vec![id("base")]);
+        let top = mixin("top", vec![id("mid"), id("base")]);
+        for m in [base, mid, top] {
+            catalogue.add_mixin(m).expect("added");
+        }
+        let discovery = Discovery {
+            version: OcciVersion::V1_2,
+            catalogue: Catalogue::infrastructure(OcciVersion::V1_2),
+            collections: Vec::new(),
+            mixins: HashSet::new(),
+            media: tern_occi::MediaType::OcciJson,
+        };
+        let mut out = Vec::new();
+        add_with_depends(&id("top"), &catalogue, &discovery, &mut out);
+        let terms: Vec<&str> = out.iter().map(|m| m.id.term()).collect();
+        assert_eq!(terms, ["base", "mid", "top"]);
+    }
+
+    #[test]
+    fn a_mixin_location_is_made_from_its_identifier() {
+        assert_eq!(
+            mixin_location(&CategoryId::new(
+                "http://schemas.tern.dev/ovf/product#",
+                "vs.a.1"
+            )),
+            "/mixin/schemas.tern.dev/ovf/product/vs.a.1/"
+        );
+    }
+}

@@ -1,0 +1,327 @@
+//! Discovery (the query interface) and extraction of the runtime model: every Kind's
+//! collection, paged, and every entity with its links and mixins.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use tern_model::{Catalogue, CategoryId, Collection, Link, OcciVersion, Resource};
+use tern_occi::{Document, MediaType, ParseOptions};
+use tokio::sync::Semaphore;
+
+use crate::http::{Client, ClientError, Response};
+
+/// The paths of the query interface, in the order tried.
+const QUERY_INTERFACE: [&str; 2] = ["/.well-known/org/ogf/occi/-/", "/-/"];
+
+/// What the query interface says.
+#[derive(Debug, Clone)]
+pub struct Discovery {
+    /// The OCCI version the server speaks (from `Server: … OCCI/1.1`; 1.2 otherwise).
+    pub version: OcciVersion,
+    /// The server's catalogue: OCCI Infrastructure of that version plus the mixins it lists.
+    pub catalogue: Catalogue,
+    /// Every Kind with a collection, and its location (a path).
+    pub collections: Vec<(CategoryId, String)>,
+    /// The mixins the server knows.
+    pub mixins: HashSet<CategoryId>,
+    /// The rendering used from now on.
+    pub media: MediaType,
+}
+
+/// The runtime model.
+#[derive(Debug, Clone)]
+pub struct Extracted {
+    /// What the server said about itself.
+    pub discovery: Discovery,
+    /// Every resource with its links, and the links whose source is no resource read.
+    pub collection: Collection,
+}
+
+/// Reads the query interface: the well-known path first, then `/-/`.
+pub async fn discover(client: &Client) -> Result<Discovery, ClientError> {
+    let mut last = None;
+    for path in QUERY_INTERFACE {
+        match client.call("GET", path, None, true, &[]).await {
+            Ok(r) => return discovery(client, path, &r),
+            Err(
+                e @ ClientError::Status {
+                    status: 404..=406, ..
+                },
+            ) => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| ClientError::Setup("no query interface".into())))
+}
+
+fn discovery(client: &Client, path: &str, r: &Response) -> Result<Discovery, ClientError> {
+    let version = match &r.server {
+        Some(s) if s.contains("OCCI/1.1") => OcciVersion::V1_1,
+        _ => OcciVersion::V1_2,
+    };
+    let media = match client.media() {
+        Some(m) => m,
+        None => match r.media() {
+            m if m.is_json() => MediaType::OcciJson,
+            _ => MediaType::TextPlain,
+        },
+    };
+    client.set_media(media);
+    let mut catalogue = Catalogue::infrastructure(version);
+    let doc = read(client, path, r, &catalogue)?;
+    let Document::Listing(listing) = doc else {
+        return Err(ClientError::Rendering {
+            url: client.url(path),
+            message: format!(
+                "expected the query interface, found a {}",
+                doc.composition()
+            ),
+        });
+    };
+    let mut collections = Vec::new();
+    for kind in &listing.kinds {
+        if let Some(location) = &kind.location {
+            collections.push((kind.id.clone(), client.path(location)));
+        }
+        if catalogue.kind(&kind.id).is_none() {
+            // A provider's own Kind: adding it can only fail for a clash, which is harmless.
+            let _ = catalogue.add_kind(kind.clone());
+        }
+    }
+    let mut mixins = HashSet::new();
+    for mixin in &listing.mixins {
+        mixins.insert(mixin.id.clone());
+        if catalogue.mixin(&mixin.id).is_none() {
+            let _ = catalogue.add_mixin(mixin.clone());
+        }
+    }
+    Ok(Discovery {
+        version,
+        catalogue,
+        collections,
+        mixins,
+        media,
+    })
+}
+
+// A response as one OCCI document.
+fn read(
+    client: &Client,
+    path: &str,
+    r: &Response,
+    catalogue: &Catalogue,
+) -> Result<Document, ClientError> {
+    let media = r.media();
+    tern_occi::read(&r.text, media, &ParseOptions::lenient(), catalogue)
+        .map(|p| p.value)
+        .map_err(|e| ClientError::Rendering {
+            url: client.url(path),
+            message: e
+                .into_findings()
+                .into_iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        })
+}
+
+/// Discovers the server and reads every entity: each Kind's collection page by page (full
+/// renderings in JSON; locations then one GET per entity, `parallel` at a time, in the text
+/// renderings), links with their own categories and mixins.
+pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, ClientError> {
+    let discovery = discover(client).await?;
+    let catalogue = discovery.catalogue.clone();
+    let mut resources: Vec<Resource> = Vec::new();
+    let mut links: HashMap<String, Link> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut pending: Vec<String> = Vec::new();
+    // Links first in the catalogue order does not matter: everything is keyed by location.
+    let page_size = client.page_size();
+    for (_, location) in &discovery.collections {
+        let mut page = 1;
+        let mut previous: Vec<String> = Vec::new();
+        loop {
+            let sep = if location.contains('?') { '&' } else { '?' };
+            let path = format!("{location}{sep}page={page}&number={page_size}");
+            let r = client.call("GET", &path, None, true, &[404]).await?;
+            if r.status == 404 {
+                break;
+            }
+            // The locations this page lists, in order.
+            let mut listed: Vec<String> = Vec::new();
+            match read(client, &path, &r, &catalogue)? {
+                Document::Listing(l) => {
+                    for res in l.resources {
+                        let res = normalise_resource(client, res);
+                        let at = res.entity.location_or_default();
+                        listed.push(at.clone());
+                        if seen.insert(at) {
+                            resources.push(res);
+                        }
+                    }
+                    for link in l.links {
+                        let link = normalise_link(client, link);
+                        let at = link.entity.location_or_default();
+                        listed.push(at.clone());
+                        links.insert(at, link);
+                    }
+                }
+                Document::Locations(ls) => {
+                    for l in ls {
+                        let p = client.path(&l);
+                        listed.push(p.clone());
+                        if seen.insert(p.clone()) {
+                            pending.push(p);
+                        }
+                    }
+                }
+                Document::Resource(res) => {
+                    let res = normalise_resource(client, res);
+                    if seen.insert(res.entity.location_or_default()) {
+                        resources.push(res);
+                    }
+                }
+                Document::Link(link) => {
+                    let link = normalise_link(client, link);
+                    links.insert(link.entity.location_or_default(), link);
+                }
+                other => {
+                    return Err(ClientError::Rendering {
+                        url: client.url(&path),
+                        message: format!("expected a collection, found a {}", other.composition()),
+                    });
+                }
+            }
+            // A short page is the last; a server that ignores paging repeats its page.
+            if listed.len() < page_size || listed == previous {
+                break;
+            }
+            previous = listed;
+            page += 1;
+        }
+    }
+    read_entities(
+        client,
+        &catalogue,
+        pending,
+        parallel,
+        &mut resources,
+        &mut links,
+    )
+    .await?;
+    Ok(Extracted {
+        collection: assemble(resources, links),
+        discovery,
+    })
+}
+
+// The text renderings list locations: each entity is read on its own, `parallel` at a time.
+async fn read_entities(
+    client: &Client,
+    catalogue: &Catalogue,
+    pending: Vec<String>,
+    parallel: usize,
+    resources: &mut Vec<Resource>,
+    links: &mut HashMap<String, Link>,
+) -> Result<(), ClientError> {
+    let limit = Arc::new(Semaphore::new(parallel.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for p in pending {
+        let client = client.clone();
+        let catalogue = catalogue.clone();
+        let limit = limit.clone();
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            let r = client.call("GET", &p, None, true, &[404]).await?;
+            if r.status == 404 {
+                // Deleted between the listing and the read.
+                return Ok(None);
+            }
+            read(&client, &p, &r, &catalogue).map(|d| Some((p, d)))
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let read = joined.map_err(|e| ClientError::Setup(format!("task: {e}")))??;
+        match read {
+            Some((at, Document::Resource(mut res))) => {
+                if res.entity.location.is_none() {
+                    res.entity.location = Some(at);
+                }
+                resources.push(normalise_resource(client, res));
+            }
+            Some((at, Document::Link(mut link))) => {
+                if link.entity.location.is_none() {
+                    link.entity.location = Some(at.clone());
+                }
+                links.insert(at, normalise_link(client, link));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+// The resources in location order, each link (the full rendering read on its own when
+// there is one) under its source; links whose source is no resource read stand alone.
+fn assemble(mut resources: Vec<Resource>, mut links: HashMap<String, Link>) -> Collection {
+    resources.sort_by_key(|r| r.entity.location_or_default());
+    let mut collection = Collection::new();
+    let sources: HashSet<String> = resources
+        .iter()
+        .map(|r| r.entity.location_or_default())
+        .collect();
+    for mut res in resources {
+        let at = res.entity.location_or_default();
+        let mut kept: Vec<Link> = Vec::new();
+        for link in res.links.drain(..) {
+            let l = link.entity.location_or_default();
+            kept.push(links.remove(&l).unwrap_or(link));
+        }
+        let mut own: Vec<String> = links
+            .iter()
+            .filter(|(_, l)| l.source.location == at)
+            .map(|(k, _)| k.clone())
+            .collect();
+        own.sort();
+        for k in own {
+            if let Some(l) = links.remove(&k) {
+                kept.push(l);
+            }
+        }
+        kept.sort_by_key(|l| l.entity.location_or_default());
+        res.links = kept;
+        // Locations are unique: `seen` kept one resource per location.
+        let _ = collection.push_resource(res);
+    }
+    let mut rest: Vec<Link> = links.into_values().collect();
+    rest.sort_by_key(|l| l.entity.location_or_default());
+    for l in rest {
+        if sources.contains(&l.source.location) {
+            continue;
+        }
+        collection.push_link(l);
+    }
+    collection
+}
+
+// Locations as paths of the endpoint (servers render absolute URLs).
+fn normalise_resource(client: &Client, mut res: Resource) -> Resource {
+    if let Some(l) = &res.entity.location {
+        res.entity.location = Some(client.path(l));
+    }
+    res.links = res
+        .links
+        .into_iter()
+        .map(|l| normalise_link(client, l))
+        .collect();
+    res
+}
+
+fn normalise_link(client: &Client, mut link: Link) -> Link {
+    if let Some(l) = &link.entity.location {
+        link.entity.location = Some(client.path(l));
+    }
+    link.source.location = client.path(&link.source.location);
+    link.target.location = client.path(&link.target.location);
+    link
+}
