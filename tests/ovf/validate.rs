@@ -156,3 +156,70 @@ fn json_follows_the_findings_schema() {
         );
     }
 }
+
+#[test]
+fn an_href_outside_the_package_is_a_warning_and_with_check_files_an_error() {
+    let dir = scratch("href");
+    let sample = std::fs::read_to_string(sample("invalid/ovf-file-missing.ovf")).unwrap();
+    for (href, reason) in [
+        ("../outside/disk1.vmdk", "leaves the package directory"),
+        ("/var/lib/disk1.vmdk", "absolute path"),
+        ("C:\\disks\\disk1.vmdk", "names a drive"),
+    ] {
+        let path = dir.join("vm.ovf");
+        let xml = sample.replace("not-shipped.vmdk", href);
+        std::fs::write(&path, xml).unwrap();
+        let path = path.to_str().unwrap();
+        let out = tern(&["ovf", "validate", path]);
+        assert_eq!(out.status.code(), Some(0), "{href}: {}", show(&out));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            text.contains(&format!("{path}:5:5: warning[OVF-FILE-HREF]: the href")),
+            "{href}: {text}"
+        );
+        assert!(text.contains(reason), "{href}: {text}");
+        // From standard input too: the spelling alone decides.
+        let out = tern_stdin(&["ovf", "validate", "-"], &std::fs::read(path).unwrap());
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("warning[OVF-FILE-HREF]"),
+            "{href}: {}",
+            show(&out)
+        );
+        // --check-files: an error, said once (not again as the package check's OVA-HREF).
+        let out = tern(&["ovf", "validate", "--check-files", path]);
+        assert_eq!(out.status.code(), Some(1), "{href}: {}", show(&out));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            text.matches("error[OVF-FILE-HREF]").count(),
+            1,
+            "{href}: {text}"
+        );
+        assert!(!text.contains("OVA-HREF"), "{href}: {text}");
+    }
+    // A URL is fetched at deployment: no finding.
+    let path = dir.join("url.ovf");
+    std::fs::write(
+        &path,
+        sample.replace("not-shipped.vmdk", "https://example.com/disk1.vmdk"),
+    )
+    .unwrap();
+    let out = tern(&["ovf", "validate", path.to_str().unwrap()]);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("OVF-FILE-HREF"),
+        "{}",
+        show(&out)
+    );
+}
+
+fn tern_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("tern runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().expect("tern runs")
+}
