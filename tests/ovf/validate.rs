@@ -196,6 +196,15 @@ fn an_href_outside_the_package_is_a_warning_and_with_check_files_an_error() {
         );
         assert!(!text.contains("OVA-HREF"), "{href}: {text}");
     }
+    // In an archive (`ova pack` refuses to write one): the same error, once.
+    let xml = sample.replace("not-shipped.vmdk", "../disk1.vmdk");
+    let ova = dir.join("vm.ova");
+    std::fs::write(&ova, tar(&[("vm.ovf", xml.as_bytes())])).unwrap();
+    let out = tern(&["ovf", "validate", "--check-files", ova.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(text.matches("error[OVF-FILE-HREF]").count(), 1, "{text}");
+    assert!(!text.contains("OVA-HREF"), "{text}");
     // A URL is fetched at deployment: no finding.
     let path = dir.join("url.ovf");
     std::fs::write(
@@ -222,4 +231,28 @@ fn tern_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
         .expect("tern runs");
     child.stdin.take().unwrap().write_all(input).unwrap();
     child.wait_with_output().expect("tern runs")
+}
+
+// A ustar archive of `members` (name, data), ended by two zero blocks.
+fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, data) in members {
+        let mut header = [0u8; 512];
+        header[..name.len()].copy_from_slice(name.as_bytes());
+        header[100..108].copy_from_slice(b"0000644\0");
+        header[108..116].copy_from_slice(b"0000000\0");
+        header[116..124].copy_from_slice(b"0000000\0");
+        header[124..136].copy_from_slice(format!("{:011o}\0", data.len()).as_bytes());
+        header[136..148].copy_from_slice(b"00000000000\0");
+        header[156] = b'0';
+        header[257..265].copy_from_slice(b"ustar\x0000");
+        header[148..156].fill(b' ');
+        let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+        header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(data);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+    out.extend_from_slice(&[0; 1024]);
+    out
 }

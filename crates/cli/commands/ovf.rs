@@ -281,8 +281,10 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         };
         let options = ValidateOptions {
             mode,
-            // Files of an archive are checked by the package verification below.
-            check_files: args.check_files && !archive && !stdin,
+            // Files of an archive are checked by the package verification below (no base
+            // directory); the descriptor's own href check is an error with --check-files
+            // wherever the descriptor comes from.
+            check_files: args.check_files && !stdin,
             base_dir: (!archive && !stdin).then(|| {
                 path.parent()
                     .filter(|p| !p.as_os_str().is_empty())
