@@ -218,7 +218,7 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         if stdin {
             None
         } else {
-            bundle(&args.file, href)
+            bundle(&args.file, href, args.limits.max_members)
         }
     }) {
         let warning = Finding::warning("OVF-STRINGS-BUNDLE", problem).in_file(&name);
@@ -307,7 +307,7 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
                 .map(|f| f.position)
                 .collect();
             file_findings.extend(
-                super::ova::package_findings(path)
+                super::ova::package_findings(path, args.limits.max_members)
                     .into_iter()
                     .filter(|f| !(f.rule == "OVA-HREF" && refused.contains(&f.position))),
             );
@@ -578,7 +578,7 @@ fn split_prop(prop: &str) -> Result<(&str, &str), CliError> {
 
 /// The bytes of an external message bundle: a member of the archive, or a file beside the
 /// descriptor. Only plain relative names are followed (no `..`, no absolute paths, no URLs).
-fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
+fn bundle(descriptor: &Path, href: &str, max_members: usize) -> Option<Vec<u8>> {
     let relative = Path::new(href);
     let plain = !href.contains("://")
         && relative
@@ -588,7 +588,7 @@ fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
         return None;
     }
     if crate::input::is_ova(descriptor) {
-        let mut ova = tern_ova::Ova::open(descriptor).ok()?;
+        let mut ova = tern_ova::Ova::open_with_limit(descriptor, max_members).ok()?;
         return ova
             .read_member_to_vec(href, tern_ovf::model::MAX_BUNDLE as u64)
             .ok();
