@@ -185,26 +185,37 @@ fn an_href_outside_the_package_is_a_warning_and_with_check_files_an_error() {
             "{href}: {}",
             show(&out)
         );
-        // --check-files: an error, said once (not again as the package check's OVA-HREF).
+        // --check-files: an error, said once, by the package check (OVA-HREF, as `ova
+        // verify` says it), not again as OVF-FILE-HREF.
         let out = tern(&["ovf", "validate", "--check-files", path]);
         assert_eq!(out.status.code(), Some(1), "{href}: {}", show(&out));
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert_eq!(
-            text.matches("error[OVF-FILE-HREF]").count(),
-            1,
-            "{href}: {text}"
+        assert_eq!(text.matches("error[OVA-HREF]").count(), 1, "{href}: {text}");
+        assert!(!text.contains("OVF-FILE-HREF"), "{href}: {text}");
+        // Standard input has no package check: the descriptor's rule is the error.
+        let out = tern_stdin(
+            &["ovf", "validate", "--check-files", "-"],
+            &std::fs::read(path).unwrap(),
         );
-        assert!(!text.contains("OVA-HREF"), "{href}: {text}");
+        assert_eq!(out.status.code(), Some(1), "{href}: {}", show(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("error[OVF-FILE-HREF]"),
+            "{href}: {}",
+            show(&out)
+        );
     }
-    // In an archive (`ova pack` refuses to write one): the same error, once.
+    // In an archive (`ova pack` refuses to write one): an error, once.
     let xml = sample.replace("not-shipped.vmdk", "../disk1.vmdk");
     let ova = dir.join("vm.ova");
     std::fs::write(&ova, tar(&[("vm.ovf", xml.as_bytes())])).unwrap();
     let out = tern(&["ovf", "validate", "--check-files", ova.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", show(&out));
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert_eq!(text.matches("error[OVF-FILE-HREF]").count(), 1, "{text}");
-    assert!(!text.contains("OVA-HREF"), "{text}");
+    assert_eq!(
+        text.matches("error[OVA-HREF]").count() + text.matches("error[OVF-FILE-HREF]").count(),
+        1,
+        "{text}"
+    );
     // A URL is fetched at deployment: no finding.
     let path = dir.join("url.ovf");
     std::fs::write(

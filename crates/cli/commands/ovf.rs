@@ -282,9 +282,9 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         let options = ValidateOptions {
             mode,
             // Files of an archive are checked by the package verification below (no base
-            // directory); the descriptor's own href check is an error with --check-files
-            // wherever the descriptor comes from.
-            check_files: args.check_files && !stdin,
+            // directory, as for standard input); the descriptor's own href check is an
+            // error with --check-files wherever the descriptor comes from.
+            check_files: args.check_files,
             base_dir: (!archive && !stdin).then(|| {
                 path.parent()
                     .filter(|p| !p.as_os_str().is_empty())
@@ -299,18 +299,19 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
             .map(|f| f.in_file(&name))
             .collect();
         if args.check_files && !stdin {
-            // Manifest digests, the certificate's digest, missing and unlisted files; an
-            // href the descriptor's check refused already (OVF-FILE-HREF) is said once.
-            let refused: Vec<_> = file_findings
+            // Manifest digests, the certificate's digest, missing and unlisted files. An href
+            // refused by the package check (OVA-HREF, as `ova verify` and `ova pack` say it)
+            // is said once: not again as the descriptor's OVF-FILE-HREF.
+            let package = super::ova::package_findings(path, args.limits.max_members);
+            let refused: Vec<_> = package
                 .iter()
-                .filter(|f| f.rule == tern_ovf::Rule::FileHref.id())
+                .filter(|f| f.rule == "OVA-HREF")
                 .map(|f| f.position)
                 .collect();
-            file_findings.extend(
-                super::ova::package_findings(path, args.limits.max_members)
-                    .into_iter()
-                    .filter(|f| !(f.rule == "OVA-HREF" && refused.contains(&f.position))),
-            );
+            file_findings.retain(|f| {
+                !(f.rule == tern_ovf::Rule::FileHref.id() && refused.contains(&f.position))
+            });
+            file_findings.extend(package);
         }
         let valid = !tern_diag::has_errors(&file_findings);
         invalid |= !valid;
