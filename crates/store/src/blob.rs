@@ -1,0 +1,147 @@
+//! Blobs: the values of CDMI data objects, streamed in and out in bounded memory.
+//!
+//! A blob is written once under a fresh key and never changed in place: an update writes a
+//! new blob, the metadata row is switched to it in one transaction, then the old blob is
+//! deleted. A crash at any point leaves the row pointing at a complete, durable blob (at
+//! worst an unreferenced one is left behind).
+
+use std::future::Future;
+use std::ops::Range;
+use std::path::Path;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use futures_util::stream::{BoxStream, StreamExt};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, WriteMultipart};
+
+/// A stream of chunks of a blob.
+pub type ByteStream = BoxStream<'static, Result<Bytes, BlobError>>;
+
+/// A boxed future, as the traits of this crate return.
+pub type BlobFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, BlobError>> + Send + 'a>>;
+
+/// The chunk size of uploads: the memory one upload holds at most (twice, while a chunk is
+/// written).
+pub const CHUNK: usize = 1024 * 1024;
+
+/// Where blobs are kept.
+pub trait BlobStore: Send + Sync {
+    /// Writes `stream` as the blob `key`, refusing more than `limit` bytes
+    /// ([`BlobError::TooLarge`], nothing kept); durable when the future returns. Returns the
+    /// size written.
+    fn put(&self, key: &str, stream: ByteStream, limit: u64) -> BlobFuture<'_, u64>;
+    /// Reads the blob `key`, or the bytes `range` of it (end exclusive, within the blob).
+    fn get(&self, key: &str, range: Option<Range<u64>>) -> BlobFuture<'_, ByteStream>;
+    /// Removes the blob `key` (no error when absent).
+    fn delete(&self, key: &str) -> BlobFuture<'_, ()>;
+}
+
+/// A blob store failure.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BlobError {
+    /// More bytes than the limit were sent.
+    #[error("blob larger than {limit} bytes")]
+    TooLarge {
+        /// The limit.
+        limit: u64,
+    },
+    /// No such blob.
+    #[error("blob {0} not found")]
+    NotFound(String),
+    /// The client's stream failed (cut off).
+    #[error("upload cut off: {0}")]
+    Upload(String),
+    /// The back end failed.
+    #[error("blob store: {0}")]
+    Backend(String),
+}
+
+/// The blob store on the local file system (`DIR/blobs/`), through `object_store`'s
+/// [`LocalFileSystem`] with fsync on: a blob is written to a staging file, synced, renamed
+/// into place and its directory synced before [`BlobStore::put`] returns.
+#[derive(Debug)]
+pub struct LocalBlobs {
+    inner: LocalFileSystem,
+}
+
+impl LocalBlobs {
+    /// Opens (creating when absent) the blob directory `dir`.
+    pub fn open(dir: &Path) -> Result<Self, BlobError> {
+        std::fs::create_dir_all(dir).map_err(|e| BlobError::Backend(e.to_string()))?;
+        let inner = LocalFileSystem::new_with_prefix(dir)
+            .map_err(backend)?
+            .with_fsync(true);
+        Ok(LocalBlobs { inner })
+    }
+}
+
+fn backend(e: object_store::Error) -> BlobError {
+    match e {
+        object_store::Error::NotFound { path, .. } => BlobError::NotFound(path),
+        e => BlobError::Backend(e.to_string()),
+    }
+}
+
+impl BlobStore for LocalBlobs {
+    fn put(&self, key: &str, mut stream: ByteStream, limit: u64) -> BlobFuture<'_, u64> {
+        let location = ObjectPath::from(key);
+        Box::pin(async move {
+            let upload = self.inner.put_multipart(&location).await.map_err(backend)?;
+            let mut writer = WriteMultipart::new_with_chunk_size(upload, CHUNK);
+            let mut size = 0u64;
+            while let Some(chunk) = stream.next().await {
+                let chunk = match chunk {
+                    Ok(c) => c,
+                    Err(e) => {
+                        let _ = writer.abort().await;
+                        return Err(e);
+                    }
+                };
+                size += chunk.len() as u64;
+                if size > limit {
+                    let _ = writer.abort().await;
+                    return Err(BlobError::TooLarge { limit });
+                }
+                // Bounded memory: at most one chunk waits to be written.
+                if let Err(e) = writer.wait_for_capacity(1).await {
+                    return Err(backend(e));
+                }
+                writer.put(chunk);
+            }
+            writer.finish().await.map_err(backend)?;
+            Ok(size)
+        })
+    }
+
+    fn get(&self, key: &str, range: Option<Range<u64>>) -> BlobFuture<'_, ByteStream> {
+        let location = ObjectPath::from(key);
+        Box::pin(async move {
+            if range.as_ref().is_some_and(|r| r.start >= r.end) {
+                return Ok(futures_util::stream::empty().boxed());
+            }
+            let options = GetOptions {
+                range: range.map(GetRange::Bounded),
+                ..GetOptions::default()
+            };
+            let result = self
+                .inner
+                .get_opts(&location, options)
+                .await
+                .map_err(backend)?;
+            Ok(result.into_stream().map(|c| c.map_err(backend)).boxed())
+        })
+    }
+
+    fn delete(&self, key: &str) -> BlobFuture<'_, ()> {
+        let location = ObjectPath::from(key);
+        Box::pin(async move {
+            match self.inner.delete(&location).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(backend(e)),
+            }
+        })
+    }
+}
