@@ -25,6 +25,7 @@ pub(crate) use request::{Method, OcciRequest};
 
 /// The OCCI side of the server: catalogue, store and driver.
 pub struct Provider {
+    cdmi: Arc<crate::cdmi::Cdmi>,
     store: Arc<dyn Store>,
     driver: Arc<dyn Driver>,
     version: OcciVersion,
@@ -92,7 +93,9 @@ impl Provider {
             ))
         })
         .await?;
+        let cdmi = Arc::new(crate::cdmi::Cdmi::open(config, Arc::clone(&store)).await?);
         Ok(Provider {
+            cdmi,
             store,
             driver,
             version,
@@ -144,6 +147,28 @@ impl Provider {
     /// The OCCI version served.
     pub fn version(&self) -> OcciVersion {
         self.version
+    }
+
+    /// The CDMI side sharing this provider's store.
+    pub(crate) fn cdmi(&self) -> &Arc<crate::cdmi::Cdmi> {
+        &self.cdmi
+    }
+
+    /// Whether `segment` is the first segment of one of OCCI's locations (a kind's or a
+    /// mixin's collection, the query interface): CDMI does not take such paths.
+    pub(crate) fn occi_segment(&self, segment: &str) -> bool {
+        if matches!(segment, "-" | ".well-known" | "") {
+            return true;
+        }
+        let ctx = self.ctx("");
+        let c = &ctx.catalogue;
+        let under = |location: Option<&str>| {
+            location.is_some_and(|l| {
+                l.trim_start_matches('/').split('/').next() == Some(segment)
+            })
+        };
+        c.kinds().iter().any(|k| under(k.location.as_deref()))
+            || c.mixins().iter().any(|m| under(m.location.as_deref()))
     }
 
     fn ctx(&self, base: &str) -> Ctx {

@@ -1,0 +1,1021 @@
+//! The CDMI operations: read, create/update, delete of containers and data objects, in CDMI
+//! media types and as plain HTTP; capabilities; access by object ID.
+
+use std::ops::Range as Span;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
+use futures_util::stream::{StreamExt, TryStreamExt};
+use serde_json::Value;
+use tern_cdmi::body::{self, CdmiObject, Children, OneOrMany, ParseOptions};
+use tern_cdmi::media::{Interface, object_type_of};
+use tern_cdmi::metadata::{Metadata, apply_update};
+use tern_cdmi::object::{BodyKind, CompletionStatus, ObjectType, Range, TransferEncoding};
+use tern_cdmi::objectid::ObjectId;
+use tern_cdmi::query::{Query, QueryItem};
+use tern_cdmi::version::Version;
+use tern_store::{BlobError, ByteStream, CdmiRecord, Decision, StoreError, read, transact};
+
+use super::{Cdmi, CdmiPath, Stored, empty, error, findings, json_response, stored};
+
+const CONTAINER: &str = "application/cdmi-container";
+const DATA_OBJECT: &str = "application/cdmi-object";
+
+/// A CDMI request, its body not read yet.
+pub(crate) struct Request {
+    pub(crate) method: String,
+    pub(crate) raw_path: String,
+    pub(crate) query: Option<String>,
+    pub(crate) interface: Interface,
+    pub(crate) content_type: Option<String>,
+    pub(crate) accept: Option<String>,
+    pub(crate) range: Option<String>,
+    pub(crate) content_range: Option<String>,
+    pub(crate) body: Body,
+}
+
+type Reply = Result<Response, Response>;
+
+// What a container read needs of the request (the body is not `Sync`: it is not kept).
+struct Head {
+    interface: Interface,
+    accept: Option<String>,
+    query: Option<String>,
+}
+
+fn store_failed(e: &StoreError) -> Response {
+    error(500, "CDMI-STORE", e.to_string())
+}
+
+fn blob_failed(e: &BlobError) -> Response {
+    match e {
+        BlobError::TooLarge { limit } => error(
+            413,
+            "CDMI-TOO-LARGE",
+            format!("the value is larger than this server's object size limit ({limit} bytes)"),
+        ),
+        BlobError::Upload(m) => error(400, "CDMI-UPLOAD", format!("the upload was cut off: {m}")),
+        BlobError::NotFound(_) | BlobError::Backend(_) => error(500, "CDMI-BLOB", e.to_string()),
+        _ => error(500, "CDMI-BLOB", e.to_string()),
+    }
+}
+
+/// Answers one CDMI request.
+pub(crate) async fn answer(cdmi: &Cdmi, r: Request) -> Response {
+    let outcome = route(cdmi, r).await;
+    match outcome {
+        Ok(r) | Err(r) => r,
+    }
+}
+
+async fn route(cdmi: &Cdmi, r: Request) -> Reply {
+    let raw = r.raw_path.clone();
+    if let Some(rest) = raw.strip_prefix("/.well-known/com/snia/cdmi") {
+        return capabilities(cdmi, &r, rest.trim_start_matches('/'));
+    }
+    if let Some(rest) = raw.strip_prefix("/cdmi_capabilities") {
+        return capabilities(cdmi, &r, rest.trim_start_matches('/'));
+    }
+    let path = match raw.strip_prefix("/cdmi_objectid") {
+        Some(rest) => by_id(cdmi, rest).await?,
+        None => CdmiPath::parse(&raw).map_err(|m| error(400, "CDMI-NAME", m))?,
+    };
+    match r.method.as_str() {
+        "GET" | "HEAD" => read_object(cdmi, &path, r).await,
+        "PUT" => write(cdmi, &path, r).await,
+        "DELETE" => delete(cdmi, &path).await,
+        "POST" => Err(error(
+            501,
+            "CDMI-UNSUPPORTED",
+            "POST (server-assigned names, queues) is not implemented by this server",
+        )),
+        m => Err(error(405, "CDMI-METHOD", format!("{m} is not a CDMI method"))),
+    }
+}
+
+// `/cdmi_objectid/<ID>[/<child>…]`: the path of the object with that ID.
+async fn by_id(cdmi: &Cdmi, rest: &str) -> Result<CdmiPath, Response> {
+    let rest = rest.trim_start_matches('/');
+    let (id_text, tail) = rest.split_once('/').map_or((rest, None), |(a, b)| (a, Some(b)));
+    if id_text.is_empty() {
+        return Err(error(
+            400,
+            "CDMI-OBJECTID",
+            "name an object: /cdmi_objectid/<ID> (ID-only objects are not implemented)",
+        ));
+    }
+    let id = ObjectId::parse(id_text).map_err(|e| error(400, e.rule_id(), e.to_string()))?;
+    let wanted = id.to_string();
+    let row = read(cdmi.store.as_ref(), move |tx| tx.cdmi_by_id(&wanted))
+        .await
+        .map_err(|e| store_failed(&e))?
+        .ok_or_else(|| error(404, "CDMI-NOT-FOUND", format!("no object has the ID {id}")))?;
+    let base = CdmiPath::parse(&row.path).map_err(|m| error(500, "CDMI-NAME", m))?;
+    match tail {
+        None => Ok(base),
+        Some("") => Ok(base.as_container()),
+        Some(tail) => {
+            if !base.container {
+                return Err(error(404, "CDMI-NOT-FOUND", "a data object has no children"));
+            }
+            let child = CdmiPath::parse(&format!("/{tail}")).map_err(|m| error(400, "CDMI-NAME", m))?;
+            let mut segments = base.segments;
+            segments.extend(child.segments);
+            Ok(CdmiPath {
+                segments,
+                container: child.container,
+            })
+        }
+    }
+}
+
+fn capabilities(cdmi: &Cdmi, r: &Request, rest: &str) -> Reply {
+    if !matches!(r.method.as_str(), "GET" | "HEAD") {
+        return Err(error(405, "CDMI-METHOD", "capabilities are read-only"));
+    }
+    let object = cdmi
+        .capabilities
+        .read_response(rest, |p| cdmi.capability_id(p))
+        .ok_or_else(|| error(404, "CDMI-NOT-FOUND", format!("no capability object {rest:?}")))?;
+    let value = select(&object.to_json(), r.query.as_deref())?;
+    Ok(json_response(200, "application/cdmi-capability", &value))
+}
+
+// The row at `key` and its parent's.
+async fn load(cdmi: &Cdmi, key: String) -> Result<Option<(CdmiRecord, Option<CdmiRecord>)>, Response> {
+    read(cdmi.store.as_ref(), move |tx| {
+        let Some(row) = tx.cdmi_get(&key)? else {
+            return Ok(None);
+        };
+        let parent = match &row.parent {
+            Some(p) => tx.cdmi_get(p)?,
+            None => None,
+        };
+        Ok(Some((row, parent)))
+    })
+    .await
+    .map_err(|e| store_failed(&e))
+}
+
+async fn exists(cdmi: &Cdmi, key: String) -> Result<bool, Response> {
+    read(cdmi.store.as_ref(), move |tx| Ok(tx.cdmi_get(&key)?.is_some()))
+        .await
+        .map_err(|e| store_failed(&e))
+}
+
+fn redirect(raw_path: &str) -> Response {
+    let mut response = (StatusCode::MOVED_PERMANENTLY, Body::empty()).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("{raw_path}/")) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    response
+}
+
+fn parse_query(text: Option<&str>) -> Result<Option<Query>, Response> {
+    match text.filter(|q| !q.is_empty()) {
+        None => Ok(None),
+        Some(q) => Query::parse(q)
+            .map(Some)
+            .map_err(|e| error(400, "CDMI-QUERY", e.to_string())),
+    }
+}
+
+// Keeps the fields a query selects (`?objectName;metadata`), all fields without one.
+fn select(value: &Value, query: Option<&str>) -> Result<Value, Response> {
+    let query = parse_query(query)?;
+    let Some(fields) = query.as_ref().and_then(Query::selected_fields) else {
+        return Ok(value.clone());
+    };
+    let Value::Object(map) = value else {
+        return Ok(value.clone());
+    };
+    Ok(Value::Object(
+        map.iter()
+            .filter(|(k, _)| fields.iter().any(|f| f == *k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    ))
+}
+
+// The read representation's identity and metadata, common to both types.
+fn represent(row: &CdmiRecord, parent: Option<&CdmiRecord>, stored: &Stored) -> CdmiObject {
+    let path = CdmiPath::parse(&row.path).ok();
+    let container = row.object_type == CONTAINER;
+    CdmiObject {
+        object_type: Some(if container {
+            ObjectType::Container
+        } else {
+            ObjectType::DataObject
+        }),
+        object_id: Some(row.object_id.clone()),
+        object_name: path.as_ref().and_then(CdmiPath::name),
+        parent_uri: row.parent.clone(),
+        parent_id: parent.map(|p| p.object_id.clone()),
+        domain_uri: Some("/cdmi_domains/".into()),
+        capabilities_uri: Some(
+            if container {
+                "/cdmi_capabilities/container/"
+            } else {
+                "/cdmi_capabilities/dataobject/"
+            }
+            .into(),
+        ),
+        completion_status: Some(CompletionStatus::Complete),
+        metadata: Some(Metadata(stored.metadata.clone())),
+        ..CdmiObject::default()
+    }
+}
+
+fn check_accept(accept: Option<&str>, object_type: ObjectType) -> Result<(), Response> {
+    let Some(accept) = accept else {
+        return Ok(());
+    };
+    let fits = accept.split(',').any(|entry| {
+        let essence = entry.split(';').next().unwrap_or_default().trim();
+        essence == "*/*"
+            || essence.eq_ignore_ascii_case("application/*")
+            || object_type_of(entry) == Some(object_type)
+            || essence.eq_ignore_ascii_case("application/json")
+    });
+    if fits {
+        Ok(())
+    } else {
+        Err(error(
+            406,
+            "CDMI-ACCEPT",
+            format!("this object is served as {}", object_type.media_type()),
+        ))
+    }
+}
+
+async fn read_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
+    let key = path.key();
+    let Some((row, parent)) = load(cdmi, key.clone()).await? else {
+        if !path.container && exists(cdmi, path.as_container().key()).await? {
+            return Ok(redirect(&r.raw_path));
+        }
+        return Err(error(404, "CDMI-NOT-FOUND", format!("no object at {key}")));
+    };
+    let stored = Stored::from_json(&row.body);
+    if row.object_type == CONTAINER {
+        let head = Head {
+            interface: r.interface,
+            accept: r.accept,
+            query: r.query,
+        };
+        return read_container(cdmi, &row, parent.as_ref(), &stored, head).await;
+    }
+    touch(cdmi, &row.path).await;
+    if r.interface == Interface::Http {
+        return plain_get(cdmi, &stored, r.range.as_deref()).await;
+    }
+    check_accept(r.accept.as_deref(), ObjectType::DataObject)?;
+    let query = parse_query(r.query.as_deref())?;
+    let mut object = represent(&row, parent.as_ref(), &stored);
+    object.mimetype = Some(OneOrMany::One(
+        stored.mimetype.clone().unwrap_or_else(|| "text/plain".into()),
+    ));
+    if let Some(prefixes) = query.as_ref().and_then(Query::metadata_names) {
+        let filtered = stored
+            .metadata
+            .iter()
+            .filter(|(k, _)| prefixes.iter().any(|p| k.starts_with(p.as_str())))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        object.metadata = Some(Metadata(filtered));
+    }
+    let ranges: Vec<(u64, u64)> = query
+        .as_ref()
+        .map(|q| {
+            q.items
+                .iter()
+                .filter_map(|i| match i {
+                    QueryItem::ValueRange { first, last } => Some((*first, *last)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let fields = query.as_ref().and_then(Query::selected_fields);
+    let wants_value = fields.as_ref().is_none_or(|f| f.iter().any(|n| n == "value"));
+    let size = stored.size;
+    let (span, ranged) = match ranges.as_slice() {
+        [] => (0..size, false),
+        [(first, last)] => (
+            (*first).min(size)..last.saturating_add(1).min(size),
+            true,
+        ),
+        _ => {
+            return Err(error(
+                400,
+                "CDMI-QUERY",
+                "several value ranges in one read need multipart/mixed, which this server does not produce",
+            ));
+        }
+    };
+    object.value_range = Some(OneOrMany::One(if span.is_empty() {
+        Range::Empty
+    } else {
+        Range::Span {
+            first: span.start,
+            last: span.end - 1,
+        }
+    }));
+    if wants_value {
+        if span.end - span.start > cdmi.inline_limit {
+            return Err(error(
+                400,
+                "CDMI-VALUE-TOO-LARGE",
+                format!(
+                    "the value ({} bytes) is larger than a CDMI body may carry here ({} bytes): read it with a plain GET or a value range",
+                    span.end - span.start,
+                    cdmi.inline_limit
+                ),
+            ));
+        }
+        let bytes = read_value(cdmi, &stored, span).await?;
+        let utf8 = !ranged && stored.encoding.as_deref() == Some("utf-8");
+        let (encoding, value) = match (utf8, String::from_utf8(bytes)) {
+            (true, Ok(text)) => (TransferEncoding::Utf8, text),
+            (_, Ok(text)) => (TransferEncoding::Base64, STANDARD.encode(text.as_bytes())),
+            (_, Err(e)) => (TransferEncoding::Base64, STANDARD.encode(e.as_bytes())),
+        };
+        object.value_transfer_encoding = Some(OneOrMany::One(encoding));
+        object.value = Some(Value::String(value));
+    } else {
+        object.value_transfer_encoding = Some(OneOrMany::One(
+            if stored.encoding.as_deref() == Some("utf-8") {
+                TransferEncoding::Utf8
+            } else {
+                TransferEncoding::Base64
+            },
+        ));
+    }
+    let value = select(&object.to_json(), r.query.as_deref())?;
+    Ok(json_response(200, DATA_OBJECT, &value))
+}
+
+async fn read_value(cdmi: &Cdmi, stored: &Stored, span: Span<u64>) -> Result<Vec<u8>, Response> {
+    let Some(blob) = stored.blob.as_deref() else {
+        return Ok(Vec::new());
+    };
+    if span.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut stream = cdmi
+        .blobs
+        .get(blob, Some(span))
+        .await
+        .map_err(|e| blob_failed(&e))?;
+    let mut out = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        out.extend_from_slice(&chunk.map_err(|e| blob_failed(&e))?);
+    }
+    Ok(out)
+}
+
+// `cdmi_atime`: the last read of the value or metadata.
+async fn touch(cdmi: &Cdmi, key: &str) {
+    let key = key.to_owned();
+    let now = stored::now();
+    let _ = transact(cdmi.store.as_ref(), move |tx| {
+        let Some(mut row) = tx.cdmi_get(&key)? else {
+            return Ok(((), Decision::Rollback));
+        };
+        let mut s = Stored::from_json(&row.body);
+        s.metadata.insert("cdmi_atime".into(), now.into());
+        row.body = s.to_json();
+        tx.cdmi_put(&row)?;
+        Ok(((), Decision::Commit))
+    })
+    .await;
+}
+
+// A plain-HTTP read: the value's bytes, streamed, with `Range` (one range) → 206.
+async fn plain_get(cdmi: &Cdmi, stored: &Stored, range: Option<&str>) -> Reply {
+    let size = stored.size;
+    let mime = stored
+        .mimetype
+        .clone()
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let asked = range.and_then(|r| byte_range(r, size));
+    let (status, span) = match asked {
+        None => (StatusCode::OK, 0..size),
+        Some(Ok(span)) => (StatusCode::PARTIAL_CONTENT, span),
+        Some(Err(())) => {
+            let mut response = error(416, "CDMI-RANGE", format!("the value has {size} bytes"));
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{size}")) {
+                response.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Err(response);
+        }
+    };
+    let stream: ByteStream = match stored.blob.as_deref() {
+        Some(blob) if !span.is_empty() => cdmi
+            .blobs
+            .get(blob, Some(span.clone()))
+            .await
+            .map_err(|e| blob_failed(&e))?,
+        _ => futures_util::stream::empty().boxed(),
+    };
+    let body = Body::from_stream(stream.map_err(|e| std::io::Error::other(e.to_string())));
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&mime) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(span.end - span.start));
+    headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    if status == StatusCode::PARTIAL_CONTENT
+        && let Ok(v) =
+            HeaderValue::from_str(&format!("bytes {}-{}/{size}", span.start, span.end - 1))
+    {
+        headers.insert(header::CONTENT_RANGE, v);
+    }
+    Ok(response)
+}
+
+// `Range: bytes=a-b | a- | -n` (RFC 9110 §14.1.2): `None` to serve the whole value (no or
+// several ranges, which a server may ignore), `Err` when unsatisfiable.
+fn byte_range(header: &str, size: u64) -> Option<Result<Span<u64>, ()>> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (a, b) = spec.split_once('-')?;
+    let (a, b) = (a.trim(), b.trim());
+    let span = if a.is_empty() {
+        let n: u64 = b.parse().ok()?;
+        size.saturating_sub(n)..size
+    } else {
+        let first: u64 = a.parse().ok()?;
+        let last = if b.is_empty() {
+            size.saturating_sub(1)
+        } else {
+            b.parse::<u64>().ok()?.min(size.saturating_sub(1))
+        };
+        if first > last || first >= size {
+            return Some(Err(()));
+        }
+        first..last + 1
+    };
+    if span.is_empty() {
+        return Some(Err(()));
+    }
+    Some(Ok(span))
+}
+
+async fn read_container(
+    cdmi: &Cdmi,
+    row: &CdmiRecord,
+    parent: Option<&CdmiRecord>,
+    stored: &Stored,
+    r: Head,
+) -> Reply {
+    if r.interface != Interface::Http {
+        check_accept(r.accept.as_deref(), ObjectType::Container)?;
+    }
+    let query = parse_query(r.query.as_deref())?;
+    let (first, last) = query
+        .as_ref()
+        .and_then(|q| {
+            q.items.iter().find_map(|i| match i {
+                QueryItem::ChildrenRange { first, last } => Some((*first, *last)),
+                _ => None,
+            })
+        })
+        .unwrap_or((0, u64::MAX - 1));
+    let key = row.path.clone();
+    let limit = last.saturating_sub(first).saturating_add(1).min(u64::MAX >> 1);
+    let (count, children) = read(cdmi.store.as_ref(), move |tx| {
+        Ok((tx.cdmi_count_children(&key)?, tx.cdmi_children(&key, first, limit)?))
+    })
+    .await
+    .map_err(|e| store_failed(&e))?;
+    let mut object = represent(row, parent, stored);
+    if let Some(prefixes) = query.as_ref().and_then(Query::metadata_names) {
+        let filtered = stored
+            .metadata
+            .iter()
+            .filter(|(k, _)| prefixes.iter().any(|p| k.starts_with(p.as_str())))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        object.metadata = Some(Metadata(filtered));
+    }
+    object.exports = stored.exports.clone().map(tern_cdmi::exports::Exports);
+    let names: Vec<String> = children
+        .iter()
+        .filter_map(|c| CdmiPath::parse(&c.path).ok().and_then(|p| p.name()))
+        .collect();
+    object.children_range = Some(if names.is_empty() || first >= count {
+        Range::Empty
+    } else {
+        Range::Span {
+            first,
+            last: first + names.len() as u64 - 1,
+        }
+    });
+    object.children = Some(Children::Names(names));
+    let value = select(&object.to_json(), r.query.as_deref())?;
+    Ok(json_response(200, CONTAINER, &value))
+}
+
+// Reads a CDMI JSON body (at most the inline limit) as UTF-8 text.
+async fn body_text(cdmi: &Cdmi, body: Body) -> Result<String, Response> {
+    let limit = usize::try_from(cdmi.inline_limit).unwrap_or(usize::MAX);
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        error(
+            413,
+            "CDMI-TOO-LARGE",
+            format!("a CDMI body is limited to {limit} bytes here; send large values as plain HTTP"),
+        )
+    })?;
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| error(400, "CDMI-JSON", "the request body is not UTF-8 text"))
+}
+
+fn parse_body(text: &str, object_type: ObjectType, kind: BodyKind) -> Result<CdmiObject, Response> {
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    let parsed = body::parse(
+        text,
+        &ParseOptions {
+            version: Version::V1_1_1,
+            object_type: Some(object_type),
+            kind: Some(kind),
+            selected_fields: None,
+        },
+    );
+    if !parsed.is_valid() {
+        return Err(findings(400, "the CDMI body breaks the specification's rules", &parsed.findings));
+    }
+    let object = parsed
+        .object
+        .ok_or_else(|| findings(400, "the CDMI body is not a JSON object", &parsed.findings))?;
+    let unsupported: Vec<&str> = object
+        .sources()
+        .into_iter()
+        .filter(|s| *s != "value")
+        .collect();
+    if !unsupported.is_empty() {
+        return Err(error(
+            400,
+            "CDMI-UNSUPPORTED",
+            format!(
+                "{} is not supported by this server (its capabilities do not list it)",
+                unsupported.join(", ")
+            ),
+        ));
+    }
+    Ok(object)
+}
+
+async fn write(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
+    if path.segments.is_empty() && !path.container {
+        return Err(error(400, "CDMI-NAME", "name an object"));
+    }
+    if let Some(last) = path.segments.last()
+        && last.starts_with("cdmi_")
+    {
+        return Err(error(
+            400,
+            "CDMI-RESERVED-NAME",
+            format!("{last:?}: names starting with cdmi_ are reserved (CDMI 9.1.2)"),
+        ));
+    }
+    if r.content_range.is_some() {
+        return Err(error(
+            501,
+            "CDMI-UNSUPPORTED",
+            "partial writes with Content-Range are not implemented by this server",
+        ));
+    }
+    let body_type = r.content_type.as_deref().and_then(object_type_of);
+    if !path.container && exists(cdmi, path.as_container().key()).await? {
+        return Ok(redirect(&r.raw_path));
+    }
+    match (path.container, body_type) {
+        (true, Some(ObjectType::Container)) => cdmi_container(cdmi, path, r).await,
+        (true, None) if r.interface == Interface::Cdmi1 => cdmi_container(cdmi, path, r).await,
+        (true, None) => plain_container(cdmi, path).await,
+        (false, Some(ObjectType::DataObject)) => cdmi_object(cdmi, path, r).await,
+        (false, Some(ObjectType::Container)) => Err(error(
+            400,
+            "CDMI-SLASH",
+            "a container's URI ends with / (CDMI 9.2)",
+        )),
+        (_, Some(other)) => Err(error(
+            415,
+            "CDMI-CONTENT-TYPE",
+            format!(
+                "{} cannot be written at {} (this server stores containers and data objects)",
+                other.media_type(),
+                path.key()
+            ),
+        )),
+        (false, None) => plain_object(cdmi, path, r).await,
+    }
+}
+
+enum Created {
+    Created(CdmiRecord, Option<CdmiRecord>),
+    Updated,
+    NoParent,
+    Gone,
+}
+
+async fn plain_container(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
+    let outcome = save_container(cdmi, path, None, None).await?;
+    finish_container(cdmi, path, outcome, false)
+}
+
+async fn cdmi_container(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
+    let text = body_text(cdmi, r.body).await?;
+    let existed = exists(cdmi, path.key()).await?;
+    let kind = if existed {
+        BodyKind::UpdateRequest
+    } else {
+        BodyKind::CreateRequest
+    };
+    let object = parse_body(&text, ObjectType::Container, kind)?;
+    let selected = parse_query(r.query.as_deref())?.and_then(|q| q.metadata_names());
+    let outcome = save_container(cdmi, path, Some(object), selected).await?;
+    finish_container(cdmi, path, outcome, true)
+}
+
+async fn save_container(
+    cdmi: &Cdmi,
+    path: &CdmiPath,
+    object: Option<CdmiObject>,
+    selected: Option<Vec<String>>,
+) -> Result<Created, Response> {
+    let key = path.key();
+    let parent = path.parent_key();
+    let id = ObjectId::generate(cdmi.enterprise)
+        .map_err(|e| error(500, e.rule_id(), e.to_string()))?
+        .to_string();
+    let now = stored::now();
+    transact(cdmi.store.as_ref(), move |tx| {
+        if let Some(mut row) = tx.cdmi_get(&key)? {
+            let Some(object) = object else {
+                return Ok((Created::Updated, Decision::Rollback));
+            };
+            let mut s = Stored::from_json(&row.body);
+            if let Some(update) = &object.metadata {
+                s.metadata = apply_update(&Metadata(s.metadata), update, selected.as_deref()).0;
+            }
+            if let Some(exports) = object.exports {
+                s.exports = Some(exports.0);
+            }
+            s.modified(&now);
+            row.body = s.to_json();
+            tx.cdmi_put(&row)?;
+            return Ok((Created::Updated, Decision::Commit));
+        }
+        let parent_row = match &parent {
+            Some(p) => match tx.cdmi_get(p)? {
+                Some(row) => Some(row),
+                None => return Ok((Created::NoParent, Decision::Rollback)),
+            },
+            None => None,
+        };
+        let mut s = Stored::default();
+        if let Some(object) = object {
+            if let Some(given) = &object.metadata {
+                s.metadata = apply_update(&Metadata::default(), given, None).0;
+            }
+            s.exports = object.exports.map(|e| e.0);
+        }
+        s.created(&now);
+        let row = CdmiRecord {
+            path: key,
+            object_id: id,
+            parent,
+            object_type: CONTAINER.into(),
+            body: s.to_json(),
+        };
+        tx.cdmi_put(&row)?;
+        Ok((Created::Created(row, parent_row), Decision::Commit))
+    })
+    .await
+    .map_err(|e| store_failed(&e))
+}
+
+fn finish_container(cdmi: &Cdmi, path: &CdmiPath, outcome: Created, cdmi_mode: bool) -> Reply {
+    match outcome {
+        Created::Created(row, parent) => {
+            cdmi.remember_top(path, true);
+            if !cdmi_mode {
+                return Ok(empty(201));
+            }
+            let stored = Stored::from_json(&row.body);
+            let mut object = represent(&row, parent.as_ref(), &stored);
+            object.exports = stored.exports.map(tern_cdmi::exports::Exports);
+            object.children_range = Some(Range::Empty);
+            object.children = Some(Children::Names(Vec::new()));
+            Ok(json_response(201, CONTAINER, &object.to_json()))
+        }
+        Created::Updated => Ok(empty(204)),
+        Created::NoParent => Err(no_parent(path)),
+        Created::Gone => Err(error(404, "CDMI-NOT-FOUND", "the object was deleted meanwhile")),
+    }
+}
+
+fn no_parent(path: &CdmiPath) -> Response {
+    error(
+        404,
+        "CDMI-NO-PARENT",
+        format!(
+            "the parent container {} does not exist",
+            path.parent_key().unwrap_or_default()
+        ),
+    )
+}
+
+async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
+    let text = body_text(cdmi, r.body).await?;
+    let existed = exists(cdmi, path.key()).await?;
+    let kind = if existed {
+        BodyKind::UpdateRequest
+    } else {
+        BodyKind::CreateRequest
+    };
+    let object = parse_body(&text, ObjectType::DataObject, kind)?;
+    let query = parse_query(r.query.as_deref())?;
+    if query
+        .as_ref()
+        .is_some_and(|q| q.items.iter().any(|i| matches!(i, QueryItem::ValueRange { .. })))
+    {
+        return Err(error(
+            501,
+            "CDMI-UNSUPPORTED",
+            "value range updates (?value:a-b) are not implemented by this server",
+        ));
+    }
+    let selected = query.and_then(|q| q.metadata_names());
+    let encoding = match &object.value_transfer_encoding {
+        Some(OneOrMany::One(e)) => *e,
+        None => TransferEncoding::Utf8,
+        Some(OneOrMany::Many(_)) => {
+            return Err(error(400, "CDMI-VALUE", "one valuetransferencoding for a data object"));
+        }
+    };
+    let value = match &object.value {
+        None => None,
+        Some(Value::String(text)) => Some(match encoding {
+            TransferEncoding::Base64 => STANDARD.decode(text).map_err(|e| {
+                error(400, "CDMI-BASE64", format!("value: not Base64: {e}"))
+            })?,
+            _ => text.clone().into_bytes(),
+        }),
+        Some(_) => return Err(error(400, "CDMI-VALUE", "a data object's value is a string")),
+    };
+    let mimetype = match &object.mimetype {
+        Some(OneOrMany::One(m)) => Some(m.to_ascii_lowercase()),
+        Some(OneOrMany::Many(_)) => {
+            return Err(error(400, "CDMI-VALUE", "one mimetype for a data object"));
+        }
+        None => None,
+    };
+    let upload = match value {
+        Some(bytes) => {
+            if bytes.len() as u64 > cdmi.object_limit {
+                return Err(blob_failed(&BlobError::TooLarge {
+                    limit: cdmi.object_limit,
+                }));
+            }
+            let stream: ByteStream = futures_util::stream::iter([Ok(Bytes::from(bytes))]).boxed();
+            Some(stream)
+        }
+        None => None,
+    };
+    let change = Change {
+        mimetype,
+        encoding: Some(encoding.as_str().to_owned()).filter(|_| object.value.is_some()),
+        metadata: object.metadata,
+        selected,
+    };
+    let outcome = save_object(cdmi, path, upload, change, existed).await?;
+    match outcome {
+        Created::Created(row, parent) => {
+            cdmi.remember_top(path, true);
+            let stored = Stored::from_json(&row.body);
+            let mut object = represent(&row, parent.as_ref(), &stored);
+            object.mimetype = stored.mimetype.map(OneOrMany::One);
+            Ok(json_response(201, DATA_OBJECT, &object.to_json()))
+        }
+        other => finish_container(cdmi, path, other, true),
+    }
+}
+
+// A plain-HTTP write: the body streamed into a blob, the Content-Type as the mimetype.
+async fn plain_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
+    let key = path.key();
+    let existed = exists(cdmi, key).await?;
+    if !existed
+        && let Some(parent) = path.parent_key()
+        && !exists(cdmi, parent).await?
+    {
+        return Err(no_parent(path));
+    }
+    let content_type = r.content_type.clone();
+    let mimetype = content_type
+        .as_deref()
+        .map(|ct| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let utf8 = content_type.as_deref().is_some_and(|ct| {
+        ct.split(';').skip(1).any(|p| {
+            p.trim()
+                .eq_ignore_ascii_case("charset=utf-8")
+        })
+    });
+    let stream: ByteStream = r
+        .body
+        .into_data_stream()
+        .map_err(|e| BlobError::Upload(e.to_string()))
+        .boxed();
+    let change = Change {
+        mimetype: Some(mimetype),
+        encoding: Some(if utf8 { "utf-8" } else { "base64" }.to_owned()),
+        metadata: None,
+        selected: None,
+    };
+    match save_object(cdmi, path, Some(stream), change, existed).await? {
+        Created::Created(..) => {
+            cdmi.remember_top(path, true);
+            Ok(empty(201))
+        }
+        other => finish_container(cdmi, path, other, false),
+    }
+}
+
+struct Change {
+    mimetype: Option<String>,
+    encoding: Option<String>,
+    metadata: Option<Metadata>,
+    selected: Option<Vec<String>>,
+}
+
+// Writes the value (when given) as a new blob, durably, then switches the row to it in one
+// transaction; the old blob goes after the commit. A failure leaves the old state.
+async fn save_object(
+    cdmi: &Cdmi,
+    path: &CdmiPath,
+    upload: Option<ByteStream>,
+    change: Change,
+    existed: bool,
+) -> Result<Created, Response> {
+    let key = path.key();
+    let id = ObjectId::generate(cdmi.enterprise)
+        .map_err(|e| error(500, e.rule_id(), e.to_string()))?
+        .to_string();
+    let mut generation = [0u8; 8];
+    getrandom::fill(&mut generation).map_err(|e| error(500, "CDMI-RANDOM", e.to_string()))?;
+    let blob_key = format!("{id}.{:016x}", u64::from_be_bytes(generation));
+    let written = match upload {
+        Some(stream) => Some(
+            cdmi.blobs
+                .put(&blob_key, stream, cdmi.object_limit)
+                .await
+                .map_err(|e| blob_failed(&e))?,
+        ),
+        None => None,
+    };
+    let parent = path.parent_key();
+    let now = stored::now();
+    let new_blob = written.map(|_| blob_key.clone());
+    let outcome = transact(cdmi.store.as_ref(), move |tx| {
+        let existing = tx.cdmi_get(&key)?;
+        if existed && existing.is_none() {
+            return Ok(((Created::Gone, None), Decision::Rollback));
+        }
+        let parent_row = match &parent {
+            Some(p) => match tx.cdmi_get(p)? {
+                Some(row) => Some(row),
+                None => return Ok(((Created::NoParent, None), Decision::Rollback)),
+            },
+            None => None,
+        };
+        let (mut row, mut s, created) = match existing {
+            Some(row) => {
+                let s = Stored::from_json(&row.body);
+                (row, s, false)
+            }
+            None => {
+                let mut s = Stored::default();
+                s.created(&now);
+                s.mimetype = Some("text/plain".into());
+                s.sized(0);
+                let row = CdmiRecord {
+                    path: key,
+                    object_id: id,
+                    parent,
+                    object_type: DATA_OBJECT.into(),
+                    body: String::new(),
+                };
+                (row, s, true)
+            }
+        };
+        if let Some(update) = &change.metadata {
+            s.metadata = apply_update(&Metadata(s.metadata), update, change.selected.as_deref()).0;
+        }
+        if let Some(m) = change.mimetype {
+            s.mimetype = Some(m);
+        }
+        let mut old_blob = None;
+        if let (Some(blob), Some(size)) = (new_blob, written) {
+            old_blob = s.blob.replace(blob);
+            s.sized(size);
+            if let Some(e) = change.encoding {
+                s.encoding = Some(e);
+            }
+        }
+        s.modified(&now);
+        row.body = s.to_json();
+        tx.cdmi_put(&row)?;
+        let outcome = if created {
+            Created::Created(row, parent_row)
+        } else {
+            Created::Updated
+        };
+        Ok(((outcome, old_blob), Decision::Commit))
+    })
+    .await;
+    match outcome {
+        Ok((outcome, old_blob)) => {
+            if matches!(outcome, Created::Gone | Created::NoParent) && written.is_some() {
+                let _ = cdmi.blobs.delete(&blob_key).await;
+            }
+            if let Some(old) = old_blob {
+                let _ = cdmi.blobs.delete(&old).await;
+            }
+            Ok(outcome)
+        }
+        Err(e) => {
+            if written.is_some() {
+                let _ = cdmi.blobs.delete(&blob_key).await;
+            }
+            Err(store_failed(&e))
+        }
+    }
+}
+
+async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
+    if path.segments.is_empty() {
+        return Err(error(400, "CDMI-ROOT", "the root container cannot be deleted"));
+    }
+    let key = path.key();
+    if !path.container && exists(cdmi, path.as_container().key()).await? {
+        return Err(error(
+            400,
+            "CDMI-SLASH",
+            format!("{key} is a container: its URI ends with /"),
+        ));
+    }
+    let blobs = transact(cdmi.store.as_ref(), move |tx| {
+        let Some(row) = tx.cdmi_get(&key)? else {
+            return Ok((None, Decision::Rollback));
+        };
+        let mut blobs = Vec::new();
+        let mut pending = vec![row];
+        while let Some(row) = pending.pop() {
+            if row.object_type == CONTAINER {
+                pending.extend(tx.cdmi_children(&row.path, 0, u64::MAX >> 1)?);
+            }
+            if let Some(blob) = Stored::from_json(&row.body).blob {
+                blobs.push(blob);
+            }
+            tx.cdmi_delete(&row.path)?;
+        }
+        Ok((Some(blobs), Decision::Commit))
+    })
+    .await
+    .map_err(|e| store_failed(&e))?;
+    let Some(blobs) = blobs else {
+        return Err(error(404, "CDMI-NOT-FOUND", format!("no object at {}", path.key())));
+    };
+    cdmi.remember_top(path, false);
+    for blob in blobs {
+        let _ = cdmi.blobs.delete(&blob).await;
+    }
+    Ok(empty(204))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-9", 100), Some(Ok(0..10)));
+        assert_eq!(byte_range("bytes=90-", 100), Some(Ok(90..100)));
+        assert_eq!(byte_range("bytes=-5", 100), Some(Ok(95..100)));
+        assert_eq!(byte_range("bytes=95-200", 100), Some(Ok(95..100)));
+        assert_eq!(byte_range("bytes=100-", 100), Some(Err(())));
+        assert_eq!(byte_range("bytes=0-1,5-6", 100), None);
+        assert_eq!(byte_range("items=0-1", 100), None);
+    }
+}
