@@ -11,7 +11,7 @@
 //! `/cdmi_objectid/`, `/.well-known/com/snia/cdmi`), any request with
 //! `X-CDMI-Specification-Version` or a CDMI media type in `Content-Type` or `Accept`, any path
 //! under a top-level CDMI container or object, and a PUT with a non-OCCI `Content-Type` to a
-//! path outside OCCI's locations. Everything else is OCCI's.
+//! path outside OCCI's locations (or without `Content-Type`: a plain container create). Everything else is OCCI's.
 
 mod names;
 mod ops;
@@ -151,7 +151,7 @@ impl Cdmi {
         method == "PUT"
             && !first.is_empty()
             && !occi_segment(first)
-            && head.content_type.is_some_and(|ct| !is_occi_type(ct))
+            && head.content_type.is_none_or(|ct| !is_occi_type(ct))
     }
 
     fn remember_top(&self, path: &CdmiPath, present: bool) {
