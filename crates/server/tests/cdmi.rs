@@ -398,3 +398,81 @@ async fn occi_is_served_beside_cdmi() {
     assert_ne!(occi.status, StatusCode::CREATED);
     assert!(s.call("GET", "/compute/", &[("Accept", "application/occi+json")], "").await.status.is_success());
 }
+
+const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
+
+#[tokio::test]
+async fn occi_storage_is_backed_by_a_cdmi_data_object() {
+    let s = server().await;
+    let plain = [("content-type", "text/plain")];
+    let disk = s
+        .call(
+            "PUT",
+            "/storage/disk1",
+            &plain,
+            &format!(
+                "Category: storage; scheme=\"{INFRA}\"; class=\"kind\"\r\n\
+                 X-OCCI-Attribute: occi.storage.size=0.5\r\n"
+            ),
+        )
+        .await;
+    assert_eq!(disk.status, 201, "{}", disk.text());
+    // The volume: sparse, sized by occi.storage.size (GiB), naming its storage.
+    let volume = s.call("GET", "/volumes/disk1?objectID;metadata", &[V], "").await.json();
+    assert_eq!(volume["metadata"]["cdmi_size"], "536870912");
+    assert_eq!(volume["metadata"]["tern_occi_storage"], "/storage/disk1");
+    let id = volume["objectID"].as_str().unwrap().to_owned();
+    let zeros = s.call("GET", "/volumes/disk1", &[("Range", "bytes=1000-1009")], "").await;
+    assert_eq!(zeros.status, 206);
+    assert_eq!(zeros.body, vec![0u8; 10]);
+    // A compute linked to it: the link carries the volume's object ID, the volume names the
+    // compute.
+    let vm = s
+        .call(
+            "PUT",
+            "/compute/vm1",
+            &plain,
+            &format!("Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\r\n"),
+        )
+        .await;
+    assert_eq!(vm.status, 201, "{}", vm.text());
+    let link = s
+        .call(
+            "PUT",
+            "/storagelink/l1",
+            &[("content-type", "text/plain"), ("accept", "application/occi+json")],
+            &format!(
+                "Category: storagelink; scheme=\"{INFRA}\"; class=\"kind\"\r\n\
+                 X-OCCI-Attribute: occi.core.source=\"/compute/vm1\"\r\n\
+                 X-OCCI-Attribute: occi.core.target=\"/storage/disk1\"\r\n"
+            ),
+        )
+        .await;
+    assert_eq!(link.status, 201, "{}", link.text());
+    let read = s.call("GET", "/storagelink/l1", &[("accept", "application/occi+json")], "").await;
+    let read = read.json();
+    assert_eq!(read["attributes"]["occi.storagelink.deviceid"], id.as_str(), "{read}");
+    let volume = s.call("GET", &format!("/cdmi_objectid/{id}?metadata:tern_"), &[V], "").await.json();
+    assert_eq!(volume["metadata"]["tern_occi_computes"], serde_json::json!(["/compute/vm1"]));
+    // The reverse link follows the links.
+    assert!(s.call("DELETE", "/storagelink/l1", &[], "").await.status.is_success());
+    let volume = s.call("GET", &format!("/cdmi_objectid/{id}?metadata:tern_"), &[V], "").await.json();
+    assert_eq!(volume["metadata"]["tern_occi_computes"], serde_json::json!([]));
+    // A bigger storage, a bigger volume; no storage, no volume.
+    let grown = s
+        .call(
+            "PUT",
+            "/storage/disk1",
+            &plain,
+            &format!(
+                "Category: storage; scheme=\"{INFRA}\"; class=\"kind\"\r\n\
+                 X-OCCI-Attribute: occi.storage.size=2\r\n"
+            ),
+        )
+        .await;
+    assert!(grown.status.is_success(), "{}", grown.text());
+    let volume = s.call("GET", "/volumes/disk1?metadata:cdmi_size", &[V], "").await.json();
+    assert_eq!(volume["metadata"]["cdmi_size"], "2147483648");
+    assert!(s.call("DELETE", "/storage/disk1", &[], "").await.status.is_success());
+    assert_eq!(s.call("GET", &format!("/cdmi_objectid/{id}"), &[V], "").await.status, 404);
+}

@@ -35,7 +35,7 @@ use crate::ServerError;
 use crate::config::Config;
 
 pub(crate) use names::CdmiPath;
-pub(crate) use stored::Stored;
+pub(crate) use stored::{Stored, now};
 
 /// The header that carries CDMI versions.
 pub(crate) const VERSION_HEADER: &str = "x-cdmi-specification-version";
@@ -83,13 +83,15 @@ impl Cdmi {
                 })?;
             }
             let children = tx.cdmi_children("/", 0, u64::MAX >> 1)?;
-            let names = children
+            let mut names = children
                 .iter()
                 .filter_map(|c| {
                     let name = c.path.trim_start_matches('/').trim_end_matches('/');
                     (!name.is_empty()).then(|| name.to_owned())
                 })
                 .collect::<HashSet<_>>();
+            // The OCCI storage volumes' container (created with the first storage).
+            names.insert(crate::provider::VOLUMES_NAME.to_owned());
             Ok((names, Decision::Commit))
         })
         .await?;

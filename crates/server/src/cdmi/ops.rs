@@ -360,12 +360,13 @@ async fn read_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
 }
 
 async fn read_value(cdmi: &Cdmi, stored: &Stored, span: Span<u64>) -> Result<Vec<u8>, Response> {
-    let Some(blob) = stored.blob.as_deref() else {
-        return Ok(Vec::new());
-    };
     if span.is_empty() {
         return Ok(Vec::new());
     }
+    let Some(blob) = stored.blob.as_deref() else {
+        // A sparse object (an OCCI volume never written): zeros.
+        return Ok(vec![0; usize::try_from(span.end - span.start).unwrap_or(0)]);
+    };
     let mut stream = cdmi
         .blobs
         .get(blob, Some(span))
@@ -420,7 +421,7 @@ async fn plain_get(cdmi: &Cdmi, stored: &Stored, range: Option<&str>) -> Reply {
             .get(blob, Some(span.clone()))
             .await
             .map_err(|e| blob_failed(&e))?,
-        _ => futures_util::stream::empty().boxed(),
+        _ => zeros(span.end - span.start),
     };
     let body = Body::from_stream(stream.map_err(|e| std::io::Error::other(e.to_string())));
     let mut response = (status, body).into_response();
@@ -437,6 +438,20 @@ async fn plain_get(cdmi: &Cdmi, stored: &Stored, range: Option<&str>) -> Reply {
         headers.insert(header::CONTENT_RANGE, v);
     }
     Ok(response)
+}
+
+static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+
+// `len` zero bytes, a chunk at a time: the value of a sparse object with no blob yet.
+fn zeros(len: u64) -> ByteStream {
+    futures_util::stream::unfold(len, |left| async move {
+        if left == 0 {
+            return None;
+        }
+        let n = usize::try_from(left).unwrap_or(usize::MAX).min(ZEROS.len());
+        Some((Ok(Bytes::from_static(&ZEROS[..n])), left - n as u64))
+    })
+    .boxed()
 }
 
 // `Range: bytes=a-b | a- | -n` (RFC 9110 §14.1.2): `None` to serve the whole value (no or

@@ -1,6 +1,7 @@
 //! The OCCI provider: GFD.223's operations on the query interface, collections and
 //! entities, each request one store transaction.
 
+mod bridge;
 mod collection;
 mod entity;
 mod query;
@@ -23,6 +24,9 @@ use crate::{ServerError, ids};
 
 pub(crate) use request::{Method, OcciRequest};
 
+/// The top-level CDMI container of the storage volumes (see the `bridge` module).
+pub(crate) const VOLUMES_NAME: &str = "volumes";
+
 /// The OCCI side of the server: catalogue, store and driver.
 pub struct Provider {
     cdmi: Arc<crate::cdmi::Cdmi>,
@@ -34,6 +38,7 @@ pub struct Provider {
     categories: tokio::sync::Mutex<()>,
     delay: Option<Duration>,
     busy: Arc<Mutex<HashSet<String>>>,
+    cdmi_enterprise: u32,
 }
 
 // What a request's work needs, cheap to clone into the blocking thread.
@@ -46,6 +51,7 @@ pub(crate) struct Ctx {
     base: String,
     delay: Option<Duration>,
     busy: Arc<Mutex<HashSet<String>>>,
+    cdmi_enterprise: u32,
 }
 
 // A refusal (rolled back, answered) or a store failure (500).
@@ -103,6 +109,7 @@ impl Provider {
             categories: tokio::sync::Mutex::new(()),
             delay: config.simulate_delay,
             busy: Arc::new(Mutex::new(HashSet::new())),
+            cdmi_enterprise: config.cdmi_enterprise_number,
         })
     }
 
@@ -184,6 +191,7 @@ impl Provider {
             version: self.version,
             base: base.to_owned(),
             delay: self.delay,
+            cdmi_enterprise: self.cdmi_enterprise,
             busy: Arc::clone(&self.busy),
         }
     }
