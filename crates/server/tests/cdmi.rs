@@ -100,9 +100,10 @@ impl Server {
 
 // The CDMI 1.1.1 examples (reference/cdmi/cdmi-1.1.1-examples.json), by index, in an order
 // where each finds the state it assumes: plain HTTP (clause 6, 7), data objects (8),
-// containers (9). Left out: references, POST, copy/move, multipart, range updates.
+// containers (9). Left out: references, copy/move, serialization, queues, multipart.
 const SCENARIO: &[usize] = &[
-    11, 5, 6, 7, 8, 10, 14, 18, 20, 21, 25, 26, 28, 29, 30, 31, 35, 12, 36, 41, 42, 44, 46,
+    11, 5, 6, 7, 8, 9, 10, 13, 14, 47, 18, 20, 21, 25, 26, 27, 28, 29, 30, 31, 35, 12, 36, 41,
+    42, 44, 46,
 ];
 
 #[tokio::test]
@@ -173,6 +174,7 @@ async fn the_specification_examples_replayed() {
             for key in ["objectType", "objectName", "parentURI", "mimetype", "valuerange", "value", "childrenrange", "children"] {
                 if let (Some(want), Some(have)) = (expected.get(key), got.get(key))
                     && !selects_children_of_example_state(key, target)
+                    && !(method == "POST" && key == "objectName")
                 {
                     assert_eq!(have, want, "{label}: {key}");
                 }
@@ -281,6 +283,39 @@ async fn plain_http_values_with_ranges() {
         .decode(ranged["value"].as_str().unwrap())
         .unwrap();
     assert_eq!(decoded, bytes[..100]);
+    // Partial writes (6.4): bytes replaced in place, a gap beyond the end reads as zeros.
+    let put = s.call("PUT", "/data/text", &[("Content-Type", "text/plain")], "This is the value of this data object").await;
+    assert_eq!(put.status, 201);
+    let part = s
+        .call("PUT", "/data/text", &[("Content-Type", "text/plain"), ("Content-Range", "bytes 21-24/37")], "that")
+        .await;
+    assert_eq!(part.status, 204, "{}", part.text());
+    assert_eq!(s.call("GET", "/data/text", &[], "").await.text(), "This is the value of that data object");
+    let short = s
+        .call("PUT", "/data/text", &[("Content-Type", "text/plain"), ("Content-Range", "bytes 0-9/37")], "abc")
+        .await;
+    assert_eq!(short.status, 400, "a body shorter than its Content-Range");
+    let beyond = s
+        .call("PUT", "/data/text", &[("Content-Type", "text/plain"), ("Content-Range", "bytes 40-41/42")], "!!")
+        .await;
+    assert_eq!(beyond.status, 204);
+    let read = s.call("GET", "/data/text", &[], "").await;
+    assert_eq!(read.body, b"This is the value of that data object\0\0\0!!");
+    let ranged = s
+        .call("PUT", "/data/text?value:0-3", &[V, ("Content-Type", "application/cdmi-object")], r#"{"value": "VEhJUw=="}"#)
+        .await;
+    assert_eq!(ranged.status, 204, "{}", ranged.text());
+    let read = s.call("GET", "/data/text?valuetransferencoding;value", &[V], "").await.json();
+    assert_eq!(read["valuetransferencoding"], "base64");
+    assert_eq!(s.call("GET", "/data/text", &[("Range", "bytes=0-7")], "").await.text(), "THIS is ");
+    // POST names the new object by its ID (9.6).
+    let posted = s.call("POST", "/data/", &[("Content-Type", "text/plain")], "posted").await;
+    assert_eq!(posted.status, 201);
+    let location = posted.header("location").to_owned();
+    let id = location.strip_prefix("/data/").unwrap();
+    assert!(tern_cdmi::objectid::ObjectId::parse(id).is_ok(), "{location}");
+    assert_eq!(s.call("GET", &location, &[], "").await.text(), "posted");
+    assert_eq!(s.call("GET", &format!("/cdmi_objectid/{id}"), &[], "").await.text(), "posted");
     // Replacing keeps the object ID.
     let before = s.call("GET", "/data/blob.bin?objectID", &[V], "").await.json();
     assert_eq!(s.call("PUT", "/data/blob.bin", &[("Content-Type", "text/plain")], "new").await.status, 204);

@@ -88,11 +88,7 @@ async fn route(cdmi: &Cdmi, r: Request) -> Reply {
         "GET" | "HEAD" => read_object(cdmi, &path, r).await,
         "PUT" => write(cdmi, &path, r).await,
         "DELETE" => delete(cdmi, &path).await,
-        "POST" => Err(error(
-            501,
-            "CDMI-UNSUPPORTED",
-            "POST (server-assigned names, queues) is not implemented by this server",
-        )),
+        "POST" => post(cdmi, &path, r).await,
         m => Err(error(405, "CDMI-METHOD", format!("{m} is not a CDMI method"))),
     }
 }
@@ -601,13 +597,6 @@ async fn write(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
             format!("{last:?}: names starting with cdmi_ are reserved (CDMI 9.1.2)"),
         ));
     }
-    if r.content_range.is_some() {
-        return Err(error(
-            501,
-            "CDMI-UNSUPPORTED",
-            "partial writes with Content-Range are not implemented by this server",
-        ));
-    }
     let body_type = r.content_type.as_deref().and_then(object_type_of);
     if !path.container && exists(cdmi, path.as_container().key()).await? {
         return Ok(redirect(&r.raw_path));
@@ -640,6 +629,7 @@ enum Created {
     Updated,
     NoParent,
     Gone,
+    Conflict,
 }
 
 async fn plain_container(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
@@ -736,6 +726,11 @@ fn finish_container(cdmi: &Cdmi, path: &CdmiPath, outcome: Created, cdmi_mode: b
         Created::Updated => Ok(empty(204)),
         Created::NoParent => Err(no_parent(path)),
         Created::Gone => Err(error(404, "CDMI-NOT-FOUND", "the object was deleted meanwhile")),
+        Created::Conflict => Err(error(
+            409,
+            "CDMI-CONFLICT",
+            "another write replaced the value meanwhile; try again",
+        )),
     }
 }
 
@@ -760,14 +755,23 @@ async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     };
     let object = parse_body(&text, ObjectType::DataObject, kind)?;
     let query = parse_query(r.query.as_deref())?;
-    if query
+    let value_range: Vec<(u64, u64)> = query
         .as_ref()
-        .is_some_and(|q| q.items.iter().any(|i| matches!(i, QueryItem::ValueRange { .. })))
-    {
+        .map(|q| {
+            q.items
+                .iter()
+                .filter_map(|i| match i {
+                    QueryItem::ValueRange { first, last } => Some((*first, *last)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if value_range.len() > 1 || (!value_range.is_empty() && !existed) {
         return Err(error(
-            501,
-            "CDMI-UNSUPPORTED",
-            "value range updates (?value:a-b) are not implemented by this server",
+            400,
+            "CDMI-QUERY",
+            "a value range update names one range of an existing data object",
         ));
     }
     let selected = query.and_then(|q| q.metadata_names());
@@ -777,6 +781,12 @@ async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
         Some(OneOrMany::Many(_)) => {
             return Err(error(400, "CDMI-VALUE", "one valuetransferencoding for a data object"));
         }
+    };
+    // A range update's value is always Base64 (8.4.8 example 3).
+    let encoding = if value_range.is_empty() {
+        encoding
+    } else {
+        TransferEncoding::Base64
     };
     let value = match &object.value {
         None => None,
@@ -795,6 +805,7 @@ async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
         }
         None => None,
     };
+    let mut base = None;
     let upload = match value {
         Some(bytes) => {
             if bytes.len() as u64 > cdmi.object_limit {
@@ -802,18 +813,36 @@ async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
                     limit: cdmi.object_limit,
                 }));
             }
+            let len = bytes.len() as u64;
             let stream: ByteStream = futures_util::stream::iter([Ok(Bytes::from(bytes))]).boxed();
-            Some(stream)
+            match value_range.first() {
+                Some(&(first, last)) => {
+                    if last.saturating_sub(first).saturating_add(1) != len {
+                        return Err(error(
+                            400,
+                            "CDMI-VALUE",
+                            format!("value:{first}-{last} names {} bytes; the value has {len}", last.saturating_sub(first).saturating_add(1)),
+                        ));
+                    }
+                    let (stream, old) = splice(cdmi, path, first, len, stream).await?;
+                    base = Some(old);
+                    Some(stream)
+                }
+                None => Some(stream),
+            }
         }
         None => None,
     };
     let change = Change {
         mimetype,
-        encoding: Some(encoding.as_str().to_owned()).filter(|_| object.value.is_some()),
+        encoding: Some(encoding.as_str().to_owned())
+            .filter(|_| object.value.is_some() && base.is_none())
+            .or_else(|| base.as_ref().map(|_| "base64".to_owned())),
         metadata: object.metadata,
         selected,
+        base,
     };
-    let outcome = save_object(cdmi, path, upload, change, existed).await?;
+    let outcome = save_object(cdmi, path, upload, change, existed, None).await?;
     match outcome {
         Created::Created(row, parent) => {
             cdmi.remember_top(path, true);
@@ -847,18 +876,32 @@ async fn plain_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
                 .eq_ignore_ascii_case("charset=utf-8")
         })
     });
-    let stream: ByteStream = r
+    let mut stream: ByteStream = r
         .body
         .into_data_stream()
         .map_err(|e| BlobError::Upload(e.to_string()))
         .boxed();
+    let mut base = None;
+    if let Some(range) = r.content_range.as_deref() {
+        let (first, last) = content_range(range).ok_or_else(|| {
+            error(400, "CDMI-RANGE", format!("Content-Range {range:?} is not `bytes FIRST-LAST/SIZE`"))
+        })?;
+        if !existed {
+            return Err(error(404, "CDMI-NOT-FOUND", "a partial write needs an existing object"));
+        }
+        let len = last - first + 1;
+        let (spliced, old) = splice(cdmi, path, first, len, exact(stream, len)).await?;
+        stream = spliced;
+        base = Some(old);
+    }
     let change = Change {
         mimetype: Some(mimetype),
         encoding: Some(if utf8 { "utf-8" } else { "base64" }.to_owned()),
         metadata: None,
         selected: None,
+        base,
     };
-    match save_object(cdmi, path, Some(stream), change, existed).await? {
+    match save_object(cdmi, path, Some(stream), change, existed, None).await? {
         Created::Created(..) => {
             cdmi.remember_top(path, true);
             Ok(empty(201))
@@ -872,6 +915,220 @@ struct Change {
     encoding: Option<String>,
     metadata: Option<Metadata>,
     selected: Option<Vec<String>>,
+    // For a partial write: the blob the new value was spliced from (`None`: a sparse value);
+    // the write fails with 409 when another write replaced it meanwhile.
+    base: Option<Option<String>>,
+}
+
+// `bytes FIRST-LAST/SIZE` (or `/*`).
+fn content_range(header: &str) -> Option<(u64, u64)> {
+    let spec = header.trim().strip_prefix("bytes")?.trim_start();
+    let (span, _) = spec.split_once('/')?;
+    let (a, b) = span.split_once('-')?;
+    let (first, last): (u64, u64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    (first <= last).then_some((first, last))
+}
+
+// Fails the stream unless it carries exactly `len` bytes.
+fn exact(stream: ByteStream, len: u64) -> ByteStream {
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = std::sync::Arc::clone(&seen);
+    let counted = stream.map(move |chunk| {
+        if let Ok(c) = &chunk {
+            counter.fetch_add(c.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+        chunk
+    });
+    let check = futures_util::stream::once(async move {
+        let n = seen.load(std::sync::atomic::Ordering::Relaxed);
+        if n == len {
+            None
+        } else {
+            Some(Err(BlobError::Upload(format!(
+                "Content-Range names {len} bytes; the body has {n}"
+            ))))
+        }
+    })
+    .filter_map(|r| async move { r });
+    counted.chain(check).boxed()
+}
+
+// The value of `stored`, or zeros for a sparse one, bytes `span`.
+async fn value_stream(cdmi: &Cdmi, stored: &Stored, span: Span<u64>) -> Result<ByteStream, Response> {
+    if span.is_empty() {
+        return Ok(futures_util::stream::empty().boxed());
+    }
+    match stored.blob.as_deref() {
+        Some(blob) => cdmi
+            .blobs
+            .get(blob, Some(span))
+            .await
+            .map_err(|e| blob_failed(&e)),
+        None => Ok(zeros(span.end - span.start)),
+    }
+}
+
+// The new value of a partial write, streamed: the old bytes before `first`, zeros up to it
+// when the value was shorter (clause 6.4: gaps read back as zeros), `data`, then the old bytes
+// after it. Returns the blob it splices from.
+async fn splice(
+    cdmi: &Cdmi,
+    path: &CdmiPath,
+    first: u64,
+    len: u64,
+    data: ByteStream,
+) -> Result<(ByteStream, Option<String>), Response> {
+    let Some((row, _)) = load(cdmi, path.key()).await? else {
+        return Err(error(404, "CDMI-NOT-FOUND", format!("no object at {}", path.key())));
+    };
+    let old = Stored::from_json(&row.body);
+    let end = first.saturating_add(len);
+    let head = value_stream(cdmi, &old, 0..first.min(old.size)).await?;
+    let gap = zeros(first.saturating_sub(old.size));
+    let tail = value_stream(cdmi, &old, end.min(old.size)..old.size).await?;
+    Ok((head.chain(gap).chain(data).chain(tail).boxed(), old.blob))
+}
+
+// POST to a container: a data object named by its new object ID (clause 9.6), from a CDMI
+// body or raw bytes; 201 with `Location`.
+async fn post(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
+    if !path.container {
+        return Err(error(
+            501,
+            "CDMI-UNSUPPORTED",
+            "POST to a data object (queues) is not implemented by this server",
+        ));
+    }
+    if !exists(cdmi, path.key()).await? {
+        return Err(error(404, "CDMI-NOT-FOUND", format!("no container at {}", path.key())));
+    }
+    let id = ObjectId::generate(cdmi.enterprise)
+        .map_err(|e| error(500, e.rule_id(), e.to_string()))?
+        .to_string();
+    let mut segments = path.segments.clone();
+    segments.push(id.clone());
+    let target = CdmiPath {
+        segments,
+        container: false,
+    };
+    let location = format!("{}{id}", r.raw_path);
+    let body_type = r.content_type.as_deref().and_then(object_type_of);
+    let mut response = match body_type {
+        Some(ObjectType::DataObject) => {
+            let text = body_text(cdmi, r.body).await?;
+            let object = parse_body(&text, ObjectType::DataObject, BodyKind::CreateRequest)?;
+            let (upload, change) = cdmi_change(cdmi, object, None)?;
+            match save_object(cdmi, &target, upload, change, false, Some(id)).await? {
+                Created::Created(row, parent) => {
+                    let stored = Stored::from_json(&row.body);
+                    let mut object = represent(&row, parent.as_ref(), &stored);
+                    object.mimetype = stored.mimetype.map(OneOrMany::One);
+                    json_response(201, DATA_OBJECT, &object.to_json())
+                }
+                other => return finish_container(cdmi, &target, other, true),
+            }
+        }
+        Some(other) => {
+            return Err(error(
+                415,
+                "CDMI-CONTENT-TYPE",
+                format!("{} cannot be posted here", other.media_type()),
+            ));
+        }
+        None => {
+            let (mimetype, utf8) = plain_type(r.content_type.as_deref());
+            let stream: ByteStream = r
+                .body
+                .into_data_stream()
+                .map_err(|e| BlobError::Upload(e.to_string()))
+                .boxed();
+            let change = Change {
+                mimetype: Some(mimetype),
+                encoding: Some(if utf8 { "utf-8" } else { "base64" }.to_owned()),
+                metadata: None,
+                selected: None,
+                base: None,
+            };
+            match save_object(cdmi, &target, Some(stream), change, false, Some(id)).await? {
+                Created::Created(..) => empty(201),
+                other => return finish_container(cdmi, &target, other, false),
+            }
+        }
+    };
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+// The mimetype (lower case, parameters dropped) and whether the value is UTF-8 text, from a
+// plain request's `Content-Type` (clause 6.2).
+fn plain_type(content_type: Option<&str>) -> (String, bool) {
+    let mimetype = content_type
+        .map(|ct| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let utf8 = content_type.is_some_and(|ct| {
+        ct.split(';')
+            .skip(1)
+            .any(|p| p.trim().eq_ignore_ascii_case("charset=utf-8"))
+    });
+    (mimetype, utf8)
+}
+
+// A CDMI create body's value and fields, as a whole-value write.
+fn cdmi_change(
+    cdmi: &Cdmi,
+    object: CdmiObject,
+    selected: Option<Vec<String>>,
+) -> Result<(Option<ByteStream>, Change), Response> {
+    let encoding = match &object.value_transfer_encoding {
+        Some(OneOrMany::One(e)) => *e,
+        None => TransferEncoding::Utf8,
+        Some(OneOrMany::Many(_)) => {
+            return Err(error(400, "CDMI-VALUE", "one valuetransferencoding for a data object"));
+        }
+    };
+    let value = decode_value(&object, encoding)?;
+    let mimetype = match &object.mimetype {
+        Some(OneOrMany::One(m)) => Some(m.to_ascii_lowercase()),
+        Some(OneOrMany::Many(_)) => {
+            return Err(error(400, "CDMI-VALUE", "one mimetype for a data object"));
+        }
+        None => None,
+    };
+    let upload = match value {
+        Some(bytes) => {
+            if bytes.len() as u64 > cdmi.object_limit {
+                return Err(blob_failed(&BlobError::TooLarge {
+                    limit: cdmi.object_limit,
+                }));
+            }
+            let stream: ByteStream = futures_util::stream::iter([Ok(Bytes::from(bytes))]).boxed();
+            Some(stream)
+        }
+        None => None,
+    };
+    let change = Change {
+        mimetype,
+        encoding: Some(encoding.as_str().to_owned()).filter(|_| object.value.is_some()),
+        metadata: object.metadata,
+        selected,
+        base: None,
+    };
+    Ok((upload, change))
+}
+
+fn decode_value(object: &CdmiObject, encoding: TransferEncoding) -> Result<Option<Vec<u8>>, Response> {
+    match &object.value {
+        None => Ok(None),
+        Some(Value::String(text)) => Ok(Some(match encoding {
+            TransferEncoding::Base64 => STANDARD
+                .decode(text)
+                .map_err(|e| error(400, "CDMI-BASE64", format!("value: not Base64: {e}")))?,
+            _ => text.clone().into_bytes(),
+        })),
+        Some(_) => Err(error(400, "CDMI-VALUE", "a data object's value is a string")),
+    }
 }
 
 // Writes the value (when given) as a new blob, durably, then switches the row to it in one
@@ -882,11 +1139,15 @@ async fn save_object(
     upload: Option<ByteStream>,
     change: Change,
     existed: bool,
+    id: Option<String>,
 ) -> Result<Created, Response> {
     let key = path.key();
-    let id = ObjectId::generate(cdmi.enterprise)
-        .map_err(|e| error(500, e.rule_id(), e.to_string()))?
-        .to_string();
+    let id = match id {
+        Some(id) => id,
+        None => ObjectId::generate(cdmi.enterprise)
+            .map_err(|e| error(500, e.rule_id(), e.to_string()))?
+            .to_string(),
+    };
     let mut generation = [0u8; 8];
     getrandom::fill(&mut generation).map_err(|e| error(500, "CDMI-RANDOM", e.to_string()))?;
     let blob_key = format!("{id}.{:016x}", u64::from_be_bytes(generation));
@@ -914,6 +1175,13 @@ async fn save_object(
             },
             None => None,
         };
+        if let Some(base) = &change.base
+            && existing
+                .as_ref()
+                .is_none_or(|row| Stored::from_json(&row.body).blob != *base)
+        {
+            return Ok(((Created::Conflict, None), Decision::Rollback));
+        }
         let (mut row, mut s, created) = match existing {
             Some(row) => {
                 let s = Stored::from_json(&row.body);
@@ -961,7 +1229,9 @@ async fn save_object(
     .await;
     match outcome {
         Ok((outcome, old_blob)) => {
-            if matches!(outcome, Created::Gone | Created::NoParent) && written.is_some() {
+            if matches!(outcome, Created::Gone | Created::NoParent | Created::Conflict)
+                && written.is_some()
+            {
                 let _ = cdmi.blobs.delete(&blob_key).await;
             }
             if let Some(old) = old_blob {
