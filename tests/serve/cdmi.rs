@@ -67,7 +67,12 @@ fn a_64_mib_value_streams_in_bounded_memory() {
         .body(body)
         .send()
         .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().unwrap_or_default());
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().unwrap_or_default()
+    );
     let after_put = rss(pid);
 
     let mut r = http.get(format!("{base}/vols/disk.img")).send().unwrap();
@@ -107,8 +112,16 @@ fn a_64_mib_value_streams_in_bounded_memory() {
             get >> 20
         );
         // A bound, not a time: a server that buffered the value would grow by 64 MiB or more.
-        assert!(put.saturating_sub(before) < SIZE, "PUT grew the server by {} bytes", put - before);
-        assert!(get.saturating_sub(before) < SIZE, "GET grew the server by {} bytes", get - before);
+        assert!(
+            put.saturating_sub(before) < SIZE,
+            "PUT grew the server by {} bytes",
+            put - before
+        );
+        assert!(
+            get.saturating_sub(before) < SIZE,
+            "GET grew the server by {} bytes",
+            get - before
+        );
     }
 }
 

@@ -45,7 +45,9 @@ mod render;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use config::{Config, DEFAULT_BODY_LIMIT, DEFAULT_CDMI_OBJECT_LIMIT, DEFAULT_LISTEN, default_data_dir};
+pub use config::{
+    Config, DEFAULT_BODY_LIMIT, DEFAULT_CDMI_OBJECT_LIMIT, DEFAULT_LISTEN, default_data_dir,
+};
 pub use driver::{Driver, DriverError, SimulatedDriver};
 pub use http::router;
 pub use listener::{IdleListener, IdleStream};

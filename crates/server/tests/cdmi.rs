@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use base64::Engine as _;
 use serde_json::Value;
 use tern_server::{Config, Provider, SimulatedDriver, router};
 use tern_store::SqliteStore;
@@ -102,8 +103,8 @@ impl Server {
 // where each finds the state it assumes: plain HTTP (clause 6, 7), data objects (8),
 // containers (9). Left out: references, copy/move, serialization, queues, multipart.
 const SCENARIO: &[usize] = &[
-    11, 5, 6, 7, 8, 9, 10, 13, 14, 47, 18, 20, 21, 25, 26, 27, 28, 29, 30, 31, 35, 12, 36, 41,
-    42, 44, 46,
+    11, 5, 6, 7, 8, 9, 10, 13, 14, 47, 18, 20, 21, 25, 26, 27, 28, 29, 30, 31, 35, 12, 36, 41, 42,
+    44, 46,
 ];
 
 #[tokio::test]
@@ -122,10 +123,20 @@ async fn the_specification_examples_replayed() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|h| (h[0].as_str().unwrap().to_owned(), h[1].as_str().unwrap().to_owned()))
-            .filter(|(n, _)| !n.eq_ignore_ascii_case("host") && !n.eq_ignore_ascii_case("content-length"))
+            .map(|h| {
+                (
+                    h[0].as_str().unwrap().to_owned(),
+                    h[1].as_str().unwrap().to_owned(),
+                )
+            })
+            .filter(|(n, _)| {
+                !n.eq_ignore_ascii_case("host") && !n.eq_ignore_ascii_case("content-length")
+            })
             .collect();
-        let headers: Vec<(&str, &str)> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
         let body = match &request["body_json"] {
             Value::Null => request["body_raw"].as_str().unwrap_or_default().to_owned(),
             json => json.to_string(),
@@ -134,7 +145,10 @@ async fn the_specification_examples_replayed() {
         let method = request["method"].as_str().unwrap();
         let got = s.call(method, target, &headers, &body).await;
         let response = &e["response"];
-        let label = format!("example {i} ({} {}): {method} {target}", e["section"], e["example"]);
+        let label = format!(
+            "example {i} ({} {}): {method} {target}",
+            e["section"], e["example"]
+        );
         assert_eq!(
             u64::from(got.status.as_u16()),
             response["status"].as_u64().unwrap(),
@@ -148,7 +162,11 @@ async fn the_specification_examples_replayed() {
                     assert_eq!(got.header(name), value, "{label}: {name}");
                 }
                 "X-CDMI-Specification-Version" => {
-                    assert_eq!(got.header(name), "1.1.1", "{label}: the highest common version");
+                    assert_eq!(
+                        got.header(name),
+                        "1.1.1",
+                        "{label}: the highest common version"
+                    );
                 }
                 _ => {}
             }
@@ -171,7 +189,16 @@ async fn the_specification_examples_replayed() {
                 want.sort();
                 assert_eq!(have, want, "{label}: only the selected fields");
             }
-            for key in ["objectType", "objectName", "parentURI", "mimetype", "valuerange", "value", "childrenrange", "children"] {
+            for key in [
+                "objectType",
+                "objectName",
+                "parentURI",
+                "mimetype",
+                "valuerange",
+                "value",
+                "childrenrange",
+                "children",
+            ] {
                 if let (Some(want), Some(have)) = (expected.get(key), got.get(key))
                     && !selects_children_of_example_state(key, target)
                     && !(method == "POST" && key == "objectName")
@@ -179,8 +206,14 @@ async fn the_specification_examples_replayed() {
                     assert_eq!(have, want, "{label}: {key}");
                 }
             }
-        } else if response["body_raw"].as_str().is_some_and(|b| !b.is_empty()) && got.status == StatusCode::OK {
-            assert_eq!(got.text(), response["body_raw"].as_str().unwrap(), "{label}");
+        } else if response["body_raw"].as_str().is_some_and(|b| !b.is_empty())
+            && got.status == StatusCode::OK
+        {
+            assert_eq!(
+                got.text(),
+                response["body_raw"].as_str().unwrap(),
+                "{label}"
+            );
         }
     }
 }
@@ -196,7 +229,17 @@ async fn data_objects_carry_system_metadata_and_are_found_by_id() {
     let s = server().await;
     let cdmi_container = [V, ("Content-Type", "application/cdmi-container")];
     let cdmi_object = [V, ("Content-Type", "application/cdmi-object")];
-    assert_eq!(s.call("PUT", "/box/", &cdmi_container, "{\"metadata\": {\"owner\": \"me\"}}").await.status, 201);
+    assert_eq!(
+        s.call(
+            "PUT",
+            "/box/",
+            &cdmi_container,
+            "{\"metadata\": {\"owner\": \"me\"}}"
+        )
+        .await
+        .status,
+        201
+    );
     let made = s
         .call("PUT", "/box/a.txt", &cdmi_object, r#"{"metadata": {"colour": "blue"}, "valuetransferencoding": "base64", "value": "aGVsbG8="}"#)
         .await;
@@ -205,7 +248,9 @@ async fn data_objects_carry_system_metadata_and_are_found_by_id() {
     let id = made["objectID"].as_str().unwrap().to_owned();
     assert_eq!(made["parentURI"], "/box/");
     assert_eq!(made["objectName"], "a.txt");
-    let read = s.call("GET", &format!("/cdmi_objectid/{id}"), &[V], "").await;
+    let read = s
+        .call("GET", &format!("/cdmi_objectid/{id}"), &[V], "")
+        .await;
     assert_eq!(read.status, 200, "{}", read.text());
     let read = read.json();
     assert_eq!(read["value"], "aGVsbG8=");
@@ -214,43 +259,92 @@ async fn data_objects_carry_system_metadata_and_are_found_by_id() {
     assert_eq!(read["metadata"]["cdmi_size"], "5");
     for t in ["cdmi_ctime", "cdmi_mtime", "cdmi_atime"] {
         let stamp = read["metadata"][t].as_str().unwrap();
-        assert!(tern_cdmi::metadata::Timestamp::parse(stamp).is_ok(), "{t}: {stamp}");
+        assert!(
+            tern_cdmi::metadata::Timestamp::parse(stamp).is_ok(),
+            "{t}: {stamp}"
+        );
     }
     // `?metadata:cdmi_` selects the system items only.
-    let system = s.call("GET", "/box/a.txt?metadata:cdmi_", &[V], "").await.json();
+    let system = s
+        .call("GET", "/box/a.txt?metadata:cdmi_", &[V], "")
+        .await
+        .json();
     let names: Vec<&String> = system["metadata"].as_object().unwrap().keys().collect();
     assert!(names.iter().all(|n| n.starts_with("cdmi_")), "{names:?}");
     assert!(system.get("value").is_none());
     // Object IDs are exact (clause 5.11): the checked text is the key.
     let parent_id = read["parentID"].as_str().unwrap();
-    let container = s.call("GET", &format!("/cdmi_objectid/{parent_id}/"), &[V], "").await.json();
+    let container = s
+        .call("GET", &format!("/cdmi_objectid/{parent_id}/"), &[V], "")
+        .await
+        .json();
     assert_eq!(container["objectName"], "box/");
     assert_eq!(container["children"], serde_json::json!(["a.txt"]));
-    let child = s.call("GET", &format!("/cdmi_objectid/{parent_id}/a.txt"), &[V], "").await;
+    let child = s
+        .call(
+            "GET",
+            &format!("/cdmi_objectid/{parent_id}/a.txt"),
+            &[V],
+            "",
+        )
+        .await;
     assert_eq!(child.json()["objectID"], id.as_str());
-    let lower = s.call("GET", &format!("/cdmi_objectid/{}", id.to_lowercase()), &[V], "").await;
+    let lower = s
+        .call(
+            "GET",
+            &format!("/cdmi_objectid/{}", id.to_lowercase()),
+            &[V],
+            "",
+        )
+        .await;
     assert_eq!(lower.status, 200);
     let mut bad = id.clone().into_bytes();
     let last = bad.len() - 1;
     bad[last] = if bad[last] == b'0' { b'1' } else { b'0' };
-    let bad = s.call("GET", &format!("/cdmi_objectid/{}", String::from_utf8(bad).unwrap()), &[V], "").await;
+    let bad = s
+        .call(
+            "GET",
+            &format!("/cdmi_objectid/{}", String::from_utf8(bad).unwrap()),
+            &[V],
+            "",
+        )
+        .await;
     assert_eq!(bad.status, 400);
-    assert!(bad.json()["rule"].as_str().unwrap().starts_with("CDMI-ID"), "{}", bad.text());
+    assert!(
+        bad.json()["rule"].as_str().unwrap().starts_with("CDMI-ID"),
+        "{}",
+        bad.text()
+    );
     // A container addressed without its slash: 301 to it.
     let moved = s.call("GET", "/box", &[V], "").await;
     assert_eq!(moved.status, 301);
     assert_eq!(moved.header("location"), "/box/");
     // Children by range.
     for n in 0..5 {
-        let put = s.call("PUT", &format!("/box/c{n}"), &[("Content-Type", "application/octet-stream")], "x").await;
+        let put = s
+            .call(
+                "PUT",
+                &format!("/box/c{n}"),
+                &[("Content-Type", "application/octet-stream")],
+                "x",
+            )
+            .await;
         assert_eq!(put.status, 201, "{}", put.text());
     }
-    let some = s.call("GET", "/box/?childrenrange;children:1-2", &[V], "").await.json();
+    let some = s
+        .call("GET", "/box/?childrenrange;children:1-2", &[V], "")
+        .await
+        .json();
     assert_eq!(some["childrenrange"], "1-2");
     assert_eq!(some["children"], serde_json::json!(["c0", "c1"]));
     // Deleting the container deletes what it holds.
     assert_eq!(s.call("DELETE", "/box/", &[V], "").await.status, 204);
-    assert_eq!(s.call("GET", &format!("/cdmi_objectid/{id}"), &[V], "").await.status, 404);
+    assert_eq!(
+        s.call("GET", &format!("/cdmi_objectid/{id}"), &[V], "")
+            .await
+            .status,
+        404
+    );
 }
 
 #[tokio::test]
@@ -259,70 +353,164 @@ async fn plain_http_values_with_ranges() {
     assert_eq!(s.call("PUT", "/data/", &[], "").await.status, 201);
     let bytes: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
     let put = s
-        .call_bytes("PUT", "/data/blob.bin", &[("Content-Type", "application/octet-stream")], bytes.clone())
+        .call_bytes(
+            "PUT",
+            "/data/blob.bin",
+            &[("Content-Type", "application/octet-stream")],
+            bytes.clone(),
+        )
         .await;
     assert_eq!(put.status, 201, "{}", put.text());
     let all = s.call("GET", "/data/blob.bin", &[], "").await;
     assert_eq!(all.status, 200);
     assert_eq!(all.body, bytes);
     assert_eq!(all.header("content-type"), "application/octet-stream");
-    let part = s.call("GET", "/data/blob.bin", &[("Range", "bytes=100-199")], "").await;
+    let part = s
+        .call("GET", "/data/blob.bin", &[("Range", "bytes=100-199")], "")
+        .await;
     assert_eq!(part.status, 206);
     assert_eq!(part.header("content-range"), "bytes 100-199/1000");
     assert_eq!(part.body, bytes[100..200]);
-    let tail = s.call("GET", "/data/blob.bin", &[("Range", "bytes=-10")], "").await;
+    let tail = s
+        .call("GET", "/data/blob.bin", &[("Range", "bytes=-10")], "")
+        .await;
     assert_eq!(tail.body, bytes[990..]);
-    let beyond = s.call("GET", "/data/blob.bin", &[("Range", "bytes=5000-")], "").await;
+    let beyond = s
+        .call("GET", "/data/blob.bin", &[("Range", "bytes=5000-")], "")
+        .await;
     assert_eq!(beyond.status, 416);
     assert_eq!(beyond.header("content-range"), "bytes */1000");
     // `?value:0-99` in CDMI: base64, with its valuerange.
-    let ranged = s.call("GET", "/data/blob.bin?valuerange;value:0-99", &[V], "").await.json();
+    let ranged = s
+        .call("GET", "/data/blob.bin?valuerange;value:0-99", &[V], "")
+        .await
+        .json();
     assert_eq!(ranged["valuerange"], "0-99");
-    use base64::Engine as _;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(ranged["value"].as_str().unwrap())
         .unwrap();
     assert_eq!(decoded, bytes[..100]);
     // Partial writes (6.4): bytes replaced in place, a gap beyond the end reads as zeros.
-    let put = s.call("PUT", "/data/text", &[("Content-Type", "text/plain")], "This is the value of this data object").await;
+    let put = s
+        .call(
+            "PUT",
+            "/data/text",
+            &[("Content-Type", "text/plain")],
+            "This is the value of this data object",
+        )
+        .await;
     assert_eq!(put.status, 201);
     let part = s
-        .call("PUT", "/data/text", &[("Content-Type", "text/plain"), ("Content-Range", "bytes 21-24/37")], "that")
+        .call(
+            "PUT",
+            "/data/text",
+            &[
+                ("Content-Type", "text/plain"),
+                ("Content-Range", "bytes 21-24/37"),
+            ],
+            "that",
+        )
         .await;
     assert_eq!(part.status, 204, "{}", part.text());
-    assert_eq!(s.call("GET", "/data/text", &[], "").await.text(), "This is the value of that data object");
+    assert_eq!(
+        s.call("GET", "/data/text", &[], "").await.text(),
+        "This is the value of that data object"
+    );
     let short = s
-        .call("PUT", "/data/text", &[("Content-Type", "text/plain"), ("Content-Range", "bytes 0-9/37")], "abc")
+        .call(
+            "PUT",
+            "/data/text",
+            &[
+                ("Content-Type", "text/plain"),
+                ("Content-Range", "bytes 0-9/37"),
+            ],
+            "abc",
+        )
         .await;
     assert_eq!(short.status, 400, "a body shorter than its Content-Range");
     let beyond = s
-        .call("PUT", "/data/text", &[("Content-Type", "text/plain"), ("Content-Range", "bytes 40-41/42")], "!!")
+        .call(
+            "PUT",
+            "/data/text",
+            &[
+                ("Content-Type", "text/plain"),
+                ("Content-Range", "bytes 40-41/42"),
+            ],
+            "!!",
+        )
         .await;
     assert_eq!(beyond.status, 204);
     let read = s.call("GET", "/data/text", &[], "").await;
     assert_eq!(read.body, b"This is the value of that data object\0\0\0!!");
     let ranged = s
-        .call("PUT", "/data/text?value:0-3", &[V, ("Content-Type", "application/cdmi-object")], r#"{"value": "VEhJUw=="}"#)
+        .call(
+            "PUT",
+            "/data/text?value:0-3",
+            &[V, ("Content-Type", "application/cdmi-object")],
+            r#"{"value": "VEhJUw=="}"#,
+        )
         .await;
     assert_eq!(ranged.status, 204, "{}", ranged.text());
-    let read = s.call("GET", "/data/text?valuetransferencoding;value", &[V], "").await.json();
+    let read = s
+        .call("GET", "/data/text?valuetransferencoding;value", &[V], "")
+        .await
+        .json();
     assert_eq!(read["valuetransferencoding"], "base64");
-    assert_eq!(s.call("GET", "/data/text", &[("Range", "bytes=0-7")], "").await.text(), "THIS is ");
+    assert_eq!(
+        s.call("GET", "/data/text", &[("Range", "bytes=0-7")], "")
+            .await
+            .text(),
+        "THIS is "
+    );
     // POST names the new object by its ID (9.6).
-    let posted = s.call("POST", "/data/", &[("Content-Type", "text/plain")], "posted").await;
+    let posted = s
+        .call(
+            "POST",
+            "/data/",
+            &[("Content-Type", "text/plain")],
+            "posted",
+        )
+        .await;
     assert_eq!(posted.status, 201);
     let location = posted.header("location").to_owned();
     let id = location.strip_prefix("/data/").unwrap();
-    assert!(tern_cdmi::objectid::ObjectId::parse(id).is_ok(), "{location}");
+    assert!(
+        tern_cdmi::objectid::ObjectId::parse(id).is_ok(),
+        "{location}"
+    );
     assert_eq!(s.call("GET", &location, &[], "").await.text(), "posted");
-    assert_eq!(s.call("GET", &format!("/cdmi_objectid/{id}"), &[], "").await.text(), "posted");
+    assert_eq!(
+        s.call("GET", &format!("/cdmi_objectid/{id}"), &[], "")
+            .await
+            .text(),
+        "posted"
+    );
     // Replacing keeps the object ID.
-    let before = s.call("GET", "/data/blob.bin?objectID", &[V], "").await.json();
-    assert_eq!(s.call("PUT", "/data/blob.bin", &[("Content-Type", "text/plain")], "new").await.status, 204);
-    let after = s.call("GET", "/data/blob.bin?objectID;mimetype", &[V], "").await.json();
+    let before = s
+        .call("GET", "/data/blob.bin?objectID", &[V], "")
+        .await
+        .json();
+    assert_eq!(
+        s.call(
+            "PUT",
+            "/data/blob.bin",
+            &[("Content-Type", "text/plain")],
+            "new"
+        )
+        .await
+        .status,
+        204
+    );
+    let after = s
+        .call("GET", "/data/blob.bin?objectID;mimetype", &[V], "")
+        .await
+        .json();
     assert_eq!(before["objectID"], after["objectID"]);
     assert_eq!(after["mimetype"], "text/plain");
-    assert_eq!(s.call("DELETE", "/data/blob.bin", &[], "").await.status, 204);
+    assert_eq!(
+        s.call("DELETE", "/data/blob.bin", &[], "").await.status,
+        204
+    );
     assert_eq!(s.call("GET", "/data/blob.bin", &[], "").await.status, 404);
 }
 
@@ -332,25 +520,55 @@ async fn the_object_size_limit_is_enforced_while_streaming() {
     assert_eq!(s.call("PUT", "/data/", &[], "").await.status, 201);
     let big = vec![7u8; 1001];
     let put = s
-        .call_bytes("PUT", "/data/big", &[("Content-Type", "application/octet-stream")], big)
+        .call_bytes(
+            "PUT",
+            "/data/big",
+            &[("Content-Type", "application/octet-stream")],
+            big,
+        )
         .await;
     assert_eq!(put.status, 413, "{}", put.text());
     assert_eq!(put.json()["rule"], "CDMI-TOO-LARGE");
-    assert_eq!(s.call("GET", "/data/big", &[], "").await.status, 404, "nothing kept");
-    let caps = s.call("GET", "/cdmi_capabilities/dataobject/", &[V], "").await.json();
+    assert_eq!(
+        s.call("GET", "/data/big", &[], "").await.status,
+        404,
+        "nothing kept"
+    );
+    let caps = s
+        .call("GET", "/cdmi_capabilities/dataobject/", &[V], "")
+        .await
+        .json();
     assert_eq!(caps["capabilities"]["cdmi_max_object_size"], "1000");
 }
 
 #[tokio::test]
 async fn versions_are_negotiated() {
     let s = server().await;
-    for (asked, served) in [("1.1", "1.1.1"), ("1.1.1", "1.1.1"), ("1.0.1h", "1.0.2"), ("1.5, 1.1", "1.1.1")] {
-        let got = s.call("GET", "/", &[("X-CDMI-Specification-Version", asked)], "").await;
+    for (asked, served) in [
+        ("1.1", "1.1.1"),
+        ("1.1.1", "1.1.1"),
+        ("1.0.1h", "1.0.2"),
+        ("1.5, 1.1", "1.1.1"),
+    ] {
+        let got = s
+            .call("GET", "/", &[("X-CDMI-Specification-Version", asked)], "")
+            .await;
         assert_eq!(got.status, 200, "{asked}: {}", got.text());
-        assert_eq!(got.header("x-cdmi-specification-version"), served, "{asked}");
+        assert_eq!(
+            got.header("x-cdmi-specification-version"),
+            served,
+            "{asked}"
+        );
         assert_eq!(got.header("content-type"), "application/cdmi-container");
     }
-    let none = s.call("GET", "/", &[("X-CDMI-Specification-Version", "2.0, 3.1")], "").await;
+    let none = s
+        .call(
+            "GET",
+            "/",
+            &[("X-CDMI-Specification-Version", "2.0, 3.1")],
+            "",
+        )
+        .await;
     assert_eq!(none.status, 400);
     assert_eq!(none.json()["rule"], "CDMI-VERSION");
 }
@@ -359,19 +577,35 @@ async fn versions_are_negotiated() {
 async fn capabilities_in_both_places() {
     let s = server().await;
     for path in ["/cdmi_capabilities/", "/.well-known/com/snia/cdmi"] {
-        let got = s.call("GET", path, &[V, ("Accept", "application/cdmi-capability")], "").await;
+        let got = s
+            .call(
+                "GET",
+                path,
+                &[V, ("Accept", "application/cdmi-capability")],
+                "",
+            )
+            .await;
         assert_eq!(got.status, 200, "{path}");
         assert_eq!(got.header("content-type"), "application/cdmi-capability");
         let caps = got.json();
         assert_eq!(caps["capabilities"]["cdmi_object_access_by_ID"], "true");
-        assert_eq!(caps["children"], serde_json::json!(["domain/", "container/", "dataobject/", "queue/"]));
+        assert_eq!(
+            caps["children"],
+            serde_json::json!(["domain/", "container/", "dataobject/", "queue/"])
+        );
         let id = caps["objectID"].as_str().unwrap();
         assert!(tern_cdmi::objectid::ObjectId::parse(id).is_ok());
     }
     // Every capability advertised is a name of the specification, on the right node.
-    let tree = s.call("GET", "/cdmi_capabilities/container/", &[V], "").await.json();
+    let tree = s
+        .call("GET", "/cdmi_capabilities/container/", &[V], "")
+        .await
+        .json();
     for name in tree["capabilities"].as_object().unwrap().keys() {
-        assert!(tern_cdmi::capability::lookup(name).next().is_some(), "{name}");
+        assert!(
+            tern_cdmi::capability::lookup(name).next().is_some(),
+            "{name}"
+        );
     }
 }
 
@@ -382,7 +616,12 @@ async fn bad_input_is_refused_with_findings() {
     assert_eq!(s.call("PUT", "/box/", &container, "").await.status, 201);
     // Malformed JSON: 400 with the finding's line and column.
     let bad = s
-        .call("PUT", "/box/a", &[V, ("Content-Type", "application/cdmi-object")], "{\n  \"value\": \"x\",\n  \"mimetype\": \n}")
+        .call(
+            "PUT",
+            "/box/a",
+            &[V, ("Content-Type", "application/cdmi-object")],
+            "{\n  \"value\": \"x\",\n  \"mimetype\": \n}",
+        )
         .await;
     assert_eq!(bad.status, 400);
     let bad = bad.json();
@@ -391,32 +630,82 @@ async fn bad_input_is_refused_with_findings() {
     assert!(bad["findings"][0]["column"].as_u64().is_some());
     // Rules of the body: two exclusive sources.
     let two = s
-        .call("PUT", "/box/a", &[V, ("Content-Type", "application/cdmi-object")], "{\n  \"copy\": \"/x\",\n  \"move\": \"/y\"\n}")
+        .call(
+            "PUT",
+            "/box/a",
+            &[V, ("Content-Type", "application/cdmi-object")],
+            "{\n  \"copy\": \"/x\",\n  \"move\": \"/y\"\n}",
+        )
         .await
         .json();
     assert_eq!(two["rule"], "CDMI-EXCLUSIVE");
     assert_eq!(two["findings"][0]["line"], 3);
     // A type this server does not store: 415.
-    let queue = s.call("PUT", "/box/q", &[V, ("Content-Type", "application/cdmi-queue")], "{}").await;
+    let queue = s
+        .call(
+            "PUT",
+            "/box/q",
+            &[V, ("Content-Type", "application/cdmi-queue")],
+            "{}",
+        )
+        .await;
     assert_eq!(queue.status, 415);
     assert_eq!(queue.json()["rule"], "CDMI-CONTENT-TYPE");
-    let object_at_container = s.call("PUT", "/box/sub/", &[V, ("Content-Type", "application/cdmi-object")], "{}").await;
+    let object_at_container = s
+        .call(
+            "PUT",
+            "/box/sub/",
+            &[V, ("Content-Type", "application/cdmi-object")],
+            "{}",
+        )
+        .await;
     assert_eq!(object_at_container.status, 415);
     // A container created without its slash: 400 (9.2).
-    assert_eq!(s.call("PUT", "/box/sub", &container, "{}").await.status, 400);
+    assert_eq!(
+        s.call("PUT", "/box/sub", &container, "{}").await.status,
+        400
+    );
     // Names that leave their container, hide a slash or hold NUL.
-    for path in ["/box/../etc", "/box/%2e%2e/x", "/box/a%2Fb", "/box/a%00b", "/box/a%5Cb"] {
-        let got = s.call("PUT", path, &[("Content-Type", "application/octet-stream")], "x").await;
+    for path in [
+        "/box/../etc",
+        "/box/%2e%2e/x",
+        "/box/a%2Fb",
+        "/box/a%00b",
+        "/box/a%5Cb",
+    ] {
+        let got = s
+            .call(
+                "PUT",
+                path,
+                &[("Content-Type", "application/octet-stream")],
+                "x",
+            )
+            .await;
         assert_eq!(got.status, 400, "{path}: {}", got.text());
         assert_eq!(got.json()["rule"], "CDMI-NAME", "{path}");
     }
     // Reserved names; a missing parent.
-    assert_eq!(s.call("PUT", "/box/cdmi_x/", &container, "{}").await.json()["rule"], "CDMI-RESERVED-NAME");
-    let orphan = s.call("PUT", "/nowhere/a", &[V, ("Content-Type", "application/cdmi-object")], "{}").await;
+    assert_eq!(
+        s.call("PUT", "/box/cdmi_x/", &container, "{}").await.json()["rule"],
+        "CDMI-RESERVED-NAME"
+    );
+    let orphan = s
+        .call(
+            "PUT",
+            "/nowhere/a",
+            &[V, ("Content-Type", "application/cdmi-object")],
+            "{}",
+        )
+        .await;
     assert_eq!(orphan.status, 404);
     assert_eq!(orphan.json()["rule"], "CDMI-NO-PARENT");
     // A query string that is not one.
-    assert_eq!(s.call("GET", "/box/?children;;parentURI", &[V], "").await.status, 400);
+    assert_eq!(
+        s.call("GET", "/box/?children;;parentURI", &[V], "")
+            .await
+            .status,
+        400
+    );
     // The root container stays.
     assert_eq!(s.call("DELETE", "/", &[V], "").await.status, 400);
 }
@@ -424,14 +713,33 @@ async fn bad_input_is_refused_with_findings() {
 #[tokio::test]
 async fn occi_is_served_beside_cdmi() {
     let s = server().await;
-    let query = s.call("GET", "/-/", &[("Accept", "application/occi+json")], "").await;
+    let query = s
+        .call("GET", "/-/", &[("Accept", "application/occi+json")], "")
+        .await;
     assert_eq!(query.status, 200);
     assert!(query.header("server").starts_with("tern OCCI/"));
     // A CDMI container named like an OCCI collection would hide it: plain PUTs to OCCI's
     // locations stay OCCI's.
-    let occi = s.call("PUT", "/compute/", &[("Content-Type", "application/octet-stream")], "x").await;
+    let occi = s
+        .call(
+            "PUT",
+            "/compute/",
+            &[("Content-Type", "application/octet-stream")],
+            "x",
+        )
+        .await;
     assert_ne!(occi.status, StatusCode::CREATED);
-    assert!(s.call("GET", "/compute/", &[("Accept", "application/occi+json")], "").await.status.is_success());
+    assert!(
+        s.call(
+            "GET",
+            "/compute/",
+            &[("Accept", "application/occi+json")],
+            ""
+        )
+        .await
+        .status
+        .is_success()
+    );
 }
 
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
@@ -453,11 +761,16 @@ async fn occi_storage_is_backed_by_a_cdmi_data_object() {
         .await;
     assert_eq!(disk.status, 201, "{}", disk.text());
     // The volume: sparse, sized by occi.storage.size (GiB), naming its storage.
-    let volume = s.call("GET", "/volumes/disk1?objectID;metadata", &[V], "").await.json();
+    let volume = s
+        .call("GET", "/volumes/disk1?objectID;metadata", &[V], "")
+        .await
+        .json();
     assert_eq!(volume["metadata"]["cdmi_size"], "536870912");
     assert_eq!(volume["metadata"]["tern_occi_storage"], "/storage/disk1");
     let id = volume["objectID"].as_str().unwrap().to_owned();
-    let zeros = s.call("GET", "/volumes/disk1", &[("Range", "bytes=1000-1009")], "").await;
+    let zeros = s
+        .call("GET", "/volumes/disk1", &[("Range", "bytes=1000-1009")], "")
+        .await;
     assert_eq!(zeros.status, 206);
     assert_eq!(zeros.body, vec![0u8; 10]);
     // A compute linked to it: the link carries the volume's object ID, the volume names the
@@ -475,7 +788,10 @@ async fn occi_storage_is_backed_by_a_cdmi_data_object() {
         .call(
             "PUT",
             "/storagelink/l1",
-            &[("content-type", "text/plain"), ("accept", "application/occi+json")],
+            &[
+                ("content-type", "text/plain"),
+                ("accept", "application/occi+json"),
+            ],
             &format!(
                 "Category: storagelink; scheme=\"{INFRA}\"; class=\"kind\"\r\n\
                  X-OCCI-Attribute: occi.core.source=\"/compute/vm1\"\r\n\
@@ -484,15 +800,53 @@ async fn occi_storage_is_backed_by_a_cdmi_data_object() {
         )
         .await;
     assert_eq!(link.status, 201, "{}", link.text());
-    let read = s.call("GET", "/storagelink/l1", &[("accept", "application/occi+json")], "").await;
+    let read = s
+        .call(
+            "GET",
+            "/storagelink/l1",
+            &[("accept", "application/occi+json")],
+            "",
+        )
+        .await;
     let read = read.json();
-    assert_eq!(read["attributes"]["occi.storagelink.deviceid"], id.as_str(), "{read}");
-    let volume = s.call("GET", &format!("/cdmi_objectid/{id}?metadata:tern_"), &[V], "").await.json();
-    assert_eq!(volume["metadata"]["tern_occi_computes"], serde_json::json!(["/compute/vm1"]));
+    assert_eq!(
+        read["attributes"]["occi.storagelink.deviceid"],
+        id.as_str(),
+        "{read}"
+    );
+    let volume = s
+        .call(
+            "GET",
+            &format!("/cdmi_objectid/{id}?metadata:tern_"),
+            &[V],
+            "",
+        )
+        .await
+        .json();
+    assert_eq!(
+        volume["metadata"]["tern_occi_computes"],
+        serde_json::json!(["/compute/vm1"])
+    );
     // The reverse link follows the links.
-    assert!(s.call("DELETE", "/storagelink/l1", &[], "").await.status.is_success());
-    let volume = s.call("GET", &format!("/cdmi_objectid/{id}?metadata:tern_"), &[V], "").await.json();
-    assert_eq!(volume["metadata"]["tern_occi_computes"], serde_json::json!([]));
+    assert!(
+        s.call("DELETE", "/storagelink/l1", &[], "")
+            .await
+            .status
+            .is_success()
+    );
+    let volume = s
+        .call(
+            "GET",
+            &format!("/cdmi_objectid/{id}?metadata:tern_"),
+            &[V],
+            "",
+        )
+        .await
+        .json();
+    assert_eq!(
+        volume["metadata"]["tern_occi_computes"],
+        serde_json::json!([])
+    );
     // A bigger storage, a bigger volume; no storage, no volume.
     let grown = s
         .call(
@@ -506,8 +860,21 @@ async fn occi_storage_is_backed_by_a_cdmi_data_object() {
         )
         .await;
     assert!(grown.status.is_success(), "{}", grown.text());
-    let volume = s.call("GET", "/volumes/disk1?metadata:cdmi_size", &[V], "").await.json();
+    let volume = s
+        .call("GET", "/volumes/disk1?metadata:cdmi_size", &[V], "")
+        .await
+        .json();
     assert_eq!(volume["metadata"]["cdmi_size"], "2147483648");
-    assert!(s.call("DELETE", "/storage/disk1", &[], "").await.status.is_success());
-    assert_eq!(s.call("GET", &format!("/cdmi_objectid/{id}"), &[V], "").await.status, 404);
+    assert!(
+        s.call("DELETE", "/storage/disk1", &[], "")
+            .await
+            .status
+            .is_success()
+    );
+    assert_eq!(
+        s.call("GET", &format!("/cdmi_objectid/{id}"), &[V], "")
+            .await
+            .status,
+        404
+    );
 }

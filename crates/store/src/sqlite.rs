@@ -211,7 +211,13 @@ impl Transaction for SqliteTransaction<'_> {
                  body = excluded.body",
             )
             .map_err(db)?
-            .execute(params![r.path, r.object_id, r.parent, r.object_type, r.body])
+            .execute(params![
+                r.path,
+                r.object_id,
+                r.parent,
+                r.object_type,
+                r.body
+            ])
             .map_err(db)?;
         Ok(())
     }
@@ -240,7 +246,10 @@ impl Transaction for SqliteTransaction<'_> {
             ))
             .map_err(db)?;
         let rows = statement
-            .query_map(params![parent, integer(limit), integer(offset)], cdmi_record)
+            .query_map(
+                params![parent, integer(limit), integer(offset)],
+                cdmi_record,
+            )
             .map_err(db)?;
         rows.collect::<Result<_, _>>().map_err(db)
     }

@@ -185,8 +185,14 @@ impl Cdmi {
                 .headers
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok()),
-            accept: parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
-            spec_version: parts.headers.get(VERSION_HEADER).and_then(|v| v.to_str().ok()),
+            accept: parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok()),
+            spec_version: parts
+                .headers
+                .get(VERSION_HEADER)
+                .and_then(|v| v.to_str().ok()),
         };
         let interface = dispatch(&head);
         let mut served = None;

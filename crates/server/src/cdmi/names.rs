@@ -79,7 +79,9 @@ fn segment(raw: &str) -> Result<String, String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = raw.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = raw
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             let Some(b) = hex else {
                 return refuse("bad percent escape");
             };
@@ -120,7 +122,15 @@ mod tests {
         assert_eq!(p.key(), "/a/b c/");
         assert_eq!(p.parent_key().as_deref(), Some("/a/"));
         assert_eq!(CdmiPath::parse("/").unwrap().key(), "/");
-        for bad in ["/a/../b", "/a/%2e%2e/b", "/a%2Fb", "/a%00", "/a%5cb", "/a//b", "/%zz"] {
+        for bad in [
+            "/a/../b",
+            "/a/%2e%2e/b",
+            "/a%2Fb",
+            "/a%00",
+            "/a%5cb",
+            "/a//b",
+            "/%zz",
+        ] {
             assert!(CdmiPath::parse(bad).is_err(), "{bad}");
         }
     }

@@ -59,7 +59,6 @@ fn blob_failed(e: &BlobError) -> Response {
             format!("the value is larger than this server's object size limit ({limit} bytes)"),
         ),
         BlobError::Upload(m) => error(400, "CDMI-UPLOAD", format!("the upload was cut off: {m}")),
-        BlobError::NotFound(_) | BlobError::Backend(_) => error(500, "CDMI-BLOB", e.to_string()),
         _ => error(500, "CDMI-BLOB", e.to_string()),
     }
 }
@@ -89,14 +88,20 @@ async fn route(cdmi: &Cdmi, r: Request) -> Reply {
         "PUT" => write(cdmi, &path, r).await,
         "DELETE" => delete(cdmi, &path).await,
         "POST" => post(cdmi, &path, r).await,
-        m => Err(error(405, "CDMI-METHOD", format!("{m} is not a CDMI method"))),
+        m => Err(error(
+            405,
+            "CDMI-METHOD",
+            format!("{m} is not a CDMI method"),
+        )),
     }
 }
 
 // `/cdmi_objectid/<ID>[/<child>…]`: the path of the object with that ID.
 async fn by_id(cdmi: &Cdmi, rest: &str) -> Result<CdmiPath, Response> {
     let rest = rest.trim_start_matches('/');
-    let (id_text, tail) = rest.split_once('/').map_or((rest, None), |(a, b)| (a, Some(b)));
+    let (id_text, tail) = rest
+        .split_once('/')
+        .map_or((rest, None), |(a, b)| (a, Some(b)));
     if id_text.is_empty() {
         return Err(error(
             400,
@@ -116,9 +121,14 @@ async fn by_id(cdmi: &Cdmi, rest: &str) -> Result<CdmiPath, Response> {
         Some("") => Ok(base.as_container()),
         Some(tail) => {
             if !base.container {
-                return Err(error(404, "CDMI-NOT-FOUND", "a data object has no children"));
+                return Err(error(
+                    404,
+                    "CDMI-NOT-FOUND",
+                    "a data object has no children",
+                ));
             }
-            let child = CdmiPath::parse(&format!("/{tail}")).map_err(|m| error(400, "CDMI-NAME", m))?;
+            let child =
+                CdmiPath::parse(&format!("/{tail}")).map_err(|m| error(400, "CDMI-NAME", m))?;
             let mut segments = base.segments;
             segments.extend(child.segments);
             Ok(CdmiPath {
@@ -136,13 +146,22 @@ fn capabilities(cdmi: &Cdmi, r: &Request, rest: &str) -> Reply {
     let object = cdmi
         .capabilities
         .read_response(rest, |p| cdmi.capability_id(p))
-        .ok_or_else(|| error(404, "CDMI-NOT-FOUND", format!("no capability object {rest:?}")))?;
+        .ok_or_else(|| {
+            error(
+                404,
+                "CDMI-NOT-FOUND",
+                format!("no capability object {rest:?}"),
+            )
+        })?;
     let value = select(&object.to_json(), r.query.as_deref())?;
     Ok(json_response(200, "application/cdmi-capability", &value))
 }
 
 // The row at `key` and its parent's.
-async fn load(cdmi: &Cdmi, key: String) -> Result<Option<(CdmiRecord, Option<CdmiRecord>)>, Response> {
+async fn load(
+    cdmi: &Cdmi,
+    key: String,
+) -> Result<Option<(CdmiRecord, Option<CdmiRecord>)>, Response> {
     read(cdmi.store.as_ref(), move |tx| {
         let Some(row) = tx.cdmi_get(&key)? else {
             return Ok(None);
@@ -158,9 +177,11 @@ async fn load(cdmi: &Cdmi, key: String) -> Result<Option<(CdmiRecord, Option<Cdm
 }
 
 async fn exists(cdmi: &Cdmi, key: String) -> Result<bool, Response> {
-    read(cdmi.store.as_ref(), move |tx| Ok(tx.cdmi_get(&key)?.is_some()))
-        .await
-        .map_err(|e| store_failed(&e))
+    read(cdmi.store.as_ref(), move |tx| {
+        Ok(tx.cdmi_get(&key)?.is_some())
+    })
+    .await
+    .map_err(|e| store_failed(&e))
 }
 
 fn redirect(raw_path: &str) -> Response {
@@ -273,18 +294,15 @@ async fn read_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     let query = parse_query(r.query.as_deref())?;
     let mut object = represent(&row, parent.as_ref(), &stored);
     object.mimetype = Some(OneOrMany::One(
-        stored.mimetype.clone().unwrap_or_else(|| "text/plain".into()),
+        stored
+            .mimetype
+            .clone()
+            .unwrap_or_else(|| "text/plain".into()),
     ));
-    if let Some(prefixes) = query.as_ref().and_then(Query::metadata_names) {
-        let filtered = stored
-            .metadata
-            .iter()
-            .filter(|(k, _)| prefixes.iter().any(|p| k.starts_with(p.as_str())))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        object.metadata = Some(Metadata(filtered));
+    if let Some(metadata) = prefixed(&stored, query.as_ref()) {
+        object.metadata = Some(metadata);
     }
-    let ranges: Vec<(u64, u64)> = query
+    let value_ranges: Vec<(u64, u64)> = query
         .as_ref()
         .map(|q| {
             q.items
@@ -297,14 +315,13 @@ async fn read_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
         })
         .unwrap_or_default();
     let fields = query.as_ref().and_then(Query::selected_fields);
-    let wants_value = fields.as_ref().is_none_or(|f| f.iter().any(|n| n == "value"));
+    let wants_value = fields
+        .as_ref()
+        .is_none_or(|f| f.iter().any(|n| n == "value"));
     let size = stored.size;
-    let (span, ranged) = match ranges.as_slice() {
+    let (span, ranged) = match value_ranges.as_slice() {
         [] => (0..size, false),
-        [(first, last)] => (
-            (*first).min(size)..last.saturating_add(1).min(size),
-            true,
-        ),
+        [(first, last)] => ((*first).min(size)..last.saturating_add(1).min(size), true),
         _ => {
             return Err(error(
                 400,
@@ -353,6 +370,19 @@ async fn read_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     }
     let value = select(&object.to_json(), r.query.as_deref())?;
     Ok(json_response(200, DATA_OBJECT, &value))
+}
+
+// The metadata items whose names start with a `?metadata:prefix` of the query, if it has any.
+fn prefixed(stored: &Stored, query: Option<&Query>) -> Option<Metadata> {
+    let prefixes = query.and_then(Query::metadata_names)?;
+    Some(Metadata(
+        stored
+            .metadata
+            .iter()
+            .filter(|(k, _)| prefixes.iter().any(|p| k.starts_with(p.as_str())))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    ))
 }
 
 async fn read_value(cdmi: &Cdmi, stored: &Stored, span: Span<u64>) -> Result<Vec<u8>, Response> {
@@ -425,7 +455,10 @@ async fn plain_get(cdmi: &Cdmi, stored: &Stored, range: Option<&str>) -> Reply {
     if let Ok(v) = HeaderValue::from_str(&mime) {
         headers.insert(header::CONTENT_TYPE, v);
     }
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(span.end - span.start));
+    headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(span.end - span.start),
+    );
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     if status == StatusCode::PARTIAL_CONTENT
         && let Ok(v) =
@@ -501,21 +534,21 @@ async fn read_container(
         })
         .unwrap_or((0, u64::MAX - 1));
     let key = row.path.clone();
-    let limit = last.saturating_sub(first).saturating_add(1).min(u64::MAX >> 1);
+    let limit = last
+        .saturating_sub(first)
+        .saturating_add(1)
+        .min(u64::MAX >> 1);
     let (count, children) = read(cdmi.store.as_ref(), move |tx| {
-        Ok((tx.cdmi_count_children(&key)?, tx.cdmi_children(&key, first, limit)?))
+        Ok((
+            tx.cdmi_count_children(&key)?,
+            tx.cdmi_children(&key, first, limit)?,
+        ))
     })
     .await
     .map_err(|e| store_failed(&e))?;
     let mut object = represent(row, parent, stored);
-    if let Some(prefixes) = query.as_ref().and_then(Query::metadata_names) {
-        let filtered = stored
-            .metadata
-            .iter()
-            .filter(|(k, _)| prefixes.iter().any(|p| k.starts_with(p.as_str())))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        object.metadata = Some(Metadata(filtered));
+    if let Some(metadata) = prefixed(stored, query.as_ref()) {
+        object.metadata = Some(metadata);
     }
     object.exports = stored.exports.clone().map(tern_cdmi::exports::Exports);
     let names: Vec<String> = children
@@ -542,7 +575,9 @@ async fn body_text(cdmi: &Cdmi, body: Body) -> Result<String, Response> {
         error(
             413,
             "CDMI-TOO-LARGE",
-            format!("a CDMI body is limited to {limit} bytes here; send large values as plain HTTP"),
+            format!(
+                "a CDMI body is limited to {limit} bytes here; send large values as plain HTTP"
+            ),
         )
     })?;
     String::from_utf8(bytes.to_vec())
@@ -561,7 +596,11 @@ fn parse_body(text: &str, object_type: ObjectType, kind: BodyKind) -> Result<Cdm
         },
     );
     if !parsed.is_valid() {
-        return Err(findings(400, "the CDMI body breaks the specification's rules", &parsed.findings));
+        return Err(findings(
+            400,
+            "the CDMI body breaks the specification's rules",
+            &parsed.findings,
+        ));
     }
     let object = parsed
         .object
@@ -624,8 +663,9 @@ async fn write(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     }
 }
 
-enum Created {
-    Created(CdmiRecord, Option<CdmiRecord>),
+enum Saved {
+    // The new row and its parent's.
+    New(Box<(CdmiRecord, Option<CdmiRecord>)>),
     Updated,
     NoParent,
     Gone,
@@ -656,7 +696,7 @@ async fn save_container(
     path: &CdmiPath,
     object: Option<CdmiObject>,
     selected: Option<Vec<String>>,
-) -> Result<Created, Response> {
+) -> Result<Saved, Response> {
     let key = path.key();
     let parent = path.parent_key();
     let id = ObjectId::generate(cdmi.enterprise)
@@ -666,7 +706,7 @@ async fn save_container(
     transact(cdmi.store.as_ref(), move |tx| {
         if let Some(mut row) = tx.cdmi_get(&key)? {
             let Some(object) = object else {
-                return Ok((Created::Updated, Decision::Rollback));
+                return Ok((Saved::Updated, Decision::Rollback));
             };
             let mut s = Stored::from_json(&row.body);
             if let Some(update) = &object.metadata {
@@ -678,12 +718,12 @@ async fn save_container(
             s.modified(&now);
             row.body = s.to_json();
             tx.cdmi_put(&row)?;
-            return Ok((Created::Updated, Decision::Commit));
+            return Ok((Saved::Updated, Decision::Commit));
         }
         let parent_row = match &parent {
             Some(p) => match tx.cdmi_get(p)? {
                 Some(row) => Some(row),
-                None => return Ok((Created::NoParent, Decision::Rollback)),
+                None => return Ok((Saved::NoParent, Decision::Rollback)),
             },
             None => None,
         };
@@ -703,16 +743,17 @@ async fn save_container(
             body: s.to_json(),
         };
         tx.cdmi_put(&row)?;
-        Ok((Created::Created(row, parent_row), Decision::Commit))
+        Ok((Saved::New(Box::new((row, parent_row))), Decision::Commit))
     })
     .await
     .map_err(|e| store_failed(&e))
 }
 
-fn finish_container(cdmi: &Cdmi, path: &CdmiPath, outcome: Created, cdmi_mode: bool) -> Reply {
+fn finish_container(cdmi: &Cdmi, path: &CdmiPath, outcome: Saved, cdmi_mode: bool) -> Reply {
     match outcome {
-        Created::Created(row, parent) => {
+        Saved::New(new) => {
             cdmi.remember_top(path, true);
+            let (row, parent) = *new;
             if !cdmi_mode {
                 return Ok(empty(201));
             }
@@ -723,10 +764,14 @@ fn finish_container(cdmi: &Cdmi, path: &CdmiPath, outcome: Created, cdmi_mode: b
             object.children = Some(Children::Names(Vec::new()));
             Ok(json_response(201, CONTAINER, &object.to_json()))
         }
-        Created::Updated => Ok(empty(204)),
-        Created::NoParent => Err(no_parent(path)),
-        Created::Gone => Err(error(404, "CDMI-NOT-FOUND", "the object was deleted meanwhile")),
-        Created::Conflict => Err(error(
+        Saved::Updated => Ok(empty(204)),
+        Saved::NoParent => Err(no_parent(path)),
+        Saved::Gone => Err(error(
+            404,
+            "CDMI-NOT-FOUND",
+            "the object was deleted meanwhile",
+        )),
+        Saved::Conflict => Err(error(
             409,
             "CDMI-CONFLICT",
             "another write replaced the value meanwhile; try again",
@@ -767,85 +812,24 @@ async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
                 .collect()
         })
         .unwrap_or_default();
-    if value_range.len() > 1 || (!value_range.is_empty() && !existed) {
-        return Err(error(
-            400,
-            "CDMI-QUERY",
-            "a value range update names one range of an existing data object",
-        ));
-    }
     let selected = query.and_then(|q| q.metadata_names());
-    let encoding = match &object.value_transfer_encoding {
-        Some(OneOrMany::One(e)) => *e,
-        None => TransferEncoding::Utf8,
-        Some(OneOrMany::Many(_)) => {
-            return Err(error(400, "CDMI-VALUE", "one valuetransferencoding for a data object"));
+    let (upload, change) = match value_range.as_slice() {
+        [] => cdmi_change(cdmi, object, selected)?,
+        [(first, last)] if existed => {
+            range_change(cdmi, path, object, selected, *first, *last).await?
+        }
+        _ => {
+            return Err(error(
+                400,
+                "CDMI-QUERY",
+                "a value range update names one range of an existing data object",
+            ));
         }
     };
-    // A range update's value is always Base64 (8.4.8 example 3).
-    let encoding = if value_range.is_empty() {
-        encoding
-    } else {
-        TransferEncoding::Base64
-    };
-    let value = match &object.value {
-        None => None,
-        Some(Value::String(text)) => Some(match encoding {
-            TransferEncoding::Base64 => STANDARD.decode(text).map_err(|e| {
-                error(400, "CDMI-BASE64", format!("value: not Base64: {e}"))
-            })?,
-            _ => text.clone().into_bytes(),
-        }),
-        Some(_) => return Err(error(400, "CDMI-VALUE", "a data object's value is a string")),
-    };
-    let mimetype = match &object.mimetype {
-        Some(OneOrMany::One(m)) => Some(m.to_ascii_lowercase()),
-        Some(OneOrMany::Many(_)) => {
-            return Err(error(400, "CDMI-VALUE", "one mimetype for a data object"));
-        }
-        None => None,
-    };
-    let mut base = None;
-    let upload = match value {
-        Some(bytes) => {
-            if bytes.len() as u64 > cdmi.object_limit {
-                return Err(blob_failed(&BlobError::TooLarge {
-                    limit: cdmi.object_limit,
-                }));
-            }
-            let len = bytes.len() as u64;
-            let stream: ByteStream = futures_util::stream::iter([Ok(Bytes::from(bytes))]).boxed();
-            match value_range.first() {
-                Some(&(first, last)) => {
-                    if last.saturating_sub(first).saturating_add(1) != len {
-                        return Err(error(
-                            400,
-                            "CDMI-VALUE",
-                            format!("value:{first}-{last} names {} bytes; the value has {len}", last.saturating_sub(first).saturating_add(1)),
-                        ));
-                    }
-                    let (stream, old) = splice(cdmi, path, first, len, stream).await?;
-                    base = Some(old);
-                    Some(stream)
-                }
-                None => Some(stream),
-            }
-        }
-        None => None,
-    };
-    let change = Change {
-        mimetype,
-        encoding: Some(encoding.as_str().to_owned())
-            .filter(|_| object.value.is_some() && base.is_none())
-            .or_else(|| base.as_ref().map(|_| "base64".to_owned())),
-        metadata: object.metadata,
-        selected,
-        base,
-    };
-    let outcome = save_object(cdmi, path, upload, change, existed, None).await?;
-    match outcome {
-        Created::Created(row, parent) => {
+    match save_object(cdmi, path, upload, change, existed, None).await? {
+        Saved::New(new) => {
             cdmi.remember_top(path, true);
+            let (row, parent) = *new;
             let stored = Stored::from_json(&row.body);
             let mut object = represent(&row, parent.as_ref(), &stored);
             object.mimetype = stored.mimetype.map(OneOrMany::One);
@@ -853,6 +837,43 @@ async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
         }
         other => finish_container(cdmi, path, other, true),
     }
+}
+
+// `?value:first-last` with a CDMI body: the value (always Base64, 8.4.8 example 3) spliced
+// into the object's.
+async fn range_change(
+    cdmi: &Cdmi,
+    path: &CdmiPath,
+    object: CdmiObject,
+    selected: Option<Vec<String>>,
+    first: u64,
+    last: u64,
+) -> Result<(Option<ByteStream>, Change), Response> {
+    let bytes = decode_value(&object, TransferEncoding::Base64)?
+        .ok_or_else(|| error(400, "CDMI-VALUE", "a value range update carries a value"))?;
+    let len = bytes.len() as u64;
+    let named = last.saturating_sub(first).saturating_add(1);
+    if named != len {
+        return Err(error(
+            400,
+            "CDMI-VALUE",
+            format!("value:{first}-{last} names {named} bytes; the value has {len}"),
+        ));
+    }
+    let data: ByteStream = futures_util::stream::iter([Ok(Bytes::from(bytes))]).boxed();
+    let (stream, old) = splice(cdmi, path, first, len, data).await?;
+    let mimetype = match &object.mimetype {
+        Some(OneOrMany::One(m)) => Some(m.to_ascii_lowercase()),
+        _ => None,
+    };
+    let change = Change {
+        mimetype,
+        encoding: Some("base64".to_owned()),
+        metadata: object.metadata,
+        selected,
+        base: Some(Splice(old)),
+    };
+    Ok((Some(stream), change))
 }
 
 // A plain-HTTP write: the body streamed into a blob, the Content-Type as the mimetype.
@@ -865,17 +886,7 @@ async fn plain_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     {
         return Err(no_parent(path));
     }
-    let content_type = r.content_type.clone();
-    let mimetype = content_type
-        .as_deref()
-        .map(|ct| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
-        .unwrap_or_else(|| "application/octet-stream".into());
-    let utf8 = content_type.as_deref().is_some_and(|ct| {
-        ct.split(';').skip(1).any(|p| {
-            p.trim()
-                .eq_ignore_ascii_case("charset=utf-8")
-        })
-    });
+    let (mimetype, utf8) = plain_type(r.content_type.as_deref());
     let mut stream: ByteStream = r
         .body
         .into_data_stream()
@@ -884,15 +895,23 @@ async fn plain_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     let mut base = None;
     if let Some(range) = r.content_range.as_deref() {
         let (first, last) = content_range(range).ok_or_else(|| {
-            error(400, "CDMI-RANGE", format!("Content-Range {range:?} is not `bytes FIRST-LAST/SIZE`"))
+            error(
+                400,
+                "CDMI-RANGE",
+                format!("Content-Range {range:?} is not `bytes FIRST-LAST/SIZE`"),
+            )
         })?;
         if !existed {
-            return Err(error(404, "CDMI-NOT-FOUND", "a partial write needs an existing object"));
+            return Err(error(
+                404,
+                "CDMI-NOT-FOUND",
+                "a partial write needs an existing object",
+            ));
         }
         let len = last - first + 1;
         let (spliced, old) = splice(cdmi, path, first, len, exact(stream, len)).await?;
         stream = spliced;
-        base = Some(old);
+        base = Some(Splice(old));
     }
     let change = Change {
         mimetype: Some(mimetype),
@@ -902,7 +921,7 @@ async fn plain_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
         base,
     };
     match save_object(cdmi, path, Some(stream), change, existed, None).await? {
-        Created::Created(..) => {
+        Saved::New(_) => {
             cdmi.remember_top(path, true);
             Ok(empty(201))
         }
@@ -915,10 +934,13 @@ struct Change {
     encoding: Option<String>,
     metadata: Option<Metadata>,
     selected: Option<Vec<String>>,
-    // For a partial write: the blob the new value was spliced from (`None`: a sparse value);
-    // the write fails with 409 when another write replaced it meanwhile.
-    base: Option<Option<String>>,
+    // For a partial write: the blob the new value was spliced from; the write fails with 409
+    // when another write replaced it meanwhile.
+    base: Option<Splice>,
 }
+
+// The blob a partial write read (`None`: a sparse value, no blob yet).
+struct Splice(Option<String>);
 
 // `bytes FIRST-LAST/SIZE` (or `/*`).
 fn content_range(header: &str) -> Option<(u64, u64)> {
@@ -932,10 +954,10 @@ fn content_range(header: &str) -> Option<(u64, u64)> {
 // Fails the stream unless it carries exactly `len` bytes.
 fn exact(stream: ByteStream, len: u64) -> ByteStream {
     let seen = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let counter = std::sync::Arc::clone(&seen);
+    let tally = std::sync::Arc::clone(&seen);
     let counted = stream.map(move |chunk| {
         if let Ok(c) = &chunk {
-            counter.fetch_add(c.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            tally.fetch_add(c.len() as u64, std::sync::atomic::Ordering::Relaxed);
         }
         chunk
     });
@@ -954,7 +976,11 @@ fn exact(stream: ByteStream, len: u64) -> ByteStream {
 }
 
 // The value of `stored`, or zeros for a sparse one, bytes `span`.
-async fn value_stream(cdmi: &Cdmi, stored: &Stored, span: Span<u64>) -> Result<ByteStream, Response> {
+async fn value_stream(
+    cdmi: &Cdmi,
+    stored: &Stored,
+    span: Span<u64>,
+) -> Result<ByteStream, Response> {
     if span.is_empty() {
         return Ok(futures_util::stream::empty().boxed());
     }
@@ -979,7 +1005,11 @@ async fn splice(
     data: ByteStream,
 ) -> Result<(ByteStream, Option<String>), Response> {
     let Some((row, _)) = load(cdmi, path.key()).await? else {
-        return Err(error(404, "CDMI-NOT-FOUND", format!("no object at {}", path.key())));
+        return Err(error(
+            404,
+            "CDMI-NOT-FOUND",
+            format!("no object at {}", path.key()),
+        ));
     };
     let old = Stored::from_json(&row.body);
     let end = first.saturating_add(len);
@@ -1000,7 +1030,11 @@ async fn post(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
         ));
     }
     if !exists(cdmi, path.key()).await? {
-        return Err(error(404, "CDMI-NOT-FOUND", format!("no container at {}", path.key())));
+        return Err(error(
+            404,
+            "CDMI-NOT-FOUND",
+            format!("no container at {}", path.key()),
+        ));
     }
     let id = ObjectId::generate(cdmi.enterprise)
         .map_err(|e| error(500, e.rule_id(), e.to_string()))?
@@ -1019,7 +1053,8 @@ async fn post(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
             let object = parse_body(&text, ObjectType::DataObject, BodyKind::CreateRequest)?;
             let (upload, change) = cdmi_change(cdmi, object, None)?;
             match save_object(cdmi, &target, upload, change, false, Some(id)).await? {
-                Created::Created(row, parent) => {
+                Saved::New(new) => {
+                    let (row, parent) = *new;
                     let stored = Stored::from_json(&row.body);
                     let mut object = represent(&row, parent.as_ref(), &stored);
                     object.mimetype = stored.mimetype.map(OneOrMany::One);
@@ -1050,7 +1085,7 @@ async fn post(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
                 base: None,
             };
             match save_object(cdmi, &target, Some(stream), change, false, Some(id)).await? {
-                Created::Created(..) => empty(201),
+                Saved::New(_) => empty(201),
                 other => return finish_container(cdmi, &target, other, false),
             }
         }
@@ -1064,9 +1099,16 @@ async fn post(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
 // The mimetype (lower case, parameters dropped) and whether the value is UTF-8 text, from a
 // plain request's `Content-Type` (clause 6.2).
 fn plain_type(content_type: Option<&str>) -> (String, bool) {
-    let mimetype = content_type
-        .map(|ct| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
-        .unwrap_or_else(|| "application/octet-stream".into());
+    let mimetype = content_type.map_or_else(
+        || "application/octet-stream".into(),
+        |ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        },
+    );
     let utf8 = content_type.is_some_and(|ct| {
         ct.split(';')
             .skip(1)
@@ -1085,7 +1127,11 @@ fn cdmi_change(
         Some(OneOrMany::One(e)) => *e,
         None => TransferEncoding::Utf8,
         Some(OneOrMany::Many(_)) => {
-            return Err(error(400, "CDMI-VALUE", "one valuetransferencoding for a data object"));
+            return Err(error(
+                400,
+                "CDMI-VALUE",
+                "one valuetransferencoding for a data object",
+            ));
         }
     };
     let value = decode_value(&object, encoding)?;
@@ -1118,7 +1164,10 @@ fn cdmi_change(
     Ok((upload, change))
 }
 
-fn decode_value(object: &CdmiObject, encoding: TransferEncoding) -> Result<Option<Vec<u8>>, Response> {
+fn decode_value(
+    object: &CdmiObject,
+    encoding: TransferEncoding,
+) -> Result<Option<Vec<u8>>, Response> {
     match &object.value {
         None => Ok(None),
         Some(Value::String(text)) => Ok(Some(match encoding {
@@ -1127,60 +1176,58 @@ fn decode_value(object: &CdmiObject, encoding: TransferEncoding) -> Result<Optio
                 .map_err(|e| error(400, "CDMI-BASE64", format!("value: not Base64: {e}")))?,
             _ => text.clone().into_bytes(),
         })),
-        Some(_) => Err(error(400, "CDMI-VALUE", "a data object's value is a string")),
+        Some(_) => Err(error(
+            400,
+            "CDMI-VALUE",
+            "a data object's value is a string",
+        )),
     }
 }
 
-// Writes the value (when given) as a new blob, durably, then switches the row to it in one
-// transaction; the old blob goes after the commit. A failure leaves the old state.
-async fn save_object(
-    cdmi: &Cdmi,
-    path: &CdmiPath,
-    upload: Option<ByteStream>,
-    change: Change,
+// The row side of a write: what `save_object` commits once the blob is durable.
+struct Switch {
+    key: String,
+    id: String,
+    parent: Option<String>,
+    now: String,
+    // The new blob and its size.
+    blob: Option<(String, u64)>,
     existed: bool,
-    id: Option<String>,
-) -> Result<Created, Response> {
-    let key = path.key();
-    let id = match id {
-        Some(id) => id,
-        None => ObjectId::generate(cdmi.enterprise)
-            .map_err(|e| error(500, e.rule_id(), e.to_string()))?
-            .to_string(),
-    };
-    let mut generation = [0u8; 8];
-    getrandom::fill(&mut generation).map_err(|e| error(500, "CDMI-RANDOM", e.to_string()))?;
-    let blob_key = format!("{id}.{:016x}", u64::from_be_bytes(generation));
-    let written = match upload {
-        Some(stream) => Some(
-            cdmi.blobs
-                .put(&blob_key, stream, cdmi.object_limit)
-                .await
-                .map_err(|e| blob_failed(&e))?,
-        ),
-        None => None,
-    };
-    let parent = path.parent_key();
-    let now = stored::now();
-    let new_blob = written.map(|_| blob_key.clone());
-    let outcome = transact(cdmi.store.as_ref(), move |tx| {
+    change: Change,
+}
+
+type Switched = ((Saved, Option<String>), Decision);
+
+impl Switch {
+    // Checks that the state is still the one the write assumed, then points the row at the
+    // new blob; returns the old blob, to be deleted after the commit.
+    fn run(self, tx: &mut dyn tern_store::Transaction) -> Result<Switched, StoreError> {
+        let Switch {
+            key,
+            id,
+            parent,
+            now,
+            blob,
+            existed,
+            change,
+        } = self;
         let existing = tx.cdmi_get(&key)?;
         if existed && existing.is_none() {
-            return Ok(((Created::Gone, None), Decision::Rollback));
+            return Ok(((Saved::Gone, None), Decision::Rollback));
         }
         let parent_row = match &parent {
             Some(p) => match tx.cdmi_get(p)? {
                 Some(row) => Some(row),
-                None => return Ok(((Created::NoParent, None), Decision::Rollback)),
+                None => return Ok(((Saved::NoParent, None), Decision::Rollback)),
             },
             None => None,
         };
-        if let Some(base) = &change.base
+        if let Some(Splice(base)) = &change.base
             && existing
                 .as_ref()
                 .is_none_or(|row| Stored::from_json(&row.body).blob != *base)
         {
-            return Ok(((Created::Conflict, None), Decision::Rollback));
+            return Ok(((Saved::Conflict, None), Decision::Rollback));
         }
         let (mut row, mut s, created) = match existing {
             Some(row) => {
@@ -1209,7 +1256,7 @@ async fn save_object(
             s.mimetype = Some(m);
         }
         let mut old_blob = None;
-        if let (Some(blob), Some(size)) = (new_blob, written) {
+        if let Some((blob, size)) = blob {
             old_blob = s.blob.replace(blob);
             s.sized(size);
             if let Some(e) = change.encoding {
@@ -1220,16 +1267,56 @@ async fn save_object(
         row.body = s.to_json();
         tx.cdmi_put(&row)?;
         let outcome = if created {
-            Created::Created(row, parent_row)
+            Saved::New(Box::new((row, parent_row)))
         } else {
-            Created::Updated
+            Saved::Updated
         };
         Ok(((outcome, old_blob), Decision::Commit))
-    })
-    .await;
+    }
+}
+
+// Writes the value (when given) as a new blob, durably, then switches the row to it in one
+// transaction; the old blob goes after the commit. A failure leaves the old state.
+async fn save_object(
+    cdmi: &Cdmi,
+    path: &CdmiPath,
+    upload: Option<ByteStream>,
+    change: Change,
+    existed: bool,
+    id: Option<String>,
+) -> Result<Saved, Response> {
+    let key = path.key();
+    let id = match id {
+        Some(id) => id,
+        None => ObjectId::generate(cdmi.enterprise)
+            .map_err(|e| error(500, e.rule_id(), e.to_string()))?
+            .to_string(),
+    };
+    let mut generation = [0u8; 8];
+    getrandom::fill(&mut generation).map_err(|e| error(500, "CDMI-RANDOM", e.to_string()))?;
+    let blob_key = format!("{id}.{:016x}", u64::from_be_bytes(generation));
+    let written = match upload {
+        Some(stream) => Some(
+            cdmi.blobs
+                .put(&blob_key, stream, cdmi.object_limit)
+                .await
+                .map_err(|e| blob_failed(&e))?,
+        ),
+        None => None,
+    };
+    let switch = Switch {
+        key,
+        id,
+        parent: path.parent_key(),
+        now: stored::now(),
+        blob: written.map(|size| (blob_key.clone(), size)),
+        existed,
+        change,
+    };
+    let outcome = transact(cdmi.store.as_ref(), move |tx| switch.run(tx)).await;
     match outcome {
         Ok((outcome, old_blob)) => {
-            if matches!(outcome, Created::Gone | Created::NoParent | Created::Conflict)
+            if matches!(outcome, Saved::Gone | Saved::NoParent | Saved::Conflict)
                 && written.is_some()
             {
                 let _ = cdmi.blobs.delete(&blob_key).await;
@@ -1250,7 +1337,11 @@ async fn save_object(
 
 async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
     if path.segments.is_empty() {
-        return Err(error(400, "CDMI-ROOT", "the root container cannot be deleted"));
+        return Err(error(
+            400,
+            "CDMI-ROOT",
+            "the root container cannot be deleted",
+        ));
     }
     let key = path.key();
     if !path.container && exists(cdmi, path.as_container().key()).await? {
@@ -1280,7 +1371,11 @@ async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
     .await
     .map_err(|e| store_failed(&e))?;
     let Some(blobs) = blobs else {
-        return Err(error(404, "CDMI-NOT-FOUND", format!("no object at {}", path.key())));
+        return Err(error(
+            404,
+            "CDMI-NOT-FOUND",
+            format!("no object at {}", path.key()),
+        ));
     };
     cdmi.remember_top(path, false);
     for blob in blobs {

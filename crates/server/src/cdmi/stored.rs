@@ -103,7 +103,10 @@ mod tests {
         );
         // 2026-12-06T04:38:46Z
         let t = timestamp(1_796_531_926, 123_456);
-        assert_eq!((t.year, t.month, t.day, t.hour, t.minute, t.second), (2026, 12, 6, 4, 38, 46));
+        assert_eq!(
+            (t.year, t.month, t.day, t.hour, t.minute, t.second),
+            (2026, 12, 6, 4, 38, 46)
+        );
         // 2000-02-29 (a leap day in a century year)
         let t = timestamp(951_782_400, 0);
         assert_eq!((t.year, t.month, t.day), (2000, 2, 29));

@@ -31,7 +31,11 @@ fn is(ctx: &Ctx, kind: &CategoryId, term: &str) -> bool {
 
 // `/storage/abc` → `/volumes/abc`.
 fn volume_path(storage: &str) -> String {
-    let last = storage.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let last = storage
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
     format!("{VOLUMES}{last}")
 }
 
@@ -95,8 +99,10 @@ pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
             s.mimetype = Some("application/octet-stream".into());
             s.encoding = Some("base64".into());
             s.sized(size_bytes(&r.entity)?);
-            s.metadata.insert(STORAGE_ITEM.into(), location.clone().into());
-            s.metadata.insert(COMPUTES_ITEM.into(), Json::Array(Vec::new()));
+            s.metadata
+                .insert(STORAGE_ITEM.into(), location.clone().into());
+            s.metadata
+                .insert(COMPUTES_ITEM.into(), Json::Array(Vec::new()));
             tx.cdmi_put(&CdmiRecord {
                 path: volume_path(&location),
                 object_id: new_id(ctx)?,
@@ -175,7 +181,11 @@ fn update_computes(tx: &mut dyn Transaction, link: &Link, add: bool) -> Outcome<
         .metadata
         .get(COMPUTES_ITEM)
         .and_then(Json::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let compute = link.source.location.clone();
     if add {

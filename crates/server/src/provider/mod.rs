@@ -170,9 +170,7 @@ impl Provider {
         let ctx = self.ctx("");
         let c = &ctx.catalogue;
         let under = |location: Option<&str>| {
-            location.is_some_and(|l| {
-                l.trim_start_matches('/').split('/').next() == Some(segment)
-            })
+            location.is_some_and(|l| l.trim_start_matches('/').split('/').next() == Some(segment))
         };
         c.kinds().iter().any(|k| under(k.location.as_deref()))
             || c.mixins().iter().any(|m| under(m.location.as_deref()))
