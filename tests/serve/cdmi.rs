@@ -177,3 +177,37 @@ fn cdmi_objects_survive_a_restart() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+// A blob no row names (a crash between the blob's commit and its row's, a deleted OCCI
+// storage's volume) is deleted at the next start.
+#[test]
+fn blobs_no_row_names_are_collected_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::start(dir.path(), &[]);
+    let http = client();
+    let base = served.base.clone();
+    assert_eq!(
+        http.put(format!("{base}/c/")).send().unwrap().status(),
+        StatusCode::CREATED
+    );
+    let r = http
+        .put(format!("{base}/c/kept"))
+        .header("Content-Type", "application/octet-stream")
+        .body("kept")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(served.terminate().success());
+    let blobs = dir.path().join("blobs");
+    std::fs::write(
+        blobs.join("00007ED900183F8A0000000000000000.0000000000000001"),
+        b"orphan",
+    )
+    .unwrap();
+    let count = || std::fs::read_dir(&blobs).unwrap().count();
+    assert_eq!(count(), 2);
+    let served = Served::start(dir.path(), &[]);
+    assert_eq!(count(), 1);
+    let r = http.get(format!("{}/c/kept", served.base)).send().unwrap();
+    assert_eq!(r.text().unwrap(), "kept");
+}

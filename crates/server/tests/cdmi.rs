@@ -878,3 +878,16 @@ async fn occi_storage_is_backed_by_a_cdmi_data_object() {
         404
     );
 }
+
+#[tokio::test]
+async fn cdmi_requests_need_the_token_too() {
+    let s = server_with(|c| c.token = Some("secret".into())).await;
+    let denied = s.call("GET", "/", &[V], "").await;
+    assert_eq!(denied.status, 401);
+    let denied = s.call("PUT", "/c/", &[], "").await;
+    assert_eq!(denied.status, 401);
+    let allowed = s
+        .call("GET", "/", &[V, ("Authorization", "Bearer secret")], "")
+        .await;
+    assert_eq!(allowed.status, 200);
+}

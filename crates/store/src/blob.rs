@@ -36,6 +36,8 @@ pub trait BlobStore: Send + Sync {
     fn get(&self, key: &str, range: Option<Range<u64>>) -> BlobFuture<'_, ByteStream>;
     /// Removes the blob `key` (no error when absent).
     fn delete(&self, key: &str) -> BlobFuture<'_, ()>;
+    /// Every blob's key (to find the blobs no row names any more).
+    fn keys(&self) -> BlobFuture<'_, Vec<String>>;
 }
 
 /// A blob store failure.
@@ -132,6 +134,17 @@ impl BlobStore for LocalBlobs {
                 .await
                 .map_err(backend)?;
             Ok(result.into_stream().map(|c| c.map_err(backend)).boxed())
+        })
+    }
+
+    fn keys(&self) -> BlobFuture<'_, Vec<String>> {
+        Box::pin(async move {
+            let mut listed = self.inner.list(None);
+            let mut keys = Vec::new();
+            while let Some(meta) = listed.next().await {
+                keys.push(meta.map_err(backend)?.location.to_string());
+            }
+            Ok(keys)
         })
     }
 

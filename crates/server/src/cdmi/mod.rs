@@ -95,9 +95,11 @@ impl Cdmi {
             Ok((names, Decision::Commit))
         })
         .await?;
+        let blobs: Arc<dyn BlobStore> = Arc::new(blobs);
+        collect_garbage(store.as_ref(), blobs.as_ref()).await?;
         Ok(Cdmi {
             store,
-            blobs: Arc::new(blobs),
+            blobs,
             enterprise,
             object_limit: config.cdmi_object_limit,
             inline_limit: config.body_limit as u64,
@@ -231,6 +233,39 @@ impl Cdmi {
             .map(|id| id.to_string())
             .unwrap_or_default()
     }
+}
+
+// Deletes the blobs no row names: left by a crash between a blob's commit and its row's, or
+// by an OCCI storage deleted with its volume (the bridge runs in a store transaction, which
+// cannot delete blobs). Returns how many went.
+async fn collect_garbage(store: &dyn Store, blobs: &dyn BlobStore) -> Result<usize, ServerError> {
+    let failed = |e: &dyn std::fmt::Display| ServerError::Io(std::io::Error::other(e.to_string()));
+    let keys = blobs.keys().await.map_err(|e| failed(&e))?;
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let named = tern_store::read(store, |tx| {
+        let mut named = HashSet::new();
+        let mut pending = vec!["/".to_owned()];
+        while let Some(container) = pending.pop() {
+            for row in tx.cdmi_children(&container, 0, u64::MAX >> 1)? {
+                if row.object_type == "application/cdmi-container" {
+                    pending.push(row.path.clone());
+                }
+                if let Some(blob) = Stored::from_json(&row.body).blob {
+                    named.insert(blob);
+                }
+            }
+        }
+        Ok(named)
+    })
+    .await?;
+    let mut deleted = 0;
+    for key in keys.iter().filter(|k| !named.contains(*k)) {
+        blobs.delete(key).await.map_err(|e| failed(&e))?;
+        deleted += 1;
+    }
+    Ok(deleted)
 }
 
 // The capabilities this server has, truthfully: what `ops` implements.
