@@ -1,5 +1,7 @@
 //! CDMI through the router in process (`tower::ServiceExt::oneshot`): the specification's
 //! examples replayed in order, then the negotiation, naming and refusal rules.
+// Each test walks one server through a scenario, step after step: long by nature.
+#![allow(clippy::too_many_lines)]
 
 use std::sync::Arc;
 

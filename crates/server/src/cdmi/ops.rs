@@ -302,18 +302,7 @@ async fn read_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     if let Some(metadata) = prefixed(&stored, query.as_ref()) {
         object.metadata = Some(metadata);
     }
-    let value_ranges: Vec<(u64, u64)> = query
-        .as_ref()
-        .map(|q| {
-            q.items
-                .iter()
-                .filter_map(|i| match i {
-                    QueryItem::ValueRange { first, last } => Some((*first, *last)),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let value_ranges = value_ranges(query.as_ref());
     let fields = query.as_ref().and_then(Query::selected_fields);
     let wants_value = fields
         .as_ref()
@@ -370,6 +359,21 @@ async fn read_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     }
     let value = select(&object.to_json(), r.query.as_deref())?;
     Ok(json_response(200, DATA_OBJECT, &value))
+}
+
+// The `value:first-last` items of a query.
+fn value_ranges(query: Option<&Query>) -> Vec<(u64, u64)> {
+    query
+        .map(|q| {
+            q.items
+                .iter()
+                .filter_map(|i| match i {
+                    QueryItem::ValueRange { first, last } => Some((*first, *last)),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 // The metadata items whose names start with a `?metadata:prefix` of the query, if it has any.
@@ -800,18 +804,7 @@ async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     };
     let object = parse_body(&text, ObjectType::DataObject, kind)?;
     let query = parse_query(r.query.as_deref())?;
-    let value_range: Vec<(u64, u64)> = query
-        .as_ref()
-        .map(|q| {
-            q.items
-                .iter()
-                .filter_map(|i| match i {
-                    QueryItem::ValueRange { first, last } => Some((*first, *last)),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let value_range = value_ranges(query.as_ref());
     let selected = query.and_then(|q| q.metadata_names());
     let (upload, change) = match value_range.as_slice() {
         [] => cdmi_change(cdmi, object, selected)?,
