@@ -64,6 +64,9 @@ pub fn router(provider: Arc<Provider>, config: &Config) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
+/// The CDMI container whose disk images become OCCI `os_tpl` mixins.
+const IMAGES: &str = "/images/";
+
 async fn route(app: Arc<App>, occi: Router, request: Request) -> Response {
     let provider = Arc::clone(&app.provider);
     let cdmi = provider.cdmi();
@@ -82,7 +85,25 @@ async fn route(app: Arc<App>, occi: Router, request: Request) -> Response {
     if let Err(reply) = authenticate(&app, request.headers()) {
         return respond(&app, reply);
     }
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
     let mut response = cdmi.handle(request).await;
+    // An image uploaded under the images container becomes an os_tpl mixin.
+    if response.status() == StatusCode::CREATED
+        && (method == axum::http::Method::PUT || method == axum::http::Method::POST)
+    {
+        let created = match response.headers().get(header::LOCATION) {
+            Some(l) => l.to_str().unwrap_or_default().to_owned(),
+            None => path,
+        };
+        if let Some(image) = created.strip_prefix(IMAGES)
+            && !image.is_empty()
+            && !image.contains('/')
+            && let Ok(decoded) = crate::cdmi::CdmiPath::parse(&created)
+        {
+            provider.register_image(decoded.key()).await;
+        }
+    }
     response
         .headers_mut()
         .insert(header::SERVER, app.server.clone());

@@ -893,3 +893,69 @@ async fn cdmi_requests_need_the_token_too() {
         .await;
     assert_eq!(allowed.status, 200);
 }
+
+#[tokio::test]
+async fn disk_images_uploaded_under_images_become_os_templates() {
+    let s = server().await;
+    assert_eq!(s.call("PUT", "/images/", &[], "").await.status, 201);
+    let put = s
+        .call(
+            "PUT",
+            "/images/debian-12.qcow2",
+            &[("Content-Type", "application/x-qemu-disk")],
+            "QFI\u{fb}",
+        )
+        .await;
+    assert_eq!(put.status, 201);
+    let not_a_disk = s
+        .call(
+            "PUT",
+            "/images/README",
+            &[("Content-Type", "text/plain")],
+            "hi",
+        )
+        .await;
+    assert_eq!(not_a_disk.status, 201);
+    let id = s
+        .call("GET", "/images/debian-12.qcow2?objectID", &[V], "")
+        .await
+        .json()["objectID"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let qi = s
+        .call("GET", "/-/", &[("Accept", "application/occi+json")], "")
+        .await
+        .json();
+    let mixins = qi["mixins"].as_array().unwrap();
+    let image = mixins
+        .iter()
+        .find(|m| m["term"] == "debian-12.qcow2")
+        .unwrap_or_else(|| panic!("no image mixin in {qi}"));
+    assert_eq!(image["scheme"], "http://schemas.tern.dev/occi/image#");
+    assert_eq!(image["title"], "debian-12.qcow2");
+    assert_eq!(image["location"], "/image_tpl/debian-12.qcow2/");
+    assert_eq!(
+        image["depends"][0],
+        "http://schemas.ogf.org/occi/infrastructure#os_tpl"
+    );
+    assert_eq!(
+        image["attributes"]["tern.image.objectid"]["default"],
+        id.as_str(),
+        "{image}"
+    );
+    assert!(!mixins.iter().any(|m| m["term"] == "README"));
+    // A compute created with it.
+    let vm = s
+        .call(
+            "PUT",
+            "/compute/web",
+            &[("content-type", "text/plain")],
+            &format!(
+                "Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\r\n\
+                 Category: debian-12.qcow2; scheme=\"http://schemas.tern.dev/occi/image#\"; class=\"mixin\"\r\n"
+            ),
+        )
+        .await;
+    assert_eq!(vm.status, 201, "{}", vm.text());
+}

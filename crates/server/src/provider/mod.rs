@@ -4,6 +4,7 @@
 mod bridge;
 mod collection;
 mod entity;
+mod images;
 mod query;
 mod request;
 mod stored;
@@ -154,6 +155,14 @@ impl Provider {
     /// The OCCI version served.
     pub fn version(&self) -> OcciVersion {
         self.version
+    }
+
+    // Replaces the catalogue the next requests see.
+    fn replace_catalogue(&self, catalogue: Catalogue) {
+        *self
+            .catalogue
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(catalogue);
     }
 
     /// The CDMI side sharing this provider's store.
