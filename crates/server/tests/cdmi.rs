@@ -959,3 +959,67 @@ async fn disk_images_uploaded_under_images_become_os_templates() {
         .await;
     assert_eq!(vm.status, 201, "{}", vm.text());
 }
+
+// libcdmi 0.1.2 (NOTES §2.3): a "plain" read sends `Accept: application/cdmi-object` without
+// the version header and expects the raw bytes; cdmi-cli sends the header with `Accept: */*`
+// and expects JSON.
+#[tokio::test]
+async fn the_clients_in_the_wild_get_what_they_expect() {
+    let s = server().await;
+    assert_eq!(s.call("PUT", "/c/", &[], "").await.status, 201);
+    let put = s
+        .call(
+            "PUT",
+            "/c/b.txt",
+            &[("Content-Type", "text/plain")],
+            "raw text",
+        )
+        .await;
+    assert_eq!(put.status, 201);
+    let libcdmi = s
+        .call(
+            "GET",
+            "/c/b.txt",
+            &[("Accept", "application/cdmi-object")],
+            "",
+        )
+        .await;
+    assert_eq!(libcdmi.text(), "raw text");
+    let cli = s
+        .call(
+            "GET",
+            "/c/b.txt",
+            &[("Accept", "*/*"), ("X-CDMI-Specification-Version", "1.1.1")],
+            "",
+        )
+        .await;
+    // `text/plain` without `charset=utf-8` is stored as bytes: Base64 in CDMI (6.2).
+    let cli = cli.json();
+    assert_eq!(cli["valuetransferencoding"], "base64");
+    assert_eq!(cli["value"], "cmF3IHRleHQ=");
+    // libcdmi's create: CDMI types, version 1.0.1h, raw content in `value`.
+    let create = s
+        .call(
+            "PUT",
+            "/c/a.txt",
+            &[
+                ("Accept", "application/cdmi-object"),
+                ("Content-Type", "application/cdmi-object"),
+                ("X-CDMI-Specification-Version", "1.0.1h"),
+            ],
+            r#"{"value": "hello", "mimetype": "text/plain", "metadata": {"colour": "blue"}}"#,
+        )
+        .await;
+    assert_eq!(create.status, 201, "{}", create.text());
+    assert_eq!(create.header("x-cdmi-specification-version"), "1.0.2");
+    // Its delete leaks the version header onto a plain request.
+    let delete = s
+        .call(
+            "DELETE",
+            "/c/b.txt",
+            &[("X-CDMI-Specification-Version", "1.0.1h")],
+            "",
+        )
+        .await;
+    assert_eq!(delete.status, 204);
+}

@@ -25,7 +25,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tern_cdmi::capability::{CapabilityTree, CapabilityValue};
-use tern_cdmi::media::{Interface, RequestHead, dispatch, names_cdmi_type};
+use tern_cdmi::media::{Interface, RequestHead, dispatch, dispatch_1x, names_cdmi_type};
 use tern_cdmi::objectid::ObjectId;
 use tern_cdmi::version::{SpecVersion, negotiate};
 use tern_diag::Finding;
@@ -196,7 +196,10 @@ impl Cdmi {
                 .get(VERSION_HEADER)
                 .and_then(|v| v.to_str().ok()),
         };
-        let interface = dispatch(&head);
+        // This server speaks 1.x: the version header alone makes a read CDMI (libcdmi reads raw
+        // bytes with `Accept: application/cdmi-object` and no header; NOTES §1.4). Bodies are
+        // told by their `Content-Type` whatever the header says.
+        let interface = dispatch_1x(&head);
         let mut served = None;
         if let Some(asked) = head.spec_version.filter(|v| !v.trim().is_empty()) {
             match negotiate(asked, &supported()) {

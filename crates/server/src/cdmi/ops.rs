@@ -599,7 +599,14 @@ fn parse_body(text: &str, object_type: ObjectType, kind: BodyKind) -> Result<Cdm
             selected_fields: None,
         },
     );
-    if !parsed.is_valid() {
+    // Field order (8.1.3: `value` last, for streaming readers) binds writers; this server
+    // reads the whole body first, and libcdmi sends `value` first: the order is not held
+    // against a request.
+    let fatal = parsed
+        .findings
+        .iter()
+        .any(|f| f.is_error() && f.rule != "CDMI-ORDER");
+    if fatal {
         return Err(findings(
             400,
             "the CDMI body breaks the specification's rules",
