@@ -1023,3 +1023,90 @@ async fn the_clients_in_the_wild_get_what_they_expect() {
         .await;
     assert_eq!(delete.status, 204);
 }
+
+// 9.2.9 example 4 (rename a container, its headers as the example means them) and a data
+// object moved by ID: the object IDs stay, the children follow.
+#[tokio::test]
+async fn moves_keep_object_ids() {
+    let s = server().await;
+    let container = [V, ("Content-Type", "application/cdmi-container")];
+    let object = [V, ("Content-Type", "application/cdmi-object")];
+    let made = s
+        .call(
+            "PUT",
+            "/MyContainer/",
+            &container,
+            r#"{"metadata": {"Colour": "Yellow"}}"#,
+        )
+        .await
+        .json();
+    let before = s
+        .call("PUT", "/MyContainer/a.txt", &object, r#"{"value": "a"}"#)
+        .await
+        .json();
+    let renamed = s
+        .call(
+            "PUT",
+            "/MyContainerRenamed/",
+            &container,
+            "{\n\"move\": \"/MyContainer/\"\n}",
+        )
+        .await;
+    assert_eq!(renamed.status, 201, "{}", renamed.text());
+    let renamed = renamed.json();
+    assert_eq!(renamed["objectID"], made["objectID"]);
+    assert_eq!(renamed["objectName"], "MyContainerRenamed/");
+    assert_eq!(renamed["parentURI"], "/");
+    assert_eq!(renamed["metadata"]["Colour"], "Yellow");
+    assert_eq!(s.call("GET", "/MyContainer/", &[V], "").await.status, 404);
+    let child = s
+        .call("GET", "/MyContainerRenamed/a.txt", &[V], "")
+        .await
+        .json();
+    assert_eq!(child["objectID"], before["objectID"]);
+    assert_eq!(child["parentURI"], "/MyContainerRenamed/");
+    assert_eq!(child["value"], "a");
+    // By ID, into another container.
+    assert_eq!(s.call("PUT", "/other/", &[], "").await.status, 201);
+    let id = before["objectID"].as_str().unwrap();
+    let moved = s
+        .call(
+            "PUT",
+            "/other/b.txt",
+            &object,
+            &format!(r#"{{"move": "/cdmi_objectid/{id}"}}"#),
+        )
+        .await;
+    assert_eq!(moved.status, 201, "{}", moved.text());
+    assert_eq!(s.call("GET", "/other/b.txt", &[], "").await.text(), "a");
+    assert_eq!(
+        s.call("GET", &format!("/cdmi_objectid/{id}?objectName"), &[V], "")
+            .await
+            .json()["objectName"],
+        "b.txt"
+    );
+    // Refused: into itself, onto an existing object, from another server.
+    let inside = s
+        .call(
+            "PUT",
+            "/MyContainerRenamed/sub/",
+            &container,
+            r#"{"move": "/MyContainerRenamed/"}"#,
+        )
+        .await;
+    assert_eq!(inside.status, 400);
+    let onto = s
+        .call("PUT", "/other/b.txt", &object, r#"{"move": "/x"}"#)
+        .await;
+    assert_eq!(onto.status, 400);
+    let remote = s
+        .call(
+            "PUT",
+            "/other/c.txt",
+            &object,
+            r#"{"move": "http://elsewhere.example/c/a"}"#,
+        )
+        .await;
+    assert_eq!(remote.status, 400);
+    assert_eq!(remote.json()["rule"], "CDMI-UNSUPPORTED");
+}

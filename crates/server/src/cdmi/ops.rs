@@ -619,7 +619,7 @@ fn parse_body(text: &str, object_type: ObjectType, kind: BodyKind) -> Result<Cdm
     let unsupported: Vec<&str> = object
         .sources()
         .into_iter()
-        .filter(|s| *s != "value")
+        .filter(|s| !matches!(*s, "value" | "move"))
         .collect();
     if !unsupported.is_empty() {
         return Err(error(
@@ -697,6 +697,9 @@ async fn cdmi_container(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
         BodyKind::CreateRequest
     };
     let object = parse_body(&text, ObjectType::Container, kind)?;
+    if let Some(source) = &object.move_from {
+        return move_object(cdmi, path, source, existed).await;
+    }
     let selected = parse_query(r.query.as_deref())?.and_then(|q| q.metadata_names());
     let outcome = save_container(cdmi, path, Some(object), selected).await?;
     finish_container(cdmi, path, outcome, true)
@@ -810,6 +813,9 @@ async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
         BodyKind::CreateRequest
     };
     let object = parse_body(&text, ObjectType::DataObject, kind)?;
+    if let Some(source) = &object.move_from {
+        return move_object(cdmi, path, source, existed).await;
+    }
     let query = parse_query(r.query.as_deref())?;
     let value_range = value_ranges(query.as_ref());
     let selected = query.and_then(|q| q.metadata_names());
@@ -1333,6 +1339,119 @@ async fn save_object(
             Err(store_failed(&e))
         }
     }
+}
+
+// The path a `move` names: `/…` or `/cdmi_objectid/<ID>…` on this server.
+async fn move_source(cdmi: &Cdmi, source: &str) -> Result<CdmiPath, Response> {
+    match source.strip_prefix("/cdmi_objectid") {
+        Some(rest) => by_id(cdmi, rest).await,
+        None if source.starts_with('/') => {
+            CdmiPath::parse(source.split('?').next().unwrap_or_default())
+                .map_err(|m| error(400, "CDMI-NAME", m))
+        }
+        None => Err(error(
+            400,
+            "CDMI-UNSUPPORTED",
+            format!("move from {source:?}: only URIs on this server (`/…`) are supported"),
+        )),
+    }
+}
+
+// `{"move": "<URI on this server>"}` on a create (clauses 8.2, 9.2): the object, or the
+// container with everything in it, takes the new path and keeps its object ID and value.
+async fn move_object(cdmi: &Cdmi, path: &CdmiPath, source: &str, existed: bool) -> Reply {
+    if existed {
+        return Err(error(
+            400,
+            "CDMI-MOVE",
+            format!("{} exists: a move creates its destination", path.key()),
+        ));
+    }
+    let source_path = move_source(cdmi, source).await?;
+    if source_path.container != path.container {
+        return Err(error(
+            400,
+            "CDMI-MOVE",
+            "a move keeps the object's type: container to container, data object to data object",
+        ));
+    }
+    let from = source_path.key();
+    let to = path.key();
+    if from == "/" || (path.container && to.starts_with(&from)) {
+        return Err(error(
+            400,
+            "CDMI-MOVE",
+            format!("{from} cannot move into {to}"),
+        ));
+    }
+    let parent = path.parent_key();
+    let moved = transact(cdmi.store.as_ref(), move |tx| {
+        let Some(root) = tx.cdmi_get(&from)? else {
+            return Ok((Err(404), Decision::Rollback));
+        };
+        let parent_row = match &parent {
+            Some(p) => match tx.cdmi_get(p)? {
+                Some(row) => Some(row),
+                None => return Ok((Err(409), Decision::Rollback)),
+            },
+            None => None,
+        };
+        let mut pending = vec![root];
+        let mut first = None;
+        while let Some(row) = pending.pop() {
+            if row.object_type == CONTAINER {
+                pending.extend(tx.cdmi_children(&row.path, 0, u64::MAX >> 1)?);
+            }
+            tx.cdmi_delete(&row.path)?;
+            let suffix = row.path[from.len()..].to_owned();
+            let mut new = row.clone();
+            new.path = format!("{to}{suffix}");
+            new.parent = if suffix.is_empty() {
+                parent.clone()
+            } else {
+                row.parent
+                    .as_ref()
+                    .map(|p| format!("{to}{}", &p[from.len()..]))
+            };
+            tx.cdmi_put(&new)?;
+            if suffix.is_empty() {
+                first = Some(new);
+            }
+        }
+        Ok((
+            first.map(|row| (row, parent_row)).ok_or(500),
+            Decision::Commit,
+        ))
+    })
+    .await
+    .map_err(|e| store_failed(&e))?;
+    let (row, parent) = match moved {
+        Ok(found) => found,
+        Err(404) => {
+            return Err(error(
+                404,
+                "CDMI-NOT-FOUND",
+                format!("no object at {}", source_path.key()),
+            ));
+        }
+        Err(409) => return Err(no_parent(path)),
+        Err(_) => return Err(error(500, "CDMI-MOVE", "the move lost its object")),
+    };
+    cdmi.remember_top(&source_path, false);
+    cdmi.remember_top(path, true);
+    let stored = Stored::from_json(&row.body);
+    let mut object = represent(&row, parent.as_ref(), &stored);
+    if row.object_type == CONTAINER {
+        object.exports = stored.exports.map(tern_cdmi::exports::Exports);
+    } else {
+        object.mimetype = stored.mimetype.map(OneOrMany::One);
+    }
+    let media = if row.object_type == CONTAINER {
+        CONTAINER
+    } else {
+        DATA_OBJECT
+    };
+    Ok(json_response(201, media, &object.to_json()))
 }
 
 async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
