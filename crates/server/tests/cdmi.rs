@@ -1110,3 +1110,68 @@ async fn moves_keep_object_ids() {
     assert_eq!(remote.status, 400);
     assert_eq!(remote.json()["rule"], "CDMI-UNSUPPORTED");
 }
+
+#[tokio::test]
+async fn copies_stream_the_value_into_a_new_object() {
+    let s = server().await;
+    let object = [V, ("Content-Type", "application/cdmi-object")];
+    assert_eq!(s.call("PUT", "/c/", &[], "").await.status, 201);
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
+    let put = s
+        .call_bytes(
+            "PUT",
+            "/c/src.bin",
+            &[("Content-Type", "application/x-raw-disk-image")],
+            bytes.clone(),
+        )
+        .await;
+    assert_eq!(put.status, 201);
+    let meta = s
+        .call(
+            "PUT",
+            "/c/src.bin?metadata:owner",
+            &object,
+            r#"{"metadata": {"owner": "ann"}}"#,
+        )
+        .await;
+    assert_eq!(meta.status, 204, "{}", meta.text());
+    let copy = s
+        .call("PUT", "/c/copy.bin", &object, r#"{"copy": "/c/src.bin"}"#)
+        .await;
+    assert_eq!(copy.status, 201, "{}", copy.text());
+    let copy = copy.json();
+    assert_eq!(copy["mimetype"], "application/x-raw-disk-image");
+    assert_eq!(copy["metadata"]["owner"], "ann");
+    assert_eq!(copy["metadata"]["cdmi_size"], "300000");
+    let source = s.call("GET", "/c/src.bin?objectID", &[V], "").await.json();
+    assert_ne!(copy["objectID"], source["objectID"]);
+    assert_eq!(s.call("GET", "/c/copy.bin", &[], "").await.body, bytes);
+    // The copy is its own: changing it leaves the source.
+    let part = s
+        .call(
+            "PUT",
+            "/c/copy.bin",
+            &[
+                ("Content-Type", "application/x-raw-disk-image"),
+                ("Content-Range", "bytes 0-1/300000"),
+            ],
+            "!!",
+        )
+        .await;
+    assert_eq!(part.status, 204);
+    assert_eq!(
+        s.call("GET", "/c/src.bin", &[("Range", "bytes=0-1")], "")
+            .await
+            .body,
+        [0u8, 1]
+    );
+    let container = s
+        .call(
+            "PUT",
+            "/d/",
+            &[V, ("Content-Type", "application/cdmi-container")],
+            r#"{"copy": "/c/"}"#,
+        )
+        .await;
+    assert_eq!(container.status, 400);
+}

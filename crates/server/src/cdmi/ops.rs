@@ -619,7 +619,7 @@ fn parse_body(text: &str, object_type: ObjectType, kind: BodyKind) -> Result<Cdm
     let unsupported: Vec<&str> = object
         .sources()
         .into_iter()
-        .filter(|s| !matches!(*s, "value" | "move"))
+        .filter(|s| !matches!(*s, "value" | "move" | "copy"))
         .collect();
     if !unsupported.is_empty() {
         return Err(error(
@@ -699,6 +699,13 @@ async fn cdmi_container(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     let object = parse_body(&text, ObjectType::Container, kind)?;
     if let Some(source) = &object.move_from {
         return move_object(cdmi, path, source, existed).await;
+    }
+    if object.copy.is_some() {
+        return Err(error(
+            400,
+            "CDMI-UNSUPPORTED",
+            "copying a container is not implemented by this server (data objects are copied)",
+        ));
     }
     let selected = parse_query(r.query.as_deref())?.and_then(|q| q.metadata_names());
     let outcome = save_container(cdmi, path, Some(object), selected).await?;
@@ -815,6 +822,9 @@ async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     let object = parse_body(&text, ObjectType::DataObject, kind)?;
     if let Some(source) = &object.move_from {
         return move_object(cdmi, path, source, existed).await;
+    }
+    if let Some(source) = object.copy.clone() {
+        return copy_object(cdmi, path, &source, object, existed).await;
     }
     let query = parse_query(r.query.as_deref())?;
     let value_range = value_ranges(query.as_ref());
@@ -1338,6 +1348,63 @@ async fn save_object(
             }
             Err(store_failed(&e))
         }
+    }
+}
+
+// `{"copy": "<URI on this server>"}` (8.2): a new data object (its own ID) with the source's
+// value, streamed from blob to blob, its mimetype and user metadata unless the body gives
+// its own.
+async fn copy_object(
+    cdmi: &Cdmi,
+    path: &CdmiPath,
+    source: &str,
+    object: CdmiObject,
+    existed: bool,
+) -> Reply {
+    let source_path = move_source(cdmi, source).await?;
+    if source_path.container {
+        return Err(error(
+            400,
+            "CDMI-UNSUPPORTED",
+            "copying a container is not implemented by this server (data objects are copied)",
+        ));
+    }
+    let Some((row, _)) = load(cdmi, source_path.key()).await? else {
+        return Err(error(
+            404,
+            "CDMI-NOT-FOUND",
+            format!("no object at {}", source_path.key()),
+        ));
+    };
+    let old = Stored::from_json(&row.body);
+    let value = value_stream(cdmi, &old, 0..old.size).await?;
+    let user: serde_json::Map<String, Value> = old
+        .metadata
+        .iter()
+        .filter(|(k, _)| !k.starts_with("cdmi_"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mimetype = match &object.mimetype {
+        Some(OneOrMany::One(m)) => Some(m.to_ascii_lowercase()),
+        _ => old.mimetype.clone(),
+    };
+    let change = Change {
+        mimetype,
+        encoding: old.encoding.clone().or_else(|| Some("base64".into())),
+        metadata: Some(object.metadata.unwrap_or(Metadata(user))),
+        selected: None,
+        base: None,
+    };
+    match save_object(cdmi, path, Some(value), change, existed, None).await? {
+        Saved::New(new) => {
+            cdmi.remember_top(path, true);
+            let (row, parent) = *new;
+            let stored = Stored::from_json(&row.body);
+            let mut object = represent(&row, parent.as_ref(), &stored);
+            object.mimetype = stored.mimetype.map(OneOrMany::One);
+            Ok(json_response(201, DATA_OBJECT, &object.to_json()))
+        }
+        other => finish_container(cdmi, path, other, true),
     }
 }
 
