@@ -598,16 +598,18 @@ async fn capabilities_in_both_places() {
         let id = caps["objectID"].as_str().unwrap();
         assert!(tern_cdmi::objectid::ObjectId::parse(id).is_ok());
     }
-    // Every capability advertised is a name of the specification, on the right node.
-    let tree = s
-        .call("GET", "/cdmi_capabilities/container/", &[V], "")
-        .await
-        .json();
-    for name in tree["capabilities"].as_object().unwrap().keys() {
-        assert!(
-            tern_cdmi::capability::lookup(name).next().is_some(),
-            "{name}"
-        );
+    // Every capability advertised is a name of the specification.
+    for node in ["", "container/", "dataobject/"] {
+        let tree = s
+            .call("GET", &format!("/cdmi_capabilities/{node}"), &[V], "")
+            .await
+            .json();
+        for name in tree["capabilities"].as_object().unwrap().keys() {
+            assert!(
+                tern_cdmi::capability::lookup(name).next().is_some(),
+                "{node}{name}"
+            );
+        }
     }
 }
 
