@@ -540,7 +540,7 @@ async fn the_object_size_limit_is_enforced_while_streaming() {
         .call("GET", "/cdmi_capabilities/dataobject/", &[V], "")
         .await
         .json();
-    assert_eq!(caps["capabilities"]["cdmi_max_object_size"], "1000");
+    assert_eq!(caps["capabilities"]["tern_max_object_size"], "1000");
 }
 
 #[tokio::test]
@@ -598,7 +598,8 @@ async fn capabilities_in_both_places() {
         let id = caps["objectID"].as_str().unwrap();
         assert!(tern_cdmi::objectid::ObjectId::parse(id).is_ok());
     }
-    // Every capability advertised is a name of the specification.
+    // Every `cdmi_` capability advertised is a name of the specification (others are tern's:
+    // the prefix is reserved, 12.1).
     for node in ["", "container/", "dataobject/"] {
         let tree = s
             .call("GET", &format!("/cdmi_capabilities/{node}"), &[V], "")
@@ -606,7 +607,7 @@ async fn capabilities_in_both_places() {
             .json();
         for name in tree["capabilities"].as_object().unwrap().keys() {
             assert!(
-                tern_cdmi::capability::lookup(name).next().is_some(),
+                !name.starts_with("cdmi_") || tern_cdmi::capability::lookup(name).next().is_some(),
                 "{node}{name}"
             );
         }

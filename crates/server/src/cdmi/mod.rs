@@ -324,7 +324,7 @@ fn capabilities(config: &Config) -> CapabilityTree {
         tree.node_mut("dataobject/").set(name, &yes);
     }
     tree.node_mut("dataobject/").set(
-        "cdmi_max_object_size",
+        "tern_max_object_size",
         &CapabilityValue::Text(config.cdmi_object_limit.to_string()),
     );
     tree
