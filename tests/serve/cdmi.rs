@@ -211,3 +211,56 @@ fn blobs_no_row_names_are_collected_at_start() {
     let r = http.get(format!("{}/c/kept", served.base)).send().unwrap();
     assert_eq!(r.text().unwrap(), "kept");
 }
+
+// An upload cut by SIGKILL leaves neither an object nor its staging file after the restart.
+#[test]
+fn an_upload_cut_by_a_crash_leaves_nothing() {
+    struct Slow(Pattern);
+    impl Read for Slow {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0.at >= 8 << 20 {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            let n = buf.len().min(64 * 1024);
+            self.0.read(&mut buf[..n])
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = Served::start(dir.path(), &[]);
+    let http = client();
+    let base = served.base.clone();
+    assert_eq!(
+        http.put(format!("{base}/c/")).send().unwrap().status(),
+        StatusCode::CREATED
+    );
+    let blobs = dir.path().join("blobs");
+    let url = format!("{base}/c/big");
+    let upload = std::thread::spawn(move || {
+        let body = reqwest::blocking::Body::sized(Slow(Pattern { at: 0, end: SIZE }), SIZE);
+        let _ = reqwest::blocking::Client::new()
+            .put(url)
+            .header("Content-Type", "application/octet-stream")
+            .body(body)
+            .send();
+    });
+    let staging = || {
+        std::fs::read_dir(&blobs)
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().contains('#'))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !staging() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the upload never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
+    upload.join().unwrap();
+    let served = Served::start(dir.path(), &[]);
+    assert!(!staging(), "the staging file is removed at start");
+    let r = http.get(format!("{}/c/big", served.base)).send().unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

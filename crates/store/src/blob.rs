@@ -65,7 +65,8 @@ pub enum BlobError {
 
 /// The blob store on the local file system (`DIR/blobs/`), through `object_store`'s
 /// [`LocalFileSystem`] with fsync on: a blob is written to a staging file, synced, renamed
-/// into place and its directory synced before [`BlobStore::put`] returns.
+/// into place and its directory synced before [`BlobStore::put`] returns. Staging files a
+/// crash left behind are removed when the store is opened.
 #[derive(Debug)]
 pub struct LocalBlobs {
     inner: LocalFileSystem,
@@ -75,11 +76,25 @@ impl LocalBlobs {
     /// Opens (creating when absent) the blob directory `dir`.
     pub fn open(dir: &Path) -> Result<Self, BlobError> {
         std::fs::create_dir_all(dir).map_err(|e| BlobError::Backend(e.to_string()))?;
+        remove_staging(dir)?;
         let inner = LocalFileSystem::new_with_prefix(dir)
             .map_err(backend)?
             .with_fsync(true);
         Ok(LocalBlobs { inner })
     }
+}
+
+// Uploads cut short by a crash leave their staging files (`KEY#N`, which `object_store` lists
+// as no blob): at open, no upload is under way, so they go.
+fn remove_staging(dir: &Path) -> Result<(), BlobError> {
+    let failed = |e: std::io::Error| BlobError::Backend(format!("{}: {e}", dir.display()));
+    for entry in std::fs::read_dir(dir).map_err(failed)? {
+        let entry = entry.map_err(failed)?;
+        if entry.file_name().to_string_lossy().contains('#') && entry.path().is_file() {
+            std::fs::remove_file(entry.path()).map_err(failed)?;
+        }
+    }
+    Ok(())
 }
 
 fn backend(e: object_store::Error) -> BlobError {
