@@ -1470,7 +1470,8 @@ async fn move_object(cdmi: &Cdmi, path: &CdmiPath, source: &str, existed: bool) 
                 pending.extend(tx.cdmi_children(&row.path, 0, u64::MAX >> 1)?);
             }
             tx.cdmi_delete(&row.path)?;
-            let suffix = row.path[from.len()..].to_owned();
+            // Every row of the tree lies under `from` (its children were found by parent).
+            let suffix = row.path.get(from.len()..).unwrap_or_default().to_owned();
             let mut new = row.clone();
             new.path = format!("{to}{suffix}");
             new.parent = if suffix.is_empty() {
@@ -1478,7 +1479,7 @@ async fn move_object(cdmi: &Cdmi, path: &CdmiPath, source: &str, existed: bool) 
             } else {
                 row.parent
                     .as_ref()
-                    .map(|p| format!("{to}{}", &p[from.len()..]))
+                    .map(|p| format!("{to}{}", p.get(from.len()..).unwrap_or_default()))
             };
             tx.cdmi_put(&new)?;
             if suffix.is_empty() {
