@@ -16,7 +16,7 @@ use tower::ServiceExt;
 
 struct Server {
     app: Router,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 struct Answer {
@@ -51,7 +51,7 @@ async fn server_with(edit: impl FnOnce(&mut Config)) -> Server {
         .unwrap();
     Server {
         app: router(Arc::new(provider), &config),
-        _dir: dir,
+        dir,
     }
 }
 
@@ -870,12 +870,30 @@ async fn occi_storage_is_backed_by_a_cdmi_data_object() {
         .await
         .json();
     assert_eq!(volume["metadata"]["cdmi_size"], "2147483648");
+    // A value written into the volume (here a whole one: a partial write would materialise
+    // the 2 GiB) is a blob; it goes with the storage.
+    let written = s
+        .call(
+            "PUT",
+            "/volumes/disk1",
+            &[("Content-Type", "application/octet-stream")],
+            "boot",
+        )
+        .await;
+    assert_eq!(written.status, 204, "{}", written.text());
+    let blobs = || {
+        std::fs::read_dir(s.dir.path().join("blobs"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(blobs(), 1);
     assert!(
         s.call("DELETE", "/storage/disk1", &[], "")
             .await
             .status
             .is_success()
     );
+    assert_eq!(blobs(), 0, "the volume's blob is deleted with the storage");
     assert_eq!(
         s.call("GET", &format!("/cdmi_objectid/{id}"), &[V], "")
             .await

@@ -227,6 +227,16 @@ impl Cdmi {
         response
     }
 
+    /// Deletes blobs no row names any more (after the transaction that dropped their rows
+    /// committed); a failure leaves them to the collection at the next start.
+    pub(crate) async fn delete_blobs(&self, keys: Vec<String>) {
+        for key in keys {
+            if let Err(e) = self.blobs.delete(&key).await {
+                tracing::warn!("blob {key} left for the next start: {e}");
+            }
+        }
+    }
+
     fn capability_id(&self, path: &str) -> String {
         // A stable ID per capability node: the opaque part names the node.
         let opaque = format!("cap:{path}");

@@ -158,7 +158,16 @@ pub(crate) fn updated(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
 pub(crate) fn deleted(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> Outcome<()> {
     match stored {
         Stored::Resource(r) if is(ctx, &r.entity.kind, "storage") => {
-            tx.cdmi_delete(&volume_path(&stored.location()))?;
+            let path = volume_path(&stored.location());
+            if let Some(row) = tx.cdmi_get(&path)? {
+                if let Some(blob) = CdmiStored::from_json(&row.body).blob {
+                    ctx.orphans
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(blob);
+                }
+                tx.cdmi_delete(&path)?;
+            }
         }
         Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
             update_computes(tx, l, false)?;

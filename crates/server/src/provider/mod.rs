@@ -53,6 +53,9 @@ pub(crate) struct Ctx {
     delay: Option<Duration>,
     busy: Arc<Mutex<HashSet<String>>>,
     cdmi_enterprise: u32,
+    // Blobs of CDMI objects the request's transaction deleted (an OCCI storage's volume):
+    // deleted once it commits.
+    orphans: Arc<Mutex<Vec<String>>>,
 }
 
 // A refusal (rolled back, answered) or a store failure (500).
@@ -199,6 +202,7 @@ impl Provider {
             base: base.to_owned(),
             delay: self.delay,
             cdmi_enterprise: self.cdmi_enterprise,
+            orphans: Arc::new(Mutex::new(Vec::new())),
             busy: Arc::clone(&self.busy),
         }
     }
@@ -246,13 +250,24 @@ impl Provider {
             let outcome = route(&work_ctx, tx, &request, media, &mut after);
             match outcome {
                 Ok(reply) => Ok(((reply, after), Decision::Commit)),
-                Err(Fail::Reply(reply)) => Ok(((reply, After::default()), Decision::Rollback)),
+                Err(Fail::Reply(reply)) => {
+                    work_ctx
+                        .orphans
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .clear();
+                    Ok(((reply, After::default()), Decision::Rollback))
+                }
                 Err(Fail::Store(e)) => Err(e),
             }
         })
         .await;
         match result {
             Ok((reply, after)) => {
+                let orphans = std::mem::take(
+                    &mut *ctx.orphans.lock().unwrap_or_else(PoisonError::into_inner),
+                );
+                self.cdmi.delete_blobs(orphans).await;
                 if let Some(c) = after.catalogue {
                     *self
                         .catalogue
