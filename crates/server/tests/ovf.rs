@@ -280,3 +280,25 @@ async fn a_failure_part_way_rolls_the_whole_import_back() {
     let e = s.call("GET", "/", &[("accept", OVF)], "").await;
     assert_ne!(e.body, descriptor);
 }
+
+#[tokio::test]
+async fn the_kept_envelope_only_describes_what_it_made() {
+    let s = server().await;
+    let descriptor = sample("hadoop-cluster.ovf");
+    let a = s
+        .call("POST", "/", &[("content-type", OVF)], &descriptor)
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let computes = s
+        .call("GET", "/compute/", &[("accept", "text/uri-list")], "")
+        .await
+        .body;
+    let first = computes.lines().next().unwrap();
+    let path = first.strip_prefix("http://cloud.example.com").unwrap();
+    let d = s.call("DELETE", path, &[], "").await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT, "{}", d.body);
+    let e = s.call("GET", "/", &[("accept", OVF)], "").await;
+    assert_eq!(e.status, StatusCode::OK, "{}", e.body);
+    let expected = converted(&descriptor);
+    assert_eq!(converted(&e.body)[0], expected[0] - 1, "{}", e.body);
+}

@@ -69,26 +69,9 @@ pub(crate) fn export(ctx: &Ctx, tx: &mut dyn Transaction) -> Outcome<Reply> {
         }
     }
     let cdmi_base = format!("{}{}", ctx.base, super::bridge::VOLUMES);
-    if let Some(row) = tx.cdmi_get(ENVELOPE_PATH)? {
-        let envelope = serde_json::from_str::<serde_json::Value>(&row.body)
-            .ok()
-            .and_then(|v| {
-                v.get("envelope")
-                    .and_then(|e| e.as_str())
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default();
-        let mut doc = tern_ovf::Document::parse(envelope.as_bytes()).map_err(|e| {
-            Fail::Reply(Reply::error(
-                500,
-                format!("the kept OVF envelope is unreadable: {e}"),
-            ))
-        })?;
-        let options = tern_mapping::ovf2occi::Options {
-            version: ctx.version,
-            cdmi_base: Some(cdmi_base),
-            ..tern_mapping::ovf2occi::Options::default()
-        };
+    if let Some(doc) = kept(ctx, tx, &collection, &cdmi_base)? {
+        let mut doc = doc;
+        let options = restore_options(ctx, &cdmi_base);
         return match tern_mapping::occi2ovf::restore(&mut doc, &collection, &options) {
             Ok(_) => Ok(ovf_reply(
                 200,
@@ -115,6 +98,50 @@ pub(crate) fn export(ctx: &Ctx, tx: &mut dyn Transaction) -> Outcome<Reply> {
     }
 }
 
+fn restore_options(ctx: &Ctx, cdmi_base: &str) -> tern_mapping::ovf2occi::Options {
+    tern_mapping::ovf2occi::Options {
+        version: ctx.version,
+        cdmi_base: Some(cdmi_base.to_owned()),
+        cdmi_enterprise: ctx.cdmi_enterprise,
+        ..tern_mapping::ovf2occi::Options::default()
+    }
+}
+
+// The kept envelope, while it still describes the stored resources: every resource it
+// made is still there (one deleted, and the export is made from the entities alone).
+fn kept(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    collection: &Collection,
+    cdmi_base: &str,
+) -> Outcome<Option<tern_ovf::Document>> {
+    let Some(row) = tx.cdmi_get(ENVELOPE_PATH)? else {
+        return Ok(None);
+    };
+    let envelope = serde_json::from_str::<serde_json::Value>(&row.body)
+        .ok()
+        .and_then(|v| {
+            v.get("envelope")
+                .and_then(|e| e.as_str())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    let Ok(doc) = tern_ovf::Document::parse(envelope.as_bytes()) else {
+        tracing::warn!("the kept OVF envelope is unreadable: the export is made from the entities");
+        return Ok(None);
+    };
+    let Ok(baseline) = tern_mapping::ovf2occi::ovf_to_occi(&doc, &restore_options(ctx, cdmi_base))
+    else {
+        return Ok(None);
+    };
+    let all_there = baseline
+        .collection
+        .resources()
+        .iter()
+        .all(|r| collection.resource(&r.entity.id).is_some());
+    Ok(all_there.then_some(doc))
+}
+
 // The actions a state allows are the server's, not the deployment's.
 fn without_actions(mut r: Resource) -> Resource {
     r.entity.actions.clear();
@@ -132,6 +159,8 @@ pub(crate) fn import(
     body: &str,
     after: &mut After,
 ) -> Outcome<Reply> {
+    // The envelope describes `/` when the import is all `/` holds.
+    let alone = tx.count(&Query::default())? == 0;
     let bytes = body.as_bytes();
     let report = tern_ovf::validate_bytes(bytes, &tern_ovf::ValidateOptions::default());
     if !report.is_valid() {
@@ -246,14 +275,18 @@ pub(crate) fn import(
     for link in conversion.collection.standalone_links() {
         created.push(create(&work, tx, Document::Link(link.clone()))?);
     }
-    // The envelope, for a lossless export.
-    tx.cdmi_put(&CdmiRecord {
-        path: ENVELOPE_PATH.into(),
-        object_id: "TERN-OVF-ENVELOPE".into(),
-        parent: None,
-        object_type: ENVELOPE_TYPE.into(),
-        body: json!({ "envelope": body }).to_string(),
-    })?;
+    // The envelope, for a lossless export; an import beside other entities keeps none.
+    if alone {
+        tx.cdmi_put(&CdmiRecord {
+            path: ENVELOPE_PATH.into(),
+            object_id: "TERN-OVF-ENVELOPE".into(),
+            parent: None,
+            object_type: ENVELOPE_TYPE.into(),
+            body: json!({ "envelope": body }).to_string(),
+        })?;
+    } else {
+        tx.cdmi_delete(ENVELOPE_PATH)?;
+    }
     let reply = Reply::document(
         201,
         &Document::Locations(created.clone()),
