@@ -248,8 +248,7 @@ async fn a_failure_part_way_rolls_the_whole_import_back() {
         .body
         .lines()
         .filter_map(|l| l.strip_prefix("http://cloud.example.com"))
-        .filter(|l| l.starts_with("/compute/"))
-        .last()
+        .rfind(|l| l.starts_with("/compute/"))
         .unwrap()
         .to_owned();
 

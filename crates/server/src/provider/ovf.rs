@@ -161,6 +161,35 @@ pub(crate) fn import(
 ) -> Outcome<Reply> {
     // The envelope describes `/` when the import is all `/` holds.
     let alone = tx.count(&Query::default())? == 0;
+    let conversion = convert(ctx, body)?;
+    let work = add_mixins(ctx, tx, &conversion, after)?;
+    let created = create_all(&work, tx, &conversion)?;
+    // The envelope, for a lossless export; an import beside other entities keeps none.
+    if alone {
+        tx.cdmi_put(&CdmiRecord {
+            path: ENVELOPE_PATH.into(),
+            object_id: "TERN-OVF-ENVELOPE".into(),
+            parent: None,
+            object_type: ENVELOPE_TYPE.into(),
+            body: json!({ "envelope": body }).to_string(),
+        })?;
+    } else {
+        tx.cdmi_delete(ENVELOPE_PATH)?;
+    }
+    let reply = Reply::document(
+        201,
+        &Document::Locations(created.clone()),
+        MediaType::UriList,
+        &ctx.base,
+    );
+    Ok(match created.first() {
+        Some(first) => reply.with_header("Location", format!("{}{first}", ctx.base)),
+        None => reply,
+    })
+}
+
+// The descriptor validated (400 with the errors) and converted.
+fn convert(ctx: &Ctx, body: &str) -> Outcome<tern_mapping::ovf2occi::Conversion> {
     let bytes = body.as_bytes();
     let report = tern_ovf::validate_bytes(bytes, &tern_ovf::ValidateOptions::default());
     if !report.is_valid() {
@@ -205,8 +234,17 @@ pub(crate) fn import(
             &[finding],
         ))
     })?;
+    Ok(conversion)
+}
 
-    // The mixins the descriptor brings (templates, tern's OVF mixins) join the catalogue.
+// The mixins the descriptor brings (templates, tern's OVF mixins) join the catalogue: the
+// context the entities are created in.
+fn add_mixins(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    conversion: &tern_mapping::ovf2occi::Conversion,
+    after: &mut After,
+) -> Outcome<Ctx> {
     let mut catalogue = (*ctx.catalogue).clone();
     let used: Vec<_> = conversion
         .catalogue
@@ -234,18 +272,24 @@ pub(crate) fn import(
         super::query::add(tx, &mut catalogue, m)?;
         added = true;
     }
-    let work = if added {
-        let c = Ctx {
-            catalogue: Arc::new(catalogue.clone()),
-            ..ctx.clone()
-        };
-        after.catalogue = Some(catalogue);
-        c
-    } else {
-        ctx.clone()
+    if !added {
+        return Ok(ctx.clone());
+    }
+    let work = Ctx {
+        catalogue: Arc::new(catalogue.clone()),
+        ..ctx.clone()
     };
+    after.catalogue = Some(catalogue);
+    Ok(work)
+}
 
-    // Dependency order: a resource after the targets of its links.
+// The resources (each after the targets of its links), their links, the standalone links:
+// their locations, in creation order.
+fn create_all(
+    work: &Ctx,
+    tx: &mut dyn Transaction,
+    conversion: &tern_mapping::ovf2occi::Conversion,
+) -> Outcome<Vec<String>> {
     let mut pending: Vec<Resource> = conversion.collection.resources().to_vec();
     let mut done: HashSet<String> = HashSet::new();
     let mut created = Vec::new();
@@ -264,39 +308,18 @@ pub(crate) fn import(
         let mut next = pending.remove(ready.unwrap_or(0));
         let location = next.entity.location_or_default();
         let links = std::mem::take(&mut next.links);
-        let stored = create(&work, tx, Document::Resource(next))?;
+        let stored = create(work, tx, Document::Resource(next))?;
         created.push(stored.clone());
         for mut link in links {
             link.source.location.clone_from(&stored);
-            created.push(create(&work, tx, Document::Link(link))?);
+            created.push(create(work, tx, Document::Link(link))?);
         }
         done.insert(location);
     }
     for link in conversion.collection.standalone_links() {
-        created.push(create(&work, tx, Document::Link(link.clone()))?);
+        created.push(create(work, tx, Document::Link(link.clone()))?);
     }
-    // The envelope, for a lossless export; an import beside other entities keeps none.
-    if alone {
-        tx.cdmi_put(&CdmiRecord {
-            path: ENVELOPE_PATH.into(),
-            object_id: "TERN-OVF-ENVELOPE".into(),
-            parent: None,
-            object_type: ENVELOPE_TYPE.into(),
-            body: json!({ "envelope": body }).to_string(),
-        })?;
-    } else {
-        tx.cdmi_delete(ENVELOPE_PATH)?;
-    }
-    let reply = Reply::document(
-        201,
-        &Document::Locations(created.clone()),
-        MediaType::UriList,
-        &ctx.base,
-    );
-    Ok(match created.first() {
-        Some(first) => reply.with_header("Location", format!("{}{first}", ctx.base)),
-        None => reply,
-    })
+    Ok(created)
 }
 
 // Creates one entity at the location the conversion gave it (or in its kind's collection).
