@@ -26,21 +26,26 @@ pub(crate) const OVF_XML: &str = "application/ovf+xml";
 const ENVELOPE_PATH: &str = "/.tern/ovf/envelope";
 const ENVELOPE_TYPE: &str = "application/x-tern-ovf-envelope";
 
-/// Whether a media-type header (`Accept` or `Content-Type`) names OVF (with a non-zero
-/// quality).
+/// Whether a media-type header (`Accept` or `Content-Type`) asks for OVF: it names
+/// `application/ovf+xml` with a non-zero quality no other range of the header beats.
 pub(crate) fn names_ovf(header: Option<&str>) -> bool {
-    header.is_some_and(|h| {
-        h.split(',').any(|range| {
-            let mut parts = range.split(';');
-            let essence = parts.next().unwrap_or_default().trim();
-            let refused = parts.any(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .is_some_and(|q| q.trim().trim_end_matches('0').trim_end_matches('.') == "0")
-            });
-            essence.eq_ignore_ascii_case(OVF_XML) && !refused
-        })
-    })
+    let Some(header) = header else {
+        return false;
+    };
+    let (mut ovf, mut other) = (0, 0);
+    for range in header.split(',') {
+        let mut parts = range.split(';');
+        let essence = parts.next().unwrap_or_default().trim();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q=").map(str::to_owned))
+            .map_or(1000, |q| crate::negotiate::quality(&q));
+        if essence.eq_ignore_ascii_case(OVF_XML) {
+            ovf = ovf.max(q);
+        } else if !essence.is_empty() {
+            other = other.max(q);
+        }
+    }
+    ovf > 0 && ovf >= other
 }
 
 // A reply with an OVF body.
@@ -371,4 +376,23 @@ fn create(ctx: &Ctx, tx: &mut dyn Transaction, doc: Document) -> Outcome<String>
         )?,
     };
     Ok(stored.location())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_ovf;
+
+    #[test]
+    fn ovf_is_asked_for_when_no_other_range_is_preferred() {
+        assert!(names_ovf(Some("application/ovf+xml")));
+        assert!(names_ovf(Some("Application/OVF+XML; charset=utf-8")));
+        assert!(names_ovf(Some("text/plain;q=0.5, application/ovf+xml")));
+        assert!(!names_ovf(Some("application/ovf+xml;q=0")));
+        assert!(!names_ovf(Some("application/ovf+xml;q=0.0")));
+        assert!(!names_ovf(Some(
+            "application/occi+json, application/ovf+xml;q=0.1"
+        )));
+        assert!(!names_ovf(Some("*/*")));
+        assert!(!names_ovf(None));
+    }
 }
