@@ -6,6 +6,7 @@ mod cdmi;
 mod crash;
 mod e2e;
 mod http;
+mod ovf;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -103,7 +103,7 @@ pub(crate) fn input(
 }
 
 // `q=0.5` as thousandths; anything unreadable is 0 (not acceptable).
-fn quality(q: &str) -> u32 {
+pub(crate) fn quality(q: &str) -> u32 {
     let q = q.trim();
     let (whole, frac) = q.split_once('.').unwrap_or((q, ""));
     let whole: u32 = match whole {

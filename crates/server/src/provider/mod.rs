@@ -5,6 +5,7 @@ mod bridge;
 mod collection;
 mod entity;
 mod images;
+mod ovf;
 mod query;
 mod request;
 mod stored;
@@ -211,7 +212,9 @@ impl Provider {
     pub(crate) async fn handle(&self, request: OcciRequest) -> Reply {
         let qi = request.path == "/-/" || request.path == "/.well-known/org/ogf/occi/-/";
         // Query-interface changes rebuild the catalogue: one at a time.
-        let _guard = if qi && matches!(request.method, Method::Post | Method::Delete) {
+        let _guard = if (qi && matches!(request.method, Method::Post | Method::Delete))
+            || (ovf_request(&request) && request.method == Method::Post)
+        {
             Some(self.categories.lock().await)
         } else {
             None
@@ -222,12 +225,18 @@ impl Provider {
         } else {
             Target::Collection
         };
-        let media = match negotiate::output(
-            request.accept.as_deref(),
-            &negotiate::offered(self.version, target),
-        ) {
-            Ok(m) => m,
-            Err(r) => return r,
+        let media = if ovf_request(&request) {
+            // The OVF side answers in OVF (export) or text/uri-list (import).
+            MediaType::UriList
+        } else {
+            match negotiate::output(
+                request.accept.as_deref(),
+                &negotiate::offered(self.version, target),
+            ) {
+                Ok(m) => m,
+                Err(r) if request.path == "/" => return with_ovf_offered(r),
+                Err(r) => return r,
+            }
         };
         let work_ctx = ctx.clone();
         // Reads run on a snapshot, beside each other and beside the writer.
@@ -318,6 +327,33 @@ fn parse_options(version: OcciVersion) -> ParseOptions {
     }
 }
 
+// Whether `/` is asked for OVF: a GET accepting it, a POST sending it.
+fn ovf_request(request: &OcciRequest) -> bool {
+    request.path == "/"
+        && match request.method {
+            Method::Get | Method::Head => ovf::names_ovf(request.accept.as_deref()),
+            Method::Post => ovf::names_ovf(request.content_type.as_deref()),
+            _ => false,
+        }
+}
+
+// A 406 of `/` names OVF among what is served.
+fn with_ovf_offered(mut reply: Reply) -> Reply {
+    for (name, value) in &mut reply.headers {
+        if name.eq_ignore_ascii_case("accept") {
+            value.push_str(", ");
+            value.push_str(ovf::OVF_XML);
+        }
+    }
+    if reply.body.ends_with('\n') {
+        reply.body.pop();
+    }
+    reply.body.push_str(", ");
+    reply.body.push_str(ovf::OVF_XML);
+    reply.body.push('\n');
+    reply
+}
+
 // Which operation a request is.
 fn route(
     ctx: &Ctx,
@@ -327,6 +363,13 @@ fn route(
     after: &mut After,
 ) -> Outcome<Reply> {
     let path = request.path.as_str();
+    if ovf_request(request) {
+        return if request.method == Method::Post {
+            ovf::import(ctx, tx, &request.body, after)
+        } else {
+            ovf::export(ctx, tx)
+        };
+    }
     if path == "/-/" || path == "/.well-known/org/ogf/occi/-/" {
         return query::handle(ctx, tx, request, media, after);
     }

@@ -159,7 +159,7 @@ fn mixins_in(ctx: &Ctx, request: &OcciRequest) -> Outcome<Vec<Mixin>> {
 }
 
 // Adds a user mixin: a new identifier, a location of its own ending in `/`.
-fn add(tx: &mut dyn Transaction, catalogue: &mut Catalogue, m: Mixin) -> Outcome<()> {
+pub(crate) fn add(tx: &mut dyn Transaction, catalogue: &mut Catalogue, m: Mixin) -> Outcome<()> {
     let id = m.id.to_string();
     if catalogue.category(&m.id).is_some() {
         return Err(conflict(format!("{id} exists already")));
