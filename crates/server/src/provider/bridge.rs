@@ -124,8 +124,7 @@ pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
 /// otherwise a client applying a target that names its own device ID (ovf2occi writes the OVF
 /// disk's) would see it changed back on every run and never converge.
 pub(crate) fn before_link(ctx: &Ctx, tx: &mut dyn Transaction, link: &mut Link) -> Outcome<()> {
-    if !is(ctx, &link.entity.kind, "storagelink")
-        || link.entity.attributes.get(DEVICE_ID).is_some()
+    if !is(ctx, &link.entity.kind, "storagelink") || link.entity.attributes.get(DEVICE_ID).is_some()
     {
         return Ok(());
     }
