@@ -5,6 +5,7 @@
 
 mod cdmi;
 mod faults;
+mod post;
 mod roundtrip;
 
 use std::io::{BufRead, BufReader};

@@ -150,10 +150,11 @@ pub(crate) fn apply_collection(
     }
     let client = args.connect.client()?;
     let parallel = args.connect.parallel();
-    let options = ExecuteOptions {
+    let mut options = ExecuteOptions {
         parallel,
         action_timeout: Duration::from_secs(args.action_timeout),
         progress: progress(global),
+        collections: Vec::new(),
     };
     // Round 1 is the plan shown and confirmed. A provider may not reach every wanted value
     // by creation alone (a new compute starts `inactive`; its `start` can only be planned
@@ -179,6 +180,9 @@ pub(crate) fn apply_collection(
             }
         }
         let p = plan(&comparison, &planning);
+        options
+            .collections
+            .clone_from(&extracted.discovery.collections);
         if round == 1 && (global.format != Format::Json || args.dry_run) {
             match global.format {
                 Format::Json => output::print_json(&to_json(&p)?)?,
