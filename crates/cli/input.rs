@@ -54,49 +54,116 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
+/// The OVF reader's limits under `--max-input-size`: the one bound every input is read
+/// with reaches tern-ovf's reader too (a descriptor read here is not refused again there by
+/// another limit), for every command that parses a descriptor.
+pub(crate) fn ovf_options(global: &GlobalArgs) -> tern_ovf::ParseOptions {
+    tern_ovf::ParseOptions {
+        max_size: usize::try_from(global.max_input_size()).unwrap_or(usize::MAX),
+        ..tern_ovf::ParseOptions::default()
+    }
+}
+
 /// The name to report findings under and the descriptor's bytes: of an XML file (any
 /// name), of the first member of a tar archive (an OVA, named `ARCHIVE/MEMBER`), or of
 /// standard input (`<stdin>`, either of the two) when `path` is `-`. A descriptor larger
-/// than `--max-input-size` is refused before it is read.
+/// than `--max-input-size` is refused before it is read; an archive of more than
+/// [`tern_ova::DEFAULT_MAX_MEMBERS`] members is refused (see [`descriptor_in`]).
 pub(crate) fn descriptor(path: &Path, global: &GlobalArgs) -> Result<(String, Vec<u8>), CliError> {
-    let limit = global.max_input_size();
+    descriptor_in(path, global, None)
+}
+
+/// [`descriptor`] for a command with a `--max-members` flag (`Some`: its value), which an
+/// archive's member count is bounded by and which the refusal names; without one (`None`)
+/// the default bound applies and the refusal says which command reads larger archives.
+pub(crate) fn descriptor_in(
+    path: &Path,
+    global: &GlobalArgs,
+    max_members: Option<usize>,
+) -> Result<(String, Vec<u8>), CliError> {
+    let limits = Limits {
+        size: global.max_input_size(),
+        members: max_members,
+    };
     if is_stdin(path) {
-        let bytes = read_stdin_descriptor(limit)?;
+        let bytes = read_stdin_descriptor(limits.size)?;
         if !is_tar(&bytes) {
             return Ok((STDIN.to_owned(), bytes));
         }
-        let ova = tern_ova::Ova::from_reader(std::io::Cursor::new(bytes), STDIN);
-        return archive_descriptor(STDIN, ova, limit);
+        let ova = tern_ova::Ova::from_reader_with_limit(
+            std::io::Cursor::new(bytes),
+            STDIN,
+            limits.max_members(),
+        );
+        return archive_descriptor(STDIN, ova, limits);
     }
     let name = path.display().to_string();
     if is_ova(path) {
-        return archive_descriptor(&name, tern_ova::Ova::open(path), limit);
+        let ova = tern_ova::Ova::open_with_limit(path, limits.max_members());
+        return archive_descriptor(&name, ova, limits);
     }
-    let bytes = read_file(path, &name, limit)?;
+    let bytes = read_file(path, &name, limits.size)?;
     // A FIFO or a device is not sniffed before it is read (that would eat its first
     // bytes): an archive read from one is recognised in what was read.
     if is_tar(&bytes) {
-        let ova = tern_ova::Ova::from_reader(std::io::Cursor::new(bytes), &name);
-        return archive_descriptor(&name, ova, limit);
+        let ova = tern_ova::Ova::from_reader_with_limit(
+            std::io::Cursor::new(bytes),
+            &name,
+            limits.max_members(),
+        );
+        return archive_descriptor(&name, ova, limits);
     }
     Ok((name, bytes))
 }
 
-/// The descriptor of an opened archive, named `NAME/MEMBER`.
+/// The bounds an archive's descriptor is read within.
+#[derive(Clone, Copy)]
+struct Limits {
+    /// `--max-input-size`: the descriptor member's size.
+    size: u64,
+    /// `--max-members` when the command has the flag.
+    members: Option<usize>,
+}
+
+impl Limits {
+    fn max_members(self) -> usize {
+        self.members.unwrap_or(tern_ova::DEFAULT_MAX_MEMBERS)
+    }
+}
+
+/// The descriptor of an opened archive, named `NAME/MEMBER`; a descriptor member larger
+/// than the size limit is refused as any input is ([`TOO_LARGE_RULE`]), before it is read.
 fn archive_descriptor<R: std::io::Read + std::io::Seek>(
     name: &str,
     ova: Result<tern_ova::Ova<R>, tern_ova::OvaError>,
-    limit: u64,
+    limits: Limits,
 ) -> Result<(String, Vec<u8>), CliError> {
     // A file that cannot be read is an I/O error (exit 2); a broken archive is invalid input.
     let failure = |e: tern_ova::OvaError| match e {
         tern_ova::OvaError::Io { .. } => CliError::usage(format!("{e}")),
+        e @ tern_ova::OvaError::TooManyMembers { .. } => {
+            let hint = match limits.members {
+                Some(_) => "raise the limit with --max-members N".to_owned(),
+                None => format!(
+                    "this command reads archives of at most {} members; `tern ova unpack --max-members N` unpacks a larger one",
+                    tern_ova::DEFAULT_MAX_MEMBERS
+                ),
+            };
+            CliError::invalid(e.to_finding().in_file(name).with_hint(hint))
+        }
         other => CliError::invalid(other.to_finding().in_file(name)),
     };
     let mut ova = ova.map_err(failure)?;
-    let member = ova.descriptor().name.clone();
-    let bytes = ova.read_member_to_vec(&member, limit).map_err(failure)?;
-    Ok((format!("{name}/{member}"), bytes))
+    let descriptor = ova.descriptor();
+    let (member, size) = (descriptor.name.clone(), descriptor.size);
+    let named = format!("{name}/{member}");
+    if size > limits.size {
+        return Err(too_large(&named, Some(size), limits.size));
+    }
+    let bytes = ova
+        .read_member_to_vec(&member, limits.size)
+        .map_err(failure)?;
+    Ok((named, bytes))
 }
 
 /// True when `path` is `-`: standard input.

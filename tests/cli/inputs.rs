@@ -463,3 +463,162 @@ fn a_fifo_is_read_once_descriptor_or_archive() {
         stdout(&out)
     );
 }
+
+#[test]
+fn the_input_limit_is_the_ovf_readers_limit_for_every_ovf_command() {
+    let dir = Scratch::new("big-ovf");
+    // 70 MiB: above the 64 MiB default, below 128 MiB. A long comment keeps parsing cheap
+    // (one node); its lines keep the line index ordinary.
+    let sample = std::fs::read_to_string("samples/ovf/minimal.ovf").unwrap();
+    let split = sample.find("<Envelope").unwrap();
+    let mut big = String::with_capacity(70 << 20);
+    big.push_str(&sample[..split]);
+    big.push_str("<!--");
+    let filler = format!("{}\n", "x".repeat(127));
+    while big.len() < (70 << 20) {
+        big.push_str(&filler);
+    }
+    big.push_str("-->\n");
+    big.push_str(&sample[split..]);
+    let size = big.len();
+    let ovf = dir.path("big.ovf");
+    std::fs::write(&ovf, &big).unwrap();
+    let mut archive = tar_member("big.ovf", big.as_bytes());
+    drop(big);
+    archive.extend_from_slice(&[0; 1024]);
+    let ova = dir.path("big.ova");
+    std::fs::write(&ova, archive).unwrap();
+    let out_file = dir.path("out.ovf");
+    // Each command, and whether it is run again under a raised limit: reading 70 MiB takes
+    // about 1.5 s in a debug build, so once per way into the reader (validate_bytes, the
+    // CLI's parse of an OVA member, ovf2occi).
+    let commands: Vec<(Vec<&str>, bool)> = vec![
+        (vec!["ovf", "validate", &ovf], true),
+        (vec!["ovf", "info", &ovf], false),
+        (vec!["ovf", "fmt", &ovf, "-o", &out_file], false),
+        (
+            vec!["ovf", "edit", &ovf, "--cpus", "2", "-o", &out_file],
+            false,
+        ),
+        (vec!["ovf", "env", &ovf], false),
+        (vec!["ovf2occi", &ovf], true),
+        (vec!["ovf", "validate", &ova], false),
+        (vec!["ovf", "info", &ova], true),
+    ];
+    for (args, raise) in &commands {
+        // Refused by default, by the input's rule, naming the flag that raises it.
+        let out = tern(args);
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {all}");
+        assert!(
+            all.contains(&format!(
+                "error[input.too-large]: the input is {size} bytes, more than the limit of 67108864 bytes"
+            )),
+            "{args:?}: {all}"
+        );
+        assert!(all.contains("--max-input-size"), "{args:?}: {all}");
+        if !raise {
+            continue;
+        }
+        // Read whole under a higher limit: the OVF reader has no other bound.
+        let raised: Vec<&str> = ["--max-input-size", "128MiB"]
+            .into_iter()
+            .chain(args.iter().copied())
+            .collect();
+        let out = tern(&raised);
+        let all = format!("{}{}", stderr(&out), stdout(&out).get(..2000).unwrap_or(""));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {all}");
+        assert!(!all.contains("limit"), "{args:?}: {all}");
+    }
+}
+
+#[test]
+fn descriptor_and_topology_values_stay_on_their_line() {
+    let dir = Scratch::new("values");
+    // A product and a system name with a line break, a tab, a bidi override and a C1
+    // control (NEL), all of which XML 1.0 allows as character references.
+    let sample = std::fs::read_to_string("samples/ovf/deployment-options.ovf").unwrap();
+    let ovf = dir.path("values.ovf");
+    let hostile = "Ex&#10;ample&#9;D&#x85;B&#x202e;";
+    std::fs::write(&ovf, sample.replace("Example DB", hostile)).unwrap();
+    let out = tern(&["ovf", "info", &ovf]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_escaped(&text);
+    assert!(
+        text.contains("Product: Ex\\nample\\tD\\u{85}B\\u{202e} 15"),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("ample")), "{text}");
+    // JSON keeps the value as it is.
+    let out = tern(&["--format", "json", "ovf", "info", &ovf]);
+    assert!(
+        stdout(&out).contains("Ex\\nample\\tD\u{85}B\u{202e}"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A title with a line feed and ESC, and an attribute value with a line feed, in `diff`
+    // and `plan`.
+    let a = std::fs::read_to_string("samples/topologies/a-db-server.json").unwrap();
+    assert!(a.contains("\"title\": \"vm0\"") && a.contains("\"occi.compute.hostname\": \"vm0\""));
+    let changed = a
+        .replacen("\"title\": \"vm0\"", "\"title\": \"vm\\n0\\u001b[2J\"", 1)
+        .replacen(
+            "\"occi.compute.hostname\": \"vm0\"",
+            "\"occi.compute.hostname\": \"host\\nname\"",
+            1,
+        );
+    let target = dir.path("changed.json");
+    std::fs::write(&target, changed).unwrap();
+    let source = "samples/topologies/a-db-server.json";
+    for command in ["diff", "plan"] {
+        let out = tern(&[command, source, &target]);
+        assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert_escaped(&text);
+        assert!(text.contains("vm\\n0\\u{1b}[2J"), "{command}: {text}");
+        assert!(text.contains("host\\nname"), "{command}: {text}");
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.starts_with("0\\u{1b}") || l.starts_with("name")),
+            "{command}: {text}"
+        );
+    }
+}
+
+#[test]
+fn ovf_info_and_validate_read_archives_under_max_members() {
+    let dir = Scratch::new("members");
+    let sample = std::fs::read("samples/ovf/minimal.ovf").unwrap();
+    let mut bytes = tar_member("vm.ovf", &sample);
+    for i in 0..20 {
+        bytes.extend(tar_member(&format!("extra-{i}.txt"), b""));
+    }
+    bytes.extend_from_slice(&[0; 1024]);
+    let ova = dir.path("many.ova");
+    std::fs::write(&ova, bytes).unwrap();
+    for command in ["info", "validate"] {
+        let out = tern(&["ovf", command, "--max-members", "10", &ova]);
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{command}: {all}");
+        assert!(all.contains("error[OVA-MEMBERS]"), "{command}: {all}");
+        assert!(all.contains("--max-members"), "{command}: {all}");
+        let out = tern(&["ovf", command, "--max-members", "21", &ova]);
+        assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr(&out));
+    }
+    // A command without the flag names the one that has it, past the default bound.
+    let mut bytes = tar_member("vm.ovf", &sample);
+    for i in 0..tern_ova::DEFAULT_MAX_MEMBERS {
+        bytes.extend(tar_member(&format!("{i}"), b""));
+    }
+    bytes.extend_from_slice(&[0; 1024]);
+    let ova = dir.path("more.ova");
+    std::fs::write(&ova, bytes).unwrap();
+    let out = tern(&["ovf2occi", &ova]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[OVA-MEMBERS]"), "{err}");
+    assert!(err.contains("`tern ova unpack --max-members N`"), "{err}");
+}

@@ -156,3 +156,114 @@ fn json_follows_the_findings_schema() {
         );
     }
 }
+
+#[test]
+fn an_href_outside_the_package_is_a_warning_and_with_check_files_an_error() {
+    let dir = scratch("href");
+    let sample = std::fs::read_to_string(sample("invalid/ovf-file-missing.ovf")).unwrap();
+    for (href, reason) in [
+        ("../outside/disk1.vmdk", "leaves the package directory"),
+        ("/var/lib/disk1.vmdk", "absolute path"),
+        ("C:\\disks\\disk1.vmdk", "names a drive"),
+    ] {
+        let path = dir.join("vm.ovf");
+        let xml = sample.replace("not-shipped.vmdk", href);
+        std::fs::write(&path, xml).unwrap();
+        let path = path.to_str().unwrap();
+        let out = tern(&["ovf", "validate", path]);
+        assert_eq!(out.status.code(), Some(0), "{href}: {}", show(&out));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            text.contains(&format!("{path}:5:5: warning[OVF-FILE-HREF]: the href")),
+            "{href}: {text}"
+        );
+        assert!(text.contains(reason), "{href}: {text}");
+        // From standard input too: the spelling alone decides.
+        let out = tern_stdin(&["ovf", "validate", "-"], &std::fs::read(path).unwrap());
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("warning[OVF-FILE-HREF]"),
+            "{href}: {}",
+            show(&out)
+        );
+        // --check-files: an error, said once, by the package check (OVA-HREF, as `ova
+        // verify` says it), not again as OVF-FILE-HREF.
+        let out = tern(&["ovf", "validate", "--check-files", path]);
+        assert_eq!(out.status.code(), Some(1), "{href}: {}", show(&out));
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(text.matches("error[OVA-HREF]").count(), 1, "{href}: {text}");
+        assert!(!text.contains("OVF-FILE-HREF"), "{href}: {text}");
+        // Standard input has no package check: the descriptor's rule is the error.
+        let out = tern_stdin(
+            &["ovf", "validate", "--check-files", "-"],
+            &std::fs::read(path).unwrap(),
+        );
+        assert_eq!(out.status.code(), Some(1), "{href}: {}", show(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("error[OVF-FILE-HREF]"),
+            "{href}: {}",
+            show(&out)
+        );
+    }
+    // In an archive (`ova pack` refuses to write one): an error, once.
+    let xml = sample.replace("not-shipped.vmdk", "../disk1.vmdk");
+    let ova = dir.join("vm.ova");
+    std::fs::write(&ova, tar(&[("vm.ovf", xml.as_bytes())])).unwrap();
+    let out = tern(&["ovf", "validate", "--check-files", ova.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        text.matches("error[OVA-HREF]").count() + text.matches("error[OVF-FILE-HREF]").count(),
+        1,
+        "{text}"
+    );
+    // A URL is fetched at deployment: no finding.
+    let path = dir.join("url.ovf");
+    std::fs::write(
+        &path,
+        sample.replace("not-shipped.vmdk", "https://example.com/disk1.vmdk"),
+    )
+    .unwrap();
+    let out = tern(&["ovf", "validate", path.to_str().unwrap()]);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("OVF-FILE-HREF"),
+        "{}",
+        show(&out)
+    );
+}
+
+fn tern_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("tern runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().expect("tern runs")
+}
+
+// A ustar archive of `members` (name, data), ended by two zero blocks.
+fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, data) in members {
+        let mut header = [0u8; 512];
+        header[..name.len()].copy_from_slice(name.as_bytes());
+        header[100..108].copy_from_slice(b"0000644\0");
+        header[108..116].copy_from_slice(b"0000000\0");
+        header[116..124].copy_from_slice(b"0000000\0");
+        header[124..136].copy_from_slice(format!("{:011o}\0", data.len()).as_bytes());
+        header[136..148].copy_from_slice(b"00000000000\0");
+        header[156] = b'0';
+        header[257..265].copy_from_slice(b"ustar\x0000");
+        header[148..156].fill(b' ');
+        let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+        header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(data);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+    out.extend_from_slice(&[0; 1024]);
+    out
+}

@@ -2,6 +2,7 @@
 //! HTTP with reqwest (every rendering), killed with SIGKILL under load, and driven by the
 //! curl script the README shows.
 
+mod cdmi;
 mod crash;
 mod e2e;
 mod http;

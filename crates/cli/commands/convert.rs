@@ -116,7 +116,7 @@ pub struct Occi2OvfArgs {
 /// `tern ovf2occi`.
 pub(crate) fn ovf2occi(args: &Ovf2OcciArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     let (name, bytes) = crate::input::descriptor(&args.input, global)?;
-    let doc = match tern_ovf::Document::parse(&bytes) {
+    let doc = match tern_ovf::Document::parse_with(&bytes, &crate::input::ovf_options(global)) {
         Ok(doc) => doc,
         Err(e) => {
             let source = String::from_utf8_lossy(&bytes);
@@ -205,7 +205,8 @@ fn restore(
 ) -> Result<Exported, CliError> {
     // An .ova gives the descriptor inside, read as `tern ovf info` reads it.
     let (name, source) = crate::input::descriptor(original, global)?;
-    let mut doc = match tern_ovf::Document::parse(&source) {
+    let mut doc = match tern_ovf::Document::parse_with(&source, &crate::input::ovf_options(global))
+    {
         Ok(doc) => doc,
         Err(e) => {
             let text = String::from_utf8_lossy(&source);

@@ -350,10 +350,10 @@ fn print_report(
 
 /// `tern ovf validate --check-files`: the package checks of the OVA or of the descriptor's
 /// directory at `path` (manifest digests, the certificate's digest, missing and unlisted
-/// files), as findings placed in `path`.
-pub(crate) fn package_findings(path: &Path) -> Vec<Finding> {
+/// files), as findings placed in `path`; an archive of at most `max_members` members.
+pub(crate) fn package_findings(path: &Path, max_members: usize) -> Vec<Finding> {
     let verification = if crate::input::is_ova(path) {
-        Ova::open(path).and_then(|mut ova| ova.verify(&mut |_| {}))
+        Ova::open_with_limit(path, max_members).and_then(|mut ova| ova.verify(&mut |_| {}))
     } else {
         tern_ova::verify_package(path, &mut |_| {})
     };

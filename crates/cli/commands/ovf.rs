@@ -172,6 +172,8 @@ struct ValidateArgs {
     /// manifest's digests (and the certificate's digest of it) must match the files.
     #[arg(long)]
     check_files: bool,
+    #[command(flatten)]
+    limits: super::ova::MemberLimit,
 }
 
 #[derive(Debug, Args)]
@@ -182,6 +184,8 @@ struct InfoArgs {
     /// Show texts with an ovf:msgid in this language (xml:lang of a Strings bundle).
     #[arg(long)]
     lang: Option<String>,
+    #[command(flatten)]
+    limits: super::ova::MemberLimit,
 }
 
 #[derive(Debug, Args)]
@@ -205,7 +209,7 @@ pub(crate) fn run(args: &OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliErr
 }
 
 fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (name, doc) = load_named(&args.file, global)?;
+    let (name, doc) = load_named(&args.file, global, Some(args.limits.max_members))?;
     let mut env = Envelope::read(&doc);
     // Message bundles are files beside the descriptor (or members of its archive); standard
     // input has neither.
@@ -214,7 +218,7 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         if stdin {
             None
         } else {
-            bundle(&args.file, href)
+            bundle(&args.file, href, args.limits.max_members)
         }
     }) {
         let warning = Finding::warning("OVF-STRINGS-BUNDLE", problem).in_file(&name);
@@ -252,7 +256,8 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         // The content decides: an XML file of any name, a tar archive (OVA), `-` for stdin.
         let stdin = crate::input::is_stdin(path);
         let archive = !stdin && crate::input::is_ova(path);
-        let (name, bytes) = match crate::input::descriptor(path, global) {
+        let read = crate::input::descriptor_in(path, global, Some(args.limits.max_members));
+        let (name, bytes) = match read {
             Ok(read) => read,
             // Too large, a broken archive: a finding about this file; the others are read.
             Err(CliError::Invalid(found)) => {
@@ -276,13 +281,16 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
         };
         let options = ValidateOptions {
             mode,
-            // Files of an archive are checked by the package verification below.
-            check_files: args.check_files && !archive && !stdin,
+            // Files of an archive are checked by the package verification below (no base
+            // directory, as for standard input); the descriptor's own href check is an
+            // error with --check-files wherever the descriptor comes from.
+            check_files: args.check_files,
             base_dir: (!archive && !stdin).then(|| {
                 path.parent()
                     .filter(|p| !p.as_os_str().is_empty())
                     .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
             }),
+            parse: crate::input::ovf_options(global),
         };
         let report = tern_ovf::validate_bytes(&bytes, &options);
         let mut file_findings: Vec<tern_diag::Finding> = report
@@ -291,8 +299,19 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
             .map(|f| f.in_file(&name))
             .collect();
         if args.check_files && !stdin {
-            // Manifest digests, the certificate's digest, missing and unlisted files.
-            file_findings.extend(super::ova::package_findings(path));
+            // Manifest digests, the certificate's digest, missing and unlisted files. An href
+            // refused by the package check (OVA-HREF, as `ova verify` and `ova pack` say it)
+            // is said once: not again as the descriptor's OVF-FILE-HREF.
+            let package = super::ova::package_findings(path, args.limits.max_members);
+            let refused: Vec<_> = package
+                .iter()
+                .filter(|f| f.rule == "OVA-HREF")
+                .map(|f| f.position)
+                .collect();
+            file_findings.retain(|f| {
+                !(f.rule == tern_ovf::Rule::FileHref.id() && refused.contains(&f.position))
+            });
+            file_findings.extend(package);
         }
         let valid = !tern_diag::has_errors(&file_findings);
         invalid |= !valid;
@@ -560,7 +579,7 @@ fn split_prop(prop: &str) -> Result<(&str, &str), CliError> {
 
 /// The bytes of an external message bundle: a member of the archive, or a file beside the
 /// descriptor. Only plain relative names are followed (no `..`, no absolute paths, no URLs).
-fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
+fn bundle(descriptor: &Path, href: &str, max_members: usize) -> Option<Vec<u8>> {
     let relative = Path::new(href);
     let plain = !href.contains("://")
         && relative
@@ -570,7 +589,7 @@ fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
         return None;
     }
     if crate::input::is_ova(descriptor) {
-        let mut ova = tern_ova::Ova::open(descriptor).ok()?;
+        let mut ova = tern_ova::Ova::open_with_limit(descriptor, max_members).ok()?;
         return ova
             .read_member_to_vec(href, tern_ovf::model::MAX_BUNDLE as u64)
             .ok();
@@ -589,21 +608,27 @@ fn bundle(descriptor: &Path, href: &str) -> Option<Vec<u8>> {
 /// archive), or of standard input for `-`, parsed, with the name its findings carry (for
 /// the commands that only read).
 fn load_readable(path: &Path, global: &GlobalArgs) -> Result<Document, CliError> {
-    load_named(path, global).map(|(_, doc)| doc)
+    load_named(path, global, None).map(|(_, doc)| doc)
 }
 
 /// [`load_readable`] with the name findings about the descriptor carry (`<stdin>`,
 /// `ARCHIVE/MEMBER`, or the path).
-fn load_named(path: &Path, global: &GlobalArgs) -> Result<(String, Document), CliError> {
-    let (name, bytes) = crate::input::descriptor(path, global)?;
-    let doc = parse(&name, &bytes)?;
+/// `max_members`: the command's `--max-members`, when it has the flag.
+fn load_named(
+    path: &Path,
+    global: &GlobalArgs,
+    max_members: Option<usize>,
+) -> Result<(String, Document), CliError> {
+    let (name, bytes) = crate::input::descriptor_in(path, global, max_members)?;
+    let doc = parse(&name, &bytes, global)?;
     Ok((name, doc))
 }
 
 // Malformed XML is invalid input (exit 1): an OVF-XML finding shown with its source line
 // (decoded as the reader decodes it, so UTF-16 shows as text, not as raw bytes).
-fn parse(name: &str, bytes: &[u8]) -> Result<Document, CliError> {
-    Document::parse(bytes).map_err(|e| {
+// Read with `--max-input-size`, the bound the input was read with.
+fn parse(name: &str, bytes: &[u8], global: &GlobalArgs) -> Result<Document, CliError> {
+    Document::parse_with(bytes, &crate::input::ovf_options(global)).map_err(|e| {
         let finding = e.to_finding().in_file(name);
         match Document::decode(bytes) {
             Ok(text) => CliError::invalid_in(finding, &text),
@@ -622,7 +647,7 @@ fn load(path: &Path, global: &GlobalArgs) -> Result<Document, CliError> {
         check_extension(path)?;
     }
     let (name, bytes) = crate::input::bytes(path, global)?;
-    parse(&name, &bytes)
+    parse(&name, &bytes, global)
 }
 
 /// Refuses archives where a descriptor file is edited or written back: an `.ova`, or a

@@ -14,7 +14,8 @@ use crate::plan::{Body, Forced, Operation, OperationKind, Plan, Reason};
 /// A short Terraform-plan-like summary of a comparison: one line per changed entity (`+`
 /// new, `-` missing, `~` updated in place, `-/+` replaced, the change that forces it marked
 /// as the OCCI Infrastructure 1.2 catalogue decides), then counts per kind (a replaced entity
-/// counts as changed).
+/// counts as changed). Values from the topologies are escaped
+/// ([`tern_diag::quote::escape`]): every entity and change stays on one line.
 pub fn diff_text(comparison: &Comparison<'_>) -> String {
     let mut out = String::new();
     let mut counts: BTreeMap<String, [usize; 4]> = BTreeMap::new();
@@ -49,14 +50,17 @@ pub fn diff_text(comparison: &Comparison<'_>) -> String {
             } else {
                 sign.to_string()
             };
-            let _ = writeln!(out, "{sign} {} {}", entity.kind.term(), name(entity));
+            line(
+                &mut out,
+                &format!("{sign} {} {}", entity.kind.term(), name(entity)),
+            );
             if let Mark::Updated {
                 runtime, changes, ..
             } = m
             {
                 let was = comparison.runtime_entity(resource, *runtime);
                 if was.id != entity.id {
-                    let _ = writeln!(out, "    (runtime {})", was.id);
+                    line(&mut out, &format!("    (runtime {})", was.id));
                 }
                 for c in changes {
                     let forcing = match (&forced, c) {
@@ -67,7 +71,7 @@ pub fn diff_text(comparison: &Comparison<'_>) -> String {
                         _ => false,
                     };
                     let note = if forcing { " (forces replacement)" } else { "" };
-                    let _ = writeln!(out, "    {}{note}", c.text());
+                    line(&mut out, &format!("    {}{note}", c.text()));
                 }
             }
         }
@@ -82,12 +86,16 @@ pub fn diff_text(comparison: &Comparison<'_>) -> String {
         total[0], total[1], total[2], total[3]
     );
     for (kind, c) in counts {
-        let _ = writeln!(out, "  {kind}: +{} ~{} -{} ={}", c[0], c[1], c[2], c[3]);
+        line(
+            &mut out,
+            &format!("  {kind}: +{} ~{} -{} ={}", c[0], c[1], c[2], c[3]),
+        );
     }
     out
 }
 
-/// The plan as text: stages with one line per call, then counts per operation.
+/// The plan as text: stages with one line per call (values escaped as in [`diff_text`]),
+/// then counts per operation.
 pub fn plan_text(plan: &Plan) -> String {
     let mut out = String::new();
     if plan.is_empty() {
@@ -103,7 +111,7 @@ pub fn plan_text(plan: &Plan) -> String {
         );
         for op in &stage.operations {
             *counts.entry(op.op).or_default() += 1;
-            let _ = writeln!(out, "  {}", operation_text(op));
+            line(&mut out, &format!("  {}", operation_text(op)));
         }
     }
     let n = |k| counts.get(&k).copied().unwrap_or(0);
@@ -230,6 +238,14 @@ fn operation_text(op: &Operation) -> String {
         _ => {}
     }
     s
+}
+
+// One line of a text rendering: what it quotes from the topologies (titles, ids,
+// attribute values) escaped for a terminal, so that a line break or ESC inside a value
+// neither starts a line nor drives the terminal.
+fn line(out: &mut String, text: &str) {
+    out.push_str(&tern_diag::quote::escape(text));
+    out.push('\n');
 }
 
 fn name(e: &Entity) -> String {

@@ -14,6 +14,9 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8787";
 /// The largest request body accepted (413 beyond): 16 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
+/// The largest CDMI data object value accepted when none is configured: 64 GiB.
+pub const DEFAULT_CDMI_OBJECT_LIMIT: u64 = 64 * 1024 * 1024 * 1024;
+
 /// How `tern serve` runs.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -36,8 +39,13 @@ pub struct Config {
     pub simulate_delay: Option<Duration>,
     /// The largest request body accepted.
     pub body_limit: usize,
-    /// How long a request may take, reading the body included (408 beyond).
+    /// How long a request may take, reading the body included (408 beyond). CDMI requests,
+    /// whose values are streamed, are not bounded by it.
     pub request_timeout: Duration,
+    /// The largest CDMI data object value accepted (413 beyond).
+    pub cdmi_object_limit: u64,
+    /// The IANA enterprise number in the CDMI object IDs this server generates.
+    pub cdmi_enterprise_number: u32,
 }
 
 impl Config {
@@ -52,6 +60,8 @@ impl Config {
             simulate_delay: None,
             body_limit: DEFAULT_BODY_LIMIT,
             request_timeout: Duration::from_secs(30),
+            cdmi_object_limit: DEFAULT_CDMI_OBJECT_LIMIT,
+            cdmi_enterprise_number: tern_cdmi::objectid::DEFAULT_ENTERPRISE_NUMBER,
         }
     }
 

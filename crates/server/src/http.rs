@@ -44,16 +44,70 @@ pub fn router(provider: Arc<Provider>, config: &Config) -> Router {
         server,
         body_limit: config.body_limit,
     });
-    Router::new()
+    let occi = Router::new()
         .fallback(handle)
-        .with_state(app)
+        .with_state(Arc::clone(&app))
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
-        ))
+        ));
+    // CDMI requests are routed before the OCCI stack's body limit and timeout: their values
+    // are streamed under the CDMI object size limit, however long that takes.
+    Router::new()
+        .fallback(move |State(app): State<Arc<App>>, request: Request| {
+            let occi = occi.clone();
+            async move { route(app, occi, request).await }
+        })
+        .with_state(app)
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
+}
+
+/// The CDMI container whose disk images become OCCI `os_tpl` mixins.
+const IMAGES: &str = "/images/";
+
+async fn route(app: Arc<App>, occi: Router, request: Request) -> Response {
+    let provider = Arc::clone(&app.provider);
+    let cdmi = provider.cdmi();
+    let claimed = cdmi.claims(
+        request.method().as_str(),
+        request.uri().path(),
+        request.headers(),
+        |segment| provider.occi_segment(segment),
+    );
+    if !claimed {
+        return match tower::ServiceExt::oneshot(occi, request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+    }
+    if let Err(reply) = authenticate(&app, request.headers()) {
+        return respond(&app, reply);
+    }
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let mut response = cdmi.handle(request).await;
+    // An image uploaded under the images container becomes an os_tpl mixin.
+    if response.status() == StatusCode::CREATED
+        && (method == axum::http::Method::PUT || method == axum::http::Method::POST)
+    {
+        let created = match response.headers().get(header::LOCATION) {
+            Some(l) => l.to_str().unwrap_or_default().to_owned(),
+            None => path,
+        };
+        if let Some(image) = created.strip_prefix(IMAGES)
+            && !image.is_empty()
+            && !image.contains('/')
+            && let Ok(decoded) = crate::cdmi::CdmiPath::parse(&created)
+        {
+            provider.register_image(decoded.key()).await;
+        }
+    }
+    response
+        .headers_mut()
+        .insert(header::SERVER, app.server.clone());
+    response
 }
 
 async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {

@@ -9,6 +9,11 @@
 //! * [`Driver`] is the hypervisor side: what a create, an action and a delete do to a real
 //!   machine. The default [`SimulatedDriver`] only moves the state machine.
 //!
+//! CDMI 1.1.1 shares the listener: requests addressed to CDMI (its reserved paths, its
+//! version header or media types, paths under its containers; see the `cdmi` module) are
+//! answered by the CDMI side, with values streamed to and from a blob store
+//! ([`tern_store::BlobStore`], the local file system by default) under their own size limit.
+//!
 //! The layers, outside in: connections closed after the idle limit ([`IdleListener`]:
 //! headers that stop coming), authentication (Bearer token, constant-time), the `Server:
 //! tern OCCI/x.y` header, a request timeout, the body limit (413), then one handler that
@@ -27,6 +32,7 @@
 // Refusals return early with their reply; `match` with both arms spelled out reads better.
 #![allow(clippy::single_match_else)]
 
+mod cdmi;
 mod config;
 mod driver;
 mod http;
@@ -39,7 +45,9 @@ mod render;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use config::{Config, DEFAULT_BODY_LIMIT, DEFAULT_LISTEN, default_data_dir};
+pub use config::{
+    Config, DEFAULT_BODY_LIMIT, DEFAULT_CDMI_OBJECT_LIMIT, DEFAULT_LISTEN, default_data_dir,
+};
 pub use driver::{Driver, DriverError, SimulatedDriver};
 pub use http::router;
 pub use listener::{IdleListener, IdleStream};

@@ -21,9 +21,10 @@
 //! Where the next back ends fit: a PostgreSQL store implements [`Store`] with the same
 //! schema (a pooled connection per transaction, the work on a blocking thread); the version
 //! column optimistic concurrency needs (ETags, `If-Match`) is one more column and a
-//! conditional `put`. CDMI values and images are blobs, not rows: they get a blob trait of
-//! their own beside this one (streamed, committed before the metadata row that points at
-//! them), and their metadata goes through [`Transaction`] like an entity's.
+//! conditional `put`. CDMI values and images are blobs, not rows: [`BlobStore`] (the local
+//! file system by default, [`LocalBlobs`], through `object_store`, so that S3 plugs in), streamed
+//! and committed before the metadata row that points at them; their metadata rows
+//! ([`CdmiRecord`]: path, object ID, parent, body) go through [`Transaction`] like an entity's.
 //!
 //! ```
 //! use tern_store::{Decision, Record, SqliteStore, transact};
@@ -45,6 +46,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod blob;
 mod record;
 mod sqlite;
 mod writer;
@@ -53,7 +55,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 
-pub use record::{MixinRecord, Query, Record};
+pub use blob::{BlobError, BlobFuture, BlobStore, ByteStream, CHUNK, LocalBlobs};
+pub use record::{CdmiRecord, MixinRecord, Query, Record};
 pub use sqlite::SqliteStore;
 
 /// A back end of entities and user mixins.
@@ -118,6 +121,23 @@ pub trait Transaction {
     fn put_mixin(&mut self, mixin: &MixinRecord) -> Result<(), StoreError>;
     /// Removes a user mixin; false when there was none.
     fn delete_mixin(&mut self, id: &str) -> Result<bool, StoreError>;
+    /// The CDMI object at `path`.
+    fn cdmi_get(&mut self, path: &str) -> Result<Option<CdmiRecord>, StoreError>;
+    /// The CDMI object with this object ID.
+    fn cdmi_by_id(&mut self, object_id: &str) -> Result<Option<CdmiRecord>, StoreError>;
+    /// Inserts a CDMI object, or replaces the one at the same path.
+    fn cdmi_put(&mut self, record: &CdmiRecord) -> Result<(), StoreError>;
+    /// Removes the CDMI object at `path`; false when there was none.
+    fn cdmi_delete(&mut self, path: &str) -> Result<bool, StoreError>;
+    /// The children of the container at `parent`, by path, `limit` of them from `offset`.
+    fn cdmi_children(
+        &mut self,
+        parent: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<CdmiRecord>, StoreError>;
+    /// How many children the container at `parent` has.
+    fn cdmi_count_children(&mut self, parent: &str) -> Result<u64, StoreError>;
 }
 
 /// A store failure.

@@ -58,3 +58,20 @@ pub struct Query {
     /// At most this many entities; `None`: all.
     pub limit: Option<u64>,
 }
+
+/// One CDMI object's row: its path, its ID, its parent and its metadata. A data object's
+/// value is a blob ([`crate::BlobStore`]) whose key the body names; the store never parses
+/// the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdmiRecord {
+    /// The object's path (`/c/a.txt`; containers end in `/`, the root container is `/`).
+    pub path: String,
+    /// Its object ID (Base16 text, upper case).
+    pub object_id: String,
+    /// The parent container's path (`None` for the root container).
+    pub parent: Option<String>,
+    /// The CDMI object type (`application/cdmi-object`, `application/cdmi-container`).
+    pub object_type: String,
+    /// What the server keeps about the object (tern serve: JSON).
+    pub body: String,
+}

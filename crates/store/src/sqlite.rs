@@ -10,7 +10,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use crate::writer::Writer;
-use crate::{MixinRecord, Query, Record, Store, StoreError, Transaction, Work};
+use crate::{CdmiRecord, MixinRecord, Query, Record, Store, StoreError, Transaction, Work};
 
 /// The file inside the data directory.
 pub const FILE_NAME: &str = "tern.sqlite3";
@@ -36,6 +36,14 @@ CREATE TABLE IF NOT EXISTS tags (
 );
 CREATE INDEX IF NOT EXISTS tags_location ON tags (location);
 CREATE TABLE IF NOT EXISTS user_mixins (id TEXT PRIMARY KEY, location TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS cdmi_objects (
+    path TEXT PRIMARY KEY,
+    object_id TEXT NOT NULL UNIQUE,
+    parent TEXT,
+    object_type TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cdmi_objects_parent ON cdmi_objects (parent, path);
 INSERT INTO tern_meta (name, value) VALUES ('schema', '1') ON CONFLICT (name) DO NOTHING;
 ";
 
@@ -158,7 +166,104 @@ pub(crate) struct SqliteTransaction<'a> {
     pub(crate) tx: &'a rusqlite::Transaction<'a>,
 }
 
+const CDMI_COLUMNS: &str = "path, object_id, parent, object_type, body";
+
+fn cdmi_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<CdmiRecord> {
+    Ok(CdmiRecord {
+        path: row.get(0)?,
+        object_id: row.get(1)?,
+        parent: row.get(2)?,
+        object_type: row.get(3)?,
+        body: row.get(4)?,
+    })
+}
+
 impl Transaction for SqliteTransaction<'_> {
+    fn cdmi_get(&mut self, path: &str) -> Result<Option<CdmiRecord>, StoreError> {
+        self.tx
+            .prepare_cached(&format!(
+                "SELECT {CDMI_COLUMNS} FROM cdmi_objects WHERE path = ?1"
+            ))
+            .map_err(db)?
+            .query_row(params![path], cdmi_record)
+            .optional()
+            .map_err(db)
+    }
+
+    fn cdmi_by_id(&mut self, object_id: &str) -> Result<Option<CdmiRecord>, StoreError> {
+        self.tx
+            .prepare_cached(&format!(
+                "SELECT {CDMI_COLUMNS} FROM cdmi_objects WHERE object_id = ?1"
+            ))
+            .map_err(db)?
+            .query_row(params![object_id], cdmi_record)
+            .optional()
+            .map_err(db)
+    }
+
+    fn cdmi_put(&mut self, r: &CdmiRecord) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO cdmi_objects (path, object_id, parent, object_type, body) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT (path) DO UPDATE SET object_id = excluded.object_id, \
+                 parent = excluded.parent, object_type = excluded.object_type, \
+                 body = excluded.body",
+            )
+            .map_err(db)?
+            .execute(params![
+                r.path,
+                r.object_id,
+                r.parent,
+                r.object_type,
+                r.body
+            ])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn cdmi_delete(&mut self, path: &str) -> Result<bool, StoreError> {
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM cdmi_objects WHERE path = ?1")
+            .map_err(db)?
+            .execute(params![path])
+            .map_err(db)?;
+        Ok(n > 0)
+    }
+
+    fn cdmi_children(
+        &mut self,
+        parent: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<CdmiRecord>, StoreError> {
+        let mut statement = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {CDMI_COLUMNS} FROM cdmi_objects WHERE parent = ?1 \
+                 ORDER BY path LIMIT ?2 OFFSET ?3"
+            ))
+            .map_err(db)?;
+        let rows = statement
+            .query_map(
+                params![parent, integer(limit), integer(offset)],
+                cdmi_record,
+            )
+            .map_err(db)?;
+        rows.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn cdmi_count_children(&mut self, parent: &str) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .tx
+            .prepare_cached("SELECT COUNT(*) FROM cdmi_objects WHERE parent = ?1")
+            .map_err(db)?
+            .query_row(params![parent], |row| row.get(0))
+            .map_err(db)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     fn get(&mut self, location: &str) -> Result<Option<Record>, StoreError> {
         self.tx
             .prepare_cached(&format!(

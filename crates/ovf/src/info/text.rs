@@ -1,13 +1,23 @@
 //! Plain-text rendering of an [`Info`] report.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 use super::{ContentInfo, DeviceInfo, HardwareInfo, Info, RangeInfo};
 
+// One line of the report: what it quotes from the descriptor (names, titles, products,
+// labels, values) escaped for a terminal ([`tern_diag::quote::escape`]), so that a line
+// break, ESC, a C1 control or a bidi override in a value neither starts a line nor drives
+// the terminal. Every line goes through it.
+macro_rules! out_line {
+    ($out:expr, $($arg:tt)*) => {{
+        $out.push_str(&tern_diag::quote::escape(&format!($($arg)*)));
+        $out.push('\n');
+    }};
+}
+
 pub(super) fn render(info: &Info) -> String {
     let mut out = String::new();
-    let _ = writeln!(
+    out_line!(
         out,
         "Dialect: {}{}{}",
         info.dialect_label,
@@ -22,7 +32,7 @@ pub(super) fn render(info: &Info) -> String {
     );
     if !info.quirks.is_empty() {
         let names: Vec<String> = info.quirks.iter().map(quirk_name).collect();
-        let _ = writeln!(out, "Quirks: {}", names.join(", "));
+        out_line!(out, "Quirks: {}", names.join(", "));
     }
     text_envelope_sections(info, &mut out);
     if let Some(content) = &info.content {
@@ -66,7 +76,7 @@ fn quirk_name(q: &crate::Quirk) -> String {
 
 fn text_envelope_sections(info: &Info, out: &mut String) {
     if !info.files.is_empty() {
-        let _ = writeln!(out, "Files:");
+        out_line!(out, "Files:");
         for f in &info.files {
             let mut extra = Vec::new();
             if let Some(size) = f.size {
@@ -78,7 +88,7 @@ fn text_envelope_sections(info: &Info, out: &mut String) {
             if f.chunks.len() > 1 {
                 extra.push(format!("{} chunks", f.chunks.len()));
             }
-            let _ = writeln!(
+            out_line!(
                 out,
                 "  {:<20} {}  {}",
                 f.id.as_deref().unwrap_or("?"),
@@ -88,7 +98,7 @@ fn text_envelope_sections(info: &Info, out: &mut String) {
         }
     }
     if !info.disks.is_empty() {
-        let _ = writeln!(out, "Disks:");
+        out_line!(out, "Disks:");
         for d in &info.disks {
             let capacity = d.capacity_bytes.map_or_else(
                 || {
@@ -100,7 +110,7 @@ fn text_envelope_sections(info: &Info, out: &mut String) {
                 },
                 human_bytes,
             );
-            let _ = writeln!(
+            out_line!(
                 out,
                 "  {:<20} {capacity}  file {}  format {}",
                 d.id.as_deref().unwrap_or("?"),
@@ -110,9 +120,9 @@ fn text_envelope_sections(info: &Info, out: &mut String) {
         }
     }
     if !info.networks.is_empty() {
-        let _ = writeln!(out, "Networks:");
+        out_line!(out, "Networks:");
         for n in &info.networks {
-            let _ = writeln!(
+            out_line!(
                 out,
                 "  {:<20} {}",
                 n.name.as_deref().unwrap_or("?"),
@@ -121,9 +131,9 @@ fn text_envelope_sections(info: &Info, out: &mut String) {
         }
     }
     if !info.deployment_options.is_empty() {
-        let _ = writeln!(out, "Deployment options:");
+        out_line!(out, "Deployment options:");
         for o in &info.deployment_options {
-            let _ = writeln!(
+            out_line!(
                 out,
                 "  {:<20} {}{}",
                 o.id.as_deref().unwrap_or("?"),
@@ -136,7 +146,7 @@ fn text_envelope_sections(info: &Info, out: &mut String) {
 
 fn text_content(c: &ContentInfo, depth: usize, options: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
-    let _ = writeln!(
+    out_line!(
         out,
         "{pad}{} {}{}",
         c.kind,
@@ -154,7 +164,7 @@ fn text_content(c: &ContentInfo, depth: usize, options: usize, out: &mut String)
                 .flatten()
                 .filter(|s| !s.is_empty())
                 .collect();
-            let _ = writeln!(out, "{pad}  Product: {}", parts.join(" "));
+            out_line!(out, "{pad}  Product: {}", parts.join(" "));
         }
     }
     if let Some(os) = &c.os {
@@ -164,12 +174,12 @@ fn text_content(c: &ContentInfo, depth: usize, options: usize, out: &mut String)
             .or(os.vmw_os_type.as_deref())
             .map(|d| format!(" {d}"))
             .unwrap_or_default();
-        let _ = writeln!(out, "{pad}  OS: {}{what}", os.id.as_deref().unwrap_or("?"));
+        out_line!(out, "{pad}  OS: {}{what}", os.id.as_deref().unwrap_or("?"));
     }
     for hw in &c.hardware {
         text_hardware(hw, &pad, out);
         if hw.options.len() < options {
-            let _ = writeln!(
+            out_line!(
                 out,
                 "{pad}    ... {} more deployment options not summarised (at most {} are)",
                 options - hw.options.len(),
@@ -178,9 +188,9 @@ fn text_content(c: &ContentInfo, depth: usize, options: usize, out: &mut String)
         }
     }
     if !c.properties.is_empty() {
-        let _ = writeln!(out, "{pad}  Properties:");
+        out_line!(out, "{pad}  Properties:");
         for p in &c.properties {
-            let _ = writeln!(
+            out_line!(
                 out,
                 "{pad}    {} = {:?} ({}{})",
                 p.qualified_key.as_deref().unwrap_or("?"),
@@ -197,10 +207,10 @@ fn text_content(c: &ContentInfo, depth: usize, options: usize, out: &mut String)
         }
     }
     if c.eula {
-        let _ = writeln!(out, "{pad}  EULA: present");
+        out_line!(out, "{pad}  EULA: present");
     }
     if !c.other_sections.is_empty() {
-        let _ = writeln!(
+        out_line!(
             out,
             "{pad}  Other sections: {}",
             c.other_sections.join(", ")
@@ -212,7 +222,7 @@ fn text_content(c: &ContentInfo, depth: usize, options: usize, out: &mut String)
 }
 
 fn text_hardware(hw: &HardwareInfo, pad: &str, out: &mut String) {
-    let _ = writeln!(
+    out_line!(
         out,
         "{pad}  Hardware{}: {}{}{}",
         if hw.virtual_system_types.is_empty() {
@@ -238,17 +248,17 @@ fn text_hardware(hw: &HardwareInfo, pad: &str, out: &mut String) {
             .unwrap_or_default()
     );
     for d in &hw.disks {
-        let _ = writeln!(out, "{pad}    {}", device("disk", d));
+        out_line!(out, "{pad}    {}", device("disk", d));
     }
     for n in &hw.nics {
-        let _ = writeln!(out, "{pad}    {}", device("nic ", n));
+        out_line!(out, "{pad}    {}", device("nic ", n));
     }
     for r in &hw.ranges {
-        let _ = writeln!(out, "{pad}    {}", range(r));
+        out_line!(out, "{pad}    {}", range(r));
     }
     let width = hw.options.iter().map(|o| o.id.len()).max().unwrap_or(0);
     for o in &hw.options {
-        let _ = writeln!(
+        out_line!(
             out,
             "{pad}    option {:<width$}  {}{}",
             o.id,
@@ -270,12 +280,12 @@ fn text_hardware(hw: &HardwareInfo, pad: &str, out: &mut String) {
         ] {
             let other: HashSet<&DeviceInfo> = other.iter().collect();
             for d in list.iter().filter(|d| !other.contains(d)) {
-                let _ = writeln!(out, "{pad}      {sign} {}", device(kind, d));
+                out_line!(out, "{pad}      {sign} {}", device(kind, d));
             }
         }
         let default_ranges: HashSet<&RangeInfo> = hw.ranges.iter().collect();
         for r in o.ranges.iter().filter(|r| !default_ranges.contains(r)) {
-            let _ = writeln!(out, "{pad}      {}", range(r));
+            out_line!(out, "{pad}      {}", range(r));
         }
     }
 }

@@ -22,6 +22,7 @@ pub use rules::Rule;
 use crate::dialect::DialectInfo;
 use crate::document::Document;
 use crate::model::Envelope;
+use crate::reader::ParseOptions;
 
 /// How strictly to judge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -43,6 +44,9 @@ pub struct ValidateOptions {
     pub check_files: bool,
     /// Directory that relative hrefs are resolved against; no file checks when `None`.
     pub base_dir: Option<PathBuf>,
+    /// The reader's limits for [`validate_bytes`] (the largest input, the deepest nesting):
+    /// a caller with its own input bound passes it here, so that one limit applies.
+    pub parse: ParseOptions,
 }
 
 /// The result of validating one document.
@@ -76,9 +80,10 @@ impl Report {
     }
 }
 
-/// Parses and validates `bytes`; a parse error becomes an `OVF-XML` finding.
+/// Parses `bytes` with [`ValidateOptions::parse`] and validates them; a parse error (a
+/// descriptor beyond the size limit too) becomes an `OVF-XML` finding.
 pub fn validate_bytes(bytes: &[u8], options: &ValidateOptions) -> Report {
-    match Document::parse(bytes) {
+    match Document::parse_with(bytes, &options.parse) {
         Ok(doc) => validate(&doc, options),
         Err(e) => Report {
             dialect: DialectInfo {

@@ -111,6 +111,11 @@ pub enum Rule {
     StartupRef,
     /// Referenced local files exist.
     FileMissing,
+    /// A File href names a file of the package: relative, not leaving its directory (no
+    /// `..`), no drive letter, not empty (DSP0243 §7.1: a relative URL is resolved against
+    /// the descriptor's location). Such a file is never opened. Warning; an error with
+    /// `--check-files`.
+    FileHref,
     /// With `--check-files`, a referenced local file (or the sum of its chunks) has the
     /// size `ovf:size` declares. DSP0243 §7.1: `ovf:size` is the size of the referenced
     /// file in bytes. Error.
@@ -166,6 +171,7 @@ impl Rule {
         Rule::HardwareMissing,
         Rule::StartupRef,
         Rule::FileMissing,
+        Rule::FileHref,
         Rule::FileSizeMismatch,
         Rule::Namespace,
         Rule::Dialect,
@@ -217,6 +223,7 @@ impl Rule {
             Rule::HardwareSection => "OVF-HARDWARE-SECTION",
             Rule::StartupRef => "OVF-STARTUP-REF",
             Rule::FileMissing => "OVF-FILE-MISSING",
+            Rule::FileHref => "OVF-FILE-HREF",
             Rule::Namespace => "OVF-NAMESPACE",
             Rule::Dialect => "OVF-DIALECT",
         }
@@ -274,6 +281,7 @@ impl Rule {
             Rule::HardwareSection => "several VirtualHardwareSections differ in id or type",
             Rule::StartupRef => "StartupSection items name a member of the collection",
             Rule::FileMissing => "referenced local files exist",
+            Rule::FileHref => "File hrefs are relative and stay inside the package",
             Rule::Namespace => "CIM namespaces are the DMTF URIs, not VirtualBox's .xsd spelling",
             Rule::Dialect => "legacy dialects and tolerated quirks (never an error)",
         }

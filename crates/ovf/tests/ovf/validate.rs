@@ -11,6 +11,7 @@ fn options(path: &Path, mode: Mode, check_files: bool) -> ValidateOptions {
         mode,
         check_files,
         base_dir: path.parent().map(Path::to_path_buf),
+        ..ValidateOptions::default()
     }
 }
 
@@ -30,7 +31,10 @@ fn invalid_samples() -> Vec<PathBuf> {
 
 /// The rules only `--check-files` reports as errors.
 fn needs_check_files(rule: &str) -> bool {
-    matches!(rule, "OVF-FILE-MISSING" | "OVF-FILE-SIZE-MISMATCH")
+    matches!(
+        rule,
+        "OVF-FILE-MISSING" | "OVF-FILE-SIZE-MISMATCH" | "OVF-FILE-HREF"
+    )
 }
 
 fn rule_of(path: &Path) -> String {

@@ -154,11 +154,13 @@ pub(crate) fn create(
         Stored::Resource(r) => std::mem::take(&mut r.links),
         Stored::Link(l) => {
             endpoints(ctx, tx, l)?;
+            super::bridge::before_link(ctx, tx, l)?;
             Vec::new()
         }
     };
     provision(ctx, &mut stored)?;
     tx.put(&stored.to_record())?;
+    super::bridge::created(ctx, tx, &stored)?;
     for mut link in links {
         link.source.location.clone_from(&location);
         link.source.kind = Some(kind.clone());
@@ -465,6 +467,7 @@ fn finish_update(
     }
     check(&ctx.catalogue, &new, ValidationMode::Instance, false)?;
     tx.put(&new.to_record())?;
+    super::bridge::updated(ctx, tx, &new)?;
     Ok(new)
 }
 
@@ -501,9 +504,13 @@ pub(crate) fn delete(ctx: &Ctx, tx: &mut dyn Transaction, old: &Stored) -> Outco
         .map_err(|e| Fail::Reply(Reply::error(502, e.to_string())))?;
     if matches!(old, Stored::Resource(_)) {
         for link in tx.links_of(&location)? {
+            if let Ok(stored) = Stored::from_record(ctx, &link) {
+                super::bridge::deleted(ctx, tx, &stored)?;
+            }
             tx.delete(&link.location)?;
         }
     }
+    super::bridge::deleted(ctx, tx, old)?;
     tx.delete(&location)?;
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! The OCCI provider: GFD.223's operations on the query interface, collections and
 //! entities, each request one store transaction.
 
+mod bridge;
 mod collection;
 mod entity;
+mod images;
 mod query;
 mod request;
 mod stored;
@@ -23,8 +25,12 @@ use crate::{ServerError, ids};
 
 pub(crate) use request::{Method, OcciRequest};
 
+/// The top-level CDMI container of the storage volumes (see the `bridge` module).
+pub(crate) const VOLUMES_NAME: &str = "volumes";
+
 /// The OCCI side of the server: catalogue, store and driver.
 pub struct Provider {
+    cdmi: Arc<crate::cdmi::Cdmi>,
     store: Arc<dyn Store>,
     driver: Arc<dyn Driver>,
     version: OcciVersion,
@@ -33,6 +39,7 @@ pub struct Provider {
     categories: tokio::sync::Mutex<()>,
     delay: Option<Duration>,
     busy: Arc<Mutex<HashSet<String>>>,
+    cdmi_enterprise: u32,
 }
 
 // What a request's work needs, cheap to clone into the blocking thread.
@@ -45,6 +52,10 @@ pub(crate) struct Ctx {
     base: String,
     delay: Option<Duration>,
     busy: Arc<Mutex<HashSet<String>>>,
+    cdmi_enterprise: u32,
+    // Blobs of CDMI objects the request's transaction deleted (an OCCI storage's volume):
+    // deleted once it commits.
+    orphans: Arc<Mutex<Vec<String>>>,
 }
 
 // A refusal (rolled back, answered) or a store failure (500).
@@ -92,7 +103,9 @@ impl Provider {
             ))
         })
         .await?;
+        let cdmi = Arc::new(crate::cdmi::Cdmi::open(config, Arc::clone(&store)).await?);
         Ok(Provider {
+            cdmi,
             store,
             driver,
             version,
@@ -100,6 +113,7 @@ impl Provider {
             categories: tokio::sync::Mutex::new(()),
             delay: config.simulate_delay,
             busy: Arc::new(Mutex::new(HashSet::new())),
+            cdmi_enterprise: config.cdmi_enterprise_number,
         })
     }
 
@@ -146,6 +160,34 @@ impl Provider {
         self.version
     }
 
+    // Replaces the catalogue the next requests see.
+    fn replace_catalogue(&self, catalogue: Catalogue) {
+        *self
+            .catalogue
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(catalogue);
+    }
+
+    /// The CDMI side sharing this provider's store.
+    pub(crate) fn cdmi(&self) -> &Arc<crate::cdmi::Cdmi> {
+        &self.cdmi
+    }
+
+    /// Whether `segment` is the first segment of one of OCCI's locations (a kind's or a
+    /// mixin's collection, the query interface): CDMI does not take such paths.
+    pub(crate) fn occi_segment(&self, segment: &str) -> bool {
+        if matches!(segment, "-" | ".well-known" | "") {
+            return true;
+        }
+        let ctx = self.ctx("");
+        let c = &ctx.catalogue;
+        let under = |location: Option<&str>| {
+            location.is_some_and(|l| l.trim_start_matches('/').split('/').next() == Some(segment))
+        };
+        c.kinds().iter().any(|k| under(k.location.as_deref()))
+            || c.mixins().iter().any(|m| under(m.location.as_deref()))
+    }
+
     fn ctx(&self, base: &str) -> Ctx {
         Ctx {
             catalogue: Arc::clone(
@@ -159,6 +201,8 @@ impl Provider {
             version: self.version,
             base: base.to_owned(),
             delay: self.delay,
+            cdmi_enterprise: self.cdmi_enterprise,
+            orphans: Arc::new(Mutex::new(Vec::new())),
             busy: Arc::clone(&self.busy),
         }
     }
@@ -206,13 +250,24 @@ impl Provider {
             let outcome = route(&work_ctx, tx, &request, media, &mut after);
             match outcome {
                 Ok(reply) => Ok(((reply, after), Decision::Commit)),
-                Err(Fail::Reply(reply)) => Ok(((reply, After::default()), Decision::Rollback)),
+                Err(Fail::Reply(reply)) => {
+                    work_ctx
+                        .orphans
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .clear();
+                    Ok(((reply, After::default()), Decision::Rollback))
+                }
                 Err(Fail::Store(e)) => Err(e),
             }
         })
         .await;
         match result {
             Ok((reply, after)) => {
+                let orphans = std::mem::take(
+                    &mut *ctx.orphans.lock().unwrap_or_else(PoisonError::into_inner),
+                );
+                self.cdmi.delete_blobs(orphans).await;
                 if let Some(c) = after.catalogue {
                     *self
                         .catalogue

@@ -1,0 +1,386 @@
+//! CDMI 1.1.1 on the OCCI listener: the root container, containers and data objects in CDMI
+//! media types and as plain HTTP, access by object ID, the capabilities tree.
+//!
+//! Bodies are read and written through tern-cdmi only ([`tern_cdmi::body::parse`],
+//! [`CdmiObject::to_json`]); the media-type dispatch, version negotiation, query strings and
+//! object IDs are tern-cdmi's too. Rows (path, object ID, parent, [`stored::Stored`]) live in
+//! the [`Store`]; values are blobs of the [`BlobStore`], streamed both ways: a plain-HTTP PUT
+//! or GET holds one chunk at a time, whatever the object's size.
+//!
+//! Which requests are CDMI's ([`Cdmi::claims`]): the reserved paths (`/cdmi_capabilities/`,
+//! `/cdmi_objectid/`, `/.well-known/com/snia/cdmi`), any request with
+//! `X-CDMI-Specification-Version` or a CDMI media type in `Content-Type` or `Accept`, any path
+//! under a top-level CDMI container or object, and a PUT with a non-OCCI `Content-Type` to a
+//! path outside OCCI's locations (or without `Content-Type`: a plain container create). Everything else is OCCI's.
+
+mod names;
+mod ops;
+mod stored;
+
+use std::collections::HashSet;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use tern_cdmi::capability::{CapabilityTree, CapabilityValue};
+use tern_cdmi::media::{Interface, RequestHead, dispatch, dispatch_1x, names_cdmi_type};
+use tern_cdmi::objectid::ObjectId;
+use tern_cdmi::version::{SpecVersion, negotiate};
+use tern_diag::Finding;
+use tern_store::{BlobStore, CdmiRecord, Decision, LocalBlobs, Store, transact};
+
+use crate::ServerError;
+use crate::config::Config;
+
+pub(crate) use names::CdmiPath;
+pub(crate) use stored::{Stored, now};
+
+/// The header that carries CDMI versions.
+pub(crate) const VERSION_HEADER: &str = "x-cdmi-specification-version";
+
+/// The CDMI side of the server.
+pub(crate) struct Cdmi {
+    store: Arc<dyn Store>,
+    blobs: Arc<dyn BlobStore>,
+    enterprise: u32,
+    object_limit: u64,
+    inline_limit: u64,
+    capabilities: CapabilityTree,
+    // The names directly in the root container: requests under them are CDMI's.
+    top: RwLock<HashSet<String>>,
+}
+
+// The versions served: 1.1.1, and 1.0.2 for the 1.0.x clients still about (libcdmi, Droplet).
+fn supported() -> [SpecVersion; 2] {
+    [
+        SpecVersion::new(1, 0, Some(2)),
+        SpecVersion::new(1, 1, Some(1)),
+    ]
+}
+
+impl Cdmi {
+    /// Opens the CDMI side over `store`, with blobs under `DATA/blobs/`; creates the root
+    /// container when absent.
+    pub(crate) async fn open(config: &Config, store: Arc<dyn Store>) -> Result<Cdmi, ServerError> {
+        let blobs = LocalBlobs::open(&config.data.join("blobs"))
+            .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))?;
+        let enterprise = config.cdmi_enterprise_number;
+        let root = ObjectId::generate(enterprise)
+            .map_err(|e| ServerError::Config(e.to_string()))?
+            .to_string();
+        let top = transact(store.as_ref(), move |tx| {
+            if tx.cdmi_get("/")?.is_none() {
+                let mut stored = Stored::default();
+                stored.created(&stored::now());
+                tx.cdmi_put(&CdmiRecord {
+                    path: "/".into(),
+                    object_id: root,
+                    parent: None,
+                    object_type: "application/cdmi-container".into(),
+                    body: stored.to_json(),
+                })?;
+            }
+            let children = tx.cdmi_children("/", 0, u64::MAX >> 1)?;
+            let mut names = children
+                .iter()
+                .filter_map(|c| {
+                    let name = c.path.trim_start_matches('/').trim_end_matches('/');
+                    (!name.is_empty()).then(|| name.to_owned())
+                })
+                .collect::<HashSet<_>>();
+            // The OCCI storage volumes' container (created with the first storage).
+            names.insert(crate::provider::VOLUMES_NAME.to_owned());
+            Ok((names, Decision::Commit))
+        })
+        .await?;
+        let blobs: Arc<dyn BlobStore> = Arc::new(blobs);
+        collect_garbage(store.as_ref(), blobs.as_ref()).await?;
+        Ok(Cdmi {
+            store,
+            blobs,
+            enterprise,
+            object_limit: config.cdmi_object_limit,
+            inline_limit: config.body_limit as u64,
+            capabilities: capabilities(config),
+            top: RwLock::new(top),
+        })
+    }
+
+    /// Whether a request is CDMI's (see the module documentation). `occi_segment` tells
+    /// whether a first path segment is one of OCCI's locations.
+    pub(crate) fn claims(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &HeaderMap,
+        occi_segment: impl Fn(&str) -> bool,
+    ) -> bool {
+        if path.starts_with("/cdmi_capabilities")
+            || path.starts_with("/cdmi_objectid")
+            || path.starts_with("/.well-known/com/snia/cdmi")
+        {
+            return true;
+        }
+        let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        let head = RequestHead {
+            method,
+            path,
+            content_type: text("content-type"),
+            accept: text("accept"),
+            spec_version: text(VERSION_HEADER),
+        };
+        if dispatch(&head) != Interface::Http {
+            return true;
+        }
+        let first = path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let decoded = CdmiPath::parse(&format!("/{first}"))
+            .ok()
+            .and_then(|p| p.segments.first().cloned())
+            .unwrap_or_default();
+        if !decoded.is_empty()
+            && self
+                .top
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains(&decoded)
+        {
+            return true;
+        }
+        method == "PUT"
+            && !first.is_empty()
+            && !occi_segment(first)
+            && head.content_type.is_none_or(|ct| !is_occi_type(ct))
+    }
+
+    fn remember_top(&self, path: &CdmiPath, present: bool) {
+        if path.segments.len() != 1 {
+            return;
+        }
+        let mut top = self.top.write().unwrap_or_else(PoisonError::into_inner);
+        if present {
+            top.insert(path.segments[0].clone());
+        } else {
+            top.remove(&path.segments[0]);
+        }
+    }
+
+    /// Answers a CDMI request.
+    pub(crate) async fn handle(&self, request: axum::extract::Request) -> Response {
+        let (parts, body) = request.into_parts();
+        let text = |name: &str| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let head = RequestHead {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            content_type: parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+            accept: parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok()),
+            spec_version: parts
+                .headers
+                .get(VERSION_HEADER)
+                .and_then(|v| v.to_str().ok()),
+        };
+        // This server speaks 1.x: the version header alone makes a read CDMI (libcdmi reads raw
+        // bytes with `Accept: application/cdmi-object` and no header; NOTES §1.4). Bodies are
+        // told by their `Content-Type` whatever the header says.
+        let interface = dispatch_1x(&head);
+        let mut served = None;
+        if let Some(asked) = head.spec_version.filter(|v| !v.trim().is_empty()) {
+            match negotiate(asked, &supported()) {
+                Ok(v) => served = Some(v.to_string()),
+                Err(e) => {
+                    return error(400, "CDMI-VERSION", e.to_string());
+                }
+            }
+        }
+        let request = ops::Request {
+            method: parts.method.as_str().to_owned(),
+            raw_path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            interface,
+            content_type: text("content-type"),
+            accept: text("accept"),
+            range: text("range"),
+            content_range: text("content-range"),
+            body,
+        };
+        let mut response = ops::answer(self, request).await;
+        if let Some(v) = served.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            response.headers_mut().insert(VERSION_HEADER, v);
+        }
+        response
+    }
+
+    /// Deletes blobs no row names any more (after the transaction that dropped their rows
+    /// committed); a failure leaves them to the collection at the next start.
+    pub(crate) async fn delete_blobs(&self, keys: Vec<String>) {
+        for key in keys {
+            if let Err(e) = self.blobs.delete(&key).await {
+                tracing::warn!("blob {key} left for the next start: {e}");
+            }
+        }
+    }
+
+    fn capability_id(&self, path: &str) -> String {
+        // A stable ID per capability node: the opaque part names the node.
+        let opaque = format!("cap:{path}");
+        let bytes = opaque.as_bytes();
+        let bytes = &bytes[..bytes.len().min(tern_cdmi::objectid::MAX_OPAQUE_LEN)];
+        ObjectId::new(self.enterprise, bytes)
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+    }
+}
+
+// Deletes the blobs no row names: left by a crash between a blob's commit and its row's, or
+// by an OCCI storage deleted with its volume (the bridge runs in a store transaction, which
+// cannot delete blobs). Returns how many went.
+async fn collect_garbage(store: &dyn Store, blobs: &dyn BlobStore) -> Result<usize, ServerError> {
+    let failed = |e: &dyn std::fmt::Display| ServerError::Io(std::io::Error::other(e.to_string()));
+    let keys = blobs.keys().await.map_err(|e| failed(&e))?;
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let named = tern_store::read(store, |tx| {
+        let mut named = HashSet::new();
+        let mut pending = vec!["/".to_owned()];
+        while let Some(container) = pending.pop() {
+            for row in tx.cdmi_children(&container, 0, u64::MAX >> 1)? {
+                if row.object_type == "application/cdmi-container" {
+                    pending.push(row.path.clone());
+                }
+                if let Some(blob) = Stored::from_json(&row.body).blob {
+                    named.insert(blob);
+                }
+            }
+        }
+        Ok(named)
+    })
+    .await?;
+    let mut deleted = 0;
+    for key in keys.iter().filter(|k| !named.contains(*k)) {
+        blobs.delete(key).await.map_err(|e| failed(&e))?;
+        deleted += 1;
+    }
+    Ok(deleted)
+}
+
+// The capabilities this server has, truthfully: what `ops` implements.
+fn capabilities(config: &Config) -> CapabilityTree {
+    let mut tree = CapabilityTree::new();
+    let yes = CapabilityValue::Text("true".into());
+    for name in [
+        "cdmi_dataobjects",
+        "cdmi_object_access_by_ID",
+        "cdmi_object_copy_from_local",
+        "cdmi_object_move_from_local",
+        "cdmi_object_move_from_ID",
+        "cdmi_size",
+        "cdmi_ctime",
+        "cdmi_mtime",
+        "cdmi_atime",
+    ] {
+        tree.node_mut("").set(name, &yes);
+    }
+    for name in [
+        "cdmi_list_children",
+        "cdmi_list_children_range",
+        "cdmi_read_metadata",
+        "cdmi_modify_metadata",
+        "cdmi_create_dataobject",
+        "cdmi_create_container",
+        "cdmi_delete_container",
+        "cdmi_post_dataobject",
+        "cdmi_move_container",
+        "cdmi_move_dataobject",
+        "cdmi_copy_dataobject",
+        "cdmi_create_value_range",
+        "cdmi_size",
+        "cdmi_ctime",
+        "cdmi_mtime",
+        "cdmi_atime",
+    ] {
+        tree.node_mut("container/").set(name, &yes);
+    }
+    for name in [
+        "cdmi_read_value",
+        "cdmi_read_value_range",
+        "cdmi_read_metadata",
+        "cdmi_modify_value",
+        "cdmi_modify_value_range",
+        "cdmi_modify_metadata",
+        "cdmi_delete_dataobject",
+        "cdmi_size",
+        "cdmi_ctime",
+        "cdmi_mtime",
+        "cdmi_atime",
+    ] {
+        tree.node_mut("dataobject/").set(name, &yes);
+    }
+    tree.node_mut("dataobject/").set(
+        "tern_max_object_size",
+        &CapabilityValue::Text(config.cdmi_object_limit.to_string()),
+    );
+    tree
+}
+
+// The media types OCCI reads: a PUT with one of them is OCCI's.
+fn is_occi_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "text/occi" | "text/plain" | "application/occi+json" | "application/json" | "text/uri-list"
+    ) || names_cdmi_type(content_type)
+}
+
+/// A refusal: JSON `{"error": …, "rule": …}`.
+pub(crate) fn error(status: u16, rule: &str, message: impl Into<String>) -> Response {
+    let body = json!({ "error": message.into(), "rule": rule });
+    json_response(status, "application/json", &body)
+}
+
+/// A refusal carrying tern-cdmi's findings (rule ids, JSON pointers, lines and columns).
+pub(crate) fn findings(status: u16, message: &str, found: &[Finding]) -> Response {
+    let body = json!({
+        "error": message,
+        "rule": found.iter().find(|f| f.is_error()).map(|f| f.rule.to_string()),
+        "findings": found.iter().map(|f| serde_json::to_value(f).unwrap_or(Value::Null)).collect::<Vec<_>>(),
+    });
+    json_response(status, "application/json", &body)
+}
+
+pub(crate) fn json_response(status: u16, content_type: &str, body: &Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let text = serde_json::to_string_pretty(body).unwrap_or_default();
+    let mut response = (status, Body::from(text)).into_response();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        response.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    response
+}
+
+pub(crate) fn empty(status: u16) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Body::empty()).into_response()
+}

@@ -1,0 +1,114 @@
+//! What the server keeps about a CDMI object in its row's body (JSON): the mimetype, the
+//! metadata (user items and the `cdmi_*` system items), the blob holding the value, its size
+//! and transfer encoding, and a container's exports.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tern_cdmi::metadata::Timestamp;
+
+/// The stored body of a data object or container.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Stored {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) mimetype: Option<String>,
+    #[serde(default)]
+    pub(crate) metadata: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) blob: Option<String>,
+    #[serde(default)]
+    pub(crate) size: u64,
+    /// `utf-8` or `base64`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) encoding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) exports: Option<Map<String, Value>>,
+}
+
+impl Stored {
+    pub(crate) fn from_json(text: &str) -> Stored {
+        // The server wrote it; an unreadable body reads as empty rather than failing a read.
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    pub(crate) fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// Sets the system metadata of a new object (`cdmi_ctime` = `cdmi_mtime` = `cdmi_atime`).
+    pub(crate) fn created(&mut self, now: &str) {
+        for name in ["cdmi_ctime", "cdmi_mtime", "cdmi_atime"] {
+            self.metadata.insert(name.into(), now.into());
+        }
+    }
+
+    /// Records a change of the value or metadata.
+    pub(crate) fn modified(&mut self, now: &str) {
+        self.metadata.insert("cdmi_mtime".into(), now.into());
+    }
+
+    /// Sets `cdmi_size` (data objects).
+    pub(crate) fn sized(&mut self, size: u64) {
+        self.size = size;
+        self.metadata
+            .insert("cdmi_size".into(), size.to_string().into());
+    }
+}
+
+/// The current time as CDMI writes it (ISO 8601, UTC, six fractional digits).
+pub(crate) fn now() -> String {
+    let since = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    timestamp(since.as_secs(), since.subsec_micros()).to_string()
+}
+
+// Days since 1970-01-01 to a civil date (H. Hinnant's algorithm), in exact integers.
+fn timestamp(secs: u64, micros: u32) -> Timestamp {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let small = |n: i64| u8::try_from(n).unwrap_or(0);
+    Timestamp {
+        year: u16::try_from(year).unwrap_or(0),
+        month: small(month),
+        day: small(day),
+        hour: small(i64::try_from(rem / 3600).unwrap_or(0)),
+        minute: small(i64::try_from(rem % 3600 / 60).unwrap_or(0)),
+        second: small(i64::try_from(rem % 60).unwrap_or(0)),
+        micros,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(
+            timestamp(0, 0).to_string(),
+            Timestamp::parse("1970-01-01T00:00:00.000000Z")
+                .unwrap()
+                .to_string()
+        );
+        // 2026-12-06T04:38:46Z
+        let t = timestamp(1_796_531_926, 123_456);
+        assert_eq!(
+            (t.year, t.month, t.day, t.hour, t.minute, t.second),
+            (2026, 12, 6, 4, 38, 46)
+        );
+        // 2000-02-29 (a leap day in a century year)
+        let t = timestamp(951_782_400, 0);
+        assert_eq!((t.year, t.month, t.day), (2000, 2, 29));
+    }
+}

@@ -1,0 +1,215 @@
+//! The OCCI ⇄ CDMI bridge, inside the OCCI request's transaction: an OCCI `storage` is backed
+//! by a CDMI data object under `/volumes/` (sparse: sized by `occi.storage.size`, no blob until
+//! a value is written, zeros read back); a `storagelink` to it carries the data object's ID in
+//! `occi.storagelink.deviceid`; the data object's metadata names the storage
+//! (`tern_occi_storage`) and every compute linked to it (`tern_occi_computes`), kept current
+//! as links come and go.
+
+use serde_json::Value as Json;
+use tern_cdmi::objectid::ObjectId;
+use tern_model::{CategoryId, Entity, Link};
+use tern_store::{CdmiRecord, Transaction};
+use tern_units::Ratio;
+
+use super::stored::Stored;
+use super::{Ctx, Fail, Outcome};
+use crate::cdmi::Stored as CdmiStored;
+use crate::render::Reply;
+
+/// The CDMI container that holds the storage volumes.
+pub(crate) const VOLUMES: &str = "/volumes/";
+/// The metadata item naming the OCCI storage a data object backs.
+pub(crate) const STORAGE_ITEM: &str = "tern_occi_storage";
+/// The metadata item listing the computes linked to that storage.
+pub(crate) const COMPUTES_ITEM: &str = "tern_occi_computes";
+const DEVICE_ID: &str = "occi.storagelink.deviceid";
+const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
+
+fn is(ctx: &Ctx, kind: &CategoryId, term: &str) -> bool {
+    ctx.catalogue.is_a(kind, &CategoryId::new(INFRA, term))
+}
+
+// `/storage/abc` → `/volumes/abc`.
+fn volume_path(storage: &str) -> String {
+    let last = storage
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    format!("{VOLUMES}{last}")
+}
+
+// `occi.storage.size` (GiB, decimal) in bytes, exactly, rounded up.
+fn size_bytes(entity: &Entity) -> Outcome<u64> {
+    let Some(value) = entity.attributes.get("occi.storage.size") else {
+        return Ok(0);
+    };
+    let text = match value {
+        tern_model::Value::Number(n) => n.as_str().to_owned(),
+        other => other.to_string(),
+    };
+    let gib = Ratio::parse_decimal(&text)
+        .and_then(|r| r.checked_mul(Ratio::power(2, 30)?))
+        .ok_or_else(|| bad(format!("occi.storage.size {text} is no size in GiB")))?;
+    let bytes = gib.numer().div_ceil(gib.denom());
+    u64::try_from(bytes).map_err(|_| bad(format!("occi.storage.size {text} is too large")))
+}
+
+fn bad(message: String) -> Fail {
+    Fail::Reply(Reply::error(400, message))
+}
+
+fn now() -> String {
+    crate::cdmi::now()
+}
+
+// The CDMI `/volumes/` container, created on first use.
+fn volumes(ctx: &Ctx, tx: &mut dyn Transaction) -> Outcome<()> {
+    if tx.cdmi_get(VOLUMES)?.is_some() {
+        return Ok(());
+    }
+    let mut s = CdmiStored::default();
+    s.created(&now());
+    tx.cdmi_put(&CdmiRecord {
+        path: VOLUMES.into(),
+        object_id: new_id(ctx)?,
+        parent: Some("/".into()),
+        object_type: "application/cdmi-container".into(),
+        body: s.to_json(),
+    })?;
+    Ok(())
+}
+
+fn new_id(ctx: &Ctx) -> Outcome<String> {
+    ObjectId::generate(ctx.cdmi_enterprise)
+        .map(|id| id.to_string())
+        .map_err(|e| Fail::Reply(Reply::error(500, e.to_string())))
+}
+
+/// After an entity is stored: a storage gets its data object, a storage link adds its
+/// compute to the data object's metadata.
+pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> Outcome<()> {
+    match stored {
+        Stored::Resource(r) if is(ctx, &r.entity.kind, "storage") => {
+            volumes(ctx, tx)?;
+            let location = stored.location();
+            let mut s = CdmiStored::default();
+            let t = now();
+            s.created(&t);
+            s.mimetype = Some("application/octet-stream".into());
+            s.encoding = Some("base64".into());
+            s.sized(size_bytes(&r.entity)?);
+            s.metadata
+                .insert(STORAGE_ITEM.into(), location.clone().into());
+            s.metadata
+                .insert(COMPUTES_ITEM.into(), Json::Array(Vec::new()));
+            tx.cdmi_put(&CdmiRecord {
+                path: volume_path(&location),
+                object_id: new_id(ctx)?,
+                parent: Some(VOLUMES.into()),
+                object_type: "application/cdmi-object".into(),
+                body: s.to_json(),
+            })?;
+        }
+        Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
+            update_computes(tx, l, true)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Before a storage link is stored: its device ID is the backing data object's ID.
+pub(crate) fn before_link(ctx: &Ctx, tx: &mut dyn Transaction, link: &mut Link) -> Outcome<()> {
+    if !is(ctx, &link.entity.kind, "storagelink") {
+        return Ok(());
+    }
+    if let Some(row) = tx.cdmi_get(&volume_path(&link.target.location))?
+        && CdmiStored::from_json(&row.body).metadata.get(STORAGE_ITEM)
+            == Some(&Json::String(link.target.location.clone()))
+    {
+        link.entity
+            .attributes
+            .insert(DEVICE_ID, row.object_id.as_str());
+    }
+    Ok(())
+}
+
+/// After an update: a storage's new size is its data object's.
+pub(crate) fn updated(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> Outcome<()> {
+    if let Stored::Resource(r) = stored
+        && is(ctx, &r.entity.kind, "storage")
+        && let Some(mut row) = tx.cdmi_get(&volume_path(&stored.location()))?
+    {
+        let mut s = CdmiStored::from_json(&row.body);
+        let size = size_bytes(&r.entity)?;
+        if s.blob.is_none() && s.size != size {
+            s.sized(size);
+            s.modified(&now());
+            row.body = s.to_json();
+            tx.cdmi_put(&row)?;
+        }
+    }
+    Ok(())
+}
+
+/// Before an entity is deleted: a storage's data object goes with it, a storage link's
+/// compute leaves the data object's metadata.
+pub(crate) fn deleted(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> Outcome<()> {
+    match stored {
+        Stored::Resource(r) if is(ctx, &r.entity.kind, "storage") => {
+            let path = volume_path(&stored.location());
+            if let Some(row) = tx.cdmi_get(&path)? {
+                if let Some(blob) = CdmiStored::from_json(&row.body).blob {
+                    ctx.orphans
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(blob);
+                }
+                tx.cdmi_delete(&path)?;
+            }
+        }
+        Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
+            update_computes(tx, l, false)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+// Adds or removes the link's source in the target's data object metadata.
+fn update_computes(tx: &mut dyn Transaction, link: &Link, add: bool) -> Outcome<()> {
+    let Some(mut row) = tx.cdmi_get(&volume_path(&link.target.location))? else {
+        return Ok(());
+    };
+    let mut s = CdmiStored::from_json(&row.body);
+    if s.metadata.get(STORAGE_ITEM) != Some(&Json::String(link.target.location.clone())) {
+        return Ok(());
+    }
+    let mut computes: Vec<String> = s
+        .metadata
+        .get(COMPUTES_ITEM)
+        .and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let compute = link.source.location.clone();
+    if add {
+        if !computes.contains(&compute) {
+            computes.push(compute);
+        }
+    } else {
+        computes.retain(|c| *c != compute);
+    }
+    s.metadata.insert(
+        COMPUTES_ITEM.into(),
+        Json::Array(computes.into_iter().map(Json::String).collect()),
+    );
+    s.modified(&now());
+    row.body = s.to_json();
+    tx.cdmi_put(&row)?;
+    Ok(())
+}
