@@ -2,8 +2,9 @@
 //! in chunks, resumed after an interruption, not sent again when already stored; from an
 //! `.ovf` directory and from an `.ova` archive.
 //!
-//! The CDMI side is a small CDMI 1.1.1 data-object server written here with axum (a real
-//! HTTP server on 127.0.0.1): `tern serve` has no CDMI endpoint on this branch yet.
+//! The CDMI side is the real `tern serve` (its CDMI storage), reached through a proxy that can
+//! refuse a chunk (an interrupted upload); and a small CDMI 1.1.1 data-object server written
+//! here with axum (a real HTTP server on 127.0.0.1) that counts the bytes it receives.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -91,6 +92,19 @@ async fn handle(
         || header("accept").starts_with("application/cdmi-object");
     if cdmi && header("x-cdmi-specification-version").is_empty() {
         return StatusCode::BAD_REQUEST.into_response();
+    }
+    if path.ends_with('/') {
+        // Containers: any exists once created.
+        return match method {
+            Method::PUT => {
+                store.objects.entry(path).or_default();
+                StatusCode::CREATED.into_response()
+            }
+            Method::GET if store.objects.contains_key(&path) => {
+                ([("content-type", "application/cdmi-container")], "{}").into_response()
+            }
+            _ => StatusCode::NOT_FOUND.into_response(),
+        };
     }
     match method {
         Method::GET if cdmi => match store.objects.get(&path) {
@@ -286,4 +300,106 @@ fn the_disks_of_an_ova_are_read_from_the_archive() {
     let o = &store.objects["/disks/minimal-disk1.vmdk"];
     assert!(o.complete);
     assert!(o.value == disk, "the stored value differs from the disk");
+}
+
+// Forwards everything to `upstream`, but answers 400 to the raw (non-CDMI) PUT numbered
+// `refuse` (from 1) while it is set.
+async fn interrupting_proxy(
+    listener: tokio::net::TcpListener,
+    upstream: std::net::SocketAddr,
+    refuse: Arc<Mutex<Option<usize>>>,
+    raw_puts: Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    loop {
+        let Ok((mut client, _)) = listener.accept().await else {
+            return;
+        };
+        let refuse = refuse.clone();
+        let raw_puts = raw_puts.clone();
+        tokio::spawn(async move {
+            let Some(request) = super::faults::read_request(&mut client).await else {
+                return;
+            };
+            let head = String::from_utf8_lossy(&request[..request.len().min(4096)]).to_lowercase();
+            if head.starts_with("put ") && head.contains("content-type: application/octet-stream") {
+                let n = raw_puts.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                if *refuse.lock().expect("lock") == Some(n) {
+                    let _ = client
+                        .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                        .await;
+                    return;
+                }
+            }
+            let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await else {
+                return;
+            };
+            if server.write_all(&request).await.is_err() {
+                return;
+            }
+            let mut response = Vec::new();
+            let _ = server.read_to_end(&mut response).await;
+            let _ = client.write_all(&response).await;
+        });
+    }
+}
+
+#[test]
+fn disks_go_to_the_cdmi_storage_of_tern_serve_and_an_interrupted_upload_resumes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let served = Served::start(&dir.path().join("data"), &[]);
+    let upstream: std::net::SocketAddr = served
+        .base
+        .trim_start_matches("http://")
+        .parse()
+        .expect("address");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bound");
+    let proxied = format!("http://{}", listener.local_addr().expect("address"));
+    let refuse = Arc::new(Mutex::new(Some(2)));
+    let raw_puts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    runtime.spawn(interrupting_proxy(
+        listener,
+        upstream,
+        refuse.clone(),
+        raw_puts.clone(),
+    ));
+    let container = format!("{proxied}/images/");
+    let (ovf, disk) = package(dir.path(), SIZE);
+
+    let out = deploy(&served.base, &container, &ovf);
+    assert!(
+        !out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    *refuse.lock().expect("lock") = None;
+    raw_puts.store(0, std::sync::atomic::Ordering::SeqCst);
+    let out = deploy(&served.base, &container, &ovf);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    ok(&out);
+    assert!(stderr.contains("resuming at byte 4194304"), "{stderr}");
+    assert_eq!(raw_puts.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let stored = reqwest::blocking::get(format!("{}/images/minimal-disk1.vmdk", served.base))
+        .expect("GET")
+        .bytes()
+        .expect("bytes");
+    assert!(
+        stored.as_ref() == disk.as_slice(),
+        "the stored value differs from the disk"
+    );
+
+    raw_puts.store(0, std::sync::atomic::Ordering::SeqCst);
+    let out = deploy(&served.base, &container, &ovf);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    ok(&out);
+    assert!(stderr.contains("already stored"), "{stderr}");
+    assert_eq!(raw_puts.load(std::sync::atomic::Ordering::SeqCst), 0);
 }

@@ -138,6 +138,9 @@ fn upload_disks(
     } else {
         None
     };
+    tern_client::block_on(cdmi::ensure_container(&client, container))
+        .map_err(super::apply::client_error)?
+        .map_err(super::apply::client_error)?;
     let dir = package.parent().map(Path::to_path_buf).unwrap_or_default();
     for (id, href) in &hrefs {
         let url = cdmi::data_object_url(container, href);

@@ -21,6 +21,7 @@ pub const CHUNK: usize = 4 * 1024 * 1024;
 
 const VERSION: &str = "1.1.1";
 const CDMI_OBJECT: &str = "application/cdmi-object";
+const CDMI_CONTAINER: &str = "application/cdmi-container";
 
 /// Where an image's bytes come from: opened once to hash it and once to send it, each time
 /// from its first byte (a file, an archive member read as a stream).
@@ -204,6 +205,31 @@ pub async fn upload(
         uploaded: uploaded.clone(),
     });
     Ok(uploaded)
+}
+
+/// Creates the container at `url` (a trailing `/` is added) unless it exists.
+pub async fn ensure_container(client: &Client, url: &str) -> Result<(), ClientError> {
+    let url = format!("{}/", url.trim_end_matches('/'));
+    let version = [("X-CDMI-Specification-Version", VERSION.to_owned())];
+    let r = client
+        .send("GET", &url, CDMI_CONTAINER, &version, None, true, &[404])
+        .await?;
+    if r.status != 404 {
+        return Ok(());
+    }
+    // Creating a container twice is harmless: safe to retry.
+    client
+        .send(
+            "PUT",
+            &url,
+            CDMI_CONTAINER,
+            &version,
+            Some((b"{}", CDMI_CONTAINER)),
+            true,
+            &[],
+        )
+        .await?;
+    Ok(())
 }
 
 // What the server holds at `url`.

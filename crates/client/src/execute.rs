@@ -264,7 +264,16 @@ pub async fn execute(
                 if stop.load(Ordering::SeqCst) {
                     return (index, None);
                 }
-                let result = run(&client, &op, &catalogue, media, timeout, &collections).await;
+                let result = run(
+                    &client,
+                    &op,
+                    &catalogue,
+                    media,
+                    timeout,
+                    &collections,
+                    &renames,
+                )
+                .await;
                 if let Ok(Some(assigned)) = &result
                     && let Ok(mut renames) = renames.lock()
                 {
@@ -346,6 +355,7 @@ async fn run(
     media: MediaType,
     timeout: Duration,
     collections: &[(tern_model::CategoryId, String)],
+    renames: &Mutex<HashMap<String, String>>,
 ) -> Result<Option<String>, ClientError> {
     let at = op.location.as_str();
     match op.op {
@@ -395,7 +405,7 @@ async fn run(
                     _ => {}
                 }
                 let text = tern_occi::write(&doc, media).text;
-                return post_create(client, &collection, &doc, &text, media, catalogue)
+                return post_create(client, &collection, &doc, &text, media, catalogue, renames)
                     .await
                     .map(Some);
             }
@@ -411,17 +421,32 @@ async fn run(
             else {
                 return Err(no_body(client, at));
             };
-            let mut e = Entity::new(
-                Entity::id_from_location(at).unwrap_or(at).to_owned(),
-                kind.clone(),
-            );
+            // The entity as it is: its identifier (not always the location's last segment)
+            // and, for a link, its ends, which the rendering carries.
+            let r = client.call("GET", at, None, true, &[]).await?;
+            let current = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
+                .ok()
+                .map(|p| p.value);
+            let id = match &current {
+                Some(Document::Resource(res)) => res.entity.id.clone(),
+                Some(Document::Link(l)) => l.entity.id.clone(),
+                _ => Entity::id_from_location(at).unwrap_or(at).to_owned(),
+            };
+            let mut e = Entity::new(id, kind.clone());
             e.attributes = attributes.clone();
             e.title.clone_from(title);
             if let Some(m) = mixins {
                 e.mixins.clone_from(m);
             }
             e.location = Some(at.to_owned());
-            let text = tern_occi::write(&Document::Resource(Resource::new(e)), media).text;
+            let doc = match current {
+                Some(Document::Link(mut l)) => {
+                    l.entity = e;
+                    Document::Link(l)
+                }
+                _ => Document::Resource(Resource::new(e)),
+            };
+            let text = tern_occi::write(&doc, media).text;
             // Setting the same attributes twice gives the same entity: safe to retry.
             client
                 .call("POST", at, Some((&text, media)), true, &[])
@@ -523,6 +548,7 @@ async fn post_create(
     text: &str,
     media: MediaType,
     catalogue: &Catalogue,
+    renames: &Mutex<HashMap<String, String>>,
 ) -> Result<String, ClientError> {
     let before = listed(client, collection, catalogue).await?;
     let mut attempt = 0;
@@ -559,7 +585,14 @@ async fn post_create(
                 if !transient || attempt >= POST_ATTEMPTS {
                     return Err(e);
                 }
-                if let Some(found) = created(client, collection, doc, &before, catalogue).await? {
+                // Locations other creations of this run were given are not this one's.
+                let claimed: HashSet<String> = renames
+                    .lock()
+                    .map(|r| r.values().cloned().collect())
+                    .unwrap_or_default();
+                if let Some(found) =
+                    created(client, collection, doc, &before, catalogue, &claimed).await?
+                {
                     return Ok(found);
                 }
                 tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
@@ -634,6 +667,7 @@ async fn created(
     doc: &Document,
     before: &[(String, Option<Entity>, Option<(String, String)>)],
     catalogue: &Catalogue,
+    claimed: &HashSet<String>,
 ) -> Result<Option<String>, ClientError> {
     let known: HashSet<&str> = before.iter().map(|(l, _, _)| l.as_str()).collect();
     let (wanted, ends) = match doc {
@@ -644,8 +678,9 @@ async fn created(
         ),
         _ => return Ok(None),
     };
+    let mut best: Option<(i64, String)> = None;
     for (at, entity, link_ends) in listed(client, collection, catalogue).await? {
-        if known.contains(at.as_str()) {
+        if known.contains(at.as_str()) || claimed.contains(&at) {
             continue;
         }
         let (entity, link_ends) = match entity {
@@ -668,34 +703,41 @@ async fn created(
                 }
             }
         };
-        if matches(wanted, ends.as_ref(), &entity, link_ends.as_ref()) {
-            return Ok(Some(at));
+        if let Some(s) = score(wanted, ends.as_ref(), &entity, link_ends.as_ref())
+            && s >= 0
+            && best.as_ref().is_none_or(|(b, _)| s > *b)
+        {
+            best = Some((s, at));
         }
     }
-    Ok(None)
+    Ok(best.map(|(_, at)| at))
 }
 
-// The same Kind, title and link ends, and every attribute sent that the server renders has
-// the value sent (a server may drop attributes it does not keep, and add its own).
-fn matches(
+// How well `found` matches what was sent: `None` unless the Kind, the title and the link ends
+// are the same; else the attributes sent that the server renders with the value sent, minus
+// those it renders with another (a server may drop attributes it does not keep, add its own,
+// and compute some, such as a storage link's device id).
+fn score(
     wanted: &Entity,
     wanted_ends: Option<&(String, String)>,
     found: &Entity,
     found_ends: Option<&(String, String)>,
-) -> bool {
+) -> Option<i64> {
     if wanted.kind != found.kind || wanted.title != found.title || wanted_ends != found_ends {
-        return false;
+        return None;
     }
-    if wanted.id == found.id {
-        return true;
+    let mut score = 0i64;
+    for (name, value) in wanted.attributes.iter() {
+        if name.starts_with("occi.core.") {
+            continue;
+        }
+        match found.attributes.get(name) {
+            Some(v) if v.to_plain_string() == value.to_plain_string() => score += 1,
+            Some(_) => score -= 1,
+            None => {}
+        }
     }
-    wanted.attributes.iter().all(|(name, value)| {
-        name.starts_with("occi.core.")
-            || found
-                .attributes
-                .get(name)
-                .is_none_or(|v| v.to_plain_string() == value.to_plain_string())
-    })
+    Some(score)
 }
 
 // A provider creates an instance in its state machine's initial state and moves it with
