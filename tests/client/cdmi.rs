@@ -56,7 +56,7 @@ impl Cdmi {
         let addr = listener.local_addr().expect("address");
         let state = store.clone();
         let app = axum::Router::new()
-            .fallback(move |m, u, h, b| handle(state.clone(), m, u, h, b))
+            .fallback(move |m, u, h, b| std::future::ready(handle(&state, &m, &u, &h, &b)))
             .layer(axum::extract::DefaultBodyLimit::disable());
         runtime.spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -69,12 +69,12 @@ impl Cdmi {
     }
 }
 
-async fn handle(
-    store: Shared,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+fn handle(
+    store: &Shared,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
 ) -> Response {
     let Ok(mut store) = store.lock() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
@@ -95,7 +95,7 @@ async fn handle(
     }
     if path.ends_with('/') {
         // Containers: any exists once created.
-        return match method {
+        return match *method {
             Method::PUT => {
                 store.objects.entry(path).or_default();
                 StatusCode::CREATED.into_response()
@@ -106,7 +106,7 @@ async fn handle(
             _ => StatusCode::NOT_FOUND.into_response(),
         };
     }
-    match method {
+    match *method {
         Method::GET if cdmi => match store.objects.get(&path) {
             None => StatusCode::NOT_FOUND.into_response(),
             Some(o) => {
@@ -129,7 +129,7 @@ async fn handle(
             Some(o) => o.value.clone().into_response(),
         },
         Method::PUT if cdmi => {
-            let Ok(json) = serde_json::from_slice::<serde_json::Value>(&body) else {
+            let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) else {
                 return StatusCode::BAD_REQUEST.into_response();
             };
             let object = Object {
@@ -163,7 +163,7 @@ async fn handle(
                     if object.value.len() < first + body.len() {
                         object.value.resize(first + body.len(), 0);
                     }
-                    object.value[first..first + body.len()].copy_from_slice(&body);
+                    object.value[first..first + body.len()].copy_from_slice(body);
                 }
                 None => object.value = body.to_vec(),
             }

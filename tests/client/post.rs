@@ -19,9 +19,9 @@ struct Seen {
     lost: AtomicUsize,
 }
 
-// PUT ⇒ 405 without forwarding; every `lose`-th POST to a collection is forwarded and its
+// PUT ⇒ 405 without forwarding; every `every`-th POST to a collection is forwarded and its
 // response dropped.
-async fn proxy(listener: TcpListener, upstream: SocketAddr, lose: usize, seen: Arc<Seen>) {
+async fn proxy(listener: TcpListener, upstream: SocketAddr, every: usize, seen: Arc<Seen>) {
     loop {
         let Ok((mut client, _)) = listener.accept().await else {
             return;
@@ -49,7 +49,7 @@ async fn proxy(listener: TcpListener, upstream: SocketAddr, lose: usize, seen: A
             let mut lost = false;
             if method == "POST" && path.ends_with('/') && path != "/-/" {
                 let n = seen.posts.fetch_add(1, Ordering::SeqCst) + 1;
-                lost = n.is_multiple_of(lose);
+                lost = n.is_multiple_of(every);
             }
             let Ok(mut server) = TcpStream::connect(upstream).await else {
                 return;

@@ -298,30 +298,15 @@ pub async fn execute(
             });
         }
         // None: not joined (a task that panicked); Some(None): not started.
-        let mut results: Vec<Option<Option<Result<Option<String>, ClientError>>>> =
-            vec![None; stage.operations.len()];
+        let mut results: Vec<Joined> = vec![None; stage.operations.len()];
         while let Some(joined) = tasks.join_next().await {
             if let Ok((index, result)) = joined {
                 results[index] = Some(result);
             }
         }
         for (op, result) in stage.operations.iter().zip(results) {
-            let s = match result {
-                Some(Some(Ok(assigned))) => {
-                    let mut s = step(stage_no, op, Outcome::Done, None);
-                    s.assigned = assigned;
-                    s
-                }
-                Some(Some(Err(e))) => {
-                    failed = true;
-                    step(stage_no, op, Outcome::Failed, Some(e.to_string()))
-                }
-                Some(None) => step(stage_no, op, Outcome::NotDone, None),
-                None => {
-                    failed = true;
-                    step(stage_no, op, Outcome::Failed, Some("the task ended".into()))
-                }
-            };
+            let s = joined_step(stage_no, op, result);
+            failed |= s.outcome == Outcome::Failed;
             steps.push(s);
         }
     }
@@ -329,6 +314,20 @@ pub async fn execute(
         complete: !failed,
         steps,
         calls: client.calls(),
+    }
+}
+
+// The step of an operation from what became of its task.
+fn joined_step(stage: usize, op: &Operation, result: Joined) -> Step {
+    match result {
+        Some(Some(Ok(assigned))) => {
+            let mut s = step(stage, op, Outcome::Done, None);
+            s.assigned = assigned;
+            s
+        }
+        Some(Some(Err(e))) => step(stage, op, Outcome::Failed, Some(e.to_string())),
+        Some(None) => step(stage, op, Outcome::NotDone, None),
+        None => step(stage, op, Outcome::Failed, Some("the task ended".into())),
     }
 }
 
@@ -382,77 +381,13 @@ async fn run(
                 .call("PUT", at, Some((&text, media)), true, &REFUSED_PUT)
                 .await?;
             if REFUSED_PUT.contains(&r.status) {
-                let entity = match &doc {
-                    Document::Resource(r) => &r.entity,
-                    Document::Link(l) => &l.entity,
-                    _ => return Err(no_body(client, at)),
-                };
-                let collection = collections
-                    .iter()
-                    .find(|(k, _)| k == &entity.kind)
-                    .map_or_else(|| format!("/{}/", entity.kind.term()), |(_, l)| l.clone());
-                // The server names the entity: no identifier, no location.
-                let mut doc = doc.clone();
-                match &mut doc {
-                    Document::Resource(r) => {
-                        r.entity.id.clear();
-                        r.entity.location = None;
-                    }
-                    Document::Link(l) => {
-                        l.entity.id.clear();
-                        l.entity.location = None;
-                    }
-                    _ => {}
-                }
-                let text = tern_occi::write(&doc, media).text;
-                return post_create(client, &collection, &doc, &text, media, catalogue, renames)
+                return post_instead(client, at, doc, media, catalogue, collections, renames)
                     .await
                     .map(Some);
             }
             Ok(None)
         }
-        OperationKind::Update => {
-            let Some(Body::Partial {
-                kind,
-                attributes,
-                title,
-                mixins,
-            }) = &op.body
-            else {
-                return Err(no_body(client, at));
-            };
-            // The entity as it is: its identifier (not always the location's last segment)
-            // and, for a link, its ends, which the rendering carries.
-            let r = client.call("GET", at, None, true, &[]).await?;
-            let current = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
-                .ok()
-                .map(|p| p.value);
-            let id = match &current {
-                Some(Document::Resource(res)) => res.entity.id.clone(),
-                Some(Document::Link(l)) => l.entity.id.clone(),
-                _ => Entity::id_from_location(at).unwrap_or(at).to_owned(),
-            };
-            let mut e = Entity::new(id, kind.clone());
-            e.attributes = attributes.clone();
-            e.title.clone_from(title);
-            if let Some(m) = mixins {
-                e.mixins.clone_from(m);
-            }
-            e.location = Some(at.to_owned());
-            let doc = match current {
-                Some(Document::Link(mut l)) => {
-                    l.entity = e;
-                    Document::Link(l)
-                }
-                _ => Document::Resource(Resource::new(e)),
-            };
-            let text = tern_occi::write(&doc, media).text;
-            // Setting the same attributes twice gives the same entity: safe to retry.
-            client
-                .call("POST", at, Some((&text, media)), true, &[])
-                .await?;
-            Ok(None)
-        }
+        OperationKind::Update => update(client, op, catalogue, media).await,
         OperationKind::Action => {
             let Some(action) = &op.action else {
                 return Err(no_body(client, at));
@@ -498,9 +433,93 @@ async fn run(
     }
 }
 
+// What became of a task: `None` when it was not joined (it panicked), `Some(None)` when it
+// did not start, else the operation's result (the location a POSTed creation was given).
+type Joined = Option<Option<Result<Option<String>, ClientError>>>;
+
+// An entity a collection lists: its location, the entity when the listing renders it, and
+// a link's source and target.
+type Listed = (String, Option<Entity>, Option<(String, String)>);
+
 /// The answers to a PUT at a new location that mean "create by POST instead": not allowed
 /// (405), not implemented (501), refused (409).
 const REFUSED_PUT: [u16; 3] = [405, 409, 501];
+
+// An update: the changed attributes POSTed to the entity.
+async fn update(
+    client: &Client,
+    op: &Operation,
+    catalogue: &Catalogue,
+    media: MediaType,
+) -> Result<Option<String>, ClientError> {
+    let at = op.location.as_str();
+    let Some(Body::Partial {
+        kind,
+        attributes,
+        title,
+        mixins,
+    }) = &op.body
+    else {
+        return Err(no_body(client, at));
+    };
+    // The entity as it is: its identifier (not always the location's last segment)
+    // and, for a link, its ends, which the rendering carries.
+    let r = client.call("GET", at, None, true, &[]).await?;
+    let current = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
+        .ok()
+        .map(|p| p.value);
+    let id = match &current {
+        Some(Document::Resource(res)) => res.entity.id.clone(),
+        Some(Document::Link(l)) => l.entity.id.clone(),
+        _ => Entity::id_from_location(at).unwrap_or(at).to_owned(),
+    };
+    let mut e = Entity::new(id, kind.clone());
+    e.attributes = attributes.clone();
+    e.title.clone_from(title);
+    if let Some(m) = mixins {
+        e.mixins.clone_from(m);
+    }
+    e.location = Some(at.to_owned());
+    let doc = match current {
+        Some(Document::Link(mut l)) => {
+            l.entity = e;
+            Document::Link(l)
+        }
+        _ => Document::Resource(Resource::new(e)),
+    };
+    let text = tern_occi::write(&doc, media).text;
+    // Setting the same attributes twice gives the same entity: safe to retry.
+    client
+        .call("POST", at, Some((&text, media)), true, &[])
+        .await?;
+    Ok(None)
+}
+
+// The creation the server refused to PUT, POSTed to its Kind's collection without an
+// identifier or a location (the server names the entity).
+async fn post_instead(
+    client: &Client,
+    at: &str,
+    mut doc: Document,
+    media: MediaType,
+    catalogue: &Catalogue,
+    collections: &[(tern_model::CategoryId, String)],
+    renames: &Mutex<HashMap<String, String>>,
+) -> Result<String, ClientError> {
+    let entity = match &mut doc {
+        Document::Resource(r) => &mut r.entity,
+        Document::Link(l) => &mut l.entity,
+        _ => return Err(no_body(client, at)),
+    };
+    entity.id.clear();
+    entity.location = None;
+    let collection = collections
+        .iter()
+        .find(|(k, _)| k == &entity.kind)
+        .map_or_else(|| format!("/{}/", entity.kind.term()), |(_, l)| l.clone());
+    let text = tern_occi::write(&doc, media).text;
+    post_create(client, &collection, &doc, &text, media, catalogue, renames).await
+}
 
 /// POSTs made for one creation at most (each after a reconciliation found nothing).
 const POST_ATTEMPTS: u32 = 4;
@@ -607,7 +626,7 @@ async fn listed(
     client: &Client,
     collection: &str,
     catalogue: &Catalogue,
-) -> Result<Vec<(String, Option<Entity>, Option<(String, String)>)>, ClientError> {
+) -> Result<Vec<Listed>, ClientError> {
     let r = client.call("GET", collection, None, true, &[404]).await?;
     if r.status == 404 {
         return Ok(Vec::new());
@@ -635,7 +654,7 @@ async fn listed(
             }
         }
         Document::Locations(ls) => {
-            out.extend(ls.into_iter().map(|l| (client.path(&l), None, None)))
+            out.extend(ls.into_iter().map(|l| (client.path(&l), None, None)));
         }
         Document::Resource(res) => {
             out.push((
@@ -665,7 +684,7 @@ async fn created(
     client: &Client,
     collection: &str,
     doc: &Document,
-    before: &[(String, Option<Entity>, Option<(String, String)>)],
+    before: &[Listed],
     catalogue: &Catalogue,
     claimed: &HashSet<String>,
 ) -> Result<Option<String>, ClientError> {
@@ -683,24 +702,23 @@ async fn created(
         if known.contains(at.as_str()) || claimed.contains(&at) {
             continue;
         }
-        let (entity, link_ends) = match entity {
-            Some(e) => (e, link_ends),
-            None => {
-                let r = client.call("GET", &at, None, true, &[404]).await?;
-                let read = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
-                    .ok()
-                    .map(|p| p.value);
-                match read {
-                    Some(Document::Resource(res)) => (res.entity, None),
-                    Some(Document::Link(l)) => (
-                        l.entity,
-                        Some((
-                            client.path(&l.source.location),
-                            client.path(&l.target.location),
-                        )),
-                    ),
-                    _ => continue,
-                }
+        let (entity, link_ends) = if let Some(e) = entity {
+            (e, link_ends)
+        } else {
+            let r = client.call("GET", &at, None, true, &[404]).await?;
+            let read = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
+                .ok()
+                .map(|p| p.value);
+            match read {
+                Some(Document::Resource(res)) => (res.entity, None),
+                Some(Document::Link(l)) => (
+                    l.entity,
+                    Some((
+                        client.path(&l.source.location),
+                        client.path(&l.target.location),
+                    )),
+                ),
+                _ => continue,
             }
         };
         if let Some(s) = score(wanted, ends.as_ref(), &entity, link_ends.as_ref())

@@ -217,8 +217,8 @@ pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, Clie
     let collection = assemble(resources, links);
     let mixins = user_mixins(&discovery, &collection);
     Ok(Extracted {
-        collection,
         discovery,
+        collection,
         mixins,
     })
 }

@@ -277,18 +277,7 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut request = self
-                .http
-                .request(m.clone(), &url)
-                .header(reqwest::header::ACCEPT, accept_header);
-            for (name, value) in headers {
-                request = request.header(*name, value.as_str());
-            }
-            if let Some((bytes, content_type)) = body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, content_type)
-                    .body(bytes.to_vec());
-            }
+            let request = self.request(m.clone(), &url, accept_header, headers, body);
             let started = Instant::now();
             let outcome = match request.send().await {
                 Ok(r) => {
@@ -365,6 +354,29 @@ impl Client {
                 }),
             };
         }
+    }
+
+    fn request(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        accept_header: &str,
+        headers: &[(&str, String)],
+        body: Option<(&[u8], &str)>,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self
+            .http
+            .request(method, url)
+            .header(reqwest::header::ACCEPT, accept_header);
+        for (name, value) in headers {
+            request = request.header(*name, value.as_str());
+        }
+        if let Some((bytes, content_type)) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(bytes.to_vec());
+        }
+        request
     }
 
     fn record(&self, call: Call) {
