@@ -119,9 +119,14 @@ pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
     Ok(())
 }
 
-/// Before a storage link is stored: its device ID is the backing data object's ID.
+/// Before a storage link is stored: a device ID the request leaves out is the backing data
+/// object's ID. One the client gives is kept, as for every provider-assigned attribute:
+/// otherwise a client applying a target that names its own device ID (ovf2occi writes the OVF
+/// disk's) would see it changed back on every run and never converge.
 pub(crate) fn before_link(ctx: &Ctx, tx: &mut dyn Transaction, link: &mut Link) -> Outcome<()> {
-    if !is(ctx, &link.entity.kind, "storagelink") {
+    if !is(ctx, &link.entity.kind, "storagelink")
+        || link.entity.attributes.get(DEVICE_ID).is_some()
+    {
         return Ok(());
     }
     if let Some(row) = tx.cdmi_get(&volume_path(&link.target.location))?
