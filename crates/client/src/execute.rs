@@ -256,11 +256,13 @@ pub async fn execute(
             let renames = renames.clone();
             let collections = collections.clone();
             let catalogue = catalogue.clone();
-            let limit = limit.clone();
+            // Permits are taken here, in plan order: the calls start in that order, and
+            // none starts once a failure is known.
+            let permit = limit.clone().acquire_owned().await;
             let timeout = options.action_timeout;
             let progress = options.progress.clone();
             tasks.spawn(async move {
-                let _permit = limit.acquire_owned().await;
+                let _permit = permit;
                 if stop.load(Ordering::SeqCst) {
                     return (index, None);
                 }
