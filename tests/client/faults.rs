@@ -75,7 +75,7 @@ async fn proxy(listener: TcpListener, upstream: SocketAddr, every: usize, seen: 
 }
 
 // The head (with `Connection: close` forced) and the body (Content-Length).
-async fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
+pub(super) async fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     let end = loop {

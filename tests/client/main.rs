@@ -3,7 +3,10 @@
 //! stopped slave and back; the 1.1 text/plain server; a proxy injecting 503s and lost
 //! responses.
 
+mod cdmi;
 mod faults;
+mod post;
+mod roundtrip;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

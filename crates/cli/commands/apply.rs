@@ -4,7 +4,6 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clap::Args;
@@ -151,10 +150,11 @@ pub(crate) fn apply_collection(
     }
     let client = args.connect.client()?;
     let parallel = args.connect.parallel();
-    let options = ExecuteOptions {
+    let mut options = ExecuteOptions {
         parallel,
         action_timeout: Duration::from_secs(args.action_timeout),
         progress: progress(global),
+        collections: Vec::new(),
     };
     // Round 1 is the plan shown and confirmed. A provider may not reach every wanted value
     // by creation alone (a new compute starts `inactive`; its `start` can only be planned
@@ -180,6 +180,9 @@ pub(crate) fn apply_collection(
             }
         }
         let p = plan(&comparison, &planning);
+        options
+            .collections
+            .clone_from(&extracted.discovery.collections);
         if round == 1 && (global.format != Format::Json || args.dry_run) {
             match global.format {
                 Format::Json => output::print_json(&to_json(&p)?)?,
@@ -242,10 +245,6 @@ fn print_report(report: &tern_client::Report, global: &GlobalArgs) -> Result<(),
         return Ok(());
     }
     let mut text = String::new();
-    if global.verbosity() > Verbosity::Quiet && std::io::stderr().is_terminal() {
-        // Below the progress line.
-        text.push('\n');
-    }
     for s in &report.steps {
         if s.outcome == StepOutcome::Done && global.verbosity() < Verbosity::Verbose {
             continue;
@@ -286,42 +285,75 @@ fn print_report(report: &tern_client::Report, global: &GlobalArgs) -> Result<(),
     Ok(())
 }
 
-// Progress on stderr in the text format: one line rewritten in place on a terminal, a line
+// Progress on stderr in the text format: a bar per stage on a terminal (indicatif), a line
 // per stage and per operation otherwise (logs); nothing with --quiet or --format json.
 fn progress(global: &GlobalArgs) -> Option<Arc<dyn Fn(Progress) + Send + Sync>> {
     if global.format == Format::Json || global.verbosity() == Verbosity::Quiet {
         return None;
     }
-    let terminal = std::io::stderr().is_terminal();
-    let ended = Arc::new(AtomicUsize::new(0));
+    if std::io::stderr().is_terminal() {
+        let bar = Arc::new(std::sync::Mutex::new(None::<indicatif::ProgressBar>));
+        return Some(Arc::new(move |p: Progress| {
+            let Ok(mut bar) = bar.lock() else {
+                return;
+            };
+            match p {
+                Progress::Stage {
+                    stage,
+                    stages,
+                    operations,
+                } => {
+                    if let Some(done) = bar.take() {
+                        done.finish();
+                    }
+                    let b = indicatif::ProgressBar::new(operations as u64);
+                    b.set_style(bar_style());
+                    b.set_prefix(format!("stage {stage}/{stages}"));
+                    *bar = Some(b);
+                }
+                Progress::Operation {
+                    method,
+                    location,
+                    ok,
+                    ..
+                } => {
+                    if let Some(b) = bar.as_ref() {
+                        if !ok {
+                            b.println(format!("{method} {location}: FAILED"));
+                        }
+                        b.set_message(format!("{method} {location}"));
+                        b.inc(1);
+                        if b.position() >= b.length().unwrap_or(0) {
+                            b.finish();
+                        }
+                    }
+                }
+            }
+        }));
+    }
     Some(Arc::new(move |p: Progress| match p {
         Progress::Stage {
             stage,
             stages,
             operations,
-        } => {
-            ended.store(0, Ordering::SeqCst);
-            if terminal {
-                eprint!("\r\x1b[Kstage {stage}/{stages}: 0/{operations}");
-            } else {
-                eprintln!("stage {stage}/{stages}: {operations} calls");
-            }
-        }
+        } => eprintln!("stage {stage}/{stages}: {operations} calls"),
         Progress::Operation {
-            stage,
             method,
             location,
             ok,
+            ..
         } => {
-            let n = ended.fetch_add(1, Ordering::SeqCst) + 1;
             let status = if ok { "ok" } else { "FAILED" };
-            if terminal {
-                eprint!("\r\x1b[Kstage {stage}: {n} done, last {method} {location} {status}");
-            } else {
-                eprintln!("  {method} {location}: {status}");
-            }
+            eprintln!("  {method} {location}: {status}");
         }
     }))
+}
+
+/// The bar of a stage of calls (and of an upload's bytes, with `bytes`).
+pub(crate) fn bar_style() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
 
 fn confirm() -> Result<bool, CliError> {

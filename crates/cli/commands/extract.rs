@@ -41,6 +41,9 @@ pub(crate) fn run(args: &ExtractArgs, _global: &GlobalArgs) -> Result<Outcome, C
     let listing = Listing {
         resources: extracted.collection.resources().to_vec(),
         links: extracted.collection.standalone_links().to_vec(),
+        // The user mixins the entities use: applied to another server, they are defined
+        // there first.
+        mixins: extracted.mixins,
         ..Listing::default()
     };
     let options = tern_occi::WriteOptions {

@@ -1,8 +1,9 @@
 //! Execution of a plan: stage by stage, the calls of a stage concurrently (bounded), actions
 //! waiting for the new state, the first permanent failure ending the run.
 
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -23,6 +24,9 @@ pub struct ExecuteOptions {
     pub action_timeout: Duration,
     /// Told when a stage starts and when each operation ends (a progress display).
     pub progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+    /// Each Kind's collection (from the discovery): where a creation is POSTed when the
+    /// server refuses a PUT at a new location. A Kind absent here uses `/<term>/`.
+    pub collections: Vec<(tern_model::CategoryId, String)>,
 }
 
 impl std::fmt::Debug for ExecuteOptions {
@@ -31,6 +35,7 @@ impl std::fmt::Debug for ExecuteOptions {
             .field("parallel", &self.parallel)
             .field("action_timeout", &self.action_timeout)
             .field("progress", &self.progress.is_some())
+            .field("collections", &self.collections)
             .finish()
     }
 }
@@ -41,6 +46,7 @@ impl Default for ExecuteOptions {
             parallel: 8,
             action_timeout: Duration::from_secs(120),
             progress: None,
+            collections: Vec::new(),
         }
     }
 }
@@ -84,6 +90,10 @@ pub struct Step {
     /// The action's term, for actions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// The location the server assigned, for a creation POSTed to the Kind's collection
+    /// because the server refused the PUT (later operations use it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned: Option<String>,
     /// `done`, `failed` or `not done`.
     pub outcome: Outcome,
     /// Why it failed.
@@ -214,6 +224,9 @@ pub async fn execute(
     let mut steps = Vec::new();
     let mut failed = false;
     let limit = Arc::new(Semaphore::new(options.parallel.max(1)));
+    // Planned location → the one the server assigned to a POSTed creation.
+    let renames: Arc<Mutex<HashMap<String, String>>> = Arc::default();
+    let collections = Arc::new(options.collections.clone());
     for (i, stage) in plan.stages.iter().enumerate() {
         let stage_no = i + 1;
         if failed {
@@ -239,17 +252,35 @@ pub async fn execute(
         for (index, op) in stage.operations.iter().enumerate() {
             let stop = stop.clone();
             let client = client.clone();
-            let op = op.clone();
+            let op = renamed(op, &renames);
+            let renames = renames.clone();
+            let collections = collections.clone();
             let catalogue = catalogue.clone();
-            let limit = limit.clone();
+            // Permits are taken here, in plan order: the calls start in that order, and
+            // none starts once a failure is known.
+            let permit = limit.clone().acquire_owned().await;
             let timeout = options.action_timeout;
             let progress = options.progress.clone();
             tasks.spawn(async move {
-                let _permit = limit.acquire_owned().await;
+                let _permit = permit;
                 if stop.load(Ordering::SeqCst) {
                     return (index, None);
                 }
-                let result = run(&client, &op, &catalogue, media, timeout).await;
+                let result = run(
+                    &client,
+                    &op,
+                    &catalogue,
+                    media,
+                    timeout,
+                    &collections,
+                    &renames,
+                )
+                .await;
+                if let Ok(Some(assigned)) = &result
+                    && let Ok(mut renames) = renames.lock()
+                {
+                    renames.insert(op.location.clone(), assigned.clone());
+                }
                 if result.is_err() {
                     stop.store(true, Ordering::SeqCst);
                 }
@@ -269,26 +300,15 @@ pub async fn execute(
             });
         }
         // None: not joined (a task that panicked); Some(None): not started.
-        let mut results: Vec<Option<Option<Result<(), ClientError>>>> =
-            vec![None; stage.operations.len()];
+        let mut results: Vec<Joined> = vec![None; stage.operations.len()];
         while let Some(joined) = tasks.join_next().await {
             if let Ok((index, result)) = joined {
                 results[index] = Some(result);
             }
         }
         for (op, result) in stage.operations.iter().zip(results) {
-            let s = match result {
-                Some(Some(Ok(()))) => step(stage_no, op, Outcome::Done, None),
-                Some(Some(Err(e))) => {
-                    failed = true;
-                    step(stage_no, op, Outcome::Failed, Some(e.to_string()))
-                }
-                Some(None) => step(stage_no, op, Outcome::NotDone, None),
-                None => {
-                    failed = true;
-                    step(stage_no, op, Outcome::Failed, Some("the task ended".into()))
-                }
-            };
+            let s = joined_step(stage_no, op, result);
+            failed |= s.outcome == Outcome::Failed;
             steps.push(s);
         }
     }
@@ -299,6 +319,20 @@ pub async fn execute(
     }
 }
 
+// The step of an operation from what became of its task.
+fn joined_step(stage: usize, op: &Operation, result: Joined) -> Step {
+    match result {
+        Some(Some(Ok(assigned))) => {
+            let mut s = step(stage, op, Outcome::Done, None);
+            s.assigned = assigned;
+            s
+        }
+        Some(Some(Err(e))) => step(stage, op, Outcome::Failed, Some(e.to_string())),
+        Some(None) => step(stage, op, Outcome::NotDone, None),
+        None => step(stage, op, Outcome::Failed, Some("the task ended".into())),
+    }
+}
+
 fn step(stage: usize, op: &Operation, outcome: Outcome, error: Option<String>) -> Step {
     Step {
         stage,
@@ -306,6 +340,7 @@ fn step(stage: usize, op: &Operation, outcome: Outcome, error: Option<String>) -
         method: op.op.method(),
         location: op.location.clone(),
         action: op.action.as_ref().map(|a| a.term().to_owned()),
+        assigned: None,
         outcome,
         error,
     }
@@ -320,12 +355,14 @@ async fn run(
     catalogue: &Catalogue,
     media: MediaType,
     timeout: Duration,
-) -> Result<(), ClientError> {
+    collections: &[(tern_model::CategoryId, String)],
+    renames: &Mutex<HashMap<String, String>>,
+) -> Result<Option<String>, ClientError> {
     let at = op.location.as_str();
     match op.op {
         OperationKind::Delete => {
             client.call("DELETE", at, None, true, &[404]).await?;
-            Ok(())
+            Ok(None)
         }
         OperationKind::Create => {
             let doc = match &op.body {
@@ -342,38 +379,17 @@ async fn run(
                 _ => return Err(no_body(client, at)),
             };
             let text = tern_occi::write(&doc, media).text;
-            client
-                .call("PUT", at, Some((&text, media)), true, &[])
+            let r = client
+                .call("PUT", at, Some((&text, media)), true, &REFUSED_PUT)
                 .await?;
-            Ok(())
-        }
-        OperationKind::Update => {
-            let Some(Body::Partial {
-                kind,
-                attributes,
-                title,
-                mixins,
-            }) = &op.body
-            else {
-                return Err(no_body(client, at));
-            };
-            let mut e = Entity::new(
-                Entity::id_from_location(at).unwrap_or(at).to_owned(),
-                kind.clone(),
-            );
-            e.attributes = attributes.clone();
-            e.title.clone_from(title);
-            if let Some(m) = mixins {
-                e.mixins.clone_from(m);
+            if REFUSED_PUT.contains(&r.status) {
+                return post_instead(client, at, doc, media, catalogue, collections, renames)
+                    .await
+                    .map(Some);
             }
-            e.location = Some(at.to_owned());
-            let text = tern_occi::write(&Document::Resource(Resource::new(e)), media).text;
-            // Setting the same attributes twice gives the same entity: safe to retry.
-            client
-                .call("POST", at, Some((&text, media)), true, &[])
-                .await?;
-            Ok(())
+            Ok(None)
         }
+        OperationKind::Update => update(client, op, catalogue, media).await,
         OperationKind::Action => {
             let Some(action) = &op.action else {
                 return Err(no_body(client, at));
@@ -403,7 +419,9 @@ async fn run(
                 .await?;
             match wanted {
                 Some((attribute, to)) => {
-                    wait_for(client, at, &attribute, &to, catalogue, timeout, r.status).await
+                    wait_for(client, at, &attribute, &to, catalogue, timeout, r.status)
+                        .await
+                        .map(|()| None)
                 }
                 None if r.status == 409 => Err(ClientError::Status {
                     method: "POST".into(),
@@ -411,10 +429,335 @@ async fn run(
                     status: 409,
                     body: r.text.trim().to_owned(),
                 }),
-                None => Ok(()),
+                None => Ok(None),
             }
         }
     }
+}
+
+// What became of a task: `None` when it was not joined (it panicked), `Some(None)` when it
+// did not start, else the operation's result (the location a POSTed creation was given).
+type Joined = Option<Option<Result<Option<String>, ClientError>>>;
+
+// An entity a collection lists: its location, the entity when the listing renders it, and
+// a link's source and target.
+type Listed = (String, Option<Entity>, Option<(String, String)>);
+
+/// The answers to a PUT at a new location that mean "create by POST instead": not allowed
+/// (405), not implemented (501), refused (409).
+const REFUSED_PUT: [u16; 3] = [405, 409, 501];
+
+// An update: the changed attributes POSTed to the entity.
+async fn update(
+    client: &Client,
+    op: &Operation,
+    catalogue: &Catalogue,
+    media: MediaType,
+) -> Result<Option<String>, ClientError> {
+    let at = op.location.as_str();
+    let Some(Body::Partial {
+        kind,
+        attributes,
+        title,
+        mixins,
+    }) = &op.body
+    else {
+        return Err(no_body(client, at));
+    };
+    // The entity as it is: its identifier (not always the location's last segment)
+    // and, for a link, its ends, which the rendering carries.
+    let r = client.call("GET", at, None, true, &[]).await?;
+    let current = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
+        .ok()
+        .map(|p| p.value);
+    let id = match &current {
+        Some(Document::Resource(res)) => res.entity.id.clone(),
+        Some(Document::Link(l)) => l.entity.id.clone(),
+        _ => Entity::id_from_location(at).unwrap_or(at).to_owned(),
+    };
+    let mut e = Entity::new(id, kind.clone());
+    e.attributes = attributes.clone();
+    e.title.clone_from(title);
+    if let Some(m) = mixins {
+        e.mixins.clone_from(m);
+    }
+    e.location = Some(at.to_owned());
+    let doc = match current {
+        Some(Document::Link(mut l)) => {
+            l.entity = e;
+            Document::Link(l)
+        }
+        _ => Document::Resource(Resource::new(e)),
+    };
+    let text = tern_occi::write(&doc, media).text;
+    // Setting the same attributes twice gives the same entity: safe to retry.
+    client
+        .call("POST", at, Some((&text, media)), true, &[])
+        .await?;
+    Ok(None)
+}
+
+// The creation the server refused to PUT, POSTed to its Kind's collection without an
+// identifier or a location (the server names the entity).
+async fn post_instead(
+    client: &Client,
+    at: &str,
+    mut doc: Document,
+    media: MediaType,
+    catalogue: &Catalogue,
+    collections: &[(tern_model::CategoryId, String)],
+    renames: &Mutex<HashMap<String, String>>,
+) -> Result<String, ClientError> {
+    let entity = match &mut doc {
+        Document::Resource(r) => &mut r.entity,
+        Document::Link(l) => &mut l.entity,
+        _ => return Err(no_body(client, at)),
+    };
+    entity.id.clear();
+    entity.location = None;
+    let collection = collections
+        .iter()
+        .find(|(k, _)| k == &entity.kind)
+        .map_or_else(|| format!("/{}/", entity.kind.term()), |(_, l)| l.clone());
+    let text = tern_occi::write(&doc, media).text;
+    post_create(client, &collection, &doc, &text, media, catalogue, renames).await
+}
+
+/// POSTs made for one creation at most (each after a reconciliation found nothing).
+const POST_ATTEMPTS: u32 = 4;
+
+// `op` with the locations the server assigned in earlier stages: its own, and the sources
+// and targets of the links it carries.
+fn renamed(op: &Operation, renames: &Mutex<HashMap<String, String>>) -> Operation {
+    let mut op = op.clone();
+    let Ok(renames) = renames.lock() else {
+        return op;
+    };
+    if renames.is_empty() {
+        return op;
+    }
+    let map = |l: &mut String| {
+        if let Some(n) = renames.get(l.as_str()) {
+            l.clone_from(n);
+        }
+    };
+    map(&mut op.location);
+    match &mut op.body {
+        Some(Body::Link(l)) => {
+            map(&mut l.source.location);
+            map(&mut l.target.location);
+        }
+        Some(Body::Resource(r)) => {
+            for l in &mut r.links {
+                map(&mut l.source.location);
+                map(&mut l.target.location);
+            }
+        }
+        _ => {}
+    }
+    op
+}
+
+// A creation POSTed to the Kind's collection; the server's `Location` (or the location the
+// body renders) is the entity's. A POST is not repeated blindly: after a failure without an
+// answer (a lost response), the collection is read again and an entity that was not there
+// before and matches what was sent (Kind, title, attributes, link ends) is the one created.
+async fn post_create(
+    client: &Client,
+    collection: &str,
+    doc: &Document,
+    text: &str,
+    media: MediaType,
+    catalogue: &Catalogue,
+    renames: &Mutex<HashMap<String, String>>,
+) -> Result<String, ClientError> {
+    let before = listed(client, collection, catalogue).await?;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match client
+            .call("POST", collection, Some((text, media)), false, &[])
+            .await
+        {
+            Ok(r) => {
+                let location = r
+                    .location
+                    .clone()
+                    .or_else(|| read_entity(&r, catalogue).and_then(|e| e.location))
+                    .or_else(|| {
+                        let t = r.text.trim();
+                        t.lines()
+                            .find_map(|l| l.trim().strip_prefix("X-OCCI-Location:"))
+                            .map(|l| l.trim().to_owned())
+                    });
+                return location
+                    .map(|l| client.path(&l))
+                    .ok_or_else(|| ClientError::Rendering {
+                        url: client.url(collection),
+                        message: "the creation's response names no location".into(),
+                    });
+            }
+            Err(e) => {
+                let transient = match &e {
+                    ClientError::Transport { .. } => true,
+                    ClientError::Status { status, .. } => *status == 429 || *status >= 500,
+                    _ => false,
+                };
+                if !transient || attempt >= POST_ATTEMPTS {
+                    return Err(e);
+                }
+                // Locations other creations of this run were given are not this one's.
+                let claimed: HashSet<String> = renames
+                    .lock()
+                    .map(|r| r.values().cloned().collect())
+                    .unwrap_or_default();
+                if let Some(found) =
+                    created(client, collection, doc, &before, catalogue, &claimed).await?
+                {
+                    return Ok(found);
+                }
+                tokio::time::sleep(Duration::from_millis(100 * u64::from(attempt))).await;
+            }
+        }
+    }
+}
+
+// The entities a collection lists, by location (each read on its own when it lists
+// locations only).
+async fn listed(
+    client: &Client,
+    collection: &str,
+    catalogue: &Catalogue,
+) -> Result<Vec<Listed>, ClientError> {
+    let r = client.call("GET", collection, None, true, &[404]).await?;
+    if r.status == 404 {
+        return Ok(Vec::new());
+    }
+    let doc = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
+        .map(|p| p.value)
+        .map_err(|_| ClientError::Rendering {
+            url: client.url(collection),
+            message: "the collection could not be read".into(),
+        })?;
+    let mut out = Vec::new();
+    match doc {
+        Document::Listing(l) => {
+            for res in l.resources {
+                let at = client.path(&res.entity.location_or_default());
+                out.push((at, Some(res.entity), None));
+            }
+            for link in l.links {
+                let at = client.path(&link.entity.location_or_default());
+                let ends = (
+                    client.path(&link.source.location),
+                    client.path(&link.target.location),
+                );
+                out.push((at, Some(link.entity), Some(ends)));
+            }
+        }
+        Document::Locations(ls) => {
+            out.extend(ls.into_iter().map(|l| (client.path(&l), None, None)));
+        }
+        Document::Resource(res) => {
+            out.push((
+                client.path(&res.entity.location_or_default()),
+                Some(res.entity),
+                None,
+            ));
+        }
+        Document::Link(link) => {
+            let ends = (
+                client.path(&link.source.location),
+                client.path(&link.target.location),
+            );
+            out.push((
+                client.path(&link.entity.location_or_default()),
+                Some(link.entity),
+                Some(ends),
+            ));
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+// The entity of the collection that was not listed `before` and matches `doc`.
+async fn created(
+    client: &Client,
+    collection: &str,
+    doc: &Document,
+    before: &[Listed],
+    catalogue: &Catalogue,
+    claimed: &HashSet<String>,
+) -> Result<Option<String>, ClientError> {
+    let known: HashSet<&str> = before.iter().map(|(l, _, _)| l.as_str()).collect();
+    let (wanted, ends) = match doc {
+        Document::Resource(r) => (&r.entity, None),
+        Document::Link(l) => (
+            &l.entity,
+            Some((l.source.location.clone(), l.target.location.clone())),
+        ),
+        _ => return Ok(None),
+    };
+    let mut best: Option<(i64, String)> = None;
+    for (at, entity, link_ends) in listed(client, collection, catalogue).await? {
+        if known.contains(at.as_str()) || claimed.contains(&at) {
+            continue;
+        }
+        let (entity, link_ends) = if let Some(e) = entity {
+            (e, link_ends)
+        } else {
+            let r = client.call("GET", &at, None, true, &[404]).await?;
+            let read = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
+                .ok()
+                .map(|p| p.value);
+            match read {
+                Some(Document::Resource(res)) => (res.entity, None),
+                Some(Document::Link(l)) => (
+                    l.entity,
+                    Some((
+                        client.path(&l.source.location),
+                        client.path(&l.target.location),
+                    )),
+                ),
+                _ => continue,
+            }
+        };
+        if let Some(s) = score(wanted, ends.as_ref(), &entity, link_ends.as_ref())
+            && s >= 0
+            && best.as_ref().is_none_or(|(b, _)| s > *b)
+        {
+            best = Some((s, at));
+        }
+    }
+    Ok(best.map(|(_, at)| at))
+}
+
+// How well `found` matches what was sent: `None` unless the Kind, the title and the link ends
+// are the same; else the attributes sent that the server renders with the value sent, minus
+// those it renders with another (a server may drop attributes it does not keep, add its own,
+// and compute some, such as a storage link's device id).
+fn score(
+    wanted: &Entity,
+    wanted_ends: Option<&(String, String)>,
+    found: &Entity,
+    found_ends: Option<&(String, String)>,
+) -> Option<i64> {
+    if wanted.kind != found.kind || wanted.title != found.title || wanted_ends != found_ends {
+        return None;
+    }
+    let mut score = 0i64;
+    for (name, value) in wanted.attributes.iter() {
+        if name.starts_with("occi.core.") {
+            continue;
+        }
+        match found.attributes.get(name) {
+            Some(v) if v.to_plain_string() == value.to_plain_string() => score += 1,
+            Some(_) => score -= 1,
+            None => {}
+        }
+    }
+    Some(score)
 }
 
 // A provider creates an instance in its state machine's initial state and moves it with

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use tern_model::{Catalogue, CategoryId, Collection, Link, OcciVersion, Resource};
+use tern_model::{Catalogue, CategoryId, Collection, Link, Mixin, OcciVersion, Resource};
 use tern_occi::{Document, MediaType, ParseOptions};
 use tokio::sync::Semaphore;
 
@@ -35,6 +35,11 @@ pub struct Extracted {
     pub discovery: Discovery,
     /// Every resource with its links, and the links whose source is no resource read.
     pub collection: Collection,
+    /// The definitions of the mixins the entities use that are not OCCI Infrastructure's
+    /// (user mixins such as ovf2occi's templates), with the ones they depend on,
+    /// dependencies first: written beside the entities, they let the collection be applied
+    /// to another server.
+    pub mixins: Vec<Mixin>,
 }
 
 /// Reads the query interface: the well-known path first, then `/-/`.
@@ -209,10 +214,56 @@ pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, Clie
         &mut links,
     )
     .await?;
+    let collection = assemble(resources, links);
+    let mixins = user_mixins(&discovery, &collection);
     Ok(Extracted {
-        collection: assemble(resources, links),
         discovery,
+        collection,
+        mixins,
     })
+}
+
+/// The mixins of `collection`'s entities that the standard catalogue of the server's version
+/// lacks, with what they depend on (dependencies first), as the server defines them.
+fn user_mixins(discovery: &Discovery, collection: &Collection) -> Vec<Mixin> {
+    let standard = Catalogue::infrastructure(discovery.version);
+    let mut used: Vec<&CategoryId> = Vec::new();
+    for r in collection.resources() {
+        used.extend(r.entity.mixins.iter());
+        for l in &r.links {
+            used.extend(l.entity.mixins.iter());
+        }
+    }
+    for l in collection.standalone_links() {
+        used.extend(l.entity.mixins.iter());
+    }
+    let mut out: Vec<Mixin> = Vec::new();
+    for id in used {
+        add_user_mixin(id, &discovery.catalogue, &standard, &mut out);
+    }
+    out
+}
+
+// Post-order (dependencies first); a cycle ends at a mixin already taken.
+fn add_user_mixin(
+    id: &CategoryId,
+    catalogue: &Catalogue,
+    standard: &Catalogue,
+    out: &mut Vec<Mixin>,
+) {
+    if standard.mixin(id).is_some() || out.iter().any(|m| &m.id == id) {
+        return;
+    }
+    let Some(m) = catalogue.mixin(id) else {
+        return;
+    };
+    out.push(m.clone());
+    let at = out.len() - 1;
+    for d in &m.depends {
+        add_user_mixin(d, catalogue, standard, out);
+    }
+    let me = out.remove(at);
+    out.push(me);
 }
 
 // The text renderings list locations: each entity is read on its own, `parallel` at a time.

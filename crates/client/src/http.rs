@@ -246,6 +246,25 @@ impl Client {
         retry: bool,
         accept: &[u16],
     ) -> Result<Response, ClientError> {
+        let accept_header = self.accept();
+        let body = body.map(|(text, media)| (text.as_bytes(), media.essence()));
+        self.send(method, path, &accept_header, &[], body, retry, accept)
+            .await
+    }
+
+    /// Like [`Client::call`] with any `Accept`, extra `headers` and a body of bytes with its
+    /// content type (CDMI requests and raw data-object values).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        accept_header: &str,
+        headers: &[(&str, String)],
+        body: Option<(&[u8], &str)>,
+        retry: bool,
+        accept: &[u16],
+    ) -> Result<Response, ClientError> {
         let url = self.url(path);
         let m = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|e| ClientError::Setup(format!("{method}: {e}")))?;
@@ -258,15 +277,7 @@ impl Client {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut request = self
-                .http
-                .request(m.clone(), &url)
-                .header(reqwest::header::ACCEPT, self.accept());
-            if let Some((text, media)) = body {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, media.essence())
-                    .body(text.to_owned());
-            }
+            let request = self.request(m.clone(), &url, accept_header, headers, body);
             let started = Instant::now();
             let outcome = match request.send().await {
                 Ok(r) => {
@@ -343,6 +354,29 @@ impl Client {
                 }),
             };
         }
+    }
+
+    fn request(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        accept_header: &str,
+        headers: &[(&str, String)],
+        body: Option<(&[u8], &str)>,
+    ) -> reqwest::RequestBuilder {
+        let mut request = self
+            .http
+            .request(method, url)
+            .header(reqwest::header::ACCEPT, accept_header);
+        for (name, value) in headers {
+            request = request.header(*name, value.as_str());
+        }
+        if let Some((bytes, content_type)) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(bytes.to_vec());
+        }
+        request
     }
 
     fn record(&self, call: Call) {

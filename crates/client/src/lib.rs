@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cdmi;
 mod execute;
 mod extract;
 mod http;
