@@ -40,6 +40,9 @@ pub(crate) struct ServeArgs {
     /// the action is in progress.
     #[arg(long, value_name = "MS")]
     simulate_delay: Option<u64>,
+    /// Do not serve the web page under /ui/ (the live topology, plan preview, CDMI browser).
+    #[arg(long)]
+    no_ui: bool,
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -57,6 +60,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     config.insecure = args.insecure;
     config.version = version;
     config.simulate_delay = args.simulate_delay.map(Duration::from_millis);
+    config.ui = !args.no_ui;
     tern_server::run(config).map_err(|e| CliError::usage(format!("serve: {e}")))?;
     Ok(Outcome::Ok)
 }

@@ -46,6 +46,8 @@ pub struct Config {
     pub cdmi_object_limit: u64,
     /// The IANA enterprise number in the CDMI object IDs this server generates.
     pub cdmi_enterprise_number: u32,
+    /// Serve the web page under `/ui/` (`tern serve --no-ui`: off).
+    pub ui: bool,
 }
 
 impl Config {
@@ -62,6 +64,7 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             cdmi_object_limit: DEFAULT_CDMI_OBJECT_LIMIT,
             cdmi_enterprise_number: tern_cdmi::objectid::DEFAULT_ENTERPRISE_NUMBER,
+            ui: true,
         }
     }
 

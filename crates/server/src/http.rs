@@ -53,14 +53,22 @@ pub fn router(provider: Arc<Provider>, config: &Config) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ));
+    let provider = Arc::clone(&app.provider);
     // CDMI requests are routed before the OCCI stack's body limit and timeout: their values
     // are streamed under the CDMI object size limit, however long that takes.
-    Router::new()
+    let service = Router::new()
         .fallback(move |State(app): State<Arc<App>>, request: Request| {
             let occi = occi.clone();
             async move { route(app, occi, request).await }
         })
-        .with_state(app)
+        .with_state(app);
+    // The web page (`/ui/`) has routes of its own, in front of CDMI and OCCI.
+    let service = if config.ui {
+        service.merge(crate::ui::routes(provider, config))
+    } else {
+        service
+    };
+    service
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
 }
@@ -153,8 +161,22 @@ fn version(app: &App, headers: &HeaderMap) -> Result<(), Reply> {
 
 // Bearer authentication, the token compared in constant time.
 fn authenticate(app: &App, headers: &HeaderMap) -> Result<(), Reply> {
-    let Some(token) = &app.token else {
-        return Ok(());
+    if authorized(app.token.as_deref(), headers) {
+        Ok(())
+    } else {
+        Err(Reply::error(
+            401,
+            "a Bearer token is required (`Authorization: Bearer TOKEN`)",
+        )
+        .with_header("WWW-Authenticate", "Bearer realm=\"tern\""))
+    }
+}
+
+/// Whether `headers` carry `Authorization: Bearer TOKEN` for `token` (always, without one),
+/// compared in constant time.
+pub(crate) fn authorized(token: Option<&str>, headers: &HeaderMap) -> bool {
+    let Some(token) = token else {
+        return true;
     };
     let given = headers
         .get(header::AUTHORIZATION)
@@ -164,15 +186,7 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<(), Reply> {
             scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
         })
         .unwrap_or_default();
-    if bool::from(given.as_bytes().ct_eq(token.as_bytes())) {
-        Ok(())
-    } else {
-        Err(Reply::error(
-            401,
-            "a Bearer token is required (`Authorization: Bearer TOKEN`)",
-        )
-        .with_header("WWW-Authenticate", "Bearer realm=\"tern\""))
-    }
+    bool::from(given.as_bytes().ct_eq(token.as_bytes()))
 }
 
 async fn answer(app: &App, request: Request) -> Reply {
@@ -219,8 +233,8 @@ async fn answer(app: &App, request: Request) -> Reply {
     app.provider.handle(request).await
 }
 
-// Whether reading the body failed on the size limit (anywhere in the error's chain).
-fn over_limit(e: &axum::Error) -> bool {
+/// Whether reading the body failed on the size limit (anywhere in the error's chain).
+pub(crate) fn over_limit(e: &axum::Error) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cause {
         if c.is::<http_body_util::LengthLimitError>() {

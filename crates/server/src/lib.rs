@@ -41,6 +41,7 @@ mod listener;
 mod negotiate;
 mod provider;
 mod render;
+mod ui;
 
 use std::sync::Arc;
 use std::time::Duration;

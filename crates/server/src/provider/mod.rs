@@ -8,6 +8,7 @@ mod images;
 mod ovf;
 mod query;
 mod request;
+mod snapshot;
 mod stored;
 
 use std::collections::HashSet;
@@ -25,6 +26,7 @@ use crate::render::Reply;
 use crate::{ServerError, ids};
 
 pub(crate) use request::{Method, OcciRequest};
+pub(crate) use snapshot::{MAX_RESOURCES, Scope, Snapshot};
 
 /// The top-level CDMI container of the storage volumes (see the `bridge` module).
 pub(crate) const VOLUMES_NAME: &str = "volumes";
@@ -41,6 +43,8 @@ pub struct Provider {
     delay: Option<Duration>,
     busy: Arc<Mutex<HashSet<String>>>,
     cdmi_enterprise: u32,
+    // The store's committed write transactions, for the web page's polling.
+    changes: snapshot::Changes,
 }
 
 // What a request's work needs, cheap to clone into the blocking thread.
@@ -97,6 +101,8 @@ impl Provider {
     ) -> Result<Provider, ServerError> {
         let version = config.version;
         let options = parse_options(version);
+        let count = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let store: Arc<dyn Store> = Arc::new(crate::ui::Counted::new(store, Arc::clone(&count)));
         let catalogue = transact(store.as_ref(), move |tx| {
             Ok((
                 query::load_catalogue(version, &options, tx)?,
@@ -115,6 +121,7 @@ impl Provider {
             delay: config.simulate_delay,
             busy: Arc::new(Mutex::new(HashSet::new())),
             cdmi_enterprise: config.cdmi_enterprise_number,
+            changes: snapshot::Changes::new(count),
         })
     }
 
