@@ -320,6 +320,7 @@
     row("location", key.startsWith("new:") ? key.slice(4) + " (to be created)" : key);
     if (e.id) row("id", e.id);
     if (e.kind) row("kind", e.kind);
+    if (e.summary) row("summary", e.summary);
     if (item.mark) row("preview", item.mark);
     for (const c of item.changes || []) row("change", c);
     for (const m of e.mixins || []) row("mixin", m);
@@ -396,6 +397,7 @@
     state.overlay = null;
     clear($("plan-stages"));
     clear($("plan-errors"));
+    $("plan-warnings").hidden = true;
     $("plan-diff").textContent = "";
     $("plan").dataset.state = "";
     draw();
@@ -419,7 +421,13 @@
     });
     if (body.stages.length === 0) list.append(el("li", {}, "nothing to do"));
     $("plan-diff").textContent = body.diffText || "";
-    for (const w of body.warnings || []) $("plan-errors").append(el("li", { "data-rule": w.rule || "" }, finding(w)));
+    const warnings = body.warnings || [];
+    const box = $("plan-warnings");
+    const list2 = box.querySelector("ul");
+    clear(list2);
+    for (const w of warnings) list2.append(el("li", { "data-rule": w.rule || "" }, finding(w)));
+    box.querySelector("summary").textContent = warnings.length + (warnings.length === 1 ? " note" : " notes") + " on the target";
+    box.hidden = warnings.length === 0;
     if (body.note) $("plan-errors").append(el("li", {}, body.note));
   }
 

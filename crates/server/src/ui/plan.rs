@@ -108,9 +108,14 @@ impl Rejected {
         Rejected {
             status: StatusCode::BAD_REQUEST,
             message: message.to_owned(),
-            findings: findings.into_iter().map(|f| f.in_file(TARGET)).collect(),
+            findings: findings.into_iter().map(named).collect(),
         }
     }
+}
+
+// A finding about the target names it (the OCCI reader names its source already).
+fn named(f: Finding) -> Finding {
+    if f.file.is_some() { f } else { f.in_file(TARGET) }
 }
 
 /// The preview of `target` against `snapshot`: diff, plan and overlay.
@@ -157,7 +162,7 @@ pub(crate) fn preview(
         "planText": tern_engine::plan_text(&planned),
         "stages": stages(&planned),
         "overlay": overlay,
-        "warnings": warnings.into_iter().map(|f| f.in_file(TARGET)).collect::<Vec<_>>(),
+        "warnings": warnings.into_iter().map(named).collect::<Vec<_>>(),
     }))
 }
 
