@@ -23,10 +23,16 @@ fn the_page_is_served_with_a_strict_policy_and_without_a_token() {
         ("/ui/style.css", "text/css"),
         ("/ui/icon.svg", "image/svg+xml"),
     ] {
-        let r = client().get(format!("{}{path}", served.base)).send().unwrap();
+        let r = client()
+            .get(format!("{}{path}", served.base))
+            .send()
+            .unwrap();
         assert_eq!(r.status().as_u16(), 200, "{path}");
         let h = r.headers();
-        assert!(h["content-type"].to_str().unwrap().starts_with(media), "{path}");
+        assert!(
+            h["content-type"].to_str().unwrap().starts_with(media),
+            "{path}"
+        );
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         let csp = h["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("default-src 'none'"), "{csp}");
@@ -34,15 +40,31 @@ fn the_page_is_served_with_a_strict_policy_and_without_a_token() {
         assert!(!csp.contains("unsafe-inline"), "{csp}");
     }
     // The page holds no inline script or handler, and the script never parses markup.
-    let page = client().get(format!("{}/ui/", served.base)).send().unwrap().text().unwrap();
+    let page = client()
+        .get(format!("{}/ui/", served.base))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(page.contains("<script src=\"app.js\" defer></script>"));
     assert_eq!(page.matches("<script").count(), 1);
     let handler = page
         .split(|c: char| c.is_whitespace())
         .any(|word| word.starts_with("on") && word.contains('='));
     assert!(!handler, "no inline event handler");
-    let script = client().get(format!("{}/ui/app.js", served.base)).send().unwrap().text().unwrap();
-    for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("] {
+    let script = client()
+        .get(format!("{}/ui/app.js", served.base))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    for sink in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+    ] {
         assert!(!script.contains(sink), "app.js uses {sink}");
     }
     // `/ui` goes to the page, the query kept.
@@ -62,7 +84,10 @@ fn the_api_takes_the_servers_token() {
     let dir = tempfile::tempdir().unwrap();
     let served = Served::start(dir.path(), &["--token", "t0ken"]);
     for path in ["/ui/api/version", "/ui/api/topology"] {
-        let r = client().get(format!("{}{path}", served.base)).send().unwrap();
+        let r = client()
+            .get(format!("{}{path}", served.base))
+            .send()
+            .unwrap();
         assert_eq!(r.status().as_u16(), 401, "{path}");
         assert!(r.headers().contains_key("www-authenticate"));
         let r = client()
@@ -91,9 +116,15 @@ fn no_ui_serves_no_page() {
     let dir = tempfile::tempdir().unwrap();
     let served = Served::start(dir.path(), &["--no-ui"]);
     for path in ["/ui/", "/ui/app.js", "/ui/api/version"] {
-        let r = client().get(format!("{}{path}", served.base)).send().unwrap();
+        let r = client()
+            .get(format!("{}{path}", served.base))
+            .send()
+            .unwrap();
         assert_ne!(r.status().as_u16(), 200, "{path}");
-        assert!(!r.headers().contains_key("content-security-policy"), "{path}");
+        assert!(
+            !r.headers().contains_key("content-security-policy"),
+            "{path}"
+        );
     }
 }
 
@@ -148,14 +179,23 @@ fn an_unknown_deployment_falls_back_to_the_whole_server() {
     let served = hadoop_server(dir.path(), &[]);
     let (status, topology) = json(
         client()
-            .get(format!("{}/ui/api/topology?deployment=nowhere", served.base))
+            .get(format!(
+                "{}/ui/api/topology?deployment=nowhere",
+                served.base
+            ))
             .send()
             .unwrap(),
     );
     assert_eq!(status, 200);
     assert_eq!(topology["scope"], "server");
     assert!(topology["note"].as_str().unwrap().contains("nowhere"));
-    assert_eq!(topology["collection"]["resources"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        topology["collection"]["resources"]
+            .as_array()
+            .unwrap()
+            .len(),
+        7
+    );
     let (status, _) = json(
         client()
             .get(format!("{}/ui/api/topology?deployment=a%2Fb", served.base))
@@ -274,4 +314,70 @@ fn bad_targets_are_refused_with_findings() {
         .send()
         .unwrap();
     assert_eq!(r.status().as_u16(), 413);
+}
+
+#[test]
+fn updated_and_replaced_entities_are_marked_on_the_runtime_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = hadoop_server(dir.path(), &[]);
+    let (_, topology) = json(
+        client()
+            .get(format!("{}/ui/api/topology", served.base))
+            .send()
+            .unwrap(),
+    );
+    let mut collection = topology["collection"].clone();
+    for r in collection["resources"].as_array_mut().unwrap() {
+        if r["location"] == "/compute/portal" {
+            r["attributes"]["occi.compute.memory"] = serde_json::json!(16);
+            for l in r["links"].as_array_mut().unwrap() {
+                if l["location"] == "/networkinterface/urn-ovf-compute-portal-nic-5" {
+                    // Immutable: the interface is replaced.
+                    l["attributes"]["occi.networkinterface.interface"] = serde_json::json!("eth9");
+                }
+            }
+        }
+    }
+    let (status, answer) = json(
+        client()
+            .post(format!("{}/ui/api/plan", served.base))
+            .header("Content-Type", "application/occi+json")
+            .body(collection.to_string())
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let marks = |side: &str| -> Vec<(String, String)> {
+        answer["overlay"][side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["key"].as_str().unwrap().to_owned(),
+                    n["mark"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        marks("nodes"),
+        [("/compute/portal".to_owned(), "updated".to_owned())]
+    );
+    assert_eq!(
+        marks("edges"),
+        [(
+            "/networkinterface/urn-ovf-compute-portal-nic-5".to_owned(),
+            "replaced".to_owned()
+        )]
+    );
+    let edge = &answer["overlay"]["edges"][0];
+    assert_eq!(edge["source"], "/compute/portal");
+    assert_eq!(edge["target"], "/network/public");
+    assert!(
+        answer["planText"]
+            .as_str()
+            .unwrap()
+            .contains("occi.compute.memory")
+    );
 }

@@ -143,23 +143,22 @@ impl Browser {
         let start = Instant::now();
         loop {
             let v = self.execute(script, &[]);
-            let truthy = !matches!(&v, Value::Null | Value::Bool(false))
-                && v != json!("")
-                && v != json!(0);
+            let truthy =
+                !matches!(&v, Value::Null | Value::Bool(false)) && v != json!("") && v != json!(0);
             if truthy {
                 return (v, start.elapsed());
             }
-            assert!(
-                start.elapsed() < limit,
-                "{what}: not seen within {limit:?}"
-            );
+            assert!(start.elapsed() < limit, "{what}: not seen within {limit:?}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
     /// The first element `css` selects.
     pub(crate) fn find(&self, css: &str) -> Value {
-        let v = self.command("/element", &json!({ "using": "css selector", "value": css }));
+        let v = self.command(
+            "/element",
+            &json!({ "using": "css selector", "value": css }),
+        );
         assert!(v[ELEMENT].is_string(), "{css}: {v}");
         v[ELEMENT].clone()
     }

@@ -54,12 +54,44 @@ pub(crate) const HADOOP_NODES: [&str; 7] = [
 
 /// (link, source, target)
 pub(crate) const HADOOP_EDGES: [(&str, &str, &str); 8] = [
-    ("/networkinterface/urn-ovf-compute-hadoop-master-nic-5", "/compute/hadoop-master", "/network/private"),
-    ("/networkinterface/urn-ovf-compute-hadoop-slave-nic-6", "/compute/hadoop-slave", "/network/private"),
-    ("/networkinterface/urn-ovf-compute-portal-nic-5", "/compute/portal", "/network/public"),
-    ("/networkinterface/urn-ovf-compute-portal-nic-6", "/compute/portal", "/network/private"),
-    ("/storagelink/urn-ovf-compute-hadoop-master-disk-4", "/compute/hadoop-master", "/storage/system"),
-    ("/storagelink/urn-ovf-compute-hadoop-slave-disk-4", "/compute/hadoop-slave", "/storage/system"),
-    ("/storagelink/urn-ovf-compute-hadoop-slave-disk-5", "/compute/hadoop-slave", "/storage/hdfs"),
-    ("/storagelink/urn-ovf-compute-portal-disk-4", "/compute/portal", "/storage/system"),
+    (
+        "/networkinterface/urn-ovf-compute-hadoop-master-nic-5",
+        "/compute/hadoop-master",
+        "/network/private",
+    ),
+    (
+        "/networkinterface/urn-ovf-compute-hadoop-slave-nic-6",
+        "/compute/hadoop-slave",
+        "/network/private",
+    ),
+    (
+        "/networkinterface/urn-ovf-compute-portal-nic-5",
+        "/compute/portal",
+        "/network/public",
+    ),
+    (
+        "/networkinterface/urn-ovf-compute-portal-nic-6",
+        "/compute/portal",
+        "/network/private",
+    ),
+    (
+        "/storagelink/urn-ovf-compute-hadoop-master-disk-4",
+        "/compute/hadoop-master",
+        "/storage/system",
+    ),
+    (
+        "/storagelink/urn-ovf-compute-hadoop-slave-disk-4",
+        "/compute/hadoop-slave",
+        "/storage/system",
+    ),
+    (
+        "/storagelink/urn-ovf-compute-hadoop-slave-disk-5",
+        "/compute/hadoop-slave",
+        "/storage/hdfs",
+    ),
+    (
+        "/storagelink/urn-ovf-compute-portal-disk-4",
+        "/compute/portal",
+        "/storage/system",
+    ),
 ];

@@ -56,12 +56,19 @@ fn act(served: &Served, location: &str, action: &str) {
         .header("Accept", "text/plain")
         .send()
         .expect("the action");
-    assert_eq!(r.status().as_u16(), 200, "{action}: {}", r.text().unwrap_or_default());
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "{action}: {}",
+        r.text().unwrap_or_default()
+    );
 }
 
 #[test]
 fn the_hadoop_cluster_is_drawn_and_follows_state_changes() {
-    let _one = ONE_BROWSER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(browser) = Browser::start() else {
         return;
     };
@@ -148,7 +155,8 @@ fn the_hadoop_cluster_is_drawn_and_follows_state_changes() {
         &[],
     );
     assert!(
-        id.as_str().is_some_and(|i| i.len() >= 16 && i.chars().all(|c| c.is_ascii_hexdigit())),
+        id.as_str()
+            .is_some_and(|i| i.len() >= 16 && i.chars().all(|c| c.is_ascii_hexdigit())),
         "{id}"
     );
     browser.screenshot("cdmi");
@@ -156,7 +164,9 @@ fn the_hadoop_cluster_is_drawn_and_follows_state_changes() {
 
 #[test]
 fn a_plan_preview_marks_new_and_missing_entities() {
-    let _one = ONE_BROWSER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(browser) = Browser::start() else {
         return;
     };
@@ -221,7 +231,10 @@ fn a_plan_preview_marks_new_and_missing_entities() {
         marks,
         json!([
             ["/storage/hdfs", "missing"],
-            ["/storagelink/urn-ovf-compute-hadoop-slave-disk-5", "missing"],
+            [
+                "/storagelink/urn-ovf-compute-hadoop-slave-disk-5",
+                "missing"
+            ],
             ["new:/network/backup", "new"]
         ])
     );
@@ -235,8 +248,16 @@ fn a_plan_preview_marks_new_and_missing_entities() {
         .iter()
         .map(|s| s[0].as_str().unwrap())
         .collect();
-    assert_eq!(ops.iter().filter(|o| **o == "delete").count(), 2, "{stages}");
-    assert_eq!(ops.iter().filter(|o| **o == "create").count(), 1, "{stages}");
+    assert_eq!(
+        ops.iter().filter(|o| **o == "delete").count(),
+        2,
+        "{stages}"
+    );
+    assert_eq!(
+        ops.iter().filter(|o| **o == "create").count(),
+        1,
+        "{stages}"
+    );
     assert!(stages.to_string().contains("/network/backup"), "{stages}");
     browser.screenshot("plan");
 
@@ -251,7 +272,9 @@ fn a_plan_preview_marks_new_and_missing_entities() {
 
 #[test]
 fn a_title_with_markup_is_shown_as_text() {
-    let _one = ONE_BROWSER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(browser) = Browser::start() else {
         return;
     };
@@ -316,7 +339,11 @@ fn a_title_with_markup_is_shown_as_text() {
         "return [document.querySelectorAll('img, b').length, document.querySelectorAll('script').length];",
         &[],
     );
-    assert_eq!(injected, json!([0, 1]), "no img or b element, only the page's script");
+    assert_eq!(
+        injected,
+        json!([0, 1]),
+        "no img or b element, only the page's script"
+    );
     assert_eq!(browser.alert(), None, "no alert");
     browser.screenshot("xss");
 }

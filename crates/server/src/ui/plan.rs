@@ -115,7 +115,11 @@ impl Rejected {
 
 // A finding about the target names it (the OCCI reader names its source already).
 fn named(f: Finding) -> Finding {
-    if f.file.is_some() { f } else { f.in_file(TARGET) }
+    if f.file.is_some() {
+        f
+    } else {
+        f.in_file(TARGET)
+    }
 }
 
 /// The preview of `target` against `snapshot`: diff, plan and overlay.
