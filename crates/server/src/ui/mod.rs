@@ -28,6 +28,7 @@ mod changes;
 mod plan;
 mod topology;
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::Router;
@@ -138,7 +139,7 @@ async fn api_call(
             ),
         },
         ("plan", "POST") => plan::answer(page, &scope, request).await,
-        ("version" | "topology", _) | ("plan", _) => error(
+        ("version" | "topology" | "plan", _) => error(
             StatusCode::METHOD_NOT_ALLOWED,
             "not served with this method",
         ),
@@ -241,7 +242,7 @@ fn encode(segment: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

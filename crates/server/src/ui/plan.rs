@@ -311,32 +311,42 @@ fn overlay(comparison: &Comparison<'_>, planned: &tern_engine::Plan) -> Json {
                 nodes.push(item);
                 continue;
             }
-            let (link, keys) = match m {
-                Mark::New { target } => (comparison.target.links().get(*target), &target_keys),
-                Mark::Updated { runtime, .. } | Mark::Missing { runtime } => {
-                    (comparison.runtime.links().get(*runtime), &runtime_keys)
-                }
-                Mark::Old { .. } => (None, &runtime_keys),
-            };
-            if let (Some(link), Json::Object(o)) = (link, &mut item) {
-                let end = |position: Option<usize>, location: &str| {
-                    position
-                        .and_then(|p| keys.get(p).cloned())
-                        .unwrap_or_else(|| location.to_owned())
-                };
-                o.insert(
-                    "source".into(),
-                    Json::String(end(link.source, &link.link.source.location)),
-                );
-                o.insert(
-                    "target".into(),
-                    Json::String(end(link.target, &link.link.target.location)),
-                );
+            if let (Some((source, target)), Json::Object(o)) =
+                (ends(comparison, m, &runtime_keys, &target_keys), &mut item)
+            {
+                o.insert("source".into(), Json::String(source));
+                o.insert("target".into(), Json::String(target));
             }
             edges.push(item);
         }
     }
     json!({ "nodes": nodes, "edges": edges })
+}
+
+// A marked link's ends as graph keys: the runtime link's resources, or the new link's ends
+// (their runtime partners when paired).
+fn ends(
+    comparison: &Comparison<'_>,
+    mark: &Mark,
+    runtime_keys: &[String],
+    target_keys: &[String],
+) -> Option<(String, String)> {
+    let (link, keys) = match mark {
+        Mark::New { target } => (comparison.target.links().get(*target)?, target_keys),
+        Mark::Updated { runtime, .. } | Mark::Missing { runtime } => {
+            (comparison.runtime.links().get(*runtime)?, runtime_keys)
+        }
+        Mark::Old { .. } => return None,
+    };
+    let end = |position: Option<usize>, location: &str| {
+        position
+            .and_then(|p| keys.get(p).cloned())
+            .unwrap_or_else(|| location.to_owned())
+    };
+    Some((
+        end(link.source, &link.link.source.location),
+        end(link.target, &link.link.target.location),
+    ))
 }
 
 // The staged plan as the page lists it: one line per call with its reason in words.
