@@ -160,6 +160,53 @@ fn the_hadoop_cluster_is_drawn_and_follows_state_changes() {
         "{id}"
     );
     browser.screenshot("cdmi");
+
+    // A deployment (a mixin collection under /deployments/) is offered and drawn alone, the
+    // resources its links reach outside it drawn as such.
+    let r = client()
+        .post(format!("{}/-/", served.base))
+        .header("Content-Type", "text/occi")
+        .header(
+            "Category",
+            "front; scheme=\"http://example.com/deployments#\"; class=\"mixin\"; location=\"/deployments/front/\"",
+        )
+        .send()
+        .unwrap();
+    assert!(r.status().is_success());
+    let r = client()
+        .post(format!("{}/deployments/front/", served.base))
+        .header("Content-Type", "text/uri-list")
+        .body(format!("{}/compute/portal\n", served.base))
+        .send()
+        .unwrap();
+    assert!(r.status().is_success());
+    browser.navigate(&format!("{}/ui/", served.base));
+    browser.wait_for(
+        "the deployment offered",
+        "return document.querySelector(\"#deployment option[value='front']\");",
+        LOAD,
+    );
+    browser.click(&browser.find("#deployment option[value='front']"));
+    browser.wait_for(
+        "the deployment drawn",
+        "return location.search === '?deployment=front' && \
+           document.getElementById('graph').getAttribute('data-nodes') === '4';",
+        LOAD,
+    );
+    let drawn = nodes(&browser);
+    assert_eq!(
+        drawn,
+        [
+            (
+                "/compute/portal".into(),
+                "compute".into(),
+                "inactive".into()
+            ),
+            ("/network/private".into(), "outside".into(), "other".into()),
+            ("/network/public".into(), "outside".into(), "other".into()),
+            ("/storage/system".into(), "outside".into(), "other".into()),
+        ]
+    );
 }
 
 #[test]

@@ -80,6 +80,7 @@
     $("token").value = "";
     $("token-form").hidden = true;
     state.version = null;
+    listDeployments();
     poll();
   });
 
@@ -315,6 +316,7 @@
       return;
     }
     const e = item.entity;
+    $("details-hint").hidden = true;
     $("details-title").textContent = e.title || e.id || key;
     const row = (name, value) => list.append(el("dt", {}, name), el("dd", {}, String(value)));
     row("location", key.startsWith("new:") ? key.slice(4) + " (to be created)" : key);
@@ -493,8 +495,37 @@
     }
   }
 
+  // ---- deployments ----------------------------------------------------------------------------
+
+  // The mixin collections under /deployments/ (the query interface lists them).
+  async function listDeployments() {
+    try {
+      const r = await call("/-/", { headers: { Accept: "application/occi+json" } });
+      if (!r.ok) return;
+      const body = await r.json();
+      const select = $("deployment");
+      const names = (body.mixins || [])
+        .map((m) => /^\/deployments\/([^/]+)\/$/.exec(String(m.location || "")))
+        .filter(Boolean)
+        .map((m) => decodeURIComponent(m[1]))
+        .sort();
+      if (deployment && !names.includes(deployment)) names.push(deployment);
+      while (select.options.length > 1) select.remove(1);
+      for (const name of names) select.append(el("option", { value: name }, name));
+      select.value = deployment;
+    } catch (e) {
+      // The selector stays with the whole server; the status line says what failed.
+    }
+  }
+
+  $("deployment").addEventListener("change", () => {
+    const name = $("deployment").value;
+    window.location.search = name ? "?deployment=" + encodeURIComponent(name) : "";
+  });
+
   // ---- start --------------------------------------------------------------------------------
 
+  listDeployments();
   poll();
   window.setInterval(poll, POLL_MS);
 })();
