@@ -120,7 +120,12 @@ fn the_hadoop_cluster_is_drawn_and_follows_state_changes() {
     wait_state(&browser, "/compute/hadoop-master", "active");
     browser.screenshot("topology");
 
-    // The CDMI browser: the volume behind a storage, its ID, the computes using it.
+    browse_cdmi(&browser);
+    view_a_deployment(&browser, &served);
+}
+
+// The CDMI browser: the volume behind a storage, its ID, the computes using it.
+fn browse_cdmi(browser: &Browser) {
     browser.click(&browser.find("#tabs button[data-tab='cdmi']"));
     browser.wait_for(
         "the root container",
@@ -160,7 +165,9 @@ fn the_hadoop_cluster_is_drawn_and_follows_state_changes() {
         "{id}"
     );
     browser.screenshot("cdmi");
+}
 
+fn view_a_deployment(browser: &Browser, served: &Served) {
     // A deployment (a mixin collection under /deployments/) is offered and drawn alone, the
     // resources its links reach outside it drawn as such.
     let r = client()
@@ -193,7 +200,7 @@ fn the_hadoop_cluster_is_drawn_and_follows_state_changes() {
            document.getElementById('graph').getAttribute('data-nodes') === '4';",
         LOAD,
     );
-    let drawn = nodes(&browser);
+    let drawn = nodes(browser);
     assert_eq!(
         drawn,
         [
