@@ -44,9 +44,11 @@ impl Browser {
                 std::env::var_os("CI").is_none(),
                 "chromium and chromedriver are needed in CI (apt-get install chromium chromium-driver)"
             );
-            eprintln!(
-                "SKIPPED: the browser tests need chromium and chromedriver \
-                 (apt-get install chromium chromium-driver)"
+            // Past the test harness's capture: a skip is seen.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"SKIPPED: the browser tests need chromium and chromedriver \
+                  (apt-get install chromium chromium-driver)\n",
             );
             return None;
         };
