@@ -100,5 +100,6 @@ pub use package::verify_package;
 pub use progress::Progress;
 pub use references::{Compression, FileReference, read_references};
 pub use staging::abandon_in_flight;
+pub use tar::stream::{OvaStream, tar_padding, ustar_header};
 pub use unpack::{UnpackOptions, Unpacked};
 pub use verify::Verification;
