@@ -70,6 +70,25 @@ const IMAGES: &str = "/images/";
 
 async fn route(app: Arc<App>, occi: Router, request: Request) -> Response {
     let provider = Arc::clone(&app.provider);
+    // OVA imports and exports stream, like CDMI values: before the OCCI stack's limits.
+    if crate::provider::ova_claims(
+        request.method().as_str(),
+        request.uri().path(),
+        request.headers(),
+    ) {
+        if let Err(reply) = authenticate(&app, request.headers()) {
+            return respond(&app, reply);
+        }
+        return match provider.ova(request).await {
+            Ok(mut response) => {
+                response
+                    .headers_mut()
+                    .insert(header::SERVER, app.server.clone());
+                response
+            }
+            Err(reply) => respond(&app, reply),
+        };
+    }
     let cdmi = provider.cdmi();
     let claimed = cdmi.claims(
         request.method().as_str(),
@@ -214,6 +233,7 @@ async fn answer(app: &App, request: Request) -> Reply {
         content_type: text(header::CONTENT_TYPE),
         occi_headers: occi_headers(&parts.headers),
         body,
+        slug: text(HeaderName::from_static("slug")),
         base: format!("http://{host}"),
     };
     app.provider.handle(request).await

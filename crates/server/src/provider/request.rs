@@ -31,6 +31,8 @@ pub(crate) struct OcciRequest {
     /// The OCCI header fields (text/occi), as a header block.
     pub occi_headers: String,
     pub body: String,
+    /// The `Slug` header (RFC 5023 §9.7): the name a client proposes for what a POST creates.
+    pub slug: Option<String>,
     /// `http://host`, for absolute URIs.
     pub base: String,
 }
