@@ -22,11 +22,10 @@ fn walk(bytes: Vec<u8>) -> Result<Vec<(String, Vec<u8>)>, OvaError> {
     let mut out = Vec::new();
     while let Some(m) = s.next_member()? {
         let mut data = Vec::new();
-        s.read_to_end(&mut data)
-            .map_err(|e| OvaError::Truncated {
-                what: e.to_string(),
-                offset: 0,
-            })?;
+        s.read_to_end(&mut data).map_err(|e| OvaError::Truncated {
+            what: e.to_string(),
+            offset: 0,
+        })?;
         out.push((m.name, data));
     }
     Ok(out)
@@ -51,7 +50,11 @@ fn the_same_members_as_the_index() {
         names
     );
     for (name, data) in &streamed {
-        assert_eq!(&ova.read_member_to_vec(name, 1 << 20).unwrap(), data, "{name}");
+        assert_eq!(
+            &ova.read_member_to_vec(name, 1 << 20).unwrap(),
+            data,
+            "{name}"
+        );
     }
     assert_eq!(streamed[2].1, vec![1u8; 3000]);
 }

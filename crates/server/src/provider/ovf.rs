@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use tern_model::{Collection, Resource};
+use tern_model::{Collection, Entity, Resource};
 use tern_occi::{Document, MediaType};
 use tern_store::{Query, Transaction};
 
@@ -80,7 +80,14 @@ pub(crate) fn export(
             continue;
         }
         if let Document::Resource(r) = entity::document(ctx, tx, &stored)? {
-            let r = without_actions(r);
+            let mut r = without_actions(r);
+            // Two deployments of one descriptor share entity ids: in the whole server's
+            // export, a repeated id gives way to its location's last segment (unique).
+            if collection.resource(&r.entity.id).is_some()
+                && let Some(segment) = Entity::id_from_location(&record.location)
+            {
+                r.entity.id = segment.to_owned();
+            }
             collection.push_resource(r).map_err(|e| {
                 Fail::Reply(Reply::error(
                     409,
