@@ -113,9 +113,18 @@ pub(crate) fn export(
             ))),
         };
     }
+    // A deployment's own data objects are files of its package: relative hrefs (what its
+    // OVA carries, and what the imported descriptor said); other data objects by URL.
+    let cdmi_base = match &only {
+        Some(_) => {
+            package_relative(&mut collection, &cdmi_base);
+            None
+        }
+        None => Some(cdmi_base),
+    };
     let options = tern_mapping::occi2ovf::ExportOptions {
         ovf2: false,
-        cdmi_base: Some(cdmi_base),
+        cdmi_base,
         catalogue: Some((*ctx.catalogue).clone()),
         defaults: tern_mapping::occi2ovf::Defaults::default(),
     };
@@ -125,6 +134,24 @@ pub(crate) fn export(
             409,
             format!("the stored entities make no OVF descriptor: {e}"),
         ))),
+    }
+}
+
+// A storage whose data object is in the deployment's container (`container`) names it by
+// its file name alone.
+fn package_relative(collection: &mut Collection, container: &str) {
+    for r in collection.resources_mut() {
+        let file = match r.entity.attributes.get("tern.cdmi.uri") {
+            Some(tern_model::Value::String(uri)) => match uri.strip_prefix(container) {
+                Some(file) if super::disks::flat_href(file) => file.to_owned(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        r.entity.attributes.remove("tern.cdmi.uri");
+        r.entity
+            .attributes
+            .insert("tern.ovf.disk.file", file.as_str());
     }
 }
 
