@@ -416,3 +416,130 @@ fn an_ova_round_trips_and_a_bad_manifest_leaves_nothing() {
         std::fs::read_to_string(dir.path().join("hadoop-cluster.ovf")).unwrap()
     );
 }
+
+// An OVA generated on the fly: the minimal sample's descriptor naming a disk of `disk` bytes,
+// then the disk. The test holds none of the disk either.
+struct GeneratedOva {
+    head: std::io::Cursor<Vec<u8>>,
+    at: u64,
+    disk: u64,
+    tail: std::io::Cursor<Vec<u8>>,
+}
+
+impl GeneratedOva {
+    fn new(disk: u64) -> (GeneratedOva, u64) {
+        let descriptor = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/ovf/minimal.ovf"),
+        )
+        .unwrap()
+        .replace("ovf:size=\"1048576\"", &format!("ovf:size=\"{disk}\""));
+        let mut head = tern_ova::ustar_header("vm.ovf", descriptor.len() as u64, 0)
+            .unwrap()
+            .to_vec();
+        head.extend_from_slice(descriptor.as_bytes());
+        head.resize(
+            head.len() + tern_ova::tar_padding(descriptor.len() as u64) as usize,
+            0,
+        );
+        head.extend_from_slice(&tern_ova::ustar_header("minimal-disk1.vmdk", disk, 0).unwrap());
+        let tail = vec![0u8; tern_ova::tar_padding(disk) as usize + 1024];
+        let len = (head.len() + tail.len()) as u64 + disk;
+        let ova = GeneratedOva {
+            head: std::io::Cursor::new(head),
+            at: 0,
+            disk,
+            tail: std::io::Cursor::new(tail),
+        };
+        (ova, len)
+    }
+}
+
+impl std::io::Read for GeneratedOva {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.head.read(buf)?;
+        if n > 0 {
+            return Ok(n);
+        }
+        if self.at < self.disk {
+            let n = buf.len().min((self.disk - self.at) as usize);
+            for (k, b) in buf[..n].iter_mut().enumerate() {
+                *b = ((self.at + k as u64) % 251) as u8;
+            }
+            self.at += n as u64;
+            return Ok(n);
+        }
+        self.tail.read(buf)
+    }
+}
+
+// The resident set of a process, in bytes (Linux).
+fn rss(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+#[test]
+fn a_64_mib_ova_streams_in_and_out_in_bounded_memory() {
+    const SIZE: u64 = 64 * 1024 * 1024;
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::start(&dir.path().join("data"), &[]);
+    let pid = served.child.id();
+    let base = served.base.clone();
+    let http = Client::builder()
+        .timeout(std::time::Duration::from_secs(300))
+        .build()
+        .unwrap();
+    // Warm up with a small one (the first requests grow the allocator's pools).
+    let (small, len) = GeneratedOva::new(1 << 20);
+    send(
+        http.post(format!("{base}/deployments/?name=warm"))
+            .header("Content-Type", OVA)
+            .body(reqwest::blocking::Body::sized(small, len)),
+        StatusCode::CREATED,
+    );
+    let before = rss(pid);
+    let (ova, len) = GeneratedOva::new(SIZE);
+    send(
+        http.post(format!("{base}/deployments/?name=big"))
+            .header("Content-Type", OVA)
+            .body(reqwest::blocking::Body::sized(ova, len)),
+        StatusCode::CREATED,
+    );
+    let after_import = rss(pid);
+    let mut r = http
+        .get(format!("{base}/deployments/big/"))
+        .header("Accept", OVA)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut archive = tempfile::NamedTempFile::new_in(dir.path()).unwrap();
+    let copied = std::io::copy(&mut r, &mut archive).unwrap();
+    assert_eq!(r.headers()["content-length"], copied.to_string().as_str());
+    let after_export = rss(pid);
+    ok(&tern(&[
+        "ova".as_ref(),
+        "verify".as_ref(),
+        archive.path().as_os_str(),
+    ]));
+    if let (Some(before), Some(import), Some(export)) = (before, after_import, after_export) {
+        eprintln!(
+            "server RSS: {} MiB before, {} MiB after the 64 MiB OVA import, {} MiB after its export",
+            before >> 20,
+            import >> 20,
+            export >> 20
+        );
+        // A bound, not a time: a server that buffered the archive would grow by 64 MiB or more.
+        assert!(
+            import.saturating_sub(before) < SIZE,
+            "import grew by {}",
+            import - before
+        );
+        assert!(
+            export.saturating_sub(before) < SIZE,
+            "export grew by {}",
+            export - before
+        );
+    }
+}
