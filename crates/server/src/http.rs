@@ -80,13 +80,13 @@ async fn route(app: Arc<App>, occi: Router, request: Request) -> Response {
             return respond(&app, reply);
         }
         return match provider.ova(request).await {
-            Ok(mut response) => {
+            crate::provider::OvaAnswer::Streamed(mut response) => {
                 response
                     .headers_mut()
                     .insert(header::SERVER, app.server.clone());
                 response
             }
-            Err(reply) => respond(&app, reply),
+            crate::provider::OvaAnswer::Reply(reply) => respond(&app, reply),
         };
     }
     let cdmi = provider.cdmi();

@@ -79,20 +79,8 @@ impl<R: Read> OvaStream<R> {
             };
             let kind = match entry {
                 Entry::Extension => {
-                    if size > MAX_EXTENSION {
-                        return Err(header_error(format!(
-                            "extension record of {size} bytes (limit {MAX_EXTENSION})"
-                        )));
-                    }
-                    let mut data = vec![0u8; usize::try_from(size).unwrap_or(usize::MAX)];
-                    self.fill(&mut data, "extension record")?;
-                    self.discard(padded(size) - size, "extension record")?;
-                    pending.start.get_or_insert(offset);
-                    match typeflag {
-                        b'x' => pending.apply_pax(&data).map_err(header_error)?,
-                        b'L' => pending.long_name = Some(header::string_field(&data).to_vec()),
-                        _ => {}
-                    }
+                    self.extension(&mut pending, typeflag, size, offset)
+                        .map_err(|e| e.unwrap_or_else(header_error))?;
                     continue;
                 }
                 Entry::Skip => {
@@ -127,29 +115,7 @@ impl<R: Read> OvaStream<R> {
                 }
                 return Err(unsafe_name(UnsafeKind::UnportableName));
             }
-            if let Some(&first) = self.names.get(&name) {
-                return Err(OvaError::DuplicateMember {
-                    member: name,
-                    first,
-                    second: header_offset,
-                });
-            }
-            self.names.insert(name.clone(), header_offset);
-            if self.names.len() > self.max_members {
-                return Err(OvaError::TooManyMembers {
-                    limit: self.max_members,
-                    offset: header_offset,
-                });
-            }
-            if kind == MemberKind::File {
-                if self.files == 0 && !has_extension(&name, ".ovf") {
-                    return Err(OvaError::DescriptorNotFirst {
-                        found: name,
-                        offset: header_offset,
-                    });
-                }
-                self.files += 1;
-            }
+            self.admit(&name, kind, header_offset)?;
             let mode = header::parse_number(&block[header::MODE])
                 .map_err(|e| header_error(format!("mode field: {e}")))?;
             let mtime = header::parse_number(&block[header::MTIME])
@@ -165,6 +131,61 @@ impl<R: Read> OvaStream<R> {
                 format: pending.format(&block),
             }));
         }
+    }
+
+    // A PAX or GNU extension record (the stream is at its data): into `pending`. `Err(None)`:
+    // a malformed record (the caller names the header), `Err(Some)`: a read failure.
+    fn extension(
+        &mut self,
+        pending: &mut Pending,
+        typeflag: u8,
+        size: u64,
+        offset: u64,
+    ) -> Result<(), Result<OvaError, String>> {
+        if size > MAX_EXTENSION {
+            return Err(Err(format!(
+                "extension record of {size} bytes (limit {MAX_EXTENSION})"
+            )));
+        }
+        let mut data = vec![0u8; usize::try_from(size).unwrap_or(usize::MAX)];
+        self.fill(&mut data, "extension record").map_err(Ok)?;
+        self.discard(padded(size) - size, "extension record")
+            .map_err(Ok)?;
+        pending.start.get_or_insert(offset);
+        match typeflag {
+            b'x' => pending.apply_pax(&data).map_err(Err)?,
+            b'L' => pending.long_name = Some(header::string_field(&data).to_vec()),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    // A new name: not seen before, within the member limit, the descriptor first.
+    fn admit(&mut self, name: &str, kind: MemberKind, offset: u64) -> Result<(), OvaError> {
+        if let Some(&first) = self.names.get(name) {
+            return Err(OvaError::DuplicateMember {
+                member: name.to_owned(),
+                first,
+                second: offset,
+            });
+        }
+        self.names.insert(name.to_owned(), offset);
+        if self.names.len() > self.max_members {
+            return Err(OvaError::TooManyMembers {
+                limit: self.max_members,
+                offset,
+            });
+        }
+        if kind == MemberKind::File {
+            if self.files == 0 && !has_extension(name, ".ovf") {
+                return Err(OvaError::DescriptorNotFirst {
+                    found: name.to_owned(),
+                    offset,
+                });
+            }
+            self.files += 1;
+        }
+        Ok(())
     }
 
     /// The source, once the walk is over.

@@ -316,8 +316,7 @@ fn delete(
         super::entity::delete(ctx, tx, &member)?;
     }
     tx.cdmi_delete(&d.envelope_path())?;
-    // Entities outside the deployment tagged with its mixin by hand were deleted above; the
-    // mixin itself goes from the store and the catalogue.
+    // Every entity tagged with the mixin was a member (however it got the tag): all went.
     tx.delete_mixin(&d.mixin_id().to_string())?;
     if purge {
         purge_objects(ctx, tx, &d.volumes())?;

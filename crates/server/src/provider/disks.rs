@@ -63,7 +63,7 @@ pub(crate) fn store(
         let path = format!("{mine}{}", disk.href);
         if tx.cdmi_get(&path)?.is_some() {
             return Err(conflict(format!(
-                "{path} exists already (kept from an earlier deployment {}: DELETE it with ?purge=true)",
+                "{path} exists already (kept from an earlier deployment {}, deleted without ?purge=true): delete it through CDMI or import under another name",
                 deployment.name()
             )));
         }

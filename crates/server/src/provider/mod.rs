@@ -27,7 +27,7 @@ use crate::negotiate::{self, Target};
 use crate::render::Reply;
 use crate::{ServerError, ids};
 
-pub(crate) use ova::claims as ova_claims;
+pub(crate) use ova::{Answer as OvaAnswer, claims as ova_claims};
 pub(crate) use request::{Method, OcciRequest};
 
 /// The top-level CDMI container of the storage volumes (see the `bridge` module).

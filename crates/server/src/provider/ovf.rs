@@ -86,7 +86,7 @@ pub(crate) fn export(
             if collection.resource(&r.entity.id).is_some()
                 && let Some(segment) = Entity::id_from_location(&record.location)
             {
-                r.entity.id = segment.to_owned();
+                segment.clone_into(&mut r.entity.id);
             }
             collection.push_resource(r).map_err(|e| {
                 Fail::Reply(Reply::error(
