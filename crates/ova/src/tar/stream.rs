@@ -194,11 +194,30 @@ impl<R: Read> OvaStream<R> {
     }
 
     // The rest of the current member and its padding.
+    // The padding may be cut off after the last member, as the index tolerates: the
+    // stream's end there ends the archive.
     fn skip_rest(&mut self) -> Result<(), OvaError> {
-        let rest = self.remaining + self.padding;
+        let (data, padding) = (self.remaining, self.padding);
         self.remaining = 0;
         self.padding = 0;
-        self.discard(rest, "member data")
+        self.discard(data, "member data")?;
+        let mut buf = [0u8; 512];
+        let mut left = usize::try_from(padding).unwrap_or(0).min(buf.len());
+        while left > 0 {
+            match self.source.read(&mut buf[..left]) {
+                Ok(0) => {
+                    self.done = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    left -= n;
+                    self.offset += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(OvaError::io(&self.name, e)),
+            }
+        }
+        Ok(())
     }
 
     // The next header block; `None` at the end-of-archive marker or at the end of the stream

@@ -125,3 +125,37 @@ fn the_member_limit_holds() {
         Err(OvaError::TooManyMembers { limit: 2, .. })
     ));
 }
+
+// Every member's name and bytes as the index reads them, or that it refuses the archive.
+fn indexed(bytes: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut ova = Ova::from_reader(Cursor::new(bytes.to_vec()), "prop.ova").ok()?;
+    let names: Vec<String> = ova.members().iter().map(|m| m.name.clone()).collect();
+    let mut out = Vec::new();
+    for name in names {
+        let data = ova.read_member_to_vec(&name, 1 << 20).ok()?;
+        out.push((name, data));
+    }
+    Some(out)
+}
+
+proptest::proptest! {
+    // A damaged archive is accepted by the stream exactly when the index accepts it, with the
+    // same members and bytes; neither panics.
+    #[test]
+    fn the_stream_agrees_with_the_index_on_damaged_archives(
+        flips in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()), 0..6),
+        cut in proptest::option::of(proptest::prelude::any::<proptest::sample::Index>()),
+    ) {
+        let mut bytes = crate::properties::sample_ova();
+        for (at, value) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = value;
+        }
+        if let Some(cut) = cut {
+            let len = cut.index(bytes.len());
+            bytes.truncate(len);
+        }
+        let streamed = walk(bytes.clone()).ok();
+        proptest::prop_assert_eq!(streamed, indexed(&bytes));
+    }
+}
