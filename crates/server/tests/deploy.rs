@@ -262,6 +262,32 @@ async fn deleting_a_deployment_removes_its_entities_and_only_those() {
             .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
     }
+    // A DELETE listing locations only takes them out of the deployment (GFD.223).
+    let portal = "/compute/keep.portal";
+    let out = s
+        .call(
+            "DELETE",
+            "/deployments/keep/",
+            &[("content-type", "text/uri-list")],
+            format!("{BASE}{portal}\n"),
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::OK, "{}", out.text());
+    assert!(
+        !s.list("/deployments/keep/")
+            .await
+            .contains(&portal.to_owned())
+    );
+    assert_eq!(s.list("/compute/").await.len(), 6);
+    let back = s
+        .call(
+            "POST",
+            "/deployments/keep/",
+            &[("content-type", "text/uri-list")],
+            format!("{BASE}{portal}\n"),
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text());
     let total = s.entities().await;
     let kept = s.list("/deployments/keep/").await;
     let volumes_before = s
@@ -283,6 +309,20 @@ async fn deleting_a_deployment_removes_its_entities_and_only_those() {
     let again = s.call("DELETE", "/deployments/drop/", &[], "").await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "{}", again.text());
     // The storages' volumes went with them; the query interface no longer has the mixin.
+    // (Metadata only: the 5 GiB sparse value is not for a CDMI body.)
+    let cdmi = [
+        ("accept", "application/cdmi-object"),
+        ("x-cdmi-specification-version", "1.1.1"),
+    ];
+    let volume = |name: &str| format!("/volumes/{name}.system?metadata");
+    assert_eq!(
+        s.call("GET", &volume("drop"), &cdmi, "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        s.call("GET", &volume("keep"), &cdmi, "").await.status,
+        StatusCode::OK
+    );
     let qi = s
         .call("GET", "/-/", &[("accept", "text/plain")], "")
         .await

@@ -11,8 +11,9 @@
 //!   descriptor into a new deployment; a name in use is 409.
 //! * `GET /deployments/<name>/` with `Accept: application/ovf+xml` exports the deployment
 //!   (occi2ovf with the envelope its import kept, under `/.tern/ovf/<name>`).
-//! * `DELETE /deployments/<name>/` removes its entities and links, the mixin and the kept
-//!   envelope in one transaction. The CDMI data objects its import stored (disks of an OVA,
+//! * `DELETE /deployments/<name>/` (without a body) removes its entities and links, the mixin
+//!   and the kept envelope in one transaction; with a list of locations it only untags
+//!   them, as for any mixin collection. The CDMI data objects its import stored (disks of an OVA,
 //!   under `/volumes/<name>/`) stay unless `?purge=true`.
 //! * `GET /deployments/` lists the deployments' locations (`text/uri-list`).
 //!
@@ -231,7 +232,10 @@ pub(crate) fn claims(request: &OcciRequest) -> bool {
     if path == COLLECTION {
         return ovf_in || matches!(request.method, Method::Get | Method::Head);
     }
-    Deployment::at(path).is_some() && (ovf_in || ovf_out || request.method == Method::Delete)
+    // A DELETE listing locations keeps GFD.223's meaning (those entities leave the
+    // deployment); a bare DELETE deletes the deployment.
+    let delete = request.method == Method::Delete && !request.has_rendering();
+    Deployment::at(path).is_some() && (ovf_in || ovf_out || delete)
 }
 
 /// Whether a request [`claims`] takes changes the catalogue (a deployment's mixin comes or
