@@ -33,7 +33,7 @@ pub fn router(provider: Arc<Provider>, config: &Config) -> Router {
     let accept = crate::negotiate::readable(provider.version())
         .iter()
         .map(|m| m.essence())
-        .chain(["application/ovf+xml"])
+        .chain(["application/ovf+xml", "application/ova"])
         .collect::<Vec<_>>()
         .join(", ");
     let accept =

@@ -14,7 +14,7 @@ use tern_occi::{Document, MediaType};
 use tern_store::{Query, Transaction};
 
 use super::deploy::Deployment;
-pub(crate) use super::disks::Disk;
+use super::disks::Disk;
 use super::entity::{self, Place, conflict};
 use super::stored::Stored;
 use super::{After, Ctx, Fail, Outcome};
@@ -63,13 +63,7 @@ pub(crate) fn export(
     tx: &mut dyn Transaction,
     deployment: Option<&Deployment>,
 ) -> Outcome<Reply> {
-    let only = match deployment {
-        Some(d) => Some(d.clone()),
-        None => match super::deploy::all(ctx).as_slice() {
-            [d] if tx.count(&d.members())? == tx.count(&Query::default())? => Some(d.clone()),
-            _ => None,
-        },
-    };
+    let only = scope(ctx, tx, deployment)?;
     let query = only
         .as_ref()
         .map_or_else(Query::default, Deployment::members);
@@ -153,6 +147,22 @@ fn package_relative(collection: &mut Collection, container: &str) {
             .attributes
             .insert("tern.ovf.disk.file", file.as_str());
     }
+}
+
+/// The deployment an export describes: the one asked for, or for the whole server its one
+/// deployment when nothing else is stored.
+pub(crate) fn scope(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    deployment: Option<&Deployment>,
+) -> Outcome<Option<Deployment>> {
+    Ok(match deployment {
+        Some(d) => Some(d.clone()),
+        None => match super::deploy::all(ctx).as_slice() {
+            [d] if tx.count(&d.members())? == tx.count(&Query::default())? => Some(d.clone()),
+            _ => None,
+        },
+    })
 }
 
 // The CDMI container a deployment's File hrefs are data objects of.

@@ -11,7 +11,7 @@ use futures_util::{StreamExt, stream};
 use tern_ova::{Algorithm, Manifest};
 use tern_store::{BlobError, BlobStore, CHUNK, Transaction};
 
-use super::super::deploy::{self, Deployment};
+use super::super::deploy::Deployment;
 use super::super::disks::flat_href;
 use super::super::{Ctx, Fail, Provider};
 use super::OVA;
@@ -111,19 +111,15 @@ fn package(
         Fail::Reply(r) => r,
         Fail::Store(e) => Reply::error(500, e.to_string()),
     };
-    let deployment = match at {
-        Some(d) if d.exists(ctx) => Some(d.clone()),
-        Some(d) => {
-            return Err(Reply::error(
-                404,
-                format!("no deployment {} (GET /deployments/ lists them)", d.name()),
-            ));
-        }
-        None => match deploy::all(ctx).as_slice() {
-            [d] => Some(d.clone()),
-            _ => None,
-        },
-    };
+    if let Some(d) = at
+        && !d.exists(ctx)
+    {
+        return Err(Reply::error(
+            404,
+            format!("no deployment {} (GET /deployments/ lists them)", d.name()),
+        ));
+    }
+    let deployment = super::super::ovf::scope(ctx, tx, at).map_err(unfail)?;
     let reply = super::super::ovf::export(ctx, tx, at).map_err(unfail)?;
     let descriptor = reply.body;
     let name = deployment
