@@ -4,6 +4,7 @@
 
 mod cdmi;
 mod crash;
+mod deploy;
 mod e2e;
 mod http;
 mod ovf;

@@ -54,6 +54,11 @@
 //! are looked up by name through an index: verifying or unpacking costs time linear in the
 //! member count.
 //!
+//! An archive that arrives as a stream (an HTTP request body) is read front to back by
+//! [`OvaStream`] under the same rules, without seeking: each member's bytes are passed
+//! through as they come. [`ustar_header`] and [`tar_padding`] let a caller stream an archive
+//! out itself (a server sending disks from its blob store).
+//!
 //! [`Ova::verify`] checks an archive, [`Ova::unpack`] extracts it (verifying as it writes,
 //! into a private staging directory published atomically), and [`verify_package`] runs the
 //! same checks on an unpacked package (descriptor, `.mf`, `.cert` and the referenced files
@@ -100,5 +105,6 @@ pub use package::verify_package;
 pub use progress::Progress;
 pub use references::{Compression, FileReference, read_references};
 pub use staging::abandon_in_flight;
+pub use tar::stream::{OvaStream, tar_padding, ustar_header};
 pub use unpack::{UnpackOptions, Unpacked};
 pub use verify::Verification;

@@ -33,7 +33,7 @@ pub fn router(provider: Arc<Provider>, config: &Config) -> Router {
     let accept = crate::negotiate::readable(provider.version())
         .iter()
         .map(|m| m.essence())
-        .chain(["application/ovf+xml"])
+        .chain(["application/ovf+xml", "application/ova"])
         .collect::<Vec<_>>()
         .join(", ");
     let accept =
@@ -78,6 +78,25 @@ const IMAGES: &str = "/images/";
 
 async fn route(app: Arc<App>, occi: Router, request: Request) -> Response {
     let provider = Arc::clone(&app.provider);
+    // OVA imports and exports stream, like CDMI values: before the OCCI stack's limits.
+    if crate::provider::ova_claims(
+        request.method().as_str(),
+        request.uri().path(),
+        request.headers(),
+    ) {
+        if let Err(reply) = authenticate(&app, request.headers()) {
+            return respond(&app, reply);
+        }
+        return match provider.ova(request).await {
+            crate::provider::OvaAnswer::Streamed(mut response) => {
+                response
+                    .headers_mut()
+                    .insert(header::SERVER, app.server.clone());
+                response
+            }
+            crate::provider::OvaAnswer::Reply(reply) => respond(&app, reply),
+        };
+    }
     let cdmi = provider.cdmi();
     let claimed = cdmi.claims(
         request.method().as_str(),
@@ -228,6 +247,7 @@ async fn answer(app: &App, request: Request) -> Reply {
         content_type: text(header::CONTENT_TYPE),
         occi_headers: occi_headers(&parts.headers),
         body,
+        slug: text(HeaderName::from_static("slug")),
         base: format!("http://{host}"),
     };
     app.provider.handle(request).await

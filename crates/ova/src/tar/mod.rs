@@ -3,6 +3,7 @@
 
 pub(crate) mod header;
 pub(crate) mod scan;
+pub(crate) mod stream;
 pub(crate) mod writer;
 
 /// Size of a tar block; headers and data are aligned to it.

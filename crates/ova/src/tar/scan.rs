@@ -13,7 +13,7 @@ use crate::error::{OvaError, UnsafeKind};
 use crate::member::{HeaderFormat, Member, MemberKind};
 
 /// PAX extended headers and GNU long-name records are read into memory; bound them.
-const MAX_EXTENSION: u64 = 1 << 20;
+pub(crate) const MAX_EXTENSION: u64 = 1 << 20;
 
 /// Lists the members of the tar archive in `source`, in archive order, with the index of each
 /// name; more than `max_members` members (files and directories) is an error.
@@ -64,7 +64,7 @@ struct Scanner<'a, R> {
 }
 
 /// What a typeflag asks the scanner to do.
-enum Entry {
+pub(crate) enum Entry {
     Extension,
     Member(MemberKind),
     Skip,
@@ -229,7 +229,7 @@ impl<R: Read + Seek> Scanner<'_, R> {
 }
 
 /// What each typeflag means for an OVA reader.
-fn classify(typeflag: u8) -> Result<Entry, String> {
+pub(crate) fn classify(typeflag: u8) -> Result<Entry, String> {
     Ok(match typeflag {
         b'x' | b'g' | b'L' | b'K' => Entry::Extension,
         b'0' | 0 | b'7' => Entry::Member(MemberKind::File),
@@ -256,16 +256,16 @@ fn classify(typeflag: u8) -> Result<Entry, String> {
 
 /// What extension headers said about the next member.
 #[derive(Debug, Default)]
-struct Pending {
-    start: Option<u64>,
+pub(crate) struct Pending {
+    pub(crate) start: Option<u64>,
     pax: bool,
     path: Option<Vec<u8>>,
-    size: Option<u64>,
-    long_name: Option<Vec<u8>>,
+    pub(crate) size: Option<u64>,
+    pub(crate) long_name: Option<Vec<u8>>,
 }
 
 impl Pending {
-    fn format(&self, block: &[u8; 512]) -> HeaderFormat {
+    pub(crate) fn format(&self, block: &[u8; 512]) -> HeaderFormat {
         if self.pax {
             HeaderFormat::Pax
         } else if self.long_name.is_some() {
@@ -279,7 +279,7 @@ impl Pending {
         }
     }
 
-    fn name(&self, block: &[u8; 512]) -> Vec<u8> {
+    pub(crate) fn name(&self, block: &[u8; 512]) -> Vec<u8> {
         self.path
             .clone()
             .or_else(|| self.long_name.clone())
@@ -287,7 +287,7 @@ impl Pending {
     }
 
     /// PAX records: `LEN key=value\n`, LEN counting the whole record in decimal.
-    fn apply_pax(&mut self, mut data: &[u8]) -> Result<(), String> {
+    pub(crate) fn apply_pax(&mut self, mut data: &[u8]) -> Result<(), String> {
         self.pax = true;
         let mut at = 0usize;
         while !data.is_empty() && data.iter().any(|&b| b != 0) {
@@ -331,7 +331,7 @@ impl Pending {
 }
 
 /// Checks a stored name and returns it without `./` and empty components.
-fn normalize(raw: &[u8]) -> Result<String, UnsafeKind> {
+pub(crate) fn normalize(raw: &[u8]) -> Result<String, UnsafeKind> {
     let text = std::str::from_utf8(raw).map_err(|_| UnsafeKind::UnportableName)?;
     if text.contains(['\0', '\\']) {
         return Err(UnsafeKind::UnportableName);

@@ -1,5 +1,6 @@
 //! Integration tests of tern-ova: one test binary, a module per concern.
 
+mod forward;
 mod hostile;
 mod limits;
 mod manifest;

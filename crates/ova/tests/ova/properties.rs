@@ -21,7 +21,7 @@ fn entry() -> impl Strategy<Value = (String, DigestValue)> {
 }
 
 /// A small valid OVA: descriptor, manifest, one plain and one chunked file.
-fn sample_ova() -> Vec<u8> {
+pub fn sample_ova() -> Vec<u8> {
     let ovf = descriptor(&[
         ("a.img", " ovf:size=\"3\""),
         ("b.img", " ovf:chunkSize=\"2\""),

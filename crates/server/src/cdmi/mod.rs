@@ -13,6 +13,7 @@
 //! under a top-level CDMI container or object, and a PUT with a non-OCCI `Content-Type` to a
 //! path outside OCCI's locations (or without `Content-Type`: a plain container create). Everything else is OCCI's.
 
+mod blobs;
 mod names;
 mod ops;
 mod stored;

@@ -3,8 +3,11 @@
 
 mod bridge;
 mod collection;
+mod deploy;
+mod disks;
 mod entity;
 mod images;
+mod ova;
 mod ovf;
 mod query;
 mod request;
@@ -25,6 +28,7 @@ use crate::negotiate::{self, Target};
 use crate::render::Reply;
 use crate::{ServerError, ids};
 
+pub(crate) use ova::{Answer as OvaAnswer, claims as ova_claims};
 pub(crate) use request::{Method, OcciRequest};
 pub(crate) use snapshot::{MAX_RESOURCES, Scope, Snapshot};
 
@@ -220,7 +224,7 @@ impl Provider {
         let qi = request.path == "/-/" || request.path == "/.well-known/org/ogf/occi/-/";
         // Query-interface changes rebuild the catalogue: one at a time.
         let _guard = if (qi && matches!(request.method, Method::Post | Method::Delete))
-            || (ovf_request(&request) && request.method == Method::Post)
+            || deploy::changes_catalogue(&request)
         {
             Some(self.categories.lock().await)
         } else {
@@ -232,8 +236,8 @@ impl Provider {
         } else {
             Target::Collection
         };
-        let media = if ovf_request(&request) {
-            // The OVF side answers in OVF (export) or text/uri-list (import).
+        let media = if deploy::claims(&request) {
+            // The OVF side answers in OVF (export) or text/uri-list (import, lists).
             MediaType::UriList
         } else {
             match negotiate::output(
@@ -334,16 +338,6 @@ fn parse_options(version: OcciVersion) -> ParseOptions {
     }
 }
 
-// Whether `/` is asked for OVF: a GET accepting it, a POST sending it.
-fn ovf_request(request: &OcciRequest) -> bool {
-    request.path == "/"
-        && match request.method {
-            Method::Get | Method::Head => ovf::names_ovf(request.accept.as_deref()),
-            Method::Post => ovf::names_ovf(request.content_type.as_deref()),
-            _ => false,
-        }
-}
-
 // A 406 of `/` names OVF among what is served.
 fn with_ovf_offered(mut reply: Reply) -> Reply {
     for (name, value) in &mut reply.headers {
@@ -370,12 +364,8 @@ fn route(
     after: &mut After,
 ) -> Outcome<Reply> {
     let path = request.path.as_str();
-    if ovf_request(request) {
-        return if request.method == Method::Post {
-            ovf::import(ctx, tx, &request.body, after)
-        } else {
-            ovf::export(ctx, tx)
-        };
+    if deploy::claims(request) {
+        return deploy::handle(ctx, tx, request, after);
     }
     if path == "/-/" || path == "/.well-known/org/ogf/occi/-/" {
         return query::handle(ctx, tx, request, media, after);

@@ -1,30 +1,27 @@
-//! OVF by content negotiation on `/`: `GET` with `Accept: application/ovf+xml` exports the
-//! stored entities as an OVF descriptor (tern-mapping's occi2ovf; with the envelope the last
-//! import kept, an untouched import gives its descriptor back), `POST` with
+//! OVF by content negotiation on `/` and on deployments (`super::deploy`): `GET` with
+//! `Accept: application/ovf+xml` exports a deployment (or the whole server) as an OVF
+//! descriptor (tern-mapping's occi2ovf; with the envelope the deployment's import kept, an
+//! untouched deployment gives its descriptor back), `POST` with
 //! `Content-Type: application/ovf+xml` validates a descriptor (400 with the findings),
-//! converts it (ovf2occi) and creates its networks, storages, computes and links in the
-//! request's one transaction: all or nothing.
+//! converts it (ovf2occi) and creates a deployment with its networks, storages, computes and
+//! links in the request's one transaction: all or nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use serde_json::json;
-use tern_model::{Collection, Resource};
+use tern_model::{Collection, Entity, Resource};
 use tern_occi::{Document, MediaType};
-use tern_store::{CdmiRecord, Query, Transaction};
+use tern_store::{Query, Transaction};
 
-use super::entity::{self, Place};
+use super::deploy::Deployment;
+use super::disks::Disk;
+use super::entity::{self, Place, conflict};
 use super::stored::Stored;
 use super::{After, Ctx, Fail, Outcome};
 use crate::render::Reply;
 
 /// The media type tern uses for an OVF descriptor (none is registered; DSP0243 names none).
 pub(crate) const OVF_XML: &str = "application/ovf+xml";
-
-/// The store row keeping the envelope of the last import (not a CDMI object: no container
-/// lists it, it has no value).
-const ENVELOPE_PATH: &str = "/.tern/ovf/envelope";
-const ENVELOPE_TYPE: &str = "application/x-tern-ovf-envelope";
 
 /// Whether a media-type header (`Accept` or `Content-Type`) asks for OVF: it names
 /// `application/ovf+xml` with a non-zero quality no other range of the header beats.
@@ -58,23 +55,45 @@ fn ovf_reply(status: u16, body: String) -> Reply {
     }
 }
 
-/// `GET /` as OVF: every stored resource with the links it is the source of.
-pub(crate) fn export(ctx: &Ctx, tx: &mut dyn Transaction) -> Outcome<Reply> {
+/// A deployment's OVF, or with `None` the whole server's: every resource (of the deployment)
+/// with the links it is the source of. The whole server with one deployment and nothing
+/// else is that deployment.
+pub(crate) fn export(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    deployment: Option<&Deployment>,
+) -> Outcome<Reply> {
+    let only = scope(ctx, tx, deployment)?;
+    let query = only
+        .as_ref()
+        .map_or_else(Query::default, Deployment::members);
     let mut collection = Collection::new();
-    for record in tx.list(&Query::default())? {
+    for record in tx.list(&query)? {
         let stored = Stored::from_record(ctx, &record)?;
         if !matches!(stored, Stored::Resource(_)) {
             continue;
         }
         if let Document::Resource(r) = entity::document(ctx, tx, &stored)? {
-            let r = without_actions(r);
-            collection
-                .push_resource(r)
-                .map_err(|e| Fail::Reply(Reply::error(500, e.to_string())))?;
+            let mut r = without_actions(r);
+            // Two deployments of one descriptor share entity ids: in the whole server's
+            // export, a repeated id gives way to its location's last segment (unique).
+            if collection.resource(&r.entity.id).is_some()
+                && let Some(segment) = Entity::id_from_location(&record.location)
+            {
+                segment.clone_into(&mut r.entity.id);
+            }
+            collection.push_resource(r).map_err(|e| {
+                Fail::Reply(Reply::error(
+                    409,
+                    format!("the stored entities make no OVF descriptor: {e}"),
+                ))
+            })?;
         }
     }
-    let cdmi_base = format!("{}{}", ctx.base, super::bridge::VOLUMES);
-    if let Some(doc) = kept(ctx, tx, &collection, &cdmi_base)? {
+    let cdmi_base = cdmi_base(ctx, only.as_ref());
+    if let Some(d) = &only
+        && let Some(doc) = kept(ctx, tx, d, &collection, &cdmi_base)?
+    {
         let mut doc = doc;
         let options = restore_options(ctx, &cdmi_base);
         return match tern_mapping::occi2ovf::restore(&mut doc, &collection, &options) {
@@ -88,9 +107,18 @@ pub(crate) fn export(ctx: &Ctx, tx: &mut dyn Transaction) -> Outcome<Reply> {
             ))),
         };
     }
+    // A deployment's own data objects are files of its package: relative hrefs (what its
+    // OVA carries, and what the imported descriptor said); other data objects by URL.
+    let cdmi_base = match &only {
+        Some(_) => {
+            package_relative(&mut collection, &cdmi_base);
+            None
+        }
+        None => Some(cdmi_base),
+    };
     let options = tern_mapping::occi2ovf::ExportOptions {
         ovf2: false,
-        cdmi_base: Some(cdmi_base),
+        cdmi_base,
         catalogue: Some((*ctx.catalogue).clone()),
         defaults: tern_mapping::occi2ovf::Defaults::default(),
     };
@@ -103,6 +131,48 @@ pub(crate) fn export(ctx: &Ctx, tx: &mut dyn Transaction) -> Outcome<Reply> {
     }
 }
 
+// A storage whose data object is in the deployment's container (`container`) names it by
+// its file name alone.
+fn package_relative(collection: &mut Collection, container: &str) {
+    for r in collection.resources_mut() {
+        let file = match r.entity.attributes.get("tern.cdmi.uri") {
+            Some(tern_model::Value::String(uri)) => match uri.strip_prefix(container) {
+                Some(file) if super::disks::flat_href(file) => file.to_owned(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        r.entity.attributes.remove("tern.cdmi.uri");
+        r.entity
+            .attributes
+            .insert("tern.ovf.disk.file", file.as_str());
+    }
+}
+
+/// The deployment an export describes: the one asked for, or for the whole server its one
+/// deployment when nothing else is stored.
+pub(crate) fn scope(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    deployment: Option<&Deployment>,
+) -> Outcome<Option<Deployment>> {
+    Ok(match deployment {
+        Some(d) => Some(d.clone()),
+        None => match super::deploy::all(ctx).as_slice() {
+            [d] if tx.count(&d.members())? == tx.count(&Query::default())? => Some(d.clone()),
+            _ => None,
+        },
+    })
+}
+
+// The CDMI container a deployment's File hrefs are data objects of.
+fn cdmi_base(ctx: &Ctx, deployment: Option<&Deployment>) -> String {
+    match deployment {
+        Some(d) => format!("{}{}", ctx.base, d.volumes()),
+        None => format!("{}{}", ctx.base, super::bridge::VOLUMES),
+    }
+}
+
 fn restore_options(ctx: &Ctx, cdmi_base: &str) -> tern_mapping::ovf2occi::Options {
     tern_mapping::ovf2occi::Options {
         version: ctx.version,
@@ -112,25 +182,19 @@ fn restore_options(ctx: &Ctx, cdmi_base: &str) -> tern_mapping::ovf2occi::Option
     }
 }
 
-// The kept envelope, while it still describes the stored resources: every resource it
-// made is still there (one deleted, and the export is made from the entities alone).
+// The deployment's kept envelope, while it still describes its resources: the resources it
+// made are the deployment's resources, no more (one added, say a scaled-out slave, and no
+// fewer (one deleted): otherwise the export is made from the entities alone.
 fn kept(
     ctx: &Ctx,
     tx: &mut dyn Transaction,
+    deployment: &Deployment,
     collection: &Collection,
     cdmi_base: &str,
 ) -> Outcome<Option<tern_ovf::Document>> {
-    let Some(row) = tx.cdmi_get(ENVELOPE_PATH)? else {
+    let Some(envelope) = deployment.envelope(tx)? else {
         return Ok(None);
     };
-    let envelope = serde_json::from_str::<serde_json::Value>(&row.body)
-        .ok()
-        .and_then(|v| {
-            v.get("envelope")
-                .and_then(|e| e.as_str())
-                .map(str::to_owned)
-        })
-        .unwrap_or_default();
     let Ok(doc) = tern_ovf::Document::parse(envelope.as_bytes()) else {
         tracing::warn!("the kept OVF envelope is unreadable: the export is made from the entities");
         return Ok(None);
@@ -139,12 +203,12 @@ fn kept(
     else {
         return Ok(None);
     };
-    let all_there = baseline
-        .collection
-        .resources()
-        .iter()
-        .all(|r| collection.resource(&r.entity.id).is_some());
-    Ok(all_there.then_some(doc))
+    let made = baseline.collection.resources();
+    let same = made.len() == collection.resources().len()
+        && made
+            .iter()
+            .all(|r| collection.resource(&r.entity.id).is_some());
+    Ok(same.then_some(doc))
 }
 
 // The actions a state allows are the server's, not the deployment's.
@@ -156,45 +220,56 @@ fn without_actions(mut r: Resource) -> Resource {
     r
 }
 
-/// `POST /` of an OVF descriptor: validated, converted and created in this transaction;
-/// 201 with the created locations (`text/uri-list`).
+/// `POST` of an OVF descriptor: validated, converted and created in this transaction as a
+/// new deployment (`named`, or named after the descriptor); 201 with the created locations
+/// (`text/uri-list`), `Location` the deployment's collection.
 pub(crate) fn import(
     ctx: &Ctx,
     tx: &mut dyn Transaction,
     body: &str,
+    named: Option<Deployment>,
     after: &mut After,
 ) -> Outcome<Reply> {
-    // The envelope describes `/` when the import is all `/` holds.
-    let alone = tx.count(&Query::default())? == 0;
-    let conversion = convert(ctx, body)?;
-    let work = add_mixins(ctx, tx, &conversion, after)?;
-    let created = create_all(&work, tx, &conversion)?;
-    // The envelope, for a lossless export; an import beside other entities keeps none.
-    if alone {
-        tx.cdmi_put(&CdmiRecord {
-            path: ENVELOPE_PATH.into(),
-            object_id: "TERN-OVF-ENVELOPE".into(),
-            parent: None,
-            object_type: ENVELOPE_TYPE.into(),
-            body: json!({ "envelope": body }).to_string(),
-        })?;
-    } else {
-        tx.cdmi_delete(ENVELOPE_PATH)?;
+    import_with(ctx, tx, body, named, &[], after)
+}
+
+/// [`import`], with data objects already written as blobs (an OVA's disks): each becomes a
+/// data object of the deployment's CDMI container, named by its File href, in the same
+/// transaction.
+pub(crate) fn import_with(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    body: &str,
+    named: Option<Deployment>,
+    disks: &[Disk],
+    after: &mut After,
+) -> Outcome<Reply> {
+    let doc = parse(body)?;
+    let deployment = named.unwrap_or_else(|| Deployment::from_envelope(&doc));
+    if deployment.exists(ctx) {
+        return Err(conflict(format!(
+            "the deployment {} exists already ({}): name another with ?name= or a Slug header",
+            deployment.name(),
+            deployment.location()
+        )));
     }
+    let cdmi_base = cdmi_base(ctx, Some(&deployment));
+    let conversion = convert(ctx, &doc, &cdmi_base)?;
+    let work = add_mixins(ctx, tx, &conversion, &deployment, after)?;
+    super::disks::store(&work, tx, &deployment, &conversion, disks)?;
+    let created = create_all(&work, tx, &conversion, &deployment)?;
+    deployment.keep_envelope(tx, body)?;
     let reply = Reply::document(
         201,
-        &Document::Locations(created.clone()),
+        &Document::Locations(created),
         MediaType::UriList,
         &ctx.base,
     );
-    Ok(match created.first() {
-        Some(first) => reply.with_header("Location", format!("{}{first}", ctx.base)),
-        None => reply,
-    })
+    Ok(reply.with_header("Location", format!("{}{}", ctx.base, deployment.location())))
 }
 
-// The descriptor validated (400 with the errors) and converted.
-fn convert(ctx: &Ctx, body: &str) -> Outcome<tern_mapping::ovf2occi::Conversion> {
+// The descriptor validated (400 with the errors) and parsed.
+pub(crate) fn parse(body: &str) -> Outcome<tern_ovf::Document> {
     let bytes = body.as_bytes();
     let report = tern_ovf::validate_bytes(bytes, &tern_ovf::ValidateOptions::default());
     if !report.is_valid() {
@@ -210,20 +285,28 @@ fn convert(ctx: &Ctx, body: &str) -> Outcome<tern_mapping::ovf2occi::Conversion>
             &errors,
         )));
     }
-    let doc = tern_ovf::Document::parse(bytes).map_err(|e| {
+    tern_ovf::Document::parse(bytes).map_err(|e| {
         Fail::Reply(Reply::findings(
             400,
             "the OVF descriptor is unreadable",
             &[e.to_finding()],
         ))
-    })?;
+    })
+}
+
+// The descriptor converted, its File hrefs data objects under `cdmi_base`.
+fn convert(
+    ctx: &Ctx,
+    doc: &tern_ovf::Document,
+    cdmi_base: &str,
+) -> Outcome<tern_mapping::ovf2occi::Conversion> {
     let options = tern_mapping::ovf2occi::Options {
         version: ctx.version,
-        cdmi_base: Some(format!("{}{}", ctx.base, super::bridge::VOLUMES)),
+        cdmi_base: Some(cdmi_base.to_owned()),
         cdmi_enterprise: ctx.cdmi_enterprise,
         ..tern_mapping::ovf2occi::Options::default()
     };
-    let conversion = tern_mapping::ovf2occi::ovf_to_occi(&doc, &options).map_err(|e| {
+    let conversion = tern_mapping::ovf2occi::ovf_to_occi(doc, &options).map_err(|e| {
         let finding = match &e {
             tern_mapping::ovf2occi::BridgeError::BadValue {
                 line,
@@ -242,12 +325,13 @@ fn convert(ctx: &Ctx, body: &str) -> Outcome<tern_mapping::ovf2occi::Conversion>
     Ok(conversion)
 }
 
-// The mixins the descriptor brings (templates, tern's OVF mixins) join the catalogue: the
-// context the entities are created in.
+// The mixins the descriptor brings (templates, tern's OVF mixins) and the deployment's join
+// the catalogue: the context the entities are created in.
 fn add_mixins(
     ctx: &Ctx,
     tx: &mut dyn Transaction,
     conversion: &tern_mapping::ovf2occi::Conversion,
+    deployment: &Deployment,
     after: &mut After,
 ) -> Outcome<Ctx> {
     let mut catalogue = (*ctx.catalogue).clone();
@@ -264,7 +348,7 @@ fn add_mixins(
         .flat_map(|m| conversion.catalogue.mixin_closure(&m.id))
         .cloned()
         .collect();
-    let mut added = false;
+    deployment.register(tx, &mut catalogue)?;
     // The closure lists what a mixin depends on after it: add dependencies first.
     for m in used.into_iter().rev() {
         if catalogue.category(&m.id).is_some() {
@@ -275,10 +359,6 @@ fn add_mixins(
             m.location = Some(format!("/ovf/{}/", m.id.term()));
         }
         super::query::add(tx, &mut catalogue, m)?;
-        added = true;
-    }
-    if !added {
-        return Ok(ctx.clone());
     }
     let work = Ctx {
         catalogue: Arc::new(catalogue.clone()),
@@ -289,12 +369,34 @@ fn add_mixins(
 }
 
 // The resources (each after the targets of its links), their links, the standalone links:
-// their locations, in creation order.
+// their locations, in creation order. Each is placed in the deployment and tagged with it;
+// links follow their ends to their new places.
 fn create_all(
     work: &Ctx,
     tx: &mut dyn Transaction,
     conversion: &tern_mapping::ovf2occi::Conversion,
+    deployment: &Deployment,
 ) -> Outcome<Vec<String>> {
+    let tag = deployment.mixin_id();
+    let moved: HashMap<String, String> = conversion
+        .collection
+        .resources()
+        .iter()
+        .map(|r| {
+            let at = r.entity.location_or_default();
+            let to = deployment.place(&at);
+            (at, to)
+        })
+        .collect();
+    let follow = |l: &mut tern_model::Link| {
+        if let Some(to) = moved.get(&l.target.location) {
+            l.target.location.clone_from(to);
+        }
+        if let Some(to) = moved.get(&l.source.location) {
+            l.source.location.clone_from(to);
+        }
+        l.entity.mixins.push(tag.clone());
+    };
     let mut pending: Vec<Resource> = conversion.collection.resources().to_vec();
     let mut done: HashSet<String> = HashSet::new();
     let mut created = Vec::new();
@@ -313,22 +415,35 @@ fn create_all(
         let mut next = pending.remove(ready.unwrap_or(0));
         let location = next.entity.location_or_default();
         let links = std::mem::take(&mut next.links);
-        let stored = create(work, tx, Document::Resource(next))?;
+        next.entity.location = Some(deployment.place(&location));
+        next.entity.mixins.push(tag.clone());
+        let stored = create(work, tx, Document::Resource(next), deployment)?;
         created.push(stored.clone());
         for mut link in links {
+            follow(&mut link);
             link.source.location.clone_from(&stored);
-            created.push(create(work, tx, Document::Link(link))?);
+            created.push(create(work, tx, Document::Link(link), deployment)?);
         }
         done.insert(location);
     }
     for link in conversion.collection.standalone_links() {
-        created.push(create(work, tx, Document::Link(link.clone()))?);
+        let mut link = link.clone();
+        follow(&mut link);
+        if let Some(at) = link.entity.location.take() {
+            link.entity.location = Some(deployment.place(&at));
+        }
+        created.push(create(work, tx, Document::Link(link), deployment)?);
     }
     Ok(created)
 }
 
 // Creates one entity at the location the conversion gave it (or in its kind's collection).
-fn create(ctx: &Ctx, tx: &mut dyn Transaction, doc: Document) -> Outcome<String> {
+fn create(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    doc: Document,
+    deployment: &Deployment,
+) -> Outcome<String> {
     let (kind, location, id) = match &doc {
         Document::Resource(r) => (
             r.entity.kind.clone(),
@@ -362,7 +477,7 @@ fn create(ctx: &Ctx, tx: &mut dyn Transaction, doc: Document) -> Outcome<String>
                     }
                 })
                 .collect();
-            let given = format!("{at}{segment}");
+            let given = deployment.place(&format!("{at}{segment}"));
             entity::create(ctx, tx, doc, &Place::At(&given))?
         }
         None => entity::create(

@@ -31,6 +31,8 @@ pub(crate) struct OcciRequest {
     /// The OCCI header fields (text/occi), as a header block.
     pub occi_headers: String,
     pub body: String,
+    /// The `Slug` header (RFC 5023 §9.7): the name a client proposes for what a POST creates.
+    pub slug: Option<String>,
     /// `http://host`, for absolute URIs.
     pub base: String,
 }
@@ -38,22 +40,12 @@ pub(crate) struct OcciRequest {
 impl OcciRequest {
     /// The query's `key=value` pairs, percent-decoded (`&` and `;` separate them).
     pub fn params(&self) -> Vec<(String, String)> {
-        self.query
-            .split(['&', ';'])
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (decode(k), decode(v))
-            })
-            .collect()
+        params(&self.query)
     }
 
     /// The value of query parameter `key`.
     pub fn param(&self, key: &str) -> Option<String> {
-        self.params()
-            .into_iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
+        query_param(&self.query, key)
     }
 
     /// Whether the request carries a rendering (a body, or OCCI fields in its headers).
@@ -149,6 +141,26 @@ impl OcciRequest {
         )
         .map_err(Fail::Reply)
     }
+}
+
+/// A query string's `key=value` pairs, percent-decoded (`&` and `;` separate them).
+pub(crate) fn params(query: &str) -> Vec<(String, String)> {
+    query
+        .split(['&', ';'])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// The value of `key` in a query string.
+pub(crate) fn query_param(query: &str, key: &str) -> Option<String> {
+    params(query)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
 }
 
 // `%XX` and `+` decoded; invalid escapes kept as they are.
