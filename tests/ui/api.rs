@@ -150,13 +150,16 @@ fn the_change_counter_moves_with_every_commit_only() {
         .send()
         .unwrap();
     let refused = client()
-        .post(format!("{}/compute/portal?action=stop", served.base))
+        .post(format!("{}/compute/hadoop.portal?action=stop", served.base))
         .send()
         .unwrap();
     assert_eq!(refused.status().as_u16(), 409);
     assert_eq!(version(), before);
     let r = client()
-        .post(format!("{}/compute/portal?action=start", served.base))
+        .post(format!(
+            "{}/compute/hadoop.portal?action=start",
+            served.base
+        ))
         .send()
         .unwrap();
     assert_eq!(r.status().as_u16(), 200);
@@ -223,7 +226,7 @@ fn a_mixin_collection_is_a_deployment_view() {
     let r = client()
         .post(format!("{}/deployments/front/", served.base))
         .header("Content-Type", "text/uri-list")
-        .body(format!("{}/compute/portal\n", served.base))
+        .body(format!("{}/compute/hadoop.portal\n", served.base))
         .send()
         .unwrap();
     assert!(r.status().is_success(), "{}", r.text().unwrap());
@@ -238,7 +241,7 @@ fn a_mixin_collection_is_a_deployment_view() {
     assert_eq!(topology["deployment"], "front");
     let resources = topology["collection"]["resources"].as_array().unwrap();
     assert_eq!(resources.len(), 1);
-    assert_eq!(resources[0]["location"], "/compute/portal");
+    assert_eq!(resources[0]["location"], "/compute/hadoop.portal");
     assert_eq!(resources[0]["links"].as_array().unwrap().len(), 3);
 }
 
@@ -328,10 +331,10 @@ fn updated_and_replaced_entities_are_marked_on_the_runtime_side() {
     );
     let mut collection = topology["collection"].clone();
     for r in collection["resources"].as_array_mut().unwrap() {
-        if r["location"] == "/compute/portal" {
+        if r["location"] == "/compute/hadoop.portal" {
             r["attributes"]["occi.compute.memory"] = serde_json::json!(16);
             for l in r["links"].as_array_mut().unwrap() {
-                if l["location"] == "/networkinterface/urn-ovf-compute-portal-nic-5" {
+                if l["location"] == "/networkinterface/hadoop.urn-ovf-compute-portal-nic-5" {
                     // Immutable: the interface is replaced.
                     l["attributes"]["occi.networkinterface.interface"] = serde_json::json!("eth9");
                 }
@@ -362,18 +365,18 @@ fn updated_and_replaced_entities_are_marked_on_the_runtime_side() {
     };
     assert_eq!(
         marks("nodes"),
-        [("/compute/portal".to_owned(), "updated".to_owned())]
+        [("/compute/hadoop.portal".to_owned(), "updated".to_owned())]
     );
     assert_eq!(
         marks("edges"),
         [(
-            "/networkinterface/urn-ovf-compute-portal-nic-5".to_owned(),
+            "/networkinterface/hadoop.urn-ovf-compute-portal-nic-5".to_owned(),
             "replaced".to_owned()
         )]
     );
     let edge = &answer["overlay"]["edges"][0];
-    assert_eq!(edge["source"], "/compute/portal");
-    assert_eq!(edge["target"], "/network/public");
+    assert_eq!(edge["source"], "/compute/hadoop.portal");
+    assert_eq!(edge["target"], "/network/hadoop.public");
     assert!(
         answer["planText"]
             .as_str()

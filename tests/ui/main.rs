@@ -43,55 +43,55 @@ pub(crate) fn hadoop_server(data: &std::path::Path, args: &[&str]) -> Served {
 
 /// The resources and links of the Hadoop cluster, as `tern serve` names them.
 pub(crate) const HADOOP_NODES: [&str; 7] = [
-    "/compute/hadoop-master",
-    "/compute/hadoop-slave",
-    "/compute/portal",
-    "/network/private",
-    "/network/public",
-    "/storage/hdfs",
-    "/storage/system",
+    "/compute/hadoop.hadoop-master",
+    "/compute/hadoop.hadoop-slave",
+    "/compute/hadoop.portal",
+    "/network/hadoop.private",
+    "/network/hadoop.public",
+    "/storage/hadoop.hdfs",
+    "/storage/hadoop.system",
 ];
 
 /// (link, source, target)
 pub(crate) const HADOOP_EDGES: [(&str, &str, &str); 8] = [
     (
-        "/networkinterface/urn-ovf-compute-hadoop-master-nic-5",
-        "/compute/hadoop-master",
-        "/network/private",
+        "/networkinterface/hadoop.urn-ovf-compute-hadoop-master-nic-5",
+        "/compute/hadoop.hadoop-master",
+        "/network/hadoop.private",
     ),
     (
-        "/networkinterface/urn-ovf-compute-hadoop-slave-nic-6",
-        "/compute/hadoop-slave",
-        "/network/private",
+        "/networkinterface/hadoop.urn-ovf-compute-hadoop-slave-nic-6",
+        "/compute/hadoop.hadoop-slave",
+        "/network/hadoop.private",
     ),
     (
-        "/networkinterface/urn-ovf-compute-portal-nic-5",
-        "/compute/portal",
-        "/network/public",
+        "/networkinterface/hadoop.urn-ovf-compute-portal-nic-5",
+        "/compute/hadoop.portal",
+        "/network/hadoop.public",
     ),
     (
-        "/networkinterface/urn-ovf-compute-portal-nic-6",
-        "/compute/portal",
-        "/network/private",
+        "/networkinterface/hadoop.urn-ovf-compute-portal-nic-6",
+        "/compute/hadoop.portal",
+        "/network/hadoop.private",
     ),
     (
-        "/storagelink/urn-ovf-compute-hadoop-master-disk-4",
-        "/compute/hadoop-master",
-        "/storage/system",
+        "/storagelink/hadoop.urn-ovf-compute-hadoop-master-disk-4",
+        "/compute/hadoop.hadoop-master",
+        "/storage/hadoop.system",
     ),
     (
-        "/storagelink/urn-ovf-compute-hadoop-slave-disk-4",
-        "/compute/hadoop-slave",
-        "/storage/system",
+        "/storagelink/hadoop.urn-ovf-compute-hadoop-slave-disk-4",
+        "/compute/hadoop.hadoop-slave",
+        "/storage/hadoop.system",
     ),
     (
-        "/storagelink/urn-ovf-compute-hadoop-slave-disk-5",
-        "/compute/hadoop-slave",
-        "/storage/hdfs",
+        "/storagelink/hadoop.urn-ovf-compute-hadoop-slave-disk-5",
+        "/compute/hadoop.hadoop-slave",
+        "/storage/hadoop.hdfs",
     ),
     (
-        "/storagelink/urn-ovf-compute-portal-disk-4",
-        "/compute/portal",
-        "/storage/system",
+        "/storagelink/hadoop.urn-ovf-compute-portal-disk-4",
+        "/compute/hadoop.portal",
+        "/storage/hadoop.system",
     ),
 ];

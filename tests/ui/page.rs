@@ -101,7 +101,7 @@ fn the_hadoop_cluster_is_drawn_and_follows_state_changes() {
     assert_eq!(edges, Value::Array(expected));
 
     // Attributes on click.
-    browser.click(&browser.find("#graph .node[data-key='/compute/portal'] .shape"));
+    browser.click(&browser.find("#graph .node[data-key='/compute/hadoop.portal'] .shape"));
     browser.wait_for(
         "the portal's attributes",
         "return document.getElementById('details-title').textContent === 'portal' && \
@@ -110,14 +110,14 @@ fn the_hadoop_cluster_is_drawn_and_follows_state_changes() {
     );
 
     // A state change through the API shows within a second or two (bounded here by LIVE).
-    act(&served, "/compute/portal", "start");
-    let took = wait_state(&browser, "/compute/portal", "active");
+    act(&served, "/compute/hadoop.portal", "start");
+    let took = wait_state(&browser, "/compute/hadoop.portal", "active");
     println!("start seen after {took:?}");
-    act(&served, "/compute/portal", "stop");
-    let took = wait_state(&browser, "/compute/portal", "inactive");
+    act(&served, "/compute/hadoop.portal", "stop");
+    let took = wait_state(&browser, "/compute/hadoop.portal", "inactive");
     println!("stop seen after {took:?}");
-    act(&served, "/compute/hadoop-master", "start");
-    wait_state(&browser, "/compute/hadoop-master", "active");
+    act(&served, "/compute/hadoop.hadoop-master", "start");
+    wait_state(&browser, "/compute/hadoop.hadoop-master", "active");
     browser.screenshot("topology");
 
     browse_cdmi(&browser);
@@ -135,10 +135,10 @@ fn browse_cdmi(browser: &Browser) {
     browser.click(&browser.find("#cdmi-children [data-child='volumes/']"));
     browser.wait_for(
         "the volumes",
-        "return document.querySelector(\"#cdmi-children [data-child='system']\");",
+        "return document.querySelector(\"#cdmi-children [data-child='hadoop.system']\");",
         LIVE,
     );
-    browser.click(&browser.find("#cdmi-children [data-child='system']"));
+    browser.click(&browser.find("#cdmi-children [data-child='hadoop.system']"));
     let (users, _) = browser.wait_for(
         "the reverse links",
         "const u = [...document.querySelectorAll('#cdmi-users [data-location]')].map(b => b.dataset.location);\
@@ -148,10 +148,10 @@ fn browse_cdmi(browser: &Browser) {
     assert_eq!(
         users,
         json!([
-            "/compute/hadoop-master",
-            "/compute/hadoop-slave",
-            "/compute/portal",
-            "/storage/system"
+            "/compute/hadoop.hadoop-master",
+            "/compute/hadoop.hadoop-slave",
+            "/compute/hadoop.portal",
+            "/storage/hadoop.system"
         ])
     );
     let id = browser.execute(
@@ -183,7 +183,7 @@ fn view_a_deployment(browser: &Browser, served: &Served) {
     let r = client()
         .post(format!("{}/deployments/front/", served.base))
         .header("Content-Type", "text/uri-list")
-        .body(format!("{}/compute/portal\n", served.base))
+        .body(format!("{}/compute/hadoop.portal\n", served.base))
         .send()
         .unwrap();
     assert!(r.status().is_success());
@@ -205,13 +205,25 @@ fn view_a_deployment(browser: &Browser, served: &Served) {
         drawn,
         [
             (
-                "/compute/portal".into(),
+                "/compute/hadoop.portal".into(),
                 "compute".into(),
                 "inactive".into()
             ),
-            ("/network/private".into(), "outside".into(), "other".into()),
-            ("/network/public".into(), "outside".into(), "other".into()),
-            ("/storage/system".into(), "outside".into(), "other".into()),
+            (
+                "/network/hadoop.private".into(),
+                "outside".into(),
+                "other".into()
+            ),
+            (
+                "/network/hadoop.public".into(),
+                "outside".into(),
+                "other".into()
+            ),
+            (
+                "/storage/hadoop.system".into(),
+                "outside".into(),
+                "other".into()
+            ),
         ]
     );
 }
@@ -242,12 +254,12 @@ fn a_plan_preview_marks_new_and_missing_entities() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["location"] != "/storage/hdfs")
+        .filter(|r| r["location"] != "/storage/hadoop.hdfs")
         .cloned()
         .collect();
     for r in &mut resources {
         if let Some(links) = r.get_mut("links").and_then(Value::as_array_mut) {
-            links.retain(|l| l["target"]["location"] != "/storage/hdfs");
+            links.retain(|l| l["target"]["location"] != "/storage/hadoop.hdfs");
         }
     }
     resources.push(json!({
@@ -284,9 +296,9 @@ fn a_plan_preview_marks_new_and_missing_entities() {
     assert_eq!(
         marks,
         json!([
-            ["/storage/hdfs", "missing"],
+            ["/storage/hadoop.hdfs", "missing"],
             [
-                "/storagelink/urn-ovf-compute-hadoop-slave-disk-5",
+                "/storagelink/hadoop.urn-ovf-compute-hadoop-slave-disk-5",
                 "missing"
             ],
             ["new:/network/backup", "new"]
@@ -317,7 +329,7 @@ fn a_plan_preview_marks_new_and_missing_entities() {
 
     // Nothing was changed: the server still holds the hdfs storage.
     let r = client()
-        .get(format!("{}/storage/hdfs", served.base))
+        .get(format!("{}/storage/hadoop.hdfs", served.base))
         .header("Accept", "text/plain")
         .send()
         .unwrap();

@@ -29,6 +29,7 @@ use crate::render::Reply;
 use crate::{ServerError, ids};
 
 pub(crate) use ova::{Answer as OvaAnswer, claims as ova_claims};
+pub(crate) use ovf::{conversion_finding, imported_view};
 pub(crate) use request::{Method, OcciRequest};
 pub(crate) use snapshot::{MAX_RESOURCES, Scope, Snapshot};
 

@@ -307,19 +307,10 @@ fn convert(
         ..tern_mapping::ovf2occi::Options::default()
     };
     let conversion = tern_mapping::ovf2occi::ovf_to_occi(doc, &options).map_err(|e| {
-        let finding = match &e {
-            tern_mapping::ovf2occi::BridgeError::BadValue {
-                line,
-                column,
-                message,
-            } => tern_diag::Finding::error("ovf2occi", message.clone())
-                .at(tern_diag::Position::new(*line, *column)),
-            other => tern_diag::Finding::error("ovf2occi", other.to_string()),
-        };
         Fail::Reply(Reply::findings(
             400,
             "the OVF descriptor does not convert to OCCI",
-            &[finding],
+            &[conversion_finding(&e)],
         ))
     })?;
     Ok(conversion)
@@ -377,27 +368,8 @@ fn create_all(
     conversion: &tern_mapping::ovf2occi::Conversion,
     deployment: &Deployment,
 ) -> Outcome<Vec<String>> {
-    let tag = deployment.mixin_id();
-    let moved: HashMap<String, String> = conversion
-        .collection
-        .resources()
-        .iter()
-        .map(|r| {
-            let at = r.entity.location_or_default();
-            let to = deployment.place(&at);
-            (at, to)
-        })
-        .collect();
-    let follow = |l: &mut tern_model::Link| {
-        if let Some(to) = moved.get(&l.target.location) {
-            l.target.location.clone_from(to);
-        }
-        if let Some(to) = moved.get(&l.source.location) {
-            l.source.location.clone_from(to);
-        }
-        l.entity.mixins.push(tag.clone());
-    };
-    let mut pending: Vec<Resource> = conversion.collection.resources().to_vec();
+    let deployed = as_deployed(&conversion.collection, deployment);
+    let mut pending: Vec<Resource> = deployed.resources().to_vec();
     let mut done: HashSet<String> = HashSet::new();
     let mut created = Vec::new();
     let in_set: HashSet<String> = pending
@@ -415,26 +387,99 @@ fn create_all(
         let mut next = pending.remove(ready.unwrap_or(0));
         let location = next.entity.location_or_default();
         let links = std::mem::take(&mut next.links);
-        next.entity.location = Some(deployment.place(&location));
-        next.entity.mixins.push(tag.clone());
         let stored = create(work, tx, Document::Resource(next), deployment)?;
         created.push(stored.clone());
         for mut link in links {
-            follow(&mut link);
             link.source.location.clone_from(&stored);
             created.push(create(work, tx, Document::Link(link), deployment)?);
         }
         done.insert(location);
     }
-    for link in conversion.collection.standalone_links() {
+    for link in deployed.standalone_links() {
+        created.push(create(work, tx, Document::Link(link.clone()), deployment)?);
+    }
+    Ok(created)
+}
+
+/// A failed conversion as a finding (with the descriptor's line and column when it has them).
+pub(crate) fn conversion_finding(e: &tern_mapping::ovf2occi::BridgeError) -> tern_diag::Finding {
+    match e {
+        tern_mapping::ovf2occi::BridgeError::BadValue {
+            line,
+            column,
+            message,
+        } => tern_diag::Finding::error("ovf2occi", message.clone())
+            .at(tern_diag::Position::new(*line, *column)),
+        other => tern_diag::Finding::error("ovf2occi", other.to_string()),
+    }
+}
+
+/// What `POST` of `doc` would store in the deployment `named` (or, without a valid name, the
+/// one named after the descriptor): the conversion with that deployment's CDMI container,
+/// placed and tagged as the import places and tags it. For comparisons with the stored state
+/// (the web page's plan preview); `base` is the server's URL.
+pub(crate) fn imported_view(
+    doc: &tern_ovf::Document,
+    named: Option<&str>,
+    base: &str,
+    version: tern_occi::OcciVersion,
+    cdmi_enterprise: u32,
+) -> Result<Collection, tern_mapping::ovf2occi::BridgeError> {
+    let deployment = named
+        .and_then(|n| Deployment::named(n).ok())
+        .unwrap_or_else(|| Deployment::from_envelope(doc));
+    let options = tern_mapping::ovf2occi::Options {
+        version,
+        cdmi_base: Some(format!("{base}{}", deployment.volumes())),
+        cdmi_enterprise,
+        ..tern_mapping::ovf2occi::Options::default()
+    };
+    let conversion = tern_mapping::ovf2occi::ovf_to_occi(doc, &options)?;
+    Ok(as_deployed(&conversion.collection, &deployment))
+}
+
+/// What an import of `collection` (a conversion's output) into `deployment` stores: every
+/// entity at the deployment's place for it, tagged with its mixin, links following their
+/// ends. The import creates exactly this; the web page's plan preview compares with it.
+pub(crate) fn as_deployed(collection: &Collection, deployment: &Deployment) -> Collection {
+    let tag = deployment.mixin_id();
+    let moved: HashMap<String, String> = collection
+        .resources()
+        .iter()
+        .map(|r| {
+            let at = r.entity.location_or_default();
+            let to = deployment.place(&at);
+            (at, to)
+        })
+        .collect();
+    let follow = |l: &mut tern_model::Link| {
+        if let Some(to) = moved.get(&l.target.location) {
+            l.target.location.clone_from(to);
+        }
+        if let Some(to) = moved.get(&l.source.location) {
+            l.source.location.clone_from(to);
+        }
+        l.entity.mixins.push(tag.clone());
+    };
+    let mut out = Collection::new();
+    for r in collection.resources() {
+        let mut r = r.clone();
+        let at = r.entity.location_or_default();
+        r.entity.location = Some(deployment.place(&at));
+        r.entity.mixins.push(tag.clone());
+        r.links.iter_mut().for_each(follow);
+        // Locations were unique in the conversion and `place` keeps them apart.
+        let _ = out.push_resource(r);
+    }
+    for link in collection.standalone_links() {
         let mut link = link.clone();
         follow(&mut link);
         if let Some(at) = link.entity.location.take() {
             link.entity.location = Some(deployment.place(&at));
         }
-        created.push(create(work, tx, Document::Link(link), deployment)?);
+        out.push_link(link);
     }
-    Ok(created)
+    out
 }
 
 // Creates one entity at the location the conversion gave it (or in its kind's collection).

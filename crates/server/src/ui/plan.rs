@@ -72,6 +72,7 @@ pub(crate) async fn answer(page: &Page, viewed: &Viewed, request: Request) -> Re
             bytes.to_vec(),
             &content_type,
             &format!("http://{host}"),
+            deployment.as_deref(),
         )
         .map(|mut answer| {
             if let Json::Object(o) = &mut answer {
@@ -128,6 +129,7 @@ pub(crate) fn preview(
     target: Vec<u8>,
     content_type: &str,
     base: &str,
+    deployment: Option<&str>,
 ) -> Result<Json, Rejected> {
     let decoded = tern_diag::decode_utf8(target)
         .map_err(|f| Rejected::bad("the target is not UTF-8 text", vec![*f]))?;
@@ -140,7 +142,7 @@ pub(crate) fn preview(
         ));
     }
     let target = if is_ovf(content_type, &text) {
-        from_ovf(snapshot, &text, base)?
+        from_ovf(snapshot, &text, base, deployment)?
     } else {
         from_occi(snapshot, &text, &mut warnings)?
     };
@@ -178,7 +180,12 @@ fn is_ovf(content_type: &str, text: &str) -> bool {
 }
 
 // Validated and converted as `POST /` of the same descriptor would be.
-fn from_ovf(snapshot: &Snapshot, text: &str, base: &str) -> Result<Collection, Rejected> {
+fn from_ovf(
+    snapshot: &Snapshot,
+    text: &str,
+    base: &str,
+    deployment: Option<&str>,
+) -> Result<Collection, Rejected> {
     let bytes = text.as_bytes();
     let report = tern_ovf::validate_bytes(bytes, &tern_ovf::ValidateOptions::default());
     if !report.is_valid() {
@@ -192,25 +199,17 @@ fn from_ovf(snapshot: &Snapshot, text: &str, base: &str) -> Result<Collection, R
     }
     let doc = tern_ovf::Document::parse(bytes)
         .map_err(|e| Rejected::bad("the OVF descriptor is unreadable", vec![e.to_finding()]))?;
-    let options = tern_mapping::ovf2occi::Options {
-        version: snapshot.occi_version,
-        cdmi_base: Some(format!("{base}/volumes/")),
-        cdmi_enterprise: snapshot.cdmi_enterprise,
-        ..tern_mapping::ovf2occi::Options::default()
-    };
-    let conversion = tern_mapping::ovf2occi::ovf_to_occi(&doc, &options).map_err(|e| {
-        let finding = match &e {
-            tern_mapping::ovf2occi::BridgeError::BadValue {
-                line,
-                column,
-                message,
-            } => Finding::error("ovf2occi", message.clone())
-                .at(tern_diag::Position::new(*line, *column)),
-            other => Finding::error("ovf2occi", other.to_string()),
-        };
+    crate::provider::imported_view(
+        &doc,
+        deployment,
+        base,
+        snapshot.occi_version,
+        snapshot.cdmi_enterprise,
+    )
+    .map_err(|e| {
+        let finding = crate::provider::conversion_finding(&e);
         Rejected::bad("the OVF descriptor does not convert to OCCI", vec![finding])
-    })?;
-    Ok(conversion.collection)
+    })
 }
 
 // Any OCCI rendering of an entity collection, detected from the content.
