@@ -629,17 +629,15 @@ async fn listed(
     collection: &str,
     catalogue: &Catalogue,
 ) -> Result<Vec<Listed>, ClientError> {
-    let r = client.call("GET", collection, None, true, &[404]).await?;
-    if r.status == 404 {
-        return Ok(Vec::new());
-    }
-    let doc = tern_occi::read(&r.text, r.media(), &ParseOptions::lenient(), catalogue)
-        .map(|p| p.value)
-        .map_err(|_| ClientError::Rendering {
-            url: client.url(collection),
-            message: "the collection could not be read".into(),
-        })?;
     let mut out = Vec::new();
+    for doc in crate::extract::pages(client, collection, catalogue).await? {
+        listed_in(client, doc, &mut out);
+    }
+    Ok(out)
+}
+
+// The entities one page of a collection lists.
+fn listed_in(client: &Client, doc: Document, out: &mut Vec<Listed>) {
     match doc {
         Document::Listing(l) => {
             for res in l.resources {
@@ -678,7 +676,6 @@ async fn listed(
         }
         _ => {}
     }
-    Ok(out)
 }
 
 // The entity of the collection that was not listed `before` and matches `doc`.

@@ -130,6 +130,51 @@ fn read(
         })
 }
 
+/// Every page of the collection at `location` (`?page=N&number=SIZE`, GFD.223's paging), each
+/// one OCCI document: a listing, locations, or a single entity. Stops at a short page, or
+/// when a server that ignores paging repeats its page; a 404 is an empty collection.
+pub(crate) async fn pages(
+    client: &Client,
+    location: &str,
+    catalogue: &Catalogue,
+) -> Result<Vec<Document>, ClientError> {
+    let page_size = client.page_size();
+    let mut out = Vec::new();
+    let mut previous: Vec<String> = Vec::new();
+    let mut page = 1;
+    loop {
+        let sep = if location.contains('?') { '&' } else { '?' };
+        let path = format!("{location}{sep}page={page}&number={page_size}");
+        let r = client.call("GET", &path, None, true, &[404]).await?;
+        if r.status == 404 {
+            return Ok(out);
+        }
+        let doc = read(client, &path, &r, catalogue)?;
+        let listed: Vec<String> = match &doc {
+            Document::Listing(l) => l
+                .resources
+                .iter()
+                .map(|r| r.entity.location_or_default())
+                .chain(l.links.iter().map(|l| l.entity.location_or_default()))
+                .collect(),
+            Document::Locations(ls) => ls.iter().map(|l| client.path(l)).collect(),
+            Document::Resource(_) | Document::Link(_) => Vec::new(),
+            other => {
+                return Err(ClientError::Rendering {
+                    url: client.url(&path),
+                    message: format!("expected a collection, found a {}", other.composition()),
+                });
+            }
+        };
+        out.push(doc);
+        if listed.len() < page_size || listed == previous {
+            return Ok(out);
+        }
+        previous = listed;
+        page += 1;
+    }
+}
+
 /// Discovers the server and reads every entity: each Kind's collection page by page (full
 /// renderings in JSON; locations then one GET per entity, `parallel` at a time, in the text
 /// renderings), links with their own categories and mixins.
@@ -141,40 +186,24 @@ pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, Clie
     let mut seen: HashSet<String> = HashSet::new();
     let mut pending: Vec<String> = Vec::new();
     // Links first in the catalogue order does not matter: everything is keyed by location.
-    let page_size = client.page_size();
     for (_, location) in &discovery.collections {
-        let mut page = 1;
-        let mut previous: Vec<String> = Vec::new();
-        loop {
-            let sep = if location.contains('?') { '&' } else { '?' };
-            let path = format!("{location}{sep}page={page}&number={page_size}");
-            let r = client.call("GET", &path, None, true, &[404]).await?;
-            if r.status == 404 {
-                break;
-            }
-            // The locations this page lists, in order.
-            let mut listed: Vec<String> = Vec::new();
-            match read(client, &path, &r, &catalogue)? {
+        for page in pages(client, location, &catalogue).await? {
+            match page {
                 Document::Listing(l) => {
                     for res in l.resources {
                         let res = normalise_resource(client, res);
-                        let at = res.entity.location_or_default();
-                        listed.push(at.clone());
-                        if seen.insert(at) {
+                        if seen.insert(res.entity.location_or_default()) {
                             resources.push(res);
                         }
                     }
                     for link in l.links {
                         let link = normalise_link(client, link);
-                        let at = link.entity.location_or_default();
-                        listed.push(at.clone());
-                        links.insert(at, link);
+                        links.insert(link.entity.location_or_default(), link);
                     }
                 }
                 Document::Locations(ls) => {
                     for l in ls {
                         let p = client.path(&l);
-                        listed.push(p.clone());
                         if seen.insert(p.clone()) {
                             pending.push(p);
                         }
@@ -190,19 +219,8 @@ pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, Clie
                     let link = normalise_link(client, link);
                     links.insert(link.entity.location_or_default(), link);
                 }
-                other => {
-                    return Err(ClientError::Rendering {
-                        url: client.url(&path),
-                        message: format!("expected a collection, found a {}", other.composition()),
-                    });
-                }
+                _ => {}
             }
-            // A short page is the last; a server that ignores paging repeats its page.
-            if listed.len() < page_size || listed == previous {
-                break;
-            }
-            previous = listed;
-            page += 1;
         }
     }
     read_entities(
