@@ -136,3 +136,36 @@ fn an_exposed_address_needs_a_token() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[test]
+fn the_token_can_come_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "s3cret\n# the first line only\n").unwrap();
+    let served = Served::start(
+        &dir.path().join("data"),
+        &["--token-file", file.to_str().unwrap()],
+    );
+    let http = client();
+    let r = http.get(format!("{}/-/", served.base)).send().unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = http
+        .get(format!("{}/-/", served.base))
+        .bearer_auth("s3cret")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // An empty first line would make `Authorization: Bearer ` a valid credential: refused.
+    std::fs::write(&file, "\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--token-file"])
+        .arg(&file)
+        .arg("--data")
+        .arg(dir.path().join("data2"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("first line is empty"), "{stderr}");
+}

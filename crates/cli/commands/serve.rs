@@ -13,7 +13,7 @@ use crate::exit::{CliError, Outcome};
 pub(crate) const EXAMPLES: &str = "Examples:
   tern serve
   tern serve --listen 127.0.0.1:0 --data /tmp/cloud --simulate-delay 2000
-  tern serve --listen 0.0.0.0:8787 --token \"$(cat token.txt)\"
+  tern serve --listen 0.0.0.0:8787 --token-file /etc/tern/token
   curl -s -H 'Accept: application/occi+json' http://127.0.0.1:8787/compute/";
 
 /// Arguments of `tern serve`.
@@ -27,9 +27,13 @@ pub(crate) struct ServeArgs {
     /// ~/.local/share/tern/serve.
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
-    /// Require `Authorization: Bearer TOKEN` on every request.
-    #[arg(long, value_name = "TOKEN")]
+    /// Require `Authorization: Bearer TOKEN` on every request. A token on the command line
+    /// is visible to other users of the machine (ps): prefer TERN_TOKEN or --token-file.
+    #[arg(long, value_name = "TOKEN", env = "TERN_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Read the token from FILE (its first line, surrounding whitespace removed).
+    #[arg(long, value_name = "FILE", conflicts_with = "token")]
+    token_file: Option<PathBuf>,
     /// Serve a non-loopback address without a token.
     #[arg(long)]
     insecure: bool,
@@ -56,11 +60,29 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
         .clone()
         .unwrap_or_else(tern_server::default_data_dir);
     let mut config = tern_server::Config::new(args.listen, data);
-    config.token.clone_from(&args.token);
+    config.token = match &args.token_file {
+        Some(file) => Some(token_from(file)?),
+        None => args.token.clone(),
+    };
     config.insecure = args.insecure;
     config.version = version;
     config.simulate_delay = args.simulate_delay.map(Duration::from_millis);
     config.ui = !args.no_ui;
     tern_server::run(config).map_err(|e| CliError::usage(format!("serve: {e}")))?;
     Ok(Outcome::Ok)
+}
+
+// The first line of `file`, trimmed; an unreadable or empty file is a usage error (a server
+// started with an empty token would accept `Authorization: Bearer `).
+fn token_from(file: &std::path::Path) -> Result<String, CliError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CliError::usage(format!("--token-file {}: {e}", file.display())))?;
+    let token = text.lines().next().unwrap_or_default().trim();
+    if token.is_empty() {
+        return Err(CliError::usage(format!(
+            "--token-file {}: the first line is empty",
+            file.display()
+        )));
+    }
+    Ok(token.to_owned())
 }
