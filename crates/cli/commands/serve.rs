@@ -40,6 +40,10 @@ pub(crate) struct ServeArgs {
     /// the action is in progress.
     #[arg(long, value_name = "MS")]
     simulate_delay: Option<u64>,
+    /// The disk format this provider wants (repeatable, preferred first): advertised as the
+    /// CDMI capability `tern_disk_formats`; `tern migrate` converts disks to it.
+    #[arg(long = "disk-format", value_name = "FORMAT", value_parser = ["qcow2", "vmdk", "raw"])]
+    disk_formats: Vec<String>,
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -57,6 +61,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     config.insecure = args.insecure;
     config.version = version;
     config.simulate_delay = args.simulate_delay.map(Duration::from_millis);
+    config.disk_formats.clone_from(&args.disk_formats);
     tern_server::run(config).map_err(|e| CliError::usage(format!("serve: {e}")))?;
     Ok(Outcome::Ok)
 }

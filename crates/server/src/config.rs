@@ -46,6 +46,10 @@ pub struct Config {
     pub cdmi_object_limit: u64,
     /// The IANA enterprise number in the CDMI object IDs this server generates.
     pub cdmi_enterprise_number: u32,
+    /// The disk formats this provider wants its disks in (`qcow2`, `vmdk`, `raw`), preferred
+    /// first: advertised as the CDMI capability `tern_disk_formats`, so that `tern migrate`
+    /// converts disks in another format. Empty: any format.
+    pub disk_formats: Vec<String>,
 }
 
 impl Config {
@@ -62,6 +66,7 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             cdmi_object_limit: DEFAULT_CDMI_OBJECT_LIMIT,
             cdmi_enterprise_number: tern_cdmi::objectid::DEFAULT_ENTERPRISE_NUMBER,
+            disk_formats: Vec::new(),
         }
     }
 
