@@ -67,10 +67,20 @@ pub(crate) struct MigrateArgs {
     #[arg(long, value_name = "STATE", conflicts_with_all = ["from", "to", "deployment", "disk_format", "live_ok"])]
     resume: Option<PathBuf>,
     /// Bearer token for A.
-    #[arg(long, value_name = "TOKEN", env = "TERN_FROM_TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "TERN_FROM_TOKEN",
+        hide_env_values = true
+    )]
     from_token: Option<String>,
     /// Bearer token for B.
-    #[arg(long, value_name = "TOKEN", env = "TERN_TO_TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "TERN_TO_TOKEN",
+        hide_env_values = true
+    )]
     to_token: Option<String>,
     /// Directory for temporary files (disk conversions); the system's by default.
     #[arg(long, value_name = "DIR")]
@@ -85,7 +95,14 @@ pub(crate) fn run(args: &MigrateArgs, global: &GlobalArgs) -> Result<Outcome, Cl
     let (from, to, deployment, disk_format, live_ok, state) = match &args.resume {
         Some(path) => {
             let s = State::load(path).map_err(CliError::usage)?;
-            (s.from, s.to, s.deployment, s.disk_format, s.live_ok, path.clone())
+            (
+                s.from,
+                s.to,
+                s.deployment,
+                s.disk_format,
+                s.live_ok,
+                path.clone(),
+            )
         }
         None => {
             let format = args
@@ -127,8 +144,8 @@ pub(crate) fn run(args: &MigrateArgs, global: &GlobalArgs) -> Result<Outcome, Cl
         action_timeout: Duration::from_secs(args.action_timeout),
         progress,
     };
-    let report = tern_client::block_on(migrate::migrate(&options))
-        .map_err(super::apply::client_error)?;
+    let report =
+        tern_client::block_on(migrate::migrate(&options)).map_err(super::apply::client_error)?;
     match global.format {
         Format::Json => output::print_json(
             &serde_json::to_value(&report).map_err(|e| CliError::Io(std::io::Error::other(e)))?,

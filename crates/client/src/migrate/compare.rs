@@ -183,9 +183,7 @@ pub async fn cdmi_capabilities(client: &Client) -> Result<Capabilities, ClientEr
         let json: serde_json::Value = serde_json::from_str(&r.text).unwrap_or_default();
         if let Some(map) = json["capabilities"].as_object() {
             for (k, v) in map {
-                let v = v
-                    .as_str()
-                    .map_or_else(|| v.to_string(), str::to_owned);
+                let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
                 out.entry(k.clone()).or_insert(v);
             }
         }
@@ -213,7 +211,13 @@ pub type ImageDigest = Option<(u64, String)>;
 /// else matched.
 // One pass per area, each short; splitting the mixin pass would only move its locals.
 #[allow(clippy::too_many_lines)]
-pub async fn compare<F, Fut>(a: &Side, b: &Side, used: &Collection, needs: &Needs, image: F) -> Table
+pub async fn compare<F, Fut>(
+    a: &Side,
+    b: &Side,
+    used: &Collection,
+    needs: &Needs,
+    image: F,
+) -> Table
 where
     F: Fn(bool, tern_model::Mixin) -> Fut,
     Fut: std::future::Future<Output = ImageDigest>,
@@ -228,7 +232,11 @@ where
             area: Area::Kind,
             a: kind.to_string(),
             b: found.then(|| kind.to_string()),
-            status: if found { Status::Matches } else { Status::Missing },
+            status: if found {
+                Status::Matches
+            } else {
+                Status::Missing
+            },
             required: true,
             note: String::new(),
         });
@@ -237,7 +245,10 @@ where
     let resource_tpl = CategoryId::new(INFRA, "resource_tpl");
     let template_of = |c: &tern_model::Catalogue, id: &CategoryId| {
         let closure = c.mixin_closure(id);
-        if closure.iter().any(|m| m.id == os_tpl || m.depends.contains(&os_tpl)) {
+        if closure
+            .iter()
+            .any(|m| m.id == os_tpl || m.depends.contains(&os_tpl))
+        {
             Some(os_tpl.clone())
         } else if closure
             .iter()
@@ -347,10 +358,7 @@ where
                 b: None,
                 status: Status::Missing,
                 required: true,
-                note: format!(
-                    "no {} at B with this id, title or image",
-                    template.term()
-                ),
+                note: format!("no {} at B with this id, title or image", template.term()),
             },
         });
     }
@@ -372,8 +380,10 @@ fn attribute_rows(
             continue;
         };
         for def in &k.attributes {
-            let required = matches!(def.multiplicity, Multiplicity::One | Multiplicity::AtLeastOne)
-                && def.default.is_none()
+            let required = matches!(
+                def.multiplicity,
+                Multiplicity::One | Multiplicity::AtLeastOne
+            ) && def.default.is_none()
                 && !def.provider_assigned
                 && def.mutable;
             if !required {
@@ -393,7 +403,11 @@ fn attribute_rows(
                 area: Area::Attribute,
                 a: def.name.clone(),
                 b: Some(def.name.clone()),
-                status: if given { Status::Matches } else { Status::Missing },
+                status: if given {
+                    Status::Matches
+                } else {
+                    Status::Missing
+                },
                 required: true,
                 note: if given {
                     format!("required by B's {}", kind.term())
@@ -421,7 +435,11 @@ fn action_rows(kinds: &[CategoryId], a: &Side, b: &Side, needs: &Needs, rows: &m
                 area: Area::Action,
                 a: action.to_string(),
                 b: found.then(|| action.to_string()),
-                status: if found { Status::Matches } else { Status::Missing },
+                status: if found {
+                    Status::Matches
+                } else {
+                    Status::Missing
+                },
                 required,
                 note: if required {
                     "starts B's computes after the import".into()
@@ -465,7 +483,11 @@ fn cdmi_rows(a: &Side, b: &Side, needs: &Needs, rows: &mut Vec<Row>) {
                 .largest_disk
                 .map_or_else(|| "no disk".into(), |d| format!("largest disk {d} bytes")),
             b: Some(format!("{name} {limit}")),
-            status: if fits { Status::Matches } else { Status::Missing },
+            status: if fits {
+                Status::Matches
+            } else {
+                Status::Missing
+            },
             required: true,
             note: if fits {
                 String::new()
@@ -497,7 +519,11 @@ fn cdmi_rows(a: &Side, b: &Side, needs: &Needs, rows: &mut Vec<Row>) {
             note: "B's wanted disk formats: disks in another format are converted".into(),
         });
     }
-    for name in ["cdmi_export_occi_iscsi", "cdmi_export_nfs", "cdmi_export_iscsi"] {
+    for name in [
+        "cdmi_export_occi_iscsi",
+        "cdmi_export_nfs",
+        "cdmi_export_iscsi",
+    ] {
         if yes(&a.cdmi, name) {
             let ib = yes(&b.cdmi, name);
             rows.push(Row {

@@ -275,7 +275,13 @@ async fn get_piece(
                 method: "GET".into(),
                 url: url.clone(),
                 status,
-                body: r.text().await.unwrap_or_default().chars().take(300).collect(),
+                body: r
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .chars()
+                    .take(300)
+                    .collect(),
             });
         }
         let body = r.bytes().await.map_err(|e| failed(e.to_string()))?;
@@ -382,7 +388,8 @@ async fn push(
 
 // A new data object with an empty value (to be written piece by piece).
 async fn create_empty(b: &Client, target: &str, size: u64) -> Result<(), ClientError> {
-    let body = serde_json::json!({ "mimetype": "application/octet-stream", "value": "" }).to_string();
+    let body =
+        serde_json::json!({ "mimetype": "application/octet-stream", "value": "" }).to_string();
     let mut headers = version();
     if size > 0 {
         headers.push(("X-CDMI-Partial", "true".to_owned()));
@@ -481,7 +488,8 @@ fn read_file(path: &Path, tx: &mpsc::Sender<Result<bytes::Bytes, ClientError>>) 
                 }
             }
             Err(e) => {
-                let _ = tx.blocking_send(Err(ClientError::Setup(format!("{}: {e}", path.display()))));
+                let _ =
+                    tx.blocking_send(Err(ClientError::Setup(format!("{}: {e}", path.display()))));
                 return;
             }
         }

@@ -223,7 +223,11 @@ impl Report {
                 let _ = write!(out, "  {:.1} MiB/s", t / 1_048_576.0);
             }
             if !s.detail.is_empty() {
-                let _ = write!(out, "  {}", s.detail.replace('\n', "\n                            "));
+                let _ = write!(
+                    out,
+                    "  {}",
+                    s.detail.replace('\n', "\n                            ")
+                );
             }
             out.push('\n');
         }

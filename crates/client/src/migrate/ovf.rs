@@ -285,7 +285,8 @@ mod tests {
         assert!(text.contains(DiskFormat::Qcow2.ovf_uri()), "{text}");
         assert!(!text.contains("populatedSize=\"10\""), "{text}");
         assert!(
-            text.contains(r#"<File ovf:id="f2" ovf:href="b.vmdk"/>"#) && text.contains("<!-- kept -->"),
+            text.contains(r#"<File ovf:id="f2" ovf:href="b.vmdk"/>"#)
+                && text.contains("<!-- kept -->"),
             "{text}"
         );
     }

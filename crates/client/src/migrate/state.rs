@@ -78,8 +78,12 @@ impl State {
     pub fn load(path: &Path) -> Result<State, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("--resume {}: {e}", path.display()))?;
-        let state: State = serde_json::from_str(&text)
-            .map_err(|e| format!("--resume {}: not a migration state file: {e}", path.display()))?;
+        let state: State = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "--resume {}: not a migration state file: {e}",
+                path.display()
+            )
+        })?;
         if state.version != STATE_VERSION {
             return Err(format!(
                 "--resume {}: state file version {} (this tern writes {STATE_VERSION})",

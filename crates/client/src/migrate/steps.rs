@@ -63,7 +63,14 @@ impl Run<'_> {
         }
     }
 
-    fn record(&mut self, step: &'static str, outcome: StepOutcome, detail: String, bytes: u64, started: Instant) {
+    fn record(
+        &mut self,
+        step: &'static str,
+        outcome: StepOutcome,
+        detail: String,
+        bytes: u64,
+        started: Instant,
+    ) {
         let seconds = started.elapsed().as_secs_f64();
         // A figure for people: the precision lost above 2^52 bytes does not show.
         #[allow(clippy::cast_precision_loss)]
@@ -115,11 +122,15 @@ impl Run<'_> {
         let b_discovery = discover(&b).await.map_err(|e| connection(&e))?;
         let a_side = Side {
             discovery: extracted.discovery.clone(),
-            cdmi: compare::cdmi_capabilities(&a).await.map_err(|e| connection(&e))?,
+            cdmi: compare::cdmi_capabilities(&a)
+                .await
+                .map_err(|e| connection(&e))?,
         };
         let b_side = Side {
             discovery: b_discovery,
-            cdmi: compare::cdmi_capabilities(&b).await.map_err(|e| connection(&e))?,
+            cdmi: compare::cdmi_capabilities(&b)
+                .await
+                .map_err(|e| connection(&e))?,
         };
         // 2. Export (kept in the state: a resumed run uses the same descriptor).
         let export_started = Instant::now();
@@ -157,10 +168,16 @@ impl Run<'_> {
             .map(|c| c.catalogue.mixins().iter().map(|m| m.id.clone()).collect())
             .unwrap_or_default(),
         };
-        let table = compare::compare(&a_side, &b_side, &extracted.collection, &needs, |at_a, m| {
-            let client = if at_a { a.clone() } else { b.clone() };
-            async move { image_digest(&client, &m).await }
-        })
+        let table = compare::compare(
+            &a_side,
+            &b_side,
+            &extracted.collection,
+            &needs,
+            |at_a, m| {
+                let client = if at_a { a.clone() } else { b.clone() };
+                async move { image_digest(&client, &m).await }
+            },
+        )
         .await;
         let gaps: Vec<String> = table
             .gaps()
@@ -168,11 +185,7 @@ impl Run<'_> {
             .map(|r| format!("{} {}", area_name(r), r.a))
             .collect();
         self.report.table = table.clone();
-        let detail = format!(
-            "{} rows, {} required gaps",
-            table.rows.len(),
-            gaps.len()
-        );
+        let detail = format!("{} rows, {} required gaps", table.rows.len(), gaps.len());
         if !gaps.is_empty() && !o.force {
             self.record("discover", StepOutcome::Failed, detail, 0, started);
             return Err(fail(
@@ -204,7 +217,11 @@ impl Run<'_> {
         self.record(
             "export",
             outcome,
-            format!("OVF descriptor, {} disk(s): {}", disks.len(), disks.join(", ")),
+            format!(
+                "OVF descriptor, {} disk(s): {}",
+                disks.len(),
+                disks.join(", ")
+            ),
             0,
             export_started,
         );
@@ -216,7 +233,7 @@ impl Run<'_> {
         }
         self.stop(&a, &extracted).await?;
         self.data(&a, &b).await?;
-        self.import(&b, &doc, &table).await?;
+        self.import(&b, &doc, &table, &extracted).await?;
         self.start(&b).await?;
         self.verify(&a, &b, &table).await
     }
@@ -256,7 +273,10 @@ impl Run<'_> {
                     ),
                     _ => "CDMI copy, else streamed through tern".to_owned(),
                 };
-                format!("{} → {} ({} bytes, {how})", d.source, d.target, d.source_size)
+                format!(
+                    "{} → {} ({} bytes, {how})",
+                    d.source, d.target, d.source_size
+                )
             })
             .collect();
         let bytes = self.state.disks.iter().map(|d| d.source_size).sum();
@@ -293,11 +313,23 @@ impl Run<'_> {
     async fn stop(&mut self, a: &Client, extracted: &Extracted) -> Step<()> {
         let started = Instant::now();
         if self.state.live_ok {
-            self.record("stop", StepOutcome::Skipped, "--live-ok: A's computes keep running".into(), 0, started);
+            self.record(
+                "stop",
+                StepOutcome::Skipped,
+                "--live-ok: A's computes keep running".into(),
+                0,
+                started,
+            );
             return Ok(());
         }
         if self.state.is_done("stop") {
-            self.record("stop", StepOutcome::Skipped, "stopped by an earlier run".into(), 0, started);
+            self.record(
+                "stop",
+                StepOutcome::Skipped,
+                "stopped by an earlier run".into(),
+                0,
+                started,
+            );
             return Ok(());
         }
         let active = active_computes(&extracted.collection);
@@ -401,10 +433,22 @@ impl Run<'_> {
         Ok(())
     }
 
-    async fn import(&mut self, b: &Client, doc: &tern_ovf::Document, table: &Table) -> Step<()> {
+    async fn import(
+        &mut self,
+        b: &Client,
+        doc: &tern_ovf::Document,
+        table: &Table,
+        at_a: &Extracted,
+    ) -> Step<()> {
         let started = Instant::now();
         if self.state.is_done("import") {
-            self.record("import", StepOutcome::Skipped, "imported by an earlier run".into(), 0, started);
+            self.record(
+                "import",
+                StepOutcome::Skipped,
+                "imported by an earlier run".into(),
+                0,
+                started,
+            );
             return Ok(());
         }
         let placed: HashMap<String, Placed> = self
@@ -425,10 +469,24 @@ impl Run<'_> {
         let mut doc = doc.clone();
         ovf::rewrite(&mut doc, &placed);
         let text = String::from_utf8_lossy(&doc.to_bytes()).into_owned();
-        let created = match ovf::import(b, &text).await.map_err(|e| {
-            fail(FailureKind::Invalid, "migrate.import", format!("B refused the descriptor: {e}"))
+        let mut created = match ovf::import(b, &text).await.map_err(|e| {
+            fail(
+                FailureKind::Invalid,
+                "migrate.import",
+                format!("B refused the descriptor: {e}"),
+            )
         })? {
-            Imported::Ovf(locations) => locations,
+            Imported::Ovf(mut locations) => {
+                let more = complete(b, at_a, &table.mapped()).await?;
+                if !more.is_empty() {
+                    self.report.notes.push(format!(
+                        "A's descriptor lacks {}: created at B through OCCI calls",
+                        join(&more)
+                    ));
+                }
+                locations.extend(more);
+                locations
+            }
             Imported::Unsupported(status) => {
                 self.report.notes.push(format!(
                     "B answered {status} to an OVF import: the deployment was created through OCCI calls"
@@ -436,6 +494,7 @@ impl Run<'_> {
                 occi_deploy(b, &doc, table).await?
             }
         };
+        created.dedup();
         self.state.imported.clone_from(&created);
         self.state.finish("import");
         self.save()?;
@@ -453,11 +512,23 @@ impl Run<'_> {
     async fn start(&mut self, b: &Client) -> Step<()> {
         let started = Instant::now();
         if self.state.live_ok || self.state.stopped.is_empty() {
-            self.record("start", StepOutcome::Skipped, "no compute was stopped at A".into(), 0, started);
+            self.record(
+                "start",
+                StepOutcome::Skipped,
+                "no compute was stopped at A".into(),
+                0,
+                started,
+            );
             return Ok(());
         }
         if self.state.is_done("start") {
-            self.record("start", StepOutcome::Skipped, "started by an earlier run".into(), 0, started);
+            self.record(
+                "start",
+                StepOutcome::Skipped,
+                "started by an earlier run".into(),
+                0,
+                started,
+            );
             return Ok(());
         }
         let computes: Vec<String> = self
@@ -490,7 +561,13 @@ impl Run<'_> {
         }
         self.state.finish("start");
         self.save()?;
-        self.record("start", StepOutcome::Done, format!("started at B: {}", join(&chosen)), 0, started);
+        self.record(
+            "start",
+            StepOutcome::Done,
+            format!("started at B: {}", join(&chosen)),
+            0,
+            started,
+        );
         Ok(())
     }
 
@@ -510,7 +587,12 @@ impl Run<'_> {
         let mut lines = Vec::new();
         for u in &diff.updated {
             let changes: Vec<String> = u.changes.iter().map(change_text).collect();
-            lines.push(format!("{} (A: {}): {}", u.id, u.runtime, changes.join(", ")));
+            lines.push(format!(
+                "{} (A: {}): {}",
+                u.id,
+                u.runtime,
+                changes.join(", ")
+            ));
         }
         lines.extend(diff.new.iter().map(|n| format!("{n}: only at B")));
         lines.extend(diff.missing.iter().map(|m| format!("{m}: only at A")));
@@ -521,13 +603,22 @@ impl Run<'_> {
             self.record(
                 "verify",
                 StepOutcome::Done,
-                format!("A's and B's deployments are equal ({} entities)", diff.old.len()),
+                format!(
+                    "A's and B's deployments are equal ({} entities)",
+                    diff.old.len()
+                ),
                 0,
                 started,
             );
             return Ok(());
         }
-        self.record("verify", StepOutcome::Failed, format!("{} difference(s)", lines.len()), 0, started);
+        self.record(
+            "verify",
+            StepOutcome::Failed,
+            format!("{} difference(s)", lines.len()),
+            0,
+            started,
+        );
         Err(fail(
             FailureKind::Differs,
             "migrate.differs",
@@ -555,7 +646,10 @@ fn join(items: &[String]) -> String {
 }
 
 fn last_segment(l: &str) -> &str {
-    l.trim_end_matches('/').rsplit('/').next().unwrap_or_default()
+    l.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
 }
 
 fn disk_report(d: &DiskState, c: Option<&data::Copied>) -> DiskReport {
@@ -584,7 +678,10 @@ async fn locate(
         let tried = ovf::candidates(a, &file.href, collection);
         let mut found = None;
         for url in &tried {
-            if let Some(size) = data::object_size(a, url).await.map_err(|e| connection(&e))? {
+            if let Some(size) = data::object_size(a, url)
+                .await
+                .map_err(|e| connection(&e))?
+            {
                 found = Some((url.clone(), size));
                 break;
             }
@@ -715,7 +812,7 @@ async fn act(
 }
 
 // B has no OVF import: the descriptor converted (ovf2occi) and its entities created through
-// OCCI calls beside what B holds (a plan from B's entities to them plus the new ones).
+// OCCI calls beside what B holds.
 async fn occi_deploy(b: &Client, doc: &tern_ovf::Document, table: &Table) -> Step<Vec<String>> {
     let invalid = |m: String| fail(FailureKind::Invalid, "migrate.import", m);
     let options = tern_mapping::ovf2occi::Options {
@@ -724,10 +821,65 @@ async fn occi_deploy(b: &Client, doc: &tern_ovf::Document, table: &Table) -> Ste
     };
     let conversion =
         tern_mapping::ovf2occi::ovf_to_occi(doc, &options).map_err(|e| invalid(e.to_string()))?;
-    let mapped = table.mapped();
-    let wanted = normalise_templates(&conversion.collection, &mapped);
-    let extracted = extract(b, 8).await.map_err(|e| connection(&e))?;
-    let mut target = extracted.collection.clone();
+    let wanted = normalise_templates(&conversion.collection, &table.mapped());
+    let at_b = extract(b, 8).await.map_err(|e| connection(&e))?;
+    occi_create(b, &at_b, &wanted, &conversion.catalogue).await
+}
+
+// What A's descriptor did not carry (an export that leaves out VMs added after the import):
+// A's resources without a counterpart at B, created through OCCI, their links pointing at
+// B's counterparts of their targets (same `occi.core.id`).
+async fn complete(
+    b: &Client,
+    at_a: &Extracted,
+    mapped: &HashMap<String, String>,
+) -> Step<Vec<String>> {
+    let at_b = extract(b, 8).await.map_err(|e| connection(&e))?;
+    let (na, nb) = (
+        normalise(&at_a.collection, mapped),
+        normalise(&at_b.collection, &HashMap::new()),
+    );
+    let diff = tern_engine::compare(&na, &nb, &tern_engine::Strategy::Tern).diff();
+    let by_id: HashMap<&str, String> = at_b
+        .collection
+        .resources()
+        .iter()
+        .map(|r| (r.entity.id.as_str(), r.entity.location_or_default()))
+        .collect();
+    let a_ids: HashMap<String, &str> = na
+        .resources()
+        .iter()
+        .map(|r| (r.entity.location_or_default(), r.entity.id.as_str()))
+        .collect();
+    let mut wanted = Collection::new();
+    for id in &diff.missing {
+        let Some(r) = na.resources().iter().find(|r| &r.entity.id == id) else {
+            continue;
+        };
+        let mut r = r.clone();
+        for l in &mut r.links {
+            if let Some(there) = a_ids.get(&l.target.location).and_then(|id| by_id.get(id)) {
+                l.target.location.clone_from(there);
+            }
+        }
+        let _ = wanted.push_resource(r);
+    }
+    if wanted.resources().is_empty() {
+        return Ok(Vec::new());
+    }
+    occi_create(b, &at_b, &wanted, &at_a.discovery.catalogue).await
+}
+
+// Creates `wanted` at B beside what B holds (a plan from B's entities to them plus `wanted`),
+// the user mixins they use defined first; the locations of `wanted`'s resources.
+async fn occi_create(
+    b: &Client,
+    at_b: &Extracted,
+    wanted: &Collection,
+    catalogue: &tern_model::Catalogue,
+) -> Step<Vec<String>> {
+    let invalid = |m: String| fail(FailureKind::Invalid, "migrate.import", m);
+    let mut target = at_b.collection.clone();
     let mut created = Vec::new();
     for r in wanted.resources() {
         created.push(r.entity.location_or_default());
@@ -735,12 +887,12 @@ async fn occi_deploy(b: &Client, doc: &tern_ovf::Document, table: &Table) -> Ste
             .push_resource(r.clone())
             .map_err(|e| invalid(e.to_string()))?;
     }
-    crate::execute::ensure_mixins(b, &extracted.discovery, &conversion.catalogue, &wanted)
+    crate::execute::ensure_mixins(b, &at_b.discovery, catalogue, wanted)
         .await
         .map_err(|e| connection(&e))?;
-    let comparison = tern_engine::compare(&extracted.collection, &target, &tern_engine::Strategy::Tern);
-    let mut planning = extracted.discovery.catalogue.clone();
-    for m in conversion.catalogue.mixins() {
+    let comparison = tern_engine::compare(&at_b.collection, &target, &tern_engine::Strategy::Tern);
+    let mut planning = at_b.discovery.catalogue.clone();
+    for m in catalogue.mixins() {
         if planning.mixin(&m.id).is_none() {
             let _ = planning.add_mixin(m.clone());
         }
@@ -751,13 +903,17 @@ async fn occi_deploy(b: &Client, doc: &tern_ovf::Document, table: &Table) -> Ste
         &plan,
         &planning,
         &crate::execute::ExecuteOptions {
-            collections: extracted.discovery.collections.clone(),
+            collections: at_b.discovery.collections.clone(),
             ..crate::execute::ExecuteOptions::default()
         },
     )
     .await;
     if !report.complete {
-        let errors: Vec<String> = report.steps.iter().filter_map(|s| s.error.clone()).collect();
+        let errors: Vec<String> = report
+            .steps
+            .iter()
+            .filter_map(|s| s.error.clone())
+            .collect();
         return Err(invalid(format!(
             "the OCCI calls creating the deployment at B failed: {}",
             errors.join("; ")
@@ -833,11 +989,11 @@ fn change_text(c: &tern_engine::Change) -> String {
     match c {
         tern_engine::Change::Attribute { name, old, new } => format!(
             "{name} {} at A, {new} at B",
-            old.as_ref().map_or_else(|| "absent".to_owned(), ToString::to_string)
+            old.as_ref()
+                .map_or_else(|| "absent".to_owned(), ToString::to_string)
         ),
         tern_engine::Change::Mixins { old, new } => {
             format!("mixins {} at A, {} at B", old.join(" "), new.join(" "))
         }
-        other => format!("{other:?}"),
     }
 }
