@@ -123,3 +123,48 @@ fn a_corrupted_copy_is_retried_then_reported() {
     assert_eq!(proxy.writes("hadoop-system"), 3, "{report}");
     assert!(computes(&b2.base).is_empty(), "nothing imported: {report}");
 }
+
+#[test]
+fn b_without_an_ovf_import_gets_the_deployment_through_occi_calls() {
+    let Some(qemu) = qemu_img() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = Served::start(&dir.path().join("a"), &[]);
+    let b = Served::start(&dir.path().join("b"), &[]);
+    let system = vmdk(&qemu, dir.path(), "system", 1, 13);
+    deploy_hadoop(&a.base, &system, &system);
+    let proxy = Proxy::start(&b.base);
+    proxy.with(|f| f.no_ovf_import = true);
+    let out = tern(&[
+        "migrate",
+        "--from",
+        &a.base,
+        "--to",
+        &proxy.base,
+        "--deployment",
+        "hadoop",
+        "--state",
+        dir.path().join("m.json").to_str().expect("UTF-8"),
+    ]);
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(
+        report.contains(
+            "B answered 415 to an OVF import: the deployment was created through OCCI calls"
+        ),
+        "{report}"
+    );
+    // A without deployment groups: its whole content, said so.
+    assert!(report.contains("A has no deployment hadoop"), "{report}");
+    assert!(report.contains("deployments are equal"), "{report}");
+    let at_b = computes(&b.base);
+    assert_eq!(at_b.len(), 3, "{at_b:?}");
+    for c in &at_b {
+        assert_eq!(
+            super::entity(&b.base, c)["attributes"]["occi.compute.state"],
+            "active",
+            "{c}"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! A proxy in front of provider B: forwards every request to the current upstream (which a
 //! test changes when it restarts B), counts the value writes per path, and injects faults: a
 //! 503 for every request to some path (B down for it), or a flipped byte in the next value
-//! writes to some path (a corrupted copy).
+//! writes to some path (a corrupted copy); or no OVF import (415).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -20,6 +20,8 @@ pub(crate) struct Faults {
     /// The next `n` value writes (`Content-Range` PUTs) to a path containing the text get
     /// their first byte flipped.
     pub corrupt: Option<(String, usize)>,
+    /// OVF imports (`POST /` of `application/ovf+xml`) answer 415: a provider without one.
+    pub no_ovf_import: bool,
     /// Value writes forwarded, by path.
     pub writes: HashMap<String, usize>,
 }
@@ -97,6 +99,13 @@ async fn forward(
         let mut f = faults.lock().expect("lock");
         if f.refuse.as_deref().is_some_and(|r| path.contains(r)) {
             return status(503);
+        }
+        let ovf = parts
+            .headers
+            .get("content-type")
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/ovf+xml"));
+        if f.no_ovf_import && parts.method == "POST" && ovf {
+            return status(415);
         }
         if writes_value {
             if let Some((text, left)) = &mut f.corrupt
