@@ -559,3 +559,129 @@ fn used_categories(used: &Collection) -> (Vec<CategoryId>, Vec<CategoryId>) {
     }
     (kinds, mixins)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use tern_model::{
+        AttributeDef, AttributeType, Catalogue, CategoryId, Collection, Entity, Mixin, OcciVersion,
+        Resource,
+    };
+    use tern_occi::MediaType;
+
+    use super::{Capabilities, Needs, Side, Status, compare};
+    use crate::extract::Discovery;
+
+    fn template(id: &str, title: &str, of: &str, attributes: &[&str]) -> Mixin {
+        Mixin {
+            id: id.parse().expect("an id"),
+            title: Some(title.into()),
+            depends: vec![CategoryId::new(super::INFRA, of)],
+            applies: Vec::new(),
+            attributes: attributes
+                .iter()
+                .map(|a| AttributeDef::new(*a, AttributeType::String))
+                .collect(),
+            actions: Vec::new(),
+            location: None,
+        }
+    }
+
+    fn side(mixins: Vec<Mixin>, cdmi: &[(&str, &str)]) -> Side {
+        let mut catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+        for m in mixins {
+            catalogue.add_mixin(m).expect("added");
+        }
+        Side {
+            discovery: Discovery {
+                version: OcciVersion::V1_2,
+                catalogue,
+                collections: Vec::new(),
+                mixins: HashSet::new(),
+                media: MediaType::OcciJson,
+            },
+            cdmi: cdmi
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect::<Capabilities>(),
+        }
+    }
+
+    #[test]
+    fn templates_match_by_id_map_by_title_or_image_and_the_rest_is_missing() {
+        let a = side(
+            vec![
+                template("http://a/os#ubuntu", "Ubuntu 22.04", "os_tpl", &["x"]),
+                template("http://a/os#debian", "Debian", "os_tpl", &[]),
+                template("http://a/res#small", "small", "resource_tpl", &[]),
+                template("http://same/res#large", "large", "resource_tpl", &[]),
+            ],
+            &[("cdmi_dataobjects", "true")],
+        );
+        let b = side(
+            vec![
+                template("http://b/os#u2204", "ubuntu 22.04", "os_tpl", &["x"]),
+                template("http://b/os#deb12", "Debian 12", "os_tpl", &[]),
+                template("http://same/res#large", "L", "resource_tpl", &[]),
+            ],
+            &[("cdmi_dataobjects", "true"), ("tern_max_object_size", "10")],
+        );
+        let mut vm = Entity::new("vm", CategoryId::new(super::INFRA, "compute"));
+        for m in [
+            "http://a/os#ubuntu",
+            "http://a/os#debian",
+            "http://a/res#small",
+            "http://same/res#large",
+            "http://x/tag#t",
+        ] {
+            vm.mixins.push(m.parse().expect("an id"));
+        }
+        let mut used = Collection::new();
+        used.push_resource(Resource::new(vm)).expect("pushed");
+        let needs = Needs {
+            largest_disk: Some(11),
+            start_at_b: true,
+            defined: HashSet::new(),
+        };
+        let table = futures_lite(compare(&a, &b, &used, &needs, |at_a, m| async move {
+            // Debian at A and Debian 12 at B are the same image.
+            let same = (at_a && m.id.term() == "debian") || (!at_a && m.id.term() == "deb12");
+            same.then(|| (1, "digest".to_owned()))
+        }));
+        let status = |a: &str| {
+            let r = table.rows.iter().find(|r| r.a == a).expect("a row");
+            (r.status, r.b.clone(), r.required)
+        };
+        assert_eq!(
+            status("http://a/os#ubuntu"),
+            (Status::Maps, Some("http://b/os#u2204".into()), true)
+        );
+        assert_eq!(
+            status("http://a/os#debian"),
+            (Status::Maps, Some("http://b/os#deb12".into()), true)
+        );
+        assert_eq!(status("http://a/res#small"), (Status::Missing, None, true));
+        assert_eq!(status("http://same/res#large").0, Status::Matches);
+        assert_eq!(status("http://x/tag#t"), (Status::Defined, None, false));
+        let gaps: Vec<&str> = table.gaps().iter().map(|r| r.a.as_str()).collect();
+        assert_eq!(gaps, ["http://a/res#small", "largest disk 11 bytes"]);
+        assert_eq!(table.mapped().len(), 2);
+        let text = table.text();
+        assert!(text.starts_with("AREA"), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.contains("http://a/res#small") && l.contains("MISSING!")),
+            "{text}"
+        );
+    }
+
+    // The comparison's futures complete without a reactor: polled on a current-thread
+    // runtime.
+    fn futures_lite<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime")
+            .block_on(f)
+    }
+}

@@ -78,20 +78,22 @@ impl State {
     pub fn load(path: &Path) -> Result<State, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("--resume {}: {e}", path.display()))?;
-        let state: State = serde_json::from_str(&text).map_err(|e| {
+        let not_state = |e: &dyn std::fmt::Display| {
             format!(
                 "--resume {}: not a migration state file: {e}",
                 path.display()
             )
-        })?;
-        if state.version != STATE_VERSION {
+        };
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| not_state(&e))?;
+        // The version first: another layout is named as such, not as a missing field.
+        let version = value["version"].as_u64().unwrap_or(0);
+        if version != u64::from(STATE_VERSION) {
             return Err(format!(
-                "--resume {}: state file version {} (this tern writes {STATE_VERSION})",
+                "--resume {}: state file version {version} (this tern writes {STATE_VERSION})",
                 path.display(),
-                state.version
             ));
         }
-        Ok(state)
+        serde_json::from_value(value).map_err(|e| not_state(&e))
     }
 
     /// Writes the state to `path` atomically: a reader (or a resumed run after a crash) sees
