@@ -28,6 +28,8 @@ disk failed its verification or the deployments differ, 2 usage or connection er
 state file lets --resume go on).";
 
 /// Arguments of `tern migrate`.
+// Flags of the command line, each a yes/no question of its own.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Args)]
 pub(crate) struct MigrateArgs {
     /// Provider A's base URL (OCCI and CDMI on the same listener).
@@ -92,8 +94,8 @@ pub(crate) struct MigrateArgs {
 
 /// `tern migrate`.
 pub(crate) fn run(args: &MigrateArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (from, to, deployment, disk_format, live_ok, state) = match &args.resume {
-        Some(path) => {
+    let (from, to, deployment, disk_format, live_ok, state) = if let Some(path) = &args.resume {
+        {
             let s = State::load(path).map_err(CliError::usage)?;
             (
                 s.from,
@@ -104,7 +106,8 @@ pub(crate) fn run(args: &MigrateArgs, global: &GlobalArgs) -> Result<Outcome, Cl
                 path.clone(),
             )
         }
-        None => {
+    } else {
+        {
             let format = args
                 .disk_format
                 .as_deref()
