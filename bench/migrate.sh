@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `tern migrate` of SIZE_GIB of disks between two local `tern serve` processes, against `cp` of
 # the same files (then `sync`) in the same run: wall time, throughput, their ratio, and tern
-# migrate's peak memory (max RSS from /usr/bin/time -v).
+# migrate's peak memory (max RSS from /usr/bin/time -v). The baseline is `cp --sparse=never`:
+# the servers store every byte, so it writes every byte too.
 #
 # Usage: bench/migrate.sh [SIZE_GIB]
 #   SIZE_GIB  disk bytes in all, split over the Hadoop sample's two disks (default 4)
@@ -12,8 +13,9 @@
 #
 # The disks are sparse files with 1 MiB of random data every 64 MiB, uploaded to A's volumes;
 # both servers keep their blobs on the same disk as `cp`'s copy. The migration is `--live-ok`
-# (no action delays) and streams each disk through tern (B refuses copies from another
-# server), then reads B's copy back for the SHA-256: 3 x SIZE bytes cross the loopback.
+# (no action delays) and streams each disk through tern as one PUT (B refuses copies from
+# another server), then reads B's copy back for the SHA-256: 3 x SIZE bytes cross the
+# loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -69,7 +71,7 @@ done
 bytes=$((size_gib * 1024 * 1024 * 1024))
 sync
 start=$(date +%s.%N)
-cp "$work/src/system" "$work/src/hdfs" "$work/cp/"
+cp --sparse=never "$work/src/system" "$work/src/hdfs" "$work/cp/"
 sync
 end=$(date +%s.%N)
 cp_s=$(echo "$end - $start" | bc -l)

@@ -17,7 +17,7 @@ pub(crate) struct Faults {
     pub upstream: String,
     /// Requests whose path contains this answer 503.
     pub refuse: Option<String>,
-    /// The next `n` value writes (`Content-Range` PUTs) to a path containing the text get
+    /// The next `n` value writes (plain-HTTP PUTs) to a path containing the text get
     /// their first byte flipped.
     pub corrupt: Option<(String, usize)>,
     /// OVF imports (`POST /` of `application/ovf+xml`) answer 415: a provider without one.
@@ -94,7 +94,12 @@ async fn forward(
         return status(400);
     };
     let mut bytes = bytes.to_vec();
-    let writes_value = parts.method == "PUT" && parts.headers.contains_key("content-range");
+    // A plain-HTTP PUT (not a CDMI body) writes the value.
+    let writes_value = parts.method == "PUT"
+        && parts
+            .headers
+            .get("content-type")
+            .is_some_and(|v| !v.as_bytes().starts_with(b"application/cdmi"));
     let upstream = {
         let mut f = faults.lock().expect("lock");
         if f.refuse.as_deref().is_some_and(|r| path.contains(r)) {

@@ -5,9 +5,9 @@
 //! - **copy**: a CDMI create at B with `{"copy": "<A's URL>"}` (B fetches the value
 //!   itself; nothing passes through tern). B answers 4xx when it cannot (it does not copy
 //!   from other servers, or cannot reach A): then
-//! - **stream**: tern reads A's value in pieces (`Range`) and writes each to B
-//!   (`Content-Range`, `X-CDMI-Partial`), a reader and a writer task with two pieces in
-//!   flight: memory stays bounded whatever the disk's size;
+//! - **stream**: tern reads A's value in pieces (`Range`) and sends them to B as the body of
+//!   one plain-HTTP PUT, a reader task and the writer with two pieces in flight: memory stays
+//!   bounded whatever the disk's size;
 //! - **convert**: when the formats differ, A's value is downloaded into a temporary directory,
 //!   converted by qemu-img (which needs seekable files: no stream is possible) and the result
 //!   streamed to B.
@@ -336,80 +336,84 @@ async fn stream(
         let a = a.clone();
         let source = source.to_owned();
         tokio::spawn(async move {
+            let mut hasher = Sha256::new();
             let mut at = 0;
             while at < size {
                 let end = (at + PIECE).min(size);
                 let piece = get_piece(&a, &source, at, end).await;
+                if let Ok(p) = &piece {
+                    hasher.update(p);
+                }
                 let failed = piece.is_err();
                 if tx.send(piece).await.is_err() || failed {
-                    return;
+                    return None;
                 }
                 at = end;
             }
+            Some(hex(&hasher.finalize()))
         })
     };
-    let digest = push(b, target, size, rx).await;
-    reader.abort();
-    Ok(digest?)
+    push(b, target, size, rx).await?;
+    finished(reader.await)
 }
 
-// Writes the pieces received to a new data object at `target`; their SHA-256.
+// The digest a producer task returns once it sent every piece.
+fn finished(joined: Result<Option<String>, tokio::task::JoinError>) -> Result<String, DataError> {
+    match joined {
+        Ok(Some(digest)) => Ok(digest),
+        Ok(None) => Err(DataError::Io(
+            "the source ended before its last piece".into(),
+        )),
+        Err(e) => Err(DataError::Io(format!("the reading task failed: {e}"))),
+    }
+}
+
+// The pieces received written to B as one plain-HTTP PUT of the whole value (a streamed
+// body of `size` bytes): the server writes its blob once. Partial `Content-Range` writes
+// would each rewrite the value so far on a server without appends (tern serve's blobs).
 async fn push(
     b: &Client,
     target: &str,
     size: u64,
-    mut pieces: mpsc::Receiver<Result<bytes::Bytes, ClientError>>,
-) -> Result<String, ClientError> {
-    create_empty(b, target, size).await?;
-    let mut hasher = Sha256::new();
-    let mut at = 0u64;
-    while at < size {
-        let Some(piece) = pieces.recv().await else {
-            return Err(ClientError::Setup(format!(
-                "{target}: the source ended after {at} of {size} bytes"
-            )));
-        };
-        let piece = piece?;
-        hasher.update(&piece);
-        let end = at + piece.len() as u64;
-        let mut headers = vec![("Content-Range", format!("bytes {at}-{}/{size}", end - 1))];
-        if end < size {
-            headers.push(("X-CDMI-Partial", "true".to_owned()));
-        }
-        // The same bytes at the same range: safe to repeat.
-        b.send(
-            "PUT",
-            target,
-            "*/*",
-            &headers,
-            Some((&piece, "application/octet-stream")),
-            true,
-            &[],
-        )
-        .await?;
-        at = end;
+    pieces: mpsc::Receiver<Result<bytes::Bytes, ClientError>>,
+) -> Result<(), ClientError> {
+    let url = b.url(target);
+    let failed = |message: String| ClientError::Transport {
+        method: "PUT".into(),
+        url: url.clone(),
+        message,
+    };
+    let body = futures_util::stream::unfold(pieces, |mut rx| async move {
+        let piece = rx.recv().await?;
+        Some((piece.map_err(|e| std::io::Error::other(e.to_string())), rx))
+    });
+    // At least a minute, and long enough for 1 MB/s.
+    let timeout = std::time::Duration::from_secs((size / 1_000_000).max(60));
+    let r = b
+        .http()
+        .put(&url)
+        .header("Content-Type", "application/octet-stream")
+        .header("Content-Length", size)
+        .timeout(timeout)
+        .body(reqwest::Body::wrap_stream(body))
+        .send()
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    let status = r.status().as_u16();
+    if status >= 400 {
+        return Err(ClientError::Status {
+            method: "PUT".into(),
+            url: url.clone(),
+            status,
+            body: r
+                .text()
+                .await
+                .unwrap_or_default()
+                .chars()
+                .take(300)
+                .collect(),
+        });
     }
-    Ok(hex(&hasher.finalize()))
-}
-
-// A new data object with an empty value (to be written piece by piece).
-async fn create_empty(b: &Client, target: &str, size: u64) -> Result<(), ClientError> {
-    let body =
-        serde_json::json!({ "mimetype": "application/octet-stream", "value": "" }).to_string();
-    let mut headers = version();
-    if size > 0 {
-        headers.push(("X-CDMI-Partial", "true".to_owned()));
-    }
-    b.send(
-        "PUT",
-        target,
-        CDMI_OBJECT,
-        &headers,
-        Some((body.as_bytes(), CDMI_OBJECT)),
-        true,
-        &[],
-    )
-    .await?;
     Ok(())
 }
 
@@ -469,34 +473,38 @@ async fn via_qemu(a: &Client, b: &Client, job: &Job<'_>) -> Result<(String, u64)
     let (tx, rx) = mpsc::channel(2);
     let path = output.clone();
     let reader = tokio::task::spawn_blocking(move || read_file(&path, &tx));
-    let digest = push(b, job.target, size, rx).await;
-    let _ = reader.await;
-    Ok((digest?, job.size + size))
+    push(b, job.target, size, rx).await?;
+    Ok((finished(reader.await)?, job.size + size))
 }
 
-// The file's pieces, sent one by one (a blocking task: file reads block).
-fn read_file(path: &Path, tx: &mpsc::Sender<Result<bytes::Bytes, ClientError>>) {
+// The file's pieces, sent one by one (a blocking task: file reads block); their SHA-256
+// once every piece is sent.
+fn read_file(path: &Path, tx: &mpsc::Sender<Result<bytes::Bytes, ClientError>>) -> Option<String> {
     use std::io::Read as _;
+    let failed = |e: &std::io::Error| {
+        let _ = tx.blocking_send(Err(ClientError::Setup(format!("{}: {e}", path.display()))));
+    };
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
-            let _ = tx.blocking_send(Err(ClientError::Setup(format!("{}: {e}", path.display()))));
-            return;
+            failed(&e);
+            return None;
         }
     };
+    let mut hasher = Sha256::new();
     loop {
         let mut buffer = Vec::with_capacity(PIECE as usize);
         match (&mut file).take(PIECE).read_to_end(&mut buffer) {
-            Ok(0) => return,
+            Ok(0) => return Some(hex(&hasher.finalize())),
             Ok(_) => {
+                hasher.update(&buffer);
                 if tx.blocking_send(Ok(buffer.into())).is_err() {
-                    return;
+                    return None;
                 }
             }
             Err(e) => {
-                let _ =
-                    tx.blocking_send(Err(ClientError::Setup(format!("{}: {e}", path.display()))));
-                return;
+                failed(&e);
+                return None;
             }
         }
     }
