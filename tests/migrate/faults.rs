@@ -168,3 +168,35 @@ fn b_without_an_ovf_import_gets_the_deployment_through_occi_calls() {
         );
     }
 }
+
+#[test]
+fn a_conversion_without_qemu_img_on_path_is_refused_clearly() {
+    let Some(qemu) = qemu_img() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = Served::start(&dir.path().join("a"), &[]);
+    let b = Served::start(&dir.path().join("b"), &["--disk-format", "qcow2"]);
+    let system = vmdk(&qemu, dir.path(), "system", 1, 17);
+    deploy_hadoop(&a.base, &system, &system);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args([
+            "migrate",
+            "--from",
+            &a.base,
+            "--to",
+            &b.base,
+            "--live-ok",
+            "--state",
+        ])
+        .arg(dir.path().join("m.json"))
+        .env("PATH", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("tern runs");
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("migrate.qemu-img"), "{report}");
+    assert!(report.contains("qemu-img is not on PATH"), "{report}");
+    assert!(computes(&b.base).is_empty(), "{report}");
+}
