@@ -200,3 +200,44 @@ fn a_conversion_without_qemu_img_on_path_is_refused_clearly() {
     assert!(report.contains("qemu-img is not on PATH"), "{report}");
     assert!(computes(&b.base).is_empty(), "{report}");
 }
+
+#[test]
+fn a_b_that_copies_from_a_gets_the_disks_without_tern_in_between() {
+    let Some(qemu) = qemu_img() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = Served::start(&dir.path().join("a"), &[]);
+    let b = Served::start(&dir.path().join("b"), &[]);
+    let system = vmdk(&qemu, dir.path(), "system", 1, 19);
+    let hdfs = vmdk(&qemu, dir.path(), "hdfs", 1, 23);
+    deploy_hadoop(&a.base, &system, &hdfs);
+    let proxy = Proxy::start(&b.base);
+    proxy.with(|f| f.remote_copy = true);
+    let out = tern(&[
+        "--format",
+        "json",
+        "migrate",
+        "--from",
+        &a.base,
+        "--to",
+        &proxy.base,
+        "--state",
+        dir.path().join("m.json").to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    for disk in report["disks"].as_array().expect("disks") {
+        assert_eq!(disk["method"], "copy", "{report}");
+        assert_eq!(disk["attempts"], 1, "{report}");
+    }
+    assert_eq!(proxy.with(|f| f.copies), 2);
+    assert_eq!(proxy.writes("hadoop-"), 0, "no value went through tern");
+    let data = report["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["step"] == "data")
+        .expect("the data step");
+    assert_eq!(data["bytes"], 0, "{data}");
+}

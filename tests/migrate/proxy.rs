@@ -1,7 +1,8 @@
 //! A proxy in front of provider B: forwards every request to the current upstream (which a
 //! test changes when it restarts B), counts the value writes per path, and injects faults: a
 //! 503 for every request to some path (B down for it), or a flipped byte in the next value
-//! writes to some path (a corrupted copy); or no OVF import (415).
+//! writes to some path (a corrupted copy); or no OVF import (415); or CDMI copies from
+//! another server's URL done on B's behalf.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,6 +23,11 @@ pub(crate) struct Faults {
     pub corrupt: Option<(String, usize)>,
     /// OVF imports (`POST /` of `application/ovf+xml`) answer 415: a provider without one.
     pub no_ovf_import: bool,
+    /// A CDMI create with `{"copy": "http…"}` is done here (the value fetched from that URL
+    /// and written to B): a B that copies from other servers.
+    pub remote_copy: bool,
+    /// Remote copies done.
+    pub copies: usize,
     /// Value writes forwarded, by path.
     pub writes: HashMap<String, usize>,
 }
@@ -125,6 +131,30 @@ async fn forward(
         }
         f.upstream.clone()
     };
+    let remote = faults.lock().expect("lock").remote_copy;
+    if remote && parts.method == "PUT" {
+        let source = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v["copy"].as_str().map(str::to_owned))
+            .filter(|s| s.starts_with("http"));
+        if let Some(source) = source {
+            let Ok(value) = client.get(&source).send().await else {
+                return status(502);
+            };
+            let value = value.bytes().await.unwrap_or_default();
+            let Ok(put) = client
+                .put(format!("{upstream}{path}"))
+                .header("Content-Type", "application/octet-stream")
+                .body(value)
+                .send()
+                .await
+            else {
+                return status(502);
+            };
+            faults.lock().expect("lock").copies += 1;
+            return status(put.status().as_u16());
+        }
+    }
     let method = reqwest::Method::from_bytes(parts.method.as_str().as_bytes()).expect("method");
     let mut r = client.request(method, format!("{upstream}{target}"));
     for (name, value) in &parts.headers {
