@@ -241,3 +241,54 @@ fn a_b_that_copies_from_a_gets_the_disks_without_tern_in_between() {
         .expect("the data step");
     assert_eq!(data["bytes"], 0, "{data}");
 }
+
+#[test]
+fn a_migration_killed_during_the_copy_is_resumed_from_its_state_file() {
+    let Some(qemu) = qemu_img() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = Served::start(&dir.path().join("a"), &[]);
+    let b = Served::start(&dir.path().join("b"), &[]);
+    let system = vmdk(&qemu, dir.path(), "system", 1, 29);
+    let hdfs = vmdk(&qemu, dir.path(), "hdfs", 1, 31);
+    deploy_hadoop(&a.base, &system, &hdfs);
+    let proxy = Proxy::start(&b.base);
+    proxy.with(|f| f.stall = Some("hadoop-hdfs".into()));
+    let state_file = dir.path().join("m.json");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(["migrate", "--from", &a.base, "--to", &proxy.base, "--state"])
+        .arg(&state_file)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("tern runs");
+    // Killed while the second disk is being copied.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while proxy.with(|f| f.stalled) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the copy never reached the second disk"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("killed");
+    let _ = child.wait();
+    let s = state(&state_file);
+    assert_eq!(s["disks"][0]["finished"], true, "{s}");
+    assert_eq!(s["disks"][1]["finished"], false, "{s}");
+    let first = proxy.writes("hadoop-system");
+    proxy.with(|f| f.stall = None);
+
+    let out = tern(&["migrate", "--resume", state_file.to_str().expect("UTF-8")]);
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(
+        proxy.writes("hadoop-system"),
+        first,
+        "copied again: {report}"
+    );
+    assert!(report.contains("stop     skipped"), "{report}");
+    assert!(report.contains("deployments are equal"), "{report}");
+}

@@ -2,7 +2,7 @@
 //! test changes when it restarts B), counts the value writes per path, and injects faults: a
 //! 503 for every request to some path (B down for it), or a flipped byte in the next value
 //! writes to some path (a corrupted copy); or no OVF import (415); or CDMI copies from
-//! another server's URL done on B's behalf.
+//! another server's URL done on B's behalf; or requests held (a copy in progress).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,6 +28,10 @@ pub(crate) struct Faults {
     pub remote_copy: bool,
     /// Remote copies done.
     pub copies: usize,
+    /// Requests whose path contains this wait while it is set (a copy in progress).
+    pub stall: Option<String>,
+    /// Requests stalled so far.
+    pub stalled: usize,
     /// Value writes forwarded, by path.
     pub writes: HashMap<String, usize>,
 }
@@ -92,6 +96,20 @@ async fn forward(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
+    let mut counted = false;
+    loop {
+        {
+            let mut f = faults.lock().expect("lock");
+            if !f.stall.as_deref().is_some_and(|s| path.contains(s)) {
+                break;
+            }
+            if !counted {
+                f.stalled += 1;
+                counted = true;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let target = parts
         .uri
         .path_and_query()
