@@ -99,4 +99,11 @@ fn a_template_missing_at_b_is_refused_with_the_table_and_one_with_the_same_image
             && row.contains("same image"),
         "{row}"
     );
+
+    // And migrated: equal modulo the template's name.
+    let out = args(&[]);
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(report.contains("deployments are equal"), "{report}");
+    assert_eq!(super::computes(&b.base), ["/compute/web"], "{report}");
 }

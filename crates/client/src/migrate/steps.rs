@@ -18,6 +18,7 @@ use crate::extract::{Extracted, discover, extract};
 use crate::http::{Client, ClientError};
 
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
+const OVF_BOOKKEEPING: &str = "http://schemas.tern.dev/occi/ovf#";
 const COMPUTE_ACTION: &str = "http://schemas.ogf.org/occi/infrastructure/compute/action#";
 
 /// Runs (or resumes) a migration; the report says how far it got and why it stopped.
@@ -579,23 +580,29 @@ impl Run<'_> {
         );
         let mapped = table.mapped();
         let (na, nb) = (
-            normalise(&ea.collection, &mapped),
-            normalise(&eb.collection, &HashMap::new()),
+            normalise(&ea.collection, &mapped, Some(&ea.discovery.catalogue)),
+            normalise(
+                &eb.collection,
+                &HashMap::new(),
+                Some(&eb.discovery.catalogue),
+            ),
         );
-        let comparison = tern_engine::compare(&na, &nb, &tern_engine::Strategy::Tern);
+        // A's deployment is the target: B must hold every value A's entities have (an OVF
+        // import may add its own bookkeeping beside them).
+        let comparison = tern_engine::compare(&nb, &na, &tern_engine::Strategy::Tern);
         let diff = comparison.diff();
         let mut lines = Vec::new();
         for u in &diff.updated {
             let changes: Vec<String> = u.changes.iter().map(change_text).collect();
             lines.push(format!(
-                "{} (A: {}): {}",
+                "{} (B: {}): {}",
                 u.id,
                 u.runtime,
                 changes.join(", ")
             ));
         }
-        lines.extend(diff.new.iter().map(|n| format!("{n}: only at B")));
-        lines.extend(diff.missing.iter().map(|m| format!("{m}: only at A")));
+        lines.extend(diff.new.iter().map(|n| format!("{n}: only at A")));
+        lines.extend(diff.missing.iter().map(|m| format!("{m}: only at B")));
         self.report.differences.clone_from(&lines);
         self.state.finish("verify");
         self.save()?;
@@ -836,8 +843,12 @@ async fn complete(
 ) -> Step<Vec<String>> {
     let at_b = extract(b, 8).await.map_err(|e| connection(&e))?;
     let (na, nb) = (
-        normalise(&at_a.collection, mapped),
-        normalise(&at_b.collection, &HashMap::new()),
+        normalise(&at_a.collection, mapped, Some(&at_a.discovery.catalogue)),
+        normalise(
+            &at_b.collection,
+            &HashMap::new(),
+            Some(&at_b.discovery.catalogue),
+        ),
     );
     let diff = tern_engine::compare(&na, &nb, &tern_engine::Strategy::Tern).diff();
     let by_id: HashMap<&str, String> = at_b
@@ -851,9 +862,11 @@ async fn complete(
         .iter()
         .map(|r| (r.entity.location_or_default(), r.entity.id.as_str()))
         .collect();
+    // Created with A's templates (mapped to B's names), not the sorts compared above.
+    let real = normalise(&at_a.collection, mapped, None);
     let mut wanted = Collection::new();
     for id in &diff.missing {
-        let Some(r) = na.resources().iter().find(|r| &r.entity.id == id) else {
+        let Some(r) = real.resources().iter().find(|r| &r.entity.id == id) else {
             continue;
         };
         let mut r = r.clone();
@@ -948,8 +961,15 @@ fn rename_mixins(e: &mut tern_model::Entity, mapped: &HashMap<String, String>) {
 // What the comparison of A's and B's deployments ignores: states and their messages (a
 // cold migration stops A), what a provider assigns (CDMI object ids and URLs, device ids,
 // addresses), the disk's file and format (the migration copies and may convert it), and A's
-// template names mapped to B's.
-fn normalise(c: &Collection, mapped: &HashMap<String, String>) -> Collection {
+// template names mapped to B's. With `templates`, the catalogue of the collection's provider,
+// every OS or resource template is named by its sort only (`os_tpl`, `resource_tpl`): equal
+// modulo the provider's template names (B's import may give a compute the template the
+// descriptor defines rather than B's own; the capability table judged the templates).
+fn normalise(
+    c: &Collection,
+    mapped: &HashMap<String, String>,
+    templates: Option<&tern_model::Catalogue>,
+) -> Collection {
     let mut out = Collection::new();
     let clean = |e: &mut tern_model::Entity| {
         let drop: Vec<String> = e
@@ -972,6 +992,21 @@ fn normalise(c: &Collection, mapped: &HashMap<String, String>) -> Collection {
         for k in drop {
             e.attributes.remove(&k);
         }
+        if let Some(catalogue) = templates {
+            let mut generic: Vec<CategoryId> = Vec::new();
+            for m in &e.mixins {
+                // tern's OVF bookkeeping (which section an entity came from): an entity
+                // imported from a descriptor has it, one created through OCCI has not.
+                if m.scheme() == OVF_BOOKKEEPING {
+                    continue;
+                }
+                let sort = template_sort(catalogue, m).unwrap_or_else(|| m.clone());
+                if !generic.contains(&sort) {
+                    generic.push(sort);
+                }
+            }
+            e.mixins = generic;
+        }
         rename_mixins(e, mapped);
     };
     for r in c.resources() {
@@ -988,12 +1023,25 @@ fn normalise(c: &Collection, mapped: &HashMap<String, String>) -> Collection {
 fn change_text(c: &tern_engine::Change) -> String {
     match c {
         tern_engine::Change::Attribute { name, old, new } => format!(
-            "{name} {} at A, {new} at B",
+            "{name} {new} at A, {} at B",
             old.as_ref()
                 .map_or_else(|| "absent".to_owned(), ToString::to_string)
         ),
         tern_engine::Change::Mixins { old, new } => {
-            format!("mixins {} at A, {} at B", old.join(" "), new.join(" "))
+            format!("mixins {} at A, {} at B", new.join(" "), old.join(" "))
         }
     }
+}
+
+// `os_tpl` or `resource_tpl` when `id` is a template of that sort in `catalogue`.
+fn template_sort(catalogue: &tern_model::Catalogue, id: &CategoryId) -> Option<CategoryId> {
+    ["os_tpl", "resource_tpl"]
+        .into_iter()
+        .map(|t| CategoryId::new(INFRA, t))
+        .find(|t| {
+            catalogue
+                .mixin_closure(id)
+                .iter()
+                .any(|m| &m.id == t || m.depends.contains(t))
+        })
 }
