@@ -37,6 +37,11 @@ fn b_down_during_the_copy_is_resumed_without_copying_finished_disks_again() {
         "{}",
         text(&out)
     );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("still stopped: /compute/"),
+        "{}",
+        text(&out)
+    );
     let s = state(&state_file);
     assert_eq!(s["disks"][0]["finished"], true, "{s}");
     assert_eq!(s["disks"][1]["finished"], false, "{s}");

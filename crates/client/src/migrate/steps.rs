@@ -32,6 +32,13 @@ pub async fn migrate(options: &Options) -> Report {
         state: State::default(),
     };
     if let Err(failure) = run.all().await {
+        if !run.state.stopped.is_empty() && !run.state.is_done("start") {
+            let stopped: Vec<String> = run.state.stopped.iter().map(|(l, _)| l.clone()).collect();
+            run.report.notes.push(format!(
+                "A's computes this migration stopped are still stopped: {} (--resume goes on; or start them again at A)",
+                stopped.join(", ")
+            ));
+        }
         run.report.failure = Some(failure);
     }
     run.report
