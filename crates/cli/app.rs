@@ -144,6 +144,9 @@ pub(crate) enum Command {
     /// Deploy an OVF package on a live OCCI endpoint: ovf2occi, then apply.
     #[command(after_help = commands::deploy::EXAMPLES)]
     Deploy(commands::deploy::DeployArgs),
+    /// Migrate a deployment between providers: compare, export OVF, copy disks (CDMI), import.
+    #[command(after_help = commands::migrate::EXAMPLES)]
+    Migrate(commands::migrate::MigrateArgs),
 }
 
 #[cfg(test)]

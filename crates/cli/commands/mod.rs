@@ -7,6 +7,7 @@ pub(crate) mod deploy;
 pub(crate) mod extract;
 pub(crate) mod generate;
 pub(crate) mod mappings;
+pub(crate) mod migrate;
 pub(crate) mod occi;
 pub(crate) mod occi_codec;
 pub(crate) mod ova;
@@ -35,6 +36,7 @@ pub(crate) fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome,
         Command::Extract(args) => extract::run(&args, global),
         Command::Apply(args) => apply::run(&args, global),
         Command::Deploy(args) => deploy::run(&args, global),
+        Command::Migrate(args) => migrate::run(&args, global),
     }
 }
 

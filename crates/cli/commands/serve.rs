@@ -47,6 +47,10 @@ pub(crate) struct ServeArgs {
     /// Do not serve the web page under /ui/ (the live topology, plan preview, CDMI browser).
     #[arg(long)]
     no_ui: bool,
+    /// The disk format this provider wants (repeatable, preferred first): advertised as the
+    /// CDMI capability `tern_disk_formats`; `tern migrate` converts disks to it.
+    #[arg(long = "disk-format", value_name = "FORMAT", value_parser = ["qcow2", "vmdk", "raw"])]
+    disk_formats: Vec<String>,
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -68,6 +72,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     config.version = version;
     config.simulate_delay = args.simulate_delay.map(Duration::from_millis);
     config.ui = !args.no_ui;
+    config.disk_formats.clone_from(&args.disk_formats);
     tern_server::run(config).map_err(|e| CliError::usage(format!("serve: {e}")))?;
     Ok(Outcome::Ok)
 }

@@ -185,6 +185,12 @@ impl Client {
         self.config.page_size.unwrap_or(500).max(1)
     }
 
+    /// The HTTP client underneath, with the configured headers and token: bodies streamed
+    /// chunk by chunk (migrate's data copies), which [`Client::send`] reads whole.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// The endpoint without a trailing `/`.
     pub fn base(&self) -> &str {
         &self.base

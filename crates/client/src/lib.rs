@@ -18,6 +18,7 @@ pub mod cdmi;
 mod execute;
 mod extract;
 mod http;
+pub mod migrate;
 
 pub use execute::{ExecuteOptions, Outcome, Progress, Report, Step, ensure_mixins, execute};
 pub use extract::{Discovery, Extracted, discover, extract};

@@ -48,6 +48,10 @@ pub struct Config {
     pub cdmi_enterprise_number: u32,
     /// Serve the web page under `/ui/` (`tern serve --no-ui`: off).
     pub ui: bool,
+    /// The disk formats this provider wants its disks in (`qcow2`, `vmdk`, `raw`), preferred
+    /// first: advertised as the CDMI capability `tern_disk_formats`, so that `tern migrate`
+    /// converts disks in another format. Empty: any format.
+    pub disk_formats: Vec<String>,
 }
 
 impl Config {
@@ -65,6 +69,7 @@ impl Config {
             cdmi_object_limit: DEFAULT_CDMI_OBJECT_LIMIT,
             cdmi_enterprise_number: tern_cdmi::objectid::DEFAULT_ENTERPRISE_NUMBER,
             ui: true,
+            disk_formats: Vec::new(),
         }
     }
 

@@ -334,6 +334,14 @@ fn capabilities(config: &Config) -> CapabilityTree {
     ] {
         tree.node_mut("dataobject/").set(name, &yes);
     }
+    // tern-specific: the disk formats wanted, preferred first (`tern migrate` converts to
+    // the first); absent when any format is accepted.
+    if !config.disk_formats.is_empty() {
+        tree.node_mut("").set(
+            "tern_disk_formats",
+            &CapabilityValue::Text(config.disk_formats.join(",")),
+        );
+    }
     tree.node_mut("dataobject/").set(
         "tern_max_object_size",
         &CapabilityValue::Text(config.cdmi_object_limit.to_string()),
