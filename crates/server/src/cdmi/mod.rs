@@ -13,9 +13,13 @@
 //! under a top-level CDMI container or object, and a PUT with a non-OCCI `Content-Type` to a
 //! path outside OCCI's locations (or without `Content-Type`: a plain container create). Everything else is OCCI's.
 
+mod copy;
+mod ids;
 mod names;
 mod ops;
+mod read;
 mod stored;
+mod write;
 
 use std::collections::HashSet;
 use std::sync::{Arc, PoisonError, RwLock};
