@@ -40,6 +40,10 @@ pub(crate) struct ServeArgs {
     /// the action is in progress.
     #[arg(long, value_name = "MS")]
     simulate_delay: Option<u64>,
+    /// The largest CDMI data object value accepted, in bytes (413 with a CDMI error beyond;
+    /// advertised as `tern_max_object_size` in /cdmi_capabilities/dataobject/). Default 64 GiB.
+    #[arg(long, value_name = "BYTES")]
+    cdmi_max_object_size: Option<u64>,
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -57,6 +61,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     config.insecure = args.insecure;
     config.version = version;
     config.simulate_delay = args.simulate_delay.map(Duration::from_millis);
+    if let Some(limit) = args.cdmi_max_object_size {
+        config.cdmi_object_limit = limit;
+    }
     tern_server::run(config).map_err(|e| CliError::usage(format!("serve: {e}")))?;
     Ok(Outcome::Ok)
 }

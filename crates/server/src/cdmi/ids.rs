@@ -1,4 +1,7 @@
-//! Access by object ID: `/cdmi_objectid/<ID>[/<child>…]` resolved to the object's path.
+//! Access by object ID: `/cdmi_objectid/<ID>[/<child>…]` resolved to the object's path; and
+//! ID-only objects (clause 8.3 / 9.x "create using ID"): `POST /cdmi_objectid/` creates a data
+//! object with no name, kept in a hidden container no listing shows (`/cdmi_objectid/`, no
+//! parent), readable, updatable and deletable by its ID only.
 
 use axum::response::Response;
 use tern_cdmi::objectid::ObjectId;
@@ -6,6 +9,23 @@ use tern_store::read;
 
 use super::ops::store_failed;
 use super::{Cdmi, CdmiPath, error};
+
+/// The hidden container of ID-only objects: its rows' key prefix, never reachable by path
+/// (every `/cdmi_objectid…` request is resolved by ID).
+pub(crate) const ID_ONLY: &str = "/cdmi_objectid/";
+
+/// The hidden container's path (where `POST /cdmi_objectid/` creates).
+pub(super) fn id_only() -> CdmiPath {
+    CdmiPath {
+        segments: vec!["cdmi_objectid".into()],
+        container: true,
+    }
+}
+
+/// Whether a row is an ID-only object (it has no name and no parent to show).
+pub(super) fn is_id_only(parent: Option<&str>) -> bool {
+    parent == Some(ID_ONLY)
+}
 
 // `/cdmi_objectid/<ID>[/<child>…]`: the path of the object with that ID.
 pub(super) async fn by_id(cdmi: &Cdmi, rest: &str) -> Result<CdmiPath, Response> {
@@ -17,7 +37,7 @@ pub(super) async fn by_id(cdmi: &Cdmi, rest: &str) -> Result<CdmiPath, Response>
         return Err(error(
             400,
             "CDMI-OBJECTID",
-            "name an object: /cdmi_objectid/<ID> (ID-only objects are not implemented)",
+            "name an object: /cdmi_objectid/<ID> (POST here creates an ID-only data object)",
         ));
     }
     let id = ObjectId::parse(id_text).map_err(|e| error(400, e.rule_id(), e.to_string()))?;
@@ -25,6 +45,7 @@ pub(super) async fn by_id(cdmi: &Cdmi, rest: &str) -> Result<CdmiPath, Response>
     let row = read(cdmi.store.as_ref(), move |tx| tx.cdmi_by_id(&wanted))
         .await
         .map_err(|e| store_failed(&e))?
+        .filter(|row| row.path != ID_ONLY)
         .ok_or_else(|| error(404, "CDMI-NOT-FOUND", format!("no object has the ID {id}")))?;
     let base = CdmiPath::parse(&row.path).map_err(|m| error(500, "CDMI-NAME", m))?;
     match tail {

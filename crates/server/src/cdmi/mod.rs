@@ -74,6 +74,9 @@ impl Cdmi {
         let root = ObjectId::generate(enterprise)
             .map_err(|e| ServerError::Config(e.to_string()))?
             .to_string();
+        let hidden = ObjectId::generate(enterprise)
+            .map_err(|e| ServerError::Config(e.to_string()))?
+            .to_string();
         let top = transact(store.as_ref(), move |tx| {
             if tx.cdmi_get("/")?.is_none() {
                 let mut stored = Stored::default();
@@ -81,6 +84,17 @@ impl Cdmi {
                 tx.cdmi_put(&CdmiRecord {
                     path: "/".into(),
                     object_id: root,
+                    parent: None,
+                    object_type: "application/cdmi-container".into(),
+                    body: stored.to_json(),
+                })?;
+            }
+            if tx.cdmi_get(ids::ID_ONLY)?.is_none() {
+                let mut stored = Stored::default();
+                stored.created(&stored::now());
+                tx.cdmi_put(&CdmiRecord {
+                    path: ids::ID_ONLY.into(),
+                    object_id: hidden,
                     parent: None,
                     object_type: "application/cdmi-container".into(),
                     body: stored.to_json(),
@@ -263,7 +277,7 @@ async fn collect_garbage(store: &dyn Store, blobs: &dyn BlobStore) -> Result<usi
     }
     let named = tern_store::read(store, |tx| {
         let mut named = HashSet::new();
-        let mut pending = vec!["/".to_owned()];
+        let mut pending = vec!["/".to_owned(), ids::ID_ONLY.to_owned()];
         while let Some(container) = pending.pop() {
             for row in tx.cdmi_children(&container, 0, u64::MAX >> 1)? {
                 if row.object_type == "application/cdmi-container" {
@@ -295,6 +309,7 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_object_copy_from_local",
         "cdmi_object_move_from_local",
         "cdmi_object_move_from_ID",
+        "cdmi_post_dataobject_by_ID",
         "cdmi_size",
         "cdmi_ctime",
         "cdmi_mtime",

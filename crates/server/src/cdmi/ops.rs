@@ -12,7 +12,7 @@ use tern_cdmi::object::{CompletionStatus, ObjectType, Range};
 use tern_cdmi::query::Query;
 use tern_store::{BlobError, CdmiRecord, Decision, StoreError, read, transact};
 
-use super::ids::by_id;
+use super::ids::{by_id, id_only, is_id_only};
 use super::read::read_object;
 use super::write::{post, write};
 use super::{Cdmi, CdmiPath, Stored, empty, error, json_response};
@@ -73,6 +73,13 @@ pub(super) async fn route(cdmi: &Cdmi, r: Request) -> Reply {
     }
     if let Some(rest) = raw.strip_prefix("/cdmi_capabilities") {
         return capabilities(cdmi, &r, rest.trim_start_matches('/'));
+    }
+    if r.method == "POST"
+        && raw
+            .strip_prefix("/cdmi_objectid")
+            .is_some_and(|rest| rest.trim_start_matches('/').is_empty())
+    {
+        return post(cdmi, &id_only(), r).await;
     }
     let path = match raw.strip_prefix("/cdmi_objectid") {
         Some(rest) => by_id(cdmi, rest).await?,
@@ -178,6 +185,9 @@ pub(super) fn represent(
 ) -> CdmiObject {
     let path = CdmiPath::parse(&row.path).ok();
     let container = row.object_type == CONTAINER;
+    let path = path.filter(|_| !is_id_only(row.parent.as_deref()));
+    let parent_uri = row.parent.clone().filter(|p| !is_id_only(Some(p)));
+    let parent = parent.filter(|_| parent_uri.is_some());
     CdmiObject {
         object_type: Some(if container {
             ObjectType::Container
@@ -186,7 +196,7 @@ pub(super) fn represent(
         }),
         object_id: Some(row.object_id.clone()),
         object_name: path.as_ref().and_then(CdmiPath::name),
-        parent_uri: row.parent.clone(),
+        parent_uri,
         parent_id: parent.map(|p| p.object_id.clone()),
         domain_uri: Some("/cdmi_domains/".into()),
         capabilities_uri: Some(

@@ -444,7 +444,7 @@ pub(super) async fn post(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
         segments,
         container: false,
     };
-    let location = format!("{}{id}", r.raw_path);
+    let location = format!("{}/{id}", r.raw_path.trim_end_matches('/'));
     let body_type = r.content_type.as_deref().and_then(object_type_of);
     let mut response = match body_type {
         Some(ObjectType::DataObject) => {
