@@ -164,3 +164,174 @@ fn the_object_size_limit_answers_413() {
     let (_, caps) = get_json(&http, &format!("{base}/cdmi_capabilities/dataobject/"));
     assert_eq!(caps["capabilities"]["tern_max_object_size"], "1000");
 }
+
+// `/c/` with `a.txt`, `sub/b.bin` (a larger value) on the server at `base`.
+fn tree(http: &Client, base: &str, big: &[u8]) {
+    let (status, body, _) = send_json(
+        cdmi(http, "PUT", &format!("{base}/c/"), CONTAINER),
+        &json!({"metadata": {"colour": "red"}}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body, _) = send_json(
+        cdmi(http, "PUT", &format!("{base}/c/a.txt"), OBJECT),
+        &json!({"mimetype": "text/plain", "metadata": {"k": "v"}, "value": "hello"}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        http.put(format!("{base}/c/sub/")).send().unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        plain_put(http, &format!("{base}/c/sub/b.bin"), big.to_vec()),
+        StatusCode::CREATED
+    );
+}
+
+#[test]
+fn a_container_is_copied_with_its_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Served::start(dir.path(), &[]);
+    let http = client();
+    let base = &s.base;
+    let big = pattern(3 * 1024 * 1024 + 17, 5);
+    tree(&http, base, &big);
+    let (status, copy, _) = send_json(
+        cdmi(&http, "PUT", &format!("{base}/d/"), CONTAINER),
+        &json!({"copy": "/c/"}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{copy}");
+    assert_eq!(copy["objectName"], "d/");
+    assert_eq!(copy["children"], json!(["a.txt", "sub/"]));
+    assert_eq!(copy["metadata"]["colour"], "red");
+    let (_, source) = get_json(&http, &format!("{base}/c/"));
+    assert_ne!(copy["objectID"], source["objectID"]);
+    assert_eq!(plain_get(&http, &format!("{base}/d/sub/b.bin")).1, big);
+    let (_, a) = get_json(&http, &format!("{base}/d/a.txt"));
+    assert_eq!(a["value"], "hello");
+    assert_eq!(a["metadata"]["k"], "v");
+    assert_eq!(a["parentURI"], "/d/");
+    // The copy is its own: changing it leaves the source.
+    assert_eq!(
+        plain_put(&http, &format!("{base}/d/sub/b.bin"), b"changed".to_vec()),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(plain_get(&http, &format!("{base}/c/sub/b.bin")).1, big);
+    // A copy onto an existing container is refused; into a missing parent, 404.
+    let (status, body, _) = send_json(
+        cdmi(&http, "PUT", &format!("{base}/d/"), CONTAINER),
+        &json!({"copy": "/c/"}),
+    );
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, _, _) = send_json(
+        cdmi(&http, "PUT", &format!("{base}/none/e/"), CONTAINER),
+        &json!({"copy": "/c/"}),
+    );
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Type mismatch: 400.
+    let (status, _, _) = send_json(
+        cdmi(&http, "PUT", &format!("{base}/f"), OBJECT),
+        &json!({"copy": "/c/"}),
+    );
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[test]
+fn copy_and_move_from_another_server() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    let source = Served::start(one.path(), &[]);
+    let here = Served::start(two.path(), &[]);
+    let http = client();
+    let (src, dst) = (&source.base, &here.base);
+    let big = pattern(5 * 1024 * 1024 + 3, 9);
+    tree(&http, src, &big);
+    // The source hashes values whose metadata asks for it (cdmi_value_hash).
+    let (status, body, _) = send_json(
+        cdmi(&http, "PUT", &format!("{src}/c/h.bin"), OBJECT),
+        &json!({"metadata": {"cdmi_value_hash": "SHA256"}, "value": "aGFzaGVk",
+                "valuetransferencoding": "base64"}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // SHA-256("hashed")
+    assert_eq!(
+        body["metadata"]["cdmi_hash"],
+        "1a06df824ed741b53c785079a6347f00eec5af82f9850775409ca69dff4068a6"
+    );
+
+    // A data object, then a whole tree, copied from the other server.
+    let (status, one_copy, _) = send_json(
+        cdmi(&http, "PUT", &format!("{dst}/h.bin"), OBJECT),
+        &json!({"copy": format!("{src}/c/h.bin")}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{one_copy}");
+    assert_eq!(plain_get(&http, &format!("{dst}/h.bin")).1, b"hashed");
+    assert_eq!(
+        one_copy["metadata"]["cdmi_hash"],
+        body["metadata"]["cdmi_hash"]
+    );
+    let (status, copy, _) = send_json(
+        cdmi(&http, "PUT", &format!("{dst}/mirror/"), CONTAINER),
+        &json!({"copy": format!("{src}/c/")}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{copy}");
+    assert_eq!(copy["children"], json!(["a.txt", "h.bin", "sub/"]));
+    assert_eq!(copy["metadata"]["colour"], "red");
+    assert_eq!(plain_get(&http, &format!("{dst}/mirror/sub/b.bin")).1, big);
+    assert_eq!(
+        get_json(&http, &format!("{dst}/mirror/a.txt")).1["value"],
+        "hello"
+    );
+    // The source is untouched by a copy.
+    assert_eq!(
+        plain_get(&http, &format!("{src}/c/sub/b.bin")).0,
+        StatusCode::OK
+    );
+
+    // A source whose value does not match its digest: 502, nothing created.
+    let (status, _, _) = send_json(
+        cdmi(&http, "PUT", &format!("{src}/c/liar"), OBJECT),
+        &json!({"metadata": {"tern_sha256": "00".repeat(32)}, "value": "x"}),
+    );
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body, _) = send_json(
+        cdmi(&http, "PUT", &format!("{dst}/liar"), OBJECT),
+        &json!({"copy": format!("{src}/c/liar")}),
+    );
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
+    assert_eq!(body["rule"], "CDMI-DIGEST");
+    assert_eq!(
+        get_json(&http, &format!("{dst}/liar")).0,
+        StatusCode::NOT_FOUND
+    );
+    // A missing source: 404.
+    let (status, _, _) = send_json(
+        cdmi(&http, "PUT", &format!("{dst}/none"), OBJECT),
+        &json!({"copy": format!("{src}/c/none")}),
+    );
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A move: the tree comes over keeping its object IDs, and leaves the source.
+    let (_, before) = get_json(&http, &format!("{src}/c/sub/"));
+    let (status, moved, _) = send_json(
+        cdmi(&http, "PUT", &format!("{dst}/moved/"), CONTAINER),
+        &json!({"move": format!("{src}/c/sub/")}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{moved}");
+    assert_eq!(moved["objectID"], before["objectID"]);
+    assert_eq!(plain_get(&http, &format!("{dst}/moved/b.bin")).1, big);
+    assert_eq!(
+        get_json(&http, &format!("{src}/c/sub/")).0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get_json(
+            &http,
+            &format!(
+                "{dst}/cdmi_objectid/{}",
+                before["objectID"].as_str().unwrap()
+            )
+        )
+        .0,
+        StatusCode::OK
+    );
+}

@@ -14,10 +14,14 @@
 //! path outside OCCI's locations (or without `Content-Type`: a plain container create). Everything else is OCCI's.
 
 mod copy;
+mod digest;
 mod ids;
 mod names;
 mod ops;
+mod plan;
 mod read;
+mod remote;
+mod serialize;
 mod stored;
 mod write;
 
@@ -48,6 +52,8 @@ pub(crate) const VERSION_HEADER: &str = "x-cdmi-specification-version";
 pub(crate) struct Cdmi {
     store: Arc<dyn Store>,
     blobs: Arc<dyn BlobStore>,
+    // Reads other CDMI servers (copy and move from their URLs).
+    http: reqwest::Client,
     enterprise: u32,
     object_limit: u64,
     inline_limit: u64,
@@ -118,6 +124,7 @@ impl Cdmi {
         Ok(Cdmi {
             store,
             blobs,
+            http: remote::client(),
             enterprise,
             object_limit: config.cdmi_object_limit,
             inline_limit: config.body_limit as u64,
@@ -310,6 +317,8 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_object_move_from_local",
         "cdmi_object_move_from_ID",
         "cdmi_post_dataobject_by_ID",
+        "cdmi_object_copy_from_remote",
+        "cdmi_object_move_from_remote",
         "cdmi_size",
         "cdmi_ctime",
         "cdmi_mtime",
@@ -329,6 +338,7 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_move_container",
         "cdmi_move_dataobject",
         "cdmi_copy_dataobject",
+        "cdmi_copy_container",
         "cdmi_create_value_range",
         "cdmi_size",
         "cdmi_ctime",
@@ -352,6 +362,10 @@ fn capabilities(config: &Config) -> CapabilityTree {
     ] {
         tree.node_mut("dataobject/").set(name, &yes);
     }
+    let hashes = CapabilityValue::List(vec!["SHA256".into()]);
+    tree.node_mut("container/").set("cdmi_value_hash", &hashes);
+    tree.node_mut("dataobject/").set("cdmi_value_hash", &hashes);
+    // CDMI 1.1.1 names no capability for the largest value a server takes: tern's own.
     tree.node_mut("dataobject/").set(
         "tern_max_object_size",
         &CapabilityValue::Text(config.cdmi_object_limit.to_string()),

@@ -19,10 +19,12 @@ use tern_cdmi::version::Version;
 use tern_store::{BlobError, ByteStream, CdmiRecord, Decision, StoreError, transact};
 
 use super::copy::sourced;
+use super::digest;
 use super::ops::{
     CONTAINER, DATA_OBJECT, Reply, Request, Saved, blob_failed, exists, finish_container, load,
     no_parent, parse_query, redirect, represent, store_failed,
 };
+use super::plan::store_value;
 use super::read::{value_ranges, value_stream, zeros};
 use super::{Cdmi, CdmiPath, Stored, empty, error, findings, json_response, stored};
 
@@ -589,8 +591,8 @@ pub(super) struct Switch {
     pub(super) id: String,
     pub(super) parent: Option<String>,
     pub(super) now: String,
-    // The new blob and its size.
-    pub(super) blob: Option<(String, u64)>,
+    // The new blob, its size and SHA-256.
+    pub(super) blob: Option<(String, u64, Option<String>)>,
     pub(super) existed: bool,
     pub(super) change: Change,
 }
@@ -655,9 +657,13 @@ impl Switch {
             s.mimetype = Some(m);
         }
         let mut old_blob = None;
-        if let Some((blob, size)) = blob {
+        if let Some((blob, size, hash)) = blob {
             old_blob = s.blob.replace(blob);
             s.sized(size);
+            match hash {
+                Some(h) => s.metadata.insert("cdmi_hash".into(), h.into()),
+                None => s.metadata.shift_remove("cdmi_hash"),
+            };
             if let Some(e) = change.encoding {
                 s.encoding = Some(e);
             }
@@ -684,31 +690,48 @@ pub(super) async fn save_object(
     existed: bool,
     id: Option<String>,
 ) -> Result<Saved, Response> {
-    let key = path.key();
+    let written = match upload {
+        Some(stream) => {
+            let mut hash = change
+                .metadata
+                .as_ref()
+                .is_some_and(|m| digest::wanted(&m.0));
+            if existed && !hash {
+                hash = load(cdmi, path.key())
+                    .await?
+                    .is_some_and(|(row, _)| digest::wanted(&Stored::from_json(&row.body).metadata));
+            }
+            Some(store_value(cdmi, stream, hash, None, false).await?)
+        }
+        None => None,
+    };
+    commit_object(cdmi, path, written, change, existed, id).await
+}
+
+/// Switches the row at `path` to a blob already written (`written`: key, size, SHA-256),
+/// or changes its fields only; the old blob goes after the commit, the new one when the
+/// switch fails.
+pub(super) async fn commit_object(
+    cdmi: &Cdmi,
+    path: &CdmiPath,
+    written: Option<(String, u64, Option<String>)>,
+    change: Change,
+    existed: bool,
+    id: Option<String>,
+) -> Result<Saved, Response> {
     let id = match id {
         Some(id) => id,
         None => ObjectId::generate(cdmi.enterprise)
             .map_err(|e| error(500, e.rule_id(), e.to_string()))?
             .to_string(),
     };
-    let mut generation = [0u8; 8];
-    getrandom::fill(&mut generation).map_err(|e| error(500, "CDMI-RANDOM", e.to_string()))?;
-    let blob_key = format!("{id}.{:016x}", u64::from_be_bytes(generation));
-    let written = match upload {
-        Some(stream) => Some(
-            cdmi.blobs
-                .put(&blob_key, stream, cdmi.object_limit)
-                .await
-                .map_err(|e| blob_failed(&e))?,
-        ),
-        None => None,
-    };
+    let blob_key = written.as_ref().map(|(k, _, _)| k.clone());
     let switch = Switch {
-        key,
+        key: path.key(),
         id,
         parent: path.parent_key(),
         now: stored::now(),
-        blob: written.map(|size| (blob_key.clone(), size)),
+        blob: written,
         existed,
         change,
     };
@@ -716,9 +739,9 @@ pub(super) async fn save_object(
     match outcome {
         Ok((outcome, old_blob)) => {
             if matches!(outcome, Saved::Gone | Saved::NoParent | Saved::Conflict)
-                && written.is_some()
+                && let Some(key) = &blob_key
             {
-                let _ = cdmi.blobs.delete(&blob_key).await;
+                let _ = cdmi.blobs.delete(key).await;
             }
             if let Some(old) = old_blob {
                 let _ = cdmi.blobs.delete(&old).await;
@@ -726,8 +749,8 @@ pub(super) async fn save_object(
             Ok(outcome)
         }
         Err(e) => {
-            if written.is_some() {
-                let _ = cdmi.blobs.delete(&blob_key).await;
+            if let Some(key) = &blob_key {
+                let _ = cdmi.blobs.delete(key).await;
             }
             Err(store_failed(&e))
         }
