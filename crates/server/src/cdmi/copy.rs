@@ -14,9 +14,10 @@ use super::ops::{
 use super::plan::{Content, Planned, carried, create, open, store_value};
 use super::read::zeros;
 use super::write::{Change, commit_object};
-use super::{Cdmi, CdmiPath, Stored, digest, error, json_response, remote};
+use super::{Cdmi, CdmiPath, Stored, digest, error, json_response, remote, serialize};
 
-/// What a create or update body takes from elsewhere (`move`, `copy`): the answer, or `None`
+/// What a create or update body takes from elsewhere (`move`, `copy`, `serialize`,
+/// `deserialize`, `deserializevalue`): the answer, or `None`
 /// when the body carries its own value (or none).
 pub(super) async fn sourced(
     cdmi: &Cdmi,
@@ -29,6 +30,12 @@ pub(super) async fn sourced(
     }
     if let Some(source) = &object.copy {
         return Some(copy_object(cdmi, path, source, object.clone(), existed).await);
+    }
+    if let Some(source) = &object.serialize {
+        return Some(serialize::serialize(cdmi, path, source, object, existed).await);
+    }
+    if object.deserialize.is_some() || object.deserialize_value.is_some() {
+        return Some(serialize::deserialize(cdmi, path, object, existed).await);
     }
     None
 }
@@ -44,31 +51,46 @@ pub(super) async fn copy_object(
     object: CdmiObject,
     existed: bool,
 ) -> Reply {
-    let mut plan = if remote::is_remote(source) {
+    let plan = if remote::is_remote(source) {
         remote::plan(cdmi, source, false).await?
     } else {
         let source_path = source_path(cdmi, source).await?;
         local_plan(cdmi, &source_path).await?
     };
-    let Some(root) = plan.first_mut() else {
+    if plan.is_empty() {
         return Err(error(
             404,
             "CDMI-NOT-FOUND",
             format!("no object at {source}"),
         ));
+    }
+    apply_plan(cdmi, path, plan, &object, existed).await
+}
+
+/// Creates `plan` at `path` (201), or replaces an existing data object's value with its
+/// root's (204); the body's `mimetype` and `metadata` replace the source's (8.2, Table 21).
+pub(super) async fn apply_plan(
+    cdmi: &Cdmi,
+    path: &CdmiPath,
+    mut plan: Vec<Planned>,
+    object: &CdmiObject,
+    existed: bool,
+) -> Reply {
+    let Some(root) = plan.first_mut() else {
+        return Err(error(500, "CDMI-PLAN", "nothing to create"));
     };
     if root.container != path.container {
         return Err(error(
             400,
-            "CDMI-COPY",
-            "a copy keeps the object's type: container to container, data object to data object",
+            "CDMI-TYPE",
+            "the source and the destination differ in type: container to container, data object to data object",
         ));
     }
     if let Some(OneOrMany::One(m)) = &object.mimetype {
         root.mimetype = Some(m.to_ascii_lowercase());
     }
-    if let Some(metadata) = object.metadata {
-        root.metadata = metadata.0;
+    if let Some(metadata) = &object.metadata {
+        root.metadata.clone_from(&metadata.0);
     }
     if existed {
         return replace_value(cdmi, path, plan).await;
@@ -90,7 +112,7 @@ async fn replace_value(cdmi: &Cdmi, path: &CdmiPath, plan: Vec<Planned>) -> Repl
             ),
         ));
     };
-    let (stream, size, expected) = open(cdmi, &root.content).await?;
+    let (stream, size, expected) = open(cdmi, root.content).await?;
     let stream = stream.unwrap_or_else(|| zeros(size));
     let change = Change {
         mimetype: root.mimetype,

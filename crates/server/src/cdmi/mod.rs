@@ -21,8 +21,10 @@ mod ops;
 mod plan;
 mod read;
 mod remote;
+mod scan;
 mod serialize;
 mod stored;
+mod transcode;
 mod write;
 
 use std::collections::HashSet;
@@ -319,6 +321,7 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_post_dataobject_by_ID",
         "cdmi_object_copy_from_remote",
         "cdmi_object_move_from_remote",
+        "cdmi_serialization_json",
         "cdmi_size",
         "cdmi_ctime",
         "cdmi_mtime",
@@ -339,6 +342,10 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_move_dataobject",
         "cdmi_copy_dataobject",
         "cdmi_copy_container",
+        "cdmi_serialize_dataobject",
+        "cdmi_serialize_container",
+        "cdmi_deserialize_dataobject",
+        "cdmi_deserialize_container",
         "cdmi_create_value_range",
         "cdmi_size",
         "cdmi_ctime",

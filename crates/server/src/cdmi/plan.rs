@@ -50,12 +50,13 @@ pub(super) enum Content {
     },
     /// A JSON string (its escaped text between the quotes) inside a serialized blob: UTF-8
     /// text, or Base64.
-    #[allow(dead_code)] // deserialize, next
     Serialized {
         key: String,
         span: Range<u64>,
         base64: bool,
     },
+    /// A value made as it is read (a serialization).
+    Stream(ByteStream),
 }
 
 /// The metadata a copy keeps: what a client may write (user and data-system items).
@@ -67,31 +68,26 @@ pub(super) fn carried(metadata: &Map<String, Value>) -> Map<String, Value> {
 /// digest it must have.
 pub(super) async fn open(
     cdmi: &Cdmi,
-    content: &Content,
+    content: Content,
 ) -> Result<(Option<ByteStream>, u64, Option<String>), Response> {
     Ok(match content {
         Content::Empty => (None, 0, None),
-        Content::Sparse(size) => (None, *size, None),
+        Content::Sparse(size) => (None, size, None),
         Content::Blob { key, span } => {
             let stored = Stored {
-                blob: Some(key.clone()),
                 size: span.end,
+                blob: Some(key),
                 ..Stored::default()
             };
-            (
-                Some(value_stream(cdmi, &stored, span.clone()).await?),
-                0,
-                None,
-            )
+            (Some(value_stream(cdmi, &stored, span).await?), 0, None)
         }
-        Content::Remote { url, expected } => {
-            (Some(remote::value(cdmi, url).await?), 0, expected.clone())
-        }
+        Content::Remote { url, expected } => (Some(remote::value(cdmi, &url).await?), 0, expected),
         Content::Serialized { key, span, base64 } => (
-            Some(serialize::decoded(cdmi, key, span.clone(), *base64).await?),
+            Some(serialize::decoded(cdmi, &key, span, base64).await?),
             0,
             None,
         ),
+        Content::Stream(stream) => (Some(stream), 0, None),
     })
 }
 
@@ -184,7 +180,7 @@ async fn write_value(
     now: &str,
     blobs: &mut Vec<String>,
 ) -> Result<Written, Response> {
-    let (stream, size, expected) = open(cdmi, &p.content).await?;
+    let (stream, size, expected) = open(cdmi, p.content).await?;
     let mut s = Stored {
         mimetype: p.mimetype,
         metadata: carried(&p.metadata),

@@ -79,7 +79,12 @@ pub(super) fn parse_body(
     let unsupported: Vec<&str> = object
         .sources()
         .into_iter()
-        .filter(|s| !matches!(*s, "value" | "move" | "copy"))
+        .filter(|s| {
+            !matches!(
+                *s,
+                "value" | "move" | "copy" | "serialize" | "deserialize" | "deserializevalue"
+            )
+        })
         .collect();
     if !unsupported.is_empty() {
         return Err(error(
