@@ -466,3 +466,109 @@ fn serialize_then_deserialize_gives_the_tree_back() {
     );
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+// The storage links of a compute, as (target, deviceid).
+fn storage_links(http: &Client, url: &str) -> Vec<(String, String)> {
+    let r = http
+        .get(url)
+        .header("Accept", "application/occi+json")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let compute: Value = serde_json::from_str(&r.text().unwrap()).unwrap();
+    compute["links"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|l| {
+            l["kind"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with("#storagelink")
+        })
+        .map(|l| {
+            (
+                l["target"]["location"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                l["attributes"]["occi.storagelink.deviceid"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_compute_with_an_image_gets_its_own_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Served::start(dir.path(), &[]);
+    let http = client();
+    let base = &s.base;
+    let disk = pattern(2 * 1024 * 1024 + 5, 11);
+    assert_eq!(
+        http.put(format!("{base}/images/")).send().unwrap().status(),
+        StatusCode::CREATED
+    );
+    let r = http
+        .put(format!("{base}/images/debian.qcow2"))
+        .header("Content-Type", "application/x-qemu-disk")
+        .body(disk.clone())
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let (_, image) = get_json(&http, &format!("{base}/images/debian.qcow2?objectID"));
+    let image_id = image["objectID"].as_str().unwrap().to_owned();
+    let mut copies = Vec::new();
+    for name in ["web", "db"] {
+        let r = http
+            .put(format!("{base}/compute/{name}"))
+            .header("Content-Type", "text/plain")
+            .body(format!(
+                "{}Category: debian.qcow2; scheme=\"http://schemas.tern.dev/occi/image#\"; class=\"mixin\"\r\n",
+                crate::COMPUTE
+            ))
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().unwrap());
+        let links = storage_links(&http, &format!("{base}/compute/{name}"));
+        assert_eq!(links.len(), 1, "{links:?}");
+        let (storage, device) = links[0].clone();
+        assert!(storage.contains("/storage/"), "{storage}");
+        assert_ne!(device, image_id, "the compute has a copy, not the image");
+        // The copy holds the image's bytes and names it.
+        let copy = format!("{base}/cdmi_objectid/{device}");
+        assert_eq!(plain_get(&http, &copy).1, disk);
+        let (_, meta) = get_json(&http, &format!("{copy}?metadata;mimetype"));
+        assert_eq!(meta["metadata"]["tern_image"], "/images/debian.qcow2");
+        assert_eq!(
+            meta["metadata"]["tern_occi_computes"],
+            json!([format!("/compute/{name}")])
+        );
+        assert_eq!(meta["mimetype"], "application/x-qemu-disk");
+        copies.push(copy);
+    }
+    assert_ne!(copies[0], copies[1], "each compute has its own copy");
+    // Writing a copy leaves the image and the other copy alone.
+    assert_eq!(
+        plain_put(&http, &copies[0], b"changed".to_vec()),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        plain_get(&http, &format!("{base}/images/debian.qcow2")).1,
+        disk
+    );
+    assert_eq!(plain_get(&http, &copies[1]).1, disk);
+    // Without the image, a compute is created plain (no storage linked).
+    let r = http
+        .put(format!("{base}/compute/bare"))
+        .header("Content-Type", "text/plain")
+        .body(crate::COMPUTE)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(storage_links(&http, &format!("{base}/compute/bare")).is_empty());
+}

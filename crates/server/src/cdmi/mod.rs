@@ -264,6 +264,29 @@ impl Cdmi {
         }
     }
 
+    /// Copies the value of the data object at `path` into a new blob (streamed): its key
+    /// (`None` for a sparse object, which has no blob) and size.
+    pub(crate) async fn copy_value(&self, path: &str) -> Result<(Option<String>, u64), String> {
+        let key = path.to_owned();
+        let row = tern_store::read(self.store.as_ref(), move |tx| tx.cdmi_get(&key))
+            .await
+            .map_err(|e| e.to_string())?
+            .filter(|row| row.object_type == "application/cdmi-object")
+            .ok_or_else(|| format!("no data object at {path}"))?;
+        let stored = Stored::from_json(&row.body);
+        if stored.blob.is_none() {
+            return Ok((None, stored.size));
+        }
+        let failed = |r: Response| format!("copying {path} failed ({})", r.status());
+        let stream = read::value_stream(self, &stored, 0..stored.size)
+            .await
+            .map_err(failed)?;
+        let (key, size, _) = plan::store_value(self, stream, false, None, false)
+            .await
+            .map_err(failed)?;
+        Ok((Some(key), size))
+    }
+
     fn capability_id(&self, path: &str) -> String {
         // A stable ID per capability node: the opaque part names the node.
         let opaque = format!("cap:{path}");

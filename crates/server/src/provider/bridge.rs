@@ -3,7 +3,8 @@
 //! a value is written, zeros read back); a `storagelink` to it carries the data object's ID in
 //! `occi.storagelink.deviceid`; the data object's metadata names the storage
 //! (`tern_occi_storage`) and every compute linked to it (`tern_occi_computes`), kept current
-//! as links come and go.
+//! as links come and go. A compute created with an image's `os_tpl` mixin gets a storage
+//! holding a copy of the image (`images.rs`).
 
 use serde_json::Value as Json;
 use tern_cdmi::objectid::ObjectId;
@@ -20,6 +21,8 @@ use crate::render::Reply;
 pub(crate) const VOLUMES: &str = "/volumes/";
 /// The metadata item naming the OCCI storage a data object backs.
 pub(crate) const STORAGE_ITEM: &str = "tern_occi_storage";
+/// The metadata item naming the image a data object is a copy of.
+pub(crate) const IMAGE_ITEM: &str = "tern_image";
 /// The metadata item listing the computes linked to that storage.
 pub(crate) const COMPUTES_ITEM: &str = "tern_occi_computes";
 const DEVICE_ID: &str = "occi.storagelink.deviceid";
@@ -114,8 +117,40 @@ pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
         Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
             update_computes(tx, l, true)?;
         }
+        Stored::Resource(r) if is(ctx, &r.entity.kind, "compute") => {
+            super::images::link_copies(ctx, tx, r)?;
+        }
         _ => {}
     }
+    Ok(())
+}
+
+/// The data object backing `storage` takes a copy of an image's value (a blob already
+/// written, `None` for a sparse image), its size and mimetype; its metadata names the image
+/// (`tern_image`).
+pub(crate) fn fill_volume(
+    tx: &mut dyn Transaction,
+    storage: &str,
+    blob: Option<String>,
+    size: u64,
+    mimetype: Option<String>,
+    image: &str,
+) -> Outcome<()> {
+    let Some(mut row) = tx.cdmi_get(&volume_path(storage))? else {
+        return Err(Fail::Reply(Reply::error(
+            500,
+            format!("the storage {storage} has no data object"),
+        )));
+    };
+    let mut s = CdmiStored::from_json(&row.body);
+    s.blob = blob;
+    s.sized(size);
+    if mimetype.is_some() {
+        s.mimetype = mimetype;
+    }
+    s.metadata.insert(IMAGE_ITEM.into(), image.into());
+    row.body = s.to_json();
+    tx.cdmi_put(&row)?;
     Ok(())
 }
 
