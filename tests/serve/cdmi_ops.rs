@@ -572,3 +572,121 @@ fn a_compute_with_an_image_gets_its_own_copy() {
     assert_eq!(r.status(), StatusCode::CREATED);
     assert!(storage_links(&http, &format!("{base}/compute/bare")).is_empty());
 }
+
+const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
+
+fn occi(http: &Client, method: &str, url: &str, body: String) -> (StatusCode, String) {
+    let r = http
+        .request(method.parse().unwrap(), url)
+        .header("Content-Type", "text/plain")
+        .header("Accept", "application/occi+json")
+        .body(body)
+        .send()
+        .unwrap();
+    (r.status(), r.text().unwrap())
+}
+
+#[test]
+fn a_container_exported_to_occi_has_a_storage() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Served::start(dir.path(), &[]);
+    let http = client();
+    let base = &s.base;
+    // 13.1 step 1: the container exported with an OCCI protocol; its ID and the storage's
+    // location come back in the export.
+    let (status, disks, _) = send_json(
+        cdmi(&http, "PUT", &format!("{base}/disks/"), CONTAINER),
+        &json!({"exports": {"OCCI/iSCSI": {}, "Network/NFSv4": {"identifier": "/u", "permissions": "domain"}}}),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{disks}");
+    let id = disks["objectID"].as_str().unwrap().to_owned();
+    let export = &disks["exports"]["OCCI/iSCSI"];
+    assert_eq!(export["identifier"], id.as_str());
+    assert_eq!(export["permissions"], json!([]));
+    let storage = export["location"].as_str().unwrap().to_owned();
+    assert_eq!(storage, format!("/storage/cdmi-{id}"));
+    assert_eq!(disks["exports"]["Network/NFSv4"]["identifier"], "/u");
+    let (status, body) = occi(&http, "GET", &format!("{base}{storage}"), String::new());
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains("#storage") || body.contains("\"storage\""),
+        "{body}"
+    );
+
+    // Step 2: a compute attaches it; the link's deviceid is the container's ID, and the
+    // compute joins the export's permissions.
+    let (status, body) = occi(
+        &http,
+        "PUT",
+        &format!("{base}/compute/vm"),
+        crate::COMPUTE.to_owned(),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = occi(
+        &http,
+        "PUT",
+        &format!("{base}/storagelink/l1"),
+        format!(
+            "Category: storagelink; scheme=\"{INFRA}\"; class=\"kind\"\r\n\
+             X-OCCI-Attribute: occi.core.source=\"/compute/vm\"\r\n\
+             X-OCCI-Attribute: occi.core.target=\"{storage}\"\r\n"
+        ),
+    );
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let links = storage_links(&http, &format!("{base}/compute/vm"));
+    assert_eq!(links, vec![(storage.clone(), id.clone())]);
+    let (_, read) = get_json(&http, &format!("{base}/disks/?exports"));
+    assert_eq!(
+        read["exports"]["OCCI/iSCSI"]["permissions"],
+        json!([format!("{base}/compute/vm")])
+    );
+
+    // Another OCCI protocol: the same storage.
+    let (status, _, _) = send_json(
+        cdmi(&http, "PUT", &format!("{base}/disks/"), CONTAINER),
+        &json!({"exports": {"OCCI/iSCSI": {"permissions": [format!("{base}/compute/vm")]}, "OCCI/NFS": {}}}),
+    );
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, read) = get_json(&http, &format!("{base}/disks/?exports"));
+    assert_eq!(read["exports"]["OCCI/NFS"]["location"], storage.as_str());
+
+    // The storage deleted through OCCI: the container is no longer exported to OCCI.
+    let (status, body) = occi(&http, "DELETE", &format!("{base}{storage}"), String::new());
+    assert!(status.is_success(), "{status} {body}");
+    let (_, read) = get_json(&http, &format!("{base}/disks/?exports"));
+    assert_eq!(read["exports"], json!({}), "{read}");
+
+    // Exported again, then the container deleted through CDMI: storage and links go.
+    let (status, _, _) = send_json(
+        cdmi(&http, "PUT", &format!("{base}/disks/"), CONTAINER),
+        &json!({"exports": {"OCCI/iSCSI": {}}}),
+    );
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = occi(
+        &http,
+        "PUT",
+        &format!("{base}/storagelink/l2"),
+        format!(
+            "Category: storagelink; scheme=\"{INFRA}\"; class=\"kind\"\r\n\
+             X-OCCI-Attribute: occi.core.source=\"/compute/vm\"\r\n\
+             X-OCCI-Attribute: occi.core.target=\"{storage}\"\r\n"
+        ),
+    );
+    assert_eq!(status, StatusCode::CREATED);
+    let r = http
+        .delete(format!("{base}/disks/"))
+        .header(V.0, V.1)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (status, _) = occi(&http, "GET", &format!("{base}{storage}"), String::new());
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = occi(
+        &http,
+        "GET",
+        &format!("{base}/storagelink/l2"),
+        String::new(),
+    );
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(storage_links(&http, &format!("{base}/compute/vm")).is_empty());
+}

@@ -17,6 +17,7 @@ mod copy;
 mod digest;
 mod ids;
 mod names;
+pub(crate) mod occi_export;
 mod ops;
 mod plan;
 mod read;
@@ -345,6 +346,7 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_object_copy_from_remote",
         "cdmi_object_move_from_remote",
         "cdmi_serialization_json",
+        "cdmi_export_occi_iscsi",
         "cdmi_size",
         "cdmi_ctime",
         "cdmi_mtime",
@@ -365,6 +367,7 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_move_dataobject",
         "cdmi_copy_dataobject",
         "cdmi_copy_container",
+        "cdmi_export_container_occi",
         "cdmi_serialize_dataobject",
         "cdmi_serialize_container",
         "cdmi_deserialize_dataobject",

@@ -15,7 +15,7 @@ use tern_store::{BlobError, CdmiRecord, Decision, StoreError, read, transact};
 use super::ids::{by_id, id_only, is_id_only};
 use super::read::read_object;
 use super::write::{post, write};
-use super::{Cdmi, CdmiPath, Stored, empty, error, json_response};
+use super::{Cdmi, CdmiPath, Stored, empty, error, json_response, occi_export};
 
 pub(super) const CONTAINER: &str = "application/cdmi-container";
 pub(super) const DATA_OBJECT: &str = "application/cdmi-object";
@@ -316,8 +316,12 @@ pub(super) async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
             if row.object_type == CONTAINER {
                 pending.extend(tx.cdmi_children(&row.path, 0, u64::MAX >> 1)?);
             }
-            if let Some(blob) = Stored::from_json(&row.body).blob {
+            let stored = Stored::from_json(&row.body);
+            if let Some(blob) = stored.blob {
                 blobs.push(blob);
+            }
+            if occi_export::is_exported(stored.exports.as_ref()) {
+                occi_export::deleted(tx, &row)?;
             }
             tx.cdmi_delete(&row.path)?;
         }

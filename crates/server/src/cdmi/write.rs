@@ -19,7 +19,6 @@ use tern_cdmi::version::Version;
 use tern_store::{BlobError, ByteStream, CdmiRecord, Decision, StoreError, transact};
 
 use super::copy::sourced;
-use super::digest;
 use super::ops::{
     CONTAINER, DATA_OBJECT, Reply, Request, Saved, blob_failed, exists, finish_container, load,
     no_parent, parse_query, redirect, represent, store_failed,
@@ -27,6 +26,7 @@ use super::ops::{
 use super::plan::store_value;
 use super::read::{value_ranges, value_stream, zeros};
 use super::{Cdmi, CdmiPath, Stored, empty, error, findings, json_response, stored};
+use super::{digest, occi_export};
 
 // Reads a CDMI JSON body (at most the inline limit) as UTF-8 text.
 pub(super) async fn body_text(cdmi: &Cdmi, body: Body) -> Result<String, Response> {
@@ -195,6 +195,7 @@ pub(super) async fn save_container(
             }
             if let Some(exports) = object.exports {
                 s.exports = Some(exports.0);
+                occi_export::sync(tx, &row, &mut s.exports)?;
             }
             s.modified(&now);
             row.body = s.to_json();
@@ -216,13 +217,17 @@ pub(super) async fn save_container(
             s.exports = object.exports.map(|e| e.0);
         }
         s.created(&now);
-        let row = CdmiRecord {
+        let mut row = CdmiRecord {
             path: key,
             object_id: id,
             parent,
             object_type: CONTAINER.into(),
-            body: s.to_json(),
+            body: String::new(),
         };
+        if s.exports.is_some() {
+            occi_export::sync(tx, &row, &mut s.exports)?;
+        }
+        row.body = s.to_json();
         tx.cdmi_put(&row)?;
         Ok((Saved::New(Box::new((row, parent_row))), Decision::Commit))
     })

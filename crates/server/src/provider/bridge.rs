@@ -15,6 +15,7 @@ use tern_units::Ratio;
 use super::stored::Stored;
 use super::{Ctx, Fail, Outcome};
 use crate::cdmi::Stored as CdmiStored;
+use crate::cdmi::occi_export;
 use crate::render::Reply;
 
 /// The CDMI container that holds the storage volumes.
@@ -116,6 +117,7 @@ pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
         }
         Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
             update_computes(tx, l, true)?;
+            update_export(ctx, tx, l, true)?;
         }
         Stored::Resource(r) if is(ctx, &r.entity.kind, "compute") => {
             super::images::link_copies(ctx, tx, r)?;
@@ -170,6 +172,11 @@ pub(crate) fn before_link(ctx: &Ctx, tx: &mut dyn Transaction, link: &mut Link) 
         link.entity
             .attributes
             .insert(DEVICE_ID, row.object_id.as_str());
+    } else if let Some(container) = exported(tx, &link.target.location)? {
+        // A storage of type CDMI: attached by the container's object ID (13.1).
+        link.entity
+            .attributes
+            .insert(DEVICE_ID, container.object_id.as_str());
     }
     Ok(())
 }
@@ -197,6 +204,7 @@ pub(crate) fn updated(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
 pub(crate) fn deleted(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> Outcome<()> {
     match stored {
         Stored::Resource(r) if is(ctx, &r.entity.kind, "storage") => {
+            unexport(tx, &stored.location())?;
             let path = volume_path(&stored.location());
             if let Some(row) = tx.cdmi_get(&path)? {
                 if let Some(blob) = CdmiStored::from_json(&row.body).blob {
@@ -210,9 +218,53 @@ pub(crate) fn deleted(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
         }
         Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
             update_computes(tx, l, false)?;
+            update_export(ctx, tx, l, false)?;
         }
         _ => {}
     }
+    Ok(())
+}
+
+// The container a storage stands for when it is an exported container's (`cdmi/occi_export`).
+fn exported(tx: &mut dyn Transaction, storage: &str) -> Outcome<Option<CdmiRecord>> {
+    let Some(id) = occi_export::container_id(storage) else {
+        return Ok(None);
+    };
+    Ok(tx
+        .cdmi_by_id(id)?
+        .filter(|row| occi_export::is_exported(CdmiStored::from_json(&row.body).exports.as_ref())))
+}
+
+// A link to an exported container's storage adds its compute to the exports' permissions (or
+// removes it).
+fn update_export(ctx: &Ctx, tx: &mut dyn Transaction, link: &Link, add: bool) -> Outcome<()> {
+    let Some(mut row) = exported(tx, &link.target.location)? else {
+        return Ok(());
+    };
+    let mut s = CdmiStored::from_json(&row.body);
+    let compute = format!("{}{}", ctx.base, link.source.location);
+    if let Some(exports) = s.exports.as_mut() {
+        occi_export::permit(exports, &compute, add);
+    }
+    s.modified(&now());
+    row.body = s.to_json();
+    tx.cdmi_put(&row)?;
+    Ok(())
+}
+
+// An exported container's storage deleted through OCCI: the container is no longer exported
+// to OCCI (its OCCI entries go; the others stay).
+fn unexport(tx: &mut dyn Transaction, storage: &str) -> Outcome<()> {
+    let Some(mut row) = exported(tx, storage)? else {
+        return Ok(());
+    };
+    let mut s = CdmiStored::from_json(&row.body);
+    if let Some(exports) = s.exports.as_mut() {
+        exports.retain(|key, _| !key.starts_with("OCCI/"));
+    }
+    s.modified(&now());
+    row.body = s.to_json();
+    tx.cdmi_put(&row)?;
     Ok(())
 }
 
