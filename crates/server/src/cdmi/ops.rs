@@ -112,7 +112,7 @@ pub(super) fn capabilities(cdmi: &Cdmi, r: &Request, rest: &str) -> Reply {
                 format!("no capability object {rest:?}"),
             )
         })?;
-    let value = select(&object.to_json(), r.query.as_deref())?;
+    let value = select(object.to_json(), r.query.as_deref())?;
     Ok(json_response(200, "application/cdmi-capability", &value))
 }
 
@@ -161,18 +161,17 @@ pub(super) fn parse_query(text: Option<&str>) -> Result<Option<Query>, Response>
 }
 
 // Keeps the fields a query selects (`?objectName;metadata`), all fields without one.
-pub(super) fn select(value: &Value, query: Option<&str>) -> Result<Value, Response> {
+pub(super) fn select(value: Value, query: Option<&str>) -> Result<Value, Response> {
     let query = parse_query(query)?;
     let Some(fields) = query.as_ref().and_then(Query::selected_fields) else {
-        return Ok(value.clone());
+        return Ok(value);
     };
     let Value::Object(map) = value else {
-        return Ok(value.clone());
+        return Ok(value);
     };
     Ok(Value::Object(
-        map.iter()
-            .filter(|(k, _)| fields.iter().any(|f| f == *k))
-            .map(|(k, v)| (k.clone(), v.clone()))
+        map.into_iter()
+            .filter(|(k, _)| fields.iter().any(|f| f == k))
             .collect(),
     ))
 }

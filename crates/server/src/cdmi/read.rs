@@ -102,17 +102,21 @@ pub(super) async fn read_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Rep
             (_, Err(e)) => (TransferEncoding::Base64, STANDARD.encode(e.as_bytes())),
         };
         object.value_transfer_encoding = Some(OneOrMany::One(encoding));
-        object.value = Some(Value::String(value));
-    } else {
-        object.value_transfer_encoding = Some(OneOrMany::One(
-            if stored.encoding.as_deref() == Some("utf-8") {
-                TransferEncoding::Utf8
-            } else {
-                TransferEncoding::Base64
-            },
-        ));
+        // The value (up to a CDMI body's size) joins the JSON last, moved, never copied.
+        let mut json = select(object.to_json(), r.query.as_deref())?;
+        if let Value::Object(map) = &mut json {
+            map.insert("value".into(), Value::String(value));
+        }
+        return Ok(json_response(200, DATA_OBJECT, &json));
     }
-    let value = select(&object.to_json(), r.query.as_deref())?;
+    object.value_transfer_encoding = Some(OneOrMany::One(
+        if stored.encoding.as_deref() == Some("utf-8") {
+            TransferEncoding::Utf8
+        } else {
+            TransferEncoding::Base64
+        },
+    ));
+    let value = select(object.to_json(), r.query.as_deref())?;
     Ok(json_response(200, DATA_OBJECT, &value))
 }
 
@@ -152,16 +156,17 @@ pub(super) async fn read_value(
     if span.is_empty() {
         return Ok(Vec::new());
     }
+    let span_len = span.end - span.start;
     let Some(blob) = stored.blob.as_deref() else {
         // A sparse object (an OCCI volume never written): zeros.
-        return Ok(vec![0; usize::try_from(span.end - span.start).unwrap_or(0)]);
+        return Ok(vec![0; usize::try_from(span_len).unwrap_or(0)]);
     };
     let mut stream = cdmi
         .blobs
         .get(blob, Some(span))
         .await
         .map_err(|e| blob_failed(&e))?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(usize::try_from(span_len).unwrap_or(0));
     while let Some(chunk) = stream.next().await {
         out.extend_from_slice(&chunk.map_err(|e| blob_failed(&e))?);
     }
@@ -327,7 +332,7 @@ pub(super) async fn read_container(
         }
     });
     object.children = Some(Children::Names(names));
-    let value = select(&object.to_json(), r.query.as_deref())?;
+    let value = select(object.to_json(), r.query.as_deref())?;
     Ok(json_response(200, CONTAINER, &value))
 }
 

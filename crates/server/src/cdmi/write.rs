@@ -40,7 +40,7 @@ pub(super) async fn body_text(cdmi: &Cdmi, body: Body) -> Result<String, Respons
             ),
         )
     })?;
-    String::from_utf8(bytes.to_vec())
+    String::from_utf8(Vec::from(bytes))
         .map_err(|_| error(400, "CDMI-JSON", "the request body is not UTF-8 text"))
 }
 
