@@ -440,7 +440,15 @@ fn serialize_then_deserialize_gives_the_tree_back() {
         b"hello"
     );
     assert_eq!(body["mimetype"], "text/plain");
+}
 
+#[test]
+fn a_bad_serialized_form_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Served::start(dir.path(), &[]);
+    let http = client();
+    let base = &s.base;
+    tree(&http, base, b"x");
     // Not a serialized form: 400 with the rule; a container URI for serialize: 400.
     assert_eq!(
         plain_put(

@@ -17,8 +17,8 @@ use super::write::{Change, commit_object};
 use super::{Cdmi, CdmiPath, Stored, digest, error, json_response, remote, serialize};
 
 /// What a create or update body takes from elsewhere (`move`, `copy`, `serialize`,
-/// `deserialize`, `deserializevalue`): the answer, or `None`
-/// when the body carries its own value (or none).
+/// `deserialize`, `deserializevalue`): the answer, or `None` when the body carries its own
+/// value (or none).
 pub(super) async fn sourced(
     cdmi: &Cdmi,
     path: &CdmiPath,
