@@ -127,7 +127,8 @@ impl Cdmi {
         Ok(Cdmi {
             store,
             blobs,
-            http: remote::client(),
+            http: remote::client()
+                .map_err(|e| ServerError::Config(format!("the HTTP client: {e}")))?,
             enterprise,
             object_limit: config.cdmi_object_limit,
             inline_limit: config.body_limit as u64,

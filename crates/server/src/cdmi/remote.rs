@@ -24,11 +24,10 @@ pub(super) fn is_remote(source: &str) -> bool {
 
 /// The HTTP client the CDMI side reads other servers with (no overall timeout: values are
 /// streamed for as long as they take; connecting is bounded).
-pub(super) fn client() -> reqwest::Client {
+pub(super) fn client() -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .connect_timeout(std::time::Duration::from_secs(10))
         .build()
-        .unwrap_or_default()
 }
 
 /// The tree at `url` (a container when it ends with `/`), as a plan: remote IDs kept when
