@@ -216,12 +216,41 @@ fn a_container_is_copied_with_its_tree() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(plain_get(&http, &format!("{base}/c/sub/b.bin")).1, big);
-    // A copy onto an existing container is refused; into a missing parent, 404.
+    // A copy onto an existing container updates it and its children in place (IDs kept) and
+    // leaves the others.
+    assert_eq!(
+        plain_put(&http, &format!("{base}/d/extra"), b"mine".to_vec()),
+        StatusCode::CREATED
+    );
+    let (_, before) = get_json(&http, &format!("{base}/d/sub/b.bin?objectID"));
     let (status, body, _) = send_json(
         cdmi(&http, "PUT", &format!("{base}/d/"), CONTAINER),
         &json!({"copy": "/c/"}),
     );
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(plain_get(&http, &format!("{base}/d/sub/b.bin")).1, big);
+    assert_eq!(plain_get(&http, &format!("{base}/d/extra")).1, b"mine");
+    let (_, after) = get_json(&http, &format!("{base}/d/sub/b.bin?objectID"));
+    assert_eq!(after["objectID"], before["objectID"]);
+    // A container meeting a data object at the same path: 409, nothing changed.
+    assert_eq!(
+        http.put(format!("{base}/e/")).send().unwrap().status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        plain_put(&http, &format!("{base}/e/sub"), b"file".to_vec()),
+        StatusCode::CREATED
+    );
+    let (status, body, _) = send_json(
+        cdmi(&http, "PUT", &format!("{base}/e/"), CONTAINER),
+        &json!({"copy": "/c/"}),
+    );
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(
+        get_json(&http, &format!("{base}/e/a.txt")).0,
+        StatusCode::NOT_FOUND
+    );
+    // Into a missing parent, 404.
     let (status, _, _) = send_json(
         cdmi(&http, "PUT", &format!("{base}/none/e/"), CONTAINER),
         &json!({"copy": "/c/"}),

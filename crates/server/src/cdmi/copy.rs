@@ -11,7 +11,7 @@ use super::ids::by_id;
 use super::ops::{
     CONTAINER, DATA_OBJECT, Reply, finish_container, no_parent, represent, store_failed,
 };
-use super::plan::{Content, Planned, carried, create, open, store_value};
+use super::plan::{Content, Planned, carried, create, open, store_value, update};
 use super::read::zeros;
 use super::write::{Change, commit_object};
 use super::{Cdmi, CdmiPath, Stored, digest, error, json_response, remote, serialize};
@@ -68,7 +68,8 @@ pub(super) async fn copy_object(
 }
 
 /// Creates `plan` at `path` (201), or replaces an existing data object's value with its
-/// root's (204); the body's `mimetype` and `metadata` replace the source's (8.2, Table 21).
+/// root's, or lays it over an existing container (204); the body's `mimetype` and `metadata`
+/// replace the source's (8.2, Table 21).
 pub(super) async fn apply_plan(
     cdmi: &Cdmi,
     path: &CdmiPath,
@@ -92,6 +93,10 @@ pub(super) async fn apply_plan(
     if let Some(metadata) = &object.metadata {
         root.metadata.clone_from(&metadata.0);
     }
+    if existed && path.container {
+        update(cdmi, path, plan).await?;
+        return Ok(super::empty(204));
+    }
     if existed {
         return replace_value(cdmi, path, plan).await;
     }
@@ -104,12 +109,9 @@ pub(super) async fn apply_plan(
 async fn replace_value(cdmi: &Cdmi, path: &CdmiPath, plan: Vec<Planned>) -> Reply {
     let Some(root) = plan.into_iter().next().filter(|p| !p.container) else {
         return Err(error(
-            409,
-            "CDMI-CONFLICT",
-            format!(
-                "{} exists: a container copy creates its destination",
-                path.key()
-            ),
+            500,
+            "CDMI-PLAN",
+            "a data object's plan holds a container",
         ));
     };
     let (stream, size, expected) = open(cdmi, root.content).await?;

@@ -220,57 +220,140 @@ pub(super) async fn create(
     dest: &CdmiPath,
     plan: Vec<Planned>,
 ) -> Result<Created, Response> {
+    commit(cdmi, dest, plan, false).await
+}
+
+/// Lays the tree `plan` over the existing container `dest` (15.3: "an update operation with
+/// serialized children shall update the container object and all children"): objects at the
+/// same paths are updated in place (their object IDs, creation times and exports kept, their
+/// values replaced), the others created, and nothing removed. 409 when a container meets a
+/// data object at the same path.
+pub(super) async fn update(
+    cdmi: &Cdmi,
+    dest: &CdmiPath,
+    plan: Vec<Planned>,
+) -> Result<Created, Response> {
+    commit(cdmi, dest, plan, true).await
+}
+
+// Why a commit was refused.
+enum Refused {
+    Exists,
+    Gone,
+    NoParent,
+    TypeClash(String),
+    Empty,
+}
+
+async fn commit(
+    cdmi: &Cdmi,
+    dest: &CdmiPath,
+    plan: Vec<Planned>,
+    merge: bool,
+) -> Result<Created, Response> {
     let (rows, blobs) = write_values(cdmi, plan).await?;
     let root = dest.key();
     let parent = dest.parent_key();
     let committed = transact(cdmi.store.as_ref(), move |tx| {
-        if tx.cdmi_get(&root)?.is_some() {
-            return Ok((Err(409), Decision::Rollback));
+        let present = tx.cdmi_get(&root)?.is_some();
+        if present != merge {
+            let why = if merge {
+                Refused::Gone
+            } else {
+                Refused::Exists
+            };
+            return Ok((Err(why), Decision::Rollback));
         }
         let parent_row = match &parent {
             Some(p) => match tx.cdmi_get(p)? {
                 Some(row) => Some(row),
-                None => return Ok((Err(404), Decision::Rollback)),
+                None => return Ok((Err(Refused::NoParent), Decision::Rollback)),
             },
             None => None,
         };
         let mut first = None;
-        for (suffix, container, keep, fresh, s) in rows {
+        let mut replaced = Vec::new();
+        for (suffix, container, keep, fresh, mut s) in rows {
             let path = format!("{root}{suffix}");
-            let id = match keep {
-                Some(id) if tx.cdmi_by_id(&id)?.is_none() => id,
-                _ => fresh,
-            };
-            let row_parent = if suffix.is_empty() {
-                parent.clone()
+            let object_type = if container { CONTAINER } else { DATA_OBJECT };
+            // A container `/x/` and a data object `/x` cannot share a name.
+            let twin = if container {
+                path.trim_end_matches('/').to_owned()
             } else {
-                CdmiPath::parse(&path).ok().and_then(|p| p.parent_key())
+                format!("{path}/")
             };
-            let row = CdmiRecord {
-                path,
-                object_id: id,
-                parent: row_parent,
-                object_type: if container { CONTAINER } else { DATA_OBJECT }.into(),
-                body: s.to_json(),
+            if merge && tx.cdmi_get(&twin)?.is_some() {
+                return Ok((Err(Refused::TypeClash(path)), Decision::Rollback));
+            }
+            let row = match merge.then(|| tx.cdmi_get(&path)).transpose()?.flatten() {
+                Some(old) if old.object_type != object_type => {
+                    return Ok((Err(Refused::TypeClash(path)), Decision::Rollback));
+                }
+                Some(old) => {
+                    let was = Stored::from_json(&old.body);
+                    if let Some(ctime) = was.metadata.get("cdmi_ctime") {
+                        s.metadata.insert("cdmi_ctime".into(), ctime.clone());
+                    }
+                    s.exports = was.exports;
+                    replaced.extend(was.blob);
+                    CdmiRecord {
+                        body: s.to_json(),
+                        ..old
+                    }
+                }
+                None => {
+                    let id = match keep {
+                        Some(id) if tx.cdmi_by_id(&id)?.is_none() => id,
+                        _ => fresh,
+                    };
+                    let row_parent = if suffix.is_empty() {
+                        parent.clone()
+                    } else {
+                        CdmiPath::parse(&path).ok().and_then(|p| p.parent_key())
+                    };
+                    CdmiRecord {
+                        path,
+                        object_id: id,
+                        parent: row_parent,
+                        object_type: object_type.into(),
+                        body: s.to_json(),
+                    }
+                }
             };
             tx.cdmi_put(&row)?;
             first.get_or_insert(row);
         }
-        Ok((first.ok_or(500).map(|r| (r, parent_row)), Decision::Commit))
+        let outcome = first
+            .ok_or(Refused::Empty)
+            .map(|r| ((r, parent_row), replaced));
+        Ok((outcome, Decision::Commit))
     })
     .await;
     match committed {
-        Ok(Ok(created)) => Ok(created),
-        Ok(Err(code)) => {
+        Ok(Ok((created, replaced))) => {
+            cdmi.delete_blobs(replaced).await;
+            Ok(created)
+        }
+        Ok(Err(why)) => {
             cdmi.delete_blobs(blobs).await;
-            Err(match code {
-                409 => error(
+            Err(match why {
+                Refused::Exists => error(
                     409,
                     "CDMI-CONFLICT",
                     format!("{} exists: this operation creates it", dest.key()),
                 ),
-                404 => no_parent(dest),
-                _ => error(500, "CDMI-PLAN", "nothing to create"),
+                Refused::Gone => error(
+                    404,
+                    "CDMI-NOT-FOUND",
+                    format!("{} was deleted meanwhile", dest.key()),
+                ),
+                Refused::NoParent => no_parent(dest),
+                Refused::TypeClash(path) => error(
+                    409,
+                    "CDMI-CONFLICT",
+                    format!("{path}: a container and a data object cannot share a path"),
+                ),
+                Refused::Empty => error(500, "CDMI-PLAN", "nothing to create"),
             })
         }
         Err(e) => {
