@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde_json::{Map, Value};
 use tern_cdmi::metadata::{Metadata, apply_update};
 use tern_cdmi::objectid::ObjectId;
-use tern_store::{BlobError, ByteStream, CdmiRecord, Decision, transact};
+use tern_store::{BlobError, ByteStream, CdmiRecord, Decision, StoreError, Transaction, transact};
 
 use super::ops::{CONTAINER, DATA_OBJECT, blob_failed, no_parent, store_failed};
 use super::read::value_stream;
@@ -273,52 +273,10 @@ async fn commit(
         };
         let mut first = None;
         let mut replaced = Vec::new();
-        for (suffix, container, keep, fresh, mut s) in rows {
-            let path = format!("{root}{suffix}");
-            let object_type = if container { CONTAINER } else { DATA_OBJECT };
-            // A container `/x/` and a data object `/x` cannot share a name.
-            let twin = if container {
-                path.trim_end_matches('/').to_owned()
-            } else {
-                format!("{path}/")
-            };
-            if merge && tx.cdmi_get(&twin)?.is_some() {
-                return Ok((Err(Refused::TypeClash(path)), Decision::Rollback));
-            }
-            let row = match merge.then(|| tx.cdmi_get(&path)).transpose()?.flatten() {
-                Some(old) if old.object_type != object_type => {
-                    return Ok((Err(Refused::TypeClash(path)), Decision::Rollback));
-                }
-                Some(old) => {
-                    let was = Stored::from_json(&old.body);
-                    if let Some(ctime) = was.metadata.get("cdmi_ctime") {
-                        s.metadata.insert("cdmi_ctime".into(), ctime.clone());
-                    }
-                    s.exports = was.exports;
-                    replaced.extend(was.blob);
-                    CdmiRecord {
-                        body: s.to_json(),
-                        ..old
-                    }
-                }
-                None => {
-                    let id = match keep {
-                        Some(id) if tx.cdmi_by_id(&id)?.is_none() => id,
-                        _ => fresh,
-                    };
-                    let row_parent = if suffix.is_empty() {
-                        parent.clone()
-                    } else {
-                        CdmiPath::parse(&path).ok().and_then(|p| p.parent_key())
-                    };
-                    CdmiRecord {
-                        path,
-                        object_id: id,
-                        parent: row_parent,
-                        object_type: object_type.into(),
-                        body: s.to_json(),
-                    }
-                }
+        for item in rows {
+            let row = match lay(tx, &root, parent.as_ref(), merge, item, &mut replaced)? {
+                Ok(row) => row,
+                Err(why) => return Ok((Err(why), Decision::Rollback)),
             };
             tx.cdmi_put(&row)?;
             first.get_or_insert(row);
@@ -336,29 +294,90 @@ async fn commit(
         }
         Ok(Err(why)) => {
             cdmi.delete_blobs(blobs).await;
-            Err(match why {
-                Refused::Exists => error(
-                    409,
-                    "CDMI-CONFLICT",
-                    format!("{} exists: this operation creates it", dest.key()),
-                ),
-                Refused::Gone => error(
-                    404,
-                    "CDMI-NOT-FOUND",
-                    format!("{} was deleted meanwhile", dest.key()),
-                ),
-                Refused::NoParent => no_parent(dest),
-                Refused::TypeClash(path) => error(
-                    409,
-                    "CDMI-CONFLICT",
-                    format!("{path}: a container and a data object cannot share a path"),
-                ),
-                Refused::Empty => error(500, "CDMI-PLAN", "nothing to create"),
-            })
+            Err(refusal(dest, why))
         }
         Err(e) => {
             cdmi.delete_blobs(blobs).await;
             Err(store_failed(&e))
         }
+    }
+}
+
+// The row one planned object becomes: new, or (when merging) the existing one updated, its
+// old blob noted in `replaced`.
+fn lay(
+    tx: &mut dyn Transaction,
+    root: &str,
+    parent: Option<&String>,
+    merge: bool,
+    (suffix, container, keep, fresh, mut s): Written,
+    replaced: &mut Vec<String>,
+) -> Result<Result<CdmiRecord, Refused>, StoreError> {
+    let path = format!("{root}{suffix}");
+    let object_type = if container { CONTAINER } else { DATA_OBJECT };
+    // A container `/x/` and a data object `/x` cannot share a name.
+    let twin = if container {
+        path.trim_end_matches('/').to_owned()
+    } else {
+        format!("{path}/")
+    };
+    if merge && tx.cdmi_get(&twin)?.is_some() {
+        return Ok(Err(Refused::TypeClash(path)));
+    }
+    let existing = if merge { tx.cdmi_get(&path)? } else { None };
+    Ok(Ok(match existing {
+        Some(old) if old.object_type != object_type => return Ok(Err(Refused::TypeClash(path))),
+        Some(old) => {
+            let was = Stored::from_json(&old.body);
+            if let Some(ctime) = was.metadata.get("cdmi_ctime") {
+                s.metadata.insert("cdmi_ctime".into(), ctime.clone());
+            }
+            s.exports = was.exports;
+            replaced.extend(was.blob);
+            CdmiRecord {
+                body: s.to_json(),
+                ..old
+            }
+        }
+        None => {
+            let id = match keep {
+                Some(id) if tx.cdmi_by_id(&id)?.is_none() => id,
+                _ => fresh,
+            };
+            let row_parent = if suffix.is_empty() {
+                parent.cloned()
+            } else {
+                CdmiPath::parse(&path).ok().and_then(|p| p.parent_key())
+            };
+            CdmiRecord {
+                path,
+                object_id: id,
+                parent: row_parent,
+                object_type: object_type.into(),
+                body: s.to_json(),
+            }
+        }
+    }))
+}
+
+fn refusal(dest: &CdmiPath, why: Refused) -> Response {
+    match why {
+        Refused::Exists => error(
+            409,
+            "CDMI-CONFLICT",
+            format!("{} exists: this operation creates it", dest.key()),
+        ),
+        Refused::Gone => error(
+            404,
+            "CDMI-NOT-FOUND",
+            format!("{} was deleted meanwhile", dest.key()),
+        ),
+        Refused::NoParent => no_parent(dest),
+        Refused::TypeClash(path) => error(
+            409,
+            "CDMI-CONFLICT",
+            format!("{path}: a container and a data object cannot share a path"),
+        ),
+        Refused::Empty => error(500, "CDMI-PLAN", "nothing to create"),
     }
 }
