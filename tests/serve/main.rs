@@ -3,6 +3,7 @@
 //! curl script the README shows.
 
 mod cdmi;
+mod cdmi_ops;
 mod crash;
 mod deploy;
 mod e2e;

@@ -51,6 +51,10 @@ pub(crate) struct ServeArgs {
     /// CDMI capability `tern_disk_formats`; `tern migrate` converts disks to it.
     #[arg(long = "disk-format", value_name = "FORMAT", value_parser = ["qcow2", "vmdk", "raw"])]
     disk_formats: Vec<String>,
+    /// The largest CDMI data object value accepted, in bytes (413 with a CDMI error beyond;
+    /// advertised as `tern_max_object_size` in /cdmi_capabilities/dataobject/). Default 64 GiB.
+    #[arg(long, value_name = "BYTES")]
+    cdmi_max_object_size: Option<u64>,
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -73,6 +77,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     config.simulate_delay = args.simulate_delay.map(Duration::from_millis);
     config.ui = !args.no_ui;
     config.disk_formats.clone_from(&args.disk_formats);
+    if let Some(limit) = args.cdmi_max_object_size {
+        config.cdmi_object_limit = limit;
+    }
     tern_server::run(config).map_err(|e| CliError::usage(format!("serve: {e}")))?;
     Ok(Outcome::Ok)
 }

@@ -1128,8 +1128,9 @@ async fn moves_keep_object_ids() {
             r#"{"move": "http://elsewhere.example/c/a"}"#,
         )
         .await;
-    assert_eq!(remote.status, 400);
-    assert_eq!(remote.json()["rule"], "CDMI-UNSUPPORTED");
+    // Another server's URL is read; one that cannot be reached is a bad gateway.
+    assert_eq!(remote.status, 502);
+    assert_eq!(remote.json()["rule"], "CDMI-REMOTE");
 }
 
 #[tokio::test]
@@ -1194,5 +1195,13 @@ async fn copies_stream_the_value_into_a_new_object() {
             r#"{"copy": "/c/"}"#,
         )
         .await;
-    assert_eq!(container.status, 400);
+    // A container is copied with its tree (new IDs, the values streamed blob to blob).
+    assert_eq!(container.status, 201, "{}", container.text());
+    let tree = container.json();
+    assert_eq!(tree["children"], serde_json::json!(["copy.bin", "src.bin"]));
+    assert_eq!(
+        s.call("GET", "/d/copy.bin", &[], "").await.body[..2],
+        *b"!!"
+    );
+    assert_eq!(s.call("GET", "/d/src.bin", &[], "").await.body, bytes);
 }

@@ -14,9 +14,20 @@
 //! path outside OCCI's locations (or without `Content-Type`: a plain container create). Everything else is OCCI's.
 
 mod blobs;
+mod copy;
+mod digest;
+mod ids;
 mod names;
+pub(crate) mod occi_export;
 mod ops;
+mod plan;
+mod read;
+mod remote;
+mod scan;
+mod serialize;
 mod stored;
+mod transcode;
+mod write;
 
 use std::collections::HashSet;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -45,6 +56,8 @@ pub(crate) const VERSION_HEADER: &str = "x-cdmi-specification-version";
 pub(crate) struct Cdmi {
     store: Arc<dyn Store>,
     blobs: Arc<dyn BlobStore>,
+    // Reads other CDMI servers (copy and move from their URLs).
+    http: reqwest::Client,
     enterprise: u32,
     object_limit: u64,
     inline_limit: u64,
@@ -71,6 +84,9 @@ impl Cdmi {
         let root = ObjectId::generate(enterprise)
             .map_err(|e| ServerError::Config(e.to_string()))?
             .to_string();
+        let hidden = ObjectId::generate(enterprise)
+            .map_err(|e| ServerError::Config(e.to_string()))?
+            .to_string();
         let top = transact(store.as_ref(), move |tx| {
             if tx.cdmi_get("/")?.is_none() {
                 let mut stored = Stored::default();
@@ -78,6 +94,17 @@ impl Cdmi {
                 tx.cdmi_put(&CdmiRecord {
                     path: "/".into(),
                     object_id: root,
+                    parent: None,
+                    object_type: "application/cdmi-container".into(),
+                    body: stored.to_json(),
+                })?;
+            }
+            if tx.cdmi_get(ids::ID_ONLY)?.is_none() {
+                let mut stored = Stored::default();
+                stored.created(&stored::now());
+                tx.cdmi_put(&CdmiRecord {
+                    path: ids::ID_ONLY.into(),
+                    object_id: hidden,
                     parent: None,
                     object_type: "application/cdmi-container".into(),
                     body: stored.to_json(),
@@ -101,6 +128,8 @@ impl Cdmi {
         Ok(Cdmi {
             store,
             blobs,
+            http: remote::client()
+                .map_err(|e| ServerError::Config(format!("the HTTP client: {e}")))?,
             enterprise,
             object_limit: config.cdmi_object_limit,
             inline_limit: config.body_limit as u64,
@@ -238,6 +267,29 @@ impl Cdmi {
         }
     }
 
+    /// Copies the value of the data object at `path` into a new blob (streamed): its key
+    /// (`None` for a sparse object, which has no blob) and size.
+    pub(crate) async fn copy_value(&self, path: &str) -> Result<(Option<String>, u64), String> {
+        let key = path.to_owned();
+        let row = tern_store::read(self.store.as_ref(), move |tx| tx.cdmi_get(&key))
+            .await
+            .map_err(|e| e.to_string())?
+            .filter(|row| row.object_type == "application/cdmi-object")
+            .ok_or_else(|| format!("no data object at {path}"))?;
+        let stored = Stored::from_json(&row.body);
+        if stored.blob.is_none() {
+            return Ok((None, stored.size));
+        }
+        let failed = |r: Response| format!("copying {path} failed ({})", r.status());
+        let stream = read::value_stream(self, &stored, 0..stored.size)
+            .await
+            .map_err(failed)?;
+        let (key, size, _) = plan::store_value(self, stream, false, None, false)
+            .await
+            .map_err(failed)?;
+        Ok((Some(key), size))
+    }
+
     fn capability_id(&self, path: &str) -> String {
         // A stable ID per capability node: the opaque part names the node.
         let opaque = format!("cap:{path}");
@@ -260,7 +312,7 @@ async fn collect_garbage(store: &dyn Store, blobs: &dyn BlobStore) -> Result<usi
     }
     let named = tern_store::read(store, |tx| {
         let mut named = HashSet::new();
-        let mut pending = vec!["/".to_owned()];
+        let mut pending = vec!["/".to_owned(), ids::ID_ONLY.to_owned()];
         while let Some(container) = pending.pop() {
             for row in tx.cdmi_children(&container, 0, u64::MAX >> 1)? {
                 if row.object_type == "application/cdmi-container" {
@@ -292,6 +344,11 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_object_copy_from_local",
         "cdmi_object_move_from_local",
         "cdmi_object_move_from_ID",
+        "cdmi_post_dataobject_by_ID",
+        "cdmi_object_copy_from_remote",
+        "cdmi_object_move_from_remote",
+        "cdmi_serialization_json",
+        "cdmi_export_occi_iscsi",
         "cdmi_size",
         "cdmi_ctime",
         "cdmi_mtime",
@@ -311,6 +368,12 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_move_container",
         "cdmi_move_dataobject",
         "cdmi_copy_dataobject",
+        "cdmi_copy_container",
+        "cdmi_export_container_occi",
+        "cdmi_serialize_dataobject",
+        "cdmi_serialize_container",
+        "cdmi_deserialize_dataobject",
+        "cdmi_deserialize_container",
         "cdmi_create_value_range",
         "cdmi_size",
         "cdmi_ctime",
@@ -342,6 +405,10 @@ fn capabilities(config: &Config) -> CapabilityTree {
             &CapabilityValue::Text(config.disk_formats.join(",")),
         );
     }
+    let hashes = CapabilityValue::List(vec!["SHA256".into()]);
+    tree.node_mut("container/").set("cdmi_value_hash", &hashes);
+    tree.node_mut("dataobject/").set("cdmi_value_hash", &hashes);
+    // CDMI 1.1.1 names no capability for the largest value a server takes: tern's own.
     tree.node_mut("dataobject/").set(
         "tern_max_object_size",
         &CapabilityValue::Text(config.cdmi_object_limit.to_string()),

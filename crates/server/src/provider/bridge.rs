@@ -3,7 +3,8 @@
 //! a value is written, zeros read back); a `storagelink` to it carries the data object's ID in
 //! `occi.storagelink.deviceid`; the data object's metadata names the storage
 //! (`tern_occi_storage`) and every compute linked to it (`tern_occi_computes`), kept current
-//! as links come and go.
+//! as links come and go. A compute created with an image's `os_tpl` mixin gets a storage
+//! holding a copy of the image (`images.rs`).
 
 use serde_json::Value as Json;
 use tern_cdmi::objectid::ObjectId;
@@ -14,12 +15,15 @@ use tern_units::Ratio;
 use super::stored::Stored;
 use super::{Ctx, Fail, Outcome};
 use crate::cdmi::Stored as CdmiStored;
+use crate::cdmi::occi_export;
 use crate::render::Reply;
 
 /// The CDMI container that holds the storage volumes.
 pub(crate) const VOLUMES: &str = "/volumes/";
 /// The metadata item naming the OCCI storage a data object backs.
 pub(crate) const STORAGE_ITEM: &str = "tern_occi_storage";
+/// The metadata item naming the image a data object is a copy of.
+pub(crate) const IMAGE_ITEM: &str = "tern_image";
 /// The metadata item listing the computes linked to that storage.
 pub(crate) const COMPUTES_ITEM: &str = "tern_occi_computes";
 const DEVICE_ID: &str = "occi.storagelink.deviceid";
@@ -113,9 +117,42 @@ pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
         }
         Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
             update_computes(tx, l, true)?;
+            update_export(ctx, tx, l, true)?;
+        }
+        Stored::Resource(r) if is(ctx, &r.entity.kind, "compute") => {
+            super::images::link_copies(ctx, tx, r)?;
         }
         _ => {}
     }
+    Ok(())
+}
+
+/// The data object backing `storage` takes a copy of an image's value (a blob already
+/// written, `None` for a sparse image), its size and mimetype; its metadata names the image
+/// (`tern_image`).
+pub(crate) fn fill_volume(
+    tx: &mut dyn Transaction,
+    storage: &str,
+    blob: Option<String>,
+    size: u64,
+    mimetype: Option<String>,
+    image: &str,
+) -> Outcome<()> {
+    let Some(mut row) = tx.cdmi_get(&volume_path(storage))? else {
+        return Err(Fail::Reply(Reply::error(
+            500,
+            format!("the storage {storage} has no data object"),
+        )));
+    };
+    let mut s = CdmiStored::from_json(&row.body);
+    s.blob = blob;
+    s.sized(size);
+    if mimetype.is_some() {
+        s.mimetype = mimetype;
+    }
+    s.metadata.insert(IMAGE_ITEM.into(), image.into());
+    row.body = s.to_json();
+    tx.cdmi_put(&row)?;
     Ok(())
 }
 
@@ -135,6 +172,11 @@ pub(crate) fn before_link(ctx: &Ctx, tx: &mut dyn Transaction, link: &mut Link) 
         link.entity
             .attributes
             .insert(DEVICE_ID, row.object_id.as_str());
+    } else if let Some(container) = exported(tx, &link.target.location)? {
+        // A storage of type CDMI: attached by the container's object ID (13.1).
+        link.entity
+            .attributes
+            .insert(DEVICE_ID, container.object_id.as_str());
     }
     Ok(())
 }
@@ -162,6 +204,7 @@ pub(crate) fn updated(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
 pub(crate) fn deleted(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> Outcome<()> {
     match stored {
         Stored::Resource(r) if is(ctx, &r.entity.kind, "storage") => {
+            unexport(tx, &stored.location())?;
             let path = volume_path(&stored.location());
             if let Some(row) = tx.cdmi_get(&path)? {
                 if let Some(blob) = CdmiStored::from_json(&row.body).blob {
@@ -175,9 +218,53 @@ pub(crate) fn deleted(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
         }
         Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
             update_computes(tx, l, false)?;
+            update_export(ctx, tx, l, false)?;
         }
         _ => {}
     }
+    Ok(())
+}
+
+// The container a storage stands for when it is an exported container's (`cdmi/occi_export`).
+fn exported(tx: &mut dyn Transaction, storage: &str) -> Outcome<Option<CdmiRecord>> {
+    let Some(id) = occi_export::container_id(storage) else {
+        return Ok(None);
+    };
+    Ok(tx
+        .cdmi_by_id(id)?
+        .filter(|row| occi_export::is_exported(CdmiStored::from_json(&row.body).exports.as_ref())))
+}
+
+// A link to an exported container's storage adds its compute to the exports' permissions (or
+// removes it).
+fn update_export(ctx: &Ctx, tx: &mut dyn Transaction, link: &Link, add: bool) -> Outcome<()> {
+    let Some(mut row) = exported(tx, &link.target.location)? else {
+        return Ok(());
+    };
+    let mut s = CdmiStored::from_json(&row.body);
+    let compute = format!("{}{}", ctx.base, link.source.location);
+    if let Some(exports) = s.exports.as_mut() {
+        occi_export::permit(exports, &compute, add);
+    }
+    s.modified(&now());
+    row.body = s.to_json();
+    tx.cdmi_put(&row)?;
+    Ok(())
+}
+
+// An exported container's storage deleted through OCCI: the container is no longer exported
+// to OCCI (its OCCI entries go; the others stay).
+fn unexport(tx: &mut dyn Transaction, storage: &str) -> Outcome<()> {
+    let Some(mut row) = exported(tx, storage)? else {
+        return Ok(());
+    };
+    let mut s = CdmiStored::from_json(&row.body);
+    if let Some(exports) = s.exports.as_mut() {
+        exports.retain(|key, _| !key.starts_with("OCCI/"));
+    }
+    s.modified(&now());
+    row.body = s.to_json();
+    tx.cdmi_put(&row)?;
     Ok(())
 }
 

@@ -66,6 +66,8 @@ pub(crate) struct Ctx {
     // Blobs of CDMI objects the request's transaction deleted (an OCCI storage's volume):
     // deleted once it commits.
     orphans: Arc<Mutex<Vec<String>>>,
+    // Copies of disk images made before the transaction that links them (images.rs).
+    images: Arc<Mutex<images::Copies>>,
 }
 
 // A refusal (rolled back, answered) or a store failure (500).
@@ -216,6 +218,7 @@ impl Provider {
             delay: self.delay,
             cdmi_enterprise: self.cdmi_enterprise,
             orphans: Arc::new(Mutex::new(Vec::new())),
+            images: Arc::default(),
             busy: Arc::clone(&self.busy),
         }
     }
@@ -266,25 +269,25 @@ impl Provider {
                 Reply::error(500, format!("the request was not carried out: {e}"))
             });
         }
-        let result = transact(self.store.as_ref(), move |tx| {
-            let mut after = After::default();
-            let outcome = route(&work_ctx, tx, &request, media, &mut after);
-            match outcome {
-                Ok(reply) => Ok(((reply, after), Decision::Commit)),
-                Err(Fail::Reply(reply)) => {
-                    work_ctx
-                        .orphans
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .clear();
-                    Ok(((reply, After::default()), Decision::Rollback))
-                }
-                Err(Fail::Store(e)) => Err(e),
+        // A compute created with an image's os_tpl mixin needs a copy of the image: the
+        // first attempt names the images it lacks and rolls back; they are copied (blobs,
+        // outside the transaction) and the request runs again with them.
+        let mut attempts = 0;
+        let result = loop {
+            images::Copies::begin(&ctx);
+            let result = self.attempt(ctx.clone(), request.clone(), media).await;
+            if attempts < 2 && matches!(result, Ok((_, _, false))) && images::Copies::lacking(&ctx)
+            {
+                self.copy_images(&ctx).await;
+                attempts += 1;
+                continue;
             }
-        })
-        .await;
+            break result;
+        };
+        self.settle_images(&ctx, matches!(result, Ok((_, _, true))))
+            .await;
         match result {
-            Ok((reply, after)) => {
+            Ok((reply, after, _)) => {
                 let orphans = std::mem::take(
                     &mut *ctx.orphans.lock().unwrap_or_else(PoisonError::into_inner),
                 );
@@ -306,6 +309,33 @@ impl Provider {
                 Reply::error(500, format!("the request was not carried out: {e}"))
             }
         }
+    }
+
+    // One transaction of a changing request: committed when it succeeds, rolled back (and
+    // answered) when refused.
+    async fn attempt(
+        &self,
+        work_ctx: Ctx,
+        request: OcciRequest,
+        media: MediaType,
+    ) -> Result<(Reply, After, bool), StoreError> {
+        transact(self.store.as_ref(), move |tx| {
+            let mut after = After::default();
+            let outcome = route(&work_ctx, tx, &request, media, &mut after);
+            match outcome {
+                Ok(reply) => Ok(((reply, after, true), Decision::Commit)),
+                Err(Fail::Reply(reply)) => {
+                    work_ctx
+                        .orphans
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .clear();
+                    Ok(((reply, After::default(), false), Decision::Rollback))
+                }
+                Err(Fail::Store(e)) => Err(e),
+            }
+        })
+        .await
     }
 
     // The simulated driver's transition completes after the delay, in its own transaction.
