@@ -6,7 +6,7 @@ use std::io;
 use tern_diag::{LineIndex, Position, Span};
 
 use crate::encoding::Encoding;
-use crate::error::ParseError;
+use crate::error::{ParseError, ParseFailure};
 use crate::escape;
 use crate::node::{Attribute, Element, Node, Raw, SourceId};
 use crate::reader::{self, ParseOptions};
@@ -46,6 +46,38 @@ impl Document {
             nodes: parsed.nodes,
             lines: parsed.lines,
         })
+    }
+
+    /// [`Document::parse_with`], taking the bytes: UTF-8 input becomes the document's text
+    /// in place, so a large descriptor is not held twice while it is read.
+    ///
+    /// ```
+    /// let doc = tern_ovf::Document::parse_owned(b"<a/>".to_vec(), &Default::default()).unwrap();
+    /// assert_eq!(doc.to_bytes(), b"<a/>");
+    /// ```
+    pub fn parse_owned(bytes: Vec<u8>, options: &ParseOptions) -> Result<Self, ParseFailure> {
+        let parsed = reader::parse_owned(bytes, options)?;
+        Ok(Document {
+            text: parsed.text,
+            source: parsed.source,
+            encoding: parsed.encoding,
+            bom: parsed.bom,
+            nodes: parsed.nodes,
+            lines: parsed.lines,
+        })
+    }
+
+    /// Reads `bytes` as [`Document::parse_with`] does, with the same errors, without
+    /// keeping the tree: memory follows the nesting depth, not the size of the document.
+    /// An unedited document is written back as its input, so a well-formed input is its own
+    /// [`Document::to_bytes`].
+    ///
+    /// ```
+    /// assert!(tern_ovf::Document::check(b"<a><b/></a>", &Default::default()).is_ok());
+    /// assert!(tern_ovf::Document::check(b"<a><b></a>", &Default::default()).is_err());
+    /// ```
+    pub fn check(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
+        reader::check(bytes, options)
     }
 
     /// The root element.

@@ -13,7 +13,7 @@ use quick_xml::events::{BytesStart, Event};
 use tern_diag::{LineIndex, Span};
 
 use crate::encoding::{Decoded, Encoding};
-use crate::error::{ParseError, ParseErrorKind};
+use crate::error::{ParseError, ParseErrorKind, ParseFailure};
 use crate::escape;
 use crate::node::{Attribute, Element, Markup, Name, Node, Raw, SourceId, Text};
 use crate::scope::{Resolved, Scopes};
@@ -51,11 +51,28 @@ pub(crate) struct Parsed {
 
 /// Reads `bytes` into a tree.
 pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, ParseError> {
+    check_size(bytes, options)?;
+    // UTF-16 is decoded to text first: spans are offsets into the decoded text, lines and
+    // columns (characters) are those of the document as an editor shows it.
+    build(crate::encoding::decode(bytes)?, options).map_err(|(e, _)| e)
+}
+
+/// [`parse`], taking the bytes: UTF-8 input becomes the document's text without a copy. On
+/// error, the text when the bytes could be decoded (to show the finding's source line).
+pub(crate) fn parse_owned(bytes: Vec<u8>, options: &ParseOptions) -> Result<Parsed, ParseFailure> {
+    let failed = |error, text| ParseFailure { error, text };
+    if let Err(e) = check_size(&bytes, options) {
+        return Err(failed(e, None));
+    }
+    let decoded = crate::encoding::decode_owned(bytes).map_err(|(e, _)| failed(e, None))?;
+    build(decoded, options).map_err(|(e, text)| failed(e, Some(text)))
+}
+
+fn check_size(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
     if bytes.len() > options.max_size {
-        let lines = LineIndex::default();
         return Err(error_at(
             "",
-            &lines,
+            &LineIndex::default(),
             Span::new(0, 0),
             ParseErrorKind::TooLarge {
                 size: bytes.len(),
@@ -63,22 +80,30 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
             },
         ));
     }
-    // UTF-16 is decoded to text first: spans are offsets into the decoded text, lines and
-    // columns (characters) are those of the document as an editor shows it.
+    Ok(())
+}
+
+// The tree of a decoded text; on error, the text back.
+fn build(decoded: Decoded, options: &ParseOptions) -> Result<Parsed, (ParseError, String)> {
     let Decoded {
         text,
         encoding,
         bom,
-    } = crate::encoding::decode(bytes)?;
+    } = decoded;
     let lines = LineIndex::new(&text);
     let source = SourceId::fresh();
-    let nodes = Builder {
+    let built = Builder {
         text: &text,
         source,
         lines: &lines,
         options,
+        keep: true,
     }
-    .build()?;
+    .build();
+    let nodes = match built {
+        Ok(nodes) => nodes,
+        Err(e) => return Err((e, text)),
+    };
     Ok(Parsed {
         text,
         source,
@@ -89,11 +114,30 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
     })
 }
 
+/// Reads `bytes` as [`parse`] does, with the same errors, without keeping the tree: memory
+/// follows the nesting depth and the largest start tag, not the document.
+pub(crate) fn check(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
+    check_size(bytes, options)?;
+    let (text, _, _) = crate::encoding::decode_borrowed(bytes)?;
+    let lines = LineIndex::new(&text);
+    Builder {
+        text: &text,
+        source: SourceId::MEMORY,
+        lines: &lines,
+        options,
+        keep: false,
+    }
+    .build()
+    .map(drop)
+}
+
 struct Builder<'a> {
     text: &'a str,
     source: SourceId,
     lines: &'a LineIndex,
     options: &'a ParseOptions,
+    /// False: nodes inside the root element are checked and dropped ([`check`]).
+    keep: bool,
 }
 
 impl Builder<'_> {
@@ -145,7 +189,8 @@ impl Builder<'_> {
                 _ => {
                     if let Some(text) = texts.take(self.text, self.source) {
                         match stack.last() {
-                            Some(_) => children.push(text),
+                            Some(_) if self.keep => children.push(text),
+                            Some(_) => {}
                             None => top.push(text),
                         }
                     }
@@ -186,7 +231,8 @@ impl Builder<'_> {
                 Event::Eof => break,
             };
             match stack.last() {
-                Some(_) => children.push(node),
+                Some(_) if self.keep => children.push(node),
+                Some(_) => {}
                 None => top.push(node),
             }
         }
