@@ -179,7 +179,7 @@ impl Document {
     // not changed since.
     fn own(&self, raw: Option<Raw>) -> Option<&str> {
         raw.filter(|r| r.source == self.source)
-            .map(|r| self.raw(r.span))
+            .map(|r| self.raw(r.span()))
     }
 
     fn write_node(&self, node: &Node, out: &mut String) {
@@ -221,7 +221,7 @@ impl Document {
     fn write_element(&self, e: &Element, out: &mut String) {
         // Spans of an element read from another document point into another text.
         let (span, start_tag, end_tag) = if e.source == self.source {
-            (e.span, e.start_tag, e.end_tag)
+            (e.span(), e.start_span(), e.end_span())
         } else {
             (None, None, None)
         };

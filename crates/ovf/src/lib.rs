@@ -63,7 +63,7 @@ pub use encoding::Encoding;
 pub use environment::{EnvironmentError, environment};
 pub use error::{ParseError, ParseErrorKind, ParseFailure};
 pub use model::Envelope;
-pub use node::{Attribute, Element, Markup, Name, Node, Sym, Text};
+pub use node::{Attribute, Element, Markup, Name, NameParts, Node, Sym, Text};
 pub use reader::{ParseOptions, XMLNS_NAMESPACE};
 pub use tern_diag::{LineIndex, Position, Span};
 pub use validate::{Mode, Report, Rule, ValidateOptions, validate, validate_bytes, validate_owned};

@@ -15,7 +15,7 @@ use tern_diag::{LineIndex, Span};
 use crate::encoding::{Decoded, Encoding};
 use crate::error::{ParseError, ParseErrorKind, ParseFailure};
 use crate::escape;
-use crate::node::{Attribute, Element, Markup, Name, Node, Raw, SourceId, Text};
+use crate::node::{Attribute, Element, Markup, Name, NameParts, Node, Raw, SourceId, Tags, Text};
 use crate::scope::{Resolved, Scopes};
 
 /// Limits applied while reading; the defaults suit any real descriptor.
@@ -68,20 +68,26 @@ pub(crate) fn parse_owned(bytes: Vec<u8>, options: &ParseOptions) -> Result<Pars
     build(decoded, options).map_err(|(e, text)| failed(e, Some(text)))
 }
 
+// The tree keeps offsets as `u32` (`node::Raw`): whatever `max_size` says, a text of 4 GiB
+// or more is refused (checked on the bytes, and again on a text decoded from UTF-16).
 fn check_size(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
-    if bytes.len() > options.max_size {
+    let limit = options.max_size.min(MAX_TEXT);
+    if bytes.len() > limit {
         return Err(error_at(
             "",
             &LineIndex::default(),
             Span::new(0, 0),
             ParseErrorKind::TooLarge {
                 size: bytes.len(),
-                limit: options.max_size,
+                limit,
             },
         ));
     }
     Ok(())
 }
+
+/// The largest text the tree's `u32` offsets can point into.
+const MAX_TEXT: usize = u32::MAX as usize - 1;
 
 // The tree of a decoded text; on error, the text back.
 fn build(decoded: Decoded, options: &ParseOptions) -> Result<Parsed, (ParseError, String)> {
@@ -90,6 +96,16 @@ fn build(decoded: Decoded, options: &ParseOptions) -> Result<Parsed, (ParseError
         encoding,
         bom,
     } = decoded;
+    if text.len() > MAX_TEXT {
+        let kind = ParseErrorKind::TooLarge {
+            size: text.len(),
+            limit: MAX_TEXT,
+        };
+        return Err((
+            error_at("", &LineIndex::default(), Span::new(0, 0), kind),
+            text,
+        ));
+    }
     let lines = LineIndex::new(&text);
     let source = SourceId::fresh();
     let built = Builder {
@@ -215,9 +231,9 @@ impl Builder<'_> {
                         );
                     };
                     scopes.close();
-                    let begin = element.start_tag.map_or(span.start, |s| s.start);
-                    element.end_tag = Some(span);
-                    element.span = Some(Span::new(begin, span.end));
+                    if let Some(tags) = &mut element.tags {
+                        tags.close(span);
+                    }
                     element.children = children.drain(first..).collect();
                     Node::from(element)
                 }
@@ -237,7 +253,7 @@ impl Builder<'_> {
             }
         }
         if let Some((open, _)) = stack.pop() {
-            let span = open.start_tag.unwrap_or_default();
+            let span = open.start_span().unwrap_or_default();
             return Err(self.err(
                 span,
                 ParseErrorKind::Syntax(format!(
@@ -269,7 +285,7 @@ impl Builder<'_> {
                 Node::Element(_) => roots += 1,
                 Node::Text(t) if !t.is_whitespace() => {
                     return Err(self.err(
-                        t.raw.map(|r| r.span).unwrap_or_default(),
+                        t.raw.map(Raw::span).unwrap_or_default(),
                         ParseErrorKind::Syntax("text outside the root element".into()),
                     ));
                 }
@@ -283,7 +299,7 @@ impl Builder<'_> {
                 .iter()
                 .filter_map(Node::as_element)
                 .nth(1)
-                .and_then(|e| e.span)
+                .and_then(Element::span)
                 .unwrap_or(Span::new(self.text.len(), self.text.len()));
             Err(self.err(at, ParseErrorKind::NoRoot))
         }
@@ -346,11 +362,11 @@ impl Builder<'_> {
                     Some((_, local)) => (Some(scopes.name("xmlns")), scopes.name(local)),
                     None => (None, scopes.name("xmlns")),
                 };
-                Name {
+                Name::from(NameParts {
                     prefix,
                     local,
                     namespace: Some(scopes.intern(XMLNS_NAMESPACE)),
-                }
+                })
             } else {
                 self.name(scopes, key, false, attr_span)?
             };
@@ -366,9 +382,7 @@ impl Builder<'_> {
             attributes,
             children: Vec::new(),
             source: self.source,
-            span: Some(span),
-            start_tag: Some(span),
-            end_tag: None,
+            tags: Some(Tags::start(span)),
             start_dirty: false,
             content_dirty: false,
         })
@@ -403,11 +417,7 @@ impl Builder<'_> {
                 ));
             }
         };
-        Ok(Name {
-            prefix: prefix.map(|p| scopes.name(p)),
-            local: scopes.name(local),
-            namespace,
-        })
+        Ok(scopes.qualified(qualified, prefix, local, namespace))
     }
 
     fn reference(
@@ -428,10 +438,7 @@ impl Builder<'_> {
     }
 
     fn raw(&self, span: Span) -> Raw {
-        Raw {
-            source: self.source,
-            span,
-        }
+        Raw::new(self.source, span)
     }
 
     fn markup(&self, content: &[u8], span: Span) -> Markup {
@@ -463,11 +470,17 @@ struct Texts {
     run: Option<(Span, Option<String>)>,
     recent: Vec<Arc<str>>,
     next: usize,
+    /// The last short values seen (`10`, `true`, `byte * 2^20`, a network's name): kept
+    /// apart from the indentations, which they would otherwise push out.
+    values: Vec<Arc<str>>,
+    next_value: usize,
 }
 
 impl Texts {
     /// The indentations remembered (compared directly, no hashing).
     const RECENT: usize = 8;
+    /// The longest value shared through the recent list.
+    const SHORT: usize = 16;
 
     /// Adds a piece: `value` is what the text at `span` reads as; `None` when it is the
     /// text itself.
@@ -487,26 +500,29 @@ impl Texts {
         let (span, owned) = self.run.take()?;
         let run = owned.as_deref().unwrap_or(&text[span.range()]);
         let value = if run.bytes().all(|b| b.is_ascii_whitespace()) {
-            self.shared(run)
+            Self::shared(&mut self.recent, &mut self.next, run)
+        } else if run.len() <= Self::SHORT {
+            Self::shared(&mut self.values, &mut self.next_value, run)
         } else {
             Arc::from(run)
         };
         Some(Node::Text(Text {
             value,
-            raw: Some(Raw { source, span }),
+            raw: Some(Raw::new(source, span)),
         }))
     }
 
-    fn shared(&mut self, run: &str) -> Arc<str> {
-        if let Some(known) = self.recent.iter().find(|r| ***r == *run) {
+    // The shared copy of `run` in a list of recent ones (replaced in turn).
+    fn shared(recent: &mut Vec<Arc<str>>, next: &mut usize, run: &str) -> Arc<str> {
+        if let Some(known) = recent.iter().find(|r| ***r == *run) {
             return Arc::clone(known);
         }
         let new: Arc<str> = Arc::from(run);
-        if self.recent.len() < Self::RECENT {
-            self.recent.push(Arc::clone(&new));
+        if recent.len() < Self::RECENT {
+            recent.push(Arc::clone(&new));
         } else {
-            self.recent[self.next] = Arc::clone(&new);
-            self.next = (self.next + 1) % Self::RECENT;
+            recent[*next] = Arc::clone(&new);
+            *next = (*next + 1) % Self::RECENT;
         }
         new
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use quick_xml::name::NamespaceError;
 
-use crate::node::Sym;
+use crate::node::{Name, NameParts, Sym};
 use crate::reader::XMLNS_NAMESPACE;
 
 /// The namespace of the `xml` prefix, bound in every document.
@@ -35,6 +35,9 @@ pub(crate) struct Scopes {
     /// For every open element, the prefixes it declared.
     open: Vec<Vec<Box<str>>>,
     uris: HashSet<Arc<str>>,
+    /// The names read, by spelling: one per namespace the spelling was bound to (a prefix
+    /// may be bound to another URI in another scope).
+    names: HashMap<Box<str>, Vec<Name>>,
 }
 
 impl Scopes {
@@ -90,6 +93,39 @@ impl Scopes {
             _ if prefix.is_none() => Resolved::Unbound,
             _ => Resolved::Unknown,
         }
+    }
+
+    /// How many namespaces one spelling's shared names are kept for.
+    const NAMESPACES_PER_SPELLING: usize = 8;
+
+    /// The shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
+    pub(crate) fn qualified(
+        &mut self,
+        qualified: &str,
+        prefix: Option<&str>,
+        local: &str,
+        namespace: Option<Arc<str>>,
+    ) -> Name {
+        let same = |n: &&Name| match (&n.namespace, &namespace) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        if let Some(known) = self.names.get(qualified).and_then(|v| v.iter().find(same)) {
+            return known.clone();
+        }
+        let name = Name::from(NameParts {
+            prefix: prefix.map(|p| self.name(p)),
+            local: self.name(local),
+            namespace,
+        });
+        // A spelling bound to many URIs (a prefix redeclared on every sibling) keeps the
+        // first few: the search stays bounded, later names are simply not shared.
+        let known = self.names.entry(qualified.into()).or_default();
+        if known.len() < Self::NAMESPACES_PER_SPELLING {
+            known.push(name.clone());
+        }
+        name
     }
 
     /// The shared part of a name spelled `text`.
