@@ -156,7 +156,7 @@ struct Builder<'a> {
     keep: bool,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
     fn build(&self) -> Result<Vec<Node>, ParseError> {
         let mut reader = Reader::from_str(self.text);
         let config = reader.config_mut();
@@ -321,7 +321,7 @@ impl Builder<'_> {
             let attr_span = raw_attrs.get(index).copied().unwrap_or(span);
             let attr =
                 attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
-            let key = text(attr.key.into_inner());
+            let key = self.slice(attr.key.into_inner());
             // A few attributes are compared directly; beyond, through a set of them all.
             let repeated = if read.len() < 16 {
                 read.iter().any(|(k, _, _)| *k == key)
@@ -354,7 +354,7 @@ impl Builder<'_> {
                 ParseErrorKind::Syntax(quick_xml::Error::Namespace(e).to_string()),
             )
         })?;
-        let name = self.name(scopes, text(start.name().into_inner()), true, span)?;
+        let name = self.name(scopes, self.slice(start.name().into_inner()), true, span)?;
         let mut attributes = Vec::with_capacity(read.len());
         for (key, value, attr_span) in read {
             let name = if key == "xmlns" || key.starts_with("xmlns:") {
@@ -390,7 +390,7 @@ impl Builder<'_> {
 
     // An attribute value as XML reads it: normalised (§3.3.3), references resolved.
     fn value(&self, attr: &XmlAttribute<'_>, span: Span) -> Result<String, ParseError> {
-        let literal = normalize_attribute(text(&attr.value));
+        let literal = normalize_attribute(self.slice(&attr.value));
         let value = unescape(&literal).map_err(|e| self.err(span, value_error_kind_escape(&e)))?;
         check_char_refs(&value).map_err(|kind| self.err(span, kind))?;
         Ok(value.into_owned())
@@ -403,6 +403,9 @@ impl Builder<'_> {
         element: bool,
         span: Span,
     ) -> Result<Name, ParseError> {
+        if let Some(known) = scopes.recent(qualified, element) {
+            return Ok(known);
+        }
         let (prefix, local) = match qualified.split_once(':') {
             Some((p, l)) => (Some(p), l),
             None => (None, qualified),
@@ -417,7 +420,9 @@ impl Builder<'_> {
                 ));
             }
         };
-        Ok(scopes.qualified(qualified, prefix, local, namespace))
+        let name = scopes.qualified(qualified, prefix, local, namespace);
+        scopes.remember(qualified, element, &name);
+        Ok(name)
     }
 
     fn reference(
@@ -435,6 +440,21 @@ impl Builder<'_> {
         resolve_predefined_entity(&name)
             .map(str::to_string)
             .ok_or_else(|| self.err(span, ParseErrorKind::UndefinedEntity(name)))
+    }
+
+    // A slice quick-xml hands back, as the text it was cut from (no second UTF-8 check: it
+    // is a part of `self.text`, cut at ASCII delimiters); anything else is checked.
+    fn slice<'s>(&self, part: &'s [u8]) -> &'s str
+    where
+        'a: 's,
+    {
+        let start = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        match start.checked_add(part.len()) {
+            Some(end) if end <= self.text.len() => {
+                self.text.get(start..end).unwrap_or_else(|| text(part))
+            }
+            _ => text(part),
+        }
     }
 
     fn raw(&self, span: Span) -> Raw {

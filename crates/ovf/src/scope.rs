@@ -38,6 +38,14 @@ pub(crate) struct Scopes {
     /// The names read, by spelling: one per namespace the spelling was bound to (a prefix
     /// may be bound to another URI in another scope).
     names: HashMap<Box<str>, Vec<Name>>,
+    /// The names last resolved, in a fixed table indexed by a cheap hash of the spelling:
+    /// a descriptor spells a few dozen names thousands of times, and a hit costs one
+    /// comparison instead of two hash-map lookups. Emptied whenever a scope with
+    /// declarations opens or closes (a prefix may then mean another namespace). Its size
+    /// is fixed, so no input makes it cost more than a miss.
+    recent: Vec<Option<(Box<str>, bool, Name)>>,
+    /// Scopes with declarations opened or closed since `recent` was last emptied.
+    changed: bool,
 }
 
 impl Scopes {
@@ -65,13 +73,16 @@ impl Scopes {
             self.bound.entry(prefix.into()).or_default().push(uri);
             declared.push(prefix.into());
         }
+        self.changed |= !declared.is_empty();
         self.open.push(declared);
         Ok(())
     }
 
     /// Closes the innermost scope.
     pub(crate) fn close(&mut self) {
-        for prefix in self.open.pop().unwrap_or_default() {
+        let declared = self.open.pop().unwrap_or_default();
+        self.changed |= !declared.is_empty();
+        for prefix in declared {
             if let Some(stack) = self.bound.get_mut(&prefix) {
                 stack.pop();
             }
@@ -93,6 +104,30 @@ impl Scopes {
             _ if prefix.is_none() => Resolved::Unbound,
             _ => Resolved::Unknown,
         }
+    }
+
+    /// Slots of the `recent` table.
+    const RECENT: usize = 64;
+
+    /// The name spelled `qualified` (an element's: `element`) as last resolved, if the scope
+    /// has not changed since.
+    pub(crate) fn recent(&mut self, qualified: &str, element: bool) -> Option<Name> {
+        if std::mem::take(&mut self.changed) {
+            self.recent.iter_mut().for_each(|slot| *slot = None);
+        }
+        match self.recent.get(slot(qualified))? {
+            Some((q, e, name)) if *e == element && **q == *qualified => Some(name.clone()),
+            _ => None,
+        }
+    }
+
+    /// Remembers `name` as what `qualified` resolves to in the current scope.
+    pub(crate) fn remember(&mut self, qualified: &str, element: bool, name: &Name) {
+        if self.recent.is_empty() {
+            self.recent.resize(Self::RECENT, None);
+        }
+        let at = slot(qualified);
+        self.recent[at] = Some((qualified.into(), element, name.clone()));
     }
 
     /// How many namespaces one spelling's shared names are kept for.
@@ -142,4 +177,21 @@ impl Scopes {
         self.uris.insert(Arc::clone(&new));
         new
     }
+}
+
+// The `recent` slot of a spelling: a few of its bytes mixed (not a defence against chosen
+// collisions, which only cost misses).
+fn slot(qualified: &str) -> usize {
+    let b = qualified.as_bytes();
+    let (first, mid, last) = match b {
+        [] => (0, 0, 0),
+        _ => (b[0], b[b.len() / 2], b[b.len() - 1]),
+    };
+    let mixed = b
+        .len()
+        .wrapping_mul(31)
+        .wrapping_add(usize::from(first))
+        .wrapping_add(usize::from(mid).wrapping_mul(7))
+        .wrapping_add(usize::from(last).wrapping_mul(13));
+    mixed % Scopes::RECENT
 }

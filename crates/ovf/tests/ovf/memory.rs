@@ -145,6 +145,20 @@ fn elements_spelled_alike_share_one_name_and_items_share_the_child_names() {
     assert_eq!(names[0], names[2]);
     assert_ne!(names[0], names[1]);
 
+    // Names are remembered per scope: a default namespace changed inside, and back; an
+    // attribute spelled like an element (attributes take no default namespace).
+    let scoped = r#"<a xmlns="urn:1" b="x"><b/><c xmlns="urn:2"><b b="y"/></c><b/></a>"#;
+    let doc = Document::parse(scoped.as_bytes()).unwrap();
+    let ns = |e: &tern_ovf::Element| e.name().namespace.as_deref().map(str::to_owned);
+    let root = doc.root();
+    let bs: Vec<_> = root.elements().collect();
+    assert_eq!(ns(bs[0]).as_deref(), Some("urn:1"));
+    let inner = bs[1].elements().next().unwrap();
+    assert_eq!(ns(inner).as_deref(), Some("urn:2"));
+    assert_eq!(inner.attributes()[0].name().namespace, None);
+    assert_eq!(ns(bs[2]).as_deref(), Some("urn:1"));
+    assert_eq!(root.attribute(None, "b"), Some("x"));
+
     let doc = Document::parse(xml.as_bytes()).unwrap();
     let env = Envelope::read(&doc);
     let items = &env.virtual_systems()[0].sections.hardware[0].items;
