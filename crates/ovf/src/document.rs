@@ -8,7 +8,7 @@ use tern_diag::{LineIndex, Position, Span};
 use crate::encoding::Encoding;
 use crate::error::{ParseError, ParseFailure};
 use crate::escape;
-use crate::node::{Attribute, Element, Node, Raw, SourceId};
+use crate::node::{Attribute, Element, Node, Offsets, Raw, SourceId};
 use crate::reader::{self, ParseOptions};
 
 /// An XML document read without loss.
@@ -260,7 +260,7 @@ impl Document {
 
     // `own`: the attribute's span (if any) points into this document.
     fn write_attribute(&self, attr: &Attribute, own: bool, out: &mut String) {
-        let (lead, quote) = match attr.raw.filter(|_| own) {
+        let (lead, quote) = match attr.raw.map(Offsets::span).filter(|_| own) {
             Some(span) if !attr.edited => {
                 out.push_str(self.raw(span));
                 return;

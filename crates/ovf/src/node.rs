@@ -64,7 +64,7 @@ pub struct Attribute {
     pub(crate) value: String,
     /// Original text including the leading whitespace (`  ovf:id="x"`), in the text of the
     /// element's source; `None` for new ones.
-    pub(crate) raw: Option<Span>,
+    pub(crate) raw: Option<Offsets>,
     /// The value changed: written with the original spacing and quote, but the new value.
     pub(crate) edited: bool,
 }
@@ -100,6 +100,28 @@ pub(crate) struct Raw {
 /// Never zero, so that an `Option<Raw>` costs nothing more than a `Raw`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct SourceId(NonZeroU64);
+
+/// A span as two `u32` offsets (see [`Raw`]): half the size of a [`Span`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Offsets {
+    start: u32,
+    end: u32,
+}
+
+impl From<Span> for Offsets {
+    fn from(span: Span) -> Offsets {
+        Offsets {
+            start: offset(span.start),
+            end: offset(span.end),
+        }
+    }
+}
+
+impl Offsets {
+    pub(crate) fn span(self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+}
 
 /// Where a read element is: its start tag, its end tag (none when written `<a/>`, or when
 /// an edit dropped it), as `u32` offsets in the text of its source (see [`Raw`]).

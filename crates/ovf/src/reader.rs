@@ -373,7 +373,7 @@ impl<'a> Builder<'a> {
             attributes.push(Attribute {
                 name,
                 value,
-                raw: Some(attr_span),
+                raw: Some(attr_span.into()),
                 edited: false,
             });
         }

@@ -35,9 +35,9 @@ pub(crate) struct Scopes {
     /// For every open element, the prefixes it declared.
     open: Vec<Vec<Box<str>>>,
     uris: HashSet<Arc<str>>,
-    /// The names read, by spelling: one per namespace the spelling was bound to (a prefix
-    /// may be bound to another URI in another scope).
-    names: HashMap<Box<str>, Vec<Name>>,
+    /// The names read, by spelling, in the namespace the spelling was first bound to (a
+    /// prefix bound to another URI in another scope makes names that are not shared).
+    names: HashMap<Box<str>, Name>,
     /// The names last resolved, in a fixed table indexed by a cheap hash of the spelling:
     /// a descriptor spells a few dozen names thousands of times, and a hit costs one
     /// comparison instead of two hash-map lookups. Emptied whenever a scope with
@@ -130,9 +130,6 @@ impl Scopes {
         self.recent[at] = Some((qualified.into(), element, name.clone()));
     }
 
-    /// How many namespaces one spelling's shared names are kept for.
-    const NAMESPACES_PER_SPELLING: usize = 8;
-
     /// The shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
     pub(crate) fn qualified(
         &mut self,
@@ -141,24 +138,23 @@ impl Scopes {
         local: &str,
         namespace: Option<Arc<str>>,
     ) -> Name {
-        let same = |n: &&Name| match (&n.namespace, &namespace) {
+        let same = |n: &Name| match (&n.namespace, &namespace) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             (None, None) => true,
             _ => false,
         };
-        if let Some(known) = self.names.get(qualified).and_then(|v| v.iter().find(same)) {
+        let known = self.names.get(qualified);
+        if let Some(known) = known.filter(|n| same(n)) {
             return known.clone();
         }
+        let first = known.is_none();
         let name = Name::from(NameParts {
             prefix: prefix.map(|p| self.name(p)),
             local: self.name(local),
             namespace,
         });
-        // A spelling bound to many URIs (a prefix redeclared on every sibling) keeps the
-        // first few: the search stays bounded, later names are simply not shared.
-        let known = self.names.entry(qualified.into()).or_default();
-        if known.len() < Self::NAMESPACES_PER_SPELLING {
-            known.push(name.clone());
+        if first {
+            self.names.insert(qualified.into(), name.clone());
         }
         name
     }
