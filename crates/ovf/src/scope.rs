@@ -106,6 +106,9 @@ impl Scopes {
         }
     }
 
+    /// How many spellings have their names shared.
+    const SHARED_SPELLINGS: usize = 4096;
+
     /// Slots of the `recent` table.
     const RECENT: usize = 64;
 
@@ -153,7 +156,10 @@ impl Scopes {
             local: self.name(local),
             namespace,
         });
-        if first {
+        // A descriptor spells a few hundred names at most; past that, names are not kept
+        // for sharing (a hostile element with 100 000 distinct attributes would otherwise pay
+        // a key per name).
+        if first && self.names.len() < Self::SHARED_SPELLINGS {
             self.names.insert(qualified.into(), name.clone());
         }
         name
