@@ -310,7 +310,7 @@ impl<'a> Builder<'a> {
     // found with a hash set: an element with 100 000 attributes is read in linear time.
     fn element(
         &self,
-        scopes: &mut Scopes,
+        scopes: &mut Scopes<'a>,
         start: &BytesStart<'_>,
         span: Span,
     ) -> Result<Element, ParseError> {
@@ -398,7 +398,7 @@ impl<'a> Builder<'a> {
 
     fn name(
         &self,
-        scopes: &mut Scopes,
+        scopes: &mut Scopes<'a>,
         qualified: &str,
         element: bool,
         span: Span,
@@ -420,8 +420,12 @@ impl<'a> Builder<'a> {
                 ));
             }
         };
-        let name = scopes.qualified(qualified, prefix, local, namespace);
-        scopes.remember(qualified, element, &name);
+        // Names are remembered by their place in the text (always, for a reader over it).
+        let Some(key) = self.anchored(qualified.as_bytes()) else {
+            return Ok(Name::new(prefix, local, namespace.as_deref()));
+        };
+        let name = scopes.qualified(key, prefix, local, namespace);
+        scopes.remember(key, element, &name);
         Ok(name)
     }
 
@@ -443,18 +447,20 @@ impl<'a> Builder<'a> {
     }
 
     // A slice quick-xml hands back, as the text it was cut from (no second UTF-8 check: it
-    // is a part of `self.text`, cut at ASCII delimiters); anything else is checked.
+    // is a part of `self.text`, cut at ASCII delimiters, as a reader over a `&str` hands
+    // back); a slice from elsewhere is checked.
     fn slice<'s>(&self, part: &'s [u8]) -> &'s str
     where
         'a: 's,
     {
+        self.anchored(part).unwrap_or_else(|| text(part))
+    }
+
+    // `part` as the same bytes of `self.text`, when it is a part of it.
+    fn anchored(&self, part: &[u8]) -> Option<&'a str> {
         let start = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
-        match start.checked_add(part.len()) {
-            Some(end) if end <= self.text.len() => {
-                self.text.get(start..end).unwrap_or_else(|| text(part))
-            }
-            _ => text(part),
-        }
+        let text: &'a str = self.text;
+        text.get(start..start.checked_add(part.len())?)
     }
 
     fn raw(&self, span: Span) -> Raw {

@@ -28,7 +28,7 @@ pub(crate) enum Resolved {
 /// The bindings in scope, and the URIs and names seen (interned: a document binds a handful
 /// of URIs to thousands of names, and spells a few dozen names on thousands of elements).
 #[derive(Default)]
-pub(crate) struct Scopes {
+pub(crate) struct Scopes<'t> {
     /// Prefix (`""` for the default namespace) → the URIs bound to it, innermost last;
     /// `None`: unbound (`xmlns=""`, `xmlns:p=""`).
     bound: HashMap<Box<str>, Vec<Option<Arc<str>>>>,
@@ -37,18 +37,18 @@ pub(crate) struct Scopes {
     uris: HashSet<Arc<str>>,
     /// The names read, by spelling, in the namespace the spelling was first bound to (a
     /// prefix bound to another URI in another scope makes names that are not shared).
-    names: HashMap<Box<str>, Name>,
+    names: HashMap<&'t str, Name>,
     /// The names last resolved, in a fixed table indexed by a cheap hash of the spelling:
     /// a descriptor spells a few dozen names thousands of times, and a hit costs one
     /// comparison instead of two hash-map lookups. Emptied whenever a scope with
     /// declarations opens or closes (a prefix may then mean another namespace). Its size
     /// is fixed, so no input makes it cost more than a miss.
-    recent: Vec<Option<(Box<str>, bool, Name)>>,
+    recent: Vec<Option<(&'t str, bool, Name)>>,
     /// Scopes with declarations opened or closed since `recent` was last emptied.
     changed: bool,
 }
 
-impl Scopes {
+impl<'t> Scopes<'t> {
     /// Opens the scope of an element whose `xmlns`/`xmlns:p` attributes are `declarations`
     /// (prefix, unescaped value), refusing the bindings XML Namespaces forbids.
     pub(crate) fn open<'a>(
@@ -125,18 +125,18 @@ impl Scopes {
     }
 
     /// Remembers `name` as what `qualified` resolves to in the current scope.
-    pub(crate) fn remember(&mut self, qualified: &str, element: bool, name: &Name) {
+    pub(crate) fn remember(&mut self, qualified: &'t str, element: bool, name: &Name) {
         if self.recent.is_empty() {
             self.recent.resize(Self::RECENT, None);
         }
         let at = slot(qualified);
-        self.recent[at] = Some((qualified.into(), element, name.clone()));
+        self.recent[at] = Some((qualified, element, name.clone()));
     }
 
     /// The shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
     pub(crate) fn qualified(
         &mut self,
-        qualified: &str,
+        qualified: &'t str,
         prefix: Option<&str>,
         local: &str,
         namespace: Option<Arc<str>>,
@@ -160,7 +160,7 @@ impl Scopes {
         // for sharing (a hostile element with 100 000 distinct attributes would otherwise pay
         // a key per name).
         if first && self.names.len() < Self::SHARED_SPELLINGS {
-            self.names.insert(qualified.into(), name.clone());
+            self.names.insert(qualified, name.clone());
         }
         name
     }
