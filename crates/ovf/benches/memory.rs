@@ -49,9 +49,9 @@ fn child(file: &Path) {
     };
     let size = bytes.len();
     let read = peak() - base;
+    // Sizes stay far below 2^52: the conversions are exact.
+    #[allow(clippy::cast_precision_loss)]
     let x = |kb: u64| {
-        // Sizes stay far below 2^52: the conversions are exact.
-        #[allow(clippy::cast_precision_loss)]
         let ratio = (kb * 1024) as f64 / size.max(1) as f64;
         format!("{:>6.1} MB {:>5.1}x", kb as f64 / 1024.0, ratio)
     };

@@ -160,6 +160,7 @@ impl Name {
     }
 
     /// The same name with another local part.
+    #[must_use]
     pub fn with_local(&self, local: &str) -> Self {
         Name::from(NameParts {
             local: Sym::from(local),

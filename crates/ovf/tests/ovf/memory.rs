@@ -109,15 +109,15 @@ fn elements_spelled_alike_share_one_name_and_items_share_the_child_names() {
     let xml = format!(
         r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="{}"><VirtualSystem ovf:id="vm" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><Info>i</Info><VirtualHardwareSection><Info>h</Info>{}</VirtualHardwareSection></VirtualSystem></Envelope>"#,
         "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData",
-        (1..=3)
+        ["1", "2", "3"]
             .map(|i| format!("<Item><rasd:InstanceID>{i}</rasd:InstanceID><rasd:ResourceType>10</rasd:ResourceType></Item>"))
-            .collect::<String>()
+            .concat()
     );
     let doc = Document::parse(xml.as_bytes()).unwrap();
     let hw = doc
         .root()
         .elements()
-        .nth(0)
+        .next()
         .unwrap()
         .elements()
         .nth(1)
@@ -129,7 +129,7 @@ fn elements_spelled_alike_share_one_name_and_items_share_the_child_names() {
         .collect();
     assert_eq!(ids.len(), 3);
     // One name between them: the same parts, not equal copies.
-    let parts = |i: usize| -> *const tern_ovf::NameParts { &**ids[i] };
+    let parts = |i: usize| -> *const tern_ovf::NameParts { std::ptr::from_ref(&**ids[i]) };
     assert!(std::ptr::eq(parts(0), parts(1)) && std::ptr::eq(parts(1), parts(2)));
     assert!(Arc::ptr_eq(
         ids[0].namespace.as_ref().unwrap(),
