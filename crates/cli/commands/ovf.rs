@@ -292,7 +292,7 @@ fn validate(args: &ValidateArgs, global: &GlobalArgs) -> Result<Outcome, CliErro
             }),
             parse: crate::input::ovf_options(global),
         };
-        let report = tern_ovf::validate_bytes(&bytes, &options);
+        let report = tern_ovf::validate_owned(bytes, &options);
         let mut file_findings: Vec<tern_diag::Finding> = report
             .findings
             .into_iter()
@@ -365,8 +365,19 @@ fn summary(files: usize, findings: &[Finding]) -> String {
 }
 
 fn fmt(args: &FmtArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let doc = load(&args.file, global)?;
-    let bytes = doc.to_bytes();
+    if !crate::input::is_stdin(&args.file) {
+        check_extension(&args.file)?;
+    }
+    let (name, bytes) = crate::input::bytes(&args.file, global)?;
+    // An unedited document is written back as its input (`Document::to_bytes`): reading it
+    // without keeping the tree is the whole check, in memory that does not grow with it.
+    if let Err(e) = Document::check(&bytes, &crate::input::ovf_options(global)) {
+        return Err(not_read(
+            &name,
+            &e,
+            Document::decode(&bytes).ok().as_deref(),
+        ));
+    }
     match &args.output {
         Some(out) => output::write_file(out, &bytes)?,
         None => output::print_bytes(&bytes)?,
@@ -620,22 +631,27 @@ fn load_named(
     max_members: Option<usize>,
 ) -> Result<(String, Document), CliError> {
     let (name, bytes) = crate::input::descriptor_in(path, global, max_members)?;
-    let doc = parse(&name, &bytes, global)?;
+    let doc = parse(&name, bytes, global)?;
     Ok((name, doc))
 }
 
 // Malformed XML is invalid input (exit 1): an OVF-XML finding shown with its source line
 // (decoded as the reader decodes it, so UTF-16 shows as text, not as raw bytes).
 // Read with `--max-input-size`, the bound the input was read with.
-fn parse(name: &str, bytes: &[u8], global: &GlobalArgs) -> Result<Document, CliError> {
-    Document::parse_with(bytes, &crate::input::ovf_options(global)).map_err(|e| {
-        let finding = e.to_finding().in_file(name);
-        match Document::decode(bytes) {
-            Ok(text) => CliError::invalid_in(finding, &text),
-            // An encoding tern does not read has no text to show.
-            Err(_) => CliError::invalid(finding),
-        }
-    })
+// The bytes become the document's text (no second copy of a large descriptor).
+fn parse(name: &str, bytes: Vec<u8>, global: &GlobalArgs) -> Result<Document, CliError> {
+    Document::parse_owned(bytes, &crate::input::ovf_options(global))
+        .map_err(|failure| not_read(name, &failure.error, failure.text.as_deref()))
+}
+
+// An OVF-XML finding, with the source line when there is text to show (an encoding tern
+// does not read has none).
+fn not_read(name: &str, error: &tern_ovf::ParseError, text: Option<&str>) -> CliError {
+    let finding = error.to_finding().in_file(name);
+    match text {
+        Some(text) => CliError::invalid_in(finding, text),
+        None => CliError::invalid(finding),
+    }
 }
 
 /// Reads and parses a descriptor file (or standard input for `-`), whatever its name (the
@@ -647,7 +663,7 @@ fn load(path: &Path, global: &GlobalArgs) -> Result<Document, CliError> {
         check_extension(path)?;
     }
     let (name, bytes) = crate::input::bytes(path, global)?;
-    parse(&name, &bytes, global)
+    parse(&name, bytes, global)
 }
 
 /// Refuses archives where a descriptor file is edited or written back: an `.ova`, or a

@@ -5,6 +5,10 @@
 //! generates large descriptors for it); each PATH (a file, or a directory read recursively
 //! for `*.ovf`) is one row. `--rounds N` repeats each row (default: as many rounds as make
 //! about 64 MB, at least 3). Without PATHs: `samples/ovf` and the reference corpus.
+//! `--tsv` prints, instead of the table, one tab-separated line per PATH: name, bytes,
+//! rounds, then MB/s of this thread's processor time (`/proc/thread-self/schedstat`, which
+//! other processes on a shared machine do not inflate) for the parse and for parse + view +
+//! validation, without xmllint (`bench/ovf-lxml.sh` prints them beside lxml's).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,10 +19,12 @@ use tern_ovf::{Document, Envelope, ValidateOptions, validate};
 fn main() {
     let mut paths = Vec::new();
     let mut rounds = None;
+    let mut tsv = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()),
+            "--tsv" => tsv = true,
             "--bench" => {}
             other => paths.push(PathBuf::from(other)),
         }
@@ -33,6 +39,12 @@ fn main() {
         }) {
             paths.push(reference);
         }
+    }
+    if tsv {
+        for path in &paths {
+            cpu_row(path, rounds);
+        }
+        return;
     }
     let xmllint = Command::new("xmllint")
         .arg("--version")
@@ -116,6 +128,82 @@ fn row(path: &Path, rounds: Option<u32>, xmllint: bool) {
         lint.map_or("-".into(), |l| format!("{l:.1}")),
         lint.map_or("-".into(), |l| format!("{:.2}x", full / l)),
     );
+}
+
+// One `--tsv` row: processor-time rates of the parse and of parse + view + validation.
+fn cpu_row(path: &Path, rounds: Option<u32>) {
+    let mut files = Vec::new();
+    collect(path, &mut files);
+    // Each tool leaves out the files it cannot parse (tern the DTD sample, lxml the file
+    // that declares `utf-16` over UTF-8 bytes), as `bench/ovf-lxml.py` does.
+    let inputs: Vec<Vec<u8>> = files
+        .iter()
+        .filter_map(|f| std::fs::read(f).ok())
+        .filter(|b| Document::parse(b).is_ok())
+        .collect();
+    let bytes: usize = inputs.iter().map(Vec::len).sum();
+    if bytes == 0 {
+        return;
+    }
+    let rounds = rounds
+        .filter(|r| *r > 0)
+        .unwrap_or_else(|| u32::try_from((64 << 20) / bytes).unwrap_or(1).max(3));
+    let mb = f64::from(rounds) * f64::from(u32::try_from(bytes).unwrap_or(u32::MAX)) / 1e6;
+    let parse = cpu_secs(|| {
+        for _ in 0..rounds {
+            for input in &inputs {
+                std::hint::black_box(Document::parse(input).ok());
+            }
+        }
+    });
+    let options = ValidateOptions::default();
+    let full = cpu_secs(|| {
+        for _ in 0..rounds {
+            for input in &inputs {
+                if let Ok(doc) = Document::parse(input) {
+                    std::hint::black_box(validate(&doc, &options));
+                }
+            }
+        }
+    });
+    println!(
+        "{}\t{bytes}\t{rounds}\t{:.1}\t{:.1}",
+        name_of(path, files.len()),
+        mb / parse,
+        mb / full
+    );
+}
+
+// This thread's processor time spent in `f`, in seconds (wall time where the kernel does not
+// tell).
+fn cpu_secs(f: impl FnOnce()) -> f64 {
+    let on_cpu = || -> Option<u64> {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
+    };
+    let wall = Instant::now();
+    let before = on_cpu();
+    f();
+    match (before, on_cpu()) {
+        (Some(a), Some(b)) => std::time::Duration::from_nanos(b.saturating_sub(a)).as_secs_f64(),
+        _ => wall.elapsed().as_secs_f64(),
+    }
+}
+
+fn name_of(path: &Path, files: usize) -> String {
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    if files > 1 {
+        format!("{name} ({files} files)")
+    } else {
+        name
+    }
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) {

@@ -6,9 +6,9 @@ use std::io;
 use tern_diag::{LineIndex, Position, Span};
 
 use crate::encoding::Encoding;
-use crate::error::ParseError;
+use crate::error::{ParseError, ParseFailure};
 use crate::escape;
-use crate::node::{Attribute, Element, Node, Raw, SourceId};
+use crate::node::{Attribute, Element, Node, Offsets, Raw, SourceId};
 use crate::reader::{self, ParseOptions};
 
 /// An XML document read without loss.
@@ -46,6 +46,38 @@ impl Document {
             nodes: parsed.nodes,
             lines: parsed.lines,
         })
+    }
+
+    /// [`Document::parse_with`], taking the bytes: UTF-8 input becomes the document's text
+    /// in place, so a large descriptor is not held twice while it is read.
+    ///
+    /// ```
+    /// let doc = tern_ovf::Document::parse_owned(b"<a/>".to_vec(), &Default::default()).unwrap();
+    /// assert_eq!(doc.to_bytes(), b"<a/>");
+    /// ```
+    pub fn parse_owned(bytes: Vec<u8>, options: &ParseOptions) -> Result<Self, ParseFailure> {
+        let parsed = reader::parse_owned(bytes, options)?;
+        Ok(Document {
+            text: parsed.text,
+            source: parsed.source,
+            encoding: parsed.encoding,
+            bom: parsed.bom,
+            nodes: parsed.nodes,
+            lines: parsed.lines,
+        })
+    }
+
+    /// Reads `bytes` as [`Document::parse_with`] does, with the same errors, without
+    /// keeping the tree: memory follows the nesting depth, not the size of the document.
+    /// An unedited document is written back as its input, so a well-formed input is its own
+    /// [`Document::to_bytes`].
+    ///
+    /// ```
+    /// assert!(tern_ovf::Document::check(b"<a><b/></a>", &Default::default()).is_ok());
+    /// assert!(tern_ovf::Document::check(b"<a><b></a>", &Default::default()).is_err());
+    /// ```
+    pub fn check(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
+        reader::check(bytes, options)
     }
 
     /// The root element.
@@ -147,7 +179,7 @@ impl Document {
     // not changed since.
     fn own(&self, raw: Option<Raw>) -> Option<&str> {
         raw.filter(|r| r.source == self.source)
-            .map(|r| self.raw(r.span))
+            .map(|r| self.raw(r.span()))
     }
 
     fn write_node(&self, node: &Node, out: &mut String) {
@@ -189,7 +221,7 @@ impl Document {
     fn write_element(&self, e: &Element, out: &mut String) {
         // Spans of an element read from another document point into another text.
         let (span, start_tag, end_tag) = if e.source == self.source {
-            (e.span, e.start_tag, e.end_tag)
+            (e.span(), e.start_span(), e.end_span())
         } else {
             (None, None, None)
         };
@@ -228,7 +260,7 @@ impl Document {
 
     // `own`: the attribute's span (if any) points into this document.
     fn write_attribute(&self, attr: &Attribute, own: bool, out: &mut String) {
-        let (lead, quote) = match attr.raw.filter(|_| own) {
+        let (lead, quote) = match attr.raw.map(Offsets::span).filter(|_| own) {
             Some(span) if !attr.edited => {
                 out.push_str(self.raw(span));
                 return;

@@ -2,6 +2,8 @@
 //! Appendix F), decoded to text for the reader and encoded back the same way by the writer;
 //! anything else is refused with a message that names the encoding.
 
+use std::borrow::Cow;
+
 use tern_diag::{LineIndex, Span};
 
 use crate::error::{ParseError, ParseErrorKind};
@@ -88,13 +90,19 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// (recognised the same way), and an 8-bit encoding a declaration names over bytes that
 /// are not UTF-8, are refused by name.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
+    decode_borrowed(bytes).map(|(text, encoding, bom)| Decoded {
+        text: text.into_owned(),
+        encoding,
+        bom,
+    })
+}
+
+/// As [`decode`], borrowing UTF-8 input instead of copying it: the text, the encoding, and
+/// whether a byte order mark was there.
+pub(crate) fn decode_borrowed(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding, bool), ParseError> {
     let utf16 = |encoding, bom| {
         let body = if bom { &bytes[2..] } else { bytes };
-        decode_utf16(body, encoding).map(|text| Decoded {
-            text,
-            encoding,
-            bom,
-        })
+        decode_utf16(body, encoding).map(|text| (Cow::Owned(text), encoding, bom))
     };
     match bytes {
         [0x00, 0x00, 0xFE, 0xFF, ..] | [0x00, 0x00, 0x00, 0x3C, ..] => Err(unsupported("UTF-32BE")),
@@ -110,13 +118,41 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded, ParseError> {
             let bom = bytes.starts_with(UTF8_BOM);
             let body = if bom { &bytes[UTF8_BOM.len()..] } else { bytes };
             match std::str::from_utf8(body) {
-                Ok(text) => Ok(Decoded {
-                    text: text.to_string(),
-                    encoding: Encoding::Utf8,
-                    bom,
-                }),
+                Ok(text) => Ok((Cow::Borrowed(text), Encoding::Utf8, bom)),
                 Err(e) => Err(not_utf8(body, e.valid_up_to())),
             }
+        }
+    }
+}
+
+/// As [`decode`], taking the bytes: UTF-8 input becomes the text in place, without a copy
+/// (a large descriptor is not held twice). On error the bytes are handed back.
+pub(crate) fn decode_owned(mut bytes: Vec<u8>) -> Result<Decoded, (ParseError, Vec<u8>)> {
+    let (encoding, bom) = match decode_borrowed(&bytes) {
+        Ok((Cow::Owned(text), encoding, bom)) => {
+            return Ok(Decoded {
+                text,
+                encoding,
+                bom,
+            });
+        }
+        Ok((Cow::Borrowed(_), encoding, bom)) => (encoding, bom),
+        Err(e) => return Err((e, bytes)),
+    };
+    if bom {
+        bytes.drain(..UTF8_BOM.len());
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text,
+            encoding,
+            bom,
+        }),
+        // Checked by `decode_borrowed`: not reached.
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), str::len);
+            Err((not_utf8(&bytes, valid), bytes))
         }
     }
 }

@@ -136,3 +136,13 @@ mod tests {
         assert!(out.contains("1 | abc <!DOCTYPE>\n  |     ^"), "{out}");
     }
 }
+
+/// A [`crate::Document::parse_owned`] that failed: the error, and the text the bytes held
+/// when they could be decoded (to show the finding's source line).
+#[derive(Debug, Clone)]
+pub struct ParseFailure {
+    /// What is wrong, and where.
+    pub error: ParseError,
+    /// The decoded text (`None`: the bytes are in no encoding tern reads, or too large).
+    pub text: Option<String>,
+}

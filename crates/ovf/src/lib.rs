@@ -61,12 +61,12 @@ pub use dialect::{Dialect, DialectInfo, Quirk};
 pub use document::Document;
 pub use encoding::Encoding;
 pub use environment::{EnvironmentError, environment};
-pub use error::{ParseError, ParseErrorKind};
+pub use error::{ParseError, ParseErrorKind, ParseFailure};
 pub use model::Envelope;
-pub use node::{Attribute, Element, Markup, Name, Node, Sym, Text};
+pub use node::{Attribute, Element, Markup, Name, NameParts, Node, Sym, Text};
 pub use reader::{ParseOptions, XMLNS_NAMESPACE};
 pub use tern_diag::{LineIndex, Position, Span};
-pub use validate::{Mode, Report, Rule, ValidateOptions, validate, validate_bytes};
+pub use validate::{Mode, Report, Rule, ValidateOptions, validate, validate_bytes, validate_owned};
 
 /// The File references of a descriptor, in document order: `ovf:id`, `ovf:href`,
 /// `ovf:size`, `ovf:chunkSize` and `ovf:compression` (as written, with

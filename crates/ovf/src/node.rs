@@ -7,6 +7,7 @@
 //! document that read them ([`SourceId`]); a node moved into another document is written from
 //! its values, never from the other document's bytes.
 
+use std::num::NonZeroU64;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -30,9 +31,15 @@ pub enum Node {
     Declaration(Markup),
 }
 
-/// A qualified name: the prefix as written and the namespace URI it is bound to.
+/// A qualified name: the prefix as written and the namespace URI it is bound to. Its parts
+/// read as fields (`name.local`, through [`NameParts`]); the parts are shared, so that the
+/// thousands of elements a descriptor spells `rasd:InstanceID` hold one name between them.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Name(Arc<NameParts>);
+
+/// The parts of a [`Name`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Name {
+pub struct NameParts {
     /// The prefix as written (`rasd` in `rasd:Caption`), `None` when unprefixed.
     pub prefix: Option<Sym>,
     /// The local part.
@@ -57,7 +64,7 @@ pub struct Attribute {
     pub(crate) value: String,
     /// Original text including the leading whitespace (`  ovf:id="x"`), in the text of the
     /// element's source; `None` for new ones.
-    pub(crate) raw: Option<Span>,
+    pub(crate) raw: Option<Offsets>,
     /// The value changed: written with the original spacing and quote, but the new value.
     pub(crate) edited: bool,
 }
@@ -79,17 +86,52 @@ pub struct Markup {
     pub(crate) raw: Option<Raw>,
 }
 
-/// The bytes a text or markup node was read from.
+/// The bytes a text or markup node was read from (offsets as `u32`: the reader refuses
+/// texts of 4 GiB or more, and a document's nodes are its most numerous values).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Raw {
     pub(crate) source: SourceId,
-    pub(crate) span: Span,
+    start: u32,
+    end: u32,
 }
 
 /// The document text that spans point into: every parse draws a new id (a clone of a
 /// document shares its text, and so its id). Nodes made in memory have [`SourceId::MEMORY`].
+/// Never zero, so that an `Option<Raw>` costs nothing more than a `Raw`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct SourceId(u64);
+pub(crate) struct SourceId(NonZeroU64);
+
+/// A span as two `u32` offsets (see [`Raw`]): half the size of a [`Span`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Offsets {
+    start: u32,
+    end: u32,
+}
+
+impl From<Span> for Offsets {
+    fn from(span: Span) -> Offsets {
+        Offsets {
+            start: offset(span.start),
+            end: offset(span.end),
+        }
+    }
+}
+
+impl Offsets {
+    pub(crate) fn span(self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+}
+
+/// Where a read element is: its start tag, its end tag (none when written `<a/>`, or when
+/// an edit dropped it), as `u32` offsets in the text of its source (see [`Raw`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tags {
+    start: u32,
+    start_end: u32,
+    end_start: u32,
+    end: u32,
+}
 
 /// An element. Unedited elements are written back as their original bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,14 +139,10 @@ pub struct Element {
     pub(crate) name: Name,
     pub(crate) attributes: Vec<Attribute>,
     pub(crate) children: Vec<Node>,
-    /// The text the spans below (and the attributes' spans) point into.
+    /// The text the tags (and the attributes' spans) point into.
     pub(crate) source: SourceId,
-    /// The whole element in the source (start tag to end tag).
-    pub(crate) span: Option<Span>,
-    /// The start tag in the source (`<a x="1">` or `<a/>`).
-    pub(crate) start_tag: Option<Span>,
-    /// The end tag in the source; `None` when the element was written `<a/>`.
-    pub(crate) end_tag: Option<Span>,
+    /// Where the element was read (`None` for elements created in memory).
+    pub(crate) tags: Option<Tags>,
     /// The attributes changed: the start tag must be regenerated.
     pub(crate) start_dirty: bool,
     /// Some descendant changed: the content must be written child by child.
@@ -114,11 +152,25 @@ pub struct Element {
 impl Name {
     /// A name in `namespace` written with `prefix`.
     pub fn new(prefix: Option<&str>, local: &str, namespace: Option<&str>) -> Self {
-        Name {
+        Name::from(NameParts {
             prefix: prefix.map(Sym::from),
             local: Sym::from(local),
             namespace: namespace.map(Arc::from),
-        }
+        })
+    }
+
+    /// The same name with another local part.
+    #[must_use]
+    pub fn with_local(&self, local: &str) -> Self {
+        Name::from(NameParts {
+            local: Sym::from(local),
+            ..NameParts::clone(self)
+        })
+    }
+
+    /// The parts, to change one (copied first if the name is shared).
+    pub(crate) fn parts_mut(&mut self) -> &mut NameParts {
+        Arc::make_mut(&mut self.0)
     }
 
     /// The name as written (`prefix:local` or `local`).
@@ -132,6 +184,29 @@ impl Name {
     /// True when the name is `local` in `namespace`.
     pub fn is(&self, namespace: &str, local: &str) -> bool {
         self.local == local && self.namespace.as_deref() == Some(namespace)
+    }
+}
+
+impl From<NameParts> for Name {
+    fn from(parts: NameParts) -> Self {
+        Name(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = NameParts;
+    fn deref(&self) -> &NameParts {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Name")
+            .field("prefix", &self.prefix)
+            .field("local", &self.local)
+            .field("namespace", &self.namespace)
+            .finish()
     }
 }
 
@@ -215,13 +290,72 @@ impl std::fmt::Display for Sym {
 }
 
 impl SourceId {
-    /// Nodes created in memory: no text of their own.
-    pub(crate) const MEMORY: SourceId = SourceId(0);
+    /// Nodes created in memory: no text of their own (a value the counter never reaches).
+    pub(crate) const MEMORY: SourceId = SourceId(NonZeroU64::MAX);
 
     /// A new id for a freshly read text.
     pub(crate) fn fresh() -> SourceId {
         static NEXT: AtomicU64 = AtomicU64::new(1);
-        SourceId(NEXT.fetch_add(1, Ordering::Relaxed))
+        let next = NEXT.fetch_add(1, Ordering::Relaxed);
+        SourceId(NonZeroU64::new(next).unwrap_or(NonZeroU64::MIN))
+    }
+}
+
+/// A text offset as stored in the tree; the reader refuses texts whose offsets do not fit.
+pub(crate) fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+impl Raw {
+    pub(crate) fn new(source: SourceId, span: Span) -> Raw {
+        Raw {
+            source,
+            start: offset(span.start),
+            end: offset(span.end),
+        }
+    }
+
+    /// The bytes read.
+    pub(crate) fn span(self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+}
+
+impl Tags {
+    /// An element whose start tag is at `tag`, without an end tag yet (`<a/>`).
+    pub(crate) fn start(tag: Span) -> Tags {
+        Tags {
+            start: offset(tag.start),
+            start_end: offset(tag.end),
+            end_start: offset(tag.end),
+            end: offset(tag.end),
+        }
+    }
+
+    /// The end tag read at `tag`.
+    pub(crate) fn close(&mut self, tag: Span) {
+        self.end_start = offset(tag.start);
+        self.end = offset(tag.end);
+    }
+
+    /// The whole element.
+    pub(crate) fn span(self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+
+    /// The start tag (`<a x="1">` or `<a/>`).
+    pub(crate) fn start_tag(self) -> Span {
+        Span::new(self.start as usize, self.start_end as usize)
+    }
+
+    /// The end tag; `None` when the element was written `<a/>` (an end tag is never empty).
+    pub(crate) fn end_tag(self) -> Option<Span> {
+        (self.end_start < self.end).then(|| Span::new(self.end_start as usize, self.end as usize))
+    }
+
+    /// Forgets the end tag (it is written anew).
+    pub(crate) fn drop_end_tag(&mut self) {
+        self.end_start = self.end;
     }
 }
 
@@ -333,12 +467,12 @@ impl Node {
     /// text or markup whose value was set since.
     pub fn span(&self) -> Option<Span> {
         match self {
-            Node::Element(e) => e.span,
-            Node::Text(t) => t.raw.map(|r| r.span),
+            Node::Element(e) => e.span(),
+            Node::Text(t) => t.raw.map(Raw::span),
             Node::CData(m)
             | Node::Comment(m)
             | Node::ProcessingInstruction(m)
-            | Node::Declaration(m) => m.raw.map(|r| r.span),
+            | Node::Declaration(m) => m.raw.map(Raw::span),
         }
     }
 }
@@ -351,9 +485,7 @@ impl Element {
             attributes: Vec::new(),
             children: Vec::new(),
             source: SourceId::MEMORY,
-            span: None,
-            start_tag: None,
-            end_tag: None,
+            tags: None,
             start_dirty: true,
             content_dirty: true,
         }
@@ -365,9 +497,7 @@ impl Element {
     pub(crate) fn detached_copy(&self) -> Element {
         Element {
             source: SourceId::MEMORY,
-            span: None,
-            start_tag: None,
-            end_tag: None,
+            tags: None,
             start_dirty: true,
             content_dirty: true,
             ..self.clone()
@@ -434,12 +564,17 @@ impl Element {
 
     /// The original span of the whole element (`None` for elements created in memory).
     pub fn span(&self) -> Option<Span> {
-        self.span
+        self.tags.map(Tags::span)
     }
 
-    /// The span of the start tag, falling back to the whole element.
+    /// The span of the start tag.
     pub fn start_span(&self) -> Option<Span> {
-        self.start_tag.or(self.span)
+        self.tags.map(Tags::start_tag)
+    }
+
+    /// The span of the end tag (`None` for `<a/>` and elements created in memory).
+    pub(crate) fn end_span(&self) -> Option<Span> {
+        self.tags.and_then(Tags::end_tag)
     }
 
     /// True when this element was edited or made in memory, or its children were reached

@@ -13,9 +13,9 @@ use quick_xml::events::{BytesStart, Event};
 use tern_diag::{LineIndex, Span};
 
 use crate::encoding::{Decoded, Encoding};
-use crate::error::{ParseError, ParseErrorKind};
+use crate::error::{ParseError, ParseErrorKind, ParseFailure};
 use crate::escape;
-use crate::node::{Attribute, Element, Markup, Name, Node, Raw, SourceId, Text};
+use crate::node::{Attribute, Element, Markup, Name, NameParts, Node, Raw, SourceId, Tags, Text};
 use crate::scope::{Resolved, Scopes};
 
 /// Limits applied while reading; the defaults suit any real descriptor.
@@ -51,34 +51,75 @@ pub(crate) struct Parsed {
 
 /// Reads `bytes` into a tree.
 pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, ParseError> {
-    if bytes.len() > options.max_size {
-        let lines = LineIndex::default();
+    check_size(bytes, options)?;
+    // UTF-16 is decoded to text first: spans are offsets into the decoded text, lines and
+    // columns (characters) are those of the document as an editor shows it.
+    build(crate::encoding::decode(bytes)?, options).map_err(|(e, _)| e)
+}
+
+/// [`parse`], taking the bytes: UTF-8 input becomes the document's text without a copy. On
+/// error, the text when the bytes could be decoded (to show the finding's source line).
+pub(crate) fn parse_owned(bytes: Vec<u8>, options: &ParseOptions) -> Result<Parsed, ParseFailure> {
+    let failed = |error, text| ParseFailure { error, text };
+    if let Err(e) = check_size(&bytes, options) {
+        return Err(failed(e, None));
+    }
+    let decoded = crate::encoding::decode_owned(bytes).map_err(|(e, _)| failed(e, None))?;
+    build(decoded, options).map_err(|(e, text)| failed(e, Some(text)))
+}
+
+// The tree keeps offsets as `u32` (`node::Raw`): whatever `max_size` says, a text of 4 GiB
+// or more is refused (checked on the bytes, and again on a text decoded from UTF-16).
+fn check_size(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
+    let limit = options.max_size.min(MAX_TEXT);
+    if bytes.len() > limit {
         return Err(error_at(
             "",
-            &lines,
+            &LineIndex::default(),
             Span::new(0, 0),
             ParseErrorKind::TooLarge {
                 size: bytes.len(),
-                limit: options.max_size,
+                limit,
             },
         ));
     }
-    // UTF-16 is decoded to text first: spans are offsets into the decoded text, lines and
-    // columns (characters) are those of the document as an editor shows it.
+    Ok(())
+}
+
+/// The largest text the tree's `u32` offsets can point into.
+const MAX_TEXT: usize = u32::MAX as usize - 1;
+
+// The tree of a decoded text; on error, the text back.
+fn build(decoded: Decoded, options: &ParseOptions) -> Result<Parsed, (ParseError, String)> {
     let Decoded {
         text,
         encoding,
         bom,
-    } = crate::encoding::decode(bytes)?;
+    } = decoded;
+    if text.len() > MAX_TEXT {
+        let kind = ParseErrorKind::TooLarge {
+            size: text.len(),
+            limit: MAX_TEXT,
+        };
+        return Err((
+            error_at("", &LineIndex::default(), Span::new(0, 0), kind),
+            text,
+        ));
+    }
     let lines = LineIndex::new(&text);
     let source = SourceId::fresh();
-    let nodes = Builder {
+    let built = Builder {
         text: &text,
         source,
         lines: &lines,
         options,
+        keep: true,
     }
-    .build()?;
+    .build();
+    let nodes = match built {
+        Ok(nodes) => nodes,
+        Err(e) => return Err((e, text)),
+    };
     Ok(Parsed {
         text,
         source,
@@ -89,14 +130,33 @@ pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, Pars
     })
 }
 
+/// Reads `bytes` as [`parse`] does, with the same errors, without keeping the tree: memory
+/// follows the nesting depth and the largest start tag, not the document.
+pub(crate) fn check(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
+    check_size(bytes, options)?;
+    let (text, _, _) = crate::encoding::decode_borrowed(bytes)?;
+    let lines = LineIndex::new(&text);
+    Builder {
+        text: &text,
+        source: SourceId::MEMORY,
+        lines: &lines,
+        options,
+        keep: false,
+    }
+    .build()
+    .map(drop)
+}
+
 struct Builder<'a> {
     text: &'a str,
     source: SourceId,
     lines: &'a LineIndex,
     options: &'a ParseOptions,
+    /// False: nodes inside the root element are checked and dropped ([`check`]).
+    keep: bool,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
     fn build(&self) -> Result<Vec<Node>, ParseError> {
         let mut reader = Reader::from_str(self.text);
         let config = reader.config_mut();
@@ -145,7 +205,8 @@ impl Builder<'_> {
                 _ => {
                     if let Some(text) = texts.take(self.text, self.source) {
                         match stack.last() {
-                            Some(_) => children.push(text),
+                            Some(_) if self.keep => children.push(text),
+                            Some(_) => {}
                             None => top.push(text),
                         }
                     }
@@ -170,9 +231,9 @@ impl Builder<'_> {
                         );
                     };
                     scopes.close();
-                    let begin = element.start_tag.map_or(span.start, |s| s.start);
-                    element.end_tag = Some(span);
-                    element.span = Some(Span::new(begin, span.end));
+                    if let Some(tags) = &mut element.tags {
+                        tags.close(span);
+                    }
                     element.children = children.drain(first..).collect();
                     Node::from(element)
                 }
@@ -186,12 +247,13 @@ impl Builder<'_> {
                 Event::Eof => break,
             };
             match stack.last() {
-                Some(_) => children.push(node),
+                Some(_) if self.keep => children.push(node),
+                Some(_) => {}
                 None => top.push(node),
             }
         }
         if let Some((open, _)) = stack.pop() {
-            let span = open.start_tag.unwrap_or_default();
+            let span = open.start_span().unwrap_or_default();
             return Err(self.err(
                 span,
                 ParseErrorKind::Syntax(format!(
@@ -223,7 +285,7 @@ impl Builder<'_> {
                 Node::Element(_) => roots += 1,
                 Node::Text(t) if !t.is_whitespace() => {
                     return Err(self.err(
-                        t.raw.map(|r| r.span).unwrap_or_default(),
+                        t.raw.map(Raw::span).unwrap_or_default(),
                         ParseErrorKind::Syntax("text outside the root element".into()),
                     ));
                 }
@@ -237,7 +299,7 @@ impl Builder<'_> {
                 .iter()
                 .filter_map(Node::as_element)
                 .nth(1)
-                .and_then(|e| e.span)
+                .and_then(Element::span)
                 .unwrap_or(Span::new(self.text.len(), self.text.len()));
             Err(self.err(at, ParseErrorKind::NoRoot))
         }
@@ -248,7 +310,7 @@ impl Builder<'_> {
     // found with a hash set: an element with 100 000 attributes is read in linear time.
     fn element(
         &self,
-        scopes: &mut Scopes,
+        scopes: &mut Scopes<'a>,
         start: &BytesStart<'_>,
         span: Span,
     ) -> Result<Element, ParseError> {
@@ -259,7 +321,7 @@ impl Builder<'_> {
             let attr_span = raw_attrs.get(index).copied().unwrap_or(span);
             let attr =
                 attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
-            let key = text(attr.key.into_inner());
+            let key = self.slice(attr.key.into_inner());
             // A few attributes are compared directly; beyond, through a set of them all.
             let repeated = if read.len() < 16 {
                 read.iter().any(|(k, _, _)| *k == key)
@@ -292,7 +354,7 @@ impl Builder<'_> {
                 ParseErrorKind::Syntax(quick_xml::Error::Namespace(e).to_string()),
             )
         })?;
-        let name = self.name(scopes, text(start.name().into_inner()), true, span)?;
+        let name = self.name(scopes, self.slice(start.name().into_inner()), true, span)?;
         let mut attributes = Vec::with_capacity(read.len());
         for (key, value, attr_span) in read {
             let name = if key == "xmlns" || key.starts_with("xmlns:") {
@@ -300,18 +362,18 @@ impl Builder<'_> {
                     Some((_, local)) => (Some(scopes.name("xmlns")), scopes.name(local)),
                     None => (None, scopes.name("xmlns")),
                 };
-                Name {
+                Name::from(NameParts {
                     prefix,
                     local,
                     namespace: Some(scopes.intern(XMLNS_NAMESPACE)),
-                }
+                })
             } else {
                 self.name(scopes, key, false, attr_span)?
             };
             attributes.push(Attribute {
                 name,
                 value,
-                raw: Some(attr_span),
+                raw: Some(attr_span.into()),
                 edited: false,
             });
         }
@@ -320,9 +382,7 @@ impl Builder<'_> {
             attributes,
             children: Vec::new(),
             source: self.source,
-            span: Some(span),
-            start_tag: Some(span),
-            end_tag: None,
+            tags: Some(Tags::start(span)),
             start_dirty: false,
             content_dirty: false,
         })
@@ -330,7 +390,7 @@ impl Builder<'_> {
 
     // An attribute value as XML reads it: normalised (§3.3.3), references resolved.
     fn value(&self, attr: &XmlAttribute<'_>, span: Span) -> Result<String, ParseError> {
-        let literal = normalize_attribute(text(&attr.value));
+        let literal = normalize_attribute(self.slice(&attr.value));
         let value = unescape(&literal).map_err(|e| self.err(span, value_error_kind_escape(&e)))?;
         check_char_refs(&value).map_err(|kind| self.err(span, kind))?;
         Ok(value.into_owned())
@@ -338,11 +398,14 @@ impl Builder<'_> {
 
     fn name(
         &self,
-        scopes: &mut Scopes,
+        scopes: &mut Scopes<'a>,
         qualified: &str,
         element: bool,
         span: Span,
     ) -> Result<Name, ParseError> {
+        if let Some(known) = scopes.recent(qualified, element) {
+            return Ok(known);
+        }
         let (prefix, local) = match qualified.split_once(':') {
             Some((p, l)) => (Some(p), l),
             None => (None, qualified),
@@ -357,11 +420,13 @@ impl Builder<'_> {
                 ));
             }
         };
-        Ok(Name {
-            prefix: prefix.map(|p| scopes.name(p)),
-            local: scopes.name(local),
-            namespace,
-        })
+        // Names are remembered by their place in the text (always, for a reader over it).
+        let Some(key) = self.anchored(qualified.as_bytes()) else {
+            return Ok(Name::new(prefix, local, namespace.as_deref()));
+        };
+        let name = scopes.qualified(key, prefix, local, namespace);
+        scopes.remember(key, element, &name);
+        Ok(name)
     }
 
     fn reference(
@@ -381,11 +446,25 @@ impl Builder<'_> {
             .ok_or_else(|| self.err(span, ParseErrorKind::UndefinedEntity(name)))
     }
 
+    // A slice quick-xml hands back, as the text it was cut from (no second UTF-8 check: it
+    // is a part of `self.text`, cut at ASCII delimiters, as a reader over a `&str` hands
+    // back); a slice from elsewhere is checked.
+    fn slice<'s>(&self, part: &'s [u8]) -> &'s str
+    where
+        'a: 's,
+    {
+        self.anchored(part).unwrap_or_else(|| text(part))
+    }
+
+    // `part` as the same bytes of `self.text`, when it is a part of it.
+    fn anchored(&self, part: &[u8]) -> Option<&'a str> {
+        let start = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        let text: &'a str = self.text;
+        text.get(start..start.checked_add(part.len())?)
+    }
+
     fn raw(&self, span: Span) -> Raw {
-        Raw {
-            source: self.source,
-            span,
-        }
+        Raw::new(self.source, span)
     }
 
     fn markup(&self, content: &[u8], span: Span) -> Markup {
@@ -417,11 +496,17 @@ struct Texts {
     run: Option<(Span, Option<String>)>,
     recent: Vec<Arc<str>>,
     next: usize,
+    /// The last short values seen (`10`, `true`, `byte * 2^20`, a network's name): kept
+    /// apart from the indentations, which they would otherwise push out.
+    values: Vec<Arc<str>>,
+    next_value: usize,
 }
 
 impl Texts {
     /// The indentations remembered (compared directly, no hashing).
     const RECENT: usize = 8;
+    /// The longest value shared through the recent list.
+    const SHORT: usize = 16;
 
     /// Adds a piece: `value` is what the text at `span` reads as; `None` when it is the
     /// text itself.
@@ -441,26 +526,29 @@ impl Texts {
         let (span, owned) = self.run.take()?;
         let run = owned.as_deref().unwrap_or(&text[span.range()]);
         let value = if run.bytes().all(|b| b.is_ascii_whitespace()) {
-            self.shared(run)
+            Self::shared(&mut self.recent, &mut self.next, run)
+        } else if run.len() <= Self::SHORT {
+            Self::shared(&mut self.values, &mut self.next_value, run)
         } else {
             Arc::from(run)
         };
         Some(Node::Text(Text {
             value,
-            raw: Some(Raw { source, span }),
+            raw: Some(Raw::new(source, span)),
         }))
     }
 
-    fn shared(&mut self, run: &str) -> Arc<str> {
-        if let Some(known) = self.recent.iter().find(|r| ***r == *run) {
+    // The shared copy of `run` in a list of recent ones (replaced in turn).
+    fn shared(recent: &mut Vec<Arc<str>>, next: &mut usize, run: &str) -> Arc<str> {
+        if let Some(known) = recent.iter().find(|r| ***r == *run) {
             return Arc::clone(known);
         }
         let new: Arc<str> = Arc::from(run);
-        if self.recent.len() < Self::RECENT {
-            self.recent.push(Arc::clone(&new));
+        if recent.len() < Self::RECENT {
+            recent.push(Arc::clone(&new));
         } else {
-            self.recent[self.next] = Arc::clone(&new);
-            self.next = (self.next + 1) % Self::RECENT;
+            recent[*next] = Arc::clone(&new);
+            *next = (*next + 1) % Self::RECENT;
         }
         new
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use quick_xml::name::NamespaceError;
 
-use crate::node::Sym;
+use crate::node::{Name, NameParts, Sym};
 use crate::reader::XMLNS_NAMESPACE;
 
 /// The namespace of the `xml` prefix, bound in every document.
@@ -28,16 +28,27 @@ pub(crate) enum Resolved {
 /// The bindings in scope, and the URIs and names seen (interned: a document binds a handful
 /// of URIs to thousands of names, and spells a few dozen names on thousands of elements).
 #[derive(Default)]
-pub(crate) struct Scopes {
+pub(crate) struct Scopes<'t> {
     /// Prefix (`""` for the default namespace) → the URIs bound to it, innermost last;
     /// `None`: unbound (`xmlns=""`, `xmlns:p=""`).
     bound: HashMap<Box<str>, Vec<Option<Arc<str>>>>,
     /// For every open element, the prefixes it declared.
     open: Vec<Vec<Box<str>>>,
     uris: HashSet<Arc<str>>,
+    /// The names read, by spelling, in the namespace the spelling was first bound to (a
+    /// prefix bound to another URI in another scope makes names that are not shared).
+    names: HashMap<&'t str, Name>,
+    /// The names last resolved, in a fixed table indexed by a cheap hash of the spelling:
+    /// a descriptor spells a few dozen names thousands of times, and a hit costs one
+    /// comparison instead of two hash-map lookups. Emptied whenever a scope with
+    /// declarations opens or closes (a prefix may then mean another namespace). Its size
+    /// is fixed, so no input makes it cost more than a miss.
+    recent: Vec<Option<(&'t str, bool, Name)>>,
+    /// Scopes with declarations opened or closed since `recent` was last emptied.
+    changed: bool,
 }
 
-impl Scopes {
+impl<'t> Scopes<'t> {
     /// Opens the scope of an element whose `xmlns`/`xmlns:p` attributes are `declarations`
     /// (prefix, unescaped value), refusing the bindings XML Namespaces forbids.
     pub(crate) fn open<'a>(
@@ -62,13 +73,16 @@ impl Scopes {
             self.bound.entry(prefix.into()).or_default().push(uri);
             declared.push(prefix.into());
         }
+        self.changed |= !declared.is_empty();
         self.open.push(declared);
         Ok(())
     }
 
     /// Closes the innermost scope.
     pub(crate) fn close(&mut self) {
-        for prefix in self.open.pop().unwrap_or_default() {
+        let declared = self.open.pop().unwrap_or_default();
+        self.changed |= !declared.is_empty();
+        for prefix in declared {
             if let Some(stack) = self.bound.get_mut(&prefix) {
                 stack.pop();
             }
@@ -92,6 +106,65 @@ impl Scopes {
         }
     }
 
+    /// How many spellings have their names shared.
+    const SHARED_SPELLINGS: usize = 4096;
+
+    /// Slots of the `recent` table.
+    const RECENT: usize = 64;
+
+    /// The name spelled `qualified` (an element's: `element`) as last resolved, if the scope
+    /// has not changed since.
+    pub(crate) fn recent(&mut self, qualified: &str, element: bool) -> Option<Name> {
+        if std::mem::take(&mut self.changed) {
+            self.recent.iter_mut().for_each(|slot| *slot = None);
+        }
+        match self.recent.get(slot(qualified))? {
+            Some((q, e, name)) if *e == element && **q == *qualified => Some(name.clone()),
+            _ => None,
+        }
+    }
+
+    /// Remembers `name` as what `qualified` resolves to in the current scope.
+    pub(crate) fn remember(&mut self, qualified: &'t str, element: bool, name: &Name) {
+        if self.recent.is_empty() {
+            self.recent.resize(Self::RECENT, None);
+        }
+        let at = slot(qualified);
+        self.recent[at] = Some((qualified, element, name.clone()));
+    }
+
+    /// The shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
+    pub(crate) fn qualified(
+        &mut self,
+        qualified: &'t str,
+        prefix: Option<&str>,
+        local: &str,
+        namespace: Option<Arc<str>>,
+    ) -> Name {
+        let same = |n: &Name| match (&n.namespace, &namespace) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        let known = self.names.get(qualified);
+        if let Some(known) = known.filter(|n| same(n)) {
+            return known.clone();
+        }
+        let first = known.is_none();
+        let name = Name::from(NameParts {
+            prefix: prefix.map(|p| self.name(p)),
+            local: self.name(local),
+            namespace,
+        });
+        // A descriptor spells a few hundred names at most; past that, names are not kept
+        // for sharing (a hostile element with 100 000 distinct attributes would otherwise pay
+        // a key per name).
+        if first && self.names.len() < Self::SHARED_SPELLINGS {
+            self.names.insert(qualified, name.clone());
+        }
+        name
+    }
+
     /// The shared part of a name spelled `text`.
     pub(crate) fn name(&mut self, text: &str) -> Sym {
         Sym::shared(&self.intern(text))
@@ -106,4 +179,21 @@ impl Scopes {
         self.uris.insert(Arc::clone(&new));
         new
     }
+}
+
+// The `recent` slot of a spelling: a few of its bytes mixed (not a defence against chosen
+// collisions, which only cost misses).
+fn slot(qualified: &str) -> usize {
+    let b = qualified.as_bytes();
+    let (first, mid, last) = match b {
+        [] => (0, 0, 0),
+        _ => (b[0], b[b.len() / 2], b[b.len() - 1]),
+    };
+    let mixed = b
+        .len()
+        .wrapping_mul(31)
+        .wrapping_add(usize::from(first))
+        .wrapping_add(usize::from(mid).wrapping_mul(7))
+        .wrapping_add(usize::from(last).wrapping_mul(13));
+    mixed % Scopes::RECENT
 }

@@ -198,7 +198,9 @@ impl Reader<'_> {
 
     /// Flat attributes; rOCCI 4.x nesting (`{"occi":{"compute":{"cores":2}}}`) is flattened
     /// with a warning.
-    fn attribute_values(&mut self, json: &mut Json) -> Option<Vec<(String, Json)>> {
+    /// The members of `attributes`, moved out of the tree (as they are, unless one must be
+    /// flattened: no copy of the list in the common case).
+    fn attribute_values(&mut self, json: &mut Json) -> Option<Vec<Member>> {
         let Some(attributes) = member_mut(json, "attributes") else {
             return Some(Vec::new());
         };
@@ -207,19 +209,24 @@ impl Reader<'_> {
             return None;
         };
         let members = std::mem::take(members);
+        let nested = |m: &Member| !m.name.contains('.') && m.value.members().is_some();
+        if !members.iter().any(nested) {
+            return Some(members);
+        }
         let mut out = Vec::with_capacity(members.len());
-        for Member { name, value, .. } in members {
-            if !name.contains('.') && value.members().is_some() {
+        for member in members {
+            if nested(&member) {
+                let Member { name, value, .. } = member;
                 self.diags.lenient(Leniency::NestedAttributes, self.options.allows(Leniency::NestedAttributes), value.position, format!("nested attribute object `{name}`; OCCI 1.2 attribute names are flat (`{name}.…`)"));
                 flatten(&name, value, &mut out);
             } else {
-                out.push((name, value));
+                out.push(member);
             }
         }
         Some(out)
     }
 
-    fn entity(&mut self, json: &mut Json, what: &str) -> Option<(Entity, Vec<(String, Json)>)> {
+    fn entity(&mut self, json: &mut Json, what: &str) -> Option<(Entity, Vec<Member>)> {
         let kind_text = self.text(json, "kind", true)??;
         let kind = self.id(json.get("kind")?, kind_text)?;
         let mut entity = Entity::new("", kind);
@@ -261,12 +268,12 @@ impl Reader<'_> {
     fn attributes(
         &mut self,
         entity: &mut Entity,
-        values: Vec<(String, Json)>,
+        values: Vec<Member>,
     ) -> Option<[Option<String>; 3]> {
         let mut core: [Option<String>; 3] = [None, None, None];
         let mut ok = true;
         entity.attributes.reserve(values.len());
-        for (name, value) in values {
+        for Member { name, value, .. } in values {
             self.index.attribute(&name, value.position);
             // The core attributes that are strings go to the model's fields.
             let core_field = match (name.as_str(), value.as_str()) {
@@ -456,7 +463,7 @@ impl Reader<'_> {
         let text = self.string(json, "action", true)??;
         let action = self.id(json.get("action")?, &text)?;
         let mut attributes = Attributes::new();
-        for (name, value) in self.attribute_values(json)? {
+        for Member { name, value, .. } in self.attribute_values(json)? {
             self.index.attribute(&name, value.position);
             let position = value.position;
             match json_into_value(value) {
@@ -670,14 +677,19 @@ impl Reader<'_> {
     }
 }
 
-fn flatten(prefix: &str, value: Json, out: &mut Vec<(String, Json)>) {
+fn flatten(prefix: &str, value: Json, out: &mut Vec<Member>) {
     match value.value {
         JsonValue::Object(members) => {
             for Member { name, value: v, .. } in members {
                 flatten(&format!("{prefix}.{name}"), v, out);
             }
         }
-        _ => out.push((prefix.to_owned(), value)),
+        _ => out.push(Member {
+            name: prefix.to_owned(),
+            position: value.position,
+            offset: value.offset,
+            value,
+        }),
     }
 }
 

@@ -5,7 +5,7 @@
 use super::{EditError, element_at, tree};
 use crate::document::Document;
 use crate::names;
-use crate::node::{Element, Name, Sym};
+use crate::node::{Element, Name, NameParts, Sym};
 use crate::reader::XMLNS_NAMESPACE;
 use crate::vocab;
 
@@ -206,16 +206,18 @@ fn rename(
     local: &str,
     namespace: Option<std::sync::Arc<str>>,
 ) {
-    e.name = Name {
+    e.name = Name::from(NameParts {
         prefix: prefix.map(Sym::from),
         local: Sym::from(local),
         namespace,
-    };
+    });
     e.start_dirty = true;
     e.content_dirty = true;
     if !e.children.is_empty() {
         // The old end tag names the old element: write a new one.
-        e.end_tag = None;
+        if let Some(tags) = &mut e.tags {
+            tags.drop_end_tag();
+        }
     }
 }
 
@@ -225,7 +227,7 @@ fn retarget_namespace(doc: &mut Document, old: &str, new: &str) {
     fn walk(e: &mut Element, old: &str, new: &str) -> bool {
         let mut changed = false;
         if e.name.namespace.as_deref() == Some(old) {
-            e.name.namespace = Some(new.into());
+            e.name.parts_mut().namespace = Some(new.into());
         }
         for a in &mut e.attributes {
             if a.is_namespace_declaration() && a.value == old {
@@ -233,7 +235,7 @@ fn retarget_namespace(doc: &mut Document, old: &str, new: &str) {
                 e.start_dirty = true;
                 changed = true;
             } else if a.name.namespace.as_deref() == Some(old) {
-                a.name.namespace = Some(new.into());
+                a.name.parts_mut().namespace = Some(new.into());
             }
         }
         for child in e

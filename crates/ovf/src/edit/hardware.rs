@@ -387,7 +387,7 @@ fn add_override(
         };
         let from = element(provider);
         let indent = tree::indent_of_children(&copy, "      ");
-        for child in from.elements().filter(|c| local_name(c) == name) {
+        for child in from.elements().filter(|c| local_name(c) == name.as_str()) {
             let at = super::field_slot(&copy, name).1;
             tree::insert_element(&mut copy, at, child.clone(), &indent);
         }

@@ -582,17 +582,7 @@ fn append_item(
     let (name, indent, field_indent) = {
         let section = element_at(doc, hw);
         let sibling = section.elements().find(|e| vocab::is(e, "Item"));
-        let name = sibling.map_or_else(
-            || {
-                let ns = section.name().namespace.clone();
-                crate::node::Name {
-                    local: "Item".into(),
-                    prefix: section.name().prefix.clone(),
-                    namespace: ns,
-                }
-            },
-            |s| s.name().clone(),
-        );
+        let name = sibling.map_or_else(|| section.name().with_local("Item"), |s| s.name().clone());
         let indent = tree::indent_of_children(section, "    ");
         let field_indent = sibling
             .and_then(Element::child_indent)
@@ -625,14 +615,9 @@ fn append_item(
 
 fn disk_name(doc: &Document, section: &[usize]) -> crate::node::Name {
     let s = element_at(doc, section);
-    s.elements().find(|e| vocab::is(e, "Disk")).map_or_else(
-        || crate::node::Name {
-            local: "Disk".into(),
-            prefix: s.name().prefix.clone(),
-            namespace: s.name().namespace.clone(),
-        },
-        |d| d.name().clone(),
-    )
+    s.elements()
+        .find(|e| vocab::is(e, "Disk"))
+        .map_or_else(|| s.name().with_local("Disk"), |d| d.name().clone())
 }
 
 // `bytes` as a quantity of `units` when it is a whole number of them; otherwise in the

@@ -4,7 +4,7 @@ use super::tree::{self, Path};
 use super::{EditError, element_at};
 use crate::document::Document;
 use crate::names;
-use crate::node::{Element, Name, Node};
+use crate::node::{Element, Node};
 use crate::vocab;
 
 /// The property types DSP0243 defines (Table 6: CIM intrinsic types without qualifiers).
@@ -80,10 +80,7 @@ pub fn set_property(doc: &mut Document, key: &str, value: &str) -> Result<(), Ed
         let keeps_legacy = vocab::attr(p, "defaultValue").is_some()
             || (legacy && vocab::attr(p, "value").is_none());
         let attr_name = if keeps_legacy {
-            Name {
-                local: "defaultValue".into(),
-                ..name.clone()
-            }
+            name.with_local("defaultValue")
         } else {
             name.clone()
         };
@@ -265,10 +262,7 @@ fn add_product_section(doc: &mut Document, content: &[usize]) -> Path {
         let sibling = c.elements().find(|e| is_section(e) && vocab::is_ovf(e));
         let info = vocab::child(c, "Info").map(|i| i.name().clone());
         let template = info.unwrap_or_else(|| c.name().clone());
-        let renamed = |local: &str| Name {
-            local: local.into(),
-            ..template.clone()
-        };
+        let renamed = |local: &str| template.with_local(local);
         let mut section = match sibling {
             Some(s) if s.name().local == "Section" => {
                 let xsi = s
@@ -324,10 +318,7 @@ fn property_element(doc: &Document, section: &[usize], property: &NewProperty) -
         .elements()
         .find(|e| vocab::is(e, "Property") || vocab::is(e, "Info"))
         .map_or_else(|| s.name().clone(), |e| e.name().clone());
-    let named = |local: &str| Name {
-        local: local.into(),
-        ..template.clone()
-    };
+    let named = |local: &str| template.with_local(local);
     let legacy = is_legacy(doc);
     let attr = |local: &str| tree::ovf_attr_name(doc, local);
     let mut e = Element::new(named("Property"));

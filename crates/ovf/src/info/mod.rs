@@ -599,12 +599,12 @@ fn ranges(r: &ResolvedItem<'_>) -> Vec<RangeInfo> {
             min_bytes: if weight {
                 None
             } else {
-                bytes(&min, units_of(r.min.as_deref().map(|m| &**m)))
+                bytes(&min, units_of(r.min.as_deref()))
             },
             max_bytes: if weight {
                 None
             } else {
-                bytes(&max, units_of(r.max.as_deref().map(|m| &**m)))
+                bytes(&max, units_of(r.max.as_deref()))
             },
             normal,
             min,

@@ -17,12 +17,12 @@
 //!   selection and combine the same way, and are attached to the combined Item as its
 //!   `min`/`max`; a marker without a normal Item is unused.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use tern_diag::Position;
 
 use super::hardware::{Bound, Item, VirtualHardware};
+use crate::node::Sym;
 
 /// How many deployment options the per-option views (`ovf info`, validation) resolve for
 /// one hardware section. Real appliances declare a handful; each resolution reads every
@@ -48,7 +48,7 @@ pub struct ResolvedItem<'a> {
     /// The combined Item: each field from the latest source that has it; its position is the
     /// latest source's. Borrowed when there is one source (the common case), so resolving
     /// an option costs no copies of the descriptor's Items.
-    pub item: Cow<'a, Item>,
+    pub item: Combined<'a>,
     /// Every normal Item combined into it, in document order (the last one wins).
     pub sources: Vec<&'a Item>,
     /// Children of a source that a later source gives again (InstanceID and ResourceType,
@@ -56,9 +56,9 @@ pub struct ResolvedItem<'a> {
     pub superseded: Vec<Superseded<'a>>,
     /// The combined `ovf:bound="min"` range marker, if any applies (boxed, as `max`: few
     /// Items have ranges, and an Item is large).
-    pub min: Option<Box<Cow<'a, Item>>>,
+    pub min: Option<Combined<'a>>,
     /// The combined `ovf:bound="max"` range marker, if any applies.
-    pub max: Option<Box<Cow<'a, Item>>>,
+    pub max: Option<Combined<'a>>,
     /// The range markers combined into `min` and `max`, in document order.
     pub markers: Vec<&'a Item>,
 }
@@ -72,6 +72,49 @@ pub struct Superseded<'a> {
     pub child: String,
     /// The Item whose child is used instead.
     pub by: &'a Item,
+}
+
+/// A combined Item: the descriptor's own when one Item makes it (the common case: no copy),
+/// a combination of several otherwise (boxed: an Item is large, and a resolution holds one
+/// per InstanceID). Reads as an [`Item`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Combined<'a> {
+    /// The one Item, as the descriptor has it.
+    Borrowed(&'a Item),
+    /// Several Items combined.
+    Owned(Box<Item>),
+}
+
+impl Combined<'_> {
+    /// The Item, owned (copied when borrowed).
+    pub fn into_owned(self) -> Item {
+        match self {
+            Combined::Borrowed(item) => item.clone(),
+            Combined::Owned(item) => *item,
+        }
+    }
+}
+
+impl Default for Combined<'_> {
+    fn default() -> Self {
+        Combined::Owned(Box::default())
+    }
+}
+
+impl std::ops::Deref for Combined<'_> {
+    type Target = Item;
+    fn deref(&self) -> &Item {
+        match self {
+            Combined::Borrowed(item) => item,
+            Combined::Owned(item) => item,
+        }
+    }
+}
+
+impl AsRef<Item> for Combined<'_> {
+    fn as_ref(&self) -> &Item {
+        self
+    }
 }
 
 /// An Item a configuration does not use, and why.
@@ -220,8 +263,8 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
         };
         resolved.push(ResolvedItem {
             item: combine(group.normal.iter().map(|(_, i)| *i)).unwrap_or_default(),
-            min: bound(&Bound::Min).map(Box::new),
-            max: bound(&Bound::Max).map(Box::new),
+            min: bound(&Bound::Min),
+            max: bound(&Bound::Max),
             sources: group.normal.into_iter().map(|(_, i)| i).collect(),
             superseded,
             markers: group.markers.into_iter().map(|(_, m)| m).collect(),
@@ -279,7 +322,7 @@ fn superseded<'a>(
             if let Some(&(later_index, later)) = latest.get(child.as_str()) {
                 block.push(Superseded {
                     item: source,
-                    child: child.clone(),
+                    child: child.to_string(),
                     by: later,
                 });
                 if by.is_none_or(|(b, _)| later_index > b) {
@@ -307,13 +350,13 @@ fn superseded<'a>(
 }
 
 /// The combination of `items` (document order): each field from the latest that has it.
-fn combine<'a>(mut items: impl Iterator<Item = &'a Item>) -> Option<Cow<'a, Item>> {
+fn combine<'a>(mut items: impl Iterator<Item = &'a Item>) -> Option<Combined<'a>> {
     let first = items.next()?;
     let Some(second) = items.next() else {
-        return Some(Cow::Borrowed(first));
+        return Some(Combined::Borrowed(first));
     };
     let mut out = first.clone();
-    let mut names: HashSet<String> = out.children.iter().cloned().collect();
+    let mut names: HashSet<Sym> = out.children.iter().cloned().collect();
     for later in std::iter::once(second).chain(items) {
         overlay(&mut out, later);
         for child in &later.children {
@@ -322,7 +365,7 @@ fn combine<'a>(mut items: impl Iterator<Item = &'a Item>) -> Option<Cow<'a, Item
             }
         }
     }
-    Some(Cow::Owned(out))
+    Some(Combined::Owned(Box::new(out)))
 }
 
 fn overlay(out: &mut Item, later: &Item) {

@@ -4,7 +4,7 @@ use serde::Serialize;
 use tern_diag::Position;
 
 use super::{Cx, Msg, attr_string, child_msg};
-use crate::node::Element;
+use crate::node::{Element, Sym};
 use crate::vocab;
 
 /// A `VirtualHardwareSection`.
@@ -100,7 +100,8 @@ pub struct Item {
     /// Local names of the child elements in document order, once each (`InstanceId` read as
     /// `InstanceID`): what combining Items with the same InstanceID compares.
     #[serde(skip)]
-    pub children: Vec<String>,
+    /// Shared with the document's names: no copy per Item.
+    pub children: Vec<Sym>,
     /// Start tag position.
     #[serde(skip)]
     pub position: Position,
@@ -295,14 +296,13 @@ impl Item {
     }
 }
 
-fn child_names(e: &Element) -> Vec<String> {
+fn child_names(e: &Element) -> Vec<Sym> {
     let mut seen = std::collections::HashSet::new();
     e.elements()
         .map(|c| match c.name().local.as_str() {
-            "InstanceId" => "InstanceID",
-            local => local,
+            "InstanceId" => Sym::from("InstanceID"),
+            _ => c.name().local.clone(),
         })
-        .filter(|name| seen.insert(*name))
-        .map(str::to_owned)
+        .filter(|name| seen.insert(name.clone()))
         .collect()
 }

@@ -16,8 +16,8 @@ use tern_diag::Position;
 
 pub use content::{Content, SectionRef, Sections, VirtualSystem, VirtualSystemCollection};
 pub use deployment::{
-    MAX_RESOLVED_OPTIONS, Resolved, ResolvedItem, Superseded, UnknownConfiguration, Unused,
-    UnusedReason, resolve_items,
+    Combined, MAX_RESOLVED_OPTIONS, Resolved, ResolvedItem, Superseded, UnknownConfiguration,
+    Unused, UnusedReason, resolve_items,
 };
 pub use envelope_sections::{
     Capacity, Compression, Configuration, Disk, DiskFormat, FileRef, MAX_CHUNK_NAMES, Network,

@@ -85,15 +85,29 @@ impl Report {
 pub fn validate_bytes(bytes: &[u8], options: &ValidateOptions) -> Report {
     match Document::parse_with(bytes, &options.parse) {
         Ok(doc) => validate(&doc, options),
-        Err(e) => Report {
-            dialect: DialectInfo {
-                dialect: crate::Dialect::Unknown,
-                namespace: None,
-                version: None,
-                quirks: Vec::new(),
-            },
-            findings: vec![e.to_finding()],
+        Err(e) => unparsed(&e),
+    }
+}
+
+// The report on a document that could not be read.
+fn unparsed(e: &crate::ParseError) -> Report {
+    Report {
+        dialect: DialectInfo {
+            dialect: crate::Dialect::Unknown,
+            namespace: None,
+            version: None,
+            quirks: Vec::new(),
         },
+        findings: vec![e.to_finding()],
+    }
+}
+
+/// [`validate_bytes`], taking the bytes: a UTF-8 descriptor becomes the document's text in
+/// place instead of being copied ([`Document::parse_owned`]).
+pub fn validate_owned(bytes: Vec<u8>, options: &ValidateOptions) -> Report {
+    match Document::parse_owned(bytes, &options.parse) {
+        Ok(doc) => validate(&doc, options),
+        Err(failure) => unparsed(&failure.error),
     }
 }
 

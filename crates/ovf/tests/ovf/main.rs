@@ -6,6 +6,7 @@ mod edit_cot;
 mod encoding;
 mod environment;
 mod info;
+mod memory;
 mod model;
 mod references;
 mod required;

@@ -1,0 +1,123 @@
+//! Where the memory of reading a descriptor goes: the peak resident set (`VmHWM` of
+//! `/proc/self/status`, reset through `/proc/self/clear_refs` between phases) of reading the
+//! file, parsing it into the lossless tree, the typed view, and validation, each as a
+//! multiple of the input size. Run with `cargo bench -p tern-ovf --bench memory -- FILE...`
+//! (`bench/ovf-shapes.sh` runs it over its generated shapes). Linux only: elsewhere the
+//! figures read 0.
+//!
+//! Each FILE is measured in a child process of its own (this bench run again with
+//! `--child`), so that a phase's peak is not hidden by what an earlier file left mapped.
+
+use std::path::Path;
+use std::process::Command;
+
+use tern_ovf::{Document, Envelope, ValidateOptions, validate};
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if let [flag, file] = &args[..]
+        && flag == "--child"
+    {
+        child(Path::new(file));
+        return;
+    }
+    println!(
+        "{:<32} {:>10} {:>16} {:>16} {:>16} {:>16} {:>16}",
+        "input", "bytes", "read", "parse", "parse+view", "validate", "fmt (to_bytes)"
+    );
+    let Ok(me) = std::env::current_exe() else {
+        return;
+    };
+    for file in &args {
+        let out = Command::new(&me).args(["--child", file]).output();
+        match out {
+            Ok(out) => print!("{}", String::from_utf8_lossy(&out.stdout)),
+            Err(e) => println!("{file}: {e}"),
+        }
+    }
+}
+
+// One file: the resident-set peak of each phase above the resident set before it.
+fn child(file: &Path) {
+    let base = rss_now();
+    let Ok(bytes) = std::fs::read(file) else {
+        println!("{}: unreadable", file.display());
+        return;
+    };
+    let size = bytes.len();
+    let read = peak() - base;
+    // Sizes stay far below 2^52: the conversions are exact.
+    #[allow(clippy::cast_precision_loss)]
+    let x = |kb: u64| {
+        let ratio = (kb * 1024) as f64 / size.max(1) as f64;
+        format!("{:>6.1} MB {:>5.1}x", kb as f64 / 1024.0, ratio)
+    };
+
+    reset_peak();
+    let doc = match Document::parse(&bytes) {
+        Ok(doc) => doc,
+        Err(e) => {
+            println!("{}: {e}", file.display());
+            return;
+        }
+    };
+    let parse = peak() - base;
+
+    reset_peak();
+    let env = Envelope::read(&doc);
+    let view = peak() - base;
+    drop(env);
+
+    reset_peak();
+    let report = validate(&doc, &ValidateOptions::default());
+    let valid = peak() - base;
+    drop(report);
+
+    reset_peak();
+    let out = doc.to_bytes();
+    let fmt = peak() - base;
+    std::hint::black_box(&out);
+
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    println!(
+        "{:<32} {:>10} {:>16} {:>16} {:>16} {:>16} {:>16}",
+        name,
+        size,
+        x(read),
+        x(parse),
+        x(view),
+        x(valid),
+        x(fmt)
+    );
+}
+
+// A field of /proc/self/status in KiB (0 where there is none).
+fn status(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(field))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn rss_now() -> u64 {
+    status("VmRSS:")
+}
+
+fn peak() -> u64 {
+    status("VmHWM:")
+}
+
+// The peak starts again from the current resident set (Linux ≥ 4.0).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
