@@ -47,7 +47,9 @@
 #![deny(missing_docs)]
 
 mod blob;
+mod postgres;
 mod record;
+mod s3;
 mod sqlite;
 mod writer;
 
@@ -57,6 +59,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 pub use blob::{BlobError, BlobFuture, BlobStore, ByteStream, CHUNK, LocalBlobs};
 pub use record::{CdmiRecord, MixinRecord, Query, Record};
+pub use postgres::{DEFAULT_POOL_SIZE, PostgresStore};
+pub use s3::{S3Blobs, S3Location};
 pub use sqlite::SqliteStore;
 
 /// A back end of entities and user mixins.
@@ -158,6 +162,10 @@ pub enum StoreError {
     /// The store was closed.
     #[error("store: closed")]
     Closed,
+    /// The transaction lost a race with another one (a deadlock PostgreSQL broke, a
+    /// serialization failure) and was rolled back: the request can be sent again.
+    #[error("store: conflict with a concurrent transaction (rolled back): {0}")]
+    Conflict(String),
     /// The work panicked; its transaction was rolled back.
     #[error("store: the transaction's work panicked (rolled back)")]
     Panicked,
