@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use tern_store::{
-    CdmiRecord, Decision, MixinRecord, PostgresStore, Query, Record, Store,
-    StoreError, read, transact,
+    CdmiRecord, Decision, MixinRecord, PostgresStore, Query, Record, Store, StoreError, read,
+    transact,
 };
 
 use crate::services;
@@ -78,7 +78,10 @@ async fn entities_round_trip(store: Arc<dyn Store>) {
     let mut tagged = vm("/compute/1", "{\"a\":2}");
     tagged.mixins = vec!["http://x#small".into(), "http://x#fast".into()];
     put(s, tagged.clone()).await;
-    assert_eq!(read(s, |tx| tx.get("/compute/1")).await.unwrap(), Some(tagged));
+    assert_eq!(
+        read(s, |tx| tx.get("/compute/1")).await.unwrap(),
+        Some(tagged)
+    );
     let deleted = transact(s, |tx| Ok((tx.delete("/compute/1")?, Decision::Commit)))
         .await
         .unwrap();
@@ -94,7 +97,10 @@ async fn entities_round_trip(store: Arc<dyn Store>) {
 async fn listings_filter_order_and_page(store: Arc<dyn Store>) {
     let s = store.as_ref();
     // Byte order, whatever the database's collation: upper case before lower case.
-    for (i, l) in ["/compute/b", "/compute/B", "/compute/a", "/compute/_"].iter().enumerate() {
+    for (i, l) in ["/compute/b", "/compute/B", "/compute/a", "/compute/_"]
+        .iter()
+        .enumerate()
+    {
         let mut r = vm(l, &i.to_string());
         if i % 2 == 0 {
             r.mixins = vec!["http://x#even".into()];
@@ -131,7 +137,13 @@ async fn listings_filter_order_and_page(store: Arc<dyn Store>) {
     let locations = |rs: &[Record]| rs.iter().map(|r| r.location.clone()).collect::<Vec<_>>();
     assert_eq!(
         locations(&all),
-        ["/compute/B", "/compute/_", "/compute/a", "/compute/b", "/storage/1"]
+        [
+            "/compute/B",
+            "/compute/_",
+            "/compute/a",
+            "/compute/b",
+            "/storage/1"
+        ]
     );
     assert_eq!(computes.len(), 4);
     assert_eq!(locations(&even), ["/compute/a", "/compute/b"]);
@@ -168,7 +180,11 @@ async fn links_and_mixins(store: Arc<dyn Store>) {
     .await
     .unwrap();
     let (from, to, mixins) = read(s, |tx| {
-        Ok((tx.links_of("/compute/1")?, tx.links_of("/network/1")?, tx.mixins()?))
+        Ok((
+            tx.links_of("/compute/1")?,
+            tx.links_of("/network/1")?,
+            tx.mixins()?,
+        ))
     })
     .await
     .unwrap();
@@ -176,7 +192,13 @@ async fn links_and_mixins(store: Arc<dyn Store>) {
     assert_eq!(to, vec![link]);
     assert_eq!(mixins, vec![mixin]);
     let gone = transact(s, |tx| {
-        Ok(((tx.delete_mixin("http://me#stuff")?, tx.delete_mixin("http://me#stuff")?), Decision::Commit))
+        Ok((
+            (
+                tx.delete_mixin("http://me#stuff")?,
+                tx.delete_mixin("http://me#stuff")?,
+            ),
+            Decision::Commit,
+        ))
     })
     .await
     .unwrap();
@@ -243,7 +265,10 @@ async fn cdmi_rows(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert!(deleted);
-    assert_eq!(read(s, |tx| tx.cdmi_count_children("/c/")).await.unwrap(), 2);
+    assert_eq!(
+        read(s, |tx| tx.cdmi_count_children("/c/")).await.unwrap(),
+        2
+    );
 }
 
 async fn refused_work_keeps_nothing(store: Arc<dyn Store>) {
@@ -268,7 +293,10 @@ async fn refused_work_keeps_nothing(store: Arc<dyn Store>) {
         Ok(((), Decision::Commit))
     })
     .await;
-    assert!(matches!(panicked, Err(StoreError::Panicked)), "{panicked:?}");
+    assert!(
+        matches!(panicked, Err(StoreError::Panicked)),
+        "{panicked:?}"
+    );
     let n = read(s, |tx| tx.count(&Query::default())).await.unwrap();
     assert_eq!(n, 0);
     // The store still works after a panic.
@@ -279,7 +307,10 @@ async fn refused_work_keeps_nothing(store: Arc<dyn Store>) {
 async fn read_only_transactions_refuse_writes(store: Arc<dyn Store>) {
     let s = store.as_ref();
     let written = read(s, |tx| tx.put(&vm("/compute/1", "{}"))).await;
-    assert!(written.is_err(), "a write in a read-only transaction: {written:?}");
+    assert!(
+        written.is_err(),
+        "a write in a read-only transaction: {written:?}"
+    );
     assert_eq!(read(s, |tx| tx.get("/compute/1")).await.unwrap(), None);
 }
 

@@ -58,8 +58,8 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 
 pub use blob::{BlobError, BlobFuture, BlobStore, ByteStream, CHUNK, LocalBlobs};
-pub use record::{CdmiRecord, MixinRecord, Query, Record};
 pub use postgres::{DEFAULT_POOL_SIZE, PostgresStore};
+pub use record::{CdmiRecord, MixinRecord, Query, Record};
 pub use s3::{S3Blobs, S3Location};
 pub use sqlite::SqliteStore;
 

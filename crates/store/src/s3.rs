@@ -63,7 +63,10 @@ impl S3Blobs {
     /// endpoints only. Nothing is sent until the first operation.
     pub fn open(location: &S3Location, endpoint: Option<&str>) -> Result<Self, BlobError> {
         // reqwest's rustls takes the process's crypto provider: ring, as tern-client's.
-        #[allow(deprecated, reason = "ring has no post-quantum key exchange; it is the crypto of the rest of tern")]
+        #[allow(
+            deprecated,
+            reason = "ring has no post-quantum key exchange; it is the crypto of the rest of tern"
+        )]
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = AmazonS3Builder::from_env().with_bucket_name(&location.bucket);
         if std::env::var_os("AWS_REGION").is_none()
@@ -191,13 +194,17 @@ pub(crate) async fn listed_older_than(
     store: &dyn ObjectStore,
     age: Duration,
 ) -> Result<Vec<String>, BlobError> {
-    let before = SystemTime::now().checked_sub(age).unwrap_or(SystemTime::UNIX_EPOCH);
+    let before = SystemTime::now()
+        .checked_sub(age)
+        .unwrap_or(SystemTime::UNIX_EPOCH);
     let mut listed = store.list(None);
     let mut keys = Vec::new();
     while let Some(meta) = listed.next().await {
         let meta = meta.map_err(backend)?;
         let modified = SystemTime::UNIX_EPOCH
-            + Duration::from_millis(u64::try_from(meta.last_modified.timestamp_millis()).unwrap_or(0));
+            + Duration::from_millis(
+                u64::try_from(meta.last_modified.timestamp_millis()).unwrap_or(0),
+            );
         if age.is_zero() || modified <= before {
             keys.push(meta.location.to_string());
         }

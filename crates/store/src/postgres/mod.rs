@@ -189,7 +189,10 @@ pub(crate) fn pg(e: tokio_postgres::Error) -> StoreError {
         None => e.to_string(),
     };
     match e.code() {
-        Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED => {
+        Some(c)
+            if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                || *c == SqlState::T_R_DEADLOCK_DETECTED =>
+        {
             StoreError::Conflict(message)
         }
         _ => StoreError::Database(message),

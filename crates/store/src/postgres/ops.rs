@@ -133,7 +133,10 @@ impl Transaction for PgTransaction<'_> {
     }
 
     fn mixins(&mut self) -> Result<Vec<MixinRecord>, StoreError> {
-        let rows = self.query("SELECT id, location, body FROM user_mixins ORDER BY id", &[])?;
+        let rows = self.query(
+            "SELECT id, location, body FROM user_mixins ORDER BY id",
+            &[],
+        )?;
         rows.iter()
             .map(|row| {
                 Ok(MixinRecord {
