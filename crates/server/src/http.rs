@@ -215,6 +215,8 @@ async fn answer(app: &App, request: Request) -> Reply {
         occi_headers: occi_headers(&parts.headers),
         body,
         base: format!("http://{host}"),
+        if_match: text(header::IF_MATCH),
+        if_none_match: text(header::IF_NONE_MATCH),
     };
     app.provider.handle(request).await
 }

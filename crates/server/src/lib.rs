@@ -42,6 +42,7 @@ mod listener;
 mod negotiate;
 mod provider;
 mod render;
+mod version;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -15,6 +15,7 @@
 
 mod names;
 mod ops;
+mod precondition;
 mod stored;
 
 use std::collections::HashSet;
@@ -212,6 +213,7 @@ impl Cdmi {
                 }
             }
         }
+        let if_match = text("if-match");
         let request = ops::Request {
             method: parts.method.as_str().to_owned(),
             raw_path: parts.uri.path().to_owned(),
@@ -223,7 +225,9 @@ impl Cdmi {
             content_range: text("content-range"),
             body,
         };
-        let mut response = ops::answer(self, request).await;
+        let method = request.method.clone();
+        let mut response =
+            precondition::scoped(&method, if_match, ops::answer(self, request)).await;
         if let Some(v) = served.and_then(|v| HeaderValue::from_str(&v).ok()) {
             response.headers_mut().insert(VERSION_HEADER, v);
         }

@@ -162,7 +162,7 @@ async fn load(
     cdmi: &Cdmi,
     key: String,
 ) -> Result<Option<(CdmiRecord, Option<CdmiRecord>)>, Response> {
-    read(cdmi.store.as_ref(), move |tx| {
+    let loaded = read(cdmi.store.as_ref(), move |tx| {
         let Some(row) = tx.cdmi_get(&key)? else {
             return Ok(None);
         };
@@ -173,7 +173,11 @@ async fn load(
         Ok(Some((row, parent)))
     })
     .await
-    .map_err(|e| store_failed(&e))
+    .map_err(|e| store_failed(&e))?;
+    if let Some((row, _)) = &loaded {
+        super::precondition::seen(row);
+    }
+    Ok(loaded)
 }
 
 async fn exists(cdmi: &Cdmi, key: String) -> Result<bool, Response> {
@@ -681,6 +685,8 @@ enum Saved {
     NoParent,
     Gone,
     Conflict,
+    // `If-Match` named another version (412).
+    Precondition,
 }
 
 async fn plain_container(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
@@ -797,6 +803,7 @@ fn finish_container(cdmi: &Cdmi, path: &CdmiPath, outcome: Saved, cdmi_mode: boo
             "CDMI-CONFLICT",
             "another write replaced the value meanwhile; try again",
         )),
+        Saved::Precondition => Err(super::precondition::failed(&path.key())),
     }
 }
 
@@ -1210,6 +1217,8 @@ struct Switch {
     blob: Option<(String, u64)>,
     existed: bool,
     change: Change,
+    // The request's `If-Match`.
+    if_match: Option<String>,
 }
 
 type Switched = ((Saved, Option<String>), Decision);
@@ -1226,8 +1235,12 @@ impl Switch {
             blob,
             existed,
             change,
+            if_match,
         } = self;
         let existing = tx.cdmi_get(&key)?;
+        if !super::precondition::holds(if_match.as_deref(), existing.as_ref()) {
+            return Ok(((Saved::Precondition, None), Decision::Rollback));
+        }
         if existed && existing.is_none() {
             return Ok(((Saved::Gone, None), Decision::Rollback));
         }
@@ -1328,13 +1341,12 @@ async fn save_object(
         blob: written.map(|size| (blob_key.clone(), size)),
         existed,
         change,
+        if_match: super::precondition::expected(),
     };
     let outcome = transact(cdmi.store.as_ref(), move |tx| switch.run(tx)).await;
     match outcome {
         Ok((outcome, old_blob)) => {
-            if matches!(outcome, Saved::Gone | Saved::NoParent | Saved::Conflict)
-                && written.is_some()
-            {
+            if !matches!(outcome, Saved::New(_) | Saved::Updated) && written.is_some() {
                 let _ = cdmi.blobs.delete(&blob_key).await;
             }
             if let Some(old) = old_blob {
@@ -1538,10 +1550,14 @@ async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
             format!("{key} is a container: its URI ends with /"),
         ));
     }
+    let if_match = super::precondition::expected();
     let blobs = transact(cdmi.store.as_ref(), move |tx| {
         let Some(row) = tx.cdmi_get(&key)? else {
             return Ok((None, Decision::Rollback));
         };
+        if !super::precondition::holds(if_match.as_deref(), Some(&row)) {
+            return Ok((Some(None), Decision::Rollback));
+        }
         let mut blobs = Vec::new();
         let mut pending = vec![row];
         while let Some(row) = pending.pop() {
@@ -1553,7 +1569,7 @@ async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
             }
             tx.cdmi_delete(&row.path)?;
         }
-        Ok((Some(blobs), Decision::Commit))
+        Ok((Some(Some(blobs)), Decision::Commit))
     })
     .await
     .map_err(|e| store_failed(&e))?;
@@ -1563,6 +1579,9 @@ async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
             "CDMI-NOT-FOUND",
             format!("no object at {}", path.key()),
         ));
+    };
+    let Some(blobs) = blobs else {
+        return Err(super::precondition::failed(&path.key()));
     };
     cdmi.remember_top(path, false);
     for blob in blobs {
