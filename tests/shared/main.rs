@@ -3,6 +3,7 @@
 //! under concurrent load. The services come from `.ci/services.sh` (see `services`).
 
 mod conformance;
+mod instances;
 mod precondition;
 mod services;
 

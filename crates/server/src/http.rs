@@ -71,6 +71,10 @@ const IMAGES: &str = "/images/";
 async fn route(app: Arc<App>, occi: Router, request: Request) -> Response {
     let provider = Arc::clone(&app.provider);
     let cdmi = provider.cdmi();
+    cdmi.learn_top(request.uri().path(), |segment| {
+        provider.occi_segment(segment)
+    })
+    .await;
     let claimed = cdmi.claims(
         request.method().as_str(),
         request.uri().path(),

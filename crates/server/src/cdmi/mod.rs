@@ -17,6 +17,7 @@ mod names;
 mod ops;
 mod precondition;
 mod stored;
+mod top;
 
 use std::collections::HashSet;
 use std::sync::{Arc, PoisonError, RwLock};
