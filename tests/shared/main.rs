@@ -2,6 +2,7 @@
 //! the store traits' conformance on both back ends, the S3 blob store, and real instances
 //! under concurrent load. The services come from `.ci/services.sh` (see `services`).
 
+mod blobs;
 mod conformance;
 mod instances;
 mod precondition;
