@@ -71,7 +71,11 @@ fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i % 251) as u8).collect()
 }
 
-async fn read_all(blobs: &dyn BlobStore, key: &str, range: Option<std::ops::Range<u64>>) -> Vec<u8> {
+async fn read_all(
+    blobs: &dyn BlobStore,
+    key: &str,
+    range: Option<std::ops::Range<u64>>,
+) -> Vec<u8> {
     let mut s = blobs.get(key, range).await.unwrap();
     let mut out = Vec::new();
     while let Some(c) = s.next().await {
@@ -82,21 +86,33 @@ async fn read_all(blobs: &dyn BlobStore, key: &str, range: Option<std::ops::Rang
 
 async fn small_values_round_trip(blobs: Arc<dyn BlobStore>) {
     let b = blobs.as_ref();
-    assert_eq!(b.put("a.1", stream(1000, 300, None), 10_000).await.unwrap(), 1000);
+    assert_eq!(
+        b.put("a.1", stream(1000, 300, None), 10_000).await.unwrap(),
+        1000
+    );
     assert_eq!(read_all(b, "a.1", None).await, pattern(1000));
-    assert_eq!(read_all(b, "a.1", Some(10..20)).await, pattern(1000)[10..20]);
+    assert_eq!(
+        read_all(b, "a.1", Some(10..20)).await,
+        pattern(1000)[10..20]
+    );
     assert!(read_all(b, "a.1", Some(5..5)).await.is_empty());
     assert_eq!(b.keys().await.unwrap(), vec!["a.1".to_owned()]);
     b.delete("a.1").await.unwrap();
     b.delete("a.1").await.unwrap();
     assert!(b.keys().await.unwrap().is_empty());
-    assert!(matches!(b.get("a.1", None).await, Err(BlobError::NotFound(_))));
+    assert!(matches!(
+        b.get("a.1", None).await,
+        Err(BlobError::NotFound(_))
+    ));
 }
 
 async fn large_values_stream_in_parts(blobs: Arc<dyn BlobStore>) {
     let b = blobs.as_ref();
     let len = 20 * 1024 * 1024 + 123;
-    let written = b.put("big", stream(len, 1024 * 1024, None), u64::MAX).await.unwrap();
+    let written = b
+        .put("big", stream(len, 1024 * 1024, None), u64::MAX)
+        .await
+        .unwrap();
     assert_eq!(written, len as u64);
     let whole = read_all(b, "big", None).await;
     assert!(whole == pattern(len), "the value read back differs");
@@ -109,28 +125,46 @@ async fn large_values_stream_in_parts(blobs: Arc<dyn BlobStore>) {
 async fn refused_uploads_leave_nothing(blobs: Arc<dyn BlobStore>) {
     let b = blobs.as_ref();
     let over = b.put("too-big", stream(3000, 1000, None), 2500).await;
-    assert!(matches!(over, Err(BlobError::TooLarge { limit: 2500 })), "{over:?}");
+    assert!(
+        matches!(over, Err(BlobError::TooLarge { limit: 2500 })),
+        "{over:?}"
+    );
     // Cut off after more than one part went out.
     let cut = b
-        .put("cut", stream(12 * 1024 * 1024, 1024 * 1024, Some(9 * 1024 * 1024)), u64::MAX)
+        .put(
+            "cut",
+            stream(12 * 1024 * 1024, 1024 * 1024, Some(9 * 1024 * 1024)),
+            u64::MAX,
+        )
         .await;
     assert!(matches!(cut, Err(BlobError::Upload(_))), "{cut:?}");
-    assert!(b.keys().await.unwrap().is_empty(), "nothing of a refused upload is kept");
+    assert!(
+        b.keys().await.unwrap().is_empty(),
+        "nothing of a refused upload is kept"
+    );
 }
 
 async fn listing_by_age(blobs: Arc<dyn BlobStore>) {
     let b = blobs.as_ref();
     b.put("young", stream(10, 10, None), 100).await.unwrap();
-    assert_eq!(b.keys_older_than(Duration::ZERO).await.unwrap(), vec!["young".to_owned()]);
+    assert_eq!(
+        b.keys_older_than(Duration::ZERO).await.unwrap(),
+        vec!["young".to_owned()]
+    );
     assert!(
-        b.keys_older_than(Duration::from_secs(3600)).await.unwrap().is_empty(),
+        b.keys_older_than(Duration::from_secs(3600))
+            .await
+            .unwrap()
+            .is_empty(),
         "a blob just written is not a garbage candidate"
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn s3_prefixes_keep_their_blobs_apart() {
-    let Some(endpoint) = services::s3_endpoint() else { return };
+    let Some(endpoint) = services::s3_endpoint() else {
+        return;
+    };
     let bucket = services::fresh_bucket(&endpoint).await;
     let open = |prefix: &str| {
         let location: S3Location = format!("s3://{bucket}/{prefix}").parse().unwrap();

@@ -48,7 +48,12 @@ struct Head {
 }
 
 fn store_failed(e: &StoreError) -> Response {
-    error(500, "CDMI-STORE", e.to_string())
+    match e {
+        // A race with another instance's transaction, broken by the shared store: the
+        // client may send the request again.
+        StoreError::Conflict(_) => error(503, "CDMI-RETRY", e.to_string()),
+        _ => error(500, "CDMI-STORE", e.to_string()),
+    }
 }
 
 fn blob_failed(e: &BlobError) -> Response {

@@ -254,23 +254,39 @@ impl Provider {
                 Reply::error(500, format!("the request was not carried out: {e}"))
             });
         }
-        let result = transact(self.store.as_ref(), move |tx| {
-            let mut after = After::default();
-            let outcome = route(&work_ctx, tx, &request, media, &mut after);
-            match outcome {
-                Ok(reply) => Ok(((reply, after), Decision::Commit)),
-                Err(Fail::Reply(reply)) => {
-                    work_ctx
-                        .orphans
+        // A transaction that lost a race with another instance's (a deadlock the shared
+        // store broke) left nothing: the request is carried out again, a few times.
+        let mut tries = 0;
+        let result = loop {
+            let (work_ctx, request) = (work_ctx.clone(), request.clone());
+            let result = transact(self.store.as_ref(), move |tx| {
+                let mut after = After::default();
+                let outcome = route(&work_ctx, tx, &request, media, &mut after);
+                match outcome {
+                    Ok(reply) => Ok(((reply, after), Decision::Commit)),
+                    Err(Fail::Reply(reply)) => {
+                        work_ctx
+                            .orphans
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .clear();
+                        Ok(((reply, After::default()), Decision::Rollback))
+                    }
+                    Err(Fail::Store(e)) => Err(e),
+                }
+            })
+            .await;
+            tries += 1;
+            match result {
+                Err(StoreError::Conflict(_)) if tries < CONFLICT_TRIES => {
+                    ctx.orphans
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
                         .clear();
-                    Ok(((reply, After::default()), Decision::Rollback))
                 }
-                Err(Fail::Store(e)) => Err(e),
+                result => break result,
             }
-        })
-        .await;
+        };
         match result {
             Ok((reply, after)) => {
                 let orphans = std::mem::take(
@@ -288,6 +304,10 @@ impl Provider {
                     self.finish_later(location, attribute, state);
                 }
                 reply
+            }
+            Err(e @ StoreError::Conflict(_)) => {
+                Reply::error(503, format!("the request was not carried out: {e}"))
+                    .with_header("Retry-After", "1")
             }
             Err(e) => {
                 tracing::error!("request failed in the store: {e}");
@@ -319,6 +339,9 @@ impl Provider {
         });
     }
 }
+
+/// How many times a request whose transaction lost a race is carried out at most.
+const CONFLICT_TRIES: u32 = 3;
 
 fn parse_options(version: OcciVersion) -> ParseOptions {
     ParseOptions {
