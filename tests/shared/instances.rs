@@ -421,3 +421,58 @@ fn two_instances_share_postgres_and_s3_and_lose_nothing() {
     let (named, stored) = blobs(&shared);
     assert_eq!(named, stored, "after gc every blob is named by a row");
 }
+
+#[test]
+fn user_mixins_defined_through_one_instance_are_known_to_the_other() {
+    let Some(shared) = shared() else { return };
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let a = shared.start(dirs[0].path());
+    let b = shared.start(dirs[1].path());
+    let c = client();
+    let vm = c
+        .put(format!("{}/compute/tagged", b.base))
+        .header("Content-Type", "application/occi+json")
+        .body(COMPUTE_JSON)
+        .send()
+        .unwrap();
+    assert_eq!(vm.status(), StatusCode::CREATED);
+    let mixin = "Category: gold; scheme=\"http://example.com/tags#\"; class=\"mixin\"; location=\"/tags/gold/\"\r\n";
+    let defined = c
+        .post(format!("{}/-/", a.base))
+        .header("Content-Type", "text/plain")
+        .body(mixin)
+        .send()
+        .unwrap();
+    assert_eq!(defined.status(), StatusCode::OK);
+    // Through the other instance, at once: tag the compute with it, list its collection.
+    let tag = c
+        .post(format!("{}/tags/gold/", b.base))
+        .header("Content-Type", "text/uri-list")
+        .body(format!("{}/compute/tagged\n", b.base))
+        .send()
+        .unwrap();
+    assert_eq!(tag.status(), StatusCode::OK, "{}", tag.text().unwrap());
+    let members = c
+        .get(format!("{}/tags/gold/", a.base))
+        .header("Accept", "text/uri-list")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(members.contains("/compute/tagged"), "{members}");
+    // Removed through A: B refuses it next.
+    let removed = c
+        .delete(format!("{}/-/", a.base))
+        .header("Content-Type", "text/plain")
+        .body(mixin)
+        .send()
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::OK);
+    let gone = c
+        .post(format!("{}/tags/gold/", b.base))
+        .header("Content-Type", "text/uri-list")
+        .body(format!("{}/compute/tagged\n", b.base))
+        .send()
+        .unwrap();
+    assert!(gone.status().is_client_error(), "{}", gone.status());
+}

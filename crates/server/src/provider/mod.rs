@@ -8,6 +8,7 @@ mod images;
 mod ovf;
 mod query;
 mod request;
+mod shared_catalogue;
 mod stored;
 
 use std::collections::HashSet;
@@ -36,6 +37,8 @@ pub struct Provider {
     driver: Arc<dyn Driver>,
     version: OcciVersion,
     catalogue: RwLock<Arc<Catalogue>>,
+    // With a store other instances share: the catalogue each request's transaction sees.
+    shared: Option<shared_catalogue::SharedCatalogue>,
     // User mixins change the catalogue: one such change at a time.
     categories: tokio::sync::Mutex<()>,
     delay: Option<Duration>,
@@ -110,6 +113,8 @@ impl Provider {
             store,
             driver,
             version,
+            shared: (config.store != crate::config::StoreLocation::Embedded)
+                .then(|| shared_catalogue::SharedCatalogue::new(Arc::new(catalogue.clone()))),
             catalogue: RwLock::new(Arc::new(catalogue)),
             categories: tokio::sync::Mutex::new(()),
             delay: config.simulate_delay,
@@ -210,6 +215,13 @@ impl Provider {
 
     /// Answers one request.
     pub(crate) async fn handle(&self, request: OcciRequest) -> Reply {
+        if let Some(c) = &self.shared {
+            // Routing by mixin locations follows what the last request read.
+            *self
+                .catalogue
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = c.current();
+        }
         let qi = request.path == "/-/" || request.path == "/.well-known/org/ogf/occi/-/";
         // Query-interface changes rebuild the catalogue: one at a time.
         let _guard = if (qi && matches!(request.method, Method::Post | Method::Delete))
@@ -241,7 +253,12 @@ impl Provider {
         let work_ctx = ctx.clone();
         // Reads run on a snapshot, beside each other and beside the writer.
         if matches!(request.method, Method::Get | Method::Head) {
+            let shared = self.shared.clone();
             let result = read(self.store.as_ref(), move |tx| {
+                let mut work_ctx = work_ctx;
+                if let Some(c) = &shared {
+                    c.refresh(tx, &mut work_ctx)?;
+                }
                 let mut after = After::default();
                 match route(&work_ctx, tx, &request, media, &mut after) {
                     Ok(reply) | Err(Fail::Reply(reply)) => Ok(reply),
@@ -258,8 +275,12 @@ impl Provider {
         // store broke) left nothing: the request is carried out again, a few times.
         let mut tries = 0;
         let result = loop {
-            let (work_ctx, request) = (work_ctx.clone(), request.clone());
+            let (mut work_ctx, request) = (work_ctx.clone(), request.clone());
+            let shared = self.shared.clone();
             let result = transact(self.store.as_ref(), move |tx| {
+                if let Some(c) = &shared {
+                    c.refresh(tx, &mut work_ctx)?;
+                }
                 let mut after = After::default();
                 let outcome = route(&work_ctx, tx, &request, media, &mut after);
                 match outcome {
