@@ -5,6 +5,7 @@
 mod blobs;
 mod conformance;
 mod instances;
+mod migrations;
 mod precondition;
 mod services;
 
