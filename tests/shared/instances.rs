@@ -331,26 +331,26 @@ fn blobs(shared: &Shared) -> (HashSet<String>, HashSet<String>) {
 fn two_instances_share_postgres_and_s3_and_lose_nothing() {
     let Some(shared) = shared() else { return };
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let a = shared.start(dirs[0].path());
-    let b = shared.start(dirs[1].path());
-    let bases = vec![a.base.clone(), b.base.clone()];
-    let c = client();
+    let first = shared.start(dirs[0].path());
+    let second = shared.start(dirs[1].path());
+    let bases = vec![first.base.clone(), second.base.clone()];
+    let http = client();
     // The shared state the clients start from.
-    let r = c
-        .put(format!("{}{COUNTER}", a.base))
+    let answer = http
+        .put(format!("{}{COUNTER}", first.base))
         .header("Content-Type", "application/occi+json")
         .body(r#"{"kind": "http://schemas.ogf.org/occi/infrastructure#compute", "attributes": {"occi.compute.hostname": "n0"}}"#)
         .send()
         .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let r = c
-        .put(format!("{}/compute/acted", b.base))
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    let answer = http
+        .put(format!("{}/compute/acted", second.base))
         .header("Content-Type", "application/occi+json")
         .body(COMPUTE_JSON)
         .send()
         .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    crate::cdmi_container(&c, &a.base, "/big/");
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    crate::cdmi_container(&http, &first.base, "/big/");
 
     let ack = Arc::new(Acknowledged::default());
     let stop = Arc::new(AtomicBool::new(false));
@@ -369,10 +369,10 @@ fn two_instances_share_postgres_and_s3_and_lose_nothing() {
         "no 64 MiB object went through"
     );
     for base in &bases {
-        check(&c, base, &ack);
+        check(&http, base, &ack);
     }
     let state = |base: &str| {
-        let got = c
+        let got = http
             .get(format!("{base}/compute/acted"))
             .header("Accept", "application/occi+json")
             .send()
@@ -380,23 +380,23 @@ fn two_instances_share_postgres_and_s3_and_lose_nothing() {
         let v: serde_json::Value = serde_json::from_str(&got.text().unwrap()).unwrap();
         v["attributes"]["occi.compute.state"].clone()
     };
-    assert_eq!(state(&a.base), state(&b.base));
+    assert_eq!(state(&first.base), state(&second.base));
 
     // Again, with instance A killed (SIGKILL) a moment into the load.
     let killer = {
-        let mut a = a;
+        let mut first = first;
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(1500));
-            a.child.kill().unwrap();
-            a.child.wait().unwrap();
-            drop(a);
+            first.child.kill().unwrap();
+            first.child.wait().unwrap();
+            drop(first);
         })
     };
     load(&bases, &ack, &stop, Duration::from_secs(10), "killed");
     killer.join().unwrap();
-    check(&c, &b.base, &ack);
+    check(&http, &second.base, &ack);
     let restarted = shared.start(dirs[0].path());
-    check(&c, &restarted.base, &ack);
+    check(&http, &restarted.base, &ack);
 
     // No row names a missing blob; after `tern serve gc`, no blob is unnamed.
     let (named, stored) = blobs(&shared);

@@ -43,8 +43,7 @@ pub async fn fresh_database(url: &str) -> String {
         NEXT.fetch_add(1, Ordering::Relaxed),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0)
+            .map_or(0, |d| d.subsec_nanos())
     );
     let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
         .await

@@ -7,6 +7,8 @@
 //! on the row the transaction read (and, on PostgreSQL, locked): a compare-and-set, so two
 //! instances never both win a race on one version.
 
+use std::fmt::Write as _;
+
 use sha2::{Digest, Sha256};
 
 /// The strong entity tag of a state given as parts (`"` + 32 hex digits + `"`).
@@ -20,7 +22,7 @@ pub(crate) fn tag(parts: &[&str]) -> String {
     let mut out = String::with_capacity(34);
     out.push('"');
     for b in &digest[..16] {
-        out.push_str(&format!("{b:02x}"));
+        let _ = write!(out, "{b:02x}");
     }
     out.push('"');
     out

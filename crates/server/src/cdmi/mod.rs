@@ -228,7 +228,7 @@ impl Cdmi {
         };
         let method = request.method.clone();
         let mut response =
-            precondition::scoped(&method, if_match, ops::answer(self, request)).await;
+            precondition::scoped(&method, if_match, Box::pin(ops::answer(self, request))).await;
         if let Some(v) = served.and_then(|v| HeaderValue::from_str(&v).ok()) {
             response.headers_mut().insert(VERSION_HEADER, v);
         }

@@ -248,7 +248,7 @@ pub(crate) fn create(
     };
     let location = match name(ctx, tx, &mut stored, place)? {
         Named::New(location) => location,
-        Named::Existing(there) => return Ok(there),
+        Named::Existing(there) => return Ok(*there),
     };
     let catalogue = &ctx.catalogue;
     let base = match stored {
@@ -309,7 +309,7 @@ enum Named {
     New(String),
     // Nowhere: the client-chosen location holds the entity this request would create (a
     // retry, maybe through another instance, of a create whose reply was lost).
-    Existing(Stored),
+    Existing(Box<Stored>),
 }
 
 // Gives the new entity its id and location (409 when taken by another entity).
@@ -362,7 +362,7 @@ fn name(
     if let Some(record) = tx.get(&location)? {
         let there = Stored::from_record(ctx, &record)?;
         if same_entity(stored, &there) {
-            return Ok(Named::Existing(there));
+            return Ok(Named::Existing(Box::new(there)));
         }
         return Err(conflict(format!(
             "{location} exists already (with another rendering)"

@@ -271,11 +271,48 @@ impl Provider {
                 Reply::error(500, format!("the request was not carried out: {e}"))
             });
         }
-        // A transaction that lost a race with another instance's (a deadlock the shared
-        // store broke) left nothing: the request is carried out again, a few times.
+        let result = self.write(work_ctx, &request, media).await;
+        match result {
+            Ok((reply, after)) => {
+                let orphans = std::mem::take(
+                    &mut *ctx.orphans.lock().unwrap_or_else(PoisonError::into_inner),
+                );
+                self.cdmi.delete_blobs(orphans).await;
+                if let Some(c) = after.catalogue {
+                    *self
+                        .catalogue
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner) = Arc::new(c);
+                }
+                for (location, attribute, state) in after.pending {
+                    ctx.mark_busy(&location);
+                    self.finish_later(location, attribute, state);
+                }
+                reply
+            }
+            Err(e @ StoreError::Conflict(_)) => {
+                Reply::error(503, format!("the request was not carried out: {e}"))
+                    .with_header("Retry-After", "1")
+            }
+            Err(e) => {
+                tracing::error!("request failed in the store: {e}");
+                Reply::error(500, format!("the request was not carried out: {e}"))
+            }
+        }
+    }
+
+    // Runs a changing request in one transaction. One that lost a race with another
+    // instance's (a deadlock the shared store broke) left nothing: it is carried out again,
+    // a few times.
+    async fn write(
+        &self,
+        ctx: Ctx,
+        request: &OcciRequest,
+        media: MediaType,
+    ) -> Result<(Reply, After), StoreError> {
         let mut tries = 0;
-        let result = loop {
-            let (mut work_ctx, request) = (work_ctx.clone(), request.clone());
+        loop {
+            let (mut work_ctx, request) = (ctx.clone(), request.clone());
             let shared = self.shared.clone();
             let result = transact(self.store.as_ref(), move |tx| {
                 if let Some(c) = &shared {
@@ -305,34 +342,7 @@ impl Provider {
                         .unwrap_or_else(PoisonError::into_inner)
                         .clear();
                 }
-                result => break result,
-            }
-        };
-        match result {
-            Ok((reply, after)) => {
-                let orphans = std::mem::take(
-                    &mut *ctx.orphans.lock().unwrap_or_else(PoisonError::into_inner),
-                );
-                self.cdmi.delete_blobs(orphans).await;
-                if let Some(c) = after.catalogue {
-                    *self
-                        .catalogue
-                        .write()
-                        .unwrap_or_else(PoisonError::into_inner) = Arc::new(c);
-                }
-                for (location, attribute, state) in after.pending {
-                    ctx.mark_busy(&location);
-                    self.finish_later(location, attribute, state);
-                }
-                reply
-            }
-            Err(e @ StoreError::Conflict(_)) => {
-                Reply::error(503, format!("the request was not carried out: {e}"))
-                    .with_header("Retry-After", "1")
-            }
-            Err(e) => {
-                tracing::error!("request failed in the store: {e}");
-                Reply::error(500, format!("the request was not carried out: {e}"))
+                result => return result,
             }
         }
     }

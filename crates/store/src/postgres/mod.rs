@@ -182,6 +182,7 @@ fn run_blocking(
 
 /// A PostgreSQL error as a store error: a serialization failure or a deadlock is a
 /// [`StoreError::Conflict`] (to be retried by the client), the rest a database error.
+#[allow(clippy::needless_pass_by_value, reason = "used as `map_err(pg)`")]
 pub(crate) fn pg(e: tokio_postgres::Error) -> StoreError {
     use tokio_postgres::error::SqlState;
     let message = match e.as_db_error() {
