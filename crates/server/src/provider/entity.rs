@@ -361,7 +361,9 @@ fn name(
     };
     if let Some(record) = tx.get(&location)? {
         let there = Stored::from_record(ctx, &record)?;
-        if same_entity(stored, &there) {
+        // A client-chosen id in a POST to a collection (a PUT at an existing location
+        // replaces; an OVF import names its locations and refuses taken ones).
+        if matches!(place, Place::In { .. }) && same_entity(stored, &there) {
             return Ok(Named::Existing(Box::new(there)));
         }
         return Err(conflict(format!(
