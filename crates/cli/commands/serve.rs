@@ -18,6 +18,11 @@ pub(crate) const EXAMPLES: &str = "Examples:
   tern serve gc --store postgres://tern@db:5432/tern --blobs s3://bucket/tern
   curl -s -H 'Accept: application/occi+json' http://127.0.0.1:8787/compute/";
 
+/// Examples shown by `tern serve gc --help`.
+const GC_EXAMPLES: &str = "Examples:
+  tern serve gc --data /tmp/cloud
+  tern serve gc --store postgres://tern@db:5432/tern --blobs s3://bucket/tern --gc-grace 3600";
+
 /// Arguments of `tern serve`.
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
@@ -67,6 +72,7 @@ pub(crate) struct ServeArgs {
 pub(crate) enum ServeCommand {
     /// Remove the blobs no CDMI object names (left by crashes), older than --gc-grace, and
     /// exit. Safe while instances serve.
+    #[command(after_help = GC_EXAMPLES)]
     Gc,
 }
 
