@@ -219,4 +219,30 @@ fn cdmi_objects_carry_versions_and_if_match_refuses_stale_writes() {
         put("four", Some(&second)).status(),
         StatusCode::PRECONDITION_FAILED
     );
+
+    // Containers too: a metadata update assuming an old version is refused.
+    let head = |p: &str| {
+        c.get(format!("{base}{p}"))
+            .header("X-CDMI-Specification-Version", "1.1.1")
+            .header("Accept", "application/cdmi-container")
+            .send()
+            .unwrap()
+    };
+    let before = etag(&head("/c/"));
+    let update = |tag: &str, value: &str| {
+        c.put(format!("{base}/c/"))
+            .header("Content-Type", "application/cdmi-container")
+            .header("X-CDMI-Specification-Version", "1.1.1")
+            .header("If-Match", tag)
+            .body(format!(r#"{{"metadata": {{"colour": "{value}"}}}}"#))
+            .send()
+            .unwrap()
+    };
+    assert!(update(&before, "red").status().is_success());
+    let after = etag(&head("/c/"));
+    assert_ne!(after, before);
+    assert_eq!(
+        update(&before, "blue").status(),
+        StatusCode::PRECONDITION_FAILED
+    );
 }

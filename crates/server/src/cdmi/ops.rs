@@ -735,8 +735,13 @@ async fn save_container(
         .map_err(|e| error(500, e.rule_id(), e.to_string()))?
         .to_string();
     let now = stored::now();
+    let if_match = super::precondition::expected();
     transact(cdmi.store.as_ref(), move |tx| {
-        if let Some(mut row) = tx.cdmi_get(&key)? {
+        let existing = tx.cdmi_get(&key)?;
+        if !super::precondition::holds(if_match.as_deref(), existing.as_ref()) {
+            return Ok((Saved::Precondition, Decision::Rollback));
+        }
+        if let Some(mut row) = existing {
             let Some(object) = object else {
                 return Ok((Saved::Updated, Decision::Rollback));
             };
