@@ -14,7 +14,14 @@ pub(crate) const EXAMPLES: &str = "Examples:
   tern serve
   tern serve --listen 127.0.0.1:0 --data /tmp/cloud --simulate-delay 2000
   tern serve --listen 0.0.0.0:8787 --token-file /etc/tern/token
+  tern serve --store postgres://tern@db:5432/tern --blobs s3://bucket/tern --s3-endpoint http://127.0.0.1:9000
+  tern serve gc --store postgres://tern@db:5432/tern --blobs s3://bucket/tern
   curl -s -H 'Accept: application/occi+json' http://127.0.0.1:8787/compute/";
+
+/// Examples shown by `tern serve gc --help`.
+const GC_EXAMPLES: &str = "Examples:
+  tern serve gc --data /tmp/cloud
+  tern serve gc --store postgres://tern@db:5432/tern --blobs s3://bucket/tern --gc-grace 3600";
 
 /// Arguments of `tern serve`.
 #[derive(Debug, Args)]
@@ -25,8 +32,26 @@ pub(crate) struct ServeArgs {
     listen: SocketAddr,
     /// Data directory (the store). Default: $XDG_DATA_HOME/tern/serve, else
     /// ~/.local/share/tern/serve.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", global = true)]
     data: Option<PathBuf>,
+    /// Metadata in PostgreSQL (`postgres://user@host:port/db`), shared by several
+    /// instances, instead of the embedded SQLite file. Migrated at start.
+    #[arg(long, value_name = "URL", global = true)]
+    store: Option<String>,
+    /// CDMI values and images in an S3 bucket (`s3://bucket/prefix`) instead of DIR/blobs.
+    /// Credentials and region from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION…
+    #[arg(long, value_name = "s3://BUCKET/PREFIX", global = true)]
+    blobs: Option<String>,
+    /// The S3 server when not AWS (MinIO, Ceph RGW): path-style requests; plain http to
+    /// loopback only.
+    #[arg(long, value_name = "URL", global = true, requires = "blobs")]
+    s3_endpoint: Option<String>,
+    /// Unreferenced shared blobs are collected once older than this (seconds): younger
+    /// ones may be uploads of another instance.
+    #[arg(long, value_name = "SECS", global = true)]
+    gc_grace: Option<u64>,
+    #[command(subcommand)]
+    command: Option<ServeCommand>,
     /// Require `Authorization: Bearer TOKEN` on every request. A token on the command line
     /// is visible to other users of the machine (ps): prefer TERN_TOKEN or --token-file.
     #[arg(long, value_name = "TOKEN", env = "TERN_TOKEN", hide_env_values = true)]
@@ -57,6 +82,15 @@ pub(crate) struct ServeArgs {
     cdmi_max_object_size: Option<u64>,
 }
 
+/// What `tern serve` does besides serving.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum ServeCommand {
+    /// Remove the blobs no CDMI object names (left by crashes), older than --gc-grace, and
+    /// exit. Safe while instances serve.
+    #[command(after_help = GC_EXAMPLES)]
+    Gc,
+}
+
 /// Serves until SIGINT or SIGTERM.
 pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     let version: OcciVersion = args
@@ -79,6 +113,32 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     config.disk_formats.clone_from(&args.disk_formats);
     if let Some(limit) = args.cdmi_max_object_size {
         config.cdmi_object_limit = limit;
+    }
+    if let Some(url) = &args.store {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(CliError::usage(format!(
+                "--store {url}: expected postgres://user@host:port/database"
+            )));
+        }
+        config.store = tern_server::StoreLocation::Postgres(url.clone());
+    }
+    if let Some(url) = &args.blobs {
+        let location = url
+            .parse()
+            .map_err(|e| CliError::usage(format!("--blobs: {e}")))?;
+        config.blobs = tern_server::BlobLocation::S3 {
+            location,
+            endpoint: args.s3_endpoint.clone(),
+        };
+    }
+    if let Some(secs) = args.gc_grace {
+        config.gc_grace = Duration::from_secs(secs);
+    }
+    if matches!(args.command, Some(ServeCommand::Gc)) {
+        let n = tern_server::collect_garbage(&config)
+            .map_err(|e| CliError::usage(format!("serve gc: {e}")))?;
+        println!("removed {n} unreferenced blob(s)");
+        return Ok(Outcome::Ok);
     }
     tern_server::run(config).map_err(|e| CliError::usage(format!("serve: {e}")))?;
     Ok(Outcome::Ok)

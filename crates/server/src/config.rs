@@ -52,7 +52,43 @@ pub struct Config {
     /// first: advertised as the CDMI capability `tern_disk_formats`, so that `tern migrate`
     /// converts disks in another format. Empty: any format.
     pub disk_formats: Vec<String>,
+    /// Where the metadata lives ([`StoreLocation`]): the embedded SQLite file in `data`
+    /// by default, or a PostgreSQL database several instances share.
+    pub store: StoreLocation,
+    /// Where the blobs live ([`BlobLocation`]): `data/blobs/` by default, or an S3 bucket.
+    pub blobs: BlobLocation,
+    /// Blobs no metadata names are collected only once older than this: another instance
+    /// may be uploading one whose row is not committed yet.
+    pub gc_grace: Duration,
 }
+
+/// The metadata store of [`Config::store`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreLocation {
+    /// SQLite in the data directory (one instance).
+    Embedded,
+    /// A PostgreSQL connection string (`postgres://user@host:port/db`).
+    Postgres(String),
+}
+
+/// The blob store of [`Config::blobs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BlobLocation {
+    /// `DATA/blobs/` on the local file system.
+    Local,
+    /// An S3 bucket (`s3://bucket/prefix`), on `endpoint` when not AWS's.
+    S3 {
+        /// The bucket and prefix.
+        location: tern_store::S3Location,
+        /// MinIO, Ceph RGW, moto: `http://127.0.0.1:9000` (path-style requests).
+        endpoint: Option<String>,
+    },
+}
+
+/// The grace period of blob garbage collection when none is configured: one hour.
+pub const DEFAULT_GC_GRACE: Duration = Duration::from_secs(3600);
 
 impl Config {
     /// A configuration with the defaults: OCCI 1.2, no token, 16 MiB bodies, 30 s per request.
@@ -70,6 +106,9 @@ impl Config {
             cdmi_enterprise_number: tern_cdmi::objectid::DEFAULT_ENTERPRISE_NUMBER,
             ui: true,
             disk_formats: Vec::new(),
+            store: StoreLocation::Embedded,
+            blobs: BlobLocation::Local,
+            gc_grace: DEFAULT_GC_GRACE,
         }
     }
 

@@ -98,6 +98,10 @@ async fn route(app: Arc<App>, occi: Router, request: Request) -> Response {
         };
     }
     let cdmi = provider.cdmi();
+    cdmi.learn_top(request.uri().path(), |segment| {
+        provider.occi_segment(segment)
+    })
+    .await;
     let claimed = cdmi.claims(
         request.method().as_str(),
         request.uri().path(),
@@ -249,6 +253,8 @@ async fn answer(app: &App, request: Request) -> Reply {
         body,
         slug: text(HeaderName::from_static("slug")),
         base: format!("http://{host}"),
+        if_match: text(header::IF_MATCH),
+        if_none_match: text(header::IF_NONE_MATCH),
     };
     app.provider.handle(request).await
 }

@@ -32,6 +32,7 @@
 // Refusals return early with their reply; `match` with both arms spelled out reads better.
 #![allow(clippy::single_match_else)]
 
+mod backends;
 mod cdmi;
 mod config;
 mod driver;
@@ -42,19 +43,22 @@ mod negotiate;
 mod provider;
 mod render;
 mod ui;
+mod version;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use backends::collect_garbage;
 pub use config::{
-    Config, DEFAULT_BODY_LIMIT, DEFAULT_CDMI_OBJECT_LIMIT, DEFAULT_LISTEN, default_data_dir,
+    BlobLocation, Config, DEFAULT_BODY_LIMIT, DEFAULT_CDMI_OBJECT_LIMIT, DEFAULT_GC_GRACE,
+    DEFAULT_LISTEN, StoreLocation, default_data_dir,
 };
 pub use driver::{Driver, DriverError, SimulatedDriver};
 pub use http::router;
 pub use listener::{IdleListener, IdleStream};
 pub use provider::Provider;
 
-use tern_store::{SqliteStore, Store, StoreError};
+use tern_store::StoreError;
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -83,13 +87,8 @@ pub fn run(config: Config) -> Result<(), ServerError> {
 /// Serves `config` until SIGINT or SIGTERM on the current tokio runtime.
 pub async fn serve(config: Config) -> Result<(), ServerError> {
     config.check()?;
-    let store = Arc::new(SqliteStore::open(&config.data)?);
-    let provider = Provider::open(
-        &config,
-        Arc::clone(&store) as Arc<dyn Store>,
-        Arc::new(SimulatedDriver),
-    )
-    .await?;
+    let store = backends::open_store(&config).await?;
+    let provider = Provider::open(&config, Arc::clone(&store), Arc::new(SimulatedDriver)).await?;
     provider.resume().await?;
     let app = router(Arc::new(provider), &config);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;

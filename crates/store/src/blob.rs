@@ -40,6 +40,13 @@ pub trait BlobStore: Send + Sync {
     fn delete(&self, key: &str) -> BlobFuture<'_, ()>;
     /// Every blob's key (to find the blobs no row names any more).
     fn keys(&self) -> BlobFuture<'_, Vec<String>>;
+    /// The keys of the blobs written more than `age` ago: the garbage collector's
+    /// candidates, so that a blob another instance is uploading (its row not yet
+    /// committed) is left alone. By default every key (a back end that cannot tell).
+    fn keys_older_than(&self, age: std::time::Duration) -> BlobFuture<'_, Vec<String>> {
+        let _ = age;
+        self.keys()
+    }
 }
 
 /// A blob store failure.
@@ -160,14 +167,11 @@ impl BlobStore for LocalBlobs {
     }
 
     fn keys(&self) -> BlobFuture<'_, Vec<String>> {
-        Box::pin(async move {
-            let mut listed = self.inner.list(None);
-            let mut keys = Vec::new();
-            while let Some(meta) = listed.next().await {
-                keys.push(meta.map_err(backend)?.location.to_string());
-            }
-            Ok(keys)
-        })
+        self.keys_older_than(std::time::Duration::ZERO)
+    }
+
+    fn keys_older_than(&self, age: std::time::Duration) -> BlobFuture<'_, Vec<String>> {
+        Box::pin(async move { crate::s3::listed_older_than(&self.inner, age).await })
     }
 
     fn delete(&self, key: &str) -> BlobFuture<'_, ()> {

@@ -10,21 +10,23 @@
 //!   consistent snapshot.
 //! * [`SqliteStore`]: the embedded default, one SQLite file in the data directory (WAL,
 //!   `synchronous=FULL`, group commit: the transactions queued together share one commit,
-//!   each in a savepoint of its own; reads on snapshots beside the writer). Its SQL is portable (TEXT and INTEGER columns, `ON CONFLICT … DO
-//!   UPDATE`, no SQLite-only construct): the same schema runs on PostgreSQL, whose store will
-//!   implement the same traits.
+//!   each in a savepoint of its own; reads on snapshots beside the writer). Its SQL is
+//!   portable (TEXT and INTEGER columns, `ON CONFLICT … DO UPDATE`): the same schema runs on
+//!   PostgreSQL.
+//! * [`PostgresStore`]: metadata several `tern serve` instances share (tokio-postgres, a
+//!   deadpool pool, versioned migrations applied at connect). Each unit of work runs on a
+//!   blocking thread with one connection; write transactions lock the keys they touch, so a
+//!   read-modify-write never loses another instance's update (see the `postgres` module).
 //!
 //! Entities are stored as their canonical rendering (OCCI JSON, written by tern-occi) plus
 //! the columns the server looks them up by: location, kind, mixins, a link's source and
 //! target. The store never parses a body.
 //!
-//! Where the next back ends fit: a PostgreSQL store implements [`Store`] with the same
-//! schema (a pooled connection per transaction, the work on a blocking thread); the version
-//! column optimistic concurrency needs (ETags, `If-Match`) is one more column and a
-//! conditional `put`. CDMI values and images are blobs, not rows: [`BlobStore`] (the local
-//! file system by default, [`LocalBlobs`], through `object_store`, so that S3 plugs in), streamed
-//! and committed before the metadata row that points at them; their metadata rows
-//! ([`CdmiRecord`]: path, object ID, parent, body) go through [`Transaction`] like an entity's.
+//! CDMI values and images are blobs, not rows: [`BlobStore`] ([`LocalBlobs`] on the local
+//! file system by default, [`S3Blobs`] in an S3-compatible bucket, both through
+//! `object_store`), streamed and committed before the metadata row that points at them;
+//! their metadata rows ([`CdmiRecord`]: path, object ID, parent, body) go through
+//! [`Transaction`] like an entity's.
 //!
 //! ```
 //! use tern_store::{Decision, Record, SqliteStore, transact};
@@ -47,7 +49,9 @@
 #![deny(missing_docs)]
 
 mod blob;
+mod postgres;
 mod record;
+mod s3;
 mod sqlite;
 mod writer;
 
@@ -56,7 +60,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 
 pub use blob::{BlobError, BlobFuture, BlobStore, ByteStream, CHUNK, LocalBlobs};
+pub use postgres::{DEFAULT_POOL_SIZE, PostgresStore};
 pub use record::{CdmiRecord, MixinRecord, Query, Record};
+pub use s3::{S3Blobs, S3Location};
 pub use sqlite::SqliteStore;
 
 /// A back end of entities and user mixins.
@@ -64,7 +70,7 @@ pub use sqlite::SqliteStore;
 /// Implementations run each [`Work`] as one transaction: the work's operations see one
 /// consistent state, and either all of them are committed, durably, before the returned
 /// future completes ([`Decision::Commit`]) or none is ([`Decision::Rollback`], an error,
-/// a panic). A PostgreSQL store implements it by running the work on a blocking thread with
+/// a panic). [`PostgresStore`] implements it by running the work on a blocking thread with
 /// one pooled connection in a `BEGIN … COMMIT`.
 pub trait Store: Send + Sync {
     /// Runs `work` in one transaction.
@@ -158,6 +164,10 @@ pub enum StoreError {
     /// The store was closed.
     #[error("store: closed")]
     Closed,
+    /// The transaction lost a race with another one (a deadlock PostgreSQL broke, a
+    /// serialization failure) and was rolled back: the request can be sent again.
+    #[error("store: conflict with a concurrent transaction (rolled back): {0}")]
+    Conflict(String),
     /// The work panicked; its transaction was rolled back.
     #[error("store: the transaction's work panicked (rolled back)")]
     Panicked,

@@ -21,11 +21,13 @@ mod names;
 pub(crate) mod occi_export;
 mod ops;
 mod plan;
+mod precondition;
 mod read;
 mod remote;
 mod scan;
 mod serialize;
 mod stored;
+mod top;
 mod transcode;
 mod write;
 
@@ -41,7 +43,7 @@ use tern_cdmi::media::{Interface, RequestHead, dispatch, dispatch_1x, names_cdmi
 use tern_cdmi::objectid::ObjectId;
 use tern_cdmi::version::{SpecVersion, negotiate};
 use tern_diag::Finding;
-use tern_store::{BlobStore, CdmiRecord, Decision, LocalBlobs, Store, transact};
+use tern_store::{BlobStore, CdmiRecord, Decision, Store, transact};
 
 use crate::ServerError;
 use crate::config::Config;
@@ -78,8 +80,7 @@ impl Cdmi {
     /// Opens the CDMI side over `store`, with blobs under `DATA/blobs/`; creates the root
     /// container when absent.
     pub(crate) async fn open(config: &Config, store: Arc<dyn Store>) -> Result<Cdmi, ServerError> {
-        let blobs = LocalBlobs::open(&config.data.join("blobs"))
-            .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))?;
+        let blobs = crate::backends::open_blobs(config)?;
         let enterprise = config.cdmi_enterprise_number;
         let root = ObjectId::generate(enterprise)
             .map_err(|e| ServerError::Config(e.to_string()))?
@@ -123,8 +124,12 @@ impl Cdmi {
             Ok((names, Decision::Commit))
         })
         .await?;
-        let blobs: Arc<dyn BlobStore> = Arc::new(blobs);
-        collect_garbage(store.as_ref(), blobs.as_ref()).await?;
+        collect_garbage(
+            store.as_ref(),
+            blobs.as_ref(),
+            crate::backends::grace(config),
+        )
+        .await?;
         Ok(Cdmi {
             store,
             blobs,
@@ -239,6 +244,7 @@ impl Cdmi {
                 }
             }
         }
+        let if_match = text("if-match");
         let request = ops::Request {
             method: parts.method.as_str().to_owned(),
             raw_path: parts.uri.path().to_owned(),
@@ -250,7 +256,9 @@ impl Cdmi {
             content_range: text("content-range"),
             body,
         };
-        let mut response = ops::answer(self, request).await;
+        let method = request.method.clone();
+        let mut response =
+            precondition::scoped(&method, if_match, Box::pin(ops::answer(self, request))).await;
         if let Some(v) = served.and_then(|v| HeaderValue::from_str(&v).ok()) {
             response.headers_mut().insert(VERSION_HEADER, v);
         }
@@ -304,9 +312,15 @@ impl Cdmi {
 // Deletes the blobs no row names: left by a crash between a blob's commit and its row's, or
 // by an OCCI storage deleted with its volume (the bridge runs in a store transaction, which
 // cannot delete blobs). Returns how many went.
-async fn collect_garbage(store: &dyn Store, blobs: &dyn BlobStore) -> Result<usize, ServerError> {
+pub(crate) async fn collect_garbage(
+    store: &dyn Store,
+    blobs: &dyn BlobStore,
+    grace: std::time::Duration,
+) -> Result<usize, ServerError> {
     let failed = |e: &dyn std::fmt::Display| ServerError::Io(std::io::Error::other(e.to_string()));
-    let keys = blobs.keys().await.map_err(|e| failed(&e))?;
+    // Listed before the rows are read: a blob listed is either named by a row committed
+    // before that read, or orphaned (or younger than the grace period, and left alone).
+    let keys = blobs.keys_older_than(grace).await.map_err(|e| failed(&e))?;
     if keys.is_empty() {
         return Ok(0);
     }

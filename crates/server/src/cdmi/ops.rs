@@ -43,7 +43,12 @@ pub(super) struct Head {
 }
 
 pub(super) fn store_failed(e: &StoreError) -> Response {
-    error(500, "CDMI-STORE", e.to_string())
+    match e {
+        // A race with another instance's transaction, broken by the shared store: the
+        // client may send the request again.
+        StoreError::Conflict(_) => error(503, "CDMI-RETRY", e.to_string()),
+        _ => error(500, "CDMI-STORE", e.to_string()),
+    }
 }
 
 pub(super) fn blob_failed(e: &BlobError) -> Response {
@@ -121,7 +126,7 @@ pub(super) async fn load(
     cdmi: &Cdmi,
     key: String,
 ) -> Result<Option<(CdmiRecord, Option<CdmiRecord>)>, Response> {
-    read(cdmi.store.as_ref(), move |tx| {
+    let loaded = read(cdmi.store.as_ref(), move |tx| {
         let Some(row) = tx.cdmi_get(&key)? else {
             return Ok(None);
         };
@@ -132,7 +137,11 @@ pub(super) async fn load(
         Ok(Some((row, parent)))
     })
     .await
-    .map_err(|e| store_failed(&e))
+    .map_err(|e| store_failed(&e))?;
+    if let Some((row, _)) = &loaded {
+        super::precondition::seen(row);
+    }
+    Ok(loaded)
 }
 
 pub(super) async fn exists(cdmi: &Cdmi, key: String) -> Result<bool, Response> {
@@ -241,6 +250,8 @@ pub(super) enum Saved {
     NoParent,
     Gone,
     Conflict,
+    // `If-Match` named another version (412).
+    Precondition,
 }
 
 pub(super) fn finish_container(
@@ -275,6 +286,7 @@ pub(super) fn finish_container(
             "CDMI-CONFLICT",
             "another write replaced the value meanwhile; try again",
         )),
+        Saved::Precondition => Err(super::precondition::failed(&path.key())),
     }
 }
 
@@ -305,10 +317,14 @@ pub(super) async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
             format!("{key} is a container: its URI ends with /"),
         ));
     }
+    let if_match = super::precondition::expected();
     let blobs = transact(cdmi.store.as_ref(), move |tx| {
         let Some(row) = tx.cdmi_get(&key)? else {
             return Ok((None, Decision::Rollback));
         };
+        if !super::precondition::holds(if_match.as_deref(), Some(&row)) {
+            return Ok((Some(None), Decision::Rollback));
+        }
         let mut blobs = Vec::new();
         let mut pending = vec![row];
         while let Some(row) = pending.pop() {
@@ -324,7 +340,7 @@ pub(super) async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
             }
             tx.cdmi_delete(&row.path)?;
         }
-        Ok((Some(blobs), Decision::Commit))
+        Ok((Some(Some(blobs)), Decision::Commit))
     })
     .await
     .map_err(|e| store_failed(&e))?;
@@ -334,6 +350,9 @@ pub(super) async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
             "CDMI-NOT-FOUND",
             format!("no object at {}", path.key()),
         ));
+    };
+    let Some(blobs) = blobs else {
+        return Err(super::precondition::failed(&path.key()));
     };
     cdmi.remember_top(path, false);
     for blob in blobs {

@@ -184,8 +184,13 @@ pub(super) async fn save_container(
         .map_err(|e| error(500, e.rule_id(), e.to_string()))?
         .to_string();
     let now = stored::now();
+    let if_match = super::precondition::expected();
     transact(cdmi.store.as_ref(), move |tx| {
-        if let Some(mut row) = tx.cdmi_get(&key)? {
+        let existing = tx.cdmi_get(&key)?;
+        if !super::precondition::holds(if_match.as_deref(), existing.as_ref()) {
+            return Ok((Saved::Precondition, Decision::Rollback));
+        }
+        if let Some(mut row) = existing {
             let Some(object) = object else {
                 return Ok((Saved::Updated, Decision::Rollback));
             };
@@ -605,6 +610,8 @@ pub(super) struct Switch {
     pub(super) blob: Option<(String, u64, Option<String>)>,
     pub(super) existed: bool,
     pub(super) change: Change,
+    // The request's `If-Match`.
+    pub(super) if_match: Option<String>,
 }
 
 pub(super) type Switched = ((Saved, Option<String>), Decision);
@@ -621,8 +628,12 @@ impl Switch {
             blob,
             existed,
             change,
+            if_match,
         } = self;
         let existing = tx.cdmi_get(&key)?;
+        if !super::precondition::holds(if_match.as_deref(), existing.as_ref()) {
+            return Ok(((Saved::Precondition, None), Decision::Rollback));
+        }
         if existed && existing.is_none() {
             return Ok(((Saved::Gone, None), Decision::Rollback));
         }
@@ -744,11 +755,12 @@ pub(super) async fn commit_object(
         blob: written,
         existed,
         change,
+        if_match: super::precondition::expected(),
     };
     let outcome = transact(cdmi.store.as_ref(), move |tx| switch.run(tx)).await;
     match outcome {
         Ok((outcome, old_blob)) => {
-            if matches!(outcome, Saved::Gone | Saved::NoParent | Saved::Conflict)
+            if !matches!(outcome, Saved::New(_) | Saved::Updated)
                 && let Some(key) = &blob_key
             {
                 let _ = cdmi.blobs.delete(key).await;

@@ -10,6 +10,7 @@ use tern_store::Transaction;
 use super::stored::Stored;
 use super::{After, Ctx, Fail, Method, OcciRequest, Outcome, new_uuid};
 use crate::render::Reply;
+use crate::version;
 
 /// Where a created entity goes.
 pub(crate) enum Place<'a> {
@@ -30,29 +31,48 @@ pub(crate) fn handle(
     after: &mut After,
 ) -> Outcome<Reply> {
     let location = request.path.as_str();
-    let existing = load(ctx, tx, location)?;
+    let record = tx.get(location)?;
+    // The version the request's preconditions are judged against, in this transaction.
+    let current = record.as_ref().map(|r| version::tag(&[&r.body]));
+    let existing = match &record {
+        Some(r) => Some(Stored::from_record(ctx, r)?),
+        None => None,
+    };
+    match precondition(ctx, request, current.as_deref(), existing.as_ref())? {
+        Gate::Go => {}
+        Gate::Answer(reply) => return Ok(reply),
+        Gate::Created => {
+            if let Some(e) = &existing {
+                let tag = current.unwrap_or_default();
+                return Ok(render(ctx, tx, e, media, 200)?.with_header("ETag", tag));
+            }
+        }
+    }
     match (request.method, existing) {
-        (Method::Get | Method::Head, Some(e)) => Ok(render(ctx, tx, &e, media, 200)?),
+        (Method::Get | Method::Head, Some(e)) => {
+            let tag = current.unwrap_or_default();
+            Ok(render(ctx, tx, &e, media, 200)?.with_header("ETag", tag))
+        }
         (Method::Put, None) => {
             let doc = request.document(ctx)?;
             let created = create(ctx, tx, doc, &Place::At(location))?;
-            Ok(render(ctx, tx, &created, media, 201)?
+            Ok(tagged(render(ctx, tx, &created, media, 201)?, &created)
                 .with_header("Location", format!("{}{}", ctx.base, created.location())))
         }
         (Method::Put, Some(old)) => {
             let doc = request.document(ctx)?;
             let new = replace(ctx, tx, &old, doc)?;
-            render(ctx, tx, &new, media, 200)
+            Ok(tagged(render(ctx, tx, &new, media, 200)?, &new))
         }
         (Method::Post, Some(old)) => match request.param("action") {
             Some(term) => {
                 let done = act(ctx, tx, old, &term, request, after)?;
-                render(ctx, tx, &done, media, 200)
+                Ok(tagged(render(ctx, tx, &done, media, 200)?, &done))
             }
             None => {
                 let doc = request.document_of_kind(ctx, Some(&old.entity().kind))?;
                 let new = update(ctx, tx, &old, doc)?;
-                render(ctx, tx, &new, media, 200)
+                Ok(tagged(render(ctx, tx, &new, media, 200)?, &new))
             }
         },
         (Method::Delete, Some(old)) => {
@@ -65,6 +85,99 @@ pub(crate) fn handle(
             format!("nothing at {location}"),
         ))),
     }
+}
+
+// `If-Match` and `If-None-Match` against the entity's version in this transaction: 412
+// when the client's change assumed another version (lost race), 304 for a GET of the
+// version the client has. A `PUT` with `If-None-Match: *` creates only: repeated on the
+// entity it created (the same rendering), it answers 200 with that entity (a retry after a
+// lost reply), on another entity 412.
+fn precondition(
+    ctx: &Ctx,
+    request: &OcciRequest,
+    current: Option<&str>,
+    existing: Option<&Stored>,
+) -> Outcome<Gate> {
+    let location = request.path.as_str();
+    let failed = |what: &str| {
+        let mut reply = Reply::error(412, format!("{location}: {what}"));
+        if let Some(tag) = current {
+            reply = reply.with_header("ETag", tag);
+        }
+        Fail::Reply(reply)
+    };
+    if let Some(h) = &request.if_match
+        && !version::if_match_holds(h, current)
+    {
+        return Err(failed(match current {
+            Some(_) => "the entity changed since the version If-Match names (fetch it again)",
+            None => "If-Match names a version of an entity that does not exist",
+        }));
+    }
+    let Some(h) = &request.if_none_match else {
+        return Ok(Gate::Go);
+    };
+    if version::if_none_match_holds(h, current) {
+        return Ok(Gate::Go);
+    }
+    match (request.method, existing) {
+        (Method::Get | Method::Head, _) => Ok(Gate::Answer(
+            Reply::empty(304).with_header("ETag", current.unwrap_or_default()),
+        )),
+        (Method::Put, Some(old))
+            if h.trim() == "*" && request.document(ctx).is_ok_and(|d| same_creation(&d, old)) =>
+        {
+            Ok(Gate::Created)
+        }
+        _ => Err(failed("If-None-Match: the entity exists (in that version)")),
+    }
+}
+
+// What the preconditions decide.
+enum Gate {
+    // Carry the request out.
+    Go,
+    // Answer this instead.
+    Answer(Reply),
+    // The entity this create-only request would create is there: answer it (200).
+    Created,
+}
+
+// Whether `doc` is a rendering that would have created `existing`: the same Kind, Mixins,
+// target (a link), and every attribute it gives equal to the entity's (the provider adds
+// its own).
+fn same_creation(doc: &Document, existing: &Stored) -> bool {
+    match doc {
+        Document::Resource(r) => same_entity(&Stored::Resource(r.clone()), existing),
+        Document::Link(l) => same_entity(&Stored::Link(l.clone()), existing),
+        _ => false,
+    }
+}
+
+fn same_entity(given: &Stored, existing: &Stored) -> bool {
+    let given = match (given, existing) {
+        (Stored::Resource(r), Stored::Resource(_)) => &r.entity,
+        (Stored::Link(l), Stored::Link(o)) if l.target.location == o.target.location => &l.entity,
+        _ => return false,
+    };
+    let e = existing.entity();
+    let mut mine = given.mixins.clone();
+    let mut theirs = e.mixins.clone();
+    mine.sort_by_key(ToString::to_string);
+    theirs.sort_by_key(ToString::to_string);
+    given.kind == e.kind
+        && mine == theirs
+        && (given.id.is_empty() || given.id == e.id)
+        && (given.title.is_none() || given.title == e.title)
+        && given
+            .attributes
+            .iter()
+            .all(|(name, value)| e.attributes.get(name) == Some(value))
+}
+
+// `reply` with the entity tag of `stored` as just written.
+fn tagged(reply: Reply, stored: &Stored) -> Reply {
+    reply.with_header("ETag", version::tag(&[&stored.to_record().body]))
 }
 
 fn not_allowed() -> Fail {
@@ -133,7 +246,10 @@ pub(crate) fn create(
             )));
         }
     };
-    let location = name(ctx, tx, stored.entity_mut(), place)?;
+    let location = match name(ctx, tx, &mut stored, place)? {
+        Named::New(location) => location,
+        Named::Existing(there) => return Ok(*there),
+    };
     let catalogue = &ctx.catalogue;
     let base = match stored {
         Stored::Resource(_) => tern_model::RESOURCE,
@@ -187,13 +303,23 @@ fn core(id: &str) -> CategoryId {
     CategoryId::new(tern_model::CORE_SCHEME, term)
 }
 
-// Gives the new entity its id and location (409 when taken).
+// Where a create goes.
+enum Named {
+    // This free location.
+    New(String),
+    // Nowhere: the client-chosen location holds the entity this request would create (a
+    // retry, maybe through another instance, of a create whose reply was lost).
+    Existing(Box<Stored>),
+}
+
+// Gives the new entity its id and location (409 when taken by another entity).
 fn name(
     ctx: &Ctx,
     tx: &mut dyn Transaction,
-    entity: &mut Entity,
+    stored: &mut Stored,
     place: &Place<'_>,
-) -> Outcome<String> {
+) -> Outcome<Named> {
+    let entity = stored.entity_mut();
     let location = match place {
         Place::In { kind, location } => {
             if !ctx.catalogue.is_a(&entity.kind, kind) {
@@ -233,11 +359,19 @@ fn name(
             (*path).to_owned()
         }
     };
-    if tx.get(&location)?.is_some() {
-        return Err(conflict(format!("{location} exists already")));
+    if let Some(record) = tx.get(&location)? {
+        let there = Stored::from_record(ctx, &record)?;
+        // A client-chosen id in a POST to a collection (a PUT at an existing location
+        // replaces; an OVF import names its locations and refuses taken ones).
+        if matches!(place, Place::In { .. }) && same_entity(stored, &there) {
+            return Ok(Named::Existing(Box::new(there)));
+        }
+        return Err(conflict(format!(
+            "{location} exists already (with another rendering)"
+        )));
     }
     entity.location = Some(location.clone());
-    Ok(location)
+    Ok(Named::New(location))
 }
 
 fn safe_segment(s: &str) -> bool {

@@ -12,6 +12,7 @@ mod ovf;
 mod query;
 mod request;
 mod snapshot;
+mod shared_catalogue;
 mod stored;
 
 use std::collections::HashSet;
@@ -43,6 +44,8 @@ pub struct Provider {
     driver: Arc<dyn Driver>,
     version: OcciVersion,
     catalogue: RwLock<Arc<Catalogue>>,
+    // With a store other instances share: the catalogue each request's transaction sees.
+    shared: Option<shared_catalogue::SharedCatalogue>,
     // User mixins change the catalogue: one such change at a time.
     categories: tokio::sync::Mutex<()>,
     delay: Option<Duration>,
@@ -123,6 +126,8 @@ impl Provider {
             store,
             driver,
             version,
+            shared: (config.store != crate::config::StoreLocation::Embedded)
+                .then(|| shared_catalogue::SharedCatalogue::new(Arc::new(catalogue.clone()))),
             catalogue: RwLock::new(Arc::new(catalogue)),
             categories: tokio::sync::Mutex::new(()),
             delay: config.simulate_delay,
@@ -225,6 +230,13 @@ impl Provider {
 
     /// Answers one request.
     pub(crate) async fn handle(&self, request: OcciRequest) -> Reply {
+        if let Some(c) = &self.shared {
+            // Routing by mixin locations follows what the last request read.
+            *self
+                .catalogue
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = c.current();
+        }
         let qi = request.path == "/-/" || request.path == "/.well-known/org/ogf/occi/-/";
         // Query-interface changes rebuild the catalogue: one at a time.
         let _guard = if (qi && matches!(request.method, Method::Post | Method::Delete))
@@ -256,7 +268,12 @@ impl Provider {
         let work_ctx = ctx.clone();
         // Reads run on a snapshot, beside each other and beside the writer.
         if matches!(request.method, Method::Get | Method::Head) {
+            let shared = self.shared.clone();
             let result = read(self.store.as_ref(), move |tx| {
+                let mut work_ctx = work_ctx;
+                if let Some(c) = &shared {
+                    c.refresh(tx, &mut work_ctx)?;
+                }
                 let mut after = After::default();
                 match route(&work_ctx, tx, &request, media, &mut after) {
                     Ok(reply) | Err(Fail::Reply(reply)) => Ok(reply),
@@ -275,7 +292,7 @@ impl Provider {
         let mut attempts = 0;
         let result = loop {
             images::Copies::begin(&ctx);
-            let result = self.attempt(ctx.clone(), request.clone(), media).await;
+            let result = self.write(ctx.clone(), &request, media).await;
             if attempts < 2 && matches!(result, Ok((_, _, false))) && images::Copies::lacking(&ctx)
             {
                 self.copy_images(&ctx).await;
@@ -304,6 +321,10 @@ impl Provider {
                 }
                 reply
             }
+            Err(e @ StoreError::Conflict(_)) => {
+                Reply::error(503, format!("the request was not carried out: {e}"))
+                    .with_header("Retry-After", "1")
+            }
             Err(e) => {
                 tracing::error!("request failed in the store: {e}");
                 Reply::error(500, format!("the request was not carried out: {e}"))
@@ -311,31 +332,50 @@ impl Provider {
         }
     }
 
-    // One transaction of a changing request: committed when it succeeds, rolled back (and
-    // answered) when refused.
-    async fn attempt(
+    // Runs a changing request in one transaction (committed when it succeeds, rolled back
+    // and answered when refused: the `bool`). One that lost a race with another instance's
+    // (a deadlock the shared store broke) left nothing: it is carried out again, a few times.
+    async fn write(
         &self,
-        work_ctx: Ctx,
-        request: OcciRequest,
+        ctx: Ctx,
+        request: &OcciRequest,
         media: MediaType,
     ) -> Result<(Reply, After, bool), StoreError> {
-        transact(self.store.as_ref(), move |tx| {
-            let mut after = After::default();
-            let outcome = route(&work_ctx, tx, &request, media, &mut after);
-            match outcome {
-                Ok(reply) => Ok(((reply, after, true), Decision::Commit)),
-                Err(Fail::Reply(reply)) => {
-                    work_ctx
-                        .orphans
+        let mut tries = 0;
+        loop {
+            let (mut work_ctx, request) = (ctx.clone(), request.clone());
+            let shared = self.shared.clone();
+            let result = transact(self.store.as_ref(), move |tx| {
+                if let Some(c) = &shared {
+                    c.refresh(tx, &mut work_ctx)?;
+                }
+                let mut after = After::default();
+                let outcome = route(&work_ctx, tx, &request, media, &mut after);
+                match outcome {
+                    Ok(reply) => Ok(((reply, after, true), Decision::Commit)),
+                    Err(Fail::Reply(reply)) => {
+                        work_ctx
+                            .orphans
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .clear();
+                        Ok(((reply, After::default(), false), Decision::Rollback))
+                    }
+                    Err(Fail::Store(e)) => Err(e),
+                }
+            })
+            .await;
+            tries += 1;
+            match result {
+                Err(StoreError::Conflict(_)) if tries < CONFLICT_TRIES => {
+                    ctx.orphans
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
                         .clear();
-                    Ok(((reply, After::default(), false), Decision::Rollback))
                 }
-                Err(Fail::Store(e)) => Err(e),
+                result => return result,
             }
-        })
-        .await
+        }
     }
 
     // The simulated driver's transition completes after the delay, in its own transaction.
@@ -361,6 +401,9 @@ impl Provider {
         });
     }
 }
+
+/// How many times a request whose transaction lost a race is carried out at most.
+const CONFLICT_TRIES: u32 = 3;
 
 fn parse_options(version: OcciVersion) -> ParseOptions {
     ParseOptions {

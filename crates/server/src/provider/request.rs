@@ -35,6 +35,10 @@ pub(crate) struct OcciRequest {
     pub slug: Option<String>,
     /// `http://host`, for absolute URIs.
     pub base: String,
+    /// The `If-Match` header: the entity tags the client's change assumes.
+    pub if_match: Option<String>,
+    /// The `If-None-Match` header (`*`: create only).
+    pub if_none_match: Option<String>,
 }
 
 impl OcciRequest {
