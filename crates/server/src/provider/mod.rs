@@ -11,8 +11,8 @@ mod ova;
 mod ovf;
 mod query;
 mod request;
-mod snapshot;
 mod shared_catalogue;
+mod snapshot;
 mod stored;
 
 use std::collections::HashSet;
