@@ -52,6 +52,10 @@ pub struct Config {
     /// first: advertised as the CDMI capability `tern_disk_formats`, so that `tern migrate`
     /// converts disks in another format. Empty: any format.
     pub disk_formats: Vec<String>,
+    /// The URL prefixes CDMI `copy`/`move` may fetch remote sources from (`tern serve
+    /// --cdmi-fetch-from`; `*`: any). Empty: no remote source (403), so that a client cannot
+    /// make the server fetch URLs of its choosing.
+    pub cdmi_fetch_from: Vec<String>,
 }
 
 impl Config {
@@ -70,6 +74,7 @@ impl Config {
             cdmi_enterprise_number: tern_cdmi::objectid::DEFAULT_ENTERPRISE_NUMBER,
             ui: true,
             disk_formats: Vec::new(),
+            cdmi_fetch_from: Vec::new(),
         }
     }
 
@@ -81,6 +86,7 @@ impl Config {
                 self.listen
             )));
         }
+        crate::cdmi::FetchPolicy::new(&self.cdmi_fetch_from).map_err(ServerError::Config)?;
         if self.token.as_deref().is_some_and(str::is_empty) {
             return Err(ServerError::Config("--token must not be empty".into()));
         }
