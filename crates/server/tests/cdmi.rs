@@ -1128,7 +1128,19 @@ async fn moves_keep_object_ids() {
             r#"{"move": "http://elsewhere.example/c/a"}"#,
         )
         .await;
-    // Another server's URL is read; one that cannot be reached is a bad gateway.
+    // Another server's URL is read only when `--cdmi-fetch-from` allows it (not by default);
+    // one allowed that cannot be reached is a bad gateway.
+    assert_eq!(remote.status, 403);
+    assert_eq!(remote.json()["rule"], "CDMI-FETCH-FORBIDDEN");
+    let open = server_with(|c| c.cdmi_fetch_from = vec!["http://elsewhere.example/".into()]).await;
+    let remote = open
+        .call(
+            "PUT",
+            "/c.txt",
+            &object,
+            r#"{"move": "http://elsewhere.example/c/a"}"#,
+        )
+        .await;
     assert_eq!(remote.status, 502);
     assert_eq!(remote.json()["rule"], "CDMI-REMOTE");
 }
