@@ -407,7 +407,9 @@ impl Counter {
 const OK_OBJECT: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/cdmi-object\r\nConnection: close\r\nContent-Length: 49\r\n\r\n{\"objectType\":\"application/cdmi-object\",\"x\":1}";
 
 fn redirect_to(url: &str) -> String {
-    format!("HTTP/1.1 302 Found\r\nLocation: {url}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+    format!(
+        "HTTP/1.1 302 Found\r\nLocation: {url}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    )
 }
 
 #[test]

@@ -128,7 +128,8 @@ impl Cdmi {
         .await?;
         let blobs: Arc<dyn BlobStore> = Arc::new(blobs);
         collect_garbage(store.as_ref(), blobs.as_ref()).await?;
-        let fetch = remote::FetchPolicy::new(&config.cdmi_fetch_from).map_err(ServerError::Config)?;
+        let fetch =
+            remote::FetchPolicy::new(&config.cdmi_fetch_from).map_err(ServerError::Config)?;
         Ok(Cdmi {
             store,
             blobs,

@@ -69,7 +69,11 @@ fn size_bytes(entity: &Entity) -> Outcome<u64> {
 // The data object a storage's attributes name on this server, if there is one: by
 // `tern.cdmi.uri` (this server's base URL or a bare path, then a CDMI path or
 // `/cdmi_objectid/<ID>`), else by `tern.cdmi.objectid`. Containers do not count.
-fn named_object(ctx: &Ctx, tx: &mut dyn Transaction, entity: &Entity) -> Outcome<Option<CdmiRecord>> {
+fn named_object(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    entity: &Entity,
+) -> Outcome<Option<CdmiRecord>> {
     let text = |name: &str| match entity.attributes.get(name) {
         Some(tern_model::Value::String(s)) if !s.is_empty() => Some(s.clone()),
         _ => None,
@@ -96,7 +100,10 @@ fn named_object(ctx: &Ctx, tx: &mut dyn Transaction, entity: &Entity) -> Outcome
     {
         found = tx.cdmi_by_id(&id)?;
     }
-    Ok(found.filter(|row| row.object_type == "application/cdmi-object" && !row.path.ends_with('/')))
+    Ok(
+        found
+            .filter(|row| row.object_type == "application/cdmi-object" && !row.path.ends_with('/')),
+    )
 }
 
 // Whether a data object's reverse link names `storage`.
