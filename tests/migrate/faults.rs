@@ -213,7 +213,7 @@ fn a_b_that_copies_from_a_gets_the_disks_without_tern_in_between() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let a = Served::start(&dir.path().join("a"), &[]);
-    let b = Served::start(&dir.path().join("b"), &[]);
+    let b = Served::start(&dir.path().join("b"), &["--cdmi-fetch-from", &a.base]);
     let system = vmdk(&qemu, dir.path(), "system", 1, 19);
     let hdfs = vmdk(&qemu, dir.path(), "hdfs", 1, 23);
     deploy_hadoop(&a.base, &system, &hdfs);

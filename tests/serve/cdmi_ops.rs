@@ -1,6 +1,7 @@
 //! CDMI operations over real HTTP, each asserting the specification's status codes: ID-only
 //! objects (`POST /cdmi_objectid/`), the object size limit (`--cdmi-max-object-size`), copy
-//! of a container tree, copy and move from another `tern serve`, serialize → deserialize.
+//! of a container tree, copy and move from another `tern serve` (only from the prefixes
+//! `--cdmi-fetch-from` allows), serialize → deserialize.
 
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, RequestBuilder};
@@ -269,9 +270,14 @@ fn copy_and_move_from_another_server() {
     let one = tempfile::tempdir().unwrap();
     let two = tempfile::tempdir().unwrap();
     let source = Served::start(one.path(), &[]);
-    let here = Served::start(two.path(), &[]);
+    let here = Served::start(two.path(), &["--cdmi-fetch-from", &source.base]);
     let http = client();
     let (src, dst) = (&source.base, &here.base);
+    let (_, caps) = get_json(&http, &format!("{dst}/cdmi_capabilities/"));
+    assert_eq!(
+        caps["capabilities"]["cdmi_object_copy_from_remote"], "true",
+        "{caps}"
+    );
     let big = pattern(5 * 1024 * 1024 + 3, 9);
     tree(&http, src, &big);
     // The source hashes values whose metadata asks for it (cdmi_value_hash).
@@ -363,6 +369,107 @@ fn copy_and_move_from_another_server() {
         .0,
         StatusCode::OK
     );
+}
+
+/// A listener that counts the requests it gets and answers each with `answer(port)` (a whole
+/// HTTP/1.1 response); it stands for a host the server must not be made to fetch from.
+struct Counter {
+    base: String,
+    hits: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Counter {
+    fn start(answer: String) -> Counter {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = hits.clone();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        Counter { base, hits }
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+const OK_OBJECT: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/cdmi-object\r\nConnection: close\r\nContent-Length: 49\r\n\r\n{\"objectType\":\"application/cdmi-object\",\"x\":1}";
+
+fn redirect_to(url: &str) -> String {
+    format!(
+        "HTTP/1.1 302 Found\r\nLocation: {url}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    )
+}
+
+#[test]
+fn remote_sources_are_fetched_only_from_allowed_prefixes() {
+    let target = Counter::start(OK_OBJECT.to_owned());
+    let http = client();
+    let copy_from = |dst: &str, name: &str, source: &str| {
+        send_json(
+            cdmi(&http, "PUT", &format!("{dst}/{name}"), OBJECT),
+            &json!({"copy": source}),
+        )
+    };
+
+    // By default no remote source: 403 naming the flag, nothing fetched, nothing advertised.
+    let dir = tempfile::tempdir().unwrap();
+    let closed = Served::start(&dir.path().join("closed"), &[]);
+    let (status, body, _) = copy_from(&closed.base, "a", &format!("{}/x", target.base));
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["rule"], "CDMI-FETCH-FORBIDDEN", "{body}");
+    assert!(body.to_string().contains("--cdmi-fetch-from"), "{body}");
+    let (status, body, _) = send_json(
+        cdmi(&http, "PUT", &format!("{}/m/", closed.base), CONTAINER),
+        &json!({"move": format!("{}/c/", target.base)}),
+    );
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (_, caps) = get_json(&http, &format!("{}/cdmi_capabilities/", closed.base));
+    assert!(
+        caps["capabilities"]
+            .get("cdmi_object_copy_from_remote")
+            .is_none(),
+        "{caps}"
+    );
+    assert_eq!(
+        get_json(&http, &format!("{}/a", closed.base)).0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Another prefix allowed: the target is still refused (a longer host or another port
+    // does not match a prefix).
+    let gate = Counter::start(redirect_to(&format!("{}/x", target.base)));
+    let open = Served::start(
+        &dir.path().join("open"),
+        &["--cdmi-fetch-from", &format!("{}/", gate.base)],
+    );
+    let (status, body, _) = copy_from(&open.base, "b", &format!("{}/x", target.base));
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    // An allowed source redirecting outside the prefixes: not followed.
+    let (status, body, _) = copy_from(&open.base, "c", &format!("{}/y", gate.base));
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
+    assert!(body.to_string().contains("redirect"), "{body}");
+    assert_eq!(gate.hits(), 1);
+    // Credentials in the URL are never sent.
+    let (status, body, _) = copy_from(
+        &open.base,
+        "d",
+        &gate.base.replace("http://", "http://user:secret@"),
+    );
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(gate.hits(), 1);
+    assert_eq!(target.hits(), 0, "the server fetched a source it must not");
 }
 
 // A serialized form without what a recreation changes (the times).

@@ -80,6 +80,10 @@ pub(crate) struct ServeArgs {
     /// advertised as `tern_max_object_size` in /cdmi_capabilities/dataobject/). Default 64 GiB.
     #[arg(long, value_name = "BYTES")]
     cdmi_max_object_size: Option<u64>,
+    /// Let CDMI copy/move fetch sources from URLs starting with PREFIX (repeatable; e.g.
+    /// `http://10.0.0.5:8787/`; `*` allows any URL). Default: no remote source (403).
+    #[arg(long = "cdmi-fetch-from", value_name = "PREFIX")]
+    cdmi_fetch_from: Vec<String>,
 }
 
 /// What `tern serve` does besides serving.
@@ -111,6 +115,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome, CliError> {
     config.simulate_delay = args.simulate_delay.map(Duration::from_millis);
     config.ui = !args.no_ui;
     config.disk_formats.clone_from(&args.disk_formats);
+    config.cdmi_fetch_from.clone_from(&args.cdmi_fetch_from);
     if let Some(limit) = args.cdmi_max_object_size {
         config.cdmi_object_limit = limit;
     }

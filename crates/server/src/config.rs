@@ -60,6 +60,10 @@ pub struct Config {
     /// Blobs no metadata names are collected only once older than this: another instance
     /// may be uploading one whose row is not committed yet.
     pub gc_grace: Duration,
+    /// The URL prefixes CDMI `copy`/`move` may fetch remote sources from (`tern serve
+    /// --cdmi-fetch-from`; `*`: any). Empty: no remote source (403), so that a client cannot
+    /// make the server fetch URLs of its choosing.
+    pub cdmi_fetch_from: Vec<String>,
 }
 
 /// The metadata store of [`Config::store`].
@@ -109,6 +113,7 @@ impl Config {
             store: StoreLocation::Embedded,
             blobs: BlobLocation::Local,
             gc_grace: DEFAULT_GC_GRACE,
+            cdmi_fetch_from: Vec::new(),
         }
     }
 
@@ -120,6 +125,7 @@ impl Config {
                 self.listen
             )));
         }
+        crate::cdmi::FetchPolicy::new(&self.cdmi_fetch_from).map_err(ServerError::Config)?;
         if self.token.as_deref().is_some_and(str::is_empty) {
             return Err(ServerError::Config("--token must not be empty".into()));
         }

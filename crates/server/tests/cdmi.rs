@@ -3,103 +3,14 @@
 // Each test walks one server through a scenario, step after step: long by nature.
 #![allow(clippy::too_many_lines)]
 
-use std::sync::Arc;
+mod common;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use base64::Engine as _;
+use common::{server, server_with};
 use serde_json::Value;
-use tern_server::{Config, Provider, SimulatedDriver, router};
-use tern_store::SqliteStore;
-use tower::ServiceExt;
-
-struct Server {
-    app: Router,
-    dir: tempfile::TempDir,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-async fn server_with(edit: impl FnOnce(&mut Config)) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
-    edit(&mut config);
-    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
-    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver))
-        .await
-        .unwrap();
-    Server {
-        app: router(Arc::new(provider), &config),
-        dir,
-    }
-}
-
-async fn server() -> Server {
-    server_with(|_| {}).await
-}
 
 const V: (&str, &str) = ("X-CDMI-Specification-Version", "1.1");
-
-impl Server {
-    async fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
-        self.call_bytes(method, path, headers, body.as_bytes().to_vec())
-            .await
-    }
-
-    async fn call_bytes(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: Vec<u8>,
-    ) -> Answer {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("host", "cloud.example.com");
-        for (n, v) in headers {
-            request = request.header(*n, *v);
-        }
-        let response = self
-            .app
-            .clone()
-            .oneshot(request.body(Body::from(body)).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        Answer {
-            status,
-            headers,
-            body,
-        }
-    }
-}
 
 // The CDMI 1.1.1 examples (reference/cdmi/cdmi-1.1.1-examples.json), by index, in an order
 // where each finds the state it assumes: plain HTTP (clause 6, 7), data objects (8),
@@ -355,7 +266,7 @@ async fn plain_http_values_with_ranges() {
     assert_eq!(s.call("PUT", "/data/", &[], "").await.status, 201);
     let bytes: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
     let put = s
-        .call_bytes(
+        .call(
             "PUT",
             "/data/blob.bin",
             &[("Content-Type", "application/octet-stream")],
@@ -522,7 +433,7 @@ async fn the_object_size_limit_is_enforced_while_streaming() {
     assert_eq!(s.call("PUT", "/data/", &[], "").await.status, 201);
     let big = vec![7u8; 1001];
     let put = s
-        .call_bytes(
+        .call(
             "PUT",
             "/data/big",
             &[("Content-Type", "application/octet-stream")],
@@ -1128,7 +1039,19 @@ async fn moves_keep_object_ids() {
             r#"{"move": "http://elsewhere.example/c/a"}"#,
         )
         .await;
-    // Another server's URL is read; one that cannot be reached is a bad gateway.
+    // Another server's URL is read only when `--cdmi-fetch-from` allows it (not by default);
+    // one allowed that cannot be reached is a bad gateway.
+    assert_eq!(remote.status, 403);
+    assert_eq!(remote.json()["rule"], "CDMI-FETCH-FORBIDDEN");
+    let open = server_with(|c| c.cdmi_fetch_from = vec!["http://elsewhere.example/".into()]).await;
+    let remote = open
+        .call(
+            "PUT",
+            "/c.txt",
+            &object,
+            r#"{"move": "http://elsewhere.example/c/a"}"#,
+        )
+        .await;
     assert_eq!(remote.status, 502);
     assert_eq!(remote.json()["rule"], "CDMI-REMOTE");
 }
@@ -1140,7 +1063,7 @@ async fn copies_stream_the_value_into_a_new_object() {
     assert_eq!(s.call("PUT", "/c/", &[], "").await.status, 201);
     let bytes: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
     let put = s
-        .call_bytes(
+        .call(
             "PUT",
             "/c/src.bin",
             &[("Content-Type", "application/x-raw-disk-image")],

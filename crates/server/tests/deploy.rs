@@ -4,90 +4,16 @@
 // Scenarios read top to bottom, one short-named answer per step.
 #![allow(clippy::too_many_lines, clippy::many_single_char_names)]
 
-use std::sync::Arc;
+mod common;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use tern_server::{Config, Provider, SimulatedDriver, router};
-use tern_store::SqliteStore;
-use tower::ServiceExt;
+use axum::http::StatusCode;
+use common::{Answer, Server, server};
 
 const OVF: &str = "application/ovf+xml";
 const OVA: &str = "application/ova";
 const BASE: &str = "http://cloud.example.com";
 
-struct Server {
-    app: Router,
-    dir: tempfile::TempDir,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
-}
-
-async fn server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
-    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
-    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver))
-        .await
-        .unwrap();
-    Server {
-        app: router(Arc::new(provider), &config),
-        dir,
-    }
-}
-
 impl Server {
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: impl Into<Vec<u8>>,
-    ) -> Answer {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("host", "cloud.example.com");
-        for (n, v) in headers {
-            request = request.header(*n, *v);
-        }
-        let response = self
-            .app
-            .clone()
-            .oneshot(request.body(Body::from(body.into())).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        Answer {
-            status,
-            headers,
-            body,
-        }
-    }
-
     // The locations a collection lists (text/uri-list), as paths.
     async fn list(&self, collection: &str) -> Vec<String> {
         let a = self
@@ -107,10 +33,6 @@ impl Server {
             n += self.list(c).await.len();
         }
         n
-    }
-
-    fn blobs(&self) -> usize {
-        std::fs::read_dir(self.dir.path().join("blobs")).map_or(0, Iterator::count)
     }
 }
 
@@ -677,4 +599,248 @@ async fn a_refused_ova_leaves_nothing() {
         )
         .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}
+
+const CDMI_OBJECT: [(&str, &str); 2] = [
+    ("accept", "application/cdmi-object"),
+    ("x-cdmi-specification-version", "1.1.1"),
+];
+
+impl Server {
+    // A data object's CDMI metadata (404: `None`).
+    async fn metadata(&self, path: &str) -> Option<serde_json::Value> {
+        let a = self
+            .call(
+                "GET",
+                &format!("{path}?metadata;objectID"),
+                &CDMI_OBJECT,
+                "",
+            )
+            .await;
+        if a.status == StatusCode::NOT_FOUND {
+            return None;
+        }
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text());
+        Some(serde_json::from_slice(&a.body).unwrap())
+    }
+
+    // The children of a CDMI container.
+    async fn children(&self, path: &str) -> Vec<String> {
+        let a = self
+            .call(
+                "GET",
+                &format!("{path}?children"),
+                &[
+                    ("accept", "application/cdmi-container"),
+                    ("x-cdmi-specification-version", "1.1.1"),
+                ],
+                "",
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text());
+        let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+        v["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    // The computes linked to `storage` (their JSON renderings name it as a link target).
+    async fn computes_linked_to(&self, storage: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for c in self.list("/compute/").await {
+            let json = self
+                .call("GET", &c, &[("accept", "application/occi+json")], "")
+                .await
+                .text();
+            if json.contains(&format!("\"{storage}\""))
+                || json.contains(&format!("{BASE}{storage}\""))
+            {
+                out.push(c);
+            }
+        }
+        out.sort();
+        out
+    }
+}
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = v
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn an_ova_s_storages_are_backed_by_its_disks() {
+    let s = server().await;
+    let work = tempfile::tempdir().unwrap();
+    let ova = hadoop_ova(work.path(), b"system bytes", b"hdfs bytes");
+    let a = s
+        .call(
+            "POST",
+            "/deployments/?name=packed",
+            &[("content-type", OVA)],
+            ova.clone(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    // No sparse volume beside the disks: the deployment's container is all /volumes/ holds.
+    assert_eq!(s.children("/volumes/").await, ["packed/"]);
+    for (storage, disk) in [
+        (
+            "/storage/packed.system",
+            "/volumes/packed/hadoop-system.vmdk",
+        ),
+        ("/storage/packed.hdfs", "/volumes/packed/hadoop-hdfs.vmdk"),
+    ] {
+        let meta = s.metadata(disk).await.unwrap();
+        assert_eq!(meta["metadata"]["tern_occi_storage"], storage, "{meta}");
+        let linked = s.computes_linked_to(storage).await;
+        assert!(!linked.is_empty(), "{storage}");
+        assert_eq!(
+            strings(&meta["metadata"]["tern_occi_computes"]),
+            linked,
+            "{meta}"
+        );
+        // The storage links reach the disk by its object ID.
+        let id = meta["objectID"].as_str().unwrap();
+        for c in &linked {
+            let json = s
+                .call("GET", c, &[("accept", "application/occi+json")], "")
+                .await
+                .text();
+            assert!(json.contains(id), "{c} does not name {id}: {json}");
+        }
+    }
+    // A link taken away leaves the disk's metadata.
+    let hdfs = "/volumes/packed/hadoop-hdfs.vmdk";
+    let before = strings(&s.metadata(hdfs).await.unwrap()["metadata"]["tern_occi_computes"]);
+    let links = s.list("/link/").await;
+    let mut removed = None;
+    for l in links {
+        let json = s
+            .call("GET", &l, &[("accept", "application/occi+json")], "")
+            .await
+            .text();
+        if json.contains("/storage/packed.hdfs\"") {
+            let d = s.call("DELETE", &l, &[], "").await;
+            assert!(d.status.is_success(), "{}", d.text());
+            removed = Some(l);
+            break;
+        }
+    }
+    assert!(removed.is_some());
+    let after = strings(&s.metadata(hdfs).await.unwrap()["metadata"]["tern_occi_computes"]);
+    assert_eq!(after.len() + 1, before.len(), "{before:?} → {after:?}");
+
+    // Deleted without purge: the disks stay, without the reverse links; nothing else left.
+    let blobs = s.blobs();
+    let d = s.call("DELETE", "/deployments/packed/", &[], "").await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT, "{}", d.text());
+    let kept = s.metadata(hdfs).await.expect("the disk stays");
+    assert!(
+        kept["metadata"].get("tern_occi_storage").is_none(),
+        "{kept}"
+    );
+    assert!(
+        kept["metadata"].get("tern_occi_computes").is_none(),
+        "{kept}"
+    );
+    assert_eq!(s.blobs(), blobs);
+    assert_eq!(s.children("/volumes/").await, ["packed/"]);
+    // With purge: the disks and their blobs go too.
+    let a = s
+        .call(
+            "POST",
+            "/deployments/?name=again",
+            &[("content-type", OVA)],
+            ova,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    assert_eq!(s.children("/volumes/").await, ["again/", "packed/"]);
+    let d = s
+        .call("DELETE", "/deployments/again/?purge=true", &[], "")
+        .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT, "{}", d.text());
+    assert_eq!(s.children("/volumes/").await, ["packed/"]);
+    assert_eq!(s.blobs(), blobs);
+}
+
+#[tokio::test]
+async fn an_ovf_naming_uploaded_objects_is_backed_by_them() {
+    let s = server().await;
+    // Disks uploaded before, plain HTTP, outside /volumes/.
+    let c = s.call("PUT", "/uploads/", &[], "").await;
+    assert!(c.status.is_success(), "{}", c.text());
+    for (name, bytes) in [
+        ("hadoop-system.vmdk", "system"),
+        ("hadoop-hdfs.vmdk", "hdfs"),
+    ] {
+        let put = s
+            .call(
+                "PUT",
+                &format!("/uploads/{name}"),
+                &[("content-type", "application/x-vmdk")],
+                bytes,
+            )
+            .await;
+        assert!(put.status.is_success(), "{}", put.text());
+    }
+    let descriptor = sample("hadoop-cluster.ovf").replace(
+        "ovf:href=\"hadoop-",
+        &format!("ovf:href=\"{BASE}/uploads/hadoop-"),
+    );
+    let a = s
+        .call(
+            "POST",
+            "/deployments/?name=up",
+            &[("content-type", OVF)],
+            descriptor,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    let meta = s.metadata("/uploads/hadoop-hdfs.vmdk").await.unwrap();
+    assert_eq!(
+        meta["metadata"]["tern_occi_storage"], "/storage/up.hdfs",
+        "{meta}"
+    );
+    assert_eq!(
+        strings(&meta["metadata"]["tern_occi_computes"]),
+        s.computes_linked_to("/storage/up.hdfs").await
+    );
+    // No sparse volume was made for them.
+    let volumes = s
+        .call(
+            "GET",
+            "/volumes/?children",
+            &[
+                ("accept", "application/cdmi-container"),
+                ("x-cdmi-specification-version", "1.1.1"),
+            ],
+            "",
+        )
+        .await;
+    assert!(!volumes.text().contains("up."), "{}", volumes.text());
+    // Even a purge leaves what was uploaded: only the reverse links go.
+    let d = s
+        .call("DELETE", "/deployments/up/?purge=true", &[], "")
+        .await;
+    assert_eq!(d.status, StatusCode::NO_CONTENT, "{}", d.text());
+    let kept = s.metadata("/uploads/hadoop-hdfs.vmdk").await.expect("kept");
+    assert!(
+        kept["metadata"].get("tern_occi_storage").is_none(),
+        "{kept}"
+    );
+    let value = s.call("GET", "/uploads/hadoop-hdfs.vmdk", &[], "").await;
+    assert_eq!(value.body, b"hdfs");
 }

@@ -2,12 +2,10 @@
 //! headers and bodies (valid renderings mutated) through the router in process, a bounded
 //! number of them, deterministic (a fixed seed; `TERN_FUZZ_SEED` picks another).
 
-use std::sync::Arc;
+mod common;
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Request};
-use tern_server::{Config, Provider, SimulatedDriver, router};
-use tern_store::SqliteStore;
 use tower::ServiceExt;
 
 const REQUESTS: usize = 3000;
@@ -146,14 +144,8 @@ impl Rng {
 
 #[tokio::test]
 async fn random_requests_never_panic_or_fail_inside() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
-    config.body_limit = 64 * 1024;
-    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
-    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver))
-        .await
-        .unwrap();
-    let app = router(Arc::new(provider), &config);
+    let server = common::server_with(|c| c.body_limit = 64 * 1024).await;
+    let app = server.app.clone();
     let seed = std::env::var("TERN_FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

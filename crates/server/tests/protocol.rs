@@ -1,49 +1,19 @@
 //! The OCCI HTTP protocol through the router in process (`tower::ServiceExt::oneshot`).
 
+mod common;
+
 use std::sync::Arc;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
+use common::{Answer, Server};
 use tern_model::OcciVersion;
 use tern_server::{Config, Provider, SimulatedDriver, router};
 use tern_store::SqliteStore;
-use tower::ServiceExt;
 
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
 
-struct Server {
-    app: Router,
-    _dir: tempfile::TempDir,
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
-}
-
 async fn server_with(edit: impl FnOnce(&mut Config)) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
-    edit(&mut config);
-    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
-    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver))
-        .await
-        .unwrap();
-    Server {
-        app: router(Arc::new(provider), &config),
-        _dir: dir,
-    }
+    common::server_with(edit).await.on_host("cloud.test")
 }
 
 async fn server() -> Server {
@@ -51,32 +21,6 @@ async fn server() -> Server {
 }
 
 impl Server {
-    async fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("host", "cloud.test");
-        for (n, v) in headers {
-            request = request.header(*n, *v);
-        }
-        let response = self
-            .app
-            .clone()
-            .oneshot(request.body(Body::from(body.to_owned())).unwrap())
-            .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        Answer {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
     async fn get(&self, path: &str, accept: &str) -> Answer {
         self.call("GET", path, &[("accept", accept)], "").await
     }
@@ -90,7 +34,7 @@ impl Server {
                 &compute_plain("vm", 2),
             )
             .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
         let location = a.header("location").to_owned();
         location
             .strip_prefix("http://cloud.test")
@@ -117,24 +61,24 @@ async fn create_read_act_and_delete_a_compute() {
     assert_eq!(a.header("server"), "tern OCCI/1.2");
     assert_eq!(a.header("content-type"), "application/occi+json");
     assert!(
-        a.body.contains("\"occi.compute.state\": \"inactive\""),
+        a.text().contains("\"occi.compute.state\": \"inactive\""),
         "{}",
-        a.body
+        a.text()
     );
-    assert!(a.body.contains("compute/action#start"), "{}", a.body);
+    assert!(a.text().contains("compute/action#start"), "{}", a.text());
     assert!(
-        !a.body.contains("compute/action#stop"),
+        !a.text().contains("compute/action#stop"),
         "stop is not offered when inactive: {}",
-        a.body
+        a.text()
     );
 
     let stop = s.call("POST", &format!("{vm}?action=stop"), &[], "").await;
-    assert_eq!(stop.status, StatusCode::CONFLICT, "{}", stop.body);
+    assert_eq!(stop.status, StatusCode::CONFLICT, "{}", stop.text());
     assert!(
-        stop.body
+        stop.text()
             .contains("is inactive: `stop` is allowed only when it is active"),
         "{}",
-        stop.body
+        stop.text()
     );
 
     let invocation = "Category: start; scheme=\"http://schemas.ogf.org/occi/infrastructure/compute/action#\"; class=\"action\"\r\n";
@@ -146,18 +90,18 @@ async fn create_read_act_and_delete_a_compute() {
             invocation,
         )
         .await;
-    assert_eq!(start.status, StatusCode::OK, "{}", start.body);
+    assert_eq!(start.status, StatusCode::OK, "{}", start.text());
     assert!(
-        start.body.contains("occi.compute.state=\"active\""),
+        start.text().contains("occi.compute.state=\"active\""),
         "{}",
-        start.body
+        start.text()
     );
     let stop = s.call("POST", &format!("{vm}?action=stop"), &[], "").await;
-    assert_eq!(stop.status, StatusCode::OK, "{}", stop.body);
+    assert_eq!(stop.status, StatusCode::OK, "{}", stop.text());
     assert!(
-        stop.body.contains("occi.compute.state=\"inactive\""),
+        stop.text().contains("occi.compute.state=\"inactive\""),
         "{}",
-        stop.body
+        stop.text()
     );
 
     let gone = s.call("DELETE", &vm, &[], "").await;
@@ -184,19 +128,19 @@ async fn renderings_by_content_negotiation() {
     );
 
     let list = s.get("/compute/", "text/uri-list").await;
-    assert_eq!(list.body.trim(), format!("http://cloud.test{vm}"));
+    assert_eq!(list.text().trim(), format!("http://cloud.test{vm}"));
     let plain = s.get("/compute/", "text/plain").await;
-    assert_eq!(plain.body.trim(), format!("X-OCCI-Location: {vm}"));
+    assert_eq!(plain.text().trim(), format!("X-OCCI-Location: {vm}"));
     let json = s.get("/compute/", "application/json").await;
     assert_eq!(json.header("content-type"), "application/json");
-    assert!(json.body.contains("\"resources\""), "{}", json.body);
+    assert!(json.text().contains("\"resources\""), "{}", json.text());
 
     let refused = s.get(&vm, "image/png").await;
     assert_eq!(refused.status, StatusCode::NOT_ACCEPTABLE);
     assert!(
-        refused.body.contains("text/plain, text/occi"),
+        refused.text().contains("text/plain, text/occi"),
         "{}",
-        refused.body
+        refused.text()
     );
     let unsupported = s
         .call(
@@ -208,9 +152,9 @@ async fn renderings_by_content_negotiation() {
         .await;
     assert_eq!(unsupported.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert!(
-        unsupported.body.contains("application/occi+json"),
+        unsupported.text().contains("application/occi+json"),
         "{}",
-        unsupported.body
+        unsupported.text()
     );
 
     // A create in text/occi: the fields are headers.
@@ -232,7 +176,7 @@ async fn renderings_by_content_negotiation() {
             "",
         )
         .await;
-    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
 
     // JSON create, with the client's id.
     let body = format!(
@@ -246,7 +190,7 @@ async fn renderings_by_content_negotiation() {
             &body,
         )
         .await;
-    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
     assert_eq!(
         a.header("location"),
         "http://cloud.test/compute/6df690d2-3158-40c4-88fb-d1c41584d6e5"
@@ -261,7 +205,7 @@ async fn renderings_by_content_negotiation() {
         .await;
     // The same create again (a retry whose reply was lost): the entity it created; another
     // rendering at that id: 409.
-    assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text());
     assert_eq!(again.header("location"), a.header("location"));
     let other = body.replace("2.0", "4.0");
     let clash = s
@@ -272,7 +216,7 @@ async fn renderings_by_content_negotiation() {
             &other,
         )
         .await;
-    assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.body);
+    assert_eq!(clash.status, StatusCode::CONFLICT, "{}", clash.text());
 }
 
 #[tokio::test]
@@ -286,7 +230,7 @@ async fn updates_keep_what_the_provider_set_and_refuse_immutable_changes() {
             &compute_plain("web", 1),
         )
         .await;
-    assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.text());
     assert_eq!(put.header("location"), "http://cloud.test/compute/web1");
 
     let replace = s
@@ -297,16 +241,16 @@ async fn updates_keep_what_the_provider_set_and_refuse_immutable_changes() {
             &compute_plain("web", 8),
         )
         .await;
-    assert_eq!(replace.status, StatusCode::OK, "{}", replace.body);
+    assert_eq!(replace.status, StatusCode::OK, "{}", replace.text());
     assert!(
-        replace.body.contains("occi.compute.cores=8"),
+        replace.text().contains("occi.compute.cores=8"),
         "{}",
-        replace.body
+        replace.text()
     );
     assert!(
-        replace.body.contains("occi.compute.state=\"inactive\""),
+        replace.text().contains("occi.compute.state=\"inactive\""),
         "{}",
-        replace.body
+        replace.text()
     );
 
     let partial = format!(
@@ -320,9 +264,13 @@ async fn updates_keep_what_the_provider_set_and_refuse_immutable_changes() {
             &partial,
         )
         .await;
-    assert_eq!(post.status, StatusCode::OK, "{}", post.body);
-    assert!(post.body.contains("occi.compute.cores=8"), "{}", post.body);
-    assert!(post.body.contains("web1.example"), "{}", post.body);
+    assert_eq!(post.status, StatusCode::OK, "{}", post.text());
+    assert!(
+        post.text().contains("occi.compute.cores=8"),
+        "{}",
+        post.text()
+    );
+    assert!(post.text().contains("web1.example"), "{}", post.text());
 
     let state = format!(
         "Category: compute; scheme=\"{INFRA}\"; class=\"kind\"\r\nX-OCCI-Attribute: occi.compute.state=\"active\"\r\n"
@@ -335,11 +283,16 @@ async fn updates_keep_what_the_provider_set_and_refuse_immutable_changes() {
             &state,
         )
         .await;
-    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
-    assert!(
-        refused.body.contains("occi.compute.state"),
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
         "{}",
-        refused.body
+        refused.text()
+    );
+    assert!(
+        refused.text().contains("occi.compute.state"),
+        "{}",
+        refused.text()
     );
 
     let bad_type = s
@@ -354,12 +307,12 @@ async fn updates_keep_what_the_provider_set_and_refuse_immutable_changes() {
         bad_type.status,
         StatusCode::BAD_REQUEST,
         "{}",
-        bad_type.body
+        bad_type.text()
     );
     assert!(
-        bad_type.body.contains("occi.compute.cores"),
+        bad_type.text().contains("occi.compute.cores"),
         "{}",
-        bad_type.body
+        bad_type.text()
     );
 }
 
@@ -375,8 +328,8 @@ async fn malformed_renderings_get_400_with_line_and_column() {
             broken,
         )
         .await;
-    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
-    assert!(a.body.contains("2:1: error["), "{}", a.body);
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+    assert!(a.text().contains("2:1: error["), "{}", a.text());
     let json = s
         .call(
             "POST",
@@ -385,8 +338,8 @@ async fn malformed_renderings_get_400_with_line_and_column() {
             "{\"kind\": ",
         )
         .await;
-    assert_eq!(json.status, StatusCode::BAD_REQUEST, "{}", json.body);
-    assert!(json.body.contains("1:"), "{}", json.body);
+    assert_eq!(json.status, StatusCode::BAD_REQUEST, "{}", json.text());
+    assert!(json.text().contains("1:"), "{}", json.text());
 }
 
 #[tokio::test]
@@ -401,7 +354,7 @@ async fn links_need_their_ends_and_go_with_their_resource() {
             &format!("Category: network; scheme=\"{INFRA}\"; class=\"kind\"\r\n"),
         )
         .await;
-    assert_eq!(net.status, StatusCode::CREATED, "{}", net.body);
+    assert_eq!(net.status, StatusCode::CREATED, "{}", net.text());
     let nic = |target: &str| {
         format!(
             "Category: networkinterface; scheme=\"{INFRA}\"; class=\"kind\"\r\n\
@@ -418,11 +371,16 @@ async fn links_need_their_ends_and_go_with_their_resource() {
             &nic("/network/nowhere"),
         )
         .await;
-    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
-    assert!(
-        missing.body.contains("/network/nowhere does not exist"),
+    assert_eq!(
+        missing.status,
+        StatusCode::BAD_REQUEST,
         "{}",
-        missing.body
+        missing.text()
+    );
+    assert!(
+        missing.text().contains("/network/nowhere does not exist"),
+        "{}",
+        missing.text()
     );
     let link = s
         .call(
@@ -432,17 +390,17 @@ async fn links_need_their_ends_and_go_with_their_resource() {
             &nic("/network/lan"),
         )
         .await;
-    assert_eq!(link.status, StatusCode::CREATED, "{}", link.body);
+    assert_eq!(link.status, StatusCode::CREATED, "{}", link.text());
     assert!(
-        link.body.contains("occi.networkinterface.mac="),
+        link.text().contains("occi.networkinterface.mac="),
         "the provider assigns a MAC: {}",
-        link.body
+        link.text()
     );
     let with_link = s.get(&vm, "text/plain").await;
     assert!(
-        with_link.body.contains("Link: </network/lan>"),
+        with_link.text().contains("Link: </network/lan>"),
         "{}",
-        with_link.body
+        with_link.text()
     );
 
     assert_eq!(
@@ -450,7 +408,7 @@ async fn links_need_their_ends_and_go_with_their_resource() {
         StatusCode::NO_CONTENT
     );
     let links = s.get("/networkinterface/", "text/plain").await;
-    assert_eq!(links.body.trim(), "", "the link went with its source");
+    assert_eq!(links.text().trim(), "", "the link went with its source");
 }
 
 #[tokio::test]
@@ -461,19 +419,19 @@ async fn user_mixins_tag_and_untag() {
     let add = s
         .call("POST", "/-/", &[("content-type", "text/plain")], mixin)
         .await;
-    assert_eq!(add.status, StatusCode::OK, "{}", add.body);
+    assert_eq!(add.status, StatusCode::OK, "{}", add.text());
     let twice = s
         .call("POST", "/-/", &[("content-type", "text/plain")], mixin)
         .await;
-    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.body);
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.text());
     let qi = s
         .get(
             "/.well-known/org/ogf/occi/-/?category=http%3A%2F%2Fexample.com%2Ftags%23gold",
             "text/plain",
         )
         .await;
-    assert_eq!(qi.body.lines().count(), 1, "{}", qi.body);
-    assert!(qi.body.contains("gold"), "{}", qi.body);
+    assert_eq!(qi.text().lines().count(), 1, "{}", qi.text());
+    assert!(qi.text().contains("gold"), "{}", qi.text());
 
     let tag = s
         .call(
@@ -483,12 +441,12 @@ async fn user_mixins_tag_and_untag() {
             &format!("http://cloud.test{vm}\n"),
         )
         .await;
-    assert_eq!(tag.status, StatusCode::OK, "{}", tag.body);
+    assert_eq!(tag.status, StatusCode::OK, "{}", tag.text());
     assert_eq!(
-        s.get("/tags/gold/", "text/plain").await.body.trim(),
+        s.get("/tags/gold/", "text/plain").await.text().trim(),
         format!("X-OCCI-Location: {vm}")
     );
-    assert!(s.get(&vm, "text/plain").await.body.contains("gold"));
+    assert!(s.get(&vm, "text/plain").await.text().contains("gold"));
 
     // PUT replaces the members.
     let other = s.create_compute().await;
@@ -500,9 +458,9 @@ async fn user_mixins_tag_and_untag() {
             &format!("X-OCCI-Location: {other}\r\n"),
         )
         .await;
-    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
-    assert_eq!(put.body.trim(), format!("X-OCCI-Location: {other}"));
-    assert!(!s.get(&vm, "text/plain").await.body.contains("gold"));
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text());
+    assert_eq!(put.text().trim(), format!("X-OCCI-Location: {other}"));
+    assert!(!s.get(&vm, "text/plain").await.text().contains("gold"));
     let missing = s
         .call(
             "POST",
@@ -511,15 +469,15 @@ async fn user_mixins_tag_and_untag() {
             "http://cloud.test/compute/none\n",
         )
         .await;
-    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.body);
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text());
 
     let untag = s.call("DELETE", "/tags/gold/", &[], "").await;
-    assert_eq!(untag.status, StatusCode::OK, "{}", untag.body);
-    assert_eq!(s.get("/tags/gold/", "text/plain").await.body.trim(), "");
+    assert_eq!(untag.status, StatusCode::OK, "{}", untag.text());
+    assert_eq!(s.get("/tags/gold/", "text/plain").await.text().trim(), "");
     let remove = s
         .call("DELETE", "/-/", &[("content-type", "text/plain")], mixin)
         .await;
-    assert_eq!(remove.status, StatusCode::OK, "{}", remove.body);
+    assert_eq!(remove.status, StatusCode::OK, "{}", remove.text());
     assert_eq!(
         s.get("/tags/gold/", "text/plain").await.status,
         StatusCode::NOT_FOUND
@@ -551,12 +509,12 @@ async fn collections_filter_page_and_act() {
     }
     let page = s.get("/compute/?page=2&number=2", "text/plain").await;
     assert_eq!(
-        page.body,
+        page.text(),
         "X-OCCI-Location: /compute/vm2\r\nX-OCCI-Location: /compute/vm3\r\n"
     );
     let two = s.get("/compute/?occi.compute.cores=2", "text/plain").await;
     assert_eq!(
-        two.body,
+        two.text(),
         "X-OCCI-Location: /compute/vm1\r\nX-OCCI-Location: /compute/vm3\r\n"
     );
     let header = s
@@ -570,7 +528,7 @@ async fn collections_filter_page_and_act() {
             "",
         )
         .await;
-    assert_eq!(header.body.lines().count(), 3, "{}", header.body);
+    assert_eq!(header.text().lines().count(), 3, "{}", header.text());
     assert_eq!(
         s.get("/compute/?number=1000000", "text/plain").await.status,
         StatusCode::PAYLOAD_TOO_LARGE
@@ -584,17 +542,17 @@ async fn collections_filter_page_and_act() {
             "",
         )
         .await;
-    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
-    assert_eq!(started.body.lines().count(), 5);
+    assert_eq!(started.status, StatusCode::OK, "{}", started.text());
+    assert_eq!(started.text().lines().count(), 5);
     let active = s
         .get("/compute/?occi.compute.state=active", "text/plain")
         .await;
-    assert_eq!(active.body.lines().count(), 5);
+    assert_eq!(active.text().lines().count(), 5);
     assert_eq!(
         s.call("DELETE", "/compute/", &[], "").await.status,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(s.get("/compute/", "text/plain").await.body, "");
+    assert_eq!(s.get("/compute/", "text/plain").await.text(), "");
 }
 
 #[tokio::test]
@@ -609,23 +567,27 @@ async fn simulated_delay_shows_the_transition() {
             "",
         )
         .await;
-    assert_eq!(start.status, StatusCode::OK, "{}", start.body);
+    assert_eq!(start.status, StatusCode::OK, "{}", start.text());
     assert!(
-        start.body.contains("occi.compute.state=\"inactive\""),
+        start.text().contains("occi.compute.state=\"inactive\""),
         "{}",
-        start.body
+        start.text()
     );
-    assert!(start.body.contains("start in progress"), "{}", start.body);
+    assert!(
+        start.text().contains("start in progress"),
+        "{}",
+        start.text()
+    );
     let busy = s.call("POST", &format!("{vm}?action=stop"), &[], "").await;
     assert_eq!(busy.status, StatusCode::CONFLICT);
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let done = s.get(&vm, "text/plain").await;
     assert!(
-        done.body.contains("occi.compute.state=\"active\""),
+        done.text().contains("occi.compute.state=\"active\""),
         "{}",
-        done.body
+        done.text()
     );
-    assert!(!done.body.contains("in progress"), "{}", done.body);
+    assert!(!done.text().contains("in progress"), "{}", done.text());
 }
 
 #[tokio::test]
@@ -666,8 +628,11 @@ async fn occi_1_1_serves_its_catalogue() {
     let s = server_with(|c| c.version = OcciVersion::V1_1).await;
     let qi = s.get("/-/", "text/plain").await;
     assert_eq!(qi.header("server"), "tern OCCI/1.1");
-    assert!(qi.body.contains("occi.compute.speed"), "1.1 has speed");
-    assert!(!qi.body.contains("occi.compute.state.message"), "1.2 only");
+    assert!(qi.text().contains("occi.compute.speed"), "1.1 has speed");
+    assert!(
+        !qi.text().contains("occi.compute.state.message"),
+        "1.2 only"
+    );
     assert_eq!(
         s.get("/-/", "application/occi+json").await.status,
         StatusCode::NOT_ACCEPTABLE
@@ -684,14 +649,8 @@ async fn occi_1_1_serves_its_catalogue() {
 #[tokio::test]
 async fn slow_clients_time_out() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned());
-    config.request_timeout = std::time::Duration::from_millis(300);
-    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
-    let provider = Provider::open(&config, store, Arc::new(SimulatedDriver))
-        .await
-        .unwrap();
-    let app = router(Arc::new(provider), &config);
+    let s = server_with(|c| c.request_timeout = std::time::Duration::from_millis(300)).await;
+    let app = s.app.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let listener = tern_server::IdleListener::new(listener, std::time::Duration::from_millis(600));
@@ -742,7 +701,7 @@ async fn partial_updates_may_leave_the_kind_out() {
             &compute_plain("web", 1),
         )
         .await;
-    assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+    assert_eq!(put.status, StatusCode::CREATED, "{}", put.text());
     let json = s
         .call(
             "POST",
@@ -751,7 +710,7 @@ async fn partial_updates_may_leave_the_kind_out() {
             r#"{"attributes": {"occi.compute.memory": 2.5}}"#,
         )
         .await;
-    assert_eq!(json.status, StatusCode::OK, "{}", json.body);
+    assert_eq!(json.status, StatusCode::OK, "{}", json.text());
     let plain = s
         .call(
             "POST",
@@ -760,13 +719,13 @@ async fn partial_updates_may_leave_the_kind_out() {
             "X-OCCI-Attribute: occi.core.title=\"renamed\"\r\n",
         )
         .await;
-    assert_eq!(plain.status, StatusCode::OK, "{}", plain.body);
+    assert_eq!(plain.status, StatusCode::OK, "{}", plain.text());
     assert!(
-        plain.body.contains("occi.compute.memory=2.5"),
+        plain.text().contains("occi.compute.memory=2.5"),
         "{}",
-        plain.body
+        plain.text()
     );
-    assert!(plain.body.contains("renamed"), "{}", plain.body);
+    assert!(plain.text().contains("renamed"), "{}", plain.text());
 }
 
 #[tokio::test]
@@ -791,7 +750,7 @@ async fn versions_and_the_accept_header() {
         future.status,
         StatusCode::NOT_IMPLEMENTED,
         "{}",
-        future.body
+        future.text()
     );
     let same = s
         .call("GET", &vm, &[("user-agent", "rOCCI-cli OCCI/1.1")], "")
@@ -808,10 +767,7 @@ async fn a_transition_cut_short_by_a_stop_finishes_after_the_restart() {
     let provider = Provider::open(&config, first.clone(), Arc::new(SimulatedDriver))
         .await
         .unwrap();
-    let s = Server {
-        app: router(Arc::new(provider), &config),
-        _dir: tempfile::tempdir().unwrap(),
-    };
+    let s = Server::around(router(Arc::new(provider), &config)).on_host("cloud.test");
     let vm = s.create_compute().await;
     let start = s
         .call(
@@ -821,7 +777,11 @@ async fn a_transition_cut_short_by_a_stop_finishes_after_the_restart() {
             "",
         )
         .await;
-    assert!(start.body.contains("start in progress"), "{}", start.body);
+    assert!(
+        start.text().contains("start in progress"),
+        "{}",
+        start.text()
+    );
     // The server stops before the transition ends: its completion finds the store closed.
     tern_store::Store::close(first.as_ref()).unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
@@ -831,22 +791,19 @@ async fn a_transition_cut_short_by_a_stop_finishes_after_the_restart() {
         .await
         .unwrap();
     assert_eq!(provider.resume().await.unwrap(), 1);
-    let s = Server {
-        app: router(Arc::new(provider), &config),
-        _dir: tempfile::tempdir().unwrap(),
-    };
+    let s = Server::around(router(Arc::new(provider), &config)).on_host("cloud.test");
     let during = s.get(&vm, "text/plain").await;
     assert!(
-        during.body.contains("occi.compute.state=\"inactive\""),
+        during.text().contains("occi.compute.state=\"inactive\""),
         "{}",
-        during.body
+        during.text()
     );
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     let after = s.get(&vm, "text/plain").await;
     assert!(
-        after.body.contains("occi.compute.state=\"active\""),
+        after.text().contains("occi.compute.state=\"active\""),
         "{}",
-        after.body
+        after.text()
     );
-    assert!(!after.body.contains("in progress"), "{}", after.body);
+    assert!(!after.text().contains("in progress"), "{}", after.text());
 }

@@ -49,6 +49,7 @@ use crate::ServerError;
 use crate::config::Config;
 
 pub(crate) use names::CdmiPath;
+pub(crate) use remote::FetchPolicy;
 pub(crate) use stored::{Stored, now};
 
 /// The header that carries CDMI versions.
@@ -60,6 +61,8 @@ pub(crate) struct Cdmi {
     blobs: Arc<dyn BlobStore>,
     // Reads other CDMI servers (copy and move from their URLs).
     http: reqwest::Client,
+    // Which of them (`--cdmi-fetch-from`).
+    fetch: remote::FetchPolicy,
     enterprise: u32,
     object_limit: u64,
     inline_limit: u64,
@@ -130,11 +133,14 @@ impl Cdmi {
             crate::backends::grace(config),
         )
         .await?;
+        let fetch =
+            remote::FetchPolicy::new(&config.cdmi_fetch_from).map_err(ServerError::Config)?;
         Ok(Cdmi {
             store,
             blobs,
-            http: remote::client()
+            http: remote::client(&fetch)
                 .map_err(|e| ServerError::Config(format!("the HTTP client: {e}")))?,
+            fetch,
             enterprise,
             object_limit: config.cdmi_object_limit,
             inline_limit: config.body_limit as u64,
@@ -359,8 +365,6 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_object_move_from_local",
         "cdmi_object_move_from_ID",
         "cdmi_post_dataobject_by_ID",
-        "cdmi_object_copy_from_remote",
-        "cdmi_object_move_from_remote",
         "cdmi_serialization_json",
         "cdmi_export_occi_iscsi",
         "cdmi_size",
@@ -410,6 +414,15 @@ fn capabilities(config: &Config) -> CapabilityTree {
         "cdmi_atime",
     ] {
         tree.node_mut("dataobject/").set(name, &yes);
+    }
+    // Remote sources only when `--cdmi-fetch-from` allows some.
+    if FetchPolicy::new(&config.cdmi_fetch_from).is_ok_and(|p| p.is_open()) {
+        for name in [
+            "cdmi_object_copy_from_remote",
+            "cdmi_object_move_from_remote",
+        ] {
+            tree.node_mut("").set(name, &yes);
+        }
     }
     // tern-specific: the disk formats wanted, preferred first (`tern migrate` converts to
     // the first); absent when any format is accepted.

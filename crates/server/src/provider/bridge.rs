@@ -5,6 +5,13 @@
 //! (`tern_occi_storage`) and every compute linked to it (`tern_occi_computes`), kept current
 //! as links come and go. A compute created with an image's `os_tpl` mixin gets a storage
 //! holding a copy of the image (`images.rs`).
+//!
+//! A storage whose `tern.cdmi.uri` (a URL on this server, or `/cdmi_objectid/<ID>`) or else
+//! `tern.cdmi.objectid` names a data object already stored here — an OVA's disk, a file an
+//! OVF descriptor's href names that was uploaded before — is backed by *that* object: no
+//! sparse volume is made, the reverse links live on it, and deleting the storage leaves the
+//! object (without the reverse links) where it was. One rule for every way a storage is
+//! created ([`backing`]).
 
 use serde_json::Value as Json;
 use tern_cdmi::objectid::ObjectId;
@@ -59,6 +66,74 @@ fn size_bytes(entity: &Entity) -> Outcome<u64> {
     u64::try_from(bytes).map_err(|_| bad(format!("occi.storage.size {text} is too large")))
 }
 
+// The data object a storage's attributes name on this server, if there is one: by
+// `tern.cdmi.uri` (this server's base URL or a bare path, then a CDMI path or
+// `/cdmi_objectid/<ID>`), else by `tern.cdmi.objectid`. Containers do not count.
+fn named_object(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    entity: &Entity,
+) -> Outcome<Option<CdmiRecord>> {
+    let text = |name: &str| match entity.attributes.get(name) {
+        Some(tern_model::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    let mut found = None;
+    if let Some(uri) = text("tern.cdmi.uri") {
+        let uri = uri.split(['?', '#']).next().unwrap_or_default();
+        let path = match uri.strip_prefix(ctx.base.trim_end_matches('/')) {
+            Some(rest) if rest.starts_with('/') => Some(rest),
+            _ => uri.starts_with('/').then_some(uri),
+        };
+        if let Some(path) = path {
+            if let Some(id) = path.strip_prefix("/cdmi_objectid/") {
+                found = tx.cdmi_by_id(id.trim_end_matches('/'))?;
+            } else if let Ok(path) = crate::cdmi::CdmiPath::parse(path)
+                && !path.container
+            {
+                found = tx.cdmi_get(&path.key())?;
+            }
+        }
+    }
+    if found.is_none()
+        && let Some(id) = text("tern.cdmi.objectid")
+    {
+        found = tx.cdmi_by_id(&id)?;
+    }
+    Ok(
+        found
+            .filter(|row| row.object_type == "application/cdmi-object" && !row.path.ends_with('/')),
+    )
+}
+
+// Whether a data object's reverse link names `storage`.
+fn backs(row: &CdmiRecord, storage: &str) -> bool {
+    CdmiStored::from_json(&row.body).metadata.get(STORAGE_ITEM)
+        == Some(&Json::String(storage.to_owned()))
+}
+
+/// The data object backing the storage at `storage`: its sparse volume, or the data object
+/// its attributes name (see the module's documentation); `None` for a storage without one
+/// (an exported container's, or one made before the bridge).
+pub(crate) fn backing(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    storage: &str,
+) -> Outcome<Option<CdmiRecord>> {
+    if let Some(row) = tx.cdmi_get(&volume_path(storage))?
+        && backs(&row, storage)
+    {
+        return Ok(Some(row));
+    }
+    let Some(record) = tx.get(storage)? else {
+        return Ok(None);
+    };
+    let Stored::Resource(r) = Stored::from_record(ctx, &record)? else {
+        return Ok(None);
+    };
+    Ok(named_object(ctx, tx, &r.entity)?.filter(|row| backs(row, storage)))
+}
+
 fn bad(message: String) -> Fail {
     Fail::Reply(Reply::error(400, message))
 }
@@ -95,8 +170,31 @@ fn new_id(ctx: &Ctx) -> Outcome<String> {
 pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> Outcome<()> {
     match stored {
         Stored::Resource(r) if is(ctx, &r.entity.kind, "storage") => {
-            volumes(ctx, tx)?;
             let location = stored.location();
+            if let Some(mut row) = named_object(ctx, tx, &r.entity)? {
+                let mut s = CdmiStored::from_json(&row.body);
+                match s.metadata.get(STORAGE_ITEM) {
+                    Some(Json::String(other)) if *other != location => {
+                        return Err(Fail::Reply(Reply::error(
+                            409,
+                            format!(
+                                "the data object {} backs the storage {other} already: {location} cannot share it",
+                                row.path
+                            ),
+                        )));
+                    }
+                    _ => {}
+                }
+                s.metadata
+                    .insert(STORAGE_ITEM.into(), location.clone().into());
+                s.metadata
+                    .insert(COMPUTES_ITEM.into(), Json::Array(Vec::new()));
+                s.modified(&now());
+                row.body = s.to_json();
+                tx.cdmi_put(&row)?;
+                return Ok(());
+            }
+            volumes(ctx, tx)?;
             let mut s = CdmiStored::default();
             let t = now();
             s.created(&t);
@@ -116,7 +214,7 @@ pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
             })?;
         }
         Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
-            update_computes(tx, l, true)?;
+            update_computes(ctx, tx, l, true)?;
             update_export(ctx, tx, l, true)?;
         }
         Stored::Resource(r) if is(ctx, &r.entity.kind, "compute") => {
@@ -131,6 +229,7 @@ pub(crate) fn created(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
 /// written, `None` for a sparse image), its size and mimetype; its metadata names the image
 /// (`tern_image`).
 pub(crate) fn fill_volume(
+    ctx: &Ctx,
     tx: &mut dyn Transaction,
     storage: &str,
     blob: Option<String>,
@@ -138,7 +237,7 @@ pub(crate) fn fill_volume(
     mimetype: Option<String>,
     image: &str,
 ) -> Outcome<()> {
-    let Some(mut row) = tx.cdmi_get(&volume_path(storage))? else {
+    let Some(mut row) = backing(ctx, tx, storage)? else {
         return Err(Fail::Reply(Reply::error(
             500,
             format!("the storage {storage} has no data object"),
@@ -165,10 +264,7 @@ pub(crate) fn before_link(ctx: &Ctx, tx: &mut dyn Transaction, link: &mut Link) 
     {
         return Ok(());
     }
-    if let Some(row) = tx.cdmi_get(&volume_path(&link.target.location))?
-        && CdmiStored::from_json(&row.body).metadata.get(STORAGE_ITEM)
-            == Some(&Json::String(link.target.location.clone()))
-    {
+    if let Some(row) = backing(ctx, tx, &link.target.location)? {
         link.entity
             .attributes
             .insert(DEVICE_ID, row.object_id.as_str());
@@ -185,7 +281,7 @@ pub(crate) fn before_link(ctx: &Ctx, tx: &mut dyn Transaction, link: &mut Link) 
 pub(crate) fn updated(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> Outcome<()> {
     if let Stored::Resource(r) = stored
         && is(ctx, &r.entity.kind, "storage")
-        && let Some(mut row) = tx.cdmi_get(&volume_path(&stored.location()))?
+        && let Some(mut row) = backing(ctx, tx, &stored.location())?
     {
         let mut s = CdmiStored::from_json(&row.body);
         let size = size_bytes(&r.entity)?;
@@ -204,9 +300,12 @@ pub(crate) fn updated(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
 pub(crate) fn deleted(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> Outcome<()> {
     match stored {
         Stored::Resource(r) if is(ctx, &r.entity.kind, "storage") => {
-            unexport(tx, &stored.location())?;
-            let path = volume_path(&stored.location());
-            if let Some(row) = tx.cdmi_get(&path)? {
+            let location = stored.location();
+            unexport(tx, &location)?;
+            let path = volume_path(&location);
+            if let Some(row) = tx.cdmi_get(&path)?
+                && backs(&row, &location)
+            {
                 if let Some(blob) = CdmiStored::from_json(&row.body).blob {
                     ctx.orphans
                         .lock()
@@ -214,10 +313,20 @@ pub(crate) fn deleted(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
                         .push(blob);
                 }
                 tx.cdmi_delete(&path)?;
+            } else if let Some(mut row) = named_object(ctx, tx, &r.entity)?
+                && backs(&row, &location)
+            {
+                // Not the bridge's to delete: it stays, without the reverse links.
+                let mut s = CdmiStored::from_json(&row.body);
+                s.metadata.remove(STORAGE_ITEM);
+                s.metadata.remove(COMPUTES_ITEM);
+                s.modified(&now());
+                row.body = s.to_json();
+                tx.cdmi_put(&row)?;
             }
         }
         Stored::Link(l) if is(ctx, &l.entity.kind, "storagelink") => {
-            update_computes(tx, l, false)?;
+            update_computes(ctx, tx, l, false)?;
             update_export(ctx, tx, l, false)?;
         }
         _ => {}
@@ -269,14 +378,11 @@ fn unexport(tx: &mut dyn Transaction, storage: &str) -> Outcome<()> {
 }
 
 // Adds or removes the link's source in the target's data object metadata.
-fn update_computes(tx: &mut dyn Transaction, link: &Link, add: bool) -> Outcome<()> {
-    let Some(mut row) = tx.cdmi_get(&volume_path(&link.target.location))? else {
+fn update_computes(ctx: &Ctx, tx: &mut dyn Transaction, link: &Link, add: bool) -> Outcome<()> {
+    let Some(mut row) = backing(ctx, tx, &link.target.location)? else {
         return Ok(());
     };
     let mut s = CdmiStored::from_json(&row.body);
-    if s.metadata.get(STORAGE_ITEM) != Some(&Json::String(link.target.location.clone())) {
-        return Ok(());
-    }
     let mut computes: Vec<String> = s
         .metadata
         .get(COMPUTES_ITEM)

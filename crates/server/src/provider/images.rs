@@ -239,7 +239,7 @@ pub(crate) fn link_copies(ctx: &Ctx, tx: &mut dyn Transaction, compute: &Resourc
             },
         )?;
         let storage = storage.location();
-        super::bridge::fill_volume(tx, &storage, blob, size, mimetype, &image)?;
+        super::bridge::fill_volume(ctx, tx, &storage, blob, size, mimetype, &image)?;
         let link_kind = CategoryId::new(INFRA, "storagelink");
         let link = Link::new(Entity::new("", link_kind.clone()), &location, &storage);
         let at = collection(ctx, &link_kind);
