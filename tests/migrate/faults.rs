@@ -160,11 +160,27 @@ fn b_without_an_ovf_import_gets_the_deployment_through_occi_calls() {
         ),
         "{report}"
     );
-    // A without deployment groups: its whole content, said so.
-    assert!(report.contains("A has no deployment hadoop"), "{report}");
+    // A's deployment exported, B's entities placed and tagged as B's import would have.
+    assert!(!report.contains("A has no deployment"), "{report}");
     assert!(report.contains("deployments are equal"), "{report}");
     let at_b = computes(&b.base);
+    assert_eq!(at_b, computes(&a.base), "{report}");
     assert_eq!(at_b.len(), 3, "{at_b:?}");
+    let members = super::http()
+        .get(format!("{}/deployments/hadoop/", b.base))
+        .header("Accept", "text/uri-list")
+        .send()
+        .expect("members")
+        .text()
+        .expect("text");
+    for c in &at_b {
+        assert!(members.contains(c.as_str()), "{c}: {members}");
+    }
+    assert_eq!(
+        super::entity(&b.base, "/storage/hadoop.system")["attributes"]["tern.cdmi.uri"],
+        format!("{}/volumes/hadoop/hadoop-system.vmdk", proxy.base),
+        "{report}"
+    );
     for c in &at_b {
         assert_eq!(
             super::entity(&b.base, c)["attributes"]["occi.compute.state"],

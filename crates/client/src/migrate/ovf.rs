@@ -48,6 +48,97 @@ pub async fn export(a: &Client, deployment: Option<&str>) -> Result<(String, Str
     Ok((r.text, "/".to_owned()))
 }
 
+/// The scheme of a tern server's deployment mixins (`…#<name>`, collection
+/// `/deployments/<name>/`).
+pub const DEPLOYMENT_SCHEME: &str = "http://schemas.tern.dev/occi/deployment#";
+
+/// The names of the deployments a provider lists at `/deployments/` (`text/uri-list`); empty
+/// when it has no deployment groups (404, 405, 406).
+pub async fn deployments(a: &Client) -> Result<Vec<String>, ClientError> {
+    let r = a
+        .send(
+            "GET",
+            "/deployments/",
+            "text/uri-list",
+            &[],
+            None,
+            true,
+            &[404, 405, 406],
+        )
+        .await?;
+    if r.status >= 400 {
+        return Ok(Vec::new());
+    }
+    Ok(r.text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let path = a.path(l);
+            path.strip_prefix("/deployments/")
+                .and_then(|n| n.strip_suffix('/'))
+                .filter(|n| !n.is_empty() && !n.contains('/'))
+                .map(str::to_owned)
+        })
+        .collect())
+}
+
+/// The deployment name an import of `doc` takes when none is given (what a tern server
+/// does): the top VirtualSystem(Collection) id lower-cased, other characters `-`.
+pub fn implied_name(doc: &tern_ovf::Document) -> String {
+    let envelope = tern_ovf::model::Envelope::read(doc);
+    let id = envelope
+        .content
+        .as_ref()
+        .and_then(|c| c.id())
+        .unwrap_or_default();
+    let mut name: String = id
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name = name.trim_start_matches(['-', '_']).to_owned();
+    name.truncate(64);
+    if name.is_empty() {
+        name = "deployment".into();
+    }
+    name
+}
+
+/// A file name that names a data object directly in a deployment's container: the href's
+/// last segment, characters CDMI would decode made `-`.
+pub fn flat_name(href: &str) -> String {
+    let last = href
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    let name: String = last
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if name.is_empty() || name == "." || name == ".." {
+        "disk".into()
+    } else {
+        name
+    }
+}
+
 fn is_ovf(r: &crate::http::Response) -> bool {
     r.content_type
         .as_deref()
@@ -79,12 +170,26 @@ pub fn disk_files(doc: &tern_ovf::Document) -> Vec<DiskFile> {
     out
 }
 
-/// The data objects at A that may hold a File's bytes, in the order tried: the href itself
-/// when absolute, else under A's volumes container (`/volumes/`, where A's export resolves
-/// relative hrefs); then what the storage made from that disk says (`tern.cdmi.uri`, and the
+/// The data objects at A that may hold a File's bytes, in the order tried: for a deployment's
+/// export its container (`/volumes/<name>/<href>`, where its import and its OVA keep them);
+/// the href itself when absolute, else under A's volumes container (`/volumes/`, where A's
+/// whole-server export resolves relative hrefs); then what the storage made from that disk says (`tern.cdmi.uri`, and the
 /// data object backing it, `/volumes/<storage>`).
-pub fn candidates(a: &Client, href: &str, collection: &Collection) -> Vec<String> {
+pub fn candidates(
+    a: &Client,
+    href: &str,
+    deployment: Option<&str>,
+    collection: &Collection,
+) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(name) = deployment
+        && !href.contains("://")
+    {
+        out.push(a.url(&format!(
+            "/volumes/{name}/{}",
+            href.trim_start_matches("./")
+        )));
+    }
     if href.contains("://") {
         out.push(href.to_owned());
     } else {
@@ -121,7 +226,7 @@ fn text(v: &tern_model::Value) -> String {
 /// A copy's facts written into the descriptor B receives.
 #[derive(Debug, Clone)]
 pub struct Placed {
-    /// The href at B (an absolute URL of B's data object).
+    /// The href B's descriptor gets: the copy's file name in B's deployment container.
     pub href: String,
     /// Its size.
     pub size: u64,
@@ -207,12 +312,13 @@ pub enum Imported {
     Unsupported(u16),
 }
 
-/// `POST /` of the descriptor at B.
-pub async fn import(b: &Client, descriptor: &str) -> Result<Imported, ClientError> {
+/// `POST /deployments/<name>/` of the descriptor at B: the deployment `name`, its File hrefs
+/// data objects of `/volumes/<name>/`.
+pub async fn import(b: &Client, name: &str, descriptor: &str) -> Result<Imported, ClientError> {
     let r = b
         .send(
             "POST",
-            "/",
+            &format!("/deployments/{name}/"),
             "text/uri-list, application/json;q=0.5",
             &[],
             Some((descriptor.as_bytes(), OVF_XML)),
@@ -270,7 +376,7 @@ mod tests {
         let placed = HashMap::from([(
             "a.vmdk".to_owned(),
             Placed {
-                href: "http://b/volumes/a.qcow2".into(),
+                href: "a.qcow2".into(),
                 size: 42,
                 format: Some(DiskFormat::Qcow2),
             },
@@ -278,8 +384,7 @@ mod tests {
         rewrite(&mut doc, &placed);
         let text = String::from_utf8(doc.to_bytes()).expect("UTF-8");
         assert!(
-            text.contains(r#"ovf:href="http://b/volumes/a.qcow2""#)
-                && text.contains(r#"ovf:size="42""#),
+            text.contains(r#"ovf:href="a.qcow2""#) && text.contains(r#"ovf:size="42""#),
             "{text}"
         );
         assert!(text.contains(DiskFormat::Qcow2.ovf_uri()), "{text}");

@@ -19,6 +19,8 @@ use crate::http::{Client, ClientError};
 
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
 const OVF_BOOKKEEPING: &str = "http://schemas.tern.dev/occi/ovf#";
+const OVF_PRODUCT: &str = "http://schemas.tern.dev/ovf/product#";
+const OVF_SYSTEM: &str = "tern.ovf.system";
 const COMPUTE_ACTION: &str = "http://schemas.ogf.org/occi/infrastructure/compute/action#";
 
 /// Runs (or resumes) a migration; the report says how far it got and why it stopped.
@@ -143,6 +145,9 @@ impl Run<'_> {
         // 2. Export (kept in the state: a resumed run uses the same descriptor).
         let export_started = Instant::now();
         let resumed_export = self.state.ovf.is_some();
+        if !self.state.chosen {
+            self.choose(&a).await?;
+        }
         if self.state.ovf.is_none() {
             let (text, from) = ovf::export(&a, self.state.deployment.as_deref())
                 .await
@@ -151,12 +156,26 @@ impl Run<'_> {
                 && from == "/"
             {
                 self.report.notes.push(format!(
-                    "A has no deployment {name} at /deployments/{name}/ (or no deployment groups): everything A serves at / is migrated"
+                    "A has no deployment {name} at /deployments/{name}/ (or no deployment groups): everything A serves at / is migrated, into B's deployment {name}"
                 ));
+                self.state.target = Some(name.clone());
+                self.state.deployment = None;
             }
             self.state.ovf = Some(text);
         }
         let doc = self.descriptor()?;
+        let target = match &self.state.target {
+            Some(t) => t.clone(),
+            None => {
+                let t = self
+                    .state
+                    .deployment
+                    .clone()
+                    .unwrap_or_else(|| ovf::implied_name(&doc));
+                self.state.target = Some(t.clone());
+                t
+            }
+        };
         if self.state.disks.is_empty() {
             let wanted = self.state.disk_format.or_else(|| {
                 b_side
@@ -164,7 +183,15 @@ impl Run<'_> {
                     .get(DISK_FORMATS)
                     .and_then(|v| v.split(',').find_map(|f| f.parse::<DiskFormat>().ok()))
             });
-            self.state.disks = locate(&a, &b, &doc, &extracted.collection, wanted).await?;
+            self.state.disks = locate(
+                &a,
+                &b,
+                &doc,
+                (self.state.deployment.as_deref(), &target),
+                &extracted.collection,
+                wanted,
+            )
+            .await?;
         }
         let needs = Needs {
             largest_disk: self.state.disks.iter().map(|d| d.source_size).max(),
@@ -241,9 +268,42 @@ impl Run<'_> {
         }
         self.stop(&a, &extracted).await?;
         self.data(&a, &b).await?;
-        self.import(&b, &doc, &table, &extracted).await?;
+        self.import(&b, &doc, &table).await?;
         self.start(&b).await?;
         self.verify(&a, &b, &table).await
+    }
+
+    // Without --deployment: A's one deployment, else everything A serves (said so).
+    async fn choose(&mut self, a: &Client) -> Step<()> {
+        if self.state.deployment.is_none() {
+            let names = ovf::deployments(a).await.map_err(|e| connection(&e))?;
+            match names.as_slice() {
+                [one] => {
+                    self.report.notes.push(format!(
+                        "A has one deployment, {one}: migrated (/deployments/{one}/)"
+                    ));
+                    self.state.deployment = Some(one.clone());
+                }
+                [] => self.report.notes.push(
+                    "A has no deployment: everything A serves at / is migrated".to_owned(),
+                ),
+                many => self.report.notes.push(format!(
+                    "A has {} deployments ({}): everything A serves at / is migrated (--deployment NAME migrates one)",
+                    many.len(),
+                    many.join(", ")
+                )),
+            }
+        }
+        self.state.chosen = true;
+        Ok(())
+    }
+
+    // B's deployment (chosen by the export step).
+    fn target(&self) -> String {
+        self.state
+            .target
+            .clone()
+            .unwrap_or_else(|| "deployment".to_owned())
     }
 
     fn descriptor(&self) -> Step<tern_ovf::Document> {
@@ -370,6 +430,9 @@ impl Run<'_> {
             crate::cdmi::ensure_container(b, &b.url("/volumes/"))
                 .await
                 .map_err(|e| connection(&e))?;
+            crate::cdmi::ensure_container(b, &b.url(&format!("/volumes/{}/", self.target())))
+                .await
+                .map_err(|e| connection(&e))?;
         }
         for i in 0..self.state.disks.len() {
             let d = self.state.disks[i].clone();
@@ -441,13 +504,7 @@ impl Run<'_> {
         Ok(())
     }
 
-    async fn import(
-        &mut self,
-        b: &Client,
-        doc: &tern_ovf::Document,
-        table: &Table,
-        at_a: &Extracted,
-    ) -> Step<()> {
+    async fn import(&mut self, b: &Client, doc: &tern_ovf::Document, table: &Table) -> Step<()> {
         let started = Instant::now();
         if self.state.is_done("import") {
             self.record(
@@ -467,7 +524,7 @@ impl Run<'_> {
                 (
                     d.href.clone(),
                     Placed {
-                        href: d.target.clone(),
+                        href: last_segment(&d.target).to_owned(),
                         size: d.size.unwrap_or(d.source_size),
                         format: d.target_format.filter(|t| Some(*t) != d.source_format),
                     },
@@ -477,29 +534,20 @@ impl Run<'_> {
         let mut doc = doc.clone();
         ovf::rewrite(&mut doc, &placed);
         let text = String::from_utf8_lossy(&doc.to_bytes()).into_owned();
-        let mut created = match ovf::import(b, &text).await.map_err(|e| {
+        let name = self.target();
+        let mut created = match ovf::import(b, &name, &text).await.map_err(|e| {
             fail(
                 FailureKind::Invalid,
                 "migrate.import",
                 format!("B refused the descriptor: {e}"),
             )
         })? {
-            Imported::Ovf(mut locations) => {
-                let more = complete(b, at_a, &table.mapped()).await?;
-                if !more.is_empty() {
-                    self.report.notes.push(format!(
-                        "A's descriptor lacks {}: created at B through OCCI calls",
-                        join(&more)
-                    ));
-                }
-                locations.extend(more);
-                locations
-            }
+            Imported::Ovf(locations) => locations,
             Imported::Unsupported(status) => {
                 self.report.notes.push(format!(
                     "B answered {status} to an OVF import: the deployment was created through OCCI calls"
                 ));
-                occi_deploy(b, &doc, table).await?
+                occi_deploy(b, &doc, table, &name).await?
             }
         };
         created.dedup();
@@ -509,7 +557,10 @@ impl Run<'_> {
         self.record(
             "import",
             StepOutcome::Done,
-            format!("{} entities created at B", created.len()),
+            format!(
+                "{} entities created at B in /deployments/{name}/",
+                created.len()
+            ),
             text.len() as u64,
             started,
         );
@@ -586,13 +637,14 @@ impl Run<'_> {
             extract(b, 8).await.map_err(|e| connection(&e))?,
         );
         let mapped = table.mapped();
+        // A's deployment (or all of A) and B's.
+        let (sa, sb) = (
+            members(&ea.collection, self.state.deployment.as_deref()),
+            members(&eb.collection, Some(&self.target())),
+        );
         let (na, nb) = (
-            normalise(&ea.collection, &mapped, Some(&ea.discovery.catalogue)),
-            normalise(
-                &eb.collection,
-                &HashMap::new(),
-                Some(&eb.discovery.catalogue),
-            ),
+            normalise(&sa, &mapped, Some(&ea.discovery.catalogue)),
+            normalise(&sb, &HashMap::new(), Some(&eb.discovery.catalogue)),
         );
         // A's deployment is the target: B must hold every value A's entities have (an OVF
         // import may add its own bookkeeping beside them).
@@ -684,12 +736,13 @@ async fn locate(
     a: &Client,
     b: &Client,
     doc: &tern_ovf::Document,
+    (deployment, target): (Option<&str>, &str),
     collection: &Collection,
     wanted: Option<DiskFormat>,
 ) -> Step<Vec<DiskState>> {
-    let mut out = Vec::new();
+    let mut out: Vec<DiskState> = Vec::new();
     for file in ovf::disk_files(doc) {
-        let tried = ovf::candidates(a, &file.href, collection);
+        let tried = ovf::candidates(a, &file.href, deployment, collection);
         let mut found = None;
         for url in &tried {
             if let Some(size) = data::object_size(a, url)
@@ -711,18 +764,27 @@ async fn locate(
                 ),
             ));
         };
-        let name = last_segment(&file.href).to_owned();
-        let target_name = match wanted {
+        let name = ovf::flat_name(&file.href);
+        let mut target_name = match wanted {
             Some(f) if Some(f) != file.format => f.rename(&name),
             _ => name,
         };
+        // Two hrefs with one file name (`a/disk.vmdk`, `b/disk.vmdk`) stay apart.
+        let taken = |n: &str| out.iter().any(|d| last_segment(&d.target) == n);
+        if taken(&target_name) {
+            let mut i = 2;
+            while taken(&format!("{i}-{target_name}")) {
+                i += 1;
+            }
+            target_name = format!("{i}-{target_name}");
+        }
         out.push(DiskState {
             href: file.href.clone(),
             source,
             source_size: size,
             source_format: file.format,
             target_format: wanted,
-            target: b.url(&format!("/volumes/{target_name}")),
+            target: b.url(&format!("/volumes/{target}/{target_name}")),
             ..DiskState::default()
         });
     }
@@ -826,68 +888,102 @@ async fn act(
 }
 
 // B has no OVF import: the descriptor converted (ovf2occi) and its entities created through
-// OCCI calls beside what B holds.
-async fn occi_deploy(b: &Client, doc: &tern_ovf::Document, table: &Table) -> Step<Vec<String>> {
+// OCCI calls beside what B holds, placed and tagged as a tern server's import places them
+// (`/<kind>/<name>.<id>`, the deployment's mixin, its disks under `/volumes/<name>/`), so
+// B's locations mirror A's.
+async fn occi_deploy(
+    b: &Client,
+    doc: &tern_ovf::Document,
+    table: &Table,
+    name: &str,
+) -> Step<Vec<String>> {
     let invalid = |m: String| fail(FailureKind::Invalid, "migrate.import", m);
     let options = tern_mapping::ovf2occi::Options {
-        cdmi_base: Some(b.url("/volumes/")),
+        cdmi_base: Some(b.url(&format!("/volumes/{name}/"))),
         ..tern_mapping::ovf2occi::Options::default()
     };
     let conversion =
         tern_mapping::ovf2occi::ovf_to_occi(doc, &options).map_err(|e| invalid(e.to_string()))?;
-    let wanted = normalise_templates(&conversion.collection, &table.mapped());
+    let tag = CategoryId::new(ovf::DEPLOYMENT_SCHEME, name);
+    let placed = as_deployed(
+        &normalise_templates(&conversion.collection, &table.mapped()),
+        name,
+        &tag,
+    );
+    let mut catalogue = conversion.catalogue.clone();
+    if catalogue.mixin(&tag).is_none() {
+        let _ = catalogue.add_mixin(tern_model::Mixin {
+            id: tag.clone(),
+            title: Some(format!("deployment {name}")),
+            depends: Vec::new(),
+            applies: Vec::new(),
+            attributes: Vec::new(),
+            actions: Vec::new(),
+            location: Some(format!("/deployments/{name}/")),
+        });
+    }
     let at_b = extract(b, 8).await.map_err(|e| connection(&e))?;
-    occi_create(b, &at_b, &wanted, &conversion.catalogue).await
+    occi_create(b, &at_b, &placed, &catalogue).await
 }
 
-// What A's descriptor did not carry (an export that leaves out VMs added after the import):
-// A's resources without a counterpart at B, created through OCCI, their links pointing at
-// B's counterparts of their targets (same `occi.core.id`).
-async fn complete(
-    b: &Client,
-    at_a: &Extracted,
-    mapped: &HashMap<String, String>,
-) -> Step<Vec<String>> {
-    let at_b = extract(b, 8).await.map_err(|e| connection(&e))?;
-    let (na, nb) = (
-        normalise(&at_a.collection, mapped, Some(&at_a.discovery.catalogue)),
-        normalise(
-            &at_b.collection,
-            &HashMap::new(),
-            Some(&at_b.discovery.catalogue),
-        ),
-    );
-    let diff = tern_engine::compare(&na, &nb, &tern_engine::Strategy::Tern).diff();
-    let by_id: HashMap<&str, String> = at_b
-        .collection
+// `/compute/web` → `/compute/<name>.web` (a tern server's deployment placement).
+fn place(name: &str, location: &str) -> String {
+    match location.rsplit_once('/') {
+        Some((dir, last)) => format!("{dir}/{name}.{last}"),
+        None => format!("{name}.{location}"),
+    }
+}
+
+// Every entity at its place in the deployment and tagged with it; links follow their ends.
+fn as_deployed(c: &Collection, name: &str, tag: &CategoryId) -> Collection {
+    let moved: HashMap<String, String> = c
         .resources()
         .iter()
-        .map(|r| (r.entity.id.as_str(), r.entity.location_or_default()))
+        .map(|r| {
+            let at = r.entity.location_or_default();
+            let to = place(name, &at);
+            (at, to)
+        })
         .collect();
-    let a_ids: HashMap<String, &str> = na
-        .resources()
-        .iter()
-        .map(|r| (r.entity.location_or_default(), r.entity.id.as_str()))
-        .collect();
-    // Created with A's templates (mapped to B's names), not the sorts compared above.
-    let real = normalise(&at_a.collection, mapped, None);
-    let mut wanted = Collection::new();
-    for id in &diff.missing {
-        let Some(r) = real.resources().iter().find(|r| &r.entity.id == id) else {
-            continue;
-        };
-        let mut r = r.clone();
-        for l in &mut r.links {
-            if let Some(there) = a_ids.get(&l.target.location).and_then(|id| by_id.get(id)) {
-                l.target.location.clone_from(there);
-            }
+    let follow = |l: &mut tern_model::Link| {
+        if let Some(to) = moved.get(&l.target.location) {
+            l.target.location.clone_from(to);
         }
-        let _ = wanted.push_resource(r);
+        if let Some(to) = moved.get(&l.source.location) {
+            l.source.location.clone_from(to);
+        }
+        let at = l.entity.location.clone().unwrap_or_else(|| {
+            let segment: String = l
+                .entity
+                .id
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            format!("/{}/{segment}", l.entity.kind.term())
+        });
+        l.entity.location = Some(place(name, &at));
+        l.entity.mixins.push(tag.clone());
+    };
+    let mut out = Collection::new();
+    for r in c.resources() {
+        let mut r = r.clone();
+        r.entity.location = Some(place(name, &r.entity.location_or_default()));
+        r.entity.mixins.push(tag.clone());
+        r.links.iter_mut().for_each(follow);
+        let _ = out.push_resource(r);
     }
-    if wanted.resources().is_empty() {
-        return Ok(Vec::new());
+    for l in c.standalone_links() {
+        let mut l = l.clone();
+        follow(&mut l);
+        out.push_link(l);
     }
-    occi_create(b, &at_b, &wanted, &at_a.discovery.catalogue).await
+    out
 }
 
 // Creates `wanted` at B beside what B holds (a plan from B's entities to them plus `wanted`),
@@ -994,17 +1090,35 @@ fn normalise(
                     || k == "occi.networkinterface.mac"
                     || k == "occi.networkinterface.address"
                     || k == "occi.core.id"
+                    || k == OVF_SYSTEM
             })
             .collect();
+        // The VirtualSystem an entity came from names its ProductSection mixins
+        // (`vs.<system>.<n>`); an export renames a system whose id is taken (a scaled-out
+        // copy of a VM): both are bookkeeping, compared without the system's name.
+        let system = match e.attributes.get(OVF_SYSTEM) {
+            Some(tern_model::Value::String(s)) => Some(format!("vs.{s}.")),
+            _ => None,
+        };
         for k in drop {
             e.attributes.remove(&k);
+        }
+        if let Some(prefix) = system {
+            for m in &mut e.mixins {
+                if m.scheme() == OVF_PRODUCT
+                    && let Some(rest) = m.term().strip_prefix(&prefix)
+                {
+                    *m = CategoryId::new(OVF_PRODUCT, &format!("vs.*.{rest}"));
+                }
+            }
         }
         if let Some(catalogue) = templates {
             let mut generic: Vec<CategoryId> = Vec::new();
             for m in &e.mixins {
                 // tern's OVF bookkeeping (which section an entity came from): an entity
                 // imported from a descriptor has it, one created through OCCI has not.
-                if m.scheme() == OVF_BOOKKEEPING {
+                // Which deployment an entity is in: the scope compared, not a value.
+                if m.scheme() == OVF_BOOKKEEPING || m.scheme() == ovf::DEPLOYMENT_SCHEME {
                     continue;
                 }
                 let sort = template_sort(catalogue, m).unwrap_or_else(|| m.clone());
@@ -1023,6 +1137,27 @@ fn normalise(
             clean(&mut l.entity);
         }
         let _ = out.push_resource(r);
+    }
+    out
+}
+
+// The resources of `deployment` (tagged with its mixin) with their links; all of them
+// without one.
+fn members(c: &Collection, deployment: Option<&str>) -> Collection {
+    let Some(name) = deployment else {
+        return c.clone();
+    };
+    let tag = CategoryId::new(ovf::DEPLOYMENT_SCHEME, name);
+    let mut out = Collection::new();
+    for r in c.resources() {
+        if r.entity.mixins.contains(&tag) {
+            let _ = out.push_resource(r.clone());
+        }
+    }
+    for l in c.standalone_links() {
+        if l.entity.mixins.contains(&tag) {
+            out.push_link(l.clone());
+        }
     }
     out
 }
