@@ -3,6 +3,7 @@
 //! by qemu-img, migrated to a provider that wants qcow2; the faults (B down during the copy,
 //! a corrupted copy, a template missing at B).
 
+mod deployments;
 mod e2e;
 mod faults;
 mod proxy;

@@ -164,6 +164,8 @@ impl Run<'_> {
             self.state.ovf = Some(text);
         }
         let doc = self.descriptor()?;
+        // What is migrated: A's deployment (all of A without one).
+        let scope = members(&extracted.collection, self.state.deployment.as_deref());
         let target = match &self.state.target {
             Some(t) => t.clone(),
             None => {
@@ -188,7 +190,7 @@ impl Run<'_> {
                 &b,
                 &doc,
                 (self.state.deployment.as_deref(), &target),
-                &extracted.collection,
+                &scope,
                 wanted,
             )
             .await?;
@@ -203,16 +205,10 @@ impl Run<'_> {
             .map(|c| c.catalogue.mixins().iter().map(|m| m.id.clone()).collect())
             .unwrap_or_default(),
         };
-        let table = compare::compare(
-            &a_side,
-            &b_side,
-            &extracted.collection,
-            &needs,
-            |at_a, m| {
-                let client = if at_a { a.clone() } else { b.clone() };
-                async move { image_digest(&client, &m).await }
-            },
-        )
+        let table = compare::compare(&a_side, &b_side, &scope, &needs, |at_a, m| {
+            let client = if at_a { a.clone() } else { b.clone() };
+            async move { image_digest(&client, &m).await }
+        })
         .await;
         let gaps: Vec<String> = table
             .gaps()
@@ -236,6 +232,23 @@ impl Run<'_> {
             self.report
                 .notes
                 .push(format!("forced although B lacks: {}", gaps.join(", ")));
+        }
+        // B's deployment of that name would be overwritten (its data objects) and its
+        // import refused: refused before anything changes at either side.
+        if !self.state.is_done("export")
+            && ovf::deployments(&b)
+                .await
+                .map_err(|e| connection(&e))?
+                .contains(&target)
+        {
+            self.record("discover", StepOutcome::Failed, detail, 0, started);
+            return Err(fail(
+                FailureKind::Refused,
+                "migrate.exists",
+                format!(
+                    "B has a deployment {target} already (/deployments/{target}/, its disks under /volumes/{target}/): delete it at B, or migrate another deployment"
+                ),
+            ));
         }
         self.record("discover", StepOutcome::Done, detail, 0, started);
         let outcome = if resumed_export {
@@ -263,10 +276,10 @@ impl Run<'_> {
         self.state.finish("export");
         self.save()?;
         if o.dry_run {
-            self.plan(&extracted);
+            self.plan(&scope);
             return Ok(());
         }
-        self.stop(&a, &extracted).await?;
+        self.stop(&a, &scope).await?;
         self.data(&a, &b).await?;
         self.import(&b, &doc, &table).await?;
         self.start(&b).await?;
@@ -317,9 +330,9 @@ impl Run<'_> {
         })
     }
 
-    fn plan(&mut self, extracted: &Extracted) {
+    fn plan(&mut self, scope: &Collection) {
         let now = Instant::now();
-        let active = active_computes(&extracted.collection);
+        let active = active_computes(scope);
         if !self.state.live_ok {
             self.record(
                 "stop",
@@ -378,7 +391,7 @@ impl Run<'_> {
     }
 
     // Cold migration: A's active computes stopped before the copy.
-    async fn stop(&mut self, a: &Client, extracted: &Extracted) -> Step<()> {
+    async fn stop(&mut self, a: &Client, scope: &Collection) -> Step<()> {
         let started = Instant::now();
         if self.state.live_ok {
             self.record(
@@ -400,7 +413,7 @@ impl Run<'_> {
             );
             return Ok(());
         }
-        let active = active_computes(&extracted.collection);
+        let active = active_computes(scope);
         for location in &active {
             if !self.state.stopped.iter().any(|(l, _)| l == location) {
                 self.state.stopped.push((location.clone(), "active".into()));

@@ -1,0 +1,142 @@
+//! Deployments as groups: a server with two deployments of one descriptor migrates the one
+//! named, with its own disks, into B's deployment of the same name (B's locations mirror
+//! A's), stopping only its computes; a B that has that deployment already is refused before
+//! anything changes.
+
+use super::{Served, action, computes, deploy_hadoop, download, entity, hadoop, http, tern, text};
+
+/// The Hadoop sample imported a second time at `base`, as the deployment `name`, its disks
+/// in `/volumes/<name>/` holding `system` and `hdfs`, its computes started.
+fn deploy_again(base: &str, name: &str, system: &[u8], hdfs: &[u8]) {
+    let h = http();
+    let r = h
+        .post(format!("{base}/deployments/{name}/"))
+        .header("Content-Type", "application/ovf+xml")
+        .body(std::fs::read(hadoop()).expect("the sample"))
+        .send()
+        .expect("import");
+    assert_eq!(r.status().as_u16(), 201, "{:?}", r.text());
+    let r = h
+        .put(format!("{base}/volumes/{name}/"))
+        .header("X-CDMI-Specification-Version", "1.1.1")
+        .header("Content-Type", "application/cdmi-container")
+        .body("{}")
+        .send()
+        .expect("container");
+    assert!(r.status().is_success(), "{:?}", r.text());
+    for (file, bytes) in [("hadoop-system.vmdk", system), ("hadoop-hdfs.vmdk", hdfs)] {
+        let r = h
+            .put(format!("{base}/volumes/{name}/{file}"))
+            .header("Content-Type", "application/octet-stream")
+            .body(bytes.to_vec())
+            .send()
+            .expect("upload");
+        assert!(r.status().is_success(), "{:?}", r.text());
+    }
+    for c in computes(base) {
+        if c.starts_with(&format!("/compute/{name}.")) {
+            action(base, &c, "start");
+        }
+    }
+}
+
+fn state_of(base: &str, compute: &str) -> String {
+    entity(base, compute)["attributes"]["occi.compute.state"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn the_deployment_named_moves_with_its_own_disks_under_its_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = Served::start(&dir.path().join("a"), &[]);
+    let b = Served::start(&dir.path().join("b"), &[]);
+    // Not disk images: bytes copied as they are (B wants no other format).
+    let (sys1, hdfs1) = (dir.path().join("sys1"), dir.path().join("hdfs1"));
+    std::fs::write(&sys1, vec![1u8; 70_000]).expect("written");
+    std::fs::write(&hdfs1, vec![2u8; 50_000]).expect("written");
+    deploy_hadoop(&a.base, &sys1, &hdfs1);
+    let (sys2, hdfs2): (Vec<u8>, Vec<u8>) = (
+        (0..90_000u32).map(|i| (i % 253) as u8).collect(),
+        (0..40_000u32).map(|i| (i % 127) as u8).collect(),
+    );
+    deploy_again(&a.base, "h2", &sys2, &hdfs2);
+    let state = dir.path().join("m.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "migrate",
+            "--from",
+            a.base.as_str(),
+            "--to",
+            b.base.as_str(),
+            "--state",
+            state.to_str().expect("UTF-8"),
+        ];
+        args.extend_from_slice(extra);
+        tern(&args)
+    };
+
+    // Two deployments and no --deployment: all of A, said so.
+    let out = run(&["--dry-run"]);
+    let report = text(&out);
+    assert!(
+        report.contains("A has 2 deployments (hadoop, h2): everything A serves at / is migrated"),
+        "{report}"
+    );
+
+    let out = run(&["--deployment", "h2"]);
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(report.contains("deployments are equal"), "{report}");
+    assert!(report.contains("in /deployments/h2/"), "{report}");
+    // B's locations are A's deployment's.
+    let at_b = computes(&b.base);
+    let h2_at_a: Vec<String> = computes(&a.base)
+        .into_iter()
+        .filter(|c| c.starts_with("/compute/h2."))
+        .collect();
+    assert_eq!(at_b, h2_at_a, "{report}");
+    assert_eq!(at_b.len(), 3, "{report}");
+    // Only h2's computes were stopped at A; B's started.
+    for c in computes(&a.base) {
+        let wanted = if c.starts_with("/compute/h2.") {
+            "inactive"
+        } else {
+            "active"
+        };
+        assert_eq!(state_of(&a.base, &c), wanted, "{c}: {report}");
+    }
+    for c in &at_b {
+        assert_eq!(state_of(&b.base, c), "active", "{c}");
+    }
+    // h2's disks (not hadoop's), in B's container of h2, linked to B's storages.
+    for (file, bytes, storage) in [
+        ("hadoop-system.vmdk", &sys2, "system"),
+        ("hadoop-hdfs.vmdk", &hdfs2, "hdfs"),
+    ] {
+        let url = format!("{}/volumes/h2/{file}", b.base);
+        let copy = dir.path().join(file);
+        download(&url, &copy);
+        assert!(std::fs::read(&copy).expect("read") == *bytes, "{file}");
+        assert_eq!(
+            entity(&b.base, &format!("/storage/h2.{storage}"))["attributes"]["tern.cdmi.uri"],
+            url
+        );
+    }
+
+    // Again to the same B: refused before anything changes.
+    for c in computes(&a.base) {
+        if c.starts_with("/compute/h2.") {
+            action(&a.base, &c, "start");
+        }
+    }
+    let out = run(&["--deployment", "h2"]);
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("error[migrate.exists]"), "{report}");
+    assert!(!report.contains("stop     done"), "{report}");
+    for c in computes(&a.base) {
+        assert_eq!(state_of(&a.base, &c), "active", "{c}: {report}");
+    }
+}
