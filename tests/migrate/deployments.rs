@@ -1,5 +1,6 @@
-//! Deployments as groups: a server with two deployments of one descriptor migrates the one
-//! named, with its own disks, into B's deployment of the same name (B's locations mirror
+//! Deployments as groups: a server with two deployments of one descriptor (the same entity
+//! ids, in different places) migrates the one named — here the one whose locations sort
+//! last — with its own disks, into B's deployment of the same name (B's locations mirror
 //! A's), stopping only its computes; a B that has that deployment already is refused before
 //! anything changes.
 
@@ -57,11 +58,11 @@ fn the_deployment_named_moves_with_its_own_disks_under_its_name() {
     std::fs::write(&sys1, vec![1u8; 70_000]).expect("written");
     std::fs::write(&hdfs1, vec![2u8; 50_000]).expect("written");
     deploy_hadoop(&a.base, &sys1, &hdfs1);
-    let (sys2, hdfs2): (Vec<u8>, Vec<u8>) = (
+    let (sys_w, hdfs_w): (Vec<u8>, Vec<u8>) = (
         (0..90_000u32).map(|i| (i % 253) as u8).collect(),
         (0..40_000u32).map(|i| (i % 127) as u8).collect(),
     );
-    deploy_again(&a.base, "h2", &sys2, &hdfs2);
+    deploy_again(&a.base, "west", &sys_w, &hdfs_w);
     let state = dir.path().join("m.json");
     let run = |extra: &[&str]| {
         let mut args = vec![
@@ -81,26 +82,26 @@ fn the_deployment_named_moves_with_its_own_disks_under_its_name() {
     let out = run(&["--dry-run"]);
     let report = text(&out);
     assert!(
-        report.contains("A has 2 deployments (hadoop, h2): everything A serves at / is migrated"),
+        report.contains("A has 2 deployments (hadoop, west): everything A serves at / is migrated"),
         "{report}"
     );
 
-    let out = run(&["--deployment", "h2"]);
+    let out = run(&["--deployment", "west"]);
     let report = text(&out);
     assert_eq!(out.status.code(), Some(0), "{report}");
     assert!(report.contains("deployments are equal"), "{report}");
-    assert!(report.contains("in /deployments/h2/"), "{report}");
+    assert!(report.contains("in /deployments/west/"), "{report}");
     // B's locations are A's deployment's.
     let at_b = computes(&b.base);
-    let h2_at_a: Vec<String> = computes(&a.base)
+    let west_at_a: Vec<String> = computes(&a.base)
         .into_iter()
-        .filter(|c| c.starts_with("/compute/h2."))
+        .filter(|c| c.starts_with("/compute/west."))
         .collect();
-    assert_eq!(at_b, h2_at_a, "{report}");
+    assert_eq!(at_b, west_at_a, "{report}");
     assert_eq!(at_b.len(), 3, "{report}");
-    // Only h2's computes were stopped at A; B's started.
+    // Only west's computes were stopped at A; B's started.
     for c in computes(&a.base) {
-        let wanted = if c.starts_with("/compute/h2.") {
+        let wanted = if c.starts_with("/compute/west.") {
             "inactive"
         } else {
             "active"
@@ -110,28 +111,28 @@ fn the_deployment_named_moves_with_its_own_disks_under_its_name() {
     for c in &at_b {
         assert_eq!(state_of(&b.base, c), "active", "{c}");
     }
-    // h2's disks (not hadoop's), in B's container of h2, linked to B's storages.
+    // west's disks (not hadoop's), in B's container of west, linked to B's storages.
     for (file, bytes, storage) in [
-        ("hadoop-system.vmdk", &sys2, "system"),
-        ("hadoop-hdfs.vmdk", &hdfs2, "hdfs"),
+        ("hadoop-system.vmdk", &sys_w, "system"),
+        ("hadoop-hdfs.vmdk", &hdfs_w, "hdfs"),
     ] {
-        let url = format!("{}/volumes/h2/{file}", b.base);
+        let url = format!("{}/volumes/west/{file}", b.base);
         let copy = dir.path().join(file);
         download(&url, &copy);
         assert!(std::fs::read(&copy).expect("read") == *bytes, "{file}");
         assert_eq!(
-            entity(&b.base, &format!("/storage/h2.{storage}"))["attributes"]["tern.cdmi.uri"],
+            entity(&b.base, &format!("/storage/west.{storage}"))["attributes"]["tern.cdmi.uri"],
             url
         );
     }
 
     // Again to the same B: refused before anything changes.
     for c in computes(&a.base) {
-        if c.starts_with("/compute/h2.") {
+        if c.starts_with("/compute/west.") {
             action(&a.base, &c, "start");
         }
     }
-    let out = run(&["--deployment", "h2"]);
+    let out = run(&["--deployment", "west"]);
     let report = text(&out);
     assert_eq!(out.status.code(), Some(1), "{report}");
     assert!(report.contains("error[migrate.exists]"), "{report}");

@@ -179,14 +179,32 @@ pub(crate) async fn pages(
 /// renderings in JSON; locations then one GET per entity, `parallel` at a time, in the text
 /// renderings), links with their own categories and mixins.
 pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, ClientError> {
+    extract_in(client, parallel, None).await
+}
+
+/// [`extract`], with `Some(collection)` only the members of that collection (a mixin's, say
+/// a deployment's `/deployments/NAME/`: resources and links alike).
+pub async fn extract_in(
+    client: &Client,
+    parallel: usize,
+    only: Option<&str>,
+) -> Result<Extracted, ClientError> {
     let discovery = discover(client).await?;
     let catalogue = discovery.catalogue.clone();
     let mut resources: Vec<Resource> = Vec::new();
     let mut links: HashMap<String, Link> = HashMap::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut pending: Vec<String> = Vec::new();
+    let collections: Vec<String> = match only {
+        Some(c) => vec![c.to_owned()],
+        None => discovery
+            .collections
+            .iter()
+            .map(|(_, l)| l.clone())
+            .collect(),
+    };
     // Links first in the catalogue order does not matter: everything is keyed by location.
-    for (_, location) in &discovery.collections {
+    for location in &collections {
         for page in pages(client, location, &catalogue).await? {
             match page {
                 // The JSON rendering has no member for a location its id does not imply

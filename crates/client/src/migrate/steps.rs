@@ -128,14 +128,7 @@ impl Run<'_> {
         };
         // 1. Discovery (again on a resumed run: it only reads).
         let started = Instant::now();
-        let extracted = extract(&a, 8).await.map_err(|e| connection(&e))?;
         let b_discovery = discover(&b).await.map_err(|e| connection(&e))?;
-        let a_side = Side {
-            discovery: extracted.discovery.clone(),
-            cdmi: compare::cdmi_capabilities(&a)
-                .await
-                .map_err(|e| connection(&e))?,
-        };
         let b_side = Side {
             discovery: b_discovery,
             cdmi: compare::cdmi_capabilities(&b)
@@ -164,8 +157,16 @@ impl Run<'_> {
             self.state.ovf = Some(text);
         }
         let doc = self.descriptor()?;
-        // What is migrated: A's deployment (all of A without one).
+        // What is migrated: A's deployment's members (all of A without one; two deployments
+        // of one descriptor share entity ids, so not all of A then filtered).
+        let extracted = extract_scope(&a, self.state.deployment.as_deref()).await?;
         let scope = members(&extracted.collection, self.state.deployment.as_deref());
+        let a_side = Side {
+            discovery: extracted.discovery.clone(),
+            cdmi: compare::cdmi_capabilities(&a)
+                .await
+                .map_err(|e| connection(&e))?,
+        };
         let target = match &self.state.target {
             Some(t) => t.clone(),
             None => {
@@ -646,8 +647,8 @@ impl Run<'_> {
     async fn verify(&mut self, a: &Client, b: &Client, table: &Table) -> Step<()> {
         let started = Instant::now();
         let (ea, eb) = (
-            extract(a, 8).await.map_err(|e| connection(&e))?,
-            extract(b, 8).await.map_err(|e| connection(&e))?,
+            extract_scope(a, self.state.deployment.as_deref()).await?,
+            extract_scope(b, Some(&self.target())).await?,
         );
         let mapped = table.mapped();
         // A's deployment (or all of A) and B's.
@@ -1152,6 +1153,14 @@ fn normalise(
         let _ = out.push_resource(r);
     }
     out
+}
+
+// A's (or B's) entities: a deployment's members, else all.
+async fn extract_scope(client: &Client, deployment: Option<&str>) -> Step<Extracted> {
+    let collection = deployment.map(|d| format!("/deployments/{d}/"));
+    crate::extract::extract_in(client, 8, collection.as_deref())
+        .await
+        .map_err(|e| connection(&e))
 }
 
 // The resources of `deployment` (tagged with its mixin) with their links; all of them
