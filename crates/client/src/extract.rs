@@ -456,7 +456,15 @@ fn assemble(mut resources: Vec<Resource>, mut links: HashMap<String, Link>) -> C
         }
         kept.sort_by_key(|l| l.entity.location_or_default());
         res.links = kept;
-        // Locations are unique: `seen` kept one resource per location.
+        // Locations are unique (`seen` kept one resource per location), ids need not be:
+        // two deployments of one descriptor share them. A repeated id gives way to its
+        // location's last segment (unique in its kind's collection), as a tern server's
+        // whole-server OVF export does.
+        if collection.resource(&res.entity.id).is_some()
+            && let Some(segment) = tern_model::Entity::id_from_location(&at)
+        {
+            segment.clone_into(&mut res.entity.id);
+        }
         let _ = collection.push_resource(res);
     }
     let mut rest: Vec<Link> = links.into_values().collect();

@@ -173,8 +173,9 @@ pub fn disk_files(doc: &tern_ovf::Document) -> Vec<DiskFile> {
 /// The data objects at A that may hold a File's bytes, in the order tried: for a deployment's
 /// export its container (`/volumes/<name>/<href>`, where its import and its OVA keep them);
 /// the href itself when absolute, else under A's volumes container (`/volumes/`, where A's
-/// whole-server export resolves relative hrefs); then what the storage made from that disk says (`tern.cdmi.uri`, and the
-/// data object backing it, `/volumes/<storage>`).
+/// whole-server export resolves relative hrefs); then what the storage made from that disk
+/// says (`tern.cdmi.uri`, and the data object backing it, `/volumes/<storage>`: a storage
+/// created through OCCI, or one whose disk was never written).
 pub fn candidates(
     a: &Client,
     href: &str,
@@ -196,8 +197,17 @@ pub fn candidates(
         out.push(a.url(&format!("/volumes/{}", href.trim_start_matches("./"))));
     }
     for r in collection.resources() {
-        let file = r.entity.attributes.get("tern.ovf.disk.file");
-        if file.is_none_or(|f| text(f) != href) {
+        // The storage made from this File: it names it (`tern.ovf.disk.file`), or its data
+        // object is the href (an export by URL) or ends with it.
+        let file = r.entity.attributes.get("tern.ovf.disk.file").map(text);
+        let uri = r.entity.attributes.get("tern.cdmi.uri").map(text);
+        let names = file.as_deref() == Some(href)
+            || uri.as_deref().is_some_and(|u| {
+                u == href
+                    || (!href.contains("://")
+                        && u.ends_with(&format!("/{}", href.trim_start_matches("./"))))
+            });
+        if !names {
             continue;
         }
         if let Some(uri) = r.entity.attributes.get("tern.cdmi.uri") {
@@ -343,7 +353,7 @@ pub async fn import(b: &Client, name: &str, descriptor: &str) -> Result<Imported
 mod tests {
     use std::collections::HashMap;
 
-    use super::{DiskFormat, Placed, disk_files, rewrite};
+    use super::{DiskFormat, Placed, candidates, disk_files, flat_name, implied_name, rewrite};
 
     const OVF: &str = r#"<?xml version="1.0"?>
 <Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">
@@ -393,6 +403,75 @@ mod tests {
             text.contains(r#"<File ovf:id="f2" ovf:href="b.vmdk"/>"#)
                 && text.contains("<!-- kept -->"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_deployment_is_named_as_a_tern_server_names_it() {
+        let doc = |id: &str| {
+            tern_ovf::Document::parse(
+                format!(
+                    r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><VirtualSystem ovf:id="{id}"><Info>x</Info></VirtualSystem></Envelope>"#
+                )
+                .as_bytes(),
+            )
+            .expect("parsed")
+        };
+        assert_eq!(implied_name(&doc("Web Server.1")), "web-server-1");
+        assert_eq!(implied_name(&doc("-_x")), "x");
+        assert_eq!(implied_name(&doc("---")), "deployment");
+    }
+
+    #[test]
+    fn a_file_name_is_one_segment_cdmi_does_not_decode() {
+        assert_eq!(flat_name("hadoop-system.vmdk"), "hadoop-system.vmdk");
+        assert_eq!(
+            flat_name("http://a/volumes/x/disk 1.vmdk?v=2"),
+            "disk-1.vmdk"
+        );
+        assert_eq!(flat_name("hadoop/system.vmdk"), "system.vmdk");
+        assert_eq!(flat_name(".."), "disk");
+        assert_eq!(flat_name(""), "disk");
+    }
+
+    #[test]
+    fn a_deployments_container_is_looked_in_first() {
+        let a = crate::http::Client::new(crate::http::Config {
+            endpoint: "http://a".into(),
+            ..crate::http::Config::default()
+        })
+        .expect("a client");
+        let empty = tern_model::Collection::new();
+        assert_eq!(
+            candidates(&a, "disk.vmdk", Some("web"), &empty),
+            [
+                "http://a/volumes/web/disk.vmdk",
+                "http://a/volumes/disk.vmdk"
+            ]
+        );
+        assert_eq!(
+            candidates(&a, "disk.vmdk", None, &empty),
+            ["http://a/volumes/disk.vmdk"]
+        );
+        assert_eq!(
+            candidates(&a, "http://c/disk.vmdk", Some("web"), &empty),
+            ["http://c/disk.vmdk"]
+        );
+        // A storage whose data object is the href: its backing data object last.
+        let mut c = tern_model::Collection::new();
+        let mut storage = tern_model::Entity::new(
+            "s",
+            tern_model::CategoryId::new("http://schemas.ogf.org/occi/infrastructure#", "storage"),
+        );
+        storage.location = Some("/storage/web.s".into());
+        storage
+            .attributes
+            .insert("tern.cdmi.uri", "http://a/volumes/web/disk.vmdk");
+        c.push_resource(tern_model::Resource::new(storage))
+            .expect("pushed");
+        assert_eq!(
+            candidates(&a, "http://a/volumes/web/disk.vmdk", None, &c),
+            ["http://a/volumes/web/disk.vmdk", "http://a/volumes/web.s"]
         );
     }
 }

@@ -369,7 +369,10 @@ impl Run<'_> {
         self.record(
             "import",
             StepOutcome::Planned,
-            "POST the descriptor (hrefs to B's copies) to B as application/ovf+xml".into(),
+            format!(
+                "POST the descriptor (hrefs to B's copies) to B's /deployments/{}/ as application/ovf+xml",
+                self.target()
+            ),
             0,
             now,
         );
