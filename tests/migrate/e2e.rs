@@ -1,6 +1,7 @@
 //! The whole of the article's second phase: the Hadoop deployment at A (real VMDK disks),
 //! scaled out by one slave, migrated cold to B which wants qcow2.
 
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -76,6 +77,50 @@ fn scale_out(base: &str) {
     assert!(computes(base).contains(&"/compute/hadoop.hadoop-slave-2".to_owned()));
 }
 
+/// B's copies of the two disks (the state file says where): qcow2, with the guest content
+/// of A's VMDKs (`qemu-img compare`).
+fn converted(qemu: &Path, dir: &Path, state_file: &Path, b: &str, system: &Path, hdfs: &Path) {
+    let s = state(state_file);
+    let disks = s["disks"].as_array().expect("disks");
+    assert_eq!(disks.len(), 2, "{s}");
+    for disk in disks {
+        // By href: the order is the export's (made from the entities once scaled out).
+        let source = match disk["href"].as_str() {
+            Some("hadoop-system.vmdk") => system,
+            Some("hadoop-hdfs.vmdk") => hdfs,
+            other => panic!("an unexpected disk {other:?}: {s}"),
+        };
+        assert_eq!(disk["finished"], true, "{disk}");
+        assert_eq!(disk["target_format"], "qcow2", "{disk}");
+        let target = disk["target"].as_str().expect("a URL");
+        assert!(
+            target.starts_with(&format!("{b}/volumes/hadoop/"))
+                && target.rsplit('.').next() == Some("qcow2"),
+            "{target}"
+        );
+        let copy = dir.join("copy.qcow2");
+        download(target, &copy);
+        let info = Command::new(qemu)
+            .args(["info", "--output=json"])
+            .arg(&copy)
+            .output()
+            .expect("qemu-img info");
+        let info: Value = serde_json::from_slice(&info.stdout).expect("JSON");
+        assert_eq!(info["format"], "qcow2", "{info}");
+        let compare = Command::new(qemu)
+            .arg("compare")
+            .arg(source)
+            .arg(&copy)
+            .output()
+            .expect("qemu-img compare");
+        assert!(
+            compare.status.success(),
+            "{}",
+            String::from_utf8_lossy(&compare.stdout)
+        );
+    }
+}
+
 #[test]
 fn the_hadoop_deployment_moves_to_a_provider_that_wants_qcow2() {
     let Some(qemu) = qemu_img() else {
@@ -121,45 +166,7 @@ fn the_hadoop_deployment_moves_to_a_provider_that_wants_qcow2() {
     assert!(!report.contains("OCCI calls"), "{report}");
 
     // The disks: qcow2 at B, the same guest content as A's VMDKs.
-    let s = state(&state_file);
-    let disks = s["disks"].as_array().expect("disks");
-    assert_eq!(disks.len(), 2, "{s}");
-    for disk in disks {
-        // By href: the order is the export's (made from the entities once scaled out).
-        let source = match disk["href"].as_str() {
-            Some("hadoop-system.vmdk") => &system,
-            Some("hadoop-hdfs.vmdk") => &hdfs,
-            other => panic!("an unexpected disk {other:?}: {s}"),
-        };
-        assert_eq!(disk["finished"], true, "{disk}");
-        assert_eq!(disk["target_format"], "qcow2", "{disk}");
-        let target = disk["target"].as_str().expect("a URL");
-        assert!(
-            target.starts_with(&format!("{}/volumes/hadoop/", b.base))
-                && target.rsplit('.').next() == Some("qcow2"),
-            "{target}"
-        );
-        let copy = dir.path().join("copy.qcow2");
-        download(target, &copy);
-        let info = Command::new(&qemu)
-            .args(["info", "--output=json"])
-            .arg(&copy)
-            .output()
-            .expect("qemu-img info");
-        let info: Value = serde_json::from_slice(&info.stdout).expect("JSON");
-        assert_eq!(info["format"], "qcow2", "{info}");
-        let compare = Command::new(&qemu)
-            .arg("compare")
-            .arg(source)
-            .arg(&copy)
-            .output()
-            .expect("qemu-img compare");
-        assert!(
-            compare.status.success(),
-            "{}",
-            String::from_utf8_lossy(&compare.stdout)
-        );
-    }
+    converted(&qemu, dir.path(), &state_file, &b.base, &system, &hdfs);
 
     // A's computes stopped, B's four started.
     for c in computes(&a.base) {

@@ -167,17 +167,16 @@ impl Run<'_> {
                 .await
                 .map_err(|e| connection(&e))?,
         };
-        let target = match &self.state.target {
-            Some(t) => t.clone(),
-            None => {
-                let t = self
-                    .state
-                    .deployment
-                    .clone()
-                    .unwrap_or_else(|| ovf::implied_name(&doc));
-                self.state.target = Some(t.clone());
-                t
-            }
+        let target = if let Some(t) = &self.state.target {
+            t.clone()
+        } else {
+            let t = self
+                .state
+                .deployment
+                .clone()
+                .unwrap_or_else(|| ovf::implied_name(&doc));
+            self.state.target = Some(t.clone());
+            t
         };
         if self.state.disks.is_empty() {
             let wanted = self.state.disk_format.or_else(|| {
@@ -1125,7 +1124,7 @@ fn normalise(
                 if m.scheme() == OVF_PRODUCT
                     && let Some(rest) = m.term().strip_prefix(&prefix)
                 {
-                    *m = CategoryId::new(OVF_PRODUCT, &format!("vs.*.{rest}"));
+                    *m = CategoryId::new(OVF_PRODUCT, format!("vs.*.{rest}"));
                 }
             }
         }
