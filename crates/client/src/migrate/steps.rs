@@ -613,19 +613,21 @@ impl Run<'_> {
             .filter(|l| l.contains("/compute/"))
             .cloned()
             .collect();
-        // Counterparts by the last path segment (the import keeps OVF's VirtualSystem ids);
-        // A's computes all stopped: every imported compute.
-        let names: HashSet<&str> = self
+        // Counterparts by location: the same (B's deployment has A's name), or A's placed in
+        // B's deployment (`/compute/web` → `/compute/<name>.web`, A had no deployment).
+        let name = self.target();
+        let wanted: HashSet<String> = self
             .state
             .stopped
             .iter()
-            .map(|(l, _)| last_segment(l))
+            .flat_map(|(l, _)| [l.clone(), place(&name, l)])
             .collect();
         let mut chosen: Vec<String> = computes
             .iter()
-            .filter(|l| names.contains(last_segment(l)))
+            .filter(|l| wanted.contains(l.as_str()))
             .cloned()
             .collect();
+        // None found (another naming): A's computes were all stopped, start every one.
         if chosen.is_empty() {
             chosen = computes;
         }
