@@ -141,3 +141,93 @@ fn the_deployment_named_moves_with_its_own_disks_under_its_name() {
         assert_eq!(state_of(&a.base, &c), "active", "{c}: {report}");
     }
 }
+
+#[test]
+fn an_ova_deployment_moves_with_the_disks_its_import_stored() {
+    let Some(qemu) = super::qemu_img() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = Served::start(&dir.path().join("a"), &[]);
+    let b = Served::start(&dir.path().join("b"), &[]);
+    // The package: the sample beside two real VMDKs, its File sizes theirs.
+    let package = dir.path().join("package");
+    std::fs::create_dir(&package).expect("dir");
+    let system = super::vmdk(&qemu, &package, "hadoop-system", 1, 37);
+    let hdfs = super::vmdk(&qemu, &package, "hadoop-hdfs", 1, 41);
+    let size = |p: &std::path::Path| std::fs::metadata(p).expect("size").len().to_string();
+    let descriptor = std::fs::read_to_string(hadoop())
+        .expect("the sample")
+        .replace(
+            r#"ovf:href="hadoop-system.vmdk" ovf:size="1879048192""#,
+            &format!(
+                r#"ovf:href="hadoop-system.vmdk" ovf:size="{}""#,
+                size(&system)
+            ),
+        )
+        .replace(
+            r#"ovf:href="hadoop-hdfs.vmdk" ovf:size="65536""#,
+            &format!(r#"ovf:href="hadoop-hdfs.vmdk" ovf:size="{}""#, size(&hdfs)),
+        );
+    let ovf = package.join("hadoop.ovf");
+    std::fs::write(&ovf, descriptor).expect("written");
+    let ova = dir.path().join("hadoop.ova");
+    let out = tern(&[
+        "ova",
+        "pack",
+        "-o",
+        ova.to_str().expect("UTF-8"),
+        ovf.to_str().expect("UTF-8"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let r = http()
+        .post(format!("{}/deployments/cluster/", a.base))
+        .header("Content-Type", "application/ova")
+        .body(std::fs::read(&ova).expect("the OVA"))
+        .send()
+        .expect("import");
+    assert_eq!(r.status().as_u16(), 201, "{:?}", r.text());
+
+    let out = tern(&[
+        "migrate",
+        "--from",
+        &a.base,
+        "--to",
+        &b.base,
+        "--live-ok",
+        "--state",
+        dir.path().join("m.json").to_str().expect("UTF-8"),
+    ]);
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(
+        report.contains("A has one deployment, cluster: migrated"),
+        "{report}"
+    );
+    assert!(report.contains("deployments are equal"), "{report}");
+    // The disks A's OVA import stored, found in its container and copied into B's.
+    for (file, source) in [("hadoop-system.vmdk", &system), ("hadoop-hdfs.vmdk", &hdfs)] {
+        assert!(
+            report.contains(&format!("{}/volumes/cluster/{file}", a.base)),
+            "{file}: {report}"
+        );
+        let copy = dir.path().join(file);
+        download(&format!("{}/volumes/cluster/{file}", b.base), &copy);
+        assert!(
+            std::fs::read(&copy).expect("read") == std::fs::read(source).expect("read"),
+            "{file}"
+        );
+    }
+    assert_eq!(computes(&b.base), computes(&a.base), "{report}");
+    // B's deployment exports as an OVA with those disks (its storages name them).
+    let r = http()
+        .get(format!("{}/deployments/cluster/", b.base))
+        .header("Accept", "application/ova")
+        .send()
+        .expect("export");
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().expect("the OVA");
+    let disks = std::fs::metadata(&system).expect("size").len()
+        + std::fs::metadata(&hdfs).expect("size").len();
+    assert!(bytes.len() as u64 > disks, "{} bytes", bytes.len());
+}
