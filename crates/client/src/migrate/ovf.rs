@@ -320,6 +320,8 @@ pub enum Imported {
     Ovf(Vec<String>),
     /// B has no OVF import (it answered 404, 405, 406 or 415).
     Unsupported(u16),
+    /// B has a deployment of that name already (409).
+    Exists(String),
 }
 
 /// `POST /deployments/<name>/` of the descriptor at B: the deployment `name`, its File hrefs
@@ -333,9 +335,12 @@ pub async fn import(b: &Client, name: &str, descriptor: &str) -> Result<Imported
             &[],
             Some((descriptor.as_bytes(), OVF_XML)),
             false,
-            &[404, 405, 406, 415],
+            &[404, 405, 406, 409, 415],
         )
         .await?;
+    if r.status == 409 {
+        return Ok(Imported::Exists(r.text));
+    }
     if r.status >= 400 {
         return Ok(Imported::Unsupported(r.status));
     }

@@ -559,6 +559,35 @@ impl Run<'_> {
             )
         })? {
             Imported::Ovf(locations) => locations,
+            // The export step found no deployment of that name at B (a run is refused when
+            // there is one), so this is the import of a run stopped before it could record
+            // it (the POST went through, the state file was not written): its members.
+            Imported::Exists(_) if self.options.resume => {
+                self.report.notes.push(format!(
+                    "B has the deployment {name} already: imported by the interrupted run"
+                ));
+                let at_b = extract_scope(b, Some(&name)).await?;
+                let c = &at_b.collection;
+                c.resources()
+                    .iter()
+                    .flat_map(|r| {
+                        std::iter::once(r.entity.location_or_default())
+                            .chain(r.links.iter().map(|l| l.entity.location_or_default()))
+                    })
+                    .chain(
+                        c.standalone_links()
+                            .iter()
+                            .map(|l| l.entity.location_or_default()),
+                    )
+                    .collect()
+            }
+            Imported::Exists(message) => {
+                return Err(fail(
+                    FailureKind::Invalid,
+                    "migrate.import",
+                    format!("B refused the descriptor: 409 {}", message.trim()),
+                ));
+            }
             Imported::Unsupported(status) => {
                 self.report.notes.push(format!(
                     "B answered {status} to an OVF import: the deployment was created through OCCI calls"
