@@ -11,7 +11,8 @@
 #   FORMAT    B's wanted disk format (default: none, the disks are streamed as they are;
 #             `qcow2` adds the download, qemu-img convert and upload of each disk)
 #
-# The disks are sparse files with 1 MiB of random data every 64 MiB, uploaded to A's volumes;
+# The disks are sparse files with 1 MiB of random data every 64 MiB, uploaded to A's
+# deployment's volumes;
 # both servers keep their blobs on the same disk as `cp`'s copy. The migration is `--live-ok`
 # (no action delays) and streams each disk through tern as one PUT (B refuses copies from
 # another server), then reads B's copy back for the SHA-256: 3 x SIZE bytes cross the
@@ -61,11 +62,17 @@ for disk in system hdfs; do
   done
 done
 
+# The import makes the deployment `hadoop`; its File hrefs are data objects of
+# /volumes/hadoop/ (what its storages' tern.cdmi.uri name).
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/ovf+xml' \
   --data-binary @samples/ovf/hadoop-cluster.ovf "$a/"
+for container in volumes/ volumes/hadoop/; do
+  curl -sf -o /dev/null -X PUT -H 'X-CDMI-Specification-Version: 1.1.1' \
+    -H 'Content-Type: application/cdmi-container' -d '{}' "$a/$container"
+done
 for disk in system hdfs; do
   curl -sf -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' \
-    -T "$work/src/$disk" "$a/volumes/$disk"
+    -T "$work/src/$disk" "$a/volumes/hadoop/hadoop-$disk.vmdk"
 done
 
 bytes=$((size_gib * 1024 * 1024 * 1024))

@@ -160,11 +160,27 @@ fn b_without_an_ovf_import_gets_the_deployment_through_occi_calls() {
         ),
         "{report}"
     );
-    // A without deployment groups: its whole content, said so.
-    assert!(report.contains("A has no deployment hadoop"), "{report}");
+    // A's deployment exported, B's entities placed and tagged as B's import would have.
+    assert!(!report.contains("A has no deployment"), "{report}");
     assert!(report.contains("deployments are equal"), "{report}");
     let at_b = computes(&b.base);
+    assert_eq!(at_b, computes(&a.base), "{report}");
     assert_eq!(at_b.len(), 3, "{at_b:?}");
+    let members = super::http()
+        .get(format!("{}/deployments/hadoop/", b.base))
+        .header("Accept", "text/uri-list")
+        .send()
+        .expect("members")
+        .text()
+        .expect("text");
+    for c in &at_b {
+        assert!(members.contains(c.as_str()), "{c}: {members}");
+    }
+    assert_eq!(
+        super::entity(&b.base, "/storage/hadoop.system")["attributes"]["tern.cdmi.uri"],
+        format!("{}/volumes/hadoop/hadoop-system.vmdk", proxy.base),
+        "{report}"
+    );
     for c in &at_b {
         assert_eq!(
             super::entity(&b.base, c)["attributes"]["occi.compute.state"],
@@ -296,4 +312,50 @@ fn a_migration_killed_during_the_copy_is_resumed_from_its_state_file() {
     );
     assert!(report.contains("stop     skipped"), "{report}");
     assert!(report.contains("deployments are equal"), "{report}");
+}
+
+#[test]
+fn a_migration_killed_after_the_import_is_resumed_without_importing_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = Served::start(&dir.path().join("a"), &[]);
+    let b = Served::start(&dir.path().join("b"), &[]);
+    let (system, hdfs) = (dir.path().join("system"), dir.path().join("hdfs"));
+    std::fs::write(&system, vec![3u8; 30_000]).expect("written");
+    std::fs::write(&hdfs, vec![4u8; 20_000]).expect("written");
+    deploy_hadoop(&a.base, &system, &hdfs);
+    let state_file = dir.path().join("m.json");
+    let state_arg = state_file.to_str().expect("UTF-8");
+    let out = tern(&[
+        "migrate", "--from", &a.base, "--to", &b.base, "--state", state_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // As if killed once B's import answered, before the state file said so.
+    let mut s = state(&state_file);
+    s["done"] = serde_json::json!(["export", "stop", "data"]);
+    s["imported"] = serde_json::json!([]);
+    std::fs::write(&state_file, s.to_string()).expect("written");
+
+    let out = tern(&["migrate", "--resume", state_arg]);
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(
+        report.contains("B has the deployment hadoop already: imported by the interrupted run"),
+        "{report}"
+    );
+    assert!(report.contains("deployments are equal"), "{report}");
+    let at_b = computes(&b.base);
+    assert_eq!(at_b, computes(&a.base), "{report}");
+    for c in &at_b {
+        assert_eq!(
+            super::entity(&b.base, c)["attributes"]["occi.compute.state"],
+            "active",
+            "{c}"
+        );
+    }
+    let s = state(&state_file);
+    assert_eq!(
+        s["imported"].as_array().map(Vec::len),
+        Some(15),
+        "B's deployment's members recorded: {s}"
+    );
 }

@@ -3,6 +3,7 @@
 //! by qemu-img, migrated to a provider that wants qcow2; the faults (B down during the copy,
 //! a corrupted copy, a template missing at B).
 
+mod deployments;
 mod e2e;
 mod faults;
 mod proxy;
@@ -99,8 +100,9 @@ pub(crate) fn hadoop() -> String {
     )
 }
 
-/// The Hadoop sample imported at `base` (OVF by content negotiation), the two volumes'
-/// data objects holding `system` and `hdfs`, and every compute started.
+/// The Hadoop sample imported at `base` (OVF by content negotiation: the deployment
+/// `hadoop`), its two File hrefs' data objects (`/volumes/hadoop/<href>`, what the storages'
+/// `tern.cdmi.uri` name) holding `system` and `hdfs`, and every compute started.
 pub(crate) fn deploy_hadoop(base: &str, system: &Path, hdfs: &Path) {
     let h = http();
     let r = h
@@ -110,9 +112,23 @@ pub(crate) fn deploy_hadoop(base: &str, system: &Path, hdfs: &Path) {
         .send()
         .expect("import");
     assert_eq!(r.status().as_u16(), 201, "{:?}", r.text());
-    for (volume, file) in [("system", system), ("hdfs", hdfs)] {
+    assert_eq!(
+        r.headers().get("Location").and_then(|l| l.to_str().ok()),
+        Some(format!("{base}/deployments/hadoop/").as_str())
+    );
+    for container in ["volumes/", "volumes/hadoop/"] {
         let r = h
-            .put(format!("{base}/volumes/{volume}"))
+            .put(format!("{base}/{container}"))
+            .header("X-CDMI-Specification-Version", "1.1.1")
+            .header("Content-Type", "application/cdmi-container")
+            .body("{}")
+            .send()
+            .expect("container");
+        assert!(r.status().is_success(), "{:?}", r.text());
+    }
+    for (volume, file) in [("hadoop-system.vmdk", system), ("hadoop-hdfs.vmdk", hdfs)] {
+        let r = h
+            .put(format!("{base}/volumes/hadoop/{volume}"))
             .header("Content-Type", "application/octet-stream")
             .body(std::fs::read(file).expect("the image"))
             .send()

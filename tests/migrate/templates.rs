@@ -105,5 +105,12 @@ fn a_template_missing_at_b_is_refused_with_the_table_and_one_with_the_same_image
     let report = text(&out);
     assert_eq!(out.status.code(), Some(0), "{report}");
     assert!(report.contains("deployments are equal"), "{report}");
-    assert_eq!(super::computes(&b.base), ["/compute/web"], "{report}");
+    // A has no deployment: all of A, imported at B as the deployment the descriptor names
+    // (its one VirtualSystem, `web`), placed as B's import places it.
+    assert!(
+        report.contains("A has no deployment: everything A serves at / is migrated"),
+        "{report}"
+    );
+    assert!(report.contains("in /deployments/web/"), "{report}");
+    assert_eq!(super::computes(&b.base), ["/compute/web.web"], "{report}");
 }

@@ -38,8 +38,9 @@ pub(crate) struct MigrateArgs {
     /// Provider B's base URL.
     #[arg(long, value_name = "URL", required_unless_present = "resume")]
     to: Option<String>,
-    /// The deployment to migrate (`/deployments/NAME/` at A); everything A serves when
-    /// absent, or when A has no deployment groups.
+    /// The deployment to migrate (`/deployments/NAME/` at A), imported at B under the same
+    /// name; when absent, A's one deployment, else everything A serves (A with no deployment
+    /// groups too).
     #[arg(long, value_name = "NAME")]
     deployment: Option<String>,
     /// The disk format at B (default: the first B lists in its `tern_disk_formats` CDMI

@@ -179,16 +179,45 @@ pub(crate) async fn pages(
 /// renderings in JSON; locations then one GET per entity, `parallel` at a time, in the text
 /// renderings), links with their own categories and mixins.
 pub async fn extract(client: &Client, parallel: usize) -> Result<Extracted, ClientError> {
+    extract_in(client, parallel, None).await
+}
+
+/// [`extract`], with `Some(collection)` only the members of that collection (a mixin's, say
+/// a deployment's `/deployments/NAME/`: resources and links alike).
+pub async fn extract_in(
+    client: &Client,
+    parallel: usize,
+    only: Option<&str>,
+) -> Result<Extracted, ClientError> {
     let discovery = discover(client).await?;
     let catalogue = discovery.catalogue.clone();
     let mut resources: Vec<Resource> = Vec::new();
     let mut links: HashMap<String, Link> = HashMap::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut pending: Vec<String> = Vec::new();
+    let collections: Vec<String> = match only {
+        Some(c) => vec![c.to_owned()],
+        None => discovery
+            .collections
+            .iter()
+            .map(|(_, l)| l.clone())
+            .collect(),
+    };
     // Links first in the catalogue order does not matter: everything is keyed by location.
-    for (_, location) in &discovery.collections {
+    for location in &collections {
         for page in pages(client, location, &catalogue).await? {
             match page {
+                // The JSON rendering has no member for a location its id does not imply
+                // (`urn:…` ids at `/compute/web.a`): such a collection's entities are read
+                // one by one from its list of locations instead.
+                Document::Listing(l) if !locates(&l) => {
+                    for p in uri_list(client, location).await? {
+                        if seen.insert(p.clone()) {
+                            pending.push(p);
+                        }
+                    }
+                    break;
+                }
                 Document::Listing(l) => {
                     for res in l.resources {
                         let res = normalise_resource(client, res);
@@ -284,6 +313,61 @@ fn add_user_mixin(
     out.push(me);
 }
 
+// Whether every entity of a listing has a known location (given, or implied by its id).
+fn locates(l: &tern_occi::Listing) -> bool {
+    let known = |e: &tern_model::Entity| e.location.is_some() || e.implied_location().is_some();
+    l.resources
+        .iter()
+        .all(|r| known(&r.entity) && r.links.iter().all(|l| known(&l.entity)))
+        && l.links.iter().all(|l| known(&l.entity))
+}
+
+// The locations of a collection's members, every page of its `text/uri-list` rendering.
+async fn uri_list(client: &Client, location: &str) -> Result<Vec<String>, ClientError> {
+    let page_size = client.page_size();
+    let mut out: Vec<String> = Vec::new();
+    let mut previous: Vec<String> = Vec::new();
+    let mut page = 1;
+    loop {
+        let sep = if location.contains('?') { '&' } else { '?' };
+        let path = format!("{location}{sep}page={page}&number={page_size}");
+        let r = client
+            .send("GET", &path, "text/uri-list", &[], None, true, &[404])
+            .await?;
+        if r.status == 404 {
+            return Ok(out);
+        }
+        let listed: Vec<String> = r
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| member_path(client, l))
+            .collect();
+        if listed.is_empty() || listed == previous {
+            return Ok(out);
+        }
+        out.extend(listed.iter().cloned());
+        if listed.len() < page_size {
+            return Ok(out);
+        }
+        previous = listed;
+        page += 1;
+    }
+}
+
+// A member of a collection as a path of the endpoint: a server behind a proxy or another
+// name renders its own base URL, but its collection's members are served where it is.
+fn member_path(client: &Client, location: &str) -> String {
+    let p = client.path(location);
+    match p.split_once("://") {
+        Some((_, rest)) if !p.starts_with('/') => rest
+            .find('/')
+            .map_or_else(|| "/".to_owned(), |i| rest[i..].to_owned()),
+        _ => p,
+    }
+}
+
 // The text renderings list locations: each entity is read on its own, `parallel` at a time.
 async fn read_entities(
     client: &Client,
@@ -344,7 +428,20 @@ fn assemble(mut resources: Vec<Resource>, mut links: HashMap<String, Link>) -> C
         let mut kept: Vec<Link> = Vec::new();
         for link in res.links.drain(..) {
             let l = link.entity.location_or_default();
-            kept.push(links.remove(&l).unwrap_or(link));
+            // A link rendered inline without its location (JSON): the one read on its own
+            // with the same id and source.
+            let same = || {
+                links
+                    .iter()
+                    .find(|(_, o)| o.entity.id == link.entity.id && o.source.location == at)
+                    .map(|(k, _)| k.clone())
+            };
+            let key = if links.contains_key(&l) || link.entity.location.is_some() {
+                Some(l)
+            } else {
+                same()
+            };
+            kept.push(key.and_then(|k| links.remove(&k)).unwrap_or(link));
         }
         let mut own: Vec<String> = links
             .iter()
@@ -359,7 +456,15 @@ fn assemble(mut resources: Vec<Resource>, mut links: HashMap<String, Link>) -> C
         }
         kept.sort_by_key(|l| l.entity.location_or_default());
         res.links = kept;
-        // Locations are unique: `seen` kept one resource per location.
+        // Locations are unique (`seen` kept one resource per location), ids need not be:
+        // two deployments of one descriptor share them. A repeated id gives way to its
+        // location's last segment (unique in its kind's collection), as a tern server's
+        // whole-server OVF export does.
+        if collection.resource(&res.entity.id).is_some()
+            && let Some(segment) = tern_model::Entity::id_from_location(&at)
+        {
+            segment.clone_into(&mut res.entity.id);
+        }
         let _ = collection.push_resource(res);
     }
     let mut rest: Vec<Link> = links.into_values().collect();

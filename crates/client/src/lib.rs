@@ -21,7 +21,7 @@ mod http;
 pub mod migrate;
 
 pub use execute::{ExecuteOptions, Outcome, Progress, Report, Step, ensure_mixins, execute};
-pub use extract::{Discovery, Extracted, discover, extract};
+pub use extract::{Discovery, Extracted, discover, extract, extract_in};
 pub use http::{Call, Client, ClientError, Config, Response, Retry};
 
 /// Runs `future` on a fresh multi-threaded runtime: the blocking entry point of the CLI.

@@ -9,8 +9,9 @@
 //! 3. **stop** (cold migrations): A's active computes stopped (OCCI action `stop`).
 //! 4. **data**: each disk copied to B and verified ([`data::copy_disk`]), converted when B
 //!    wants another format.
-//! 5. **import**: the descriptor, its hrefs pointing at B's copies, imported by B (`POST /`
-//!    with `application/ovf+xml`), or created through OCCI calls when B has no OVF import.
+//! 5. **import**: the descriptor, its hrefs B's copies in the deployment's container, imported
+//!    by B into the deployment of the same name (`POST /deployments/NAME/` with
+//!    `application/ovf+xml`), or created through OCCI calls when B has no OVF import.
 //! 6. **start**: B's computes whose counterpart at A was active started.
 //! 7. **verify**: A's and B's entities compared (tern-engine), equal modulo identifiers,
 //!    states, provider-assigned attributes and the provider's template names.
@@ -56,7 +57,8 @@ pub struct Options {
     pub from: Config,
     /// Provider B.
     pub to: Config,
-    /// The deployment (`/deployments/NAME/` at A); `None`: everything A serves at `/`.
+    /// The deployment (`/deployments/NAME/` at A, imported at B under the same name); `None`:
+    /// A's one deployment, else everything A serves at `/`.
     pub deployment: Option<String>,
     /// The format B's disks get; `None`: the first B lists in `tern_disk_formats`, else as
     /// they are.

@@ -48,6 +48,97 @@ pub async fn export(a: &Client, deployment: Option<&str>) -> Result<(String, Str
     Ok((r.text, "/".to_owned()))
 }
 
+/// The scheme of a tern server's deployment mixins (`…#<name>`, collection
+/// `/deployments/<name>/`).
+pub const DEPLOYMENT_SCHEME: &str = "http://schemas.tern.dev/occi/deployment#";
+
+/// The names of the deployments a provider lists at `/deployments/` (`text/uri-list`); empty
+/// when it has no deployment groups (404, 405, 406).
+pub async fn deployments(a: &Client) -> Result<Vec<String>, ClientError> {
+    let r = a
+        .send(
+            "GET",
+            "/deployments/",
+            "text/uri-list",
+            &[],
+            None,
+            true,
+            &[404, 405, 406],
+        )
+        .await?;
+    if r.status >= 400 {
+        return Ok(Vec::new());
+    }
+    Ok(r.text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let path = a.path(l);
+            path.strip_prefix("/deployments/")
+                .and_then(|n| n.strip_suffix('/'))
+                .filter(|n| !n.is_empty() && !n.contains('/'))
+                .map(str::to_owned)
+        })
+        .collect())
+}
+
+/// The deployment name an import of `doc` takes when none is given (what a tern server
+/// does): the top VirtualSystem(Collection) id lower-cased, other characters `-`.
+pub fn implied_name(doc: &tern_ovf::Document) -> String {
+    let envelope = tern_ovf::model::Envelope::read(doc);
+    let id = envelope
+        .content
+        .as_ref()
+        .and_then(|c| c.id())
+        .unwrap_or_default();
+    let mut name: String = id
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name = name.trim_start_matches(['-', '_']).to_owned();
+    name.truncate(64);
+    if name.is_empty() {
+        name = "deployment".into();
+    }
+    name
+}
+
+/// A file name that names a data object directly in a deployment's container: the href's
+/// last segment, characters CDMI would decode made `-`.
+pub fn flat_name(href: &str) -> String {
+    let last = href
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    let name: String = last
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if name.is_empty() || name == "." || name == ".." {
+        "disk".into()
+    } else {
+        name
+    }
+}
+
 fn is_ovf(r: &crate::http::Response) -> bool {
     r.content_type
         .as_deref()
@@ -79,20 +170,44 @@ pub fn disk_files(doc: &tern_ovf::Document) -> Vec<DiskFile> {
     out
 }
 
-/// The data objects at A that may hold a File's bytes, in the order tried: the href itself
-/// when absolute, else under A's volumes container (`/volumes/`, where A's export resolves
-/// relative hrefs); then what the storage made from that disk says (`tern.cdmi.uri`, and the
-/// data object backing it, `/volumes/<storage>`).
-pub fn candidates(a: &Client, href: &str, collection: &Collection) -> Vec<String> {
+/// The data objects at A that may hold a File's bytes, in the order tried: for a deployment's
+/// export its container (`/volumes/<name>/<href>`, where its import and its OVA keep them);
+/// the href itself when absolute, else under A's volumes container (`/volumes/`, where A's
+/// whole-server export resolves relative hrefs); then what the storage made from that disk
+/// says (`tern.cdmi.uri`, and the data object backing it, `/volumes/<storage>`: a storage
+/// created through OCCI, or one whose disk was never written).
+pub fn candidates(
+    a: &Client,
+    href: &str,
+    deployment: Option<&str>,
+    collection: &Collection,
+) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(name) = deployment
+        && !href.contains("://")
+    {
+        out.push(a.url(&format!(
+            "/volumes/{name}/{}",
+            href.trim_start_matches("./")
+        )));
+    }
     if href.contains("://") {
         out.push(href.to_owned());
     } else {
         out.push(a.url(&format!("/volumes/{}", href.trim_start_matches("./"))));
     }
     for r in collection.resources() {
-        let file = r.entity.attributes.get("tern.ovf.disk.file");
-        if file.is_none_or(|f| text(f) != href) {
+        // The storage made from this File: it names it (`tern.ovf.disk.file`), or its data
+        // object is the href (an export by URL) or ends with it.
+        let file = r.entity.attributes.get("tern.ovf.disk.file").map(text);
+        let uri = r.entity.attributes.get("tern.cdmi.uri").map(text);
+        let names = file.as_deref() == Some(href)
+            || uri.as_deref().is_some_and(|u| {
+                u == href
+                    || (!href.contains("://")
+                        && u.ends_with(&format!("/{}", href.trim_start_matches("./"))))
+            });
+        if !names {
             continue;
         }
         if let Some(uri) = r.entity.attributes.get("tern.cdmi.uri") {
@@ -121,7 +236,7 @@ fn text(v: &tern_model::Value) -> String {
 /// A copy's facts written into the descriptor B receives.
 #[derive(Debug, Clone)]
 pub struct Placed {
-    /// The href at B (an absolute URL of B's data object).
+    /// The href B's descriptor gets: the copy's file name in B's deployment container.
     pub href: String,
     /// Its size.
     pub size: u64,
@@ -205,21 +320,27 @@ pub enum Imported {
     Ovf(Vec<String>),
     /// B has no OVF import (it answered 404, 405, 406 or 415).
     Unsupported(u16),
+    /// B has a deployment of that name already (409).
+    Exists(String),
 }
 
-/// `POST /` of the descriptor at B.
-pub async fn import(b: &Client, descriptor: &str) -> Result<Imported, ClientError> {
+/// `POST /deployments/<name>/` of the descriptor at B: the deployment `name`, its File hrefs
+/// data objects of `/volumes/<name>/`.
+pub async fn import(b: &Client, name: &str, descriptor: &str) -> Result<Imported, ClientError> {
     let r = b
         .send(
             "POST",
-            "/",
+            &format!("/deployments/{name}/"),
             "text/uri-list, application/json;q=0.5",
             &[],
             Some((descriptor.as_bytes(), OVF_XML)),
             false,
-            &[404, 405, 406, 415],
+            &[404, 405, 406, 409, 415],
         )
         .await?;
+    if r.status == 409 {
+        return Ok(Imported::Exists(r.text));
+    }
     if r.status >= 400 {
         return Ok(Imported::Unsupported(r.status));
     }
@@ -237,7 +358,7 @@ pub async fn import(b: &Client, descriptor: &str) -> Result<Imported, ClientErro
 mod tests {
     use std::collections::HashMap;
 
-    use super::{DiskFormat, Placed, disk_files, rewrite};
+    use super::{DiskFormat, Placed, candidates, disk_files, flat_name, implied_name, rewrite};
 
     const OVF: &str = r#"<?xml version="1.0"?>
 <Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1">
@@ -270,7 +391,7 @@ mod tests {
         let placed = HashMap::from([(
             "a.vmdk".to_owned(),
             Placed {
-                href: "http://b/volumes/a.qcow2".into(),
+                href: "a.qcow2".into(),
                 size: 42,
                 format: Some(DiskFormat::Qcow2),
             },
@@ -278,8 +399,7 @@ mod tests {
         rewrite(&mut doc, &placed);
         let text = String::from_utf8(doc.to_bytes()).expect("UTF-8");
         assert!(
-            text.contains(r#"ovf:href="http://b/volumes/a.qcow2""#)
-                && text.contains(r#"ovf:size="42""#),
+            text.contains(r#"ovf:href="a.qcow2""#) && text.contains(r#"ovf:size="42""#),
             "{text}"
         );
         assert!(text.contains(DiskFormat::Qcow2.ovf_uri()), "{text}");
@@ -288,6 +408,75 @@ mod tests {
             text.contains(r#"<File ovf:id="f2" ovf:href="b.vmdk"/>"#)
                 && text.contains("<!-- kept -->"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_deployment_is_named_as_a_tern_server_names_it() {
+        let doc = |id: &str| {
+            tern_ovf::Document::parse(
+                format!(
+                    r#"<Envelope xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1"><VirtualSystem ovf:id="{id}"><Info>x</Info></VirtualSystem></Envelope>"#
+                )
+                .as_bytes(),
+            )
+            .expect("parsed")
+        };
+        assert_eq!(implied_name(&doc("Web Server.1")), "web-server-1");
+        assert_eq!(implied_name(&doc("-_x")), "x");
+        assert_eq!(implied_name(&doc("---")), "deployment");
+    }
+
+    #[test]
+    fn a_file_name_is_one_segment_cdmi_does_not_decode() {
+        assert_eq!(flat_name("hadoop-system.vmdk"), "hadoop-system.vmdk");
+        assert_eq!(
+            flat_name("http://a/volumes/x/disk 1.vmdk?v=2"),
+            "disk-1.vmdk"
+        );
+        assert_eq!(flat_name("hadoop/system.vmdk"), "system.vmdk");
+        assert_eq!(flat_name(".."), "disk");
+        assert_eq!(flat_name(""), "disk");
+    }
+
+    #[test]
+    fn a_deployments_container_is_looked_in_first() {
+        let a = crate::http::Client::new(crate::http::Config {
+            endpoint: "http://a".into(),
+            ..crate::http::Config::default()
+        })
+        .expect("a client");
+        let empty = tern_model::Collection::new();
+        assert_eq!(
+            candidates(&a, "disk.vmdk", Some("web"), &empty),
+            [
+                "http://a/volumes/web/disk.vmdk",
+                "http://a/volumes/disk.vmdk"
+            ]
+        );
+        assert_eq!(
+            candidates(&a, "disk.vmdk", None, &empty),
+            ["http://a/volumes/disk.vmdk"]
+        );
+        assert_eq!(
+            candidates(&a, "http://c/disk.vmdk", Some("web"), &empty),
+            ["http://c/disk.vmdk"]
+        );
+        // A storage whose data object is the href: its backing data object last.
+        let mut c = tern_model::Collection::new();
+        let mut storage = tern_model::Entity::new(
+            "s",
+            tern_model::CategoryId::new("http://schemas.ogf.org/occi/infrastructure#", "storage"),
+        );
+        storage.location = Some("/storage/web.s".into());
+        storage
+            .attributes
+            .insert("tern.cdmi.uri", "http://a/volumes/web/disk.vmdk");
+        c.push_resource(tern_model::Resource::new(storage))
+            .expect("pushed");
+        assert_eq!(
+            candidates(&a, "http://a/volumes/web/disk.vmdk", None, &c),
+            ["http://a/volumes/web/disk.vmdk", "http://a/volumes/web.s"]
         );
     }
 }

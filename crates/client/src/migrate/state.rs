@@ -22,6 +22,13 @@ pub struct State {
     pub to: String,
     /// The deployment migrated (`None`: everything at `/`).
     pub deployment: Option<String>,
+    /// True once A's deployment (or its whole content) was chosen: a resumed run keeps it.
+    #[serde(default)]
+    pub chosen: bool,
+    /// The deployment B's import creates (`/deployments/NAME/`, its disks under
+    /// `/volumes/NAME/`): A's deployment's name, else the one the descriptor implies.
+    #[serde(default)]
+    pub target: Option<String>,
     /// The disk format asked for on the command line.
     pub disk_format: Option<DiskFormat>,
     /// True when A's computes are left running during the copy.

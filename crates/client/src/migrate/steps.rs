@@ -19,6 +19,8 @@ use crate::http::{Client, ClientError};
 
 const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
 const OVF_BOOKKEEPING: &str = "http://schemas.tern.dev/occi/ovf#";
+const OVF_PRODUCT: &str = "http://schemas.tern.dev/ovf/product#";
+const OVF_SYSTEM: &str = "tern.ovf.system";
 const COMPUTE_ACTION: &str = "http://schemas.ogf.org/occi/infrastructure/compute/action#";
 
 /// Runs (or resumes) a migration; the report says how far it got and why it stopped.
@@ -126,14 +128,7 @@ impl Run<'_> {
         };
         // 1. Discovery (again on a resumed run: it only reads).
         let started = Instant::now();
-        let extracted = extract(&a, 8).await.map_err(|e| connection(&e))?;
         let b_discovery = discover(&b).await.map_err(|e| connection(&e))?;
-        let a_side = Side {
-            discovery: extracted.discovery.clone(),
-            cdmi: compare::cdmi_capabilities(&a)
-                .await
-                .map_err(|e| connection(&e))?,
-        };
         let b_side = Side {
             discovery: b_discovery,
             cdmi: compare::cdmi_capabilities(&b)
@@ -143,6 +138,9 @@ impl Run<'_> {
         // 2. Export (kept in the state: a resumed run uses the same descriptor).
         let export_started = Instant::now();
         let resumed_export = self.state.ovf.is_some();
+        if !self.state.chosen {
+            self.choose(&a).await?;
+        }
         if self.state.ovf.is_none() {
             let (text, from) = ovf::export(&a, self.state.deployment.as_deref())
                 .await
@@ -151,12 +149,35 @@ impl Run<'_> {
                 && from == "/"
             {
                 self.report.notes.push(format!(
-                    "A has no deployment {name} at /deployments/{name}/ (or no deployment groups): everything A serves at / is migrated"
+                    "A has no deployment {name} at /deployments/{name}/ (or no deployment groups): everything A serves at / is migrated, into B's deployment {name}"
                 ));
+                self.state.target = Some(name.clone());
+                self.state.deployment = None;
             }
             self.state.ovf = Some(text);
         }
         let doc = self.descriptor()?;
+        // What is migrated: A's deployment's members (all of A without one; two deployments
+        // of one descriptor share entity ids, so not all of A then filtered).
+        let extracted = extract_scope(&a, self.state.deployment.as_deref()).await?;
+        let scope = members(&extracted.collection, self.state.deployment.as_deref());
+        let a_side = Side {
+            discovery: extracted.discovery.clone(),
+            cdmi: compare::cdmi_capabilities(&a)
+                .await
+                .map_err(|e| connection(&e))?,
+        };
+        let target = if let Some(t) = &self.state.target {
+            t.clone()
+        } else {
+            let t = self
+                .state
+                .deployment
+                .clone()
+                .unwrap_or_else(|| ovf::implied_name(&doc));
+            self.state.target = Some(t.clone());
+            t
+        };
         if self.state.disks.is_empty() {
             let wanted = self.state.disk_format.or_else(|| {
                 b_side
@@ -164,7 +185,15 @@ impl Run<'_> {
                     .get(DISK_FORMATS)
                     .and_then(|v| v.split(',').find_map(|f| f.parse::<DiskFormat>().ok()))
             });
-            self.state.disks = locate(&a, &b, &doc, &extracted.collection, wanted).await?;
+            self.state.disks = locate(
+                &a,
+                &b,
+                &doc,
+                (self.state.deployment.as_deref(), &target),
+                &scope,
+                wanted,
+            )
+            .await?;
         }
         let needs = Needs {
             largest_disk: self.state.disks.iter().map(|d| d.source_size).max(),
@@ -176,16 +205,10 @@ impl Run<'_> {
             .map(|c| c.catalogue.mixins().iter().map(|m| m.id.clone()).collect())
             .unwrap_or_default(),
         };
-        let table = compare::compare(
-            &a_side,
-            &b_side,
-            &extracted.collection,
-            &needs,
-            |at_a, m| {
-                let client = if at_a { a.clone() } else { b.clone() };
-                async move { image_digest(&client, &m).await }
-            },
-        )
+        let table = compare::compare(&a_side, &b_side, &scope, &needs, |at_a, m| {
+            let client = if at_a { a.clone() } else { b.clone() };
+            async move { image_digest(&client, &m).await }
+        })
         .await;
         let gaps: Vec<String> = table
             .gaps()
@@ -209,6 +232,23 @@ impl Run<'_> {
             self.report
                 .notes
                 .push(format!("forced although B lacks: {}", gaps.join(", ")));
+        }
+        // B's deployment of that name would be overwritten (its data objects) and its
+        // import refused: refused before anything changes at either side.
+        if !self.state.is_done("export")
+            && ovf::deployments(&b)
+                .await
+                .map_err(|e| connection(&e))?
+                .contains(&target)
+        {
+            self.record("discover", StepOutcome::Failed, detail, 0, started);
+            return Err(fail(
+                FailureKind::Refused,
+                "migrate.exists",
+                format!(
+                    "B has a deployment {target} already (/deployments/{target}/, its disks under /volumes/{target}/): delete it at B, or migrate another deployment"
+                ),
+            ));
         }
         self.record("discover", StepOutcome::Done, detail, 0, started);
         let outcome = if resumed_export {
@@ -236,14 +276,47 @@ impl Run<'_> {
         self.state.finish("export");
         self.save()?;
         if o.dry_run {
-            self.plan(&extracted);
+            self.plan(&scope);
             return Ok(());
         }
-        self.stop(&a, &extracted).await?;
+        self.stop(&a, &scope).await?;
         self.data(&a, &b).await?;
-        self.import(&b, &doc, &table, &extracted).await?;
+        self.import(&b, &doc, &table).await?;
         self.start(&b).await?;
         self.verify(&a, &b, &table).await
+    }
+
+    // Without --deployment: A's one deployment, else everything A serves (said so).
+    async fn choose(&mut self, a: &Client) -> Step<()> {
+        if self.state.deployment.is_none() {
+            let names = ovf::deployments(a).await.map_err(|e| connection(&e))?;
+            match names.as_slice() {
+                [one] => {
+                    self.report.notes.push(format!(
+                        "A has one deployment, {one}: migrated (/deployments/{one}/)"
+                    ));
+                    self.state.deployment = Some(one.clone());
+                }
+                [] => self.report.notes.push(
+                    "A has no deployment: everything A serves at / is migrated".to_owned(),
+                ),
+                many => self.report.notes.push(format!(
+                    "A has {} deployments ({}): everything A serves at / is migrated (--deployment NAME migrates one)",
+                    many.len(),
+                    many.join(", ")
+                )),
+            }
+        }
+        self.state.chosen = true;
+        Ok(())
+    }
+
+    // B's deployment (chosen by the export step).
+    fn target(&self) -> String {
+        self.state
+            .target
+            .clone()
+            .unwrap_or_else(|| "deployment".to_owned())
     }
 
     fn descriptor(&self) -> Step<tern_ovf::Document> {
@@ -257,9 +330,9 @@ impl Run<'_> {
         })
     }
 
-    fn plan(&mut self, extracted: &Extracted) {
+    fn plan(&mut self, scope: &Collection) {
         let now = Instant::now();
-        let active = active_computes(&extracted.collection);
+        let active = active_computes(scope);
         if !self.state.live_ok {
             self.record(
                 "stop",
@@ -295,7 +368,10 @@ impl Run<'_> {
         self.record(
             "import",
             StepOutcome::Planned,
-            "POST the descriptor (hrefs to B's copies) to B as application/ovf+xml".into(),
+            format!(
+                "POST the descriptor (hrefs to B's copies) to B's /deployments/{}/ as application/ovf+xml",
+                self.target()
+            ),
             0,
             now,
         );
@@ -318,7 +394,7 @@ impl Run<'_> {
     }
 
     // Cold migration: A's active computes stopped before the copy.
-    async fn stop(&mut self, a: &Client, extracted: &Extracted) -> Step<()> {
+    async fn stop(&mut self, a: &Client, scope: &Collection) -> Step<()> {
         let started = Instant::now();
         if self.state.live_ok {
             self.record(
@@ -340,7 +416,7 @@ impl Run<'_> {
             );
             return Ok(());
         }
-        let active = active_computes(&extracted.collection);
+        let active = active_computes(scope);
         for location in &active {
             if !self.state.stopped.iter().any(|(l, _)| l == location) {
                 self.state.stopped.push((location.clone(), "active".into()));
@@ -368,6 +444,9 @@ impl Run<'_> {
         let mut copied = 0;
         if !self.state.disks.is_empty() {
             crate::cdmi::ensure_container(b, &b.url("/volumes/"))
+                .await
+                .map_err(|e| connection(&e))?;
+            crate::cdmi::ensure_container(b, &b.url(&format!("/volumes/{}/", self.target())))
                 .await
                 .map_err(|e| connection(&e))?;
         }
@@ -441,13 +520,7 @@ impl Run<'_> {
         Ok(())
     }
 
-    async fn import(
-        &mut self,
-        b: &Client,
-        doc: &tern_ovf::Document,
-        table: &Table,
-        at_a: &Extracted,
-    ) -> Step<()> {
+    async fn import(&mut self, b: &Client, doc: &tern_ovf::Document, table: &Table) -> Step<()> {
         let started = Instant::now();
         if self.state.is_done("import") {
             self.record(
@@ -467,7 +540,7 @@ impl Run<'_> {
                 (
                     d.href.clone(),
                     Placed {
-                        href: d.target.clone(),
+                        href: last_segment(&d.target).to_owned(),
                         size: d.size.unwrap_or(d.source_size),
                         format: d.target_format.filter(|t| Some(*t) != d.source_format),
                     },
@@ -477,29 +550,49 @@ impl Run<'_> {
         let mut doc = doc.clone();
         ovf::rewrite(&mut doc, &placed);
         let text = String::from_utf8_lossy(&doc.to_bytes()).into_owned();
-        let mut created = match ovf::import(b, &text).await.map_err(|e| {
+        let name = self.target();
+        let mut created = match ovf::import(b, &name, &text).await.map_err(|e| {
             fail(
                 FailureKind::Invalid,
                 "migrate.import",
                 format!("B refused the descriptor: {e}"),
             )
         })? {
-            Imported::Ovf(mut locations) => {
-                let more = complete(b, at_a, &table.mapped()).await?;
-                if !more.is_empty() {
-                    self.report.notes.push(format!(
-                        "A's descriptor lacks {}: created at B through OCCI calls",
-                        join(&more)
-                    ));
-                }
-                locations.extend(more);
-                locations
+            Imported::Ovf(locations) => locations,
+            // The export step found no deployment of that name at B (a run is refused when
+            // there is one), so this is the import of a run stopped before it could record
+            // it (the POST went through, the state file was not written): its members.
+            Imported::Exists(_) if self.options.resume => {
+                self.report.notes.push(format!(
+                    "B has the deployment {name} already: imported by the interrupted run"
+                ));
+                let at_b = extract_scope(b, Some(&name)).await?;
+                let c = &at_b.collection;
+                c.resources()
+                    .iter()
+                    .flat_map(|r| {
+                        std::iter::once(r.entity.location_or_default())
+                            .chain(r.links.iter().map(|l| l.entity.location_or_default()))
+                    })
+                    .chain(
+                        c.standalone_links()
+                            .iter()
+                            .map(|l| l.entity.location_or_default()),
+                    )
+                    .collect()
+            }
+            Imported::Exists(message) => {
+                return Err(fail(
+                    FailureKind::Invalid,
+                    "migrate.import",
+                    format!("B refused the descriptor: 409 {}", message.trim()),
+                ));
             }
             Imported::Unsupported(status) => {
                 self.report.notes.push(format!(
                     "B answered {status} to an OVF import: the deployment was created through OCCI calls"
                 ));
-                occi_deploy(b, &doc, table).await?
+                occi_deploy(b, &doc, table, &name).await?
             }
         };
         created.dedup();
@@ -509,7 +602,10 @@ impl Run<'_> {
         self.record(
             "import",
             StepOutcome::Done,
-            format!("{} entities created at B", created.len()),
+            format!(
+                "{} entities created at B in /deployments/{name}/",
+                created.len()
+            ),
             text.len() as u64,
             started,
         );
@@ -546,19 +642,21 @@ impl Run<'_> {
             .filter(|l| l.contains("/compute/"))
             .cloned()
             .collect();
-        // Counterparts by the last path segment (the import keeps OVF's VirtualSystem ids);
-        // A's computes all stopped: every imported compute.
-        let names: HashSet<&str> = self
+        // Counterparts by location: the same (B's deployment has A's name), or A's placed in
+        // B's deployment (`/compute/web` → `/compute/<name>.web`, A had no deployment).
+        let name = self.target();
+        let wanted: HashSet<String> = self
             .state
             .stopped
             .iter()
-            .map(|(l, _)| last_segment(l))
+            .flat_map(|(l, _)| [l.clone(), place(&name, l)])
             .collect();
         let mut chosen: Vec<String> = computes
             .iter()
-            .filter(|l| names.contains(last_segment(l)))
+            .filter(|l| wanted.contains(l.as_str()))
             .cloned()
             .collect();
+        // None found (another naming): A's computes were all stopped, start every one.
         if chosen.is_empty() {
             chosen = computes;
         }
@@ -582,17 +680,18 @@ impl Run<'_> {
     async fn verify(&mut self, a: &Client, b: &Client, table: &Table) -> Step<()> {
         let started = Instant::now();
         let (ea, eb) = (
-            extract(a, 8).await.map_err(|e| connection(&e))?,
-            extract(b, 8).await.map_err(|e| connection(&e))?,
+            extract_scope(a, self.state.deployment.as_deref()).await?,
+            extract_scope(b, Some(&self.target())).await?,
         );
         let mapped = table.mapped();
+        // A's deployment (or all of A) and B's.
+        let (sa, sb) = (
+            members(&ea.collection, self.state.deployment.as_deref()),
+            members(&eb.collection, Some(&self.target())),
+        );
         let (na, nb) = (
-            normalise(&ea.collection, &mapped, Some(&ea.discovery.catalogue)),
-            normalise(
-                &eb.collection,
-                &HashMap::new(),
-                Some(&eb.discovery.catalogue),
-            ),
+            normalise(&sa, &mapped, Some(&ea.discovery.catalogue)),
+            normalise(&sb, &HashMap::new(), Some(&eb.discovery.catalogue)),
         );
         // A's deployment is the target: B must hold every value A's entities have (an OVF
         // import may add its own bookkeeping beside them).
@@ -684,12 +783,13 @@ async fn locate(
     a: &Client,
     b: &Client,
     doc: &tern_ovf::Document,
+    (deployment, target): (Option<&str>, &str),
     collection: &Collection,
     wanted: Option<DiskFormat>,
 ) -> Step<Vec<DiskState>> {
-    let mut out = Vec::new();
+    let mut out: Vec<DiskState> = Vec::new();
     for file in ovf::disk_files(doc) {
-        let tried = ovf::candidates(a, &file.href, collection);
+        let tried = ovf::candidates(a, &file.href, deployment, collection);
         let mut found = None;
         for url in &tried {
             if let Some(size) = data::object_size(a, url)
@@ -711,18 +811,27 @@ async fn locate(
                 ),
             ));
         };
-        let name = last_segment(&file.href).to_owned();
-        let target_name = match wanted {
+        let name = ovf::flat_name(&file.href);
+        let mut target_name = match wanted {
             Some(f) if Some(f) != file.format => f.rename(&name),
             _ => name,
         };
+        // Two hrefs with one file name (`a/disk.vmdk`, `b/disk.vmdk`) stay apart.
+        let taken = |n: &str| out.iter().any(|d| last_segment(&d.target) == n);
+        if taken(&target_name) {
+            let mut i = 2;
+            while taken(&format!("{i}-{target_name}")) {
+                i += 1;
+            }
+            target_name = format!("{i}-{target_name}");
+        }
         out.push(DiskState {
             href: file.href.clone(),
             source,
             source_size: size,
             source_format: file.format,
             target_format: wanted,
-            target: b.url(&format!("/volumes/{target_name}")),
+            target: b.url(&format!("/volumes/{target}/{target_name}")),
             ..DiskState::default()
         });
     }
@@ -826,68 +935,102 @@ async fn act(
 }
 
 // B has no OVF import: the descriptor converted (ovf2occi) and its entities created through
-// OCCI calls beside what B holds.
-async fn occi_deploy(b: &Client, doc: &tern_ovf::Document, table: &Table) -> Step<Vec<String>> {
+// OCCI calls beside what B holds, placed and tagged as a tern server's import places them
+// (`/<kind>/<name>.<id>`, the deployment's mixin, its disks under `/volumes/<name>/`), so
+// B's locations mirror A's.
+async fn occi_deploy(
+    b: &Client,
+    doc: &tern_ovf::Document,
+    table: &Table,
+    name: &str,
+) -> Step<Vec<String>> {
     let invalid = |m: String| fail(FailureKind::Invalid, "migrate.import", m);
     let options = tern_mapping::ovf2occi::Options {
-        cdmi_base: Some(b.url("/volumes/")),
+        cdmi_base: Some(b.url(&format!("/volumes/{name}/"))),
         ..tern_mapping::ovf2occi::Options::default()
     };
     let conversion =
         tern_mapping::ovf2occi::ovf_to_occi(doc, &options).map_err(|e| invalid(e.to_string()))?;
-    let wanted = normalise_templates(&conversion.collection, &table.mapped());
+    let tag = CategoryId::new(ovf::DEPLOYMENT_SCHEME, name);
+    let placed = as_deployed(
+        &normalise_templates(&conversion.collection, &table.mapped()),
+        name,
+        &tag,
+    );
+    let mut catalogue = conversion.catalogue.clone();
+    if catalogue.mixin(&tag).is_none() {
+        let _ = catalogue.add_mixin(tern_model::Mixin {
+            id: tag.clone(),
+            title: Some(format!("deployment {name}")),
+            depends: Vec::new(),
+            applies: Vec::new(),
+            attributes: Vec::new(),
+            actions: Vec::new(),
+            location: Some(format!("/deployments/{name}/")),
+        });
+    }
     let at_b = extract(b, 8).await.map_err(|e| connection(&e))?;
-    occi_create(b, &at_b, &wanted, &conversion.catalogue).await
+    occi_create(b, &at_b, &placed, &catalogue).await
 }
 
-// What A's descriptor did not carry (an export that leaves out VMs added after the import):
-// A's resources without a counterpart at B, created through OCCI, their links pointing at
-// B's counterparts of their targets (same `occi.core.id`).
-async fn complete(
-    b: &Client,
-    at_a: &Extracted,
-    mapped: &HashMap<String, String>,
-) -> Step<Vec<String>> {
-    let at_b = extract(b, 8).await.map_err(|e| connection(&e))?;
-    let (na, nb) = (
-        normalise(&at_a.collection, mapped, Some(&at_a.discovery.catalogue)),
-        normalise(
-            &at_b.collection,
-            &HashMap::new(),
-            Some(&at_b.discovery.catalogue),
-        ),
-    );
-    let diff = tern_engine::compare(&na, &nb, &tern_engine::Strategy::Tern).diff();
-    let by_id: HashMap<&str, String> = at_b
-        .collection
+// `/compute/web` → `/compute/<name>.web` (a tern server's deployment placement).
+fn place(name: &str, location: &str) -> String {
+    match location.rsplit_once('/') {
+        Some((dir, last)) => format!("{dir}/{name}.{last}"),
+        None => format!("{name}.{location}"),
+    }
+}
+
+// Every entity at its place in the deployment and tagged with it; links follow their ends.
+fn as_deployed(c: &Collection, name: &str, tag: &CategoryId) -> Collection {
+    let moved: HashMap<String, String> = c
         .resources()
         .iter()
-        .map(|r| (r.entity.id.as_str(), r.entity.location_or_default()))
+        .map(|r| {
+            let at = r.entity.location_or_default();
+            let to = place(name, &at);
+            (at, to)
+        })
         .collect();
-    let a_ids: HashMap<String, &str> = na
-        .resources()
-        .iter()
-        .map(|r| (r.entity.location_or_default(), r.entity.id.as_str()))
-        .collect();
-    // Created with A's templates (mapped to B's names), not the sorts compared above.
-    let real = normalise(&at_a.collection, mapped, None);
-    let mut wanted = Collection::new();
-    for id in &diff.missing {
-        let Some(r) = real.resources().iter().find(|r| &r.entity.id == id) else {
-            continue;
-        };
-        let mut r = r.clone();
-        for l in &mut r.links {
-            if let Some(there) = a_ids.get(&l.target.location).and_then(|id| by_id.get(id)) {
-                l.target.location.clone_from(there);
-            }
+    let follow = |l: &mut tern_model::Link| {
+        if let Some(to) = moved.get(&l.target.location) {
+            l.target.location.clone_from(to);
         }
-        let _ = wanted.push_resource(r);
+        if let Some(to) = moved.get(&l.source.location) {
+            l.source.location.clone_from(to);
+        }
+        let at = l.entity.location.clone().unwrap_or_else(|| {
+            let segment: String = l
+                .entity
+                .id
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~') {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            format!("/{}/{segment}", l.entity.kind.term())
+        });
+        l.entity.location = Some(place(name, &at));
+        l.entity.mixins.push(tag.clone());
+    };
+    let mut out = Collection::new();
+    for r in c.resources() {
+        let mut r = r.clone();
+        r.entity.location = Some(place(name, &r.entity.location_or_default()));
+        r.entity.mixins.push(tag.clone());
+        r.links.iter_mut().for_each(follow);
+        let _ = out.push_resource(r);
     }
-    if wanted.resources().is_empty() {
-        return Ok(Vec::new());
+    for l in c.standalone_links() {
+        let mut l = l.clone();
+        follow(&mut l);
+        out.push_link(l);
     }
-    occi_create(b, &at_b, &wanted, &at_a.discovery.catalogue).await
+    out
 }
 
 // Creates `wanted` at B beside what B holds (a plan from B's entities to them plus `wanted`),
@@ -994,17 +1137,35 @@ fn normalise(
                     || k == "occi.networkinterface.mac"
                     || k == "occi.networkinterface.address"
                     || k == "occi.core.id"
+                    || k == OVF_SYSTEM
             })
             .collect();
+        // The VirtualSystem an entity came from names its ProductSection mixins
+        // (`vs.<system>.<n>`); an export renames a system whose id is taken (a scaled-out
+        // copy of a VM): both are bookkeeping, compared without the system's name.
+        let system = match e.attributes.get(OVF_SYSTEM) {
+            Some(tern_model::Value::String(s)) => Some(format!("vs.{s}.")),
+            _ => None,
+        };
         for k in drop {
             e.attributes.remove(&k);
+        }
+        if let Some(prefix) = system {
+            for m in &mut e.mixins {
+                if m.scheme() == OVF_PRODUCT
+                    && let Some(rest) = m.term().strip_prefix(&prefix)
+                {
+                    *m = CategoryId::new(OVF_PRODUCT, format!("vs.*.{rest}"));
+                }
+            }
         }
         if let Some(catalogue) = templates {
             let mut generic: Vec<CategoryId> = Vec::new();
             for m in &e.mixins {
                 // tern's OVF bookkeeping (which section an entity came from): an entity
                 // imported from a descriptor has it, one created through OCCI has not.
-                if m.scheme() == OVF_BOOKKEEPING {
+                // Which deployment an entity is in: the scope compared, not a value.
+                if m.scheme() == OVF_BOOKKEEPING || m.scheme() == ovf::DEPLOYMENT_SCHEME {
                     continue;
                 }
                 let sort = template_sort(catalogue, m).unwrap_or_else(|| m.clone());
@@ -1023,6 +1184,35 @@ fn normalise(
             clean(&mut l.entity);
         }
         let _ = out.push_resource(r);
+    }
+    out
+}
+
+// A's (or B's) entities: a deployment's members, else all.
+async fn extract_scope(client: &Client, deployment: Option<&str>) -> Step<Extracted> {
+    let collection = deployment.map(|d| format!("/deployments/{d}/"));
+    crate::extract::extract_in(client, 8, collection.as_deref())
+        .await
+        .map_err(|e| connection(&e))
+}
+
+// The resources of `deployment` (tagged with its mixin) with their links; all of them
+// without one.
+fn members(c: &Collection, deployment: Option<&str>) -> Collection {
+    let Some(name) = deployment else {
+        return c.clone();
+    };
+    let tag = CategoryId::new(ovf::DEPLOYMENT_SCHEME, name);
+    let mut out = Collection::new();
+    for r in c.resources() {
+        if r.entity.mixins.contains(&tag) {
+            let _ = out.push_resource(r.clone());
+        }
+    }
+    for l in c.standalone_links() {
+        if l.entity.mixins.contains(&tag) {
+            out.push_link(l.clone());
+        }
     }
     out
 }
