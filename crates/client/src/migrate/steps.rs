@@ -21,6 +21,7 @@ const INFRA: &str = "http://schemas.ogf.org/occi/infrastructure#";
 const OVF_BOOKKEEPING: &str = "http://schemas.tern.dev/occi/ovf#";
 const OVF_PRODUCT: &str = "http://schemas.tern.dev/ovf/product#";
 const OVF_SYSTEM: &str = "tern.ovf.system";
+const CDMI_BOOKKEEPING: &str = "http://schemas.tern.dev/occi/cdmi#";
 const COMPUTE_ACTION: &str = "http://schemas.ogf.org/occi/infrastructure/compute/action#";
 
 /// Runs (or resumes) a migration; the report says how far it got and why it stopped.
@@ -1150,6 +1151,13 @@ fn normalise(
         for k in drop {
             e.attributes.remove(&k);
         }
+        // OVF gives a disk no name: a storage's title travels as its diskId (the mapping row
+        // `storage.title` says so), so B's title is A's made an id. And whether a storage
+        // is marked as backed by a CDMI data object is the provider's bookkeeping.
+        if e.kind == CategoryId::new(INFRA, "storage") {
+            e.title = None;
+        }
+        e.mixins.retain(|m| m.scheme() != CDMI_BOOKKEEPING);
         if let Some(prefix) = system {
             for m in &mut e.mixins {
                 if m.scheme() == OVF_PRODUCT

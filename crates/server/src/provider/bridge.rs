@@ -40,6 +40,11 @@ fn is(ctx: &Ctx, kind: &CategoryId, term: &str) -> bool {
     ctx.catalogue.is_a(kind, &CategoryId::new(INFRA, term))
 }
 
+/// Whether `kind` is OCCI's storage or a kind related to it.
+pub(crate) fn is_storage(ctx: &Ctx, kind: &CategoryId) -> bool {
+    is(ctx, kind, "storage")
+}
+
 // `/storage/abc` → `/volumes/abc`.
 fn volume_path(storage: &str) -> String {
     let last = storage

@@ -107,6 +107,7 @@ pub(crate) fn export(
             ))),
         };
     }
+    name_backing_objects(ctx, tx, &mut collection)?;
     // A deployment's own data objects are files of its package: relative hrefs (what its
     // OVA carries, and what the imported descriptor said); other data objects by URL.
     let cdmi_base = match &only {
@@ -129,6 +130,36 @@ pub(crate) fn export(
             format!("the stored entities make no OVF descriptor: {e}"),
         ))),
     }
+}
+
+// A storage that names neither a data object nor a disk file gets the object backing it (its
+// sparse volume, an image copy), so that its File href is that object's URL and not a name
+// guessed from its id.
+fn name_backing_objects(
+    ctx: &Ctx,
+    tx: &mut dyn Transaction,
+    collection: &mut Collection,
+) -> Outcome<()> {
+    for r in collection.resources_mut() {
+        if r.entity.attributes.get("tern.cdmi.uri").is_some()
+            || r.entity.attributes.get("tern.ovf.disk.file").is_some()
+            || !super::bridge::is_storage(ctx, &r.entity.kind)
+        {
+            continue;
+        }
+        let location = r.entity.location_or_default();
+        if let Some(row) = super::bridge::backing(ctx, tx, &location)? {
+            let url = format!("{}{}", ctx.base.trim_end_matches('/'), row.path);
+            r.entity
+                .attributes
+                .insert("tern.cdmi.uri", tern_model::Value::String(url));
+            r.entity.attributes.insert(
+                "tern.cdmi.objectid",
+                tern_model::Value::String(row.object_id.clone()),
+            );
+        }
+    }
+    Ok(())
 }
 
 // A storage whose data object is in the deployment's container (`container`) names it by
