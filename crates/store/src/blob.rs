@@ -145,18 +145,9 @@ impl BlobStore for LocalBlobs {
     fn get(&self, key: &str, range: Option<Range<u64>>) -> BlobFuture<'_, ByteStream> {
         let location = ObjectPath::from(key);
         Box::pin(async move {
-            if range.as_ref().is_some_and(|r| r.start >= r.end) {
+            let Some(result) = ranged_get(&self.inner, &location, range).await? else {
                 return Ok(futures_util::stream::empty().boxed());
-            }
-            let options = GetOptions {
-                range: range.map(GetRange::Bounded),
-                ..GetOptions::default()
             };
-            let result = self
-                .inner
-                .get_opts(&location, options)
-                .await
-                .map_err(backend)?;
             match result.payload {
                 // Local files are read in chunks of `CHUNK` (object_store's own stream reads
                 // 8 KiB at a time: a GiB takes 131 072 blocking reads).
@@ -213,4 +204,25 @@ fn file_stream(file: std::fs::File, range: Range<u64>) -> ByteStream {
         }
     })
     .boxed()
+}
+
+/// `range` of the object at `location` (the whole object without one); `None` for an empty
+/// range, which object stores answer differently (an error, or the whole object).
+pub(crate) async fn ranged_get(
+    store: &dyn ObjectStore,
+    location: &ObjectPath,
+    range: Option<Range<u64>>,
+) -> Result<Option<object_store::GetResult>, BlobError> {
+    if range.as_ref().is_some_and(|r| r.start >= r.end) {
+        return Ok(None);
+    }
+    let options = GetOptions {
+        range: range.map(GetRange::Bounded),
+        ..GetOptions::default()
+    };
+    store
+        .get_opts(location, options)
+        .await
+        .map(Some)
+        .map_err(backend)
 }

@@ -16,7 +16,7 @@ use object_store::aws::AmazonS3Builder;
 use object_store::buffered::BufWriter;
 use object_store::path::Path as ObjectPath;
 use object_store::prefix::PrefixStore;
-use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt};
+use object_store::{ObjectStore, ObjectStoreExt};
 use tokio::io::AsyncWriteExt;
 
 use crate::blob::{BlobError, BlobFuture, BlobStore, ByteStream};
@@ -154,18 +154,9 @@ impl BlobStore for S3Blobs {
     fn get(&self, key: &str, range: Option<Range<u64>>) -> BlobFuture<'_, ByteStream> {
         let location = ObjectPath::from(key);
         Box::pin(async move {
-            if range.as_ref().is_some_and(|r| r.start >= r.end) {
+            let Some(result) = crate::blob::ranged_get(&self.inner, &location, range).await? else {
                 return Ok(futures_util::stream::empty().boxed());
-            }
-            let options = GetOptions {
-                range: range.map(GetRange::Bounded),
-                ..GetOptions::default()
             };
-            let result = self
-                .inner
-                .get_opts(&location, options)
-                .await
-                .map_err(backend)?;
             Ok(result.into_stream().map(|c| c.map_err(backend)).boxed())
         })
     }
