@@ -39,6 +39,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Starts a server in this shell (not in a `$(…)` subshell, which would lose its pid and
+# leave it running after the bench) and waits for its address line.
 serve() {
   local name=$1
   shift
@@ -48,10 +50,12 @@ serve() {
     if grep -q "listening on" "$work/$name.log" 2>/dev/null; then break; fi
     sleep 0.1
   done
-  sed -n 's/^listening on //p' "$work/$name.log" | head -n 1
 }
-a=$(serve a)
-if [ -n "${FORMAT:-}" ]; then b=$(serve b --disk-format "$FORMAT"); else b=$(serve b); fi
+address() { sed -n 's/^listening on //p' "$work/$1.log" | head -n 1; }
+serve a
+if [ -n "${FORMAT:-}" ]; then serve b --disk-format "$FORMAT"; else serve b; fi
+a=$(address a)
+b=$(address b)
 
 half=$((size_gib * 1024 / 2))
 mkdir -p "$work/src" "$work/cp"
