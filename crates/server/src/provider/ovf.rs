@@ -400,23 +400,9 @@ fn create_all(
     deployment: &Deployment,
 ) -> Outcome<Vec<String>> {
     let deployed = as_deployed(&conversion.collection, deployment);
-    let mut pending: Vec<Resource> = deployed.resources().to_vec();
-    let mut done: HashSet<String> = HashSet::new();
     let mut created = Vec::new();
-    let in_set: HashSet<String> = pending
-        .iter()
-        .map(|r| r.entity.location_or_default())
-        .collect();
-    while !pending.is_empty() {
-        let ready = pending.iter().position(|r| {
-            r.links.iter().all(|l| {
-                let t = &l.target.location;
-                !in_set.contains(t) || done.contains(t)
-            })
-        });
-        // A cycle: create in the given order (the links' checks judge it).
-        let mut next = pending.remove(ready.unwrap_or(0));
-        let location = next.entity.location_or_default();
+    for index in creation_order(deployed.resources()) {
+        let mut next = deployed.resources()[index].clone();
         let links = std::mem::take(&mut next.links);
         let stored = create(work, tx, Document::Resource(next), deployment)?;
         created.push(stored.clone());
@@ -424,12 +410,52 @@ fn create_all(
             link.source.location.clone_from(&stored);
             created.push(create(work, tx, Document::Link(link), deployment)?);
         }
-        done.insert(location);
     }
     for link in deployed.standalone_links() {
         created.push(create(work, tx, Document::Link(link.clone()), deployment)?);
     }
     Ok(created)
+}
+
+// The order resources are created in: each after the resources of this set its links lead
+// to, the first ready in the given order; in a cycle, the first left (the links' checks judge
+// it). Dependency counts and a sorted ready set: O((n + links) log n), where rescanning the
+// pending list for the first ready one was quadratic in the number of resources.
+fn creation_order(resources: &[Resource]) -> Vec<usize> {
+    let index: HashMap<String, usize> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.entity.location_or_default(), i))
+        .collect();
+    let mut waiting = vec![0usize; resources.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); resources.len()];
+    for (i, r) in resources.iter().enumerate() {
+        let targets: HashSet<usize> = r
+            .links
+            .iter()
+            .filter_map(|l| index.get(&l.target.location).copied())
+            .collect();
+        waiting[i] = targets.len();
+        for t in targets {
+            dependents[t].push(i);
+        }
+    }
+    let mut ready: std::collections::BTreeSet<usize> =
+        (0..resources.len()).filter(|&i| waiting[i] == 0).collect();
+    let mut left: std::collections::BTreeSet<usize> = (0..resources.len()).collect();
+    let mut order = Vec::with_capacity(resources.len());
+    while let Some(next) = ready.pop_first().or_else(|| left.first().copied()) {
+        left.remove(&next);
+        ready.remove(&next);
+        order.push(next);
+        for &d in &dependents[next] {
+            waiting[d] = waiting[d].saturating_sub(1);
+            if waiting[d] == 0 && left.contains(&d) {
+                ready.insert(d);
+            }
+        }
+    }
+    order
 }
 
 /// A failed conversion as a finding (with the descriptor's line and column when it has them).
@@ -571,7 +597,40 @@ fn create(
 
 #[cfg(test)]
 mod tests {
-    use super::names_ovf;
+    use super::{creation_order, names_ovf};
+    use tern_model::{CategoryId, Entity, Link, Resource};
+
+    fn resource(at: &str, targets: &[&str]) -> Resource {
+        let mut e = Entity::new("", CategoryId::new("http://x#", "k"));
+        e.location = Some(at.into());
+        let mut r = Resource::new(e);
+        for t in targets {
+            r.links.push(Link::new(
+                Entity::new("", CategoryId::new("http://x#", "l")),
+                at,
+                *t,
+            ));
+        }
+        r
+    }
+
+    #[test]
+    fn resources_are_created_after_what_their_links_reach() {
+        // Computes listed before the network they all use: the network first, then the
+        // computes in the given order; a target outside the set does not wait.
+        let mut set: Vec<Resource> = (0..5)
+            .map(|i| resource(&format!("/c/{i}"), &["/n/net", "/elsewhere"]))
+            .collect();
+        set.push(resource("/n/net", &[]));
+        assert_eq!(creation_order(&set), vec![5, 0, 1, 2, 3, 4]);
+        // A cycle (and a self-link) does not stop it: the first left goes, in the given order.
+        let cycle = vec![
+            resource("/a", &["/b"]),
+            resource("/b", &["/a"]),
+            resource("/s", &["/s"]),
+        ];
+        assert_eq!(creation_order(&cycle), vec![0, 1, 2]);
+    }
 
     #[test]
     fn ovf_is_asked_for_when_no_other_range_is_preferred() {
