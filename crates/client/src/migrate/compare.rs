@@ -538,23 +538,25 @@ fn cdmi_rows(a: &Side, b: &Side, needs: &Needs, rows: &mut Vec<Row>) {
     }
 }
 
-// The kinds and mixins the deployment's entities use, in first-use order.
+// The kinds and mixins the deployment's entities use, in first-use order (a set beside each
+// list: a deployment of many VMs each with their own ProductSection mixins stays linear).
 fn used_categories(used: &Collection) -> (Vec<CategoryId>, Vec<CategoryId>) {
-    let mut kinds: Vec<CategoryId> = Vec::new();
-    let mut mixins: Vec<CategoryId> = Vec::new();
+    fn first_use(seen: &mut HashSet<CategoryId>, order: &mut Vec<CategoryId>, c: &CategoryId) {
+        if seen.insert(c.clone()) {
+            order.push(c.clone());
+        }
+    }
+    let (mut kinds, mut mixins) = (Vec::new(), Vec::new());
+    let (mut seen_kinds, mut seen_mixins) = (HashSet::new(), HashSet::new());
     let entities = used
         .resources()
         .iter()
         .map(|r| &r.entity)
         .chain(used.links().map(|l| &l.entity));
     for e in entities {
-        if !kinds.contains(&e.kind) {
-            kinds.push(e.kind.clone());
-        }
+        first_use(&mut seen_kinds, &mut kinds, &e.kind);
         for m in &e.mixins {
-            if !mixins.contains(m) {
-                mixins.push(m.clone());
-            }
+            first_use(&mut seen_mixins, &mut mixins, m);
         }
     }
     (kinds, mixins)
