@@ -135,6 +135,9 @@ pub enum CliError {
     },
     /// Writing to stdout failed.
     Io(io::Error),
+    /// A run that could not finish for another reason than its input (a provider that does
+    /// not answer): findings with their own rule ids, exit 2.
+    Failed(Box<Findings>),
 }
 
 impl CliError {
@@ -180,6 +183,7 @@ impl CliError {
                 2,
             ),
             CliError::Invalid(findings) => (*findings, 1),
+            CliError::Failed(findings) => (*findings, 2),
             CliError::Usage { message, help } => {
                 let mut finding = Finding::error("cli.usage", message);
                 finding.hint = help;

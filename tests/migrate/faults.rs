@@ -37,6 +37,7 @@ fn b_down_during_the_copy_is_resumed_without_copying_finished_disks_again() {
         "{}",
         text(&out)
     );
+    assert_eq!(text(&out).matches("error[").count(), 1, "{}", text(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("still stopped: /compute/"),
         "{}",
@@ -358,4 +359,35 @@ fn a_migration_killed_after_the_import_is_resumed_without_importing_again() {
         Some(15),
         "B's deployment's members recorded: {s}"
     );
+}
+
+#[test]
+fn unreachable_providers_leave_no_state_file_and_one_error() {
+    // A port nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args(["migrate", "--from", &url, "--to", &url])
+        .current_dir(cwd.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("tern runs");
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{report}");
+    // Nothing started: no state file, and no --resume offered for one.
+    let left: Vec<_> = std::fs::read_dir(cwd.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}: {report}");
+    assert!(!report.contains("--resume"), "{report}");
+    assert!(!report.contains("state: "), "{report}");
+    // The error once, under its own rule.
+    assert_eq!(report.matches("Connection refused").count(), 1, "{report}");
+    assert!(report.contains("error[migrate.connection]"), "{report}");
+    assert!(!report.contains("cli.usage"), "{report}");
 }

@@ -12,6 +12,7 @@ use tern_diag::Finding;
 use crate::app::{Format, GlobalArgs, Verbosity};
 use crate::exit::{CliError, Outcome};
 use crate::output;
+use crate::report::Findings;
 
 /// Examples of `tern migrate`.
 pub(crate) const EXAMPLES: &str = "\
@@ -160,14 +161,19 @@ pub(crate) fn run(args: &MigrateArgs, global: &GlobalArgs) -> Result<Outcome, Cl
         return Ok(Outcome::Ok);
     };
     let finding = Finding::error(failure.rule, failure.message);
+    // Printed once, as a diagnostic (the report's text leaves it out); a resume is offered
+    // only when there is a state file to resume from.
     Err(match failure.kind {
-        FailureKind::Connection => CliError::usage_with_help(
-            finding.message,
-            format!(
-                "once the provider answers again: tern migrate --resume {}",
-                options.state.display()
-            ),
-        ),
+        FailureKind::Connection => {
+            let finding = match &report.state {
+                Some(state) => finding.with_hint(format!(
+                    "once the provider answers again: tern migrate --resume {}",
+                    state.display()
+                )),
+                None => finding,
+            };
+            CliError::Failed(Box::new(Findings::from(vec![finding])))
+        }
         _ => CliError::invalid(finding),
     })
 }

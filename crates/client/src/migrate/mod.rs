@@ -194,15 +194,18 @@ pub struct Report {
     pub differences: Vec<String>,
     /// Notes (fallbacks taken, forced gaps).
     pub notes: Vec<String>,
-    /// The state file.
-    pub state: PathBuf,
+    /// The state file, when there is one: written by this run (its first write follows the
+    /// export step: a run that stops before has nothing to resume and leaves no file), or
+    /// the one a resumed run read.
+    pub state: Option<PathBuf>,
     /// Why the migration stopped, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
 }
 
 impl Report {
-    /// The report as text: the table, then a line per step, disk and note.
+    /// The report as text: the table, then a line per step, disk and note, and the state
+    /// file. The failure is not in it: the caller prints it once, as a diagnostic.
     pub fn text(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
@@ -250,10 +253,9 @@ impl Report {
         for d in &self.differences {
             let _ = writeln!(out, "differs: {d}");
         }
-        if let Some(f) = &self.failure {
-            let _ = writeln!(out, "error[{}]: {}", f.rule, f.message);
+        if let Some(state) = &self.state {
+            let _ = writeln!(out, "state: {}", state.display());
         }
-        let _ = writeln!(out, "state: {}", self.state.display());
         out
     }
 }

@@ -28,10 +28,7 @@ const COMPUTE_ACTION: &str = "http://schemas.ogf.org/occi/infrastructure/compute
 pub async fn migrate(options: &Options) -> Report {
     let mut run = Run {
         options,
-        report: Report {
-            state: options.state.clone(),
-            ..Report::default()
-        },
+        report: Report::default(),
         state: State::default(),
     };
     if let Err(failure) = run.all().await {
@@ -97,13 +94,17 @@ impl Run<'_> {
         });
     }
 
-    fn save(&self) -> Step<()> {
+    // The first call follows the export step: a run that stops before it (a provider that
+    // does not answer, a refusal) writes no state file, there being nothing to resume.
+    fn save(&mut self) -> Step<()> {
         if self.options.dry_run {
             return Ok(());
         }
         self.state
             .save(&self.options.state)
-            .map_err(|m| fail(FailureKind::Invalid, "migrate.state", m))
+            .map_err(|m| fail(FailureKind::Invalid, "migrate.state", m))?;
+        self.report.state = Some(self.options.state.clone());
+        Ok(())
     }
 
     // The steps in order; each is a call, the glue is the state's bookkeeping.
@@ -115,7 +116,10 @@ impl Run<'_> {
             (Err(e), _) | (_, Err(e)) => return Err(connection(&e)),
         };
         self.state = if o.resume {
-            State::load(&o.state).map_err(|m| fail(FailureKind::Invalid, "migrate.state", m))?
+            let state = State::load(&o.state)
+                .map_err(|m| fail(FailureKind::Invalid, "migrate.state", m))?;
+            self.report.state = Some(o.state.clone());
+            state
         } else {
             State {
                 version: STATE_VERSION,
