@@ -195,6 +195,7 @@ pub(super) async fn local_plan(cdmi: &Cdmi, source: &CdmiPath) -> Result<Vec<Pla
             let container = row.object_type == CONTAINER;
             let content = match (&s.blob, container) {
                 (_, true) => Content::Empty,
+                (None, false) if !s.extents.is_empty() => Content::Extents(s.pieces()),
                 (Some(key), false) => Content::Blob {
                     key: key.clone(),
                     span: 0..s.size,

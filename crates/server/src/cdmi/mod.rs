@@ -16,10 +16,12 @@
 mod blobs;
 mod copy;
 mod digest;
+mod extents;
 mod ids;
 mod names;
 pub(crate) mod occi_export;
 mod ops;
+mod partial;
 mod plan;
 mod precondition;
 mod read;
@@ -48,6 +50,7 @@ use tern_store::{BlobStore, CdmiRecord, Decision, Store, transact};
 use crate::ServerError;
 use crate::config::Config;
 
+pub(crate) use extents::{Extent, open as open_value, size as extents_size};
 pub(crate) use names::CdmiPath;
 pub(crate) use remote::FetchPolicy;
 pub(crate) use stored::{Stored, now};
@@ -291,7 +294,7 @@ impl Cdmi {
             .filter(|row| row.object_type == "application/cdmi-object")
             .ok_or_else(|| format!("no data object at {path}"))?;
         let stored = Stored::from_json(&row.body);
-        if stored.blob.is_none() {
+        if stored.is_sparse() {
             return Ok((None, stored.size));
         }
         let failed = |r: Response| format!("copying {path} failed ({})", r.status());
@@ -338,9 +341,7 @@ pub(crate) async fn collect_garbage(
                 if row.object_type == "application/cdmi-container" {
                     pending.push(row.path.clone());
                 }
-                if let Some(blob) = Stored::from_json(&row.body).blob {
-                    named.insert(blob);
-                }
+                named.extend(Stored::from_json(&row.body).blob_keys());
             }
         }
         Ok(named)

@@ -332,9 +332,7 @@ pub(super) async fn delete(cdmi: &Cdmi, path: &CdmiPath) -> Reply {
                 pending.extend(tx.cdmi_children(&row.path, 0, u64::MAX >> 1)?);
             }
             let stored = Stored::from_json(&row.body);
-            if let Some(blob) = stored.blob {
-                blobs.push(blob);
-            }
+            blobs.extend(stored.blob_keys());
             if occi_export::is_exported(stored.exports.as_ref()) {
                 occi_export::deleted(tx, &row)?;
             }

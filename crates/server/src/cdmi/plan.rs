@@ -42,6 +42,8 @@ pub(super) enum Content {
     Sparse(u64),
     /// Bytes of a blob of this server.
     Blob { key: String, span: Range<u64> },
+    /// A value of this server made of extents (after partial writes).
+    Extents(Vec<super::extents::Extent>),
     /// A data object of another CDMI server, read as plain HTTP; its SHA-256 when the source
     /// gives one (checked).
     Remote {
@@ -80,6 +82,13 @@ pub(super) async fn open(
                 ..Stored::default()
             };
             (Some(value_stream(cdmi, &stored, span).await?), 0, None)
+        }
+        Content::Extents(pieces) => {
+            let size = super::extents::size(&pieces);
+            let stream = super::extents::open(&cdmi.blobs, &pieces, 0..size)
+                .await
+                .map_err(|e| blob_failed(&e))?;
+            (Some(stream), 0, None)
         }
         Content::Remote { url, expected } => (Some(remote::value(cdmi, &url).await?), 0, expected),
         Content::Serialized { key, span, base64 } => (
@@ -332,8 +341,8 @@ fn lay(
             if let Some(ctime) = was.metadata.get("cdmi_ctime") {
                 s.metadata.insert("cdmi_ctime".into(), ctime.clone());
             }
+            replaced.extend(was.blob_keys());
             s.exports = was.exports;
-            replaced.extend(was.blob);
             CdmiRecord {
                 body: s.to_json(),
                 ..old

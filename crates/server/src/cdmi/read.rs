@@ -157,15 +157,7 @@ pub(super) async fn read_value(
         return Ok(Vec::new());
     }
     let span_len = span.end - span.start;
-    let Some(blob) = stored.blob.as_deref() else {
-        // A sparse object (an OCCI volume never written): zeros.
-        return Ok(vec![0; usize::try_from(span_len).unwrap_or(0)]);
-    };
-    let mut stream = cdmi
-        .blobs
-        .get(blob, Some(span))
-        .await
-        .map_err(|e| blob_failed(&e))?;
+    let mut stream = value_stream(cdmi, stored, span).await?;
     let mut out = Vec::with_capacity(usize::try_from(span_len).unwrap_or(0));
     while let Some(chunk) = stream.next().await {
         out.extend_from_slice(&chunk.map_err(|e| blob_failed(&e))?);
@@ -209,14 +201,7 @@ pub(super) async fn plain_get(cdmi: &Cdmi, stored: &Stored, range: Option<&str>)
             return Err(response);
         }
     };
-    let stream: ByteStream = match stored.blob.as_deref() {
-        Some(blob) if !span.is_empty() => cdmi
-            .blobs
-            .get(blob, Some(span.clone()))
-            .await
-            .map_err(|e| blob_failed(&e))?,
-        _ => zeros(span.end - span.start),
-    };
+    let stream = value_stream(cdmi, stored, span.clone()).await?;
     let body = Body::from_stream(stream.map_err(|e| std::io::Error::other(e.to_string())));
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
@@ -336,7 +321,8 @@ pub(super) async fn read_container(
     Ok(json_response(200, CONTAINER, &value))
 }
 
-// The value of `stored`, or zeros for a sparse one, bytes `span`.
+// The value of `stored` (its blob, its extents, or zeros for a sparse one), bytes `span`:
+// every reader of a value's bytes goes through here (or `extents::open`).
 pub(super) async fn value_stream(
     cdmi: &Cdmi,
     stored: &Stored,
@@ -345,14 +331,9 @@ pub(super) async fn value_stream(
     if span.is_empty() {
         return Ok(futures_util::stream::empty().boxed());
     }
-    match stored.blob.as_deref() {
-        Some(blob) => cdmi
-            .blobs
-            .get(blob, Some(span))
-            .await
-            .map_err(|e| blob_failed(&e)),
-        None => Ok(zeros(span.end - span.start)),
-    }
+    super::extents::open(&cdmi.blobs, &stored.pieces(), span)
+        .await
+        .map_err(|e| blob_failed(&e))
 }
 
 #[cfg(test)]

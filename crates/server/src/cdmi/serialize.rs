@@ -109,14 +109,23 @@ pub(super) async fn deserialize(
                     format!("no data object at {}", from.key()),
                 )
             })?;
-        let Some(blob) = stored.blob else {
+        if stored.is_sparse() {
             return Err(error(
                 400,
                 "CDMI-DESERIALIZE",
                 format!("{} holds no serialized object", from.key()),
             ));
-        };
-        (blob, stored.size, false)
+        }
+        match &stored.blob {
+            Some(blob) => (blob.clone(), stored.size, false),
+            // Written in pieces: read through a blob of its own (deleted after).
+            None => {
+                let value = super::read::value_stream(cdmi, &stored, 0..stored.size).await?;
+                let (key, size, _) =
+                    super::plan::store_value(cdmi, value, false, None, false).await?;
+                (key, size, true)
+            }
+        }
     } else {
         let text = object.deserialize_value.as_deref().unwrap_or_default();
         let bytes = STANDARD.decode(text.trim()).map_err(|e| {
@@ -209,10 +218,10 @@ async fn tree_rows(cdmi: &Cdmi, key: String) -> Result<Vec<CdmiRecord>, Response
 // A piece of the serialized form: JSON text, or a value streamed from its blob.
 enum Piece {
     Text(String),
-    // A data object's value (`blob: None`: zeros, a sparse object): Base64, or when `utf8`
+    // A data object's value (its extents: blobs or zeros): Base64, or when `utf8`
     // an escaped JSON string (read whole: it fits a CDMI body).
     Value {
-        blob: Option<String>,
+        pieces: Vec<super::extents::Extent>,
         size: u64,
         utf8: bool,
     },
@@ -299,7 +308,7 @@ fn pieces(rows: &[CdmiRecord], root_parent_id: Option<&str>, inline: u64) -> Vec
         );
         out.push(Piece::Text(std::mem::take(&mut text)));
         out.push(Piece::Value {
-            blob: stored.blob.clone(),
+            pieces: stored.pieces(),
             size,
             utf8,
         });
@@ -340,14 +349,10 @@ fn writer(blobs: Arc<dyn BlobStore>, pieces: Vec<Piece>) -> ByteStream {
             async move {
                 match piece {
                     Piece::Text(t) => futures_util::stream::iter([Ok(Bytes::from(t))]).boxed(),
-                    Piece::Value { blob, size, utf8 } => {
-                        let raw = match (blob, size) {
-                            (_, 0) => futures_util::stream::empty().boxed(),
-                            (Some(key), _) => match blobs.get(&key, Some(0..size)).await {
-                                Ok(s) => s,
-                                Err(e) => futures_util::stream::iter([Err(e)]).boxed(),
-                            },
-                            (None, _) => super::read::zeros(size),
+                    Piece::Value { pieces, size, utf8 } => {
+                        let raw = match super::extents::open(&blobs, &pieces, 0..size).await {
+                            Ok(s) => s,
+                            Err(e) => futures_util::stream::iter([Err(e)]).boxed(),
                         };
                         if utf8 {
                             escaped_text(raw)

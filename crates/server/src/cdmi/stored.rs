@@ -1,12 +1,16 @@
 //! What the server keeps about a CDMI object in its row's body (JSON): the mimetype, the
-//! metadata (user items and the `cdmi_*` system items), the blob holding the value, its size
-//! and transfer encoding, and a container's exports.
+//! metadata (user items and the `cdmi_*` system items), the blob holding the value (or the
+//! extents it is made of, after partial writes: `super::extents`), its size and transfer
+//! encoding, and a container's exports. Readers of a value go through [`Stored::pieces`]
+//! (`super::read::value_stream`), never through `blob` alone.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tern_cdmi::metadata::Timestamp;
+
+use super::extents::{self, Extent};
 
 /// The stored body of a data object or container.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -17,6 +21,9 @@ pub(crate) struct Stored {
     pub(crate) metadata: Map<String, Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) blob: Option<String>,
+    /// The value as extents (when not empty; `blob` is then `None`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) extents: Vec<Extent>,
     #[serde(default)]
     pub(crate) size: u64,
     /// `utf-8` or `base64`.
@@ -46,6 +53,53 @@ impl Stored {
     /// Records a change of the value or metadata.
     pub(crate) fn modified(&mut self, now: &str) {
         self.metadata.insert("cdmi_mtime".into(), now.into());
+    }
+
+    /// The value as a list of extents, whatever its shape (one blob, extents, or none: zeros).
+    pub(crate) fn pieces(&self) -> Vec<Extent> {
+        if !self.extents.is_empty() {
+            return self.extents.clone();
+        }
+        match &self.blob {
+            Some(key) => vec![Extent::blob(key.clone(), self.size)],
+            None if self.size > 0 => vec![Extent::zeros(self.size)],
+            None => Vec::new(),
+        }
+    }
+
+    /// Every blob the value uses (to delete with the object, or to keep from the garbage
+    /// collector).
+    pub(crate) fn blob_keys(&self) -> Vec<String> {
+        let mut keys = extents::blobs(&self.extents);
+        keys.extend(self.blob.clone());
+        keys
+    }
+
+    /// True when no blob holds any of the value (zeros, or empty).
+    pub(crate) fn is_sparse(&self) -> bool {
+        self.blob.is_none() && self.extents.iter().all(|e| e.blob.is_none())
+    }
+
+    /// The value becomes the blob `blob` (or zeros: `None`); the size is set apart.
+    pub(crate) fn set_blob(&mut self, blob: Option<String>) {
+        self.blob = blob;
+        self.extents.clear();
+    }
+
+    /// The value becomes `pieces` (kept as one blob, or none, when that is what they are),
+    /// and its size theirs.
+    pub(crate) fn set_pieces(&mut self, pieces: Vec<Extent>) {
+        let pieces = extents::normalize(pieces);
+        self.sized(extents::size(&pieces));
+        match pieces.as_slice() {
+            [] => self.set_blob(None),
+            [one] if one.blob.is_none() => self.set_blob(None),
+            [one] if one.at == 0 => self.set_blob(one.blob.clone()),
+            _ => {
+                self.blob = None;
+                self.extents = pieces;
+            }
+        }
     }
 
     /// Sets `cdmi_size` (data objects).

@@ -19,12 +19,14 @@ use tern_cdmi::version::Version;
 use tern_store::{BlobError, ByteStream, CdmiRecord, Decision, StoreError, transact};
 
 use super::copy::sourced;
+use super::extents::Extent;
 use super::ops::{
     CONTAINER, DATA_OBJECT, Reply, Request, Saved, blob_failed, exists, finish_container, load,
     no_parent, parse_query, redirect, represent, store_failed,
 };
+use super::partial;
 use super::plan::store_value;
-use super::read::{value_ranges, value_stream, zeros};
+use super::read::value_ranges;
 use super::{Cdmi, CdmiPath, Stored, empty, error, findings, json_response, stored};
 use super::{digest, occi_export};
 
@@ -248,8 +250,11 @@ pub(super) async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Rep
     let query = parse_query(r.query.as_deref())?;
     let value_range = value_ranges(query.as_ref());
     let selected = query.and_then(|q| q.metadata_names());
-    let (upload, change) = match value_range.as_slice() {
-        [] => cdmi_change(cdmi, object, selected)?,
+    let saved = match value_range.as_slice() {
+        [] => {
+            let (upload, change) = cdmi_change(cdmi, object, selected)?;
+            save_object(cdmi, path, upload, change, existed, None).await?
+        }
         [(first, last)] if existed => {
             range_change(cdmi, path, object, selected, *first, *last).await?
         }
@@ -261,7 +266,7 @@ pub(super) async fn cdmi_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Rep
             ));
         }
     };
-    match save_object(cdmi, path, upload, change, existed, None).await? {
+    match saved {
         Saved::New(new) => {
             cdmi.remember_top(path, true);
             let (row, parent) = *new;
@@ -283,7 +288,7 @@ pub(super) async fn range_change(
     selected: Option<Vec<String>>,
     first: u64,
     last: u64,
-) -> Result<(Option<ByteStream>, Change), Response> {
+) -> Result<Saved, Response> {
     let bytes = decode_value(&object, TransferEncoding::Base64)?
         .ok_or_else(|| error(400, "CDMI-VALUE", "a value range update carries a value"))?;
     let len = bytes.len() as u64;
@@ -296,7 +301,6 @@ pub(super) async fn range_change(
         ));
     }
     let data: ByteStream = futures_util::stream::iter([Ok(Bytes::from(bytes))]).boxed();
-    let (stream, old) = splice(cdmi, path, first, len, data).await?;
     let mimetype = match &object.mimetype {
         Some(OneOrMany::One(m)) => Some(m.to_ascii_lowercase()),
         _ => None,
@@ -306,9 +310,9 @@ pub(super) async fn range_change(
         encoding: Some("base64".to_owned()),
         metadata: object.metadata,
         selected,
-        base: Some(Splice(old)),
+        base: None,
     };
-    Ok((Some(stream), change))
+    partial::write(cdmi, path, first, len, data, change).await
 }
 
 // A plain-HTTP write: the body streamed into a blob, the Content-Type as the mimetype.
@@ -322,12 +326,18 @@ pub(super) async fn plain_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Re
         return Err(no_parent(path));
     }
     let (mimetype, utf8) = plain_type(r.content_type.as_deref());
-    let mut stream: ByteStream = r
+    let stream: ByteStream = r
         .body
         .into_data_stream()
         .map_err(|e| BlobError::Upload(e.to_string()))
         .boxed();
-    let mut base = None;
+    let change = Change {
+        mimetype: Some(mimetype),
+        encoding: Some(if utf8 { "utf-8" } else { "base64" }.to_owned()),
+        metadata: None,
+        selected: None,
+        base: None,
+    };
     if let Some(range) = r.content_range.as_deref() {
         let (first, last) = content_range(range).ok_or_else(|| {
             error(
@@ -344,17 +354,9 @@ pub(super) async fn plain_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Re
             ));
         }
         let len = last - first + 1;
-        let (spliced, old) = splice(cdmi, path, first, len, exact(stream, len)).await?;
-        stream = spliced;
-        base = Some(Splice(old));
+        let saved = partial::write(cdmi, path, first, len, exact(stream, len), change).await?;
+        return finish_container(cdmi, path, saved, false);
     }
-    let change = Change {
-        mimetype: Some(mimetype),
-        encoding: Some(if utf8 { "utf-8" } else { "base64" }.to_owned()),
-        metadata: None,
-        selected: None,
-        base,
-    };
     match save_object(cdmi, path, Some(stream), change, existed, None).await? {
         Saved::New(_) => {
             cdmi.remember_top(path, true);
@@ -369,13 +371,13 @@ pub(super) struct Change {
     pub(super) encoding: Option<String>,
     pub(super) metadata: Option<Metadata>,
     pub(super) selected: Option<Vec<String>>,
-    // For a partial write: the blob the new value was spliced from; the write fails with 409
-    // when another write replaced it meanwhile.
+    // For a partial write: the extents the new value was spliced from; the write fails with
+    // 409 when another write replaced them meanwhile.
     pub(super) base: Option<Splice>,
 }
 
-// The blob a partial write read (`None`: a sparse value, no blob yet).
-pub(super) struct Splice(pub(super) Option<String>);
+// The value a partial write spliced its piece into, as extents.
+pub(super) struct Splice(pub(super) Vec<Extent>);
 
 // `bytes FIRST-LAST/SIZE` (or `/*`).
 pub(super) fn content_range(header: &str) -> Option<(u64, u64)> {
@@ -408,31 +410,6 @@ pub(super) fn exact(stream: ByteStream, len: u64) -> ByteStream {
     })
     .filter_map(|r| async move { r });
     counted.chain(check).boxed()
-}
-
-// The new value of a partial write, streamed: the old bytes before `first`, zeros up to it
-// when the value was shorter (clause 6.4: gaps read back as zeros), `data`, then the old bytes
-// after it. Returns the blob it splices from.
-pub(super) async fn splice(
-    cdmi: &Cdmi,
-    path: &CdmiPath,
-    first: u64,
-    len: u64,
-    data: ByteStream,
-) -> Result<(ByteStream, Option<String>), Response> {
-    let Some((row, _)) = load(cdmi, path.key()).await? else {
-        return Err(error(
-            404,
-            "CDMI-NOT-FOUND",
-            format!("no object at {}", path.key()),
-        ));
-    };
-    let old = Stored::from_json(&row.body);
-    let end = first.saturating_add(len);
-    let head = value_stream(cdmi, &old, 0..first.min(old.size)).await?;
-    let gap = zeros(first.saturating_sub(old.size));
-    let tail = value_stream(cdmi, &old, end.min(old.size)..old.size).await?;
-    Ok((head.chain(gap).chain(data).chain(tail).boxed(), old.blob))
 }
 
 // POST to a container: a data object named by its new object ID (clause 9.6), from a CDMI
@@ -608,13 +585,15 @@ pub(super) struct Switch {
     pub(super) now: String,
     // The new blob, its size and SHA-256.
     pub(super) blob: Option<(String, u64, Option<String>)>,
+    // Or the new extents (a partial write) and the value's SHA-256.
+    pub(super) pieces: Option<(Vec<Extent>, Option<String>)>,
     pub(super) existed: bool,
     pub(super) change: Change,
     // The request's `If-Match`.
     pub(super) if_match: Option<String>,
 }
 
-pub(super) type Switched = ((Saved, Option<String>), Decision);
+pub(super) type Switched = ((Saved, Vec<String>), Decision);
 
 impl Switch {
     // Checks that the state is still the one the write assumed, then points the row at the
@@ -626,30 +605,31 @@ impl Switch {
             parent,
             now,
             blob,
+            pieces,
             existed,
             change,
             if_match,
         } = self;
         let existing = tx.cdmi_get(&key)?;
         if !super::precondition::holds(if_match.as_deref(), existing.as_ref()) {
-            return Ok(((Saved::Precondition, None), Decision::Rollback));
+            return Ok(((Saved::Precondition, Vec::new()), Decision::Rollback));
         }
         if existed && existing.is_none() {
-            return Ok(((Saved::Gone, None), Decision::Rollback));
+            return Ok(((Saved::Gone, Vec::new()), Decision::Rollback));
         }
         let parent_row = match &parent {
             Some(p) => match tx.cdmi_get(p)? {
                 Some(row) => Some(row),
-                None => return Ok(((Saved::NoParent, None), Decision::Rollback)),
+                None => return Ok(((Saved::NoParent, Vec::new()), Decision::Rollback)),
             },
             None => None,
         };
         if let Some(Splice(base)) = &change.base
             && existing
                 .as_ref()
-                .is_none_or(|row| Stored::from_json(&row.body).blob != *base)
+                .is_none_or(|row| Stored::from_json(&row.body).pieces() != *base)
         {
-            return Ok(((Saved::Conflict, None), Decision::Rollback));
+            return Ok(((Saved::Conflict, Vec::new()), Decision::Rollback));
         }
         let (mut row, mut s, created) = match existing {
             Some(row) => {
@@ -677,10 +657,26 @@ impl Switch {
         if let Some(m) = change.mimetype {
             s.mimetype = Some(m);
         }
-        let mut old_blob = None;
-        if let Some((blob, size, hash)) = blob {
-            old_blob = s.blob.replace(blob);
-            s.sized(size);
+        let mut old_blobs = Vec::new();
+        let before = s.blob_keys();
+        let written = match (blob, pieces) {
+            (Some((blob, size, hash)), _) => {
+                s.set_blob(Some(blob));
+                s.sized(size);
+                Some(hash)
+            }
+            (None, Some((pieces, hash))) => {
+                s.set_pieces(pieces);
+                Some(hash)
+            }
+            (None, None) => None,
+        };
+        if let Some(hash) = written {
+            let now_named = s.blob_keys();
+            old_blobs = before
+                .into_iter()
+                .filter(|k| !now_named.contains(k))
+                .collect();
             match hash {
                 Some(h) => s.metadata.insert("cdmi_hash".into(), h.into()),
                 None => s.metadata.shift_remove("cdmi_hash"),
@@ -697,7 +693,7 @@ impl Switch {
         } else {
             Saved::Updated
         };
-        Ok(((outcome, old_blob), Decision::Commit))
+        Ok(((outcome, old_blobs), Decision::Commit))
     }
 }
 
@@ -746,34 +742,61 @@ pub(super) async fn commit_object(
             .map_err(|e| error(500, e.rule_id(), e.to_string()))?
             .to_string(),
     };
-    let blob_key = written.as_ref().map(|(k, _, _)| k.clone());
+    let new_blobs: Vec<String> = written.iter().map(|(k, _, _)| k.clone()).collect();
     let switch = Switch {
         key: path.key(),
         id,
         parent: path.parent_key(),
         now: stored::now(),
         blob: written,
+        pieces: None,
         existed,
         change,
         if_match: super::precondition::expected(),
     };
+    commit(cdmi, switch, new_blobs).await
+}
+
+/// Switches the row at `path` to the extents `pieces` (a partial write: `change.base` the
+/// extents it spliced into), whose new blobs are `new_blobs` (deleted when the switch
+/// fails); the blobs no longer named go after the commit.
+pub(super) async fn commit_pieces(
+    cdmi: &Cdmi,
+    path: &CdmiPath,
+    pieces: Vec<Extent>,
+    hash: Option<String>,
+    new_blobs: Vec<String>,
+    change: Change,
+) -> Result<Saved, Response> {
+    let id = ObjectId::generate(cdmi.enterprise)
+        .map_err(|e| error(500, e.rule_id(), e.to_string()))?
+        .to_string();
+    let switch = Switch {
+        key: path.key(),
+        id,
+        parent: path.parent_key(),
+        now: stored::now(),
+        blob: None,
+        pieces: Some((pieces, hash)),
+        existed: true,
+        change,
+        if_match: super::precondition::expected(),
+    };
+    commit(cdmi, switch, new_blobs).await
+}
+
+async fn commit(cdmi: &Cdmi, switch: Switch, new_blobs: Vec<String>) -> Result<Saved, Response> {
     let outcome = transact(cdmi.store.as_ref(), move |tx| switch.run(tx)).await;
     match outcome {
-        Ok((outcome, old_blob)) => {
-            if !matches!(outcome, Saved::New(_) | Saved::Updated)
-                && let Some(key) = &blob_key
-            {
-                let _ = cdmi.blobs.delete(key).await;
+        Ok((outcome, old_blobs)) => {
+            if !matches!(outcome, Saved::New(_) | Saved::Updated) {
+                cdmi.delete_blobs(new_blobs).await;
             }
-            if let Some(old) = old_blob {
-                let _ = cdmi.blobs.delete(&old).await;
-            }
+            cdmi.delete_blobs(old_blobs).await;
             Ok(outcome)
         }
         Err(e) => {
-            if let Some(key) = &blob_key {
-                let _ = cdmi.blobs.delete(key).await;
-            }
+            cdmi.delete_blobs(new_blobs).await;
             Err(store_failed(&e))
         }
     }

@@ -249,7 +249,7 @@ pub(crate) fn fill_volume(
         )));
     };
     let mut s = CdmiStored::from_json(&row.body);
-    s.blob = blob;
+    s.set_blob(blob);
     s.sized(size);
     if mimetype.is_some() {
         s.mimetype = mimetype;
@@ -290,7 +290,7 @@ pub(crate) fn updated(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
     {
         let mut s = CdmiStored::from_json(&row.body);
         let size = size_bytes(&r.entity)?;
-        if s.blob.is_none() && s.size != size {
+        if s.is_sparse() && s.size != size {
             s.sized(size);
             s.modified(&now());
             row.body = s.to_json();
@@ -311,12 +311,10 @@ pub(crate) fn deleted(ctx: &Ctx, tx: &mut dyn Transaction, stored: &Stored) -> O
             if let Some(row) = tx.cdmi_get(&path)?
                 && backs(&row, &location)
             {
-                if let Some(blob) = CdmiStored::from_json(&row.body).blob {
-                    ctx.orphans
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push(blob);
-                }
+                ctx.orphans
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .extend(CdmiStored::from_json(&row.body).blob_keys());
                 tx.cdmi_delete(&path)?;
             } else if let Some(mut row) = named_object(ctx, tx, &r.entity)?
                 && backs(&row, &location)

@@ -342,12 +342,10 @@ fn purge_objects(ctx: &Ctx, tx: &mut dyn Transaction, container: &str) -> Outcom
         }
     }
     for row in rows.iter().rev() {
-        if let Some(blob) = crate::cdmi::Stored::from_json(&row.body).blob {
-            ctx.orphans
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(blob);
-        }
+        ctx.orphans
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(crate::cdmi::Stored::from_json(&row.body).blob_keys());
         tx.cdmi_delete(&row.path)?;
     }
     tx.cdmi_delete(container)?;

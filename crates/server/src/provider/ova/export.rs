@@ -37,7 +37,7 @@ impl Provider {
         hasher.update(descriptor.as_bytes());
         manifest.push(ovf_name.clone(), hasher.finish());
         for f in &files {
-            let digest = digest(blobs.as_ref(), f)
+            let digest = digest(&blobs, f)
                 .await
                 .map_err(|e| Reply::error(500, format!("{}: {e}", f.href)))?;
             manifest.push(f.href.clone(), digest);
@@ -69,10 +69,7 @@ impl Provider {
         )?;
         for f in files {
             let size = f.size;
-            let body = match f.blob {
-                Some(key) => Part::Blob(key),
-                None => Part::Zeros(size),
-            };
+            let body = Part::Value(f.pieces);
             member(&mut parts, &f.href, size, body)?;
         }
         parts.push(Part::Zeros(1024));
@@ -96,7 +93,8 @@ impl Provider {
 // One file of the exported package.
 struct PackageFile {
     href: String,
-    blob: Option<String>,
+    // The value's extents (`crate::cdmi::Stored::pieces`).
+    pieces: Vec<crate::cdmi::Extent>,
     size: u64,
 }
 
@@ -142,7 +140,7 @@ fn package(
                 let stored = crate::cdmi::Stored::from_json(&row.body);
                 files.push(PackageFile {
                     href,
-                    blob: stored.blob,
+                    pieces: stored.pieces(),
                     size: stored.size,
                 });
             }
@@ -153,26 +151,13 @@ fn package(
 
 // A file's SHA-256, read through once from the blob store.
 async fn digest(
-    blobs: &dyn BlobStore,
+    blobs: &Arc<dyn BlobStore>,
     file: &PackageFile,
 ) -> Result<tern_ova::DigestValue, BlobError> {
     let mut hasher = Algorithm::Sha256.hasher();
-    match &file.blob {
-        Some(key) => {
-            let mut s = blobs.get(key, None).await?;
-            while let Some(chunk) = s.next().await {
-                hasher.update(&chunk?);
-            }
-        }
-        None => {
-            let zeros = vec![0u8; CHUNK];
-            let mut left = file.size;
-            while left > 0 {
-                let n = left.min(CHUNK as u64);
-                hasher.update(&zeros[..n as usize]);
-                left -= n;
-            }
-        }
+    let mut s = crate::cdmi::open_value(blobs, &file.pieces, 0..file.size).await?;
+    while let Some(chunk) = s.next().await {
+        hasher.update(&chunk?);
     }
     Ok(hasher.finish())
 }
@@ -181,7 +166,8 @@ async fn digest(
 enum Part {
     Bytes(Bytes),
     Zeros(u64),
-    Blob(String),
+    // A data object's value, its extents.
+    Value(Vec<crate::cdmi::Extent>),
 }
 
 impl Part {
@@ -199,7 +185,13 @@ impl Part {
                 }))
                 .boxed()
             }
-            Part::Blob(key) => match blobs.get(&key, None).await {
+            Part::Value(pieces) => match crate::cdmi::open_value(
+                &blobs,
+                &pieces,
+                0..crate::cdmi::extents_size(&pieces),
+            )
+            .await
+            {
                 Ok(s) => s,
                 Err(e) => stream::once(async move { Err(e) }).boxed(),
             },
