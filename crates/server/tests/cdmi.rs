@@ -1128,3 +1128,284 @@ async fn copies_stream_the_value_into_a_new_object() {
     );
     assert_eq!(s.call("GET", "/d/src.bin", &[], "").await.body, bytes);
 }
+
+// ---- Partial writes as extents: each piece stored alone, the value read through its extents.
+
+// A deterministic byte pattern for piece `i`.
+fn pattern(i: u64, len: usize) -> Vec<u8> {
+    let mut x = (i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+async fn put_range(s: &common::Server, path: &str, first: u64, bytes: &[u8]) -> StatusCode {
+    let range = format!("bytes {first}-{}/*", first + bytes.len() as u64 - 1);
+    let answer = s
+        .call(
+            "PUT",
+            path,
+            &[
+                ("Content-Type", "application/octet-stream"),
+                ("Content-Range", range.as_str()),
+            ],
+            bytes,
+        )
+        .await;
+    answer.status
+}
+
+// `model` written at `first`, zeros filling a gap.
+fn model_write(model: &mut Vec<u8>, first: usize, bytes: &[u8]) {
+    if model.len() < first + bytes.len() {
+        model.resize(first + bytes.len(), 0);
+    }
+    model[first..first + bytes.len()].copy_from_slice(bytes);
+}
+
+#[tokio::test]
+async fn a_piecewise_upload_stores_each_piece_alone() {
+    let s = server().await;
+    assert_eq!(s.call("PUT", "/up/", &[], "").await.status, 201);
+    let put = s
+        .call(
+            "PUT",
+            "/up/disk.raw",
+            &[("Content-Type", "application/octet-stream")],
+            "",
+        )
+        .await;
+    assert_eq!(put.status, 201);
+    let mut model = Vec::new();
+    const PIECE: usize = 10_000;
+    for i in 0..20u64 {
+        let bytes = pattern(i, PIECE);
+        let first = i as usize * PIECE;
+        assert_eq!(
+            put_range(&s, "/up/disk.raw", first as u64, &bytes).await,
+            204
+        );
+        model_write(&mut model, first, &bytes);
+    }
+    // Each piece kept as it came (no rewrite of what was there): one blob a piece.
+    assert_eq!(s.blobs(), 20);
+    let got = s.call("GET", "/up/disk.raw", &[], "").await;
+    assert_eq!(got.header("content-length"), (20 * PIECE).to_string());
+    assert!(got.body == model);
+    // Ranges across extent borders, plain and CDMI.
+    for (a, b) in [
+        (9_990u64, 10_009u64),
+        (0, 0),
+        (29_999, 50_001),
+        (199_990, 199_999),
+    ] {
+        let r = s
+            .call(
+                "GET",
+                "/up/disk.raw",
+                &[("Range", &format!("bytes={a}-{b}"))],
+                "",
+            )
+            .await;
+        assert_eq!(r.status, 206);
+        assert!(r.body == model[a as usize..=b as usize], "{a}-{b}");
+        let c = s
+            .call("GET", &format!("/up/disk.raw?value:{a}-{b}"), &[V], "")
+            .await
+            .json();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(c["value"].as_str().unwrap())
+            .unwrap();
+        assert!(decoded == model[a as usize..=b as usize], "value:{a}-{b}");
+    }
+    // Copies and serializations read the extents too.
+    let object = [V, ("Content-Type", "application/cdmi-object")];
+    let copy = s
+        .call(
+            "PUT",
+            "/up/copy.raw",
+            &object,
+            r#"{"copy": "/up/disk.raw"}"#,
+        )
+        .await;
+    assert_eq!(copy.status, 201, "{}", copy.text());
+    assert!(s.call("GET", "/up/copy.raw", &[], "").await.body == model);
+    // A whole PUT replaces the value: the extents' blobs go.
+    let whole = s
+        .call(
+            "PUT",
+            "/up/disk.raw",
+            &[("Content-Type", "application/octet-stream")],
+            "whole",
+        )
+        .await;
+    assert_eq!(whole.status, 204);
+    assert_eq!(s.blobs(), 2, "the copy's blob and the new value's");
+    assert_eq!(s.call("GET", "/up/disk.raw", &[], "").await.text(), "whole");
+}
+
+#[tokio::test]
+async fn out_of_order_pieces_with_gaps_and_overlapping_rewrites_read_back() {
+    let s = server().await;
+    let put = s
+        .call(
+            "PUT",
+            "/v.bin",
+            &[("Content-Type", "application/octet-stream")],
+            "",
+        )
+        .await;
+    assert_eq!(put.status, 201);
+    let mut model = Vec::new();
+    // Out of order, leaving gaps (zeros).
+    for (i, first) in [(0u64, 50_000usize), (1, 0), (2, 120_000), (3, 20_000)] {
+        let bytes = pattern(i, 7_000);
+        assert_eq!(put_range(&s, "/v.bin", first as u64, &bytes).await, 204);
+        model_write(&mut model, first, &bytes);
+    }
+    assert!(s.call("GET", "/v.bin", &[], "").await.body == model);
+    // Overlapping rewrites at pseudo-random places, CDMI and plain, past the extent bound.
+    let mut x: u64 = 7;
+    for i in 0..150u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let first = (x % 130_000) as usize;
+        let len = 1 + (x >> 20) as usize % 3_000;
+        let bytes = pattern(100 + i, len);
+        if i % 3 == 0 {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            let r = s
+                .call(
+                    "PUT",
+                    &format!("/v.bin?value:{first}-{}", first + len - 1),
+                    &[V, ("Content-Type", "application/cdmi-object")],
+                    format!(r#"{{"value": "{b64}"}}"#),
+                )
+                .await;
+            assert_eq!(r.status, 204, "{}", r.text());
+        } else {
+            assert_eq!(put_range(&s, "/v.bin", first as u64, &bytes).await, 204);
+        }
+        model_write(&mut model, first, &bytes);
+        if i % 25 == 0 {
+            let (a, b) = (
+                first.saturating_sub(100),
+                (first + len + 100).min(model.len()) - 1,
+            );
+            let r = s
+                .call("GET", "/v.bin", &[("Range", &format!("bytes={a}-{b}"))], "")
+                .await;
+            assert!(r.body == model[a..=b], "write {i}: bytes {a}-{b}");
+        }
+    }
+    let got = s.call("GET", "/v.bin", &[], "").await;
+    assert!(got.body == model);
+    // Compacted: the extents (so the blobs) stay within the bound; the rewritten ones went.
+    assert!(s.blobs() <= 64, "{} blobs", s.blobs());
+}
+
+#[tokio::test]
+async fn appends_past_the_bound_are_compacted_and_gc_keeps_the_extents() {
+    let s = server().await;
+    let put = s
+        .call(
+            "PUT",
+            "/log",
+            &[("Content-Type", "application/octet-stream")],
+            "x",
+        )
+        .await;
+    assert_eq!(put.status, 201);
+    let mut model = b"x".to_vec();
+    for i in 0..100u64 {
+        let bytes = pattern(i, 100 + i as usize);
+        let first = model.len();
+        assert_eq!(put_range(&s, "/log", first as u64, &bytes).await, 204);
+        model_write(&mut model, first, &bytes);
+        // Never more than the bound.
+        assert!(s.blobs() <= 64, "after append {i}: {} blobs", s.blobs());
+    }
+    assert_eq!(s.blobs(), 64, "compacted down to the bound");
+    assert!(s.call("GET", "/log", &[], "").await.body == model);
+    // The garbage collector keeps every blob the extents name and removes a dropped one.
+    std::fs::write(
+        s.dir.path().join("blobs").join("orphan.0000000000000000"),
+        b"?",
+    )
+    .unwrap();
+    let config = tern_server::Config::new("127.0.0.1:0".parse().unwrap(), s.dir.path().to_owned());
+    let removed = tokio::task::spawn_blocking(move || tern_server::collect_garbage(&config))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(removed, 1);
+    assert_eq!(s.blobs(), 64);
+    assert!(s.call("GET", "/log", &[], "").await.body == model);
+    // Deleting the object deletes every extent's blob.
+    assert_eq!(s.call("DELETE", "/log", &[], "").await.status, 204);
+    assert_eq!(s.blobs(), 0);
+}
+
+#[tokio::test]
+async fn a_value_replaced_during_a_partial_write_refuses_it_with_409() {
+    use futures_util::StreamExt as _;
+    use tower::ServiceExt as _;
+    let s = server().await;
+    let put = s
+        .call(
+            "PUT",
+            "/r.bin",
+            &[("Content-Type", "application/octet-stream")],
+            "0123456789",
+        )
+        .await;
+    assert_eq!(put.status, 201);
+    // The piece's body waits until the whole value is replaced; its first poll tells that
+    // the partial write has read the value it splices into.
+    let (polled_tx, polled_rx) = tokio::sync::oneshot::channel::<()>();
+    let (go_tx, go_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut polled_tx = Some(polled_tx);
+    let body = futures_util::stream::once(async move {
+        let _ = go_rx.await;
+        Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"AB"))
+    });
+    let body = futures_util::stream::poll_fn({
+        let mut body = Box::pin(body);
+        move |cx| {
+            if let Some(tx) = polled_tx.take() {
+                let _ = tx.send(());
+            }
+            body.poll_next_unpin(cx)
+        }
+    });
+    let request = axum::http::Request::builder()
+        .method("PUT")
+        .uri("/r.bin")
+        .header("host", common::HOST)
+        .header("Content-Type", "application/octet-stream")
+        .header("Content-Range", "bytes 2-3/10")
+        .body(axum::body::Body::from_stream(body))
+        .unwrap();
+    let app = s.app.clone();
+    let partial = tokio::spawn(async move { app.oneshot(request).await.unwrap().status() });
+    polled_rx.await.unwrap();
+    let replace = s
+        .call(
+            "PUT",
+            "/r.bin",
+            &[("Content-Type", "application/octet-stream")],
+            "abcdefghij",
+        )
+        .await;
+    assert_eq!(replace.status, 204);
+    go_tx.send(()).unwrap();
+    assert_eq!(partial.await.unwrap(), StatusCode::CONFLICT);
+    assert_eq!(s.call("GET", "/r.bin", &[], "").await.text(), "abcdefghij");
+    assert_eq!(s.blobs(), 1, "the refused piece's blob went");
+}

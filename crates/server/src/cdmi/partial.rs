@@ -49,6 +49,11 @@ pub(super) async fn write(
             return Err(e);
         }
     };
+    // A piece compacted with its neighbours at once is in no extent: never named, it goes.
+    let named = extents::blobs(&pieces);
+    let (created, unused): (Vec<String>, Vec<String>) =
+        created.into_iter().partition(|k| named.contains(k));
+    cdmi.delete_blobs(unused).await;
     // `cdmi_hash`, when asked for, is the whole value's: read through once (the one case
     // where a partial write costs the value's length).
     let wanted = change
