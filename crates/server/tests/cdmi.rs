@@ -1131,6 +1131,8 @@ async fn copies_stream_the_value_into_a_new_object() {
 
 // ---- Partial writes as extents: each piece stored alone, the value read through its extents.
 
+const PIECE: usize = 10_000;
+
 // A deterministic byte pattern for piece `i`.
 fn pattern(i: u64, len: usize) -> Vec<u8> {
     let mut x = (i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -1182,7 +1184,6 @@ async fn a_piecewise_upload_stores_each_piece_alone() {
         .await;
     assert_eq!(put.status, 201);
     let mut model = Vec::new();
-    const PIECE: usize = 10_000;
     for i in 0..20u64 {
         let bytes = pattern(i, PIECE);
         let first = i as usize * PIECE;
@@ -1270,13 +1271,13 @@ async fn out_of_order_pieces_with_gaps_and_overlapping_rewrites_read_back() {
     }
     assert!(s.call("GET", "/v.bin", &[], "").await.body == model);
     // Overlapping rewrites at pseudo-random places, CDMI and plain, past the extent bound.
-    let mut x: u64 = 7;
+    let mut seed: u64 = 7;
     for i in 0..150u64 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let first = (x % 130_000) as usize;
-        let len = 1 + (x >> 20) as usize % 3_000;
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let first = (seed % 130_000) as usize;
+        let len = 1 + (seed >> 20) as usize % 3_000;
         let bytes = pattern(100 + i, len);
         if i % 3 == 0 {
             let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
@@ -1294,14 +1295,11 @@ async fn out_of_order_pieces_with_gaps_and_overlapping_rewrites_read_back() {
         }
         model_write(&mut model, first, &bytes);
         if i % 25 == 0 {
-            let (a, b) = (
-                first.saturating_sub(100),
-                (first + len + 100).min(model.len()) - 1,
-            );
-            let r = s
-                .call("GET", "/v.bin", &[("Range", &format!("bytes={a}-{b}"))], "")
-                .await;
-            assert!(r.body == model[a..=b], "write {i}: bytes {a}-{b}");
+            let from = first.saturating_sub(100);
+            let to = (first + len + 100).min(model.len()) - 1;
+            let range = format!("bytes={from}-{to}");
+            let r = s.call("GET", "/v.bin", &[("Range", &range)], "").await;
+            assert!(r.body == model[from..=to], "write {i}: {range}");
         }
     }
     let got = s.call("GET", "/v.bin", &[], "").await;
