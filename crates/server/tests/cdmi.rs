@@ -1236,6 +1236,43 @@ async fn a_piecewise_upload_stores_each_piece_alone() {
         .await;
     assert_eq!(copy.status, 201, "{}", copy.text());
     assert!(s.call("GET", "/up/copy.raw", &[], "").await.body == model);
+    let ser = s
+        .call(
+            "PUT",
+            "/up/ser",
+            &object,
+            r#"{"serialize": "/up/disk.raw"}"#,
+        )
+        .await;
+    assert_eq!(ser.status, 201, "{}", ser.text());
+    // The serialized form itself written in two pieces, then deserialized.
+    let form = s.call("GET", "/up/ser", &[], "").await.body;
+    let put = s
+        .call(
+            "PUT",
+            "/up/ser2",
+            &[("Content-Type", "application/json")],
+            "",
+        )
+        .await;
+    assert_eq!(put.status, 201);
+    let half = form.len() / 2;
+    assert_eq!(put_range(&s, "/up/ser2", 0, &form[..half]).await, 204);
+    assert_eq!(
+        put_range(&s, "/up/ser2", half as u64, &form[half..]).await,
+        204
+    );
+    let back = s
+        .call(
+            "PUT",
+            "/up/back.raw",
+            &object,
+            r#"{"deserialize": "/up/ser2"}"#,
+        )
+        .await;
+    assert_eq!(back.status, 201, "{}", back.text());
+    assert!(s.call("GET", "/up/back.raw", &[], "").await.body == model);
+    let before = s.blobs();
     // A whole PUT replaces the value: the extents' blobs go.
     let whole = s
         .call(
@@ -1246,7 +1283,7 @@ async fn a_piecewise_upload_stores_each_piece_alone() {
         )
         .await;
     assert_eq!(whole.status, 204);
-    assert_eq!(s.blobs(), 2, "the copy's blob and the new value's");
+    assert_eq!(s.blobs(), before - 20 + 1, "the 20 pieces' blobs went");
     assert_eq!(s.call("GET", "/up/disk.raw", &[], "").await.text(), "whole");
 }
 

@@ -148,6 +148,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn values_of_every_shape_read_as_pieces() {
+        let mut s = Stored::default();
+        assert!(s.pieces().is_empty() && s.is_sparse());
+        s.sized(5);
+        assert_eq!(s.pieces(), [Extent::zeros(5)]);
+        s.set_pieces(vec![Extent::blob("a".into(), 3), Extent::zeros(2)]);
+        assert_eq!((s.blob.as_deref(), s.extents.len(), s.size), (None, 2, 5));
+        assert_eq!(s.blob_keys(), ["a"]);
+        assert!(!s.is_sparse());
+        // Back to one whole blob: kept as `blob`, as before extents existed.
+        s.set_pieces(vec![Extent::blob("b".into(), 7)]);
+        assert_eq!(
+            (s.blob.as_deref(), s.extents.len(), s.size),
+            (Some("b"), 0, 7)
+        );
+        let back = Stored::from_json(&s.to_json());
+        assert_eq!(back.pieces(), [Extent::blob("b".into(), 7)]);
+        s.set_pieces(vec![Extent::zeros(4), Extent::zeros(4)]);
+        assert!(s.is_sparse() && s.blob.is_none() && s.extents.is_empty());
+        assert_eq!(s.size, 8);
+    }
+
+    #[test]
     fn civil_dates() {
         assert_eq!(
             timestamp(0, 0).to_string(),
