@@ -436,6 +436,37 @@ async fn an_ova_imports_its_disks_into_cdmi_and_exports_back() {
     let root = s.call("GET", "/", &[("accept", OVA)], "").await;
     assert!(root.body == e.body);
 
+    // A disk changed by a partial write (its value now extents) exports changed, its digest
+    // in the manifest computed over the extents.
+    let part = s
+        .call(
+            "PUT",
+            "/volumes/packed/hadoop-system.vmdk",
+            &[
+                ("content-type", "application/octet-stream"),
+                ("content-range", "bytes 1000-1009/3000000"),
+            ],
+            "0123456789",
+        )
+        .await;
+    assert_eq!(part.status, StatusCode::NO_CONTENT, "{}", part.text());
+    let mut changed = system.clone();
+    changed[1000..1010].copy_from_slice(b"0123456789");
+    let e2 = s
+        .call("GET", "/deployments/packed/", &[("accept", OVA)], "")
+        .await;
+    assert_eq!(e2.status, StatusCode::OK, "{}", e2.text());
+    let mut archive =
+        tern_ova::Ova::from_reader(std::io::Cursor::new(e2.body.clone()), "export.ova").unwrap();
+    let report = archive.verify(&mut |_| {}).unwrap();
+    assert!(report.is_valid(), "{:?}", report.findings);
+    assert!(
+        archive
+            .read_member_to_vec("hadoop-system.vmdk", 1 << 30)
+            .unwrap()
+            == changed
+    );
+
     // Deleted without purge, the disks stay; with purge they go.
     let d = s.call("DELETE", "/deployments/packed/", &[], "").await;
     assert_eq!(d.status, StatusCode::NO_CONTENT);
