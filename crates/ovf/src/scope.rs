@@ -27,6 +27,8 @@ pub(crate) enum Resolved {
 
 /// The bindings in scope, and the URIs and names seen (interned: a document binds a handful
 /// of URIs to thousands of names, and spells a few dozen names on thousands of elements).
+/// Every name read gets an id, its index in [`Scopes::names`]: the lossless tree clones the
+/// [`Name`], the compact tree keeps the id.
 #[derive(Default)]
 pub(crate) struct Scopes<'t> {
     /// Prefix (`""` for the default namespace) → the URIs bound to it, innermost last;
@@ -35,17 +37,21 @@ pub(crate) struct Scopes<'t> {
     /// For every open element, the prefixes it declared.
     open: Vec<Vec<Box<str>>>,
     uris: HashSet<Arc<str>>,
-    /// The names read, by spelling, in the namespace the spelling was first bound to (a
-    /// prefix bound to another URI in another scope makes names that are not shared).
-    names: HashMap<&'t str, Name>,
+    /// Every name read, by id.
+    table: Vec<Name>,
+    /// The ids of the names read, by spelling, in the namespace the spelling was first bound
+    /// to (a prefix bound to another URI in another scope makes names that are not shared).
+    spellings: HashMap<&'t str, u32>,
     /// The names last resolved, in a fixed table indexed by a cheap hash of the spelling:
     /// a descriptor spells a few dozen names thousands of times, and a hit costs one
     /// comparison instead of two hash-map lookups. Emptied whenever a scope with
     /// declarations opens or closes (a prefix may then mean another namespace). Its size
     /// is fixed, so no input makes it cost more than a miss.
-    recent: Vec<Option<(&'t str, bool, Name)>>,
+    recent: Vec<Option<(&'t str, bool, u32)>>,
     /// Scopes with declarations opened or closed since `recent` was last emptied.
     changed: bool,
+    /// Bindings pushed, popped and looked up: linear in the input (tests count them).
+    pub(crate) steps: u64,
 }
 
 impl<'t> Scopes<'t> {
@@ -69,6 +75,7 @@ impl<'t> Scopes<'t> {
                 }
                 _ => {}
             }
+            self.steps += 1;
             let uri = (!uri.is_empty()).then(|| self.intern(uri));
             self.bound.entry(prefix.into()).or_default().push(uri);
             declared.push(prefix.into());
@@ -83,6 +90,7 @@ impl<'t> Scopes<'t> {
         let declared = self.open.pop().unwrap_or_default();
         self.changed |= !declared.is_empty();
         for prefix in declared {
+            self.steps += 1;
             if let Some(stack) = self.bound.get_mut(&prefix) {
                 stack.pop();
             }
@@ -92,6 +100,7 @@ impl<'t> Scopes<'t> {
     /// The namespace of `prefix` (`None`: unprefixed); `element`: the default namespace
     /// applies (element names), or not (attribute names).
     pub(crate) fn resolve(&mut self, prefix: Option<&str>, element: bool) -> Resolved {
+        self.steps += 1;
         let key = match prefix {
             None if !element => return Resolved::Unbound,
             None => "",
@@ -112,57 +121,78 @@ impl<'t> Scopes<'t> {
     /// Slots of the `recent` table.
     const RECENT: usize = 64;
 
-    /// The name spelled `qualified` (an element's: `element`) as last resolved, if the scope
-    /// has not changed since.
-    pub(crate) fn recent(&mut self, qualified: &str, element: bool) -> Option<Name> {
+    /// The id of the name spelled `qualified` (an element's: `element`) as last resolved, if
+    /// the scope has not changed since.
+    pub(crate) fn recent(&mut self, qualified: &str, element: bool) -> Option<u32> {
         if std::mem::take(&mut self.changed) {
             self.recent.iter_mut().for_each(|slot| *slot = None);
         }
         match self.recent.get(slot(qualified))? {
-            Some((q, e, name)) if *e == element && **q == *qualified => Some(name.clone()),
+            Some((q, e, id)) if *e == element && **q == *qualified => Some(*id),
             _ => None,
         }
     }
 
-    /// Remembers `name` as what `qualified` resolves to in the current scope.
-    pub(crate) fn remember(&mut self, qualified: &'t str, element: bool, name: &Name) {
+    /// Remembers `id` as what `qualified` resolves to in the current scope.
+    pub(crate) fn remember(&mut self, qualified: &'t str, element: bool, id: u32) {
         if self.recent.is_empty() {
             self.recent.resize(Self::RECENT, None);
         }
         let at = slot(qualified);
-        self.recent[at] = Some((qualified, element, name.clone()));
+        self.recent[at] = Some((qualified, element, id));
     }
 
-    /// The shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
+    /// The id of the shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
     pub(crate) fn qualified(
         &mut self,
         qualified: &'t str,
         prefix: Option<&str>,
         local: &str,
         namespace: Option<Arc<str>>,
-    ) -> Name {
+    ) -> u32 {
         let same = |n: &Name| match (&n.namespace, &namespace) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             (None, None) => true,
             _ => false,
         };
-        let known = self.names.get(qualified);
-        if let Some(known) = known.filter(|n| same(n)) {
-            return known.clone();
+        let known = self.spellings.get(qualified).copied();
+        if let Some(id) = known
+            && self.table.get(id as usize).is_some_and(same)
+        {
+            return id;
         }
-        let first = known.is_none();
         let name = Name::from(NameParts {
             prefix: prefix.map(|p| self.name(p)),
             local: self.name(local),
             namespace,
         });
+        let id = self.add(name);
         // A descriptor spells a few hundred names at most; past that, names are not kept
         // for sharing (a hostile element with 100 000 distinct attributes would otherwise pay
         // a key per name).
-        if first && self.names.len() < Self::SHARED_SPELLINGS {
-            self.names.insert(qualified, name.clone());
+        if known.is_none() && self.spellings.len() < Self::SHARED_SPELLINGS {
+            self.spellings.insert(qualified, id);
         }
-        name
+        id
+    }
+
+    /// The id of a name that is not shared by spelling.
+    pub(crate) fn add(&mut self, name: Name) -> u32 {
+        // Ids stay below the text's length (one per name read at most), which the reader
+        // keeps below 4 GiB.
+        let id = u32::try_from(self.table.len()).unwrap_or(u32::MAX);
+        self.table.push(name);
+        id
+    }
+
+    /// The name of `id`.
+    pub(crate) fn get(&self, id: u32) -> &Name {
+        &self.table[id as usize]
+    }
+
+    /// Every name read, by id.
+    pub(crate) fn into_names(self) -> Vec<Name> {
+        self.table
     }
 
     /// The shared part of a name spelled `text`.
@@ -180,7 +210,6 @@ impl<'t> Scopes<'t> {
         new
     }
 }
-
 // The `recent` slot of a spelling: a few of its bytes mixed (not a defence against chosen
 // collisions, which only cost misses).
 fn slot(qualified: &str) -> usize {

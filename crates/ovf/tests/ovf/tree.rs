@@ -3,6 +3,8 @@
 //! texts and spans on every sample, and the same errors at the same places on malformed
 //! input (one reader feeds both). Hostile shapes stay linear, counted in reader steps.
 
+use std::fmt::Write;
+
 use tern_ovf::{Document, El, Element, Node, NodeRef, ParseOptions, Tree};
 
 // Every sample of the repository and of the reference corpus, as read, with a UTF-8 byte
@@ -74,13 +76,13 @@ fn same(path: &str, doc: &Element, tree: El<'_>) {
             (t, d) => panic!("{at}: tree child {t:?}, document child {d:?}"),
         }
     }
-    let elements: Vec<_> = tree.elements().map(|e| e.span()).collect();
+    let elements: Vec<_> = tree.elements().map(El::span).collect();
     let expected: Vec<_> = doc.elements().map(Element::span).collect();
     assert_eq!(elements, expected, "{at}: elements");
     for e in doc.elements() {
         let ns = e.name().namespace.as_deref().unwrap_or_default();
         assert_eq!(
-            tree.child(ns, &e.name().local).map(|c| c.span()),
+            tree.child(ns, &e.name().local).map(El::span),
             doc.child(ns, &e.name().local).map(Element::span),
             "{at}: child {}",
             e.name().qualified()
@@ -93,10 +95,7 @@ fn the_tree_reads_every_sample_as_the_document_does() {
     let options = ParseOptions::default();
     let mut read = 0;
     for (name, bytes) in inputs() {
-        let (doc, tree) = match (
-            Document::parse(&bytes),
-            Tree::parse(&bytes, &options),
-        ) {
+        let (doc, tree) = match (Document::parse(&bytes), Tree::parse(&bytes, &options)) {
             (Ok(doc), Ok(tree)) => (doc, tree),
             (Err(a), Err(b)) => {
                 assert_eq!(a, b, "{name}");
@@ -161,9 +160,15 @@ fn the_tree_refuses_what_the_document_refuses_at_the_same_place() {
         cases.push((format!("{bad:?}"), bad.as_bytes().to_vec()));
     }
     cases.push(("not UTF-8".into(), b"<a>\n\xFF</a>".to_vec()));
-    cases.push(("Latin-1".into(), b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE9</a>".to_vec()));
+    cases.push((
+        "Latin-1".into(),
+        b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE9</a>".to_vec(),
+    ));
     cases.push(("UTF-32".into(), b"\xFF\xFE\x00\x00<\x00\x00\x00".to_vec()));
-    cases.push(("broken UTF-16".into(), b"\xFF\xFE<\x00a\x00\x00\xD8".to_vec()));
+    cases.push((
+        "broken UTF-16".into(),
+        b"\xFF\xFE<\x00a\x00\x00\xD8".to_vec(),
+    ));
     let deep = "<a>".repeat(300) + &"</a>".repeat(300);
     cases.push(("300 levels".into(), deep.into_bytes()));
     let small = ParseOptions {
@@ -207,7 +212,10 @@ fn a_utf16_descriptor_reads_with_the_positions_of_its_text() {
     );
     let kinds: Vec<String> = root.children().map(|c| format!("{c:?}")).collect();
     assert_eq!(kinds.len(), 5, "{kinds:?}");
-    assert!(matches!(root.children().nth(2), Some(NodeRef::Comment("c"))));
+    assert!(matches!(
+        root.children().nth(2),
+        Some(NodeRef::Comment("c"))
+    ));
     assert!(matches!(root.children().nth(3), Some(NodeRef::CData("d"))));
     assert_eq!(root.text(), "\n  d\n");
 }
@@ -239,21 +247,25 @@ fn hostile_start_tags_stay_linear_in_reader_steps() {
     let n = 100_000;
     let mut attrs = String::new();
     for i in 0..n {
-        attrs.push_str(&format!(" a{i}=\"{i}\""));
+        let _ = write!(attrs, " a{i}=\"{i}\"");
     }
     let xml = format!("<Envelope><References{attrs}/></Envelope>");
     let tree = Tree::parse(xml.as_bytes(), &ParseOptions::default()).unwrap();
     let refs = tree.root().elements().next().unwrap();
     assert_eq!(refs.attributes().count(), n);
     assert_eq!(refs.attribute(None, "a99999"), Some("99999"));
-    assert!(tree.reader_steps() < 20 * n as u64, "{}", tree.reader_steps());
+    assert!(
+        tree.reader_steps() < 20 * n as u64,
+        "{}",
+        tree.reader_steps()
+    );
 
     let n = 50_000;
     let mut decls = String::new();
     let mut prefixed = String::new();
     for i in 0..n {
-        decls.push_str(&format!(" xmlns:p{i}=\"urn:example:{i}\""));
-        prefixed.push_str(&format!(" p{i}:a=\"{i}\""));
+        let _ = write!(decls, " xmlns:p{i}=\"urn:example:{i}\"");
+        let _ = write!(prefixed, " p{i}:a=\"{i}\"");
     }
     let xml = format!("<Envelope><References{decls}{prefixed}><p7:File/></References></Envelope>");
     let tree = Tree::parse(xml.as_bytes(), &ParseOptions::default()).unwrap();
@@ -265,7 +277,11 @@ fn hostile_start_tags_stay_linear_in_reader_steps() {
     );
     let file = refs.elements().next().unwrap();
     assert_eq!(file.name().namespace.as_deref(), Some("urn:example:7"));
-    assert!(tree.reader_steps() < 20 * 2 * n as u64, "{}", tree.reader_steps());
+    assert!(
+        tree.reader_steps() < 20 * 2 * n as u64,
+        "{}",
+        tree.reader_steps()
+    );
 }
 
 #[test]
