@@ -57,6 +57,8 @@ pub(crate) trait Sink {
     /// A comment, CDATA section, processing instruction or declaration: `content` is what
     /// lies between its delimiters.
     fn markup(&mut self, text: &str, kind: MarkupKind, content: Value, span: Span);
+    /// The text about to be read (to size what the sink keeps).
+    fn begin(&mut self, _text: &str) {}
 }
 
 /// A start tag as the reader hands it to a [`Sink`].
@@ -408,6 +410,7 @@ struct TopLevel {
 
 impl<'a> Builder<'a> {
     fn build<S: Sink>(&self, sink: &mut S) -> Result<Scopes<'a>, ParseError> {
+        sink.begin(self.text);
         let mut reader = Reader::from_str(self.text);
         let config = reader.config_mut();
         config.trim_text(false);
@@ -608,10 +611,31 @@ impl<'a> Builder<'a> {
         spans: &mut Vec<Span>,
     ) -> Result<u32, ParseError> {
         read.clear();
-        attribute_spans(self.text, span, spans);
+        spans.clear();
+        let element = self.span_of(start.name().into_inner(), span)?;
+        // Each attribute's span runs from the end of what precedes it (so it has the
+        // whitespace before it) to its closing quote; when quick-xml's slices do not show
+        // that (or on error), the start tag is split by `attribute_spans`.
+        let mut previous = element.end;
         let mut seen = HashSet::new();
         for (index, attr) in start.attributes().with_checks(false).enumerate() {
-            let attr_span = spans.get(index).copied().unwrap_or(span);
+            let quoted = match &attr {
+                Ok(a) if spans.is_empty() => self.offset(&a.value).and_then(|at| {
+                    let end = at + a.value.len();
+                    matches!(self.text.as_bytes().get(end), Some(b'"' | b'\''))
+                        .then_some(Span::new(previous, end + 1))
+                }),
+                _ => None,
+            };
+            let attr_span = if let Some(quoted) = quoted {
+                quoted
+            } else {
+                if spans.is_empty() {
+                    attribute_spans(self.text, span, spans);
+                }
+                spans.get(index).copied().unwrap_or(span)
+            };
+            previous = attr_span.end;
             let attr =
                 attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
             let key_span = self.span_of(attr.key.into_inner(), attr_span)?;
@@ -658,7 +682,6 @@ impl<'a> Builder<'a> {
                 ParseErrorKind::Syntax(quick_xml::Error::Namespace(e).to_string()),
             )
         })?;
-        let element = self.span_of(start.name().into_inner(), span)?;
         let name = self.name(scopes, &text[element.range()], true, span)?;
         for attr in read.iter_mut() {
             let key: &'a str = &text[attr.key.range()];
@@ -888,6 +911,12 @@ fn normalize_attribute(literal: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn check_char_refs(value: &str) -> Result<(), ParseErrorKind> {
+    // Only control characters and U+FFFE/U+FFFF (bytes EF BF BE/BF) are not XML
+    // characters in a `str`: most values are scanned a byte at a time, without decoding.
+    let suspect = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0xEF;
+    if !value.as_bytes().iter().any(suspect) {
+        return Ok(());
+    }
     match escape::first_non_xml_char(value) {
         Some(c) => Err(ParseErrorKind::InvalidCharRef(format!("#x{:X}", c as u32))),
         None => Ok(()),

@@ -3,6 +3,7 @@
 //! element with 50 000 declarations and 50 000 prefixed attributes is read in linear time
 //! (quick-xml's resolver searches its bindings linearly: quadratic on such an element).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -36,6 +37,7 @@ pub(crate) struct Scopes<'t> {
     bound: HashMap<Box<str>, Vec<Option<Arc<str>>>>,
     /// For every open element, the prefixes it declared.
     open: Vec<Vec<Box<str>>>,
+    /// The URIs and name parts interned here when [`Shared`] is full.
     uris: HashSet<Arc<str>>,
     /// Every name read, by id.
     table: Vec<Name>,
@@ -161,16 +163,25 @@ impl<'t> Scopes<'t> {
         {
             return id;
         }
-        let name = Name::from(NameParts {
-            prefix: prefix.map(|p| self.name(p)),
-            local: self.name(local),
-            namespace,
+        let shared = Shared::name(qualified, &same);
+        let name = shared.unwrap_or_else(|| {
+            let name = Name::from(NameParts {
+                prefix: prefix.map(|p| self.name(p)),
+                local: self.name(local),
+                namespace,
+            });
+            Shared::remember(qualified, &name);
+            name
         });
         let id = self.add(name);
         // A descriptor spells a few hundred names at most; past that, names are not kept
         // for sharing (a hostile element with 100 000 distinct attributes would otherwise pay
         // a key per name).
         if known.is_none() && self.spellings.len() < Self::SHARED_SPELLINGS {
+            if self.spellings.capacity() == 0 {
+                // A descriptor spells a hundred names or so: grown once, not seven times.
+                self.spellings.reserve(128);
+            }
             self.spellings.insert(qualified, id);
         }
         id
@@ -200,14 +211,89 @@ impl<'t> Scopes<'t> {
         Sym::shared(&self.intern(text))
     }
 
-    /// The shared copy of `uri` (or of any text: names share the same set).
+    /// The shared copy of `uri` (or of any text: names share the same set): the thread's
+    /// ([`Shared`]), or this document's when that one is full.
     pub(crate) fn intern(&mut self, uri: &str) -> Arc<str> {
         if let Some(known) = self.uris.get(uri) {
             return Arc::clone(known);
         }
+        if let Some(shared) = Shared::intern(uri) {
+            return shared;
+        }
         let new: Arc<str> = Arc::from(uri);
         self.uris.insert(Arc::clone(&new));
         new
+    }
+}
+
+thread_local! {
+    static SHARED: RefCell<Shared> = RefCell::new(Shared::default());
+}
+
+/// The URIs and names the documents read by one thread share: descriptors spell the same
+/// few hundred names in the same namespaces, and a document read after another finds them
+/// made (no allocation, one lookup). Bounded in entries and in the length of each, so no
+/// input makes it hold more than a few hundred KiB; entries are never removed (a URI keeps
+/// one `Arc` for the thread's life, so names compare their namespaces by pointer).
+#[derive(Default)]
+struct Shared {
+    uris: HashSet<Arc<str>>,
+    /// By spelling: the names of that spelling (one per namespace it was bound to).
+    names: HashMap<Box<str>, Vec<Name>>,
+    entries: usize,
+}
+
+impl Shared {
+    /// How many URIs, and how many names, a thread keeps.
+    const ENTRIES: usize = 4096;
+    /// The longest text kept.
+    const LONGEST: usize = 256;
+
+    // The thread's copy of `text`, made if there is room; `None` when it is full.
+    fn intern(text: &str) -> Option<Arc<str>> {
+        SHARED.with(|shared| {
+            let mut shared = shared.try_borrow_mut().ok()?;
+            if let Some(known) = shared.uris.get(text) {
+                return Some(Arc::clone(known));
+            }
+            if shared.uris.len() >= Self::ENTRIES || text.len() > Self::LONGEST {
+                return None;
+            }
+            let new: Arc<str> = Arc::from(text);
+            shared.uris.insert(Arc::clone(&new));
+            Some(new)
+        })
+    }
+
+    // The name spelled `qualified` that is `same`, if the thread has read it.
+    fn name(qualified: &str, same: &impl Fn(&Name) -> bool) -> Option<Name> {
+        SHARED.with(|shared| {
+            let shared = shared.try_borrow().ok()?;
+            shared
+                .names
+                .get(qualified)?
+                .iter()
+                .find(|n| same(n))
+                .cloned()
+        })
+    }
+
+    // Keeps `name`, spelled `qualified`, for the documents read next.
+    fn remember(qualified: &str, name: &Name) {
+        SHARED.with(|shared| {
+            let Ok(mut shared) = shared.try_borrow_mut() else {
+                return;
+            };
+            if shared.entries >= Self::ENTRIES || qualified.len() > Self::LONGEST {
+                return;
+            }
+            shared.entries += 1;
+            shared
+                .names
+                .entry(qualified.into())
+                .or_default()
+                .push(name.clone());
+        });
     }
 }
 // The `recent` slot of a spelling: a few of its bytes mixed (not a defence against chosen

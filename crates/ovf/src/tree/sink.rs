@@ -103,6 +103,12 @@ impl Compact {
 }
 
 impl Sink for Compact {
+    fn begin(&mut self, text: &str) {
+        // About one record per 40 bytes in real descriptors (one line or indented): the
+        // first growths are skipped, and the vector stays within twice what it needs.
+        self.nodes.reserve(text.len() / 40);
+    }
+
     fn start(&mut self, _: &str, _: &Scopes<'_>, tag: Tag<'_>) -> Result<(), ParseErrorKind> {
         let too_many = || ParseErrorKind::Syntax("more distinct names than the tree holds".into());
         if tag.name > PAYLOAD {
