@@ -701,6 +701,14 @@ impl<'a> Builder<'a> {
 
     // An attribute value as XML reads it: normalised (§3.3.3), references resolved.
     fn value(&self, attr: &XmlAttribute<'_>, span: Span) -> Result<Value, ParseError> {
+        // Most values have no reference, no whitespace to normalise and no character that
+        // needs a closer look: one pass over the bytes tells, and the value is its text.
+        let plain = |b: &u8| *b != b'&' && *b >= 0x20 && *b != 0xEF;
+        if attr.value.iter().all(plain)
+            && let Some(at) = self.offset(&attr.value)
+        {
+            return Ok(Value::Raw(Span::new(at, at + attr.value.len())));
+        }
         let literal = normalize_attribute(self.slice(&attr.value));
         let value = unescape(&literal).map_err(|e| self.err(span, value_error_kind_escape(&e)))?;
         check_char_refs(&value).map_err(|kind| self.err(span, kind))?;

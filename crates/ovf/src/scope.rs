@@ -41,17 +41,23 @@ pub(crate) struct Scopes<'t> {
     uris: HashSet<Arc<str>>,
     /// Every name read, by id.
     table: Vec<Name>,
-    /// The ids of the names read, by spelling, in the namespace the spelling was first bound
-    /// to (a prefix bound to another URI in another scope makes names that are not shared).
+    /// For each name of the thread's ([`Shared`], by its index there), its id here plus
+    /// one (0: not read in this document yet).
+    local: Vec<u32>,
+    /// The ids of the names read that [`Shared`] has no room for, by spelling, in the
+    /// namespace the spelling was first bound to (a prefix bound to another URI in another
+    /// scope makes names that are not shared).
     spellings: HashMap<&'t str, u32>,
     /// The names last resolved, in a fixed table indexed by a cheap hash of the spelling:
     /// a descriptor spells a few dozen names thousands of times, and a hit costs one
     /// comparison instead of two hash-map lookups. Emptied whenever a scope with
     /// declarations opens or closes (a prefix may then mean another namespace). Its size
     /// is fixed, so no input makes it cost more than a miss.
-    recent: Vec<Option<(&'t str, bool, u32)>>,
-    /// Scopes with declarations opened or closed since `recent` was last emptied.
-    changed: bool,
+    /// Each slot holds the generation it was filled in: a slot of an older one is empty.
+    recent: Vec<(u32, &'t str, bool, u32)>,
+    /// The generation of `recent`: a new one whenever a scope with declarations opens or
+    /// closes (emptying the table in one step).
+    generation: u32,
     /// Bindings pushed, popped and looked up: linear in the input (tests count them).
     pub(crate) steps: u64,
 }
@@ -82,7 +88,9 @@ impl<'t> Scopes<'t> {
             self.bound.entry(prefix.into()).or_default().push(uri);
             declared.push(prefix.into());
         }
-        self.changed |= !declared.is_empty();
+        if !declared.is_empty() {
+            self.renew();
+        }
         self.open.push(declared);
         Ok(())
     }
@@ -90,7 +98,9 @@ impl<'t> Scopes<'t> {
     /// Closes the innermost scope.
     pub(crate) fn close(&mut self) {
         let declared = self.open.pop().unwrap_or_default();
-        self.changed |= !declared.is_empty();
+        if !declared.is_empty() {
+            self.renew();
+        }
         for prefix in declared {
             self.steps += 1;
             if let Some(stack) = self.bound.get_mut(&prefix) {
@@ -120,17 +130,17 @@ impl<'t> Scopes<'t> {
     /// How many spellings have their names shared.
     const SHARED_SPELLINGS: usize = 4096;
 
-    /// Slots of the `recent` table.
-    const RECENT: usize = 64;
+    /// Slots of the `recent` table (a power of two: `slot` takes the top bits).
+    const RECENT_BITS: u32 = 8;
+    const RECENT: usize = 1 << Self::RECENT_BITS;
 
     /// The id of the name spelled `qualified` (an element's: `element`) as last resolved, if
     /// the scope has not changed since.
-    pub(crate) fn recent(&mut self, qualified: &str, element: bool) -> Option<u32> {
-        if std::mem::take(&mut self.changed) {
-            self.recent.iter_mut().for_each(|slot| *slot = None);
-        }
+    pub(crate) fn recent(&self, qualified: &str, element: bool) -> Option<u32> {
         match self.recent.get(slot(qualified))? {
-            Some((q, e, id)) if *e == element && **q == *qualified => Some(*id),
+            (g, q, e, id) if *g == self.generation && *e == element && **q == *qualified => {
+                Some(*id)
+            }
             _ => None,
         }
     }
@@ -138,10 +148,22 @@ impl<'t> Scopes<'t> {
     /// Remembers `id` as what `qualified` resolves to in the current scope.
     pub(crate) fn remember(&mut self, qualified: &'t str, element: bool, id: u32) {
         if self.recent.is_empty() {
-            self.recent.resize(Self::RECENT, None);
+            // Generation 0 is never current: the slots start empty.
+            self.recent.resize(Self::RECENT, (0, "", false, 0));
+            self.generation = self.generation.max(1);
         }
         let at = slot(qualified);
-        self.recent[at] = Some((qualified, element, id));
+        self.recent[at] = (self.generation, qualified, element, id);
+    }
+
+    // Empties `recent`: the prefixes in scope changed.
+    fn renew(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // After 2^32 changes: the slots of generation 0 are emptied for real.
+            self.recent.iter_mut().for_each(|slot| slot.0 = u32::MAX);
+            self.generation = 1;
+        }
     }
 
     /// The id of the shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
@@ -157,31 +179,47 @@ impl<'t> Scopes<'t> {
             (None, None) => true,
             _ => false,
         };
+        // The thread's names first: a name read before (in this document or another) is
+        // found with one lookup, and its id here through `local`, without hashing.
+        if let Some(global) = Shared::name(qualified, &same) {
+            let slot = global as usize;
+            if let Some(&id) = self.local.get(slot)
+                && id != 0
+            {
+                return id - 1;
+            }
+            let name = Shared::get(global).unwrap_or_else(|| Name::new(prefix, local, None));
+            let id = self.add(name);
+            if self.local.len() <= slot {
+                self.local.resize(slot + 1, 0);
+            }
+            self.local[slot] = id + 1;
+            return id;
+        }
         let known = self.spellings.get(qualified).copied();
         if let Some(id) = known
             && self.table.get(id as usize).is_some_and(same)
         {
             return id;
         }
-        let shared = Shared::name(qualified, &same);
-        let name = shared.unwrap_or_else(|| {
-            let name = Name::from(NameParts {
-                prefix: prefix.map(|p| self.name(p)),
-                local: self.name(local),
-                namespace,
-            });
-            Shared::remember(qualified, &name);
-            name
+        let name = Name::from(NameParts {
+            prefix: prefix.map(|p| self.name(p)),
+            local: self.name(local),
+            namespace,
         });
-        let id = self.add(name);
+        let id = self.add(name.clone());
+        if let Some(global) = Shared::remember(qualified, name) {
+            let slot = global as usize;
+            if self.local.len() <= slot {
+                self.local.resize(slot + 1, 0);
+            }
+            self.local[slot] = id + 1;
+            return id;
+        }
         // A descriptor spells a few hundred names at most; past that, names are not kept
         // for sharing (a hostile element with 100 000 distinct attributes would otherwise pay
         // a key per name).
         if known.is_none() && self.spellings.len() < Self::SHARED_SPELLINGS {
-            if self.spellings.capacity() == 0 {
-                // A descriptor spells a hundred names or so: grown once, not seven times.
-                self.spellings.reserve(128);
-            }
             self.spellings.insert(qualified, id);
         }
         id
@@ -238,9 +276,10 @@ thread_local! {
 #[derive(Default)]
 struct Shared {
     uris: HashSet<Arc<str>>,
-    /// By spelling: the names of that spelling (one per namespace it was bound to).
-    names: HashMap<Box<str>, Vec<Name>>,
-    entries: usize,
+    /// By spelling: the indexes in `names` of that spelling (one per namespace it was
+    /// bound to).
+    spellings: HashMap<Box<str>, Vec<u32>>,
+    names: Vec<Name>,
 }
 
 impl Shared {
@@ -265,50 +304,53 @@ impl Shared {
         })
     }
 
-    // The name spelled `qualified` that is `same`, if the thread has read it.
-    fn name(qualified: &str, same: &impl Fn(&Name) -> bool) -> Option<Name> {
+    // The index of the name spelled `qualified` that is `same`, if the thread has read it.
+    fn name(qualified: &str, same: &impl Fn(&Name) -> bool) -> Option<u32> {
         SHARED.with(|shared| {
             let shared = shared.try_borrow().ok()?;
-            shared
-                .names
-                .get(qualified)?
+            let known = shared.spellings.get(qualified)?;
+            known
                 .iter()
-                .find(|n| same(n))
-                .cloned()
+                .copied()
+                .find(|&i| shared.names.get(i as usize).is_some_and(same))
         })
     }
 
-    // Keeps `name`, spelled `qualified`, for the documents read next.
-    fn remember(qualified: &str, name: &Name) {
+    // The name at `index`.
+    fn get(index: u32) -> Option<Name> {
+        SHARED.with(|shared| shared.try_borrow().ok()?.names.get(index as usize).cloned())
+    }
+
+    // Keeps `name`, spelled `qualified`, for the documents read next: its index, or `None`
+    // when there is no room.
+    fn remember(qualified: &str, name: Name) -> Option<u32> {
         SHARED.with(|shared| {
-            let Ok(mut shared) = shared.try_borrow_mut() else {
-                return;
-            };
-            if shared.entries >= Self::ENTRIES || qualified.len() > Self::LONGEST {
-                return;
+            let mut shared = shared.try_borrow_mut().ok()?;
+            if shared.names.len() >= Self::ENTRIES || qualified.len() > Self::LONGEST {
+                return None;
             }
-            shared.entries += 1;
+            let index = u32::try_from(shared.names.len()).ok()?;
+            shared.names.push(name);
             shared
-                .names
+                .spellings
                 .entry(qualified.into())
                 .or_default()
-                .push(name.clone());
-        });
+                .push(index);
+            Some(index)
+        })
     }
 }
-// The `recent` slot of a spelling: a few of its bytes mixed (not a defence against chosen
-// collisions, which only cost misses).
+
+// The `recent` slot of a spelling: its length, first and last eight bytes mixed by one
+// multiplication (not a defence against chosen collisions, which only cost misses).
 fn slot(qualified: &str) -> usize {
     let b = qualified.as_bytes();
-    let (first, mid, last) = match b {
-        [] => (0, 0, 0),
-        _ => (b[0], b[b.len() / 2], b[b.len() - 1]),
-    };
-    let mixed = b
-        .len()
-        .wrapping_mul(31)
-        .wrapping_add(usize::from(first))
-        .wrapping_add(usize::from(mid).wrapping_mul(7))
-        .wrapping_add(usize::from(last).wrapping_mul(13));
-    mixed % Scopes::RECENT
+    let n = b.len().min(8);
+    let mut tail = [0u8; 8];
+    tail[..n].copy_from_slice(&b[b.len() - n..]);
+    let len = u64::try_from(b.len()).unwrap_or(u64::MAX);
+    let first = u64::from(b.first().copied().unwrap_or(0));
+    let word = u64::from_le_bytes(tail) ^ (len << 56) ^ (first << 48);
+    let mixed = word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Scopes::RECENT_BITS);
+    usize::try_from(mixed).unwrap_or(0)
 }
