@@ -19,7 +19,7 @@ use crate::encoding::{Decoded, Encoding};
 use crate::error::{ParseError, ParseErrorKind, ParseFailure};
 use crate::escape;
 use crate::node::{Attribute, Element, Markup, Name, Node, Raw, SourceId, Tags, Text};
-use crate::scope::{Resolved, Scopes};
+use crate::scope::{Resolved, Scopes, same_text};
 
 /// Limits applied while reading; the defaults suit any real descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -643,7 +643,8 @@ impl<'a> Builder<'a> {
             // A few attributes are compared directly; beyond, through a set of them all.
             let repeated = if read.len() < 16 {
                 scopes.steps += read.len() as u64;
-                read.iter().any(|a| &self.text[a.key.range()] == key)
+                read.iter()
+                    .any(|a| same_text(&self.text[a.key.range()], key))
             } else {
                 if seen.is_empty() {
                     seen.extend(read.iter().map(|a| &self.text[a.key.range()]));

@@ -55,7 +55,10 @@ pub(crate) struct Scopes<'t> {
     /// is fixed, so no input makes it cost more than a miss.
     /// Each slot holds the generation it was filled in: a slot of an older one is empty.
     recent: Vec<(u32, &'t str, bool, u32)>,
-    /// The generation of `recent`: a new one whenever a scope with declarations opens or
+    /// The bindings of the prefixes last resolved, by a cheap hash of the prefix, each with
+    /// the generation it was read in (as `recent`).
+    prefixes: Vec<(u32, &'t str, Option<Arc<str>>)>,
+    /// The generation of `recent` and `prefixes`: a new one whenever a scope with declarations opens or
     /// closes (emptying the table in one step).
     generation: u32,
     /// Bindings pushed, popped and looked up: linear in the input (tests count them).
@@ -111,21 +114,53 @@ impl<'t> Scopes<'t> {
 
     /// The namespace of `prefix` (`None`: unprefixed); `element`: the default namespace
     /// applies (element names), or not (attribute names).
-    pub(crate) fn resolve(&mut self, prefix: Option<&str>, element: bool) -> Resolved {
+    pub(crate) fn resolve(&mut self, prefix: Option<&'t str>, element: bool) -> Resolved {
         self.steps += 1;
         let key = match prefix {
             None if !element => return Resolved::Unbound,
             None => "",
-            Some("xml") => return Resolved::Bound(self.intern(XML_NAMESPACE)),
-            Some("xmlns") => return Resolved::Bound(self.intern(XMLNS_NAMESPACE)),
+            Some(p) if same_text(p, "xml") => return Resolved::Bound(self.intern(XML_NAMESPACE)),
+            Some(p) if same_text(p, "xmlns") => {
+                return Resolved::Bound(self.intern(XMLNS_NAMESPACE));
+            }
             Some(p) => p,
         };
-        match self.bound.get(key).and_then(|s| s.last()) {
-            Some(Some(uri)) => Resolved::Bound(Arc::clone(uri)),
-            _ if prefix.is_none() => Resolved::Unbound,
-            _ => Resolved::Unknown,
+        // A descriptor uses a handful of prefixes: each one's binding is remembered until a
+        // scope with declarations opens or closes.
+        let at = slot(key, Self::PREFIX_BITS);
+        let bound = match self.prefixes.get(at) {
+            Some((g, p, uri)) if *g == self.generation && same_text(p, key) => uri.clone(),
+            _ => {
+                let uri = self
+                    .bound
+                    .get(key)
+                    .and_then(|s| s.last())
+                    .cloned()
+                    .flatten();
+                self.tables();
+                self.prefixes[at] = (self.generation, key, uri.clone());
+                uri
+            }
+        };
+        match bound {
+            Some(uri) => Resolved::Bound(uri),
+            None if prefix.is_none() => Resolved::Unbound,
+            None => Resolved::Unknown,
         }
     }
+
+    // Makes the `recent` and `prefixes` tables (generation 0 is never current: their slots
+    // start empty).
+    fn tables(&mut self) {
+        if self.recent.is_empty() {
+            self.recent.resize(Self::RECENT, (0, "", false, 0));
+            self.prefixes.resize(1 << Self::PREFIX_BITS, (0, "", None));
+            self.generation = self.generation.max(1);
+        }
+    }
+
+    /// Slots of the `prefixes` table.
+    const PREFIX_BITS: u32 = 4;
 
     /// How many spellings have their names shared.
     const SHARED_SPELLINGS: usize = 4096;
@@ -137,8 +172,8 @@ impl<'t> Scopes<'t> {
     /// The id of the name spelled `qualified` (an element's: `element`) as last resolved, if
     /// the scope has not changed since.
     pub(crate) fn recent(&self, qualified: &str, element: bool) -> Option<u32> {
-        match self.recent.get(slot(qualified))? {
-            (g, q, e, id) if *g == self.generation && *e == element && **q == *qualified => {
+        match self.recent.get(slot(qualified, Self::RECENT_BITS))? {
+            (g, q, e, id) if *g == self.generation && *e == element && same_text(q, qualified) => {
                 Some(*id)
             }
             _ => None,
@@ -147,12 +182,8 @@ impl<'t> Scopes<'t> {
 
     /// Remembers `id` as what `qualified` resolves to in the current scope.
     pub(crate) fn remember(&mut self, qualified: &'t str, element: bool, id: u32) {
-        if self.recent.is_empty() {
-            // Generation 0 is never current: the slots start empty.
-            self.recent.resize(Self::RECENT, (0, "", false, 0));
-            self.generation = self.generation.max(1);
-        }
-        let at = slot(qualified);
+        self.tables();
+        let at = slot(qualified, Self::RECENT_BITS);
         self.recent[at] = (self.generation, qualified, element, id);
     }
 
@@ -162,6 +193,7 @@ impl<'t> Scopes<'t> {
         if self.generation == 0 {
             // After 2^32 changes: the slots of generation 0 are emptied for real.
             self.recent.iter_mut().for_each(|slot| slot.0 = u32::MAX);
+            self.prefixes.iter_mut().for_each(|slot| slot.0 = u32::MAX);
             self.generation = 1;
         }
     }
@@ -181,7 +213,7 @@ impl<'t> Scopes<'t> {
         };
         // The thread's names first: a name read before (in this document or another) is
         // found with one lookup, and its id here through `local`, without hashing.
-        if let Some(global) = Shared::name(qualified, &same) {
+        if let Some(global) = Shared::name(qualified, prefix, local, &same) {
             let slot = global as usize;
             if let Some(&id) = self.local.get(slot)
                 && id != 0
@@ -230,6 +262,10 @@ impl<'t> Scopes<'t> {
         // Ids stay below the text's length (one per name read at most), which the reader
         // keeps below 4 GiB.
         let id = u32::try_from(self.table.len()).unwrap_or(u32::MAX);
+        if self.table.capacity() == 0 {
+            // A descriptor spells a hundred names or so.
+            self.table.reserve(128);
+        }
         self.table.push(name);
         id
     }
@@ -280,6 +316,8 @@ struct Shared {
     /// bound to).
     spellings: HashMap<Box<str>, Vec<u32>>,
     names: Vec<Name>,
+    /// The names last found, by a cheap hash of their spelling: index in `names` plus one.
+    recent: Vec<u32>,
 }
 
 impl Shared {
@@ -287,6 +325,8 @@ impl Shared {
     const ENTRIES: usize = 4096;
     /// The longest text kept.
     const LONGEST: usize = 256;
+    /// Slots of `recent`.
+    const RECENT_BITS: u32 = 10;
 
     // The thread's copy of `text`, made if there is room; `None` when it is full.
     fn intern(text: &str) -> Option<Arc<str>> {
@@ -304,15 +344,40 @@ impl Shared {
         })
     }
 
-    // The index of the name spelled `qualified` that is `same`, if the thread has read it.
-    fn name(qualified: &str, same: &impl Fn(&Name) -> bool) -> Option<u32> {
+    // The index of the name spelled `qualified` (`prefix`:`local`) that is `same`, if the
+    // thread has read it: found in `recent` (no hashing), else by spelling.
+    fn name(
+        qualified: &str,
+        prefix: Option<&str>,
+        local: &str,
+        same: &impl Fn(&Name) -> bool,
+    ) -> Option<u32> {
         SHARED.with(|shared| {
-            let shared = shared.try_borrow().ok()?;
+            let mut shared = shared.try_borrow_mut().ok()?;
+            let at = slot(qualified, Self::RECENT_BITS);
+            if shared.recent.is_empty() {
+                shared.recent.resize(1 << Self::RECENT_BITS, 0);
+            }
+            let recent = shared.recent[at].checked_sub(1);
+            if let Some(index) = recent
+                && let Some(name) = shared.names.get(index as usize)
+                && same_text(&name.local, local)
+                && match (name.prefix.as_deref(), prefix) {
+                    (Some(a), Some(b)) => same_text(a, b),
+                    (None, None) => true,
+                    _ => false,
+                }
+                && same(name)
+            {
+                return Some(index);
+            }
             let known = shared.spellings.get(qualified)?;
-            known
+            let index = known
                 .iter()
                 .copied()
-                .find(|&i| shared.names.get(i as usize).is_some_and(same))
+                .find(|&i| shared.names.get(i as usize).is_some_and(same))?;
+            shared.recent[at] = index + 1;
+            Some(index)
         })
     }
 
@@ -343,7 +408,7 @@ impl Shared {
 
 // The `recent` slot of a spelling: its length, first and last eight bytes mixed by one
 // multiplication (not a defence against chosen collisions, which only cost misses).
-fn slot(qualified: &str) -> usize {
+fn slot(qualified: &str, bits: u32) -> usize {
     let b = qualified.as_bytes();
     let n = b.len().min(8);
     let mut tail = [0u8; 8];
@@ -351,6 +416,12 @@ fn slot(qualified: &str) -> usize {
     let len = u64::try_from(b.len()).unwrap_or(u64::MAX);
     let first = u64::from(b.first().copied().unwrap_or(0));
     let word = u64::from_le_bytes(tail) ^ (len << 56) ^ (first << 48);
-    let mixed = word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Scopes::RECENT_BITS);
+    let mixed = word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits);
     usize::try_from(mixed).unwrap_or(0)
+}
+
+// `a == b` for the short texts of names, compared in place (a call to `memcmp` costs more
+// than the comparison of a few bytes).
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }

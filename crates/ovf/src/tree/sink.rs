@@ -107,6 +107,7 @@ impl Sink for Compact {
         // About one record per 40 bytes in real descriptors (one line or indented): the
         // first growths are skipped, and the vector stays within twice what it needs.
         self.nodes.reserve(text.len() / 40);
+        self.attributes.reserve(text.len() / 100);
     }
 
     fn start(&mut self, _: &str, _: &Scopes<'_>, tag: Tag<'_>) -> Result<(), ParseErrorKind> {
