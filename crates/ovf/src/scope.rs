@@ -327,6 +327,8 @@ impl Shared {
     const LONGEST: usize = 256;
     /// Slots of `recent`.
     const RECENT_BITS: u32 = 10;
+    /// The namespaces kept for one spelling.
+    const NAMESPACES: usize = 4;
 
     // The thread's copy of `text`, made if there is room; `None` when it is full.
     fn intern(text: &str) -> Option<Arc<str>> {
@@ -395,6 +397,15 @@ impl Shared {
                 return None;
             }
             let index = u32::try_from(shared.names.len()).ok()?;
+            // A spelling is bound to one namespace, seldom two: a few are kept, so that a
+            // lookup compares a few names whatever a hostile input rebinds.
+            if shared
+                .spellings
+                .get(qualified)
+                .is_some_and(|known| known.len() >= Self::NAMESPACES)
+            {
+                return None;
+            }
             shared.names.push(name);
             shared
                 .spellings
