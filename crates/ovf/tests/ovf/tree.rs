@@ -297,3 +297,47 @@ fn names_are_shared_by_every_element_spelled_alike() {
     assert_eq!(inner.name().namespace.as_deref(), Some("urn:other"));
     assert_eq!(b1.name().namespace.as_deref(), Some("urn:r"));
 }
+
+// Mutated samples (markup inserted, ranges deleted or repeated): whatever the Document reads,
+// the Tree reads alike, and whatever it refuses, the Tree refuses with the same error.
+fn agree(data: &[u8]) {
+    let options = ParseOptions::default();
+    match (Document::parse(data), Tree::parse(data, &options)) {
+        (Ok(doc), Ok(tree)) => same("", doc.root(), tree.root()),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (a, b) => panic!("document {:?}, tree {:?}", a.err(), b.err()),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 256,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn mutated_samples_read_alike(
+        index in proptest::prelude::any::<usize>(),
+        edits in proptest::collection::vec(
+            (
+                proptest::prelude::any::<usize>(),
+                0usize..48,
+                proptest::sample::select(vec![
+                    "", "<", ">", "&", "&amp;", "&#10;", "\r\n", "\r", " ", "]]>", "<!--x-->",
+                    "<![CDATA[c]]>", "<?p d?>", "xmlns:x='u' ", "x:a='1' ", "<x:b/>", "<Item>",
+                    "</Item>", "\t", "\u{e9}", "\u{1}", "'", "\"",
+                ]),
+            ),
+            1..5,
+        ),
+    ) {
+        let samples = crate::own_samples();
+        let mut data = std::fs::read(&samples[index % samples.len()]).unwrap();
+        for (at, delete, insert) in &edits {
+            let at = at % (data.len() + 1);
+            let end = (at + delete).min(data.len());
+            data.splice(at..end, insert.bytes());
+        }
+        agree(&data);
+    }
+}
