@@ -213,20 +213,18 @@ impl<'t> Scopes<'t> {
         };
         // The thread's names first: a name read before (in this document or another) is
         // found with one lookup, and its id here through `local`, without hashing.
-        if let Some(global) = Shared::name(qualified, prefix, local, &same) {
-            let slot = global as usize;
-            if let Some(&id) = self.local.get(slot)
-                && id != 0
-            {
-                return id - 1;
+        match Shared::name(qualified, prefix, local, &same, &self.local) {
+            Some(Found::Here(id)) => return id,
+            Some(Found::New(global, name)) => {
+                let id = self.add(name);
+                let slot = global as usize;
+                if self.local.len() <= slot {
+                    self.local.resize(slot + 1, 0);
+                }
+                self.local[slot] = id + 1;
+                return id;
             }
-            let name = Shared::get(global).unwrap_or_else(|| Name::new(prefix, local, None));
-            let id = self.add(name);
-            if self.local.len() <= slot {
-                self.local.resize(slot + 1, 0);
-            }
-            self.local[slot] = id + 1;
-            return id;
+            None => {}
         }
         let known = self.spellings.get(qualified).copied();
         if let Some(id) = known
@@ -309,6 +307,14 @@ thread_local! {
 /// made (no allocation, one lookup). Bounded in entries and in the length of each, so no
 /// input makes it hold more than a few hundred KiB; entries are never removed (a URI keeps
 /// one `Arc` for the thread's life, so names compare their namespaces by pointer).
+/// A name [`Shared`] knows.
+enum Found {
+    /// Read in this document already: its id.
+    Here(u32),
+    /// Not yet: its index in the thread's names, and the name.
+    New(u32, Name),
+}
+
 #[derive(Default)]
 struct Shared {
     uris: HashSet<Arc<str>>,
@@ -346,14 +352,16 @@ impl Shared {
         })
     }
 
-    // The index of the name spelled `qualified` (`prefix`:`local`) that is `same`, if the
-    // thread has read it: found in `recent` (no hashing), else by spelling.
+    // The name spelled `qualified` (`prefix`:`local`) that is `same`, if the thread has read
+    // it (found in `recent`, without hashing, else by spelling): its id in the document
+    // whose ids by index are `here`, or its index and the name, to be given one.
     fn name(
         qualified: &str,
         prefix: Option<&str>,
         local: &str,
         same: &impl Fn(&Name) -> bool,
-    ) -> Option<u32> {
+        here: &[u32],
+    ) -> Option<Found> {
         SHARED.with(|shared| {
             let mut shared = shared.try_borrow_mut().ok()?;
             let at = slot(qualified, Self::RECENT_BITS);
@@ -361,31 +369,38 @@ impl Shared {
                 shared.recent.resize(1 << Self::RECENT_BITS, 0);
             }
             let recent = shared.recent[at].checked_sub(1);
-            if let Some(index) = recent
-                && let Some(name) = shared.names.get(index as usize)
-                && same_text(&name.local, local)
-                && match (name.prefix.as_deref(), prefix) {
-                    (Some(a), Some(b)) => same_text(a, b),
-                    (None, None) => true,
-                    _ => false,
+            let index = match recent {
+                Some(index)
+                    if shared.names.get(index as usize).is_some_and(|name| {
+                        same_text(&name.local, local)
+                            && match (name.prefix.as_deref(), prefix) {
+                                (Some(a), Some(b)) => same_text(a, b),
+                                (None, None) => true,
+                                _ => false,
+                            }
+                            && same(name)
+                    }) =>
+                {
+                    index
                 }
-                && same(name)
+                _ => {
+                    let known = shared.spellings.get(qualified)?;
+                    let index = known
+                        .iter()
+                        .copied()
+                        .find(|&i| shared.names.get(i as usize).is_some_and(same))?;
+                    shared.recent[at] = index + 1;
+                    index
+                }
+            };
+            if let Some(&id) = here.get(index as usize)
+                && id != 0
             {
-                return Some(index);
+                return Some(Found::Here(id - 1));
             }
-            let known = shared.spellings.get(qualified)?;
-            let index = known
-                .iter()
-                .copied()
-                .find(|&i| shared.names.get(i as usize).is_some_and(same))?;
-            shared.recent[at] = index + 1;
-            Some(index)
+            let name = shared.names.get(index as usize)?.clone();
+            Some(Found::New(index, name))
         })
-    }
-
-    // The name at `index`.
-    fn get(index: u32) -> Option<Name> {
-        SHARED.with(|shared| shared.try_borrow().ok()?.names.get(index as usize).cloned())
     }
 
     // Keeps `name`, spelled `qualified`, for the documents read next: its index, or `None`
