@@ -617,7 +617,9 @@ impl<'a> Builder<'a> {
         // whitespace before it) to its closing quote; when quick-xml's slices do not show
         // that (or on error), the start tag is split by `attribute_spans`.
         let mut previous = element.end;
-        let mut seen = HashSet::new();
+        // Made only for a start tag of more than 16 attributes (a new set draws its keys
+        // from a thread-local: not a cost to pay per element).
+        let mut seen: Option<HashSet<&str>> = None;
         for (index, attr) in start.attributes().with_checks(false).enumerate() {
             let quoted = match &attr {
                 Ok(a) if spans.is_empty() => self.offset(&a.value).and_then(|at| {
@@ -646,10 +648,10 @@ impl<'a> Builder<'a> {
                 read.iter()
                     .any(|a| same_text(&self.text[a.key.range()], key))
             } else {
-                if seen.is_empty() {
-                    seen.extend(read.iter().map(|a| &self.text[a.key.range()]));
+                let seen = seen.get_or_insert_with(|| {
                     scopes.steps += read.len() as u64;
-                }
+                    read.iter().map(|a| &self.text[a.key.range()]).collect()
+                });
                 scopes.steps += 1;
                 !seen.insert(key)
             };

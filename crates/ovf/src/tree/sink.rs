@@ -38,6 +38,10 @@ pub(super) struct AttributeRecord {
     pub(super) end: u32,
 }
 
+// The sizes the tree's memory depends on (DESIGN.md, "Layers").
+const _: () = assert!(std::mem::size_of::<Record>() == 24);
+const _: () = assert!(std::mem::size_of::<AttributeRecord>() == 12);
+
 pub(super) const KIND_SHIFT: u32 = 29;
 pub(super) const PAYLOAD: u32 = (1 << KIND_SHIFT) - 1;
 pub(super) const ELEMENT: u32 = 0;
