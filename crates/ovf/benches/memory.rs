@@ -1,43 +1,79 @@
 //! Where the memory of reading a descriptor goes: the peak resident set (`VmHWM` of
 //! `/proc/self/status`, reset through `/proc/self/clear_refs` between phases) of reading the
-//! file, parsing it into the lossless tree, the typed view, and validation, each as a
-//! multiple of the input size. Run with `cargo bench -p tern-ovf --bench memory -- FILE...`
+//! file, parsing it into the lossless tree, parsing it into the compact read-only `Tree`
+//! (`Tree::parse_owned`, as the CLI reads: the input becomes the tree's text, so the figure
+//! includes the input), the typed view, and validation, each as a multiple of the input
+//! size. Run with `cargo bench -p tern-ovf --bench memory -- FILE...`
 //! (`bench/ovf-shapes.sh` runs it over its generated shapes). Linux only: elsewhere the
 //! figures read 0.
 //!
-//! Each FILE is measured in a child process of its own (this bench run again with
-//! `--child`), so that a phase's peak is not hidden by what an earlier file left mapped.
+//! Each FILE is measured in child processes of its own (this bench run again with `--child`,
+//! and with `--tree` for the compact tree), so that a phase's peak is not hidden by what an
+//! earlier file or phase left mapped.
 
 use std::path::Path;
 use std::process::Command;
 
-use tern_ovf::{Document, Envelope, ValidateOptions, validate};
+use tern_ovf::{Document, Envelope, ParseOptions, Tree, ValidateOptions, validate};
 
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
-    if let [flag, file] = &args[..]
-        && flag == "--child"
-    {
-        child(Path::new(file));
-        return;
+    if let [flag, file] = &args[..] {
+        match flag.as_str() {
+            "--child" => return child(Path::new(file)),
+            "--tree" => return tree(Path::new(file)),
+            _ => {}
+        }
     }
     println!(
-        "{:<32} {:>10} {:>16} {:>16} {:>16} {:>16} {:>16}",
-        "input", "bytes", "read", "parse", "parse+view", "validate", "fmt (to_bytes)"
+        "{:<32} {:>10} {:>16} {:>16} {:>16} {:>16} {:>16} {:>16}",
+        "input", "bytes", "read", "parse", "tree", "parse+view", "validate", "fmt (to_bytes)"
     );
     let Ok(me) = std::env::current_exe() else {
         return;
     };
+    let run = |flag: &str, file: &str| {
+        Command::new(&me).args([flag, file]).output().map_or_else(
+            |e| format!("{file}: {e}"),
+            |out| String::from_utf8_lossy(&out.stdout).trim_end().to_string(),
+        )
+    };
     for file in &args {
-        let out = Command::new(&me).args(["--child", file]).output();
-        match out {
-            Ok(out) => print!("{}", String::from_utf8_lossy(&out.stdout)),
-            Err(e) => println!("{file}: {e}"),
+        // The document's row, with the tree's figure after the parse column.
+        let row = run("--child", file);
+        let tree = run("--tree", file);
+        match row.split_once('|') {
+            Some((head, tail)) => println!("{head}{tree:>17}{tail}"),
+            None => println!("{row}"),
         }
     }
+}
+
+// The compact tree's peak, input included: the bytes are read, then become its text.
+fn tree(file: &Path) {
+    let base = rss_now();
+    let Ok(bytes) = std::fs::read(file) else {
+        println!("-");
+        return;
+    };
+    let size = bytes.len();
+    let tree = Tree::parse_owned(bytes, &ParseOptions::default());
+    let peak = peak() - base;
+    std::hint::black_box(&tree);
+    println!("{}", figure(peak, size));
+}
+
+// A peak in KiB as MB and as a multiple of `size`.
+fn figure(kb: u64, size: usize) -> String {
+    // Sizes stay far below 2^52: the conversions are exact.
+    #[allow(clippy::cast_precision_loss)]
+    let ratio = (kb * 1024) as f64 / size.max(1) as f64;
+    #[allow(clippy::cast_precision_loss)]
+    let mb = kb as f64 / 1024.0;
+    format!("{mb:>6.1} MB {ratio:>5.1}x")
 }
 
 // One file: the resident-set peak of each phase above the resident set before it.
@@ -49,12 +85,7 @@ fn child(file: &Path) {
     };
     let size = bytes.len();
     let read = peak() - base;
-    // Sizes stay far below 2^52: the conversions are exact.
-    #[allow(clippy::cast_precision_loss)]
-    let x = |kb: u64| {
-        let ratio = (kb * 1024) as f64 / size.max(1) as f64;
-        format!("{:>6.1} MB {:>5.1}x", kb as f64 / 1024.0, ratio)
-    };
+    let x = |kb: u64| figure(kb, size);
 
     reset_peak();
     let doc = match Document::parse(&bytes) {
@@ -85,8 +116,9 @@ fn child(file: &Path) {
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    // `|`: where the parent puts the tree's figure.
     println!(
-        "{:<32} {:>10} {:>16} {:>16} {:>16} {:>16} {:>16}",
+        "{:<32} {:>10} {:>16} {:>16}|{:>16} {:>16} {:>16}",
         name,
         size,
         x(read),

@@ -1,5 +1,5 @@
-//! Reading throughput in one process: tern-ovf's parse, then parse + typed view +
-//! validation, beside `xmllint --noout` (libxml2: parse only, no validation) over the same
+//! Reading throughput in one process: tern-ovf's parse (the lossless `Document`, and the
+//! compact read-only `Tree`), then parse + typed view + validation, beside `xmllint --noout` (libxml2: parse only, no validation) over the same
 //! bytes in the same run, so that both see the same machine load. Run with
 //! `cargo bench -p tern-ovf --bench read -- PATH...` (or `bench/ovf-shapes.sh`, which
 //! generates large descriptors for it); each PATH (a file, or a directory read recursively
@@ -7,14 +7,15 @@
 //! about 64 MB, at least 3). Without PATHs: `samples/ovf` and the reference corpus.
 //! `--tsv` prints, instead of the table, one tab-separated line per PATH: name, bytes,
 //! rounds, then MB/s of this thread's processor time (`/proc/thread-self/schedstat`, which
-//! other processes on a shared machine do not inflate) for the parse and for parse + view +
-//! validation, without xmllint (`bench/ovf-lxml.sh` prints them beside lxml's).
+//! other processes on a shared machine do not inflate) for the parse, for parse + view +
+//! validation and for the `Tree` parse (last, so that readers of the first columns keep
+//! working), without xmllint (`bench/ovf-lxml.sh` prints them beside lxml's).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use tern_ovf::{Document, Envelope, ValidateOptions, validate};
+use tern_ovf::{Document, Envelope, ParseOptions, Tree, ValidateOptions, validate};
 
 fn main() {
     let mut paths = Vec::new();
@@ -55,8 +56,15 @@ fn main() {
         println!("xmllint not found (Debian: libxml2-utils): tern's figures only");
     }
     println!(
-        "{:<40} {:>10} {:>6} {:>12} {:>18} {:>12} {:>8}",
-        "input", "bytes", "rounds", "tern parse", "parse+view+valid.", "xmllint", "ratio"
+        "{:<40} {:>10} {:>6} {:>12} {:>12} {:>18} {:>12} {:>8}",
+        "input",
+        "bytes",
+        "rounds",
+        "tern parse",
+        "tree parse",
+        "parse+view+valid.",
+        "xmllint",
+        "ratio"
     );
     for path in &paths {
         row(path, rounds, xmllint);
@@ -84,6 +92,8 @@ fn row(path: &Path, rounds: Option<u32>, xmllint: bool) {
         }
     }
     let parse = rate(start.elapsed().as_secs_f64());
+
+    let tree = rate(time_tree(&inputs, rounds));
 
     let options = ValidateOptions::default();
     let start = Instant::now();
@@ -119,11 +129,12 @@ fn row(path: &Path, rounds: Option<u32>, xmllint: bool) {
         name
     };
     println!(
-        "{:<40} {:>10} {:>6} {:>7.1} MB/s {:>13.1} MB/s {:>7} MB/s {:>8}",
+        "{:<40} {:>10} {:>6} {:>7.1} MB/s {:>7.1} MB/s {:>13.1} MB/s {:>7} MB/s {:>8}",
         name,
         bytes,
         rounds,
         parse,
+        tree,
         full,
         lint.map_or("-".into(), |l| format!("{l:.1}")),
         lint.map_or("-".into(), |l| format!("{:.2}x", full / l)),
@@ -166,12 +177,28 @@ fn cpu_row(path: &Path, rounds: Option<u32>) {
             }
         }
     });
+    let tree = cpu_secs(|| {
+        time_tree(&inputs, rounds);
+    });
     println!(
-        "{}\t{bytes}\t{rounds}\t{:.1}\t{:.1}",
+        "{}\t{bytes}\t{rounds}\t{:.1}\t{:.1}\t{:.1}",
         name_of(path, files.len()),
         mb / parse,
-        mb / full
+        mb / full,
+        mb / tree
     );
+}
+
+// Wall seconds of `rounds` parses of every input into a `Tree`.
+fn time_tree(inputs: &[Vec<u8>], rounds: u32) -> f64 {
+    let options = ParseOptions::default();
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for input in inputs {
+            std::hint::black_box(Tree::parse(input, &options).ok());
+        }
+    }
+    start.elapsed().as_secs_f64()
 }
 
 // This thread's processor time spent in `f`, in seconds (wall time where the kernel does not

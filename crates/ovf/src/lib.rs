@@ -15,6 +15,8 @@
 //!   default option, 2.x ⇄ 1.x, touching only what changes; [`environment()`] builds `ovf-env.xml`.
 //! * [`build`]: new descriptors written element by element, escaped so that every value
 //!   reads back as it was (an OCCI export is written with it).
+//! * [`Tree`]: the same reader into a compact read-only tree (flat arrays of small records,
+//!   values borrowed from the text), for callers that only read.
 //! * [`file_references()`]: the References of a descriptor, for OVA readers and packers.
 //!
 //! ```
@@ -54,6 +56,7 @@ pub mod names;
 mod node;
 mod reader;
 mod scope;
+mod tree;
 pub mod validate;
 mod vocab;
 
@@ -66,6 +69,7 @@ pub use model::Envelope;
 pub use node::{Attribute, Element, Markup, Name, NameParts, Node, Sym, Text};
 pub use reader::{ParseOptions, XMLNS_NAMESPACE};
 pub use tern_diag::{LineIndex, Position, Span};
+pub use tree::{Attr, El, NodeRef, Tree};
 pub use validate::{Mode, Report, Rule, ValidateOptions, validate, validate_bytes, validate_owned};
 
 /// The File references of a descriptor, in document order: `ovf:id`, `ovf:href`,

@@ -1,7 +1,10 @@
-//! Builds the lossless tree from quick-xml's namespace-aware events, recording the byte span
-//! of every node and refusing what a descriptor never needs (DTDs, custom entities, absurd
-//! nesting or size).
+//! The one XML reader of tern-ovf: quick-xml's events, checked (well-formedness, namespaces,
+//! references, the refusals a descriptor never needs: DTDs, custom entities, absurd nesting
+//! or size) and handed with their byte spans to a [`Sink`]. Three sinks: the lossless tree
+//! ([`crate::Document`]), nothing ([`check`]) and the compact tree ([`crate::Tree`]), so the
+//! three read alike, with the same errors at the same places.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -15,8 +18,8 @@ use tern_diag::{LineIndex, Span};
 use crate::encoding::{Decoded, Encoding};
 use crate::error::{ParseError, ParseErrorKind, ParseFailure};
 use crate::escape;
-use crate::node::{Attribute, Element, Markup, Name, NameParts, Node, Raw, SourceId, Tags, Text};
-use crate::scope::{Resolved, Scopes};
+use crate::node::{Attribute, Element, Markup, Name, Node, Raw, SourceId, Tags, Text};
+use crate::scope::{Resolved, Scopes, same_text};
 
 /// Limits applied while reading; the defaults suit any real descriptor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +42,96 @@ impl Default for ParseOptions {
     }
 }
 
+/// What the reader hands a [`Sink`]: one call per node, in document order.
+pub(crate) trait Sink {
+    /// A start tag; `tag.empty`: written `<a/>`, no [`Sink::end`] follows. The sink may
+    /// take the attributes out of `tag.attributes`.
+    fn start(&mut self, text: &str, names: &Scopes<'_>, tag: Tag<'_>)
+    -> Result<(), ParseErrorKind>;
+    /// The end tag (at `span`) of the innermost open element.
+    fn end(&mut self, span: Span);
+    /// A run of character data at `span` (references resolved, line ends normalised):
+    /// `value` is what it reads as, `None` when that is the text at `span`. `inside`: within
+    /// the root element (else between top-level nodes).
+    fn text(&mut self, text: &str, span: Span, value: Option<String>, inside: bool);
+    /// A comment, CDATA section, processing instruction or declaration: `content` is what
+    /// lies between its delimiters.
+    fn markup(&mut self, text: &str, kind: MarkupKind, content: Value, span: Span);
+    /// The text about to be read (to size what the sink keeps).
+    fn begin(&mut self, _text: &str) {}
+}
+
+/// A start tag as the reader hands it to a [`Sink`].
+pub(crate) struct Tag<'r> {
+    /// The element's name (an id of [`Scopes`]).
+    pub(crate) name: u32,
+    /// Its attributes in document order, namespace declarations included.
+    pub(crate) attributes: &'r mut Vec<ReadAttribute>,
+    /// The whole start tag.
+    pub(crate) span: Span,
+    /// Written `<a/>`.
+    pub(crate) empty: bool,
+}
+
+/// An attribute as the reader hands it to a [`Sink`].
+pub(crate) struct ReadAttribute {
+    /// Where its name is written.
+    key: Span,
+    /// Its name (an id of [`Scopes`]).
+    pub(crate) name: u32,
+    /// Its value, normalised and with references resolved.
+    pub(crate) value: Value,
+    /// The attribute with the whitespace before it.
+    pub(crate) span: Span,
+}
+
+/// A value the reader read: the text at a span as it stands, or decoded (references,
+/// normalisation) into a string of its own.
+pub(crate) enum Value {
+    /// The text at this span.
+    Raw(Span),
+    /// Decoded.
+    Decoded(String),
+}
+
+/// The kinds of markup copied through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MarkupKind {
+    CData,
+    Comment,
+    ProcessingInstruction,
+    Declaration,
+}
+
+impl Value {
+    /// The value as a string slice of `text` or of its own.
+    pub(crate) fn as_str<'v>(&'v self, text: &'v str) -> &'v str {
+        match self {
+            Value::Raw(span) => text.get(span.range()).unwrap_or_default(),
+            Value::Decoded(s) => s,
+        }
+    }
+
+    /// The value, owned.
+    pub(crate) fn into_string(self, text: &str) -> String {
+        match self {
+            Value::Raw(span) => text.get(span.range()).unwrap_or_default().to_string(),
+            Value::Decoded(s) => s,
+        }
+    }
+}
+
+/// What reading a decoded text gave: the sink's result, the names it refers to by id, and
+/// the reader's steps (see [`Scopes::steps`]).
+pub(crate) struct Read<T> {
+    pub(crate) text: String,
+    pub(crate) encoding: Encoding,
+    pub(crate) bom: bool,
+    pub(crate) out: T,
+    pub(crate) names: Vec<Name>,
+    pub(crate) steps: u64,
+}
+
 /// The parsed pieces a [`crate::Document`] is made of.
 pub(crate) struct Parsed {
     pub(crate) text: String,
@@ -49,23 +142,68 @@ pub(crate) struct Parsed {
     pub(crate) lines: LineIndex,
 }
 
+impl Parsed {
+    fn new(read: Read<Vec<Node>>, source: SourceId) -> Parsed {
+        let lines = LineIndex::new(&read.text);
+        Parsed {
+            text: read.text,
+            source,
+            encoding: read.encoding,
+            bom: read.bom,
+            nodes: read.out,
+            lines,
+        }
+    }
+}
+
 /// Reads `bytes` into a tree.
 pub(crate) fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Parsed, ParseError> {
-    check_size(bytes, options)?;
-    // UTF-16 is decoded to text first: spans are offsets into the decoded text, lines and
-    // columns (characters) are those of the document as an editor shows it.
-    build(crate::encoding::decode(bytes)?, options).map_err(|(e, _)| e)
+    let source = SourceId::fresh();
+    let read = read(bytes, options, Lossless::new(source))?;
+    Ok(Parsed::new(read, source))
 }
 
 /// [`parse`], taking the bytes: UTF-8 input becomes the document's text without a copy. On
 /// error, the text when the bytes could be decoded (to show the finding's source line).
 pub(crate) fn parse_owned(bytes: Vec<u8>, options: &ParseOptions) -> Result<Parsed, ParseFailure> {
+    let source = SourceId::fresh();
+    let read = read_owned(bytes, options, Lossless::new(source))?;
+    Ok(Parsed::new(read, source))
+}
+
+/// Reads `bytes` into `sink`.
+pub(crate) fn read<S: Sink + Finish>(
+    bytes: &[u8],
+    options: &ParseOptions,
+    sink: S,
+) -> Result<Read<S::Out>, ParseError> {
+    check_size(bytes, options)?;
+    // UTF-16 is decoded to text first: spans are offsets into the decoded text, lines and
+    // columns (characters) are those of the document as an editor shows it.
+    build(crate::encoding::decode(bytes)?, options, sink).map_err(|(e, _)| e)
+}
+
+/// [`read`], taking the bytes (UTF-8 input becomes the text without a copy); on error, the
+/// text when the bytes could be decoded.
+pub(crate) fn read_owned<S: Sink + Finish>(
+    bytes: Vec<u8>,
+    options: &ParseOptions,
+    sink: S,
+) -> Result<Read<S::Out>, ParseFailure> {
     let failed = |error, text| ParseFailure { error, text };
     if let Err(e) = check_size(&bytes, options) {
         return Err(failed(e, None));
     }
     let decoded = crate::encoding::decode_owned(bytes).map_err(|(e, _)| failed(e, None))?;
-    build(decoded, options).map_err(|(e, text)| failed(e, Some(text)))
+    build(decoded, options, sink).map_err(|(e, text)| failed(e, Some(text)))
+}
+
+/// A sink's result, once the whole text is read.
+pub(crate) trait Finish {
+    /// What the sink made.
+    type Out;
+    /// The result.
+    fn finish(self) -> Self::Out;
 }
 
 // The tree keeps offsets as `u32` (`node::Raw`): whatever `max_size` says, a text of 4 GiB
@@ -75,7 +213,6 @@ fn check_size(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
     if bytes.len() > limit {
         return Err(error_at(
             "",
-            &LineIndex::default(),
             Span::new(0, 0),
             ParseErrorKind::TooLarge {
                 size: bytes.len(),
@@ -89,8 +226,12 @@ fn check_size(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
 /// The largest text the tree's `u32` offsets can point into.
 const MAX_TEXT: usize = u32::MAX as usize - 1;
 
-// The tree of a decoded text; on error, the text back.
-fn build(decoded: Decoded, options: &ParseOptions) -> Result<Parsed, (ParseError, String)> {
+// The sink's result over a decoded text; on error, the text back.
+fn build<S: Sink + Finish>(
+    decoded: Decoded,
+    options: &ParseOptions,
+    mut sink: S,
+) -> Result<Read<S::Out>, (ParseError, String)> {
     let Decoded {
         text,
         encoding,
@@ -101,32 +242,26 @@ fn build(decoded: Decoded, options: &ParseOptions) -> Result<Parsed, (ParseError
             size: text.len(),
             limit: MAX_TEXT,
         };
-        return Err((
-            error_at("", &LineIndex::default(), Span::new(0, 0), kind),
-            text,
-        ));
+        return Err((error_at("", Span::new(0, 0), kind), text));
     }
-    let lines = LineIndex::new(&text);
-    let source = SourceId::fresh();
-    let built = Builder {
+    let scopes = match (Builder {
         text: &text,
-        source,
-        lines: &lines,
         options,
-        keep: true,
-    }
-    .build();
-    let nodes = match built {
-        Ok(nodes) => nodes,
+    })
+    .build(&mut sink)
+    {
+        Ok(scopes) => scopes,
         Err(e) => return Err((e, text)),
     };
-    Ok(Parsed {
+    let steps = scopes.steps;
+    let names = scopes.into_names();
+    Ok(Read {
+        out: sink.finish(),
         text,
-        source,
         encoding,
         bom,
-        nodes,
-        lines,
+        names,
+        steps,
     })
 }
 
@@ -135,29 +270,147 @@ fn build(decoded: Decoded, options: &ParseOptions) -> Result<Parsed, (ParseError
 pub(crate) fn check(bytes: &[u8], options: &ParseOptions) -> Result<(), ParseError> {
     check_size(bytes, options)?;
     let (text, _, _) = crate::encoding::decode_borrowed(bytes)?;
-    let lines = LineIndex::new(&text);
     Builder {
         text: &text,
-        source: SourceId::MEMORY,
-        lines: &lines,
         options,
-        keep: false,
     }
-    .build()
+    .build(&mut Nothing)
     .map(drop)
+}
+
+/// The sink of [`check`]: keeps nothing.
+struct Nothing;
+
+impl Sink for Nothing {
+    fn start(&mut self, _: &str, _: &Scopes<'_>, _: Tag<'_>) -> Result<(), ParseErrorKind> {
+        Ok(())
+    }
+    fn end(&mut self, _: Span) {}
+    fn text(&mut self, _: &str, _: Span, _: Option<String>, _: bool) {}
+    fn markup(&mut self, _: &str, _: MarkupKind, _: Value, _: Span) {}
+}
+
+/// The sink of the lossless tree ([`crate::Document`]).
+struct Lossless {
+    source: SourceId,
+    top: Vec<Node>,
+    // The open elements, each with where its children start in `children`: the children of
+    // all open elements share one vector and move to their element, at its end tag, in one
+    // allocation of the exact size.
+    stack: Vec<(Element, usize)>,
+    children: Vec<Node>,
+    texts: Texts,
+}
+
+impl Lossless {
+    fn new(source: SourceId) -> Lossless {
+        Lossless {
+            source,
+            top: Vec::new(),
+            stack: Vec::new(),
+            children: Vec::new(),
+            texts: Texts::default(),
+        }
+    }
+
+    fn push(&mut self, node: Node) {
+        if self.stack.is_empty() {
+            self.top.push(node);
+        } else {
+            self.children.push(node);
+        }
+    }
+}
+
+impl Finish for Lossless {
+    type Out = Vec<Node>;
+    fn finish(self) -> Vec<Node> {
+        self.top
+    }
+}
+
+impl Sink for Lossless {
+    fn start(
+        &mut self,
+        text: &str,
+        names: &Scopes<'_>,
+        tag: Tag<'_>,
+    ) -> Result<(), ParseErrorKind> {
+        let attributes = tag
+            .attributes
+            .drain(..)
+            .map(|a| Attribute {
+                name: names.get(a.name).clone(),
+                value: a.value.into_string(text),
+                raw: Some(a.span.into()),
+                edited: false,
+            })
+            .collect();
+        let element = Element {
+            name: names.get(tag.name).clone(),
+            attributes,
+            children: Vec::new(),
+            source: self.source,
+            tags: Some(Tags::start(tag.span)),
+            start_dirty: false,
+            content_dirty: false,
+        };
+        if tag.empty {
+            self.push(Node::from(element));
+        } else {
+            self.stack.push((element, self.children.len()));
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, span: Span) {
+        if let Some((mut element, first)) = self.stack.pop() {
+            if let Some(tags) = &mut element.tags {
+                tags.close(span);
+            }
+            element.children = self.children.drain(first..).collect();
+            self.push(Node::from(element));
+        }
+    }
+
+    fn text(&mut self, text: &str, span: Span, value: Option<String>, _: bool) {
+        let node = self.texts.node(text, span, value.as_deref(), self.source);
+        self.push(node);
+    }
+
+    fn markup(&mut self, text: &str, kind: MarkupKind, content: Value, span: Span) {
+        let markup = Markup {
+            value: content.into_string(text).into_boxed_str(),
+            raw: Some(Raw::new(self.source, span)),
+        };
+        self.push(match kind {
+            MarkupKind::CData => Node::CData(markup),
+            MarkupKind::Comment => Node::Comment(markup),
+            MarkupKind::ProcessingInstruction => Node::ProcessingInstruction(markup),
+            MarkupKind::Declaration => Node::Declaration(markup),
+        });
+    }
 }
 
 struct Builder<'a> {
     text: &'a str,
-    source: SourceId,
-    lines: &'a LineIndex,
     options: &'a ParseOptions,
-    /// False: nodes inside the root element are checked and dropped ([`check`]).
-    keep: bool,
+}
+
+/// What the top level held, checked once the whole text is read (as the lossless tree
+/// always did: a syntax error further on is reported first).
+#[derive(Default)]
+struct TopLevel {
+    roots: usize,
+    /// The first text that is not whitespace.
+    stray: Option<Span>,
+    /// The second root element's start, and end once read.
+    second: Option<Span>,
 }
 
 impl<'a> Builder<'a> {
-    fn build(&self) -> Result<Vec<Node>, ParseError> {
+    fn build<S: Sink>(&self, sink: &mut S) -> Result<Scopes<'a>, ParseError> {
+        sink.begin(self.text);
         let mut reader = Reader::from_str(self.text);
         let config = reader.config_mut();
         config.trim_text(false);
@@ -166,14 +419,17 @@ impl<'a> Builder<'a> {
         config.allow_unmatched_ends = false;
         config.allow_dangling_amp = false;
 
-        let mut top: Vec<Node> = Vec::new();
-        // The open elements, each with where its children start in `children`: the children
-        // of all open elements share one vector and move to their element, at its end tag,
-        // in one allocation of the exact size.
-        let mut stack: Vec<(Element, usize)> = Vec::new();
-        let mut children: Vec<Node> = Vec::new();
+        // The open elements: name and start tag.
+        let mut open: Vec<(u32, Span)> = Vec::new();
+        let mut top = TopLevel::default();
         let mut scopes = Scopes::default();
-        let mut texts = Texts::default();
+        // quick-xml splits text at every reference: the run is gathered and handed on as
+        // one text when something else comes. Its span, and its value when that is not the
+        // text at the span.
+        let mut run: Option<(Span, Option<String>)> = None;
+        // Buffers reused from one start tag to the next.
+        let mut attributes: Vec<ReadAttribute> = Vec::new();
+        let mut spans: Vec<Span> = Vec::new();
         loop {
             let start = pos(reader.buffer_position());
             let event = match reader.read_event() {
@@ -184,86 +440,150 @@ impl<'a> Builder<'a> {
                 }
             };
             let span = Span::new(start, pos(reader.buffer_position()));
-            // quick-xml splits text at every reference: the run is gathered and becomes one
-            // Text node when something else comes.
+            let empty = matches!(event, Event::Empty(_));
             match &event {
                 Event::Text(_) => {
                     // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF.
                     let raw = &self.text[span.range()];
                     if raw.contains('\r') {
                         let value = raw.replace("\r\n", "\n").replace('\r', "\n");
-                        texts.push(self.text, Some(&value), span);
+                        self.gather(&mut run, Some(&value), span);
                     } else {
-                        texts.push(self.text, None, span);
+                        self.gather(&mut run, None, span);
                     }
                     continue;
                 }
                 Event::GeneralRef(r) => {
-                    texts.push(self.text, Some(&self.reference(r, span)?), span);
+                    self.gather(&mut run, Some(&self.reference(r, span)?), span);
                     continue;
                 }
                 _ => {
-                    if let Some(text) = texts.take(self.text, self.source) {
-                        match stack.last() {
-                            Some(_) if self.keep => children.push(text),
-                            Some(_) => {}
-                            None => top.push(text),
-                        }
+                    if let Some((at, value)) = run.take() {
+                        self.flush(sink, &mut top, at, value, !open.is_empty());
                     }
                 }
             }
-            let node = match event {
-                Event::Start(e) => {
-                    self.check_depth(stack.len(), span)?;
-                    stack.push((self.element(&mut scopes, &e, span)?, children.len()));
-                    continue;
-                }
-                Event::Empty(e) => {
-                    self.check_depth(stack.len(), span)?;
-                    let element = self.element(&mut scopes, &e, span)?;
-                    scopes.close();
-                    Node::from(element)
+            match event {
+                Event::Start(e) | Event::Empty(e) => {
+                    self.check_depth(open.len(), span)?;
+                    let name = self.element(&mut scopes, &e, span, &mut attributes, &mut spans)?;
+                    if empty {
+                        scopes.close();
+                    }
+                    if open.is_empty() {
+                        top.root(span);
+                    }
+                    if !empty {
+                        open.push((name, span));
+                    }
+                    let tag = Tag {
+                        name,
+                        attributes: &mut attributes,
+                        span,
+                        empty,
+                    };
+                    sink.start(self.text, &scopes, tag)
+                        .map_err(|kind| self.err(span, kind))?;
                 }
                 Event::End(_) => {
-                    let Some((mut element, first)) = stack.pop() else {
+                    if open.pop().is_none() {
                         return Err(
                             self.err(span, ParseErrorKind::Syntax("unmatched end tag".into()))
                         );
-                    };
-                    scopes.close();
-                    if let Some(tags) = &mut element.tags {
-                        tags.close(span);
                     }
-                    element.children = children.drain(first..).collect();
-                    Node::from(element)
+                    scopes.close();
+                    if open.is_empty() {
+                        top.closed(span);
+                    }
+                    sink.end(span);
                 }
                 // Gathered above.
-                Event::Text(_) | Event::GeneralRef(_) => continue,
-                Event::CData(c) => Node::CData(self.markup(&c.into_inner(), span)),
-                Event::Comment(c) => Node::Comment(self.markup(&c.into_inner(), span)),
-                Event::PI(p) => Node::ProcessingInstruction(self.markup(&p.into_inner(), span)),
-                Event::Decl(d) => Node::Declaration(self.markup(&d, span)),
+                Event::Text(_) | Event::GeneralRef(_) => {}
+                Event::CData(c) => self.markup(sink, MarkupKind::CData, &c.into_inner(), span),
+                Event::Comment(c) => self.markup(sink, MarkupKind::Comment, &c.into_inner(), span),
+                Event::PI(p) => {
+                    self.markup(
+                        sink,
+                        MarkupKind::ProcessingInstruction,
+                        &p.into_inner(),
+                        span,
+                    );
+                }
+                Event::Decl(d) => self.markup(sink, MarkupKind::Declaration, &d, span),
                 Event::DocType(_) => return Err(self.err(span, ParseErrorKind::Dtd)),
                 Event::Eof => break,
-            };
-            match stack.last() {
-                Some(_) if self.keep => children.push(node),
-                Some(_) => {}
-                None => top.push(node),
             }
         }
-        if let Some((open, _)) = stack.pop() {
-            let span = open.start_span().unwrap_or_default();
+        self.finish(&open, &top, &scopes)?;
+        Ok(scopes)
+    }
+
+    // What can only be refused at the end: an element never closed, text around the root,
+    // no root or a second one.
+    fn finish(
+        &self,
+        open: &[(u32, Span)],
+        top: &TopLevel,
+        scopes: &Scopes<'_>,
+    ) -> Result<(), ParseError> {
+        if let Some((name, span)) = open.last() {
             return Err(self.err(
-                span,
+                *span,
                 ParseErrorKind::Syntax(format!(
                     "element <{}> is never closed",
-                    open.name.qualified()
+                    scopes.get(*name).qualified()
                 )),
             ));
         }
-        self.check_top_level(&top)?;
-        Ok(top)
+        if let Some(stray) = top.stray {
+            return Err(self.err(
+                stray,
+                ParseErrorKind::Syntax("text outside the root element".into()),
+            ));
+        }
+        if top.roots != 1 {
+            let at = top
+                .second
+                .unwrap_or(Span::new(self.text.len(), self.text.len()));
+            return Err(self.err(at, ParseErrorKind::NoRoot));
+        }
+        Ok(())
+    }
+
+    // A text run read: handed on, and remembered when it stands outside the root element.
+    fn flush<S: Sink>(
+        &self,
+        sink: &mut S,
+        top: &mut TopLevel,
+        at: Span,
+        value: Option<String>,
+        inside: bool,
+    ) {
+        if !inside && top.stray.is_none() {
+            let read = value.as_deref().unwrap_or(&self.text[at.range()]);
+            if !read.trim().is_empty() {
+                top.stray = Some(at);
+            }
+        }
+        sink.text(self.text, at, value, inside);
+    }
+
+    fn markup<S: Sink>(&self, sink: &mut S, kind: MarkupKind, content: &[u8], span: Span) {
+        sink.markup(self.text, kind, self.content(content), span);
+    }
+
+    // Adds a piece to the text run: `value` is what the text at `span` reads as; `None`
+    // when it is the text itself.
+    fn gather(&self, run: &mut Option<(Span, Option<String>)>, value: Option<&str>, span: Span) {
+        match run {
+            Some((at, owned)) if at.end == span.start => {
+                let text = self.text;
+                let gathered = owned.get_or_insert_with(|| text[at.range()].to_string());
+                gathered.push_str(value.unwrap_or(&text[span.range()]));
+                at.end = span.end;
+            }
+            _ => *run = Some((span, value.map(str::to_string))),
+        }
     }
 
     fn check_depth(&self, depth: usize, span: Span) -> Result<(), ParseError> {
@@ -278,57 +598,61 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn check_top_level(&self, top: &[Node]) -> Result<(), ParseError> {
-        let mut roots = 0;
-        for node in top {
-            match node {
-                Node::Element(_) => roots += 1,
-                Node::Text(t) if !t.is_whitespace() => {
-                    return Err(self.err(
-                        t.raw.map(Raw::span).unwrap_or_default(),
-                        ParseErrorKind::Syntax("text outside the root element".into()),
-                    ));
-                }
-                _ => {}
-            }
-        }
-        if roots == 1 {
-            Ok(())
-        } else {
-            let at = top
-                .iter()
-                .filter_map(Node::as_element)
-                .nth(1)
-                .and_then(Element::span)
-                .unwrap_or(Span::new(self.text.len(), self.text.len()));
-            Err(self.err(at, ParseErrorKind::NoRoot))
-        }
-    }
-
     // A start tag: its namespace declarations open a scope (closed by the caller at the end
-    // tag), then the element and attribute names are resolved in it. Repeated attributes are
-    // found with a hash set: an element with 100 000 attributes is read in linear time.
+    // tag), then the element and attribute names are resolved in it, the attributes left in
+    // `read`. Repeated attributes are found with a hash set: an element with 100 000
+    // attributes is read in linear time.
     fn element(
         &self,
         scopes: &mut Scopes<'a>,
         start: &BytesStart<'_>,
         span: Span,
-    ) -> Result<Element, ParseError> {
-        let raw_attrs = attribute_spans(self.text, span);
-        let mut read: Vec<(&str, String, Span)> = Vec::new();
-        let mut seen = HashSet::new();
+        read: &mut Vec<ReadAttribute>,
+        spans: &mut Vec<Span>,
+    ) -> Result<u32, ParseError> {
+        read.clear();
+        spans.clear();
+        let element = self.span_of(start.name().into_inner(), span)?;
+        // Each attribute's span runs from the end of what precedes it (so it has the
+        // whitespace before it) to its closing quote; when quick-xml's slices do not show
+        // that (or on error), the start tag is split by `attribute_spans`.
+        let mut previous = element.end;
+        // Made only for a start tag of more than 16 attributes (a new set draws its keys
+        // from a thread-local: not a cost to pay per element).
+        let mut seen: Option<HashSet<&str>> = None;
         for (index, attr) in start.attributes().with_checks(false).enumerate() {
-            let attr_span = raw_attrs.get(index).copied().unwrap_or(span);
+            let quoted = match &attr {
+                Ok(a) if spans.is_empty() => self.offset(&a.value).and_then(|at| {
+                    let end = at + a.value.len();
+                    matches!(self.text.as_bytes().get(end), Some(b'"' | b'\''))
+                        .then_some(Span::new(previous, end + 1))
+                }),
+                _ => None,
+            };
+            let attr_span = if let Some(quoted) = quoted {
+                quoted
+            } else {
+                if spans.is_empty() {
+                    attribute_spans(self.text, span, spans);
+                }
+                spans.get(index).copied().unwrap_or(span)
+            };
+            previous = attr_span.end;
             let attr =
                 attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
-            let key = self.slice(attr.key.into_inner());
+            let key_span = self.span_of(attr.key.into_inner(), attr_span)?;
+            let key = &self.text[key_span.range()];
             // A few attributes are compared directly; beyond, through a set of them all.
             let repeated = if read.len() < 16 {
-                read.iter().any(|(k, _, _)| *k == key)
+                scopes.steps += read.len() as u64;
+                read.iter()
+                    .any(|a| same_text(&self.text[a.key.range()], key))
             } else {
-                if seen.is_empty() {
-                    seen.extend(read.iter().map(|(k, _, _)| *k));
-                }
+                let seen = seen.get_or_insert_with(|| {
+                    scopes.steps += read.len() as u64;
+                    read.iter().map(|a| &self.text[a.key.range()]).collect()
+                });
+                scopes.steps += 1;
                 !seen.insert(key)
             };
             if repeated {
@@ -338,15 +662,22 @@ impl<'a> Builder<'a> {
                 ));
             }
             let value = self.value(&attr, attr_span)?;
-            read.push((key, value, attr_span));
+            read.push(ReadAttribute {
+                key: key_span,
+                name: 0,
+                value,
+                span: attr_span,
+            });
         }
-        let declarations = read.iter().filter_map(|(key, value, _)| {
-            let prefix = if *key == "xmlns" {
+        let text = self.text;
+        let declarations = read.iter().filter_map(|a| {
+            let key = &text[a.key.range()];
+            let prefix = if key == "xmlns" {
                 ""
             } else {
                 key.strip_prefix("xmlns:")?
             };
-            Some((prefix, value.as_str()))
+            Some((prefix, a.value.as_str(text)))
         });
         scopes.open(declarations).map_err(|e| {
             self.err(
@@ -354,55 +685,60 @@ impl<'a> Builder<'a> {
                 ParseErrorKind::Syntax(quick_xml::Error::Namespace(e).to_string()),
             )
         })?;
-        let name = self.name(scopes, self.slice(start.name().into_inner()), true, span)?;
-        let mut attributes = Vec::with_capacity(read.len());
-        for (key, value, attr_span) in read {
-            let name = if key == "xmlns" || key.starts_with("xmlns:") {
+        let name = self.name(scopes, &text[element.range()], true, span)?;
+        for attr in read.iter_mut() {
+            let key: &'a str = &text[attr.key.range()];
+            attr.name = if key == "xmlns" || key.starts_with("xmlns:") {
                 let (prefix, local) = match key.split_once(':') {
-                    Some((_, local)) => (Some(scopes.name("xmlns")), scopes.name(local)),
-                    None => (None, scopes.name("xmlns")),
+                    Some((prefix, local)) => (Some(prefix), local),
+                    None => (None, key),
                 };
-                Name::from(NameParts {
-                    prefix,
-                    local,
-                    namespace: Some(scopes.intern(XMLNS_NAMESPACE)),
-                })
+                let namespace = Some(scopes.intern(XMLNS_NAMESPACE));
+                scopes.qualified(key, prefix, local, namespace)
             } else {
-                self.name(scopes, key, false, attr_span)?
+                self.name(scopes, key, false, attr.span)?
             };
-            attributes.push(Attribute {
-                name,
-                value,
-                raw: Some(attr_span.into()),
-                edited: false,
-            });
         }
-        Ok(Element {
-            name,
-            attributes,
-            children: Vec::new(),
-            source: self.source,
-            tags: Some(Tags::start(span)),
-            start_dirty: false,
-            content_dirty: false,
-        })
+        Ok(name)
     }
 
     // An attribute value as XML reads it: normalised (§3.3.3), references resolved.
-    fn value(&self, attr: &XmlAttribute<'_>, span: Span) -> Result<String, ParseError> {
+    fn value(&self, attr: &XmlAttribute<'_>, span: Span) -> Result<Value, ParseError> {
+        // Most values have no reference, no whitespace to normalise and no character that
+        // needs a closer look: one pass over the bytes tells, and the value is its text.
+        let plain = |b: &u8| *b != b'&' && *b >= 0x20 && *b != 0xEF;
+        if attr.value.iter().all(plain)
+            && let Some(at) = self.offset(&attr.value)
+        {
+            return Ok(Value::Raw(Span::new(at, at + attr.value.len())));
+        }
         let literal = normalize_attribute(self.slice(&attr.value));
         let value = unescape(&literal).map_err(|e| self.err(span, value_error_kind_escape(&e)))?;
         check_char_refs(&value).map_err(|kind| self.err(span, kind))?;
-        Ok(value.into_owned())
+        Ok(match value {
+            Cow::Borrowed(v) => match self.offset(v.as_bytes()) {
+                Some(at) => Value::Raw(Span::new(at, at + v.len())),
+                None => Value::Decoded(v.to_string()),
+            },
+            Cow::Owned(v) => Value::Decoded(v),
+        })
+    }
+
+    // The content of markup: where it is in the text.
+    fn content(&self, part: &[u8]) -> Value {
+        match self.offset(part) {
+            Some(at) => Value::Raw(Span::new(at, at + part.len())),
+            None => Value::Decoded(lossy(part)),
+        }
     }
 
     fn name(
         &self,
         scopes: &mut Scopes<'a>,
-        qualified: &str,
+        qualified: &'a str,
         element: bool,
         span: Span,
-    ) -> Result<Name, ParseError> {
+    ) -> Result<u32, ParseError> {
         if let Some(known) = scopes.recent(qualified, element) {
             return Ok(known);
         }
@@ -420,13 +756,9 @@ impl<'a> Builder<'a> {
                 ));
             }
         };
-        // Names are remembered by their place in the text (always, for a reader over it).
-        let Some(key) = self.anchored(qualified.as_bytes()) else {
-            return Ok(Name::new(prefix, local, namespace.as_deref()));
-        };
-        let name = scopes.qualified(key, prefix, local, namespace);
-        scopes.remember(key, element, &name);
-        Ok(name)
+        let id = scopes.qualified(qualified, prefix, local, namespace);
+        scopes.remember(qualified, element, id);
+        Ok(id)
     }
 
     fn reference(
@@ -453,47 +785,68 @@ impl<'a> Builder<'a> {
     where
         'a: 's,
     {
-        self.anchored(part).unwrap_or_else(|| text(part))
+        match self.offset(part) {
+            Some(at) => &self.text[at..at + part.len()],
+            None => text(part),
+        }
     }
 
-    // `part` as the same bytes of `self.text`, when it is a part of it.
-    fn anchored(&self, part: &[u8]) -> Option<&'a str> {
+    // Where `part` is in `self.text`, when it is a part of it (a reader over a `&str` hands
+    // back parts of it, cut at ASCII delimiters).
+    fn offset(&self, part: &[u8]) -> Option<usize> {
         let start = (part.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
-        let text: &'a str = self.text;
-        text.get(start..start.checked_add(part.len())?)
+        self.text.get(start..start.checked_add(part.len())?)?;
+        Some(start)
     }
 
-    fn raw(&self, span: Span) -> Raw {
-        Raw::new(self.source, span)
-    }
-
-    fn markup(&self, content: &[u8], span: Span) -> Markup {
-        Markup {
-            value: lossy(content).into_boxed_str(),
-            raw: Some(self.raw(span)),
+    // The span of a name quick-xml cut from the text (always, for a reader over it).
+    fn span_of(&self, part: &[u8], at: Span) -> Result<Span, ParseError> {
+        match self.offset(part) {
+            Some(start) => Ok(Span::new(start, start + part.len())),
+            None => Err(self.err(
+                at,
+                ParseErrorKind::Syntax("a name outside the text read".into()),
+            )),
         }
     }
 
     fn err(&self, span: Span, kind: ParseErrorKind) -> ParseError {
-        error_at(self.text, self.lines, span, kind)
+        error_at(self.text, span, kind)
     }
 }
 
-fn error_at(text: &str, lines: &LineIndex, span: Span, kind: ParseErrorKind) -> ParseError {
+impl TopLevel {
+    fn root(&mut self, tag: Span) {
+        self.roots += 1;
+        if self.roots == 2 {
+            self.second = Some(tag);
+        }
+    }
+
+    // The end tag of a top-level element.
+    fn closed(&mut self, tag: Span) {
+        if self.roots == 2
+            && let Some(second) = &mut self.second
+            && second.end < tag.end
+        {
+            second.end = tag.end;
+        }
+    }
+}
+
+// The index of lines is made for the error only: a successful read never needs it.
+fn error_at(text: &str, span: Span, kind: ParseErrorKind) -> ParseError {
     ParseError {
         kind,
         span,
-        position: lines.position(text, span.start),
+        position: LineIndex::new(text).position(text, span.start),
     }
 }
 
-/// The text run being read (quick-xml splits text at every reference), and the last
-/// indentations seen: whitespace between elements repeats across a descriptor, and is
-/// stored once.
+/// The last indentations and short values seen: whitespace between elements repeats across
+/// a descriptor, and is stored once.
 #[derive(Default)]
 struct Texts {
-    /// The span of the run, and its value when it is not the span's text as it stands.
-    run: Option<(Span, Option<String>)>,
     recent: Vec<Arc<str>>,
     next: usize,
     /// The last short values seen (`10`, `true`, `byte * 2^20`, a network's name): kept
@@ -508,23 +861,9 @@ impl Texts {
     /// The longest value shared through the recent list.
     const SHORT: usize = 16;
 
-    /// Adds a piece: `value` is what the text at `span` reads as; `None` when it is the
-    /// text itself.
-    fn push(&mut self, text: &str, value: Option<&str>, span: Span) {
-        match &mut self.run {
-            Some((at, owned)) if at.end == span.start => {
-                let run = owned.get_or_insert_with(|| text[at.range()].to_string());
-                run.push_str(value.unwrap_or(&text[span.range()]));
-                at.end = span.end;
-            }
-            _ => self.run = Some((span, value.map(str::to_string))),
-        }
-    }
-
-    /// The run read so far as one Text node.
-    fn take(&mut self, text: &str, source: SourceId) -> Option<Node> {
-        let (span, owned) = self.run.take()?;
-        let run = owned.as_deref().unwrap_or(&text[span.range()]);
+    /// A run of text as one Text node.
+    fn node(&mut self, text: &str, span: Span, owned: Option<&str>, source: SourceId) -> Node {
+        let run = owned.unwrap_or(&text[span.range()]);
         let value = if run.bytes().all(|b| b.is_ascii_whitespace()) {
             Self::shared(&mut self.recent, &mut self.next, run)
         } else if run.len() <= Self::SHORT {
@@ -532,10 +871,10 @@ impl Texts {
         } else {
             Arc::from(run)
         };
-        Some(Node::Text(Text {
+        Node::Text(Text {
             value,
             raw: Some(Raw::new(source, span)),
-        }))
+        })
     }
 
     // The shared copy of `run` in a list of recent ones (replaced in turn).
@@ -583,6 +922,12 @@ fn normalize_attribute(literal: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn check_char_refs(value: &str) -> Result<(), ParseErrorKind> {
+    // Only control characters and U+FFFE/U+FFFF (bytes EF BF BE/BF) are not XML
+    // characters in a `str`: most values are scanned a byte at a time, without decoding.
+    let suspect = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || *b == 0xEF;
+    if !value.as_bytes().iter().any(suspect) {
+        return Ok(());
+    }
     match escape::first_non_xml_char(value) {
         Some(c) => Err(ParseErrorKind::InvalidCharRef(format!("#x{:X}", c as u32))),
         None => Ok(()),
@@ -607,23 +952,23 @@ fn pos(p: u64) -> usize {
     usize::try_from(p).unwrap_or(usize::MAX)
 }
 
-/// Splits the raw start tag at `tag` into one span per attribute, each including the
-/// whitespace before it, so an unedited attribute keeps its quotes and spacing.
-fn attribute_spans(text: &str, tag: Span) -> Vec<Span> {
+/// Splits the raw start tag at `tag` into one span per attribute (in `spans`), each
+/// including the whitespace before it, so an unedited attribute keeps its quotes and spacing.
+fn attribute_spans(text: &str, tag: Span, spans: &mut Vec<Span>) {
+    spans.clear();
     let bytes = text.as_bytes();
     let end = tag.end;
     let mut i = tag.start + 1;
     while i < end && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' && bytes[i] != b'/' {
         i += 1;
     }
-    let mut spans = Vec::new();
     loop {
         let seg = i;
         while i < end && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
         if i >= end || bytes[i] == b'>' || bytes[i] == b'/' {
-            return spans;
+            return;
         }
         while i < end && bytes[i] != b'=' {
             i += 1;
@@ -633,7 +978,7 @@ fn attribute_spans(text: &str, tag: Span) -> Vec<Span> {
             i += 1;
         }
         if i >= end {
-            return spans;
+            return;
         }
         let quote = bytes[i];
         i += 1;

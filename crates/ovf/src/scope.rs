@@ -3,6 +3,7 @@
 //! element with 50 000 declarations and 50 000 prefixed attributes is read in linear time
 //! (quick-xml's resolver searches its bindings linearly: quadratic on such an element).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -27,6 +28,8 @@ pub(crate) enum Resolved {
 
 /// The bindings in scope, and the URIs and names seen (interned: a document binds a handful
 /// of URIs to thousands of names, and spells a few dozen names on thousands of elements).
+/// Every name read gets an id, its index in [`Scopes::names`]: the lossless tree clones the
+/// [`Name`], the compact tree keeps the id.
 #[derive(Default)]
 pub(crate) struct Scopes<'t> {
     /// Prefix (`""` for the default namespace) → the URIs bound to it, innermost last;
@@ -34,18 +37,32 @@ pub(crate) struct Scopes<'t> {
     bound: HashMap<Box<str>, Vec<Option<Arc<str>>>>,
     /// For every open element, the prefixes it declared.
     open: Vec<Vec<Box<str>>>,
+    /// The URIs and name parts interned here when [`Shared`] is full.
     uris: HashSet<Arc<str>>,
-    /// The names read, by spelling, in the namespace the spelling was first bound to (a
-    /// prefix bound to another URI in another scope makes names that are not shared).
-    names: HashMap<&'t str, Name>,
+    /// Every name read, by id.
+    table: Vec<Name>,
+    /// For each name of the thread's ([`Shared`], by its index there), its id here plus
+    /// one (0: not read in this document yet).
+    local: Vec<u32>,
+    /// The ids of the names read that [`Shared`] has no room for, by spelling, in the
+    /// namespace the spelling was first bound to (a prefix bound to another URI in another
+    /// scope makes names that are not shared).
+    spellings: HashMap<&'t str, u32>,
     /// The names last resolved, in a fixed table indexed by a cheap hash of the spelling:
     /// a descriptor spells a few dozen names thousands of times, and a hit costs one
     /// comparison instead of two hash-map lookups. Emptied whenever a scope with
     /// declarations opens or closes (a prefix may then mean another namespace). Its size
     /// is fixed, so no input makes it cost more than a miss.
-    recent: Vec<Option<(&'t str, bool, Name)>>,
-    /// Scopes with declarations opened or closed since `recent` was last emptied.
-    changed: bool,
+    /// Each slot holds the generation it was filled in: a slot of an older one is empty.
+    recent: Vec<(u32, &'t str, bool, u32)>,
+    /// The bindings of the prefixes last resolved, by a cheap hash of the prefix, each with
+    /// the generation it was read in (as `recent`).
+    prefixes: Vec<(u32, &'t str, Option<Arc<str>>)>,
+    /// The generation of `recent` and `prefixes`: a new one whenever a scope with declarations opens or
+    /// closes (emptying the table in one step).
+    generation: u32,
+    /// Bindings pushed, popped and looked up: linear in the input (tests count them).
+    pub(crate) steps: u64,
 }
 
 impl<'t> Scopes<'t> {
@@ -69,11 +86,14 @@ impl<'t> Scopes<'t> {
                 }
                 _ => {}
             }
+            self.steps += 1;
             let uri = (!uri.is_empty()).then(|| self.intern(uri));
             self.bound.entry(prefix.into()).or_default().push(uri);
             declared.push(prefix.into());
         }
-        self.changed |= !declared.is_empty();
+        if !declared.is_empty() {
+            self.renew();
+        }
         self.open.push(declared);
         Ok(())
     }
@@ -81,8 +101,11 @@ impl<'t> Scopes<'t> {
     /// Closes the innermost scope.
     pub(crate) fn close(&mut self) {
         let declared = self.open.pop().unwrap_or_default();
-        self.changed |= !declared.is_empty();
+        if !declared.is_empty() {
+            self.renew();
+        }
         for prefix in declared {
+            self.steps += 1;
             if let Some(stack) = self.bound.get_mut(&prefix) {
                 stack.pop();
             }
@@ -91,78 +114,168 @@ impl<'t> Scopes<'t> {
 
     /// The namespace of `prefix` (`None`: unprefixed); `element`: the default namespace
     /// applies (element names), or not (attribute names).
-    pub(crate) fn resolve(&mut self, prefix: Option<&str>, element: bool) -> Resolved {
+    pub(crate) fn resolve(&mut self, prefix: Option<&'t str>, element: bool) -> Resolved {
+        self.steps += 1;
         let key = match prefix {
             None if !element => return Resolved::Unbound,
             None => "",
-            Some("xml") => return Resolved::Bound(self.intern(XML_NAMESPACE)),
-            Some("xmlns") => return Resolved::Bound(self.intern(XMLNS_NAMESPACE)),
+            Some(p) if same_text(p, "xml") => return Resolved::Bound(self.intern(XML_NAMESPACE)),
+            Some(p) if same_text(p, "xmlns") => {
+                return Resolved::Bound(self.intern(XMLNS_NAMESPACE));
+            }
             Some(p) => p,
         };
-        match self.bound.get(key).and_then(|s| s.last()) {
-            Some(Some(uri)) => Resolved::Bound(Arc::clone(uri)),
-            _ if prefix.is_none() => Resolved::Unbound,
-            _ => Resolved::Unknown,
+        // A descriptor uses a handful of prefixes: each one's binding is remembered until a
+        // scope with declarations opens or closes.
+        let at = slot(key, Self::PREFIX_BITS);
+        let bound = match self.prefixes.get(at) {
+            Some((g, p, uri)) if *g == self.generation && same_text(p, key) => uri.clone(),
+            _ => {
+                let uri = self
+                    .bound
+                    .get(key)
+                    .and_then(|s| s.last())
+                    .cloned()
+                    .flatten();
+                self.tables();
+                self.prefixes[at] = (self.generation, key, uri.clone());
+                uri
+            }
+        };
+        match bound {
+            Some(uri) => Resolved::Bound(uri),
+            None if prefix.is_none() => Resolved::Unbound,
+            None => Resolved::Unknown,
         }
     }
+
+    // Makes the `recent` and `prefixes` tables (generation 0 is never current: their slots
+    // start empty).
+    fn tables(&mut self) {
+        if self.recent.is_empty() {
+            self.recent.resize(Self::RECENT, (0, "", false, 0));
+            self.prefixes.resize(1 << Self::PREFIX_BITS, (0, "", None));
+            self.generation = self.generation.max(1);
+        }
+    }
+
+    /// Slots of the `prefixes` table.
+    const PREFIX_BITS: u32 = 4;
 
     /// How many spellings have their names shared.
     const SHARED_SPELLINGS: usize = 4096;
 
-    /// Slots of the `recent` table.
-    const RECENT: usize = 64;
+    /// Slots of the `recent` table (a power of two: `slot` takes the top bits).
+    const RECENT_BITS: u32 = 8;
+    const RECENT: usize = 1 << Self::RECENT_BITS;
 
-    /// The name spelled `qualified` (an element's: `element`) as last resolved, if the scope
-    /// has not changed since.
-    pub(crate) fn recent(&mut self, qualified: &str, element: bool) -> Option<Name> {
-        if std::mem::take(&mut self.changed) {
-            self.recent.iter_mut().for_each(|slot| *slot = None);
-        }
-        match self.recent.get(slot(qualified))? {
-            Some((q, e, name)) if *e == element && **q == *qualified => Some(name.clone()),
+    /// The id of the name spelled `qualified` (an element's: `element`) as last resolved, if
+    /// the scope has not changed since.
+    pub(crate) fn recent(&self, qualified: &str, element: bool) -> Option<u32> {
+        match self.recent.get(slot(qualified, Self::RECENT_BITS))? {
+            (g, q, e, id) if *g == self.generation && *e == element && same_text(q, qualified) => {
+                Some(*id)
+            }
             _ => None,
         }
     }
 
-    /// Remembers `name` as what `qualified` resolves to in the current scope.
-    pub(crate) fn remember(&mut self, qualified: &'t str, element: bool, name: &Name) {
-        if self.recent.is_empty() {
-            self.recent.resize(Self::RECENT, None);
-        }
-        let at = slot(qualified);
-        self.recent[at] = Some((qualified, element, name.clone()));
+    /// Remembers `id` as what `qualified` resolves to in the current scope.
+    pub(crate) fn remember(&mut self, qualified: &'t str, element: bool, id: u32) {
+        self.tables();
+        let at = slot(qualified, Self::RECENT_BITS);
+        self.recent[at] = (self.generation, qualified, element, id);
     }
 
-    /// The shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
+    // Empties `recent`: the prefixes in scope changed.
+    fn renew(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // After 2^32 changes: the slots of generation 0 are emptied for real.
+            self.recent.iter_mut().for_each(|slot| slot.0 = u32::MAX);
+            self.prefixes.iter_mut().for_each(|slot| slot.0 = u32::MAX);
+            self.generation = 1;
+        }
+    }
+
+    /// The id of the shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
     pub(crate) fn qualified(
         &mut self,
         qualified: &'t str,
         prefix: Option<&str>,
         local: &str,
         namespace: Option<Arc<str>>,
-    ) -> Name {
+    ) -> u32 {
         let same = |n: &Name| match (&n.namespace, &namespace) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             (None, None) => true,
             _ => false,
         };
-        let known = self.names.get(qualified);
-        if let Some(known) = known.filter(|n| same(n)) {
-            return known.clone();
+        // The thread's names first: a name read before (in this document or another) is
+        // found with one lookup, and its id here through `local`, without hashing.
+        match Shared::name(qualified, prefix, local, &same, &self.local) {
+            Some(Found::Here(id)) => return id,
+            Some(Found::New(global, name)) => {
+                let id = self.add(name);
+                let slot = global as usize;
+                if self.local.len() <= slot {
+                    self.local.resize(slot + 1, 0);
+                }
+                self.local[slot] = id + 1;
+                return id;
+            }
+            None => {}
         }
-        let first = known.is_none();
+        let known = self.spellings.get(qualified).copied();
+        if let Some(id) = known
+            && self.table.get(id as usize).is_some_and(same)
+        {
+            return id;
+        }
         let name = Name::from(NameParts {
             prefix: prefix.map(|p| self.name(p)),
             local: self.name(local),
             namespace,
         });
+        let id = self.add(name.clone());
+        if let Some(global) = Shared::remember(qualified, name) {
+            let slot = global as usize;
+            if self.local.len() <= slot {
+                self.local.resize(slot + 1, 0);
+            }
+            self.local[slot] = id + 1;
+            return id;
+        }
         // A descriptor spells a few hundred names at most; past that, names are not kept
         // for sharing (a hostile element with 100 000 distinct attributes would otherwise pay
         // a key per name).
-        if first && self.names.len() < Self::SHARED_SPELLINGS {
-            self.names.insert(qualified, name.clone());
+        if known.is_none() && self.spellings.len() < Self::SHARED_SPELLINGS {
+            self.spellings.insert(qualified, id);
         }
-        name
+        id
+    }
+
+    /// The id of a name that is not shared by spelling.
+    pub(crate) fn add(&mut self, name: Name) -> u32 {
+        // Ids stay below the text's length (one per name read at most), which the reader
+        // keeps below 4 GiB.
+        let id = u32::try_from(self.table.len()).unwrap_or(u32::MAX);
+        if self.table.capacity() == 0 {
+            // A descriptor spells a hundred names or so.
+            self.table.reserve(128);
+        }
+        self.table.push(name);
+        id
+    }
+
+    /// The name of `id`.
+    pub(crate) fn get(&self, id: u32) -> &Name {
+        &self.table[id as usize]
+    }
+
+    /// Every name read, by id.
+    pub(crate) fn into_names(self) -> Vec<Name> {
+        self.table
     }
 
     /// The shared part of a name spelled `text`.
@@ -170,10 +283,14 @@ impl<'t> Scopes<'t> {
         Sym::shared(&self.intern(text))
     }
 
-    /// The shared copy of `uri` (or of any text: names share the same set).
+    /// The shared copy of `uri` (or of any text: names share the same set): the thread's
+    /// ([`Shared`]), or this document's when that one is full.
     pub(crate) fn intern(&mut self, uri: &str) -> Arc<str> {
         if let Some(known) = self.uris.get(uri) {
             return Arc::clone(known);
+        }
+        if let Some(shared) = Shared::intern(uri) {
+            return shared;
         }
         let new: Arc<str> = Arc::from(uri);
         self.uris.insert(Arc::clone(&new));
@@ -181,19 +298,156 @@ impl<'t> Scopes<'t> {
     }
 }
 
-// The `recent` slot of a spelling: a few of its bytes mixed (not a defence against chosen
-// collisions, which only cost misses).
-fn slot(qualified: &str) -> usize {
+thread_local! {
+    static SHARED: RefCell<Shared> = RefCell::new(Shared::default());
+}
+
+/// The URIs and names the documents read by one thread share: descriptors spell the same
+/// few hundred names in the same namespaces, and a document read after another finds them
+/// made (no allocation, one lookup). Bounded in entries and in the length of each, so no
+/// input makes it hold more than a few hundred KiB; entries are never removed (a URI keeps
+/// one `Arc` for the thread's life, so names compare their namespaces by pointer).
+/// A name [`Shared`] knows.
+enum Found {
+    /// Read in this document already: its id.
+    Here(u32),
+    /// Not yet: its index in the thread's names, and the name.
+    New(u32, Name),
+}
+
+#[derive(Default)]
+struct Shared {
+    uris: HashSet<Arc<str>>,
+    /// By spelling: the indexes in `names` of that spelling (one per namespace it was
+    /// bound to).
+    spellings: HashMap<Box<str>, Vec<u32>>,
+    names: Vec<Name>,
+    /// The names last found, by a cheap hash of their spelling: index in `names` plus one.
+    recent: Vec<u32>,
+}
+
+impl Shared {
+    /// How many URIs, and how many names, a thread keeps.
+    const ENTRIES: usize = 4096;
+    /// The longest text kept.
+    const LONGEST: usize = 256;
+    /// Slots of `recent`.
+    const RECENT_BITS: u32 = 10;
+    /// The namespaces kept for one spelling.
+    const NAMESPACES: usize = 4;
+
+    // The thread's copy of `text`, made if there is room; `None` when it is full.
+    fn intern(text: &str) -> Option<Arc<str>> {
+        SHARED.with(|shared| {
+            let mut shared = shared.try_borrow_mut().ok()?;
+            if let Some(known) = shared.uris.get(text) {
+                return Some(Arc::clone(known));
+            }
+            if shared.uris.len() >= Self::ENTRIES || text.len() > Self::LONGEST {
+                return None;
+            }
+            let new: Arc<str> = Arc::from(text);
+            shared.uris.insert(Arc::clone(&new));
+            Some(new)
+        })
+    }
+
+    // The name spelled `qualified` (`prefix`:`local`) that is `same`, if the thread has read
+    // it (found in `recent`, without hashing, else by spelling): its id in the document
+    // whose ids by index are `here`, or its index and the name, to be given one.
+    fn name(
+        qualified: &str,
+        prefix: Option<&str>,
+        local: &str,
+        same: &impl Fn(&Name) -> bool,
+        here: &[u32],
+    ) -> Option<Found> {
+        SHARED.with(|shared| {
+            let mut shared = shared.try_borrow_mut().ok()?;
+            let at = slot(qualified, Self::RECENT_BITS);
+            if shared.recent.is_empty() {
+                shared.recent.resize(1 << Self::RECENT_BITS, 0);
+            }
+            let recent = shared.recent[at].checked_sub(1);
+            let index = match recent {
+                Some(index)
+                    if shared.names.get(index as usize).is_some_and(|name| {
+                        same_text(&name.local, local)
+                            && match (name.prefix.as_deref(), prefix) {
+                                (Some(a), Some(b)) => same_text(a, b),
+                                (None, None) => true,
+                                _ => false,
+                            }
+                            && same(name)
+                    }) =>
+                {
+                    index
+                }
+                _ => {
+                    let known = shared.spellings.get(qualified)?;
+                    let index = known
+                        .iter()
+                        .copied()
+                        .find(|&i| shared.names.get(i as usize).is_some_and(same))?;
+                    shared.recent[at] = index + 1;
+                    index
+                }
+            };
+            if let Some(&id) = here.get(index as usize)
+                && id != 0
+            {
+                return Some(Found::Here(id - 1));
+            }
+            let name = shared.names.get(index as usize)?.clone();
+            Some(Found::New(index, name))
+        })
+    }
+
+    // Keeps `name`, spelled `qualified`, for the documents read next: its index, or `None`
+    // when there is no room.
+    fn remember(qualified: &str, name: Name) -> Option<u32> {
+        SHARED.with(|shared| {
+            let mut shared = shared.try_borrow_mut().ok()?;
+            if shared.names.len() >= Self::ENTRIES || qualified.len() > Self::LONGEST {
+                return None;
+            }
+            let index = u32::try_from(shared.names.len()).ok()?;
+            // A spelling is bound to one namespace, seldom two: a few are kept, so that a
+            // lookup compares a few names whatever a hostile input rebinds.
+            if shared
+                .spellings
+                .get(qualified)
+                .is_some_and(|known| known.len() >= Self::NAMESPACES)
+            {
+                return None;
+            }
+            shared.names.push(name);
+            shared
+                .spellings
+                .entry(qualified.into())
+                .or_default()
+                .push(index);
+            Some(index)
+        })
+    }
+}
+
+// The `recent` slot of a spelling: its length, first and last eight bytes mixed by one
+// multiplication (not a defence against chosen collisions, which only cost misses).
+fn slot(qualified: &str, bits: u32) -> usize {
     let b = qualified.as_bytes();
-    let (first, mid, last) = match b {
-        [] => (0, 0, 0),
-        _ => (b[0], b[b.len() / 2], b[b.len() - 1]),
-    };
-    let mixed = b
-        .len()
-        .wrapping_mul(31)
-        .wrapping_add(usize::from(first))
-        .wrapping_add(usize::from(mid).wrapping_mul(7))
-        .wrapping_add(usize::from(last).wrapping_mul(13));
-    mixed % Scopes::RECENT
+    let n = b.len().min(8);
+    let mut tail = [0u8; 8];
+    tail[..n].copy_from_slice(&b[b.len() - n..]);
+    let len = u64::try_from(b.len()).unwrap_or(u64::MAX);
+    let first = u64::from(b.first().copied().unwrap_or(0));
+    let word = u64::from_le_bytes(tail) ^ (len << 56) ^ (first << 48);
+    let mixed = word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits);
+    usize::try_from(mixed).unwrap_or(0)
+}
+
+// `a == b` for the short texts of names, compared in place (a call to `memcmp` costs more
+// than the comparison of a few bytes).
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }

@@ -16,6 +16,7 @@ mod scale;
 mod sealed;
 mod security;
 mod strings;
+mod tree;
 mod validate;
 mod virtualbox;
 

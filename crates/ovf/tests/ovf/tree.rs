@@ -1,0 +1,343 @@
+//! The compact read-only tree (`tern_ovf::Tree`, issue 14) reads what the lossless
+//! `Document` reads: the same elements in the same order with the same names, attributes,
+//! texts and spans on every sample, and the same errors at the same places on malformed
+//! input (one reader feeds both). Hostile shapes stay linear, counted in reader steps.
+
+use std::fmt::Write;
+
+use tern_ovf::{Document, El, Element, Node, NodeRef, ParseOptions, Tree};
+
+// Every sample of the repository and of the reference corpus, as read, with a UTF-8 byte
+// order mark and in UTF-16 (the encodings go through different decoders), and with CR LF
+// line ends (decoded text that is not its raw slice).
+fn inputs() -> Vec<(String, Vec<u8>)> {
+    let mut paths = crate::own_samples();
+    paths.extend(crate::reference_samples().unwrap_or_default());
+    let mut out = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let text = text.trim_start_matches('\u{feff}');
+            let mut bom = b"\xEF\xBB\xBF".to_vec();
+            bom.extend_from_slice(text.as_bytes());
+            out.push((format!("{name} (BOM)"), bom));
+            let utf16: Vec<u8> = std::iter::once(0xFEFF_u16)
+                .chain(text.encode_utf16())
+                .flat_map(u16::to_le_bytes)
+                .collect();
+            out.push((format!("{name} (UTF-16)"), utf16));
+            let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+            out.push((format!("{name} (CR LF)"), crlf.into_bytes()));
+        }
+        out.push((name, bytes));
+    }
+    out
+}
+
+// The two trees agree on `element` and everything under it.
+fn same(path: &str, doc: &Element, tree: El<'_>) {
+    let at = format!("{path}/{}", doc.name().qualified());
+    assert_eq!(tree.name(), doc.name(), "{at}: name");
+    assert_eq!(tree.name().prefix, doc.name().prefix, "{at}: prefix");
+    assert_eq!(tree.span(), doc.span(), "{at}: span");
+    assert_eq!(tree.start_span(), doc.start_span(), "{at}: start tag");
+    let attrs: Vec<_> = tree
+        .attributes()
+        .map(|a| (a.name().clone(), a.value().to_string()))
+        .collect();
+    let expected: Vec<_> = doc
+        .attributes()
+        .iter()
+        .map(|a| (a.name().clone(), a.value().to_string()))
+        .collect();
+    assert_eq!(attrs, expected, "{at}: attributes");
+    for a in doc.attributes() {
+        assert_eq!(
+            tree.attribute(a.name().namespace.as_deref(), &a.name().local),
+            doc.attribute(a.name().namespace.as_deref(), &a.name().local),
+            "{at}: attribute {}",
+            a.name().qualified()
+        );
+    }
+    assert_eq!(tree.text(), doc.text(), "{at}: text");
+    let children: Vec<NodeRef<'_>> = tree.children().collect();
+    assert_eq!(children.len(), doc.children().len(), "{at}: children");
+    for (t, d) in children.iter().zip(doc.children()) {
+        match (t, d) {
+            (NodeRef::Element(t), Node::Element(d)) => same(&at, d, *t),
+            (NodeRef::Text(t), Node::Text(d)) => assert_eq!(*t, d.value(), "{at}: text child"),
+            (NodeRef::CData(t), Node::CData(d))
+            | (NodeRef::Comment(t), Node::Comment(d))
+            | (NodeRef::ProcessingInstruction(t), Node::ProcessingInstruction(d))
+            | (NodeRef::Declaration(t), Node::Declaration(d)) => {
+                assert_eq!(*t, d.value(), "{at}: markup");
+            }
+            (t, d) => panic!("{at}: tree child {t:?}, document child {d:?}"),
+        }
+    }
+    let elements: Vec<_> = tree.elements().map(El::span).collect();
+    let expected: Vec<_> = doc.elements().map(Element::span).collect();
+    assert_eq!(elements, expected, "{at}: elements");
+    for e in doc.elements() {
+        let ns = e.name().namespace.as_deref().unwrap_or_default();
+        assert_eq!(
+            tree.child(ns, &e.name().local).map(El::span),
+            doc.child(ns, &e.name().local).map(Element::span),
+            "{at}: child {}",
+            e.name().qualified()
+        );
+    }
+}
+
+#[test]
+fn the_tree_reads_every_sample_as_the_document_does() {
+    let options = ParseOptions::default();
+    let mut read = 0;
+    for (name, bytes) in inputs() {
+        let (doc, tree) = match (Document::parse(&bytes), Tree::parse(&bytes, &options)) {
+            (Ok(doc), Ok(tree)) => (doc, tree),
+            (Err(a), Err(b)) => {
+                assert_eq!(a, b, "{name}");
+                continue;
+            }
+            (a, b) => panic!("{name}: document {:?}, tree {:?}", a.err(), b.err()),
+        };
+        read += 1;
+        assert_eq!(tree.source(), doc.source(), "{name}");
+        assert_eq!(tree.encoding(), doc.encoding(), "{name}");
+        same(&name, doc.root(), tree.root());
+        let start = tree.root().span().unwrap().start;
+        assert_eq!(tree.position(start), doc.position(start), "{name}");
+        let end = tree.source().len();
+        assert_eq!(tree.position(end), doc.position(end), "{name}");
+        // The owned parse reads the same tree.
+        let owned = Tree::parse_owned(bytes.clone(), &options).unwrap();
+        assert_eq!(owned.source(), tree.source(), "{name}");
+        same(&name, doc.root(), owned.root());
+    }
+    assert!(read > 30, "{read} samples read");
+}
+
+#[test]
+fn the_tree_refuses_what_the_document_refuses_at_the_same_place() {
+    let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
+    for bad in [
+        "",
+        "<a>",
+        "<a></b>",
+        "</a>",
+        "<a/><b/>",
+        "text",
+        "<a>&</a>",
+        "<a b='1' b='2'/>",
+        "<a b=1/>",
+        "<a><!-- x</a>",
+        "<a><b></a>",
+        "<a><b x='1' x='2'/></a>",
+        "<a><p:b/></a>",
+        "<a>\n<x:b/></a>",
+        "<a q:x='1'/>",
+        "<a>&undefined;</a>",
+        "<a>\n  x &xxe; y</a>",
+        "<a b='&xxe;'/>",
+        "<a>&#0;</a>",
+        "<a b='&#1;'/>",
+        "<a/>text",
+        "text<a/>",
+        "<!DOCTYPE a><a/>",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">]>\n<a>&lol;</a>",
+        "<!DOCTYPE a SYSTEM \"file:///etc/passwd\"><a/>",
+        "<a><b>",
+        "<a xmlns:xml='urn:x'/>",
+        "<a xmlns:xmlns='urn:other'/>",
+        "<a xmlns:p='http://www.w3.org/XML/1998/namespace'/>",
+        "<a xmlns:p='http://www.w3.org/2000/xmlns/'/>",
+        "<a xmlns:p='urn:p'><b xmlns:p=''><p:c/></b></a>",
+        "<a><b c='&#1;'/></a>",
+        "\u{feff}<a><![CDATA[x]]></b>",
+    ] {
+        cases.push((format!("{bad:?}"), bad.as_bytes().to_vec()));
+    }
+    cases.push(("not UTF-8".into(), b"<a>\n\xFF</a>".to_vec()));
+    cases.push((
+        "Latin-1".into(),
+        b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE9</a>".to_vec(),
+    ));
+    cases.push(("UTF-32".into(), b"\xFF\xFE\x00\x00<\x00\x00\x00".to_vec()));
+    cases.push((
+        "broken UTF-16".into(),
+        b"\xFF\xFE<\x00a\x00\x00\xD8".to_vec(),
+    ));
+    let deep = "<a>".repeat(300) + &"</a>".repeat(300);
+    cases.push(("300 levels".into(), deep.into_bytes()));
+    let small = ParseOptions {
+        max_size: 10,
+        ..ParseOptions::default()
+    };
+    let shallow = ParseOptions {
+        max_depth: 2,
+        ..ParseOptions::default()
+    };
+    cases.push(("3 levels".into(), b"<a><b><c/></b></a>".to_vec()));
+    for (name, bytes) in &cases {
+        for options in [ParseOptions::default(), small, shallow] {
+            let doc = Document::parse_with(bytes, &options).err();
+            let tree = Tree::parse(bytes, &options).err();
+            assert_eq!(tree, doc, "{name} {options:?}");
+            let owned = Tree::parse_owned(bytes.clone(), &options).err();
+            assert_eq!(owned.map(|f| f.error), doc, "{name} {options:?}");
+        }
+    }
+}
+
+#[test]
+fn a_utf16_descriptor_reads_with_the_positions_of_its_text() {
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<a xmlns='urn:a' x='&lt;é&gt;'>\n  <b>été &amp; hiver</b><!--c--><![CDATA[d]]>\n</a>\n";
+    let bytes: Vec<u8> = std::iter::once(0xFEFF_u16)
+        .chain(xml.encode_utf16())
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    let tree = Tree::parse(&bytes, &ParseOptions::default()).unwrap();
+    assert_eq!(tree.encoding(), tern_ovf::Encoding::Utf16Be);
+    assert_eq!(tree.source(), xml);
+    let root = tree.root();
+    assert_eq!(root.name().namespace.as_deref(), Some("urn:a"));
+    assert_eq!(root.attribute(None, "x"), Some("<é>"));
+    let b = root.child("urn:a", "b").unwrap();
+    assert_eq!(b.text(), "été & hiver");
+    assert_eq!(
+        tree.position(b.span().unwrap().start),
+        tern_ovf::Position::new(3, 3)
+    );
+    let kinds: Vec<String> = root.children().map(|c| format!("{c:?}")).collect();
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
+    assert!(matches!(
+        root.children().nth(2),
+        Some(NodeRef::Comment("c"))
+    ));
+    assert!(matches!(root.children().nth(3), Some(NodeRef::CData("d"))));
+    assert_eq!(root.text(), "\n  d\n");
+}
+
+#[test]
+fn values_equal_to_their_text_are_not_copied() {
+    let xml = "<a x='plain' y='a&amp;b'><b>plain text</b><c>a&lt;b</c></a>";
+    let tree = Tree::parse(xml.as_bytes(), &ParseOptions::default()).unwrap();
+    let inside = |s: &str| {
+        let range = tree.source().as_bytes().as_ptr_range();
+        range.contains(&s.as_ptr())
+    };
+    let root = tree.root();
+    assert!(inside(root.attribute(None, "x").unwrap()));
+    assert!(!inside(root.attribute(None, "y").unwrap()));
+    assert_eq!(root.attribute(None, "y"), Some("a&b"));
+    let [b, c] = root.elements().collect::<Vec<_>>()[..] else {
+        panic!("two children")
+    };
+    assert!(matches!(b.text(), std::borrow::Cow::Borrowed(t) if inside(t)));
+    assert!(matches!(c.text(), std::borrow::Cow::Borrowed("a<b")));
+}
+
+// One element with 100 000 attributes, and one with 50 000 namespace declarations and as many
+// prefixed attributes: the reader's steps (attribute comparisons, scope bindings looked at)
+// stay a small multiple of the attribute count. Quadratic checks would take billions.
+#[test]
+fn hostile_start_tags_stay_linear_in_reader_steps() {
+    let n = 100_000;
+    let mut attrs = String::new();
+    for i in 0..n {
+        let _ = write!(attrs, " a{i}=\"{i}\"");
+    }
+    let xml = format!("<Envelope><References{attrs}/></Envelope>");
+    let tree = Tree::parse(xml.as_bytes(), &ParseOptions::default()).unwrap();
+    let refs = tree.root().elements().next().unwrap();
+    assert_eq!(refs.attributes().count(), n);
+    assert_eq!(refs.attribute(None, "a99999"), Some("99999"));
+    assert!(
+        tree.reader_steps() < 20 * n as u64,
+        "{}",
+        tree.reader_steps()
+    );
+
+    let n = 50_000;
+    let mut decls = String::new();
+    let mut prefixed = String::new();
+    for i in 0..n {
+        let _ = write!(decls, " xmlns:p{i}=\"urn:example:{i}\"");
+        let _ = write!(prefixed, " p{i}:a=\"{i}\"");
+    }
+    let xml = format!("<Envelope><References{decls}{prefixed}><p7:File/></References></Envelope>");
+    let tree = Tree::parse(xml.as_bytes(), &ParseOptions::default()).unwrap();
+    let refs = tree.root().elements().next().unwrap();
+    assert_eq!(refs.attributes().count(), 2 * n);
+    assert_eq!(
+        refs.attribute(Some("urn:example:49999"), "a"),
+        Some("49999")
+    );
+    let file = refs.elements().next().unwrap();
+    assert_eq!(file.name().namespace.as_deref(), Some("urn:example:7"));
+    assert!(
+        tree.reader_steps() < 20 * 2 * n as u64,
+        "{}",
+        tree.reader_steps()
+    );
+}
+
+#[test]
+fn names_are_shared_by_every_element_spelled_alike() {
+    let xml = "<a xmlns:r='urn:r'><r:b/><r:b/><c xmlns:r='urn:other'><r:b/></c></a>";
+    let tree = Tree::parse(xml.as_bytes(), &ParseOptions::default()).unwrap();
+    let root = tree.root();
+    let [b1, b2, c] = root.elements().collect::<Vec<_>>()[..] else {
+        panic!("three children")
+    };
+    assert!(std::ptr::eq(b1.name(), b2.name()));
+    let inner = c.elements().next().unwrap();
+    assert_eq!(inner.name().namespace.as_deref(), Some("urn:other"));
+    assert_eq!(b1.name().namespace.as_deref(), Some("urn:r"));
+}
+
+// Mutated samples (markup inserted, ranges deleted or repeated): whatever the Document reads,
+// the Tree reads alike, and whatever it refuses, the Tree refuses with the same error.
+fn agree(data: &[u8]) {
+    let options = ParseOptions::default();
+    match (Document::parse(data), Tree::parse(data, &options)) {
+        (Ok(doc), Ok(tree)) => same("", doc.root(), tree.root()),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        (a, b) => panic!("document {:?}, tree {:?}", a.err(), b.err()),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 256,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn mutated_samples_read_alike(
+        index in proptest::prelude::any::<usize>(),
+        edits in proptest::collection::vec(
+            (
+                proptest::prelude::any::<usize>(),
+                0usize..48,
+                proptest::sample::select(vec![
+                    "", "<", ">", "&", "&amp;", "&#10;", "\r\n", "\r", " ", "]]>", "<!--x-->",
+                    "<![CDATA[c]]>", "<?p d?>", "xmlns:x='u' ", "x:a='1' ", "<x:b/>", "<Item>",
+                    "</Item>", "\t", "\u{e9}", "\u{1}", "'", "\"",
+                ]),
+            ),
+            1..5,
+        ),
+    ) {
+        let samples = crate::own_samples();
+        let mut data = std::fs::read(&samples[index % samples.len()]).unwrap();
+        for (at, delete, insert) in &edits {
+            let at = at % (data.len() + 1);
+            let end = (at + delete).min(data.len());
+            data.splice(at..end, insert.bytes());
+        }
+        agree(&data);
+    }
+}
