@@ -56,6 +56,7 @@ mod reader;
 mod scope;
 pub mod validate;
 mod vocab;
+mod xml;
 
 pub use dialect::{Dialect, DialectInfo, Quirk};
 pub use document::Document;

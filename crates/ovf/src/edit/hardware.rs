@@ -118,7 +118,7 @@ pub fn set_nic_type(
         let env = Envelope::read(doc);
         let config = env.choose_configuration(option)?.map(str::to_owned);
         let hw = hardware_path(doc, system)?;
-        let section = VirtualHardware::read(&Cx { doc }, element_at(doc, &hw));
+        let section = VirtualHardware::read(&Cx::new(doc), element_at(doc, &hw));
         let resolved = section.resolve(config.as_deref());
         let adapters: Vec<(usize, &Item)> = resolved
             .items
@@ -236,7 +236,7 @@ fn set_item_fields(
         .map(str::to_owned)
         .collect();
     let hw = hardware_path(doc, system)?;
-    let section = VirtualHardware::read(&Cx { doc }, element_at(doc, &hw));
+    let section = VirtualHardware::read(&Cx::new(doc), element_at(doc, &hw));
     let resolved = section.resolve(config.as_deref());
     let missing = || EditError::NoResource {
         what: pick.what,
@@ -324,7 +324,7 @@ fn names(item: &Item) -> Vec<&str> {
 /// The untrimmed text of the CIM child `field` of `item`.
 fn raw_field(item: &Element, field: &str) -> Option<String> {
     item.elements()
-        .find(|c| vocab::is_item_field(c) && c.name().local == field)
+        .find(|c| vocab::is_item_field(*c) && c.name().local == field)
         .map(Element::text)
 }
 

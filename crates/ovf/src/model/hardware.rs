@@ -4,8 +4,9 @@ use serde::Serialize;
 use tern_diag::Position;
 
 use super::{Cx, Msg, attr_string, child_msg};
-use crate::node::{Element, Sym};
+use crate::node::Sym;
 use crate::vocab;
+use crate::xml::ReadElement;
 
 /// A `VirtualHardwareSection`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,7 +119,7 @@ pub(crate) mod resource_type {
 }
 
 impl VirtualHardware {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> VirtualHardware {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> VirtualHardware {
         VirtualHardware {
             id: attr_string(e, "id"),
             info: child_msg(e, "Info"),
@@ -138,7 +139,7 @@ impl VirtualHardware {
 }
 
 impl Vssd {
-    fn read(e: &Element) -> Vssd {
+    fn read<'a>(e: impl ReadElement<'a>) -> Vssd {
         Vssd {
             element_name: vocab::field(e, "ElementName"),
             instance_id: vocab::field(e, "InstanceID"),
@@ -157,7 +158,7 @@ impl Vssd {
 
 impl Item {
     /// Reads `e` if it is an Item, EthernetPortItem or StorageItem.
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Option<Item> {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> Option<Item> {
         let kind = match e.name().local.as_str() {
             "Item" => ItemKind::Item,
             "EthernetPortItem" => ItemKind::EthernetPortItem,
@@ -296,7 +297,7 @@ impl Item {
     }
 }
 
-fn child_names(e: &Element) -> Vec<Sym> {
+fn child_names<'a>(e: impl ReadElement<'a>) -> Vec<Sym> {
     let mut seen = std::collections::HashSet::new();
     e.elements()
         .map(|c| match c.name().local.as_str() {

@@ -3,11 +3,11 @@
 
 use super::{Rule, Sink};
 use crate::dialect::{Dialect, Quirk};
-use crate::document::Document;
 use crate::model::Envelope;
 use crate::names;
-use crate::node::Element;
+use crate::node::Name;
 use crate::vocab;
+use crate::xml::{ReadElement, Source};
 
 /// Sections DSP0243 1.x and 2.x define (2.x ones may appear in 1.x envelopes, as vSphere does).
 const KNOWN_SECTIONS: &[&str] = &[
@@ -142,9 +142,13 @@ enum Level {
     Collection,
 }
 
-pub(super) fn check(doc: &Document, env: &Envelope, sink: &mut Sink) {
-    let cx = Walk { doc, env };
-    let root = doc.root();
+pub(super) fn check<'a, E: ReadElement<'a>>(
+    root: E,
+    source: &dyn Source<E>,
+    env: &Envelope,
+    sink: &mut Sink,
+) {
+    let cx = Walk { source, env };
     if env.dialect.dialect == Dialect::Unknown {
         sink.error(
             Rule::Envelope,
@@ -165,7 +169,7 @@ pub(super) fn check(doc: &Document, env: &Envelope, sink: &mut Sink) {
     cx.envelope(root, sink);
 }
 
-fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
+fn dialect_notes<'a, E: ReadElement<'a>>(cx: &Walk<'_, E>, root: E, sink: &mut Sink) {
     let info = &cx.env.dialect;
     let pos = cx.pos(root);
     if info.dialect.is_legacy() {
@@ -193,7 +197,7 @@ fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
             Quirk::Ovf2ElementsInOvf1 => "OVF 2.x elements inside an OVF 1.x envelope".to_string(),
             Quirk::EncodingDeclaration(e) => format!(
                 "the XML declaration says encoding \"{e}\" but the bytes are {}",
-                cx.doc.encoding().name()
+                cx.source.encoding().name()
             ),
         };
         if !(info.dialect.is_legacy() && *quirk == Quirk::InstanceIdCasing) {
@@ -220,17 +224,17 @@ fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
     }
 }
 
-struct Walk<'a> {
-    doc: &'a Document,
-    env: &'a Envelope,
+struct Walk<'w, E> {
+    source: &'w dyn Source<E>,
+    env: &'w Envelope,
 }
 
-impl Walk<'_> {
-    fn pos(&self, e: &Element) -> tern_diag::Position {
-        self.doc.element_position(e)
+impl<'a, E: ReadElement<'a>> Walk<'_, E> {
+    fn pos(&self, e: E) -> tern_diag::Position {
+        self.source.position(e)
     }
 
-    fn envelope(&self, root: &Element, sink: &mut Sink) {
+    fn envelope(&self, root: E, sink: &mut Sink) {
         // References, Section*, Content, Strings*
         let mut stage = 0;
         let mut references = 0;
@@ -288,7 +292,7 @@ impl Walk<'_> {
         }
     }
 
-    fn content(&self, e: &Element, sink: &mut Sink) {
+    fn content(&self, e: E, sink: &mut Sink) {
         let kind = vocab::content_kind(e).unwrap_or("VirtualSystem");
         let level = if kind == "VirtualSystem" {
             Level::VirtualSystem
@@ -307,7 +311,7 @@ impl Walk<'_> {
         }
         // Info, Name, Section*, then (collections) Content*
         let mut stage = 0;
-        let mut hardware: Vec<&Element> = Vec::new();
+        let mut hardware: Vec<E> = Vec::new();
         for child in e.elements() {
             let this_stage = if vocab::is(child, "Info") {
                 0
@@ -325,7 +329,7 @@ impl Walk<'_> {
                 self.content(child, sink);
                 3
             } else if vocab::section_kind(child).is_some() {
-                if vocab::section_kind(child).as_deref() == Some("VirtualHardwareSection")
+                if vocab::section_kind(child) == Some("VirtualHardwareSection")
                     && vocab::is_ovf(child)
                 {
                     hardware.push(child);
@@ -353,7 +357,7 @@ impl Walk<'_> {
         }
     }
 
-    fn hardware_sections(&self, system: &Element, sections: &[&Element], sink: &mut Sink) {
+    fn hardware_sections(&self, system: E, sections: &[E], sink: &mut Sink) {
         if sections.is_empty() {
             sink.error(
                 Rule::HardwareMissing,
@@ -362,7 +366,7 @@ impl Walk<'_> {
             );
         }
         let mut seen: Vec<(String, String)> = Vec::new();
-        for s in sections {
+        for &s in sections {
             let id = vocab::attr(s, "id").unwrap_or("").to_string();
             let types = vocab::child(s, "System")
                 .and_then(|sys| vocab::field(sys, "VirtualSystemType"))
@@ -382,9 +386,9 @@ impl Walk<'_> {
         }
     }
 
-    fn section(&self, e: &Element, level: Level, sink: &mut Sink) {
+    fn section(&self, e: E, level: Level, sink: &mut Sink) {
         let kind = vocab::section_kind(e).unwrap_or_default();
-        if !vocab::is_ovf(e) || !KNOWN_SECTIONS.contains(&kind.as_str()) {
+        if !vocab::is_ovf(e) || !KNOWN_SECTIONS.contains(&kind) {
             let parent = match level {
                 Level::Envelope => "Envelope",
                 Level::VirtualSystem => "VirtualSystem",
@@ -396,7 +400,7 @@ impl Walk<'_> {
         if vocab::child(e, "Info").is_none() {
             sink.error(Rule::Info, self.pos(e), format!("{kind} has no Info"));
         }
-        let misplaced = match kind.as_str() {
+        let misplaced = match kind {
             k if ENVELOPE_ONLY.contains(&k) => {
                 (level != Level::Envelope).then_some("is only allowed directly in the Envelope")
             }
@@ -430,19 +434,19 @@ impl Walk<'_> {
         }
         // DSP0243 §7.3: a required child a known section does not define makes the whole
         // section one the consumer does not understand. Not recursive: direct children only.
-        if let Some(allowed) = section_children(&kind) {
+        if let Some(allowed) = section_children(kind) {
             for child in e.elements() {
                 let known = vocab::is_ovf(child)
                     && (child.name().local == "Info"
                         || allowed.contains(&child.name().local.as_str()));
                 if !known {
-                    self.unknown(child, &kind, sink);
+                    self.unknown(child, kind, sink);
                 }
             }
         }
     }
 
-    fn hardware(&self, e: &Element, sink: &mut Sink) {
+    fn hardware(&self, e: E, sink: &mut Sink) {
         for child in e.elements() {
             if vocab::is(child, "Info") {
                 continue;
@@ -460,7 +464,7 @@ impl Walk<'_> {
         }
     }
 
-    fn item_fields(&self, item: &Element, order: &[&str], sink: &mut Sink) {
+    fn item_fields(&self, item: E, order: &[&str], sink: &mut Sink) {
         let mut last: Option<(usize, String)> = None;
         let mut order_reported = false;
         for child in item.elements() {
@@ -502,7 +506,7 @@ impl Walk<'_> {
 
     /// An integer-typed CIM field (DSP8023's CIM XSDs) must hold an unsigned integer in
     /// its type's range; an empty `xsi:nil="true"` element is the CIM null.
-    fn integer_field(&self, field: &Element, name: &str, sink: &mut Sink) {
+    fn integer_field(&self, field: E, name: &str, sink: &mut Sink) {
         let Some(max) = integer_field_max(name) else {
             return;
         };
@@ -540,11 +544,11 @@ impl Walk<'_> {
 
     /// A section or element tern does not read: fine with `ovf:required="false"` (skipped),
     /// otherwise a consumer must fail (DSP0243 §7.3).
-    fn unknown(&self, e: &Element, parent: &str, sink: &mut Sink) {
+    fn unknown(&self, e: E, parent: &str, sink: &mut Sink) {
         let dialect = self.env.dialect.dialect;
-        if understood_extension(e)
-            || (dialect == Dialect::Ovirt && ovirt_vocabulary(e))
-            || (dialect == Dialect::Vmware09 && vmware09_vocabulary(e))
+        if understood_extension(e.name())
+            || (dialect == Dialect::Ovirt && ovirt_vocabulary(e.name()))
+            || (dialect == Dialect::Vmware09 && vmware09_vocabulary(e.name()))
         {
             return;
         }
@@ -606,25 +610,22 @@ fn section_children(kind: &str) -> Option<&'static [&'static str]> {
 
 /// Vendor elements tern reads, so understands whatever their `ovf:required`:
 /// `vmw:CoresPerSocket` (the cores of a CPU Item) and `vbox:OSType` (the guest OS).
-fn understood_extension(e: &Element) -> bool {
-    let name = e.name();
+fn understood_extension(name: &Name) -> bool {
     name.is(names::VMW, "CoresPerSocket") || name.is(names::VBOX, "OSType")
 }
 
 /// The oVirt dialect's own vocabulary (ovirt-engine's OVF writer and virt-v2v's
 /// `create_ovf.ml`): unqualified sections and children, and RASD-namespace fields CIM
 /// does not define.
-fn ovirt_vocabulary(e: &Element) -> bool {
-    e.name()
-        .namespace
+fn ovirt_vocabulary(name: &Name) -> bool {
+    name.namespace
         .as_deref()
         .is_none_or(|n| n == names::RASD || names::is_ovf_namespace(n) || n == names::VSSD)
 }
 
 /// What OVF 0.9 defined and 1.x renamed or dropped: ProductSection's `Full-version`
 /// (1.x `FullVersion`) and the CIM 2.17 RASD field `BusNumber`.
-fn vmware09_vocabulary(e: &Element) -> bool {
-    let name = e.name();
+fn vmware09_vocabulary(name: &Name) -> bool {
     match name.namespace.as_deref() {
         Some(names::RASD) => name.local == "BusNumber",
         ns => ns.is_none_or(names::is_ovf_namespace) && name.local == "Full-version",
