@@ -106,14 +106,6 @@ pub(crate) fn field<'a>(item: impl ReadElement<'a>, local: &str) -> Option<Strin
         .map(|c| c.text().trim().to_string())
 }
 
-/// All values of a repeatable item field (`Connection`, `HostResource`).
-pub(crate) fn fields<'a>(item: impl ReadElement<'a>, local: &str) -> Vec<String> {
-    item.elements()
-        .filter(|c| is_item_field(*c) && c.name().local == local)
-        .map(|c| c.text().trim().to_string())
-        .collect()
-}
-
 fn field_name_matches(actual: &str, wanted: &str) -> bool {
     actual == wanted || (wanted == "InstanceID" && actual == "InstanceId")
 }

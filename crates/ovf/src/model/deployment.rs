@@ -201,15 +201,13 @@ impl<'a> ResolvedItem<'a> {
 /// same rules).
 pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Resolved<'a> {
     // Items by InstanceID in order of first appearance, with their document index. Linear in
-    // the Items (a hash per InstanceID), whatever a hostile descriptor repeats.
-    #[derive(Default)]
-    struct Group<'a> {
-        normal: Vec<(usize, &'a Item)>,
-        markers: Vec<(usize, &'a Item)>,
-    }
-    let mut groups: Vec<Group<'a>> = Vec::new();
+    // the Items (a hash per InstanceID), whatever a hostile descriptor repeats: each Item
+    // gets its group's number, then one counting sort lays the groups out one after another
+    // (no list per group: most groups have one Item).
     let mut by_id: HashMap<&'a str, usize> = HashMap::new();
     let mut unused: Vec<(usize, Unused<'a>)> = Vec::new();
+    let mut member_of: Vec<(usize, usize)> = Vec::with_capacity(items.len());
+    let mut sizes: Vec<usize> = Vec::new();
     for (index, item) in items.iter().enumerate() {
         if !applies(item, configuration) {
             unused.push((
@@ -221,22 +219,41 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
             ));
             continue;
         }
-        let next = groups.len();
+        let next = sizes.len();
         let g = match item.instance_id.as_deref().map(str::trim) {
             Some(id) => *by_id.entry(id).or_insert(next),
             None => next,
         };
         if g == next {
-            groups.push(Group::default());
+            sizes.push(0);
         }
-        if is_marker(item) {
-            groups[g].markers.push((index, item));
-        } else {
-            groups[g].normal.push((index, item));
-        }
+        sizes[g] += 1;
+        member_of.push((g, index));
     }
+    drop(by_id);
+    let mut starts = Vec::with_capacity(sizes.len() + 1);
+    let mut at = 0;
+    for size in &sizes {
+        starts.push(at);
+        at += size;
+    }
+    starts.push(at);
+    let mut fill = starts.clone();
+    let mut laid_out = vec![0usize; member_of.len()];
+    for (g, index) in member_of {
+        laid_out[fill[g]] = index;
+        fill[g] += 1;
+    }
+    let groups = starts.windows(2).map(|w| {
+        let members = &laid_out[w[0]..w[1]];
+        let (markers, normal): (Sources<'a>, Sources<'a>) = members
+            .iter()
+            .map(|&i| (i, &items[i]))
+            .partition(|(_, item)| is_marker(item));
+        Group { normal, markers }
+    });
     // Sized once: a resolved Item is large, doubling would leave up to half unused.
-    let mut resolved = Vec::with_capacity(groups.len());
+    let mut resolved = Vec::with_capacity(sizes.len());
     for group in groups {
         if group.normal.is_empty() {
             unused.extend(group.markers.into_iter().map(|(index, item)| {
@@ -279,6 +296,15 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
     }
 }
 
+/// Items with their document index.
+type Sources<'a> = Vec<(usize, &'a Item)>;
+
+/// The Items of one InstanceID that apply, in document order.
+struct Group<'a> {
+    normal: Sources<'a>,
+    markers: Sources<'a>,
+}
+
 /// True when `item` applies to `configuration`.
 pub(crate) fn applies(item: &Item, configuration: Option<&str>) -> bool {
     item.configuration.is_empty()
@@ -309,6 +335,10 @@ fn known_list(known: &[String]) -> String {
 fn superseded<'a>(
     sources: &[(usize, &'a Item)],
 ) -> (Vec<Superseded<'a>>, Vec<(usize, Unused<'a>)>) {
+    if sources.len() < 2 {
+        // Nothing comes later: the common case, without a map.
+        return (Vec::new(), Vec::new());
+    }
     let mut latest: HashMap<&'a str, (usize, &'a Item)> = HashMap::new();
     let mut blocks = Vec::new();
     let mut replaced = Vec::new();

@@ -168,8 +168,7 @@ impl Item {
         if !vocab::is_ovf(e) {
             return None;
         }
-        let f = |name| vocab::field(e, name);
-        Some(Item {
+        let mut item = Item {
             kind: Some(kind),
             required: vocab::required(e),
             configuration: vocab::attr(e, "configuration")
@@ -181,33 +180,60 @@ impl Item {
                 "normal" => Bound::Normal,
                 other => Bound::Other(other.to_string()),
             }),
-            address: f("Address"),
-            address_on_parent: f("AddressOnParent"),
-            allocation_units: f("AllocationUnits"),
-            automatic_allocation: f("AutomaticAllocation"),
-            caption: f("Caption"),
-            connection: vocab::fields(e, "Connection"),
-            description: f("Description"),
-            element_name: f("ElementName"),
-            host_resource: vocab::fields(e, "HostResource"),
-            instance_id: f("InstanceID"),
-            limit: f("Limit"),
-            parent: f("Parent"),
-            reservation: f("Reservation"),
-            resource_sub_type: f("ResourceSubType"),
-            resource_type: f("ResourceType"),
-            virtual_quantity: f("VirtualQuantity"),
-            virtual_quantity_units: f("VirtualQuantityUnits"),
-            weight: f("Weight"),
-            sockets: f("num_of_sockets"),
-            cores_per_socket: f("cpu_per_socket").or_else(|| {
-                e.elements()
-                    .find(|c| c.name().is(crate::names::VMW, "CoresPerSocket"))
-                    .map(|c| c.text().trim().to_string())
-            }),
-            children: child_names(e),
             position: cx.pos(e),
-        })
+            ..Item::default()
+        };
+        // One pass over the children: each field from the first child that gives it (the
+        // repeatable ones from every child), and the names in document order.
+        let mut vmw_cores = None;
+        let mut names = ChildNames::default();
+        for c in e.elements() {
+            let name = c.name();
+            names.add(&name.local);
+            if !vocab::is_field_name(name) {
+                if vmw_cores.is_none() && name.is(crate::names::VMW, "CoresPerSocket") {
+                    vmw_cores = Some(c.text().trim().to_string());
+                }
+                continue;
+            }
+            let slot = match name.local.as_str() {
+                "Address" => &mut item.address,
+                "AddressOnParent" => &mut item.address_on_parent,
+                "AllocationUnits" => &mut item.allocation_units,
+                "AutomaticAllocation" => &mut item.automatic_allocation,
+                "Caption" => &mut item.caption,
+                "Description" => &mut item.description,
+                "ElementName" => &mut item.element_name,
+                "InstanceID" | "InstanceId" => &mut item.instance_id,
+                "Limit" => &mut item.limit,
+                "Parent" => &mut item.parent,
+                "Reservation" => &mut item.reservation,
+                "ResourceSubType" => &mut item.resource_sub_type,
+                "ResourceType" => &mut item.resource_type,
+                "VirtualQuantity" => &mut item.virtual_quantity,
+                "VirtualQuantityUnits" => &mut item.virtual_quantity_units,
+                "Weight" => &mut item.weight,
+                "num_of_sockets" => &mut item.sockets,
+                "cpu_per_socket" => &mut item.cores_per_socket,
+                "Connection" => {
+                    item.connection.push(c.text().trim().to_string());
+                    continue;
+                }
+                "HostResource" => {
+                    item.host_resource.push(c.text().trim().to_string());
+                    continue;
+                }
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(c.text().trim().to_string());
+            }
+        }
+        if item.cores_per_socket.is_none() {
+            item.cores_per_socket = vmw_cores;
+        }
+        item.children = names.list;
+        Some(item)
     }
 
     /// The CIM ResourceType code, when it is a number.
@@ -297,13 +323,35 @@ impl Item {
     }
 }
 
-fn child_names<'a>(e: impl ReadElement<'a>) -> Vec<Sym> {
-    let mut seen = std::collections::HashSet::new();
-    e.elements()
-        .map(|c| match c.name().local.as_str() {
-            "InstanceId" => Sym::from("InstanceID"),
-            _ => c.name().local.clone(),
-        })
-        .filter(|name| seen.insert(name.clone()))
-        .collect()
+/// The local names of an Item's children, once each (`InstanceId` as `InstanceID`): compared
+/// with the names so far while they are few (an Item has a dozen), through a set beyond, so
+/// that a hostile Item with many children costs linear time.
+#[derive(Default)]
+struct ChildNames {
+    list: Vec<Sym>,
+    set: std::collections::HashSet<Sym>,
+}
+
+impl ChildNames {
+    const LINEAR: usize = 16;
+
+    fn add(&mut self, local: &Sym) {
+        let name = if *local == "InstanceId" {
+            Sym::from("InstanceID")
+        } else {
+            local.clone()
+        };
+        if self.list.len() < Self::LINEAR {
+            if !self.list.contains(&name) {
+                self.list.push(name);
+            }
+            return;
+        }
+        if self.set.is_empty() {
+            self.set.extend(self.list.iter().cloned());
+        }
+        if self.set.insert(name.clone()) {
+            self.list.push(name);
+        }
+    }
 }

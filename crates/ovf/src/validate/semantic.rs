@@ -443,38 +443,38 @@ impl<'a> Semantic<'a> {
             .filter_map(|i| Some((i.instance_id.as_deref()?, i)))
             .collect();
         // Each deployment option's hardware, as the resolver combines it, one option at a
-        // time. For each Item, whether every combined Item it is part of has AllocationUnits
-        // (a partial override takes them from the Item it combines with); the address
-        // clashes of each option.
-        let mut with_units: HashMap<*const Item, bool> = HashMap::new();
+        // time. For each Item (by its index), whether every combined Item it is part of has
+        // AllocationUnits (a partial override takes them from the Item it combines with);
+        // the address clashes of each option.
+        let mut with_units: Vec<Option<bool>> = vec![None; hw.items.len()];
         let mut clashes = Vec::new();
         let mut reported = HashSet::new();
         for option in self.options_to_check(hw, sink) {
             let r = hw.resolve(option);
             for x in &r.items {
                 for s in &x.sources {
-                    *with_units.entry(std::ptr::from_ref(*s)).or_insert(true) &=
-                        x.item.allocation_units.is_some();
+                    if let Some(flag) = index_of(&hw.items, s).and_then(|i| with_units.get_mut(i)) {
+                        *flag = Some(flag.unwrap_or(true) & x.item.allocation_units.is_some());
+                    }
                 }
             }
             let items: Vec<&Item> = r.items.iter().map(|x| x.item.as_ref()).collect();
             check_addresses(&items, &mut reported, &mut clashes);
         }
-        let mut groups: HashMap<&str, Vec<&Item>> = HashMap::new();
-        for item in &hw.items {
-            let units_combined = with_units
-                .get(&std::ptr::from_ref(item))
-                .copied()
-                .unwrap_or(false);
-            self.item(item, &by_id, units_combined, sink);
-            if let Some(id) = item.instance_id.as_deref() {
-                groups.entry(id).or_default().push(item);
-            }
+        for (item, units) in hw.items.iter().zip(&with_units) {
+            self.item(item, &by_id, units.unwrap_or(false), sink);
         }
-        let mut ids: Vec<&&str> = groups.keys().collect();
-        ids.sort();
-        for id in ids {
-            check_group(id, &groups[*id], sink);
+        // Items sharing an InstanceID, by InstanceID (sorted, no hashing: the ids are the
+        // descriptor's), each group in document order.
+        let mut grouped: Vec<(&str, &Item)> = hw
+            .items
+            .iter()
+            .filter_map(|i| Some((i.instance_id.as_deref()?, i)))
+            .collect();
+        grouped.sort_by(|a, b| a.0.cmp(b.0));
+        for group in grouped.chunk_by(|a, b| a.0 == b.0) {
+            let items: Vec<&Item> = group.iter().map(|(_, i)| *i).collect();
+            check_group(group[0].0, &items, sink);
         }
         for (position, message) in clashes {
             sink.error(Rule::AddressOnParent, position, message);
@@ -521,7 +521,7 @@ impl<'a> Semantic<'a> {
         units_combined: bool,
         sink: &mut Sink,
     ) {
-        let label = item.label().unwrap_or("Item").to_string();
+        let label = item.label().unwrap_or("Item");
         if item.resource_type.is_none() {
             sink.error(
                 Rule::ItemRequiredField,
@@ -560,7 +560,7 @@ impl<'a> Semantic<'a> {
             }
         }
         for h in item.host_resource.iter().filter(|h| !h.trim().is_empty()) {
-            self.host_resource(h.trim(), &label, item, sink);
+            self.host_resource(h.trim(), label, item, sink);
         }
         if item.is_nic() {
             for c in &item.connection {
@@ -655,6 +655,13 @@ impl<'a> Semantic<'a> {
             }
         }
     }
+}
+
+/// The index of `item` in `items`, when it is one of them (a resolution borrows them).
+fn index_of(items: &[Item], item: &Item) -> Option<usize> {
+    let size = std::mem::size_of::<Item>();
+    let offset = (std::ptr::from_ref(item) as usize).checked_sub(items.as_ptr() as usize)?;
+    (offset % size == 0 && offset / size < items.len()).then_some(offset / size)
 }
 
 /// Items sharing an InstanceID: allowed as a bound range (one normal, at most one min and

@@ -365,14 +365,16 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
                 "VirtualSystem has no VirtualHardwareSection: the hardware it needs is not described".into(),
             );
         }
-        let mut seen: Vec<(String, String)> = Vec::new();
+        // A set: a hostile system may hold many sections.
+        let mut seen: std::collections::HashSet<(String, String)> =
+            std::collections::HashSet::new();
         for &s in sections {
             let id = vocab::attr(s, "id").unwrap_or("").to_string();
             let types = vocab::child(s, "System")
                 .and_then(|sys| vocab::field(sys, "VirtualSystemType"))
                 .unwrap_or_default();
             let key = (id, types);
-            if seen.contains(&key) {
+            if !seen.insert(key.clone()) {
                 sink.error(
                     Rule::HardwareSection,
                     self.pos(s),
@@ -382,7 +384,6 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
                     ),
                 );
             }
-            seen.push(key);
         }
     }
 
@@ -465,7 +466,8 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
     }
 
     fn item_fields(&self, item: E, order: &[&str], sink: &mut Sink) {
-        let mut last: Option<(usize, String)> = None;
+        // The latest child in schema order so far: its index in `order`, and the child.
+        let mut last: Option<(usize, E)> = None;
         let mut order_reported = false;
         for child in item.elements() {
             if !vocab::is_item_field(child) {
@@ -478,13 +480,14 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
             } else {
                 local
             };
-            let Some(index) = order.iter().position(|f| *f == normalized) else {
+            // `order` is sorted byte-wise (the schema's order).
+            let Ok(index) = order.binary_search(&normalized) else {
                 self.unknown(child, &item.name().local, sink);
                 continue;
             };
             self.integer_field(child, normalized, sink);
-            if let Some((prev, prev_name)) = &last
-                && index < *prev
+            if let Some((prev, prev_child)) = last
+                && index < prev
                 && !order_reported
             {
                 order_reported = true;
@@ -492,14 +495,15 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
                         Rule::ElementOrder,
                         self.pos(child),
                         format!(
-                            "<{}> must come before <{prev_name}>: the children of {} follow the schema's alphabetical order",
+                            "<{}> must come before <{}>: the children of {} follow the schema's alphabetical order",
                             child.name().qualified(),
+                            prev_child.name().qualified(),
                             item.name().local
                         ),
                     );
             }
-            if last.as_ref().is_none_or(|(p, _)| index >= *p) {
-                last = Some((index, child.name().qualified()));
+            if last.is_none_or(|(p, _)| index >= p) {
+                last = Some((index, child));
             }
         }
     }
@@ -512,6 +516,12 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
         };
         let text = field.text();
         let value = text.trim();
+        if !value.is_empty() && value.len() <= 20 && value.bytes().all(|b| b.is_ascii_digit()) {
+            // The common case, decided without parsing the attributes.
+            if value.parse::<u64>().is_ok_and(|v| v <= max) {
+                return;
+            }
+        }
         let nil = field
             .attribute(Some(names::XSI), "nil")
             .and_then(vocab::boolean)
@@ -669,4 +679,17 @@ fn integer_field_max(name: &str) -> Option<u64> {
 
 fn vocab_namespace(ns: &str) -> bool {
     names::is_ovf_namespace(ns) || names::is_item_namespace(ns) || ns == names::VSSD
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `item_fields` finds a field by binary search: the lists must stay sorted byte-wise.
+    #[test]
+    fn field_lists_are_sorted_bytewise() {
+        for list in [ITEM_FIELDS, SYSTEM_FIELDS] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+        }
+    }
 }
