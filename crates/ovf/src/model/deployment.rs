@@ -176,7 +176,7 @@ impl Resolved<'_> {
     pub fn item(&self, id: &str) -> Option<&ResolvedItem<'_>> {
         self.items
             .iter()
-            .find(|r| r.item.instance_id.as_deref().map(str::trim) == Some(id))
+            .find(|r| r.item.instance_id().map(str::trim) == Some(id))
     }
 }
 
@@ -220,7 +220,7 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
             continue;
         }
         let next = sizes.len();
-        let g = match item.instance_id.as_deref().map(str::trim) {
+        let g = match item.instance_id().map(str::trim) {
             Some(id) => *by_id.entry(id).or_insert(next),
             None => next,
         };
@@ -399,45 +399,10 @@ fn combine<'a>(mut items: impl Iterator<Item = &'a Item>) -> Option<Combined<'a>
 }
 
 fn overlay(out: &mut Item, later: &Item) {
-    fn one(out: &mut Option<String>, later: Option<&String>) {
-        if let Some(v) = later {
-            *out = Some(v.clone());
-        }
-    }
-    fn many(out: &mut Vec<String>, later: &[String]) {
-        if !later.is_empty() {
-            *out = later.to_vec();
-        }
-    }
     out.kind = later.kind.or(out.kind);
     out.required = later.required;
     out.configuration.clone_from(&later.configuration);
     out.bound.clone_from(&later.bound);
-    one(&mut out.address, later.address.as_ref());
-    one(&mut out.address_on_parent, later.address_on_parent.as_ref());
-    one(&mut out.allocation_units, later.allocation_units.as_ref());
-    one(
-        &mut out.automatic_allocation,
-        later.automatic_allocation.as_ref(),
-    );
-    one(&mut out.caption, later.caption.as_ref());
-    many(&mut out.connection, &later.connection);
-    one(&mut out.description, later.description.as_ref());
-    one(&mut out.element_name, later.element_name.as_ref());
-    many(&mut out.host_resource, &later.host_resource);
-    one(&mut out.instance_id, later.instance_id.as_ref());
-    one(&mut out.limit, later.limit.as_ref());
-    one(&mut out.parent, later.parent.as_ref());
-    one(&mut out.reservation, later.reservation.as_ref());
-    one(&mut out.resource_sub_type, later.resource_sub_type.as_ref());
-    one(&mut out.resource_type, later.resource_type.as_ref());
-    one(&mut out.virtual_quantity, later.virtual_quantity.as_ref());
-    one(
-        &mut out.virtual_quantity_units,
-        later.virtual_quantity_units.as_ref(),
-    );
-    one(&mut out.weight, later.weight.as_ref());
-    one(&mut out.sockets, later.sockets.as_ref());
-    one(&mut out.cores_per_socket, later.cores_per_socket.as_ref());
+    out.values = out.values.overlay(&later.values);
     out.position = later.position;
 }

@@ -5,6 +5,7 @@ mod content;
 mod deployment;
 mod envelope_sections;
 mod external;
+mod fields;
 mod local_file;
 
 pub use external::MAX_BUNDLE;
@@ -23,6 +24,7 @@ pub use envelope_sections::{
     Capacity, Compression, Configuration, Disk, DiskFormat, FileRef, MAX_CHUNK_NAMES, Network,
     Strings, classify_format,
 };
+pub use fields::ItemField;
 pub use hardware::{Bound, Item, ItemKind, VirtualHardware, Vssd};
 pub use local_file::{check_href, package_file};
 pub use product::{

@@ -440,7 +440,7 @@ impl<'a> Semantic<'a> {
         let by_id: HashMap<&str, &Item> = hw
             .items
             .iter()
-            .filter_map(|i| Some((i.instance_id.as_deref()?, i)))
+            .filter_map(|i| Some((i.instance_id()?, i)))
             .collect();
         // Each deployment option's hardware, as the resolver combines it, one option at a
         // time. For each Item (by its index), whether every combined Item it is part of has
@@ -454,7 +454,7 @@ impl<'a> Semantic<'a> {
             for x in &r.items {
                 for s in &x.sources {
                     if let Some(flag) = index_of(&hw.items, s).and_then(|i| with_units.get_mut(i)) {
-                        *flag = Some(flag.unwrap_or(true) & x.item.allocation_units.is_some());
+                        *flag = Some(flag.unwrap_or(true) & x.item.allocation_units().is_some());
                     }
                 }
             }
@@ -469,7 +469,7 @@ impl<'a> Semantic<'a> {
         let mut grouped: Vec<(&str, &Item)> = hw
             .items
             .iter()
-            .filter_map(|i| Some((i.instance_id.as_deref()?, i)))
+            .filter_map(|i| Some((i.instance_id()?, i)))
             .collect();
         grouped.sort_by(|a, b| a.0.cmp(b.0));
         for group in grouped.chunk_by(|a, b| a.0 == b.0) {
@@ -522,21 +522,21 @@ impl<'a> Semantic<'a> {
         sink: &mut Sink,
     ) {
         let label = item.label().unwrap_or("Item");
-        if item.resource_type.is_none() {
+        if item.resource_type().is_none() {
             sink.error(
                 Rule::ItemRequiredField,
                 item.position,
                 format!("Item \"{label}\" has no ResourceType"),
             );
         }
-        if item.instance_id.is_none() {
+        if item.instance_id().is_none() {
             sink.error(
                 Rule::ItemRequiredField,
                 item.position,
                 format!("Item \"{label}\" has no InstanceID"),
             );
         }
-        if let Some(parent) = item.parent.as_deref() {
+        if let Some(parent) = item.parent() {
             // oVirt writes the all-zero GUID for "no parent".
             let null_guid = sink.is_legacy() && parent.chars().all(|c| c == '0' || c == '-');
             match items.get(parent) {
@@ -552,19 +552,19 @@ impl<'a> Semantic<'a> {
                         format!(
                             "Item \"{label}\" has Parent {parent}, which is \"{}\" (ResourceType {}), not a controller",
                             p.label().unwrap_or("?"),
-                            p.resource_type.as_deref().unwrap_or("?")
+                            p.resource_type().unwrap_or("?")
                         ),
                     );
                 }
                 _ => {}
             }
         }
-        for h in item.host_resource.iter().filter(|h| !h.trim().is_empty()) {
+        for h in item.host_resource().filter(|h| !h.trim().is_empty()) {
             self.host_resource(h.trim(), label, item, sink);
         }
         if item.is_nic() {
-            for c in &item.connection {
-                if !self.networks.contains(c.as_str()) {
+            for c in item.connection() {
+                if !self.networks.contains(c) {
                     sink.error(
                         Rule::Connection,
                         item.position,
@@ -577,7 +577,7 @@ impl<'a> Semantic<'a> {
         }
         self.configuration_refs(&item.configuration, item.position, sink);
         if item.is_memory() {
-            match item.allocation_units.as_deref() {
+            match item.allocation_units() {
                 None if units_combined => {}
                 None => sink.warning(
                     Rule::Units,
@@ -722,14 +722,12 @@ fn check_addresses(
 ) {
     let mut seen: HashMap<(&str, &str), &Item> = HashMap::new();
     for item in items.iter().copied() {
-        let (Some(parent), Some(address)) =
-            (item.parent.as_deref(), item.address_on_parent.as_deref())
-        else {
+        let (Some(parent), Some(address)) = (item.parent(), item.address_on_parent()) else {
             continue;
         };
         if let Some(first) = seen.get(&(parent, address)) {
             // The same InstanceID twice is already reported as a duplicate.
-            if first.instance_id != item.instance_id && reported.insert(item.position) {
+            if first.instance_id() != item.instance_id() && reported.insert(item.position) {
                 clashes.push((
                     item.position,
                     format!(
