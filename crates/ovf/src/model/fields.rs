@@ -214,6 +214,15 @@ pub(crate) struct ValuesBuilder {
 }
 
 impl ValuesBuilder {
+    /// A builder for about `fields` values (sized once: an Item's children are known).
+    pub(crate) fn with_capacity(fields: usize) -> Self {
+        ValuesBuilder {
+            text: String::with_capacity(fields * 16),
+            index: Vec::with_capacity(fields),
+            given: 0,
+        }
+    }
+
     /// True when `field` already has its (only) value.
     pub(crate) fn has(&self, field: ItemField) -> bool {
         !field.is_repeatable() && self.given & field.bit() != 0

@@ -205,9 +205,10 @@ impl Item {
         }
         // One pass over the children: each field from the first child that gives it (the
         // repeatable ones from every child), and the names in document order.
-        let mut values = ValuesBuilder::default();
+        let children = e.elements().count();
+        let mut values = ValuesBuilder::with_capacity(children);
         let mut vmw_cores = None;
-        let mut names = ChildNames::with_capacity(e.elements().count());
+        let mut names = ChildNames::with_capacity(children);
         for c in e.elements() {
             let name = c.name();
             names.add(&name.local);
