@@ -473,8 +473,7 @@ impl<'a> Semantic<'a> {
             .collect();
         grouped.sort_by(|a, b| a.0.cmp(b.0));
         for group in grouped.chunk_by(|a, b| a.0 == b.0) {
-            let items: Vec<&Item> = group.iter().map(|(_, i)| *i).collect();
-            check_group(group[0].0, &items, sink);
+            check_group(group[0].0, group, sink);
         }
         for (position, message) in clashes {
             sink.error(Rule::AddressOnParent, position, message);
@@ -666,15 +665,14 @@ fn index_of(items: &[Item], item: &Item) -> Option<usize> {
 
 /// Items sharing an InstanceID: allowed as a bound range (one normal, at most one min and
 /// one max) or for disjoint deployment options.
-fn check_group(id: &str, items: &[&Item], sink: &mut Sink) {
-    let count = |b: &Bound| items.iter().filter(|i| i.bound.as_ref() == Some(b)).count();
+fn check_group(id: &str, group: &[(&str, &Item)], sink: &mut Sink) {
+    let items = || group.iter().map(|(_, i)| *i);
+    let first = group.first().map(|(_, i)| i.position).unwrap_or_default();
+    let count = |b: &Bound| items().filter(|i| i.bound.as_ref() == Some(b)).count();
     let mins = count(&Bound::Min);
     let maxs = count(&Bound::Max);
-    let normals: Vec<&&Item> = items
-        .iter()
-        .filter(|i| matches!(i.bound, None | Some(Bound::Normal)))
-        .collect();
-    for i in items {
+    let normals = || items().filter(|i| matches!(i.bound, None | Some(Bound::Normal)));
+    for i in items() {
         if let Some(Bound::Other(v)) = &i.bound {
             sink.error(
                 Rule::Bound,
@@ -686,24 +684,20 @@ fn check_group(id: &str, items: &[&Item], sink: &mut Sink) {
     if mins > 1 || maxs > 1 {
         sink.error(
             Rule::Bound,
-            items[0].position,
+            first,
             format!("InstanceID {id} has more than one min or max bound"),
         );
     }
-    if (mins > 0 || maxs > 0) && normals.is_empty() {
+    if (mins > 0 || maxs > 0) && normals().next().is_none() {
         sink.error(
             Rule::Bound,
-            items[0].position,
+            first,
             format!("InstanceID {id} has a min/max bound but no normal item"),
         );
     }
     // Items with ovf:configuration override the unconditional item of the same InstanceID
     // (ovftool's positive tests overlap them freely); two unconditional ones clash.
-    let unconditional: Vec<&&&Item> = normals
-        .iter()
-        .filter(|i| i.configuration.is_empty())
-        .collect();
-    if let Some(second) = unconditional.get(1) {
+    if let Some(second) = normals().filter(|i| i.configuration.is_empty()).nth(1) {
         sink.error(
             Rule::DuplicateInstanceId,
             second.position,
