@@ -437,11 +437,6 @@ impl<'a> Semantic<'a> {
     }
 
     fn hardware(&self, hw: &VirtualHardware, sink: &mut Sink) {
-        let by_id: HashMap<&str, &Item> = hw
-            .items
-            .iter()
-            .filter_map(|i| Some((i.instance_id()?, i)))
-            .collect();
         // Each deployment option's hardware, as the resolver combines it, one option at a
         // time. For each Item (by its index), whether every combined Item it is part of has
         // AllocationUnits (a partial override takes them from the Item it combines with);
@@ -461,9 +456,16 @@ impl<'a> Semantic<'a> {
             let items: Vec<&Item> = r.items.iter().map(|x| x.item.as_ref()).collect();
             check_addresses(&items, &mut reported, &mut clashes);
         }
+        // Built after the resolutions are dropped: the peak is the larger of the two.
+        let by_id: HashMap<&str, &Item> = hw
+            .items
+            .iter()
+            .filter_map(|i| Some((i.instance_id()?, i)))
+            .collect();
         for (item, units) in hw.items.iter().zip(&with_units) {
             self.item(item, &by_id, units.unwrap_or(false), sink);
         }
+        drop(by_id);
         // Items sharing an InstanceID, by InstanceID (sorted, no hashing: the ids are the
         // descriptor's), each group in document order.
         let mut grouped: Vec<(&str, &Item)> = hw
