@@ -281,6 +281,14 @@ impl Serialize for Item {
 mod tests {
     use super::*;
 
+    /// A descriptor may hold hundreds of thousands of Items: an Item stays small (it was
+    /// about 600 bytes with a `String` per field).
+    #[test]
+    fn an_item_is_small() {
+        let size = std::mem::size_of::<Item>();
+        assert!(size <= 128, "an Item is {size} bytes");
+    }
+
     #[test]
     fn a_field_keeps_its_first_value_a_repeatable_one_every_value() {
         let mut b = ValuesBuilder::default();
