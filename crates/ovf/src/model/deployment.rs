@@ -200,14 +200,13 @@ impl<'a> ResolvedItem<'a> {
 /// [`VirtualHardware::resolve`] over any list of Items (ResourceAllocationSection has the
 /// same rules).
 pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Resolved<'a> {
-    // Items by InstanceID in order of first appearance, with their document index. Linear in
-    // the Items (a hash per InstanceID), whatever a hostile descriptor repeats: each Item
-    // gets its group's number, then one counting sort lays the groups out one after another
-    // (no list per group: most groups have one Item).
-    let mut by_id: HashMap<&'a str, usize> = HashMap::new();
+    // Items by InstanceID in order of first appearance, with their document index: each
+    // Item gets its group's number (`GroupIds`: linear in the Items whatever a hostile
+    // descriptor repeats), then one stable sort lays the groups out one after another, in
+    // document order within each (no list or map per group: most groups have one Item).
+    let mut ids = GroupIds::default();
     let mut unused: Vec<(usize, Unused<'a>)> = Vec::new();
     let mut member_of: Vec<(usize, usize)> = Vec::with_capacity(items.len());
-    let mut sizes: Vec<usize> = Vec::new();
     for (index, item) in items.iter().enumerate() {
         if !applies(item, configuration) {
             unused.push((
@@ -219,41 +218,20 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
             ));
             continue;
         }
-        let next = sizes.len();
-        let g = match item.instance_id().map(str::trim) {
-            Some(id) => *by_id.entry(id).or_insert(next),
-            None => next,
-        };
-        if g == next {
-            sizes.push(0);
-        }
-        sizes[g] += 1;
-        member_of.push((g, index));
+        member_of.push((ids.group(item.instance_id().map(str::trim)), index));
     }
-    drop(by_id);
-    let mut starts = Vec::with_capacity(sizes.len() + 1);
-    let mut at = 0;
-    for size in &sizes {
-        starts.push(at);
-        at += size;
-    }
-    starts.push(at);
-    let mut fill = starts.clone();
-    let mut laid_out = vec![0usize; member_of.len()];
-    for (g, index) in member_of {
-        laid_out[fill[g]] = index;
-        fill[g] += 1;
-    }
-    let groups = starts.windows(2).map(|w| {
-        let members = &laid_out[w[0]..w[1]];
+    let count = ids.count;
+    drop(ids);
+    member_of.sort_by_key(|&(g, _)| g);
+    let groups = member_of.chunk_by(|a, b| a.0 == b.0).map(|members| {
         let (markers, normal): (Sources<'a>, Sources<'a>) = members
             .iter()
-            .map(|&i| (i, &items[i]))
+            .map(|&(_, i)| (i, &items[i]))
             .partition(|(_, item)| is_marker(item));
         Group { normal, markers }
     });
     // Sized once: a resolved Item is large, doubling would leave up to half unused.
-    let mut resolved = Vec::with_capacity(sizes.len());
+    let mut resolved = Vec::with_capacity(count);
     for group in groups {
         if group.normal.is_empty() {
             unused.extend(group.markers.into_iter().map(|(index, item)| {
@@ -293,6 +271,45 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
         configuration: configuration.map(str::to_owned),
         items: resolved,
         unused: unused.into_iter().map(|(_, u)| u).collect(),
+    }
+}
+
+/// Numbers the InstanceIDs of a resolution in order of first appearance (an Item without
+/// one is a group of its own): compared with the ids so far while they are few (a section
+/// has a dozen Items), through a map beyond, so that many Items stay linear.
+#[derive(Default)]
+struct GroupIds<'a> {
+    count: usize,
+    few: Vec<(&'a str, usize)>,
+    many: HashMap<&'a str, usize>,
+}
+
+impl<'a> GroupIds<'a> {
+    const LINEAR: usize = 16;
+
+    fn group(&mut self, id: Option<&'a str>) -> usize {
+        let next = self.count;
+        let g = match id {
+            None => next,
+            Some(id) if self.few.len() < Self::LINEAR => {
+                if let Some(&(_, g)) = self.few.iter().find(|(known, _)| *known == id) {
+                    g
+                } else {
+                    self.few.push((id, next));
+                    next
+                }
+            }
+            Some(id) => {
+                if self.many.is_empty() {
+                    self.many.extend(self.few.iter().copied());
+                }
+                *self.many.entry(id).or_insert(next)
+            }
+        };
+        if g == next {
+            self.count += 1;
+        }
+        g
     }
 }
 
@@ -405,4 +422,25 @@ fn overlay(out: &mut Item, later: &Item) {
     out.bound.clone_from(&later.bound);
     out.values = out.values.overlay(&later.values);
     out.position = later.position;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GroupIds;
+
+    /// Past the few ids compared one by one, the map keeps the numbers given before.
+    #[test]
+    fn ids_keep_their_group_across_the_switch_to_a_map() {
+        let names: Vec<String> = (0..40).map(|i| format!("id{i}")).collect();
+        let mut ids = GroupIds::default();
+        let first: Vec<usize> = names.iter().map(|n| ids.group(Some(n))).collect();
+        assert_eq!(first, (0..40).collect::<Vec<_>>());
+        for (i, n) in names.iter().enumerate().rev() {
+            assert_eq!(ids.group(Some(n)), i);
+        }
+        assert_eq!(ids.group(None), 40);
+        assert_eq!(ids.group(Some("new")), 41);
+        assert_eq!(ids.group(Some("id3")), 3);
+        assert_eq!(ids.count, 42);
+    }
 }

@@ -456,25 +456,19 @@ impl<'a> Semantic<'a> {
             let items: Vec<&Item> = r.items.iter().map(|x| x.item.as_ref()).collect();
             check_addresses(&items, &mut reported, &mut clashes);
         }
-        // Built after the resolutions are dropped: the peak is the larger of the two.
-        let by_id: HashMap<&str, &Item> = hw
+        // Items by InstanceID (sorted, no hashing: the ids are the descriptor's), each id's
+        // Items in document order: what a Parent names, and the groups sharing an id. Built
+        // after the resolutions are dropped: the peak is the larger of the two.
+        let mut by_id: Vec<(&str, &Item)> = hw
             .items
             .iter()
             .filter_map(|i| Some((i.instance_id()?, i)))
             .collect();
+        by_id.sort_by(|a, b| a.0.cmp(b.0));
         for (item, units) in hw.items.iter().zip(&with_units) {
             self.item(item, &by_id, units.unwrap_or(false), sink);
         }
-        drop(by_id);
-        // Items sharing an InstanceID, by InstanceID (sorted, no hashing: the ids are the
-        // descriptor's), each group in document order.
-        let mut grouped: Vec<(&str, &Item)> = hw
-            .items
-            .iter()
-            .filter_map(|i| Some((i.instance_id()?, i)))
-            .collect();
-        grouped.sort_by(|a, b| a.0.cmp(b.0));
-        for group in grouped.chunk_by(|a, b| a.0 == b.0) {
+        for group in by_id.chunk_by(|a, b| a.0 == b.0) {
             check_group(group[0].0, group, sink);
         }
         for (position, message) in clashes {
@@ -515,13 +509,7 @@ impl<'a> Semantic<'a> {
         out
     }
 
-    fn item(
-        &self,
-        item: &Item,
-        items: &HashMap<&str, &Item>,
-        units_combined: bool,
-        sink: &mut Sink,
-    ) {
+    fn item(&self, item: &Item, by_id: &[(&str, &Item)], units_combined: bool, sink: &mut Sink) {
         let label = item.label().unwrap_or("Item");
         if item.resource_type().is_none() {
             sink.error(
@@ -540,7 +528,13 @@ impl<'a> Semantic<'a> {
         if let Some(parent) = item.parent() {
             // oVirt writes the all-zero GUID for "no parent".
             let null_guid = sink.is_legacy() && parent.chars().all(|c| c == '0' || c == '-');
-            match items.get(parent) {
+            // The last Item with that InstanceID, as a map filled in document order holds.
+            let end = by_id.partition_point(|(id, _)| *id <= parent);
+            let named = by_id[..end]
+                .last()
+                .filter(|(id, _)| *id == parent)
+                .map(|(_, i)| *i);
+            match named {
                 None if !null_guid => sink.error(
                     Rule::ItemParent,
                     item.position,
