@@ -135,6 +135,42 @@ const SYSTEM_FIELDS: &[&str] = &[
     "VirtualSystemType",
 ];
 
+/// A sorted list of field names with, for each first byte, the range of names starting with
+/// it: a lookup compares a name with the two or three names of its bucket, not the half
+/// dozen of a binary search (this runs for every child of every Item).
+struct FieldNames {
+    names: &'static [&'static str],
+    buckets: [(u8, u8); 128],
+}
+
+impl FieldNames {
+    // The lists hold fewer than 256 ASCII names (a test checks).
+    #[allow(clippy::cast_possible_truncation)]
+    const fn new(names: &'static [&'static str]) -> FieldNames {
+        let mut buckets = [(0u8, 0u8); 128];
+        let mut i = 0;
+        while i < names.len() {
+            let b = names[i].as_bytes()[0] as usize % 128;
+            if buckets[b].1 == 0 {
+                buckets[b].0 = i as u8;
+            }
+            buckets[b].1 = (i + 1) as u8;
+            i += 1;
+        }
+        FieldNames { names, buckets }
+    }
+
+    /// The index of `name` in the sorted list.
+    fn index(&self, name: &str) -> Option<usize> {
+        let first = *name.as_bytes().first()?;
+        let &(start, end) = self.buckets.get(usize::from(first))?;
+        (usize::from(start)..usize::from(end)).find(|&i| self.names[i] == name)
+    }
+}
+
+const ITEM_FIELD_NAMES: FieldNames = FieldNames::new(ITEM_FIELDS);
+const SYSTEM_FIELD_NAMES: FieldNames = FieldNames::new(SYSTEM_FIELDS);
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Level {
     Envelope,
@@ -427,7 +463,7 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
                     || vocab::is(child, "EthernetPortItem")
                     || vocab::is(child, "StorageItem")
                 {
-                    self.item_fields(child, ITEM_FIELDS, sink);
+                    self.item_fields(child, &ITEM_FIELD_NAMES, sink);
                 } else if !vocab::is(child, "Info") {
                     self.unknown(child, "ResourceAllocationSection", sink);
                 }
@@ -453,19 +489,19 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
                 continue;
             }
             if vocab::is(child, "System") {
-                self.item_fields(child, SYSTEM_FIELDS, sink);
+                self.item_fields(child, &SYSTEM_FIELD_NAMES, sink);
             } else if vocab::is(child, "Item")
                 || vocab::is(child, "EthernetPortItem")
                 || vocab::is(child, "StorageItem")
             {
-                self.item_fields(child, ITEM_FIELDS, sink);
+                self.item_fields(child, &ITEM_FIELD_NAMES, sink);
             } else {
                 self.unknown(child, "VirtualHardwareSection", sink);
             }
         }
     }
 
-    fn item_fields(&self, item: E, order: &[&str], sink: &mut Sink) {
+    fn item_fields(&self, item: E, order: &FieldNames, sink: &mut Sink) {
         // The latest child in schema order so far: its index in `order`, and the child.
         let mut last: Option<(usize, E)> = None;
         let mut order_reported = false;
@@ -480,8 +516,8 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
             } else {
                 local
             };
-            // `order` is sorted byte-wise (the schema's order).
-            let Ok(index) = order.binary_search(&normalized) else {
+            // The index in the schema's (byte-wise sorted) order.
+            let Some(index) = order.index(normalized) else {
                 self.unknown(child, &item.name().local, sink);
                 continue;
             };
@@ -685,11 +721,31 @@ fn vocab_namespace(ns: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// `item_fields` finds a field by binary search: the lists must stay sorted byte-wise.
+    /// `item_fields` compares positions in the lists as the schema's order and finds a
+    /// name through its first byte: the lists stay sorted byte-wise, short and ASCII.
     #[test]
     fn field_lists_are_sorted_bytewise() {
         for list in [ITEM_FIELDS, SYSTEM_FIELDS] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+            assert!(list.len() < 256 && list.iter().all(|n| !n.is_empty() && n.is_ascii()));
+        }
+        for (names, list) in [
+            (&ITEM_FIELD_NAMES, ITEM_FIELDS),
+            (&SYSTEM_FIELD_NAMES, SYSTEM_FIELDS),
+        ] {
+            for (i, name) in list.iter().enumerate() {
+                assert_eq!(names.index(name), Some(i));
+            }
+            for other in [
+                "",
+                "Item",
+                "address",
+                "Zzz",
+                "\u{e9}t\u{e9}",
+                "VirtualQuantityX",
+            ] {
+                assert_eq!(names.index(other), None, "{other}");
+            }
         }
     }
 }
