@@ -1,6 +1,7 @@
 //! Semantic rules over the typed view: uniqueness, references that must resolve, sizes,
 //! items, bounds, properties.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::{Rule, Sink};
@@ -40,7 +41,7 @@ struct Semantic<'a> {
     disk_ids: HashSet<&'a str>,
     networks: HashSet<&'a str>,
     configurations: HashSet<&'a str>,
-    property_keys: HashSet<String>,
+    property_keys: HashSet<Cow<'a, str>>,
     content_ids: HashSet<&'a str>,
 }
 
@@ -213,7 +214,7 @@ impl<'a> Semantic<'a> {
             }
             Capacity::Number(n) => Some(*n),
             Capacity::Property(key) => {
-                if !self.property_keys.contains(key) {
+                if !self.property_keys.contains(key.as_str()) {
                     sink.error(
                         Rule::Capacity,
                         d.position,
@@ -762,15 +763,20 @@ fn check_qualifiers(q: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn collect<'a>(content: &'a Content, keys: &mut HashSet<String>, ids: &mut HashSet<&'a str>) {
+fn collect<'a>(content: &'a Content, keys: &mut HashSet<Cow<'a, str>>, ids: &mut HashSet<&'a str>) {
     if let Some(id) = content.id() {
         ids.insert(id);
     }
     for ps in &content.sections().product {
         for p in ps.properties() {
             if let Some(k) = p.key.as_deref() {
-                keys.insert(k.to_string());
-                keys.insert(ps.qualified_key(k));
+                keys.insert(Cow::Borrowed(k));
+                // `class.key.instance` differs from the key only with a class or instance.
+                let qualified = ps.class.as_deref().is_some_and(|c| !c.is_empty())
+                    || ps.instance.as_deref().is_some_and(|i| !i.is_empty());
+                if qualified {
+                    keys.insert(Cow::Owned(ps.qualified_key(k)));
+                }
             }
         }
     }
