@@ -196,7 +196,7 @@ fn networks_outside_the_collection_are_declared_from_the_link_target() {
         .iter()
         .flat_map(|h| &h.items)
         .filter(|i| i.is_nic())
-        .flat_map(|i| i.connection.clone())
+        .flat_map(|i| i.connection().map(str::to_string))
         .collect();
     assert_eq!(connections, ["wan", "lan-2", "VM-Network"]);
     assert!(

@@ -97,12 +97,10 @@ fn facts(doc: &Document) -> Facts {
                     .flat_map(|h| h.items_for(config))
                     .find(tern_ovf::model::Item::is_memory)
                     .and_then(|i| {
-                        AllocationUnit::parse(
-                            i.allocation_units.as_deref().unwrap_or("byte * 2^20"),
-                        )
-                        .ok()?
-                        .bytes(i.quantity()?)
-                        .ok()
+                        AllocationUnit::parse(i.allocation_units().unwrap_or("byte * 2^20"))
+                            .ok()?
+                            .bytes(i.quantity()?)
+                            .ok()
                     });
                 let enclosing = outer.iter().rev().flatten().cloned().collect();
                 out.push((

@@ -50,7 +50,7 @@ fn facts_for(doc: &Document, option: Option<&str>) -> Facts {
                 .and_then(tern_ovf::model::Item::quantity);
             let memory = items.iter().find(|i| i.is_memory()).and_then(|i| {
                 let unit = tern_units::AllocationUnit::parse(
-                    i.allocation_units.as_deref().unwrap_or("byte * 2^20"),
+                    i.allocation_units().unwrap_or("byte * 2^20"),
                 )
                 .ok()?;
                 unit.bytes(i.quantity()?).ok()
@@ -65,7 +65,7 @@ fn facts_for(doc: &Document, option: Option<&str>) -> Facts {
             let nics = items
                 .iter()
                 .filter(|i| i.is_nic())
-                .filter_map(|i| i.connection.first().cloned())
+                .filter_map(|i| i.connection().next().map(str::to_string))
                 .collect();
             (cpus, memory, hostname, nics)
         })

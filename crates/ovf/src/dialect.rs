@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::document::Document;
 use crate::names;
-use crate::node::{Element, Node};
+use crate::xml::{ReadElement, Source};
 
 /// The dialect of a descriptor, from the Envelope namespace and the content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -85,25 +85,32 @@ impl Dialect {
 impl DialectInfo {
     /// Detects the dialect of `doc`.
     pub fn detect(doc: &Document) -> DialectInfo {
-        let root = doc.root();
+        DialectInfo::detect_from(doc.root(), doc)
+    }
+
+    /// [`DialectInfo::detect`] over any tree.
+    pub(crate) fn detect_from<'a, E: ReadElement<'a>>(
+        root: E,
+        source: &dyn Source<E>,
+    ) -> DialectInfo {
         let namespace = root.name().namespace.as_deref().map(str::to_string);
         let version = root
             .attributes()
-            .iter()
-            .find(|a| {
-                a.name.local == "version"
-                    && a.name
+            .find(|(name, _)| {
+                name.local == "version"
+                    && name
                         .namespace
                         .as_deref()
                         .is_some_and(names::is_ovf_namespace)
             })
-            .map(|a| a.value.clone());
+            .map(|(_, value)| value.to_string());
         let mut quirks = Vec::new();
-        if let Some(encoding) = declared_encoding(doc) {
+        if let Some(encoding) = source.declaration().and_then(declared_encoding) {
             let lower = encoding.to_ascii_lowercase();
-            let agrees = if doc.encoding().is_utf16() {
+            let bytes = source.encoding();
+            let agrees = if bytes.is_utf16() {
                 matches!(lower.as_str(), "utf-16" | "utf16")
-                    || lower == doc.encoding().name().to_ascii_lowercase()
+                    || lower == bytes.name().to_ascii_lowercase()
             } else {
                 matches!(lower.as_str(), "utf-8" | "utf8" | "us-ascii" | "ascii")
             };
@@ -147,11 +154,8 @@ impl DialectInfo {
     }
 }
 
-fn declared_encoding(doc: &Document) -> Option<String> {
-    let decl = doc.nodes().iter().find_map(|n| match n {
-        Node::Declaration(m) => Some(&*m.value),
-        _ => None,
-    })?;
+/// The encoding a declaration's content names.
+fn declared_encoding(decl: &str) -> Option<String> {
     let rest = &decl[decl.find("encoding")? + "encoding".len()..];
     let rest = rest.trim_start().strip_prefix('=')?.trim_start();
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
@@ -161,7 +165,12 @@ fn declared_encoding(doc: &Document) -> Option<String> {
 
 /// Records the quirks under `element`, and in `virtualbox` whether VirtualBox wrote it (an
 /// element or attribute in its namespace, or the hardware family `virtualbox-*`).
-fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>, virtualbox: &mut bool) {
+fn scan<'a>(
+    element: impl ReadElement<'a>,
+    envelope_ns: &str,
+    quirks: &mut Vec<Quirk>,
+    virtualbox: &mut bool,
+) {
     let mut add = |q: Quirk| {
         if !quirks.contains(&q) {
             quirks.push(q);
@@ -179,8 +188,7 @@ fn scan(element: &Element, envelope_ns: &str, quirks: &mut Vec<Quirk>, virtualbo
         *virtualbox = ns == Some(names::VBOX)
             || element
                 .attributes()
-                .iter()
-                .any(|a| a.name.namespace.as_deref() == Some(names::VBOX))
+                .any(|(name, _)| name.namespace.as_deref() == Some(names::VBOX))
             || (local == "VirtualSystemType"
                 && ns == Some(names::VSSD)
                 && element.text().trim().starts_with("virtualbox-"));

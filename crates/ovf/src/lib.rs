@@ -59,6 +59,7 @@ mod scope;
 mod tree;
 pub mod validate;
 mod vocab;
+mod xml;
 
 pub use dialect::{Dialect, DialectInfo, Quirk};
 pub use document::Document;

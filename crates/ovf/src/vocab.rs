@@ -1,109 +1,109 @@
 //! Dialect-tolerant name matching: any OVF envelope namespace (or none, for oVirt's
 //! unqualified children), `xsi:type` sections, `InstanceId` casing, `.xsd` namespaces.
+//! Generic over [`ReadElement`]: every tree is read by the same rules.
 
 use crate::names;
-use crate::node::Element;
+use crate::node::Name;
+use crate::xml::ReadElement;
 
 /// True when `e` is an element of the OVF vocabulary: in any OVF envelope namespace, or
 /// unqualified (oVirt writes `References`, `Section`, `Item` without a namespace).
-pub(crate) fn is_ovf(e: &Element) -> bool {
-    e.name()
-        .namespace
+pub(crate) fn is_ovf<'a>(e: impl ReadElement<'a>) -> bool {
+    is_ovf_name(e.name())
+}
+
+fn is_ovf_name(name: &Name) -> bool {
+    name.namespace
         .as_deref()
         .is_none_or(names::is_ovf_namespace)
 }
 
 /// True when `e` is the OVF element `local`.
-pub(crate) fn is(e: &Element, local: &str) -> bool {
-    e.name().local == local && is_ovf(e)
+pub(crate) fn is<'a>(e: impl ReadElement<'a>, local: &str) -> bool {
+    let name = e.name();
+    name.local == local && is_ovf_name(name)
 }
 
 /// The OVF attribute `local`: in any OVF namespace, else unqualified.
-pub(crate) fn attr<'a>(e: &'a Element, local: &str) -> Option<&'a str> {
-    let attrs = e.attributes();
-    attrs
-        .iter()
-        .find(|a| {
-            a.name.local == local
-                && a.name
-                    .namespace
-                    .as_deref()
-                    .is_some_and(names::is_ovf_namespace)
-        })
-        .or_else(|| {
-            attrs
-                .iter()
-                .find(|a| a.name.local == local && a.name.namespace.is_none())
-        })
-        .map(|a| a.value.as_str())
+pub(crate) fn attr<'a>(e: impl ReadElement<'a>, local: &str) -> Option<&'a str> {
+    let mut unqualified = None;
+    for (name, value) in e.attributes() {
+        if name.local != local {
+            continue;
+        }
+        match name.namespace.as_deref() {
+            Some(ns) if names::is_ovf_namespace(ns) => return Some(value),
+            None if unqualified.is_none() => unqualified = Some(value),
+            _ => {}
+        }
+    }
+    unqualified
 }
 
 /// The first OVF child element named `local`.
-pub(crate) fn child<'a>(e: &'a Element, local: &str) -> Option<&'a Element> {
-    e.elements().find(|c| is(c, local))
+pub(crate) fn child<'a, E: ReadElement<'a>>(e: E, local: &str) -> Option<E> {
+    e.elements().find(|c| is(*c, local))
 }
 
 /// All OVF child elements named `local`.
-pub(crate) fn children<'a>(e: &'a Element, local: &'a str) -> impl Iterator<Item = &'a Element> {
-    e.elements().filter(move |c| is(c, local))
+pub(crate) fn children<'a, E: ReadElement<'a>>(
+    e: E,
+    local: &'a str,
+) -> impl Iterator<Item = E> + 'a {
+    e.elements().filter(move |c| is(*c, local))
 }
 
 /// Trimmed text of the OVF child `local`.
-pub(crate) fn child_text(e: &Element, local: &str) -> Option<String> {
-    child(e, local).map(|c| c.text_ref().trim().to_string())
+pub(crate) fn child_text<'a>(e: impl ReadElement<'a>, local: &str) -> Option<String> {
+    child(e, local).map(|c| c.text().trim().to_string())
 }
 
 /// The section kind of `e`: its local name (`DiskSection`), or for 0.9-style
 /// `<Section xsi:type="ovf:DiskSection_Type">` the type name without `_Type`.
 /// Elements outside the OVF vocabulary have a kind only if their name ends in `Section`.
-pub(crate) fn section_kind(e: &Element) -> Option<String> {
+pub(crate) fn section_kind<'a>(e: impl ReadElement<'a>) -> Option<&'a str> {
     let local = e.name().local.as_str();
     if (local == "Section" || local == "Content") && is_ovf(e) {
         let ty = e.attribute(Some(names::XSI), "type")?;
         let ty = ty.rsplit(':').next().unwrap_or(ty);
-        return Some(ty.strip_suffix("_Type").unwrap_or(ty).to_string());
+        return Some(ty.strip_suffix("_Type").unwrap_or(ty));
     }
-    local.ends_with("Section").then(|| local.to_string())
+    local.ends_with("Section").then_some(local)
 }
 
 /// The content kind of `e`: `VirtualSystem` or `VirtualSystemCollection`.
-pub(crate) fn content_kind(e: &Element) -> Option<&'static str> {
+pub(crate) fn content_kind<'a>(e: impl ReadElement<'a>) -> Option<&'static str> {
     if !is_ovf(e) {
         return None;
     }
     let kind = match e.name().local.as_str() {
         "Content" => section_kind(e)?,
-        other => other.to_string(),
+        other => other,
     };
-    match kind.as_str() {
+    match kind {
         "VirtualSystem" => Some("VirtualSystem"),
         "VirtualSystemCollection" => Some("VirtualSystemCollection"),
         _ => None,
     }
 }
 
-/// True when `ns` is a namespace whose elements describe a resource item field.
-pub(crate) fn is_item_field(e: &Element) -> bool {
-    e.name()
-        .namespace
+/// True when `e` is an element describing a resource item field (RASD, EPASD, SASD, VSSD).
+pub(crate) fn is_item_field<'a>(e: impl ReadElement<'a>) -> bool {
+    is_field_name(e.name())
+}
+
+pub(crate) fn is_field_name(name: &Name) -> bool {
+    name.namespace
         .as_deref()
         .is_some_and(|n| names::is_item_namespace(n) || n == names::VSSD)
 }
 
 /// The text of the RASD/EPASD/SASD/VSSD child `local` of an item (or System); `InstanceID`
 /// also matches the 0.9 casing `InstanceId`.
-pub(crate) fn field(item: &Element, local: &str) -> Option<String> {
+pub(crate) fn field<'a>(item: impl ReadElement<'a>, local: &str) -> Option<String> {
     item.elements()
-        .find(|c| is_item_field(c) && field_name_matches(&c.name().local, local))
-        .map(|c| c.text_ref().trim().to_string())
-}
-
-/// All values of a repeatable item field (`Connection`, `HostResource`).
-pub(crate) fn fields(item: &Element, local: &str) -> Vec<String> {
-    item.elements()
-        .filter(|c| is_item_field(c) && c.name().local == local)
-        .map(|c| c.text_ref().trim().to_string())
-        .collect()
+        .find(|c| is_item_field(*c) && field_name_matches(&c.name().local, local))
+        .map(|c| c.text().trim().to_string())
 }
 
 fn field_name_matches(actual: &str, wanted: &str) -> bool {
@@ -120,6 +120,6 @@ pub(crate) fn boolean(value: &str) -> Option<bool> {
 }
 
 /// The `ovf:required` flag of `e` (default true).
-pub(crate) fn required(e: &Element) -> bool {
+pub(crate) fn required<'a>(e: impl ReadElement<'a>) -> bool {
     attr(e, "required").and_then(boolean).unwrap_or(true)
 }

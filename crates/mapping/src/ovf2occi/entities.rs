@@ -252,9 +252,13 @@ fn links(
         .unwrap_or_else(|| compute.entity.id.clone());
     let nics = items.iter().filter(|i| i.is_nic()).count();
     for item in items.iter().copied() {
-        let instance = item.instance_id.clone().unwrap_or_default();
+        let instance = item.instance_id().map(str::to_string).unwrap_or_default();
         if item.is_nic() {
-            let network = item.connection.first().cloned().unwrap_or_default();
+            let network = item
+                .connection()
+                .next()
+                .map(str::to_string)
+                .unwrap_or_default();
             if !cx
                 .envelope
                 .networks
@@ -308,14 +312,13 @@ fn links(
             e.attributes.insert("occi.storagelink.deviceid", device);
             add_mixin(e, extensions::mixin("ovf#disk_drive"));
             if let Some(controller) = item
-                .parent
-                .as_deref()
-                .and_then(|p| items.iter().find(|i| i.instance_id.as_deref() == Some(p)))
+                .parent()
+                .and_then(|p| items.iter().find(|i| i.instance_id() == Some(p)))
             {
                 e.attributes
                     .insert("tern.ovf.controller", controller_name(controller));
             }
-            if let Some(slot) = &item.address_on_parent {
+            if let Some(slot) = &item.address_on_parent() {
                 e.attributes
                     .insert("tern.ovf.address_on_parent", slot.trim());
             }
@@ -494,8 +497,7 @@ fn controller_name(item: &Item) -> String {
         _ => "other",
     };
     match item
-        .resource_sub_type
-        .as_deref()
+        .resource_sub_type()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {

@@ -186,7 +186,7 @@ fn retype(
     );
     rename(item, item_prefix, local, item_ns);
     for child in item.elements_mut() {
-        if vocab::is_item_field(child) {
+        if vocab::is_item_field(&*child) {
             let field = child.name.local.to_string();
             rename(
                 child,

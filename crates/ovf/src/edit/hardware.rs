@@ -74,10 +74,9 @@ pub fn set_memory_for(
     let pick = first_of(MEMORY, "memory Item (ResourceType 4)");
     set_item_fields(doc, system, option, &pick, |item| {
         let old_unit = item
-            .allocation_units
-            .as_deref()
+            .allocation_units()
             .and_then(|u| AllocationUnit::parse(u).ok());
-        let (quantity, written) = super::in_units(item.allocation_units.as_deref(), bytes);
+        let (quantity, written) = super::in_units(item.allocation_units(), bytes);
         let mut values = Vec::new();
         if let Some(unit) = written {
             values.push(("AllocationUnits", unit.to_string()));
@@ -118,7 +117,7 @@ pub fn set_nic_type(
         let env = Envelope::read(doc);
         let config = env.choose_configuration(option)?.map(str::to_owned);
         let hw = hardware_path(doc, system)?;
-        let section = VirtualHardware::read(&Cx { doc }, element_at(doc, &hw));
+        let section = VirtualHardware::read(&Cx::new(doc), element_at(doc, &hw));
         let resolved = section.resolve(config.as_deref());
         let adapters: Vec<(usize, &Item)> = resolved
             .items
@@ -155,7 +154,10 @@ pub fn set_nic_type(
                 what: "network adapter",
             },
             |item| {
-                let old = item.resource_sub_type.clone().unwrap_or_default();
+                let old = item
+                    .resource_sub_type()
+                    .map(str::to_string)
+                    .unwrap_or_default();
                 Ok(Change {
                     values: vec![("ResourceSubType", subtype.to_string())],
                     texts: texts(item, |text| restate::word(text, &old, subtype)),
@@ -183,9 +185,9 @@ fn texts(
     restate: impl Fn(&str) -> Option<String>,
 ) -> Vec<(&'static str, String, String)> {
     [
-        ("Caption", &item.caption),
-        ("Description", &item.description),
-        ("ElementName", &item.element_name),
+        ("Caption", &item.caption()),
+        ("Description", &item.description()),
+        ("ElementName", &item.element_name()),
     ]
     .into_iter()
     .filter_map(|(field, text)| {
@@ -236,7 +238,7 @@ fn set_item_fields(
         .map(str::to_owned)
         .collect();
     let hw = hardware_path(doc, system)?;
-    let section = VirtualHardware::read(&Cx { doc }, element_at(doc, &hw));
+    let section = VirtualHardware::read(&Cx::new(doc), element_at(doc, &hw));
     let resolved = section.resolve(config.as_deref());
     let missing = || EditError::NoResource {
         what: pick.what,
@@ -250,19 +252,18 @@ fn set_item_fields(
     let &last = target.sources.last().ok_or_else(missing)?;
     // Only the options `last` applies to can take anything from it, and only through the
     // Items of its InstanceID: resolve those alone for each of them.
-    let id = last.instance_id.as_deref().map(str::trim);
+    let id = last.instance_id().map(str::trim);
     let group: Vec<Item> = section
         .items
         .iter()
         .filter(|i| {
-            std::ptr::eq(*i, last)
-                || (id.is_some() && i.instance_id.as_deref().map(str::trim) == id)
+            std::ptr::eq(*i, last) || (id.is_some() && i.instance_id().map(str::trim) == id)
         })
         .cloned()
         .collect();
     let at = section.items[..item_index(&section, last)]
         .iter()
-        .filter(|i| id.is_some() && i.instance_id.as_deref().map(str::trim) == id)
+        .filter(|i| id.is_some() && i.instance_id().map(str::trim) == id)
         .count();
     let shared = others
         .iter()
@@ -281,7 +282,7 @@ fn set_item_fields(
         p.push(children[last_index]);
         p
     };
-    let instance_id = target.item.instance_id.clone();
+    let instance_id = target.item.instance_id().map(str::to_string);
     let path = match (&config, shared) {
         (Some(config), true) => add_override(doc, &hw, &section, target, last, config),
         _ => item_path,
@@ -314,7 +315,7 @@ fn set_item_fields(
 
 /// The names a NIC is selected by: its InstanceID and ElementName.
 fn names(item: &Item) -> Vec<&str> {
-    [item.instance_id.as_deref(), item.element_name.as_deref()]
+    [item.instance_id(), item.element_name()]
         .into_iter()
         .flatten()
         .map(str::trim)
@@ -324,7 +325,7 @@ fn names(item: &Item) -> Vec<&str> {
 /// The untrimmed text of the CIM child `field` of `item`.
 fn raw_field(item: &Element, field: &str) -> Option<String> {
     item.elements()
-        .find(|c| vocab::is_item_field(c) && c.name().local == field)
+        .find(|c| vocab::is_item_field(*c) && c.name().local == field)
         .map(Element::text)
 }
 
@@ -393,14 +394,13 @@ fn add_override(
         }
     }
     // After every Item with this InstanceID, so that it is the latest for `config`.
-    let id = last.instance_id.as_deref().map(str::trim);
+    let id = last.instance_id().map(str::trim);
     let after = section
         .items
         .iter()
         .enumerate()
         .filter(|(_, i)| {
-            std::ptr::eq(*i, last)
-                || (id.is_some() && i.instance_id.as_deref().map(str::trim) == id)
+            std::ptr::eq(*i, last) || (id.is_some() && i.instance_id().map(str::trim) == id)
         })
         .map(|(k, _)| children[k])
         .max()

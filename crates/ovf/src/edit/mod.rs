@@ -263,7 +263,7 @@ pub fn add_nic(
         let subtype = section
             .elements()
             .filter(|e| is_item(e))
-            .find(|e| vocab::field(e, "ResourceType").as_deref() == Some("10"))
+            .find(|e| vocab::field(*e, "ResourceType").as_deref() == Some("10"))
             .and_then(|e| vocab::field(e, "ResourceSubType"));
         (next_instance_id(section), subtype)
     };
@@ -332,7 +332,7 @@ pub fn add_disk(
     }
     let hw = hardware_path(doc, system)?;
     let disk_section = tree::find(doc.root(), &|e| {
-        vocab::section_kind(e).as_deref() == Some("DiskSection") && vocab::is_ovf(e)
+        vocab::section_kind(e) == Some("DiskSection") && vocab::is_ovf(e)
     })
     .into_iter()
     .map(|(p, _)| p)
@@ -355,16 +355,16 @@ pub fn add_disk(
             .iter()
             .find(|e| {
                 matches!(
-                    vocab::field(e, "ResourceType").as_deref(),
+                    vocab::field(**e, "ResourceType").as_deref(),
                     Some("6" | "20" | "5")
                 )
             })
-            .and_then(|e| vocab::field(e, "InstanceID"));
+            .and_then(|e| vocab::field(*e, "InstanceID"));
         let unit = controller.as_deref().map(|c| {
             items
                 .iter()
-                .filter(|e| vocab::field(e, "Parent").as_deref() == Some(c))
-                .filter_map(|e| vocab::field(e, "AddressOnParent")?.parse::<u32>().ok())
+                .filter(|e| vocab::field(**e, "Parent").as_deref() == Some(c))
+                .filter_map(|e| vocab::field(*e, "AddressOnParent")?.parse::<u32>().ok())
                 .max()
                 .map_or(0, |m| m + 1)
         });
@@ -474,7 +474,7 @@ fn system_path(doc: &Document, system: Option<&str>) -> Result<Path, EditError> 
     let found = match system {
         Some(id) => systems
             .into_iter()
-            .find(|(_, e)| vocab::attr(e, "id") == Some(id)),
+            .find(|(_, e)| vocab::attr(*e, "id") == Some(id)),
         None => systems.into_iter().next(),
     };
     found.map(|(p, _)| p).ok_or_else(|| {
@@ -490,8 +490,7 @@ fn hardware_path(doc: &Document, system: Option<&str>) -> Result<Path, EditError
         .iter()
         .position(|c| {
             c.as_element().is_some_and(|c| {
-                vocab::section_kind(c).as_deref() == Some("VirtualHardwareSection")
-                    && vocab::is_ovf(c)
+                vocab::section_kind(c) == Some("VirtualHardwareSection") && vocab::is_ovf(c)
             })
         })
         .ok_or_else(|| EditError::NoHardware(vocab::attr(e, "id").unwrap_or("?").to_string()))?;
@@ -507,7 +506,7 @@ fn set_field(doc: &mut Document, path: &[usize], field: &str, value: &str) {
         let (existing, insert_at) = field_slot(item, field);
         let ns = item
             .elements()
-            .find(|e| vocab::is_item_field(e))
+            .find(|e| vocab::is_item_field(*e))
             .and_then(|e| e.name().namespace.clone())
             .map_or_else(|| names::RASD.to_string(), |n| n.to_string());
         let indent = tree::indent_of_children(item, "      ");
@@ -557,7 +556,7 @@ fn field_slot(item: &Element, field: &str) -> (Option<usize>, usize) {
 fn next_instance_id(section: &Element) -> String {
     let max = section
         .elements()
-        .filter(|e| is_item(e) || vocab::is(e, "System"))
+        .filter(|e| is_item(e) || vocab::is(*e, "System"))
         .filter_map(|e| vocab::field(e, "InstanceID")?.parse::<u64>().ok())
         .max()
         .unwrap_or(0);
@@ -567,7 +566,9 @@ fn next_instance_id(section: &Element) -> String {
 fn count_items(section: &Element, resource_type: &str) -> usize {
     section
         .elements()
-        .filter(|e| is_item(e) && vocab::field(e, "ResourceType").as_deref() == Some(resource_type))
+        .filter(|e| {
+            is_item(e) && vocab::field(*e, "ResourceType").as_deref() == Some(resource_type)
+        })
         .count()
 }
 
@@ -581,7 +582,7 @@ fn append_item(
 ) {
     let (name, indent, field_indent) = {
         let section = element_at(doc, hw);
-        let sibling = section.elements().find(|e| vocab::is(e, "Item"));
+        let sibling = section.elements().find(|e| vocab::is(*e, "Item"));
         let name = sibling.map_or_else(|| section.name().with_local("Item"), |s| s.name().clone());
         let indent = tree::indent_of_children(section, "    ");
         let field_indent = sibling
@@ -616,7 +617,7 @@ fn append_item(
 fn disk_name(doc: &Document, section: &[usize]) -> crate::node::Name {
     let s = element_at(doc, section);
     s.elements()
-        .find(|e| vocab::is(e, "Disk"))
+        .find(|e| vocab::is(*e, "Disk"))
         .map_or_else(|| s.name().with_local("Disk"), |d| d.name().clone())
 }
 

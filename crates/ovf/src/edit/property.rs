@@ -77,8 +77,8 @@ pub fn set_property(doc: &mut Document, key: &str, value: &str) -> Result<(), Ed
     for d in matches {
         let p = tree::at_mut(doc, &d.path);
         // 0.9 files spell the default `ovf:defaultValue`.
-        let keeps_legacy = vocab::attr(p, "defaultValue").is_some()
-            || (legacy && vocab::attr(p, "value").is_none());
+        let keeps_legacy = vocab::attr(&*p, "defaultValue").is_some()
+            || (legacy && vocab::attr(&*p, "value").is_none());
         let attr_name = if keeps_legacy {
             name.with_local("defaultValue")
         } else {
@@ -173,7 +173,7 @@ struct Declared {
 /// Every Property under `root` (paths relative to it), in document order.
 fn declared_properties(root: &Element) -> Vec<Declared> {
     let sections = tree::find(root, &|e| {
-        vocab::section_kind(e).as_deref() == Some("ProductSection") && vocab::is_ovf(e)
+        vocab::section_kind(e) == Some("ProductSection") && vocab::is_ovf(e)
     });
     let mut out = Vec::new();
     for (path, ps) in sections {
@@ -181,10 +181,10 @@ fn declared_properties(root: &Element) -> Vec<Declared> {
         let instance = vocab::attr(ps, "instance").unwrap_or("");
         for (i, child) in ps.children().iter().enumerate() {
             let Node::Element(p) = child else { continue };
-            if !vocab::is(p, "Property") {
+            if !vocab::is(&**p, "Property") {
                 continue;
             }
-            let Some(k) = vocab::attr(p, "key") else {
+            let Some(k) = vocab::attr(&**p, "key") else {
                 continue;
             };
             let qualified = [class, k, instance]
@@ -199,7 +199,7 @@ fn declared_properties(root: &Element) -> Vec<Declared> {
                 path: full,
                 key: k.to_string(),
                 qualified,
-                ty: vocab::attr(p, "type").map(str::to_string),
+                ty: vocab::attr(&**p, "type").map(str::to_string),
             });
         }
     }
@@ -231,10 +231,10 @@ fn content_path(doc: &Document, id: Option<&str>) -> Result<Path, EditError> {
     let found = match id {
         Some(id) => contents
             .into_iter()
-            .find(|(_, e)| vocab::attr(e, "id") == Some(id)),
+            .find(|(_, e)| vocab::attr(*e, "id") == Some(id)),
         None => contents
             .into_iter()
-            .find(|(_, e)| vocab::content_kind(e) == Some("VirtualSystem")),
+            .find(|(_, e)| vocab::content_kind(*e) == Some("VirtualSystem")),
     };
     found
         .map(|(p, _)| p)
@@ -244,9 +244,8 @@ fn content_path(doc: &Document, id: Option<&str>) -> Result<Path, EditError> {
 /// The index of the first ProductSection among `content`'s children.
 fn product_section(content: &Element) -> Option<usize> {
     content.children().iter().position(|c| {
-        c.as_element().is_some_and(|e| {
-            vocab::is_ovf(e) && vocab::section_kind(e).as_deref() == Some("ProductSection")
-        })
+        c.as_element()
+            .is_some_and(|e| vocab::is_ovf(e) && vocab::section_kind(e) == Some("ProductSection"))
     })
 }
 
@@ -259,7 +258,7 @@ fn add_product_section(doc: &mut Document, content: &[usize]) -> Path {
         let children = c.children();
         let is_section =
             |e: &Element| vocab::section_kind(e).is_some() && vocab::content_kind(e).is_none();
-        let sibling = c.elements().find(|e| is_section(e) && vocab::is_ovf(e));
+        let sibling = c.elements().find(|e| is_section(e) && vocab::is_ovf(*e));
         let info = vocab::child(c, "Info").map(|i| i.name().clone());
         let template = info.unwrap_or_else(|| c.name().clone());
         let renamed = |local: &str| template.with_local(local);
@@ -316,7 +315,7 @@ fn property_element(doc: &Document, section: &[usize], property: &NewProperty) -
     let s = element_at(doc, section);
     let template = s
         .elements()
-        .find(|e| vocab::is(e, "Property") || vocab::is(e, "Info"))
+        .find(|e| vocab::is(*e, "Property") || vocab::is(*e, "Info"))
         .map_or_else(|| s.name().clone(), |e| e.name().clone());
     let named = |local: &str| template.with_local(local);
     let legacy = is_legacy(doc);

@@ -496,10 +496,10 @@ impl Figures {
         let cpu = items.iter().find(|i| i.is_processor());
         let memory = items.iter().find(|i| i.is_memory());
         let device = |i: &&Item, target: Option<String>| DeviceInfo {
-            instance_id: i.instance_id.clone(),
+            instance_id: i.instance_id().map(str::to_string),
             label: i.label().map(str::to_string),
             target,
-            subtype: i.resource_sub_type.clone(),
+            subtype: i.resource_sub_type().map(str::to_string),
         };
         Figures {
             cpus: cpu.and_then(|i| i.cpu_count()),
@@ -507,10 +507,8 @@ impl Figures {
             memory: memory.map(|i| {
                 format!(
                     "{} {}",
-                    i.virtual_quantity.as_deref().unwrap_or("?"),
-                    i.allocation_units
-                        .as_deref()
-                        .unwrap_or("(no AllocationUnits)")
+                    i.virtual_quantity().unwrap_or("?"),
+                    i.allocation_units().unwrap_or("(no AllocationUnits)")
                 )
             }),
             disks: items
@@ -521,14 +519,14 @@ impl Figures {
             nics: items
                 .iter()
                 .filter(|i| i.is_nic())
-                .map(|i| device(i, i.connection.first().cloned()))
+                .map(|i| device(i, i.connection().next().map(str::to_string)))
                 .collect(),
             ranges: resolved.items.iter().flat_map(ranges).collect(),
             configured: resolved
                 .items
                 .iter()
                 .filter(|r| r.is_configured())
-                .filter_map(|r| r.item.instance_id.clone())
+                .filter_map(|r| r.item.instance_id().map(str::to_string))
                 .collect(),
         }
     }
@@ -540,7 +538,7 @@ fn unused(resolved: &Resolved<'_>) -> Vec<UnusedInfo> {
         .unused
         .iter()
         .map(|u| UnusedInfo {
-            instance_id: u.item.instance_id.clone(),
+            instance_id: u.item.instance_id().map(str::to_string),
             label: u.item.label().map(str::to_string),
             configuration: u.item.configuration.clone(),
             line: u.item.position.line,
@@ -562,10 +560,10 @@ fn unused(resolved: &Resolved<'_>) -> Vec<UnusedInfo> {
 fn ranges(r: &ResolvedItem<'_>) -> Vec<RangeInfo> {
     const BOUNDED: [&str; 4] = ["VirtualQuantity", "Reservation", "Limit", "Weight"];
     let value = |item: &Item, field: &str| match field {
-        "VirtualQuantity" => item.virtual_quantity.clone(),
-        "Reservation" => item.reservation.clone(),
-        "Limit" => item.limit.clone(),
-        _ => item.weight.clone(),
+        "VirtualQuantity" => item.virtual_quantity().map(str::to_string),
+        "Reservation" => item.reservation().map(str::to_string),
+        "Limit" => item.limit().map(str::to_string),
+        _ => item.weight().map(str::to_string),
     };
     let mut out = Vec::new();
     for field in BOUNDED {
@@ -577,8 +575,8 @@ fn ranges(r: &ResolvedItem<'_>) -> Vec<RangeInfo> {
         // A marker's own AllocationUnits, else the normal Item's.
         let units_of = |marker: Option<&Item>| {
             marker
-                .and_then(|m| m.allocation_units.clone())
-                .or_else(|| r.item.allocation_units.clone())
+                .and_then(|m| m.allocation_units().map(str::to_string))
+                .or_else(|| r.item.allocation_units().map(str::to_string))
         };
         let bytes = |v: &Option<String>, units: Option<String>| -> Option<u128> {
             let unit = tern_units::AllocationUnit::parse(units.as_deref()?).ok()?;
@@ -588,7 +586,7 @@ fn ranges(r: &ResolvedItem<'_>) -> Vec<RangeInfo> {
         let weight = field == "Weight";
         let units = (!weight).then(|| units_of(None)).flatten();
         out.push(RangeInfo {
-            instance_id: r.item.instance_id.clone(),
+            instance_id: r.item.instance_id().map(str::to_string),
             label: r.item.label().map(str::to_string),
             field: field.to_owned(),
             normal_bytes: if weight {

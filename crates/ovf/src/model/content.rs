@@ -7,8 +7,8 @@ use super::{
     Cx, Eula, Install, Item, Msg, OperatingSystem, ProductSection, StartupItem, VirtualHardware,
     attr_string, child_msg,
 };
-use crate::node::Element;
 use crate::vocab;
+use crate::xml::ReadElement;
 
 /// The Content of an Envelope or a collection member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,7 +92,7 @@ pub struct VirtualSystemCollection {
 }
 
 impl Content {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element, kind: &str) -> Content {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E, kind: &str) -> Content {
         let id = attr_string(e, "id");
         let info = child_msg(e, "Info");
         let name = child_msg(e, "Name");
@@ -160,7 +160,7 @@ impl Content {
 }
 
 impl Sections {
-    fn read(cx: &Cx<'_>, content: &Element) -> Sections {
+    fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, content: E) -> Sections {
         let mut s = Sections::default();
         for child in content.elements() {
             if vocab::content_kind(child).is_some()
@@ -173,7 +173,7 @@ impl Sections {
                 continue;
             };
             let ovf = vocab::is_ovf(child);
-            match kind.as_str() {
+            match kind {
                 "ProductSection" if ovf => s.product.push(ProductSection::read(cx, child)),
                 "OperatingSystemSection" if ovf => {
                     s.operating_system = Some(OperatingSystem::read(cx, child));
@@ -198,9 +198,11 @@ impl Sections {
 }
 
 impl SectionRef {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> SectionRef {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> SectionRef {
         SectionRef {
-            name: vocab::section_kind(e).unwrap_or_else(|| e.name().local.to_string()),
+            name: vocab::section_kind(e)
+                .unwrap_or(&e.name().local)
+                .to_string(),
             namespace: e.name().namespace.as_deref().map(str::to_string),
             required: vocab::required(e),
             position: cx.pos(e),

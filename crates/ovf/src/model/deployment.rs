@@ -176,7 +176,7 @@ impl Resolved<'_> {
     pub fn item(&self, id: &str) -> Option<&ResolvedItem<'_>> {
         self.items
             .iter()
-            .find(|r| r.item.instance_id.as_deref().map(str::trim) == Some(id))
+            .find(|r| r.item.instance_id().map(str::trim) == Some(id))
     }
 }
 
@@ -200,16 +200,13 @@ impl<'a> ResolvedItem<'a> {
 /// [`VirtualHardware::resolve`] over any list of Items (ResourceAllocationSection has the
 /// same rules).
 pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Resolved<'a> {
-    // Items by InstanceID in order of first appearance, with their document index. Linear in
-    // the Items (a hash per InstanceID), whatever a hostile descriptor repeats.
-    #[derive(Default)]
-    struct Group<'a> {
-        normal: Vec<(usize, &'a Item)>,
-        markers: Vec<(usize, &'a Item)>,
-    }
-    let mut groups: Vec<Group<'a>> = Vec::new();
-    let mut by_id: HashMap<&'a str, usize> = HashMap::new();
+    // Items by InstanceID in order of first appearance, with their document index: each
+    // Item gets its group's number (`GroupIds`: linear in the Items whatever a hostile
+    // descriptor repeats), then one stable sort lays the groups out one after another, in
+    // document order within each (no list or map per group: most groups have one Item).
+    let mut ids = GroupIds::default();
     let mut unused: Vec<(usize, Unused<'a>)> = Vec::new();
+    let mut member_of: Vec<(usize, usize)> = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         if !applies(item, configuration) {
             unused.push((
@@ -221,22 +218,20 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
             ));
             continue;
         }
-        let next = groups.len();
-        let g = match item.instance_id.as_deref().map(str::trim) {
-            Some(id) => *by_id.entry(id).or_insert(next),
-            None => next,
-        };
-        if g == next {
-            groups.push(Group::default());
-        }
-        if is_marker(item) {
-            groups[g].markers.push((index, item));
-        } else {
-            groups[g].normal.push((index, item));
-        }
+        member_of.push((ids.group(item.instance_id().map(str::trim)), index));
     }
+    let count = ids.count;
+    drop(ids);
+    member_of.sort_by_key(|&(g, _)| g);
+    let groups = member_of.chunk_by(|a, b| a.0 == b.0).map(|members| {
+        let (markers, normal): (Sources<'a>, Sources<'a>) = members
+            .iter()
+            .map(|&(_, i)| (i, &items[i]))
+            .partition(|(_, item)| is_marker(item));
+        Group { normal, markers }
+    });
     // Sized once: a resolved Item is large, doubling would leave up to half unused.
-    let mut resolved = Vec::with_capacity(groups.len());
+    let mut resolved = Vec::with_capacity(count);
     for group in groups {
         if group.normal.is_empty() {
             unused.extend(group.markers.into_iter().map(|(index, item)| {
@@ -279,6 +274,54 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
     }
 }
 
+/// Numbers the InstanceIDs of a resolution in order of first appearance (an Item without
+/// one is a group of its own): compared with the ids so far while they are few (a section
+/// has a dozen Items), through a map beyond, so that many Items stay linear.
+#[derive(Default)]
+struct GroupIds<'a> {
+    count: usize,
+    few: Vec<(&'a str, usize)>,
+    many: HashMap<&'a str, usize>,
+}
+
+impl<'a> GroupIds<'a> {
+    const LINEAR: usize = 16;
+
+    fn group(&mut self, id: Option<&'a str>) -> usize {
+        let next = self.count;
+        let g = match id {
+            None => next,
+            Some(id) if self.few.len() < Self::LINEAR => {
+                if let Some(&(_, g)) = self.few.iter().find(|(known, _)| *known == id) {
+                    g
+                } else {
+                    self.few.push((id, next));
+                    next
+                }
+            }
+            Some(id) => {
+                if self.many.is_empty() {
+                    self.many.extend(self.few.iter().copied());
+                }
+                *self.many.entry(id).or_insert(next)
+            }
+        };
+        if g == next {
+            self.count += 1;
+        }
+        g
+    }
+}
+
+/// Items with their document index.
+type Sources<'a> = Vec<(usize, &'a Item)>;
+
+/// The Items of one InstanceID that apply, in document order.
+struct Group<'a> {
+    normal: Sources<'a>,
+    markers: Sources<'a>,
+}
+
 /// True when `item` applies to `configuration`.
 pub(crate) fn applies(item: &Item, configuration: Option<&str>) -> bool {
     item.configuration.is_empty()
@@ -309,6 +352,10 @@ fn known_list(known: &[String]) -> String {
 fn superseded<'a>(
     sources: &[(usize, &'a Item)],
 ) -> (Vec<Superseded<'a>>, Vec<(usize, Unused<'a>)>) {
+    if sources.len() < 2 {
+        // Nothing comes later: the common case, without a map.
+        return (Vec::new(), Vec::new());
+    }
     let mut latest: HashMap<&'a str, (usize, &'a Item)> = HashMap::new();
     let mut blocks = Vec::new();
     let mut replaced = Vec::new();
@@ -369,45 +416,31 @@ fn combine<'a>(mut items: impl Iterator<Item = &'a Item>) -> Option<Combined<'a>
 }
 
 fn overlay(out: &mut Item, later: &Item) {
-    fn one(out: &mut Option<String>, later: Option<&String>) {
-        if let Some(v) = later {
-            *out = Some(v.clone());
-        }
-    }
-    fn many(out: &mut Vec<String>, later: &[String]) {
-        if !later.is_empty() {
-            *out = later.to_vec();
-        }
-    }
     out.kind = later.kind.or(out.kind);
     out.required = later.required;
     out.configuration.clone_from(&later.configuration);
     out.bound.clone_from(&later.bound);
-    one(&mut out.address, later.address.as_ref());
-    one(&mut out.address_on_parent, later.address_on_parent.as_ref());
-    one(&mut out.allocation_units, later.allocation_units.as_ref());
-    one(
-        &mut out.automatic_allocation,
-        later.automatic_allocation.as_ref(),
-    );
-    one(&mut out.caption, later.caption.as_ref());
-    many(&mut out.connection, &later.connection);
-    one(&mut out.description, later.description.as_ref());
-    one(&mut out.element_name, later.element_name.as_ref());
-    many(&mut out.host_resource, &later.host_resource);
-    one(&mut out.instance_id, later.instance_id.as_ref());
-    one(&mut out.limit, later.limit.as_ref());
-    one(&mut out.parent, later.parent.as_ref());
-    one(&mut out.reservation, later.reservation.as_ref());
-    one(&mut out.resource_sub_type, later.resource_sub_type.as_ref());
-    one(&mut out.resource_type, later.resource_type.as_ref());
-    one(&mut out.virtual_quantity, later.virtual_quantity.as_ref());
-    one(
-        &mut out.virtual_quantity_units,
-        later.virtual_quantity_units.as_ref(),
-    );
-    one(&mut out.weight, later.weight.as_ref());
-    one(&mut out.sockets, later.sockets.as_ref());
-    one(&mut out.cores_per_socket, later.cores_per_socket.as_ref());
+    out.values = out.values.overlay(&later.values);
     out.position = later.position;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GroupIds;
+
+    /// Past the few ids compared one by one, the map keeps the numbers given before.
+    #[test]
+    fn ids_keep_their_group_across_the_switch_to_a_map() {
+        let names: Vec<String> = (0..40).map(|i| format!("id{i}")).collect();
+        let mut ids = GroupIds::default();
+        let first: Vec<usize> = names.iter().map(|n| ids.group(Some(n))).collect();
+        assert_eq!(first, (0..40).collect::<Vec<_>>());
+        for (i, n) in names.iter().enumerate().rev() {
+            assert_eq!(ids.group(Some(n)), i);
+        }
+        assert_eq!(ids.group(None), 40);
+        assert_eq!(ids.group(Some("new")), 41);
+        assert_eq!(ids.group(Some("id3")), 3);
+        assert_eq!(ids.count, 42);
+    }
 }

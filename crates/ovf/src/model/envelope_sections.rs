@@ -5,8 +5,8 @@ use serde::Serialize;
 use tern_diag::Position;
 
 use super::{Cx, Msg, attr_string, child_msg, msg};
-use crate::node::Element;
 use crate::vocab;
+use crate::xml::ReadElement;
 
 /// A `References/File`. Attributes are kept as written (the validator reports malformed
 /// ones); the methods interpret them, reading a malformed number as unknown.
@@ -173,14 +173,17 @@ pub fn classify_format(uri: &str) -> DiskFormat {
 
 impl FileRef {
     /// The Files of a References element.
-    pub(crate) fn read_all<'a>(
-        cx: &'a Cx<'_>,
-        references: &'a Element,
-    ) -> impl Iterator<Item = FileRef> + 'a {
+    pub(crate) fn read_all<'a, 'c, E: ReadElement<'a>>(
+        cx: &'c Cx<'c, E>,
+        references: E,
+    ) -> impl Iterator<Item = FileRef> + 'c
+    where
+        'a: 'c,
+    {
         vocab::children(references, "File").map(|f| FileRef::read(cx, f))
     }
 
-    fn read(cx: &Cx<'_>, e: &Element) -> FileRef {
+    fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> FileRef {
         FileRef {
             id: attr_string(e, "id"),
             href: attr_string(e, "href"),
@@ -249,7 +252,7 @@ impl FileRef {
 }
 
 impl Disk {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Disk {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> Disk {
         let capacity_raw = attr_string(e, "capacity");
         let format = attr_string(e, "format");
         Disk {
@@ -302,7 +305,7 @@ impl Capacity {
 }
 
 impl Network {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Network {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> Network {
         Network {
             name: attr_string(e, "name"),
             description: child_msg(e, "Description"),
@@ -312,7 +315,7 @@ impl Network {
 }
 
 impl Configuration {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Configuration {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> Configuration {
         Configuration {
             id: attr_string(e, "id"),
             default: vocab::attr(e, "default")
@@ -326,7 +329,7 @@ impl Configuration {
 }
 
 impl Strings {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Strings {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> Strings {
         Strings {
             lang: e
                 .attribute(Some(crate::names::XML), "lang")

@@ -52,7 +52,7 @@ impl Envelope {
                 ));
                 continue;
             }
-            let bundle = Strings::read(&Cx { doc: &doc }, doc.root());
+            let bundle = Strings::read(&Cx::new(&doc), doc.root());
             let strings = &mut self.strings[i];
             // The descriptor's xml:lang wins; the bundle's own applies when it has none.
             if strings.lang.is_none() {

@@ -3,9 +3,11 @@
 use serde::Serialize;
 use tern_diag::Position;
 
+use super::fields::{ItemField, Values, ValuesBuilder};
 use super::{Cx, Msg, attr_string, child_msg};
-use crate::node::{Element, Sym};
+use crate::node::Sym;
 use crate::vocab;
+use crate::xml::ReadElement;
 
 /// A `VirtualHardwareSection`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,10 +66,13 @@ pub enum Bound {
     Other(String),
 }
 
-/// A resource item with every CIM field it may carry, values as written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[allow(missing_docs)] // Field names are the CIM property names in snake case.
+/// A resource item with every CIM field it may carry, values as written (trimmed): read
+/// through the accessors ([`Item::caption`], [`Item::host_resource`]..., or [`Item::get`]
+/// and [`Item::all`] by [`ItemField`]). The values are stored compactly (one string and a
+/// small index): an Item costs about its values, not twenty empty fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Item {
+    /// Which element the item is.
     pub kind: Option<ItemKind>,
     /// `ovf:required` (default true).
     pub required: bool,
@@ -75,36 +80,67 @@ pub struct Item {
     pub configuration: Vec<String>,
     /// `ovf:bound`.
     pub bound: Option<Bound>,
-    pub address: Option<String>,
-    pub address_on_parent: Option<String>,
-    pub allocation_units: Option<String>,
-    pub automatic_allocation: Option<String>,
-    pub caption: Option<String>,
-    pub connection: Vec<String>,
-    pub description: Option<String>,
-    pub element_name: Option<String>,
-    pub host_resource: Vec<String>,
-    pub instance_id: Option<String>,
-    pub limit: Option<String>,
-    pub parent: Option<String>,
-    pub reservation: Option<String>,
-    pub resource_sub_type: Option<String>,
-    pub resource_type: Option<String>,
-    pub virtual_quantity: Option<String>,
-    pub virtual_quantity_units: Option<String>,
-    pub weight: Option<String>,
-    /// Sockets of a processor item: oVirt's `rasd:num_of_sockets`.
-    pub sockets: Option<String>,
-    /// Cores per socket: oVirt's `rasd:cpu_per_socket` or VMware's `vmw:CoresPerSocket`.
-    pub cores_per_socket: Option<String>,
+    /// The CIM fields.
+    pub(crate) values: Values,
     /// Local names of the child elements in document order, once each (`InstanceId` read as
-    /// `InstanceID`): what combining Items with the same InstanceID compares.
-    #[serde(skip)]
-    /// Shared with the document's names: no copy per Item.
+    /// `InstanceID`): what combining Items with the same InstanceID compares. Shared with
+    /// the document's names: no copy per Item.
     pub children: Vec<Sym>,
     /// Start tag position.
-    #[serde(skip)]
     pub position: Position,
+}
+
+/// One accessor per field: `Option<&str>` for a field, an iterator for a repeatable one.
+macro_rules! accessors {
+    ($($(#[$doc:meta])* $name:ident => $field:ident;)*) => {
+        impl Item {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> Option<&str> {
+                    self.get(ItemField::$field)
+                }
+            )*
+        }
+    };
+}
+
+accessors! {
+    /// `Address`.
+    address => Address;
+    /// `AddressOnParent`.
+    address_on_parent => AddressOnParent;
+    /// `AllocationUnits`.
+    allocation_units => AllocationUnits;
+    /// `AutomaticAllocation`.
+    automatic_allocation => AutomaticAllocation;
+    /// `Caption`.
+    caption => Caption;
+    /// `Description`.
+    description => Description;
+    /// `ElementName`.
+    element_name => ElementName;
+    /// `InstanceID` (or the 0.9 casing `InstanceId`).
+    instance_id => InstanceId;
+    /// `Limit`.
+    limit => Limit;
+    /// `Parent`.
+    parent => Parent;
+    /// `Reservation`.
+    reservation => Reservation;
+    /// `ResourceSubType`.
+    resource_sub_type => ResourceSubType;
+    /// `ResourceType`.
+    resource_type => ResourceType;
+    /// `VirtualQuantity`.
+    virtual_quantity => VirtualQuantity;
+    /// `VirtualQuantityUnits`.
+    virtual_quantity_units => VirtualQuantityUnits;
+    /// `Weight`.
+    weight => Weight;
+    /// Sockets of a processor item: oVirt's `rasd:num_of_sockets`.
+    sockets => Sockets;
+    /// Cores per socket: oVirt's `rasd:cpu_per_socket` or VMware's `vmw:CoresPerSocket`.
+    cores_per_socket => CoresPerSocket;
 }
 
 /// CIM ResourceType codes used by the typed helpers.
@@ -118,7 +154,7 @@ pub(crate) mod resource_type {
 }
 
 impl VirtualHardware {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> VirtualHardware {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> VirtualHardware {
         VirtualHardware {
             id: attr_string(e, "id"),
             info: child_msg(e, "Info"),
@@ -138,7 +174,7 @@ impl VirtualHardware {
 }
 
 impl Vssd {
-    fn read(e: &Element) -> Vssd {
+    fn read<'a>(e: impl ReadElement<'a>) -> Vssd {
         Vssd {
             element_name: vocab::field(e, "ElementName"),
             instance_id: vocab::field(e, "InstanceID"),
@@ -157,7 +193,7 @@ impl Vssd {
 
 impl Item {
     /// Reads `e` if it is an Item, EthernetPortItem or StorageItem.
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Option<Item> {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> Option<Item> {
         let kind = match e.name().local.as_str() {
             "Item" => ItemKind::Item,
             "EthernetPortItem" => ItemKind::EthernetPortItem,
@@ -167,7 +203,30 @@ impl Item {
         if !vocab::is_ovf(e) {
             return None;
         }
-        let f = |name| vocab::field(e, name);
+        // One pass over the children: each field from the first child that gives it (the
+        // repeatable ones from every child), and the names in document order.
+        let children = e.elements().count();
+        let mut values = ValuesBuilder::with_capacity(children);
+        let mut vmw_cores = None;
+        let mut names = ChildNames::with_capacity(children);
+        for c in e.elements() {
+            let name = c.name();
+            names.add(&name.local);
+            if !vocab::is_field_name(name) {
+                if vmw_cores.is_none() && name.is(crate::names::VMW, "CoresPerSocket") {
+                    vmw_cores = Some(c.text());
+                }
+                continue;
+            }
+            if let Some(field) = ItemField::from_element(&name.local)
+                && !values.has(field)
+            {
+                values.push(field, c.text().trim());
+            }
+        }
+        if let Some(cores) = vmw_cores {
+            values.push(ItemField::CoresPerSocket, cores.trim());
+        }
         Some(Item {
             kind: Some(kind),
             required: vocab::required(e),
@@ -180,74 +239,70 @@ impl Item {
                 "normal" => Bound::Normal,
                 other => Bound::Other(other.to_string()),
             }),
-            address: f("Address"),
-            address_on_parent: f("AddressOnParent"),
-            allocation_units: f("AllocationUnits"),
-            automatic_allocation: f("AutomaticAllocation"),
-            caption: f("Caption"),
-            connection: vocab::fields(e, "Connection"),
-            description: f("Description"),
-            element_name: f("ElementName"),
-            host_resource: vocab::fields(e, "HostResource"),
-            instance_id: f("InstanceID"),
-            limit: f("Limit"),
-            parent: f("Parent"),
-            reservation: f("Reservation"),
-            resource_sub_type: f("ResourceSubType"),
-            resource_type: f("ResourceType"),
-            virtual_quantity: f("VirtualQuantity"),
-            virtual_quantity_units: f("VirtualQuantityUnits"),
-            weight: f("Weight"),
-            sockets: f("num_of_sockets"),
-            cores_per_socket: f("cpu_per_socket").or_else(|| {
-                e.elements()
-                    .find(|c| c.name().is(crate::names::VMW, "CoresPerSocket"))
-                    .map(|c| c.text().trim().to_string())
-            }),
-            children: child_names(e),
+            values: values.finish(),
+            children: names.list,
             position: cx.pos(e),
         })
     }
 
+    /// The value of `field` (the first one, for a repeatable field).
+    pub fn get(&self, field: ItemField) -> Option<&str> {
+        self.values.get(field)
+    }
+
+    /// Every value of `field`, in document order (one at most for a field that is not
+    /// repeatable).
+    pub fn all(&self, field: ItemField) -> impl Iterator<Item = &str> {
+        self.values.all(field)
+    }
+
+    /// Every field given, with its value, in document order.
+    pub fn fields(&self) -> impl Iterator<Item = (ItemField, &str)> {
+        self.values.iter()
+    }
+
+    /// The `Connection` values, in document order.
+    pub fn connection(&self) -> impl Iterator<Item = &str> {
+        self.all(ItemField::Connection)
+    }
+
+    /// The `HostResource` values, in document order.
+    pub fn host_resource(&self) -> impl Iterator<Item = &str> {
+        self.all(ItemField::HostResource)
+    }
+
     /// The CIM ResourceType code, when it is a number.
     pub fn resource_type_code(&self) -> Option<u16> {
-        self.resource_type.as_deref()?.trim().parse().ok()
+        self.resource_type()?.trim().parse().ok()
     }
 
     /// The number of virtual CPUs of a processor item: VirtualQuantity, or for oVirt (which
     /// leaves it out) sockets × cores per socket.
     pub fn cpu_count(&self) -> Option<u64> {
         self.quantity().or_else(|| {
-            let sockets: u64 = self.sockets.as_deref()?.trim().parse().ok()?;
-            let cores: u64 = self
-                .cores_per_socket
-                .as_deref()
-                .unwrap_or("1")
-                .trim()
-                .parse()
-                .ok()?;
+            let sockets: u64 = self.sockets()?.trim().parse().ok()?;
+            let cores: u64 = self.cores_per_socket().unwrap_or("1").trim().parse().ok()?;
             sockets.checked_mul(cores)
         })
     }
 
     /// VirtualQuantity as a number.
     pub fn quantity(&self) -> Option<u64> {
-        self.virtual_quantity.as_deref()?.trim().parse().ok()
+        self.virtual_quantity()?.trim().parse().ok()
     }
 
     /// VirtualQuantity scaled by AllocationUnits, in bytes (memory). `None` when either is
     /// missing or the unit is not an amount of data.
     pub fn quantity_bytes(&self) -> Option<u128> {
-        let unit = tern_units::AllocationUnit::parse(self.allocation_units.as_deref()?).ok()?;
+        let unit = tern_units::AllocationUnit::parse(self.allocation_units()?).ok()?;
         unit.bytes(self.quantity()?).ok()
     }
 
     /// A human label: ElementName, else Caption, else Description.
     pub fn label(&self) -> Option<&str> {
-        self.element_name
-            .as_deref()
-            .or(self.caption.as_deref())
-            .or(self.description.as_deref())
+        self.element_name()
+            .or_else(|| self.caption())
+            .or_else(|| self.description())
     }
 
     /// True for processors (ResourceType 3).
@@ -281,7 +336,7 @@ impl Item {
 
     /// The disk id of a `ovf:/disk/ID` (or legacy `/disk/ID`) HostResource.
     pub fn disk_ref(&self) -> Option<&str> {
-        self.host_resource.iter().find_map(|h| {
+        self.host_resource().find_map(|h| {
             h.strip_prefix("ovf:/disk/")
                 .or_else(|| h.strip_prefix("/disk/"))
         })
@@ -289,20 +344,48 @@ impl Item {
 
     /// The file id of a `ovf:/file/ID` (or legacy `/file/ID`) HostResource.
     pub fn file_ref(&self) -> Option<&str> {
-        self.host_resource.iter().find_map(|h| {
+        self.host_resource().find_map(|h| {
             h.strip_prefix("ovf:/file/")
                 .or_else(|| h.strip_prefix("/file/"))
         })
     }
 }
 
-fn child_names(e: &Element) -> Vec<Sym> {
-    let mut seen = std::collections::HashSet::new();
-    e.elements()
-        .map(|c| match c.name().local.as_str() {
-            "InstanceId" => Sym::from("InstanceID"),
-            _ => c.name().local.clone(),
-        })
-        .filter(|name| seen.insert(name.clone()))
-        .collect()
+/// The local names of an Item's children, once each (`InstanceId` as `InstanceID`): compared
+/// with the names so far while they are few (an Item has a dozen), through a set beyond, so
+/// that a hostile Item with many children costs linear time.
+struct ChildNames {
+    list: Vec<Sym>,
+    set: std::collections::HashSet<Sym>,
+}
+
+impl ChildNames {
+    const LINEAR: usize = 16;
+
+    fn with_capacity(children: usize) -> Self {
+        ChildNames {
+            list: Vec::with_capacity(children),
+            set: std::collections::HashSet::new(),
+        }
+    }
+
+    fn add(&mut self, local: &Sym) {
+        let name = if *local == "InstanceId" {
+            Sym::from("InstanceID")
+        } else {
+            local.clone()
+        };
+        if self.list.len() < Self::LINEAR {
+            if !self.list.contains(&name) {
+                self.list.push(name);
+            }
+            return;
+        }
+        if self.set.is_empty() {
+            self.set.extend(self.list.iter().cloned());
+        }
+        if self.set.insert(name.clone()) {
+            self.list.push(name);
+        }
+    }
 }

@@ -5,6 +5,7 @@ mod content;
 mod deployment;
 mod envelope_sections;
 mod external;
+mod fields;
 mod local_file;
 
 pub use external::MAX_BUNDLE;
@@ -23,6 +24,7 @@ pub use envelope_sections::{
     Capacity, Compression, Configuration, Disk, DiskFormat, FileRef, MAX_CHUNK_NAMES, Network,
     Strings, classify_format,
 };
+pub use fields::ItemField;
 pub use hardware::{Bound, Item, ItemKind, VirtualHardware, Vssd};
 pub use local_file::{check_href, package_file};
 pub use product::{
@@ -32,8 +34,8 @@ pub use product::{
 
 use crate::dialect::DialectInfo;
 use crate::document::Document;
-use crate::node::Element;
 use crate::vocab;
+use crate::xml::{ReadElement, Source};
 
 /// A localisable message: text plus the optional `ovf:msgid` that Strings bundles translate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,9 +76,14 @@ impl Envelope {
     /// Extracts the typed view. Never fails: what is missing or malformed is left empty or
     /// kept raw for the validator to report.
     pub fn read(doc: &Document) -> Envelope {
-        let dialect = DialectInfo::detect(doc);
-        let root = doc.root();
-        let cx = Cx { doc };
+        Envelope::read_from(doc.root(), doc)
+    }
+
+    /// [`Envelope::read`] over any tree: `root` is its root element, `source` says where
+    /// its elements are.
+    pub(crate) fn read_from<'a, E: ReadElement<'a>>(root: E, source: &dyn Source<E>) -> Envelope {
+        let dialect = DialectInfo::detect_from(root, source);
+        let cx = Cx::new(source);
         let mut env = Envelope {
             dialect,
             lang: root
@@ -107,7 +114,7 @@ impl Envelope {
                 }
                 continue;
             }
-            match vocab::section_kind(child).as_deref() {
+            match vocab::section_kind(child) {
                 Some("DiskSection") if vocab::is_ovf(child) => env
                     .disks
                     .extend(vocab::children(child, "Disk").map(|d| Disk::read(&cx, d))),
@@ -239,36 +246,40 @@ impl Envelope {
 
 /// The Files of the Envelope's References, without reading anything else.
 pub(crate) fn references(doc: &Document) -> Vec<FileRef> {
-    let cx = Cx { doc };
+    let cx = Cx::new(doc);
     doc.root()
         .elements()
-        .filter(|e| vocab::is(e, "References"))
+        .filter(|e| vocab::is(*e, "References"))
         .flat_map(|r| FileRef::read_all(&cx, r).collect::<Vec<_>>())
         .collect()
 }
 
-/// Shared state of one extraction.
-pub(crate) struct Cx<'a> {
-    pub(crate) doc: &'a Document,
+/// Shared state of one extraction over a tree whose elements are `E`.
+pub(crate) struct Cx<'c, E> {
+    source: &'c dyn Source<E>,
 }
 
-impl Cx<'_> {
-    pub(crate) fn pos(&self, e: &Element) -> Position {
-        self.doc.element_position(e)
+impl<'c, E> Cx<'c, E> {
+    pub(crate) fn new(source: &'c dyn Source<E>) -> Self {
+        Cx { source }
+    }
+
+    pub(crate) fn pos(&self, e: E) -> Position {
+        self.source.position(e)
     }
 }
 
-pub(crate) fn msg(e: &Element) -> Msg {
+pub(crate) fn msg<'a>(e: impl ReadElement<'a>) -> Msg {
     Msg {
-        text: e.text_ref().trim().to_string(),
+        text: e.text().trim().to_string(),
         msgid: vocab::attr(e, "msgid").map(str::to_string),
     }
 }
 
-pub(crate) fn child_msg(e: &Element, local: &str) -> Option<Msg> {
+pub(crate) fn child_msg<'a>(e: impl ReadElement<'a>, local: &str) -> Option<Msg> {
     vocab::child(e, local).map(msg)
 }
 
-pub(crate) fn attr_string(e: &Element, local: &str) -> Option<String> {
+pub(crate) fn attr_string<'a>(e: impl ReadElement<'a>, local: &str) -> Option<String> {
     vocab::attr(e, local).map(str::to_string)
 }

@@ -6,8 +6,8 @@ use tern_diag::Position;
 
 use super::{Cx, Msg, attr_string, child_msg, msg};
 use crate::names;
-use crate::node::Element;
 use crate::vocab;
+use crate::xml::ReadElement;
 
 /// A `ProductSection`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -142,10 +142,10 @@ pub struct Install {
 }
 
 impl ProductSection {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> ProductSection {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> ProductSection {
         let entries = e
             .elements()
-            .filter(|c| vocab::is_ovf(c))
+            .filter(|c| vocab::is_ovf(*c))
             .filter_map(|c| match c.name().local.as_str() {
                 "Category" => Some(ProductEntry::Category(msg(c))),
                 "Property" => Some(ProductEntry::Property(Property::read(cx, c))),
@@ -197,7 +197,7 @@ impl ProductSection {
 }
 
 impl Property {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Property {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> Property {
         let flag = |name| vocab::attr(e, name).and_then(vocab::boolean);
         Property {
             key: attr_string(e, "key"),
@@ -236,7 +236,7 @@ impl Property {
 }
 
 impl OperatingSystem {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> OperatingSystem {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> OperatingSystem {
         OperatingSystem {
             id: attr_string(e, "id"),
             version: attr_string(e, "version"),
@@ -252,7 +252,7 @@ impl OperatingSystem {
 }
 
 impl Eula {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Eula {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> Eula {
         Eula {
             license: child_msg(e, "License"),
             position: cx.pos(e),
@@ -261,7 +261,7 @@ impl Eula {
 }
 
 impl StartupItem {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> StartupItem {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> StartupItem {
         let a = |name| attr_string(e, name);
         StartupItem {
             id: a("id"),
@@ -277,7 +277,7 @@ impl StartupItem {
 }
 
 impl Install {
-    pub(crate) fn read(cx: &Cx<'_>, e: &Element) -> Install {
+    pub(crate) fn read<'a, E: ReadElement<'a>>(cx: &Cx<'_, E>, e: E) -> Install {
         Install {
             initial_boot_stop_delay: attr_string(e, "initialBootStopDelay"),
             position: cx.pos(e),

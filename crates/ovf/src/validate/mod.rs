@@ -23,6 +23,7 @@ use crate::dialect::DialectInfo;
 use crate::document::Document;
 use crate::model::Envelope;
 use crate::reader::ParseOptions;
+use crate::xml::{ReadElement, Source};
 
 /// How strictly to judge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -113,14 +114,24 @@ pub fn validate_owned(bytes: Vec<u8>, options: &ValidateOptions) -> Report {
 
 /// Validates a parsed document.
 pub fn validate(doc: &Document, options: &ValidateOptions) -> Report {
-    let env = Envelope::read(doc);
+    validate_from(doc.root(), doc, options)
+}
+
+/// [`validate()`] over any tree: `root` is its root element, `source` says where its
+/// elements are.
+pub(crate) fn validate_from<'a, E: ReadElement<'a>>(
+    root: E,
+    source: &dyn Source<E>,
+    options: &ValidateOptions,
+) -> Report {
+    let env = Envelope::read_from(root, source);
     let mut sink = Sink {
         findings: Vec::new(),
         mode: options.mode,
         dialect: env.dialect.dialect,
         legacy: env.dialect.dialect.is_legacy(),
     };
-    structure::check(doc, &env, &mut sink);
+    structure::check(root, source, &env, &mut sink);
     if env.dialect.dialect != crate::Dialect::Unknown {
         semantic::check(&env, &mut sink);
         files::check(&env, options, &mut sink);

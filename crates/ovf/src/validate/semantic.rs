@@ -1,6 +1,7 @@
 //! Semantic rules over the typed view: uniqueness, references that must resolve, sizes,
 //! items, bounds, properties.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::{Rule, Sink};
@@ -40,7 +41,7 @@ struct Semantic<'a> {
     disk_ids: HashSet<&'a str>,
     networks: HashSet<&'a str>,
     configurations: HashSet<&'a str>,
-    property_keys: HashSet<String>,
+    property_keys: HashSet<Cow<'a, str>>,
     content_ids: HashSet<&'a str>,
 }
 
@@ -213,7 +214,7 @@ impl<'a> Semantic<'a> {
             }
             Capacity::Number(n) => Some(*n),
             Capacity::Property(key) => {
-                if !self.property_keys.contains(key) {
+                if !self.property_keys.contains(key.as_str()) {
                     sink.error(
                         Rule::Capacity,
                         d.position,
@@ -437,44 +438,39 @@ impl<'a> Semantic<'a> {
     }
 
     fn hardware(&self, hw: &VirtualHardware, sink: &mut Sink) {
-        let by_id: HashMap<&str, &Item> = hw
-            .items
-            .iter()
-            .filter_map(|i| Some((i.instance_id.as_deref()?, i)))
-            .collect();
         // Each deployment option's hardware, as the resolver combines it, one option at a
-        // time. For each Item, whether every combined Item it is part of has AllocationUnits
-        // (a partial override takes them from the Item it combines with); the address
-        // clashes of each option.
-        let mut with_units: HashMap<*const Item, bool> = HashMap::new();
+        // time. For each Item (by its index), whether every combined Item it is part of has
+        // AllocationUnits (a partial override takes them from the Item it combines with);
+        // the address clashes of each option.
+        let mut with_units: Vec<Option<bool>> = vec![None; hw.items.len()];
         let mut clashes = Vec::new();
         let mut reported = HashSet::new();
         for option in self.options_to_check(hw, sink) {
             let r = hw.resolve(option);
             for x in &r.items {
                 for s in &x.sources {
-                    *with_units.entry(std::ptr::from_ref(*s)).or_insert(true) &=
-                        x.item.allocation_units.is_some();
+                    if let Some(flag) = index_of(&hw.items, s).and_then(|i| with_units.get_mut(i)) {
+                        *flag = Some(flag.unwrap_or(true) & x.item.allocation_units().is_some());
+                    }
                 }
             }
             let items: Vec<&Item> = r.items.iter().map(|x| x.item.as_ref()).collect();
             check_addresses(&items, &mut reported, &mut clashes);
         }
-        let mut groups: HashMap<&str, Vec<&Item>> = HashMap::new();
-        for item in &hw.items {
-            let units_combined = with_units
-                .get(&std::ptr::from_ref(item))
-                .copied()
-                .unwrap_or(false);
-            self.item(item, &by_id, units_combined, sink);
-            if let Some(id) = item.instance_id.as_deref() {
-                groups.entry(id).or_default().push(item);
-            }
+        // Items by InstanceID (sorted, no hashing: the ids are the descriptor's), each id's
+        // Items in document order: what a Parent names, and the groups sharing an id. Built
+        // after the resolutions are dropped: the peak is the larger of the two.
+        let mut by_id: Vec<(&str, &Item)> = hw
+            .items
+            .iter()
+            .filter_map(|i| Some((i.instance_id()?, i)))
+            .collect();
+        by_id.sort_by(|a, b| a.0.cmp(b.0));
+        for (item, units) in hw.items.iter().zip(&with_units) {
+            self.item(item, &by_id, units.unwrap_or(false), sink);
         }
-        let mut ids: Vec<&&str> = groups.keys().collect();
-        ids.sort();
-        for id in ids {
-            check_group(id, &groups[*id], sink);
+        for group in by_id.chunk_by(|a, b| a.0 == b.0) {
+            check_group(group[0].0, group, sink);
         }
         for (position, message) in clashes {
             sink.error(Rule::AddressOnParent, position, message);
@@ -514,32 +510,32 @@ impl<'a> Semantic<'a> {
         out
     }
 
-    fn item(
-        &self,
-        item: &Item,
-        items: &HashMap<&str, &Item>,
-        units_combined: bool,
-        sink: &mut Sink,
-    ) {
-        let label = item.label().unwrap_or("Item").to_string();
-        if item.resource_type.is_none() {
+    fn item(&self, item: &Item, by_id: &[(&str, &Item)], units_combined: bool, sink: &mut Sink) {
+        let label = item.label().unwrap_or("Item");
+        if item.resource_type().is_none() {
             sink.error(
                 Rule::ItemRequiredField,
                 item.position,
                 format!("Item \"{label}\" has no ResourceType"),
             );
         }
-        if item.instance_id.is_none() {
+        if item.instance_id().is_none() {
             sink.error(
                 Rule::ItemRequiredField,
                 item.position,
                 format!("Item \"{label}\" has no InstanceID"),
             );
         }
-        if let Some(parent) = item.parent.as_deref() {
+        if let Some(parent) = item.parent() {
             // oVirt writes the all-zero GUID for "no parent".
             let null_guid = sink.is_legacy() && parent.chars().all(|c| c == '0' || c == '-');
-            match items.get(parent) {
+            // The last Item with that InstanceID, as a map filled in document order holds.
+            let end = by_id.partition_point(|(id, _)| *id <= parent);
+            let named = by_id[..end]
+                .last()
+                .filter(|(id, _)| *id == parent)
+                .map(|(_, i)| *i);
+            match named {
                 None if !null_guid => sink.error(
                     Rule::ItemParent,
                     item.position,
@@ -552,19 +548,19 @@ impl<'a> Semantic<'a> {
                         format!(
                             "Item \"{label}\" has Parent {parent}, which is \"{}\" (ResourceType {}), not a controller",
                             p.label().unwrap_or("?"),
-                            p.resource_type.as_deref().unwrap_or("?")
+                            p.resource_type().unwrap_or("?")
                         ),
                     );
                 }
                 _ => {}
             }
         }
-        for h in item.host_resource.iter().filter(|h| !h.trim().is_empty()) {
-            self.host_resource(h.trim(), &label, item, sink);
+        for h in item.host_resource().filter(|h| !h.trim().is_empty()) {
+            self.host_resource(h.trim(), label, item, sink);
         }
         if item.is_nic() {
-            for c in &item.connection {
-                if !self.networks.contains(c.as_str()) {
+            for c in item.connection() {
+                if !self.networks.contains(c) {
                     sink.error(
                         Rule::Connection,
                         item.position,
@@ -577,7 +573,7 @@ impl<'a> Semantic<'a> {
         }
         self.configuration_refs(&item.configuration, item.position, sink);
         if item.is_memory() {
-            match item.allocation_units.as_deref() {
+            match item.allocation_units() {
                 None if units_combined => {}
                 None => sink.warning(
                     Rule::Units,
@@ -657,17 +653,23 @@ impl<'a> Semantic<'a> {
     }
 }
 
+/// The index of `item` in `items`, when it is one of them (a resolution borrows them).
+fn index_of(items: &[Item], item: &Item) -> Option<usize> {
+    let size = std::mem::size_of::<Item>();
+    let offset = (std::ptr::from_ref(item) as usize).checked_sub(items.as_ptr() as usize)?;
+    (offset % size == 0 && offset / size < items.len()).then_some(offset / size)
+}
+
 /// Items sharing an InstanceID: allowed as a bound range (one normal, at most one min and
 /// one max) or for disjoint deployment options.
-fn check_group(id: &str, items: &[&Item], sink: &mut Sink) {
-    let count = |b: &Bound| items.iter().filter(|i| i.bound.as_ref() == Some(b)).count();
+fn check_group(id: &str, group: &[(&str, &Item)], sink: &mut Sink) {
+    let items = || group.iter().map(|(_, i)| *i);
+    let first = group.first().map(|(_, i)| i.position).unwrap_or_default();
+    let count = |b: &Bound| items().filter(|i| i.bound.as_ref() == Some(b)).count();
     let mins = count(&Bound::Min);
     let maxs = count(&Bound::Max);
-    let normals: Vec<&&Item> = items
-        .iter()
-        .filter(|i| matches!(i.bound, None | Some(Bound::Normal)))
-        .collect();
-    for i in items {
+    let normals = || items().filter(|i| matches!(i.bound, None | Some(Bound::Normal)));
+    for i in items() {
         if let Some(Bound::Other(v)) = &i.bound {
             sink.error(
                 Rule::Bound,
@@ -679,24 +681,20 @@ fn check_group(id: &str, items: &[&Item], sink: &mut Sink) {
     if mins > 1 || maxs > 1 {
         sink.error(
             Rule::Bound,
-            items[0].position,
+            first,
             format!("InstanceID {id} has more than one min or max bound"),
         );
     }
-    if (mins > 0 || maxs > 0) && normals.is_empty() {
+    if (mins > 0 || maxs > 0) && normals().next().is_none() {
         sink.error(
             Rule::Bound,
-            items[0].position,
+            first,
             format!("InstanceID {id} has a min/max bound but no normal item"),
         );
     }
     // Items with ovf:configuration override the unconditional item of the same InstanceID
     // (ovftool's positive tests overlap them freely); two unconditional ones clash.
-    let unconditional: Vec<&&&Item> = normals
-        .iter()
-        .filter(|i| i.configuration.is_empty())
-        .collect();
-    if let Some(second) = unconditional.get(1) {
+    if let Some(second) = normals().filter(|i| i.configuration.is_empty()).nth(1) {
         sink.error(
             Rule::DuplicateInstanceId,
             second.position,
@@ -715,14 +713,12 @@ fn check_addresses(
 ) {
     let mut seen: HashMap<(&str, &str), &Item> = HashMap::new();
     for item in items.iter().copied() {
-        let (Some(parent), Some(address)) =
-            (item.parent.as_deref(), item.address_on_parent.as_deref())
-        else {
+        let (Some(parent), Some(address)) = (item.parent(), item.address_on_parent()) else {
             continue;
         };
         if let Some(first) = seen.get(&(parent, address)) {
             // The same InstanceID twice is already reported as a duplicate.
-            if first.instance_id != item.instance_id && reported.insert(item.position) {
+            if first.instance_id() != item.instance_id() && reported.insert(item.position) {
                 clashes.push((
                     item.position,
                     format!(
@@ -767,15 +763,20 @@ fn check_qualifiers(q: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn collect<'a>(content: &'a Content, keys: &mut HashSet<String>, ids: &mut HashSet<&'a str>) {
+fn collect<'a>(content: &'a Content, keys: &mut HashSet<Cow<'a, str>>, ids: &mut HashSet<&'a str>) {
     if let Some(id) = content.id() {
         ids.insert(id);
     }
     for ps in &content.sections().product {
         for p in ps.properties() {
             if let Some(k) = p.key.as_deref() {
-                keys.insert(k.to_string());
-                keys.insert(ps.qualified_key(k));
+                keys.insert(Cow::Borrowed(k));
+                // `class.key.instance` differs from the key only with a class or instance.
+                let qualified = ps.class.as_deref().is_some_and(|c| !c.is_empty())
+                    || ps.instance.as_deref().is_some_and(|i| !i.is_empty());
+                if qualified {
+                    keys.insert(Cow::Owned(ps.qualified_key(k)));
+                }
             }
         }
     }

@@ -3,11 +3,11 @@
 
 use super::{Rule, Sink};
 use crate::dialect::{Dialect, Quirk};
-use crate::document::Document;
 use crate::model::Envelope;
 use crate::names;
-use crate::node::Element;
+use crate::node::Name;
 use crate::vocab;
+use crate::xml::{ReadElement, Source};
 
 /// Sections DSP0243 1.x and 2.x define (2.x ones may appear in 1.x envelopes, as vSphere does).
 const KNOWN_SECTIONS: &[&str] = &[
@@ -135,6 +135,42 @@ const SYSTEM_FIELDS: &[&str] = &[
     "VirtualSystemType",
 ];
 
+/// A sorted list of field names with, for each first byte, the range of names starting with
+/// it: a lookup compares a name with the two or three names of its bucket, not the half
+/// dozen of a binary search (this runs for every child of every Item).
+struct FieldNames {
+    names: &'static [&'static str],
+    buckets: [(u8, u8); 128],
+}
+
+impl FieldNames {
+    // The lists hold fewer than 256 ASCII names (a test checks).
+    #[allow(clippy::cast_possible_truncation)]
+    const fn new(names: &'static [&'static str]) -> FieldNames {
+        let mut buckets = [(0u8, 0u8); 128];
+        let mut i = 0;
+        while i < names.len() {
+            let b = names[i].as_bytes()[0] as usize % 128;
+            if buckets[b].1 == 0 {
+                buckets[b].0 = i as u8;
+            }
+            buckets[b].1 = (i + 1) as u8;
+            i += 1;
+        }
+        FieldNames { names, buckets }
+    }
+
+    /// The index of `name` in the sorted list.
+    fn index(&self, name: &str) -> Option<usize> {
+        let first = *name.as_bytes().first()?;
+        let &(start, end) = self.buckets.get(usize::from(first))?;
+        (usize::from(start)..usize::from(end)).find(|&i| self.names[i] == name)
+    }
+}
+
+const ITEM_FIELD_NAMES: FieldNames = FieldNames::new(ITEM_FIELDS);
+const SYSTEM_FIELD_NAMES: FieldNames = FieldNames::new(SYSTEM_FIELDS);
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Level {
     Envelope,
@@ -142,9 +178,13 @@ enum Level {
     Collection,
 }
 
-pub(super) fn check(doc: &Document, env: &Envelope, sink: &mut Sink) {
-    let cx = Walk { doc, env };
-    let root = doc.root();
+pub(super) fn check<'a, E: ReadElement<'a>>(
+    root: E,
+    source: &dyn Source<E>,
+    env: &Envelope,
+    sink: &mut Sink,
+) {
+    let cx = Walk { source, env };
     if env.dialect.dialect == Dialect::Unknown {
         sink.error(
             Rule::Envelope,
@@ -165,7 +205,7 @@ pub(super) fn check(doc: &Document, env: &Envelope, sink: &mut Sink) {
     cx.envelope(root, sink);
 }
 
-fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
+fn dialect_notes<'a, E: ReadElement<'a>>(cx: &Walk<'_, E>, root: E, sink: &mut Sink) {
     let info = &cx.env.dialect;
     let pos = cx.pos(root);
     if info.dialect.is_legacy() {
@@ -193,7 +233,7 @@ fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
             Quirk::Ovf2ElementsInOvf1 => "OVF 2.x elements inside an OVF 1.x envelope".to_string(),
             Quirk::EncodingDeclaration(e) => format!(
                 "the XML declaration says encoding \"{e}\" but the bytes are {}",
-                cx.doc.encoding().name()
+                cx.source.encoding().name()
             ),
         };
         if !(info.dialect.is_legacy() && *quirk == Quirk::InstanceIdCasing) {
@@ -220,17 +260,17 @@ fn dialect_notes(cx: &Walk<'_>, root: &Element, sink: &mut Sink) {
     }
 }
 
-struct Walk<'a> {
-    doc: &'a Document,
-    env: &'a Envelope,
+struct Walk<'w, E> {
+    source: &'w dyn Source<E>,
+    env: &'w Envelope,
 }
 
-impl Walk<'_> {
-    fn pos(&self, e: &Element) -> tern_diag::Position {
-        self.doc.element_position(e)
+impl<'a, E: ReadElement<'a>> Walk<'_, E> {
+    fn pos(&self, e: E) -> tern_diag::Position {
+        self.source.position(e)
     }
 
-    fn envelope(&self, root: &Element, sink: &mut Sink) {
+    fn envelope(&self, root: E, sink: &mut Sink) {
         // References, Section*, Content, Strings*
         let mut stage = 0;
         let mut references = 0;
@@ -288,7 +328,7 @@ impl Walk<'_> {
         }
     }
 
-    fn content(&self, e: &Element, sink: &mut Sink) {
+    fn content(&self, e: E, sink: &mut Sink) {
         let kind = vocab::content_kind(e).unwrap_or("VirtualSystem");
         let level = if kind == "VirtualSystem" {
             Level::VirtualSystem
@@ -307,7 +347,7 @@ impl Walk<'_> {
         }
         // Info, Name, Section*, then (collections) Content*
         let mut stage = 0;
-        let mut hardware: Vec<&Element> = Vec::new();
+        let mut hardware: Vec<E> = Vec::new();
         for child in e.elements() {
             let this_stage = if vocab::is(child, "Info") {
                 0
@@ -325,7 +365,7 @@ impl Walk<'_> {
                 self.content(child, sink);
                 3
             } else if vocab::section_kind(child).is_some() {
-                if vocab::section_kind(child).as_deref() == Some("VirtualHardwareSection")
+                if vocab::section_kind(child) == Some("VirtualHardwareSection")
                     && vocab::is_ovf(child)
                 {
                     hardware.push(child);
@@ -353,7 +393,7 @@ impl Walk<'_> {
         }
     }
 
-    fn hardware_sections(&self, system: &Element, sections: &[&Element], sink: &mut Sink) {
+    fn hardware_sections(&self, system: E, sections: &[E], sink: &mut Sink) {
         if sections.is_empty() {
             sink.error(
                 Rule::HardwareMissing,
@@ -361,14 +401,16 @@ impl Walk<'_> {
                 "VirtualSystem has no VirtualHardwareSection: the hardware it needs is not described".into(),
             );
         }
-        let mut seen: Vec<(String, String)> = Vec::new();
-        for s in sections {
+        // A set: a hostile system may hold many sections.
+        let mut seen: std::collections::HashSet<(String, String)> =
+            std::collections::HashSet::new();
+        for &s in sections {
             let id = vocab::attr(s, "id").unwrap_or("").to_string();
             let types = vocab::child(s, "System")
                 .and_then(|sys| vocab::field(sys, "VirtualSystemType"))
                 .unwrap_or_default();
             let key = (id, types);
-            if seen.contains(&key) {
+            if !seen.insert(key.clone()) {
                 sink.error(
                     Rule::HardwareSection,
                     self.pos(s),
@@ -378,13 +420,12 @@ impl Walk<'_> {
                     ),
                 );
             }
-            seen.push(key);
         }
     }
 
-    fn section(&self, e: &Element, level: Level, sink: &mut Sink) {
+    fn section(&self, e: E, level: Level, sink: &mut Sink) {
         let kind = vocab::section_kind(e).unwrap_or_default();
-        if !vocab::is_ovf(e) || !KNOWN_SECTIONS.contains(&kind.as_str()) {
+        if !vocab::is_ovf(e) || !KNOWN_SECTIONS.contains(&kind) {
             let parent = match level {
                 Level::Envelope => "Envelope",
                 Level::VirtualSystem => "VirtualSystem",
@@ -396,7 +437,7 @@ impl Walk<'_> {
         if vocab::child(e, "Info").is_none() {
             sink.error(Rule::Info, self.pos(e), format!("{kind} has no Info"));
         }
-        let misplaced = match kind.as_str() {
+        let misplaced = match kind {
             k if ENVELOPE_ONLY.contains(&k) => {
                 (level != Level::Envelope).then_some("is only allowed directly in the Envelope")
             }
@@ -422,7 +463,7 @@ impl Walk<'_> {
                     || vocab::is(child, "EthernetPortItem")
                     || vocab::is(child, "StorageItem")
                 {
-                    self.item_fields(child, ITEM_FIELDS, sink);
+                    self.item_fields(child, &ITEM_FIELD_NAMES, sink);
                 } else if !vocab::is(child, "Info") {
                     self.unknown(child, "ResourceAllocationSection", sink);
                 }
@@ -430,38 +471,39 @@ impl Walk<'_> {
         }
         // DSP0243 §7.3: a required child a known section does not define makes the whole
         // section one the consumer does not understand. Not recursive: direct children only.
-        if let Some(allowed) = section_children(&kind) {
+        if let Some(allowed) = section_children(kind) {
             for child in e.elements() {
                 let known = vocab::is_ovf(child)
                     && (child.name().local == "Info"
                         || allowed.contains(&child.name().local.as_str()));
                 if !known {
-                    self.unknown(child, &kind, sink);
+                    self.unknown(child, kind, sink);
                 }
             }
         }
     }
 
-    fn hardware(&self, e: &Element, sink: &mut Sink) {
+    fn hardware(&self, e: E, sink: &mut Sink) {
         for child in e.elements() {
             if vocab::is(child, "Info") {
                 continue;
             }
             if vocab::is(child, "System") {
-                self.item_fields(child, SYSTEM_FIELDS, sink);
+                self.item_fields(child, &SYSTEM_FIELD_NAMES, sink);
             } else if vocab::is(child, "Item")
                 || vocab::is(child, "EthernetPortItem")
                 || vocab::is(child, "StorageItem")
             {
-                self.item_fields(child, ITEM_FIELDS, sink);
+                self.item_fields(child, &ITEM_FIELD_NAMES, sink);
             } else {
                 self.unknown(child, "VirtualHardwareSection", sink);
             }
         }
     }
 
-    fn item_fields(&self, item: &Element, order: &[&str], sink: &mut Sink) {
-        let mut last: Option<(usize, String)> = None;
+    fn item_fields(&self, item: E, order: &FieldNames, sink: &mut Sink) {
+        // The latest child in schema order so far: its index in `order`, and the child.
+        let mut last: Option<(usize, E)> = None;
         let mut order_reported = false;
         for child in item.elements() {
             if !vocab::is_item_field(child) {
@@ -474,13 +516,14 @@ impl Walk<'_> {
             } else {
                 local
             };
-            let Some(index) = order.iter().position(|f| *f == normalized) else {
+            // The index in the schema's (byte-wise sorted) order.
+            let Some(index) = order.index(normalized) else {
                 self.unknown(child, &item.name().local, sink);
                 continue;
             };
             self.integer_field(child, normalized, sink);
-            if let Some((prev, prev_name)) = &last
-                && index < *prev
+            if let Some((prev, prev_child)) = last
+                && index < prev
                 && !order_reported
             {
                 order_reported = true;
@@ -488,26 +531,33 @@ impl Walk<'_> {
                         Rule::ElementOrder,
                         self.pos(child),
                         format!(
-                            "<{}> must come before <{prev_name}>: the children of {} follow the schema's alphabetical order",
+                            "<{}> must come before <{}>: the children of {} follow the schema's alphabetical order",
                             child.name().qualified(),
+                            prev_child.name().qualified(),
                             item.name().local
                         ),
                     );
             }
-            if last.as_ref().is_none_or(|(p, _)| index >= *p) {
-                last = Some((index, child.name().qualified()));
+            if last.is_none_or(|(p, _)| index >= p) {
+                last = Some((index, child));
             }
         }
     }
 
     /// An integer-typed CIM field (DSP8023's CIM XSDs) must hold an unsigned integer in
     /// its type's range; an empty `xsi:nil="true"` element is the CIM null.
-    fn integer_field(&self, field: &Element, name: &str, sink: &mut Sink) {
+    fn integer_field(&self, field: E, name: &str, sink: &mut Sink) {
         let Some(max) = integer_field_max(name) else {
             return;
         };
         let text = field.text();
         let value = text.trim();
+        if !value.is_empty() && value.len() <= 20 && value.bytes().all(|b| b.is_ascii_digit()) {
+            // The common case, decided without parsing the attributes.
+            if value.parse::<u64>().is_ok_and(|v| v <= max) {
+                return;
+            }
+        }
         let nil = field
             .attribute(Some(names::XSI), "nil")
             .and_then(vocab::boolean)
@@ -540,11 +590,11 @@ impl Walk<'_> {
 
     /// A section or element tern does not read: fine with `ovf:required="false"` (skipped),
     /// otherwise a consumer must fail (DSP0243 §7.3).
-    fn unknown(&self, e: &Element, parent: &str, sink: &mut Sink) {
+    fn unknown(&self, e: E, parent: &str, sink: &mut Sink) {
         let dialect = self.env.dialect.dialect;
-        if understood_extension(e)
-            || (dialect == Dialect::Ovirt && ovirt_vocabulary(e))
-            || (dialect == Dialect::Vmware09 && vmware09_vocabulary(e))
+        if understood_extension(e.name())
+            || (dialect == Dialect::Ovirt && ovirt_vocabulary(e.name()))
+            || (dialect == Dialect::Vmware09 && vmware09_vocabulary(e.name()))
         {
             return;
         }
@@ -606,25 +656,22 @@ fn section_children(kind: &str) -> Option<&'static [&'static str]> {
 
 /// Vendor elements tern reads, so understands whatever their `ovf:required`:
 /// `vmw:CoresPerSocket` (the cores of a CPU Item) and `vbox:OSType` (the guest OS).
-fn understood_extension(e: &Element) -> bool {
-    let name = e.name();
+fn understood_extension(name: &Name) -> bool {
     name.is(names::VMW, "CoresPerSocket") || name.is(names::VBOX, "OSType")
 }
 
 /// The oVirt dialect's own vocabulary (ovirt-engine's OVF writer and virt-v2v's
 /// `create_ovf.ml`): unqualified sections and children, and RASD-namespace fields CIM
 /// does not define.
-fn ovirt_vocabulary(e: &Element) -> bool {
-    e.name()
-        .namespace
+fn ovirt_vocabulary(name: &Name) -> bool {
+    name.namespace
         .as_deref()
         .is_none_or(|n| n == names::RASD || names::is_ovf_namespace(n) || n == names::VSSD)
 }
 
 /// What OVF 0.9 defined and 1.x renamed or dropped: ProductSection's `Full-version`
 /// (1.x `FullVersion`) and the CIM 2.17 RASD field `BusNumber`.
-fn vmware09_vocabulary(e: &Element) -> bool {
-    let name = e.name();
+fn vmware09_vocabulary(name: &Name) -> bool {
     match name.namespace.as_deref() {
         Some(names::RASD) => name.local == "BusNumber",
         ns => ns.is_none_or(names::is_ovf_namespace) && name.local == "Full-version",
@@ -668,4 +715,37 @@ fn integer_field_max(name: &str) -> Option<u64> {
 
 fn vocab_namespace(ns: &str) -> bool {
     names::is_ovf_namespace(ns) || names::is_item_namespace(ns) || ns == names::VSSD
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `item_fields` compares positions in the lists as the schema's order and finds a
+    /// name through its first byte: the lists stay sorted byte-wise, short and ASCII.
+    #[test]
+    fn field_lists_are_sorted_bytewise() {
+        for list in [ITEM_FIELDS, SYSTEM_FIELDS] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+            assert!(list.len() < 256 && list.iter().all(|n| !n.is_empty() && n.is_ascii()));
+        }
+        for (names, list) in [
+            (&ITEM_FIELD_NAMES, ITEM_FIELDS),
+            (&SYSTEM_FIELD_NAMES, SYSTEM_FIELDS),
+        ] {
+            for (i, name) in list.iter().enumerate() {
+                assert_eq!(names.index(name), Some(i));
+            }
+            for other in [
+                "",
+                "Item",
+                "address",
+                "Zzz",
+                "\u{e9}t\u{e9}",
+                "VirtualQuantityX",
+            ] {
+                assert_eq!(names.index(other), None, "{other}");
+            }
+        }
+    }
 }

@@ -88,7 +88,7 @@ fn resolution_says_what_each_item_is_used_for() {
     let ids: Vec<_> = large
         .items
         .iter()
-        .map(|r| r.item.instance_id.clone().unwrap())
+        .map(|r| r.item.instance_id().map(str::to_string).unwrap())
         .collect();
     assert_eq!(ids, ["1", "2", "5", "6", "3"], "first appearance order");
 
@@ -456,14 +456,8 @@ fn vmware_bounds_are_ranges_of_the_normal_item() {
     let r = hw.resolve(None);
     let memory = r.items.iter().find(|x| x.item.is_memory()).unwrap();
     assert_eq!(memory.item.quantity_bytes(), Some(512 << 20));
-    assert_eq!(
-        memory.min.as_ref().unwrap().reservation.as_deref(),
-        Some("384")
-    );
-    assert_eq!(
-        memory.max.as_ref().unwrap().reservation.as_deref(),
-        Some("1024")
-    );
+    assert_eq!(memory.min.as_ref().unwrap().reservation(), Some("384"));
+    assert_eq!(memory.max.as_ref().unwrap().reservation(), Some("1024"));
     assert!(r.unused.is_empty());
     let info = Info::new(&env);
     let range = &info.content.as_ref().unwrap().hardware[0].ranges[0];
@@ -685,10 +679,10 @@ mod generated {
                     }
                 }
                 for x in &r.items {
-                    let latest = x.sources.iter().rev().find_map(|s| s.virtual_quantity.clone());
-                    prop_assert_eq!(x.item.virtual_quantity.clone(), latest);
-                    let latest = x.sources.iter().rev().find_map(|s| s.allocation_units.clone());
-                    prop_assert_eq!(x.item.allocation_units.clone(), latest);
+                    let latest = x.sources.iter().rev().find_map(|s| s.virtual_quantity().map(str::to_string));
+                    prop_assert_eq!(x.item.virtual_quantity().map(str::to_string), latest);
+                    let latest = x.sources.iter().rev().find_map(|s| s.allocation_units().map(str::to_string));
+                    prop_assert_eq!(x.item.allocation_units().map(str::to_string), latest);
                 }
             }
         }

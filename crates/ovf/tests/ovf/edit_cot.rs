@@ -301,7 +301,12 @@ fn nic_types_of_one_deployment_option_leave_the_others_alone() {
             .items
             .iter()
             .filter(|r| r.item.is_nic())
-            .map(|r| r.item.resource_sub_type.clone().unwrap_or_default())
+            .map(|r| {
+                r.item
+                    .resource_sub_type()
+                    .map(str::to_string)
+                    .unwrap_or_default()
+            })
             .collect()
     };
     assert_eq!(types("small"), ["VMXNET3"]);
@@ -344,7 +349,7 @@ fn a_serial_port_is_added_with_its_connection() {
         .iter()
         .find(|i| i.resource_type_code() == Some(21))
         .unwrap();
-    assert_eq!(serial.connection, ["telnet://:9001"]);
+    assert_eq!(serial.connection().collect::<Vec<_>>(), ["telnet://:9001"]);
     assert!(!serial.required);
 
     // For one option, and unconnected.

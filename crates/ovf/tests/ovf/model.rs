@@ -194,7 +194,7 @@ fn ovf_09_sections_by_xsi_type() {
     let hw = &vs.sections.hardware[0];
     assert_eq!(hw.items.len(), 5);
     assert_eq!(
-        hw.items[0].instance_id.as_deref(),
+        hw.items[0].instance_id(),
         Some("1"),
         "0.9 InstanceId casing"
     );
@@ -213,7 +213,7 @@ fn ovirt_unqualified_children_are_read() {
     assert_eq!(vs.name.as_ref().unwrap().text, "centos-web");
     let hw = &vs.sections.hardware[0];
     assert_eq!(hw.items.iter().filter(|i| i.is_nic()).count(), 1);
-    assert_eq!(hw.items[1].virtual_quantity.as_deref(), Some("2048"));
+    assert_eq!(hw.items[1].virtual_quantity(), Some("2048"));
     // oVirt leaves VirtualQuantity out of the CPU item: sockets x cores per socket.
     assert_eq!(hw.items[0].quantity(), None);
     assert_eq!(hw.items[0].cpu_count(), Some(2));
@@ -244,8 +244,8 @@ fn ovf2_port_and_storage_items() {
         .iter()
         .find(|i| i.kind == Some(ItemKind::EthernetPortItem))
         .unwrap();
-    assert_eq!(port.connection, ["mgmt"]);
-    assert_eq!(port.address.as_deref(), Some("52:54:00:12:34:01"));
+    assert_eq!(port.connection().collect::<Vec<_>>(), ["mgmt"]);
+    assert_eq!(port.address(), Some("52:54:00:12:34:01"));
     let seed = hw.items.iter().find(|i| i.file_ref().is_some()).unwrap();
     assert_eq!(seed.file_ref(), Some("seed"));
 }
@@ -260,7 +260,7 @@ fn reference_dialects_are_detected() {
     assert!(
         hw.items
             .iter()
-            .any(|i| i.kind == Some(ItemKind::StorageItem) && i.instance_id.is_some())
+            .any(|i| i.kind == Some(ItemKind::StorageItem) && i.instance_id().is_some())
     );
 
     let nested = read_reference("vmware-nested-vsc-ovf2-scaleout.ovf").unwrap();
