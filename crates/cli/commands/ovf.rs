@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use tern_diag::Finding;
 use tern_ovf::info::Info;
-use tern_ovf::{Document, Envelope, Mode, ValidateOptions, edit};
+use tern_ovf::{Document, Envelope, Mode, Tree, ValidateOptions, edit};
 
 use crate::app::{Format, GlobalArgs, Verbosity};
 use crate::exit::{CliError, Outcome};
@@ -209,8 +209,13 @@ pub(crate) fn run(args: &OvfArgs, global: &GlobalArgs) -> Result<Outcome, CliErr
 }
 
 fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let (name, doc) = load_named(&args.file, global, Some(args.limits.max_members))?;
-    let mut env = Envelope::read(&doc);
+    // `info` only reads: the compact tree (a fraction of the lossless Document's memory),
+    // dropped once the typed view holds what is shown.
+    let (name, tree) = load_tree(&args.file, global, Some(args.limits.max_members))?;
+    let mut env = Envelope::read_tree(&tree);
+    let root_name = tree.root().name().qualified();
+    let root_position = tree.root().position();
+    drop(tree);
     // Message bundles are files beside the descriptor (or members of its archive); standard
     // input has neither.
     let stdin = crate::input::is_stdin(&args.file);
@@ -226,12 +231,11 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
     }
     if env.dialect.dialect == tern_ovf::Dialect::Unknown {
         let message = format!(
-            "the root element <{}> is not an OVF Envelope",
-            doc.root().name().qualified()
+            "the root element <{root_name}> is not an OVF Envelope"
         );
         return Err(CliError::invalid(
             Finding::error(tern_ovf::Rule::Envelope.id(), message)
-                .at(doc.element_position(doc.root()))
+                .at(root_position)
                 .in_file(&name),
         ));
     }
@@ -543,13 +547,14 @@ fn edit_request(args: &EditArgs) -> Result<edit::Edits, CliError> {
 }
 
 fn env(args: &EnvArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
-    let doc = load_readable(&args.file, global)?;
+    let (_, tree) = load_tree(&args.file, global, None)?;
     let mut values = BTreeMap::new();
     for prop in &args.props {
         let (key, value) = split_prop(prop)?;
         values.insert(key.to_string(), value.to_string());
     }
-    let envelope = Envelope::read(&doc);
+    let envelope = Envelope::read_tree(&tree);
+    drop(tree);
     let xml = tern_ovf::environment(
         &envelope,
         args.id.as_deref(),
@@ -616,23 +621,19 @@ fn bundle(descriptor: &Path, href: &str, max_members: usize) -> Option<Vec<u8>> 
 }
 
 /// The descriptor of a file of any name (an XML file, or the first member of a tar
-/// archive), or of standard input for `-`, parsed, with the name its findings carry (for
-/// the commands that only read).
-fn load_readable(path: &Path, global: &GlobalArgs) -> Result<Document, CliError> {
-    load_named(path, global, None).map(|(_, doc)| doc)
-}
-
-/// [`load_readable`] with the name findings about the descriptor carry (`<stdin>`,
-/// `ARCHIVE/MEMBER`, or the path).
-/// `max_members`: the command's `--max-members`, when it has the flag.
-fn load_named(
+/// archive), or of standard input for `-`, read into the compact read-only [`Tree`] (the
+/// commands that only read), with the name its findings carry (`<stdin>`,
+/// `ARCHIVE/MEMBER`, or the path). `max_members`: the command's `--max-members`, when it
+/// has the flag.
+fn load_tree(
     path: &Path,
     global: &GlobalArgs,
     max_members: Option<usize>,
-) -> Result<(String, Document), CliError> {
+) -> Result<(String, Tree), CliError> {
     let (name, bytes) = crate::input::descriptor_in(path, global, max_members)?;
-    let doc = parse(&name, bytes, global)?;
-    Ok((name, doc))
+    let tree = Tree::parse_owned(bytes, &crate::input::ovf_options(global))
+        .map_err(|failure| not_read(&name, &failure.error, failure.text.as_deref()))?;
+    Ok((name, tree))
 }
 
 // Malformed XML is invalid input (exit 1): an OVF-XML finding shown with its source line

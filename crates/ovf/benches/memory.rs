@@ -1,9 +1,10 @@
 //! Where the memory of reading a descriptor goes: the peak resident set (`VmHWM` of
 //! `/proc/self/status`, reset through `/proc/self/clear_refs` between phases) of reading the
-//! file, parsing it into the lossless tree, parsing it into the compact read-only `Tree`
-//! (`Tree::parse_owned`, as the CLI reads: the input becomes the tree's text, so the figure
-//! includes the input), the typed view, and validation, each as a multiple of the input
-//! size. Run with `cargo bench -p tern-ovf --bench memory -- FILE...`
+//! file, then of the lossless `Document` (parse, typed view, validation, `to_bytes`), then,
+//! after `|`, of the compact read-only `Tree` as `tern ovf info` and `validate` read
+//! (`Tree::parse_owned`: the input becomes the tree's text, so these figures include the
+//! input; then the typed view, then every rule, each while the tree is alive), each as a
+//! multiple of the input size. Run with `cargo bench -p tern-ovf --bench memory -- FILE...`
 //! (`bench/ovf-shapes.sh` runs it over its generated shapes). Linux only: elsewhere the
 //! figures read 0.
 //!
@@ -14,7 +15,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use tern_ovf::{Document, Envelope, ParseOptions, Tree, ValidateOptions, validate};
+use tern_ovf::{
+    Document, Envelope, ParseOptions, Tree, ValidateOptions, validate, validate_tree,
+};
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -29,8 +32,17 @@ fn main() {
         }
     }
     println!(
-        "{:<32} {:>10} {:>16} {:>16} {:>16} {:>16} {:>16} {:>16}",
-        "input", "bytes", "read", "parse", "tree", "parse+view", "validate", "fmt (to_bytes)"
+        "{:<32} {:>10} {:>16} {:>16} {:>16} {:>16} {:>16} | {:>16} {:>16} {:>16}",
+        "input",
+        "bytes",
+        "read",
+        "parse",
+        "parse+view",
+        "validate",
+        "fmt (to_bytes)",
+        "tree",
+        "tree+view (info)",
+        "tree validate"
     );
     let Ok(me) = std::env::current_exe() else {
         return;
@@ -42,13 +54,8 @@ fn main() {
         )
     };
     for file in &args {
-        // The document's row, with the tree's figure after the parse column.
-        let row = run("--child", file);
-        let tree = run("--tree", file);
-        match row.split_once('|') {
-            Some((head, tail)) => println!("{head}{tree:>17}{tail}"),
-            None => println!("{row}"),
-        }
+        // The document's figures, then the tree's (each from a process of its own).
+        println!("{} | {}", run("--child", file), run("--tree", file));
     }
 }
 
@@ -60,10 +67,29 @@ fn tree(file: &Path) {
         return;
     };
     let size = bytes.len();
-    let tree = Tree::parse_owned(bytes, &ParseOptions::default());
-    let peak = peak() - base;
-    std::hint::black_box(&tree);
-    println!("{}", figure(peak, size));
+    let Ok(tree) = Tree::parse_owned(bytes, &ParseOptions::default()) else {
+        println!("-");
+        return;
+    };
+    let parse = peak() - base;
+
+    // `tern ovf info`: the typed view read while the tree is alive.
+    reset_peak();
+    let env = Envelope::read_tree(&tree);
+    let view = peak() - base;
+    drop(env);
+
+    // `tern ovf validate` (`validate_owned`): view and rules while the tree is alive.
+    reset_peak();
+    let report = validate_tree(&tree, &ValidateOptions::default());
+    let valid = peak() - base;
+    drop(report);
+    println!(
+        "{} {} {}",
+        figure(parse, size),
+        figure(view, size),
+        figure(valid, size)
+    );
 }
 
 // A peak in KiB as MB and as a multiple of `size`.
@@ -116,9 +142,8 @@ fn child(file: &Path) {
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    // `|`: where the parent puts the tree's figure.
     println!(
-        "{:<32} {:>10} {:>16} {:>16}|{:>16} {:>16} {:>16}",
+        "{:<32} {:>10} {:>16} {:>16} {:>16} {:>16} {:>16}",
         name,
         size,
         x(read),

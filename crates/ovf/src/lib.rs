@@ -71,7 +71,9 @@ pub use node::{Attribute, Element, Markup, Name, NameParts, Node, Sym, Text};
 pub use reader::{ParseOptions, XMLNS_NAMESPACE};
 pub use tern_diag::{LineIndex, Position, Span};
 pub use tree::{Attr, El, NodeRef, Tree};
-pub use validate::{Mode, Report, Rule, ValidateOptions, validate, validate_bytes, validate_owned};
+pub use validate::{
+    Mode, Report, Rule, ValidateOptions, validate, validate_bytes, validate_owned, validate_tree,
+};
 
 /// The File references of a descriptor, in document order: `ovf:id`, `ovf:href`,
 /// `ovf:size`, `ovf:chunkSize` and `ovf:compression` (as written, with

@@ -11,6 +11,7 @@ use tern_diag::Position;
 use crate::document::Document;
 use crate::encoding::Encoding;
 use crate::node::{Element, Name, Node};
+use crate::tree::{El, Tree};
 
 /// A read-only handle on an element: what the readers need, nothing more. Cheap to copy
 /// (a reference or an index); everything it hands out borrows the tree for `'a`.
@@ -101,6 +102,42 @@ impl<'e> Source<&'e Element> for Document {
             Node::Declaration(m) => Some(m.value()),
             _ => None,
         })
+    }
+}
+
+impl<'a> ReadElement<'a> for El<'a> {
+    fn name(self) -> &'a Name {
+        El::name(self)
+    }
+
+    fn attributes(self) -> impl Iterator<Item = (&'a Name, &'a str)> + 'a {
+        El::attributes(self).map(|a| (a.name(), a.value()))
+    }
+
+    fn attribute(self, namespace: Option<&str>, local: &str) -> Option<&'a str> {
+        El::attribute(self, namespace, local)
+    }
+
+    fn elements(self) -> impl Iterator<Item = Self> + 'a {
+        El::elements(self)
+    }
+
+    fn text(self) -> Cow<'a, str> {
+        El::text(self)
+    }
+}
+
+impl<'e> Source<El<'e>> for Tree {
+    fn position(&self, element: El<'e>) -> Position {
+        element.position()
+    }
+
+    fn encoding(&self) -> Encoding {
+        Tree::encoding(self)
+    }
+
+    fn text(&self) -> &str {
+        self.source()
     }
 }
 

@@ -79,6 +79,12 @@ impl Envelope {
         Envelope::read_from(doc.root(), doc)
     }
 
+    /// [`Envelope::read`] over the compact read-only [`crate::Tree`]: the same view, at a
+    /// fraction of the `Document`'s memory (for callers that only read).
+    pub fn read_tree(tree: &crate::Tree) -> Envelope {
+        Envelope::read_from(tree.root(), tree)
+    }
+
     /// [`Envelope::read`] over any tree: `root` is its root element, `source` says where
     /// its elements are.
     pub(crate) fn read_from<'a, E: ReadElement<'a>>(root: E, source: &dyn Source<E>) -> Envelope {

@@ -21,6 +21,7 @@ pub use rules::Rule;
 
 use crate::dialect::DialectInfo;
 use crate::document::Document;
+use crate::tree::Tree;
 use crate::model::Envelope;
 use crate::reader::ParseOptions;
 use crate::xml::{ReadElement, Source};
@@ -84,8 +85,9 @@ impl Report {
 /// Parses `bytes` with [`ValidateOptions::parse`] and validates them; a parse error (a
 /// descriptor beyond the size limit too) becomes an `OVF-XML` finding.
 pub fn validate_bytes(bytes: &[u8], options: &ValidateOptions) -> Report {
-    match Document::parse_with(bytes, &options.parse) {
-        Ok(doc) => validate(&doc, options),
+    // Validation only reads: the compact tree, not the lossless `Document`.
+    match Tree::parse(bytes, &options.parse) {
+        Ok(tree) => validate_tree(&tree, options),
         Err(e) => unparsed(&e),
     }
 }
@@ -103,11 +105,11 @@ fn unparsed(e: &crate::ParseError) -> Report {
     }
 }
 
-/// [`validate_bytes`], taking the bytes: a UTF-8 descriptor becomes the document's text in
-/// place instead of being copied ([`Document::parse_owned`]).
+/// [`validate_bytes`], taking the bytes: a UTF-8 descriptor becomes the tree's text in
+/// place instead of being copied ([`Tree::parse_owned`]).
 pub fn validate_owned(bytes: Vec<u8>, options: &ValidateOptions) -> Report {
-    match Document::parse_owned(bytes, &options.parse) {
-        Ok(doc) => validate(&doc, options),
+    match Tree::parse_owned(bytes, &options.parse) {
+        Ok(tree) => validate_tree(&tree, options),
         Err(failure) => unparsed(&failure.error),
     }
 }
@@ -115,6 +117,11 @@ pub fn validate_owned(bytes: Vec<u8>, options: &ValidateOptions) -> Report {
 /// Validates a parsed document.
 pub fn validate(doc: &Document, options: &ValidateOptions) -> Report {
     validate_from(doc.root(), doc, options)
+}
+
+/// [`validate()`] over the compact read-only [`Tree`]: the same findings.
+pub fn validate_tree(tree: &Tree, options: &ValidateOptions) -> Report {
+    validate_from(tree.root(), tree, options)
 }
 
 /// [`validate()`] over any tree: `root` is its root element, `source` says where its

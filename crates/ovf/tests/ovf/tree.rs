@@ -5,7 +5,10 @@
 
 use std::fmt::Write;
 
-use tern_ovf::{Document, El, Element, Node, NodeRef, ParseOptions, Tree};
+use tern_ovf::{
+    Document, El, Element, Envelope, Mode, Node, NodeRef, ParseOptions, Tree, ValidateOptions,
+    validate, validate_bytes, validate_tree,
+};
 
 // Every sample of the repository and of the reference corpus, as read, with a UTF-8 byte
 // order mark and in UTF-16 (the encodings go through different decoders), and with CR LF
@@ -298,12 +301,50 @@ fn names_are_shared_by_every_element_spelled_alike() {
     assert_eq!(b1.name().namespace.as_deref(), Some("urn:r"));
 }
 
+// The typed view and every finding, strict and lax, are the same through both trees: the
+// readers are written once over `xml::ReadElement`, and the Tree's handles must give them
+// what the Document's elements give.
+fn same_view(path: &str, doc: &Document, tree: &Tree) {
+    let a = serde_json::to_value(Envelope::read(doc)).unwrap();
+    let b = serde_json::to_value(Envelope::read_tree(tree)).unwrap();
+    assert_eq!(a, b, "{path}: typed view");
+    for mode in [Mode::Strict, Mode::Lax] {
+        let options = ValidateOptions {
+            mode,
+            ..ValidateOptions::default()
+        };
+        let a = validate(doc, &options);
+        let b = validate_tree(tree, &options);
+        assert_eq!(a, b, "{path}: findings ({mode:?})");
+    }
+}
+
+#[test]
+fn the_typed_view_and_the_findings_are_the_same_through_the_tree() {
+    let options = ParseOptions::default();
+    let mut compared = 0;
+    for (path, bytes) in inputs() {
+        let (Ok(doc), Ok(tree)) = (Document::parse(&bytes), Tree::parse(&bytes, &options)) else {
+            continue;
+        };
+        same_view(&path, &doc, &tree);
+        // What the CLI calls: the bytes validated through the tree, with their positions.
+        let report = validate_bytes(&bytes, &ValidateOptions::default());
+        assert_eq!(report, validate(&doc, &ValidateOptions::default()), "{path}");
+        compared += 1;
+    }
+    assert!(compared >= 40, "only {compared} samples compared");
+}
+
 // Mutated samples (markup inserted, ranges deleted or repeated): whatever the Document reads,
 // the Tree reads alike, and whatever it refuses, the Tree refuses with the same error.
 fn agree(data: &[u8]) {
     let options = ParseOptions::default();
     match (Document::parse(data), Tree::parse(data, &options)) {
-        (Ok(doc), Ok(tree)) => same("", doc.root(), tree.root()),
+        (Ok(doc), Ok(tree)) => {
+            same("", doc.root(), tree.root());
+            same_view("", &doc, &tree);
+        }
         (Err(a), Err(b)) => assert_eq!(a, b),
         (a, b) => panic!("document {:?}, tree {:?}", a.err(), b.err()),
     }
