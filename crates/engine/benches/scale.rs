@@ -44,6 +44,16 @@ const ROWS: &[(&str, &str, &[usize])] = &[
         "serde_json::Value, same JSON",
         &[10_000, 100_000, 200_000],
     ),
+    (
+        "attributes",
+        "JSON (minified) read",
+        &[10_000, 100_000, 200_000],
+    ),
+    (
+        "attributes",
+        "serde_json::Value, minified",
+        &[10_000, 100_000, 200_000],
+    ),
     ("collections", "JSON pretty read", &[1_000, 10_000]),
     ("collections", "serde_json::Value, pretty", &[1_000, 10_000]),
     ("collections", "JSON minified read", &[1_000, 10_000]),
@@ -170,8 +180,10 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
                 .map_or_else(|e| e.0.len(), |()| 0);
             (secs(start), 0, format!("{errors} unknown attributes found"))
         }
-        ("attributes", "text/plain read" | "JSON (pretty) read") => {
-            let (text, media) = if variant.starts_with("JSON") {
+        ("attributes", "text/plain read" | "JSON (pretty) read" | "JSON (minified) read") => {
+            let (text, media) = if variant.contains("minified") {
+                (minified(&attributes_json(size)), MediaType::OcciJson)
+            } else if variant.starts_with("JSON") {
                 (attributes_json(size), MediaType::OcciJson)
             } else {
                 (attributes_text(size), MediaType::TextPlain)
@@ -185,6 +197,9 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
             (seconds, text.len(), note)
         }
         ("attributes", "serde_json::Value, same JSON") => serde_baseline(&attributes_json(size)),
+        ("attributes", "serde_json::Value, minified") => {
+            serde_baseline(&minified(&attributes_json(size)))
+        }
         ("collections", variant) => {
             let json = collection_json(size, variant.contains("minified"));
             if variant.starts_with("serde_json") {
@@ -358,6 +373,12 @@ fn attributes_json(n: usize) -> String {
     }
     json.push_str("\n  }\n}\n");
     json
+}
+
+// `json` on one line (serde_json keeps the member order: `preserve_order`).
+fn minified(json: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(json).expect("generated JSON");
+    serde_json::to_string(&value).expect("JSON")
 }
 
 // A compute resource with `n` mixins (a provider's templates, unknown to the catalogue).
