@@ -507,26 +507,16 @@ impl Reader<'_> {
             return Ok(JsonValue::Array(Vec::new()));
         }
         let base = self.items.len();
-        // A large array leaves the scratch stack for a vector of its own (see `OWN_FROM`).
-        let mut own = Vec::new();
         loop {
             self.skip_ws();
             let item = self.value(depth + 1)?;
-            if own.is_empty() {
-                self.items.push(item);
-                if self.items.len() - base == OWN_FROM {
-                    own = self.items.split_off(base);
-                    own.reserve(OWN_FROM);
-                }
-            } else {
-                own.push(item);
-            }
+            self.items.push(item);
             self.skip_ws();
             match self.bytes.get(self.at) {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
                     self.at += 1;
-                    return Ok(JsonValue::Array(finish(own, &mut self.items, base)));
+                    return Ok(JsonValue::Array(self.items.split_off(base)));
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
             }
@@ -542,8 +532,6 @@ impl Reader<'_> {
             return Ok(JsonValue::Object(Vec::new()));
         }
         let base = self.members.len();
-        // A large object leaves the scratch stack for a vector of its own (see `OWN_FROM`).
-        let mut own = Vec::new();
         loop {
             self.skip_ws();
             if self.bytes.get(self.at) != Some(&b'"') {
@@ -552,13 +540,8 @@ impl Reader<'_> {
             let name_position = self.position();
             let name_offset = self.at;
             let name = self.string()?;
-            let so_far = if own.is_empty() {
-                &self.members[base..]
-            } else {
-                &own[..]
-            };
             if self.options.duplicates == Duplicates::Refuse
-                && names.seen(so_far, &name, &mut self.keys)
+                && names.seen(&self.members[base..], &name, &mut self.keys)
             {
                 return Err(JsonError {
                     message: format!("member `{name}` appears twice"),
@@ -573,49 +556,22 @@ impl Reader<'_> {
             self.at += 1;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            let member = Member {
+            self.members.push(Member {
                 name,
                 position: name_position,
                 offset: name_offset,
                 value,
-            };
-            if own.is_empty() {
-                self.members.push(member);
-                if self.members.len() - base == OWN_FROM {
-                    own = self.members.split_off(base);
-                    own.reserve(OWN_FROM);
-                }
-            } else {
-                own.push(member);
-            }
+            });
             self.skip_ws();
             match self.bytes.get(self.at) {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(JsonValue::Object(finish(own, &mut self.members, base)));
+                    return Ok(JsonValue::Object(self.members.split_off(base)));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
-    }
-}
-
-// Arrays and objects are read onto a scratch stack shared by the whole text and moved into a
-// vector of their exact size when they end (one allocation, one copy: most are small). From
-// this many elements on, one leaves the stack for a vector of its own that grows in place
-// (a large reallocation moves no bytes), so a wide object is not copied at its end and the
-// scratch stack does not grow to its size.
-const OWN_FROM: usize = 256;
-
-// The elements of an array or object that ended: its own vector (trimmed), or the top of the
-// scratch stack from `base`.
-fn finish<T>(mut own: Vec<T>, stack: &mut Vec<T>, base: usize) -> Vec<T> {
-    if own.is_empty() {
-        stack.split_off(base)
-    } else {
-        // own.shrink_to_fit();
-        own
     }
 }
 
