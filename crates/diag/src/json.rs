@@ -101,6 +101,7 @@ pub fn parse_with(src: &str, options: Options) -> Result<Json, JsonError> {
         line_start: 0,
         counted_at: 0,
         counted_columns: 0,
+        ascii_until: src.bytes().position(|b| !b.is_ascii()).unwrap_or(src.len()),
         items: Vec::new(),
         members: Vec::new(),
         keys: None,
@@ -301,6 +302,8 @@ struct Reader<'a> {
     // forward, so each byte is counted once.
     counted_at: usize,
     counted_columns: usize,
+    // The first byte of the text outside ASCII (its length when there is none).
+    ascii_until: usize,
     // The items and members of the arrays and objects being read, innermost last: each is
     // moved into a vector of its exact size when it ends (one allocation, no regrowth).
     items: Vec<Json>,
@@ -313,6 +316,10 @@ struct Reader<'a> {
 impl Reader<'_> {
     #[inline]
     fn position(&mut self) -> Position {
+        // Before the first byte outside ASCII, characters are bytes: nothing to count.
+        if self.at <= self.ascii_until {
+            return Position::new(self.line, self.at - self.line_start + 1);
+        }
         if self.counted_at < self.line_start {
             self.counted_at = self.line_start;
             self.counted_columns = 0;
@@ -807,6 +814,40 @@ mod tests {
             json.pointer("/2999/0/2999").map(Json::to_compact),
             Some("2999".into())
         );
+    }
+
+    #[test]
+    fn every_position_is_its_offsets_line_and_character_column() {
+        // ASCII before the first other character (columns are byte counts there), then
+        // characters of two to four bytes on that line and on later ones.
+        fn check(json: &Json, text: &str) {
+            let naive = |offset: usize| {
+                let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                Position::new(
+                    text[..offset].matches('\n').count() + 1,
+                    text[line_start..offset].chars().count() + 1,
+                )
+            };
+            assert_eq!(json.position, naive(json.offset), "value at {}", json.offset);
+            match &json.value {
+                JsonValue::Array(items) => items.iter().for_each(|i| check(i, text)),
+                JsonValue::Object(members) => {
+                    for m in members {
+                        assert_eq!(m.position, naive(m.offset), "name at {}", m.offset);
+                        check(&m.value, text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for text in [
+            "{\"a\": [1, \"b\"], \"c\": {\"d\": null}}",
+            "{\"a\": 1, \"é\": [\"x\", 2, \"€𝄞\"], \"z\": {\"y\": true}}",
+            "{\"a\": 1,\n \"b\": \"ü\", \"c\": 2,\n  \"d\": [3, \"𝄞\", 4],\n\"e\": 5}",
+            "[\"€\",\n1, 2]",
+        ] {
+            check(&parse(text).unwrap(), text);
+        }
     }
 
     #[test]
