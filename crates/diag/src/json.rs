@@ -101,7 +101,7 @@ pub fn parse_with(src: &str, options: Options) -> Result<Json, JsonError> {
         line_start: 0,
         counted_at: 0,
         counted_columns: 0,
-        ascii_until: src.bytes().position(|b| !b.is_ascii()).unwrap_or(src.len()),
+        ascii_until: ascii_prefix(src.as_bytes()),
         items: Vec::new(),
         members: Vec::new(),
         keys: None,
@@ -580,6 +580,18 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+// The length of the ASCII prefix of `bytes`, checked a block at a time (`is_ascii` reads words).
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    let mut done = 0;
+    for block in bytes.chunks(64) {
+        if !block.is_ascii() {
+            return done + block.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+        }
+        done += block.len();
+    }
+    done
 }
 
 // How many bytes from the start of `bytes` a string copies as they are: up to the first `"`,
