@@ -8,7 +8,7 @@
 # peak RSS is its own (generation of the input included, not timed). Prints a Markdown
 # table; BENCHMARKS.md records it.
 #
-# Usage: bench/scale.sh [attributes|collections|categories|topology|similarity ...]   (default: all)
+# Usage: bench/scale.sh [attributes|collections|ratio|categories|topology|similarity ...]   (default: all)
 # Generator and measurements: crates/engine/benches/scale.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -10,7 +10,7 @@
 //! shapes).
 //!
 //! `cargo bench -p tern-engine --bench scale [-- SHAPE…]` (shapes: attributes, collections,
-//! categories, topology, similarity; all by default) prints a Markdown table; `bench/scale.sh` wraps it.
+//! ratio, categories, topology, similarity; all by default) prints a Markdown table; `bench/scale.sh` wraps it.
 
 #[path = "ntier.rs"]
 mod ntier;
@@ -62,6 +62,12 @@ const ROWS: &[(&str, &str, &[usize])] = &[
         "serde_json::Value, minified",
         &[1_000, 10_000],
     ),
+    // tern's JSON read and `serde_json::Value` on the same bytes, measured in turns in one
+    // process (a burst of load on the shared machine then weighs on both): the ratio rows.
+    ("ratio", "attributes, pretty", &[100_000, 200_000]),
+    ("ratio", "attributes, minified", &[100_000, 200_000]),
+    ("ratio", "collection, pretty", &[10_000]),
+    ("ratio", "collection, minified", &[10_000]),
     (
         "categories",
         "text/occi render",
@@ -216,6 +222,59 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
                 note
             });
             (seconds, json.len(), note)
+        }
+        ("ratio", variant) => {
+            let collection = variant.starts_with("collection");
+            let mut json = if collection {
+                collection_json(size, false)
+            } else {
+                attributes_json(size)
+            };
+            if variant.ends_with("minified") {
+                json = minified(&json);
+            }
+            let ours = || {
+                if collection {
+                    let source = Source::new("bench.json", &json, None);
+                    let read = read_collection(&source, &ParseOptions::lenient(), &catalogue);
+                    let ok = read.is_ok();
+                    drop(black_box(read));
+                    ok
+                } else {
+                    let doc = read(&json, MediaType::OcciJson, &ParseOptions::lenient(), &catalogue);
+                    let ok = doc.is_ok();
+                    drop(black_box(doc));
+                    ok
+                }
+            };
+            let theirs = || {
+                let value: serde_json::Value = serde_json::from_str(&json).expect("generated JSON");
+                drop(black_box(value));
+            };
+            let (mut tern, mut serde, mut refused) = (f64::INFINITY, f64::INFINITY, false);
+            for _ in 0..7 {
+                tern = tern.min(
+                    best_cpu(|| {
+                        refused |= !ours();
+                        String::new()
+                    })
+                    .0,
+                );
+                serde = serde.min(
+                    best_cpu(|| {
+                        theirs();
+                        String::new()
+                    })
+                    .0,
+                );
+            }
+            let note = format!(
+                "serde_json::Value {}, ratio {:.2}×{}",
+                show(serde),
+                tern / serde,
+                if refused { ", refused" } else { "" }
+            );
+            (tern, json.len(), note)
         }
         ("topology", v) if v.contains("50 edits") => {
             let replicas = if variant.contains("identical") {
