@@ -840,7 +840,12 @@ mod tests {
                     text[line_start..offset].chars().count() + 1,
                 )
             };
-            assert_eq!(json.position, naive(json.offset), "value at {}", json.offset);
+            assert_eq!(
+                json.position,
+                naive(json.offset),
+                "value at {}",
+                json.offset
+            );
             match &json.value {
                 JsonValue::Array(items) => items.iter().for_each(|i| check(i, text)),
                 JsonValue::Object(members) => {
@@ -871,7 +876,11 @@ mod tests {
                 .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
                 .unwrap_or(b.len())
         };
-        for fill in ["abcdefghijklmnopqrstuvwxyz", "ééééééééééééé", " !#$%&'()*+,-./0"] {
+        for fill in [
+            "abcdefghijklmnopqrstuvwxyz",
+            "ééééééééééééé",
+            " !#$%&'()*+,-./0",
+        ] {
             for stop in [b'"', b'\\', 0, 0x1f, b'\n'] {
                 for at in 0..=fill.len() {
                     let mut bytes = fill.as_bytes()[..at].to_vec();

@@ -241,7 +241,12 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
                     drop(black_box(read));
                     ok
                 } else {
-                    let doc = read(&json, MediaType::OcciJson, &ParseOptions::lenient(), &catalogue);
+                    let doc = read(
+                        &json,
+                        MediaType::OcciJson,
+                        &ParseOptions::lenient(),
+                        &catalogue,
+                    );
                     let ok = doc.is_ok();
                     drop(black_box(doc));
                     ok

@@ -256,9 +256,6 @@ fn default_name(id: &str) -> &str {
     }
 }
 
-fn serialize_pairs<S: serde::Serializer>(
-    pairs: &Table,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+fn serialize_pairs<S: serde::Serializer>(pairs: &Table, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_map(pairs)
 }
