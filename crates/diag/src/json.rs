@@ -523,7 +523,7 @@ impl Reader<'_> {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
                     self.at += 1;
-                    return Ok(JsonValue::Array(self.items.split_off(base)));
+                    return Ok(JsonValue::Array(finish(&mut self.items, base)));
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
             }
@@ -574,12 +574,28 @@ impl Reader<'_> {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(JsonValue::Object(self.members.split_off(base)));
+                    return Ok(JsonValue::Object(finish(&mut self.members, base)));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
     }
+}
+
+// The elements of an array or object that ended, from `base` to the top of the scratch stack.
+// Most are small: moved into a vector of their exact size (one allocation, one copy). A large
+// one under few enclosing elements takes the stack's vector itself, the enclosing elements
+// moved out of its bottom (no second vector of its size to allocate and fault in; the stack
+// starts afresh).
+fn finish<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
+    const LARGE: usize = 4096;
+    const FEW: usize = 64;
+    if stack.len() - base < LARGE || base > FEW {
+        return stack.split_off(base);
+    }
+    let mut whole = std::mem::take(stack);
+    stack.extend(whole.drain(..base));
+    whole
 }
 
 // The length of the ASCII prefix of `bytes`, checked a block at a time (`is_ascii` reads words).
