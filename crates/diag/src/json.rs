@@ -884,6 +884,48 @@ mod tests {
     }
 
     #[test]
+    fn large_arrays_and_objects_keep_their_neighbours() {
+        // Large values (past the size at which one takes the scratch stack's vector) at the
+        // top, under a few enclosing members, under many, and side by side with small ones:
+        // every value where serde_json puts it, in order.
+        let big_object = |n: usize| {
+            let members: Vec<String> = (0..n)
+                .map(|i| format!("\"k{i}\": [{i}, {{\"x\": {i}}}]"))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        };
+        let big_array = |n: usize| {
+            let items: Vec<String> = (0..n).map(|i| format!("{{\"i\": {i}}}")).collect();
+            format!("[{}]", items.join(","))
+        };
+        let many: Vec<String> = (0..100).map(|i| format!("\"m{i}\": {i}")).collect();
+        for text in [
+            big_object(5000),
+            big_array(5000),
+            format!(
+                "{{\"a\": 1, \"big\": {}, \"c\": [1, 2], \"d\": {{\"e\": 3}}}}",
+                big_object(5000)
+            ),
+            format!(
+                "[0, {}, {}, [1, {}], 2]",
+                big_array(4096),
+                big_object(4100),
+                big_array(4200)
+            ),
+            format!(
+                "{{{}, \"big\": {}, \"z\": 0}}",
+                many.join(", "),
+                big_object(4500)
+            ),
+        ] {
+            let json = parse(&text).unwrap();
+            let serde: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(json.to_serde(), serde);
+            assert_eq!(json.to_compact(), serde_json::to_string(&serde).unwrap());
+        }
+    }
+
+    #[test]
     fn plain_runs_stop_at_the_first_quote_backslash_or_control_character() {
         // Every stop byte at every place of the first words, after plain ASCII and after
         // multi-byte characters (whose bytes are all 0x80 or more), with stop bytes after it.
