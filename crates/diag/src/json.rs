@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use crate::position::Position;
 
@@ -101,8 +101,10 @@ pub fn parse_with(src: &str, options: Options) -> Result<Json, JsonError> {
         line_start: 0,
         counted_at: 0,
         counted_columns: 0,
+        ascii_until: ascii_prefix(src.as_bytes()),
         items: Vec::new(),
         members: Vec::new(),
+        keys: None,
     };
     reader.skip_ws();
     let value = reader.value(0)?;
@@ -300,15 +302,24 @@ struct Reader<'a> {
     // forward, so each byte is counted once.
     counted_at: usize,
     counted_columns: usize,
+    // The first byte of the text outside ASCII (its length when there is none).
+    ascii_until: usize,
     // The items and members of the arrays and objects being read, innermost last: each is
     // moved into a vector of its exact size when it ends (one allocation, no regrowth).
     items: Vec<Json>,
     members: Vec<Member>,
+    // The key of the names' hashes in large objects, drawn for this text when the first large
+    // object is met (foldhash with a random seed: keyed, so no crafted text makes names collide).
+    keys: Option<foldhash::quality::RandomState>,
 }
 
 impl Reader<'_> {
     #[inline]
     fn position(&mut self) -> Position {
+        // Before the first byte outside ASCII, characters are bytes: nothing to count.
+        if self.at <= self.ascii_until {
+            return Position::new(self.line, self.at - self.line_start + 1);
+        }
         if self.counted_at < self.line_start {
             self.counted_at = self.line_start;
             self.counted_columns = 0;
@@ -418,12 +429,8 @@ impl Reader<'_> {
         self.at += 1;
         // Most strings hold no escape: one allocation of the right size.
         let start = self.at;
-        let plain = self.bytes[start..]
-            .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c < 0x20);
-        if let Some(len) = plain
-            && self.bytes[start + len] == b'"'
-        {
+        let len = plain_run(&self.bytes[start..]);
+        if self.bytes.get(start + len) == Some(&b'"') {
             self.at = start + len + 1;
             return Ok(self.src[start..start + len].to_owned());
         }
@@ -460,13 +467,7 @@ impl Reader<'_> {
                 _ => {
                     // Copy a run of plain characters at once (the input is valid UTF-8).
                     let start = self.at;
-                    while self
-                        .bytes
-                        .get(self.at)
-                        .is_some_and(|&c| c != b'"' && c != b'\\' && c >= 0x20)
-                    {
-                        self.at += 1;
-                    }
+                    self.at += plain_run(&self.bytes[start..]);
                     out.push_str(&self.src[start..self.at]);
                 }
             }
@@ -522,7 +523,7 @@ impl Reader<'_> {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
                     self.at += 1;
-                    return Ok(JsonValue::Array(self.items.drain(base..).collect()));
+                    return Ok(JsonValue::Array(finish(&mut self.items, base)));
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
             }
@@ -547,7 +548,7 @@ impl Reader<'_> {
             let name_offset = self.at;
             let name = self.string()?;
             if self.options.duplicates == Duplicates::Refuse
-                && names.seen(&self.members[base..], &name)
+                && names.seen(&self.members[base..], &name, &mut self.keys)
             {
                 return Err(JsonError {
                     message: format!("member `{name}` appears twice"),
@@ -573,12 +574,72 @@ impl Reader<'_> {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(JsonValue::Object(self.members.drain(base..).collect()));
+                    return Ok(JsonValue::Object(finish(&mut self.members, base)));
                 }
                 _ => return Err(self.error("expected `,` or `}`")),
             }
         }
     }
+}
+
+// The elements of an array or object that ended, from `base` to the top of the scratch stack.
+// Most are small: moved into a vector of their exact size (one allocation, one copy). A large
+// one under few enclosing elements takes the stack's vector itself, the enclosing elements
+// moved out of its bottom (no second vector of its size to allocate and fault in; the stack
+// starts afresh).
+fn finish<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
+    const LARGE: usize = 4096;
+    const FEW: usize = 64;
+    if stack.len() - base < LARGE || base > FEW {
+        return stack.split_off(base);
+    }
+    let mut whole = std::mem::take(stack);
+    stack.extend(whole.drain(..base));
+    whole
+}
+
+// The length of the ASCII prefix of `bytes`, checked a block at a time (`is_ascii` reads words).
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    let mut done = 0;
+    for block in bytes.chunks(64) {
+        if !block.is_ascii() {
+            return done + block.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+        }
+        done += block.len();
+    }
+    done
+}
+
+// How many bytes from the start of `bytes` a string copies as they are: up to the first `"`,
+// `\` or control character (or the end). Eight bytes at a time: in a word, `(x - 0x01…) & !x &
+// 0x80…` has the high bit set in the bytes of `x` that are zero (and possibly in later ones, by
+// borrows, which the lowest set bit ignores); below 0x20 likewise with `x - 0x20…`.
+#[inline]
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut done = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        let hits = (quote.wrapping_sub(ONES) & !quote
+            | backslash.wrapping_sub(ONES) & !backslash
+            | x.wrapping_sub(ONES * 0x20) & !x)
+            & HIGH;
+        if hits != 0 {
+            return done + (hits.trailing_zeros() / 8) as usize;
+        }
+        done += 8;
+    }
+    done + chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+        .unwrap_or(chunks.remainder().len())
 }
 
 // The names of one object read so far, for the duplicate check without copying a name: small
@@ -587,23 +648,30 @@ impl Reader<'_> {
 #[derive(Default)]
 struct Names {
     hashes: HashSet<u64, BuildHasherDefault<Prehashed>>,
-    keys: RandomState,
 }
 
 impl Names {
     const PAIRWISE: usize = 12;
 
-    // Whether `name` is among `members` (the ones read so far, already recorded).
-    fn seen(&mut self, members: &[Member], name: &str) -> bool {
+    // Whether `name` is among `members` (the ones read so far, already recorded). `keys` is
+    // the text's hash key, drawn on first use.
+    fn seen(
+        &mut self,
+        members: &[Member],
+        name: &str,
+        keys: &mut Option<foldhash::quality::RandomState>,
+    ) -> bool {
         if members.len() < Self::PAIRWISE {
             return members.iter().any(|m| m.name == name);
         }
+        let keys = keys.get_or_insert_with(foldhash::quality::RandomState::default);
         if self.hashes.is_empty() {
+            self.hashes.reserve(2 * members.len());
             for m in members {
-                self.hashes.insert(self.keys.hash_one(m.name.as_str()));
+                self.hashes.insert(keys.hash_one(m.name.as_str()));
             }
         }
-        if self.hashes.insert(self.keys.hash_one(name)) {
+        if self.hashes.insert(keys.hash_one(name)) {
             return false;
         }
         // Same hash: the same name, or (rarely) a collision.
@@ -774,6 +842,114 @@ mod tests {
             json.pointer("/2999/0/2999").map(Json::to_compact),
             Some("2999".into())
         );
+    }
+
+    #[test]
+    fn every_position_is_its_offsets_line_and_character_column() {
+        // ASCII before the first other character (columns are byte counts there), then
+        // characters of two to four bytes on that line and on later ones.
+        fn check(json: &Json, text: &str) {
+            let naive = |offset: usize| {
+                let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                Position::new(
+                    text[..offset].matches('\n').count() + 1,
+                    text[line_start..offset].chars().count() + 1,
+                )
+            };
+            assert_eq!(
+                json.position,
+                naive(json.offset),
+                "value at {}",
+                json.offset
+            );
+            match &json.value {
+                JsonValue::Array(items) => items.iter().for_each(|i| check(i, text)),
+                JsonValue::Object(members) => {
+                    for m in members {
+                        assert_eq!(m.position, naive(m.offset), "name at {}", m.offset);
+                        check(&m.value, text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for text in [
+            "{\"a\": [1, \"b\"], \"c\": {\"d\": null}}",
+            "{\"a\": 1, \"é\": [\"x\", 2, \"€𝄞\"], \"z\": {\"y\": true}}",
+            "{\"a\": 1,\n \"b\": \"ü\", \"c\": 2,\n  \"d\": [3, \"𝄞\", 4],\n\"e\": 5}",
+            "[\"€\",\n1, 2]",
+        ] {
+            check(&parse(text).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn large_arrays_and_objects_keep_their_neighbours() {
+        // Large values (past the size at which one takes the scratch stack's vector) at the
+        // top, under a few enclosing members, under many, and side by side with small ones:
+        // every value where serde_json puts it, in order.
+        let big_object = |n: usize| {
+            let members: Vec<String> = (0..n)
+                .map(|i| format!("\"k{i}\": [{i}, {{\"x\": {i}}}]"))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        };
+        let big_array = |n: usize| {
+            let items: Vec<String> = (0..n).map(|i| format!("{{\"i\": {i}}}")).collect();
+            format!("[{}]", items.join(","))
+        };
+        let many: Vec<String> = (0..100).map(|i| format!("\"m{i}\": {i}")).collect();
+        for text in [
+            big_object(5000),
+            big_array(5000),
+            format!(
+                "{{\"a\": 1, \"big\": {}, \"c\": [1, 2], \"d\": {{\"e\": 3}}}}",
+                big_object(5000)
+            ),
+            format!(
+                "[0, {}, {}, [1, {}], 2]",
+                big_array(4096),
+                big_object(4100),
+                big_array(4200)
+            ),
+            format!(
+                "{{{}, \"big\": {}, \"z\": 0}}",
+                many.join(", "),
+                big_object(4500)
+            ),
+        ] {
+            let json = parse(&text).unwrap();
+            let serde: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(json.to_serde(), serde);
+            assert_eq!(json.to_compact(), serde_json::to_string(&serde).unwrap());
+        }
+    }
+
+    #[test]
+    fn plain_runs_stop_at_the_first_quote_backslash_or_control_character() {
+        // Every stop byte at every place of the first words, after plain ASCII and after
+        // multi-byte characters (whose bytes are all 0x80 or more), with stop bytes after it.
+        let naive = |b: &[u8]| {
+            b.iter()
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .unwrap_or(b.len())
+        };
+        for fill in [
+            "abcdefghijklmnopqrstuvwxyz",
+            "ééééééééééééé",
+            " !#$%&'()*+,-./0",
+        ] {
+            for stop in [b'"', b'\\', 0, 0x1f, b'\n'] {
+                for at in 0..=fill.len() {
+                    let mut bytes = fill.as_bytes()[..at].to_vec();
+                    bytes.push(stop);
+                    bytes.extend_from_slice(b"\"\\\x01 more");
+                    assert_eq!(plain_run(&bytes), naive(&bytes), "{bytes:?}");
+                    assert_eq!(plain_run(&bytes[..at]), at);
+                }
+            }
+        }
+        assert_eq!(plain_run(b"     !\x20\x7f\xff"), 9);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! shapes).
 //!
 //! `cargo bench -p tern-engine --bench scale [-- SHAPE…]` (shapes: attributes, collections,
-//! categories, topology, similarity; all by default) prints a Markdown table; `bench/scale.sh` wraps it.
+//! ratio, categories, topology, similarity; all by default) prints a Markdown table; `bench/scale.sh` wraps it.
 
 #[path = "ntier.rs"]
 mod ntier;
@@ -44,6 +44,16 @@ const ROWS: &[(&str, &str, &[usize])] = &[
         "serde_json::Value, same JSON",
         &[10_000, 100_000, 200_000],
     ),
+    (
+        "attributes",
+        "JSON (minified) read",
+        &[10_000, 100_000, 200_000],
+    ),
+    (
+        "attributes",
+        "serde_json::Value, minified",
+        &[10_000, 100_000, 200_000],
+    ),
     ("collections", "JSON pretty read", &[1_000, 10_000]),
     ("collections", "serde_json::Value, pretty", &[1_000, 10_000]),
     ("collections", "JSON minified read", &[1_000, 10_000]),
@@ -52,6 +62,12 @@ const ROWS: &[(&str, &str, &[usize])] = &[
         "serde_json::Value, minified",
         &[1_000, 10_000],
     ),
+    // tern's JSON read and `serde_json::Value` on the same bytes, measured in turns in one
+    // process (a burst of load on the shared machine then weighs on both): the ratio rows.
+    ("ratio", "attributes, pretty", &[100_000, 200_000]),
+    ("ratio", "attributes, minified", &[100_000, 200_000]),
+    ("ratio", "collection, pretty", &[10_000]),
+    ("ratio", "collection, minified", &[10_000]),
     (
         "categories",
         "text/occi render",
@@ -170,8 +186,10 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
                 .map_or_else(|e| e.0.len(), |()| 0);
             (secs(start), 0, format!("{errors} unknown attributes found"))
         }
-        ("attributes", "text/plain read" | "JSON (pretty) read") => {
-            let (text, media) = if variant.starts_with("JSON") {
+        ("attributes", "text/plain read" | "JSON (pretty) read" | "JSON (minified) read") => {
+            let (text, media) = if variant.contains("minified") {
+                (minified(&attributes_json(size)), MediaType::OcciJson)
+            } else if variant.starts_with("JSON") {
                 (attributes_json(size), MediaType::OcciJson)
             } else {
                 (attributes_text(size), MediaType::TextPlain)
@@ -185,6 +203,9 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
             (seconds, text.len(), note)
         }
         ("attributes", "serde_json::Value, same JSON") => serde_baseline(&attributes_json(size)),
+        ("attributes", "serde_json::Value, minified") => {
+            serde_baseline(&minified(&attributes_json(size)))
+        }
         ("collections", variant) => {
             let json = collection_json(size, variant.contains("minified"));
             if variant.starts_with("serde_json") {
@@ -201,6 +222,64 @@ fn run(shape: &str, variant: &str, size: usize) -> (f64, usize, String) {
                 note
             });
             (seconds, json.len(), note)
+        }
+        ("ratio", variant) => {
+            let collection = variant.starts_with("collection");
+            let mut json = if collection {
+                collection_json(size, false)
+            } else {
+                attributes_json(size)
+            };
+            if variant.ends_with("minified") {
+                json = minified(&json);
+            }
+            let ours = || {
+                if collection {
+                    let source = Source::new("bench.json", &json, None);
+                    let read = read_collection(&source, &ParseOptions::lenient(), &catalogue);
+                    let ok = read.is_ok();
+                    drop(black_box(read));
+                    ok
+                } else {
+                    let doc = read(
+                        &json,
+                        MediaType::OcciJson,
+                        &ParseOptions::lenient(),
+                        &catalogue,
+                    );
+                    let ok = doc.is_ok();
+                    drop(black_box(doc));
+                    ok
+                }
+            };
+            let theirs = || {
+                let value: serde_json::Value = serde_json::from_str(&json).expect("generated JSON");
+                drop(black_box(value));
+            };
+            let (mut tern, mut serde, mut refused) = (f64::INFINITY, f64::INFINITY, false);
+            for _ in 0..7 {
+                tern = tern.min(
+                    best_cpu(|| {
+                        refused |= !ours();
+                        String::new()
+                    })
+                    .0,
+                );
+                serde = serde.min(
+                    best_cpu(|| {
+                        theirs();
+                        String::new()
+                    })
+                    .0,
+                );
+            }
+            let note = format!(
+                "serde_json::Value {}, ratio {:.2}×{}",
+                show(serde),
+                tern / serde,
+                if refused { ", refused" } else { "" }
+            );
+            (tern, json.len(), note)
         }
         ("topology", v) if v.contains("50 edits") => {
             let replicas = if variant.contains("identical") {
@@ -358,6 +437,12 @@ fn attributes_json(n: usize) -> String {
     }
     json.push_str("\n  }\n}\n");
     json
+}
+
+// `json` on one line (serde_json keeps the member order: `preserve_order`).
+fn minified(json: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(json).expect("generated JSON");
+    serde_json::to_string(&value).expect("JSON")
 }
 
 // A compute resource with `n` mixins (a provider's templates, unknown to the catalogue).

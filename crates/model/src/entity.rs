@@ -72,7 +72,11 @@ pub struct Endpoint {
 /// order are different documents.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(transparent)]
-pub struct Attributes(#[serde(serialize_with = "serialize_pairs")] IndexMap<String, Value>);
+pub struct Attributes(#[serde(serialize_with = "serialize_pairs")] Table);
+
+// The names come from documents (also over the network): a keyed hash with a random seed
+// (foldhash; crafted names cannot be made to collide), cheaper than SipHash on short names.
+type Table = IndexMap<String, Value, foldhash::fast::RandomState>;
 
 impl Entity {
     /// An entity with no title, mixins, attributes or actions.
@@ -252,9 +256,6 @@ fn default_name(id: &str) -> &str {
     }
 }
 
-fn serialize_pairs<S: serde::Serializer>(
-    pairs: &IndexMap<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+fn serialize_pairs<S: serde::Serializer>(pairs: &Table, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_map(pairs)
 }

@@ -56,7 +56,7 @@ enum Record {
 /// Names met in a document, each once, with where it first appeared.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Names {
-    numbers: HashMap<Box<str>, u32>,
+    numbers: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
     first: Vec<Position>,
 }
 
@@ -187,7 +187,7 @@ impl Names {
     }
 
     // The number of `name`, noting it (and where it first appeared) when it is new. Names
-    // come from the input: they are hashed with `HashMap`'s keyed hasher.
+    // come from the input: they are hashed with a keyed hasher (foldhash, random seed).
     fn note(&mut self, name: &str, position: Position) -> u32 {
         if let Some(&number) = self.numbers.get(name) {
             return number;

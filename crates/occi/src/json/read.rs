@@ -659,7 +659,10 @@ impl Reader<'_> {
                 self.shape(value, format!("`{name}` must be an array"));
                 return None;
             };
-            for item in items {
+            // Each item is dropped once bound: what the binding allocates next reuses its
+            // memory, and the tree is not freed in one sweep at the end.
+            for mut item in std::mem::take(items) {
+                let item = &mut item;
                 if item.members().is_none() {
                     self.shape(item, format!("the items of `{name}` must be objects"));
                     return None;

@@ -1,6 +1,6 @@
 //! One entity with 200 000 attributes, in text/plain and in pretty JSON (one attribute per
 //! line, so that the cost measured is binding, not line/column computation): every value
-//! arrives, in order, and a repeated name is still refused. With the attributes in a list
+//! arrives, in order, and a repeated name is still refused (with its rule, line and column). With the attributes in a list
 //! searched linearly the read took 2·10¹⁰ comparisons (tens of minutes); the test only
 //! finishes when the lookups are cheap.
 
@@ -79,4 +79,106 @@ fn pretty_json_with_two_hundred_thousand_attributes() {
     )
     .expect("reads");
     check(attributes(&doc.value));
+}
+
+// The only finding of `text`'s read: rule, line and column.
+fn refusal(text: &str) -> (String, Option<(usize, usize)>, String) {
+    let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    let error = read(
+        text,
+        MediaType::OcciJson,
+        &ParseOptions::lenient(),
+        &catalogue,
+    )
+    .unwrap_err();
+    let findings = error.findings();
+    assert_eq!(findings.len(), 1, "{error}");
+    let f = &findings[0];
+    (
+        f.rule.to_string(),
+        f.position.map(|p| (p.line, p.column)),
+        f.message.clone(),
+    )
+}
+
+#[test]
+fn a_name_repeated_at_the_end_of_a_hundred_thousand_members_is_refused_where_it_is() {
+    // The large-object path of the duplicate check (a keyed hash of every name), in pretty
+    // and minified JSON, with a title outside ASCII first (columns are characters, not bytes,
+    // from there on) and without.
+    const M: usize = 100_000;
+    for title in ["plain", "café ☕"] {
+        let head = format!(
+            "{{\"kind\": \"{COMPUTE}compute\", \"id\": \"vm\", \"title\": \"{title}\",\n\"attributes\": {{"
+        );
+        let mut pretty = head.clone();
+        let mut minified = head;
+        for i in 0..M {
+            let comma = if i == 0 { "" } else { "," };
+            let _ = write!(pretty, "{comma}\n    \"x.a{i}\": \"v{i}\"");
+            let _ = write!(minified, "{comma}\"x.a{i}\":\"v{i}\"");
+        }
+        // Pretty: the repeated name opens line M + 3, after four spaces.
+        pretty.push_str(",\n    \"x.a99998\": 1\n  }\n}\n");
+        let (rule, at, message) = refusal(&pretty);
+        assert_eq!(rule, "json.syntax");
+        assert_eq!(at, Some((M + 3, 5)), "{message}");
+        assert_eq!(message, "member `x.a99998` appears twice");
+        // Minified: one line after the first; the column counts characters.
+        let column = minified.rsplit('\n').next().unwrap().chars().count() + 2;
+        minified.push_str(",\"x.a0\":1}}");
+        let (rule, at, message) = refusal(&minified);
+        assert_eq!(
+            (rule.as_str(), at, message.as_str()),
+            (
+                "json.syntax",
+                Some((2, column)),
+                "member `x.a0` appears twice"
+            )
+        );
+    }
+}
+
+#[test]
+fn names_that_differ_only_after_a_long_common_prefix_are_distinct() {
+    // Long names (hashed and scanned past their first words) that share 300 characters: none
+    // is taken for another, all arrive in order, and a real repeat is still found.
+    const M: usize = 20_000;
+    let prefix = format!("x.{}", "ab".repeat(150));
+    let mut json = format!("{{\"kind\": \"{COMPUTE}compute\", \"id\": \"vm\", \"attributes\": {{");
+    for i in 0..M {
+        let comma = if i == 0 { "" } else { "," };
+        let _ = write!(json, "{comma}\n\"{prefix}{i}\": {i}");
+    }
+    let whole = format!("{json}\n}}}}");
+    let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    let doc = read(
+        &whole,
+        MediaType::OcciJson,
+        &ParseOptions::lenient(),
+        &catalogue,
+    )
+    .expect("reads");
+    let attributes = attributes(&doc.value);
+    assert_eq!(attributes.len(), M);
+    let last = format!("{prefix}{}", M - 1);
+    assert_eq!(
+        attributes.iter().last().map(|(n, _)| n),
+        Some(last.as_str())
+    );
+    assert_eq!(
+        attributes
+            .get(&format!("{prefix}12345"))
+            .map(ToString::to_string),
+        Some("12345".to_owned())
+    );
+    let repeated = format!("{json},\n\"{prefix}1234\": 0\n}}}}");
+    let (rule, at, message) = refusal(&repeated);
+    assert_eq!(rule, "json.syntax");
+    // The line is the repeat's (the message echoes the name's start only).
+    assert_eq!(at, Some((M + 2, 1)));
+    assert!(
+        message.starts_with("member `x.abab") && message.ends_with("` appears twice"),
+        "{message}"
+    );
 }
