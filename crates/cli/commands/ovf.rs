@@ -230,9 +230,7 @@ fn info(args: &InfoArgs, global: &GlobalArgs) -> Result<Outcome, CliError> {
         Findings::from(vec![warning]).eprint(global);
     }
     if env.dialect.dialect == tern_ovf::Dialect::Unknown {
-        let message = format!(
-            "the root element <{root_name}> is not an OVF Envelope"
-        );
+        let message = format!("the root element <{root_name}> is not an OVF Envelope");
         return Err(CliError::invalid(
             Finding::error(tern_ovf::Rule::Envelope.id(), message)
                 .at(root_position)

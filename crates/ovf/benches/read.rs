@@ -15,9 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use tern_ovf::{
-    Document, Envelope, ParseOptions, Tree, ValidateOptions, validate, validate_bytes,
-};
+use tern_ovf::{Document, Envelope, ParseOptions, Tree, ValidateOptions, validate, validate_bytes};
 
 fn main() {
     let mut paths = Vec::new();

@@ -21,9 +21,9 @@ pub use rules::Rule;
 
 use crate::dialect::DialectInfo;
 use crate::document::Document;
-use crate::tree::Tree;
 use crate::model::Envelope;
 use crate::reader::ParseOptions;
+use crate::tree::Tree;
 use crate::xml::{ReadElement, Source};
 
 /// How strictly to judge.
@@ -106,10 +106,16 @@ fn unparsed(e: &crate::ParseError) -> Report {
 }
 
 /// [`validate_bytes`], taking the bytes: a UTF-8 descriptor becomes the tree's text in
-/// place instead of being copied ([`Tree::parse_owned`]).
+/// place instead of being copied ([`Tree::parse_owned`]), and the tree is given back once
+/// the structural rules have read it: the semantic rules read the typed view only, so the
+/// peak is the tree and the view, not the tree, the view and the rules' indexes.
 pub fn validate_owned(bytes: Vec<u8>, options: &ValidateOptions) -> Report {
     match Tree::parse_owned(bytes, &options.parse) {
-        Ok(tree) => validate_tree(&tree, options),
+        Ok(tree) => {
+            let read = structure_pass(tree.root(), &tree, options);
+            drop(tree);
+            read.finish(options)
+        }
         Err(failure) => unparsed(&failure.error),
     }
 }
@@ -131,6 +137,16 @@ pub(crate) fn validate_from<'a, E: ReadElement<'a>>(
     source: &dyn Source<E>,
     options: &ValidateOptions,
 ) -> Report {
+    structure_pass(root, source, options).finish(options)
+}
+
+// The first half of a validation, the only one that reads the tree: the typed view and the
+// structural rules.
+fn structure_pass<'a, E: ReadElement<'a>>(
+    root: E,
+    source: &dyn Source<E>,
+    options: &ValidateOptions,
+) -> StructureRead {
     let env = Envelope::read_from(root, source);
     let mut sink = Sink {
         findings: Vec::new(),
@@ -139,16 +155,30 @@ pub(crate) fn validate_from<'a, E: ReadElement<'a>>(
         legacy: env.dialect.dialect.is_legacy(),
     };
     structure::check(root, source, &env, &mut sink);
-    if env.dialect.dialect != crate::Dialect::Unknown {
-        semantic::check(&env, &mut sink);
-        files::check(&env, options, &mut sink);
-    }
-    let mut findings = sink.findings;
-    // Errors before warnings at the same place; otherwise the order rules were checked in.
-    findings.sort_by_key(|f| (f.position, std::cmp::Reverse(f.severity)));
-    Report {
-        dialect: env.dialect,
-        findings,
+    StructureRead { env, sink }
+}
+
+// The typed view and the structural findings; the tree they came from is no longer needed.
+struct StructureRead {
+    env: Envelope,
+    sink: Sink,
+}
+
+impl StructureRead {
+    // The second half: the semantic and file rules, over the typed view.
+    fn finish(self, options: &ValidateOptions) -> Report {
+        let StructureRead { env, mut sink } = self;
+        if env.dialect.dialect != crate::Dialect::Unknown {
+            semantic::check(&env, &mut sink);
+            files::check(&env, options, &mut sink);
+        }
+        let mut findings = sink.findings;
+        // Errors before warnings at the same place; otherwise the order rules were checked in.
+        findings.sort_by_key(|f| (f.position, std::cmp::Reverse(f.severity)));
+        Report {
+            dialect: env.dialect,
+            findings,
+        }
     }
 }
 

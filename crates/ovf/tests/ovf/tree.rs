@@ -330,7 +330,11 @@ fn the_typed_view_and_the_findings_are_the_same_through_the_tree() {
         same_view(&path, &doc, &tree);
         // What the CLI calls: the bytes validated through the tree, with their positions.
         let report = validate_bytes(&bytes, &ValidateOptions::default());
-        assert_eq!(report, validate(&doc, &ValidateOptions::default()), "{path}");
+        assert_eq!(
+            report,
+            validate(&doc, &ValidateOptions::default()),
+            "{path}"
+        );
         compared += 1;
     }
     assert!(compared >= 40, "only {compared} samples compared");
