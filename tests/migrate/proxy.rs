@@ -2,7 +2,8 @@
 //! test changes when it restarts B), counts the value writes per path, and injects faults: a
 //! 503 for every request to some path (B down for it), or a flipped byte in the next value
 //! writes to some path (a corrupted copy); or no OVF import (415); or CDMI copies from
-//! another server's URL done on B's behalf; or requests held (a copy in progress).
+//! another server's URL done on B's behalf; or requests held (a copy in progress); or B refusing
+//! value writes to a path after some (a copy cut in the middle).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -34,6 +35,13 @@ pub(crate) struct Faults {
     pub stalled: usize,
     /// Value writes forwarded, by path.
     pub writes: HashMap<String, usize>,
+    /// Value bytes forwarded (the bodies of the value writes), by path.
+    pub bytes: HashMap<String, u64>,
+    /// Once this many value writes went to a path containing the text, the next ones answer
+    /// 503 (B out of service for writes in the middle of a disk).
+    pub down_after: Option<(String, usize)>,
+    /// Partial writes (a PUT with `Content-Range`) answer 400: a B without them.
+    pub no_ranges: bool,
 }
 
 type Shared = Arc<Mutex<Faults>>;
@@ -76,6 +84,17 @@ impl Proxy {
 
     pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Faults) -> T) -> T {
         f(&mut self.faults.lock().expect("lock"))
+    }
+
+    /// Value bytes forwarded to paths containing `text`.
+    pub(crate) fn bytes(&self, text: &str) -> u64 {
+        self.with(|f| {
+            f.bytes
+                .iter()
+                .filter(|(p, _)| p.contains(text))
+                .map(|(_, n)| n)
+                .sum()
+        })
     }
 
     /// Value writes forwarded to paths containing `text`.
@@ -129,6 +148,16 @@ async fn forward(
         if f.refuse.as_deref().is_some_and(|r| path.contains(r)) {
             return status(503);
         }
+        if f.no_ranges && parts.method == "PUT" && parts.headers.contains_key("content-range") {
+            return status(400);
+        }
+        if let Some((text, n)) = &f.down_after
+            && writes_value
+            && path.contains(text.as_str())
+            && f.writes.get(&path).copied().unwrap_or(0) >= *n
+        {
+            return status(503);
+        }
         let ovf = parts
             .headers
             .get("content-type")
@@ -146,6 +175,7 @@ async fn forward(
                 bytes[0] ^= 0xff;
             }
             *f.writes.entry(path.clone()).or_default() += 1;
+            *f.bytes.entry(path.clone()).or_default() += bytes.len() as u64;
         }
         f.upstream.clone()
     };

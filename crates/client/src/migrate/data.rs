@@ -5,9 +5,15 @@
 //! - **copy**: a CDMI create at B with `{"copy": "<A's URL>"}` (B fetches the value
 //!   itself; nothing passes through tern). B answers 4xx when it cannot (it does not copy
 //!   from other servers, or cannot reach A): then
-//! - **stream**: tern reads A's value in pieces (`Range`) and sends them to B as the body of
-//!   one plain-HTTP PUT, a reader task and the writer with two pieces in flight: memory stays
-//!   bounded whatever the disk's size;
+//! - **stream**: tern reads A's value in pieces (`Range`) and writes each to B as it comes, a
+//!   plain-HTTP PUT with `Content-Range` (CDMI 1.1.1 clause 6.4; the first piece a whole PUT
+//!   that creates the value), a reader task and the writer with two pieces in flight: memory
+//!   stays bounded whatever the disk's size. Each piece B acknowledges is told to the caller
+//!   (the state file records it), so that a copy cut in the middle (B down, tern killed)
+//!   resumes after the pieces B holds: a resumed copy compares B's prefix with A's, piece by
+//!   piece, and goes on from the first piece that differs or is missing, whatever the state
+//!   claims. A B that refuses `Content-Range` (400 or 501, RFC 9110 §14.4) or ignores it
+//!   gets the whole value as the body of one PUT instead (**whole**), from the start;
 //! - **convert**: when the formats differ, A's value is downloaded into a temporary directory,
 //!   converted by qemu-img (which needs seekable files: no stream is possible) and the result
 //!   streamed to B.
@@ -67,8 +73,10 @@ pub enum DataError {
 pub enum Method {
     /// B copied it from A (CDMI `copy`).
     Copy,
-    /// Streamed through tern.
+    /// Streamed through tern, in pieces B acknowledged one by one.
     Stream,
+    /// Streamed through tern as one PUT (B does not take partial writes).
+    Whole,
     /// Downloaded, converted by qemu-img, streamed to B.
     Convert,
 }
@@ -88,6 +96,9 @@ pub struct Copied {
     pub bytes: u64,
     /// Attempts made (1 when the first copy verified).
     pub attempts: u32,
+    /// Bytes B held already (an interrupted copy's pieces, checked against A's) and that
+    /// were not sent again.
+    pub resumed: u64,
     /// Seconds taken.
     pub seconds: f64,
 }
@@ -109,10 +120,22 @@ pub struct Job<'a> {
     pub work_dir: Option<&'a Path>,
     /// Retries after a digest mismatch.
     pub retries: u32,
+    /// Bytes of the value B acknowledged in an earlier run (0: none): a claim, checked
+    /// against what B holds before the copy goes on after it.
+    pub acknowledged: u64,
 }
 
+/// Told the length of the prefix B holds after each piece it acknowledges (0 when the copy
+/// starts again); an error stops the copy.
+pub type Acknowledged<'a> = dyn FnMut(u64) -> Result<(), String> + 'a;
+
 /// Copies one disk (see the module documentation) and verifies it.
-pub async fn copy_disk(a: &Client, b: &Client, job: &Job<'_>) -> Result<Copied, DataError> {
+pub async fn copy_disk(
+    a: &Client,
+    b: &Client,
+    job: &Job<'_>,
+    acknowledged: &mut Acknowledged<'_>,
+) -> Result<Copied, DataError> {
     let started = Instant::now();
     let convert = match (job.source_format, job.target_format) {
         (_, None) => false,
@@ -121,16 +144,25 @@ pub async fn copy_disk(a: &Client, b: &Client, job: &Job<'_>) -> Result<Copied, 
     };
     let attempts = job.retries.saturating_add(1);
     let mut last = None;
+    let mut claimed = job.acknowledged;
     for attempt in 1..=attempts {
-        let (method, expected, bytes) = if convert {
+        let (method, expected, bytes, resumed) = if convert {
             let (digest, bytes) = via_qemu(a, b, job).await?;
-            (Method::Convert, digest, bytes)
-        } else if attempt == 1 && remote_copy(b, job.source, job.target).await? {
+            (Method::Convert, digest, bytes, 0)
+        } else if attempt == 1 && claimed == 0 && remote_copy(b, job.source, job.target).await? {
             let expected = remote_sha256(a, job.source, job.size).await?;
-            (Method::Copy, expected, 0)
+            (Method::Copy, expected, 0, 0)
         } else {
-            let digest = stream(a, b, job.source, job.size, job.target).await?;
-            (Method::Stream, digest, 2 * job.size)
+            match in_pieces(a, b, job, claimed, acknowledged).await? {
+                // A's value read (the prefix to check it, the rest to send), the rest written.
+                Pieces::Done { sha256, resumed } => {
+                    (Method::Stream, sha256, 2 * job.size - resumed, resumed)
+                }
+                Pieces::Refused => {
+                    let digest = stream(a, b, job.source, job.size, job.target).await?;
+                    (Method::Whole, digest, 2 * job.size, 0)
+                }
+            }
         };
         let size = object_size(b, job.target).await?.unwrap_or(0);
         let got = remote_sha256(b, job.target, size).await?;
@@ -145,10 +177,13 @@ pub async fn copy_disk(a: &Client, b: &Client, job: &Job<'_>) -> Result<Copied, 
                 sha256: got,
                 bytes,
                 attempts: attempt,
+                resumed,
                 seconds: started.elapsed().as_secs_f64(),
             });
         }
         delete(b, job.target).await?;
+        claimed = 0;
+        acknowledged(0).map_err(DataError::Io)?;
         last = Some((expected, got));
     }
     let (expected, got) = last.unwrap_or_default();
@@ -323,7 +358,201 @@ async fn remote_copy(b: &Client, source: &str, target: &str) -> Result<bool, Cli
     Ok(r.status < 400)
 }
 
-// A's value streamed to B; the SHA-256 of what A sent.
+// How a copy in pieces ended.
+enum Pieces {
+    // Every piece acknowledged: the SHA-256 of A's value, the bytes B held before.
+    Done { sha256: String, resumed: u64 },
+    // B refuses or ignores `Content-Range`.
+    Refused,
+}
+
+// A's value written to B piece by piece, after the prefix B holds already (`claimed`, checked).
+async fn in_pieces(
+    a: &Client,
+    b: &Client,
+    job: &Job<'_>,
+    claimed: u64,
+    acknowledged: &mut Acknowledged<'_>,
+) -> Result<Pieces, DataError> {
+    let size = job.size;
+    let (start, hasher) = resume_point(a, b, job, claimed).await?;
+    if start != claimed {
+        // The state claimed more than B holds (or than B holds intact): corrected.
+        acknowledged(start).map_err(DataError::Io)?;
+    }
+    let (tx, rx) = mpsc::channel::<Result<bytes::Bytes, ClientError>>(2);
+    let reader = {
+        let a = a.clone();
+        let source = job.source.to_owned();
+        tokio::spawn(async move {
+            let mut hasher = hasher;
+            let mut at = start;
+            while at < size {
+                let end = (at + PIECE).min(size);
+                let piece = get_piece(&a, &source, at, end).await;
+                if let Ok(p) = &piece {
+                    hasher.update(p);
+                }
+                let failed = piece.is_err();
+                if tx.send(piece).await.is_err() || failed {
+                    return None;
+                }
+                at = end;
+            }
+            Some(hex(&hasher.finalize()))
+        })
+    };
+    match write_pieces(b, job.target, size, start, rx, acknowledged).await {
+        Ok(true) => Ok(Pieces::Done {
+            sha256: finished(reader.await)?,
+            resumed: start,
+        }),
+        Ok(false) => {
+            reader.abort();
+            Ok(Pieces::Refused)
+        }
+        Err(e) => {
+            reader.abort();
+            Err(e)
+        }
+    }
+}
+
+// Where a copy goes on: the length of the prefix of B's value equal to A's, at most
+// `claimed` (compared piece by piece, two pieces in memory), and the SHA-256 state of that
+// prefix. 0 when nothing is claimed.
+async fn resume_point(
+    a: &Client,
+    b: &Client,
+    job: &Job<'_>,
+    claimed: u64,
+) -> Result<(u64, Sha256), DataError> {
+    let mut hasher = Sha256::new();
+    if claimed == 0 {
+        return Ok((0, hasher));
+    }
+    let held = object_size(b, job.target).await?.unwrap_or(0);
+    let limit = claimed.min(held).min(job.size);
+    let mut at = 0;
+    while at < limit {
+        let end = (at + PIECE).min(limit);
+        let (mine, theirs) = tokio::try_join!(
+            get_piece(a, job.source, at, end),
+            get_piece(b, job.target, at, end)
+        )?;
+        if mine != theirs {
+            break;
+        }
+        hasher.update(&mine);
+        at = end;
+    }
+    Ok((at, hasher))
+}
+
+// The pieces received written to B from `at` on, each acknowledged; false when B refuses or
+// ignores `Content-Range` (the caller sends the whole value instead).
+async fn write_pieces(
+    b: &Client,
+    target: &str,
+    size: u64,
+    mut at: u64,
+    mut pieces: mpsc::Receiver<Result<bytes::Bytes, ClientError>>,
+    acknowledged: &mut Acknowledged<'_>,
+) -> Result<bool, DataError> {
+    if size == 0 {
+        put_piece(b, target, None, bytes::Bytes::new()).await?;
+        return Ok(true);
+    }
+    let mut checked = false;
+    while at < size {
+        let Some(piece) = pieces.recv().await else {
+            return Err(DataError::Io(
+                "the source ended before its last piece".into(),
+            ));
+        };
+        let piece = piece?;
+        let end = at + piece.len() as u64;
+        // The first piece creates (or replaces) the value; the others land at their offset.
+        let range = (at > 0).then_some((at, end, size));
+        if !put_piece(b, target, range, piece).await? {
+            return Ok(false);
+        }
+        if range.is_some() && !checked {
+            // A server that ignores `Content-Range` replaced the value with the piece.
+            if object_size(b, target).await? != Some(end) {
+                return Ok(false);
+            }
+            checked = true;
+        }
+        acknowledged(end).map_err(DataError::Io)?;
+        at = end;
+    }
+    Ok(true)
+}
+
+// One plain-HTTP PUT of `piece` (with `Content-Range: bytes FIRST-LAST/SIZE` when `range`
+// says where it goes), retried on transport errors and 5xx (a piece rewritten is the same
+// value); false when B refuses the partial write (400 or 501).
+async fn put_piece(
+    b: &Client,
+    target: &str,
+    range: Option<(u64, u64, u64)>,
+    piece: bytes::Bytes,
+) -> Result<bool, ClientError> {
+    let url = b.url(target);
+    let failed = |message: String| ClientError::Transport {
+        method: "PUT".into(),
+        url: url.clone(),
+        message,
+    };
+    // At least a minute, and long enough for 1 MB/s.
+    let timeout = std::time::Duration::from_secs((piece.len() as u64 / 1_000_000).max(60));
+    let mut tries = 0u64;
+    loop {
+        tries += 1;
+        let mut request = b
+            .http()
+            .put(&url)
+            .header("Content-Type", "application/octet-stream")
+            .timeout(timeout);
+        if let Some((first, end, size)) = range {
+            request = request.header("Content-Range", format!("bytes {first}-{}/{size}", end - 1));
+        }
+        let r = match request.body(piece.clone()).send().await {
+            Ok(r) if r.status().is_server_error() && r.status() != 501 && tries < 4 => {
+                tokio::time::sleep(std::time::Duration::from_millis(100 * tries)).await;
+                continue;
+            }
+            Ok(r) => r,
+            Err(_) if tries < 4 => {
+                tokio::time::sleep(std::time::Duration::from_millis(100 * tries)).await;
+                continue;
+            }
+            Err(e) => return Err(failed(e.to_string())),
+        };
+        let status = r.status().as_u16();
+        if range.is_some() && matches!(status, 400 | 501) {
+            return Ok(false);
+        }
+        if status >= 400 {
+            return Err(ClientError::Status {
+                method: "PUT".into(),
+                url: url.clone(),
+                status,
+                body: r
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .chars()
+                    .take(300)
+                    .collect(),
+            });
+        }
+        return Ok(true);
+    }
+}
+
+// A's value streamed to B as one PUT; the SHA-256 of what A sent.
 async fn stream(
     a: &Client,
     b: &Client,
@@ -369,8 +598,7 @@ fn finished(joined: Result<Option<String>, tokio::task::JoinError>) -> Result<St
 }
 
 // The pieces received written to B as one plain-HTTP PUT of the whole value (a streamed
-// body of `size` bytes): the server writes its blob once. Partial `Content-Range` writes
-// would each rewrite the value so far on a server without appends (tern serve's blobs).
+// body of `size` bytes): for a B without partial writes, and for converted disks.
 async fn push(
     b: &Client,
     target: &str,
