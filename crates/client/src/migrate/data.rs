@@ -5,15 +5,17 @@
 //! - **copy**: a CDMI create at B with `{"copy": "<A's URL>"}` (B fetches the value
 //!   itself; nothing passes through tern). B answers 4xx when it cannot (it does not copy
 //!   from other servers, or cannot reach A): then
-//! - **stream**: tern reads A's value in pieces (`Range`) and writes each to B as it comes, a
-//!   plain-HTTP PUT with `Content-Range` (CDMI 1.1.1 clause 6.4; the first piece a whole PUT
-//!   that creates the value), a reader task and the writer with two pieces in flight: memory
-//!   stays bounded whatever the disk's size. Each piece B acknowledges is told to the caller
-//!   (the state file records it), so that a copy cut in the middle (B down, tern killed)
-//!   resumes after the pieces B holds: a resumed copy compares B's prefix with A's, piece by
-//!   piece, and goes on from the first piece that differs or is missing, whatever the state
-//!   claims. A B that refuses `Content-Range` (400 or 501, RFC 9110 §14.4) or ignores it
-//!   gets the whole value as the body of one PUT instead (**whole**), from the start;
+//! - **stream**: tern reads A's value in pieces (`Range`, [`PIECE`] bytes) and writes them to
+//!   B as they come, a plain-HTTP PUT with `Content-Range` (CDMI 1.1.1 clause 6.4) every
+//!   [`write_size`] bytes (one piece, or a few streamed as one body for a disk of more than
+//!   64 pieces; the first write a whole PUT that creates the value), a reader task and the
+//!   writer with a few pieces in flight: memory stays bounded whatever the disk's size. Each
+//!   write B acknowledges is told to the caller (the state file records it), so that a copy
+//!   cut in the middle (B down, tern killed) resumes after what B holds: a resumed copy
+//!   compares B's prefix with A's, piece by piece, and goes on from the first piece that
+//!   differs or is missing, whatever the state claims. A B that refuses `Content-Range`
+//!   (400 or 501, RFC 9110 §14.4) or ignores it gets the whole value as the body of one PUT
+//!   instead (**whole**), from the start;
 //! - **convert**: when the formats differ, A's value is downloaded into a temporary directory,
 //!   converted by qemu-img (which needs seekable files: no stream is possible) and the result
 //!   streamed to B.
@@ -449,8 +451,21 @@ async fn resume_point(
     Ok((at, hasher))
 }
 
-// The pieces received written to B from `at` on, each acknowledged; false when B refuses or
-// ignores `Content-Range` (the caller sends the whole value instead).
+// How many partial writes a disk gets at most: B keeps a few extents, a few commits, and
+// tern a few state-file writes, whatever the disk's size (a segment of a large disk is
+// streamed, not held).
+const MAX_WRITES: u64 = 64;
+
+/// The bytes of one acknowledged write of a copy: [`PIECE`], or more for a disk of more than
+/// 64 pieces (a multiple of [`PIECE`], so that at most 64 writes cover the disk). An
+/// interrupted copy loses at most one write.
+pub fn write_size(size: u64) -> u64 {
+    size.div_ceil(MAX_WRITES).div_ceil(PIECE).max(1) * PIECE
+}
+
+// The pieces received written to B from `at` on, [`write_size`] bytes a PUT (its body
+// streamed from the pieces), each acknowledged; false when B refuses or ignores
+// `Content-Range` (the caller sends the whole value instead).
 async fn write_pieces(
     b: &Client,
     target: &str,
@@ -460,21 +475,45 @@ async fn write_pieces(
     acknowledged: &mut Acknowledged<'_>,
 ) -> Result<bool, DataError> {
     if size == 0 {
-        put_piece(b, target, None, bytes::Bytes::new()).await?;
+        let (_, empty) = mpsc::channel(1);
+        put_segment(b, target, None, 0, empty).await?;
         return Ok(true);
     }
+    let segment = write_size(size);
     let mut checked = false;
     while at < size {
-        let Some(piece) = pieces.recv().await else {
-            return Err(DataError::Io(
-                "the source ended before its last piece".into(),
-            ));
-        };
-        let piece = piece?;
-        let end = at + piece.len() as u64;
-        // The first piece creates (or replaces) the value; the others land at their offset.
+        let end = (at + segment).min(size);
+        // The first write creates (or replaces) the value; the others land at their offset.
         let range = (at > 0).then_some((at, end, size));
-        if !put_piece(b, target, range, piece).await? {
+        let (body, body_rx) = mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(1);
+        let forward = async {
+            let mut sent = at;
+            while sent < end {
+                let piece = match pieces.recv().await {
+                    Some(Ok(p)) => p,
+                    Some(Err(e)) => {
+                        let _ = body.send(Err(std::io::Error::other(e.to_string()))).await;
+                        return Err(DataError::Client(e));
+                    }
+                    None => {
+                        return Err(DataError::Io(
+                            "the source ended before its last piece".into(),
+                        ));
+                    }
+                };
+                sent += piece.len() as u64;
+                if body.send(Ok(piece)).await.is_err() {
+                    // The PUT ended early: its answer says why.
+                    break;
+                }
+            }
+            drop(body);
+            Ok(())
+        };
+        let (forwarded, put) =
+            tokio::join!(forward, put_segment(b, target, range, end - at, body_rx));
+        forwarded?;
+        if !put? {
             return Ok(false);
         }
         if range.is_some() && !checked {
@@ -490,66 +529,60 @@ async fn write_pieces(
     Ok(true)
 }
 
-// One plain-HTTP PUT of `piece` (with `Content-Range: bytes FIRST-LAST/SIZE` when `range`
-// says where it goes), retried on transport errors and 5xx (a piece rewritten is the same
-// value); false when B refuses the partial write (400 or 501).
-async fn put_piece(
+// One plain-HTTP PUT of `len` bytes from `body` (with `Content-Range: bytes FIRST-LAST/SIZE`
+// when `range` says where they go); false when B refuses the partial write (400 or 501,
+// RFC 9110 §14.4). Not retried: the body is gone; a resumed copy goes on after the last
+// write B acknowledged.
+async fn put_segment(
     b: &Client,
     target: &str,
     range: Option<(u64, u64, u64)>,
-    piece: bytes::Bytes,
+    len: u64,
+    body: mpsc::Receiver<Result<bytes::Bytes, std::io::Error>>,
 ) -> Result<bool, ClientError> {
     let url = b.url(target);
-    let failed = |message: String| ClientError::Transport {
-        method: "PUT".into(),
-        url: url.clone(),
-        message,
-    };
+    let body = futures_util::stream::unfold(body, |mut rx| async move {
+        rx.recv().await.map(|piece| (piece, rx))
+    });
     // At least a minute, and long enough for 1 MB/s.
-    let timeout = std::time::Duration::from_secs((piece.len() as u64 / 1_000_000).max(60));
-    let mut tries = 0u64;
-    loop {
-        tries += 1;
-        let mut request = b
-            .http()
-            .put(&url)
-            .header("Content-Type", "application/octet-stream")
-            .timeout(timeout);
-        if let Some((first, end, size)) = range {
-            request = request.header("Content-Range", format!("bytes {first}-{}/{size}", end - 1));
-        }
-        let r = match request.body(piece.clone()).send().await {
-            Ok(r) if r.status().is_server_error() && r.status() != 501 && tries < 4 => {
-                tokio::time::sleep(std::time::Duration::from_millis(100 * tries)).await;
-                continue;
-            }
-            Ok(r) => r,
-            Err(_) if tries < 4 => {
-                tokio::time::sleep(std::time::Duration::from_millis(100 * tries)).await;
-                continue;
-            }
-            Err(e) => return Err(failed(e.to_string())),
-        };
-        let status = r.status().as_u16();
-        if range.is_some() && matches!(status, 400 | 501) {
-            return Ok(false);
-        }
-        if status >= 400 {
-            return Err(ClientError::Status {
-                method: "PUT".into(),
-                url: url.clone(),
-                status,
-                body: r
-                    .text()
-                    .await
-                    .unwrap_or_default()
-                    .chars()
-                    .take(300)
-                    .collect(),
-            });
-        }
-        return Ok(true);
+    let timeout = std::time::Duration::from_secs((len / 1_000_000).max(60));
+    let mut request = b
+        .http()
+        .put(&url)
+        .header("Content-Type", "application/octet-stream")
+        .header("Content-Length", len)
+        .timeout(timeout);
+    if let Some((first, end, size)) = range {
+        request = request.header("Content-Range", format!("bytes {first}-{}/{size}", end - 1));
     }
+    let r = request
+        .body(reqwest::Body::wrap_stream(body))
+        .send()
+        .await
+        .map_err(|e| ClientError::Transport {
+            method: "PUT".into(),
+            url: url.clone(),
+            message: e.to_string(),
+        })?;
+    let status = r.status().as_u16();
+    if range.is_some() && matches!(status, 400 | 501) {
+        return Ok(false);
+    }
+    if status >= 400 {
+        return Err(ClientError::Status {
+            method: "PUT".into(),
+            url: url.clone(),
+            status,
+            body: r
+                .text()
+                .await
+                .unwrap_or_default()
+                .chars()
+                .take(300)
+                .collect(),
+        });
+    }
+    Ok(true)
 }
 
 // A's value streamed to B as one PUT; the SHA-256 of what A sent.
@@ -801,4 +834,31 @@ async fn convert(
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_WRITES, PIECE, write_size};
+
+    #[test]
+    fn a_disk_takes_at_most_64_writes_of_whole_pieces() {
+        for size in [
+            0,
+            1,
+            PIECE,
+            64 * PIECE,
+            64 * PIECE + 1,
+            1000 * PIECE - 3,
+            1 << 40,
+            (1 << 44) + 12_345,
+        ] {
+            let w = write_size(size);
+            assert_eq!(w % PIECE, 0, "{size}");
+            assert!(size.div_ceil(w) <= MAX_WRITES, "{size}: {w}");
+            // No larger than needed: one piece less would take more writes.
+            assert!(w == PIECE || size.div_ceil(w - PIECE) > MAX_WRITES, "{size}: {w}");
+        }
+        assert_eq!(write_size(64 * PIECE), PIECE);
+        assert_eq!(write_size(64 * PIECE + 1), 2 * PIECE);
+    }
 }
