@@ -128,6 +128,57 @@ fn a_copy_cut_in_the_middle_of_a_disk_resumes_after_the_pieces_b_holds() {
 }
 
 #[test]
+fn a_migration_killed_in_the_middle_of_a_disk_resumes_after_the_pieces_b_acknowledged() {
+    let Some(qemu) = qemu_img() else {
+        return;
+    };
+    let t = setup(&qemu);
+    t.proxy
+        .with(|f| f.hold_after = Some(("hadoop-hdfs".into(), 2)));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tern"))
+        .args([
+            "migrate",
+            "--from",
+            &t.a.base,
+            "--to",
+            &t.proxy.base,
+            "--state",
+        ])
+        .arg(t.state_file())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("tern runs");
+    // Killed while its third write to the hdfs disk is held.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while t.proxy.with(|f| f.stalled) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the copy never reached the third piece"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("killed");
+    let _ = child.wait();
+    t.proxy.with(|f| f.hold_after = None);
+    let s = state(Path::new(&t.state_file()));
+    let hdfs = hdfs_disk(&s);
+    assert_eq!(hdfs["finished"], false, "{hdfs}");
+    assert_eq!(hdfs["acknowledged"], 2 * PIECE, "{hdfs}");
+    let before = t.proxy.bytes("hadoop-hdfs");
+    assert_eq!(before, 2 * PIECE);
+    let report = t.resume();
+    let size = t.hdfs.len() as u64;
+    assert_eq!(
+        t.proxy.bytes("hadoop-hdfs") - before,
+        size - 2 * PIECE,
+        "{report}"
+    );
+    t.b_holds_the_disk();
+}
+
+#[test]
 fn a_state_claiming_more_than_b_holds_is_corrected_against_b() {
     let Some(qemu) = qemu_img() else {
         return;

@@ -40,6 +40,10 @@ pub(crate) struct Faults {
     /// Once this many value writes went to a path containing the text, the next ones answer
     /// 503 (B out of service for writes in the middle of a disk).
     pub down_after: Option<(String, usize)>,
+    /// Once this many value writes went to a path containing the text, the next ones wait
+    /// while it is set (counted in `stalled`), then answer 503 unforwarded (the client that
+    /// sent them is gone by then): a copy held in the middle of a disk.
+    pub hold_after: Option<(String, usize)>,
     /// Partial writes (a PUT with `Content-Range`) answer 400: a B without them.
     pub no_ranges: bool,
 }
@@ -115,19 +119,34 @@ async fn forward(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
+    // A plain-HTTP PUT (not a CDMI body) writes the value.
+    let writes_value = parts.method == "PUT"
+        && parts
+            .headers
+            .get("content-type")
+            .is_some_and(|v| !v.as_bytes().starts_with(b"application/cdmi"));
     let mut counted = false;
+    let mut was_held = false;
     loop {
         {
             let mut f = faults.lock().expect("lock");
-            if !f.stall.as_deref().is_some_and(|s| path.contains(s)) {
+            let held = writes_value
+                && f.hold_after.as_ref().is_some_and(|(text, n)| {
+                    path.contains(text.as_str()) && f.writes.get(&path).copied().unwrap_or(0) >= *n
+                });
+            if !held && !f.stall.as_deref().is_some_and(|s| path.contains(s)) {
                 break;
             }
+            was_held |= held;
             if !counted {
                 f.stalled += 1;
                 counted = true;
             }
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    if was_held {
+        return status(503);
     }
     let target = parts
         .uri
@@ -137,12 +156,6 @@ async fn forward(
         return status(400);
     };
     let mut bytes = bytes.to_vec();
-    // A plain-HTTP PUT (not a CDMI body) writes the value.
-    let writes_value = parts.method == "PUT"
-        && parts
-            .headers
-            .get("content-type")
-            .is_some_and(|v| !v.as_bytes().starts_with(b"application/cdmi"));
     let upstream = {
         let mut f = faults.lock().expect("lock");
         if f.refuse.as_deref().is_some_and(|r| path.contains(r)) {

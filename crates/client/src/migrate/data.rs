@@ -856,7 +856,10 @@ mod tests {
             assert_eq!(w % PIECE, 0, "{size}");
             assert!(size.div_ceil(w) <= MAX_WRITES, "{size}: {w}");
             // No larger than needed: one piece less would take more writes.
-            assert!(w == PIECE || size.div_ceil(w - PIECE) > MAX_WRITES, "{size}: {w}");
+            assert!(
+                w == PIECE || size.div_ceil(w - PIECE) > MAX_WRITES,
+                "{size}: {w}"
+            );
         }
         assert_eq!(write_size(64 * PIECE), PIECE);
         assert_eq!(write_size(64 * PIECE + 1), 2 * PIECE);
