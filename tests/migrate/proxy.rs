@@ -125,27 +125,7 @@ async fn forward(
             .headers
             .get("content-type")
             .is_some_and(|v| !v.as_bytes().starts_with(b"application/cdmi"));
-    let mut counted = false;
-    let mut was_held = false;
-    loop {
-        {
-            let mut f = faults.lock().expect("lock");
-            let held = writes_value
-                && f.hold_after.as_ref().is_some_and(|(text, n)| {
-                    path.contains(text.as_str()) && f.writes.get(&path).copied().unwrap_or(0) >= *n
-                });
-            if !held && !f.stall.as_deref().is_some_and(|s| path.contains(s)) {
-                break;
-            }
-            was_held |= held;
-            if !counted {
-                f.stalled += 1;
-                counted = true;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    if was_held {
+    if wait(&faults, &path, writes_value).await {
         return status(503);
     }
     let target = parts
@@ -236,6 +216,31 @@ async fn forward(
     response
         .body(Body::from(body))
         .unwrap_or_else(|_| status(500))
+}
+
+// Waits while the request is stalled or held; true when it was held (it is not forwarded).
+async fn wait(faults: &Shared, path: &str, writes_value: bool) -> bool {
+    let mut counted = false;
+    let mut was_held = false;
+    loop {
+        {
+            let mut f = faults.lock().expect("lock");
+            let held = writes_value
+                && f.hold_after.as_ref().is_some_and(|(text, n)| {
+                    path.contains(text.as_str()) && f.writes.get(path).copied().unwrap_or(0) >= *n
+                });
+            if !held && !f.stall.as_deref().is_some_and(|s| path.contains(s)) {
+                break;
+            }
+            was_held |= held;
+            if !counted {
+                f.stalled += 1;
+                counted = true;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    was_held
 }
 
 fn status(code: u16) -> Response {

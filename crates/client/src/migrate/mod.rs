@@ -184,6 +184,8 @@ pub struct DiskReport {
     pub resumed: u64,
 }
 
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }

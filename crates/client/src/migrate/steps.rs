@@ -479,7 +479,7 @@ impl Run<'_> {
                     d.href, d.acknowledged
                 ));
             }
-            // Each piece B acknowledges goes into the state file (atomically, as every step).
+            // Each write B acknowledges goes into the state file (atomically, as every step).
             let mut acknowledged = |n: u64| {
                 self.state.disks[i].acknowledged = n;
                 self.save().map_err(|f| f.message)

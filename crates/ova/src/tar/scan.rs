@@ -112,10 +112,9 @@ impl<R: Read + Seek> Scanner<'_, R> {
                 Entry::Member(kind) => kind,
             };
             let pending = std::mem::take(&mut self.pending);
-            match member(&block, &pending, offset, kind, size, data_offset)? {
-                Some(member) => return Ok(Some(member)),
-                // `./` itself (from `tar -C dir -cf x.ova .`) is the extraction directory.
-                None => continue,
+            // `None`: `./` itself (from `tar -C dir -cf x.ova .`), the extraction directory.
+            if let Some(member) = member(&block, &pending, offset, kind, size, data_offset)? {
+                return Ok(Some(member));
             }
         }
     }
