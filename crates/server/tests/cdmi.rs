@@ -1556,4 +1556,13 @@ async fn writes_answer_with_the_new_versions_etag() {
         .map_or(location.as_str(), |i| &location[i..])
         .to_owned();
     chained(&s, &path, &posted, None).await;
+    // A copy and a move: the version they leave at the destination.
+    let copied = s
+        .call("PUT", "/c/copy.txt", &obj, r#"{"copy": "/c/o.txt"}"#)
+        .await;
+    chained(&s, "/c/copy.txt", &copied, None).await;
+    let moved = s
+        .call("PUT", "/c/moved.txt", &obj, r#"{"move": "/c/copy.txt"}"#)
+        .await;
+    chained(&s, "/c/moved.txt", &moved, None).await;
 }
