@@ -21,9 +21,13 @@ struct Setup {
 }
 
 fn setup(qemu: &Path) -> Setup {
+    setup_with(qemu, &[])
+}
+
+fn setup_with(qemu: &Path, b_args: &[&str]) -> Setup {
     let dir = tempfile::tempdir().expect("tempdir");
     let a = Served::start(&dir.path().join("a"), &[]);
-    let b = Served::start(&dir.path().join("b"), &[]);
+    let b = Served::start(&dir.path().join("b"), b_args);
     let system = vmdk(qemu, dir.path(), "system", 1, 5);
     let hdfs = vmdk(qemu, dir.path(), "hdfs", 40, 9);
     deploy_hadoop(&a.base, &system, &hdfs);
@@ -176,6 +180,28 @@ fn a_migration_killed_in_the_middle_of_a_disk_resumes_after_the_pieces_b_acknowl
         "{report}"
     );
     t.b_holds_the_disk();
+}
+
+#[test]
+fn a_converted_disk_cut_in_the_middle_resumes_after_the_pieces_b_holds() {
+    let Some(qemu) = qemu_img() else {
+        return;
+    };
+    let t = setup_with(&qemu, &["--disk-format", "qcow2"]);
+    t.cut_after_two_pieces();
+    let before = t.proxy.bytes("hadoop-hdfs");
+    let report = t.resume();
+    // Converted again, alike: only what follows the two pieces B holds is sent.
+    let s = state(Path::new(&t.state_file()));
+    let hdfs = hdfs_disk(&s);
+    assert_eq!(hdfs["target_format"], "qcow2", "{hdfs}");
+    let size = hdfs["size"].as_u64().expect("a size");
+    assert!(size > 2 * PIECE, "{hdfs}");
+    assert_eq!(
+        t.proxy.bytes("hadoop-hdfs") - before,
+        size - 2 * PIECE,
+        "{report}"
+    );
 }
 
 #[test]

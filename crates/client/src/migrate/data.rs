@@ -18,7 +18,8 @@
 //!   instead (**whole**), from the start;
 //! - **convert**: when the formats differ, A's value is downloaded into a temporary directory,
 //!   converted by qemu-img (which needs seekable files: no stream is possible) and the result
-//!   streamed to B.
+//!   written to B as a stream is (acknowledged pieces; a resumed run converts again and
+//!   compares B's prefix with the new file, so that it goes on when qemu-img converts alike).
 //!
 //! The SHA-256 of what A sent (computed while streaming) or of the converted file is compared
 //! with B's value read back; a mismatch deletes B's object and tries again, a bounded number
@@ -149,13 +150,14 @@ pub async fn copy_disk(
     let mut claimed = job.acknowledged;
     for attempt in 1..=attempts {
         let (method, expected, bytes, resumed) = if convert {
-            let (digest, bytes) = via_qemu(a, b, job).await?;
-            (Method::Convert, digest, bytes, 0)
+            let (digest, bytes, resumed) = via_qemu(a, b, job, claimed, acknowledged).await?;
+            (Method::Convert, digest, bytes, resumed)
         } else if attempt == 1 && claimed == 0 && remote_copy(b, job.source, job.target).await? {
             let expected = remote_sha256(a, job.source, job.size).await?;
             (Method::Copy, expected, 0, 0)
         } else {
-            match in_pieces(a, b, job, claimed, acknowledged).await? {
+            let origin = Origin::Remote(a.clone(), job.source.to_owned());
+            match in_pieces(origin, job.size, b, job.target, claimed, acknowledged).await? {
                 // A's value read (the prefix to check it, the rest to send), the rest written.
                 Pieces::Done { sha256, resumed } => {
                     (Method::Stream, sha256, 2 * job.size - resumed, resumed)
@@ -370,28 +372,26 @@ enum Pieces {
 
 // A's value written to B piece by piece, after the prefix B holds already (`claimed`, checked).
 async fn in_pieces(
-    a: &Client,
+    origin: Origin,
+    size: u64,
     b: &Client,
-    job: &Job<'_>,
+    target: &str,
     claimed: u64,
     acknowledged: &mut Acknowledged<'_>,
 ) -> Result<Pieces, DataError> {
-    let size = job.size;
-    let (start, hasher) = resume_point(a, b, job, claimed).await?;
+    let (start, hasher) = resume_point(&origin, size, b, target, claimed).await?;
     if start != claimed {
         // The state claimed more than B holds (or than B holds intact): corrected.
         acknowledged(start).map_err(DataError::Io)?;
     }
     let (tx, rx) = mpsc::channel::<Result<bytes::Bytes, ClientError>>(2);
     let reader = {
-        let a = a.clone();
-        let source = job.source.to_owned();
         tokio::spawn(async move {
             let mut hasher = hasher;
             let mut at = start;
             while at < size {
                 let end = (at + PIECE).min(size);
-                let piece = get_piece(&a, &source, at, end).await;
+                let piece = origin.piece(at, end).await;
                 if let Ok(p) = &piece {
                     hasher.update(p);
                 }
@@ -404,7 +404,7 @@ async fn in_pieces(
             Some(hex(&hasher.finalize()))
         })
     };
-    match write_pieces(b, job.target, size, start, rx, acknowledged).await {
+    match write_pieces(b, target, size, start, rx, acknowledged).await {
         Ok(true) => Ok(Pieces::Done {
             sha256: finished(reader.await)?,
             resumed: start,
@@ -420,28 +420,27 @@ async fn in_pieces(
     }
 }
 
-// Where a copy goes on: the length of the prefix of B's value equal to A's, at most
+// Where a copy goes on: the length of the prefix of B's value equal to the origin's, at most
 // `claimed` (compared piece by piece, two pieces in memory), and the SHA-256 state of that
 // prefix. 0 when nothing is claimed.
 async fn resume_point(
-    a: &Client,
+    origin: &Origin,
+    size: u64,
     b: &Client,
-    job: &Job<'_>,
+    target: &str,
     claimed: u64,
 ) -> Result<(u64, Sha256), DataError> {
     let mut hasher = Sha256::new();
     if claimed == 0 {
         return Ok((0, hasher));
     }
-    let held = object_size(b, job.target).await?.unwrap_or(0);
-    let limit = claimed.min(held).min(job.size);
+    let held = object_size(b, target).await?.unwrap_or(0);
+    let limit = claimed.min(held).min(size);
     let mut at = 0;
     while at < limit {
         let end = (at + PIECE).min(limit);
-        let (mine, theirs) = tokio::try_join!(
-            get_piece(a, job.source, at, end),
-            get_piece(b, job.target, at, end)
-        )?;
+        let (mine, theirs) =
+            tokio::try_join!(origin.piece(at, end), get_piece(b, target, at, end))?;
         if mine != theirs {
             break;
         }
@@ -449,6 +448,34 @@ async fn resume_point(
         at = end;
     }
     Ok((at, hasher))
+}
+
+// Where the bytes of a copy come from: A's data object, or a file qemu-img converted.
+#[derive(Clone)]
+enum Origin {
+    Remote(Client, String),
+    File(PathBuf),
+}
+
+impl Origin {
+    // Bytes `from..to`.
+    async fn piece(&self, from: u64, to: u64) -> Result<bytes::Bytes, ClientError> {
+        match self {
+            Origin::Remote(client, url) => get_piece(client, url, from, to).await,
+            Origin::File(path) => {
+                use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+                let failed =
+                    |e: std::io::Error| ClientError::Setup(format!("{}: {e}", path.display()));
+                let mut file = tokio::fs::File::open(path).await.map_err(failed)?;
+                file.seek(std::io::SeekFrom::Start(from))
+                    .await
+                    .map_err(failed)?;
+                let mut buffer = vec![0; usize::try_from(to - from).unwrap_or(0)];
+                file.read_exact(&mut buffer).await.map_err(failed)?;
+                Ok(buffer.into())
+            }
+        }
+    }
 }
 
 // How many partial writes a disk gets at most: B keeps a few extents, a few commits, and
@@ -704,8 +731,17 @@ async fn delete(b: &Client, target: &str) -> Result<(), ClientError> {
     Ok(())
 }
 
-// Download, qemu-img convert, stream to B: the converted file's digest and the bytes moved.
-async fn via_qemu(a: &Client, b: &Client, job: &Job<'_>) -> Result<(String, u64), DataError> {
+// Download, qemu-img convert, then the converted file written to B in acknowledged pieces
+// (after the prefix B holds, compared with this conversion's: the same when qemu-img
+// converts alike, else the copy starts where they differ), or as one PUT to a B without
+// partial writes: the converted file's digest, the bytes moved, the bytes B held.
+async fn via_qemu(
+    a: &Client,
+    b: &Client,
+    job: &Job<'_>,
+    claimed: u64,
+    acknowledged: &mut Acknowledged<'_>,
+) -> Result<(String, u64, u64), DataError> {
     let qemu = find_on_path("qemu-img").ok_or_else(|| {
         DataError::Qemu(format!(
             "qemu-img is not on PATH, and {} must be converted to {}: install qemu-utils (Debian, Ubuntu) or qemu-img (Fedora), or give --disk-format with the source's format",
@@ -731,11 +767,17 @@ async fn via_qemu(a: &Client, b: &Client, job: &Job<'_>) -> Result<(String, u64)
         _ => input,
     };
     let size = std::fs::metadata(&output).map_err(|e| io(&e))?.len();
-    let (tx, rx) = mpsc::channel(2);
-    let path = output.clone();
-    let reader = tokio::task::spawn_blocking(move || read_file(&path, &tx));
-    push(b, job.target, size, rx).await?;
-    Ok((finished(reader.await)?, job.size + size))
+    let origin = Origin::File(output.clone());
+    match in_pieces(origin, size, b, job.target, claimed, acknowledged).await? {
+        Pieces::Done { sha256, resumed } => Ok((sha256, job.size + size - resumed, resumed)),
+        Pieces::Refused => {
+            let (tx, rx) = mpsc::channel(2);
+            let path = output.clone();
+            let reader = tokio::task::spawn_blocking(move || read_file(&path, &tx));
+            push(b, job.target, size, rx).await?;
+            Ok((finished(reader.await)?, job.size + size, 0))
+        }
+    }
 }
 
 // The file's pieces, sent one by one (a blocking task: file reads block); their SHA-256
