@@ -156,7 +156,7 @@ pub async fn copy_disk(
             let expected = remote_sha256(a, job.source, job.size).await?;
             (Method::Copy, expected, 0, 0)
         } else {
-            let origin = Origin::Remote(a.clone(), job.source.to_owned());
+            let origin = Origin::Remote(Box::new(a.clone()), job.source.to_owned());
             match in_pieces(origin, job.size, b, job.target, claimed, acknowledged).await? {
                 // A's value read (the prefix to check it, the rest to send), the rest written.
                 Pieces::Done { sha256, resumed } => {
@@ -453,7 +453,7 @@ async fn resume_point(
 // Where the bytes of a copy come from: A's data object, or a file qemu-img converted.
 #[derive(Clone)]
 enum Origin {
-    Remote(Client, String),
+    Remote(Box<Client>, String),
     File(PathBuf),
 }
 
