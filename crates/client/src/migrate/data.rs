@@ -35,7 +35,7 @@ use tokio::sync::mpsc;
 use super::format::DiskFormat;
 use crate::http::{Client, ClientError};
 
-/// Bytes per request of a streamed copy.
+/// Bytes per range read of a streamed copy, and the unit of its writes to B.
 pub const PIECE: u64 = 8 * 1024 * 1024;
 
 const VERSION: &str = "1.1.1";
