@@ -502,8 +502,7 @@ async fn write_pieces(
     acknowledged: &mut Acknowledged<'_>,
 ) -> Result<bool, DataError> {
     if size == 0 {
-        let (_, empty) = mpsc::channel(1);
-        put_segment(b, target, None, 0, empty).await?;
+        put_segment(b, target, None, 0, futures_util::stream::empty()).await?;
         return Ok(true);
     }
     let segment = write_size(size);
@@ -537,6 +536,9 @@ async fn write_pieces(
             drop(body);
             Ok(())
         };
+        let body_rx = futures_util::stream::unfold(body_rx, |mut rx| async move {
+            rx.recv().await.map(|piece| (piece, rx))
+        });
         let (forwarded, put) =
             tokio::join!(forward, put_segment(b, target, range, end - at, body_rx));
         forwarded?;
@@ -565,12 +567,9 @@ async fn put_segment(
     target: &str,
     range: Option<(u64, u64, u64)>,
     len: u64,
-    body: mpsc::Receiver<Result<bytes::Bytes, std::io::Error>>,
+    body: impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static,
 ) -> Result<bool, ClientError> {
     let url = b.url(target);
-    let body = futures_util::stream::unfold(body, |mut rx| async move {
-        rx.recv().await.map(|piece| (piece, rx))
-    });
     // At least a minute, and long enough for 1 MB/s.
     let timeout = std::time::Duration::from_secs((len / 1_000_000).max(60));
     let mut request = b
@@ -658,51 +657,18 @@ fn finished(joined: Result<Option<String>, tokio::task::JoinError>) -> Result<St
 }
 
 // The pieces received written to B as one plain-HTTP PUT of the whole value (a streamed
-// body of `size` bytes): for a B without partial writes, and for converted disks.
+// body of `size` bytes): for a B without partial writes.
 async fn push(
     b: &Client,
     target: &str,
     size: u64,
     pieces: mpsc::Receiver<Result<bytes::Bytes, ClientError>>,
 ) -> Result<(), ClientError> {
-    let url = b.url(target);
-    let failed = |message: String| ClientError::Transport {
-        method: "PUT".into(),
-        url: url.clone(),
-        message,
-    };
     let body = futures_util::stream::unfold(pieces, |mut rx| async move {
         let piece = rx.recv().await?;
         Some((piece.map_err(|e| std::io::Error::other(e.to_string())), rx))
     });
-    // At least a minute, and long enough for 1 MB/s.
-    let timeout = std::time::Duration::from_secs((size / 1_000_000).max(60));
-    let r = b
-        .http()
-        .put(&url)
-        .header("Content-Type", "application/octet-stream")
-        .header("Content-Length", size)
-        .timeout(timeout)
-        .body(reqwest::Body::wrap_stream(body))
-        .send()
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let status = r.status().as_u16();
-    if status >= 400 {
-        return Err(ClientError::Status {
-            method: "PUT".into(),
-            url: url.clone(),
-            status,
-            body: r
-                .text()
-                .await
-                .unwrap_or_default()
-                .chars()
-                .take(300)
-                .collect(),
-        });
-    }
-    Ok(())
+    put_segment(b, target, None, size, body).await.map(|_| ())
 }
 
 // `tern_sha256` and `tern_size` in the object's metadata (the digest `tern deploy --cdmi`
