@@ -310,18 +310,7 @@ async fn get_piece(
         };
         let status = r.status().as_u16();
         if status >= 400 {
-            return Err(ClientError::Status {
-                method: "GET".into(),
-                url: url.clone(),
-                status,
-                body: r
-                    .text()
-                    .await
-                    .unwrap_or_default()
-                    .chars()
-                    .take(300)
-                    .collect(),
-            });
+            return Err(refused("GET", &url, r).await);
         }
         // A server that ignores `Range` sends the whole value: taken when it is this piece,
         // refused otherwise (reading the whole value for every piece would be quadratic).
@@ -595,18 +584,7 @@ async fn put_segment(
         return Ok(false);
     }
     if status >= 400 {
-        return Err(ClientError::Status {
-            method: "PUT".into(),
-            url: url.clone(),
-            status,
-            body: r
-                .text()
-                .await
-                .unwrap_or_default()
-                .chars()
-                .take(300)
-                .collect(),
-        });
+        return Err(refused("PUT", &url, r).await);
     }
     Ok(true)
 }
@@ -669,6 +647,22 @@ async fn push(
         Some((piece.map_err(|e| std::io::Error::other(e.to_string())), rx))
     });
     put_segment(b, target, None, size, body).await.map(|_| ())
+}
+
+// A 4xx or 5xx answer as an error, with the start of its body.
+async fn refused(method: &str, url: &str, r: reqwest::Response) -> ClientError {
+    ClientError::Status {
+        method: method.into(),
+        url: url.to_owned(),
+        status: r.status().as_u16(),
+        body: r
+            .text()
+            .await
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect(),
+    }
 }
 
 // `tern_sha256` and `tern_size` in the object's metadata (the digest `tern deploy --cdmi`
