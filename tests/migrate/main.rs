@@ -6,6 +6,7 @@
 mod deployments;
 mod e2e;
 mod faults;
+mod pieces;
 mod proxy;
 mod templates;
 

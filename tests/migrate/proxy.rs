@@ -2,7 +2,8 @@
 //! test changes when it restarts B), counts the value writes per path, and injects faults: a
 //! 503 for every request to some path (B down for it), or a flipped byte in the next value
 //! writes to some path (a corrupted copy); or no OVF import (415); or CDMI copies from
-//! another server's URL done on B's behalf; or requests held (a copy in progress).
+//! another server's URL done on B's behalf; or requests held (a copy in progress); or B refusing
+//! value writes to a path after some (a copy cut in the middle).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -34,6 +35,17 @@ pub(crate) struct Faults {
     pub stalled: usize,
     /// Value writes forwarded, by path.
     pub writes: HashMap<String, usize>,
+    /// Value bytes forwarded (the bodies of the value writes), by path.
+    pub bytes: HashMap<String, u64>,
+    /// Once this many value writes went to a path containing the text, the next ones answer
+    /// 503 (B out of service for writes in the middle of a disk).
+    pub down_after: Option<(String, usize)>,
+    /// Once this many value writes went to a path containing the text, the next ones wait
+    /// while it is set (counted in `stalled`), then answer 503 unforwarded (the client that
+    /// sent them is gone by then): a copy held in the middle of a disk.
+    pub hold_after: Option<(String, usize)>,
+    /// Partial writes (a PUT with `Content-Range`) answer 400: a B without them.
+    pub no_ranges: bool,
 }
 
 type Shared = Arc<Mutex<Faults>>;
@@ -78,6 +90,17 @@ impl Proxy {
         f(&mut self.faults.lock().expect("lock"))
     }
 
+    /// Value bytes forwarded to paths containing `text`.
+    pub(crate) fn bytes(&self, text: &str) -> u64 {
+        self.with(|f| {
+            f.bytes
+                .iter()
+                .filter(|(p, _)| p.contains(text))
+                .map(|(_, n)| n)
+                .sum()
+        })
+    }
+
     /// Value writes forwarded to paths containing `text`.
     pub(crate) fn writes(&self, text: &str) -> usize {
         self.with(|f| {
@@ -96,19 +119,14 @@ async fn forward(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
-    let mut counted = false;
-    loop {
-        {
-            let mut f = faults.lock().expect("lock");
-            if !f.stall.as_deref().is_some_and(|s| path.contains(s)) {
-                break;
-            }
-            if !counted {
-                f.stalled += 1;
-                counted = true;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    // A plain-HTTP PUT (not a CDMI body) writes the value.
+    let writes_value = parts.method == "PUT"
+        && parts
+            .headers
+            .get("content-type")
+            .is_some_and(|v| !v.as_bytes().starts_with(b"application/cdmi"));
+    if wait(&faults, &path, writes_value).await {
+        return status(503);
     }
     let target = parts
         .uri
@@ -118,15 +136,19 @@ async fn forward(
         return status(400);
     };
     let mut bytes = bytes.to_vec();
-    // A plain-HTTP PUT (not a CDMI body) writes the value.
-    let writes_value = parts.method == "PUT"
-        && parts
-            .headers
-            .get("content-type")
-            .is_some_and(|v| !v.as_bytes().starts_with(b"application/cdmi"));
     let upstream = {
         let mut f = faults.lock().expect("lock");
         if f.refuse.as_deref().is_some_and(|r| path.contains(r)) {
+            return status(503);
+        }
+        if f.no_ranges && parts.method == "PUT" && parts.headers.contains_key("content-range") {
+            return status(400);
+        }
+        if let Some((text, n)) = &f.down_after
+            && writes_value
+            && path.contains(text.as_str())
+            && f.writes.get(&path).copied().unwrap_or(0) >= *n
+        {
             return status(503);
         }
         let ovf = parts
@@ -146,6 +168,7 @@ async fn forward(
                 bytes[0] ^= 0xff;
             }
             *f.writes.entry(path.clone()).or_default() += 1;
+            *f.bytes.entry(path.clone()).or_default() += bytes.len() as u64;
         }
         f.upstream.clone()
     };
@@ -193,6 +216,31 @@ async fn forward(
     response
         .body(Body::from(body))
         .unwrap_or_else(|_| status(500))
+}
+
+// Waits while the request is stalled or held; true when it was held (it is not forwarded).
+async fn wait(faults: &Shared, path: &str, writes_value: bool) -> bool {
+    let mut counted = false;
+    let mut was_held = false;
+    loop {
+        {
+            let mut f = faults.lock().expect("lock");
+            let held = writes_value
+                && f.hold_after.as_ref().is_some_and(|(text, n)| {
+                    path.contains(text.as_str()) && f.writes.get(path).copied().unwrap_or(0) >= *n
+                });
+            if !held && !f.stall.as_deref().is_some_and(|s| path.contains(s)) {
+                break;
+            }
+            was_held |= held;
+            if !counted {
+                f.stalled += 1;
+                counted = true;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    was_held
 }
 
 fn status(code: u16) -> Response {

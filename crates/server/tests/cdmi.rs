@@ -1444,3 +1444,125 @@ async fn a_value_replaced_during_a_partial_write_refuses_it_with_409() {
     assert_eq!(s.call("GET", "/r.bin", &[], "").await.text(), "abcdefghij");
     assert_eq!(s.blobs(), 1, "the refused piece's blob went");
 }
+
+// A write's `ETag` is the new version's: the one a following HEAD gives, one `If-Match`
+// takes; the version before it is refused with 412 (RFC 9110 §8.8.3, §13.1.1).
+async fn chained(s: &common::Server, path: &str, wrote: &common::Answer, before: Option<&str>) {
+    let label = format!("{path}: {}", wrote.text());
+    assert!(wrote.status.is_success(), "{label}");
+    let tag = wrote.header("etag").to_owned();
+    assert!(!tag.is_empty(), "{label}: no ETag on the write");
+    let head = s.call("HEAD", path, &[], "").await;
+    assert_eq!(
+        head.header("etag"),
+        tag,
+        "{label}: the write's ETag is the HEAD's"
+    );
+    assert_ne!(before, Some(tag.as_str()), "{label}: the version changed");
+    if let Some(old) = before {
+        let stale = s
+            .call(
+                "PUT",
+                path,
+                &[V, ("Content-Type", content_type(path)), ("If-Match", old)],
+                "{}",
+            )
+            .await;
+        assert_eq!(stale.status, 412, "{label}: If-Match with the old version");
+    }
+}
+
+fn content_type(path: &str) -> &'static str {
+    if path.ends_with('/') {
+        "application/cdmi-container"
+    } else {
+        "application/cdmi-object"
+    }
+}
+
+#[tokio::test]
+async fn writes_answer_with_the_new_versions_etag() {
+    let s = server().await;
+    let cont = [V, ("Content-Type", "application/cdmi-container")];
+    let obj = [V, ("Content-Type", "application/cdmi-object")];
+    // Containers: plain create, CDMI update of the metadata.
+    let made = s.call("PUT", "/c/", &[], "").await;
+    chained(&s, "/c/", &made, None).await;
+    let t0 = made.header("etag").to_owned();
+    let with_if = [cont[0], cont[1], ("If-Match", t0.as_str())];
+    let updated = s
+        .call(
+            "PUT",
+            "/c/",
+            &with_if,
+            r#"{"metadata": {"colour": "blue"}}"#,
+        )
+        .await;
+    chained(&s, "/c/", &updated, Some(&t0)).await;
+    // A CDMI data object: created, then its value replaced under If-Match.
+    let created = s.call("PUT", "/c/o.txt", &obj, r#"{"value": "one"}"#).await;
+    chained(&s, "/c/o.txt", &created, None).await;
+    let t1 = created.header("etag").to_owned();
+    let with_if = [obj[0], obj[1], ("If-Match", t1.as_str())];
+    let replaced = s
+        .call("PUT", "/c/o.txt", &with_if, r#"{"value": "two!"}"#)
+        .await;
+    chained(&s, "/c/o.txt", &replaced, Some(&t1)).await;
+    // `?value:F-L` on a CDMI PUT, chained on the last write's tag.
+    let t2 = replaced.header("etag").to_owned();
+    let with_if = [obj[0], obj[1], ("If-Match", t2.as_str())];
+    let ranged = s
+        .call(
+            "PUT",
+            "/c/o.txt?value:1-2",
+            &with_if,
+            // A ranged value is Base64 (clause 8.6): "WO".
+            r#"{"value": "V08="}"#,
+        )
+        .await;
+    chained(&s, "/c/o.txt", &ranged, Some(&t2)).await;
+    // Plain PUTs: whole value, then a piece (Content-Range), each chained.
+    let t3 = ranged.header("etag").to_owned();
+    let plain = s
+        .call(
+            "PUT",
+            "/c/o.txt",
+            &[("Content-Type", "text/plain"), ("If-Match", t3.as_str())],
+            "abcdef",
+        )
+        .await;
+    chained(&s, "/c/o.txt", &plain, Some(&t3)).await;
+    let t4 = plain.header("etag").to_owned();
+    let piece = s
+        .call(
+            "PUT",
+            "/c/o.txt",
+            &[
+                ("Content-Type", "text/plain"),
+                ("Content-Range", "bytes 2-3/6"),
+                ("If-Match", t4.as_str()),
+            ],
+            "CD",
+        )
+        .await;
+    chained(&s, "/c/o.txt", &piece, Some(&t4)).await;
+    assert_eq!(s.call("GET", "/c/o.txt", &[], "").await.text(), "abCDef");
+    // POST into a container: the new object's version.
+    let posted = s.call("POST", "/c/", &obj, r#"{"value": "new"}"#).await;
+    assert_eq!(posted.status, 201, "{}", posted.text());
+    let location = posted.header("location").to_owned();
+    let path = location
+        .find("/cdmi_objectid/")
+        .map_or(location.as_str(), |i| &location[i..])
+        .to_owned();
+    chained(&s, &path, &posted, None).await;
+    // A copy and a move: the version they leave at the destination.
+    let copied = s
+        .call("PUT", "/c/copy.txt", &obj, r#"{"copy": "/c/o.txt"}"#)
+        .await;
+    chained(&s, "/c/copy.txt", &copied, None).await;
+    let moved = s
+        .call("PUT", "/c/moved.txt", &obj, r#"{"move": "/c/copy.txt"}"#)
+        .await;
+    chained(&s, "/c/moved.txt", &moved, None).await;
+}

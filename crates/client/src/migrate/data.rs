@@ -5,12 +5,21 @@
 //! - **copy**: a CDMI create at B with `{"copy": "<A's URL>"}` (B fetches the value
 //!   itself; nothing passes through tern). B answers 4xx when it cannot (it does not copy
 //!   from other servers, or cannot reach A): then
-//! - **stream**: tern reads A's value in pieces (`Range`) and sends them to B as the body of
-//!   one plain-HTTP PUT, a reader task and the writer with two pieces in flight: memory stays
-//!   bounded whatever the disk's size;
+//! - **stream**: tern reads A's value in pieces (`Range`, [`PIECE`] bytes) and writes them to
+//!   B as they come, a plain-HTTP PUT with `Content-Range` (CDMI 1.1.1 clause 6.4) every
+//!   [`write_size`] bytes (one piece, or a few streamed as one body for a disk of more than
+//!   64 pieces; the first write a whole PUT that creates the value), a reader task and the
+//!   writer with a few pieces in flight: memory stays bounded whatever the disk's size. Each
+//!   write B acknowledges is told to the caller (the state file records it), so that a copy
+//!   cut in the middle (B down, tern killed) resumes after what B holds: a resumed copy
+//!   compares B's prefix with A's, piece by piece, and goes on from the first piece that
+//!   differs or is missing, whatever the state claims. A B that refuses `Content-Range`
+//!   (400 or 501, RFC 9110 §14.4) or ignores it gets the whole value as the body of one PUT
+//!   instead (**whole**), from the start;
 //! - **convert**: when the formats differ, A's value is downloaded into a temporary directory,
 //!   converted by qemu-img (which needs seekable files: no stream is possible) and the result
-//!   streamed to B.
+//!   written to B as a stream is (acknowledged pieces; a resumed run converts again and
+//!   compares B's prefix with the new file, so that it goes on when qemu-img converts alike).
 //!
 //! The SHA-256 of what A sent (computed while streaming) or of the converted file is compared
 //! with B's value read back; a mismatch deletes B's object and tries again, a bounded number
@@ -26,7 +35,7 @@ use tokio::sync::mpsc;
 use super::format::DiskFormat;
 use crate::http::{Client, ClientError};
 
-/// Bytes per request of a streamed copy.
+/// Bytes per range read of a streamed copy, and the unit of its writes to B.
 pub const PIECE: u64 = 8 * 1024 * 1024;
 
 const VERSION: &str = "1.1.1";
@@ -67,8 +76,10 @@ pub enum DataError {
 pub enum Method {
     /// B copied it from A (CDMI `copy`).
     Copy,
-    /// Streamed through tern.
+    /// Streamed through tern, in pieces B acknowledged one by one.
     Stream,
+    /// Streamed through tern as one PUT (B does not take partial writes).
+    Whole,
     /// Downloaded, converted by qemu-img, streamed to B.
     Convert,
 }
@@ -88,6 +99,9 @@ pub struct Copied {
     pub bytes: u64,
     /// Attempts made (1 when the first copy verified).
     pub attempts: u32,
+    /// Bytes B held already (an interrupted copy's pieces, checked against A's) and that
+    /// were not sent again.
+    pub resumed: u64,
     /// Seconds taken.
     pub seconds: f64,
 }
@@ -109,10 +123,22 @@ pub struct Job<'a> {
     pub work_dir: Option<&'a Path>,
     /// Retries after a digest mismatch.
     pub retries: u32,
+    /// Bytes of the value B acknowledged in an earlier run (0: none): a claim, checked
+    /// against what B holds before the copy goes on after it.
+    pub acknowledged: u64,
 }
 
+/// Told the length of the prefix B holds after each piece it acknowledges (0 when the copy
+/// starts again); an error stops the copy.
+pub type Acknowledged<'a> = dyn FnMut(u64) -> Result<(), String> + 'a;
+
 /// Copies one disk (see the module documentation) and verifies it.
-pub async fn copy_disk(a: &Client, b: &Client, job: &Job<'_>) -> Result<Copied, DataError> {
+pub async fn copy_disk(
+    a: &Client,
+    b: &Client,
+    job: &Job<'_>,
+    acknowledged: &mut Acknowledged<'_>,
+) -> Result<Copied, DataError> {
     let started = Instant::now();
     let convert = match (job.source_format, job.target_format) {
         (_, None) => false,
@@ -121,16 +147,26 @@ pub async fn copy_disk(a: &Client, b: &Client, job: &Job<'_>) -> Result<Copied, 
     };
     let attempts = job.retries.saturating_add(1);
     let mut last = None;
+    let mut claimed = job.acknowledged;
     for attempt in 1..=attempts {
-        let (method, expected, bytes) = if convert {
-            let (digest, bytes) = via_qemu(a, b, job).await?;
-            (Method::Convert, digest, bytes)
-        } else if attempt == 1 && remote_copy(b, job.source, job.target).await? {
+        let (method, expected, bytes, resumed) = if convert {
+            let (digest, bytes, resumed) = via_qemu(a, b, job, claimed, acknowledged).await?;
+            (Method::Convert, digest, bytes, resumed)
+        } else if attempt == 1 && claimed == 0 && remote_copy(b, job.source, job.target).await? {
             let expected = remote_sha256(a, job.source, job.size).await?;
-            (Method::Copy, expected, 0)
+            (Method::Copy, expected, 0, 0)
         } else {
-            let digest = stream(a, b, job.source, job.size, job.target).await?;
-            (Method::Stream, digest, 2 * job.size)
+            let origin = Origin::Remote(Box::new(a.clone()), job.source.to_owned());
+            match in_pieces(origin, job.size, b, job.target, claimed, acknowledged).await? {
+                // A's value read (the prefix to check it, the rest to send), the rest written.
+                Pieces::Done { sha256, resumed } => {
+                    (Method::Stream, sha256, 2 * job.size - resumed, resumed)
+                }
+                Pieces::Refused => {
+                    let digest = stream(a, b, job.source, job.size, job.target).await?;
+                    (Method::Whole, digest, 2 * job.size, 0)
+                }
+            }
         };
         let size = object_size(b, job.target).await?.unwrap_or(0);
         let got = remote_sha256(b, job.target, size).await?;
@@ -145,10 +181,13 @@ pub async fn copy_disk(a: &Client, b: &Client, job: &Job<'_>) -> Result<Copied, 
                 sha256: got,
                 bytes,
                 attempts: attempt,
+                resumed,
                 seconds: started.elapsed().as_secs_f64(),
             });
         }
         delete(b, job.target).await?;
+        claimed = 0;
+        acknowledged(0).map_err(DataError::Io)?;
         last = Some((expected, got));
     }
     let (expected, got) = last.unwrap_or_default();
@@ -271,18 +310,7 @@ async fn get_piece(
         };
         let status = r.status().as_u16();
         if status >= 400 {
-            return Err(ClientError::Status {
-                method: "GET".into(),
-                url: url.clone(),
-                status,
-                body: r
-                    .text()
-                    .await
-                    .unwrap_or_default()
-                    .chars()
-                    .take(300)
-                    .collect(),
-            });
+            return Err(refused("GET", &url, r).await);
         }
         // A server that ignores `Range` sends the whole value: taken when it is this piece,
         // refused otherwise (reading the whole value for every piece would be quadratic).
@@ -323,7 +351,245 @@ async fn remote_copy(b: &Client, source: &str, target: &str) -> Result<bool, Cli
     Ok(r.status < 400)
 }
 
-// A's value streamed to B; the SHA-256 of what A sent.
+// How a copy in pieces ended.
+enum Pieces {
+    // Every piece acknowledged: the SHA-256 of A's value, the bytes B held before.
+    Done { sha256: String, resumed: u64 },
+    // B refuses or ignores `Content-Range`.
+    Refused,
+}
+
+// A's value written to B piece by piece, after the prefix B holds already (`claimed`, checked).
+async fn in_pieces(
+    origin: Origin,
+    size: u64,
+    b: &Client,
+    target: &str,
+    claimed: u64,
+    acknowledged: &mut Acknowledged<'_>,
+) -> Result<Pieces, DataError> {
+    let (start, hasher) = resume_point(&origin, size, b, target, claimed).await?;
+    if start != claimed {
+        // The state claimed more than B holds (or than B holds intact): corrected.
+        acknowledged(start).map_err(DataError::Io)?;
+    }
+    let (tx, rx) = mpsc::channel::<Result<bytes::Bytes, ClientError>>(2);
+    let reader = {
+        tokio::spawn(async move {
+            let mut hasher = hasher;
+            let mut at = start;
+            while at < size {
+                let end = (at + PIECE).min(size);
+                let piece = origin.piece(at, end).await;
+                if let Ok(p) = &piece {
+                    hasher.update(p);
+                }
+                let failed = piece.is_err();
+                if tx.send(piece).await.is_err() || failed {
+                    return None;
+                }
+                at = end;
+            }
+            Some(hex(&hasher.finalize()))
+        })
+    };
+    match write_pieces(b, target, size, start, rx, acknowledged).await {
+        Ok(true) => Ok(Pieces::Done {
+            sha256: finished(reader.await)?,
+            resumed: start,
+        }),
+        Ok(false) => {
+            reader.abort();
+            Ok(Pieces::Refused)
+        }
+        Err(e) => {
+            reader.abort();
+            Err(e)
+        }
+    }
+}
+
+// Where a copy goes on: the length of the prefix of B's value equal to the origin's, at most
+// `claimed` (compared piece by piece, two pieces in memory), and the SHA-256 state of that
+// prefix. 0 when nothing is claimed.
+async fn resume_point(
+    origin: &Origin,
+    size: u64,
+    b: &Client,
+    target: &str,
+    claimed: u64,
+) -> Result<(u64, Sha256), DataError> {
+    let mut hasher = Sha256::new();
+    if claimed == 0 {
+        return Ok((0, hasher));
+    }
+    let held = object_size(b, target).await?.unwrap_or(0);
+    let limit = claimed.min(held).min(size);
+    let mut at = 0;
+    while at < limit {
+        let end = (at + PIECE).min(limit);
+        let (mine, theirs) =
+            tokio::try_join!(origin.piece(at, end), get_piece(b, target, at, end))?;
+        if mine != theirs {
+            break;
+        }
+        hasher.update(&mine);
+        at = end;
+    }
+    Ok((at, hasher))
+}
+
+// Where the bytes of a copy come from: A's data object, or a file qemu-img converted.
+#[derive(Clone)]
+enum Origin {
+    Remote(Box<Client>, String),
+    File(PathBuf),
+}
+
+impl Origin {
+    // Bytes `from..to`.
+    async fn piece(&self, from: u64, to: u64) -> Result<bytes::Bytes, ClientError> {
+        match self {
+            Origin::Remote(client, url) => get_piece(client, url, from, to).await,
+            Origin::File(path) => {
+                use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+                let failed =
+                    |e: std::io::Error| ClientError::Setup(format!("{}: {e}", path.display()));
+                let mut file = tokio::fs::File::open(path).await.map_err(failed)?;
+                file.seek(std::io::SeekFrom::Start(from))
+                    .await
+                    .map_err(failed)?;
+                let mut buffer = vec![0; usize::try_from(to - from).unwrap_or(0)];
+                file.read_exact(&mut buffer).await.map_err(failed)?;
+                Ok(buffer.into())
+            }
+        }
+    }
+}
+
+// How many partial writes a disk gets at most: B keeps a few extents, a few commits, and
+// tern a few state-file writes, whatever the disk's size (a segment of a large disk is
+// streamed, not held).
+const MAX_WRITES: u64 = 64;
+
+/// The bytes of one acknowledged write of a copy: [`PIECE`], or more for a disk of more than
+/// 64 pieces (a multiple of [`PIECE`], so that at most 64 writes cover the disk). An
+/// interrupted copy loses at most one write.
+pub fn write_size(size: u64) -> u64 {
+    size.div_ceil(MAX_WRITES).div_ceil(PIECE).max(1) * PIECE
+}
+
+// The pieces received written to B from `at` on, [`write_size`] bytes a PUT (its body
+// streamed from the pieces), each acknowledged; false when B refuses or ignores
+// `Content-Range` (the caller sends the whole value instead).
+async fn write_pieces(
+    b: &Client,
+    target: &str,
+    size: u64,
+    mut at: u64,
+    mut pieces: mpsc::Receiver<Result<bytes::Bytes, ClientError>>,
+    acknowledged: &mut Acknowledged<'_>,
+) -> Result<bool, DataError> {
+    if size == 0 {
+        put_segment(b, target, None, 0, futures_util::stream::empty()).await?;
+        return Ok(true);
+    }
+    let segment = write_size(size);
+    let mut checked = false;
+    while at < size {
+        let end = (at + segment).min(size);
+        // The first write creates (or replaces) the value; the others land at their offset.
+        let range = (at > 0).then_some((at, end, size));
+        let (body, body_rx) = mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(1);
+        let forward = async {
+            let mut sent = at;
+            while sent < end {
+                let piece = match pieces.recv().await {
+                    Some(Ok(p)) => p,
+                    Some(Err(e)) => {
+                        let _ = body.send(Err(std::io::Error::other(e.to_string()))).await;
+                        return Err(DataError::Client(e));
+                    }
+                    None => {
+                        return Err(DataError::Io(
+                            "the source ended before its last piece".into(),
+                        ));
+                    }
+                };
+                sent += piece.len() as u64;
+                if body.send(Ok(piece)).await.is_err() {
+                    // The PUT ended early: its answer says why.
+                    break;
+                }
+            }
+            drop(body);
+            Ok(())
+        };
+        let body_rx = futures_util::stream::unfold(body_rx, |mut rx| async move {
+            rx.recv().await.map(|piece| (piece, rx))
+        });
+        let (forwarded, put) =
+            tokio::join!(forward, put_segment(b, target, range, end - at, body_rx));
+        forwarded?;
+        if !put? {
+            return Ok(false);
+        }
+        if range.is_some() && !checked {
+            // A server that ignores `Content-Range` replaced the value with the piece.
+            if object_size(b, target).await? != Some(end) {
+                return Ok(false);
+            }
+            checked = true;
+        }
+        acknowledged(end).map_err(DataError::Io)?;
+        at = end;
+    }
+    Ok(true)
+}
+
+// One plain-HTTP PUT of `len` bytes from `body` (with `Content-Range: bytes FIRST-LAST/SIZE`
+// when `range` says where they go); false when B refuses the partial write (400 or 501,
+// RFC 9110 §14.4). Not retried: the body is gone; a resumed copy goes on after the last
+// write B acknowledged.
+async fn put_segment(
+    b: &Client,
+    target: &str,
+    range: Option<(u64, u64, u64)>,
+    len: u64,
+    body: impl futures_util::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static,
+) -> Result<bool, ClientError> {
+    let url = b.url(target);
+    // At least a minute, and long enough for 1 MB/s.
+    let timeout = std::time::Duration::from_secs((len / 1_000_000).max(60));
+    let mut request = b
+        .http()
+        .put(&url)
+        .header("Content-Type", "application/octet-stream")
+        .header("Content-Length", len)
+        .timeout(timeout);
+    if let Some((first, end, size)) = range {
+        request = request.header("Content-Range", format!("bytes {first}-{}/{size}", end - 1));
+    }
+    let r = request
+        .body(reqwest::Body::wrap_stream(body))
+        .send()
+        .await
+        .map_err(|e| ClientError::Transport {
+            method: "PUT".into(),
+            url: url.clone(),
+            message: e.to_string(),
+        })?;
+    let status = r.status().as_u16();
+    if range.is_some() && matches!(status, 400 | 501) {
+        return Ok(false);
+    }
+    if status >= 400 {
+        return Err(refused("PUT", &url, r).await);
+    }
+    Ok(true)
+}
+
+// A's value streamed to B as one PUT; the SHA-256 of what A sent.
 async fn stream(
     a: &Client,
     b: &Client,
@@ -369,52 +635,34 @@ fn finished(joined: Result<Option<String>, tokio::task::JoinError>) -> Result<St
 }
 
 // The pieces received written to B as one plain-HTTP PUT of the whole value (a streamed
-// body of `size` bytes): the server writes its blob once. Partial `Content-Range` writes
-// would each rewrite the value so far on a server without appends (tern serve's blobs).
+// body of `size` bytes): for a B without partial writes.
 async fn push(
     b: &Client,
     target: &str,
     size: u64,
     pieces: mpsc::Receiver<Result<bytes::Bytes, ClientError>>,
 ) -> Result<(), ClientError> {
-    let url = b.url(target);
-    let failed = |message: String| ClientError::Transport {
-        method: "PUT".into(),
-        url: url.clone(),
-        message,
-    };
     let body = futures_util::stream::unfold(pieces, |mut rx| async move {
         let piece = rx.recv().await?;
         Some((piece.map_err(|e| std::io::Error::other(e.to_string())), rx))
     });
-    // At least a minute, and long enough for 1 MB/s.
-    let timeout = std::time::Duration::from_secs((size / 1_000_000).max(60));
-    let r = b
-        .http()
-        .put(&url)
-        .header("Content-Type", "application/octet-stream")
-        .header("Content-Length", size)
-        .timeout(timeout)
-        .body(reqwest::Body::wrap_stream(body))
-        .send()
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let status = r.status().as_u16();
-    if status >= 400 {
-        return Err(ClientError::Status {
-            method: "PUT".into(),
-            url: url.clone(),
-            status,
-            body: r
-                .text()
-                .await
-                .unwrap_or_default()
-                .chars()
-                .take(300)
-                .collect(),
-        });
+    put_segment(b, target, None, size, body).await.map(|_| ())
+}
+
+// A 4xx or 5xx answer as an error, with the start of its body.
+async fn refused(method: &str, url: &str, r: reqwest::Response) -> ClientError {
+    ClientError::Status {
+        method: method.into(),
+        url: url.to_owned(),
+        status: r.status().as_u16(),
+        body: r
+            .text()
+            .await
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect(),
     }
-    Ok(())
 }
 
 // `tern_sha256` and `tern_size` in the object's metadata (the digest `tern deploy --cdmi`
@@ -443,8 +691,17 @@ async fn delete(b: &Client, target: &str) -> Result<(), ClientError> {
     Ok(())
 }
 
-// Download, qemu-img convert, stream to B: the converted file's digest and the bytes moved.
-async fn via_qemu(a: &Client, b: &Client, job: &Job<'_>) -> Result<(String, u64), DataError> {
+// Download, qemu-img convert, then the converted file written to B in acknowledged pieces
+// (after the prefix B holds, compared with this conversion's: the same when qemu-img
+// converts alike, else the copy starts where they differ), or as one PUT to a B without
+// partial writes: the converted file's digest, the bytes moved, the bytes B held.
+async fn via_qemu(
+    a: &Client,
+    b: &Client,
+    job: &Job<'_>,
+    claimed: u64,
+    acknowledged: &mut Acknowledged<'_>,
+) -> Result<(String, u64, u64), DataError> {
     let qemu = find_on_path("qemu-img").ok_or_else(|| {
         DataError::Qemu(format!(
             "qemu-img is not on PATH, and {} must be converted to {}: install qemu-utils (Debian, Ubuntu) or qemu-img (Fedora), or give --disk-format with the source's format",
@@ -470,11 +727,17 @@ async fn via_qemu(a: &Client, b: &Client, job: &Job<'_>) -> Result<(String, u64)
         _ => input,
     };
     let size = std::fs::metadata(&output).map_err(|e| io(&e))?.len();
-    let (tx, rx) = mpsc::channel(2);
-    let path = output.clone();
-    let reader = tokio::task::spawn_blocking(move || read_file(&path, &tx));
-    push(b, job.target, size, rx).await?;
-    Ok((finished(reader.await)?, job.size + size))
+    let origin = Origin::File(output.clone());
+    match in_pieces(origin, size, b, job.target, claimed, acknowledged).await? {
+        Pieces::Done { sha256, resumed } => Ok((sha256, job.size + size - resumed, resumed)),
+        Pieces::Refused => {
+            let (tx, rx) = mpsc::channel(2);
+            let path = output.clone();
+            let reader = tokio::task::spawn_blocking(move || read_file(&path, &tx));
+            push(b, job.target, size, rx).await?;
+            Ok((finished(reader.await)?, job.size + size, 0))
+        }
+    }
 }
 
 // The file's pieces, sent one by one (a blocking task: file reads block); their SHA-256
@@ -573,4 +836,34 @@ async fn convert(
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_WRITES, PIECE, write_size};
+
+    #[test]
+    fn a_disk_takes_at_most_64_writes_of_whole_pieces() {
+        for size in [
+            0,
+            1,
+            PIECE,
+            64 * PIECE,
+            64 * PIECE + 1,
+            1000 * PIECE - 3,
+            1 << 40,
+            (1 << 44) + 12_345,
+        ] {
+            let w = write_size(size);
+            assert_eq!(w % PIECE, 0, "{size}");
+            assert!(size.div_ceil(w) <= MAX_WRITES, "{size}: {w}");
+            // No larger than needed: one piece less would take more writes.
+            assert!(
+                w == PIECE || size.div_ceil(w - PIECE) > MAX_WRITES,
+                "{size}: {w}"
+            );
+        }
+        assert_eq!(write_size(64 * PIECE), PIECE);
+        assert_eq!(write_size(64 * PIECE + 1), 2 * PIECE);
+    }
 }

@@ -179,6 +179,15 @@ pub struct DiskReport {
     pub sha256: Option<String>,
     /// Copies made (1 when the first verified; 0 when an earlier run copied it).
     pub attempts: u32,
+    /// Bytes B held from an interrupted copy (checked against A's) and not sent again.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub resumed: u64,
+}
+
+// serde's `skip_serializing_if` passes a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The report of a migration.

@@ -66,6 +66,10 @@ pub struct DiskState {
     pub sha256: Option<String>,
     /// True once copied and verified.
     pub finished: bool,
+    /// Bytes of the value B acknowledged so far (a copy in pieces): where a resumed copy
+    /// goes on, once B's prefix is found equal to A's.
+    #[serde(default)]
+    pub acknowledged: u64,
 }
 
 impl State {

@@ -462,27 +462,47 @@ impl Run<'_> {
                 self.say(&format!("data: {} already copied", d.href));
                 continue;
             }
+            let options = self.options;
             let job = Job {
                 source: &d.source,
                 size: d.source_size,
                 source_format: d.source_format,
                 target_format: d.target_format,
                 target: &d.target,
-                work_dir: self.options.work_dir.as_deref(),
-                retries: self.options.retries,
+                work_dir: options.work_dir.as_deref(),
+                retries: options.retries,
+                acknowledged: d.acknowledged,
             };
-            match data::copy_disk(a, b, &job).await {
+            if d.acknowledged > 0 {
+                self.say(&format!(
+                    "data: {} resumes after {} bytes B acknowledged (checked against A first)",
+                    d.href, d.acknowledged
+                ));
+            }
+            // Each write B acknowledges goes into the state file (atomically, as every step).
+            let mut acknowledged = |n: u64| {
+                self.state.disks[i].acknowledged = n;
+                self.save().map_err(|f| f.message)
+            };
+            let copied_disk = data::copy_disk(a, b, &job, &mut acknowledged).await;
+            match copied_disk {
                 Ok(c) => {
                     bytes += c.bytes;
                     copied += 1;
                     let disk = &mut self.state.disks[i];
                     disk.size = Some(c.size);
                     disk.sha256 = Some(c.sha256.clone());
+                    disk.acknowledged = c.size;
                     disk.finished = true;
                     let disk = disk.clone();
                     self.save()?;
+                    let resumed = if c.resumed > 0 {
+                        format!(", {} bytes already there", c.resumed)
+                    } else {
+                        String::new()
+                    };
                     self.say(&format!(
-                        "data: {} → {} ({:?}, {} bytes, {} attempt(s))",
+                        "data: {} → {} ({:?}, {} bytes{resumed}, {} attempt(s))",
                         d.href, d.target, c.method, c.size, c.attempts
                     ));
                     self.report.disks.push(disk_report(&disk, Some(&c)));
@@ -780,6 +800,7 @@ fn disk_report(d: &DiskState, c: Option<&data::Copied>) -> DiskReport {
         size: d.size,
         sha256: d.sha256.clone(),
         attempts: c.map_or(0, |c| c.attempts),
+        resumed: c.map_or(0, |c| c.resumed),
     }
 }
 

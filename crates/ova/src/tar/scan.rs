@@ -79,19 +79,11 @@ impl<R: Read + Seek> Scanner<'_, R> {
                 return Ok(None);
             };
             let offset = self.offset;
-            let header_error = move |reason: String| OvaError::Header {
-                member: Some(String::from_utf8_lossy(&header::full_name(&block)).into_owned()),
-                offset,
-                reason,
-            };
-            let stored_size = header::parse_number(&block[header::SIZE])
-                .map_err(|e| header_error(format!("size field: {e}")))?;
-            let typeflag = block[header::TYPEFLAG];
-            let entry = classify(typeflag).map_err(header_error)?;
-            let size = match entry {
-                Entry::Extension => stored_size,
-                _ => self.pending.size.unwrap_or(stored_size),
-            };
+            let Decoded {
+                entry,
+                typeflag,
+                size,
+            } = decode(&block, &self.pending, offset)?;
             let data_offset = offset + BLOCK;
             if data_offset
                 .checked_add(size)
@@ -109,52 +101,21 @@ impl<R: Read + Seek> Scanner<'_, R> {
             let kind = match entry {
                 Entry::Extension => {
                     self.extension(typeflag, size, offset)
-                        .map_err(header_error)?;
+                        .map_err(|reason| header_error(&block, offset, reason))?;
                     continue;
                 }
                 Entry::Skip => {
                     self.pending = Pending::default();
                     continue;
                 }
-                Entry::Refused(kind) => {
-                    return Err(OvaError::UnsafeMember {
-                        member: String::from_utf8_lossy(&self.pending.name(&block)).into_owned(),
-                        offset: self.pending.start.unwrap_or(offset),
-                        kind,
-                    });
-                }
+                Entry::Refused(kind) => return Err(refused(&block, &self.pending, offset, kind)),
                 Entry::Member(kind) => kind,
             };
             let pending = std::mem::take(&mut self.pending);
-            let raw_name = pending.name(&block);
-            let header_offset = pending.start.unwrap_or(offset);
-            let unsafe_name = |kind| OvaError::UnsafeMember {
-                member: String::from_utf8_lossy(&raw_name).into_owned(),
-                offset: header_offset,
-                kind,
-            };
-            let name = normalize(&raw_name).map_err(unsafe_name)?;
-            if name.is_empty() {
-                // `./` itself (from `tar -C dir -cf x.ova .`) is the extraction directory.
-                if kind == MemberKind::Directory {
-                    continue;
-                }
-                return Err(unsafe_name(UnsafeKind::UnportableName));
+            // `None`: `./` itself (from `tar -C dir -cf x.ova .`), the extraction directory.
+            if let Some(member) = member(&block, &pending, offset, kind, size, data_offset)? {
+                return Ok(Some(member));
             }
-            let mode = header::parse_number(&block[header::MODE])
-                .map_err(|e| header_error(format!("mode field: {e}")))?;
-            let mtime = header::parse_number(&block[header::MTIME])
-                .map_err(|e| header_error(format!("mtime field: {e}")))?;
-            return Ok(Some(Member {
-                name,
-                kind,
-                size,
-                mtime,
-                mode: u32::try_from(mode & 0o7777).unwrap_or(0o644),
-                header_offset,
-                data_offset,
-                format: pending.format(&block),
-            }));
         }
     }
 
@@ -192,15 +153,7 @@ impl<R: Read + Seek> Scanner<'_, R> {
             .seek(SeekFrom::Start(self.offset))
             .map_err(io_err)?;
         self.source.read_exact(&mut block).map_err(io_err)?;
-        if block.iter().all(|&b| b == 0) {
-            return Ok(None);
-        }
-        header::verify_checksum(&block).map_err(|reason| OvaError::Header {
-            member: Some(String::from_utf8_lossy(&header::full_name(&block)).into_owned()),
-            offset: self.offset,
-            reason,
-        })?;
-        Ok(Some(block))
+        Ok(check_block(&block, self.offset)?.then_some(block))
     }
 
     /// Reads a PAX or GNU extension record (the source is positioned at its data).
@@ -226,6 +179,108 @@ impl<R: Read + Seek> Scanner<'_, R> {
             _ => Ok(()),
         }
     }
+}
+
+/// A header block's entry, as both readers (the index here and [`super::stream`]) see it.
+pub(crate) struct Decoded {
+    pub(crate) entry: Entry,
+    pub(crate) typeflag: u8,
+    /// Data bytes after the header (a PAX `size` record overrides the header's field).
+    pub(crate) size: u64,
+}
+
+/// A header error naming the member `block` stores.
+pub(crate) fn header_error(block: &[u8; 512], offset: u64, reason: String) -> OvaError {
+    OvaError::Header {
+        member: Some(String::from_utf8_lossy(&header::full_name(block)).into_owned()),
+        offset,
+        reason,
+    }
+}
+
+/// The checks of a block read where a header belongs: `false` for the end-of-archive (zero)
+/// block, `true` for a header whose checksum holds, else the error.
+pub(crate) fn check_block(block: &[u8; 512], offset: u64) -> Result<bool, OvaError> {
+    if block.iter().all(|&b| b == 0) {
+        return Ok(false);
+    }
+    header::verify_checksum(block).map_err(|reason| header_error(block, offset, reason))?;
+    Ok(true)
+}
+
+/// The size and type of the header at `offset`, with what extension headers said before it.
+pub(crate) fn decode(
+    block: &[u8; 512],
+    pending: &Pending,
+    offset: u64,
+) -> Result<Decoded, OvaError> {
+    let stored_size = header::parse_number(&block[header::SIZE])
+        .map_err(|e| header_error(block, offset, format!("size field: {e}")))?;
+    let typeflag = block[header::TYPEFLAG];
+    let entry = classify(typeflag).map_err(|reason| header_error(block, offset, reason))?;
+    let size = match entry {
+        Entry::Extension => stored_size,
+        _ => pending.size.unwrap_or(stored_size),
+    };
+    Ok(Decoded {
+        entry,
+        typeflag,
+        size,
+    })
+}
+
+/// The refusal of a link, device or fifo entry.
+pub(crate) fn refused(
+    block: &[u8; 512],
+    pending: &Pending,
+    offset: u64,
+    kind: UnsafeKind,
+) -> OvaError {
+    OvaError::UnsafeMember {
+        member: String::from_utf8_lossy(&pending.name(block)).into_owned(),
+        offset: pending.start.unwrap_or(offset),
+        kind,
+    }
+}
+
+/// The file or directory the header at `offset` describes (its data at `data_offset`): a
+/// safe name, its mode and time; `None` for the archive's own `./` directory.
+pub(crate) fn member(
+    block: &[u8; 512],
+    pending: &Pending,
+    offset: u64,
+    kind: MemberKind,
+    size: u64,
+    data_offset: u64,
+) -> Result<Option<Member>, OvaError> {
+    let raw_name = pending.name(block);
+    let header_offset = pending.start.unwrap_or(offset);
+    let unsafe_name = |kind| OvaError::UnsafeMember {
+        member: String::from_utf8_lossy(&raw_name).into_owned(),
+        offset: header_offset,
+        kind,
+    };
+    let name = normalize(&raw_name).map_err(unsafe_name)?;
+    if name.is_empty() {
+        if kind == MemberKind::Directory {
+            return Ok(None);
+        }
+        return Err(unsafe_name(UnsafeKind::UnportableName));
+    }
+    let mode = header::parse_number(&block[header::MODE])
+        .map_err(|e| header_error(block, offset, format!("mode field: {e}")))?;
+    let mtime = header::parse_number(&block[header::MTIME])
+        .map_err(|e| header_error(block, offset, format!("mtime field: {e}")))?;
+    Ok(Some(Member {
+        name,
+        kind,
+        size,
+        mtime,
+        mode: u32::try_from(mode & 0o7777).unwrap_or(0o644),
+        header_offset,
+        data_offset,
+        format: pending.format(block),
+    }))
 }
 
 /// What each typeflag means for an OVA reader.

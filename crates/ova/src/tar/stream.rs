@@ -6,10 +6,12 @@ use std::io::{self, Read};
 use std::path::PathBuf;
 
 use super::header;
-use super::scan::{Entry, MAX_EXTENSION, Pending, classify, normalize};
+use super::scan::{
+    Decoded, Entry, MAX_EXTENSION, Pending, check_block, decode, header_error, member, refused,
+};
 use super::{BLOCK, padded};
 use crate::archive::has_extension;
-use crate::error::{OvaError, UnsafeKind};
+use crate::error::OvaError;
 use crate::member::{Member, MemberKind};
 
 /// An OVA read as a stream: [`OvaStream::next_member`] walks the headers in archive order and
@@ -64,23 +66,17 @@ impl<R: Read> OvaStream<R> {
                 return Ok(None);
             };
             let offset = self.offset - BLOCK;
-            let header_error = |reason: String| OvaError::Header {
-                member: Some(String::from_utf8_lossy(&header::full_name(&block)).into_owned()),
-                offset,
-                reason,
-            };
-            let stored_size = header::parse_number(&block[header::SIZE])
-                .map_err(|e| header_error(format!("size field: {e}")))?;
-            let typeflag = block[header::TYPEFLAG];
-            let entry = classify(typeflag).map_err(header_error)?;
-            let size = match entry {
-                Entry::Extension => stored_size,
-                _ => pending.size.unwrap_or(stored_size),
-            };
+            let Decoded {
+                entry,
+                typeflag,
+                size,
+            } = decode(&block, &pending, offset)?;
             let kind = match entry {
                 Entry::Extension => {
                     self.extension(&mut pending, typeflag, size, offset)
-                        .map_err(|e| e.unwrap_or_else(header_error))?;
+                        .map_err(|e| {
+                            e.unwrap_or_else(|reason| header_error(&block, offset, reason))
+                        })?;
                     continue;
                 }
                 Entry::Skip => {
@@ -88,48 +84,19 @@ impl<R: Read> OvaStream<R> {
                     pending = Pending::default();
                     continue;
                 }
-                Entry::Refused(kind) => {
-                    return Err(OvaError::UnsafeMember {
-                        member: String::from_utf8_lossy(&pending.name(&block)).into_owned(),
-                        offset: pending.start.unwrap_or(offset),
-                        kind,
-                    });
-                }
+                Entry::Refused(kind) => return Err(refused(&block, &pending, offset, kind)),
                 Entry::Member(kind) => kind,
             };
-            let raw_name = pending.name(&block);
-            let header_offset = pending.start.unwrap_or(offset);
-            let unsafe_name = |kind| OvaError::UnsafeMember {
-                member: String::from_utf8_lossy(&raw_name).into_owned(),
-                offset: header_offset,
-                kind,
-            };
-            let name = normalize(&raw_name).map_err(unsafe_name)?;
             self.remaining = size;
             self.padding = padded(size) - size;
-            if name.is_empty() {
-                if kind == MemberKind::Directory {
-                    pending = Pending::default();
-                    self.skip_rest()?;
-                    continue;
-                }
-                return Err(unsafe_name(UnsafeKind::UnportableName));
-            }
-            self.admit(&name, kind, header_offset)?;
-            let mode = header::parse_number(&block[header::MODE])
-                .map_err(|e| header_error(format!("mode field: {e}")))?;
-            let mtime = header::parse_number(&block[header::MTIME])
-                .map_err(|e| header_error(format!("mtime field: {e}")))?;
-            return Ok(Some(Member {
-                name,
-                kind,
-                size,
-                mtime,
-                mode: u32::try_from(mode & 0o7777).unwrap_or(0o644),
-                header_offset,
-                data_offset: self.offset,
-                format: pending.format(&block),
-            }));
+            let Some(member) = member(&block, &pending, offset, kind, size, self.offset)? else {
+                // `./` itself is the extraction directory.
+                pending = Pending::default();
+                self.skip_rest()?;
+                continue;
+            };
+            self.admit(&member.name, kind, member.header_offset)?;
+            return Ok(Some(member));
         }
     }
 
@@ -260,16 +227,11 @@ impl<R: Read> OvaStream<R> {
                 },
             });
         }
-        if block.iter().all(|&b| b == 0) {
+        if !check_block(&block, self.offset - BLOCK)? {
             self.done = true;
             // The rest (the second zero block, the record's padding) is not read.
             return Ok(None);
         }
-        header::verify_checksum(&block).map_err(|reason| OvaError::Header {
-            member: Some(String::from_utf8_lossy(&header::full_name(&block)).into_owned()),
-            offset: self.offset - BLOCK,
-            reason,
-        })?;
         Ok(Some(block))
     }
 

@@ -268,6 +268,7 @@ pub(super) async fn move_object(
         ));
     }
     let parent = path.parent_key();
+    let written = super::precondition::written();
     let moved = transact(cdmi.store.as_ref(), move |tx| {
         let Some(root) = tx.cdmi_get(&from)? else {
             return Ok((Err(404), Decision::Rollback));
@@ -299,6 +300,7 @@ pub(super) async fn move_object(
             };
             tx.cdmi_put(&new)?;
             if suffix.is_empty() {
+                written.set(&new);
                 first = Some(new);
             }
         }

@@ -263,6 +263,7 @@ async fn commit(
     let (rows, blobs) = write_values(cdmi, plan).await?;
     let root = dest.key();
     let parent = dest.parent_key();
+    let written = super::precondition::written();
     let committed = transact(cdmi.store.as_ref(), move |tx| {
         let present = tx.cdmi_get(&root)?.is_some();
         if present != merge {
@@ -289,6 +290,9 @@ async fn commit(
             };
             tx.cdmi_put(&row)?;
             first.get_or_insert(row);
+        }
+        if let Some(row) = &first {
+            written.set(row);
         }
         let outcome = first
             .ok_or(Refused::Empty)

@@ -187,6 +187,7 @@ pub(super) async fn save_container(
         .to_string();
     let now = stored::now();
     let if_match = super::precondition::expected();
+    let written = super::precondition::written();
     transact(cdmi.store.as_ref(), move |tx| {
         let existing = tx.cdmi_get(&key)?;
         if !super::precondition::holds(if_match.as_deref(), existing.as_ref()) {
@@ -194,6 +195,8 @@ pub(super) async fn save_container(
         }
         if let Some(mut row) = existing {
             let Some(object) = object else {
+                // Unchanged: its version is still the current one.
+                written.set(&row);
                 return Ok((Saved::Updated, Decision::Rollback));
             };
             let mut s = Stored::from_json(&row.body);
@@ -207,6 +210,7 @@ pub(super) async fn save_container(
             s.modified(&now);
             row.body = s.to_json();
             tx.cdmi_put(&row)?;
+            written.set(&row);
             return Ok((Saved::Updated, Decision::Commit));
         }
         let parent_row = match &parent {
@@ -236,6 +240,7 @@ pub(super) async fn save_container(
         }
         row.body = s.to_json();
         tx.cdmi_put(&row)?;
+        written.set(&row);
         Ok((Saved::New(Box::new((row, parent_row))), Decision::Commit))
     })
     .await
@@ -591,6 +596,8 @@ pub(super) struct Switch {
     pub(super) change: Change,
     // The request's `If-Match`.
     pub(super) if_match: Option<String>,
+    // Where the committed version's tag goes (the answer's `ETag`).
+    pub(super) written: super::precondition::Written,
 }
 
 pub(super) type Switched = ((Saved, Vec<String>), Decision);
@@ -609,6 +616,7 @@ impl Switch {
             existed,
             change,
             if_match,
+            written: tag,
         } = self;
         let existing = tx.cdmi_get(&key)?;
         if !super::precondition::holds(if_match.as_deref(), existing.as_ref()) {
@@ -688,6 +696,7 @@ impl Switch {
         s.modified(&now);
         row.body = s.to_json();
         tx.cdmi_put(&row)?;
+        tag.set(&row);
         let outcome = if created {
             Saved::New(Box::new((row, parent_row)))
         } else {
@@ -753,6 +762,7 @@ pub(super) async fn commit_object(
         existed,
         change,
         if_match: super::precondition::expected(),
+        written: super::precondition::written(),
     };
     commit(cdmi, switch, new_blobs).await
 }
@@ -781,6 +791,7 @@ pub(super) async fn commit_pieces(
         existed: true,
         change,
         if_match: super::precondition::expected(),
+        written: super::precondition::written(),
     };
     commit(cdmi, switch, new_blobs).await
 }
