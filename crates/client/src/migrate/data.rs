@@ -374,25 +374,7 @@ async fn in_pieces(
         acknowledged(start).map_err(DataError::Io)?;
     }
     let (tx, rx) = mpsc::channel::<Result<bytes::Bytes, ClientError>>(2);
-    let reader = {
-        tokio::spawn(async move {
-            let mut hasher = hasher;
-            let mut at = start;
-            while at < size {
-                let end = (at + PIECE).min(size);
-                let piece = origin.piece(at, end).await;
-                if let Ok(p) = &piece {
-                    hasher.update(p);
-                }
-                let failed = piece.is_err();
-                if tx.send(piece).await.is_err() || failed {
-                    return None;
-                }
-                at = end;
-            }
-            Some(hex(&hasher.finalize()))
-        })
-    };
+    let reader = tokio::spawn(produce(origin, start..size, hasher, tx));
     match write_pieces(b, target, size, start, rx, acknowledged).await {
         Ok(true) => Ok(Pieces::Done {
             sha256: finished(reader.await)?,
@@ -598,29 +580,35 @@ async fn stream(
     target: &str,
 ) -> Result<String, DataError> {
     let (tx, rx) = mpsc::channel::<Result<bytes::Bytes, ClientError>>(2);
-    let reader = {
-        let a = a.clone();
-        let source = source.to_owned();
-        tokio::spawn(async move {
-            let mut hasher = Sha256::new();
-            let mut at = 0;
-            while at < size {
-                let end = (at + PIECE).min(size);
-                let piece = get_piece(&a, &source, at, end).await;
-                if let Ok(p) = &piece {
-                    hasher.update(p);
-                }
-                let failed = piece.is_err();
-                if tx.send(piece).await.is_err() || failed {
-                    return None;
-                }
-                at = end;
-            }
-            Some(hex(&hasher.finalize()))
-        })
-    };
+    let origin = Origin::Remote(Box::new(a.clone()), source.to_owned());
+    let reader = tokio::spawn(produce(origin, 0..size, Sha256::new(), tx));
     push(b, target, size, rx).await?;
     finished(reader.await)
+}
+
+// The producer of a copy: `range` of the origin's value sent in pieces, each added to
+// `hasher` (which holds the bytes before the range, for a resumed copy); the digest of the
+// whole value once every piece is sent, `None` when a read failed or the writer stopped.
+async fn produce(
+    origin: Origin,
+    range: std::ops::Range<u64>,
+    mut hasher: Sha256,
+    tx: mpsc::Sender<Result<bytes::Bytes, ClientError>>,
+) -> Option<String> {
+    let mut at = range.start;
+    while at < range.end {
+        let end = (at + PIECE).min(range.end);
+        let piece = origin.piece(at, end).await;
+        if let Ok(p) = &piece {
+            hasher.update(p);
+        }
+        let failed = piece.is_err();
+        if tx.send(piece).await.is_err() || failed {
+            return None;
+        }
+        at = end;
+    }
+    Some(hex(&hasher.finalize()))
 }
 
 // The digest a producer task returns once it sent every piece.

@@ -42,3 +42,33 @@ pub(crate) fn reference_dir() -> Option<PathBuf> {
 pub(crate) fn reference_samples() -> Option<Vec<PathBuf>> {
     Some(tern_testkit::files(&reference_dir()?, &[".ovf"], 20))
 }
+
+/// Every sample of the repository and of the reference corpus, as read, with a UTF-8 byte
+/// order mark and in UTF-16 (the encodings go through different decoders), and, with
+/// `crlf`, with CR LF line ends too (decoded text that is not its raw slice).
+pub(crate) fn encoded_samples(crlf: bool) -> Vec<(String, Vec<u8>)> {
+    let mut paths = own_samples();
+    paths.extend(reference_samples().unwrap_or_default());
+    let mut out = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let text = text.trim_start_matches('\u{feff}');
+            let mut bom = b"\xEF\xBB\xBF".to_vec();
+            bom.extend_from_slice(text.as_bytes());
+            out.push((format!("{name} (BOM)"), bom));
+            let utf16: Vec<u8> = std::iter::once(0xFEFF_u16)
+                .chain(text.encode_utf16())
+                .flat_map(u16::to_le_bytes)
+                .collect();
+            out.push((format!("{name} (UTF-16)"), utf16));
+            if crlf {
+                let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+                out.push((format!("{name} (CR LF)"), crlf.into_bytes()));
+            }
+        }
+        out.push((name, bytes));
+    }
+    out
+}

@@ -8,29 +8,8 @@ use std::sync::Arc;
 
 use tern_ovf::{Document, Envelope, ParseOptions, ValidateOptions, validate_bytes, validate_owned};
 
-// Every sample of the repository and of the reference corpus, with a UTF-8 byte order mark
-// and in UTF-16 too: the encodings go through different decoders.
 fn inputs() -> Vec<(String, Vec<u8>)> {
-    let mut paths = crate::own_samples();
-    paths.extend(crate::reference_samples().unwrap_or_default());
-    let mut out = Vec::new();
-    for path in paths {
-        let bytes = std::fs::read(&path).unwrap();
-        let name = path.display().to_string();
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            let text = text.trim_start_matches('\u{feff}');
-            let mut bom = b"\xEF\xBB\xBF".to_vec();
-            bom.extend_from_slice(text.as_bytes());
-            out.push((format!("{name} (BOM)"), bom));
-            let utf16: Vec<u8> = std::iter::once(0xFEFF_u16)
-                .chain(text.encode_utf16())
-                .flat_map(u16::to_le_bytes)
-                .collect();
-            out.push((format!("{name} (UTF-16)"), utf16));
-        }
-        out.push((name, bytes));
-    }
-    out
+    crate::encoded_samples(false)
 }
 
 #[test]

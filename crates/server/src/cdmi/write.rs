@@ -336,13 +336,7 @@ pub(super) async fn plain_object(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Re
         .into_data_stream()
         .map_err(|e| BlobError::Upload(e.to_string()))
         .boxed();
-    let change = Change {
-        mimetype: Some(mimetype),
-        encoding: Some(if utf8 { "utf-8" } else { "base64" }.to_owned()),
-        metadata: None,
-        selected: None,
-        base: None,
-    };
+    let change = Change::plain(mimetype, utf8);
     if let Some(range) = r.content_range.as_deref() {
         let (first, last) = content_range(range).ok_or_else(|| {
             error(
@@ -379,6 +373,20 @@ pub(super) struct Change {
     // For a partial write: the extents the new value was spliced from; the write fails with
     // 409 when another write replaced them meanwhile.
     pub(super) base: Option<Splice>,
+}
+
+impl Change {
+    // The change a plain-HTTP body makes: its media type, and the value's encoding as CDMI
+    // reports it (UTF-8 text, or base64 for anything else).
+    pub(super) fn plain(mimetype: String, utf8: bool) -> Change {
+        Change {
+            mimetype: Some(mimetype),
+            encoding: Some(if utf8 { "utf-8" } else { "base64" }.to_owned()),
+            metadata: None,
+            selected: None,
+            base: None,
+        }
+    }
 }
 
 // The value a partial write spliced its piece into, as extents.
@@ -475,13 +483,7 @@ pub(super) async fn post(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
                 .into_data_stream()
                 .map_err(|e| BlobError::Upload(e.to_string()))
                 .boxed();
-            let change = Change {
-                mimetype: Some(mimetype),
-                encoding: Some(if utf8 { "utf-8" } else { "base64" }.to_owned()),
-                metadata: None,
-                selected: None,
-                base: None,
-            };
+            let change = Change::plain(mimetype, utf8);
             match save_object(cdmi, &target, Some(stream), change, false, Some(id)).await? {
                 Saved::New(_) => empty(201),
                 other => return finish_container(cdmi, &target, other, false),
