@@ -49,6 +49,7 @@ pub mod edit;
 mod encoding;
 mod environment;
 mod error;
+mod hash;
 mod escape;
 pub mod info;
 pub mod model;

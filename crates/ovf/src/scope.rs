@@ -4,7 +4,7 @@
 //! (quick-xml's resolver searches its bindings linearly: quadratic on such an element).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use quick_xml::name::NamespaceError;

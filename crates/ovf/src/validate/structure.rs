@@ -402,8 +402,7 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
             );
         }
         // A set: a hostile system may hold many sections.
-        let mut seen: std::collections::HashSet<(String, String)> =
-            std::collections::HashSet::new();
+        let mut seen: crate::hash::HashSet<(String, String)> = crate::hash::HashSet::default();
         for &s in sections {
             let id = vocab::attr(s, "id").unwrap_or("").to_string();
             let types = vocab::child(s, "System")
