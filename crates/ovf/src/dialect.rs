@@ -97,9 +97,7 @@ impl DialectInfo {
         let namespace = root.name().namespace.as_deref().map(str::to_string);
         let version = root
             .attributes()
-            .find(|(name, _)| {
-                name.local == "version" && name.class() == NamespaceClass::Ovf
-            })
+            .find(|(name, _)| name.local == "version" && name.class() == NamespaceClass::Ovf)
             .map(|(_, value)| value.to_string());
         let mut quirks = Vec::new();
         if let Some(encoding) = source.declaration().and_then(declared_encoding) {

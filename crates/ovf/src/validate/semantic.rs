@@ -1,8 +1,8 @@
 //! Semantic rules over the typed view: uniqueness, references that must resolve, sizes,
 //! items, bounds, properties.
 
-use std::borrow::Cow;
 use crate::hash::{HashMap, HashSet};
+use std::borrow::Cow;
 
 use super::{Rule, Sink};
 use crate::model::{
