@@ -94,8 +94,12 @@ impl LineIndex {
     /// Indexes the line starts of `text` (and, when it is not ASCII, how many characters
     /// precede each block).
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        // A vectorised search: this runs over every text a position is asked of.
+        // A vectorised search: this runs over every text a position is asked of. The lines
+        // are counted first (a second vectorised pass, cheaper than growing the vector a
+        // dozen times on a small text).
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut starts = Vec::with_capacity(lines + 1);
+        starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let ascii = text.is_ascii();
         let mut chars = Vec::new();

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::document::Document;
 use crate::names;
+use crate::node::NamespaceClass;
 use crate::xml::{ReadElement, Source};
 
 /// The dialect of a descriptor, from the Envelope namespace and the content.
@@ -96,13 +97,7 @@ impl DialectInfo {
         let namespace = root.name().namespace.as_deref().map(str::to_string);
         let version = root
             .attributes()
-            .find(|(name, _)| {
-                name.local == "version"
-                    && name
-                        .namespace
-                        .as_deref()
-                        .is_some_and(names::is_ovf_namespace)
-            })
+            .find(|(name, _)| name.local == "version" && name.class() == NamespaceClass::Ovf)
             .map(|(_, value)| value.to_string());
         let mut quirks = Vec::new();
         if let Some(encoding) = source.declaration().and_then(declared_encoding) {
@@ -118,8 +113,8 @@ impl DialectInfo {
                 quirks.push(Quirk::EncodingDeclaration(encoding));
             }
         }
-        let is_envelope = root.name().local == "Envelope"
-            && namespace.as_deref().is_some_and(names::is_ovf_namespace);
+        let is_envelope =
+            root.name().local == "Envelope" && root.name().class() == NamespaceClass::Ovf;
         let mut dialect = if is_envelope {
             match namespace.as_deref() {
                 Some(names::OVF_09) => Dialect::Vmware09,
@@ -176,24 +171,34 @@ fn scan<'a>(
             quirks.push(q);
         }
     };
+    // The namespace's class, found when the name was read, spares comparing URIs as
+    // strings on every element and attribute.
+    let class = element.name().class();
     let ns = element.name().namespace.as_deref();
-    match ns {
-        None => add(Quirk::UnqualifiedElements),
-        Some(names::EPASD_VBOX | names::SASD_VBOX) => add(Quirk::XsdSuffixedNamespaces),
-        Some(names::OVF_2) if envelope_ns != names::OVF_2 => add(Quirk::Ovf2ElementsInOvf1),
+    match class {
+        NamespaceClass::Unqualified => add(Quirk::UnqualifiedElements),
+        NamespaceClass::Item if matches!(ns, Some(names::EPASD_VBOX | names::SASD_VBOX)) => {
+            add(Quirk::XsdSuffixedNamespaces);
+        }
+        NamespaceClass::Ovf if ns == Some(names::OVF_2) && envelope_ns != names::OVF_2 => {
+            add(Quirk::Ovf2ElementsInOvf1);
+        }
         _ => {}
     }
     let local = element.name().local.as_str();
     if !*virtualbox {
-        *virtualbox = ns == Some(names::VBOX)
+        let vbox = |class: NamespaceClass, ns: Option<&str>| {
+            class == NamespaceClass::Other && ns == Some(names::VBOX)
+        };
+        *virtualbox = vbox(class, ns)
             || element
                 .attributes()
-                .any(|(name, _)| name.namespace.as_deref() == Some(names::VBOX))
+                .any(|(name, _)| vbox(name.class(), name.namespace.as_deref()))
             || (local == "VirtualSystemType"
-                && ns == Some(names::VSSD)
+                && class == NamespaceClass::Vssd
                 && element.text().trim().starts_with("virtualbox-"));
     }
-    if local == "InstanceId" && ns.is_some_and(|n| n == names::RASD || n == names::VSSD) {
+    if local == "InstanceId" && matches!(class, NamespaceClass::Rasd | NamespaceClass::Vssd) {
         add(Quirk::InstanceIdCasing);
     }
     if (local == "Section" || local == "Content")
@@ -203,7 +208,9 @@ fn scan<'a>(
     }
     // Vendor sections carry their own vocabulary (vbox:Machine is full of unqualified
     // VirtualBox elements); only OVF-family content says something about the dialect.
-    if ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n)) {
+    if class == NamespaceClass::Other
+        && ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n))
+    {
         return;
     }
     for child in element.elements() {

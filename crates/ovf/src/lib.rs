@@ -50,6 +50,7 @@ mod encoding;
 mod environment;
 mod error;
 mod escape;
+mod hash;
 pub mod info;
 pub mod model;
 pub mod names;

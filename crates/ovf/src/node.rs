@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tern_diag::Span;
 
+use crate::names;
+
 /// A node of the document tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
@@ -35,7 +37,47 @@ pub enum Node {
 /// read as fields (`name.local`, through [`NameParts`]); the parts are shared, so that the
 /// thousands of elements a descriptor spells `rasd:InstanceID` hold one name between them.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Name(Arc<NameParts>);
+pub struct Name(Arc<Classified>);
+
+/// The parts of a name and the class of its namespace, found once when the name is made:
+/// the rules ask "is this an OVF element?" of every element, which is then an integer
+/// comparison instead of comparing URIs as strings.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Classified {
+    parts: NameParts,
+    class: NamespaceClass,
+}
+
+/// What a namespace URI is to the OVF vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum NamespaceClass {
+    /// No namespace.
+    Unqualified,
+    /// Any spelling of the OVF envelope namespace ([`names::is_ovf_namespace`]).
+    Ovf,
+    /// CIM ResourceAllocationSettingData ([`names::RASD`]).
+    Rasd,
+    /// CIM VirtualSystemSettingData ([`names::VSSD`]).
+    Vssd,
+    /// The other item namespaces: EPASD, SASD, with or without `.xsd`.
+    Item,
+    /// Anything else.
+    Other,
+}
+
+impl NamespaceClass {
+    /// The class of `namespace`.
+    pub(crate) fn of(namespace: Option<&str>) -> Self {
+        match namespace {
+            None => NamespaceClass::Unqualified,
+            Some(ns) if names::is_ovf_namespace(ns) => NamespaceClass::Ovf,
+            Some(names::RASD) => NamespaceClass::Rasd,
+            Some(names::VSSD) => NamespaceClass::Vssd,
+            Some(ns) if names::is_item_namespace(ns) => NamespaceClass::Item,
+            Some(_) => NamespaceClass::Other,
+        }
+    }
+}
 
 /// The parts of a [`Name`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -168,9 +210,32 @@ impl Name {
         })
     }
 
-    /// The parts, to change one (copied first if the name is shared).
-    pub(crate) fn parts_mut(&mut self) -> &mut NameParts {
-        Arc::make_mut(&mut self.0)
+    /// Binds the name to another namespace (the name copied first if it is shared).
+    pub(crate) fn set_namespace(&mut self, namespace: Option<Arc<str>>) {
+        let inner = Arc::make_mut(&mut self.0);
+        inner.class = NamespaceClass::of(namespace.as_deref());
+        inner.parts.namespace = namespace;
+    }
+
+    /// The class of the name's namespace.
+    pub(crate) fn class(&self) -> NamespaceClass {
+        self.0.class
+    }
+
+    /// In an OVF envelope namespace, or in none (oVirt's unqualified names).
+    pub(crate) fn is_ovf_or_unqualified(&self) -> bool {
+        matches!(
+            self.0.class,
+            NamespaceClass::Ovf | NamespaceClass::Unqualified
+        )
+    }
+
+    /// In a namespace of item fields: RASD, EPASD, SASD (with or without `.xsd`), VSSD.
+    pub(crate) fn is_field(&self) -> bool {
+        matches!(
+            self.0.class,
+            NamespaceClass::Rasd | NamespaceClass::Vssd | NamespaceClass::Item
+        )
     }
 
     /// The name as written (`prefix:local` or `local`).
@@ -189,14 +254,15 @@ impl Name {
 
 impl From<NameParts> for Name {
     fn from(parts: NameParts) -> Self {
-        Name(Arc::new(parts))
+        let class = NamespaceClass::of(parts.namespace.as_deref());
+        Name(Arc::new(Classified { parts, class }))
     }
 }
 
 impl std::ops::Deref for Name {
     type Target = NameParts;
     fn deref(&self) -> &NameParts {
-        &self.0
+        &self.0.parts
     }
 }
 

@@ -5,7 +5,6 @@
 //! three read alike, with the same errors at the same places.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use quick_xml::Reader;
@@ -18,6 +17,7 @@ use tern_diag::{LineIndex, Span};
 use crate::encoding::{Decoded, Encoding};
 use crate::error::{ParseError, ParseErrorKind, ParseFailure};
 use crate::escape;
+use crate::hash::HashSet;
 use crate::node::{Attribute, Element, Markup, Name, Node, Raw, SourceId, Tags, Text};
 use crate::scope::{Resolved, Scopes, same_text};
 

@@ -3,8 +3,8 @@
 //! element with 50 000 declarations and 50 000 prefixed attributes is read in linear time
 //! (quick-xml's resolver searches its bindings linearly: quadratic on such an element).
 
+use crate::hash::{HashMap, HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use quick_xml::name::NamespaceError;

@@ -3,7 +3,7 @@
 //! Generic over [`ReadElement`]: every tree is read by the same rules.
 
 use crate::names;
-use crate::node::Name;
+use crate::node::{Name, NamespaceClass};
 use crate::xml::ReadElement;
 
 /// True when `e` is an element of the OVF vocabulary: in any OVF envelope namespace, or
@@ -13,9 +13,7 @@ pub(crate) fn is_ovf<'a>(e: impl ReadElement<'a>) -> bool {
 }
 
 fn is_ovf_name(name: &Name) -> bool {
-    name.namespace
-        .as_deref()
-        .is_none_or(names::is_ovf_namespace)
+    name.is_ovf_or_unqualified()
 }
 
 /// True when `e` is the OVF element `local`.
@@ -31,9 +29,9 @@ pub(crate) fn attr<'a>(e: impl ReadElement<'a>, local: &str) -> Option<&'a str> 
         if name.local != local {
             continue;
         }
-        match name.namespace.as_deref() {
-            Some(ns) if names::is_ovf_namespace(ns) => return Some(value),
-            None if unqualified.is_none() => unqualified = Some(value),
+        match name.class() {
+            NamespaceClass::Ovf => return Some(value),
+            NamespaceClass::Unqualified if unqualified.is_none() => unqualified = Some(value),
             _ => {}
         }
     }
@@ -93,9 +91,7 @@ pub(crate) fn is_item_field<'a>(e: impl ReadElement<'a>) -> bool {
 }
 
 pub(crate) fn is_field_name(name: &Name) -> bool {
-    name.namespace
-        .as_deref()
-        .is_some_and(|n| names::is_item_namespace(n) || n == names::VSSD)
+    name.is_field()
 }
 
 /// The text of the RASD/EPASD/SASD/VSSD child `local` of an item (or System); `InstanceID`

@@ -227,7 +227,7 @@ fn retarget_namespace(doc: &mut Document, old: &str, new: &str) {
     fn walk(e: &mut Element, old: &str, new: &str) -> bool {
         let mut changed = false;
         if e.name.namespace.as_deref() == Some(old) {
-            e.name.parts_mut().namespace = Some(new.into());
+            e.name.set_namespace(Some(new.into()));
         }
         for a in &mut e.attributes {
             if a.is_namespace_declaration() && a.value == old {
@@ -235,7 +235,7 @@ fn retarget_namespace(doc: &mut Document, old: &str, new: &str) {
                 e.start_dirty = true;
                 changed = true;
             } else if a.name.namespace.as_deref() == Some(old) {
-                a.name.parts_mut().namespace = Some(new.into());
+                a.name.set_namespace(Some(new.into()));
             }
         }
         for child in e

@@ -17,7 +17,7 @@
 //!   selection and combine the same way, and are attached to the combined Item as its
 //!   `min`/`max`; a marker without a normal Item is unused.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use tern_diag::Position;
 
@@ -356,7 +356,7 @@ fn superseded<'a>(
         // Nothing comes later: the common case, without a map.
         return (Vec::new(), Vec::new());
     }
-    let mut latest: HashMap<&'a str, (usize, &'a Item)> = HashMap::new();
+    let mut latest: HashMap<&'a str, (usize, &'a Item)> = HashMap::default();
     let mut blocks = Vec::new();
     let mut replaced = Vec::new();
     let last = sources.len().saturating_sub(1);

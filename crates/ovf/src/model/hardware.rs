@@ -356,7 +356,7 @@ impl Item {
 /// that a hostile Item with many children costs linear time.
 struct ChildNames {
     list: Vec<Sym>,
-    set: std::collections::HashSet<Sym>,
+    set: crate::hash::HashSet<Sym>,
 }
 
 impl ChildNames {
@@ -365,7 +365,7 @@ impl ChildNames {
     fn with_capacity(children: usize) -> Self {
         ChildNames {
             list: Vec::with_capacity(children),
-            set: std::collections::HashSet::new(),
+            set: crate::hash::HashSet::default(),
         }
     }
 

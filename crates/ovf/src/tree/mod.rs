@@ -285,7 +285,14 @@ impl<'a> El<'a> {
         // start); `<a/>` has none.
         let content_end = if record.a < record.end {
             let tag = self.tree.slice(record.a, record.end);
-            record.a + tag.rfind('<').map_or(0, small)
+            // A plain backward loop: the end tag is a few bytes long, shorter than what
+            // `rfind`'s search sets up.
+            record.a
+                + tag
+                    .as_bytes()
+                    .iter()
+                    .rposition(|&b| b == b'<')
+                    .map_or(0, small)
         } else {
             record.a
         };

@@ -1,8 +1,8 @@
 //! Semantic rules over the typed view: uniqueness, references that must resolve, sizes,
 //! items, bounds, properties.
 
+use crate::hash::{HashMap, HashSet};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 use super::{Rule, Sink};
 use crate::model::{
@@ -16,7 +16,7 @@ pub(super) fn check(env: &Envelope, sink: &mut Sink) {
     cx.networks_and_options(sink);
     cx.strings(sink);
     if let Some(content) = &env.content {
-        let mut ids = HashSet::new();
+        let mut ids = HashSet::default();
         cx.content(content, &mut ids, sink);
     }
 }
@@ -47,8 +47,8 @@ struct Semantic<'a> {
 
 impl<'a> Semantic<'a> {
     fn new(env: &'a Envelope) -> Self {
-        let mut property_keys = HashSet::new();
-        let mut content_ids = HashSet::new();
+        let mut property_keys = HashSet::default();
+        let mut content_ids = HashSet::default();
         if let Some(content) = &env.content {
             collect(content, &mut property_keys, &mut content_ids);
         }
@@ -77,8 +77,8 @@ impl<'a> Semantic<'a> {
     }
 
     fn files(&self, sink: &mut Sink) {
-        let mut ids = HashSet::new();
-        let mut hrefs = HashSet::new();
+        let mut ids = HashSet::default();
+        let mut hrefs = HashSet::default();
         for f in &self.env.files {
             match f.id.as_deref() {
                 Some(id) if !ids.insert(id) => sink.error(
@@ -140,8 +140,8 @@ impl<'a> Semantic<'a> {
     }
 
     fn disks(&self, sink: &mut Sink) {
-        let mut ids = HashSet::new();
-        let mut images: HashMap<&str, &str> = HashMap::new();
+        let mut ids = HashSet::default();
+        let mut images: HashMap<&str, &str> = HashMap::default();
         for d in &self.env.disks {
             let name = d.disk_id.as_deref().unwrap_or("?");
             match d.disk_id.as_deref() {
@@ -270,7 +270,7 @@ impl<'a> Semantic<'a> {
     }
 
     fn networks_and_options(&self, sink: &mut Sink) {
-        let mut names = HashSet::new();
+        let mut names = HashSet::default();
         for n in &self.env.networks {
             if let Some(name) = n.name.as_deref()
                 && !names.insert(name)
@@ -282,7 +282,7 @@ impl<'a> Semantic<'a> {
                 );
             }
         }
-        let mut ids = HashSet::new();
+        let mut ids = HashSet::default();
         let mut defaults = 0;
         for c in &self.env.deployment_options {
             if let Some(id) = c.id.as_deref()
@@ -339,7 +339,7 @@ impl<'a> Semantic<'a> {
                 ),
             );
         }
-        let mut classes = HashSet::new();
+        let mut classes = HashSet::default();
         for ps in &sections.product {
             let key = (
                 ps.class.clone().unwrap_or_default(),
@@ -384,7 +384,7 @@ impl<'a> Semantic<'a> {
     }
 
     fn product(&self, ps: &ProductSection, sink: &mut Sink) {
-        let mut keys = HashSet::new();
+        let mut keys = HashSet::default();
         for p in ps.properties() {
             let Some(key) = p.key.as_deref() else {
                 sink.error(
@@ -444,7 +444,7 @@ impl<'a> Semantic<'a> {
         // the address clashes of each option.
         let mut with_units: Vec<Option<bool>> = vec![None; hw.items.len()];
         let mut clashes = Vec::new();
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for option in self.options_to_check(hw, sink) {
             let r = hw.resolve(option);
             for x in &r.items {
@@ -711,7 +711,7 @@ fn check_addresses(
     reported: &mut HashSet<tern_diag::Position>,
     clashes: &mut Vec<(tern_diag::Position, String)>,
 ) {
-    let mut seen: HashMap<(&str, &str), &Item> = HashMap::new();
+    let mut seen: HashMap<(&str, &str), &Item> = HashMap::default();
     for item in items.iter().copied() {
         let (Some(parent), Some(address)) = (item.parent(), item.address_on_parent()) else {
             continue;

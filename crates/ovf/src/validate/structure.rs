@@ -5,7 +5,7 @@ use super::{Rule, Sink};
 use crate::dialect::{Dialect, Quirk};
 use crate::model::Envelope;
 use crate::names;
-use crate::node::Name;
+use crate::node::{Name, NamespaceClass};
 use crate::vocab;
 use crate::xml::{ReadElement, Source};
 
@@ -402,8 +402,7 @@ impl<'a, E: ReadElement<'a>> Walk<'_, E> {
             );
         }
         // A set: a hostile system may hold many sections.
-        let mut seen: std::collections::HashSet<(String, String)> =
-            std::collections::HashSet::new();
+        let mut seen: crate::hash::HashSet<(String, String)> = crate::hash::HashSet::default();
         for &s in sections {
             let id = vocab::attr(s, "id").unwrap_or("").to_string();
             let types = vocab::child(s, "System")
@@ -664,17 +663,21 @@ fn understood_extension(name: &Name) -> bool {
 /// `create_ovf.ml`): unqualified sections and children, and RASD-namespace fields CIM
 /// does not define.
 fn ovirt_vocabulary(name: &Name) -> bool {
-    name.namespace
-        .as_deref()
-        .is_none_or(|n| n == names::RASD || names::is_ovf_namespace(n) || n == names::VSSD)
+    matches!(
+        name.class(),
+        NamespaceClass::Unqualified
+            | NamespaceClass::Ovf
+            | NamespaceClass::Rasd
+            | NamespaceClass::Vssd
+    )
 }
 
 /// What OVF 0.9 defined and 1.x renamed or dropped: ProductSection's `Full-version`
 /// (1.x `FullVersion`) and the CIM 2.17 RASD field `BusNumber`.
 fn vmware09_vocabulary(name: &Name) -> bool {
-    match name.namespace.as_deref() {
-        Some(names::RASD) => name.local == "BusNumber",
-        ns => ns.is_none_or(names::is_ovf_namespace) && name.local == "Full-version",
+    match name.class() {
+        NamespaceClass::Rasd => name.local == "BusNumber",
+        _ => name.is_ovf_or_unqualified() && name.local == "Full-version",
     }
 }
 
