@@ -411,6 +411,17 @@ struct TopLevel {
 impl<'a> Builder<'a> {
     fn build<S: Sink>(&self, sink: &mut S) -> Result<Scopes<'a>, ParseError> {
         sink.begin(self.text);
+        // The decoder took the byte order mark; a U+FEFF after it is a character outside
+        // the root element. quick-xml would skip it as a mark and count its offsets from
+        // after it, so that every span would point three bytes early.
+        if self.text.starts_with('\u{feff}') {
+            return Err(self.err(
+                Span::new(0, '\u{feff}'.len_utf8()),
+                ParseErrorKind::Syntax(
+                    "text outside the root element (a second byte order mark, U+FEFF)".into(),
+                ),
+            ));
+        }
         let mut reader = Reader::from_str(self.text);
         let config = reader.config_mut();
         config.trim_text(false);
@@ -440,6 +451,14 @@ impl<'a> Builder<'a> {
                 }
             };
             let span = Span::new(start, pos(reader.buffer_position()));
+            // Every span is sliced from the text: one that does not fall on characters is
+            // refused rather than trusted (it would be a reader bug, not the input's).
+            if !(self.text.is_char_boundary(span.start) && self.text.is_char_boundary(span.end)) {
+                return Err(self.err(
+                    Span::new(span.start, span.start),
+                    ParseErrorKind::Syntax("unreadable text: an offset inside a character".into()),
+                ));
+            }
             let empty = matches!(event, Event::Empty(_));
             match &event {
                 Event::Text(_) => {

@@ -104,3 +104,27 @@ fn other_encodings_are_refused_by_name_never_as_raw_bytes() {
     let report = validate_bytes(&broken, &ValidateOptions::default());
     assert_eq!(report.error_rules(), ["OVF-XML"]);
 }
+
+// A U+FEFF after the byte order mark is a character outside the root element. quick-xml
+// skips a leading U+FEFF as a mark and counted its offsets from after it, so a text span
+// ended inside a character and the reader panicked slicing it (found by fuzzing the
+// Tree/Document parity): now refused as malformed, by both trees alike.
+#[test]
+fn a_second_byte_order_mark_is_text_outside_the_root() {
+    let utf8 = b"\xEF\xBB\xBF\xEF\xBB\xBF<Envelope/>".to_vec();
+    let utf16: Vec<u8> = [0xFEFF_u16, 0xFEFF, 0x20FF, 0xFFFF, 0xFFFF, 0x01FF]
+        .iter()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    for bytes in [utf8, utf16] {
+        let doc = tern_ovf::Document::parse(&bytes).unwrap_err();
+        let tree = tern_ovf::Tree::parse(&bytes, &tern_ovf::ParseOptions::default()).unwrap_err();
+        assert_eq!(doc, tree);
+        assert!(
+            doc.to_string().contains("outside the root element"),
+            "{doc}"
+        );
+        let report = tern_ovf::validate_owned(bytes, &tern_ovf::ValidateOptions::default());
+        assert_eq!(report.error_rules(), ["OVF-XML"]);
+    }
+}
