@@ -11,7 +11,7 @@ use tern_diag::Position;
 use crate::document::Document;
 use crate::encoding::Encoding;
 use crate::node::{Element, Name, Node};
-use crate::tree::{El, Tree};
+use crate::tree::{El, NodeRef, Tree};
 
 /// A read-only handle on an element: what the readers need, nothing more. Cheap to copy
 /// (a reference or an index); everything it hands out borrows the tree for `'a`.
@@ -138,6 +138,15 @@ impl<'e> Source<El<'e>> for Tree {
 
     fn text(&self) -> &str {
         self.source()
+    }
+
+    // Where the reader found it, as the `Document` does: a declaration after leading
+    // whitespace is still the one the reader read.
+    fn declaration(&self) -> Option<&str> {
+        self.nodes().find_map(|n| match n {
+            NodeRef::Declaration(d) => Some(d),
+            _ => None,
+        })
     }
 }
 

@@ -362,3 +362,19 @@ proptest::proptest! {
         agree(&data);
     }
 }
+
+// A declaration after leading whitespace (not well-formed XML, but read by both trees) is
+// the document's declaration for both: the encoding it names is reported alike (found by
+// fuzzing the parity of the two trees).
+#[test]
+fn a_declaration_after_whitespace_is_read_alike() {
+    let bytes = b"\t<?xml version=\"1.0\" encoding=\"UQF-8\"?>\n<Envelope xmlns=\"http://schemas.dmtf.org/ovf/envelope/1\"/>";
+    let doc = Document::parse(bytes).unwrap();
+    let tree = Tree::parse(bytes, &ParseOptions::default()).unwrap();
+    same_view("leading whitespace", &doc, &tree);
+    let quirks = Envelope::read_tree(&tree).dialect.quirks;
+    assert!(
+        !quirks.is_empty(),
+        "the declared encoding is reported: {quirks:?}"
+    );
+}
