@@ -411,17 +411,7 @@ struct TopLevel {
 impl<'a> Builder<'a> {
     fn build<S: Sink>(&self, sink: &mut S) -> Result<Scopes<'a>, ParseError> {
         sink.begin(self.text);
-        // The decoder took the byte order mark; a U+FEFF after it is a character outside
-        // the root element. quick-xml would skip it as a mark and count its offsets from
-        // after it, so that every span would point three bytes early.
-        if self.text.starts_with('\u{feff}') {
-            return Err(self.err(
-                Span::new(0, '\u{feff}'.len_utf8()),
-                ParseErrorKind::Syntax(
-                    "text outside the root element (a second byte order mark, U+FEFF)".into(),
-                ),
-            ));
-        }
+        self.refuse_second_mark()?;
         let mut reader = Reader::from_str(self.text);
         let config = reader.config_mut();
         config.trim_text(false);
@@ -451,14 +441,7 @@ impl<'a> Builder<'a> {
                 }
             };
             let span = Span::new(start, pos(reader.buffer_position()));
-            // Every span is sliced from the text: one that does not fall on characters is
-            // refused rather than trusted (it would be a reader bug, not the input's).
-            if !(self.text.is_char_boundary(span.start) && self.text.is_char_boundary(span.end)) {
-                return Err(self.err(
-                    Span::new(span.start, span.start),
-                    ParseErrorKind::Syntax("unreadable text: an offset inside a character".into()),
-                ));
-            }
+            self.check_span(span)?;
             let empty = matches!(event, Event::Empty(_));
             match &event {
                 Event::Text(_) => {
@@ -603,6 +586,33 @@ impl<'a> Builder<'a> {
             }
             _ => *run = Some((span, value.map(str::to_string))),
         }
+    }
+
+    // The decoder took the byte order mark; a U+FEFF after it is a character outside the
+    // root element. quick-xml would skip it as a mark and count its offsets from after it,
+    // so that every span would point three bytes early.
+    fn refuse_second_mark(&self) -> Result<(), ParseError> {
+        if self.text.starts_with('\u{feff}') {
+            return Err(self.err(
+                Span::new(0, '\u{feff}'.len_utf8()),
+                ParseErrorKind::Syntax(
+                    "text outside the root element (a second byte order mark, U+FEFF)".into(),
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    // Every span is sliced from the text: one that does not fall on characters is refused
+    // rather than trusted (it would be a reader bug, not the input's).
+    fn check_span(&self, span: Span) -> Result<(), ParseError> {
+        if self.text.is_char_boundary(span.start) && self.text.is_char_boundary(span.end) {
+            return Ok(());
+        }
+        Err(self.err(
+            Span::new(span.start, span.start),
+            ParseErrorKind::Syntax("unreadable text: an offset inside a character".into()),
+        ))
     }
 
     fn check_depth(&self, depth: usize, span: Span) -> Result<(), ParseError> {
