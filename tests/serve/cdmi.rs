@@ -215,6 +215,28 @@ fn blobs_no_row_names_are_collected_at_start() {
 // An upload cut by SIGKILL leaves neither an object nor its staging file after the restart.
 #[test]
 fn an_upload_cut_by_a_crash_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::start(dir.path(), &[]);
+    let http = client();
+    let base = served.base.clone();
+    assert_eq!(
+        http.put(format!("{base}/c/")).send().unwrap().status(),
+        StatusCode::CREATED
+    );
+    let served = killed_mid_upload(served, dir.path(), format!("{base}/c/big"), None);
+    let r = http.get(format!("{}/c/big", served.base)).send().unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+// A PUT of SIZE bytes (a partial write with `range`) sent slowly to `url`, the server
+// killed by SIGKILL once the upload's staging file exists, then started again on the same
+// data: returns the new server, after checking that the staging file is gone.
+fn killed_mid_upload(
+    mut served: Served,
+    data: &std::path::Path,
+    url: String,
+    range: Option<String>,
+) -> Served {
     struct Slow(Pattern);
     impl Read for Slow {
         fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -225,24 +247,17 @@ fn an_upload_cut_by_a_crash_leaves_nothing() {
             self.0.read(&mut buf[..n])
         }
     }
-    let dir = tempfile::tempdir().unwrap();
-    let mut served = Served::start(dir.path(), &[]);
-    let http = client();
-    let base = served.base.clone();
-    assert_eq!(
-        http.put(format!("{base}/c/")).send().unwrap().status(),
-        StatusCode::CREATED
-    );
-    let blobs = dir.path().join("blobs");
-    let url = format!("{base}/c/big");
     let upload = std::thread::spawn(move || {
         let body = reqwest::blocking::Body::sized(Slow(Pattern { at: 0, end: SIZE }), SIZE);
-        let _ = reqwest::blocking::Client::new()
+        let mut request = reqwest::blocking::Client::new()
             .put(url)
-            .header("Content-Type", "application/octet-stream")
-            .body(body)
-            .send();
+            .header("Content-Type", "application/octet-stream");
+        if let Some(range) = range {
+            request = request.header("Content-Range", range);
+        }
+        let _ = request.body(body).send();
     });
+    let blobs = data.join("blobs");
     let staging = || {
         std::fs::read_dir(&blobs)
             .unwrap()
@@ -259,28 +274,17 @@ fn an_upload_cut_by_a_crash_leaves_nothing() {
     served.child.kill().unwrap();
     served.child.wait().unwrap();
     upload.join().unwrap();
-    let served = Served::start(dir.path(), &[]);
+    let served = Served::start(data, &[]);
     assert!(!staging(), "the staging file is removed at start");
-    let r = http.get(format!("{}/c/big", served.base)).send().unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    served
 }
 
 // A partial write cut by SIGKILL: the value keeps the pieces committed before it, and the
 // piece's blob, never named by the object, is gone after the restart (staging) or for gc.
 #[test]
 fn a_partial_write_cut_by_a_crash_keeps_the_value_it_had() {
-    struct Slow(Pattern);
-    impl Read for Slow {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            if self.0.at >= 8 << 20 {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            let n = buf.len().min(64 * 1024);
-            self.0.read(&mut buf[..n])
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
-    let mut served = Served::start(dir.path(), &[]);
+    let served = Served::start(dir.path(), &[]);
     let http = client();
     let base = served.base.clone();
     let put = |range: Option<&str>, body: Vec<u8>| {
@@ -297,35 +301,9 @@ fn a_partial_write_cut_by_a_crash_keeps_the_value_it_had() {
         put(Some("bytes 4-7/*"), b"tail".to_vec()),
         StatusCode::NO_CONTENT
     );
+    let range = format!("bytes 8-{}/*", SIZE + 7);
+    let served = killed_mid_upload(served, dir.path(), format!("{base}/v"), Some(range));
     let blobs = dir.path().join("blobs");
-    let url = format!("{base}/v");
-    let upload = std::thread::spawn(move || {
-        let body = reqwest::blocking::Body::sized(Slow(Pattern { at: 0, end: SIZE }), SIZE);
-        let _ = reqwest::blocking::Client::new()
-            .put(url)
-            .header("Content-Type", "application/octet-stream")
-            .header("Content-Range", format!("bytes 8-{}/*", SIZE + 7))
-            .body(body)
-            .send();
-    });
-    let staging = || {
-        std::fs::read_dir(&blobs)
-            .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().contains('#'))
-    };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !staging() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the upload never started"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    served.child.kill().unwrap();
-    served.child.wait().unwrap();
-    upload.join().unwrap();
-    let served = Served::start(dir.path(), &[]);
-    assert!(!staging(), "the staging file is removed at start");
     let r = http.get(format!("{}/v", served.base)).send().unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.text().unwrap(), "headtail");
