@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod cdmi;
+mod deployment;
 pub mod extensions;
 mod ids;
 pub mod occi2ovf;
@@ -23,6 +24,7 @@ mod render;
 mod row;
 mod value;
 
+pub use deployment::{MAX_DEPLOYMENT_NAME, deployment_name};
 pub use row::{CdmiField, Conversion, Direction, MappingRow, OcciField, OvfSource};
 
 use serde::Deserialize;

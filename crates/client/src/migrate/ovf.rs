@@ -86,29 +86,7 @@ pub async fn deployments(a: &Client) -> Result<Vec<String>, ClientError> {
 /// The deployment name an import of `doc` takes when none is given (what a tern server
 /// does): the top VirtualSystem(Collection) id lower-cased, other characters `-`.
 pub fn implied_name(doc: &tern_ovf::Document) -> String {
-    let envelope = tern_ovf::model::Envelope::read(doc);
-    let id = envelope
-        .content
-        .as_ref()
-        .and_then(|c| c.id())
-        .unwrap_or_default();
-    let mut name: String = id
-        .chars()
-        .map(|c| {
-            let c = c.to_ascii_lowercase();
-            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    name = name.trim_start_matches(['-', '_']).to_owned();
-    name.truncate(64);
-    if name.is_empty() {
-        name = "deployment".into();
-    }
-    name
+    tern_mapping::deployment_name(&tern_ovf::model::Envelope::read(doc))
 }
 
 /// A file name that names a data object directly in a deployment's container: the href's

@@ -38,7 +38,7 @@ pub(crate) const COLLECTION: &str = "/deployments/";
 const ENVELOPES: &str = "/.tern/ovf/";
 const ENVELOPE_TYPE: &str = "application/x-tern-ovf-envelope";
 /// The longest deployment name.
-const MAX_NAME: usize = 64;
+const MAX_NAME: usize = tern_mapping::MAX_DEPLOYMENT_NAME;
 
 /// One deployment, by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,29 +73,9 @@ impl Deployment {
     /// The deployment named after a descriptor's top VirtualSystem(Collection) id, lower-cased,
     /// every other character `-` (`deployment` when it has none).
     pub(crate) fn from_envelope(doc: &tern_ovf::Document) -> Deployment {
-        let envelope = tern_ovf::Envelope::read(doc);
-        let id = envelope
-            .content
-            .as_ref()
-            .and_then(|c| c.id())
-            .unwrap_or_default();
-        let mut name: String = id
-            .chars()
-            .map(|c| {
-                let c = c.to_ascii_lowercase();
-                if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        name = name.trim_start_matches(['-', '_']).to_owned();
-        name.truncate(MAX_NAME);
-        if name.is_empty() {
-            name = "deployment".into();
+        Deployment {
+            name: tern_mapping::deployment_name(&tern_ovf::Envelope::read(doc)),
         }
-        Deployment { name }
     }
 
     /// The deployment whose collection is `path` (`/deployments/<name>/`).
