@@ -42,24 +42,9 @@ pub(crate) trait Source<E> {
     /// The encoding the bytes were read in.
     fn encoding(&self) -> Encoding;
 
-    /// The decoded text of the document.
-    fn text(&self) -> &str;
-
-    /// The content of the XML declaration (`xml version="1.0" encoding="UTF-8"`), if any.
-    fn declaration(&self) -> Option<&str> {
-        declaration_in(self.text())
-    }
-}
-
-/// The content of the XML declaration at the start of `text` (between `<?` and `?>`): XML
-/// 1.0 §2.8 puts it first, before anything, whitespace included.
-pub(crate) fn declaration_in(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("<?")?;
-    let body = &rest[..rest.find("?>")?];
-    let after = body.strip_prefix("xml")?;
-    after
-        .starts_with(|c: char| c.is_ascii_whitespace())
-        .then_some(body)
+    /// The content of the XML declaration (`xml version="1.0" encoding="UTF-8"`), if any,
+    /// where the reader found it (each tree keeps it as a node).
+    fn declaration(&self) -> Option<&str>;
 }
 
 impl<'a> ReadElement<'a> for &'a Element {
@@ -91,10 +76,6 @@ impl<'e> Source<&'e Element> for Document {
 
     fn encoding(&self) -> Encoding {
         Document::encoding(self)
-    }
-
-    fn text(&self) -> &str {
-        self.source()
     }
 
     fn declaration(&self) -> Option<&str> {
@@ -134,10 +115,6 @@ impl<'e> Source<El<'e>> for Tree {
 
     fn encoding(&self) -> Encoding {
         Tree::encoding(self)
-    }
-
-    fn text(&self) -> &str {
-        self.source()
     }
 
     // Where the reader found it, as the `Document` does: a declaration after leading
@@ -247,8 +224,8 @@ mod tests {
             self.doc.encoding()
         }
 
-        fn text(&self) -> &str {
-            self.doc.source()
+        fn declaration(&self) -> Option<&str> {
+            Source::declaration(self.doc)
         }
     }
 
@@ -289,24 +266,6 @@ mod tests {
                     file.display()
                 );
             }
-        }
-    }
-
-    #[test]
-    fn the_declaration_is_read_from_the_text_as_from_the_tree() {
-        for xml in [
-            "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<a/>",
-            "<?xml version='1.0'?><a/>",
-            "<a/>",
-            "<?xml-stylesheet href='x'?><a/>",
-            "\n<a/>",
-        ] {
-            let doc = Document::parse(xml.as_bytes()).unwrap();
-            assert_eq!(
-                declaration_in(doc.source()),
-                Source::declaration(&doc),
-                "{xml}"
-            );
         }
     }
 }
