@@ -72,3 +72,18 @@ pub(crate) fn encoded_samples(crlf: bool) -> Vec<(String, Vec<u8>)> {
     }
     out
 }
+
+/// Malformed documents every reader refuses: unbalanced, repeated attributes, unquoted
+/// values, bare `&`, an unclosed comment, no root or two.
+pub(crate) const MALFORMED: &[&str] = &[
+    "",
+    "<a>",
+    "<a></b>",
+    "</a>",
+    "<a/><b/>",
+    "text",
+    "<a>&</a>",
+    "<a b='1' b='2'/>",
+    "<a b=1/>",
+    "<a><!-- x</a>",
+];
