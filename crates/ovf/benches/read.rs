@@ -9,7 +9,8 @@
 //! rounds, then MB/s of this thread's processor time (`/proc/thread-self/schedstat`, which
 //! other processes on a shared machine do not inflate) for the parse, for parse + view +
 //! validation and for the `Tree` parse (last, so that readers of the first columns keep
-//! working), without xmllint (`bench/ovf-lxml.sh` prints them beside lxml's).
+//! working), without xmllint (`bench/ovf-lxml.sh` prints them beside lxml's). `--tsv --only cli`
+//! (or `--only tree`) prints only that column, for profiling.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -21,11 +22,13 @@ fn main() {
     let mut paths = Vec::new();
     let mut rounds = None;
     let mut tsv = false;
+    let mut only = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()),
             "--tsv" => tsv = true,
+            "--only" => only = args.next(),
             "--bench" => {}
             other => paths.push(PathBuf::from(other)),
         }
@@ -43,7 +46,7 @@ fn main() {
     }
     if tsv {
         for path in &paths {
-            cpu_row(path, rounds);
+            cpu_row(path, rounds, only.as_deref());
         }
         return;
     }
@@ -142,7 +145,7 @@ fn row(path: &Path, rounds: Option<u32>, xmllint: bool) {
 }
 
 // One `--tsv` row: processor-time rates of the parse and of parse + view + validation.
-fn cpu_row(path: &Path, rounds: Option<u32>) {
+fn cpu_row(path: &Path, rounds: Option<u32>, only: Option<&str>) {
     let mut files = Vec::new();
     collect(path, &mut files);
     // Each tool leaves out the files it cannot parse (tern the DTD sample, lxml the file
@@ -160,6 +163,32 @@ fn cpu_row(path: &Path, rounds: Option<u32>) {
         .filter(|r| *r > 0)
         .unwrap_or_else(|| u32::try_from((64 << 20) / bytes).unwrap_or(1).max(3));
     let mb = f64::from(rounds) * f64::from(u32::try_from(bytes).unwrap_or(u32::MAX)) / 1e6;
+    let options = ValidateOptions::default();
+    // What `tern ovf validate` runs: the compact tree, its typed view and every rule.
+    let tree_full = || {
+        cpu_secs(|| {
+            for _ in 0..rounds {
+                for input in &inputs {
+                    std::hint::black_box(validate_bytes(input, &options));
+                }
+            }
+        })
+    };
+    if let Some(only) = only {
+        let secs = if only == "tree" {
+            cpu_secs(|| {
+                time_tree(&inputs, rounds);
+            })
+        } else {
+            tree_full()
+        };
+        println!(
+            "{}\t{bytes}\t{rounds}\t{:.1}",
+            name_of(path, files.len()),
+            mb / secs
+        );
+        return;
+    }
     let parse = cpu_secs(|| {
         for _ in 0..rounds {
             for input in &inputs {
@@ -167,7 +196,6 @@ fn cpu_row(path: &Path, rounds: Option<u32>) {
             }
         }
     });
-    let options = ValidateOptions::default();
     let full = cpu_secs(|| {
         for _ in 0..rounds {
             for input in &inputs {
@@ -180,14 +208,7 @@ fn cpu_row(path: &Path, rounds: Option<u32>) {
     let tree = cpu_secs(|| {
         time_tree(&inputs, rounds);
     });
-    // What `tern ovf validate` runs: the compact tree, its typed view and every rule.
-    let tree_full = cpu_secs(|| {
-        for _ in 0..rounds {
-            for input in &inputs {
-                std::hint::black_box(validate_bytes(input, &options));
-            }
-        }
-    });
+    let tree_full = tree_full();
     println!(
         "{}\t{bytes}\t{rounds}\t{:.1}\t{:.1}\t{:.1}\t{:.1}",
         name_of(path, files.len()),

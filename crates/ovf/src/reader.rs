@@ -51,9 +51,9 @@ pub(crate) trait Sink {
     /// The end tag (at `span`) of the innermost open element.
     fn end(&mut self, span: Span);
     /// A run of character data at `span` (references resolved, line ends normalised):
-    /// `value` is what it reads as, `None` when that is the text at `span`. `inside`: within
-    /// the root element (else between top-level nodes).
-    fn text(&mut self, text: &str, span: Span, value: Option<String>, inside: bool);
+    /// `value` is what it reads as (a part of the text, or decoded), `None` when that is the
+    /// text at `span`. `inside`: within the root element (else between top-level nodes).
+    fn text(&mut self, text: &str, span: Span, value: Option<Value>, inside: bool);
     /// A comment, CDATA section, processing instruction or declaration: `content` is what
     /// lies between its delimiters.
     fn markup(&mut self, text: &str, kind: MarkupKind, content: Value, span: Span);
@@ -286,7 +286,7 @@ impl Sink for Nothing {
         Ok(())
     }
     fn end(&mut self, _: Span) {}
-    fn text(&mut self, _: &str, _: Span, _: Option<String>, _: bool) {}
+    fn text(&mut self, _: &str, _: Span, _: Option<Value>, _: bool) {}
     fn markup(&mut self, _: &str, _: MarkupKind, _: Value, _: Span) {}
 }
 
@@ -373,8 +373,9 @@ impl Sink for Lossless {
         }
     }
 
-    fn text(&mut self, text: &str, span: Span, value: Option<String>, _: bool) {
-        let node = self.texts.node(text, span, value.as_deref(), self.source);
+    fn text(&mut self, text: &str, span: Span, value: Option<Value>, _: bool) {
+        let value = value.as_ref().map(|v| v.as_str(text));
+        let node = self.texts.node(text, span, value, self.source);
         self.push(node);
     }
 
@@ -427,7 +428,7 @@ impl<'a> Builder<'a> {
         // quick-xml splits text at every reference: the run is gathered and handed on as
         // one text when something else comes. Its span, and its value when that is not the
         // text at the span.
-        let mut run: Option<(Span, Option<String>)> = None;
+        let mut run: Option<(Span, Option<Value>)> = None;
         // Buffers reused from one start tag to the next.
         let mut attributes: Vec<ReadAttribute> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
@@ -445,18 +446,13 @@ impl<'a> Builder<'a> {
             let empty = matches!(event, Event::Empty(_));
             match &event {
                 Event::Text(_) => {
-                    // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF.
-                    let raw = &self.text[span.range()];
-                    if raw.contains('\r') {
-                        let value = raw.replace("\r\n", "\n").replace('\r', "\n");
-                        self.gather(&mut run, Some(&value), span);
-                    } else {
-                        self.gather(&mut run, None, span);
-                    }
+                    let value = self.line_ends(span);
+                    self.gather(&mut run, value, span);
                     continue;
                 }
                 Event::GeneralRef(r) => {
-                    self.gather(&mut run, Some(&self.reference(r, span)?), span);
+                    let value = Value::Decoded(self.reference(r, span)?);
+                    self.gather(&mut run, Some(value), span);
                     continue;
                 }
                 _ => {
@@ -558,11 +554,13 @@ impl<'a> Builder<'a> {
         sink: &mut S,
         top: &mut TopLevel,
         at: Span,
-        value: Option<String>,
+        value: Option<Value>,
         inside: bool,
     ) {
         if !inside && top.stray.is_none() {
-            let read = value.as_deref().unwrap_or(&self.text[at.range()]);
+            let read = value
+                .as_ref()
+                .map_or(&self.text[at.range()], |v| v.as_str(self.text));
             if !read.trim().is_empty() {
                 top.stray = Some(at);
             }
@@ -576,16 +574,53 @@ impl<'a> Builder<'a> {
 
     // Adds a piece to the text run: `value` is what the text at `span` reads as; `None`
     // when it is the text itself.
-    fn gather(&self, run: &mut Option<(Span, Option<String>)>, value: Option<&str>, span: Span) {
+    fn gather(&self, run: &mut Option<(Span, Option<Value>)>, value: Option<Value>, span: Span) {
+        let text = self.text;
         match run {
-            Some((at, owned)) if at.end == span.start => {
-                let text = self.text;
-                let gathered = owned.get_or_insert_with(|| text[at.range()].to_string());
-                gathered.push_str(value.unwrap_or(&text[span.range()]));
+            Some((at, gathered)) if at.end == span.start => {
+                let mut joined = match gathered.take() {
+                    Some(Value::Decoded(s)) => s,
+                    Some(Value::Raw(part)) => text[part.range()].to_string(),
+                    None => text[at.range()].to_string(),
+                };
+                joined.push_str(
+                    value
+                        .as_ref()
+                        .map_or(&text[span.range()], |v| v.as_str(text)),
+                );
+                *gathered = Some(Value::Decoded(joined));
                 at.end = span.end;
             }
-            _ => *run = Some((span, value.map(str::to_string))),
+            _ => *run = Some((span, value)),
         }
+    }
+
+    // End-of-line handling (XML 1.0 §2.11): CR LF and a lone CR read as LF. `None`: the text
+    // at `span` reads as it stands. The indentation of a descriptor written with CR LF
+    // (`\r\n` then spaces) reads as the same text without its first byte: a part of the
+    // text, not a copy.
+    fn line_ends(&self, span: Span) -> Option<Value> {
+        let raw = &self.text[span.range()];
+        // Most runs are a line's indentation: a plain loop finds the CR sooner than the
+        // set-up of a vectorised search.
+        let bytes = raw.as_bytes();
+        let first = if bytes.len() < 64 {
+            bytes.iter().position(|&b| b == b'\r')
+        } else {
+            memchr::memchr(b'\r', bytes)
+        }?;
+        let rest = &raw.as_bytes()[first + 1..];
+        if first == 0 && rest.first() == Some(&b'\n') && memchr::memchr(b'\r', rest).is_none() {
+            return Some(Value::Raw(Span::new(span.start + 1, span.end)));
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut pieces = raw.split('\r').peekable();
+        out.push_str(pieces.next().unwrap_or_default());
+        for piece in pieces {
+            out.push('\n');
+            out.push_str(piece.strip_prefix('\n').unwrap_or(piece));
+        }
+        Some(Value::Decoded(out))
     }
 
     // The decoder took the byte order mark; a U+FEFF after it is a character outside the
@@ -605,6 +640,7 @@ impl<'a> Builder<'a> {
 
     // Every span is sliced from the text: one that does not fall on characters is refused
     // rather than trusted (it would be a reader bug, not the input's).
+    #[inline]
     fn check_span(&self, span: Span) -> Result<(), ParseError> {
         if self.text.is_char_boundary(span.start) && self.text.is_char_boundary(span.end) {
             return Ok(());
@@ -649,6 +685,8 @@ impl<'a> Builder<'a> {
         // Made only for a start tag of more than 16 attributes (a new set draws its keys
         // from a thread-local: not a cost to pay per element).
         let mut seen: Option<HashSet<&str>> = None;
+        // Whether a namespace declaration is among them (most start tags have none).
+        let mut declares = false;
         for (index, attr) in start.attributes().with_checks(false).enumerate() {
             let quoted = match &attr {
                 Ok(a) if spans.is_empty() => self.offset(&a.value).and_then(|at| {
@@ -671,6 +709,7 @@ impl<'a> Builder<'a> {
                 attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
             let key_span = self.span_of(attr.key.into_inner(), attr_span)?;
             let key = &self.text[key_span.range()];
+            declares |= key.starts_with("xmlns");
             // A few attributes are compared directly; beyond, through a set of them all.
             let repeated = if read.len() < 16 {
                 scopes.steps += read.len() as u64;
@@ -708,7 +747,12 @@ impl<'a> Builder<'a> {
             };
             Some((prefix, a.value.as_str(text)))
         });
-        scopes.open(declarations).map_err(|e| {
+        let opened = if declares {
+            scopes.open(declarations)
+        } else {
+            scopes.open(std::iter::empty())
+        };
+        opened.map_err(|e| {
             self.err(
                 span,
                 ParseErrorKind::Syntax(quick_xml::Error::Namespace(e).to_string()),
@@ -723,7 +767,7 @@ impl<'a> Builder<'a> {
                     None => (None, key),
                 };
                 let namespace = Some(scopes.intern(XMLNS_NAMESPACE));
-                scopes.qualified(key, prefix, local, namespace)
+                scopes.qualified(key, prefix, local, namespace, None)
             } else {
                 self.name(scopes, key, false, attr.span)?
             };
@@ -771,6 +815,10 @@ impl<'a> Builder<'a> {
         if let Some(known) = scopes.recent(qualified, element) {
             return Ok(known);
         }
+        if let Some(known) = scopes.known(qualified, element) {
+            scopes.remember(qualified, element, known);
+            return Ok(known);
+        }
         let (prefix, local) = match qualified.split_once(':') {
             Some((p, l)) => (Some(p), l),
             None => (None, qualified),
@@ -785,7 +833,7 @@ impl<'a> Builder<'a> {
                 ));
             }
         };
-        let id = scopes.qualified(qualified, prefix, local, namespace);
+        let id = scopes.qualified(qualified, prefix, local, namespace, Some(element));
         scopes.remember(qualified, element, id);
         Ok(id)
     }

@@ -30,7 +30,6 @@ pub(crate) enum Resolved {
 /// of URIs to thousands of names, and spells a few dozen names on thousands of elements).
 /// Every name read gets an id, its index in [`Scopes::names`]: the lossless tree clones the
 /// [`Name`], the compact tree keeps the id.
-#[derive(Default)]
 pub(crate) struct Scopes<'t> {
     /// Prefix (`""` for the default namespace) → the URIs bound to it, innermost last;
     /// `None`: unbound (`xmlns=""`, `xmlns:p=""`).
@@ -63,6 +62,36 @@ pub(crate) struct Scopes<'t> {
     generation: u32,
     /// Bindings pushed, popped and looked up: linear in the input (tests count them).
     pub(crate) steps: u64,
+    /// The bindings in scope as the thread knows them ([`Shared::context`]): the root's
+    /// declarations, which most descriptors of one tool share. [`NO_CONTEXT`] within an
+    /// element that declares again, where names are resolved the long way.
+    context: u32,
+    /// The contexts of the open scopes that declared something, innermost last.
+    contexts: Vec<u32>,
+}
+
+/// No context the thread knows: names are not looked up through [`Shared::resolved`].
+const NO_CONTEXT: u32 = 0;
+/// No binding at all (before the root's declarations).
+const EMPTY_CONTEXT: u32 = 1;
+
+impl Default for Scopes<'_> {
+    fn default() -> Self {
+        Scopes {
+            bound: HashMap::default(),
+            open: Vec::new(),
+            uris: HashSet::default(),
+            table: Vec::new(),
+            local: Vec::new(),
+            spellings: HashMap::default(),
+            recent: Vec::new(),
+            prefixes: Vec::new(),
+            generation: 0,
+            steps: 0,
+            context: EMPTY_CONTEXT,
+            contexts: Vec::new(),
+        }
+    }
 }
 
 impl<'t> Scopes<'t> {
@@ -73,6 +102,7 @@ impl<'t> Scopes<'t> {
         declarations: impl Iterator<Item = (&'a str, &'a str)>,
     ) -> Result<(), NamespaceError> {
         let mut declared = Vec::new();
+        let mut bindings: Vec<(&str, Option<Arc<str>>)> = Vec::new();
         for (prefix, uri) in declarations {
             match prefix {
                 "xml" if uri == XML_NAMESPACE => continue,
@@ -88,11 +118,23 @@ impl<'t> Scopes<'t> {
             }
             self.steps += 1;
             let uri = (!uri.is_empty()).then(|| self.intern(uri));
-            self.bound.entry(prefix.into()).or_default().push(uri);
+            self.bound
+                .entry(prefix.into())
+                .or_default()
+                .push(uri.clone());
             declared.push(prefix.into());
+            bindings.push((prefix, uri));
         }
         if !declared.is_empty() {
             self.renew();
+            self.contexts.push(self.context);
+            // The root's declarations name a context the thread may know from the documents
+            // read before; a later declaration changes what names mean below it.
+            self.context = if self.open.is_empty() && self.context == EMPTY_CONTEXT {
+                Shared::context(&bindings).unwrap_or(NO_CONTEXT)
+            } else {
+                NO_CONTEXT
+            };
         }
         self.open.push(declared);
         Ok(())
@@ -103,6 +145,7 @@ impl<'t> Scopes<'t> {
         let declared = self.open.pop().unwrap_or_default();
         if !declared.is_empty() {
             self.renew();
+            self.context = self.contexts.pop().unwrap_or(NO_CONTEXT);
         }
         for prefix in declared {
             self.steps += 1;
@@ -198,13 +241,53 @@ impl<'t> Scopes<'t> {
         }
     }
 
+    /// The id of the name spelled `qualified` (an element's: `element`) if the thread
+    /// resolved that spelling before in the same bindings: no prefix to split and look up.
+    pub(crate) fn known(&mut self, qualified: &str, element: bool) -> Option<u32> {
+        if self.context == NO_CONTEXT {
+            return None;
+        }
+        let (global, name) = Shared::resolved(self.context, qualified, element, &self.local)?;
+        Some(match name {
+            None => self.local[global as usize] - 1,
+            Some(name) => self.take(global, name),
+        })
+    }
+
+    // Tells the thread that `qualified` resolves to its name `global` in this context.
+    fn learn(&self, qualified: &str, element: Option<bool>, global: u32) {
+        if let Some(element) = element
+            && self.context != NO_CONTEXT
+        {
+            Shared::learn(self.context, qualified, element, global);
+        }
+    }
+
+    // The id of the thread's name `global`, read for the first time in this document.
+    fn take(&mut self, global: u32, name: Name) -> u32 {
+        let id = self.add(name);
+        self.link(global, id);
+        id
+    }
+
+    fn link(&mut self, global: u32, id: u32) {
+        let slot = global as usize;
+        if self.local.len() <= slot {
+            self.local.resize(slot + 1, 0);
+        }
+        self.local[slot] = id + 1;
+    }
+
     /// The id of the shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
+    /// `learn`: the name was resolved as [`Scopes::known`] would (an element's name: `true`),
+    /// and the thread remembers it; `None` for names resolved otherwise (declarations).
     pub(crate) fn qualified(
         &mut self,
         qualified: &'t str,
         prefix: Option<&str>,
         local: &str,
         namespace: Option<Arc<str>>,
+        learn: Option<bool>,
     ) -> u32 {
         let same = |n: &Name| match (&n.namespace, &namespace) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
@@ -214,15 +297,13 @@ impl<'t> Scopes<'t> {
         // The thread's names first: a name read before (in this document or another) is
         // found with one lookup, and its id here through `local`, without hashing.
         match Shared::name(qualified, prefix, local, &same, &self.local) {
-            Some(Found::Here(id)) => return id,
-            Some(Found::New(global, name)) => {
-                let id = self.add(name);
-                let slot = global as usize;
-                if self.local.len() <= slot {
-                    self.local.resize(slot + 1, 0);
-                }
-                self.local[slot] = id + 1;
+            Some(Found::Here(id, global)) => {
+                self.learn(qualified, learn, global);
                 return id;
+            }
+            Some(Found::New(global, name)) => {
+                self.learn(qualified, learn, global);
+                return self.take(global, name);
             }
             None => {}
         }
@@ -239,11 +320,8 @@ impl<'t> Scopes<'t> {
         });
         let id = self.add(name.clone());
         if let Some(global) = Shared::remember(qualified, name) {
-            let slot = global as usize;
-            if self.local.len() <= slot {
-                self.local.resize(slot + 1, 0);
-            }
-            self.local[slot] = id + 1;
+            self.learn(qualified, learn, global);
+            self.link(global, id);
             return id;
         }
         // A descriptor spells a few hundred names at most; past that, names are not kept
@@ -298,6 +376,9 @@ impl<'t> Scopes<'t> {
     }
 }
 
+/// A prefix and the URI it is bound to (`None`: unbound).
+type Binding = (Box<str>, Option<Arc<str>>);
+
 thread_local! {
     static SHARED: RefCell<Shared> = RefCell::new(Shared::default());
 }
@@ -309,8 +390,8 @@ thread_local! {
 /// one `Arc` for the thread's life, so names compare their namespaces by pointer).
 /// A name [`Shared`] knows.
 enum Found {
-    /// Read in this document already: its id.
-    Here(u32),
+    /// Read in this document already: its id, and its index in the thread's names.
+    Here(u32, u32),
     /// Not yet: its index in the thread's names, and the name.
     New(u32, Name),
 }
@@ -318,6 +399,11 @@ enum Found {
 #[derive(Default)]
 struct Shared {
     uris: HashSet<Arc<str>>,
+    /// The root declarations seen, each a context (its index plus 2).
+    contexts: Vec<Vec<Binding>>,
+    /// What spellings resolved to, by a cheap hash of the spelling: (context, element,
+    /// index in `names`). A hit is checked against the name's own spelling.
+    resolved: Vec<(u32, bool, u32)>,
     /// By spelling: the indexes in `names` of that spelling (one per namespace it was
     /// bound to).
     spellings: HashMap<Box<str>, Vec<u32>>,
@@ -335,6 +421,114 @@ impl Shared {
     const RECENT_BITS: u32 = 10;
     /// The namespaces kept for one spelling.
     const NAMESPACES: usize = 4;
+    /// How many contexts a thread keeps, and the most declarations in one.
+    const CONTEXTS: usize = 64;
+    const CONTEXT_DECLARATIONS: usize = 32;
+    /// Slots of `resolved`.
+    const RESOLVED_BITS: u32 = 12;
+
+    // The context of a root element declaring `bindings` (URIs shared by the thread, so
+    // compared by pointer); `None` when the thread keeps no more contexts.
+    fn context(bindings: &[(&str, Option<Arc<str>>)]) -> Option<u32> {
+        if bindings.len() > Self::CONTEXT_DECLARATIONS
+            || bindings.iter().any(|(p, _)| p.len() > Self::LONGEST)
+        {
+            return None;
+        }
+        SHARED.with(|shared| {
+            let mut shared = shared.try_borrow_mut().ok()?;
+            // A URI the thread does not share may be freed and its address reused.
+            for (_, uri) in bindings {
+                if let Some(uri) = uri
+                    && !shared.uris.get(&**uri).is_some_and(|u| Arc::ptr_eq(u, uri))
+                {
+                    return None;
+                }
+            }
+            let same = |known: &Vec<Binding>| {
+                known.len() == bindings.len()
+                    && known.iter().zip(bindings).all(|((p, u), (q, v))| {
+                        **p == **q
+                            && match (u, v) {
+                                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                                (None, None) => true,
+                                _ => false,
+                            }
+                    })
+            };
+            let index = match shared.contexts.iter().position(same) {
+                Some(index) => index,
+                None if shared.contexts.len() < Self::CONTEXTS => {
+                    let owned = bindings
+                        .iter()
+                        .map(|(p, u)| (Box::from(*p), u.clone()))
+                        .collect();
+                    shared.contexts.push(owned);
+                    shared.contexts.len() - 1
+                }
+                None => return None,
+            };
+            u32::try_from(index + 2).ok()
+        })
+    }
+
+    // The thread's name that `qualified` resolved to in `context`, if remembered: its index,
+    // and the name itself when the document whose ids by index are `here` has not read it.
+    fn resolved(
+        context: u32,
+        qualified: &str,
+        element: bool,
+        here: &[u32],
+    ) -> Option<(u32, Option<Name>)> {
+        SHARED.with(|shared| {
+            let shared = shared.try_borrow().ok()?;
+            let (c, e, index) = *shared
+                .resolved
+                .get(Self::resolved_slot(context, qualified))?;
+            if c != context || e != element {
+                return None;
+            }
+            let name = shared.names.get(index as usize)?;
+            let spelled = match name.prefix.as_deref() {
+                Some(p) => {
+                    qualified.len() == p.len() + 1 + name.local.len()
+                        && qualified.as_bytes().get(p.len()) == Some(&b':')
+                        && same_text(&qualified[..p.len()], p)
+                        && same_text(&qualified[p.len() + 1..], &name.local)
+                }
+                None => same_text(qualified, &name.local),
+            };
+            if !spelled {
+                return None;
+            }
+            match here.get(index as usize) {
+                Some(&id) if id != 0 => Some((index, None)),
+                _ => Some((index, Some(name.clone()))),
+            }
+        })
+    }
+
+    // The slot of `qualified` in `context`: the descriptors of several tools, each with its
+    // root declarations, spell the same names.
+    fn resolved_slot(context: u32, qualified: &str) -> usize {
+        let spread = (context as usize).wrapping_mul(0x9E37_79B9) >> 7;
+        (slot(qualified, Self::RESOLVED_BITS) ^ spread) & ((1 << Self::RESOLVED_BITS) - 1)
+    }
+
+    // Remembers that `qualified` resolves to the thread's name `index` in `context`.
+    fn learn(context: u32, qualified: &str, element: bool, index: u32) {
+        SHARED.with(|shared| {
+            if let Ok(mut shared) = shared.try_borrow_mut() {
+                if shared.resolved.is_empty() {
+                    shared
+                        .resolved
+                        .resize(1 << Self::RESOLVED_BITS, (NO_CONTEXT, false, 0));
+                }
+                let at = Self::resolved_slot(context, qualified);
+                shared.resolved[at] = (context, element, index);
+            }
+        });
+    }
 
     // The thread's copy of `text`, made if there is room; `None` when it is full.
     fn intern(text: &str) -> Option<Arc<str>> {
@@ -396,7 +590,7 @@ impl Shared {
             if let Some(&id) = here.get(index as usize)
                 && id != 0
             {
-                return Some(Found::Here(id - 1));
+                return Some(Found::Here(id - 1, index));
             }
             let name = shared.names.get(index as usize)?.clone();
             Some(Found::New(index, name))

@@ -167,7 +167,7 @@ impl Sink for Compact {
         }
     }
 
-    fn text(&mut self, text: &str, span: Span, value: Option<String>, inside: bool) {
+    fn text(&mut self, text: &str, span: Span, value: Option<Value>, inside: bool) {
         // Whitespace read as it stands between the nodes of an element is left implicit:
         // it is the gap between the spans of its neighbours (`El::children` gives it back).
         // A pretty-printed descriptor is one third indentation nodes.
@@ -176,7 +176,7 @@ impl Sink for Compact {
             return;
         }
         let (a, b, decoded) = match value {
-            Some(s) => self.value(Value::Decoded(s)),
+            Some(value) => self.value(value),
             None => (small(span.start), small(span.end), false),
         };
         self.push(Record {

@@ -368,3 +368,109 @@ fn a_declaration_after_whitespace_is_read_alike() {
         "the declared encoding is reported: {quirks:?}"
     );
 }
+
+// The namespace of every element and attribute, in document order.
+fn namespaces(tree: &Tree) -> Vec<(String, Option<String>)> {
+    fn walk(e: El<'_>, out: &mut Vec<(String, Option<String>)>) {
+        out.push((
+            e.name().qualified(),
+            e.name().namespace.as_deref().map(str::to_string),
+        ));
+        for a in e.attributes() {
+            let n = a.name();
+            out.push((
+                format!("@{}", n.qualified()),
+                n.namespace.as_deref().map(str::to_string),
+            ));
+        }
+        for c in e.elements() {
+            walk(c, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(tree.root(), &mut out);
+    out
+}
+
+#[test]
+fn a_spelling_means_what_each_document_binds_it_to() {
+    // The thread remembers what a spelling resolved to under the root's declarations: the
+    // same spelling under other declarations, or below a declaration that rebinds its prefix,
+    // must resolve afresh. Read in turns on one thread, each document twice.
+    let a = r#"<E xmlns="urn:d1" xmlns:x="urn:a" x:k="1"><x:N x:k="2"/><N/></E>"#;
+    let b = r#"<E xmlns="urn:d2" xmlns:x="urn:b" x:k="1"><x:N x:k="2"/><N/></E>"#;
+    let c = r#"<E xmlns="urn:d1" xmlns:x="urn:a" x:k="1"><x:N xmlns:x="urn:c" x:k="2"><x:N/></x:N><x:N/><N xmlns=""/></E>"#;
+    let d = r#"<E x:k="1" xmlns:x="urn:a" xmlns="urn:d1"><x:N x:k="2"/><N/></E>"#;
+    let ns = |s: &str| Some(s.to_string());
+    let expected_a = vec![
+        ("E".to_string(), ns("urn:d1")),
+        ("@xmlns".into(), ns("http://www.w3.org/2000/xmlns/")),
+        ("@xmlns:x".into(), ns("http://www.w3.org/2000/xmlns/")),
+        ("@x:k".into(), ns("urn:a")),
+        ("x:N".into(), ns("urn:a")),
+        ("@x:k".into(), ns("urn:a")),
+        ("N".into(), ns("urn:d1")),
+    ];
+    let expected_b: Vec<_> = expected_a
+        .iter()
+        .map(|(n, u)| {
+            let u = u
+                .as_deref()
+                .map(|u| u.replace("urn:a", "urn:b").replace("urn:d1", "urn:d2"));
+            (n.clone(), u)
+        })
+        .collect();
+    let expected_c = vec![
+        ("E".to_string(), ns("urn:d1")),
+        ("@xmlns".into(), ns("http://www.w3.org/2000/xmlns/")),
+        ("@xmlns:x".into(), ns("http://www.w3.org/2000/xmlns/")),
+        ("@x:k".into(), ns("urn:a")),
+        ("x:N".into(), ns("urn:c")),
+        ("@xmlns:x".into(), ns("http://www.w3.org/2000/xmlns/")),
+        ("@x:k".into(), ns("urn:c")),
+        ("x:N".into(), ns("urn:c")),
+        ("x:N".into(), ns("urn:a")),
+        ("N".into(), None),
+        ("@xmlns".into(), ns("http://www.w3.org/2000/xmlns/")),
+    ];
+    let mut expected_d = expected_a.clone();
+    expected_d[1..4].reverse();
+    let options = ParseOptions::default();
+    for _ in 0..2 {
+        for (text, expected) in [
+            (a, &expected_a),
+            (b, &expected_b),
+            (c, &expected_c),
+            (d, &expected_d),
+        ] {
+            let tree = Tree::parse(text.as_bytes(), &options).expect(text);
+            assert_eq!(&namespaces(&tree), expected, "{text}");
+            let doc = Document::parse(text.as_bytes()).expect(text);
+            same("", doc.root(), tree.root());
+        }
+    }
+    // A prefix the next document does not bind is refused, whatever the thread read before.
+    let unbound = r#"<E xmlns="urn:d1"><x:N/></E>"#;
+    assert!(Tree::parse(unbound.as_bytes(), &options).is_err());
+}
+
+#[test]
+fn line_ends_read_as_line_feeds_in_texts() {
+    // XML 1.0 §2.11: CR LF and a lone CR read as LF, also as written twice over (`\r\r\n`,
+    // which a descriptor converted twice to CR LF has on every line).
+    let text = "<E>\r\n  <a>x\ry</a>\r\r\n  <b>p\r\n\r\nq&amp;\r</b>\r  <c>\r\n</c></E>";
+    let tree = Tree::parse(text.as_bytes(), &ParseOptions::default()).expect("parses");
+    let root = tree.root();
+    let texts: Vec<String> = root.elements().map(|e| e.text().into_owned()).collect();
+    assert_eq!(texts, ["x\ny", "p\n\nq&\n", "\n"]);
+    let gaps: Vec<String> = root
+        .children()
+        .filter_map(|n| match n {
+            NodeRef::Text(t) => Some(t.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(gaps, ["\n  ", "\n\n  ", "\n  "]);
+    let doc = Document::parse(text.as_bytes()).expect("parses");
+    same("", doc.root(), root);
+}
