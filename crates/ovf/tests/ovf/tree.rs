@@ -397,10 +397,10 @@ fn a_spelling_means_what_each_document_binds_it_to() {
     // The thread remembers what a spelling resolved to under the root's declarations: the
     // same spelling under other declarations, or below a declaration that rebinds its prefix,
     // must resolve afresh. Read in turns on one thread, each document twice.
-    let a = r#"<E xmlns="urn:d1" xmlns:x="urn:a" x:k="1"><x:N x:k="2"/><N/></E>"#;
-    let b = r#"<E xmlns="urn:d2" xmlns:x="urn:b" x:k="1"><x:N x:k="2"/><N/></E>"#;
-    let c = r#"<E xmlns="urn:d1" xmlns:x="urn:a" x:k="1"><x:N xmlns:x="urn:c" x:k="2"><x:N/></x:N><x:N/><N xmlns=""/></E>"#;
-    let d = r#"<E x:k="1" xmlns:x="urn:a" xmlns="urn:d1"><x:N x:k="2"/><N/></E>"#;
+    let first = r#"<E xmlns="urn:d1" xmlns:x="urn:a" x:k="1"><x:N x:k="2"/><N/></E>"#;
+    let other = r#"<E xmlns="urn:d2" xmlns:x="urn:b" x:k="1"><x:N x:k="2"/><N/></E>"#;
+    let rebound = r#"<E xmlns="urn:d1" xmlns:x="urn:a" x:k="1"><x:N xmlns:x="urn:c" x:k="2"><x:N/></x:N><x:N/><N xmlns=""/></E>"#;
+    let reordered = r#"<E x:k="1" xmlns:x="urn:a" xmlns="urn:d1"><x:N x:k="2"/><N/></E>"#;
     let ns = |s: &str| Some(s.to_string());
     let expected_a = vec![
         ("E".to_string(), ns("urn:d1")),
