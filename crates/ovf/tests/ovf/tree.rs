@@ -438,10 +438,10 @@ fn a_spelling_means_what_each_document_binds_it_to() {
     let options = ParseOptions::default();
     for _ in 0..2 {
         for (text, expected) in [
-            (a, &expected_a),
-            (b, &expected_b),
-            (c, &expected_c),
-            (d, &expected_d),
+            (first, &expected_a),
+            (other, &expected_b),
+            (rebound, &expected_c),
+            (reordered, &expected_d),
         ] {
             let tree = Tree::parse(text.as_bytes(), &options).expect(text);
             assert_eq!(&namespaces(&tree), expected, "{text}");
