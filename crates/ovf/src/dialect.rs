@@ -127,12 +127,11 @@ impl DialectInfo {
         };
         let mut virtualbox = false;
         if dialect != Dialect::Unknown {
-            scan(
-                root,
-                namespace.as_deref().unwrap_or(""),
-                &mut quirks,
-                &mut virtualbox,
-            );
+            let scan = Scan {
+                envelope_ns: namespace.as_deref().unwrap_or(""),
+                vbox_names: source.may_use(names::VBOX),
+            };
+            scan.element(root, &mut quirks, &mut virtualbox);
         }
         if dialect == Dialect::Dmtf2 && quirks.contains(&Quirk::XsdSuffixedNamespaces) {
             dialect = Dialect::Virtualbox2;
@@ -158,62 +157,74 @@ fn declared_encoding(decl: &str) -> Option<String> {
     Some(body[..body.find(quote)?].to_string())
 }
 
-/// Records the quirks under `element`, and in `virtualbox` whether VirtualBox wrote it (an
-/// element or attribute in its namespace, or the hardware family `virtualbox-*`).
-fn scan<'a>(
-    element: impl ReadElement<'a>,
-    envelope_ns: &str,
-    quirks: &mut Vec<Quirk>,
-    virtualbox: &mut bool,
-) {
-    let mut add = |q: Quirk| {
-        if !quirks.contains(&q) {
-            quirks.push(q);
-        }
-    };
-    // The namespace's class, found when the name was read, spares comparing URIs as
-    // strings on every element and attribute.
-    let class = element.name().class();
-    let ns = element.name().namespace.as_deref();
-    match class {
-        NamespaceClass::Unqualified => add(Quirk::UnqualifiedElements),
-        NamespaceClass::Item if matches!(ns, Some(names::EPASD_VBOX | names::SASD_VBOX)) => {
-            add(Quirk::XsdSuffixedNamespaces);
-        }
-        NamespaceClass::Ovf if ns == Some(names::OVF_2) && envelope_ns != names::OVF_2 => {
-            add(Quirk::Ovf2ElementsInOvf1);
-        }
-        _ => {}
-    }
-    let local = element.name().local.as_str();
-    if !*virtualbox {
-        let vbox = |class: NamespaceClass, ns: Option<&str>| {
-            class == NamespaceClass::Other && ns == Some(names::VBOX)
+/// What the walk for quirks knows of the whole document.
+struct Scan<'s> {
+    /// The envelope's namespace.
+    envelope_ns: &'s str,
+    /// Whether a name of the document may be in VirtualBox's namespace (else only the
+    /// hardware family can tell VirtualBox wrote it, and no attribute list is searched).
+    vbox_names: bool,
+}
+
+impl Scan<'_> {
+    /// Records the quirks under `element`, and in `virtualbox` whether VirtualBox wrote it
+    /// (an element or attribute in its namespace, or the hardware family `virtualbox-*`).
+    fn element<'a>(
+        &self,
+        element: impl ReadElement<'a>,
+        quirks: &mut Vec<Quirk>,
+        virtualbox: &mut bool,
+    ) {
+        let mut add = |q: Quirk| {
+            if !quirks.contains(&q) {
+                quirks.push(q);
+            }
         };
-        *virtualbox = vbox(class, ns)
-            || element
-                .attributes()
-                .any(|(name, _)| vbox(name.class(), name.namespace.as_deref()))
-            || (local == "VirtualSystemType"
-                && class == NamespaceClass::Vssd
-                && element.text().trim().starts_with("virtualbox-"));
-    }
-    if local == "InstanceId" && matches!(class, NamespaceClass::Rasd | NamespaceClass::Vssd) {
-        add(Quirk::InstanceIdCasing);
-    }
-    if (local == "Section" || local == "Content")
-        && element.attribute(Some(names::XSI), "type").is_some()
-    {
-        add(Quirk::XsiTypeSections);
-    }
-    // Vendor sections carry their own vocabulary (vbox:Machine is full of unqualified
-    // VirtualBox elements); only OVF-family content says something about the dialect.
-    if class == NamespaceClass::Other
-        && ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n))
-    {
-        return;
-    }
-    for child in element.elements() {
-        scan(child, envelope_ns, quirks, virtualbox);
+        // The namespace's class, found when the name was read, spares comparing URIs as
+        // strings on every element and attribute.
+        let class = element.name().class();
+        let ns = element.name().namespace.as_deref();
+        match class {
+            NamespaceClass::Unqualified => add(Quirk::UnqualifiedElements),
+            NamespaceClass::Item if matches!(ns, Some(names::EPASD_VBOX | names::SASD_VBOX)) => {
+                add(Quirk::XsdSuffixedNamespaces);
+            }
+            NamespaceClass::Ovf if ns == Some(names::OVF_2) && self.envelope_ns != names::OVF_2 => {
+                add(Quirk::Ovf2ElementsInOvf1);
+            }
+            _ => {}
+        }
+        let local = element.name().local.as_str();
+        if !*virtualbox {
+            let vbox = |class: NamespaceClass, ns: Option<&str>| {
+                class == NamespaceClass::Other && ns == Some(names::VBOX)
+            };
+            *virtualbox = (self.vbox_names
+                && (vbox(class, ns)
+                    || element
+                        .attributes()
+                        .any(|(name, _)| vbox(name.class(), name.namespace.as_deref()))))
+                || (local == "VirtualSystemType"
+                    && class == NamespaceClass::Vssd
+                    && element.text().trim().starts_with("virtualbox-"));
+        }
+        if local == "InstanceId" && matches!(class, NamespaceClass::Rasd | NamespaceClass::Vssd) {
+            add(Quirk::InstanceIdCasing);
+        }
+        if (local == "Section" || local == "Content")
+            && element.attribute(Some(names::XSI), "type").is_some()
+        {
+            add(Quirk::XsiTypeSections);
+        }
+        // Vendor sections carry their own vocabulary (vbox:Machine is full of unqualified
+        // VirtualBox elements); only OVF-family content says something about the dialect.
+        if class == NamespaceClass::Other
+            && ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n))
+        {
+            return;
+        }
+        for child in element.elements() {
+            self.element(child, quirks, virtualbox);
+        }
     }
 }

@@ -50,10 +50,8 @@ pub(crate) trait Sink {
     -> Result<(), ParseErrorKind>;
     /// The end tag (at `span`) of the innermost open element.
     fn end(&mut self, span: Span);
-    /// A run of character data at `span` (references resolved, line ends normalised):
-    /// `value` is what it reads as (a part of the text, or decoded), `None` when that is the
-    /// text at `span`. `inside`: within the root element (else between top-level nodes).
-    fn text(&mut self, text: &str, span: Span, value: Option<Value>, inside: bool);
+    /// A run of character data (references resolved, line ends normalised).
+    fn text(&mut self, text: &str, run: TextRun);
     /// A comment, CDATA section, processing instruction or declaration: `content` is what
     /// lies between its delimiters.
     fn markup(&mut self, text: &str, kind: MarkupKind, content: Value, span: Span);
@@ -83,6 +81,19 @@ pub(crate) struct ReadAttribute {
     pub(crate) value: Value,
     /// The attribute with the whitespace before it.
     pub(crate) span: Span,
+}
+
+/// A run of character data as the reader hands it to a [`Sink`].
+pub(crate) struct TextRun {
+    /// Where it is written.
+    pub(crate) span: Span,
+    /// What it reads as (a part of the text, or decoded), `None` when that is the text at
+    /// `span`.
+    pub(crate) value: Option<Value>,
+    /// The text at `span` is spaces, tabs and line feeds only, and reads as it stands.
+    pub(crate) blank: bool,
+    /// Within the root element (else between top-level nodes).
+    pub(crate) inside: bool,
 }
 
 /// A value the reader read: the text at a span as it stands, or decoded (references,
@@ -286,7 +297,7 @@ impl Sink for Nothing {
         Ok(())
     }
     fn end(&mut self, _: Span) {}
-    fn text(&mut self, _: &str, _: Span, _: Option<Value>, _: bool) {}
+    fn text(&mut self, _: &str, _: TextRun) {}
     fn markup(&mut self, _: &str, _: MarkupKind, _: Value, _: Span) {}
 }
 
@@ -373,9 +384,9 @@ impl Sink for Lossless {
         }
     }
 
-    fn text(&mut self, text: &str, span: Span, value: Option<Value>, _: bool) {
-        let value = value.as_ref().map(|v| v.as_str(text));
-        let node = self.texts.node(text, span, value, self.source);
+    fn text(&mut self, text: &str, run: TextRun) {
+        let value = run.value.as_ref().map(|v| v.as_str(text));
+        let node = self.texts.node(text, run.span, value, self.source);
         self.push(node);
     }
 
@@ -428,7 +439,7 @@ impl<'a> Builder<'a> {
         // quick-xml splits text at every reference: the run is gathered and handed on as
         // one text when something else comes. Its span, and its value when that is not the
         // text at the span.
-        let mut run: Option<(Span, Option<Value>)> = None;
+        let mut run: Option<TextRun> = None;
         // Buffers reused from one start tag to the next.
         let mut attributes: Vec<ReadAttribute> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
@@ -446,18 +457,19 @@ impl<'a> Builder<'a> {
             let empty = matches!(event, Event::Empty(_));
             match &event {
                 Event::Text(_) => {
-                    let value = self.line_ends(span);
-                    self.gather(&mut run, value, span);
+                    let (value, blank) = self.line_ends(span);
+                    self.gather(&mut run, value, blank, span);
                     continue;
                 }
                 Event::GeneralRef(r) => {
                     let value = Value::Decoded(self.reference(r, span)?);
-                    self.gather(&mut run, Some(value), span);
+                    self.gather(&mut run, Some(value), false, span);
                     continue;
                 }
                 _ => {
-                    if let Some((at, value)) = run.take() {
-                        self.flush(sink, &mut top, at, value, !open.is_empty());
+                    if let Some(mut text) = run.take() {
+                        text.inside = !open.is_empty();
+                        self.flush(sink, &mut top, text);
                     }
                 }
             }
@@ -549,23 +561,17 @@ impl<'a> Builder<'a> {
     }
 
     // A text run read: handed on, and remembered when it stands outside the root element.
-    fn flush<S: Sink>(
-        &self,
-        sink: &mut S,
-        top: &mut TopLevel,
-        at: Span,
-        value: Option<Value>,
-        inside: bool,
-    ) {
-        if !inside && top.stray.is_none() {
-            let read = value
+    fn flush<S: Sink>(&self, sink: &mut S, top: &mut TopLevel, run: TextRun) {
+        if !run.inside && top.stray.is_none() {
+            let read = run
+                .value
                 .as_ref()
-                .map_or(&self.text[at.range()], |v| v.as_str(self.text));
+                .map_or(&self.text[run.span.range()], |v| v.as_str(self.text));
             if !read.trim().is_empty() {
-                top.stray = Some(at);
+                top.stray = Some(run.span);
             }
         }
-        sink.text(self.text, at, value, inside);
+        sink.text(self.text, run);
     }
 
     fn markup<S: Sink>(&self, sink: &mut S, kind: MarkupKind, content: &[u8], span: Span) {
@@ -574,24 +580,32 @@ impl<'a> Builder<'a> {
 
     // Adds a piece to the text run: `value` is what the text at `span` reads as; `None`
     // when it is the text itself.
-    fn gather(&self, run: &mut Option<(Span, Option<Value>)>, value: Option<Value>, span: Span) {
+    fn gather(&self, run: &mut Option<TextRun>, value: Option<Value>, blank: bool, span: Span) {
         let text = self.text;
         match run {
-            Some((at, gathered)) if at.end == span.start => {
-                let mut joined = match gathered.take() {
+            Some(run) if run.span.end == span.start => {
+                let mut joined = match run.value.take() {
                     Some(Value::Decoded(s)) => s,
                     Some(Value::Raw(part)) => text[part.range()].to_string(),
-                    None => text[at.range()].to_string(),
+                    None => text[run.span.range()].to_string(),
                 };
                 joined.push_str(
                     value
                         .as_ref()
                         .map_or(&text[span.range()], |v| v.as_str(text)),
                 );
-                *gathered = Some(Value::Decoded(joined));
-                at.end = span.end;
+                run.value = Some(Value::Decoded(joined));
+                run.blank = false;
+                run.span.end = span.end;
             }
-            _ => *run = Some((span, value)),
+            _ => {
+                *run = Some(TextRun {
+                    span,
+                    value,
+                    blank,
+                    inside: true,
+                });
+            }
         }
     }
 
@@ -599,19 +613,38 @@ impl<'a> Builder<'a> {
     // at `span` reads as it stands. The indentation of a descriptor written with CR LF
     // (`\r\n` then spaces) reads as the same text without its first byte: a part of the
     // text, not a copy.
-    fn line_ends(&self, span: Span) -> Option<Value> {
-        let raw = &self.text[span.range()];
-        // Most runs are a line's indentation: a plain loop finds the CR sooner than the
-        // set-up of a vectorised search.
-        let bytes = raw.as_bytes();
-        let first = if bytes.len() < 64 {
-            bytes.iter().position(|&b| b == b'\r')
+    // Also tells whether the text is blank (spaces, tabs and line feeds only).
+    fn line_ends(&self, span: Span) -> (Option<Value>, bool) {
+        let bytes = &self.text.as_bytes()[span.range()];
+        // Most runs are a line's indentation: one pass without branches classifies them
+        // sooner than the set-up of a vectorised search.
+        let (first, blank) = if bytes.len() < 64 {
+            let seen = bytes
+                .iter()
+                .fold(0u8, |seen, &b| seen | TEXT_CLASS[usize::from(b)]);
+            let first = if seen & CR == 0 {
+                None
+            } else {
+                bytes.iter().position(|&b| b == b'\r')
+            };
+            (first, seen == 0)
         } else {
-            memchr::memchr(b'\r', bytes)
-        }?;
+            let first = memchr::memchr(b'\r', bytes);
+            let blank = first.is_none() && bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n'));
+            (first, blank)
+        };
+        match first {
+            Some(first) => (Some(self.normalized_line_ends(span, first)), false),
+            None => (None, blank),
+        }
+    }
+
+    // The text at `span`, whose first CR is at `first`, with its line ends read as LF.
+    fn normalized_line_ends(&self, span: Span, first: usize) -> Value {
+        let raw = &self.text[span.range()];
         let rest = &raw.as_bytes()[first + 1..];
         if first == 0 && rest.first() == Some(&b'\n') && memchr::memchr(b'\r', rest).is_none() {
-            return Some(Value::Raw(Span::new(span.start + 1, span.end)));
+            return Value::Raw(Span::new(span.start + 1, span.end));
         }
         let mut out = String::with_capacity(raw.len());
         let mut pieces = raw.split('\r').peekable();
@@ -620,7 +653,7 @@ impl<'a> Builder<'a> {
             out.push('\n');
             out.push_str(piece.strip_prefix('\n').unwrap_or(piece));
         }
-        Some(Value::Decoded(out))
+        Value::Decoded(out)
     }
 
     // The decoder took the byte order mark; a U+FEFF after it is a character outside the
@@ -639,16 +672,22 @@ impl<'a> Builder<'a> {
     }
 
     // Every span is sliced from the text: one that does not fall on characters is refused
-    // rather than trusted (it would be a reader bug, not the input's).
+    // rather than trusted (it would be a reader bug, not the input's). Checked inline on
+    // every event; the error is made apart.
     #[inline]
     fn check_span(&self, span: Span) -> Result<(), ParseError> {
         if self.text.is_char_boundary(span.start) && self.text.is_char_boundary(span.end) {
             return Ok(());
         }
-        Err(self.err(
+        Err(self.off_chars(span))
+    }
+
+    #[cold]
+    fn off_chars(&self, span: Span) -> ParseError {
+        self.err(
             Span::new(span.start, span.start),
             ParseErrorKind::Syntax("unreadable text: an offset inside a character".into()),
-        ))
+        )
     }
 
     fn check_depth(&self, depth: usize, span: Span) -> Result<(), ParseError> {
@@ -969,6 +1008,19 @@ impl Texts {
         new
     }
 }
+
+// What a byte of character data is to `Builder::line_ends`: 0 for a space, tab or line
+// feed, [`CR`] for a carriage return, [`OTHER`] for anything else.
+const CR: u8 = 1;
+const OTHER: u8 = 2;
+const TEXT_CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    class[b' ' as usize] = 0;
+    class[b'\t' as usize] = 0;
+    class[b'\n' as usize] = 0;
+    class[b'\r' as usize] = CR | OTHER;
+    class
+};
 
 fn syntax_kind(e: &quick_xml::Error) -> ParseErrorKind {
     match e {

@@ -31,11 +31,15 @@ pub(crate) enum Resolved {
 /// Every name read gets an id, its index in [`Scopes::names`]: the lossless tree clones the
 /// [`Name`], the compact tree keeps the id.
 pub(crate) struct Scopes<'t> {
-    /// Prefix (`""` for the default namespace) → the URIs bound to it, innermost last;
-    /// `None`: unbound (`xmlns=""`, `xmlns:p=""`).
-    bound: HashMap<Box<str>, Vec<Option<Arc<str>>>>,
-    /// For every open element, the prefixes it declared.
-    open: Vec<Vec<Box<str>>>,
+    /// Prefix (`""` for the default namespace, spelled in the text) → its innermost
+    /// binding in `bindings`.
+    bound: HashMap<&'t str, u32>,
+    /// Every binding in scope, innermost last: the prefix, its URI (`None`: unbound,
+    /// `xmlns=""`, `xmlns:p=""`) and the binding of the prefix it hides (`u32::MAX`: none).
+    /// One vector for the whole document: opening a scope allocates nothing.
+    bindings: Vec<(&'t str, Option<Arc<str>>, u32)>,
+    /// For every open element, how many bindings it declared.
+    open: Vec<u32>,
     /// The URIs and name parts interned here when [`Shared`] is full.
     uris: HashSet<Arc<str>>,
     /// Every name read, by id.
@@ -79,6 +83,7 @@ impl Default for Scopes<'_> {
     fn default() -> Self {
         Scopes {
             bound: HashMap::default(),
+            bindings: Vec::new(),
             open: Vec::new(),
             uris: HashSet::default(),
             table: Vec::new(),
@@ -99,10 +104,9 @@ impl<'t> Scopes<'t> {
     /// (prefix, unescaped value), refusing the bindings XML Namespaces forbids.
     pub(crate) fn open<'a>(
         &mut self,
-        declarations: impl Iterator<Item = (&'a str, &'a str)>,
+        declarations: impl Iterator<Item = (&'t str, &'a str)>,
     ) -> Result<(), NamespaceError> {
-        let mut declared = Vec::new();
-        let mut bindings: Vec<(&str, Option<Arc<str>>)> = Vec::new();
+        let first = self.bindings.len();
         for (prefix, uri) in declarations {
             match prefix {
                 "xml" if uri == XML_NAMESPACE => continue,
@@ -118,39 +122,50 @@ impl<'t> Scopes<'t> {
             }
             self.steps += 1;
             let uri = (!uri.is_empty()).then(|| self.intern(uri));
-            self.bound
-                .entry(prefix.into())
-                .or_default()
-                .push(uri.clone());
-            declared.push(prefix.into());
-            bindings.push((prefix, uri));
+            let index = u32::try_from(self.bindings.len()).unwrap_or(u32::MAX);
+            if self.bound.capacity() == 0 {
+                // A descriptor declares a dozen prefixes at most.
+                self.bound.reserve(16);
+                self.bindings.reserve(16);
+            }
+            let hidden = self.bound.insert(prefix, index).unwrap_or(u32::MAX);
+            self.bindings.push((prefix, uri, hidden));
         }
-        if !declared.is_empty() {
+        let declared = self.bindings.len() - first;
+        if declared > 0 {
             self.renew();
             self.contexts.push(self.context);
             // The root's declarations name a context the thread may know from the documents
             // read before; a later declaration changes what names mean below it.
             self.context = if self.open.is_empty() && self.context == EMPTY_CONTEXT {
-                Shared::context(&bindings).unwrap_or(NO_CONTEXT)
+                Shared::context(&self.bindings[first..]).unwrap_or(NO_CONTEXT)
             } else {
                 NO_CONTEXT
             };
         }
-        self.open.push(declared);
+        self.open.push(u32::try_from(declared).unwrap_or(u32::MAX));
         Ok(())
     }
 
     /// Closes the innermost scope.
     pub(crate) fn close(&mut self) {
-        let declared = self.open.pop().unwrap_or_default();
-        if !declared.is_empty() {
-            self.renew();
-            self.context = self.contexts.pop().unwrap_or(NO_CONTEXT);
+        let declared = self.open.pop().unwrap_or_default() as usize;
+        if declared == 0 {
+            return;
         }
-        for prefix in declared {
+        self.renew();
+        self.context = self.contexts.pop().unwrap_or(NO_CONTEXT);
+        let first = self.bindings.len().saturating_sub(declared);
+        // Innermost first: a prefix declared twice on one element is refused by the reader,
+        // but the order keeps the map right whatever it holds.
+        while self.bindings.len() > first {
             self.steps += 1;
-            if let Some(stack) = self.bound.get_mut(&prefix) {
-                stack.pop();
+            if let Some((prefix, _, hidden)) = self.bindings.pop() {
+                if hidden == u32::MAX {
+                    self.bound.remove(prefix);
+                } else {
+                    self.bound.insert(prefix, hidden);
+                }
             }
         }
     }
@@ -177,9 +192,8 @@ impl<'t> Scopes<'t> {
                 let uri = self
                     .bound
                     .get(key)
-                    .and_then(|s| s.last())
-                    .cloned()
-                    .flatten();
+                    .and_then(|&i| self.bindings.get(i as usize))
+                    .and_then(|(_, uri, _)| uri.clone());
                 self.tables();
                 self.prefixes[at] = (self.generation, key, uri.clone());
                 uri
@@ -429,16 +443,16 @@ impl Shared {
 
     // The context of a root element declaring `bindings` (URIs shared by the thread, so
     // compared by pointer); `None` when the thread keeps no more contexts.
-    fn context(bindings: &[(&str, Option<Arc<str>>)]) -> Option<u32> {
+    fn context(bindings: &[(&str, Option<Arc<str>>, u32)]) -> Option<u32> {
         if bindings.len() > Self::CONTEXT_DECLARATIONS
-            || bindings.iter().any(|(p, _)| p.len() > Self::LONGEST)
+            || bindings.iter().any(|(p, _, _)| p.len() > Self::LONGEST)
         {
             return None;
         }
         SHARED.with(|shared| {
             let mut shared = shared.try_borrow_mut().ok()?;
             // A URI the thread does not share may be freed and its address reused.
-            for (_, uri) in bindings {
+            for (_, uri, _) in bindings {
                 if let Some(uri) = uri
                     && !shared.uris.get(&**uri).is_some_and(|u| Arc::ptr_eq(u, uri))
                 {
@@ -447,7 +461,7 @@ impl Shared {
             }
             let same = |known: &Vec<Binding>| {
                 known.len() == bindings.len()
-                    && known.iter().zip(bindings).all(|((p, u), (q, v))| {
+                    && known.iter().zip(bindings).all(|((p, u), (q, v, _))| {
                         **p == **q
                             && match (u, v) {
                                 (Some(a), Some(b)) => Arc::ptr_eq(a, b),
@@ -461,7 +475,7 @@ impl Shared {
                 None if shared.contexts.len() < Self::CONTEXTS => {
                     let owned = bindings
                         .iter()
-                        .map(|(p, u)| (Box::from(*p), u.clone()))
+                        .map(|(p, u, _)| (Box::from(*p), u.clone()))
                         .collect();
                     shared.contexts.push(owned);
                     shared.contexts.len() - 1
@@ -630,18 +644,44 @@ impl Shared {
 // multiplication (not a defence against chosen collisions, which only cost misses).
 fn slot(qualified: &str, bits: u32) -> usize {
     let b = qualified.as_bytes();
-    let n = b.len().min(8);
-    let mut tail = [0u8; 8];
-    tail[..n].copy_from_slice(&b[b.len() - n..]);
     let len = u64::try_from(b.len()).unwrap_or(u64::MAX);
     let first = u64::from(b.first().copied().unwrap_or(0));
-    let word = u64::from_le_bytes(tail) ^ (len << 56) ^ (first << 48);
+    let word = last_word(b) ^ (len << 56) ^ (first << 48);
     let mixed = word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits);
     usize::try_from(mixed).unwrap_or(0)
 }
 
+// The last eight bytes of `b` as a number (fewer, zero-extended, when shorter): one load for
+// the names of a descriptor, which are mostly longer.
+fn last_word(b: &[u8]) -> u64 {
+    match b.len().checked_sub(8) {
+        Some(at) => {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&b[at..]);
+            u64::from_le_bytes(word)
+        }
+        None => b.iter().fold(0, |w, &x| (w << 8) | u64::from(x)),
+    }
+}
+
 // `a == b` for the short texts of names, compared in place (a call to `memcmp` costs more
-// than the comparison of a few bytes).
+// than the comparison of a few bytes): eight bytes at a time from both ends.
 pub(crate) fn same_text(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let last = a.len() - 8;
+    if word(a, 0) != word(b, 0) || word(a, last) != word(b, last) {
+        return false;
+    }
+    a.len() <= 16 || a[8..last] == b[8..last]
 }

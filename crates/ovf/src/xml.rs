@@ -45,6 +45,13 @@ pub(crate) trait Source<E> {
     /// The content of the XML declaration (`xml version="1.0" encoding="UTF-8"`), if any,
     /// where the reader found it (each tree keeps it as a node).
     fn declaration(&self) -> Option<&str>;
+
+    /// Whether any name of the tree may be in `namespace` (`true` when the tree does not
+    /// know its names apart from its elements): lets a reader skip looking for a vocabulary
+    /// the document never uses.
+    fn may_use(&self, _namespace: &str) -> bool {
+        true
+    }
 }
 
 impl<'a> ReadElement<'a> for &'a Element {
@@ -124,6 +131,13 @@ impl<'e> Source<El<'e>> for Tree {
             NodeRef::Declaration(d) => Some(d),
             _ => None,
         })
+    }
+
+    // The names read, each once: a few dozen in a descriptor.
+    fn may_use(&self, namespace: &str) -> bool {
+        self.names_read()
+            .iter()
+            .any(|n| n.namespace.as_deref() == Some(namespace))
     }
 }
 

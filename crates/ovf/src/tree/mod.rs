@@ -89,6 +89,11 @@ pub enum NodeRef<'a> {
 }
 
 impl Tree {
+    /// Every name the document spells, each once.
+    pub(crate) fn names_read(&self) -> &[Name] {
+        &self.names
+    }
+
     /// Reads a document with explicit limits.
     pub fn parse(bytes: &[u8], options: &ParseOptions) -> Result<Tree, ParseError> {
         reader::read(bytes, options, Compact::default()).map(Tree::new)

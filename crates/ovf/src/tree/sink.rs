@@ -3,7 +3,7 @@
 use tern_diag::Span;
 
 use crate::error::ParseErrorKind;
-use crate::reader::{Finish, MarkupKind, Sink, Tag, Value};
+use crate::reader::{Finish, MarkupKind, Sink, Tag, TextRun, Value};
 use crate::scope::Scopes;
 
 /// One node: 24 bytes. Nodes are kept in document order (pre-order), so an element's
@@ -167,15 +167,15 @@ impl Sink for Compact {
         }
     }
 
-    fn text(&mut self, text: &str, span: Span, value: Option<Value>, inside: bool) {
+    fn text(&mut self, _: &str, run: TextRun) {
         // Whitespace read as it stands between the nodes of an element is left implicit:
         // it is the gap between the spans of its neighbours (`El::children` gives it back).
         // A pretty-printed descriptor is one third indentation nodes.
-        let raw = text.get(span.range()).unwrap_or_default();
-        if inside && value.is_none() && raw.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n')) {
+        if run.inside && run.blank {
             return;
         }
-        let (a, b, decoded) = match value {
+        let span = run.span;
+        let (a, b, decoded) = match run.value {
             Some(value) => self.value(value),
             None => (small(span.start), small(span.end), false),
         };
