@@ -313,6 +313,15 @@ impl<'a> El<'a> {
     /// The concatenated text and CDATA content of this element (not of descendants),
     /// borrowed when it is one node.
     pub fn text(self) -> Cow<'a, str> {
+        // Most elements asked for their text hold one run of it: its record is the element's
+        // only one (text runs are read whole, so no whitespace left implicit lies beside it).
+        let record = self.record();
+        if record.b == self.index + 2 {
+            let child = self.tree.record(self.index + 1);
+            if child.head >> KIND_SHIFT == TEXT {
+                return Cow::Borrowed(self.tree.value(child.a, child.b, child.head & DECODED != 0));
+            }
+        }
         let mut parts = self.children().filter_map(|c| match c {
             NodeRef::Text(t) | NodeRef::CData(t) => Some(t),
             _ => None,
