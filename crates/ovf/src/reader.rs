@@ -476,7 +476,8 @@ impl<'a> Builder<'a> {
             match event {
                 Event::Start(e) | Event::Empty(e) => {
                     self.check_depth(open.len(), span)?;
-                    let name = self.element(&mut scopes, &e, span, &mut attributes, &mut spans)?;
+                    let name =
+                        self.element(&mut scopes, &e, (span, empty), &mut attributes, &mut spans)?;
                     if empty {
                         scopes.close();
                     }
@@ -710,72 +711,21 @@ impl<'a> Builder<'a> {
         &self,
         scopes: &mut Scopes<'a>,
         start: &BytesStart<'_>,
-        span: Span,
+        (span, empty): (Span, bool),
         read: &mut Vec<ReadAttribute>,
         spans: &mut Vec<Span>,
     ) -> Result<u32, ParseError> {
         read.clear();
         spans.clear();
         let element = self.span_of(start.name().into_inner(), span)?;
-        // Each attribute's span runs from the end of what precedes it (so it has the
-        // whitespace before it) to its closing quote; when quick-xml's slices do not show
-        // that (or on error), the start tag is split by `attribute_spans`.
-        let mut previous = element.end;
-        // Made only for a start tag of more than 16 attributes (a new set draws its keys
-        // from a thread-local: not a cost to pay per element).
-        let mut seen: Option<HashSet<&str>> = None;
-        // Whether a namespace declaration is among them (most start tags have none).
-        let mut declares = false;
-        for (index, attr) in start.attributes().with_checks(false).enumerate() {
-            let quoted = match &attr {
-                Ok(a) if spans.is_empty() => self.offset(&a.value).and_then(|at| {
-                    let end = at + a.value.len();
-                    matches!(self.text.as_bytes().get(end), Some(b'"' | b'\''))
-                        .then_some(Span::new(previous, end + 1))
-                }),
-                _ => None,
-            };
-            let attr_span = if let Some(quoted) = quoted {
-                quoted
-            } else {
-                if spans.is_empty() {
-                    attribute_spans(self.text, span, spans);
-                }
-                spans.get(index).copied().unwrap_or(span)
-            };
-            previous = attr_span.end;
-            let attr =
-                attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
-            let key_span = self.span_of(attr.key.into_inner(), attr_span)?;
-            let key = &self.text[key_span.range()];
-            declares |= key.starts_with("xmlns");
-            // A few attributes are compared directly; beyond, through a set of them all.
-            let repeated = if read.len() < 16 {
-                scopes.steps += read.len() as u64;
-                read.iter()
-                    .any(|a| same_text(&self.text[a.key.range()], key))
-            } else {
-                let seen = seen.get_or_insert_with(|| {
-                    scopes.steps += read.len() as u64;
-                    read.iter().map(|a| &self.text[a.key.range()]).collect()
-                });
-                scopes.steps += 1;
-                !seen.insert(key)
-            };
-            if repeated {
-                return Err(self.err(
-                    attr_span,
-                    ParseErrorKind::Syntax(format!("attribute `{key}` is repeated")),
-                ));
-            }
-            let value = self.value(&attr, attr_span)?;
-            read.push(ReadAttribute {
-                key: key_span,
-                name: 0,
-                value,
-                span: attr_span,
-            });
+        if self.plain_attributes(span, element.end, empty, read) {
+            self.refuse_repeated(scopes, read)?;
+        } else {
+            self.attributes(scopes, start, span, element.end, read, spans)?;
         }
+        let declares = read
+            .iter()
+            .any(|a| self.text[a.key.range()].starts_with("xmlns"));
         let text = self.text;
         let declarations = read.iter().filter_map(|a| {
             let key = &text[a.key.range()];
@@ -814,12 +764,177 @@ impl<'a> Builder<'a> {
         Ok(name)
     }
 
+    // The attributes of a start tag written the usual way (whitespace, then `name="value"`,
+    // values without references, tabs or line ends), found in the text in one pass instead
+    // of through quick-xml's attribute iterator; `false` (and `read` left empty) for any
+    // other start tag, which [`Builder::attributes`] reads, with its errors. Both read the
+    // same attributes with the same spans.
+    fn plain_attributes(
+        &self,
+        tag: Span,
+        after_name: usize,
+        empty: bool,
+        read: &mut Vec<ReadAttribute>,
+    ) -> bool {
+        let bytes = self.text.as_bytes();
+        // The tag ends with `>`, or `/>` when empty.
+        let end = tag.end.saturating_sub(1 + usize::from(empty));
+        let key_byte = |b: u8| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.') || b >= 0x80
+        };
+        let mut i = after_name;
+        let unusual = |read: &mut Vec<ReadAttribute>| {
+            read.clear();
+            false
+        };
+        loop {
+            let segment = i;
+            while i < end && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+                i += 1;
+            }
+            if i == end {
+                return true;
+            }
+            if i > end {
+                return unusual(read);
+            }
+            if i == segment {
+                return unusual(read);
+            }
+            let key = i;
+            while i < end && key_byte(bytes[i]) {
+                i += 1;
+            }
+            if i == key || i + 1 >= end || bytes[i] != b'=' {
+                return unusual(read);
+            }
+            let key = Span::new(key, i);
+            let quote = bytes[i + 1];
+            if quote != b'"' && quote != b'\'' {
+                return unusual(read);
+            }
+            let start = i + 2;
+            let Some(length) = bytes.get(start..end).and_then(|v| memchr::memchr(quote, v)) else {
+                return unusual(read);
+            };
+            let value = Span::new(start, start + length);
+            if !bytes[value.range()].iter().all(|&b| plain_value_byte(b)) {
+                return unusual(read);
+            }
+            i = value.end + 1;
+            read.push(ReadAttribute {
+                key,
+                name: 0,
+                value: Value::Raw(value),
+                span: Span::new(segment, i),
+            });
+        }
+    }
+
+    // Refuses a name given twice among `read`, as [`Builder::attributes`] does.
+    fn refuse_repeated(
+        &self,
+        scopes: &mut Scopes<'a>,
+        read: &[ReadAttribute],
+    ) -> Result<(), ParseError> {
+        let mut seen: Option<HashSet<&str>> = None;
+        for (index, attr) in read.iter().enumerate() {
+            let key = &self.text[attr.key.range()];
+            if self.repeated(scopes, &read[..index], &mut seen, key) {
+                return Err(self.err(
+                    attr.span,
+                    ParseErrorKind::Syntax(format!("attribute `{key}` is repeated")),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    // Whether `key` is among the keys of `before` (the attributes read before it on the
+    // same start tag). A few are compared directly; beyond, through a set of them all
+    // (made only for a start tag of more than 16 attributes: a new set draws its keys from
+    // a thread-local, not a cost to pay per element). An element with 100 000 attributes
+    // is read in linear time.
+    fn repeated(
+        &self,
+        scopes: &mut Scopes<'a>,
+        before: &[ReadAttribute],
+        seen: &mut Option<HashSet<&'a str>>,
+        key: &'a str,
+    ) -> bool {
+        if before.len() < 16 {
+            scopes.steps += before.len() as u64;
+            return before
+                .iter()
+                .any(|a| same_text(&self.text[a.key.range()], key));
+        }
+        let seen = seen.get_or_insert_with(|| {
+            scopes.steps += before.len() as u64;
+            before.iter().map(|a| &self.text[a.key.range()]).collect()
+        });
+        scopes.steps += 1;
+        !seen.insert(key)
+    }
+
+    // The attributes of a start tag through quick-xml's iterator, each checked.
+    fn attributes(
+        &self,
+        scopes: &mut Scopes<'a>,
+        start: &BytesStart<'_>,
+        span: Span,
+        after_name: usize,
+        read: &mut Vec<ReadAttribute>,
+        spans: &mut Vec<Span>,
+    ) -> Result<(), ParseError> {
+        // Each attribute's span runs from the end of what precedes it (so it has the
+        // whitespace before it) to its closing quote; when quick-xml's slices do not show
+        // that (or on error), the start tag is split by `attribute_spans`.
+        let mut previous = after_name;
+        let mut seen: Option<HashSet<&str>> = None;
+        for (index, attr) in start.attributes().with_checks(false).enumerate() {
+            let quoted = match &attr {
+                Ok(a) if spans.is_empty() => self.offset(&a.value).and_then(|at| {
+                    let end = at + a.value.len();
+                    matches!(self.text.as_bytes().get(end), Some(b'"' | b'\''))
+                        .then_some(Span::new(previous, end + 1))
+                }),
+                _ => None,
+            };
+            let attr_span = if let Some(quoted) = quoted {
+                quoted
+            } else {
+                if spans.is_empty() {
+                    attribute_spans(self.text, span, spans);
+                }
+                spans.get(index).copied().unwrap_or(span)
+            };
+            previous = attr_span.end;
+            let attr =
+                attr.map_err(|e| self.err(attr_span, ParseErrorKind::Syntax(e.to_string())))?;
+            let key_span = self.span_of(attr.key.into_inner(), attr_span)?;
+            let key = &self.text[key_span.range()];
+            if self.repeated(scopes, read, &mut seen, key) {
+                return Err(self.err(
+                    attr_span,
+                    ParseErrorKind::Syntax(format!("attribute `{key}` is repeated")),
+                ));
+            }
+            let value = self.value(&attr, attr_span)?;
+            read.push(ReadAttribute {
+                key: key_span,
+                name: 0,
+                value,
+                span: attr_span,
+            });
+        }
+        Ok(())
+    }
+
     // An attribute value as XML reads it: normalised (§3.3.3), references resolved.
     fn value(&self, attr: &XmlAttribute<'_>, span: Span) -> Result<Value, ParseError> {
         // Most values have no reference, no whitespace to normalise and no character that
         // needs a closer look: one pass over the bytes tells, and the value is its text.
-        let plain = |b: &u8| *b != b'&' && *b >= 0x20 && *b != 0xEF;
-        if attr.value.iter().all(plain)
+        if attr.value.iter().all(|&b| plain_value_byte(b))
             && let Some(at) = self.offset(&attr.value)
         {
             return Ok(Value::Raw(Span::new(at, at + attr.value.len())));
@@ -1009,6 +1124,13 @@ impl Texts {
     }
 }
 
+// A byte of an attribute value that reads as it stands: not a reference, not a tab or line
+// end (normalised to a space), not a control character, and not the first byte of U+FFFE or
+// U+FFFF (which are no XML characters).
+fn plain_value_byte(b: u8) -> bool {
+    b != b'&' && b >= 0x20 && b != 0xEF
+}
+
 // What a byte of character data is to `Builder::line_ends`: 0 for a space, tab or line
 // feed, [`CR`] for a carriage return, [`OTHER`] for anything else.
 const CR: u8 = 1;
@@ -1116,5 +1238,154 @@ fn attribute_spans(text: &str, tag: Span, spans: &mut Vec<Span>) {
         }
         i += 1;
         spans.push(Span::new(seg, i.min(end)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Key, value and span of each attribute found.
+    type Found = Vec<(Span, Span, Span)>;
+
+    // The attributes the two readers of start tags find: whether the fast one took the tag,
+    // what it found, what quick-xml's iterator found.
+    fn both(tag: &str) -> (bool, Found, Found) {
+        let options = ParseOptions::default();
+        let builder = Builder {
+            text: tag,
+            options: &options,
+        };
+        let mut reader = Reader::from_str(tag);
+        let (start, empty) = match reader.read_event() {
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            other => panic!("not a start tag: {other:?}"),
+        };
+        let span = Span::new(0, tag.len());
+        let name = builder
+            .span_of(start.name().into_inner(), span)
+            .expect("name");
+        let found = |read: &[ReadAttribute]| {
+            read.iter()
+                .map(|a| match a.value {
+                    Value::Raw(v) => (a.key, v, a.span),
+                    Value::Decoded(_) => (a.key, Span::new(0, 0), a.span),
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut fast = Vec::new();
+        let plain = builder.plain_attributes(span, name.end, empty, &mut fast);
+        let mut scopes = Scopes::default();
+        let mut slow = Vec::new();
+        let mut spans = Vec::new();
+        let general =
+            builder.attributes(&mut scopes, &start, span, name.end, &mut slow, &mut spans);
+        assert!(
+            general.is_ok() || !plain,
+            "{tag}: the fast reader took a tag the other refuses"
+        );
+        (plain, found(&fast), found(&slow))
+    }
+
+    #[test]
+    fn plain_start_tags_read_as_through_quick_xml() {
+        for tag in [
+            "<a>",
+            "<a/>",
+            "<a />",
+            r#"<a b="1">"#,
+            r#"<a b="1"/>"#,
+            r#"<a  b='x y'	c="">"#,
+            "<a\r\n  ovf:id=\"vm\"\n  xmlns:ovf=\"urn:x\" >",
+            r#"<rasd:Item b="é€" c='"' d="'">"#,
+            r#"<a b="x<y">"#,
+        ] {
+            let (plain, fast, slow) = both(tag);
+            assert!(plain, "{tag}: read the usual way");
+            assert_eq!(fast, slow, "{tag}");
+        }
+    }
+
+    #[test]
+    fn every_start_tag_of_the_samples_reads_alike_through_both_readers() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/ovf");
+        let mut tags = 0;
+        for entry in std::fs::read_dir(&dir).expect("samples/ovf") {
+            let path = entry.expect("entry").path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let mut reader = Reader::from_str(&text);
+            loop {
+                let at = pos(reader.buffer_position());
+                match reader.read_event() {
+                    Ok(Event::Start(_) | Event::Empty(_)) => {
+                        let tag = &text[at..pos(reader.buffer_position())];
+                        let (plain, fast, slow) = both(tag);
+                        if plain {
+                            assert_eq!(fast, slow, "{}: {tag}", path.display());
+                        }
+                        tags += 1;
+                    }
+                    Ok(Event::Eof) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        }
+        assert!(tags > 500, "{tags} start tags read");
+    }
+
+    #[test]
+    fn unusual_start_tags_are_left_to_quick_xml() {
+        for tag in [
+            r#"<a b = "1">"#,
+            r#"<a b="1"c="2">"#,
+            r#"<a b="&amp;">"#,
+            "<a b=\"x\ty\">",
+            "<a b=\"x\ny\">",
+            "<a b>",
+            "<a b=1>",
+            r#"<a "b"="1">"#,
+        ] {
+            let (plain, fast, _) = both(tag);
+            assert!(
+                !plain && fast.is_empty(),
+                "{tag}: left to the general reader"
+            );
+        }
+    }
+
+    #[test]
+    fn a_repeated_attribute_is_refused_alike_by_both_readers() {
+        let tag = r#"<a b="1" c="2" b="3">"#;
+        let options = ParseOptions::default();
+        let builder = Builder {
+            text: tag,
+            options: &options,
+        };
+        let Ok(Event::Start(start)) = Reader::from_str(tag).read_event() else {
+            panic!("a start tag");
+        };
+        let span = Span::new(0, tag.len());
+        let mut fast = Vec::new();
+        assert!(builder.plain_attributes(span, 2, false, &mut fast));
+        let fast = builder.refuse_repeated(&mut Scopes::default(), &fast);
+        let slow = builder.attributes(
+            &mut Scopes::default(),
+            &start,
+            span,
+            2,
+            &mut Vec::new(),
+            &mut Vec::new(),
+        );
+        let (Err(fast), Err(slow)) = (fast, slow) else {
+            panic!("both refuse the tag");
+        };
+        assert_eq!(fast.to_string(), slow.to_string());
+        assert!(
+            fast.to_string().contains("attribute `b` is repeated"),
+            "{fast}"
+        );
     }
 }
