@@ -94,13 +94,7 @@ impl LineIndex {
     /// Indexes the line starts of `text` (and, when it is not ASCII, how many characters
     /// precede each block).
     pub fn new(text: &str) -> Self {
-        // A vectorised search: this runs over every text a position is asked of. The lines
-        // are counted first (a second vectorised pass, cheaper than growing the vector a
-        // dozen times on a small text).
-        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        let mut starts = Vec::with_capacity(lines + 1);
-        starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let starts = line_starts(text.as_bytes());
         let ascii = text.is_ascii();
         let mut chars = Vec::new();
         if !ascii {
@@ -150,6 +144,16 @@ impl LineIndex {
     }
 }
 
+// Where each line starts: 0, then after every line feed, found by a vectorised search in
+// one pass, the vector sized for one line in 32 bytes first (a small text grows it once at
+// most; counting the lines first was a second pass as long as the first).
+fn line_starts(bytes: &[u8]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+    starts.push(0);
+    starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    starts
+}
+
 // The characters that start in `bytes` (every byte but UTF-8 continuation bytes).
 fn char_starts(bytes: &[u8]) -> usize {
     bytes
@@ -171,6 +175,30 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn line_starts_are_found_in_every_place_of_a_word() {
+        // Line feeds at every offset of an eight-byte word, beside bytes one above and one
+        // below them (which the word test may flag wrongly), and at the very end.
+        let mut text = Vec::new();
+        for gap in 0..20 {
+            text.extend(std::iter::repeat_n(b'a', gap));
+            text.extend_from_slice(b"\n\x0b\t\n\n");
+        }
+        text.extend_from_slice(b"tail\n");
+        let expected: Vec<usize> = std::iter::once(0)
+            .chain(
+                text.iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        assert_eq!(line_starts(&text), expected);
+        assert_eq!(line_starts(b""), [0]);
+        assert_eq!(line_starts(b"\n"), [0, 1]);
+    }
+
     use super::*;
 
     #[test]
