@@ -34,6 +34,6 @@ mod severity;
 mod utf8;
 
 pub use finding::{Finding, has_errors};
-pub use position::{LineIndex, Position, Span, floor_char_boundary};
+pub use position::{LineIndex, Position, Positions, Span, floor_char_boundary};
 pub use severity::Severity;
 pub use utf8::{BOM_RULE, Decoded, NOT_UTF8_RULE, decode_utf8};

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::{Mutex, OnceLock};
 
 /// A half-open byte range `[start, end)` into an input.
 #[derive(
@@ -144,6 +145,110 @@ impl LineIndex {
     }
 }
 
+/// Line and column of byte offsets of one text, asked mostly in increasing order (a reader
+/// walking its tree in document order): each is counted from the one asked before, so a
+/// text whose positions come in order never builds a [`LineIndex`]. The first
+/// [`Positions::RESTARTS`] steps back count again from the start; past them the index is
+/// built. Either way the cost stays linear in the text, whatever the order.
+#[derive(Debug)]
+pub struct Positions {
+    cursor: Mutex<Cursor>,
+    index: OnceLock<LineIndex>,
+}
+
+/// Where the last position asked for is: its offset, line, line start, and characters from
+/// the line start to it; how many times a position before it was asked for; whether the
+/// text is ASCII (columns are then byte differences), once known.
+#[derive(Debug, Clone, Copy)]
+struct Cursor {
+    offset: usize,
+    line: usize,
+    start: usize,
+    chars: usize,
+    restarts: u32,
+    ascii: Option<bool>,
+}
+
+impl Default for Cursor {
+    fn default() -> Self {
+        Cursor {
+            offset: 0,
+            line: 1,
+            start: 0,
+            chars: 0,
+            restarts: 0,
+            ascii: None,
+        }
+    }
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions {
+            cursor: Mutex::new(Cursor::default()),
+            index: OnceLock::new(),
+        }
+    }
+}
+
+impl Clone for Positions {
+    fn clone(&self) -> Self {
+        Positions::default()
+    }
+}
+
+impl Positions {
+    /// How many times counting starts again from the top of the text before the index of
+    /// lines is built.
+    pub const RESTARTS: u32 = 8;
+
+    /// The line and column of byte `offset` in `text` (always the same text), as
+    /// [`LineIndex::position`] gives them.
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset);
+        if let Some(index) = self.index.get() {
+            return index.position(text, offset);
+        }
+        let Ok(mut cursor) = self.cursor.lock() else {
+            return self.indexed(text, offset);
+        };
+        if offset < cursor.offset || cursor.offset > text.len() {
+            if cursor.restarts >= Self::RESTARTS {
+                drop(cursor);
+                return self.indexed(text, offset);
+            }
+            *cursor = Cursor {
+                restarts: cursor.restarts + 1,
+                ascii: cursor.ascii,
+                ..Cursor::default()
+            };
+        }
+        let bytes = text.as_bytes();
+        let ascii = *cursor.ascii.get_or_insert_with(|| text.is_ascii());
+        let chars = |part: &[u8]| if ascii { part.len() } else { char_starts(part) };
+        let gap = &bytes[cursor.offset..offset];
+        match memchr::memrchr(b'\n', gap) {
+            Some(last) => {
+                cursor.line += memchr::memchr_iter(b'\n', gap).count();
+                cursor.start = cursor.offset + last + 1;
+                cursor.chars = chars(&bytes[cursor.start..offset]);
+            }
+            None => cursor.chars += chars(gap),
+        }
+        cursor.offset = offset;
+        Position {
+            line: cursor.line,
+            column: cursor.chars + 1,
+        }
+    }
+
+    fn indexed(&self, text: &str, offset: usize) -> Position {
+        self.index
+            .get_or_init(|| LineIndex::new(text))
+            .position(text, offset)
+    }
+}
+
 // Where each line starts: 0, then after every line feed, found by a vectorised search in
 // one pass, the vector sized for one line in 32 bytes first (a small text grows it once at
 // most; counting the lines first was a second pass as long as the first).
@@ -175,6 +280,36 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn positions_asked_in_any_order_are_those_of_the_index() {
+        let text = "ab\n\u{e7}d\r\n\n  \u{20ac}x\ny";
+        let index = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+        // In order, backwards (past the restarts, onto the index), and alternating.
+        let mut orders = vec![offsets.clone(), offsets.iter().rev().copied().collect()];
+        orders.push(
+            offsets
+                .iter()
+                .flat_map(|&o| [o, text.len() - o.min(text.len())])
+                .collect(),
+        );
+        for order in orders {
+            let positions = Positions::default();
+            for &offset in &order {
+                assert_eq!(
+                    positions.position(text, offset),
+                    index.position(text, offset),
+                    "offset {offset}"
+                );
+            }
+        }
+        let positions = Positions::default();
+        for &offset in &offsets {
+            positions.position(text, offset);
+        }
+        assert!(positions.index.get().is_none(), "in order: no index built");
+    }
 
     #[test]
     fn line_starts_are_found_in_every_place_of_a_word() {

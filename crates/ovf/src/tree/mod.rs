@@ -18,9 +18,8 @@ mod sink;
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::OnceLock;
 
-use tern_diag::{LineIndex, Position, Span};
+use tern_diag::{Position, Positions, Span};
 
 use crate::encoding::Encoding;
 use crate::error::{ParseError, ParseFailure};
@@ -52,8 +51,8 @@ pub struct Tree {
     names: Vec<Name>,
     decoded: String,
     root: u32,
-    /// Made when a position is first asked for.
-    lines: OnceLock<LineIndex>,
+    /// Counted from the position asked before (a reader asks in document order).
+    positions: Positions,
     steps: u64,
 }
 
@@ -127,7 +126,7 @@ impl Tree {
             attributes: out.attributes,
             names,
             decoded: out.decoded,
-            lines: OnceLock::new(),
+            positions: Positions::default(),
             steps,
         }
     }
@@ -161,12 +160,10 @@ impl Tree {
         self.encoding
     }
 
-    /// Line and column of a byte offset in the original text (the index of lines is made
-    /// on the first call).
+    /// Line and column of a byte offset in the original text (counted from the one asked
+    /// before: asked in document order, they cost one pass over the text in all).
     pub fn position(&self, offset: usize) -> Position {
-        self.lines
-            .get_or_init(|| LineIndex::new(&self.text))
-            .position(&self.text, offset)
+        self.positions.position(&self.text, offset)
     }
 
     /// The steps the reader took on namespace bindings and repeated-attribute checks: a
