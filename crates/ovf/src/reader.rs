@@ -255,17 +255,17 @@ fn build<S: Sink + Finish>(
         };
         return Err((error_at("", Span::new(0, 0), kind), text));
     }
-    let scopes = match (Builder {
+    // The scopes (which borrow the text) are done with before the text moves on.
+    let built = (Builder {
         text: &text,
         options,
     })
     .build(&mut sink)
-    {
-        Ok(scopes) => scopes,
+    .map(|scopes| (scopes.steps, scopes.into_names()));
+    let (steps, names) = match built {
+        Ok(read) => read,
         Err(e) => return Err((e, text)),
     };
-    let steps = scopes.steps;
-    let names = scopes.into_names();
     Ok(Read {
         out: sink.finish(),
         text,

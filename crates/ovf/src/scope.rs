@@ -72,6 +72,9 @@ pub(crate) struct Scopes<'t> {
     context: u32,
     /// The contexts of the open scopes that declared something, innermost last.
     contexts: Vec<u32>,
+    /// The thread's names, taken for the time of this document (no thread-local lookup per
+    /// name) and given back when it is read.
+    shared: Shared,
 }
 
 /// No context the thread knows: names are not looked up through [`Shared::resolved`].
@@ -95,7 +98,14 @@ impl Default for Scopes<'_> {
             steps: 0,
             context: EMPTY_CONTEXT,
             contexts: Vec::new(),
+            shared: Shared::take(),
         }
+    }
+}
+
+impl Drop for Scopes<'_> {
+    fn drop(&mut self) {
+        Shared::give_back(std::mem::take(&mut self.shared));
     }
 }
 
@@ -138,7 +148,9 @@ impl<'t> Scopes<'t> {
             // The root's declarations name a context the thread may know from the documents
             // read before; a later declaration changes what names mean below it.
             self.context = if self.open.is_empty() && self.context == EMPTY_CONTEXT {
-                Shared::context(&self.bindings[first..]).unwrap_or(NO_CONTEXT)
+                self.shared
+                    .context(&self.bindings[first..])
+                    .unwrap_or(NO_CONTEXT)
             } else {
                 NO_CONTEXT
             };
@@ -261,7 +273,9 @@ impl<'t> Scopes<'t> {
         if self.context == NO_CONTEXT {
             return None;
         }
-        let (global, name) = Shared::resolved(self.context, qualified, element, &self.local)?;
+        let (global, name) = self
+            .shared
+            .resolved(self.context, qualified, element, &self.local)?;
         Some(match name {
             None => self.local[global as usize] - 1,
             Some(name) => self.take(global, name),
@@ -269,11 +283,11 @@ impl<'t> Scopes<'t> {
     }
 
     // Tells the thread that `qualified` resolves to its name `global` in this context.
-    fn learn(&self, qualified: &str, element: Option<bool>, global: u32) {
+    fn learn(&mut self, qualified: &str, element: Option<bool>, global: u32) {
         if let Some(element) = element
             && self.context != NO_CONTEXT
         {
-            Shared::learn(self.context, qualified, element, global);
+            self.shared.learn(self.context, qualified, element, global);
         }
     }
 
@@ -310,7 +324,10 @@ impl<'t> Scopes<'t> {
         };
         // The thread's names first: a name read before (in this document or another) is
         // found with one lookup, and its id here through `local`, without hashing.
-        match Shared::name(qualified, prefix, local, &same, &self.local) {
+        match self
+            .shared
+            .name(qualified, prefix, local, &same, &self.local)
+        {
             Some(Found::Here(id, global)) => {
                 self.learn(qualified, learn, global);
                 return id;
@@ -333,7 +350,7 @@ impl<'t> Scopes<'t> {
             namespace,
         });
         let id = self.add(name.clone());
-        if let Some(global) = Shared::remember(qualified, name) {
+        if let Some(global) = self.shared.remember(qualified, name) {
             self.learn(qualified, learn, global);
             self.link(global, id);
             return id;
@@ -366,8 +383,8 @@ impl<'t> Scopes<'t> {
     }
 
     /// Every name read, by id.
-    pub(crate) fn into_names(self) -> Vec<Name> {
-        self.table
+    pub(crate) fn into_names(mut self) -> Vec<Name> {
+        std::mem::take(&mut self.table)
     }
 
     /// The shared part of a name spelled `text`.
@@ -381,7 +398,7 @@ impl<'t> Scopes<'t> {
         if let Some(known) = self.uris.get(uri) {
             return Arc::clone(known);
         }
-        if let Some(shared) = Shared::intern(uri) {
+        if let Some(shared) = self.shared.intern(uri) {
             return shared;
         }
         let new: Arc<str> = Arc::from(uri);
@@ -427,6 +444,30 @@ struct Shared {
 }
 
 impl Shared {
+    // The thread's names, for one document (an empty set when another document being read
+    // on this thread has them).
+    fn take() -> Shared {
+        SHARED
+            .try_with(|shared| {
+                shared
+                    .try_borrow_mut()
+                    .map(|mut s| std::mem::take(&mut *s))
+                    .ok()
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    // Gives the thread its names back (the last document read keeps what it learnt).
+    fn give_back(names: Shared) {
+        let _ = SHARED.try_with(|shared| {
+            if let Ok(mut s) = shared.try_borrow_mut() {
+                *s = names;
+            }
+        });
+    }
+
     /// How many URIs, and how many names, a thread keeps.
     const ENTRIES: usize = 4096;
     /// The longest text kept.
@@ -443,18 +484,17 @@ impl Shared {
 
     // The context of a root element declaring `bindings` (URIs shared by the thread, so
     // compared by pointer); `None` when the thread keeps no more contexts.
-    fn context(bindings: &[(&str, Option<Arc<str>>, u32)]) -> Option<u32> {
+    fn context(&mut self, bindings: &[(&str, Option<Arc<str>>, u32)]) -> Option<u32> {
         if bindings.len() > Self::CONTEXT_DECLARATIONS
             || bindings.iter().any(|(p, _, _)| p.len() > Self::LONGEST)
         {
             return None;
         }
-        SHARED.with(|shared| {
-            let mut shared = shared.try_borrow_mut().ok()?;
+        {
             // A URI the thread does not share may be freed and its address reused.
             for (_, uri, _) in bindings {
                 if let Some(uri) = uri
-                    && !shared.uris.get(&**uri).is_some_and(|u| Arc::ptr_eq(u, uri))
+                    && !self.uris.get(&**uri).is_some_and(|u| Arc::ptr_eq(u, uri))
                 {
                     return None;
                 }
@@ -470,39 +510,37 @@ impl Shared {
                             }
                     })
             };
-            let index = match shared.contexts.iter().position(same) {
+            let index = match self.contexts.iter().position(same) {
                 Some(index) => index,
-                None if shared.contexts.len() < Self::CONTEXTS => {
+                None if self.contexts.len() < Self::CONTEXTS => {
                     let owned = bindings
                         .iter()
                         .map(|(p, u, _)| (Box::from(*p), u.clone()))
                         .collect();
-                    shared.contexts.push(owned);
-                    shared.contexts.len() - 1
+                    self.contexts.push(owned);
+                    self.contexts.len() - 1
                 }
                 None => return None,
             };
             u32::try_from(index + 2).ok()
-        })
+        }
     }
 
     // The thread's name that `qualified` resolved to in `context`, if remembered: its index,
     // and the name itself when the document whose ids by index are `here` has not read it.
     fn resolved(
+        &self,
         context: u32,
         qualified: &str,
         element: bool,
         here: &[u32],
     ) -> Option<(u32, Option<Name>)> {
-        SHARED.with(|shared| {
-            let shared = shared.try_borrow().ok()?;
-            let (c, e, index) = *shared
-                .resolved
-                .get(Self::resolved_slot(context, qualified))?;
+        {
+            let (c, e, index) = *self.resolved.get(Self::resolved_slot(context, qualified))?;
             if c != context || e != element {
                 return None;
             }
-            let name = shared.names.get(index as usize)?;
+            let name = self.names.get(index as usize)?;
             let spelled = match name.prefix.as_deref() {
                 Some(p) => {
                     qualified.len() == p.len() + 1 + name.local.len()
@@ -519,7 +557,7 @@ impl Shared {
                 Some(&id) if id != 0 => Some((index, None)),
                 _ => Some((index, Some(name.clone()))),
             }
-        })
+        }
     }
 
     // The slot of `qualified` in `context`: the descriptors of several tools, each with its
@@ -530,56 +568,54 @@ impl Shared {
     }
 
     // Remembers that `qualified` resolves to the thread's name `index` in `context`.
-    fn learn(context: u32, qualified: &str, element: bool, index: u32) {
-        SHARED.with(|shared| {
-            if let Ok(mut shared) = shared.try_borrow_mut() {
-                if shared.resolved.is_empty() {
-                    shared
-                        .resolved
+    fn learn(&mut self, context: u32, qualified: &str, element: bool, index: u32) {
+        {
+            {
+                if self.resolved.is_empty() {
+                    self.resolved
                         .resize(1 << Self::RESOLVED_BITS, (NO_CONTEXT, false, 0));
                 }
                 let at = Self::resolved_slot(context, qualified);
-                shared.resolved[at] = (context, element, index);
+                self.resolved[at] = (context, element, index);
             }
-        });
+        }
     }
 
     // The thread's copy of `text`, made if there is room; `None` when it is full.
-    fn intern(text: &str) -> Option<Arc<str>> {
-        SHARED.with(|shared| {
-            let mut shared = shared.try_borrow_mut().ok()?;
-            if let Some(known) = shared.uris.get(text) {
+    fn intern(&mut self, text: &str) -> Option<Arc<str>> {
+        {
+            if let Some(known) = self.uris.get(text) {
                 return Some(Arc::clone(known));
             }
-            if shared.uris.len() >= Self::ENTRIES || text.len() > Self::LONGEST {
+            if self.uris.len() >= Self::ENTRIES || text.len() > Self::LONGEST {
                 return None;
             }
             let new: Arc<str> = Arc::from(text);
-            shared.uris.insert(Arc::clone(&new));
+            self.uris.insert(Arc::clone(&new));
             Some(new)
-        })
+        }
     }
 
     // The name spelled `qualified` (`prefix`:`local`) that is `same`, if the thread has read
     // it (found in `recent`, without hashing, else by spelling): its id in the document
     // whose ids by index are `here`, or its index and the name, to be given one.
     fn name(
+        &mut self,
         qualified: &str,
         prefix: Option<&str>,
         local: &str,
         same: &impl Fn(&Name) -> bool,
         here: &[u32],
     ) -> Option<Found> {
-        SHARED.with(|shared| {
-            let mut shared = shared.try_borrow_mut().ok()?;
+        {
             let at = slot(qualified, Self::RECENT_BITS);
-            if shared.recent.is_empty() {
-                shared.recent.resize(1 << Self::RECENT_BITS, 0);
+            if self.recent.is_empty() {
+                self.recent.resize(1 << Self::RECENT_BITS, 0);
             }
-            let recent = shared.recent[at].checked_sub(1);
+            let recent = self.recent[at].checked_sub(1);
             let index = match recent {
                 Some(index)
-                    if shared.names.get(index as usize).is_some_and(|name| {
+                    if self.names.get(index as usize).is_some_and(|name| {
                         same_text(&name.local, local)
                             && match (name.prefix.as_deref(), prefix) {
                                 (Some(a), Some(b)) => same_text(a, b),
@@ -592,12 +628,12 @@ impl Shared {
                     index
                 }
                 _ => {
-                    let known = shared.spellings.get(qualified)?;
+                    let known = self.spellings.get(qualified)?;
                     let index = known
                         .iter()
                         .copied()
-                        .find(|&i| shared.names.get(i as usize).is_some_and(same))?;
-                    shared.recent[at] = index + 1;
+                        .find(|&i| self.names.get(i as usize).is_some_and(same))?;
+                    self.recent[at] = index + 1;
                     index
                 }
             };
@@ -606,37 +642,35 @@ impl Shared {
             {
                 return Some(Found::Here(id - 1, index));
             }
-            let name = shared.names.get(index as usize)?.clone();
+            let name = self.names.get(index as usize)?.clone();
             Some(Found::New(index, name))
-        })
+        }
     }
 
     // Keeps `name`, spelled `qualified`, for the documents read next: its index, or `None`
     // when there is no room.
-    fn remember(qualified: &str, name: Name) -> Option<u32> {
-        SHARED.with(|shared| {
-            let mut shared = shared.try_borrow_mut().ok()?;
-            if shared.names.len() >= Self::ENTRIES || qualified.len() > Self::LONGEST {
+    fn remember(&mut self, qualified: &str, name: Name) -> Option<u32> {
+        {
+            if self.names.len() >= Self::ENTRIES || qualified.len() > Self::LONGEST {
                 return None;
             }
-            let index = u32::try_from(shared.names.len()).ok()?;
+            let index = u32::try_from(self.names.len()).ok()?;
             // A spelling is bound to one namespace, seldom two: a few are kept, so that a
             // lookup compares a few names whatever a hostile input rebinds.
-            if shared
+            if self
                 .spellings
                 .get(qualified)
                 .is_some_and(|known| known.len() >= Self::NAMESPACES)
             {
                 return None;
             }
-            shared.names.push(name);
-            shared
-                .spellings
+            self.names.push(name);
+            self.spellings
                 .entry(qualified.into())
                 .or_default()
                 .push(index);
             Some(index)
-        })
+        }
     }
 }
 
