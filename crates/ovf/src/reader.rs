@@ -647,13 +647,24 @@ impl<'a> Builder<'a> {
         if first == 0 && rest.first() == Some(&b'\n') && memchr::memchr(b'\r', rest).is_none() {
             return Value::Raw(Span::new(span.start + 1, span.end));
         }
+        // Each CR (with the LF after it, if any) becomes one LF; the text between is copied
+        // as it stands (a CR is ASCII: every cut falls between characters).
+        let bytes = raw.as_bytes();
         let mut out = String::with_capacity(raw.len());
-        let mut pieces = raw.split('\r').peekable();
-        out.push_str(pieces.next().unwrap_or_default());
-        for piece in pieces {
-            out.push('\n');
-            out.push_str(piece.strip_prefix('\n').unwrap_or(piece));
+        let mut from = 0;
+        let mut at = first;
+        while at < bytes.len() {
+            if bytes[at] == b'\r' {
+                out.push_str(&raw[from..at]);
+                out.push('\n');
+                if bytes.get(at + 1) == Some(&b'\n') {
+                    at += 1;
+                }
+                from = at + 1;
+            }
+            at += 1;
         }
+        out.push_str(&raw[from..]);
         Value::Decoded(out)
     }
 
