@@ -1,27 +1,40 @@
-//! A JSON reader that keeps what `serde_json` drops: the position of every value (so a
-//! finding about a member can name its line and column) and the exact text of numbers (so
-//! `2.50` stays `2.50`). Nesting is bounded; duplicate member names are refused or kept, as
-//! the caller chooses. Cost is linear in the input: positions are tracked as the reader
-//! advances, never recounted from the start of a line.
+//! A JSON reader that keeps what `serde_json` drops: where every value and member name
+//! starts (so a finding about a member can name its line and column) and the exact text of
+//! numbers (so `2.50` stays `2.50`). Nesting is bounded; duplicate member names are refused or
+//! kept, as the caller chooses. Cost is linear in the input.
+//!
+//! The tree keeps byte offsets only; line and column are computed when a finding is reported,
+//! from one [`Lines`] per text (its line index is built on the first lookup: a text read
+//! without a finding never builds it, and the read loop does no line or column bookkeeping).
+//!
+//! ```
+//! use tern_diag::{Lines, Position, json};
+//!
+//! let text = "{\n  \"é\": [1, true]\n}";
+//! let root = json::parse(text)?;
+//! let lines = Lines::new(text);
+//! let member = &root.members().unwrap()[0];
+//! assert_eq!(member.position(&lines), Position::new(2, 3));
+//! assert_eq!(root.pointer("/é/1").unwrap().position(&lines), Position::new(2, 12));
+//! # Ok::<(), json::JsonError>(())
+//! ```
 
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
-use crate::position::Position;
+use crate::position::{LineIndex, Lines, Position};
 
 /// The default bound on nesting; OCCI documents need about eight levels, CDMI bodies a few
 /// more for metadata.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
 
-/// A JSON value with its position.
+/// A JSON value and where it starts ([`Json::position`] gives its line and column).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Json {
     /// The value.
     pub value: JsonValue,
-    /// Where it starts.
-    pub position: Position,
-    /// Its first byte in the input.
+    /// Its first byte in the input (0 when built, not read).
     pub offset: usize,
 }
 
@@ -42,13 +55,12 @@ pub enum JsonValue {
     Object(Vec<Member>),
 }
 
-/// An object member: its name, where the name starts, and its value.
+/// An object member: its name, where the name starts ([`Member::position`] gives its line
+/// and column), and its value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// The member name, unescaped.
     pub name: String,
-    /// Where the name's opening quote is.
-    pub position: Position,
     /// The byte of the name's opening quote in the input (0 when built, not read).
     pub offset: usize,
     /// The value.
@@ -79,7 +91,7 @@ pub struct Options {
 pub struct JsonError {
     /// What is wrong.
     pub message: String,
-    /// Where.
+    /// Where (computed once, for the error).
     pub position: Position,
     /// The byte where it went wrong.
     pub offset: usize,
@@ -97,11 +109,6 @@ pub fn parse_with(src: &str, options: Options) -> Result<Json, JsonError> {
         bytes: src.as_bytes(),
         options,
         at: 0,
-        line: 1,
-        line_start: 0,
-        counted_at: 0,
-        counted_columns: 0,
-        ascii_until: ascii_prefix(src.as_bytes()),
         items: Vec::new(),
         members: Vec::new(),
         keys: None,
@@ -135,11 +142,12 @@ impl std::error::Error for JsonError {}
 impl Json {
     /// A value without a meaningful position (built, not read).
     pub fn new(value: JsonValue) -> Self {
-        Json {
-            value,
-            position: Position::START,
-            offset: 0,
-        }
+        Json { value, offset: 0 }
+    }
+
+    /// Where the value starts in the text `lines` indexes (the one it was read from).
+    pub fn position(&self, lines: &Lines<'_>) -> Position {
+        lines.position(self.offset)
     }
 
     /// The (first) member `name` of an object.
@@ -191,20 +199,20 @@ impl Json {
         Some(here)
     }
 
-    /// Where the member or element at `pointer` is: a member's name, an element's value. When
-    /// the pointer leads nowhere, the position of its closest existing ancestor.
-    pub fn locate(&self, pointer: &str) -> Position {
+    /// The byte where the member or element at `pointer` is: a member's name, an element's
+    /// value. When the pointer leads nowhere, that of its closest existing ancestor.
+    pub fn locate(&self, pointer: &str) -> usize {
         let mut here = self;
-        let mut position = self.position;
+        let mut offset = self.offset;
         let Some(rest) = pointer.strip_prefix('/') else {
-            return position;
+            return offset;
         };
         for token in rest.split('/') {
             let token = token.replace("~1", "/").replace("~0", "~");
             match &here.value {
                 JsonValue::Object(members) => match members.iter().find(|m| m.name == token) {
                     Some(m) => {
-                        position = m.position;
+                        offset = m.offset;
                         here = &m.value;
                     }
                     None => break,
@@ -212,7 +220,7 @@ impl Json {
                 JsonValue::Array(items) => {
                     match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
                         Some(item) => {
-                            position = item.position;
+                            offset = item.offset;
                             here = item;
                         }
                         None => break,
@@ -221,7 +229,7 @@ impl Json {
                 _ => break,
             }
         }
-        position
+        offset
     }
 
     /// The JSON type name (`object`, `array`, `string`, `number`, `boolean`, `null`).
@@ -272,6 +280,13 @@ impl Json {
     }
 }
 
+impl Member {
+    /// Where the member's name starts in the text `lines` indexes (the one it was read from).
+    pub fn position(&self, lines: &Lines<'_>) -> Position {
+        lines.position(self.offset)
+    }
+}
+
 /// Writes `s` as a JSON string literal (quotes included) onto `out`.
 pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
@@ -296,14 +311,6 @@ struct Reader<'a> {
     bytes: &'a [u8],
     options: Options,
     at: usize,
-    line: usize,
-    line_start: usize,
-    // Characters counted on the current line up to `counted_at`; positions only move
-    // forward, so each byte is counted once.
-    counted_at: usize,
-    counted_columns: usize,
-    // The first byte of the text outside ASCII (its length when there is none).
-    ascii_until: usize,
     // The items and members of the arrays and objects being read, innermost last: each is
     // moved into a vector of its exact size when it ends (one allocation, no regrowth).
     items: Vec<Json>,
@@ -314,54 +321,29 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    #[inline]
-    fn position(&mut self) -> Position {
-        // Before the first byte outside ASCII, characters are bytes: nothing to count.
-        if self.at <= self.ascii_until {
-            return Position::new(self.line, self.at - self.line_start + 1);
-        }
-        if self.counted_at < self.line_start {
-            self.counted_at = self.line_start;
-            self.counted_columns = 0;
-        }
-        let upto = crate::position::floor_char_boundary(self.src, self.at).max(self.counted_at);
-        // Characters are the bytes that do not continue a UTF-8 sequence; the stretch since
-        // the last position is short (a few bytes between values), so a plain loop wins.
-        self.counted_columns += self.bytes[self.counted_at..upto]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
-        self.counted_at = upto;
-        Position::new(self.line, self.counted_columns + 1)
+    // The error at the current byte; its position is computed here, once (an index of the
+    // text's lines, then one lookup).
+    fn error(&self, message: &str) -> JsonError {
+        self.error_at(message.to_owned(), self.at)
     }
 
-    fn error(&mut self, message: &str) -> JsonError {
+    fn error_at(&self, message: String, offset: usize) -> JsonError {
         JsonError {
-            message: message.to_owned(),
-            position: self.position(),
-            offset: self.at,
+            message,
+            position: LineIndex::new(self.src).position(self.src, offset),
+            offset,
         }
     }
 
     fn skip_ws(&mut self) {
-        while let Some(&b) = self.bytes.get(self.at) {
-            match b {
-                b'\n' => {
-                    self.at += 1;
-                    self.line += 1;
-                    self.line_start = self.at;
-                }
-                b' ' | b'\t' | b'\r' => self.at += 1,
-                _ => break,
-            }
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.at) {
+            self.at += 1;
         }
     }
-
     fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
         if depth > self.options.max_depth {
             return Err(self.error("JSON nested too deeply"));
         }
-        let position = self.position();
         let offset = self.at;
         let value = match self.bytes.get(self.at) {
             None => return Err(self.error("unexpected end of input, expected a value")),
@@ -374,11 +356,7 @@ impl Reader<'_> {
             Some(b'-' | b'0'..=b'9') => JsonValue::Number(self.number()?),
             Some(_) => return Err(self.error("expected a JSON value")),
         };
-        Ok(Json {
-            value,
-            position,
-            offset,
-        })
+        Ok(Json { value, offset })
     }
 
     fn literal(&mut self, word: &str, value: JsonValue) -> Result<JsonValue, JsonError> {
@@ -544,17 +522,12 @@ impl Reader<'_> {
             if self.bytes.get(self.at) != Some(&b'"') {
                 return Err(self.error("expected a member name in quotes"));
             }
-            let name_position = self.position();
             let name_offset = self.at;
             let name = self.string()?;
             if self.options.duplicates == Duplicates::Refuse
                 && names.seen(&self.members[base..], &name, &mut self.keys)
             {
-                return Err(JsonError {
-                    message: format!("member `{name}` appears twice"),
-                    position: name_position,
-                    offset: name_offset,
-                });
+                return Err(self.error_at(format!("member `{name}` appears twice"), name_offset));
             }
             self.skip_ws();
             if self.bytes.get(self.at) != Some(&b':') {
@@ -565,7 +538,6 @@ impl Reader<'_> {
             let value = self.value(depth + 1)?;
             self.members.push(Member {
                 name,
-                position: name_position,
                 offset: name_offset,
                 value,
             });
@@ -596,18 +568,6 @@ fn finish<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
     let mut whole = std::mem::take(stack);
     stack.extend(whole.drain(..base));
     whole
-}
-
-// The length of the ASCII prefix of `bytes`, checked a block at a time (`is_ascii` reads words).
-fn ascii_prefix(bytes: &[u8]) -> usize {
-    let mut done = 0;
-    for block in bytes.chunks(64) {
-        if !block.is_ascii() {
-            return done + block.iter().position(|b| !b.is_ascii()).unwrap_or(0);
-        }
-        done += block.len();
-    }
-    done
 }
 
 // How many bytes from the start of `bytes` a string copies as they are: up to the first `"`,
@@ -848,7 +808,7 @@ mod tests {
     fn every_position_is_its_offsets_line_and_character_column() {
         // ASCII before the first other character (columns are byte counts there), then
         // characters of two to four bytes on that line and on later ones.
-        fn check(json: &Json, text: &str) {
+        fn check(json: &Json, text: &str, lines: &Lines<'_>) {
             let naive = |offset: usize| {
                 let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
                 Position::new(
@@ -857,17 +817,17 @@ mod tests {
                 )
             };
             assert_eq!(
-                json.position,
+                json.position(lines),
                 naive(json.offset),
                 "value at {}",
                 json.offset
             );
             match &json.value {
-                JsonValue::Array(items) => items.iter().for_each(|i| check(i, text)),
+                JsonValue::Array(items) => items.iter().for_each(|i| check(i, text, lines)),
                 JsonValue::Object(members) => {
                     for m in members {
-                        assert_eq!(m.position, naive(m.offset), "name at {}", m.offset);
-                        check(&m.value, text);
+                        assert_eq!(m.position(lines), naive(m.offset), "name at {}", m.offset);
+                        check(&m.value, text, lines);
                     }
                 }
                 _ => {}
@@ -879,8 +839,17 @@ mod tests {
             "{\"a\": 1,\n \"b\": \"ü\", \"c\": 2,\n  \"d\": [3, \"𝄞\", 4],\n\"e\": 5}",
             "[\"€\",\n1, 2]",
         ] {
-            check(&parse(text).unwrap(), text);
+            check(&parse(text).unwrap(), text, &Lines::new(text));
         }
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_tree_keeps_offsets_not_positions() {
+        // A wide object's cost is mostly memory: a member was 104 bytes when it carried a
+        // line and column besides the offset of its name and of its value.
+        assert_eq!(std::mem::size_of::<Json>(), 40);
+        assert_eq!(std::mem::size_of::<Member>(), 72);
     }
 
     #[test]
@@ -975,18 +944,21 @@ mod tests {
         let json = parse_with("{\"a\":1,\n \"a\":2}", options).unwrap();
         let members = json.members().unwrap();
         assert_eq!(members.len(), 2);
-        assert_eq!(members[1].position, Position::new(2, 2));
+        let text = "{\"a\":1,\n \"a\":2}";
+        assert_eq!(members[1].position(&Lines::new(text)), Position::new(2, 2));
     }
 
     #[test]
     fn pointers_find_values_and_locate_names() {
         let text = "{\n  \"a\": {\"b/c\": [1, {\"d\": 2}]},\n  \"é\": 3\n}";
         let json = parse(text).unwrap();
-        assert_eq!(json.locate("/a"), Position::new(2, 3));
-        assert_eq!(json.locate("/a/b~1c"), Position::new(2, 9));
-        assert_eq!(json.locate("/a/b~1c/1/d"), Position::new(2, 21));
-        assert_eq!(json.locate("/a/zzz"), Position::new(2, 3));
-        assert_eq!(json.locate("/é"), Position::new(3, 3));
+        let lines = Lines::new(text);
+        let locate = |pointer: &str| lines.position(json.locate(pointer));
+        assert_eq!(locate("/a"), Position::new(2, 3));
+        assert_eq!(locate("/a/b~1c"), Position::new(2, 9));
+        assert_eq!(locate("/a/b~1c/1/d"), Position::new(2, 21));
+        assert_eq!(locate("/a/zzz"), Position::new(2, 3));
+        assert_eq!(locate("/é"), Position::new(3, 3));
         assert_eq!(
             json.pointer("/a/b~1c/1/d").map(|j| j.value.clone()),
             Some(JsonValue::Number("2".into()))
@@ -996,7 +968,7 @@ mod tests {
 
     #[test]
     fn columns_count_characters_on_long_lines() {
-        // One line, many values: positions are tracked incrementally.
+        // One line, many values: a column counts characters, not bytes.
         let mut text = String::from("[");
         for i in 0..2000 {
             if i > 0 {
@@ -1007,6 +979,9 @@ mod tests {
         text.push(']');
         let json = parse(&text).unwrap();
         let last = json.items().unwrap().last().unwrap();
-        assert_eq!(last.position, Position::new(1, 2 + 1999 * 4));
+        assert_eq!(
+            last.position(&Lines::new(&text)),
+            Position::new(1, 2 + 1999 * 4)
+        );
     }
 }

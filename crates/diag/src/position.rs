@@ -1,5 +1,6 @@
 //! Where things are: byte spans, line/column positions, and the index between them.
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::ops::Range;
 
@@ -46,6 +47,38 @@ pub struct LineIndex {
     chars: Vec<usize>,
     /// The text is ASCII: a column is a byte difference.
     ascii: bool,
+}
+
+/// One text and its [`LineIndex`], built on the first lookup: a reader keeps byte offsets
+/// and turns them into positions only for the findings it reports (a text read without a
+/// finding never pays for the index). The one place where offsets of a text read whole
+/// become line and column.
+#[derive(Debug, Clone)]
+pub struct Lines<'t> {
+    text: &'t str,
+    index: OnceCell<LineIndex>,
+}
+
+impl<'t> Lines<'t> {
+    /// The lines of `text` (nothing is indexed yet).
+    pub fn new(text: &'t str) -> Self {
+        Lines {
+            text,
+            index: OnceCell::new(),
+        }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// The line and column of byte `offset` ([`LineIndex::position`]).
+    pub fn position(&self, offset: usize) -> Position {
+        self.index
+            .get_or_init(|| LineIndex::new(self.text))
+            .position(self.text, offset)
+    }
 }
 
 impl Span {
@@ -209,6 +242,16 @@ mod tests {
             }
             offset += c.len_utf8();
         }
+    }
+
+    #[test]
+    fn lines_index_on_first_use() {
+        let text = "ab\nçd\ne";
+        let lines = Lines::new(text);
+        assert!(lines.index.get().is_none());
+        assert_eq!(lines.position(5), Position::new(2, 2));
+        assert_eq!(lines.position(7), Position::new(3, 1));
+        assert_eq!(lines.text(), text);
     }
 
     #[test]
