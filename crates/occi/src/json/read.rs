@@ -226,7 +226,8 @@ impl Reader<'_> {
             return None;
         };
         let members = std::mem::take(members);
-        let nested = |m: &Member| !m.name.contains('.') && m.value.members().is_some();
+        // The value first: most are no objects, and their names (on the heap) are not read.
+        let nested = |m: &Member| m.value.members().is_some() && !m.name.contains('.');
         if !members.iter().any(nested) {
             return Some(members);
         }
