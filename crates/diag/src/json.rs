@@ -21,7 +21,7 @@
 
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::hash::BuildHasher;
 
 use crate::position::{LineIndex, Lines, Position};
 
@@ -111,6 +111,7 @@ pub fn parse_with(src: &str, options: Options) -> Result<Json, JsonError> {
         at: 0,
         items: Vec::new(),
         members: Vec::new(),
+        hashes: Vec::new(),
         keys: None,
     };
     reader.skip_ws();
@@ -315,6 +316,8 @@ struct Reader<'a> {
     // moved into a vector of its exact size when it ends (one allocation, no regrowth).
     items: Vec<Json>,
     members: Vec<Member>,
+    // The hashes of the member names of the large objects being read, innermost last.
+    hashes: Vec<u64>,
     // The key of the names' hashes in large objects, drawn for this text when the first large
     // object is met (foldhash with a random seed: keyed, so no crafted text makes names collide).
     keys: Option<foldhash::quality::RandomState>,
@@ -510,32 +513,66 @@ impl Reader<'_> {
 
     fn object(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
         self.at += 1;
-        let mut names = Names::default();
         self.skip_ws();
         if self.bytes.get(self.at) == Some(&b'}') {
             self.at += 1;
             return Ok(JsonValue::Object(Vec::new()));
         }
         let base = self.members.len();
+        let hashed = self.hashes.len();
+        match self.object_members(depth, base, hashed) {
+            Ok(()) => {
+                if let Some(repeat) = self.repeated(base, hashed) {
+                    return Err(repeat);
+                }
+                Ok(JsonValue::Object(finish(&mut self.members, base)))
+            }
+            // A name repeated before the error is where an eager check would have stopped.
+            // The object's members and hashes leave the stacks, so that the enclosing objects
+            // judge their own names only.
+            Err((error, pending)) => {
+                let repeat = self.first_repeat(base, pending);
+                self.members.truncate(base);
+                self.hashes.truncate(hashed);
+                Err(match repeat {
+                    Some(repeat) if repeat.offset < error.offset => repeat,
+                    _ => error,
+                })
+            }
+        }
+    }
+
+    // The members of an object, up to its `}`, onto the scratch stack. An error comes with the
+    // name being read when it happened (and its byte), whose member is not on the stack.
+    #[allow(clippy::type_complexity)]
+    fn object_members(
+        &mut self,
+        depth: usize,
+        base: usize,
+        hashed: usize,
+    ) -> Result<(), (JsonError, Option<(String, usize)>)> {
         loop {
             self.skip_ws();
             if self.bytes.get(self.at) != Some(&b'"') {
-                return Err(self.error("expected a member name in quotes"));
+                return Err((self.error("expected a member name in quotes"), None));
             }
             let name_offset = self.at;
-            let name = self.string()?;
-            if self.options.duplicates == Duplicates::Refuse
-                && names.seen(&self.members[base..], &name, &mut self.keys)
-            {
-                return Err(self.error_at(format!("member `{name}` appears twice"), name_offset));
+            let name = self.string().map_err(|e| (e, None))?;
+            if self.options.duplicates == Duplicates::Refuse && self.seen(&name, base, hashed) {
+                let message = format!("member `{name}` appears twice");
+                return Err((self.error_at(message, name_offset), None));
             }
             self.skip_ws();
             if self.bytes.get(self.at) != Some(&b':') {
-                return Err(self.error("expected `:` after the member name"));
+                let error = self.error("expected `:` after the member name");
+                return Err((error, Some((name, name_offset))));
             }
             self.at += 1;
             self.skip_ws();
-            let value = self.value(depth + 1)?;
+            let value = match self.value(depth + 1) {
+                Ok(value) => value,
+                Err(error) => return Err((error, Some((name, name_offset)))),
+            };
             self.members.push(Member {
                 name,
                 offset: name_offset,
@@ -546,11 +583,73 @@ impl Reader<'_> {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(JsonValue::Object(finish(&mut self.members, base)));
+                    return Ok(());
                 }
-                _ => return Err(self.error("expected `,` or `}`")),
+                _ => return Err((self.error("expected `,` or `}`"), None)),
             }
         }
+    }
+
+    // The duplicate check of one name of the object whose members start at `base`: in a
+    // small object (OCCI's), whether an earlier member has it; in a large one, its hash is
+    // noted (the object's hashes start at `hashed` on their stack) for [`Reader::repeated`]
+    // to judge when the object ends: sorting the hashes once reads memory in order, where a
+    // set probed per name misses the cache on every name of a wide object (it took a third
+    // of reading a 200 000-member object).
+    fn seen(&mut self, name: &str, base: usize, hashed: usize) -> bool {
+        const PAIRWISE: usize = 12;
+        let read = &self.members[base..];
+        if read.len() < PAIRWISE {
+            return read.iter().any(|m| m.name == name);
+        }
+        let keys = self
+            .keys
+            .get_or_insert_with(foldhash::quality::RandomState::default);
+        if self.hashes.len() == hashed {
+            self.hashes
+                .extend(read.iter().map(|m| keys.hash_one(m.name.as_str())));
+        }
+        self.hashes.push(keys.hash_one(name));
+        false
+    }
+
+    // Whether the large object that ended (members from `base`, hashes from `hashed`)
+    // repeats a name: the error at the first repeat. Equal hashes are rare (a repeat, or a
+    // collision of the keyed hash): only then are the names compared.
+    fn repeated(&mut self, base: usize, hashed: usize) -> Option<JsonError> {
+        if self.hashes.len() == hashed {
+            return None;
+        }
+        let hashes = &mut self.hashes[hashed..];
+        hashes.sort_unstable();
+        let clash = hashes.windows(2).any(|w| w[0] == w[1]);
+        self.hashes.truncate(hashed);
+        if clash {
+            self.first_repeat(base, None)
+        } else {
+            None
+        }
+    }
+
+    // In order, the first member from `base` (then the `pending` name) whose name an earlier
+    // one has: the error an eager check would have stopped at. Linear, for the rare objects
+    // with a repeat and for texts that are no JSON.
+    fn first_repeat(&self, base: usize, pending: Option<(String, usize)>) -> Option<JsonError> {
+        if self.options.duplicates != Duplicates::Refuse {
+            return None;
+        }
+        let members = self.members.get(base..).unwrap_or_default();
+        let pending = pending.as_ref().map(|(name, at)| (name.as_str(), *at));
+        let mut seen = HashSet::with_capacity_and_hasher(
+            members.len() + 1,
+            foldhash::quality::RandomState::default(),
+        );
+        members
+            .iter()
+            .map(|m| (m.name.as_str(), m.offset))
+            .chain(pending)
+            .find(|(name, _)| !seen.insert(*name))
+            .map(|(name, at)| self.error_at(format!("member `{name}` appears twice"), at))
     }
 }
 
@@ -600,63 +699,6 @@ fn plain_run(bytes: &[u8]) -> usize {
         .iter()
         .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
         .unwrap_or(chunks.remainder().len())
-}
-
-// The names of one object read so far, for the duplicate check without copying a name: small
-// objects (OCCI's) are searched pairwise; from `PAIRWISE` members on, a set of the names'
-// (randomly keyed) hashes finds candidates in constant time, confirmed against the members.
-#[derive(Default)]
-struct Names {
-    hashes: HashSet<u64, BuildHasherDefault<Prehashed>>,
-}
-
-impl Names {
-    const PAIRWISE: usize = 12;
-
-    // Whether `name` is among `members` (the ones read so far, already recorded). `keys` is
-    // the text's hash key, drawn on first use.
-    fn seen(
-        &mut self,
-        members: &[Member],
-        name: &str,
-        keys: &mut Option<foldhash::quality::RandomState>,
-    ) -> bool {
-        if members.len() < Self::PAIRWISE {
-            return members.iter().any(|m| m.name == name);
-        }
-        let keys = keys.get_or_insert_with(foldhash::quality::RandomState::default);
-        if self.hashes.is_empty() {
-            self.hashes.reserve(2 * members.len());
-            for m in members {
-                self.hashes.insert(keys.hash_one(m.name.as_str()));
-            }
-        }
-        if self.hashes.insert(keys.hash_one(name)) {
-            return false;
-        }
-        // Same hash: the same name, or (rarely) a collision.
-        members.iter().any(|m| m.name == name)
-    }
-}
-
-// A hasher for keys that are hashes already.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 fn write_value(json: &Json, indent: usize, out: &mut String) {
@@ -802,6 +844,73 @@ mod tests {
             json.pointer("/2999/0/2999").map(Json::to_compact),
             Some("2999".into())
         );
+    }
+
+    #[test]
+    fn a_repeat_is_reported_where_an_eager_check_stops() {
+        // Large objects judge their names when they end: a repeat before an error is still
+        // the error reported, and only the names of one object are compared.
+        let many = |from: usize, n: usize| -> String {
+            (from..from + n)
+                .map(|i| format!("\"m{i}\": {i}, "))
+                .collect()
+        };
+        let cases = [
+            // A repeat, then text that is no JSON, in a large object.
+            (
+                format!("{{{}\"m3\": 0, \"z\": tru}}", many(0, 40)),
+                "member `m3` appears twice",
+                "\"m3\": 0,",
+            ),
+            // The repeated name is the one being read when its value fails.
+            (
+                format!("{{{}\"m7\": [1, }}", many(0, 40)),
+                "member `m7` appears twice",
+                "\"m7\": [",
+            ),
+            // A repeat in the enclosing object, an error in a large nested one after it.
+            (
+                format!(
+                    "{{{}\"m1\": 0, \"in\": {{{}\"x\": nul}}}}",
+                    many(0, 20),
+                    many(100, 30)
+                ),
+                "member `m1` appears twice",
+                "\"m1\": 0,",
+            ),
+            // The same names in two objects are no repeat: the error is the syntax.
+            (
+                format!("{{{}\"in\": {{{}\"x\": nul}}}}", many(0, 20), many(0, 30)),
+                "expected a JSON value",
+                "nul}",
+            ),
+            (
+                "{\"x\": 1, \"a\": {\"x\": 1, \"b\": tru}}".to_owned(),
+                "expected a JSON value",
+                "tru}",
+            ),
+            // A repeat found when the large object ends, the first one in text order.
+            (
+                format!("[{{{}\"m9\": 0, \"m2\": 0}}]", many(0, 5000)),
+                "member `m9` appears twice",
+                "\"m9\": 0, \"m2",
+            ),
+        ];
+        for (text, message, at) in cases {
+            let e = parse(&text).unwrap_err();
+            assert_eq!(e.message, message, "{text}");
+            assert_eq!(e.offset, text.rfind(at).unwrap(), "{text}");
+        }
+        // Kept when asked.
+        let options = Options {
+            duplicates: Duplicates::Keep,
+            ..Options::default()
+        };
+        let kept = parse_with(&format!("{{{}\"m9\": 0}}", many(0, 5000)), options).unwrap();
+        assert_eq!(kept.members().unwrap().len(), 5001);
+        // Names whose hashes collide in no way are no repeat, however many.
+        let wide = format!("{{{}\"end\": 0}}", many(0, 100_000));
+        assert_eq!(parse(&wide).unwrap().members().unwrap().len(), 100_001);
     }
 
     #[test]
