@@ -519,10 +519,10 @@ impl Reader<'_> {
             return Ok(JsonValue::Object(Vec::new()));
         }
         let base = self.members.len();
-        let hashed = self.hashes.len();
-        match self.object_members(depth, base, hashed) {
+        let first_hash = self.hashes.len();
+        match self.object_members(depth, base, first_hash) {
             Ok(()) => {
-                if let Some(repeat) = self.repeated(base, hashed) {
+                if let Some(repeat) = self.repeated(base, first_hash) {
                     return Err(repeat);
                 }
                 Ok(JsonValue::Object(finish(&mut self.members, base)))
@@ -531,9 +531,10 @@ impl Reader<'_> {
             // The object's members and hashes leave the stacks, so that the enclosing objects
             // judge their own names only.
             Err((error, pending)) => {
+                let pending = pending.as_ref().map(|(name, at)| (name.as_str(), *at));
                 let repeat = self.first_repeat(base, pending);
                 self.members.truncate(base);
-                self.hashes.truncate(hashed);
+                self.hashes.truncate(first_hash);
                 Err(match repeat {
                     Some(repeat) if repeat.offset < error.offset => repeat,
                     _ => error,
@@ -549,7 +550,7 @@ impl Reader<'_> {
         &mut self,
         depth: usize,
         base: usize,
-        hashed: usize,
+        first_hash: usize,
     ) -> Result<(), (JsonError, Option<(String, usize)>)> {
         loop {
             self.skip_ws();
@@ -558,7 +559,7 @@ impl Reader<'_> {
             }
             let name_offset = self.at;
             let name = self.string().map_err(|e| (e, None))?;
-            if self.options.duplicates == Duplicates::Refuse && self.seen(&name, base, hashed) {
+            if self.options.duplicates == Duplicates::Refuse && self.seen(&name, base, first_hash) {
                 let message = format!("member `{name}` appears twice");
                 return Err((self.error_at(message, name_offset), None));
             }
@@ -592,11 +593,11 @@ impl Reader<'_> {
 
     // The duplicate check of one name of the object whose members start at `base`: in a
     // small object (OCCI's), whether an earlier member has it; in a large one, its hash is
-    // noted (the object's hashes start at `hashed` on their stack) for [`Reader::repeated`]
+    // noted (the object's hashes start at `first_hash` on their stack) for [`Reader::repeated`]
     // to judge when the object ends: sorting the hashes once reads memory in order, where a
     // set probed per name misses the cache on every name of a wide object (it took a third
     // of reading a 200 000-member object).
-    fn seen(&mut self, name: &str, base: usize, hashed: usize) -> bool {
+    fn seen(&mut self, name: &str, base: usize, first_hash: usize) -> bool {
         const PAIRWISE: usize = 12;
         let read = &self.members[base..];
         if read.len() < PAIRWISE {
@@ -605,7 +606,7 @@ impl Reader<'_> {
         let keys = self
             .keys
             .get_or_insert_with(foldhash::quality::RandomState::default);
-        if self.hashes.len() == hashed {
+        if self.hashes.len() == first_hash {
             self.hashes
                 .extend(read.iter().map(|m| keys.hash_one(m.name.as_str())));
         }
@@ -613,17 +614,17 @@ impl Reader<'_> {
         false
     }
 
-    // Whether the large object that ended (members from `base`, hashes from `hashed`)
+    // Whether the large object that ended (members from `base`, hashes from `first_hash`)
     // repeats a name: the error at the first repeat. Equal hashes are rare (a repeat, or a
     // collision of the keyed hash): only then are the names compared.
-    fn repeated(&mut self, base: usize, hashed: usize) -> Option<JsonError> {
-        if self.hashes.len() == hashed {
+    fn repeated(&mut self, base: usize, first_hash: usize) -> Option<JsonError> {
+        if self.hashes.len() == first_hash {
             return None;
         }
-        let hashes = &mut self.hashes[hashed..];
+        let hashes = &mut self.hashes[first_hash..];
         hashes.sort_unstable();
         let clash = hashes.windows(2).any(|w| w[0] == w[1]);
-        self.hashes.truncate(hashed);
+        self.hashes.truncate(first_hash);
         if clash {
             self.first_repeat(base, None)
         } else {
@@ -634,12 +635,11 @@ impl Reader<'_> {
     // In order, the first member from `base` (then the `pending` name) whose name an earlier
     // one has: the error an eager check would have stopped at. Linear, for the rare objects
     // with a repeat and for texts that are no JSON.
-    fn first_repeat(&self, base: usize, pending: Option<(String, usize)>) -> Option<JsonError> {
+    fn first_repeat(&self, base: usize, pending: Option<(&str, usize)>) -> Option<JsonError> {
         if self.options.duplicates != Duplicates::Refuse {
             return None;
         }
         let members = self.members.get(base..).unwrap_or_default();
-        let pending = pending.as_ref().map(|(name, at)| (name.as_str(), *at));
         let mut seen = HashSet::with_capacity_and_hasher(
             members.len() + 1,
             foldhash::quality::RandomState::default(),
@@ -851,9 +851,11 @@ mod tests {
         // Large objects judge their names when they end: a repeat before an error is still
         // the error reported, and only the names of one object are compared.
         let many = |from: usize, n: usize| -> String {
-            (from..from + n)
-                .map(|i| format!("\"m{i}\": {i}, "))
-                .collect()
+            let mut text = String::new();
+            for i in from..from + n {
+                let _ = write!(text, "\"m{i}\": {i}, ");
+            }
+            text
         };
         let cases = [
             // A repeat, then text that is no JSON, in a large object.
