@@ -1,10 +1,10 @@
-//! Reading CDMI JSON bodies: the text is read with positions ([`tern_diag::json`]), every rule
+//! Reading CDMI JSON bodies: the text is read with offsets ([`tern_diag::json`]), every rule
 //! of the body's object type and message is checked, and the body is typed as a
 //! [`CdmiObject`]; each finding names its member by JSON pointer, line and column.
 
 use serde_json::{Map, Value};
 use tern_diag::json::{Duplicates, Json, JsonValue, Options};
-use tern_diag::{Finding, Position};
+use tern_diag::{Finding, Lines, Position};
 
 use crate::capability;
 use crate::exports::{self, Exports};
@@ -72,8 +72,10 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
         Ok(json) => json,
         Err(e) => return not_json(&e.message, e.position, options),
     };
+    // Offsets become lines and columns only for the findings, through one index of the text.
+    let lines = Lines::new(text);
     let mut findings = Vec::new();
-    if let Err((message, position)) = scan(&json, &mut String::new(), &mut findings) {
+    if let Err((message, position)) = scan(&json, &lines, &mut String::new(), &mut findings) {
         return not_json(&message, position, options);
     }
     let value = json.to_serde();
@@ -81,7 +83,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
     for finding in &mut findings {
         if finding.position.is_none() {
             let pointer = finding.pointer.as_deref().unwrap_or_default();
-            finding.position = Some(json.locate(pointer));
+            finding.position = Some(lines.position(json.locate(pointer)));
         }
     }
     // Text order; a stable sort keeps the order of findings about one member.
@@ -113,6 +115,7 @@ fn not_json(message: &str, position: Position, options: &ParseOptions) -> Parsed
 // lets implementations limit range, and CDMI readers do.
 fn scan(
     json: &Json,
+    lines: &Lines<'_>,
     pointer: &mut String,
     findings: &mut Vec<Finding>,
 ) -> Result<(), (String, Position)> {
@@ -122,14 +125,14 @@ fn scan(
             if !text.parse::<f64>().is_ok_and(f64::is_finite) {
                 return Err((
                     format!("number {text} out of range of a double"),
-                    json.position,
+                    json.position(lines),
                 ));
             }
         }
         JsonValue::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 push_token(pointer, &i.to_string());
-                scan(item, pointer, findings)?;
+                scan(item, lines, pointer, findings)?;
                 pointer.truncate(len);
             }
         }
@@ -147,10 +150,10 @@ fn scan(
                             ),
                         )
                         .with_pointer(pointer.clone())
-                        .at(member.position),
+                        .at(member.position(lines)),
                     );
                 }
-                scan(&member.value, pointer, findings)?;
+                scan(&member.value, lines, pointer, findings)?;
                 pointer.truncate(len);
             }
         }

@@ -28,7 +28,8 @@
 //!
 //! Findings are [`tern_diag::Finding`]s: a stable rule id (`CDMI-EXCLUSIVE`), the message, the
 //! JSON pointer of the member and its line and column. Bodies are read with
-//! [`tern_diag::json`], which keeps positions and reports duplicate member names.
+//! [`tern_diag::json`], which keeps the byte offset of every member (its line and column
+//! computed for the findings only) and reports duplicate member names.
 //!
 //! Data files under `data/` hold what the specification tabulates (metadata rules, capability
 //! names, status codes); tests check them against the reference material.

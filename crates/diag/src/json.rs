@@ -1,27 +1,40 @@
-//! A JSON reader that keeps what `serde_json` drops: the position of every value (so a
-//! finding about a member can name its line and column) and the exact text of numbers (so
-//! `2.50` stays `2.50`). Nesting is bounded; duplicate member names are refused or kept, as
-//! the caller chooses. Cost is linear in the input: positions are tracked as the reader
-//! advances, never recounted from the start of a line.
+//! A JSON reader that keeps what `serde_json` drops: where every value and member name
+//! starts (so a finding about a member can name its line and column) and the exact text of
+//! numbers (so `2.50` stays `2.50`). Nesting is bounded; duplicate member names are refused or
+//! kept, as the caller chooses. Cost is linear in the input.
+//!
+//! The tree keeps byte offsets only; line and column are computed when a finding is reported,
+//! from one [`Lines`] per text (its line index is built on the first lookup: a text read
+//! without a finding never builds it, and the read loop does no line or column bookkeeping).
+//!
+//! ```
+//! use tern_diag::{Lines, Position, json};
+//!
+//! let text = "{\n  \"é\": [1, true]\n}";
+//! let root = json::parse(text)?;
+//! let lines = Lines::new(text);
+//! let member = &root.members().unwrap()[0];
+//! assert_eq!(member.position(&lines), Position::new(2, 3));
+//! assert_eq!(root.pointer("/é/1").unwrap().position(&lines), Position::new(2, 12));
+//! # Ok::<(), json::JsonError>(())
+//! ```
 
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::hash::BuildHasher;
 
-use crate::position::Position;
+use crate::position::{LineIndex, Lines, Position};
 
 /// The default bound on nesting; OCCI documents need about eight levels, CDMI bodies a few
 /// more for metadata.
 pub const DEFAULT_MAX_DEPTH: usize = 64;
 
-/// A JSON value with its position.
+/// A JSON value and where it starts ([`Json::position`] gives its line and column).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Json {
     /// The value.
     pub value: JsonValue,
-    /// Where it starts.
-    pub position: Position,
-    /// Its first byte in the input.
+    /// Its first byte in the input (0 when built, not read).
     pub offset: usize,
 }
 
@@ -42,13 +55,12 @@ pub enum JsonValue {
     Object(Vec<Member>),
 }
 
-/// An object member: its name, where the name starts, and its value.
+/// An object member: its name, where the name starts ([`Member::position`] gives its line
+/// and column), and its value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// The member name, unescaped.
     pub name: String,
-    /// Where the name's opening quote is.
-    pub position: Position,
     /// The byte of the name's opening quote in the input (0 when built, not read).
     pub offset: usize,
     /// The value.
@@ -79,7 +91,7 @@ pub struct Options {
 pub struct JsonError {
     /// What is wrong.
     pub message: String,
-    /// Where.
+    /// Where (computed once, for the error).
     pub position: Position,
     /// The byte where it went wrong.
     pub offset: usize,
@@ -97,13 +109,9 @@ pub fn parse_with(src: &str, options: Options) -> Result<Json, JsonError> {
         bytes: src.as_bytes(),
         options,
         at: 0,
-        line: 1,
-        line_start: 0,
-        counted_at: 0,
-        counted_columns: 0,
-        ascii_until: ascii_prefix(src.as_bytes()),
         items: Vec::new(),
         members: Vec::new(),
+        hashes: Vec::new(),
         keys: None,
     };
     reader.skip_ws();
@@ -135,11 +143,12 @@ impl std::error::Error for JsonError {}
 impl Json {
     /// A value without a meaningful position (built, not read).
     pub fn new(value: JsonValue) -> Self {
-        Json {
-            value,
-            position: Position::START,
-            offset: 0,
-        }
+        Json { value, offset: 0 }
+    }
+
+    /// Where the value starts in the text `lines` indexes (the one it was read from).
+    pub fn position(&self, lines: &Lines<'_>) -> Position {
+        lines.position(self.offset)
     }
 
     /// The (first) member `name` of an object.
@@ -191,20 +200,20 @@ impl Json {
         Some(here)
     }
 
-    /// Where the member or element at `pointer` is: a member's name, an element's value. When
-    /// the pointer leads nowhere, the position of its closest existing ancestor.
-    pub fn locate(&self, pointer: &str) -> Position {
+    /// The byte where the member or element at `pointer` is: a member's name, an element's
+    /// value. When the pointer leads nowhere, that of its closest existing ancestor.
+    pub fn locate(&self, pointer: &str) -> usize {
         let mut here = self;
-        let mut position = self.position;
+        let mut offset = self.offset;
         let Some(rest) = pointer.strip_prefix('/') else {
-            return position;
+            return offset;
         };
         for token in rest.split('/') {
             let token = token.replace("~1", "/").replace("~0", "~");
             match &here.value {
                 JsonValue::Object(members) => match members.iter().find(|m| m.name == token) {
                     Some(m) => {
-                        position = m.position;
+                        offset = m.offset;
                         here = &m.value;
                     }
                     None => break,
@@ -212,7 +221,7 @@ impl Json {
                 JsonValue::Array(items) => {
                     match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
                         Some(item) => {
-                            position = item.position;
+                            offset = item.offset;
                             here = item;
                         }
                         None => break,
@@ -221,7 +230,7 @@ impl Json {
                 _ => break,
             }
         }
-        position
+        offset
     }
 
     /// The JSON type name (`object`, `array`, `string`, `number`, `boolean`, `null`).
@@ -272,6 +281,13 @@ impl Json {
     }
 }
 
+impl Member {
+    /// Where the member's name starts in the text `lines` indexes (the one it was read from).
+    pub fn position(&self, lines: &Lines<'_>) -> Position {
+        lines.position(self.offset)
+    }
+}
+
 /// Writes `s` as a JSON string literal (quotes included) onto `out`.
 pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
@@ -296,72 +312,41 @@ struct Reader<'a> {
     bytes: &'a [u8],
     options: Options,
     at: usize,
-    line: usize,
-    line_start: usize,
-    // Characters counted on the current line up to `counted_at`; positions only move
-    // forward, so each byte is counted once.
-    counted_at: usize,
-    counted_columns: usize,
-    // The first byte of the text outside ASCII (its length when there is none).
-    ascii_until: usize,
     // The items and members of the arrays and objects being read, innermost last: each is
     // moved into a vector of its exact size when it ends (one allocation, no regrowth).
     items: Vec<Json>,
     members: Vec<Member>,
+    // The hashes of the member names of the large objects being read, innermost last.
+    hashes: Vec<u64>,
     // The key of the names' hashes in large objects, drawn for this text when the first large
     // object is met (foldhash with a random seed: keyed, so no crafted text makes names collide).
     keys: Option<foldhash::quality::RandomState>,
 }
 
 impl Reader<'_> {
-    #[inline]
-    fn position(&mut self) -> Position {
-        // Before the first byte outside ASCII, characters are bytes: nothing to count.
-        if self.at <= self.ascii_until {
-            return Position::new(self.line, self.at - self.line_start + 1);
-        }
-        if self.counted_at < self.line_start {
-            self.counted_at = self.line_start;
-            self.counted_columns = 0;
-        }
-        let upto = crate::position::floor_char_boundary(self.src, self.at).max(self.counted_at);
-        // Characters are the bytes that do not continue a UTF-8 sequence; the stretch since
-        // the last position is short (a few bytes between values), so a plain loop wins.
-        self.counted_columns += self.bytes[self.counted_at..upto]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
-        self.counted_at = upto;
-        Position::new(self.line, self.counted_columns + 1)
+    // The error at the current byte; its position is computed here, once (an index of the
+    // text's lines, then one lookup).
+    fn error(&self, message: &str) -> JsonError {
+        self.error_at(message.to_owned(), self.at)
     }
 
-    fn error(&mut self, message: &str) -> JsonError {
+    fn error_at(&self, message: String, offset: usize) -> JsonError {
         JsonError {
-            message: message.to_owned(),
-            position: self.position(),
-            offset: self.at,
+            message,
+            position: LineIndex::new(self.src).position(self.src, offset),
+            offset,
         }
     }
 
     fn skip_ws(&mut self) {
-        while let Some(&b) = self.bytes.get(self.at) {
-            match b {
-                b'\n' => {
-                    self.at += 1;
-                    self.line += 1;
-                    self.line_start = self.at;
-                }
-                b' ' | b'\t' | b'\r' => self.at += 1,
-                _ => break,
-            }
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.at) {
+            self.at += 1;
         }
     }
-
     fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
         if depth > self.options.max_depth {
             return Err(self.error("JSON nested too deeply"));
         }
-        let position = self.position();
         let offset = self.at;
         let value = match self.bytes.get(self.at) {
             None => return Err(self.error("unexpected end of input, expected a value")),
@@ -374,11 +359,7 @@ impl Reader<'_> {
             Some(b'-' | b'0'..=b'9') => JsonValue::Number(self.number()?),
             Some(_) => return Err(self.error("expected a JSON value")),
         };
-        Ok(Json {
-            value,
-            position,
-            offset,
-        })
+        Ok(Json { value, offset })
     }
 
     fn literal(&mut self, word: &str, value: JsonValue) -> Result<JsonValue, JsonError> {
@@ -532,40 +513,69 @@ impl Reader<'_> {
 
     fn object(&mut self, depth: usize) -> Result<JsonValue, JsonError> {
         self.at += 1;
-        let mut names = Names::default();
         self.skip_ws();
         if self.bytes.get(self.at) == Some(&b'}') {
             self.at += 1;
             return Ok(JsonValue::Object(Vec::new()));
         }
         let base = self.members.len();
+        let first_hash = self.hashes.len();
+        match self.object_members(depth, base, first_hash) {
+            Ok(()) => {
+                if let Some(repeat) = self.repeated(base, first_hash) {
+                    return Err(repeat);
+                }
+                Ok(JsonValue::Object(finish(&mut self.members, base)))
+            }
+            // A name repeated before the error is where an eager check would have stopped.
+            // The object's members and hashes leave the stacks, so that the enclosing objects
+            // judge their own names only.
+            Err((error, pending)) => {
+                let pending = pending.as_ref().map(|(name, at)| (name.as_str(), *at));
+                let repeat = self.first_repeat(base, pending);
+                self.members.truncate(base);
+                self.hashes.truncate(first_hash);
+                Err(match repeat {
+                    Some(repeat) if repeat.offset < error.offset => repeat,
+                    _ => error,
+                })
+            }
+        }
+    }
+
+    // The members of an object, up to its `}`, onto the scratch stack. An error comes with the
+    // name being read when it happened (and its byte), whose member is not on the stack.
+    #[allow(clippy::type_complexity)]
+    fn object_members(
+        &mut self,
+        depth: usize,
+        base: usize,
+        first_hash: usize,
+    ) -> Result<(), (JsonError, Option<(String, usize)>)> {
         loop {
             self.skip_ws();
             if self.bytes.get(self.at) != Some(&b'"') {
-                return Err(self.error("expected a member name in quotes"));
+                return Err((self.error("expected a member name in quotes"), None));
             }
-            let name_position = self.position();
             let name_offset = self.at;
-            let name = self.string()?;
-            if self.options.duplicates == Duplicates::Refuse
-                && names.seen(&self.members[base..], &name, &mut self.keys)
-            {
-                return Err(JsonError {
-                    message: format!("member `{name}` appears twice"),
-                    position: name_position,
-                    offset: name_offset,
-                });
+            let name = self.string().map_err(|e| (e, None))?;
+            if self.options.duplicates == Duplicates::Refuse && self.seen(&name, base, first_hash) {
+                let message = format!("member `{name}` appears twice");
+                return Err((self.error_at(message, name_offset), None));
             }
             self.skip_ws();
             if self.bytes.get(self.at) != Some(&b':') {
-                return Err(self.error("expected `:` after the member name"));
+                let error = self.error("expected `:` after the member name");
+                return Err((error, Some((name, name_offset))));
             }
             self.at += 1;
             self.skip_ws();
-            let value = self.value(depth + 1)?;
+            let value = match self.value(depth + 1) {
+                Ok(value) => value,
+                Err(error) => return Err((error, Some((name, name_offset)))),
+            };
             self.members.push(Member {
                 name,
-                position: name_position,
                 offset: name_offset,
                 value,
             });
@@ -574,11 +584,72 @@ impl Reader<'_> {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(JsonValue::Object(finish(&mut self.members, base)));
+                    return Ok(());
                 }
-                _ => return Err(self.error("expected `,` or `}`")),
+                _ => return Err((self.error("expected `,` or `}`"), None)),
             }
         }
+    }
+
+    // The duplicate check of one name of the object whose members start at `base`: in a
+    // small object (OCCI's), whether an earlier member has it; in a large one, its hash is
+    // noted (the object's hashes start at `first_hash` on their stack) for [`Reader::repeated`]
+    // to judge when the object ends: sorting the hashes once reads memory in order, where a
+    // set probed per name misses the cache on every name of a wide object (it took a third
+    // of reading a 200 000-member object).
+    fn seen(&mut self, name: &str, base: usize, first_hash: usize) -> bool {
+        const PAIRWISE: usize = 12;
+        let read = &self.members[base..];
+        if read.len() < PAIRWISE {
+            return read.iter().any(|m| m.name == name);
+        }
+        let keys = self
+            .keys
+            .get_or_insert_with(foldhash::quality::RandomState::default);
+        if self.hashes.len() == first_hash {
+            self.hashes
+                .extend(read.iter().map(|m| keys.hash_one(m.name.as_str())));
+        }
+        self.hashes.push(keys.hash_one(name));
+        false
+    }
+
+    // Whether the large object that ended (members from `base`, hashes from `first_hash`)
+    // repeats a name: the error at the first repeat. Equal hashes are rare (a repeat, or a
+    // collision of the keyed hash): only then are the names compared.
+    fn repeated(&mut self, base: usize, first_hash: usize) -> Option<JsonError> {
+        if self.hashes.len() == first_hash {
+            return None;
+        }
+        let hashes = &mut self.hashes[first_hash..];
+        hashes.sort_unstable();
+        let clash = hashes.windows(2).any(|w| w[0] == w[1]);
+        self.hashes.truncate(first_hash);
+        if clash {
+            self.first_repeat(base, None)
+        } else {
+            None
+        }
+    }
+
+    // In order, the first member from `base` (then the `pending` name) whose name an earlier
+    // one has: the error an eager check would have stopped at. Linear, for the rare objects
+    // with a repeat and for texts that are no JSON.
+    fn first_repeat(&self, base: usize, pending: Option<(&str, usize)>) -> Option<JsonError> {
+        if self.options.duplicates != Duplicates::Refuse {
+            return None;
+        }
+        let members = self.members.get(base..).unwrap_or_default();
+        let mut seen = HashSet::with_capacity_and_hasher(
+            members.len() + 1,
+            foldhash::quality::RandomState::default(),
+        );
+        members
+            .iter()
+            .map(|m| (m.name.as_str(), m.offset))
+            .chain(pending)
+            .find(|(name, _)| !seen.insert(*name))
+            .map(|(name, at)| self.error_at(format!("member `{name}` appears twice"), at))
     }
 }
 
@@ -596,18 +667,6 @@ fn finish<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
     let mut whole = std::mem::take(stack);
     stack.extend(whole.drain(..base));
     whole
-}
-
-// The length of the ASCII prefix of `bytes`, checked a block at a time (`is_ascii` reads words).
-fn ascii_prefix(bytes: &[u8]) -> usize {
-    let mut done = 0;
-    for block in bytes.chunks(64) {
-        if !block.is_ascii() {
-            return done + block.iter().position(|b| !b.is_ascii()).unwrap_or(0);
-        }
-        done += block.len();
-    }
-    done
 }
 
 // How many bytes from the start of `bytes` a string copies as they are: up to the first `"`,
@@ -640,63 +699,6 @@ fn plain_run(bytes: &[u8]) -> usize {
         .iter()
         .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
         .unwrap_or(chunks.remainder().len())
-}
-
-// The names of one object read so far, for the duplicate check without copying a name: small
-// objects (OCCI's) are searched pairwise; from `PAIRWISE` members on, a set of the names'
-// (randomly keyed) hashes finds candidates in constant time, confirmed against the members.
-#[derive(Default)]
-struct Names {
-    hashes: HashSet<u64, BuildHasherDefault<Prehashed>>,
-}
-
-impl Names {
-    const PAIRWISE: usize = 12;
-
-    // Whether `name` is among `members` (the ones read so far, already recorded). `keys` is
-    // the text's hash key, drawn on first use.
-    fn seen(
-        &mut self,
-        members: &[Member],
-        name: &str,
-        keys: &mut Option<foldhash::quality::RandomState>,
-    ) -> bool {
-        if members.len() < Self::PAIRWISE {
-            return members.iter().any(|m| m.name == name);
-        }
-        let keys = keys.get_or_insert_with(foldhash::quality::RandomState::default);
-        if self.hashes.is_empty() {
-            self.hashes.reserve(2 * members.len());
-            for m in members {
-                self.hashes.insert(keys.hash_one(m.name.as_str()));
-            }
-        }
-        if self.hashes.insert(keys.hash_one(name)) {
-            return false;
-        }
-        // Same hash: the same name, or (rarely) a collision.
-        members.iter().any(|m| m.name == name)
-    }
-}
-
-// A hasher for keys that are hashes already.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 fn write_value(json: &Json, indent: usize, out: &mut String) {
@@ -845,10 +847,79 @@ mod tests {
     }
 
     #[test]
+    fn a_repeat_is_reported_where_an_eager_check_stops() {
+        // Large objects judge their names when they end: a repeat before an error is still
+        // the error reported, and only the names of one object are compared.
+        let many = |from: usize, n: usize| -> String {
+            let mut text = String::new();
+            for i in from..from + n {
+                let _ = write!(text, "\"m{i}\": {i}, ");
+            }
+            text
+        };
+        let cases = [
+            // A repeat, then text that is no JSON, in a large object.
+            (
+                format!("{{{}\"m3\": 0, \"z\": tru}}", many(0, 40)),
+                "member `m3` appears twice",
+                "\"m3\": 0,",
+            ),
+            // The repeated name is the one being read when its value fails.
+            (
+                format!("{{{}\"m7\": [1, }}", many(0, 40)),
+                "member `m7` appears twice",
+                "\"m7\": [",
+            ),
+            // A repeat in the enclosing object, an error in a large nested one after it.
+            (
+                format!(
+                    "{{{}\"m1\": 0, \"in\": {{{}\"x\": nul}}}}",
+                    many(0, 20),
+                    many(100, 30)
+                ),
+                "member `m1` appears twice",
+                "\"m1\": 0,",
+            ),
+            // The same names in two objects are no repeat: the error is the syntax.
+            (
+                format!("{{{}\"in\": {{{}\"x\": nul}}}}", many(0, 20), many(0, 30)),
+                "expected a JSON value",
+                "nul}",
+            ),
+            (
+                "{\"x\": 1, \"a\": {\"x\": 1, \"b\": tru}}".to_owned(),
+                "expected a JSON value",
+                "tru}",
+            ),
+            // A repeat found when the large object ends, the first one in text order.
+            (
+                format!("[{{{}\"m9\": 0, \"m2\": 0}}]", many(0, 5000)),
+                "member `m9` appears twice",
+                "\"m9\": 0, \"m2",
+            ),
+        ];
+        for (text, message, at) in cases {
+            let e = parse(&text).unwrap_err();
+            assert_eq!(e.message, message, "{text}");
+            assert_eq!(e.offset, text.rfind(at).unwrap(), "{text}");
+        }
+        // Kept when asked.
+        let options = Options {
+            duplicates: Duplicates::Keep,
+            ..Options::default()
+        };
+        let kept = parse_with(&format!("{{{}\"m9\": 0}}", many(0, 5000)), options).unwrap();
+        assert_eq!(kept.members().unwrap().len(), 5001);
+        // Names whose hashes collide in no way are no repeat, however many.
+        let wide = format!("{{{}\"end\": 0}}", many(0, 100_000));
+        assert_eq!(parse(&wide).unwrap().members().unwrap().len(), 100_001);
+    }
+
+    #[test]
     fn every_position_is_its_offsets_line_and_character_column() {
         // ASCII before the first other character (columns are byte counts there), then
         // characters of two to four bytes on that line and on later ones.
-        fn check(json: &Json, text: &str) {
+        fn check(json: &Json, text: &str, lines: &Lines<'_>) {
             let naive = |offset: usize| {
                 let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
                 Position::new(
@@ -857,17 +928,17 @@ mod tests {
                 )
             };
             assert_eq!(
-                json.position,
+                json.position(lines),
                 naive(json.offset),
                 "value at {}",
                 json.offset
             );
             match &json.value {
-                JsonValue::Array(items) => items.iter().for_each(|i| check(i, text)),
+                JsonValue::Array(items) => items.iter().for_each(|i| check(i, text, lines)),
                 JsonValue::Object(members) => {
                     for m in members {
-                        assert_eq!(m.position, naive(m.offset), "name at {}", m.offset);
-                        check(&m.value, text);
+                        assert_eq!(m.position(lines), naive(m.offset), "name at {}", m.offset);
+                        check(&m.value, text, lines);
                     }
                 }
                 _ => {}
@@ -879,8 +950,17 @@ mod tests {
             "{\"a\": 1,\n \"b\": \"ü\", \"c\": 2,\n  \"d\": [3, \"𝄞\", 4],\n\"e\": 5}",
             "[\"€\",\n1, 2]",
         ] {
-            check(&parse(text).unwrap(), text);
+            check(&parse(text).unwrap(), text, &Lines::new(text));
         }
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_tree_keeps_offsets_not_positions() {
+        // A wide object's cost is mostly memory: a member was 104 bytes when it carried a
+        // line and column besides the offset of its name and of its value.
+        assert_eq!(std::mem::size_of::<Json>(), 40);
+        assert_eq!(std::mem::size_of::<Member>(), 72);
     }
 
     #[test]
@@ -975,18 +1055,21 @@ mod tests {
         let json = parse_with("{\"a\":1,\n \"a\":2}", options).unwrap();
         let members = json.members().unwrap();
         assert_eq!(members.len(), 2);
-        assert_eq!(members[1].position, Position::new(2, 2));
+        let text = "{\"a\":1,\n \"a\":2}";
+        assert_eq!(members[1].position(&Lines::new(text)), Position::new(2, 2));
     }
 
     #[test]
     fn pointers_find_values_and_locate_names() {
         let text = "{\n  \"a\": {\"b/c\": [1, {\"d\": 2}]},\n  \"é\": 3\n}";
         let json = parse(text).unwrap();
-        assert_eq!(json.locate("/a"), Position::new(2, 3));
-        assert_eq!(json.locate("/a/b~1c"), Position::new(2, 9));
-        assert_eq!(json.locate("/a/b~1c/1/d"), Position::new(2, 21));
-        assert_eq!(json.locate("/a/zzz"), Position::new(2, 3));
-        assert_eq!(json.locate("/é"), Position::new(3, 3));
+        let lines = Lines::new(text);
+        let locate = |pointer: &str| lines.position(json.locate(pointer));
+        assert_eq!(locate("/a"), Position::new(2, 3));
+        assert_eq!(locate("/a/b~1c"), Position::new(2, 9));
+        assert_eq!(locate("/a/b~1c/1/d"), Position::new(2, 21));
+        assert_eq!(locate("/a/zzz"), Position::new(2, 3));
+        assert_eq!(locate("/é"), Position::new(3, 3));
         assert_eq!(
             json.pointer("/a/b~1c/1/d").map(|j| j.value.clone()),
             Some(JsonValue::Number("2".into()))
@@ -996,7 +1079,7 @@ mod tests {
 
     #[test]
     fn columns_count_characters_on_long_lines() {
-        // One line, many values: positions are tracked incrementally.
+        // One line, many values: a column counts characters, not bytes.
         let mut text = String::from("[");
         for i in 0..2000 {
             if i > 0 {
@@ -1007,6 +1090,9 @@ mod tests {
         text.push(']');
         let json = parse(&text).unwrap();
         let last = json.items().unwrap().last().unwrap();
-        assert_eq!(last.position, Position::new(1, 2 + 1999 * 4));
+        assert_eq!(
+            last.position(&Lines::new(&text)),
+            Position::new(1, 2 + 1999 * 4)
+        );
     }
 }

@@ -49,6 +49,35 @@ pub struct LineIndex {
     ascii: bool,
 }
 
+/// One text and its [`Positions`]: a reader keeps byte offsets and turns them into
+/// positions only for the findings it reports (a text read without a finding counts no
+/// line). The one place where offsets of a text read whole become line and column.
+#[derive(Debug, Clone)]
+pub struct Lines<'t> {
+    text: &'t str,
+    positions: Positions,
+}
+
+impl<'t> Lines<'t> {
+    /// The lines of `text` (nothing is indexed yet).
+    pub fn new(text: &'t str) -> Self {
+        Lines {
+            text,
+            positions: Positions::default(),
+        }
+    }
+
+    /// The text.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// The line and column of byte `offset` ([`LineIndex::position`]).
+    pub fn position(&self, offset: usize) -> Position {
+        self.positions.position(self.text, offset)
+    }
+}
+
 impl Span {
     /// Creates a span.
     pub fn new(start: usize, end: usize) -> Self {
@@ -372,6 +401,16 @@ mod tests {
             }
             offset += c.len_utf8();
         }
+    }
+
+    #[test]
+    fn lines_index_on_first_use() {
+        let text = "ab\nçd\ne";
+        let lines = Lines::new(text);
+        assert!(lines.positions.index.get().is_none());
+        assert_eq!(lines.position(5), Position::new(2, 2));
+        assert_eq!(lines.position(7), Position::new(3, 1));
+        assert_eq!(lines.text(), text);
     }
 
     #[test]

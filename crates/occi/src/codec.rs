@@ -4,7 +4,7 @@
 use tern_model::{Catalogue, Entity, Format, Link, Resource, ValidationError, ValidationMode};
 
 use crate::bind::{EntityPath, SourceIndex, from_text, to_text};
-use tern_diag::{Finding, Position, Severity};
+use tern_diag::{Finding, Lines, Position, Severity};
 
 use crate::diagnostic::{Diagnostics, ParseError, Parsed, Rule};
 use crate::document::{Document, Listing};
@@ -55,7 +55,10 @@ pub(crate) fn read_indexed(
             );
         }
         match parse_json(src) {
-            Ok(mut json) => from_json(&mut json, catalogue, options, &mut diags, index),
+            Ok(mut json) => {
+                let lines = Lines::new(src);
+                from_json(&mut json, &lines, catalogue, options, &mut diags, index)
+            }
             Err(e) => {
                 diags.push(e);
                 None

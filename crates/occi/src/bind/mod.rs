@@ -8,6 +8,7 @@ mod text_out;
 pub(crate) use text_in::from_text;
 pub(crate) use text_out::{left_out, to_text};
 
+use std::cell::LazyCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -28,6 +29,10 @@ use crate::syntax::TextValue;
 /// Each distinct name is stored once (interned, [`Names`]); an entity's scope maps the
 /// interned numbers to positions, so the index costs one hash of each name met and no copy
 /// of a name met before: linear in the input.
+///
+/// Positions are given as closures, called only for what is recorded (a name met for the
+/// first time, an entity entered for the first time): the JSON reader keeps byte offsets and
+/// turns them into lines and columns only here and in findings.
 ///
 /// A reader that judges nothing records nothing ([`SourceIndex::none`]); one that only
 /// places findings about the categories a document defines records those
@@ -101,35 +106,41 @@ impl SourceIndex {
         self.record != Record::Nothing
     }
 
-    pub(crate) fn attribute(&mut self, name: &str, position: Position) {
+    pub(crate) fn attribute(&mut self, name: &str, position: impl FnOnce() -> Position) {
         if self.record != Record::Everything {
             return;
         }
-        let number = self.attributes.note(name, position);
+        let position = LazyCell::new(position);
+        let number = self.attributes.note(name, || *position);
         if let Some(scope) = self.scope_mut() {
-            scope.attributes.entry(number).or_insert(position);
+            scope.attributes.entry(number).or_insert_with(|| *position);
         }
     }
 
-    pub(crate) fn category(&mut self, id: &str, position: Position) {
+    pub(crate) fn category(&mut self, id: &str, position: impl FnOnce() -> Position) {
         if self.record == Record::Nothing {
             return;
         }
-        let number = self.categories.note(id, position);
+        let position = LazyCell::new(position);
+        let number = self.categories.note(id, || *position);
         if let Some(scope) = self.scope_mut() {
-            scope.categories.entry(number).or_insert(position);
+            scope.categories.entry(number).or_insert_with(|| *position);
         }
     }
 
     /// From here on, attributes and categories belong to the entity at `path`, whose
     /// rendering starts at `start`; returns the entity they belonged to before, for
     /// [`SourceIndex::leave`].
-    pub(crate) fn enter(&mut self, path: EntityPath, start: Position) -> Option<EntityPath> {
+    pub(crate) fn enter(
+        &mut self,
+        path: EntityPath,
+        start: impl FnOnce() -> Position,
+    ) -> Option<EntityPath> {
         if self.record != Record::Everything {
             return None;
         }
         self.entities.entry(path).or_insert_with(|| EntityScope {
-            start,
+            start: start(),
             attributes: HashMap::default(),
             categories: HashMap::default(),
         });
@@ -188,13 +199,13 @@ impl Names {
 
     // The number of `name`, noting it (and where it first appeared) when it is new. Names
     // come from the input: they are hashed with a keyed hasher (foldhash, random seed).
-    fn note(&mut self, name: &str, position: Position) -> u32 {
+    fn note(&mut self, name: &str, position: impl FnOnce() -> Position) -> u32 {
         if let Some(&number) = self.numbers.get(name) {
             return number;
         }
         let number = u32::try_from(self.first.len()).unwrap_or(u32::MAX);
         self.numbers.insert(name.into(), number);
-        self.first.push(position);
+        self.first.push(position());
         number
     }
 
@@ -369,7 +380,6 @@ pub(crate) fn value_to_json(value: &Value) -> Json {
                 .iter()
                 .map(|(k, v)| Member {
                     name: k.clone(),
-                    position: Position::START,
                     offset: 0,
                     value: value_to_json(v),
                 })

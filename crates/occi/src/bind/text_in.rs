@@ -33,7 +33,7 @@ pub(crate) fn from_text(
 ) -> Option<Document> {
     if index.records_categories() {
         for c in &doc.categories {
-            index.category(&c.type_id(), c.position);
+            index.category(&c.type_id(), || c.position);
         }
     }
     let start = doc
@@ -152,7 +152,7 @@ fn action_invocation(
     let mut attributes = Attributes::new();
     let mut ok = true;
     for a in doc.attributes {
-        index.attribute(&a.name, a.position);
+        index.attribute(&a.name, || a.position);
         let def = catalogue
             .action(&action)
             .and_then(|_| catalogue.declared_attribute(&action, &a.name));
@@ -240,7 +240,7 @@ fn fill_entity(
     entity.attributes.reserve(values.len());
     let mut ok = true;
     for a in values {
-        index.attribute(&a.name, a.position);
+        index.attribute(&a.name, || a.position);
         let Some(field) = core_field(&a.name, is_link) else {
             let def = defs.get(&a.name);
             ok &= insert_unique(&mut entity.attributes, a, def, options, diags);
@@ -341,7 +341,7 @@ fn entity(
                 entity.actions.push(action);
             }
             LinkValue::Resource(r) if !is_link => {
-                let previous = index.enter(EntityPath::ResourceLink(0, links.len()), r.position);
+                let previous = index.enter(EntityPath::ResourceLink(0, links.len()), || r.position);
                 let link = inline_link(r, catalogue, options, diags, index);
                 index.leave(previous);
                 match link {
@@ -406,10 +406,10 @@ fn fill_document_entity(
     } else {
         EntityPath::Resource(0)
     };
-    let previous = index.enter(path, start_of(doc));
+    let previous = index.enter(path, || start_of(doc));
     if index.records_categories() {
         for c in &doc.categories {
-            index.category(&c.type_id(), c.position);
+            index.category(&c.type_id(), || c.position);
         }
     }
     let filled = fill_entity(

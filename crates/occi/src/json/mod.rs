@@ -1,5 +1,5 @@
 //! `application/occi+json`: the reader and writer of the OCCI JSON objects over
-//! `tern_diag::json` (a JSON tree that keeps positions and the text of numbers), and the
+//! `tern_diag::json` (a JSON tree that keeps byte offsets and the text of numbers), and the
 //! schema validator the output is checked with.
 
 mod read;

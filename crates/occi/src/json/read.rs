@@ -15,20 +15,25 @@ use crate::diagnostic::{Diagnostics, Rule};
 use crate::document::{ActionInvocation, Document, Listing};
 use crate::leniency::{Leniency, ParseOptions};
 
+use tern_diag::{Lines, Position};
+
 use super::{Json, JsonValue, Member};
 
 const COLLECTIONS: [&str; 5] = ["kinds", "mixins", "actions", "resources", "links"];
 
 /// Binds a JSON document to the model. Attribute values (and their names) move from the
-/// tree into the entities: the tree is spent.
+/// tree into the entities: the tree is spent. `lines` are the lines of the text it was read
+/// from: the tree's byte offsets become positions there, only for findings and the index.
 pub(crate) fn from_json(
     json: &mut Json,
+    lines: &Lines<'_>,
     catalogue: &Catalogue,
     options: &ParseOptions,
     diags: &mut Diagnostics,
     index: &mut SourceIndex,
 ) -> Option<Document> {
     let mut r = Reader {
+        lines,
         catalogue,
         options,
         diags,
@@ -74,6 +79,7 @@ pub(crate) fn from_json(
 }
 
 struct Reader<'a> {
+    lines: &'a Lines<'a>,
     catalogue: &'a Catalogue,
     options: &'a ParseOptions,
     diags: &'a mut Diagnostics,
@@ -84,8 +90,14 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    // Where `json` starts.
+    fn at(&self, json: &Json) -> Position {
+        json.position(self.lines)
+    }
+
     fn shape(&mut self, at: &Json, message: impl Into<String>) {
-        self.diags.error(Rule::JsonShape, at.position, message);
+        let position = self.at(at);
+        self.diags.error(Rule::JsonShape, position, message);
     }
 
     /// Members other than `allowed` are errors (the schema has `additionalProperties: false`).
@@ -95,7 +107,7 @@ impl Reader<'_> {
             if !allowed.contains(&name.as_str()) {
                 self.diags.error(
                     Rule::JsonShape,
-                    value.position,
+                    value.position(self.lines),
                     format!("member `{name}` is not part of a {what}"),
                 );
                 ok = false;
@@ -152,13 +164,14 @@ impl Reader<'_> {
     fn id(&mut self, at: &Json, text: &str) -> Option<CategoryId> {
         match text.parse() {
             Ok(id) => {
-                self.index.category(text, at.position);
+                let lines = self.lines;
+                self.index.category(text, || at.position(lines));
                 Some(id)
             }
             Err(_) => {
                 self.diags.error(
                     Rule::BadTypeIdentifier,
-                    at.position,
+                    at.position(self.lines),
                     format!("`{text}` is not a category identifier (`scheme#term`)"),
                 );
                 None
@@ -192,7 +205,11 @@ impl Reader<'_> {
         let scheme = self.string(json, "scheme", true)??;
         let term = self.string(json, "term", true)??;
         let id = CategoryId::new(scheme, term);
-        self.index.category(&id.to_string(), json.position);
+        if self.index.records_categories() {
+            let lines = self.lines;
+            self.index
+                .category(&id.to_string(), || json.position(lines));
+        }
         Some(id)
     }
 
@@ -209,7 +226,8 @@ impl Reader<'_> {
             return None;
         };
         let members = std::mem::take(members);
-        let nested = |m: &Member| !m.name.contains('.') && m.value.members().is_some();
+        // The value first: most are no objects, and their names (on the heap) are not read.
+        let nested = |m: &Member| m.value.members().is_some() && !m.name.contains('.');
         if !members.iter().any(nested) {
             return Some(members);
         }
@@ -217,7 +235,7 @@ impl Reader<'_> {
         for member in members {
             if nested(&member) {
                 let Member { name, value, .. } = member;
-                self.diags.lenient(Leniency::NestedAttributes, self.options.allows(Leniency::NestedAttributes), value.position, format!("nested attribute object `{name}`; OCCI 1.2 attribute names are flat (`{name}.…`)"));
+                self.diags.lenient(Leniency::NestedAttributes, self.options.allows(Leniency::NestedAttributes), value.position(self.lines), format!("nested attribute object `{name}`; OCCI 1.2 attribute names are flat (`{name}.…`)"));
                 flatten(&name, value, &mut out);
             } else {
                 out.push(member);
@@ -236,7 +254,7 @@ impl Reader<'_> {
             self.diags.lenient(
                 Leniency::ExtraLocation,
                 self.options.allows(Leniency::ExtraLocation),
-                location.position,
+                location.position(self.lines),
                 format!("`location` is not a member of a {what} in OCCI 1.2"),
             );
             entity.location = location.as_str().map(str::to_owned);
@@ -249,13 +267,14 @@ impl Reader<'_> {
                 } else {
                     " (a create request)"
                 };
+                let position = json.position(self.lines);
                 self.diags.lenient(
                     Leniency::MissingId,
                     self.options.allows(Leniency::MissingId),
-                    json.position,
+                    position,
                     format!("{what} without `id`{request}"),
                 );
-                derive_id(&mut entity, what, json.position, self.diags);
+                derive_id(&mut entity, what, position, self.diags);
             }
         }
         entity.title = self.take_string(json, "title", false)?;
@@ -273,8 +292,9 @@ impl Reader<'_> {
         let mut core: [Option<String>; 3] = [None, None, None];
         let mut ok = true;
         entity.attributes.reserve(values.len());
+        let lines = self.lines;
         for Member { name, value, .. } in values {
-            self.index.attribute(&name, value.position);
+            self.index.attribute(&name, || value.position(lines));
             // The core attributes that are strings go to the model's fields.
             let core_field = match (name.as_str(), value.as_str()) {
                 ("occi.core.id", Some(text)) => {
@@ -304,7 +324,7 @@ impl Reader<'_> {
             if core_field {
                 continue;
             }
-            let position = value.position;
+            let offset = value.offset;
             match json_into_value(value) {
                 Some(v) => {
                     entity.attributes.insert(name, v);
@@ -312,7 +332,7 @@ impl Reader<'_> {
                 None => {
                     self.diags.error(
                         Rule::JsonShape,
-                        position,
+                        lines.position(offset),
                         format!("attribute `{name}` is null or holds null"),
                     );
                     ok = false;
@@ -325,7 +345,10 @@ impl Reader<'_> {
     fn resource(&mut self, json: &mut Json) -> Option<Resource> {
         let n = self.resources;
         self.resources += 1;
-        let previous = self.index.enter(EntityPath::Resource(n), json.position);
+        let lines = self.lines;
+        let previous = self
+            .index
+            .enter(EntityPath::Resource(n), || json.position(lines));
         let resource = self.resource_in(json, n);
         self.index.leave(previous);
         resource
@@ -406,7 +429,8 @@ impl Reader<'_> {
     }
 
     fn link(&mut self, json: &mut Json, path: EntityPath, owner: Option<&str>) -> Option<Link> {
-        let previous = self.index.enter(path, json.position);
+        let lines = self.lines;
+        let previous = self.index.enter(path, || json.position(lines));
         let link = self.link_in(json, owner);
         self.index.leave(previous);
         link
@@ -444,7 +468,7 @@ impl Reader<'_> {
             let text = self.string(json, "rel", false)??;
             let kind = self.id(rel, &text)?;
             self.diags.push(Rule::JsonShape.note(
-                rel.position,
+                rel.position(self.lines),
                 format!(
                     "link `rel` read as the target kind {kind}; it is written back as `target.kind`"
                 ),
@@ -463,9 +487,10 @@ impl Reader<'_> {
         let text = self.string(json, "action", true)??;
         let action = self.id(json.get("action")?, &text)?;
         let mut attributes = Attributes::new();
+        let lines = self.lines;
         for Member { name, value, .. } in self.attribute_values(json)? {
-            self.index.attribute(&name, value.position);
-            let position = value.position;
+            self.index.attribute(&name, || value.position(lines));
+            let offset = value.offset;
             match json_into_value(value) {
                 Some(v) => {
                     attributes.insert(name, v);
@@ -473,7 +498,7 @@ impl Reader<'_> {
                 None => {
                     self.diags.error(
                         Rule::JsonShape,
-                        position,
+                        lines.position(offset),
                         format!("attribute `{name}` is null"),
                     );
                     return None;
@@ -496,7 +521,8 @@ impl Reader<'_> {
         };
         let mut out = Vec::new();
         for Member { name, value: d, .. } in members {
-            self.index.attribute(name, d.position);
+            let lines = self.lines;
+            self.index.attribute(name, || d.position(lines));
             out.push(self.definition(category, name, d)?);
         }
         Some(out)
@@ -689,7 +715,6 @@ fn flatten(prefix: &str, value: Json, out: &mut Vec<Member>) {
         }
         _ => out.push(Member {
             name: prefix.to_owned(),
-            position: value.position,
             offset: value.offset,
             value,
         }),

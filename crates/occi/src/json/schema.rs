@@ -6,8 +6,6 @@
 
 use std::sync::OnceLock;
 
-use tern_diag::Position;
-
 use super::{Json, JsonValue, Member, parse_json};
 
 /// The schema tern validates its JSON output with (`schemas/occi-1.2.schema.json`), written
@@ -47,8 +45,9 @@ pub struct Violation {
     pub pointer: String,
     /// What is wrong.
     pub message: String,
-    /// Position of the offending value in the instance text (when it was parsed).
-    pub position: Position,
+    /// The byte where the offending value starts in the instance text (when it was parsed;
+    /// [`Json::position`] and [`tern_diag::Lines`] turn it into a line and column).
+    pub offset: usize,
 }
 
 const ANNOTATIONS: [&str; 6] = [
@@ -113,7 +112,7 @@ impl Schema {
                     "the schema has no definition `{name}`",
                     name = definition.unwrap_or("")
                 ),
-                position: instance.position,
+                offset: instance.offset,
             }),
         }
         out
@@ -215,7 +214,7 @@ impl Schema {
             out.push(Violation {
                 pointer: pointer.to_owned(),
                 message,
-                position: instance.position,
+                offset: instance.offset,
             });
         };
         if let JsonValue::Bool(false) = schema.value {
@@ -251,7 +250,7 @@ impl Schema {
                                 names.join(" or "),
                                 instance.type_name()
                             ),
-                            position: instance.position,
+                            offset: instance.offset,
                         });
                         return; // further keywords would only repeat the mismatch
                     }
@@ -268,7 +267,7 @@ impl Schema {
                                 "{} is not one of the allowed values",
                                 instance.to_compact()
                             ),
-                            position: instance.position,
+                            offset: instance.offset,
                         });
                     }
                 }
@@ -284,7 +283,7 @@ impl Schema {
                         out.push(Violation {
                             pointer: pointer.to_owned(),
                             message: format!("matches none of the {keyword} alternatives"),
-                            position: instance.position,
+                            offset: instance.offset,
                         });
                     } else if keyword == "oneOf" && matching > 1 {
                         out.push(Violation {
@@ -292,7 +291,7 @@ impl Schema {
                             message: format!(
                                 "matches {matching} of the oneOf alternatives, not exactly one"
                             ),
-                            position: instance.position,
+                            offset: instance.offset,
                         });
                     }
                 }
@@ -310,7 +309,7 @@ impl Schema {
                                 out.push(Violation {
                                     pointer: pointer.to_owned(),
                                     message: format!("required member `{name}` is missing"),
-                                    position: instance.position,
+                                    offset: instance.offset,
                                 });
                             }
                         }
@@ -323,7 +322,7 @@ impl Schema {
                         out.push(Violation {
                             pointer: pointer.to_owned(),
                             message: format!("fewer than {n} members"),
-                            position: instance.position,
+                            offset: instance.offset,
                         });
                     }
                 }
@@ -397,7 +396,7 @@ impl Schema {
                 JsonValue::Bool(false) => out.push(Violation {
                     pointer: here,
                     message: format!("member `{name}` is not allowed"),
-                    position: member.position,
+                    offset: member.offset,
                 }),
                 JsonValue::Bool(true) => {}
                 _ => self.check_value(additional, member, &here, out),

@@ -78,7 +78,6 @@ fn object(members: Vec<(String, Json)>) -> Json {
             .into_iter()
             .map(|(name, value)| Member {
                 name,
-                position: tern_diag::Position::START,
                 offset: 0,
                 value,
             })
