@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::document::Document;
 use crate::names;
-use crate::node::NamespaceClass;
+use crate::node::{NameParts, NamespaceClass};
 use crate::xml::{ReadElement, Source};
 
 /// The dialect of a descriptor, from the Envelope namespace and the content.
@@ -157,6 +157,31 @@ fn declared_encoding(decl: &str) -> Option<String> {
     Some(body[..body.find(quote)?].to_string())
 }
 
+/// A name in a vendor namespace: its element's content says nothing of the dialect.
+pub(crate) const VENDOR: u8 = 1;
+/// A name that may show a quirk or VirtualBox's hand: its element is looked at closely.
+pub(crate) const TELLING: u8 = 2;
+
+/// What a name may tell of the dialect, found once when the name is made (a walk over
+/// every element then passes most of them by after one comparison).
+pub(crate) fn name_facts(parts: &NameParts, class: NamespaceClass) -> u8 {
+    let ns = parts.namespace.as_deref();
+    let local = parts.local.as_str();
+    // One case for each check of `Scan::element`.
+    let telling = matches!(local, "Section" | "Content")
+        || match class {
+            NamespaceClass::Unqualified => true,
+            NamespaceClass::Item => matches!(ns, Some(names::EPASD_VBOX | names::SASD_VBOX)),
+            NamespaceClass::Ovf => ns == Some(names::OVF_2),
+            NamespaceClass::Rasd => local == "InstanceId",
+            NamespaceClass::Vssd => matches!(local, "InstanceId" | "VirtualSystemType"),
+            NamespaceClass::Other => ns == Some(names::VBOX),
+        };
+    let vendor = class == NamespaceClass::Other
+        && ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n));
+    u8::from(vendor) * VENDOR | u8::from(telling) * TELLING
+}
+
 /// What the walk for quirks knows of the whole document.
 struct Scan<'s> {
     /// The envelope's namespace.
@@ -175,6 +200,15 @@ impl Scan<'_> {
         quirks: &mut Vec<Quirk>,
         virtualbox: &mut bool,
     ) {
+        // Most elements tell nothing: their children are looked at, nothing else (unless
+        // the document uses VirtualBox's namespace, whose attributes may be on any element).
+        let facts = element.name().dialect_facts();
+        if facts == 0 && (!self.vbox_names || *virtualbox) {
+            for child in element.elements() {
+                self.element(child, quirks, virtualbox);
+            }
+            return;
+        }
         let mut add = |q: Quirk| {
             if !quirks.contains(&q) {
                 quirks.push(q);
@@ -218,9 +252,7 @@ impl Scan<'_> {
         }
         // Vendor sections carry their own vocabulary (vbox:Machine is full of unqualified
         // VirtualBox elements); only OVF-family content says something about the dialect.
-        if class == NamespaceClass::Other
-            && ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n))
-        {
+        if facts & VENDOR != 0 {
             return;
         }
         for child in element.elements() {

@@ -46,6 +46,9 @@ pub struct Name(Arc<Classified>);
 struct Classified {
     parts: NameParts,
     class: NamespaceClass,
+    /// What the name may tell of the dialect ([`crate::dialect::name_facts`]): most names
+    /// tell nothing, and the walk for quirks passes their elements by.
+    facts: u8,
 }
 
 /// What a namespace URI is to the OVF vocabulary.
@@ -222,6 +225,11 @@ impl Name {
         self.0.class
     }
 
+    /// What the name may tell of the dialect ([`crate::dialect::name_facts`]).
+    pub(crate) fn dialect_facts(&self) -> u8 {
+        self.0.facts
+    }
+
     /// In an OVF envelope namespace, or in none (oVirt's unqualified names).
     pub(crate) fn is_ovf_or_unqualified(&self) -> bool {
         matches!(
@@ -255,7 +263,12 @@ impl Name {
 impl From<NameParts> for Name {
     fn from(parts: NameParts) -> Self {
         let class = NamespaceClass::of(parts.namespace.as_deref());
-        Name(Arc::new(Classified { parts, class }))
+        let facts = crate::dialect::name_facts(&parts, class);
+        Name(Arc::new(Classified {
+            parts,
+            class,
+            facts,
+        }))
     }
 }
 
