@@ -179,7 +179,7 @@ pub(crate) fn name_facts(parts: &NameParts, class: NamespaceClass) -> u8 {
         };
     let vendor = class == NamespaceClass::Other
         && ns.is_some_and(|n| names::KNOWN_VENDOR_NAMESPACES.contains(&n));
-    u8::from(vendor) * VENDOR | u8::from(telling) * TELLING
+    (u8::from(vendor) * VENDOR) | (u8::from(telling) * TELLING)
 }
 
 /// What the walk for quirks knows of the whole document.

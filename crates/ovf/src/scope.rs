@@ -432,9 +432,15 @@ struct Shared {
     uris: HashSet<Arc<str>>,
     /// The root declarations seen, each a context (its index plus 2).
     contexts: Vec<Vec<Binding>>,
-    /// What spellings resolved to, by a cheap hash of the spelling: (context, element,
-    /// index in `names`). A hit is checked against the name's own spelling.
-    resolved: Vec<(u32, bool, u32)>,
+    /// What spellings resolved to, by a cheap hash of the spelling and the context: the
+    /// context, whether an element's, and the index in `names`, in one `u32` (the table
+    /// stays small enough for the processor's first cache). A hit is checked against the
+    /// name's spelling.
+    resolved: Vec<u32>,
+    /// The spelling of each name of `names` (its range in `spelled`): compared in one
+    /// place, not through the name's parts.
+    spelled: String,
+    spelled_at: Vec<(u32, u32)>,
     /// By spelling: the indexes in `names` of that spelling (one per namespace it was
     /// bound to).
     spellings: HashMap<Box<str>, Vec<u32>>,
@@ -481,6 +487,8 @@ impl Shared {
     const CONTEXT_DECLARATIONS: usize = 32;
     /// Slots of `resolved`.
     const RESOLVED_BITS: u32 = 12;
+    /// The bits of a `resolved` entry that hold the index in `names`.
+    const INDEX: u32 = (1 << 15) - 1;
 
     // The context of a root element declaring `bindings` (URIs shared by the thread, so
     // compared by pointer); `None` when the thread keeps no more contexts.
@@ -536,26 +544,18 @@ impl Shared {
         here: &[u32],
     ) -> Option<(u32, Option<Name>)> {
         {
-            let (c, e, index) = *self.resolved.get(Self::resolved_slot(context, qualified))?;
-            if c != context || e != element {
+            let entry = *self.resolved.get(Self::resolved_slot(context, qualified))?;
+            if entry >> 16 != context || (entry >> 15) & 1 != u32::from(element) {
                 return None;
             }
-            let name = self.names.get(index as usize)?;
-            let spelled = match name.prefix.as_deref() {
-                Some(p) => {
-                    qualified.len() == p.len() + 1 + name.local.len()
-                        && qualified.as_bytes().get(p.len()) == Some(&b':')
-                        && same_text(&qualified[..p.len()], p)
-                        && same_text(&qualified[p.len() + 1..], &name.local)
-                }
-                None => same_text(qualified, &name.local),
-            };
-            if !spelled {
+            let index = entry & Self::INDEX;
+            let &(start, end) = self.spelled_at.get(index as usize)?;
+            if !same_text(self.spelled.get(start as usize..end as usize)?, qualified) {
                 return None;
             }
             match here.get(index as usize) {
                 Some(&id) if id != 0 => Some((index, None)),
-                _ => Some((index, Some(name.clone()))),
+                _ => Some((index, Some(self.names.get(index as usize)?.clone()))),
             }
         }
     }
@@ -571,12 +571,16 @@ impl Shared {
     fn learn(&mut self, context: u32, qualified: &str, element: bool, index: u32) {
         {
             {
+                // Contexts and indexes stay below their bounds (`CONTEXTS` + 2, `ENTRIES`):
+                // the packing never truncates.
+                if context > 0xFFFF || index > Self::INDEX {
+                    return;
+                }
                 if self.resolved.is_empty() {
-                    self.resolved
-                        .resize(1 << Self::RESOLVED_BITS, (NO_CONTEXT, false, 0));
+                    self.resolved.resize(1 << Self::RESOLVED_BITS, NO_CONTEXT);
                 }
                 let at = Self::resolved_slot(context, qualified);
-                self.resolved[at] = (context, element, index);
+                self.resolved[at] = (context << 16) | (u32::from(element) << 15) | index;
             }
         }
     }
@@ -664,6 +668,11 @@ impl Shared {
             {
                 return None;
             }
+            // At most ENTRIES spellings of LONGEST bytes: the offsets fit.
+            let start = u32::try_from(self.spelled.len()).ok()?;
+            let end = u32::try_from(self.spelled.len() + qualified.len()).ok()?;
+            self.spelled.push_str(qualified);
+            self.spelled_at.push((start, end));
             self.names.push(name);
             self.spellings
                 .entry(qualified.into())
