@@ -790,9 +790,6 @@ impl<'a> Builder<'a> {
         let bytes = self.text.as_bytes();
         // The tag ends with `>`, or `/>` when empty.
         let end = tag.end.saturating_sub(1 + usize::from(empty));
-        let key_byte = |b: u8| {
-            b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-' | b'.') || b >= 0x80
-        };
         let mut i = after_name;
         let unusual = |read: &mut Vec<ReadAttribute>| {
             read.clear();
@@ -813,7 +810,7 @@ impl<'a> Builder<'a> {
                 return unusual(read);
             }
             let key = i;
-            while i < end && key_byte(bytes[i]) {
+            while i < end && TAG_CLASS[usize::from(bytes[i])] == KEY {
                 i += 1;
             }
             if i == key || i + 1 >= end || bytes[i] != b'=' {
@@ -824,15 +821,25 @@ impl<'a> Builder<'a> {
             if quote != b'"' && quote != b'\'' {
                 return unusual(read);
             }
+            // The value runs to the quote: one pass finds it and checks every byte reads as
+            // it stands (a reference, a tab or line end, a control character or U+FFFE/
+            // U+FFFF leave the tag to the general reader).
             let start = i + 2;
-            let Some(length) = bytes.get(start..end).and_then(|v| memchr::memchr(quote, v)) else {
-                return unusual(read);
-            };
-            let value = Span::new(start, start + length);
-            if !bytes[value.range()].iter().all(|&b| plain_value_byte(b)) {
-                return unusual(read);
+            i = start;
+            while i < end && TAG_CLASS[usize::from(bytes[i])] & NOT_PLAIN == 0 {
+                i += 1;
             }
-            i = value.end + 1;
+            if i >= end || bytes[i] != quote {
+                // The other quote is plain inside this value.
+                while i < end && bytes[i] != quote && plain_value_byte(bytes[i]) {
+                    i += 1;
+                }
+                if i >= end || bytes[i] != quote {
+                    return unusual(read);
+                }
+            }
+            let value = Span::new(start, i);
+            i += 1;
             read.push(ReadAttribute {
                 key,
                 name: 0,
@@ -1138,9 +1145,32 @@ impl Texts {
 // A byte of an attribute value that reads as it stands: not a reference, not a tab or line
 // end (normalised to a space), not a control character, and not the first byte of U+FFFE or
 // U+FFFF (which are no XML characters).
-fn plain_value_byte(b: u8) -> bool {
+const fn plain_value_byte(b: u8) -> bool {
     b != b'&' && b >= 0x20 && b != 0xEF
 }
+
+// What a byte of a start tag is to `Builder::plain_attributes`: part of an attribute's name
+// ([`KEY`]: ASCII letters and digits, `_:-.`, and every byte of a non-ASCII character), and
+// whether it ends or spoils a value read as it stands ([`NOT_PLAIN`]: a quote, or what
+// `plain_value_byte` refuses).
+const KEY: u8 = 1;
+const NOT_PLAIN: u8 = 2;
+const TAG_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b':' | b'-' | b'.') || byte >= 0x80
+        {
+            class[b] |= KEY;
+        }
+        if !plain_value_byte(byte) || byte == b'"' || byte == b'\'' {
+            class[b] |= NOT_PLAIN;
+        }
+        b += 1;
+    }
+    class
+};
 
 // What a byte of character data is to `Builder::line_ends`: 0 for a space, tab or line
 // feed, [`CR`] for a carriage return, [`OTHER`] for anything else.
