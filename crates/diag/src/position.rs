@@ -176,26 +176,35 @@ impl LineIndex {
 
 /// Line and column of byte offsets of one text, asked mostly in increasing order (a reader
 /// walking its tree in document order): each is counted from the one asked before, so a
-/// text whose positions come in order never builds a [`LineIndex`]. The first
-/// [`Positions::RESTARTS`] steps back count again from the start; past them the index is
-/// built. Either way the cost stays linear in the text, whatever the order.
+/// text whose positions come in order never builds a [`LineIndex`]. The places counted to
+/// are kept (one every [`Positions::CHECKPOINT`] bytes at most): a step back counts from
+/// the nearest one before it. Once steps back have counted twice the text's length, the
+/// index is built. Either way the cost stays linear in the text, whatever the order.
 #[derive(Debug)]
 pub struct Positions {
-    cursor: Mutex<Cursor>,
+    state: Mutex<State>,
     index: OnceLock<LineIndex>,
 }
 
-/// Where the last position asked for is: its offset, line, line start, and characters from
-/// the line start to it; how many times a position before it was asked for; whether the
-/// text is ASCII (columns are then byte differences), once known.
+/// Where the last position asked for is, the places counted to before it (increasing
+/// offsets), the bytes counted on steps back, and whether the text is ASCII (columns are
+/// then byte differences), once known.
+#[derive(Debug, Default)]
+struct State {
+    cursor: Cursor,
+    checkpoints: Vec<Cursor>,
+    counted_back: usize,
+    ascii: Option<bool>,
+}
+
+/// A place in the text: its offset, line, line start, and characters from the line start
+/// to it.
 #[derive(Debug, Clone, Copy)]
 struct Cursor {
     offset: usize,
     line: usize,
     start: usize,
     chars: usize,
-    restarts: u32,
-    ascii: Option<bool>,
 }
 
 impl Default for Cursor {
@@ -205,8 +214,30 @@ impl Default for Cursor {
             line: 1,
             start: 0,
             chars: 0,
-            restarts: 0,
-            ascii: None,
+        }
+    }
+}
+
+impl Cursor {
+    // The place at `offset` (not before this one), counted from this one.
+    fn advanced(self, bytes: &[u8], offset: usize, ascii: bool) -> Cursor {
+        let chars = |part: &[u8]| if ascii { part.len() } else { char_starts(part) };
+        let gap = &bytes[self.offset..offset];
+        match memchr::memrchr(b'\n', gap) {
+            Some(last) => {
+                let start = self.offset + last + 1;
+                Cursor {
+                    offset,
+                    line: self.line + memchr::memchr_iter(b'\n', gap).count(),
+                    start,
+                    chars: chars(&bytes[start..offset]),
+                }
+            }
+            None => Cursor {
+                offset,
+                chars: self.chars + chars(gap),
+                ..self
+            },
         }
     }
 }
@@ -214,7 +245,7 @@ impl Default for Cursor {
 impl Default for Positions {
     fn default() -> Self {
         Positions {
-            cursor: Mutex::new(Cursor::default()),
+            state: Mutex::new(State::default()),
             index: OnceLock::new(),
         }
     }
@@ -227,9 +258,8 @@ impl Clone for Positions {
 }
 
 impl Positions {
-    /// How many times counting starts again from the top of the text before the index of
-    /// lines is built.
-    pub const RESTARTS: u32 = 8;
+    /// The least distance between two places kept for steps back.
+    pub const CHECKPOINT: usize = 256;
 
     /// The line and column of byte `offset` in `text` (always the same text), as
     /// [`LineIndex::position`] gives them.
@@ -238,36 +268,37 @@ impl Positions {
         if let Some(index) = self.index.get() {
             return index.position(text, offset);
         }
-        let Ok(mut cursor) = self.cursor.lock() else {
+        let Ok(mut state) = self.state.lock() else {
             return self.indexed(text, offset);
         };
-        if offset < cursor.offset || cursor.offset > text.len() {
-            if cursor.restarts >= Self::RESTARTS {
-                drop(cursor);
+        let bytes = text.as_bytes();
+        let ascii = *state.ascii.get_or_insert_with(|| text.is_ascii());
+        let at = if offset >= state.cursor.offset && state.cursor.offset <= bytes.len() {
+            let at = state.cursor.advanced(bytes, offset, ascii);
+            let last = state.checkpoints.last().map_or(0, |c| c.offset);
+            if at.offset >= last + Self::CHECKPOINT {
+                state.checkpoints.push(at);
+            }
+            at
+        } else {
+            // A step back: from the nearest place kept before it (the top of the text if
+            // none), while what such steps count stays within twice the text.
+            let kept = state.checkpoints.partition_point(|c| c.offset <= offset);
+            let from = kept
+                .checked_sub(1)
+                .and_then(|k| state.checkpoints.get(k).copied())
+                .unwrap_or_default();
+            state.counted_back += offset - from.offset;
+            if state.counted_back > 2 * bytes.len() {
+                drop(state);
                 return self.indexed(text, offset);
             }
-            *cursor = Cursor {
-                restarts: cursor.restarts + 1,
-                ascii: cursor.ascii,
-                ..Cursor::default()
-            };
-        }
-        let bytes = text.as_bytes();
-        let ascii = *cursor.ascii.get_or_insert_with(|| text.is_ascii());
-        let chars = |part: &[u8]| if ascii { part.len() } else { char_starts(part) };
-        let gap = &bytes[cursor.offset..offset];
-        match memchr::memrchr(b'\n', gap) {
-            Some(last) => {
-                cursor.line += memchr::memchr_iter(b'\n', gap).count();
-                cursor.start = cursor.offset + last + 1;
-                cursor.chars = chars(&bytes[cursor.start..offset]);
-            }
-            None => cursor.chars += chars(gap),
-        }
-        cursor.offset = offset;
+            from.advanced(bytes, offset, ascii)
+        };
+        state.cursor = at;
         Position {
-            line: cursor.line,
-            column: cursor.chars + 1,
+            line: at.line,
+            column: at.chars + 1,
         }
     }
 
