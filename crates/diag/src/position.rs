@@ -197,13 +197,11 @@ struct State {
     ascii: Option<bool>,
 }
 
-/// A place in the text: its offset, line, line start, and characters from the line start
-/// to it.
+/// A place in the text: its offset, line, and characters from the line start to it.
 #[derive(Debug, Clone, Copy)]
 struct Cursor {
     offset: usize,
     line: usize,
-    start: usize,
     chars: usize,
 }
 
@@ -212,7 +210,6 @@ impl Default for Cursor {
         Cursor {
             offset: 0,
             line: 1,
-            start: 0,
             chars: 0,
         }
     }
@@ -229,7 +226,6 @@ impl Cursor {
                 Cursor {
                     offset,
                     line: self.line + memchr::memchr_iter(b'\n', gap).count(),
-                    start,
                     chars: chars(&bytes[start..offset]),
                 }
             }
