@@ -474,3 +474,23 @@ fn line_ends_read_as_line_feeds_in_texts() {
     let doc = Document::parse(text.as_bytes()).expect("parses");
     same("", doc.root(), root);
 }
+
+#[test]
+fn an_end_tag_naming_another_element_is_refused_at_its_start() {
+    // XML 1.0 §3 (Element Type Match), also after an end tag with a space before its `>`.
+    let text = "<E xmlns=\"urn:a\">\n  <a><b>x</b ></c>\n</E>\n";
+    for error in [
+        Tree::parse(text.as_bytes(), &ParseOptions::default()).map(drop),
+        Document::parse(text.as_bytes()).map(drop),
+    ] {
+        let error = error.expect_err("a mismatched end tag");
+        let shown = error.to_string();
+        assert!(
+            shown.contains("expected `</a>`, but `</c>` was found"),
+            "{shown}"
+        );
+        assert!(shown.contains("2:15"), "{shown}");
+    }
+    let nested = "<E><a:b xmlns:a=\"urn:x\"></a:b></E>";
+    assert!(Tree::parse(nested.as_bytes(), &ParseOptions::default()).is_ok());
+}
