@@ -411,7 +411,8 @@ impl<'t> Scopes<'t> {
 type Binding = (Box<str>, Option<Arc<str>>);
 
 thread_local! {
-    static SHARED: RefCell<Shared> = RefCell::new(Shared::default());
+    // `None` while a document has the names (nothing is made to stand in for them).
+    static SHARED: RefCell<Option<Shared>> = const { RefCell::new(None) };
 }
 
 /// The URIs and names the documents read by one thread share: descriptors spell the same
@@ -454,12 +455,7 @@ impl Shared {
     // on this thread has them).
     fn take() -> Shared {
         SHARED
-            .try_with(|shared| {
-                shared
-                    .try_borrow_mut()
-                    .map(|mut s| std::mem::take(&mut *s))
-                    .ok()
-            })
+            .try_with(|shared| shared.try_borrow_mut().ok().and_then(|mut s| s.take()))
             .ok()
             .flatten()
             .unwrap_or_default()
@@ -469,7 +465,7 @@ impl Shared {
     fn give_back(names: Shared) {
         let _ = SHARED.try_with(|shared| {
             if let Ok(mut s) = shared.try_borrow_mut() {
-                *s = names;
+                *s = Some(names);
             }
         });
     }
