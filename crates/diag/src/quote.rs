@@ -94,6 +94,18 @@ fn fits_as_it_is(message: &str) -> bool {
     if message.len() > MESSAGE_WIDTH {
         return false;
     }
+    // Shorter than the shortest limit: nothing in it can be too long. Shorter than a word
+    // may be: only its quotes are measured.
+    if message.len() <= EXCERPT_WIDTH {
+        return true;
+    }
+    if message.len() <= WORD_WIDTH {
+        return message
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .all(|quoted| quoted.len() <= EXCERPT_WIDTH);
+    }
     let (mut word, mut quote, mut quoted) = (0, 0, false);
     for &b in message.as_bytes() {
         if b == b'`' {
