@@ -131,7 +131,9 @@ impl DialectInfo {
                 envelope_ns: namespace.as_deref().unwrap_or(""),
                 vbox_names: source.may_use(names::VBOX),
             };
-            scan.element(root, &mut quirks, &mut virtualbox);
+            source.walk(root, &mut |element| {
+                scan.element(element, &mut quirks, &mut virtualbox)
+            });
         }
         if dialect == Dialect::Dmtf2 && quirks.contains(&Quirk::XsdSuffixedNamespaces) {
             dialect = Dialect::Virtualbox2;
@@ -192,22 +194,20 @@ struct Scan<'s> {
 }
 
 impl Scan<'_> {
-    /// Records the quirks under `element`, and in `virtualbox` whether VirtualBox wrote it
-    /// (an element or attribute in its namespace, or the hardware family `virtualbox-*`).
+    /// Records the quirks `element` shows, and in `virtualbox` whether VirtualBox wrote it
+    /// (an element or attribute in its namespace, or the hardware family `virtualbox-*`);
+    /// `false` when what lies under it says nothing of the dialect.
     fn element<'a>(
         &self,
         element: impl ReadElement<'a>,
         quirks: &mut Vec<Quirk>,
         virtualbox: &mut bool,
-    ) {
+    ) -> bool {
         // Most elements tell nothing: their children are looked at, nothing else (unless
         // the document uses VirtualBox's namespace, whose attributes may be on any element).
         let facts = element.name().dialect_facts();
         if facts == 0 && (!self.vbox_names || *virtualbox) {
-            for child in element.elements() {
-                self.element(child, quirks, virtualbox);
-            }
-            return;
+            return true;
         }
         let mut add = |q: Quirk| {
             if !quirks.contains(&q) {
@@ -252,11 +252,6 @@ impl Scan<'_> {
         }
         // Vendor sections carry their own vocabulary (vbox:Machine is full of unqualified
         // VirtualBox elements); only OVF-family content says something about the dialect.
-        if facts & VENDOR != 0 {
-            return;
-        }
-        for child in element.elements() {
-            self.element(child, quirks, virtualbox);
-        }
+        facts & VENDOR == 0
     }
 }

@@ -52,6 +52,19 @@ pub(crate) trait Source<E> {
     fn may_use(&self, _namespace: &str) -> bool {
         true
     }
+
+    /// Shows `visit` the element `root` and every element under it in document order,
+    /// going into an element's children when `visit` returns `true`.
+    fn walk<'a>(&self, root: E, visit: &mut dyn FnMut(E) -> bool)
+    where
+        E: ReadElement<'a>,
+    {
+        if visit(root) {
+            for child in root.elements() {
+                self.walk(child, visit);
+            }
+        }
+    }
 }
 
 impl<'a> ReadElement<'a> for &'a Element {
@@ -131,6 +144,14 @@ impl<'e> Source<El<'e>> for Tree {
             NodeRef::Declaration(d) => Some(d),
             _ => None,
         })
+    }
+
+    // The records in order, skipping a subtree in one step: no recursion, no child lists.
+    fn walk<'a>(&self, root: El<'e>, visit: &mut dyn FnMut(El<'e>) -> bool)
+    where
+        El<'e>: ReadElement<'a>,
+    {
+        root.walk(visit);
     }
 
     // The names read, each once: a few dozen in a descriptor.

@@ -354,6 +354,25 @@ impl<'a> El<'a> {
         self.tree.position(self.record().start as usize)
     }
 
+    /// Shows `visit` this element and every element under it in document order, going into
+    /// an element's children when `visit` returns `true` (one pass over the records).
+    pub(crate) fn walk(self, visit: &mut dyn FnMut(El<'a>) -> bool) {
+        let tree = self.tree;
+        let last = tree.after(self.index);
+        let mut index = self.index;
+        while index < last {
+            if tree.record(index).head >> KIND_SHIFT != ELEMENT {
+                index += 1;
+                continue;
+            }
+            index = if visit(El { tree, index }) {
+                index + 1
+            } else {
+                tree.after(index)
+            };
+        }
+    }
+
     /// The tree this element belongs to.
     pub fn tree(self) -> &'a Tree {
         self.tree
