@@ -617,6 +617,13 @@ impl<'a> Builder<'a> {
     // Also tells whether the text is blank (spaces, tabs and line feeds only).
     fn line_ends(&self, span: Span) -> (Option<Value>, bool) {
         let bytes = &self.text.as_bytes()[span.range()];
+        // The indentation of a descriptor written with LF and spaces, told eight bytes at a
+        // time.
+        if let Some((b'\n', rest)) = bytes.split_first()
+            && all_spaces(rest)
+        {
+            return (None, true);
+        }
         // Most runs are a line's indentation: one pass without branches classifies them
         // sooner than the set-up of a vectorised search.
         let (first, blank) = if bytes.len() < 64 {
@@ -1171,6 +1178,17 @@ const TAG_CLASS: [u8; 256] = {
     }
     class
 };
+
+// `bytes` are spaces only (eight compared at a time).
+fn all_spaces(bytes: &[u8]) -> bool {
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let mut words = bytes.chunks_exact(8);
+    words.by_ref().all(|w| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        u64::from_ne_bytes(word) == SPACES
+    }) && words.remainder().iter().all(|&b| b == b' ')
+}
 
 // What a byte of character data is to `Builder::line_ends`: 0 for a space, tab or line
 // feed, [`CR`] for a carriage return, [`OTHER`] for anything else.
