@@ -44,9 +44,6 @@ pub(crate) struct Scopes<'t> {
     uris: HashSet<Arc<str>>,
     /// Every name read, by id.
     table: Vec<Name>,
-    /// For each name of the thread's ([`Shared`], by its index there), its id here plus
-    /// one (0: not read in this document yet).
-    local: Vec<u32>,
     /// The ids of the names read that [`Shared`] has no room for, by spelling, in the
     /// namespace the spelling was first bound to (a prefix bound to another URI in another
     /// scope makes names that are not shared).
@@ -84,13 +81,14 @@ const EMPTY_CONTEXT: u32 = 1;
 
 impl Default for Scopes<'_> {
     fn default() -> Self {
+        let mut shared = Shared::take();
+        shared.next_document();
         Scopes {
             bound: HashMap::default(),
             bindings: Vec::new(),
             open: Vec::new(),
             uris: HashSet::default(),
             table: Vec::new(),
-            local: Vec::new(),
             spellings: HashMap::default(),
             recent: Vec::new(),
             prefixes: Vec::new(),
@@ -98,7 +96,7 @@ impl Default for Scopes<'_> {
             steps: 0,
             context: EMPTY_CONTEXT,
             contexts: Vec::new(),
-            shared: Shared::take(),
+            shared,
         }
     }
 }
@@ -273,13 +271,11 @@ impl<'t> Scopes<'t> {
         if self.context == NO_CONTEXT {
             return None;
         }
-        let (global, name) = self
-            .shared
-            .resolved(self.context, qualified, element, &self.local)?;
-        Some(match name {
-            None => self.local[global as usize] - 1,
-            Some(name) => self.take(global, name),
-        })
+        let (global, name) = self.shared.resolved(self.context, qualified, element)?;
+        match name {
+            None => self.shared.local_id(global),
+            Some(name) => Some(self.take(global, name)),
+        }
     }
 
     // Tells the thread that `qualified` resolves to its name `global` in this context.
@@ -299,11 +295,7 @@ impl<'t> Scopes<'t> {
     }
 
     fn link(&mut self, global: u32, id: u32) {
-        let slot = global as usize;
-        if self.local.len() <= slot {
-            self.local.resize(slot + 1, 0);
-        }
-        self.local[slot] = id + 1;
+        self.shared.link(global, id);
     }
 
     /// The id of the shared name spelled `qualified` (`prefix`:`local`) bound to `namespace`.
@@ -324,10 +316,7 @@ impl<'t> Scopes<'t> {
         };
         // The thread's names first: a name read before (in this document or another) is
         // found with one lookup, and its id here through `local`, without hashing.
-        match self
-            .shared
-            .name(qualified, prefix, local, &same, &self.local)
-        {
+        match self.shared.name(qualified, prefix, local, &same) {
             Some(Found::Here(id, global)) => {
                 self.learn(qualified, learn, global);
                 return id;
@@ -448,6 +437,12 @@ struct Shared {
     names: Vec<Name>,
     /// The names last found, by a cheap hash of their spelling: index in `names` plus one.
     recent: Vec<u32>,
+    /// For each name of `names`, its id in the document being read: (the document's
+    /// number, the id). An entry of another number is not read in this document yet, so no
+    /// table is emptied from one document to the next.
+    here: Vec<(u32, u32)>,
+    /// The number of the document being read (0: none).
+    doc: u32,
 }
 
 impl Shared {
@@ -459,6 +454,32 @@ impl Shared {
             .ok()
             .flatten()
             .unwrap_or_default()
+    }
+
+    // A new document is read: ids of the one before are no more its own.
+    fn next_document(&mut self) {
+        self.doc = self.doc.wrapping_add(1);
+        if self.doc == 0 {
+            self.here.iter_mut().for_each(|entry| *entry = (0, 0));
+            self.doc = 1;
+        }
+    }
+
+    // The id in this document of the thread's name `index`, if it read it.
+    fn local_id(&self, index: u32) -> Option<u32> {
+        match self.here.get(index as usize) {
+            Some(&(doc, id)) if doc == self.doc => Some(id),
+            _ => None,
+        }
+    }
+
+    // Notes `id` as this document's id of the thread's name `index`.
+    fn link(&mut self, index: u32, id: u32) {
+        let slot = index as usize;
+        if self.here.len() <= slot {
+            self.here.resize(slot + 1, (0, 0));
+        }
+        self.here[slot] = (self.doc, id);
     }
 
     // Gives the thread its names back (the last document read keeps what it learnt).
@@ -537,7 +558,6 @@ impl Shared {
         context: u32,
         qualified: &str,
         element: bool,
-        here: &[u32],
     ) -> Option<(u32, Option<Name>)> {
         {
             let entry = *self.resolved.get(Self::resolved_slot(context, qualified))?;
@@ -549,9 +569,9 @@ impl Shared {
             if !same_text(self.spelled.get(start as usize..end as usize)?, qualified) {
                 return None;
             }
-            match here.get(index as usize) {
-                Some(&id) if id != 0 => Some((index, None)),
-                _ => Some((index, Some(self.names.get(index as usize)?.clone()))),
+            match self.local_id(index) {
+                Some(_) => Some((index, None)),
+                None => Some((index, Some(self.names.get(index as usize)?.clone()))),
             }
         }
     }
@@ -605,7 +625,6 @@ impl Shared {
         prefix: Option<&str>,
         local: &str,
         same: &impl Fn(&Name) -> bool,
-        here: &[u32],
     ) -> Option<Found> {
         {
             let at = slot(qualified, Self::RECENT_BITS);
@@ -637,10 +656,8 @@ impl Shared {
                     index
                 }
             };
-            if let Some(&id) = here.get(index as usize)
-                && id != 0
-            {
-                return Some(Found::Here(id - 1, index));
+            if let Some(id) = self.local_id(index) {
+                return Some(Found::Here(id, index));
             }
             let name = self.names.get(index as usize)?.clone();
             Some(Found::New(index, name))
