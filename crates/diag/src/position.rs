@@ -255,7 +255,7 @@ impl Clone for Positions {
 
 impl Positions {
     /// The least distance between two places kept for steps back.
-    pub const CHECKPOINT: usize = 256;
+    pub const CHECKPOINT: usize = 1024;
 
     /// The line and column of byte `offset` in `text` (always the same text), as
     /// [`LineIndex::position`] gives them.
