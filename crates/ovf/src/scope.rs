@@ -315,7 +315,7 @@ impl<'t> Scopes<'t> {
             _ => false,
         };
         // The thread's names first: a name read before (in this document or another) is
-        // found with one lookup, and its id here through `local`, without hashing.
+        // found with one lookup, and its id in this document beside it, without hashing.
         match self.shared.name(qualified, prefix, local, &same) {
             Some(Found::Here(id, global)) => {
                 self.learn(qualified, learn, global);
@@ -552,27 +552,25 @@ impl Shared {
     }
 
     // The thread's name that `qualified` resolved to in `context`, if remembered: its index,
-    // and the name itself when the document whose ids by index are `here` has not read it.
+    // and the name itself when the document being read has not read it yet.
     fn resolved(
         &self,
         context: u32,
         qualified: &str,
         element: bool,
     ) -> Option<(u32, Option<Name>)> {
-        {
-            let entry = *self.resolved.get(Self::resolved_slot(context, qualified))?;
-            if entry >> 16 != context || (entry >> 15) & 1 != u32::from(element) {
-                return None;
-            }
-            let index = entry & Self::INDEX;
-            let &(start, end) = self.spelled_at.get(index as usize)?;
-            if !same_text(self.spelled.get(start as usize..end as usize)?, qualified) {
-                return None;
-            }
-            match self.local_id(index) {
-                Some(_) => Some((index, None)),
-                None => Some((index, Some(self.names.get(index as usize)?.clone()))),
-            }
+        let entry = *self.resolved.get(Self::resolved_slot(context, qualified))?;
+        if entry >> 16 != context || (entry >> 15) & 1 != u32::from(element) {
+            return None;
+        }
+        let index = entry & Self::INDEX;
+        let &(start, end) = self.spelled_at.get(index as usize)?;
+        if !same_text(self.spelled.get(start as usize..end as usize)?, qualified) {
+            return None;
+        }
+        match self.local_id(index) {
+            Some(_) => Some((index, None)),
+            None => Some((index, Some(self.names.get(index as usize)?.clone()))),
         }
     }
 
@@ -585,40 +583,34 @@ impl Shared {
 
     // Remembers that `qualified` resolves to the thread's name `index` in `context`.
     fn learn(&mut self, context: u32, qualified: &str, element: bool, index: u32) {
-        {
-            {
-                // Contexts and indexes stay below their bounds (`CONTEXTS` + 2, `ENTRIES`):
-                // the packing never truncates.
-                if context > 0xFFFF || index > Self::INDEX {
-                    return;
-                }
-                if self.resolved.is_empty() {
-                    self.resolved.resize(1 << Self::RESOLVED_BITS, NO_CONTEXT);
-                }
-                let at = Self::resolved_slot(context, qualified);
-                self.resolved[at] = (context << 16) | (u32::from(element) << 15) | index;
-            }
+        // Contexts and indexes stay below their bounds (`CONTEXTS` + 2, `ENTRIES`):
+        // the packing never truncates.
+        if context > 0xFFFF || index > Self::INDEX {
+            return;
         }
+        if self.resolved.is_empty() {
+            self.resolved.resize(1 << Self::RESOLVED_BITS, NO_CONTEXT);
+        }
+        let at = Self::resolved_slot(context, qualified);
+        self.resolved[at] = (context << 16) | (u32::from(element) << 15) | index;
     }
 
     // The thread's copy of `text`, made if there is room; `None` when it is full.
     fn intern(&mut self, text: &str) -> Option<Arc<str>> {
-        {
-            if let Some(known) = self.uris.get(text) {
-                return Some(Arc::clone(known));
-            }
-            if self.uris.len() >= Self::ENTRIES || text.len() > Self::LONGEST {
-                return None;
-            }
-            let new: Arc<str> = Arc::from(text);
-            self.uris.insert(Arc::clone(&new));
-            Some(new)
+        if let Some(known) = self.uris.get(text) {
+            return Some(Arc::clone(known));
         }
+        if self.uris.len() >= Self::ENTRIES || text.len() > Self::LONGEST {
+            return None;
+        }
+        let new: Arc<str> = Arc::from(text);
+        self.uris.insert(Arc::clone(&new));
+        Some(new)
     }
 
     // The name spelled `qualified` (`prefix`:`local`) that is `same`, if the thread has read
-    // it (found in `recent`, without hashing, else by spelling): its id in the document
-    // whose ids by index are `here`, or its index and the name, to be given one.
+    // it (found in `recent`, without hashing, else by spelling): its id in the document being
+    // read, or its index and the name, to be given one.
     fn name(
         &mut self,
         qualified: &str,
@@ -626,73 +618,69 @@ impl Shared {
         local: &str,
         same: &impl Fn(&Name) -> bool,
     ) -> Option<Found> {
-        {
-            let at = slot(qualified, Self::RECENT_BITS);
-            if self.recent.is_empty() {
-                self.recent.resize(1 << Self::RECENT_BITS, 0);
-            }
-            let recent = self.recent[at].checked_sub(1);
-            let index = match recent {
-                Some(index)
-                    if self.names.get(index as usize).is_some_and(|name| {
-                        same_text(&name.local, local)
-                            && match (name.prefix.as_deref(), prefix) {
-                                (Some(a), Some(b)) => same_text(a, b),
-                                (None, None) => true,
-                                _ => false,
-                            }
-                            && same(name)
-                    }) =>
-                {
-                    index
-                }
-                _ => {
-                    let known = self.spellings.get(qualified)?;
-                    let index = known
-                        .iter()
-                        .copied()
-                        .find(|&i| self.names.get(i as usize).is_some_and(same))?;
-                    self.recent[at] = index + 1;
-                    index
-                }
-            };
-            if let Some(id) = self.local_id(index) {
-                return Some(Found::Here(id, index));
-            }
-            let name = self.names.get(index as usize)?.clone();
-            Some(Found::New(index, name))
+        let at = slot(qualified, Self::RECENT_BITS);
+        if self.recent.is_empty() {
+            self.recent.resize(1 << Self::RECENT_BITS, 0);
         }
+        let recent = self.recent[at].checked_sub(1);
+        let index = match recent {
+            Some(index)
+                if self.names.get(index as usize).is_some_and(|name| {
+                    same_text(&name.local, local)
+                        && match (name.prefix.as_deref(), prefix) {
+                            (Some(a), Some(b)) => same_text(a, b),
+                            (None, None) => true,
+                            _ => false,
+                        }
+                        && same(name)
+                }) =>
+            {
+                index
+            }
+            _ => {
+                let known = self.spellings.get(qualified)?;
+                let index = known
+                    .iter()
+                    .copied()
+                    .find(|&i| self.names.get(i as usize).is_some_and(same))?;
+                self.recent[at] = index + 1;
+                index
+            }
+        };
+        if let Some(id) = self.local_id(index) {
+            return Some(Found::Here(id, index));
+        }
+        let name = self.names.get(index as usize)?.clone();
+        Some(Found::New(index, name))
     }
 
     // Keeps `name`, spelled `qualified`, for the documents read next: its index, or `None`
     // when there is no room.
     fn remember(&mut self, qualified: &str, name: Name) -> Option<u32> {
-        {
-            if self.names.len() >= Self::ENTRIES || qualified.len() > Self::LONGEST {
-                return None;
-            }
-            let index = u32::try_from(self.names.len()).ok()?;
-            // A spelling is bound to one namespace, seldom two: a few are kept, so that a
-            // lookup compares a few names whatever a hostile input rebinds.
-            if self
-                .spellings
-                .get(qualified)
-                .is_some_and(|known| known.len() >= Self::NAMESPACES)
-            {
-                return None;
-            }
-            // At most ENTRIES spellings of LONGEST bytes: the offsets fit.
-            let start = u32::try_from(self.spelled.len()).ok()?;
-            let end = u32::try_from(self.spelled.len() + qualified.len()).ok()?;
-            self.spelled.push_str(qualified);
-            self.spelled_at.push((start, end));
-            self.names.push(name);
-            self.spellings
-                .entry(qualified.into())
-                .or_default()
-                .push(index);
-            Some(index)
+        if self.names.len() >= Self::ENTRIES || qualified.len() > Self::LONGEST {
+            return None;
         }
+        let index = u32::try_from(self.names.len()).ok()?;
+        // A spelling is bound to one namespace, seldom two: a few are kept, so that a
+        // lookup compares a few names whatever a hostile input rebinds.
+        if self
+            .spellings
+            .get(qualified)
+            .is_some_and(|known| known.len() >= Self::NAMESPACES)
+        {
+            return None;
+        }
+        // At most ENTRIES spellings of LONGEST bytes: the offsets fit.
+        let start = u32::try_from(self.spelled.len()).ok()?;
+        let end = u32::try_from(self.spelled.len() + qualified.len()).ok()?;
+        self.spelled.push_str(qualified);
+        self.spelled_at.push((start, end));
+        self.names.push(name);
+        self.spellings
+            .entry(qualified.into())
+            .or_default()
+            .push(index);
+        Some(index)
     }
 }
 
