@@ -4,8 +4,8 @@
 //! kept, as the caller chooses. Cost is linear in the input.
 //!
 //! The tree keeps byte offsets only; line and column are computed when a finding is reported,
-//! from one [`Lines`] per text (its line index is built on the first lookup: a text read
-//! without a finding never builds it, and the read loop does no line or column bookkeeping).
+//! from one [`Lines`] per text (a text read without a finding counts no line, and the read
+//! loop does no line or column bookkeeping).
 //!
 //! ```
 //! use tern_diag::{Lines, Position, json};

@@ -741,9 +741,6 @@ impl<'a> Builder<'a> {
         } else {
             self.attributes(scopes, start, span, element.end, read, spans)?;
         }
-        let declares = read
-            .iter()
-            .any(|a| self.text[a.key.range()].starts_with("xmlns"));
         let text = self.text;
         let declarations = read.iter().filter_map(|a| {
             let key = &text[a.key.range()];
@@ -754,12 +751,7 @@ impl<'a> Builder<'a> {
             };
             Some((prefix, a.value.as_str(text)))
         });
-        let opened = if declares {
-            scopes.open(declarations)
-        } else {
-            scopes.open(std::iter::empty())
-        };
-        opened.map_err(|e| {
+        scopes.open(declarations).map_err(|e| {
             self.err(
                 span,
                 ParseErrorKind::Syntax(quick_xml::Error::Namespace(e).to_string()),
