@@ -494,3 +494,20 @@ fn an_end_tag_naming_another_element_is_refused_at_its_start() {
     let nested = "<E><a:b xmlns:a=\"urn:x\"></a:b></E>";
     assert!(Tree::parse(nested.as_bytes(), &ParseOptions::default()).is_ok());
 }
+
+#[test]
+fn a_less_than_sign_in_an_attribute_value_is_refused() {
+    // XML 1.0 §3.1, AttValue: `[^<&"]` — a `<` is written `&lt;`, which reads as `<`.
+    let bad = "<E xmlns=\"urn:a\">\n  <a b=\"x<y\"/>\n</E>";
+    for error in [
+        Tree::parse(bad.as_bytes(), &ParseOptions::default()).map(drop),
+        Document::parse(bad.as_bytes()).map(drop),
+    ] {
+        let shown = error.expect_err("`<` in a value").to_string();
+        assert!(shown.contains("2:5") && shown.contains("`<`"), "{shown}");
+    }
+    let good = "<E xmlns=\"urn:a\"><a b=\"x&lt;y\"/></E>";
+    let tree = Tree::parse(good.as_bytes(), &ParseOptions::default()).expect("escaped");
+    let a = tree.root().elements().next().expect("a");
+    assert_eq!(a.attribute(None, "b"), Some("x<y"));
+}
