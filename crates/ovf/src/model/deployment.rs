@@ -223,18 +223,25 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
     let count = ids.count;
     drop(ids);
     member_of.sort_by_key(|&(g, _)| g);
-    let groups = member_of.chunk_by(|a, b| a.0 == b.0).map(|members| {
-        let (markers, normal): (Sources<'a>, Sources<'a>) = members
-            .iter()
-            .map(|&(_, i)| (i, &items[i]))
-            .partition(|(_, item)| is_marker(item));
-        Group { normal, markers }
-    });
     // Sized once: a resolved Item is large, doubling would leave up to half unused.
     let mut resolved = Vec::with_capacity(count);
-    for group in groups {
-        if group.normal.is_empty() {
-            unused.extend(group.markers.into_iter().map(|(index, item)| {
+    // One group's normal Items and range markers, reused from group to group: most groups
+    // have one Item, and a list made per group would be an allocation per Item.
+    let mut normal: Sources<'a> = Vec::new();
+    let mut markers: Sources<'a> = Vec::new();
+    for members in member_of.chunk_by(|a, b| a.0 == b.0) {
+        normal.clear();
+        markers.clear();
+        for &(_, i) in members {
+            let item = &items[i];
+            if is_marker(item) {
+                markers.push((i, item));
+            } else {
+                normal.push((i, item));
+            }
+        }
+        if normal.is_empty() {
+            unused.extend(markers.iter().map(|&(index, item)| {
                 (
                     index,
                     Unused {
@@ -245,24 +252,23 @@ pub fn resolve_items<'a>(items: &'a [Item], configuration: Option<&str>) -> Reso
             }));
             continue;
         }
-        let (superseded, replaced) = superseded(&group.normal);
+        let (superseded, replaced) = superseded(&normal);
         unused.extend(replaced);
         let bound = |b: &Bound| {
             combine(
-                group
-                    .markers
+                markers
                     .iter()
                     .map(|(_, m)| *m)
                     .filter(|m| m.bound.as_ref() == Some(b)),
             )
         };
         resolved.push(ResolvedItem {
-            item: combine(group.normal.iter().map(|(_, i)| *i)).unwrap_or_default(),
+            item: combine(normal.iter().map(|(_, i)| *i)).unwrap_or_default(),
             min: bound(&Bound::Min),
             max: bound(&Bound::Max),
-            sources: group.normal.into_iter().map(|(_, i)| i).collect(),
+            sources: normal.iter().map(|(_, i)| *i).collect(),
             superseded,
-            markers: group.markers.into_iter().map(|(_, m)| m).collect(),
+            markers: markers.iter().map(|(_, m)| *m).collect(),
         });
     }
     // Document order, whatever the reason.
@@ -315,12 +321,6 @@ impl<'a> GroupIds<'a> {
 
 /// Items with their document index.
 type Sources<'a> = Vec<(usize, &'a Item)>;
-
-/// The Items of one InstanceID that apply, in document order.
-struct Group<'a> {
-    normal: Sources<'a>,
-    markers: Sources<'a>,
-}
 
 /// True when `item` applies to `configuration`.
 pub(crate) fn applies(item: &Item, configuration: Option<&str>) -> bool {

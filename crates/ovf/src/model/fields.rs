@@ -182,18 +182,31 @@ impl Values {
     /// `later` when it gives it, from `self` otherwise (a repeatable field: all its values
     /// from the one that gives any).
     pub(crate) fn overlay(&self, later: &Values) -> Values {
-        let mut out = ValuesBuilder::default();
+        // Which fields each side gives, found in one pass: the fields neither gives (most
+        // of them) are not looked for.
+        let (mine, theirs) = (self.given(), later.given());
+        let mut out = ValuesBuilder::with_capacity(self.index.len() + later.index.len());
         for field in ItemField::ALL {
-            let from = if later.get(field).is_some() {
+            let bit = field.bit();
+            let from = if theirs & bit != 0 {
                 later
-            } else {
+            } else if mine & bit != 0 {
                 self
+            } else {
+                continue;
             };
             for value in from.all(field) {
                 out.push(field, value);
             }
         }
         out.finish()
+    }
+
+    // The fields given, as a set of bits.
+    fn given(&self) -> u32 {
+        self.index
+            .iter()
+            .fold(0, |bits, (field, _)| bits | field.bit())
     }
 }
 
