@@ -76,6 +76,26 @@ impl<'a> Source<'a> {
         catalogue: &Catalogue,
         index: &mut SourceIndex,
     ) -> Result<Parsed<Document>, ParseError> {
+        let this = self.decided();
+        this.read_decided(options, catalogue, index)
+    }
+
+    // This input with its media type decided: detection reads the whole text, so it runs
+    // once per read, not once for every body (a text of many bodies was quadratic).
+    fn decided(&self) -> Source<'a> {
+        Source {
+            declared: Some(self.media()),
+            ..*self
+        }
+    }
+
+    // `read_indexed` once the media type is decided.
+    fn read_decided(
+        &self,
+        options: &ParseOptions,
+        catalogue: &Catalogue,
+        index: &mut SourceIndex,
+    ) -> Result<Parsed<Document>, ParseError> {
         let parts = self.parts();
         // One rendering: read whole, blank lines around it and all.
         if parts.len() == 1 {
@@ -115,6 +135,18 @@ impl<'a> Source<'a> {
     /// entities judged as instances or as create requests by `mode`. Bodies separated by
     /// blank lines are judged one by one, as [`Source::read`] reads them.
     pub fn validate(
+        &self,
+        options: &ParseOptions,
+        catalogue: &Catalogue,
+        unknowns: Unknowns,
+        mode: ValidationMode,
+    ) -> Vec<Finding> {
+        let this = self.decided();
+        this.validate_decided(options, catalogue, unknowns, mode)
+    }
+
+    // `validate` once the media type is decided.
+    fn validate_decided(
         &self,
         options: &ParseOptions,
         catalogue: &Catalogue,
