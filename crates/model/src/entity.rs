@@ -124,15 +124,24 @@ impl Entity {
     /// at `/<kind term>/ni1`), so a reader that derives ids from locations
     /// ([`Entity::id_from_location`]) gives the same id back. An absolute URI as id
     /// (`urn:uuid:…`) implies no location: a rendering that drops such a location loses it.
+    /// Nor does an id holding a character no URI holds as it stands (a space, a control
+    /// character, `"`, `<`, `>`, `\`, `^`, a backquote, `{`, `|` or `}`): written as a
+    /// location it would not read back as one.
     ///
     /// ```
     /// use tern_model::{CategoryId, Entity};
     /// let nic = CategoryId::new("http://schemas.ogf.org/occi/infrastructure#", "networkinterface");
     /// assert_eq!(Entity::new("ni1", nic.clone()).implied_location().as_deref(), Some("/networkinterface/ni1"));
-    /// assert_eq!(Entity::new("urn:uuid:1", nic).implied_location(), None);
+    /// assert_eq!(Entity::new("urn:uuid:1", nic.clone()).implied_location(), None);
+    /// assert_eq!(Entity::new("a->b", nic).implied_location(), None);
     /// ```
     pub fn implied_location(&self) -> Option<String> {
-        let segment = !self.id.is_empty() && !self.id.contains([':', '/', '?', '#']);
+        let segment = !self.id.is_empty()
+            && !self.id.contains([':', '/', '?', '#'])
+            && !self
+                .id
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || "\"<>\\^`{|}".contains(c));
         segment.then(|| format!("/{}/{}", self.kind.term(), self.id))
     }
 

@@ -50,3 +50,30 @@ fn a_control_character_in_a_bare_parameter_value_is_refused() {
         .is_ok()
     );
 }
+
+/// A link whose occi.core.id holds `>` read, then its `self` was written as the location
+/// that id implies (`/networkinterface/a->b`), which is no URI reference: the rendering
+/// refused itself. Such an id implies no location; the id travels as `occi.core.id`.
+#[test]
+fn an_id_that_is_no_uri_segment_is_written_without_an_implied_location() {
+    let src = "Category: compute; scheme=\"http://schemas.ogf.org/occi/infrastructure#\"; class=\"kind\"\r\n\
+        Link: </network/lan-1>; rel=\"http://schemas.ogf.org/occi/infrastructure#network\"; \
+        category=\"http://schemas.ogf.org/occi/infrastructure#networkinterface\"; occi.core.id=\"a->b\"\r\n";
+    assert!(round_trip(src).is_empty());
+    let catalogue = Catalogue::infrastructure(OcciVersion::V1_2);
+    for media in [MediaType::TextPlain, MediaType::TextOcci] {
+        let doc = read(src, media, &ParseOptions::lenient(), &catalogue).unwrap();
+        let again = write(&doc.value, media);
+        assert!(
+            !again.notes.iter().any(tern_diag::Finding::is_error),
+            "{:?}",
+            again.notes
+        );
+        assert!(
+            again.text.contains("occi.core.id=\"a->b\""),
+            "{}",
+            again.text
+        );
+        assert!(!again.text.contains("self="), "{}", again.text);
+    }
+}
