@@ -834,3 +834,34 @@ fn a_container_exported_to_occi_has_a_storage() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(storage_links(&http, &format!("{base}/compute/vm")).is_empty());
 }
+
+/// POST is how a container takes a new object (clause 9.6) and how a queue object takes a
+/// value (clause 11); a data object is neither, and a client posting to one made the mistake:
+/// 405 with the methods it answers, or 404 when nothing is there. Never a 5xx.
+#[test]
+fn post_to_a_data_object_is_the_clients_mistake() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Served::start(dir.path(), &[]);
+    let http = client();
+    let url = format!("{}/notes.txt", s.base);
+    let post = || {
+        http.post(&url)
+            .header("Content-Type", "text/plain")
+            .body("queued?")
+            .send()
+            .unwrap()
+    };
+    let absent = post();
+    assert_eq!(absent.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        plain_put(&http, &url, b"kept".to_vec()),
+        StatusCode::CREATED
+    );
+    let refused = post();
+    assert_eq!(refused.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(refused.headers()["allow"], "GET, HEAD, PUT, DELETE");
+    let body: Value = serde_json::from_slice(&refused.bytes().unwrap()).unwrap();
+    assert_eq!(body["rule"], "CDMI-METHOD", "{body}");
+    // Nothing changed.
+    assert_eq!(plain_get(&http, &url).1, b"kept");
+}

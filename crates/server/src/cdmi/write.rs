@@ -426,14 +426,31 @@ pub(super) fn exact(stream: ByteStream, len: u64) -> ByteStream {
 }
 
 // POST to a container: a data object named by its new object ID (clause 9.6), from a CDMI
-// body or raw bytes; 201 with `Location`.
+// body or raw bytes; 201 with `Location`. POST to anything else is the client's mistake:
+// nothing there (404), or a data object, which answers POST only as a queue (clause 11), and
+// this server offers no queues (405 with `Allow`).
 pub(super) async fn post(cdmi: &Cdmi, path: &CdmiPath, r: Request) -> Reply {
     if !path.container {
-        return Err(error(
-            501,
-            "CDMI-UNSUPPORTED",
-            "POST to a data object (queues) is not implemented by this server",
-        ));
+        if !exists(cdmi, path.key()).await? {
+            return Err(error(
+                404,
+                "CDMI-NOT-FOUND",
+                format!(
+                    "no data object at {} (POST creates in a container: its path ends in /)",
+                    path.key()
+                ),
+            ));
+        }
+        let mut refusal = error(
+            405,
+            "CDMI-METHOD",
+            "a data object answers GET, HEAD, PUT and DELETE; POST enqueues into a queue object, which this server does not offer",
+        );
+        refusal.headers_mut().insert(
+            header::ALLOW,
+            HeaderValue::from_static("GET, HEAD, PUT, DELETE"),
+        );
+        return Err(refusal);
     }
     if !exists(cdmi, path.key()).await? {
         return Err(error(
