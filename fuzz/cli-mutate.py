@@ -110,8 +110,9 @@ def mutate(rng, data):
     return bytes(data)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def campaign_arguments(doc):
+    """The options both campaigns take, and the `tern` binary (built when it is missing)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=10.0)
@@ -120,6 +121,11 @@ def main():
     tern = Path(args.tern).resolve()
     if not tern.exists():
         subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "tern"], cwd=ROOT, check=True)
+    return args, tern
+
+
+def main():
+    args, tern = campaign_arguments(__doc__)
     rng = random.Random(args.seed)
     inputs = seeds()
     artifacts = ROOT / "fuzz" / "artifacts" / "cli"

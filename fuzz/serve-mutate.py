@@ -15,7 +15,6 @@ Usage: fuzz/serve-mutate.py [--count N] [--seed S] [--timeout SECONDS] [--tern P
   (default: 2000 requests, seed 1, 10 s per request, target/release/tern, built if missing)
 """
 
-import argparse
 import importlib.util
 import random
 import socket
@@ -100,15 +99,7 @@ def send(port, raw, timeout):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--count", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=10.0)
-    parser.add_argument("--tern", default=str(ROOT / "target" / "release" / "tern"))
-    args = parser.parse_args()
-    tern = Path(args.tern).resolve()
-    if not tern.exists():
-        subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "tern"], cwd=ROOT, check=True)
+    args, tern = cli_mutate.campaign_arguments(__doc__)
     rng = random.Random(args.seed)
     inputs = samples()
     artifacts = ROOT / "fuzz" / "artifacts" / "serve"
