@@ -80,10 +80,13 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
     }
     let value = json.to_serde();
     let (object, object_type, kind) = check_value(&value, options, &mut findings);
+    // One locator for every finding: a finding per member of a large object (a million
+    // metadata values of the wrong type) is located through an index, not a search each.
+    let mut locator = json.locator();
     for finding in &mut findings {
         if finding.position.is_none() {
             let pointer = finding.pointer.as_deref().unwrap_or_default();
-            finding.position = Some(lines.position(json.locate(pointer)));
+            finding.position = Some(lines.position(locator.locate(pointer)));
         }
     }
     // Text order; a stable sort keeps the order of findings about one member.

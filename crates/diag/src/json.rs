@@ -19,7 +19,7 @@
 //! # Ok::<(), json::JsonError>(())
 //! ```
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 use std::hash::BuildHasher;
 
@@ -65,6 +65,47 @@ pub struct Member {
     pub offset: usize,
     /// The value.
     pub value: Json,
+}
+
+/// Locates many JSON pointers into one value ([`Json::locate`] for each), as a validator
+/// that reports one finding per member does: an object of more than [`Locator::LINEAR`]
+/// members gets an index of its names the first time a pointer goes through it, so that
+/// n pointers into an object of n members cost O(n), not O(n²). A name given twice is
+/// located at its first member, as [`Json::locate`] does.
+#[derive(Debug)]
+pub struct Locator<'j> {
+    root: &'j Json,
+    /// Each indexed object (by its members' address): name → index of its first member.
+    indexes: HashMap<usize, HashMap<&'j str, usize, foldhash::quality::RandomState>>,
+}
+
+impl Locator<'_> {
+    /// Objects with at most this many members are looked through in turn.
+    pub const LINEAR: usize = 16;
+
+    /// As [`Json::locate`] on the value the locator was made for.
+    pub fn locate(&mut self, pointer: &str) -> usize {
+        let indexes = &mut self.indexes;
+        self.root.locate_with(pointer, |members, name| {
+            if members.len() <= Self::LINEAR {
+                return members.iter().position(|m| m.name == name);
+            }
+            indexes
+                .entry(members.as_ptr() as usize)
+                .or_insert_with(|| {
+                    let mut index = HashMap::with_capacity_and_hasher(
+                        members.len(),
+                        foldhash::quality::RandomState::default(),
+                    );
+                    for (i, m) in members.iter().enumerate() {
+                        index.entry(m.name.as_str()).or_insert(i);
+                    }
+                    index
+                })
+                .get(name)
+                .copied()
+        })
+    }
 }
 
 /// What to do with a member name that appears twice in one object.
@@ -202,7 +243,28 @@ impl Json {
 
     /// The byte where the member or element at `pointer` is: a member's name, an element's
     /// value. When the pointer leads nowhere, that of its closest existing ancestor.
+    /// Looks through each object's members in turn: to locate many pointers, use a
+    /// [`Locator`].
     pub fn locate(&self, pointer: &str) -> usize {
+        self.locate_with(pointer, |members, name| {
+            members.iter().position(|m| m.name == name)
+        })
+    }
+
+    /// A [`Locator`] for pointers into this value.
+    pub fn locator(&self) -> Locator<'_> {
+        Locator {
+            root: self,
+            indexes: HashMap::new(),
+        }
+    }
+
+    // `locate`, finding a member of an object through `find` (its index among `members`).
+    fn locate_with<'s>(
+        &'s self,
+        pointer: &str,
+        mut find: impl FnMut(&'s [Member], &str) -> Option<usize>,
+    ) -> usize {
         let mut here = self;
         let mut offset = self.offset;
         let Some(rest) = pointer.strip_prefix('/') else {
@@ -211,13 +273,15 @@ impl Json {
         for token in rest.split('/') {
             let token = token.replace("~1", "/").replace("~0", "~");
             match &here.value {
-                JsonValue::Object(members) => match members.iter().find(|m| m.name == token) {
-                    Some(m) => {
-                        offset = m.offset;
-                        here = &m.value;
+                JsonValue::Object(members) => {
+                    match find(members, &token).and_then(|i| members.get(i)) {
+                        Some(m) => {
+                            offset = m.offset;
+                            here = &m.value;
+                        }
+                        None => break,
                     }
-                    None => break,
-                },
+                }
                 JsonValue::Array(items) => {
                     match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
                         Some(item) => {
@@ -1057,6 +1121,50 @@ mod tests {
         assert_eq!(members.len(), 2);
         let text = "{\"a\":1,\n \"a\":2}";
         assert_eq!(members[1].position(&Lines::new(text)), Position::new(2, 2));
+    }
+
+    /// A locator answers as `locate` does, for small and indexed (large) objects alike:
+    /// escaped names, array elements, a name given twice (its first member), a pointer that
+    /// leads nowhere (its closest existing ancestor).
+    #[test]
+    fn a_locator_answers_as_locate_does() {
+        let many: Vec<String> = (0..40)
+            .map(|i| format!("\"k{i}\": {{\"x\": [{i}]}}"))
+            .collect();
+        let text = format!(
+            "{{\"big\": {{{}, \"k3\": 0, \"a/b~c\": 1}}, \"small\": {{\"p\": 2}}}}",
+            many.join(", ")
+        );
+        let json = parse_with(
+            &text,
+            Options {
+                duplicates: Duplicates::Keep,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let mut locator = json.locator();
+        let mut pointers = vec![
+            "",
+            "/big",
+            "/big/k3",
+            "/big/a~1b~0c",
+            "/big/k39/x/0",
+            "/big/nothing",
+            "/big/k5/zzz",
+            "/small/p",
+            "/small/q",
+            "/none",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+        pointers.extend((0..40).map(|i| format!("/big/k{i}/x")));
+        for pointer in &pointers {
+            assert_eq!(locator.locate(pointer), json.locate(pointer), "{pointer}");
+        }
+        // The first of the two members named k3.
+        assert_eq!(locator.locate("/big/k3"), text.find("\"k3\"").unwrap());
     }
 
     #[test]
