@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 use tern_diag::json::{Duplicates, Json, JsonValue, Options};
-use tern_diag::{Finding, Lines, Position};
+use tern_diag::{Bounded, Finding, Lines, Position};
 
 use crate::capability;
 use crate::exports::{self, Exports};
@@ -74,23 +74,26 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
     };
     // Offsets become lines and columns only for the findings, through one index of the text.
     let lines = Lines::new(text);
-    let mut findings = Vec::new();
-    if let Err((message, position)) = scan(&json, &lines, &mut String::new(), &mut findings) {
+    // Bounded: a body of a million members can break a rule in each.
+    let mut found = Bounded::new();
+    if let Err((message, position)) = scan(&json, &lines, &mut String::new(), &mut found) {
         return not_json(&message, position, options);
     }
     let value = json.to_serde();
-    let (object, object_type, kind) = check_value(&value, options, &mut findings);
+    let (object, object_type, kind) = check_value(&value, options, &mut found);
+    let mut findings = found.into_vec();
     // One locator for every finding: a finding per member of a large object (a million
     // metadata values of the wrong type) is located through an index, not a search each.
     let mut locator = json.locator();
     for finding in &mut findings {
-        if finding.position.is_none() {
+        if finding.position.is_none() && finding.rule != tern_diag::LIMIT_RULE {
             let pointer = finding.pointer.as_deref().unwrap_or_default();
             finding.position = Some(lines.position(locator.locate(pointer)));
         }
     }
-    // Text order; a stable sort keeps the order of findings about one member.
-    findings.sort_by_key(|f| f.position);
+    // Text order; a stable sort keeps the order of findings about one member. The notes
+    // counting findings left out come last.
+    findings.sort_by_key(|f| (f.rule == tern_diag::LIMIT_RULE, f.position));
     Parsed {
         object,
         object_type,
@@ -120,7 +123,7 @@ fn scan(
     json: &Json,
     lines: &Lines<'_>,
     pointer: &mut String,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) -> Result<(), (String, Position)> {
     let len = pointer.len();
     match &json.value {
@@ -169,7 +172,7 @@ fn scan(
 pub fn check_value(
     value: &Value,
     options: &ParseOptions,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) -> (Option<CdmiObject>, Option<ObjectType>, BodyKind) {
     let Value::Object(map) = value else {
         findings.error(
@@ -207,7 +210,7 @@ pub(crate) fn read_object(
     object_type: Option<ObjectType>,
     kind: BodyKind,
     version: Version,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) -> CdmiObject {
     let mut o = CdmiObject::default();
     for (key, value) in map {
@@ -238,7 +241,7 @@ fn read_field(
     object_type: Option<ObjectType>,
     kind: BodyKind,
     version: Version,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) -> Option<()> {
     // A macro, not a closure: the closure would hold `findings` borrowed across the match.
     macro_rules! text {
@@ -346,7 +349,7 @@ fn read_field(
             o.queue_values = Some(range(&t, key, at, findings)?);
         }
         "valuetransferencoding" => {
-            let one = |t: &str, findings: &mut Vec<Finding>| match TransferEncoding::parse(t) {
+            let one = |t: &str, findings: &mut Bounded| match TransferEncoding::parse(t) {
                 Ok(TransferEncoding::Json) if version == Version::V1_1_1 => {
                     findings.error(
                         "CDMI-VALUE-ENCODING",
@@ -432,7 +435,7 @@ fn read_field(
     Some(())
 }
 
-fn string_field(key: &str, value: &Value, at: &str, findings: &mut Vec<Finding>) -> Option<String> {
+fn string_field(key: &str, value: &Value, at: &str, findings: &mut Bounded) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => {
@@ -459,7 +462,7 @@ fn type_error(
     expected: &str,
     value: &Value,
     at: &str,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) -> Option<()> {
     findings.error(
         "CDMI-FIELD-TYPE",
@@ -476,7 +479,7 @@ fn strings(items: &[Value]) -> Option<Vec<String>> {
         .collect()
 }
 
-fn range(text: &str, key: &str, at: &str, findings: &mut Vec<Finding>) -> Option<Range> {
+fn range(text: &str, key: &str, at: &str, findings: &mut Bounded) -> Option<Range> {
     if let Ok(r) = Range::parse(text) {
         Some(r)
     } else {

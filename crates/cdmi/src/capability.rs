@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
-use tern_diag::Finding;
+use tern_diag::Bounded;
 
 use crate::object::{ObjectType, Range};
 use crate::pointer::{Record, child};
@@ -344,7 +344,7 @@ pub(crate) fn check(
     map: &Map<String, Value>,
     pointer: &str,
     version: Version,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) {
     for (name, value) in map {
         let at = child(pointer, name);

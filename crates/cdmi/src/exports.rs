@@ -2,7 +2,7 @@
 //! `OCCI/<protocol>` entries that bridge a container to OCCI compute resources.
 
 use serde_json::{Map, Value, json};
-use tern_diag::Finding;
+use tern_diag::Bounded;
 
 use crate::metadata::json_kind;
 use crate::objectid::ObjectId;
@@ -85,7 +85,7 @@ fn permissions(value: Option<&Value>) -> Vec<String> {
 }
 
 /// Checks an `exports` object at `pointer`.
-pub(crate) fn check(map: &Map<String, Value>, pointer: &str, findings: &mut Vec<Finding>) {
+pub(crate) fn check(map: &Map<String, Value>, pointer: &str, findings: &mut Bounded) {
     for (key, value) in map {
         let at = child(pointer, key);
         let Value::Object(entry) = value else {
@@ -112,7 +112,7 @@ pub(crate) fn check(map: &Map<String, Value>, pointer: &str, findings: &mut Vec<
     }
 }
 
-fn check_occi(key: &str, entry: &Map<String, Value>, at: &str, findings: &mut Vec<Finding>) {
+fn check_occi(key: &str, entry: &Map<String, Value>, at: &str, findings: &mut Bounded) {
     match entry.get("identifier") {
         Some(Value::String(id)) => {
             if let Err(e) = ObjectId::parse(id) {

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
-use tern_diag::Finding;
+use tern_diag::Bounded;
 
 use crate::object::{ObjectType, parse_decimal};
 use crate::pointer::{Record, child};
@@ -245,7 +245,7 @@ pub(crate) fn check(
     object_type: Option<ObjectType>,
     is_request: bool,
     version: Version,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) {
     for (name, value) in map {
         let at = child(pointer, name);
@@ -298,13 +298,7 @@ pub(crate) fn check(
     }
 }
 
-fn check_value(
-    name: &str,
-    rule: &MetadataRule,
-    value: &Value,
-    at: &str,
-    findings: &mut Vec<Finding>,
-) {
+fn check_value(name: &str, rule: &MetadataRule, value: &Value, at: &str, findings: &mut Bounded) {
     let problem = match (rule.value, value) {
         (ValueKind::Json, _) => None,
         (ValueKind::Acl, Value::Array(aces)) => aces

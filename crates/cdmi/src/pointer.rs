@@ -2,7 +2,7 @@
 //! at them. Rules see `serde_json` values, which have no positions: a finding carries the
 //! pointer of its member, and [`crate::body::parse`] turns the pointer into a line and column.
 
-use tern_diag::Finding;
+use tern_diag::{Bounded, Finding};
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/`.
 pub fn push_token(pointer: &mut String, token: &str) {
@@ -46,7 +46,7 @@ pub(crate) trait Record {
     );
 }
 
-impl Record for Vec<Finding> {
+impl Record for Bounded {
     fn error(
         &mut self,
         rule: &'static str,

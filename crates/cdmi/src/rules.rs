@@ -2,7 +2,7 @@
 //! names), the exclusive sources, the ordering rule, and the detection of type and message.
 
 use serde_json::{Map, Value};
-use tern_diag::Finding;
+use tern_diag::Bounded;
 
 use crate::object::{BodyKind, ObjectType, Range};
 use crate::pointer::{Record, child};
@@ -363,7 +363,7 @@ pub(crate) fn check(
     kind: BodyKind,
     version: Version,
     selected_fields: Option<&[String]>,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) {
     let Some(t) = object_type else {
         findings.warning(
@@ -395,7 +395,7 @@ pub(crate) fn check_nested(
     pointer: &str,
     t: Option<ObjectType>,
     version: Version,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) {
     if let Some(t) = t {
         check_order(map, t, pointer, findings);
@@ -409,7 +409,7 @@ fn check_presence(
     kind: BodyKind,
     table: &[(&str, Presence)],
     selected_fields: Option<&[String]>,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) {
     let selected = |f: &str| selected_fields.is_none_or(|s| s.iter().any(|x| x == f));
     for (field, presence) in table {
@@ -461,12 +461,7 @@ fn check_presence(
     }
 }
 
-fn check_sources(
-    map: &Map<String, Value>,
-    t: ObjectType,
-    kind: BodyKind,
-    findings: &mut Vec<Finding>,
-) {
+fn check_sources(map: &Map<String, Value>, t: ObjectType, kind: BodyKind, findings: &mut Bounded) {
     let exclusive = exclusive_sources(t, kind);
     let present: Vec<&str> = exclusive
         .iter()
@@ -499,12 +494,7 @@ fn check_sources(
 // "childrenrange and children" (containers, domains, capabilities) shall appear last and in
 // that order. The spec's own read examples put valuetransferencoding between valuerange and
 // value, so that one field is tolerated in the tail.
-fn check_order(
-    map: &Map<String, Value>,
-    t: ObjectType,
-    pointer: &str,
-    findings: &mut Vec<Finding>,
-) {
+fn check_order(map: &Map<String, Value>, t: ObjectType, pointer: &str, findings: &mut Bounded) {
     let (range, content, allowed): (&str, &str, &[&str]) = if t.lists_children() {
         ("childrenrange", "children", &["childrenrange", "children"])
     } else {
@@ -549,7 +539,7 @@ fn check_consistency(
     t: ObjectType,
     kind: BodyKind,
     version: Version,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) {
     if let (Some(Value::String(r)), Some(Value::Array(children))) =
         (map.get("childrenrange"), map.get("children"))
@@ -620,7 +610,7 @@ fn check_value_encoding(
     at: &str,
     t: ObjectType,
     version: Version,
-    findings: &mut Vec<Finding>,
+    findings: &mut Bounded,
 ) {
     let _ = t;
     match (encoding, value) {

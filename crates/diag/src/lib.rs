@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod bounded;
 mod finding;
 pub mod json;
 mod position;
@@ -35,6 +36,7 @@ pub mod render;
 mod severity;
 mod utf8;
 
+pub use bounded::{Bounded, LIMIT_RULE};
 pub use finding::{Finding, has_errors};
 pub use position::{LineIndex, Lines, Position, Positions, Span, floor_char_boundary};
 pub use severity::Severity;

@@ -163,10 +163,12 @@ impl PartialEq<Rule> for Cow<'static, str> {
     }
 }
 
-/// Findings collected while reading one input.
+/// Findings collected while reading one input: at most [`tern_diag::Bounded::PER_RULE`] of
+/// one rule are kept, the rest counted in a note (a text of ten million bad lines would hold
+/// a finding for each).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
-    items: Vec<Finding>,
+    items: tern_diag::Bounded,
 }
 
 impl Diagnostics {
@@ -207,17 +209,18 @@ impl Diagnostics {
 
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
-        tern_diag::has_errors(&self.items)
+        tern_diag::has_errors(self.items.items())
     }
 
-    /// All findings in the order found.
+    /// The findings kept, in the order found (without the notes counting the ones left out,
+    /// which [`Diagnostics::into_vec`] adds).
     pub fn items(&self) -> &[Finding] {
-        &self.items
+        self.items.items()
     }
 
     /// Takes the findings out.
     pub fn into_vec(self) -> Vec<Finding> {
-        self.items
+        self.items.into_vec()
     }
 
     /// Moves the findings of `other` in.
@@ -232,7 +235,7 @@ impl Diagnostics {
         } else {
             Ok(Parsed {
                 value,
-                warnings: self.items,
+                warnings: self.items.into_vec(),
             })
         }
     }
@@ -240,7 +243,7 @@ impl Diagnostics {
     /// [`ParseError::Invalid`] with everything found: errors first, then warnings and notes,
     /// each in source order.
     pub fn into_error(self) -> ParseError {
-        let mut findings = self.items;
+        let mut findings = self.items.into_vec();
         findings.sort_by_key(|f| (Reverse(f.severity), f.position));
         ParseError::Invalid { findings }
     }
@@ -251,7 +254,7 @@ impl IntoIterator for Diagnostics {
     type IntoIter = std::vec::IntoIter<Finding>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.items.into_iter()
+        self.items.into_vec().into_iter()
     }
 }
 

@@ -474,10 +474,16 @@ mod tests {
         assert_eq!(fields[n - 1].value.text(), format!("/é/{}", n - 1));
         assert_eq!(fields[n - 1].value.position(), Position::new(n, 3));
         assert_eq!(fields[1].value.position_at(3), Position::new(2, 5));
-        assert_eq!(
-            diags.items().len(),
-            n - 1,
-            "one obs-fold note per continuation line"
+        // One obs-fold note per continuation line: the first `Bounded::PER_RULE` kept, the
+        // rest counted in one note.
+        let kept = tern_diag::Bounded::PER_RULE;
+        assert_eq!(diags.items().len(), kept);
+        let all = diags.into_vec();
+        let last = all.last().unwrap();
+        assert_eq!(last.rule, tern_diag::LIMIT_RULE);
+        assert!(
+            last.message.starts_with(&format!("{} more ", n - 1 - kept)),
+            "{last}"
         );
     }
 

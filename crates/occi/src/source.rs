@@ -158,7 +158,8 @@ impl<'a> Source<'a> {
             let findings = validate(self.text, self.media(), options, catalogue, unknowns, mode);
             return self.place(findings, 0);
         }
-        let mut out = Vec::new();
+        // Bounded: a text of millions of one-line bodies breaks a rule in each.
+        let mut out = tern_diag::Bounded::new();
         let mut ids = BodyIds::default();
         for (lines, text) in parts {
             let mut index = SourceIndex::default();
@@ -178,7 +179,7 @@ impl<'a> Source<'a> {
             here.sort_by_key(|d| (d.position, std::cmp::Reverse(d.severity)));
             out.extend(self.place(here, lines));
         }
-        out
+        out.into_vec()
     }
 
     // The parts the input is read in: the bodies of a text/plain or text/occi+plain input

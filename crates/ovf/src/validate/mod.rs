@@ -149,7 +149,7 @@ fn structure_pass<'a, E: ReadElement<'a>>(
 ) -> StructureRead {
     let env = Envelope::read_from(root, source);
     let mut sink = Sink {
-        findings: Vec::new(),
+        findings: tern_diag::Bounded::new(),
         mode: options.mode,
         dialect: env.dialect.dialect,
         legacy: env.dialect.dialect.is_legacy(),
@@ -172,9 +172,16 @@ impl StructureRead {
             semantic::check(&env, &mut sink);
             files::check(&env, options, &mut sink);
         }
-        let mut findings = sink.findings;
+        let mut findings = sink.findings.into_vec();
         // Errors before warnings at the same place; otherwise the order rules were checked in.
-        findings.sort_by_key(|f| (f.position, std::cmp::Reverse(f.severity)));
+        // The notes counting findings left out (tern_diag::Bounded) come last.
+        findings.sort_by_key(|f| {
+            (
+                f.rule == tern_diag::LIMIT_RULE,
+                f.position,
+                std::cmp::Reverse(f.severity),
+            )
+        });
         Report {
             dialect: env.dialect,
             findings,
@@ -184,7 +191,9 @@ impl StructureRead {
 
 /// Collects findings, applying the mode and dialect to each rule's severity.
 pub(crate) struct Sink {
-    findings: Vec<Finding>,
+    /// At most `Bounded::PER_RULE` findings of a rule: a descriptor of millions of unknown
+    /// elements would otherwise hold a finding for each.
+    findings: tern_diag::Bounded,
     mode: Mode,
     dialect: crate::Dialect,
     legacy: bool,
