@@ -112,7 +112,7 @@ def mutate(rng, data):
 
 def campaign_arguments(doc):
     """The options both campaigns take, and the `tern` binary (built when it is missing)."""
-    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser = argparse.ArgumentParser(description=" ".join(doc.split("\n\n")[0].split()))
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=10.0)
