@@ -79,8 +79,16 @@ pub fn parse(text: &str, options: &ParseOptions) -> Parsed {
     if let Err((message, position)) = scan(&json, &lines, &mut String::new(), &mut found) {
         return not_json(&message, position, options);
     }
-    let value = json.to_serde();
-    let (object, object_type, kind) = check_value(&value, options, &mut found);
+    let mut value = json.to_serde();
+    let (mut object, object_type, kind) =
+        check_value_with(&value, options, &mut found, Maps::Later);
+    // The metadata, exports and capabilities move from the value into the object, instead of
+    // being copied while the value is still there: a body of a million metadata items was
+    // held three times at once (the tree, the value, the copy).
+    if let (Some(o), Value::Object(map)) = (&mut object, &mut value) {
+        o.take_maps(map);
+    }
+    drop(value);
     let mut findings = found.into_vec();
     // One locator for every finding: a finding per member of a large object (a million
     // metadata values of the wrong type) is located through an index, not a search each.
@@ -174,6 +182,24 @@ pub fn check_value(
     options: &ParseOptions,
     findings: &mut Bounded,
 ) -> (Option<CdmiObject>, Option<ObjectType>, BodyKind) {
+    check_value_with(value, options, findings, Maps::Copied)
+}
+
+// How `read_field` fills the object's JSON-object fields (metadata, exports, capabilities).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Maps {
+    // Copied from the value.
+    Copied,
+    // Left empty, to be moved from the value by `CdmiObject::take_maps` (top level only).
+    Later,
+}
+
+fn check_value_with(
+    value: &Value,
+    options: &ParseOptions,
+    findings: &mut Bounded,
+    maps: Maps,
+) -> (Option<CdmiObject>, Option<ObjectType>, BodyKind) {
     let Value::Object(map) = value else {
         findings.error(
             "CDMI-JSON",
@@ -190,7 +216,7 @@ pub fn check_value(
     let kind = options
         .kind
         .unwrap_or_else(|| rules::detect_kind(map, object_type));
-    let object = read_object(map, "", object_type, kind, options.version, findings);
+    let object = read_object(map, "", object_type, kind, options.version, findings, maps);
     rules::check(
         map,
         object_type,
@@ -211,6 +237,7 @@ pub(crate) fn read_object(
     kind: BodyKind,
     version: Version,
     findings: &mut Bounded,
+    maps: Maps,
 ) -> CdmiObject {
     let mut o = CdmiObject::default();
     for (key, value) in map {
@@ -220,10 +247,9 @@ pub(crate) fn read_object(
             key,
             value,
             &at,
-            object_type,
-            kind,
-            version,
+            (object_type, kind, version),
             findings,
+            maps,
         );
         if read.is_none() {
             o.extra.insert(key.clone(), value.clone());
@@ -238,11 +264,17 @@ fn read_field(
     key: &str,
     value: &Value,
     at: &str,
-    object_type: Option<ObjectType>,
-    kind: BodyKind,
-    version: Version,
+    (object_type, kind, version): (Option<ObjectType>, BodyKind, Version),
     findings: &mut Bounded,
+    maps: Maps,
 ) -> Option<()> {
+    let copy = |m: &Map<String, Value>| {
+        if maps == Maps::Copied {
+            m.clone()
+        } else {
+            Map::new()
+        }
+    };
     // A macro, not a closure: the closure would hold `findings` borrowed across the match.
     macro_rules! text {
         () => {
@@ -317,21 +349,21 @@ fn read_field(
                 return type_error(key, "a JSON object", value, at, findings);
             };
             metadata::check(m, at, object_type, kind.is_request(), version, findings);
-            o.metadata = Some(Metadata(m.clone()));
+            o.metadata = Some(Metadata(copy(m)));
         }
         "exports" => {
             let Value::Object(m) = value else {
                 return type_error(key, "a JSON object", value, at, findings);
             };
             exports::check(m, at, findings);
-            o.exports = Some(Exports(m.clone()));
+            o.exports = Some(Exports(copy(m)));
         }
         "capabilities" => {
             let Value::Object(m) = value else {
                 return type_error(key, "a JSON object", value, at, findings);
             };
             capability::check(m, at, version, findings);
-            o.capabilities = Some(m.clone());
+            o.capabilities = Some(copy(m));
         }
         "snapshots" => match value.as_array().and_then(|a| strings(a)) {
             Some(list) => o.snapshots = Some(list),
@@ -416,7 +448,7 @@ fn read_field(
                         let t = rules::detect_type(m);
                         let kind = BodyKind::ReadResponse;
                         rules::check_nested(m, &at, t, version, findings);
-                        read_object(m, &at, t, kind, version, findings)
+                        read_object(m, &at, t, kind, version, findings, Maps::Copied)
                     })
                     .collect();
                 o.children = Some(Children::Objects(objects));

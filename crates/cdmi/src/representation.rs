@@ -94,6 +94,24 @@ pub struct CdmiObject {
 }
 
 impl CdmiObject {
+    /// Moves `metadata`, `exports` and `capabilities` out of the body's top-level `map` into
+    /// the fields the reading left empty for them (`body::parse` reads without copying them).
+    pub(crate) fn take_maps(&mut self, map: &mut Map<String, Value>) {
+        let mut take = |key: &str| match map.remove(key) {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        if let Some(Metadata(m)) = &mut self.metadata {
+            *m = take("metadata");
+        }
+        if let Some(Exports(m)) = &mut self.exports {
+            *m = take("exports");
+        }
+        if let Some(m) = &mut self.capabilities {
+            *m = take("capabilities");
+        }
+    }
+
     /// The object ID, checked against clause 5.11.
     pub fn object_id(&self) -> Option<Result<ObjectId, ObjectIdError>> {
         self.object_id.as_deref().map(ObjectId::parse)
