@@ -865,3 +865,46 @@ fn post_to_a_data_object_is_the_clients_mistake() {
     // Nothing changed.
     assert_eq!(plain_get(&http, &url).1, b"kept");
 }
+
+/// The answer to a CDMI create carries the object's metadata, in the order sent, at its
+/// canonical place (the metadata is moved into the answer, not copied: checked whole here),
+/// for a PUT by name and a POST into a container alike.
+#[test]
+fn a_create_answers_with_the_metadata_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Served::start(dir.path(), &[]);
+    let http = client();
+    let base = &s.base;
+    let (status, _, _) = send_json(
+        cdmi(&http, "PUT", &format!("{base}/box/"), CONTAINER),
+        &json!({}),
+    );
+    assert_eq!(status, StatusCode::CREATED);
+    let sent = json!({"zeta": "1", "alpha": "2", "list": ["x", "y"]});
+    for (method, url) in [
+        ("PUT", format!("{base}/box/named.txt")),
+        ("POST", format!("{base}/box/")),
+    ] {
+        let (status, created, _) = send_json(
+            cdmi(&http, method, &url, OBJECT),
+            &json!({"mimetype": "text/plain", "metadata": sent, "value": "v"}),
+        );
+        assert_eq!(status, StatusCode::CREATED, "{method}: {created}");
+        let metadata = created["metadata"].as_object().expect("metadata");
+        let user: Vec<&str> = metadata
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !k.starts_with("cdmi_"))
+            .collect();
+        assert_eq!(user, ["zeta", "alpha", "list"], "{method}: {created}");
+        assert_eq!(created["metadata"]["list"], json!(["x", "y"]));
+        let keys: Vec<&str> = created
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let at = |k: &str| keys.iter().position(|x| *x == k).unwrap();
+        assert!(at("completionStatus") < at("metadata"), "{keys:?}");
+    }
+}
