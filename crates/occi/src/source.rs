@@ -290,6 +290,8 @@ pub fn read_collection(
     options: &ParseOptions,
     catalogue: &Catalogue,
 ) -> Result<Parsed<EntityCollection>, ParseError> {
+    // Decided once: detection reads the whole text.
+    let source = source.decided();
     let media = source.media();
     let mut read = EntityCollection {
         collection: Collection::new(),

@@ -93,3 +93,29 @@ fn crate_dir() -> PathBuf {
         PathBuf::from,
     )
 }
+
+/// The findings of `rule` among `findings`, after checking what `tern_diag::Bounded` promises
+/// for an input that broke `rule` `total` times (more than the bound): the first
+/// `Bounded::PER_RULE` are kept, and the last finding is the note counting the rest.
+pub fn bounded_findings<'f>(
+    findings: &'f [tern_diag::Finding],
+    rule: &str,
+    total: usize,
+) -> Vec<&'f tern_diag::Finding> {
+    let kept: Vec<_> = findings.iter().filter(|f| f.rule == rule).collect();
+    assert_eq!(
+        kept.len(),
+        tern_diag::Bounded::PER_RULE,
+        "findings of {rule} kept"
+    );
+    let note = findings.last().expect("a finding");
+    assert_eq!(note.rule, tern_diag::LIMIT_RULE);
+    let left = total - tern_diag::Bounded::PER_RULE;
+    assert!(
+        note.message
+            .starts_with(&format!("{left} more {rule} findings")),
+        "{}",
+        note.message
+    );
+    kept
+}
