@@ -97,6 +97,10 @@ fn crate_dir() -> PathBuf {
 /// The findings of `rule` among `findings`, after checking what `tern_diag::Bounded` promises
 /// for an input that broke `rule` `total` times (more than the bound): the first
 /// `Bounded::PER_RULE` are kept, and the last finding is the note counting the rest.
+///
+/// # Panics
+///
+/// When they are not (the test fails).
 pub fn bounded_findings<'f>(
     findings: &'f [tern_diag::Finding],
     rule: &str,
