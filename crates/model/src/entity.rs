@@ -138,10 +138,7 @@ impl Entity {
     pub fn implied_location(&self) -> Option<String> {
         let segment = !self.id.is_empty()
             && !self.id.contains([':', '/', '?', '#'])
-            && !self
-                .id
-                .chars()
-                .any(|c| c.is_control() || c.is_whitespace() || "\"<>\\^`{|}".contains(c));
+            && crate::is_uri_text(&self.id);
         segment.then(|| format!("/{}/{}", self.kind.term(), self.id))
     }
 

@@ -247,31 +247,11 @@ pub(crate) fn check_attribute_name(name: &str, version: Version) -> bool {
     }
 }
 
-/// Checks a URI reference: non-empty, no spaces, controls or characters RFC 3986 excludes.
+/// Checks a URI reference: non-empty, no spaces, controls or characters RFC 3986 excludes
+/// ([`tern_model::is_uri_text`]).
 pub(crate) fn check_location(uri: &str) -> bool {
-    // ASCII bytes are judged by a table; other characters (rare in URIs) one by one.
-    !uri.is_empty()
-        && if uri.is_ascii() {
-            uri.bytes().all(|b| URI_BYTE[usize::from(b)])
-        } else {
-            uri.chars()
-                .all(|c| !c.is_control() && !c.is_whitespace() && !"\"<>\\^`{|}".contains(c))
-        }
+    !uri.is_empty() && tern_model::is_uri_text(uri)
 }
-
-// The ASCII characters `check_location` accepts: printable, not space, not `"<>\^`{|}`.
-const URI_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0x21;
-    while b < 0x7f {
-        table[b] = !matches!(
-            b as u8,
-            b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
-        );
-        b += 1;
-    }
-    table
-};
 
 /// Checks an absolute URI (a scheme): `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" …`.
 pub(crate) fn check_absolute_uri(uri: &str) -> bool {
